@@ -1,0 +1,6 @@
+"""``python -m aiplan`` behaves exactly like the ``aiplan`` command."""
+
+from aiplan.cli import main
+
+if __name__ == "__main__":  # pragma: no cover - exercised through a subprocess test
+    main(prog_name="aiplan")

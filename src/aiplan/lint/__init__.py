@@ -1,0 +1,1 @@
+"""The lint engine: load, locate, run rules, findings, config."""

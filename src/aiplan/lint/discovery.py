@@ -1,0 +1,106 @@
+"""Find the plan files to lint under the paths a user gives."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass
+from typing import Iterable
+
+PLAN_NAMES = ("aiplan.yaml", "aiplan.yml")
+PLAN_SUFFIXES = (".aiplan.yaml", ".aiplan.yml")
+SKIP_DIRS = frozenset((
+    ".git", ".hg", ".svn", ".bzr", "node_modules", "__pycache__", ".tox", ".nox",
+    ".venv", "venv", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".aiplan_cache",
+    "site-packages", ".direnv", ".eggs",
+))
+
+STDIN = "-"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A file to lint: where to read it, how to show it, whether it was named."""
+
+    real_path: str
+    display_path: str
+    explicit: bool
+
+
+class PathError(ValueError):
+    """A path on the command line does not exist: a usage error (exit 2)."""
+
+
+def is_plan_name(name: str) -> bool:
+    return name in PLAN_NAMES or name.endswith(PLAN_SUFFIXES)
+
+
+def display(path: str, cwd: str) -> str:
+    """Relative to the working directory when below it, else as given."""
+    absolute = os.path.abspath(path)
+    try:
+        relative = os.path.relpath(absolute, cwd)
+    except ValueError:  # another drive on Windows
+        return path
+    if relative == os.curdir or relative.startswith(os.pardir):
+        return path
+    return relative.replace(os.sep, "/")
+
+
+def _excluded(display_path: str, patterns: Iterable[str]) -> bool:
+    parts = display_path.split("/")
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if fnmatch.fnmatch(display_path, pattern) or any(fnmatch.fnmatch(p, pattern) for p in parts):
+            return True
+        if display_path.startswith(pattern + "/"):
+            return True
+    return False
+
+
+def _is_virtualenv(path: str) -> bool:
+    return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
+
+
+def discover(paths: Iterable[str], exclude: Iterable[str] = (), cwd: str | None = None) -> list[Target]:
+    """Expand paths into plan files, sorted and without duplicates.
+
+    A file named explicitly is always linted (even if excluded by a pattern,
+    like ruff without ``--force-exclude``); directories are searched for plan
+    file names, skipping VCS folders, virtualenvs, ``node_modules`` and
+    excluded paths. Symbolic links to directories are not followed, so a link
+    loop cannot hang the run.
+    """
+    cwd = cwd or os.getcwd()
+    exclude = tuple(exclude)
+    found: dict[str, Target] = {}
+    for raw in paths:
+        if raw == STDIN:
+            found.setdefault(STDIN, Target(STDIN, "-", True))
+            continue
+        if not os.path.lexists(raw):
+            raise PathError(f"{raw}: no such file or directory")
+        if os.path.isdir(raw):
+            for root, dirs, files in os.walk(raw, followlinks=False):
+                kept = []
+                for name in sorted(dirs):
+                    full = os.path.join(root, name)
+                    if name in SKIP_DIRS or _is_virtualenv(full):
+                        continue
+                    if exclude and _excluded(display(full, cwd), exclude):
+                        continue
+                    kept.append(name)
+                dirs[:] = kept
+                for name in files:
+                    if not is_plan_name(name):
+                        continue
+                    full = os.path.join(root, name)
+                    shown = display(full, cwd)
+                    if exclude and _excluded(shown, exclude):
+                        continue
+                    key = os.path.normcase(os.path.abspath(full))
+                    found.setdefault(key, Target(full, shown, False))
+        else:
+            key = os.path.normcase(os.path.abspath(raw))
+            found[key] = Target(raw, display(raw, cwd), True)
+    return sorted(found.values(), key=lambda t: t.display_path)

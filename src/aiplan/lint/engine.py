@@ -1,0 +1,180 @@
+"""Run the rules over one file: pure apart from reading the file itself.
+
+The engine stamps every violation with its rule, severity and location,
+applies selection and severity overrides, isolates failing rules, and returns
+sorted, immutable results. It prints nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping
+
+from aiplan.lint.config import LintConfig, enabled_rule_ids
+from aiplan.lint.findings import FileResult, Finding, InternalError, Severity, Span, Violation
+from aiplan.lint.loader import LoadResult, load_bytes, load_file
+from aiplan.lint.plan import Plan, version_problem
+from aiplan.lint.rule import Rule
+
+VERSION_RULE = "PLAN003"
+
+
+@dataclass(frozen=True, slots=True)
+class LintContext:
+    """Everything needed to lint a file, resolved once per configuration."""
+
+    rules: Mapping[str, Rule]
+    enabled: frozenset[str]
+    severities: Mapping[str, Severity]
+    options: Mapping[str, Mapping[str, Any]]
+    config: LintConfig = field(default_factory=LintConfig)
+
+    @classmethod
+    def build(cls, rules: Mapping[str, Rule], config: LintConfig) -> "LintContext":
+        """Resolve selection, severities and options; raises ``ConfigError`` (exit 2)."""
+        from aiplan.lint.config import ConfigError
+
+        enabled = enabled_rule_ids(config, rules)
+        severities = {rid: config.severity.get(rid, r.severity) for rid, r in rules.items()}
+        options: dict[str, Mapping[str, Any]] = {}
+        for rule_id, configured in config.rule_options.items():
+            if rule_id not in rules:
+                raise ConfigError(f"options given for unknown rule {rule_id}")
+        for rule_id, item in rules.items():
+            try:
+                options[rule_id] = item.resolve_options(config.rule_options.get(rule_id))
+            except ValueError as exc:
+                raise ConfigError(str(exc)) from None
+        return cls(rules, enabled, severities, options, config)
+
+    def checks(self) -> list[Rule]:
+        """Enabled rules that have a check, in ID order (deterministic)."""
+        return [self.rules[r] for r in sorted(self.enabled) if self.rules[r].check is not None]
+
+
+def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | None,
+             display_path: str, document: int) -> Finding | None:
+    item = ctx.rules.get(rule_id)
+    if item is None or rule_id not in ctx.enabled:
+        return None
+    located = tuple(violation.path)
+    if violation.span is not None:
+        span = violation.span
+    elif plan is not None:
+        span, located = plan.locate(violation.path, violation.at)
+    else:
+        span = Span.point(1, 1)
+    return Finding(
+        rule=item.id,
+        name=item.name,
+        severity=ctx.severities[item.id],
+        message=str(violation.message),
+        fix=str(violation.fix),
+        path=display_path,
+        line=span.line,
+        column=span.column,
+        end_line=span.end_line,
+        end_column=span.end_column,
+        document=document,
+        yaml_path=tuple(violation.path) if violation.path else located,
+        url=item.url,
+        fix_available=item.fixable,
+    )
+
+
+def run_rule(item: Rule, plan: Plan, options: Mapping[str, Any]) -> tuple[list[Violation], str | None]:
+    """Call one rule's check; return its violations or why it failed."""
+    try:
+        produced = item.check(plan, options)
+        violations = list(produced) if produced is not None else []
+    except Exception as exc:
+        frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+        where = f" at {os.path.basename(frame.filename)}:{frame.lineno}" if frame else ""
+        return [], f"raised {type(exc).__name__}: {exc}{where}"
+    for violation in violations:
+        if not isinstance(violation, Violation):
+            return [], f"yielded {type(violation).__name__} {violation!r:.80}, not a Violation"
+    return violations, None
+
+
+def lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
+                   file_exists: Callable[[str], bool] | None = None) -> FileResult:
+    """Lint every document of a loaded file."""
+    findings: list[Finding] = []
+    errors: list[InternalError] = []
+
+    for problem in loaded.problems:
+        plan = loaded.documents[problem.document] if problem.document < len(loaded.documents) else None
+        finding = _finding(ctx, problem.rule, problem.violation, plan, display_path, problem.document)
+        if finding is not None:
+            findings.append(finding)
+
+    if not loaded.documents and not loaded.problems:
+        finding = _finding(ctx, VERSION_RULE, Violation(
+            "the file holds no YAML document (it is empty or only comments), so no plan",
+            "Add a plan starting with `aiplan: 1` (run `aiplan init` for a starter), or stop passing this file to aiplan.",
+            span=Span.point(1, 1),
+        ), None, display_path, 0)
+        if finding is not None:
+            findings.append(finding)
+
+    checks = ctx.checks()
+    for plan in loaded.documents:
+        plan.file_exists = file_exists
+        lint_it, problem = version_problem(plan.data)
+        if problem is not None:
+            finding = _finding(ctx, VERSION_RULE, problem, plan, display_path, plan.document)
+            if finding is not None:
+                findings.append(finding)
+        if not lint_it:
+            continue
+        for item in checks:
+            if item.id == VERSION_RULE:
+                continue
+            violations, failure = run_rule(item, plan, ctx.options.get(item.id, {}))
+            if failure is not None:
+                errors.append(InternalError(item.plugin, item.id, failure, display_path))
+                continue
+            for violation in violations:
+                finding = _finding(ctx, item.id, violation, plan, display_path, plan.document)
+                if finding is not None:
+                    findings.append(finding)
+
+    findings.sort(key=Finding.sort_key)
+    return FileResult(display_path, tuple(findings), tuple(errors), documents=len(loaded.documents))
+
+
+def _exists_beside(real_path: str | None) -> Callable[[str], bool] | None:
+    if real_path is None:
+        return None
+    base = os.path.dirname(os.path.abspath(real_path))
+
+    def exists(relative: str) -> bool:
+        return os.path.exists(os.path.join(base, relative))
+
+    return exists
+
+
+def lint_file(real_path: str, display_path: str, ctx: LintContext) -> FileResult:
+    loaded = load_file(real_path, ctx.config.limits, display_path)
+    return lint_documents(loaded, display_path, ctx, _exists_beside(real_path))
+
+
+def lint_bytes(data: bytes, display_path: str, ctx: LintContext, base_dir: str | None = None) -> FileResult:
+    loaded = load_bytes(data, display_path, ctx.config.limits)
+    exists = _exists_beside(os.path.join(base_dir, "-")) if base_dir else None
+    return lint_documents(loaded, display_path, ctx, exists)
+
+
+def lint_text(text: str, ctx: LintContext, display_path: str = "<string>") -> FileResult:
+    return lint_bytes(text.encode("utf-8"), display_path, ctx)
+
+
+def worst_severity(findings: Iterable[Finding]) -> Severity | None:
+    worst = None
+    for finding in findings:
+        if worst is None or finding.severity.rank > worst.rank:
+            worst = finding.severity
+    return worst

@@ -1,0 +1,577 @@
+"""Read a plan file and turn its YAML into data plus positions, within limits.
+
+The parse runs once per file through ruamel.yaml's event stream: its C parser
+(``ruamel.yaml.clib``, derived from libyaml) when installed, its pure-Python
+parser otherwise. Building the tree from events ourselves, with an explicit
+stack, is what lets us
+
+* keep the start and end of every key, value and item (1-based line/column);
+* report duplicate keys (PLAN004) instead of silently keeping one;
+* stop at a nesting depth (PLAN007) before any recursion or slow scanning;
+* share aliased nodes instead of copying them, and count what aliases would
+  expand to so a billion-laughs document stops early (PLAN007);
+* resolve scalars with the YAML 1.2 core schema into JSON-compatible values.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from aiplan.lint.findings import Span, Violation
+from aiplan.lint.plan import Plan
+
+# Rule IDs of the problems found while reading and parsing.
+SYNTAX = "PLAN001"
+DUPLICATE_KEY = "PLAN004"
+RESOURCE_LIMIT = "PLAN007"
+UNREADABLE = "PLAN008"
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Resource limits (PLAN007). Defaults suit any real plan by a wide margin."""
+
+    max_bytes: int = 5 * 1024 * 1024
+    max_depth: int = 64
+    max_alias_nodes: int = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProblem:
+    """A PLAN00x problem found by the loader, attributed to a document."""
+
+    rule: str
+    violation: Violation
+    document: int = 0
+
+
+@dataclass(slots=True)
+class LoadResult:
+    documents: list[Plan] = field(default_factory=list)
+    problems: list[LoadProblem] = field(default_factory=list)
+    text: str | None = None
+
+
+# --------------------------------------------------------------------------
+# Reading and decoding
+
+
+def read_file(path: str, limits: Limits) -> tuple[bytes | None, LoadProblem | None]:
+    """Read a file's bytes, refusing what is not a readable regular file of sane size."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        return None, _unreadable(f"cannot read {path}: {exc.strerror or exc}", "Check that the path exists and is readable.")
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file (FIFO, socket or device)"
+        return None, _unreadable(
+            f"{path} is {kind}; only regular files are linted",
+            "Name a plan file, or a directory to search for plans.",
+        )
+    if info.st_size > limits.max_bytes:
+        return None, LoadProblem(
+            RESOURCE_LIMIT,
+            Violation(
+                f"the file is {info.st_size:,} bytes, over the {limits.max_bytes:,}-byte limit; it was not parsed",
+                "Split the plan, or raise the limit with `max-file-size` in the configuration if the file is genuine.",
+            ),
+        )
+    try:
+        with open(path, "rb") as handle:
+            # Read one byte past the limit: the file may have grown since stat().
+            data = handle.read(limits.max_bytes + 1)
+    except OSError as exc:
+        return None, _unreadable(f"cannot read {path}: {exc.strerror or exc}", "Check the file's permissions.")
+    if len(data) > limits.max_bytes:
+        return None, LoadProblem(
+            RESOURCE_LIMIT,
+            Violation(
+                f"the file is over the {limits.max_bytes:,}-byte limit; it was not parsed",
+                "Split the plan, or raise the limit with `max-file-size` in the configuration.",
+            ),
+        )
+    return data, None
+
+
+def _unreadable(message: str, fix: str, span: Span | None = None) -> LoadProblem:
+    return LoadProblem(UNREADABLE, Violation(message, fix, span=span))
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+)
+
+
+def detect_encoding(data: bytes) -> tuple[str, int]:
+    """The encoding of a YAML stream and the length of its BOM (YAML 1.2, 5.2)."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name, len(bom)
+    # Without a BOM, YAML says the first character is ASCII: its zero bytes tell.
+    head = data[:4]
+    if len(head) >= 4 and head[:3] == b"\0\0\0" and head[3]:
+        return "utf-32-be", 0
+    if len(head) >= 4 and head[0] and head[1:4] == b"\0\0\0":
+        return "utf-32-le", 0
+    if len(head) >= 2 and head[0] == 0 and head[1]:
+        return "utf-16-be", 0
+    if len(head) >= 2 and head[0] and head[1] == 0:
+        return "utf-16-le", 0
+    return "utf-8", 0
+
+
+def decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
+    """Decode bytes to text, or explain why they are not a text file."""
+    encoding, bom = detect_encoding(data)
+    try:
+        text = data[bom:].decode(encoding)
+    except UnicodeDecodeError as exc:
+        good = data[bom : bom + exc.start].decode(encoding, errors="replace")
+        line = good.count("\n") + 1
+        column = len(good) - (good.rfind("\n") + 1) + 1
+        return None, _unreadable(
+            f"the file is not valid {encoding.upper()}: byte {exc.start + bom} ({exc.object[exc.start:exc.start + 1]!r}) cannot be decoded",
+            "Save the plan as UTF-8 text.",
+            Span.point(line, column),
+        )
+    nul = text.find("\0")
+    if nul >= 0:
+        line, column = line_column(text, nul)
+        return None, _unreadable(
+            "the file contains NUL characters; it looks binary, not a YAML plan",
+            "Save the plan as UTF-8 text; NUL bytes are not allowed in YAML.",
+            Span.point(line, column),
+        )
+    return text, None
+
+
+def line_column(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of a character index (any YAML line break counts)."""
+    before = text[:index]
+    lines = _BREAKS.split(before)
+    return len(lines), len(lines[-1]) + 1
+
+
+_BREAKS = re.compile(r"\r\n|\r|\n")
+
+
+# --------------------------------------------------------------------------
+# Scalars: the YAML 1.2 core schema
+
+_NULL = frozenset(("", "~", "null", "Null", "NULL"))
+_TRUE = frozenset(("true", "True", "TRUE"))
+_FALSE = frozenset(("false", "False", "FALSE"))
+_INT10 = re.compile(r"[-+]?[0-9]+\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
+_NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
+_MAYBE_NOT_STR = frozenset("-+.0123456789~nNtTfF")
+_TAG = "tag:yaml.org,2002:"
+
+
+def resolve_plain(text: str) -> Any:
+    """Type a plain (unquoted, untagged) scalar the way a YAML 1.2 loader does."""
+    if text and text[0] not in _MAYBE_NOT_STR:
+        return text
+    if text in _NULL:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if _INT10.match(text):
+        return int(text)
+    if text.startswith("0o") and len(text) > 2 and all(c in "01234567" for c in text[2:]):
+        return int(text[2:], 8)
+    if text.startswith("0x") and len(text) > 2 and all(c in "0123456789abcdefABCDEF" for c in text[2:]):
+        return int(text[2:], 16)
+    if _FLOAT.match(text):
+        return float(text)
+    if _INF.match(text):
+        return float("-inf") if text[0] == "-" else float("inf")
+    if _NAN.match(text):
+        return float("nan")
+    return text
+
+
+def resolve_scalar(value: str, tag: str | None, plain: bool) -> Any:
+    if tag is None or tag == "?":
+        return resolve_plain(value) if plain else value
+    if tag.startswith(_TAG):
+        kind = tag[len(_TAG):]
+        if kind == "str":
+            return value
+        resolved = resolve_plain(value)
+        expected = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}.get(kind)
+        if expected is not None and isinstance(resolved, expected) and not (kind != "bool" and isinstance(resolved, bool)):
+            return float(resolved) if kind == "float" else resolved
+        return value
+    # Non-specific "!" and local tags carry no type we understand: keep the text.
+    return value
+
+
+# --------------------------------------------------------------------------
+# Events to data
+
+
+def _event_source(text: str) -> Iterator[Any]:
+    try:
+        from _ruamel_yaml import CParser  # type: ignore[import-not-found]
+    except ImportError:  # pragma: no cover - depends on the installation
+        from ruamel.yaml import YAML
+
+        yield from YAML(typ="safe", pure=True).parse(text)
+        return
+    parser = CParser(text)
+    while True:
+        event = parser.get_event()
+        if event is None:
+            return
+        yield event
+        if type(event).__name__ == "StreamEndEvent":
+            return
+
+
+class _Abort(Exception):
+    """Stop parsing the file: a resource limit was reached."""
+
+    def __init__(self, problem: LoadProblem):
+        super().__init__(problem.violation.message)
+        self.problem = problem
+
+
+class _Frame:
+    __slots__ = (
+        "container", "path", "is_map", "key", "key_span", "has_key", "start",
+        "flow", "last_end", "size", "anchor", "merges", "discard", "is_key",
+    )
+
+    def __init__(self, container, path, is_map, start, flow, anchor, is_key):
+        self.container = container
+        self.path = path          # None: do not record positions (keys, duplicates)
+        self.is_map = is_map
+        self.key = None
+        self.key_span = None
+        self.has_key = False
+        self.start = start
+        self.flow = flow
+        self.last_end = start
+        self.size = 1
+        self.anchor = anchor
+        self.merges = None
+        self.discard = False      # the pending key duplicates an earlier one
+        self.is_key = is_key
+
+
+def _span(start_mark, end_mark) -> Span:
+    return Span(start_mark.line + 1, start_mark.column + 1, end_mark.line + 1, end_mark.column + 1)
+
+
+class _DocumentBuilder:
+    """Builds one document's data and positions from parser events."""
+
+    def __init__(self, index: int, limits: Limits, problems: list[LoadProblem]):
+        self.index = index
+        self.limits = limits
+        self.problems = problems
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, Span, int]] = {}
+        self.value_spans: dict[tuple, Span] = {}
+        self.key_spans: dict[tuple, Span] = {}
+        self.root: Any = None
+        self.alias_nodes = 0
+
+    # positions of the child about to be added to the top frame
+    def _child_path(self):
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        if top.path is None:
+            return None
+        if top.is_map:
+            if not top.has_key:
+                return None  # a collection used as a mapping key
+            if top.discard or (top.key == "<<" and top.merges is not None):
+                return None
+            return top.path + (top.key,)
+        return top.path + (len(top.container),)
+
+    def scalar(self, event) -> None:
+        style = event.style
+        plain = not style
+        tag = event.tag
+        if tag == "!":
+            value: Any = event.value
+        else:
+            value = resolve_scalar(event.value, tag, plain)
+        top = self.stack[-1] if self.stack else None
+        if top is not None and top.is_map and not top.has_key:
+            # A mapping key: keep its source text so every key is a JSON string.
+            self._set_key(top, event.value, _span(event.start_mark, event.end_mark), plain and tag is None)
+            return
+        self._add(value, _span(event.start_mark, event.end_mark), 1, event.anchor)
+
+    def alias(self, event) -> None:
+        name = event.anchor
+        span = _span(event.start_mark, event.end_mark)
+        if name not in self.anchors:
+            raise _Syntax(
+                f"found undefined alias *{name}",
+                "Define the anchor `&" + str(name) + "` before using `*" + str(name) + "` (an alias cannot refer to its own enclosing node).",
+                span,
+            )
+        value, _, size = self.anchors[name]
+        self.alias_nodes += size
+        if self.alias_nodes > self.limits.max_alias_nodes:
+            raise _Abort(LoadProblem(RESOURCE_LIMIT, Violation(
+                f"aliases expand to more than {self.limits.max_alias_nodes:,} nodes (alias *{name}); "
+                "the document looks like an alias bomb and was not linted",
+                "Replace nested anchors and aliases with plain values; a plan never needs this much repetition.",
+                span=span,
+            ), self.index))
+        top = self.stack[-1] if self.stack else None
+        if top is not None and top.is_map and not top.has_key:
+            key = value if isinstance(value, str) else _key_text(value)
+            self._set_key(top, key, span, False)
+            return
+        self._add(value, span, size, None, is_alias=True)
+
+    def start_collection(self, event, is_map: bool) -> None:
+        if len(self.stack) >= self.limits.max_depth:
+            raise _Abort(LoadProblem(RESOURCE_LIMIT, Violation(
+                f"the document nests deeper than {self.limits.max_depth} levels; the rest of the file was not linted",
+                "Flatten the structure; a plan needs only a few levels. Raise `max-depth` in the configuration only for a genuine need.",
+                span=_span(event.start_mark, event.end_mark),
+            ), self.index))
+        top = self.stack[-1] if self.stack else None
+        is_key = top is not None and top.is_map and not top.has_key
+        path = None if is_key else self._child_path()
+        flow = bool(getattr(event, "flow_style", False))
+        start = event.start_mark
+        frame = _Frame({} if is_map else [], path, is_map, start, flow, event.anchor, is_key)
+        frame.last_end = event.end_mark
+        self.stack.append(frame)
+
+    def end_collection(self, event) -> None:
+        frame = self.stack.pop()
+        if frame.is_map and frame.merges:
+            self._apply_merges(frame)
+        end = event.end_mark if frame.flow else frame.last_end
+        span = Span(frame.start.line + 1, frame.start.column + 1, end.line + 1, end.column + 1)
+        if frame.is_key:
+            top = self.stack[-1]
+            self._set_key(top, _key_text(frame.container), span, False)
+            return
+        self._add(frame.container, span, frame.size, frame.anchor, end_mark=end)
+
+    def _apply_merges(self, frame: _Frame) -> None:
+        container = frame.container
+        for source, span in frame.merges:
+            for key, value in source.items():
+                if key not in container:
+                    container[key] = value
+                    if frame.path is not None:
+                        self.key_spans[frame.path + (key,)] = span
+                        self.value_spans[frame.path + (key,)] = span
+
+    def _set_key(self, frame: _Frame, key: str, span: Span, plain: bool) -> None:
+        frame.key = key
+        frame.key_span = span
+        frame.has_key = True
+        frame.discard = False
+        if plain and key == "<<":
+            frame.merges = frame.merges if frame.merges is not None else []
+            return
+        if frame.merges is not None and frame.key != "<<":
+            pass
+        if key in frame.container:
+            frame.discard = True
+            if frame.path is not None:
+                first = self.key_spans.get(frame.path + (key,))
+                where = f" (first defined on line {first.line})" if first else ""
+                self.problems.append(LoadProblem(DUPLICATE_KEY, Violation(
+                    f"duplicate key `{key}`{where}; YAML loaders keep only one of the values, so the other is silently lost",
+                    f"Remove one of the `{key}` entries, or merge their contents into one.",
+                    span=span,
+                ), self.index))
+        elif frame.path is not None:
+            self.key_spans[frame.path + (key,)] = span
+
+    def _add(self, value: Any, span: Span, size: int, anchor, is_alias: bool = False, end_mark=None) -> None:
+        if anchor:
+            self.anchors[anchor] = (value, span, size)
+        if not self.stack:
+            self.root = value
+            self.value_spans[()] = span
+            return
+        top = self.stack[-1]
+        top.size += size
+        top.last_end = end_mark if end_mark is not None else _EndMark(span)
+        path = self._child_path()
+        if top.is_map:
+            key = top.key
+            top.has_key = False
+            if key == "<<" and top.merges is not None and top.key_span is not None and _is_merge_value(value):
+                sources = value if isinstance(value, list) else [value]
+                top.merges.extend((source, span) for source in sources)
+                return
+            if key == "<<" and top.merges is not None and not top.discard:
+                # Not a mapping: keep `<<` as an ordinary key so the schema reports it.
+                if path is None and top.path is not None:
+                    path = top.path + (key,)
+                    self.key_spans[path] = top.key_span
+            if top.discard:
+                return
+            top.container[key] = value
+        else:
+            top.container.append(value)
+        if path is not None:
+            self.value_spans[path] = span
+
+    def document(self, path: str) -> Plan:
+        return Plan(self.root, self.value_spans, self.key_spans, path=path, document=self.index)
+
+
+def _is_merge_value(value: Any) -> bool:
+    if isinstance(value, dict):
+        return True
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+
+class _EndMark:
+    """Quacks like a parser mark, rebuilt from a finished child's span."""
+
+    __slots__ = ("line", "column")
+
+    def __init__(self, span: Span):
+        self.line = span.end_line - 1
+        self.column = span.end_column - 1
+
+
+def _key_text(value: Any) -> str:
+    """A string for a complex (collection) key, so data stays JSON-compatible."""
+    import json
+
+    try:
+        return json.dumps(value, sort_keys=True, default=str)
+    except (ValueError, TypeError, RecursionError):
+        return repr(type(value).__name__)
+
+
+class _Syntax(Exception):
+    def __init__(self, message: str, fix: str, span: Span):
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+        self.span = span
+
+
+def parse_documents(text: str, path: str = "<string>", limits: Limits = Limits()) -> LoadResult:
+    """Parse every YAML document of ``text``. Never raises for bad input."""
+    result = LoadResult(text=text)
+    problems = result.problems
+    builder: _DocumentBuilder | None = None
+    index = 0
+    try:
+        for event in _event_source(text):
+            kind = type(event).__name__
+            if kind == "ScalarEvent":
+                builder.scalar(event)
+            elif kind == "MappingStartEvent":
+                builder.start_collection(event, True)
+            elif kind == "SequenceStartEvent":
+                builder.start_collection(event, False)
+            elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+                builder.end_collection(event)
+            elif kind == "AliasEvent":
+                builder.alias(event)
+            elif kind == "DocumentStartEvent":
+                builder = _DocumentBuilder(index, limits, problems)
+            elif kind == "DocumentEndEvent":
+                result.documents.append(builder.document(path))
+                builder = None
+                index += 1
+    except _Abort as abort:
+        problems.append(abort.problem)
+    except _Syntax as exc:
+        problems.append(LoadProblem(SYNTAX, Violation(exc.message, exc.fix, span=exc.span), index))
+    except Exception as exc:  # the parser's own errors: ruamel's MarkedYAMLError and friends
+        problems.append(_syntax_problem(exc, text, index))
+    return result
+
+
+_HINTS = (
+    ("found character '\\t'", "Indent with spaces; YAML does not allow tabs for indentation."),
+    ("mapping values are not allowed", "Check the indentation of this line, or quote a value that contains `: `."),
+    ("did not find expected ',' or ']'", "Close the flow sequence with `]` and separate its items with commas."),
+    ("did not find expected ',' or '}'", "Close the flow mapping with `}` and separate its entries with commas."),
+    ("found unexpected end of stream", "Close the quoted string or bracket that is still open at the end of the file."),
+    ("could not find expected ':'", "Add `: ` after the key, or join a wrapped line to the one above it."),
+    ("did not find expected key", "Align this key with its siblings; the indentation does not match the mapping it belongs to."),
+    ("did not find expected '-' indicator", "Align this item with the other `- ` items of the list."),
+    ("found undefined alias", "Define the anchor `&name` before using `*name`."),
+    ("control characters are not allowed", "Remove the control character; YAML allows only printable characters."),
+    ("found unknown escape character", "Use a valid escape in the double-quoted string, or switch to single quotes."),
+)
+
+
+def _syntax_problem(exc: Exception, text: str, index: int) -> LoadProblem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None)
+    context = getattr(exc, "context", None)
+    if mark is not None:
+        span = Span.point(mark.line + 1, mark.column + 1)
+    elif getattr(exc, "position", None) is not None:  # ReaderError
+        span = Span.point(*line_column(text, min(int(exc.position), len(text))))
+        problem = getattr(exc, "reason", None) or str(exc)
+    else:
+        span = Span.point(1, 1)
+        problem = str(exc) or type(exc).__name__
+    message = f"invalid YAML: {problem or str(exc)}"
+    context_mark = getattr(exc, "context_mark", None)
+    if context and context_mark is not None and context_mark is not mark:
+        message += f" ({context} at line {context_mark.line + 1}, column {context_mark.column + 1})"
+    elif context:
+        message += f" ({context})"
+    fix = "Fix the YAML syntax at this position."
+    haystack = f"{problem} {exc}"
+    offset = getattr(mark, "index", None)
+    if isinstance(offset, int) and 0 <= offset < len(text) and text[offset] == "\t":
+        haystack = "found character '\\t' " + haystack
+    for needle, hint in _HINTS:
+        if needle in haystack:
+            fix = hint
+            break
+    return LoadProblem(SYNTAX, Violation(message, fix, span=span), index)
+
+
+def load_text(text: str, path: str = "<string>", limits: Limits = Limits()) -> LoadResult:
+    return parse_documents(text, path, limits)
+
+
+def load_bytes(data: bytes, path: str = "<string>", limits: Limits = Limits()) -> LoadResult:
+    if len(data) > limits.max_bytes:
+        return LoadResult(problems=[LoadProblem(RESOURCE_LIMIT, Violation(
+            f"the input is {len(data):,} bytes, over the {limits.max_bytes:,}-byte limit; it was not parsed",
+            "Split the plan, or raise the limit with `max-file-size` in the configuration.",
+        ))])
+    text, problem = decode(data)
+    if problem is not None:
+        return LoadResult(problems=[problem])
+    return parse_documents(text, path, limits)
+
+
+def load_file(path: str, limits: Limits = Limits(), display_path: str | None = None) -> LoadResult:
+    data, problem = read_file(path, limits)
+    if problem is not None:
+        return LoadResult(problems=[problem])
+    return load_bytes(data, display_path or path, limits)

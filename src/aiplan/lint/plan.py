@@ -1,0 +1,162 @@
+"""The parsed plan as rules see it: plain data plus the position of every node.
+
+Rules read values through the typed accessors, which return ``None`` (or an
+empty container) instead of raising when a plan has the wrong shape: a plan
+with schema violations still gets its policy checked, and a rule never crashes
+because ``gaps`` turned out to be a number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from aiplan.lint.findings import Span, YamlPath
+
+_MISSING = object()
+
+
+@dataclass(slots=True)
+class Plan:
+    """One YAML document of a plan file.
+
+    ``data`` is JSON-compatible (dict with str keys, list, str, int, float, bool,
+    None). ``value_spans`` and ``key_spans`` map YAML paths to positions.
+    """
+
+    data: Any
+    value_spans: dict[YamlPath, Span]
+    key_spans: dict[YamlPath, Span]
+    path: str = "<string>"
+    document: int = 0
+    file_exists: Callable[[str], bool] | None = field(default=None, repr=False)
+
+    # -- reading values -----------------------------------------------------
+
+    def get(self, *keys: str | int, default: Any = None) -> Any:
+        """The value at ``keys``, or ``default`` if any step is absent or of the wrong type."""
+        node = self.data
+        for key in keys:
+            if isinstance(key, int):
+                if not isinstance(node, list) or not -len(node) <= key < len(node):
+                    return default
+                node = node[key]
+            else:
+                if not isinstance(node, dict):
+                    return default
+                node = node.get(key, _MISSING)
+                if node is _MISSING:
+                    return default
+        return node
+
+    def has(self, *keys: str | int) -> bool:
+        """Whether the key exists (even with a null value)."""
+        return self.get(*keys, default=_MISSING) is not _MISSING
+
+    def mapping(self, *keys: str | int) -> dict | None:
+        value = self.get(*keys)
+        return value if isinstance(value, dict) else None
+
+    def sequence(self, *keys: str | int) -> list:
+        value = self.get(*keys)
+        return value if isinstance(value, list) else []
+
+    def string(self, *keys: str | int) -> str | None:
+        value = self.get(*keys)
+        return value if isinstance(value, str) else None
+
+    def number(self, *keys: str | int) -> int | float | None:
+        value = self.get(*keys)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None
+        return value
+
+    def boolean(self, *keys: str | int) -> bool | None:
+        value = self.get(*keys)
+        return value if isinstance(value, bool) else None
+
+    @property
+    def approach(self) -> str | None:
+        return self.string("approach")
+
+    def gap_present(self, gap: str) -> bool | None:
+        """``True``/``False`` when the gap is stated, ``None`` when not stated."""
+        return self.boolean("gaps", gap, "present")
+
+    def path_exists(self, relative: str) -> bool | None:
+        """Whether a path the plan names exists next to it; ``None`` if unknown.
+
+        The engine supplies the check (rules do no I/O themselves).
+        """
+        if self.file_exists is None:
+            return None
+        return self.file_exists(relative)
+
+    # -- locating nodes -----------------------------------------------------
+
+    def locate(self, path: YamlPath, at: str = "value") -> tuple[Span, YamlPath]:
+        """The span of the node at ``path`` and the path actually located.
+
+        A path that does not exist resolves to its closest existing parent, shown
+        at that parent's key (``evaluation:``) so the reader sees where to add it.
+        """
+        path = tuple(path)
+        if path in self.value_spans or (at == "key" and path in self.key_spans):
+            if at == "key" and path in self.key_spans:
+                return self.key_spans[path], path
+            return self.value_spans[path], path
+        probe = path
+        while probe:
+            probe = probe[:-1]
+            if probe in self.key_spans:
+                return self.key_spans[probe], probe
+            if probe in self.value_spans:
+                # A whole collection would span many lines: point at where it starts.
+                span = self.value_spans[probe]
+                return Span.point(span.line, span.column), probe
+        return Span.point(1, 1), ()
+
+
+SUPPORTED_VERSIONS = (1,)
+
+
+def version_problem(data: Any) -> tuple[bool, "Violation | None"]:
+    """Whether a document is a plan to lint as v1, and what is wrong with its version.
+
+    Returns ``(lint_it, violation)``. A document that is not a mapping, or has
+    no ``aiplan`` key, is not linted further. ``aiplan: "1"`` is clearly meant
+    as version 1: it is reported and linted anyway.
+    """
+    from aiplan.lint.findings import Violation
+
+    if not isinstance(data, dict):
+        if data is None:
+            return False, Violation(
+                "the document is empty; a plan starts with `aiplan: 1`",
+                "Add `aiplan: 1` and the plan's fields, or remove the empty document.",
+            )
+        kind = "a list" if isinstance(data, list) else f"a single value ({type(data).__name__})"
+        return False, Violation(
+            f"the document is {kind}, not a plan mapping with an `aiplan` key",
+            "A plan is a mapping that starts with `aiplan: 1`; run `aiplan init` for a starter plan.",
+        )
+    if "aiplan" not in data:
+        return False, Violation(
+            "no `aiplan` key: this YAML document is not marked as an AI project plan",
+            "Add `aiplan: 1` as the first line of the plan, or stop passing this file to aiplan.",
+        )
+    version = data["aiplan"]
+    if isinstance(version, int) and not isinstance(version, bool) and version in SUPPORTED_VERSIONS:
+        return True, None
+    if version in ("1", 1.0) and not isinstance(version, bool):
+        kind = "a string" if isinstance(version, str) else "a float"
+        return True, Violation(
+            f"`aiplan` is {version!r} ({kind}); the format version is the integer 1",
+            "Write `aiplan: 1` without quotes or decimals.",
+            path=("aiplan",),
+        )
+    return False, Violation(
+        f"`aiplan` is {version!r}; this aiplan supports format version 1 only",
+        "Set `aiplan: 1` (the plan format of this linter), or upgrade aiplan if the plan uses a newer format.",
+        path=("aiplan",),
+    )

@@ -1,0 +1,186 @@
+"""How a rule is declared: metadata, options and the check, side by side.
+
+A rule is a function decorated with :func:`rule`. Its docstring is its
+documentation, with fixed sections (``aiplan explain`` and ``docs/rules.md`` are
+generated from it)::
+
+    @rule("FT003", "small-dataset", Severity.WARNING,
+          options=[Option("min_examples", int, 500, "Fewest training examples accepted.")])
+    def small_dataset(plan, options):
+        '''Fine-tuning dataset has fewer examples than the minimum.
+
+        ## Why
+        ...
+        ## Bad
+        ```yaml
+        ...
+        ```
+        ## Good
+        ```yaml
+        ...
+        ```
+        '''
+        ...
+        yield Violation(message, fix, path=("fine_tuning", "dataset", "examples"))
+
+The check receives the :class:`~aiplan.lint.plan.Plan` and the rule's resolved
+options, and yields :class:`~aiplan.lint.findings.Violation` records. It does no
+I/O and never decides severity or location: the engine stamps those.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping
+
+from aiplan.lint.findings import Severity, Violation
+
+DOCS_URL = "https://aiplan.dev/rules/{id}"
+
+_ID = re.compile(r"[A-Z][A-Z0-9]*[0-9]{3}\Z")
+_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*\Z")
+
+CheckFunction = Callable[..., Iterable[Violation]]
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """A configurable threshold of a rule, declared as data and validated centrally."""
+
+    name: str
+    type: type
+    default: Any
+    description: str
+
+    def validate(self, value: Any) -> Any:
+        """Return ``value`` if it fits this option, else raise ``ValueError``."""
+        expected = (int, float) if self.type is float else self.type
+        if isinstance(value, bool) and self.type is not bool:
+            raise ValueError(f"expected {self.type.__name__}, got a boolean")
+        if not isinstance(value, expected):
+            raise ValueError(f"expected {self.type.__name__}, got {type(value).__name__} {value!r}")
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A rule's identity, documentation and check."""
+
+    id: str
+    name: str
+    severity: Severity
+    summary: str
+    doc: str
+    check: CheckFunction | None
+    options: tuple[Option, ...] = ()
+    fixable: bool = False
+    plugin: str = "aiplan"
+    url: str = ""
+    # Rules whose findings come from the loader (syntax errors, duplicates, limits)
+    # have no check function; they are listed and documented like the others.
+    tags: tuple[str, ...] = field(default=())
+
+    @property
+    def family(self) -> str:
+        return self.id.rstrip("0123456789")
+
+    def resolve_options(self, configured: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Defaults overlaid with configured values; raises ``ValueError`` naming the bad option."""
+        values = {option.name: option.default for option in self.options}
+        known = {option.name: option for option in self.options}
+        for key, value in (configured or {}).items():
+            if key not in known:
+                from difflib import get_close_matches
+
+                close = get_close_matches(key, known, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else (
+                    f"; it has {', '.join(sorted(known))}" if known else "; it has no options"
+                )
+                raise ValueError(f"rule {self.id} has no option {key!r}{hint}")
+            try:
+                values[key] = known[key].validate(value)
+            except ValueError as exc:
+                raise ValueError(f"option {key!r} of rule {self.id}: {exc}") from None
+        return values
+
+    def sections(self) -> dict[str, str]:
+        """The docstring split into its sections: ``summary``, ``what``, ``why``, ``bad``, ``good``..."""
+        return split_doc(self.doc)
+
+
+def rule(
+    id: str,
+    name: str,
+    severity: Severity | str,
+    *,
+    options: Iterable[Option] = (),
+    fixable: bool = False,
+    tags: Iterable[str] = (),
+    reported_by: str | None = None,
+) -> Callable[[CheckFunction], Rule]:
+    """Declare a rule. Use as a decorator on its check function.
+
+    ``reported_by="loader"`` declares a rule whose findings the engine itself
+    reports while reading and parsing (syntax errors, duplicate keys, limits):
+    the decorated function then only carries the documentation and never runs.
+    """
+
+    def decorate(function: CheckFunction) -> Rule:
+        check = None if reported_by else function
+        return make_rule(id, name, severity, check, inspect.getdoc(function) or "",
+                         options=options, fixable=fixable,
+                         tags=tuple(tags) + ((reported_by,) if reported_by else ()))
+
+    return decorate
+
+
+def make_rule(
+    id: str,
+    name: str,
+    severity: Severity | str,
+    check: CheckFunction | None,
+    doc: str,
+    *,
+    options: Iterable[Option] = (),
+    fixable: bool = False,
+    tags: Iterable[str] = (),
+    plugin: str = "aiplan",
+) -> Rule:
+    if not _ID.match(id):
+        raise ValueError(f"rule ID {id!r} must be capital letters followed by three digits, like FT001")
+    if not _NAME.match(name):
+        raise ValueError(f"rule name {name!r} must be lower-case words joined by hyphens")
+    doc = inspect.cleandoc(doc or "")
+    summary = doc.strip().splitlines()[0].strip() if doc.strip() else name.replace("-", " ")
+    return Rule(
+        id=id,
+        name=name,
+        severity=Severity.parse(severity) if not isinstance(severity, Severity) else severity,
+        summary=summary,
+        doc=doc,
+        check=check,
+        options=tuple(options),
+        fixable=fixable,
+        plugin=plugin,
+        url=DOCS_URL.format(id=id.lower(), name=name),
+        tags=tuple(tags),
+    )
+
+
+_SECTION = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
+
+
+def split_doc(doc: str) -> dict[str, str]:
+    """Split a rule docstring into ``summary``, ``what`` (text before the first
+    heading) and one entry per ``## Heading`` (lower-cased)."""
+    doc = inspect.cleandoc(doc or "")
+    lines = doc.splitlines()
+    summary = lines[0].strip() if lines else ""
+    body = "\n".join(lines[1:])
+    parts = _SECTION.split(body)
+    sections = {"summary": summary, "what": parts[0].strip()}
+    for heading, text in zip(parts[1::2], parts[2::2]):
+        sections[heading.strip().lower()] = text.strip()
+    return sections

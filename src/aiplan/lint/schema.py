@@ -1,0 +1,234 @@
+"""Validate a plan against the shipped JSON Schema and explain each violation.
+
+jsonschema reports every violation; this module turns each into a
+:class:`Violation` at the offending node, in words a plan author understands,
+with a "did you mean" for misspelled keys and enumeration values.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+from typing import Any, Iterator
+
+from aiplan.lint.findings import Violation, format_yaml_path
+from aiplan.lint.suggest import closest
+
+PLAN_SCHEMA = "plan.schema.json"
+
+
+@functools.lru_cache(maxsize=None)
+def load_schema(name: str = PLAN_SCHEMA) -> dict:
+    """A schema shipped in ``aiplan/schemas`` (cached: it never changes in a run)."""
+    text = resources.files("aiplan.schemas").joinpath(name).read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+@functools.lru_cache(maxsize=None)
+def _validator(name: str = PLAN_SCHEMA):
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(load_schema(name))
+
+
+_YAML11_BOOLEANS = {"yes": True, "no": False, "on": True, "off": False, "y": True, "n": False}
+
+_TYPE_NAMES = {
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "object": "a mapping",
+    "array": "a list",
+    "null": "empty (null)",
+}
+
+
+def describe_type(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+def show(value: Any, limit: int = 60) -> str:
+    """A short rendering of a plan value for a message."""
+    if isinstance(value, str):
+        text = value if len(value) <= limit else value[: limit - 1] + "…"
+        return "'" + text + "'"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return str(value)
+
+
+def key_path(path: tuple) -> str:
+    return format_yaml_path(path) or "the document root"
+
+
+def _expected(types: Any) -> str:
+    if isinstance(types, str):
+        types = [types]
+    return " or ".join(_TYPE_NAMES.get(t, t) for t in types)
+
+
+def _example(schema: dict, key: str) -> str:
+    """A YAML snippet that would satisfy ``schema``, for fix hints."""
+    if "enum" in schema:
+        return f"`{key}: {schema['enum'][0]}` (one of {', '.join(map(str, schema['enum']))})"
+    examples = schema.get("examples")
+    if examples:
+        sample = examples[0]
+        if isinstance(sample, (dict, list)):
+            return f"`{key}:` with {describe_type(sample)}"
+        return f"`{key}: {json.dumps(sample) if isinstance(sample, str) and ':' in sample else show_plain(sample)}`"
+    kind = schema.get("type")
+    if kind == "boolean":
+        return f"`{key}: true` or `{key}: false`"
+    if kind == "object":
+        return f"`{key}:` as a mapping"
+    if kind == "array":
+        return f"`{key}:` as a list"
+    return f"`{key}:`"
+
+
+def show_plain(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(show_plain(v) for v in value) + "]"
+    return str(value)
+
+
+def _resolve(schema: dict, root: dict) -> dict:
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/"):
+        node: Any = root
+        for part in ref[2:].split("/"):
+            node = node.get(part, {}) if isinstance(node, dict) else {}
+        merged = dict(node) if isinstance(node, dict) else {}
+        merged.update({k: v for k, v in schema.items() if k != "$ref"})
+        return merged
+    return schema
+
+
+def validate(data: Any, schema_name: str = PLAN_SCHEMA, skip: frozenset = frozenset()) -> Iterator[Violation]:
+    """Every schema violation of ``data``, one :class:`Violation` per problem.
+
+    ``skip`` holds top-level keys whose problems another rule reports.
+    """
+    validator = _validator(schema_name)
+    root = load_schema(schema_name)
+    for error in validator.iter_errors(data):
+        path = tuple(error.absolute_path)
+        if path and path[0] in skip:
+            continue
+        yield from explain(error, path, root)
+
+
+def explain(error, path: tuple, root: dict) -> Iterator[Violation]:
+    """Turn one jsonschema error into violations a person can act on."""
+    kind = error.validator
+    schema = _resolve(error.schema, root) if isinstance(error.schema, dict) else {}
+    instance = error.instance
+    where = key_path(path)
+    leaf = str(path[-1]) if path and isinstance(path[-1], str) else where
+
+    if kind == "additionalProperties" and isinstance(instance, dict):
+        known = list(schema.get("properties", {}))
+        for key in instance:
+            if key in known:
+                continue
+            guess = closest(key, known)
+            parent = f"in `{where}`" if path else "at the top level"
+            message = f"unknown key `{key}` {parent}"
+            if guess:
+                fix = f"Did you mean `{guess}`? Rename `{key}` to `{guess}`."
+            else:
+                fix = f"Remove `{key}` or move it where it belongs; keys allowed here: {', '.join(known)}."
+            yield Violation(message, fix, path=path + (key,), at="key")
+        return
+
+    if kind == "required" and isinstance(instance, dict):
+        properties = schema.get("properties", {})
+        for key in error.validator_value:
+            if key in instance:
+                continue
+            sub = _resolve(properties.get(key, {}), root)
+            owner = f"`{where}`" if path else "the plan"
+            yield Violation(
+                f"{owner} lacks the required key `{key}`",
+                f"Add {_example(sub, key)} {'under `' + where + '`' if path else 'at the top level'}.",
+                path=path + (key,),
+            )
+        return
+
+    if kind == "type":
+        expected = _expected(error.validator_value)
+        fix = f"Change `{where}` to {expected}, e.g. {_example(schema, leaf)}."
+        if isinstance(instance, str) and instance.lower() in _YAML11_BOOLEANS and "boolean" in str(error.validator_value):
+            word = "true" if _YAML11_BOOLEANS[instance.lower()] else "false"
+            fix = f"YAML 1.2 reads {instance!r} as text, not a boolean: write `{leaf}: {word}`."
+        elif isinstance(instance, str) and ("integer" in str(error.validator_value) or "number" in str(error.validator_value)):
+            if isinstance(instance, str) and instance.strip().replace(".", "", 1).replace("_", "").isdigit():
+                fix = f"Remove the quotes: write `{leaf}: {instance.strip().replace('_', '')}`."
+        yield Violation(
+            f"`{where}` is {show(instance)} ({describe_type(instance)}); expected {expected}",
+            fix,
+            path=path,
+        )
+        return
+
+    if kind == "enum":
+        allowed = [str(v) for v in error.validator_value]
+        guess = closest(instance, allowed)
+        message = f"`{where}` is {show(instance)}; expected one of {', '.join(allowed)}"
+        if guess:
+            fix = f"Did you mean '{guess}'? Change it to `{leaf}: {guess}`."
+        else:
+            fix = f"Use one of {', '.join(allowed)}."
+        yield Violation(message, fix, path=path)
+        return
+
+    if kind == "minimum":
+        yield Violation(
+            f"`{where}` is {show(instance)}; it must be at least {error.validator_value}",
+            f"Set `{where}` to {error.validator_value} or more.",
+            path=path,
+        )
+        return
+
+    if kind == "minLength":
+        yield Violation(
+            f"`{where}` is empty",
+            f"Give `{where}` a value, e.g. {_example(schema, leaf)}.",
+            path=path,
+        )
+        return
+
+    if kind == "const":
+        yield Violation(
+            f"`{where}` is {show(instance)}; expected {show(error.validator_value)}",
+            f"Set `{where}` to {show_plain(error.validator_value)}.",
+            path=path,
+        )
+        return
+
+    yield Violation(f"`{where}`: {error.message}", f"Change `{where}` to match the plan format.", path=path)

@@ -1,0 +1,1 @@
+"""aiplan's plugin system: hook specifications and the plugin manager factory."""

@@ -1,0 +1,36 @@
+"""Hook specifications: the whole contract between aiplan and its plugins.
+
+A plugin is a module or object with functions decorated by ``aiplan.hookimpl``
+and named after the hooks below. Third-party plugins are installed
+distributions that declare an entry point in the ``aiplan`` group::
+
+    [project.entry-points.aiplan]
+    my_rules = "my_package.rules"
+
+The built-in rules register through the very same hooks.
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+PROJECT = "aiplan"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def aiplan_rules():
+    """Return the rules this plugin contributes.
+
+    Receives: nothing.
+
+    Returns: an iterable of :class:`aiplan.api.Rule` objects, each made with the
+    :func:`aiplan.api.rule` decorator. Every rule ID must be unique across all
+    plugins; a collision is reported as an error naming both plugins and the
+    later rule is not run.
+
+    Called once per run, while the rule set is assembled. A plugin whose hook
+    raises is reported by name (exit code 3) and the run goes on without it.
+    """

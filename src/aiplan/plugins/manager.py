@@ -1,0 +1,174 @@
+"""The one place that builds the plugin manager and assembles the rule set.
+
+Order: hook specs, then installed entry points (group ``aiplan``), then the
+built-in rules, then ``check_pending()``. Only installed distributions and
+modules a user names explicitly are loaded, never anything found in the
+repository being linted.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import pluggy
+
+from aiplan.lint.findings import InternalError
+from aiplan.lint.rule import Rule
+from aiplan.plugins import hookspecs
+
+ENTRY_POINT_GROUP = "aiplan"
+BUILTIN = "aiplan"
+
+
+@dataclass(slots=True)
+class PluginInfo:
+    name: str
+    version: str
+    module: str
+    rules: list[str] = field(default_factory=list)
+    builtin: bool = False
+
+
+@dataclass(slots=True)
+class RuleSet:
+    """Every rule available in this run, by ID, plus what went wrong assembling it."""
+
+    rules: dict[str, Rule]
+    plugins: list[PluginInfo]
+    errors: list[InternalError]
+
+    def sorted(self) -> list[Rule]:
+        return [self.rules[key] for key in sorted(self.rules)]
+
+
+def build_plugin_manager(
+    *,
+    entry_points: bool = True,
+    disabled: Iterable[str] = (),
+    extra_modules: Iterable[str] = (),
+) -> tuple[pluggy.PluginManager, list[PluginInfo], list[InternalError]]:
+    """Build the manager. Plugins that fail to load are reported, not raised."""
+    manager = pluggy.PluginManager(hookspecs.PROJECT)
+    manager.add_hookspecs(hookspecs)
+    infos: list[PluginInfo] = []
+    errors: list[InternalError] = []
+    disabled = {name.strip() for name in disabled if name.strip()}
+
+    if entry_points:
+        for entry_point, version in _entry_points():
+            if entry_point.name in disabled or entry_point.name == BUILTIN:
+                continue
+            try:
+                plugin = entry_point.load()
+                manager.register(plugin, name=entry_point.name)
+            except Exception as exc:  # a broken plugin must not end the run
+                errors.append(InternalError(entry_point.name, "", f"failed to load: {type(exc).__name__}: {exc}"))
+                continue
+            infos.append(PluginInfo(entry_point.name, version, entry_point.value))
+
+    for module_name in extra_modules:
+        try:
+            module = importlib.import_module(module_name)
+            manager.register(module, name=module_name)
+        except Exception as exc:
+            errors.append(InternalError(module_name, "", f"failed to load: {type(exc).__name__}: {exc}"))
+            continue
+        infos.append(PluginInfo(module_name, _module_version(module), module_name))
+
+    from aiplan import __version__
+    from aiplan import rules as builtin_rules
+
+    manager.register(builtin_rules, name=BUILTIN)
+    infos.insert(0, PluginInfo(BUILTIN, __version__, builtin_rules.__name__, builtin=True))
+    try:
+        manager.check_pending()
+    except pluggy.PluginValidationError as exc:
+        errors.append(InternalError(getattr(exc.plugin, "__name__", str(exc.plugin)), "", str(exc)))
+    return manager, infos, errors
+
+
+def collect_rules(
+    manager: pluggy.PluginManager,
+    infos: list[PluginInfo],
+    errors: list[InternalError],
+) -> RuleSet:
+    """Call every plugin's ``aiplan_rules`` on its own, so one failure stays its own."""
+    rules: dict[str, Rule] = {}
+    by_name = {info.name: info for info in infos}
+    # Built-ins first: their IDs are the public contract and win a collision.
+    impls = sorted(
+        manager.hook.aiplan_rules.get_hookimpls(),
+        key=lambda impl: (impl.plugin_name != BUILTIN, impl.plugin_name),
+    )
+    for impl in impls:
+        plugin_name = impl.plugin_name
+        try:
+            contributed = list(impl.function() or ())
+        except Exception as exc:
+            errors.append(InternalError(plugin_name, "", f"aiplan_rules() raised {type(exc).__name__}: {exc}"))
+            continue
+        for item in contributed:
+            if not isinstance(item, Rule):
+                errors.append(InternalError(plugin_name, "", f"aiplan_rules() returned {item!r}, not a Rule"))
+                continue
+            item = _stamp_plugin(item, plugin_name)
+            existing = rules.get(item.id)
+            if existing is not None:
+                errors.append(InternalError(
+                    plugin_name, item.id,
+                    f"rule ID {item.id} is already defined by plugin {existing.plugin!r}; "
+                    f"the rule from {plugin_name!r} was not loaded",
+                ))
+                continue
+            rules[item.id] = item
+            if plugin_name in by_name:
+                by_name[plugin_name].rules.append(item.id)
+    for info in infos:
+        info.rules.sort()
+    return RuleSet(rules, infos, errors)
+
+
+def load_rule_set(
+    *,
+    entry_points: bool = True,
+    disabled: Iterable[str] = (),
+    extra_modules: Iterable[str] = (),
+    extra_rules: Iterable[Rule] = (),
+) -> RuleSet:
+    """Build the plugin manager and collect all rules: the usual entry point."""
+    manager, infos, errors = build_plugin_manager(
+        entry_points=entry_points, disabled=disabled, extra_modules=extra_modules
+    )
+    rule_set = collect_rules(manager, infos, errors)
+    for item in extra_rules:
+        if item.id in rule_set.rules:
+            rule_set.errors.append(InternalError(
+                item.plugin, item.id,
+                f"rule ID {item.id} is already defined by plugin {rule_set.rules[item.id].plugin!r}",
+            ))
+            continue
+        rule_set.rules[item.id] = item
+    return rule_set
+
+
+def _stamp_plugin(item: Rule, plugin_name: str) -> Rule:
+    if item.plugin == plugin_name:
+        return item
+    from dataclasses import replace
+
+    return replace(item, plugin=plugin_name)
+
+
+def _entry_points():
+    from importlib.metadata import entry_points
+
+    for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+        dist = getattr(entry_point, "dist", None)
+        version = getattr(dist, "version", "") if dist is not None else ""
+        yield entry_point, version or ""
+
+
+def _module_version(module) -> str:
+    return str(getattr(module, "__version__", "") or "")

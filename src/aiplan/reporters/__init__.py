@@ -1,0 +1,17 @@
+"""Output formats. Each module has ``render(run, rules, **options) -> str``.
+
+Imported lazily by name, so a run pays only for the format it prints.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+FORMATS = {
+    "text": "aiplan.reporters.text",
+    "json": "aiplan.reporters.json",
+}
+
+
+def get(name: str):
+    return importlib.import_module(FORMATS[name])

@@ -1,0 +1,68 @@
+"""The human-readable report: ``path:line:col: RULE [severity] message`` plus the fix."""
+
+from __future__ import annotations
+
+import re
+
+from aiplan.lint.findings import Severity
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
+
+
+def visible(text: str) -> str:
+    """Render control characters (escape sequences, bidi overrides) visibly.
+
+    Plan content ends up in messages; it must not be able to move the cursor,
+    recolour the terminal or reorder what the reader sees.
+    """
+    text = text.replace("\r\n", "\\r\\n").replace("\n", "\\n").replace("\t", "\\t")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+
+
+def _style(text: str, colour: bool, **kwargs) -> str:
+    if not colour:
+        return text
+    import click
+
+    return click.style(text, **kwargs)
+
+
+def render(run, rules, *, colour: bool = False, show_fix: bool = True, summary: bool = True) -> str:
+    lines: list[str] = []
+    for finding in run.findings:
+        where = _style(f"{visible(finding.path)}:{finding.line}:{finding.column}:", colour, bold=True)
+        rule = _style(finding.rule, colour, fg=_COLOURS[finding.severity], bold=True)
+        severity = _style(f"[{finding.severity.value}]", colour, fg=_COLOURS[finding.severity])
+        lines.append(f"{where} {rule} {severity} {visible(finding.message)}")
+        if show_fix and finding.fix:
+            lines.append(f"    {_style('fix:', colour, fg='green')} {visible(finding.fix)}")
+    for error in run.internal_errors:
+        lines.append(_style("internal error: ", colour, fg="red", bold=True) + visible(error.describe()))
+    if summary:
+        lines.append(summary_line(run))
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def summary_line(run) -> str:
+    files = len(run.files)
+    counts = run.counts()
+    noun = "file" if files == 1 else "files"
+    total = sum(counts.values())
+    parts = []
+    if total:
+        parts.append(
+            f"{counts['error']} error{'s' * (counts['error'] != 1)}, "
+            f"{counts['warning']} warning{'s' * (counts['warning'] != 1)}, "
+            f"{counts['info']} info"
+        )
+    else:
+        parts.append("no findings")
+    suppressed = len(run.suppressed)
+    if suppressed:
+        parts.append(f"{suppressed} suppressed")
+    errors = len(run.internal_errors)
+    if errors:
+        parts.append(f"{errors} internal error{'s' * (errors != 1)}")
+    return f"Linted {files} {noun}: " + "; ".join(parts) + "."

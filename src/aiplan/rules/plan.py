@@ -1,0 +1,200 @@
+"""PLAN: the document itself. Syntax, schema, version, duplicates, limits.
+
+PLAN001, PLAN004, PLAN007 and PLAN008 are found while the file is read and
+parsed (``aiplan.lint.loader``); they are declared here so that they are
+listed, documented, selected and configured like every other rule.
+"""
+
+from __future__ import annotations
+
+from aiplan.lint.findings import Severity
+from aiplan.lint.plan import version_problem
+from aiplan.lint.rule import rule
+from aiplan.lint.schema import validate
+
+
+@rule("PLAN001", "yaml-syntax-error", Severity.ERROR, reported_by="loader")
+def yaml_syntax_error(plan, options):
+    """The file is not valid YAML.
+
+    The parser stopped at the reported line and column. Documents before that
+    point are linted; the broken document and everything after it are not.
+
+    ## Why
+    A plan nobody can parse records no decision. Reviewers read YAML as text and
+    may not notice that tools, including this linter, cannot read it at all.
+
+    ## Bad
+    ```yaml
+    aiplan: 1
+    name: Support copilot
+    approach: [rag
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Support copilot
+    approach: rag
+    ```
+    """
+
+
+@rule("PLAN002", "schema-violation", Severity.ERROR)
+def schema_violation(plan, options):
+    """The plan breaks the v1 JSON Schema.
+
+    Every violation is reported on its own, at the offending node: a wrong type,
+    an unknown enumeration value, an unknown key (with the closest known key as
+    a hint) or a missing required key (at the closest existing parent). The
+    schema ships with aiplan (`aiplan schema` prints it) and editors can use it
+    for completion.
+
+    ## Why
+    The policy rules read the plan by its fixed field names. A misspelled key
+    (`evidance`, `held_0ut`) is not a harmless typo: the rules cannot see the
+    value, so the plan looks as if it never stated it.
+
+    ## Bad
+    ```yaml
+    aiplan: 1
+    name: Support copilot
+    approach: finetuning
+    gaps:
+      knowledge:
+        present: true
+        evidance: The model does not know our refund policy.
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Support copilot
+    approach: fine_tuning
+    gaps:
+      knowledge:
+        present: true
+        evidence: The model does not know our refund policy.
+    ```
+    """
+    # `aiplan` itself is PLAN003's business: report its problems once, there.
+    yield from validate(plan.data, skip=frozenset(("aiplan",)))
+
+
+@rule("PLAN003", "unsupported-version", Severity.ERROR)
+def unsupported_version(plan, options):
+    """The document has no `aiplan` key, or a format version this aiplan does not support.
+
+    `aiplan: 1` marks a YAML document as an AI project plan in format version 1.
+    A file named on the command line or found by its plan-like name that is not
+    marked so gets this finding, and no other rule runs on that document.
+
+    ## Why
+    The version says which rules apply. Without it a plan cannot be told from
+    any other YAML file, and a plan written for another format would be judged
+    by the wrong rules.
+
+    ## Bad
+    ```yaml
+    name: Support copilot
+    approach: rag
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Support copilot
+    approach: rag
+    ```
+    """
+    _, violation = version_problem(plan.data)
+    if violation is not None:
+        yield violation
+
+
+@rule("PLAN004", "duplicate-key", Severity.ERROR, reported_by="loader")
+def duplicate_key(plan, options):
+    """A mapping repeats a key.
+
+    Reported at the repeated key, naming the line of the first one. aiplan keeps
+    the first value for its other rules.
+
+    ## Why
+    YAML loaders silently keep one of the two values (which one depends on the
+    tool), so one of the team's statements is lost without anybody noticing,
+    typically a whole section pasted twice with different content.
+
+    ## Bad
+    ```yaml
+    aiplan: 1
+    name: Support copilot
+    approach: rag
+    approach: hybrid
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Support copilot
+    approach: hybrid
+    ```
+    """
+
+
+@rule("PLAN007", "resource-limit", Severity.ERROR, reported_by="loader")
+def resource_limit(plan, options):
+    """The document exceeds a limit: file size, nesting depth, or alias expansion.
+
+    The defaults are 5 MB per file, 64 levels of nesting, and 100,000 nodes
+    produced by aliases; each can be raised in the configuration
+    (`max-file-size`, `max-depth`, `max-alias-nodes`). The file, or the rest of
+    it from the reported point, is not linted.
+
+    ## Why
+    aiplan runs in CI on files anyone can write in a pull request. A
+    "billion laughs" document of nested anchors, or a deeply nested one, would
+    otherwise exhaust memory or time and take the whole CI job down. No real
+    plan comes near these limits.
+
+    ## Bad
+    ```yaml
+    aiplan: 1
+    name: Alias bomb
+    a: &a [x, x, x, x, x, x, x, x, x]
+    b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+    c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+    # ... and so on, nine levels deep
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Support copilot
+    ```
+    """
+
+
+@rule("PLAN008", "unreadable-file", Severity.ERROR, reported_by="loader")
+def unreadable_file(plan, options):
+    """The file cannot be read or decoded (permissions, encoding, binary content).
+
+    Plans are UTF-8 text (UTF-16 and UTF-32 with or without a byte order mark
+    are accepted too, as YAML allows). A file that cannot be opened, that is not
+    a regular file, that does not decode, or that contains NUL bytes gets this
+    finding instead of a crash.
+
+    ## Why
+    A plan that tools cannot read is as good as absent; saying so precisely
+    (which byte, which permission) lets the author fix it in one step.
+
+    ## Bad
+    ```text
+    a file saved as Latin-1 with "café" in it, or a binary file named plan.aiplan.yaml
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Café copilot   # saved as UTF-8
+    ```
+    """

@@ -1,0 +1,67 @@
+"""Helpers for testing rules, for aiplan itself and for plugin authors.
+
+    from aiplan.testing import lint_yaml, codes
+
+    def test_my_rule():
+        findings = lint_yaml(PLAN, select=["ACME001"], rules=[my_rule])
+        assert codes(findings) == [("ACME001", 4, 3)]
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any, Iterable, Mapping
+
+from aiplan.lint.config import LintConfig
+from aiplan.lint.engine import LintContext, lint_documents
+from aiplan.lint.findings import Finding, Severity
+from aiplan.lint.loader import Limits, load_text
+from aiplan.lint.rule import Rule
+
+
+def build_context(
+    *,
+    select: Iterable[str] = ("ALL",),
+    ignore: Iterable[str] = (),
+    rules: Iterable[Rule] = (),
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+    severity: Mapping[str, str] | None = None,
+    plugins: bool = False,
+    limits: Limits = Limits(),
+) -> LintContext:
+    """A lint context with the built-in rules plus ``rules`` (installed plugins if ``plugins``)."""
+    from aiplan.plugins.manager import load_rule_set
+
+    rule_set = load_rule_set(entry_points=plugins, extra_rules=rules)
+    if rule_set.errors:
+        raise AssertionError("; ".join(e.describe() for e in rule_set.errors))
+    config = LintConfig(
+        select=tuple(s.upper() for s in select),
+        ignore=tuple(s.upper() for s in ignore),
+        rule_options={k: dict(v) for k, v in (options or {}).items()},
+        severity={k: Severity.parse(v) for k, v in (severity or {}).items()},
+        limits=limits,
+    )
+    return LintContext.build(rule_set.rules, config)
+
+
+def lint_yaml(text: str, *, path: str = "plan.aiplan.yaml", dedent: bool = True,
+              file_exists=None, **context_options: Any) -> list[Finding]:
+    """Lint a YAML string and return its findings, sorted.
+
+    Keyword arguments are those of :func:`build_context` (``select``,
+    ``ignore``, ``rules``, ``options``, ``severity``, ``plugins``, ``limits``).
+    Raises ``AssertionError`` if a rule failed, so a broken rule fails its test.
+    """
+    ctx = build_context(**context_options)
+    if dedent:
+        text = textwrap.dedent(text).lstrip("\n")
+    result = lint_documents(load_text(text, path, ctx.config.limits), path, ctx, file_exists)
+    if result.errors:
+        raise AssertionError("; ".join(e.describe() for e in result.errors))
+    return list(result.findings)
+
+
+def codes(findings: Iterable[Finding]) -> list[tuple[str, int, int]]:
+    """``(rule, line, column)`` of each finding: the usual thing to assert on."""
+    return [(f.rule, f.line, f.column) for f in findings]

@@ -1,0 +1,26 @@
+import os
+import pathlib
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture
+def cli():
+    """Invoke the click command line in-process; returns click's Result."""
+    from click.testing import CliRunner
+
+    from aiplan.cli import main
+
+    runner = CliRunner()
+
+    def invoke(*args, env=None, input=None):
+        base = {"NO_COLOR": "1", "GITHUB_ACTIONS": "", "GITHUB_STEP_SUMMARY": ""}
+        base.update(env or {})
+        return runner.invoke(main, [str(a) for a in args], env=base, input=input, catch_exceptions=False)
+
+    return invoke

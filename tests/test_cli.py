@@ -1,0 +1,164 @@
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import EXAMPLES, FIXTURES
+
+CLEAN = EXAMPLES / "support-copilot.aiplan.yaml"
+FLAWED = EXAMPLES / "ticket-formatter.aiplan.yaml"
+
+
+def test_lint_clean_plan_exits_0(cli):
+    result = cli("lint", CLEAN)
+    assert result.exit_code == 0, result.output
+    assert "Linted 1 file: no findings." in result.output
+
+
+def test_lint_flawed_plan_text_output(cli, tmp_path):
+    plan = tmp_path / "aiplan.yaml"
+    plan.write_text(FLAWED.read_text())
+    os.chdir(tmp_path)
+    result = cli("lint")
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].startswith("aiplan.yaml:16:13: BASE001 [error] approach is `fine_tuning`")
+    assert lines[1].startswith("    fix: ")
+    assert lines[-1] == "Linted 1 file: 2 errors, 0 warnings, 0 info."
+
+
+def test_json_output_contract(cli):
+    result = cli("lint", "--format", "json", FLAWED)
+    assert result.exit_code == 1
+    document = json.loads(result.output)
+    finding = document["findings"][0]
+    for key in ("rule", "name", "severity", "message", "fix", "path", "line", "column"):
+        assert key in finding
+    assert (finding["rule"], finding["line"], finding["column"]) == ("BASE001", 16, 13)
+    assert finding["severity"] == "error" and finding["name"] == "missing-prompt-baseline"
+    assert document["summary"]["by_severity"]["error"] == 2
+
+
+def test_fail_on_and_select_ignore(cli):
+    assert cli("lint", "--ignore", "BASE,FT", FLAWED).exit_code == 0
+    assert cli("lint", "--select", "FT001", FLAWED).exit_code == 1
+    result = cli("lint", "--select", "FT", "--ignore", "FT001", "--format", "json", FLAWED)
+    assert json.loads(result.output)["findings"] == []
+
+
+def test_unknown_selector_is_usage_error(cli):
+    result = cli("lint", "--select", "FTX", CLEAN)
+    assert result.exit_code == 2
+    assert "matches no rule" in result.output
+
+
+def test_missing_path_is_usage_error(cli, tmp_path):
+    result = cli("lint", tmp_path / "nope.yaml")
+    assert result.exit_code == 2
+    assert "no such file or directory" in result.output
+
+
+def test_bad_option_is_usage_error(cli):
+    assert cli("lint", "--fail-on", "fatal", CLEAN).exit_code == 2
+
+
+def test_directory_discovery_skips_vendor_dirs(cli, tmp_path):
+    (tmp_path / "node_modules" / "x").mkdir(parents=True)
+    (tmp_path / "node_modules" / "x" / "aiplan.yaml").write_text("name: no version\n")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "aiplan.yaml").write_text("name: no version\n")
+    venv = tmp_path / "env"
+    venv.mkdir()
+    (venv / "pyvenv.cfg").write_text("")
+    (venv / "aiplan.yml").write_text("name: no version\n")
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / "search.aiplan.yml").write_text(CLEAN.read_text())
+    (tmp_path / "notes.yaml").write_text("name: not a plan\n")
+    result = cli("lint", "--format", "json", tmp_path)
+    document = json.loads(result.output)
+    assert document["summary"]["files"] == 1
+    assert result.exit_code == 0
+
+
+def test_explicit_yaml_without_aiplan_key(cli, tmp_path):
+    other = tmp_path / "config.yaml"
+    other.write_text("name: not a plan\n")
+    result = cli("lint", other)
+    assert result.exit_code == 1
+    assert "PLAN003" in result.output and "no `aiplan` key" in result.output
+
+
+def test_multi_document_file(cli, tmp_path):
+    plan = tmp_path / "two.aiplan.yaml"
+    plan.write_text("aiplan: 1\nname: one\n---\naiplan: 1\nname: two\napproach: rag\n")
+    result = cli("lint", "--format", "json", plan)
+    [finding] = json.loads(result.output)["findings"]
+    assert finding["rule"] == "BASE001" and finding["document"] == 1 and finding["line"] == 4
+
+
+def test_json_plan_named_explicitly(cli, tmp_path):
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps({"aiplan": 1, "name": "json", "approach": "rag"}, indent=2))
+    result = cli("lint", "--format", "json", plan)
+    [finding] = json.loads(result.output)["findings"]
+    assert finding["rule"] == "BASE001"
+
+
+def test_stdin(cli):
+    result = cli("lint", "-", input="aiplan: 1\nname: x\napproach: rag\n")
+    assert result.exit_code == 1 and result.output.startswith("-:1:1: BASE001")
+
+
+def test_rules_explain_schema(cli):
+    listing = cli("rules")
+    assert listing.exit_code == 0 and "FT001" in listing.output and "PLAN001" in listing.output
+    rows = json.loads(cli("rules", "--format", "json", "--family", "PLAN").output)
+    assert rows and all(r["id"].startswith("PLAN") for r in rows)
+    explained = cli("explain", "FT001")
+    assert explained.exit_code == 0 and "held-out" in explained.output and "Passes:" in explained.output
+    assert cli("explain", "fine-tuning-without-held-out").exit_code == 0
+    unknown = cli("explain", "FT01")
+    assert unknown.exit_code == 2 and "Did you mean" in unknown.output
+    schema = json.loads(cli("schema").output)
+    assert schema["$schema"].endswith("2020-12/schema")
+
+
+def test_init_writes_clean_plan_and_never_overwrites(cli, tmp_path):
+    target = tmp_path / "aiplan.yaml"
+    assert cli("init", target).exit_code == 0
+    text = target.read_text()
+    assert text.startswith("# AI project plan")
+    assert cli("lint", target).exit_code == 0
+    target.write_text("my own content\n")
+    again = cli("init", target)
+    assert again.exit_code == 2 and "already exists" in again.output
+    assert target.read_text() == "my own content\n"
+    assert cli("init", tmp_path).exit_code == 2  # the directory already holds aiplan.yaml
+
+
+def test_python_dash_m_in_a_real_subprocess(tmp_path):
+    plan = tmp_path / "p.aiplan.yaml"
+    plan.write_text("aiplan: 1\nname: x\napproach: fine_tuning\nfine_tuning: {purpose: behavior}\n")
+    env = dict(os.environ, NO_COLOR="1")
+    proc = subprocess.run([sys.executable, "-m", "aiplan", "lint", str(plan)], capture_output=True,
+                          text=True, env=env, timeout=60)
+    assert proc.returncode == 1, proc.stderr
+    assert "FT001" in proc.stdout and "BASE001" in proc.stdout
+    assert "Traceback" not in proc.stderr
+
+
+def test_colour_only_when_asked(cli):
+    plain = cli("lint", FLAWED)
+    assert "\x1b[" not in plain.output
+    coloured = cli("lint", "--color", "always", FLAWED)
+    assert "\x1b[" in coloured.output
+
+
+def test_control_characters_in_plan_are_rendered_visibly(cli, tmp_path):
+    plan = tmp_path / "p.aiplan.yaml"
+    plan.write_text('aiplan: 1\nname: x\napproach: "\\e[31mRAG\\u202e"\n')
+    result = cli("lint", plan)
+    assert "\x1b" not in result.output and "\u202e" not in result.output
+    assert "\\x1b[31mRAG\\u202e" in result.output

@@ -1,0 +1,136 @@
+import codecs
+import time
+
+import pytest
+
+from aiplan.lint.findings import Span
+from aiplan.lint.loader import Limits, decode, load_bytes, load_text, resolve_plain
+
+
+def only(result):
+    assert len(result.documents) == 1, result.problems
+    return result.documents[0]
+
+
+def test_positions_of_keys_values_and_items():
+    plan = only(load_text("a: 1\nlist:\n  - x\n  - {k: v}\n"))
+    assert plan.data == {"a": 1, "list": ["x", {"k": "v"}]}
+    assert plan.key_spans[("a",)] == Span(1, 1, 1, 2)
+    assert plan.value_spans[("a",)] == Span(1, 4, 1, 5)
+    assert plan.value_spans[("list", 0)] == Span(3, 5, 3, 6)
+    assert plan.value_spans[("list", 1, "k")] == Span(4, 9, 4, 10)
+    assert plan.value_spans[("list", 1)] == Span(4, 5, 4, 11)
+
+
+def test_missing_key_locates_closest_parent_key():
+    plan = only(load_text("a: 1\nfine_tuning:\n  dataset:\n    examples: 3\n"))
+    span, located = plan.locate(("fine_tuning", "evaluation", "held_out"))
+    assert located == ("fine_tuning",)
+    assert (span.line, span.column) == (2, 1)
+    span, located = plan.locate(("baseline",))
+    assert located == () and (span.line, span.column) == (1, 1)
+
+
+def test_core_schema_scalars():
+    plan = only(load_text("a: yes\nb: true\nc: 0x1F\nd: 1.5e3\ne: ~\nf: '1'\ng: .inf\nh: 2024-01-01\ni: !!str 3\n"))
+    assert plan.data == {"a": "yes", "b": True, "c": 31, "d": 1500.0, "e": None, "f": "1",
+                         "g": float("inf"), "h": "2024-01-01", "i": "3"}
+    assert resolve_plain("-12") == -12 and resolve_plain("+.5") == 0.5 and resolve_plain("0o17") == 15
+
+
+def test_duplicate_key_is_reported_and_first_value_kept():
+    result = load_text("a: 1\nb: 2\na: 3\n")
+    assert result.documents[0].data == {"a": 1, "b": 2}
+    [problem] = result.problems
+    assert problem.rule == "PLAN004"
+    assert problem.violation.span.line == 3
+    assert "line 1" in problem.violation.message
+
+
+def test_merge_keys_and_aliases():
+    plan = only(load_text("base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n"))
+    assert plan.data["m"] == {"x": 1, "y": 3}
+    assert plan.value_spans[("m", "x")].line == 3
+
+
+def test_multiple_documents_and_error_in_later_document():
+    result = load_text("aiplan: 1\n---\naiplan: 1\nname: [x\n")
+    assert len(result.documents) == 1
+    [problem] = result.problems
+    assert problem.rule == "PLAN001" and problem.document == 1 and problem.violation.span.line == 5
+
+
+def test_syntax_error_has_position_and_hint():
+    [problem] = load_text("a:\n\tb: 1\n").problems
+    assert problem.rule == "PLAN001"
+    assert problem.violation.span.line == 2
+    assert "tab" in problem.violation.fix.lower()
+
+
+def test_undefined_alias_is_a_syntax_error():
+    [problem] = load_text("a: *nope\n").problems
+    assert problem.rule == "PLAN001" and "undefined alias" in problem.violation.message
+
+
+def test_billion_laughs_stops_fast():
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, 10):
+        prev, name = chr(96 + level), chr(97 + level)
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    start = time.perf_counter()
+    result = load_text("\n".join(lines) + "\n")
+    assert time.perf_counter() - start < 1.0
+    assert [p.rule for p in result.problems] == ["PLAN007"]
+    assert not result.documents
+
+
+def test_deep_nesting_is_a_limit_not_a_crash():
+    start = time.perf_counter()
+    result = load_text("[" * 100_000 + "]" * 100_000)
+    assert time.perf_counter() - start < 1.0
+    assert [p.rule for p in result.problems] == ["PLAN007"]
+
+
+def test_depth_limit_is_configurable():
+    text = "a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 10)) + "  " * 10 + "v: 1\n"
+    assert load_text(text, limits=Limits(max_depth=5)).problems[0].rule == "PLAN007"
+    assert not load_text(text).problems
+
+
+@pytest.mark.parametrize("encoding,bom", [
+    ("utf-8", codecs.BOM_UTF8), ("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE),
+    ("utf-32-le", codecs.BOM_UTF32_LE), ("utf-32-be", codecs.BOM_UTF32_BE),
+    ("utf-16-le", b""), ("utf-16-be", b""), ("utf-32-le", b""), ("utf-32-be", b""),
+])
+def test_unicode_encodings_with_and_without_bom(encoding, bom):
+    data = bom + "aiplan: 1\nname: café\n".encode(encoding)
+    plan = only(load_bytes(data))
+    assert plan.data == {"aiplan": 1, "name": "café"}
+
+
+def test_undecodable_and_binary_input_is_plan008():
+    text, problem = decode(b"aiplan: 1\nname: caf\xe9\n")
+    assert text is None and problem.rule == "PLAN008" and problem.violation.span.line == 2
+    _, problem = decode(b"aiplan: 1\x00\x01\x02")
+    assert problem.rule == "PLAN008" and "NUL" in problem.violation.message
+
+
+def test_line_endings():
+    for newline in ("\r\n", "\r"):
+        plan = only(load_text(newline.join(["aiplan: 1", "name: x", "approach: rag", ""])))
+        assert plan.value_spans[("approach",)].line == 3
+
+
+def test_empty_and_comment_only_input_has_no_documents():
+    assert load_text("").documents == [] and load_text("").problems == []
+    assert load_text("# just a comment\n").documents == []
+
+
+def test_size_limit():
+    result = load_bytes(b"a: 1\n" * 100, limits=Limits(max_bytes=50))
+    assert [p.rule for p in result.problems] == ["PLAN007"]
+
+
+def test_complex_keys_do_not_crash():
+    plan = only(load_text("? [a, b]\n: 1\n? {x: y}\n: 2\n"))
+    assert list(plan.data.values()) == [1, 2]

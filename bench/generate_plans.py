@@ -1152,6 +1152,8 @@ def _post_gap002(rng, p):
     pres = _present_gaps(p)
     if pres:
         p["gaps"][rng.choice(pres)].pop("evidence", None)
+    else:  # only possible for prompt_engineering plans, where FIT rules do not apply
+        p["gaps"]["behavior"] = {"present": True}
 
 
 def _post_gap003(rng, p):
@@ -1508,24 +1510,24 @@ def _post_dup(rng, p):
 
 FLAWS: list[Flaw] = [
     # GAP
-    Flaw("GAP001", "GAP001", ALL, {"gaps"}, {"gaps"}, post=_post_gap001, weight=0.7),
+    Flaw("GAP001", "GAP001", ALL, {"gaps"}, {"gaps", "section_removed"}, post=_post_gap001, weight=0.7),
     Flaw("GAP002", "GAP002", ALL, {"gaps"}, {"gaps"}, post=_post_gap002),
     Flaw("GAP003", "GAP003", ALL, {"gaps"}, {"gaps"}, post=_post_gap003),
     # BASE
-    Flaw("BASE001", "BASE001", MODEL, {"baseline"}, {"base_status"}, post=_post_base001, weight=1.3),
+    Flaw("BASE001", "BASE001", MODEL, {"baseline"}, {"base_status", "results"}, post=_post_base001, weight=1.3),
     Flaw("BASE002", "BASE002", ALL, {"base_status"}, {"results"}, post=_post_base002),
     Flaw("BASE003", "BASE003", ALL, set(), {"techniques"}, post=_post_base003),
-    Flaw("BASE004", "BASE004", MODEL, {"results", "emetrics"}, {"result_values"}, post=_post_base004),
+    Flaw("BASE004", "BASE004", MODEL, {"results", "emetrics", "targets_m"}, {"result_values"}, post=_post_base004),
     Flaw("BASE005", "BASE005", MODEL, {"results", "emetrics"}, {"result_names"}, post=_post_base005),
     # FIT (scenario flaws share the "gaps" and "approach" resources)
-    Flaw("FIT001a", "FIT001", ("fine_tuning",), {"gaps"}, {"gaps", "purpose"}, pre=_pre_fit001_purpose, weight=0.5),
+    Flaw("FIT001a", "FIT001", ("fine_tuning",), {"gaps", "ft"}, {"gaps", "purpose"}, pre=_pre_fit001_purpose, weight=0.5),
     Flaw("FIT001b", "FIT001", ("fine_tuning",), {"gaps"}, {"gaps"}, pre=_pre_fit001_gaps, weight=0.5),
     Flaw("FIT002", "FIT002", ("rag",), {"gaps"}, {"gaps"}, pre=_pre_fit002),
     Flaw("FIT003", "FIT003", ("rag", "fine_tuning"), {"gaps"}, {"gaps"}, pre=_pre_fit003),
     Flaw("FIT004", "FIT004", MODEL, {"gaps"}, {"gaps"}, pre=_pre_fit004, weight=0.8),
     Flaw("FIT005", "FIT005", ("hybrid",), {"gaps"}, {"gaps"}, pre=_pre_fit005),
     Flaw("FIT006", "FIT006", FTA, {"ft"}, {"ft_freq"}, post=_post_fit006),
-    Flaw("FIT007", "FIT007", MODEL, set(), {"rag", "ft"}, post=_post_fit007, weight=0.6),
+    Flaw("FIT007", "FIT007", MODEL, set(), {"rag", "ft", "section_removed"}, post=_post_fit007, weight=0.6),
     # ACC
     Flaw("ACC001", "ACC001", ALL, {"emetrics"}, {"gaps", "eval_infra", "emetrics"}, post=_post_acc001, weight=1.5),
     # RAG

@@ -49,6 +49,26 @@ class LintContext:
                 raise ConfigError(str(exc)) from None
         return cls(rules, enabled, severities, options, config)
 
+    def fingerprint(self) -> str:
+        """A stable digest of everything that decides this context's findings:
+        aiplan's version, every rule (ID, plugin, severity, options, enabled)
+        and the limits. Caches key on it."""
+        import hashlib
+        import json
+
+        from aiplan import __version__
+
+        state = {
+            "aiplan": __version__,
+            "rules": [
+                [rid, r.plugin, r.name, self.severities[rid].value, rid in self.enabled,
+                 sorted((k, repr(v)) for k, v in self.options.get(rid, {}).items())]
+                for rid, r in sorted(self.rules.items())
+            ],
+            "limits": repr(self.config.limits),
+        }
+        return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
+
     def checks(self) -> list[Rule]:
         """Enabled rules that have a check, in ID order (deterministic)."""
         return [self.rules[r] for r in sorted(self.enabled) if self.rules[r].check is not None]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Callable, Iterable, Union
 
 from aiplan.lint.engine import LintContext, lint_bytes, lint_file
 from aiplan.lint.findings import FileResult, Finding, InternalError, Severity
@@ -52,8 +52,14 @@ def lint_target(target: Target, ctx: LintContext, stdin: bytes | None = None) ->
     return lint_file(target.real_path, target.display_path, ctx)
 
 
-def lint_targets(targets: Iterable[Target], ctx: LintContext, stdin: bytes | None = None) -> RunResult:
+# The context for each file: one for the whole run, or resolved per file
+# (configuration files and per-path overrides make it differ between files).
+ContextSource = Union[LintContext, Callable[[Target], LintContext]]
+
+
+def lint_targets(targets: Iterable[Target], contexts: ContextSource, stdin: bytes | None = None) -> RunResult:
+    resolve = contexts if callable(contexts) else (lambda _target: contexts)
     result = RunResult()
     for target in targets:
-        result.files.append(lint_target(target, ctx, stdin))
+        result.files.append(lint_target(target, resolve(target), stdin))
     return result

@@ -85,6 +85,9 @@ class Finding:
     yaml_path: YamlPath = ()
     url: str = ""
     fix_available: bool = False
+    # Set on findings an inline suppression waived: the reason it gives.
+    # Suppressed findings live in FileResult.suppressed, never in findings.
+    justification: str = ""
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.rule, self.document, self.message)

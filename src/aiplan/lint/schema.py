@@ -26,6 +26,14 @@ def load_schema(name: str = PLAN_SCHEMA) -> dict:
 
 
 @functools.lru_cache(maxsize=None)
+def _known_valid(name: str = PLAN_SCHEMA):
+    """The fast path's verdict function for a schema, or ``None`` if it cannot compile it."""
+    from aiplan.lint.fastschema import compile_schema
+
+    return compile_schema(load_schema(name))
+
+
+@functools.lru_cache(maxsize=None)
 def _validator(name: str = PLAN_SCHEMA):
     from jsonschema import Draft202012Validator
 
@@ -134,6 +142,11 @@ def validate(data: Any, schema_name: str = PLAN_SCHEMA, skip: frozenset = frozen
 
     ``skip`` holds top-level keys whose problems another rule reports.
     """
+    # Most plans are valid: the compiled fast path says so without importing
+    # or running jsonschema, which stays the validator of record for the errors.
+    known_valid = _known_valid(schema_name)
+    if known_valid is not None and known_valid(data):
+        return
     validator = _validator(schema_name)
     root = load_schema(schema_name)
     for error in validator.iter_errors(data):

@@ -1,0 +1,316 @@
+"""A small compiled validator that decides, quickly, that a plan is valid.
+
+jsonschema is the validator of record: every PLAN002 message comes from its
+errors. It is also the largest cost of linting a plan (about 1 ms a plan, and
+about 60 ms to import), while most plans are valid. This module compiles the
+plan schema into nested closures for the keyword subset the schema uses, and
+answers one question: is this instance *certainly* valid?
+
+* ``True``: it is valid; jsonschema would report no error (the differential
+  test in ``tests/test_fastschema.py`` checks this against jsonschema).
+* ``False``: it may be invalid; ask jsonschema for the exact error list.
+
+A wrong ``False`` costs only time, never correctness, so the checks err that
+way: a value of a type outside JSON's (a ``dict`` subclass, a ``Decimal``)
+makes the answer ``False``. A schema that uses any keyword outside
+:data:`SUPPORTED` cannot be compiled (:func:`compile_schema` returns ``None``)
+and every instance then goes to jsonschema: a new keyword can make linting
+slower, never silently more permissive.
+
+Semantics are JSON Schema draft 2020-12 as jsonschema implements them: ``1.0``
+is an integer, ``true`` is not a number, ``enum``/``const`` compare like
+jsonschema's ``equal`` (``1`` does not equal ``true``), ``minimum`` compares
+with ``<`` (so NaN passes), ``minLength`` counts code points, and ``$ref`` is
+applied alongside its sibling keywords.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+Check = Callable[[Any], bool]
+
+# Keywords that change what is valid, and that this module implements.
+SUPPORTED = frozenset((
+    "type", "enum", "const", "properties", "required", "additionalProperties",
+    "items", "minimum", "minLength", "$ref",
+))
+# Keywords with no effect on validity (annotations and structure).
+ANNOTATIONS = frozenset((
+    "$schema", "$id", "$defs", "$comment", "title", "description", "default",
+    "examples", "deprecated", "readOnly", "writeOnly",
+))
+DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+
+
+class Unsupported(ValueError):
+    """The schema uses something this module does not implement."""
+
+
+class _NotJson(Exception):
+    """The instance holds a value of a type outside JSON's: let jsonschema decide."""
+
+
+# Python type -> JSON kind. Exact types only: subclasses are not JSON values here.
+_OBJECT, _ARRAY, _STRING, _INT, _FLOAT, _BOOL, _NULL = range(7)
+_KINDS = {dict: _OBJECT, list: _ARRAY, str: _STRING, int: _INT, float: _FLOAT, bool: _BOOL, type(None): _NULL}
+_TYPE_KINDS = {
+    "object": (_OBJECT,),
+    "array": (_ARRAY,),
+    "string": (_STRING,),
+    "integer": (_INT,),  # and integral floats, handled apart
+    "number": (_INT, _FLOAT),
+    "boolean": (_BOOL,),
+    "null": (_NULL,),
+}
+
+
+def _kind(value: Any) -> int:
+    kind = _KINDS.get(type(value))
+    if kind is None:
+        raise _NotJson
+    return kind
+
+
+def _always(_value: Any) -> bool:
+    return True
+
+
+def _never(_value: Any) -> bool:
+    return False
+
+
+def _unbool(value: Any, true=object(), false=object()) -> Any:
+    if value is True:
+        return true
+    if value is False:
+        return false
+    return value
+
+
+def json_equal(one: Any, two: Any) -> bool:
+    """jsonschema's ``equal`` for JSON values: ``True`` is not ``1``, ``1.0`` is ``1``."""
+    if one is two:
+        return True
+    if isinstance(one, str) or isinstance(two, str):
+        return one == two
+    if isinstance(one, list) and isinstance(two, list):
+        return len(one) == len(two) and all(json_equal(a, b) for a, b in zip(one, two))
+    if isinstance(one, dict) and isinstance(two, dict):
+        return len(one) == len(two) and all(k in two and json_equal(v, two[k]) for k, v in one.items())
+    return _unbool(one) == _unbool(two)
+
+
+class _Compiler:
+    def __init__(self, root: Any):
+        self.root = root
+        self.refs: dict[str, Check] = {}
+        self.pending: dict[str, Any] = {}
+
+    def ref(self, pointer: str) -> Check:
+        if not isinstance(pointer, str) or not pointer.startswith("#/") or "%" in pointer:
+            raise Unsupported(f"$ref {pointer!r}: only local JSON pointers (#/...) are supported")
+        if pointer not in self.refs and pointer not in self.pending:
+            node: Any = self.root
+            for part in pointer[2:].split("/"):
+                part = part.replace("~1", "/").replace("~0", "~")
+                if isinstance(node, dict) and part in node:
+                    node = node[part]
+                else:
+                    raise Unsupported(f"$ref {pointer!r} does not resolve")
+            self.pending[pointer] = node
+            self.refs[pointer] = self.compile(node, nested=True)
+            del self.pending[pointer]
+        refs = self.refs
+
+        def follow(value: Any) -> bool:  # looked up at call time: recursive schemas work
+            return refs[pointer](value)
+
+        return follow
+
+    def compile(self, schema: Any, nested: bool = True) -> Check:
+        if schema is True:
+            return _always
+        if schema is False:
+            return _never
+        if not isinstance(schema, dict):
+            raise Unsupported(f"a schema must be an object or a boolean, not {type(schema).__name__}")
+        unknown = set(schema) - SUPPORTED - ANNOTATIONS
+        if unknown:
+            raise Unsupported(f"keyword(s) {', '.join(sorted(unknown))} not supported by the fast path")
+        if nested and "$id" in schema:
+            raise Unsupported("$id below the root changes the base URI; not supported")
+        if "$schema" in schema and schema["$schema"] != DRAFT_2020_12:
+            raise Unsupported(f"$schema {schema['$schema']!r}: only draft 2020-12 is supported")
+        for name, sub in (schema.get("$defs") or {}).items():
+            if not isinstance(sub, (dict, bool)):
+                raise Unsupported(f"$defs/{name} is not a schema")
+
+        checks: list[Check] = []
+        if "type" in schema:
+            checks.append(self.type_check(schema["type"]))
+        if "enum" in schema:
+            checks.append(self.enum_check(schema["enum"]))
+        if "const" in schema:
+            constant = schema["const"]
+            checks.append(lambda value: json_equal(value, constant))
+        if "minimum" in schema:
+            checks.append(self.minimum_check(schema["minimum"]))
+        if "minLength" in schema:
+            checks.append(self.min_length_check(schema["minLength"]))
+        if "items" in schema:
+            checks.append(self.items_check(schema["items"]))
+        if {"properties", "required", "additionalProperties"} & set(schema):
+            checks.append(self.object_check(schema))
+        if "$ref" in schema:
+            checks.append(self.ref(schema["$ref"]))
+        return _all(checks)
+
+    @staticmethod
+    def type_check(types: Any) -> Check:
+        names = [types] if isinstance(types, str) else types
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+            raise Unsupported(f"type {types!r}")
+        kinds: set[int] = set()
+        for name in names:
+            if name not in _TYPE_KINDS:
+                raise Unsupported(f"type {name!r}")
+            kinds.update(_TYPE_KINDS[name])
+        allowed = frozenset(kinds)
+        integral_floats = "integer" in names and _FLOAT not in allowed
+
+        def check(value: Any) -> bool:
+            kind = _kind(value)
+            if kind in allowed:
+                return True
+            return integral_floats and kind == _FLOAT and value.is_integer()
+
+        return check
+
+    @staticmethod
+    def enum_check(values: Any) -> Check:
+        if not isinstance(values, list):
+            raise Unsupported("enum must be a list")
+        if all(isinstance(v, str) for v in values):
+            allowed = frozenset(values)
+
+            def check_strings(value: Any) -> bool:
+                return _kind(value) == _STRING and value in allowed
+
+            return check_strings
+
+        def check(value: Any) -> bool:
+            _kind(value)
+            return any(json_equal(option, value) for option in values)
+
+        return check
+
+    @staticmethod
+    def minimum_check(minimum: Any) -> Check:
+        if isinstance(minimum, bool) or not isinstance(minimum, (int, float)):
+            raise Unsupported(f"minimum {minimum!r}")
+
+        def check(value: Any) -> bool:
+            kind = _kind(value)
+            if kind == _INT or kind == _FLOAT:
+                return not value < minimum
+            return True
+
+        return check
+
+    @staticmethod
+    def min_length_check(length: Any) -> Check:
+        if isinstance(length, bool) or not isinstance(length, int):
+            raise Unsupported(f"minLength {length!r}")
+
+        def check(value: Any) -> bool:
+            return _kind(value) != _STRING or len(value) >= length
+
+        return check
+
+    def items_check(self, items: Any) -> Check:
+        if not isinstance(items, (dict, bool)):
+            raise Unsupported("items must be a schema (draft 2020-12)")
+        item = self.compile(items)
+
+        def check(value: Any) -> bool:
+            if _kind(value) != _ARRAY:
+                return True
+            for element in value:
+                if not item(element):
+                    return False
+            return True
+
+        return check
+
+    def object_check(self, schema: dict) -> Check:
+        properties = schema.get("properties", {})
+        required = schema.get("required", [])
+        additional = schema.get("additionalProperties", True)
+        if not isinstance(properties, dict):
+            raise Unsupported("properties must be an object")
+        if not isinstance(required, list) or not all(isinstance(k, str) for k in required):
+            raise Unsupported("required must be a list of strings")
+        compiled = {name: self.compile(sub) for name, sub in properties.items()}
+        lookup = compiled.get
+        needed = tuple(required)
+        other = None if additional is True else self.compile(additional)
+
+        def check(value: Any) -> bool:
+            if _kind(value) != _OBJECT:
+                return True
+            for key in needed:
+                if key not in value:
+                    return False
+            for key, element in value.items():
+                sub = lookup(key) if type(key) is str else None
+                if sub is not None:
+                    if not sub(element):
+                        return False
+                elif type(key) is not str:
+                    raise _NotJson
+                elif other is not None and not other(element):
+                    return False
+            return True
+
+        return check
+
+
+def _all(checks: list[Check]) -> Check:
+    if not checks:
+        return _always
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+
+        def both(value: Any) -> bool:
+            return first(value) and second(value)
+
+        return both
+    bound = tuple(checks)
+
+    def every(value: Any) -> bool:
+        for check in bound:
+            if not check(value):
+                return False
+        return True
+
+    return every
+
+
+def compile_schema(schema: Any) -> Check | None:
+    """A function that returns ``True`` only for instances valid under ``schema``;
+    ``None`` if the schema uses something the fast path does not implement."""
+    try:
+        check = _Compiler(schema).compile(schema, nested=False)
+    except (Unsupported, RecursionError):
+        return None
+
+    def known_valid(instance: Any) -> bool:
+        try:
+            return check(instance)
+        except (_NotJson, RecursionError):
+            return False
+
+    return known_valid

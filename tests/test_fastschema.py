@@ -1,0 +1,292 @@
+"""The compiled fast path agrees with jsonschema, the validator of record.
+
+It says "valid" exactly when jsonschema finds no error: on plan-like data, on
+mutations of valid plans, and on random schemas built from the keyword subset
+it implements. It refuses (so jsonschema decides) any schema using a keyword it
+does not implement.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+from aiplan.lint.fastschema import ANNOTATIONS, SUPPORTED, compile_schema, json_equal
+from aiplan.lint.loader import load_file
+from aiplan.lint.schema import load_schema, validate
+from conftest import EXAMPLES, FIXTURES
+
+SCHEMA = load_schema()
+OFFICIAL = Draft202012Validator(SCHEMA)
+FAST = compile_schema(SCHEMA)
+FAST_SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FEWER = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _walk_keywords(schema, found: set[str]) -> None:
+    """Every keyword used anywhere in ``schema`` (property names are not keywords)."""
+    if not isinstance(schema, dict):
+        return
+    for key, value in schema.items():
+        found.add(key)
+        if key in ("properties", "$defs"):
+            for sub in value.values():
+                _walk_keywords(sub, found)
+        elif key in ("items", "additionalProperties"):
+            _walk_keywords(value, found)
+
+
+def _property_names(schema, found: set[str]) -> None:
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            if key in ("properties", "$defs") and isinstance(value, dict):
+                found.update(value)
+            _property_names(value, found)
+    elif isinstance(schema, list):
+        for value in schema:
+            _property_names(value, found)
+
+
+def _enum_values(schema, found: set[str]) -> None:
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            if key == "enum":
+                found.update(v for v in value if isinstance(v, str))
+            else:
+                _enum_values(value, found)
+
+
+NAMES: set[str] = set()
+_property_names(SCHEMA, NAMES)
+WORDS: set[str] = set()
+_enum_values(SCHEMA, WORDS)
+TEXT = st.sampled_from(sorted(NAMES | WORDS)) | st.text(max_size=4)
+
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-3, max_value=10**6)
+    | st.sampled_from([0.0, 1.0, -1.0, 0.5, 2.5, math.inf, -math.inf, math.nan, 1e300])
+    | TEXT
+)
+JSON_VALUES = st.recursive(
+    SCALARS,
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.sampled_from(sorted(NAMES)) | st.text(max_size=3), children, max_size=5),
+    max_leaves=25,
+)
+
+
+def _valid_plans() -> list[dict]:
+    plans = []
+    for path in sorted(EXAMPLES.glob("*.yaml")) + sorted(FIXTURES.glob("**/*.yaml")):
+        for document in load_file(str(path)).documents:
+            if isinstance(document.data, dict) and not list(OFFICIAL.iter_errors(document.data)):
+                plans.append(document.data)
+    return plans
+
+
+VALID_PLANS = _valid_plans()
+
+
+def _paths(node, prefix=()):
+    yield prefix
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _paths(value, prefix + (key,))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _paths(value, prefix + (index,))
+
+
+@st.composite
+def mutated_plans(draw):
+    """A valid plan with a few random edits: values replaced, keys added or removed."""
+    plan = copy.deepcopy(draw(st.sampled_from(VALID_PLANS)))
+    for _ in range(draw(st.integers(min_value=0, max_value=3))):
+        paths = list(_paths(plan))[1:]
+        if not paths:
+            break
+        path = draw(st.sampled_from(paths))
+        parent = plan
+        for step in path[:-1]:
+            parent = parent[step]
+        action = draw(st.sampled_from(["replace", "delete", "add", "retype"]))
+        last = path[-1]
+        if action == "replace":
+            parent[last] = draw(JSON_VALUES)
+        elif action == "delete":
+            del parent[last]
+        elif action == "add" and isinstance(parent, dict):
+            parent[draw(st.sampled_from(sorted(NAMES)))] = draw(JSON_VALUES)
+        elif action == "retype":
+            value = parent[last]
+            parent[last] = draw(st.sampled_from([str(value), [value], {"value": value}, None, 1, 1.0, True]))
+    return plan
+
+
+def _agrees(instance) -> None:
+    official = not list(OFFICIAL.iter_errors(instance))
+    assert FAST(instance) is official, json.dumps(instance, default=repr)[:500]
+
+
+def test_shipped_schema_compiles():
+    assert FAST is not None, "the fast path refuses the shipped schema: every plan would go to jsonschema"
+
+
+def test_shipped_schema_uses_only_supported_keywords():
+    used: set[str] = set()
+    _walk_keywords(SCHEMA, used)
+    assert used <= SUPPORTED | ANNOTATIONS, f"unsupported by the fast path: {sorted(used - SUPPORTED - ANNOTATIONS)}"
+
+
+def test_every_valid_plan_is_known_valid():
+    assert VALID_PLANS
+    for plan in VALID_PLANS:
+        assert FAST(plan) is True
+
+
+@FAST_SETTINGS
+@given(mutated_plans())
+def test_mutated_plans_agree_with_jsonschema(plan):
+    _agrees(plan)
+
+
+@FEWER
+@given(st.fixed_dictionaries({"aiplan": st.just(1), "name": TEXT}, optional={
+    name: JSON_VALUES for name in ("owner", "status", "use_case", "gaps", "baseline", "approach", "rag",
+                                   "fine_tuning", "targets", "evaluation", "summary")
+}))
+def test_plan_shaped_data_agrees_with_jsonschema(plan):
+    _agrees(plan)
+
+
+@FEWER
+@given(JSON_VALUES)
+def test_any_json_value_agrees_with_jsonschema(value):
+    _agrees(value)
+
+
+# Random schemas from the supported subset, against random instances.
+
+TYPES = ["object", "array", "string", "integer", "number", "boolean", "null"]
+SMALL_VALUES = st.recursive(
+    st.none() | st.booleans() | st.sampled_from([0, 1, 2, -1, 0.0, 1.0, 1.5, math.nan]) | st.sampled_from(["", "a", "b"]),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.sampled_from(["a", "b", "c"]), children, max_size=3),
+    max_leaves=8,
+)
+
+
+def _schemas():
+    leaf = st.fixed_dictionaries({}, optional={
+        "type": st.sampled_from(TYPES) | st.lists(st.sampled_from(TYPES), min_size=1, max_size=3, unique=True),
+        "enum": st.lists(SMALL_VALUES, min_size=1, max_size=3),
+        "const": SMALL_VALUES,
+        "minimum": st.sampled_from([0, 1, -1, 0.5]),
+        "minLength": st.integers(min_value=0, max_value=2),
+        "$ref": st.just("#/$defs/thing"),
+    }) | st.booleans()
+    return st.recursive(leaf, lambda children: st.fixed_dictionaries({}, optional={
+        "type": st.sampled_from(TYPES),
+        "properties": st.dictionaries(st.sampled_from(["a", "b", "c"]), children, max_size=3),
+        "required": st.lists(st.sampled_from(["a", "b", "c"]), max_size=2, unique=True),
+        "additionalProperties": children,
+        "items": children,
+        "title": st.just("annotations never change validity"),
+    }), max_leaves=6)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_schemas(), st.lists(SMALL_VALUES, min_size=1, max_size=5), st.sampled_from([{"type": "integer"}, {"enum": ["a", 1]}, True]))
+def test_random_schemas_agree_with_jsonschema(schema, instances, thing):
+    root = {"$defs": {"thing": thing}}
+    root.update(schema) if isinstance(schema, dict) else root.update({"allOf": [schema]})
+    if "allOf" in root:  # boolean root schema: test it directly
+        root = schema
+    fast = compile_schema(root)
+    assert fast is not None, root
+    official = Draft202012Validator(root)
+    for instance in instances:
+        assert fast(instance) is official.is_valid(instance), (root, instance)
+
+
+# Refusals: whatever the fast path does not implement goes to jsonschema.
+
+@pytest.mark.parametrize("keyword, value", [
+    ("pattern", "^a"), ("maxLength", 3), ("maximum", 3), ("exclusiveMinimum", 0), ("format", "email"),
+    ("oneOf", [{"type": "string"}]), ("anyOf", [{"type": "string"}]), ("allOf", [{"type": "string"}]),
+    ("not", {"type": "string"}), ("patternProperties", {"^x": {}}), ("prefixItems", [{}]),
+    ("uniqueItems", True), ("minItems", 1), ("if", {}), ("unevaluatedProperties", False),
+    ("dependentRequired", {}), ("propertyNames", {}), ("$dynamicRef", "#x"), ("contains", {}),
+])
+def test_unsupported_keyword_anywhere_refuses(keyword, value):
+    schema = copy.deepcopy(SCHEMA)
+    schema["properties"]["rag"]["properties"]["citations"][keyword] = value
+    assert compile_schema(schema) is None
+
+
+def test_unsupported_forms_refuse():
+    assert compile_schema({"items": [{"type": "string"}]}) is None  # draft-4 tuple form
+    assert compile_schema({"$ref": "other.json#/x"}) is None
+    assert compile_schema({"$ref": "#/$defs/missing"}) is None
+    assert compile_schema({"type": "any"}) is None
+    assert compile_schema({"$schema": "http://json-schema.org/draft-07/schema#"}) is None
+    assert compile_schema({"properties": {"a": {"$id": "inner"}}}) is None
+
+
+def test_values_outside_json_are_never_known_valid():
+    from collections import OrderedDict
+    from decimal import Decimal
+
+    assert FAST(OrderedDict(aiplan=1, name="x")) is False
+    assert FAST({"aiplan": 1, "name": "x", "targets": {"latency_p95_ms": Decimal(-1)}}) is False
+    assert FAST({"aiplan": 1, "name": "x", 3: "y"}) is False
+
+
+def test_recursive_ref():
+    schema = {"$defs": {"node": {"type": "object", "properties": {"next": {"$ref": "#/$defs/node"}},
+                                 "additionalProperties": False}}, "$ref": "#/$defs/node"}
+    fast = compile_schema(schema)
+    assert fast({"next": {"next": {}}}) is True
+    assert fast({"next": {"next": {"other": 1}}}) is False
+
+
+def test_json_equal_matches_jsonschema():
+    from jsonschema._utils import equal
+
+    cases = [(1, True), (0, False), (1, 1.0), ([1], [True]), ({"a": 1}, {"a": 1.0}), ("1", 1), (None, None),
+             (math.nan, math.nan), ([], {}), ({"a": [1, {"b": False}]}, {"a": [1, {"b": 0}]})]
+    for one, two in cases:
+        assert json_equal(one, two) is equal(one, two), (one, two)
+
+
+def test_validate_reports_the_same_errors_with_and_without_the_fast_path(monkeypatch):
+    import aiplan.lint.schema as schema_module
+
+    invalid = {"aiplan": 1, "name": "", "approach": "finetuning", "gaps": {"knowledge": {"evidance": "x"}}}
+    with_fast = [(v.message, v.path) for v in validate(invalid)]
+    monkeypatch.setattr(schema_module, "_known_valid", lambda name=None: None)
+    without = [(v.message, v.path) for v in validate(invalid)]
+    assert with_fast == without and len(with_fast) >= 3
+
+
+@pytest.mark.parametrize("schema, instance", [
+    ({"minimum": 0}, 0), ({"minimum": 0}, -1), ({"minimum": 0}, -0.5), ({"minimum": 0.5}, 0.5),
+    ({"minimum": 0}, math.nan), ({"minimum": 0}, True), ({"minimum": 0}, "-1"),
+    ({"type": "integer"}, 1.0), ({"type": "integer"}, 1.5), ({"type": "integer"}, True), ({"type": "integer"}, math.inf),
+    ({"type": "number"}, False), ({"type": "number"}, math.nan), ({"type": "boolean"}, 0),
+    ({"type": ["string", "object"]}, []), ({"type": ["string", "object"]}, {}), ({"type": "null"}, None),
+    ({"minLength": 1}, ""), ({"minLength": 1}, "😀"), ({"minLength": 2}, "😀"), ({"minLength": 1}, 5),
+    ({"enum": [1]}, True), ({"enum": [1]}, 1.0), ({"enum": ["a"]}, ["a"]), ({"const": {"a": [1]}}, {"a": [1.0]}),
+    ({"required": ["a"]}, []), ({"required": ["a"]}, {"a": None}), ({"additionalProperties": False}, {"x": 1}),
+    ({"properties": {"a": False}}, {"b": 1}), ({"properties": {"a": False}}, {"a": 1}), ({"items": False}, []),
+    ({"items": False}, [1]), ({"items": {"type": "string"}}, "not a list"),
+])
+def test_edge_cases_agree_with_jsonschema(schema, instance):
+    assert compile_schema(schema)(instance) is Draft202012Validator(schema).is_valid(instance)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from aiplan.lint.findings import Span, Violation
-from aiplan.lint.plan import Plan
+from aiplan.lint.plan import Plan, SpanTable
 
 # Rule IDs of the problems found while reading and parsing.
 SYNTAX = "PLAN001"
@@ -229,16 +229,10 @@ def _event_source(text: str) -> Iterator[Any]:
     except ImportError:  # pragma: no cover - depends on the installation
         from ruamel.yaml import YAML
 
-        yield from YAML(typ="safe", pure=True).parse(text)
-        return
-    parser = CParser(text)
-    while True:
-        event = parser.get_event()
-        if event is None:
-            return
-        yield event
-        if type(event).__name__ == "StreamEndEvent":
-            return
+        return iter(YAML(typ="safe", pure=True).parse(text))
+    # The parser's own get_event, called until it returns None: no generator
+    # frame between the parser and the builder (it is the per-event hot path).
+    return iter(CParser(text).get_event, None)
 
 
 class _Abort(Exception):
@@ -262,9 +256,9 @@ class _Frame:
         self.key = None
         self.key_span = None
         self.has_key = False
-        self.start = start
+        self.start = start        # (line, column), 1-based
         self.flow = flow
-        self.last_end = start
+        self.last_end = start     # end of the last child so far, 1-based
         self.size = 1
         self.anchor = anchor
         self.merges = None
@@ -285,8 +279,11 @@ class _DocumentBuilder:
         self.problems = problems
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, Span, int]] = {}
-        self.value_spans: dict[tuple, Span] = {}
-        self.key_spans: dict[tuple, Span] = {}
+        # Positions as plain (line, column, end_line, end_column) tuples: a Span
+        # object per node would cost more than building the node; SpanTable
+        # makes the Span when a position is actually read.
+        self.value_spans: dict[tuple, tuple] = {}
+        self.key_spans: dict[tuple, tuple] = {}
         self.root: Any = None
         self.alias_nodes = 0
 
@@ -306,28 +303,35 @@ class _DocumentBuilder:
         return top.path + (len(top.container),)
 
     def scalar(self, event) -> None:
-        style = event.style
-        plain = not style
+        # The hot path: most events are scalars. Attribute reads are hoisted
+        # and the common untagged case skips resolve_scalar's dispatch.
+        start, end = event.start_mark, event.end_mark
+        span = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
         tag = event.tag
-        if tag == "!":
-            value: Any = event.value
+        stack = self.stack
+        if stack:
+            top = stack[-1]
+            if top.is_map and not top.has_key:
+                # A mapping key: keep its source text so every key is a JSON string.
+                self._set_key(top, event.value, span, not event.style and tag is None)
+                return
+        if tag is None:
+            value: Any = event.value if event.style else resolve_plain(event.value)
+        elif tag == "!":
+            value = event.value
         else:
-            value = resolve_scalar(event.value, tag, plain)
-        top = self.stack[-1] if self.stack else None
-        if top is not None and top.is_map and not top.has_key:
-            # A mapping key: keep its source text so every key is a JSON string.
-            self._set_key(top, event.value, _span(event.start_mark, event.end_mark), plain and tag is None)
-            return
-        self._add(value, _span(event.start_mark, event.end_mark), 1, event.anchor)
+            value = resolve_scalar(event.value, tag, not event.style)
+        self._add(value, span, 1, event.anchor)
 
     def alias(self, event) -> None:
         name = event.anchor
-        span = _span(event.start_mark, event.end_mark)
+        start, end = event.start_mark, event.end_mark
+        span = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
         if name not in self.anchors:
             raise _Syntax(
                 f"found undefined alias *{name}",
                 "Define the anchor `&" + str(name) + "` before using `*" + str(name) + "` (an alias cannot refer to its own enclosing node).",
-                span,
+                Span(*span),
             )
         value, _, size = self.anchors[name]
         self.alias_nodes += size
@@ -336,7 +340,7 @@ class _DocumentBuilder:
                 f"aliases expand to more than {self.limits.max_alias_nodes:,} nodes (alias *{name}); "
                 "the document looks like an alias bomb and was not linted",
                 "Replace nested anchors and aliases with plain values; a plan never needs this much repetition.",
-                span=span,
+                span=Span(*span),
             ), self.index))
         top = self.stack[-1] if self.stack else None
         if top is not None and top.is_map and not top.has_key:
@@ -356,22 +360,26 @@ class _DocumentBuilder:
         is_key = top is not None and top.is_map and not top.has_key
         path = None if is_key else self._child_path()
         flow = bool(getattr(event, "flow_style", False))
-        start = event.start_mark
-        frame = _Frame({} if is_map else [], path, is_map, start, flow, event.anchor, is_key)
-        frame.last_end = event.end_mark
+        start, end = event.start_mark, event.end_mark
+        frame = _Frame({} if is_map else [], path, is_map, (start.line + 1, start.column + 1), flow, event.anchor, is_key)
+        frame.last_end = (end.line + 1, end.column + 1)
         self.stack.append(frame)
 
     def end_collection(self, event) -> None:
         frame = self.stack.pop()
         if frame.is_map and frame.merges:
             self._apply_merges(frame)
-        end = event.end_mark if frame.flow else frame.last_end
-        span = Span(frame.start.line + 1, frame.start.column + 1, end.line + 1, end.column + 1)
+        if frame.flow:
+            mark = event.end_mark
+            end = (mark.line + 1, mark.column + 1)
+        else:
+            end = frame.last_end
+        span = (frame.start[0], frame.start[1], end[0], end[1])
         if frame.is_key:
             top = self.stack[-1]
             self._set_key(top, _key_text(frame.container), span, False)
             return
-        self._add(frame.container, span, frame.size, frame.anchor, end_mark=end)
+        self._add(frame.container, span, frame.size, frame.anchor)
 
     def _apply_merges(self, frame: _Frame) -> None:
         container = frame.container
@@ -383,7 +391,7 @@ class _DocumentBuilder:
                         self.key_spans[frame.path + (key,)] = span
                         self.value_spans[frame.path + (key,)] = span
 
-    def _set_key(self, frame: _Frame, key: str, span: Span, plain: bool) -> None:
+    def _set_key(self, frame: _Frame, key: str, span: tuple, plain: bool) -> None:
         frame.key = key
         frame.key_span = span
         frame.has_key = True
@@ -391,22 +399,20 @@ class _DocumentBuilder:
         if plain and key == "<<":
             frame.merges = frame.merges if frame.merges is not None else []
             return
-        if frame.merges is not None and frame.key != "<<":
-            pass
         if key in frame.container:
             frame.discard = True
             if frame.path is not None:
                 first = self.key_spans.get(frame.path + (key,))
-                where = f" (first defined on line {first.line})" if first else ""
+                where = f" (first defined on line {first[0]})" if first else ""
                 self.problems.append(LoadProblem(DUPLICATE_KEY, Violation(
                     f"duplicate key `{key}`{where}; YAML loaders keep only one of the values, so the other is silently lost",
                     f"Remove one of the `{key}` entries, or merge their contents into one.",
-                    span=span,
+                    span=Span(*span),
                 ), self.index))
         elif frame.path is not None:
             self.key_spans[frame.path + (key,)] = span
 
-    def _add(self, value: Any, span: Span, size: int, anchor, is_alias: bool = False, end_mark=None) -> None:
+    def _add(self, value: Any, span: tuple, size: int, anchor, is_alias: bool = False) -> None:
         if anchor:
             self.anchors[anchor] = (value, span, size)
         if not self.stack:
@@ -415,16 +421,24 @@ class _DocumentBuilder:
             return
         top = self.stack[-1]
         top.size += size
-        top.last_end = end_mark if end_mark is not None else _EndMark(span)
-        path = self._child_path()
-        if top.is_map:
+        top.last_end = (span[2], span[3])
+        # The child's path, as _child_path() computes it (inlined: this runs for every node).
+        path = top.path
+        if not top.is_map:
+            if path is not None:
+                path = path + (len(top.container),)
+            top.container.append(value)
+        else:
             key = top.key
+            merging = key == "<<" and top.merges is not None
+            if path is not None:
+                path = None if (not top.has_key or top.discard or merging) else path + (key,)
             top.has_key = False
-            if key == "<<" and top.merges is not None and top.key_span is not None and _is_merge_value(value):
+            if merging and top.key_span is not None and _is_merge_value(value):
                 sources = value if isinstance(value, list) else [value]
                 top.merges.extend((source, span) for source in sources)
                 return
-            if key == "<<" and top.merges is not None and not top.discard:
+            if merging and not top.discard:
                 # Not a mapping: keep `<<` as an ordinary key so the schema reports it.
                 if path is None and top.path is not None:
                     path = top.path + (key,)
@@ -432,29 +446,17 @@ class _DocumentBuilder:
             if top.discard:
                 return
             top.container[key] = value
-        else:
-            top.container.append(value)
         if path is not None:
             self.value_spans[path] = span
 
     def document(self, path: str) -> Plan:
-        return Plan(self.root, self.value_spans, self.key_spans, path=path, document=self.index)
+        return Plan(self.root, SpanTable(self.value_spans), SpanTable(self.key_spans), path=path, document=self.index)
 
 
 def _is_merge_value(value: Any) -> bool:
     if isinstance(value, dict):
         return True
     return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
-
-
-class _EndMark:
-    """Quacks like a parser mark, rebuilt from a finished child's span."""
-
-    __slots__ = ("line", "column")
-
-    def __init__(self, span: Span):
-        self.line = span.end_line - 1
-        self.column = span.end_column - 1
 
 
 def _key_text(value: Any) -> str:
@@ -475,6 +477,16 @@ class _Syntax(Exception):
         self.span = span
 
 
+# Event class -> its name, so the dispatch compares interned strings without
+# asking each event for its type's name.
+_EVENT_KINDS: dict[type, str] = {}
+
+
+def _event_kind(event) -> str:
+    kind = _EVENT_KINDS[event.__class__] = type(event).__name__
+    return kind
+
+
 def parse_documents(text: str, path: str = "<string>", limits: Limits = Limits()) -> LoadResult:
     """Parse every YAML document of ``text``. Never raises for bad input."""
     result = LoadResult(text=text)
@@ -483,15 +495,15 @@ def parse_documents(text: str, path: str = "<string>", limits: Limits = Limits()
     index = 0
     try:
         for event in _event_source(text):
-            kind = type(event).__name__
+            kind = _EVENT_KINDS.get(event.__class__) or _event_kind(event)
             if kind == "ScalarEvent":
                 builder.scalar(event)
             elif kind == "MappingStartEvent":
                 builder.start_collection(event, True)
+            elif kind == "MappingEndEvent" or kind == "SequenceEndEvent":
+                builder.end_collection(event)
             elif kind == "SequenceStartEvent":
                 builder.start_collection(event, False)
-            elif kind in ("MappingEndEvent", "SequenceEndEvent"):
-                builder.end_collection(event)
             elif kind == "AliasEvent":
                 builder.alias(event)
             elif kind == "DocumentStartEvent":

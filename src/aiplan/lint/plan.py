@@ -8,12 +8,51 @@ because ``gaps`` turned out to be a number.
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from aiplan.lint.findings import Span, YamlPath
 
 _MISSING = object()
+
+
+class SpanTable(MutableMapping):
+    """YAML path -> :class:`Span`, stored compactly.
+
+    The loader records a position for every key and value of every plan; a
+    Span object for each would cost more than building the node itself, and
+    almost none is ever read. Positions are kept as ``(line, column, end_line,
+    end_column)`` tuples and become a Span when read. Reads, iteration and
+    writes behave as for a ``dict`` of Spans.
+    """
+
+    __slots__ = ("_positions",)
+
+    def __init__(self, positions: dict | None = None):
+        self._positions = positions if positions is not None else {}
+
+    def __getitem__(self, path: YamlPath) -> Span:
+        position = self._positions[path]
+        return position if type(position) is Span else Span(*position)
+
+    def __setitem__(self, path: YamlPath, span: Span) -> None:
+        self._positions[path] = span
+
+    def __delitem__(self, path: YamlPath) -> None:
+        del self._positions[path]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._positions
+
+    def __iter__(self) -> Iterator[YamlPath]:
+        return iter(self._positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def __repr__(self) -> str:
+        return f"SpanTable({dict(self.items())!r})"
 
 
 @dataclass(slots=True)
@@ -21,12 +60,13 @@ class Plan:
     """One YAML document of a plan file.
 
     ``data`` is JSON-compatible (dict with str keys, list, str, int, float, bool,
-    None). ``value_spans`` and ``key_spans`` map YAML paths to positions.
+    None). ``value_spans`` and ``key_spans`` map YAML paths to positions (a
+    ``dict`` or a :class:`SpanTable` of :class:`Span`).
     """
 
     data: Any
-    value_spans: dict[YamlPath, Span]
-    key_spans: dict[YamlPath, Span]
+    value_spans: MutableMapping[YamlPath, Span]
+    key_spans: MutableMapping[YamlPath, Span]
     path: str = "<string>"
     document: int = 0
     file_exists: Callable[[str], bool] | None = field(default=None, repr=False)

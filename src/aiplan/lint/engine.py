@@ -8,7 +8,6 @@ sorted, immutable results. It prints nothing.
 from __future__ import annotations
 
 import os
-import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
@@ -110,6 +109,8 @@ def run_rule(item: Rule, plan: Plan, options: Mapping[str, Any]) -> tuple[list[V
         produced = item.check(plan, options)
         violations = list(produced) if produced is not None else []
     except Exception as exc:
+        import traceback  # only when a rule fails: not worth its import on every run
+
         frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
         where = f" at {os.path.basename(frame.filename)}:{frame.lineno}" if frame else ""
         return [], f"raised {type(exc).__name__}: {exc}{where}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
-from importlib import resources
+import os
 from typing import Any, Iterator
 
 from aiplan.lint.findings import Violation, format_yaml_path
@@ -21,8 +21,15 @@ PLAN_SCHEMA = "plan.schema.json"
 @functools.lru_cache(maxsize=None)
 def load_schema(name: str = PLAN_SCHEMA) -> dict:
     """A schema shipped in ``aiplan/schemas`` (cached: it never changes in a run)."""
-    text = resources.files("aiplan.schemas").joinpath(name).read_text(encoding="utf-8")
-    return json.loads(text)
+    # Read beside the package first: importlib.resources costs ~7 ms to import,
+    # a tenth of a pre-commit run. It remains the way in from a zip archive.
+    try:
+        with open(os.path.join(os.path.dirname(os.path.dirname(__file__)), "schemas", name), "rb") as handle:
+            return json.loads(handle.read())
+    except OSError:
+        from importlib import resources
+
+        return json.loads(resources.files("aiplan.schemas").joinpath(name).read_text(encoding="utf-8"))
 
 
 @functools.lru_cache(maxsize=None)

@@ -162,6 +162,12 @@ def _stamp_plugin(item: Rule, plugin_name: str) -> Rule:
 
 
 def _entry_points():
+    from aiplan.plugins.scan import group_may_exist
+
+    # importlib.metadata costs ~25 ms to import: ask it only when a
+    # distribution may declare an aiplan entry point at all.
+    if not group_may_exist(ENTRY_POINT_GROUP):
+        return
     from importlib.metadata import entry_points
 
     for entry_point in entry_points(group=ENTRY_POINT_GROUP):

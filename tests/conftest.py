@@ -4,6 +4,10 @@ import sys
 
 import pytest
 
+# Tests see the linter as it is now, never results cached by an earlier run
+# (tests/test_cache.py turns the cache back on where it is under test).
+os.environ["AIPLAN_NO_CACHE"] = "1"
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 EXAMPLES = ROOT / "examples"

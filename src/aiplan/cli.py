@@ -37,6 +37,15 @@ def _load_rule_set(no_plugins: bool, plugin_modules=()):
     return load_rule_set(entry_points=not no_plugins, disabled=disabled, extra_modules=plugin_modules)
 
 
+def _open_cache(no_cache: bool, cache_dir: str | None):
+    """The results cache for this run, or ``None`` when turned off."""
+    from aiplan.lint.cache import LintCache, cache_disabled_by_environment, default_cache_dir
+
+    if no_cache or cache_disabled_by_environment():
+        return None
+    return LintCache(cache_dir or default_cache_dir())
+
+
 class AiplanGroup(click.Group):
     """Maps every failure to the documented exit codes, never a traceback."""
 
@@ -88,8 +97,13 @@ def main():
 @click.option("--no-plugins", is_flag=True, help="Do not load third-party plugins (built-in rules only).")
 @click.option("--plugin", "plugin_modules", multiple=True, metavar="MODULE",
               help="Also load this importable module as a plugin.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, metavar="N",
+              help="Processes to lint with (default 0: all cores; 1: serial). Small runs stay serial.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache of results (also AIPLAN_NO_CACHE=1).")
+@click.option("--cache-dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
+              help="Where to keep the cache (default: .aiplan_cache here; also AIPLAN_CACHE_DIR).")
 def lint(paths, output_format, fail_on, select, extend_select, ignore, colour, no_fix_hints,
-         no_plugins, plugin_modules):
+         no_plugins, plugin_modules, jobs, no_cache, cache_dir):
     """Lint plan files and directories (default: the current directory).
 
     Directories are searched for aiplan.yaml, aiplan.yml, *.aiplan.yaml and
@@ -119,7 +133,7 @@ def lint(paths, output_format, fail_on, select, extend_select, ignore, colour, n
     except (ConfigError, PathError) as exc:
         raise click.UsageError(str(exc)) from None
 
-    run = lint_targets(targets, ctx)
+    run = lint_targets(targets, ctx, cache=_open_cache(no_cache, cache_dir), jobs=jobs)
     run.errors.extend(rule_set.errors)
     use_colour = _use_colour(colour, sys.stdout)
     if output_format == "text":

@@ -178,9 +178,15 @@ def _exists_beside(real_path: str | None) -> Callable[[str], bool] | None:
     return exists
 
 
-def lint_file(real_path: str, display_path: str, ctx: LintContext) -> FileResult:
-    loaded = load_file(real_path, ctx.config.limits, display_path)
-    return lint_documents(loaded, display_path, ctx, _exists_beside(real_path))
+def lint_file(real_path: str, display_path: str, ctx: LintContext, *, data: bytes | None = None,
+              file_exists: Callable[[str], bool] | None = None) -> FileResult:
+    """Lint the file at ``real_path``; ``data`` is its content if already read (the
+    cache hashed it), ``file_exists`` replaces the check for paths beside it."""
+    if data is None:
+        loaded = load_file(real_path, ctx.config.limits, display_path)
+    else:
+        loaded = load_bytes(data, display_path, ctx.config.limits)
+    return lint_documents(loaded, display_path, ctx, file_exists or _exists_beside(real_path))
 
 
 def lint_bytes(data: bytes, display_path: str, ctx: LintContext, base_dir: str | None = None) -> FileResult:

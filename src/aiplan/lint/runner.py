@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Union
+from typing import TYPE_CHECKING, Callable, Iterable, Union
 
 from aiplan.lint.engine import LintContext, lint_bytes, lint_file
 from aiplan.lint.findings import FileResult, Finding, InternalError, Severity
 from aiplan.lint.discovery import STDIN, Target
+
+if TYPE_CHECKING:
+    from aiplan.lint.cache import LintCache
 
 
 @dataclass(slots=True)
@@ -57,9 +60,79 @@ def lint_target(target: Target, ctx: LintContext, stdin: bytes | None = None) ->
 ContextSource = Union[LintContext, Callable[[Target], LintContext]]
 
 
-def lint_targets(targets: Iterable[Target], contexts: ContextSource, stdin: bytes | None = None) -> RunResult:
+def lint_targets(targets: Iterable[Target], contexts: ContextSource, stdin: bytes | None = None, *,
+                 cache: "LintCache | None" = None, jobs: int = 1) -> RunResult:
+    """Lint every target; results in target order.
+
+    ``cache`` reuses results of unchanged files and stores new ones
+    (:mod:`aiplan.lint.cache`); ``jobs`` is how many processes may lint (0: all
+    cores; runs of a few files stay in this process, see
+    :mod:`aiplan.lint.parallel`). Neither changes the results.
+    """
     resolve = contexts if callable(contexts) else (lambda _target: contexts)
     result = RunResult()
-    for target in targets:
-        result.files.append(lint_target(target, resolve(target), stdin))
+    if cache is None and jobs == 1:
+        for target in targets:
+            result.files.append(lint_target(target, resolve(target), stdin))
+        return result
+    result.files = _lint_many(list(targets), resolve, stdin, cache, jobs)
     return result
+
+
+# -- many files: cache and processes ---------------------------------------------
+
+
+def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs: int) -> list[FileResult]:
+    from aiplan.lint.parallel import run_ordered, workers_for
+
+    files: list[FileResult | None] = [None] * len(targets)
+    todo: list[int] = []
+    for index, target in enumerate(targets):
+        if target.real_path == STDIN:
+            # Read here, never in a worker; never cached.
+            files[index] = lint_target(target, resolve(target), stdin)
+            continue
+        if cache is not None:
+            ctx = resolve(target)
+            files[index] = cache.lookup(target.real_path, target.display_path, ctx, _reader(ctx))
+        if files[index] is None:
+            todo.append(index)
+
+    record = cache is not None
+
+    def work(position: int):
+        target = targets[todo[position]]
+        return _lint_recorded(target, resolve(target), record)
+
+    done = run_ordered(work, len(todo), workers_for(len(todo), jobs))
+    for index, (linted, digest, dependencies) in zip(todo, done):
+        files[index] = linted
+        if cache is not None and digest is not None:
+            target = targets[index]
+            cache.store(target.display_path, resolve(target), digest, dependencies, linted)
+    if cache is not None:
+        cache.save()
+    return files  # type: ignore[return-value]
+
+
+def _reader(ctx: LintContext):
+    from aiplan.lint.loader import read_file
+
+    limits = ctx.config.limits
+    return lambda path: read_file(path, limits)[0]
+
+
+def _lint_recorded(target: Target, ctx: LintContext, record: bool):
+    """Lint one file; when recording for the cache, also the digest of the bytes
+    linted and the file-existence checks the rules made."""
+    if not record:
+        return lint_file(target.real_path, target.display_path, ctx), None, ()
+    from aiplan.lint.cache import LintCache, recording_exists
+    from aiplan.lint.loader import read_file
+
+    data, problem = read_file(target.real_path, ctx.config.limits)
+    if problem is not None:  # unreadable, too big, not a file: reported, never cached
+        return lint_file(target.real_path, target.display_path, ctx), None, ()
+    exists, asked = recording_exists(target.real_path)
+    linted = lint_file(target.real_path, target.display_path, ctx, data=data, file_exists=exists)
+    return linted, LintCache.digest(data), tuple(asked)

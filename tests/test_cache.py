@@ -1,0 +1,312 @@
+"""The on-disk results cache: reused only when nothing that decides the result changed."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import subprocess
+import sys
+
+import pytest
+
+from aiplan.lint import cache as cache_module
+from aiplan.lint import runner
+from aiplan.lint.cache import FORMAT, LintCache, _package_stamp
+from aiplan.lint.discovery import discover
+from aiplan.lint.findings import Severity, Violation
+from aiplan.lint.rule import rule
+from aiplan.testing import build_context
+from conftest import EXAMPLES
+
+FLAWED = (EXAMPLES / "ticket-formatter.aiplan.yaml").read_text()
+CLEAN = (EXAMPLES / "support-copilot.aiplan.yaml").read_text()
+
+
+@pytest.fixture(autouse=True)
+def cache_on(monkeypatch):
+    monkeypatch.delenv("AIPLAN_NO_CACHE", raising=False)
+    monkeypatch.delenv("AIPLAN_CACHE_DIR", raising=False)
+
+
+@pytest.fixture
+def plans(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "a.aiplan.yaml").write_text(FLAWED)
+    (tmp_path / "plans" / "b.aiplan.yaml").write_text(CLEAN)
+    (tmp_path / "plans" / "c.aiplan.yaml").write_text(FLAWED.replace("in_progress", "done"))
+    return tmp_path / "plans"
+
+
+def _run(ctx, directory, cache_dir):
+    store = LintCache(str(cache_dir))
+    run = runner.lint_targets(discover([str(directory)]), ctx, cache=store)
+    return run, store
+
+
+def _linted(monkeypatch) -> list[str]:
+    """Record which files really get linted (cache misses)."""
+    seen: list[str] = []
+    original = runner._lint_recorded
+
+    def spy(target, ctx, record):
+        seen.append(target.display_path)
+        return original(target, ctx, record)
+
+    monkeypatch.setattr(runner, "_lint_recorded", spy)
+    return seen
+
+
+def test_second_run_reuses_every_result(plans, tmp_path, monkeypatch):
+    ctx = build_context()
+    first, store = _run(ctx, plans, tmp_path / "cache")
+    assert store.hits == 0 and store.misses == 3
+    seen = _linted(monkeypatch)
+    second, store = _run(ctx, plans, tmp_path / "cache")
+    assert seen == [] and store.hits == 3
+    assert second.files == first.files
+    assert [f.rule for f in second.findings] == ["BASE001", "FT001", "FT001"]
+
+
+def test_changed_file_is_linted_again_and_only_it(plans, tmp_path, monkeypatch):
+    ctx = build_context()
+    _run(ctx, plans, tmp_path / "cache")
+    (plans / "c.aiplan.yaml").write_text(FLAWED)
+    seen = _linted(monkeypatch)
+    run, _ = _run(ctx, plans, tmp_path / "cache")
+    assert seen == ["plans/c.aiplan.yaml"]
+    assert [f.rule for f in run.findings if f.path == "plans/c.aiplan.yaml"] == ["BASE001", "FT001"]
+
+
+@pytest.mark.parametrize("change", [
+    {"ignore": ["FT"]},
+    {"severity": {"FT001": "warning"}},
+    {"select": ["BASE", "PLAN"]},
+])
+def test_another_configuration_does_not_reuse_results(plans, tmp_path, monkeypatch, change):
+    first, _ = _run(build_context(), plans, tmp_path / "cache")
+    seen = _linted(monkeypatch)
+    ctx = build_context(**change)
+    second, _ = _run(ctx, plans, tmp_path / "cache")
+    assert sorted(seen) == ["plans/a.aiplan.yaml", "plans/b.aiplan.yaml", "plans/c.aiplan.yaml"]
+    assert second.files == runner.lint_targets(discover([str(plans)]), ctx).files
+
+
+def test_rule_options_and_plugins_are_part_of_the_key(plans, tmp_path, monkeypatch):
+    from aiplan.lint.rule import Option
+
+    def make(threshold):
+        @rule("TEST001", "long-name", Severity.WARNING, options=[Option("max", int, threshold, "Longest name.")])
+        def long_name(plan, options):
+            """Name is long.
+
+            ## Why
+            Test.
+            """
+            if len(plan.string("name") or "") > options["max"]:
+                yield Violation("long", "Shorten it.", path=("name",))
+        return long_name
+
+    _run(build_context(rules=[make(100)]), plans, tmp_path / "cache")
+    seen = _linted(monkeypatch)
+    run, _ = _run(build_context(rules=[make(100)], options={"TEST001": {"max": 3}}), plans, tmp_path / "cache")
+    assert len(seen) == 3 and any(f.rule == "TEST001" for f in run.findings)
+
+
+def test_results_with_internal_errors_are_not_cached(plans, tmp_path, monkeypatch):
+    @rule("TEST002", "broken", Severity.ERROR)
+    def broken(plan, options):
+        """Always raises.
+
+        ## Why
+        Test.
+        """
+        raise RuntimeError("boom")
+
+    ctx = build_context(rules=[broken])
+    first, store = _run(ctx, plans, tmp_path / "cache")
+    assert first.internal_errors
+    seen = _linted(monkeypatch)
+    second, _ = _run(ctx, plans, tmp_path / "cache")
+    assert len(seen) == 3 and second.internal_errors
+
+
+def test_existence_checks_are_recorded_and_rechecked(plans, tmp_path, monkeypatch):
+    @rule("TEST003", "missing-eval-set", Severity.WARNING)
+    def missing_eval_set(plan, options):
+        """Eval set file is missing.
+
+        ## Why
+        Test.
+        """
+        if plan.path_exists("evals/set.jsonl") is False:
+            yield Violation("evals/set.jsonl is missing", "Add it.", path=("name",))
+
+    ctx = build_context(rules=[missing_eval_set], select=["TEST003"])
+    first, _ = _run(ctx, plans, tmp_path / "cache")
+    assert len(first.findings) == 3
+    (plans / "evals").mkdir()
+    (plans / "evals" / "set.jsonl").write_text("{}\n")
+    seen = _linted(monkeypatch)
+    second, _ = _run(ctx, plans, tmp_path / "cache")
+    assert len(seen) == 3 and second.findings == []
+    third, store = _run(ctx, plans, tmp_path / "cache")
+    assert store.hits == 3 and third.findings == []
+
+
+def test_layout_gitignore_and_cachedir_tag(plans, tmp_path):
+    _run(build_context(), plans, tmp_path / "cache")
+    assert (tmp_path / "cache" / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert (tmp_path / "cache" / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    shards = list((tmp_path / "cache" / FORMAT).glob("*/*.pickle"))
+    assert 1 <= len(shards) <= 3
+
+
+def _shards(cache_dir):
+    return sorted((cache_dir / FORMAT).glob("*/*.pickle"))
+
+
+class Exploit:
+    """Unpickling this would create a file: the cache must refuse it."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "wrong-format", "exploit-shard", "exploit-entry"])
+def test_damaged_cache_is_ignored_and_rebuilt(plans, tmp_path, monkeypatch, damage):
+    ctx = build_context()
+    cache_dir = tmp_path / "cache"
+    first, _ = _run(ctx, plans, cache_dir)
+    pwned = tmp_path / "pwned"
+    for shard in _shards(cache_dir):
+        data = shard.read_bytes()
+        if damage == "garbage":
+            shard.write_bytes(b"\x80\x05not a pickle at all")
+        elif damage == "truncated":
+            shard.write_bytes(data[: len(data) // 2])
+        elif damage == "empty":
+            shard.write_bytes(b"")
+        elif damage == "wrong-format":
+            shard.write_bytes(pickle.dumps({"format": "other", "entries": []}))
+        elif damage == "exploit-shard":
+            shard.write_bytes(pickle.dumps(Exploit(str(pwned))))
+        elif damage == "exploit-entry":
+            content = pickle.loads(data)
+            content["entries"] = {key: (entry[0], entry[1], pickle.dumps(Exploit(str(pwned))), entry[3])
+                                  for key, entry in content["entries"].items()}
+            shard.write_bytes(pickle.dumps(content))
+    seen = _linted(monkeypatch)
+    second, _ = _run(ctx, plans, cache_dir)
+    assert not pwned.exists()
+    assert len(seen) == 3 and second.files == first.files
+    third, store = _run(ctx, plans, cache_dir)  # rebuilt
+    assert store.hits == 3 and third.files == first.files
+
+
+def test_unwritable_cache_directory_never_fails_the_run(plans, tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the cache directory should be")
+    run, store = _run(build_context(), plans, blocker / "cache")
+    assert len(run.files) == 3 and not store.usable and "cannot write the cache" in store.problem
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs a non-root POSIX user")
+def test_read_only_cache_directory_never_fails_the_run(plans, tmp_path):
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    cache_dir.chmod(0o500)
+    try:
+        run, store = _run(build_context(), plans, cache_dir)
+    finally:
+        cache_dir.chmod(0o700)
+    assert len(run.files) == 3 and not store.usable
+
+
+def test_concurrent_runs_merge_and_never_corrupt(tmp_path):
+    """Several processes linting overlapping sets of files into one cache at once."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for index in range(40):
+        (plans / f"p{index:02d}.aiplan.yaml").write_text(FLAWED if index % 2 else CLEAN)
+    script = (
+        "import sys, glob\n"
+        "from aiplan.lint.cache import LintCache\n"
+        "from aiplan.lint.discovery import discover\n"
+        "from aiplan.lint.runner import lint_targets\n"
+        "from aiplan.testing import build_context\n"
+        "files = sorted(glob.glob(sys.argv[2] + '/*.yaml'))[int(sys.argv[3])::3]\n"
+        "for _ in range(3):\n"
+        "    lint_targets(discover(files), build_context(), cache=LintCache(sys.argv[1]), jobs=1)\n"
+    )
+    env = {**os.environ, "AIPLAN_NO_CACHE": ""}
+    workers = [subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "cache"), str(plans), str(part)],
+                                env=env) for part in range(3)]
+    assert [worker.wait(timeout=120) for worker in workers] == [0, 0, 0]
+    entries = {}
+    for shard in _shards(tmp_path / "cache"):
+        content = pickle.loads(shard.read_bytes())  # every shard is whole
+        entries.update(content["entries"])
+    assert not list((tmp_path / "cache" / FORMAT).glob("*/.*.tmp"))
+    assert len(entries) == 40  # each run kept the others' entries
+
+
+def test_package_stamp_changes_when_code_changes(tmp_path, monkeypatch):
+    package = tmp_path / "stamped_pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "rules.py").write_text("A = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import stamped_pkg  # noqa: F401
+
+    before = _package_stamp("stamped_pkg.rules")
+    (package / "rules.py").write_text("A = 22\n")
+    assert _package_stamp("stamped_pkg.rules") != before
+
+
+def test_cli_no_cache_and_cache_dir(cli, plans, tmp_path):
+    result = cli("lint", "--no-cache", "plans")
+    assert result.exit_code == 1 and not (tmp_path / ".aiplan_cache").exists()
+    first = cli("lint", "--format", "json", "plans")
+    assert (tmp_path / ".aiplan_cache" / ".gitignore").exists()
+    second = cli("lint", "--format", "json", "plans")
+    assert first.output == second.output and json.loads(second.output)["summary"]["files"] == 3
+    cli("lint", "--cache-dir", tmp_path / "elsewhere", "plans")
+    assert (tmp_path / "elsewhere" / FORMAT).is_dir()
+    cli("lint", "plans", env={"AIPLAN_CACHE_DIR": str(tmp_path / "from-env")})
+    assert (tmp_path / "from-env" / FORMAT).is_dir()
+    cli("lint", "plans", env={"AIPLAN_NO_CACHE": "1", "AIPLAN_CACHE_DIR": str(tmp_path / "never")})
+    assert not (tmp_path / "never").exists()
+
+
+def test_standard_input_is_never_cached(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = cli("lint", "-", input=FLAWED)
+    assert result.exit_code == 1
+    assert not list((tmp_path / ".aiplan_cache").glob(f"{FORMAT}/*/*.pickle"))
+
+
+def test_lookup_is_a_miss_for_unreadable_entries(plans, tmp_path):
+    ctx = build_context()
+    _run(ctx, plans, tmp_path / "cache")
+    store = LintCache(str(tmp_path / "cache"))
+    assert store.lookup(str(plans / "a.aiplan.yaml"), "plans/a.aiplan.yaml", ctx, lambda path: None) is None
+    assert store.lookup(str(plans / "a.aiplan.yaml"), "plans/zzz.aiplan.yaml", ctx, lambda path: b"x") is None
+    found = store.lookup(str(plans / "a.aiplan.yaml"), "plans/a.aiplan.yaml", ctx,
+                         lambda path: open(path, "rb").read())
+    assert found is not None and found.path == "plans/a.aiplan.yaml"
+
+
+def test_environment_switches(monkeypatch, tmp_path):
+    monkeypatch.setenv("AIPLAN_NO_CACHE", "0")
+    assert not cache_module.cache_disabled_by_environment()
+    monkeypatch.setenv("AIPLAN_NO_CACHE", "yes")
+    assert cache_module.cache_disabled_by_environment()
+    monkeypatch.setenv("AIPLAN_CACHE_DIR", str(tmp_path / "x"))
+    assert cache_module.default_cache_dir() == str(tmp_path / "x")
+    monkeypatch.delenv("AIPLAN_CACHE_DIR")
+    assert cache_module.default_cache_dir(str(tmp_path)) == str(tmp_path / ".aiplan_cache")

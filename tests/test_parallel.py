@@ -1,0 +1,146 @@
+"""Parallel linting gives exactly the serial results, and stops cleanly on Ctrl-C."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from aiplan.lint import parallel
+from aiplan.lint.parallel import run_ordered, workers_for
+from conftest import ROOT
+
+needs_fork = pytest.mark.skipif(not parallel.can_fork(), reason="parallel linting forks (Linux)")
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("generate_plans", ROOT / "bench" / "generate_plans.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """120 realistic plans, clean and flawed, plus a few broken files."""
+    out = tmp_path_factory.mktemp("corpus")
+    _generator().write_plans(out, 120, seed=7)
+    (out / "team-000" / "broken.aiplan.yaml").write_text("aiplan: 1\nname: [unclosed\n")
+    (out / "team-000" / "empty.aiplan.yaml").write_text("")
+    (out / "team-001" / "binary.aiplan.yaml").write_bytes(b"aiplan: 1\x00\x01")
+    return out
+
+
+@needs_fork
+def test_run_ordered_uses_several_processes_and_keeps_order():
+    def work(index):
+        time.sleep(0.001)  # long enough that every worker gets chunks
+        return index, os.getpid()
+
+    results = run_ordered(work, 300, 3)
+    assert [index for index, _ in results] == list(range(300))
+    assert len({pid for _, pid in results}) > 1
+
+
+@needs_fork
+def test_jobs_of_a_dead_child_are_redone_by_the_parent():
+    parent = os.getpid()
+
+    def work(index):
+        time.sleep(0.0005)
+        if os.getpid() != parent and index % 7 == 3:
+            os._exit(9)  # a worker crashing mid-run
+        return index * index
+
+    assert run_ordered(work, 300, 2) == [index * index for index in range(300)]
+
+
+@needs_fork
+def test_a_failing_job_raises_in_the_parent_as_it_would_serially():
+    def work(index):
+        if index == 250:
+            raise ValueError("job 250")
+        return index
+
+    with pytest.raises(ValueError, match="job 250"):
+        run_ordered(work, 300, 2)
+
+
+def test_small_runs_stay_serial(monkeypatch):
+    assert workers_for(parallel.PARALLEL_MIN_JOBS - 1, 8) == 1
+    assert workers_for(10_000, 1) == 1
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    assert workers_for(10_000, 8) == 1
+
+
+@needs_fork
+@pytest.mark.parametrize("output_format", ["text", "json"])
+def test_parallel_output_is_identical_to_serial(cli, corpus, monkeypatch, output_format):
+    monkeypatch.chdir(corpus)
+    serial = cli("lint", "--no-cache", "-j", "1", "--format", output_format, ".")
+    used: list[int] = []
+    original = parallel.run_ordered
+    monkeypatch.setattr(parallel, "run_ordered",
+                        lambda work, count, workers: used.append(workers) or original(work, count, workers))
+    fanned = cli("lint", "--no-cache", "-j", "2", "--format", output_format, ".")
+    assert used == [2]  # the parallel path really ran
+    assert fanned.exit_code == serial.exit_code == 1
+    assert fanned.output == serial.output
+    assert "PLAN001" in serial.output and "PLAN008" in serial.output
+
+
+@needs_fork
+def test_parallel_with_cache_matches_serial(cli, corpus, monkeypatch, tmp_path):
+    monkeypatch.chdir(corpus)
+    monkeypatch.delenv("AIPLAN_NO_CACHE", raising=False)
+    serial = cli("lint", "--no-cache", "-j", "1", "--format", "json", ".").output
+    cold = cli("lint", "--cache-dir", tmp_path / "c", "-j", "2", "--format", "json", ".").output
+    warm = cli("lint", "--cache-dir", tmp_path / "c", "-j", "2", "--format", "json", ".").output
+    assert serial == cold == warm
+
+
+@needs_fork
+def test_ctrl_c_in_parallel_mode_exits_130_without_tracebacks(tmp_path):
+    slow = tmp_path / "slow_rules.py"
+    slow.write_text(textwrap.dedent('''
+        import time
+        from aiplan.api import Severity, hookimpl, rule
+
+        @rule("SLOW001", "slow", Severity.INFO)
+        def slow(plan, options):
+            """Takes its time.
+
+            ## Why
+            To be interrupted.
+            """
+            time.sleep(0.02)
+            return ()
+
+        @hookimpl
+        def aiplan_rules():
+            return [slow]
+    '''))
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    text = (ROOT / "examples" / "support-copilot.aiplan.yaml").read_text()
+    for index in range(400):
+        (plans / f"p{index:03d}.aiplan.yaml").write_text(text)
+    env = {**os.environ, "PYTHONPATH": str(tmp_path) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "aiplan", "lint", "--no-cache", "-j", "2", "--plugin", "slow_rules", str(plans)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True,
+    )
+    time.sleep(1.5)  # well into the run (400 plans x 20 ms over 2 processes: 4 s)
+    os.killpg(process.pid, signal.SIGINT)  # like a terminal: the whole process group
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, (out, err)
+    assert b"Traceback" not in err and b"interrupted" in err
+    time.sleep(0.2)
+    leftover = subprocess.run(["pgrep", "-g", str(process.pid)], capture_output=True, text=True).stdout
+    assert leftover.strip() == ""

@@ -39,12 +39,12 @@ from __future__ import annotations
 
 import io
 import os
-import pickle
 import sys
 import time
 import zlib
 from dataclasses import fields, is_dataclass
 from enum import Enum
+from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 from aiplan.lint import findings as _findings
@@ -80,27 +80,9 @@ def cache_disabled_by_environment() -> bool:
     return value not in ("", "0", "false", "no")
 
 
-class _ResultUnpickler(pickle.Unpickler):
-    """Resolves only the record classes of aiplan.lint.findings; everything else is refused."""
-
-    allowed: dict[str, Any] = {}
-
-    def find_class(self, module: str, name: str) -> Any:
-        if module == _findings.__name__:
-            found = self.allowed.get(name)
-            if found is not None:
-                return found
-        raise pickle.UnpicklingError(f"{module}.{name} is not a lint result class")
-
-
-class _PlainUnpickler(pickle.Unpickler):
-    """Shard files hold only builtin values (dicts, tuples, bytes, str, numbers)."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        raise pickle.UnpicklingError(f"{module}.{name}: shard files hold no objects")
-
-
-def _result_classes() -> dict[str, Any]:
+@lru_cache(maxsize=None)
+def _result_classes() -> dict[str, type]:
+    """The record classes of aiplan.lint.findings: all a stored result may contain."""
     return {
         name: value for name, value in vars(_findings).items()
         if isinstance(value, type) and value.__module__ == _findings.__name__
@@ -108,14 +90,42 @@ def _result_classes() -> dict[str, Any]:
     }
 
 
-_ResultUnpickler.allowed = _result_classes()
+@lru_cache(maxsize=None)
+def _unpicklers() -> tuple[type, type]:
+    """The two restricted unpicklers (built on first use: pickle is imported
+    only by runs that read or write the cache)."""
+    import pickle
+
+    allowed = _result_classes()
+
+    class ResultUnpickler(pickle.Unpickler):
+        """Resolves only the record classes of aiplan.lint.findings; everything else is refused."""
+
+        def find_class(self, module: str, name: str) -> Any:
+            if module == _findings.__name__ and name in allowed:
+                return allowed[name]
+            raise pickle.UnpicklingError(f"{module}.{name} is not a lint result class")
+
+    class PlainUnpickler(pickle.Unpickler):
+        """Shard files hold only builtin values (dicts, tuples, bytes, str, numbers)."""
+
+        def find_class(self, module: str, name: str) -> Any:
+            raise pickle.UnpicklingError(f"{module}.{name}: shard files hold no objects")
+
+    return ResultUnpickler, PlainUnpickler
+
+
+def _dumps(value: Any) -> bytes:
+    import pickle
+
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _layout() -> list:
     """The shape of the stored records: a change of fields invalidates every entry."""
     return [
         [cls.__name__, [(f.name, str(f.type)) for f in fields(cls)] if is_dataclass(cls) else list(cls.__members__)]
-        for _, cls in sorted(_ResultUnpickler.allowed.items())
+        for _, cls in sorted(_result_classes().items())
     ]
 
 
@@ -221,7 +231,7 @@ class LintCache:
         except OSError:
             return {}
         try:
-            content = _PlainUnpickler(io.BytesIO(data)).load()
+            content = _unpicklers()[1](io.BytesIO(data)).load()
         except Exception:  # corrupt, truncated or foreign: ignored, rebuilt on the next write
             return {}
         if not (isinstance(content, dict) and content.get("format") == FORMAT
@@ -248,7 +258,7 @@ class LintCache:
                 return None
             if dependencies and not _dependencies_hold(real_path, dependencies):
                 return None
-            result = _ResultUnpickler(io.BytesIO(blob)).load()
+            result = _unpicklers()[0](io.BytesIO(blob)).load()
         except Exception:  # a damaged entry is a miss, never a failure
             return None
         if not isinstance(result, FileResult) or result.path != display_path or result.errors:
@@ -266,7 +276,7 @@ class LintCache:
             return
         try:
             scope = self.scope(ctx)
-            blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+            blob = _dumps(result)
         except Exception:  # something in the result does not pickle: lint it next time
             return
         shard = self._shard_of(display_path)
@@ -306,7 +316,7 @@ class LintCache:
         merged = {key: entry for key, entry in merged.items()
                   if isinstance(entry, tuple) and len(entry) == 4 and isinstance(entry[3], int) and entry[3] >= oldest}
         merged.update((key, entry) for key, entry in ours.items() if entry[3] >= oldest)
-        data = pickle.dumps({"format": FORMAT, "entries": merged}, protocol=pickle.HIGHEST_PROTOCOL)
+        data = _dumps({"format": FORMAT, "entries": merged})
         _replace(path, data)
 
 

@@ -23,9 +23,6 @@ How the work is shared:
 from __future__ import annotations
 
 import os
-import pickle
-import signal
-import struct
 import sys
 from typing import Callable, TypeVar
 
@@ -34,7 +31,7 @@ Result = TypeVar("Result")
 # Below this many jobs a run stays serial: forking and collecting results
 # costs more than it saves (measured with bench/run.py on 2 cores).
 PARALLEL_MIN_JOBS = 48
-_TOKEN = struct.Struct("<I")
+_TOKEN_SIZE = 4  # a chunk number, little-endian unsigned
 _PIPE_CAPACITY = 65536  # Linux's default pipe buffer: every token is written before any is read
 
 
@@ -64,10 +61,11 @@ def run_ordered(work: Callable[[int], Result], count: int, workers: int) -> list
         return [work(index) for index in range(count)]
     chunk = max(1, min(64, count // (workers * 8)))
     chunks = [(start, min(start + chunk, count)) for start in range(0, count, chunk)]
-    while len(chunks) * _TOKEN.size > _PIPE_CAPACITY:  # keep every token in the pipe's buffer
+    while len(chunks) * _TOKEN_SIZE > _PIPE_CAPACITY:  # keep every token in the pipe's buffer
         chunk *= 2
         chunks = [(start, min(start + chunk, count)) for start in range(0, count, chunk)]
 
+    import signal
     import tempfile
 
     results: dict[int, Result] = {}
@@ -75,7 +73,7 @@ def run_ordered(work: Callable[[int], Result], count: int, workers: int) -> list
     children: list[tuple[int, object]] = []
     finished = False
     try:
-        os.write(write_end, b"".join(_TOKEN.pack(number) for number in range(len(chunks))))
+        os.write(write_end, b"".join(number.to_bytes(_TOKEN_SIZE, "little") for number in range(len(chunks))))
         os.close(write_end)
         write_end = -1
         sys.stdout.flush()
@@ -111,10 +109,10 @@ def run_ordered(work: Callable[[int], Result], count: int, workers: int) -> list
 
 def _take_chunks(work, chunks, read_end: int, deliver) -> None:
     while True:
-        token = os.read(read_end, _TOKEN.size)
-        if len(token) < _TOKEN.size:
+        token = os.read(read_end, _TOKEN_SIZE)
+        if len(token) < _TOKEN_SIZE:
             return
-        start, end = chunks[_TOKEN.unpack(token)[0]]
+        start, end = chunks[int.from_bytes(token, "little")]
         for index in range(start, end):
             deliver(index, work(index))
 
@@ -122,6 +120,9 @@ def _take_chunks(work, chunks, read_end: int, deliver) -> None:
 def _child(work, chunks, read_end: int, output) -> None:  # pragma: no cover - runs in the child
     code = 70
     try:
+        import pickle
+        import signal
+
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         done: list = []
         _take_chunks(work, chunks, read_end, lambda index, result: done.append((index, result)))
@@ -134,6 +135,8 @@ def _child(work, chunks, read_end: int, output) -> None:  # pragma: no cover - r
 
 
 def _collect(output, results: dict) -> None:
+    import pickle
+
     output.seek(0)
     try:
         done = pickle.load(output)

@@ -129,7 +129,8 @@ def rule(
 
     def decorate(function: CheckFunction) -> Rule:
         check = None if reported_by else function
-        return make_rule(id, name, severity, check, inspect.getdoc(function) or "",
+        # make_rule cleans the docstring (inspect.getdoc would clean it twice).
+        return make_rule(id, name, severity, check, function.__doc__ or "",
                          options=options, fixable=fixable,
                          tags=tuple(tags) + ((reported_by,) if reported_by else ()))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Iterable
 
@@ -31,6 +30,8 @@ def closest(word: object, candidates: Iterable[str], cutoff: float = 0.75) -> st
     aliases = [c for c in options if _squash(c) == squashed]
     if len(aliases) == 1:
         return aliases[0]
+    import difflib  # only when a key or value is misspelled: not on every run
+
     by_squash = {_squash(c): c for c in options}
     matches = difflib.get_close_matches(squashed, list(by_squash), n=2, cutoff=cutoff)
     if not matches:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+import marshal
 import os
-import pickle
 import subprocess
 import sys
 
@@ -159,47 +159,47 @@ def test_layout_gitignore_and_cachedir_tag(plans, tmp_path):
     _run(build_context(), plans, tmp_path / "cache")
     assert (tmp_path / "cache" / ".gitignore").read_text().splitlines()[-1] == "*"
     assert (tmp_path / "cache" / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
-    shards = list((tmp_path / "cache" / FORMAT).glob("*/*.pickle"))
-    assert 1 <= len(shards) <= 3
+    shards = _shards(tmp_path / "cache")
+    assert 1 <= len(shards) <= 3 and all(len(shard.name) == 2 for shard in shards)
 
 
 def _shards(cache_dir):
-    return sorted((cache_dir / FORMAT).glob("*/*.pickle"))
+    return sorted(path for path in (cache_dir / FORMAT).glob("*/*") if not path.name.startswith("."))
 
 
-class Exploit:
-    """Unpickling this would create a file: the cache must refuse it."""
-
-    def __init__(self, path):
-        self.path = path
-
-    def __reduce__(self):
-        return (open, (self.path, "w"))
-
-
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "wrong-format", "exploit-shard", "exploit-entry"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "wrong-format", "code-object",
+                                    "unknown-record", "wrong-arity", "not-a-result"])
 def test_damaged_cache_is_ignored_and_rebuilt(plans, tmp_path, monkeypatch, damage):
     ctx = build_context()
     cache_dir = tmp_path / "cache"
     first, _ = _run(ctx, plans, cache_dir)
     pwned = tmp_path / "pwned"
+    code = compile(f"open({str(pwned)!r}, 'w')", "<exploit>", "exec")  # must never run
     for shard in _shards(cache_dir):
         data = shard.read_bytes()
+        content = marshal.loads(data)
+
+        def entries(payload):
+            content["entries"] = {key: (entry[0], entry[1], payload, entry[3])
+                                  for key, entry in content["entries"].items()}
+            return marshal.dumps(content)
+
         if damage == "garbage":
-            shard.write_bytes(b"\x80\x05not a pickle at all")
+            shard.write_bytes(b"\x80\x05not marshal data at all")
         elif damage == "truncated":
             shard.write_bytes(data[: len(data) // 2])
         elif damage == "empty":
             shard.write_bytes(b"")
         elif damage == "wrong-format":
-            shard.write_bytes(pickle.dumps({"format": "other", "entries": []}))
-        elif damage == "exploit-shard":
-            shard.write_bytes(pickle.dumps(Exploit(str(pwned))))
-        elif damage == "exploit-entry":
-            content = pickle.loads(data)
-            content["entries"] = {key: (entry[0], entry[1], pickle.dumps(Exploit(str(pwned))), entry[3])
-                                  for key, entry in content["entries"].items()}
-            shard.write_bytes(pickle.dumps(content))
+            shard.write_bytes(marshal.dumps({"format": "other", "entries": []}))
+        elif damage == "code-object":
+            shard.write_bytes(entries(["FileResult", code, (), (), (), 1]))
+        elif damage == "unknown-record":
+            shard.write_bytes(entries(["Popen", "touch", str(pwned)]))
+        elif damage == "wrong-arity":
+            shard.write_bytes(entries(["Finding", "x"]))
+        elif damage == "not-a-result":
+            shard.write_bytes(entries(["Span", 1, 1, 1, 1]))
     seen = _linted(monkeypatch)
     second, _ = _run(ctx, plans, cache_dir)
     assert not pwned.exists()
@@ -249,9 +249,9 @@ def test_concurrent_runs_merge_and_never_corrupt(tmp_path):
     assert [worker.wait(timeout=120) for worker in workers] == [0, 0, 0]
     entries = {}
     for shard in _shards(tmp_path / "cache"):
-        content = pickle.loads(shard.read_bytes())  # every shard is whole
+        content = marshal.loads(shard.read_bytes())  # every shard is whole
         entries.update(content["entries"])
-    assert not list((tmp_path / "cache" / FORMAT).glob("*/.*.tmp"))
+    assert not list((tmp_path / "cache" / FORMAT).glob("*/.*"))  # no temporary file left
     assert len(entries) == 40  # each run kept the others' entries
 
 
@@ -287,7 +287,7 @@ def test_standard_input_is_never_cached(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = cli("lint", "-", input=FLAWED)
     assert result.exit_code == 1
-    assert not list((tmp_path / ".aiplan_cache").glob(f"{FORMAT}/*/*.pickle"))
+    assert not list((tmp_path / ".aiplan_cache").glob(f"{FORMAT}/*/*"))
 
 
 def test_lookup_is_a_miss_for_unreadable_entries(plans, tmp_path):

@@ -87,7 +87,7 @@ def test_parallel_output_is_identical_to_serial(cli, corpus, monkeypatch, output
     used: list[int] = []
     original = parallel.run_ordered
     monkeypatch.setattr(parallel, "run_ordered",
-                        lambda work, count, workers: used.append(workers) or original(work, count, workers))
+                        lambda work, count, workers, **kw: used.append(workers) or original(work, count, workers, **kw))
     fanned = cli("lint", "--no-cache", "-j", "2", "--format", output_format, ".")
     assert used == [2]  # the parallel path really ran
     assert fanned.exit_code == serial.exit_code == 1

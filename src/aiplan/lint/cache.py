@@ -18,7 +18,7 @@ Results with internal errors are never stored. The layout::
     .aiplan_cache/
       .gitignore               "*": never committed
       CACHEDIR.TAG             backup tools skip it
-      lint-v1/<scope>/<shard>  one pickle per shard of display paths
+      lint-v2/<scope>/<shard>  one marshal file per shard of display paths
 
 ``scope`` is a digest of the context and code; each scope holds 64 shards so
 that linting one file reads one small shard and a run over thousands of files
@@ -27,31 +27,30 @@ reads them all. Shards are written whole, atomically (temporary file, then
 concurrent runs (parallel pre-commit batches) never corrupt one; at worst one
 run's new entries are lost and recomputed later.
 
-A shard that cannot be read, does not unpickle, or holds anything unexpected is
-ignored and rebuilt. Unpickling only ever resolves the result classes of
-:mod:`aiplan.lint.findings` (the "restricting globals" recipe of the pickle
-documentation), so a crafted cache file cannot run code: linting a repository
-never executes anything from it. The cache never fails a run: when its
-directory cannot be written (read-only, disk full) the run goes on without it.
+Entries hold results as builtin values (:mod:`aiplan.lint.codec`), written with
+``marshal``: nothing in a shard names a function or class to call, and decoding
+only ever builds the result records of :mod:`aiplan.lint.findings`. A shard
+that cannot be read or decoded, or holds anything unexpected, is ignored and
+rebuilt. The scope includes the size and modification time of aiplan's own
+files, so another installation never reads these shards at all. The cache
+never fails a run: when its directory cannot be written (read-only, disk full)
+the run goes on without it.
 """
 
 from __future__ import annotations
 
-import io
+import marshal
 import os
 import sys
 import time
 import zlib
-from dataclasses import fields, is_dataclass
-from enum import Enum
-from functools import lru_cache
 from typing import Any, Callable, Iterable
 
-from aiplan.lint import findings as _findings
+from aiplan.lint import codec
 from aiplan.lint.findings import FileResult
 
 CACHE_DIR_NAME = ".aiplan_cache"
-FORMAT = "lint-v1"
+FORMAT = "lint-v2"
 SHARDS = 64
 # Entries not written for this long are dropped when their shard is next written.
 MAX_AGE_SECONDS = 30 * 24 * 3600
@@ -78,55 +77,6 @@ def cache_disabled_by_environment() -> bool:
     """``AIPLAN_NO_CACHE`` set to anything but ``""``, ``0`` or ``false``."""
     value = os.environ.get("AIPLAN_NO_CACHE", "").strip().lower()
     return value not in ("", "0", "false", "no")
-
-
-@lru_cache(maxsize=None)
-def _result_classes() -> dict[str, type]:
-    """The record classes of aiplan.lint.findings: all a stored result may contain."""
-    return {
-        name: value for name, value in vars(_findings).items()
-        if isinstance(value, type) and value.__module__ == _findings.__name__
-        and (is_dataclass(value) or issubclass(value, Enum))
-    }
-
-
-@lru_cache(maxsize=None)
-def _unpicklers() -> tuple[type, type]:
-    """The two restricted unpicklers (built on first use: pickle is imported
-    only by runs that read or write the cache)."""
-    import pickle
-
-    allowed = _result_classes()
-
-    class ResultUnpickler(pickle.Unpickler):
-        """Resolves only the record classes of aiplan.lint.findings; everything else is refused."""
-
-        def find_class(self, module: str, name: str) -> Any:
-            if module == _findings.__name__ and name in allowed:
-                return allowed[name]
-            raise pickle.UnpicklingError(f"{module}.{name} is not a lint result class")
-
-    class PlainUnpickler(pickle.Unpickler):
-        """Shard files hold only builtin values (dicts, tuples, bytes, str, numbers)."""
-
-        def find_class(self, module: str, name: str) -> Any:
-            raise pickle.UnpicklingError(f"{module}.{name}: shard files hold no objects")
-
-    return ResultUnpickler, PlainUnpickler
-
-
-def _dumps(value: Any) -> bytes:
-    import pickle
-
-    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _layout() -> list:
-    """The shape of the stored records: a change of fields invalidates every entry."""
-    return [
-        [cls.__name__, [(f.name, str(f.type)) for f in fields(cls)] if is_dataclass(cls) else list(cls.__members__)]
-        for _, cls in sorted(_result_classes().items())
-    ]
 
 
 def _package_stamp(module_name: str, limit: int = 5000) -> list:
@@ -171,9 +121,10 @@ class LintCache:
         self.hits = 0
         self.misses = 0
         self._scopes: dict[int, tuple[Any, str]] = {}
-        self._shards: dict[tuple[str, int], dict] = {}
-        self._dirty: set[tuple[str, int]] = set()
+        self._read: dict[tuple[str, int], dict] = {}      # shards read for lookups
+        self._new: dict[tuple[str, int], dict] = {}       # entries to write, by shard
         self._packages: dict[str, list] = {}
+        self._strings: dict[str, str] = {}                # equal strings of hits share one object
         self._now = int(time.time())
 
     # -- keys -----------------------------------------------------------------
@@ -195,7 +146,7 @@ class LintCache:
             if top not in self._packages:
                 self._packages[top] = _package_stamp(top)
             code.append(self._packages[top])
-        state = [FORMAT, list(sys.version_info[:2]), ctx.fingerprint(), code, _layout()]
+        state = [FORMAT, list(sys.version_info[:2]), ctx.fingerprint(), code, codec.layout()]
         digest = hashlib.sha256(json.dumps(state, sort_keys=True, default=repr).encode()).hexdigest()[:32]
         self._scopes[id(ctx)] = (ctx, digest)
         return digest
@@ -211,16 +162,9 @@ class LintCache:
         return zlib.crc32(display_path.encode("utf-8", "surrogatepass")) % SHARDS
 
     def _shard_path(self, scope: str, shard: int) -> str:
-        return os.path.join(self.directory, FORMAT, scope, f"{shard:02x}.pickle")
+        return os.path.join(self.directory, FORMAT, scope, f"{shard:02x}")
 
     # -- reading --------------------------------------------------------------
-
-    def _entries(self, scope: str, shard: int) -> dict:
-        key = (scope, shard)
-        entries = self._shards.get(key)
-        if entries is None:
-            entries = self._shards[key] = self._read_shard(self._shard_path(scope, shard))
-        return entries
 
     @staticmethod
     def _read_shard(path: str) -> dict:
@@ -231,7 +175,7 @@ class LintCache:
         except OSError:
             return {}
         try:
-            content = _unpicklers()[1](io.BytesIO(data)).load()
+            content = marshal.loads(data)
         except Exception:  # corrupt, truncated or foreign: ignored, rebuilt on the next write
             return {}
         if not (isinstance(content, dict) and content.get("format") == FORMAT
@@ -248,54 +192,64 @@ class LintCache:
         if not self.usable:
             return None
         try:
-            scope = self.scope(ctx)
-            entry = self._entries(scope, self._shard_of(display_path)).get(display_path)
+            key = (self.scope(ctx), self._shard_of(display_path))
+            entries = self._read.get(key)
+            if entries is None:
+                entries = self._read[key] = self._read_shard(self._shard_path(*key))
+            entry = entries.get(display_path)
             if entry is None:
                 return None
-            digest, dependencies, blob = entry[0], entry[1], entry[2]
+            digest, dependencies, payload = entry[0], entry[1], entry[2]
             data = read(real_path)
             if data is None or self.digest(data) != digest:
                 return None
             if dependencies and not _dependencies_hold(real_path, dependencies):
                 return None
-            result = _unpicklers()[0](io.BytesIO(blob)).load()
+            result = codec.decode(payload, self._strings)
         except Exception:  # a damaged entry is a miss, never a failure
             return None
-        if not isinstance(result, FileResult) or result.path != display_path or result.errors:
+        if result.path != display_path or result.errors:
             return None
         self.hits += 1
         return result
 
+    def done_reading(self) -> None:
+        """Forget the shards read for lookups (the files' results are out): memory
+        for the rest of the run. Saving reads what it merges from disk again."""
+        self._read.clear()
+        self._strings = {}
+
     # -- writing --------------------------------------------------------------
 
     def store(self, display_path: str, ctx, digest: bytes, dependencies: Iterable[Dependency],
-              result: FileResult) -> None:
-        """Remember ``result`` for the file whose bytes hash to ``digest``."""
+              result: FileResult, payload: Any = None) -> None:
+        """Remember ``result`` for the file whose bytes hash to ``digest``
+        (``payload``: the result already encoded, if it is at hand)."""
         self.misses += 1
         if not self.usable or result.errors or result.path != display_path:
             return
+        if payload is None:
+            payload = codec.encode(result)
+            if payload is None:  # holds something the codec does not know: lint it next time
+                return
         try:
-            scope = self.scope(ctx)
-            blob = _dumps(result)
-        except Exception:  # something in the result does not pickle: lint it next time
+            key = (self.scope(ctx), self._shard_of(display_path))
+        except Exception:
             return
-        shard = self._shard_of(display_path)
-        entries = self._entries(scope, shard)
-        entries[display_path] = (digest, tuple(sorted(dependencies)), blob, self._now)
-        self._dirty.add((scope, shard))
+        self._new.setdefault(key, {})[display_path] = (digest, tuple(sorted(set(dependencies))), payload, self._now)
 
     def save(self) -> None:
-        """Write every shard this run changed. Never raises."""
-        if not self.usable or not self._dirty:
+        """Write every shard this run added to. Never raises."""
+        if not self.usable or not self._new:
             return
         try:
             self._prepare_directory()
-            for scope, shard in sorted(self._dirty):
-                self._write_shard(scope, shard)
-            self._dirty.clear()
-        except OSError as exc:
+            for key in sorted(self._new):
+                self._write_shard(*key)
+            self._new.clear()
+        except (OSError, ValueError) as exc:
             self.usable = False
-            self.problem = f"cannot write the cache in {self.directory}: {exc.strerror or exc}"
+            self.problem = f"cannot write the cache in {self.directory}: {getattr(exc, 'strerror', None) or exc}"
 
     def _prepare_directory(self) -> None:
         os.makedirs(self.directory, exist_ok=True)
@@ -308,16 +262,13 @@ class LintCache:
     def _write_shard(self, scope: str, shard: int) -> None:
         path = self._shard_path(scope, shard)
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        ours = self._shards[(scope, shard)]
-        # Another run may have written this shard since we read it: keep its
-        # entries, ours win for the files we linted.
-        merged = self._read_shard(path)
+        # Another run may have written this shard since it was read: keep its
+        # entries, ours win for the files we linted. Old entries are dropped.
         oldest = self._now - MAX_AGE_SECONDS
-        merged = {key: entry for key, entry in merged.items()
-                  if isinstance(entry, tuple) and len(entry) == 4 and isinstance(entry[3], int) and entry[3] >= oldest}
-        merged.update((key, entry) for key, entry in ours.items() if entry[3] >= oldest)
-        data = _dumps({"format": FORMAT, "entries": merged})
-        _replace(path, data)
+        merged = {key: entry for key, entry in self._read_shard(path).items()
+                  if type(entry) is tuple and len(entry) == 4 and type(entry[3]) is int and entry[3] >= oldest}
+        merged.update(self._new[(scope, shard)])
+        _replace(path, marshal.dumps({"format": FORMAT, "entries": merged}))
 
 
 def _dependencies_hold(real_path: str, dependencies) -> bool:

@@ -55,10 +55,17 @@ def workers_for(count: int, jobs: int) -> int:
     return min(jobs, count)
 
 
-def run_ordered(work: Callable[[int], Result], count: int, workers: int) -> list[Result]:
-    """``[work(0), ..., work(count - 1)]``, computed by ``workers`` processes."""
+def run_ordered(work: Callable[[int], Result], count: int, workers: int,
+                pack: Callable | None = None, unpack: Callable | None = None) -> list[Result]:
+    """``[work(0), ..., work(count - 1)]``, computed by ``workers`` processes.
+
+    A child sends ``pack(work(index))`` and the parent turns it back with
+    ``unpack``: a cheaper form to move between processes (both default to as-is).
+    """
     if workers <= 1 or count == 0:
         return [work(index) for index in range(count)]
+    pack = pack or _same
+    unpack = unpack or _same
     chunk = max(1, min(64, count // (workers * 8)))
     chunks = [(start, min(start + chunk, count)) for start in range(0, count, chunk)]
     while len(chunks) * _TOKEN_SIZE > _PIPE_CAPACITY:  # keep every token in the pipe's buffer
@@ -82,13 +89,13 @@ def run_ordered(work: Callable[[int], Result], count: int, workers: int) -> list
             output = tempfile.TemporaryFile()
             pid = os.fork()
             if pid == 0:  # pragma: no cover - runs in the child, which never returns
-                _child(work, chunks, read_end, output)
+                _child(lambda index: pack(work(index)), chunks, read_end, output)
             children.append((pid, output))
         _take_chunks(work, chunks, read_end, results.__setitem__)
         for pid, output in children:
             _, status = os.waitpid(pid, 0)
             if os.waitstatus_to_exitcode(status) == 0:
-                _collect(output, results)
+                _collect(output, results, unpack)
         finished = True
     finally:
         if write_end >= 0:
@@ -134,7 +141,7 @@ def _child(work, chunks, read_end: int, output) -> None:  # pragma: no cover - r
     os._exit(code)
 
 
-def _collect(output, results: dict) -> None:
+def _collect(output, results: dict, unpack) -> None:
     import pickle
 
     output.seek(0)
@@ -143,4 +150,8 @@ def _collect(output, results: dict) -> None:
     except Exception:  # a child that wrote nothing usable: its jobs are redone
         return
     for index, result in done:
-        results[index] = result
+        results[index] = unpack(result)
+
+
+def _same(value):
+    return value

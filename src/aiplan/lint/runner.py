@@ -36,14 +36,15 @@ class RunResult:
 
     def counts(self) -> dict[str, int]:
         counts = {s.value: 0 for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)}
-        for finding in self.findings:
-            counts[finding.severity.value] += 1
+        for result in self.files:  # no need to sort for counting
+            for finding in result.findings:
+                counts[finding.severity.value] += 1
         return counts
 
     def exit_code(self, fail_on: Severity) -> int:
         if self.internal_errors:
             return 3
-        if any(f.severity.rank >= fail_on.rank for f in self.findings):
+        if any(f.severity.rank >= fail_on.rank for result in self.files for f in result.findings):
             return 1
         return 0
 
@@ -83,6 +84,7 @@ def lint_targets(targets: Iterable[Target], contexts: ContextSource, stdin: byte
 
 
 def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs: int) -> list[FileResult]:
+    from aiplan.lint import codec
     from aiplan.lint.parallel import run_ordered, workers_for
 
     files: list[FileResult | None] = [None] * len(targets)
@@ -97,19 +99,32 @@ def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs:
             files[index] = cache.lookup(target.real_path, target.display_path, ctx, _reader(ctx))
         if files[index] is None:
             todo.append(index)
+    if cache is not None:
+        cache.done_reading()
 
     record = cache is not None
+    strings: dict[str, str] = {}  # results from workers share equal strings
 
     def work(position: int):
         target = targets[todo[position]]
         return _lint_recorded(target, resolve(target), record)
 
-    done = run_ordered(work, len(todo), workers_for(len(todo), jobs))
-    for index, (linted, digest, dependencies) in zip(todo, done):
+    def pack(item):
+        """In a worker: the result as builtin values (cheaper to move than dataclasses)."""
+        linted, digest, dependencies, payload = item
+        payload = payload if payload is not None else codec.encode(linted)
+        return item if payload is None else (None, digest, dependencies, payload)
+
+    def unpack(item):
+        linted, digest, dependencies, payload = item
+        return item if linted is not None else (codec.decode(payload, strings), digest, dependencies, payload)
+
+    done = run_ordered(work, len(todo), workers_for(len(todo), jobs), pack=pack, unpack=unpack)
+    for index, (linted, digest, dependencies, payload) in zip(todo, done):
         files[index] = linted
         if cache is not None and digest is not None:
             target = targets[index]
-            cache.store(target.display_path, resolve(target), digest, dependencies, linted)
+            cache.store(target.display_path, resolve(target), digest, dependencies, linted, payload)
     if cache is not None:
         cache.save()
     return files  # type: ignore[return-value]
@@ -123,16 +138,19 @@ def _reader(ctx: LintContext):
 
 
 def _lint_recorded(target: Target, ctx: LintContext, record: bool):
-    """Lint one file; when recording for the cache, also the digest of the bytes
-    linted and the file-existence checks the rules made."""
+    """Lint one file: ``(result, digest, dependencies, payload)``. When recording
+    for the cache: the digest of the bytes linted, the file-existence checks the
+    rules made, and the result encoded for storing (done here, so in a worker)."""
     if not record:
-        return lint_file(target.real_path, target.display_path, ctx), None, ()
+        return lint_file(target.real_path, target.display_path, ctx), None, (), None
+    from aiplan.lint import codec
     from aiplan.lint.cache import LintCache, recording_exists
     from aiplan.lint.loader import read_file
 
     data, problem = read_file(target.real_path, ctx.config.limits)
     if problem is not None:  # unreadable, too big, not a file: reported, never cached
-        return lint_file(target.real_path, target.display_path, ctx), None, ()
+        return lint_file(target.real_path, target.display_path, ctx), None, (), None
     exists, asked = recording_exists(target.real_path)
     linted = lint_file(target.real_path, target.display_path, ctx, data=data, file_exists=exists)
-    return linted, LintCache.digest(data), tuple(asked)
+    payload = None if linted.errors else codec.encode(linted)
+    return linted, LintCache.digest(data), tuple(asked), payload

@@ -17,6 +17,8 @@ def visible(text: str) -> str:
     Plan content ends up in messages; it must not be able to move the cursor,
     recolour the terminal or reorder what the reader sees.
     """
+    if text.isprintable():  # the usual case, decided in C: nothing below applies
+        return text
     text = text.replace("\r\n", "\\r\\n").replace("\n", "\\n").replace("\t", "\\t")
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
 
@@ -42,7 +44,9 @@ def render(run, rules, *, colour: bool = False, show_fix: bool = True, summary: 
         lines.append(_style("internal error: ", colour, fg="red", bold=True) + visible(error.describe()))
     if summary:
         lines.append(summary_line(run))
-    return "\n".join(lines) + ("\n" if lines else "")
+    if lines:
+        lines.append("")  # the final newline, without copying the whole report once more
+    return "\n".join(lines)
 
 
 def summary_line(run) -> str:

@@ -1,0 +1,91 @@
+"""Results survive the codec exactly; anything it does not know is refused."""
+
+from __future__ import annotations
+
+import marshal
+from dataclasses import fields
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aiplan.lint import codec
+from aiplan.lint.findings import FileResult, Finding, Severity
+from aiplan.testing import build_context, lint_yaml
+from conftest import EXAMPLES, FIXTURES
+
+TEXT = st.text(max_size=40)
+PATHS = st.lists(st.one_of(TEXT, st.integers(min_value=0, max_value=50)), max_size=5).map(tuple)
+
+
+@st.composite
+def findings(draw):
+    values = {}
+    for field in fields(Finding):
+        if field.name == "severity":
+            values[field.name] = draw(st.sampled_from(list(Severity)))
+        elif field.name == "yaml_path":
+            values[field.name] = draw(PATHS)
+        elif field.type in ("int",):
+            values[field.name] = draw(st.integers(min_value=0, max_value=10**6))
+        elif field.type in ("bool",):
+            values[field.name] = draw(st.booleans())
+        elif field.type in ("str",):
+            values[field.name] = draw(TEXT)
+        # other fields keep their defaults
+    return Finding(**values)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(findings(), max_size=5), st.lists(findings(), max_size=2), st.integers(min_value=0, max_value=9))
+def test_round_trip_through_marshal(found, suppressed, documents):
+    result = FileResult("plans/a.aiplan.yaml", tuple(found), (), tuple(suppressed), documents)
+    payload = codec.encode(result)
+    assert payload is not None
+    assert codec.decode(marshal.loads(marshal.dumps(payload))) == result
+
+
+def test_real_results_round_trip():
+    for path in sorted(EXAMPLES.glob("*.yaml")) + sorted(FIXTURES.glob("rules/*/*.yaml")):
+        found = lint_yaml(path.read_text(), path=str(path), dedent=False)
+        result = FileResult(str(path), tuple(found), (), (), 1)
+        decoded = codec.decode(marshal.loads(marshal.dumps(codec.encode(result))))
+        assert decoded == result
+        assert all(type(f.severity) is Severity and type(f.yaml_path) is tuple for f in decoded.findings)
+
+
+def test_equal_strings_are_shared():
+    finding = Finding("R001", "name", Severity.ERROR, "message " * 10, "fix " * 10, "a", 1, 1, 1, 1)
+    payload = codec.encode(FileResult("a", (finding, finding), (), (), 1))
+    strings: dict = {}
+    one = codec.decode(marshal.loads(marshal.dumps(payload)), strings)
+    two = codec.decode(marshal.loads(marshal.dumps(payload)), strings)
+    assert one.findings[0].message is two.findings[1].message
+
+
+def test_unknown_values_are_not_encoded():
+    class Other:
+        pass
+
+    finding = Finding("R001", "name", Severity.ERROR, "m", "f", "a", 1, 1, 1, 1, yaml_path=(Other(),))
+    assert codec.encode(FileResult("a", (finding,), (), (), 1)) is None
+
+
+@pytest.mark.parametrize("payload", [
+    ["Popen", "touch", "/tmp/x"],          # not a record class
+    ["Finding", "too", "few"],              # wrong arity
+    ["Severity", "fatal"],                  # not a member
+    ["Span", 1, 2, 3, 4],                   # a record, not a result
+    {"not": "a result"},
+    ["FileResult", compile("1", "x", "eval"), (), (), (), 1],  # a code object is data only
+])
+def test_malformed_payloads_are_refused(payload):
+    with pytest.raises((ValueError, TypeError)):
+        codec.decode(payload)
+
+
+def test_layout_names_every_field():
+    layout = dict((name, shape) for name, shape in codec.layout())
+    assert [field[0] for field in layout["Finding"]] == [f.name for f in fields(Finding)]
+    assert layout["Severity"] == ["info", "warning", "error"]
+    assert build_context()  # the built-in rules' results use only these records

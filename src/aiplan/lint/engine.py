@@ -10,13 +10,16 @@ from __future__ import annotations
 import os
 import traceback
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from aiplan.lint.config import LintConfig, enabled_rule_ids
-from aiplan.lint.findings import FileResult, Finding, InternalError, Severity, Span, Violation
+from aiplan.lint.findings import Edit, FileResult, Finding, InternalError, Severity, Span, Violation
 from aiplan.lint.loader import LoadResult, load_bytes, load_file
 from aiplan.lint.plan import Plan, version_problem
 from aiplan.lint.rule import Rule
+
+if TYPE_CHECKING:
+    from aiplan.lint.edits import SourceText
 
 VERSION_RULE = "PLAN003"
 
@@ -75,7 +78,7 @@ class LintContext:
 
 
 def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | None,
-             display_path: str, document: int) -> Finding | None:
+             display_path: str, document: int, source: "SourceText | None" = None) -> Finding | None:
     item = ctx.rules.get(rule_id)
     if item is None or rule_id not in ctx.enabled:
         return None
@@ -86,6 +89,12 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
         span, located = plan.locate(violation.path, violation.at)
     else:
         span = Span.point(1, 1)
+    edits = ()
+    # Only rules that declare fixable=True may propose edits (`aiplan rules` says so).
+    if violation.edits and item.fixable and plan is not None and source is not None:
+        from aiplan.lint.edits import resolve_edits
+
+        edits = resolve_edits(tuple(violation.edits), tuple(violation.path), plan, source)
     return Finding(
         rule=item.id,
         name=item.name,
@@ -100,7 +109,8 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
         document=document,
         yaml_path=tuple(violation.path) if violation.path else located,
         url=item.url,
-        fix_available=item.fixable,
+        fix_available=bool(edits),
+        edits=edits,
     )
 
 
@@ -116,6 +126,9 @@ def run_rule(item: Rule, plan: Plan, options: Mapping[str, Any]) -> tuple[list[V
     for violation in violations:
         if not isinstance(violation, Violation):
             return [], f"yielded {type(violation).__name__} {violation!r:.80}, not a Violation"
+        if violation.edits and not (isinstance(violation.edits, (tuple, list))
+                                    and all(isinstance(e, Edit) for e in violation.edits)):
+            return [], f"yielded a Violation whose edits are {violation.edits!r:.80}, not a tuple of Edit"
     return violations, None
 
 
@@ -124,6 +137,7 @@ def lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
     """Lint every document of a loaded file."""
     findings: list[Finding] = []
     errors: list[InternalError] = []
+    source = _source_text(loaded)
 
     for problem in loaded.problems:
         plan = loaded.documents[problem.document] if problem.document < len(loaded.documents) else None
@@ -145,7 +159,7 @@ def lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
         plan.file_exists = file_exists
         lint_it, problem = version_problem(plan.data)
         if problem is not None:
-            finding = _finding(ctx, VERSION_RULE, problem, plan, display_path, plan.document)
+            finding = _finding(ctx, VERSION_RULE, problem, plan, display_path, plan.document, source)
             if finding is not None:
                 findings.append(finding)
         if not lint_it:
@@ -158,12 +172,21 @@ def lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
                 errors.append(InternalError(item.plugin, item.id, failure, display_path))
                 continue
             for violation in violations:
-                finding = _finding(ctx, item.id, violation, plan, display_path, plan.document)
+                finding = _finding(ctx, item.id, violation, plan, display_path, plan.document, source)
                 if finding is not None:
                     findings.append(finding)
 
     findings.sort(key=Finding.sort_key)
     return FileResult(display_path, tuple(findings), tuple(errors), documents=len(loaded.documents))
+
+
+def _source_text(loaded: LoadResult) -> "SourceText | None":
+    """The text fixes are resolved on (line offsets are computed only if a fix asks)."""
+    if loaded.text is None:
+        return None
+    from aiplan.lint.edits import SourceText
+
+    return SourceText(loaded.text)
 
 
 def _exists_beside(real_path: str | None) -> Callable[[str], bool] | None:

@@ -127,7 +127,7 @@ def version_problem(data: Any) -> tuple[bool, "Violation | None"]:
     no ``aiplan`` key, is not linted further. ``aiplan: "1"`` is clearly meant
     as version 1: it is reported and linted anyway.
     """
-    from aiplan.lint.findings import Violation
+    from aiplan.lint.findings import Edit, Violation
 
     if not isinstance(data, dict):
         if data is None:
@@ -154,6 +154,7 @@ def version_problem(data: Any) -> tuple[bool, "Violation | None"]:
             f"`aiplan` is {version!r} ({kind}); the format version is the integer 1",
             "Write `aiplan: 1` without quotes or decimals.",
             path=("aiplan",),
+            edits=(Edit(1),),
         )
     return False, Violation(
         f"`aiplan` is {version!r}; this aiplan supports format version 1 only",

@@ -40,7 +40,7 @@ def yaml_syntax_error(plan, options):
     """
 
 
-@rule("PLAN002", "schema-violation", Severity.ERROR)
+@rule("PLAN002", "schema-violation", Severity.ERROR, fixable=True)
 def schema_violation(plan, options):
     """The plan breaks the v1 JSON Schema.
 
@@ -49,6 +49,14 @@ def schema_violation(plan, options):
     a hint) or a missing required key (at the closest existing parent). The
     schema ships with aiplan (`aiplan schema` prints it) and editors can use it
     for completion.
+
+    `aiplan lint --fix` repairs what has exactly one unambiguous reading: a
+    misspelled key with one close known key at that place (`evidance` ->
+    `evidence`, `held_0ut` -> `held_out`), unless that key is already there; an
+    enumeration value written as an alias or with one close match
+    (`finetuning`, `fine-tuning`, `Fine Tuning` -> `fine_tuning`; `RAG` ->
+    `rag`); a quoted number where a number belongs (`size: "600"` -> `600`);
+    and `yes`/`no`/`on`/`off` where a boolean belongs (-> `true`/`false`).
 
     ## Why
     The policy rules read the plan by its fixed field names. A misspelled key
@@ -81,13 +89,14 @@ def schema_violation(plan, options):
     yield from validate(plan.data, skip=frozenset(("aiplan",)))
 
 
-@rule("PLAN003", "unsupported-version", Severity.ERROR)
+@rule("PLAN003", "unsupported-version", Severity.ERROR, fixable=True)
 def unsupported_version(plan, options):
     """The document has no `aiplan` key, or a format version this aiplan does not support.
 
     `aiplan: 1` marks a YAML document as an AI project plan in format version 1.
     A file named on the command line or found by its plan-like name that is not
     marked so gets this finding, and no other rule runs on that document.
+    `aiplan lint --fix` turns `aiplan: "1"` and `aiplan: 1.0` into `aiplan: 1`.
 
     ## Why
     The version says which rules apply. Without it a plan cannot be told from

@@ -88,15 +88,22 @@ def main():
 @click.option("--no-plugins", is_flag=True, help="Do not load third-party plugins (built-in rules only).")
 @click.option("--plugin", "plugin_modules", multiple=True, metavar="MODULE",
               help="Also load this importable module as a plugin.")
+@click.option("--fix", is_flag=True,
+              help="Apply the safe fixes in place (fixable rules: see `aiplan rules`), then report what remains. "
+                   "With -, the fixed plan goes to standard output and the report to standard error.")
+@click.option("--diff", is_flag=True,
+              help="Print the fixes as a unified diff instead of writing them; exit 1 if there are any.")
 def lint(paths, output_format, fail_on, select, extend_select, ignore, colour, no_fix_hints,
-         no_plugins, plugin_modules):
+         no_plugins, plugin_modules, fix, diff):
     """Lint plan files and directories (default: the current directory).
 
     Directories are searched for aiplan.yaml, aiplan.yml, *.aiplan.yaml and
     *.aiplan.yml. Use - to read a plan from standard input.
 
     Exit status: 0 no finding at or above --fail-on, 1 findings at or above it,
-    2 usage or configuration error, 3 internal error (a rule or plugin failed).
+    2 usage or configuration error (or --fix could not write a file),
+    3 internal error (a rule or plugin failed). With --diff: 1 if there are
+    fixes to apply, else 0.
     """
     from aiplan.lint.config import ConfigError, LintConfig, validate_selectors
     from aiplan.lint.discovery import PathError, discover
@@ -119,6 +126,9 @@ def lint(paths, output_format, fail_on, select, extend_select, ignore, colour, n
     except (ConfigError, PathError) as exc:
         raise click.UsageError(str(exc)) from None
 
+    if fix or diff:
+        _fix(targets, ctx, rule_set, output_format=output_format, colour=colour,
+             show_fix=not no_fix_hints, diff=diff, fail_on=config.fail_on)
     run = lint_targets(targets, ctx)
     run.errors.extend(rule_set.errors)
     use_colour = _use_colour(colour, sys.stdout)
@@ -131,6 +141,54 @@ def lint(paths, output_format, fail_on, select, extend_select, ignore, colour, n
         text = reporters.get(output_format).render(run, rule_set.rules)
     click.echo(text, nl=False, color=use_colour if output_format == "text" else False)
     sys.exit(run.exit_code(config.fail_on))
+
+
+def _fix(targets, ctx, rule_set, *, output_format, colour, show_fix, diff, fail_on):
+    """`lint --fix` / `--diff`: fix, then report what remains; exits."""
+    from aiplan import reporters
+    from aiplan.lint.discovery import STDIN
+    from aiplan.lint.fix import fix_targets, unified_diff
+
+    reads_stdin = any(t.real_path == STDIN for t in targets)
+    stdin = sys.stdin.buffer.read() if reads_stdin else None
+    run, fixes = fix_targets(targets, ctx, write=not diff, stdin=stdin)
+    run.errors.extend(rule_set.errors)
+    run.fixed = fixes.fixed
+    if not targets:
+        click.echo("No plan files found (aiplan.yaml, aiplan.yml, *.aiplan.yaml, *.aiplan.yml).", err=True)
+    if diff:
+        # stdout carries the diff alone, so it can be piped to `git apply` or `patch -p1`.
+        changed = [(t, r) for t, r in fixes.results if r.changed]
+        for target, result in changed:
+            click.echo(unified_diff(target.display_path, result.original, result.fixed), nl=False)
+        files = len(changed)
+        if files:
+            click.echo(f"Would fix {fixes.fixed} finding{'s' * (fixes.fixed != 1)} in {files} "
+                       f"file{'s' * (files != 1)}.", err=True)
+        else:
+            click.echo("No fixes to apply.", err=True)
+        for error in run.internal_errors:
+            click.echo(f"internal error: {error.describe()}", err=True)
+        sys.exit(EXIT_INTERNAL if run.internal_errors else EXIT_FINDINGS if files else EXIT_OK)
+
+    # With `--fix -` standard output is the fixed plan: the report goes to standard error.
+    report_stream = sys.stderr if reads_stdin else sys.stdout
+    for target, result in fixes.results:
+        if target.real_path == STDIN:
+            sys.stdout.buffer.write(result.fixed)
+            sys.stdout.buffer.flush()
+    use_colour = _use_colour(colour, report_stream)
+    if output_format == "text":
+        text = reporters.get("text").render(run, rule_set.rules, colour=use_colour, show_fix=show_fix)
+    else:
+        text = reporters.get(output_format).render(run, rule_set.rules)
+    click.echo(text, nl=False, err=reads_stdin, color=use_colour if output_format == "text" else False)
+    for path, reason in fixes.write_errors:
+        click.echo(f"aiplan: fixes not written to {path}: {reason}", err=True)
+    code = run.exit_code(fail_on)
+    if fixes.write_errors and code != EXIT_INTERNAL:
+        code = EXIT_USAGE
+    sys.exit(code)
 
 
 @main.command("rules")

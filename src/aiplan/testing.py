@@ -1,10 +1,11 @@
 """Helpers for testing rules, for aiplan itself and for plugin authors.
 
-    from aiplan.testing import lint_yaml, codes
+    from aiplan.testing import codes, fix_yaml, lint_yaml
 
     def test_my_rule():
         findings = lint_yaml(PLAN, select=["ACME001"], rules=[my_rule])
         assert codes(findings) == [("ACME001", 4, 3)]
+        assert fix_yaml(PLAN, select=["ACME001"], rules=[my_rule]) == FIXED_PLAN
 """
 
 from __future__ import annotations
@@ -60,6 +61,21 @@ def lint_yaml(text: str, *, path: str = "plan.aiplan.yaml", dedent: bool = True,
     if result.errors:
         raise AssertionError("; ".join(e.describe() for e in result.errors))
     return list(result.findings)
+
+
+def fix_yaml(text: str, *, path: str = "plan.aiplan.yaml", dedent: bool = True, **context_options: Any) -> str:
+    """What ``aiplan lint --fix`` makes of a YAML string (for testing a rule's fixes).
+
+    Keyword arguments are those of :func:`build_context`.
+    """
+    from aiplan.lint.engine import lint_bytes
+    from aiplan.lint.fix import fix_bytes
+
+    ctx = build_context(**context_options)
+    if dedent:
+        text = textwrap.dedent(text).lstrip("\n")
+    result = fix_bytes(text.encode("utf-8"), lambda data: lint_bytes(data, path, ctx))
+    return result.fixed.decode("utf-8")
 
 
 def codes(findings: Iterable[Finding]) -> list[tuple[str, int, int]]:

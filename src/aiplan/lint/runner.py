@@ -16,6 +16,8 @@ from aiplan.lint.discovery import STDIN, Target
 class RunResult:
     files: list[FileResult] = field(default_factory=list)
     errors: list[InternalError] = field(default_factory=list)
+    # Findings `--fix` resolved; None when the run did not fix (see aiplan.lint.fix).
+    fixed: int | None = None
 
     @property
     def findings(self) -> list[Finding]:

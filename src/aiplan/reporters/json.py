@@ -21,6 +21,8 @@ def payload(run, rules) -> dict:
             "by_severity": run.counts(),
             "suppressed": len(run.suppressed),
             "internal_errors": len(run.internal_errors),
+            "fixed": getattr(run, "fixed", None) or 0,
+            "fixable": sum(1 for finding in run.findings if finding.fix_available),
         },
     }
 

@@ -62,6 +62,14 @@ def summary_line(run) -> str:
     suppressed = len(run.suppressed)
     if suppressed:
         parts.append(f"{suppressed} suppressed")
+    fixed = getattr(run, "fixed", None)
+    fixable = sum(1 for finding in run.findings if finding.fix_available)
+    if fixed:
+        parts.append(f"{fixed} fixed")
+    if fixed is None and fixable:
+        parts.append(f"{fixable} fixable with --fix")
+    elif fixable:  # --fix ran but did not apply these: unsafe here, or the file could not be written
+        parts.append(f"{fixable} not fixed automatically")
     errors = len(run.internal_errors)
     if errors:
         parts.append(f"{errors} internal error{'s' * (errors != 1)}")

@@ -32,12 +32,16 @@ import os
 import stat
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from aiplan.lint.edits import LINE_BREAK, SourceText
 from aiplan.lint.engine import LintContext, lint_bytes
 from aiplan.lint.findings import FileResult, Finding, TextEdit
 from aiplan.lint.loader import decode, detect_encoding, load_bytes, read_file
+
+if TYPE_CHECKING:
+    from aiplan.lint.discovery import Target
+    from aiplan.lint.runner import ContextSource, RunResult
 
 # Rules about the document's form: a fix may never add findings of these.
 FORM_FAMILY = "PLAN"
@@ -339,7 +343,7 @@ def _diff_lines(data: bytes) -> list[str]:
 class FixRun:
     """What ``--fix``/``--diff`` did to every input."""
 
-    results: list[tuple[object, FixResult]] = field(default_factory=list)
+    results: list[tuple["Target", FixResult]] = field(default_factory=list)
     write_errors: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -347,7 +351,8 @@ class FixRun:
         return sum(len(result.applied) for _, result in self.results)
 
 
-def fix_targets(targets, contexts, *, write: bool, stdin: bytes | None = None):
+def fix_targets(targets: Iterable["Target"], contexts: "ContextSource", *, write: bool,
+                stdin: bytes | None = None) -> tuple["RunResult", FixRun]:
     """Fix every target. Returns the :class:`~aiplan.lint.runner.RunResult` of
     what remains and the :class:`FixRun`. With ``write`` the fixed files are
     written (standard input never is: the caller prints it)."""

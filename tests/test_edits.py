@@ -7,7 +7,6 @@ from hypothesis import strategies as st
 from aiplan.lint.edits import SourceText, render_scalar
 from aiplan.lint.engine import lint_bytes
 from aiplan.lint.fix import fix_bytes
-from aiplan.lint.findings import Span
 from aiplan.lint.loader import load_text
 from aiplan.lint.suggest import safe_replacement
 from aiplan.testing import build_context, lint_yaml

@@ -9,6 +9,7 @@ import sys
 import click
 
 from aiplan import __version__
+from aiplan.reporters import FORMATS
 
 SEVERITIES = ("error", "warning", "info")
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -75,8 +76,10 @@ def main():
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default=None,
+              help="Output format (default: text; under GitHub Actions, text plus annotations).")
+@click.option("--output-file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Write the --format report to FILE (atomically) and print the normal output.")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Lowest severity that makes the run fail (exit 1). Default: error.")
 @click.option("--select", multiple=True, help="Rule IDs or prefixes to enable (comma-separated), e.g. FT,RAG001.")
@@ -88,7 +91,7 @@ def main():
 @click.option("--no-plugins", is_flag=True, help="Do not load third-party plugins (built-in rules only).")
 @click.option("--plugin", "plugin_modules", multiple=True, metavar="MODULE",
               help="Also load this importable module as a plugin.")
-def lint(paths, output_format, fail_on, select, extend_select, ignore, colour, no_fix_hints,
+def lint(paths, output_format, output_file, fail_on, select, extend_select, ignore, colour, no_fix_hints,
          no_plugins, plugin_modules):
     """Lint plan files and directories (default: the current directory).
 
@@ -103,7 +106,7 @@ def lint(paths, output_format, fail_on, select, extend_select, ignore, colour, n
     from aiplan.lint.engine import LintContext
     from aiplan.lint.findings import Severity
     from aiplan.lint.runner import lint_targets
-    from aiplan import reporters
+    from aiplan.reporters import outputs
 
     rule_set = _load_rule_set(no_plugins, plugin_modules)
     ids = list(rule_set.rules)
@@ -119,18 +122,20 @@ def lint(paths, output_format, fail_on, select, extend_select, ignore, colour, n
     except (ConfigError, PathError) as exc:
         raise click.UsageError(str(exc)) from None
 
+    if output_file:
+        problem = outputs.check_output_file(output_file, [t.real_path for t in targets])
+        if problem:
+            raise click.UsageError(problem)
+
     run = lint_targets(targets, ctx)
     run.errors.extend(rule_set.errors)
-    use_colour = _use_colour(colour, sys.stdout)
-    if output_format == "text":
-        text = reporters.get("text").render(run, rule_set.rules, colour=use_colour,
-                                            show_fix=not no_fix_hints)
-        if not targets:
-            text = "No plan files found (aiplan.yaml, aiplan.yml, *.aiplan.yaml, *.aiplan.yml).\n" + text
-    else:
-        text = reporters.get(output_format).render(run, rule_set.rules)
-    click.echo(text, nl=False, color=use_colour if output_format == "text" else False)
-    sys.exit(run.exit_code(config.fail_on))
+    outcome = outputs.emit(run, rule_set.rules, output_format=output_format, output_file=output_file,
+                           colour=_use_colour(colour, sys.stdout), show_fix=not no_fix_hints,
+                           no_targets=not targets, checked=ctx.enabled)
+    click.echo(outcome.console, nl=False, color=outcome.colour)
+    for warning in outcome.warnings:
+        click.echo(f"aiplan: {warning}", err=True)
+    sys.exit(EXIT_USAGE if outcome.report_failed else run.exit_code(config.fail_on))
 
 
 @main.command("rules")

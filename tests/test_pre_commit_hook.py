@@ -99,3 +99,26 @@ def test_try_repo_fails_on_a_flawed_plan_and_passes_on_a_clean_one(hook_repo, tm
     clean = try_repo()
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert "Passed" in clean.stdout and "BASE001" not in clean.stdout
+
+
+def test_results_do_not_depend_on_how_files_are_batched(cli, tmp_path, monkeypatch):
+    """pre-commit may split the files into parallel batches: each file's findings
+    must be the same whichever files share its batch."""
+    import itertools
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    names = []
+    for source in sorted(EXAMPLES.glob("*.aiplan.yaml")):
+        shutil.copy(source, tmp_path / source.name)
+        names.append(source.name)
+
+    def findings(*files):
+        document = json.loads(cli("lint", "--format", "json", *files).output)
+        return sorted(json.dumps(f, sort_keys=True) for f in document["findings"])
+
+    whole = findings(*names)
+    for size in range(1, len(names)):
+        for batch in itertools.combinations(names, size):
+            rest = [n for n in names if n not in batch]
+            assert sorted(findings(*batch) + findings(*rest)) == whole, batch

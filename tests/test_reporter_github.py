@@ -254,3 +254,13 @@ def test_repository_root_falls_back_to_the_actions_workspace(tmp_path):
     assert Paths.for_run(cwd=cwd, environ={"GITHUB_WORKSPACE": str(tmp_path)}).root == str(tmp_path)
     assert Paths.for_run(cwd=cwd, environ={"GITHUB_WORKSPACE": "/elsewhere"}).root == cwd
     assert Paths.for_run(cwd=cwd, environ={}).root == cwd
+
+
+def test_actions_mode_keeps_annotation_bytes_and_shows_escapes_visibly_in_the_log(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "p.aiplan.yaml").write_text('aiplan: 1\nname: "red \\e[31mtext"\n')
+    result = cli("lint", "--plugin", "name_echo_plugin", "--select", "ECHO", "p.aiplan.yaml",
+                 env={"GITHUB_ACTIONS": "true"})
+    log, annotation = result.output.splitlines()[0], result.output.splitlines()[-1]
+    assert log.endswith("the plan is called red \\x1b[31mtext")
+    assert annotation.startswith("::warning ") and "::the plan is called red \x1b[31mtext%0Afix: " in annotation

@@ -132,7 +132,7 @@ def lint(paths, output_format, output_file, fail_on, select, extend_select, igno
     outcome = outputs.emit(run, rule_set.rules, output_format=output_format, output_file=output_file,
                            colour=_use_colour(colour, sys.stdout), show_fix=not no_fix_hints,
                            no_targets=not targets, checked=ctx.enabled)
-    click.echo(outcome.console, nl=False, color=outcome.colour)
+    click.echo(outcome.console, nl=False, color=outcome.keep_ansi)
     for warning in outcome.warnings:
         click.echo(f"aiplan: {warning}", err=True)
     sys.exit(EXIT_USAGE if outcome.report_failed else run.exit_code(config.fail_on))

@@ -28,7 +28,10 @@ class Outcome:
     """What the command prints, and what went wrong writing files."""
 
     console: str
-    colour: bool
+    # For click.echo's ``color``: when false, click strips ANSI sequences. Only
+    # plain text may lose them (it has none of its own, it shows plan content
+    # visibly); reports for programs must reach standard output byte for byte.
+    keep_ansi: bool
     # Messages for standard error. ``report_failed`` means the --output-file
     # report was not written: a usage error (exit 2), since CI relies on it.
     warnings: tuple[str, ...] = field(default=())
@@ -99,16 +102,17 @@ def emit(run, rules, *, output_format: str | None, output_file: str | None, colo
 
     if console_format in (None, "text"):
         console = _text(run, rules, colour=colour, show_fix=show_fix, no_targets=no_targets)
+        keep_ansi = colour
         if actions:
             from aiplan.reporters import github
 
             console = github.neutralise(console)
             if console_format is None:
                 console += reporters.get("github").render(run, rules) + github.overflow_note(run)
-        console_colour = colour
+                keep_ansi = True  # annotations carry plan text as the toolkit would
     else:
         console = _report(console_format, run, rules, options)
-        console_colour = False
+        keep_ansi = True
 
     summary_path = environ.get("GITHUB_STEP_SUMMARY", "")
     if actions and summary_path:
@@ -119,4 +123,4 @@ def emit(run, rules, *, output_format: str | None, output_file: str | None, colo
             github_summary.append(summary_path, markdown)
         except OSError as exc:
             warnings.append(f"cannot append to the step summary {summary_path}: {exc.strerror or exc}")
-    return Outcome(console, console_colour, tuple(warnings), report_failed)
+    return Outcome(console, keep_ansi, tuple(warnings), report_failed)

@@ -264,3 +264,13 @@ def test_actions_mode_keeps_annotation_bytes_and_shows_escapes_visibly_in_the_lo
     log, annotation = result.output.splitlines()[0], result.output.splitlines()[-1]
     assert log.endswith("the plan is called red \\x1b[31mtext")
     assert annotation.startswith("::warning ") and "::the plan is called red \x1b[31mtext%0Afix: " in annotation
+
+
+def test_step_summary_whatever_the_format(cli, tmp_path):
+    from conftest import EXAMPLES
+
+    summary = tmp_path / "summary.md"
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
+    result = cli("lint", "--format", "sarif", EXAMPLES / "ticket-formatter.aiplan.yaml", env=env)
+    assert result.output.startswith("{")
+    assert "| \N{CROSS MARK} error | 2 |" in summary.read_text()

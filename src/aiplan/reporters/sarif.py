@@ -14,6 +14,8 @@ as dismissed rather than as fixed. Columns count Unicode code points
 from __future__ import annotations
 
 import json
+import os
+import pathlib
 from urllib.parse import quote
 
 from aiplan import __version__
@@ -58,24 +60,22 @@ def artifact_location(display_path: str, paths) -> dict:
     """A relative URI from the repository root when the file is inside it, an
     absolute ``file:`` URI otherwise. Bytes that are not URI characters are
     percent-encoded (from the file name's bytes, so undecodable names work)."""
-    import os
-
     relative = paths.relative(display_path)
     if relative is not None:
         return {"uri": quote(os.fsencode(relative), safe="/"), "uriBaseId": SRCROOT}
     absolute = paths.absolute(display_path)
     if absolute is None:  # standard input has no artifact to point at
         return {"uri": "stdin"}
-    return {"uri": "file://" + quote(os.fsencode(absolute.replace(os.sep, "/")), safe="/")}
+    return {"uri": pathlib.Path(absolute).as_uri()}
 
 
 def region(finding) -> dict:
+    """1-based; SARIF's ``endColumn`` is exclusive, like ours. A point (an empty
+    span) gets no end: SARIF then takes the region to the end of the line."""
     out = {"startLine": max(1, finding.line), "startColumn": max(1, finding.column)}
     if (finding.end_line, finding.end_column) > (finding.line, finding.column):
-        # SARIF's endColumn is exclusive, like ours.
         out["endLine"] = finding.end_line
         out["endColumn"] = max(1, finding.end_column)
-    # A point: without an end, the region runs to the end of the line.
     return out
 
 

@@ -9,6 +9,7 @@ import sys
 import click
 
 from aiplan import __version__
+from aiplan.reporters import FORMATS
 
 SEVERITIES = ("error", "warning", "info")
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -75,8 +76,10 @@ def main():
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default=None,
+              help="Output format (default: text; under GitHub Actions, text plus annotations).")
+@click.option("--output-file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Write the --format report to FILE (atomically) and print the normal output.")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Lowest severity that makes the run fail (exit 1). Default: error.")
 @click.option("--select", multiple=True, help="Rule IDs or prefixes to enable (comma-separated), e.g. FT,RAG001.")
@@ -93,7 +96,7 @@ def main():
                    "With -, the fixed plan goes to standard output and the report to standard error.")
 @click.option("--diff", is_flag=True,
               help="Print the fixes as a unified diff instead of writing them; exit 1 if there are any.")
-def lint(paths, output_format, fail_on, select, extend_select, ignore, colour, no_fix_hints,
+def lint(paths, output_format, output_file, fail_on, select, extend_select, ignore, colour, no_fix_hints,
          no_plugins, plugin_modules, fix, diff):
     """Lint plan files and directories (default: the current directory).
 
@@ -110,7 +113,7 @@ def lint(paths, output_format, fail_on, select, extend_select, ignore, colour, n
     from aiplan.lint.engine import LintContext
     from aiplan.lint.findings import Severity
     from aiplan.lint.runner import lint_targets
-    from aiplan import reporters
+    from aiplan.reporters import outputs
 
     rule_set = _load_rule_set(no_plugins, plugin_modules)
     ids = list(rule_set.rules)
@@ -126,26 +129,27 @@ def lint(paths, output_format, fail_on, select, extend_select, ignore, colour, n
     except (ConfigError, PathError) as exc:
         raise click.UsageError(str(exc)) from None
 
+    if output_file:
+        problem = outputs.check_output_file(output_file, [t.real_path for t in targets])
+        if problem:
+            raise click.UsageError(problem)
+
     if fix or diff:
-        _fix(targets, ctx, rule_set, output_format=output_format, colour=colour,
+        _fix(targets, ctx, rule_set, output_format=output_format, output_file=output_file, colour=colour,
              show_fix=not no_fix_hints, diff=diff, fail_on=config.fail_on)
     run = lint_targets(targets, ctx)
     run.errors.extend(rule_set.errors)
-    use_colour = _use_colour(colour, sys.stdout)
-    if output_format == "text":
-        text = reporters.get("text").render(run, rule_set.rules, colour=use_colour,
-                                            show_fix=not no_fix_hints)
-        if not targets:
-            text = "No plan files found (aiplan.yaml, aiplan.yml, *.aiplan.yaml, *.aiplan.yml).\n" + text
-    else:
-        text = reporters.get(output_format).render(run, rule_set.rules)
-    click.echo(text, nl=False, color=use_colour if output_format == "text" else False)
-    sys.exit(run.exit_code(config.fail_on))
+    outcome = outputs.emit(run, rule_set.rules, output_format=output_format, output_file=output_file,
+                           colour=_use_colour(colour, sys.stdout), show_fix=not no_fix_hints,
+                           no_targets=not targets, checked=ctx.enabled)
+    click.echo(outcome.console, nl=False, color=outcome.keep_ansi)
+    for warning in outcome.warnings:
+        click.echo(f"aiplan: {warning}", err=True)
+    sys.exit(EXIT_USAGE if outcome.report_failed else run.exit_code(config.fail_on))
 
 
-def _fix(targets, ctx, rule_set, *, output_format, colour, show_fix, diff, fail_on):
+def _fix(targets, ctx, rule_set, *, output_format, output_file, colour, show_fix, diff, fail_on):
     """`lint --fix` / `--diff`: fix, then report what remains; exits."""
-    from aiplan import reporters
     from aiplan.lint.discovery import STDIN
     from aiplan.lint.fix import fix_targets, unified_diff
 
@@ -177,16 +181,18 @@ def _fix(targets, ctx, rule_set, *, output_format, colour, show_fix, diff, fail_
         if target.real_path == STDIN:
             sys.stdout.buffer.write(result.fixed)
             sys.stdout.buffer.flush()
-    use_colour = _use_colour(colour, report_stream)
-    if output_format == "text":
-        text = reporters.get("text").render(run, rule_set.rules, colour=use_colour, show_fix=show_fix)
-    else:
-        text = reporters.get(output_format).render(run, rule_set.rules)
-    click.echo(text, nl=False, err=reads_stdin, color=use_colour if output_format == "text" else False)
+    from aiplan.reporters import outputs
+
+    outcome = outputs.emit(run, rule_set.rules, output_format=output_format, output_file=output_file,
+                           colour=_use_colour(colour, report_stream), show_fix=show_fix,
+                           no_targets=not targets, checked=ctx.enabled)
+    click.echo(outcome.console, nl=False, err=reads_stdin, color=outcome.keep_ansi)
+    for warning in outcome.warnings:
+        click.echo(f"aiplan: {warning}", err=True)
     for path, reason in fixes.write_errors:
         click.echo(f"aiplan: fixes not written to {path}: {reason}", err=True)
     code = run.exit_code(fail_on)
-    if fixes.write_errors and code != EXIT_INTERNAL:
+    if (fixes.write_errors or outcome.report_failed) and code != EXIT_INTERNAL:
         code = EXIT_USAGE
     sys.exit(code)
 

@@ -237,7 +237,7 @@ def thin_baseline(plan, options):
         f"the prompt-engineering baseline tried {tried} but not {quoted_listing(missing, 'or')}",
         f"Try {quoted_listing(missing)} before moving on, then add "
         f"{'it' if len(missing) == 1 else 'them'} to `baseline.prompt_engineering.techniques`: "
-        f"`techniques: {show(list(dict.fromkeys([*techniques, *missing])))}`.",
+        f"`techniques: {show(list(dict.fromkeys([*(item for item in techniques if isinstance(item, str)), *missing])))}`.",
         path=("baseline", "prompt_engineering", "techniques"),
     )
 

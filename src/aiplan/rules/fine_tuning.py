@@ -154,7 +154,7 @@ def held_out_misses_adjacent_behaviors(plan, options):
         f"`fine_tuning.evaluation.held_out.covers` is {code(covers)}, without {quoted_listing(missing, 'or')}: "
         f"{consequence}",
         f"Add held-out examples for {quoted_listing(missing)} and list them: "
-        f"`covers: {show(list(dict.fromkeys([*covers, *missing])))}`.",
+        f"`covers: {show(list(dict.fromkeys([*(item for item in covers if isinstance(item, str)), *missing])))}`.",
         path=("fine_tuning", "evaluation", "held_out", "covers"),
     )
 
@@ -522,7 +522,7 @@ def distillation_without_target(plan, options):
     """
     if not applies(plan):
         return
-    purpose = plan.get("fine_tuning", "purpose")
+    purpose = plan.string("fine_tuning", "purpose")
     if purpose not in DISTILLATION_TARGETS:
         return
     key, snippet, goal = DISTILLATION_TARGETS[purpose]

@@ -11,6 +11,13 @@ from aiplan.lint.plan import GAPS
 from aiplan.lint.rule import rule
 from aiplan.rules.wording import code, listing
 
+_EXAMPLE_EVIDENCE = {
+    "knowledge": "12 of 50 sampled questions needed facts the model did not have",
+    "behavior": "31 of 100 replies broke the ticket JSON schema",
+    "accuracy": "9% of sampled answers contradicted the source documents",
+}
+
+
 def _stated(plan) -> list[str]:
     return [gap for gap in GAPS if plan.gap_present(gap) is not None]
 
@@ -130,8 +137,7 @@ def gap_without_evidence(plan, options):
             f"`gaps.{gap}.present` is `true` but `gaps.{gap}.evidence` is "
             f"{'empty' if plan.has('gaps', gap, 'evidence') else 'missing'}: "
             f"nothing shows what the base model got wrong",
-            f"Add `gaps.{gap}.evidence` with what was observed, e.g. "
-            f"`evidence: 12 of 50 sampled questions needed facts the model did not have`.",
+            f"Add `gaps.{gap}.evidence` with what was observed, e.g. `evidence: {_EXAMPLE_EVIDENCE[gap]}`.",
             path=("gaps", gap, "present"),
         )
 

@@ -92,3 +92,21 @@ def test_docs_check_fails_when_out_of_date(tmp_path, capsys):
     assert "out of date" in capsys.readouterr().err
     assert docs_main([str(stale)]) == 0
     assert docs_main(["--check", str(stale)]) == 0
+
+
+def test_rules_and_explain_commands_cover_every_rule(cli):
+    import json
+
+    listed = json.loads(cli("rules", "--format", "json", "--no-plugins").output)
+    assert sorted(row["id"] for row in listed) == sorted(rule.id for rule in RULES)
+    for rule in RULES:
+        shown = cli("explain", rule.id)
+        assert shown.exit_code == 0, rule.id
+        assert rule.url in shown.output and "Why it matters:" in shown.output and "Passes:" in shown.output
+    rag_warnings = json.loads(cli("rules", "--format", "json", "--family", "RAG", "--severity", "warning").output)
+    assert [row["id"] for row in rag_warnings] == [
+        "RAG002", "RAG003", "RAG004", "RAG005", "RAG006", "RAG007", "RAG009", "RAG010"]
+    ft_warnings = json.loads(cli("rules", "--format", "json", "--family", "FT", "--severity", "warning").output)
+    assert [row["id"] for row in ft_warnings] == ["FT002", "FT003", "FT004", "FT005", "FT007"]
+    ft005 = ft_warnings[3]
+    assert ft005["options"]["min_fraction"]["default"] == 0.05 and ft005["options"]["min_size"]["default"] == 100

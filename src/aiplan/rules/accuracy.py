@@ -88,10 +88,10 @@ def accuracy_gap_without_eval_infra(plan, options):
         return
     exists = plan.mapping("evaluation") is not None
     where = "`evaluation`" if exists else "a new top-level `evaluation` section"
-    lacks = "`evaluation` lacks" if exists else "the plan has no `evaluation` section: it lacks"
+    lacks = "`evaluation` lacks" if exists else "the plan has no `evaluation` section, so it lacks"
     yield Violation(
         f"the accuracy gap is present (`gaps.accuracy.present: true`) but {lacks} "
-        f"{listing(what for what, _ in missing)}: nothing will show whether the errors are fixed",
+        f"{listing(what for what, _ in missing)}; nothing will show whether the errors are fixed",
         f"Add to {where}: {listing((snippet for _, snippet in missing))}.",
         path=("evaluation",),
         at="key",

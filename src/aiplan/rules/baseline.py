@@ -385,8 +385,8 @@ def gap_not_measurable(plan, options):
     first = tracked[0]
     yield Violation(
         f"the baseline measured {quoted_listing(measured)} but `evaluation.metrics` tracks "
-        f"{quoted_listing(tracked)}: no metric is measured both before and after, so the gap "
-        f"{code(plan.approach)} should close cannot be measured",
+        f"{quoted_listing(tracked)}: no metric is measured both before and after, so nobody can tell how "
+        f"much of the gap {code(plan.approach)} closes",
         f"Run the baseline on an evaluation metric and record it in `baseline.prompt_engineering.results`, "
         f"e.g. `- {{metric: {first}, value: <measured>}}`; or add "
         f"{listing(f'`- {{name: {name}, target: <needed>}}`' for name in measured[:1])} to `evaluation.metrics`.",

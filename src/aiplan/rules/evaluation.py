@@ -145,10 +145,12 @@ def metric_without_target(plan, options):
             continue
         name = plan.text("evaluation", "metrics", index, "name")
         label = f"`{dotted('evaluation', 'metrics', index)}`" + (f" ({code(name)})" if name else "")
+        lower = plan.boolean("evaluation", "metrics", index, "higher_is_better") is False
         yield Violation(
             f"{label} has no `target`: nothing says what value is good enough",
-            f"Set the value production needs: `{dotted('evaluation', 'metrics', index, 'target')}: 0.9` "
-            "(add `higher_is_better: false` for metrics such as latency or error rate).",
+            f"Set `{dotted('evaluation', 'metrics', index, 'target')}` to the value production needs"
+            + (" (the metric is lower-is-better: the highest acceptable value)." if lower else
+               ", e.g. `target: 0.9` (add `higher_is_better: false` for latency, cost or error rates)."),
             path=("evaluation", "metrics", index, "target"),
         )
 

@@ -189,13 +189,14 @@ def incomplete_gap_analysis(plan, options):
     if not unstated:
         return
     names = listing(f"`{gap}`" for gap in unstated)
-    snippet = listing((f"`{gap}: {{present: false}}`" for gap in unstated), "or")
+    snippet = listing(f"`{gap}: {{present: false}}`" for gap in unstated)
     one = len(unstated) == 1
     yield Violation(
         f"`gaps` does not state {names}: "
         f"{'it is' if one else 'they are'} neither `present: true` nor `present: false`",
         f"Check the base model for {'this gap' if one else 'these gaps'} and state "
-        f"{'it' if one else 'each'} under `gaps`: {snippet}, or `present: true` with the `evidence`.",
+        f"{'it' if one else 'each'} under `gaps`: {snippet}, or `present: true` with its `evidence` "
+        f"where the gap exists.",
         path=("gaps",),
         at="key",
     )

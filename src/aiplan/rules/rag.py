@@ -291,13 +291,16 @@ def boilerplate_without_cleaning(plan, options):
     """
     if not applies(plan):
         return
-    if not plan.is_blank("rag", "data_pipeline", "cleaning") and plan.get("rag", "data_pipeline", "cleaning") is not False:
+    cleaning = plan.get("rag", "data_pipeline", "cleaning")
+    if not plan.is_blank("rag", "data_pipeline", "cleaning") and cleaning is not False:
         return
+    state = ("is not set" if not plan.has("rag", "data_pipeline", "cleaning")
+             else "is `false`" if cleaning is False else "is empty")
     for index, source in _sources(plan):
         if plan.get("rag", "corpus", "sources", index, "boilerplate") != "high":
             continue
         yield Violation(
-            f"{source_label(source, index)} has `boilerplate: high` but `rag.data_pipeline.cleaning` is not set: "
+            f"{source_label(source, index)} has `boilerplate: high` but `rag.data_pipeline.cleaning` {state}: "
             "repeated navigation and legal text will crowd out the content in search results",
             "Describe how boilerplate is removed before chunking: "
             "`rag.data_pipeline.cleaning: strip navigation, banners and legal footers`.",

@@ -165,9 +165,10 @@ def missing_referenced_file(plan, options):
     `rag.retrieval.evaluation.eval_set`, `fine_tuning.dataset.path`,
     `fine_tuning.evaluation.held_out.path` and `evaluation.eval_sets[].path`
     that does not exist relative to the plan's directory, at that value.
-    URLs (`s3://...`, `https://...`) are not checked, nor is a plan read from
-    standard input. Set the option `check_paths` to `false` when the data lives
-    outside the repository.
+    URLs (`s3://...`, `https://...`) are not checked. A plan read from
+    standard input is checked against the working directory; one linted from a
+    string, with no directory at all, is not checked. Set the option
+    `check_paths` to `false` when the data lives outside the repository.
 
     ## Why
     An evaluation set that is only a name in a plan has not been built yet,
@@ -210,7 +211,7 @@ def missing_referenced_file(plan, options):
     for yaml_path, value in referenced_paths(plan):
         exists = plan.path_exists(value)
         if exists is None:
-            return  # the plan has no directory (standard input): nothing to check against
+            return  # the plan has no directory (linted from a string): nothing to check against
         if exists:
             continue
         yield Violation(

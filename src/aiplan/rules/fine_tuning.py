@@ -468,7 +468,7 @@ def undefined_task(plan, options):
         examples: 4200
     ```
     """
-    if not applies(plan) or plan.text("fine_tuning", "task", "description") is not None:
+    if not applies(plan) or not plan.is_blank("fine_tuning", "task", "description"):
         return
     state = "is empty" if plan.has("fine_tuning", "task", "description") else "is not set"
     yield Violation(

@@ -67,7 +67,7 @@ def missing_gap_analysis(plan, options):
     ```
     """
     approach = plan.get("approach")
-    if approach is None or _stated(plan):
+    if plan.is_blank("approach") or _stated(plan):
         return
     snippet = "`gaps: {knowledge: {present: true, evidence: ...}, behavior: {present: false}, accuracy: {present: false}}`"
     if not plan.has("gaps"):

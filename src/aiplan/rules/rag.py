@@ -225,7 +225,7 @@ def tables_without_strategy(plan, options):
           tables: one chunk per table row, header repeated
     ```
     """
-    if not applies(plan) or plan.text("rag", "data_pipeline", "chunking", "tables") is not None:
+    if not applies(plan) or not plan.is_blank("rag", "data_pipeline", "chunking", "tables"):
         return
     for index, source in _sources(plan):
         if plan.boolean("rag", "corpus", "sources", index, "contains_tables") is not True:

@@ -15,6 +15,12 @@ from aiplan.lint.findings import Span, YamlPath
 
 _MISSING = object()
 
+# The approaches that add retrieval, training, or either to a prompted model.
+RAG_APPROACHES = ("rag", "hybrid")
+FINE_TUNING_APPROACHES = ("fine_tuning", "hybrid")
+BEYOND_PROMPTING = ("rag", "fine_tuning", "hybrid")
+GAPS = ("knowledge", "behavior", "accuracy")
+
 
 @dataclass(slots=True)
 class Plan:
@@ -75,9 +81,52 @@ class Plan:
         value = self.get(*keys)
         return value if isinstance(value, bool) else None
 
+    def text(self, *keys: str | int) -> str | None:
+        """A string with content, stripped; ``None`` if absent, blank or not a string."""
+        value = self.string(*keys)
+        return value.strip() if value is not None and value.strip() else None
+
+    def is_blank(self, *keys: str | int) -> bool:
+        """Whether the value says nothing: absent, null, a blank string or an empty collection."""
+        value = self.get(*keys)
+        if value is None:
+            return True
+        if isinstance(value, str):
+            return not value.strip()
+        if isinstance(value, (dict, list)):
+            return not value
+        return False
+
+    def entries(self, *keys: str | int) -> list[tuple[int, dict]]:
+        """``(index, mapping)`` for every mapping in the list at ``keys``.
+
+        Entries of another type are skipped (the schema reports them); the index
+        is the entry's position in the list, for building its YAML path.
+        """
+        return [(index, item) for index, item in enumerate(self.sequence(*keys)) if isinstance(item, dict)]
+
     @property
     def approach(self) -> str | None:
         return self.string("approach")
+
+    @property
+    def includes_rag(self) -> bool:
+        """The approach is ``rag`` or ``hybrid``."""
+        return self.approach in RAG_APPROACHES
+
+    @property
+    def includes_fine_tuning(self) -> bool:
+        """The approach is ``fine_tuning`` or ``hybrid``."""
+        return self.approach in FINE_TUNING_APPROACHES
+
+    @property
+    def beyond_prompting(self) -> bool:
+        """The approach is a known one other than ``prompt_engineering``.
+
+        An absent or unknown approach (a schema finding) is not beyond prompting:
+        rules about a chosen approach stay quiet until one is chosen.
+        """
+        return self.approach in BEYOND_PROMPTING
 
     def gap_present(self, gap: str) -> bool | None:
         """``True``/``False`` when the gap is stated, ``None`` when not stated."""

@@ -53,6 +53,9 @@ class Option:
     type: type
     default: Any
     description: str
+    # Bounds of a numeric option, inclusive; None: unbounded.
+    minimum: float | None = None
+    maximum: float | None = None
 
     def validate(self, value: Any) -> Any:
         """Return ``value`` if it fits this option, else raise ``ValueError``."""
@@ -61,6 +64,10 @@ class Option:
             raise ValueError(f"expected {self.type.__name__}, got a boolean")
         if not isinstance(value, expected):
             raise ValueError(f"expected {self.type.__name__}, got {type(value).__name__} {value!r}")
+        if self.minimum is not None and value < self.minimum:
+            raise ValueError(f"must be at least {self.minimum}, got {value!r}")
+        if self.maximum is not None and value > self.maximum:
+            raise ValueError(f"must be at most {self.maximum}, got {value!r}")
         return value
 
 

@@ -169,10 +169,13 @@ def resource_limit(plan, options):
     ```yaml
     aiplan: 1
     name: Alias bomb
+    # six lines that would expand to over half a million nodes
     a: &a [x, x, x, x, x, x, x, x, x]
     b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
     c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
-    # ... and so on, nine levels deep
+    d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+    e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+    f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
     ```
 
     ## Good

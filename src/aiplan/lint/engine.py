@@ -14,6 +14,8 @@ from typing import Any, Callable, Iterable, Mapping
 
 from aiplan.lint.config import LintConfig, enabled_rule_ids
 from aiplan.lint.findings import FileResult, Finding, InternalError, Severity, Span, Violation
+from aiplan.lint import suppressions
+from aiplan.lint.fingerprint import finding_fingerprint
 from aiplan.lint.loader import LoadResult, load_bytes, load_file
 from aiplan.lint.plan import Plan, version_problem
 from aiplan.lint.rule import Rule
@@ -86,11 +88,13 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
         span, located = plan.locate(violation.path, violation.at)
     else:
         span = Span.point(1, 1)
+    yaml_path = tuple(violation.path) if violation.path else located
+    message = str(violation.message)
     return Finding(
         rule=item.id,
         name=item.name,
         severity=ctx.severities[item.id],
-        message=str(violation.message),
+        message=message,
         fix=str(violation.fix),
         path=display_path,
         line=span.line,
@@ -98,9 +102,11 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
         end_line=span.end_line,
         end_column=span.end_column,
         document=document,
-        yaml_path=tuple(violation.path) if violation.path else located,
+        yaml_path=yaml_path,
         url=item.url,
         fix_available=item.fixable,
+        fingerprint=finding_fingerprint(item.id, yaml_path, plan.data if plan is not None else None,
+                                        message, has_plan=plan is not None and violation.span is None),
     )
 
 
@@ -162,8 +168,18 @@ def lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
                 if finding is not None:
                     findings.append(finding)
 
+    # Inline suppressions (`# aiplan: ignore[RULE] -- reason`) waive findings and
+    # report their own problems (PLAN005/PLAN006); see aiplan.lint.suppressions.
+    findings, suppressed, problems = suppressions.apply(loaded.text, loaded.documents, findings,
+                                                        ctx.enabled, ctx.rules)
+    for rule_id, violation, document in problems:
+        finding = _finding(ctx, rule_id, violation, None, display_path, document)
+        if finding is not None:
+            findings.append(finding)
     findings.sort(key=Finding.sort_key)
-    return FileResult(display_path, tuple(findings), tuple(errors), documents=len(loaded.documents))
+    suppressed.sort(key=Finding.sort_key)
+    return FileResult(display_path, tuple(findings), tuple(errors), tuple(suppressed),
+                      documents=len(loaded.documents))
 
 
 def _exists_beside(real_path: str | None) -> Callable[[str], bool] | None:

@@ -88,6 +88,9 @@ class Finding:
     # Set on findings an inline suppression waived: the reason it gives.
     # Suppressed findings live in FileResult.suppressed, never in findings.
     justification: str = ""
+    # Identity without line numbers (aiplan.lint.fingerprint): baselines and
+    # CI deduplication match findings across edits by it.
+    fingerprint: str = ""
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.rule, self.document, self.message)
@@ -108,6 +111,7 @@ class Finding:
             "yaml_path": format_yaml_path(self.yaml_path),
             "url": self.url,
             "fix_available": self.fix_available,
+            "fingerprint": self.fingerprint,
         }
 
 

@@ -11,6 +11,9 @@ def payload(run, rules) -> dict:
     return {
         "version": __version__,
         "findings": [finding.to_dict() for finding in run.findings],
+        # Waived by inline suppressions: not failing, but visible with their reason.
+        "suppressed": [dict(finding.to_dict(), justification=finding.justification)
+                       for finding in run.suppressed],
         "errors": [
             {"plugin": e.plugin, "rule": e.rule, "path": e.path, "message": e.message}
             for e in run.internal_errors

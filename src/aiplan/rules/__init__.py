@@ -15,6 +15,7 @@ FAMILY_MODULES = (
     "aiplan.rules.plan",
     "aiplan.rules.baseline",
     "aiplan.rules.fine_tuning",
+    "aiplan.rules.suppressions",
 )
 
 

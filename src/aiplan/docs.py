@@ -43,8 +43,13 @@ def render_rule_text(item: Rule) -> str:
         if key not in ("summary", "what", "options", *_ORDER) and text:
             lines += ["", key.capitalize() + ":", _indent(text)]
     lines += ["", "Options:", _indent(_options_markdown(item))]
-    origin = "built in" if item.plugin == "aiplan" else f"plugin {item.plugin}"
-    lines += ["", f"Documentation: {item.url}", f"Provided by: {origin}"]
+    if item.plugin == "aiplan":
+        origin = "built in"
+    elif item.plugin.startswith("pack:"):
+        origin = f"policy pack {item.plugin[len('pack:'):]}"
+    else:
+        origin = f"plugin {item.plugin}"
+    lines += [""] + ([f"Documentation: {item.url}"] if item.url else []) + [f"Provided by: {origin}"]
     return "\n".join(lines)
 
 

@@ -16,6 +16,8 @@ from aiplan.lint.discovery import STDIN, Target
 class RunResult:
     files: list[FileResult] = field(default_factory=list)
     errors: list[InternalError] = field(default_factory=list)
+    # Set by aiplan.baseline.apply_baseline: what a --baseline file hid, and its stale entries.
+    baseline: object | None = None
 
     @property
     def findings(self) -> list[Finding]:

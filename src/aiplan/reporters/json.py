@@ -28,6 +28,14 @@ def payload(run, rules) -> dict:
     }
 
 
+def _with_baseline(document: dict, run) -> dict:
+    baseline = getattr(run, "baseline", None)
+    if baseline is not None:
+        document["baseline"] = baseline.to_dict()
+        document["summary"]["baselined"] = baseline.matched
+    return document
+
+
 def render(run, rules, **_options) -> str:
     # ensure_ascii keeps the document valid even for lone surrogates from a plan.
-    return json.dumps(payload(run, rules), indent=2, ensure_ascii=True) + "\n"
+    return json.dumps(_with_baseline(payload(run, rules), run), indent=2, ensure_ascii=True) + "\n"

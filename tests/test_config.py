@@ -215,7 +215,10 @@ def test_unknown_plugin_rules_only_warn_when_plugins_are_disabled(cli, repo):
 
 
 def test_aiplan_config_text_is_toml(cli, repo):
-    import tomllib
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
 
     repo('[tool.aiplan]\nignore = ["BASE"]\nexclude = ["drafts"]\n[tool.aiplan.severity]\nFT001 = "warning"\n')
     result = cli("config")

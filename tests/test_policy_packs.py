@@ -112,7 +112,9 @@ def _pack_error(text, tmp_path=None):
     (("name: owner-is-an-address", "name: Owner"), "a rule name is lower-case words joined by hyphens"),
     (("policy_pack: 1", "policy_pack: 2"), "`policy_pack` is 2; expected 1"),
     (("    require:\n", "    requires:\n"), "lacks the required key `require`"),
-    (("{type: string, format: email}", "{type: text}"), "`rules[0].require` is not a valid JSON Schema (draft 2020-12): at properties.owner.type"),
+    (("{type: string, format: email}", "{type: text}"), "`rules[0].require` is not a valid JSON Schema (draft 2020-12): at properties.owner.type: 'text' is not a JSON Schema type; use one of string"),
+    (("{type: string, format: email}", "{type: strng}"), "'strng' is not a JSON Schema type; did you mean 'string'?"),
+    (("{type: string, format: email}", "{minLength: -1}"), "at properties.owner.minLength: -1 is less than the minimum of 0"),
     (("{type: string, format: email}", "{$ref: 'https://example.com/s.json'}"), "a pack must be self-contained"),
     (("{type: string, format: email}", "{$ref: '#/$defs/missing'}"), "refers to '#/$defs/missing', which does not exist"),
     (("`{path}` is {value}", "{pth} is {value}"), "has the unknown placeholder {pth}; did you mean {path}?"),
@@ -230,3 +232,27 @@ def test_example_packs_load():
     for path in (SECURITY, GOVERNANCE):
         pack = load_pack(str(path))
         assert pack.rules and pack.name and all(r.doc for r in pack.rules)
+
+
+def test_readme_examples_are_valid():
+    """The configuration and pack examples of the README pass their schemas."""
+    import re
+
+    from jsonschema import Draft202012Validator
+
+    from aiplan.lint.configfile import config_schema
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    toml_blocks = [b for b in re.findall(r"```toml\n(.*?)```", readme, re.S) if "[tool.aiplan]" in b]
+    assert toml_blocks
+    for block in toml_blocks:
+        table = tomllib.loads(block)["tool"]["aiplan"]
+        assert list(Draft202012Validator(config_schema()).iter_errors(table)) == []
+    [pack] = [b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if b.startswith("policy_pack:")]
+    findings = lint_yaml("aiplan: 1\nname: x\nowner: team\nuse_case: {data_sensitivity: restricted}\n",
+                         select=["SEC"], packs=[pack])
+    assert codes(findings) == [("SEC001", 3, 8)]

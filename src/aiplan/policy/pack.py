@@ -44,6 +44,7 @@ from aiplan.lint.rule import Rule, make_rule
 from aiplan.policy.check import PLACEHOLDERS, PackCheck, placeholder_problems
 
 PACK_SCHEMA = "policy-pack.schema.json"
+JSON_TYPES = ("string", "number", "integer", "boolean", "object", "array", "null")
 
 # The catalogue's families (rules.md): reserved even before every family ships.
 RESERVED_FAMILIES = frozenset(("PLAN", "GAP", "BASE", "FIT", "ACC", "RAG", "FT", "EVAL"))
@@ -137,8 +138,15 @@ def _json_schema_problems(plan, shown: str, index: int, key: str, schema: Any) -
     except SchemaError as exc:
         path = base + tuple(exc.path)
         inner = format_yaml_path(tuple(exc.path)) or "its top level"
+        detail = exc.message
+        if exc.path and exc.path[-1] == "type" and isinstance(exc.instance, str):
+            from aiplan.lint.suggest import closest
+
+            guess = closest(exc.instance, JSON_TYPES, cutoff=0.6)
+            detail = (f"{exc.instance!r} is not a JSON Schema type"
+                      + (f"; did you mean {guess!r}?" if guess else f"; use one of {', '.join(JSON_TYPES)}"))
         problems.append(f"{shown}:{_at(plan, path)}: `{where}` is not a valid JSON Schema "
-                        f"(draft 2020-12): at {inner}: {exc.message}")
+                        f"(draft 2020-12): at {inner}: {detail}")
         return problems
     for path, ref in _refs(schema):
         if not ref.startswith("#"):

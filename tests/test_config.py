@@ -282,3 +282,13 @@ def test_contexts_are_shared_between_files_with_the_same_settings(repo):
     contexts = [resolver.context_for(t) for t in discover(["."])]
     assert len(contexts) == 3 and contexts[0] is contexts[1] and contexts[2] is not contexts[0]
     assert contexts[0].fingerprint() != contexts[2].fingerprint()
+
+
+def test_settings_that_do_nothing_are_warned_about(cli, repo):
+    repo('[tool.aiplan]\n[[tool.aiplan.overrides]]\npaths = ["pilots/**"]\nignore = ["FT"]\n')
+    result = cli("lint")
+    assert "warning: pyproject.toml: tool.aiplan.overrides[0] (paths = ['pilots/**']) matches no plan file" in result.output
+    assert "matches no plan file" not in cli("lint", "plans/main.aiplan.yaml").output   # only part linted
+    repo('[tool.aiplan]\nselect = []\n')
+    result = cli("lint")
+    assert "warning: no rule is enabled for some plans (selection ends at pyproject.toml: tool.aiplan)" in result.output

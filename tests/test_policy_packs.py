@@ -256,3 +256,15 @@ def test_readme_examples_are_valid():
     findings = lint_yaml("aiplan: 1\nname: x\nowner: team\nuse_case: {data_sensitivity: restricted}\n",
                          select=["SEC"], packs=[pack])
     assert codes(findings) == [("SEC001", 3, 8)]
+
+
+def test_a_whole_lint_context_with_pack_rules_pickles():
+    """The parallel runner sends contexts to worker processes."""
+    from aiplan.lint.engine import lint_text
+    from aiplan.testing import build_context
+
+    context = build_context(select=["ORG", "PLAN"], packs=[PACK])
+    clone = pickle.loads(pickle.dumps(context))
+    assert clone.fingerprint() == context.fingerprint()
+    result = lint_text("aiplan: 1\nname: x\nowner: someone\n", clone)
+    assert [f.rule for f in result.findings] == ["ORG001"]

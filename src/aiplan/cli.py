@@ -167,6 +167,7 @@ def lint(paths, output_format, fail_on, select, extend_select, ignore, colour, n
         resolver.check_command_line()
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
+    resolver.check_coverage(paths or (".",))
     for warning in resolver.warnings:
         click.echo(f"aiplan: warning: {warning}", err=True)
 

@@ -112,6 +112,7 @@ class Resolver:
         self._checked: dict[str | None, tuple[ConfigFile | None, dict[str, Rule]]] = {}
         self._resolved: dict[tuple, Resolved] = {}
         self.fail_on_by_path: dict[str, Severity] = {}
+        self._matched: dict[str, set[int]] = {}
         self.explicit = load_config(config_path, self.base_rules) if config_path and not isolated else None
 
     # -- configuration files -------------------------------------------------
@@ -276,7 +277,31 @@ class Resolver:
     def context_for(self, target: Target) -> LintContext:
         resolved = self.resolve_path(target.real_path, target.explicit)
         self.fail_on_by_path[target.display_path] = resolved.context.config.fail_on
+        if resolved.config is not None and target.real_path != STDIN:
+            self._matched.setdefault(resolved.config.path, set()).update(resolved.overrides)
         return resolved.context
+
+    def check_coverage(self, searched: Iterable[str]) -> None:
+        """Warn about settings that silently do nothing in this run: an override whose
+        paths matched no plan although its whole configuration's directory was searched,
+        and files linted with no rule enabled."""
+        roots = [os.path.abspath(p) for p in searched if p != STDIN and os.path.isdir(p)]
+        for config, _ in self._checked.values():
+            if config is None or not config.overrides:
+                continue
+            if not any(config.root == r or config.root.startswith(r.rstrip(os.sep) + os.sep) for r in roots):
+                continue   # only part of its scope was linted: nothing to conclude
+            matched = self._matched.get(config.path, set())
+            for index, override in enumerate(config.overrides):
+                if index not in matched:
+                    self.warnings.append(
+                        f"{override.where} (paths = {list(override.paths)}) matches no plan file; its paths "
+                        f"are relative to the directory of {config.shown}")
+        for resolved in self._resolved.values():
+            if not resolved.context.enabled:
+                where = resolved.layers[-2].where if len(resolved.layers) > 1 else "the command line"
+                self.warnings.append(f"no rule is enabled for some plans (selection ends at {where}); "
+                                     "they are not checked at all")
 
     def is_excluded(self, target: Target) -> bool:
         """A file found by searching a directory that its configuration excludes."""

@@ -291,4 +291,4 @@ def test_settings_that_do_nothing_are_warned_about(cli, repo):
     assert "matches no plan file" not in cli("lint", "plans/main.aiplan.yaml").output   # only part linted
     repo('[tool.aiplan]\nselect = []\n')
     result = cli("lint")
-    assert "warning: no rule is enabled for some plans (selection ends at pyproject.toml: tool.aiplan)" in result.output
+    assert "warning: no rule is enabled for the plans pyproject.toml governs" in result.output

@@ -297,11 +297,11 @@ class Resolver:
                     self.warnings.append(
                         f"{override.where} (paths = {list(override.paths)}) matches no plan file; its paths "
                         f"are relative to the directory of {config.shown}")
+        cli_selects = self.cli.select is not None or self.cli.extend_select or self.cli.ignore
         for resolved in self._resolved.values():
-            if not resolved.context.enabled:
-                where = resolved.layers[-2].where if len(resolved.layers) > 1 else "the command line"
-                self.warnings.append(f"no rule is enabled for some plans (selection ends at {where}); "
-                                     "they are not checked at all")
+            if not resolved.context.enabled and not cli_selects and resolved.config is not None:
+                self.warnings.append(f"no rule is enabled for the plans {resolved.config.shown} governs "
+                                     "(check `select` and `ignore`); they are not checked at all")
 
     def is_excluded(self, target: Target) -> bool:
         """A file found by searching a directory that its configuration excludes."""

@@ -128,6 +128,8 @@ def test_exclude_skips_searched_files_but_not_named_ones(cli, repo):
     assert {p for p, _, _ in rules} == {"plans/main.aiplan.yaml"}
     _, rules = _rules(cli, "plans/pilot/trial.aiplan.yaml")
     assert {p for p, _, _ in rules} == {"plans/pilot/trial.aiplan.yaml"}
+    _, rules = _rules(cli, "--force-exclude", "plans/pilot/trial.aiplan.yaml", "plans/main.aiplan.yaml")
+    assert {p for p, _, _ in rules} == {"plans/main.aiplan.yaml"}
 
 
 def test_rule_options_are_validated_against_the_rule(cli, repo, monkeypatch):

@@ -129,8 +129,11 @@ def main():
               help="Report only findings not recorded in this baseline file.")
 @click.option("--write-baseline", "write_baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="Record the current findings in this baseline file and exit 0.")
+@click.option("--force-exclude", is_flag=True,
+              help="Apply the configured `exclude` to files named on the command line too (for pre-commit).")
 def lint(paths, output_format, fail_on, select, extend_select, ignore, colour, no_fix_hints,
-         no_plugins, plugin_modules, config_file, isolated, policy_packs, baseline_file, write_baseline_file):
+         no_plugins, plugin_modules, config_file, isolated, policy_packs, baseline_file, write_baseline_file,
+         force_exclude):
     """Lint plan files and directories (default: the current directory).
 
     Directories are searched for aiplan.yaml, aiplan.yml, *.aiplan.yaml and
@@ -141,36 +144,15 @@ def lint(paths, output_format, fail_on, select, extend_select, ignore, colour, n
     Exit status: 0 no finding at or above --fail-on, 1 findings at or above it,
     2 usage or configuration error, 3 internal error (a rule or plugin failed).
     """
-    from aiplan.lint.config import ConfigError
-    from aiplan.lint.discovery import PathError, discover
     from aiplan.lint.runner import lint_targets
     from aiplan.lint.settings import command_line_layer
     from aiplan import reporters
 
     rule_set = _load_rule_set(no_plugins, plugin_modules)
     layer = command_line_layer(_split(select), _split(extend_select), _split(ignore), fail_on)
-    resolver = _resolver(rule_set, no_plugins=no_plugins, config_file=config_file, isolated=isolated,
-                         policy_packs=policy_packs, cli_layer=layer)
-    try:
-        targets = discover(paths or (".",))
-    except PathError as exc:
-        raise click.UsageError(str(exc)) from None
-    try:
-        # Every configuration that applies is read and checked before anything is linted.
-        for path in paths or (".",):
-            resolver.resolve_path(path)
-        targets = [t for t in targets if not resolver.is_excluded(t)]
-        contexts = {target: resolver.context_for(target) for target in targets}
-    except ConfigError as exc:
-        raise ConfigProblem(str(exc)) from None
-    try:
-        resolver.check_command_line()
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
-    resolver.check_coverage(paths or (".",))
-    for warning in resolver.warnings:
-        click.echo(f"aiplan: warning: {warning}", err=True)
-
+    resolver, targets, contexts = _resolve_targets(rule_set, paths or (".",), layer, no_plugins=no_plugins,
+                                                   config_file=config_file, isolated=isolated,
+                                                   policy_packs=policy_packs, force_exclude=force_exclude)
     run = lint_targets(targets, contexts.__getitem__)
     run.errors.extend(rule_set.errors)
     if write_baseline_file:
@@ -188,6 +170,34 @@ def lint(paths, output_format, fail_on, select, extend_select, ignore, colour, n
         text = reporters.get(output_format).render(run, rule_set.rules)
     click.echo(text, nl=False, color=use_colour if output_format == "text" else False)
     sys.exit(resolver.exit_code(run))
+
+
+def _resolve_targets(rule_set, paths, layer, force_exclude=False, **settings):
+    """The files to lint and each one's lint context. Every configuration that applies
+    is read and checked before anything is linted: a broken one exits 2."""
+    from aiplan.lint.config import ConfigError
+    from aiplan.lint.discovery import PathError, discover
+
+    resolver = _resolver(rule_set, cli_layer=layer, **settings)
+    try:
+        targets = discover(paths)
+    except PathError as exc:
+        raise click.UsageError(str(exc)) from None
+    try:
+        for path in paths:
+            resolver.resolve_path(path)
+        targets = [t for t in targets if not resolver.is_excluded(t, force=force_exclude)]
+        contexts = {target: resolver.context_for(target) for target in targets}
+    except ConfigError as exc:
+        raise ConfigProblem(str(exc)) from None
+    try:
+        resolver.check_command_line()
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    resolver.check_coverage(paths)
+    for warning in resolver.warnings:
+        click.echo(f"aiplan: warning: {warning}", err=True)
+    return resolver, targets, contexts
 
 
 def _write_baseline(run, path) -> int:

@@ -303,9 +303,10 @@ class Resolver:
                 self.warnings.append(f"no rule is enabled for the plans {resolved.config.shown} governs "
                                      "(check `select` and `ignore`); they are not checked at all")
 
-    def is_excluded(self, target: Target) -> bool:
-        """A file found by searching a directory that its configuration excludes."""
-        if target.explicit or target.real_path == STDIN:
+    def is_excluded(self, target: Target, force: bool = False) -> bool:
+        """A file its configuration excludes. Files named on the command line are
+        linted anyway unless ``force`` (``--force-exclude``, for pre-commit)."""
+        if (target.explicit and not force) or target.real_path == STDIN:
             return False
         config, _ = self.checked(self.config_path_for(os.path.dirname(os.path.abspath(target.real_path))))
         if config is None or not config.exclude:

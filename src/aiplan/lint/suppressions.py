@@ -170,7 +170,7 @@ def _parse(comment: str, document: int, line: int, column: int, target: int):
         return None, Violation(
             f"`{comment}` is not a suppression aiplan understands, so it suppresses nothing", fix, span=span)
     rules_text = match.group("rules")
-    rules = tuple(r.strip().upper() for r in (rules_text or "").split(",") if r.strip())
+    rules = tuple(r.upper() for r in re.split(r"[,\s]+", rules_text or "") if r)
     if not rules:
         return None, Violation(
             f"`{comment}` names no rule, so it suppresses nothing; blanket suppressions are not supported",

@@ -27,7 +27,8 @@ def repo(tmp_path, monkeypatch):
 
 def _rules(cli, *args):
     result = cli("lint", "--format", "json", *args)
-    findings = json.loads(result.output)["findings"] if result.output.startswith("{") else None
+    start = result.output.find("{\n")   # warnings on stderr may come first
+    findings = json.loads(result.output[start:])["findings"] if start >= 0 else None
     return result, sorted((f["path"], f["rule"], f["severity"]) for f in findings or [])
 
 
@@ -251,8 +252,8 @@ def test_config_schema_lists_every_key_the_reader_understands():
     top = set(schema["properties"])
     override = set(schema["$defs"]["override"]["properties"])
     assert top == {"select", "extend-select", "ignore", "exclude", "fail-on", "severity", "rules",
-                   "policy-packs", "overrides"} | set(LIMIT_KEYS)
-    assert override == (top - {"exclude", "overrides"}) | {"paths"}
+                   "policy-packs", "overrides", "extend"} | set(LIMIT_KEYS)
+    assert override == (top - {"exclude", "overrides", "extend"}) | {"paths"}
     for key in top:
         target = schema["properties"][key]
         target = schema["$defs"][target["$ref"].split("/")[-1]] if "$ref" in target else target
@@ -294,3 +295,44 @@ def test_settings_that_do_nothing_are_warned_about(cli, repo):
     repo('[tool.aiplan]\nselect = []\n')
     result = cli("lint")
     assert "warning: no rule is enabled for the plans pyproject.toml governs" in result.output
+
+
+def test_extend_stacks_a_shared_configuration_under_the_nearest_one(cli, repo):
+    """A repository-wide file at the root; a team's file in plans/ extends it. Each file's
+    paths stay relative to its own directory, like ruff's `extend`."""
+    (repo.root / "org").mkdir()
+    (repo.root / "org" / "org.yaml").write_text(
+        "policy_pack: 1\nrules:\n  - id: ORG001\n    name: named\n    severity: warning\n"
+        "    message: plans need a summary\n    fix: Add `summary`.\n    require: {required: [summary]}\n")
+    repo("""\
+        fail-on = "warning"
+        policy-packs = ["org/org.yaml"]
+        exclude = ["archive"]
+        [severity]
+        FT001 = "warning"
+        [[overrides]]
+        paths = ["plans/pilot/**"]
+        ignore = ["ORG001"]
+    """, name="aiplan-base.toml")
+    repo('[tool.aiplan]\nextend = "../aiplan-base.toml"\nignore = ["BASE"]\n', where=repo.root / "plans")
+    result, rules = _rules(cli)
+    assert rules == [("plans/main.aiplan.yaml", "FT001", "warning"), ("plans/main.aiplan.yaml", "ORG001", "warning"),
+                     ("plans/pilot/trial.aiplan.yaml", "FT001", "warning")]
+    assert result.exit_code == 1   # fail-on = warning, from the extended file
+    described = json.loads(cli("config", "--format", "json", "plans/pilot/trial.aiplan.yaml").output)
+    assert described["config-file"] == "plans/pyproject.toml" and described["extends"] == ["aiplan-base.toml"]
+    assert described["overrides-applied"] == [{"file": "aiplan-base.toml", "key": "overrides[0]",
+                                               "paths": ["plans/pilot/**"]}]
+    assert described["inherited-exclude"] == {"aiplan-base.toml": ["archive"]}
+
+
+@pytest.mark.parametrize("extend, expected", [
+    ('"missing.toml"', "missing.toml: no such configuration file (named by `extend` in pyproject.toml)"),
+    ('"pyproject.toml"', "`tool.aiplan.extend` makes a cycle: pyproject.toml -> pyproject.toml"),
+    ('"bad.toml"', "bad.toml: unknown key `selct`; did you mean `select`?"),
+])
+def test_extend_problems(cli, repo, extend, expected):
+    repo('selct = ["FT"]\n', name="bad.toml")
+    repo(f"[tool.aiplan]\nextend = {extend}\n")
+    result = cli("lint")
+    assert result.exit_code == 2 and expected in result.output

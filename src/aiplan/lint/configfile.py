@@ -75,6 +75,27 @@ class ConfigFile:
     exclude: tuple[str, ...] = ()
     overrides: tuple[Layer, ...] = ()
     raw: Mapping[str, Any] = field(default_factory=dict)
+    parent: "ConfigFile | None" = None     # the file named by `extend`
+
+    def chain(self) -> list["ConfigFile"]:
+        """This file and those it extends, the furthest first (the order their layers apply)."""
+        out: list[ConfigFile] = []
+        node: ConfigFile | None = self
+        while node is not None:
+            out.insert(0, node)
+            node = node.parent
+        return out
+
+    def layers_for_path(self, path: str, is_dir: bool = False) -> tuple[tuple, tuple[Layer, ...]]:
+        """Every layer of the chain that applies to ``path``, and a key naming the
+        overrides applied (``((file, (index, ...)), ...)``) for caching."""
+        key: list[tuple[str, tuple[int, ...]]] = []
+        layers: list[Layer] = []
+        for config in self.chain():
+            indexes, chosen = config.layers_for(None if is_dir else config.relative(path))
+            key.append((config.path, indexes))
+            layers.extend(chosen)
+        return tuple(key), tuple(layers)
 
     def layers_for(self, relative_path: str | None) -> tuple[tuple[int, ...], tuple[Layer, ...]]:
         """The overrides that apply to a path relative to :attr:`root`, as indexes and layers."""
@@ -305,13 +326,13 @@ def _layer(table: Mapping[str, Any], file: str, prefix: str, root: str) -> Layer
     )
 
 
-def load_config(path: str, rule_ids: Iterable[str] = ()) -> ConfigFile:
-    """Read and validate one configuration file; ``--config`` files need no ``[tool.aiplan]``
-    table to exist but must parse. Raises :class:`ConfigError`."""
+def load_config(path: str, rule_ids: Iterable[str] = (), _extended_by: tuple[str, ...] = ()) -> ConfigFile:
+    """Read and validate one configuration file (and those it extends). Raises :class:`ConfigError`."""
     path = os.path.abspath(path)
     shown = shown_path(path)
     if not os.path.isfile(path):
-        raise ConfigError(f"{shown}: no such configuration file")
+        via = f" (named by `extend` in {shown_path(_extended_by[-1])})" if _extended_by else ""
+        raise ConfigError(f"{shown}: no such configuration file{via}")
     table, prefix = read_table(path)
     if table is None:
         raise ConfigError(f"{shown}: has no [tool.aiplan] table")
@@ -333,6 +354,13 @@ def load_config(path: str, rule_ids: Iterable[str] = ()) -> ConfigFile:
                 problems.append(f"{shown}: `{_dotted(prefix, ['exclude'])}`: {exc}")
     if problems:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems) if len(problems) > 1 else problems[0])
+    parent = None
+    if "extend" in table:
+        target = os.path.normpath(os.path.join(root, table["extend"]))
+        if target in _extended_by + (path,):
+            cycle = " -> ".join(shown_path(p) for p in _extended_by + (path, target))
+            raise ConfigError(f"{shown}: `{_dotted(prefix, ['extend'])}` makes a cycle: {cycle}")
+        parent = load_config(target, rule_ids, _extended_by + (path,))
     return ConfigFile(
         path=path,
         shown=shown,
@@ -341,4 +369,5 @@ def load_config(path: str, rule_ids: Iterable[str] = ()) -> ConfigFile:
         exclude=tuple(table.get("exclude", ())),
         overrides=tuple(overrides),
         raw=table,
+        parent=parent,
     )

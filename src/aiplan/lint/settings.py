@@ -3,7 +3,8 @@
 For a plan the layers stack in this order, each on top of the last:
 
 1. the top level of its configuration file (the nearest one above it, or
-   ``--config``; none with ``--isolated``);
+   ``--config``; none with ``--isolated``), preceded by the file it ``extend``s
+   and that file's matching overrides (and so on up the chain);
 2. each of that file's ``[[overrides]]`` whose ``paths`` match it, in order;
 3. the command line (``--select``, ``--extend-select``, ``--ignore``,
    ``--fail-on``, ``--policy-pack``).
@@ -90,7 +91,7 @@ class Resolved:
     """What applies to one file, and why."""
 
     config: ConfigFile | None
-    overrides: tuple[int, ...]
+    overrides: tuple[Layer, ...]      # the [[overrides]] applied, of the whole chain
     layers: tuple[Layer, ...]
     packs: tuple[Any, ...]            # aiplan.policy.pack.Pack
     context: LintContext
@@ -113,6 +114,7 @@ class Resolver:
         self._resolved: dict[tuple, Resolved] = {}
         self.fail_on_by_path: dict[str, Severity] = {}
         self._matched: dict[str, set[int]] = {}
+        self._keys: dict[int, tuple] = {}
         self.explicit = load_config(config_path, self.base_rules) if config_path and not isolated else None
 
     # -- configuration files -------------------------------------------------
@@ -138,7 +140,7 @@ class Resolver:
     def _pack_paths(self, config: ConfigFile | None) -> list[tuple[str, str]]:
         """Every pack a configuration can use, with where it is named."""
         out: list[tuple[str, str]] = []
-        layers = (config.base,) + config.overrides if config is not None else ()
+        layers = [layer for c in config.chain() for layer in (c.base,) + c.overrides] if config else []
         for layer in layers:
             out.extend((p, layer.key("policy-packs")) for p in layer.policy_packs)
         out.extend((p, "--policy-pack") for p in self.cli_packs)
@@ -168,13 +170,17 @@ class Resolver:
                         "rename one of them (pack rules need IDs of their own)")
                 rules[item.id] = item
         if config is not None:
-            config = replace(
-                config,
-                base=self._clean(config.base, rules),
-                overrides=tuple(self._clean(o, rules) for o in config.overrides),
-            )
+            config = self._clean_file(config, rules)
         self._checked[config_path] = (config, rules)
         return config, rules
+
+    def _clean_file(self, config: ConfigFile, rules: Mapping[str, Rule]) -> ConfigFile:
+        return replace(
+            config,
+            base=self._clean(config.base, rules),
+            overrides=tuple(self._clean(o, rules) for o in config.overrides),
+            parent=self._clean_file(config.parent, rules) if config.parent is not None else None,
+        )
 
     def check_command_line(self) -> None:
         """The command line's selectors must match a rule of some configuration in the run."""
@@ -231,14 +237,14 @@ class Resolver:
             is_dir = os.path.isdir(path)
             directory = path if is_dir else os.path.dirname(os.path.abspath(path))
         config, rules = self.checked(self.config_path_for(directory))
-        relative = None if (config is None or is_dir) else config.relative(path)
-        indexes, layers = config.layers_for(relative) if config is not None else ((), ())
-        key = (config.path if config is not None else None, indexes)
+        key, layers = config.layers_for_path(path, is_dir) if config is not None else ((), ())
         if key not in self._resolved:
-            self._resolved[key] = self._build(config, indexes, layers + (self.cli,), rules)
+            applied = tuple(layer for layer in layers if layer.paths)
+            self._resolved[key] = self._build(config, applied, layers + (self.cli,), rules)
+            self._keys[id(self._resolved[key])] = key
         return self._resolved[key]
 
-    def _build(self, config, indexes, layers, all_rules) -> Resolved:
+    def _build(self, config, applied, layers, all_rules) -> Resolved:
         pack_paths: list[str] = []
         for layer in layers:
             pack_paths.extend(p for p in layer.policy_packs if p not in pack_paths)
@@ -272,13 +278,14 @@ class Resolver:
         context = LintContext.build(rules, lint_config)
         # The selection is exact: do not let prefix matching of the IDs widen it.
         context = replace(context, enabled=enabled)
-        return Resolved(config, indexes, tuple(layers), packs, context)
+        return Resolved(config, applied, tuple(layers), packs, context)
 
     def context_for(self, target: Target) -> LintContext:
         resolved = self.resolve_path(target.real_path, target.explicit)
         self.fail_on_by_path[target.display_path] = resolved.context.config.fail_on
         if resolved.config is not None and target.real_path != STDIN:
-            self._matched.setdefault(resolved.config.path, set()).update(resolved.overrides)
+            for file, indexes in self._keys[id(resolved)]:
+                self._matched.setdefault(file, set()).update(indexes)
         return resolved.context
 
     def check_coverage(self, searched: Iterable[str]) -> None:
@@ -286,8 +293,9 @@ class Resolver:
         paths matched no plan although its whole configuration's directory was searched,
         and files linted with no rule enabled."""
         roots = [os.path.abspath(p) for p in searched if p != STDIN and os.path.isdir(p)]
-        for config, _ in self._checked.values():
-            if config is None or not config.overrides:
+        files = {c.path: c for top, _ in self._checked.values() if top is not None for c in top.chain()}
+        for config in files.values():
+            if not config.overrides:
                 continue
             if not any(config.root == r or config.root.startswith(r.rstrip(os.sep) + os.sep) for r in roots):
                 continue   # only part of its scope was linted: nothing to conclude
@@ -309,14 +317,15 @@ class Resolver:
         if (target.explicit and not force) or target.real_path == STDIN:
             return False
         config, _ = self.checked(self.config_path_for(os.path.dirname(os.path.abspath(target.real_path))))
-        if config is None or not config.exclude:
-            return False
-        relative = config.relative(target.real_path)
-        if relative is None:
+        if config is None:
             return False
         from aiplan.lint.globs import matches
 
-        return matches(relative, config.exclude)
+        for link in config.chain():
+            relative = link.relative(target.real_path)
+            if link.exclude and relative is not None and matches(relative, link.exclude):
+                return True
+        return False
 
     def catalogue(self, directory: str = ".") -> dict[str, Rule]:
         """Every rule usable under ``directory``: plugins plus every pack its configuration names."""
@@ -365,12 +374,14 @@ def describe(resolver: Resolver, path: str) -> dict:
         "path": path,
         "config-file": config.shown if config is not None else None,
         "table": (config.base.prefix or "(top level)") if config is not None else None,
+        "extends": [c.shown for c in reversed(config.chain()[:-1])] if config is not None else [],
         "overrides-applied": [
-            {"key": config.overrides[i].prefix, "paths": list(config.overrides[i].paths)}
-            for i in resolved.overrides
-        ] if config is not None else [],
+            {"file": layer.file, "key": layer.prefix, "paths": list(layer.paths)} for layer in resolved.overrides
+        ],
         "fail-on": ctx.config.fail_on.value,
         "exclude": list(config.exclude) if config is not None else [],
+        "inherited-exclude": {c.shown: list(c.exclude) for c in config.chain()[:-1] if c.exclude}
+        if config is not None else {},
         "policy-packs": [
             {"path": shown_path(p.path), "name": p.name, "source": p.source, "rules": [r.id for r in p.rules]}
             for p in resolved.packs
@@ -419,11 +430,15 @@ def render_text(described: dict) -> str:
         lines.append(f"# Configuration file: {d['config-file']} ({d['table']})")
     else:
         lines.append("# Configuration file: none (defaults)")
+    for extended in d["extends"]:
+        lines.append(f"# ...which extends: {extended}")
     for applied in d["overrides-applied"]:
-        lines.append(f"# Override applied: {applied['key']} (paths = {_toml(applied['paths'])})")
+        lines.append(f"# Override applied: {applied['file']}: {applied['key']} (paths = {_toml(applied['paths'])})")
     lines.append("")
     lines.append(f"fail-on = {_toml(d['fail-on'])}")
     lines.append(f"exclude = {_toml(d['exclude'])}")
+    for file, patterns in d["inherited-exclude"].items():
+        lines.append(f"#   and, relative to {file}: {_toml(patterns)}")
     lines.append(f"policy-packs = {_toml([p['path'] for p in d['policy-packs']])}")
     for pack in d["policy-packs"]:
         lines.append(f"#   {pack['path']}: {pack['name']} ({pack['source']}): {', '.join(pack['rules'])}")

@@ -180,6 +180,12 @@ def test_bad_configuration_exits_2_naming_file_key_and_closest_name(cli, repo, t
     assert "Traceback" not in result.output
 
 
+def test_tool_aiplan_header_in_aiplan_toml_is_explained(cli, repo):
+    repo('[tool.aiplan]\nignore = ["BASE"]\n', name=".aiplan.toml")
+    result = cli("lint")
+    assert result.exit_code == 2 and "without a [tool.aiplan] header" in result.output
+
+
 def test_every_problem_is_listed(cli, repo):
     repo('[tool.aiplan]\nselct = ["FT"]\nfail-on = 3\n')
     result = cli("lint")

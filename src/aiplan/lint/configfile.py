@@ -161,6 +161,10 @@ def read_table(path: str) -> tuple[dict | None, str]:
         return None, ""        # cannot hold [tool.aiplan]; do not judge the rest of it
     data = _parse_toml(path, text)
     if not is_pyproject:
+        tool = data.get("tool")
+        if isinstance(tool, dict) and "aiplan" in tool:
+            raise ConfigError(f"{shown_path(path)}: write the settings at the top level of this file, "
+                              "without a [tool.aiplan] header (that header is for pyproject.toml)")
         return data, ""
     tool = data.get("tool")
     table = tool.get("aiplan") if isinstance(tool, dict) else None

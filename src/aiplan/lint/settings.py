@@ -95,6 +95,7 @@ class Resolved:
     layers: tuple[Layer, ...]
     packs: tuple[Any, ...]            # aiplan.policy.pack.Pack
     context: LintContext
+    key: tuple = ()                   # ((config file, (override index, ...)), ...): the cache key
 
 
 class Resolver:
@@ -114,7 +115,6 @@ class Resolver:
         self._resolved: dict[tuple, Resolved] = {}
         self.fail_on_by_path: dict[str, Severity] = {}
         self._matched: dict[str, set[int]] = {}
-        self._keys: dict[int, tuple] = {}
         self.explicit = load_config(config_path, self.base_rules) if config_path and not isolated else None
 
     # -- configuration files -------------------------------------------------
@@ -229,7 +229,7 @@ class Resolver:
 
     # -- per target ----------------------------------------------------------
 
-    def resolve_path(self, path: str, explicit: bool = True) -> Resolved:
+    def resolve_path(self, path: str) -> Resolved:
         """What applies to ``path`` (a file, a directory, or ``-``)."""
         if path == STDIN:
             directory, is_dir = os.getcwd(), True
@@ -240,8 +240,7 @@ class Resolver:
         key, layers = config.layers_for_path(path, is_dir) if config is not None else ((), ())
         if key not in self._resolved:
             applied = tuple(layer for layer in layers if layer.paths)
-            self._resolved[key] = self._build(config, applied, layers + (self.cli,), rules)
-            self._keys[id(self._resolved[key])] = key
+            self._resolved[key] = replace(self._build(config, applied, layers + (self.cli,), rules), key=key)
         return self._resolved[key]
 
     def _build(self, config, applied, layers, all_rules) -> Resolved:
@@ -281,10 +280,10 @@ class Resolver:
         return Resolved(config, applied, tuple(layers), packs, context)
 
     def context_for(self, target: Target) -> LintContext:
-        resolved = self.resolve_path(target.real_path, target.explicit)
+        resolved = self.resolve_path(target.real_path)
         self.fail_on_by_path[target.display_path] = resolved.context.config.fail_on
         if resolved.config is not None and target.real_path != STDIN:
-            for file, indexes in self._keys[id(resolved)]:
+            for file, indexes in resolved.key:
                 self._matched.setdefault(file, set()).update(indexes)
         return resolved.context
 

@@ -78,8 +78,14 @@ def render_rule_text(item: Rule) -> str:
         if key not in ("summary", "what", "options", *_ORDER) and text:
             lines += ["", key.capitalize() + ":", _indent(text)]
     lines += ["", "Options:", _indent(_options_text(item))]
-    origin = "built in" if item.plugin == "aiplan" else f"plugin {item.plugin}"
-    lines += ["", f"Family: {_family_label(item)}", f"Documentation: {item.url}", f"Provided by: {origin}"]
+    if item.plugin == "aiplan":
+        origin = "built in"
+    elif item.plugin.startswith("pack:"):
+        origin = f"policy pack {item.plugin[len('pack:'):]}"
+    else:
+        origin = f"plugin {item.plugin}"
+    lines += ["", f"Family: {_family_label(item)}"] + ([f"Documentation: {item.url}"] if item.url else []) \
+        + [f"Provided by: {origin}"]
     return "\n".join(lines)
 
 

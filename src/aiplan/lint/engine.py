@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from aiplan.lint.config import LintConfig, enabled_rule_ids
+from aiplan.lint import suppressions
 from aiplan.lint.findings import Edit, FileResult, Finding, InternalError, Severity, Span, Violation
+from aiplan.lint.fingerprint import finding_fingerprint
 from aiplan.lint.loader import LoadResult, load_bytes, load_file
 from aiplan.lint.plan import Plan, version_problem
 from aiplan.lint.rule import Rule
@@ -95,11 +97,13 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
         from aiplan.lint.edits import resolve_edits
 
         edits = resolve_edits(tuple(violation.edits), tuple(violation.path), plan, source)
+    yaml_path = tuple(violation.path) if violation.path else located
+    message = str(violation.message)
     return Finding(
         rule=item.id,
         name=item.name,
         severity=ctx.severities[item.id],
-        message=str(violation.message),
+        message=message,
         fix=str(violation.fix),
         path=display_path,
         line=span.line,
@@ -107,10 +111,12 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
         end_line=span.end_line,
         end_column=span.end_column,
         document=document,
-        yaml_path=tuple(violation.path) if violation.path else located,
+        yaml_path=yaml_path,
         url=item.url,
         fix_available=bool(edits),
         edits=edits,
+        fingerprint=finding_fingerprint(item.id, yaml_path, plan.data if plan is not None else None,
+                                        message, has_plan=plan is not None and violation.span is None),
     )
 
 
@@ -176,8 +182,18 @@ def lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
                 if finding is not None:
                     findings.append(finding)
 
+    # Inline suppressions (`# aiplan: ignore[RULE] -- reason`) waive findings and
+    # report their own problems (PLAN005/PLAN006); see aiplan.lint.suppressions.
+    findings, suppressed, problems = suppressions.apply(loaded.text, loaded.documents, findings,
+                                                        ctx.enabled, ctx.rules)
+    for rule_id, violation, document in problems:
+        finding = _finding(ctx, rule_id, violation, None, display_path, document)
+        if finding is not None:
+            findings.append(finding)
     findings.sort(key=Finding.sort_key)
-    return FileResult(display_path, tuple(findings), tuple(errors), documents=len(loaded.documents))
+    suppressed.sort(key=Finding.sort_key)
+    return FileResult(display_path, tuple(findings), tuple(errors), tuple(suppressed),
+                      documents=len(loaded.documents))
 
 
 def _source_text(loaded: LoadResult) -> "SourceText | None":

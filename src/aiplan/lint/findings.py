@@ -135,6 +135,9 @@ class Finding:
     justification: str = ""
     # What `aiplan lint --fix` would change; fix_available is true exactly when there are edits.
     edits: tuple[TextEdit, ...] = ()
+    # Identity without line numbers (aiplan.lint.fingerprint): baselines and
+    # CI deduplication match findings across edits by it.
+    fingerprint: str = ""
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.rule, self.document, self.message)
@@ -156,6 +159,7 @@ class Finding:
             "url": self.url,
             "fix_available": self.fix_available,
             "edits": [edit.to_dict() for edit in self.edits],
+            "fingerprint": self.fingerprint,
         }
 
 

@@ -60,24 +60,29 @@ class Plan:
         return self.get(*keys, default=_MISSING) is not _MISSING
 
     def mapping(self, *keys: str | int) -> dict | None:
+        """The mapping at ``keys``, or ``None`` if absent or not a mapping."""
         value = self.get(*keys)
         return value if isinstance(value, dict) else None
 
     def sequence(self, *keys: str | int) -> list:
+        """The list at ``keys``, or an empty list if absent or not a list."""
         value = self.get(*keys)
         return value if isinstance(value, list) else []
 
     def string(self, *keys: str | int) -> str | None:
+        """The string at ``keys``, or ``None`` if absent or not a string."""
         value = self.get(*keys)
         return value if isinstance(value, str) else None
 
     def number(self, *keys: str | int) -> int | float | None:
+        """The number at ``keys`` (booleans are not numbers), or ``None``."""
         value = self.get(*keys)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return None
         return value
 
     def boolean(self, *keys: str | int) -> bool | None:
+        """The boolean at ``keys``, or ``None`` if absent or not ``true``/``false``."""
         value = self.get(*keys)
         return value if isinstance(value, bool) else None
 
@@ -107,6 +112,7 @@ class Plan:
 
     @property
     def approach(self) -> str | None:
+        """The plan's ``approach`` if it is a string, else ``None``."""
         return self.string("approach")
 
     @property

@@ -18,6 +18,8 @@ class RunResult:
     errors: list[InternalError] = field(default_factory=list)
     # Findings `--fix` resolved; None when the run did not fix (see aiplan.lint.fix).
     fixed: int | None = None
+    # Set by aiplan.baseline.apply_baseline: what a --baseline file hid, and its stale entries.
+    baseline: object | None = None
 
     @property
     def findings(self) -> list[Finding]:

@@ -42,6 +42,7 @@ def render(run, rules, *, colour: bool = False, show_fix: bool = True, summary: 
         lines.append(_style("internal error: ", colour, fg="red", bold=True) + visible(error.describe()))
     if summary:
         lines.append(summary_line(run))
+        lines.extend(baseline_lines(run))
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -74,3 +75,21 @@ def summary_line(run) -> str:
     if errors:
         parts.append(f"{errors} internal error{'s' * (errors != 1)}")
     return f"Linted {files} {noun}: " + "; ".join(parts) + "."
+
+
+def baseline_lines(run) -> list[str]:
+    """What a --baseline file hid, and its entries that no longer match anything."""
+    baseline = getattr(run, "baseline", None)
+    if baseline is None:
+        return []
+    lines = [f"Baseline {visible(baseline.file)}: {baseline.matched} known finding"
+             f"{'s' * (baseline.matched != 1)} not shown."]
+    if baseline.stale:
+        count = sum(e.count for e in baseline.stale)
+        lines.append(f"{count} baseline entr{'ies' if count != 1 else 'y'} no longer match; shrink the file with "
+                     f"`aiplan lint --write-baseline {visible(baseline.file)}`:")
+        for entry in baseline.stale:
+            times = f" (x{entry.count})" if entry.count > 1 else ""
+            where = f" at {entry.yaml_path}" if entry.yaml_path else ""
+            lines.append(f"    stale: {visible(entry.path)}: {entry.rule}{where}{times}")
+    return lines

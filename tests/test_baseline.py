@@ -14,6 +14,9 @@ def repo(tmp_path, monkeypatch):
     (tmp_path / "plans").mkdir()
     (tmp_path / "plans" / "a.aiplan.yaml").write_text(FLAWED)
     (tmp_path / "plans" / "b.aiplan.yaml").write_text("aiplan: 1\nname: b\napproach: rag\n")
+    # These plans trigger many rules (b has no gaps, no rag section...). The tests are
+    # about baselines, so the configuration keeps to the two rules the plans are written for.
+    (tmp_path / ".aiplan.toml").write_text('select = ["BASE001", "FT001"]\n')
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -38,6 +41,20 @@ def test_write_then_lint_with_baseline_reports_nothing(cli, repo):
     assert result.exit_code == 0, result.output
     assert "Linted 2 files: no findings." in result.output
     assert "Baseline aiplan-baseline.json: 3 known findings not shown." in result.output
+
+
+def test_every_finding_of_the_whole_catalogue_round_trips(cli, repo):
+    written = cli("lint", "--isolated", "--write-baseline", "all.json")
+    assert "wrote all.json: 6 findings in 2 files" in written.output
+    data = json.loads((repo / "all.json").read_text())
+    assert [(e["path"], e["rule"]) for e in data["findings"]] == [
+        ("plans/a.aiplan.yaml", "BASE001"), ("plans/a.aiplan.yaml", "FT001"),
+        ("plans/b.aiplan.yaml", "BASE001"), ("plans/b.aiplan.yaml", "EVAL001"),
+        ("plans/b.aiplan.yaml", "FIT007"), ("plans/b.aiplan.yaml", "GAP001"),
+    ]
+    result = cli("lint", "--isolated", "--baseline", "all.json")
+    assert result.exit_code == 0, result.output
+    assert "Linted 2 files: no findings." in result.output and "6 known findings not shown" in result.output
 
 
 def test_baseline_file_is_sorted_stable_and_reviewable(cli, repo):

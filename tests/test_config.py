@@ -162,7 +162,7 @@ def test_rule_options_are_validated_against_the_rule(cli, repo, monkeypatch):
     ('[tool.aiplan]\nselect = "FT"\n', "`tool.aiplan.select` is 'FT' (a string); expected a list"),
     ('[tool.aiplan]\nfail-on = "fatal"\n', "`tool.aiplan.fail-on` is 'fatal'; expected one of error, warning, info"),
     ('[tool.aiplan]\nselect = ["FTX"]\n', "pyproject.toml: `tool.aiplan.select`: 'FTX' matches no rule; did you mean FT"),
-    ('[tool.aiplan.severity]\nFT002 = "error"\n', "`tool.aiplan.severity.FT002`: no rule FT002; did you mean FT001?"),
+    ('[tool.aiplan.severity]\nFT011 = "error"\n', "`tool.aiplan.severity.FT011`: no rule FT011; did you mean FT001?"),
     ('[tool.aiplan.severity]\nft-1 = "error"\n', "`tool.aiplan.severity` has the key 'ft-1', which is not a rule ID"),
     ('[tool.aiplan.rules.FT001]\nsize = 3\n', "`tool.aiplan.rules.FT001`: rule FT001 has no option 'size'"),
     ('[[tool.aiplan.overrides]]\nignore = ["FT"]\n', "`tool.aiplan.overrides[0]` lacks the required key `paths`"),
@@ -234,7 +234,8 @@ def test_aiplan_config_text_is_toml(cli, repo):
     assert result.exit_code == 0
     assert result.output.startswith("# Effective aiplan configuration for .\n# Configuration file: pyproject.toml")
     data = tomllib.loads(result.output)
-    assert data["disabled"] == ["BASE001"] and data["exclude"] == ["drafts"]
+    assert data["disabled"] == ["BASE001", "BASE002", "BASE003", "BASE004", "BASE005"]
+    assert data["exclude"] == ["drafts"]
     assert data["severity"] == {"FT001": "warning"} and data["fail-on"] == "error"
     assert "Configuration file: none" in cli("config", "--isolated").output
     assert cli("config", "nope").exit_code == 2

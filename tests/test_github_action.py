@@ -11,7 +11,7 @@ import sys
 import pytest
 from ruamel.yaml import YAML
 
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, ROOT, copy_clean_plan
 
 ACTION = YAML(typ="safe").load((ROOT / "action.yml").read_text(encoding="utf-8"))
 
@@ -75,7 +75,7 @@ def workspace(tmp_path):
     (root / "plans" / "team a").mkdir(parents=True)
     (root / ".git").mkdir()
     shutil.copy(EXAMPLES / "ticket-formatter.aiplan.yaml", root / "plans" / "flawed.aiplan.yaml")
-    shutil.copy(EXAMPLES / "support-copilot.aiplan.yaml", root / "plans" / "team a" / "clean.aiplan.yaml")
+    copy_clean_plan(root / "plans" / "team a")
     return root
 
 

@@ -150,7 +150,9 @@ def test_actions_mode_prints_neutralised_log_then_annotations(cli, tmp_path, mon
     monkeypatch.chdir(tmp_path)
     evil = "::set-output name=x::y.aiplan.yaml"
     (tmp_path / evil).write_text('aiplan: 1\nname: "##[set-output name=x;]y ::error::z"\napproach: rag\n')
-    result = cli("lint", "--plugin", "name_echo_plugin", ".", env={"GITHUB_ACTIONS": "true"})
+    # One finding about the file (BASE001) and one quoting the plan's name (ECHO001).
+    result = cli("lint", "--plugin", "name_echo_plugin", "--select", "BASE001,ECHO001", ".",
+                 env={"GITHUB_ACTIONS": "true"})
     assert result.exit_code == 1
     lines = result.output.splitlines()
     log = [line for line in lines if not line.startswith(("::error ", "::warning ", "::notice "))]

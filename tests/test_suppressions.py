@@ -23,7 +23,7 @@ def _lint(text, **config):
 
 def test_trailing_comment_suppresses_the_finding_on_its_line_and_keeps_the_reason():
     text = FT_PLAN.format(comment="  # aiplan: ignore[FT001] -- the eval team owns the held-out set")
-    result = _lint(text, select=("FT", "PLAN"))
+    result = _lint(text, select=("FT001", "PLAN"))
     assert result.findings == ()
     [waived] = result.suppressed
     assert (waived.rule, waived.line) == ("FT001", 4)
@@ -31,7 +31,7 @@ def test_trailing_comment_suppresses_the_finding_on_its_line_and_keeps_the_reaso
 
 
 def test_without_the_comment_the_finding_is_reported():
-    assert codes(lint_yaml(FT_PLAN.format(comment=""), select=["FT"])) == [("FT001", 4, 1)]
+    assert codes(lint_yaml(FT_PLAN.format(comment=""), select=["FT001"])) == [("FT001", 4, 1)]
 
 
 def test_comment_alone_on_the_line_above_applies_to_the_next_line():
@@ -44,7 +44,7 @@ def test_comment_alone_on_the_line_above_applies_to_the_next_line():
     fine_tuning:
       purpose: behavior
     """
-    assert lint_yaml(text, select=["FT", "PLAN"]) == []
+    assert lint_yaml(text, select=["FT001", "PLAN"]) == []
 
 
 def test_comment_above_does_not_reach_past_a_blank_line_or_the_next_statement():
@@ -56,7 +56,7 @@ def test_comment_above_does_not_reach_past_a_blank_line_or_the_next_statement():
     fine_tuning:
       purpose: behavior
     """
-    assert codes(lint_yaml(text, select=["FT", "PLAN"])) == [("PLAN006", 3, 1), ("FT001", 5, 1)]
+    assert codes(lint_yaml(text, select=["FT001", "PLAN"])) == [("PLAN006", 3, 1), ("FT001", 5, 1)]
 
 
 def test_several_rules_in_one_comment_and_one_unused():
@@ -141,10 +141,10 @@ def test_loader_findings_can_be_suppressed_on_their_line():
 def test_cli_counts_suppressed_findings(cli, tmp_path):
     plan = tmp_path / "p.aiplan.yaml"
     plan.write_text("aiplan: 1  # aiplan: ignore[BASE001] -- pilot\nname: x\napproach: rag\n")
-    result = cli("lint", plan)
+    result = cli("lint", "--select", "BASE,PLAN", plan)
     assert result.exit_code == 0
     assert result.output.strip().endswith("no findings; 1 suppressed.")
-    document = json.loads(cli("lint", "--format", "json", plan).output)
+    document = json.loads(cli("lint", "--format", "json", "--select", "BASE,PLAN", plan).output)
     assert document["findings"] == [] and document["summary"]["suppressed"] == 1
     [waived] = document["suppressed"]
     assert waived["rule"] == "BASE001" and waived["justification"] == "pilot"

@@ -20,7 +20,6 @@ FAMILY_MODULES = (
     "aiplan.rules.rag",
     "aiplan.rules.fine_tuning",
     "aiplan.rules.evaluation",
-    "aiplan.rules.suppressions",
 )
 
 # The built-in families in the order of the framework (and of the rule reference).

@@ -1,8 +1,10 @@
-"""PLAN: the document itself. Syntax, schema, version, duplicates, limits.
+"""PLAN: the document itself. Syntax, schema, version, duplicates, suppressions, limits.
 
 PLAN001, PLAN004, PLAN007 and PLAN008 are found while the file is read and
-parsed (``aiplan.lint.loader``); they are declared here so that they are
-listed, documented, selected and configured like every other rule.
+parsed (``aiplan.lint.loader``), PLAN005 and PLAN006 while the engine applies
+the inline suppressions (``aiplan.lint.suppressions``); they are declared here
+so that they are listed, documented, selected and configured like every other
+rule.
 """
 
 from __future__ import annotations
@@ -146,6 +148,85 @@ def duplicate_key(plan, options):
     aiplan: 1
     name: Support copilot
     approach: hybrid
+    ```
+    """
+
+
+@rule("PLAN005", "suppression-without-reason", Severity.WARNING, reported_by="engine")
+def suppression_without_reason(plan, options):
+    """An inline suppression comment gives no reason.
+
+    A suppression is written `# aiplan: ignore[RULE,...] -- reason` on the
+    finding's line (or alone on the line above it), or
+    `# aiplan: ignore-file[RULE,...] -- reason` anywhere in the document. The
+    finding is still suppressed, but the missing reason is reported at the
+    comment. Text after the rule list that is not introduced by ` -- ` does not
+    count as a reason; the message quotes it so the fix is one edit.
+
+    ## Why
+    A waiver is a decision, and a decision without its reason cannot be
+    reviewed, audited or revisited. The reason also travels: it appears in the
+    SARIF output as the suppression's justification, where auditors see what
+    was waived and why.
+
+    ## Bad
+    ```yaml
+    aiplan: 1
+    name: Ticket formatter
+    approach: fine_tuning
+    fine_tuning:
+      dataset:
+        examples: 300  # aiplan: ignore[FT003]
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Ticket formatter
+    approach: fine_tuning
+    fine_tuning:
+      dataset:
+        examples: 300  # aiplan: ignore[FT003] -- pilot uses 300 reviewed examples
+    ```
+    """
+
+
+@rule("PLAN006", "unused-suppression", Severity.INFO, reported_by="engine")
+def unused_suppression(plan, options):
+    """An inline suppression matched no finding.
+
+    Reported at the comment, once per rule it names that suppressed nothing:
+    the rule found nothing on that line (`ignore`) or in that document
+    (`ignore-file`), for example once the problem it waived is fixed; the rule ID is not one aiplan knows (with the closest ID
+    as a hint), or the comment is not a suppression aiplan can parse (no rule
+    list, a misspelled directive). Suppressions of rules that are turned off in
+    the run are not judged. PLAN005 and PLAN006 cannot be suppressed inline;
+    naming them is reported here.
+
+    ## Why
+    A suppression that waives nothing is dead weight at best. At worst it waits
+    silently for the next finding on that line and hides it without anybody
+    deciding to, and a misspelled one gives a false sense that a finding was
+    dealt with.
+
+    ## Bad
+    ```yaml
+    aiplan: 1
+    name: Ticket formatter
+    approach: fine_tuning
+    fine_tuning:
+      dataset:
+        examples: 300  # aiplan: ignore[FT03] -- pilot uses 300 reviewed examples
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Ticket formatter
+    approach: fine_tuning
+    fine_tuning:
+      dataset:
+        examples: 300  # aiplan: ignore[FT003] -- pilot uses 300 reviewed examples
     ```
     """
 

@@ -5,7 +5,7 @@ every output format verbatim."""
 from aiplan.api import Severity, Violation, hookimpl, rule
 
 
-@rule("ECHO001", "plan-name", Severity.WARNING)
+@rule("ECHO001", "plan-name", Severity.WARNING, url="https://example.com/aiplan-rules/echo001")
 def plan_name(plan, options):
     """Repeats the plan's name (test plugin).
 

@@ -75,9 +75,23 @@ def test_explain_documents_the_plugin_rule(cli, acme):
     assert result.exit_code == 0
     assert result.output.startswith("ACME001 owner-outside-company-domain (warning)")
     assert "Why it matters:" in result.output and "owner: support-platform@example.com" in result.output
-    assert "- `domain` (str, default `example.com`)" in result.output
-    assert "Provided by: plugin acme" in result.output
+    assert "- domain (str, default example.com): The email domain of accountable owners." in result.output
+    assert "Family: ACME\nProvided by: plugin acme" in result.output
+    # aiplan's site documents the built-in rules only: no link to a page that does not exist
+    assert "aiplan.dev" not in result.output
     assert "ACME001" in cli("rules", "--family", "ACME").output
+
+
+def test_plugin_rules_link_only_to_documentation_they_name(cli, acme):
+    document = json.loads(cli("lint", "--format", "sarif", acme).output)
+    descriptors = {r["id"]: r for r in document["runs"][0]["tool"]["driver"]["rules"]}
+    assert "helpUri" not in descriptors["ACME001"] and "aiplan.dev" not in json.dumps(descriptors["ACME001"])
+    assert descriptors["FT001"]["helpUri"] == "https://aiplan.dev/rules/ft001"
+    [finding] = json.loads(cli("lint", "--format", "json", acme).output)["findings"]
+    assert finding["url"] == ""
+    linked = json.loads(cli("lint", "--plugin", "name_echo_plugin", "--select", "ECHO", "--format", "json",
+                            acme).output)["findings"]
+    assert [f["url"] for f in linked] == ["https://example.com/aiplan-rules/echo001"]
 
 
 def test_plugin_rule_is_configured_like_any_rule(cli, acme):

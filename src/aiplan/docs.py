@@ -99,7 +99,7 @@ def render_rule_markdown(item: Rule, level: int = 2) -> str:
     head, sub = "#" * level, "#" * (level + 1)
     out = [f"{head} {item.id} {item.name}", ""]
     out.append(f"*Default severity:* `{item.severity.value}` · *Fixable:* {'yes' if item.fixable else 'no'}"
-               f" · *Family:* `{item.family}` · *URL:* <{item.url}>")
+               f" · *Family:* `{item.family}`" + (f" · *URL:* <{item.url}>" if item.url else ""))
     out += ["", f"**{sections.get('summary', item.summary)}**"]
     if sections.get("what"):
         out += ["", sections["what"]]

@@ -47,13 +47,19 @@ CheckFunction = Callable[..., Iterable[Violation]]
 
 @dataclass(frozen=True, slots=True)
 class Option:
-    """A configurable threshold of a rule, declared as data and validated centrally."""
+    """A configurable threshold of a rule, declared as data and validated centrally.
+
+    ``type`` is ``int``, ``float``, ``bool`` or ``str`` (a ``float`` option also
+    takes an integer). ``minimum`` and ``maximum`` bound a numeric option,
+    inclusively; ``None`` leaves that side open. Configured values are checked
+    against the type and bounds before any plan is linted (exit code 2 with the
+    option's name otherwise), and ``aiplan explain`` shows them.
+    """
 
     name: str
     type: type
     default: Any
     description: str
-    # Bounds of a numeric option, inclusive; None: unbounded.
     minimum: float | None = None
     maximum: float | None = None
 
@@ -126,19 +132,29 @@ def rule(
     fixable: bool = False,
     tags: Iterable[str] = (),
     reported_by: str | None = None,
+    url: str | None = None,
 ) -> Callable[[CheckFunction], Rule]:
     """Declare a rule. Use as a decorator on its check function.
 
-    ``reported_by="loader"`` declares a rule whose findings the engine itself
-    reports while reading and parsing (syntax errors, duplicate keys, limits):
-    the decorated function then only carries the documentation and never runs.
+    ``options`` declares the rule's configurable thresholds (:class:`Option`).
+    ``fixable=True`` lets its violations carry edits (:class:`~aiplan.api.Edit`)
+    that ``aiplan lint --fix`` applies; the edits of a rule not declared fixable
+    are ignored. ``tags`` are shown in SARIF output. ``url`` is where the
+    rule's documentation lives: findings link to it. Built-in rules default to
+    ``https://aiplan.dev/rules/<id>``; a plugin's rule has no URL unless it
+    gives one (``aiplan explain`` documents it either way).
+
+    ``reported_by`` (``"loader"`` or ``"engine"``) declares a rule whose
+    findings aiplan itself reports while reading and parsing the file (syntax
+    errors, duplicate keys, limits) or applying inline suppressions: the
+    decorated function then only carries the documentation and never runs.
     """
 
     def decorate(function: CheckFunction) -> Rule:
         check = None if reported_by else function
         return make_rule(id, name, severity, check, inspect.getdoc(function) or "",
                          options=options, fixable=fixable,
-                         tags=tuple(tags) + ((reported_by,) if reported_by else ()))
+                         tags=tuple(tags) + ((reported_by,) if reported_by else ()), url=url)
 
     return decorate
 
@@ -154,6 +170,7 @@ def make_rule(
     fixable: bool = False,
     tags: Iterable[str] = (),
     plugin: str = "aiplan",
+    url: str | None = None,
 ) -> Rule:
     if not _ID.match(id):
         raise ValueError(f"rule ID {id!r} must be capital letters followed by three digits, like FT001")
@@ -171,9 +188,14 @@ def make_rule(
         options=tuple(options),
         fixable=fixable,
         plugin=plugin,
-        url=DOCS_URL.format(id=id.lower(), name=name),
+        url=default_url(id) if url is None else url,
         tags=tuple(tags),
     )
+
+
+def default_url(rule_id: str) -> str:
+    """The documentation URL of a built-in rule."""
+    return DOCS_URL.format(id=rule_id.lower())
 
 
 _SECTION = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)

@@ -110,11 +110,11 @@ def _api_section() -> list[str]:
     from aiplan.lint import rule as rule_module
 
     out = ["## Declaring rules: `aiplan.api`", "",
-           "`from aiplan.api import Option, Plan, Rule, Severity, Violation, hookimpl, rule` is the "
+           "`from aiplan.api import Edit, Option, Plan, Rule, Severity, Violation, hookimpl, rule` is the "
            "stable surface for plugin authors.", ""]
     out += ["### How a rule is written", "", _doc(rule_module), ""]
     out += [f"### `{_signature('rule', api.rule)}`", "", _doc(api.rule), ""]
-    for cls in (api.Option, api.Violation):
+    for cls in (api.Option, api.Violation, api.Edit):
         out += [f"### `{_signature(cls.__name__, cls)}`", "", _doc(cls), ""]
     out += ["### `Severity`", "", _first_paragraph(api.Severity), "",
             ", ".join(f"`Severity.{member.name}` (`{member.value}`)" for member in api.Severity), ""]
@@ -134,7 +134,7 @@ def _testing_section() -> list[str]:
     from aiplan import testing
 
     out = ["## Testing rules: `aiplan.testing`", "", _doc(testing), ""]
-    for name in ("lint_yaml", "codes", "build_context"):
+    for name in ("lint_yaml", "codes", "fix_yaml", "build_context"):
         function = getattr(testing, name)
         out += [f"### `{_signature(name, function)}`", "", _doc(function), ""]
     return out

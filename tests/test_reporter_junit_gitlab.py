@@ -45,6 +45,29 @@ def test_junit_one_suite_per_file_one_case_per_checked_rule(cli):
     assert all(c.find("failure") is None for c in suites[0].findall("testcase"))
 
 
+def _cases(xml: str) -> dict[str, list[str]]:
+    root = ET.fromstring(xml.encode("utf-8"))
+    return {suite.get("name"): [case.get("name").split()[0] for case in suite.findall("testcase")]
+            for suite in root.findall("testsuite")}
+
+
+@pytest.mark.parametrize("fix", [False, True])
+def test_junit_cases_are_the_rules_each_file_was_checked_with(cli, tmp_path, monkeypatch, fix):
+    """Configuration overrides decide the rules per file; a file's suite lists its own."""
+    import shutil
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "drafts").mkdir()
+    for name in ("main.aiplan.yaml", "drafts/pilot.aiplan.yaml"):
+        shutil.copy(EXAMPLES / "ticket-formatter.aiplan.yaml", tmp_path / name)
+    (tmp_path / ".aiplan.toml").write_text(
+        'select = ["BASE001", "FT"]\n[[overrides]]\npaths = ["drafts/**"]\nignore = ["FT"]\n')
+    result = cli("lint", "--format", "junit", *(["--fix"] if fix else []))
+    assert result.exit_code == 1
+    ft = [f"FT00{n}" for n in range(1, 9)]
+    assert _cases(result.output) == {"drafts/pilot.aiplan.yaml": ["BASE001"], "main.aiplan.yaml": ["BASE001", *ft]}
+
+
 def test_junit_warnings_fail_info_goes_to_system_out():
     findings = (finding(severity=Severity.WARNING, line=2), finding(severity=Severity.ERROR, line=4),
                 finding(rule="FT001", name="fine-tuning-without-held-out", severity=Severity.INFO))

@@ -178,10 +178,9 @@ def lint(paths, output_format, output_file, fail_on, select, extend_select, igno
     if baseline_file:
         enabled = {t.display_path: ctx.enabled for t, ctx in contexts.items()}
         _apply_baseline(run, baseline_file, lambda path: enabled.get(path, ()))
-    checked = sorted(set().union(*(ctx.enabled for ctx in contexts.values()))) if contexts else []
     outcome = outputs.emit(run, rule_set.rules, output_format=output_format, output_file=output_file,
                            colour=_use_colour(colour, sys.stdout), show_fix=not no_fix_hints,
-                           no_targets=not targets, checked=checked)
+                           no_targets=not targets)
     click.echo(outcome.console, nl=False, color=outcome.keep_ansi)
     for warning in outcome.warnings:
         click.echo(f"aiplan: {warning}", err=True)

@@ -193,7 +193,7 @@ def lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
     findings.sort(key=Finding.sort_key)
     suppressed.sort(key=Finding.sort_key)
     return FileResult(display_path, tuple(findings), tuple(errors), tuple(suppressed),
-                      documents=len(loaded.documents))
+                      documents=len(loaded.documents), checked=tuple(sorted(ctx.enabled)))
 
 
 def _source_text(loaded: LoadResult) -> "SourceText | None":

@@ -187,6 +187,9 @@ class FileResult:
     errors: tuple[InternalError, ...] = ()
     suppressed: tuple[Finding, ...] = field(default=())
     documents: int = 0
+    # The rule IDs enabled for this file (its own configuration and overrides
+    # decide), sorted: what a JUnit report lists as test cases. None: not recorded.
+    checked: tuple[str, ...] | None = None
 
 
 def format_yaml_path(path: YamlPath) -> str:

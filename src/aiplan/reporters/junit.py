@@ -1,7 +1,8 @@
 """``--format junit``: JUnit XML, for CI systems that show test reports.
 
 One ``<testsuite>`` per linted file and one ``<testcase>`` per rule checked
-on it (``classname`` is the file, ``name`` the rule). A rule with error or
+on it (``classname`` is the file, ``name`` the rule): the rules enabled for
+that file, which its configuration and overrides decide. A rule with error or
 warning findings in the file fails its test case: one ``<failure>`` listing
 them all (most JUnit readers show one failure per case). Info findings are
 listed in the case's ``<system-out>`` and do not fail it. A rule that crashed
@@ -43,8 +44,10 @@ def _describe(finding) -> str:
 
 
 def render(run, rules, *, checked=None, **_options) -> str:
-    """``checked`` is the rule IDs the run enabled (default: every rule)."""
-    checked_ids = sorted(checked) if checked is not None else sorted(rules)
+    """Each file's test cases are the rules it was checked with
+    (``FileResult.checked``); for a result that does not record them, the
+    ``checked`` rule IDs (default: every rule)."""
+    default_ids = sorted(checked) if checked is not None else sorted(rules)
     root = _element("testsuites", {"name": "aiplan"})
     totals = {"tests": 0, "failures": 0, "errors": 0}
 
@@ -55,6 +58,7 @@ def render(run, rules, *, checked=None, **_options) -> str:
         crashed: dict[str, list] = {}
         for error in file_result.errors:
             crashed.setdefault(error.rule, []).append(error)
+        checked_ids = file_result.checked if file_result.checked is not None else default_ids
         rule_ids = sorted(set(checked_ids) | set(by_rule) | set(crashed))
 
         suite = _element("testsuite", {"name": file_result.path})

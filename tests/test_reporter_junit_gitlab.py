@@ -186,6 +186,27 @@ def test_gitlab_fingerprints_stable_when_lines_move_and_unique_per_file(tmp_path
     assert not {i["fingerprint"] for i in other} & {i["fingerprint"] for i in after}
 
 
+def test_gitlab_fingerprints_follow_the_finding_not_its_line(cli, tmp_path, monkeypatch):
+    """An issue keeps its fingerprint when a list item is inserted above it and when
+    a comment on its line changes; GitLab then shows it as neither new nor fixed."""
+    monkeypatch.chdir(tmp_path)
+    plan = tmp_path / "p.aiplan.yaml"
+    text = ("aiplan: 1\nname: x\nevaluation:\n  metrics:{inserted}\n    - name: latency_p95_ms{comment}\n"
+            "---\naiplan: 1\nname: x\nevaluation:\n  metrics:\n    - name: latency_p95_ms\n")
+
+    def issues(**parts):
+        plan.write_text(text.format(**{"inserted": "", "comment": "", **parts}))
+        found = json.loads(cli("lint", "--format", "gitlab", "--select", "EVAL002", "p.aiplan.yaml").output)
+        check_code_quality(found)
+        return found
+
+    before = issues()
+    assert [i["location"]["lines"]["begin"] for i in before] == [5, 11]   # the same finding in two plans
+    after = issues(inserted="\n    - name: accuracy\n      target: 0.9", comment="   # owned by SRE")
+    assert [i["location"]["lines"]["begin"] for i in after] == [7, 13]
+    assert [i["fingerprint"] for i in after] == [i["fingerprint"] for i in before]
+
+
 def test_gitlab_severity_mapping_and_stdin():
     findings = (finding(severity=Severity.ERROR, path="-"), finding(severity=Severity.WARNING, path="-", line=5),
                 finding(severity=Severity.INFO, path="-", line=5, end_line=7))

@@ -218,12 +218,50 @@ def test_identical_flagged_lines_get_distinct_fingerprints(cli, tmp_path, monkey
     assert [p.split(":")[1] for p in prints] == ["1", "2"]
 
 
-def test_no_fingerprint_without_file_text(cli):
+def test_no_line_hash_without_file_text(cli):
     document = json.loads(cli("lint", "--format", "sarif", "--select", "BASE001", "-",
                               input="aiplan: 1\nname: x\napproach: rag\n").output)
     validate(document)
     [result] = document["runs"][0]["results"]
-    assert "partialFingerprints" not in result
+    # no line to hash, but the finding's own identity is known
+    assert list(result["partialFingerprints"]) == ["aiplanFingerprint/v1"]
+
+
+METRICS_PLAN = """\
+aiplan: 1
+name: Ticket formatter
+evaluation:
+  metrics:{inserted}
+    - name: latency_p95_ms   # no target
+"""
+
+
+def test_line_hash_names_list_items_by_identity_not_index(cli, tmp_path, monkeypatch):
+    """Inserting a metric above a flagged one shifts its index, not its identity."""
+    monkeypatch.chdir(tmp_path)
+    plan = tmp_path / "p.aiplan.yaml"
+
+    def sarif_result():
+        document = json.loads(cli("lint", "--format", "sarif", "--select", "EVAL002", "p.aiplan.yaml").output)
+        [result] = document["runs"][0]["results"]   # the metric without a target
+        return result
+
+    plan.write_text(METRICS_PLAN.format(inserted=""))
+    before = sarif_result()
+    plan.write_text(METRICS_PLAN.format(inserted="\n    - name: accuracy\n      target: 0.9"))
+    after = sarif_result()
+    assert after["locations"][0]["physicalLocation"]["region"]["startLine"] == 7
+    assert after["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "evaluation.metrics[1].target"
+    assert after["partialFingerprints"] == before["partialFingerprints"]
+
+
+def test_partial_fingerprint_is_the_findings_own(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "p.aiplan.yaml").write_text(PLAN)
+    findings = json.loads(cli("lint", "--format", "json", "p.aiplan.yaml").output)["findings"]
+    results = json.loads(cli("lint", "--format", "sarif", "p.aiplan.yaml").output)["runs"][0]["results"]
+    assert [r["partialFingerprints"]["aiplanFingerprint/v1"] for r in results] == [f["fingerprint"] for f in findings]
+    assert len(findings) > 2
 
 
 def test_the_schema_check_rejects_what_code_scanning_would():

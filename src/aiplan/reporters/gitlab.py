@@ -5,8 +5,10 @@ A JSON array with one issue per finding: ``description`` (message and fix),
 (``path`` relative to the repository root, without ``./``, and ``lines``).
 GitLab compares fingerprints between the source and target branches to tell
 new issues from fixed ones, so they must be unique in a report and must not
-change when unrelated lines move: they hash the file, the rule, the YAML path
-and the flagged line's text (see :mod:`aiplan.reporters.sources`).
+change when unrelated lines move: each hashes the file, the finding's
+line-free identity (``Finding.fingerprint``: rule, YAML path, flagged node's
+content; see :func:`aiplan.reporters.sources.identity`) and its occurrence
+among identical findings of the file.
 """
 
 from __future__ import annotations
@@ -14,29 +16,26 @@ from __future__ import annotations
 import hashlib
 import json
 
-from aiplan.lint.findings import Severity, format_yaml_path
+from aiplan.lint.findings import Severity
 
 # GitLab's scale is info, minor, major, critical, blocker.
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 
 
-def _fingerprint(path: str, finding, line_hash: str | None, fallback_seen: dict) -> str:
-    if line_hash is None:
-        # No text to hash (standard input): the finding's own words, numbered.
-        key = "\0".join((finding.rule, format_yaml_path(finding.yaml_path), finding.message))
-        fallback_seen[key] = fallback_seen.get(key, 0) + 1
-        line_hash = f"{key}\0{fallback_seen[key]}"
-    key = "\0".join(("aiplan", path, line_hash))
+def fingerprint(path: str, finding, occurrence: int) -> str:
+    """The issue's fingerprint: ``path`` is the file from the repository root."""
+    from aiplan.reporters.sources import identity
+
+    key = "\0".join(("aiplan", path, identity(finding), str(occurrence)))
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def payload(run, rules, *, paths=None) -> list[dict]:
-    from aiplan.reporters.sources import Paths, line_fingerprints
+    from aiplan.reporters.sources import Paths, identity, occurrences
 
     paths = paths or Paths.for_run()
     findings = run.findings
-    line_hashes = line_fingerprints(findings, paths)
-    fallback_seen: dict = {}
+    numbers = occurrences(findings, identity)
     issues = []
     for index, finding in enumerate(findings):
         path = paths.relative(finding.path) or finding.path
@@ -46,7 +45,7 @@ def payload(run, rules, *, paths=None) -> list[dict]:
         issues.append({
             "description": finding.message + (f" Fix: {finding.fix}" if finding.fix else ""),
             "check_name": finding.rule,
-            "fingerprint": _fingerprint(path, finding, line_hashes.get(index), fallback_seen),
+            "fingerprint": fingerprint(path, finding, numbers[index]),
             "severity": SEVERITIES[finding.severity],
             "location": {"path": path, "lines": lines},
         })

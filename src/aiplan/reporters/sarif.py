@@ -3,8 +3,12 @@
 One run. ``tool.driver.rules`` describes every rule of the run (documentation
 from the rule's docstring, default level, tags); each finding is a result with
 its rule, level, message (with the fix hint), a location relative to the
-repository root (``uriBaseId: %SRCROOT%``) with a 1-based region, and a
-``primaryLocationLineHash`` that does not change when unrelated lines move.
+repository root (``uriBaseId: %SRCROOT%``) with a 1-based region, and
+``partialFingerprints`` that do not change when unrelated lines move: GitHub's
+``primaryLocationLineHash`` (the flagged line's text with the finding's
+identity, numbered by occurrence; see :mod:`aiplan.reporters.sources`) and
+``aiplanFingerprint/v1``, the finding's line-free ``fingerprint`` as baselines
+and JSON output have it.
 Findings an inline suppression waived are results too, carrying an
 ``inSource`` suppression with its justification, so code scanning shows them
 as dismissed rather than as fixed. Columns count Unicode code points
@@ -25,6 +29,9 @@ SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://aiplan.dev"
 SRCROOT = "%SRCROOT%"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+# aiplan's own partial fingerprint: Finding.fingerprint, the key baselines and
+# --format json use (rule, YAML path, flagged node's content; no line numbers).
+FINGERPRINT_KEY = "aiplanFingerprint/v1"
 
 
 def _rule_descriptor(rule) -> dict:
@@ -83,7 +90,7 @@ def _message(finding) -> str:
     return finding.message + (f"\nFix: {finding.fix}" if finding.fix else "")
 
 
-def _result(finding, rule_index: dict, paths, fingerprint: str | None, suppressed: bool) -> dict:
+def _result(finding, rule_index: dict, paths, line_hash: str | None, suppressed: bool) -> dict:
     result = {
         "ruleId": finding.rule,
     }
@@ -97,8 +104,13 @@ def _result(finding, rule_index: dict, paths, fingerprint: str | None, suppresse
     yaml_path = format_yaml_path(finding.yaml_path)
     if yaml_path:
         result["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": yaml_path, "kind": "member"}]
-    if fingerprint is not None:
-        result["partialFingerprints"] = {"primaryLocationLineHash": fingerprint}
+    fingerprints = {}
+    if line_hash is not None:
+        fingerprints["primaryLocationLineHash"] = line_hash
+    if finding.fingerprint:
+        fingerprints[FINGERPRINT_KEY] = finding.fingerprint
+    if fingerprints:
+        result["partialFingerprints"] = fingerprints
     if suppressed:
         suppression = {"kind": "inSource"}
         if finding.justification:

@@ -4,7 +4,8 @@ Code scanning, GitLab and GitHub annotations want each path relative to the
 repository root, not to the working directory, and fingerprints that survive
 unrelated edits. Both are computed here, at report time, from the findings'
 display paths (relative to the working directory, or as given on the command
-line) and from the flagged lines of the files themselves.
+line), their line-free identity (``Finding.fingerprint``) and, for code
+scanning's line hash, the flagged lines of the files themselves.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from aiplan.lint.findings import Finding, format_yaml_path
+from aiplan.lint.fingerprint import normalise_message
 
 STDIN = "-"
 # Enough to reach any flagged line of a plan the loader accepts; a bigger file
@@ -112,14 +114,41 @@ def normalise_line(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def line_fingerprints(findings: Iterable[Finding], paths: Paths) -> Mapping[int, str | None]:
-    """A fingerprint for each finding (keyed by its position in ``findings``)
-    that stays the same when unrelated lines move.
+def identity(finding: Finding) -> str:
+    """What a finding is, without its position: ``Finding.fingerprint`` (rule,
+    YAML path with list items named by their identity, flagged node's content;
+    see :mod:`aiplan.lint.fingerprint`), or for a finding made without one, its
+    rule, YAML path and message."""
+    if finding.fingerprint:
+        return finding.fingerprint
+    return "\0".join((finding.rule, format_yaml_path(finding.yaml_path), normalise_message(finding.message)))
 
-    It hashes the rule, the YAML path and the normalised text of the flagged
-    line, numbered by occurrence so that identical lines in one file differ:
-    ``<16 hex digits>:<n>``, the shape of GitHub's ``primaryLocationLineHash``.
-    ``None`` where the file's text is not available (standard input).
+
+def occurrences(findings: Iterable[Finding], key) -> dict[int, int]:
+    """For each finding (by position), how many findings of its file before it,
+    in file order, share its ``key``, plus one: what keeps identical findings'
+    fingerprints apart (two plans with the same flaw in one file)."""
+    findings = list(findings)
+    seen: dict[tuple, int] = {}
+    out: dict[int, int] = {}
+    for index in sorted(range(len(findings)), key=lambda i: findings[i].sort_key()):
+        slot = (findings[index].path, key(findings[index]))
+        seen[slot] = seen.get(slot, 0) + 1
+        out[index] = seen[slot]
+    return out
+
+
+def line_fingerprints(findings: Iterable[Finding], paths: Paths) -> Mapping[int, str | None]:
+    """GitHub's ``primaryLocationLineHash`` for each finding (keyed by its
+    position in ``findings``): ``<16 hex digits>:<n>``, a hash of the flagged
+    line's text, numbered by occurrence so that identical lines in one file
+    differ: the shape of the hash GitHub computes when a SARIF file has none.
+
+    The hash covers the finding's identity (:func:`identity`) with the line's
+    normalised text, so it stays the same when unrelated lines move or the line
+    is re-indented, and inserting a list item above a flagged item does not
+    change it either. ``None`` where the file's text is not available
+    (standard input).
     """
     findings = list(findings)
     by_file: dict[str, list[int]] = {}
@@ -136,7 +165,7 @@ def line_fingerprints(findings: Iterable[Finding], paths: Paths) -> Mapping[int,
                 out[index] = None
                 continue
             text = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
-            key = "\0".join((finding.rule, format_yaml_path(finding.yaml_path), normalise_line(text)))
+            key = "\0".join((identity(finding), normalise_line(text)))
             digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
             seen[digest] = seen.get(digest, 0) + 1
             out[index] = f"{digest}:{seen[digest]}"

@@ -321,6 +321,20 @@ def test_fixing_an_enum_can_reveal_policy_findings():
     assert "BASE001" not in {f.rule for f in result.before.findings}
 
 
+def test_a_fix_that_leaves_a_suppression_unused_is_kept_and_says_so():
+    """FT001 (no held_out) was waived; fixing the `held_0ut` typo resolves it. The fix is
+    kept, and the now unused waiver is reported (PLAN006), not taken for a form problem."""
+    ctx = build_context(select=["PLAN", "FT001"])
+    source = (b"aiplan: 1\nname: x\napproach: fine_tuning\nfine_tuning:\n"
+              b"  evaluation:  # aiplan: ignore[FT001] -- the eval team owns the held-out set\n"
+              b"    held_0ut:\n      size: 600\n")
+    before = lint_bytes(source, "p", ctx)
+    assert [f.rule for f in before.findings] == ["PLAN002"] and [f.rule for f in before.suppressed] == ["FT001"]
+    result = fix_bytes(source, lambda b: lint_bytes(b, "p", ctx))
+    assert result.fixed == source.replace(b"held_0ut", b"held_out")
+    assert [(f.rule, f.line) for f in result.after.findings] == [("PLAN006", 5)]
+
+
 def test_an_aliased_node_is_fixed_once_at_its_anchor():
     ctx = build_context()
     source = (b"aiplan: 1\nname: Alias\nuse_case:\n  data_sensitivity: &s Confidential\n"

@@ -11,14 +11,17 @@ overlap another, lints the result again, and keeps it only if
 
 * the document count is unchanged and no new internal error appeared,
 * every fixed finding is gone, and
-* no new finding of the PLAN rules (the document's own form: YAML syntax,
+* no new finding of the PLAN rules about the document's form (YAML syntax,
   schema, version, duplicate keys, limits) appeared, except inside a key the
   fix renamed: renaming ``held_0ut`` to ``held_out`` lets the schema see what
   is under it for the first time.
 
 Findings of the policy rules may change: a fix that makes a value readable
 (``approach: finetuning`` -> ``fine_tuning``) lets the rules judge it. Those
-findings were the plan's all along; they are reported as what remains.
+findings were the plan's all along; they are reported as what remains. So
+may those about suppression comments (PLAN005, PLAN006): a fix that resolves
+a finding someone had waived leaves the waiver unused, which is worth
+reporting, not a reason to keep the typo.
 
 When a round is rejected, its fixes are tried one at a time and any that is
 rejected on its own is not tried again. Rounds repeat until nothing is left
@@ -38,6 +41,7 @@ from aiplan.lint.edits import LINE_BREAK, SourceText
 from aiplan.lint.engine import LintContext, lint_bytes
 from aiplan.lint.findings import FileResult, Finding, TextEdit
 from aiplan.lint.loader import decode, detect_encoding, load_bytes, read_file
+from aiplan.lint.suppressions import NO_REASON, UNUSED
 
 if TYPE_CHECKING:
     from aiplan.lint.discovery import Target
@@ -45,6 +49,8 @@ if TYPE_CHECKING:
 
 # Rules about the document's form: a fix may never add findings of these.
 FORM_FAMILY = "PLAN"
+# ...except the PLAN rules about suppression comments, which judge the comments.
+NOT_FORM = frozenset((NO_REASON, UNUSED))
 # Enough for any real plan; each round fixes or rules out at least one finding.
 MAX_ROUNDS = 200
 
@@ -226,11 +232,15 @@ def _acceptable(before: FileResult, after: FileResult, batch: list[Finding],
         if new[signature] > old[signature] - count:
             return False  # the fix did not remove its own finding
     added = new - old
-    appeared = [f for f in after.findings if f.rule.startswith(FORM_FAMILY) and added[_signature(f)] > 0]
+    appeared = [f for f in after.findings if _about_form(f) and added[_signature(f)] > 0]
     if not appeared:
         return True
     inside = renamed()
     return all(_under(tuple(f.yaml_path), inside.get(f.document, ())) for f in appeared)
+
+
+def _about_form(finding: Finding) -> bool:
+    return finding.rule.rstrip("0123456789") == FORM_FAMILY and finding.rule not in NOT_FORM
 
 
 def _under(path: tuple, parents: Iterable[tuple]) -> bool:

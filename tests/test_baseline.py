@@ -155,3 +155,37 @@ def test_suppressed_findings_are_not_recorded(cli, repo):
     cli("lint", "--write-baseline", "b.json")
     data = json.loads((repo / "b.json").read_text())
     assert all(not e["path"].endswith("b.aiplan.yaml") for e in data["findings"])
+
+
+def _typo(repo):
+    """Plan a with its approach misspelled: `--fix` repairs it (PLAN002), and BASE001 and FT001 come back."""
+    plan = repo / "plans" / "a.aiplan.yaml"
+    plan.write_text(FLAWED.replace("approach: fine_tuning", "approach: Fine Tuning"))
+    return plan
+
+
+def test_fix_reports_only_what_remains_beyond_the_baseline(cli, repo):
+    cli("lint", "--write-baseline", "b.json")
+    plan = _typo(repo)
+    result = cli("lint", "--fix", "--extend-select", "PLAN002", "--baseline", "b.json")
+    assert plan.read_text() == FLAWED
+    assert result.exit_code == 0, result.output
+    assert "Linted 2 files: no findings; 1 fixed." in result.output
+    assert "Baseline b.json: 3 known findings not shown." in result.output
+
+
+def test_fix_with_write_baseline_records_what_remains(cli, repo):
+    plan = _typo(repo)
+    written = cli("lint", "--fix", "--extend-select", "PLAN002", "--write-baseline", "b.json")
+    assert written.exit_code == 0 and "wrote b.json: 3 findings in 2 files" in written.output
+    assert plan.read_text() == FLAWED
+    data = json.loads((repo / "b.json").read_text())
+    assert [(e["path"], e["rule"]) for e in data["findings"]] == [
+        ("plans/a.aiplan.yaml", "BASE001"), ("plans/a.aiplan.yaml", "FT001"), ("plans/b.aiplan.yaml", "BASE001")]
+
+
+def test_diff_cannot_write_a_baseline(cli, repo):
+    _typo(repo)
+    result = cli("lint", "--diff", "--write-baseline", "b.json")
+    assert result.exit_code == 2 and "--diff writes nothing" in result.output
+    assert not (repo / "b.json").exists()

@@ -131,7 +131,8 @@ def main():
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="Report only findings not recorded in this baseline file.")
 @click.option("--write-baseline", "write_baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Record the current findings in this baseline file and exit 0.")
+              help="Record the current findings in this baseline file and exit 0 "
+                   "(with --fix: the findings that remain after fixing).")
 @click.option("--force-exclude", is_flag=True,
               help="Apply the configured `exclude` to files named on the command line too (for pre-commit).")
 @click.option("--fix", is_flag=True,
@@ -158,6 +159,9 @@ def lint(paths, output_format, output_file, fail_on, select, extend_select, igno
     from aiplan.lint.settings import command_line_layer
     from aiplan.reporters import outputs
 
+    if diff and write_baseline_file:
+        raise click.UsageError("--diff writes nothing, so it cannot write a baseline; use --fix --write-baseline "
+                               "to record what remains after fixing")
     rule_set = _load_rule_set(no_plugins, plugin_modules)
     layer = command_line_layer(_split(select), _split(extend_select), _split(ignore), fail_on)
     resolver, targets, contexts = _resolve_targets(rule_set, paths or (".",), layer, no_plugins=no_plugins,
@@ -167,28 +171,42 @@ def lint(paths, output_format, output_file, fail_on, select, extend_select, igno
         problem = outputs.check_output_file(output_file, [t.real_path for t in targets])
         if problem:
             raise click.UsageError(problem)
+    report_stream, write_errors = sys.stdout, []
     if fix or diff:
-        _fix(targets, contexts.__getitem__, rule_set, resolver, output_format=output_format,
-             output_file=output_file, colour=colour, show_fix=not no_fix_hints, diff=diff)
-
-    run = lint_targets(targets, contexts.__getitem__)
-    run.errors.extend(rule_set.errors)
+        run, write_errors, to_stderr = _fix(targets, contexts.__getitem__, rule_set, diff=diff)
+        report_stream = sys.stderr if to_stderr else sys.stdout
+    else:
+        run = lint_targets(targets, contexts.__getitem__)
+        run.errors.extend(rule_set.errors)
+    # What remains after --fix is recorded, filtered and reported like any run.
     if write_baseline_file:
-        sys.exit(_write_baseline(run, write_baseline_file))
+        code = _write_baseline(run, write_baseline_file)
+        sys.exit(_with_write_errors(code, write_errors))
     if baseline_file:
         enabled = {t.display_path: ctx.enabled for t, ctx in contexts.items()}
         _apply_baseline(run, baseline_file, lambda path: enabled.get(path, ()))
     outcome = outputs.emit(run, rule_set.rules, output_format=output_format, output_file=output_file,
-                           colour=_use_colour(colour, sys.stdout), show_fix=not no_fix_hints,
+                           colour=_use_colour(colour, report_stream), show_fix=not no_fix_hints,
                            no_targets=not targets)
-    click.echo(outcome.console, nl=False, color=outcome.keep_ansi)
+    click.echo(outcome.console, nl=False, err=report_stream is sys.stderr, color=outcome.keep_ansi)
     for warning in outcome.warnings:
         click.echo(f"aiplan: {warning}", err=True)
-    sys.exit(EXIT_USAGE if outcome.report_failed else resolver.exit_code(run))
+    code = EXIT_USAGE if outcome.report_failed else resolver.exit_code(run)
+    sys.exit(_with_write_errors(code, write_errors))
 
 
-def _fix(targets, contexts, rule_set, resolver, *, output_format, output_file, colour, show_fix, diff):
-    """`lint --fix` / `--diff`: fix, then report what remains; exits."""
+def _with_write_errors(code: int, write_errors) -> int:
+    """Report the files --fix could not write: exit 2 unless a rule failed (3)."""
+    for path, reason in write_errors:
+        click.echo(f"aiplan: fixes not written to {path}: {reason}", err=True)
+    return EXIT_USAGE if write_errors and code != EXIT_INTERNAL else code
+
+
+def _fix(targets, contexts, rule_set, *, diff):
+    """`lint --fix` / `--diff`. With --diff, print the diff and exit. With --fix,
+    write the fixes (a fixed standard input goes to standard output) and return
+    the run of what remains, the files that could not be written, and whether
+    the report must go to standard error (standard output carries a plan)."""
     from aiplan.lint.discovery import STDIN
     from aiplan.lint.fix import fix_targets, unified_diff
 
@@ -197,9 +215,9 @@ def _fix(targets, contexts, rule_set, resolver, *, output_format, output_file, c
     run, fixes = fix_targets(targets, contexts, write=not diff, stdin=stdin)
     run.errors.extend(rule_set.errors)
     run.fixed = fixes.fixed
-    if not targets:
-        click.echo("No plan files found (aiplan.yaml, aiplan.yml, *.aiplan.yaml, *.aiplan.yml).", err=True)
     if diff:
+        if not targets:
+            click.echo("No plan files found (aiplan.yaml, aiplan.yml, *.aiplan.yaml, *.aiplan.yml).", err=True)
         # stdout carries the diff alone, so it can be piped to `git apply` or `patch -p1`.
         changed = [(t, r) for t, r in fixes.results if r.changed]
         for target, result in changed:
@@ -214,26 +232,11 @@ def _fix(targets, contexts, rule_set, resolver, *, output_format, output_file, c
             click.echo(f"internal error: {error.describe()}", err=True)
         sys.exit(EXIT_INTERNAL if run.internal_errors else EXIT_FINDINGS if files else EXIT_OK)
 
-    # With `--fix -` standard output is the fixed plan: the report goes to standard error.
-    report_stream = sys.stderr if reads_stdin else sys.stdout
     for target, result in fixes.results:
         if target.real_path == STDIN:
             sys.stdout.buffer.write(result.fixed)
             sys.stdout.buffer.flush()
-    from aiplan.reporters import outputs
-
-    outcome = outputs.emit(run, rule_set.rules, output_format=output_format, output_file=output_file,
-                           colour=_use_colour(colour, report_stream), show_fix=show_fix,
-                           no_targets=not targets)
-    click.echo(outcome.console, nl=False, err=reads_stdin, color=outcome.keep_ansi)
-    for warning in outcome.warnings:
-        click.echo(f"aiplan: {warning}", err=True)
-    for path, reason in fixes.write_errors:
-        click.echo(f"aiplan: fixes not written to {path}: {reason}", err=True)
-    code = resolver.exit_code(run)
-    if (fixes.write_errors or outcome.report_failed) and code != EXIT_INTERNAL:
-        code = EXIT_USAGE
-    sys.exit(code)
+    return run, fixes.write_errors, reads_stdin
 
 
 def _resolve_targets(rule_set, paths, layer, force_exclude=False, **settings):

@@ -25,7 +25,7 @@ def test_interface():
     assert ACTION["runs"]["using"] == "composite"
     inputs = ACTION["inputs"]
     assert inputs["paths"]["default"] == "."
-    assert inputs["fail-on"]["default"] == "error"
+    assert inputs["fail-on"]["default"] == ""   # the configuration's fail-on, else error
     assert inputs["version"]["default"] == "" and inputs["sarif-file"]["default"] == ""
     assert all(spec.get("description") for spec in inputs.values())
     assert step("Set up Python")["uses"].startswith("actions/setup-python@")
@@ -61,7 +61,7 @@ def run_lint_step(workspace: pathlib.Path, **inputs) -> subprocess.CompletedProc
     env.update({
         "GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary), "NO_COLOR": "1",
         "AIPLAN_BIN": _aiplan_bin(),
-        "INPUT_PATHS": inputs.get("paths", "."), "INPUT_FAIL_ON": inputs.get("fail_on", "error"),
+        "INPUT_PATHS": inputs.get("paths", "."), "INPUT_FAIL_ON": inputs.get("fail_on", ""),
         "INPUT_SARIF_FILE": inputs.get("sarif_file", ""), "INPUT_ARGS": inputs.get("args", ""),
     })
     # How the runner runs `shell: bash`.
@@ -101,3 +101,17 @@ def test_lint_step_paths_globs_args_and_fail_on(workspace):
     assert passing.returncode == 0, passing.stdout + passing.stderr
     missing = run_lint_step(workspace, paths="nothing/*.aiplan.yaml")
     assert missing.returncode == 2 and "nothing/*.aiplan.yaml: no such file" in missing.stdout + missing.stderr
+
+
+def test_lint_step_leaves_fail_on_and_exclude_to_the_configuration(workspace):
+    (workspace / "pyproject.toml").write_text(
+        '[tool.aiplan]\nfail-on = "warning"\nexclude = ["plans/flawed.aiplan.yaml"]\n')
+    team = workspace / "plans" / "team a"
+    (team / "warned.aiplan.yaml").write_text(   # FT003: 300 examples, a warning
+        (team / "clean.aiplan.yaml").read_text().replace("examples: 4200", "examples: 300"))
+    # the glob names flawed.aiplan.yaml too, which the configuration excludes
+    proc = run_lint_step(workspace, paths="plans/**/*.aiplan.yaml")
+    assert "flawed.aiplan.yaml" not in proc.stdout
+    assert "Linted 2 files: 0 errors, 1 warning, 0 info." in proc.stdout, proc.stdout + proc.stderr
+    assert proc.returncode == 1   # fail-on = "warning" from pyproject.toml
+    assert run_lint_step(workspace, paths="plans/**/*.aiplan.yaml", fail_on="error").returncode == 0

@@ -274,3 +274,30 @@ def test_the_schema_check_rejects_what_code_scanning_would():
     del document["runs"][0]["results"][0]["message"]
     with pytest.raises(AssertionError, match="message"):
         validate(document)
+
+
+def test_baselined_findings_are_unchanged_results_suppressed_by_the_baseline(cli, tmp_path, monkeypatch):
+    """Code scanning must not take a finding the baseline hides for a fixed one."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    plan = tmp_path / "p.aiplan.yaml"
+    plan.write_text(PLAN)
+    select = ("--select", "BASE001,FT001")
+    cli("lint", *select, "--write-baseline", "aiplan-baseline.json")
+    # a new finding (FT003), one waived inline (FT001), one the baseline knows (BASE001)
+    plan.write_text(PLAN.replace("fine_tuning:", "fine_tuning:  # aiplan: ignore[FT001] -- eval team owns it")
+                    + "  dataset: {examples: 20}\n")
+    result = cli("lint", *select, "--extend-select", "FT003", "--baseline", "aiplan-baseline.json",
+                 "--format", "sarif")
+    document = json.loads(result.output)
+    validate(document)
+    check_code_scanning_contract(document)
+    states = [(r["ruleId"], r["baselineState"], [s["kind"] for s in r.get("suppressions", [])])
+              for r in document["runs"][0]["results"]]
+    assert states == [("FT003", "new", []), ("FT001", "new", ["inSource"]), ("BASE001", "unchanged", ["external"])]
+    [known] = [r for r in document["runs"][0]["results"] if r["ruleId"] == "BASE001"]
+    assert known["suppressions"][0]["justification"] == "recorded in the baseline aiplan-baseline.json"
+    assert known["locations"][0]["physicalLocation"]["region"]["startLine"] == 6
+    # without --baseline there is no baseline state at all
+    plain = json.loads(cli("lint", *select, "--format", "sarif").output)
+    assert all("baselineState" not in r for r in plain["runs"][0]["results"])

@@ -80,11 +80,14 @@ class Baseline:
 
 @dataclass(frozen=True, slots=True)
 class BaselineOutcome:
-    """What applying a baseline did, for the reporters."""
+    """What applying a baseline did, for the reporters: how many findings it
+    matched (``known``, hidden from the run, for reports that show them as
+    such) and its stale entries."""
 
     file: str
     matched: int
     stale: tuple[Entry, ...]
+    known: tuple = ()
 
     def to_dict(self) -> dict:
         return {"file": self.file, "matched": self.matched, "stale": [e.to_dict() for e in self.stale]}
@@ -219,20 +222,20 @@ def apply_baseline(run, baseline: Baseline,
                 return True
         return False
 
-    matched = 0
+    known = []
     kept_by_file = []
     for result in run.files:
         key_path = baseline_key(result.path, root)
         unmatched = []
         for finding in result.findings:
             if take(exact, (key_path, finding.rule, finding.fingerprint, normalise_message(finding.message))):
-                matched += 1
+                known.append(finding)
             else:
                 unmatched.append(finding)
         kept = []
         for finding in unmatched:
             if take(loose, (key_path, finding.rule, finding.fingerprint)):
-                matched += 1
+                known.append(finding)
             else:
                 kept.append(finding)
         kept_by_file.append(replace(result, findings=tuple(kept)))
@@ -249,6 +252,7 @@ def apply_baseline(run, baseline: Baseline,
         elif entry.path == STDIN or os.path.exists(os.path.join(root, entry.path)):
             continue    # not linted in this run: nothing is known about it
         stale.append(replace(entry, count=remaining[index]))
-    outcome = BaselineOutcome(_shown(baseline.path), matched, tuple(stale))
+    known.sort(key=lambda f: f.sort_key())
+    outcome = BaselineOutcome(_shown(baseline.path), len(known), tuple(stale), tuple(known))
     run.baseline = outcome
     return outcome

@@ -11,7 +11,10 @@ identity, numbered by occurrence; see :mod:`aiplan.reporters.sources`) and
 and JSON output have it.
 Findings an inline suppression waived are results too, carrying an
 ``inSource`` suppression with its justification, so code scanning shows them
-as dismissed rather than as fixed. Columns count Unicode code points
+as dismissed rather than as fixed. With ``--baseline``, the findings the
+baseline hides are results with an ``external`` suppression naming it, and
+every result has a ``baselineState``: ``unchanged`` for those the baseline
+records, ``new`` for the others. Columns count Unicode code points
 (``columnKind``), like every aiplan column.
 """
 
@@ -90,7 +93,8 @@ def _message(finding) -> str:
     return finding.message + (f"\nFix: {finding.fix}" if finding.fix else "")
 
 
-def _result(finding, rule_index: dict, paths, line_hash: str | None, suppressed: bool) -> dict:
+def _result(finding, rule_index: dict, paths, line_hash: str | None, suppression: dict | None,
+            baseline_state: str | None) -> dict:
     result = {
         "ruleId": finding.rule,
     }
@@ -111,11 +115,10 @@ def _result(finding, rule_index: dict, paths, line_hash: str | None, suppressed:
         fingerprints[FINGERPRINT_KEY] = finding.fingerprint
     if fingerprints:
         result["partialFingerprints"] = fingerprints
-    if suppressed:
-        suppression = {"kind": "inSource"}
-        if finding.justification:
-            suppression["justification"] = finding.justification
+    if suppression is not None:
         result["suppressions"] = [suppression]
+    if baseline_state is not None:
+        result["baselineState"] = baseline_state
     properties = {"document": finding.document}
     if finding.url:
         properties["url"] = finding.url
@@ -130,13 +133,22 @@ def payload(run, rules, *, paths=None) -> dict:
     ordered_rules = [rules[key] for key in sorted(rules)]
     rule_index = {rule.id: index for index, rule in enumerate(ordered_rules)}
 
-    active = list(run.findings)
-    suppressed = sorted(run.suppressed, key=lambda f: f.sort_key())
-    everything = active + suppressed
-    fingerprints = line_fingerprints(everything, paths)
-    results = []
-    for index, finding in enumerate(everything):
-        results.append(_result(finding, rule_index, paths, fingerprints.get(index), index >= len(active)))
+    baseline = getattr(run, "baseline", None)
+    # Each result: the finding, its suppression, and with --baseline whether the
+    # baseline records it ("unchanged") or not ("new"; it never records waived ones).
+    new = "new" if baseline is not None else None
+    entries = [(finding, None, new) for finding in run.findings]
+    for finding in sorted(run.suppressed, key=lambda f: f.sort_key()):
+        suppression = {"kind": "inSource"}
+        if finding.justification:
+            suppression["justification"] = finding.justification
+        entries.append((finding, suppression, new))
+    if baseline is not None:
+        waiver = {"kind": "external", "justification": f"recorded in the baseline {baseline.file}"}
+        entries += [(finding, waiver, "unchanged") for finding in baseline.known]
+    fingerprints = line_fingerprints([finding for finding, _, _ in entries], paths)
+    results = [_result(finding, rule_index, paths, fingerprints.get(index), suppression, state)
+               for index, (finding, suppression, state) in enumerate(entries)]
 
     notifications = []
     for error in run.internal_errors:

@@ -180,3 +180,19 @@ def test_reference_check_mode(tmp_path):
     stale.write_text("old\n")
     assert main(["--check", str(stale)]) == 1
     assert main([str(stale)]) == 0 and main(["--check", str(stale)]) == 0
+
+
+def test_plugin_modules_are_shown_by_every_command_that_lists_rules(cli, tmp_path, monkeypatch):
+    """A module `lint --plugin` loads can be listed, explained and configured too."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".aiplan.toml").write_text('[severity]\nECHO001 = "error"\n')
+    plugin = ("--plugin", "name_echo_plugin")
+    explained = cli("explain", "ECHO001", *plugin)
+    assert explained.exit_code == 0 and "Provided by: plugin name_echo_plugin" in explained.output
+    assert "ECHO001" in cli("rules", "--family", "ECHO", *plugin).output
+    assert "name_echo_plugin" in cli("plugins", *plugin).output
+    configured = cli("config", "--format", "json", *plugin)
+    assert configured.exit_code == 0
+    assert json.loads(configured.output)["severity"]["ECHO001"] == {"severity": "error", "default": "warning"}
+    # without the module, its rule is unknown to the configuration
+    assert cli("config").exit_code == 2

@@ -74,6 +74,13 @@ def _settings_options(command):
     return command
 
 
+def _plugin_option(command):
+    """--plugin MODULE: for the commands that show rules and configuration, so that a
+    module `aiplan lint --plugin` loads is listed, explained and configurable there too."""
+    return click.option("--plugin", "plugin_modules", multiple=True, metavar="MODULE",
+                        help="Also load this importable module as a plugin.")(command)
+
+
 class AiplanGroup(click.Group):
     """Maps every failure to the documented exit codes, never a traceback."""
 
@@ -295,8 +302,9 @@ def _apply_baseline(run, path, enabled_for) -> None:
 @click.option("--family", multiple=True, help="Only these families (comma-separated), e.g. FT,RAG.")
 @click.option("--severity", type=click.Choice(SEVERITIES), default=None, help="Only rules of this default severity.")
 @click.option("--no-plugins", is_flag=True, help="List built-in rules only.")
+@_plugin_option
 @_settings_options
-def list_rules(output_format, family, severity, no_plugins, config_file, isolated, policy_packs):
+def list_rules(output_format, family, severity, no_plugins, plugin_modules, config_file, isolated, policy_packs):
     """List every rule: ID, name, default severity and summary.
 
     Includes the rules of installed plugins and of the policy packs that the
@@ -304,7 +312,7 @@ def list_rules(output_format, family, severity, no_plugins, config_file, isolate
     """
     import json
 
-    rule_set = _load_rule_set(no_plugins)
+    rule_set = _load_rule_set(no_plugins, plugin_modules)
     catalogue = _catalogue(rule_set, no_plugins, config_file, isolated, policy_packs)
     families = {f.upper() for f in _split(family)}
     chosen = [
@@ -345,8 +353,9 @@ def _catalogue(rule_set, no_plugins, config_file, isolated, policy_packs):
 @main.command()
 @click.argument("rule_id")
 @click.option("--no-plugins", is_flag=True, help="Do not load third-party plugins.")
+@_plugin_option
 @_settings_options
-def explain(rule_id, no_plugins, config_file, isolated, policy_packs):
+def explain(rule_id, no_plugins, plugin_modules, config_file, isolated, policy_packs):
     """Show a rule's documentation: what, why, a failing and a passing example.
 
     Plugin rules and the rules of configured policy packs are documented too.
@@ -354,7 +363,7 @@ def explain(rule_id, no_plugins, config_file, isolated, policy_packs):
     from aiplan.docs import render_rule_text
     from aiplan.lint.suggest import closest
 
-    rules = _catalogue(_load_rule_set(no_plugins), no_plugins, config_file, isolated, policy_packs)
+    rules = _catalogue(_load_rule_set(no_plugins, plugin_modules), no_plugins, config_file, isolated, policy_packs)
     wanted = rule_id.strip()
     by_name = {r.name: r for r in rules.values()}
     found = rules.get(wanted.upper()) or by_name.get(wanted.lower())
@@ -381,8 +390,9 @@ def schema(which):
 @click.argument("path", required=False, default=".", type=click.Path(allow_dash=True))
 @click.option("--format", "output_format", type=click.Choice(["toml", "json"]), default="toml", show_default=True)
 @click.option("--no-plugins", is_flag=True, help="Do not load third-party plugins.")
+@_plugin_option
 @_settings_options
-def show_config(path, output_format, no_plugins, config_file, isolated, policy_packs):
+def show_config(path, output_format, no_plugins, plugin_modules, config_file, isolated, policy_packs):
     """Print the effective configuration for PATH (a plan file or a directory;
     default: the current directory): which file and overrides apply, and the
     resulting selection, severities, options, packs and limits."""
@@ -393,7 +403,7 @@ def show_config(path, output_format, no_plugins, config_file, isolated, policy_p
 
     if path != "-" and not os.path.lexists(path):
         raise click.UsageError(f"{path}: no such file or directory")
-    resolver = _resolver(_load_rule_set(no_plugins), no_plugins=no_plugins, config_file=config_file,
+    resolver = _resolver(_load_rule_set(no_plugins, plugin_modules), no_plugins=no_plugins, config_file=config_file,
                          isolated=isolated, policy_packs=policy_packs)
     try:
         described = describe(resolver, path)
@@ -410,8 +420,9 @@ def show_config(path, output_format, no_plugins, config_file, isolated, policy_p
 @main.command("plugins")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--no-plugins", is_flag=True, help="Load no third-party plugin (they are listed as disabled).")
+@_plugin_option
 @_settings_options
-def list_plugins(output_format, no_plugins, config_file, isolated, policy_packs):
+def list_plugins(output_format, no_plugins, plugin_modules, config_file, isolated, policy_packs):
     """List plugins with their versions and rules, and the policy packs
     configured for the current directory. Installed plugins that are turned
     off (--no-plugins, AIPLAN_DISABLE_PLUGINS) or failed to load are listed too."""
@@ -421,7 +432,7 @@ def list_plugins(output_format, no_plugins, config_file, isolated, policy_packs)
 
     from aiplan.lint.config import ConfigError
 
-    rule_set = _load_rule_set(no_plugins)
+    rule_set = _load_rule_set(no_plugins, plugin_modules)
     resolver = _resolver(rule_set, no_plugins=no_plugins, config_file=config_file, isolated=isolated,
                          policy_packs=policy_packs)
     try:

@@ -335,6 +335,14 @@ def test_a_fix_that_leaves_a_suppression_unused_is_kept_and_says_so():
     assert [(f.rule, f.line) for f in result.after.findings] == [("PLAN006", 5)]
 
 
+def test_a_finding_waived_inline_is_not_fixed():
+    ctx = build_context(select=["PLAN"])
+    source = b"aiplan: 1\nname: x\napproach: finetuning  # aiplan: ignore[PLAN002] -- legacy value, on purpose\n"
+    result = fix_bytes(source, lambda b: lint_bytes(b, "p", ctx))
+    assert result.fixed == source and not result.applied
+    assert [f.rule for f in result.after.suppressed] == ["PLAN002"] and result.after.findings == ()
+
+
 def test_an_aliased_node_is_fixed_once_at_its_anchor():
     ctx = build_context()
     source = (b"aiplan: 1\nname: Alias\nuse_case:\n  data_sensitivity: &s Confidential\n"

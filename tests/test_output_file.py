@@ -61,6 +61,25 @@ def test_never_overwrites_a_plan_being_linted(cli, tmp_path):
     assert plan.read_text() == FLAWED.read_text()
 
 
+def test_never_overwrites_the_baseline_or_configuration_it_reads(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "p.aiplan.yaml").write_text(FLAWED.read_text())
+    cli("lint", "--write-baseline", "b.json")
+    baseline = (tmp_path / "b.json").read_text()
+    result = cli("lint", "--baseline", "b.json", "--format", "sarif", "--output-file", "b.json")
+    assert result.exit_code == 2 and "is the --baseline file" in result.output
+    assert (tmp_path / "b.json").read_text() == baseline
+    (tmp_path / "aiplan.toml").write_text('select = ["ALL"]\n')
+    result = cli("lint", "--config", "aiplan.toml", "--output-file", "aiplan.toml")
+    assert result.exit_code == 2 and "is the --config file" in result.output
+    assert (tmp_path / "aiplan.toml").read_text() == 'select = ["ALL"]\n'
+    pack = EXAMPLES / "policies" / "security.yaml"
+    (tmp_path / "pack.yaml").write_text(pack.read_text())
+    result = cli("lint", "--policy-pack", "pack.yaml", "--output-file", "pack.yaml")
+    assert result.exit_code == 2 and "is the --policy-pack file" in result.output
+    assert (tmp_path / "pack.yaml").read_text() == pack.read_text()
+
+
 def test_unwritable_destinations_are_usage_errors(cli, tmp_path):
     result = cli("lint", "--format", "sarif", "--output-file", tmp_path / "missing" / "x.sarif", FLAWED)
     assert result.exit_code == 2 and "does not exist" in result.output

@@ -175,7 +175,9 @@ def lint(paths, output_format, output_file, fail_on, select, extend_select, igno
                                                    config_file=config_file, isolated=isolated,
                                                    policy_packs=policy_packs, force_exclude=force_exclude)
     if output_file:
-        problem = outputs.check_output_file(output_file, [t.real_path for t in targets])
+        problem = outputs.check_output_file(output_file, [t.real_path for t in targets],
+                                            [("--baseline", baseline_file), ("--config", config_file),
+                                             *(("--policy-pack", pack) for pack in policy_packs)])
         if problem:
             raise click.UsageError(problem)
     report_stream, write_errors = sys.stdout, []

@@ -42,10 +42,12 @@ def in_github_actions(environ: Mapping[str, str]) -> bool:
     return environ.get("GITHUB_ACTIONS") == "true"
 
 
-def check_output_file(output_file: str, linted_paths: Iterable[str]) -> str | None:
+def check_output_file(output_file: str, linted_paths: Iterable[str],
+                      inputs: Iterable[tuple[str, str | None]] = ()) -> str | None:
     """Why ``output_file`` cannot take the report, before any linting: it is a
     directory, its directory is missing, or it is one of the plans being linted
-    (a report must never replace a plan)."""
+    or another file the run reads (``inputs``: ``(option, path)`` pairs, such as
+    the ``--baseline`` file). A report must never replace a user's file."""
     target = os.path.abspath(output_file)
     if os.path.isdir(target):
         return f"--output-file {output_file}: is a directory"
@@ -53,9 +55,16 @@ def check_output_file(output_file: str, linted_paths: Iterable[str]) -> str | No
     if not os.path.isdir(parent):
         return f"--output-file {output_file}: directory {parent} does not exist"
     for path in linted_paths:
-        if path != "-" and os.path.exists(path) and os.path.exists(target) and os.path.samefile(path, target):
+        if _same_file(path, target):
             return f"--output-file {output_file}: is one of the files being linted; choose another path"
+    for what, path in inputs:
+        if path and _same_file(path, target):
+            return f"--output-file {output_file}: is the {what} file; choose another path"
     return None
+
+
+def _same_file(path: str, target: str) -> bool:
+    return path != "-" and os.path.exists(path) and os.path.exists(target) and os.path.samefile(path, target)
 
 
 def _text(run, rules, *, colour: bool, show_fix: bool, no_targets: bool) -> str:

@@ -213,6 +213,25 @@ def test_step_summary_is_appended_with_counts_and_linked_rules(cli, tmp_path):
     assert summary.read_text().count("## aiplan") == 2  # appended again, never overwritten
 
 
+def test_step_summary_says_what_the_baseline_hid(cli, tmp_path, monkeypatch):
+    from conftest import EXAMPLES
+
+    monkeypatch.chdir(tmp_path)
+    plan = tmp_path / "p.aiplan.yaml"
+    plan.write_text((EXAMPLES / "ticket-formatter.aiplan.yaml").read_text())
+    cli("lint", "--write-baseline", "b.json")
+    # BASE001 fixed; finishing the baseline without results is a new finding (BASE002)
+    plan.write_text(plan.read_text().replace("status: in_progress", "status: done"))
+    summary = tmp_path / "summary.md"
+    result = cli("lint", "--baseline", "b.json",
+                 env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)})
+    assert result.exit_code == 0, result.output
+    text = summary.read_text()
+    assert "Linted 1 file: 0 errors, 1 warning, 0 info." in text and "BASE002" in text
+    assert ("Baseline b.json: 1 known finding not shown. 1 entry no longer match; shrink it with "
+            "\\`aiplan lint --write-baseline b.json\\`.") in text
+
+
 def test_step_summary_only_under_actions(cli, tmp_path):
     from conftest import EXAMPLES
 

@@ -39,7 +39,7 @@ def render(run, rules, *, budget: int = BUDGET, **_options) -> str:
 
     counts = run.counts()
     total = sum(counts.values())
-    head = ["## aiplan", "", plain(summary_line(run)), ""]
+    head = ["## aiplan", "", plain(summary_line(run)), ""] + _baseline_note(run)
     if total:
         head += ["| severity | findings |", "|---|---|"]
         head += [f"| {_ICONS[s]} {s.value} | {counts[s.value]} |" for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)]
@@ -69,6 +69,20 @@ def render(run, rules, *, budget: int = BUDGET, **_options) -> str:
         text += (f"\n_{left} more finding{'s' * (left != 1)} not shown: GitHub limits the size of a step summary. "
                  "The job log lists all of them._\n")
     return text + tail
+
+
+def _baseline_note(run) -> list[str]:
+    """What a --baseline hid, and how many of its entries are stale (the log lists them)."""
+    baseline = getattr(run, "baseline", None)
+    if baseline is None:
+        return []
+    known = baseline.matched
+    note = f"Baseline {baseline.file}: {known} known finding{'s' * (known != 1)} not shown."
+    stale = sum(entry.count for entry in baseline.stale)
+    if stale:
+        note += (f" {stale} entr{'ies' if stale != 1 else 'y'} no longer match; shrink it with "
+                 f"`aiplan lint --write-baseline {baseline.file}`.")
+    return [plain(note), ""]
 
 
 def _row(finding, rules) -> str:

@@ -341,6 +341,9 @@ def test_a_finding_waived_inline_is_not_fixed():
     result = fix_bytes(source, lambda b: lint_bytes(b, "p", ctx))
     assert result.fixed == source and not result.applied
     assert [f.rule for f in result.after.suppressed] == ["PLAN002"] and result.after.findings == ()
+    # and it does not claim otherwise
+    [waived] = result.after.suppressed
+    assert not waived.fix_available and waived.edits == ()
 
 
 def test_an_aliased_node_is_fixed_once_at_its_anchor():

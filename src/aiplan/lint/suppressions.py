@@ -231,9 +231,11 @@ def apply(text: str | None, documents, findings: list[Finding], enabled: Iterabl
 
 
 def _justified(finding: Finding, reason: str) -> Finding:
+    """The waived finding, with its reason. ``--fix`` leaves waived findings
+    alone, so it is no longer fixable: its edits go."""
     from dataclasses import replace
 
-    return replace(finding, justification=reason)
+    return replace(finding, justification=reason, edits=(), fix_available=False)
 
 
 def _unused(item: Suppression, rule_id: str, enabled: frozenset, known: list[str]) -> Violation | None:

@@ -88,15 +88,19 @@ def main():
 @click.option("--no-plugins", is_flag=True, help="Do not load third-party plugins (built-in rules only).")
 @click.option("--plugin", "plugin_modules", multiple=True, metavar="MODULE",
               help="Also load this importable module as a plugin.")
+@click.option("--rule-timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="Stop a rule that runs longer than this on one document and report it as an "
+                   "internal error (default 5; 0: no limit).")
 def lint(paths, output_format, fail_on, select, extend_select, ignore, colour, no_fix_hints,
-         no_plugins, plugin_modules):
+         no_plugins, plugin_modules, rule_timeout):
     """Lint plan files and directories (default: the current directory).
 
     Directories are searched for aiplan.yaml, aiplan.yml, *.aiplan.yaml and
     *.aiplan.yml. Use - to read a plan from standard input.
 
     Exit status: 0 no finding at or above --fail-on, 1 findings at or above it,
-    2 usage or configuration error, 3 internal error (a rule or plugin failed).
+    2 usage or configuration error, 3 internal error (a rule or plugin failed),
+    130 interrupted.
     """
     from aiplan.lint.config import ConfigError, LintConfig, validate_selectors
     from aiplan.lint.discovery import PathError, discover
@@ -113,6 +117,7 @@ def lint(paths, output_format, fail_on, select, extend_select, ignore, colour, n
             extend_select=validate_selectors(_split(extend_select), ids, "--extend-select"),
             ignore=validate_selectors(_split(ignore), ids, "--ignore"),
             fail_on=Severity.parse(fail_on or "error"),
+            **({"rule_timeout": rule_timeout or None} if rule_timeout is not None else {}),
         )
         ctx = LintContext.build(rule_set.rules, config)
         targets = discover(paths or (".",), config.exclude)

@@ -26,6 +26,9 @@ class LintConfig:
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     limits: Limits = Limits()
     exclude: tuple[str, ...] = ()
+    # Seconds one rule may take on one document before it is stopped and
+    # reported as an internal error (exit 3); None or 0: no limit.
+    rule_timeout: float | None = 5.0
 
 
 def _matches(selector: str, rule_id: str) -> bool:

@@ -17,6 +17,7 @@ from aiplan.lint.findings import FileResult, Finding, InternalError, Severity, S
 from aiplan.lint.loader import LoadResult, load_bytes, load_file
 from aiplan.lint.plan import Plan, version_problem
 from aiplan.lint.rule import Rule
+from aiplan.lint.timeout import RuleTimeout, TimeBudget
 
 VERSION_RULE = "PLAN003"
 
@@ -104,11 +105,24 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
     )
 
 
-def run_rule(item: Rule, plan: Plan, options: Mapping[str, Any]) -> tuple[list[Violation], str | None]:
-    """Call one rule's check; return its violations or why it failed."""
+def _call_check(item: Rule, plan: Plan, options: Mapping[str, Any]) -> list:
+    produced = item.check(plan, options)
+    return list(produced) if produced is not None else []
+
+
+def run_rule(item: Rule, plan: Plan, options: Mapping[str, Any],
+             budget: TimeBudget | None = None) -> tuple[list[Violation], str | None]:
+    """Call one rule's check (within ``budget``, if given); return its violations or why it failed."""
     try:
-        produced = item.check(plan, options)
-        violations = list(produced) if produced is not None else []
+        if budget is not None:
+            violations = budget.run(_call_check, item, plan, options)
+        else:
+            violations = _call_check(item, plan, options)
+    except RuleTimeout:
+        return [], (f"did not finish within its time budget of {budget.seconds:g} s and was stopped; "
+                    "its findings for this file are missing (if the rule is only slow, raise the budget with `--rule-timeout`)")
+    except RecursionError:
+        return [], "raised RecursionError: the plan is nested too deeply for this rule"
     except Exception as exc:
         frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
         where = f" at {os.path.basename(frame.filename)}:{frame.lineno}" if frame else ""
@@ -122,6 +136,14 @@ def run_rule(item: Rule, plan: Plan, options: Mapping[str, Any]) -> tuple[list[V
 def lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
                    file_exists: Callable[[str], bool] | None = None) -> FileResult:
     """Lint every document of a loaded file."""
+    # Each rule call gets `rule_timeout` seconds; the signal handler that
+    # enforces it is installed once per file.
+    with TimeBudget(ctx.config.rule_timeout) as budget:
+        return _lint_documents(loaded, display_path, ctx, file_exists, budget)
+
+
+def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
+                    file_exists: Callable[[str], bool] | None, budget: TimeBudget) -> FileResult:
     findings: list[Finding] = []
     errors: list[InternalError] = []
 
@@ -153,7 +175,7 @@ def lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
         for item in checks:
             if item.id == VERSION_RULE:
                 continue
-            violations, failure = run_rule(item, plan, ctx.options.get(item.id, {}))
+            violations, failure = run_rule(item, plan, ctx.options.get(item.id, {}), budget)
             if failure is not None:
                 errors.append(InternalError(item.plugin, item.id, failure, display_path))
                 continue

@@ -6,7 +6,13 @@ import re
 
 from aiplan.lint.findings import Severity
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls (ESC starts terminal escape sequences), invisible
+# formatting and bidirectional controls (they reorder what the reader sees),
+# line and paragraph separators, and lone surrogates (from undecodable file
+# names; they cannot be encoded for any terminal).
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
+)
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 

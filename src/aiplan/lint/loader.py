@@ -83,8 +83,12 @@ def read_file(path: str, limits: Limits) -> tuple[bytes | None, LoadProblem | No
         )
     try:
         with open(path, "rb") as handle:
-            # Read one byte past the limit: the file may have grown since stat().
-            data = handle.read(limits.max_bytes + 1)
+            # Ask for what stat() promised plus one byte (asking for the whole
+            # limit would allocate it for every file); if the file has grown
+            # since, read on, at most one byte past the limit.
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:
+                data += handle.read(limits.max_bytes + 1 - len(data))
     except OSError as exc:
         return None, _unreadable(f"cannot read {path}: {exc.strerror or exc}", "Check the file's permissions.")
     if len(data) > limits.max_bytes:

@@ -27,6 +27,16 @@ def visible(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
 
 
+def shown_path(path: str) -> str:
+    """A file path as the start of a line, visibly escaped, and never read as a
+    CI command: GitHub Actions runs any log line that starts (after white
+    space) with ``::`` or ``##[``, and a pull request chooses its file names."""
+    path = visible(path)
+    if path.lstrip().startswith(("::", "##[")):
+        return "./" + path
+    return path
+
+
 def _style(text: str, colour: bool, **kwargs) -> str:
     if not colour:
         return text
@@ -38,7 +48,7 @@ def _style(text: str, colour: bool, **kwargs) -> str:
 def render(run, rules, *, colour: bool = False, show_fix: bool = True, summary: bool = True) -> str:
     lines: list[str] = []
     for finding in run.findings:
-        where = _style(f"{visible(finding.path)}:{finding.line}:{finding.column}:", colour, bold=True)
+        where = _style(f"{shown_path(finding.path)}:{finding.line}:{finding.column}:", colour, bold=True)
         rule = _style(finding.rule, colour, fg=_COLOURS[finding.severity], bold=True)
         severity = _style(f"[{finding.severity.value}]", colour, fg=_COLOURS[finding.severity])
         lines.append(f"{where} {rule} {severity} {visible(finding.message)}")

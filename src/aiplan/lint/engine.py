@@ -8,7 +8,6 @@ sorted, immutable results. It prints nothing.
 from __future__ import annotations
 
 import os
-import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
@@ -17,6 +16,7 @@ from aiplan.lint.findings import FileResult, Finding, InternalError, Severity, S
 from aiplan.lint.loader import LoadResult, load_bytes, load_file
 from aiplan.lint.plan import Plan, version_problem
 from aiplan.lint.rule import Rule
+from aiplan.lint.isolation import call_check, describe_failure, violation_problem
 from aiplan.lint.timeout import RuleTimeout, TimeBudget
 
 VERSION_RULE = "PLAN003"
@@ -105,31 +105,23 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
     )
 
 
-def _call_check(item: Rule, plan: Plan, options: Mapping[str, Any]) -> list:
-    produced = item.check(plan, options)
-    return list(produced) if produced is not None else []
-
-
 def run_rule(item: Rule, plan: Plan, options: Mapping[str, Any],
              budget: TimeBudget | None = None) -> tuple[list[Violation], str | None]:
     """Call one rule's check (within ``budget``, if given); return its violations or why it failed."""
     try:
         if budget is not None:
-            violations = budget.run(_call_check, item, plan, options)
+            violations = budget.run(call_check, item, plan, options)
         else:
-            violations = _call_check(item, plan, options)
+            violations = call_check(item, plan, options)
     except RuleTimeout:
         return [], (f"did not finish within its time budget of {budget.seconds:g} s and was stopped; "
                     "its findings for this file are missing (if the rule is only slow, raise the budget with `--rule-timeout`)")
-    except RecursionError:
-        return [], "raised RecursionError: the plan is nested too deeply for this rule"
-    except Exception as exc:
-        frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-        where = f" at {os.path.basename(frame.filename)}:{frame.lineno}" if frame else ""
-        return [], f"raised {type(exc).__name__}: {exc}{where}"
+    except (Exception, SystemExit) as exc:  # a plugin's sys.exit() must not end the run
+        return [], describe_failure(exc)
     for violation in violations:
-        if not isinstance(violation, Violation):
-            return [], f"yielded {type(violation).__name__} {violation!r:.80}, not a Violation"
+        problem = violation_problem(violation)
+        if problem is not None:
+            return [], problem
     return violations, None
 
 

@@ -37,11 +37,24 @@ def _load_rule_set(no_plugins: bool, plugin_modules=()):
     return load_rule_set(entry_points=not no_plugins, disabled=disabled, extra_modules=plugin_modules)
 
 
+def _tolerate_narrow_encodings() -> None:
+    """Print what a terminal cannot encode as backslash escapes instead of
+    failing: plans and file names hold any character, and CI runners often
+    have an ASCII or Latin-1 locale."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # pragma: no cover - a closed or exotic stream
+                pass
+
+
 class AiplanGroup(click.Group):
     """Maps every failure to the documented exit codes, never a traceback."""
 
     def main(self, *args, **kwargs):
         kwargs.setdefault("standalone_mode", True)
+        _tolerate_narrow_encodings()
         try:
             return super().main(*args, **kwargs)
         except KeyboardInterrupt:  # pragma: no cover - needs a real signal

@@ -23,7 +23,7 @@ def visible(text: str) -> str:
     Plan content ends up in messages; it must not be able to move the cursor,
     recolour the terminal or reorder what the reader sees.
     """
-    text = text.replace("\r\n", "\\r\\n").replace("\n", "\\n").replace("\t", "\\t")
+    text = text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
 
 

@@ -15,8 +15,9 @@ from typing import Any, Mapping
 
 from aiplan.lint.findings import Span, Violation
 
-# More than this from one rule on one document is a runaway generator, not a
-# review: it would otherwise fill memory until the time budget ran out.
+# Findings kept from one rule on one document. A huge hostile document (every
+# key unknown) or a generator that never stops would otherwise fill memory and
+# the report; past this, the rule's last finding says its list was cut.
 MAX_VIOLATIONS = 10_000
 
 
@@ -32,7 +33,11 @@ def call_check(item: Any, plan: Any, options: Mapping[str, Any]) -> list:
         raise RuleMisbehaved(f"returned {_show(produced)}, not an iterable of Violations")
     violations = list(islice(produced, MAX_VIOLATIONS + 1))
     if len(violations) > MAX_VIOLATIONS:
-        raise RuleMisbehaved(f"yielded more than {MAX_VIOLATIONS:,} violations for one document; stopped there")
+        violations[MAX_VIOLATIONS:] = [Violation(
+            f"this rule found more than {MAX_VIOLATIONS:,} problems in this document; only the first "
+            f"{MAX_VIOLATIONS:,} are reported",
+            "Fix the problems reported above, then lint again to see the rest.",
+        )]
     return violations
 
 

@@ -145,8 +145,9 @@ def duplicate_key(plan, options):
 def resource_limit(plan, options):
     """The document exceeds a limit: file size, nesting depth, or alias expansion.
 
-    The defaults are 5 MB per file, 64 levels of nesting, and 100,000 nodes
-    produced by aliases; each can be raised in the configuration
+    The defaults are 5 MB per file, 64 levels of nesting (counting the levels
+    an alias brings in, so chained anchors cannot nest deeper), and 100,000
+    nodes produced by aliases; each can be raised in the configuration
     (`max-file-size`, `max-depth`, `max-alias-nodes`). The file, or the rest of
     it from the reported point, is not linted.
 
@@ -179,9 +180,10 @@ def unreadable_file(plan, options):
     """The file cannot be read or decoded (permissions, encoding, binary content).
 
     Plans are UTF-8 text (UTF-16 and UTF-32 with or without a byte order mark
-    are accepted too, as YAML allows). A file that cannot be opened, that is not
-    a regular file, that does not decode, or that contains NUL bytes gets this
-    finding instead of a crash.
+    are accepted too, as YAML allows). A file that cannot be opened (missing
+    permission, a symbolic-link loop), that is not a regular file (a FIFO,
+    socket or device is never opened, so it cannot hang the run), that does not
+    decode, or that contains NUL bytes gets this finding instead of a crash.
 
     ## Why
     A plan that tools cannot read is as good as absent; saying so precisely

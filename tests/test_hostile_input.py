@@ -191,6 +191,16 @@ def test_plan_content_is_never_executed(tmp_path, cli, monkeypatch):
     assert code == 1 and all(rule.startswith(("PLAN", "BASE")) for rule, _, _ in found)
 
 
+def test_endless_stdin_stops_at_the_size_limit():
+    with subprocess.Popen(["cat", "/dev/zero"], stdout=subprocess.PIPE) as source:
+        proc = subprocess.run([sys.executable, "-m", "aiplan", "lint", "--format", "json", "-"], stdin=source.stdout,
+                              capture_output=True, text=True, timeout=60, env=dict(os.environ, NO_COLOR="1"))
+        source.kill()
+    document = json.loads(proc.stdout)
+    assert proc.returncode == 1 and [f["rule"] for f in document["findings"]] == ["PLAN007"]
+    assert "more than 5,242,880 bytes" in document["findings"][0]["message"]
+
+
 def test_stdin_with_binary_garbage(cli):
     result = cli("lint", "--format", "json", "-", input=b"\x00\xff\xfe garbage")
     document = json.loads(result.stdout)
@@ -211,6 +221,38 @@ def test_directory_without_plans(cli, tmp_path):
     result = cli("lint", tmp_path)
     assert result.exit_code == 0
     assert result.output.startswith("No plan files found")
+
+
+def test_directories_nested_past_the_recursion_limit(cli, tmp_path, monkeypatch):
+    depth = sys.getrecursionlimit() + 200
+    folder = tmp_path / "deep"
+    folder.mkdir()
+    monkeypatch.chdir(folder)  # build the tree step by step: os.makedirs recurses per level too
+    for _ in range(depth):
+        os.mkdir("d")
+        os.chdir("d")
+    with open("aiplan.yaml", "w") as handle:
+        handle.write(FLAWED)
+    os.chdir(tmp_path)
+    try:
+        code, found, document = findings(cli, "deep")
+        assert code == 1 and found == [("BASE001", 16, 13), ("FT001", 19, 1)]
+        assert document["findings"][0]["path"].count("/") == depth + 1
+    finally:
+        _remove_deep(folder, depth)
+
+
+def _remove_deep(folder, depth):
+    """shutil.rmtree recurses per level too; undo the tree bottom-up."""
+    here = os.getcwd()
+    os.chdir(folder)
+    for _ in range(depth):
+        os.chdir("d")
+    os.remove("aiplan.yaml")
+    for _ in range(depth):
+        os.chdir("..")
+        os.rmdir("d")
+    os.chdir(here)
 
 
 def _unreadable(tmp_path):

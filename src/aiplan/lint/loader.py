@@ -661,7 +661,7 @@ def load_text(text: str, path: str = "<string>", limits: Limits = Limits()) -> L
 def load_bytes(data: bytes, path: str = "<string>", limits: Limits = Limits()) -> LoadResult:
     if len(data) > limits.max_bytes:
         return LoadResult(problems=[LoadProblem(RESOURCE_LIMIT, Violation(
-            f"the input is {len(data):,} bytes, over the {limits.max_bytes:,}-byte limit; it was not parsed",
+            f"the input is more than {limits.max_bytes:,} bytes (the size limit); it was not parsed",
             "Split the plan, or raise the limit with `max-file-size` in the configuration.",
         ))])
     text, problem = decode(data)

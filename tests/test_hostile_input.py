@@ -116,9 +116,20 @@ def test_file_over_the_size_limit_is_not_read(tmp_path, cli):
     assert [p.rule for p in loader.load_bytes(b"a: 1\n" * 100, limits=Limits(max_bytes=50)).problems] == ["PLAN007"]
 
 
+def test_a_flood_of_documents_stops_at_the_limit(tmp_path, cli):
+    plan = tmp_path / "many.aiplan.yaml"
+    plan.write_text("---\naiplan: 1\nname: x\n" * 1_000 + "---\n" * 200_000)
+    start = time.perf_counter()
+    code, found, document = findings(cli, plan)
+    assert time.perf_counter() - start < 10
+    assert code == 1 and found == [("PLAN007", 3001, 1)]
+    assert "more than 1,000 YAML documents" in document["findings"][0]["message"]
+    assert [p.rule for p in load_text("---\n" * 3, limits=Limits(max_documents=2)).problems][-1] == "PLAN007"
+
+
 def test_long_lines_and_many_documents_are_fine(tmp_path, cli):
     plan = tmp_path / "long.aiplan.yaml"
-    plan.write_text("aiplan: 1\nname: " + "x" * 1_000_000 + "\n" + "---\naiplan: 1\nname: y\n" * 5000)
+    plan.write_text("aiplan: 1\nname: " + "x" * 1_000_000 + "\n" + "---\naiplan: 1\nname: y\n" * 999)
     start = time.perf_counter()
     code, found, document = findings(cli, plan)
     assert time.perf_counter() - start < 10

@@ -39,6 +39,9 @@ class Limits:
     max_bytes: int = 5 * 1024 * 1024
     max_depth: int = 64
     max_alias_nodes: int = 100_000
+    # Each document is a plan of its own with its own findings: a file of
+    # `---` lines would otherwise turn 5 MB into a million findings.
+    max_documents: int = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -587,6 +590,12 @@ def _build(events: Iterator[Any], text: str, path: str, limits: Limits) -> tuple
                     builder.alias(event)
                 elif kind == "DocumentStartEvent":
                     check.document_start(event)
+                    if index >= limits.max_documents:
+                        raise _Abort(LoadProblem(RESOURCE_LIMIT, Violation(
+                            f"the file holds more than {limits.max_documents:,} YAML documents; the rest were not linted",
+                            "Split the plans into several files, or raise `max-documents` in the configuration.",
+                            span=_span(event.start_mark, event.end_mark),
+                        ), index))
                     builder = _DocumentBuilder(index, limits, problems)
                 elif kind == "DocumentEndEvent":
                     check.document_end(event)

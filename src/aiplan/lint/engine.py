@@ -13,10 +13,10 @@ from typing import Any, Callable, Iterable, Mapping
 
 from aiplan.lint.config import LintConfig, enabled_rule_ids
 from aiplan.lint.findings import FileResult, Finding, InternalError, Severity, Span, Violation
+from aiplan.lint.isolation import call_check, describe_failure, violation_problem
 from aiplan.lint.loader import LoadResult, load_bytes, load_file
 from aiplan.lint.plan import Plan, version_problem
 from aiplan.lint.rule import Rule
-from aiplan.lint.isolation import call_check, describe_failure, violation_problem
 from aiplan.lint.timeout import RuleTimeout, TimeBudget
 
 VERSION_RULE = "PLAN003"

@@ -374,14 +374,31 @@ def test_odd_file_names(cli, tmp_path, monkeypatch):
 def test_a_flood_of_problems_is_cut_per_rule(context):
     from aiplan.lint.isolation import MAX_VIOLATIONS
 
+    roomy = build_context(limits=Limits(max_findings=10 * MAX_VIOLATIONS))
     text = "aiplan: 1\n" + "".join(f"unknown{i}: x\n" for i in range(MAX_VIOLATIONS + 500))
     start = time.perf_counter()
-    result = lint_file_text(text, context)
+    result = lint_file_text(text, roomy)
     assert time.perf_counter() - start < 5
     assert not result.errors
     schema = [f for f in result.findings if f.rule == "PLAN002"]
     assert len(schema) == MAX_VIOLATIONS + 1
     assert any(f"more than {MAX_VIOLATIONS:,} problems" in f.message for f in schema)
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("aiplan: 1\n" + "a: 1\n" * 30_000, id="duplicate-keys"),
+    pytest.param(("---\naiplan: 1\n" + "".join(f"k{i}: 1\n" for i in range(100))) * 300, id="unknown-keys-in-many-documents"),
+    pytest.param("- x\n---\n" * 900 + "aiplan: 1\n" + "".join(f"k{i}: 1\n" for i in range(20_000)), id="mixed"),
+])
+def test_a_flood_of_findings_is_cut_per_file(context, text):
+    start = time.perf_counter()
+    result = lint_file_text(text, context)
+    assert time.perf_counter() - start < 10
+    assert not result.errors
+    assert len(result.findings) == 10_001
+    note = result.findings[-1]
+    assert note.rule == "PLAN007" and "more than 10,000 findings" in note.message
+    assert note.line >= result.findings[-2].line
 
 
 def lint_file_text(text, context):

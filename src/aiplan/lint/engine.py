@@ -156,6 +156,8 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
 
     checks = ctx.checks()
     for plan in loaded.documents:
+        if len(findings) >= ctx.config.limits.max_findings:
+            break
         plan.file_exists = file_exists
         lint_it, problem = version_problem(plan.data)
         if problem is not None:
@@ -177,7 +179,24 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
                     findings.append(finding)
 
     findings.sort(key=Finding.sort_key)
+    _cap_findings(findings, ctx, display_path)
     return FileResult(display_path, tuple(findings), tuple(errors), documents=len(loaded.documents))
+
+
+def _cap_findings(findings: list[Finding], ctx: LintContext, display_path: str) -> None:
+    """Keep the first ``max_findings`` (in file order) and say so in a PLAN007 finding."""
+    limit = ctx.config.limits.max_findings
+    if len(findings) <= limit:
+        return
+    first_dropped = findings[limit]
+    del findings[limit:]
+    note = _finding(ctx, "PLAN007", Violation(
+        f"the file has more than {limit:,} findings; only the first {limit:,} are reported",
+        "Fix the findings reported above, then lint again to see the rest.",
+        span=Span.point(first_dropped.line, first_dropped.column),
+    ), None, display_path, first_dropped.document)
+    if note is not None:
+        findings.append(note)
 
 
 def _exists_beside(real_path: str | None) -> Callable[[str], bool] | None:

@@ -31,6 +31,11 @@ DUPLICATE_KEY = "PLAN004"
 RESOURCE_LIMIT = "PLAN007"
 UNREADABLE = "PLAN008"
 
+# Duplicate keys reported per file, like the findings of any one rule
+# (aiplan.lint.isolation.MAX_VIOLATIONS): 5 MB of `a: 1` lines would otherwise
+# be a million findings.
+MAX_DUPLICATES = 10_000
+
 
 @dataclass(frozen=True, slots=True)
 class Limits:
@@ -42,6 +47,9 @@ class Limits:
     # Each document is a plan of its own with its own findings: a file of
     # `---` lines would otherwise turn 5 MB into a million findings.
     max_documents: int = 1_000
+    # Findings reported for one file; linting stops at the document that
+    # reaches it. Output and memory stay bounded whatever the file holds.
+    max_findings: int = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -441,7 +449,17 @@ class _DocumentBuilder:
             pass
         if key in frame.container:
             frame.discard = True
-            if frame.path is not None:
+            # The file's problems so far are its duplicates (anything else ends the parse).
+            reported = len(self.problems)
+            if frame.path is not None and reported >= MAX_DUPLICATES:
+                if reported == MAX_DUPLICATES:
+                    self.problems.append(LoadProblem(DUPLICATE_KEY, Violation(
+                        f"more than {MAX_DUPLICATES:,} duplicate keys in this file; only the first "
+                        f"{MAX_DUPLICATES:,} are reported",
+                        "Remove the duplicates reported above, then lint again to see the rest.",
+                        span=span,
+                    ), self.index))
+            elif frame.path is not None:
                 first = self.key_spans.get(frame.path + (key,))
                 where = f" (first defined on line {first.line})" if first else ""
                 self.problems.append(LoadProblem(DUPLICATE_KEY, Violation(

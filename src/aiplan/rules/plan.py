@@ -143,14 +143,14 @@ def duplicate_key(plan, options):
 
 @rule("PLAN007", "resource-limit", Severity.ERROR, reported_by="loader")
 def resource_limit(plan, options):
-    """The document exceeds a limit: file size, nesting depth, alias expansion or document count.
+    """The file exceeds a limit: size, nesting depth, alias expansion, documents or findings.
 
     The defaults are 5 MB per file, 64 levels of nesting (counting the levels
     an alias brings in, so chained anchors cannot nest deeper), 100,000 nodes
-    produced by aliases, and 1,000 documents per file; each can be raised in
-    the configuration (`max-file-size`, `max-depth`, `max-alias-nodes`,
-    `max-documents`). The file, or the rest of it from the reported point, is
-    not linted.
+    produced by aliases, 1,000 documents per file and 10,000 findings per file;
+    each can be raised in the configuration (`max-file-size`, `max-depth`,
+    `max-alias-nodes`, `max-documents`, `max-findings`). The file, or the rest
+    of it from the reported point, is not linted.
 
     ## Why
     aiplan runs in CI on files anyone can write in a pull request. A

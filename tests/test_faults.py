@@ -142,13 +142,20 @@ def test_failing_rule_is_named_and_the_rest_survives(cli, plugin, body, expected
 
 
 def test_endless_generator_is_cut_with_a_note(cli, plugin):
+    from aiplan.lint.findings import Violation
+
+    endless = make_rule("ACME009", "endless", "warning",
+                        lambda plan, options: itertools.repeat(Violation("again", "f")), "Endless.", plugin="acme")
+    violations, failure = run_rule(endless, load_text("aiplan: 1\n").documents[0], {})
+    assert failure is None and len(violations) == MAX_VIOLATIONS + 1
+    assert f"more than {MAX_VIOLATIONS:,} problems" in violations[-1].message
+
     name = plugin(rule_module(GOOD, "while True:\n    yield Violation('again', 'f', path=('name',))"))
     result = cli("lint", "--format", "json", "--plugin", name, FLAWED)
     document = json.loads(result.stdout)
-    mine = [f for f in document["findings"] if f["rule"] == "ACME002"]
     assert result.exit_code == 1 and document["errors"] == []
-    assert len(mine) == MAX_VIOLATIONS + 1
-    assert any(f"more than {MAX_VIOLATIONS:,} problems" in f["message"] for f in mine)
+    rules = [f["rule"] for f in document["findings"]]
+    assert len(rules) == 10_001 and rules[-1] == "PLAN007"  # the file's own cap
 
 
 @pytest.mark.parametrize("body", [

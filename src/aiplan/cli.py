@@ -81,11 +81,24 @@ def _plugin_option(command):
                         help="Also load this importable module as a plugin.")(command)
 
 
+def _tolerate_narrow_encodings() -> None:
+    """Print what a terminal cannot encode as backslash escapes instead of
+    failing: plans and file names hold any character, and CI runners often
+    have an ASCII or Latin-1 locale."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # pragma: no cover - a closed or exotic stream
+                pass
+
+
 class AiplanGroup(click.Group):
     """Maps every failure to the documented exit codes, never a traceback."""
 
     def main(self, *args, **kwargs):
         kwargs.setdefault("standalone_mode", True)
+        _tolerate_narrow_encodings()
         try:
             return super().main(*args, **kwargs)
         except KeyboardInterrupt:  # pragma: no cover - needs a real signal
@@ -147,9 +160,12 @@ def main():
                    "With -, the fixed plan goes to standard output and the report to standard error.")
 @click.option("--diff", is_flag=True,
               help="Print the fixes as a unified diff instead of writing them; exit 1 if there are any.")
+@click.option("--rule-timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="Stop a rule that runs longer than this on one document and report it as an "
+                   "internal error (default 5; 0: no limit).")
 def lint(paths, output_format, output_file, fail_on, select, extend_select, ignore, colour, no_fix_hints,
          no_plugins, plugin_modules, config_file, isolated, policy_packs, baseline_file, write_baseline_file,
-         force_exclude, fix, diff):
+         force_exclude, fix, diff, rule_timeout):
     """Lint plan files and directories (default: the current directory).
 
     Directories are searched for aiplan.yaml, aiplan.yml, *.aiplan.yaml and
@@ -159,8 +175,8 @@ def lint(paths, output_format, output_file, fail_on, select, extend_select, igno
 
     Exit status: 0 no finding at or above --fail-on, 1 findings at or above it,
     2 usage or configuration error (or --fix could not write a file),
-    3 internal error (a rule or plugin failed). With --diff: 1 if there are
-    fixes to apply, else 0.
+    3 internal error (a rule or plugin failed), 130 interrupted. With --diff:
+    1 if there are fixes to apply, else 0.
     """
     from aiplan.lint.runner import lint_targets
     from aiplan.lint.settings import command_line_layer
@@ -170,7 +186,8 @@ def lint(paths, output_format, output_file, fail_on, select, extend_select, igno
         raise click.UsageError("--diff writes nothing, so it cannot write a baseline; use --fix --write-baseline "
                                "to record what remains after fixing")
     rule_set = _load_rule_set(no_plugins, plugin_modules)
-    layer = command_line_layer(_split(select), _split(extend_select), _split(ignore), fail_on)
+    layer = command_line_layer(_split(select), _split(extend_select), _split(ignore), fail_on,
+                               rule_timeout=rule_timeout)
     resolver, targets, contexts = _resolve_targets(rule_set, paths or (".",), layer, no_plugins=no_plugins,
                                                    config_file=config_file, isolated=isolated,
                                                    policy_packs=policy_packs, force_exclude=force_exclude)

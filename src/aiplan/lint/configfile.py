@@ -33,7 +33,10 @@ CONFIG_NAMES = (".aiplan.toml", "pyproject.toml")
 CONFIG_SCHEMA = "config.schema.json"
 
 # Configuration key -> aiplan.lint.loader.Limits field.
-LIMIT_KEYS = {"max-file-size": "max_bytes", "max-depth": "max_depth", "max-alias-nodes": "max_alias_nodes"}
+LIMIT_KEYS = {"max-file-size": "max_bytes", "max-depth": "max_depth", "max-alias-nodes": "max_alias_nodes",
+              "max-documents": "max_documents", "max-findings": "max_findings",
+              # Not a loader limit: settings hands it to LintConfig.rule_timeout.
+              "rule-timeout": "rule_timeout"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,17 +8,18 @@ sorted, immutable results. It prints nothing.
 from __future__ import annotations
 
 import os
-import traceback
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from aiplan.lint.config import LintConfig, enabled_rule_ids
 from aiplan.lint import suppressions
-from aiplan.lint.findings import Edit, FileResult, Finding, InternalError, Severity, Span, Violation
+from aiplan.lint.findings import FileResult, Finding, InternalError, Severity, Span, Violation
 from aiplan.lint.fingerprint import finding_fingerprint
+from aiplan.lint.isolation import call_check, describe_failure, violation_problem
 from aiplan.lint.loader import LoadResult, load_bytes, load_file
 from aiplan.lint.plan import Plan, version_problem
 from aiplan.lint.rule import Rule
+from aiplan.lint.timeout import RuleTimeout, TimeBudget
 
 if TYPE_CHECKING:
     from aiplan.lint.edits import SourceText
@@ -120,27 +121,37 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
     )
 
 
-def run_rule(item: Rule, plan: Plan, options: Mapping[str, Any]) -> tuple[list[Violation], str | None]:
-    """Call one rule's check; return its violations or why it failed."""
+def run_rule(item: Rule, plan: Plan, options: Mapping[str, Any],
+             budget: TimeBudget | None = None) -> tuple[list[Violation], str | None]:
+    """Call one rule's check (within ``budget``, if given); return its violations or why it failed."""
     try:
-        produced = item.check(plan, options)
-        violations = list(produced) if produced is not None else []
-    except Exception as exc:
-        frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-        where = f" at {os.path.basename(frame.filename)}:{frame.lineno}" if frame else ""
-        return [], f"raised {type(exc).__name__}: {exc}{where}"
+        if budget is not None:
+            violations = budget.run(call_check, item, plan, options)
+        else:
+            violations = call_check(item, plan, options)
+    except RuleTimeout:
+        return [], (f"did not finish within its time budget of {budget.seconds:g} s and was stopped; "
+                    "its findings for this file are missing (if the rule is only slow, raise the budget with `--rule-timeout`)")
+    except (Exception, SystemExit) as exc:  # a plugin's sys.exit() must not end the run
+        return [], describe_failure(exc)
     for violation in violations:
-        if not isinstance(violation, Violation):
-            return [], f"yielded {type(violation).__name__} {violation!r:.80}, not a Violation"
-        if violation.edits and not (isinstance(violation.edits, (tuple, list))
-                                    and all(isinstance(e, Edit) for e in violation.edits)):
-            return [], f"yielded a Violation whose edits are {violation.edits!r:.80}, not a tuple of Edit"
+        problem = violation_problem(violation)
+        if problem is not None:
+            return [], problem
     return violations, None
 
 
 def lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
                    file_exists: Callable[[str], bool] | None = None) -> FileResult:
     """Lint every document of a loaded file."""
+    # Each rule call gets `rule_timeout` seconds; the signal handler that
+    # enforces it is installed once per file.
+    with TimeBudget(ctx.config.rule_timeout) as budget:
+        return _lint_documents(loaded, display_path, ctx, file_exists, budget)
+
+
+def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
+                    file_exists: Callable[[str], bool] | None, budget: TimeBudget) -> FileResult:
     findings: list[Finding] = []
     errors: list[InternalError] = []
     source = _source_text(loaded)
@@ -162,6 +173,8 @@ def lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
 
     checks = ctx.checks()
     for plan in loaded.documents:
+        if len(findings) >= ctx.config.limits.max_findings:
+            break
         plan.file_exists = file_exists
         lint_it, problem = version_problem(plan.data)
         if problem is not None:
@@ -173,7 +186,7 @@ def lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
         for item in checks:
             if item.id == VERSION_RULE:
                 continue
-            violations, failure = run_rule(item, plan, ctx.options.get(item.id, {}))
+            violations, failure = run_rule(item, plan, ctx.options.get(item.id, {}), budget)
             if failure is not None:
                 errors.append(InternalError(item.plugin, item.id, failure, display_path))
                 continue
@@ -191,6 +204,7 @@ def lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
         if finding is not None:
             findings.append(finding)
     findings.sort(key=Finding.sort_key)
+    _cap_findings(findings, ctx, display_path)
     suppressed.sort(key=Finding.sort_key)
     return FileResult(display_path, tuple(findings), tuple(errors), tuple(suppressed),
                       documents=len(loaded.documents), checked=tuple(sorted(ctx.enabled)))
@@ -203,6 +217,22 @@ def _source_text(loaded: LoadResult) -> "SourceText | None":
     from aiplan.lint.edits import SourceText
 
     return SourceText(loaded.text)
+
+
+def _cap_findings(findings: list[Finding], ctx: LintContext, display_path: str) -> None:
+    """Keep the first ``max_findings`` (in file order) and say so in a PLAN007 finding."""
+    limit = ctx.config.limits.max_findings
+    if len(findings) <= limit:
+        return
+    first_dropped = findings[limit]
+    del findings[limit:]
+    note = _finding(ctx, "PLAN007", Violation(
+        f"the file has more than {limit:,} findings; only the first {limit:,} are reported",
+        "Fix the findings reported above, then lint again to see the rest.",
+        span=Span.point(first_dropped.line, first_dropped.column),
+    ), None, display_path, first_dropped.document)
+    if note is not None:
+        findings.append(note)
 
 
 def _exists_beside(real_path: str | None) -> Callable[[str], bool] | None:

@@ -51,7 +51,8 @@ class RunResult:
 
 def lint_target(target: Target, ctx: LintContext, stdin: bytes | None = None) -> FileResult:
     if target.real_path == STDIN:
-        data = stdin if stdin is not None else sys.stdin.buffer.read()
+        # Never more than one byte past the size limit: `cat /dev/zero | aiplan lint -` must end.
+        data = stdin if stdin is not None else sys.stdin.buffer.read(ctx.config.limits.max_bytes + 1)
         return lint_bytes(data, target.display_path, ctx, base_dir=os.getcwd())
     return lint_file(target.real_path, target.display_path, ctx)
 

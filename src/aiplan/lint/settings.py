@@ -33,7 +33,7 @@ import os
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping
 
-from aiplan.lint.config import ConfigError, LintConfig, validate_selectors
+from aiplan.lint.config import DEFAULT_RULE_TIMEOUT, ConfigError, LintConfig, validate_selectors
 from aiplan.lint.configfile import ConfigFile, ConfigFinder, Layer, load_config, shown_path
 from aiplan.lint.discovery import STDIN, Target
 from aiplan.lint.engine import LintContext
@@ -45,7 +45,8 @@ from aiplan.lint.suggest import closest
 COMMAND_LINE = "command line"
 
 
-def command_line_layer(select=(), extend_select=(), ignore=(), fail_on: str | None = None) -> Layer:
+def command_line_layer(select=(), extend_select=(), ignore=(), fail_on: str | None = None,
+                       rule_timeout: float | None = None) -> Layer:
     """The layer of the command line's options (``select`` empty: not given)."""
     upper = lambda values: tuple(str(v).strip().upper() for v in values if str(v).strip())  # noqa: E731
     return Layer(
@@ -54,6 +55,7 @@ def command_line_layer(select=(), extend_select=(), ignore=(), fail_on: str | No
         extend_select=upper(extend_select),
         ignore=upper(ignore),
         fail_on=Severity.parse(fail_on) if fail_on else None,
+        limits={} if rule_timeout is None else {"rule_timeout": rule_timeout},
     )
 
 
@@ -266,7 +268,11 @@ class Resolver:
             if layer.fail_on is not None:
                 fail_on = layer.fail_on
         enabled = enabled_by_layers(rules, layers)
+        # The rule time budget sits beside the resource limits in configuration
+        # (`rule-timeout`), but it is the engine's, not the loader's; 0 means none.
+        rule_timeout = limits.pop("rule_timeout", DEFAULT_RULE_TIMEOUT)
         lint_config = LintConfig(
+            rule_timeout=rule_timeout or None,
             select=tuple(sorted(enabled)),
             fail_on=fail_on,
             severity=severity,
@@ -388,6 +394,9 @@ def describe(resolver: Resolver, path: str) -> dict:
         "max-file-size": limits.max_bytes,
         "max-depth": limits.max_depth,
         "max-alias-nodes": limits.max_alias_nodes,
+        "max-documents": limits.max_documents,
+        "max-findings": limits.max_findings,
+        "rule-timeout": ctx.config.rule_timeout or 0,
         "enabled": enabled,
         "disabled": disabled,
         "severity": {
@@ -441,7 +450,7 @@ def render_text(described: dict) -> str:
     lines.append(f"policy-packs = {_toml([p['path'] for p in d['policy-packs']])}")
     for pack in d["policy-packs"]:
         lines.append(f"#   {pack['path']}: {pack['name']} ({pack['source']}): {', '.join(pack['rules'])}")
-    for key in ("max-file-size", "max-depth", "max-alias-nodes"):
+    for key in ("max-file-size", "max-depth", "max-alias-nodes", "max-documents", "max-findings", "rule-timeout"):
         lines.append(f"{key} = {_toml(d[key])}")
     total = len(d["enabled"]) + len(d["disabled"])
     lines.append(f"# {len(d['enabled'])} of {total} rules enabled")

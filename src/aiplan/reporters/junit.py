@@ -34,8 +34,18 @@ def xml_text(text: str) -> str:
 def _element(tag: str, attributes: dict[str, object] | None = None, text: str | None = None) -> ET.Element:
     element = ET.Element(tag, {key: xml_text(str(value)) for key, value in (attributes or {}).items()})
     if text is not None:
-        element.text = xml_text(text)
+        element.text = _inert(xml_text(text))
     return element
+
+
+def _inert(text: str) -> str:
+    """Text content as a CI log may show it: a bare CR (which XML parsers turn
+    into a line break) written visibly, and lines that would start a GitHub
+    Actions command (``::``, ``##[``) neutralised, since `--format junit` on
+    standard output lands in the job log."""
+    from aiplan.reporters.github import neutralise
+
+    return neutralise(text.replace("\r", "\\r"))
 
 
 def _describe(finding) -> str:

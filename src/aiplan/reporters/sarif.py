@@ -66,13 +66,23 @@ def _tags(rule) -> list[str]:
     return list(dict.fromkeys(tags))
 
 
+def _path_bytes(path: str) -> bytes:
+    """The file name's bytes: undecodable names come back as they were
+    (surrogateescape); a lone surrogate from elsewhere is kept as its UTF-8-style
+    bytes rather than failing the whole report."""
+    try:
+        return os.fsencode(path)
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogatepass")
+
+
 def artifact_location(display_path: str, paths) -> dict:
     """A relative URI from the repository root when the file is inside it, an
     absolute ``file:`` URI otherwise. Bytes that are not URI characters are
     percent-encoded (from the file name's bytes, so undecodable names work)."""
     relative = paths.relative(display_path)
     if relative is not None:
-        return {"uri": quote(os.fsencode(relative), safe="/"), "uriBaseId": SRCROOT}
+        return {"uri": quote(_path_bytes(relative), safe="/"), "uriBaseId": SRCROOT}
     absolute = paths.absolute(display_path)
     if absolute is None:  # standard input has no artifact to point at
         return {"uri": "stdin"}

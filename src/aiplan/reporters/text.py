@@ -6,7 +6,13 @@ import re
 
 from aiplan.lint.findings import Severity
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls (ESC starts terminal escape sequences), invisible
+# formatting and bidirectional controls (they reorder what the reader sees),
+# line and paragraph separators, and lone surrogates (from undecodable file
+# names; they cannot be encoded for any terminal).
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
+)
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
@@ -17,8 +23,18 @@ def visible(text: str) -> str:
     Plan content ends up in messages; it must not be able to move the cursor,
     recolour the terminal or reorder what the reader sees.
     """
-    text = text.replace("\r\n", "\\r\\n").replace("\n", "\\n").replace("\t", "\\t")
+    text = text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+
+
+def shown_path(path: str) -> str:
+    """A file path as the start of a line, visibly escaped, and never read as a
+    CI command: GitHub Actions runs any log line that starts (after white
+    space) with ``::`` or ``##[``, and a pull request chooses its file names."""
+    path = visible(path)
+    if path.lstrip().startswith(("::", "##[")):
+        return "./" + path
+    return path
 
 
 def _style(text: str, colour: bool, **kwargs) -> str:
@@ -32,7 +48,7 @@ def _style(text: str, colour: bool, **kwargs) -> str:
 def render(run, rules, *, colour: bool = False, show_fix: bool = True, summary: bool = True) -> str:
     lines: list[str] = []
     for finding in run.findings:
-        where = _style(f"{visible(finding.path)}:{finding.line}:{finding.column}:", colour, bold=True)
+        where = _style(f"{shown_path(finding.path)}:{finding.line}:{finding.column}:", colour, bold=True)
         rule = _style(finding.rule, colour, fg=_COLOURS[finding.severity], bold=True)
         severity = _style(f"[{finding.severity.value}]", colour, fg=_COLOURS[finding.severity])
         lines.append(f"{where} {rule} {severity} {visible(finding.message)}")

@@ -233,12 +233,14 @@ def unused_suppression(plan, options):
 
 @rule("PLAN007", "resource-limit", Severity.ERROR, reported_by="loader")
 def resource_limit(plan, options):
-    """The document exceeds a limit: file size, nesting depth, or alias expansion.
+    """The file exceeds a limit: size, nesting depth, alias expansion, documents or findings.
 
-    The defaults are 5 MB per file, 64 levels of nesting, and 100,000 nodes
-    produced by aliases; each can be raised in the configuration
-    (`max-file-size`, `max-depth`, `max-alias-nodes`). The file, or the rest of
-    it from the reported point, is not linted.
+    The defaults are 5 MB per file, 64 levels of nesting (counting the levels
+    an alias brings in, so chained anchors cannot nest deeper), 100,000 nodes
+    produced by aliases, 1,000 documents per file and 10,000 findings per file;
+    each can be raised in the configuration (`max-file-size`, `max-depth`,
+    `max-alias-nodes`, `max-documents`, `max-findings`). The file, or the rest
+    of it from the reported point, is not linted.
 
     ## Why
     aiplan runs in CI on files anyone can write in a pull request. A
@@ -272,9 +274,10 @@ def unreadable_file(plan, options):
     """The file cannot be read or decoded (permissions, encoding, binary content).
 
     Plans are UTF-8 text (UTF-16 and UTF-32 with or without a byte order mark
-    are accepted too, as YAML allows). A file that cannot be opened, that is not
-    a regular file, that does not decode, or that contains NUL bytes gets this
-    finding instead of a crash.
+    are accepted too, as YAML allows). A file that cannot be opened (missing
+    permission, a symbolic-link loop), that is not a regular file (a FIFO,
+    socket or device is never opened, so it cannot hang the run), that does not
+    decode, or that contains NUL bytes gets this finding instead of a crash.
 
     ## Why
     A plan that tools cannot read is as good as absent; saying so precisely

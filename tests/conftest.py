@@ -28,3 +28,20 @@ def cli():
         return runner.invoke(main, [str(a) for a in args], env=base, input=input, catch_exceptions=False)
 
     return invoke
+
+
+# The files examples/support-copilot.aiplan.yaml names (EVAL003 checks that they exist).
+CLEAN_PLAN_FILES = ("evals/support-v1.jsonl", "evals/retrieval-v1.jsonl", "data/ft/train.jsonl",
+                    "data/ft/held_out.jsonl")
+
+
+def copy_clean_plan(directory: pathlib.Path, name: str = "clean.aiplan.yaml") -> pathlib.Path:
+    """Copy the clean example plan into ``directory`` with the files it references,
+    so that it stays clean there."""
+    import shutil
+
+    directory.mkdir(parents=True, exist_ok=True)
+    for relative in CLEAN_PLAN_FILES:
+        (directory / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(EXAMPLES / relative, directory / relative)
+    return pathlib.Path(shutil.copy(EXAMPLES / "support-copilot.aiplan.yaml", directory / name))

@@ -93,7 +93,7 @@ def test_explicit_yaml_without_aiplan_key(cli, tmp_path):
 def test_multi_document_file(cli, tmp_path):
     plan = tmp_path / "two.aiplan.yaml"
     plan.write_text("aiplan: 1\nname: one\n---\naiplan: 1\nname: two\napproach: rag\n")
-    result = cli("lint", "--format", "json", plan)
+    result = cli("lint", "--format", "json", "--select", "BASE001", plan)
     [finding] = json.loads(result.output)["findings"]
     assert finding["rule"] == "BASE001" and finding["document"] == 1 and finding["line"] == 4
 
@@ -101,7 +101,7 @@ def test_multi_document_file(cli, tmp_path):
 def test_json_plan_named_explicitly(cli, tmp_path):
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps({"aiplan": 1, "name": "json", "approach": "rag"}, indent=2))
-    result = cli("lint", "--format", "json", plan)
+    result = cli("lint", "--format", "json", "--select", "BASE001", plan)
     [finding] = json.loads(result.output)["findings"]
     assert finding["rule"] == "BASE001"
 

@@ -101,6 +101,6 @@ def test_installed_plugin_is_loaded_through_the_scan(tmp_path):
     '''))
     _dist(site, "acme-rules", "[aiplan]\nacme = acme_rules\n")
     code = ("import sys; sys.path.insert(0, sys.argv[1]); from aiplan.plugins.manager import load_rule_set; "
-            "rs = load_rule_set(); print(sorted(rs.rules)[0], [e.describe() for e in rs.errors])")
+            "rs = load_rule_set(); print('ACME001' in rs.rules, [e.describe() for e in rs.errors])")
     out = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True, text=True, check=True).stdout
-    assert out.startswith("ACME001 []"), out
+    assert out.startswith("True []"), out

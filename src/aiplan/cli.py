@@ -9,6 +9,7 @@ import sys
 import click
 
 from aiplan import __version__
+from aiplan.reporters import FORMATS
 
 SEVERITIES = ("error", "warning", "info")
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -37,6 +38,61 @@ def _load_rule_set(no_plugins: bool, plugin_modules=()):
     return load_rule_set(entry_points=not no_plugins, disabled=disabled, extra_modules=plugin_modules)
 
 
+class ConfigProblem(click.ClickException):
+    """A broken configuration file or policy pack: exit 2, no usage banner."""
+
+    exit_code = EXIT_USAGE
+
+    def show(self, file=None):
+        click.echo(f"aiplan: configuration error: {self.format_message()}", err=True)
+
+
+def _plugins_disabled(no_plugins: bool) -> bool:
+    return no_plugins or bool(_split([os.environ.get("AIPLAN_DISABLE_PLUGINS", "")]))
+
+
+def _resolver(rule_set, *, no_plugins=False, config_file=None, isolated=False, policy_packs=(), cli_layer=None):
+    """The per-file settings of this run (configuration files, overrides, packs, options)."""
+    from aiplan.lint.config import ConfigError
+    from aiplan.lint.settings import Resolver
+
+    try:
+        return Resolver(rule_set.rules, cli=cli_layer, config_path=config_file, isolated=isolated,
+                        cli_packs=policy_packs, lenient=_plugins_disabled(no_plugins))
+    except ConfigError as exc:
+        raise ConfigProblem(str(exc)) from None
+
+
+def _settings_options(command):
+    """--config, --isolated and --policy-pack: shared by every command that reads configuration."""
+    command = click.option("--policy-pack", "policy_packs", multiple=True, type=click.Path(dir_okay=False),
+                           metavar="FILE", help="Also apply this policy pack (YAML; repeatable).")(command)
+    command = click.option("--isolated", is_flag=True,
+                           help="Ignore every configuration file (pyproject.toml, .aiplan.toml).")(command)
+    command = click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+                           help="Use this configuration file for every plan instead of the nearest one.")(command)
+    return command
+
+
+def _plugin_option(command):
+    """--plugin MODULE: for the commands that show rules and configuration, so that a
+    module `aiplan lint --plugin` loads is listed, explained and configurable there too."""
+    return click.option("--plugin", "plugin_modules", multiple=True, metavar="MODULE",
+                        help="Also load this importable module as a plugin.")(command)
+
+
+def _tolerate_narrow_encodings() -> None:
+    """Print what a terminal cannot encode as backslash escapes instead of
+    failing: plans and file names hold any character, and CI runners often
+    have an ASCII or Latin-1 locale."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # pragma: no cover - a closed or exotic stream
+                pass
+
+
 def _open_cache(no_cache: bool, cache_dir: str | None):
     """The results cache for this run, or ``None`` when turned off."""
     from aiplan.lint.cache import LintCache, cache_disabled_by_environment, default_cache_dir
@@ -51,6 +107,7 @@ class AiplanGroup(click.Group):
 
     def main(self, *args, **kwargs):
         kwargs.setdefault("standalone_mode", True)
+        _tolerate_narrow_encodings()
         try:
             return super().main(*args, **kwargs)
         except KeyboardInterrupt:  # pragma: no cover - needs a real signal
@@ -84,8 +141,10 @@ def main():
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default=None,
+              help="Output format (default: text; under GitHub Actions, text plus annotations).")
+@click.option("--output-file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Write the --format report to FILE (atomically) and print the normal output.")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Lowest severity that makes the run fail (exit 1). Default: error.")
 @click.option("--select", multiple=True, help="Rule IDs or prefixes to enable (comma-separated), e.g. FT,RAG001.")
@@ -97,54 +156,178 @@ def main():
 @click.option("--no-plugins", is_flag=True, help="Do not load third-party plugins (built-in rules only).")
 @click.option("--plugin", "plugin_modules", multiple=True, metavar="MODULE",
               help="Also load this importable module as a plugin.")
+@_settings_options
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Report only findings not recorded in this baseline file.")
+@click.option("--write-baseline", "write_baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Record the current findings in this baseline file and exit 0 "
+                   "(with --fix: the findings that remain after fixing).")
+@click.option("--force-exclude", is_flag=True,
+              help="Apply the configured `exclude` to files named on the command line too (for pre-commit).")
+@click.option("--fix", is_flag=True,
+              help="Apply the safe fixes in place (fixable rules: see `aiplan rules`), then report what remains. "
+                   "With -, the fixed plan goes to standard output and the report to standard error.")
+@click.option("--diff", is_flag=True,
+              help="Print the fixes as a unified diff instead of writing them; exit 1 if there are any.")
+@click.option("--rule-timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="Stop a rule that runs longer than this on one document and report it as an "
+                   "internal error (default 5; 0: no limit).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, metavar="N",
               help="Processes to lint with (default 0: all cores; 1: serial). Small runs stay serial.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache of results (also AIPLAN_NO_CACHE=1).")
 @click.option("--cache-dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
               help="Where to keep the cache (default: .aiplan_cache here; also AIPLAN_CACHE_DIR).")
-def lint(paths, output_format, fail_on, select, extend_select, ignore, colour, no_fix_hints,
-         no_plugins, plugin_modules, jobs, no_cache, cache_dir):
+def lint(paths, output_format, output_file, fail_on, select, extend_select, ignore, colour, no_fix_hints,
+         no_plugins, plugin_modules, config_file, isolated, policy_packs, baseline_file, write_baseline_file,
+         force_exclude, fix, diff, rule_timeout, jobs, no_cache, cache_dir):
     """Lint plan files and directories (default: the current directory).
 
     Directories are searched for aiplan.yaml, aiplan.yml, *.aiplan.yaml and
-    *.aiplan.yml. Use - to read a plan from standard input.
+    *.aiplan.yml. Use - to read a plan from standard input. Settings come from
+    the nearest pyproject.toml [tool.aiplan] or .aiplan.toml above each plan
+    (see `aiplan config`), then from the options given here.
 
     Exit status: 0 no finding at or above --fail-on, 1 findings at or above it,
-    2 usage or configuration error, 3 internal error (a rule or plugin failed).
+    2 usage or configuration error (or --fix could not write a file),
+    3 internal error (a rule or plugin failed), 130 interrupted. With --diff:
+    1 if there are fixes to apply, else 0.
     """
-    from aiplan.lint.config import ConfigError, LintConfig, validate_selectors
-    from aiplan.lint.discovery import PathError, discover
-    from aiplan.lint.engine import LintContext
-    from aiplan.lint.findings import Severity
     from aiplan.lint.runner import lint_targets
-    from aiplan import reporters
+    from aiplan.lint.settings import command_line_layer
+    from aiplan.reporters import outputs
 
+    if diff and write_baseline_file:
+        raise click.UsageError("--diff writes nothing, so it cannot write a baseline; use --fix --write-baseline "
+                               "to record what remains after fixing")
     rule_set = _load_rule_set(no_plugins, plugin_modules)
-    ids = list(rule_set.rules)
-    try:
-        config = LintConfig(
-            select=validate_selectors(_split(select), ids, "--select") or ("ALL",),
-            extend_select=validate_selectors(_split(extend_select), ids, "--extend-select"),
-            ignore=validate_selectors(_split(ignore), ids, "--ignore"),
-            fail_on=Severity.parse(fail_on or "error"),
-        )
-        ctx = LintContext.build(rule_set.rules, config)
-        targets = discover(paths or (".",), config.exclude)
-    except (ConfigError, PathError) as exc:
-        raise click.UsageError(str(exc)) from None
-
-    run = lint_targets(targets, ctx, cache=_open_cache(no_cache, cache_dir), jobs=jobs)
-    run.errors.extend(rule_set.errors)
-    use_colour = _use_colour(colour, sys.stdout)
-    if output_format == "text":
-        text = reporters.get("text").render(run, rule_set.rules, colour=use_colour,
-                                            show_fix=not no_fix_hints)
-        if not targets:
-            text = "No plan files found (aiplan.yaml, aiplan.yml, *.aiplan.yaml, *.aiplan.yml).\n" + text
+    layer = command_line_layer(_split(select), _split(extend_select), _split(ignore), fail_on,
+                               rule_timeout=rule_timeout)
+    resolver, targets, contexts = _resolve_targets(rule_set, paths or (".",), layer, no_plugins=no_plugins,
+                                                   config_file=config_file, isolated=isolated,
+                                                   policy_packs=policy_packs, force_exclude=force_exclude)
+    if output_file:
+        problem = outputs.check_output_file(output_file, [t.real_path for t in targets],
+                                            [("--baseline", baseline_file), ("--config", config_file),
+                                             *(("--policy-pack", pack) for pack in policy_packs)])
+        if problem:
+            raise click.UsageError(problem)
+    report_stream, write_errors = sys.stdout, []
+    if fix or diff:
+        run, write_errors, to_stderr = _fix(targets, contexts.__getitem__, rule_set, diff=diff)
+        report_stream = sys.stderr if to_stderr else sys.stdout
     else:
-        text = reporters.get(output_format).render(run, rule_set.rules)
-    click.echo(text, nl=False, color=use_colour if output_format == "text" else False)
-    sys.exit(run.exit_code(config.fail_on))
+        run = lint_targets(targets, contexts.__getitem__, cache=_open_cache(no_cache, cache_dir), jobs=jobs)
+        run.errors.extend(rule_set.errors)
+    # What remains after --fix is recorded, filtered and reported like any run.
+    if write_baseline_file:
+        code = _write_baseline(run, write_baseline_file)
+        sys.exit(_with_write_errors(code, write_errors))
+    if baseline_file:
+        enabled = {t.display_path: ctx.enabled for t, ctx in contexts.items()}
+        _apply_baseline(run, baseline_file, lambda path: enabled.get(path, ()))
+    outcome = outputs.emit(run, rule_set.rules, output_format=output_format, output_file=output_file,
+                           colour=_use_colour(colour, report_stream), show_fix=not no_fix_hints,
+                           no_targets=not targets)
+    click.echo(outcome.console, nl=False, err=report_stream is sys.stderr, color=outcome.keep_ansi)
+    for warning in outcome.warnings:
+        click.echo(f"aiplan: {warning}", err=True)
+    code = EXIT_USAGE if outcome.report_failed else resolver.exit_code(run)
+    sys.exit(_with_write_errors(code, write_errors))
+
+
+def _with_write_errors(code: int, write_errors) -> int:
+    """Report the files --fix could not write: exit 2 unless a rule failed (3)."""
+    for path, reason in write_errors:
+        click.echo(f"aiplan: fixes not written to {path}: {reason}", err=True)
+    return EXIT_USAGE if write_errors and code != EXIT_INTERNAL else code
+
+
+def _fix(targets, contexts, rule_set, *, diff):
+    """`lint --fix` / `--diff`. With --diff, print the diff and exit. With --fix,
+    write the fixes (a fixed standard input goes to standard output) and return
+    the run of what remains, the files that could not be written, and whether
+    the report must go to standard error (standard output carries a plan)."""
+    from aiplan.lint.discovery import STDIN
+    from aiplan.lint.fix import fix_targets, unified_diff
+
+    reads_stdin = any(t.real_path == STDIN for t in targets)
+    stdin = sys.stdin.buffer.read() if reads_stdin else None
+    run, fixes = fix_targets(targets, contexts, write=not diff, stdin=stdin)
+    run.errors.extend(rule_set.errors)
+    run.fixed = fixes.fixed
+    if diff:
+        if not targets:
+            click.echo("No plan files found (aiplan.yaml, aiplan.yml, *.aiplan.yaml, *.aiplan.yml).", err=True)
+        # stdout carries the diff alone, so it can be piped to `git apply` or `patch -p1`.
+        changed = [(t, r) for t, r in fixes.results if r.changed]
+        for target, result in changed:
+            click.echo(unified_diff(target.display_path, result.original, result.fixed), nl=False)
+        files = len(changed)
+        if files:
+            click.echo(f"Would fix {fixes.fixed} finding{'s' * (fixes.fixed != 1)} in {files} "
+                       f"file{'s' * (files != 1)}.", err=True)
+        else:
+            click.echo("No fixes to apply.", err=True)
+        for error in run.internal_errors:
+            click.echo(f"internal error: {error.describe()}", err=True)
+        sys.exit(EXIT_INTERNAL if run.internal_errors else EXIT_FINDINGS if files else EXIT_OK)
+
+    for target, result in fixes.results:
+        if target.real_path == STDIN:
+            sys.stdout.buffer.write(result.fixed)
+            sys.stdout.buffer.flush()
+    return run, fixes.write_errors, reads_stdin
+
+
+def _resolve_targets(rule_set, paths, layer, force_exclude=False, **settings):
+    """The files to lint and each one's lint context. Every configuration that applies
+    is read and checked before anything is linted: a broken one exits 2."""
+    from aiplan.lint.config import ConfigError
+    from aiplan.lint.discovery import PathError, discover
+
+    resolver = _resolver(rule_set, cli_layer=layer, **settings)
+    try:
+        targets = discover(paths)
+    except PathError as exc:
+        raise click.UsageError(str(exc)) from None
+    try:
+        for path in paths:
+            resolver.resolve_path(path)
+        targets = [t for t in targets if not resolver.is_excluded(t, force=force_exclude)]
+        contexts = {target: resolver.context_for(target) for target in targets}
+    except ConfigError as exc:
+        raise ConfigProblem(str(exc)) from None
+    try:
+        resolver.check_command_line()
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    resolver.check_coverage(paths)
+    for warning in resolver.warnings:
+        click.echo(f"aiplan: warning: {warning}", err=True)
+    return resolver, targets, contexts
+
+
+def _write_baseline(run, path) -> int:
+    from aiplan.baseline import BaselineError, write_baseline
+
+    try:
+        written = write_baseline(path, run)
+    except BaselineError as exc:
+        raise ConfigProblem(str(exc)) from None
+    click.echo(f"aiplan: wrote {path}: {written.describe()}", err=True)
+    for error in run.internal_errors:
+        click.echo(f"internal error: {error.describe()}", err=True)
+    return EXIT_INTERNAL if run.internal_errors else EXIT_OK
+
+
+def _apply_baseline(run, path, enabled_for) -> None:
+    from aiplan.baseline import BaselineError, apply_baseline, read_baseline
+
+    try:
+        baseline = read_baseline(path)
+    except BaselineError as exc:
+        raise ConfigProblem(str(exc)) from None
+    apply_baseline(run, baseline, enabled_for)
 
 
 @main.command("rules")
@@ -152,14 +335,21 @@ def lint(paths, output_format, fail_on, select, extend_select, ignore, colour, n
 @click.option("--family", multiple=True, help="Only these families (comma-separated), e.g. FT,RAG.")
 @click.option("--severity", type=click.Choice(SEVERITIES), default=None, help="Only rules of this default severity.")
 @click.option("--no-plugins", is_flag=True, help="List built-in rules only.")
-def list_rules(output_format, family, severity, no_plugins):
-    """List every rule: ID, name, default severity and summary."""
+@_plugin_option
+@_settings_options
+def list_rules(output_format, family, severity, no_plugins, plugin_modules, config_file, isolated, policy_packs):
+    """List every rule: ID, name, default severity and summary.
+
+    Includes the rules of installed plugins and of the policy packs that the
+    configuration of the current directory (or --policy-pack) names.
+    """
     import json
 
-    rule_set = _load_rule_set(no_plugins)
+    rule_set = _load_rule_set(no_plugins, plugin_modules)
+    catalogue = _catalogue(rule_set, no_plugins, config_file, isolated, policy_packs)
     families = {f.upper() for f in _split(family)}
     chosen = [
-        r for r in rule_set.sorted()
+        r for r in (catalogue[key] for key in sorted(catalogue))
         if (not families or r.family in families) and (severity is None or r.severity.value == severity)
     ]
     if output_format == "json":
@@ -175,34 +365,121 @@ def list_rules(output_format, family, severity, no_plugins):
     for r in chosen:
         fix = " (fixable)" if r.fixable else ""
         click.echo(f"{r.id:<8} {r.name:<{width}} {r.severity.value:<7} {r.summary}{fix}")
+    if not chosen:
+        click.echo("No rule matches.", err=True)
     for error in rule_set.errors:
         click.echo(f"internal error: {error.describe()}", err=True)
 
 
+def _catalogue(rule_set, no_plugins, config_file, isolated, policy_packs):
+    """Every rule usable here: plugins' and those of the policy packs configured for the current directory."""
+    from aiplan.lint.config import ConfigError
+
+    resolver = _resolver(rule_set, no_plugins=no_plugins, config_file=config_file, isolated=isolated,
+                         policy_packs=policy_packs)
+    try:
+        return resolver.catalogue(os.getcwd())
+    except ConfigError as exc:
+        raise ConfigProblem(str(exc)) from None
+
+
 @main.command()
 @click.argument("rule_id")
-def explain(rule_id):
-    """Show a rule's documentation: what, why, a failing and a passing example."""
+@click.option("--no-plugins", is_flag=True, help="Do not load third-party plugins.")
+@_plugin_option
+@_settings_options
+def explain(rule_id, no_plugins, plugin_modules, config_file, isolated, policy_packs):
+    """Show a rule's documentation: what, why, a failing and a passing example.
+
+    Plugin rules and the rules of configured policy packs are documented too.
+    """
     from aiplan.docs import render_rule_text
     from aiplan.lint.suggest import closest
 
-    rule_set = _load_rule_set(False)
+    rules = _catalogue(_load_rule_set(no_plugins, plugin_modules), no_plugins, config_file, isolated, policy_packs)
     wanted = rule_id.strip()
-    by_name = {r.name: r for r in rule_set.rules.values()}
-    found = rule_set.rules.get(wanted.upper()) or by_name.get(wanted.lower())
+    by_name = {r.name: r for r in rules.values()}
+    found = rules.get(wanted.upper()) or by_name.get(wanted.lower())
     if found is None:
-        guess = closest(wanted, list(rule_set.rules) + list(by_name), cutoff=0.6)
+        guess = closest(wanted, list(rules) + list(by_name), cutoff=0.6)
         hint = f" Did you mean {guess}?" if guess else " Run `aiplan rules` for the list."
         raise click.UsageError(f"unknown rule {rule_id!r}.{hint}")
     click.echo(render_rule_text(found))
 
 
 @main.command()
-def schema():
-    """Print the plan JSON Schema (draft 2020-12), for editors and other tools."""
+@click.argument("which", required=False, default="plan", type=click.Choice(["plan", "config", "policy-pack"]))
+def schema(which):
+    """Print a JSON Schema (draft 2020-12), for editors and other tools:
+    the plan format (default), the configuration, or policy packs."""
     from importlib import resources
 
-    click.echo(resources.files("aiplan.schemas").joinpath("plan.schema.json").read_text(encoding="utf-8"), nl=False)
+    name = {"plan": "plan.schema.json", "config": "config.schema.json",
+            "policy-pack": "policy-pack.schema.json"}[which]
+    click.echo(resources.files("aiplan.schemas").joinpath(name).read_text(encoding="utf-8"), nl=False)
+
+
+@main.command("config")
+@click.argument("path", required=False, default=".", type=click.Path(allow_dash=True))
+@click.option("--format", "output_format", type=click.Choice(["toml", "json"]), default="toml", show_default=True)
+@click.option("--no-plugins", is_flag=True, help="Do not load third-party plugins.")
+@_plugin_option
+@_settings_options
+def show_config(path, output_format, no_plugins, plugin_modules, config_file, isolated, policy_packs):
+    """Print the effective configuration for PATH (a plan file or a directory;
+    default: the current directory): which file and overrides apply, and the
+    resulting selection, severities, options, packs and limits."""
+    import json
+
+    from aiplan.lint.config import ConfigError
+    from aiplan.lint.settings import describe, render_text
+
+    if path != "-" and not os.path.lexists(path):
+        raise click.UsageError(f"{path}: no such file or directory")
+    resolver = _resolver(_load_rule_set(no_plugins, plugin_modules), no_plugins=no_plugins, config_file=config_file,
+                         isolated=isolated, policy_packs=policy_packs)
+    try:
+        described = describe(resolver, path)
+    except ConfigError as exc:
+        raise ConfigProblem(str(exc)) from None
+    for warning in resolver.warnings:
+        click.echo(f"aiplan: warning: {warning}", err=True)
+    if output_format == "json":
+        click.echo(json.dumps(described, indent=2))
+    else:
+        click.echo(render_text(described), nl=False)
+
+
+@main.command("plugins")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--no-plugins", is_flag=True, help="Load no third-party plugin (they are listed as disabled).")
+@_plugin_option
+@_settings_options
+def list_plugins(output_format, no_plugins, plugin_modules, config_file, isolated, policy_packs):
+    """List plugins with their versions and rules, and the policy packs
+    configured for the current directory. Installed plugins that are turned
+    off (--no-plugins, AIPLAN_DISABLE_PLUGINS) or failed to load are listed too."""
+    import json
+
+    from aiplan.plugins.listing import describe_plugins, render_plugins
+
+    from aiplan.lint.config import ConfigError
+
+    rule_set = _load_rule_set(no_plugins, plugin_modules)
+    resolver = _resolver(rule_set, no_plugins=no_plugins, config_file=config_file, isolated=isolated,
+                         policy_packs=policy_packs)
+    try:
+        resolver.catalogue(os.getcwd())
+    except ConfigError as exc:
+        raise ConfigProblem(str(exc)) from None
+    disabled = set(_split([os.environ.get("AIPLAN_DISABLE_PLUGINS", "")]))
+    described = describe_plugins(rule_set, resolver.loaded_packs(), no_plugins=no_plugins, disabled=disabled)
+    if output_format == "json":
+        click.echo(json.dumps(described, indent=2))
+    else:
+        click.echo(render_plugins(described), nl=False)
+    if rule_set.errors:
+        sys.exit(EXIT_INTERNAL)
 
 
 @main.command()

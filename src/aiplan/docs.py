@@ -14,19 +14,54 @@ _ORDER = ("why", "bad", "good")
 _TITLES = {"why": "Why it matters", "bad": "Fails", "good": "Passes"}
 
 
-def _options_markdown(item: Rule) -> str:
-    if not item.options:
-        return "None."
-    return "\n".join(
-        f"- `{o.name}` ({o.type.__name__}, default `{_show(o.default)}`): {o.description}"
-        for o in item.options
-    )
+def _family_titles() -> dict[str, str]:
+    from aiplan.rules import FAMILY_TITLES
+
+    return FAMILY_TITLES
+
+
+def _family_label(item: Rule) -> str:
+    title = _family_titles().get(item.family) if item.plugin == "aiplan" else None
+    return f"{item.family}: {title}" if title else item.family
 
 
 def _show(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def _bounds(option) -> str:
+    minimum, maximum = getattr(option, "minimum", None), getattr(option, "maximum", None)
+    if minimum is not None and maximum is not None:
+        return f"{_show(minimum)} to {_show(maximum)}"
+    if minimum is not None:
+        return f"at least {_show(minimum)}"
+    if maximum is not None:
+        return f"at most {_show(maximum)}"
+    return ""
+
+
+def _options_text(item: Rule) -> str:
+    if not item.options:
+        return "None."
+    lines = []
+    for o in item.options:
+        bounds = _bounds(o)
+        lines.append(f"- {o.name} ({o.type.__name__}, default {_show(o.default)}"
+                     f"{', ' + bounds if bounds else ''}): {o.description}")
+    return "\n".join(lines)
+
+
+def _options_markdown(item: Rule) -> str:
+    if not item.options:
+        return "None."
+    rows = ["| option | type | default | allowed | description |", "|---|---|---|---|---|"]
+    for o in item.options:
+        description = o.description.replace("|", "\\|")
+        rows.append(f"| `{o.name}` | {o.type.__name__} | `{_show(o.default)}` | {_bounds(o) or 'any'} "
+                    f"| {description} |")
+    return "\n".join(rows)
 
 
 def render_rule_text(item: Rule) -> str:
@@ -42,9 +77,15 @@ def render_rule_text(item: Rule) -> str:
     for key, text in sections.items():
         if key not in ("summary", "what", "options", *_ORDER) and text:
             lines += ["", key.capitalize() + ":", _indent(text)]
-    lines += ["", "Options:", _indent(_options_markdown(item))]
-    origin = "built in" if item.plugin == "aiplan" else f"plugin {item.plugin}"
-    lines += ["", f"Documentation: {item.url}", f"Provided by: {origin}"]
+    lines += ["", "Options:", _indent(_options_text(item))]
+    if item.plugin == "aiplan":
+        origin = "built in"
+    elif item.plugin.startswith("pack:"):
+        origin = f"policy pack {item.plugin[len('pack:'):]}"
+    else:
+        origin = f"plugin {item.plugin}"
+    lines += ["", f"Family: {_family_label(item)}"] + ([f"Documentation: {item.url}"] if item.url else []) \
+        + [f"Provided by: {origin}"]
     return "\n".join(lines)
 
 
@@ -52,34 +93,63 @@ def _indent(text: str) -> str:
     return "\n".join(("  " + line) if line.strip() else "" for line in text.splitlines())
 
 
-def render_rule_markdown(item: Rule) -> str:
+def render_rule_markdown(item: Rule, level: int = 2) -> str:
+    """One rule's section of the reference; ``level`` is its heading level."""
     sections = item.sections()
-    out = [f"## {item.id} {item.name}", ""]
+    head, sub = "#" * level, "#" * (level + 1)
+    out = [f"{head} {item.id} {item.name}", ""]
     out.append(f"*Default severity:* `{item.severity.value}` · *Fixable:* {'yes' if item.fixable else 'no'}"
-               f" · *Family:* `{item.family}`")
+               f" · *Family:* `{item.family}`" + (f" · *URL:* <{item.url}>" if item.url else ""))
     out += ["", f"**{sections.get('summary', item.summary)}**"]
     if sections.get("what"):
         out += ["", sections["what"]]
     for key in _ORDER:
         if sections.get(key):
-            out += ["", f"### {_TITLES[key]}", "", sections[key]]
-    out += ["", "### Options", "", _options_markdown(item), ""]
+            out += ["", f"{sub} {_TITLES[key]}", "", sections[key]]
+    out += ["", f"{sub} Options", "", _options_markdown(item), ""]
     return "\n".join(out)
+
+
+def _by_family(rules: Iterable[Rule]) -> list[tuple[str, list[Rule]]]:
+    """Rules grouped by family: the framework's order first, then any others alphabetically."""
+    order = list(_family_titles())
+    groups: dict[str, list[Rule]] = {}
+    for item in sorted(rules, key=lambda r: r.id):
+        groups.setdefault(item.family, []).append(item)
+    keys = sorted(groups, key=lambda f: (order.index(f) if f in order else len(order), f))
+    return [(family, groups[family]) for family in keys]
 
 
 def render_reference(rules: Iterable[Rule]) -> str:
     """The whole ``docs/rules.md``."""
-    rules = sorted(rules, key=lambda r: r.id)
+    groups = _by_family(rules)
+    titles = _family_titles()
     head = [
         "# Rule reference",
         "",
-        "<!-- Generated by `python -m aiplan.docs` from the rules' docstrings. Do not edit by hand. -->",
+        "<!-- Generated by `python -m aiplan.docs docs/rules.md` from the rules' docstrings and metadata. "
+        "Do not edit by hand. -->",
+        "",
+        "Every rule encodes a step of the decision framework: name the gap, measure a prompt-engineering "
+        "baseline, choose the approach that fits the gap, then plan its data and its evaluation. "
+        "`aiplan rules` lists the rules (`--family`, `--severity`, `--format json`) and `aiplan explain RULE` "
+        "prints a section of this page. Each finding carries its rule's stable documentation URL, "
+        "`https://aiplan.dev/rules/<id>` with the ID in lower case.",
+        "",
+        "Severities are defaults: configuration can change them per rule. Options are set per rule and "
+        "checked against the types and bounds shown.",
         "",
         "| ID | name | severity | summary |",
         "|---|---|---|---|",
     ]
-    head += [f"| [{r.id}](#{r.id.lower()}-{r.name}) | {r.name} | {r.severity.value} | {r.summary} |" for r in rules]
-    body = [render_rule_markdown(r) for r in rules]
+    for _, members in groups:
+        head += [f"| [{r.id}](#{r.id.lower()}-{r.name}) | {r.name} | {r.severity.value} | {r.summary} |"
+                 for r in members]
+    body = []
+    for family, members in groups:
+        title = titles.get(family)
+        body += [f"## {family}: {title}" if title else f"## {family}", ""]
+        body += [render_rule_markdown(r, level=3) for r in members]
     return "\n".join(head) + "\n\n" + "\n".join(body)
 
 

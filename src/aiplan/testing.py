@@ -1,10 +1,18 @@
-"""Helpers for testing rules, for aiplan itself and for plugin authors.
+"""Helpers for testing rules, for aiplan itself and for plugin and policy-pack authors.
 
-    from aiplan.testing import lint_yaml, codes
+    from aiplan.testing import codes, fix_yaml, lint_yaml
 
     def test_my_rule():
         findings = lint_yaml(PLAN, select=["ACME001"], rules=[my_rule])
         assert codes(findings) == [("ACME001", 4, 3)]
+        assert fix_yaml(PLAN, select=["ACME001"], rules=[my_rule]) == FIXED_PLAN
+
+    def test_my_pack():
+        findings = lint_yaml(PLAN, select=["ORG"], packs=["policies/security.yaml"])
+        assert codes(findings) == [("ORG001", 3, 8)]
+
+Inline suppressions in the YAML apply as in a real run (waived findings are
+not returned). Everything runs in-process, without configuration files.
 """
 
 from __future__ import annotations
@@ -28,10 +36,14 @@ def build_context(
     severity: Mapping[str, str] | None = None,
     plugins: bool = False,
     limits: Limits = Limits(),
+    packs: Iterable[str] = (),
 ) -> LintContext:
-    """A lint context with the built-in rules plus ``rules`` (installed plugins if ``plugins``)."""
+    """A lint context with the built-in rules plus ``rules`` (installed plugins if
+    ``plugins``) plus the rules of the policy packs in ``packs`` (file paths, or
+    YAML text when the string holds a line break)."""
     from aiplan.plugins.manager import load_rule_set
 
+    rules = list(rules) + [item for pack in packs for item in _pack(pack).rules]
     rule_set = load_rule_set(entry_points=plugins, extra_rules=rules)
     if rule_set.errors:
         raise AssertionError("; ".join(e.describe() for e in rule_set.errors))
@@ -45,12 +57,20 @@ def build_context(
     return LintContext.build(rule_set.rules, config)
 
 
+def _pack(source):
+    from aiplan.policy.pack import load_pack, parse_pack
+
+    text = str(source)
+    return parse_pack(text) if "\n" in text else load_pack(text)
+
+
 def lint_yaml(text: str, *, path: str = "plan.aiplan.yaml", dedent: bool = True,
               file_exists=None, **context_options: Any) -> list[Finding]:
     """Lint a YAML string and return its findings, sorted.
 
     Keyword arguments are those of :func:`build_context` (``select``,
-    ``ignore``, ``rules``, ``options``, ``severity``, ``plugins``, ``limits``).
+    ``ignore``, ``rules``, ``options``, ``severity``, ``plugins``, ``limits``,
+    ``packs``).
     Raises ``AssertionError`` if a rule failed, so a broken rule fails its test.
     """
     ctx = build_context(**context_options)
@@ -60,6 +80,21 @@ def lint_yaml(text: str, *, path: str = "plan.aiplan.yaml", dedent: bool = True,
     if result.errors:
         raise AssertionError("; ".join(e.describe() for e in result.errors))
     return list(result.findings)
+
+
+def fix_yaml(text: str, *, path: str = "plan.aiplan.yaml", dedent: bool = True, **context_options: Any) -> str:
+    """What ``aiplan lint --fix`` makes of a YAML string (for testing a rule's fixes).
+
+    Keyword arguments are those of :func:`build_context`.
+    """
+    from aiplan.lint.engine import lint_bytes
+    from aiplan.lint.fix import fix_bytes
+
+    ctx = build_context(**context_options)
+    if dedent:
+        text = textwrap.dedent(text).lstrip("\n")
+    result = fix_bytes(text.encode("utf-8"), lambda data: lint_bytes(data, path, ctx))
+    return result.fixed.decode("utf-8")
 
 
 def codes(findings: Iterable[Finding]) -> list[tuple[str, int, int]]:

@@ -10,6 +10,10 @@ from aiplan.lint.loader import Limits
 from aiplan.lint.suggest import closest
 
 
+# Seconds one rule may run on one document (`rule-timeout`, `--rule-timeout`).
+DEFAULT_RULE_TIMEOUT = 5.0
+
+
 class ConfigError(ValueError):
     """A usage or configuration error: exit code 2."""
 
@@ -26,6 +30,9 @@ class LintConfig:
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     limits: Limits = Limits()
     exclude: tuple[str, ...] = ()
+    # Seconds one rule may take on one document before it is stopped and
+    # reported as an internal error (exit 3); None or 0: no limit.
+    rule_timeout: float | None = DEFAULT_RULE_TIMEOUT
 
 
 def _matches(selector: str, rule_id: str) -> bool:

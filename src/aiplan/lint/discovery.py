@@ -62,6 +62,32 @@ def _is_virtualenv(path: str) -> bool:
     return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
 
 
+def _walk(top: str):
+    """``os.walk(top)`` without following symbolic links, and without
+    recursion: Python 3.11's ``os.walk`` recurses once per level, and a pull
+    request can nest directories deeper than the recursion limit. Unreadable
+    directories are skipped, as ``os.walk`` skips them."""
+    pending = [top]
+    while pending:
+        root = pending.pop()
+        try:
+            with os.scandir(root) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        dirs, files, links = [], [], set()
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+                if is_dir and entry.is_symlink():
+                    links.add(entry.name)
+            except OSError:
+                is_dir = False
+            (dirs if is_dir else files).append(entry.name)
+        yield root, dirs, files
+        pending.extend(os.path.join(root, name) for name in reversed(dirs) if name not in links)
+
+
 def discover(paths: Iterable[str], exclude: Iterable[str] = (), cwd: str | None = None) -> list[Target]:
     """Expand paths into plan files, sorted and without duplicates.
 
@@ -81,7 +107,7 @@ def discover(paths: Iterable[str], exclude: Iterable[str] = (), cwd: str | None 
         if not os.path.lexists(raw):
             raise PathError(f"{raw}: no such file or directory")
         if os.path.isdir(raw):
-            for root, dirs, files in os.walk(raw, followlinks=False):
+            for root, dirs, files in _walk(raw):
                 kept = []
                 for name in sorted(dirs):
                     full = os.path.join(root, name)

@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from aiplan.lint.config import LintConfig, enabled_rule_ids
+from aiplan.lint import suppressions
 from aiplan.lint.findings import FileResult, Finding, InternalError, Severity, Span, Violation
+from aiplan.lint.fingerprint import finding_fingerprint
+from aiplan.lint.isolation import call_check, describe_failure, violation_problem
 from aiplan.lint.loader import LoadResult, load_bytes, load_file
 from aiplan.lint.plan import Plan, version_problem
 from aiplan.lint.rule import Rule
+from aiplan.lint.timeout import RuleTimeout, TimeBudget
+
+if TYPE_CHECKING:
+    from aiplan.lint.edits import SourceText
 
 VERSION_RULE = "PLAN003"
 
@@ -74,7 +81,7 @@ class LintContext:
 
 
 def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | None,
-             display_path: str, document: int) -> Finding | None:
+             display_path: str, document: int, source: "SourceText | None" = None) -> Finding | None:
     item = ctx.rules.get(rule_id)
     if item is None or rule_id not in ctx.enabled:
         return None
@@ -85,11 +92,19 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
         span, located = plan.locate(violation.path, violation.at)
     else:
         span = Span.point(1, 1)
+    edits = ()
+    # Only rules that declare fixable=True may propose edits (`aiplan rules` says so).
+    if violation.edits and item.fixable and plan is not None and source is not None:
+        from aiplan.lint.edits import resolve_edits
+
+        edits = resolve_edits(tuple(violation.edits), tuple(violation.path), plan, source)
+    yaml_path = tuple(violation.path) if violation.path else located
+    message = str(violation.message)
     return Finding(
         rule=item.id,
         name=item.name,
         severity=ctx.severities[item.id],
-        message=str(violation.message),
+        message=message,
         fix=str(violation.fix),
         path=display_path,
         line=span.line,
@@ -97,34 +112,49 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
         end_line=span.end_line,
         end_column=span.end_column,
         document=document,
-        yaml_path=tuple(violation.path) if violation.path else located,
+        yaml_path=yaml_path,
         url=item.url,
-        fix_available=item.fixable,
+        fix_available=bool(edits),
+        edits=edits,
+        fingerprint=finding_fingerprint(item.id, yaml_path, plan.data if plan is not None else None,
+                                        message, has_plan=plan is not None and violation.span is None),
     )
 
 
-def run_rule(item: Rule, plan: Plan, options: Mapping[str, Any]) -> tuple[list[Violation], str | None]:
-    """Call one rule's check; return its violations or why it failed."""
+def run_rule(item: Rule, plan: Plan, options: Mapping[str, Any],
+             budget: TimeBudget | None = None) -> tuple[list[Violation], str | None]:
+    """Call one rule's check (within ``budget``, if given); return its violations or why it failed."""
     try:
-        produced = item.check(plan, options)
-        violations = list(produced) if produced is not None else []
-    except Exception as exc:
-        import traceback  # only when a rule fails: not worth its import on every run
-
-        frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-        where = f" at {os.path.basename(frame.filename)}:{frame.lineno}" if frame else ""
-        return [], f"raised {type(exc).__name__}: {exc}{where}"
+        if budget is not None:
+            violations = budget.run(call_check, item, plan, options)
+        else:
+            violations = call_check(item, plan, options)
+    except RuleTimeout:
+        return [], (f"did not finish within its time budget of {budget.seconds:g} s and was stopped; "
+                    "its findings for this file are missing (if the rule is only slow, raise the budget with `--rule-timeout`)")
+    except (Exception, SystemExit) as exc:  # a plugin's sys.exit() must not end the run
+        return [], describe_failure(exc)
     for violation in violations:
-        if not isinstance(violation, Violation):
-            return [], f"yielded {type(violation).__name__} {violation!r:.80}, not a Violation"
+        problem = violation_problem(violation)
+        if problem is not None:
+            return [], problem
     return violations, None
 
 
 def lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
                    file_exists: Callable[[str], bool] | None = None) -> FileResult:
     """Lint every document of a loaded file."""
+    # Each rule call gets `rule_timeout` seconds; the signal handler that
+    # enforces it is installed once per file.
+    with TimeBudget(ctx.config.rule_timeout) as budget:
+        return _lint_documents(loaded, display_path, ctx, file_exists, budget)
+
+
+def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
+                    file_exists: Callable[[str], bool] | None, budget: TimeBudget) -> FileResult:
     findings: list[Finding] = []
     errors: list[InternalError] = []
+    source = _source_text(loaded)
 
     for problem in loaded.problems:
         plan = loaded.documents[problem.document] if problem.document < len(loaded.documents) else None
@@ -143,10 +173,12 @@ def lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
 
     checks = ctx.checks()
     for plan in loaded.documents:
+        if len(findings) >= ctx.config.limits.max_findings:
+            break
         plan.file_exists = file_exists
         lint_it, problem = version_problem(plan.data)
         if problem is not None:
-            finding = _finding(ctx, VERSION_RULE, problem, plan, display_path, plan.document)
+            finding = _finding(ctx, VERSION_RULE, problem, plan, display_path, plan.document, source)
             if finding is not None:
                 findings.append(finding)
         if not lint_it:
@@ -154,17 +186,53 @@ def lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
         for item in checks:
             if item.id == VERSION_RULE:
                 continue
-            violations, failure = run_rule(item, plan, ctx.options.get(item.id, {}))
+            violations, failure = run_rule(item, plan, ctx.options.get(item.id, {}), budget)
             if failure is not None:
                 errors.append(InternalError(item.plugin, item.id, failure, display_path))
                 continue
             for violation in violations:
-                finding = _finding(ctx, item.id, violation, plan, display_path, plan.document)
+                finding = _finding(ctx, item.id, violation, plan, display_path, plan.document, source)
                 if finding is not None:
                     findings.append(finding)
 
+    # Inline suppressions (`# aiplan: ignore[RULE] -- reason`) waive findings and
+    # report their own problems (PLAN005/PLAN006); see aiplan.lint.suppressions.
+    findings, suppressed, problems = suppressions.apply(loaded.text, loaded.documents, findings,
+                                                        ctx.enabled, ctx.rules)
+    for rule_id, violation, document in problems:
+        finding = _finding(ctx, rule_id, violation, None, display_path, document)
+        if finding is not None:
+            findings.append(finding)
     findings.sort(key=Finding.sort_key)
-    return FileResult(display_path, tuple(findings), tuple(errors), documents=len(loaded.documents))
+    _cap_findings(findings, ctx, display_path)
+    suppressed.sort(key=Finding.sort_key)
+    return FileResult(display_path, tuple(findings), tuple(errors), tuple(suppressed),
+                      documents=len(loaded.documents), checked=tuple(sorted(ctx.enabled)))
+
+
+def _source_text(loaded: LoadResult) -> "SourceText | None":
+    """The text fixes are resolved on (line offsets are computed only if a fix asks)."""
+    if loaded.text is None:
+        return None
+    from aiplan.lint.edits import SourceText
+
+    return SourceText(loaded.text)
+
+
+def _cap_findings(findings: list[Finding], ctx: LintContext, display_path: str) -> None:
+    """Keep the first ``max_findings`` (in file order) and say so in a PLAN007 finding."""
+    limit = ctx.config.limits.max_findings
+    if len(findings) <= limit:
+        return
+    first_dropped = findings[limit]
+    del findings[limit:]
+    note = _finding(ctx, "PLAN007", Violation(
+        f"the file has more than {limit:,} findings; only the first {limit:,} are reported",
+        "Fix the findings reported above, then lint again to see the rest.",
+        span=Span.point(first_dropped.line, first_dropped.column),
+    ), None, display_path, first_dropped.document)
+    if note is not None:
+        findings.append(note)
 
 
 def _exists_beside(real_path: str | None) -> Callable[[str], bool] | None:

@@ -51,6 +51,49 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
+class Edit:
+    """A change a rule proposes that a machine can apply safely (``aiplan lint --fix``).
+
+    It gives the node at ``path`` (default: the violation's own path) the new
+    ``value``: with ``at="key"`` the node's mapping key is renamed, otherwise
+    its scalar value is replaced. The engine resolves it to exact text on the
+    source (:class:`TextEdit`), keeping the scalar's quoting style and anchor,
+    and drops it when that cannot be done safely (an alias, a tag, a block or
+    multi-line scalar, a node reached through a merge key). Only rules declared
+    ``fixable=True`` may propose edits; a violation's edits apply together or
+    not at all.
+    """
+
+    value: str | int | float | bool | None
+    at: str = "value"
+    path: YamlPath | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TextEdit:
+    """An :class:`Edit` resolved on the source text: replace the characters from
+    ``line:column`` up to (not including) ``end_line:end_column``, which read
+    ``original``, with ``content``. Lines and columns are 1-based and count
+    characters, like every :class:`Span`; a byte order mark is not counted."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    original: str
+    content: str
+
+    def to_dict(self) -> dict:
+        return {
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "content": self.content,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Violation:
     """What a rule yields: a problem at a YAML path, in words a person can act on.
 
@@ -58,6 +101,7 @@ class Violation:
     (a missing key), the engine reports the closest existing parent. ``at="key"``
     points at the mapping key instead of its value (unknown or duplicate keys).
     ``span`` overrides the location when a rule already knows it (parser errors).
+    ``edits`` are what ``aiplan lint --fix`` may apply to resolve it (see :class:`Edit`).
     """
 
     message: str
@@ -65,6 +109,7 @@ class Violation:
     path: YamlPath = ()
     at: str = "value"
     span: Span | None = None
+    edits: tuple[Edit, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +133,11 @@ class Finding:
     # Set on findings an inline suppression waived: the reason it gives.
     # Suppressed findings live in FileResult.suppressed, never in findings.
     justification: str = ""
+    # What `aiplan lint --fix` would change; fix_available is true exactly when there are edits.
+    edits: tuple[TextEdit, ...] = ()
+    # Identity without line numbers (aiplan.lint.fingerprint): baselines and
+    # CI deduplication match findings across edits by it.
+    fingerprint: str = ""
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.rule, self.document, self.message)
@@ -108,6 +158,8 @@ class Finding:
             "yaml_path": format_yaml_path(self.yaml_path),
             "url": self.url,
             "fix_available": self.fix_available,
+            "edits": [edit.to_dict() for edit in self.edits],
+            "fingerprint": self.fingerprint,
         }
 
 
@@ -135,6 +187,9 @@ class FileResult:
     errors: tuple[InternalError, ...] = ()
     suppressed: tuple[Finding, ...] = field(default=())
     documents: int = 0
+    # The rule IDs enabled for this file (its own configuration and overrides
+    # decide), sorted: what a JUnit report lists as test cases. None: not recorded.
+    checked: tuple[str, ...] | None = None
 
 
 def format_yaml_path(path: YamlPath) -> str:

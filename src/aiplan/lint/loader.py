@@ -31,6 +31,11 @@ DUPLICATE_KEY = "PLAN004"
 RESOURCE_LIMIT = "PLAN007"
 UNREADABLE = "PLAN008"
 
+# Duplicate keys reported per file, like the findings of any one rule
+# (aiplan.lint.isolation.MAX_VIOLATIONS): 5 MB of `a: 1` lines would otherwise
+# be a million findings.
+MAX_DUPLICATES = 10_000
+
 
 @dataclass(frozen=True, slots=True)
 class Limits:
@@ -39,6 +44,12 @@ class Limits:
     max_bytes: int = 5 * 1024 * 1024
     max_depth: int = 64
     max_alias_nodes: int = 100_000
+    # Each document is a plan of its own with its own findings: a file of
+    # `---` lines would otherwise turn 5 MB into a million findings.
+    max_documents: int = 1_000
+    # Findings reported for one file; linting stops at the document that
+    # reaches it. Output and memory stay bounded whatever the file holds.
+    max_findings: int = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +94,12 @@ def read_file(path: str, limits: Limits) -> tuple[bytes | None, LoadProblem | No
         )
     try:
         with open(path, "rb") as handle:
-            # Read one byte past the limit: the file may have grown since stat().
-            data = handle.read(limits.max_bytes + 1)
+            # Ask for what stat() promised plus one byte (asking for the whole
+            # limit would allocate it for every file); if the file has grown
+            # since, read on, at most one byte past the limit.
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:
+                data += handle.read(limits.max_bytes + 1 - len(data))
     except OSError as exc:
         return None, _unreadable(f"cannot read {path}: {exc.strerror or exc}", "Check the file's permissions.")
     if len(data) > limits.max_bytes:
@@ -223,13 +238,34 @@ def resolve_scalar(value: str, tag: str | None, plain: bool) -> Any:
 # Events to data
 
 
-def _event_source(text: str) -> Iterator[Any]:
+# The C parser is libyaml 0.1.7. It rejects some valid YAML that ruamel's
+# pure-Python parser reads (JSON-style `{"a"\n: b}`, anchors like `&a:`, empty
+# keys, reserved directives, ...), and the reverse. When the C parser rejects a
+# file, the pure parser gets a second opinion and the file is rejected only if
+# both reject it. The pure parser reads about half a megabyte a second, so the
+# second opinion is only asked for files no larger than this (real plans are a
+# few kilobytes): a large hostile file costs at most about half a second more.
+SECOND_OPINION_MAX_CHARS = 256 * 1024
+
+
+def _pure_events(text: str) -> Iterator[Any]:
+    from ruamel.yaml import YAML
+
+    return iter(YAML(typ="safe", pure=True).parse(text))
+
+
+def _c_parser():
     try:
         from _ruamel_yaml import CParser  # type: ignore[import-not-found]
     except ImportError:  # pragma: no cover - depends on the installation
-        from ruamel.yaml import YAML
+        return None
+    return CParser
 
-        return iter(YAML(typ="safe", pure=True).parse(text))
+
+def _event_source(text: str) -> Iterator[Any]:
+    CParser = _c_parser()
+    if CParser is None:  # pragma: no cover - depends on the installation
+        return _pure_events(text)
     # The parser's own get_event, called until it returns None: no generator
     # frame between the parser and the builder (it is the per-event hot path).
     return iter(CParser(text).get_event, None)
@@ -246,7 +282,7 @@ class _Abort(Exception):
 class _Frame:
     __slots__ = (
         "container", "path", "is_map", "key", "key_span", "has_key", "start",
-        "flow", "last_end", "size", "anchor", "merges", "discard", "is_key",
+        "flow", "last_end", "size", "anchor", "merges", "discard", "is_key", "height",
     )
 
     def __init__(self, container, path, is_map, start, flow, anchor, is_key):
@@ -264,6 +300,7 @@ class _Frame:
         self.merges = None
         self.discard = False      # the pending key duplicates an earlier one
         self.is_key = is_key
+        self.height = 0           # levels of collections below this one, aliases expanded
 
 
 def _span(start_mark, end_mark) -> Span:
@@ -278,7 +315,8 @@ class _DocumentBuilder:
         self.limits = limits
         self.problems = problems
         self.stack: list[_Frame] = []
-        self.anchors: dict[str, tuple[Any, Span, int]] = {}
+        # anchor -> (value, span, expanded size, height in collection levels)
+        self.anchors: dict[str, tuple[Any, tuple, int, int]] = {}
         # Positions as plain (line, column, end_line, end_column) tuples: a Span
         # object per node would cost more than building the node; SpanTable
         # makes the Span when a position is actually read.
@@ -308,19 +346,26 @@ class _DocumentBuilder:
         start, end = event.start_mark, event.end_mark
         span = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
         tag = event.tag
+        style = event.style
+        text = event.value
+        if style == '"' and _SURROGATE.search(text):
+            text = _join_surrogates(text, Span(*span))
         stack = self.stack
         if stack:
             top = stack[-1]
             if top.is_map and not top.has_key:
                 # A mapping key: keep its source text so every key is a JSON string.
-                self._set_key(top, event.value, span, not event.style and tag is None)
+                if event.anchor:
+                    value = text if tag == "!" else resolve_scalar(text, tag, not style)
+                    self.anchors[event.anchor] = (value, span, 1, 0)
+                self._set_key(top, text, span, not style and tag is None)
                 return
         if tag is None:
-            value: Any = event.value if event.style else resolve_plain(event.value)
+            value: Any = text if style else resolve_plain(text)
         elif tag == "!":
-            value = event.value
+            value = text
         else:
-            value = resolve_scalar(event.value, tag, not event.style)
+            value = resolve_scalar(text, tag, not style)
         self._add(value, span, 1, event.anchor)
 
     def alias(self, event) -> None:
@@ -333,7 +378,7 @@ class _DocumentBuilder:
                 "Define the anchor `&" + str(name) + "` before using `*" + str(name) + "` (an alias cannot refer to its own enclosing node).",
                 Span(*span),
             )
-        value, _, size = self.anchors[name]
+        value, _, size, height = self.anchors[name]
         self.alias_nodes += size
         if self.alias_nodes > self.limits.max_alias_nodes:
             raise _Abort(LoadProblem(RESOURCE_LIMIT, Violation(
@@ -347,7 +392,15 @@ class _DocumentBuilder:
             key = value if isinstance(value, str) else _key_text(value)
             self._set_key(top, key, span, False)
             return
-        self._add(value, span, size, None, is_alias=True)
+        if len(self.stack) + height > self.limits.max_depth:
+            # Nesting through aliases: each alias is small, the tree it builds is not.
+            raise _Abort(LoadProblem(RESOURCE_LIMIT, Violation(
+                f"alias *{name} nests the document deeper than {self.limits.max_depth} levels; "
+                "the rest of the file was not linted",
+                "Replace nested anchors and aliases with plain values; a plan needs only a few levels.",
+                span=Span(*span),
+            ), self.index))
+        self._add(value, span, size, None, is_alias=True, height=height)
 
     def start_collection(self, event, is_map: bool) -> None:
         if len(self.stack) >= self.limits.max_depth:
@@ -376,10 +429,12 @@ class _DocumentBuilder:
             end = frame.last_end
         span = (frame.start[0], frame.start[1], end[0], end[1])
         if frame.is_key:
+            if frame.anchor:
+                self.anchors[frame.anchor] = (frame.container, span, frame.size, frame.height + 1)
             top = self.stack[-1]
             self._set_key(top, _key_text(frame.container), span, False)
             return
-        self._add(frame.container, span, frame.size, frame.anchor)
+        self._add(frame.container, span, frame.size, frame.anchor, height=frame.height + 1)
 
     def _apply_merges(self, frame: _Frame) -> None:
         container = frame.container
@@ -401,7 +456,17 @@ class _DocumentBuilder:
             return
         if key in frame.container:
             frame.discard = True
-            if frame.path is not None:
+            # The file's problems so far are its duplicates (anything else ends the parse).
+            reported = len(self.problems)
+            if frame.path is not None and reported >= MAX_DUPLICATES:
+                if reported == MAX_DUPLICATES:
+                    self.problems.append(LoadProblem(DUPLICATE_KEY, Violation(
+                        f"more than {MAX_DUPLICATES:,} duplicate keys in this file; only the first "
+                        f"{MAX_DUPLICATES:,} are reported",
+                        "Remove the duplicates reported above, then lint again to see the rest.",
+                        span=Span(*span),
+                    ), self.index))
+            elif frame.path is not None:
                 first = self.key_spans.get(frame.path + (key,))
                 where = f" (first defined on line {first[0]})" if first else ""
                 self.problems.append(LoadProblem(DUPLICATE_KEY, Violation(
@@ -412,15 +477,17 @@ class _DocumentBuilder:
         elif frame.path is not None:
             self.key_spans[frame.path + (key,)] = span
 
-    def _add(self, value: Any, span: tuple, size: int, anchor, is_alias: bool = False) -> None:
+    def _add(self, value: Any, span: tuple, size: int, anchor, is_alias: bool = False, height: int = 0) -> None:
         if anchor:
-            self.anchors[anchor] = (value, span, size)
+            self.anchors[anchor] = (value, span, size, height)
         if not self.stack:
             self.root = value
             self.value_spans[()] = span
             return
         top = self.stack[-1]
         top.size += size
+        if height > top.height:
+            top.height = height
         top.last_end = (span[2], span[3])
         # The child's path, as _child_path() computes it (inlined: this runs for every node).
         path = top.path
@@ -451,6 +518,24 @@ class _DocumentBuilder:
 
     def document(self, path: str) -> Plan:
         return Plan(self.root, SpanTable(self.value_spans), SpanTable(self.key_spans), path=path, document=self.index)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _join_surrogates(text: str, span: Span) -> str:
+    """``"\\ud83d\\ude00"`` is how JSON writes 😀: join such pairs into the
+    character. A lone surrogate is no character at all (the C parser rejects
+    it too), and would break every output format downstream."""
+    try:
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+    except UnicodeDecodeError as exc:
+        lone = text[exc.start // 2]
+        raise _Syntax(
+            f"invalid YAML: the escape \\u{ord(lone):04x} is half of a UTF-16 surrogate pair, not a character",
+            "Write the character itself, or its `\\U` escape with eight hex digits (`\\U0001F600`).",
+            span,
+        ) from None
 
 
 def _is_merge_value(value: Any) -> bool:
@@ -489,36 +574,78 @@ def _event_kind(event) -> str:
 
 def parse_documents(text: str, path: str = "<string>", limits: Limits = Limits()) -> LoadResult:
     """Parse every YAML document of ``text``. Never raises for bad input."""
+    result, parser_rejected = _build(_event_source(text), text, path, limits)
+    if parser_rejected and len(text) <= SECOND_OPINION_MAX_CHARS and _c_parser() is not None:
+        second, pure_rejected = _build(_pure_events(text), text, path, limits)
+        if not pure_rejected:
+            return second
+    return result
+
+
+def _build(events: Iterator[Any], text: str, path: str, limits: Limits) -> tuple[LoadResult, bool]:
+    """Build the documents from ``events``; also say whether the parser itself rejected the text."""
+    from aiplan.lint.conformance import Checker, NonConforming
+
     result = LoadResult(text=text)
     problems = result.problems
     builder: _DocumentBuilder | None = None
+    check = Checker(text)
     index = 0
+    # A YAML rule the parser does not enforce is reported only once the parser
+    # has read the rest of the document without an error of its own: for an
+    # unclosed `[`, the parser's "expected ',' or ']'" says more than ours.
+    broken: NonConforming | None = None
     try:
-        for event in _event_source(text):
+        for event in events:
             kind = _EVENT_KINDS.get(event.__class__) or _event_kind(event)
-            if kind == "ScalarEvent":
-                builder.scalar(event)
-            elif kind == "MappingStartEvent":
-                builder.start_collection(event, True)
-            elif kind == "MappingEndEvent" or kind == "SequenceEndEvent":
-                builder.end_collection(event)
-            elif kind == "SequenceStartEvent":
-                builder.start_collection(event, False)
-            elif kind == "AliasEvent":
-                builder.alias(event)
-            elif kind == "DocumentStartEvent":
-                builder = _DocumentBuilder(index, limits, problems)
-            elif kind == "DocumentEndEvent":
-                result.documents.append(builder.document(path))
-                builder = None
-                index += 1
+            if broken is not None:
+                if kind == "DocumentEndEvent":
+                    break
+                continue
+            try:
+                if kind == "ScalarEvent":
+                    check.scalar(event)
+                    builder.scalar(event)
+                elif kind == "MappingStartEvent":
+                    check.collection_start(event)
+                    builder.start_collection(event, True)
+                elif kind == "MappingEndEvent" or kind == "SequenceEndEvent":
+                    check.collection_end(event)
+                    builder.end_collection(event)
+                elif kind == "SequenceStartEvent":
+                    check.collection_start(event)
+                    builder.start_collection(event, False)
+                elif kind == "AliasEvent":
+                    check.alias(event)
+                    builder.alias(event)
+                elif kind == "DocumentStartEvent":
+                    check.document_start(event)
+                    if index >= limits.max_documents:
+                        raise _Abort(LoadProblem(RESOURCE_LIMIT, Violation(
+                            f"the file holds more than {limits.max_documents:,} YAML documents; the rest were not linted",
+                            "Split the plans into several files, or raise `max-documents` in the configuration.",
+                            span=_span(event.start_mark, event.end_mark),
+                        ), index))
+                    builder = _DocumentBuilder(index, limits, problems)
+                elif kind == "DocumentEndEvent":
+                    check.document_end(event)
+                    result.documents.append(builder.document(path))
+                    builder = None
+                    index += 1
+            except NonConforming as exc:
+                broken = exc
+        if broken is not None:
+            raise broken
     except _Abort as abort:
         problems.append(abort.problem)
     except _Syntax as exc:
         problems.append(LoadProblem(SYNTAX, Violation(exc.message, exc.fix, span=exc.span), index))
+    except NonConforming as exc:
+        problems.append(LoadProblem(SYNTAX, Violation(exc.message, exc.fix, span=Span.point(exc.line, exc.column)), index))
     except Exception as exc:  # the parser's own errors: ruamel's MarkedYAMLError and friends
         problems.append(_syntax_problem(exc, text, index))
-    return result
+        return result, True
+    return result, False
 
 
 _HINTS = (
@@ -573,7 +700,7 @@ def load_text(text: str, path: str = "<string>", limits: Limits = Limits()) -> L
 def load_bytes(data: bytes, path: str = "<string>", limits: Limits = Limits()) -> LoadResult:
     if len(data) > limits.max_bytes:
         return LoadResult(problems=[LoadProblem(RESOURCE_LIMIT, Violation(
-            f"the input is {len(data):,} bytes, over the {limits.max_bytes:,}-byte limit; it was not parsed",
+            f"the input is more than {limits.max_bytes:,} bytes (the size limit); it was not parsed",
             "Split the plan, or raise the limit with `max-file-size` in the configuration.",
         ))])
     text, problem = decode(data)

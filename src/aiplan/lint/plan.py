@@ -16,6 +16,12 @@ from aiplan.lint.findings import Span, YamlPath
 
 _MISSING = object()
 
+# The approaches that add retrieval, training, or either to a prompted model.
+RAG_APPROACHES = ("rag", "hybrid")
+FINE_TUNING_APPROACHES = ("fine_tuning", "hybrid")
+BEYOND_PROMPTING = ("rag", "fine_tuning", "hybrid")
+GAPS = ("knowledge", "behavior", "accuracy")
+
 
 class SpanTable(MutableMapping):
     """YAML path -> :class:`Span`, stored compactly.
@@ -94,30 +100,79 @@ class Plan:
         return self.get(*keys, default=_MISSING) is not _MISSING
 
     def mapping(self, *keys: str | int) -> dict | None:
+        """The mapping at ``keys``, or ``None`` if absent or not a mapping."""
         value = self.get(*keys)
         return value if isinstance(value, dict) else None
 
     def sequence(self, *keys: str | int) -> list:
+        """The list at ``keys``, or an empty list if absent or not a list."""
         value = self.get(*keys)
         return value if isinstance(value, list) else []
 
     def string(self, *keys: str | int) -> str | None:
+        """The string at ``keys``, or ``None`` if absent or not a string."""
         value = self.get(*keys)
         return value if isinstance(value, str) else None
 
     def number(self, *keys: str | int) -> int | float | None:
+        """The number at ``keys`` (booleans are not numbers), or ``None``."""
         value = self.get(*keys)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return None
         return value
 
     def boolean(self, *keys: str | int) -> bool | None:
+        """The boolean at ``keys``, or ``None`` if absent or not ``true``/``false``."""
         value = self.get(*keys)
         return value if isinstance(value, bool) else None
 
+    def text(self, *keys: str | int) -> str | None:
+        """A string with content, stripped; ``None`` if absent, blank or not a string."""
+        value = self.string(*keys)
+        return value.strip() if value is not None and value.strip() else None
+
+    def is_blank(self, *keys: str | int) -> bool:
+        """Whether the value says nothing: absent, null, a blank string or an empty collection."""
+        value = self.get(*keys)
+        if value is None:
+            return True
+        if isinstance(value, str):
+            return not value.strip()
+        if isinstance(value, (dict, list)):
+            return not value
+        return False
+
+    def entries(self, *keys: str | int) -> list[tuple[int, dict]]:
+        """``(index, mapping)`` for every mapping in the list at ``keys``.
+
+        Entries of another type are skipped (the schema reports them); the index
+        is the entry's position in the list, for building its YAML path.
+        """
+        return [(index, item) for index, item in enumerate(self.sequence(*keys)) if isinstance(item, dict)]
+
     @property
     def approach(self) -> str | None:
+        """The plan's ``approach`` if it is a string, else ``None``."""
         return self.string("approach")
+
+    @property
+    def includes_rag(self) -> bool:
+        """The approach is ``rag`` or ``hybrid``."""
+        return self.approach in RAG_APPROACHES
+
+    @property
+    def includes_fine_tuning(self) -> bool:
+        """The approach is ``fine_tuning`` or ``hybrid``."""
+        return self.approach in FINE_TUNING_APPROACHES
+
+    @property
+    def beyond_prompting(self) -> bool:
+        """The approach is a known one other than ``prompt_engineering``.
+
+        An absent or unknown approach (a schema finding) is not beyond prompting:
+        rules about a chosen approach stay quiet until one is chosen.
+        """
+        return self.approach in BEYOND_PROMPTING
 
     def gap_present(self, gap: str) -> bool | None:
         """``True``/``False`` when the gap is stated, ``None`` when not stated."""
@@ -167,7 +222,7 @@ def version_problem(data: Any) -> tuple[bool, "Violation | None"]:
     no ``aiplan`` key, is not linted further. ``aiplan: "1"`` is clearly meant
     as version 1: it is reported and linted anyway.
     """
-    from aiplan.lint.findings import Violation
+    from aiplan.lint.findings import Edit, Violation
 
     if not isinstance(data, dict):
         if data is None:
@@ -194,6 +249,7 @@ def version_problem(data: Any) -> tuple[bool, "Violation | None"]:
             f"`aiplan` is {version!r} ({kind}); the format version is the integer 1",
             "Write `aiplan: 1` without quotes or decimals.",
             path=("aiplan",),
+            edits=(Edit(1),),
         )
     return False, Violation(
         f"`aiplan` is {version!r}; this aiplan supports format version 1 only",

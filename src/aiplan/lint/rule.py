@@ -47,12 +47,21 @@ CheckFunction = Callable[..., Iterable[Violation]]
 
 @dataclass(frozen=True, slots=True)
 class Option:
-    """A configurable threshold of a rule, declared as data and validated centrally."""
+    """A configurable threshold of a rule, declared as data and validated centrally.
+
+    ``type`` is ``int``, ``float``, ``bool`` or ``str`` (a ``float`` option also
+    takes an integer). ``minimum`` and ``maximum`` bound a numeric option,
+    inclusively; ``None`` leaves that side open. Configured values are checked
+    against the type and bounds before any plan is linted (exit code 2 with the
+    option's name otherwise), and ``aiplan explain`` shows them.
+    """
 
     name: str
     type: type
     default: Any
     description: str
+    minimum: float | None = None
+    maximum: float | None = None
 
     def validate(self, value: Any) -> Any:
         """Return ``value`` if it fits this option, else raise ``ValueError``."""
@@ -61,6 +70,10 @@ class Option:
             raise ValueError(f"expected {self.type.__name__}, got a boolean")
         if not isinstance(value, expected):
             raise ValueError(f"expected {self.type.__name__}, got {type(value).__name__} {value!r}")
+        if self.minimum is not None and value < self.minimum:
+            raise ValueError(f"must be at least {self.minimum}, got {value!r}")
+        if self.maximum is not None and value > self.maximum:
+            raise ValueError(f"must be at most {self.maximum}, got {value!r}")
         return value
 
 
@@ -119,12 +132,22 @@ def rule(
     fixable: bool = False,
     tags: Iterable[str] = (),
     reported_by: str | None = None,
+    url: str | None = None,
 ) -> Callable[[CheckFunction], Rule]:
     """Declare a rule. Use as a decorator on its check function.
 
-    ``reported_by="loader"`` declares a rule whose findings the engine itself
-    reports while reading and parsing (syntax errors, duplicate keys, limits):
-    the decorated function then only carries the documentation and never runs.
+    ``options`` declares the rule's configurable thresholds (:class:`Option`).
+    ``fixable=True`` lets its violations carry edits (:class:`~aiplan.api.Edit`)
+    that ``aiplan lint --fix`` applies; the edits of a rule not declared fixable
+    are ignored. ``tags`` are shown in SARIF output. ``url`` is where the
+    rule's documentation lives: findings link to it. Built-in rules default to
+    ``https://aiplan.dev/rules/<id>``; a plugin's rule has no URL unless it
+    gives one (``aiplan explain`` documents it either way).
+
+    ``reported_by`` (``"loader"`` or ``"engine"``) declares a rule whose
+    findings aiplan itself reports while reading and parsing the file (syntax
+    errors, duplicate keys, limits) or applying inline suppressions: the
+    decorated function then only carries the documentation and never runs.
     """
 
     def decorate(function: CheckFunction) -> Rule:
@@ -132,7 +155,7 @@ def rule(
         # make_rule cleans the docstring (inspect.getdoc would clean it twice).
         return make_rule(id, name, severity, check, function.__doc__ or "",
                          options=options, fixable=fixable,
-                         tags=tuple(tags) + ((reported_by,) if reported_by else ()))
+                         tags=tuple(tags) + ((reported_by,) if reported_by else ()), url=url)
 
     return decorate
 
@@ -148,6 +171,7 @@ def make_rule(
     fixable: bool = False,
     tags: Iterable[str] = (),
     plugin: str = "aiplan",
+    url: str | None = None,
 ) -> Rule:
     if not _ID.match(id):
         raise ValueError(f"rule ID {id!r} must be capital letters followed by three digits, like FT001")
@@ -165,9 +189,14 @@ def make_rule(
         options=tuple(options),
         fixable=fixable,
         plugin=plugin,
-        url=DOCS_URL.format(id=id.lower(), name=name),
+        url=default_url(id) if url is None else url,
         tags=tuple(tags),
     )
+
+
+def default_url(rule_id: str) -> str:
+    """The documentation URL of a built-in rule."""
+    return DOCS_URL.format(id=rule_id.lower())
 
 
 _SECTION = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)

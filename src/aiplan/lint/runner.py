@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 class RunResult:
     files: list[FileResult] = field(default_factory=list)
     errors: list[InternalError] = field(default_factory=list)
+    # Findings `--fix` resolved; None when the run did not fix (see aiplan.lint.fix).
+    fixed: int | None = None
+    # Set by aiplan.baseline.apply_baseline: what a --baseline file hid, and its stale entries.
+    baseline: object | None = None
 
     @property
     def findings(self) -> list[Finding]:
@@ -51,7 +55,8 @@ class RunResult:
 
 def lint_target(target: Target, ctx: LintContext, stdin: bytes | None = None) -> FileResult:
     if target.real_path == STDIN:
-        data = stdin if stdin is not None else sys.stdin.buffer.read()
+        # Never more than one byte past the size limit: `cat /dev/zero | aiplan lint -` must end.
+        data = stdin if stdin is not None else sys.stdin.buffer.read(ctx.config.limits.max_bytes + 1)
         return lint_bytes(data, target.display_path, ctx, base_dir=os.getcwd())
     return lint_file(target.real_path, target.display_path, ctx)
 

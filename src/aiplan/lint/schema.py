@@ -10,10 +10,11 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 from typing import Any, Iterator
 
-from aiplan.lint.findings import Violation, format_yaml_path
-from aiplan.lint.suggest import closest
+from aiplan.lint.findings import Edit, Violation, format_yaml_path
+from aiplan.lint.suggest import closest, safe_replacement
 
 PLAN_SCHEMA = "plan.schema.json"
 
@@ -173,6 +174,7 @@ def explain(error, path: tuple, root: dict) -> Iterator[Violation]:
 
     if kind == "additionalProperties" and isinstance(instance, dict):
         known = list(schema.get("properties", {}))
+        renames = _safe_renames(instance, known)
         for key in instance:
             if key in known:
                 continue
@@ -183,7 +185,8 @@ def explain(error, path: tuple, root: dict) -> Iterator[Violation]:
                 fix = f"Did you mean `{guess}`? Rename `{key}` to `{guess}`."
             else:
                 fix = f"Remove `{key}` or move it where it belongs; keys allowed here: {', '.join(known)}."
-            yield Violation(message, fix, path=path + (key,), at="key")
+            edits = (Edit(renames[key], at="key"),) if key in renames else ()
+            yield Violation(message, fix, path=path + (key,), at="key", edits=edits)
         return
 
     if kind == "required" and isinstance(instance, dict):
@@ -209,10 +212,12 @@ def explain(error, path: tuple, root: dict) -> Iterator[Violation]:
         elif isinstance(instance, str) and ("integer" in str(error.validator_value) or "number" in str(error.validator_value)):
             if isinstance(instance, str) and instance.strip().replace(".", "", 1).replace("_", "").isdigit():
                 fix = f"Remove the quotes: write `{leaf}: {instance.strip().replace('_', '')}`."
+        replacement = _typed_replacement(instance, error.validator_value)
         yield Violation(
             f"`{where}` is {show(instance)} ({describe_type(instance)}); expected {expected}",
             fix,
             path=path,
+            edits=(Edit(replacement),) if replacement is not None else (),
         )
         return
 
@@ -224,7 +229,9 @@ def explain(error, path: tuple, root: dict) -> Iterator[Violation]:
             fix = f"Did you mean '{guess}'? Change it to `{leaf}: {guess}`."
         else:
             fix = f"Use one of {', '.join(allowed)}."
-        yield Violation(message, fix, path=path)
+        replacement = safe_replacement(instance, allowed) if guess else None
+        yield Violation(message, fix, path=path,
+                        edits=(Edit(replacement),) if replacement is not None else ())
         return
 
     if kind == "minimum":
@@ -252,3 +259,44 @@ def explain(error, path: tuple, root: dict) -> Iterator[Violation]:
         return
 
     yield Violation(f"`{where}`: {error.message}", f"Change `{where}` to match the plan format.", path=path)
+
+
+# --------------------------------------------------------------------------
+# Safe fixes (`aiplan lint --fix`): only where the intent is unambiguous.
+
+
+def _safe_renames(instance: dict, known: list[str]) -> dict[str, str]:
+    """Unknown key -> the known key to rename it to, where that is safe: one
+    unambiguous candidate, not already present, and wanted by no other unknown
+    key of the same mapping (either rename would make a duplicate key)."""
+    wanted: dict[str, list[str]] = {}
+    for key in instance:
+        if key in known:
+            continue
+        target = safe_replacement(key, known)
+        if target is not None and target not in instance:
+            wanted.setdefault(target, []).append(key)
+    return {keys[0]: target for target, keys in wanted.items() if len(keys) == 1}
+
+
+def _typed_replacement(instance: Any, expected: Any) -> Any:
+    """The typed value a string clearly meant where the schema wants another
+    type: a quoted decimal number (`"600"`) for an integer or number, a YAML 1.1
+    boolean word (`yes`, `off`) for a boolean. ``None`` when there is none."""
+    if not isinstance(instance, str):
+        return None
+    kinds = [expected] if isinstance(expected, str) else list(expected or ())
+    if "boolean" in kinds and instance.lower() in _YAML11_BOOLEANS:
+        return _YAML11_BOOLEANS[instance.lower()]
+    # Decimal notation only: `"0x1F"` or `"1e3"` may not mean what YAML would make of them.
+    match = _DECIMAL.fullmatch(instance)
+    if match is None:
+        return None
+    if "integer" in kinds and not match.group(1):
+        return int(instance)
+    if "number" in kinds:
+        return int(instance) if not match.group(1) else float(instance)
+    return None
+
+
+_DECIMAL = re.compile(r"[-+]?[0-9]+(\.[0-9]+)?")

@@ -42,3 +42,43 @@ def closest(word: object, candidates: Iterable[str], cutoff: float = 0.75) -> st
         if first - second < 0.05:
             return None
     return by_squash[matches[0]]
+
+
+def safe_replacement(word: object, candidates: Iterable[str]) -> str | None:
+    """The one candidate ``word`` can be replaced with automatically, or ``None``.
+
+    Stricter than :func:`closest`, whose guess is only shown as a hint: an alias
+    (``Fine Tuning``, ``fine-tuning``, ``finetuning`` for ``fine_tuning``) always
+    qualifies; a misspelling only when :func:`closest` agrees, it is at most two
+    edits away (one for words of four letters or fewer) once case and separators
+    are ignored, and no other candidate is as close.
+    """
+    options = [c for c in candidates if isinstance(c, str)]
+    guess = closest(word, options)
+    if guess is None or not isinstance(word, str):
+        return None
+    squashed = _squash(word)
+    if _squash(guess) == squashed:
+        return guess
+    distances = sorted((_edit_distance(squashed, _squash(c)), c) for c in options)
+    best, chosen = distances[0]
+    limit = 1 if len(squashed) <= 4 else 2
+    if chosen != guess or best > limit or (len(distances) > 1 and distances[1][0] == best):
+        return None
+    return guess
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions
+    and swaps of adjacent letters each count one."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(b)]

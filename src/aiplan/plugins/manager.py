@@ -154,10 +154,17 @@ def load_rule_set(
 
 
 def _stamp_plugin(item: Rule, plugin_name: str) -> Rule:
-    if item.plugin == plugin_name:
-        return item
+    """The rule as ``plugin_name`` contributes it. aiplan's documentation site has
+    pages for the built-in rules only: a plugin rule keeps a URL it was given and
+    loses the default one, which would be a dead link in every report."""
     from dataclasses import replace
 
+    from aiplan.lint.rule import default_url
+
+    if plugin_name != BUILTIN and item.url == default_url(item.id):
+        item = replace(item, url="")
+    if item.plugin == plugin_name:
+        return item
     return replace(item, plugin=plugin_name)
 
 

@@ -10,6 +10,10 @@ import importlib
 FORMATS = {
     "text": "aiplan.reporters.text",
     "json": "aiplan.reporters.json",
+    "github": "aiplan.reporters.github",
+    "sarif": "aiplan.reporters.sarif",
+    "junit": "aiplan.reporters.junit",
+    "gitlab": "aiplan.reporters.gitlab",
 }
 
 

@@ -6,7 +6,13 @@ import re
 
 from aiplan.lint.findings import Severity
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls (ESC starts terminal escape sequences), invisible
+# formatting and bidirectional controls (they reorder what the reader sees),
+# line and paragraph separators, and lone surrogates (from undecodable file
+# names; they cannot be encoded for any terminal).
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
+)
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
@@ -19,8 +25,18 @@ def visible(text: str) -> str:
     """
     if text.isprintable():  # the usual case, decided in C: nothing below applies
         return text
-    text = text.replace("\r\n", "\\r\\n").replace("\n", "\\n").replace("\t", "\\t")
+    text = text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+
+
+def shown_path(path: str) -> str:
+    """A file path as the start of a line, visibly escaped, and never read as a
+    CI command: GitHub Actions runs any log line that starts (after white
+    space) with ``::`` or ``##[``, and a pull request chooses its file names."""
+    path = visible(path)
+    if path.lstrip().startswith(("::", "##[")):
+        return "./" + path
+    return path
 
 
 def _style(text: str, colour: bool, **kwargs) -> str:
@@ -34,7 +50,7 @@ def _style(text: str, colour: bool, **kwargs) -> str:
 def render(run, rules, *, colour: bool = False, show_fix: bool = True, summary: bool = True) -> str:
     lines: list[str] = []
     for finding in run.findings:
-        where = _style(f"{visible(finding.path)}:{finding.line}:{finding.column}:", colour, bold=True)
+        where = _style(f"{shown_path(finding.path)}:{finding.line}:{finding.column}:", colour, bold=True)
         rule = _style(finding.rule, colour, fg=_COLOURS[finding.severity], bold=True)
         severity = _style(f"[{finding.severity.value}]", colour, fg=_COLOURS[finding.severity])
         lines.append(f"{where} {rule} {severity} {visible(finding.message)}")
@@ -44,6 +60,7 @@ def render(run, rules, *, colour: bool = False, show_fix: bool = True, summary: 
         lines.append(_style("internal error: ", colour, fg="red", bold=True) + visible(error.describe()))
     if summary:
         lines.append(summary_line(run))
+        lines.extend(baseline_lines(run))
     if lines:
         lines.append("")  # the final newline, without copying the whole report once more
     return "\n".join(lines)
@@ -66,7 +83,33 @@ def summary_line(run) -> str:
     suppressed = len(run.suppressed)
     if suppressed:
         parts.append(f"{suppressed} suppressed")
+    fixed = getattr(run, "fixed", None)
+    fixable = sum(1 for finding in run.findings if finding.fix_available)
+    if fixed:
+        parts.append(f"{fixed} fixed")
+    if fixed is None and fixable:
+        parts.append(f"{fixable} fixable with --fix")
+    elif fixable:  # --fix ran but did not apply these: unsafe here, or the file could not be written
+        parts.append(f"{fixable} not fixed automatically")
     errors = len(run.internal_errors)
     if errors:
         parts.append(f"{errors} internal error{'s' * (errors != 1)}")
     return f"Linted {files} {noun}: " + "; ".join(parts) + "."
+
+
+def baseline_lines(run) -> list[str]:
+    """What a --baseline file hid, and its entries that no longer match anything."""
+    baseline = getattr(run, "baseline", None)
+    if baseline is None:
+        return []
+    lines = [f"Baseline {visible(baseline.file)}: {baseline.matched} known finding"
+             f"{'s' * (baseline.matched != 1)} not shown."]
+    if baseline.stale:
+        count = sum(e.count for e in baseline.stale)
+        lines.append(f"{count} baseline entr{'ies' if count != 1 else 'y'} no longer match; shrink the file with "
+                     f"`aiplan lint --write-baseline {visible(baseline.file)}`:")
+        for entry in baseline.stale:
+            times = f" (x{entry.count})" if entry.count > 1 else ""
+            where = f" at {entry.yaml_path}" if entry.yaml_path else ""
+            lines.append(f"    stale: {visible(entry.path)}: {entry.rule}{where}{times}")
+    return lines

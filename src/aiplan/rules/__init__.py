@@ -13,9 +13,26 @@ from aiplan.plugins.hookspecs import hookimpl
 
 FAMILY_MODULES = (
     "aiplan.rules.plan",
+    "aiplan.rules.gaps",
     "aiplan.rules.baseline",
+    "aiplan.rules.fit",
+    "aiplan.rules.accuracy",
+    "aiplan.rules.rag",
     "aiplan.rules.fine_tuning",
+    "aiplan.rules.evaluation",
 )
+
+# The built-in families in the order of the framework (and of the rule reference).
+FAMILY_TITLES = {
+    "PLAN": "the document itself",
+    "GAP": "clarify the problem first",
+    "BASE": "prompt engineering before either",
+    "FIT": "the approach matches the gap",
+    "ACC": "the accuracy gap needs evaluation infrastructure",
+    "RAG": "the data pipeline decides retrieval quality",
+    "FT": "fine-tuning learns whatever it is given",
+    "EVAL": "measure before and after",
+}
 
 
 def builtin_rules() -> list[Rule]:

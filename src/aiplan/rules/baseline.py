@@ -1,11 +1,16 @@
-"""BASE: prompt engineering before either RAG or fine-tuning."""
+"""BASE: prompt engineering before either RAG or fine-tuning.
+
+A rigorous, measured prompt-engineering baseline comes first: it is the
+yardstick that says whether retrieval or training is worth its complexity.
+"""
 
 from __future__ import annotations
 
 from aiplan.lint.findings import Severity, Violation
 from aiplan.lint.rule import rule
+from aiplan.rules.wording import code, dotted, listing, quoted_listing, show
 
-BEYOND_PROMPTING = ("rag", "fine_tuning", "hybrid")
+CORE_TECHNIQUES = ("system_prompt", "few_shot", "structured_output")
 
 
 @rule("BASE001", "missing-prompt-baseline", Severity.ERROR)
@@ -26,29 +31,40 @@ def missing_prompt_baseline(plan, options):
     ```yaml
     aiplan: 1
     name: Support copilot
-    approach: rag
+    gaps:
+      knowledge:
+        present: true
+        evidence: The base model does not know our refund and warranty policies.
     baseline:
       prompt_engineering:
         status: in_progress
+        techniques: [system_prompt]
+    approach: rag
     ```
 
     ## Good
     ```yaml
     aiplan: 1
     name: Support copilot
-    approach: rag
+    gaps:
+      knowledge:
+        present: true
+        evidence: The base model does not know our refund and warranty policies.
     baseline:
       prompt_engineering:
         status: done
+        model: claude-sonnet
         techniques: [system_prompt, few_shot, structured_output]
         results:
           - metric: answer_accuracy
             value: 0.71
+            eval_set: evals/support-v1.jsonl
+    approach: rag
     ```
     """
-    approach = plan.approach
-    if approach not in BEYOND_PROMPTING:
+    if not plan.beyond_prompting:
         return
+    approach = plan.approach
     baseline = plan.get("baseline", "prompt_engineering")
     if baseline is None:
         yield Violation(
@@ -74,4 +90,306 @@ def missing_prompt_baseline(plan, options):
         "Finish the prompt-engineering baseline and record its results before committing to "
         f"`{approach}`; then set `status: done`.",
         path=("baseline", "prompt_engineering", "status"),
+    )
+
+
+def _measured(plan) -> list[tuple[int, str, int | float]]:
+    """``(index, metric, value)`` of each baseline result that names a metric and a number."""
+    out = []
+    for index, _ in plan.entries("baseline", "prompt_engineering", "results"):
+        metric = plan.text("baseline", "prompt_engineering", "results", index, "metric")
+        value = plan.number("baseline", "prompt_engineering", "results", index, "value")
+        if metric is not None and value is not None:
+            out.append((index, metric, value))
+    return out
+
+
+@rule("BASE002", "unmeasured-baseline", Severity.WARNING)
+def unmeasured_baseline(plan, options):
+    """The prompt-engineering baseline is marked done but records no measurement.
+
+    Fires when `baseline.prompt_engineering.status` is `done` and no entry of
+    `baseline.prompt_engineering.results` has both a `metric` and a numeric
+    `value`. Reported at `results`, or at `prompt_engineering` when there are
+    no results at all.
+
+    ## Why
+    The point of the baseline is a number: how far prompt engineering alone
+    gets on the metric that matters. Without it "done" means "tried", the size
+    of the remaining gap is unknown, and so is whether RAG or fine-tuning
+    closes it in a way that is worth the extra complexity.
+
+    ## Bad
+    ```yaml
+    aiplan: 1
+    name: Support copilot
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+    approach: rag
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Support copilot
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+            eval_set: evals/support-v1.jsonl
+    approach: rag
+    ```
+    """
+    if plan.get("baseline", "prompt_engineering", "status") != "done" or _measured(plan):
+        return
+    snippet = "`results: [{metric: answer_accuracy, value: 0.71, eval_set: evals/baseline.jsonl}]`"
+    if plan.is_blank("baseline", "prompt_engineering", "results"):
+        yield Violation(
+            "the prompt-engineering baseline is `done` but has no `results`: nothing records how far "
+            "prompt engineering alone got",
+            f"Add the measured results under `baseline.prompt_engineering`: {snippet}.",
+            path=("baseline", "prompt_engineering", "results"),
+            at="key",
+        )
+        return
+    yield Violation(
+        "the prompt-engineering baseline is `done` but none of its `results` has both a `metric` "
+        "and a numeric `value`",
+        f"Give each entry of `baseline.prompt_engineering.results` a `metric` name and the measured "
+        f"`value`, e.g. {snippet}.",
+        path=("baseline", "prompt_engineering", "results"),
+        at="key",
+    )
+
+
+@rule("BASE003", "thin-baseline", Severity.INFO)
+def thin_baseline(plan, options):
+    """The prompt-engineering baseline skipped one of the core techniques.
+
+    Fires when `baseline.prompt_engineering` exists and its `techniques` lacks
+    any of `system_prompt`, `few_shot` and `structured_output` (a missing
+    `techniques` list lacks all three). One finding, naming the missing
+    techniques, at `techniques` (or at `prompt_engineering` when the list is
+    absent).
+
+    ## Why
+    A baseline is only a fair yardstick if it is rigorous: a well-crafted
+    system prompt, few-shot examples and structured output instructions
+    together often match a poorly built retrieval pipeline, and cost far
+    less to run and change. Teams that skip one of them tend to build
+    sophisticated systems for problems a better prompt would have solved.
+
+    ## Bad
+    ```yaml
+    aiplan: 1
+    name: Ticket formatter
+    baseline:
+      prompt_engineering:
+        status: done
+        techniques: [system_prompt]
+        results:
+          - metric: schema_valid_rate
+            value: 0.64
+    approach: fine_tuning
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Ticket formatter
+    baseline:
+      prompt_engineering:
+        status: done
+        techniques: [system_prompt, few_shot, structured_output, chain_of_thought]
+        results:
+          - metric: schema_valid_rate
+            value: 0.88
+    approach: fine_tuning
+    ```
+    """
+    if plan.mapping("baseline", "prompt_engineering") is None:
+        return
+    techniques = plan.get("baseline", "prompt_engineering", "techniques")
+    if techniques is None:
+        yield Violation(
+            "the prompt-engineering baseline lists no `techniques`, so it does not show that "
+            f"{quoted_listing(CORE_TECHNIQUES)} were tried",
+            "Try each core technique and list them: "
+            "`baseline.prompt_engineering.techniques: [system_prompt, few_shot, structured_output]`.",
+            path=("baseline", "prompt_engineering", "techniques"),
+            at="key",
+        )
+        return
+    if not isinstance(techniques, list):
+        return  # the schema reports the wrong type
+    missing = [name for name in CORE_TECHNIQUES if name not in techniques]
+    if not missing:
+        return
+    tried = quoted_listing(techniques) if techniques else "nothing"
+    yield Violation(
+        f"the prompt-engineering baseline tried {tried} but not {quoted_listing(missing, 'or')}",
+        f"Try {quoted_listing(missing)} before moving on, then add "
+        f"{'it' if len(missing) == 1 else 'them'} to `baseline.prompt_engineering.techniques`: "
+        f"`techniques: {show(list(dict.fromkeys([*(item for item in techniques if isinstance(item, str)), *missing])))}`.",
+        path=("baseline", "prompt_engineering", "techniques"),
+    )
+
+
+@rule("BASE004", "baseline-meets-target", Severity.WARNING)
+def baseline_meets_target(plan, options):
+    """Prompt engineering alone already meets the target that RAG or fine-tuning is meant to reach.
+
+    Fires when `approach` is `rag`, `fine_tuning` or `hybrid` and a
+    `baseline.prompt_engineering.results` entry reaches the `target` of the
+    `evaluation.metrics` entry with the same name: at or above it, or at or
+    below it when that metric has `higher_is_better: false`. One finding per
+    such result, at its `value`.
+
+    ## Why
+    The baseline exists to measure the gap. When the prompt already hits the
+    target there is no gap left to close on that metric, and retrieval or
+    training would add cost, latency and moving parts for nothing. Either ship
+    the prompt, or the target does not say what production really needs.
+
+    ## Bad
+    ```yaml
+    aiplan: 1
+    name: FAQ deflection
+    baseline:
+      prompt_engineering:
+        status: done
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.93
+    approach: rag
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: FAQ deflection
+    baseline:
+      prompt_engineering:
+        status: done
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.93
+    approach: prompt_engineering
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+    ```
+    """
+    if not plan.beyond_prompting:
+        return
+    targets: dict[str, tuple[int, int | float, bool]] = {}
+    for index, _ in plan.entries("evaluation", "metrics"):
+        name = plan.text("evaluation", "metrics", index, "name")
+        target = plan.number("evaluation", "metrics", index, "target")
+        if name is None or target is None or name in targets:
+            continue
+        higher = plan.boolean("evaluation", "metrics", index, "higher_is_better")
+        targets[name] = (index, target, higher is not False)
+    for index, metric, value in _measured(plan):
+        if metric not in targets:
+            continue
+        where, target, higher = targets[metric]
+        if (value < target) if higher else (value > target):
+            continue
+        direction = "higher is better" if higher else "lower is better"
+        yield Violation(
+            f"the prompt-engineering baseline already reaches {code(metric)} = {show(value)}, meeting its "
+            f"target {show(target)} (`{dotted('evaluation', 'metrics', where)}`, {direction}), "
+            f"yet approach is {code(plan.approach)}",
+            f"Ship prompt engineering (`approach: prompt_engineering`); or, if production needs better than "
+            f"{show(target)}, set `{dotted('evaluation', 'metrics', where, 'target')}` to the level it "
+            "really needs and measure the gap again.",
+            path=("baseline", "prompt_engineering", "results", index, "value"),
+        )
+
+
+@rule("BASE005", "gap-not-measurable", Severity.WARNING)
+def gap_not_measurable(plan, options):
+    """The baseline and the evaluation measure different things, so the gap cannot be measured.
+
+    Fires when `approach` is `rag`, `fine_tuning` or `hybrid`, the baseline has
+    `results` and `evaluation.metrics` exist, but no baseline result's `metric`
+    is among the names of `evaluation.metrics`. Reported at
+    `baseline.prompt_engineering.results`.
+
+    ## Why
+    "Measure the gap, then decide" needs the same yardstick before and after:
+    the baseline's number on a metric, and the target the new system must reach
+    on that same metric. With disjoint metrics nobody can say how much of the
+    gap RAG or fine-tuning closed, or whether it was worth it.
+
+    ## Bad
+    ```yaml
+    aiplan: 1
+    name: Support copilot
+    baseline:
+      prompt_engineering:
+        status: done
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: thumbs_up_rate
+            value: 0.62
+    approach: rag
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Support copilot
+    baseline:
+      prompt_engineering:
+        status: done
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+    approach: rag
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+    ```
+    """
+    if not plan.beyond_prompting:
+        return
+    measured = [plan.text("baseline", "prompt_engineering", "results", index, "metric")
+                for index, _ in plan.entries("baseline", "prompt_engineering", "results")]
+    measured = list(dict.fromkeys(name for name in measured if name is not None))
+    tracked = [plan.text("evaluation", "metrics", index, "name") for index, _ in plan.entries("evaluation", "metrics")]
+    tracked = list(dict.fromkeys(name for name in tracked if name is not None))
+    if not measured or not tracked or set(measured) & set(tracked):
+        return
+    first = tracked[0]
+    yield Violation(
+        f"the baseline measured {quoted_listing(measured)} but `evaluation.metrics` tracks "
+        f"{quoted_listing(tracked)}: no metric is measured both before and after, so nobody can tell how "
+        f"much of the gap {code(plan.approach)} closes",
+        f"Run the baseline on an evaluation metric and record it in `baseline.prompt_engineering.results`, "
+        f"e.g. `- {{metric: {first}, value: <measured>}}`; or add "
+        f"{listing(f'`- {{name: {name}, target: <needed>}}`' for name in measured[:1])} to `evaluation.metrics`.",
+        path=("baseline", "prompt_engineering", "results"),
+        at="key",
     )

@@ -1,8 +1,10 @@
-"""PLAN: the document itself. Syntax, schema, version, duplicates, limits.
+"""PLAN: the document itself. Syntax, schema, version, duplicates, suppressions, limits.
 
 PLAN001, PLAN004, PLAN007 and PLAN008 are found while the file is read and
-parsed (``aiplan.lint.loader``); they are declared here so that they are
-listed, documented, selected and configured like every other rule.
+parsed (``aiplan.lint.loader``), PLAN005 and PLAN006 while the engine applies
+the inline suppressions (``aiplan.lint.suppressions``); they are declared here
+so that they are listed, documented, selected and configured like every other
+rule.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def yaml_syntax_error(plan, options):
     """
 
 
-@rule("PLAN002", "schema-violation", Severity.ERROR)
+@rule("PLAN002", "schema-violation", Severity.ERROR, fixable=True)
 def schema_violation(plan, options):
     """The plan breaks the v1 JSON Schema.
 
@@ -49,6 +51,14 @@ def schema_violation(plan, options):
     a hint) or a missing required key (at the closest existing parent). The
     schema ships with aiplan (`aiplan schema` prints it) and editors can use it
     for completion.
+
+    `aiplan lint --fix` repairs what has exactly one unambiguous reading: a
+    misspelled key with one close known key at that place (`evidance` ->
+    `evidence`, `held_0ut` -> `held_out`), unless that key is already there; an
+    enumeration value written as an alias or with one close match
+    (`finetuning`, `fine-tuning`, `Fine Tuning` -> `fine_tuning`; `RAG` ->
+    `rag`); a quoted number where a number belongs (`size: "600"` -> `600`);
+    and `yes`/`no`/`on`/`off` where a boolean belongs (-> `true`/`false`).
 
     ## Why
     The policy rules read the plan by its fixed field names. A misspelled key
@@ -81,13 +91,14 @@ def schema_violation(plan, options):
     yield from validate(plan.data, skip=frozenset(("aiplan",)))
 
 
-@rule("PLAN003", "unsupported-version", Severity.ERROR)
+@rule("PLAN003", "unsupported-version", Severity.ERROR, fixable=True)
 def unsupported_version(plan, options):
     """The document has no `aiplan` key, or a format version this aiplan does not support.
 
     `aiplan: 1` marks a YAML document as an AI project plan in format version 1.
     A file named on the command line or found by its plan-like name that is not
     marked so gets this finding, and no other rule runs on that document.
+    `aiplan lint --fix` turns `aiplan: "1"` and `aiplan: 1.0` into `aiplan: 1`.
 
     ## Why
     The version says which rules apply. Without it a plan cannot be told from
@@ -141,14 +152,95 @@ def duplicate_key(plan, options):
     """
 
 
+@rule("PLAN005", "suppression-without-reason", Severity.WARNING, reported_by="engine")
+def suppression_without_reason(plan, options):
+    """An inline suppression comment gives no reason.
+
+    A suppression is written `# aiplan: ignore[RULE,...] -- reason` on the
+    finding's line (or alone on the line above it), or
+    `# aiplan: ignore-file[RULE,...] -- reason` anywhere in the document. The
+    finding is still suppressed, but the missing reason is reported at the
+    comment. Text after the rule list that is not introduced by ` -- ` does not
+    count as a reason; the message quotes it so the fix is one edit.
+
+    ## Why
+    A waiver is a decision, and a decision without its reason cannot be
+    reviewed, audited or revisited. The reason also travels: it appears in the
+    SARIF output as the suppression's justification, where auditors see what
+    was waived and why.
+
+    ## Bad
+    ```yaml
+    aiplan: 1
+    name: Ticket formatter
+    approach: fine_tuning
+    fine_tuning:
+      dataset:
+        examples: 300  # aiplan: ignore[FT003]
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Ticket formatter
+    approach: fine_tuning
+    fine_tuning:
+      dataset:
+        examples: 300  # aiplan: ignore[FT003] -- pilot uses 300 reviewed examples
+    ```
+    """
+
+
+@rule("PLAN006", "unused-suppression", Severity.INFO, reported_by="engine")
+def unused_suppression(plan, options):
+    """An inline suppression matched no finding.
+
+    Reported at the comment, once per rule it names that suppressed nothing:
+    the rule found nothing on that line (`ignore`) or in that document
+    (`ignore-file`), for example once the problem it waived is fixed; the rule ID is not one aiplan knows (with the closest ID
+    as a hint), or the comment is not a suppression aiplan can parse (no rule
+    list, a misspelled directive). Suppressions of rules that are turned off in
+    the run are not judged. PLAN005 and PLAN006 cannot be suppressed inline;
+    naming them is reported here.
+
+    ## Why
+    A suppression that waives nothing is dead weight at best. At worst it waits
+    silently for the next finding on that line and hides it without anybody
+    deciding to, and a misspelled one gives a false sense that a finding was
+    dealt with.
+
+    ## Bad
+    ```yaml
+    aiplan: 1
+    name: Ticket formatter
+    approach: fine_tuning
+    fine_tuning:
+      dataset:
+        examples: 300  # aiplan: ignore[FT03] -- pilot uses 300 reviewed examples
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Ticket formatter
+    approach: fine_tuning
+    fine_tuning:
+      dataset:
+        examples: 300  # aiplan: ignore[FT003] -- pilot uses 300 reviewed examples
+    ```
+    """
+
+
 @rule("PLAN007", "resource-limit", Severity.ERROR, reported_by="loader")
 def resource_limit(plan, options):
-    """The document exceeds a limit: file size, nesting depth, or alias expansion.
+    """The file exceeds a limit: size, nesting depth, alias expansion, documents or findings.
 
-    The defaults are 5 MB per file, 64 levels of nesting, and 100,000 nodes
-    produced by aliases; each can be raised in the configuration
-    (`max-file-size`, `max-depth`, `max-alias-nodes`). The file, or the rest of
-    it from the reported point, is not linted.
+    The defaults are 5 MB per file, 64 levels of nesting (counting the levels
+    an alias brings in, so chained anchors cannot nest deeper), 100,000 nodes
+    produced by aliases, 1,000 documents per file and 10,000 findings per file;
+    each can be raised in the configuration (`max-file-size`, `max-depth`,
+    `max-alias-nodes`, `max-documents`, `max-findings`). The file, or the rest
+    of it from the reported point, is not linted.
 
     ## Why
     aiplan runs in CI on files anyone can write in a pull request. A
@@ -160,10 +252,13 @@ def resource_limit(plan, options):
     ```yaml
     aiplan: 1
     name: Alias bomb
+    # six lines that would expand to over half a million nodes
     a: &a [x, x, x, x, x, x, x, x, x]
     b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
     c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
-    # ... and so on, nine levels deep
+    d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+    e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+    f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
     ```
 
     ## Good
@@ -179,9 +274,10 @@ def unreadable_file(plan, options):
     """The file cannot be read or decoded (permissions, encoding, binary content).
 
     Plans are UTF-8 text (UTF-16 and UTF-32 with or without a byte order mark
-    are accepted too, as YAML allows). A file that cannot be opened, that is not
-    a regular file, that does not decode, or that contains NUL bytes gets this
-    finding instead of a crash.
+    are accepted too, as YAML allows). A file that cannot be opened (missing
+    permission, a symbolic-link loop), that is not a regular file (a FIFO,
+    socket or device is never opened, so it cannot hang the run), that does not
+    decode, or that contains NUL bytes gets this finding instead of a crash.
 
     ## Why
     A plan that tools cannot read is as good as absent; saying so precisely

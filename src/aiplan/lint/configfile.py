@@ -1,0 +1,380 @@
+"""Configuration files: find them, read them, validate them, turn them into layers.
+
+aiplan reads ``[tool.aiplan]`` in ``pyproject.toml`` or the whole of
+``.aiplan.toml``. The file nearest above a linted plan applies (in one
+directory ``.aiplan.toml`` wins over ``pyproject.toml``; a ``pyproject.toml``
+without ``[tool.aiplan]`` is passed over), unless ``--config FILE`` names one
+for the whole run or ``--isolated`` ignores them all.
+
+Every file is validated against ``schemas/config.schema.json`` before use. A
+problem is a :class:`ConfigError` (exit 2) whose message names the file, the
+key and, for a misspelling, the closest valid name.
+
+A file becomes :class:`Layer` records: its top-level settings, then one layer
+per ``[[overrides]]`` entry. ``aiplan.lint.settings`` stacks the layers that
+apply to a file (and the command line's on top) into its lint context.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any, Iterable, Mapping
+
+from aiplan.lint.config import ConfigError
+from aiplan.lint.findings import Severity
+from aiplan.lint.globs import GlobError, compile_glob
+from aiplan.lint.suggest import closest
+
+CONFIG_NAMES = (".aiplan.toml", "pyproject.toml")
+CONFIG_SCHEMA = "config.schema.json"
+
+# Configuration key -> aiplan.lint.loader.Limits field.
+LIMIT_KEYS = {"max-file-size": "max_bytes", "max-depth": "max_depth", "max-alias-nodes": "max_alias_nodes",
+              "max-documents": "max_documents", "max-findings": "max_findings",
+              # Not a loader limit: settings hands it to LintConfig.rule_timeout.
+              "rule-timeout": "rule_timeout"}
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """One set of settings: a file's top level, one of its overrides, or the command line.
+
+    ``select`` is ``None`` when the layer does not set it (the selection so far
+    stands). ``file`` and ``prefix`` name the layer in messages:
+    ``pyproject.toml: tool.aiplan.overrides[0]``.
+    """
+
+    file: str
+    prefix: str = ""
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: Severity | None = None
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    policy_packs: tuple[str, ...] = ()      # absolute paths
+    limits: Mapping[str, int] = field(default_factory=dict)   # Limits field -> value
+    paths: tuple[str, ...] = ()             # overrides only: glob patterns
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}: {self.prefix}" if self.prefix else self.file
+
+    def key(self, name: str) -> str:
+        """``pyproject.toml: `tool.aiplan.select``` for messages."""
+        return f"{self.file}: `{self.prefix + '.' if self.prefix else ''}{name}`"
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigFile:
+    path: str                   # absolute
+    shown: str                  # as it appears in messages
+    root: str                   # its directory: base of relative paths and patterns
+    base: Layer
+    exclude: tuple[str, ...] = ()
+    overrides: tuple[Layer, ...] = ()
+    raw: Mapping[str, Any] = field(default_factory=dict)
+    parent: "ConfigFile | None" = None     # the file named by `extend`
+
+    def chain(self) -> list["ConfigFile"]:
+        """This file and those it extends, the furthest first (the order their layers apply)."""
+        out: list[ConfigFile] = []
+        node: ConfigFile | None = self
+        while node is not None:
+            out.insert(0, node)
+            node = node.parent
+        return out
+
+    def layers_for_path(self, path: str, is_dir: bool = False) -> tuple[tuple, tuple[Layer, ...]]:
+        """Every layer of the chain that applies to ``path``, and a key naming the
+        overrides applied (``((file, (index, ...)), ...)``) for caching."""
+        key: list[tuple[str, tuple[int, ...]]] = []
+        layers: list[Layer] = []
+        for config in self.chain():
+            indexes, chosen = config.layers_for(None if is_dir else config.relative(path))
+            key.append((config.path, indexes))
+            layers.extend(chosen)
+        return tuple(key), tuple(layers)
+
+    def layers_for(self, relative_path: str | None) -> tuple[tuple[int, ...], tuple[Layer, ...]]:
+        """The overrides that apply to a path relative to :attr:`root`, as indexes and layers."""
+        if relative_path is None:
+            return (), (self.base,)
+        from aiplan.lint.globs import matches
+
+        chosen = tuple(i for i, o in enumerate(self.overrides) if matches(relative_path, o.paths))
+        return chosen, (self.base,) + tuple(self.overrides[i] for i in chosen)
+
+    def relative(self, path: str) -> str | None:
+        """``path`` relative to :attr:`root` with ``/``, or ``None`` if outside it."""
+        try:
+            relative = os.path.relpath(os.path.abspath(path), self.root)
+        except ValueError:
+            return None
+        if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+            return None
+        return relative.replace(os.sep, "/")
+
+
+def shown_path(path: str) -> str:
+    from aiplan.lint.discovery import display
+
+    return display(path, os.getcwd())
+
+
+# --------------------------------------------------------------------------
+# Finding the file
+
+
+def _read_text(path: str) -> str:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(2 * 1024 * 1024 + 1)
+    except OSError as exc:
+        raise ConfigError(f"{shown_path(path)}: cannot read the configuration: {exc.strerror or exc}") from None
+    if len(data) > 2 * 1024 * 1024:
+        raise ConfigError(f"{shown_path(path)}: the configuration file is over 2 MB; is it the right file?")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{shown_path(path)}: the file is not UTF-8 (byte {exc.start}); TOML files are UTF-8") from None
+
+
+def _parse_toml(path: str, text: str) -> dict:
+    try:
+        import tomllib  # Python 3.11+
+    except ImportError:  # pragma: no cover - Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{shown_path(path)}: invalid TOML: {exc}") from None
+
+
+def read_table(path: str) -> tuple[dict | None, str]:
+    """The aiplan table of a configuration file and its key prefix, or ``(None, "")``
+    for a ``pyproject.toml`` that has no ``[tool.aiplan]``."""
+    text = _read_text(path)
+    is_pyproject = os.path.basename(path) == "pyproject.toml"
+    if is_pyproject and "aiplan" not in text:
+        return None, ""        # cannot hold [tool.aiplan]; do not judge the rest of it
+    data = _parse_toml(path, text)
+    if not is_pyproject:
+        tool = data.get("tool")
+        if isinstance(tool, dict) and "aiplan" in tool:
+            raise ConfigError(f"{shown_path(path)}: write the settings at the top level of this file, "
+                              "without a [tool.aiplan] header (that header is for pyproject.toml)")
+        return data, ""
+    tool = data.get("tool")
+    table = tool.get("aiplan") if isinstance(tool, dict) else None
+    if table is None:
+        return None, ""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{shown_path(path)}: tool.aiplan must be a table ([tool.aiplan]), not {type(table).__name__}")
+    return table, "tool.aiplan"
+
+
+class ConfigFinder:
+    """Finds the configuration file that governs a directory, remembering each
+    directory's answer for the run (a run may lint thousands of plans)."""
+
+    def __init__(self) -> None:
+        self._dirs: dict[str, str | None] = {}
+
+    def _in(self, directory: str) -> str | None:
+        for name in CONFIG_NAMES:
+            candidate = os.path.join(directory, name)
+            if not os.path.isfile(candidate):
+                continue
+            if name == "pyproject.toml":
+                try:
+                    table, _ = read_table(candidate)
+                except ConfigError:
+                    return candidate   # it mentions aiplan but is broken: loading it says why
+                if table is None:
+                    continue
+            return candidate
+        return None
+
+    def find(self, start: str) -> str | None:
+        """The nearest configuration file in ``start`` (a directory) or above it."""
+        directory = os.path.abspath(start)
+        visited = []
+        found = None
+        while True:
+            if directory in self._dirs:
+                found = self._dirs[directory]
+                break
+            visited.append(directory)
+            found = self._in(directory)
+            if found is not None:
+                break
+            parent = os.path.dirname(directory)
+            if parent == directory:
+                break
+            directory = parent
+        for seen in visited:
+            self._dirs[seen] = found
+        return found
+
+
+# --------------------------------------------------------------------------
+# Validating and reading it
+
+
+@functools.lru_cache(maxsize=None)
+def config_schema() -> dict:
+    return json.loads(resources.files("aiplan.schemas").joinpath(CONFIG_SCHEMA).read_text(encoding="utf-8"))
+
+
+def _dotted(prefix: str, path: Iterable[Any]) -> str:
+    out = prefix
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "the top level"
+
+
+def _resolve(schema: dict, root: dict) -> dict:
+    ref = schema.get("$ref") if isinstance(schema, dict) else None
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        return root["$defs"][ref[len("#/$defs/"):]]
+    return schema if isinstance(schema, dict) else {}
+
+
+def _show(value: Any) -> str:
+    from aiplan.lint.schema import describe_type, show
+
+    return f"{show(value)} ({describe_type(value)})"
+
+
+def schema_problems(table: Any, shown: str, prefix: str, rule_ids: Iterable[str] = ()) -> list[str]:
+    """Every problem of a configuration table, as messages naming file, key and fix."""
+    from jsonschema import Draft202012Validator
+
+    root = config_schema()
+    rule_ids = list(rule_ids)
+    problems: list[str] = []
+    mistyped: set[tuple] = set()
+    for error in sorted(Draft202012Validator(root).iter_errors(table),
+                        key=lambda e: (list(map(str, e.absolute_path)), e.validator != "type")):
+        path = list(error.absolute_path)
+        if tuple(path) in mistyped:
+            continue   # one problem per key: a wrong type says it all
+        where = _dotted(prefix, path)
+        kind = error.validator
+        schema = _resolve(error.schema, root)
+        if kind == "additionalProperties" and isinstance(error.instance, dict):
+            known = list(schema.get("properties", {}))
+            for key in error.instance:
+                if key in known:
+                    continue
+                guess = closest(key, known, cutoff=0.6)
+                hint = f"; did you mean `{guess}`?" if guess else f"; valid keys here: {', '.join(known)}"
+                problems.append(f"{shown}: unknown key `{_dotted(prefix, path + [key])}`{hint}")
+        elif "propertyNames" in error.schema_path:
+            guess = closest(error.instance, rule_ids, cutoff=0.6)
+            hint = f"; did you mean {guess}?" if guess else " (rule IDs look like FT003)"
+            problems.append(f"{shown}: `{where}` has the key {error.instance!r}, which is not a rule ID{hint}")
+        elif kind == "type":
+            expected = {"array": "a list", "object": "a table", "string": "a string", "integer": "an integer"}
+            want = expected.get(error.validator_value, error.validator_value)
+            mistyped.add(tuple(path))
+            problems.append(f"{shown}: `{where}` is {_show(error.instance)}; expected {want}")
+        elif kind == "enum":
+            allowed = [str(v) for v in error.validator_value]
+            guess = closest(error.instance, allowed)
+            hint = f"; did you mean '{guess}'?" if guess else ""
+            problems.append(f"{shown}: `{where}` is {error.instance!r}; expected one of {', '.join(allowed)}{hint}")
+        elif kind == "pattern":
+            guess = closest(error.instance, rule_ids, cutoff=0.6) if isinstance(error.instance, str) else None
+            hint = f"; did you mean {guess}?" if guess else ""
+            problems.append(f"{shown}: `{where}` is {error.instance!r}, not a rule ID or prefix "
+                            f"(like FT003, FT or ALL){hint}")
+        elif kind == "required":
+            for key in error.validator_value:
+                if isinstance(error.instance, dict) and key not in error.instance:
+                    problems.append(f"{shown}: `{where}` lacks the required key `{key}`")
+        elif kind == "uniqueItems":
+            problems.append(f"{shown}: `{where}` lists the same value twice")
+        elif kind in ("minimum", "maximum"):
+            word = "at least" if kind == "minimum" else "at most"
+            problems.append(f"{shown}: `{where}` is {error.instance!r}; it must be {word} {error.validator_value}")
+        elif kind in ("minItems", "minLength"):
+            problems.append(f"{shown}: `{where}` is empty")
+        else:
+            problems.append(f"{shown}: `{where}`: {error.message}")
+    return problems
+
+
+def _upper(values) -> tuple[str, ...]:
+    return tuple(str(v).strip().upper() for v in values)
+
+
+def _layer(table: Mapping[str, Any], file: str, prefix: str, root: str) -> Layer:
+    return Layer(
+        file=file,
+        prefix=prefix,
+        select=_upper(table["select"]) if "select" in table else None,
+        extend_select=_upper(table.get("extend-select", ())),
+        ignore=_upper(table.get("ignore", ())),
+        fail_on=Severity.parse(table["fail-on"]) if "fail-on" in table else None,
+        severity={k: Severity.parse(v) for k, v in table.get("severity", {}).items()},
+        rule_options={k: dict(v) for k, v in table.get("rules", {}).items()},
+        policy_packs=tuple(os.path.normpath(os.path.join(root, p)) for p in table.get("policy-packs", ())),
+        limits={LIMIT_KEYS[k]: table[k] for k in LIMIT_KEYS if k in table},
+        paths=tuple(table.get("paths", ())),
+    )
+
+
+def load_config(path: str, rule_ids: Iterable[str] = (), _extended_by: tuple[str, ...] = ()) -> ConfigFile:
+    """Read and validate one configuration file (and those it extends). Raises :class:`ConfigError`."""
+    path = os.path.abspath(path)
+    shown = shown_path(path)
+    if not os.path.isfile(path):
+        via = f" (named by `extend` in {shown_path(_extended_by[-1])})" if _extended_by else ""
+        raise ConfigError(f"{shown}: no such configuration file{via}")
+    table, prefix = read_table(path)
+    if table is None:
+        raise ConfigError(f"{shown}: has no [tool.aiplan] table")
+    problems = schema_problems(table, shown, prefix, rule_ids)
+    root = os.path.dirname(path)
+    overrides = []
+    if not problems:
+        for number, entry in enumerate(table.get("overrides", ())):
+            for pattern in entry["paths"]:
+                try:
+                    compile_glob(pattern)
+                except GlobError as exc:
+                    problems.append(f"{shown}: `{_dotted(prefix, ['overrides', number, 'paths'])}`: {exc}")
+            overrides.append(_layer(entry, shown, _dotted(prefix, ["overrides", number]), root))
+        for pattern in table.get("exclude", ()):
+            try:
+                compile_glob(pattern)
+            except GlobError as exc:
+                problems.append(f"{shown}: `{_dotted(prefix, ['exclude'])}`: {exc}")
+    if problems:
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems) if len(problems) > 1 else problems[0])
+    parent = None
+    if "extend" in table:
+        target = os.path.normpath(os.path.join(root, table["extend"]))
+        if target in _extended_by + (path,):
+            cycle = " -> ".join(shown_path(p) for p in _extended_by + (path, target))
+            raise ConfigError(f"{shown}: `{_dotted(prefix, ['extend'])}` makes a cycle: {cycle}")
+        parent = load_config(target, rule_ids, _extended_by + (path,))
+    return ConfigFile(
+        path=path,
+        shown=shown,
+        root=root,
+        base=_layer(table, shown, prefix, root),
+        exclude=tuple(table.get("exclude", ())),
+        overrides=tuple(overrides),
+        raw=table,
+        parent=parent,
+    )

@@ -1,0 +1,346 @@
+"""YAML 1.2 rules that the parsers we use do not enforce, checked on their events.
+
+ruamel.yaml.clib's C parser is libyaml 0.1.7, and ruamel's pure-Python parser
+shares its ancestry. Both accept some documents that the YAML 1.2 spec and the
+official YAML test suite reject. Each check below is one such rule, applied to
+the event stream (with the source text for what events do not carry), so it
+costs a few attribute reads per event and one look at each line of multi-line
+flow content:
+
+* a comment must be separated from what precedes it by white space
+  (``key: "value"# no``, ``[a, b]#no``, ``[a,#no``, ``>#no``, ``%YAML 1.2#no``);
+* a directive (``%YAML``, ``%TAG``) may only follow a document that was ended
+  with ``...``;
+* every continuation line of a flow collection or a multi-line flow scalar
+  inside a block collection must be indented more than that block collection
+  (and tabs do not count as indentation);
+* ``-``, ``?`` and ``:`` start a plain scalar only when followed by a "safe"
+  character (``[-]`` and ``[-, -]`` are errors);
+* a tag shorthand in block context cannot contain ``,[]{}`` (``- !!str, x``);
+* with auto-detected indentation, no leading empty line of a block scalar may
+  hold more spaces than its first line of text.
+
+A line that starts with the closing ``]`` or ``}`` of a flow collection is
+deliberately not held to the indentation rule: libyaml, PyYAML and ruamel.yaml
+all accept ``key: [\\n  a,\\n]``, and plans written that way are common.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from bisect import bisect_right
+
+_FLOW_INDICATORS = frozenset(",[]{}")
+_YAML_DIRECTIVE_COMMENT = re.compile(r"^%YAML[ \t]+[^ \t\r\n#]*#", re.MULTILINE)
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|\Z)")
+_BREAK = re.compile(r"\r\n|\r|\n")
+_SPACES = re.compile(r" *")
+_BLANKS = re.compile(r"[ \t]*")
+
+
+class NonConforming(Exception):
+    """The stream breaks a YAML 1.2 rule the parser let through."""
+
+    def __init__(self, message: str, fix: str, line: int, column: int):
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+        self.line = line        # 1-based
+        self.column = column    # 1-based
+
+
+class _Context:
+    """An open collection: block with its indentation, or flow."""
+
+    __slots__ = ("flow", "indent", "pending", "start")
+
+    def __init__(self, flow: bool, indent: int, pending: bool = False, start: int = 0):
+        self.flow = flow
+        self.indent = indent      # block: the collection's indentation; flow: the enclosing block's
+        self.pending = pending    # block with properties: indentation taken from the first child
+        self.start = start        # flow: index of the opening bracket
+
+
+class Checker:
+    """Checks one stream: the loader calls the method for each event before it
+    builds from the event. This runs on every event of every file, so the
+    common cases (a plain scalar or a collection in block context) return
+    after a few attribute reads."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.stack: list[_Context] = []
+        self.documents = 0
+        self.last_end_explicit = True
+        self.last_end_index = 0
+        self._starts: array | None = None
+        # True while the innermost open collection is a block one with a known
+        # indentation: then a plain scalar without properties needs no check.
+        self._plain_block = False
+
+    # -- helpers on the source text -----------------------------------------
+    # Line starts are found by bisection in a table built on first use, so a
+    # hostile file (one huge line, or only CR breaks) stays linear.
+
+    def _line_starts(self) -> array:
+        if self._starts is None:
+            self._starts = array("q", [0, *(match.end() for match in _BREAK.finditer(self.text))])
+        return self._starts
+
+    def _char(self, index: int) -> str:
+        return self.text[index] if 0 <= index < len(self.text) else ""
+
+    def _line_start(self, index: int) -> int:
+        starts = self._line_starts()
+        return starts[bisect_right(starts, index) - 1]
+
+    def _leading_spaces(self, start: int) -> int:
+        return _SPACES.match(self.text, start).end() - start
+
+    def _position(self, index: int) -> tuple[int, int]:
+        starts = self._line_starts()
+        line = bisect_right(starts, index)
+        return line, index - starts[line - 1] + 1
+
+    def _fail(self, index: int, message: str, fix: str):
+        line, column = self._position(index)
+        raise NonConforming(message, fix, line, column)
+
+    def _block_indent(self) -> int:
+        """Indentation of the innermost enclosing block collection (-1 at document level)."""
+        return self.stack[-1].indent if self.stack else -1
+
+    # -- one method per event kind -------------------------------------------
+
+    def document_start(self, event) -> None:
+        start, end = self.last_end_index, event.end_mark.index
+        if getattr(event, "version", None) or getattr(event, "tags", None):
+            if self.documents and not self.last_end_explicit:
+                directive = self._first_directive(start, end)
+                self._fail(directive, "invalid YAML: a directive (`%...`) follows a document that was not ended with `...`",
+                           "End the previous document with a `...` line before the directive, or remove the directive.")
+        match = _YAML_DIRECTIVE_COMMENT.search(self.text, start, end)
+        if match:
+            self._fail(match.end() - 1, "invalid YAML: a comment in the %YAML directive is not separated by a space",
+                       "Put a space before `#`.")
+
+    def document_end(self, event) -> None:
+        self.documents += 1
+        self.last_end_explicit = bool(getattr(event, "explicit", False))
+        self.last_end_index = event.end_mark.index
+        self.stack.clear()
+        self._plain_block = False
+
+    def _push(self, context: _Context) -> None:
+        self.stack.append(context)
+        self._plain_block = not (context.flow or context.pending)
+
+    def _pop(self) -> _Context | None:
+        context = self.stack.pop() if self.stack else None
+        top = self.stack[-1] if self.stack else None
+        self._plain_block = top is not None and not (top.flow or top.pending)
+        return context
+
+    def scalar(self, event) -> None:
+        style = event.style
+        # `ctag` is the slot behind ruamel's `tag` property (a function call).
+        if self._plain_block and not style and event.ctag is None and event.anchor is None:
+            # The common case: a plain scalar in block context. The parser
+            # itself holds it to every rule here (`-`, `?` and `:` followed by
+            # a space are indicators there; a less indented line ends it).
+            return
+        top = self.stack[-1] if self.stack else None
+        start, end = event.start_mark.index, event.end_mark.index
+        in_flow = self._enter(top, start, event)
+        if style in ("'", '"'):
+            if self._char(end) == "#":
+                self._comment_without_space(end)
+        elif style in ("|", ">"):
+            self._check_block_scalar(start)
+            return
+        elif event.value and event.value[0] in "-?:":
+            self._check_plain_indicator(self._skip_properties(start), event.value, in_flow)
+        if top is not None and event.start_mark.line != event.end_mark.line:
+            self._check_continuation_lines(start, end)
+        if in_flow:
+            self._check_after_flow_entry(end)
+
+    def alias(self, event) -> None:
+        top = self.stack[-1] if self.stack else None
+        if top is not None and (top.flow or top.pending):
+            if self._enter(top, event.start_mark.index, event):
+                self._check_after_flow_entry(event.end_mark.index)
+
+    def collection_start(self, event) -> None:
+        if self._plain_block and not event.flow_style and event.ctag is None and event.anchor is None:
+            self.stack.append(_Context(False, event.start_mark.column))  # block in block: nothing to check
+            return
+        top = self.stack[-1] if self.stack else None
+        start, end = event.start_mark.index, event.end_mark.index
+        self._enter(top, start, event)
+        if event.flow_style:
+            if self._char(end) == "#":
+                self._comment_without_space(end)
+            self._push(_Context(True, self._block_indent(), start=end - 1))
+        else:
+            has_properties = bool(event.anchor) or event.tag is not None
+            self._push(_Context(False, event.start_mark.column, pending=has_properties))
+
+    def collection_end(self, event) -> None:
+        context = self._pop()
+        if context is not None and context.flow:
+            end = event.end_mark.index
+            if self._char(end) == "#":
+                self._comment_without_space(end)
+            if self.stack and self.stack[-1].flow:
+                self._check_after_flow_entry(end)
+
+    def _enter(self, top: _Context | None, start: int, event) -> bool:
+        """Checks common to every node; returns whether it is in flow context."""
+        if top is not None and top.pending:
+            top.indent = self._leading_spaces(self._line_start(start))
+            top.pending = False
+            self._plain_block = True
+        in_flow = top is not None and top.flow
+        if in_flow:
+            self._check_line_indent(start)
+        elif getattr(event, "tag", None):
+            self._check_tag(start)
+        return in_flow
+
+    def _first_directive(self, start: int, end: int) -> int:
+        for match in re.finditer(r"^%", self.text[start:end], re.MULTILINE):
+            return start + match.start()
+        return start
+
+    # -- the individual rules ------------------------------------------------
+
+    def _comment_without_space(self, index: int) -> None:
+        self._fail(index, "invalid YAML: a comment must be separated from the preceding value by a space",
+                   "Put a space before `#`, or quote the text if `#` belongs to the value.")
+
+    def _check_after_flow_entry(self, end: int) -> None:
+        """``[a,#comment`` : the `,` after an entry cannot be followed by `#`."""
+        index = _BLANKS.match(self.text, end).end()
+        if self._char(index) == "," and self._char(index + 1) == "#":
+            self._comment_without_space(index + 1)
+
+    def _check_plain_indicator(self, index: int, value: str, in_flow: bool) -> None:
+        """``-``, ``?`` and ``:`` start a plain scalar only when a "safe" character follows."""
+        if self._char(index - 1) == "?":
+            return  # `[?-]`: both parsers read `?` as a key indicator there; not this rule's business
+        following = self._char(index + 1)
+        if following in ("", " ", "\t", "\r", "\n") or (in_flow and following in _FLOW_INDICATORS):
+            shown = "the end of the line" if following in ("", "\r", "\n") else repr(following)
+            self._fail(index, f"invalid YAML: `{self._char(index)}` followed by {shown} cannot start a plain scalar",
+                       f"Quote the value: write \"{value}\".")
+
+    def _check_block_scalar(self, start: int) -> None:
+        index = self._skip_properties(start)
+        if self._char(index) not in ("|", ">"):
+            return
+        index += 1
+        explicit_indent = False
+        while self._char(index) and self._char(index) in "0123456789+-":
+            explicit_indent = explicit_indent or self._char(index).isdigit()
+            index += 1
+        if self._char(index) == "#":
+            self._comment_without_space(index)
+        if not explicit_indent:
+            self._check_leading_empty_lines(index)
+
+    def _check_leading_empty_lines(self, index: int) -> None:
+        """With auto-detected indentation, no leading empty line of a block scalar
+        may hold more spaces than its first non-empty line (YAML 1.2, 8.1.1.1)."""
+        match = _BREAK.search(self.text, index)
+        if match is None:
+            return
+        widest, widest_at = -1, 0
+        for line in _LINE.finditer(self.text, match.end()):
+            if line.start() >= len(self.text):
+                return
+            spaces = self._leading_spaces(line.start())
+            if self._char(line.start() + spaces) not in ("", "\r", "\n"):
+                if self._block_indent() < spaces < widest:
+                    self._fail(widest_at, f"invalid YAML: an empty line at the start of this block scalar has {widest} "
+                               f"spaces, more than its first line of text ({spaces})",
+                               "Remove the trailing spaces from the empty lines at the start of the block scalar.")
+                return
+            if spaces > widest:
+                widest, widest_at = spaces, line.start()
+
+    def _skip_properties(self, index: int) -> int:
+        while self._char(index) in ("!", "&"):
+            while self._char(index) and self._char(index) not in " \t\r\n":
+                index += 1
+            while self._char(index) in (" ", "\t", "\r", "\n"):
+                index += 1
+        return index
+
+    def _check_tag(self, start: int) -> None:
+        index = start
+        while self._char(index) in ("!", "&"):
+            token_end = index
+            while self._char(token_end) and self._char(token_end) not in " \t\r\n":
+                token_end += 1
+            token = self.text[index:token_end]
+            if token.startswith("!") and not token.startswith("!<"):
+                bad = next((c for c in token if c in _FLOW_INDICATORS), None)
+                if bad is not None:
+                    self._fail(index + token.index(bad),
+                               f"invalid YAML: the tag `{token}` contains `{bad}`, which a tag cannot contain here",
+                               "Separate the tag from the value with a space, or write the tag as `!<...>`.")
+            index = token_end
+            while self._char(index) in (" ", "\t"):
+                index += 1
+
+    def _check_line_indent(self, index: int) -> None:
+        """A flow entry that starts a line must be indented more than the enclosing block."""
+        line_start = index
+        while line_start > 0 and self.text[line_start - 1] in " \t":
+            line_start -= 1
+        if line_start > 0 and self.text[line_start - 1] not in "\r\n":
+            return  # not the first thing on its line
+        if self._char(index) in ("]", "}"):
+            return  # see the module docstring
+        self._indent_at(line_start, self._block_indent(), self.stack[-1].start)
+
+    def _check_continuation_lines(self, start: int, end: int) -> None:
+        threshold = self._block_indent()
+        if threshold < 0:
+            return
+        first = True
+        for match in _LINE.finditer(self.text, start, end):
+            if first:
+                first = False
+                continue
+            if match.start() >= end:
+                break
+            self._indent_at(match.start(), threshold)
+
+    def _indent_at(self, line_start: int, threshold: int, bracket: int | None = None) -> None:
+        if threshold < 0:
+            return
+        spaces = self._leading_spaces(line_start)
+        index = line_start + spaces
+        while self._char(index) == "\t":
+            index += 1
+        if self._char(index) in ("", "#", "\r", "\n"):
+            return  # blank or comment-only lines carry no indentation
+        if spaces <= threshold:
+            tabs = " (tabs do not count as indentation)" if self._char(line_start + spaces) == "\t" else ""
+            indent = f"{threshold + 1} space{'s' * (threshold != 0)}"
+            if bracket is not None:
+                line, column = self._position(bracket)
+                opener = self._char(bracket)
+                closer = "]" if opener == "[" else "}"
+                where = f"inside the `{opener}` opened at line {line}, column {column}, "
+                fix = f"Close the `{opener}` with `{closer}` where the list or mapping ends, or indent this line by at least {indent}."
+            else:
+                where = "a continuation of a multi-line value, "
+                fix = f"Indent the continuation lines by at least {indent}, or write the value on one line."
+            self._fail(line_start + spaces,
+                       f"invalid YAML: this line is {where}indented {spaces} space{'s' * (spaces != 1)}{tabs}; "
+                       f"it must be indented more than the block it belongs to ({threshold})",
+                       fix)

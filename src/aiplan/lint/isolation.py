@@ -1,0 +1,96 @@
+"""Calling a rule as untrusted code: whatever it does, the run goes on.
+
+The engine calls :func:`call_check` (within the rule's time budget) and
+:func:`violation_problem` on each result; any failure becomes an
+``InternalError`` that names the plugin and the rule (exit 3), never a crash of
+the run and never a finding at a nonsense location.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from itertools import islice
+from typing import Any, Mapping
+
+from aiplan.lint.findings import Edit, Span, Violation
+
+# Findings kept from one rule on one document. A huge hostile document (every
+# key unknown) or a generator that never stops would otherwise fill memory and
+# the report; past this, the rule's last finding says its list was cut.
+MAX_VIOLATIONS = 10_000
+
+
+class RuleMisbehaved(Exception):
+    """The rule returned something that is not a stream of violations."""
+
+
+def call_check(item: Any, plan: Any, options: Mapping[str, Any]) -> list:
+    produced = item.check(plan, options)
+    if produced is None:
+        return []
+    if isinstance(produced, (str, bytes, Mapping, Violation)) or not hasattr(produced, "__iter__"):
+        raise RuleMisbehaved(f"returned {_show(produced)}, not an iterable of Violations")
+    violations = list(islice(produced, MAX_VIOLATIONS + 1))
+    if len(violations) > MAX_VIOLATIONS:
+        violations[MAX_VIOLATIONS:] = [Violation(
+            f"this rule found more than {MAX_VIOLATIONS:,} problems in this document; only the first "
+            f"{MAX_VIOLATIONS:,} are reported",
+            "Fix the problems reported above, then lint again to see the rest.",
+        )]
+    return violations
+
+
+def describe_failure(exc: BaseException) -> str:
+    """What went wrong, and where in the rule's own code."""
+    if isinstance(exc, RuleMisbehaved):
+        return str(exc)
+    if isinstance(exc, RecursionError):
+        return "raised RecursionError: the plan is nested too deeply for this rule"
+    if isinstance(exc, SystemExit):
+        return f"called sys.exit({_text(exc.code, repr)}); a rule must yield violations, not end the run"
+    frames = traceback.extract_tb(exc.__traceback__) if exc.__traceback__ else []
+    frame = frames[-1] if frames else None
+    where = f" at {os.path.basename(frame.filename)}:{frame.lineno}" if frame else ""
+    return f"raised {type(exc).__name__}: {_text(exc)}{where}"
+
+
+def violation_problem(violation: Any) -> str | None:
+    """Why ``violation`` cannot become a finding, or ``None`` if it can."""
+    if not isinstance(violation, Violation):
+        return f"yielded {_show(violation)}, not a Violation"
+    for name in ("message", "fix"):
+        value = getattr(violation, name)
+        if not isinstance(value, str):
+            return f"yielded a Violation whose {name} is {_show(value)}, not a string"
+    path = violation.path
+    if not isinstance(path, (tuple, list)) or not all(
+        isinstance(part, (str, int)) and not isinstance(part, bool) for part in path
+    ):
+        return f"yielded a Violation whose path is {_show(path)}, not a tuple of keys and list indexes"
+    if violation.at not in ("value", "key"):
+        return f"yielded a Violation with at={_text(violation.at, repr)}; expected 'value' or 'key'"
+    span = violation.span
+    if span is not None and not (
+        isinstance(span, Span)
+        and all(isinstance(n, int) and not isinstance(n, bool) and n >= 1
+                for n in (span.line, span.column, span.end_line, span.end_column))
+    ):
+        return f"yielded a Violation whose span is {_show(span)}, not a Span of 1-based positions"
+    edits = violation.edits
+    if edits and not (isinstance(edits, (tuple, list)) and all(isinstance(e, Edit) for e in edits)):
+        return f"yielded a Violation whose edits are {_show(edits)}, not a tuple of Edit"
+    return None
+
+
+def _show(value: Any) -> str:
+    return f"{type(value).__name__} {_text(value, repr)}"
+
+
+def _text(value: Any, render=str) -> str:
+    """At most 80 characters of ``render(value)``, even if rendering fails."""
+    try:
+        text = render(value)
+    except Exception as exc:  # a plugin's __str__/__repr__ can raise too
+        text = f"<unprintable: {type(exc).__name__}>"
+    return text if len(text) <= 80 else text[:79] + "…"

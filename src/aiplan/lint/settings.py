@@ -1,0 +1,466 @@
+"""The effective settings of each linted file, as one lint context.
+
+For a plan the layers stack in this order, each on top of the last:
+
+1. the top level of its configuration file (the nearest one above it, or
+   ``--config``; none with ``--isolated``), preceded by the file it ``extend``s
+   and that file's matching overrides (and so on up the chain);
+2. each of that file's ``[[overrides]]`` whose ``paths`` match it, in order;
+3. the command line (``--select``, ``--extend-select``, ``--ignore``,
+   ``--fail-on``, ``--policy-pack``).
+
+Rule selection follows ruff: a layer with ``select`` starts the selection
+afresh; ``extend-select`` and ``ignore`` adjust the selection so far, the most
+specific selector winning within a layer. Severities, rule options and limits
+merge key by key, later layers winning; ``fail-on`` is the last one set;
+policy packs accumulate.
+
+Every configuration file is checked against the rules once, when first used:
+unknown rule IDs, selectors that match nothing and unknown or mistyped rule
+options are a :class:`ConfigError` naming the file, the key and the closest
+valid name. When plugins are turned off (``--no-plugins``,
+``AIPLAN_DISABLE_PLUGINS``) the rules they would provide are unknown, so
+those names only produce warnings: the escape hatch must not break the
+configuration.
+
+Contexts are cached per distinct (configuration file, overrides applied), so
+a run over thousands of plans builds a handful.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from typing import Any, Iterable, Mapping
+
+from aiplan.lint.config import DEFAULT_RULE_TIMEOUT, ConfigError, LintConfig, validate_selectors
+from aiplan.lint.configfile import ConfigFile, ConfigFinder, Layer, load_config, shown_path
+from aiplan.lint.discovery import STDIN, Target
+from aiplan.lint.engine import LintContext
+from aiplan.lint.findings import Severity
+from aiplan.lint.loader import Limits
+from aiplan.lint.rule import Rule
+from aiplan.lint.suggest import closest
+
+COMMAND_LINE = "command line"
+
+
+def command_line_layer(select=(), extend_select=(), ignore=(), fail_on: str | None = None,
+                       rule_timeout: float | None = None) -> Layer:
+    """The layer of the command line's options (``select`` empty: not given)."""
+    upper = lambda values: tuple(str(v).strip().upper() for v in values if str(v).strip())  # noqa: E731
+    return Layer(
+        file=COMMAND_LINE,
+        select=upper(select) or None,
+        extend_select=upper(extend_select),
+        ignore=upper(ignore),
+        fail_on=Severity.parse(fail_on) if fail_on else None,
+        limits={} if rule_timeout is None else {"rule_timeout": rule_timeout},
+    )
+
+
+def _key(layer: Layer, name: str) -> str:
+    return f"--{name}" if layer.file == COMMAND_LINE else layer.key(name)
+
+
+def _best(selectors: Iterable[str], rule_id: str) -> int:
+    return max((0 if s == "ALL" else len(s) for s in selectors
+                if s == "ALL" or rule_id.startswith(s)), default=-1)
+
+
+def enabled_by_layers(rule_ids: Iterable[str], layers: Iterable[Layer]) -> frozenset[str]:
+    """The rules enabled once every layer's selection is applied in order."""
+    rule_ids = list(rule_ids)
+    enabled = set(rule_ids)          # the default selection is ALL
+    for layer in layers:
+        if layer.select is not None:
+            chosen = tuple(layer.select) + tuple(layer.extend_select)
+            enabled = {r for r in rule_ids if _best(chosen, r) > _best(layer.ignore, r)}
+            continue
+        for rule_id in rule_ids:
+            add, drop = _best(layer.extend_select, rule_id), _best(layer.ignore, rule_id)
+            if add < 0 and drop < 0:
+                continue
+            if add > drop:
+                enabled.add(rule_id)
+            else:
+                enabled.discard(rule_id)
+    return frozenset(enabled)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """What applies to one file, and why."""
+
+    config: ConfigFile | None
+    overrides: tuple[Layer, ...]      # the [[overrides]] applied, of the whole chain
+    layers: tuple[Layer, ...]
+    packs: tuple[Any, ...]            # aiplan.policy.pack.Pack
+    context: LintContext
+    key: tuple = ()                   # ((config file, (override index, ...)), ...): the cache key
+
+
+class Resolver:
+    """Resolves the lint context of each target; raises :class:`ConfigError` (exit 2)."""
+
+    def __init__(self, rules: Mapping[str, Rule], *, cli: Layer | None = None, config_path: str | None = None,
+                 isolated: bool = False, cli_packs: Iterable[str] = (), lenient: bool = False):
+        self.base_rules = dict(rules)
+        self.cli = cli or command_line_layer()
+        self.isolated = isolated
+        self.lenient = lenient
+        self.warnings: list[str] = []
+        self.finder = ConfigFinder()
+        self.cli_packs = tuple(os.path.abspath(p) for p in cli_packs)
+        self._packs: dict[str, Any] = {}
+        self._checked: dict[str | None, tuple[ConfigFile | None, dict[str, Rule]]] = {}
+        self._resolved: dict[tuple, Resolved] = {}
+        self.fail_on_by_path: dict[str, Severity] = {}
+        self._matched: dict[str, set[int]] = {}
+        self.explicit = load_config(config_path, self.base_rules) if config_path and not isolated else None
+
+    # -- configuration files -------------------------------------------------
+
+    def config_path_for(self, directory: str) -> str | None:
+        if self.isolated:
+            return None
+        if self.explicit is not None:
+            return self.explicit.path
+        return self.finder.find(directory)
+
+    def _builtin_families(self) -> set[str]:
+        return {r.family for r in self.base_rules.values() if r.plugin == "aiplan"}
+
+    def pack(self, path: str):
+        """A policy pack, loaded once per run."""
+        from aiplan.policy.pack import load_pack
+
+        if path not in self._packs:
+            self._packs[path] = load_pack(path, self._builtin_families())
+        return self._packs[path]
+
+    def _pack_paths(self, config: ConfigFile | None) -> list[tuple[str, str]]:
+        """Every pack a configuration can use, with where it is named."""
+        out: list[tuple[str, str]] = []
+        layers = [layer for c in config.chain() for layer in (c.base,) + c.overrides] if config else []
+        for layer in layers:
+            out.extend((p, layer.key("policy-packs")) for p in layer.policy_packs)
+        out.extend((p, "--policy-pack") for p in self.cli_packs)
+        return out
+
+    def checked(self, config_path: str | None) -> tuple[ConfigFile | None, dict[str, Rule]]:
+        """The configuration file, validated against every rule it can see, and those rules."""
+        if config_path in self._checked:
+            return self._checked[config_path]
+        if config_path is None:
+            config = None
+        elif self.explicit is not None and config_path == self.explicit.path:
+            config = self.explicit
+        else:
+            config = load_config(config_path, self.base_rules)
+        rules = dict(self.base_rules)
+        for path, where in self._pack_paths(config):
+            try:
+                pack = self.pack(path)
+            except ConfigError as exc:
+                raise ConfigError(f"{exc} (named in {where})") from None
+            for item in pack.rules:
+                existing = rules.get(item.id)
+                if existing is not None and existing.plugin != item.plugin:
+                    raise ConfigError(
+                        f"{pack.shown}: rule ID {item.id} collides with {item.id} from {_source(existing)}; "
+                        "rename one of them (pack rules need IDs of their own)")
+                rules[item.id] = item
+        if config is not None:
+            config = self._clean_file(config, rules)
+        self._checked[config_path] = (config, rules)
+        return config, rules
+
+    def _clean_file(self, config: ConfigFile, rules: Mapping[str, Rule]) -> ConfigFile:
+        return replace(
+            config,
+            base=self._clean(config.base, rules),
+            overrides=tuple(self._clean(o, rules) for o in config.overrides),
+            parent=self._clean_file(config.parent, rules) if config.parent is not None else None,
+        )
+
+    def check_command_line(self) -> None:
+        """The command line's selectors must match a rule of some configuration in the run."""
+        ids = sorted({rule_id for _, rules in self._checked.values() for rule_id in rules} or self.base_rules)
+        for name, values in (("select", self.cli.select), ("extend-select", self.cli.extend_select),
+                             ("ignore", self.cli.ignore)):
+            validate_selectors(values or (), ids, f"--{name}")
+
+    def _unknown(self, message: str) -> None:
+        if not self.lenient:
+            raise ConfigError(message)
+        self.warnings.append(message + " (ignored: plugins are disabled, so their rules are unknown)")
+
+    def _clean(self, layer: Layer, rules: Mapping[str, Rule]) -> Layer:
+        """Check a layer against the rules; drop what is unknown when lenient."""
+        ids = list(rules)
+
+        def selectors(values, name):
+            kept = []
+            for value in values or ():
+                try:
+                    kept.extend(validate_selectors([value], ids, _key(layer, name)))
+                except ConfigError as exc:
+                    self._unknown(str(exc))
+            return tuple(kept)
+
+        select = selectors(layer.select, "select") if layer.select is not None else None
+        severity = {}
+        for rule_id, value in layer.severity.items():
+            if rule_id in rules:
+                severity[rule_id] = value
+            else:
+                self._unknown(f"{_key(layer, 'severity.' + rule_id)}: no rule {rule_id}{_hint(rule_id, ids)}")
+        options = {}
+        for rule_id, values in layer.rule_options.items():
+            if rule_id not in rules:
+                self._unknown(f"{_key(layer, 'rules.' + rule_id)}: no rule {rule_id}{_hint(rule_id, ids)}")
+                continue
+            try:
+                rules[rule_id].resolve_options(values)
+            except ValueError as exc:
+                raise ConfigError(f"{_key(layer, 'rules.' + rule_id)}: {exc}") from None
+            options[rule_id] = values
+        return replace(layer, select=select, extend_select=selectors(layer.extend_select, "extend-select"),
+                       ignore=selectors(layer.ignore, "ignore"), severity=severity, rule_options=options)
+
+    # -- per target ----------------------------------------------------------
+
+    def resolve_path(self, path: str) -> Resolved:
+        """What applies to ``path`` (a file, a directory, or ``-``)."""
+        if path == STDIN:
+            directory, is_dir = os.getcwd(), True
+        else:
+            is_dir = os.path.isdir(path)
+            directory = path if is_dir else os.path.dirname(os.path.abspath(path))
+        config, rules = self.checked(self.config_path_for(directory))
+        key, layers = config.layers_for_path(path, is_dir) if config is not None else ((), ())
+        if key not in self._resolved:
+            applied = tuple(layer for layer in layers if layer.paths)
+            self._resolved[key] = replace(self._build(config, applied, layers + (self.cli,), rules), key=key)
+        return self._resolved[key]
+
+    def _build(self, config, applied, layers, all_rules) -> Resolved:
+        pack_paths: list[str] = []
+        for layer in layers:
+            pack_paths.extend(p for p in layer.policy_packs if p not in pack_paths)
+        pack_paths.extend(p for p in self.cli_packs if p not in pack_paths)
+        packs = tuple(self.pack(p) for p in pack_paths)
+        rules = dict(self.base_rules)
+        for pack in packs:
+            rules.update({item.id: all_rules[item.id] for item in pack.rules})
+
+        severity: dict[str, Severity] = {}
+        options: dict[str, dict[str, Any]] = {}
+        limits: dict[str, int] = {}
+        fail_on = Severity.ERROR
+        for layer in layers:
+            severity.update({k: v for k, v in layer.severity.items() if k in rules})
+            for rule_id, values in layer.rule_options.items():
+                if rule_id in rules:
+                    options.setdefault(rule_id, {}).update(values)
+            limits.update(layer.limits)
+            if layer.fail_on is not None:
+                fail_on = layer.fail_on
+        enabled = enabled_by_layers(rules, layers)
+        # The rule time budget sits beside the resource limits in configuration
+        # (`rule-timeout`), but it is the engine's, not the loader's; 0 means none.
+        rule_timeout = limits.pop("rule_timeout", DEFAULT_RULE_TIMEOUT)
+        lint_config = LintConfig(
+            rule_timeout=rule_timeout or None,
+            select=tuple(sorted(enabled)),
+            fail_on=fail_on,
+            severity=severity,
+            rule_options=options,
+            limits=replace(Limits(), **limits),
+            exclude=config.exclude if config is not None else (),
+        )
+        context = LintContext.build(rules, lint_config)
+        # The selection is exact: do not let prefix matching of the IDs widen it.
+        context = replace(context, enabled=enabled)
+        return Resolved(config, applied, tuple(layers), packs, context)
+
+    def context_for(self, target: Target) -> LintContext:
+        resolved = self.resolve_path(target.real_path)
+        self.fail_on_by_path[target.display_path] = resolved.context.config.fail_on
+        if resolved.config is not None and target.real_path != STDIN:
+            for file, indexes in resolved.key:
+                self._matched.setdefault(file, set()).update(indexes)
+        return resolved.context
+
+    def check_coverage(self, searched: Iterable[str]) -> None:
+        """Warn about settings that silently do nothing in this run: an override whose
+        paths matched no plan although its whole configuration's directory was searched,
+        and files linted with no rule enabled."""
+        roots = [os.path.abspath(p) for p in searched if p != STDIN and os.path.isdir(p)]
+        files = {c.path: c for top, _ in self._checked.values() if top is not None for c in top.chain()}
+        for config in files.values():
+            if not config.overrides:
+                continue
+            if not any(config.root == r or config.root.startswith(r.rstrip(os.sep) + os.sep) for r in roots):
+                continue   # only part of its scope was linted: nothing to conclude
+            matched = self._matched.get(config.path, set())
+            for index, override in enumerate(config.overrides):
+                if index not in matched:
+                    self.warnings.append(
+                        f"{override.where} (paths = {list(override.paths)}) matches no plan file; its paths "
+                        f"are relative to the directory of {config.shown}")
+        cli_selects = self.cli.select is not None or self.cli.extend_select or self.cli.ignore
+        for resolved in self._resolved.values():
+            if not resolved.context.enabled and not cli_selects and resolved.config is not None:
+                self.warnings.append(f"no rule is enabled for the plans {resolved.config.shown} governs "
+                                     "(check `select` and `ignore`); they are not checked at all")
+
+    def is_excluded(self, target: Target, force: bool = False) -> bool:
+        """A file its configuration excludes. Files named on the command line are
+        linted anyway unless ``force`` (``--force-exclude``, for pre-commit)."""
+        if (target.explicit and not force) or target.real_path == STDIN:
+            return False
+        config, _ = self.checked(self.config_path_for(os.path.dirname(os.path.abspath(target.real_path))))
+        if config is None:
+            return False
+        from aiplan.lint.globs import matches
+
+        for link in config.chain():
+            relative = link.relative(target.real_path)
+            if link.exclude and relative is not None and matches(relative, link.exclude):
+                return True
+        return False
+
+    def catalogue(self, directory: str = ".") -> dict[str, Rule]:
+        """Every rule usable under ``directory``: plugins plus every pack its configuration names."""
+        _, rules = self.checked(self.config_path_for(directory))
+        return rules
+
+    def loaded_packs(self) -> list:
+        """The policy packs read so far, by path."""
+        return [self._packs[path] for path in sorted(self._packs)]
+
+    def exit_code(self, run) -> int:
+        """Like ``RunResult.exit_code``, with each file's own ``fail-on``."""
+        if run.internal_errors:
+            return 3
+        default = self.cli.fail_on or Severity.ERROR
+        for finding in run.findings:
+            if finding.severity.rank >= self.fail_on_by_path.get(finding.path, default).rank:
+                return 1
+        return 0
+
+
+def _hint(rule_id: str, ids: list[str]) -> str:
+    guess = closest(rule_id, ids, cutoff=0.6)
+    return f"; did you mean {guess}?" if guess else ""
+
+
+def _source(item: Rule) -> str:
+    if item.plugin.startswith("pack:"):
+        return f"policy pack {item.plugin[5:]}"
+    return "aiplan's built-in rules" if item.plugin == "aiplan" else f"plugin {item.plugin!r}"
+
+
+# --------------------------------------------------------------------------
+# `aiplan config`
+
+
+def describe(resolver: Resolver, path: str) -> dict:
+    """The effective configuration for ``path``, as data (``aiplan config``)."""
+    resolved = resolver.resolve_path(path)
+    ctx = resolved.context
+    config = resolved.config
+    enabled = sorted(ctx.enabled)
+    disabled = sorted(set(ctx.rules) - ctx.enabled)
+    limits = ctx.config.limits
+    return {
+        "path": path,
+        "config-file": config.shown if config is not None else None,
+        "table": (config.base.prefix or "(top level)") if config is not None else None,
+        "extends": [c.shown for c in reversed(config.chain()[:-1])] if config is not None else [],
+        "overrides-applied": [
+            {"file": layer.file, "key": layer.prefix, "paths": list(layer.paths)} for layer in resolved.overrides
+        ],
+        "fail-on": ctx.config.fail_on.value,
+        "exclude": list(config.exclude) if config is not None else [],
+        "inherited-exclude": {c.shown: list(c.exclude) for c in config.chain()[:-1] if c.exclude}
+        if config is not None else {},
+        "policy-packs": [
+            {"path": shown_path(p.path), "name": p.name, "source": p.source, "rules": [r.id for r in p.rules]}
+            for p in resolved.packs
+        ],
+        "max-file-size": limits.max_bytes,
+        "max-depth": limits.max_depth,
+        "max-alias-nodes": limits.max_alias_nodes,
+        "max-documents": limits.max_documents,
+        "max-findings": limits.max_findings,
+        "rule-timeout": ctx.config.rule_timeout or 0,
+        "enabled": enabled,
+        "disabled": disabled,
+        "severity": {
+            rid: {"severity": ctx.severities[rid].value, "default": ctx.rules[rid].severity.value}
+            for rid in sorted(ctx.rules) if ctx.severities[rid] != ctx.rules[rid].severity
+        },
+        "rules": {rid: dict(ctx.options[rid]) for rid in sorted(ctx.options) if ctx.options[rid]},
+    }
+
+
+def _toml(value: Any) -> str:
+    import json
+    import math
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and (math.isinf(value) or math.isnan(value)):
+        return ("-" if value < 0 else "") + ("inf" if math.isinf(value) else "nan")
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml(v)}" for k, v in value.items()) + " }"
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _toml_key(key: str) -> str:
+    import re
+
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml(key)
+
+
+def render_text(described: dict) -> str:
+    """``aiplan config`` as TOML: the effective values, with where they come from as comments."""
+    d = described
+    lines = [f"# Effective aiplan configuration for {d['path']}"]
+    if d["config-file"]:
+        lines.append(f"# Configuration file: {d['config-file']} ({d['table']})")
+    else:
+        lines.append("# Configuration file: none (defaults)")
+    for extended in d["extends"]:
+        lines.append(f"# ...which extends: {extended}")
+    for applied in d["overrides-applied"]:
+        lines.append(f"# Override applied: {applied['file']}: {applied['key']} (paths = {_toml(applied['paths'])})")
+    lines.append("")
+    lines.append(f"fail-on = {_toml(d['fail-on'])}")
+    lines.append(f"exclude = {_toml(d['exclude'])}")
+    for file, patterns in d["inherited-exclude"].items():
+        lines.append(f"#   and, relative to {file}: {_toml(patterns)}")
+    lines.append(f"policy-packs = {_toml([p['path'] for p in d['policy-packs']])}")
+    for pack in d["policy-packs"]:
+        lines.append(f"#   {pack['path']}: {pack['name']} ({pack['source']}): {', '.join(pack['rules'])}")
+    for key in ("max-file-size", "max-depth", "max-alias-nodes", "max-documents", "max-findings", "rule-timeout"):
+        lines.append(f"{key} = {_toml(d[key])}")
+    total = len(d["enabled"]) + len(d["disabled"])
+    lines.append(f"# {len(d['enabled'])} of {total} rules enabled")
+    lines.append(f"enabled = {_toml(d['enabled'])}")
+    lines.append(f"disabled = {_toml(d['disabled'])}")
+    if d["severity"]:
+        lines += ["", "[severity]"]
+        for rule_id, item in d["severity"].items():
+            lines.append(f"{rule_id} = {_toml(item['severity'])}  # default: {item['default']}")
+    for rule_id, options in d["rules"].items():
+        lines += ["", f"[rules.{rule_id}]"]
+        lines.extend(f"{_toml_key(k)} = {_toml(v)}" for k, v in options.items())
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,265 @@
+"""Inline suppressions: waivers written in the plan, each with its reason.
+
+    examples: 300  # aiplan: ignore[FT003] -- pilot uses 300 reviewed examples
+
+    # aiplan: ignore[FT003, FT004] -- pilot dataset, reviewed by legal
+    examples: 300
+
+    # aiplan: ignore-file[RAG008] -- answers are internal drafts, never shown to users
+
+``ignore[...]`` waives findings of the listed rules on its own line (a trailing
+comment) or, alone on its line, on the next line that is not itself a comment.
+``ignore-file[...]`` waives them anywhere in the YAML document that holds the
+comment (each document of a multi-document file has its own). Rules are named
+by exact ID: a waiver should say precisely what it waives. The reason follows
+`` -- ``.
+
+A comment is recognised only where YAML has a comment: a ``#`` at the start
+of a line or after whitespace, outside every scalar. ``name: "# aiplan:
+ignore[X]"`` is a string, not a suppression; the scalar positions the loader
+recorded tell the two apart.
+
+Problems with suppressions are findings: PLAN005 (no reason) and PLAN006
+(matched nothing, names an unknown rule, or cannot be parsed). Those two rules
+cannot themselves be suppressed inline (a waiver for the waiver would be
+circular); turn them off in the configuration instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from aiplan.lint.findings import Finding, Span, Violation
+from aiplan.lint.suggest import closest
+
+NO_REASON = "PLAN005"
+UNUSED = "PLAN006"
+UNSUPPRESSIBLE = frozenset((NO_REASON, UNUSED))
+DIRECTIVES = ("ignore", "ignore-file")
+
+_QUICK = re.compile(r"#[ \t]*aiplan[ \t]*:")
+_DIRECTIVE = re.compile(
+    r"#[ \t]*aiplan[ \t]*:[ \t]*(?P<kind>[A-Za-z_-]*)[ \t]*"
+    r"(?:\[(?P<rules>[^\]]*)\])?(?P<rest>.*)$"
+)
+# libyaml counts these as line breaks too; positions must agree with the parser's.
+_BREAKS = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+_MARKER = re.compile(r"(---|\.\.\.)(?=[ \t]|$)")
+
+
+@dataclass(slots=True)
+class Suppression:
+    """One parsed ``# aiplan:`` comment."""
+
+    kind: str                  # "ignore" or "ignore-file"
+    rules: tuple[str, ...]
+    reason: str
+    document: int
+    line: int                  # the comment's position (1-based)
+    column: int
+    end_column: int
+    target_line: int           # the line an "ignore" applies to
+    text: str
+    written: str = ""          # text after the rules not introduced by " -- "
+    used: set[str] = field(default_factory=set)
+
+    @property
+    def span(self) -> Span:
+        return Span(self.line, self.column, self.line, self.end_column)
+
+    def covers(self, finding: Finding) -> bool:
+        if finding.rule not in self.rules or finding.rule in UNSUPPRESSIBLE:
+            return False
+        if finding.document != self.document:
+            return False
+        return self.kind == "ignore-file" or finding.line == self.target_line
+
+
+@dataclass(slots=True)
+class Scan:
+    suppressions: list[Suppression]
+    problems: list[tuple[str, Violation, int]]   # (rule ID, violation, document)
+
+
+def has_directives(text: str | None) -> bool:
+    """The fast path: most files hold no suppression at all."""
+    return bool(text) and _QUICK.search(text) is not None
+
+
+def _scalar_spans(documents) -> list[Span]:
+    """Where scalars (keys and values) sit: a ``#`` inside one is text, not a comment."""
+    spans: list[Span] = []
+    for plan in documents:
+        for path, span in plan.value_spans.items():
+            value = plan.get(*path) if path else plan.data
+            if not isinstance(value, (dict, list)):
+                spans.append(span)
+        spans.extend(plan.key_spans.values())
+    return spans
+
+
+def _inside(spans: Iterable[Span], line: int, column: int) -> bool:
+    point = (line, column)
+    return any((s.line, s.column) <= point < (s.end_line, s.end_column) for s in spans)
+
+
+def scan(text: str, documents) -> Scan:
+    """Every suppression comment in ``text`` with its document, and what is wrong with any."""
+    spans = _scalar_spans(documents)
+    lines = _BREAKS.split(text)
+    comment_only = [line.lstrip().startswith("#") for line in lines]
+    found: list[Suppression] = []
+    problems: list[tuple[str, Violation, int]] = []
+
+    index, state = 0, "none"   # document index; none / open / closed (after "...")
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        marker = _MARKER.match(line)
+        if marker and not _inside(spans, number, 1):
+            if marker.group(1) == "---":
+                if state in ("open", "closed"):
+                    index += 1
+                state = "open"
+            elif state == "open":
+                state = "closed"
+        elif stripped and not stripped.startswith(("#", "%")):
+            if state == "closed":
+                index += 1
+            state = "open"
+        if "#" not in line:
+            continue
+        for match in _QUICK.finditer(line):
+            start = match.start()
+            if start and line[start - 1] not in " \t":
+                continue
+            if _inside(spans, number, start + 1):
+                continue
+            target = number + 1
+            if comment_only[number - 1]:
+                while target <= len(lines) and comment_only[target - 1]:
+                    target += 1
+            else:
+                target = number
+            parsed, problem = _parse(line[start:], index, number, start + 1, target)
+            if problem is not None:
+                problems.append((UNUSED, problem, index))
+            if parsed is not None:
+                found.append(parsed)
+                if not parsed.reason:
+                    problems.append((NO_REASON, _no_reason(parsed), index))
+            break   # one directive per comment: the rest of the line is its text
+    return Scan(found, problems)
+
+
+def _parse(comment: str, document: int, line: int, column: int, target: int):
+    comment = comment.rstrip()
+    span = Span(line, column, line, column + len(comment))
+    match = _DIRECTIVE.match(comment)
+    kind = (match.group("kind") or "").lower() if match else ""
+    if not match or kind not in DIRECTIVES:
+        guess = closest(kind, DIRECTIVES, cutoff=0.6) if kind else None
+        if guess and match:
+            rules = match.group("rules") or "RULE"
+            rest = match.group("rest").strip() or "-- reason"
+            fix = f"Did you mean `{guess}`? Write `# aiplan: {guess}[{rules}] {rest}`."
+        else:
+            fix = ("Write `# aiplan: ignore[RULE] -- reason` for the line, or "
+                   "`# aiplan: ignore-file[RULE] -- reason` for the whole document.")
+        return None, Violation(
+            f"`{comment}` is not a suppression aiplan understands, so it suppresses nothing", fix, span=span)
+    rules_text = match.group("rules")
+    rules = tuple(r.upper() for r in re.split(r"[,\s]+", rules_text or "") if r)
+    if not rules:
+        return None, Violation(
+            f"`{comment}` names no rule, so it suppresses nothing; blanket suppressions are not supported",
+            f"Name the rules it waives: `# aiplan: {kind}[FT003] -- reason` (`aiplan explain` shows their IDs).",
+            span=span,
+        )
+    rest = match.group("rest").strip()
+    reason = rest[2:].strip() if rest.startswith("--") else ""
+    written = rest if rest and not rest.startswith("--") else ""
+    return Suppression(kind, rules, reason, document, line, column, column + len(comment),
+                       target, comment, written), None
+
+
+def _no_reason(item: Suppression) -> Violation:
+    rules = ", ".join(item.rules)
+    written = item.written
+    if written:
+        return Violation(
+            f"suppression of {rules} gives its reason without ` -- ` (found {written!r}), so it has no reason",
+            f"Separate the reason with ` -- `: `# aiplan: {item.kind}[{rules}] -- {written}`.",
+            span=item.span,
+        )
+    return Violation(
+        f"suppression of {rules} gives no reason",
+        f"Say why the finding is acceptable here: `# aiplan: {item.kind}[{rules}] -- <reason>`; "
+        "reviewers and auditors read it.",
+        span=item.span,
+    )
+
+
+def apply(text: str | None, documents, findings: list[Finding], enabled: Iterable[str],
+          known: Iterable[str]) -> tuple[list[Finding], list[Finding], list[tuple[str, Violation, int]]]:
+    """Split ``findings`` into kept and suppressed (each with its justification),
+    and return the PLAN005/PLAN006 violations to report as ``(rule, violation, document)``."""
+    if not has_directives(text):
+        return findings, [], []
+    result = scan(text, documents)
+    kept: list[Finding] = []
+    suppressed: list[Finding] = []
+    for finding in findings:
+        waiver = next((s for s in result.suppressions if s.covers(finding)), None)
+        if waiver is None:
+            kept.append(finding)
+            continue
+        waiver.used.add(finding.rule)
+        suppressed.append(_justified(finding, waiver.reason))
+    problems = list(result.problems)
+    enabled = frozenset(enabled)
+    known = list(known)
+    for item in result.suppressions:
+        for rule_id in item.rules:
+            if rule_id in item.used:
+                continue
+            violation = _unused(item, rule_id, enabled, known)
+            if violation is not None:
+                problems.append((UNUSED, violation, item.document))
+    return kept, suppressed, problems
+
+
+def _justified(finding: Finding, reason: str) -> Finding:
+    """The waived finding, with its reason. ``--fix`` leaves waived findings
+    alone, so it is no longer fixable: its edits go."""
+    from dataclasses import replace
+
+    return replace(finding, justification=reason, edits=(), fix_available=False)
+
+
+def _unused(item: Suppression, rule_id: str, enabled: frozenset, known: list[str]) -> Violation | None:
+    others = [r for r in item.rules if r != rule_id]
+    remove = (f"Remove `{rule_id}` from the list." if others else "Remove the comment.")
+    if rule_id in UNSUPPRESSIBLE:
+        return Violation(
+            f"{rule_id} cannot be suppressed inline (a waiver for a waiver would be circular)",
+            f"{remove} To turn {rule_id} off, add it to `ignore` in the configuration.",
+            span=item.span,
+        )
+    if rule_id not in known:
+        guess = closest(rule_id, known, cutoff=0.6)
+        hint = f"Did you mean {guess}? " if guess else ""
+        return Violation(
+            f"suppression names {rule_id}, which is not a rule aiplan knows, so it suppresses nothing",
+            f"{hint}Name rules by ID (`aiplan rules` lists them), or {remove[0].lower() + remove[1:]}",
+            span=item.span,
+        )
+    if rule_id not in enabled:
+        return None   # the rule is off in this run: whether it would match is unknown
+    where = "in this document" if item.kind == "ignore-file" else f"on line {item.target_line}"
+    return Violation(
+        f"suppression of {rule_id} matched no finding {where}",
+        f"{remove} Unused suppressions hide future problems silently.",
+        span=item.span,
+    )

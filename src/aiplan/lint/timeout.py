@@ -1,0 +1,87 @@
+"""A time budget for each rule call, so one stuck rule cannot hang a CI job.
+
+On POSIX the budget is a one-shot ``ITIMER_REAL`` timer whose ``SIGALRM``
+handler raises :class:`RuleTimeout` inside the rule. Python runs signal
+handlers between bytecodes and interrupts blocking calls (``time.sleep``,
+socket reads) and long regular-expression matches, so this stops a rule stuck
+in a loop as well as one that waits. Signals reach only the main thread: in
+another thread, on Windows, or when something else (a test runner's own
+timeout) already runs the real-time timer, calls run without a budget rather
+than fight over the signal.
+
+The handler is installed once per :class:`TimeBudget` (per file: installing
+costs several microseconds) and each call only arms and disarms the timer.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from typing import Any, Callable, TypeVar
+
+T = TypeVar("T")
+
+
+class RuleTimeout(BaseException):
+    """Raised inside a rule that overran its budget.
+
+    A ``BaseException``, like ``KeyboardInterrupt``, so that a rule's own
+    ``except Exception`` cannot swallow it and carry on.
+    """
+
+
+class TimeBudget:
+    """``with TimeBudget(5.0) as budget: budget.run(check, plan, options)``."""
+
+    def __init__(self, seconds: float | None):
+        self.seconds = seconds if seconds and seconds > 0 else None
+        self._previous: Any = None
+        self._installed = False
+        self._armed = False
+
+    @property
+    def enforced(self) -> bool:
+        """Whether calls are actually limited on this platform and thread."""
+        return self._installed
+
+    def __enter__(self) -> "TimeBudget":
+        if self.seconds is None or not hasattr(signal, "setitimer"):
+            return self
+        if threading.current_thread() is not threading.main_thread():
+            return self
+        if signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+            return self  # someone else's timer is running: leave the signal to them
+        self._previous = signal.signal(signal.SIGALRM, self._expired)
+        self._installed = True
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._installed:
+            self._installed = False
+            self._armed = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self._previous)
+
+    def _expired(self, signum, frame) -> None:
+        # A signal that arrives after the call returned (the timer fired just
+        # before it was disarmed) must not hit whatever runs next.
+        if self._armed:
+            self._armed = False
+            raise RuleTimeout()
+
+    def run(self, function: Callable[..., T], *args: Any) -> T:
+        """Call ``function(*args)``; raises :class:`RuleTimeout` if it overruns."""
+        if not self._installed:
+            return function(*args)
+        self._armed = True
+        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        try:
+            return function(*args)
+        finally:
+            # The timer fires at most once, so at most one RuleTimeout can
+            # interrupt this block; the nested finally still disarms.
+            try:
+                self._armed = False
+            finally:
+                self._armed = False
+                signal.setitimer(signal.ITIMER_REAL, 0)

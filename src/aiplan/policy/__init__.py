@@ -1,0 +1,1 @@
+"""Declarative policy packs: organisation rules as JSON Schemas in YAML (see ``pack``)."""

@@ -1,0 +1,311 @@
+"""Declarative policy packs: organisation rules in a YAML file, no Python.
+
+    policy_pack: 1
+    name: Acme security
+    rules:
+      - id: ORG001
+        name: restricted-data-needs-owner-and-scoping
+        severity: error
+        message: plans handling restricted data must name an owner by email and scope retrieval by role
+        fix: Set `owner` to a team address and `rag.access_control.scope_by` to include `user_role`.
+        when:     # JSON Schema the plan must match for the rule to apply
+          properties: {use_case: {properties: {data_sensitivity: {const: restricted}}, required: [data_sensitivity]}}
+          required: [use_case]
+        require:  # JSON Schema the plan must then satisfy
+          required: [owner]
+          properties: {owner: {type: string, format: email}}
+
+A pack is read with aiplan's own YAML loader (the same resource limits as for
+plans, duplicate keys are errors) and validated against
+``schemas/policy-pack.schema.json``; every ``when``/``require`` must be a valid
+draft 2020-12 JSON Schema whose ``$ref`` stays inside it. Any problem is a
+:class:`ConfigError` (exit 2) naming the file, the line and the key. Loading a
+pack never executes code: schemas are data, and messages use a fixed set of
+placeholders, not format strings.
+
+Each pack rule becomes a :class:`~aiplan.lint.rule.Rule` whose ``plugin`` is
+``pack:<file name>@<first 12 hex digits of the file's SHA-256>``, so the lint
+context's fingerprint (and every cache keyed on it) changes with the pack.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+from dataclasses import dataclass, replace
+from importlib import resources
+from typing import Any, Iterable, Iterator
+
+from aiplan.lint.config import ConfigError
+from aiplan.lint.findings import Span, format_yaml_path
+from aiplan.lint.rule import Rule, make_rule
+from aiplan.policy.check import PLACEHOLDERS, PackCheck, placeholder_problems
+
+PACK_SCHEMA = "policy-pack.schema.json"
+JSON_TYPES = ("string", "number", "integer", "boolean", "object", "array", "null")
+
+# The catalogue's families (rules.md): reserved even before every family ships.
+RESERVED_FAMILIES = frozenset(("PLAN", "GAP", "BASE", "FIT", "ACC", "RAG", "FT", "EVAL"))
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    """A loaded, validated policy pack."""
+
+    path: str          # absolute
+    shown: str         # as in messages
+    name: str
+    description: str
+    digest: str        # SHA-256 of the file's bytes, hex
+    rules: tuple[Rule, ...]
+
+    @property
+    def source(self) -> str:
+        """The ``plugin`` stamp of its rules."""
+        return f"pack:{os.path.basename(self.path)}@{self.digest[:12]}"
+
+
+@functools.lru_cache(maxsize=None)
+def pack_schema() -> dict:
+    return json.loads(resources.files("aiplan.schemas").joinpath(PACK_SCHEMA).read_text(encoding="utf-8"))
+
+
+def _at(plan, path: tuple, at: str = "value") -> str:
+    span, _ = plan.locate(path, at)
+    return f"{span.line}:{span.column}"
+
+
+def _schema_problems(plan, shown: str) -> list[str]:
+    from jsonschema import Draft202012Validator
+
+    from aiplan.lint.schema import explain
+
+    root = pack_schema()
+    problems = []
+    for error in sorted(Draft202012Validator(root).iter_errors(plan.data),
+                        key=lambda e: [str(p) for p in e.absolute_path]):
+        path = tuple(error.absolute_path)
+        if error.validator == "pattern" and path and path[-1] == "id":
+            problems.append(f"{shown}:{_at(plan, path)}: `{format_yaml_path(path)}` is {error.instance!r}; "
+                            "a rule ID is capital letters followed by three digits, like ORG001")
+            continue
+        if error.validator == "pattern" and path and path[-1] == "name":
+            problems.append(f"{shown}:{_at(plan, path)}: `{format_yaml_path(path)}` is {error.instance!r}; "
+                            "a rule name is lower-case words joined by hyphens, like owner-is-an-address")
+            continue
+        for violation in explain(error, path, root):
+            where = _at(plan, violation.path, violation.at)
+            problems.append(f"{shown}:{where}: {violation.message}. {violation.fix}")
+    return problems
+
+
+def _refs(schema: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            if key in ("$ref", "$dynamicRef") and isinstance(value, str):
+                yield path + (key,), value
+            else:
+                yield from _refs(value, path + (key,))
+    elif isinstance(schema, list):
+        for index, value in enumerate(schema):
+            yield from _refs(value, path + (index,))
+
+
+def _pointer(schema: Any, pointer: str) -> bool:
+    node = schema
+    for raw in pointer.lstrip("/").split("/") if pointer.strip("/") else []:
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return False
+    return True
+
+
+def _json_schema_problems(plan, shown: str, index: int, key: str, schema: Any) -> list[str]:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    base = ("rules", index, key)
+    where = format_yaml_path(base)
+    problems = []
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        path = base + tuple(exc.path)
+        inner = format_yaml_path(tuple(exc.path)) or "its top level"
+        detail = exc.message
+        if exc.path and exc.path[-1] == "type" and isinstance(exc.instance, str):
+            from aiplan.lint.suggest import closest
+
+            guess = closest(exc.instance, JSON_TYPES, cutoff=0.6)
+            detail = (f"{exc.instance!r} is not a JSON Schema type"
+                      + (f"; did you mean {guess!r}?" if guess else f"; use one of {', '.join(JSON_TYPES)}"))
+        problems.append(f"{shown}:{_at(plan, path)}: `{where}` is not a valid JSON Schema "
+                        f"(draft 2020-12): at {inner}: {detail}")
+        return problems
+    for path, ref in _refs(schema):
+        if not ref.startswith("#"):
+            problems.append(f"{shown}:{_at(plan, base + path)}: `{where}` refers to {ref!r}; a pack must be "
+                            "self-contained: `$ref` may only point inside the schema (like `#/$defs/email`)")
+        elif not _pointer(schema, ref[1:]):
+            problems.append(f"{shown}:{_at(plan, base + path)}: `{where}` refers to {ref!r}, which does not "
+                            "exist in the schema")
+    return problems
+
+
+def _yaml_block(value: Any, indent: int = 0) -> list[str]:
+    """A small YAML rendering of JSON-compatible data, for rule documentation."""
+    pad = "  " * indent
+    if isinstance(value, dict) and value:
+        lines = []
+        for key, item in value.items():
+            if isinstance(item, (dict, list)) and item:
+                inner = _yaml_block(item, indent + 1)
+                if len(inner) == 1 and inner[0].lstrip().startswith("["):
+                    lines.append(f"{pad}{_scalar(key)}: {inner[0].lstrip()}")
+                else:
+                    lines.append(f"{pad}{_scalar(key)}:")
+                    lines.extend(inner)
+            else:
+                lines.append(f"{pad}{_scalar(key)}: {_scalar(item)}")
+        return lines
+    if isinstance(value, list) and value and all(not isinstance(v, (dict, list)) for v in value) \
+            and sum(len(_scalar(v)) + 2 for v in value) < 60:
+        return [pad + "[" + ", ".join(_scalar(v) for v in value) + "]"]
+    if isinstance(value, list) and value:
+        lines = []
+        for item in value:
+            if isinstance(item, (dict, list)) and item:
+                inner = _yaml_block(item, indent + 1)
+                lines.append(f"{pad}- {inner[0].lstrip()}")
+                lines.extend(inner[1:])
+            else:
+                lines.append(f"{pad}- {_scalar(item)}")
+        return lines
+    return [pad + _scalar(value)]
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return "{}"
+    if isinstance(value, list):
+        return "[]"
+    if isinstance(value, str):
+        plain = value and value.strip() == value and not any(c in value for c in ":#{}[],&*!|>'\"%@`\n") \
+            and value.lower() not in ("true", "false", "null", "yes", "no", "~") and not value[0].isdigit() \
+            and value[0] not in "-?"
+        return value if plain else json.dumps(value, ensure_ascii=False)
+    return json.dumps(value)
+
+
+def _doc(entry: dict, pack_name: str, shown: str) -> str:
+    summary = entry.get("summary") or entry["message"].replace("{{", "{").replace("}}", "}")
+    parts = [summary.strip().splitlines()[0]]
+    if entry.get("description"):
+        parts.append(entry["description"].strip())
+    parts.append(f"Declared in the policy pack {pack_name!r} ({shown}).")
+    if entry.get("why"):
+        parts.append("## Why\n" + entry["why"].strip())
+    if entry.get("when") is not None:
+        parts.append("## Applies when\nThe plan matches this JSON Schema:\n```yaml\n"
+                     + "\n".join(_yaml_block(entry["when"])) + "\n```")
+    parts.append("## Requires\nThe plan satisfies this JSON Schema:\n```yaml\n"
+                 + "\n".join(_yaml_block(entry["require"])) + "\n```")
+    examples = entry.get("examples") or {}
+    for key, title in (("bad", "Bad"), ("good", "Good")):
+        if examples.get(key):
+            parts.append(f"## {title}\n```yaml\n{examples[key].rstrip()}\n```")
+    return "\n\n".join(parts)
+
+
+def load_pack(path: str, reserved_families: Iterable[str] = (), shown: str | None = None) -> Pack:
+    """Read, validate and compile a policy pack file. Raises :class:`ConfigError`."""
+    from aiplan.lint.configfile import shown_path
+    from aiplan.lint.loader import Limits, load_file
+
+    path = os.path.abspath(path)
+    shown = shown or shown_path(path)
+    if not os.path.isfile(path):
+        raise ConfigError(f"{shown}: no such policy pack")
+    return _compile(load_file(path, Limits(), shown), path, shown, reserved_families)
+
+
+def parse_pack(text: str, name: str = "pack.yaml", reserved_families: Iterable[str] = ()) -> Pack:
+    """Validate and compile a policy pack given as YAML text (for tests)."""
+    from aiplan.lint.loader import Limits, load_bytes
+
+    loaded = load_bytes(text.encode("utf-8"), name, Limits())
+    return _compile(loaded, os.path.abspath(name), name, reserved_families)
+
+
+def _compile(loaded, path: str, shown: str, reserved_families: Iterable[str]) -> Pack:
+    if loaded.problems:
+        problem = loaded.problems[0]
+        span = problem.violation.span or Span.point(1, 1)
+        raise ConfigError(f"{shown}:{span.line}:{span.column}: the policy pack cannot be read: "
+                          f"{problem.violation.message}. {problem.violation.fix}")
+    if len(loaded.documents) != 1 or not isinstance(loaded.documents[0].data, dict):
+        raise ConfigError(f"{shown}: a policy pack is one YAML mapping with `policy_pack: 1` and `rules`")
+    plan = loaded.documents[0]
+    problems = _schema_problems(plan, shown)
+    if problems:
+        raise ConfigError(_joined(f"{shown}: invalid policy pack", problems))
+
+    data = plan.data
+    reserved = RESERVED_FAMILIES | frozenset(reserved_families)
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(data["rules"]):
+        rule_id = entry["id"]
+        family = rule_id.rstrip("0123456789")
+        if family in reserved:
+            problems.append(f"{shown}:{_at(plan, ('rules', index, 'id'))}: rule ID {rule_id} uses the built-in "
+                            f"prefix {family}; pack rules need a prefix of their own (like ORG001)")
+        if rule_id in seen:
+            first = _at(plan, ("rules", seen[rule_id], "id"))
+            problems.append(f"{shown}:{_at(plan, ('rules', index, 'id'))}: rule ID {rule_id} is declared twice "
+                            f"in this pack (first at {first})")
+        seen.setdefault(rule_id, index)
+        for key in ("message", "fix"):
+            for bad in placeholder_problems(entry[key]):
+                where = _at(plan, ("rules", index, key))
+                if bad.startswith("an unmatched"):
+                    problems.append(f"{shown}:{where}: `rules[{index}].{key}` has {bad}")
+                    continue
+                from aiplan.lint.suggest import closest
+
+                guess = closest(bad, PLACEHOLDERS, cutoff=0.6)
+                hint = f"did you mean {{{guess}}}?" if guess else f"use {', '.join('{' + p + '}' for p in PLACEHOLDERS)}"
+                problems.append(f"{shown}:{where}: `rules[{index}].{key}` has the unknown placeholder "
+                                f"{{{bad}}}; {hint}")
+        for key in ("when", "require"):
+            if key in entry:
+                problems.extend(_json_schema_problems(plan, shown, index, key, entry[key]))
+    if problems:
+        raise ConfigError(_joined(f"{shown}: invalid policy pack", problems))
+
+    digest = hashlib.sha256((loaded.text or "").encode("utf-8", "surrogatepass")).hexdigest()
+    name = data.get("name") or os.path.basename(path)
+    source = f"pack:{os.path.basename(path)}@{digest[:12]}"
+    rules = []
+    for entry in data["rules"]:
+        check = PackCheck(entry["id"], entry.get("when"), entry["require"], entry["message"], entry["fix"])
+        item = make_rule(entry["id"], entry["name"], entry["severity"], check,
+                         _doc(entry, name, shown), plugin=source, tags=("policy-pack",))
+        # Pack rules are documented by `aiplan explain`, not on aiplan's website.
+        rules.append(replace(item, url=""))
+    return Pack(path, shown, name, data.get("description", ""), digest, tuple(rules))
+
+
+def _joined(head: str, problems: list[str]) -> str:
+    if len(problems) == 1:
+        return problems[0]
+    return head + ":\n  " + "\n  ".join(problems)

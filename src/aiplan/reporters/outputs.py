@@ -1,0 +1,135 @@
+"""Decide what one ``aiplan lint`` run prints and writes.
+
+* ``--format F`` alone: the F report on standard output.
+* ``--output-file FILE``: the ``--format`` report (text by default) goes to
+  FILE, written atomically, and the console shows the normal output, as if no
+  format had been chosen. ``--format sarif --output-file x.sarif`` writes
+  SARIF to the file and prints the text report.
+* Under GitHub Actions (``GITHUB_ACTIONS=true``) the normal output is the text
+  report followed by one annotation per finding; the text is neutralised
+  (:func:`aiplan.reporters.github.neutralise`) whenever it is printed there.
+  When ``GITHUB_STEP_SUMMARY`` names a file, a Markdown summary is appended
+  to it, whatever the format.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from aiplan import reporters
+
+NO_PLANS = "No plan files found (aiplan.yaml, aiplan.yml, *.aiplan.yaml, *.aiplan.yml).\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the command prints, and what went wrong writing files."""
+
+    console: str
+    # For click.echo's ``color``: when false, click strips ANSI sequences. Only
+    # plain text may lose them (it has none of its own, it shows plan content
+    # visibly); reports for programs must reach standard output byte for byte.
+    keep_ansi: bool
+    # Messages for standard error. ``report_failed`` means the --output-file
+    # report was not written: a usage error (exit 2), since CI relies on it.
+    warnings: tuple[str, ...] = field(default=())
+    report_failed: bool = False
+
+
+def in_github_actions(environ: Mapping[str, str]) -> bool:
+    return environ.get("GITHUB_ACTIONS") == "true"
+
+
+def check_output_file(output_file: str, linted_paths: Iterable[str],
+                      inputs: Iterable[tuple[str, str | None]] = ()) -> str | None:
+    """Why ``output_file`` cannot take the report, before any linting: it is a
+    directory, its directory is missing, or it is one of the plans being linted
+    or another file the run reads (``inputs``: ``(option, path)`` pairs, such as
+    the ``--baseline`` file). A report must never replace a user's file."""
+    target = os.path.abspath(output_file)
+    if os.path.isdir(target):
+        return f"--output-file {output_file}: is a directory"
+    parent = os.path.dirname(target)
+    if not os.path.isdir(parent):
+        return f"--output-file {output_file}: directory {parent} does not exist"
+    for path in linted_paths:
+        if _same_file(path, target):
+            return f"--output-file {output_file}: is one of the files being linted; choose another path"
+    for what, path in inputs:
+        if path and _same_file(path, target):
+            return f"--output-file {output_file}: is the {what} file; choose another path"
+    return None
+
+
+def _same_file(path: str, target: str) -> bool:
+    return path != "-" and os.path.exists(path) and os.path.exists(target) and os.path.samefile(path, target)
+
+
+def _text(run, rules, *, colour: bool, show_fix: bool, no_targets: bool) -> str:
+    text = reporters.get("text").render(run, rules, colour=colour, show_fix=show_fix)
+    return (NO_PLANS + text) if no_targets else text
+
+
+def _report(name: str, run, rules, options: Mapping[str, Any]) -> str:
+    if name == "text":
+        return _text(run, rules, colour=False, show_fix=options["show_fix"], no_targets=options["no_targets"])
+    return reporters.get(name).render(run, rules, **options)
+
+
+def _encode(text: str) -> bytes:
+    try:
+        # A path from an undecodable file name gets its original bytes back.
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace")
+
+
+def emit(run, rules, *, output_format: str | None, output_file: str | None, colour: bool,
+         show_fix: bool = True, no_targets: bool = False, checked: Iterable[str] | None = None,
+         environ: Mapping[str, str] | None = None) -> Outcome:
+    environ = os.environ if environ is None else environ
+    actions = in_github_actions(environ)
+    options = {"show_fix": show_fix, "no_targets": no_targets,
+               "checked": sorted(checked) if checked is not None else None}
+    warnings: list[str] = []
+    report_failed = False
+
+    if output_file:
+        from aiplan.fileio import atomic_write
+
+        report = _report(output_format or "text", run, rules, options)
+        try:
+            atomic_write(output_file, _encode(report))
+        except OSError as exc:
+            warnings.append(f"cannot write {output_file}: {exc.strerror or exc}")
+            report_failed = True
+        console_format = None
+    else:
+        console_format = output_format
+
+    if console_format in (None, "text"):
+        console = _text(run, rules, colour=colour, show_fix=show_fix, no_targets=no_targets)
+        keep_ansi = colour
+        if actions:
+            from aiplan.reporters import github
+
+            console = github.neutralise(console)
+            if console_format is None:
+                console += reporters.get("github").render(run, rules) + github.overflow_note(run)
+                keep_ansi = True  # annotations carry plan text as the toolkit would
+    else:
+        console = _report(console_format, run, rules, options)
+        keep_ansi = True
+
+    summary_path = environ.get("GITHUB_STEP_SUMMARY", "")
+    if actions and summary_path:
+        from aiplan.reporters import github_summary
+
+        try:
+            markdown = github_summary.render(run, rules, budget=github_summary.budget_for(summary_path))
+            github_summary.append(summary_path, markdown)
+        except OSError as exc:
+            warnings.append(f"cannot append to the step summary {summary_path}: {exc.strerror or exc}")
+    return Outcome(console, keep_ansi, tuple(warnings), report_failed)

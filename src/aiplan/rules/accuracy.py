@@ -1,0 +1,98 @@
+"""ACC: the accuracy gap needs evaluation infrastructure.
+
+Neither RAG nor fine-tuning reliably closes an accuracy gap on its own; only
+rigorous, repeated measurement against a target shows whether it is closed.
+"""
+
+from __future__ import annotations
+
+from aiplan.lint.findings import Severity, Violation
+from aiplan.lint.rule import rule
+from aiplan.rules.wording import listing
+
+
+@rule("ACC001", "accuracy-gap-without-eval-infra", Severity.ERROR)
+def accuracy_gap_without_eval_infra(plan, options):
+    """An accuracy gap is declared without the evaluation infrastructure to track it.
+
+    Fires when `gaps.accuracy.present` is `true` and `evaluation` lacks any of:
+    a metric with a numeric `target` (`evaluation.metrics`), an eval set
+    (`evaluation.eval_sets` with a `path`), a `cadence`. One finding naming
+    everything missing, at `evaluation` (or at the top of the plan when there
+    is no `evaluation` section). This applies whatever the approach.
+
+    ## Why
+    Factual errors and hallucinations are not closed by choosing retrieval or
+    fine-tuning: either can still be wrong, confidently. An accuracy gap is a
+    separate problem whose remedy is evaluation infrastructure: a metric with
+    the level production needs, a fixed set of cases it is measured on, and a
+    cadence that re-runs it, so a regression is caught before users see it.
+
+    ## Bad
+    ```yaml
+    aiplan: 1
+    name: Claims triage
+    gaps:
+      knowledge:
+        present: true
+        evidence: The base model does not know our policy wordings.
+      behavior:
+        present: false
+      accuracy:
+        present: true
+        evidence: 9% of sampled coverage answers contradicted the policy text.
+    approach: rag
+    evaluation:
+      metrics:
+        - name: coverage_answer_accuracy
+          target: 0.98
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Claims triage
+    gaps:
+      knowledge:
+        present: true
+        evidence: The base model does not know our policy wordings.
+      behavior:
+        present: false
+      accuracy:
+        present: true
+        evidence: 9% of sampled coverage answers contradicted the policy text.
+    approach: rag
+    evaluation:
+      metrics:
+        - name: coverage_answer_accuracy
+          target: 0.98
+      eval_sets:
+        - path: evals/coverage-questions.jsonl
+          size: 1200
+      cadence: per_change
+      human_review: claims lead reviews 50 answers a week
+    ```
+    """
+    if plan.gap_present("accuracy") is not True:
+        return
+    missing = []
+    if not any(plan.number("evaluation", "metrics", index, "target") is not None
+               for index, _ in plan.entries("evaluation", "metrics")):
+        missing.append(("a metric with a `target`", "`metrics: [{name: answer_accuracy, target: 0.95}]`"))
+    if not any(plan.text("evaluation", "eval_sets", index, "path") is not None
+               for index, _ in plan.entries("evaluation", "eval_sets")):
+        missing.append(("an eval set", "`eval_sets: [{path: evals/accuracy.jsonl, size: 500}]`"))
+    if plan.text("evaluation", "cadence") is None:
+        missing.append(("a `cadence`", "`cadence: per_change`"))
+    if not missing:
+        return
+    exists = plan.mapping("evaluation") is not None
+    where = "`evaluation`" if exists else "a new top-level `evaluation` section"
+    lacks = "`evaluation` lacks" if exists else "the plan has no `evaluation` section, so it lacks"
+    yield Violation(
+        f"the accuracy gap is present (`gaps.accuracy.present: true`) but {lacks} "
+        f"{listing(what for what, _ in missing)}; nothing will show whether the errors are fixed",
+        f"Add to {where}: {listing((snippet for _, snippet in missing))}.",
+        path=("evaluation",),
+        at="key",
+    )

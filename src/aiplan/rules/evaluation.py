@@ -1,0 +1,222 @@
+"""EVAL: measure before and after.
+
+Whatever the approach, the plan says how success is measured: metrics with
+targets, evaluation sets that exist, a cadence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from aiplan.lint.findings import Severity, Violation
+from aiplan.lint.rule import Option, rule
+from aiplan.rules.wording import code, dotted
+
+# `s3://bucket/key`, `https://...`, `hf://datasets/...`: not files next to the plan.
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def referenced_paths(plan) -> list[tuple[tuple, str]]:
+    """Every ``(yaml_path, path)`` the plan names as a file, in document order of the format."""
+    candidates: list[tuple] = []
+    for index, _ in plan.entries("baseline", "prompt_engineering", "results"):
+        candidates.append(("baseline", "prompt_engineering", "results", index, "eval_set"))
+    candidates.append(("rag", "retrieval", "evaluation", "eval_set"))
+    candidates.append(("fine_tuning", "dataset", "path"))
+    candidates.append(("fine_tuning", "evaluation", "held_out", "path"))
+    for index, _ in plan.entries("evaluation", "eval_sets"):
+        candidates.append(("evaluation", "eval_sets", index, "path"))
+    found = []
+    for yaml_path in candidates:
+        value = plan.text(*yaml_path)
+        if value is not None and not _URI.match(value):
+            found.append((yaml_path, value))
+    return found
+
+
+@rule("EVAL001", "no-evaluation-plan", Severity.WARNING)
+def no_evaluation_plan(plan, options):
+    """RAG or fine-tuning is planned without answer-level evaluation metrics.
+
+    Fires when `approach` is `rag`, `fine_tuning` or `hybrid` and `evaluation`
+    is absent or has no `metrics`. Reported at the closest existing key of
+    `evaluation.metrics`.
+
+    ## Why
+    Start with prompt engineering, measure the gap, then decide whether RAG,
+    fine-tuning or both close it in a way worth the complexity. The last step
+    needs a measurement after the change as much as the baseline needed one
+    before it. Without metrics the plan cannot show that the added system
+    helped, nor notice when a later change makes it worse.
+
+    ## Bad
+    ```yaml
+    aiplan: 1
+    name: Support copilot
+    baseline:
+      prompt_engineering:
+        status: done
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+    approach: rag
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Support copilot
+    baseline:
+      prompt_engineering:
+        status: done
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+    approach: rag
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      cadence: per_release
+    ```
+    """
+    if not plan.beyond_prompting:
+        return
+    metrics = plan.get("evaluation", "metrics")
+    if metrics is not None and not isinstance(metrics, list):
+        return  # a wrong type: the schema reports it
+    if metrics:
+        return
+    if plan.mapping("evaluation") is None:
+        state = "the plan has no `evaluation` section"
+    else:
+        state = "`evaluation.metrics` is empty" if plan.has("evaluation", "metrics") else "`evaluation` has no `metrics`"
+    yield Violation(
+        f"approach is {code(plan.approach)} but {state}: nothing will show whether it closes the gap",
+        "Add the answer-level metrics it must reach, preferably those the baseline measured: "
+        "`evaluation: {metrics: [{name: answer_accuracy, target: 0.9}], cadence: per_release}`.",
+        path=("evaluation", "metrics"),
+        at="key",
+    )
+
+
+@rule("EVAL002", "metric-without-target", Severity.WARNING)
+def metric_without_target(plan, options):
+    """An evaluation metric has no target.
+
+    Fires for each entry of `evaluation.metrics` without a `target`, at that
+    entry.
+
+    ## Why
+    A metric without a target measures but decides nothing: nobody can say
+    whether 0.82 is good enough to ship, whether the prompt baseline already
+    met the bar, or whether a regression matters. The target is the level
+    production needs, agreed before the numbers come in.
+
+    ## Bad
+    ```yaml
+    aiplan: 1
+    name: Support copilot
+    approach: prompt_engineering
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+        - name: escalation_precision
+      cadence: per_release
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Support copilot
+    approach: prompt_engineering
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+        - name: escalation_precision
+          target: 0.95
+      cadence: per_release
+    ```
+    """
+    for index, _ in plan.entries("evaluation", "metrics"):
+        if plan.get("evaluation", "metrics", index, "target") is not None:
+            continue
+        name = plan.text("evaluation", "metrics", index, "name")
+        label = f"`{dotted('evaluation', 'metrics', index)}`" + (f" ({code(name)})" if name else "")
+        lower = plan.boolean("evaluation", "metrics", index, "higher_is_better") is False
+        yield Violation(
+            f"{label} has no `target`: nothing says what value is good enough",
+            f"Set `{dotted('evaluation', 'metrics', index, 'target')}` to the value production needs"
+            + (" (the metric is lower-is-better: the highest acceptable value)." if lower else
+               ", e.g. `target: 0.9` (add `higher_is_better: false` for latency, cost or error rates)."),
+            path=("evaluation", "metrics", index, "target"),
+        )
+
+
+@rule("EVAL003", "missing-referenced-file", Severity.WARNING,
+      options=[Option("check_paths", bool, True,
+                      "Check that referenced files exist; `false` turns the rule off for data kept elsewhere.")])
+def missing_referenced_file(plan, options):
+    """A file the plan names does not exist.
+
+    Fires for each of `baseline.prompt_engineering.results[].eval_set`,
+    `rag.retrieval.evaluation.eval_set`, `fine_tuning.dataset.path`,
+    `fine_tuning.evaluation.held_out.path` and `evaluation.eval_sets[].path`
+    that does not exist relative to the plan's directory, at that value.
+    URLs (`s3://...`, `https://...`) are not checked. A plan read from
+    standard input is checked against the working directory; one linted from a
+    string, with no directory at all, is not checked. Set the option
+    `check_paths` to `false` when the data lives outside the repository.
+
+    ## Why
+    An evaluation set that is only a name in a plan has not been built yet,
+    or was renamed, or lives on one person's laptop. The plan then claims
+    measurements it cannot reproduce. Keeping evaluation and held-out sets
+    next to the plan, versioned with it, makes every number in it checkable.
+
+    ## Bad
+    ```yaml
+    # evals/support-v1.jsonl exists next to this plan
+    aiplan: 1
+    name: Support copilot
+    approach: prompt_engineering
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      eval_sets:
+        - path: evals/suport-v1.jsonl
+          size: 800
+    ```
+
+    ## Good
+    ```yaml
+    # evals/support-v1.jsonl exists next to this plan
+    aiplan: 1
+    name: Support copilot
+    approach: prompt_engineering
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
+    ```
+    """
+    if not options["check_paths"]:
+        return
+    for yaml_path, value in referenced_paths(plan):
+        exists = plan.path_exists(value)
+        if exists is None:
+            return  # the plan has no directory (linted from a string): nothing to check against
+        if exists:
+            continue
+        yield Violation(
+            f"`{dotted(*yaml_path)}` names {code(value)}, which does not exist relative to the plan's directory",
+            "Add the file to the repository, or correct the path (it is relative to the plan file); "
+            "if the data deliberately lives elsewhere, set the option `check_paths: false` for EVAL003.",
+            path=yaml_path,
+        )

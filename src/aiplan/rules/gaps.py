@@ -1,0 +1,202 @@
+"""GAP: clarify the problem first.
+
+The choice between RAG and fine-tuning is premature until the plan says which
+of the three gaps the base model has: knowledge, behavior, accuracy.
+"""
+
+from __future__ import annotations
+
+from aiplan.lint.findings import Severity, Violation
+from aiplan.lint.plan import GAPS
+from aiplan.lint.rule import rule
+from aiplan.rules.wording import code, listing
+
+_EXAMPLE_EVIDENCE = {
+    "knowledge": "12 of 50 sampled questions needed facts the model did not have",
+    "behavior": "31 of 100 replies broke the ticket JSON schema",
+    "accuracy": "9% of sampled answers contradicted the source documents",
+}
+
+
+def _stated(plan) -> list[str]:
+    return [gap for gap in GAPS if plan.gap_present(gap) is not None]
+
+
+@rule("GAP001", "missing-gap-analysis", Severity.ERROR)
+def missing_gap_analysis(plan, options):
+    """An approach is chosen without saying which gap it closes.
+
+    Fires when `approach` is set (to any value, `prompt_engineering` included)
+    and `gaps` is absent or states none of the three gaps: no `gaps.knowledge`,
+    `gaps.behavior` or `gaps.accuracy` with a `present: true` or
+    `present: false`. Reported at `gaps`, or at the top of the plan when it has
+    no `gaps` section.
+
+    ## Why
+    "RAG or fine-tuning?" is almost always asked too early. The prior question
+    is what the base model gets wrong: it lacks facts (a knowledge gap), it
+    knows them but answers in the wrong form or tone (a behavior gap), or it
+    makes errors the use case cannot accept (an accuracy gap). Each gap has a
+    different remedy, so an approach chosen before the gaps are named is
+    chosen by hearsay, and nobody can later tell whether it worked.
+
+    ## Bad
+    ```yaml
+    aiplan: 1
+    name: Support copilot
+    owner: support-platform@example.com
+    summary: Agents spend too long searching policy documents while answering tickets.
+    approach: rag
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Support copilot
+    owner: support-platform@example.com
+    summary: Agents spend too long searching policy documents while answering tickets.
+    gaps:
+      knowledge:
+        present: true
+        evidence: The base model does not know our refund and warranty policies.
+      behavior:
+        present: false
+      accuracy:
+        present: false
+    approach: rag
+    ```
+    """
+    approach = plan.get("approach")
+    if plan.is_blank("approach") or _stated(plan):
+        return
+    snippet = "`gaps: {knowledge: {present: true, evidence: ...}, behavior: {present: false}, accuracy: {present: false}}`"
+    if not plan.has("gaps"):
+        yield Violation(
+            f"approach is {code(approach)} but the plan has no `gaps` section: "
+            "it does not say which gap (knowledge, behavior, accuracy) the approach is meant to close",
+            f"Add `gaps` stating each gap with `present` and, where present, the `evidence`: {snippet}.",
+            path=("gaps",),
+        )
+        return
+    yield Violation(
+        f"approach is {code(approach)} but `gaps` states none of the three gaps "
+        "(no `knowledge`, `behavior` or `accuracy` with `present: true` or `present: false`)",
+        f"State each gap under `gaps` with `present` and, where present, the `evidence`: {snippet}.",
+        path=("gaps",),
+        at="key",
+    )
+
+
+@rule("GAP002", "gap-without-evidence", Severity.WARNING)
+def gap_without_evidence(plan, options):
+    """A gap is declared present without the evidence that shows it.
+
+    Fires for each of `gaps.knowledge`, `gaps.behavior` and `gaps.accuracy`
+    that has `present: true` and no `evidence` (absent or blank). Reported at
+    that gap's `present`.
+
+    ## Why
+    A gap is an observation about the base model, not an assumption. The
+    evidence (what was asked, what came back wrong) is what lets reviewers
+    check the diagnosis, and it becomes the first test case of the evaluation
+    set that later shows whether the chosen approach closed the gap.
+
+    ## Bad
+    ```yaml
+    aiplan: 1
+    name: Ticket formatter
+    gaps:
+      knowledge:
+        present: false
+      behavior:
+        present: true
+      accuracy:
+        present: false
+    approach: fine_tuning
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Ticket formatter
+    gaps:
+      knowledge:
+        present: false
+      behavior:
+        present: true
+        evidence: Replies ignore the ticket JSON schema in 30% of 200 sampled tickets.
+      accuracy:
+        present: false
+    approach: fine_tuning
+    ```
+    """
+    for gap in GAPS:
+        if plan.gap_present(gap) is not True or not plan.is_blank("gaps", gap, "evidence"):
+            continue
+        yield Violation(
+            f"`gaps.{gap}.present` is `true` but `gaps.{gap}.evidence` is "
+            f"{'empty' if plan.has('gaps', gap, 'evidence') else 'missing'}: "
+            f"nothing shows what the base model got wrong",
+            f"Add `gaps.{gap}.evidence` with what was observed, e.g. `evidence: {_EXAMPLE_EVIDENCE[gap]}`.",
+            path=("gaps", gap, "present"),
+        )
+
+
+@rule("GAP003", "incomplete-gap-analysis", Severity.WARNING)
+def incomplete_gap_analysis(plan, options):
+    """The gap analysis leaves one or more of the three gaps unstated.
+
+    Fires when `gaps` exists (as a mapping) but one or more of `knowledge`,
+    `behavior` and `accuracy` has no `present: true` or `present: false`. One
+    finding, at `gaps`, names every unstated gap.
+
+    ## Why
+    Most real use cases have more than one gap, and the combination decides the
+    architecture: a knowledge gap calls for retrieval, a behavior gap for
+    fine-tuning, both for a hybrid, and an accuracy gap for evaluation
+    infrastructure whatever else is chosen. A gap left unstated is a gap
+    nobody checked, and the plan may be solving half the problem.
+
+    ## Bad
+    ```yaml
+    aiplan: 1
+    name: Policy search
+    gaps:
+      knowledge:
+        present: true
+        evidence: The base model does not know our internal travel policy.
+    approach: rag
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Policy search
+    gaps:
+      knowledge:
+        present: true
+        evidence: The base model does not know our internal travel policy.
+      behavior:
+        present: false
+      accuracy:
+        present: false
+    approach: rag
+    ```
+    """
+    if plan.mapping("gaps") is None:
+        return
+    unstated = [gap for gap in GAPS if plan.gap_present(gap) is None]
+    if not unstated:
+        return
+    names = listing(f"`{gap}`" for gap in unstated)
+    snippet = listing(f"`{gap}: {{present: false}}`" for gap in unstated)
+    one = len(unstated) == 1
+    yield Violation(
+        f"`gaps` does not state {names}: "
+        f"{'it is' if one else 'they are'} neither `present: true` nor `present: false`",
+        f"Check the base model for {'this gap' if one else 'these gaps'} and state "
+        f"{'it' if one else 'each'} under `gaps`: {snippet}, or `present: true` with its `evidence` "
+        f"where the gap exists.",
+        path=("gaps",),
+        at="key",
+    )

@@ -1,0 +1,63 @@
+"""How the built-in rules quote a plan's values and key paths in their messages.
+
+Messages name what this plan says, in the plan's own notation: YAML scalars as
+they would be written (`true`, `0.9`, `weekly`), key paths in the dotted form
+of the format spec (`rag.corpus.sources[0].name`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from aiplan.lint.findings import format_yaml_path
+
+
+def show(value: Any) -> str:
+    """A value as it would appear in YAML, inline and short."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return f"{value:.1f}"
+    if isinstance(value, (int, float)):
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    if isinstance(value, str):
+        return value if len(value) <= 60 else value[:57] + "..."
+    if isinstance(value, list):
+        return "[" + ", ".join(show(item) for item in value[:6]) + (", ..." if len(value) > 6 else "") + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}: {show(item)}" for key, item in list(value.items())[:4]) + (
+            ", ..." if len(value) > 4 else "") + "}"
+    return str(value)
+
+
+def code(value: Any) -> str:
+    """A value in backticks, as messages quote it."""
+    return f"`{show(value)}`"
+
+
+def dotted(*path: str | int) -> str:
+    """``dotted("rag", "corpus", "sources", 0)`` -> ``rag.corpus.sources[0]``."""
+    return format_yaml_path(tuple(path))
+
+
+def listing(items: Iterable[str], conjunction: str = "and") -> str:
+    """``a``, ``a and b``, ``a, b and c``: each item already formatted."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
+
+
+def quoted_listing(items: Iterable[Any], conjunction: str = "and") -> str:
+    """Like :func:`listing`, each item in backticks."""
+    return listing((code(item) for item in items), conjunction)
+
+
+def source_label(source: dict, index: int) -> str:
+    """How a corpus source is named in a message: its `name`, else its position."""
+    name = source.get("name")
+    if isinstance(name, str) and name.strip():
+        return f"source {code(name.strip())}"
+    return f"source {dotted('rag', 'corpus', 'sources', index)}"

@@ -1,0 +1,345 @@
+"""Configuration files: discovery, validation, layering, overrides and `aiplan config`."""
+
+import json
+import os
+import textwrap
+
+import pytest
+
+from conftest import EXAMPLES
+
+FLAWED = (EXAMPLES / "ticket-formatter.aiplan.yaml").read_text()   # BASE001 at 16:13, FT001 at 19:1
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    """A repository with two plans and a helper to write its configuration."""
+    (tmp_path / "plans" / "pilot").mkdir(parents=True)
+    (tmp_path / "plans" / "main.aiplan.yaml").write_text(FLAWED)
+    (tmp_path / "plans" / "pilot" / "trial.aiplan.yaml").write_text(FLAWED)
+    monkeypatch.chdir(tmp_path)
+
+    def write(text, name="pyproject.toml", where=tmp_path):
+        (where / name).write_text(textwrap.dedent(text))
+    write.root = tmp_path
+    return write
+
+
+def _rules(cli, *args):
+    result = cli("lint", "--format", "json", *args)
+    start = result.output.find("{\n")   # warnings on stderr may come first
+    findings = json.loads(result.output[start:])["findings"] if start >= 0 else None
+    return result, sorted((f["path"], f["rule"], f["severity"]) for f in findings or [])
+
+
+def test_pyproject_tool_aiplan_is_read(cli, repo):
+    repo("""\
+        [project]
+        name = "demo"
+
+        [tool.aiplan]
+        ignore = ["BASE"]
+        fail-on = "warning"
+
+        [tool.aiplan.severity]
+        FT001 = "warning"
+    """)
+    result, rules = _rules(cli)
+    assert rules == [("plans/main.aiplan.yaml", "FT001", "warning"),
+                     ("plans/pilot/trial.aiplan.yaml", "FT001", "warning")]
+    assert result.exit_code == 1   # fail-on = warning
+
+
+def test_overrides_apply_to_matching_paths_in_order(cli, repo):
+    repo("""\
+        [tool.aiplan]
+        select = ["FT", "BASE"]
+
+        [[tool.aiplan.overrides]]
+        paths = ["pilot"]
+        ignore = ["FT001"]
+        fail-on = "info"
+
+        [[tool.aiplan.overrides]]
+        paths = ["plans/pilot/*.aiplan.yaml"]
+        extend-select = ["FT001"]
+        severity = { FT001 = "info" }
+    """)
+    result, rules = _rules(cli)
+    assert rules == [("plans/main.aiplan.yaml", "BASE001", "error"),
+                     ("plans/main.aiplan.yaml", "FT001", "error"),
+                     ("plans/pilot/trial.aiplan.yaml", "BASE001", "error"),
+                     ("plans/pilot/trial.aiplan.yaml", "FT001", "info")]
+    described = json.loads(cli("config", "--format", "json", "plans/pilot/trial.aiplan.yaml").output)
+    assert [o["key"] for o in described["overrides-applied"]] == ["tool.aiplan.overrides[0]", "tool.aiplan.overrides[1]"]
+    assert described["fail-on"] == "info"
+    assert described["severity"] == {"FT001": {"severity": "info", "default": "error"}}
+
+
+def test_per_path_fail_on_decides_the_exit_code(cli, repo):
+    repo("""\
+        [tool.aiplan]
+        severity = { BASE001 = "warning", FT001 = "warning" }
+
+        [[tool.aiplan.overrides]]
+        paths = ["plans/pilot/**"]
+        fail-on = "warning"
+    """)
+    assert cli("lint", "plans/main.aiplan.yaml").exit_code == 0
+    assert cli("lint", "plans/pilot").exit_code == 1
+    assert cli("lint", "--fail-on", "error", "plans/pilot").exit_code == 0   # the command line wins
+
+
+def test_nearest_configuration_wins_and_aiplan_toml_beats_pyproject(cli, repo):
+    repo('[tool.aiplan]\nignore = ["BASE"]\n')
+    repo('select = ["BASE"]\n', name=".aiplan.toml", where=repo.root / "plans" / "pilot")
+    repo('[tool.aiplan]\nselect = ["PLAN"]\n', where=repo.root / "plans" / "pilot")
+    _, rules = _rules(cli)
+    assert rules == [("plans/main.aiplan.yaml", "FT001", "error"),
+                     ("plans/pilot/trial.aiplan.yaml", "BASE001", "error")]
+
+
+def test_pyproject_without_tool_aiplan_is_passed_over(cli, repo):
+    repo('[tool.aiplan]\nignore = ["BASE"]\n')
+    repo('[project]\nname = "sub"\n', where=repo.root / "plans")
+    _, rules = _rules(cli)
+    assert {r for _, r, _ in rules} == {"FT001"}
+
+
+def test_config_option_and_isolated(cli, repo):
+    repo('[tool.aiplan]\nignore = ["BASE"]\n')
+    repo('select = ["BASE"]\n', name="strict.toml")
+    _, rules = _rules(cli, "--config", "strict.toml")
+    assert {r for _, r, _ in rules} == {"BASE001"}
+    _, rules = _rules(cli, "--isolated")
+    assert {r for _, r, _ in rules} == {"BASE001", "FT001"}
+
+
+def test_command_line_select_replaces_configured_selection(cli, repo):
+    repo('[tool.aiplan]\nselect = ["BASE"]\n')
+    _, rules = _rules(cli, "--select", "FT")
+    assert {r for _, r, _ in rules} == {"FT001"}
+    _, rules = _rules(cli, "--extend-select", "FT")
+    assert {r for _, r, _ in rules} == {"BASE001", "FT001"}
+
+
+def test_exclude_skips_searched_files_but_not_named_ones(cli, repo):
+    repo('[tool.aiplan]\nexclude = ["pilot"]\n')
+    result, rules = _rules(cli)
+    assert {p for p, _, _ in rules} == {"plans/main.aiplan.yaml"}
+    _, rules = _rules(cli, "plans/pilot/trial.aiplan.yaml")
+    assert {p for p, _, _ in rules} == {"plans/pilot/trial.aiplan.yaml"}
+    _, rules = _rules(cli, "--force-exclude", "plans/pilot/trial.aiplan.yaml", "plans/main.aiplan.yaml")
+    assert {p for p, _, _ in rules} == {"plans/main.aiplan.yaml"}
+
+
+def test_rule_options_are_validated_against_the_rule(cli, repo, monkeypatch):
+    from aiplan.lint.rule import Option, rule
+    from aiplan.api import Severity
+    import aiplan.rules.fine_tuning as fine_tuning
+
+    @rule("FT099", "probe", Severity.INFO, options=[Option("min_examples", int, 500, "Fewest examples.")])
+    def probe(plan, options):
+        """A test rule with an option."""
+        return ()
+
+    monkeypatch.setattr(fine_tuning, "probe", probe, raising=False)
+    repo("[tool.aiplan.rules.FT099]\nmin_exampels = 2000\n")
+    result = cli("lint")
+    assert result.exit_code == 2
+    assert "pyproject.toml: `tool.aiplan.rules.FT099`" in result.output
+    assert "did you mean 'min_examples'?" in result.output
+    repo('[tool.aiplan.rules.FT099]\nmin_examples = "many"\n')
+    assert "expected int, got str 'many'" in cli("lint").output
+    repo("[tool.aiplan.rules.FT099]\nmin_examples = 2000\n")
+    described = json.loads(cli("config", "--format", "json").output)
+    assert described["rules"]["FT099"] == {"min_examples": 2000}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('[tool.aiplan]\nselct = ["FT"]\n', "pyproject.toml: unknown key `tool.aiplan.selct`; did you mean `select`?"),
+    ('[tool.aiplan]\nextend_select = ["FT"]\n', "did you mean `extend-select`?"),
+    ('[tool.aiplan]\nselect = "FT"\n', "`tool.aiplan.select` is 'FT' (a string); expected a list"),
+    ('[tool.aiplan]\nfail-on = "fatal"\n', "`tool.aiplan.fail-on` is 'fatal'; expected one of error, warning, info"),
+    ('[tool.aiplan]\nselect = ["FTX"]\n', "pyproject.toml: `tool.aiplan.select`: 'FTX' matches no rule; did you mean FT"),
+    ('[tool.aiplan.severity]\nFT011 = "error"\n', "`tool.aiplan.severity.FT011`: no rule FT011; did you mean FT001?"),
+    ('[tool.aiplan.severity]\nft-1 = "error"\n', "`tool.aiplan.severity` has the key 'ft-1', which is not a rule ID"),
+    ('[tool.aiplan.rules.FT001]\nsize = 3\n', "`tool.aiplan.rules.FT001`: rule FT001 has no option 'size'"),
+    ('[[tool.aiplan.overrides]]\nignore = ["FT"]\n', "`tool.aiplan.overrides[0]` lacks the required key `paths`"),
+    ('[[tool.aiplan.overrides]]\npaths = ["x"]\nexclude = ["y"]\n', "unknown key `tool.aiplan.overrides[0].exclude`"),
+    ('[[tool.aiplan.overrides]]\npaths = ["[x"]\n', "unclosed '['"),
+    ('[tool.aiplan]\nmax-depth = 0\n', "`tool.aiplan.max-depth` is 0; it must be at least 1"),
+    ('[tool.aiplan\n', "pyproject.toml: invalid TOML: "),
+    ('[tool]\naiplan = 3\n', "tool.aiplan must be a table"),
+])
+def test_bad_configuration_exits_2_naming_file_key_and_closest_name(cli, repo, text, expected):
+    repo(text)
+    result = cli("lint")
+    assert result.exit_code == 2, result.output
+    assert expected in result.output
+    assert "Traceback" not in result.output
+
+
+def test_tool_aiplan_header_in_aiplan_toml_is_explained(cli, repo):
+    repo('[tool.aiplan]\nignore = ["BASE"]\n', name=".aiplan.toml")
+    result = cli("lint")
+    assert result.exit_code == 2 and "without a [tool.aiplan] header" in result.output
+
+
+def test_every_problem_is_listed(cli, repo):
+    repo('[tool.aiplan]\nselct = ["FT"]\nfail-on = 3\n')
+    result = cli("lint")
+    assert result.exit_code == 2
+    assert "unknown key `tool.aiplan.selct`" in result.output and "`tool.aiplan.fail-on` is 3" in result.output
+
+
+def test_bad_configuration_elsewhere_does_not_matter(cli, repo):
+    repo("[tool.aiplan\n", where=repo.root / "plans" / "pilot")
+    assert cli("lint", "plans/main.aiplan.yaml").exit_code == 1
+    assert cli("lint", "plans/pilot/trial.aiplan.yaml").exit_code == 2
+
+
+def test_broken_config_fails_even_when_no_plan_is_found(cli, repo, tmp_path):
+    empty = repo.root / "empty"
+    empty.mkdir()
+    repo("[tool.aiplan]\nselct = []\n", name="pyproject.toml", where=empty)
+    assert cli("lint", "empty").exit_code == 2
+
+
+def test_limits_from_configuration(cli, repo):
+    repo("[tool.aiplan]\nmax-file-size = 100\n")
+    result, rules = _rules(cli)
+    assert {r for _, r, _ in rules} == {"PLAN007"}
+
+
+def test_unknown_plugin_rules_only_warn_when_plugins_are_disabled(cli, repo):
+    repo('[tool.aiplan]\nignore = ["ACME001"]\n[tool.aiplan.severity]\nACME002 = "error"\n')
+    assert cli("lint").exit_code == 2
+    result = cli("lint", "--no-plugins")
+    assert result.exit_code == 1
+    assert "warning: pyproject.toml: `tool.aiplan.ignore`: 'ACME001' matches no rule" in result.output
+    assert "plugins are disabled" in result.output
+    result = cli("lint", env={"AIPLAN_DISABLE_PLUGINS": "acme"})
+    assert result.exit_code == 1
+
+
+def test_aiplan_config_text_is_toml(cli, repo):
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+
+    repo('[tool.aiplan]\nignore = ["BASE"]\nexclude = ["drafts"]\n[tool.aiplan.severity]\nFT001 = "warning"\n')
+    result = cli("config")
+    assert result.exit_code == 0
+    assert result.output.startswith("# Effective aiplan configuration for .\n# Configuration file: pyproject.toml")
+    data = tomllib.loads(result.output)
+    assert data["disabled"] == ["BASE001", "BASE002", "BASE003", "BASE004", "BASE005"]
+    assert data["exclude"] == ["drafts"]
+    assert data["severity"] == {"FT001": "warning"} and data["fail-on"] == "error"
+    assert "Configuration file: none" in cli("config", "--isolated").output
+    assert cli("config", "nope").exit_code == 2
+
+
+def test_stdin_uses_the_configuration_of_the_working_directory(cli, repo):
+    repo('[tool.aiplan]\nignore = ["BASE"]\n')
+    result = cli("lint", "-", input=FLAWED)
+    assert "FT001" in result.output and "BASE001" not in result.output
+
+
+def test_schema_command_prints_the_config_and_pack_schemas(cli):
+    assert json.loads(cli("schema", "config").output)["title"] == "aiplan configuration"
+    assert json.loads(cli("schema", "policy-pack").output)["title"] == "aiplan policy pack"
+
+
+def test_config_schema_lists_every_key_the_reader_understands():
+    from aiplan.lint.configfile import LIMIT_KEYS, config_schema
+
+    schema = config_schema()
+    top = set(schema["properties"])
+    override = set(schema["$defs"]["override"]["properties"])
+    assert top == {"select", "extend-select", "ignore", "exclude", "fail-on", "severity", "rules",
+                   "policy-packs", "overrides", "extend"} | set(LIMIT_KEYS)
+    assert override == (top - {"exclude", "overrides", "extend"}) | {"paths"}
+    for key in top:
+        target = schema["properties"][key]
+        target = schema["$defs"][target["$ref"].split("/")[-1]] if "$ref" in target else target
+        assert target.get("description"), key
+
+
+def test_layered_selection_follows_ruff():
+    from aiplan.lint.configfile import Layer
+    from aiplan.lint.settings import enabled_by_layers
+
+    ids = ["FT001", "FT002", "RAG001", "RAG008"]
+    assert enabled_by_layers(ids, []) == frozenset(ids)
+    base = Layer("f", select=("FT", "RAG"), ignore=("RAG008",))
+    assert enabled_by_layers(ids, [base]) == {"FT001", "FT002", "RAG001"}
+    over = Layer("f", extend_select=("RAG008",), ignore=("FT",))
+    assert enabled_by_layers(ids, [base, over]) == {"RAG001", "RAG008"}
+    specific = Layer("f", extend_select=("FT002",), ignore=("FT",))
+    assert enabled_by_layers(ids, [specific]) == {"FT002", "RAG001", "RAG008"}
+
+
+def test_contexts_are_shared_between_files_with_the_same_settings(repo):
+    from aiplan.lint.discovery import discover
+    from aiplan.lint.settings import Resolver
+    from aiplan.plugins.manager import load_rule_set
+
+    repo('[tool.aiplan]\nignore = ["BASE"]\n[[tool.aiplan.overrides]]\npaths = ["pilot"]\nignore = ["FT"]\n')
+    (repo.root / "plans" / "other.aiplan.yaml").write_text(FLAWED)
+    resolver = Resolver(load_rule_set(entry_points=False).rules)
+    contexts = [resolver.context_for(t) for t in discover(["."])]
+    assert len(contexts) == 3 and contexts[0] is contexts[1] and contexts[2] is not contexts[0]
+    assert contexts[0].fingerprint() != contexts[2].fingerprint()
+
+
+def test_settings_that_do_nothing_are_warned_about(cli, repo):
+    repo('[tool.aiplan]\n[[tool.aiplan.overrides]]\npaths = ["pilots/**"]\nignore = ["FT"]\n')
+    result = cli("lint")
+    assert "warning: pyproject.toml: tool.aiplan.overrides[0] (paths = ['pilots/**']) matches no plan file" in result.output
+    assert "matches no plan file" not in cli("lint", "plans/main.aiplan.yaml").output   # only part linted
+    repo('[tool.aiplan]\nselect = []\n')
+    result = cli("lint")
+    assert "warning: no rule is enabled for the plans pyproject.toml governs" in result.output
+
+
+def test_extend_stacks_a_shared_configuration_under_the_nearest_one(cli, repo):
+    """A repository-wide file at the root; a team's file in plans/ extends it. Each file's
+    paths stay relative to its own directory, like ruff's `extend`."""
+    (repo.root / "org").mkdir()
+    (repo.root / "org" / "org.yaml").write_text(
+        "policy_pack: 1\nrules:\n  - id: ORG001\n    name: named\n    severity: warning\n"
+        "    message: plans need a summary\n    fix: Add `summary`.\n    require: {required: [summary]}\n")
+    repo("""\
+        fail-on = "warning"
+        policy-packs = ["org/org.yaml"]
+        exclude = ["archive"]
+        [severity]
+        FT001 = "warning"
+        [[overrides]]
+        paths = ["plans/pilot/**"]
+        ignore = ["ORG001"]
+    """, name="aiplan-base.toml")
+    repo('[tool.aiplan]\nextend = "../aiplan-base.toml"\nignore = ["BASE"]\n', where=repo.root / "plans")
+    result, rules = _rules(cli)
+    assert rules == [("plans/main.aiplan.yaml", "FT001", "warning"), ("plans/main.aiplan.yaml", "ORG001", "warning"),
+                     ("plans/pilot/trial.aiplan.yaml", "FT001", "warning")]
+    assert result.exit_code == 1   # fail-on = warning, from the extended file
+    described = json.loads(cli("config", "--format", "json", "plans/pilot/trial.aiplan.yaml").output)
+    assert described["config-file"] == "plans/pyproject.toml" and described["extends"] == ["aiplan-base.toml"]
+    assert described["overrides-applied"] == [{"file": "aiplan-base.toml", "key": "overrides[0]",
+                                               "paths": ["plans/pilot/**"]}]
+    assert described["inherited-exclude"] == {"aiplan-base.toml": ["archive"]}
+
+
+@pytest.mark.parametrize("extend, expected", [
+    ('"missing.toml"', "missing.toml: no such configuration file (named by `extend` in pyproject.toml)"),
+    ('"pyproject.toml"', "`tool.aiplan.extend` makes a cycle: pyproject.toml -> pyproject.toml"),
+    ('"bad.toml"', "bad.toml: unknown key `selct`; did you mean `select`?"),
+])
+def test_extend_problems(cli, repo, extend, expected):
+    repo('selct = ["FT"]\n', name="bad.toml")
+    repo(f"[tool.aiplan]\nextend = {extend}\n")
+    result = cli("lint")
+    assert result.exit_code == 2 and expected in result.output

@@ -1,0 +1,116 @@
+"""The shipped examples: one clean plan, and one plan per failure mode of the
+framework, each reporting exactly the rules it was written for, at the lines
+its comments point to. Together they exercise every rule of the catalogue.
+"""
+
+import pathlib
+
+import pytest
+
+from aiplan.lint.config import LintConfig
+from aiplan.lint.discovery import discover
+from aiplan.lint.engine import LintContext, lint_file
+from aiplan.plugins.manager import load_rule_set
+
+from conftest import EXAMPLES, FIXTURES
+
+EXPECTED = {
+    "support-copilot.aiplan.yaml": [],
+    # fine-tuning without a held-out set, on an unfinished baseline
+    "ticket-formatter.aiplan.yaml": [("BASE001", 16, 13), ("FT001", 19, 1)],
+    # typos and a duplicate key
+    "policy-search.aiplan.yaml": [
+        ("GAP002", 12, 14), ("PLAN002", 13, 5), ("PLAN002", 25, 11), ("PLAN004", 33, 3),
+    ],
+    # RAG without a data-pipeline plan
+    "hr-handbook-assistant.aiplan.yaml": [("RAG001", 35, 1), ("RAG006", 35, 1)],
+    # skipping the prompt-engineering baseline
+    "contract-extractor.aiplan.yaml": [("BASE001", 9, 1)],
+    # fine-tuning for a knowledge gap (on weekly-changing data)
+    "product-catalog-qa.aiplan.yaml": [("FIT001", 36, 12), ("FIT006", 44, 23)],
+    # RAG for a behavior gap
+    "brand-voice-writer.aiplan.yaml": [("FIT002", 34, 11)],
+    # an accuracy gap without evaluation infrastructure
+    "claims-triage.aiplan.yaml": [("ACC001", 66, 1)],
+    # tables and boilerplate without a pipeline answer
+    "spec-sheet-search.aiplan.yaml": [("RAG003", 41, 26), ("RAG004", 48, 22)],
+    # a baseline that already meets the target
+    "faq-deflection.aiplan.yaml": [("BASE004", 32, 16)],
+    # the rest of the catalogue
+    "meeting-summarizer.aiplan.yaml": [
+        ("BASE002", 20, 3), ("BASE003", 23, 17), ("EVAL001", 25, 1), ("FIT007", 11, 1), ("GAP001", 11, 1),
+    ],
+    "intent-router.aiplan.yaml": [("FT003", 41, 15), ("FT005", 47, 13), ("FT008", 9, 1)],
+    "invoice-extractor.aiplan.yaml": [
+        ("FT002", 48, 15), ("FT004", 43, 21), ("FT006", 47, 13), ("FT006", 49, 31), ("FT007", 38, 3),
+    ],
+    "field-service-search.aiplan.yaml": [
+        ("EVAL003", 66, 17), ("RAG002", 51, 3), ("RAG005", 53, 19), ("RAG006", 47, 27), ("RAG009", 65, 5),
+    ],
+    "tenant-knowledge-bot.aiplan.yaml": [
+        ("EVAL002", 69, 7), ("FIT003", 37, 11), ("RAG007", 38, 1), ("RAG008", 64, 14),
+    ],
+    "internal-search-upgrade.aiplan.yaml": [("BASE005", 30, 5), ("FIT004", 33, 11), ("RAG010", 36, 5)],
+    "sales-assistant.aiplan.yaml": [("FIT005", 31, 11), ("GAP002", 19, 14), ("GAP003", 17, 1)],
+}
+
+
+@pytest.fixture(scope="module")
+def context():
+    rules = load_rule_set(entry_points=False).rules
+    return LintContext.build(rules, LintConfig())
+
+
+def _codes(path, context):
+    result = lint_file(str(path), path.name, context)
+    assert not result.errors, result.errors
+    return sorted((f.rule, f.line, f.column) for f in result.findings)
+
+
+def test_every_example_is_listed():
+    shipped = sorted(target.display_path.split("/")[-1] for target in discover([str(EXAMPLES)], ()))
+    assert shipped == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_example_reports_exactly_its_failure_modes(name, context):
+    assert _codes(EXAMPLES / name, context) == sorted(EXPECTED[name])
+
+
+def test_examples_cover_the_whole_catalogue(context):
+    covered = {rule for findings in EXPECTED.values() for rule, _, _ in findings}
+    policy_rules = {rid for rid, r in context.rules.items() if r.check is not None and r.family != "PLAN"}
+    assert policy_rules <= covered, sorted(policy_rules - covered)
+
+
+def test_flawed_examples_explain_their_expected_findings():
+    for name, findings in EXPECTED.items():
+        if not findings:
+            continue
+        header = (EXAMPLES / name).read_text(encoding="utf-8").split("\naiplan:")[0]
+        for rule in {rule for rule, _, _ in findings}:
+            assert rule in header, f"{name}: the header comment does not mention {rule}"
+
+
+def test_spec_complete_plan_reports_only_its_missing_files(context):
+    # Its referenced files exist next to examples/support-copilot (the same
+    # plan), not next to the fixture: exactly the five path references fire.
+    assert _codes(FIXTURES / "plans" / "spec_complete.aiplan.yaml", context) == [
+        ("EVAL003", 26, 19), ("EVAL003", 57, 17), ("EVAL003", 69, 11), ("EVAL003", 74, 13), ("EVAL003", 82, 13),
+    ]
+
+
+def test_spec_complete_plan_is_clean_when_its_files_exist(tmp_path, context):
+    plan = tmp_path / "plan.aiplan.yaml"
+    plan.write_text((FIXTURES / "plans" / "spec_complete.aiplan.yaml").read_text(encoding="utf-8"))
+    for relative in ("evals/support-v1.jsonl", "evals/retrieval-v1.jsonl", "data/ft/train.jsonl",
+                     "data/ft/held_out.jsonl"):
+        target = tmp_path / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("{}\n")
+    assert _codes(plan, context) == []
+
+
+def test_support_copilot_matches_the_spec_plan():
+    example = (EXAMPLES / "support-copilot.aiplan.yaml").read_text(encoding="utf-8")
+    assert example == (FIXTURES / "plans" / "spec_complete.aiplan.yaml").read_text(encoding="utf-8")

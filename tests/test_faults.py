@@ -1,0 +1,282 @@
+"""Faults and isolation: broken plugins and rules are reported by name with
+exit 3 while every other finding stays; Ctrl-C exits 130 without a traceback
+or a partial file."""
+
+import itertools
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from conftest import EXAMPLES
+
+from aiplan import fileio
+from aiplan.lint.engine import run_rule
+from aiplan.lint.isolation import MAX_VIOLATIONS
+from aiplan.lint.loader import load_text
+from aiplan.lint.rule import make_rule
+from aiplan.lint.timeout import RuleTimeout, TimeBudget
+
+FLAWED = EXAMPLES / "ticket-formatter.aiplan.yaml"
+FLAWED_FINDINGS = [("BASE001", 16, 13), ("FT001", 19, 1)]
+
+HEADER = """\
+import time
+from aiplan.api import Severity, Violation, hookimpl, rule
+"""
+
+
+def rule_module(*bodies, ids=None):
+    """Source of a plugin module with one rule per body (the body of its check)."""
+    parts = [HEADER]
+    names = []
+    for number, body in enumerate(bodies, start=1):
+        rule_id = (ids or [])[number - 1] if ids else f"ACME{number:03d}"
+        name = f"rule_{number}"
+        names.append(name)
+        parts.append(
+            f'@rule("{rule_id}", "acme-rule-{number}", Severity.WARNING)\n'
+            f"def {name}(plan, options):\n"
+            f'    """An ACME rule."""\n'
+            + textwrap.indent(textwrap.dedent(body).strip("\n"), "    ") + "\n"
+        )
+    parts.append(f"@hookimpl\ndef aiplan_rules():\n    return [{', '.join(names)}]\n")
+    return "\n".join(parts)
+
+
+_counter = itertools.count()
+
+
+@pytest.fixture
+def plugin(tmp_path, monkeypatch):
+    """Write a module importable by ``--plugin NAME``; returns the name."""
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    monkeypatch.syspath_prepend(str(folder))
+
+    def make(source):
+        name = f"acme_fault_{os.getpid()}_{next(_counter)}"
+        (folder / f"{name}.py").write_text(source)
+        monkeypatch.delitem(sys.modules, name, raising=False)
+        return name
+
+    return make
+
+
+def lint(cli, *args):
+    result = cli("lint", "--format", "json", *args, FLAWED)
+    document = json.loads(result.stdout)
+    found = [(f["rule"], f["line"], f["column"]) for f in document["findings"]]
+    return result.exit_code, found, document["errors"]
+
+
+# ---------------------------------------------------------------------------
+# Plugins that fail to load
+
+@pytest.mark.parametrize("source, expected", [
+    ("import acme_sdk_that_is_not_installed\n", "ModuleNotFoundError"),
+    ("def broken(:\n", "SyntaxError"),
+    ("raise RuntimeError('plugin refuses to start')\n", "plugin refuses to start"),
+    (HEADER + "@hookimpl\ndef aiplan_rules():\n    raise ValueError('no rules today')\n", "no rules today"),
+    (HEADER + "@hookimpl\ndef aiplan_rules():\n    return ['not a rule']\n", "not a Rule"),
+    (HEADER + "@hookimpl\ndef aiplan_rule():\n    return []\n", "unknown hook"),
+])
+def test_plugin_that_fails_to_load(cli, plugin, source, expected):
+    name = plugin(source)
+    code, found, errors = lint(cli, "--plugin", name)
+    assert code == 3
+    assert found == FLAWED_FINDINGS  # the built-in rules still ran
+    [error] = errors
+    assert error["plugin"] == name and expected in error["message"]
+
+
+def test_missing_plugin_module_is_reported_by_name(cli):
+    code, found, errors = lint(cli, "--plugin", "acme_no_such_plugin")
+    assert code == 3 and found == FLAWED_FINDINGS
+    assert errors[0]["plugin"] == "acme_no_such_plugin"
+
+
+def test_text_output_names_the_broken_plugin(cli, plugin):
+    name = plugin("raise RuntimeError('boom')\n")
+    result = cli("lint", "--plugin", name, FLAWED)
+    assert result.exit_code == 3
+    assert f"internal error: plugin '{name}' failed: failed to load: RuntimeError: boom" in result.output
+    assert "BASE001" in result.output and "Traceback" not in result.output
+
+
+# ---------------------------------------------------------------------------
+# Rules that raise, return garbage or never return
+
+GOOD = "yield Violation('the ACME check found this plan', 'Do the ACME thing.', path=('name',))"
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("raise KeyError('gaps')", "raised KeyError: 'gaps' at acme_fault_"),
+    ("return 5", "returned int 5, not an iterable of Violations"),
+    ("return 'oops'", "returned str 'oops', not an iterable"),
+    ("return {'message': 'x'}", "returned dict"),
+    ("yield 'a string'", "yielded str 'a string', not a Violation"),
+    ("yield Violation(None, 'fix')", "whose message is NoneType None, not a string"),
+    ("yield Violation('m', 'f', path=[['unhashable']])", "whose path is list"),
+    ("yield Violation('m', 'f', path=('ok', True))", "whose path is tuple"),
+    ("yield Violation('m', 'f', at='middle')", "at='middle'"),
+    ("yield Violation('m', 'f', span=(1, 2))", "whose span is tuple"),
+    ("import sys\nsys.exit(0)", "called sys.exit(0)"),
+    ("def deep(n):\n    return deep(n + 1)\nreturn deep(0)", "nested too deeply"),
+])
+def test_failing_rule_is_named_and_the_rest_survives(cli, plugin, body, expected):
+    name = plugin(rule_module(GOOD, body))
+    code, found, errors = lint(cli, "--plugin", name)
+    assert code == 3
+    assert ("ACME001", 3, 7) in found  # the plugin's healthy rule still reports
+    assert [f for f in found if f[0] != "ACME001"] == FLAWED_FINDINGS
+    [error] = errors
+    assert (error["plugin"], error["rule"]) == (name, "ACME002")
+    assert expected in error["message"], error["message"]
+    assert error["path"].endswith("ticket-formatter.aiplan.yaml")
+
+
+def test_endless_generator_is_cut_with_a_note(cli, plugin):
+    from aiplan.lint.findings import Violation
+
+    endless = make_rule("ACME009", "endless", "warning",
+                        lambda plan, options: itertools.repeat(Violation("again", "f")), "Endless.", plugin="acme")
+    violations, failure = run_rule(endless, load_text("aiplan: 1\n").documents[0], {})
+    assert failure is None and len(violations) == MAX_VIOLATIONS + 1
+    assert f"more than {MAX_VIOLATIONS:,} problems" in violations[-1].message
+
+    name = plugin(rule_module(GOOD, "while True:\n    yield Violation('again', 'f', path=('name',))"))
+    result = cli("lint", "--format", "json", "--plugin", name, FLAWED)
+    document = json.loads(result.stdout)
+    assert result.exit_code == 1 and document["errors"] == []
+    rules = [f["rule"] for f in document["findings"]]
+    assert len(rules) == 10_001 and rules[-1] == "PLAN007"  # the file's own cap
+
+
+@pytest.mark.parametrize("body", [
+    "while True:\n    pass",
+    "time.sleep(60)",
+    "while True:\n    try:\n        time.sleep(60)\n    except Exception:\n        pass",
+    "import re\nre.match(r'(a+)+$', 'a' * 64 + 'b')",
+])
+def test_rule_that_never_returns_is_stopped(cli, plugin, body):
+    name = plugin(rule_module(GOOD, body))
+    start = time.perf_counter()
+    code, found, errors = lint(cli, "--plugin", name, "--rule-timeout", "0.2")
+    assert time.perf_counter() - start < 10
+    assert code == 3 and ("ACME001", 3, 7) in found
+    [error] = errors
+    assert error["rule"] == "ACME002" and "time budget of 0.2 s" in error["message"]
+
+
+def test_time_budget_in_the_engine():
+    slow = make_rule("SLOW001", "slow", "warning", lambda plan, options: time.sleep(5), "Slow.", plugin="acme")
+    plan = load_text("aiplan: 1\n").documents[0]
+    with TimeBudget(0.05) as budget:
+        assert budget.enforced
+        start = time.perf_counter()
+        violations, failure = run_rule(slow, plan, {}, budget)
+        assert time.perf_counter() - start < 1
+    assert violations == [] and "time budget of 0.05 s" in failure
+    assert signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN, None)
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_time_budget_yields_to_a_running_timer():
+    # A test runner's own alarm (pytest-timeout) keeps the signal; rules run unbudgeted.
+    fired = []
+    previous = signal.signal(signal.SIGALRM, lambda *_: fired.append(True))
+    signal.setitimer(signal.ITIMER_REAL, 30)
+    try:
+        with TimeBudget(0.01) as budget:
+            assert not budget.enforced
+            assert budget.run(lambda: "done") == "done"
+        assert signal.getitimer(signal.ITIMER_REAL)[0] > 20
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert not fired
+
+
+def test_time_budget_off_the_main_thread_runs_unbudgeted():
+    import threading
+
+    seen = []
+
+    def work():
+        with TimeBudget(0.01) as budget:
+            seen.append((budget.enforced, budget.run(lambda: 42)))
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert seen == [(False, 42)]
+
+
+def test_a_late_alarm_does_not_hit_the_caller():
+    budget = TimeBudget(0.01)
+    with budget:
+        assert budget.run(lambda: 1) == 1
+        budget._expired(signal.SIGALRM, None)  # arrives after the call returned: ignored
+    with pytest.raises(RuleTimeout), budget:
+        budget._armed = True
+        budget._expired(signal.SIGALRM, None)
+
+
+# ---------------------------------------------------------------------------
+# Ctrl-C
+
+def test_ctrl_c_exits_130_without_traceback(tmp_path):
+    started = tmp_path / "started"
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "plugins" / "acme_slow.py").write_text(rule_module(
+        f"open({str(started)!r}, 'w').close()\ntime.sleep(60)\nyield from ()"))
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for number in range(20):
+        (plans / f"p{number}.aiplan.yaml").write_text(FLAWED.read_text())
+    env = dict(os.environ, NO_COLOR="1", PYTHONPATH=str(tmp_path / "plugins"))
+    proc = subprocess.Popen([sys.executable, "-m", "aiplan", "lint", "--plugin", "acme_slow", "--rule-timeout", "0",
+                             str(plans)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        deadline = time.monotonic() + 30
+        while not started.exists() and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.02)
+        assert started.exists(), proc.communicate(timeout=5)
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, stderr
+    assert "aiplan: interrupted" in stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+
+
+def test_interrupted_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
+    target = tmp_path / "plan.aiplan.yaml"
+    target.write_text("original\n")
+
+    def interrupt(fd):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fileio.os, "fsync", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        fileio.atomic_write(str(target), b"new content\n")
+    assert target.read_text() == "original\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.aiplan.yaml"]
+
+
+def test_interrupted_init_exits_130_and_writes_nothing(cli, tmp_path, monkeypatch):
+    def interrupt(fd):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fileio.os, "fsync", interrupt)
+    result = cli("init", tmp_path / "aiplan.yaml")
+    assert result.exit_code == 130 and "interrupted" in result.output
+    assert list(tmp_path.iterdir()) == []

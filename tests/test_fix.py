@@ -1,0 +1,416 @@
+"""`aiplan lint --fix` and `--diff`: golden files, safety, writing, and the command line."""
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+
+import pytest
+
+from aiplan.lint.findings import Edit, FileResult, Finding, Severity, TextEdit, Violation
+from aiplan.lint.fix import FixWriteError, apply_edits, fix_bytes, fix_file, unified_diff, write_fixed
+from aiplan.lint.engine import lint_bytes
+from aiplan.lint.rule import rule
+from aiplan.testing import build_context
+
+from conftest import FIXTURES
+
+GOLDEN = FIXTURES / "fix"
+CASES = sorted(p.name[: -len(".in.yaml")] for p in GOLDEN.glob("*.in.yaml"))
+
+
+def golden(name):
+    return (GOLDEN / f"{name}.in.yaml").read_bytes(), (GOLDEN / f"{name}.out.yaml").read_bytes()
+
+
+def copy_in(tmp_path, name, mode=0o644):
+    target = tmp_path / f"{name}.aiplan.yaml"
+    target.write_bytes((GOLDEN / f"{name}.in.yaml").read_bytes())
+    os.chmod(target, mode)
+    return target
+
+
+def test_every_golden_case_has_an_expected_file():
+    assert len(CASES) >= 15
+    for name in CASES:
+        assert (GOLDEN / f"{name}.out.yaml").exists(), name
+
+
+def test_golden_files_are_stored_byte_exact():
+    """git must not convert the CRLF and CR fixtures (see .gitattributes)."""
+    assert b"\r\n" in (GOLDEN / "crlf.in.yaml").read_bytes()
+    assert b"\n" not in (GOLDEN / "cr.in.yaml").read_bytes()
+    assert (GOLDEN / "bom.in.yaml").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert not (GOLDEN / "no-final-newline.in.yaml").read_bytes().endswith(b"\n")
+
+
+# --------------------------------------------------------------------------
+# Golden files through the command line
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_fix_matches_golden_file_and_is_idempotent(cli, tmp_path, name):
+    source, expected = golden(name)
+    plan = copy_in(tmp_path, name, mode=0o640)
+    first = cli("lint", "--fix", "--format", "json", plan)
+    assert first.exit_code in (0, 1), first.output
+    assert plan.read_bytes() == expected
+    assert stat.S_IMODE(os.stat(plan).st_mode) == 0o640
+    report = json.loads(first.stdout)
+    assert report["summary"]["fixed"] == (0 if source == expected else report["summary"]["fixed"])
+    assert (report["summary"]["fixed"] > 0) == (source != expected)
+
+    # What was printed is the fixed file linted again.
+    fresh = json.loads(cli("lint", "--format", "json", plan).stdout)
+    assert report["findings"] == fresh["findings"]
+
+    second = cli("lint", "--fix", "--format", "json", plan)
+    assert plan.read_bytes() == expected
+    assert json.loads(second.stdout)["summary"]["fixed"] == 0
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_fix_from_stdin_prints_the_fixed_plan(cli, name):
+    source, expected = golden(name)
+    result = cli("lint", "--fix", "-", input=source)
+    assert result.stdout_bytes == expected
+    assert "Linted 1 file" in result.stderr
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_diff_writes_nothing_and_exits_1_when_there_are_fixes(cli, tmp_path, name):
+    source, expected = golden(name)
+    plan = copy_in(tmp_path, name)
+    result = cli("lint", "--diff", plan)
+    assert plan.read_bytes() == source
+    if source == expected:
+        assert result.exit_code == 0 and result.stdout == ""
+        assert "No fixes to apply." in result.stderr
+    else:
+        assert result.exit_code == 1
+        assert result.stdout.startswith(f"--- a/{plan}\n+++ b/{plan}\n@@ ")
+        assert "Would fix" in result.stderr
+
+
+def test_fix_with_diff_writes_nothing(cli, tmp_path):
+    source, _ = golden("everything")
+    plan = copy_in(tmp_path, "everything")
+    result = cli("lint", "--fix", "--diff", plan)
+    assert result.exit_code == 1
+    assert plan.read_bytes() == source
+    assert "Linted" not in result.stdout  # nothing but the diff
+
+
+def test_diff_applies_with_git(tmp_path):
+    git = shutil.which("git")
+    if git is None:
+        pytest.skip("git is not installed")
+    source, expected = golden("comments")
+    (tmp_path / "plan.yaml").write_bytes(source)
+    patch = unified_diff("plan.yaml", source, expected)
+    (tmp_path / "fix.patch").write_text(patch)
+    subprocess.run([git, "apply", "fix.patch"], cwd=tmp_path, check=True, capture_output=True)
+    assert (tmp_path / "plan.yaml").read_bytes() == expected
+
+
+def test_diff_marks_a_missing_final_newline():
+    source, expected = golden("no-final-newline")
+    patch = unified_diff("p.yaml", source, expected)
+    assert patch.count("\\ No newline at end of file\n") == 2
+
+
+def test_acceptance_plan_comes_out_fixed_and_otherwise_identical(cli, tmp_path):
+    """Typos, comments, CRLF line endings and anchors: the issue's done criterion."""
+    source, expected = golden("everything")
+    assert b"\r\n" in source and b"&sensitivity" in source and b"# typo" in source
+    plan = copy_in(tmp_path, "everything")
+    result = cli("lint", "--fix", plan)
+    assert result.exit_code == 0, result.output
+    assert plan.read_bytes() == expected
+    # What remains are policy findings the typos hid (no access control, no evaluation...),
+    # none of them an error and none fixable: every PLAN finding is gone.
+    assert result.stdout.splitlines()[-1] == "Linted 1 file: 0 errors, 8 warnings, 1 info; 8 fixed."
+    assert not [line for line in result.stdout.splitlines() if " PLAN0" in line]
+    # Only the misspelled tokens differ, line by line.
+    changed = [(a, b) for a, b in zip(source.split(b"\r\n"), expected.split(b"\r\n")) if a != b]
+    assert len(changed) == 8 and len(source.split(b"\r\n")) == len(expected.split(b"\r\n"))
+
+
+# --------------------------------------------------------------------------
+# Writing: permissions, links, read-only files, concurrent changes
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o644, 0o755, 0o664])
+def test_fix_keeps_permissions(cli, tmp_path, mode):
+    plan = copy_in(tmp_path, "crlf", mode=mode)
+    cli("lint", "--fix", plan)
+    assert stat.S_IMODE(os.stat(plan).st_mode) == mode
+    assert plan.read_bytes() == golden("crlf")[1]
+    assert [p.name for p in tmp_path.iterdir()] == [plan.name]  # no temporary file left behind
+
+
+def test_fix_through_a_symlink_writes_the_target_and_keeps_the_link(cli, tmp_path):
+    real = copy_in(tmp_path, "comments")
+    (tmp_path / "linked").mkdir()
+    link = tmp_path / "linked" / "plan.aiplan.yaml"
+    link.symlink_to(real)
+    cli("lint", "--fix", link)
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert real.read_bytes() == golden("comments")[1]
+
+
+def test_fix_refuses_a_read_only_file(cli, tmp_path):
+    plan = copy_in(tmp_path, "comments", mode=0o444)
+    result = cli("lint", "--fix", plan)
+    assert result.exit_code == 2
+    assert "fixes not written" in result.stderr and "read-only" in result.stderr
+    assert plan.read_bytes() == golden("comments")[0]
+    # The report is about the file as it is: its findings are still there.
+    assert result.stdout.splitlines()[-1].endswith("; 3 not fixed automatically.")
+
+
+def test_fix_refuses_when_the_file_changed_since_it_was_read(cli, tmp_path, monkeypatch):
+    import aiplan.lint.fix as fix_module
+
+    plan = copy_in(tmp_path, "comments")
+    edited_meanwhile = b"aiplan: 1\nname: edited in an editor meanwhile\n"
+    original = fix_module.fix_bytes
+
+    def fix_then_someone_saves(*args, **kwargs):
+        result = original(*args, **kwargs)
+        plan.write_bytes(edited_meanwhile)
+        return result
+
+    monkeypatch.setattr(fix_module, "fix_bytes", fix_then_someone_saves)
+    result = cli("lint", "--fix", plan)
+    assert result.exit_code == 2
+    assert "changed on disk" in result.stderr
+    assert plan.read_bytes() == edited_meanwhile
+
+
+def test_write_fixed_raises_for_a_changed_file(tmp_path):
+    plan = copy_in(tmp_path, "crlf")
+    result = fix_file(str(plan), "plan", build_context())
+    assert result.changed
+    plan.write_bytes(plan.read_bytes() + b"# appended\n")
+    with pytest.raises(FixWriteError, match="changed on disk"):
+        write_fixed(str(plan), result)
+
+
+def test_fix_reports_unreadable_files_and_goes_on(cli, tmp_path):
+    good = copy_in(tmp_path, "comments")
+    binary = tmp_path / "binary.aiplan.yaml"
+    binary.write_bytes(b"aiplan: 1\n\x00\x01")
+    result = cli("lint", "--fix", "--format", "json", good, binary)
+    assert good.read_bytes() == golden("comments")[1]
+    assert binary.read_bytes() == b"aiplan: 1\n\x00\x01"
+    rules = [f["rule"] for f in json.loads(result.stdout)["findings"]]
+    assert "PLAN008" in rules
+
+
+# --------------------------------------------------------------------------
+# Safety: a fix that breaks YAML or adds findings is not applied
+
+
+def _with_extra_edit(lint, edit_for, persistent=False):
+    """A linter that adds a finding proposing ``edit_for(text)`` while its target text is
+    present; with ``persistent`` the finding stays (without an edit) once it is gone."""
+
+    def wrapped(data: bytes) -> FileResult:
+        result = lint(data)
+        edit = edit_for(data.decode())
+        if edit is None and not persistent:
+            return result
+        where = (edit.line, edit.column, edit.end_line, edit.end_column) if edit else (1, 1, 1, 1)
+        extra = Finding("PLAN002", "schema-violation", Severity.ERROR, "synthetic", "fix", result.path,
+                        *where, edits=(edit,) if edit else (), fix_available=edit is not None)
+        return FileResult(result.path, result.findings + (extra,), result.errors, documents=result.documents)
+
+    return wrapped
+
+
+def _edit_of(text, needle, content):
+    for number, line in enumerate(text.split("\n"), 1):
+        column = line.find(needle)
+        if column >= 0:
+            return TextEdit(number, column + 1, number, column + 1 + len(needle), needle, content)
+    return None
+
+
+@pytest.mark.parametrize("content", ['"unclosed', "[rag", "rag: rag", "rag\nname: x"])
+def test_an_edit_that_breaks_yaml_is_not_applied(content):
+    ctx = build_context()
+    source = b"aiplan: 1\nname: Safe\napproach: finetuning\nstatus: approved\n"
+    lint = _with_extra_edit(lambda b: lint_bytes(b, "p", ctx), lambda t: _edit_of(t, "approved", content))
+    result = fix_bytes(source, lint)
+    assert result.fixed == source.replace(b"finetuning", b"fine_tuning")
+    assert any(f.message == "synthetic" for f in result.after.findings)  # the finding stays
+
+
+def test_an_edit_that_adds_a_finding_is_not_applied():
+    ctx = build_context()
+    source = b"aiplan: 1\nname: Safe\nowner: team\nsummary: text\n"
+    # Renaming `summary` to `owner` would duplicate a key (PLAN004).
+    lint = _with_extra_edit(lambda b: lint_bytes(b, "p", ctx), lambda t: _edit_of(t, "summary", "owner"))
+    result = fix_bytes(source, lint)
+    assert result.fixed == source and not result.applied
+
+
+def test_a_fix_that_does_not_resolve_its_finding_is_not_applied():
+    ctx = build_context()
+    source = b"aiplan: 1\nname: Safe\nowner: team\n"
+    lint = _with_extra_edit(lambda b: lint_bytes(b, "p", ctx), lambda t: _edit_of(t, "team", "crew"),
+                            persistent=True)
+    result = fix_bytes(source, lint)
+    assert result.fixed == source and not result.applied
+
+
+@rule("ACME001", "owner-rename", Severity.WARNING, fixable=True)
+def rename_owner_to_name(plan, options):
+    """Proposes renaming `owner` to `name`, which already exists: never safe.
+
+    ## Why
+    Tests the fixer's guard against duplicate keys.
+    """
+    if plan.has("owner"):
+        yield Violation("owner", "rename", path=("owner",), at="key", edits=(Edit("name", at="key"),))
+
+
+@rule("ACME002", "undeclared-fix", Severity.WARNING)
+def undeclared_fix(plan, options):
+    """Proposes an edit without declaring `fixable=True`: the edit is ignored.
+
+    ## Why
+    `aiplan rules` must not hide that a rule changes files.
+    """
+    yield Violation("name", "rename", path=("name",), edits=(Edit("Renamed"),))
+
+
+def test_plugin_fix_that_would_duplicate_a_key_is_refused():
+    ctx = build_context(rules=[rename_owner_to_name, undeclared_fix])
+    source = b"aiplan: 1\nname: Plan\nowner: team\n"
+    result = fix_bytes(source, lambda b: lint_bytes(b, "p", ctx))
+    assert result.fixed == source
+    by_rule = {f.rule: f for f in result.after.findings}
+    assert by_rule["ACME001"].fix_available  # offered, but refused when tried
+    assert not by_rule["ACME002"].fix_available and not by_rule["ACME002"].edits
+
+
+def test_a_renamed_key_may_reveal_problems_under_it():
+    """`held_0ut` hid its contents from the schema; after the rename its own typo is fixed too."""
+    ctx = build_context()
+    source = (b"aiplan: 1\nname: Reveal\nfine_tuning:\n  evaluation:\n    held_0ut:\n"
+              b"      sise: 600\n      covers: [target-task]\n")
+    before = lint_bytes(source, "p", ctx)
+    assert [f.yaml_path[-1] for f in before.findings if f.fix_available] == ["held_0ut"]
+    result = fix_bytes(source, lambda b: lint_bytes(b, "p", ctx))
+    assert result.fixed == (source.replace(b"held_0ut", b"held_out").replace(b"sise", b"size")
+                            .replace(b"target-task", b"target_task"))
+    assert len(result.applied) == 3
+    assert not [f for f in result.after.findings if f.rule == "PLAN002"]
+
+
+def test_fixing_an_enum_can_reveal_policy_findings():
+    """`approach: finetuning` hid the approach from the policy rules; the fix is kept and BASE001 shows."""
+    ctx = build_context()
+    source = b"aiplan: 1\nname: Reveal\napproach: finetuning\n"
+    result = fix_bytes(source, lambda b: lint_bytes(b, "p", ctx))
+    assert result.fixed == b"aiplan: 1\nname: Reveal\napproach: fine_tuning\n"
+    assert "BASE001" in {f.rule for f in result.after.findings}
+    assert "BASE001" not in {f.rule for f in result.before.findings}
+
+
+def test_a_fix_that_leaves_a_suppression_unused_is_kept_and_says_so():
+    """FT001 (no held_out) was waived; fixing the `held_0ut` typo resolves it. The fix is
+    kept, and the now unused waiver is reported (PLAN006), not taken for a form problem."""
+    ctx = build_context(select=["PLAN", "FT001"])
+    source = (b"aiplan: 1\nname: x\napproach: fine_tuning\nfine_tuning:\n"
+              b"  evaluation:  # aiplan: ignore[FT001] -- the eval team owns the held-out set\n"
+              b"    held_0ut:\n      size: 600\n")
+    before = lint_bytes(source, "p", ctx)
+    assert [f.rule for f in before.findings] == ["PLAN002"] and [f.rule for f in before.suppressed] == ["FT001"]
+    result = fix_bytes(source, lambda b: lint_bytes(b, "p", ctx))
+    assert result.fixed == source.replace(b"held_0ut", b"held_out")
+    assert [(f.rule, f.line) for f in result.after.findings] == [("PLAN006", 5)]
+
+
+def test_a_finding_waived_inline_is_not_fixed():
+    ctx = build_context(select=["PLAN"])
+    source = b"aiplan: 1\nname: x\napproach: finetuning  # aiplan: ignore[PLAN002] -- legacy value, on purpose\n"
+    result = fix_bytes(source, lambda b: lint_bytes(b, "p", ctx))
+    assert result.fixed == source and not result.applied
+    assert [f.rule for f in result.after.suppressed] == ["PLAN002"] and result.after.findings == ()
+    # and it does not claim otherwise
+    [waived] = result.after.suppressed
+    assert not waived.fix_available and waived.edits == ()
+
+
+def test_an_aliased_node_is_fixed_once_at_its_anchor():
+    ctx = build_context()
+    source = (b"aiplan: 1\nname: Alias\nuse_case:\n  data_sensitivity: &s Confidential\n"
+              b"rag:\n  corpus:\n    sources:\n      - name: a\n        sensitivity: *s\n")
+    before = lint_bytes(source, "p", ctx)
+    fixable = [f for f in before.findings if f.fix_available]
+    assert [f.yaml_path for f in fixable] == [("use_case", "data_sensitivity")]  # never the alias
+    result = fix_bytes(source, lambda b: lint_bytes(b, "p", ctx))
+    assert result.fixed == source.replace(b"&s Confidential", b"&s confidential")
+    assert not [f for f in result.after.findings if f.rule == "PLAN002"]
+
+
+def test_fix_bytes_leaves_undecodable_input_alone():
+    ctx = build_context()
+    source = b"aiplan: 1\nname: caf\xe9\n"
+    result = fix_bytes(source, lambda b: lint_bytes(b, "p", ctx))
+    assert result.fixed == source and not result.changed
+
+
+# --------------------------------------------------------------------------
+# Applying edits
+
+
+def test_apply_edits_back_to_front_on_one_line():
+    text = "a: {x: one, y: two}\r\n"
+    edits = [TextEdit(1, 16, 1, 19, "two", "second"), TextEdit(1, 8, 1, 11, "one", "1st")]
+    new, starts = apply_edits(text, edits)
+    assert new == "a: {x: 1st, y: second}\r\n"
+    assert starts == [15, 7]
+
+
+def test_apply_edits_rejects_mismatches_and_overlaps():
+    with pytest.raises(ValueError):
+        apply_edits("a: b\n", [TextEdit(1, 4, 1, 5, "c", "d")])
+    with pytest.raises(ValueError):
+        apply_edits("a: bc\n", [TextEdit(1, 4, 1, 6, "bc", "x"), TextEdit(1, 5, 1, 6, "c", "y")])
+
+
+# --------------------------------------------------------------------------
+# What the command line shows
+
+
+def test_rules_listing_marks_fixable_rules(cli):
+    text = cli("rules", "--family", "PLAN").stdout
+    fixable = {line.split()[0] for line in text.splitlines() if line.endswith("(fixable)")}
+    assert fixable == {"PLAN002", "PLAN003"}
+    listed = {r["id"]: r["fixable"] for r in json.loads(cli("rules", "--format", "json").stdout)}
+    assert listed["PLAN002"] and listed["PLAN003"] and not listed["PLAN001"]
+    assert "fixable" in cli("explain", "PLAN002").stdout.splitlines()[0]
+
+
+def test_json_findings_carry_fix_available_and_edits(cli, tmp_path):
+    plan = copy_in(tmp_path, "unfixable")
+    findings = json.loads(cli("lint", "--format", "json", plan).stdout)["findings"]
+    by_message = {f["message"]: f for f in findings}
+    status = by_message["`baseline.prompt_engineering.status` is 'not started'; expected one of not_started, in_progress, done"]
+    assert status["fix_available"] is True
+    assert status["edits"] == [{"line": 16, "column": 13, "end_line": 16, "end_column": 27,
+                                "content": "&s not_started"}]
+    evidance = by_message["unknown key `evidance` in `gaps.knowledge`"]
+    assert evidance["fix_available"] is False and evidance["edits"] == []
+
+
+def test_lint_summary_counts_fixable_findings(cli, tmp_path):
+    plan = copy_in(tmp_path, "crlf")
+    result = cli("lint", plan)
+    assert result.stdout.splitlines()[-1].endswith("; 4 fixable with --fix.")
+    assert plan.read_bytes() == golden("crlf")[0]

@@ -1,0 +1,407 @@
+"""Hostile and broken input, end to end: every file gets a clear finding and the
+run a documented exit code; nothing crashes, hangs, explodes in memory or runs
+code from the plan."""
+
+import codecs
+import json
+import os
+import stat
+import subprocess
+import sys
+import time
+import tracemalloc
+
+import pytest
+
+from conftest import EXAMPLES
+
+from aiplan.lint import loader
+from aiplan.lint.engine import lint_file
+from aiplan.lint.loader import Limits, load_text
+from aiplan.testing import build_context
+
+FLAWED = (EXAMPLES / "ticket-formatter.aiplan.yaml").read_text(encoding="utf-8")
+
+
+def billion_laughs(width=9, depth=9, prefix="aiplan: 1\nname: laughs\n"):
+    lines = [prefix.rstrip("\n"), "l0: &l0 [" + ", ".join(["lol"] * width) + "]"]
+    for level in range(1, depth):
+        lines.append(f"l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * width) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def findings(cli, *paths, args=()):
+    result = cli("lint", "--format", "json", *args, *paths)
+    document = json.loads(result.stdout)
+    return result.exit_code, [(f["rule"], f["line"], f["column"]) for f in document["findings"]], document
+
+
+@pytest.fixture(scope="module")
+def context():
+    return build_context()
+
+
+# ---------------------------------------------------------------------------
+# Limits (PLAN007)
+
+def test_billion_laughs_is_plan007_fast_and_small(tmp_path, cli, context):
+    plan = tmp_path / "laughs.aiplan.yaml"
+    plan.write_text(billion_laughs())
+    lint_file(str(plan), "laughs.aiplan.yaml", context)  # first use imports modules: not the bomb's memory
+    tracemalloc.start()
+    start = time.perf_counter()
+    result = lint_file(str(plan), "laughs.aiplan.yaml", context)
+    elapsed = time.perf_counter() - start
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert elapsed < 0.5, elapsed
+    assert peak < 1_000_000, peak  # the expansion would be 9**9 = 387 million nodes
+    assert [f.rule for f in result.findings] == ["PLAN007"]
+    assert "alias" in result.findings[0].message and result.findings[0].line > 2
+    code, found, _ = findings(cli, plan)
+    assert code == 1 and [rule for rule, _, _ in found] == ["PLAN007"]
+
+
+def test_aliases_just_under_the_limit_are_linted_without_expanding(context):
+    # 9**5 = 59,049 nodes through aliases: allowed, and shared, not copied.
+    text = billion_laughs(depth=5)
+    start = time.perf_counter()
+    loaded = load_text(text)
+    assert not loaded.problems
+    top = loaded.documents[0].data["l4"]
+    assert top[0] is top[1]  # one object, referenced nine times
+    from aiplan.lint.engine import lint_documents
+
+    result = lint_documents(loaded, "p.aiplan.yaml", context)
+    assert time.perf_counter() - start < 1.0
+    assert not result.errors
+    assert {f.rule for f in result.findings} <= {"PLAN002"}
+
+
+def test_aliases_cannot_nest_past_the_depth_limit():
+    # Each anchor nests the previous one 60 levels deeper: 12 small lines, 720 levels.
+    lines = ["aiplan: 1"]
+    for level in range(12):
+        inner = f"*a{level - 1}" if level else "x"
+        lines.append(f"a{level}: &a{level} " + "[" * 60 + inner + "]" * 60)
+    result = load_text("\n".join(lines) + "\n")
+    [problem] = result.problems
+    assert problem.rule == "PLAN007" and "deeper than 64" in problem.violation.message
+    assert problem.violation.span.line == 3
+
+
+def test_nesting_of_100000_levels_is_plan007_not_recursion_error(tmp_path, cli):
+    plan = tmp_path / "deep.aiplan.yaml"
+    plan.write_text("[" * 100_000 + "]" * 100_000 + "\n")
+    start = time.perf_counter()
+    code, found, _ = findings(cli, plan)
+    assert time.perf_counter() - start < 2.0
+    assert code == 1 and found == [("PLAN007", 1, 65)]
+
+
+def test_deep_block_mapping_is_plan007(tmp_path, cli):
+    plan = tmp_path / "deep.aiplan.yaml"
+    plan.write_text("aiplan: 1\n" + "".join("  " * i + f"k{i}:\n" for i in range(200)))
+    code, found, _ = findings(cli, plan)
+    assert code == 1 and [r for r, _, _ in found] == ["PLAN007"]
+
+
+def test_file_over_the_size_limit_is_not_read(tmp_path, cli):
+    plan = tmp_path / "huge.aiplan.yaml"
+    with open(plan, "wb") as handle:
+        handle.truncate(6 * 1024 * 1024)  # sparse: costs no disk and is never read
+    code, found, document = findings(cli, plan)
+    assert code == 1 and found == [("PLAN007", 1, 1)]
+    assert "5,242,880-byte limit" in document["findings"][0]["message"]
+    assert [p.rule for p in loader.load_bytes(b"a: 1\n" * 100, limits=Limits(max_bytes=50)).problems] == ["PLAN007"]
+
+
+def test_a_flood_of_documents_stops_at_the_limit(tmp_path, cli):
+    plan = tmp_path / "many.aiplan.yaml"
+    plan.write_text("---\naiplan: 1\nname: x\n" * 1_000 + "---\n" * 200_000)
+    start = time.perf_counter()
+    code, found, document = findings(cli, plan)
+    assert time.perf_counter() - start < 10
+    assert code == 1 and found == [("PLAN007", 3001, 1)]
+    assert "more than 1,000 YAML documents" in document["findings"][0]["message"]
+    assert [p.rule for p in load_text("---\n" * 3, limits=Limits(max_documents=2)).problems][-1] == "PLAN007"
+
+
+def test_long_lines_and_many_documents_are_fine(tmp_path, cli):
+    plan = tmp_path / "long.aiplan.yaml"
+    plan.write_text("aiplan: 1\nname: " + "x" * 1_000_000 + "\n" + "---\naiplan: 1\nname: y\n" * 999)
+    start = time.perf_counter()
+    code, found, document = findings(cli, plan)
+    assert time.perf_counter() - start < 10
+    assert code == 0 and found == [] and document["summary"]["files"] == 1
+
+
+# ---------------------------------------------------------------------------
+# Encodings and odd bytes
+
+def encoded(encoding, bom=b""):
+    return bom + FLAWED.encode(encoding)
+
+
+@pytest.mark.parametrize("data", [
+    pytest.param(encoded("utf-8", codecs.BOM_UTF8), id="utf-8-bom"),
+    pytest.param(encoded("utf-16-le", codecs.BOM_UTF16_LE), id="utf-16-le-bom"),
+    pytest.param(encoded("utf-16-be", codecs.BOM_UTF16_BE), id="utf-16-be-bom"),
+    pytest.param(encoded("utf-16-le"), id="utf-16-le"),
+    pytest.param(encoded("utf-16-be"), id="utf-16-be"),
+    pytest.param(encoded("utf-32-le", codecs.BOM_UTF32_LE), id="utf-32-le-bom"),
+    pytest.param(encoded("utf-32-be", codecs.BOM_UTF32_BE), id="utf-32-be-bom"),
+    pytest.param(encoded("utf-32-le"), id="utf-32-le"),
+    pytest.param(encoded("utf-32-be"), id="utf-32-be"),
+    pytest.param(FLAWED.replace("\n", "\r\n").encode(), id="crlf"),
+    pytest.param(FLAWED.replace("\n", "\r").encode(), id="lone-cr"),
+])
+def test_encodings_and_line_endings_lint_the_same(tmp_path, cli, data):
+    plan = tmp_path / "p.aiplan.yaml"
+    plan.write_bytes(data)
+    code, found, _ = findings(cli, plan)
+    assert code == 1 and found == [("BASE001", 16, 13), ("FT001", 19, 1)]
+
+
+@pytest.mark.parametrize("data, expected", [
+    pytest.param(b"aiplan: 1\nname: caf\xe9\n", ("PLAN008", 2, 10), id="latin-1"),
+    pytest.param(b"aiplan: 1\nname: x\x00y\n", ("PLAN008", 2, 8), id="nul"),
+    pytest.param(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), ("PLAN008", 1, 1), id="binary"),
+    pytest.param(codecs.BOM_UTF16_LE + "aiplan: 1\n".encode("utf-16-le") + b"\x00\xd8", ("PLAN008", 2, 1),
+                 id="utf-16-lone-surrogate"),
+    pytest.param(b"aiplan: 1\nname: \xed\xa0\x80\n", ("PLAN008", 2, 7), id="utf-8-encoded-surrogate"),
+    pytest.param(b"aiplan: 1\nname: a\x07b\n", ("PLAN001", 2, 8), id="control-character"),
+    pytest.param(b"", ("PLAN003", 1, 1), id="empty"),
+    pytest.param(b"# only a comment\n\n# and another\n", ("PLAN003", 1, 1), id="only-comments"),
+    pytest.param(b"   \n\n", ("PLAN003", 1, 1), id="only-white-space"),
+    pytest.param(b"---\n", ("PLAN003", 2, 1), id="empty-document"),  # where its (empty) content would be
+    pytest.param(b"- a\n- b\n", ("PLAN003", 1, 1), id="a-list"),
+    pytest.param(b"just text\n", ("PLAN003", 1, 1), id="a-scalar"),
+    pytest.param(b"aiplan: 1\nname: [unclosed\n", ("PLAN001", 3, 1), id="truncated"),
+])
+def test_broken_input_gets_one_clear_finding(tmp_path, cli, data, expected):
+    plan = tmp_path / "p.aiplan.yaml"
+    plan.write_bytes(data)
+    code, found, document = findings(cli, plan)
+    assert code == 1 and found == [expected], document["findings"]
+    assert document["errors"] == []
+
+
+def test_plan_content_is_never_executed(tmp_path, cli, monkeypatch):
+    marker = tmp_path / "pwned"
+    plan = tmp_path / "p.aiplan.yaml"
+    plan.write_text(
+        "aiplan: 1\n"
+        f"name: !!python/object/apply:os.system ['touch {marker}']\n"
+        f"owner: !!python/object/new:subprocess.Popen [['touch', '{marker}']]\n"
+        "status: !!python/name:os.system\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    code, found, _ = findings(cli, plan)
+    assert not marker.exists()
+    assert code == 1 and all(rule.startswith(("PLAN", "BASE")) for rule, _, _ in found)
+
+
+def test_endless_stdin_stops_at_the_size_limit():
+    with subprocess.Popen(["cat", "/dev/zero"], stdout=subprocess.PIPE) as source:
+        proc = subprocess.run([sys.executable, "-m", "aiplan", "lint", "--format", "json", "-"], stdin=source.stdout,
+                              capture_output=True, text=True, timeout=60, env=dict(os.environ, NO_COLOR="1"))
+        source.kill()
+    document = json.loads(proc.stdout)
+    assert proc.returncode == 1 and [f["rule"] for f in document["findings"]] == ["PLAN007"]
+    assert "more than 5,242,880 bytes" in document["findings"][0]["message"]
+
+
+def test_stdin_with_binary_garbage(cli):
+    result = cli("lint", "--format", "json", "-", input=b"\x00\xff\xfe garbage")
+    document = json.loads(result.stdout)
+    assert result.exit_code == 1 and [f["rule"] for f in document["findings"]] == ["PLAN008"]
+
+
+# ---------------------------------------------------------------------------
+# Paths: missing, empty, unreadable, loops, FIFOs and devices
+
+def test_missing_path_is_a_usage_error(cli, tmp_path):
+    result = cli("lint", tmp_path / "nope.aiplan.yaml")
+    assert result.exit_code == 2 and "no such file or directory" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_directory_without_plans(cli, tmp_path):
+    (tmp_path / "notes.yaml").write_text("a: 1\n")
+    result = cli("lint", tmp_path)
+    assert result.exit_code == 0
+    assert result.output.startswith("No plan files found")
+
+
+def test_directories_nested_past_the_recursion_limit(cli, tmp_path, monkeypatch):
+    depth = sys.getrecursionlimit() + 200
+    folder = tmp_path / "deep"
+    folder.mkdir()
+    monkeypatch.chdir(folder)  # build the tree step by step: os.makedirs recurses per level too
+    for _ in range(depth):
+        os.mkdir("d")
+        os.chdir("d")
+    with open("aiplan.yaml", "w") as handle:
+        handle.write(FLAWED)
+    os.chdir(tmp_path)
+    try:
+        code, found, document = findings(cli, "deep")
+        assert code == 1 and found == [("BASE001", 16, 13), ("FT001", 19, 1)]
+        assert document["findings"][0]["path"].count("/") == depth + 1
+    finally:
+        _remove_deep(folder, depth)
+
+
+def _remove_deep(folder, depth):
+    """shutil.rmtree recurses per level too; undo the tree bottom-up."""
+    here = os.getcwd()
+    os.chdir(folder)
+    for _ in range(depth):
+        os.chdir("d")
+    os.remove("aiplan.yaml")
+    for _ in range(depth):
+        os.chdir("..")
+        os.rmdir("d")
+    os.chdir(here)
+
+
+def _unreadable(tmp_path):
+    plan = tmp_path / "secret.aiplan.yaml"
+    plan.write_text(FLAWED)
+    plan.chmod(0)
+    return plan
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="root reads files whatever their permissions; the simulated test covers this")
+def test_unreadable_file_is_plan008(cli, tmp_path):
+    plan = _unreadable(tmp_path)
+    try:
+        code, found, document = findings(cli, tmp_path)
+    finally:
+        plan.chmod(0o644)
+    assert code == 1 and found == [("PLAN008", 1, 1)]
+    assert "Permission denied" in document["findings"][0]["message"]
+
+
+def test_unreadable_file_is_plan008_simulated(cli, tmp_path, monkeypatch):
+    plan = tmp_path / "secret.aiplan.yaml"
+    plan.write_text(FLAWED)
+    (tmp_path / "other.aiplan.yaml").write_text(FLAWED)
+
+    def refuse(path, *args, **kwargs):
+        if str(path).endswith("secret.aiplan.yaml"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return open(path, *args, **kwargs)
+
+    monkeypatch.setattr(loader, "open", refuse, raising=False)
+    code, found, document = findings(cli, tmp_path)
+    assert code == 1
+    messages = {f["path"].rsplit("/", 1)[-1]: f for f in document["findings"]}
+    assert messages["secret.aiplan.yaml"]["rule"] == "PLAN008"
+    assert "Permission denied" in messages["secret.aiplan.yaml"]["message"]
+    assert ("BASE001", 16, 13) in found  # the other file is still linted
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")
+def test_symlink_loops_do_not_hang(cli, tmp_path):
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / "back").symlink_to(tmp_path, target_is_directory=True)
+    (tmp_path / "team" / "self").symlink_to(tmp_path / "team" / "self")
+    (tmp_path / "loop.aiplan.yaml").symlink_to(tmp_path / "loop.aiplan.yaml")
+    (tmp_path / "team" / "good.aiplan.yaml").write_text(FLAWED)
+    start = time.perf_counter()
+    code, found, document = findings(cli, tmp_path)
+    assert time.perf_counter() - start < 5
+    assert code == 1
+    by_file = {f["path"].rsplit("/", 1)[-1]: f["rule"] for f in document["findings"]}
+    assert by_file["loop.aiplan.yaml"] == "PLAN008"
+    assert document["summary"]["files"] == 2
+    named = cli("lint", "--format", "json", tmp_path / "loop.aiplan.yaml")
+    assert named.exit_code == 1 and "PLAN008" in named.stdout
+
+
+def _run(*args, timeout=20, **kwargs):
+    env = dict(os.environ, NO_COLOR="1")
+    return subprocess.run([sys.executable, "-m", "aiplan", *map(str, args)], capture_output=True, text=True,
+                          env=env, timeout=timeout, **kwargs)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_fifo_named_or_found_does_not_hang(tmp_path):
+    fifo = tmp_path / "pipe.aiplan.yaml"
+    os.mkfifo(fifo)
+    proc = _run("lint", "--format", "json", fifo)  # a reader that opened it would block forever
+    document = json.loads(proc.stdout)
+    assert proc.returncode == 1 and [f["rule"] for f in document["findings"]] == ["PLAN008"]
+    assert "not a regular file" in document["findings"][0]["message"]
+    assert "Traceback" not in proc.stderr
+    proc = _run("lint", "--format", "json", tmp_path)
+    assert proc.returncode == 1 and "PLAN008" in proc.stdout
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null", "/dev/urandom"])
+def test_device_named_on_the_command_line(device):
+    if not os.path.exists(device) or stat.S_ISREG(os.stat(device).st_mode):
+        pytest.skip(f"{device} is not a device here")
+    proc = _run("lint", "--format", "json", device)
+    document = json.loads(proc.stdout)
+    assert proc.returncode == 1 and [f["rule"] for f in document["findings"]] == ["PLAN008"]
+    assert "Traceback" not in proc.stderr
+
+
+def test_odd_file_names(cli, tmp_path, monkeypatch):
+    names = ["new\nline.aiplan.yaml", "esc\x1b[31m.aiplan.yaml", "::error::x.aiplan.yaml", "sp ace,comma.aiplan.yaml"]
+    for name in names:
+        (tmp_path / name).write_text(FLAWED)
+    raw = os.fsencode(tmp_path) + b"/bad\xff.aiplan.yaml"
+    with open(raw, "wb") as handle:
+        handle.write(FLAWED.encode())
+    result = cli("lint", tmp_path)
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output and "bad\\udcff.aiplan.yaml" in result.output
+    assert "new\\nline.aiplan.yaml:16:13" in result.output
+    assert all(not line.startswith("::") for line in result.output.splitlines())
+    monkeypatch.chdir(tmp_path)  # now the paths start the lines as given
+    result = cli("lint", ".")
+    assert "./::error::x.aiplan.yaml:16:13: BASE001" in result.output
+    assert all(not line.lstrip().startswith(("::", "##[")) for line in result.output.splitlines())
+    document = json.loads(cli("lint", "--format", "json", tmp_path).stdout)
+    assert document["summary"]["files"] == 5
+
+
+def test_a_flood_of_problems_is_cut_per_rule(context):
+    from aiplan.lint.isolation import MAX_VIOLATIONS
+
+    roomy = build_context(limits=Limits(max_findings=10 * MAX_VIOLATIONS))
+    text = "aiplan: 1\n" + "".join(f"unknown{i}: x\n" for i in range(MAX_VIOLATIONS + 500))
+    start = time.perf_counter()
+    result = lint_file_text(text, roomy)
+    assert time.perf_counter() - start < 5
+    assert not result.errors
+    schema = [f for f in result.findings if f.rule == "PLAN002"]
+    assert len(schema) == MAX_VIOLATIONS + 1
+    assert any(f"more than {MAX_VIOLATIONS:,} problems" in f.message for f in schema)
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("aiplan: 1\n" + "a: 1\n" * 30_000, id="duplicate-keys"),
+    pytest.param(("---\naiplan: 1\n" + "".join(f"k{i}: 1\n" for i in range(100))) * 300, id="unknown-keys-in-many-documents"),
+    pytest.param("- x\n---\n" * 900 + "aiplan: 1\n" + "".join(f"k{i}: 1\n" for i in range(20_000)), id="mixed"),
+])
+def test_a_flood_of_findings_is_cut_per_file(context, text):
+    start = time.perf_counter()
+    result = lint_file_text(text, context)
+    assert time.perf_counter() - start < 10
+    assert not result.errors
+    assert len(result.findings) == 10_001
+    note = result.findings[-1]
+    assert note.rule == "PLAN007" and "more than 10,000 findings" in note.message
+    assert note.line >= result.findings[-2].line
+
+
+def lint_file_text(text, context):
+    from aiplan.lint.engine import lint_text
+
+    return lint_text(text, context, display_path="flood.aiplan.yaml")

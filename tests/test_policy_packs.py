@@ -1,0 +1,272 @@
+"""Declarative policy packs: loading, validation, checking, configuration and the CLI."""
+
+import json
+import pickle
+import textwrap
+
+import pytest
+
+from aiplan.lint.config import ConfigError
+from aiplan.policy.pack import load_pack, parse_pack
+from aiplan.testing import codes, lint_yaml
+from conftest import EXAMPLES, ROOT
+
+SECURITY = EXAMPLES / "policies" / "security.yaml"
+GOVERNANCE = EXAMPLES / "policies" / "governance.yaml"
+
+RESTRICTED = """\
+aiplan: 1
+name: HR assistant
+owner: people-team
+status: in_production
+use_case:
+  data_sensitivity: restricted
+  multi_tenant: true
+approach: rag
+rag:
+  access_control:
+    scope_by: [document_type]
+fine_tuning:
+  dataset:
+    quality_review: true
+"""
+
+PACK = """\
+policy_pack: 1
+name: Test pack
+rules:
+  - id: ORG001
+    name: owner-is-an-address
+    severity: warning
+    message: "`{path}` is {value}; owners are email addresses"
+    fix: "Set `owner` to an address."
+    when: {required: [owner]}
+    require:
+      properties:
+        owner: {type: string, format: email}
+"""
+
+
+def test_example_packs_flag_the_nodes_their_schemas_are_about():
+    findings = lint_yaml(RESTRICTED, dedent=False, select=["SEC", "GOV"], packs=[SECURITY, GOVERNANCE])
+    assert codes(findings) == [("GOV002", 1, 1), ("SEC001", 3, 8), ("SEC002", 11, 15), ("SEC003", 11, 15),
+                               ("GOV003", 14, 21)]
+    by_rule = {f.rule: f for f in findings}
+    assert by_rule["SEC001"].message.endswith("`owner` is 'people-team', which does not match ^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$")
+    assert by_rule["SEC002"].message.endswith("`rag.access_control.scope_by` does not include 'user_role'")
+    assert by_rule["GOV002"].message == "`evaluation` is null; systems in production are evaluated per change or per release"
+    assert by_rule["GOV002"].yaml_path == ("evaluation",)
+    assert by_rule["SEC001"].severity.value == "error" and by_rule["GOV003"].severity.value == "warning"
+
+
+def test_rule_does_not_apply_when_the_plan_does_not_match_when():
+    plan = RESTRICTED.replace("restricted", "internal").replace("multi_tenant: true", "multi_tenant: false")
+    assert lint_yaml(plan, dedent=False, select=["SEC"], packs=[SECURITY]) == []
+
+
+def test_clean_example_plan_passes_the_example_packs():
+    text = (EXAMPLES / "support-copilot.aiplan.yaml").read_text()
+    assert lint_yaml(text, dedent=False, select=["SEC", "GOV"], packs=[SECURITY, GOVERNANCE]) == []
+
+
+def test_format_email_is_asserted_and_placeholders_render():
+    [finding] = lint_yaml("aiplan: 1\nname: x\nowner: someone\n", select=["ORG"], packs=[PACK])
+    assert finding.message == "`owner` is 'someone'; owners are email addresses"
+    assert (finding.line, finding.column) == (3, 8)
+    assert lint_yaml("aiplan: 1\nname: x\nowner: a@example.com\n", select=["ORG"], packs=[PACK]) == []
+
+
+def test_pack_rules_can_be_suppressed_inline():
+    text = "aiplan: 1\nname: x\nowner: someone  # aiplan: ignore[ORG001] -- shared mailbox pending\n"
+    assert lint_yaml(text, select=["ORG", "PLAN"], packs=[PACK]) == []
+
+
+def test_pack_rules_pickle_and_keep_working():
+    pack = parse_pack(PACK)
+    [item] = pack.rules
+    clone = pickle.loads(pickle.dumps(item))
+    assert clone.id == "ORG001" and clone.plugin == item.plugin and clone.plugin.startswith("pack:pack.yaml@")
+    findings = lint_yaml("aiplan: 1\nname: x\nowner: someone\n", select=["ORG"], rules=[clone])
+    assert [f.rule for f in findings] == ["ORG001"]
+
+
+def test_context_fingerprint_changes_with_the_pack_content():
+    from aiplan.testing import build_context
+
+    one = build_context(packs=[PACK]).fingerprint()
+    two = build_context(packs=[PACK.replace("owners are", "an owner is")]).fingerprint()
+    assert one != two == build_context(packs=[PACK.replace("owners are", "an owner is")]).fingerprint()
+
+
+def _pack_error(text, tmp_path=None):
+    with pytest.raises(ConfigError) as caught:
+        parse_pack(textwrap.dedent(text))
+    return str(caught.value)
+
+
+@pytest.mark.parametrize("change, expected", [
+    (("severity: warning", "sevrity: warning"), "pack.yaml:6:5: unknown key `sevrity` in `rules[0]`. Did you mean `severity`?"),
+    (("severity: warning", "severity: fatal"), "pack.yaml:6:15: `rules[0].severity` is 'fatal'; expected one of error, warning, info"),
+    (("id: ORG001", "id: org-1"), "pack.yaml:4:9: `rules[0].id` is 'org-1'; a rule ID is capital letters followed by three digits"),
+    (("id: ORG001", "id: FT900"), "rule ID FT900 uses the built-in prefix FT; pack rules need a prefix of their own"),
+    (("name: owner-is-an-address", "name: Owner"), "a rule name is lower-case words joined by hyphens"),
+    (("policy_pack: 1", "policy_pack: 2"), "`policy_pack` is 2; expected 1"),
+    (("    require:\n", "    requires:\n"), "lacks the required key `require`"),
+    (("{type: string, format: email}", "{type: text}"), "`rules[0].require` is not a valid JSON Schema (draft 2020-12): at properties.owner.type: 'text' is not a JSON Schema type; use one of string"),
+    (("{type: string, format: email}", "{type: strng}"), "'strng' is not a JSON Schema type; did you mean 'string'?"),
+    (("{type: string, format: email}", "{minLength: -1}"), "at properties.owner.minLength: -1 is less than the minimum of 0"),
+    (("{type: string, format: email}", "{$ref: 'https://example.com/s.json'}"), "a pack must be self-contained"),
+    (("{type: string, format: email}", "{$ref: '#/$defs/missing'}"), "refers to '#/$defs/missing', which does not exist"),
+    (("`{path}` is {value}", "{pth} is {value}"), "has the unknown placeholder {pth}; did you mean {path}?"),
+    (("`{path}` is {value}", "{__class__}"), "unknown placeholder {__class__}"),
+    (("owners are email", "owners } are email"), "has an unmatched brace"),
+    (("name: Test pack\n", "name: Test pack\nname: again\n"), "pack.yaml:3:1: the policy pack cannot be read: duplicate key `name`"),
+    (("rules:\n", "rules: [\n"), "the policy pack cannot be read: invalid YAML"),
+])
+def test_broken_packs_are_config_errors_naming_file_line_and_key(change, expected):
+    old, new = change
+    assert old in PACK
+    message = _pack_error(PACK.replace(old, new, 1))
+    assert expected in message
+
+
+def test_duplicate_rule_ids_in_one_pack():
+    rule = PACK[PACK.index("  - id"):]
+    message = _pack_error(PACK + rule)
+    assert "rule ID ORG001 is declared twice in this pack (first at 4:9)" in message
+
+
+def test_loading_a_pack_never_executes_code(tmp_path):
+    marker = tmp_path / "pwned"
+    text = PACK.replace("name: Test pack", f"name: !!python/object/apply:os.system ['touch {marker}']")
+    message = _pack_error(text)
+    assert not marker.exists()
+    assert "`name` is" in message   # a tagged node is just data: here a list, not a string
+
+
+def test_cli_policy_pack_option_and_explain(cli, tmp_path):
+    plan = tmp_path / "hr.aiplan.yaml"
+    plan.write_text(RESTRICTED)
+    result = cli("lint", "--isolated", "--select", "SEC", "--policy-pack", SECURITY, plan)
+    assert result.exit_code == 1
+    assert [line.split()[1] for line in result.output.splitlines() if ": SEC" in line] == ["SEC001", "SEC002", "SEC003"]
+    explained = cli("explain", "SEC002", "--policy-pack", SECURITY)
+    assert explained.exit_code == 0
+    assert "Retrieval over restricted data is scoped by the user's role." in explained.output
+    assert "contains:" in explained.output and "Provided by: policy pack security.yaml@" in explained.output
+    listed = cli("rules", "--family", "SEC", "--policy-pack", SECURITY)
+    assert [line.split()[0] for line in listed.output.splitlines()] == ["SEC001", "SEC002", "SEC003"]
+
+
+def test_packs_named_in_configuration_are_relative_to_it(cli, tmp_path, monkeypatch):
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies" / "org.yaml").write_text(PACK)
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / "p.aiplan.yaml").write_text("aiplan: 1\nname: x\nowner: someone\n")
+    (tmp_path / ".aiplan.toml").write_text('policy-packs = ["policies/org.yaml"]\nselect = ["ORG"]\n')
+    monkeypatch.chdir(tmp_path / "team")
+    result = cli("lint", "--format", "json")
+    assert [f["rule"] for f in json.loads(result.output)["findings"]] == ["ORG001"]
+    assert "ORG001" in cli("explain", "ORG001").output
+    described = json.loads(cli("config", "--format", "json", "p.aiplan.yaml").output)
+    assert described["policy-packs"][0]["rules"] == ["ORG001"]
+    assert described["policy-packs"][0]["source"].startswith("pack:org.yaml@")
+
+
+def test_pack_only_in_an_override(cli, tmp_path, monkeypatch):
+    (tmp_path / "org.yaml").write_text(PACK)
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "p.aiplan.yaml").write_text("aiplan: 1\nname: x\nowner: someone\n")
+    (tmp_path / ".aiplan.toml").write_text(
+        '[severity]\nORG001 = "error"\n[[overrides]]\npaths = ["b"]\npolicy-packs = ["org.yaml"]\n')
+    monkeypatch.chdir(tmp_path)
+    result = cli("lint", "--format", "json")
+    assert [(f["path"], f["rule"], f["severity"]) for f in json.loads(result.output)["findings"]] == \
+        [("b/p.aiplan.yaml", "ORG001", "error")]
+
+
+@pytest.mark.parametrize("setup, expected", [
+    ('policy-packs = ["missing.yaml"]\n', "missing.yaml: no such policy pack (named in .aiplan.toml: `policy-packs`)"),
+    ('policy-packs = ["one.yaml", "two.yaml"]\n', "two.yaml: rule ID ORG001 collides with ORG001 from policy pack one.yaml@"),
+    ('policy-packs = ["broken.yaml"]\n', "broken.yaml:6:15: `rules[0].severity` is 'fatal'"),
+])
+def test_pack_problems_in_configuration_exit_2(cli, tmp_path, monkeypatch, setup, expected):
+    (tmp_path / "one.yaml").write_text(PACK)
+    (tmp_path / "two.yaml").write_text(PACK.replace("Test pack", "Other pack"))
+    (tmp_path / "broken.yaml").write_text(PACK.replace("severity: warning", "severity: fatal"))
+    (tmp_path / "p.aiplan.yaml").write_text("aiplan: 1\nname: x\n")
+    (tmp_path / ".aiplan.toml").write_text(setup)
+    monkeypatch.chdir(tmp_path)
+    result = cli("lint")
+    assert result.exit_code == 2
+    assert expected in result.output
+    assert "Traceback" not in result.output
+
+
+def test_pack_rule_colliding_with_a_plugin_rule(cli, tmp_path):
+    from aiplan.lint.settings import Resolver
+    from aiplan.plugins.manager import load_rule_set
+
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(PACK)
+    rules = dict(load_rule_set(entry_points=False).rules)
+    clash = parse_pack(PACK.replace("Test pack", "x")).rules[0]
+    from dataclasses import replace
+    rules["ORG001"] = replace(clash, plugin="acme")
+    resolver = Resolver(rules, cli_packs=[str(pack)], isolated=True)
+    with pytest.raises(ConfigError, match="collides with ORG001 from plugin 'acme'"):
+        resolver.catalogue(str(tmp_path))
+
+
+def test_pack_schema_is_valid_and_documented():
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads((ROOT / "src" / "aiplan" / "schemas" / "policy-pack.schema.json").read_text())
+    Draft202012Validator.check_schema(schema)
+    for key, value in schema["$defs"]["rule"]["properties"].items():
+        assert value.get("description"), key
+
+
+def test_example_packs_load():
+    for path in (SECURITY, GOVERNANCE):
+        pack = load_pack(str(path))
+        assert pack.rules and pack.name and all(r.doc for r in pack.rules)
+
+
+def test_readme_examples_are_valid():
+    """The configuration and pack examples of the README pass their schemas."""
+    import re
+
+    from jsonschema import Draft202012Validator
+
+    from aiplan.lint.configfile import config_schema
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    toml_blocks = [b for b in re.findall(r"```toml\n(.*?)```", readme, re.S) if "[tool.aiplan]" in b]
+    assert toml_blocks
+    for block in toml_blocks:
+        table = tomllib.loads(block)["tool"]["aiplan"]
+        assert list(Draft202012Validator(config_schema()).iter_errors(table)) == []
+    [pack] = [b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if b.startswith("policy_pack:")]
+    findings = lint_yaml("aiplan: 1\nname: x\nowner: team\nuse_case: {data_sensitivity: restricted}\n",
+                         select=["SEC"], packs=[pack])
+    assert codes(findings) == [("SEC001", 3, 8)]
+
+
+def test_a_lint_context_of_pack_rules_pickles():
+    """The parallel runner sends contexts to worker processes. (Built-in rules are
+    pickled by reference to their module; that is the runner's business.)"""
+    from aiplan.lint.config import LintConfig
+    from aiplan.lint.engine import LintContext, lint_text
+
+    rules = {item.id: item for item in parse_pack(PACK).rules}
+    context = LintContext.build(rules, LintConfig())
+    clone = pickle.loads(pickle.dumps(context))
+    assert clone.fingerprint() == context.fingerprint()
+    result = lint_text("aiplan: 1\nname: x\nowner: someone\n", clone)
+    assert [f.rule for f in result.findings] == ["ORG001"]

@@ -1,0 +1,112 @@
+"""Every rule's documentation is true: its `## Bad` example triggers the rule,
+its `## Good` example does not, and docs/rules.md is generated from the code.
+"""
+
+import pathlib
+import re
+
+import pytest
+
+from aiplan.docs import main as docs_main, render_reference
+from aiplan.lint.rule import split_doc
+from aiplan.plugins.manager import load_rule_set
+from aiplan.rules import FAMILY_TITLES, builtin_rules
+from aiplan.testing import lint_yaml
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+YAML_BLOCK = re.compile(r"```yaml\n(.*?)```", re.DOTALL)
+
+# Files the documentation examples may name as existing next to the plan (EVAL003).
+EXAMPLE_FILES = frozenset({
+    "evals/support-v1.jsonl", "evals/retrieval-v1.jsonl", "evals/coverage-questions.jsonl",
+    "data/ft/train.jsonl", "data/ft/held_out.jsonl", "data/clauses/train.jsonl",
+})
+
+RULES = builtin_rules()
+
+
+def _blocks(rule, section):
+    return YAML_BLOCK.findall(split_doc(rule.doc).get(section, ""))
+
+
+def _lint_example(rule, text):
+    return lint_yaml(text, select=[rule.id], file_exists=lambda path: path in EXAMPLE_FILES)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_docstring_has_every_section(rule):
+    sections = split_doc(rule.doc)
+    assert sections["summary"] and sections["what"], rule.id
+    assert sections.get("why"), f"{rule.id} has no ## Why"
+    assert sections.get("bad") and sections.get("good"), f"{rule.id} needs ## Bad and ## Good"
+    assert _blocks(rule, "good"), f"{rule.id}: ## Good has no yaml example"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_bad_example_triggers_the_rule(rule):
+    blocks = _blocks(rule, "bad")
+    if rule.id == "PLAN008":  # an undecodable file cannot be shown as YAML text
+        assert not blocks
+        return
+    assert blocks, f"{rule.id}: ## Bad has no yaml example"
+    for text in blocks:
+        found = _lint_example(rule, text)
+        assert found and {f.rule for f in found} == {rule.id}, (rule.id, text)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_good_example_does_not_trigger_the_rule(rule):
+    for text in _blocks(rule, "good"):
+        assert _lint_example(rule, text) == [], (rule.id, text)
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.family != "PLAN"], ids=lambda r: r.id)
+def test_policy_examples_are_valid_plans(rule):
+    """The policy rules' examples are well-formed plans: no syntax, schema, version or duplicate finding."""
+    for section in ("bad", "good"):
+        for text in _blocks(rule, section):
+            found = lint_yaml(text, select=["PLAN"])
+            assert found == [], (rule.id, section, [(f.rule, f.line, f.message) for f in found])
+
+
+def test_every_builtin_family_has_a_title():
+    assert {r.family for r in RULES} <= set(FAMILY_TITLES)
+
+
+def test_rule_urls_follow_the_stable_pattern():
+    for rule in load_rule_set(entry_points=False).rules.values():
+        assert rule.url == f"https://aiplan.dev/rules/{rule.id.lower()}"
+
+
+def test_rules_reference_is_up_to_date(capsys):
+    path = ROOT / "docs" / "rules.md"
+    status = docs_main(["--check", str(path)])
+    assert status == 0, capsys.readouterr().err
+    assert path.read_text(encoding="utf-8") == render_reference(RULES)
+
+
+def test_docs_check_fails_when_out_of_date(tmp_path, capsys):
+    stale = tmp_path / "rules.md"
+    stale.write_text("# Rule reference\n", encoding="utf-8")
+    assert docs_main(["--check", str(stale)]) == 1
+    assert "out of date" in capsys.readouterr().err
+    assert docs_main([str(stale)]) == 0
+    assert docs_main(["--check", str(stale)]) == 0
+
+
+def test_rules_and_explain_commands_cover_every_rule(cli):
+    import json
+
+    listed = json.loads(cli("rules", "--format", "json", "--no-plugins").output)
+    assert sorted(row["id"] for row in listed) == sorted(rule.id for rule in RULES)
+    for rule in RULES:
+        shown = cli("explain", rule.id)
+        assert shown.exit_code == 0, rule.id
+        assert rule.url in shown.output and "Why it matters:" in shown.output and "Passes:" in shown.output
+    rag_warnings = json.loads(cli("rules", "--format", "json", "--family", "RAG", "--severity", "warning").output)
+    assert [row["id"] for row in rag_warnings] == [
+        "RAG002", "RAG003", "RAG004", "RAG005", "RAG006", "RAG007", "RAG009", "RAG010"]
+    ft_warnings = json.loads(cli("rules", "--format", "json", "--family", "FT", "--severity", "warning").output)
+    assert [row["id"] for row in ft_warnings] == ["FT002", "FT003", "FT004", "FT005", "FT007"]
+    ft005 = ft_warnings[3]
+    assert ft005["options"]["min_fraction"]["default"] == 0.05 and ft005["options"]["min_size"]["default"] == 100

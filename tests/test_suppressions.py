@@ -1,0 +1,150 @@
+"""Inline suppressions: `# aiplan: ignore[RULE] -- reason` and `ignore-file`."""
+
+import json
+
+from aiplan.lint.config import LintConfig
+from aiplan.lint.engine import LintContext, lint_text
+from aiplan.plugins.manager import load_rule_set
+from aiplan.testing import codes, lint_yaml
+
+FT_PLAN = """\
+aiplan: 1
+name: Ticket formatter
+approach: fine_tuning
+fine_tuning:{comment}
+  purpose: behavior
+"""
+
+
+def _lint(text, **config):
+    rules = load_rule_set(entry_points=False).rules
+    return lint_text(text, LintContext.build(rules, LintConfig(**config)), "plan.aiplan.yaml")
+
+
+def test_trailing_comment_suppresses_the_finding_on_its_line_and_keeps_the_reason():
+    text = FT_PLAN.format(comment="  # aiplan: ignore[FT001] -- the eval team owns the held-out set")
+    result = _lint(text, select=("FT001", "PLAN"))
+    assert result.findings == ()
+    [waived] = result.suppressed
+    assert (waived.rule, waived.line) == ("FT001", 4)
+    assert waived.justification == "the eval team owns the held-out set"
+
+
+def test_without_the_comment_the_finding_is_reported():
+    assert codes(lint_yaml(FT_PLAN.format(comment=""), select=["FT001"])) == [("FT001", 4, 1)]
+
+
+def test_comment_alone_on_the_line_above_applies_to_the_next_line():
+    text = """\
+    aiplan: 1
+    name: Ticket formatter
+    approach: fine_tuning
+    # aiplan: ignore[FT001] -- held-out set pending
+    # (a second comment line between is fine)
+    fine_tuning:
+      purpose: behavior
+    """
+    assert lint_yaml(text, select=["FT001", "PLAN"]) == []
+
+
+def test_comment_above_does_not_reach_past_a_blank_line_or_the_next_statement():
+    text = """\
+    aiplan: 1
+    name: Ticket formatter
+    # aiplan: ignore[FT001] -- not here
+    approach: fine_tuning
+    fine_tuning:
+      purpose: behavior
+    """
+    assert codes(lint_yaml(text, select=["FT001", "PLAN"])) == [("PLAN006", 3, 1), ("FT001", 5, 1)]
+
+
+def test_several_rules_in_one_comment_and_one_unused():
+    # BASE001 is about the missing `baseline`: it is reported at the document's start.
+    text = """\
+    aiplan: 1  # aiplan: ignore[BASE001, PLAN002] -- pilot
+    name: x
+    approach: fine_tuning
+    fine_tuning: {purpose: behavior}
+    """
+    findings = lint_yaml(text, select=["BASE", "PLAN"])
+    assert codes(findings) == [("PLAN006", 1, 12)]
+    assert "PLAN002 matched no finding on line 1" in findings[0].message
+    assert "Remove `PLAN002` from the list" in findings[0].fix
+
+
+def test_ignore_file_applies_to_its_own_document_only():
+    text = """\
+    aiplan: 1
+    name: one
+    approach: rag
+    ---
+    # aiplan: ignore-file[BASE001] -- second plan reuses the first one's baseline
+    aiplan: 1
+    name: two
+    approach: rag
+    """
+    findings = lint_yaml(text, select=["BASE", "PLAN"])
+    assert [(f.rule, f.document) for f in findings] == [("BASE001", 0)]
+
+
+def test_ignore_file_in_a_later_document_after_an_explicit_start():
+    text = "---\naiplan: 1\nname: one\napproach: rag\n...\n---\naiplan: 1\nname: two\napproach: rag\n# aiplan: ignore-file[BASE001] -- x\n"
+    result = _lint(text, select=("BASE", "PLAN"))
+    assert [(f.rule, f.document) for f in result.findings] == [("BASE001", 0)]
+    assert [(f.rule, f.document) for f in result.suppressed] == [("BASE001", 1)]
+
+
+def test_directive_inside_a_quoted_string_is_not_a_suppression():
+    text = 'aiplan: 1\nname: "# aiplan: ignore[BASE001] -- no"\napproach: rag\n'
+    assert codes(lint_yaml(text, select=["BASE", "PLAN"])) == [("BASE001", 1, 1)]
+    text = 'aiplan: 1\nname: x\napproach: "rag # aiplan: ignore[BASE001] -- no"\n'
+    findings = lint_yaml(text, select=["BASE", "PLAN"])
+    assert [f.rule for f in findings] == ["PLAN002"]   # not a suppression, and not an approach either
+
+
+def test_hash_without_space_before_it_is_not_a_comment():
+    text = "aiplan: 1\nname: x\napproach: rag#aiplan:ignore[BASE001] -- no\n"
+    assert [f.rule for f in lint_yaml(text, select=["PLAN"])] == ["PLAN002"]
+
+
+def test_unused_suppression_of_a_rule_turned_off_is_not_reported():
+    text = FT_PLAN.format(comment="  # aiplan: ignore[FT001] -- x")
+    assert lint_yaml(text, select=["PLAN"]) == []
+
+
+def test_plan005_and_plan006_can_be_turned_off_in_configuration():
+    text = "aiplan: 1\nname: x  # aiplan: ignore[BASE001]\n"
+    assert codes(lint_yaml(text)) == [("PLAN005", 2, 10), ("PLAN006", 2, 10)]
+    assert lint_yaml(text, ignore=["PLAN005", "PLAN006"]) == []
+
+
+def test_suppression_without_reason_still_suppresses():
+    text = "aiplan: 1  # aiplan: ignore[BASE001]\nname: x\napproach: rag\n"
+    result = _lint(text, select=("BASE", "PLAN005"))
+    assert [f.rule for f in result.findings] == ["PLAN005"]
+    assert [(f.rule, f.justification) for f in result.suppressed] == [("BASE001", "")]
+
+
+def test_crlf_line_endings():
+    text = "# aiplan: ignore[BASE001] -- pilot\r\naiplan: 1\r\nname: x\r\napproach: rag\r\n"
+    result = _lint(text, select=("BASE", "PLAN"))
+    assert result.findings == () and len(result.suppressed) == 1
+
+
+def test_loader_findings_can_be_suppressed_on_their_line():
+    text = "aiplan: 1\nname: x\nname: y  # aiplan: ignore[PLAN004] -- generated file, first value wins\n"
+    result = _lint(text)
+    assert result.findings == () and [f.rule for f in result.suppressed] == ["PLAN004"]
+
+
+def test_cli_counts_suppressed_findings(cli, tmp_path):
+    plan = tmp_path / "p.aiplan.yaml"
+    plan.write_text("aiplan: 1  # aiplan: ignore[BASE001] -- pilot\nname: x\napproach: rag\n")
+    result = cli("lint", "--select", "BASE,PLAN", plan)
+    assert result.exit_code == 0
+    assert result.output.strip().endswith("no findings; 1 suppressed.")
+    document = json.loads(cli("lint", "--format", "json", "--select", "BASE,PLAN", plan).output)
+    assert document["findings"] == [] and document["summary"]["suppressed"] == 1
+    [waived] = document["suppressed"]
+    assert waived["rule"] == "BASE001" and waived["justification"] == "pilot"

@@ -1,0 +1,209 @@
+"""YAML conformance: the official YAML test suite through the whole lint engine,
+and the YAML 1.2 rules aiplan enforces on top of its parsers.
+
+The corpus is read from ``$AIPLAN_YAML_TEST_SUITE``, by default
+``../shared/corpora/yaml-test-suite`` beside the checkout (where CI has it).
+Each case is a folder with ``in.yaml``; a file named ``error`` beside it marks a
+case a conforming parser must reject.
+"""
+
+import os
+import pathlib
+import time
+
+import pytest
+
+from conftest import ROOT
+
+from aiplan.lint import loader
+from aiplan.lint.loader import load_text, parse_documents
+from aiplan.testing import build_context
+
+SUITE = pathlib.Path(os.environ.get("AIPLAN_YAML_TEST_SUITE") or ROOT.parent / "shared" / "corpora" / "yaml-test-suite")
+CASES = SUITE / "cases"
+
+# Valid YAML that both of aiplan's parsers (libyaml 0.1.7 in ruamel.yaml.clib,
+# and ruamel.yaml's pure-Python parser, asked for a second opinion) reject, so
+# aiplan reports PLAN001 for it. Kept strict: when a parser upgrade fixes one,
+# the test fails and the entry must go. README, "YAML conformance", lists them.
+TABS = "a tab used as separating white space (both parsers accept tabs in only some of the places YAML allows)"
+FLOW_KEY = "a flow mapping key whose `:` is on a later line than the key (`{\"a\"\\n: b}`)"
+EMPTY_FLOW_NODE = "an empty (or tag-only) node in a flow collection (`[ : x ]`, `{a: !!str, !!str : b}`)"
+NO_DOCUMENT = "a `...` document end marker with no document before it"
+KNOWN_FALSE_REJECTIONS = {
+    "4MUZ-00": FLOW_KEY, "4MUZ-01": FLOW_KEY, "4MUZ-02": FLOW_KEY, "5MUD": FLOW_KEY, "9SA2": FLOW_KEY,
+    "K3WX": FLOW_KEY, "NJ66": FLOW_KEY, "UT92": FLOW_KEY, "VJP3-01": FLOW_KEY,
+    "CFD4": EMPTY_FLOW_NODE, "WZ62": EMPTY_FLOW_NODE,
+    "6BCT": TABS, "6CA3": TABS, "A2M4": TABS, "DK95-00": TABS, "DK95-03": TABS, "DK95-04": TABS,
+    "Q5MG": TABS, "R4YG": TABS, "Y79Y-010": TABS,
+    "HWV9": NO_DOCUMENT, "M7A3": NO_DOCUMENT, "QT73": NO_DOCUMENT,
+    "BEC7": "`%YAML 1.3`: a later minor version must be read with a warning; both parsers refuse it",
+}
+# Invalid YAML that aiplan accepts: none (see aiplan.lint.conformance for the
+# rules checked on top of the parsers to get here).
+KNOWN_FALSE_ACCEPTANCES: dict[str, str] = {}
+
+if CASES.is_dir():
+    CASE_IDS = sorted(p.name for p in CASES.iterdir() if (p / "in.yaml").is_file())
+else:
+    CASE_IDS = []
+
+
+@pytest.fixture(scope="module")
+def context():
+    return build_context()
+
+
+def _params():
+    if not CASE_IDS:
+        return [pytest.param(None, marks=pytest.mark.skip(
+            reason=f"YAML test suite not found at {CASES}; set AIPLAN_YAML_TEST_SUITE to its folder"))]
+    params = []
+    for case in CASE_IDS:
+        reason = KNOWN_FALSE_REJECTIONS.get(case) or KNOWN_FALSE_ACCEPTANCES.get(case)
+        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+        params.append(pytest.param(case, marks=marks, id=case))
+    return params
+
+
+@pytest.mark.parametrize("case", _params())
+def test_yaml_test_suite_case(case, context):
+    from aiplan.lint.engine import lint_file
+
+    folder = CASES / case
+    source = folder / "in.yaml"
+    must_reject = (folder / "error").exists()
+    start = time.perf_counter()
+    result = lint_file(str(source), f"{case}/in.yaml", context)  # a traceback fails the test
+    elapsed = time.perf_counter() - start
+    assert elapsed < 1.0, f"{case} took {elapsed:.2f} s"
+    assert not result.errors, [e.describe() for e in result.errors]
+    syntax = [f for f in result.findings if f.rule == "PLAN001"]
+    if must_reject:
+        assert syntax, f"{case} is invalid YAML but gave no PLAN001: {[f.rule for f in result.findings]}"
+        lines = source.read_bytes().count(b"\n") + 1
+        assert all(1 <= f.line <= lines + 1 and f.column >= 1 for f in syntax), syntax
+    else:
+        assert not syntax, f"{case} is valid YAML but gave {syntax[0].message} at {syntax[0].line}:{syntax[0].column}"
+
+
+def test_known_lists_name_real_cases():
+    if not CASE_IDS:
+        pytest.skip(f"YAML test suite not found at {CASES}; set AIPLAN_YAML_TEST_SUITE to its folder")
+    assert set(KNOWN_FALSE_REJECTIONS) <= set(CASE_IDS)
+    assert all(not (CASES / case / "error").exists() for case in KNOWN_FALSE_REJECTIONS)
+
+
+# ---------------------------------------------------------------------------
+# The rules aiplan.lint.conformance adds, one invalid and one valid neighbour
+# each, so they are tested where the corpus is absent too.
+
+def syntax_errors(text):
+    return [(p.violation.span.line, p.violation.span.column, p.violation.message)
+            for p in load_text(text).problems if p.rule == "PLAN001"]
+
+
+@pytest.mark.parametrize("invalid, position", [
+    ('key: "value"# comment\n', (1, 13)),
+    ("[ a, b, c, ]#comment\n", (1, 13)),
+    ("[ a, b, c,#comment\n]\n", (1, 11)),
+    ("block: ># comment\n  scalar\n", (1, 9)),
+    ("%YAML 1.1#...\n---\n", (1, 10)),
+])
+def test_comment_must_follow_white_space(invalid, position):
+    [(line, column, message)] = syntax_errors(invalid)
+    assert (line, column) == position and "separated" in message
+
+
+@pytest.mark.parametrize("valid", [
+    'key: "value" # comment\n', "[ a, b ] # comment\n", "[ a, # comment\n  b ]\n", "block: > # comment\n  scalar\n",
+    "url: http://example.com/#anchor\n", "key: a#b\n", "%YAML 1.2 # comment\n---\na: 1\n",
+])
+def test_comments_and_hashes_that_are_fine(valid):
+    assert syntax_errors(valid) == []
+
+
+def test_directive_after_an_unterminated_document():
+    [(line, column, message)] = syntax_errors("---\nkey: value\n%YAML 1.2\n---\nother: 1\n")
+    assert (line, column) == (3, 1) and "`...`" in message
+    assert syntax_errors("---\nkey: value\n...\n%YAML 1.2\n---\nother: 1\n") == []
+
+
+@pytest.mark.parametrize("invalid, position", [
+    ("flow: [a,\nb,\nc]\n", (2, 1)),
+    ('quoted: "a\nb"\n', (2, 1)),
+    ('foo: "bar\n\tbaz"\n', (2, 1)),
+    ("- [\n\tfoo,\n foo\n ]\n", (2, 1)),
+])
+def test_continuation_lines_must_be_indented(invalid, position):
+    [(line, column, message)] = syntax_errors(invalid)
+    assert (line, column) == position and "indented" in message
+
+
+@pytest.mark.parametrize("valid", [
+    "flow: [a,\n b,\n c]\n",
+    "flow: [\n  a,\n  b,\n]\n",          # a closing bracket at the key's column: accepted on purpose
+    "key:\n  [a,\n   b]\n",
+    "- [a,\n b]\n",
+    '- "a\n  b"\n',
+    "[a,\nb]\n",                        # at document level there is no block to indent past
+    'quoted: "a\n  \tb"\n',
+    "? a\n: [b,\n c]\n",
+    "outer:\n  inner: {a: 1,\n    b: 2}\n",
+])
+def test_continuation_lines_that_are_fine(valid):
+    assert syntax_errors(valid) == []
+
+
+def test_unclosed_bracket_reports_the_parser_error_not_the_indentation():
+    [(line, column, message)] = syntax_errors("aiplan: 1\nname: [Broken\napproach: rag\n")
+    assert (line, column) == (3, 9) and "expected ',' or ']'" in message
+
+
+@pytest.mark.parametrize("invalid", ["- [-, -]\n", "[-]\n", "key: {a: -}\n"])
+def test_lone_indicator_is_not_a_plain_scalar(invalid):
+    [(_, _, message)] = syntax_errors(invalid)
+    assert "cannot start a plain scalar" in message
+
+
+@pytest.mark.parametrize("valid", ["[-1, -x, :x, ?x]\n", "'::': 1\n", "::\n", "- -x\n"])
+def test_indicators_followed_by_text_are_fine(valid):
+    assert syntax_errors(valid) == []
+
+
+def test_tag_shorthand_cannot_contain_a_comma_in_block_context():
+    [(line, column, message)] = syntax_errors("- !!str, xxx\n")
+    assert (line, column) == (1, 8) and "!!str," in message
+    assert syntax_errors("- !!str xxx\n- !<tag:yaml.org,2002:str> yyy\n") == []
+
+
+def test_leading_empty_lines_of_a_block_scalar():
+    [(line, _, message)] = syntax_errors("key: >\n \n  \n   \n # text\n")
+    assert line == 4 and "empty line" in message
+    assert syntax_errors("key: >\n\n \n  text\n") == []
+    assert syntax_errors("key: >2\n   \n  text\n") == []
+
+
+# ---------------------------------------------------------------------------
+# The second opinion: valid YAML the C parser rejects is read with the pure parser.
+
+def test_valid_yaml_the_c_parser_rejects_is_read_by_the_pure_parser():
+    text = "%FOO reserved directives are ignored\n---\naiplan: 1\nanchors: &a: x\nname: *a:\n"
+    result = load_text(text)
+    assert not result.problems
+    assert result.documents[0].data == {"aiplan": 1, "anchors": "x", "name": "x"}
+    assert result.documents[0].value_spans[("name",)].line == 5
+
+
+def test_the_second_opinion_is_only_asked_for_small_files(monkeypatch):
+    text = "%FOO reserved\n---\naiplan: 1\n"
+    monkeypatch.setattr(loader, "SECOND_OPINION_MAX_CHARS", len(text) - 1)
+    assert [p.rule for p in parse_documents(text).problems] == ["PLAN001"]
+
+
+def test_surrogate_pairs_are_joined_and_lone_surrogates_rejected():
+    # JSON writes characters outside the BMP as surrogate pairs; YAML reads JSON.
+    result = load_text('{"aiplan": 1, "name": "\\ud83d\\ude00 launch"}\n')
+    assert result.documents[0].data["name"] == "\U0001F600 launch"
+    [(line, _, message)] = syntax_errors('aiplan: 1\nname: "\\ud800 x"\n')
+    assert line == 2 and "surrogate" in message

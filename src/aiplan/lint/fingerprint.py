@@ -19,7 +19,6 @@ edited:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from typing import Any
@@ -39,6 +38,8 @@ def _json(value: Any) -> str:
 
 
 def _digest(text: str, length: int = 12) -> str:
+    import hashlib  # ~3 ms to import (OpenSSL): only runs that have findings pay it
+
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:length]
 
 

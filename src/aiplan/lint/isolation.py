@@ -9,7 +9,6 @@ the run and never a finding at a nonsense location.
 from __future__ import annotations
 
 import os
-import traceback
 from itertools import islice
 from typing import Any, Mapping
 
@@ -49,6 +48,8 @@ def describe_failure(exc: BaseException) -> str:
         return "raised RecursionError: the plan is nested too deeply for this rule"
     if isinstance(exc, SystemExit):
         return f"called sys.exit({_text(exc.code, repr)}); a rule must yield violations, not end the run"
+    import traceback  # only when a rule fails: not worth its import on every run
+
     frames = traceback.extract_tb(exc.__traceback__) if exc.__traceback__ else []
     frame = frames[-1] if frames else None
     where = f" at {os.path.basename(frame.filename)}:{frame.lineno}" if frame else ""

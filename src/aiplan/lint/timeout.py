@@ -9,14 +9,19 @@ another thread, on Windows, or when something else (a test runner's own
 timeout) already runs the real-time timer, calls run without a budget rather
 than fight over the signal.
 
-The handler is installed once per :class:`TimeBudget` (per file: installing
-costs several microseconds) and each call only arms and disarms the timer.
+The handler and a periodic timer are installed once per :class:`TimeBudget`
+(per file); each call only records its deadline, and the handler, which runs
+every quarter of the budget (at most every 0.25 s), stops the call once the
+deadline has passed. Arming a one-shot timer around every call instead cost
+two system calls per rule per document, a few percent of linting time with
+forty rules. A rule is stopped at most a quarter of its budget late.
 """
 
 from __future__ import annotations
 
 import signal
 import threading
+import time
 from typing import Any, Callable, TypeVar
 
 T = TypeVar("T")
@@ -38,6 +43,7 @@ class TimeBudget:
         self._previous: Any = None
         self._installed = False
         self._armed = False
+        self._deadline = 0.0
 
     @property
     def enforced(self) -> bool:
@@ -53,6 +59,8 @@ class TimeBudget:
             return self  # someone else's timer is running: leave the signal to them
         self._previous = signal.signal(signal.SIGALRM, self._expired)
         self._installed = True
+        tick = min(max(self.seconds / 4, 0.005), 0.25)
+        signal.setitimer(signal.ITIMER_REAL, tick, tick)
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -63,9 +71,9 @@ class TimeBudget:
             signal.signal(signal.SIGALRM, self._previous)
 
     def _expired(self, signum, frame) -> None:
-        # A signal that arrives after the call returned (the timer fired just
-        # before it was disarmed) must not hit whatever runs next.
-        if self._armed:
+        # The timer ticks between calls too: only a call past its deadline is
+        # stopped, and a tick after the call returned hits nothing.
+        if self._armed and time.monotonic() >= self._deadline:
             self._armed = False
             raise RuleTimeout()
 
@@ -73,15 +81,12 @@ class TimeBudget:
         """Call ``function(*args)``; raises :class:`RuleTimeout` if it overruns."""
         if not self._installed:
             return function(*args)
+        self._deadline = time.monotonic() + self.seconds
         self._armed = True
-        signal.setitimer(signal.ITIMER_REAL, self.seconds)
         try:
             return function(*args)
         finally:
-            # The timer fires at most once, so at most one RuleTimeout can
-            # interrupt this block; the nested finally still disarms.
-            try:
-                self._armed = False
-            finally:
-                self._armed = False
-                signal.setitimer(signal.ITIMER_REAL, 0)
+            # The handler disarms before it raises, so at most one RuleTimeout
+            # can interrupt this block.
+            self._armed = False
+            self._deadline = 0.0

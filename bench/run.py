@@ -213,15 +213,29 @@ def main(argv: list[str] | None = None) -> int:
         timed(command)
 
     log(f"one plan, fresh process ({rounds_single} rounds): {single}")
+    # The pre-commit case: a plan was just edited, in a repository whose cache
+    # holds the other plans. Each round changes the plan (a comment line), so
+    # every aiplan run is a cache miss that also writes its entry.
+    precommit_cache = fresh_cache()
+    timed([aiplan, "lint", "--cache-dir", precommit_cache, str(small)])
+    original = single.read_bytes()
+    edits = iter(range(10**9))
+
+    def edited() -> str:
+        single.write_bytes(original + f"# edit {next(edits)}\n".encode())
+        return str(single)
+
     one = {
-        # A pre-commit run lints a changed file: a cache miss, written to a cache.
         "aiplan": (Series("aiplan lint (one plan)", 1),
-                   lambda: timed([aiplan, "lint", "--cache-dir", fresh_cache(), str(single)])),
+                   lambda: timed([aiplan, "lint", "--cache-dir", precommit_cache, edited()])),
         "yamllint": (Series("yamllint (one plan)", 1), lambda: timed([yamllint, "-d", "default", str(single)])),
         "check-jsonschema": (Series("check-jsonschema (one plan)", 1),
                              lambda: timed([cjs, "--schemafile", str(SCHEMA), str(single)])),
     }
-    interleaved(one, rounds_single, log)
+    try:
+        interleaved(one, rounds_single, log)
+    finally:
+        single.write_bytes(original)
 
     log(f"1,000 plans ({rounds_1k} rounds)")
     thousand = {

@@ -95,19 +95,25 @@ def _package_stamp(module_name: str, limit: int = 5000) -> list:
         return stamp + [[os.path.basename(location), info.st_size, info.st_mtime_ns]]
     root = os.path.dirname(location)
     files = []
-    for directory, subdirs, names in os.walk(root):
-        subdirs[:] = sorted(d for d in subdirs if d != "__pycache__")
-        for name in sorted(names):
-            if name.endswith((".pyc", ".pyo")):
-                continue
-            path = os.path.join(directory, name)
-            try:
-                info = os.stat(path)
-            except OSError:
-                continue
-            files.append([os.path.relpath(path, root), info.st_size, info.st_mtime_ns])
-            if len(files) >= limit:
-                return stamp + files + ["truncated"]
+    pending = [root]
+    while pending:  # os.scandir, not os.walk: this runs on every cached run, pre-commit included
+        try:
+            entries = list(os.scandir(pending.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    pending.append(entry.path)
+            elif not entry.name.endswith((".pyc", ".pyo")):
+                try:
+                    info = entry.stat()
+                except OSError:
+                    continue
+                files.append((entry.path[len(root):], info.st_size, info.st_mtime_ns))
+                if len(files) >= limit:
+                    return stamp + sorted(files) + ["truncated"]
+    files.sort()
     return stamp + files
 
 
@@ -134,8 +140,9 @@ class LintCache:
         known = self._scopes.get(id(ctx))
         if known is not None and known[0] is ctx:
             return known[1]
-        import hashlib
         import json
+
+        from aiplan.lint.digest import sha256
 
         modules = {"aiplan"} | {
             getattr(rule.check, "__module__", None) or "" for rule in ctx.rules.values() if rule.check is not None
@@ -147,15 +154,15 @@ class LintCache:
                 self._packages[top] = _package_stamp(top)
             code.append(self._packages[top])
         state = [FORMAT, list(sys.version_info[:2]), ctx.fingerprint(), code, codec.layout()]
-        digest = hashlib.sha256(json.dumps(state, sort_keys=True, default=repr).encode()).hexdigest()[:32]
+        digest = sha256(json.dumps(state, sort_keys=True, default=repr).encode()).hexdigest()[:32]
         self._scopes[id(ctx)] = (ctx, digest)
         return digest
 
     @staticmethod
     def digest(data: bytes) -> bytes:
-        import hashlib
+        from aiplan.lint.digest import sha256
 
-        return hashlib.sha256(data).digest()
+        return sha256(data).digest()
 
     @staticmethod
     def _shard_of(display_path: str) -> int:

@@ -102,7 +102,10 @@ def _decoder(strings: dict):
         if kind in _PLAIN:
             return value
         if kind is tuple:
-            return tuple([decode(item) for item in value])
+            try:  # plain values only (a record inside is a list): share the whole tuple
+                return share(value, value)
+            except TypeError:
+                return tuple([decode(item) for item in value])
         if kind is not list or not value or type(value[0]) is not str:
             raise ValueError(f"not an encoded value: {kind.__name__}")
         tag = value[0]

@@ -59,7 +59,7 @@ class LintContext:
         """A stable digest of everything that decides this context's findings:
         aiplan's version, every rule (ID, plugin, severity, options, enabled)
         and the limits. Caches key on it."""
-        import hashlib
+        from aiplan.lint.digest import sha256
         import json
 
         from aiplan import __version__
@@ -73,7 +73,7 @@ class LintContext:
             ],
             "limits": repr(self.config.limits),
         }
-        return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
+        return sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
 
     def checks(self) -> list[Rule]:
         """Enabled rules that have a check, in ID order (deterministic)."""

@@ -38,9 +38,9 @@ def _json(value: Any) -> str:
 
 
 def _digest(text: str, length: int = 12) -> str:
-    import hashlib  # ~3 ms to import (OpenSSL): only runs that have findings pay it
+    from aiplan.lint.digest import sha256  # not hashlib: see aiplan.lint.digest
 
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:length]
+    return sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:length]
 
 
 def _item_identity(item: Any, index: int) -> str:

@@ -1,0 +1,20 @@
+"""aiplan.lint.digest.sha256 is SHA-256, whichever implementation computes it."""
+
+import hashlib
+
+from aiplan.lint import digest
+
+
+def test_same_digest_as_hashlib(monkeypatch):
+    for size in (0, 1, 63, 64, 5000, 300_000):
+        data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+        assert digest.sha256(data).hexdigest() == hashlib.sha256(data).hexdigest()
+        monkeypatch.setattr(digest, "_hashed", 0)
+        monkeypatch.delitem(__import__("sys").modules, "hashlib", raising=False)
+        assert digest.sha256(data).digest() == hashlib.sha256(data).digest()
+
+
+def test_large_inputs_go_to_openssl(monkeypatch):
+    monkeypatch.setattr(digest, "_hashed", digest._BUILTIN_BUDGET)
+    monkeypatch.delitem(__import__("sys").modules, "hashlib", raising=False)
+    assert type(digest.sha256(b"abc")).__module__ in ("_hashlib", "hashlib")

@@ -131,6 +131,7 @@ class LintCache:
         self._new: dict[tuple[str, int], dict] = {}       # entries to write, by shard
         self._packages: dict[str, list] = {}
         self._strings: dict[str, str] = {}                # equal strings of hits share one object
+        self._exists: dict[str, bool] = {}                # existence checks of this run's lookups
         self._now = int(time.time())
 
     # -- keys -----------------------------------------------------------------
@@ -210,7 +211,7 @@ class LintCache:
             data = read(real_path)
             if data is None or self.digest(data) != digest:
                 return None
-            if dependencies and not _dependencies_hold(real_path, dependencies):
+            if dependencies and not _dependencies_hold(real_path, dependencies, self._exists):
                 return None
             result = codec.decode(payload, self._strings)
         except Exception:  # a damaged entry is a miss, never a failure
@@ -225,6 +226,7 @@ class LintCache:
         for the rest of the run. Saving reads what it merges from disk again."""
         self._read.clear()
         self._strings = {}
+        self._exists = {}
 
     # -- writing --------------------------------------------------------------
 
@@ -278,9 +280,18 @@ class LintCache:
         _replace(path, marshal.dumps({"format": FORMAT, "entries": merged}))
 
 
-def _dependencies_hold(real_path: str, dependencies) -> bool:
+def _dependencies_hold(real_path: str, dependencies, known: dict[str, bool]) -> bool:
+    """Whether every path the rules asked about still exists, or still does not.
+    ``known`` remembers answers within the run: plans beside each other name the same files."""
     base = os.path.dirname(os.path.abspath(real_path))
-    return all(os.path.exists(os.path.join(base, relative)) == existed for relative, existed in dependencies)
+    for relative, existed in dependencies:
+        path = os.path.join(base, relative)
+        exists = known.get(path)
+        if exists is None:
+            exists = known[path] = os.path.exists(path)
+        if exists != existed:
+            return False
+    return True
 
 
 def _replace(path: str, data: bytes) -> None:

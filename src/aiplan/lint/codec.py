@@ -116,7 +116,11 @@ def _decoder(strings: dict):
             raise ValueError(f"unknown record {tag!r}")
         if issubclass(cls, Enum):
             return cls(decode(value[1]))
-        return cls(*[decode(item) for item in value[1:]])
+        # Most fields are strings and numbers: handled here, without a call each.
+        return cls(*[
+            share(item, item) if type(item) is str else item if type(item) in _PLAIN else decode(item)
+            for item in value[1:]
+        ])
 
     return decode
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """aiplan's benchmark: one command, the same files for every tool, ratios.
 
-    python3 bench/run.py            # full run (about 5 minutes on 2 cores)
-    python3 bench/run.py --quick    # fewer repetitions (about 2 minutes)
+    python3 bench/run.py            # full run (about 6 minutes on 2 cores)
+    python3 bench/run.py --quick    # fewer repetitions (about 3 minutes)
 
 What it does:
 

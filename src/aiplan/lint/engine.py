@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from aiplan.lint.config import LintConfig, enabled_rule_ids
-from aiplan.lint import suppressions
+from aiplan.lint.directive import QUICK as _SUPPRESSION
 from aiplan.lint.findings import FileResult, Finding, InternalError, Severity, Span, Violation
 from aiplan.lint.fingerprint import finding_fingerprint
 from aiplan.lint.isolation import call_check, describe_failure, violation_problem
@@ -197,8 +197,13 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
 
     # Inline suppressions (`# aiplan: ignore[RULE] -- reason`) waive findings and
     # report their own problems (PLAN005/PLAN006); see aiplan.lint.suppressions.
-    findings, suppressed, problems = suppressions.apply(loaded.text, loaded.documents, findings,
-                                                        ctx.enabled, ctx.rules)
+    if loaded.text and _SUPPRESSION.search(loaded.text):
+        from aiplan.lint import suppressions  # only files that hold a suppression comment
+
+        findings, suppressed, problems = suppressions.apply(loaded.text, loaded.documents, findings,
+                                                            ctx.enabled, ctx.rules)
+    else:
+        suppressed, problems = [], []
     for rule_id, violation, document in problems:
         finding = _finding(ctx, rule_id, violation, None, display_path, document)
         if finding is not None:

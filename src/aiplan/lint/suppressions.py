@@ -39,7 +39,7 @@ UNUSED = "PLAN006"
 UNSUPPRESSIBLE = frozenset((NO_REASON, UNUSED))
 DIRECTIVES = ("ignore", "ignore-file")
 
-_QUICK = re.compile(r"#[ \t]*aiplan[ \t]*:")
+from aiplan.lint.directive import QUICK as _QUICK  # noqa: E402 - shared with the engine
 _DIRECTIVE = re.compile(
     r"#[ \t]*aiplan[ \t]*:[ \t]*(?P<kind>[A-Za-z_-]*)[ \t]*"
     r"(?:\[(?P<rules>[^\]]*)\])?(?P<rest>.*)$"

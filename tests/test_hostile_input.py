@@ -212,6 +212,16 @@ def test_endless_stdin_stops_at_the_size_limit():
     assert "more than 5,242,880 bytes" in document["findings"][0]["message"]
 
 
+def test_endless_stdin_with_fix_stops_at_the_size_limit():
+    with subprocess.Popen(["cat", "/dev/zero"], stdout=subprocess.PIPE) as source:
+        proc = subprocess.run([sys.executable, "-m", "aiplan", "lint", "--fix", "--format", "json", "-"],
+                              stdin=source.stdout, capture_output=True, timeout=60, env=dict(os.environ, NO_COLOR="1"))
+        source.kill()
+    document = json.loads(proc.stderr)  # with `--fix -`, standard output carries the plan
+    assert proc.returncode == 1 and [f["rule"] for f in document["findings"]] == ["PLAN007"]
+    assert len(proc.stdout) <= 5 * 1024 * 1024 + 1  # the input is echoed unchanged, never more
+
+
 def test_stdin_with_binary_garbage(cli):
     result = cli("lint", "--format", "json", "-", input=b"\x00\xff\xfe garbage")
     document = json.loads(result.stdout)

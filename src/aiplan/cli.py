@@ -249,15 +249,20 @@ def _fix(targets, contexts, rule_set, *, diff):
     the report must go to standard error (standard output carries a plan)."""
     from aiplan.lint.discovery import STDIN
     from aiplan.lint.fix import fix_targets, unified_diff
+    from aiplan.reporters import outputs
 
-    reads_stdin = any(t.real_path == STDIN for t in targets)
-    stdin = sys.stdin.buffer.read() if reads_stdin else None
+    stdin_target = next((t for t in targets if t.real_path == STDIN), None)
+    reads_stdin = stdin_target is not None
+    # Never more than one byte past the size limit, as when linting: `aiplan lint --fix -`
+    # fed an endless stream must end (with PLAN007), not exhaust memory.
+    stdin = (sys.stdin.buffer.read(contexts(stdin_target).config.limits.max_bytes + 1)
+             if reads_stdin else None)
     run, fixes = fix_targets(targets, contexts, write=not diff, stdin=stdin)
     run.errors.extend(rule_set.errors)
     run.fixed = fixes.fixed
     if diff:
         if not targets:
-            click.echo("No plan files found (aiplan.yaml, aiplan.yml, *.aiplan.yaml, *.aiplan.yml).", err=True)
+            click.echo(outputs.NO_PLANS, nl=False, err=True)
         # stdout carries the diff alone, so it can be piped to `git apply` or `patch -p1`.
         changed = [(t, r) for t, r in fixes.results if r.changed]
         for target, result in changed:

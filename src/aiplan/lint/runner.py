@@ -45,11 +45,15 @@ class RunResult:
                 counts[finding.severity.value] += 1
         return counts
 
-    def exit_code(self, fail_on: Severity) -> int:
+    def exit_code(self, fail_on: Callable[[str], Severity]) -> int:
+        """3 if a rule or plugin failed, 1 if a finding reaches its file's
+        failure threshold (``fail_on(path)``: configuration can set it per path), else 0."""
         if self.internal_errors:
             return 3
-        if any(f.severity.rank >= fail_on.rank for result in self.files for f in result.findings):
-            return 1
+        for result in self.files:
+            threshold = fail_on(result.path).rank
+            if any(f.severity.rank >= threshold for f in result.findings):
+                return 1
         return 0
 
 

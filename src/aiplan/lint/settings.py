@@ -342,14 +342,9 @@ class Resolver:
         return [self._packs[path] for path in sorted(self._packs)]
 
     def exit_code(self, run) -> int:
-        """Like ``RunResult.exit_code``, with each file's own ``fail-on``."""
-        if run.internal_errors:
-            return 3
+        """The run's exit code, with each file's own ``fail-on``."""
         default = self.cli.fail_on or Severity.ERROR
-        for finding in run.findings:
-            if finding.severity.rank >= self.fail_on_by_path.get(finding.path, default).rank:
-                return 1
-        return 0
+        return run.exit_code(lambda path: self.fail_on_by_path.get(path, default))
 
 
 def _hint(rule_id: str, ids: list[str]) -> str:

@@ -1,7 +1,7 @@
 """Hand-made findings and runs for the reporter tests."""
 
-from aiplan.lint.findings import FileResult, Finding, InternalError, Severity
-from aiplan.lint.runner import RunResult
+from aiplan.core.findings import FileResult, Finding, InternalError, Severity
+from aiplan.run.runner import RunResult
 
 
 def finding(**fields) -> Finding:

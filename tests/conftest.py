@@ -18,7 +18,7 @@ def cli():
     """Invoke the click command line in-process; returns click's Result."""
     from click.testing import CliRunner
 
-    from aiplan.cli import main
+    from aiplan.cli.main import main
 
     runner = CliRunner()
 

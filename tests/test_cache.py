@@ -10,12 +10,12 @@ import sys
 
 import pytest
 
-from aiplan.lint import cache as cache_module
-from aiplan.lint import runner
-from aiplan.lint.cache import FORMAT, LintCache, _package_stamp
-from aiplan.lint.discovery import discover
-from aiplan.lint.findings import Severity, Violation
-from aiplan.lint.rule import rule
+from aiplan.run import cache as cache_module
+from aiplan.run import runner
+from aiplan.run.cache import FORMAT, LintCache, _package_stamp
+from aiplan.run.discovery import discover
+from aiplan.core.findings import Severity, Violation
+from aiplan.core.rule import rule
 from aiplan.testing import build_context
 from conftest import EXAMPLES
 
@@ -95,7 +95,7 @@ def test_another_configuration_does_not_reuse_results(plans, tmp_path, monkeypat
 
 
 def test_rule_options_and_plugins_are_part_of_the_key(plans, tmp_path, monkeypatch):
-    from aiplan.lint.rule import Option
+    from aiplan.core.rule import Option
 
     def make(threshold):
         @rule("TEST001", "long-name", Severity.WARNING, options=[Option("max", int, threshold, "Longest name.")])
@@ -236,9 +236,9 @@ def test_concurrent_runs_merge_and_never_corrupt(tmp_path):
         (plans / f"p{index:02d}.aiplan.yaml").write_text(FLAWED if index % 2 else CLEAN)
     script = (
         "import sys, glob\n"
-        "from aiplan.lint.cache import LintCache\n"
-        "from aiplan.lint.discovery import discover\n"
-        "from aiplan.lint.runner import lint_targets\n"
+        "from aiplan.run.cache import LintCache\n"
+        "from aiplan.run.discovery import discover\n"
+        "from aiplan.run.runner import lint_targets\n"
         "from aiplan.testing import build_context\n"
         "files = sorted(glob.glob(sys.argv[2] + '/*.yaml'))[int(sys.argv[3])::3]\n"
         "for _ in range(3):\n"

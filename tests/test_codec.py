@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aiplan.lint import codec
-from aiplan.lint.findings import FileResult, Finding, Severity
+from aiplan.run import codec
+from aiplan.core.findings import FileResult, Finding, Severity
 from aiplan.testing import build_context, lint_yaml
 from conftest import EXAMPLES, FIXTURES
 

@@ -134,7 +134,7 @@ def test_exclude_skips_searched_files_but_not_named_ones(cli, repo):
 
 
 def test_rule_options_are_validated_against_the_rule(cli, repo, monkeypatch):
-    from aiplan.lint.rule import Option, rule
+    from aiplan.core.rule import Option, rule
     from aiplan.api import Severity
     import aiplan.rules.fine_tuning as fine_tuning
 
@@ -253,7 +253,7 @@ def test_schema_command_prints_the_config_and_pack_schemas(cli):
 
 
 def test_config_schema_lists_every_key_the_reader_understands():
-    from aiplan.lint.configfile import LIMIT_KEYS, config_schema
+    from aiplan.config.files import LIMIT_KEYS, config_schema
 
     schema = config_schema()
     top = set(schema["properties"])
@@ -268,8 +268,8 @@ def test_config_schema_lists_every_key_the_reader_understands():
 
 
 def test_layered_selection_follows_ruff():
-    from aiplan.lint.configfile import Layer
-    from aiplan.lint.settings import enabled_by_layers
+    from aiplan.config.files import Layer
+    from aiplan.config.resolve import enabled_by_layers
 
     ids = ["FT001", "FT002", "RAG001", "RAG008"]
     assert enabled_by_layers(ids, []) == frozenset(ids)
@@ -282,8 +282,8 @@ def test_layered_selection_follows_ruff():
 
 
 def test_contexts_are_shared_between_files_with_the_same_settings(repo):
-    from aiplan.lint.discovery import discover
-    from aiplan.lint.settings import Resolver
+    from aiplan.run.discovery import discover
+    from aiplan.config.resolve import Resolver
     from aiplan.plugins.manager import load_rule_set
 
     repo('[tool.aiplan]\nignore = ["BASE"]\n[[tool.aiplan.overrides]]\npaths = ["pilot"]\nignore = ["FT"]\n')

@@ -1,8 +1,8 @@
-"""aiplan.lint.digest.sha256 is SHA-256, whichever implementation computes it."""
+"""aiplan.core.digest.sha256 is SHA-256, whichever implementation computes it."""
 
 import hashlib
 
-from aiplan.lint import digest
+from aiplan.core import digest
 
 
 def test_same_digest_as_hashlib(monkeypatch):

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from aiplan.lint.discovery import discover, display
+from aiplan.run.discovery import discover, display
 
 
 @pytest.fixture

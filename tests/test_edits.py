@@ -4,11 +4,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aiplan.lint.edits import SourceText, render_scalar
+from aiplan.fix.edits import SourceText, render_scalar
 from aiplan.lint.engine import lint_bytes
-from aiplan.lint.fix import fix_bytes
-from aiplan.lint.loader import load_text
-from aiplan.lint.suggest import safe_replacement
+from aiplan.fix.fixer import fix_bytes
+from aiplan.parse.loader import load_text
+from aiplan.core.suggest import safe_replacement
 from aiplan.testing import build_context, lint_yaml
 
 

@@ -7,8 +7,8 @@ import pathlib
 
 import pytest
 
-from aiplan.lint.config import LintConfig
-from aiplan.lint.discovery import discover
+from aiplan.config.selection import LintConfig
+from aiplan.run.discovery import discover
 from aiplan.lint.engine import LintContext, lint_file
 from aiplan.plugins.manager import load_rule_set
 

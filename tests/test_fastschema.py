@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from aiplan.lint.fastschema import ANNOTATIONS, SUPPORTED, compile_schema, json_equal
-from aiplan.lint.loader import load_file
-from aiplan.lint.schema import load_schema, validate
+from aiplan.schemas.fast import ANNOTATIONS, SUPPORTED, compile_schema, json_equal
+from aiplan.parse.loader import load_file
+from aiplan.schemas.validate import load_schema, validate
 from conftest import EXAMPLES, FIXTURES
 
 SCHEMA = load_schema()
@@ -267,7 +267,7 @@ def test_json_equal_matches_jsonschema():
 
 
 def test_validate_reports_the_same_errors_with_and_without_the_fast_path(monkeypatch):
-    import aiplan.lint.schema as schema_module
+    import aiplan.schemas.validate as schema_module
 
     invalid = {"aiplan": 1, "name": "", "approach": "finetuning", "gaps": {"knowledge": {"evidance": "x"}}}
     with_fast = [(v.message, v.path) for v in validate(invalid)]

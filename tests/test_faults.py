@@ -18,8 +18,8 @@ from conftest import EXAMPLES
 from aiplan import fileio
 from aiplan.lint.engine import run_rule
 from aiplan.lint.isolation import MAX_VIOLATIONS
-from aiplan.lint.loader import load_text
-from aiplan.lint.rule import make_rule
+from aiplan.parse.loader import load_text
+from aiplan.core.rule import make_rule
 from aiplan.lint.timeout import RuleTimeout, TimeBudget
 
 FLAWED = EXAMPLES / "ticket-formatter.aiplan.yaml"
@@ -142,7 +142,7 @@ def test_failing_rule_is_named_and_the_rest_survives(cli, plugin, body, expected
 
 
 def test_endless_generator_is_cut_with_a_note(cli, plugin):
-    from aiplan.lint.findings import Violation
+    from aiplan.core.findings import Violation
 
     endless = make_rule("ACME009", "endless", "warning",
                         lambda plan, options: itertools.repeat(Violation("again", "f")), "Endless.", plugin="acme")

@@ -1,6 +1,6 @@
 """Finding fingerprints: stable under unrelated edits, different for different findings."""
 
-from aiplan.lint.fingerprint import finding_fingerprint, normalise_message, stable_path
+from aiplan.core.fingerprint import finding_fingerprint, normalise_message, stable_path
 from aiplan.testing import lint_yaml
 
 PLAN = """\

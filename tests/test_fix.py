@@ -8,10 +8,10 @@ import subprocess
 
 import pytest
 
-from aiplan.lint.findings import Edit, FileResult, Finding, Severity, TextEdit, Violation
-from aiplan.lint.fix import FixWriteError, apply_edits, fix_bytes, fix_file, unified_diff, write_fixed
+from aiplan.core.findings import Edit, FileResult, Finding, Severity, TextEdit, Violation
+from aiplan.fix.fixer import FixWriteError, apply_edits, fix_bytes, fix_file, unified_diff, write_fixed
 from aiplan.lint.engine import lint_bytes
-from aiplan.lint.rule import rule
+from aiplan.core.rule import rule
 from aiplan.testing import build_context
 
 from conftest import FIXTURES
@@ -171,7 +171,7 @@ def test_fix_refuses_a_read_only_file(cli, tmp_path):
 
 
 def test_fix_refuses_when_the_file_changed_since_it_was_read(cli, tmp_path, monkeypatch):
-    import aiplan.lint.fix as fix_module
+    import aiplan.fix.fixer as fix_module
 
     plan = copy_in(tmp_path, "comments")
     edited_meanwhile = b"aiplan: 1\nname: edited in an editor meanwhile\n"

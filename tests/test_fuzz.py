@@ -23,10 +23,10 @@ from hypothesis import strategies as st
 from conftest import EXAMPLES, FIXTURES
 
 from aiplan import reporters
-from aiplan.lint.discovery import Target
+from aiplan.run.discovery import Target
 from aiplan.lint.engine import lint_bytes
-from aiplan.lint.loader import load_text
-from aiplan.lint.runner import RunResult, lint_targets
+from aiplan.parse.loader import load_text
+from aiplan.run.runner import RunResult, lint_targets
 from aiplan.testing import build_context
 
 _LONG_RUN = "AIPLAN_FUZZ_EXAMPLES" in os.environ
@@ -185,7 +185,7 @@ def test_random_yaml_documents(text):
     check(result)
     # ruamel.yaml wrote it, so it is YAML: no PLAN001 unless the C parser itself disagrees.
     if any(f.rule == "PLAN001" for f in result.findings):
-        from aiplan.lint.loader import _event_source
+        from aiplan.parse.loader import _event_source
 
         with pytest.raises(Exception):
             for _ in _event_source(text):

@@ -15,9 +15,9 @@ import pytest
 
 from conftest import EXAMPLES
 
-from aiplan.lint import loader
+from aiplan.parse import loader
 from aiplan.lint.engine import lint_file
-from aiplan.lint.loader import Limits, load_text
+from aiplan.parse.loader import Limits, load_text
 from aiplan.testing import build_context
 
 FLAWED = (EXAMPLES / "ticket-formatter.aiplan.yaml").read_text(encoding="utf-8")

@@ -3,8 +3,8 @@ import time
 
 import pytest
 
-from aiplan.lint.findings import Span
-from aiplan.lint.loader import Limits, decode, load_bytes, load_text, resolve_plain
+from aiplan.core.findings import Span
+from aiplan.parse.loader import Limits, decode, load_bytes, load_text, resolve_plain
 
 
 def only(result):

@@ -17,8 +17,8 @@ import pytest
 
 from aiplan import reporters
 from aiplan.lint.engine import lint_text
-from aiplan.lint.findings import FileResult, Finding, InternalError, Severity
-from aiplan.lint.runner import RunResult
+from aiplan.core.findings import FileResult, Finding, InternalError, Severity
+from aiplan.run.runner import RunResult
 from aiplan.plugins.manager import load_rule_set
 from aiplan.testing import build_context
 

@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from aiplan.lint import parallel
-from aiplan.lint.parallel import run_ordered, workers_for
+from aiplan.run import pool as parallel
+from aiplan.run.pool import run_ordered, workers_for
 from conftest import ROOT
 
 needs_fork = pytest.mark.skipif(not parallel.can_fork(), reason="parallel linting forks (Linux)")

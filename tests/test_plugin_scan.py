@@ -35,7 +35,7 @@ def _importlib_sees(group, path) -> bool:
 @pytest.mark.parametrize("text, declared", [
     ("[aiplan]\nacme = acme_rules\n", True),
     ("  [aiplan]  \n acme = acme_rules\n", True),
-    ("[console_scripts]\naiplan = aiplan.cli:main\n", False),
+    ("[console_scripts]\naiplan = aiplan.cli.main:main\n", False),
     ("# [aiplan]\n[other]\nx = y\n", False),
     ("[aiplan.extra]\nx = y\n", False),
     ("[[aiplan]]\nx = y\n", True),

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from aiplan.lint.config import ConfigError
+from aiplan.config.selection import ConfigError
 from aiplan.policy.pack import load_pack, parse_pack
 from aiplan.testing import codes, lint_yaml
 from conftest import EXAMPLES, ROOT
@@ -205,7 +205,7 @@ def test_pack_problems_in_configuration_exit_2(cli, tmp_path, monkeypatch, setup
 
 
 def test_pack_rule_colliding_with_a_plugin_rule(cli, tmp_path):
-    from aiplan.lint.settings import Resolver
+    from aiplan.config.resolve import Resolver
     from aiplan.plugins.manager import load_rule_set
 
     pack = tmp_path / "pack.yaml"
@@ -240,7 +240,7 @@ def test_readme_examples_are_valid():
 
     from jsonschema import Draft202012Validator
 
-    from aiplan.lint.configfile import config_schema
+    from aiplan.config.files import config_schema
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
@@ -261,7 +261,7 @@ def test_readme_examples_are_valid():
 def test_a_lint_context_of_pack_rules_pickles():
     """The parallel runner sends contexts to worker processes. (Built-in rules are
     pickled by reference to their module; that is the runner's business.)"""
-    from aiplan.lint.config import LintConfig
+    from aiplan.config.selection import LintConfig
     from aiplan.lint.engine import LintContext, lint_text
 
     rules = {item.id: item for item in parse_pack(PACK).rules}

@@ -7,7 +7,7 @@ import os
 import pytest
 from hypothesis import given, strategies as st
 
-from aiplan.lint.findings import FileResult, Severity
+from aiplan.core.findings import FileResult, Severity
 from aiplan.reporters import github, github_summary
 from aiplan.reporters.sources import Paths
 
@@ -137,7 +137,7 @@ def test_paths_are_relative_to_the_repository_root(tmp_path):
 
 
 def test_internal_errors_become_error_annotations():
-    from aiplan.lint.findings import InternalError
+    from aiplan.core.findings import InternalError
 
     run = run_of(FileResult("p.aiplan.yaml", errors=(InternalError("acme", "ACME001", "raised KeyError: 'x'", "p.aiplan.yaml"),)))
     output = github.render(run, rules())

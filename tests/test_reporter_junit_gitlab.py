@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from aiplan.lint.findings import FileResult, InternalError, Severity
+from aiplan.core.findings import FileResult, InternalError, Severity
 from aiplan.reporters import gitlab, junit
 from aiplan.reporters.sources import Paths
 

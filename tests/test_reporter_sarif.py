@@ -8,7 +8,7 @@ import shutil
 import pytest
 from jsonschema import Draft202012Validator
 
-from aiplan.lint.findings import FileResult, InternalError, Severity
+from aiplan.core.findings import FileResult, InternalError, Severity
 from aiplan.reporters import sarif
 from aiplan.reporters.sources import Paths
 

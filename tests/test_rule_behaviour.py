@@ -3,7 +3,7 @@ EVAL003 with and without a directory to check against."""
 
 import pytest
 
-from aiplan.lint.config import ConfigError
+from aiplan.config.selection import ConfigError
 from aiplan.testing import build_context, codes, lint_yaml
 
 PLAN_WITH_PATH = """

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from aiplan.docs import main as docs_main, render_reference
-from aiplan.lint.rule import split_doc
+from aiplan.core.rule import split_doc
 from aiplan.plugins.manager import load_rule_set
 from aiplan.rules import FAMILY_TITLES, builtin_rules
 from aiplan.testing import lint_yaml

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from aiplan.lint.config import LintConfig
+from aiplan.config.selection import LintConfig
 from aiplan.lint.engine import LintContext, lint_file
 from aiplan.plugins.manager import load_rule_set
 

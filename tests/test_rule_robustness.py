@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from ruamel.yaml import YAML
 
 from aiplan.lint.engine import lint_documents
-from aiplan.lint.loader import load_text
+from aiplan.parse.loader import load_text
 from aiplan.testing import build_context
 
 from conftest import FIXTURES

@@ -2,7 +2,7 @@
 
 import json
 
-from aiplan.lint.config import LintConfig
+from aiplan.config.selection import LintConfig
 from aiplan.lint.engine import LintContext, lint_text
 from aiplan.plugins.manager import load_rule_set
 from aiplan.testing import codes, lint_yaml

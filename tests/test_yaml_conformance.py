@@ -15,8 +15,8 @@ import pytest
 
 from conftest import ROOT
 
-from aiplan.lint import loader
-from aiplan.lint.loader import load_text, parse_documents
+from aiplan.parse import loader
+from aiplan.parse.loader import load_text, parse_documents
 from aiplan.testing import build_context
 
 SUITE = pathlib.Path(os.environ.get("AIPLAN_YAML_TEST_SUITE") or ROOT.parent / "shared" / "corpora" / "yaml-test-suite")
@@ -39,7 +39,7 @@ KNOWN_FALSE_REJECTIONS = {
     "HWV9": NO_DOCUMENT, "M7A3": NO_DOCUMENT, "QT73": NO_DOCUMENT,
     "BEC7": "`%YAML 1.3`: a later minor version must be read with a warning; both parsers refuse it",
 }
-# Invalid YAML that aiplan accepts: none (see aiplan.lint.conformance for the
+# Invalid YAML that aiplan accepts: none (see aiplan.parse.conformance for the
 # rules checked on top of the parsers to get here).
 KNOWN_FALSE_ACCEPTANCES: dict[str, str] = {}
 
@@ -95,7 +95,7 @@ def test_known_lists_name_real_cases():
 
 
 # ---------------------------------------------------------------------------
-# The rules aiplan.lint.conformance adds, one invalid and one valid neighbour
+# The rules aiplan.parse.conformance adds, one invalid and one valid neighbour
 # each, so they are tested where the corpus is absent too.
 
 def syntax_errors(text):

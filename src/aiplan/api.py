@@ -3,9 +3,9 @@
     from aiplan.api import Edit, Option, Severity, Violation, hookimpl, rule
 """
 
-from aiplan.lint.findings import Edit, Severity, Violation
-from aiplan.lint.plan import Plan
-from aiplan.lint.rule import Option, Rule, rule
-from aiplan.plugins.hookspecs import hookimpl
+from aiplan.core.findings import Edit, Severity, Violation
+from aiplan.core.plan import Plan
+from aiplan.core.rule import Option, Rule, rule
+from aiplan.hooks import hookimpl
 
 __all__ = ["Edit", "Option", "Plan", "Rule", "Severity", "Violation", "hookimpl", "rule"]

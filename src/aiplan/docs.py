@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from aiplan.lint.rule import Rule
+from aiplan.core.rule import Rule
 
 _ORDER = ("why", "bad", "good")
 _TITLES = {"why": "Why it matters", "bad": "Fails", "good": "Passes"}

@@ -20,11 +20,11 @@ from __future__ import annotations
 import textwrap
 from typing import Any, Iterable, Mapping
 
-from aiplan.lint.config import LintConfig
+from aiplan.config.selection import LintConfig
 from aiplan.lint.engine import LintContext, lint_documents
-from aiplan.lint.findings import Finding, Severity
-from aiplan.lint.loader import Limits, load_text
-from aiplan.lint.rule import Rule
+from aiplan.core.findings import Finding, Severity
+from aiplan.parse.loader import Limits, load_text
+from aiplan.core.rule import Rule
 
 
 def build_context(
@@ -88,7 +88,7 @@ def fix_yaml(text: str, *, path: str = "plan.aiplan.yaml", dedent: bool = True, 
     Keyword arguments are those of :func:`build_context`.
     """
     from aiplan.lint.engine import lint_bytes
-    from aiplan.lint.fix import fix_bytes
+    from aiplan.fix.fixer import fix_bytes
 
     ctx = build_context(**context_options)
     if dedent:

@@ -11,18 +11,18 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
-from aiplan.lint.config import LintConfig, enabled_rule_ids
+from aiplan.config.selection import LintConfig, enabled_rule_ids
 from aiplan.lint.directive import QUICK as _SUPPRESSION
-from aiplan.lint.findings import FileResult, Finding, InternalError, Severity, Span, Violation
-from aiplan.lint.fingerprint import finding_fingerprint
+from aiplan.core.findings import FileResult, Finding, InternalError, Severity, Span, Violation
+from aiplan.core.fingerprint import finding_fingerprint
 from aiplan.lint.isolation import call_check, describe_failure, violation_problem
-from aiplan.lint.loader import LoadResult, load_bytes, load_file
-from aiplan.lint.plan import Plan, version_problem
-from aiplan.lint.rule import Rule
+from aiplan.parse.loader import LoadResult, load_bytes, load_file
+from aiplan.core.plan import Plan, version_problem
+from aiplan.core.rule import Rule
 from aiplan.lint.timeout import RuleTimeout, TimeBudget
 
 if TYPE_CHECKING:
-    from aiplan.lint.edits import SourceText
+    from aiplan.fix.edits import SourceText
 
 VERSION_RULE = "PLAN003"
 
@@ -40,7 +40,7 @@ class LintContext:
     @classmethod
     def build(cls, rules: Mapping[str, Rule], config: LintConfig) -> "LintContext":
         """Resolve selection, severities and options; raises ``ConfigError`` (exit 2)."""
-        from aiplan.lint.config import ConfigError
+        from aiplan.config.selection import ConfigError
 
         enabled = enabled_rule_ids(config, rules)
         severities = {rid: config.severity.get(rid, r.severity) for rid, r in rules.items()}
@@ -59,7 +59,7 @@ class LintContext:
         """A stable digest of everything that decides this context's findings:
         aiplan's version, every rule (ID, plugin, severity, options, enabled)
         and the limits. Caches key on it."""
-        from aiplan.lint.digest import sha256
+        from aiplan.core.digest import sha256
         import json
 
         from aiplan import __version__
@@ -95,7 +95,7 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
     edits = ()
     # Only rules that declare fixable=True may propose edits (`aiplan rules` says so).
     if violation.edits and item.fixable and plan is not None and source is not None:
-        from aiplan.lint.edits import resolve_edits
+        from aiplan.fix.edits import resolve_edits
 
         edits = resolve_edits(tuple(violation.edits), tuple(violation.path), plan, source)
     yaml_path = tuple(violation.path) if violation.path else located
@@ -219,7 +219,7 @@ def _source_text(loaded: LoadResult) -> "SourceText | None":
     """The text fixes are resolved on (line offsets are computed only if a fix asks)."""
     if loaded.text is None:
         return None
-    from aiplan.lint.edits import SourceText
+    from aiplan.fix.edits import SourceText
 
     return SourceText(loaded.text)
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping  # not typing.Mapping: isinstance() on it is
 from itertools import islice
 from typing import Any
 
-from aiplan.lint.findings import Edit, Span, Violation
+from aiplan.core.findings import Edit, Span, Violation
 
 # Findings kept from one rule on one document. A huge hostile document (every
 # key unknown) or a generator that never stops would otherwise fill memory and

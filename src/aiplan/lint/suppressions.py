@@ -31,8 +31,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from aiplan.lint.findings import Finding, Span, Violation
-from aiplan.lint.suggest import closest
+from aiplan.core.findings import Finding, Span, Violation
+from aiplan.core.suggest import closest
 
 NO_REASON = "PLAN005"
 UNUSED = "PLAN006"

@@ -12,12 +12,9 @@ The built-in rules register through the very same hooks.
 
 from __future__ import annotations
 
-import pluggy
+from aiplan.hooks import PROJECT, hookimpl, hookspec
 
-PROJECT = "aiplan"
-
-hookspec = pluggy.HookspecMarker(PROJECT)
-hookimpl = pluggy.HookimplMarker(PROJECT)
+__all__ = ["PROJECT", "hookimpl", "hookspec"]
 
 
 @hookspec

@@ -14,8 +14,8 @@ from typing import Iterable
 
 import pluggy
 
-from aiplan.lint.findings import InternalError
-from aiplan.lint.rule import Rule
+from aiplan.core.findings import InternalError
+from aiplan.core.rule import Rule
 from aiplan.plugins import hookspecs
 
 ENTRY_POINT_GROUP = "aiplan"
@@ -159,7 +159,7 @@ def _stamp_plugin(item: Rule, plugin_name: str) -> Rule:
     loses the default one, which would be a dead link in every report."""
     from dataclasses import replace
 
-    from aiplan.lint.rule import default_url
+    from aiplan.core.rule import default_url
 
     if plugin_name != BUILTIN and item.url == default_url(item.id):
         item = replace(item, url="")

@@ -107,7 +107,7 @@ def _hook_section() -> list[str]:
 
 def _api_section() -> list[str]:
     from aiplan import api
-    from aiplan.lint import rule as rule_module
+    from aiplan.core import rule as rule_module
 
     out = ["## Declaring rules: `aiplan.api`", "",
            "`from aiplan.api import Edit, Option, Plan, Rule, Severity, Violation, hookimpl, rule` is the "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from aiplan.lint.findings import Violation, format_yaml_path
+from aiplan.core.findings import Violation, format_yaml_path
 
 PLACEHOLDERS = ("path", "value", "detail", "name")
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
@@ -102,7 +102,7 @@ class PackCheck:
                 yield self._violation(tuple(path), detail, plan.get(*path) if path else data, name)
 
     def _violation(self, path: tuple, detail: str, value: Any, name: Any) -> Violation:
-        from aiplan.lint.schema import show
+        from aiplan.schemas.validate import show
 
         values = {
             "path": format_yaml_path(path) or "the plan",
@@ -125,7 +125,7 @@ def _where(path) -> str:
 
 
 def _describe_subschema(schema: Any) -> str:
-    from aiplan.lint.schema import show
+    from aiplan.schemas.validate import show
 
     if isinstance(schema, dict):
         if "const" in schema:
@@ -139,7 +139,7 @@ def _describe_subschema(schema: Any) -> str:
 
 def describe(error) -> Iterator[tuple[list, str]]:
     """The node (as a YAML path) and the words for one JSON Schema error."""
-    from aiplan.lint.schema import describe_type, show
+    from aiplan.schemas.validate import describe_type, show
 
     path = list(error.absolute_path)
     where = _where(path)

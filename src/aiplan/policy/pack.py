@@ -23,7 +23,7 @@ draft 2020-12 JSON Schema whose ``$ref`` stays inside it. Any problem is a
 pack never executes code: schemas are data, and messages use a fixed set of
 placeholders, not format strings.
 
-Each pack rule becomes a :class:`~aiplan.lint.rule.Rule` whose ``plugin`` is
+Each pack rule becomes a :class:`~aiplan.core.rule.Rule` whose ``plugin`` is
 ``pack:<file name>@<first 12 hex digits of the file's SHA-256>``, so the lint
 context's fingerprint (and every cache keyed on it) changes with the pack.
 """
@@ -38,9 +38,9 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any, Iterable, Iterator
 
-from aiplan.lint.config import ConfigError
-from aiplan.lint.findings import Span, format_yaml_path
-from aiplan.lint.rule import Rule, make_rule
+from aiplan.config.selection import ConfigError
+from aiplan.core.findings import Span, format_yaml_path
+from aiplan.core.rule import Rule, make_rule
 from aiplan.policy.check import PLACEHOLDERS, PackCheck, placeholder_problems
 
 PACK_SCHEMA = "policy-pack.schema.json"
@@ -80,7 +80,7 @@ def _at(plan, path: tuple, at: str = "value") -> str:
 def _schema_problems(plan, shown: str) -> list[str]:
     from jsonschema import Draft202012Validator
 
-    from aiplan.lint.schema import explain
+    from aiplan.schemas.validate import explain
 
     root = pack_schema()
     problems = []
@@ -140,7 +140,7 @@ def _json_schema_problems(plan, shown: str, index: int, key: str, schema: Any) -
         inner = format_yaml_path(tuple(exc.path)) or "its top level"
         detail = exc.message
         if exc.path and exc.path[-1] == "type" and isinstance(exc.instance, str):
-            from aiplan.lint.suggest import closest
+            from aiplan.core.suggest import closest
 
             guess = closest(exc.instance, JSON_TYPES, cutoff=0.6)
             detail = (f"{exc.instance!r} is not a JSON Schema type"
@@ -229,8 +229,8 @@ def _doc(entry: dict, pack_name: str, shown: str) -> str:
 
 def load_pack(path: str, reserved_families: Iterable[str] = (), shown: str | None = None) -> Pack:
     """Read, validate and compile a policy pack file. Raises :class:`ConfigError`."""
-    from aiplan.lint.configfile import shown_path
-    from aiplan.lint.loader import Limits, load_file
+    from aiplan.config.files import shown_path
+    from aiplan.parse.loader import Limits, load_file
 
     path = os.path.abspath(path)
     shown = shown or shown_path(path)
@@ -241,7 +241,7 @@ def load_pack(path: str, reserved_families: Iterable[str] = (), shown: str | Non
 
 def parse_pack(text: str, name: str = "pack.yaml", reserved_families: Iterable[str] = ()) -> Pack:
     """Validate and compile a policy pack given as YAML text (for tests)."""
-    from aiplan.lint.loader import Limits, load_bytes
+    from aiplan.parse.loader import Limits, load_bytes
 
     loaded = load_bytes(text.encode("utf-8"), name, Limits())
     return _compile(loaded, os.path.abspath(name), name, reserved_families)
@@ -280,7 +280,7 @@ def _compile(loaded, path: str, shown: str, reserved_families: Iterable[str]) ->
                 if bad.startswith("an unmatched"):
                     problems.append(f"{shown}:{where}: `rules[{index}].{key}` has {bad}")
                     continue
-                from aiplan.lint.suggest import closest
+                from aiplan.core.suggest import closest
 
                 guess = closest(bad, PLACEHOLDERS, cutoff=0.6)
                 hint = f"did you mean {{{guess}}}?" if guess else f"use {', '.join('{' + p + '}' for p in PLACEHOLDERS)}"

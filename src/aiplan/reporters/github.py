@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from aiplan.lint.findings import Finding, Severity
+from aiplan.core.findings import Finding, Severity
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 # GitHub keeps this many annotations of each kind per step; the rest only reach the log.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from aiplan.lint.findings import Severity
+from aiplan.core.findings import Severity
 
 STEP_SUMMARY_LIMIT = 1024 * 1024
 BUDGET = 256 * 1024

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from aiplan.lint.findings import Severity
+from aiplan.core.findings import Severity
 
 # GitLab's scale is info, minor, major, critical, blocker.
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from aiplan.lint.findings import Severity
+from aiplan.core.findings import Severity
 
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 FAILING = (Severity.ERROR, Severity.WARNING)

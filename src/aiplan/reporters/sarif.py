@@ -26,7 +26,7 @@ import pathlib
 from urllib.parse import quote
 
 from aiplan import __version__
-from aiplan.lint.findings import Severity, format_yaml_path
+from aiplan.core.findings import Severity, format_yaml_path
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://aiplan.dev"

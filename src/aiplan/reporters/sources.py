@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from aiplan.lint.findings import Finding, format_yaml_path
-from aiplan.lint.fingerprint import normalise_message
+from aiplan.core.findings import Finding, format_yaml_path
+from aiplan.core.fingerprint import normalise_message
 
 STDIN = "-"
 # Enough to reach any flagged line of a plan the loader accepts; a bigger file
@@ -97,7 +97,7 @@ def read_lines(path: str | None) -> list[str] | None:
     cannot be read (standard input, deleted, not permitted)."""
     if path is None:
         return None
-    from aiplan.lint.loader import detect_encoding
+    from aiplan.parse.loader import detect_encoding
 
     try:
         with open(path, "rb") as handle:
@@ -117,7 +117,7 @@ def normalise_line(text: str) -> str:
 def identity(finding: Finding) -> str:
     """What a finding is, without its position: ``Finding.fingerprint`` (rule,
     YAML path with list items named by their identity, flagged node's content;
-    see :mod:`aiplan.lint.fingerprint`), or for a finding made without one, its
+    see :mod:`aiplan.core.fingerprint`), or for a finding made without one, its
     rule, YAML path and message."""
     if finding.fingerprint:
         return finding.fingerprint

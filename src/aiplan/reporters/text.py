@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from aiplan.lint.findings import Severity
+from aiplan.core.findings import Severity
 
 # C0 and C1 controls (ESC starts terminal escape sequences), invisible
 # formatting and bidirectional controls (they reorder what the reader sees),

@@ -1,15 +1,15 @@
 """The built-in rules, registered through the same hook as third-party plugins.
 
 One module per rule family. Each module defines its rules at module level with
-the :func:`aiplan.lint.rule.rule` decorator; this package collects them.
+the :func:`aiplan.core.rule.rule` decorator; this package collects them.
 """
 
 from __future__ import annotations
 
 import importlib
 
-from aiplan.lint.rule import Rule
-from aiplan.plugins.hookspecs import hookimpl
+from aiplan.core.rule import Rule
+from aiplan.hooks import hookimpl
 
 FAMILY_MODULES = (
     "aiplan.rules.plan",

@@ -6,8 +6,8 @@ rigorous, repeated measurement against a target shows whether it is closed.
 
 from __future__ import annotations
 
-from aiplan.lint.findings import Severity, Violation
-from aiplan.lint.rule import rule
+from aiplan.core.findings import Severity, Violation
+from aiplan.core.rule import rule
 from aiplan.rules.wording import listing
 
 

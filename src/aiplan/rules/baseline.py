@@ -6,8 +6,8 @@ yardstick that says whether retrieval or training is worth its complexity.
 
 from __future__ import annotations
 
-from aiplan.lint.findings import Severity, Violation
-from aiplan.lint.rule import rule
+from aiplan.core.findings import Severity, Violation
+from aiplan.core.rule import rule
 from aiplan.rules.wording import code, dotted, listing, quoted_listing, show
 
 CORE_TECHNIQUES = ("system_prompt", "few_shot", "structured_output")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from aiplan.lint.findings import Severity, Violation
-from aiplan.lint.rule import Option, rule
+from aiplan.core.findings import Severity, Violation
+from aiplan.core.rule import Option, rule
 from aiplan.rules.wording import code, dotted
 
 # `s3://bucket/key`, `https://...`, `hf://datasets/...`: not files next to the plan.

@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 import posixpath
 
-from aiplan.lint.findings import Severity, Violation
-from aiplan.lint.rule import Option, rule
+from aiplan.core.findings import Severity, Violation
+from aiplan.core.rule import Option, rule
 from aiplan.rules.wording import code, quoted_listing, show
 
 REQUIRED_COVERAGE = ("target_task", "adjacent_behaviors")

@@ -6,9 +6,9 @@ both. These rules compare the chosen `approach` with the stated gaps.
 
 from __future__ import annotations
 
-from aiplan.lint.findings import Severity, Violation
-from aiplan.lint.plan import GAPS, RAG_APPROACHES
-from aiplan.lint.rule import rule
+from aiplan.core.findings import Severity, Violation
+from aiplan.core.plan import GAPS, RAG_APPROACHES
+from aiplan.core.rule import rule
 from aiplan.rules.wording import code, listing
 
 VOLATILE = ("daily", "weekly", "realtime")

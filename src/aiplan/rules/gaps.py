@@ -6,9 +6,9 @@ of the three gaps the base model has: knowledge, behavior, accuracy.
 
 from __future__ import annotations
 
-from aiplan.lint.findings import Severity, Violation
-from aiplan.lint.plan import GAPS
-from aiplan.lint.rule import rule
+from aiplan.core.findings import Severity, Violation
+from aiplan.core.plan import GAPS
+from aiplan.core.rule import rule
 from aiplan.rules.wording import code, listing
 
 _EXAMPLE_EVIDENCE = {

@@ -1,7 +1,7 @@
 """PLAN: the document itself. Syntax, schema, version, duplicates, suppressions, limits.
 
 PLAN001, PLAN004, PLAN007 and PLAN008 are found while the file is read and
-parsed (``aiplan.lint.loader``), PLAN005 and PLAN006 while the engine applies
+parsed (``aiplan.parse.loader``), PLAN005 and PLAN006 while the engine applies
 the inline suppressions (``aiplan.lint.suppressions``); they are declared here
 so that they are listed, documented, selected and configured like every other
 rule.
@@ -9,10 +9,10 @@ rule.
 
 from __future__ import annotations
 
-from aiplan.lint.findings import Severity
-from aiplan.lint.plan import version_problem
-from aiplan.lint.rule import rule
-from aiplan.lint.schema import validate
+from aiplan.core.findings import Severity
+from aiplan.core.plan import version_problem
+from aiplan.core.rule import rule
+from aiplan.schemas.validate import validate
 
 
 @rule("PLAN001", "yaml-syntax-error", Severity.ERROR, reported_by="loader")

@@ -8,8 +8,8 @@ drowns semantic search, an index that lags its sources. These rules apply when
 
 from __future__ import annotations
 
-from aiplan.lint.findings import Severity, Violation
-from aiplan.lint.rule import rule
+from aiplan.core.findings import Severity, Violation
+from aiplan.core.rule import rule
 from aiplan.rules.wording import code, dotted, listing, show, source_label
 
 PIPELINE_STAGES = {

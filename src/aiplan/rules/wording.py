@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from aiplan.lint.findings import format_yaml_path
+from aiplan.core.findings import format_yaml_path
 
 
 def show(value: Any) -> str:

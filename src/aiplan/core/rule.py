@@ -23,8 +23,8 @@ generated from it)::
         ...
         yield Violation(message, fix, path=("fine_tuning", "dataset", "examples"))
 
-The check receives the :class:`~aiplan.lint.plan.Plan` and the rule's resolved
-options, and yields :class:`~aiplan.lint.findings.Violation` records. It does no
+The check receives the :class:`~aiplan.core.plan.Plan` and the rule's resolved
+options, and yields :class:`~aiplan.core.findings.Violation` records. It does no
 I/O and never decides severity or location: the engine stamps those.
 """
 
@@ -35,7 +35,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
-from aiplan.lint.findings import Severity, Violation
+from aiplan.core.findings import Severity, Violation
 
 DOCS_URL = "https://aiplan.dev/rules/{id}"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from aiplan.lint.findings import Severity
-from aiplan.lint.loader import Limits
-from aiplan.lint.suggest import closest
+from aiplan.core.findings import Severity
+from aiplan.parse.loader import Limits
+from aiplan.core.suggest import closest
 
 
 # Seconds one rule may run on one document (`rule-timeout`, `--rule-timeout`).

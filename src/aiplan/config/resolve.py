@@ -33,14 +33,14 @@ import os
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping
 
-from aiplan.lint.config import DEFAULT_RULE_TIMEOUT, ConfigError, LintConfig, validate_selectors
-from aiplan.lint.configfile import ConfigFile, ConfigFinder, Layer, load_config, shown_path
-from aiplan.lint.discovery import STDIN, Target
+from aiplan.config.selection import DEFAULT_RULE_TIMEOUT, ConfigError, LintConfig, validate_selectors
+from aiplan.config.files import ConfigFile, ConfigFinder, Layer, load_config, shown_path
+from aiplan.run.discovery import STDIN, Target
 from aiplan.lint.engine import LintContext
-from aiplan.lint.findings import Severity
-from aiplan.lint.loader import Limits
-from aiplan.lint.rule import Rule
-from aiplan.lint.suggest import closest
+from aiplan.core.findings import Severity
+from aiplan.parse.loader import Limits
+from aiplan.core.rule import Rule
+from aiplan.core.suggest import closest
 
 COMMAND_LINE = "command line"
 
@@ -324,7 +324,7 @@ class Resolver:
         config, _ = self.checked(self.config_path_for(os.path.dirname(os.path.abspath(target.real_path))))
         if config is None:
             return False
-        from aiplan.lint.globs import matches
+        from aiplan.config.globs import matches
 
         for link in config.chain():
             relative = link.relative(target.real_path)

@@ -11,7 +11,7 @@ problem is a :class:`ConfigError` (exit 2) whose message names the file, the
 key and, for a misspelling, the closest valid name.
 
 A file becomes :class:`Layer` records: its top-level settings, then one layer
-per ``[[overrides]]`` entry. ``aiplan.lint.settings`` stacks the layers that
+per ``[[overrides]]`` entry. ``aiplan.config.resolve`` stacks the layers that
 apply to a file (and the command line's on top) into its lint context.
 """
 
@@ -23,15 +23,15 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from aiplan.lint.config import ConfigError
-from aiplan.lint.findings import Severity
-from aiplan.lint.globs import GlobError, compile_glob
-from aiplan.lint.suggest import closest
+from aiplan.config.selection import ConfigError
+from aiplan.core.findings import Severity
+from aiplan.config.globs import GlobError, compile_glob
+from aiplan.core.suggest import closest
 
 CONFIG_NAMES = (".aiplan.toml", "pyproject.toml")
 CONFIG_SCHEMA = "config.schema.json"
 
-# Configuration key -> aiplan.lint.loader.Limits field.
+# Configuration key -> aiplan.parse.loader.Limits field.
 LIMIT_KEYS = {"max-file-size": "max_bytes", "max-depth": "max_depth", "max-alias-nodes": "max_alias_nodes",
               "max-documents": "max_documents", "max-findings": "max_findings",
               # Not a loader limit: settings hands it to LintConfig.rule_timeout.
@@ -103,7 +103,7 @@ class ConfigFile:
         """The overrides that apply to a path relative to :attr:`root`, as indexes and layers."""
         if relative_path is None:
             return (), (self.base,)
-        from aiplan.lint.globs import matches
+        from aiplan.config.globs import matches
 
         chosen = tuple(i for i, o in enumerate(self.overrides) if matches(relative_path, o.paths))
         return chosen, (self.base,) + tuple(self.overrides[i] for i in chosen)
@@ -120,7 +120,7 @@ class ConfigFile:
 
 
 def shown_path(path: str) -> str:
-    from aiplan.lint.discovery import display
+    from aiplan.run.discovery import display
 
     return display(path, os.getcwd())
 
@@ -250,7 +250,7 @@ def _resolve(schema: dict, root: dict) -> dict:
 
 
 def _show(value: Any) -> str:
-    from aiplan.lint.schema import describe_type, show
+    from aiplan.schemas.validate import describe_type, show
 
     return f"{show(value)} ({describe_type(value)})"
 

@@ -13,8 +13,8 @@ import os
 import re
 from typing import Any, Iterator
 
-from aiplan.lint.findings import Edit, Violation, format_yaml_path
-from aiplan.lint.suggest import closest, safe_replacement
+from aiplan.core.findings import Edit, Violation, format_yaml_path
+from aiplan.core.suggest import closest, safe_replacement
 
 PLAN_SCHEMA = "plan.schema.json"
 
@@ -36,7 +36,7 @@ def load_schema(name: str = PLAN_SCHEMA) -> dict:
 @functools.lru_cache(maxsize=None)
 def _known_valid(name: str = PLAN_SCHEMA):
     """The fast path's verdict function for a schema, or ``None`` if it cannot compile it."""
-    from aiplan.lint.fastschema import compile_schema
+    from aiplan.schemas.fast import compile_schema
 
     return compile_schema(load_schema(name))
 

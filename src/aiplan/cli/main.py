@@ -53,8 +53,8 @@ def _plugins_disabled(no_plugins: bool) -> bool:
 
 def _resolver(rule_set, *, no_plugins=False, config_file=None, isolated=False, policy_packs=(), cli_layer=None):
     """The per-file settings of this run (configuration files, overrides, packs, options)."""
-    from aiplan.lint.config import ConfigError
-    from aiplan.lint.settings import Resolver
+    from aiplan.config.selection import ConfigError
+    from aiplan.config.resolve import Resolver
 
     try:
         return Resolver(rule_set.rules, cli=cli_layer, config_path=config_file, isolated=isolated,
@@ -95,7 +95,7 @@ def _tolerate_narrow_encodings() -> None:
 
 def _open_cache(no_cache: bool, cache_dir: str | None):
     """The results cache for this run, or ``None`` when turned off."""
-    from aiplan.lint.cache import LintCache, cache_disabled_by_environment, default_cache_dir
+    from aiplan.run.cache import LintCache, cache_disabled_by_environment, default_cache_dir
 
     if no_cache or cache_disabled_by_environment():
         return None
@@ -192,9 +192,9 @@ def lint(paths, output_format, output_file, fail_on, select, extend_select, igno
     3 internal error (a rule or plugin failed), 130 interrupted. With --diff:
     1 if there are fixes to apply, else 0.
     """
-    from aiplan.lint.runner import lint_targets
-    from aiplan.lint.settings import command_line_layer
-    from aiplan.reporters import outputs
+    from aiplan.run.runner import lint_targets
+    from aiplan.config.resolve import command_line_layer
+    from aiplan.cli import outputs
 
     if diff and write_baseline_file:
         raise click.UsageError("--diff writes nothing, so it cannot write a baseline; use --fix --write-baseline "
@@ -247,9 +247,9 @@ def _fix(targets, contexts, rule_set, *, diff):
     write the fixes (a fixed standard input goes to standard output) and return
     the run of what remains, the files that could not be written, and whether
     the report must go to standard error (standard output carries a plan)."""
-    from aiplan.lint.discovery import STDIN
-    from aiplan.lint.fix import fix_targets, unified_diff
-    from aiplan.reporters import outputs
+    from aiplan.run.discovery import STDIN
+    from aiplan.fix.fixer import fix_targets, unified_diff
+    from aiplan.cli import outputs
 
     stdin_target = next((t for t in targets if t.real_path == STDIN), None)
     reads_stdin = stdin_target is not None
@@ -287,8 +287,8 @@ def _fix(targets, contexts, rule_set, *, diff):
 def _resolve_targets(rule_set, paths, layer, force_exclude=False, **settings):
     """The files to lint and each one's lint context. Every configuration that applies
     is read and checked before anything is linted: a broken one exits 2."""
-    from aiplan.lint.config import ConfigError
-    from aiplan.lint.discovery import PathError, discover
+    from aiplan.config.selection import ConfigError
+    from aiplan.run.discovery import PathError, discover
 
     resolver = _resolver(rule_set, cli_layer=layer, **settings)
     try:
@@ -313,7 +313,7 @@ def _resolve_targets(rule_set, paths, layer, force_exclude=False, **settings):
 
 
 def _write_baseline(run, path) -> int:
-    from aiplan.baseline import BaselineError, write_baseline
+    from aiplan.run.baseline import BaselineError, write_baseline
 
     try:
         written = write_baseline(path, run)
@@ -326,7 +326,7 @@ def _write_baseline(run, path) -> int:
 
 
 def _apply_baseline(run, path, enabled_for) -> None:
-    from aiplan.baseline import BaselineError, apply_baseline, read_baseline
+    from aiplan.run.baseline import BaselineError, apply_baseline, read_baseline
 
     try:
         baseline = read_baseline(path)
@@ -378,7 +378,7 @@ def list_rules(output_format, family, severity, no_plugins, plugin_modules, conf
 
 def _catalogue(rule_set, no_plugins, config_file, isolated, policy_packs):
     """Every rule usable here: plugins' and those of the policy packs configured for the current directory."""
-    from aiplan.lint.config import ConfigError
+    from aiplan.config.selection import ConfigError
 
     resolver = _resolver(rule_set, no_plugins=no_plugins, config_file=config_file, isolated=isolated,
                          policy_packs=policy_packs)
@@ -399,7 +399,7 @@ def explain(rule_id, no_plugins, plugin_modules, config_file, isolated, policy_p
     Plugin rules and the rules of configured policy packs are documented too.
     """
     from aiplan.docs import render_rule_text
-    from aiplan.lint.suggest import closest
+    from aiplan.core.suggest import closest
 
     rules = _catalogue(_load_rule_set(no_plugins, plugin_modules), no_plugins, config_file, isolated, policy_packs)
     wanted = rule_id.strip()
@@ -436,8 +436,8 @@ def show_config(path, output_format, no_plugins, plugin_modules, config_file, is
     resulting selection, severities, options, packs and limits."""
     import json
 
-    from aiplan.lint.config import ConfigError
-    from aiplan.lint.settings import describe, render_text
+    from aiplan.config.selection import ConfigError
+    from aiplan.config.resolve import describe, render_text
 
     if path != "-" and not os.path.lexists(path):
         raise click.UsageError(f"{path}: no such file or directory")
@@ -468,7 +468,7 @@ def list_plugins(output_format, no_plugins, plugin_modules, config_file, isolate
 
     from aiplan.plugins.listing import describe_plugins, render_plugins
 
-    from aiplan.lint.config import ConfigError
+    from aiplan.config.selection import ConfigError
 
     rule_set = _load_rule_set(no_plugins, plugin_modules)
     resolver = _resolver(rule_set, no_plugins=no_plugins, config_file=config_file, isolated=isolated,

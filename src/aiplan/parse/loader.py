@@ -22,8 +22,8 @@ import stat
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from aiplan.lint.findings import Span, Violation
-from aiplan.lint.plan import Plan, SpanTable
+from aiplan.core.findings import Span, Violation
+from aiplan.core.plan import Plan, SpanTable
 
 # Rule IDs of the problems found while reading and parsing.
 SYNTAX = "PLAN001"
@@ -584,7 +584,7 @@ def parse_documents(text: str, path: str = "<string>", limits: Limits = Limits()
 
 def _build(events: Iterator[Any], text: str, path: str, limits: Limits) -> tuple[LoadResult, bool]:
     """Build the documents from ``events``; also say whether the parser itself rejected the text."""
-    from aiplan.lint.conformance import Checker, NonConforming
+    from aiplan.parse.conformance import Checker, NonConforming
 
     result = LoadResult(text=text)
     problems = result.problems

@@ -21,7 +21,7 @@ small diffs::
     }
 
 An entry matches a finding by its file (relative to the baseline's directory),
-rule and fingerprint (``aiplan.lint.fingerprint``: the YAML path and the
+rule and fingerprint (``aiplan.core.fingerprint``: the YAML path and the
 flagged node's content, no line numbers), so edits elsewhere in the plan do
 not resurface it. Findings are matched first on the message too, then without
 it, so a reworded message after an upgrade still matches. ``count`` records how
@@ -40,7 +40,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable
 
-from aiplan.lint.fingerprint import normalise_message
+from aiplan.core.fingerprint import normalise_message
 
 FORMAT_KEY = "aiplan_baseline"
 FORMAT_VERSION = 1
@@ -107,7 +107,7 @@ class Written:
 
 
 def _shown(path: str) -> str:
-    from aiplan.lint.configfile import shown_path
+    from aiplan.config.files import shown_path
 
     return shown_path(path)
 
@@ -161,7 +161,7 @@ def _text(item: dict, key: str, empty_ok: bool = False) -> str:
 
 
 def _entries_for(findings: Iterable, root: str) -> list[Entry]:
-    from aiplan.lint.findings import format_yaml_path
+    from aiplan.core.findings import format_yaml_path
 
     counts: Counter = Counter()
     for finding in findings:
@@ -205,7 +205,7 @@ def apply_baseline(run, baseline: Baseline,
     """Drop the findings the baseline records from ``run`` (in place) and say what matched
     and which entries are stale. ``enabled_for(display_path)`` gives the rules enabled for
     a file, so entries of rules that did not run are not called stale."""
-    from aiplan.lint.findings import format_yaml_path
+    from aiplan.core.findings import format_yaml_path
 
     root = baseline.root
     remaining = [e.count for e in baseline.entries]

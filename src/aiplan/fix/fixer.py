@@ -1,7 +1,7 @@
 """``aiplan lint --fix`` and ``--diff``: apply the fixes rules propose, safely.
 
 A fix is a surgical text edit on the parser's positions (see
-:mod:`aiplan.lint.edits`), so every byte it does not touch stays as it was:
+:mod:`aiplan.fix.edits`), so every byte it does not touch stays as it was:
 comments, blank lines, key order, quoting, indentation, flow or block style,
 anchors and aliases, document markers, line endings, the final newline, the
 byte order mark and the encoding.
@@ -37,15 +37,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from aiplan.lint.edits import LINE_BREAK, SourceText
+from aiplan.fix.edits import LINE_BREAK, SourceText
 from aiplan.lint.engine import LintContext, lint_bytes
-from aiplan.lint.findings import FileResult, Finding, TextEdit
-from aiplan.lint.loader import decode, detect_encoding, load_bytes, read_file
+from aiplan.core.findings import FileResult, Finding, TextEdit
+from aiplan.parse.loader import decode, detect_encoding, load_bytes, read_file
 from aiplan.lint.suppressions import NO_REASON, UNUSED
 
 if TYPE_CHECKING:
-    from aiplan.lint.discovery import Target
-    from aiplan.lint.runner import ContextSource, RunResult
+    from aiplan.run.discovery import Target
+    from aiplan.run.runner import ContextSource, RunResult
 
 # Rules about the document's form: a fix may never add findings of these.
 FORM_FAMILY = "PLAN"
@@ -78,7 +78,7 @@ def fix_bytes(data: bytes, lint: Callable[[bytes], FileResult], *,
               parse: Callable[[bytes], object] | None = None) -> FixResult:
     """Apply every safe fix to ``data``; ``lint`` lints bytes (one file's context).
 
-    ``parse`` loads bytes into a :class:`~aiplan.lint.loader.LoadResult`; it is
+    ``parse`` loads bytes into a :class:`~aiplan.parse.loader.LoadResult`; it is
     needed only to tell where a renamed key now is (default: :func:`load_bytes`).
     """
     before = lint(data)
@@ -363,11 +363,11 @@ class FixRun:
 
 def fix_targets(targets: Iterable["Target"], contexts: "ContextSource", *, write: bool,
                 stdin: bytes | None = None) -> tuple["RunResult", FixRun]:
-    """Fix every target. Returns the :class:`~aiplan.lint.runner.RunResult` of
+    """Fix every target. Returns the :class:`~aiplan.run.runner.RunResult` of
     what remains and the :class:`FixRun`. With ``write`` the fixed files are
     written (standard input never is: the caller prints it)."""
-    from aiplan.lint.discovery import STDIN
-    from aiplan.lint.runner import RunResult
+    from aiplan.run.discovery import STDIN
+    from aiplan.run.runner import RunResult
 
     resolve = contexts if callable(contexts) else (lambda _target: contexts)
     run = RunResult()

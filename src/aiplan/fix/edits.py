@@ -1,4 +1,4 @@
-"""From a rule's :class:`~aiplan.lint.findings.Edit` to exact text on the source.
+"""From a rule's :class:`~aiplan.core.findings.Edit` to exact text on the source.
 
 A fix must change the node it is about and nothing else, so it is a surgical
 text replacement on the parser's own positions, not a re-dump of the document
@@ -17,9 +17,9 @@ import math
 import re
 from typing import Any
 
-from aiplan.lint.findings import Edit, Span, TextEdit, YamlPath
-from aiplan.lint.loader import resolve_plain
-from aiplan.lint.plan import Plan
+from aiplan.core.findings import Edit, Span, TextEdit, YamlPath
+from aiplan.parse.loader import resolve_plain
+from aiplan.core.plan import Plan
 
 # The line breaks of YAML 1.1, which the parser (libyaml and ruamel's pure
 # Python scanner alike) counts when it numbers lines: CRLF is one break.

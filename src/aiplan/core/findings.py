@@ -135,7 +135,7 @@ class Finding:
     justification: str = ""
     # What `aiplan lint --fix` would change; fix_available is true exactly when there are edits.
     edits: tuple[TextEdit, ...] = ()
-    # Identity without line numbers (aiplan.lint.fingerprint): baselines and
+    # Identity without line numbers (aiplan.core.fingerprint): baselines and
     # CI deduplication match findings across edits by it.
     fingerprint: str = ""
 

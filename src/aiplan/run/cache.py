@@ -27,9 +27,9 @@ reads them all. Shards are written whole, atomically (temporary file, then
 concurrent runs (parallel pre-commit batches) never corrupt one; at worst one
 run's new entries are lost and recomputed later.
 
-Entries hold results as builtin values (:mod:`aiplan.lint.codec`), written with
+Entries hold results as builtin values (:mod:`aiplan.run.codec`), written with
 ``marshal``: nothing in a shard names a function or class to call, and decoding
-only ever builds the result records of :mod:`aiplan.lint.findings`. A shard
+only ever builds the result records of :mod:`aiplan.core.findings`. A shard
 that cannot be read or decoded, or holds anything unexpected, is ignored and
 rebuilt. The scope includes the size and modification time of aiplan's own
 files, so another installation never reads these shards at all. The cache
@@ -46,8 +46,8 @@ import time
 import zlib
 from typing import Any, Callable, Iterable
 
-from aiplan.lint import codec
-from aiplan.lint.findings import FileResult
+from aiplan.run import codec
+from aiplan.core.findings import FileResult
 
 CACHE_DIR_NAME = ".aiplan_cache"
 FORMAT = "lint-v2"
@@ -143,7 +143,7 @@ class LintCache:
             return known[1]
         import json
 
-        from aiplan.lint.digest import sha256
+        from aiplan.core.digest import sha256
 
         modules = {"aiplan"} | {
             getattr(rule.check, "__module__", None) or "" for rule in ctx.rules.values() if rule.check is not None
@@ -161,7 +161,7 @@ class LintCache:
 
     @staticmethod
     def digest(data: bytes) -> bytes:
-        from aiplan.lint.digest import sha256
+        from aiplan.core.digest import sha256
 
         return sha256(data).digest()
 

@@ -1,12 +1,12 @@
 """Lint results as plain tuples: how they cross process boundaries and sit in the cache.
 
-Pickling the frozen dataclasses of :mod:`aiplan.lint.findings` goes through
+Pickling the frozen dataclasses of :mod:`aiplan.core.findings` goes through
 ``dataclasses``' generic ``__setstate__`` (several microseconds a finding,
 most of the cost of reading a warm cache). This codec writes each record as a
 list ``[class name, field values...]`` of builtin values, which ``marshal``
 reads and writes at C speed, and rebuilds it with the class's own constructor.
 
-* Only the record classes defined in :mod:`aiplan.lint.findings` (dataclasses
+* Only the record classes defined in :mod:`aiplan.core.findings` (dataclasses
   and enums) are known: decoding never resolves any other name, so a crafted
   cache file cannot make it call anything else.
 * Equal strings of decoded results are shared through the ``strings`` table a
@@ -27,8 +27,8 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any
 
-from aiplan.lint import findings as _findings
-from aiplan.lint.findings import FileResult
+from aiplan.core import findings as _findings
+from aiplan.core.findings import FileResult
 
 _PLAIN = frozenset((str, int, float, bool, type(None)))
 

@@ -8,20 +8,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable, Union
 
 from aiplan.lint.engine import LintContext, lint_bytes, lint_file
-from aiplan.lint.findings import FileResult, Finding, InternalError, Severity
-from aiplan.lint.discovery import STDIN, Target
+from aiplan.core.findings import FileResult, Finding, InternalError, Severity
+from aiplan.run.discovery import STDIN, Target
 
 if TYPE_CHECKING:
-    from aiplan.lint.cache import LintCache
+    from aiplan.run.cache import LintCache
 
 
 @dataclass(slots=True)
 class RunResult:
     files: list[FileResult] = field(default_factory=list)
     errors: list[InternalError] = field(default_factory=list)
-    # Findings `--fix` resolved; None when the run did not fix (see aiplan.lint.fix).
+    # Findings `--fix` resolved; None when the run did not fix (see aiplan.fix.fixer).
     fixed: int | None = None
-    # Set by aiplan.baseline.apply_baseline: what a --baseline file hid, and its stale entries.
+    # Set by aiplan.run.baseline.apply_baseline: what a --baseline file hid, and its stale entries.
     baseline: object | None = None
 
     @property
@@ -75,9 +75,9 @@ def lint_targets(targets: Iterable[Target], contexts: ContextSource, stdin: byte
     """Lint every target; results in target order.
 
     ``cache`` reuses results of unchanged files and stores new ones
-    (:mod:`aiplan.lint.cache`); ``jobs`` is how many processes may lint (0: all
+    (:mod:`aiplan.run.cache`); ``jobs`` is how many processes may lint (0: all
     cores; runs of a few files stay in this process, see
-    :mod:`aiplan.lint.parallel`). Neither changes the results.
+    :mod:`aiplan.run.pool`). Neither changes the results.
     """
     resolve = contexts if callable(contexts) else (lambda _target: contexts)
     result = RunResult()
@@ -93,8 +93,8 @@ def lint_targets(targets: Iterable[Target], contexts: ContextSource, stdin: byte
 
 
 def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs: int) -> list[FileResult]:
-    from aiplan.lint import codec
-    from aiplan.lint.parallel import run_ordered, workers_for
+    from aiplan.run import codec
+    from aiplan.run.pool import run_ordered, workers_for
 
     files: list[FileResult | None] = [None] * len(targets)
     todo: list[int] = []
@@ -140,7 +140,7 @@ def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs:
 
 
 def _reader(ctx: LintContext):
-    from aiplan.lint.loader import read_file
+    from aiplan.parse.loader import read_file
 
     limits = ctx.config.limits
     return lambda path: read_file(path, limits)[0]
@@ -152,9 +152,9 @@ def _lint_recorded(target: Target, ctx: LintContext, record: bool):
     rules made, and the result encoded for storing (done here, so in a worker)."""
     if not record:
         return lint_file(target.real_path, target.display_path, ctx), None, (), None
-    from aiplan.lint import codec
-    from aiplan.lint.cache import LintCache, recording_exists
-    from aiplan.lint.loader import read_file
+    from aiplan.run import codec
+    from aiplan.run.cache import LintCache, recording_exists
+    from aiplan.parse.loader import read_file
 
     data, problem = read_file(target.real_path, ctx.config.limits)
     if problem is not None:  # unreadable, too big, not a file: reported, never cached

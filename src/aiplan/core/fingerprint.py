@@ -38,7 +38,7 @@ def _json(value: Any) -> str:
 
 
 def _digest(text: str, length: int = 12) -> str:
-    from aiplan.lint.digest import sha256  # not hashlib: see aiplan.lint.digest
+    from aiplan.core.digest import sha256  # not hashlib: see aiplan.core.digest
 
     return sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:length]
 

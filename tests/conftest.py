@@ -45,3 +45,11 @@ def copy_clean_plan(directory: pathlib.Path, name: str = "clean.aiplan.yaml") ->
         (directory / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(EXAMPLES / relative, directory / relative)
     return pathlib.Path(shutil.copy(EXAMPLES / "support-copilot.aiplan.yaml", directory / name))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark everything under tests/e2e/ as `e2e` (whole-program runs: examples, hooks, hostile input)."""
+    e2e = ROOT / "tests" / "e2e"
+    for item in items:
+        if e2e in pathlib.Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.e2e)

@@ -15,7 +15,7 @@ from aiplan.config.selection import LintConfig
 from aiplan.lint.engine import LintContext, lint_file
 from aiplan.plugins.manager import load_rule_set
 
-RULE_FIXTURES = pathlib.Path(__file__).parent / "fixtures" / "rules"
+RULE_FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "rules"
 EXPECT = re.compile(r"^#\s*expect:\s*(.+?)\s*$", re.MULTILINE)
 OPTIONS = re.compile(r"^#\s*options:\s*(\{.*\})\s*$", re.MULTILINE)
 

@@ -13,7 +13,7 @@ from aiplan.plugins.manager import load_rule_set
 from aiplan.rules import FAMILY_TITLES, builtin_rules
 from aiplan.testing import lint_yaml
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 YAML_BLOCK = re.compile(r"```yaml\n(.*?)```", re.DOTALL)
 
 # Files the documentation examples may name as existing next to the plan (EVAL003).

@@ -17,7 +17,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from ruamel.yaml import YAML
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[2]
 SCHEMA_PATH = HERE.parent / "src" / "aiplan" / "schemas" / "plan.schema.json"
 SPEC_COMPLETE = HERE / "fixtures" / "plans" / "spec_complete.aiplan.yaml"
 

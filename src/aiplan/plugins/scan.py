@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import sys
+from importlib.machinery import PathFinder
 from typing import Iterable
 
 
@@ -52,8 +53,6 @@ def group_may_exist(group: str, paths: Iterable[str] | None = None) -> bool:
 
 def _foreign_distribution_finders() -> bool:
     """Whether an import hook other than the standard path finder provides distributions."""
-    from importlib.machinery import PathFinder
-
     return any(
         finder is not PathFinder and hasattr(finder, "find_distributions")
         for finder in sys.meta_path

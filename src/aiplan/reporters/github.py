@@ -21,6 +21,7 @@ import re
 from typing import Iterable
 
 from aiplan.core.findings import Finding, Severity
+from aiplan.reporters.sources import Paths
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 # GitHub keeps this many annotations of each kind per step; the rest only reach the log.
@@ -90,8 +91,6 @@ def annotation(finding: Finding, file: str | None) -> str:
 
 
 def annotations(findings: Iterable[Finding], paths=None) -> list[str]:
-    from aiplan.reporters.sources import Paths
-
     paths = paths or Paths.for_run()
     out = []
     for finding in findings:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 
 from aiplan.core.findings import Severity
+from aiplan.reporters.text import summary_line, visible
 
 STEP_SUMMARY_LIMIT = 1024 * 1024
 BUDGET = 256 * 1024
@@ -25,8 +26,6 @@ _MARKDOWN = frozenset("\\`*_[]<>&|~!#$")
 
 def plain(text: str) -> str:
     """Plan text as literal Markdown inline content for one table cell."""
-    from aiplan.reporters.text import visible
-
     return "".join("\\" + ch if ch in _MARKDOWN else ch for ch in visible(text))
 
 
@@ -35,8 +34,6 @@ def _utf8_size(text: str) -> int:
 
 
 def render(run, rules, *, budget: int = BUDGET, **_options) -> str:
-    from aiplan.reporters.text import summary_line
-
     counts = run.counts()
     total = sum(counts.values())
     head = ["## aiplan", "", plain(summary_line(run)), ""] + _baseline_note(run)

@@ -17,6 +17,7 @@ import hashlib
 import json
 
 from aiplan.core.findings import Severity
+from aiplan.reporters.sources import Paths, identity, occurrences
 
 # GitLab's scale is info, minor, major, critical, blocker.
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
@@ -24,15 +25,11 @@ SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO:
 
 def fingerprint(path: str, finding, occurrence: int) -> str:
     """The issue's fingerprint: ``path`` is the file from the repository root."""
-    from aiplan.reporters.sources import identity
-
     key = "\0".join(("aiplan", path, identity(finding), str(occurrence)))
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def payload(run, rules, *, paths=None) -> list[dict]:
-    from aiplan.reporters.sources import Paths, identity, occurrences
-
     paths = paths or Paths.for_run()
     findings = run.findings
     numbers = occurrences(findings, identity)

@@ -21,6 +21,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from aiplan.core.findings import Severity
+from aiplan.reporters.github import neutralise
 
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 FAILING = (Severity.ERROR, Severity.WARNING)
@@ -43,8 +44,6 @@ def _inert(text: str) -> str:
     into a line break) written visibly, and lines that would start a GitHub
     Actions command (``::``, ``##[``) neutralised, since `--format junit` on
     standard output lands in the job log."""
-    from aiplan.reporters.github import neutralise
-
     return neutralise(text.replace("\r", "\\r"))
 
 

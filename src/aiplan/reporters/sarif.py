@@ -27,6 +27,8 @@ from urllib.parse import quote
 
 from aiplan import __version__
 from aiplan.core.findings import Severity, format_yaml_path
+from aiplan.docs import render_rule_markdown, render_rule_text
+from aiplan.reporters.sources import Paths, line_fingerprints
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://aiplan.dev"
@@ -38,8 +40,6 @@ FINGERPRINT_KEY = "aiplanFingerprint/v1"
 
 
 def _rule_descriptor(rule) -> dict:
-    from aiplan.docs import render_rule_markdown, render_rule_text
-
     sections = rule.sections()
     summary = sections.get("summary") or rule.summary
     descriptor = {
@@ -137,8 +137,6 @@ def _result(finding, rule_index: dict, paths, line_hash: str | None, suppression
 
 
 def payload(run, rules, *, paths=None) -> dict:
-    from aiplan.reporters.sources import Paths, line_fingerprints
-
     paths = paths or Paths.for_run()
     ordered_rules = [rules[key] for key in sorted(rules)]
     rule_index = {rule.id: index for index, rule in enumerate(ordered_rules)}

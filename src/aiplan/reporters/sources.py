@@ -18,6 +18,7 @@ from typing import Iterable, Mapping
 
 from aiplan.core.findings import Finding, format_yaml_path
 from aiplan.core.fingerprint import normalise_message
+from aiplan.parse.loader import detect_encoding
 
 STDIN = "-"
 # Enough to reach any flagged line of a plan the loader accepts; a bigger file
@@ -97,8 +98,6 @@ def read_lines(path: str | None) -> list[str] | None:
     cannot be read (standard input, deleted, not permitted)."""
     if path is None:
         return None
-    from aiplan.parse.loader import detect_encoding
-
     try:
         with open(path, "rb") as handle:
             data = handle.read(_READ_LIMIT)

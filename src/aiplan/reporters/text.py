@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import click
+
 from aiplan.core.findings import Severity
 
 # C0 and C1 controls (ESC starts terminal escape sequences), invisible
@@ -42,8 +44,6 @@ def shown_path(path: str) -> str:
 def _style(text: str, colour: bool, **kwargs) -> str:
     if not colour:
         return text
-    import click
-
     return click.style(text, **kwargs)
 
 

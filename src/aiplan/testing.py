@@ -22,6 +22,7 @@ from typing import Any, Iterable, Mapping
 
 from aiplan.config.selection import LintConfig, build_context as _context
 from aiplan.core.findings import Finding, Severity
+from aiplan.core.placeholders import normalise_words
 from aiplan.core.rule import Rule
 from aiplan.fix.fixer import fix_bytes
 from aiplan.lint.engine import LintContext, lint_bytes, lint_documents
@@ -40,10 +41,12 @@ def build_context(
     plugins: bool = False,
     limits: Limits = Limits(),
     packs: Iterable[str] = (),
+    placeholders: Iterable[str] = (),
 ) -> LintContext:
     """A lint context with the built-in rules plus ``rules`` (installed plugins if
     ``plugins``) plus the rules of the policy packs in ``packs`` (file paths, or
-    YAML text when the string holds a line break)."""
+    YAML text when the string holds a line break). ``placeholders`` are extra
+    placeholder words, as the `placeholders` setting gives them."""
     rules = list(rules) + [item for pack in packs for item in _pack(pack).rules]
     rule_set = load_rule_set(entry_points=plugins, extra_rules=rules)
     if rule_set.errors:
@@ -54,6 +57,7 @@ def build_context(
         rule_options={k: dict(v) for k, v in (options or {}).items()},
         severity={k: Severity.parse(v) for k, v in (severity or {}).items()},
         limits=limits,
+        placeholders=normalise_words(placeholders),
     )
     return _context(rule_set.rules, config)
 
@@ -69,7 +73,7 @@ def lint_yaml(text: str, *, path: str = "plan.aiplan.yaml", dedent: bool = True,
 
     Keyword arguments are those of :func:`build_context` (``select``,
     ``ignore``, ``rules``, ``options``, ``severity``, ``plugins``, ``limits``,
-    ``packs``).
+    ``packs``, ``placeholders``).
     Raises ``AssertionError`` if a rule failed, so a broken rule fails its test.
     """
     ctx = build_context(**context_options)

@@ -35,6 +35,9 @@ class LintConfig:
     # Seconds one rule may take on one document before it is stopped and
     # reported as an internal error (exit 3); None or 0: no limit.
     rule_timeout: float | None = DEFAULT_RULE_TIMEOUT
+    # A team's own placeholder words (`placeholders`), normalised: read as
+    # missing like the built-in ones of aiplan.core.placeholders.
+    placeholders: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +53,7 @@ class LintContext:
     def fingerprint(self) -> str:
         """A stable digest of everything that decides this context's findings:
         aiplan's version, every rule (ID, plugin, severity, options, enabled)
-        and the limits. Caches key on it."""
+        the limits and the team's placeholder words. Caches key on it."""
         state = {
             "aiplan": __version__,
             "rules": [
@@ -59,6 +62,7 @@ class LintContext:
                 for rid, r in sorted(self.rules.items())
             ],
             "limits": repr(self.config.limits),
+            "placeholders": sorted(self.config.placeholders),
         }
         return sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
 

@@ -118,6 +118,7 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
         if len(findings) >= ctx.config.limits.max_findings:
             break
         plan.file_exists = file_exists
+        plan.placeholders = ctx.config.placeholders
         lint_it, problem = version_problem(plan.data)
         if problem is not None:
             finding = _finding(ctx, VERSION_RULE, problem, plan, display_path, plan.document, source)

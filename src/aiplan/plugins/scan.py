@@ -23,6 +23,8 @@ from __future__ import annotations
 import os
 import sys
 from importlib.machinery import PathFinder
+
+from aiplan.fileio import read_regular
 from typing import Iterable
 
 
@@ -59,10 +61,12 @@ def _foreign_distribution_finders() -> bool:
     )
 
 
+_MAX_ENTRY_POINTS_BYTES = 1024 * 1024
+
+
 def _declares(path: str, group: str) -> bool:
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            text = handle.read()
+        text = read_regular(path, _MAX_ENTRY_POINTS_BYTES).decode("utf-8", errors="replace")
     except OSError:
         return False
     if group not in text:

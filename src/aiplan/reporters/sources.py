@@ -18,6 +18,7 @@ from typing import Iterable, Mapping
 
 from aiplan.core.findings import Finding, format_yaml_path
 from aiplan.core.fingerprint import normalise_message
+from aiplan.fileio import read_regular
 from aiplan.parse.loader import detect_encoding
 
 STDIN = "-"
@@ -99,8 +100,7 @@ def read_lines(path: str | None) -> list[str] | None:
     if path is None:
         return None
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(_READ_LIMIT)
+        data = read_regular(path, _READ_LIMIT, partial=True)
     except (OSError, ValueError):
         return None
     encoding, bom = detect_encoding(data)

@@ -43,7 +43,7 @@ from typing import Callable, Iterable
 from aiplan.core.findings import format_yaml_path
 from aiplan.core.fingerprint import normalise_message
 from aiplan.core.paths import shown_path
-from aiplan.fileio import atomic_write
+from aiplan.fileio import atomic_write, read_regular
 
 FORMAT_KEY = "aiplan_baseline"
 FORMAT_VERSION = 1
@@ -109,6 +109,10 @@ class Written:
         return text
 
 
+# A baseline is read whole; 64 MiB holds hundreds of thousands of entries.
+MAX_BASELINE_BYTES = 64 * 1024 * 1024
+
+
 def baseline_key(display_path: str, root: str) -> str:
     """A finding's file as the baseline records it: relative to the baseline's directory."""
     if display_path == STDIN:
@@ -120,8 +124,7 @@ def baseline_key(display_path: str, root: str) -> str:
 def read_baseline(path: str) -> Baseline:
     shown = shown_path(path)
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = read_regular(path, MAX_BASELINE_BYTES)
     except FileNotFoundError:
         raise BaselineError(f"{shown}: no such baseline file; create it with "
                             f"`aiplan lint --write-baseline {shown}`") from None
@@ -179,7 +182,7 @@ def write_baseline(path: str, run) -> Written:
     entries = _entries_for(run.findings, root)
     linted = {baseline_key(result.path, root) for result in run.files}
     kept: list[Entry] = []
-    if os.path.exists(path):
+    if os.path.lexists(path):
         try:
             previous = read_baseline(path)
         except BaselineError as exc:

@@ -78,15 +78,15 @@ def test_explain_documents_the_plugin_rule(cli, acme):
     assert "- domain (str, default example.com): The email domain of accountable owners." in result.output
     assert "Family: ACME\nProvided by: plugin acme" in result.output
     # aiplan's site documents the built-in rules only: no link to a page that does not exist
-    assert "aiplan.dev" not in result.output
+    assert "docs/rules.md" not in result.output
     assert "ACME001" in cli("rules", "--family", "ACME").output
 
 
 def test_plugin_rules_link_only_to_documentation_they_name(cli, acme):
     document = json.loads(cli("lint", "--format", "sarif", acme).output)
     descriptors = {r["id"]: r for r in document["runs"][0]["tool"]["driver"]["rules"]}
-    assert "helpUri" not in descriptors["ACME001"] and "aiplan.dev" not in json.dumps(descriptors["ACME001"])
-    assert descriptors["FT001"]["helpUri"] == "https://aiplan.dev/rules/ft001"
+    assert "helpUri" not in descriptors["ACME001"] and "docs/rules.md" not in json.dumps(descriptors["ACME001"])
+    assert descriptors["FT001"]["helpUri"] == "https://github.com/aiplan-dev/aiplan/blob/main/docs/rules.md#ft001-fine-tuning-without-held-out"
     [finding] = json.loads(cli("lint", "--format", "json", acme).output)["findings"]
     assert finding["url"] == ""
     linked = json.loads(cli("lint", "--plugin", "name_echo_plugin", "--select", "ECHO", "--format", "json",

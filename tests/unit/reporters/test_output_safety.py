@@ -41,7 +41,7 @@ def hostile_run() -> RunResult:
         findings.append(Finding(
             rule="PLAN002", name="schema-violation", severity=Severity.ERROR, message=f"message {text}",
             fix=f"fix {text}", path=f"dir/{text[:200]}.aiplan.yaml", line=number, column=1, end_line=number,
-            end_column=5, yaml_path=(text[:100], 0), url="https://aiplan.dev/rules/plan002",
+            end_column=5, yaml_path=(text[:100], 0), url="https://github.com/aiplan-dev/aiplan/blob/main/docs/rules.md#plan002-schema-violation",
         ))
     files = [FileResult(path=f.path, findings=(f,)) for f in findings]
     errors = [InternalError(plugin=f"acme {HOSTILE[3]}", rule="ACME001", message=HOSTILE[0] + HOSTILE[16], path=HOSTILE[1])]

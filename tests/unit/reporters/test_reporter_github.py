@@ -208,8 +208,8 @@ def test_step_summary_is_appended_with_counts_and_linked_rules(cli, tmp_path):
     text = summary.read_text()
     assert text.startswith("# Earlier step output\n\n## aiplan\n")
     assert "| \N{CROSS MARK} error | 2 |" in text
-    assert "| [BASE001 missing-prompt-baseline](https://aiplan.dev/rules/base001) |" in text
-    assert "| [FT001 fine-tuning-without-held-out](https://aiplan.dev/rules/ft001) |" in text
+    assert "| [BASE001 missing-prompt-baseline](https://github.com/aiplan-dev/aiplan/blob/main/docs/rules.md#base001-missing-prompt-baseline) |" in text
+    assert "| [FT001 fine-tuning-without-held-out](https://github.com/aiplan-dev/aiplan/blob/main/docs/rules.md#ft001-fine-tuning-without-held-out) |" in text
     cli("lint", EXAMPLES / "ticket-formatter.aiplan.yaml", env=env)
     assert summary.read_text().count("## aiplan") == 2  # appended again, never overwritten
 

@@ -98,7 +98,7 @@ def test_plugin_rule_is_configured_like_any_rule(cli, acme):
     (acme.parent / ".aiplan.toml").write_text('[rules.ACME001]\ndomain = "acme.example"\n[severity]\nACME001 = "error"\n')
     result = cli("lint", acme)
     assert result.exit_code == 1
-    assert "ACME001 [error]" in result.output and "@acme.example" in result.output
+    assert "error ACME001 owner-outside-company-domain" in result.output and "@acme.example" in result.output
 
 
 @pytest.mark.parametrize("how, reason", [
@@ -149,7 +149,7 @@ def test_installed_plugin_in_a_real_process(tmp_path):
                                        text=True, env=env, timeout=60, cwd=tmp_path)
     assert "acme 1.0.0 (loaded)" in run("plugins").stdout
     linted = run("lint", str(plan))
-    assert "ACME001 [warning]" in linted.stdout and "Traceback" not in linted.stderr
+    assert "warning ACME001 owner-outside-company-domain" in linted.stdout and "Traceback" not in linted.stderr
 
 
 def test_the_example_plugins_own_tests_pass():

@@ -157,7 +157,7 @@ def _stamp_plugin(item: Rule, plugin_name: str) -> Rule:
     """The rule as ``plugin_name`` contributes it. aiplan's documentation site has
     pages for the built-in rules only: a plugin rule keeps a URL it was given and
     loses the default one, which would be a dead link in every report."""
-    if plugin_name != BUILTIN and item.url == default_url(item.id):
+    if plugin_name != BUILTIN and item.url == default_url(item.id, item.name):
         item = replace(item, url="")
     if item.plugin == plugin_name:
         return item

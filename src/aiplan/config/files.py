@@ -58,6 +58,7 @@ class Layer:
     policy_packs: tuple[str, ...] = ()      # absolute paths
     limits: Mapping[str, int] = field(default_factory=dict)   # Limits field -> value
     paths: tuple[str, ...] = ()             # overrides only: glob patterns
+    placeholders: tuple[str, ...] = ()      # the team's own placeholder words, as written
 
     @property
     def where(self) -> str:
@@ -331,6 +332,7 @@ def _layer(table: Mapping[str, Any], file: str, prefix: str, root: str) -> Layer
         policy_packs=tuple(os.path.normpath(os.path.join(root, p)) for p in table.get("policy-packs", ())),
         limits={LIMIT_KEYS[k]: table[k] for k in LIMIT_KEYS if k in table},
         paths=tuple(table.get("paths", ())),
+        placeholders=tuple(table.get("placeholders", ())),
     )
 
 

@@ -88,12 +88,19 @@ def _encode(text: str) -> bytes:
 
 def emit(run, rules, *, output_format: str | None, output_file: str | None, colour: bool,
          show_fix: bool = True, no_targets: bool = False, checked: Iterable[str] | None = None,
-         environ: Mapping[str, str] | None = None) -> Outcome:
+         environ: Mapping[str, str] | None = None, include_suppressed: bool = False) -> Outcome:
     environ = os.environ if environ is None else environ
     actions = in_github_actions(environ)
     options = {"show_fix": show_fix, "no_targets": no_targets,
-               "checked": sorted(checked) if checked is not None else None}
+               "checked": sorted(checked) if checked is not None else None,
+               "include_suppressed": include_suppressed}
     warnings: list[str] = []
+    if output_format == "sarif":
+        from aiplan.reporters import sarif
+
+        note = sarif.overflow(run, include_suppressed=include_suppressed)
+        if note:
+            warnings.append(note)
     report_failed = False
 
     if output_file:

@@ -53,4 +53,6 @@ def payload(run, rules, *, paths=None) -> list[dict]:
 
 
 def render(run, rules, *, paths=None, **_options) -> str:
-    return json.dumps(payload(run, rules, paths=paths), indent=2, ensure_ascii=True) + "\n"
+    from aiplan.reporters.logsafe import inert_json
+
+    return inert_json(json.dumps(payload(run, rules, paths=paths), indent=2, ensure_ascii=True)) + "\n"

@@ -10,6 +10,7 @@ many findings it leaves out.
 from __future__ import annotations
 
 import os
+import re
 
 from aiplan.core.findings import Severity
 
@@ -21,6 +22,7 @@ _ICONS = {Severity.ERROR: "\N{CROSS MARK}", Severity.WARNING: "\N{WARNING SIGN}\
 # references, math, the cell separator, and the backslash itself. CommonMark
 # lets a backslash escape any ASCII punctuation, which then shows as itself.
 _MARKDOWN = frozenset("\\`*_[]<>&|~!#$")
+_BACKTICKS = re.compile("`+")
 
 
 def plain(text: str) -> str:
@@ -28,6 +30,27 @@ def plain(text: str) -> str:
     from aiplan.reporters.text import visible
 
     return "".join("\\" + ch if ch in _MARKDOWN else ch for ch in visible(text))
+
+
+def code(text: str) -> str:
+    """Plan text as an inline code span for one table cell: nothing in it is a
+    link (GitHub autolinks bare URLs and ``www.`` names in ordinary text, and
+    a link swallows the escaping around it), HTML, emphasis or a reference.
+    The fence is one backtick longer than any run inside; ``|`` still needs
+    its backslash, since GFM splits table cells before reading code spans.
+    Nothing else is escaped in it (code shows backslashes as they are)."""
+    from aiplan.reporters.logsafe import neutralise_hashes
+    from aiplan.reporters.text import visible
+
+    # No "##[" / "##vso[" either: a summary's Markdown is sometimes printed to a log.
+    text = neutralise_hashes(visible(text)).replace("|", "\\|")
+    if not text:
+        return ""
+    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
+    fence = "`" * (longest + 1)
+    # A leading or trailing backtick (or a space at both ends) needs a space inside the fence.
+    pad = " " if text[0] == "`" or text[-1] == "`" or (text[0] == " " and text[-1] == " ") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _utf8_size(text: str) -> int:
@@ -77,12 +100,12 @@ def _baseline_note(run) -> list[str]:
     if baseline is None:
         return []
     known = baseline.matched
-    note = f"Baseline {baseline.file}: {known} known finding{'s' * (known != 1)} not shown."
+    note = f"Baseline {code(baseline.file)}: {known} known finding{'s' * (known != 1)} not shown."
     stale = sum(entry.count for entry in baseline.stale)
     if stale:
         note += (f" {stale} entr{'ies' if stale != 1 else 'y'} no longer match; shrink it with "
-                 f"`aiplan lint --write-baseline {baseline.file}`.")
-    return [plain(note), ""]
+                 f"{code('aiplan lint --write-baseline ' + baseline.file)}.")
+    return [note, ""]
 
 
 def _row(finding, rules) -> str:
@@ -90,9 +113,9 @@ def _row(finding, rules) -> str:
     url = finding.url or (rule.url if rule is not None else "")
     name = f"{finding.rule} {plain(finding.name)}"
     linked = f"[{name}]({_link(url)})" if url else name
-    where = plain(f"{finding.path}:{finding.line}:{finding.column}")
-    return (f"| {_ICONS[finding.severity]} | {linked} | {where} | {plain(finding.message)} "
-            f"| {plain(finding.fix)} |")
+    where = code(f"{finding.path}:{finding.line}:{finding.column}")
+    return (f"| {_ICONS[finding.severity]} | {linked} | {where} | {code(finding.message)} "
+            f"| {code(finding.fix)} |")
 
 
 def _link(url: str) -> str:

@@ -230,8 +230,8 @@ def test_step_summary_says_what_the_baseline_hid(cli, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     text = summary.read_text()
     assert "Linted 1 file: 0 errors, 1 warning, 0 info." in text and "BASE002" in text
-    assert ("Baseline b.json: 1 known finding not shown. 1 entry no longer match; shrink it with "
-            "\\`aiplan lint --write-baseline b.json\\`.") in text
+    assert ("Baseline `b.json`: 1 known finding not shown. 1 entry no longer match; shrink it with "
+            "`aiplan lint --write-baseline b.json`.") in text
 
 
 def test_step_summary_only_under_actions(cli, tmp_path):
@@ -249,8 +249,24 @@ def test_step_summary_cells_cannot_break_the_table_or_inject_markup():
     [row] = [line for line in markdown.splitlines() if line.startswith("| \N{CROSS MARK} | [")]
     unescaped_pipes = [i for i, ch in enumerate(row) if ch == "|" and row[i - 1] != "\\"]
     assert len(unescaped_pipes) == 6  # five cells
-    assert "<script>" not in row  # and the message's line break stayed inside the row
-    assert "a \\| b \\<script\\>x\\</script\\> \\[l\\](javascript:x) \\`c\\` \\*\\*d\\*\\* \\\\n e \\&amp; \\#1 \\$x\\$ \\\\" in row
+    # plan content is one inline code span (fenced by more backticks than it holds): no HTML, link,
+    # emphasis, entity or math; the message's line break stayed inside the row
+    assert "| ``a \\| b <script>x</script> [l](javascript:x) `c` **d** \\n e &amp; #1 $x$ \\`` |" in row
+    assert "| `p\\|q.aiplan.yaml:3:11` |" in row
+
+
+@pytest.mark.parametrize("text", ["see https://evil.example/x_y_ and www.evil.example", "``", "` x `", " a ", ""])
+def test_step_summary_code_spans_hold_any_text(text):
+    span = github_summary.code(text)
+    if not text:
+        assert span == ""
+        return
+    fence = span[:len(span) - len(span.lstrip("`"))]
+    assert span.endswith(fence) and "`" * len(fence) not in span[len(fence):-len(fence)]
+    inner = span[len(fence):-len(fence)]
+    # CommonMark strips one space from each end when both are spaces: what remains is the text
+    shown = inner[1:-1] if inner.startswith(" ") and inner.endswith(" ") and inner.strip() else inner
+    assert shown == text
 
 
 def test_step_summary_truncates_with_a_note_under_its_budget():

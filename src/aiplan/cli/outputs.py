@@ -6,10 +6,14 @@
   format had been chosen. ``--format sarif --output-file x.sarif`` writes
   SARIF to the file and prints the text report.
 * Under GitHub Actions (``GITHUB_ACTIONS=true``) the normal output is the text
-  report followed by one annotation per finding; the text is neutralised
-  (:func:`aiplan.reporters.github.neutralise`) whenever it is printed there.
+  report followed by one annotation per finding. Every format is inert for CI
+  log readers whatever the environment (:mod:`aiplan.reporters.logsafe`).
   When ``GITHUB_STEP_SUMMARY`` names a file, a Markdown summary is appended
   to it, whatever the format.
+* Under pre-commit (``PRE_COMMIT=1``), whose parallel batches each run aiplan:
+  the console shows the findings without a summary line, and the batches of
+  one pre-commit run share one step summary section
+  (:func:`aiplan.reporters.github_summary.write_section`).
 """
 
 from __future__ import annotations
@@ -67,8 +71,8 @@ def _same_file(path: str, target: str) -> bool:
     return path != "-" and os.path.exists(path) and os.path.exists(target) and os.path.samefile(path, target)
 
 
-def _text(run, rules, *, colour: bool, show_fix: bool, no_targets: bool) -> str:
-    text = reporters.get("text").render(run, rules, colour=colour, show_fix=show_fix)
+def _text(run, rules, *, colour: bool, show_fix: bool, no_targets: bool, summary: bool = True) -> str:
+    text = reporters.get("text").render(run, rules, colour=colour, show_fix=show_fix, summary=summary)
     return (NO_PLANS + text) if no_targets else text
 
 
@@ -116,15 +120,18 @@ def emit(run, rules, *, output_format: str | None, output_file: str | None, colo
     else:
         console_format = output_format
 
+    # pre-commit runs the hook as parallel batches, each printing its own output
+    # when the hook fails: findings only, no per-batch summary or notes.
+    hook = environ.get("PRE_COMMIT") == "1"
     if console_format in (None, "text"):
-        console = _text(run, rules, colour=colour, show_fix=show_fix, no_targets=no_targets)
+        console = _text(run, rules, colour=colour, show_fix=show_fix, no_targets=no_targets, summary=not hook)
         keep_ansi = colour
         if actions:
             from aiplan.reporters import github
 
             console = github.neutralise(console)
             if console_format is None:
-                console += reporters.get("github").render(run, rules) + github.overflow_note(run)
+                console += reporters.get("github").render(run, rules) + ("" if hook else github.overflow_note(run))
                 keep_ansi = True  # annotations carry plan text as the toolkit would
     else:
         console = _report(console_format, run, rules, options)
@@ -135,8 +142,10 @@ def emit(run, rules, *, output_format: str | None, output_file: str | None, colo
         from aiplan.reporters import github_summary
 
         try:
-            markdown = github_summary.render(run, rules, budget=github_summary.budget_for(summary_path))
-            github_summary.append(summary_path, markdown)
+            key = github_summary.section_key(environ)
+            if key is None or not github_summary.write_section(summary_path, run, rules, key, environ):
+                markdown = github_summary.render(run, rules, budget=github_summary.budget_for(summary_path))
+                github_summary.append(summary_path, markdown)
         except OSError as exc:
             warnings.append(f"cannot append to the step summary {summary_path}: {exc.strerror or exc}")
     return Outcome(console, keep_ansi, tuple(warnings), report_failed)

@@ -6,8 +6,8 @@
   format had been chosen. ``--format sarif --output-file x.sarif`` writes
   SARIF to the file and prints the text report.
 * Under GitHub Actions (``GITHUB_ACTIONS=true``) the normal output is the text
-  report followed by one annotation per finding. Every format is inert for CI
-  log readers whatever the environment (:mod:`aiplan.reporters.logsafe`).
+  report followed by one annotation per finding; the text is neutralised
+  (:func:`aiplan.reporters.github.neutralise`) whenever it is printed there.
   When ``GITHUB_STEP_SUMMARY`` names a file, a Markdown summary is appended
   to it, whatever the format.
 * Under pre-commit (``PRE_COMMIT=1``), whose parallel batches each run aiplan:
@@ -71,14 +71,19 @@ def _same_file(path: str, target: str) -> bool:
     return path != "-" and os.path.exists(path) and os.path.exists(target) and os.path.samefile(path, target)
 
 
-def _text(run, rules, *, colour: bool, show_fix: bool, no_targets: bool, summary: bool = True) -> str:
-    text = reporters.get("text").render(run, rules, colour=colour, show_fix=show_fix, summary=summary)
-    return (NO_PLANS + text) if no_targets else text
+# The formats for people: the console shows them, and under GitHub Actions
+# they are neutralised and followed by annotations.
+TEXT_FORMATS = ("text", "concise")
+
+
+def _text(run, rules, *, name: str = "text", colour: bool, options: Mapping[str, Any], wrap: int | None = None) -> str:
+    text = reporters.get(name).render(run, rules, colour=colour, wrap=wrap, **options)
+    return (NO_PLANS + text) if options.get("no_targets") else text
 
 
 def _report(name: str, run, rules, options: Mapping[str, Any]) -> str:
-    if name == "text":
-        return _text(run, rules, colour=False, show_fix=options["show_fix"], no_targets=options["no_targets"])
+    if name in TEXT_FORMATS:
+        return _text(run, rules, name=name, colour=False, options=options)
     return reporters.get(name).render(run, rules, **options)
 
 
@@ -92,12 +97,15 @@ def _encode(text: str) -> bytes:
 
 def emit(run, rules, *, output_format: str | None, output_file: str | None, colour: bool,
          show_fix: bool = True, no_targets: bool = False, checked: Iterable[str] | None = None,
-         environ: Mapping[str, str] | None = None, include_suppressed: bool = False) -> Outcome:
+         environ: Mapping[str, str] | None = None, statistics: bool = False, gate=None,
+         wrap: int | None = None, include_suppressed: bool = False) -> Outcome:
+    """``statistics``, ``gate`` and ``wrap`` shape the text formats (see
+    :func:`aiplan.reporters.text.render`); ``wrap`` applies to the console only."""
     environ = os.environ if environ is None else environ
     actions = in_github_actions(environ)
     options = {"show_fix": show_fix, "no_targets": no_targets,
                "checked": sorted(checked) if checked is not None else None,
-               "include_suppressed": include_suppressed}
+               "statistics": statistics, "gate": gate, "include_suppressed": include_suppressed}
     warnings: list[str] = []
     if output_format == "sarif":
         from aiplan.reporters import sarif
@@ -123,8 +131,9 @@ def emit(run, rules, *, output_format: str | None, output_file: str | None, colo
     # pre-commit runs the hook as parallel batches, each printing its own output
     # when the hook fails: findings only, no per-batch summary or notes.
     hook = environ.get("PRE_COMMIT") == "1"
-    if console_format in (None, "text"):
-        console = _text(run, rules, colour=colour, show_fix=show_fix, no_targets=no_targets, summary=not hook)
+    if console_format is None or console_format in TEXT_FORMATS:
+        console = _text(run, rules, name=console_format or "text", colour=colour,
+                        options=dict(options, summary=not hook), wrap=wrap)
         keep_ansi = colour
         if actions:
             from aiplan.reporters import github

@@ -73,6 +73,21 @@ class FixResult:
     def changed(self) -> bool:
         return self.fixed != self.original
 
+    @property
+    def revealed(self) -> int:
+        """Applied fixes of findings the first lint did not report: a fix
+        revealed them (renaming ``knowlege`` lets the schema see the misspelled
+        ``evidance`` inside it). The rest are the findings marked fixable."""
+        reported = Counter(_signature(f) for f in self.before.findings)
+        count = 0
+        for finding in self.applied:
+            signature = _signature(finding)
+            if reported[signature]:
+                reported[signature] -= 1
+            else:
+                count += 1
+        return count
+
 
 def fix_bytes(data: bytes, lint: Callable[[bytes], FileResult], *,
               parse: Callable[[bytes], object] | None = None) -> FixResult:
@@ -364,6 +379,11 @@ class FixRun:
     @property
     def fixed(self) -> int:
         return sum(len(result.applied) for _, result in self.results)
+
+    @property
+    def revealed(self) -> int:
+        """How many of :attr:`fixed` the first lint had not reported (see :attr:`FixResult.revealed`)."""
+        return sum(result.revealed for _, result in self.results)
 
 
 def fix_targets(targets: Iterable["Target"], contexts: "ContextSource", *, write: bool,

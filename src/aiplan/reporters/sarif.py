@@ -31,6 +31,7 @@ import os
 import pathlib
 from urllib.parse import quote
 
+from aiplan import REPOSITORY as INFORMATION_URI
 from aiplan import __version__
 from aiplan.core.findings import Severity, format_yaml_path
 

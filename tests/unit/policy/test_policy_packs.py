@@ -147,7 +147,7 @@ def test_loading_a_pack_never_executes_code(tmp_path):
 def test_cli_policy_pack_option_and_explain(cli, tmp_path):
     plan = tmp_path / "hr.aiplan.yaml"
     plan.write_text(RESTRICTED)
-    result = cli("lint", "--isolated", "--select", "SEC", "--policy-pack", SECURITY, plan)
+    result = cli("lint", "--isolated", "--select", "SEC", "--policy-pack", SECURITY, "--format", "concise", plan)
     assert result.exit_code == 1
     assert [line.split()[1] for line in result.output.splitlines() if ": SEC" in line] == ["SEC001", "SEC002", "SEC003"]
     explained = cli("explain", "SEC002", "--policy-pack", SECURITY)

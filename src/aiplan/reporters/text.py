@@ -33,6 +33,7 @@ import stat
 import click
 
 from aiplan.core.findings import Severity
+from aiplan.reporters.logsafe import neutralise
 from aiplan.reporters.sources import STDIN, read_lines
 from aiplan.rules import FAMILY_TITLES
 
@@ -271,7 +272,8 @@ def render(run, rules, *, colour: bool = False, show_fix: bool = True, summary: 
         lines.extend(baseline_lines(run))
     if lines:
         lines.append("")  # the final newline, without copying the whole report once more
-    return "\n".join(lines)
+    # Whatever the environment: a log reader may see it (a container, a later step).
+    return neutralise("\n".join(lines))
 
 
 def summary_line(run, gate=None) -> str:

@@ -345,10 +345,13 @@ class Resolver:
         """The policy packs read so far, by path."""
         return [self._packs[path] for path in sorted(self._packs)]
 
+    def fail_on_for(self, path: str) -> Severity:
+        """The lowest severity that fails the run for the file shown as ``path``."""
+        return self.fail_on_by_path.get(path, self.cli.fail_on or Severity.ERROR)
+
     def exit_code(self, run) -> int:
         """The run's exit code, with each file's own ``fail-on``."""
-        default = self.cli.fail_on or Severity.ERROR
-        return run.exit_code(lambda path: self.fail_on_by_path.get(path, default))
+        return run.exit_code(self.fail_on_for)
 
 
 def _hint(rule_id: str, ids: list[str]) -> str:

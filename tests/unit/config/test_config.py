@@ -370,3 +370,12 @@ def test_extend_problems(cli, repo, extend, expected):
     repo(f"[tool.aiplan]\nextend = {extend}\n")
     result = cli("lint")
     assert result.exit_code == 2 and expected in result.output
+
+
+def test_a_configuration_file_that_is_a_fifo_or_device_is_refused(cli, repo):
+    os.mkfifo(repo.root / "fifo.toml")
+    os.symlink("/dev/zero", repo.root / "zero.toml")
+    for name in ("fifo.toml", "zero.toml"):
+        result = cli("lint", "--config", name)
+        assert result.exit_code == 2, result.output
+        assert "cannot read the configuration: it is a" in result.output and "not a regular file" in result.output

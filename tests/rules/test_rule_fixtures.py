@@ -74,17 +74,18 @@ CATALOGUE = {
     "GAP002": ("gap-without-evidence", "warning"),
     "GAP003": ("incomplete-gap-analysis", "warning"),
     "BASE001": ("missing-prompt-baseline", "error"),
-    "BASE002": ("unmeasured-baseline", "warning"),
+    "BASE002": ("unmeasured-baseline", "error"),
     "BASE003": ("thin-baseline", "info"),
     "BASE004": ("baseline-meets-target", "warning"),
     "BASE005": ("gap-not-measurable", "warning"),
-    "FIT001": ("fine-tuning-for-knowledge", "warning"),
-    "FIT002": ("rag-for-behavior", "warning"),
+    "FIT001": ("fine-tuning-for-knowledge", "error"),
+    "FIT002": ("rag-for-behavior", "error"),
     "FIT003": ("consider-hybrid", "info"),
     "FIT004": ("unneeded-complexity", "warning"),
     "FIT005": ("hybrid-without-both-gaps", "info"),
     "FIT006": ("fine-tuning-volatile-data", "warning"),
     "FIT007": ("approach-section-missing", "error"),
+    "FIT008": ("approach-for-accuracy-gap", "error"),
     "ACC001": ("accuracy-gap-without-eval-infra", "error"),
     "RAG001": ("rag-without-data-pipeline", "error"),
     "RAG002": ("incomplete-data-pipeline", "warning"),
@@ -95,7 +96,7 @@ CATALOGUE = {
     "RAG007": ("unscoped-sensitive-retrieval", "warning"),
     "RAG008": ("no-citations", "info"),
     "RAG009": ("unmeasured-retrieval", "warning"),
-    "RAG010": ("empty-corpus", "warning"),
+    "RAG010": ("empty-corpus", "error"),
     "RAG011": ("unstated-update-frequency", "info"),
     "FT001": ("fine-tuning-without-held-out", "error"),
     "FT002": ("held-out-misses-adjacent-behaviors", "warning"),
@@ -109,12 +110,14 @@ CATALOGUE = {
     "EVAL001": ("no-evaluation-plan", "warning"),
     "EVAL002": ("metric-without-target", "warning"),
     "EVAL003": ("missing-referenced-file", "warning"),
+    "EVAL004": ("underpowered-evaluation", "warning"),
 }
 
 # Catalogue options and their defaults (`*option* name = default` in the spec).
 CATALOGUE_OPTIONS = {
     "FT003": {"min_examples": 500},
-    "FT005": {"min_size": 100, "min_fraction": 0.05},
+    "FT005": {"min_size": 100, "alpha": 0.05, "power": 0.8},
+    "EVAL004": {"alpha": 0.05, "power": 0.8},
     "EVAL003": {"check_paths": True},
 }
 

@@ -8,12 +8,12 @@ covers adjacent behaviors shows. These rules apply when `approach` is
 
 from __future__ import annotations
 
-import math
 import posixpath
 import re
 
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import Option, rule
+from aiplan.rules.metrics import comparisons, needed_size, percent_points, resolvable_difference
 from aiplan.rules.wording import absence, code, quoted_listing, show
 
 REQUIRED_COVERAGE = ("target_task", "adjacent_behaviors")
@@ -135,8 +135,8 @@ def held_out_misses_adjacent_behaviors(plan, options):
           disjoint_from_training: true
     ```
     """
-    if not applies(plan) or plan.mapping("fine_tuning", "evaluation", "held_out") is None:
-        return
+    if not applies(plan) or not plan.mapping("fine_tuning", "evaluation", "held_out"):
+        return  # absent or empty: FT001
     covers = plan.get("fine_tuning", "evaluation", "held_out", "covers")
     if covers is None:
         yield Violation(
@@ -278,17 +278,30 @@ def no_data_quality_review(plan, options):
 
 @rule("FT005", "small-held-out", Severity.WARNING,
       options=[
-          Option("min_size", int, 100, "Fewest held-out examples accepted.", minimum=1),
-          Option("min_fraction", float, 0.05,
-                 "Smallest held-out size as a fraction of `dataset.examples`.", minimum=0, maximum=1),
+          Option("min_size", int, 100,
+                 "Fewest held-out examples accepted when the plan gives no baseline and target to size the set by.",
+                 minimum=1),
+          Option("alpha", float, 0.05, "Two-sided significance level of the sample-size test.",
+                 minimum=0.0001, maximum=0.5),
+          Option("power", float, 0.8, "Probability the held-out set shows a real change of the planned size.",
+                 minimum=0.5, maximum=0.9999),
       ])
 def small_held_out(plan, options):
-    """The held-out set is too small to show a regression.
+    """The held-out set is too small to show the change the plan is after.
 
-    Fires when `fine_tuning.evaluation.held_out.size` is below the `min_size`
-    option (100 by default), or below `min_fraction` (0.05 by default) of
-    `fine_tuning.dataset.examples`. Reported at `size`. A held-out set without
-    a stated `size` is not checked.
+    Where the plan gives the numbers (a rate metric in [0, 1] with a baseline
+    value in `baseline.prompt_engineering.results` and a `target` in
+    `evaluation.metrics`, not yet met), fires when
+    `fine_tuning.evaluation.held_out.size` is below the size a one-sample test
+    of a proportion needs to tell the target p1 from the baseline p0, at
+    two-sided `alpha` (0.05) and `power` (0.8):
+    n >= ((z(1-alpha/2) sqrt(p0(1-p0)) + z(power) sqrt(p1(1-p1))) / (p1-p0))^2,
+    for the metric needing most. Otherwise fires when `size` is below the
+    absolute minimum `min_size` (100). The message gives the size, the size
+    needed and the smallest difference the set can resolve. A held-out set is
+    never too small because it is a small share of a large training set: only
+    its own size decides what it can show. Reported at `size`; a held-out set
+    without a stated `size` is not checked. Metric names match as in BASE005.
 
     ## Why
     A held-out set has to be large enough for a change in quality to stand out
@@ -316,16 +329,26 @@ def small_held_out(plan, options):
     ```yaml
     aiplan: 1
     name: Ticket formatter
+    baseline:
+      prompt_engineering:
+        status: done
+        results:
+          - metric: schema_valid_rate
+            value: 0.88
     approach: fine_tuning
     fine_tuning:
       purpose: behavior
       dataset:
-        examples: 4200
+        examples: 40000
       evaluation:
         held_out:
-          size: 600
+          size: 400
           covers: [target_task, adjacent_behaviors]
           disjoint_from_training: true
+    evaluation:
+      metrics:
+        - name: schema-valid-rate
+          target: 0.95
     ```
     """
     if not applies(plan):
@@ -333,24 +356,41 @@ def small_held_out(plan, options):
     size = plan.number("fine_tuning", "evaluation", "held_out", "size")
     if size is None:
         return
-    min_size, min_fraction = options["min_size"], options["min_fraction"]
-    examples = plan.number("fine_tuning", "dataset", "examples")
-    by_fraction = math.ceil(min_fraction * examples) if examples is not None and examples > 0 else 0
-    reasons = []
-    if size < min_size:
-        reasons.append(f"fewer than {min_size} (option `min_size`)")
-    if size < by_fraction:
-        reasons.append(f"less than {min_fraction * 100:g}% of the {show(examples)} training examples "
-                       f"({by_fraction}, option `min_fraction`)")
-    if not reasons:
+    where = ("fine_tuning", "evaluation", "held_out", "size")
+    alpha, power = options["alpha"], options["power"]
+    sized = sorted(((needed_size(item.baseline.value, item.target.target, alpha, power), item)
+                    for item in comparisons(plan) if item.is_rate and not item.met),
+                   key=lambda pair: -pair[0])
+    if sized:
+        needed, binding = sized[0]
+        if size >= needed:
+            return
+        p0, p1 = binding.baseline.value, binding.target.target
+        resolvable = resolvable_difference(int(size), p0, p1, alpha, power)
+        can = (f"the smallest change from {show(p0)} it can resolve is {percent_points(resolvable)}"
+               if resolvable is not None else f"no change from {show(p0)} in that direction can be shown with so few")
+        yield Violation(
+            f"`fine_tuning.evaluation.held_out.size` is {show(size)}, but telling {code(binding.target.name)} at its "
+            f"target {show(p1)} from the baseline's {show(p0)} takes at least {needed} examples "
+            f"(alpha {show(alpha)}, power {show(power)}; {binding.target.direction}); {can}",
+            f"Hold out at least {needed} examples, covering the target task and adjacent behaviors, and set "
+            f"`held_out.size: {needed}`"
+            + (f"; or, if the set cannot grow, expect to see only changes of {percent_points(resolvable)} "
+               "or more and set the target accordingly." if resolvable is not None else "."),
+            path=where,
+        )
         return
-    needed = max(min_size, by_fraction)
+    min_size = options["min_size"]
+    if size >= min_size:
+        return
     yield Violation(
-        f"`fine_tuning.evaluation.held_out.size` is {show(size)}: {' and '.join(reasons)}; too few to show "
-        "a regression",
-        f"Hold out at least {needed} examples, covering the target task and adjacent behaviors, and set "
-        f"`fine_tuning.evaluation.held_out.size: {needed}` or more.",
-        path=("fine_tuning", "evaluation", "held_out", "size"),
+        f"`fine_tuning.evaluation.held_out.size` is {show(size)}, fewer than {min_size} (option `min_size`): "
+        "too few to show a regression, and the plan gives no baseline value and target on a rate metric "
+        "to size the set by",
+        f"Hold out at least {min_size} examples, covering the target task and adjacent behaviors, and set "
+        f"`held_out.size: {min_size}`; or record the baseline's value and the target of the metric the "
+        "held-out set measures, so its size can be judged against the change it must show.",
+        path=where,
     )
 
 
@@ -666,7 +706,8 @@ def distillation_without_target(plan, options):
 
     Fires when `fine_tuning.purpose` is `latency` and `targets.latency_p95_ms`
     is absent, or `purpose` is `cost` and `targets.cost_per_1k_requests_usd` is
-    absent. Reported at the closest existing parent of the missing target.
+    absent. Reported at `fine_tuning.purpose`, the line that makes the
+    target necessary.
 
     ## Why
     Fine-tuning a smaller model to perform like a larger one on a narrow task
@@ -712,6 +753,5 @@ def distillation_without_target(plan, options):
         f"`fine_tuning.purpose` is {code(purpose)} but `targets.{key}` is not set: nothing says what {goal} the "
         "fine-tuned model must reach",
         f"State the {goal} the smaller model must reach, measured on the current model first: {snippet}.",
-        path=("targets", key),
-        at="key",
+        path=("fine_tuning", "purpose"),
     )

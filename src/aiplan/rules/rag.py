@@ -873,7 +873,7 @@ def unmeasured_retrieval(plan, options):
     )
 
 
-@rule("RAG010", "empty-corpus", Severity.WARNING)
+@rule("RAG010", "empty-corpus", Severity.ERROR)
 def empty_corpus(plan, options):
     """Retrieval is planned over a corpus with no sources.
 

@@ -30,6 +30,16 @@ def fingerprint(path: str, finding, occurrence: int) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def description(finding) -> str:
+    """Message and fix on one plain line, as Code Quality shows it: line breaks,
+    tabs and control characters from plan values in the text report's visible
+    notation, runs of spaces collapsed."""
+    from aiplan.reporters.text import visible
+
+    text = finding.message + (f" Fix: {finding.fix}" if finding.fix else "")
+    return " ".join(visible(text).split())
+
+
 def payload(run, rules, *, paths=None) -> list[dict]:
     from aiplan.reporters.sources import Paths, identity, occurrences
 
@@ -43,7 +53,7 @@ def payload(run, rules, *, paths=None) -> list[dict]:
         if finding.end_line > finding.line:
             lines["end"] = finding.end_line
         issues.append({
-            "description": finding.message + (f" Fix: {finding.fix}" if finding.fix else ""),
+            "description": description(finding),
             "check_name": finding.rule,
             "fingerprint": fingerprint(path, finding, numbers[index]),
             "severity": SEVERITIES[finding.severity],
@@ -53,4 +63,6 @@ def payload(run, rules, *, paths=None) -> list[dict]:
 
 
 def render(run, rules, *, paths=None, **_options) -> str:
-    return json.dumps(payload(run, rules, paths=paths), indent=2, ensure_ascii=True) + "\n"
+    from aiplan.reporters.logsafe import inert_json
+
+    return inert_json(json.dumps(payload(run, rules, paths=paths), indent=2, ensure_ascii=True)) + "\n"

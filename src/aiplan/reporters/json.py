@@ -40,4 +40,7 @@ def _with_baseline(document: dict, run) -> dict:
 
 def render(run, rules, **_options) -> str:
     # ensure_ascii keeps the document valid even for lone surrogates from a plan.
-    return json.dumps(_with_baseline(payload(run, rules), run), indent=2, ensure_ascii=True) + "\n"
+    from aiplan.reporters.logsafe import inert_json
+
+    document = json.dumps(_with_baseline(payload(run, rules), run), indent=2, ensure_ascii=True)
+    return inert_json(document) + "\n"

@@ -274,7 +274,10 @@ def render(run, rules, *, colour: bool = False, show_fix: bool = True, summary: 
         lines.extend(baseline_lines(run))
     if lines:
         lines.append("")  # the final newline, without copying the whole report once more
-    return "\n".join(lines)
+    from aiplan.reporters.logsafe import neutralise
+
+    # Whatever the environment: a log reader may see it (a container, a later step).
+    return neutralise("\n".join(lines))
 
 
 def summary_line(run, gate=None) -> str:

@@ -10,6 +10,9 @@ from typing import Iterable
 
 PLAN_NAMES = ("aiplan.yaml", "aiplan.yml")
 PLAN_SUFFIXES = (".aiplan.yaml", ".aiplan.yml")
+# The same names as a regular expression over a path with "/" separators, as
+# pre-commit's `files` takes it (.pre-commit-hooks.yaml holds exactly this).
+PLAN_FILE_PATTERN = r"(^|/)(aiplan|[^/]*\.aiplan)\.ya?ml$"
 SKIP_DIRS = frozenset((
     ".git", ".hg", ".svn", ".bzr", "node_modules", "__pycache__", ".tox", ".nox",
     ".venv", "venv", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".aiplan_cache",

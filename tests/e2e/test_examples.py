@@ -7,9 +7,9 @@ import pathlib
 
 import pytest
 
-from aiplan.config.selection import LintConfig
+from aiplan.config.selection import LintConfig, build_context
 from aiplan.run.discovery import discover
-from aiplan.lint.engine import LintContext, lint_file
+from aiplan.lint.engine import lint_file
 from aiplan.plugins.manager import load_rule_set
 
 from conftest import EXAMPLES, FIXTURES
@@ -62,7 +62,7 @@ EXPECTED = {
 @pytest.fixture(scope="module")
 def context():
     rules = load_rule_set(entry_points=False).rules
-    return LintContext.build(rules, LintConfig())
+    return build_context(rules, LintConfig())
 
 
 def _codes(path, context):
@@ -72,7 +72,7 @@ def _codes(path, context):
 
 
 def test_every_example_is_listed():
-    shipped = sorted(target.display_path.split("/")[-1] for target in discover([str(EXAMPLES)], ()))
+    shipped = sorted(target.display_path.split("/")[-1] for target in discover([str(EXAMPLES)]))
     assert shipped == sorted(EXPECTED)
 
 

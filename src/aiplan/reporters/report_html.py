@@ -92,7 +92,7 @@ def _plan(d: PlanDecision, anchor: str) -> list[str]:
                f'<span class="{state}">{text(verdict(d))}</span>.</p>')
     if d.gaps:
         out += ["<h3>Gaps</h3>", "<table class=\"gaps\"><tr><th>gap</th><th>present</th><th>evidence</th></tr>"]
-        out += [f"<tr><td>{text(g.name)}</td><td>{PRESENT[g.present]}</td>"
+        out += [f'<tr><td class="n">{text(g.name)}</td><td class="n">{PRESENT[g.present]}</td>'
                 f"<td>{text(g.evidence) if g.evidence else '—'}</td></tr>" for g in d.gaps]
         out.append("</table>")
     out.append("<h3>Baseline and targets</h3>")

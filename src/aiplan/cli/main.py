@@ -589,13 +589,21 @@ def list_plugins(output_format, no_plugins, plugin_modules, config_file, isolate
 
 @main.command()
 @click.argument("path", required=False, default="aiplan.yaml", type=click.Path())
-def init(path):
-    """Write a commented starter plan to PATH (default aiplan.yaml); never overwrites."""
+@click.option("--approach", type=click.Choice(["prompt_engineering", "rag", "fine_tuning", "hybrid"]),
+              default="prompt_engineering", show_default=True,
+              help="Write the sections this approach needs, with TBD where your team's facts go.")
+def init(path, approach):
+    """Write a commented starter plan to PATH (default aiplan.yaml); never overwrites.
+
+    The prompt_engineering starter lints clean. The others hold every section
+    their approach needs: `aiplan lint` then lists what is left to fill in
+    (the evidence of each gap, the baseline's results, the files named).
+    """
     from aiplan.starter import write_starter
 
     target = os.path.join(path, "aiplan.yaml") if os.path.isdir(path) else path
     try:
-        write_starter(target)
+        write_starter(target, approach)
     except FileExistsError:
         click.echo(f"aiplan: {target} already exists; not overwriting it.", err=True)
         sys.exit(EXIT_USAGE)

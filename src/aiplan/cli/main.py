@@ -287,7 +287,7 @@ def _fix(targets, contexts, rule_set, *, diff):
     write the fixes (a fixed standard input goes to standard output) and return
     the run of what remains, the files that could not be written, and whether
     the report must go to standard error (standard output carries a plan)."""
-    from aiplan.run.discovery import STDIN
+    from aiplan.core.paths import STDIN
     from aiplan.fix.fixer import fix_targets, unified_diff
     from aiplan.cli import outputs
 

@@ -116,7 +116,7 @@ def emit(run, rules, *, output_format: str | None, output_file: str | None, colo
     report_failed = False
 
     if output_file:
-        from aiplan.fileio import atomic_write
+        from aiplan.fileio import atomic_write  # CLI start-up: tempfile only with --output-file
 
         report = _report(output_format or "text", run, rules, options)
         try:
@@ -136,7 +136,7 @@ def emit(run, rules, *, output_format: str | None, output_file: str | None, colo
                         options=dict(options, summary=not hook), wrap=wrap)
         keep_ansi = colour
         if actions:
-            from aiplan.reporters import github
+            from aiplan.reporters import github  # CLI start-up: only on GitHub Actions
 
             console = github.neutralise(console)
             if console_format is None:
@@ -148,7 +148,7 @@ def emit(run, rules, *, output_format: str | None, output_file: str | None, colo
 
     summary_path = environ.get("GITHUB_STEP_SUMMARY", "")
     if actions and summary_path:
-        from aiplan.reporters import github_summary
+        from aiplan.reporters import github_summary  # CLI start-up: only on GitHub Actions
 
         try:
             key = github_summary.section_key(environ)

@@ -21,7 +21,9 @@ import re
 from typing import Iterable
 
 from aiplan.core.findings import Finding, Severity
+from aiplan.reporters.logsafe import neutralise as inert
 from aiplan.reporters.logsafe import neutralise_hashes
+from aiplan.reporters.sources import Paths
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 # GitHub keeps this many annotations of each kind per step; the rest only reach the log.
@@ -94,8 +96,6 @@ def annotation(finding: Finding, file: str | None) -> str:
 
 
 def annotations(findings: Iterable[Finding], paths=None) -> list[str]:
-    from aiplan.reporters.sources import Paths
-
     paths = paths or Paths.for_run()
     out = []
     for finding in findings:
@@ -131,6 +131,4 @@ def overflow_note(run) -> str:
 
 def neutralise(text: str) -> str:
     """Human-readable output made inert for CI log readers (see :mod:`aiplan.reporters.logsafe`)."""
-    from aiplan.reporters.logsafe import neutralise as inert
-
     return inert(text)

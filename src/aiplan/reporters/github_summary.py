@@ -9,10 +9,18 @@ many findings it leaves out.
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 import os
 import re
+import stat
 
 from aiplan.core.findings import Severity
+from aiplan.fileio import atomic_write
+from aiplan.reporters.logsafe import neutralise_hashes
+from aiplan.reporters.text import summary_line, visible
+from aiplan.run import codec
+from aiplan.run.runner import RunResult
 
 STEP_SUMMARY_LIMIT = 1024 * 1024
 BUDGET = 256 * 1024
@@ -27,8 +35,6 @@ _BACKTICKS = re.compile("`+")
 
 def plain(text: str) -> str:
     """Plan text as literal Markdown inline content for one table cell."""
-    from aiplan.reporters.text import visible
-
     return "".join("\\" + ch if ch in _MARKDOWN else ch for ch in visible(text))
 
 
@@ -39,9 +45,6 @@ def code(text: str) -> str:
     The fence is one backtick longer than any run inside; ``|`` still needs
     its backslash, since GFM splits table cells before reading code spans.
     Nothing else is escaped in it (code shows backslashes as they are)."""
-    from aiplan.reporters.logsafe import neutralise_hashes
-    from aiplan.reporters.text import visible
-
     # No "##[" / "##vso[" either: a summary's Markdown is sometimes printed to a log.
     text = neutralise_hashes(visible(text)).replace("|", "\\|")
     if not text:
@@ -58,8 +61,6 @@ def _utf8_size(text: str) -> int:
 
 
 def render(run, rules, *, budget: int = BUDGET, **_options) -> str:
-    from aiplan.reporters.text import summary_line
-
     counts = run.counts()
     total = sum(counts.values())
     head = ["## aiplan", "", plain(summary_line(run)), ""] + _baseline_note(run)
@@ -170,7 +171,7 @@ def _state_dir(environ) -> str | None:
     getuid = getattr(os, "getuid", None)
     if getuid is None:  # Windows: no coordination, one section per batch
         return None
-    import tempfile
+    import tempfile  # start-up: only without RUNNER_TEMP
 
     directory = os.path.join(tempfile.gettempdir(), f"aiplan-{getuid()}")
     try:
@@ -178,8 +179,6 @@ def _state_dir(environ) -> str | None:
     except FileExistsError:
         pass
     info = os.lstat(directory)
-    import stat
-
     if not stat.S_ISDIR(info.st_mode) or info.st_uid != getuid() or info.st_mode & 0o077:
         return None  # not ours, or readable by others: do not trust it
     return directory
@@ -192,15 +191,9 @@ def write_section(path: str, run, rules, key: str, environ) -> bool:
     from where it started. ``False`` when it cannot coordinate (no private
     directory, no file locks): the caller then appends a section of its own."""
     try:
-        import fcntl
+        import fcntl  # POSIX only
     except ImportError:  # pragma: no cover - Windows
         return False
-    import hashlib
-    import marshal
-
-    from aiplan.run import codec
-    from aiplan.run.runner import RunResult
-
     directory = _state_dir(environ)
     if directory is None:
         return False
@@ -238,8 +231,6 @@ def write_section(path: str, run, rules, key: str, environ) -> bool:
         with open(path, "ab") as handle:
             handle.truncate(offset)
             handle.write(data)
-        from aiplan.fileio import atomic_write
-
         atomic_write(base + ".state", marshal.dumps(state))
         return True
     finally:

@@ -30,6 +30,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from aiplan.core.findings import Severity
+from aiplan.reporters.logsafe import inert_xml
 
 # What XML 1.0 forbids, and what breaks viewers: C0/C1 controls (but tab and
 # line feed, which the serialiser writes as references in attributes), NEL,
@@ -140,8 +141,6 @@ def render(run, rules, *, checked=None, **_options) -> str:
         root.set(key, str(value))
     root.set("time", "0")
     ET.indent(root)
-    from aiplan.reporters.logsafe import inert_xml
-
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + inert_xml(ET.tostring(root, encoding="unicode")) + "\n"
 
 

@@ -34,6 +34,9 @@ from urllib.parse import quote
 from aiplan import REPOSITORY as INFORMATION_URI
 from aiplan import __version__
 from aiplan.core.findings import Severity, format_yaml_path
+from aiplan.docs import render_rule_markdown, render_rule_text
+from aiplan.reporters.logsafe import inert_json
+from aiplan.reporters.sources import Paths, line_fingerprints, read_lines
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -44,8 +47,6 @@ FINGERPRINT_KEY = "aiplanFingerprint/v1"
 
 
 def _rule_descriptor(rule) -> dict:
-    from aiplan.docs import render_rule_markdown, render_rule_text
-
     sections = rule.sections()
     summary = sections.get("summary") or rule.summary
     descriptor = {
@@ -161,7 +162,7 @@ def information_uri() -> str | None:
     """The project's page, as the installed package's metadata names it
     (``[project.urls]`` in pyproject.toml): the repository if it names one."""
     try:
-        from importlib.metadata import PackageNotFoundError, metadata
+        from importlib.metadata import PackageNotFoundError, metadata  # ~25 ms: only for SARIF
     except ImportError:  # pragma: no cover
         return None
     try:
@@ -269,8 +270,6 @@ def payload(run, rules, *, paths=None, include_suppressed: bool = False, limit: 
             environ=None) -> dict:
     """The SARIF log. ``rules`` must hold every rule of the run, policy packs'
     included; a finding of any other rule gets a minimal descriptor."""
-    from aiplan.reporters.sources import Paths, line_fingerprints, read_lines
-
     paths = paths or Paths.for_run()
     all_entries = _entries(run, include_suppressed)
     entries = _cap(all_entries, MAX_RESULTS if limit is None else limit)
@@ -342,8 +341,6 @@ def payload(run, rules, *, paths=None, include_suppressed: bool = False, limit: 
 
 
 def render(run, rules, *, paths=None, include_suppressed: bool = False, **_options) -> str:
-    from aiplan.reporters.logsafe import inert_json
-
     # ensure_ascii keeps the document valid UTF-8 even for lone surrogates from a path.
     document = json.dumps(payload(run, rules, paths=paths, include_suppressed=include_suppressed),
                           indent=2, ensure_ascii=True)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from aiplan.core.findings import Finding, Severity
 from aiplan.core.plan import GAPS
+from aiplan.rules.metrics import eval_sets, measurements, needed_size, resolvable_difference, same_path, targets
 
 # The approaches the plan schema allows, in the framework's order of cost.
 APPROACHES = ("prompt_engineering", "rag", "fine_tuning", "hybrid")
@@ -129,8 +130,6 @@ def _gaps(plan) -> tuple[Gap, ...]:
 
 
 def _metrics(plan, alpha: float, power: float) -> tuple[MetricCheck, ...]:
-    from aiplan.rules.metrics import eval_sets, measurements, needed_size, resolvable_difference, same_path, targets
-
     sized = [entry for entry in eval_sets(plan) if entry.size is not None]
     measured = {}
     for item in measurements(plan):

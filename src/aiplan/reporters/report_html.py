@@ -15,7 +15,9 @@ import html
 from aiplan import __version__
 from aiplan.core.findings import Severity
 from aiplan.reporters.decision import PlanDecision
+from aiplan.reporters.logsafe import inert_xml
 from aiplan.reporters.report_markdown import PRESENT, resolution, scale_of, title, verdict
+from aiplan.reporters.text import visible
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 STYLE = """
@@ -40,8 +42,6 @@ SEVERITY_LABEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity
 def text(value: object) -> str:
     """Plan content as HTML text or attribute value: control, invisible and
     bidirectional characters made visible first, then every markup character escaped."""
-    from aiplan.reporters.text import visible
-
     return html.escape(visible(str(value)), quote=True)
 
 
@@ -126,8 +126,6 @@ def _number(value) -> str:
 
 
 def render(decisions: list[PlanDecision]) -> str:
-    from aiplan.reporters.logsafe import inert_xml
-
     errors = sum(d.count(Severity.ERROR) for d in decisions)
     warnings = sum(d.count(Severity.WARNING) for d in decisions)
     files = len({d.path for d in decisions})

@@ -12,6 +12,7 @@ from __future__ import annotations
 from aiplan.core.findings import Severity
 from aiplan.reporters.decision import PlanDecision
 from aiplan.reporters.github_summary import code
+from aiplan.reporters.logsafe import neutralise
 
 ICONS = {Severity.ERROR: "\N{CROSS MARK}", Severity.WARNING: "\N{WARNING SIGN}\ufe0f",
          Severity.INFO: "\N{INFORMATION SOURCE}\ufe0f"}
@@ -120,8 +121,6 @@ def resolution(m) -> str:
 
 
 def render(decisions: list[PlanDecision]) -> str:
-    from aiplan.reporters.logsafe import neutralise
-
     errors = sum(d.count(Severity.ERROR) for d in decisions)
     warnings = sum(d.count(Severity.WARNING) for d in decisions)
     files = len({d.path for d in decisions})

@@ -39,17 +39,16 @@ from typing import Callable, Iterable
 
 from aiplan.core.findings import FileResult, Finding, TextEdit
 from aiplan.core.paths import STDIN, Target
+from aiplan.core.rule_ids import FORM_FAMILY, NO_REASON, UNUSED_SUPPRESSION
 from aiplan.fileio import FileTooLarge, atomic_write, read_regular
 from aiplan.core.text import LINE_BREAK, SourceText
 from aiplan.lint.engine import LintContext, lint_bytes, lint_file
-from aiplan.lint.suppressions import NO_REASON, UNUSED
 from aiplan.parse.loader import decode, detect_encoding, load_bytes, read_file
 from aiplan.run.runner import ContextSource, RunResult
 
-# Rules about the document's form: a fix may never add findings of these.
-FORM_FAMILY = "PLAN"
-# ...except the PLAN rules about suppression comments, which judge the comments.
-NOT_FORM = frozenset((NO_REASON, UNUSED))
+# Rules about the document's form (FORM_FAMILY): a fix may never add findings of these,
+# except the PLAN rules about suppression comments, which judge the comments.
+NOT_FORM = frozenset((NO_REASON, UNUSED_SUPPRESSION))
 # Enough for any real plan; each round fixes or rules out at least one finding.
 MAX_ROUNDS = 200
 

@@ -17,12 +17,13 @@ from aiplan.lint.isolation import call_check, describe_failure, violation_proble
 from aiplan.parse.loader import LoadResult, load_bytes, load_file
 from aiplan.core.plan import Plan, version_problem
 from aiplan.core.rule import Rule
+from aiplan.core.rule_ids import RESOURCE_LIMIT, VERSION
 from aiplan.lint.context import LintConfig, LintContext  # noqa: F401 (LintConfig: re-exported)
 from aiplan.core.text import SourceText
 from aiplan.lint.edits import resolve_edits
 from aiplan.lint.timeout import RuleTimeout, TimeBudget
 
-VERSION_RULE = "PLAN003"
+VERSION_RULE = VERSION
 
 
 def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | None,
@@ -173,7 +174,7 @@ def _cap_findings(findings: list[Finding], ctx: LintContext, display_path: str) 
         return
     first_dropped = findings[limit]
     del findings[limit:]
-    note = _finding(ctx, "PLAN007", Violation(
+    note = _finding(ctx, RESOURCE_LIMIT, Violation(
         f"the file has more than {limit:,} findings; only the first {limit:,} are reported",
         "Fix the findings reported above, then lint again to see the rest.",
         span=Span.point(first_dropped.line, first_dropped.column),

@@ -32,11 +32,11 @@ from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 from aiplan.core.findings import Finding, Span, Violation
+from aiplan.core.rule_ids import NO_REASON, UNUSED_SUPPRESSION
 from aiplan.core.suggest import closest
 from aiplan.core.text import LINE_BREAK
 
-NO_REASON = "PLAN005"
-UNUSED = "PLAN006"
+UNUSED = UNUSED_SUPPRESSION
 UNSUPPRESSIBLE = frozenset((NO_REASON, UNUSED))
 DIRECTIVES = ("ignore", "ignore-file")
 

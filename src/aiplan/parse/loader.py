@@ -23,15 +23,11 @@ from typing import Any, Iterator
 
 from aiplan.core.findings import Span, Violation
 from aiplan.core.plan import Plan, SpanTable
+# The rules whose findings the loader reports while reading and parsing.
+from aiplan.core.rule_ids import DUPLICATE_KEY, RESOURCE_LIMIT, SYNTAX, UNREADABLE
 from aiplan.core.text import SourceText, has_yaml11_breaks, line_column  # noqa: F401 (line_column: re-exported)
 from aiplan.parse.conformance import Checker, NonConforming
 from aiplan.fileio import FileTooLarge, NotRegularFile, read_regular
-
-# Rule IDs of the problems found while reading and parsing.
-SYNTAX = "PLAN001"
-DUPLICATE_KEY = "PLAN004"
-RESOURCE_LIMIT = "PLAN007"
-UNREADABLE = "PLAN008"
 
 # Duplicate keys reported per file, like the findings of any one rule
 # (aiplan.lint.isolation.MAX_VIOLATIONS): 5 MB of `a: 1` lines would otherwise

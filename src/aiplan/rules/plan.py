@@ -1,21 +1,23 @@
 """PLAN: the document itself. Syntax, schema, version, duplicates, suppressions, limits.
 
 PLAN001, PLAN004, PLAN007 and PLAN008 are found while the file is read and
-parsed (``aiplan.parse.loader``), PLAN005 and PLAN006 while the engine applies
-the inline suppressions (``aiplan.lint.suppressions``); they are declared here
-so that they are listed, documented, selected and configured like every other
-rule.
+parsed (``aiplan.parse.loader``), PLAN003 by the engine's version gate
+(``aiplan.core.plan.version_problem``: a document that is not a v1 plan gets no
+other rule, even when PLAN003 itself is not selected), PLAN005 and PLAN006 while
+the engine applies the inline suppressions (``aiplan.lint.suppressions``); they
+are declared here so that they are listed, documented, selected and configured
+like every other rule. Their IDs are declared once, in ``aiplan.core.rule_ids``.
 """
 
 from __future__ import annotations
 
+from aiplan.core import rule_ids
 from aiplan.core.findings import Severity
-from aiplan.core.plan import version_problem
 from aiplan.core.rule import rule
 from aiplan.schemas.validate import validate
 
 
-@rule("PLAN001", "yaml-syntax-error", Severity.ERROR, reported_by="loader")
+@rule(rule_ids.SYNTAX, "yaml-syntax-error", Severity.ERROR, reported_by="loader")
 def yaml_syntax_error(plan, options):
     """The file is not valid YAML.
 
@@ -42,7 +44,7 @@ def yaml_syntax_error(plan, options):
     """
 
 
-@rule("PLAN002", "schema-violation", Severity.ERROR, fixable=True)
+@rule(rule_ids.SCHEMA, "schema-violation", Severity.ERROR, fixable=True)
 def schema_violation(plan, options):
     """The plan breaks the v1 JSON Schema.
 
@@ -91,7 +93,7 @@ def schema_violation(plan, options):
     yield from validate(plan.data, skip=frozenset(("aiplan",)))
 
 
-@rule("PLAN003", "unsupported-version", Severity.ERROR, fixable=True)
+@rule(rule_ids.VERSION, "unsupported-version", Severity.ERROR, fixable=True, reported_by="engine")
 def unsupported_version(plan, options):
     """The document has no `aiplan` key, or a format version this aiplan does not support.
 
@@ -118,12 +120,9 @@ def unsupported_version(plan, options):
     approach: rag
     ```
     """
-    _, violation = version_problem(plan.data)
-    if violation is not None:
-        yield violation
 
 
-@rule("PLAN004", "duplicate-key", Severity.ERROR, reported_by="loader")
+@rule(rule_ids.DUPLICATE_KEY, "duplicate-key", Severity.ERROR, reported_by="loader")
 def duplicate_key(plan, options):
     """A mapping repeats a key.
 
@@ -152,7 +151,7 @@ def duplicate_key(plan, options):
     """
 
 
-@rule("PLAN005", "suppression-without-reason", Severity.WARNING, reported_by="engine")
+@rule(rule_ids.NO_REASON, "suppression-without-reason", Severity.WARNING, reported_by="engine")
 def suppression_without_reason(plan, options):
     """An inline suppression comment gives no reason.
 
@@ -191,7 +190,7 @@ def suppression_without_reason(plan, options):
     """
 
 
-@rule("PLAN006", "unused-suppression", Severity.INFO, reported_by="engine")
+@rule(rule_ids.UNUSED_SUPPRESSION, "unused-suppression", Severity.INFO, reported_by="engine")
 def unused_suppression(plan, options):
     """An inline suppression matched no finding.
 
@@ -231,7 +230,7 @@ def unused_suppression(plan, options):
     """
 
 
-@rule("PLAN007", "resource-limit", Severity.ERROR, reported_by="loader")
+@rule(rule_ids.RESOURCE_LIMIT, "resource-limit", Severity.ERROR, reported_by="loader")
 def resource_limit(plan, options):
     """The file exceeds a limit: size, nesting depth, alias expansion, documents or findings.
 
@@ -269,7 +268,7 @@ def resource_limit(plan, options):
     """
 
 
-@rule("PLAN008", "unreadable-file", Severity.ERROR, reported_by="loader")
+@rule(rule_ids.UNREADABLE, "unreadable-file", Severity.ERROR, reported_by="loader")
 def unreadable_file(plan, options):
     """The file cannot be read or decoded (permissions, encoding, binary content).
 

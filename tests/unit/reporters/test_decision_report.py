@@ -108,7 +108,7 @@ def test_one_plan_has_no_portfolio(cli):
     assert "| plan | file |" not in result.output and "**Decision:** chosen `hybrid`" in result.output
 
 
-@pytest.mark.parametrize("text, rule", [("aiplan: 1\nname: [unclosed\n", "PLAN001"), ("- a\n- list\n", "PLAN002")])
+@pytest.mark.parametrize("text, rule", [("aiplan: 1\nname: [unclosed\n", "PLAN001"), ("- a\n- list\n", "PLAN003")])
 def test_an_unreadable_plan_is_reported_with_its_finding(cli, tmp_path, text, rule):
     broken = tmp_path / "broken.aiplan.yaml"
     broken.write_text(text)

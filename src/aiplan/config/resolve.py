@@ -391,6 +391,7 @@ def describe(resolver: Resolver, path: str) -> dict:
         "max-alias-nodes": limits.max_alias_nodes,
         "max-documents": limits.max_documents,
         "max-findings": limits.max_findings,
+        "max-evidence-bytes": limits.max_evidence_bytes,
         "rule-timeout": ctx.config.rule_timeout or 0,
         "enabled": enabled,
         "disabled": disabled,
@@ -445,7 +446,7 @@ def render_text(described: dict) -> str:
     lines.append(f"policy-packs = {_toml([p['path'] for p in d['policy-packs']])}")
     for pack in d["policy-packs"]:
         lines.append(f"#   {pack['path']}: {pack['name']} ({pack['source']}): {', '.join(pack['rules'])}")
-    for key in ("max-file-size", "max-depth", "max-alias-nodes", "max-documents", "max-findings", "rule-timeout"):
+    for key in ("max-file-size", "max-depth", "max-alias-nodes", "max-documents", "max-findings", "max-evidence-bytes", "rule-timeout"):
         lines.append(f"{key} = {_toml(d[key])}")
     total = len(d["enabled"]) + len(d["disabled"])
     lines.append(f"# {len(d['enabled'])} of {total} rules enabled")

@@ -72,7 +72,7 @@ def test_flawed_examples_validate_and_meet_code_scanning_contract(cli, examples_
     validate(document)
     check_code_scanning_contract(document)
     results = document["runs"][0]["results"]
-    assert len(results) == 44   # every finding of the examples (tests/test_examples.py pins them)
+    assert len(results) == 53   # every finding of the examples (tests/test_examples.py pins them)
     uri = lambda r: r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]  # noqa: E731
     assert [r["ruleId"] for r in results if uri(r) == "plans/ticket-formatter.aiplan.yaml"] == ["BASE001", "FT001"]
     assert [r["ruleId"] for r in results if uri(r) == "plans/policy-search.aiplan.yaml"] == [
@@ -301,3 +301,17 @@ def test_baselined_findings_are_unchanged_results_suppressed_by_the_baseline(cli
     # without --baseline there is no baseline state at all
     plain = json.loads(cli("lint", *select, "--format", "sarif").output)
     assert all("baselineState" not in r for r in plain["runs"][0]["results"])
+
+
+def test_evidence_findings_carry_the_data_lines_as_related_locations(cli, examples_copy):
+    document = json.loads(cli("lint", "--format", "sarif", "reply-drafter.aiplan.yaml").output)
+    validate(document)
+    [leak] = [r for r in document["runs"][0]["results"] if r["ruleId"] == "EVID002"]
+    related = [(item["physicalLocation"]["artifactLocation"]["uri"], item["physicalLocation"]["region"]["startLine"])
+               for item in leak["relatedLocations"]]
+    # Each pair: the held-out record, then the same record in the training data; paths from the repository root.
+    assert related == [("plans/data/drafts/held_out.jsonl", 11), ("plans/data/drafts/train.jsonl", 13),
+                       ("plans/data/drafts/held_out.jsonl", 21), ("plans/data/drafts/train.jsonl", 100)]
+    assert [item["id"] for item in leak["relatedLocations"]] == [0, 1, 2, 3]
+    assert "plans/data/drafts/held_out.jsonl:11" not in leak["message"]["text"]  # the message names them as the plan does
+    assert "data/drafts/held_out.jsonl:11 = data/drafts/train.jsonl:13" in leak["message"]["text"]

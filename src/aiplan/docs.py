@@ -133,8 +133,8 @@ def render_reference(rules: Iterable[Rule]) -> str:
         "Every rule encodes a step of the decision framework: name the gap, measure a prompt-engineering "
         "baseline, choose the approach that fits the gap, then plan its data and its evaluation. "
         "`aiplan rules` lists the rules (`--family`, `--severity`, `--format json`) and `aiplan explain RULE` "
-        "prints a section of this page. Each finding carries its rule's stable documentation URL, "
-        "`https://aiplan.dev/rules/<id>` with the ID in lower case.",
+        "prints a section of this page, offline. Each finding of a built-in rule links to its section "
+        "here (`docs/rules.md#<id>-<name>`, for example `#ft001-fine-tuning-without-held-out`).",
         "",
         "Severities are defaults: configuration can change them per rule. Options are set per rule and "
         "checked against the types and bounds shown.",

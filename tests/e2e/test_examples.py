@@ -34,13 +34,15 @@ EXPECTED = {
     "claims-triage.aiplan.yaml": [("ACC001", 66, 1)],
     # tables and boilerplate without a pipeline answer
     "spec-sheet-search.aiplan.yaml": [("RAG003", 41, 26), ("RAG004", 48, 22)],
+    # retrieval chosen for an accuracy gap, measured on too few cases
+    "claims-summarizer.aiplan.yaml": [("EVAL004", 76, 13), ("FIT008", 39, 11)],
     # a baseline that already meets the target
     "faq-deflection.aiplan.yaml": [("BASE004", 32, 16)],
     # the rest of the catalogue
     "meeting-summarizer.aiplan.yaml": [
         ("BASE002", 20, 3), ("BASE003", 23, 17), ("EVAL001", 25, 1), ("FIT007", 11, 1), ("GAP001", 11, 1),
     ],
-    "intent-router.aiplan.yaml": [("FT003", 41, 15), ("FT005", 47, 13), ("FT008", 9, 1)],
+    "intent-router.aiplan.yaml": [("FT003", 42, 15), ("FT005", 48, 13), ("FT008", 36, 12)],
     "invoice-extractor.aiplan.yaml": [
         ("EVID001", 44, 15), ("EVID001", 50, 13),
         ("FT002", 52, 15), ("FT004", 47, 21), ("FT006", 51, 13), ("FT006", 53, 31), ("FT007", 41, 3),
@@ -56,7 +58,7 @@ EXPECTED = {
     # claims the data files do not back (examples/data/drafts/)
     "reply-drafter.aiplan.yaml": [
         ("EVID002", 55, 31), ("EVID003", 55, 31), ("EVID004", 54, 29), ("EVID005", 48, 11), ("EVID006", 48, 11),
-        ("EVID007", 39, 19), ("EVID008", 61, 13),
+        ("EVID007", 63, 13), ("EVID008", 61, 13),
     ],
 }
 

@@ -67,14 +67,19 @@ def _same_file(path: str, target: str) -> bool:
     return path != "-" and os.path.exists(path) and os.path.exists(target) and os.path.samefile(path, target)
 
 
-def _text(run, rules, *, colour: bool, show_fix: bool, no_targets: bool) -> str:
-    text = reporters.get("text").render(run, rules, colour=colour, show_fix=show_fix)
-    return (NO_PLANS + text) if no_targets else text
+# The formats for people: the console shows them, and under GitHub Actions
+# they are neutralised and followed by annotations.
+TEXT_FORMATS = ("text", "concise")
+
+
+def _text(run, rules, *, name: str = "text", colour: bool, options: Mapping[str, Any], wrap: int | None = None) -> str:
+    text = reporters.get(name).render(run, rules, colour=colour, wrap=wrap, **options)
+    return (NO_PLANS + text) if options.get("no_targets") else text
 
 
 def _report(name: str, run, rules, options: Mapping[str, Any]) -> str:
-    if name == "text":
-        return _text(run, rules, colour=False, show_fix=options["show_fix"], no_targets=options["no_targets"])
+    if name in TEXT_FORMATS:
+        return _text(run, rules, name=name, colour=False, options=options)
     return reporters.get(name).render(run, rules, **options)
 
 
@@ -88,11 +93,15 @@ def _encode(text: str) -> bytes:
 
 def emit(run, rules, *, output_format: str | None, output_file: str | None, colour: bool,
          show_fix: bool = True, no_targets: bool = False, checked: Iterable[str] | None = None,
-         environ: Mapping[str, str] | None = None) -> Outcome:
+         environ: Mapping[str, str] | None = None, statistics: bool = False, gate=None,
+         wrap: int | None = None) -> Outcome:
+    """``statistics``, ``gate`` and ``wrap`` shape the text formats (see
+    :func:`aiplan.reporters.text.render`); ``wrap`` applies to the console only."""
     environ = os.environ if environ is None else environ
     actions = in_github_actions(environ)
     options = {"show_fix": show_fix, "no_targets": no_targets,
-               "checked": sorted(checked) if checked is not None else None}
+               "checked": sorted(checked) if checked is not None else None,
+               "statistics": statistics, "gate": gate}
     warnings: list[str] = []
     report_failed = False
 
@@ -109,8 +118,8 @@ def emit(run, rules, *, output_format: str | None, output_file: str | None, colo
     else:
         console_format = output_format
 
-    if console_format in (None, "text"):
-        console = _text(run, rules, colour=colour, show_fix=show_fix, no_targets=no_targets)
+    if console_format is None or console_format in TEXT_FORMATS:
+        console = _text(run, rules, name=console_format or "text", colour=colour, options=options, wrap=wrap)
         keep_ansi = colour
         if actions:
             from aiplan.reporters import github

@@ -41,6 +41,7 @@ from aiplan.core.findings import Severity
 from aiplan.parse.loader import Limits
 from aiplan.core.rule import Rule
 from aiplan.core.suggest import closest
+from aiplan.core.placeholders import normalise_words
 
 COMMAND_LINE = "command line"
 
@@ -259,7 +260,9 @@ class Resolver:
         options: dict[str, dict[str, Any]] = {}
         limits: dict[str, int] = {}
         fail_on = Severity.ERROR
+        placeholders: list[str] = []
         for layer in layers:
+            placeholders.extend(word for word in layer.placeholders if word not in placeholders)
             severity.update({k: v for k, v in layer.severity.items() if k in rules})
             for rule_id, values in layer.rule_options.items():
                 if rule_id in rules:
@@ -273,6 +276,7 @@ class Resolver:
         rule_timeout = limits.pop("rule_timeout", DEFAULT_RULE_TIMEOUT)
         lint_config = LintConfig(
             rule_timeout=rule_timeout or None,
+            placeholders=normalise_words(placeholders),
             select=tuple(sorted(enabled)),
             fail_on=fail_on,
             severity=severity,
@@ -341,10 +345,13 @@ class Resolver:
         """The policy packs read so far, by path."""
         return [self._packs[path] for path in sorted(self._packs)]
 
+    def fail_on_for(self, path: str) -> Severity:
+        """The lowest severity that fails the run for the file shown as ``path``."""
+        return self.fail_on_by_path.get(path, self.cli.fail_on or Severity.ERROR)
+
     def exit_code(self, run) -> int:
         """The run's exit code, with each file's own ``fail-on``."""
-        default = self.cli.fail_on or Severity.ERROR
-        return run.exit_code(lambda path: self.fail_on_by_path.get(path, default))
+        return run.exit_code(self.fail_on_for)
 
 
 def _hint(rule_id: str, ids: list[str]) -> str:
@@ -393,6 +400,7 @@ def describe(resolver: Resolver, path: str) -> dict:
         "max-findings": limits.max_findings,
         "max-evidence-bytes": limits.max_evidence_bytes,
         "rule-timeout": ctx.config.rule_timeout or 0,
+        "placeholders": sorted(ctx.config.placeholders),
         "enabled": enabled,
         "disabled": disabled,
         "severity": {
@@ -448,6 +456,7 @@ def render_text(described: dict) -> str:
         lines.append(f"#   {pack['path']}: {pack['name']} ({pack['source']}): {', '.join(pack['rules'])}")
     for key in ("max-file-size", "max-depth", "max-alias-nodes", "max-documents", "max-findings", "max-evidence-bytes", "rule-timeout"):
         lines.append(f"{key} = {_toml(d[key])}")
+    lines.append(f"placeholders = {_toml(d['placeholders'])}  # in addition to the built-in words")
     total = len(d["enabled"]) + len(d["disabled"])
     lines.append(f"# {len(d['enabled'])} of {total} rules enabled")
     lines.append(f"enabled = {_toml(d['enabled'])}")

@@ -73,6 +73,21 @@ class FixResult:
     def changed(self) -> bool:
         return self.fixed != self.original
 
+    @property
+    def revealed(self) -> int:
+        """Applied fixes of findings the first lint did not report: a fix
+        revealed them (renaming ``knowlege`` lets the schema see the misspelled
+        ``evidance`` inside it). The rest are the findings marked fixable."""
+        reported = Counter(_signature(f) for f in self.before.findings)
+        count = 0
+        for finding in self.applied:
+            signature = _signature(finding)
+            if reported[signature]:
+                reported[signature] -= 1
+            else:
+                count += 1
+        return count
+
 
 def fix_bytes(data: bytes, lint: Callable[[bytes], FileResult], *,
               parse: Callable[[bytes], object] | None = None) -> FixResult:
@@ -300,7 +315,7 @@ def write_fixed(real_path: str, result: FixResult) -> None:
             raise FixWriteError("it is not a regular file any more")
         if not info.st_mode & 0o222 or not os.access(target, os.W_OK):
             raise FixWriteError("it is read-only")
-        if _read_current(target) != result.original:
+        if _read_current(target, len(result.original)) != result.original:
             raise FixWriteError("it changed on disk while aiplan was fixing it; run aiplan again")
         atomic_write(target, result.fixed, mode=stat.S_IMODE(info.st_mode))
     except FixWriteError:
@@ -309,10 +324,15 @@ def write_fixed(real_path: str, result: FixResult) -> None:
         raise FixWriteError(exc.strerror or str(exc)) from None
 
 
-def _read_current(path: str) -> bytes:
-    """The file's bytes as they are now, just before it is replaced."""
-    with open(path, "rb") as handle:
-        return handle.read()
+def _read_current(path: str, limit: int) -> bytes | None:
+    """The file's bytes as they are now, just before it is replaced (``None``
+    if it grew past the size limit)."""
+    from aiplan.fileio import FileTooLarge, read_regular
+
+    try:
+        return read_regular(path, limit)
+    except FileTooLarge:
+        return None
 
 
 # --------------------------------------------------------------------------
@@ -359,6 +379,11 @@ class FixRun:
     @property
     def fixed(self) -> int:
         return sum(len(result.applied) for _, result in self.results)
+
+    @property
+    def revealed(self) -> int:
+        """How many of :attr:`fixed` the first lint had not reported (see :attr:`FixResult.revealed`)."""
+        return sum(result.revealed for _, result in self.results)
 
 
 def fix_targets(targets: Iterable["Target"], contexts: "ContextSource", *, write: bool,

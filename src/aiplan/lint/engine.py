@@ -62,7 +62,7 @@ class LintContext:
     def fingerprint(self) -> str:
         """A stable digest of everything that decides this context's findings:
         aiplan's version, every rule (ID, plugin, severity, options, enabled)
-        and the limits. Caches key on it."""
+        the limits and the team's placeholder words. Caches key on it."""
         from aiplan.core.digest import sha256
         import json
 
@@ -77,6 +77,7 @@ class LintContext:
             ],
             "limits": repr(self.config.limits),
             "evidence": self.evidence,
+            "placeholders": sorted(self.config.placeholders),
         }
         return sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
 
@@ -204,6 +205,7 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
             break
         plan.file_exists = file_exists
         plan.evidence = evidence
+        plan.placeholders = ctx.config.placeholders
         lint_it, problem = version_problem(plan.data)
         if problem is not None:
             finding = _finding(ctx, VERSION_RULE, problem, plan, display_path, plan.document, source)

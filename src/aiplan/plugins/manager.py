@@ -161,7 +161,7 @@ def _stamp_plugin(item: Rule, plugin_name: str) -> Rule:
 
     from aiplan.core.rule import default_url
 
-    if plugin_name != BUILTIN and item.url == default_url(item.id):
+    if plugin_name != BUILTIN and item.url == default_url(item.id, item.name):
         item = replace(item, url="")
     if item.plugin == plugin_name:
         return item

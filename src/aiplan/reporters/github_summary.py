@@ -80,7 +80,7 @@ def _baseline_note(run) -> list[str]:
     note = f"Baseline {baseline.file}: {known} known finding{'s' * (known != 1)} not shown."
     stale = sum(entry.count for entry in baseline.stale)
     if stale:
-        note += (f" {stale} entr{'ies' if stale != 1 else 'y'} no longer match; shrink it with "
+        note += (f" {stale} entr{'ies no longer match' if stale != 1 else 'y no longer matches'}; shrink it with "
                  f"`aiplan lint --write-baseline {baseline.file}`.")
     return [plain(note), ""]
 

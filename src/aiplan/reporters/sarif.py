@@ -25,11 +25,11 @@ import os
 import pathlib
 from urllib.parse import quote
 
+from aiplan import REPOSITORY as INFORMATION_URI
 from aiplan import __version__
 from aiplan.core.findings import Severity, format_yaml_path
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://aiplan.dev"
 SRCROOT = "%SRCROOT%"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 # aiplan's own partial fingerprint: Finding.fingerprint, the key baselines and

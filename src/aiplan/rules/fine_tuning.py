@@ -8,12 +8,12 @@ covers adjacent behaviors shows. These rules apply when `approach` is
 
 from __future__ import annotations
 
-import math
 import posixpath
 
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import Option, rule
-from aiplan.rules.wording import code, quoted_listing, show
+from aiplan.rules.metrics import comparisons, needed_size, percent_points, resolvable_difference
+from aiplan.rules.wording import absence, code, quoted_listing, show
 
 REQUIRED_COVERAGE = ("target_task", "adjacent_behaviors")
 DISTILLATION_TARGETS = {
@@ -32,7 +32,10 @@ def fine_tuning_without_held_out(plan, options):
     """Fine-tuning is planned without a held-out evaluation set.
 
     Fires when the approach is `fine_tuning` or `hybrid`, a `fine_tuning`
-    section exists, and `fine_tuning.evaluation.held_out` is absent.
+    section exists, and `fine_tuning.evaluation.held_out` is absent or says
+    nothing: empty (`held_out: {}`), or a placeholder such as `TBD` or `none`
+    (see docs/placeholders.md). Reported at `held_out`, or at its closest
+    existing parent.
 
     ## Why
     Fine-tuning fails in two quiet ways: the model learns the noise of its
@@ -70,11 +73,12 @@ def fine_tuning_without_held_out(plan, options):
     """
     if not applies(plan):
         return
-    if plan.has("fine_tuning", "evaluation", "held_out"):
+    if not plan.is_blank("fine_tuning", "evaluation", "held_out"):
         return
     approach = plan.approach
+    state = absence(plan, "fine_tuning", "evaluation", "held_out")
     yield Violation(
-        f"approach is `{approach}` but `fine_tuning.evaluation.held_out` is missing: "
+        f"approach is `{approach}` but `fine_tuning.evaluation.held_out` {state}: "
         "nothing will show what the fine-tuned model learned or forgot",
         "Add `fine_tuning.evaluation.held_out` with `size`, `path`, "
         "`covers: [target_task, adjacent_behaviors]` and `disjoint_from_training: true`.",
@@ -130,8 +134,8 @@ def held_out_misses_adjacent_behaviors(plan, options):
           disjoint_from_training: true
     ```
     """
-    if not applies(plan) or plan.mapping("fine_tuning", "evaluation", "held_out") is None:
-        return
+    if not applies(plan) or not plan.mapping("fine_tuning", "evaluation", "held_out"):
+        return  # absent or empty: FT001
     covers = plan.get("fine_tuning", "evaluation", "held_out", "covers")
     if covers is None:
         yield Violation(
@@ -220,8 +224,10 @@ def small_dataset(plan, options):
 def no_data_quality_review(plan, options):
     """Nothing says how the training examples were checked.
 
-    Fires when `fine_tuning.dataset.quality_review` is absent, empty or
-    `false`. Reported at `quality_review`, or at its closest existing parent.
+    Fires when `fine_tuning.dataset.quality_review` is absent, empty,
+    `false` or a placeholder that says no review is planned (`none`, `no`,
+    `TBD`, `n/a`; see docs/placeholders.md). Reported at `quality_review`, or
+    at its closest existing parent.
 
     ## Why
     Models fine-tuned on low-quality or inconsistent data learn the noise: a
@@ -259,8 +265,7 @@ def no_data_quality_review(plan, options):
     review = plan.get("fine_tuning", "dataset", "quality_review")
     if review is not False and not plan.is_blank("fine_tuning", "dataset", "quality_review"):
         return
-    state = "is `false`" if review is False else (
-        "is empty" if plan.has("fine_tuning", "dataset", "quality_review") else "is not set")
+    state = absence(plan, "fine_tuning", "dataset", "quality_review")
     yield Violation(
         f"`fine_tuning.dataset.quality_review` {state}: nothing checks the training examples, and the model "
         "will learn their mistakes",
@@ -272,17 +277,30 @@ def no_data_quality_review(plan, options):
 
 @rule("FT005", "small-held-out", Severity.WARNING,
       options=[
-          Option("min_size", int, 100, "Fewest held-out examples accepted.", minimum=1),
-          Option("min_fraction", float, 0.05,
-                 "Smallest held-out size as a fraction of `dataset.examples`.", minimum=0, maximum=1),
+          Option("min_size", int, 100,
+                 "Fewest held-out examples accepted when the plan gives no baseline and target to size the set by.",
+                 minimum=1),
+          Option("alpha", float, 0.05, "Two-sided significance level of the sample-size test.",
+                 minimum=0.0001, maximum=0.5),
+          Option("power", float, 0.8, "Probability the held-out set shows a real change of the planned size.",
+                 minimum=0.5, maximum=0.9999),
       ])
 def small_held_out(plan, options):
-    """The held-out set is too small to show a regression.
+    """The held-out set is too small to show the change the plan is after.
 
-    Fires when `fine_tuning.evaluation.held_out.size` is below the `min_size`
-    option (100 by default), or below `min_fraction` (0.05 by default) of
-    `fine_tuning.dataset.examples`. Reported at `size`. A held-out set without
-    a stated `size` is not checked.
+    Where the plan gives the numbers (a rate metric in [0, 1] with a baseline
+    value in `baseline.prompt_engineering.results` and a `target` in
+    `evaluation.metrics`, not yet met), fires when
+    `fine_tuning.evaluation.held_out.size` is below the size a one-sample test
+    of a proportion needs to tell the target p1 from the baseline p0, at
+    two-sided `alpha` (0.05) and `power` (0.8):
+    n >= ((z(1-alpha/2) sqrt(p0(1-p0)) + z(power) sqrt(p1(1-p1))) / (p1-p0))^2,
+    for the metric needing most. Otherwise fires when `size` is below the
+    absolute minimum `min_size` (100). The message gives the size, the size
+    needed and the smallest difference the set can resolve. A held-out set is
+    never too small because it is a small share of a large training set: only
+    its own size decides what it can show. Reported at `size`; a held-out set
+    without a stated `size` is not checked. Metric names match as in BASE005.
 
     ## Why
     A held-out set has to be large enough for a change in quality to stand out
@@ -310,16 +328,26 @@ def small_held_out(plan, options):
     ```yaml
     aiplan: 1
     name: Ticket formatter
+    baseline:
+      prompt_engineering:
+        status: done
+        results:
+          - metric: schema_valid_rate
+            value: 0.88
     approach: fine_tuning
     fine_tuning:
       purpose: behavior
       dataset:
-        examples: 4200
+        examples: 40000
       evaluation:
         held_out:
-          size: 600
+          size: 400
           covers: [target_task, adjacent_behaviors]
           disjoint_from_training: true
+    evaluation:
+      metrics:
+        - name: schema-valid-rate
+          target: 0.95
     ```
     """
     if not applies(plan):
@@ -327,24 +355,41 @@ def small_held_out(plan, options):
     size = plan.number("fine_tuning", "evaluation", "held_out", "size")
     if size is None:
         return
-    min_size, min_fraction = options["min_size"], options["min_fraction"]
-    examples = plan.number("fine_tuning", "dataset", "examples")
-    by_fraction = math.ceil(min_fraction * examples) if examples is not None and examples > 0 else 0
-    reasons = []
-    if size < min_size:
-        reasons.append(f"fewer than {min_size} (option `min_size`)")
-    if size < by_fraction:
-        reasons.append(f"less than {min_fraction * 100:g}% of the {show(examples)} training examples "
-                       f"({by_fraction}, option `min_fraction`)")
-    if not reasons:
+    where = ("fine_tuning", "evaluation", "held_out", "size")
+    alpha, power = options["alpha"], options["power"]
+    sized = sorted(((needed_size(item.baseline.value, item.target.target, alpha, power), item)
+                    for item in comparisons(plan) if item.is_rate and not item.met),
+                   key=lambda pair: -pair[0])
+    if sized:
+        needed, binding = sized[0]
+        if size >= needed:
+            return
+        p0, p1 = binding.baseline.value, binding.target.target
+        resolvable = resolvable_difference(int(size), p0, p1, alpha, power)
+        can = (f"the smallest change from {show(p0)} it can resolve is {percent_points(resolvable)}"
+               if resolvable is not None else f"no change from {show(p0)} in that direction can be shown with so few")
+        yield Violation(
+            f"`fine_tuning.evaluation.held_out.size` is {show(size)}, but telling {code(binding.target.name)} at its "
+            f"target {show(p1)} from the baseline's {show(p0)} takes at least {needed} examples "
+            f"(alpha {show(alpha)}, power {show(power)}; {binding.target.direction}); {can}",
+            f"Hold out at least {needed} examples, covering the target task and adjacent behaviors, and set "
+            f"`held_out.size: {needed}`"
+            + (f"; or, if the set cannot grow, expect to see only changes of {percent_points(resolvable)} "
+               "or more and set the target accordingly." if resolvable is not None else "."),
+            path=where,
+        )
         return
-    needed = max(min_size, by_fraction)
+    min_size = options["min_size"]
+    if size >= min_size:
+        return
     yield Violation(
-        f"`fine_tuning.evaluation.held_out.size` is {show(size)}: {' and '.join(reasons)}; too few to show "
-        "a regression",
-        f"Hold out at least {needed} examples, covering the target task and adjacent behaviors, and set "
-        f"`fine_tuning.evaluation.held_out.size: {needed}` or more.",
-        path=("fine_tuning", "evaluation", "held_out", "size"),
+        f"`fine_tuning.evaluation.held_out.size` is {show(size)}, fewer than {min_size} (option `min_size`): "
+        "too few to show a regression, and the plan gives no baseline value and target on a rate metric "
+        "to size the set by",
+        f"Hold out at least {min_size} examples, covering the target task and adjacent behaviors, and set "
+        f"`held_out.size: {min_size}`; or record the baseline's value and the target of the metric the "
+        "held-out set measures, so its size can be judged against the change it must show.",
+        path=where,
     )
 
 
@@ -431,8 +476,9 @@ def held_out_leak(plan, options):
 def undefined_task(plan, options):
     """The narrow task the model is fine-tuned for is not described.
 
-    Fires when `fine_tuning.task.description` is absent or empty. Reported at
-    its closest existing parent.
+    Fires when `fine_tuning.task.description` is absent, empty or a
+    placeholder (`TODO`, `TBD`, `<fill in>`; see docs/placeholders.md).
+    Reported at the description, or at its closest existing parent.
 
     ## Why
     Fine-tuning wins on a well-defined task with consistent structure:
@@ -470,7 +516,7 @@ def undefined_task(plan, options):
     """
     if not applies(plan) or not plan.is_blank("fine_tuning", "task", "description"):
         return
-    state = "is empty" if plan.has("fine_tuning", "task", "description") else "is not set"
+    state = absence(plan, "fine_tuning", "task", "description")
     yield Violation(
         f"`fine_tuning.task.description` {state}: the narrow task the model is trained for is undefined",
         "Describe the task in one sentence, with its output format if it has one: "
@@ -486,7 +532,8 @@ def distillation_without_target(plan, options):
 
     Fires when `fine_tuning.purpose` is `latency` and `targets.latency_p95_ms`
     is absent, or `purpose` is `cost` and `targets.cost_per_1k_requests_usd` is
-    absent. Reported at the closest existing parent of the missing target.
+    absent. Reported at `fine_tuning.purpose`, the line that makes the
+    target necessary.
 
     ## Why
     Fine-tuning a smaller model to perform like a larger one on a narrow task
@@ -532,6 +579,5 @@ def distillation_without_target(plan, options):
         f"`fine_tuning.purpose` is {code(purpose)} but `targets.{key}` is not set: nothing says what {goal} the "
         "fine-tuned model must reach",
         f"State the {goal} the smaller model must reach, measured on the current model first: {snippet}.",
-        path=("targets", key),
-        at="key",
+        path=("fine_tuning", "purpose"),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -154,3 +155,41 @@ def discover(paths: Iterable[str], exclude: Iterable[str] = (), cwd: str | None 
             key = os.path.normcase(os.path.abspath(raw))
             found[key] = Target(raw, display(raw, cwd), True)
     return sorted(found.values(), key=lambda t: t.display_path)
+
+
+# A line that starts a top-level `aiplan:` key (block style, as plans are written).
+_PLAN_KEY = re.compile(rb"^[\"']?aiplan[\"']?[ \t]*:", re.MULTILINE)
+_LOOKALIKE_READ = 64 * 1024
+_LOOKALIKE_MAX = 20
+
+
+def plan_lookalikes(paths: Iterable[str], limit: int = _LOOKALIKE_MAX) -> list[str]:
+    """YAML files under the directories in ``paths`` that are not named like
+    plans but hold a top-level ``aiplan`` key: what a user who gets "no plan
+    files found" most likely meant to lint. Reads at most the first 64 KiB of
+    at most ``limit`` regular files; never follows links or opens FIFOs."""
+    import stat
+
+    found: list[str] = []
+    cwd = os.getcwd()
+    for raw in paths:
+        if raw == STDIN or not os.path.isdir(raw):
+            continue
+        for root, dirs, files in _walk(raw):
+            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not _is_virtualenv(os.path.join(root, d)))
+            for name in sorted(files):
+                if is_plan_name(name) or not name.endswith((".yaml", ".yml")):
+                    continue
+                full = os.path.join(root, name)
+                try:
+                    if not stat.S_ISREG(os.lstat(full).st_mode):
+                        continue
+                    with open(full, "rb") as handle:
+                        head = handle.read(_LOOKALIKE_READ)
+                except OSError:
+                    continue
+                if _PLAN_KEY.search(head):
+                    found.append(display(full, cwd))
+                    if len(found) >= limit:
+                        return sorted(found)
+    return sorted(found)

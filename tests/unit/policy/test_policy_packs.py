@@ -147,7 +147,7 @@ def test_loading_a_pack_never_executes_code(tmp_path):
 def test_cli_policy_pack_option_and_explain(cli, tmp_path):
     plan = tmp_path / "hr.aiplan.yaml"
     plan.write_text(RESTRICTED)
-    result = cli("lint", "--isolated", "--select", "SEC", "--policy-pack", SECURITY, plan)
+    result = cli("lint", "--isolated", "--select", "SEC", "--policy-pack", SECURITY, "--format", "concise", plan)
     assert result.exit_code == 1
     assert [line.split()[1] for line in result.output.splitlines() if ": SEC" in line] == ["SEC001", "SEC002", "SEC003"]
     explained = cli("explain", "SEC002", "--policy-pack", SECURITY)
@@ -270,3 +270,12 @@ def test_a_lint_context_of_pack_rules_pickles():
     assert clone.fingerprint() == context.fingerprint()
     result = lint_text("aiplan: 1\nname: x\nowner: someone\n", clone)
     assert [f.rule for f in result.findings] == ["ORG001"]
+
+
+def test_a_pack_that_is_a_fifo_is_refused_without_waiting(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pack.yaml")
+    with pytest.raises(ConfigError) as info:
+        load_pack(str(tmp_path / "pack.yaml"))
+    assert "not a regular file (FIFO)" in str(info.value)

@@ -32,7 +32,7 @@ HOSTILE = [
     "comma, colon: and = signs", "x" * 1_000_000,
 ]
 
-KNOWN_FORMATS = ("text", "json", "github", "sarif", "junit", "gitlab")
+KNOWN_FORMATS = ("text", "concise", "json", "github", "sarif", "junit", "gitlab")
 
 
 def hostile_run() -> RunResult:
@@ -41,7 +41,7 @@ def hostile_run() -> RunResult:
         findings.append(Finding(
             rule="PLAN002", name="schema-violation", severity=Severity.ERROR, message=f"message {text}",
             fix=f"fix {text}", path=f"dir/{text[:200]}.aiplan.yaml", line=number, column=1, end_line=number,
-            end_column=5, yaml_path=(text[:100], 0), url="https://aiplan.dev/rules/plan002",
+            end_column=5, yaml_path=(text[:100], 0), url="https://github.com/aiplan-dev/aiplan/blob/main/docs/rules.md#plan002-schema-violation",
         ))
     files = [FileResult(path=f.path, findings=(f,)) for f in findings]
     errors = [InternalError(plugin=f"acme {HOSTILE[3]}", rule="ACME001", message=HOSTILE[0] + HOSTILE[16], path=HOSTILE[1])]
@@ -123,7 +123,7 @@ def check_gitlab(output: str, run: RunResult) -> None:
     no_command_lines(output)
 
 
-CHECKERS = {"text": check_text, "json": check_json, "github": check_github, "sarif": check_sarif,
+CHECKERS = {"text": check_text, "concise": check_text, "json": check_json, "github": check_github, "sarif": check_sarif,
             "junit": check_junit, "gitlab": check_gitlab}
 
 
@@ -146,8 +146,9 @@ def test_every_format_stays_valid(name, make_run):
         checker(output, run)
 
 
-def test_text_renders_control_characters_visibly():
-    output = render("text", hostile_run())
+@pytest.mark.parametrize("name", ["text", "concise"])
+def test_text_renders_control_characters_visibly(name):
+    output = render(name, hostile_run())
     assert "\\x1b[31mred\\x1b[0m" in output
     assert "\\u202eevil\\u202c" in output and "lone \\ud800 surrogate" in output
     assert "carriage\\rreturn" in output and "two\\nlines" in output

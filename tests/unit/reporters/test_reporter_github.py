@@ -161,7 +161,7 @@ def test_actions_mode_prints_neutralised_log_then_annotations(cli, tmp_path, mon
     for line in log:
         assert not line.lstrip().startswith("::") and "##[" not in line
     # the text report shows a file name that would start a command line as ./::..., so it stays inert
-    assert log[0].startswith("./::set-output name=x::y.aiplan.yaml:1:1: BASE001 [error]")
+    assert log[0] == "./::set-output name=x::y.aiplan.yaml" and log[1].startswith("  1:1 error BASE001 ")
     assert "#\\x23[set-output name=x;]y ::error::z" in result.output
     # annotations carry the plan text as the toolkit would: only %, CR, LF escaped in data
     assert any("::the plan is called ##[set-output name=x;]y ::error::z%0Afix:" in a for a in annotations)
@@ -178,7 +178,10 @@ def test_explicit_format_under_actions_prints_only_that_format(cli):
     result = cli("lint", "--format", "json", EXAMPLES / "ticket-formatter.aiplan.yaml", env={"GITHUB_ACTIONS": "true"})
     json.loads(result.output)
     text = cli("lint", "--format", "text", EXAMPLES / "ticket-formatter.aiplan.yaml", env={"GITHUB_ACTIONS": "true"})
-    assert "::error" not in text.output and "BASE001 [error]" in text.output
+    assert "::error" not in text.output and "error BASE001 missing-prompt-baseline" in text.output
+    concise = cli("lint", "--format", "concise", EXAMPLES / "ticket-formatter.aiplan.yaml",
+                  env={"GITHUB_ACTIONS": "true"})
+    assert "::error" not in concise.output and ":16:13: BASE001 [error]" in concise.output
 
 
 def test_neutralise():
@@ -208,8 +211,8 @@ def test_step_summary_is_appended_with_counts_and_linked_rules(cli, tmp_path):
     text = summary.read_text()
     assert text.startswith("# Earlier step output\n\n## aiplan\n")
     assert "| \N{CROSS MARK} error | 2 |" in text
-    assert "| [BASE001 missing-prompt-baseline](https://aiplan.dev/rules/base001) |" in text
-    assert "| [FT001 fine-tuning-without-held-out](https://aiplan.dev/rules/ft001) |" in text
+    assert "| [BASE001 missing-prompt-baseline](https://github.com/aiplan-dev/aiplan/blob/main/docs/rules.md#base001-missing-prompt-baseline) |" in text
+    assert "| [FT001 fine-tuning-without-held-out](https://github.com/aiplan-dev/aiplan/blob/main/docs/rules.md#ft001-fine-tuning-without-held-out) |" in text
     cli("lint", EXAMPLES / "ticket-formatter.aiplan.yaml", env=env)
     assert summary.read_text().count("## aiplan") == 2  # appended again, never overwritten
 
@@ -221,15 +224,15 @@ def test_step_summary_says_what_the_baseline_hid(cli, tmp_path, monkeypatch):
     plan = tmp_path / "p.aiplan.yaml"
     plan.write_text((EXAMPLES / "ticket-formatter.aiplan.yaml").read_text())
     cli("lint", "--write-baseline", "b.json")
-    # BASE001 fixed; finishing the baseline without results is a new finding (BASE002)
+    # BASE001 fixed; finishing the baseline without results is a new finding (BASE002, an error)
     plan.write_text(plan.read_text().replace("status: in_progress", "status: done"))
     summary = tmp_path / "summary.md"
     result = cli("lint", "--baseline", "b.json",
                  env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)})
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     text = summary.read_text()
-    assert "Linted 1 file: 0 errors, 1 warning, 0 info." in text and "BASE002" in text
-    assert ("Baseline b.json: 1 known finding not shown. 1 entry no longer match; shrink it with "
+    assert "Linted 1 file: 1 error, 0 warnings, 0 info." in text and "BASE002" in text
+    assert ("Baseline b.json: 1 known finding not shown. 1 entry no longer matches; shrink it with "
             "\\`aiplan lint --write-baseline b.json\\`.") in text
 
 
@@ -283,7 +286,8 @@ def test_actions_mode_keeps_annotation_bytes_and_shows_escapes_visibly_in_the_lo
     (tmp_path / "p.aiplan.yaml").write_text('aiplan: 1\nname: "red \\e[31mtext"\n')
     result = cli("lint", "--plugin", "name_echo_plugin", "--select", "ECHO", "p.aiplan.yaml",
                  env={"GITHUB_ACTIONS": "true"})
-    log, annotation = result.output.splitlines()[0], result.output.splitlines()[-1]
+    [log] = [line for line in result.output.splitlines() if line.lstrip().startswith("= the plan")]
+    annotation = result.output.splitlines()[-1]
     assert log.endswith("the plan is called red \\x1b[31mtext")
     assert annotation.startswith("::warning ") and "::the plan is called red \x1b[31mtext%0Afix: " in annotation
 

@@ -72,7 +72,7 @@ def test_flawed_examples_validate_and_meet_code_scanning_contract(cli, examples_
     validate(document)
     check_code_scanning_contract(document)
     results = document["runs"][0]["results"]
-    assert len(results) == 53   # every finding of the examples (tests/test_examples.py pins them)
+    assert len(results) == 55   # every finding of the examples (tests/test_examples.py pins them)
     uri = lambda r: r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]  # noqa: E731
     assert [r["ruleId"] for r in results if uri(r) == "plans/ticket-formatter.aiplan.yaml"] == ["BASE001", "FT001"]
     assert [r["ruleId"] for r in results if uri(r) == "plans/policy-search.aiplan.yaml"] == [
@@ -96,8 +96,8 @@ def test_rule_metadata_comes_from_the_rule_docs(cli, examples_copy):
     assert ft["name"] == "fine-tuning-without-held-out"
     assert ft["shortDescription"]["text"] == "Fine-tuning is planned without a held-out evaluation set."
     assert "held_out" in ft["fullDescription"]["text"]
-    assert "```yaml" in ft["help"]["markdown"] and "https://aiplan.dev/rules/ft001" in ft["help"]["markdown"]
-    assert ft["helpUri"] == "https://aiplan.dev/rules/ft001"
+    assert "```yaml" in ft["help"]["markdown"] and "https://github.com/aiplan-dev/aiplan/blob/main/docs/rules.md#ft001-fine-tuning-without-held-out" in ft["help"]["markdown"]
+    assert ft["helpUri"] == "https://github.com/aiplan-dev/aiplan/blob/main/docs/rules.md#ft001-fine-tuning-without-held-out"
     assert ft["defaultConfiguration"] == {"level": "error"}
     assert "ft" in ft["properties"]["tags"]
     assert by_id["PLAN001"]["properties"]["tags"] == ["aiplan", "plan", "loader"]

@@ -7,9 +7,9 @@ import pathlib
 
 import pytest
 
-from aiplan.config.selection import LintConfig
+from aiplan.config.selection import LintConfig, build_context
 from aiplan.run.discovery import discover
-from aiplan.lint.engine import LintContext, lint_file
+from aiplan.lint.engine import lint_file
 from aiplan.plugins.manager import load_rule_set
 
 from conftest import EXAMPLES, FIXTURES
@@ -23,7 +23,7 @@ EXPECTED = {
         ("GAP002", 12, 14), ("PLAN002", 13, 5), ("PLAN002", 25, 11), ("PLAN004", 33, 3),
     ],
     # RAG without a data-pipeline plan
-    "hr-handbook-assistant.aiplan.yaml": [("RAG001", 35, 1), ("RAG006", 35, 1)],
+    "hr-handbook-assistant.aiplan.yaml": [("RAG001", 35, 1)],
     # skipping the prompt-engineering baseline
     "contract-extractor.aiplan.yaml": [("BASE001", 9, 1)],
     # fine-tuning for a knowledge gap (on weekly-changing data)
@@ -54,6 +54,8 @@ EXPECTED = {
         ("EVAL002", 69, 7), ("FIT003", 37, 11), ("RAG007", 38, 1), ("RAG008", 64, 14),
     ],
     "internal-search-upgrade.aiplan.yaml": [("BASE005", 30, 5), ("FIT004", 33, 11), ("RAG010", 36, 5)],
+    # questions left open: a source's pace, the held-out set's disjointness
+    "order-status-assistant.aiplan.yaml": [("EVID008", 82, 13), ("FT009", 80, 5), ("RAG011", 46, 9)],
     "sales-assistant.aiplan.yaml": [("FIT005", 31, 11), ("GAP002", 19, 14), ("GAP003", 17, 1)],
     # claims the data files do not back (examples/data/drafts/)
     "reply-drafter.aiplan.yaml": [
@@ -66,7 +68,7 @@ EXPECTED = {
 @pytest.fixture(scope="module")
 def context():
     rules = load_rule_set(entry_points=False).rules
-    return LintContext.build(rules, LintConfig())
+    return build_context(rules, LintConfig())
 
 
 def _codes(path, context):
@@ -76,7 +78,7 @@ def _codes(path, context):
 
 
 def test_every_example_is_listed():
-    shipped = sorted(target.display_path.split("/")[-1] for target in discover([str(EXAMPLES)], ()))
+    shipped = sorted(target.display_path.split("/")[-1] for target in discover([str(EXAMPLES)]))
     assert shipped == sorted(EXPECTED)
 
 

@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from aiplan.config.selection import LintConfig
-from aiplan.lint.engine import LintContext, lint_file
+from aiplan.config.selection import LintConfig, build_context
+from aiplan.lint.engine import lint_file
 from aiplan.plugins.manager import load_rule_set
 
 RULE_FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "rules"
@@ -51,7 +51,7 @@ def test_fixture(path, rules):
     assert rule_id in rules, f"fixture folder {rule_id} names no rule"
     expected, options = _expected(path)
     assert EXPECT.search(path.read_text(encoding="utf-8")), f"{path} has no '# expect:' line"
-    ctx = LintContext.build(rules, LintConfig(select=(rule_id,), rule_options={rule_id: options} if options else {}))
+    ctx = build_context(rules, LintConfig(select=(rule_id,), rule_options={rule_id: options} if options else {}))
     result = lint_file(str(path), path.name, ctx)
     assert not result.errors, result.errors
     got = sorted((f.rule, f.line, f.column) for f in result.findings)
@@ -97,6 +97,7 @@ CATALOGUE = {
     "RAG008": ("no-citations", "info"),
     "RAG009": ("unmeasured-retrieval", "warning"),
     "RAG010": ("empty-corpus", "error"),
+    "RAG011": ("unstated-update-frequency", "info"),
     "FT001": ("fine-tuning-without-held-out", "error"),
     "FT002": ("held-out-misses-adjacent-behaviors", "warning"),
     "FT003": ("small-dataset", "warning"),
@@ -105,6 +106,7 @@ CATALOGUE = {
     "FT006": ("held-out-leak", "error"),
     "FT007": ("undefined-task", "warning"),
     "FT008": ("distillation-without-target", "info"),
+    "FT009": ("unstated-disjointness", "warning"),
     "EVAL001": ("no-evaluation-plan", "warning"),
     "EVAL002": ("metric-without-target", "warning"),
     "EVAL003": ("missing-referenced-file", "warning"),

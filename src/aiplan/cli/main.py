@@ -145,6 +145,9 @@ def main():
               help="Output format (default: text; under GitHub Actions, text plus annotations).")
 @click.option("--output-file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Write the --format report to FILE (atomically) and print the normal output.")
+@click.option("--sarif-include-suppressed", "include_suppressed", is_flag=True,
+              help="SARIF: also report findings waived inline or known to --baseline, marked as suppressed "
+                   "(GitHub code scanning ignores the mark and would open alerts for them; see docs/ci.md).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Lowest severity that makes the run fail (exit 1). Default: error.")
 @click.option("--select", multiple=True, help="Rule IDs or prefixes to enable (comma-separated), e.g. FT,RAG001.")
@@ -181,8 +184,9 @@ def main():
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache of results (also AIPLAN_NO_CACHE=1).")
 @click.option("--cache-dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
               help="Where to keep the cache (default: .aiplan_cache here; also AIPLAN_CACHE_DIR).")
-def lint(paths, output_format, output_file, fail_on, select, extend_select, ignore, colour, no_fix_hints,
-         statistics, exit_zero, no_plugins, plugin_modules, config_file, isolated, policy_packs, baseline_file, write_baseline_file,
+def lint(paths, output_format, output_file, include_suppressed, fail_on, select, extend_select, ignore, colour,
+         no_fix_hints, statistics, exit_zero, no_plugins, plugin_modules, config_file, isolated, policy_packs,
+         baseline_file, write_baseline_file,
          force_exclude, fix, diff, rule_timeout, jobs, no_cache, cache_dir):
     """Lint plan files and directories (default: the current directory).
 
@@ -229,10 +233,14 @@ def lint(paths, output_format, output_file, fail_on, select, extend_select, igno
     if baseline_file:
         enabled = {t.display_path: ctx.enabled for t, ctx in contexts.items()}
         _apply_baseline(run, baseline_file, lambda path: enabled.get(path, ()))
-    outcome = outputs.emit(run, rule_set.rules, output_format=output_format, output_file=output_file,
+    # Reports describe every rule of the run: plugins' and the policy packs' of each file.
+    run_rules = dict(rule_set.rules)
+    for context in {id(c): c for c in contexts.values()}.values():
+        run_rules.update(context.rules)
+    outcome = outputs.emit(run, run_rules, output_format=output_format, output_file=output_file,
                            colour=_use_colour(colour, report_stream), show_fix=not no_fix_hints,
                            no_targets=not targets, statistics=statistics, gate=resolver.fail_on_for,
-                           wrap=_terminal_width(report_stream))
+                           wrap=_terminal_width(report_stream), include_suppressed=include_suppressed)
     click.echo(outcome.console, nl=False, err=report_stream is sys.stderr, color=outcome.keep_ansi)
     for warning in outcome.warnings:
         click.echo(f"aiplan: {warning}", err=True)
@@ -279,7 +287,7 @@ def _fix(targets, contexts, rule_set, *, diff):
     write the fixes (a fixed standard input goes to standard output) and return
     the run of what remains, the files that could not be written, and whether
     the report must go to standard error (standard output carries a plan)."""
-    from aiplan.run.discovery import STDIN
+    from aiplan.core.paths import STDIN
     from aiplan.fix.fixer import fix_targets, unified_diff
     from aiplan.cli import outputs
 
@@ -525,13 +533,21 @@ def list_plugins(output_format, no_plugins, plugin_modules, config_file, isolate
 
 @main.command()
 @click.argument("path", required=False, default="aiplan.yaml", type=click.Path())
-def init(path):
-    """Write a commented starter plan to PATH (default aiplan.yaml); never overwrites."""
+@click.option("--approach", type=click.Choice(["prompt_engineering", "rag", "fine_tuning", "hybrid"]),
+              default="prompt_engineering", show_default=True,
+              help="Write the sections this approach needs, with TBD where your team's facts go.")
+def init(path, approach):
+    """Write a commented starter plan to PATH (default aiplan.yaml); never overwrites.
+
+    The prompt_engineering starter lints clean. The others hold every section
+    their approach needs: `aiplan lint` then lists what is left to fill in
+    (the evidence of each gap, the baseline's results, the files named).
+    """
     from aiplan.starter import write_starter
 
     target = os.path.join(path, "aiplan.yaml") if os.path.isdir(path) else path
     try:
-        write_starter(target)
+        write_starter(target, approach)
     except FileExistsError:
         click.echo(f"aiplan: {target} already exists; not overwriting it.", err=True)
         sys.exit(EXIT_USAGE)

@@ -108,7 +108,7 @@ class Rule:
         known = {option.name: option for option in self.options}
         for key, value in (configured or {}).items():
             if key not in known:
-                from difflib import get_close_matches
+                from difflib import get_close_matches  # only for a misspelled option
 
                 close = get_close_matches(key, known, n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else (

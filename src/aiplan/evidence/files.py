@@ -153,7 +153,7 @@ def open_data(path: str, name: str):
     hashing = HashingReader(raw)
     buffered = io.BufferedReader(hashing, buffer_size=1 << 20)
     if path.lower().endswith(".gz"):
-        import gzip
+        import gzip  # only for .gz files
 
         magic = buffered.peek(2)[:2]
         if magic != b"\x1f\x8b":

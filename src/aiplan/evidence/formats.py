@@ -280,7 +280,7 @@ def _delimited(stream, delimiter: str, budget: int, state: Stream) -> Iterator[I
 
 def _parquet(path: str, budget: int, state: Stream) -> Iterator[Item]:
     try:
-        import pyarrow.parquet as parquet
+        import pyarrow.parquet as parquet  # the optional aiplan[parquet] extra
     except ImportError:
         raise Unreadable("is a Parquet file and the Parquet extra is not installed", PARQUET_HINT) from None
     try:

@@ -186,7 +186,7 @@ def find_overlap(training: tuple[str, str, FileSettings], evaluations: Iterable[
 
 def _lsh(grams: list[list[frozenset]], threshold: float):
     """A MinHash LSH index of every evaluation record, and the function that hashes a gram set."""
-    from datasketch import MinHash, MinHashLSH
+    from datasketch import MinHash, MinHashLSH  # heavy (numpy, scipy): only for near duplicates
 
     template = MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32")
     permutations = template.permutations

@@ -40,7 +40,7 @@ class EvidenceReader:
     @property
     def root(self) -> str:
         if self._root is None:
-            from aiplan.evidence.files import repository_root
+            from aiplan.evidence.files import repository_root  # start-up: readers load when asked
 
             self._root = repository_root(self.base_dir)
         return self._root
@@ -49,14 +49,14 @@ class EvidenceReader:
         """Where ``name`` points: a :class:`~aiplan.evidence.files.Location`."""
         key = ("locate", name)
         if key not in self._memo:
-            from aiplan.evidence.files import locate
+            from aiplan.evidence.files import locate  # start-up: readers load when asked
 
             self._memo[key] = locate(name, self.base_dir, self.root)
         return self._memo[key]
 
     def profile(self, name: str, settings=None):
         """The :class:`~aiplan.evidence.profile.Profile` of a local file (see :meth:`locate` first)."""
-        from aiplan.evidence.profile import FileSettings, profile_file
+        from aiplan.evidence.profile import FileSettings, profile_file  # start-up: readers load when asked
 
         settings = settings or FileSettings()
         key = ("profile", name, settings)
@@ -71,7 +71,7 @@ class EvidenceReader:
     def overlap(self, training: tuple, evaluations: tuple, near_threshold: float | None = None, ngram: int = 2):
         """:class:`~aiplan.evidence.overlap.Contamination` of ``evaluations`` in ``training``:
         ``(name, settings)`` pairs of local files."""
-        from aiplan.evidence.overlap import find_overlap
+        from aiplan.evidence.overlap import find_overlap  # start-up: readers load when asked
 
         key = ("overlap", training, evaluations, near_threshold, ngram)
         if key not in self._memo:
@@ -86,7 +86,7 @@ class EvidenceReader:
 
     def corpus(self, name: str):
         """The :class:`~aiplan.evidence.corpus.CorpusProfile` of RAG documents (a file, folder or glob)."""
-        from aiplan.evidence.corpus import profile_corpus
+        from aiplan.evidence.corpus import profile_corpus  # start-up: readers load when asked
 
         key = ("corpus", name)
         if key not in self._memo:

@@ -26,9 +26,16 @@ cursor or reach the CI runner as a command.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+
+import click
 
 from aiplan.core.findings import Severity
+from aiplan.reporters.logsafe import neutralise
+from aiplan.reporters.sources import STDIN, read_lines
+from aiplan.rules import FAMILY_TITLES
 
 # C0 and C1 controls (ESC starts terminal escape sequences), invisible
 # formatting and bidirectional controls (they reorder what the reader sees),
@@ -66,8 +73,6 @@ def shown_path(path: str) -> str:
 def _style(text: str, colour: bool, **kwargs) -> str:
     if not colour:
         return text
-    import click
-
     return click.style(text, **kwargs)
 
 
@@ -81,8 +86,6 @@ _SNIPPET_FILE_LIMIT = 8 * 1024 * 1024
 
 
 def _family_rank() -> dict[str, int]:
-    from aiplan.rules import FAMILY_TITLES
-
     return {family: index for index, family in enumerate(FAMILY_TITLES)}
 
 
@@ -105,7 +108,7 @@ def reading_order(findings, family_rank: dict[str, int] | None = None) -> list:
 
 def _cell_width(text: str) -> int:
     """Terminal cells ``text`` takes: wide East Asian characters two, combining marks none."""
-    import unicodedata
+    import unicodedata  # start-up: only for text that is not ASCII
 
     if text.isascii():
         return len(text)
@@ -124,11 +127,6 @@ def _source_lines(path: str, cache: dict) -> list[str] | None:
     one too large to read again."""
     if path in cache:
         return cache[path]
-    import os
-    import stat
-
-    from aiplan.reporters.sources import STDIN, read_lines
-
     lines = None
     if path != STDIN:
         try:
@@ -212,7 +210,7 @@ def _wrapped(prefix: str, text: str, width: int | None, hanging: int | None = No
     one is given (a terminal); continuation lines are indented under the text."""
     if not width:
         return [prefix + text]
-    import textwrap
+    import textwrap  # start-up: only when writing to a terminal
 
     indent = " " * (hanging if hanging is not None else len(prefix))
     body = textwrap.wrap(text, width=max(width - len(indent), 30), break_long_words=False,
@@ -274,7 +272,8 @@ def render(run, rules, *, colour: bool = False, show_fix: bool = True, summary: 
         lines.extend(baseline_lines(run))
     if lines:
         lines.append("")  # the final newline, without copying the whole report once more
-    return "\n".join(lines)
+    # Whatever the environment: a log reader may see it (a container, a later step).
+    return neutralise("\n".join(lines))
 
 
 def summary_line(run, gate=None) -> str:

@@ -245,7 +245,8 @@ def underpowered_evaluation(plan, options):
     entry the baseline names as its `eval_set`, or, when the baseline names
     none, the largest listed set with a `size`. One finding per set, for the
     metric needing the most items, at its `size`: the message gives n, the
-    size needed and the smallest difference from p0 the set can resolve.
+    size needed and the smallest difference from p0 the set can resolve, and
+    names the other metrics the set is too small for.
     Metric names match as in BASE005; lower-is-better as in BASE004.
 
     ## Why
@@ -299,7 +300,7 @@ def underpowered_evaluation(plan, options):
     listed = [entry for entry in eval_sets(plan) if entry.size is not None]
     if not listed:
         return
-    worst: dict[int, tuple[int, object]] = {}
+    short: dict[int, list[tuple[int, object]]] = {}
     for item in comparisons(plan):
         if not item.is_rate or item.met:
             continue
@@ -313,10 +314,11 @@ def underpowered_evaluation(plan, options):
         needed = needed_size(item.baseline.value, item.target.target, alpha, power)
         if needed is None or entry.size >= needed:
             continue
-        if entry.index not in worst or needed > worst[entry.index][0]:
-            worst[entry.index] = (needed, item)
-    for index in sorted(worst):
-        needed, item = worst[index]
+        short.setdefault(entry.index, []).append((needed, item))
+    for index in sorted(short):
+        ranked = sorted(short[index], key=lambda pair: -pair[0])
+        needed, item = ranked[0]
+        others = "".join(f"; {code(other.target.name)} needs {count}" for count, other in ranked[1:])
         entry = next(candidate for candidate in listed if candidate.index == index)
         p0, p1 = item.baseline.value, item.target.target
         resolvable = resolvable_difference(entry.size, p0, p1, alpha, power)
@@ -326,7 +328,7 @@ def underpowered_evaluation(plan, options):
         yield Violation(
             f"`{dotted('evaluation', 'eval_sets', index)}` ({code(entry.path)}) has {entry.size} items, but telling "
             f"{code(item.target.name)} at its target {show(p1)} from the baseline's {show(p0)} takes at least "
-            f"{needed} (alpha {show(alpha)}, power {show(power)}; {item.target.direction}); {can}",
+            f"{needed} (alpha {show(alpha)}, power {show(power)}; {item.target.direction}); {can}{others}",
             f"Grow the set to at least {needed} cases like the ones production sees and set `size: {needed}`; "
             "or, if it cannot grow, aim at a target the set can resolve.",
             path=("evaluation", "eval_sets", index, "size"),

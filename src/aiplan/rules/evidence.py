@@ -45,7 +45,7 @@ class DataClaim:
 
 
 def _settings(plan, parent: tuple):
-    from aiplan.evidence.profile import FileSettings
+    from aiplan.evidence.profile import FileSettings  # start-up: only for plans that name data files
 
     return FileSettings(plan.text(*parent, "format"), plan.text(*parent, "input_field"),
                         plan.text(*parent, "category_field"))
@@ -420,7 +420,7 @@ def coverage_not_in_data(plan, options):
           covers: [target_task, adjacent_behaviors]
     ```
     """
-    from aiplan.evidence.records import category_key
+    from aiplan.evidence.records import category_key  # start-up: only for plans that name data files
 
     found = _held_out_coverage(plan)
     if found is None:
@@ -517,7 +517,7 @@ def malformed_dataset(plan, options):
             related += [RelatedLocation(claim.name, n, w) for n, w in profile.first_misshapen[:SHOWN]]
         if not problems:
             continue
-        from aiplan.evidence.records import SHAPE_WORDS
+        from aiplan.evidence.records import SHAPE_WORDS  # start-up: only for plans that name data files
 
         if profile.misshapen and claim.role != RETRIEVAL_EVAL:
             fix = (f"Fix or drop these lines; records need a known shape ({SHAPE_WORDS}), or set `input_field` "

@@ -137,7 +137,7 @@ def test_init_writes_clean_plan_and_never_overwrites(cli, tmp_path):
     target = tmp_path / "aiplan.yaml"
     assert cli("init", target).exit_code == 0
     text = target.read_text()
-    assert text.startswith("# AI project plan")
+    assert "# AI project plan" in text and text.splitlines()[1].startswith("# yaml-language-server: $schema=")
     assert cli("lint", target).exit_code == 0
     target.write_text("my own content\n")
     again = cli("init", target)

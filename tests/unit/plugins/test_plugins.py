@@ -161,11 +161,11 @@ def test_the_example_plugins_own_tests_pass():
 
 def test_docs_plugins_md_is_generated_from_the_hook_specifications():
     from aiplan.plugins import hookspecs
-    from aiplan.plugins.reference import render
+    from aiplan.reference import render
 
     text = render()
     current = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
-    assert current == text, "docs/plugins.md is out of date: run python -m aiplan.plugins.reference"
+    assert current == text, "docs/plugins.md is out of date: run python -m aiplan.reference"
     specs = [name for name, value in vars(hookspecs).items() if hasattr(value, "aiplan_spec")]
     assert specs
     for name in specs:
@@ -174,7 +174,7 @@ def test_docs_plugins_md_is_generated_from_the_hook_specifications():
 
 
 def test_reference_check_mode(tmp_path):
-    from aiplan.plugins.reference import main
+    from aiplan.reference import main
 
     stale = tmp_path / "plugins.md"
     stale.write_text("old\n")

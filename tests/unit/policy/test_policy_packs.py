@@ -261,11 +261,11 @@ def test_readme_examples_are_valid():
 def test_a_lint_context_of_pack_rules_pickles():
     """The parallel runner sends contexts to worker processes. (Built-in rules are
     pickled by reference to their module; that is the runner's business.)"""
-    from aiplan.config.selection import LintConfig
-    from aiplan.lint.engine import LintContext, lint_text
+    from aiplan.config.selection import LintConfig, build_context
+    from aiplan.lint.engine import lint_text
 
     rules = {item.id: item for item in parse_pack(PACK).rules}
-    context = LintContext.build(rules, LintConfig())
+    context = build_context(rules, LintConfig())
     clone = pickle.loads(pickle.dumps(context))
     assert clone.fingerprint() == context.fingerprint()
     result = lint_text("aiplan: 1\nname: x\nowner: someone\n", clone)

@@ -163,8 +163,9 @@ def test_actions_mode_prints_neutralised_log_then_annotations(cli, tmp_path, mon
     # the text report shows a file name that would start a command line as ./::..., so it stays inert
     assert log[0] == "./::set-output name=x::y.aiplan.yaml" and log[1].startswith("  1:1 error BASE001 ")
     assert "#\\x23[set-output name=x;]y ::error::z" in result.output
-    # annotations carry the plan text as the toolkit would: only %, CR, LF escaped in data
-    assert any("::the plan is called ##[set-output name=x;]y ::error::z%0Afix:" in a for a in annotations)
+    # annotations carry the plan text as the toolkit would (only %, CR, LF escaped in data),
+    # except "##[", which older runners and Azure Pipelines read anywhere in a line
+    assert any("::the plan is called #\\x23[set-output name=x;]y ::error::z%0Afix:" in a for a in annotations)
     assert all(",file=%3A%3Aset-output name=x%3A%3Ay.aiplan.yaml," in a for a in annotations)
     # every annotation comes after the whole human-readable log
     assert lines.index(annotations[0]) > lines.index(log[-1])
@@ -232,8 +233,8 @@ def test_step_summary_says_what_the_baseline_hid(cli, tmp_path, monkeypatch):
     assert result.exit_code == 1, result.output
     text = summary.read_text()
     assert "Linted 1 file: 1 error, 0 warnings, 0 info." in text and "BASE002" in text
-    assert ("Baseline b.json: 1 known finding not shown. 1 entry no longer matches; shrink it with "
-            "\\`aiplan lint --write-baseline b.json\\`.") in text
+    assert ("Baseline `b.json`: 1 known finding not shown. 1 entry no longer matches; shrink it with "
+            "`aiplan lint --write-baseline b.json`.") in text
 
 
 def test_step_summary_only_under_actions(cli, tmp_path):
@@ -251,8 +252,24 @@ def test_step_summary_cells_cannot_break_the_table_or_inject_markup():
     [row] = [line for line in markdown.splitlines() if line.startswith("| \N{CROSS MARK} | [")]
     unescaped_pipes = [i for i, ch in enumerate(row) if ch == "|" and row[i - 1] != "\\"]
     assert len(unescaped_pipes) == 6  # five cells
-    assert "<script>" not in row  # and the message's line break stayed inside the row
-    assert "a \\| b \\<script\\>x\\</script\\> \\[l\\](javascript:x) \\`c\\` \\*\\*d\\*\\* \\\\n e \\&amp; \\#1 \\$x\\$ \\\\" in row
+    # plan content is one inline code span (fenced by more backticks than it holds): no HTML, link,
+    # emphasis, entity or math; the message's line break stayed inside the row
+    assert "| ``a \\| b <script>x</script> [l](javascript:x) `c` **d** \\n e &amp; #1 $x$ \\`` |" in row
+    assert "| `p\\|q.aiplan.yaml:3:11` |" in row
+
+
+@pytest.mark.parametrize("text", ["see https://evil.example/x_y_ and www.evil.example", "``", "` x `", " a ", ""])
+def test_step_summary_code_spans_hold_any_text(text):
+    span = github_summary.code(text)
+    if not text:
+        assert span == ""
+        return
+    fence = span[:len(span) - len(span.lstrip("`"))]
+    assert span.endswith(fence) and "`" * len(fence) not in span[len(fence):-len(fence)]
+    inner = span[len(fence):-len(fence)]
+    # CommonMark strips one space from each end when both are spaces: what remains is the text
+    shown = inner[1:-1] if inner.startswith(" ") and inner.endswith(" ") and inner.strip() else inner
+    assert shown == text
 
 
 def test_step_summary_truncates_with_a_note_under_its_budget():

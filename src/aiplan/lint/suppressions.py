@@ -38,6 +38,9 @@ NO_REASON = "PLAN005"
 UNUSED = "PLAN006"
 UNSUPPRESSIBLE = frozenset((NO_REASON, UNUSED))
 DIRECTIVES = ("ignore", "ignore-file")
+# What an editor's "add a waiver" action writes for the reader to replace: it is
+# not a reason, so PLAN005 keeps asking for one until it is replaced.
+REASON_PLACEHOLDER = "<reason>"
 
 from aiplan.lint.directive import QUICK as _QUICK  # noqa: E402 - shared with the engine
 _DIRECTIVE = re.compile(
@@ -180,6 +183,8 @@ def _parse(comment: str, document: int, line: int, column: int, target: int):
     rest = match.group("rest").strip()
     reason = rest[2:].strip() if rest.startswith("--") else ""
     written = rest if rest and not rest.startswith("--") else ""
+    if reason == REASON_PLACEHOLDER:
+        reason, written = "", rest
     return Suppression(kind, rules, reason, document, line, column, column + len(comment),
                        target, comment, written), None
 
@@ -187,6 +192,12 @@ def _parse(comment: str, document: int, line: int, column: int, target: int):
 def _no_reason(item: Suppression) -> Violation:
     rules = ", ".join(item.rules)
     written = item.written
+    if written.startswith("--"):
+        return Violation(
+            f"suppression of {rules} still has the placeholder {REASON_PLACEHOLDER} instead of a reason",
+            f"Replace {REASON_PLACEHOLDER} with why the finding is acceptable here; reviewers and auditors read it.",
+            span=item.span,
+        )
     if written:
         return Violation(
             f"suppression of {rules} gives its reason without ` -- ` (found {written!r}), so it has no reason",

@@ -41,6 +41,7 @@ _SEVERITIES = {
     Severity.WARNING: types.DiagnosticSeverity.Warning,
     Severity.INFO: types.DiagnosticSeverity.Information,
 }
+DEBUG_COMMAND = "aiplan.debugInformation"
 _WATCHED = ("**/pyproject.toml", "**/.aiplan.toml", "**/*.yaml", "**/*.yml")
 
 
@@ -349,6 +350,13 @@ def build_server(session: Session) -> AiplanLanguageServer:
                     types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL]))
     def code_action(ls: AiplanLanguageServer, params: types.CodeActionParams):
         return code_actions(ls, params)
+
+    @server.command(DEBUG_COMMAND)
+    def debug_information(ls: AiplanLanguageServer, *args) -> dict:
+        """What the server holds, for bug reports (and the test that it forgets closed documents)."""
+        return {"version": __version__, "open_documents": len(ls.workspace.text_documents),
+                "linted": len(ls.linted), "pending": len(ls.pending), "cached_fixes": len(ls.fix_all_cache),
+                "plugin_errors": [error.describe() for error in ls.session.plugin_errors]}
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def on_hover(ls: AiplanLanguageServer, params: types.HoverParams):

@@ -1,9 +1,110 @@
-"""Writing files safely: whole or not at all, never over a file we must keep."""
+"""Reading and writing files safely.
+
+Every file aiplan reads (plans, configuration, baselines, policy packs, cache
+shards, data files) goes through :func:`read_regular`: regular files only,
+never more than a limit, never a hang on a FIFO or device. Every file it writes
+goes through :func:`atomic_write`: whole or not at all.
+"""
 
 from __future__ import annotations
 
 import os
-import tempfile
+import stat
+
+
+class NotRegularFile(OSError):
+    """The path names a directory, FIFO, socket or device (or, with
+    ``follow_symlinks=False``, a symbolic link)."""
+
+    def __init__(self, path: str, kind: str) -> None:
+        super().__init__(f"{kind}, not a regular file")
+        self.filename = path
+        self.kind = kind
+        self.strerror = f"it is {kind}, not a regular file"
+
+
+class FileTooLarge(OSError):
+    """The file holds more than the reader's limit."""
+
+    def __init__(self, path: str, size: int | None, limit: int) -> None:
+        what = f"{size:,} bytes" if size is not None else "larger than that"
+        super().__init__(f"over the {limit:,}-byte limit ({what})")
+        self.filename = path
+        self.size = size
+        self.limit = limit
+        self.strerror = f"it is over the {limit:,}-byte limit"
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    return "a device"
+
+
+# O_NONBLOCK: opening a FIFO (swapped in after any stat()) returns at once
+# instead of waiting for a writer; the opened file is then checked with fstat().
+_READ_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+               | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+
+
+def read_regular(path: str, max_bytes: int, *, follow_symlinks: bool = True, partial: bool = False) -> bytes:
+    """The bytes of the regular file at ``path``, at most ``max_bytes`` of them.
+
+    Raises :class:`NotRegularFile` for anything but a regular file (a symbolic
+    link to ``/dev/zero`` or a FIFO included: checked on the opened file, so a
+    swap between a check and the open changes nothing), :class:`FileTooLarge`
+    when it holds more than ``max_bytes`` (found by reading at most one byte
+    past the limit, whatever the file claims), or ``OSError``. With
+    ``partial=True`` a larger file gives its first ``max_bytes`` instead.
+    """
+    # Devices are refused before they are opened (opening some has effects of
+    # its own); the opened file is checked again, as it may have been swapped.
+    before = os.stat(path) if follow_symlinks else os.lstat(path)
+    if not stat.S_ISREG(before.st_mode):
+        raise NotRegularFile(path, _kind(before.st_mode))
+    if before.st_size > max_bytes and not partial:
+        raise FileTooLarge(path, before.st_size, max_bytes)
+    flags = _READ_FLAGS
+    if not follow_symlinks:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as exc:
+        if not follow_symlinks and os.path.islink(path):
+            raise NotRegularFile(path, "a symbolic link") from None
+        raise exc
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(path, _kind(info.st_mode))
+        if info.st_size > max_bytes and not partial:
+            raise FileTooLarge(path, info.st_size, max_bytes)
+        # Ask for what fstat() promised plus one byte (asking for the whole
+        # limit would allocate it for every file); if the file grows
+        # meanwhile, read on, at most one byte past the limit.
+        chunks = []
+        total = 0
+        wanted = min(info.st_size, max_bytes) + 1
+        while total <= max_bytes:
+            chunk = os.read(descriptor, min(wanted, max_bytes + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            wanted = max(wanted - len(chunk), 64 * 1024)
+        if total > max_bytes:
+            if partial:
+                return b"".join(chunks)[:max_bytes]
+            raise FileTooLarge(path, None, max_bytes)
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
 
 
 def atomic_write(path: str, data: bytes, *, overwrite: bool = True, mode: int | None = None) -> None:
@@ -16,6 +117,8 @@ def atomic_write(path: str, data: bytes, *, overwrite: bool = True, mode: int | 
     ``mode`` sets the permissions (default: the existing file's, else 0o644
     less the umask).
     """
+    import tempfile  # only writers pay for its import (the pre-commit path reads)
+
     directory = os.path.dirname(os.path.abspath(path))
     fd, temporary = tempfile.mkstemp(prefix=".aiplan-", suffix=".tmp", dir=directory)
     try:

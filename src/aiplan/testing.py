@@ -23,6 +23,7 @@ from typing import Any, Iterable, Mapping
 from aiplan.config.selection import LintConfig
 from aiplan.lint.engine import LintContext, lint_documents
 from aiplan.core.findings import Finding, Severity
+from aiplan.core.placeholders import normalise_words
 from aiplan.parse.loader import Limits, load_text
 from aiplan.core.rule import Rule
 
@@ -37,10 +38,12 @@ def build_context(
     plugins: bool = False,
     limits: Limits = Limits(),
     packs: Iterable[str] = (),
+    placeholders: Iterable[str] = (),
 ) -> LintContext:
     """A lint context with the built-in rules plus ``rules`` (installed plugins if
     ``plugins``) plus the rules of the policy packs in ``packs`` (file paths, or
-    YAML text when the string holds a line break)."""
+    YAML text when the string holds a line break). ``placeholders`` are extra
+    placeholder words, as the `placeholders` setting gives them."""
     from aiplan.plugins.manager import load_rule_set
 
     rules = list(rules) + [item for pack in packs for item in _pack(pack).rules]
@@ -53,6 +56,7 @@ def build_context(
         rule_options={k: dict(v) for k, v in (options or {}).items()},
         severity={k: Severity.parse(v) for k, v in (severity or {}).items()},
         limits=limits,
+        placeholders=normalise_words(placeholders),
     )
     return LintContext.build(rule_set.rules, config)
 
@@ -70,7 +74,7 @@ def lint_yaml(text: str, *, path: str = "plan.aiplan.yaml", dedent: bool = True,
 
     Keyword arguments are those of :func:`build_context` (``select``,
     ``ignore``, ``rules``, ``options``, ``severity``, ``plugins``, ``limits``,
-    ``packs``).
+    ``packs``, ``placeholders``).
     Raises ``AssertionError`` if a rule failed, so a broken rule fails its test.
     """
     ctx = build_context(**context_options)

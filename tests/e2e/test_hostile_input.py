@@ -300,12 +300,14 @@ def test_unreadable_file_is_plan008_simulated(cli, tmp_path, monkeypatch):
     plan.write_text(FLAWED)
     (tmp_path / "other.aiplan.yaml").write_text(FLAWED)
 
+    real_read = loader.read_regular
+
     def refuse(path, *args, **kwargs):
         if str(path).endswith("secret.aiplan.yaml"):
             raise PermissionError(13, "Permission denied", str(path))
-        return open(path, *args, **kwargs)
+        return real_read(path, *args, **kwargs)
 
-    monkeypatch.setattr(loader, "open", refuse, raising=False)
+    monkeypatch.setattr(loader, "read_regular", refuse)
     code, found, document = findings(cli, tmp_path)
     assert code == 1
     messages = {f["path"].rsplit("/", 1)[-1]: f for f in document["findings"]}

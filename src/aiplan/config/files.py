@@ -58,6 +58,7 @@ class Layer:
     policy_packs: tuple[str, ...] = ()      # absolute paths
     limits: Mapping[str, int] = field(default_factory=dict)   # Limits field -> value
     paths: tuple[str, ...] = ()             # overrides only: glob patterns
+    placeholders: tuple[str, ...] = ()      # the team's own placeholder words, as written
 
     @property
     def where(self) -> str:
@@ -129,14 +130,19 @@ def shown_path(path: str) -> str:
 # Finding the file
 
 
+# A configuration file is a few kilobytes; anything near this is not one.
+MAX_CONFIG_BYTES = 2 * 1024 * 1024
+
+
 def _read_text(path: str) -> str:
+    from aiplan.fileio import FileTooLarge, read_regular
+
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(2 * 1024 * 1024 + 1)
+        data = read_regular(path, MAX_CONFIG_BYTES)
+    except FileTooLarge:
+        raise ConfigError(f"{shown_path(path)}: the configuration file is over 2 MB; is it the right file?") from None
     except OSError as exc:
         raise ConfigError(f"{shown_path(path)}: cannot read the configuration: {exc.strerror or exc}") from None
-    if len(data) > 2 * 1024 * 1024:
-        raise ConfigError(f"{shown_path(path)}: the configuration file is over 2 MB; is it the right file?")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -331,6 +337,7 @@ def _layer(table: Mapping[str, Any], file: str, prefix: str, root: str) -> Layer
         policy_packs=tuple(os.path.normpath(os.path.join(root, p)) for p in table.get("policy-packs", ())),
         limits={LIMIT_KEYS[k]: table[k] for k in LIMIT_KEYS if k in table},
         paths=tuple(table.get("paths", ())),
+        placeholders=tuple(table.get("placeholders", ())),
     )
 
 
@@ -338,7 +345,7 @@ def load_config(path: str, rule_ids: Iterable[str] = (), _extended_by: tuple[str
     """Read and validate one configuration file (and those it extends). Raises :class:`ConfigError`."""
     path = os.path.abspath(path)
     shown = shown_path(path)
-    if not os.path.isfile(path):
+    if not os.path.lexists(path):
         via = f" (named by `extend` in {shown_path(_extended_by[-1])})" if _extended_by else ""
         raise ConfigError(f"{shown}: no such configuration file{via}")
     table, prefix = read_table(path)

@@ -41,6 +41,7 @@ from aiplan.core.findings import Severity
 from aiplan.parse.loader import Limits
 from aiplan.core.rule import Rule
 from aiplan.core.suggest import closest
+from aiplan.core.placeholders import normalise_words
 
 COMMAND_LINE = "command line"
 
@@ -259,7 +260,9 @@ class Resolver:
         options: dict[str, dict[str, Any]] = {}
         limits: dict[str, int] = {}
         fail_on = Severity.ERROR
+        placeholders: list[str] = []
         for layer in layers:
+            placeholders.extend(word for word in layer.placeholders if word not in placeholders)
             severity.update({k: v for k, v in layer.severity.items() if k in rules})
             for rule_id, values in layer.rule_options.items():
                 if rule_id in rules:
@@ -273,6 +276,7 @@ class Resolver:
         rule_timeout = limits.pop("rule_timeout", DEFAULT_RULE_TIMEOUT)
         lint_config = LintConfig(
             rule_timeout=rule_timeout or None,
+            placeholders=normalise_words(placeholders),
             select=tuple(sorted(enabled)),
             fail_on=fail_on,
             severity=severity,
@@ -392,6 +396,7 @@ def describe(resolver: Resolver, path: str) -> dict:
         "max-documents": limits.max_documents,
         "max-findings": limits.max_findings,
         "rule-timeout": ctx.config.rule_timeout or 0,
+        "placeholders": sorted(ctx.config.placeholders),
         "enabled": enabled,
         "disabled": disabled,
         "severity": {
@@ -447,6 +452,7 @@ def render_text(described: dict) -> str:
         lines.append(f"#   {pack['path']}: {pack['name']} ({pack['source']}): {', '.join(pack['rules'])}")
     for key in ("max-file-size", "max-depth", "max-alias-nodes", "max-documents", "max-findings", "rule-timeout"):
         lines.append(f"{key} = {_toml(d[key])}")
+    lines.append(f"placeholders = {_toml(d['placeholders'])}  # in addition to the built-in words")
     total = len(d["enabled"]) + len(d["disabled"])
     lines.append(f"# {len(d['enabled'])} of {total} rules enabled")
     lines.append(f"enabled = {_toml(d['enabled'])}")

@@ -33,6 +33,9 @@ class LintConfig:
     # Seconds one rule may take on one document before it is stopped and
     # reported as an internal error (exit 3); None or 0: no limit.
     rule_timeout: float | None = DEFAULT_RULE_TIMEOUT
+    # A team's own placeholder words (`placeholders`), normalised: read as
+    # missing like the built-in ones of aiplan.core.placeholders.
+    placeholders: frozenset[str] = frozenset()
 
 
 def _matches(selector: str, rule_id: str) -> bool:

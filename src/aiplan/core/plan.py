@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 from aiplan.core.findings import Span, YamlPath
+from aiplan.core.placeholders import is_placeholder, says_nothing
 
 _MISSING = object()
 
@@ -68,6 +69,10 @@ class Plan:
     ``data`` is JSON-compatible (dict with str keys, list, str, int, float, bool,
     None). ``value_spans`` and ``key_spans`` map YAML paths to positions (a
     ``dict`` or a :class:`SpanTable` of :class:`Span`).
+
+    ``placeholders`` are a team's own placeholder words (the `placeholders`
+    setting, normalised), read as missing in addition to the built-in ones
+    (:mod:`aiplan.core.placeholders`).
     """
 
     data: Any
@@ -76,6 +81,7 @@ class Plan:
     path: str = "<string>"
     document: int = 0
     file_exists: Callable[[str], bool] | None = field(default=None, repr=False)
+    placeholders: frozenset[str] = field(default=frozenset(), repr=False)
 
     # -- reading values -----------------------------------------------------
 
@@ -127,20 +133,23 @@ class Plan:
         return value if isinstance(value, bool) else None
 
     def text(self, *keys: str | int) -> str | None:
-        """A string with content, stripped; ``None`` if absent, blank or not a string."""
+        """A string with content, stripped; ``None`` if absent, blank, placeholder
+        text (`TBD`, `none`, `-`, ...) or not a string."""
         value = self.string(*keys)
-        return value.strip() if value is not None and value.strip() else None
+        if value is None or not value.strip() or is_placeholder(value, self.placeholders):
+            return None
+        return value.strip()
+
+    def placeholder(self, *keys: str | int) -> str | None:
+        """The placeholder text at ``keys`` (`TBD`, `n/a`, `<fill in>`), stripped, for
+        messages to quote; ``None`` if the value is anything else."""
+        value = self.get(*keys)
+        return value.strip() if is_placeholder(value, self.placeholders) else None
 
     def is_blank(self, *keys: str | int) -> bool:
-        """Whether the value says nothing: absent, null, a blank string or an empty collection."""
-        value = self.get(*keys)
-        if value is None:
-            return True
-        if isinstance(value, str):
-            return not value.strip()
-        if isinstance(value, (dict, list)):
-            return not value
-        return False
+        """Whether the value says nothing: absent, null, a blank string, placeholder
+        text, or a mapping or list whose values all say nothing (`{}`, `[]`, `{model: TBD}`)."""
+        return says_nothing(self.get(*keys), self.placeholders)
 
     def entries(self, *keys: str | int) -> list[tuple[int, dict]]:
         """``(index, mapping)`` for every mapping in the list at ``keys``.

@@ -314,7 +314,7 @@ def write_fixed(real_path: str, result: FixResult) -> None:
             raise FixWriteError("it is not a regular file any more")
         if not info.st_mode & 0o222 or not os.access(target, os.W_OK):
             raise FixWriteError("it is read-only")
-        if _read_current(target) != result.original:
+        if _read_current(target, len(result.original)) != result.original:
             raise FixWriteError("it changed on disk while aiplan was fixing it; run aiplan again")
         atomic_write(target, result.fixed, mode=stat.S_IMODE(info.st_mode))
     except FixWriteError:
@@ -323,10 +323,15 @@ def write_fixed(real_path: str, result: FixResult) -> None:
         raise FixWriteError(exc.strerror or str(exc)) from None
 
 
-def _read_current(path: str) -> bytes:
-    """The file's bytes as they are now, just before it is replaced."""
-    with open(path, "rb") as handle:
-        return handle.read()
+def _read_current(path: str, limit: int) -> bytes | None:
+    """The file's bytes as they are now, just before it is replaced (``None``
+    if it grew past the size limit)."""
+    from aiplan.fileio import FileTooLarge, read_regular
+
+    try:
+        return read_regular(path, limit)
+    except FileTooLarge:
+        return None
 
 
 # --------------------------------------------------------------------------

@@ -58,7 +58,7 @@ class LintContext:
     def fingerprint(self) -> str:
         """A stable digest of everything that decides this context's findings:
         aiplan's version, every rule (ID, plugin, severity, options, enabled)
-        and the limits. Caches key on it."""
+        the limits and the team's placeholder words. Caches key on it."""
         from aiplan.core.digest import sha256
         import json
 
@@ -72,6 +72,7 @@ class LintContext:
                 for rid, r in sorted(self.rules.items())
             ],
             "limits": repr(self.config.limits),
+            "placeholders": sorted(self.config.placeholders),
         }
         return sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
 
@@ -176,6 +177,7 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
         if len(findings) >= ctx.config.limits.max_findings:
             break
         plan.file_exists = file_exists
+        plan.placeholders = ctx.config.placeholders
         lint_it, problem = version_problem(plan.data)
         if problem is not None:
             finding = _finding(ctx, VERSION_RULE, problem, plan, display_path, plan.document, source)

@@ -18,12 +18,12 @@ from __future__ import annotations
 import codecs
 import os
 import re
-import stat
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from aiplan.core.findings import Span, Violation
 from aiplan.core.plan import Plan, SpanTable
+from aiplan.fileio import FileTooLarge, NotRegularFile, read_regular
 
 # Rule IDs of the problems found while reading and parsing.
 SYNTAX = "PLAN001"
@@ -75,42 +75,25 @@ class LoadResult:
 def read_file(path: str, limits: Limits) -> tuple[bytes | None, LoadProblem | None]:
     """Read a file's bytes, refusing what is not a readable regular file of sane size."""
     try:
-        info = os.stat(path)
-    except OSError as exc:
-        return None, _unreadable(f"cannot read {path}: {exc.strerror or exc}", "Check that the path exists and is readable.")
-    if not stat.S_ISREG(info.st_mode):
-        kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file (FIFO, socket or device)"
+        return read_regular(path, limits.max_bytes), None
+    except NotRegularFile as exc:
+        kind = exc.kind if exc.kind == "a directory" else f"not a regular file ({exc.kind[2:]})"
         return None, _unreadable(
             f"{path} is {kind}; only regular files are linted",
             "Name a plan file, or a directory to search for plans.",
         )
-    if info.st_size > limits.max_bytes:
+    except FileTooLarge as exc:
+        size = f"the file is {exc.size:,} bytes, over" if exc.size is not None else "the file is over"
         return None, LoadProblem(
             RESOURCE_LIMIT,
             Violation(
-                f"the file is {info.st_size:,} bytes, over the {limits.max_bytes:,}-byte limit; it was not parsed",
+                f"{size} the {limits.max_bytes:,}-byte limit; it was not parsed",
                 "Split the plan, or raise the limit with `max-file-size` in the configuration if the file is genuine.",
             ),
         )
-    try:
-        with open(path, "rb") as handle:
-            # Ask for what stat() promised plus one byte (asking for the whole
-            # limit would allocate it for every file); if the file has grown
-            # since, read on, at most one byte past the limit.
-            data = handle.read(info.st_size + 1)
-            if len(data) > info.st_size:
-                data += handle.read(limits.max_bytes + 1 - len(data))
-    except OSError as exc:
-        return None, _unreadable(f"cannot read {path}: {exc.strerror or exc}", "Check the file's permissions.")
-    if len(data) > limits.max_bytes:
-        return None, LoadProblem(
-            RESOURCE_LIMIT,
-            Violation(
-                f"the file is over the {limits.max_bytes:,}-byte limit; it was not parsed",
-                "Split the plan, or raise the limit with `max-file-size` in the configuration.",
-            ),
-        )
-    return data, None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        return None, _unreadable(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}",
+                                 "Check that the path exists and is readable.")
 
 
 def _unreadable(message: str, fix: str, span: Span | None = None) -> LoadProblem:

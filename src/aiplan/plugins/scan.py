@@ -60,10 +60,14 @@ def _foreign_distribution_finders() -> bool:
     )
 
 
+_MAX_ENTRY_POINTS_BYTES = 1024 * 1024
+
+
 def _declares(path: str, group: str) -> bool:
+    from aiplan.fileio import read_regular
+
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            text = handle.read()
+        text = read_regular(path, _MAX_ENTRY_POINTS_BYTES).decode("utf-8", errors="replace")
     except OSError:
         return False
     if group not in text:

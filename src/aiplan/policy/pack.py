@@ -234,7 +234,7 @@ def load_pack(path: str, reserved_families: Iterable[str] = (), shown: str | Non
 
     path = os.path.abspath(path)
     shown = shown or shown_path(path)
-    if not os.path.isfile(path):
+    if not os.path.lexists(path):
         raise ConfigError(f"{shown}: no such policy pack")
     return _compile(load_file(path, Limits(), shown), path, shown, reserved_families)
 

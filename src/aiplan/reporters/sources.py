@@ -99,9 +99,10 @@ def read_lines(path: str | None) -> list[str] | None:
         return None
     from aiplan.parse.loader import detect_encoding
 
+    from aiplan.fileio import read_regular
+
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(_READ_LIMIT)
+        data = read_regular(path, _READ_LIMIT, partial=True)
     except (OSError, ValueError):
         return None
     encoding, bom = detect_encoding(data)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import rule
-from aiplan.rules.wording import code, dotted, listing, quoted_listing, show
+from aiplan.rules.wording import absence, code, dotted, listing, quoted_listing, show
 
 CORE_TECHNIQUES = ("system_prompt", "few_shot", "structured_output")
 
@@ -18,7 +18,8 @@ def missing_prompt_baseline(plan, options):
     """The plan chooses RAG or fine-tuning without a finished prompt-engineering baseline.
 
     Fires when `approach` is `rag`, `fine_tuning` or `hybrid` and
-    `baseline.prompt_engineering` is absent or its `status` is not `done`.
+    `baseline.prompt_engineering` is absent, says nothing (`{}`, `TBD`; see
+    docs/placeholders.md) or its `status` is not `done`.
 
     ## Why
     A well-crafted system prompt with few-shot examples and structured output
@@ -65,11 +66,11 @@ def missing_prompt_baseline(plan, options):
     if not plan.beyond_prompting:
         return
     approach = plan.approach
-    baseline = plan.get("baseline", "prompt_engineering")
-    if baseline is None:
+    if plan.is_blank("baseline", "prompt_engineering"):
+        state = ("the plan has no `baseline.prompt_engineering`" if not plan.has("baseline", "prompt_engineering")
+                 else f"`baseline.prompt_engineering` {absence(plan, 'baseline', 'prompt_engineering')}")
         yield Violation(
-            f"approach is `{approach}` but the plan has no `baseline.prompt_engineering`: "
-            "prompt engineering was not tried first",
+            f"approach is `{approach}` but {state}: prompt engineering was not tried first",
             "Run a prompt-engineering baseline (system prompt, few-shot examples, structured output), "
             "then record it under `baseline.prompt_engineering` with `status: done` and its measured `results`.",
             path=("baseline", "prompt_engineering"),
@@ -151,8 +152,10 @@ def unmeasured_baseline(plan, options):
         return
     snippet = "`results: [{metric: answer_accuracy, value: 0.71, eval_set: evals/baseline.jsonl}]`"
     if plan.is_blank("baseline", "prompt_engineering", "results"):
+        state = ("has no `results`" if not plan.has("baseline", "prompt_engineering", "results") else
+                 f"its `results` {absence(plan, 'baseline', 'prompt_engineering', 'results')}")
         yield Violation(
-            "the prompt-engineering baseline is `done` but has no `results`: nothing records how far "
+            f"the prompt-engineering baseline is `done` but {state}: nothing records how far "
             "prompt engineering alone got",
             f"Add the measured results under `baseline.prompt_engineering`: {snippet}.",
             path=("baseline", "prompt_engineering", "results"),

@@ -10,7 +10,7 @@ import re
 
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import Option, rule
-from aiplan.rules.wording import code, dotted
+from aiplan.rules.wording import absence, code, dotted
 
 # `s3://bucket/key`, `https://...`, `hf://datasets/...`: not files next to the plan.
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -82,15 +82,15 @@ def no_evaluation_plan(plan, options):
     """
     if not plan.beyond_prompting:
         return
-    metrics = plan.get("evaluation", "metrics")
-    if metrics is not None and not isinstance(metrics, list):
-        return  # a wrong type: the schema reports it
-    if metrics:
-        return
+    if not plan.is_blank("evaluation", "metrics"):
+        return  # metrics, or a wrong type that is not a placeholder: the schema reports it
     if plan.mapping("evaluation") is None:
-        state = "the plan has no `evaluation` section"
+        state = ("the plan has no `evaluation` section" if not plan.has("evaluation")
+                 else f"`evaluation` {absence(plan, 'evaluation')}")
+    elif plan.has("evaluation", "metrics"):
+        state = f"`evaluation.metrics` {absence(plan, 'evaluation', 'metrics')}"
     else:
-        state = "`evaluation.metrics` is empty" if plan.has("evaluation", "metrics") else "`evaluation` has no `metrics`"
+        state = "`evaluation` has no `metrics`"
     yield Violation(
         f"approach is {code(plan.approach)} but {state}: nothing will show whether it closes the gap",
         "Add the answer-level metrics it must reach, preferably those the baseline measured: "

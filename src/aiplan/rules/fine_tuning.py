@@ -13,7 +13,7 @@ import posixpath
 
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import Option, rule
-from aiplan.rules.wording import code, quoted_listing, show
+from aiplan.rules.wording import absence, code, quoted_listing, show
 
 REQUIRED_COVERAGE = ("target_task", "adjacent_behaviors")
 DISTILLATION_TARGETS = {
@@ -32,7 +32,10 @@ def fine_tuning_without_held_out(plan, options):
     """Fine-tuning is planned without a held-out evaluation set.
 
     Fires when the approach is `fine_tuning` or `hybrid`, a `fine_tuning`
-    section exists, and `fine_tuning.evaluation.held_out` is absent.
+    section exists, and `fine_tuning.evaluation.held_out` is absent or says
+    nothing: empty (`held_out: {}`), or a placeholder such as `TBD` or `none`
+    (see docs/placeholders.md). Reported at `held_out`, or at its closest
+    existing parent.
 
     ## Why
     Fine-tuning fails in two quiet ways: the model learns the noise of its
@@ -70,11 +73,12 @@ def fine_tuning_without_held_out(plan, options):
     """
     if not applies(plan):
         return
-    if plan.has("fine_tuning", "evaluation", "held_out"):
+    if not plan.is_blank("fine_tuning", "evaluation", "held_out"):
         return
     approach = plan.approach
+    state = absence(plan, "fine_tuning", "evaluation", "held_out")
     yield Violation(
-        f"approach is `{approach}` but `fine_tuning.evaluation.held_out` is missing: "
+        f"approach is `{approach}` but `fine_tuning.evaluation.held_out` {state}: "
         "nothing will show what the fine-tuned model learned or forgot",
         "Add `fine_tuning.evaluation.held_out` with `size`, `path`, "
         "`covers: [target_task, adjacent_behaviors]` and `disjoint_from_training: true`.",
@@ -220,8 +224,10 @@ def small_dataset(plan, options):
 def no_data_quality_review(plan, options):
     """Nothing says how the training examples were checked.
 
-    Fires when `fine_tuning.dataset.quality_review` is absent, empty or
-    `false`. Reported at `quality_review`, or at its closest existing parent.
+    Fires when `fine_tuning.dataset.quality_review` is absent, empty,
+    `false` or a placeholder that says no review is planned (`none`, `no`,
+    `TBD`, `n/a`; see docs/placeholders.md). Reported at `quality_review`, or
+    at its closest existing parent.
 
     ## Why
     Models fine-tuned on low-quality or inconsistent data learn the noise: a
@@ -259,8 +265,7 @@ def no_data_quality_review(plan, options):
     review = plan.get("fine_tuning", "dataset", "quality_review")
     if review is not False and not plan.is_blank("fine_tuning", "dataset", "quality_review"):
         return
-    state = "is `false`" if review is False else (
-        "is empty" if plan.has("fine_tuning", "dataset", "quality_review") else "is not set")
+    state = absence(plan, "fine_tuning", "dataset", "quality_review")
     yield Violation(
         f"`fine_tuning.dataset.quality_review` {state}: nothing checks the training examples, and the model "
         "will learn their mistakes",
@@ -431,8 +436,9 @@ def held_out_leak(plan, options):
 def undefined_task(plan, options):
     """The narrow task the model is fine-tuned for is not described.
 
-    Fires when `fine_tuning.task.description` is absent or empty. Reported at
-    its closest existing parent.
+    Fires when `fine_tuning.task.description` is absent, empty or a
+    placeholder (`TODO`, `TBD`, `<fill in>`; see docs/placeholders.md).
+    Reported at the description, or at its closest existing parent.
 
     ## Why
     Fine-tuning wins on a well-defined task with consistent structure:
@@ -470,7 +476,7 @@ def undefined_task(plan, options):
     """
     if not applies(plan) or not plan.is_blank("fine_tuning", "task", "description"):
         return
-    state = "is empty" if plan.has("fine_tuning", "task", "description") else "is not set"
+    state = absence(plan, "fine_tuning", "task", "description")
     yield Violation(
         f"`fine_tuning.task.description` {state}: the narrow task the model is trained for is undefined",
         "Describe the task in one sentence, with its output format if it has one: "

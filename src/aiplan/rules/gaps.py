@@ -9,7 +9,7 @@ from __future__ import annotations
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.plan import GAPS
 from aiplan.core.rule import rule
-from aiplan.rules.wording import code, listing
+from aiplan.rules.wording import absence, code, listing
 
 _EXAMPLE_EVIDENCE = {
     "knowledge": "12 of 50 sampled questions needed facts the model did not have",
@@ -92,8 +92,9 @@ def gap_without_evidence(plan, options):
     """A gap is declared present without the evidence that shows it.
 
     Fires for each of `gaps.knowledge`, `gaps.behavior` and `gaps.accuracy`
-    that has `present: true` and no `evidence` (absent or blank). Reported at
-    that gap's `present`.
+    that has `present: true` and no `evidence`: absent, blank or a placeholder
+    such as `TBD`, `TODO`, `n/a` or `<fill in>` (see docs/placeholders.md).
+    Reported at that gap's `present`.
 
     ## Why
     A gap is an observation about the base model, not an assumption. The
@@ -134,8 +135,7 @@ def gap_without_evidence(plan, options):
         if plan.gap_present(gap) is not True or not plan.is_blank("gaps", gap, "evidence"):
             continue
         yield Violation(
-            f"`gaps.{gap}.present` is `true` but `gaps.{gap}.evidence` is "
-            f"{'empty' if plan.has('gaps', gap, 'evidence') else 'missing'}: "
+            f"`gaps.{gap}.present` is `true` but `gaps.{gap}.evidence` {absence(plan, 'gaps', gap, 'evidence')}: "
             f"nothing shows what the base model got wrong",
             f"Add `gaps.{gap}.evidence` with what was observed, e.g. `evidence: {_EXAMPLE_EVIDENCE[gap]}`.",
             path=("gaps", gap, "present"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import rule
-from aiplan.rules.wording import code, dotted, listing, show, source_label
+from aiplan.rules.wording import absence, code, dotted, listing, show, source_label
 
 PIPELINE_STAGES = {
     "chunking": ("how documents are split", "`chunking: {strategy: heading_aware, size_tokens: 512, overlap_tokens: 64}`"),
@@ -29,6 +29,11 @@ def applies(plan) -> bool:
     return plan.includes_rag and plan.mapping("rag") is not None
 
 
+def _pipeline_missing(plan) -> bool:
+    """`rag.data_pipeline` is absent, not a mapping, or says nothing (`{}`, `TBD`)."""
+    return plan.mapping("rag", "data_pipeline") is None or plan.is_blank("rag", "data_pipeline")
+
+
 def _sources(plan) -> list[tuple[int, dict]]:
     return plan.entries("rag", "corpus", "sources")
 
@@ -37,9 +42,11 @@ def _sources(plan) -> list[tuple[int, dict]]:
 def rag_without_data_pipeline(plan, options):
     """Retrieval is planned without a data pipeline.
 
-    Fires when `rag.data_pipeline` is absent (or is not a mapping, such as
-    `data_pipeline: TBD`). Reported at `data_pipeline`, or at `rag` when the key
-    is absent.
+    Fires when `rag.data_pipeline` is absent, is not a mapping, or says
+    nothing: empty (`data_pipeline: {}`) or placeholder text (`TBD`, `none`;
+    see docs/placeholders.md). Reported at `data_pipeline`, or at `rag` when
+    the key is absent. RAG002 then stays quiet: the whole pipeline is missing,
+    not one stage.
 
     ## Why
     The failure mode of RAG is almost never the retrieval architecture; it is
@@ -92,11 +99,13 @@ def rag_without_data_pipeline(plan, options):
       citations: true
     ```
     """
-    if not applies(plan) or plan.mapping("rag", "data_pipeline") is not None:
+    if not applies(plan) or not _pipeline_missing(plan):
         return
     value = plan.get("rag", "data_pipeline")
-    state = "is missing" if not plan.has("rag", "data_pipeline") else (
-        "is empty" if value is None else f"is {code(value)}, not a description of the pipeline")
+    if plan.is_blank("rag", "data_pipeline") or value is False:
+        state = absence(plan, "rag", "data_pipeline")
+    else:
+        state = f"is {code(value)}, not a description of the pipeline"
     yield Violation(
         f"approach is {code(plan.approach)} but `rag.data_pipeline` {state}: nothing says how the documents "
         "are cleaned, chunked, embedded and indexed",
@@ -113,7 +122,8 @@ def incomplete_data_pipeline(plan, options):
     """The data pipeline leaves out chunking, embedding or indexing.
 
     Fires once for each of `chunking`, `embedding` and `indexing` that
-    `rag.data_pipeline` lacks (absent or empty), at that key or at
+    `rag.data_pipeline` lacks (absent, empty, or only placeholder text such as
+    `TBD` or `{model: TBD}`; see docs/placeholders.md), at that key or at
     `data_pipeline` when the key is absent.
 
     ## Why
@@ -161,12 +171,12 @@ def incomplete_data_pipeline(plan, options):
           refresh: weekly
     ```
     """
-    if not applies(plan) or plan.mapping("rag", "data_pipeline") is None:
+    if not applies(plan) or _pipeline_missing(plan):
         return
     for stage, (decides, snippet) in PIPELINE_STAGES.items():
         if not plan.is_blank("rag", "data_pipeline", stage):
             continue
-        state = "is empty" if plan.has("rag", "data_pipeline", stage) else "is missing"
+        state = absence(plan, "rag", "data_pipeline", stage)
         yield Violation(
             f"`rag.data_pipeline.{stage}` {state}: the plan does not say {decides}",
             f"Add under `rag.data_pipeline`: {snippet}.",
@@ -180,8 +190,9 @@ def tables_without_strategy(plan, options):
     """A source contains tables but the pipeline does not say how tables are chunked.
 
     Fires for each source in `rag.corpus.sources` with `contains_tables: true`
-    when `rag.data_pipeline.chunking.tables` is not set. Reported at that
-    source's `contains_tables`.
+    when `rag.data_pipeline.chunking.tables` is not set, empty or a
+    placeholder (`n/a`, `none`, `TBD`; see docs/placeholders.md). Reported at
+    that source's `contains_tables`.
 
     ## Why
     Tables are where naive chunking fails most visibly: a fixed-size splitter
@@ -231,7 +242,8 @@ def tables_without_strategy(plan, options):
         if plan.boolean("rag", "corpus", "sources", index, "contains_tables") is not True:
             continue
         yield Violation(
-            f"{source_label(source, index)} contains tables but `rag.data_pipeline.chunking.tables` is not set: "
+            f"{source_label(source, index)} contains tables but `rag.data_pipeline.chunking.tables` "
+            f"{absence(plan, 'rag', 'data_pipeline', 'chunking', 'tables')}: "
             "a plain splitter cuts rows away from their headers",
             "Say how tables are chunked: `rag.data_pipeline.chunking.tables: one chunk per table row, "
             "header repeated` (or convert tables to text before chunking and say so).",
@@ -244,7 +256,8 @@ def boilerplate_without_cleaning(plan, options):
     """A source is heavy with boilerplate but the pipeline does no cleaning.
 
     Fires for each source in `rag.corpus.sources` with `boilerplate: high` when
-    `rag.data_pipeline.cleaning` is absent or empty. Reported at that source's
+    `rag.data_pipeline.cleaning` is absent, empty, `false` or a placeholder
+    (`no`, `none`, `TBD`; see docs/placeholders.md). Reported at that source's
     `boilerplate`.
 
     ## Why
@@ -294,8 +307,7 @@ def boilerplate_without_cleaning(plan, options):
     cleaning = plan.get("rag", "data_pipeline", "cleaning")
     if not plan.is_blank("rag", "data_pipeline", "cleaning") and cleaning is not False:
         return
-    state = ("is not set" if not plan.has("rag", "data_pipeline", "cleaning")
-             else "is `false`" if cleaning is False else "is empty")
+    state = absence(plan, "rag", "data_pipeline", "cleaning")
     for index, source in _sources(plan):
         if plan.get("rag", "corpus", "sources", index, "boilerplate") != "high":
             continue
@@ -465,7 +477,8 @@ def unscoped_sensitive_retrieval(plan, options):
 
     Fires when `use_case.data_sensitivity` or any source's `sensitivity` is
     `confidential` or `restricted`, or `use_case.multi_tenant` is `true`, and
-    `rag.access_control` is absent (or has no `scope_by`). Reported at
+    `rag.access_control` is absent or has no `scope_by` (absent, empty, or a
+    placeholder such as `TBD` or `none`; see docs/placeholders.md). Reported at
     `access_control`, or at `rag` when the key is absent.
 
     ## Why
@@ -529,9 +542,14 @@ def unscoped_sensitive_retrieval(plan, options):
     if not reasons:
         return
     scope = ["user_role", "document_type"] + (["tenant"] if multi_tenant else [])
-    state = "has no `scope_by`" if plan.mapping("rag", "access_control") is not None else "is not set"
+    if plan.mapping("rag", "access_control") is not None and plan.has("rag", "access_control", "scope_by"):
+        state = f"`rag.access_control.scope_by` {absence(plan, 'rag', 'access_control', 'scope_by')}"
+    elif plan.mapping("rag", "access_control") is not None:
+        state = "`rag.access_control` has no `scope_by`"
+    else:
+        state = f"`rag.access_control` {absence(plan, 'rag', 'access_control')}"
     yield Violation(
-        f"{listing(reasons)}, but `rag.access_control` {state}: any user can be answered from any document",
+        f"{listing(reasons)}, but {state}: any user can be answered from any document",
         f"Restrict what retrieval may return for each user: `rag.access_control: {{scope_by: {show(scope)}}}`.",
         path=("rag", "access_control"),
         at="key",
@@ -595,8 +613,9 @@ def unmeasured_retrieval(plan, options):
     """Retrieval quality is not measured.
 
     Fires when `rag.retrieval.evaluation` has no `metrics` (including when
-    `rag.retrieval` or its `evaluation` is absent). Reported at the closest
-    existing key of `rag.retrieval.evaluation.metrics`.
+    `rag.retrieval` or its `evaluation` is absent, and when `metrics` is empty
+    or a placeholder such as `TBD`; see docs/placeholders.md). Reported at the
+    closest existing key of `rag.retrieval.evaluation.metrics`.
 
     ## Why
     When a RAG answer is wrong, the first question is whether retrieval found
@@ -641,14 +660,15 @@ def unmeasured_retrieval(plan, options):
     if not applies(plan):
         return
     metrics = plan.get("rag", "retrieval", "evaluation", "metrics")
-    if metrics is not None and not isinstance(metrics, list):
-        return  # a wrong type: the schema reports it
-    if metrics:
-        return
+    if not plan.is_blank("rag", "retrieval", "evaluation", "metrics"):
+        return  # metrics, or a wrong type that is not a placeholder: the schema reports it
     if plan.mapping("rag", "retrieval") is None:
-        state = "`rag.retrieval` is not set, so retrieval quality has no metrics"
+        state = f"`rag.retrieval` {absence(plan, 'rag', 'retrieval')}, so retrieval quality has no metrics"
     elif plan.mapping("rag", "retrieval", "evaluation") is None:
-        state = "`rag.retrieval.evaluation` is not set: retrieval quality has no metrics"
+        state = (f"`rag.retrieval.evaluation` {absence(plan, 'rag', 'retrieval', 'evaluation')}: "
+                 "retrieval quality has no metrics")
+    elif metrics is not None:
+        state = f"`rag.retrieval.evaluation.metrics` {absence(plan, 'rag', 'retrieval', 'evaluation', 'metrics')}"
     else:
         state = "`rag.retrieval.evaluation` has no `metrics`"
     yield Violation(
@@ -664,8 +684,9 @@ def unmeasured_retrieval(plan, options):
 def empty_corpus(plan, options):
     """Retrieval is planned over a corpus with no sources.
 
-    Fires when `rag.corpus.sources` is absent or an empty list. Reported at
-    `sources`, or at its closest existing parent.
+    Fires when `rag.corpus.sources` is absent, an empty list, or placeholder
+    text (`TBD`, `none`; see docs/placeholders.md). Reported at `sources`, or
+    at its closest existing parent.
 
     ## Why
     The corpus is what retrieval knows. Naming each source, with its format,
@@ -702,11 +723,9 @@ def empty_corpus(plan, options):
     if not applies(plan):
         return
     sources = plan.get("rag", "corpus", "sources")
-    if sources is not None and not isinstance(sources, list):
-        return  # a wrong type: the schema reports it
-    if sources:
-        return
-    state = "is an empty list" if plan.has("rag", "corpus", "sources") and sources == [] else "is not set"
+    if sources and not plan.placeholder("rag", "corpus", "sources"):
+        return  # sources, or a wrong type the schema reports
+    state = absence(plan, "rag", "corpus", "sources")
     yield Violation(
         f"`rag.corpus.sources` {state}: retrieval has no documents to draw on",
         f"List each source retrieval draws on under `{dotted('rag', 'corpus', 'sources')}`, e.g. "

@@ -61,3 +61,26 @@ def source_label(source: dict, index: int) -> str:
     if isinstance(name, str) and name.strip():
         return f"source {code(name.strip())}"
     return f"source {dotted('rag', 'corpus', 'sources', index)}"
+
+
+def absence(plan, *path: str | int) -> str:
+    """How a value that says nothing is described, quoting what the plan wrote:
+    ``is not set``, ``is empty``, ``is `TBD`, a placeholder``, ``is `false```,
+    ``is an empty list``, ``says nothing (`{model: TBD}`)``."""
+    if not plan.has(*path):
+        return "is not set"
+    value = plan.get(*path)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "is empty"
+    if value is False:
+        return "is `false`"
+    placeholder = plan.placeholder(*path)
+    if placeholder is not None:
+        return f"is {code(placeholder)}, a placeholder"
+    if value == {}:
+        return "is an empty mapping"
+    if value == []:
+        return "is an empty list"
+    if plan.is_blank(*path):
+        return f"says nothing ({code(value)})"
+    return f"is {code(value)}"

@@ -106,6 +106,10 @@ class Written:
         return text
 
 
+# A baseline is read whole; 64 MiB holds hundreds of thousands of entries.
+MAX_BASELINE_BYTES = 64 * 1024 * 1024
+
+
 def _shown(path: str) -> str:
     from aiplan.config.files import shown_path
 
@@ -121,10 +125,11 @@ def baseline_key(display_path: str, root: str) -> str:
 
 
 def read_baseline(path: str) -> Baseline:
+    from aiplan.fileio import read_regular
+
     shown = _shown(path)
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = read_regular(path, MAX_BASELINE_BYTES)
     except FileNotFoundError:
         raise BaselineError(f"{shown}: no such baseline file; create it with "
                             f"`aiplan lint --write-baseline {shown}`") from None
@@ -186,7 +191,7 @@ def write_baseline(path: str, run) -> Written:
     entries = _entries_for(run.findings, root)
     linted = {baseline_key(result.path, root) for result in run.files}
     kept: list[Entry] = []
-    if os.path.exists(path):
+    if os.path.lexists(path):
         try:
             previous = read_baseline(path)
         except BaselineError as exc:

@@ -52,6 +52,9 @@ from aiplan.core.findings import FileResult
 CACHE_DIR_NAME = ".aiplan_cache"
 FORMAT = "lint-v2"
 SHARDS = 64
+# A shard is read whole; past this size it is ignored (and not written: the
+# entries of the run that would overflow it are left out).
+MAX_SHARD_BYTES = 32 * 1024 * 1024
 # Entries not written for this long are dropped when their shard is next written.
 MAX_AGE_SECONDS = 30 * 24 * 3600
 _CACHEDIR_TAG = (
@@ -177,10 +180,12 @@ class LintCache:
     @staticmethod
     def _read_shard(path: str) -> dict:
         """The entries of a shard file; empty if it is missing, unreadable or not a shard."""
+        from aiplan.fileio import read_regular
+
         try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError:
+            # A shard replaced by a FIFO, a link or a huge file is no shard.
+            data = read_regular(path, MAX_SHARD_BYTES, follow_symlinks=False)
+        except (OSError, ValueError):
             return {}
         try:
             content = marshal.loads(data)
@@ -277,7 +282,12 @@ class LintCache:
         merged = {key: entry for key, entry in self._read_shard(path).items()
                   if type(entry) is tuple and len(entry) == 4 and type(entry[3]) is int and entry[3] >= oldest}
         merged.update(self._new[(scope, shard)])
-        _replace(path, marshal.dumps({"format": FORMAT, "entries": merged}))
+        data = marshal.dumps({"format": FORMAT, "entries": merged})
+        if len(data) > MAX_SHARD_BYTES:  # keep this run's entries only, if they fit
+            data = marshal.dumps({"format": FORMAT, "entries": self._new[(scope, shard)]})
+            if len(data) > MAX_SHARD_BYTES:
+                return
+        _replace(path, data)
 
 
 def _dependencies_hold(real_path: str, dependencies, known: dict[str, bool]) -> bool:

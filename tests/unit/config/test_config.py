@@ -241,6 +241,33 @@ def test_aiplan_config_text_is_toml(cli, repo):
     assert cli("config", "nope").exit_code == 2
 
 
+PLACEHOLDER_PLAN = """\
+aiplan: 1
+name: Ticket formatter
+gaps:
+  knowledge: {present: false}
+  behavior: {present: true, evidence: ask Priya}
+  accuracy: {present: false}
+approach: prompt_engineering
+"""
+
+
+def test_team_placeholder_words_are_read_as_missing(cli, repo):
+    (repo.root / "plans" / "main.aiplan.yaml").write_text(PLACEHOLDER_PLAN)
+    (repo.root / "plans" / "pilot" / "trial.aiplan.yaml").write_text(PLACEHOLDER_PLAN)
+    repo('[tool.aiplan]\nselect = ["GAP002"]\n')
+    assert _rules(cli)[1] == []
+    repo('[tool.aiplan]\nselect = ["GAP002"]\n[[tool.aiplan.overrides]]\npaths = ["plans/pilot"]\n'
+         'placeholders = ["Ask Priya"]\n')
+    result, rules = _rules(cli)
+    assert rules == [("plans/pilot/trial.aiplan.yaml", "GAP002", "warning")]
+    assert "`ask Priya`, a placeholder" in cli("lint", "plans/pilot").output
+    assert 'placeholders = ["ask priya"]' in cli("config", "plans/pilot/trial.aiplan.yaml").output
+    repo('[tool.aiplan]\nplaceholders = "ask Priya"\n')
+    result = cli("lint")
+    assert result.exit_code == 2 and "`tool.aiplan.placeholders` is 'ask Priya' (a string); expected a list" in result.output
+
+
 def test_stdin_uses_the_configuration_of_the_working_directory(cli, repo):
     repo('[tool.aiplan]\nignore = ["BASE"]\n')
     result = cli("lint", "-", input=FLAWED)
@@ -259,7 +286,7 @@ def test_config_schema_lists_every_key_the_reader_understands():
     top = set(schema["properties"])
     override = set(schema["$defs"]["override"]["properties"])
     assert top == {"select", "extend-select", "ignore", "exclude", "fail-on", "severity", "rules",
-                   "policy-packs", "overrides", "extend"} | set(LIMIT_KEYS)
+                   "policy-packs", "overrides", "extend", "placeholders"} | set(LIMIT_KEYS)
     assert override == (top - {"exclude", "overrides", "extend"}) | {"paths"}
     for key in top:
         target = schema["properties"][key]
@@ -343,3 +370,12 @@ def test_extend_problems(cli, repo, extend, expected):
     repo(f"[tool.aiplan]\nextend = {extend}\n")
     result = cli("lint")
     assert result.exit_code == 2 and expected in result.output
+
+
+def test_a_configuration_file_that_is_a_fifo_or_device_is_refused(cli, repo):
+    os.mkfifo(repo.root / "fifo.toml")
+    os.symlink("/dev/zero", repo.root / "zero.toml")
+    for name in ("fifo.toml", "zero.toml"):
+        result = cli("lint", "--config", name)
+        assert result.exit_code == 2, result.output
+        assert "cannot read the configuration: it is a" in result.output and "not a regular file" in result.output

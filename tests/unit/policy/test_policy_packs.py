@@ -270,3 +270,12 @@ def test_a_lint_context_of_pack_rules_pickles():
     assert clone.fingerprint() == context.fingerprint()
     result = lint_text("aiplan: 1\nname: x\nowner: someone\n", clone)
     assert [f.rule for f in result.findings] == ["ORG001"]
+
+
+def test_a_pack_that_is_a_fifo_is_refused_without_waiting(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pack.yaml")
+    with pytest.raises(ConfigError) as info:
+        load_pack(str(tmp_path / "pack.yaml"))
+    assert "not a regular file (FIFO)" in str(info.value)

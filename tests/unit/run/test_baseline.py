@@ -1,6 +1,7 @@
 """Baselines: --write-baseline records findings, --baseline reports only new ones."""
 
 import json
+import os
 
 import pytest
 
@@ -189,3 +190,25 @@ def test_diff_cannot_write_a_baseline(cli, repo):
     result = cli("lint", "--diff", "--write-baseline", "b.json")
     assert result.exit_code == 2 and "--diff writes nothing" in result.output
     assert not (repo / "b.json").exists()
+
+
+@pytest.mark.parametrize("option", ["--baseline", "--write-baseline"])
+def test_a_baseline_that_is_a_fifo_or_endless_device_is_refused(cli, repo, option):
+    # git stores symlinks: a pull request can commit a baseline that points at /dev/zero.
+    os.symlink("/dev/zero", "zero.json")
+    os.mkfifo("fifo.json")
+    for name in ("zero.json", "fifo.json"):
+        result = cli("lint", option, name)
+        assert result.exit_code == 2, result.output
+        assert f"{name}: cannot read the baseline: it is a" in result.output
+        assert "not a regular file" in result.output
+
+
+def test_a_baseline_over_the_limit_is_refused(cli, repo, monkeypatch):
+    from aiplan.run import baseline
+
+    monkeypatch.setattr(baseline, "MAX_BASELINE_BYTES", 10)
+    (repo / "big.json").write_text('{"aiplan_baseline": 1, "findings": []}')
+    result = cli("lint", "--baseline", "big.json")
+    assert result.exit_code == 2
+    assert "big.json: cannot read the baseline: it is over the 10-byte limit" in result.output

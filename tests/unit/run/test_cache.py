@@ -311,3 +311,25 @@ def test_environment_switches(monkeypatch, tmp_path):
     assert cache_module.default_cache_dir() == str(tmp_path / "x")
     monkeypatch.delenv("AIPLAN_CACHE_DIR")
     assert cache_module.default_cache_dir(str(tmp_path)) == str(tmp_path / ".aiplan_cache")
+
+
+@pytest.mark.parametrize("replacement", ["fifo", "oversized", "symlink"])
+def test_a_shard_that_is_a_fifo_oversized_or_a_link_is_ignored(plans, tmp_path, monkeypatch, replacement):
+    ctx = build_context()
+    cache_dir = tmp_path / "cache"
+    first, _ = _run(ctx, plans, cache_dir)
+    outside = tmp_path / "outside-shard"
+    for shard in _shards(cache_dir):
+        data = shard.read_bytes()
+        shard.unlink()
+        if replacement == "fifo":
+            os.mkfifo(shard)   # reading it must not wait for a writer
+        elif replacement == "oversized":
+            shard.write_bytes(data)
+        else:
+            outside.write_bytes(data)
+            shard.symlink_to(outside)
+    monkeypatch.setattr(cache_module, "MAX_SHARD_BYTES", 16 if replacement == "oversized" else cache_module.MAX_SHARD_BYTES)
+    seen = _linted(monkeypatch)
+    second, _ = _run(ctx, plans, cache_dir)
+    assert len(seen) == 3 and second.files == first.files

@@ -1,0 +1,92 @@
+"""Placeholder text: words that hold a key's place without saying anything.
+
+`evidence: TBD`, `quality_review: none`, `cleaning: no`, `tables: n/a`, `"-"`,
+`"?"`, `"<fill in>"` and the texts `aiplan init` writes are not content: a
+rule that asks for a text treats them as missing (see
+:meth:`aiplan.core.plan.Plan.text`) and quotes them in its message.
+
+A text is a placeholder when, compared case-insensitively with runs of
+whitespace collapsed and trailing `.`, `:` or `!` dropped:
+
+- it has no letter or digit at all (`-`, `?`, `...`, `—`);
+- it is one of :data:`PLACEHOLDER_WORDS`, or one of the words a team adds with
+  the `placeholders` setting of its configuration;
+- it is wholly in angle or square brackets (`<fill in>`, `[team name]`);
+- it starts with a marker of unfinished work (:data:`PLACEHOLDER_MARKERS`)
+  followed by a separator (`TBD: ask legal`, `TODO - measure`);
+- it is an address at a reserved example domain (`team@example.com`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+# The texts `aiplan init` writes for a team to replace (aiplan.starter.STARTER_PLAN):
+# a test keeps the two in step.
+STARTER_TEXTS = (
+    "my ai initiative",
+    "the problem in a paragraph: who struggles with what today",
+)
+
+# Whole texts that state nothing (compared normalised: see `normalise`).
+PLACEHOLDER_WORDS = frozenset({
+    "tbd", "tbc", "tba", "todo", "to do", "fixme", "xxx", "wip",
+    "none", "no", "nope", "nothing", "nil", "null", "empty", "n/a", "na", "n.a", "not applicable",
+    "unknown", "not known", "not yet", "not yet known", "pending", "later",
+    "to be decided", "to be determined", "to be defined", "to be confirmed", "to be added",
+    "fill in", "fill me in", "placeholder", "lorem ipsum", "same as above", "see above",
+    *STARTER_TEXTS,
+})
+
+# Words that mark a whole text as unfinished when they open it (`TBD: ask legal`).
+PLACEHOLDER_MARKERS = ("tbd", "tbc", "tba", "todo", "fixme", "xxx")
+
+_SPACES = re.compile(r"\s+")
+_BRACKETED = re.compile(r"^(?:<[^<>]*>|\[[^\[\]]*\])$")
+_MARKED = re.compile(r"^(?:" + "|".join(PLACEHOLDER_MARKERS) + r")\b(?:\s*[:\-—(,;]|\s*$)")
+_EXAMPLE_ADDRESS = re.compile(r"^[^@\s]+@example\.(?:com|org|net)$")
+
+
+def normalise(text: str) -> str:
+    """``"  TBD. "`` -> ``"tbd"``: how placeholder words are compared."""
+    return _SPACES.sub(" ", text).strip().casefold().rstrip(".:! ").strip()
+
+
+def normalise_words(words: Iterable[str]) -> frozenset[str]:
+    """A team's own placeholder words, normalised for comparison."""
+    return frozenset(word for word in (normalise(str(w)) for w in words) if word)
+
+
+def is_placeholder_text(text: str, extra: frozenset[str] = frozenset()) -> bool:
+    """Whether a string holds a key's place without content (see the module docstring).
+
+    ``extra`` holds a team's own words, already normalised (:func:`normalise_words`).
+    A blank string is not a placeholder here: it is empty, which callers report as such.
+    """
+    if not text.strip():
+        return False
+    word = normalise(text)
+    if not any(character.isalnum() for character in word):
+        return True
+    return (word in PLACEHOLDER_WORDS or word in extra or bool(_BRACKETED.match(word))
+            or bool(_MARKED.match(word)) or bool(_EXAMPLE_ADDRESS.match(word)))
+
+
+def is_placeholder(value: Any, extra: frozenset[str] = frozenset()) -> bool:
+    """Whether a plan value is placeholder text (only strings can be)."""
+    return isinstance(value, str) and is_placeholder_text(value, extra)
+
+
+def says_nothing(value: Any, extra: frozenset[str] = frozenset()) -> bool:
+    """Whether a value states nothing: null, blank or placeholder text, or a mapping
+    or list all of whose values say nothing (`{}`, `[]`, `{model: TBD}`)."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip() or is_placeholder_text(value, extra)
+    if isinstance(value, dict):
+        return all(says_nothing(item, extra) for item in value.values())
+    if isinstance(value, list):
+        return all(says_nothing(item, extra) for item in value)
+    return False

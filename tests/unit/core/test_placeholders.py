@@ -1,0 +1,81 @@
+"""Placeholder text is read as missing: one notion, used by every rule that asks for a text."""
+
+import pytest
+
+from aiplan.core.placeholders import PLACEHOLDER_WORDS, STARTER_TEXTS, is_placeholder, normalise_words, says_nothing
+from aiplan.parse.loader import load_text
+from aiplan.starter import STARTER_PLAN
+from aiplan.testing import lint_yaml
+
+
+@pytest.mark.parametrize("text", [
+    "TBD", "tbd.", "TODO", "  none ", "None", "no", "n/a", "N/A", "NA", "-", "--", "?", "???", "...", "…", "—",
+    "<fill in>", "<team name>", "[owner]", "TBD: ask legal", "TODO - measure", "tbc (waiting on legal)",
+    "unknown", "pending", "to be decided", "team@example.com", "My AI initiative",
+    "The problem in a paragraph: who struggles with what today.",
+])
+def test_placeholders(text):
+    assert is_placeholder(text)
+
+
+@pytest.mark.parametrize("value", [
+    "none of the examples is used before two reviewers agree", "no PII in the corpus; strip signatures",
+    "TBD items in the price list confused the model", "todolist export", "n/a for prose; rows for tables",
+    "unknown intents go to a human", "ops@acme.com", "<b>bold</b> markup is stripped", "", "   ", 0, False, None,
+    ["TBD"],
+])
+def test_not_placeholders(value):
+    assert not is_placeholder(value)
+
+
+def test_teams_add_their_own_words():
+    words = normalise_words(["Ask Priya ", "later!"])
+    assert words == {"ask priya", "later"}
+    assert is_placeholder("ask priya.", words) and not is_placeholder("ask priya.")
+
+
+@pytest.mark.parametrize("value, nothing", [
+    ({}, True), ([], True), ({"model": "TBD"}, True), ({"store": None, "refresh": " "}, True), (["-", "?"], True),
+    ({"model": "e5-large"}, False), ({"size": 0}, False), ({"disjoint_from_training": False}, False), (0.0, False),
+])
+def test_says_nothing(value, nothing):
+    assert says_nothing(value) is nothing
+
+
+def test_plan_accessors_read_placeholders_as_missing():
+    plan = load_text("aiplan: 1\na: TBD\nb: ' real text '\nc: {}\nd: [n/a]\n", "p.yaml").documents[0]
+    assert plan.text("a") is None and plan.placeholder("a") == "TBD" and plan.is_blank("a")
+    assert plan.text("b") == "real text" and plan.placeholder("b") is None and not plan.is_blank("b")
+    assert plan.is_blank("c") and plan.is_blank("d") and plan.is_blank("missing")
+    plan.placeholders = normalise_words(["real text"])
+    assert plan.text("b") is None and plan.placeholder("b") == "real text"
+
+
+def test_starter_placeholders_are_in_the_list():
+    """The texts `aiplan init` writes for a team to replace are placeholders."""
+    plan = load_text(STARTER_PLAN, "aiplan.yaml").documents[0]
+    for key in ("name", "owner", "summary"):
+        assert plan.placeholder(key) is not None, key
+    assert set(STARTER_TEXTS) <= PLACEHOLDER_WORDS
+
+
+def test_message_quotes_the_placeholder_and_team_words_apply():
+    plan = """\
+        aiplan: 1
+        gaps:
+          knowledge: {present: true, evidence: "later"}
+          behavior: {present: true, evidence: "ask Priya"}
+          accuracy: {present: false}
+        """
+    found = lint_yaml(plan, select=["GAP002"])
+    assert [f.line for f in found] == [3]
+    assert "`gaps.knowledge.evidence` is `later`, a placeholder" in found[0].message
+    assert [f.line for f in lint_yaml(plan, select=["GAP002"], placeholders=["Ask Priya"])] == [3, 4]
+
+
+def test_every_placeholder_word_is_documented():
+    import pathlib
+
+    text = (pathlib.Path(__file__).resolve().parents[3] / "docs" / "placeholders.md").read_text(encoding="utf-8").lower()
+    for word in PLACEHOLDER_WORDS:
+        assert f"`{word}" in text, word

@@ -305,5 +305,5 @@ async def test_the_server_forgets_closed_documents(client: LanguageClient, tmp_p
     for uri in uris:
         client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri=uri)))
     end = await _state(client)
-    for key in ("open_documents", "linted", "pending", "cached_fixes"):
+    for key in ("open_documents", "linted", "pending", "cached_fixes", "in_flight"):
         assert end[key] == start[key], key

@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from aiplan.config.selection import LintConfig
 from aiplan.lint.engine import LintContext, lint_text
 from aiplan.plugins.manager import load_rule_set
@@ -150,11 +152,12 @@ def test_cli_counts_suppressed_findings(cli, tmp_path):
     assert waived["rule"] == "BASE001" and waived["justification"] == "pilot"
 
 
-def test_the_reason_placeholder_is_not_a_reason():
-    text = "aiplan: 1  # aiplan: ignore[BASE001] -- <reason>\nname: x\napproach: rag\n"
+@pytest.mark.parametrize("placeholder", ["<reason>", "TBD", "none"])
+def test_a_placeholder_is_not_a_reason(placeholder):
+    text = f"aiplan: 1  # aiplan: ignore[BASE001] -- {placeholder}\nname: x\napproach: rag\n"
     result = _lint(text, select=("BASE", "PLAN005"))
     assert [f.rule for f in result.findings] == ["PLAN005"]
-    assert "placeholder <reason>" in result.findings[0].message
+    assert f"placeholder `{placeholder}`" in result.findings[0].message
     assert [f.rule for f in result.suppressed] == ["BASE001"]
 
 

@@ -20,12 +20,15 @@ from __future__ import annotations
 import textwrap
 from typing import Any, Iterable, Mapping
 
-from aiplan.config.selection import LintConfig
-from aiplan.lint.engine import LintContext, lint_documents
+from aiplan.config.selection import LintConfig, build_context as _context
 from aiplan.core.findings import Finding, Severity
 from aiplan.core.placeholders import normalise_words
-from aiplan.parse.loader import Limits, load_text
 from aiplan.core.rule import Rule
+from aiplan.fix.fixer import fix_bytes
+from aiplan.lint.engine import LintContext, lint_bytes, lint_documents
+from aiplan.parse.loader import Limits, load_text
+from aiplan.plugins.manager import load_rule_set
+from aiplan.policy.pack import load_pack, parse_pack
 
 
 def build_context(
@@ -44,8 +47,6 @@ def build_context(
     ``plugins``) plus the rules of the policy packs in ``packs`` (file paths, or
     YAML text when the string holds a line break). ``placeholders`` are extra
     placeholder words, as the `placeholders` setting gives them."""
-    from aiplan.plugins.manager import load_rule_set
-
     rules = list(rules) + [item for pack in packs for item in _pack(pack).rules]
     rule_set = load_rule_set(entry_points=plugins, extra_rules=rules)
     if rule_set.errors:
@@ -58,12 +59,10 @@ def build_context(
         limits=limits,
         placeholders=normalise_words(placeholders),
     )
-    return LintContext.build(rule_set.rules, config)
+    return _context(rule_set.rules, config)
 
 
 def _pack(source):
-    from aiplan.policy.pack import load_pack, parse_pack
-
     text = str(source)
     return parse_pack(text) if "\n" in text else load_pack(text)
 
@@ -91,9 +90,6 @@ def fix_yaml(text: str, *, path: str = "plan.aiplan.yaml", dedent: bool = True, 
 
     Keyword arguments are those of :func:`build_context`.
     """
-    from aiplan.lint.engine import lint_bytes
-    from aiplan.fix.fixer import fix_bytes
-
     ctx = build_context(**context_options)
     if dedent:
         text = textwrap.dedent(text).lstrip("\n")

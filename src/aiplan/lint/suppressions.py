@@ -28,7 +28,7 @@ circular); turn them off in the configuration instead.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 from aiplan.core.findings import Finding, Span, Violation
@@ -247,8 +247,6 @@ def apply(text: str | None, documents, findings: list[Finding], enabled: Iterabl
 def _justified(finding: Finding, reason: str) -> Finding:
     """The waived finding, with its reason. ``--fix`` leaves waived findings
     alone, so it is no longer fixable: its edits go."""
-    from dataclasses import replace
-
     return replace(finding, justification=reason, edits=(), fix_available=False)
 
 

@@ -72,8 +72,8 @@ def run_ordered(work: Callable[[int], Result], count: int, workers: int,
         chunk *= 2
         chunks = [(start, min(start + chunk, count)) for start in range(0, count, chunk)]
 
-    import signal
-    import tempfile
+    import signal  # start-up: only when workers are forked
+    import tempfile  # start-up: only when workers are forked
 
     results: dict[int, Result] = {}
     read_end, write_end = os.pipe()
@@ -127,8 +127,8 @@ def _take_chunks(work, chunks, read_end: int, deliver) -> None:
 def _child(work, chunks, read_end: int, output) -> None:  # pragma: no cover - runs in the child
     code = 70
     try:
-        import pickle
-        import signal
+        import pickle  # in the child only
+        import signal  # in the child only
 
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         done: list = []
@@ -142,7 +142,7 @@ def _child(work, chunks, read_end: int, output) -> None:  # pragma: no cover - r
 
 
 def _collect(output, results: dict, unpack) -> None:
-    import pickle
+    import pickle  # start-up: only when workers ran
 
     output.seek(0)
     try:

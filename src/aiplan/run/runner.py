@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Callable, Iterable, Union
 
 from aiplan.lint.engine import LintContext, lint_bytes, lint_file
 from aiplan.core.findings import FileResult, Finding, InternalError, Severity
-from aiplan.run.discovery import STDIN, Target
+from aiplan.parse.loader import read_file
+from aiplan.core.paths import STDIN, Target
 
 if TYPE_CHECKING:
     from aiplan.run.cache import LintCache
@@ -93,8 +94,8 @@ def lint_targets(targets: Iterable[Target], contexts: ContextSource, stdin: byte
 
 
 def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs: int) -> list[FileResult]:
-    from aiplan.run import codec
-    from aiplan.run.pool import run_ordered, workers_for
+    from aiplan.run import codec  # start-up: the result codec only when many files or the cache need it
+    from aiplan.run.pool import run_ordered, workers_for  # start-up: the pool only for many files
 
     files: list[FileResult | None] = [None] * len(targets)
     todo: list[int] = []
@@ -140,8 +141,6 @@ def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs:
 
 
 def _reader(ctx: LintContext):
-    from aiplan.parse.loader import read_file
-
     limits = ctx.config.limits
     return lambda path: read_file(path, limits)[0]
 
@@ -152,9 +151,8 @@ def _lint_recorded(target: Target, ctx: LintContext, record: bool):
     rules made, and the result encoded for storing (done here, so in a worker)."""
     if not record:
         return lint_file(target.real_path, target.display_path, ctx), None, (), None
-    from aiplan.run import codec
-    from aiplan.run.cache import LintCache, recording_exists
-    from aiplan.parse.loader import read_file
+    from aiplan.run import codec  # start-up: only when recording for the cache
+    from aiplan.run.cache import LintCache, recording_exists  # start-up: only with the cache
 
     data, problem = read_file(target.real_path, ctx.config.limits)
     if problem is not None:  # unreadable, too big, not a file: reported, never cached

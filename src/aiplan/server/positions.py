@@ -5,7 +5,7 @@ aiplan counts lines as YAML does (``\\r\\n``, ``\\r``, ``\\n``, and also
 protocol counts lines broken by ``\\r\\n``, ``\\r`` and ``\\n`` only and
 characters in the code units the client and server agreed on (UTF-16 unless
 the client offers another), from 0. Both sides meet at character offsets into
-the text: :class:`~aiplan.fix.edits.SourceText` turns aiplan's line and column
+the text: :class:`~aiplan.lint.edits.SourceText` turns aiplan's line and column
 into an offset, :class:`LineIndex` turns an offset into the protocol's line and
 character and back.
 """

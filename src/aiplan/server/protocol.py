@@ -23,8 +23,10 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.uris import to_fs_path
 
 from aiplan import __version__
+from aiplan.config.files import CONFIG_NAMES
 from aiplan.core.findings import Finding, Severity
-from aiplan.fix.edits import SourceText
+from aiplan.lint.edits import SourceText
+from aiplan.run.discovery import is_plan_name
 from aiplan.server.positions import LineIndex
 from aiplan.server.session import Linted, Session, is_yaml, waiver_rule_at
 
@@ -205,9 +207,6 @@ def _schedule(ls: AiplanLanguageServer, uri: str) -> None:
 def _affects_configuration(ls: AiplanLanguageServer, path: str | None) -> bool:
     """A file whose change may change the configuration: a configuration file,
     or a YAML file that is not a plan (a policy pack)."""
-    from aiplan.config.files import CONFIG_NAMES
-    from aiplan.run.discovery import is_plan_name
-
     if path is None:
         return False
     name = os.path.basename(path)

@@ -19,10 +19,18 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
+from aiplan.config.resolve import Resolver
 from aiplan.config.selection import ConfigError
 from aiplan.core.findings import FileResult, Finding, InternalError
 from aiplan.core.rule import Rule
+from aiplan.docs import render_rule_text
+from aiplan.fix.fixer import about_form, fix_bytes, fix_one
+from aiplan.lint import suppressions
+from aiplan.lint.edits import SourceText
 from aiplan.lint.engine import LintContext, lint_bytes
+from aiplan.lint.suppressions import REASON_PLACEHOLDER, UNSUPPRESSIBLE
+from aiplan.parse.loader import load_bytes, load_text
+from aiplan.run.discovery import Target, display as display_path, is_plan_name
 
 log = logging.getLogger("aiplan.server")
 
@@ -82,8 +90,6 @@ class Session:
 
     def reload(self) -> None:
         """Read configuration files and policy packs afresh (one of them changed)."""
-        from aiplan.config.resolve import Resolver
-
         settings = self.settings
         # Rules of plugins that are turned off are unknown: naming them only warns, as in `aiplan lint`.
         lenient = settings.no_plugins or bool(settings.disabled_plugins)
@@ -99,9 +105,7 @@ class Session:
         return path if path is not None else os.path.join(self.cwd, "aiplan.yaml")
 
     def display(self, path: str | None) -> str:
-        from aiplan.run.discovery import display
-
-        return display(path, self.cwd) if path is not None else "<untitled>"
+        return display_path(path, self.cwd) if path is not None else "<untitled>"
 
     def context(self, path: str | None) -> LintContext:
         """The lint context of the file at ``path``; raises :class:`ConfigError`."""
@@ -114,8 +118,6 @@ class Session:
     def is_plan(self, path: str | None, text: str) -> bool:
         """A plan file by name, or a YAML text with a top-level ``aiplan`` key in
         one of its documents, and not excluded by its configuration."""
-        from aiplan.run.discovery import Target, is_plan_name
-
         if path is None or not is_plan_name(os.path.basename(path)):
             if "aiplan" not in text or not _has_aiplan_key(text):
                 return False
@@ -159,8 +161,6 @@ class Session:
         return lint
 
     def _parse(self, path: str | None, ctx: LintContext):
-        from aiplan.parse.loader import load_bytes
-
         shown = self.display(path)
         return lambda data: load_bytes(data, shown, ctx.config.limits)
 
@@ -168,8 +168,6 @@ class Session:
 
     def fix_all(self, linted: Linted) -> str | None:
         """The text after every safe fix, as ``aiplan lint --fix`` writes it; ``None``: nothing to fix."""
-        from aiplan.fix.fixer import fix_bytes
-
         if linted.context is None or not any(f.edits for f in linted.result.findings):
             return None
         lint = self._linter(linted.path, linted.context)
@@ -180,8 +178,6 @@ class Session:
 
     def fix_one(self, linted: Linted, finding: Finding) -> str | None:
         """The text with ``finding``'s fix alone, if ``--fix`` would accept it."""
-        from aiplan.fix.fixer import fix_one
-
         if linted.context is None or not finding.edits:
             return None
         fixed = fix_one(_encode(linted.text), linted.result, finding, self._linter(linted.path, linted.context),
@@ -196,8 +192,6 @@ class Session:
         that already covers the line, else a comment line above it, else a
         trailing comment. Each candidate is linted: it must waive the finding
         and add no problem with the document's form. ``None``: none works."""
-        from aiplan.lint.suppressions import UNSUPPRESSIBLE
-
         if linted.context is None or finding.rule in UNSUPPRESSIBLE or finding not in linted.result.findings:
             return None
         lint = self._linter(linted.path, linted.context)
@@ -207,9 +201,6 @@ class Session:
         return None
 
     def _waiver_candidates(self, linted: Linted, finding: Finding):
-        from aiplan.fix.edits import SourceText
-        from aiplan.lint.suppressions import REASON_PLACEHOLDER
-
         text = linted.text
         source = SourceText(text)
         yield self._extend_waiver(linted, finding, source)
@@ -228,8 +219,6 @@ class Session:
 
     def _extend_waiver(self, linted: Linted, finding: Finding, source) -> str | None:
         """Add the rule to an ``ignore`` waiver that already applies to the finding's line."""
-        from aiplan.lint import suppressions
-
         assert linted.context is not None
         loaded = self._parse(linted.path, linted.context)(_encode(linted.text))
         for item in suppressions.scan(linted.text, loaded.documents).suppressions:
@@ -253,8 +242,6 @@ class Session:
 
     def explain(self, linted: Linted | None, rule_ids: Iterable[str]) -> str:
         """``aiplan explain`` for each rule, in order, separated by a rule line."""
-        from aiplan.docs import render_rule_text
-
         rules = self.rules_for(linted)
         texts = [render_rule_text(rules[r]) for r in dict.fromkeys(rule_ids) if r in rules]
         return "\n\n---\n\n".join(texts)
@@ -276,8 +263,6 @@ def waiver_rule_at(text: str, offset: int) -> str | None:
 
 
 def _has_aiplan_key(text: str) -> bool:
-    from aiplan.parse.loader import load_text
-
     return any(isinstance(plan.data, dict) and "aiplan" in plan.data for plan in load_text(text).documents)
 
 
@@ -287,8 +272,6 @@ def _encode(text: str) -> bytes:
 
 
 def _waives(before: FileResult, after: FileResult, finding: Finding) -> bool:
-    from aiplan.fix.fixer import about_form
-
     if not any(f.fingerprint == finding.fingerprint for f in after.suppressed):
         return False
     if any(f.fingerprint == finding.fingerprint and f.rule == finding.rule for f in after.findings):

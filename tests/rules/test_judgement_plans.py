@@ -10,8 +10,8 @@ import pathlib
 
 import pytest
 
-from aiplan.config.selection import LintConfig
-from aiplan.lint.engine import LintContext, lint_file
+from aiplan.config.selection import LintConfig, build_context
+from aiplan.lint.engine import lint_file
 from aiplan.plugins.manager import load_rule_set
 
 PLANS = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "judgement"
@@ -42,7 +42,7 @@ VERDICTS = {
 
 @pytest.fixture(scope="module")
 def context():
-    return LintContext.build(load_rule_set(entry_points=False).rules, LintConfig())
+    return build_context(load_rule_set(entry_points=False).rules, LintConfig())
 
 
 def test_every_judgement_plan_has_a_verdict():

@@ -169,7 +169,7 @@ def _example_value(item: Field, plan: Any) -> Any:
 
 
 def _yaml(data: Any) -> str:
-    from ruamel.yaml import YAML
+    from ruamel.yaml import YAML  # only when the reference is generated: not on the lint path
 
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
@@ -310,7 +310,7 @@ def schema_text(schema: dict) -> str:
 
 
 def _load_example(path: str) -> Any:
-    from ruamel.yaml import YAML
+    from ruamel.yaml import YAML  # only when the reference is generated: not on the lint path
 
     with open(path, encoding="utf-8") as handle:
         return YAML(typ="safe", pure=True).load(handle)
@@ -318,10 +318,10 @@ def _load_example(path: str) -> Any:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m aiplan.schemas.reference [--check]``, run from the repository root."""
-    import argparse
-    import sys
+    import argparse  # the generator's command line only
+    import sys  # the generator's command line only
 
-    from aiplan.fileio import atomic_write
+    from aiplan.fileio import atomic_write  # the generator's command line only
 
     parser = argparse.ArgumentParser(prog="python -m aiplan.schemas.reference")
     parser.add_argument("--check", action="store_true", help="fail if the reference or the schema's hovers are out of date")

@@ -18,7 +18,7 @@ import pytest_lsp  # noqa: E402
 from lsprotocol import types  # noqa: E402
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities  # noqa: E402
 
-from aiplan.core.rule import default_url  # noqa: E402
+from aiplan.plugins.manager import load_rule_set  # noqa: E402
 
 # One server per module (starting one takes a second): each test works in its own directory.
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
@@ -149,7 +149,7 @@ async def test_diagnostics_on_open_are_the_findings_of_aiplan_lint(client: Langu
     schema = by_code["PLAN002"]
     assert schema.source == "aiplan"
     assert schema.severity == types.DiagnosticSeverity.Error
-    assert schema.code_description.href == default_url("PLAN002")
+    assert schema.code_description.href == load_rule_set(entry_points=False).rules["PLAN002"].url
     assert "finetuning" in schema.message and "\nfix: " in schema.message
     assert (schema.range.start.line, schema.range.start.character) == (2, 10)
 

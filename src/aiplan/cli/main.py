@@ -114,6 +114,18 @@ class AiplanGroup(click.Group):
             click.echo("aiplan: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
 
+    def format_commands(self, ctx, formatter):
+        """The command list with each command's whole first sentence: click cuts
+        it at 45 characters, mid-phrase ("Print the effective configuration for PATH (a plan file or a...")."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=1000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
@@ -154,7 +166,8 @@ def main():
 @click.option("--extend-select", multiple=True, help="Rule IDs or prefixes to enable on top of the selection.")
 @click.option("--ignore", multiple=True, help="Rule IDs or prefixes to disable (comma-separated).")
 @click.option("--color", "colour", type=click.Choice(["auto", "always", "never"]), default="auto",
-              show_default=True, help="Colour the text output. NO_COLOR turns auto off.")
+              show_default=True, help="Colour the text output. auto: on a terminal unless NO_COLOR is set; an explicit "
+                   "`always` wins over NO_COLOR (a command-line choice is more specific than the environment).")
 @click.option("--no-fix-hints", is_flag=True, help="Print findings without their fix hints.")
 @click.option("--statistics", is_flag=True,
               help="Print how many findings each rule has (and how many --fix can repair) instead of the findings.")

@@ -374,7 +374,7 @@ def small_held_out(plan, options):
             f"target {show(p1)} from the baseline's {show(p0)} takes at least {needed} examples "
             f"(alpha {show(alpha)}, power {show(power)}; {binding.target.direction}); {can}",
             f"Hold out at least {needed} examples, covering the target task and adjacent behaviors, and set "
-            f"`held_out.size: {needed}`"
+            f"`size: {needed}` under `fine_tuning.evaluation.held_out`"
             + (f"; or, if the set cannot grow, expect to see only changes of {percent_points(resolvable)} "
                "or more and set the target accordingly." if resolvable is not None else "."),
             path=where,
@@ -388,7 +388,7 @@ def small_held_out(plan, options):
         "too few to show a regression, and the plan gives no baseline value and target on a rate metric "
         "to size the set by",
         f"Hold out at least {min_size} examples, covering the target task and adjacent behaviors, and set "
-        f"`held_out.size: {min_size}`; or record the baseline's value and the target of the metric the "
+        f"`size: {min_size}` under `fine_tuning.evaluation.held_out`; or record the baseline's value and the target of the metric the "
         "held-out set measures, so its size can be judged against the change it must show.",
         path=where,
     )

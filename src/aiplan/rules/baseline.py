@@ -11,7 +11,7 @@ from aiplan.core.rule import rule
 from aiplan.core.suggest import closest
 from aiplan.rules.fit import distills
 from aiplan.rules.metrics import comparisons, eval_sets, metric_key, measurements, same_path, same_set
-from aiplan.rules.wording import absence, code, dotted, listing, quoted_listing, show
+from aiplan.rules.wording import absence, code, listing, quoted_listing, show
 
 CORE_TECHNIQUES = ("system_prompt", "few_shot", "structured_output")
 

@@ -608,7 +608,7 @@ def list_plugins(output_format, no_plugins, plugin_modules, config_file, isolate
 def server(stdio, no_plugins, plugin_modules, config_file, isolated, policy_packs):
     """Run the language server (LSP over standard input and output) for editors:
     the findings of `aiplan lint` while you type, fixes, waivers and rule
-    documentation on hover. Needs the extra: pip install 'aiplan[server]'.
+    documentation on hover. Needs the `server` extra (pygls).
     Set-up for VS Code, Neovim and Helix: docs/editors.md."""
     from aiplan.server import MISSING_EXTRA, server_available
 

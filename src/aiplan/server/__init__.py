@@ -7,8 +7,9 @@ protocol on standard input and output until the editor shuts it down.
 
 from __future__ import annotations
 
-MISSING_EXTRA = ("aiplan server needs the language server extra, which is not installed; "
-                 "install it with: pip install 'aiplan[server]'")
+MISSING_EXTRA = ("aiplan server needs its `server` extra (pygls), which is not installed here; "
+                 "install it into aiplan's environment: pip install 'pygls>=2,<3' "
+                 "(pipx: pipx inject aiplan 'pygls>=2,<3'; from a clone: pip install './aiplan[server]')")
 
 
 def server_available() -> bool:

@@ -26,4 +26,4 @@ def test_without_the_extra_the_command_says_how_to_install_it(cli, monkeypatch):
     monkeypatch.setattr(aiplan.server, "server_available", lambda: False)
     result = cli("server")
     assert result.exit_code == 2
-    assert "pip install 'aiplan[server]'" in result.output
+    assert "pip install 'pygls>=2,<3'" in result.output

@@ -307,3 +307,22 @@ async def test_the_server_forgets_closed_documents(client: LanguageClient, tmp_p
     end = await _state(client)
     for key in ("open_documents", "linted", "pending", "cached_fixes", "in_flight"):
         assert end[key] == start[key], key
+
+
+async def test_checks_that_read_data_files_run_on_open_and_save_not_while_typing(client: LanguageClient, tmp_path):
+    import shutil
+
+    fixture = TESTS / "fixtures" / "rules" / "EVID001"
+    shutil.copytree(fixture / "data", tmp_path / "data")
+    text = (fixture / "fail-counts-differ.aiplan.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "aiplan.yaml"
+    uri, opened = await _open(client, path, text)
+    assert _codes(opened) == _cli_findings(path)
+    evidence = [d for d in opened if d.code == "EVID001"]
+    assert evidence and evidence[0].related_information[0].location.uri == (tmp_path / "data" / "train.csv").as_uri()
+    typed = await _change(client, uri, 2, text.replace("examples: 4200", "examples: 420"))
+    assert "EVID001" not in {d.code for d in typed}
+    seen = len(client.published)
+    client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(uri=uri)))
+    saved = await _published(client, uri, 2, after=seen)
+    assert "EVID001" in {d.code for d in saved}

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from pathlib import Path
 from typing import Iterable
 
 from lsprotocol import types
@@ -112,11 +113,25 @@ def _range(index: LineIndex, start: int, end: int) -> types.Range:
 # Diagnostics
 
 
-def diagnostics(linted: Linted, encoding: str) -> list[types.Diagnostic]:
+def _related(finding: Finding, cwd: str) -> list[types.DiagnosticRelatedInformation] | None:
+    """The lines of data files a finding is about (evidence rules), as locations."""
+    out = []
+    for item in finding.related:
+        path = item.path if os.path.isabs(item.path) else os.path.join(cwd, item.path)
+        line = max(item.line - 1, 0)
+        out.append(types.DiagnosticRelatedInformation(
+            location=types.Location(uri=Path(path).as_uri(), range=types.Range(types.Position(line, 0),
+                                                                                types.Position(line + 1, 0))),
+            message=item.message or finding.message))
+    return out or None
+
+
+def diagnostics(linted: Linted, encoding: str, cwd: str = "") -> list[types.Diagnostic]:
     source, index = SourceText(linted.text), LineIndex(linted.text, encoding)
     out = []
     for finding in linted.result.findings:
         out.append(types.Diagnostic(
+            related_information=_related(finding, cwd or os.getcwd()),
             range=_range(index, *_finding_offsets(source, finding)),
             severity=_SEVERITIES[finding.severity],
             code=finding.rule,
@@ -175,7 +190,7 @@ def lint_document(ls: AiplanLanguageServer, uri: str, *, on_save: bool = False) 
     ls.fix_all_cache.pop(uri, None)
     _report(ls, uri, linted, previous)
     ls.text_document_publish_diagnostics(
-        types.PublishDiagnosticsParams(uri, diagnostics(linted, _encoding(ls)), document.version))
+        types.PublishDiagnosticsParams(uri, diagnostics(linted, _encoding(ls), ls.session.cwd), document.version))
     return linted
 
 
@@ -256,7 +271,7 @@ def code_actions(ls: AiplanLanguageServer, params: types.CodeActionParams) -> li
     index, source = LineIndex(linted.text, _encoding(ls)), SourceText(linted.text)
     first = index.offset(params.range.start.line, params.range.start.character)
     last = index.offset(params.range.end.line, params.range.end.character)
-    by_finding = dict(zip(linted.result.findings, diagnostics(linted, _encoding(ls))))
+    by_finding = dict(zip(linted.result.findings, diagnostics(linted, _encoding(ls), ls.session.cwd)))
     actions: list[types.CodeAction] = []
     for finding in linted.result.findings:
         start, end = _finding_offsets(source, finding)

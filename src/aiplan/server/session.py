@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Mapping
 
 from aiplan.config.resolve import Resolver
@@ -66,11 +66,10 @@ class Linted:
 
 
 def evidence_context(ctx: LintContext, on_save: bool) -> LintContext:
-    """The context to lint a buffer with. Checks that read data files run on save
-    only: until then the buffer may not match the disk, and reading datasets on
-    every keystroke would make typing slow. Until the engine has that switch there
-    is nothing to turn off, so both are the same context."""
-    return ctx
+    """The context to lint a buffer with. Checks that read data files (the EVID
+    rules' evidence) run when the plan is opened or saved only: reading datasets
+    on every keystroke would make typing slow."""
+    return ctx if on_save else replace(ctx, evidence=False)
 
 
 def is_yaml(path: str | None, language_id: str = "") -> bool:

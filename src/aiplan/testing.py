@@ -1,15 +1,29 @@
 """Helpers for testing rules, for aiplan itself and for plugin and policy-pack authors.
 
+A complete test module for a plugin rule::
+
+    from aiplan.api import Severity, Violation, rule
     from aiplan.testing import codes, fix_yaml, lint_yaml
 
-    def test_my_rule():
-        findings = lint_yaml(PLAN, select=["ACME001"], rules=[my_rule])
-        assert codes(findings) == [("ACME001", 4, 3)]
-        assert fix_yaml(PLAN, select=["ACME001"], rules=[my_rule]) == FIXED_PLAN
+    @rule("ACME001", "owner-is-an-address", Severity.WARNING)
+    def owner_is_an_address(plan, options):
+        '''The plan's owner is not an email address.'''
+        owner = plan.string("owner")
+        if owner and "@" not in owner:
+            yield Violation(f"`owner` is {owner!r}, not an address",
+                            "Set `owner` to a team address.", path=("owner",))
 
-    def test_my_pack():
-        findings = lint_yaml(PLAN, select=["ORG"], packs=["policies/security.yaml"])
-        assert codes(findings) == [("ORG001", 3, 8)]
+    PLAN = "aiplan: 1\\nname: Support copilot\\nowner: support-team\\n"
+
+    def test_owner_is_an_address():
+        findings = lint_yaml(PLAN, select=["ACME001"], rules=[owner_is_an_address])
+        assert codes(findings) == [("ACME001", 3, 8)]
+        # The rule has no fix: fix_yaml returns the plan unchanged.
+        assert fix_yaml(PLAN, select=["ACME001"], rules=[owner_is_an_address]) == PLAN
+
+A policy pack is tested the same way, by path::
+
+    findings = lint_yaml(PLAN, select=["ORG"], packs=["policies/organisation.yaml"])
 
 Inline suppressions in the YAML apply as in a real run (waived findings are
 not returned). Everything runs in-process, without configuration files.

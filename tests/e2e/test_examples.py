@@ -118,3 +118,15 @@ def test_spec_complete_plan_is_clean_when_its_files_exist(tmp_path, context):
 def test_support_copilot_matches_the_spec_plan():
     example = (EXAMPLES / "support-copilot.aiplan.yaml").read_text(encoding="utf-8")
     assert example == (FIXTURES / "plans" / "spec_complete.aiplan.yaml").read_text(encoding="utf-8")
+
+
+def test_linting_the_repository_root_skips_the_test_fixtures(cli, monkeypatch):
+    """pyproject.toml's own [tool.aiplan] excludes the fixtures (which fail on purpose) and the benchmark."""
+    import json
+
+    from conftest import ROOT
+
+    monkeypatch.chdir(ROOT)
+    document = json.loads(cli("lint", "--format", "json", "--no-cache").stdout)
+    paths = {f["path"] for f in document["findings"]}
+    assert paths and all(path.startswith("examples/") for path in paths), sorted(paths)[:5]

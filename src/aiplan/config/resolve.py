@@ -430,8 +430,9 @@ def render_text(described: dict) -> str:
     lines.append(f"placeholders = {_toml(d['placeholders'])}  # in addition to the built-in words")
     total = len(d["enabled"]) + len(d["disabled"])
     lines.append(f"# {len(d['enabled'])} of {total} rules enabled")
-    lines.append(f"enabled = {_toml(d['enabled'])}")
-    lines.append(f"disabled = {_toml(d['disabled'])}")
+    # `select` with the exact IDs reproduces the selection: this output is itself a valid .aiplan.toml.
+    lines.append(f"select = {_toml(d['enabled'])}")
+    lines.append(f"# not selected: {_toml(d['disabled'])}")
     if d["severity"]:
         lines += ["", "[severity]"]
         for rule_id, item in d["severity"].items():

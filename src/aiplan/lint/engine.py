@@ -18,7 +18,8 @@ from aiplan.parse.loader import LoadResult, load_bytes, load_file
 from aiplan.core.plan import Plan, version_problem
 from aiplan.core.rule import Rule
 from aiplan.lint.context import LintConfig, LintContext  # noqa: F401 (LintConfig: re-exported)
-from aiplan.lint.edits import SourceText, resolve_edits
+from aiplan.core.text import SourceText
+from aiplan.lint.edits import resolve_edits
 from aiplan.lint.timeout import RuleTimeout, TimeBudget
 
 VERSION_RULE = "PLAN003"

@@ -10,8 +10,8 @@ from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import rule
 from aiplan.core.suggest import closest
 from aiplan.rules.fit import distills
-from aiplan.rules.metrics import comparisons, eval_sets, metric_key, measurements, same_path
-from aiplan.rules.wording import absence, code, dotted, listing, quoted_listing, show
+from aiplan.rules.metrics import comparisons, eval_sets, metric_key, measurements, same_path, same_set
+from aiplan.rules.wording import absence, code, listing, quoted_listing, show
 
 CORE_TECHNIQUES = ("system_prompt", "few_shot", "structured_output")
 
@@ -347,7 +347,9 @@ def gap_not_measurable(plan, options):
       to an evaluation metric, at that result's `metric`, saying which
       ("did you mean"); or
     - a baseline result on an evaluation metric names its `eval_set`, and
-      `evaluation.eval_sets` lists sets none of which is that one: the
+      `evaluation.eval_sets` lists sets none of which is that one (the same
+      path once `./` and `//` are normalised, or a bare name such as
+      `support-v1` for `evals/support-v1.jsonl`): the
       baseline and the target are numbers on different sets. One finding per
       such set, at the first result's `eval_set`.
 
@@ -440,7 +442,7 @@ def gap_not_measurable(plan, options):
     reported: list[str] = []
     for item in comparisons(plan):
         baseline_set = item.baseline.eval_set
-        if baseline_set is None or any(same_path(baseline_set, entry.path) for entry in listed):
+        if baseline_set is None or any(same_set(baseline_set, entry.path) for entry in listed):
             continue
         if any(same_path(baseline_set, seen) for seen in reported):
             continue

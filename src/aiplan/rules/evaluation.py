@@ -11,7 +11,7 @@ import re
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import Option, rule
 from aiplan.rules.metrics import (comparisons, eval_sets, name_says_lower_is_better, needed_size, percent_points,
-                                  resolvable_difference, same_path)
+                                  resolvable_difference, same_set)
 from aiplan.rules.wording import absence, code, dotted, show
 
 # `s3://bucket/key`, `https://...`, `hf://datasets/...`: not files next to the plan.
@@ -305,7 +305,7 @@ def underpowered_evaluation(plan, options):
         if not item.is_rate or item.met:
             continue
         if item.baseline.eval_set is not None:
-            chosen = [entry for entry in listed if same_path(entry.path, item.baseline.eval_set)]
+            chosen = [entry for entry in listed if same_set(item.baseline.eval_set, entry.path)]
             if not chosen:
                 continue  # measured elsewhere: BASE005 says so
             entry = chosen[0]

@@ -116,6 +116,22 @@ def same_path(first: str, second: str) -> bool:
     return norm(first) == norm(second)
 
 
+def same_set(named: str, listed: str) -> bool:
+    """Whether a baseline's `eval_set` names the listed evaluation set.
+
+    The same path (`./evals/a.jsonl` is `evals/a.jsonl`), or a bare name that is
+    the listed file's name with or without its extension (`support-v1` names
+    `evals/support-v1.jsonl`).
+    """
+    if same_path(named, listed):
+        return True
+    bare = named.strip()
+    if "/" in bare or "\\" in bare:
+        return False
+    base = posixpath.basename(listed.strip().replace("\\", "/"))
+    return bare in (base, base.split(".", 1)[0])
+
+
 @dataclass(frozen=True, slots=True)
 class EvalSet:
     """One `evaluation.eval_sets` entry with a path (and perhaps a size)."""

@@ -18,14 +18,19 @@ Tests run the check, so neither can drift from the schema.
 
 from __future__ import annotations
 
+import argparse
 import copy
 import io
 import json
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any, Iterator
 
+from ruamel.yaml import YAML
+
 from aiplan import REPOSITORY
+from aiplan.fileio import atomic_write
 
 REFERENCE_PATH = "docs/plan-reference.md"
 SCHEMA_PATH = "src/aiplan/schemas/plan.schema.json"
@@ -169,8 +174,6 @@ def _example_value(item: Field, plan: Any) -> Any:
 
 
 def _yaml(data: Any) -> str:
-    from ruamel.yaml import YAML  # only when the reference is generated: not on the lint path
-
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
     yaml.sort_base_mapping_type_on_output = False  # the plan's own key order
@@ -310,19 +313,12 @@ def schema_text(schema: dict) -> str:
 
 
 def _load_example(path: str) -> Any:
-    from ruamel.yaml import YAML  # only when the reference is generated: not on the lint path
-
     with open(path, encoding="utf-8") as handle:
         return YAML(typ="safe", pure=True).load(handle)
 
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m aiplan.schemas.reference [--check]``, run from the repository root."""
-    import argparse  # the generator's command line only
-    import sys  # the generator's command line only
-
-    from aiplan.fileio import atomic_write  # the generator's command line only
-
     parser = argparse.ArgumentParser(prog="python -m aiplan.schemas.reference")
     parser.add_argument("--check", action="store_true", help="fail if the reference or the schema's hovers are out of date")
     parser.add_argument("--reference", default=REFERENCE_PATH)

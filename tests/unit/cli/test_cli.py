@@ -170,3 +170,13 @@ def test_control_characters_in_plan_are_rendered_visibly(cli, tmp_path):
     result = cli("lint", plan)
     assert "\x1b" not in result.output and "\u202e" not in result.output
     assert "\\x1b[31mRAG\\u202e" in result.output
+
+
+def test_top_level_help_shows_each_command_description_whole(cli):
+    from aiplan.cli.main import main
+
+    output = " ".join(cli("--help").output.split("Commands:")[1].split())
+    assert "..." not in output
+    for name, command in main.commands.items():
+        described = command.get_short_help_str(limit=1000)
+        assert described.endswith(".") and described in output, name

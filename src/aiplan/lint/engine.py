@@ -21,6 +21,7 @@ from aiplan.lint.context import LintConfig, LintContext  # noqa: F401 (LintConfi
 from aiplan.core.text import SourceText
 from aiplan.lint.edits import resolve_edits
 from aiplan.lint.timeout import RuleTimeout, TimeBudget
+from aiplan.schemas.repair import read_as_repaired
 
 VERSION_RULE = "PLAN003"
 
@@ -131,8 +132,6 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
         # its unambiguous schema mistakes repaired, so one mistake is one finding.
         reading = plan
         if any(item.family != "PLAN" for item in checks):
-            from aiplan.schemas.repair import read_as_repaired
-
             reading = read_as_repaired(plan)
         for item in checks:
             if item.id == VERSION_RULE:

@@ -25,9 +25,6 @@ from aiplan.lint.edits import resolve_edits
 from aiplan.lint.timeout import RuleTimeout, TimeBudget
 from aiplan.schemas.repair import read_as_repaired
 
-VERSION_RULE = VERSION
-
-
 def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | None,
              display_path: str, document: int, source: SourceText | None = None) -> Finding | None:
     item = ctx.rules.get(rule_id)
@@ -130,7 +127,7 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
             findings.append(finding)
 
     if not loaded.documents and not loaded.problems:
-        finding = _finding(ctx, VERSION_RULE, Violation(
+        finding = _finding(ctx, VERSION, Violation(
             "the file holds no YAML document (it is empty or only comments), so no plan",
             "Add a plan starting with `aiplan: 1` (run `aiplan init` for a starter), or stop passing this file to aiplan.",
             span=Span.point(1, 1),
@@ -148,7 +145,7 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
         plan.placeholders = ctx.config.placeholders
         lint_it, problem = version_problem(plan.data)
         if problem is not None:
-            finding = _finding(ctx, VERSION_RULE, problem, plan, display_path, plan.document, source)
+            finding = _finding(ctx, VERSION, problem, plan, display_path, plan.document, source)
             if finding is not None:
                 findings.append(finding)
         if not lint_it:
@@ -159,8 +156,6 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
         if any(item.family != "PLAN" for item in checks):
             reading = read_as_repaired(plan)
         for item in checks:
-            if item.id == VERSION_RULE:
-                continue
             seen = plan if item.family == "PLAN" else reading
             violations, failure = run_rule(item, seen, ctx.options.get(item.id, {}), budget)
             if failure is not None:

@@ -30,7 +30,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from aiplan.core.findings import Severity
-from aiplan.lint.engine import VERSION_RULE
+from aiplan.core.rule_ids import VERSION as VERSION_RULE
 from aiplan.reporters.logsafe import inert_xml
 
 # What XML 1.0 forbids, and what breaks viewers: C0/C1 controls (but tab and

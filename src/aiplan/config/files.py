@@ -35,7 +35,7 @@ CONFIG_SCHEMA = "config.schema.json"
 LIMIT_KEYS = {"max-file-size": "max_bytes", "max-depth": "max_depth", "max-alias-nodes": "max_alias_nodes",
               "max-documents": "max_documents", "max-findings": "max_findings",
               # Not a loader limit: settings hands it to LintConfig.rule_timeout.
-              "rule-timeout": "rule_timeout"}
+              "rule-timeout": "rule_timeout", "file-timeout": "file_timeout"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ def finding(**fields) -> Finding:
                   message="approach is `rag` but the plan has no `baseline.prompt_engineering`",
                   fix="Add `baseline.prompt_engineering` with `status: done`.", path="plan.aiplan.yaml",
                   line=3, column=11, end_line=3, end_column=14, yaml_path=("approach",),
-                  url="https://aiplan.dev/rules/base001")
+                  url="https://github.com/aiplan-dev/aiplan/blob/main/docs/rules.md#base001-missing-prompt-baseline")
     values.update(fields)
     return Finding(**values)
 

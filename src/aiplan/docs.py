@@ -6,17 +6,19 @@ never drift from the code.
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Iterable
 
 from aiplan.core.rule import Rule
+from aiplan.fileio import atomic_write
+from aiplan.rules import FAMILY_TITLES, builtin_rules
 
 _ORDER = ("why", "bad", "good")
 _TITLES = {"why": "Why it matters", "bad": "Fails", "good": "Passes"}
 
 
 def _family_titles() -> dict[str, str]:
-    from aiplan.rules import FAMILY_TITLES
-
     return FAMILY_TITLES
 
 
@@ -133,8 +135,8 @@ def render_reference(rules: Iterable[Rule]) -> str:
         "Every rule encodes a step of the decision framework: name the gap, measure a prompt-engineering "
         "baseline, choose the approach that fits the gap, then plan its data and its evaluation. "
         "`aiplan rules` lists the rules (`--family`, `--severity`, `--format json`) and `aiplan explain RULE` "
-        "prints a section of this page. Each finding carries its rule's stable documentation URL, "
-        "`https://aiplan.dev/rules/<id>` with the ID in lower case.",
+        "prints a section of this page, offline. Each finding of a built-in rule links to its section "
+        "here (`docs/rules.md#<id>-<name>`, for example `#ft001-fine-tuning-without-held-out`).",
         "",
         "Severities are defaults: configuration can change them per rule. Options are set per rule and "
         "checked against the types and bounds shown.",
@@ -155,10 +157,7 @@ def render_reference(rules: Iterable[Rule]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m aiplan.docs [--check] [PATH]``: write or check docs/rules.md."""
-    import argparse
-    import sys
-
-    from aiplan.rules import builtin_rules
+    import argparse  # only for `python -m aiplan.docs`
 
     parser = argparse.ArgumentParser(prog="python -m aiplan.docs")
     parser.add_argument("path", nargs="?", default="docs/rules.md")
@@ -175,10 +174,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{args.path} is out of date; run: python -m aiplan.docs {args.path}", file=sys.stderr)
             return 1
         return 0
-    import os
-
-    from aiplan.fileio import atomic_write
-
     os.makedirs(os.path.dirname(args.path) or ".", exist_ok=True)
     atomic_write(args.path, text.encode("utf-8"))
     print(f"wrote {args.path}")

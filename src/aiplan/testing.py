@@ -1,15 +1,29 @@
 """Helpers for testing rules, for aiplan itself and for plugin and policy-pack authors.
 
+A complete test module for a plugin rule::
+
+    from aiplan.api import Severity, Violation, rule
     from aiplan.testing import codes, fix_yaml, lint_yaml
 
-    def test_my_rule():
-        findings = lint_yaml(PLAN, select=["ACME001"], rules=[my_rule])
-        assert codes(findings) == [("ACME001", 4, 3)]
-        assert fix_yaml(PLAN, select=["ACME001"], rules=[my_rule]) == FIXED_PLAN
+    @rule("ACME001", "owner-is-an-address", Severity.WARNING)
+    def owner_is_an_address(plan, options):
+        '''The plan's owner is not an email address.'''
+        owner = plan.string("owner")
+        if owner and "@" not in owner:
+            yield Violation(f"`owner` is {owner!r}, not an address",
+                            "Set `owner` to a team address.", path=("owner",))
 
-    def test_my_pack():
-        findings = lint_yaml(PLAN, select=["ORG"], packs=["policies/security.yaml"])
-        assert codes(findings) == [("ORG001", 3, 8)]
+    PLAN = "aiplan: 1\\nname: Support copilot\\nowner: support-team\\n"
+
+    def test_owner_is_an_address():
+        findings = lint_yaml(PLAN, select=["ACME001"], rules=[owner_is_an_address])
+        assert codes(findings) == [("ACME001", 3, 8)]
+        # The rule has no fix: fix_yaml returns the plan unchanged.
+        assert fix_yaml(PLAN, select=["ACME001"], rules=[owner_is_an_address]) == PLAN
+
+A policy pack is tested the same way, by path::
+
+    findings = lint_yaml(PLAN, select=["ORG"], packs=["policies/organisation.yaml"])
 
 Inline suppressions in the YAML apply as in a real run (waived findings are
 not returned). Everything runs in-process, without configuration files.
@@ -20,12 +34,15 @@ from __future__ import annotations
 import textwrap
 from typing import Any, Iterable, Mapping
 
-from aiplan.config.selection import LintConfig
-from aiplan.lint.engine import LintContext, lint_documents
+from aiplan.config.selection import LintConfig, build_context as _context
 from aiplan.core.findings import Finding, Severity
 from aiplan.core.placeholders import normalise_words
-from aiplan.parse.loader import Limits, load_text
 from aiplan.core.rule import Rule
+from aiplan.fix.fixer import fix_bytes
+from aiplan.lint.engine import LintContext, lint_bytes, lint_documents
+from aiplan.parse.loader import Limits, load_text
+from aiplan.plugins.manager import load_rule_set
+from aiplan.policy.pack import load_pack, parse_pack
 
 
 def build_context(
@@ -44,8 +61,6 @@ def build_context(
     ``plugins``) plus the rules of the policy packs in ``packs`` (file paths, or
     YAML text when the string holds a line break). ``placeholders`` are extra
     placeholder words, as the `placeholders` setting gives them."""
-    from aiplan.plugins.manager import load_rule_set
-
     rules = list(rules) + [item for pack in packs for item in _pack(pack).rules]
     rule_set = load_rule_set(entry_points=plugins, extra_rules=rules)
     if rule_set.errors:
@@ -58,12 +73,10 @@ def build_context(
         limits=limits,
         placeholders=normalise_words(placeholders),
     )
-    return LintContext.build(rule_set.rules, config)
+    return _context(rule_set.rules, config)
 
 
 def _pack(source):
-    from aiplan.policy.pack import load_pack, parse_pack
-
     text = str(source)
     return parse_pack(text) if "\n" in text else load_pack(text)
 
@@ -91,9 +104,6 @@ def fix_yaml(text: str, *, path: str = "plan.aiplan.yaml", dedent: bool = True, 
 
     Keyword arguments are those of :func:`build_context`.
     """
-    from aiplan.lint.engine import lint_bytes
-    from aiplan.fix.fixer import fix_bytes
-
     ctx = build_context(**context_options)
     if dedent:
         text = textwrap.dedent(text).lstrip("\n")

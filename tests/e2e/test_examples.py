@@ -7,9 +7,9 @@ import pathlib
 
 import pytest
 
-from aiplan.config.selection import LintConfig
+from aiplan.config.selection import LintConfig, build_context
 from aiplan.run.discovery import discover
-from aiplan.lint.engine import LintContext, lint_file
+from aiplan.lint.engine import lint_file
 from aiplan.plugins.manager import load_rule_set
 
 from conftest import EXAMPLES, FIXTURES
@@ -23,7 +23,7 @@ EXPECTED = {
         ("GAP002", 12, 14), ("PLAN002", 13, 5), ("PLAN002", 25, 11), ("PLAN004", 33, 3),
     ],
     # RAG without a data-pipeline plan
-    "hr-handbook-assistant.aiplan.yaml": [("RAG001", 35, 1), ("RAG006", 35, 1)],
+    "hr-handbook-assistant.aiplan.yaml": [("RAG001", 35, 1)],
     # skipping the prompt-engineering baseline
     "contract-extractor.aiplan.yaml": [("BASE001", 9, 1)],
     # fine-tuning for a knowledge gap (on weekly-changing data)
@@ -34,13 +34,15 @@ EXPECTED = {
     "claims-triage.aiplan.yaml": [("ACC001", 66, 1)],
     # tables and boilerplate without a pipeline answer
     "spec-sheet-search.aiplan.yaml": [("RAG003", 41, 26), ("RAG004", 48, 22)],
+    # retrieval chosen for an accuracy gap, measured on too few cases
+    "claims-summarizer.aiplan.yaml": [("EVAL004", 76, 13), ("FIT008", 39, 11)],
     # a baseline that already meets the target
     "faq-deflection.aiplan.yaml": [("BASE004", 32, 16)],
     # the rest of the catalogue
     "meeting-summarizer.aiplan.yaml": [
         ("BASE002", 20, 3), ("BASE003", 23, 17), ("EVAL001", 25, 1), ("FIT007", 11, 1), ("GAP001", 11, 1),
     ],
-    "intent-router.aiplan.yaml": [("FT003", 41, 15), ("FT005", 47, 13), ("FT008", 9, 1)],
+    "intent-router.aiplan.yaml": [("FT003", 42, 15), ("FT005", 48, 13), ("FT008", 36, 12)],
     "invoice-extractor.aiplan.yaml": [
         ("FT002", 48, 15), ("FT004", 43, 21), ("FT006", 47, 13), ("FT006", 49, 31), ("FT007", 38, 3),
     ],
@@ -51,6 +53,8 @@ EXPECTED = {
         ("EVAL002", 69, 7), ("FIT003", 37, 11), ("RAG007", 38, 1), ("RAG008", 64, 14),
     ],
     "internal-search-upgrade.aiplan.yaml": [("BASE005", 30, 5), ("FIT004", 33, 11), ("RAG010", 36, 5)],
+    # questions left open: a source's pace, the held-out set's disjointness
+    "order-status-assistant.aiplan.yaml": [("FT009", 79, 5), ("RAG011", 45, 9)],
     "sales-assistant.aiplan.yaml": [("FIT005", 31, 11), ("GAP002", 19, 14), ("GAP003", 17, 1)],
 }
 
@@ -58,7 +62,7 @@ EXPECTED = {
 @pytest.fixture(scope="module")
 def context():
     rules = load_rule_set(entry_points=False).rules
-    return LintContext.build(rules, LintConfig())
+    return build_context(rules, LintConfig())
 
 
 def _codes(path, context):
@@ -68,7 +72,7 @@ def _codes(path, context):
 
 
 def test_every_example_is_listed():
-    shipped = sorted(target.display_path.split("/")[-1] for target in discover([str(EXAMPLES)], ()))
+    shipped = sorted(target.display_path.split("/")[-1] for target in discover([str(EXAMPLES)]))
     assert shipped == sorted(EXPECTED)
 
 
@@ -114,3 +118,15 @@ def test_spec_complete_plan_is_clean_when_its_files_exist(tmp_path, context):
 def test_support_copilot_matches_the_spec_plan():
     example = (EXAMPLES / "support-copilot.aiplan.yaml").read_text(encoding="utf-8")
     assert example == (FIXTURES / "plans" / "spec_complete.aiplan.yaml").read_text(encoding="utf-8")
+
+
+def test_linting_the_repository_root_skips_the_test_fixtures(cli, monkeypatch):
+    """pyproject.toml's own [tool.aiplan] excludes the fixtures (which fail on purpose) and the benchmark."""
+    import json
+
+    from conftest import ROOT
+
+    monkeypatch.chdir(ROOT)
+    document = json.loads(cli("lint", "--format", "json", "--no-cache").stdout)
+    paths = {f["path"] for f in document["findings"]}
+    assert paths and all(path.startswith("examples/") for path in paths), sorted(paths)[:5]

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from conftest import EXAMPLES, FIXTURES
 
 from aiplan import reporters
-from aiplan.run.discovery import Target
+from aiplan.core.paths import Target
 from aiplan.lint.engine import lint_bytes
 from aiplan.parse.loader import load_text
 from aiplan.run.runner import RunResult, lint_targets

@@ -26,12 +26,15 @@ def test_interface():
     inputs = ACTION["inputs"]
     assert inputs["paths"]["default"] == "."
     assert inputs["fail-on"]["default"] == ""   # the configuration's fail-on, else error
-    assert inputs["version"]["default"] == "" and inputs["sarif-file"]["default"] == ""
+    assert inputs["sarif-file"]["default"] == ""
+    # aiplan is not on a package index: the action installs its own checkout, nothing else.
+    assert "version" not in inputs
     assert all(spec.get("description") for spec in inputs.values())
     assert step("Set up Python")["uses"].startswith("actions/setup-python@")
     install = step("Install aiplan")
     assert install["env"]["AIPLAN_ACTION_PATH"] == "${{ github.action_path }}"
-    assert '"$AIPLAN_ACTION_PATH"' in install["run"] and '"aiplan==$AIPLAN_VERSION"' in install["run"]
+    assert 'pip install --quiet --disable-pip-version-check "$AIPLAN_ACTION_PATH"' in install["run"]
+    assert "aiplan==" not in install["run"] and "install aiplan" not in install["run"]
 
 
 def test_no_expression_is_pasted_into_a_script():
@@ -82,7 +85,7 @@ def workspace(tmp_path):
 def test_lint_step_annotates_and_writes_sarif(workspace):
     proc = run_lint_step(workspace, sarif_file="reports/aiplan.sarif")
     assert proc.returncode == 1, proc.stderr
-    assert "plans/flawed.aiplan.yaml:16:13: BASE001 [error]" in proc.stdout
+    assert "plans/flawed.aiplan.yaml\n  16:13 error BASE001 missing-prompt-baseline\n" in proc.stdout
     assert ("::error title=BASE001 missing-prompt-baseline,file=plans/flawed.aiplan.yaml,"
             "line=16,endLine=16,col=13,endColumn=24::") in proc.stdout
     document = json.loads((workspace / "reports" / "aiplan.sarif").read_text())
@@ -112,6 +115,7 @@ def test_lint_step_leaves_fail_on_and_exclude_to_the_configuration(workspace):
     # the glob names flawed.aiplan.yaml too, which the configuration excludes
     proc = run_lint_step(workspace, paths="plans/**/*.aiplan.yaml")
     assert "flawed.aiplan.yaml" not in proc.stdout
-    assert "Linted 2 files: 0 errors, 1 warning, 0 info." in proc.stdout, proc.stdout + proc.stderr
+    assert "Linted 2 files: 0 errors, 1 warning, 0 info; 1 fails the run (fail-on: warning)." in proc.stdout, \
+        proc.stdout + proc.stderr
     assert proc.returncode == 1   # fail-on = "warning" from pyproject.toml
     assert run_lint_step(workspace, paths="plans/**/*.aiplan.yaml", fail_on="error").returncode == 0

@@ -237,11 +237,41 @@ def test_missing_path_is_a_usage_error(cli, tmp_path):
     assert "Traceback" not in result.output
 
 
-def test_directory_without_plans(cli, tmp_path):
-    (tmp_path / "notes.yaml").write_text("a: 1\n")
+def test_directory_without_plans_is_a_usage_error(cli, tmp_path):
+    # A green run over nothing would hide a wrong path: exit 2, as ESLint does for an unmatched pattern.
+    (tmp_path / "notes.yaml").write_text("a: 1\naiplan_version: 1\n")
     result = cli("lint", tmp_path)
-    assert result.exit_code == 0
-    assert result.output.startswith("No plan files found")
+    assert result.exit_code == 2
+    assert result.stdout.startswith("No plan files found")
+    assert "looks like a plan" not in result.stderr
+
+
+def test_directory_without_plans_names_the_yaml_files_that_look_like_plans(cli, tmp_path, monkeypatch):
+    plans = tmp_path / "plans"
+    (plans / "drafts").mkdir(parents=True)
+    (plans / "support.yaml").write_text("# a plan\naiplan: 1\nname: Support\n")
+    (plans / "drafts" / "search.yml").write_text("---\n'aiplan': 1\n")
+    (plans / "nested.yaml").write_text("config:\n  aiplan: 1\n")   # not at the top level
+    (plans / "notes.txt").write_text("aiplan: 1\n")                 # not YAML by name
+    monkeypatch.chdir(tmp_path)
+    result = cli("lint", "plans/")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "aiplan: plans/drafts/search.yml looks like a plan: name it search.aiplan.yaml or pass it explicitly",
+        "aiplan: plans/support.yaml looks like a plan: name it support.aiplan.yaml or pass it explicitly",
+    ]
+    named = cli("lint", "plans/support.yaml")   # passed explicitly, it is linted
+    assert named.exit_code in (0, 1) and "Linted 1 file" in named.stdout
+
+
+def test_named_files_all_excluded_are_not_an_error(cli, tmp_path, monkeypatch):
+    # pre-commit names files; when the configuration excludes all of them there is nothing to do.
+    (tmp_path / ".aiplan.toml").write_text('exclude = ["drafts"]\n')
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "drafts" / "x.aiplan.yaml").write_text("aiplan: 1\n")
+    monkeypatch.chdir(tmp_path)
+    result = cli("lint", "--force-exclude", "drafts/x.aiplan.yaml")
+    assert result.exit_code == 0, result.output
 
 
 def test_directories_nested_past_the_recursion_limit(cli, tmp_path, monkeypatch):
@@ -373,12 +403,16 @@ def test_odd_file_names(cli, tmp_path, monkeypatch):
     result = cli("lint", tmp_path)
     assert result.exit_code == 1
     assert "\x1b" not in result.output and "bad\\udcff.aiplan.yaml" in result.output
-    assert "new\\nline.aiplan.yaml:16:13" in result.output
+    assert "new\\nline.aiplan.yaml\n  16:13 error BASE001" in result.output
     assert all(not line.startswith("::") for line in result.output.splitlines())
+    concise = cli("lint", "--format", "concise", tmp_path).output
+    assert "new\\nline.aiplan.yaml:16:13" in concise
     monkeypatch.chdir(tmp_path)  # now the paths start the lines as given
-    result = cli("lint", ".")
-    assert "./::error::x.aiplan.yaml:16:13: BASE001" in result.output
-    assert all(not line.lstrip().startswith(("::", "##[")) for line in result.output.splitlines())
+    for output_format in ("text", "concise"):
+        result = cli("lint", "--format", output_format, ".")
+        assert all(not line.lstrip().startswith(("::", "##[")) for line in result.output.splitlines())
+        assert ("./::error::x.aiplan.yaml:16:13: BASE001" if output_format == "concise"
+                else "./::error::x.aiplan.yaml\n  16:13 error BASE001") in result.output
     document = json.loads(cli("lint", "--format", "json", tmp_path).stdout)
     assert document["summary"]["files"] == 5
 

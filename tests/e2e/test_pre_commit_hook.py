@@ -37,9 +37,9 @@ def test_hook_definition():
     import re
 
     files = re.compile(hook["files"])
-    for name in ("aiplan.yaml", "aiplan.yml", "x.aiplan.yaml", "dir/sub/y.aiplan.yml"):
+    for name in ("aiplan.yaml", "aiplan.yml", "x.aiplan.yaml", "dir/sub/y.aiplan.yml", ".aiplan.yaml"):
         assert files.search(name), name
-    for name in ("notaiplan.yaml", "aiplan.yaml.bak", "x.aiplan.json", "aiplan.yaml/other.yaml", ".aiplan.yaml"):
+    for name in ("notaiplan.yaml", "aiplan.yaml.bak", "x.aiplan.json", "aiplan.yaml/other.yaml"):
         assert not files.search(name), name
 
 

@@ -34,7 +34,8 @@ def test_eval003_uses_the_engine_file_check():
 
 
 @pytest.mark.parametrize("rule, options, message", [
-    ("FT005", {"min_fraction": 1.5}, "must be at most 1"),
+    ("FT005", {"power": 1.5}, "must be at most 0.9999"),
+    ("EVAL004", {"alpha": 0}, "must be at least 0.0001"),
     ("FT005", {"min_size": 0}, "must be at least 1"),
     ("FT003", {"min_examples": "500"}, "expected int"),
     ("FT003", {"min_examples": True}, "expected int, got a boolean"),
@@ -47,13 +48,29 @@ def test_options_are_validated_centrally(rule, options, message):
 
 
 def test_float_option_accepts_an_integer():
+    from aiplan.core.rule import Option
+
+    assert Option("share", float, 0.5, "A share.", minimum=0, maximum=1).validate(1) == 1
+
+
+def test_held_out_size_follows_the_plans_numbers_not_the_training_share():
+    # 300 held-out examples of 200,000 training examples: a tiny share, and enough to
+    # tell 0.75 from 0.9 (needs 59); a share-of-training rule would have asked for 10,000.
     plan = """
     aiplan: 1
     name: Ticket formatter
+    baseline:
+      prompt_engineering: {status: done, results: [{metric: schema_valid_rate, value: 0.75}]}
     approach: fine_tuning
     fine_tuning:
-      dataset: {examples: 1000}
-      evaluation: {held_out: {size: 100}}
+      dataset: {examples: 200000}
+      evaluation: {held_out: {size: 300}}
+    evaluation:
+      metrics: [{name: Schema-Valid Rate, target: 0.9}]
     """
-    assert lint_yaml(plan, select=["FT005"], options={"FT005": {"min_fraction": 0}}) == []
-    assert codes(lint_yaml(plan, select=["FT005"], options={"FT005": {"min_fraction": 1}})) == [("FT005", 6, 33)]
+    assert lint_yaml(plan, select=["FT005"]) == []
+    # the same set against a change of 2 points needs far more
+    tighter = plan.replace("target: 0.9", "target: 0.77")
+    [finding] = lint_yaml(tighter, select=["FT005"])
+    assert "is 300" in finding.message and "takes at least 3" in finding.message and "points" in finding.message
+    assert lint_yaml(tighter, select=["FT005"], options={"FT005": {"power": 0.5}}) != []

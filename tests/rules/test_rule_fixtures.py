@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from aiplan.config.selection import LintConfig
-from aiplan.lint.engine import LintContext, lint_file
+from aiplan.config.selection import LintConfig, build_context
+from aiplan.lint.engine import lint_file
 from aiplan.plugins.manager import load_rule_set
 
 RULE_FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "rules"
@@ -51,7 +51,7 @@ def test_fixture(path, rules):
     assert rule_id in rules, f"fixture folder {rule_id} names no rule"
     expected, options = _expected(path)
     assert EXPECT.search(path.read_text(encoding="utf-8")), f"{path} has no '# expect:' line"
-    ctx = LintContext.build(rules, LintConfig(select=(rule_id,), rule_options={rule_id: options} if options else {}))
+    ctx = build_context(rules, LintConfig(select=(rule_id,), rule_options={rule_id: options} if options else {}))
     result = lint_file(str(path), path.name, ctx)
     assert not result.errors, result.errors
     got = sorted((f.rule, f.line, f.column) for f in result.findings)
@@ -74,17 +74,18 @@ CATALOGUE = {
     "GAP002": ("gap-without-evidence", "warning"),
     "GAP003": ("incomplete-gap-analysis", "warning"),
     "BASE001": ("missing-prompt-baseline", "error"),
-    "BASE002": ("unmeasured-baseline", "warning"),
+    "BASE002": ("unmeasured-baseline", "error"),
     "BASE003": ("thin-baseline", "info"),
     "BASE004": ("baseline-meets-target", "warning"),
     "BASE005": ("gap-not-measurable", "warning"),
-    "FIT001": ("fine-tuning-for-knowledge", "warning"),
-    "FIT002": ("rag-for-behavior", "warning"),
+    "FIT001": ("fine-tuning-for-knowledge", "error"),
+    "FIT002": ("rag-for-behavior", "error"),
     "FIT003": ("consider-hybrid", "info"),
     "FIT004": ("unneeded-complexity", "warning"),
     "FIT005": ("hybrid-without-both-gaps", "info"),
     "FIT006": ("fine-tuning-volatile-data", "warning"),
     "FIT007": ("approach-section-missing", "error"),
+    "FIT008": ("approach-for-accuracy-gap", "error"),
     "ACC001": ("accuracy-gap-without-eval-infra", "error"),
     "RAG001": ("rag-without-data-pipeline", "error"),
     "RAG002": ("incomplete-data-pipeline", "warning"),
@@ -95,7 +96,8 @@ CATALOGUE = {
     "RAG007": ("unscoped-sensitive-retrieval", "warning"),
     "RAG008": ("no-citations", "info"),
     "RAG009": ("unmeasured-retrieval", "warning"),
-    "RAG010": ("empty-corpus", "warning"),
+    "RAG010": ("empty-corpus", "error"),
+    "RAG011": ("unstated-update-frequency", "info"),
     "FT001": ("fine-tuning-without-held-out", "error"),
     "FT002": ("held-out-misses-adjacent-behaviors", "warning"),
     "FT003": ("small-dataset", "warning"),
@@ -104,15 +106,18 @@ CATALOGUE = {
     "FT006": ("held-out-leak", "error"),
     "FT007": ("undefined-task", "warning"),
     "FT008": ("distillation-without-target", "info"),
+    "FT009": ("unstated-disjointness", "warning"),
     "EVAL001": ("no-evaluation-plan", "warning"),
     "EVAL002": ("metric-without-target", "warning"),
     "EVAL003": ("missing-referenced-file", "warning"),
+    "EVAL004": ("underpowered-evaluation", "warning"),
 }
 
 # Catalogue options and their defaults (`*option* name = default` in the spec).
 CATALOGUE_OPTIONS = {
     "FT003": {"min_examples": 500},
-    "FT005": {"min_size": 100, "min_fraction": 0.05},
+    "FT005": {"min_size": 100, "alpha": 0.05, "power": 0.8},
+    "EVAL004": {"alpha": 0.05, "power": 0.8},
     "EVAL003": {"check_paths": True},
 }
 

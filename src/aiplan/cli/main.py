@@ -114,6 +114,18 @@ class AiplanGroup(click.Group):
             click.echo("aiplan: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
 
+    def format_commands(self, ctx, formatter):
+        """The command list with each command's whole first sentence: click cuts
+        it at 45 characters, mid-phrase ("Print the effective configuration for PATH (a plan file or a...")."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=1000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
@@ -145,14 +157,22 @@ def main():
               help="Output format (default: text; under GitHub Actions, text plus annotations).")
 @click.option("--output-file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Write the --format report to FILE (atomically) and print the normal output.")
+@click.option("--sarif-include-suppressed", "include_suppressed", is_flag=True,
+              help="SARIF: also report findings waived inline or known to --baseline, marked as suppressed "
+                   "(GitHub code scanning ignores the mark and would open alerts for them; see docs/ci.md).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Lowest severity that makes the run fail (exit 1). Default: error.")
 @click.option("--select", multiple=True, help="Rule IDs or prefixes to enable (comma-separated), e.g. FT,RAG001.")
 @click.option("--extend-select", multiple=True, help="Rule IDs or prefixes to enable on top of the selection.")
 @click.option("--ignore", multiple=True, help="Rule IDs or prefixes to disable (comma-separated).")
 @click.option("--color", "colour", type=click.Choice(["auto", "always", "never"]), default="auto",
-              show_default=True, help="Colour the text output. NO_COLOR turns auto off.")
+              show_default=True, help="Colour the text output. auto: on a terminal unless NO_COLOR is set; an explicit "
+                   "`always` wins over NO_COLOR (a command-line choice is more specific than the environment).")
 @click.option("--no-fix-hints", is_flag=True, help="Print findings without their fix hints.")
+@click.option("--statistics", is_flag=True,
+              help="Print how many findings each rule has (and how many --fix can repair) instead of the findings.")
+@click.option("--exit-zero", is_flag=True,
+              help="Exit 0 even when findings reach --fail-on (usage errors still exit 2, internal errors 3).")
 @click.option("--no-plugins", is_flag=True, help="Do not load third-party plugins (built-in rules only).")
 @click.option("--plugin", "plugin_modules", multiple=True, metavar="MODULE",
               help="Also load this importable module as a plugin.")
@@ -183,8 +203,9 @@ def main():
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache of results (also AIPLAN_NO_CACHE=1).")
 @click.option("--cache-dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
               help="Where to keep the cache (default: .aiplan_cache here; also AIPLAN_CACHE_DIR).")
-def lint(paths, output_format, output_file, fail_on, select, extend_select, ignore, colour, no_fix_hints,
-         no_plugins, plugin_modules, config_file, isolated, policy_packs, baseline_file, write_baseline_file,
+def lint(paths, output_format, output_file, include_suppressed, fail_on, select, extend_select, ignore, colour,
+         no_fix_hints, statistics, exit_zero, no_plugins, plugin_modules, config_file, isolated, policy_packs,
+         baseline_file, write_baseline_file,
          force_exclude, fix, diff, rule_timeout, file_timeout, run_timeout, jobs, no_cache, cache_dir):
     """Lint plan files and directories (default: the current directory).
 
@@ -232,14 +253,46 @@ def lint(paths, output_format, output_file, fail_on, select, extend_select, igno
     if baseline_file:
         enabled = {t.display_path: ctx.enabled for t, ctx in contexts.items()}
         _apply_baseline(run, baseline_file, lambda path: enabled.get(path, ()))
-    outcome = outputs.emit(run, rule_set.rules, output_format=output_format, output_file=output_file,
+    # Reports describe every rule of the run: plugins' and the policy packs' of each file.
+    run_rules = dict(rule_set.rules)
+    for context in {id(c): c for c in contexts.values()}.values():
+        run_rules.update(context.rules)
+    outcome = outputs.emit(run, run_rules, output_format=output_format, output_file=output_file,
                            colour=_use_colour(colour, report_stream), show_fix=not no_fix_hints,
-                           no_targets=not targets)
+                           no_targets=not targets, statistics=statistics, gate=resolver.fail_on_for,
+                           wrap=_terminal_width(report_stream), include_suppressed=include_suppressed)
     click.echo(outcome.console, nl=False, err=report_stream is sys.stderr, color=outcome.keep_ansi)
     for warning in outcome.warnings:
         click.echo(f"aiplan: {warning}", err=True)
+    if not targets and not any(p == "-" or os.path.isfile(p) for p in paths):
+        # A green run over nothing hides a wrong path or plan name (as ESLint does for a pattern).
+        _explain_no_plans(paths or (".",))
+        sys.exit(EXIT_USAGE)
     code = EXIT_USAGE if outcome.report_failed else resolver.exit_code(run)
+    if exit_zero and code == EXIT_FINDINGS:
+        code = EXIT_OK
     sys.exit(_with_write_errors(code, write_errors))
+
+
+def _terminal_width(stream) -> int | None:
+    """The width to wrap messages at on a terminal; ``None`` (no wrapping) for
+    pipes, files and CI logs, which keep each message on one line."""
+    isatty = getattr(stream, "isatty", None)
+    if not (isatty and isatty()):
+        return None
+    import shutil
+
+    return max(shutil.get_terminal_size((100, 24)).columns, 40)
+
+
+def _explain_no_plans(paths) -> None:
+    """Name the YAML files under ``paths`` that look like plans (a top-level
+    ``aiplan`` key) but are not named like one, so the user knows what to rename."""
+    from aiplan.run.discovery import plan_lookalikes
+
+    for path in plan_lookalikes(paths):
+        stem = os.path.basename(path).rsplit(".", 1)[0]
+        click.echo(f"aiplan: {path} looks like a plan: name it {stem}.aiplan.yaml or pass it explicitly", err=True)
 
 
 def _with_write_errors(code: int, write_errors) -> int:
@@ -254,7 +307,7 @@ def _fix(targets, contexts, rule_set, *, diff):
     write the fixes (a fixed standard input goes to standard output) and return
     the run of what remains, the files that could not be written, and whether
     the report must go to standard error (standard output carries a plan)."""
-    from aiplan.run.discovery import STDIN
+    from aiplan.core.paths import STDIN
     from aiplan.fix.fixer import fix_targets, unified_diff
     from aiplan.cli import outputs
 
@@ -276,7 +329,11 @@ def _fix(targets, contexts, rule_set, *, diff):
             click.echo(unified_diff(target.display_path, result.original, result.fixed), nl=False)
         files = len(changed)
         if files:
-            click.echo(f"Would fix {fixes.fixed} finding{'s' * (fixes.fixed != 1)} in {files} "
+            # Counted as the lint summary counts them (the findings marked [*]), and
+            # apart, those the fixes revealed, so the two numbers can be compared.
+            shown = fixes.fixed - fixes.revealed
+            more = f" (and {fixes.revealed} more that these fixes reveal)" if fixes.revealed else ""
+            click.echo(f"Would fix {shown} finding{'s' * (shown != 1)}{more} in {files} "
                        f"file{'s' * (files != 1)}.", err=True)
         else:
             click.echo("No fixes to apply.", err=True)
@@ -496,13 +553,21 @@ def list_plugins(output_format, no_plugins, plugin_modules, config_file, isolate
 
 @main.command()
 @click.argument("path", required=False, default="aiplan.yaml", type=click.Path())
-def init(path):
-    """Write a commented starter plan to PATH (default aiplan.yaml); never overwrites."""
+@click.option("--approach", type=click.Choice(["prompt_engineering", "rag", "fine_tuning", "hybrid"]),
+              default="prompt_engineering", show_default=True,
+              help="Write the sections this approach needs, with TBD where your team's facts go.")
+def init(path, approach):
+    """Write a commented starter plan to PATH (default aiplan.yaml); never overwrites.
+
+    The prompt_engineering starter lints clean. The others hold every section
+    their approach needs: `aiplan lint` then lists what is left to fill in
+    (the evidence of each gap, the baseline's results, the files named).
+    """
     from aiplan.starter import write_starter
 
     target = os.path.join(path, "aiplan.yaml") if os.path.isdir(path) else path
     try:
-        write_starter(target)
+        write_starter(target, approach)
     except FileExistsError:
         click.echo(f"aiplan: {target} already exists; not overwriting it.", err=True)
         sys.exit(EXIT_USAGE)

@@ -10,6 +10,10 @@
   (:func:`aiplan.reporters.github.neutralise`) whenever it is printed there.
   When ``GITHUB_STEP_SUMMARY`` names a file, a Markdown summary is appended
   to it, whatever the format.
+* Under pre-commit (``PRE_COMMIT=1``), whose parallel batches each run aiplan:
+  the console shows the findings without a summary line, and the batches of
+  one pre-commit run share one step summary section
+  (:func:`aiplan.reporters.github_summary.write_section`).
 """
 
 from __future__ import annotations
@@ -67,14 +71,19 @@ def _same_file(path: str, target: str) -> bool:
     return path != "-" and os.path.exists(path) and os.path.exists(target) and os.path.samefile(path, target)
 
 
-def _text(run, rules, *, colour: bool, show_fix: bool, no_targets: bool) -> str:
-    text = reporters.get("text").render(run, rules, colour=colour, show_fix=show_fix)
-    return (NO_PLANS + text) if no_targets else text
+# The formats for people: the console shows them, and under GitHub Actions
+# they are neutralised and followed by annotations.
+TEXT_FORMATS = ("text", "concise")
+
+
+def _text(run, rules, *, name: str = "text", colour: bool, options: Mapping[str, Any], wrap: int | None = None) -> str:
+    text = reporters.get(name).render(run, rules, colour=colour, wrap=wrap, **options)
+    return (NO_PLANS + text) if options.get("no_targets") else text
 
 
 def _report(name: str, run, rules, options: Mapping[str, Any]) -> str:
-    if name == "text":
-        return _text(run, rules, colour=False, show_fix=options["show_fix"], no_targets=options["no_targets"])
+    if name in TEXT_FORMATS:
+        return _text(run, rules, name=name, colour=False, options=options)
     return reporters.get(name).render(run, rules, **options)
 
 
@@ -88,16 +97,26 @@ def _encode(text: str) -> bytes:
 
 def emit(run, rules, *, output_format: str | None, output_file: str | None, colour: bool,
          show_fix: bool = True, no_targets: bool = False, checked: Iterable[str] | None = None,
-         environ: Mapping[str, str] | None = None) -> Outcome:
+         environ: Mapping[str, str] | None = None, statistics: bool = False, gate=None,
+         wrap: int | None = None, include_suppressed: bool = False) -> Outcome:
+    """``statistics``, ``gate`` and ``wrap`` shape the text formats (see
+    :func:`aiplan.reporters.text.render`); ``wrap`` applies to the console only."""
     environ = os.environ if environ is None else environ
     actions = in_github_actions(environ)
     options = {"show_fix": show_fix, "no_targets": no_targets,
-               "checked": sorted(checked) if checked is not None else None}
+               "checked": sorted(checked) if checked is not None else None,
+               "statistics": statistics, "gate": gate, "include_suppressed": include_suppressed}
     warnings: list[str] = []
+    if output_format == "sarif":
+        from aiplan.reporters import sarif
+
+        note = sarif.overflow(run, include_suppressed=include_suppressed)
+        if note:
+            warnings.append(note)
     report_failed = False
 
     if output_file:
-        from aiplan.fileio import atomic_write
+        from aiplan.fileio import atomic_write  # CLI start-up: tempfile only with --output-file
 
         report = _report(output_format or "text", run, rules, options)
         try:
@@ -109,15 +128,19 @@ def emit(run, rules, *, output_format: str | None, output_file: str | None, colo
     else:
         console_format = output_format
 
-    if console_format in (None, "text"):
-        console = _text(run, rules, colour=colour, show_fix=show_fix, no_targets=no_targets)
+    # pre-commit runs the hook as parallel batches, each printing its own output
+    # when the hook fails: findings only, no per-batch summary or notes.
+    hook = environ.get("PRE_COMMIT") == "1"
+    if console_format is None or console_format in TEXT_FORMATS:
+        console = _text(run, rules, name=console_format or "text", colour=colour,
+                        options=dict(options, summary=not hook), wrap=wrap)
         keep_ansi = colour
         if actions:
-            from aiplan.reporters import github
+            from aiplan.reporters import github  # CLI start-up: only on GitHub Actions
 
             console = github.neutralise(console)
             if console_format is None:
-                console += reporters.get("github").render(run, rules) + github.overflow_note(run)
+                console += reporters.get("github").render(run, rules) + ("" if hook else github.overflow_note(run))
                 keep_ansi = True  # annotations carry plan text as the toolkit would
     else:
         console = _report(console_format, run, rules, options)
@@ -125,11 +148,13 @@ def emit(run, rules, *, output_format: str | None, output_file: str | None, colo
 
     summary_path = environ.get("GITHUB_STEP_SUMMARY", "")
     if actions and summary_path:
-        from aiplan.reporters import github_summary
+        from aiplan.reporters import github_summary  # CLI start-up: only on GitHub Actions
 
         try:
-            markdown = github_summary.render(run, rules, budget=github_summary.budget_for(summary_path))
-            github_summary.append(summary_path, markdown)
+            key = github_summary.section_key(environ)
+            if key is None or not github_summary.write_section(summary_path, run, rules, key, environ):
+                markdown = github_summary.render(run, rules, budget=github_summary.budget_for(summary_path))
+                github_summary.append(summary_path, markdown)
         except OSError as exc:
             warnings.append(f"cannot append to the step summary {summary_path}: {exc.strerror or exc}")
     return Outcome(console, keep_ansi, tuple(warnings), report_failed)

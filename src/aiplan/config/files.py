@@ -23,10 +23,13 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from aiplan.config.selection import ConfigError
+from aiplan.core.errors import ConfigError
+from aiplan.core.paths import shown_path
 from aiplan.core.findings import Severity
-from aiplan.config.globs import GlobError, compile_glob
+from aiplan.config.globs import GlobError, compile_glob, matches
 from aiplan.core.suggest import closest
+from aiplan.fileio import FileTooLarge, read_regular
+from aiplan.schemas.validate import describe_type, show
 
 CONFIG_NAMES = (".aiplan.toml", "pyproject.toml")
 CONFIG_SCHEMA = "config.schema.json"
@@ -104,8 +107,6 @@ class ConfigFile:
         """The overrides that apply to a path relative to :attr:`root`, as indexes and layers."""
         if relative_path is None:
             return (), (self.base,)
-        from aiplan.config.globs import matches
-
         chosen = tuple(i for i, o in enumerate(self.overrides) if matches(relative_path, o.paths))
         return chosen, (self.base,) + tuple(self.overrides[i] for i in chosen)
 
@@ -120,12 +121,6 @@ class ConfigFile:
         return relative.replace(os.sep, "/")
 
 
-def shown_path(path: str) -> str:
-    from aiplan.run.discovery import display
-
-    return display(path, os.getcwd())
-
-
 # --------------------------------------------------------------------------
 # Finding the file
 
@@ -135,8 +130,6 @@ MAX_CONFIG_BYTES = 2 * 1024 * 1024
 
 
 def _read_text(path: str) -> str:
-    from aiplan.fileio import FileTooLarge, read_regular
-
     try:
         data = read_regular(path, MAX_CONFIG_BYTES)
     except FileTooLarge:
@@ -256,14 +249,12 @@ def _resolve(schema: dict, root: dict) -> dict:
 
 
 def _show(value: Any) -> str:
-    from aiplan.schemas.validate import describe_type, show
-
     return f"{show(value)} ({describe_type(value)})"
 
 
 def schema_problems(table: Any, shown: str, prefix: str, rule_ids: Iterable[str] = ()) -> list[str]:
     """Every problem of a configuration table, as messages naming file, key and fix."""
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator  # heavy (~40 ms): only when a configuration file is checked
 
     root = config_schema()
     rule_ids = list(rule_ids)

@@ -29,14 +29,19 @@ a run over thousands of plans builds a handful.
 
 from __future__ import annotations
 
+import json
+import math
 import os
+import re
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping
 
-from aiplan.config.selection import DEFAULT_FILE_TIMEOUT, DEFAULT_RULE_TIMEOUT, ConfigError, LintConfig, validate_selectors
+from aiplan.config.selection import (DEFAULT_FILE_TIMEOUT, DEFAULT_RULE_TIMEOUT, ConfigError, LintConfig,
+                                     build_context, enabled_by_layers, validate_selectors)
 from aiplan.config.files import ConfigFile, ConfigFinder, Layer, load_config, shown_path
-from aiplan.run.discovery import STDIN, Target
-from aiplan.lint.engine import LintContext
+from aiplan.config.globs import matches
+from aiplan.core.paths import STDIN, Target
+from aiplan.lint.context import LintContext
 from aiplan.core.findings import Severity
 from aiplan.parse.loader import Limits
 from aiplan.core.rule import Rule
@@ -63,31 +68,6 @@ def command_line_layer(select=(), extend_select=(), ignore=(), fail_on: str | No
 
 def _key(layer: Layer, name: str) -> str:
     return f"--{name}" if layer.file == COMMAND_LINE else layer.key(name)
-
-
-def _best(selectors: Iterable[str], rule_id: str) -> int:
-    return max((0 if s == "ALL" else len(s) for s in selectors
-                if s == "ALL" or rule_id.startswith(s)), default=-1)
-
-
-def enabled_by_layers(rule_ids: Iterable[str], layers: Iterable[Layer]) -> frozenset[str]:
-    """The rules enabled once every layer's selection is applied in order."""
-    rule_ids = list(rule_ids)
-    enabled = set(rule_ids)          # the default selection is ALL
-    for layer in layers:
-        if layer.select is not None:
-            chosen = tuple(layer.select) + tuple(layer.extend_select)
-            enabled = {r for r in rule_ids if _best(chosen, r) > _best(layer.ignore, r)}
-            continue
-        for rule_id in rule_ids:
-            add, drop = _best(layer.extend_select, rule_id), _best(layer.ignore, rule_id)
-            if add < 0 and drop < 0:
-                continue
-            if add > drop:
-                enabled.add(rule_id)
-            else:
-                enabled.discard(rule_id)
-    return frozenset(enabled)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +115,7 @@ class Resolver:
 
     def pack(self, path: str):
         """A policy pack, loaded once per run."""
-        from aiplan.policy.pack import load_pack
+        from aiplan.policy.pack import load_pack  # packs are rare: spares hashlib and importlib.resources
 
         if path not in self._packs:
             self._packs[path] = load_pack(path, self._builtin_families())
@@ -287,9 +267,8 @@ class Resolver:
             limits=replace(Limits(), **limits),
             exclude=config.exclude if config is not None else (),
         )
-        context = LintContext.build(rules, lint_config)
-        # The selection is exact: do not let prefix matching of the IDs widen it.
-        context = replace(context, enabled=enabled)
+        # The selection is the layers' (exact IDs in `select`: prefix matching must not widen it).
+        context = build_context(rules, lint_config, enabled)
         return Resolved(config, applied, tuple(layers), packs, context)
 
     def context_for(self, target: Target) -> LintContext:
@@ -331,8 +310,6 @@ class Resolver:
         config, _ = self.checked(self.config_path_for(os.path.dirname(os.path.abspath(target.real_path))))
         if config is None:
             return False
-        from aiplan.config.globs import matches
-
         for link in config.chain():
             relative = link.relative(target.real_path)
             if link.exclude and relative is not None and matches(relative, link.exclude):
@@ -348,10 +325,13 @@ class Resolver:
         """The policy packs read so far, by path."""
         return [self._packs[path] for path in sorted(self._packs)]
 
+    def fail_on_for(self, path: str) -> Severity:
+        """The lowest severity that fails the run for the file shown as ``path``."""
+        return self.fail_on_by_path.get(path, self.cli.fail_on or Severity.ERROR)
+
     def exit_code(self, run) -> int:
         """The run's exit code, with each file's own ``fail-on``."""
-        default = self.cli.fail_on or Severity.ERROR
-        return run.exit_code(lambda path: self.fail_on_by_path.get(path, default))
+        return run.exit_code(self.fail_on_for)
 
 
 def _hint(rule_id: str, ids: list[str]) -> str:
@@ -412,9 +392,6 @@ def describe(resolver: Resolver, path: str) -> dict:
 
 
 def _toml(value: Any) -> str:
-    import json
-    import math
-
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and (math.isinf(value) or math.isnan(value)):
@@ -429,8 +406,6 @@ def _toml(value: Any) -> str:
 
 
 def _toml_key(key: str) -> str:
-    import re
-
     return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml(key)
 
 
@@ -460,8 +435,9 @@ def render_text(described: dict) -> str:
     lines.append(f"placeholders = {_toml(d['placeholders'])}  # in addition to the built-in words")
     total = len(d["enabled"]) + len(d["disabled"])
     lines.append(f"# {len(d['enabled'])} of {total} rules enabled")
-    lines.append(f"enabled = {_toml(d['enabled'])}")
-    lines.append(f"disabled = {_toml(d['disabled'])}")
+    # `select` with the exact IDs reproduces the selection: this output is itself a valid .aiplan.toml.
+    lines.append(f"select = {_toml(d['enabled'])}")
+    lines.append(f"# not selected: {_toml(d['disabled'])}")
     if d["severity"]:
         lines += ["", "[severity]"]
         for rule_id, item in d["severity"].items():

@@ -2,62 +2,47 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from aiplan.core.findings import Severity
-from aiplan.parse.loader import Limits
+from aiplan.core.errors import ConfigError
+from aiplan.core.rule import Rule
 from aiplan.core.suggest import closest
+from aiplan.lint.context import DEFAULT_FILE_TIMEOUT, DEFAULT_RULE_TIMEOUT, LintConfig, LintContext
+
+__all__ = ["ConfigError", "DEFAULT_FILE_TIMEOUT", "DEFAULT_RULE_TIMEOUT", "LintConfig", "build_context", "enabled_by_layers",
+           "enabled_rule_ids", "validate_selectors"]
 
 
-# Seconds one rule may run on one document (`rule-timeout`, `--rule-timeout`).
-DEFAULT_RULE_TIMEOUT = 5.0
-# Seconds one file may take, every phase included (`file-timeout`, `--file-timeout`).
-DEFAULT_FILE_TIMEOUT = 60.0
+def _best(selectors: Iterable[str], rule_id: str) -> int:
+    """How specific the most specific selector matching ``rule_id`` is (-1: none matches)."""
+    return max((0 if s == "ALL" else len(s) for s in selectors
+                if s == "ALL" or rule_id.startswith(s)), default=-1)
 
 
-class ConfigError(ValueError):
-    """A usage or configuration error: exit code 2."""
+def enabled_by_layers(rule_ids: Iterable[str], layers: Iterable[Any]) -> frozenset[str]:
+    """The rules enabled once every layer's selection is applied in order.
 
-
-@dataclass(frozen=True, slots=True)
-class LintConfig:
-    """The effective settings for linting one file."""
-
-    select: tuple[str, ...] = ("ALL",)
-    ignore: tuple[str, ...] = ()
-    extend_select: tuple[str, ...] = ()
-    fail_on: Severity = Severity.ERROR
-    severity: Mapping[str, Severity] = field(default_factory=dict)
-    rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    limits: Limits = Limits()
-    exclude: tuple[str, ...] = ()
-    # Seconds one rule may take on one document before it is stopped and
-    # reported as an internal error (exit 3); None or 0: no limit.
-    rule_timeout: float | None = DEFAULT_RULE_TIMEOUT
-    # Seconds one file may take from reading to the last fix attempt; a file
-    # that runs out is reported as cut short (PLAN007, exit 3). None: no limit.
-    file_timeout: float | None = DEFAULT_FILE_TIMEOUT
-    # A team's own placeholder words (`placeholders`), normalised: read as
-    # missing like the built-in ones of aiplan.core.placeholders.
-    placeholders: frozenset[str] = frozenset()
-
-
-def _matches(selector: str, rule_id: str) -> bool:
-    return selector == "ALL" or rule_id.startswith(selector)
-
-
-def _specificity(selector: str) -> int:
-    return 0 if selector == "ALL" else len(selector)
-
-
-def is_enabled(rule_id: str, select: Iterable[str], ignore: Iterable[str]) -> bool:
-    """ruff's model: the most specific matching selector wins; on a tie, ignore wins."""
-    chosen = max((_specificity(s) for s in select if _matches(s, rule_id)), default=-1)
-    if chosen < 0:
-        return False
-    dropped = max((_specificity(s) for s in ignore if _matches(s, rule_id)), default=-1)
-    return chosen > dropped
+    A layer is anything with ``select`` (``None``: not given), ``extend_select``
+    and ``ignore``: a configuration :class:`~aiplan.config.files.Layer` or a
+    :class:`LintConfig`. Within a layer ruff's model applies: the most specific
+    matching selector wins, and on a tie ``ignore`` wins.
+    """
+    rule_ids = list(rule_ids)
+    enabled = set(rule_ids)          # the default selection is ALL
+    for layer in layers:
+        if layer.select is not None:
+            chosen = tuple(layer.select) + tuple(layer.extend_select)
+            enabled = {r for r in rule_ids if _best(chosen, r) > _best(layer.ignore, r)}
+            continue
+        for rule_id in rule_ids:
+            add, drop = _best(layer.extend_select, rule_id), _best(layer.ignore, rule_id)
+            if add < 0 and drop < 0:
+                continue
+            if add > drop:
+                enabled.add(rule_id)
+            else:
+                enabled.discard(rule_id)
+    return frozenset(enabled)
 
 
 def validate_selectors(selectors: Iterable[str], rule_ids: Iterable[str], where: str) -> tuple[str, ...]:
@@ -78,5 +63,23 @@ def validate_selectors(selectors: Iterable[str], rule_ids: Iterable[str], where:
 
 
 def enabled_rule_ids(config: LintConfig, rule_ids: Iterable[str]) -> frozenset[str]:
-    select = tuple(config.select) + tuple(config.extend_select)
-    return frozenset(r for r in rule_ids if is_enabled(r, select, config.ignore))
+    return enabled_by_layers(rule_ids, [config])
+
+
+def build_context(rules: Mapping[str, Rule], config: LintConfig,
+                  enabled: frozenset[str] | None = None) -> LintContext:
+    """Resolve severities and options (and, unless ``enabled`` is given, the
+    selection) of ``rules`` under ``config``; raises :class:`ConfigError` (exit 2)."""
+    if enabled is None:
+        enabled = enabled_rule_ids(config, rules)
+    severities = {rid: config.severity.get(rid, r.severity) for rid, r in rules.items()}
+    for rule_id in config.rule_options:
+        if rule_id not in rules:
+            raise ConfigError(f"options given for unknown rule {rule_id}")
+    options: dict[str, Mapping[str, Any]] = {}
+    for rule_id, item in rules.items():
+        try:
+            options[rule_id] = item.resolve_options(config.rule_options.get(rule_id))
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+    return LintContext(rules, enabled, severities, options, config)

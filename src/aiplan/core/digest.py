@@ -38,6 +38,6 @@ def sha256(data: bytes = b""):
         if builtin is not None:
             _hashed += len(data)
             return builtin(data)
-    import hashlib
+    import hashlib  # see the module docstring: OpenSSL's import only for large inputs
 
     return hashlib.sha256(data)

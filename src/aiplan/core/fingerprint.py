@@ -23,6 +23,8 @@ import json
 import re
 from typing import Any
 
+from aiplan.core.digest import sha256  # not hashlib: see aiplan.core.digest
+
 IDENTITY_KEYS = ("name", "metric", "path", "id")
 _MISSING = object()
 _POSITIONS = re.compile(r"\b(lines?|columns?|col) \d+(?:[:,]\d+)?", re.IGNORECASE)
@@ -38,8 +40,6 @@ def _json(value: Any) -> str:
 
 
 def _digest(text: str, length: int = 12) -> str:
-    from aiplan.core.digest import sha256  # not hashlib: see aiplan.core.digest
-
     return sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:length]
 
 

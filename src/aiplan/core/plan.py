@@ -12,7 +12,7 @@ from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
-from aiplan.core.findings import Span, YamlPath
+from aiplan.core.findings import Edit, Span, Violation, YamlPath
 from aiplan.core.placeholders import is_placeholder, says_nothing
 
 _MISSING = object()
@@ -231,8 +231,6 @@ def version_problem(data: Any) -> tuple[bool, "Violation | None"]:
     no ``aiplan`` key, is not linted further. ``aiplan: "1"`` is clearly meant
     as version 1: it is reported and linted anyway.
     """
-    from aiplan.core.findings import Edit, Violation
-
     if not isinstance(data, dict):
         if data is None:
             return False, Violation(

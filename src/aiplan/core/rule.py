@@ -35,9 +35,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
+from aiplan import REPOSITORY
 from aiplan.core.findings import Severity, Violation
 
-DOCS_URL = "https://aiplan.dev/rules/{id}"
+# A built-in rule's section of docs/rules.md in the repository: the heading
+# "### FT001 fine-tuning-without-held-out" has the anchor "ft001-fine-tuning-without-held-out".
+DOCS_URL = REPOSITORY + "/blob/main/docs/rules.md#{anchor}"
 
 _ID = re.compile(r"[A-Z][A-Z0-9]*[0-9]{3}\Z")
 _NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*\Z")
@@ -105,7 +108,7 @@ class Rule:
         known = {option.name: option for option in self.options}
         for key, value in (configured or {}).items():
             if key not in known:
-                from difflib import get_close_matches
+                from difflib import get_close_matches  # only for a misspelled option
 
                 close = get_close_matches(key, known, n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else (
@@ -141,7 +144,7 @@ def rule(
     that ``aiplan lint --fix`` applies; the edits of a rule not declared fixable
     are ignored. ``tags`` are shown in SARIF output. ``url`` is where the
     rule's documentation lives: findings link to it. Built-in rules default to
-    ``https://aiplan.dev/rules/<id>``; a plugin's rule has no URL unless it
+    their section of ``docs/rules.md`` in the repository; a plugin's rule has no URL unless it
     gives one (``aiplan explain`` documents it either way).
 
     ``reported_by`` (``"loader"`` or ``"engine"``) declares a rule whose
@@ -189,14 +192,14 @@ def make_rule(
         options=tuple(options),
         fixable=fixable,
         plugin=plugin,
-        url=default_url(id) if url is None else url,
+        url=default_url(id, name) if url is None else url,
         tags=tuple(tags),
     )
 
 
-def default_url(rule_id: str) -> str:
-    """The documentation URL of a built-in rule."""
-    return DOCS_URL.format(id=rule_id.lower())
+def default_url(rule_id: str, name: str) -> str:
+    """The documentation URL of a built-in rule: its section of docs/rules.md."""
+    return DOCS_URL.format(anchor=f"{rule_id.lower()}-{name}")
 
 
 _SECTION = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)

@@ -1,7 +1,7 @@
 """``aiplan lint --fix`` and ``--diff``: apply the fixes rules propose, safely.
 
 A fix is a surgical text edit on the parser's positions (see
-:mod:`aiplan.fix.edits`), so every byte it does not touch stays as it was:
+:mod:`aiplan.lint.edits`), so every byte it does not touch stays as it was:
 comments, blank lines, key order, quoting, indentation, flow or block style,
 anchors and aliases, document markers, line endings, the final newline, the
 byte order mark and the encoding.
@@ -35,17 +35,16 @@ import os
 import stat
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import Callable, Iterable
 
-from aiplan.fix.edits import LINE_BREAK, SourceText
-from aiplan.lint.engine import LintContext, lint_bytes
 from aiplan.core.findings import FileResult, Finding, TextEdit
-from aiplan.parse.loader import decode, detect_encoding, load_bytes, read_file
+from aiplan.core.paths import STDIN, Target
+from aiplan.fileio import FileTooLarge, atomic_write, read_regular
+from aiplan.lint.edits import LINE_BREAK, SourceText
+from aiplan.lint.engine import LintContext, lint_bytes, lint_file
 from aiplan.lint.suppressions import NO_REASON, UNUSED
-
-if TYPE_CHECKING:
-    from aiplan.run.discovery import Target
-    from aiplan.run.runner import ContextSource, RunResult
+from aiplan.parse.loader import decode, detect_encoding, load_bytes, read_file
+from aiplan.run.runner import ContextSource, RunResult
 
 # Rules about the document's form: a fix may never add findings of these.
 FORM_FAMILY = "PLAN"
@@ -72,6 +71,21 @@ class FixResult:
     @property
     def changed(self) -> bool:
         return self.fixed != self.original
+
+    @property
+    def revealed(self) -> int:
+        """Applied fixes of findings the first lint did not report: a fix
+        revealed them (renaming ``knowlege`` lets the schema see the misspelled
+        ``evidance`` inside it). The rest are the findings marked fixable."""
+        reported = Counter(_signature(f) for f in self.before.findings)
+        count = 0
+        for finding in self.applied:
+            signature = _signature(finding)
+            if reported[signature]:
+                reported[signature] -= 1
+            else:
+                count += 1
+        return count
 
 
 def fix_bytes(data: bytes, lint: Callable[[bytes], FileResult], *,
@@ -270,8 +284,6 @@ def fix_file(real_path: str, display_path: str, ctx: LintContext) -> FixResult:
     lint = _linter(display_path, ctx, base_dir)
     if problem is not None:
         # Unreadable or too large: the engine reports it; there is nothing to fix.
-        from aiplan.lint.engine import lint_file
-
         result = lint_file(real_path, display_path, ctx)
         return FixResult(b"", b"", result, result)
     return fix_bytes(data, lint, parse=lambda b: load_bytes(b, display_path, ctx.config.limits))
@@ -291,8 +303,6 @@ def write_fixed(real_path: str, result: FixResult) -> None:
     stays. Permissions are kept. A file without write permission is refused
     rather than replaced (replacing a read-only file by renaming would succeed).
     """
-    from aiplan.fileio import atomic_write
-
     target = os.path.realpath(real_path)
     try:
         info = os.stat(target)
@@ -312,8 +322,6 @@ def write_fixed(real_path: str, result: FixResult) -> None:
 def _read_current(path: str, limit: int) -> bytes | None:
     """The file's bytes as they are now, just before it is replaced (``None``
     if it grew past the size limit)."""
-    from aiplan.fileio import FileTooLarge, read_regular
-
     try:
         return read_regular(path, limit)
     except FileTooLarge:
@@ -365,15 +373,17 @@ class FixRun:
     def fixed(self) -> int:
         return sum(len(result.applied) for _, result in self.results)
 
+    @property
+    def revealed(self) -> int:
+        """How many of :attr:`fixed` the first lint had not reported (see :attr:`FixResult.revealed`)."""
+        return sum(result.revealed for _, result in self.results)
 
-def fix_targets(targets: Iterable["Target"], contexts: "ContextSource", *, write: bool,
-                stdin: bytes | None = None) -> tuple["RunResult", FixRun]:
+
+def fix_targets(targets: Iterable[Target], contexts: ContextSource, *, write: bool,
+                stdin: bytes | None = None) -> tuple[RunResult, FixRun]:
     """Fix every target. Returns the :class:`~aiplan.run.runner.RunResult` of
     what remains and the :class:`FixRun`. With ``write`` the fixed files are
     written (standard input never is: the caller prints it)."""
-    from aiplan.run.discovery import STDIN
-    from aiplan.run.runner import RunResult
-
     resolve = contexts if callable(contexts) else (lambda _target: contexts)
     run = RunResult()
     fixes = FixRun()

@@ -8,10 +8,8 @@ sorted, immutable results. It prints nothing.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
-from aiplan.config.selection import LintConfig, enabled_rule_ids
 from aiplan.lint.directive import QUICK as _SUPPRESSION
 from aiplan.core.findings import FileResult, Finding, InternalError, Severity, Span, Violation
 from aiplan.core.fingerprint import finding_fingerprint
@@ -20,69 +18,14 @@ from aiplan.parse.loader import LoadResult, load_bytes, load_file
 from aiplan.core.plan import Plan, version_problem
 from aiplan.core.rule import Rule
 from aiplan.core.budget import FILE, RULE, Budget, FileClock, OutOfTime
-
-if TYPE_CHECKING:
-    from aiplan.fix.edits import SourceText
+from aiplan.lint.context import LintConfig, LintContext  # noqa: F401 (LintConfig: re-exported)
+from aiplan.lint.edits import SourceText, resolve_edits
 
 VERSION_RULE = "PLAN003"
 
 
-@dataclass(frozen=True, slots=True)
-class LintContext:
-    """Everything needed to lint a file, resolved once per configuration."""
-
-    rules: Mapping[str, Rule]
-    enabled: frozenset[str]
-    severities: Mapping[str, Severity]
-    options: Mapping[str, Mapping[str, Any]]
-    config: LintConfig = field(default_factory=LintConfig)
-
-    @classmethod
-    def build(cls, rules: Mapping[str, Rule], config: LintConfig) -> "LintContext":
-        """Resolve selection, severities and options; raises ``ConfigError`` (exit 2)."""
-        from aiplan.config.selection import ConfigError
-
-        enabled = enabled_rule_ids(config, rules)
-        severities = {rid: config.severity.get(rid, r.severity) for rid, r in rules.items()}
-        options: dict[str, Mapping[str, Any]] = {}
-        for rule_id, configured in config.rule_options.items():
-            if rule_id not in rules:
-                raise ConfigError(f"options given for unknown rule {rule_id}")
-        for rule_id, item in rules.items():
-            try:
-                options[rule_id] = item.resolve_options(config.rule_options.get(rule_id))
-            except ValueError as exc:
-                raise ConfigError(str(exc)) from None
-        return cls(rules, enabled, severities, options, config)
-
-    def fingerprint(self) -> str:
-        """A stable digest of everything that decides this context's findings:
-        aiplan's version, every rule (ID, plugin, severity, options, enabled)
-        the limits and the team's placeholder words. Caches key on it."""
-        from aiplan.core.digest import sha256
-        import json
-
-        from aiplan import __version__
-
-        state = {
-            "aiplan": __version__,
-            "rules": [
-                [rid, r.plugin, r.name, self.severities[rid].value, rid in self.enabled,
-                 sorted((k, repr(v)) for k, v in self.options.get(rid, {}).items())]
-                for rid, r in sorted(self.rules.items())
-            ],
-            "limits": repr(self.config.limits),
-            "placeholders": sorted(self.config.placeholders),
-        }
-        return sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
-
-    def checks(self) -> list[Rule]:
-        """Enabled rules that have a check, in ID order (deterministic)."""
-        return [self.rules[r] for r in sorted(self.enabled) if self.rules[r].check is not None]
-
-
 def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | None,
-             display_path: str, document: int, source: "SourceText | None" = None) -> Finding | None:
+             display_path: str, document: int, source: SourceText | None = None) -> Finding | None:
     item = ctx.rules.get(rule_id)
     if item is None or rule_id not in ctx.enabled:
         return None
@@ -96,8 +39,6 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
     edits = ()
     # Only rules that declare fixable=True may propose edits (`aiplan rules` says so).
     if violation.edits and item.fixable and plan is not None and source is not None:
-        from aiplan.fix.edits import resolve_edits
-
         edits = resolve_edits(tuple(violation.edits), tuple(violation.path), plan, source)
     yaml_path = tuple(violation.path) if violation.path else located
     message = str(violation.message)
@@ -268,12 +209,10 @@ def _out_of_time(ctx: LintContext, display_path: str, clock: FileClock, scope: s
     return FileResult(display_path, (finding,), (error,), checked=tuple(sorted(ctx.enabled)))
 
 
-def _source_text(loaded: LoadResult) -> "SourceText | None":
+def _source_text(loaded: LoadResult) -> SourceText | None:
     """The text fixes are resolved on (line offsets are computed only if a fix asks)."""
     if loaded.text is None:
         return None
-    from aiplan.fix.edits import SourceText
-
     return SourceText(loaded.text)
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 from aiplan.core.findings import Finding, Span, Violation
@@ -282,8 +282,6 @@ class _Waivers:
 def _justified(finding: Finding, reason: str) -> Finding:
     """The waived finding, with its reason. ``--fix`` leaves waived findings
     alone, so it is no longer fixable: its edits go."""
-    from dataclasses import replace
-
     return replace(finding, justification=reason, edits=(), fix_available=False)
 
 

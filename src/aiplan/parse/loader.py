@@ -16,13 +16,14 @@ stack, is what lets us
 from __future__ import annotations
 
 import codecs
-import os
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from aiplan.core.findings import Span, Violation
 from aiplan.core.plan import Plan, SpanTable
+from aiplan.parse.conformance import Checker, NonConforming
 from aiplan.fileio import FileTooLarge, NotRegularFile, read_regular
 
 # Rule IDs of the problems found while reading and parsing.
@@ -232,7 +233,7 @@ SECOND_OPINION_MAX_CHARS = 256 * 1024
 
 
 def _pure_events(text: str) -> Iterator[Any]:
-    from ruamel.yaml import YAML
+    from ruamel.yaml import YAML  # heavy (~30 ms): the pure-Python parser only as a second opinion
 
     return iter(YAML(typ="safe", pure=True).parse(text))
 
@@ -529,8 +530,6 @@ def _is_merge_value(value: Any) -> bool:
 
 def _key_text(value: Any) -> str:
     """A string for a complex (collection) key, so data stays JSON-compatible."""
-    import json
-
     try:
         return json.dumps(value, sort_keys=True, default=str)
     except (ValueError, TypeError, RecursionError):
@@ -567,8 +566,6 @@ def parse_documents(text: str, path: str = "<string>", limits: Limits = Limits()
 
 def _build(events: Iterator[Any], text: str, path: str, limits: Limits) -> tuple[LoadResult, bool]:
     """Build the documents from ``events``; also say whether the parser itself rejected the text."""
-    from aiplan.parse.conformance import Checker, NonConforming
-
     result = LoadResult(text=text)
     problems = result.problems
     builder: _DocumentBuilder | None = None

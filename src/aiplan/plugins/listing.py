@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from aiplan.plugins.manager import BUILTIN, _entry_points
+
 
 def describe_plugins(rule_set, packs: Iterable, *, no_plugins: bool, disabled: Iterable[str]) -> dict:
     """Plugins (loaded, disabled, failed) and policy packs, as data."""
-    from aiplan.plugins.manager import BUILTIN, _entry_points
-
     disabled = set(disabled)
     failures = {e.plugin: e.message for e in rule_set.errors if not e.rule}
     rows = []

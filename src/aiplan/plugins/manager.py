@@ -9,14 +9,17 @@ repository being linted.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 import pluggy
 
 from aiplan.core.findings import InternalError
-from aiplan.core.rule import Rule
+from aiplan import __version__
+from aiplan import rules as builtin_rules
+from aiplan.core.rule import Rule, default_url
 from aiplan.plugins import hookspecs
+from aiplan.plugins.scan import group_may_exist
 
 ENTRY_POINT_GROUP = "aiplan"
 BUILTIN = "aiplan"
@@ -76,9 +79,6 @@ def build_plugin_manager(
             errors.append(InternalError(module_name, "", f"failed to load: {type(exc).__name__}: {exc}"))
             continue
         infos.append(PluginInfo(module_name, _module_version(module), module_name))
-
-    from aiplan import __version__
-    from aiplan import rules as builtin_rules
 
     manager.register(builtin_rules, name=BUILTIN)
     infos.insert(0, PluginInfo(BUILTIN, __version__, builtin_rules.__name__, builtin=True))
@@ -157,11 +157,7 @@ def _stamp_plugin(item: Rule, plugin_name: str) -> Rule:
     """The rule as ``plugin_name`` contributes it. aiplan's documentation site has
     pages for the built-in rules only: a plugin rule keeps a URL it was given and
     loses the default one, which would be a dead link in every report."""
-    from dataclasses import replace
-
-    from aiplan.core.rule import default_url
-
-    if plugin_name != BUILTIN and item.url == default_url(item.id):
+    if plugin_name != BUILTIN and item.url == default_url(item.id, item.name):
         item = replace(item, url="")
     if item.plugin == plugin_name:
         return item
@@ -169,13 +165,11 @@ def _stamp_plugin(item: Rule, plugin_name: str) -> Rule:
 
 
 def _entry_points():
-    from aiplan.plugins.scan import group_may_exist
-
     # importlib.metadata costs ~25 ms to import: ask it only when a
     # distribution may declare an aiplan entry point at all.
     if not group_may_exist(ENTRY_POINT_GROUP):
         return
-    from importlib.metadata import entry_points
+    from importlib.metadata import entry_points  # see above
 
     for entry_point in entry_points(group=ENTRY_POINT_GROUP):
         dist = getattr(entry_point, "dist", None)

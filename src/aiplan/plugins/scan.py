@@ -22,6 +22,9 @@ from __future__ import annotations
 
 import os
 import sys
+from importlib.machinery import PathFinder
+
+from aiplan.fileio import read_regular
 from typing import Iterable
 
 
@@ -52,8 +55,6 @@ def group_may_exist(group: str, paths: Iterable[str] | None = None) -> bool:
 
 def _foreign_distribution_finders() -> bool:
     """Whether an import hook other than the standard path finder provides distributions."""
-    from importlib.machinery import PathFinder
-
     return any(
         finder is not PathFinder and hasattr(finder, "find_distributions")
         for finder in sys.meta_path
@@ -64,8 +65,6 @@ _MAX_ENTRY_POINTS_BYTES = 1024 * 1024
 
 
 def _declares(path: str, group: str) -> bool:
-    from aiplan.fileio import read_regular
-
     try:
         text = read_regular(path, _MAX_ENTRY_POINTS_BYTES).decode("utf-8", errors="replace")
     except OSError:

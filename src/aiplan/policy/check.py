@@ -12,6 +12,7 @@ import re
 from typing import Any, Iterator
 
 from aiplan.core.findings import Violation, format_yaml_path
+from aiplan.schemas.validate import describe_type, show
 
 PLACEHOLDERS = ("path", "value", "detail", "name")
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
@@ -48,7 +49,7 @@ def uses_position(template: str) -> bool:
 
 
 def _validator(schema: Any):
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator  # heavy (~40 ms): only when a pack rule runs
 
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
@@ -102,8 +103,6 @@ class PackCheck:
                 yield self._violation(tuple(path), detail, plan.get(*path) if path else data, name)
 
     def _violation(self, path: tuple, detail: str, value: Any, name: Any) -> Violation:
-        from aiplan.schemas.validate import show
-
         values = {
             "path": format_yaml_path(path) or "the plan",
             "value": show(value) if path else "the plan",
@@ -125,8 +124,6 @@ def _where(path) -> str:
 
 
 def _describe_subschema(schema: Any) -> str:
-    from aiplan.schemas.validate import show
-
     if isinstance(schema, dict):
         if "const" in schema:
             return show(schema["const"])
@@ -139,8 +136,6 @@ def _describe_subschema(schema: Any) -> str:
 
 def describe(error) -> Iterator[tuple[list, str]]:
     """The node (as a YAML path) and the words for one JSON Schema error."""
-    from aiplan.schemas.validate import describe_type, show
-
     path = list(error.absolute_path)
     where = _where(path)
     kind = error.validator

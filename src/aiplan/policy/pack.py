@@ -38,10 +38,14 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any, Iterable, Iterator
 
-from aiplan.config.selection import ConfigError
+from aiplan.core.errors import ConfigError
+from aiplan.core.paths import shown_path
+from aiplan.parse.loader import Limits, load_bytes, load_file
 from aiplan.core.findings import Span, format_yaml_path
 from aiplan.core.rule import Rule, make_rule
+from aiplan.core.suggest import closest
 from aiplan.policy.check import PLACEHOLDERS, PackCheck, placeholder_problems
+from aiplan.schemas.validate import explain
 
 PACK_SCHEMA = "policy-pack.schema.json"
 JSON_TYPES = ("string", "number", "integer", "boolean", "object", "array", "null")
@@ -78,9 +82,7 @@ def _at(plan, path: tuple, at: str = "value") -> str:
 
 
 def _schema_problems(plan, shown: str) -> list[str]:
-    from jsonschema import Draft202012Validator
-
-    from aiplan.schemas.validate import explain
+    from jsonschema import Draft202012Validator  # heavy (~40 ms): only when a pack is read
 
     root = pack_schema()
     problems = []
@@ -127,8 +129,8 @@ def _pointer(schema: Any, pointer: str) -> bool:
 
 
 def _json_schema_problems(plan, shown: str, index: int, key: str, schema: Any) -> list[str]:
-    from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import SchemaError
+    from jsonschema import Draft202012Validator  # heavy (~40 ms): only when a pack is read
+    from jsonschema.exceptions import SchemaError  # with the line above
 
     base = ("rules", index, key)
     where = format_yaml_path(base)
@@ -140,8 +142,6 @@ def _json_schema_problems(plan, shown: str, index: int, key: str, schema: Any) -
         inner = format_yaml_path(tuple(exc.path)) or "its top level"
         detail = exc.message
         if exc.path and exc.path[-1] == "type" and isinstance(exc.instance, str):
-            from aiplan.core.suggest import closest
-
             guess = closest(exc.instance, JSON_TYPES, cutoff=0.6)
             detail = (f"{exc.instance!r} is not a JSON Schema type"
                       + (f"; did you mean {guess!r}?" if guess else f"; use one of {', '.join(JSON_TYPES)}"))
@@ -229,9 +229,6 @@ def _doc(entry: dict, pack_name: str, shown: str) -> str:
 
 def load_pack(path: str, reserved_families: Iterable[str] = (), shown: str | None = None) -> Pack:
     """Read, validate and compile a policy pack file. Raises :class:`ConfigError`."""
-    from aiplan.config.files import shown_path
-    from aiplan.parse.loader import Limits, load_file
-
     path = os.path.abspath(path)
     shown = shown or shown_path(path)
     if not os.path.lexists(path):
@@ -241,8 +238,6 @@ def load_pack(path: str, reserved_families: Iterable[str] = (), shown: str | Non
 
 def parse_pack(text: str, name: str = "pack.yaml", reserved_families: Iterable[str] = ()) -> Pack:
     """Validate and compile a policy pack given as YAML text (for tests)."""
-    from aiplan.parse.loader import Limits, load_bytes
-
     loaded = load_bytes(text.encode("utf-8"), name, Limits())
     return _compile(loaded, os.path.abspath(name), name, reserved_families)
 
@@ -280,8 +275,6 @@ def _compile(loaded, path: str, shown: str, reserved_families: Iterable[str]) ->
                 if bad.startswith("an unmatched"):
                     problems.append(f"{shown}:{where}: `rules[{index}].{key}` has {bad}")
                     continue
-                from aiplan.core.suggest import closest
-
                 guess = closest(bad, PLACEHOLDERS, cutoff=0.6)
                 hint = f"did you mean {{{guess}}}?" if guess else f"use {', '.join('{' + p + '}' for p in PLACEHOLDERS)}"
                 problems.append(f"{shown}:{where}: `rules[{index}].{key}` has the unknown placeholder "

@@ -9,6 +9,7 @@ import importlib
 
 FORMATS = {
     "text": "aiplan.reporters.text",
+    "concise": "aiplan.reporters.concise",
     "json": "aiplan.reporters.json",
     "github": "aiplan.reporters.github",
     "sarif": "aiplan.reporters.sarif",

@@ -21,6 +21,9 @@ import re
 from typing import Iterable
 
 from aiplan.core.findings import Finding, Severity
+from aiplan.reporters.logsafe import neutralise as inert
+from aiplan.reporters.logsafe import neutralise_hashes
+from aiplan.reporters.sources import Paths
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 # GitHub keeps this many annotations of each kind per step; the rest only reach the log.
@@ -63,7 +66,10 @@ def command(name: str, properties: dict[str, object], message: str) -> str:
     line = "::" + name
     if properties:
         line += " " + ",".join(f"{key}={escape_property(value)}" for key, value in properties.items() if value)
-    return _node_string(line + "::" + escape_data(message))
+    # The toolkit has no escape for "#": plan content's "##[" and "##vso[" (read
+    # anywhere in a line by older runners and by Azure Pipelines) get the visible
+    # notation of the text report instead.
+    return _node_string(neutralise_hashes(line + "::" + escape_data(message)))
 
 
 def _node_string(text: str) -> str:
@@ -90,8 +96,6 @@ def annotation(finding: Finding, file: str | None) -> str:
 
 
 def annotations(findings: Iterable[Finding], paths=None) -> list[str]:
-    from aiplan.reporters.sources import Paths
-
     paths = paths or Paths.for_run()
     out = []
     for finding in findings:
@@ -125,14 +129,6 @@ def overflow_note(run) -> str:
     return "".join(note + "\n" for note in notes)
 
 
-# The runner reads a line as a workflow command when it starts with "::" after
-# leading white space, and "##[" anywhere in a line as a legacy command.
-_LINE_COMMAND = re.compile(r"^(\s*)::")
-
-
 def neutralise(text: str) -> str:
-    """Human-readable output made inert for the Actions runner: a leading ``::``
-    becomes ``\\x3a:`` and every ``##[`` becomes ``#\\x23[``, in the visible
-    escape notation the text report already uses for control characters."""
-    parts = text.splitlines(keepends=True)
-    return "".join(_LINE_COMMAND.sub(r"\1\\x3a:", part).replace("##[", "#\\x23[") for part in parts)
+    """Human-readable output made inert for CI log readers (see :mod:`aiplan.reporters.logsafe`)."""
+    return inert(text)

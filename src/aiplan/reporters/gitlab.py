@@ -17,6 +17,9 @@ import hashlib
 import json
 
 from aiplan.core.findings import Severity
+from aiplan.reporters.logsafe import inert_json
+from aiplan.reporters.sources import Paths, identity, occurrences
+from aiplan.reporters.text import visible
 
 # GitLab's scale is info, minor, major, critical, blocker.
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
@@ -24,15 +27,19 @@ SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO:
 
 def fingerprint(path: str, finding, occurrence: int) -> str:
     """The issue's fingerprint: ``path`` is the file from the repository root."""
-    from aiplan.reporters.sources import identity
-
     key = "\0".join(("aiplan", path, identity(finding), str(occurrence)))
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def payload(run, rules, *, paths=None) -> list[dict]:
-    from aiplan.reporters.sources import Paths, identity, occurrences
+def description(finding) -> str:
+    """Message and fix on one plain line, as Code Quality shows it: line breaks,
+    tabs and control characters from plan values in the text report's visible
+    notation, runs of spaces collapsed."""
+    text = finding.message + (f" Fix: {finding.fix}" if finding.fix else "")
+    return " ".join(visible(text).split())
 
+
+def payload(run, rules, *, paths=None) -> list[dict]:
     paths = paths or Paths.for_run()
     findings = run.findings
     numbers = occurrences(findings, identity)
@@ -43,7 +50,7 @@ def payload(run, rules, *, paths=None) -> list[dict]:
         if finding.end_line > finding.line:
             lines["end"] = finding.end_line
         issues.append({
-            "description": finding.message + (f" Fix: {finding.fix}" if finding.fix else ""),
+            "description": description(finding),
             "check_name": finding.rule,
             "fingerprint": fingerprint(path, finding, numbers[index]),
             "severity": SEVERITIES[finding.severity],
@@ -53,4 +60,4 @@ def payload(run, rules, *, paths=None) -> list[dict]:
 
 
 def render(run, rules, *, paths=None, **_options) -> str:
-    return json.dumps(payload(run, rules, paths=paths), indent=2, ensure_ascii=True) + "\n"
+    return inert_json(json.dumps(payload(run, rules, paths=paths), indent=2, ensure_ascii=True)) + "\n"

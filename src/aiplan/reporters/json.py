@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from aiplan import __version__
+from aiplan.reporters.logsafe import inert_json
 
 
 def payload(run, rules) -> dict:
@@ -40,4 +41,5 @@ def _with_baseline(document: dict, run) -> dict:
 
 def render(run, rules, **_options) -> str:
     # ensure_ascii keeps the document valid even for lone surrogates from a plan.
-    return json.dumps(_with_baseline(payload(run, rules), run), indent=2, ensure_ascii=True) + "\n"
+    document = json.dumps(_with_baseline(payload(run, rules), run), indent=2, ensure_ascii=True)
+    return inert_json(document) + "\n"

@@ -18,6 +18,8 @@ from typing import Iterable, Mapping
 
 from aiplan.core.findings import Finding, format_yaml_path
 from aiplan.core.fingerprint import normalise_message
+from aiplan.fileio import read_regular
+from aiplan.parse.loader import detect_encoding
 
 STDIN = "-"
 # Enough to reach any flagged line of a plan the loader accepts; a bigger file
@@ -97,10 +99,6 @@ def read_lines(path: str | None) -> list[str] | None:
     cannot be read (standard input, deleted, not permitted)."""
     if path is None:
         return None
-    from aiplan.parse.loader import detect_encoding
-
-    from aiplan.fileio import read_regular
-
     try:
         data = read_regular(path, _READ_LIMIT, partial=True)
     except (OSError, ValueError):

@@ -1,10 +1,41 @@
-"""The human-readable report: ``path:line:col: RULE [severity] message`` plus the fix."""
+"""The human-readable reports.
+
+``text`` (the default) is for reading: findings grouped by file, errors before
+warnings within each document and, within a severity, the framework's order
+(the document itself, then gaps, baseline, fit, ...: root causes first). Each
+finding shows its location, severity, rule and name, ``[*]`` when ``--fix`` can
+repair it, the source line with carets under the flagged node, and the message
+and fix hint beneath::
+
+    plans/support.aiplan.yaml
+      16:13 error BASE001 missing-prompt-baseline
+         |
+      16 |     status: in_progress
+         |             ^^^^^^^^^^^
+         = approach is `fine_tuning` but the baseline is `in_progress`, not `done`
+         = fix: Finish the prompt-engineering baseline ...
+
+``concise`` is for grep: one ``path:line:col: RULE [severity] message`` line per
+finding, in file order, with ``[*]`` after the severity when fixable.
+
+Every line that carries plan content starts with aiplan's own text (a path is
+shown as ``./::...`` if it would start a GitHub Actions command), and content is
+shown through :func:`visible`: no plan or file name can move the terminal's
+cursor or reach the CI runner as a command.
+"""
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+
+import click
 
 from aiplan.core.findings import Severity
+from aiplan.reporters.logsafe import neutralise
+from aiplan.reporters.sources import STDIN, read_lines
+from aiplan.rules import FAMILY_TITLES
 
 # C0 and C1 controls (ESC starts terminal escape sequences), invisible
 # formatting and bidirectional controls (they reorder what the reader sees),
@@ -42,31 +73,215 @@ def shown_path(path: str) -> str:
 def _style(text: str, colour: bool, **kwargs) -> str:
     if not colour:
         return text
-    import click
-
     return click.style(text, **kwargs)
 
 
-def render(run, rules, *, colour: bool = False, show_fix: bool = True, summary: bool = True) -> str:
+# What a source line may be before the snippet shows only a window of it
+# (a minified or hostile one-line file must not flood the terminal).
+_SNIPPET_WIDTH = 160
+_SNIPPET_BEFORE = 60
+# Files larger than this are not read again for snippets (the limit the loader
+# applies by default is 5 MB; a file over it has only a PLAN007 finding).
+_SNIPPET_FILE_LIMIT = 8 * 1024 * 1024
+
+
+def _family_rank() -> dict[str, int]:
+    return {family: index for index, family in enumerate(FAMILY_TITLES)}
+
+
+def reading_order(findings, family_rank: dict[str, int] | None = None) -> list:
+    """Findings in the order a person fixes them: by file and document, errors
+    before warnings before info, and within a severity the framework's order of
+    families (a syntax or schema problem, then the gap analysis, the baseline,
+    the fit of the approach...), then by position. Plugin families come after
+    the built-in ones."""
+    rank = _family_rank() if family_rank is None else family_rank
+    last = len(rank)
+
+    def key(finding):
+        family = finding.rule.rstrip("0123456789")
+        return (finding.path, finding.document, -finding.severity.rank, rank.get(family, last), family,
+                finding.line, finding.column, finding.rule, finding.message)
+
+    return sorted(findings, key=key)
+
+
+def _cell_width(text: str) -> int:
+    """Terminal cells ``text`` takes: wide East Asian characters two, combining marks none."""
+    import unicodedata  # start-up: only for text that is not ASCII
+
+    if text.isascii():
+        return len(text)
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def _source_lines(path: str, cache: dict) -> list[str] | None:
+    """The lines of a linted file, as the loader numbers them, or ``None`` when
+    they cannot be shown: standard input, a file gone or changed into something
+    that is not a regular file (a FIFO is never opened: it could block), or
+    one too large to read again."""
+    if path in cache:
+        return cache[path]
+    lines = None
+    if path != STDIN:
+        try:
+            info = os.stat(path)
+        except (OSError, ValueError):
+            info = None
+        if info is not None and stat.S_ISREG(info.st_mode) and info.st_size <= _SNIPPET_FILE_LIMIT:
+            lines = read_lines(path)
+    cache[path] = lines
+    return lines
+
+
+def _snippet(finding, lines: list[str] | None, gutter: int, colour: bool) -> list[str]:
+    """The flagged line with carets under the flagged characters (to the end of
+    the line when the node spans several)."""
+    if not lines or not 0 < finding.line <= len(lines):
+        return []
+    source = lines[finding.line - 1]
+    start = max(finding.column - 1, 0)
+    if start > len(source):
+        start = len(source)
+    if finding.end_line == finding.line and finding.end_column > finding.column:
+        end = min(finding.end_column - 1, len(source))
+    else:
+        end = len(source.rstrip())
+    end = max(end, start + 1)
+    left, right = 0, len(source)
+    if len(source) > _SNIPPET_WIDTH:  # show a window around the flagged column
+        left = max(0, start - _SNIPPET_BEFORE)
+        right = min(len(source), left + _SNIPPET_WIDTH)
+        end = min(end, right)
+    before = visible(source[left:start])
+    flagged = visible(source[start:end]) or " "
+    after = visible(source[end:right])
+    lead = "..." if left else ""
+    tail = "..." if right < len(source) else ""
+    pad = " " * gutter
+    bar = _style("|", colour, fg="blue", bold=True)
+    number = _style(str(finding.line).rjust(gutter), colour, fg="blue", bold=True)
+    carets = _style("^" * max(_cell_width(flagged), 1), colour, fg=_COLOURS[finding.severity], bold=True)
+    return [
+        f"  {pad} {bar}",
+        f"  {number} {bar} {lead}{before}{flagged}{after}{tail}".rstrip(),
+        f"  {pad} {bar} {' ' * _cell_width(lead + before)}{carets}",
+    ]
+
+
+def _full(run, rules, *, colour: bool, show_fix: bool, wrap: int | None) -> list[str]:
     lines: list[str] = []
+    cache: dict = {}
+    ordered = reading_order(run.findings)
+    by_file: dict[str, list] = {}
+    for finding in ordered:
+        by_file.setdefault(finding.path, []).append(finding)
+    for path, findings in by_file.items():
+        if lines:
+            lines.append("")
+        lines.append(_style(shown_path(path), colour, bold=True, underline=True))
+        source = _source_lines(path, cache)
+        gutter = max(len(str(f.line)) for f in findings)
+        for index, finding in enumerate(findings):
+            if index:
+                lines.append("")
+            severity = _style(finding.severity.value, colour, fg=_COLOURS[finding.severity], bold=True)
+            rule = _style(finding.rule, colour, bold=True)
+            fixable = " " + _style("[*]", colour, fg="cyan") if finding.fix_available else ""
+            name = f" {visible(finding.name)}" if finding.name else ""
+            lines.append(f"  {finding.line}:{finding.column} {severity} {rule}{fixable}{name}")
+            lines.extend(_snippet(finding, source, gutter, colour))
+            # "= " starts each note: a message that begins with "::" never starts a line.
+            pad = " " * (gutter + 3)
+            lines.extend(_wrapped(f"{pad}= ", visible(finding.message), wrap))
+            if show_fix and finding.fix:
+                lines.extend(_wrapped(f"{pad}= {_style('fix:', colour, fg='green')} ", visible(finding.fix), wrap,
+                                      hanging=len(pad) + 7))
+    return lines
+
+
+def _wrapped(prefix: str, text: str, width: int | None, hanging: int | None = None) -> list[str]:
+    """``prefix + text``, wrapped at word boundaries to ``width`` columns when
+    one is given (a terminal); continuation lines are indented under the text."""
+    if not width:
+        return [prefix + text]
+    import textwrap  # start-up: only when writing to a terminal
+
+    indent = " " * (hanging if hanging is not None else len(prefix))
+    body = textwrap.wrap(text, width=max(width - len(indent), 30), break_long_words=False,
+                         break_on_hyphens=False) or [""]
+    return [prefix + body[0]] + [indent + line for line in body[1:]]
+
+
+def _concise(run, *, colour: bool) -> list[str]:
+    lines = []
     for finding in run.findings:
         where = _style(f"{shown_path(finding.path)}:{finding.line}:{finding.column}:", colour, bold=True)
         rule = _style(finding.rule, colour, fg=_COLOURS[finding.severity], bold=True)
         severity = _style(f"[{finding.severity.value}]", colour, fg=_COLOURS[finding.severity])
-        lines.append(f"{where} {rule} {severity} {visible(finding.message)}")
-        if show_fix and finding.fix:
-            lines.append(f"    {_style('fix:', colour, fg='green')} {visible(finding.fix)}")
+        fixable = " " + _style("[*]", colour, fg="cyan") if finding.fix_available else ""
+        lines.append(f"{where} {rule} {severity}{fixable} {visible(finding.message)}")
+    return lines
+
+
+def statistics_lines(run) -> list[str]:
+    """``--statistics``: findings per rule, most frequent first, with how many ``--fix`` can repair."""
+    counts: dict[tuple[str, str, str], list[int]] = {}
+    for finding in run.findings:
+        entry = counts.setdefault((finding.rule, finding.name, finding.severity.value), [0, 0])
+        entry[0] += 1
+        entry[1] += finding.fix_available
+    if not counts:
+        return []
+    rows = sorted(counts.items(), key=lambda item: (-item[1][0], item[0][0]))
+    width = max(len(str(count)) for (count, _) in counts.values())
+    rule_width = max(len(rule) for (rule, _, _) in counts)
+    lines = []
+    for (rule, name, severity), (count, fixable) in rows:
+        marker = f"[*] {fixable} fixable" if fixable else "   "
+        lines.append(f"{str(count).rjust(width)}  {rule.ljust(rule_width)}  {severity.ljust(7)}  "
+                     f"{visible(name)}{'  ' + marker if fixable else ''}")
+    return lines
+
+
+def render(run, rules, *, colour: bool = False, show_fix: bool = True, summary: bool = True,
+           concise: bool = False, statistics: bool = False, gate=None, wrap: int | None = None,
+           **_options) -> str:
+    """The text report. ``concise``: one line per finding. ``statistics``:
+    counts per rule instead of the findings. ``gate`` (a function from a
+    finding's path to the lowest severity that fails the run) lets the summary
+    say how many findings fail it. ``wrap``: the terminal's width, to wrap
+    messages at word boundaries (``None``: no wrapping, as in files and CI logs)."""
+    if statistics:
+        lines = statistics_lines(run)
+    elif concise:
+        lines = _concise(run, colour=colour)
+    else:
+        lines = _full(run, rules, colour=colour, show_fix=show_fix, wrap=wrap)
+    if lines and not concise:
+        lines.append("")
     for error in run.internal_errors:
         lines.append(_style("internal error: ", colour, fg="red", bold=True) + visible(error.describe()))
     if summary:
-        lines.append(summary_line(run))
+        lines.append(summary_line(run, gate=gate))
         lines.extend(baseline_lines(run))
     if lines:
         lines.append("")  # the final newline, without copying the whole report once more
-    return "\n".join(lines)
+    # Whatever the environment: a log reader may see it (a container, a later step).
+    return neutralise("\n".join(lines))
 
 
-def summary_line(run) -> str:
+def summary_line(run, gate=None) -> str:
+    """``Linted 2 files: 1 error, 2 warnings, 0 info; 1 fails the run (fail-on: error); 1 fixable with --fix [*].``
+
+    ``gate`` maps a file's path to the lowest severity that fails the run for
+    it (configuration can set it per path); without it, the summary does not
+    say what fails."""
     files = len(run.files)
     counts = run.counts()
     noun = "file" if files == 1 else "files"
@@ -80,6 +295,8 @@ def summary_line(run) -> str:
         )
     else:
         parts.append("no findings")
+    if gate is not None and total:
+        parts.append(_gate_part(run, gate))
     suppressed = len(run.suppressed)
     if suppressed:
         parts.append(f"{suppressed} suppressed")
@@ -88,13 +305,28 @@ def summary_line(run) -> str:
     if fixed:
         parts.append(f"{fixed} fixed")
     if fixed is None and fixable:
-        parts.append(f"{fixable} fixable with --fix")
+        parts.append(f"{fixable} fixable with --fix [*]")
     elif fixable:  # --fix ran but did not apply these: unsafe here, or the file could not be written
         parts.append(f"{fixable} not fixed automatically")
     errors = len(run.internal_errors)
     if errors:
         parts.append(f"{errors} internal error{'s' * (errors != 1)}")
     return f"Linted {files} {noun}: " + "; ".join(parts) + "."
+
+
+def _gate_part(run, gate) -> str:
+    thresholds = set()
+    failing = 0
+    for result in run.files:
+        if not result.findings:
+            continue
+        threshold = gate(result.path)
+        thresholds.add(threshold.value)
+        failing += sum(1 for f in result.findings if f.severity.rank >= threshold.rank)
+    named = f"fail-on: {thresholds.pop()}" if len(thresholds) == 1 else "fail-on set per path"
+    if not failing:
+        return f"none fails the run ({named})"
+    return f"{failing} fail{'s' * (failing == 1)} the run ({named})"
 
 
 def baseline_lines(run) -> list[str]:
@@ -106,7 +338,7 @@ def baseline_lines(run) -> list[str]:
              f"{'s' * (baseline.matched != 1)} not shown."]
     if baseline.stale:
         count = sum(e.count for e in baseline.stale)
-        lines.append(f"{count} baseline entr{'ies' if count != 1 else 'y'} no longer match; shrink the file with "
+        lines.append(f"{count} baseline entr{'ies no longer match' if count != 1 else 'y no longer matches'}; shrink the file with "
                      f"`aiplan lint --write-baseline {visible(baseline.file)}`:")
         for entry in baseline.stale:
             times = f" (x{entry.count})" if entry.count > 1 else ""

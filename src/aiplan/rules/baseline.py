@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import rule
-from aiplan.rules.wording import absence, code, dotted, listing, quoted_listing, show
+from aiplan.core.suggest import closest
+from aiplan.rules.fit import distills
+from aiplan.rules.metrics import comparisons, eval_sets, metric_key, measurements, same_path, same_set
+from aiplan.rules.wording import absence, code, listing, quoted_listing, show
 
 CORE_TECHNIQUES = ("system_prompt", "few_shot", "structured_output")
 
@@ -94,18 +97,7 @@ def missing_prompt_baseline(plan, options):
     )
 
 
-def _measured(plan) -> list[tuple[int, str, int | float]]:
-    """``(index, metric, value)`` of each baseline result that names a metric and a number."""
-    out = []
-    for index, _ in plan.entries("baseline", "prompt_engineering", "results"):
-        metric = plan.text("baseline", "prompt_engineering", "results", index, "metric")
-        value = plan.number("baseline", "prompt_engineering", "results", index, "value")
-        if metric is not None and value is not None:
-            out.append((index, metric, value))
-    return out
-
-
-@rule("BASE002", "unmeasured-baseline", Severity.WARNING)
+@rule("BASE002", "unmeasured-baseline", Severity.ERROR)
 def unmeasured_baseline(plan, options):
     """The prompt-engineering baseline is marked done but records no measurement.
 
@@ -148,7 +140,7 @@ def unmeasured_baseline(plan, options):
     approach: rag
     ```
     """
-    if plan.get("baseline", "prompt_engineering", "status") != "done" or _measured(plan):
+    if plan.get("baseline", "prompt_engineering", "status") != "done" or measurements(plan):
         return
     snippet = "`results: [{metric: answer_accuracy, value: 0.71, eval_set: evals/baseline.jsonl}]`"
     if plan.is_blank("baseline", "prompt_engineering", "results"):
@@ -247,19 +239,35 @@ def thin_baseline(plan, options):
 
 @rule("BASE004", "baseline-meets-target", Severity.WARNING)
 def baseline_meets_target(plan, options):
-    """Prompt engineering alone already meets the target that RAG or fine-tuning is meant to reach.
+    """Prompt engineering alone already meets every target that RAG or fine-tuning is meant to reach.
 
-    Fires when `approach` is `rag`, `fine_tuning` or `hybrid` and a
-    `baseline.prompt_engineering.results` entry reaches the `target` of the
-    `evaluation.metrics` entry with the same name: at or above it, or at or
-    below it when that metric has `higher_is_better: false`. One finding per
-    such result, at its `value`.
+    Fires when `approach` is `rag`, `fine_tuning` or `hybrid` and the baseline
+    meets the `target` of *every* `evaluation.metrics` entry it measured
+    (`baseline.prompt_engineering.results` with the same metric name, compared
+    ignoring case, `-`, `_` and spaces): at or above it, or at or below it for
+    a lower-is-better metric. A guard-rail metric that is already met while
+    another target is not is no reason to stop, and is not reported. One
+    finding, at the first result's `value`.
+
+    A metric is lower-is-better when it says `higher_is_better: false`, or
+    when `higher_is_better` is not stated and its name contains one of the
+    words error(s), latency, cost(s), hallucination(s), toxicity, toxic,
+    refusal(s), violation(s), failure(s), defect(s), leak, leakage,
+    regression(s), escalations, complaints, wer, cer, mae, mse, rmse,
+    perplexity, ms, seconds, fpr, fnr, and none of free, detection, detected,
+    caught, avoided, reduction, saving(s), accuracy, precision, recall, f1,
+    coverage (`error_rate` is lower-is-better, `error_free_rate` is not). The
+    message says when the direction was read from the name.
+
+    Plans that fine-tune for `latency` or `cost` are not reported: a prompted
+    large model meeting the quality targets is the premise of distillation,
+    not a reason to stop.
 
     ## Why
-    The baseline exists to measure the gap. When the prompt already hits the
-    target there is no gap left to close on that metric, and retrieval or
-    training would add cost, latency and moving parts for nothing. Either ship
-    the prompt, or the target does not say what production really needs.
+    The baseline exists to measure the gap. When the prompt already hits every
+    target there is no gap left to close, and retrieval or training would add
+    cost, latency and moving parts for nothing. Either ship the prompt, or the
+    targets do not say what production really needs.
 
     ## Bad
     ```yaml
@@ -272,11 +280,15 @@ def baseline_meets_target(plan, options):
         results:
           - metric: answer_accuracy
             value: 0.93
+          - metric: hallucination_rate
+            value: 0.01
     approach: rag
     evaluation:
       metrics:
-        - name: answer_accuracy
+        - name: answer-accuracy
           target: 0.9
+        - name: hallucination_rate
+          target: 0.02
     ```
 
     ## Good
@@ -289,56 +301,65 @@ def baseline_meets_target(plan, options):
         techniques: [system_prompt, few_shot, structured_output]
         results:
           - metric: answer_accuracy
-            value: 0.93
-    approach: prompt_engineering
+            value: 0.71
+          - metric: hallucination_rate
+            value: 0.0
+    approach: rag
     evaluation:
       metrics:
         - name: answer_accuracy
           target: 0.9
+        - name: hallucination_rate
+          target: 0.0
     ```
     """
-    if not plan.beyond_prompting:
+    if not plan.beyond_prompting or distills(plan):
         return
-    targets: dict[str, tuple[int, int | float, bool]] = {}
-    for index, _ in plan.entries("evaluation", "metrics"):
-        name = plan.text("evaluation", "metrics", index, "name")
-        target = plan.number("evaluation", "metrics", index, "target")
-        if name is None or target is None or name in targets:
-            continue
-        higher = plan.boolean("evaluation", "metrics", index, "higher_is_better")
-        targets[name] = (index, target, higher is not False)
-    for index, metric, value in _measured(plan):
-        if metric not in targets:
-            continue
-        where, target, higher = targets[metric]
-        if (value < target) if higher else (value > target):
-            continue
-        direction = "higher is better" if higher else "lower is better"
-        yield Violation(
-            f"the prompt-engineering baseline already reaches {code(metric)} = {show(value)}, meeting its "
-            f"target {show(target)} (`{dotted('evaluation', 'metrics', where)}`, {direction}), "
-            f"yet approach is {code(plan.approach)}",
-            f"Ship prompt engineering (`approach: prompt_engineering`); or, if production needs better than "
-            f"{show(target)}, set `{dotted('evaluation', 'metrics', where, 'target')}` to the level it "
-            "really needs and measure the gap again.",
-            path=("baseline", "prompt_engineering", "results", index, "value"),
-        )
+    compared = comparisons(plan)
+    if not compared or not all(item.met for item in compared):
+        return
+    reached = listing(
+        f"{code(item.baseline.metric)} = {show(item.baseline.value)} (target {show(item.target.target)}, "
+        f"{item.target.direction})" for item in compared)
+    first = compared[0]
+    everything = "its only target" if len(compared) == 1 else f"all {len(compared)} targets it measured"
+    yield Violation(
+        f"the prompt-engineering baseline already meets {everything}: {reached}; yet approach is "
+        f"{code(plan.approach)}",
+        "Ship prompt engineering (`approach: prompt_engineering`); or, if production needs more, set each "
+        "`target` in `evaluation.metrics` to the level it really needs (and add the metric the new system "
+        "must improve) and measure the gap again.",
+        path=("baseline", "prompt_engineering", "results", first.baseline.index, "value"),
+    )
 
 
 @rule("BASE005", "gap-not-measurable", Severity.WARNING)
 def gap_not_measurable(plan, options):
     """The baseline and the evaluation measure different things, so the gap cannot be measured.
 
-    Fires when `approach` is `rag`, `fine_tuning` or `hybrid`, the baseline has
-    `results` and `evaluation.metrics` exist, but no baseline result's `metric`
-    is among the names of `evaluation.metrics`. Reported at
-    `baseline.prompt_engineering.results`.
+    Fires when `approach` is `rag`, `fine_tuning` or `hybrid`, and
+
+    - the baseline has `results` and `evaluation.metrics` exist, but no
+      baseline result's `metric` is among the names of `evaluation.metrics`.
+      Names are compared ignoring case, `-`, `_` and spaces
+      (`answer-accuracy` is `answer_accuracy`). Reported at
+      `baseline.prompt_engineering.results`; when a baseline metric is close
+      to an evaluation metric, at that result's `metric`, saying which
+      ("did you mean"); or
+    - a baseline result on an evaluation metric names its `eval_set`, and
+      `evaluation.eval_sets` lists sets none of which is that one (the same
+      path once `./` and `//` are normalised, or a bare name such as
+      `support-v1` for `evals/support-v1.jsonl`): the
+      baseline and the target are numbers on different sets. One finding per
+      such set, at the first result's `eval_set`.
 
     ## Why
     "Measure the gap, then decide" needs the same yardstick before and after:
-    the baseline's number on a metric, and the target the new system must reach
-    on that same metric. With disjoint metrics nobody can say how much of the
-    gap RAG or fine-tuning closed, or whether it was worth it.
+    the baseline's number on a metric and an evaluation set, and the target
+    the new system must reach on that same metric and set. With disjoint
+    metrics, or a baseline measured on other cases than the ones the new
+    system will be judged on, nobody can say how much of the gap RAG or
+    fine-tuning closed, or whether it was worth it.
 
     ## Bad
     ```yaml
@@ -367,32 +388,72 @@ def gap_not_measurable(plan, options):
         status: done
         techniques: [system_prompt, few_shot, structured_output]
         results:
-          - metric: answer_accuracy
+          - metric: Answer Accuracy
             value: 0.71
+            eval_set: evals/support-v1.jsonl
     approach: rag
     evaluation:
       metrics:
         - name: answer_accuracy
           target: 0.9
+      eval_sets:
+        - path: ./evals/support-v1.jsonl
+          size: 800
     ```
     """
     if not plan.beyond_prompting:
         return
-    measured = [plan.text("baseline", "prompt_engineering", "results", index, "metric")
-                for index, _ in plan.entries("baseline", "prompt_engineering", "results")]
-    measured = list(dict.fromkeys(name for name in measured if name is not None))
+    named = [(index, plan.text("baseline", "prompt_engineering", "results", index, "metric"))
+             for index, _ in plan.entries("baseline", "prompt_engineering", "results")]
+    named = [(index, name) for index, name in named if name is not None]
     tracked = [plan.text("evaluation", "metrics", index, "name") for index, _ in plan.entries("evaluation", "metrics")]
     tracked = list(dict.fromkeys(name for name in tracked if name is not None))
-    if not measured or not tracked or set(measured) & set(tracked):
+    if not named or not tracked:
         return
-    first = tracked[0]
-    yield Violation(
-        f"the baseline measured {quoted_listing(measured)} but `evaluation.metrics` tracks "
-        f"{quoted_listing(tracked)}: no metric is measured both before and after, so nobody can tell how "
-        f"much of the gap {code(plan.approach)} closes",
-        f"Run the baseline on an evaluation metric and record it in `baseline.prompt_engineering.results`, "
-        f"e.g. `- {{metric: {first}, value: <measured>}}`; or add "
-        f"{listing(f'`- {{name: {name}, target: <needed>}}`' for name in measured[:1])} to `evaluation.metrics`.",
-        path=("baseline", "prompt_engineering", "results"),
-        at="key",
-    )
+    measured = list(dict.fromkeys(name for _, name in named))
+    if not {metric_key(name) for name in measured} & {metric_key(name) for name in tracked}:
+        for index, name in named:
+            meant = closest(name, tracked)
+            if meant is None:
+                continue
+            yield Violation(
+                f"the baseline measured {code(name)} but `evaluation.metrics` tracks {quoted_listing(tracked)}: "
+                f"did you mean {code(meant)}? As written, no metric is measured both before and after",
+                f"Use one name for the metric in both places: `metric: {meant}` here, or `name: {name}` in "
+                "`evaluation.metrics`.",
+                path=("baseline", "prompt_engineering", "results", index, "metric"),
+            )
+            return
+        first = tracked[0]
+        yield Violation(
+            f"the baseline measured {quoted_listing(measured)} but `evaluation.metrics` tracks "
+            f"{quoted_listing(tracked)}: no metric is measured both before and after, so nobody can tell how "
+            f"much of the gap {code(plan.approach)} closes",
+            f"Run the baseline on an evaluation metric and record it in `baseline.prompt_engineering.results`, "
+            f"e.g. `- {{metric: {first}, value: <measured>}}`; or add "
+            f"{listing(f'`- {{name: {name}, target: <needed>}}`' for name in measured[:1])} to `evaluation.metrics`.",
+            path=("baseline", "prompt_engineering", "results"),
+            at="key",
+        )
+        return
+    listed = eval_sets(plan)
+    if not listed:
+        return
+    reported: list[str] = []
+    for item in comparisons(plan):
+        baseline_set = item.baseline.eval_set
+        if baseline_set is None or any(same_set(baseline_set, entry.path) for entry in listed):
+            continue
+        if any(same_path(baseline_set, seen) for seen in reported):
+            continue
+        reported.append(baseline_set)
+        on_it = [other.target.name for other in comparisons(plan)
+                 if other.baseline.eval_set is not None and same_path(other.baseline.eval_set, baseline_set)]
+        yield Violation(
+            f"the baseline measured {quoted_listing(on_it)} on {code(baseline_set)}, but `evaluation.eval_sets` "
+            f"lists {quoted_listing(entry.path for entry in listed)}: the baseline and the target are measured on "
+            "different sets, so the gap between them is not measured",
+            f"Measure the baseline on the evaluation set (`eval_set: {listed[0].path}`), or add "
+            f"`- {{path: {baseline_set}}}` to `evaluation.eval_sets` if the new system is judged on it too.",
+            path=("baseline", "prompt_engineering", "results", item.baseline.index, "eval_set"),
+        )

@@ -10,7 +10,9 @@ import re
 
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import Option, rule
-from aiplan.rules.wording import absence, code, dotted
+from aiplan.rules.metrics import (comparisons, eval_sets, name_says_lower_is_better, needed_size, percent_points,
+                                  resolvable_difference, same_set)
+from aiplan.rules.wording import absence, code, dotted, show
 
 # `s3://bucket/key`, `https://...`, `hf://datasets/...`: not files next to the plan.
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -145,11 +147,14 @@ def metric_without_target(plan, options):
             continue
         name = plan.text("evaluation", "metrics", index, "name")
         label = f"`{dotted('evaluation', 'metrics', index)}`" + (f" ({code(name)})" if name else "")
-        lower = plan.boolean("evaluation", "metrics", index, "higher_is_better") is False
+        stated = plan.boolean("evaluation", "metrics", index, "higher_is_better")
+        inferred = stated is None and name is not None and name_says_lower_is_better(name)
         yield Violation(
             f"{label} has no `target`: nothing says what value is good enough",
             f"Set `{dotted('evaluation', 'metrics', index, 'target')}` to the value production needs"
-            + (" (the metric is lower-is-better: the highest acceptable value)." if lower else
+            + (" (the metric is lower-is-better: the highest acceptable value)." if stated is False else
+               " (its name reads lower-is-better: the highest acceptable value; state "
+               "`higher_is_better: false` to make that explicit)." if inferred else
                ", e.g. `target: 0.9` (add `higher_is_better: false` for latency, cost or error rates)."),
             path=("evaluation", "metrics", index, "target"),
         )
@@ -219,4 +224,112 @@ def missing_referenced_file(plan, options):
             "Add the file to the repository, or correct the path (it is relative to the plan file); "
             "if the data deliberately lives elsewhere, set the option `check_paths: false` for EVAL003.",
             path=yaml_path,
+        )
+
+
+@rule("EVAL004", "underpowered-evaluation", Severity.WARNING,
+      options=[Option("alpha", float, 0.05, "Two-sided significance level of the sample-size test.",
+                      minimum=0.0001, maximum=0.5),
+               Option("power", float, 0.8, "Probability the evaluation set shows a real change of the planned size.",
+                      minimum=0.5, maximum=0.9999)])
+def underpowered_evaluation(plan, options):
+    """An evaluation set is too small to tell the baseline from the target.
+
+    For each rate metric (baseline value p0 and target p1 both in [0, 1]) that
+    the baseline measured (`baseline.prompt_engineering.results`) and has not
+    yet met (`evaluation.metrics[].target`), fires when the evaluation set of n
+    items is smaller than a one-sample test of a proportion needs at two-sided
+    `alpha` (0.05) and `power` (0.8):
+    n >= ((z(1-alpha/2) sqrt(p0(1-p0)) + z(power) sqrt(p1(1-p1))) / (p1-p0))^2
+    (z 1.96 and 0.84 at the defaults). The set is the `evaluation.eval_sets`
+    entry the baseline names as its `eval_set`, or, when the baseline names
+    none, the largest listed set with a `size`. One finding per set, for the
+    metric needing the most items, at its `size`: the message gives n, the
+    size needed and the smallest difference from p0 the set can resolve, and
+    names the other metrics the set is too small for.
+    Metric names match as in BASE005; lower-is-better as in BASE004.
+
+    ## Why
+    The plan's claim is a change: from the baseline's number to the target.
+    On too few cases that change is inside the noise: the new system can look
+    better or worse by chance, and a real regression of a few points goes
+    unseen. Size the set for the difference it must show before the numbers
+    come in.
+
+    ## Bad
+    ```yaml
+    aiplan: 1
+    name: Support copilot
+    baseline:
+      prompt_engineering:
+        status: done
+        results:
+          - metric: answer_accuracy
+            value: 0.85
+    approach: rag
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 120
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Support copilot
+    baseline:
+      prompt_engineering:
+        status: done
+        results:
+          - metric: answer_accuracy
+            value: 0.85
+    approach: rag
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 400
+    ```
+    """
+    alpha, power = options["alpha"], options["power"]
+    listed = [entry for entry in eval_sets(plan) if entry.size is not None]
+    if not listed:
+        return
+    short: dict[int, list[tuple[int, object]]] = {}
+    for item in comparisons(plan):
+        if not item.is_rate or item.met:
+            continue
+        if item.baseline.eval_set is not None:
+            chosen = [entry for entry in listed if same_set(item.baseline.eval_set, entry.path)]
+            if not chosen:
+                continue  # measured elsewhere: BASE005 says so
+            entry = chosen[0]
+        else:
+            entry = max(listed, key=lambda candidate: candidate.size)
+        needed = needed_size(item.baseline.value, item.target.target, alpha, power)
+        if needed is None or entry.size >= needed:
+            continue
+        short.setdefault(entry.index, []).append((needed, item))
+    for index in sorted(short):
+        ranked = sorted(short[index], key=lambda pair: -pair[0])
+        needed, item = ranked[0]
+        others = "".join(f"; {code(other.target.name)} needs {count}" for count, other in ranked[1:])
+        entry = next(candidate for candidate in listed if candidate.index == index)
+        p0, p1 = item.baseline.value, item.target.target
+        resolvable = resolvable_difference(entry.size, p0, p1, alpha, power)
+        can = (f"the smallest change from {show(p0)} it can resolve is {percent_points(resolvable)}, against the "
+               f"{percent_points(abs(p1 - p0))} the plan is after" if resolvable is not None
+               else f"no change from {show(p0)} in that direction can be shown with so few")
+        yield Violation(
+            f"`{dotted('evaluation', 'eval_sets', index)}` ({code(entry.path)}) has {entry.size} items, but telling "
+            f"{code(item.target.name)} at its target {show(p1)} from the baseline's {show(p0)} takes at least "
+            f"{needed} (alpha {show(alpha)}, power {show(power)}; {item.target.direction}); {can}{others}",
+            f"Grow the set to at least {needed} cases like the ones production sees and set `size: {needed}`; "
+            "or, if it cannot grow, aim at a target the set can resolve.",
+            path=("evaluation", "eval_sets", index, "size"),
         )

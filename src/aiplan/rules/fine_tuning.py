@@ -8,11 +8,12 @@ covers adjacent behaviors shows. These rules apply when `approach` is
 
 from __future__ import annotations
 
-import math
 import posixpath
+import re
 
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import Option, rule
+from aiplan.rules.metrics import comparisons, needed_size, percent_points, resolvable_difference
 from aiplan.rules.wording import absence, code, quoted_listing, show
 
 REQUIRED_COVERAGE = ("target_task", "adjacent_behaviors")
@@ -134,8 +135,8 @@ def held_out_misses_adjacent_behaviors(plan, options):
           disjoint_from_training: true
     ```
     """
-    if not applies(plan) or plan.mapping("fine_tuning", "evaluation", "held_out") is None:
-        return
+    if not applies(plan) or not plan.mapping("fine_tuning", "evaluation", "held_out"):
+        return  # absent or empty: FT001
     covers = plan.get("fine_tuning", "evaluation", "held_out", "covers")
     if covers is None:
         yield Violation(
@@ -277,17 +278,30 @@ def no_data_quality_review(plan, options):
 
 @rule("FT005", "small-held-out", Severity.WARNING,
       options=[
-          Option("min_size", int, 100, "Fewest held-out examples accepted.", minimum=1),
-          Option("min_fraction", float, 0.05,
-                 "Smallest held-out size as a fraction of `dataset.examples`.", minimum=0, maximum=1),
+          Option("min_size", int, 100,
+                 "Fewest held-out examples accepted when the plan gives no baseline and target to size the set by.",
+                 minimum=1),
+          Option("alpha", float, 0.05, "Two-sided significance level of the sample-size test.",
+                 minimum=0.0001, maximum=0.5),
+          Option("power", float, 0.8, "Probability the held-out set shows a real change of the planned size.",
+                 minimum=0.5, maximum=0.9999),
       ])
 def small_held_out(plan, options):
-    """The held-out set is too small to show a regression.
+    """The held-out set is too small to show the change the plan is after.
 
-    Fires when `fine_tuning.evaluation.held_out.size` is below the `min_size`
-    option (100 by default), or below `min_fraction` (0.05 by default) of
-    `fine_tuning.dataset.examples`. Reported at `size`. A held-out set without
-    a stated `size` is not checked.
+    Where the plan gives the numbers (a rate metric in [0, 1] with a baseline
+    value in `baseline.prompt_engineering.results` and a `target` in
+    `evaluation.metrics`, not yet met), fires when
+    `fine_tuning.evaluation.held_out.size` is below the size a one-sample test
+    of a proportion needs to tell the target p1 from the baseline p0, at
+    two-sided `alpha` (0.05) and `power` (0.8):
+    n >= ((z(1-alpha/2) sqrt(p0(1-p0)) + z(power) sqrt(p1(1-p1))) / (p1-p0))^2,
+    for the metric needing most. Otherwise fires when `size` is below the
+    absolute minimum `min_size` (100). The message gives the size, the size
+    needed and the smallest difference the set can resolve. A held-out set is
+    never too small because it is a small share of a large training set: only
+    its own size decides what it can show. Reported at `size`; a held-out set
+    without a stated `size` is not checked. Metric names match as in BASE005.
 
     ## Why
     A held-out set has to be large enough for a change in quality to stand out
@@ -315,16 +329,26 @@ def small_held_out(plan, options):
     ```yaml
     aiplan: 1
     name: Ticket formatter
+    baseline:
+      prompt_engineering:
+        status: done
+        results:
+          - metric: schema_valid_rate
+            value: 0.88
     approach: fine_tuning
     fine_tuning:
       purpose: behavior
       dataset:
-        examples: 4200
+        examples: 40000
       evaluation:
         held_out:
-          size: 600
+          size: 400
           covers: [target_task, adjacent_behaviors]
           disjoint_from_training: true
+    evaluation:
+      metrics:
+        - name: schema-valid-rate
+          target: 0.95
     ```
     """
     if not applies(plan):
@@ -332,33 +356,132 @@ def small_held_out(plan, options):
     size = plan.number("fine_tuning", "evaluation", "held_out", "size")
     if size is None:
         return
-    min_size, min_fraction = options["min_size"], options["min_fraction"]
-    examples = plan.number("fine_tuning", "dataset", "examples")
-    by_fraction = math.ceil(min_fraction * examples) if examples is not None and examples > 0 else 0
-    reasons = []
-    if size < min_size:
-        reasons.append(f"fewer than {min_size} (option `min_size`)")
-    if size < by_fraction:
-        reasons.append(f"less than {min_fraction * 100:g}% of the {show(examples)} training examples "
-                       f"({by_fraction}, option `min_fraction`)")
-    if not reasons:
+    where = ("fine_tuning", "evaluation", "held_out", "size")
+    alpha, power = options["alpha"], options["power"]
+    sized = sorted(((needed_size(item.baseline.value, item.target.target, alpha, power), item)
+                    for item in comparisons(plan) if item.is_rate and not item.met),
+                   key=lambda pair: -pair[0])
+    if sized:
+        needed, binding = sized[0]
+        if size >= needed:
+            return
+        p0, p1 = binding.baseline.value, binding.target.target
+        resolvable = resolvable_difference(int(size), p0, p1, alpha, power)
+        can = (f"the smallest change from {show(p0)} it can resolve is {percent_points(resolvable)}"
+               if resolvable is not None else f"no change from {show(p0)} in that direction can be shown with so few")
+        yield Violation(
+            f"`fine_tuning.evaluation.held_out.size` is {show(size)}, but telling {code(binding.target.name)} at its "
+            f"target {show(p1)} from the baseline's {show(p0)} takes at least {needed} examples "
+            f"(alpha {show(alpha)}, power {show(power)}; {binding.target.direction}); {can}",
+            f"Hold out at least {needed} examples, covering the target task and adjacent behaviors, and set "
+            f"`size: {needed}` under `fine_tuning.evaluation.held_out`"
+            + (f"; or, if the set cannot grow, expect to see only changes of {percent_points(resolvable)} "
+               "or more and set the target accordingly." if resolvable is not None else "."),
+            path=where,
+        )
         return
-    needed = max(min_size, by_fraction)
+    min_size = options["min_size"]
+    if size >= min_size:
+        return
     yield Violation(
-        f"`fine_tuning.evaluation.held_out.size` is {show(size)}: {' and '.join(reasons)}; too few to show "
-        "a regression",
-        f"Hold out at least {needed} examples, covering the target task and adjacent behaviors, and set "
-        f"`fine_tuning.evaluation.held_out.size: {needed}` or more.",
-        path=("fine_tuning", "evaluation", "held_out", "size"),
+        f"`fine_tuning.evaluation.held_out.size` is {show(size)}, fewer than {min_size} (option `min_size`): "
+        "too few to show a regression, and the plan gives no baseline value and target on a rate metric "
+        "to size the set by",
+        f"Hold out at least {min_size} examples, covering the target task and adjacent behaviors, and set "
+        f"`size: {min_size}` under `fine_tuning.evaluation.held_out`; or record the baseline's value and the target of the metric the "
+        "held-out set measures, so its size can be judged against the change it must show.",
+        path=where,
     )
 
 
-def _same_file(first: str, second: str) -> bool:
-    """Whether two plan-relative paths name the same file (`./a/b` and `a//b` do)."""
-    def norm(path: str) -> str:
-        return posixpath.normpath(path.strip().replace("\\", "/"))
+_GLOB = re.compile(r"[*?\[]")
 
-    return norm(first) == norm(second)
+
+def _normalise_path(path: str) -> str:
+    """`./data//ft/../ft/train.jsonl` -> `data/ft/train.jsonl` (keeps a trailing `/`)."""
+    path = path.strip().replace("\\", "/")
+    folder = path.endswith("/")
+    normal = posixpath.normpath(path)
+    return normal + "/" if folder and normal != "/" else normal
+
+
+def _glob_regex(pattern: str) -> re.Pattern:
+    """A path glob: `*` and `?` stay within a folder, `**` spans folders."""
+    out, index = [], 0
+    while index < len(pattern):
+        if pattern.startswith("**/", index):
+            out.append("(?:.*/)?")
+            index += 3
+        elif pattern.startswith("**", index):
+            out.append(".*")
+            index += 2
+        elif pattern[index] == "*":
+            out.append("[^/]*")
+            index += 1
+        elif pattern[index] == "?":
+            out.append("[^/]")
+            index += 1
+        elif pattern[index] == "[":
+            close = pattern.find("]", index + 1)
+            if close < 0:
+                out.append(re.escape("["))
+                index += 1
+            else:
+                body = pattern[index + 1:close].replace("\\", "\\\\")
+                out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
+                index = close + 1
+        else:
+            out.append(re.escape(pattern[index]))
+            index += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def _is_folder(path: str) -> bool:
+    """A path written as a folder: a trailing `/`, or a last part without an extension."""
+    return path.endswith("/") or "." not in posixpath.basename(path.rstrip("/"))
+
+
+def _inside(path: str, folder: str) -> bool:
+    folder = folder.rstrip("/")
+    return folder in ("", ".") and not path.startswith("../") or path.startswith(folder + "/")
+
+
+def leak(held_out: str, training: str) -> str | None:
+    """How a held-out path overlaps a training path, in words, or ``None``.
+
+    The same file (also through `./`, `..` or doubled slashes), a held-out file
+    inside the training data's folder, one matched by the training glob, or a
+    training file inside the held-out folder.
+    """
+    held, train = _normalise_path(held_out), _normalise_path(training)
+    if held.rstrip("/") == train.rstrip("/"):
+        return "names the same file as the training data"
+    if _GLOB.search(train):
+        if _glob_regex(train).match(held.rstrip("/")):
+            return "is matched by the training data's glob"
+        return None
+    if _is_folder(train) and _inside(held, train):
+        return "is inside the training data's folder"
+    if _is_folder(held) and not _GLOB.search(held) and _inside(train, held):
+        return "is a folder that holds the training data"
+    return None
+
+
+def _separate_paths(held_out: str, training: str) -> tuple[str, str]:
+    """Held-out and training paths next to the plan's own files that do not overlap."""
+    train = _normalise_path(training)
+    held = _normalise_path(held_out)
+    extension = posixpath.splitext(held.rstrip("/"))[1] or posixpath.splitext(train.rstrip("/"))[1] or ".jsonl"
+    root = train
+    while _GLOB.search(root) or (root and not _is_folder(root)):
+        root = posixpath.dirname(root.rstrip("/"))
+    root = root.rstrip("/")
+    if _GLOB.search(train) or (_is_folder(train) and not _GLOB.search(train)):
+        # Keep the training data where it is; put the held-out set beside its folder.
+        parent = posixpath.dirname(root)
+        return posixpath.join(parent, "held_out" + extension), train
+    folder = posixpath.dirname(train)
+    return posixpath.join(folder, "held_out" + extension), posixpath.join(folder, "train" + extension)
 
 
 @rule("FT006", "held-out-leak", Severity.ERROR)
@@ -366,8 +489,14 @@ def held_out_leak(plan, options):
     """The held-out set overlaps the training data.
 
     Fires when `fine_tuning.evaluation.held_out.disjoint_from_training` is
-    `false` (reported there), or when `held_out.path` names the same file as
-    `fine_tuning.dataset.path` (reported at `held_out.path`).
+    `false` (reported there), or when `held_out.path` and
+    `fine_tuning.dataset.path` overlap (reported at `held_out.path`): they name
+    the same file (also written differently, through `./`, `..`, doubled
+    slashes or a YAML alias), the held-out file lies inside the training
+    data's folder (a path ending in `/` or without an extension), the
+    training path is a glob that matches the held-out file
+    (`data/ft/*.jsonl`), or the held-out path is a folder that holds the
+    training file. URLs and other URIs are compared as written.
 
     ## Why
     A held-out set is only evidence if the model never saw it. Examples shared
@@ -384,11 +513,11 @@ def held_out_leak(plan, options):
       purpose: behavior
       dataset:
         examples: 4200
-        path: data/ft/tickets.jsonl
+        path: data/ft/*.jsonl
       evaluation:
         held_out:
           size: 600
-          path: data/ft/tickets.jsonl
+          path: data/ft/held_out.jsonl
           covers: [target_task, adjacent_behaviors]
     ```
 
@@ -422,14 +551,99 @@ def held_out_leak(plan, options):
         )
     held_out = plan.text("fine_tuning", "evaluation", "held_out", "path")
     training = plan.text("fine_tuning", "dataset", "path")
-    if held_out is not None and training is not None and _same_file(held_out, training):
-        yield Violation(
-            f"`fine_tuning.evaluation.held_out.path` is {code(held_out)}, the same file as "
-            "`fine_tuning.dataset.path`: the model is evaluated on its own training data",
-            "Split the examples into two files and point `held_out.path` at the held-out one, e.g. "
-            "`dataset.path: data/ft/train.jsonl` and `held_out.path: data/ft/held_out.jsonl`.",
-            path=("fine_tuning", "evaluation", "held_out", "path"),
-        )
+    if held_out is None or training is None:
+        return
+    overlap = leak(held_out, training)
+    if overlap is None:
+        return
+    held_path, train_path = _separate_paths(held_out, training)
+    if leak(held_path, train_path) is not None:
+        held_path = "evals/held_out" + (posixpath.splitext(held_path)[1] or ".jsonl")
+    if overlap.startswith("names the same file"):
+        fix = (f"Split the examples into two files and point each key at its own: under `fine_tuning.dataset`, "
+               f"`path: {train_path}`; under `fine_tuning.evaluation.held_out`, `path: {held_path}`.")
+    else:
+        fix = (f"Keep the held-out examples outside the training data: move them to `{held_path}` and, under "
+               f"`fine_tuning.evaluation.held_out`, set `path: {held_path}`.")
+    yield Violation(
+        f"`fine_tuning.evaluation.held_out.path` is {code(held_out)}, which {overlap} "
+        f"(`fine_tuning.dataset.path` is {code(training)}): the model is evaluated on its own training data",
+        fix,
+        path=("fine_tuning", "evaluation", "held_out", "path"),
+    )
+
+
+@rule("FT009", "unstated-disjointness", Severity.WARNING)
+def unstated_disjointness(plan, options):
+    """The held-out set does not say it is disjoint from the training data.
+
+    Fires when `fine_tuning.evaluation.held_out` exists and
+    `disjoint_from_training` is not stated (absent, or a placeholder), unless
+    the overlap can be measured instead: both `held_out.path` and
+    `fine_tuning.dataset.path` name files that exist next to the plan, where
+    the evidence checks read them (EVID002 when available). Reported at
+    `held_out`.
+
+    ## Why
+    Disjointness that is neither stated nor measured is not disjointness.
+    Held-out sets are often cut from the same export as the training data, and
+    one shared example per hundred inflates the score by more than most
+    regressions a held-out set exists to catch. Saying `disjoint_from_training:
+    true` records that someone removed the overlap (and near-duplicates)
+    before training.
+
+    ## Bad
+    ```yaml
+    aiplan: 1
+    name: Ticket formatter
+    approach: fine_tuning
+    fine_tuning:
+      purpose: behavior
+      dataset:
+        examples: 4200
+      evaluation:
+        held_out:
+          size: 600
+          covers: [target_task, adjacent_behaviors]
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Ticket formatter
+    approach: fine_tuning
+    fine_tuning:
+      purpose: behavior
+      dataset:
+        examples: 4200
+      evaluation:
+        held_out:
+          size: 600
+          covers: [target_task, adjacent_behaviors]
+          disjoint_from_training: true
+    ```
+    """
+    if not applies(plan) or plan.mapping("fine_tuning", "evaluation", "held_out") is None:
+        return
+    if plan.is_blank("fine_tuning", "evaluation", "held_out"):
+        return  # an empty held-out set is FT001's finding
+    if plan.boolean("fine_tuning", "evaluation", "held_out", "disjoint_from_training") is not None:
+        return
+    if not plan.is_blank("fine_tuning", "evaluation", "held_out", "disjoint_from_training"):
+        return  # a value of the wrong type: the schema reports it
+    held_out = plan.text("fine_tuning", "evaluation", "held_out", "path")
+    training = plan.text("fine_tuning", "dataset", "path")
+    if held_out is not None and training is not None and plan.path_exists(held_out) and plan.path_exists(training):
+        return  # both files are here: the evidence checks measure the overlap
+    state = absence(plan, "fine_tuning", "evaluation", "held_out", "disjoint_from_training")
+    yield Violation(
+        f"`fine_tuning.evaluation.held_out.disjoint_from_training` {state}: nothing says the held-out "
+        "examples were kept out of the training data, and the files that would show it are not here to check",
+        "Remove every held-out example (and near-duplicates) from the training data, then record it under "
+        "`fine_tuning.evaluation.held_out`: `disjoint_from_training: true`.",
+        path=("fine_tuning", "evaluation", "held_out"),
+        at="key",
+    )
 
 
 @rule("FT007", "undefined-task", Severity.WARNING)
@@ -492,7 +706,8 @@ def distillation_without_target(plan, options):
 
     Fires when `fine_tuning.purpose` is `latency` and `targets.latency_p95_ms`
     is absent, or `purpose` is `cost` and `targets.cost_per_1k_requests_usd` is
-    absent. Reported at the closest existing parent of the missing target.
+    absent. Reported at `fine_tuning.purpose`, the line that makes the
+    target necessary.
 
     ## Why
     Fine-tuning a smaller model to perform like a larger one on a narrow task
@@ -538,6 +753,5 @@ def distillation_without_target(plan, options):
         f"`fine_tuning.purpose` is {code(purpose)} but `targets.{key}` is not set: nothing says what {goal} the "
         "fine-tuned model must reach",
         f"State the {goal} the smaller model must reach, measured on the current model first: {snippet}.",
-        path=("targets", key),
-        at="key",
+        path=("fine_tuning", "purpose"),
     )

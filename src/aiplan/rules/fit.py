@@ -12,16 +12,49 @@ from aiplan.core.rule import rule
 from aiplan.rules.wording import code, listing
 
 VOLATILE = ("daily", "weekly", "realtime")
+# A fine-tuning purpose that is a reason in its own right, whatever the gaps:
+# a smaller model made to perform like a larger one on a narrow task.
+DISTILLATION_PURPOSES = ("latency", "cost")
 
 
-@rule("FIT001", "fine-tuning-for-knowledge", Severity.WARNING)
+def distills(plan) -> bool:
+    """The plan fine-tunes for latency or cost (distillation)."""
+    return plan.includes_fine_tuning and plan.string("fine_tuning", "purpose") in DISTILLATION_PURPOSES
+
+
+def only_accuracy_gap(plan) -> bool:
+    """The accuracy gap is present and neither the knowledge nor the behavior gap is."""
+    return (plan.gap_present("accuracy") is True and plan.gap_present("knowledge") is not True
+            and plan.gap_present("behavior") is not True)
+
+
+def retrieval_for_behavior(plan) -> bool:
+    """Retrieval is planned where the behavior gap is present and the knowledge gap is not (FIT002)."""
+    return (plan.includes_rag and plan.gap_present("behavior") is True
+            and plan.gap_present("knowledge") is not True)
+
+
+def no_gap_at_all(plan) -> bool:
+    """Beyond prompting with all three gaps stated absent and no distillation purpose (FIT004)."""
+    return (plan.beyond_prompting and not distills(plan)
+            and all(plan.gap_present(gap) is False for gap in GAPS))
+
+
+@rule("FIT001", "fine-tuning-for-knowledge", Severity.ERROR)
 def fine_tuning_for_knowledge(plan, options):
     """Fine-tuning is chosen to teach the model facts.
 
-    Fires when `approach` is `fine_tuning` and either `fine_tuning.purpose` is
-    `knowledge`, or the knowledge gap is present while the behavior gap is not
-    (`gaps.behavior.present` is `false` or not stated). Reported at
-    `fine_tuning.purpose` in the first case, at `approach` in the second.
+    Fit is judged per component: fine-tuning serves behavior, latency or cost;
+    retrieval serves knowledge. Fires when
+
+    - `approach` is `fine_tuning` or `hybrid` and `fine_tuning.purpose` is
+      `knowledge` (the fine-tuning half of a hybrid too), reported at
+      `fine_tuning.purpose`; or
+    - `approach` is `fine_tuning` (no retrieval at all), the knowledge gap is
+      present and the behavior gap is not (`false` or not stated), reported at
+      `approach`. When `purpose` is `latency` or `cost` the message says so:
+      fine-tuning then has a reason of its own, but nothing closes the
+      knowledge gap.
 
     ## Why
     Fine-tuning changes how a model responds; it is an unreliable way to make
@@ -69,37 +102,54 @@ def fine_tuning_for_knowledge(plan, options):
             update_frequency: weekly
     ```
     """
-    if plan.approach != "fine_tuning":
+    if not plan.includes_fine_tuning:
         return
-    fix = ("Close a knowledge gap with retrieval: set `approach: rag` and list the documents under "
-           "`rag.corpus.sources`; keep fine-tuning for a behavior gap (`fine_tuning.purpose: behavior`, "
-           "with `approach: hybrid` if both gaps are present).")
-    if plan.string("fine_tuning", "purpose") == "knowledge":
+    purpose = plan.string("fine_tuning", "purpose")
+    if purpose == "knowledge":
+        if plan.approach == "hybrid":
+            fix = ("Let the retrieval half carry the knowledge and fine-tune for how the model responds: set "
+                   "`fine_tuning.purpose: behavior` (or `latency`/`cost` for a smaller, faster model); if no "
+                   "behavior gap remains, set `approach: rag` and remove the `fine_tuning` section.")
+        else:
+            fix = ("Close a knowledge gap with retrieval: set `approach: rag` and list the documents under "
+                   "`rag.corpus.sources`; keep fine-tuning for a behavior gap (`fine_tuning.purpose: behavior`, "
+                   "with `approach: hybrid` if both gaps are present).")
         yield Violation(
-            "approach is `fine_tuning` and `fine_tuning.purpose` is `knowledge`: fine-tuning is meant to teach "
-            "the model facts, which it retains poorly and which go stale with every document change",
+            f"approach is {code(plan.approach)} and `fine_tuning.purpose` is `knowledge`: fine-tuning is meant to "
+            "teach the model facts, which it retains poorly and which go stale with every document change",
             fix,
             path=("fine_tuning", "purpose"),
         )
         return
+    if plan.approach != "fine_tuning":
+        return
     if plan.gap_present("knowledge") is True and plan.gap_present("behavior") is not True:
         behavior = "`false`" if plan.gap_present("behavior") is False else "not stated"
-        yield Violation(
-            f"approach is `fine_tuning` but the plan states a knowledge gap and no behavior gap "
-            f"(`gaps.behavior.present` is {behavior}): fine-tuning addresses how the model responds, "
-            "not what it knows",
-            fix,
-            path=("approach",),
-        )
+        if purpose in DISTILLATION_PURPOSES:
+            message = (f"approach is `fine_tuning` for {code(purpose)}, but the plan also states a knowledge gap "
+                       f"and no behavior gap (`gaps.behavior.present` is {behavior}): a smaller, faster model "
+                       "does not learn the missing facts, and nothing in the plan retrieves them")
+            fix = ("Keep the distillation and add retrieval for the knowledge: set `approach: hybrid` and list the "
+                   "documents under `rag.corpus.sources`; or, if the prompt already supplies the facts, set "
+                   "`gaps.knowledge.present: false` with that `evidence`.")
+        else:
+            message = (f"approach is `fine_tuning` but the plan states a knowledge gap and no behavior gap "
+                       f"(`gaps.behavior.present` is {behavior}): fine-tuning addresses how the model responds, "
+                       "not what it knows")
+            fix = ("Close a knowledge gap with retrieval: set `approach: rag` and list the documents under "
+                   "`rag.corpus.sources`; keep fine-tuning for a behavior gap (`fine_tuning.purpose: behavior`, "
+                   "with `approach: hybrid` if both gaps are present).")
+        yield Violation(message, fix, path=("approach",))
 
 
-@rule("FIT002", "rag-for-behavior", Severity.WARNING)
+@rule("FIT002", "rag-for-behavior", Severity.ERROR)
 def rag_for_behavior(plan, options):
     """Retrieval is chosen to fix how the model responds.
 
-    Fires when `approach` is `rag`, the behavior gap is present and the
-    knowledge gap is not (`gaps.knowledge.present` is `false` or not stated).
-    Reported at `approach`.
+    Fires when `approach` is `rag` or `hybrid`, the behavior gap is present and
+    the knowledge gap is not (`gaps.knowledge.present` is `false` or not
+    stated). In a hybrid the fine-tuning half may well serve the behavior gap;
+    the retrieval half then has no gap to close. Reported at `approach`.
 
     ## Why
     Retrieval adds facts to the context; it does not change the format, tone or
@@ -137,11 +187,19 @@ def rag_for_behavior(plan, options):
     approach: fine_tuning
     ```
     """
-    if plan.approach != "rag":
-        return
-    if plan.gap_present("behavior") is not True or plan.gap_present("knowledge") is True:
+    if not retrieval_for_behavior(plan):
         return
     knowledge = "`false`" if plan.gap_present("knowledge") is False else "not stated"
+    if plan.approach == "hybrid":
+        yield Violation(
+            f"approach is `hybrid` but the plan states a behavior gap and no knowledge gap "
+            f"(`gaps.knowledge.present` is {knowledge}): the retrieval half adds facts the model does not lack, "
+            "and retrieval does not change how the model responds",
+            "Fine-tune for the behavior alone: set `approach: fine_tuning` and remove the `rag` section; or, if "
+            "the model also lacks facts, set `gaps.knowledge.present: true` with its `evidence`.",
+            path=("approach",),
+        )
+        return
     yield Violation(
         f"approach is `rag` but the plan states a behavior gap and no knowledge gap "
         f"(`gaps.knowledge.present` is {knowledge}): retrieval adds facts, it does not change how the model responds",
@@ -220,7 +278,10 @@ def unneeded_complexity(plan, options):
     """RAG or fine-tuning is planned although the plan states no gap at all.
 
     Fires when `approach` is `rag`, `fine_tuning` or `hybrid` and all three
-    gaps are stated with `present: false`. Reported at `approach`.
+    gaps are stated with `present: false`, unless `fine_tuning.purpose` is
+    `latency` or `cost`: a smaller model made to perform like a larger one is
+    a reason in its own right, with no gap at all (FIT005 then asks about the
+    retrieval half of a hybrid). Reported at `approach`.
 
     ## Why
     If the base model has no knowledge, behavior or accuracy gap, a
@@ -256,9 +317,7 @@ def unneeded_complexity(plan, options):
     approach: prompt_engineering
     ```
     """
-    if not plan.beyond_prompting:
-        return
-    if any(plan.gap_present(gap) is not False for gap in GAPS):
+    if not no_gap_at_all(plan):
         return
     yield Violation(
         f"approach is {code(plan.approach)} but all three gaps (knowledge, behavior, accuracy) are stated "
@@ -271,17 +330,25 @@ def unneeded_complexity(plan, options):
 
 @rule("FIT005", "hybrid-without-both-gaps", Severity.INFO)
 def hybrid_without_both_gaps(plan, options):
-    """A hybrid is planned although the knowledge or the behavior gap is stated as absent.
+    """A half of a hybrid has no reason: its gap is stated as absent.
 
-    Fires when `approach` is `hybrid` and `gaps.knowledge.present` or
-    `gaps.behavior.present` is `false`. Reported at `approach`, naming the
-    absent gap(s).
+    Fit is judged per component. Fires when `approach` is `hybrid` and
+
+    - `gaps.knowledge.present` is `false`: the retrieval half has no gap; or
+    - `gaps.behavior.present` is `false` and `fine_tuning.purpose` is not
+      `latency` or `cost`: the fine-tuning half has no gap. Fine-tuning for
+      latency or cost is a reason of its own, and this rule never tells such a
+      plan to drop it.
+
+    Stays quiet where a more specific rule speaks: a behavior gap with no
+    knowledge gap (FIT002), only an accuracy gap (FIT008), no gap at all
+    (FIT004). Reported at `approach`, naming the half without a reason.
 
     ## Why
-    A hybrid earns its complexity when both gaps are real: fine-tuning for the
-    behavior, retrieval for the knowledge. If one of them is absent, half the
-    system (a training pipeline or a data pipeline, each with its own
-    evaluation and upkeep) solves nothing.
+    A hybrid earns its complexity when each half closes something: fine-tuning
+    the behavior (or the latency or cost), retrieval the knowledge. If one
+    half has nothing to close, it is a training pipeline or a data pipeline,
+    each with its own evaluation and upkeep, that solves nothing.
 
     ## Bad
     ```yaml
@@ -310,27 +377,39 @@ def hybrid_without_both_gaps(plan, options):
         present: false
       accuracy:
         present: false
-    approach: rag
+    approach: hybrid
+    fine_tuning:
+      purpose: latency
+    targets:
+      latency_p95_ms: 400
     ```
     """
-    if plan.approach != "hybrid":
+    if plan.approach != "hybrid" or retrieval_for_behavior(plan) or only_accuracy_gap(plan) or no_gap_at_all(plan):
         return
-    absent = [gap for gap in ("knowledge", "behavior") if plan.gap_present(gap) is False]
-    if not absent:
+    idle = []
+    if plan.gap_present("knowledge") is False:
+        idle.append(("retrieval", "knowledge"))
+    if plan.gap_present("behavior") is False and not distills(plan):
+        idle.append(("fine-tuning", "behavior"))
+    if not idle:
         return
-    if len(absent) == 2:
+    if len(idle) == 2:
         fix = ("With neither gap present, start with `approach: prompt_engineering`; or state the gap "
                "that is present with `present: true` and its `evidence`.")
+    elif idle[0][0] == "retrieval":
+        fix = ("Drop the retrieval half: set `approach: fine_tuning` and remove the `rag` section; or, if the "
+               "model does lack facts, set `gaps.knowledge.present: true` with its `evidence`.")
     else:
-        keep = "fine_tuning" if absent[0] == "knowledge" else "rag"
-        fix = (f"Drop the half that serves the absent {absent[0]} gap: set `approach: {keep}` and remove the "
-               f"`{'rag' if keep == 'fine_tuning' else 'fine_tuning'}` section; or, if the gap is real, set "
-               f"`gaps.{absent[0]}.present: true` with its `evidence`.")
+        fix = ("Drop the fine-tuning half: set `approach: rag` and remove the `fine_tuning` section; or, if the "
+               "gap is real, set `gaps.behavior.present: true` with its `evidence`; or, if fine-tuning is for a "
+               "smaller, faster or cheaper model, say so with `fine_tuning.purpose: latency` (or `cost`).")
+    reasons = listing(f"`gaps.{gap}.present`" for _, gap in idle)
+    halves = listing(half for half, _ in idle)
     yield Violation(
-        f"approach is `hybrid` but {listing(f'`gaps.{gap}.present`' for gap in absent)} "
-        f"{'is' if len(absent) == 1 else 'are'} `false`: the "
-        f"{'retrieval' if 'knowledge' in absent else 'fine-tuning'}"
-        f"{' and fine-tuning halves have' if len(absent) == 2 else ' half has'} no gap to close",
+        f"approach is `hybrid` but {reasons} {'is' if len(idle) == 1 else 'are'} `false`: the {halves} "
+        f"{'half has' if len(idle) == 1 else 'halves have'} no gap to close"
+        + ("" if plan.string("fine_tuning", "purpose") is None or idle[0][0] == "retrieval" else
+           f" (`fine_tuning.purpose` is {code(plan.string('fine_tuning', 'purpose'))})"),
         fix,
         path=("approach",),
     )
@@ -455,3 +534,81 @@ def approach_section_missing(plan, options):
             path=(section,),
             at="key",
         )
+
+
+@rule("FIT008", "approach-for-accuracy-gap", Severity.ERROR)
+def approach_for_accuracy_gap(plan, options):
+    """RAG or fine-tuning is planned while the only gap present is accuracy.
+
+    Fires when `approach` is `rag`, `fine_tuning` or `hybrid`,
+    `gaps.accuracy.present` is `true`, and neither the knowledge nor the
+    behavior gap is present (`false` or not stated). Fine-tuning for `latency`
+    or `cost` has a reason of its own: `approach: fine_tuning` with that
+    purpose is not reported, and in a hybrid only the retrieval half is.
+    Reported at `approach`.
+
+    ## Why
+    Retrieval closes a knowledge gap and fine-tuning a behavior gap; neither
+    reliably fixes factual errors and hallucinations without rigorous
+    evaluation infrastructure. The accuracy gap is a separate problem: a
+    metric with the level production needs, a fixed set of cases, a cadence
+    that re-runs it and human review of failures. If the errors turn out to
+    come from facts the model lacks, that is a knowledge gap: state it, with
+    its evidence, and retrieval has a reason.
+
+    ## Bad
+    ```yaml
+    aiplan: 1
+    name: Claims summariser
+    gaps:
+      knowledge:
+        present: false
+      behavior:
+        present: false
+      accuracy:
+        present: true
+        evidence: 7% of sampled summaries misstate the claimed amount.
+    approach: rag
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Claims summariser
+    gaps:
+      knowledge:
+        present: false
+      behavior:
+        present: false
+      accuracy:
+        present: true
+        evidence: 7% of sampled summaries misstate the claimed amount.
+    approach: prompt_engineering
+    evaluation:
+      metrics:
+        - name: amount_accuracy
+          target: 0.99
+      eval_sets:
+        - path: evals/claims-amounts.jsonl
+          size: 1500
+      cadence: per_change
+      human_review: a claims lead reviews every failed case weekly
+    ```
+    """
+    if not plan.beyond_prompting or not only_accuracy_gap(plan):
+        return
+    if plan.approach == "fine_tuning" and distills(plan):
+        return
+    others = listing(f"`gaps.{gap}.present` is {'`false`' if plan.gap_present(gap) is False else 'not stated'}"
+                     for gap in ("knowledge", "behavior"))
+    what = ("the retrieval half of the hybrid" if distills(plan)
+            else {"rag": "retrieval", "fine_tuning": "fine-tuning", "hybrid": "retrieval and fine-tuning"}[plan.approach])
+    yield Violation(
+        f"approach is {code(plan.approach)} but the only gap present is accuracy ({others}): {what} does not "
+        "reliably fix factual errors or hallucinations; that needs evaluation infrastructure",
+        "Build the evaluation first: `evaluation.metrics` with a `target`, `evaluation.eval_sets` of real "
+        "cases, a `cadence` and `human_review` of failures, and keep `approach: prompt_engineering` until it "
+        "shows where the errors come from; if they come from facts the model lacks, set "
+        "`gaps.knowledge.present: true` with that `evidence` and retrieval has a reason.",
+        path=("approach",),
+    )

@@ -10,13 +10,25 @@ from __future__ import annotations
 
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import rule
-from aiplan.rules.wording import absence, code, dotted, listing, show, source_label
+from aiplan.rules.wording import absence, code, dotted, listing, quoted_listing, show, source_label
 
 PIPELINE_STAGES = {
     "chunking": ("how documents are split", "`chunking: {strategy: heading_aware, size_tokens: 512, overlap_tokens: 64}`"),
     "embedding": ("which model embeds the chunks", "`embedding: {model: text-embedding-3-large}`"),
     "indexing": ("where chunks are stored and how often the index is rebuilt",
                  "`indexing: {store: pgvector, refresh: daily}`"),
+}
+
+# `rag.retrieval.mode`: how retrieval finds documents.
+RETRIEVAL_MODES = ("vector", "lexical", "hybrid", "live_api")
+# A source fetched at query time (an API, a search engine, a SQL query): nothing to index.
+LIVE_FORMATS = ("api",)
+# Formats that are tables, whatever `contains_tables` says.
+TABULAR_FORMATS = {
+    "csv": "a delimited file", "tsv": "a delimited file",
+    "xlsx": "a spreadsheet", "xls": "a spreadsheet", "xlsm": "a spreadsheet", "ods": "a spreadsheet",
+    "spreadsheet": "a spreadsheet", "excel": "a spreadsheet",
+    "html_table": "an HTML table", "html_tables": "an HTML table",
 }
 
 # How often a source changes, slowest first: an index must refresh at least as often.
@@ -27,6 +39,36 @@ SENSITIVE = ("confidential", "restricted")
 def applies(plan) -> bool:
     """RAG rules apply when the approach includes retrieval and the section exists."""
     return plan.includes_rag and plan.mapping("rag") is not None
+
+
+def retrieval_mode(plan) -> str:
+    """How retrieval works: `rag.retrieval.mode` when it is one of RETRIEVAL_MODES;
+    otherwise `live_api` when every source is fetched live (`format: api`), else `vector`."""
+    mode = plan.string("rag", "retrieval", "mode")
+    if mode in RETRIEVAL_MODES:
+        return mode
+    sources = _sources(plan)
+    if sources and all(_is_live(plan, index) for index, _ in sources):
+        return "live_api"
+    return "vector"
+
+
+def _is_live(plan, index: int) -> bool:
+    """The source is fetched at query time (`format: api`): nothing to chunk, embed or index."""
+    fmt = plan.string("rag", "corpus", "sources", index, "format")
+    return fmt is not None and fmt.strip().lower() in LIVE_FORMATS
+
+
+def _indexed_sources(plan) -> list[tuple[int, dict]]:
+    """The sources that go through the pipeline into an index (all of them unless retrieval is live)."""
+    if retrieval_mode(plan) == "live_api":
+        return []
+    return [(index, source) for index, source in _sources(plan) if not _is_live(plan, index)]
+
+
+def _mode_note(plan) -> str:
+    mode = plan.string("rag", "retrieval", "mode")
+    return f" (`rag.retrieval.mode: {mode}`)" if mode in RETRIEVAL_MODES else ""
 
 
 def _pipeline_missing(plan) -> bool:
@@ -46,7 +88,9 @@ def rag_without_data_pipeline(plan, options):
     nothing: empty (`data_pipeline: {}`) or placeholder text (`TBD`, `none`;
     see docs/placeholders.md). Reported at `data_pipeline`, or at `rag` when
     the key is absent. RAG002 then stays quiet: the whole pipeline is missing,
-    not one stage.
+    not one stage. Not reported when retrieval is live
+    (`rag.retrieval.mode: live_api`, or every source is `format: api`):
+    documents fetched at query time have no pipeline to plan.
 
     ## Why
     The failure mode of RAG is almost never the retrieval architecture; it is
@@ -99,7 +143,7 @@ def rag_without_data_pipeline(plan, options):
       citations: true
     ```
     """
-    if not applies(plan) or not _pipeline_missing(plan):
+    if not applies(plan) or not _pipeline_missing(plan) or retrieval_mode(plan) == "live_api":
         return
     value = plan.get("rag", "data_pipeline")
     if plan.is_blank("rag", "data_pipeline") or value is False:
@@ -125,6 +169,11 @@ def incomplete_data_pipeline(plan, options):
     `rag.data_pipeline` lacks (absent, empty, or only placeholder text such as
     `TBD` or `{model: TBD}`; see docs/placeholders.md), at that key or at
     `data_pipeline` when the key is absent.
+
+    The stages follow `rag.retrieval.mode`: `lexical` retrieval (keyword or
+    BM25 search) embeds nothing, so `embedding` is not asked for; `live_api`
+    retrieval (or a corpus whose every source is `format: api`) indexes
+    nothing, so no stage is.
 
     ## Why
     Retrieval quality depends on every stage: chunks that cut through a
@@ -173,9 +222,17 @@ def incomplete_data_pipeline(plan, options):
     """
     if not applies(plan) or _pipeline_missing(plan):
         return
+    mode = retrieval_mode(plan)
+    if mode == "live_api":
+        return
     for stage, (decides, snippet) in PIPELINE_STAGES.items():
+        if stage == "embedding" and mode == "lexical":
+            continue  # keyword search embeds nothing
         if not plan.is_blank("rag", "data_pipeline", stage):
             continue
+        if stage == "indexing":
+            store = "opensearch" if mode == "lexical" else "pgvector"
+            snippet = f"`indexing: {{store: {store}, refresh: {_suggested_refresh(plan)}}}`"
         state = absence(plan, "rag", "data_pipeline", stage)
         yield Violation(
             f"`rag.data_pipeline.{stage}` {state}: the plan does not say {decides}",
@@ -189,10 +246,14 @@ def incomplete_data_pipeline(plan, options):
 def tables_without_strategy(plan, options):
     """A source contains tables but the pipeline does not say how tables are chunked.
 
-    Fires for each source in `rag.corpus.sources` with `contains_tables: true`
-    when `rag.data_pipeline.chunking.tables` is not set, empty or a
-    placeholder (`n/a`, `none`, `TBD`; see docs/placeholders.md). Reported at
-    that source's `contains_tables`.
+    Fires for each source in `rag.corpus.sources` that holds tables when
+    `rag.data_pipeline.chunking.tables` is not set, empty or a placeholder
+    (`n/a`, `none`, `TBD`; see docs/placeholders.md). A source holds tables
+    when it says `contains_tables: true` (reported there), or when its
+    `format` is a spreadsheet or delimited file (`xlsx`, `xls`, `xlsm`, `ods`,
+    `csv`, `tsv`) or `html_table`, whatever `contains_tables` says (reported at
+    `format`). Sources fetched live (`format: api`, or
+    `rag.retrieval.mode: live_api`) are not chunked and not checked.
 
     ## Why
     Tables are where naive chunking fails most visibly: a fixed-size splitter
@@ -238,16 +299,23 @@ def tables_without_strategy(plan, options):
     """
     if not applies(plan) or not plan.is_blank("rag", "data_pipeline", "chunking", "tables"):
         return
-    for index, source in _sources(plan):
-        if plan.boolean("rag", "corpus", "sources", index, "contains_tables") is not True:
+    state = absence(plan, "rag", "data_pipeline", "chunking", "tables")
+    for index, source in _indexed_sources(plan):
+        fmt = plan.string("rag", "corpus", "sources", index, "format")
+        kind = TABULAR_FORMATS.get(fmt.strip().lower().lstrip(".")) if fmt else None
+        if kind is not None:
+            holds, at = f"is {code(fmt.strip())}, {kind}, so it holds tables", "format"
+        elif plan.boolean("rag", "corpus", "sources", index, "contains_tables") is True:
+            holds, at = "contains tables", "contains_tables"
+        else:
             continue
         yield Violation(
-            f"{source_label(source, index)} contains tables but `rag.data_pipeline.chunking.tables` "
-            f"{absence(plan, 'rag', 'data_pipeline', 'chunking', 'tables')}: "
+            f"{source_label(source, index)} {holds}, but `rag.data_pipeline.chunking.tables` {state}: "
             "a plain splitter cuts rows away from their headers",
-            "Say how tables are chunked: `rag.data_pipeline.chunking.tables: one chunk per table row, "
-            "header repeated` (or convert tables to text before chunking and say so).",
-            path=("rag", "corpus", "sources", index, "contains_tables"),
+            "Say how tables are chunked, under `rag.data_pipeline.chunking`: "
+            "`tables: one chunk per table row, header repeated` (or convert tables to text before "
+            "chunking and say so).",
+            path=("rag", "corpus", "sources", index, at),
         )
 
 
@@ -325,8 +393,11 @@ def data_pipeline_underinvested(plan, options):
     """Less effort is planned for the data pipeline than for retrieval.
 
     Fires when `rag.data_pipeline.effort_weeks` and `rag.retrieval.effort_weeks`
-    are both given and the data pipeline's is the smaller. Reported at
-    `data_pipeline.effort_weeks`.
+    are both given and the data pipeline's is the smaller (reported at
+    `data_pipeline.effort_weeks`), and when retrieval effort is given but the
+    data pipeline's is not (reported at `data_pipeline`). Not reported when
+    the plan has no data pipeline (RAG001 says so) or retrieval is live
+    (`rag.retrieval.mode: live_api`).
 
     ## Why
     Retrieval quality is entirely dependent on how the documents are chunked,
@@ -369,11 +440,25 @@ def data_pipeline_underinvested(plan, options):
         reranker: cross-encoder
     ```
     """
-    if not applies(plan):
+    if not applies(plan) or _pipeline_missing(plan) or retrieval_mode(plan) == "live_api":
         return
     pipeline = plan.number("rag", "data_pipeline", "effort_weeks")
     retrieval = plan.number("rag", "retrieval", "effort_weeks")
-    if pipeline is None or retrieval is None or pipeline >= retrieval:
+    if retrieval is None or retrieval <= 0:
+        return
+    if pipeline is None:
+        state = absence(plan, "rag", "data_pipeline", "effort_weeks") if plan.is_blank(
+            "rag", "data_pipeline", "effort_weeks") else f"is {code(plan.get('rag', 'data_pipeline', 'effort_weeks'))}"
+        yield Violation(
+            f"`rag.retrieval.effort_weeks` is {show(retrieval)} but `rag.data_pipeline.effort_weeks` {state}: "
+            "effort is planned for the retriever and not for the data pipeline that decides retrieval quality",
+            f"Plan the data pipeline's effort too, at least as much as retrieval's: under "
+            f"`rag.data_pipeline`, set `effort_weeks: {show(retrieval)}` or more.",
+            path=("rag", "data_pipeline", "effort_weeks"),
+            at="key",
+        )
+        return
+    if pipeline >= retrieval:
         return
     yield Violation(
         f"`rag.data_pipeline.effort_weeks` is {show(pipeline)} but `rag.retrieval.effort_weeks` is "
@@ -386,14 +471,18 @@ def data_pipeline_underinvested(plan, options):
 
 @rule("RAG006", "stale-index", Severity.WARNING)
 def stale_index(plan, options):
-    """The index is rebuilt less often than its sources change.
+    """The index is rebuilt less often than a source changes.
 
-    Fires for each source whose `update_frequency` is more frequent than
+    Fires once for each source whose `update_frequency` is more frequent than
     `rag.data_pipeline.indexing.refresh` (realtime > daily > weekly > monthly >
-    quarterly > yearly > static; `on_change` keeps up with everything),
-    reported at the source's `update_frequency`. When no `refresh` is set and
-    any source changes (any frequency but `static`), one finding at `indexing`
-    (or its closest existing parent) names those sources.
+    quarterly > yearly > static; `on_change` keeps up with everything), or
+    that changes at all (any frequency but `static`) when no `refresh` is set.
+    Reported at that source's `update_frequency`. Sources fetched live at
+    query time (`format: api`, or `rag.retrieval.mode: live_api`) have no
+    index to go stale and are not checked; RAG011 asks about sources whose
+    frequency is unstated. A plan with no data pipeline gets RAG001 instead,
+    and one with no `indexing` stage RAG002, whose hint proposes a refresh
+    that keeps up with the fastest source.
 
     ## Why
     Updating the knowledge base without retraining is RAG's main advantage,
@@ -435,39 +524,114 @@ def stale_index(plan, options):
           refresh: on_change
     ```
     """
-    if not applies(plan):
-        return
-    refresh = plan.get("rag", "data_pipeline", "indexing", "refresh")
-    changing = []
-    for index, source in _sources(plan):
-        frequency = plan.get("rag", "corpus", "sources", index, "update_frequency")
-        if frequency in FREQUENCY_ORDER and frequency != "static":
-            changing.append((index, source, frequency))
-    if refresh is None:
-        if not changing:
-            return
-        fastest = max((frequency for _, _, frequency in changing), key=FREQUENCY_ORDER.index)
-        described = listing(f"{source_label(source, index)} ({code(frequency)})" for index, source, frequency in changing)
-        yield Violation(
-            f"`rag.data_pipeline.indexing.refresh` is not set but the corpus changes: {described}",
-            f"Rebuild the index at least as often as the fastest source changes: "
-            f"`rag.data_pipeline.indexing.refresh: {'on_change' if fastest == 'realtime' else fastest}` "
-            "(or `on_change`).",
-            path=("rag", "data_pipeline", "indexing", "refresh"),
-            at="key",
-        )
-        return
-    if refresh == "on_change" or refresh not in FREQUENCY_ORDER:
+    if not applies(plan) or _pipeline_missing(plan) or plan.is_blank("rag", "data_pipeline", "indexing"):
+        return  # no pipeline, or no indexing stage: RAG001's or RAG002's finding
+    refresh = None if plan.is_blank("rag", "data_pipeline", "indexing", "refresh") else plan.get(
+        "rag", "data_pipeline", "indexing", "refresh")
+    if refresh == "on_change" or (refresh is not None and refresh not in FREQUENCY_ORDER):
         return  # keeps up with everything, or an unknown value the schema reports
-    for index, source, frequency in changing:
-        if FREQUENCY_ORDER.index(frequency) <= FREQUENCY_ORDER.index(refresh):
+    for index, source in _indexed_sources(plan):
+        frequency = plan.get("rag", "corpus", "sources", index, "update_frequency")
+        if frequency not in FREQUENCY_ORDER or frequency == "static":
+            continue
+        if refresh is not None and FREQUENCY_ORDER.index(frequency) <= FREQUENCY_ORDER.index(refresh):
+            continue
+        if refresh is None:
+            state = (f"`rag.data_pipeline.indexing.refresh` {absence(plan, 'rag', 'data_pipeline', 'indexing', 'refresh')}: "
+                     "nothing says the index follows it")
+        else:
+            state = (f"the index is rebuilt {code(refresh)} (`rag.data_pipeline.indexing.refresh`): "
+                     "answers will come from outdated documents")
+        yield Violation(
+            f"{source_label(source, index)} changes {code(frequency)} but {state}",
+            f"Under `rag.data_pipeline.indexing`, set {_refresh_choices(frequency)}, or index this source "
+            "separately at its own pace.",
+            path=("rag", "corpus", "sources", index, "update_frequency"),
+        )
+
+
+def _suggested_refresh(plan) -> str:
+    """A refresh that keeps up with the fastest indexed source (`daily` when none says)."""
+    paces = [plan.get("rag", "corpus", "sources", index, "update_frequency") for index, _ in _indexed_sources(plan)]
+    paces = [pace for pace in paces if pace in FREQUENCY_ORDER and pace != "static"]
+    if not paces:
+        return "daily"
+    fastest = max(paces, key=FREQUENCY_ORDER.index)
+    return "on_change" if fastest == "realtime" else fastest
+
+
+def _refresh_choices(frequency: str) -> str:
+    """The refresh settings that keep up with a source, each named once."""
+    if frequency == "realtime":
+        return "`refresh: on_change`"
+    return f"`refresh: {frequency}` or `refresh: on_change`"
+
+
+@rule("RAG011", "unstated-update-frequency", Severity.INFO)
+def unstated_update_frequency(plan, options):
+    """A source does not say how often it changes, so nobody can tell whether the index keeps up.
+
+    Fires once for each indexed source in `rag.corpus.sources` whose
+    `update_frequency` is absent, empty or a placeholder (`unknown`, `TBD`;
+    see docs/placeholders.md), unless the index is rebuilt on change
+    (`rag.data_pipeline.indexing.refresh: on_change`). Reported at the
+    source's `update_frequency`, or at the source when the key is absent.
+    Sources fetched live at query time (`format: api`, or
+    `rag.retrieval.mode: live_api`) are not asked about.
+
+    ## Why
+    RAG stays current only if the index is rebuilt at least as often as its
+    sources change (RAG006). A source whose pace is unknown may be the one
+    that changes daily under a monthly index; the question costs one line to
+    answer and is the only way to know the refresh is right.
+
+    ## Bad
+    ```yaml
+    aiplan: 1
+    name: Policy search
+    approach: rag
+    rag:
+      corpus:
+        sources:
+          - name: policy wiki
+            format: html
+      data_pipeline:
+        indexing:
+          store: pgvector
+          refresh: weekly
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Policy search
+    approach: rag
+    rag:
+      corpus:
+        sources:
+          - name: policy wiki
+            format: html
+            update_frequency: monthly
+      data_pipeline:
+        indexing:
+          store: pgvector
+          refresh: weekly
+    ```
+    """
+    if not applies(plan) or plan.get("rag", "data_pipeline", "indexing", "refresh") == "on_change":
+        return
+    for index, source in _indexed_sources(plan):
+        if not plan.is_blank("rag", "corpus", "sources", index, "update_frequency"):
             continue
         yield Violation(
-            f"{source_label(source, index)} changes {code(frequency)} but the index is rebuilt {code(refresh)} "
-            f"(`rag.data_pipeline.indexing.refresh`): answers will come from outdated documents",
-            f"Set `rag.data_pipeline.indexing.refresh: {'on_change' if frequency == 'realtime' else frequency}` "
-            f"(or `on_change`), or index this source separately at its own pace.",
+            f"{source_label(source, index)} does not say how often it changes (`update_frequency` "
+            f"{absence(plan, 'rag', 'corpus', 'sources', index, 'update_frequency')}): nothing shows "
+            "whether the index refresh keeps up with it",
+            "State how often the source changes, for example `update_frequency: weekly` "
+            "(one of static, yearly, quarterly, monthly, weekly, daily, realtime), or rebuild the index "
+            "on every change: `refresh: on_change` under `rag.data_pipeline.indexing`.",
             path=("rag", "corpus", "sources", index, "update_frequency"),
+            at="key",
         )
 
 
@@ -476,10 +640,15 @@ def unscoped_sensitive_retrieval(plan, options):
     """Sensitive or multi-tenant data is retrieved without access control.
 
     Fires when `use_case.data_sensitivity` or any source's `sensitivity` is
-    `confidential` or `restricted`, or `use_case.multi_tenant` is `true`, and
+    `confidential` or `restricted`, or the use case is multi-tenant, and
     `rag.access_control` is absent or has no `scope_by` (absent, empty, or a
     placeholder such as `TBD` or `none`; see docs/placeholders.md). Reported at
     `access_control`, or at `rag` when the key is absent.
+
+    A use case is multi-tenant when `use_case.multi_tenant` is `true` or
+    `use_case.tenants` names more than one tenant. Its `scope_by` must then
+    include `tenant`: a scope by role or document type alone still lets one
+    tenant retrieve another's documents (reported at `scope_by`).
 
     ## Why
     One of RAG's strengths is control: retrieval scope can be restricted by
@@ -524,9 +693,21 @@ def unscoped_sensitive_retrieval(plan, options):
     """
     if not applies(plan):
         return
-    if not plan.is_blank("rag", "access_control") and (
-        plan.mapping("rag", "access_control") is None or not plan.is_blank("rag", "access_control", "scope_by")
-    ):
+    tenancy = _tenancy(plan)
+    scope_by = plan.get("rag", "access_control", "scope_by")
+    scoped = not plan.is_blank("rag", "access_control") and (
+        plan.mapping("rag", "access_control") is None or not plan.is_blank("rag", "access_control", "scope_by"))
+    if scoped:
+        # Scoped by something: a multi-tenant system must also scope by tenant.
+        if tenancy is None or not isinstance(scope_by, list) or "tenant" in scope_by:
+            return
+        wanted = [item for item in scope_by if isinstance(item, str)] + ["tenant"]
+        yield Violation(
+            f"{tenancy}, but `rag.access_control.scope_by` is {code(scope_by)}, without `tenant`: "
+            "one tenant's users can be answered from another tenant's documents",
+            f"Scope retrieval by tenant too: under `rag.access_control`, set `scope_by: {show(wanted)}`.",
+            path=("rag", "access_control", "scope_by"),
+        )
         return
     reasons = []
     sensitivity = plan.get("use_case", "data_sensitivity")
@@ -536,12 +717,11 @@ def unscoped_sensitive_retrieval(plan, options):
         level = plan.get("rag", "corpus", "sources", index, "sensitivity")
         if level in SENSITIVE:
             reasons.append(f"{source_label(source, index)} is {code(level)}")
-    multi_tenant = plan.boolean("use_case", "multi_tenant") is True
-    if multi_tenant:
-        reasons.append("`use_case.multi_tenant` is `true`")
+    if tenancy is not None:
+        reasons.append(tenancy)
     if not reasons:
         return
-    scope = ["user_role", "document_type"] + (["tenant"] if multi_tenant else [])
+    scope = ["user_role", "document_type"] + (["tenant"] if tenancy is not None else [])
     if plan.mapping("rag", "access_control") is not None and plan.has("rag", "access_control", "scope_by"):
         state = f"`rag.access_control.scope_by` {absence(plan, 'rag', 'access_control', 'scope_by')}"
     elif plan.mapping("rag", "access_control") is not None:
@@ -550,10 +730,23 @@ def unscoped_sensitive_retrieval(plan, options):
         state = f"`rag.access_control` {absence(plan, 'rag', 'access_control')}"
     yield Violation(
         f"{listing(reasons)}, but {state}: any user can be answered from any document",
-        f"Restrict what retrieval may return for each user: `rag.access_control: {{scope_by: {show(scope)}}}`.",
+        f"Restrict what retrieval may return for each user: under `rag.access_control`, set "
+        f"`scope_by: {show(scope)}`.",
         path=("rag", "access_control"),
         at="key",
     )
+
+
+def _tenancy(plan) -> str | None:
+    """Why the use case is multi-tenant, in words, or ``None`` if it is not."""
+    if plan.boolean("use_case", "multi_tenant") is True:
+        return "`use_case.multi_tenant` is `true`"
+    named = [plan.text("use_case", "tenants", index) for index in range(len(plan.sequence("use_case", "tenants")))]
+    tenants = list(dict.fromkeys(name for name in named if name is not None))
+    if len(tenants) > 1:
+        return f"`use_case.tenants` names {len(tenants)} tenants ({quoted_listing(tenants[:3])}" + (
+            ", ...)" if len(tenants) > 3 else ")")
+    return None
 
 
 @rule("RAG008", "no-citations", Severity.INFO)
@@ -680,7 +873,7 @@ def unmeasured_retrieval(plan, options):
     )
 
 
-@rule("RAG010", "empty-corpus", Severity.WARNING)
+@rule("RAG010", "empty-corpus", Severity.ERROR)
 def empty_corpus(plan, options):
     """Retrieval is planned over a corpus with no sources.
 

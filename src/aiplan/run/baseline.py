@@ -40,7 +40,10 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable
 
+from aiplan.core.findings import format_yaml_path
 from aiplan.core.fingerprint import normalise_message
+from aiplan.core.paths import shown_path
+from aiplan.fileio import atomic_write, read_regular
 
 FORMAT_KEY = "aiplan_baseline"
 FORMAT_VERSION = 1
@@ -110,12 +113,6 @@ class Written:
 MAX_BASELINE_BYTES = 64 * 1024 * 1024
 
 
-def _shown(path: str) -> str:
-    from aiplan.config.files import shown_path
-
-    return shown_path(path)
-
-
 def baseline_key(display_path: str, root: str) -> str:
     """A finding's file as the baseline records it: relative to the baseline's directory."""
     if display_path == STDIN:
@@ -125,9 +122,7 @@ def baseline_key(display_path: str, root: str) -> str:
 
 
 def read_baseline(path: str) -> Baseline:
-    from aiplan.fileio import read_regular
-
-    shown = _shown(path)
+    shown = shown_path(path)
     try:
         raw = read_regular(path, MAX_BASELINE_BYTES)
     except FileNotFoundError:
@@ -166,8 +161,6 @@ def _text(item: dict, key: str, empty_ok: bool = False) -> str:
 
 
 def _entries_for(findings: Iterable, root: str) -> list[Entry]:
-    from aiplan.core.findings import format_yaml_path
-
     counts: Counter = Counter()
     for finding in findings:
         counts[(baseline_key(finding.path, root), finding.rule, format_yaml_path(finding.yaml_path),
@@ -185,8 +178,6 @@ def write_baseline(path: str, run) -> Written:
     """Record the run's findings. Entries of an existing baseline for files this run
     did not lint (and that still exist) are kept, so linting part of a repository
     never drops the rest of its baseline."""
-    from aiplan.fileio import atomic_write
-
     root = os.path.dirname(os.path.abspath(path))
     entries = _entries_for(run.findings, root)
     linted = {baseline_key(result.path, root) for result in run.files}
@@ -201,7 +192,7 @@ def write_baseline(path: str, run) -> Written:
     try:
         atomic_write(path, render(entries + kept))
     except OSError as exc:
-        raise BaselineError(f"{_shown(path)}: cannot write the baseline: {exc.strerror or exc}") from None
+        raise BaselineError(f"{shown_path(path)}: cannot write the baseline: {exc.strerror or exc}") from None
     return Written(sum(e.count for e in entries), len({e.path for e in entries}), sum(e.count for e in kept))
 
 
@@ -210,8 +201,6 @@ def apply_baseline(run, baseline: Baseline,
     """Drop the findings the baseline records from ``run`` (in place) and say what matched
     and which entries are stale. ``enabled_for(display_path)`` gives the rules enabled for
     a file, so entries of rules that did not run are not called stale."""
-    from aiplan.core.findings import format_yaml_path
-
     root = baseline.root
     remaining = [e.count for e in baseline.entries]
     exact: dict[tuple, list[int]] = {}
@@ -258,6 +247,6 @@ def apply_baseline(run, baseline: Baseline,
             continue    # not linted in this run: nothing is known about it
         stale.append(replace(entry, count=remaining[index]))
     known.sort(key=lambda f: f.sort_key())
-    outcome = BaselineOutcome(_shown(baseline.path), len(known), tuple(stale), tuple(known))
+    outcome = BaselineOutcome(shown_path(baseline.path), len(known), tuple(stale), tuple(known))
     run.baseline = outcome
     return outcome

@@ -39,6 +39,7 @@ the run goes on without it.
 
 from __future__ import annotations
 
+import json
 import marshal
 import os
 import sys
@@ -46,8 +47,10 @@ import time
 import zlib
 from typing import Any, Callable, Iterable
 
-from aiplan.run import codec
+from aiplan.core.digest import sha256
 from aiplan.core.findings import FileResult
+from aiplan.fileio import read_regular
+from aiplan.run import codec
 
 CACHE_DIR_NAME = ".aiplan_cache"
 FORMAT = "lint-v2"
@@ -144,10 +147,6 @@ class LintCache:
         known = self._scopes.get(id(ctx))
         if known is not None and known[0] is ctx:
             return known[1]
-        import json
-
-        from aiplan.core.digest import sha256
-
         modules = {"aiplan"} | {
             getattr(rule.check, "__module__", None) or "" for rule in ctx.rules.values() if rule.check is not None
         }
@@ -164,8 +163,6 @@ class LintCache:
 
     @staticmethod
     def digest(data: bytes) -> bytes:
-        from aiplan.core.digest import sha256
-
         return sha256(data).digest()
 
     @staticmethod
@@ -180,8 +177,6 @@ class LintCache:
     @staticmethod
     def _read_shard(path: str) -> dict:
         """The entries of a shard file; empty if it is missing, unreadable or not a shard."""
-        from aiplan.fileio import read_regular
-
         try:
             # A shard replaced by a FIFO, a link or a huge file is no shard.
             data = read_regular(path, MAX_SHARD_BYTES, follow_symlinks=False)

@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-import fnmatch
 import os
-from dataclasses import dataclass
+import re
+import stat
 from typing import Iterable
+
+from aiplan.core.paths import STDIN, Target, display
 
 PLAN_NAMES = ("aiplan.yaml", "aiplan.yml")
 PLAN_SUFFIXES = (".aiplan.yaml", ".aiplan.yml")
+# The same names as a regular expression over a path with "/" separators, as
+# pre-commit's `files` takes it (.pre-commit-hooks.yaml holds exactly this).
+PLAN_FILE_PATTERN = r"(^|/)(aiplan|[^/]*\.aiplan)\.ya?ml$"
 SKIP_DIRS = frozenset((
     ".git", ".hg", ".svn", ".bzr", "node_modules", "__pycache__", ".tox", ".nox",
     ".venv", "venv", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".aiplan_cache",
     "site-packages", ".direnv", ".eggs",
 ))
-
-STDIN = "-"
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """A file to lint: where to read it, how to show it, whether it was named."""
-
-    real_path: str
-    display_path: str
-    explicit: bool
 
 
 class PathError(ValueError):
@@ -33,18 +27,6 @@ class PathError(ValueError):
 
 def is_plan_name(name: str) -> bool:
     return name in PLAN_NAMES or name.endswith(PLAN_SUFFIXES)
-
-
-def display(path: str, cwd: str) -> str:
-    """Relative to the working directory when below it, else as given."""
-    absolute = os.path.abspath(path)
-    try:
-        relative = os.path.relpath(absolute, cwd)
-    except ValueError:  # another drive on Windows
-        return path
-    if relative == os.curdir or relative.startswith(os.pardir):
-        return path
-    return relative.replace(os.sep, "/")
 
 
 def _display_prefix(directory: str, cwd: str) -> str | None:
@@ -66,17 +48,6 @@ def _shown_in(prefix: str | None, name: str, full: str) -> str:
     if relative == os.curdir or relative.startswith(os.pardir):
         return full
     return relative.replace(os.sep, "/")
-
-
-def _excluded(display_path: str, patterns: Iterable[str]) -> bool:
-    parts = display_path.split("/")
-    for pattern in patterns:
-        pattern = pattern.rstrip("/")
-        if fnmatch.fnmatch(display_path, pattern) or any(fnmatch.fnmatch(p, pattern) for p in parts):
-            return True
-        if display_path.startswith(pattern + "/"):
-            return True
-    return False
 
 
 def _is_virtualenv(path: str) -> bool:
@@ -109,17 +80,16 @@ def _walk(top: str):
         pending.extend(os.path.join(root, name) for name in reversed(dirs) if name not in links)
 
 
-def discover(paths: Iterable[str], exclude: Iterable[str] = (), cwd: str | None = None) -> list[Target]:
+def discover(paths: Iterable[str], cwd: str | None = None) -> list[Target]:
     """Expand paths into plan files, sorted and without duplicates.
 
     A file named explicitly is always linted (even if excluded by a pattern,
     like ruff without ``--force-exclude``); directories are searched for plan
-    file names, skipping VCS folders, virtualenvs, ``node_modules`` and
-    excluded paths. Symbolic links to directories are not followed, so a link
-    loop cannot hang the run.
+    file names, skipping VCS folders, virtualenvs and ``node_modules``.
+    Symbolic links to directories are not followed, so a link loop cannot
+    hang the run.
     """
     cwd = cwd or os.getcwd()
-    exclude = tuple(exclude)
     found: dict[str, Target] = {}
     for raw in paths:
         if raw == STDIN:
@@ -134,8 +104,6 @@ def discover(paths: Iterable[str], exclude: Iterable[str] = (), cwd: str | None 
                     full = os.path.join(root, name)
                     if name in SKIP_DIRS or _is_virtualenv(full):
                         continue
-                    if exclude and _excluded(display(full, cwd), exclude):
-                        continue
                     kept.append(name)
                 dirs[:] = kept
                 place = None  # (display prefix, absolute directory), once per directory
@@ -146,11 +114,45 @@ def discover(paths: Iterable[str], exclude: Iterable[str] = (), cwd: str | None 
                     if place is None:
                         place = _display_prefix(root, cwd), os.path.abspath(root)
                     shown = _shown_in(place[0], name, full)
-                    if exclude and _excluded(shown, exclude):
-                        continue
                     key = os.path.normcase(os.path.join(place[1], name))
                     found.setdefault(key, Target(full, shown, False))
         else:
             key = os.path.normcase(os.path.abspath(raw))
             found[key] = Target(raw, display(raw, cwd), True)
     return sorted(found.values(), key=lambda t: t.display_path)
+
+
+# A line that starts a top-level `aiplan:` key (block style, as plans are written).
+_PLAN_KEY = re.compile(rb"^[\"']?aiplan[\"']?[ \t]*:", re.MULTILINE)
+_LOOKALIKE_READ = 64 * 1024
+_LOOKALIKE_MAX = 20
+
+
+def plan_lookalikes(paths: Iterable[str], limit: int = _LOOKALIKE_MAX) -> list[str]:
+    """YAML files under the directories in ``paths`` that are not named like
+    plans but hold a top-level ``aiplan`` key: what a user who gets "no plan
+    files found" most likely meant to lint. Reads at most the first 64 KiB of
+    at most ``limit`` regular files; never follows links or opens FIFOs."""
+    found: list[str] = []
+    cwd = os.getcwd()
+    for raw in paths:
+        if raw == STDIN or not os.path.isdir(raw):
+            continue
+        for root, dirs, files in _walk(raw):
+            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not _is_virtualenv(os.path.join(root, d)))
+            for name in sorted(files):
+                if is_plan_name(name) or not name.endswith((".yaml", ".yml")):
+                    continue
+                full = os.path.join(root, name)
+                try:
+                    if not stat.S_ISREG(os.lstat(full).st_mode):
+                        continue
+                    with open(full, "rb") as handle:
+                        head = handle.read(_LOOKALIKE_READ)
+                except OSError:
+                    continue
+                if _PLAN_KEY.search(head):
+                    found.append(display(full, cwd))
+                    if len(found) >= limit:
+                        return sorted(found)
+    return sorted(found)

@@ -21,9 +21,14 @@ What the pool adds to the standard one:
 
 from __future__ import annotations
 
+import mmap
+import multiprocessing
 import os
+import pickle
 import signal
 import sys
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, TypeVar
 
 Result = TypeVar("Result")
@@ -70,12 +75,6 @@ def run_ordered(work: Callable[[int], Result], count: int, workers: int, *,
     """
     if workers <= 1 or count == 0:
         return [work(index) for index in range(count)]
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-    import multiprocessing
-
-    import mmap
-
     pack = pack or _same
     unpack = unpack or _same
     size = max(1, min(64, count // (workers * 8)))
@@ -122,6 +121,9 @@ _WORKER: tuple | None = None  # (work, pack, progress), set in each worker proce
 
 def _start_worker(parent: int, init, work, pack, progress) -> None:  # pragma: no cover - runs in a worker
     global _WORKER
+    import faulthandler  # only in worker processes
+
+    faulthandler.disable()  # a crash is reported by the parent, not dumped on its stderr
     _die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -143,7 +145,7 @@ def _run_chunk(chunk: range) -> list:  # pragma: no cover - runs in a worker
 def _die_with(parent: int) -> None:
     """Ask Linux to SIGKILL this process when its parent ends; end now if it already has."""
     try:
-        import ctypes
+        import ctypes  # only in worker processes
 
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):  # not Linux: workers may outlive a killed parent
@@ -167,9 +169,6 @@ def _stop(executor) -> None:
 
 def _isolated(index: int, work, init, on_crash):
     """Run one job in a forked process of its own; its death is reported, never repeated here."""
-    import mmap
-    import pickle
-
     read_result, write_result = os.pipe()
     trail = mmap.mmap(-1, _TRAIL_SIZE)  # shared with the child: its last trace, whatever it wrote before
     parent = os.getpid()
@@ -180,7 +179,7 @@ def _isolated(index: int, work, init, on_crash):
         code = 70
         try:
             os.close(read_result)
-            import faulthandler
+            import faulthandler  # only in a process isolating a crash
 
             faulthandler.disable()  # the crash is reported by the parent, not dumped on stderr
             _die_with(parent)

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable, Union
 
 from aiplan.core.budget import Budget, Watchdog
-from aiplan.lint.engine import LintContext, lint_bytes, lint_file
+from aiplan.lint.engine import LintContext, incomplete_finding, lint_bytes, lint_file
 from aiplan.core.findings import FileResult, Finding, InternalError, Severity
-from aiplan.run.discovery import STDIN, Target
+from aiplan.parse.loader import read_file
+from aiplan.core.paths import STDIN, Target
 
 if TYPE_CHECKING:
     from aiplan.run.cache import LintCache
@@ -133,8 +134,8 @@ def lint_targets(targets: Iterable[Target], contexts: ContextSource, stdin: byte
 
 def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs: int,
                budgets: Budgets) -> list[FileResult]:
-    from aiplan.run import codec
-    from aiplan.run.pool import run_ordered, workers_for
+    from aiplan.run import codec  # start-up: the result codec only when many files or the cache need it
+    from aiplan.run.pool import run_ordered, workers_for  # start-up: the pool only for many files
 
     files: list[FileResult | None] = [None] * len(targets)
     todo: list[int] = []
@@ -191,8 +192,6 @@ def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs:
 
 def _crashed(target: Target, ctx: LintContext, how: str, last: str) -> FileResult:
     """The result of a file whose worker process died (twice) while linting it."""
-    from aiplan.lint.engine import incomplete_finding
-
     rule_id = last[len("running rule "):] if last.startswith("running rule ") else ""
     rule = ctx.rules.get(rule_id)
     plugin = rule.plugin if rule is not None else "aiplan"
@@ -206,8 +205,6 @@ def _crashed(target: Target, ctx: LintContext, how: str, last: str) -> FileResul
 
 
 def _reader(ctx: LintContext):
-    from aiplan.parse.loader import read_file
-
     limits = ctx.config.limits
     return lambda path: read_file(path, limits)[0]
 
@@ -218,9 +215,8 @@ def _lint_recorded(target: Target, ctx: LintContext, record: bool, budget: Budge
     rules made, and the result encoded for storing (done here, so in a worker)."""
     if not record:
         return lint_file(target.real_path, target.display_path, ctx, budget=budget), None, (), None
-    from aiplan.run import codec
-    from aiplan.run.cache import LintCache, recording_exists
-    from aiplan.parse.loader import read_file
+    from aiplan.run import codec  # start-up: only when recording for the cache
+    from aiplan.run.cache import LintCache, recording_exists  # start-up: only with the cache
 
     data, problem = read_file(target.real_path, ctx.config.limits)
     if problem is not None:  # unreadable, too big, not a file: reported, never cached

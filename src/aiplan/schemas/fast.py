@@ -39,6 +39,8 @@ SUPPORTED = frozenset((
 ANNOTATIONS = frozenset((
     "$schema", "$id", "$defs", "$comment", "title", "description", "default",
     "examples", "deprecated", "readOnly", "writeOnly",
+    # The YAML language server's rich hover text (see aiplan.schemas.reference).
+    "markdownDescription",
 ))
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 

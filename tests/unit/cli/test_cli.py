@@ -24,9 +24,17 @@ def test_lint_flawed_plan_text_output(cli, tmp_path):
     result = cli("lint")
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[0].startswith("aiplan.yaml:16:13: BASE001 [error] approach is `fine_tuning`")
-    assert lines[1].startswith("    fix: ")
-    assert lines[-1] == "Linted 1 file: 2 errors, 0 warnings, 0 info."
+    assert lines[:7] == [
+        "aiplan.yaml",
+        "  16:13 error BASE001 missing-prompt-baseline",
+        "     |",
+        "  16 |     status: in_progress        # the team skipped ahead to training",
+        "     |             ^^^^^^^^^^^",
+        "     = approach is `fine_tuning` but the prompt-engineering baseline is `in_progress`, not `done`",
+        "     = fix: Finish the prompt-engineering baseline and record its results before committing to "
+        "`fine_tuning`; then set `status: done`.",
+    ]
+    assert lines[-1] == "Linted 1 file: 2 errors, 0 warnings, 0 info; 2 fail the run (fail-on: error)."
 
 
 def test_json_output_contract(cli):
@@ -107,7 +115,7 @@ def test_json_plan_named_explicitly(cli, tmp_path):
 
 
 def test_stdin(cli):
-    result = cli("lint", "-", input="aiplan: 1\nname: x\napproach: rag\n")
+    result = cli("lint", "--format", "concise", "-", input="aiplan: 1\nname: x\napproach: rag\n")
     assert result.exit_code == 1 and result.output.startswith("-:1:1: BASE001")
 
 
@@ -129,7 +137,7 @@ def test_init_writes_clean_plan_and_never_overwrites(cli, tmp_path):
     target = tmp_path / "aiplan.yaml"
     assert cli("init", target).exit_code == 0
     text = target.read_text()
-    assert text.startswith("# AI project plan")
+    assert "# AI project plan" in text and text.splitlines()[1].startswith("# yaml-language-server: $schema=")
     assert cli("lint", target).exit_code == 0
     target.write_text("my own content\n")
     again = cli("init", target)
@@ -162,3 +170,13 @@ def test_control_characters_in_plan_are_rendered_visibly(cli, tmp_path):
     result = cli("lint", plan)
     assert "\x1b" not in result.output and "\u202e" not in result.output
     assert "\\x1b[31mRAG\\u202e" in result.output
+
+
+def test_top_level_help_shows_each_command_description_whole(cli):
+    from aiplan.cli.main import main
+
+    output = " ".join(cli("--help").output.split("Commands:")[1].split())
+    assert "..." not in output
+    for name, command in main.commands.items():
+        described = command.get_short_help_str(limit=1000)
+        assert described.endswith(".") and described in output, name

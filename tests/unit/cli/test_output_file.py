@@ -13,7 +13,8 @@ def test_sarif_to_file_text_to_console(cli, tmp_path):
     report = tmp_path / "aiplan.sarif"
     result = cli("lint", "--format", "sarif", "--output-file", report, FLAWED)
     assert result.exit_code == 1
-    assert "BASE001 [error]" in result.output and result.output.endswith("Linted 1 file: 2 errors, 0 warnings, 0 info.\n")
+    assert "error BASE001 missing-prompt-baseline" in result.output
+    assert result.output.endswith("Linted 1 file: 2 errors, 0 warnings, 0 info; 2 fail the run (fail-on: error).\n")
     document = json.loads(report.read_text(encoding="utf-8"))
     assert [r["ruleId"] for r in document["runs"][0]["results"]] == ["BASE001", "FT001"]
 
@@ -38,7 +39,7 @@ def test_output_file_without_format_writes_text(cli, tmp_path):
 def test_under_actions_the_console_adds_annotations(cli, tmp_path):
     report = tmp_path / "aiplan.sarif"
     result = cli("lint", "--format", "sarif", "--output-file", report, FLAWED, env={"GITHUB_ACTIONS": "true"})
-    assert "BASE001 [error]" in result.output
+    assert "error BASE001 missing-prompt-baseline" in result.output
     assert "\n::error title=BASE001 missing-prompt-baseline," in result.output
     json.loads(report.read_text())
 
@@ -97,5 +98,5 @@ def test_write_failure_after_linting_is_reported_with_exit_2(cli, tmp_path, monk
     monkeypatch.setattr(aiplan.fileio, "atomic_write", refuse)
     result = cli("lint", "--format", "sarif", "--output-file", tmp_path / "x.sarif", FLAWED)
     assert result.exit_code == 2
-    assert "BASE001 [error]" in result.output  # the console output still came
+    assert "error BASE001 missing-prompt-baseline" in result.output  # the console output still came
     assert "aiplan: cannot write" in result.output and "Permission denied" in result.output

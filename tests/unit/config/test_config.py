@@ -234,7 +234,9 @@ def test_aiplan_config_text_is_toml(cli, repo):
     assert result.exit_code == 0
     assert result.output.startswith("# Effective aiplan configuration for .\n# Configuration file: pyproject.toml")
     data = tomllib.loads(result.output)
-    assert data["disabled"] == ["BASE001", "BASE002", "BASE003", "BASE004", "BASE005"]
+    assert "enabled" not in data and "disabled" not in data   # keys the configuration would reject
+    assert not any(rule.startswith("BASE") for rule in data["select"]) and "FT001" in data["select"]
+    assert '# not selected: ["BASE001", "BASE002", "BASE003", "BASE004", "BASE005"]' in result.output
     assert data["exclude"] == ["drafts"]
     assert data["severity"] == {"FT001": "warning"} and data["fail-on"] == "error"
     assert "Configuration file: none" in cli("config", "--isolated").output
@@ -379,3 +381,27 @@ def test_a_configuration_file_that_is_a_fifo_or_device_is_refused(cli, repo):
         result = cli("lint", "--config", name)
         assert result.exit_code == 2, result.output
         assert "cannot read the configuration: it is a" in result.output and "not a regular file" in result.output
+
+
+def test_config_output_is_valid_configuration_that_reproduces_itself(cli, tmp_path, monkeypatch):
+    """`aiplan config > .aiplan.toml` is a configuration aiplan accepts, with the same effect."""
+    import json
+
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / ".aiplan.toml").write_text(
+        'ignore = ["RAG008", "EVAL"]\nfail-on = "warning"\n[severity]\nFIT003 = "warning"\n'
+        '[rules.FT003]\nmin_examples = 2000\n')
+    monkeypatch.chdir(source)
+    printed = cli("config")
+    assert printed.exit_code == 0, printed.output
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    (copy / ".aiplan.toml").write_text(printed.stdout)
+    monkeypatch.chdir(copy)
+    again = cli("config")
+    assert again.exit_code == 0, again.output
+    first = json.loads(cli("config", "--format", "json", source).stdout)
+    second = json.loads(cli("config", "--format", "json", ".").stdout)
+    for key in ("enabled", "disabled", "fail-on", "severity", "rules", "max-depth"):
+        assert first[key] == second[key], key

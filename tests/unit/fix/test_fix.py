@@ -130,7 +130,7 @@ def test_acceptance_plan_comes_out_fixed_and_otherwise_identical(cli, tmp_path):
     assert plan.read_bytes() == expected
     # What remains are policy findings the typos hid (no access control, no evaluation...),
     # none of them an error and none fixable: every PLAN finding is gone.
-    assert result.stdout.splitlines()[-1] == "Linted 1 file: 0 errors, 8 warnings, 1 info; 8 fixed."
+    assert result.stdout.splitlines()[-1] == "Linted 1 file: 0 errors, 8 warnings, 1 info; none fails the run (fail-on: error); 8 fixed."
     assert not [line for line in result.stdout.splitlines() if " PLAN0" in line]
     # Only the misspelled tokens differ, line by line.
     changed = [(a, b) for a, b in zip(source.split(b"\r\n"), expected.split(b"\r\n")) if a != b]
@@ -412,5 +412,23 @@ def test_json_findings_carry_fix_available_and_edits(cli, tmp_path):
 def test_lint_summary_counts_fixable_findings(cli, tmp_path):
     plan = copy_in(tmp_path, "crlf")
     result = cli("lint", plan)
-    assert result.stdout.splitlines()[-1].endswith("; 4 fixable with --fix.")
+    assert result.stdout.splitlines()[-1].endswith("; 4 fixable with --fix [*].")
+    assert result.stdout.count(" [*] ") == 4   # each fixable finding is marked
     assert plan.read_bytes() == golden("crlf")[0]
+
+
+@pytest.mark.parametrize("name", ["crlf", "quoting", "everything", "anchors-aliases"])
+def test_diff_counts_the_findings_the_summary_calls_fixable(cli, tmp_path, name):
+    """--diff counts as the lint summary does; fixes that only reveal further
+    fixable findings (a renamed key's misspelled child) are counted apart."""
+    import re
+
+    plan = copy_in(tmp_path, name)
+    summary = cli("lint", plan).stdout.splitlines()[-1]
+    fixable = int(re.search(r"(\d+) fixable with --fix", summary).group(1))
+    diff = cli("lint", "--diff", plan)
+    would = re.search(r"Would fix (\d+) findings?(?: \(and (\d+) more that these fixes reveal\))? in 1 file",
+                      diff.stderr)
+    assert would and int(would.group(1)) == fixable, (summary, diff.stderr)
+    fixed = cli("lint", "--fix", plan).stdout.splitlines()[-1]
+    assert f"; {fixable + int(would.group(2) or 0)} fixed." in fixed

@@ -2,8 +2,8 @@
 
 import json
 
-from aiplan.config.selection import LintConfig
-from aiplan.lint.engine import LintContext, lint_text
+from aiplan.config.selection import LintConfig, build_context
+from aiplan.lint.engine import lint_text
 from aiplan.plugins.manager import load_rule_set
 from aiplan.testing import codes, lint_yaml
 
@@ -18,7 +18,7 @@ fine_tuning:{comment}
 
 def _lint(text, **config):
     rules = load_rule_set(entry_points=False).rules
-    return lint_text(text, LintContext.build(rules, LintConfig(**config)), "plan.aiplan.yaml")
+    return lint_text(text, build_context(rules, LintConfig(**config)), "plan.aiplan.yaml")
 
 
 def test_trailing_comment_suppresses_the_finding_on_its_line_and_keeps_the_reason():

@@ -147,7 +147,7 @@ def test_loading_a_pack_never_executes_code(tmp_path):
 def test_cli_policy_pack_option_and_explain(cli, tmp_path):
     plan = tmp_path / "hr.aiplan.yaml"
     plan.write_text(RESTRICTED)
-    result = cli("lint", "--isolated", "--select", "SEC", "--policy-pack", SECURITY, plan)
+    result = cli("lint", "--isolated", "--select", "SEC", "--policy-pack", SECURITY, "--format", "concise", plan)
     assert result.exit_code == 1
     assert [line.split()[1] for line in result.output.splitlines() if ": SEC" in line] == ["SEC001", "SEC002", "SEC003"]
     explained = cli("explain", "SEC002", "--policy-pack", SECURITY)
@@ -261,11 +261,11 @@ def test_readme_examples_are_valid():
 def test_a_lint_context_of_pack_rules_pickles():
     """The parallel runner sends contexts to worker processes. (Built-in rules are
     pickled by reference to their module; that is the runner's business.)"""
-    from aiplan.config.selection import LintConfig
-    from aiplan.lint.engine import LintContext, lint_text
+    from aiplan.config.selection import LintConfig, build_context
+    from aiplan.lint.engine import lint_text
 
     rules = {item.id: item for item in parse_pack(PACK).rules}
-    context = LintContext.build(rules, LintConfig())
+    context = build_context(rules, LintConfig())
     clone = pickle.loads(pickle.dumps(context))
     assert clone.fingerprint() == context.fingerprint()
     result = lint_text("aiplan: 1\nname: x\nowner: someone\n", clone)

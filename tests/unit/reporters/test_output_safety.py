@@ -30,9 +30,11 @@ HOSTILE = [
     "line\u2028and paragraph\u2029separators", "\u202eevil\u202c bidi \u2066x\u2069", "zero\u200bwidth\ufeff",
     "lone \ud800 surrogate", "escaped \udcff byte", "emoji 😀 and café",
     "comma, colon: and = signs", "x" * 1_000_000,
+    "##vso[task.setvariable variable=x]y", "mid-line ##[add-mask]secret", "  ##vso[task.complete result=Failed]",
+    "##VSO[task.logissue type=error]upper case", "###[three hashes", "#\n#[split", "\n  ::warning::indented",
 ]
 
-KNOWN_FORMATS = ("text", "json", "github", "sarif", "junit", "gitlab")
+KNOWN_FORMATS = ("text", "concise", "json", "github", "sarif", "junit", "gitlab")
 
 
 def hostile_run() -> RunResult:
@@ -41,7 +43,7 @@ def hostile_run() -> RunResult:
         findings.append(Finding(
             rule="PLAN002", name="schema-violation", severity=Severity.ERROR, message=f"message {text}",
             fix=f"fix {text}", path=f"dir/{text[:200]}.aiplan.yaml", line=number, column=1, end_line=number,
-            end_column=5, yaml_path=(text[:100], 0), url="https://aiplan.dev/rules/plan002",
+            end_column=5, yaml_path=(text[:100], 0), url="https://github.com/aiplan-dev/aiplan/blob/main/docs/rules.md#plan002-schema-violation",
         ))
     files = [FileResult(path=f.path, findings=(f,)) for f in findings]
     errors = [InternalError(plugin=f"acme {HOSTILE[3]}", rule="ACME001", message=HOSTILE[0] + HOSTILE[16], path=HOSTILE[1])]
@@ -70,11 +72,27 @@ _GITHUB_COMMAND = re.compile(r"::(error|warning|notice|debug|group|endgroup)(?: 
 _GITHUB_PROPERTIES = {"file", "line", "col", "endLine", "endColumn", "title"}
 
 
-def no_command_lines(output: str) -> None:
-    """GitHub Actions runs any log line that starts, after white space, with `::` or `##[`."""
-    for line in output.split("\n"):
-        assert not line.lstrip().startswith(("::", "##[")), line[:200]
+def azure_agent_command(line: str) -> bool:
+    """The Azure Pipelines agent's rule (azure-pipelines-agent, `Command.TryParse`): `##vso[`
+    anywhere in a line, then a `]` closing the command; we also treat other letter cases as
+    commands, to be stricter than the agent."""
+    start = line.lower().find("##vso[")
+    return start >= 0 and "]" in line[start:]
+
+
+def github_runner_command(line: str) -> bool:
+    """The GitHub Actions runner's rules: `::` at the start of a line after white space
+    (`ActionCommand.TryParseV2`), `##[` anywhere (the legacy `ActionCommand.TryParse`)."""
+    return line.lstrip().startswith("::") or "##[" in line
+
+
+def no_command_lines(output: str, ours=lambda line: False) -> None:
+    """No line is a CI log command, except ``ours`` (aiplan's own annotations)."""
     assert "\r" not in output
+    for line in output.split("\n"):
+        assert not azure_agent_command(line), line[:200]
+        if not ours(line):
+            assert not github_runner_command(line), line[:200]
 
 
 def check_text(output: str, run: RunResult) -> None:
@@ -101,9 +119,9 @@ def check_github(output: str, run: RunResult) -> None:
             for prop in filter(None, (match.group(2) or "").split(",")):
                 key, equals, value = prop.partition("=")
                 assert equals and key in _GITHUB_PROPERTIES, f"injected property {prop[:100]!r}"
-        else:
-            assert "##[" not in line, line[:200]
     assert commands <= len(run.findings) + len(run.internal_errors) + 2
+    no_command_lines(output, ours=lambda line: line.startswith(("::error ", "::warning ", "::notice ")))
+    assert "##[" not in output   # not even inside an annotation's message
 
 
 def check_sarif(output: str, run: RunResult) -> None:
@@ -123,7 +141,7 @@ def check_gitlab(output: str, run: RunResult) -> None:
     no_command_lines(output)
 
 
-CHECKERS = {"text": check_text, "json": check_json, "github": check_github, "sarif": check_sarif,
+CHECKERS = {"text": check_text, "concise": check_text, "json": check_json, "github": check_github, "sarif": check_sarif,
             "junit": check_junit, "gitlab": check_gitlab}
 
 
@@ -146,8 +164,9 @@ def test_every_format_stays_valid(name, make_run):
         checker(output, run)
 
 
-def test_text_renders_control_characters_visibly():
-    output = render("text", hostile_run())
+@pytest.mark.parametrize("name", ["text", "concise"])
+def test_text_renders_control_characters_visibly(name):
+    output = render(name, hostile_run())
     assert "\\x1b[31mred\\x1b[0m" in output
     assert "\\u202eevil\\u202c" in output and "lone \\ud800 surrogate" in output
     assert "carriage\\rreturn" in output and "two\\nlines" in output
@@ -182,3 +201,34 @@ def test_narrow_terminal_encodings_do_not_crash(tmp_path, environment, output_fo
     else:
         assert b"\x1b" not in proc.stdout and b"PLAN002" in proc.stdout
         assert b"bad\\udcff.aiplan.yaml" in proc.stdout
+
+
+HOSTILE_PLAN = (
+    'aiplan: 1\n'
+    'name: "##[add-mask]x ##vso[task.setvariable variable=a]b\\n::error::from the name\\n##[set-output name=o;]v"\n'
+    'approach: "\\n::warning::x ##VSO[task.complete result=Failed]"\n'
+    '"##vso[build.addbuildtag]k": 1\n'
+)
+
+
+@pytest.mark.parametrize("environment", [{}, {"GITHUB_ACTIONS": "true"}, {"TF_BUILD": "True"}],
+                         ids=["container-log", "github-actions", "azure-pipelines"])
+@pytest.mark.parametrize("output_format", [None, *KNOWN_FORMATS])
+def test_no_format_prints_a_command_line_whatever_the_environment(cli, tmp_path, monkeypatch, environment,
+                                                                  output_format):
+    """The command as a user runs it, printed to a log: hostile plan names, values and file names."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "##vso[task.complete]x.aiplan.yaml").write_text(HOSTILE_PLAN)
+    (tmp_path / "##[error]y.aiplan.yaml").write_text(HOSTILE_PLAN)
+    summary = tmp_path / "summary.md"
+    env = dict(environment, GITHUB_STEP_SUMMARY=str(summary) if environment.get("GITHUB_ACTIONS") else "")
+    args = ["lint", "--plugin", "name_echo_plugin", "--extend-select", "ECHO001", "--sarif-include-suppressed"]
+    result = cli(*args, *(["--format", output_format] if output_format else []), ".", env=env)
+    assert result.exit_code == 1, result.output
+    annotations = output_format == "github" or (output_format is None and environment.get("GITHUB_ACTIONS"))
+    ours = (lambda line: line.startswith(("::error ", "::warning ", "::notice "))) if annotations else (lambda line: False)
+    no_command_lines(result.output, ours=ours)
+    assert "##[" not in result.output and "##vso[" not in result.output.lower()
+    if summary.exists():
+        no_command_lines(summary.read_text(encoding="utf-8"))

@@ -161,10 +161,11 @@ def test_actions_mode_prints_neutralised_log_then_annotations(cli, tmp_path, mon
     for line in log:
         assert not line.lstrip().startswith("::") and "##[" not in line
     # the text report shows a file name that would start a command line as ./::..., so it stays inert
-    assert log[0].startswith("./::set-output name=x::y.aiplan.yaml:1:1: BASE001 [error]")
+    assert log[0] == "./::set-output name=x::y.aiplan.yaml" and log[1].startswith("  1:1 error BASE001 ")
     assert "#\\x23[set-output name=x;]y ::error::z" in result.output
-    # annotations carry the plan text as the toolkit would: only %, CR, LF escaped in data
-    assert any("::the plan is called ##[set-output name=x;]y ::error::z%0Afix:" in a for a in annotations)
+    # annotations carry the plan text as the toolkit would (only %, CR, LF escaped in data),
+    # except "##[", which older runners and Azure Pipelines read anywhere in a line
+    assert any("::the plan is called #\\x23[set-output name=x;]y ::error::z%0Afix:" in a for a in annotations)
     assert all(",file=%3A%3Aset-output name=x%3A%3Ay.aiplan.yaml," in a for a in annotations)
     # every annotation comes after the whole human-readable log
     assert lines.index(annotations[0]) > lines.index(log[-1])
@@ -178,7 +179,10 @@ def test_explicit_format_under_actions_prints_only_that_format(cli):
     result = cli("lint", "--format", "json", EXAMPLES / "ticket-formatter.aiplan.yaml", env={"GITHUB_ACTIONS": "true"})
     json.loads(result.output)
     text = cli("lint", "--format", "text", EXAMPLES / "ticket-formatter.aiplan.yaml", env={"GITHUB_ACTIONS": "true"})
-    assert "::error" not in text.output and "BASE001 [error]" in text.output
+    assert "::error" not in text.output and "error BASE001 missing-prompt-baseline" in text.output
+    concise = cli("lint", "--format", "concise", EXAMPLES / "ticket-formatter.aiplan.yaml",
+                  env={"GITHUB_ACTIONS": "true"})
+    assert "::error" not in concise.output and ":16:13: BASE001 [error]" in concise.output
 
 
 def test_neutralise():
@@ -208,8 +212,8 @@ def test_step_summary_is_appended_with_counts_and_linked_rules(cli, tmp_path):
     text = summary.read_text()
     assert text.startswith("# Earlier step output\n\n## aiplan\n")
     assert "| \N{CROSS MARK} error | 2 |" in text
-    assert "| [BASE001 missing-prompt-baseline](https://aiplan.dev/rules/base001) |" in text
-    assert "| [FT001 fine-tuning-without-held-out](https://aiplan.dev/rules/ft001) |" in text
+    assert "| [BASE001 missing-prompt-baseline](https://github.com/aiplan-dev/aiplan/blob/main/docs/rules.md#base001-missing-prompt-baseline) |" in text
+    assert "| [FT001 fine-tuning-without-held-out](https://github.com/aiplan-dev/aiplan/blob/main/docs/rules.md#ft001-fine-tuning-without-held-out) |" in text
     cli("lint", EXAMPLES / "ticket-formatter.aiplan.yaml", env=env)
     assert summary.read_text().count("## aiplan") == 2  # appended again, never overwritten
 
@@ -221,16 +225,16 @@ def test_step_summary_says_what_the_baseline_hid(cli, tmp_path, monkeypatch):
     plan = tmp_path / "p.aiplan.yaml"
     plan.write_text((EXAMPLES / "ticket-formatter.aiplan.yaml").read_text())
     cli("lint", "--write-baseline", "b.json")
-    # BASE001 fixed; finishing the baseline without results is a new finding (BASE002)
+    # BASE001 fixed; finishing the baseline without results is a new finding (BASE002, an error)
     plan.write_text(plan.read_text().replace("status: in_progress", "status: done"))
     summary = tmp_path / "summary.md"
     result = cli("lint", "--baseline", "b.json",
                  env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)})
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     text = summary.read_text()
-    assert "Linted 1 file: 0 errors, 1 warning, 0 info." in text and "BASE002" in text
-    assert ("Baseline b.json: 1 known finding not shown. 1 entry no longer match; shrink it with "
-            "\\`aiplan lint --write-baseline b.json\\`.") in text
+    assert "Linted 1 file: 1 error, 0 warnings, 0 info." in text and "BASE002" in text
+    assert ("Baseline `b.json`: 1 known finding not shown. 1 entry no longer matches; shrink it with "
+            "`aiplan lint --write-baseline b.json`.") in text
 
 
 def test_step_summary_only_under_actions(cli, tmp_path):
@@ -248,8 +252,24 @@ def test_step_summary_cells_cannot_break_the_table_or_inject_markup():
     [row] = [line for line in markdown.splitlines() if line.startswith("| \N{CROSS MARK} | [")]
     unescaped_pipes = [i for i, ch in enumerate(row) if ch == "|" and row[i - 1] != "\\"]
     assert len(unescaped_pipes) == 6  # five cells
-    assert "<script>" not in row  # and the message's line break stayed inside the row
-    assert "a \\| b \\<script\\>x\\</script\\> \\[l\\](javascript:x) \\`c\\` \\*\\*d\\*\\* \\\\n e \\&amp; \\#1 \\$x\\$ \\\\" in row
+    # plan content is one inline code span (fenced by more backticks than it holds): no HTML, link,
+    # emphasis, entity or math; the message's line break stayed inside the row
+    assert "| ``a \\| b <script>x</script> [l](javascript:x) `c` **d** \\n e &amp; #1 $x$ \\`` |" in row
+    assert "| `p\\|q.aiplan.yaml:3:11` |" in row
+
+
+@pytest.mark.parametrize("text", ["see https://evil.example/x_y_ and www.evil.example", "``", "` x `", " a ", ""])
+def test_step_summary_code_spans_hold_any_text(text):
+    span = github_summary.code(text)
+    if not text:
+        assert span == ""
+        return
+    fence = span[:len(span) - len(span.lstrip("`"))]
+    assert span.endswith(fence) and "`" * len(fence) not in span[len(fence):-len(fence)]
+    inner = span[len(fence):-len(fence)]
+    # CommonMark strips one space from each end when both are spaces: what remains is the text
+    shown = inner[1:-1] if inner.startswith(" ") and inner.endswith(" ") and inner.strip() else inner
+    assert shown == text
 
 
 def test_step_summary_truncates_with_a_note_under_its_budget():
@@ -283,7 +303,8 @@ def test_actions_mode_keeps_annotation_bytes_and_shows_escapes_visibly_in_the_lo
     (tmp_path / "p.aiplan.yaml").write_text('aiplan: 1\nname: "red \\e[31mtext"\n')
     result = cli("lint", "--plugin", "name_echo_plugin", "--select", "ECHO", "p.aiplan.yaml",
                  env={"GITHUB_ACTIONS": "true"})
-    log, annotation = result.output.splitlines()[0], result.output.splitlines()[-1]
+    [log] = [line for line in result.output.splitlines() if line.lstrip().startswith("= the plan")]
+    annotation = result.output.splitlines()[-1]
     assert log.endswith("the plan is called red \\x1b[31mtext")
     assert annotation.startswith("::warning ") and "::the plan is called red \x1b[31mtext%0Afix: " in annotation
 

@@ -72,7 +72,7 @@ def test_flawed_examples_validate_and_meet_code_scanning_contract(cli, examples_
     validate(document)
     check_code_scanning_contract(document)
     results = document["runs"][0]["results"]
-    assert len(results) == 44   # every finding of the examples (tests/test_examples.py pins them)
+    assert len(results) == 47   # every finding of the examples (tests/test_examples.py pins them)
     uri = lambda r: r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]  # noqa: E731
     assert [r["ruleId"] for r in results if uri(r) == "plans/ticket-formatter.aiplan.yaml"] == ["BASE001", "FT001"]
     assert [r["ruleId"] for r in results if uri(r) == "plans/policy-search.aiplan.yaml"] == [
@@ -96,8 +96,8 @@ def test_rule_metadata_comes_from_the_rule_docs(cli, examples_copy):
     assert ft["name"] == "fine-tuning-without-held-out"
     assert ft["shortDescription"]["text"] == "Fine-tuning is planned without a held-out evaluation set."
     assert "held_out" in ft["fullDescription"]["text"]
-    assert "```yaml" in ft["help"]["markdown"] and "https://aiplan.dev/rules/ft001" in ft["help"]["markdown"]
-    assert ft["helpUri"] == "https://aiplan.dev/rules/ft001"
+    assert "```yaml" in ft["help"]["markdown"] and "https://github.com/aiplan-dev/aiplan/blob/main/docs/rules.md#ft001-fine-tuning-without-held-out" in ft["help"]["markdown"]
+    assert ft["helpUri"] == "https://github.com/aiplan-dev/aiplan/blob/main/docs/rules.md#ft001-fine-tuning-without-held-out"
     assert ft["defaultConfiguration"] == {"level": "error"}
     assert "ft" in ft["properties"]["tags"]
     assert by_id["PLAN001"]["properties"]["tags"] == ["aiplan", "plan", "loader"]
@@ -111,13 +111,25 @@ def test_levels_follow_configured_severity():
     assert [r["level"] for r in document["runs"][0]["results"]] == ["note", "warning"]
 
 
-def test_suppressed_findings_are_results_with_in_source_suppressions(tmp_path):
+def test_suppressed_findings_are_left_out_by_default(tmp_path):
+    """GitHub code scanning ignores `suppressions`: a waived finding in the
+    report would be an open alert."""
+    waived = finding(justification="the baseline lives in the parent plan")
+    active = finding(rule="PLAN002", name="schema-violation", line=2)
+    run = run_of(FileResult("p.aiplan.yaml", findings=(active,), suppressed=(waived,)))
+    document = sarif.payload(run, rules(), paths=Paths(str(tmp_path), str(tmp_path)))
+    validate(document)
+    assert [r["ruleId"] for r in document["runs"][0]["results"]] == ["PLAN002"]
+    assert all("suppressions" not in r and "baselineState" not in r for r in document["runs"][0]["results"])
+
+
+def test_included_suppressed_findings_are_results_with_in_source_suppressions(tmp_path):
     (tmp_path / "p.aiplan.yaml").write_text("aiplan: 1\nname: x\napproach: rag  # aiplan: ignore BASE001\n")
     waived = finding(justification="the baseline lives in the parent plan")
     bare = finding(rule="FT001", name="fine-tuning-without-held-out", line=2, column=1, end_line=2, end_column=5)
     active = finding(rule="PLAN002", name="schema-violation", line=2)
     run = run_of(FileResult("p.aiplan.yaml", findings=(active,), suppressed=(waived, bare)))
-    document = sarif.payload(run, rules(), paths=Paths(str(tmp_path), str(tmp_path)))
+    document = sarif.payload(run, rules(), paths=Paths(str(tmp_path), str(tmp_path)), include_suppressed=True)
     validate(document)
     check_code_scanning_contract(document)
     results = document["runs"][0]["results"]
@@ -165,10 +177,26 @@ def test_uris_for_odd_names_outside_the_repository_and_stdin(tmp_path):
     sarif.render(run, rules(), paths=paths).encode("ascii")
 
 
-def test_point_regions_have_no_end():
-    run = run_of(FileResult("p", findings=(finding(line=1, column=1, end_line=1, end_column=1),)))
-    [result] = sarif.payload(run, rules(), paths=Paths("/r", "/r"))["runs"][0]["results"]
-    assert result["locations"][0]["physicalLocation"]["region"] == {"startLine": 1, "startColumn": 1}
+def test_every_region_has_an_end(tmp_path):
+    """A missing key is reported as a point at its closest parent: the region
+    covers the rest of that line, or is empty at the point without the file."""
+    (tmp_path / "p.aiplan.yaml").write_text("aiplan: 1\nname: \u00e9t\u00e9\n")
+    run = run_of(FileResult("p.aiplan.yaml", findings=(
+        finding(path="p.aiplan.yaml", line=1, column=1, end_line=1, end_column=1),
+        finding(path="p.aiplan.yaml", line=2, column=7, end_line=2, end_column=7, rule="GAP001"),
+        finding(path="p.aiplan.yaml", line=9, column=1, end_line=9, end_column=1, rule="FT001"))),
+        FileResult("-", findings=(finding(path="-", line=2, column=3, end_line=2, end_column=3),)))
+    document = sarif.payload(run, rules(), paths=Paths(str(tmp_path), str(tmp_path)))
+    validate(document)
+    regions = [r["locations"][0]["physicalLocation"]["region"] for r in document["runs"][0]["results"]]
+    assert regions == [
+        {"startLine": 2, "startColumn": 3, "endLine": 2, "endColumn": 3},     # standard input: empty at the point
+        {"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 10},    # "aiplan: 1"
+        {"startLine": 2, "startColumn": 7, "endLine": 2, "endColumn": 10},    # code points, not bytes
+        {"startLine": 9, "startColumn": 1, "endLine": 9, "endColumn": 1},     # past the end of the file
+    ]
+    for item in regions:
+        assert {"startLine", "startColumn", "endLine", "endColumn"} <= set(item)
 
 
 # -- fingerprints
@@ -288,7 +316,7 @@ def test_baselined_findings_are_unchanged_results_suppressed_by_the_baseline(cli
     plan.write_text(PLAN.replace("fine_tuning:", "fine_tuning:  # aiplan: ignore[FT001] -- eval team owns it")
                     + "  dataset: {examples: 20}\n")
     result = cli("lint", *select, "--extend-select", "FT003", "--baseline", "aiplan-baseline.json",
-                 "--format", "sarif")
+                 "--format", "sarif", "--sarif-include-suppressed")
     document = json.loads(result.output)
     validate(document)
     check_code_scanning_contract(document)
@@ -299,5 +327,10 @@ def test_baselined_findings_are_unchanged_results_suppressed_by_the_baseline(cli
     assert known["suppressions"][0]["justification"] == "recorded in the baseline aiplan-baseline.json"
     assert known["locations"][0]["physicalLocation"]["region"]["startLine"] == 6
     # without --baseline there is no baseline state at all
-    plain = json.loads(cli("lint", *select, "--format", "sarif").output)
+    plain = json.loads(cli("lint", *select, "--format", "sarif", "--sarif-include-suppressed").output)
     assert all("baselineState" not in r for r in plain["runs"][0]["results"])
+    # by default, what code scanning would turn into open alerts is left out: only the new finding
+    default = json.loads(cli("lint", *select, "--extend-select", "FT003", "--baseline", "aiplan-baseline.json",
+                             "--format", "sarif").output)
+    assert [(r["ruleId"], "suppressions" in r, "baselineState" in r)
+            for r in default["runs"][0]["results"]] == [("FT003", False, False)]

@@ -80,8 +80,8 @@ def test_new_findings_are_reported_and_fixed_ones_are_stale(cli, repo):
         "aiplan: 1\nname: b\napproach: fine_tuning\nbaseline: {prompt_engineering: {status: done}}\nfine_tuning: {}\n")
     result = cli("lint", "--baseline", "b.json")
     assert result.exit_code == 1
-    assert "plans/b.aiplan.yaml:5:1: FT001" in result.output
-    assert "1 baseline entry no longer match" in result.output
+    assert "plans/b.aiplan.yaml\n  5:1 error FT001 " in result.output
+    assert "1 baseline entry no longer matches;" in result.output
     assert "stale: plans/b.aiplan.yaml: BASE001 at baseline.prompt_engineering" in result.output
     document = _json(cli("lint", "--baseline", "b.json", "--format", "json"))
     assert [f["rule"] for f in document["findings"]] == ["FT001"]

@@ -4,7 +4,8 @@ import os
 
 import pytest
 
-from aiplan.run.discovery import discover, display
+from aiplan.core.paths import display
+from aiplan.run.discovery import discover
 
 
 @pytest.fixture

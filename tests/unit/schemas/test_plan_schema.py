@@ -25,6 +25,8 @@ SPEC_COMPLETE = HERE / "fixtures" / "plans" / "spec_complete.aiplan.yaml"
 ALLOWED_KEYWORDS = {
     "type", "enum", "const", "properties", "required", "additionalProperties", "items",
     "minimum", "$ref", "$defs", "title", "description", "default", "examples", "minLength",
+    # hover text for the YAML language server, derived from description (aiplan.schemas.reference)
+    "markdownDescription",
 }
 ROOT_ONLY_KEYWORDS = {"$schema", "$id"}
 

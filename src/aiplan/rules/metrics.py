@@ -1,0 +1,222 @@
+"""One yardstick: how the rules read metrics, targets, baselines and sample sizes.
+
+The baseline's `results` and the evaluation's `metrics` are compared on the
+same metric, on the same evaluation set. Every rule that matches metrics or
+judges whether a value meets its target reads them through this module, so
+`answer-accuracy` and `answer_accuracy` are one metric everywhere, and an
+error rate without `higher_is_better` reads as lower-is-better everywhere.
+"""
+
+from __future__ import annotations
+
+import math
+import posixpath
+import re
+from dataclasses import dataclass
+from statistics import NormalDist
+
+from aiplan.core.suggest import normalise
+
+# Words that, as a whole word of a metric's name, say lower values are better
+# (`error_rate`, `p95_latency_ms`, `hallucination-rate`, `cost per 1k`).
+LOWER_IS_BETTER_WORDS = (
+    "error", "errors", "latency", "cost", "costs", "hallucination", "hallucinations", "toxicity",
+    "toxic", "refusal", "refusals", "violation", "violations", "failure", "failures", "defect",
+    "defects", "leak", "leakage", "regression", "regressions", "escalations", "complaints",
+    "wer", "cer", "mae", "mse", "rmse", "perplexity", "ms", "seconds", "fpr", "fnr",
+)
+# ... unless another word turns the name around (`error_free_rate`, `error_detection_recall`).
+HIGHER_IS_BETTER_WORDS = (
+    "free", "detection", "detected", "caught", "avoided", "reduction", "savings", "saving",
+    "accuracy", "precision", "recall", "f1", "coverage",
+)
+
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def metric_key(name: str) -> str:
+    """The form metric names are compared in: case, `-`, `_`, `.` and spaces ignored."""
+    return normalise(name).replace("_", "")
+
+
+def name_says_lower_is_better(name: str) -> bool:
+    """Whether a metric's name says lower values are better (see the word lists above)."""
+    words = set(normalise(_CAMEL.sub("_", name)).split("_"))
+    return bool(words & set(LOWER_IS_BETTER_WORDS)) and not words & set(HIGHER_IS_BETTER_WORDS)
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One `evaluation.metrics` entry with a name and a numeric target."""
+
+    index: int
+    name: str
+    key: str
+    target: float
+    higher_is_better: bool
+    inferred: bool  # the direction comes from the name, `higher_is_better` is not stated
+
+    def met_by(self, value: float) -> bool:
+        return value >= self.target if self.higher_is_better else value <= self.target
+
+    @property
+    def direction(self) -> str:
+        if self.higher_is_better:
+            return "higher is better"
+        if self.inferred:
+            return (f"lower is better, read from the name `{self.name}`; state `higher_is_better: false` "
+                    "to make it explicit")
+        return "lower is better"
+
+
+@dataclass(frozen=True, slots=True)
+class Measurement:
+    """One `baseline.prompt_engineering.results` entry with a metric name and a number."""
+
+    index: int
+    metric: str
+    key: str
+    value: float
+    eval_set: str | None
+
+
+def targets(plan) -> list[Target]:
+    """The evaluation's targets, first entry per metric, in plan order."""
+    found: dict[str, Target] = {}
+    for index, _ in plan.entries("evaluation", "metrics"):
+        name = plan.text("evaluation", "metrics", index, "name")
+        target = plan.number("evaluation", "metrics", index, "target")
+        if name is None or target is None or metric_key(name) in found:
+            continue
+        stated = plan.boolean("evaluation", "metrics", index, "higher_is_better")
+        higher = stated if stated is not None else not name_says_lower_is_better(name)
+        found[metric_key(name)] = Target(index, name, metric_key(name), target, higher,
+                                         stated is None and not higher)
+    return list(found.values())
+
+
+def measurements(plan) -> list[Measurement]:
+    """Each baseline result that names a metric and a number, in plan order."""
+    out = []
+    for index, _ in plan.entries("baseline", "prompt_engineering", "results"):
+        metric = plan.text("baseline", "prompt_engineering", "results", index, "metric")
+        value = plan.number("baseline", "prompt_engineering", "results", index, "value")
+        if metric is not None and value is not None:
+            eval_set = plan.text("baseline", "prompt_engineering", "results", index, "eval_set")
+            out.append(Measurement(index, metric, metric_key(metric), value, eval_set))
+    return out
+
+
+def same_path(first: str, second: str) -> bool:
+    """Whether two plan-relative paths name the same file (`./a/b` and `a//b` do)."""
+    def norm(path: str) -> str:
+        return posixpath.normpath(path.strip().replace("\\", "/"))
+
+    return norm(first) == norm(second)
+
+
+def same_set(named: str, listed: str) -> bool:
+    """Whether a baseline's `eval_set` names the listed evaluation set.
+
+    The same path (`./evals/a.jsonl` is `evals/a.jsonl`), or a bare name that is
+    the listed file's name with or without its extension (`support-v1` names
+    `evals/support-v1.jsonl`).
+    """
+    if same_path(named, listed):
+        return True
+    bare = named.strip()
+    if "/" in bare or "\\" in bare:
+        return False
+    base = posixpath.basename(listed.strip().replace("\\", "/"))
+    return bare in (base, base.split(".", 1)[0])
+
+
+@dataclass(frozen=True, slots=True)
+class EvalSet:
+    """One `evaluation.eval_sets` entry with a path (and perhaps a size)."""
+
+    index: int
+    path: str
+    size: int | None
+
+
+def eval_sets(plan) -> list[EvalSet]:
+    out = []
+    for index, _ in plan.entries("evaluation", "eval_sets"):
+        path = plan.text("evaluation", "eval_sets", index, "path")
+        if path is not None:
+            size = plan.number("evaluation", "eval_sets", index, "size")
+            out.append(EvalSet(index, path, int(size) if size is not None else None))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """A metric measured by the baseline with a target to reach: the gap to close."""
+
+    target: Target
+    baseline: Measurement
+
+    @property
+    def is_rate(self) -> bool:
+        return 0 <= self.baseline.value <= 1 and 0 <= self.target.target <= 1
+
+    @property
+    def met(self) -> bool:
+        return self.target.met_by(self.baseline.value)
+
+
+def comparisons(plan) -> list[Comparison]:
+    """Each target whose metric the baseline measured (the first such result), in target order."""
+    measured: dict[str, Measurement] = {}
+    for item in measurements(plan):
+        measured.setdefault(item.key, item)
+    return [Comparison(target, measured[target.key]) for target in targets(plan) if target.key in measured]
+
+
+# -- statistical power --------------------------------------------------------
+
+def _z(alpha: float, power: float) -> tuple[float, float]:
+    unit = NormalDist()
+    return unit.inv_cdf(1 - alpha / 2), unit.inv_cdf(power)
+
+
+def needed_size(p0: float, p1: float, alpha: float = 0.05, power: float = 0.8) -> int | None:
+    """Items a one-sample test of a proportion needs to tell `p1` from `p0`.
+
+    n >= ((z_a * sqrt(p0(1-p0)) + z_b * sqrt(p1(1-p1))) / (p1 - p0))^2, with
+    z_a for two-sided `alpha` and z_b for `power`. ``None`` when p0 == p1.
+    """
+    if p0 == p1:
+        return None
+    z_alpha, z_beta = _z(alpha, power)
+    spread = z_alpha * math.sqrt(p0 * (1 - p0)) + z_beta * math.sqrt(p1 * (1 - p1))
+    return max(1, math.ceil((spread / (p1 - p0)) ** 2 - 1e-9))
+
+
+def resolvable_difference(n: int, p0: float, towards: float, alpha: float = 0.05, power: float = 0.8) -> float | None:
+    """The smallest change from `p0` (in the direction of `towards`) a set of `n` items can show.
+
+    ``None`` when even the largest possible change in that direction needs more than `n` items.
+    """
+    if n <= 0 or towards == p0:
+        return None
+    limit = 1.0 if towards > p0 else 0.0
+    sign = 1 if towards > p0 else -1
+    if (needed_size(p0, limit, alpha, power) or math.inf) > n:
+        return None
+    low, high = 0.0, abs(limit - p0)
+    for _ in range(60):
+        middle = (low + high) / 2
+        need = needed_size(p0, p0 + sign * middle, alpha, power) if middle else None
+        if need is not None and need <= n:
+            high = middle
+        else:
+            low = middle
+    return high
+
+
+def percent_points(difference: float) -> str:
+    """0.034 -> ``3.4 points``."""
+    return f"{difference * 100:.1f} points"

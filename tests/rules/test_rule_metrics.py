@@ -1,0 +1,75 @@
+"""The one yardstick the rules share: metric names, direction, sample sizes."""
+
+import math
+
+import pytest
+
+from aiplan.rules.metrics import metric_key, name_says_lower_is_better, needed_size, resolvable_difference
+from aiplan.testing import lint_yaml
+
+
+@pytest.mark.parametrize("first, second", [
+    ("answer-accuracy", "answer_accuracy"), ("Answer Accuracy", "answer_accuracy"), ("answerAccuracy", "answer accuracy"),
+])
+def test_metric_names_compare_normalised(first, second):
+    assert metric_key(first) == metric_key(second)
+
+
+@pytest.mark.parametrize("name, lower", [
+    ("error_rate", True), ("p95-latency ms", True), ("costPer1k", True), ("hallucination rate", True),
+    ("toxicity", True), ("refusal_rate", True), ("policy_violation_rate", True),
+    ("error_free_rate", False), ("refusal_accuracy", False), ("answer_accuracy", False),
+    ("hallucination_detection_recall", False), ("schema_valid_rate", False), ("cost_savings", False),
+])
+def test_lower_is_better_words(name, lower):
+    assert name_says_lower_is_better(name) is lower
+
+
+def test_needed_size_is_the_issue_formula():
+    for p0, p1 in [(0.71, 0.9), (0.85, 0.9), (0.02, 0.01), (0.5, 0.55)]:
+        formula = ((1.96 * math.sqrt(p0 * (1 - p0)) + 0.84 * math.sqrt(p1 * (1 - p1))) / (p1 - p0)) ** 2
+        # exact normal quantiles (1.95996, 0.84162) instead of the rounded ones: within 1%
+        assert abs(needed_size(p0, p1) - formula) <= max(1.0, 0.01 * formula), (p0, p1)
+    assert needed_size(0.5, 0.5) is None
+
+
+def test_resolvable_difference_is_the_inverse_of_needed_size():
+    difference = resolvable_difference(400, 0.85, 0.95)
+    assert needed_size(0.85, 0.85 + difference) <= 400 < needed_size(0.85, 0.85 + difference * 0.95)
+    assert resolvable_difference(3, 0.5, 0.9) is None  # even 0.5 -> 1.0 needs 4
+
+
+def test_metric_without_target_hint_reads_direction_from_the_name():
+    plan = """
+    aiplan: 1
+    name: Support copilot
+    approach: prompt_engineering
+    evaluation:
+      metrics:
+        - name: escalation_error_rate
+    """
+    [finding] = lint_yaml(plan, select=["EVAL002"])
+    assert "lower-is-better" in finding.fix and "higher_is_better: false" in finding.fix
+    [finding] = lint_yaml(plan.replace("escalation_error_rate", "escalation_precision"), select=["EVAL002"])
+    assert "e.g. `target: 0.9`" in finding.fix
+
+
+def test_inferred_direction_is_said_in_the_finding():
+    plan = """
+    aiplan: 1
+    name: FAQ deflection
+    baseline:
+      prompt_engineering:
+        status: done
+        results: [{metric: error_rate, value: 0.02}]
+    approach: rag
+    evaluation:
+      metrics: [{name: error_rate, target: 0.05}]
+    """
+    [finding] = lint_yaml(plan, select=["BASE004"])
+    assert "read from the name" in finding.message and "higher_is_better: false" in finding.message
+    # stated explicitly: no explanation needed; stated the other way: 0.02 does not meet 0.05
+    stated = plan.replace("target: 0.05}", "target: 0.05, higher_is_better: false}")
+    [finding] = lint_yaml(stated, select=["BASE004"])
+    assert "read from the name" not in finding.message
+    assert lint_yaml(plan.replace("target: 0.05}", "target: 0.05, higher_is_better: true}"), select=["BASE004"]) == []

@@ -399,6 +399,62 @@ def _apply_baseline(run, path, enabled_for) -> None:
     apply_baseline(run, baseline, enabled_for)
 
 
+@main.command("report")
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("--format", "output_format", type=click.Choice(["markdown", "html"]), default="markdown",
+              show_default=True, help="markdown: for pull-request comments and the GitHub step summary; "
+                                      "html: one self-contained page.")
+@click.option("--output-file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Write the report to FILE (atomically) instead of standard output.")
+@click.option("--select", multiple=True, help="Rule IDs or prefixes to enable (comma-separated).")
+@click.option("--ignore", multiple=True, help="Rule IDs or prefixes to disable (comma-separated).")
+@click.option("--no-plugins", is_flag=True, help="Do not load third-party plugins (built-in rules only).")
+@_plugin_option
+@_settings_options
+def report(paths, output_format, output_file, select, ignore, no_plugins, plugin_modules, config_file, isolated,
+           policy_packs):
+    """A decision report for reviewers: per plan, the gaps and their evidence,
+    the approach the framework points to beside the one chosen, the baseline
+    against each target, whether the evaluation can resolve the change, and
+    the findings by section; a portfolio table first for several plans.
+
+    Exit status 0 whatever the findings (the report is for reading; `aiplan
+    lint` is the gate), 2 on a usage or configuration error, 3 if a rule failed.
+    """
+    from aiplan.cli import outputs
+    from aiplan.cli.report import decisions_for, render
+    from aiplan.config.resolve import command_line_layer
+
+    rule_set = _load_rule_set(no_plugins, plugin_modules)
+    layer = command_line_layer(_split(select), (), _split(ignore), None)
+    _, targets, contexts = _resolve_targets(rule_set, paths or (".",), layer, no_plugins=no_plugins,
+                                            config_file=config_file, isolated=isolated, policy_packs=policy_packs)
+    if not targets:
+        click.echo(outputs.NO_PLANS, nl=False, err=True)
+    if output_file:
+        problem = outputs.check_output_file(output_file, [t.real_path for t in targets],
+                                            [("--config", config_file),
+                                             *(("--policy-pack", pack) for pack in policy_packs)])
+        if problem:
+            raise click.UsageError(problem)
+    decisions, errors = decisions_for(targets, contexts)
+    errors = list(rule_set.errors) + errors
+    document = render(decisions, output_format)
+    if output_file:
+        from aiplan.fileio import atomic_write
+
+        try:
+            atomic_write(output_file, document.encode("utf-8", "replace"))
+        except OSError as exc:
+            click.echo(f"aiplan: cannot write {output_file}: {exc.strerror or exc}", err=True)
+            sys.exit(EXIT_USAGE)
+    else:
+        click.echo(document, nl=False)
+    for error in errors:
+        click.echo(f"internal error: {error.describe()}", err=True)
+    sys.exit(EXIT_INTERNAL if errors else EXIT_OK)
+
+
 @main.command("rules")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--family", multiple=True, help="Only these families (comma-separated), e.g. FT,RAG.")

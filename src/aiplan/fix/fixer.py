@@ -40,7 +40,7 @@ from typing import Callable, Iterable
 from aiplan.core.findings import FileResult, Finding, TextEdit
 from aiplan.core.paths import STDIN, Target
 from aiplan.fileio import FileTooLarge, atomic_write, read_regular
-from aiplan.lint.edits import LINE_BREAK, SourceText
+from aiplan.core.text import LINE_BREAK, SourceText
 from aiplan.lint.engine import LintContext, lint_bytes, lint_file
 from aiplan.lint.suppressions import NO_REASON, UNUSED
 from aiplan.parse.loader import decode, detect_encoding, load_bytes, read_file

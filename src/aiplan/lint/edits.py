@@ -12,18 +12,16 @@ and the finding simply has no fix.
 
 from __future__ import annotations
 
-import bisect
 import math
 import re
 from typing import Any
 
-from aiplan.core.findings import Edit, Span, TextEdit, YamlPath
+from aiplan.core.findings import Edit, TextEdit, YamlPath
 from aiplan.parse.loader import resolve_plain
 from aiplan.core.plan import Plan
+from aiplan.core.text import LINE_BREAK, SourceText  # noqa: F401 (re-exported)
 
-# The line breaks of YAML 1.1, which the parser (libyaml and ruamel's pure
-# Python scanner alike) counts when it numbers lines: CRLF is one break.
-LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+# A scalar holding any of these spans lines for some reader: never rewritten in place.
 _BREAK_CHARS = frozenset("\r\n\x85\u2028\u2029")
 
 # An anchor before the scalar (`&name value`): kept verbatim.
@@ -33,40 +31,6 @@ _ANCHOR = re.compile(r"&[^\s,\[\]{}]+[ \t]+")
 _SAFE_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_./-]*(?: [A-Za-z0-9_./-]+)*")
 _YAML11_WORDS = frozenset(("yes", "no", "on", "off", "y", "n"))
 _MISSING = object()
-
-
-class SourceText:
-    """The decoded text of a file, addressable by the parser's line/column."""
-
-    __slots__ = ("text", "_starts")
-
-    def __init__(self, text: str):
-        self.text = text
-        self._starts: list[int] | None = None
-
-    def offset(self, line: int, column: int) -> int | None:
-        """The character offset of a 1-based line/column, or ``None`` if outside the text."""
-        if self._starts is None:
-            self._starts = [0] + [m.end() for m in LINE_BREAK.finditer(self.text)]
-        if not 1 <= line <= len(self._starts) or column < 1:
-            return None
-        start = self._starts[line - 1]
-        end = self._starts[line] if line < len(self._starts) else len(self.text)
-        offset = start + column - 1
-        return offset if offset <= end else None
-
-    def line_column(self, offset: int) -> tuple[int, int]:
-        """The 1-based line and column of a character offset."""
-        self.offset(1, 1)  # builds the line table
-        line = bisect.bisect_right(self._starts, offset)
-        return line, offset - self._starts[line - 1] + 1
-
-    def range(self, span: Span) -> tuple[int, int] | None:
-        start = self.offset(span.line, span.column)
-        end = self.offset(span.end_line, span.end_column)
-        if start is None or end is None or end < start:
-            return None
-        return start, end
 
 
 def resolve_edits(edits: tuple[Edit, ...], violation_path: YamlPath, plan: Plan,

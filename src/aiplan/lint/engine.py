@@ -19,7 +19,8 @@ from aiplan.core.plan import Plan, version_problem
 from aiplan.core.rule import Rule
 from aiplan.core.budget import FILE, RULE, Budget, FileClock, OutOfTime
 from aiplan.lint.context import LintConfig, LintContext  # noqa: F401 (LintConfig: re-exported)
-from aiplan.lint.edits import SourceText, resolve_edits
+from aiplan.core.text import SourceText
+from aiplan.lint.edits import resolve_edits
 
 VERSION_RULE = "PLAN003"
 

@@ -34,6 +34,7 @@ from typing import Iterable
 
 from aiplan.core.findings import Finding, Span, Violation
 from aiplan.core.suggest import closest
+from aiplan.core.text import LINE_BREAK
 
 NO_REASON = "PLAN005"
 UNUSED = "PLAN006"
@@ -45,8 +46,8 @@ _DIRECTIVE = re.compile(
     r"#[ \t]*aiplan[ \t]*:[ \t]*(?P<kind>[A-Za-z_-]*)[ \t]*"
     r"(?:\[(?P<rules>[^\]]*)\])?(?P<rest>.*)$"
 )
-# libyaml counts these as line breaks too; positions must agree with the parser's.
-_BREAKS = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+# Lines as every position aiplan reports counts them.
+_BREAKS = LINE_BREAK
 _MARKER = re.compile(r"(---|\.\.\.)(?=[ \t]|$)")
 
 

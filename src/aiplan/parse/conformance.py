@@ -31,10 +31,12 @@ import re
 from array import array
 from bisect import bisect_right
 
+from aiplan.core.text import LINE_BREAK
+
 _FLOW_INDICATORS = frozenset(",[]{}")
 _YAML_DIRECTIVE_COMMENT = re.compile(r"^%YAML[ \t]+[^ \t\r\n#]*#", re.MULTILINE)
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|\Z)")
-_BREAK = re.compile(r"\r\n|\r|\n")
+_BREAK = LINE_BREAK
 _SPACES = re.compile(r" *")
 _BLANKS = re.compile(r"[ \t]*")
 

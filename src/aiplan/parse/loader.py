@@ -23,6 +23,7 @@ from typing import Any, Iterator
 
 from aiplan.core.findings import Span, Violation
 from aiplan.core.plan import Plan, SpanTable
+from aiplan.core.text import SourceText, has_yaml11_breaks, line_column  # noqa: F401 (line_column: re-exported)
 from aiplan.parse.conformance import Checker, NonConforming
 from aiplan.fileio import FileTooLarge, NotRegularFile, read_regular
 
@@ -153,14 +154,6 @@ def decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
     return text, None
 
 
-def line_column(text: str, index: int) -> tuple[int, int]:
-    """1-based line and column of a character index (any YAML line break counts)."""
-    before = text[:index]
-    lines = _BREAKS.split(before)
-    return len(lines), len(lines[-1]) + 1
-
-
-_BREAKS = re.compile(r"\r\n|\r|\n")
 
 
 # --------------------------------------------------------------------------
@@ -250,9 +243,33 @@ def _event_source(text: str) -> Iterator[Any]:
     CParser = _c_parser()
     if CParser is None:  # pragma: no cover - depends on the installation
         return _pure_events(text)
+    if has_yaml11_breaks(text):
+        return _renumbered(iter(CParser(text).get_event, None), SourceText(text))
     # The parser's own get_event, called until it returns None: no generator
     # frame between the parser and the builder (it is the per-event hot path).
     return iter(CParser(text).get_event, None)
+
+
+class _Mark:
+    """A parser position renumbered by :mod:`aiplan.core.text` (0-based, as the parser's)."""
+
+    __slots__ = ("name", "index", "line", "column")
+
+    def __init__(self, mark, source: SourceText):
+        self.name = getattr(mark, "name", None)
+        self.index = mark.index
+        line, column = source.line_column(mark.index)
+        self.line, self.column = line - 1, column - 1
+
+
+def _renumbered(events: Iterator[Any], source: SourceText) -> Iterator[Any]:
+    """libyaml counts NEL, U+2028 and U+2029 as line breaks (YAML 1.1); a line
+    is what CRLF, CR or LF end (aiplan.core.text), as the pure-Python parser
+    and every editor count it. Only texts holding one of those take this path."""
+    for event in events:
+        event.start_mark = _Mark(event.start_mark, source)
+        event.end_mark = _Mark(event.end_mark, source)
+        yield event
 
 
 class _Abort(Exception):
@@ -643,12 +660,20 @@ _HINTS = (
 )
 
 
+def _at(mark, text: str) -> tuple[int, int]:
+    """A parser mark's 1-based line and column, renumbered when libyaml counted a YAML 1.1 break."""
+    offset = getattr(mark, "index", None)
+    if isinstance(offset, int) and 0 <= offset <= len(text) and has_yaml11_breaks(text):
+        return line_column(text, offset)
+    return mark.line + 1, mark.column + 1
+
+
 def _syntax_problem(exc: Exception, text: str, index: int) -> LoadProblem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None)
     context = getattr(exc, "context", None)
     if mark is not None:
-        span = Span.point(mark.line + 1, mark.column + 1)
+        span = Span.point(*_at(mark, text))
     elif getattr(exc, "position", None) is not None:  # ReaderError
         span = Span.point(*line_column(text, min(int(exc.position), len(text))))
         problem = getattr(exc, "reason", None) or str(exc)
@@ -658,7 +683,8 @@ def _syntax_problem(exc: Exception, text: str, index: int) -> LoadProblem:
     message = f"invalid YAML: {problem or str(exc)}"
     context_mark = getattr(exc, "context_mark", None)
     if context and context_mark is not None and context_mark is not mark:
-        message += f" ({context} at line {context_mark.line + 1}, column {context_mark.column + 1})"
+        context_line, context_column = _at(context_mark, text)
+        message += f" ({context} at line {context_line}, column {context_column})"
     elif context:
         message += f" ({context})"
     fix = "Fix the YAML syntax at this position."

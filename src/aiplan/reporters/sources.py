@@ -18,6 +18,7 @@ from typing import Iterable, Mapping
 
 from aiplan.core.findings import Finding, format_yaml_path
 from aiplan.core.fingerprint import normalise_message
+from aiplan.core.text import LINE_BREAK
 from aiplan.fileio import read_regular
 from aiplan.parse.loader import detect_encoding
 
@@ -26,7 +27,7 @@ STDIN = "-"
 # (a resource-limit finding) is fingerprinted from its first part.
 _READ_LIMIT = 8 * 1024 * 1024
 # YAML line breaks, as the loader counts lines.
-_BREAKS = re.compile(r"\r\n|\r|\n")
+_BREAKS = LINE_BREAK
 _SPACE = re.compile(r"\s+")
 
 

@@ -1,0 +1,72 @@
+"""Lines and positions in a plan's text: one definition for every position aiplan reports.
+
+A line ends at CRLF, CR or LF, as YAML 1.2, editors and GitHub count lines.
+NEL (U+0085) and the Unicode line and paragraph separators (U+2028, U+2029)
+are characters inside a line, not breaks: libyaml (YAML 1.1) counts them, so
+the loader renumbers its positions when a text holds one
+(:func:`has_yaml11_breaks`, :func:`line_column`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from aiplan.core.findings import Span
+
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# Breaks in YAML 1.1 only: the C parser's line numbers are off after one of these.
+_YAML11_ONLY_BREAK = re.compile("[\x85\u2028\u2029]")
+
+
+def has_yaml11_breaks(text: str) -> bool:
+    """Whether the YAML 1.1 parser numbers the lines of ``text`` differently from us."""
+    return _YAML11_ONLY_BREAK.search(text) is not None
+
+
+def line_starts(text: str) -> list[int]:
+    """The character offset at which each line starts (the first is 0)."""
+    return [0] + [match.end() for match in LINE_BREAK.finditer(text)]
+
+
+def line_column(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of a character index."""
+    return SourceText(text).line_column(index)
+
+
+class SourceText:
+    """A text addressable by 1-based line and column, and back (the line table is built on first use)."""
+
+    __slots__ = ("text", "_starts")
+
+    def __init__(self, text: str):
+        self.text = text
+        self._starts: list[int] | None = None
+
+    def starts(self) -> list[int]:
+        if self._starts is None:
+            self._starts = line_starts(self.text)
+        return self._starts
+
+    def offset(self, line: int, column: int) -> int | None:
+        """The character offset of a 1-based line/column, or ``None`` if outside the text."""
+        starts = self.starts()
+        if not 1 <= line <= len(starts) or column < 1:
+            return None
+        start = starts[line - 1]
+        end = starts[line] if line < len(starts) else len(self.text)
+        offset = start + column - 1
+        return offset if offset <= end else None
+
+    def line_column(self, offset: int) -> tuple[int, int]:
+        """The 1-based line and column of a character offset."""
+        starts = self.starts()
+        line = bisect.bisect_right(starts, offset)
+        return line, offset - starts[line - 1] + 1
+
+    def range(self, span: Span) -> tuple[int, int] | None:
+        start = self.offset(span.line, span.column)
+        end = self.offset(span.end_line, span.end_column)
+        if start is None or end is None or end < start:
+            return None
+        return start, end

@@ -21,8 +21,9 @@ from __future__ import annotations
 import signal
 import threading
 import time
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, ContextManager, Iterator, TypeVar
 
 T = TypeVar("T")
 
@@ -78,6 +79,21 @@ class Watchdog:
         if deadline is not None and time.monotonic() >= deadline:
             self._fired = True
             raise OutOfTime(self._scope)
+
+    @contextmanager
+    def paused(self, outer: float | None, outer_scope: str) -> Iterator[None]:
+        """Stop the running call's own clock while the block runs (only the
+        ``outer`` deadline applies meanwhile); the call gets back the time it had left."""
+        if self._deadline is None:
+            yield
+            return
+        deadline, scope = self._deadline, self._scope
+        left = deadline - time.monotonic()
+        self._deadline, self._scope = outer, outer_scope
+        try:
+            yield
+        finally:
+            self._deadline, self._scope = _earliest((time.monotonic() + max(left, 0.0), scope), (outer, outer_scope))
 
     def run(self, deadline: float | None, scope: str, function: Callable[..., T], *args: Any) -> T:
         """``function(*args)``, stopped with :class:`OutOfTime` past ``deadline``."""
@@ -135,6 +151,14 @@ class FileClock:
         self.phase = phase
         if self.budget.trace is not None:
             self.budget.trace(phase)
+
+    def paused(self) -> ContextManager[None]:
+        """While the block runs, the running rule's own budget stops (reading
+        data files is bounded by bytes instead); the file's and run's go on."""
+        watchdog = self.budget.watchdog
+        if watchdog is None:
+            return nullcontext()
+        return watchdog.paused(self.deadline, self.scope)
 
     def check(self) -> None:
         if self.deadline is not None and time.monotonic() >= self.deadline:

@@ -8,6 +8,7 @@ sorted, immutable results. It prints nothing.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import Any, Callable, Iterable, Mapping
 
 from aiplan.lint.directive import QUICK as _SUPPRESSION
@@ -43,6 +44,12 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
         edits = resolve_edits(tuple(violation.edits), tuple(violation.path), plan, source)
     yaml_path = tuple(violation.path) if violation.path else located
     message = str(violation.message)
+    related = tuple(violation.related)
+    if related:
+        # Rules name data files relative to the plan; reports show paths relative to where the plan is shown from.
+        folder = os.path.dirname(display_path)
+        related = tuple(replace(item, path=os.path.normpath(os.path.join(folder, item.path)))
+                        if folder and not os.path.isabs(item.path) else item for item in related)
     return Finding(
         rule=item.id,
         name=item.name,
@@ -61,6 +68,7 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
         edits=edits,
         fingerprint=finding_fingerprint(item.id, yaml_path, plan.data if plan is not None else None,
                                         message, has_plan=plan is not None and violation.span is None),
+        related=related,
     )
 
 
@@ -94,14 +102,28 @@ def budget_of(ctx: LintContext) -> Budget:
 
 
 def lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
-                   file_exists: Callable[[str], bool] | None = None,
+                   file_exists: Callable[[str], bool] | None = None, base_dir: str | None = None,
                    clock: FileClock | None = None) -> FileResult:
-    """Lint every document of a loaded file (within ``clock``'s budgets, if given)."""
-    return _lint_documents(loaded, display_path, ctx, file_exists, clock or budget_of(ctx).for_file())
+    """Lint every document of a loaded file (within ``clock``'s budgets, if given).
+    ``base_dir`` is the plan's directory: evidence rules read the data files it
+    names relative to it (none without it, or when ``ctx.evidence`` is off)."""
+    return _lint_documents(loaded, display_path, ctx, file_exists, clock or budget_of(ctx).for_file(), base_dir)
+
+
+def _evidence_reader(ctx: LintContext, base_dir: str | None, clock: FileClock,
+                     file_exists: Callable[[str], bool] | None):
+    """The reader rules ask about data files (``plan.evidence``), or ``None``."""
+    if not ctx.evidence or base_dir is None:
+        return None
+    from aiplan.evidence.reader import EvidenceReader  # cheap: it imports its readers when asked
+
+    return EvidenceReader(base_dir, byte_budget=ctx.config.limits.max_evidence_bytes, pause=clock.paused,
+                          record=getattr(file_exists, "record", None))
 
 
 def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
-                    file_exists: Callable[[str], bool] | None, clock: FileClock) -> FileResult:
+                    file_exists: Callable[[str], bool] | None, clock: FileClock,
+                    base_dir: str | None = None) -> FileResult:
     findings: list[Finding] = []
     errors: list[InternalError] = []
     source = _source_text(loaded)
@@ -123,10 +145,12 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
             findings.append(finding)
 
     checks = ctx.checks()
+    evidence = _evidence_reader(ctx, base_dir, clock, file_exists) if loaded.documents else None
     for plan in loaded.documents:
         if len(findings) >= ctx.config.limits.max_findings:
             break
         plan.file_exists = file_exists
+        plan.evidence = evidence
         plan.placeholders = ctx.config.placeholders
         lint_it, problem = version_problem(plan.data)
         if problem is not None:
@@ -256,7 +280,7 @@ def lint_file(real_path: str, display_path: str, ctx: LintContext, *, data: byte
             loaded = load_file(real_path, ctx.config.limits, display_path)
         else:
             loaded = load_bytes(data, display_path, ctx.config.limits)
-        return _lint_documents(loaded, display_path, ctx, exists, clock)
+        return _lint_documents(loaded, display_path, ctx, exists, clock, os.path.dirname(os.path.abspath(real_path)))
 
     return lint_within(display_path, ctx, budget, work)
 
@@ -266,7 +290,7 @@ def lint_bytes(data: bytes, display_path: str, ctx: LintContext, base_dir: str |
     exists = _exists_beside(os.path.join(base_dir, "-")) if base_dir else None
 
     def work(clock: FileClock) -> FileResult:
-        return _lint_documents(load_bytes(data, display_path, ctx.config.limits), display_path, ctx, exists, clock)
+        return _lint_documents(load_bytes(data, display_path, ctx.config.limits), display_path, ctx, exists, clock, base_dir)
 
     return lint_within(display_path, ctx, budget, work)
 

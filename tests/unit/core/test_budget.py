@@ -83,3 +83,29 @@ def test_phases_are_traced():
     clock = Budget(trace=trail.append).for_file()
     clock.at("running rule X001")
     assert trail == ["running rule X001"] and clock.phase == "running rule X001"
+
+
+def test_reading_data_files_pauses_the_rules_budget_but_not_the_files():
+    with Watchdog() as watchdog:
+        clock = Budget(rule_seconds=0, watchdog=watchdog).for_file()
+
+        def rule_reading_a_file():
+            with clock.paused():
+                watchdog._expired(signal.SIGALRM, None)  # a tick while reading: not the rule's time
+                return "read"
+
+        assert clock.run_rule(rule_reading_a_file) == "read"
+
+        import time
+        out_of_file_time = Budget(rule_seconds=100, run_deadline=time.monotonic() - 1, watchdog=watchdog)
+        clock = out_of_file_time.for_file()
+        clock.deadline = time.monotonic() + 100  # pretend the file started in time
+
+        def reading_past_the_file_deadline():
+            clock.deadline = time.monotonic() - 1  # and ran out while reading
+            with clock.paused():
+                watchdog._expired(signal.SIGALRM, None)
+
+        with pytest.raises(OutOfTime) as info:
+            clock.run_rule(reading_past_the_file_deadline)
+        assert info.value.scope == RUN

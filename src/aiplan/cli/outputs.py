@@ -77,6 +77,8 @@ TEXT_FORMATS = ("text", "concise")
 
 
 def _text(run, rules, *, name: str = "text", colour: bool, options: Mapping[str, Any], wrap: int | None = None) -> str:
+    if options.get("no_targets") and not run.internal_errors:
+        return NO_PLANS   # not "Linted 0 files: no findings.": the run exits 2, it did not pass
     text = reporters.get(name).render(run, rules, colour=colour, wrap=wrap, **options)
     return (NO_PLANS + text) if options.get("no_targets") else text
 

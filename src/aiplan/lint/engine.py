@@ -208,7 +208,7 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
 
 # A check cut short is reported under the resource-limit rule, as an error that
 # neither configuration nor a suppression can hide: such a file never reads as clean.
-LIMIT_RULE = "PLAN007"
+LIMIT_RULE = RESOURCE_LIMIT
 
 
 def incomplete_finding(ctx: LintContext, display_path: str, message: str, fix: str) -> Finding:

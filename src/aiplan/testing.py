@@ -31,6 +31,7 @@ not returned). Everything runs in-process, without configuration files.
 
 from __future__ import annotations
 
+import os
 import textwrap
 from typing import Any, Iterable, Mapping
 
@@ -82,8 +83,11 @@ def _pack(source):
 
 
 def lint_yaml(text: str, *, path: str = "plan.aiplan.yaml", dedent: bool = True,
-              file_exists=None, **context_options: Any) -> list[Finding]:
+              file_exists=None, base_dir: str | None = None, **context_options: Any) -> list[Finding]:
     """Lint a YAML string and return its findings, sorted.
+
+    ``base_dir`` is the directory the plan is taken to live in: the paths it
+    names are checked (EVAL003) and read (the EVID rules) relative to it.
 
     Keyword arguments are those of :func:`build_context` (``select``,
     ``ignore``, ``rules``, ``options``, ``severity``, ``plugins``, ``limits``,
@@ -93,7 +97,9 @@ def lint_yaml(text: str, *, path: str = "plan.aiplan.yaml", dedent: bool = True,
     ctx = build_context(**context_options)
     if dedent:
         text = textwrap.dedent(text).lstrip("\n")
-    result = lint_documents(load_text(text, path, ctx.config.limits), path, ctx, file_exists)
+    if base_dir is not None and file_exists is None:
+        file_exists = lambda relative: os.path.exists(os.path.join(base_dir, relative))  # noqa: E731
+    result = lint_documents(load_text(text, path, ctx.config.limits), path, ctx, file_exists, base_dir)
     if result.errors:
         raise AssertionError("; ".join(e.describe() for e in result.errors))
     return list(result.findings)

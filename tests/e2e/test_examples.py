@@ -44,7 +44,8 @@ EXPECTED = {
     ],
     "intent-router.aiplan.yaml": [("FT003", 42, 15), ("FT005", 48, 13), ("FT008", 36, 12)],
     "invoice-extractor.aiplan.yaml": [
-        ("FT002", 48, 15), ("FT004", 43, 21), ("FT006", 47, 13), ("FT006", 49, 31), ("FT007", 38, 3),
+        ("EVID001", 44, 15), ("EVID001", 50, 13),
+        ("FT002", 52, 15), ("FT004", 47, 21), ("FT006", 51, 13), ("FT006", 53, 31), ("FT007", 41, 3),
     ],
     "field-service-search.aiplan.yaml": [
         ("EVAL003", 66, 17), ("RAG002", 51, 3), ("RAG005", 53, 19), ("RAG006", 47, 27), ("RAG009", 65, 5),
@@ -54,8 +55,13 @@ EXPECTED = {
     ],
     "internal-search-upgrade.aiplan.yaml": [("BASE005", 30, 5), ("FIT004", 33, 11), ("RAG010", 36, 5)],
     # questions left open: a source's pace, the held-out set's disjointness
-    "order-status-assistant.aiplan.yaml": [("FT009", 79, 5), ("RAG011", 45, 9)],
+    "order-status-assistant.aiplan.yaml": [("EVID008", 82, 13), ("FT009", 80, 5), ("RAG011", 46, 9)],
     "sales-assistant.aiplan.yaml": [("FIT005", 31, 11), ("GAP002", 19, 14), ("GAP003", 17, 1)],
+    # claims the data files do not back (examples/data/drafts/)
+    "reply-drafter.aiplan.yaml": [
+        ("EVID002", 55, 31), ("EVID003", 55, 31), ("EVID004", 54, 29), ("EVID005", 48, 11), ("EVID006", 48, 11),
+        ("EVID007", 63, 13), ("EVID008", 61, 13),
+    ],
 }
 
 
@@ -107,11 +113,12 @@ def test_spec_complete_plan_reports_only_its_missing_files(context):
 def test_spec_complete_plan_is_clean_when_its_files_exist(tmp_path, context):
     plan = tmp_path / "plan.aiplan.yaml"
     plan.write_text((FIXTURES / "plans" / "spec_complete.aiplan.yaml").read_text(encoding="utf-8"))
+    # The files must exist and back the plan's claims (EVID rules): the example's data does.
     for relative in ("evals/support-v1.jsonl", "evals/retrieval-v1.jsonl", "data/ft/train.jsonl",
                      "data/ft/held_out.jsonl"):
         target = tmp_path / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text("{}\n")
+        target.write_bytes((EXAMPLES / relative).read_bytes())
     assert _codes(plan, context) == []
 
 

@@ -110,8 +110,9 @@ def test_lint_step_leaves_fail_on_and_exclude_to_the_configuration(workspace):
     (workspace / "pyproject.toml").write_text(
         '[tool.aiplan]\nfail-on = "warning"\nexclude = ["plans/flawed.aiplan.yaml"]\n')
     team = workspace / "plans" / "team a"
-    (team / "warned.aiplan.yaml").write_text(   # FT003: 300 examples, a warning
-        (team / "clean.aiplan.yaml").read_text().replace("examples: 4200", "examples: 300"))
+    (team / "warned.aiplan.yaml").write_text(   # FT004: no quality review, a warning
+        (team / "clean.aiplan.yaml").read_text().replace("quality_review: two reviewers per example, disagreements dropped",
+                                                         "quality_review: false"))
     # the glob names flawed.aiplan.yaml too, which the configuration excludes
     proc = run_lint_step(workspace, paths="plans/**/*.aiplan.yaml")
     assert "flawed.aiplan.yaml" not in proc.stdout

@@ -28,6 +28,9 @@ EXAMPLE_FILES = frozenset({
     "data/ft/train.jsonl", "data/ft/held_out.jsonl", "data/clauses/train.jsonl",
 })
 
+# The data files the EVID rules' examples name, relative to this folder.
+EVIDENCE_EXAMPLES = ROOT / "tests" / "fixtures" / "evidence" / "docs"
+
 RULES = builtin_rules()
 
 
@@ -36,6 +39,8 @@ def _blocks(rule, section):
 
 
 def _lint_example(rule, text):
+    if rule.family == "EVID":
+        return lint_yaml(text, select=[rule.id], base_dir=str(EVIDENCE_EXAMPLES))
     return lint_yaml(text, select=[rule.id], file_exists=lambda path: path in EXAMPLE_FILES)
 
 

@@ -110,6 +110,14 @@ CATALOGUE = {
     "EVAL001": ("no-evaluation-plan", "warning"),
     "EVAL002": ("metric-without-target", "warning"),
     "EVAL003": ("missing-referenced-file", "warning"),
+    "EVID001": ("claimed-count-mismatch", "warning"),
+    "EVID002": ("held-out-contamination", "error"),
+    "EVID003": ("near-duplicate-contamination", "warning"),
+    "EVID004": ("coverage-not-in-data", "error"),
+    "EVID005": ("malformed-dataset", "warning"),
+    "EVID006": ("duplicate-training-examples", "warning"),
+    "EVID007": ("empty-evidence-file", "error"),
+    "EVID008": ("evidence-not-verified", "info"),
     "EVAL004": ("underpowered-evaluation", "warning"),
 }
 
@@ -119,6 +127,9 @@ CATALOGUE_OPTIONS = {
     "FT005": {"min_size": 100, "alpha": 0.05, "power": 0.8},
     "EVAL004": {"alpha": 0.05, "power": 0.8},
     "EVAL003": {"check_paths": True},
+    "EVID001": {"tolerance": 0.05},
+    "EVID003": {"threshold": 0.8, "ngram": 2},
+    "EVID006": {"max_share": 0.01},
 }
 
 

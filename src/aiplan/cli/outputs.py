@@ -87,6 +87,8 @@ def _text(run, rules, *, name: str = "text", colour: bool, options: Mapping[str,
           wrap: int | None = None) -> Iterator[str]:
     if options.get("no_targets"):
         yield NO_PLANS
+        if not run.internal_errors:
+            return  # not "Linted 0 files: no findings.": the run exits 2, it did not pass
     yield from reporters.stream(name, run, rules, colour=colour, wrap=wrap, **options)
 
 

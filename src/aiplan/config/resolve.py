@@ -375,6 +375,7 @@ def describe(resolver: Resolver, path: str) -> dict:
         "max-alias-nodes": limits.max_alias_nodes,
         "max-documents": limits.max_documents,
         "max-findings": limits.max_findings,
+        "max-evidence-bytes": limits.max_evidence_bytes,
         "rule-timeout": ctx.config.rule_timeout or 0,
         "placeholders": sorted(ctx.config.placeholders),
         "enabled": enabled,
@@ -425,7 +426,7 @@ def render_text(described: dict) -> str:
     lines.append(f"policy-packs = {_toml([p['path'] for p in d['policy-packs']])}")
     for pack in d["policy-packs"]:
         lines.append(f"#   {pack['path']}: {pack['name']} ({pack['source']}): {', '.join(pack['rules'])}")
-    for key in ("max-file-size", "max-depth", "max-alias-nodes", "max-documents", "max-findings", "rule-timeout"):
+    for key in ("max-file-size", "max-depth", "max-alias-nodes", "max-documents", "max-findings", "max-evidence-bytes", "rule-timeout"):
         lines.append(f"{key} = {_toml(d[key])}")
     lines.append(f"placeholders = {_toml(d['placeholders'])}  # in addition to the built-in words")
     total = len(d["enabled"]) + len(d["disabled"])

@@ -94,6 +94,23 @@ class TextEdit:
 
 
 @dataclass(frozen=True, slots=True)
+class RelatedLocation:
+    """Another place a finding is about, e.g. the line of a data file that backs
+    (or contradicts) the plan's claim: SARIF shows it as a related location.
+
+    A rule gives ``path`` relative to the plan's directory, as the plan names
+    it; the engine makes it relative to where the plan is shown from.
+    """
+
+    path: str
+    line: int
+    message: str = ""
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "line": self.line, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
 class Violation:
     """What a rule yields: a problem at a YAML path, in words a person can act on.
 
@@ -102,6 +119,8 @@ class Violation:
     points at the mapping key instead of its value (unknown or duplicate keys).
     ``span`` overrides the location when a rule already knows it (parser errors).
     ``edits`` are what ``aiplan lint --fix`` may apply to resolve it (see :class:`Edit`).
+    ``related`` are other places the problem is about (lines of the data files
+    an evidence rule read), see :class:`RelatedLocation`.
     """
 
     message: str
@@ -110,6 +129,7 @@ class Violation:
     at: str = "value"
     span: Span | None = None
     edits: tuple[Edit, ...] = ()
+    related: tuple[RelatedLocation, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +158,8 @@ class Finding:
     # Identity without line numbers (aiplan.core.fingerprint): baselines and
     # CI deduplication match findings across edits by it.
     fingerprint: str = ""
+    # Other places the finding is about (data-file lines an evidence rule read).
+    related: tuple[RelatedLocation, ...] = ()
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.rule, self.document, self.message)
@@ -160,6 +182,7 @@ class Finding:
             "fix_available": self.fix_available,
             "edits": [edit.to_dict() for edit in self.edits],
             "fingerprint": self.fingerprint,
+            **({"related": [item.to_dict() for item in self.related]} if self.related else {}),
         }
 
 

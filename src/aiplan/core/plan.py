@@ -81,6 +81,9 @@ class Plan:
     path: str = "<string>"
     document: int = 0
     file_exists: Callable[[str], bool] | None = field(default=None, repr=False)
+    # What the data files the plan names hold (aiplan.evidence.reader.EvidenceReader),
+    # handed in by the engine; None when evidence is off or the plan has no directory.
+    evidence: Any = field(default=None, repr=False)
     placeholders: frozenset[str] = field(default=frozenset(), repr=False)
 
     # -- reading values -----------------------------------------------------

@@ -49,6 +49,10 @@ class LintContext:
     severities: Mapping[str, Severity]
     options: Mapping[str, Mapping[str, Any]]
     config: LintConfig = field(default_factory=LintConfig)
+    # Whether rules may read the data files a plan names (``plan.evidence``).
+    # An editor integration linting on every keystroke turns it off
+    # (``dataclasses.replace(ctx, evidence=False)``) and reads evidence on save.
+    evidence: bool = True
 
     def fingerprint(self) -> str:
         """A stable digest of everything that decides this context's findings:
@@ -63,6 +67,7 @@ class LintContext:
             ],
             "limits": repr(self.config.limits),
             "placeholders": sorted(self.config.placeholders),
+            "evidence": self.evidence,
         }
         return sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
 

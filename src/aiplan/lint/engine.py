@@ -8,6 +8,7 @@ sorted, immutable results. It prints nothing.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import Any, Callable, Iterable, Mapping
 
 from aiplan.lint.directive import QUICK as _SUPPRESSION
@@ -43,6 +44,12 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
         edits = resolve_edits(tuple(violation.edits), tuple(violation.path), plan, source)
     yaml_path = tuple(violation.path) if violation.path else located
     message = str(violation.message)
+    related = tuple(violation.related)
+    if related:
+        # Rules name data files relative to the plan; reports show paths relative to where the plan is shown from.
+        folder = os.path.dirname(display_path)
+        related = tuple(replace(item, path=os.path.normpath(os.path.join(folder, item.path)))
+                        if folder and not os.path.isabs(item.path) else item for item in related)
     return Finding(
         rule=item.id,
         name=item.name,
@@ -61,6 +68,7 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
         edits=edits,
         fingerprint=finding_fingerprint(item.id, yaml_path, plan.data if plan is not None else None,
                                         message, has_plan=plan is not None and violation.span is None),
+        related=related,
     )
 
 
@@ -85,16 +93,30 @@ def run_rule(item: Rule, plan: Plan, options: Mapping[str, Any],
 
 
 def lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
-                   file_exists: Callable[[str], bool] | None = None) -> FileResult:
-    """Lint every document of a loaded file."""
+                   file_exists: Callable[[str], bool] | None = None, base_dir: str | None = None) -> FileResult:
+    """Lint every document of a loaded file. ``base_dir`` is the plan's
+    directory: evidence rules read the data files it names relative to it
+    (none without it, or when ``ctx.evidence`` is off)."""
     # Each rule call gets `rule_timeout` seconds; the signal handler that
     # enforces it is installed once per file.
     with TimeBudget(ctx.config.rule_timeout) as budget:
-        return _lint_documents(loaded, display_path, ctx, file_exists, budget)
+        return _lint_documents(loaded, display_path, ctx, file_exists, budget, base_dir)
+
+
+def _evidence_reader(ctx: LintContext, base_dir: str | None, budget: TimeBudget,
+                     file_exists: Callable[[str], bool] | None):
+    """The reader rules ask about data files (``plan.evidence``), or ``None``."""
+    if not ctx.evidence or base_dir is None:
+        return None
+    from aiplan.evidence.reader import EvidenceReader  # cheap: it imports its readers when asked
+
+    return EvidenceReader(base_dir, byte_budget=ctx.config.limits.max_evidence_bytes, pause=budget.paused,
+                          record=getattr(file_exists, "record", None))
 
 
 def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
-                    file_exists: Callable[[str], bool] | None, budget: TimeBudget) -> FileResult:
+                    file_exists: Callable[[str], bool] | None, budget: TimeBudget,
+                    base_dir: str | None = None) -> FileResult:
     findings: list[Finding] = []
     errors: list[InternalError] = []
     source = _source_text(loaded)
@@ -115,10 +137,12 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
             findings.append(finding)
 
     checks = ctx.checks()
+    evidence = _evidence_reader(ctx, base_dir, budget, file_exists) if loaded.documents else None
     for plan in loaded.documents:
         if len(findings) >= ctx.config.limits.max_findings:
             break
         plan.file_exists = file_exists
+        plan.evidence = evidence
         plan.placeholders = ctx.config.placeholders
         lint_it, problem = version_problem(plan.data)
         if problem is not None:
@@ -201,13 +225,14 @@ def lint_file(real_path: str, display_path: str, ctx: LintContext, *, data: byte
         loaded = load_file(real_path, ctx.config.limits, display_path)
     else:
         loaded = load_bytes(data, display_path, ctx.config.limits)
-    return lint_documents(loaded, display_path, ctx, file_exists or _exists_beside(real_path))
+    return lint_documents(loaded, display_path, ctx, file_exists or _exists_beside(real_path),
+                          os.path.dirname(os.path.abspath(real_path)))
 
 
 def lint_bytes(data: bytes, display_path: str, ctx: LintContext, base_dir: str | None = None) -> FileResult:
     loaded = load_bytes(data, display_path, ctx.config.limits)
     exists = _exists_beside(os.path.join(base_dir, "-")) if base_dir else None
-    return lint_documents(loaded, display_path, ctx, exists)
+    return lint_documents(loaded, display_path, ctx, exists, base_dir)
 
 
 def lint_text(text: str, ctx: LintContext, display_path: str = "<string>") -> FileResult:

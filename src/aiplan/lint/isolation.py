@@ -13,7 +13,7 @@ from collections.abc import Mapping  # not typing.Mapping: isinstance() on it is
 from itertools import islice
 from typing import Any
 
-from aiplan.core.findings import Edit, Span, Violation
+from aiplan.core.findings import Edit, RelatedLocation, Span, Violation
 
 # Findings kept from one rule on one document. A huge hostile document (every
 # key unknown) or a generator that never stops would otherwise fill memory and
@@ -82,6 +82,11 @@ def violation_problem(violation: Any) -> str | None:
     edits = violation.edits
     if edits and not (isinstance(edits, (tuple, list)) and all(isinstance(e, Edit) for e in edits)):
         return f"yielded a Violation whose edits are {_show(edits)}, not a tuple of Edit"
+    related = violation.related
+    if related and not (isinstance(related, (tuple, list)) and all(
+            isinstance(r, RelatedLocation) and isinstance(r.path, str) and isinstance(r.message, str)
+            and isinstance(r.line, int) and not isinstance(r.line, bool) and r.line >= 1 for r in related)):
+        return f"yielded a Violation whose related locations are {_show(related)}, not a tuple of RelatedLocation"
     return None
 
 

@@ -22,7 +22,8 @@ from __future__ import annotations
 import signal
 import threading
 import time
-from typing import Any, Callable, TypeVar
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, TypeVar
 
 T = TypeVar("T")
 
@@ -76,6 +77,22 @@ class TimeBudget:
         if self._armed and time.monotonic() >= self._deadline:
             self._armed = False
             raise RuleTimeout()
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Stop the running call's clock while the block runs (reading the data
+        files an evidence rule asks about is bounded by its byte budget, not by
+        the rule's time budget); the call gets back the time it had left."""
+        if not self._armed:
+            yield
+            return
+        left = self._deadline - time.monotonic()
+        self._armed = False
+        try:
+            yield
+        finally:
+            self._deadline = time.monotonic() + max(left, 0.0)
+            self._armed = True
 
     def run(self, function: Callable[..., T], *args: Any) -> T:
         """Call ``function(*args)``; raises :class:`RuleTimeout` if it overruns."""

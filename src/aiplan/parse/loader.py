@@ -52,6 +52,9 @@ class Limits:
     # Findings reported for one file; linting stops at the document that
     # reaches it. Output and memory stay bounded whatever the file holds.
     max_findings: int = 10_000
+    # Bytes read from each data file a plan names (evidence rules); past it
+    # the file is sampled (its first bytes) and findings say so.
+    max_evidence_bytes: int = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)

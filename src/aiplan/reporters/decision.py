@@ -206,11 +206,6 @@ def decide(file_result, documents, *, alpha: float = ALPHA, power: float = POWER
     by_document: dict[int, list[Finding]] = {}
     for finding in file_result.findings:
         by_document.setdefault(finding.document, []).append(finding)
-    if not documents:
-        empty = Pointer(None, "the file holds no plan that could be read", False)
-        return [PlanDecision(file_result.path, 0, None, None, None, None, empty, (), None, (),
-                             "Cannot tell: the file holds no plan that could be read.",
-                             _sections(file_result.findings))]
     out = []
     for plan in documents:
         if not isinstance(plan.data, dict):
@@ -224,4 +219,9 @@ def decide(file_result, documents, *, alpha: float = ALPHA, power: float = POWER
             baseline_status=_shown(plan, "baseline", "prompt_engineering", "status"), metrics=metrics,
             evaluation=_evaluation_sentence(plan, metrics), sections=_sections(by_document.get(plan.document, ())),
         ))
+    if not out:   # nothing readable, or no document is a mapping: still listed, with its findings
+        empty = Pointer(None, "the file holds no plan that could be read", False)
+        out.append(PlanDecision(file_result.path, 0, None, None, None, None, empty, (), None, (),
+                                "Cannot tell: the file holds no plan that could be read.",
+                                _sections(file_result.findings)))
     return out

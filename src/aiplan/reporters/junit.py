@@ -30,6 +30,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from aiplan.core.findings import Severity
+from aiplan.lint.engine import VERSION_RULE
 from aiplan.reporters.logsafe import inert_xml
 
 # What XML 1.0 forbids, and what breaks viewers: C0/C1 controls (but tab and
@@ -82,8 +83,7 @@ def render(run, rules, *, checked=None, **_options) -> str:
         waived: dict[str, list] = {}
         for finding in file_result.suppressed:
             waived.setdefault(finding.rule, []).append(finding)
-        # No plan was checked: only the loader's rules ran.
-        unchecked = file_result.documents == 0
+        unchecked = _no_plan_checked(file_result)
         reason = _not_checked_reason(file_result) if unchecked else ""
 
         suite = _element("testsuite", {"name": file_result.path})
@@ -151,6 +151,16 @@ def _count(suite: ET.Element, counts: dict[str, int], totals: dict[str, int]) ->
     # junit-10.xsd has `skipped` on a suite, not on <testsuites>.
     suite.set("skipped", str(counts["skipped"]))
     suite.set("time", "0")
+
+
+def _no_plan_checked(file_result) -> bool:
+    """Whether no document of the file was a plan the rules ran on: none could
+    be read, or each one's version check stopped it (a PLAN003 finding that no
+    fix resolves: not a mapping, no `aiplan` key, an unsupported version)."""
+    if file_result.documents == 0:
+        return True
+    stopped = {f.document for f in file_result.findings if f.rule == VERSION_RULE and not f.edits}
+    return len(stopped) >= file_result.documents
 
 
 def _not_checked_reason(file_result) -> str:

@@ -131,6 +131,13 @@ def _result(finding, rule_index: dict, paths, line_hash: str | None, suppression
     yaml_path = format_yaml_path(finding.yaml_path)
     if yaml_path:
         result["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": yaml_path, "kind": "member"}]
+    if finding.related:  # the data-file lines an evidence rule names (aiplan.core.findings.RelatedLocation)
+        result["relatedLocations"] = [{
+            "id": index,
+            "physicalLocation": {"artifactLocation": artifact_location(item.path, paths),
+                                 "region": {"startLine": max(1, item.line)}},
+            **({"message": {"text": item.message}} if item.message else {}),
+        } for index, item in enumerate(finding.related)]
     fingerprints = {}
     if line_hash is not None:
         fingerprints["primaryLocationLineHash"] = line_hash

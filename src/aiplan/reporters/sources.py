@@ -105,7 +105,9 @@ def read_lines(path: str | None) -> list[str] | None:
     except (OSError, ValueError):
         return None
     encoding, bom = detect_encoding(data)
-    return _BREAKS.split(data[bom:].decode(encoding, errors="replace"))
+    text = data[bom:].decode(encoding, errors="replace")
+    # The usual file has LF line ends only: str.split is several times faster than the regex.
+    return text.split("\n") if "\r" not in text else _BREAKS.split(text)
 
 
 def normalise_line(text: str) -> str:

@@ -20,6 +20,7 @@ FAMILY_MODULES = (
     "aiplan.rules.rag",
     "aiplan.rules.fine_tuning",
     "aiplan.rules.evaluation",
+    "aiplan.rules.evidence",
 )
 
 # The built-in families in the order of the framework (and of the rule reference).
@@ -32,6 +33,7 @@ FAMILY_TITLES = {
     "RAG": "the data pipeline decides retrieval quality",
     "FT": "fine-tuning learns whatever it is given",
     "EVAL": "measure before and after",
+    "EVID": "claims checked against the data they name",
 }
 
 

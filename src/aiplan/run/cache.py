@@ -11,7 +11,10 @@ unchanged:
   the aiplan package and of each package that contributes a rule (so editing a
   rule, upgrading a plugin or installing another aiplan invalidates it);
 * every file-existence check the rules made (``plan.path_exists``): the answers
-  are recorded with the result and checked again before it is reused.
+  are recorded with the result and checked again before it is reused;
+* the content of every data file the evidence rules read (``plan.evidence``):
+  recorded the same way, as a content stamp instead of a yes/no
+  (:func:`aiplan.evidence.files.stamp_holds` checks it again).
 
 Results with internal errors are never stored. The layout::
 
@@ -67,8 +70,9 @@ _CACHEDIR_TAG = (
 )
 
 # A dependency of a result: a path a rule asked about, relative to the plan's
-# directory, and whether it existed.
-Dependency = tuple[str, bool]
+# directory, and whether it existed; or a data file the evidence reader read
+# (the path behind aiplan.evidence.reader.STAMP_PREFIX) and its content stamp.
+Dependency = tuple[str, "bool | str"]
 
 
 def default_cache_dir(base: str | None = None) -> str:
@@ -290,6 +294,12 @@ def _dependencies_hold(real_path: str, dependencies, known: dict[str, bool]) -> 
     ``known`` remembers answers within the run: plans beside each other name the same files."""
     base = os.path.dirname(os.path.abspath(real_path))
     for relative, existed in dependencies:
+        if type(existed) is str:  # a data file's content stamp (aiplan.evidence)
+            from aiplan.evidence.files import stamp_holds  # start-up: only for results that read data files
+
+            if not stamp_holds(os.path.join(base, relative.split(":", 1)[-1]), existed):
+                return False
+            continue
         path = os.path.join(base, relative)
         exists = known.get(path)
         if exists is None:
@@ -331,4 +341,5 @@ def recording_exists(real_path: str | None) -> tuple[Callable[[str], bool] | Non
         asked.append((relative, found))
         return found
 
+    exists.record = asked.append  # the evidence reader records its data files' content stamps here
     return exists, asked

@@ -108,11 +108,12 @@ def test_one_plan_has_no_portfolio(cli):
     assert "| plan | file |" not in result.output and "**Decision:** chosen `hybrid`" in result.output
 
 
-def test_an_unreadable_plan_is_reported_with_its_finding(cli, tmp_path):
+@pytest.mark.parametrize("text, rule", [("aiplan: 1\nname: [unclosed\n", "PLAN001"), ("- a\n- list\n", "PLAN003")])
+def test_an_unreadable_plan_is_reported_with_its_finding(cli, tmp_path, text, rule):
     broken = tmp_path / "broken.aiplan.yaml"
-    broken.write_text("aiplan: 1\nname: [unclosed\n")
+    broken.write_text(text)
     result = cli("report", broken)
-    assert result.exit_code == 0 and "PLAN001" in result.output and "holds no plan" in result.output
+    assert result.exit_code == 0 and rule in result.output and "holds no plan" in result.output
 
 
 HOSTILE = ("<script>document.title='pwned'</script><img src=x onerror=alert(1)> [link](javascript:alert(1)) "

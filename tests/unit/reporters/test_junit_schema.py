@@ -51,6 +51,26 @@ def test_a_plan_with_a_syntax_error_reports_the_rules_as_skipped(cli, tmp_path):
     assert suite.get("skipped") == str(len(skipped)) and suite.get("failures") == "1"
 
 
+@pytest.mark.parametrize("text", ["aiplan: 2\nname: from the future\napproach: rag\n", "- a list\n",
+                                  "name: no version key\napproach: rag\n"])
+def test_a_document_the_version_check_stops_reports_the_rules_as_skipped(cli, tmp_path, text):
+    plan = tmp_path / "p.aiplan.yaml"
+    plan.write_text(text)
+    root = validate(cli("lint", "--format", "junit", plan).output)
+    cases = {case.get("name").split()[0]: case for case in root.iter("testcase")}
+    assert cases["PLAN003"].find("failure") is not None
+    assert cases["BASE001"].find("skipped") is not None and "PLAN003" in cases["BASE001"].find("skipped").get("message")
+
+
+def test_a_quoted_version_is_linted_and_skips_nothing(cli, tmp_path):
+    plan = tmp_path / "p.aiplan.yaml"
+    plan.write_text('aiplan: "1"\nname: x\napproach: rag\n')
+    root = validate(cli("lint", "--format", "junit", plan).output)
+    assert root.find(".//skipped") is None
+    cases = {case.get("name").split()[0]: case for case in root.iter("testcase")}
+    assert cases["BASE001"].find("failure") is not None
+
+
 def test_a_valid_plan_skips_nothing(cli):
     root = validate(cli("lint", "--format", "junit", EXAMPLES / "support-copilot.aiplan.yaml").output)
     assert root.find(".//skipped") is None

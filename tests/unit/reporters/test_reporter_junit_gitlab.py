@@ -149,7 +149,7 @@ def test_gitlab_report(cli, tmp_path, monkeypatch):
     assert result.exit_code == 1
     issues = json.loads(result.output)
     check_code_quality(issues)
-    assert len(issues) == 47   # every finding of the examples (tests/test_examples.py pins them)
+    assert len(issues) == 57   # every finding of the examples (tests/test_examples.py pins them)
     picked = [i for i in issues if i["check_name"] in ("PLAN002", "PLAN004", "BASE001", "FT001")]
     assert [(i["check_name"], i["location"]["path"], i["location"]["lines"]["begin"]) for i in picked] == [
         ("BASE001", "examples/contract-extractor.aiplan.yaml", 9),

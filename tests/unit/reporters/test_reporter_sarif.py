@@ -72,7 +72,7 @@ def test_flawed_examples_validate_and_meet_code_scanning_contract(cli, examples_
     validate(document)
     check_code_scanning_contract(document)
     results = document["runs"][0]["results"]
-    assert len(results) == 47   # every finding of the examples (tests/test_examples.py pins them)
+    assert len(results) == 57   # every finding of the examples (tests/test_examples.py pins them)
     uri = lambda r: r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]  # noqa: E731
     assert [r["ruleId"] for r in results if uri(r) == "plans/ticket-formatter.aiplan.yaml"] == ["BASE001", "FT001"]
     assert [r["ruleId"] for r in results if uri(r) == "plans/policy-search.aiplan.yaml"] == [
@@ -334,3 +334,17 @@ def test_baselined_findings_are_unchanged_results_suppressed_by_the_baseline(cli
                              "--format", "sarif").output)
     assert [(r["ruleId"], "suppressions" in r, "baselineState" in r)
             for r in default["runs"][0]["results"]] == [("FT003", False, False)]
+
+
+def test_evidence_findings_carry_the_data_lines_as_related_locations(cli, examples_copy):
+    document = json.loads(cli("lint", "--format", "sarif", "reply-drafter.aiplan.yaml").output)
+    validate(document)
+    [leak] = [r for r in document["runs"][0]["results"] if r["ruleId"] == "EVID002"]
+    related = [(item["physicalLocation"]["artifactLocation"]["uri"], item["physicalLocation"]["region"]["startLine"])
+               for item in leak["relatedLocations"]]
+    # Each pair: the held-out record, then the same record in the training data; paths from the repository root.
+    assert related == [("plans/data/drafts/held_out.jsonl", 11), ("plans/data/drafts/train.jsonl", 13),
+                       ("plans/data/drafts/held_out.jsonl", 21), ("plans/data/drafts/train.jsonl", 100)]
+    assert [item["id"] for item in leak["relatedLocations"]] == [0, 1, 2, 3]
+    assert "plans/data/drafts/held_out.jsonl:11" not in leak["message"]["text"]  # the message names them as the plan does
+    assert "data/drafts/held_out.jsonl:11 = data/drafts/train.jsonl:13" in leak["message"]["text"]

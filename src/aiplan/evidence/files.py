@@ -1,0 +1,210 @@
+"""Where a path a plan names points, and opening it safely.
+
+Nothing here reaches the network. A name that is a URL (``https://``,
+``s3://``, ``hf://``...) or a dataset hub name (``org/dataset`` that is not a
+local path) is *remote*; a path that resolves outside the repository holding
+the plan (the nearest directory with ``.git``, else the plan's directory) is
+*outside*. Neither is read.
+
+Opening refuses what would hang or flood a reader: anything but a regular file
+(a FIFO would block, a directory is not data), binary content, UTF-16/UTF-32
+text; ``.gz`` files are read as streams. Every byte read from disk goes through
+a SHA-256, so the result can be keyed by exactly the bytes it depends on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import stat
+from dataclasses import dataclass
+
+REMOTE_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+# `org/name` or `org/name@rev` without a file suffix, e.g. a Hugging Face dataset.
+HUB_NAME = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+(@[\w.-]+)?$")
+DATA_SUFFIXES = (".jsonl", ".ndjson", ".jsonlines", ".json", ".csv", ".tsv", ".tab", ".parquet", ".pq",
+                 ".txt", ".md", ".markdown", ".html", ".htm", ".xlsx", ".pdf", ".gz")
+SNIFF_BYTES = 8192
+
+
+class Unreadable(Exception):
+    """A named file that cannot be read as data: ``reason`` says why, ``hint`` what to do."""
+
+    def __init__(self, reason: str, hint: str):
+        super().__init__(reason)
+        self.reason = reason
+        self.hint = hint
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a name from the plan points.
+
+    ``kind`` is ``local`` (``path`` is absolute), ``missing`` (a local path
+    that does not exist), ``remote`` or ``outside``; ``why`` says it in words
+    for the last two.
+    """
+
+    name: str
+    kind: str
+    path: str = ""
+    why: str = ""
+
+
+def repository_root(directory: str) -> str:
+    """The nearest directory holding ``.git`` at or above ``directory``, else ``directory``."""
+    probe = os.path.abspath(directory)
+    while True:
+        if os.path.exists(os.path.join(probe, ".git")):
+            return probe
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            return os.path.abspath(directory)
+        probe = parent
+
+
+def locate(name: str, base_dir: str, root: str) -> Location:
+    """Classify ``name`` (as written in the plan) relative to ``base_dir``."""
+    if REMOTE_SCHEME.match(name):
+        scheme = name.split(":", 1)[0].lower()
+        return Location(name, "remote", why=f"it is {'an' if scheme[0] in 'aefhilmnorsx' else 'a'} {scheme}:// location and aiplan never reaches the network")
+    path = os.path.normpath(os.path.join(base_dir, os.path.expanduser(name)))
+    real = os.path.realpath(path)
+    inside = real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+    if not os.path.lexists(path):
+        if HUB_NAME.match(name) and not name.lower().endswith(DATA_SUFFIXES):
+            return Location(name, "remote", why="it looks like a dataset hub name and aiplan never reaches the network")
+        return Location(name, "missing", path)
+    if not inside:
+        return Location(name, "outside", path, why="it is outside the repository holding the plan")
+    return Location(name, "local", path)
+
+
+def check_regular(path: str) -> os.stat_result:
+    """``os.stat`` of a regular file; raises :class:`Unreadable` for anything else."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise Unreadable(f"cannot be read ({exc.strerror or exc})", "Check that the file exists and is readable.") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise Unreadable("is a directory, not a data file",
+                         "Name the data file itself (for example `data/train.jsonl`).")
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a socket" if stat.S_ISSOCK(info.st_mode) else \
+            "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else "not a regular file"
+        raise Unreadable(f"is {kind}, not a regular file, so it was not read",
+                         "Name a regular data file.")
+    return info
+
+
+class HashingReader(io.RawIOBase):
+    """A binary file whose every byte read is counted and hashed."""
+
+    def __init__(self, handle):
+        self._handle = handle
+        self.sha256 = hashlib.sha256()
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._handle.read(len(buffer))
+        size = len(data)
+        buffer[:size] = data
+        self.sha256.update(data)
+        self.count += size
+        return size
+
+    def close(self) -> None:
+        self._handle.close()
+        super().close()
+
+
+def sniff_text(head: bytes, name: str) -> None:
+    """Raise :class:`Unreadable` if ``head`` (the first bytes) is not UTF-8 text."""
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise Unreadable("is UTF-32 encoded", f"Save {name} as UTF-8.")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise Unreadable("is UTF-16 encoded", f"Save {name} as UTF-8 (for example `iconv -f UTF-16 -t UTF-8`).")
+    if b"\x00" in head:
+        sample = head[:512]
+        zeros_odd = sample[1::2].count(0)
+        zeros_even = sample[0::2].count(0)
+        if len(sample) >= 4 and max(zeros_odd, zeros_even) > len(sample) // 4 and min(zeros_odd, zeros_even) == 0:
+            raise Unreadable("looks UTF-16 encoded (no byte order mark)", f"Save {name} as UTF-8.")
+        raise Unreadable("is binary, not text (it holds NUL bytes)",
+                         "Name a JSON Lines, JSON, CSV or TSV file (or Parquet with `pip install 'aiplan[parquet]'`).")
+
+
+def open_data(path: str, name: str):
+    """``(hashing_reader, binary_stream)`` for a regular file, decompressing ``.gz``.
+
+    The stream yields the data's bytes; the reader counts and hashes what came
+    from disk. Raises :class:`Unreadable`.
+    """
+    check_regular(path)
+    try:
+        raw = open(path, "rb")
+    except OSError as exc:
+        raise Unreadable(f"cannot be read ({exc.strerror or exc})", "Check that the file is readable.") from None
+    hashing = HashingReader(raw)
+    buffered = io.BufferedReader(hashing, buffer_size=1 << 20)
+    if path.lower().endswith(".gz"):
+        import gzip  # only for .gz files
+
+        magic = buffered.peek(2)[:2]
+        if magic != b"\x1f\x8b":
+            buffered.close()
+            raise Unreadable("ends in .gz but is not gzip-compressed", f"Compress {name} with gzip or drop the .gz suffix.")
+        stream = io.BufferedReader(gzip.GzipFile(fileobj=buffered, mode="rb"), buffer_size=1 << 20)
+    else:
+        stream = buffered
+    try:
+        head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]
+    except (OSError, EOFError) as exc:
+        stream.close()
+        raise Unreadable(f"cannot be decompressed ({exc})", f"Check that {name} is a complete gzip file.") from None
+    try:
+        sniff_text(head, name)
+    except Unreadable:
+        stream.close()
+        raise
+    return hashing, stream
+
+
+def content_stamp(path: str, count: int, digest: str) -> str:
+    """What a result read from ``path`` depends on: its size, modification time
+    and the SHA-256 of the first ``count`` bytes (all of it unless sampled)."""
+    info = os.stat(path)
+    return f"evidence:{info.st_size}:{info.st_mtime_ns}:{count}:{digest}"
+
+
+def stamp_holds(path: str, stamp: str) -> bool:
+    """Whether ``path`` still holds what ``stamp`` (from :func:`content_stamp`) recorded.
+
+    Same size and modification time: yes, without reading. Same size, other
+    time: the recorded bytes are hashed again (a touched but unchanged file
+    keeps its cached result). Otherwise: no.
+    """
+    try:
+        _, size, mtime, count, digest = stamp.split(":")
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != int(size):
+            return False
+        if info.st_mtime_ns == int(mtime):
+            return True
+        remaining = int(count)
+        sha = hashlib.sha256()
+        with open(path, "rb") as handle:
+            while remaining > 0:
+                chunk = handle.read(min(remaining, 1 << 20))
+                if not chunk:
+                    break
+                sha.update(chunk)
+                remaining -= len(chunk)
+        return sha.hexdigest() == digest
+    except (OSError, ValueError):
+        return False

@@ -1,0 +1,302 @@
+"""Data files as streams of records, each with the line it starts on.
+
+Formats: JSON Lines, JSON arrays (read element by element, never whole), CSV
+and TSV (a header row names the fields), any of them ``.gz``-compressed, and
+Parquet through the optional ``aiplan[parquet]`` extra (its "line" is the row
+number). The format comes from the suffix (``.jsonl``, ``.ndjson``, ``.json``,
+``.csv``, ``.tsv``, ``.parquet``; ``.gz`` is looked through) or from the
+plan's ``format`` setting; a ``.json`` file that does not start with ``[`` is
+read as JSON Lines.
+
+Every reader stops at a record boundary once ``budget`` bytes have been read
+and says so (``Stream.sampled``): memory stays bounded whatever the file's size.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from aiplan.evidence.files import Unreadable
+
+FORMATS = ("jsonl", "json", "csv", "tsv", "parquet")
+SUFFIX_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonlines": "jsonl", ".json": "json",
+                  ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".parquet": "parquet", ".pq": "parquet"}
+# A line (or JSON element) longer than this is reported, not read: memory stays bounded.
+MAX_RECORD_BYTES = 16 * 1024 * 1024
+def _limit() -> str:
+    return f"{MAX_RECORD_BYTES // (1024 * 1024)} MB" if MAX_RECORD_BYTES >= 1024 * 1024 else f"{MAX_RECORD_BYTES:,} bytes"
+
+
+PARQUET_HINT = "Install the Parquet extra: `pip install 'aiplan[parquet]'`, or convert the file to JSON Lines."
+
+
+def format_of(path: str, declared: str | None = None) -> str | None:
+    """The format named by the plan, else by the suffix (``.gz`` looked through); ``None`` if unknown."""
+    if declared:
+        return declared.lower() if declared.lower() in FORMATS else None
+    lower = path.lower()
+    if lower.endswith(".gz"):
+        lower = lower[:-3]
+    for suffix, name in SUFFIX_FORMATS.items():
+        if lower.endswith(suffix):
+            return name
+    return None
+
+
+@dataclass(slots=True)
+class Item:
+    """One record (a JSON object or a CSV row as a dict), or why a line is not one."""
+
+    line: int
+    record: dict | None = None
+    problem: str = ""
+
+
+@dataclass(slots=True)
+class Stream:
+    """What a reader learned while streaming: filled in as it goes."""
+
+    format: str
+    sampled: bool = False
+    bytes_read: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def items(stream_bytes, fmt: str, budget: int, state: Stream, path: str = "") -> Iterator[Item]:
+    """The records of a binary stream in format ``fmt``, within ``budget`` bytes."""
+    if fmt == "jsonl":
+        return _json_lines(stream_bytes, budget, state)
+    if fmt == "json":
+        head = stream_bytes.peek(64)[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+        if not head.startswith(b"["):
+            state.format = "jsonl"
+            return _json_lines(stream_bytes, budget, state)
+        return _json_array(stream_bytes, budget, state)
+    if fmt in ("csv", "tsv"):
+        return _delimited(stream_bytes, "\t" if fmt == "tsv" else ",", budget, state)
+    if fmt == "parquet":
+        return _parquet(path, budget, state)
+    raise Unreadable(f"has a format aiplan does not read ({fmt})",
+                     "Use JSON Lines, JSON, CSV or TSV, or set `format:` for the file in the plan.")
+
+
+def _lines(stream, budget: int, state: Stream) -> Iterator[tuple[int, bytes]]:
+    """``(line number, bytes)`` of each line; over-long lines become ``b"\\x00"`` markers."""
+    number = 0
+    readline = stream.readline
+    while True:
+        if state.bytes_read >= budget:
+            if stream.peek(1):
+                state.sampled = True
+            return
+        line = readline(MAX_RECORD_BYTES)
+        if not line:
+            return
+        number += 1
+        state.bytes_read += len(line)
+        if len(line) >= MAX_RECORD_BYTES and not line.endswith(b"\n"):
+            while True:  # skip the rest of the over-long line
+                rest = readline(1 << 20)
+                state.bytes_read += len(rest)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield number, b"\x00"
+            continue
+        yield number, line
+
+
+def _json_lines(stream, budget: int, state: Stream) -> Iterator[Item]:
+    loads = json.loads
+    for number, line in _lines(stream, budget, state):
+        if line == b"\x00":
+            yield Item(number, problem=f"the line is longer than {_limit()}")
+            continue
+        if number == 1 and line.startswith(codecs.BOM_UTF8):
+            line = line[3:]
+        if not line.strip():
+            continue
+        try:
+            value = loads(line)
+        except UnicodeDecodeError:
+            yield Item(number, problem="the line is not valid UTF-8")
+            continue
+        except ValueError as exc:
+            yield Item(number, problem=f"not valid JSON ({_json_reason(exc)})")
+            continue
+        if isinstance(value, dict):
+            yield Item(number, value)
+        else:
+            yield Item(number, problem=f"a JSON {_json_type(value)}, not an object")
+
+
+def _json_reason(exc: ValueError) -> str:
+    message = getattr(exc, "msg", None) or str(exc)
+    column = getattr(exc, "colno", None)
+    message = message.rstrip(": ")
+    if message.endswith(" at"):
+        message = message[:-3]
+    return f"{message} at column {column}" if column else message
+
+
+def _json_type(value) -> str:
+    return {list: "array", str: "string", bool: "boolean", type(None): "null"}.get(type(value), "number")
+
+
+def _json_array(stream, budget: int, state: Stream) -> Iterator[Item]:
+    """Elements of a top-level JSON array, decoded one at a time from a sliding buffer."""
+    decoder = json.JSONDecoder()
+    text_stream = codecs.getincrementaldecoder("utf-8-sig")(errors="strict")
+    buffer = ""
+    position = 0
+    line = 1
+    exhausted = False
+
+    def more() -> bool:
+        nonlocal buffer, position, exhausted
+        if exhausted:
+            return False
+        chunk = stream.read(1 << 20)
+        state.bytes_read += len(chunk)
+        try:
+            decoded = text_stream.decode(chunk, final=not chunk)
+        except UnicodeDecodeError:
+            raise _Stop("the file is not valid UTF-8") from None
+        if not chunk:
+            exhausted = True
+        # Drop what was consumed, counting its lines.
+        buffer = buffer[position:] + decoded
+        position = 0
+        return bool(chunk) or bool(decoded)
+
+    def skip_space() -> None:
+        nonlocal position, line
+        while True:
+            while position < len(buffer) and buffer[position] in " \t\r\n":
+                if buffer[position] == "\n":
+                    line += 1
+                position += 1
+            if position < len(buffer) or not more():
+                return
+
+    try:
+        skip_space()
+        if position >= len(buffer) or buffer[position] != "[":
+            return  # callers only come here for a "[" file
+        position += 1
+        first = True
+        while True:
+            skip_space()
+            if position >= len(buffer):
+                yield Item(line, problem="the JSON array is not closed (the file ends inside it)")
+                return
+            if buffer[position] == "]":
+                return
+            if not first:
+                if buffer[position] != ",":
+                    yield Item(line, problem=f"not valid JSON (expected ',' or ']' but found {buffer[position]!r})")
+                    return
+                position += 1
+                skip_space()
+            if state.bytes_read >= budget and len(buffer) - position < MAX_RECORD_BYTES:
+                state.sampled = True
+                return
+            start_line = line
+            while True:
+                try:
+                    value, end = decoder.raw_decode(buffer, position)
+                    break
+                except json.JSONDecodeError as exc:
+                    if len(buffer) - position > MAX_RECORD_BYTES:
+                        yield Item(start_line, problem=f"a JSON element longer than {_limit()}")
+                        return
+                    if not more():
+                        yield Item(start_line + buffer.count("\n", position, exc.pos),
+                                   problem=f"not valid JSON ({_json_reason(exc)})")
+                        return
+            line += buffer.count("\n", position, end)
+            position = end
+            first = False
+            if isinstance(value, dict):
+                yield Item(start_line, value)
+            else:
+                yield Item(start_line, problem=f"a JSON {_json_type(value)}, not an object")
+    except _Stop as stop:
+        yield Item(line, problem=stop.reason)
+
+
+class _Stop(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class _BudgetedLines(io.RawIOBase):
+    """A stream that ends at the first line boundary past ``budget`` bytes (for CSV)."""
+
+    def __init__(self, stream, budget: int, state: Stream):
+        self._stream = stream
+        self._budget = budget
+        self._state = state
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._state.bytes_read >= self._budget:
+            if self._stream.peek(1):
+                self._state.sampled = True
+            return 0
+        data = self._stream.readline(min(len(buffer), MAX_RECORD_BYTES))
+        buffer[:len(data)] = data
+        self._state.bytes_read += len(data)
+        return len(data)
+
+
+def _delimited(stream, delimiter: str, budget: int, state: Stream) -> Iterator[Item]:
+    text = io.TextIOWrapper(io.BufferedReader(_BudgetedLines(stream, budget, state)),
+                            encoding="utf-8-sig", errors="strict", newline="")
+    csv.field_size_limit(MAX_RECORD_BYTES)
+    reader = csv.reader(text, delimiter=delimiter)
+    header: list[str] | None = None
+    start = 1
+    try:
+        for row in reader:
+            line, start = start, reader.line_num + 1
+            if not any(cell.strip() for cell in row):
+                continue
+            if header is None:
+                header = [cell.strip() for cell in row]
+                continue
+            if len(row) != len(header):
+                yield Item(line, problem=f"{len(row)} fields where the header has {len(header)}")
+                continue
+            yield Item(line, dict(zip(header, row)))
+    except UnicodeDecodeError:
+        yield Item(start, problem="the file is not valid UTF-8")
+    except csv.Error as exc:
+        yield Item(start, problem=f"not valid {'TSV' if delimiter == chr(9) else 'CSV'} ({exc})")
+
+
+def _parquet(path: str, budget: int, state: Stream) -> Iterator[Item]:
+    try:
+        import pyarrow.parquet as parquet  # the optional aiplan[parquet] extra
+    except ImportError:
+        raise Unreadable("is a Parquet file and the Parquet extra is not installed", PARQUET_HINT) from None
+    try:
+        handle = parquet.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises its own error types for damaged files
+        raise Unreadable(f"is not a readable Parquet file ({exc})", "Check that the file is complete.") from None
+    row = 0
+    for batch in handle.iter_batches(batch_size=4096):
+        if state.bytes_read >= budget:
+            state.sampled = True
+            return
+        state.bytes_read += batch.nbytes
+        for record in batch.to_pylist():
+            row += 1
+            yield Item(row, record if isinstance(record, dict) else None)

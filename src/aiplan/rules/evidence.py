@@ -1,0 +1,735 @@
+"""EVID: what the plan claims, checked against the files it names.
+
+A plan that says `examples: 4200` and `disjoint_from_training: true` while
+its files hold three lines, or share records, gives false assurance exactly
+where the framework warns hardest. These rules ask the engine's evidence
+reader (`plan.evidence`, see :mod:`aiplan.evidence`) what the named files
+hold; they never open files themselves. A plan that names no data files, or a
+run with evidence turned off, gets nothing from them.
+
+Each finding points at the plan line making the claim and names the data as
+`file:line` in its message (and as related locations in SARIF).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from aiplan.core.findings import RelatedLocation, Severity, Violation
+from aiplan.core.rule import Option, rule
+from aiplan.rules.wording import code, dotted, listing, show
+
+TRAINING = "training data"
+HELD_OUT = "held-out set"
+EVAL_SET = "evaluation set"
+BASELINE_EVAL = "baseline evaluation set"
+RETRIEVAL_EVAL = "retrieval evaluation set"
+SHOWN = 3  # examples named in a message
+FORMAT_NAMES = {"jsonl": "JSON Lines", "json": "JSON", "csv": "CSV", "tsv": "TSV", "parquet": "Parquet"}
+
+
+@dataclass(frozen=True, slots=True)
+class DataClaim:
+    """A data file the plan names: its role, where the name is, and its per-file settings."""
+
+    role: str
+    path: tuple                 # YAML path of the name
+    name: str
+    settings: object            # aiplan.evidence.profile.FileSettings
+    count_path: tuple | None = None
+
+    @property
+    def parent(self) -> tuple:
+        return self.path[:-1]
+
+
+def _settings(plan, parent: tuple):
+    from aiplan.evidence.profile import FileSettings  # start-up: only for plans that name data files
+
+    return FileSettings(plan.text(*parent, "format"), plan.text(*parent, "input_field"),
+                        plan.text(*parent, "category_field"))
+
+
+def data_claims(plan) -> list[DataClaim]:
+    """Every data file the plan names, in the order of the format."""
+    found: list[DataClaim] = []
+
+    def add(role: str, path: tuple, count: str | None = None, settings: bool = True) -> None:
+        name = plan.text(*path)
+        if name is None:
+            return
+        parent = path[:-1]
+        found.append(DataClaim(role, path, name, _settings(plan, parent) if settings else _settings(plan, ("-",)),
+                               parent + (count,) if count else None))
+
+    add(TRAINING, ("fine_tuning", "dataset", "path"), "examples")
+    add(HELD_OUT, ("fine_tuning", "evaluation", "held_out", "path"), "size")
+    for index, _ in plan.entries("evaluation", "eval_sets"):
+        add(EVAL_SET, ("evaluation", "eval_sets", index, "path"), "size")
+    for index, _ in plan.entries("baseline", "prompt_engineering", "results"):
+        add(BASELINE_EVAL, ("baseline", "prompt_engineering", "results", index, "eval_set"), settings=False)
+    add(RETRIEVAL_EVAL, ("rag", "retrieval", "evaluation", "eval_set"), settings=False)
+    return found
+
+
+def _readable(plan, claim: DataClaim):
+    """The profile of a local, readable data file, else ``None`` (other rules report why)."""
+    reader = plan.evidence
+    if reader is None or reader.locate(claim.name).kind != "local":
+        return None
+    profile = reader.profile(claim.name, claim.settings)
+    return None if profile.unreadable else profile
+
+
+def _at(name: str, line: int) -> str:
+    return f"{name}:{line}"
+
+
+def _sampled(profile) -> str:
+    if not profile.sampled:
+        return ""
+    return (f" (estimated: only the first {_size(profile.bytes_read)} of {_size(profile.size)} were read, "
+            "the `max-evidence-bytes` budget)")
+
+
+def _size(count: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if count < 1024 or unit == "GB":
+            return f"{count:,} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
+        count /= 1024
+    return str(count)
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else "0%"
+
+
+# -- EVID001 -------------------------------------------------------------------
+
+
+@rule("EVID001", "claimed-count-mismatch", Severity.WARNING,
+      options=[Option("tolerance", float, 0.05, "Largest accepted difference between the claimed and the counted "
+                      "records, as a fraction of the claim.", minimum=0.0, maximum=1.0)])
+def claimed_count_mismatch(plan, options):
+    """A count the plan states differs from the records in the file it names.
+
+    Compares `fine_tuning.dataset.examples`, `fine_tuning.evaluation.held_out.size`
+    and `evaluation.eval_sets[].size` with the records in the file at the
+    `path` beside them, and fires when they differ by more than `tolerance`
+    (default 5%) of the claim. Lines that should be records but are not (bad
+    JSON) count as records here; EVID005 reports them. A file larger than the
+    evidence byte budget is counted on its first bytes and extrapolated; the
+    tolerance is then at least 25% and the message says it is an estimate.
+    Empty files are EVID007's. Reported at the count.
+
+    ## Why
+    Fine-tuning needs a large, reviewed dataset, and a held-out set must be
+    big enough to measure anything; reviewers approve budgets on these
+    numbers. A count that the file does not back is a claim nobody checked:
+    the training run, or the evaluation, is not the one the plan describes.
+
+    ## Bad
+    ```yaml
+    # data/ft/train.jsonl holds 40 records
+    aiplan: 1
+    name: Escalation replies
+    approach: fine_tuning
+    fine_tuning:
+      dataset:
+        path: data/ft/train.jsonl
+        examples: 4200
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Escalation replies
+    approach: fine_tuning
+    fine_tuning:
+      dataset:
+        path: data/ft/train.jsonl
+        examples: 40
+    ```
+
+    Options: `tolerance` (fraction of the claim, default 0.05).
+    """
+    tolerance = options["tolerance"]
+    for claim in data_claims(plan):
+        if claim.count_path is None:
+            continue
+        claimed = plan.number(*claim.count_path)
+        if claimed is None:
+            continue
+        profile = _readable(plan, claim)
+        if profile is None or profile.entries == 0:
+            continue
+        counted = profile.estimated_entries
+        allowed = max(tolerance, 0.25) if profile.sampled else tolerance
+        if abs(counted - claimed) <= allowed * max(claimed, 1):
+            continue
+        about = "about " if profile.sampled else ""
+        yield Violation(
+            f"`{dotted(*claim.count_path)}` is {show(claimed)} but {claim.name} holds {about}{counted:,} "
+            f"record{'s' if counted != 1 else ''}{_sampled(profile)}: more than {tolerance:.0%} apart",
+            f"Set `{claim.count_path[-1]}: {counted}` to what the file holds, or point `path` at the data the "
+            "claim describes.",
+            path=claim.count_path,
+            related=(RelatedLocation(claim.name, 1, f"the {claim.role} ({counted:,} records)"),),
+        )
+
+
+# -- EVID002 / EVID003 -----------------------------------------------------------
+
+
+def _overlap_inputs(plan):
+    """``(training claim, evaluation claims)`` of local, readable files, or ``None``."""
+    claims = data_claims(plan)
+    training = next((c for c in claims if c.role == TRAINING), None)
+    if training is None or _readable(plan, training) is None:
+        return None
+    evaluations, seen = [], {training.name}
+    for claim in claims:
+        if claim.role in (HELD_OUT, EVAL_SET, BASELINE_EVAL) and claim.name not in seen:
+            if _readable(plan, claim) is not None:
+                evaluations.append(claim)
+                seen.add(claim.name)
+    return (training, evaluations) if evaluations else None
+
+
+def _claim_point(plan, claim: DataClaim) -> tuple:
+    """Where a contamination finding points: `disjoint_from_training: true` if stated, else the path."""
+    if claim.role == HELD_OUT and plan.boolean(*claim.parent, "disjoint_from_training") is True:
+        return claim.parent + ("disjoint_from_training",)
+    return claim.path
+
+
+def _scope(result) -> str:
+    if not result.sampled:
+        return ""
+    return (f" (only the first {_size(result.bytes_read)} of {_size(result.size)} of the training data were "
+            "compared, the `max-evidence-bytes` budget)")
+
+
+@rule("EVID002", "held-out-contamination", Severity.ERROR)
+def held_out_contamination(plan, options):
+    """Records of the held-out set or an evaluation set also occur in the training data.
+
+    Compares the input side of every record of the held-out set, the
+    evaluation sets and the baseline's evaluation sets with the training data
+    (`fine_tuning.dataset.path`), after normalising Unicode (NFKC), case and
+    whitespace. The input side is detected for chat `messages` (the user
+    turns), `prompt`, `input`, `question` and `instruction`, or set per file
+    with `input_field`. Reported at `disjoint_from_training: true` when the
+    plan claims it, else at the set's `path`; the message says how many
+    records, their share, and the first pairs as `file:line`.
+
+    ## Why
+    A held-out set is evaluation data never used in training. Records the
+    model was trained on measure memory, not capability: the evaluation
+    overstates quality, and catastrophic forgetting on adjacent behaviors goes
+    unseen. The plan's `disjoint_from_training: true` is only as good as a
+    check like this one.
+
+    ## Bad
+    ```yaml
+    # two records of held_out_leaky.jsonl are training records
+    aiplan: 1
+    name: Escalation replies
+    approach: fine_tuning
+    fine_tuning:
+      dataset:
+        path: data/ft/train.jsonl
+      evaluation:
+        held_out:
+          path: data/ft/held_out_leaky.jsonl
+          disjoint_from_training: true
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Escalation replies
+    approach: fine_tuning
+    fine_tuning:
+      dataset:
+        path: data/ft/train.jsonl
+      evaluation:
+        held_out:
+          path: data/ft/held_out.jsonl
+          disjoint_from_training: true
+    ```
+    """
+    inputs = _overlap_inputs(plan)
+    if inputs is None:
+        return
+    training, evaluations = inputs
+    result = plan.evidence.overlap((training.name, training.settings),
+                                   tuple((c.name, c.settings) for c in evaluations))
+    for claim in evaluations:
+        found = result.overlap(claim.name)
+        if found is None or not found.exact:
+            continue
+        pairs = ", ".join(f"{_at(claim.name, e)} = {_at(training.name, t)}" for e, t in found.first_exact[:SHOWN])
+        related = tuple(item for e, t in found.first_exact[:SHOWN] for item in (
+            RelatedLocation(claim.name, e, f"{claim.role} record"),
+            RelatedLocation(training.name, t, "the same record in the training data")))
+        yield Violation(
+            f"{found.exact:,} of {found.records:,} records of the {claim.role} {claim.name} "
+            f"({_share(found.exact, found.records)}) also occur in the training data {training.name} "
+            f"(same input after normalising case, whitespace and Unicode){_scope(result)}; first: {pairs}",
+            f"Remove these records from {training.name} (or from {claim.name}) so the set measures "
+            "unseen inputs, then regenerate the split.",
+            path=_claim_point(plan, claim), related=related,
+        )
+
+
+@rule("EVID003", "near-duplicate-contamination", Severity.WARNING,
+      options=[Option("threshold", float, 0.8, "Word n-gram Jaccard similarity at or above which two inputs "
+                      "are near-duplicates.", minimum=0.1, maximum=1.0),
+               Option("ngram", int, 2, "Words per n-gram.", minimum=1, maximum=5)])
+def near_duplicate_contamination(plan, options):
+    """Held-out or evaluation records are near-duplicates of training records.
+
+    Like EVID002, for inputs that are not identical but nearly: the sets of
+    word n-grams (`ngram`, default 2, of the normalised input) have a Jaccard
+    similarity at or above `threshold` (default 0.8). Candidates are found
+    with MinHash locality-sensitive hashing (`datasketch`) and every reported
+    pair's similarity is computed exactly. Records EVID002 reports are not
+    counted again. Reported where EVID002 reports.
+
+    ## Why
+    A lightly edited copy (a changed word, different punctuation) of a
+    training record is still a record the model has seen: it inflates
+    held-out results just like an exact copy, and an exact comparison misses
+    it.
+
+    ## Bad
+    ```yaml
+    # two records of held_out_near.jsonl are lightly edited training records
+    aiplan: 1
+    name: Escalation replies
+    approach: fine_tuning
+    fine_tuning:
+      dataset:
+        path: data/ft/train.jsonl
+      evaluation:
+        held_out:
+          path: data/ft/held_out_near.jsonl
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Escalation replies
+    approach: fine_tuning
+    fine_tuning:
+      dataset:
+        path: data/ft/train.jsonl
+      evaluation:
+        held_out:
+          path: data/ft/held_out.jsonl
+    ```
+
+    Options: `threshold` (Jaccard, default 0.8), `ngram` (words per n-gram, default 2).
+    """
+    inputs = _overlap_inputs(plan)
+    if inputs is None:
+        return
+    training, evaluations = inputs
+    threshold = options["threshold"]
+    result = plan.evidence.overlap((training.name, training.settings),
+                                   tuple((c.name, c.settings) for c in evaluations),
+                                   near_threshold=threshold, ngram=options["ngram"])
+    for claim in evaluations:
+        found = result.overlap(claim.name)
+        if found is None or not found.near:
+            continue
+        pairs = ", ".join(f"{_at(claim.name, e)} ~ {_at(training.name, t)} ({j:.2f})"
+                          for e, t, j in found.first_near[:SHOWN])
+        related = tuple(item for e, t, j in found.first_near[:SHOWN] for item in (
+            RelatedLocation(claim.name, e, f"{claim.role} record"),
+            RelatedLocation(training.name, t, f"a near-duplicate in the training data (Jaccard {j:.2f})")))
+        yield Violation(
+            f"{found.near:,} of {found.records:,} records of the {claim.role} {claim.name} "
+            f"({_share(found.near, found.records)}) are near-duplicates of training records in {training.name} "
+            f"(word {options['ngram']}-gram Jaccard at least {threshold:g}){_scope(result)}; first: {pairs}",
+            f"Remove or rewrite these records so the {claim.role} holds inputs the model has not seen in training.",
+            path=_claim_point(plan, claim), related=related,
+        )
+
+
+# -- EVID004 -------------------------------------------------------------------
+
+
+def _held_out_coverage(plan):
+    """``(held-out claim, profile, [(index, area)])`` when the plan claims coverage of a readable set."""
+    claim = next((c for c in data_claims(plan) if c.role == HELD_OUT), None)
+    if claim is None:
+        return None
+    areas = [(index, value) for index, value in enumerate(plan.sequence(*claim.parent, "covers"))
+             if isinstance(value, str) and value.strip()]
+    if not areas:
+        return None
+    profile = _readable(plan, claim)
+    if profile is None or profile.records == 0:
+        return None
+    return claim, profile, areas
+
+
+@rule("EVID004", "coverage-not-in-data", Severity.ERROR)
+def coverage_not_in_data(plan, options):
+    """The held-out set claims to cover a category that no record in its file carries.
+
+    For each entry of `fine_tuning.evaluation.held_out.covers`
+    (`target_task`, `adjacent_behaviors`, `general_capability`), at least one
+    record of the held-out file must carry it in its category field
+    (`category_field` if set, else `category`, `categories`, `covers` or
+    `tags`, also under `metadata`; compared without case, with `-`/spaces as
+    `_` and a plural `s` ignored). Reported at the entry. When no record has
+    a category field at all, the claim cannot be checked: EVID008 says so.
+
+    ## Why
+    Fine-tuning can degrade general capability in ways that only surface when
+    users push the system in unexpected directions; the held-out set catches
+    that only if it really holds adjacent behaviors. A `covers` list the
+    records do not back hides catastrophic forgetting.
+
+    ## Bad
+    ```yaml
+    # every record of held_out_target_only.jsonl is tagged target_task
+    aiplan: 1
+    name: Escalation replies
+    approach: fine_tuning
+    fine_tuning:
+      evaluation:
+        held_out:
+          path: data/ft/held_out_target_only.jsonl
+          covers: [target_task, adjacent_behaviors]
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Escalation replies
+    approach: fine_tuning
+    fine_tuning:
+      evaluation:
+        held_out:
+          path: data/ft/held_out.jsonl
+          covers: [target_task, adjacent_behaviors]
+    ```
+    """
+    found = _held_out_coverage(plan)
+    if found is None:
+        return
+    from aiplan.evidence.records import category_key  # start-up: only for plans that name data files
+
+    claim, profile, areas = found
+    if profile.categorised == 0:
+        return
+    present = ", ".join(f"{key} ({count:,})" for key, count, _line in profile.categories[:6]) or "none"
+    for index, area in areas:
+        if profile.category_count(category_key(area))[0]:
+            continue
+        yield Violation(
+            f"`{dotted(*claim.parent, 'covers')}` claims {code(area)} but no record of {claim.name} carries it "
+            f"(categories in its {profile.records:,} records: {present}){_sampled(profile)}",
+            f"Add held-out records tagged `{area}` to {claim.name}, or remove `{area}` from `covers`.",
+            path=claim.parent + ("covers", index),
+            related=(RelatedLocation(claim.name, profile.categories[0][2] if profile.categories else 1,
+                                     "a categorised held-out record"),),
+        )
+
+
+# -- EVID005 -------------------------------------------------------------------
+
+
+@rule("EVID005", "malformed-dataset", Severity.WARNING)
+def malformed_dataset(plan, options):
+    """A named data file cannot be read as data, or holds lines that are not well-formed records.
+
+    Fires once per file for: a file that is not a regular file (a directory,
+    a FIFO), binary, UTF-16 or otherwise not UTF-8 text; lines that are not
+    valid JSON or not JSON objects (JSON Lines), rows with the wrong number of
+    fields (CSV/TSV); and records of no known fine-tuning or evaluation shape:
+    chat `messages` with roles, or an input field (`prompt`, `input`,
+    `question`, `instruction`, `query`) beside an expected output
+    (`completion`, `output`, `answer`, `expected`, `ideal`, `reference`,
+    `response`, `target`, `relevant`), or the field named by the file's
+    `input_field`. The retrieval evaluation set is only checked for readable
+    records. Reported at the file's path, with the first bad
+    `file:line`.
+
+    ## Why
+    Models fine-tuned on low-quality or inconsistent data learn the noise,
+    and a training job that silently skips bad lines trains on less than the
+    plan says. Malformed evaluation records make a metric measure less than it
+    claims.
+
+    ## Bad
+    ```yaml
+    # train_broken.jsonl has a line cut in half and a record with only `text`
+    aiplan: 1
+    name: Escalation replies
+    approach: fine_tuning
+    fine_tuning:
+      dataset:
+        path: data/ft/train_broken.jsonl
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Escalation replies
+    approach: fine_tuning
+    fine_tuning:
+      dataset:
+        path: data/ft/train.jsonl
+    ```
+    """
+    reader = plan.evidence
+    if reader is None:
+        return
+    seen: set[str] = set()
+    for claim in data_claims(plan):
+        if claim.name in seen or reader.locate(claim.name).kind != "local":
+            continue
+        seen.add(claim.name)
+        profile = reader.profile(claim.name, claim.settings)
+        if profile.unreadable:
+            if profile.missing_extra:
+                continue  # EVID008: not verified
+            yield Violation(
+                f"`{dotted(*claim.path)}` names {claim.name}, which {profile.unreadable}",
+                profile.hint, path=claim.path)
+            continue
+        problems, related = [], []
+        if profile.malformed:
+            line, why = profile.first_malformed[0]
+            problems.append(f"{profile.malformed:,} line{'s are' if profile.malformed != 1 else ' is'} not a "
+                            f"record (first: {_at(claim.name, line)}: {why})")
+            related += [RelatedLocation(claim.name, n, w) for n, w in profile.first_malformed[:SHOWN]]
+        if profile.misshapen and claim.role != RETRIEVAL_EVAL:
+            line, why = profile.first_misshapen[0]
+            problems.append(f"{profile.misshapen:,} record{'s have' if profile.misshapen != 1 else ' has'} no known "
+                            f"shape (first: {_at(claim.name, line)}: {why})")
+            related += [RelatedLocation(claim.name, n, w) for n, w in profile.first_misshapen[:SHOWN]]
+        if not problems:
+            continue
+        from aiplan.evidence.records import SHAPE_WORDS  # start-up: only for plans that name data files
+
+        if profile.misshapen and claim.role != RETRIEVAL_EVAL:
+            fix = (f"Fix or drop these lines; records need a known shape ({SHAPE_WORDS}), or set `input_field` "
+                   "for the file in the plan.")
+        else:
+            fix = f"Fix or drop these lines so {claim.name} holds only complete {FORMAT_NAMES.get(profile.format, profile.format)} records."
+        yield Violation(
+            f"the {claim.role} {claim.name}: {listing(problems)}, of {profile.entries:,}{_sampled(profile)}",
+            fix, path=claim.path, related=tuple(related),
+        )
+
+
+# -- EVID006 -------------------------------------------------------------------
+
+
+@rule("EVID006", "duplicate-training-examples", Severity.WARNING,
+      options=[Option("max_share", float, 0.01, "Largest accepted share of training records that repeat an "
+                      "earlier record.", minimum=0.0, maximum=1.0)])
+def duplicate_training_examples(plan, options):
+    """The training data repeats records above a share.
+
+    Counts training records whose input and output, normalised (Unicode NFKC,
+    case, whitespace), repeat an earlier record, and fires when their share
+    exceeds `max_share` (default 1%). Memory stays bounded on large files:
+    past 100,000 distinct records the count is made on a hash sample (every
+    copy of a sampled record is in the sample) and the message says so.
+    Reported at `fine_tuning.dataset.path`.
+
+    ## Why
+    Repeated examples weigh some behaviors more than the plan intends and
+    make the dataset look larger than the evidence it holds; a model
+    fine-tuned on them learns the repetition. Duplicates usually mean an
+    export or merge went wrong.
+
+    ## Bad
+    ```yaml
+    # train_dupes.jsonl repeats 5 of its 45 records
+    aiplan: 1
+    name: Escalation replies
+    approach: fine_tuning
+    fine_tuning:
+      dataset:
+        path: data/ft/train_dupes.jsonl
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Escalation replies
+    approach: fine_tuning
+    fine_tuning:
+      dataset:
+        path: data/ft/train.jsonl
+    ```
+
+    Options: `max_share` (fraction of the records, default 0.01).
+    """
+    claim = next((c for c in data_claims(plan) if c.role == TRAINING), None)
+    if claim is None:
+        return
+    profile = _readable(plan, claim)
+    if profile is None or not profile.duplicate_sample:
+        return
+    share = profile.duplicates / profile.duplicate_sample
+    if share <= options["max_share"]:
+        return
+    sample = "" if profile.duplicate_rate == 1 else \
+        f", estimated from a hash sample of about 1 in {profile.duplicate_rate} records"
+    pairs = ", ".join(f"{_at(claim.name, a)} repeats {_at(claim.name, b)}" for a, b in profile.first_duplicates[:SHOWN])
+    yield Violation(
+        f"{profile.duplicates:,} of {profile.duplicate_sample:,} records of the training data {claim.name} "
+        f"({share:.1%}) repeat an earlier record{sample}{_sampled(profile)}; first: {pairs}",
+        f"Deduplicate {claim.name} (same input and output after normalising case and whitespace), "
+        f"or raise EVID006's `max_share` if the repetition is intended.",
+        path=claim.path,
+        related=tuple(RelatedLocation(claim.name, a, f"repeats line {b}") for a, b in profile.first_duplicates[:SHOWN]),
+    )
+
+
+# -- EVID007 -------------------------------------------------------------------
+
+
+@rule("EVID007", "empty-evidence-file", Severity.ERROR)
+def empty_evidence_file(plan, options):
+    """A data, held-out, evaluation or baseline file the plan names holds no records.
+
+    Fires for `fine_tuning.dataset.path`, `fine_tuning.evaluation.held_out.path`,
+    `evaluation.eval_sets[].path`, `baseline.prompt_engineering.results[].eval_set`
+    and `rag.retrieval.evaluation.eval_set` when the file exists but holds no
+    record: empty, only blank lines, `[]`, or a CSV header alone. A missing
+    file is EVAL003's. Reported at the path.
+
+    ## Why
+    A plan that points at an empty file has the shape of evidence without
+    its substance: the dataset, held-out set or baseline it describes does
+    not exist yet, whatever the counts beside it say.
+
+    ## Bad
+    ```yaml
+    # data/ft/empty.jsonl exists and is empty
+    aiplan: 1
+    name: Escalation replies
+    approach: fine_tuning
+    fine_tuning:
+      dataset:
+        path: data/ft/empty.jsonl
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Escalation replies
+    approach: fine_tuning
+    fine_tuning:
+      dataset:
+        path: data/ft/train.jsonl
+    ```
+    """
+    seen: set[str] = set()
+    for claim in data_claims(plan):
+        if claim.name in seen:
+            continue
+        seen.add(claim.name)
+        profile = _readable(plan, claim)
+        if profile is None or profile.entries:
+            continue
+        yield Violation(
+            f"`{dotted(*claim.path)}` names {claim.name}, which holds no records "
+            f"({_size(profile.size)}{', only blank lines or a header' if profile.size else ''})",
+            f"Add the {claim.role}'s records to {claim.name}, or remove the claim until the data exists.",
+            path=claim.path,
+        )
+
+
+# -- EVID008 -------------------------------------------------------------------
+
+
+def _not_verified(plan) -> Iterator[Violation]:
+    reader = plan.evidence
+    seen: set[str] = set()
+    for claim in data_claims(plan):
+        if claim.name in seen:
+            continue
+        seen.add(claim.name)
+        where = reader.locate(claim.name)
+        if where.kind in ("remote", "outside"):
+            yield Violation(
+                f"`{dotted(*claim.path)}` names {claim.name}, which aiplan does not read ({where.why}): "
+                f"the plan's claims about the {claim.role} are not verified",
+                "Keep a copy or a representative sample of the data in the repository and name it, "
+                "or accept that this claim is unchecked (ignore EVID008 for this plan).",
+                path=claim.path,
+            )
+        elif where.kind == "local":
+            profile = reader.profile(claim.name, claim.settings)
+            if profile.missing_extra:
+                yield Violation(
+                    f"`{dotted(*claim.path)}` names {claim.name}, which {profile.unreadable}: "
+                    f"the plan's claims about the {claim.role} are not verified",
+                    profile.hint, path=claim.path,
+                )
+    found = _held_out_coverage(plan)
+    if found is not None and found[1].categorised == 0:
+        claim, profile, _areas = found
+        yield Violation(
+            f"`{dotted(*claim.parent, 'covers')}` cannot be verified: no record of {claim.name} has a category "
+            "field (`category`, `categories`, `covers` or `tags`)",
+            'Add a `category` field to each held-out record (for example `"category": "adjacent_behaviors"`), '
+            "or set `category_field` for the file in the plan.",
+            path=claim.parent + ("covers",),
+            related=(RelatedLocation(claim.name, 1, "the held-out set"),),
+        )
+
+
+@rule("EVID008", "evidence-not-verified", Severity.INFO)
+def evidence_not_verified(plan, options):
+    """A claim about data could not be checked against the data.
+
+    Says so, once per file, when the plan names data aiplan does not read: a
+    URL, an `s3://` (or other remote) location or a dataset hub name (nothing
+    is ever fetched), a path outside the repository holding the plan, or a
+    Parquet file without the `aiplan[parquet]` extra installed. Also when the
+    held-out set claims `covers` but none of its records has a category field.
+    Reported at the path (or `covers`).
+
+    ## Why
+    Decisions should rest on evidence. A claim that could not be checked is
+    not wrong, but a reviewer should know that nobody verified it, rather
+    than read a clean lint as confirmation.
+
+    ## Bad
+    ```yaml
+    aiplan: 1
+    name: Escalation replies
+    approach: fine_tuning
+    fine_tuning:
+      dataset:
+        path: s3://acme-ml/escalations/train.jsonl
+        examples: 4200
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Escalation replies
+    approach: fine_tuning
+    fine_tuning:
+      dataset:
+        path: data/ft/train.jsonl
+        examples: 40
+    ```
+    """
+    if plan.evidence is None:
+        return
+    yield from _not_verified(plan)

@@ -20,7 +20,7 @@ import contextlib
 import os
 from typing import Any, Callable, ContextManager
 
-DEFAULT_BYTE_BUDGET = 256 * 1024 * 1024
+DEFAULT_BYTE_BUDGET = 64 * 1024 * 1024
 STAMP_PREFIX = "\x00evidence:"  # dependency key: cannot clash with a path a plan names
 
 

@@ -79,6 +79,14 @@ def test_every_aiplan_command_parses(where, line):
         pass
 
 
+def test_the_commands_table_lists_every_command():
+    from aiplan.cli.main import main
+
+    section = README[README.index("## Commands"):]
+    listed = set(re.findall(r"^\| `aiplan (\w+)", section[:section.index("\n## ", 5)], re.MULTILINE))
+    assert listed == set(main.commands)
+
+
 def test_reading_the_output_sample_is_what_aiplan_prints(cli, monkeypatch):
     section = README[README.index("## Reading the output"):]
     [sample] = blocks(section[:section.index("\n## ", 5)], "console")

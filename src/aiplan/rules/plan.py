@@ -32,14 +32,22 @@ def yaml_syntax_error(plan, options):
     ```yaml
     aiplan: 1
     name: Support copilot
-    approach: [rag
+    gaps:
+      knowledge: {present: false}
+      behavior: {present: false}
+      accuracy: {present: false}
+    approach: [prompt_engineering
     ```
 
     ## Good
     ```yaml
     aiplan: 1
     name: Support copilot
-    approach: rag
+    gaps:
+      knowledge: {present: false}
+      behavior: {present: false}
+      accuracy: {present: false}
+    approach: prompt_engineering
     ```
     """
 
@@ -71,22 +79,30 @@ def schema_violation(plan, options):
     ```yaml
     aiplan: 1
     name: Support copilot
-    approach: finetuning
+    approach: Prompt Engineering
     gaps:
       knowledge:
+        present: false
+      behavior:
         present: true
-        evidance: The model does not know our refund policy.
+        evidance: Replies ignore the ticket template in 30% of 200 sampled tickets.
+      accuracy:
+        present: false
     ```
 
     ## Good
     ```yaml
     aiplan: 1
     name: Support copilot
-    approach: fine_tuning
+    approach: prompt_engineering
     gaps:
       knowledge:
+        present: false
+      behavior:
         present: true
-        evidence: The model does not know our refund policy.
+        evidence: Replies ignore the ticket template in 30% of 200 sampled tickets.
+      accuracy:
+        present: false
     ```
     """
     # `aiplan` itself is PLAN003's business: report its problems once, there.
@@ -110,14 +126,22 @@ def unsupported_version(plan, options):
     ## Bad
     ```yaml
     name: Support copilot
-    approach: rag
+    gaps:
+      knowledge: {present: false}
+      behavior: {present: false}
+      accuracy: {present: false}
+    approach: prompt_engineering
     ```
 
     ## Good
     ```yaml
     aiplan: 1
     name: Support copilot
-    approach: rag
+    gaps:
+      knowledge: {present: false}
+      behavior: {present: false}
+      accuracy: {present: false}
+    approach: prompt_engineering
     ```
     """
 
@@ -138,15 +162,23 @@ def duplicate_key(plan, options):
     ```yaml
     aiplan: 1
     name: Support copilot
+    gaps:
+      knowledge: {present: false}
+      behavior: {present: false}
+      accuracy: {present: false}
     approach: rag
-    approach: hybrid
+    approach: prompt_engineering
     ```
 
     ## Good
     ```yaml
     aiplan: 1
     name: Support copilot
-    approach: hybrid
+    gaps:
+      knowledge: {present: false}
+      behavior: {present: false}
+      accuracy: {present: false}
+    approach: prompt_engineering
     ```
     """
 
@@ -174,20 +206,24 @@ def suppression_without_reason(plan, options):
     ```yaml
     aiplan: 1
     name: Ticket formatter
-    approach: fine_tuning
-    fine_tuning:
-      dataset:
-        examples: 300  # aiplan: ignore[FT003]
+    gaps:
+      knowledge: {present: false}
+      behavior:
+        present: true  # aiplan: ignore[GAP002]
+      accuracy: {present: false}
+    approach: prompt_engineering
     ```
 
     ## Good
     ```yaml
     aiplan: 1
     name: Ticket formatter
-    approach: fine_tuning
-    fine_tuning:
-      dataset:
-        examples: 300  # aiplan: ignore[FT003] -- pilot uses 300 reviewed examples
+    gaps:
+      knowledge: {present: false}
+      behavior:
+        present: true  # aiplan: ignore[GAP002] -- evidence is in review DOC-214, not public
+      accuracy: {present: false}
+    approach: prompt_engineering
     ```
     """
 
@@ -214,20 +250,24 @@ def unused_suppression(plan, options):
     ```yaml
     aiplan: 1
     name: Ticket formatter
-    approach: fine_tuning
-    fine_tuning:
-      dataset:
-        examples: 300  # aiplan: ignore[FT03] -- pilot uses 300 reviewed examples
+    gaps:
+      knowledge: {present: false}
+      behavior:
+        present: true  # aiplan: ignore[GAP02] -- evidence is in review DOC-214, not public
+      accuracy: {present: false}
+    approach: prompt_engineering
     ```
 
     ## Good
     ```yaml
     aiplan: 1
     name: Ticket formatter
-    approach: fine_tuning
-    fine_tuning:
-      dataset:
-        examples: 300  # aiplan: ignore[FT003] -- pilot uses 300 reviewed examples
+    gaps:
+      knowledge: {present: false}
+      behavior:
+        present: true  # aiplan: ignore[GAP002] -- evidence is in review DOC-214, not public
+      accuracy: {present: false}
+    approach: prompt_engineering
     ```
     """
 

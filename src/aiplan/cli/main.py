@@ -601,6 +601,28 @@ def list_plugins(output_format, no_plugins, plugin_modules, config_file, isolate
 
 
 @main.command()
+@click.option("--stdio", is_flag=True, help="Speak over standard input and output (the default and only transport).")
+@click.option("--no-plugins", is_flag=True, help="Do not load third-party plugins (built-in rules only).")
+@_plugin_option
+@_settings_options
+def server(stdio, no_plugins, plugin_modules, config_file, isolated, policy_packs):
+    """Run the language server (LSP over standard input and output) for editors:
+    the findings of `aiplan lint` while you type, fixes, waivers and rule
+    documentation on hover. Needs the `server` extra (pygls).
+    Set-up for VS Code, Neovim and Helix: docs/editors.md."""
+    from aiplan.server import MISSING_EXTRA, server_available
+
+    if not server_available():
+        click.echo(f"aiplan: {MISSING_EXTRA}", err=True)
+        sys.exit(EXIT_USAGE)
+    from aiplan.server import serve
+    from aiplan.server.session import ServerSettings
+
+    serve(ServerSettings(config_file=config_file, isolated=isolated, policy_packs=tuple(policy_packs),
+                         no_plugins=no_plugins, plugin_modules=tuple(plugin_modules)))
+
+
+@main.command()
 @click.argument("path", required=False, default="aiplan.yaml", type=click.Path())
 @click.option("--approach", type=click.Choice(["prompt_engineering", "rag", "fine_tuning", "hybrid"]),
               default="prompt_engineering", show_default=True,

@@ -28,6 +28,10 @@ SUFFIX_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonlines": "jsonl", 
                   ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".parquet": "parquet", ".pq": "parquet"}
 # A line (or JSON element) longer than this is reported, not read: memory stays bounded.
 MAX_RECORD_BYTES = 16 * 1024 * 1024
+def _limit() -> str:
+    return f"{MAX_RECORD_BYTES // (1024 * 1024)} MB" if MAX_RECORD_BYTES >= 1024 * 1024 else f"{MAX_RECORD_BYTES:,} bytes"
+
+
 PARQUET_HINT = "Install the Parquet extra: `pip install 'aiplan[parquet]'`, or convert the file to JSON Lines."
 
 
@@ -110,7 +114,7 @@ def _json_lines(stream, budget: int, state: Stream) -> Iterator[Item]:
     loads = json.loads
     for number, line in _lines(stream, budget, state):
         if line == b"\x00":
-            yield Item(number, problem=f"the line is longer than {MAX_RECORD_BYTES // (1024 * 1024)} MB")
+            yield Item(number, problem=f"the line is longer than {_limit()}")
             continue
         if number == 1 and line.startswith(codecs.BOM_UTF8):
             line = line[3:]
@@ -208,7 +212,7 @@ def _json_array(stream, budget: int, state: Stream) -> Iterator[Item]:
                     break
                 except json.JSONDecodeError as exc:
                     if len(buffer) - position > MAX_RECORD_BYTES:
-                        yield Item(start_line, problem=f"a JSON element longer than {MAX_RECORD_BYTES // (1024 * 1024)} MB")
+                        yield Item(start_line, problem=f"a JSON element longer than {_limit()}")
                         return
                     if not more():
                         yield Item(start_line + buffer.count("\n", position, exc.pos),

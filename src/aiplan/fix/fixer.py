@@ -127,6 +127,19 @@ def fix_bytes(data: bytes, lint: Callable[[bytes], FileResult], *,
     return FixResult(data, fixed, before, current, tuple(applied))
 
 
+def fix_one(data: bytes, before: FileResult, finding: Finding, lint: Callable[[bytes], FileResult], *,
+            parse: Callable[[bytes], object] | None = None) -> bytes | None:
+    """``data`` with only ``finding``'s edits applied, if the checks of
+    :func:`fix_bytes` accept them on their own; else ``None``. ``before`` is
+    ``lint(data)`` and ``finding`` one of its findings (an editor's quick fix)."""
+    decoded = _decode(data)
+    if decoded is None or not finding.edits or finding not in before.findings:
+        return None
+    text, encode = decoded
+    outcome = _attempt(text, before, [finding], encode, lint, parse or load_bytes)
+    return None if outcome is None else encode(outcome[0])
+
+
 # --------------------------------------------------------------------------
 # Text
 
@@ -246,14 +259,15 @@ def _acceptable(before: FileResult, after: FileResult, batch: list[Finding],
         if new[signature] > old[signature] - count:
             return False  # the fix did not remove its own finding
     added = new - old
-    appeared = [f for f in after.findings if _about_form(f) and added[_signature(f)] > 0]
+    appeared = [f for f in after.findings if about_form(f) and added[_signature(f)] > 0]
     if not appeared:
         return True
     inside = renamed()
     return all(_under(tuple(f.yaml_path), inside.get(f.document, ())) for f in appeared)
 
 
-def _about_form(finding: Finding) -> bool:
+def about_form(finding: Finding) -> bool:
+    """Whether a finding is about the document's form (a fix may never add one)."""
     return finding.rule.rstrip("0123456789") == FORM_FAMILY and finding.rule not in NOT_FORM
 
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 from aiplan.core.findings import Finding, Span, Violation
+from aiplan.core.placeholders import is_placeholder_text
 from aiplan.core.suggest import closest
 from aiplan.core.text import LINE_BREAK
 
@@ -39,6 +40,10 @@ NO_REASON = "PLAN005"
 UNUSED = "PLAN006"
 UNSUPPRESSIBLE = frozenset((NO_REASON, UNUSED))
 DIRECTIVES = ("ignore", "ignore-file")
+# What the editor's "waive" action writes for the reader to replace. Like every
+# placeholder (`TBD`, `none`, aiplan.core.placeholders) it is not a reason, so
+# PLAN005 keeps asking for one until it is replaced.
+REASON_PLACEHOLDER = "<reason>"
 
 from aiplan.lint.directive import QUICK as _QUICK  # noqa: E402 - shared with the engine
 _DIRECTIVE = re.compile(
@@ -181,6 +186,8 @@ def _parse(comment: str, document: int, line: int, column: int, target: int):
     rest = match.group("rest").strip()
     reason = rest[2:].strip() if rest.startswith("--") else ""
     written = rest if rest and not rest.startswith("--") else ""
+    if reason and is_placeholder_text(reason):
+        reason, written = "", rest
     return Suppression(kind, rules, reason, document, line, column, column + len(comment),
                        target, comment, written), None
 
@@ -188,6 +195,13 @@ def _parse(comment: str, document: int, line: int, column: int, target: int):
 def _no_reason(item: Suppression) -> Violation:
     rules = ", ".join(item.rules)
     written = item.written
+    if written.startswith("--"):
+        placeholder = written[2:].strip()
+        return Violation(
+            f"suppression of {rules} gives the placeholder `{placeholder}` instead of a reason",
+            f"Replace `{placeholder}` with why the finding is acceptable here; reviewers and auditors read it.",
+            span=item.span,
+        )
     if written:
         return Violation(
             f"suppression of {rules} gives its reason without ` -- ` (found {written!r}), so it has no reason",

@@ -420,11 +420,11 @@ def coverage_not_in_data(plan, options):
           covers: [target_task, adjacent_behaviors]
     ```
     """
-    from aiplan.evidence.records import category_key  # start-up: only for plans that name data files
-
     found = _held_out_coverage(plan)
     if found is None:
         return
+    from aiplan.evidence.records import category_key  # start-up: only for plans that name data files
+
     claim, profile, areas = found
     if profile.categorised == 0:
         return

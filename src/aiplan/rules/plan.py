@@ -161,7 +161,9 @@ def suppression_without_reason(plan, options):
     `# aiplan: ignore-file[RULE,...] -- reason` anywhere in the document. The
     finding is still suppressed, but the missing reason is reported at the
     comment. Text after the rule list that is not introduced by ` -- ` does not
-    count as a reason; the message quotes it so the fix is one edit.
+    count as a reason; the message quotes it so the fix is one edit. Nor does a
+    placeholder (`TBD`, `none`, or the `<reason>` that the editor's "waive"
+    action writes).
 
     ## Why
     A waiver is a decision, and a decision without its reason cannot be

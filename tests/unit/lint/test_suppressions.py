@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from aiplan.config.selection import LintConfig, build_context
 from aiplan.lint.engine import lint_text
 from aiplan.plugins.manager import load_rule_set
@@ -148,3 +150,20 @@ def test_cli_counts_suppressed_findings(cli, tmp_path):
     assert document["findings"] == [] and document["summary"]["suppressed"] == 1
     [waived] = document["suppressed"]
     assert waived["rule"] == "BASE001" and waived["justification"] == "pilot"
+
+
+@pytest.mark.parametrize("placeholder", ["<reason>", "TBD", "none"])
+def test_a_placeholder_is_not_a_reason(placeholder):
+    text = f"aiplan: 1  # aiplan: ignore[BASE001] -- {placeholder}\nname: x\napproach: rag\n"
+    result = _lint(text, select=("BASE", "PLAN005"))
+    assert [f.rule for f in result.findings] == ["PLAN005"]
+    assert f"placeholder `{placeholder}`" in result.findings[0].message
+    assert [f.rule for f in result.suppressed] == ["BASE001"]
+
+
+def test_a_reason_that_mentions_the_placeholder_is_a_reason():
+    text = "aiplan: 1  # aiplan: ignore[BASE001] -- <reason> filled in by the pilot team\nname: x\napproach: rag\n"
+    result = _lint(text, select=("BASE", "PLAN005"))
+    assert result.findings == ()
+    assert [(f.rule, f.justification) for f in result.suppressed] == [
+        ("BASE001", "<reason> filled in by the pilot team")]

@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""Bench of the held-out contamination check (EVID002, EVID003), with a reference.
+
+    python3 bench/evidence.py                 # 1,000,000 training records vs 10,000 held out
+    python3 bench/evidence.py --records 100000 --held-out 2000   # a quick run
+
+What it does:
+
+1. Generates, seeded, a training file of chat records (JSON Lines, one user
+   and one assistant turn; the user turn is 20 to 35 words) and a held-out set
+   of distinct records, then plants held-out records in the training data: a
+   share exactly (after normalisation: the copy differs in case and spacing)
+   and a share lightly edited (one word replaced, inserted or deleted).
+2. Runs, each in a fresh process so that its peak memory (max RSS) is its
+   own: aiplan's exact check (EVID002: one streaming pass over the training
+   data), aiplan's exact and near-duplicate check (EVID003: MinHash/LSH with
+   ``datasketch``, Jaccard of word 2-grams at least 0.8), and a reference
+   implementation of the same exact check in DuckDB (``read_json`` of both
+   files, the same normalisation in SQL, a join).
+3. Prints a Markdown table: time, peak memory, recall of the planted exact
+   copies and of the planted edits, and the targets (every exact copy found,
+   at least 90% of the edits, peak memory under 300 MB, exact check within
+   3x of the reference's time). ``bench/out/evidence.json`` keeps the numbers.
+
+DuckDB is installed into ``bench/.venv-evidence`` if it is not importable
+(``bench/requirements.txt`` pins it); aiplan runs from this checkout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+SOURCE = os.path.join(ROOT, "src")
+
+
+def _vocabulary(rng: random.Random, size: int = 6000) -> list[str]:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(letters) for _ in range(rng.randint(3, 9))))
+    return sorted(words)
+
+
+def _sentence(rng: random.Random, words: list[str]) -> list[str]:
+    return [rng.choice(words) for _ in range(rng.randint(20, 35))]
+
+
+def _edit(rng: random.Random, sentence: list[str], words: list[str]) -> list[str]:
+    edited = list(sentence)
+    where = rng.randrange(1, len(edited) - 1)
+    kind = rng.choice(("replace", "insert", "delete"))
+    if kind == "replace":
+        edited[where] = rng.choice(words)
+    elif kind == "insert":
+        edited.insert(where, rng.choice(words))
+    else:
+        del edited[where]
+    return edited
+
+
+def _record(text: str, reply: str) -> str:
+    return json.dumps({"messages": [{"role": "user", "content": text}, {"role": "assistant", "content": reply}]})
+
+
+def generate(folder: str, records: int, held_out: int, share: float, seed: int = 42) -> dict:
+    """Write train.jsonl and held_out.jsonl; return which held-out lines were planted how."""
+    rng = random.Random(seed)
+    words = _vocabulary(rng)
+    held = [_sentence(rng, words) for _ in range(held_out)]
+    planted = rng.sample(range(held_out), int(held_out * share))
+    exact = sorted(planted[: len(planted) // 2])
+    edited = sorted(planted[len(planted) // 2:])
+    # Where the planted copies go in the training data (positions are distinct).
+    positions = dict(zip(rng.sample(range(records), len(planted)), exact + edited))
+    exact_set = set(exact)
+    with open(os.path.join(folder, "held_out.jsonl"), "w", encoding="utf-8") as out:
+        for index, sentence in enumerate(held):
+            out.write(_record(" ".join(sentence), f"answer {index}") + "\n")
+    with open(os.path.join(folder, "train.jsonl"), "w", encoding="utf-8") as out:
+        for index in range(records):
+            source = positions.get(index)
+            if source is None:
+                text = " ".join(_sentence(rng, words))
+            elif source in exact_set:
+                text = "  " + " ".join(held[source]).upper().replace(" ", "   ") + " "
+            else:
+                text = " ".join(_edit(rng, held[source], words))
+            out.write(_record(text, f"reply {index}") + "\n")
+    return {"exact": [i + 1 for i in exact], "edited": [i + 1 for i in edited]}
+
+
+# -- the measured runs (each in its own process) ----------------------------------------
+
+
+AIPLAN_RUN = r"""
+import json, resource, sys, time
+sys.path.insert(0, {source!r})
+from aiplan.evidence.overlap import find_overlap, FIRST
+from aiplan.evidence.profile import FileSettings
+import aiplan.evidence.overlap as overlap
+overlap.FIRST = 10 ** 9   # keep every pair: recall is measured on them
+folder, near = {folder!r}, {near!r}
+start = time.perf_counter()
+result = find_overlap(("train.jsonl", folder + "/train.jsonl", FileSettings()),
+                      [("held_out.jsonl", folder + "/held_out.jsonl", FileSettings())],
+                      budget=1 << 40, near_threshold=0.8 if near else None, ngram=2)
+seconds = time.perf_counter() - start
+found = result.overlaps[0]
+print(json.dumps({{"seconds": seconds, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "exact": sorted({{line for line, _ in found.first_exact}}),
+                  "near": sorted({{line for line, _, _ in found.first_near}}),
+                  "training_records": result.training_records}}))
+"""
+
+DUCKDB_RUN = r"""
+import json, resource, time
+import duckdb
+folder = {folder!r}
+start = time.perf_counter()
+con = duckdb.connect()
+con.execute("SET threads TO 2")
+normal = "lower(trim(regexp_replace(nfc_normalize(messages[1].content), '\\s+', ' ', 'g')))"
+rows = con.execute(f'''
+    WITH held AS (
+        SELECT row_number() OVER () AS line, {{normal}} AS text
+        FROM read_json('{{folder}}/held_out.jsonl', format = 'newline_delimited',
+                       columns = {{{{'messages': 'STRUCT(role VARCHAR, content VARCHAR)[]'}}}})),
+    train AS (
+        SELECT DISTINCT {{normal}} AS text
+        FROM read_json('{{folder}}/train.jsonl', format = 'newline_delimited',
+                       columns = {{{{'messages': 'STRUCT(role VARCHAR, content VARCHAR)[]'}}}}))
+    SELECT held.line FROM held JOIN train USING (text) ORDER BY held.line
+''').fetchall()
+seconds = time.perf_counter() - start
+print(json.dumps({{"seconds": seconds, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "exact": [row[0] for row in rows], "near": []}}))
+"""
+
+
+def _python_with_duckdb() -> str:
+    try:
+        import duckdb  # noqa: F401  (the reference runs in this interpreter when it can)
+        return sys.executable
+    except ImportError:
+        pass
+    venv = os.path.join(HERE, ".venv-evidence")
+    python = os.path.join(venv, "bin", "python")
+    if not os.path.exists(python):
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+        subprocess.run([python, "-m", "pip", "install", "-q", "duckdb"], check=True)
+    return python
+
+
+def _run(python: str, code: str) -> dict:
+    done = subprocess.run([python, "-c", code], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(done.stderr)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _recall(found: list[int], planted: list[int]) -> float:
+    return len(set(found) & set(planted)) / len(planted) if planted else 1.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--held-out", type=int, default=10_000)
+    parser.add_argument("--share", type=float, default=0.1, help="share of held-out records planted in training")
+    parser.add_argument("--corpus", default=os.path.join(tempfile.gettempdir(), "aiplan-evidence-bench"))
+    args = parser.parse_args(argv)
+    os.makedirs(args.corpus, exist_ok=True)
+    start = time.perf_counter()
+    planted = generate(args.corpus, args.records, args.held_out, args.share)
+    size = os.path.getsize(os.path.join(args.corpus, "train.jsonl"))
+    print(f"generated {args.records:,} training records ({size / 2**20:.0f} MB) and {args.held_out:,} held out "
+          f"in {time.perf_counter() - start:.0f} s; planted {len(planted['exact']):,} exact copies and "
+          f"{len(planted['edited']):,} edits", file=sys.stderr)
+    runs = {
+        "aiplan exact (EVID002)": _run(sys.executable, AIPLAN_RUN.format(source=SOURCE, folder=args.corpus, near=False)),
+        "aiplan exact + near (EVID002 + EVID003)": _run(sys.executable, AIPLAN_RUN.format(
+            source=SOURCE, folder=args.corpus, near=True)),
+        "DuckDB reference (exact)": _run(_python_with_duckdb(), DUCKDB_RUN.format(folder=args.corpus)),
+    }
+    reference = runs["DuckDB reference (exact)"]["seconds"]
+    lines = [
+        f"Training set: {args.records:,} chat records ({size / 2**20:.0f} MB of JSON Lines); held out: "
+        f"{args.held_out:,}, of which {len(planted['exact']):,} planted exactly (case and spacing changed) and "
+        f"{len(planted['edited']):,} lightly edited (one word replaced, inserted or deleted).",
+        "",
+        "| check | time | peak memory (RSS) | exact copies found | edits found | time vs reference |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, run in runs.items():
+        edits = "n/a" if "near" not in name else f"{_recall(run['near'], planted['edited']):.1%}"
+        lines.append(f"| {name} | {run['seconds']:.1f} s | {run['rss_mb']:.0f} MB | "
+                     f"{_recall(run['exact'], planted['exact']):.1%} | {edits} | "
+                     f"{run['seconds'] / reference:.2f}x |")
+    exact, near = runs["aiplan exact (EVID002)"], runs["aiplan exact + near (EVID002 + EVID003)"]
+    targets = [
+        ("every planted exact copy found", _recall(exact["exact"], planted["exact"]) == 1.0
+         and _recall(near["exact"], planted["exact"]) == 1.0),
+        ("at least 90% of the edits found", _recall(near["near"], planted["edited"]) >= 0.9),
+        ("peak memory under 300 MB", max(exact["rss_mb"], near["rss_mb"]) < 300),
+        ("exact check within 3x of the reference's time", exact["seconds"] <= 3 * reference),
+        ("no false exact matches", set(exact["exact"]) <= set(planted["exact"])),
+    ]
+    lines.append("")
+    lines += [f"- {'PASS' if ok else 'FAIL'}: {name}" for name, ok in targets]
+    print("\n".join(lines))
+    os.makedirs(os.path.join(HERE, "out"), exist_ok=True)
+    with open(os.path.join(HERE, "out", "evidence.json"), "w", encoding="utf-8") as out:
+        json.dump({"args": vars(args), "runs": {k: {key: v for key, v in run.items() if key not in ("exact", "near")}
+                                                  for k, run in runs.items()},
+                   "targets": dict(targets)}, out, indent=2)
+    return 0 if all(ok for _, ok in targets) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,89 @@
+"""The language server's use of the engine, without the protocol (tests/e2e/test_language_server.py
+drives the real server over stdio)."""
+
+from aiplan.lint.engine import lint_bytes
+from aiplan.plugins.manager import load_rule_set
+from aiplan.server.session import Session, waiver_rule_at
+
+PLAN = "aiplan: 1\nname: Support copilot\napproach: finetuning\n"
+
+
+def _session(tmp_path):
+    return Session(load_rule_set(entry_points=False).rules, cwd=str(tmp_path))
+
+
+def test_a_buffer_has_the_findings_aiplan_lint_gives_the_same_bytes(tmp_path):
+    session = _session(tmp_path)
+    path = tmp_path / "aiplan.yaml"
+    linted = session.lint(str(path), PLAN)
+    expected = lint_bytes(PLAN.encode(), "aiplan.yaml", session.context(str(path)), base_dir=str(tmp_path))
+    assert linted.result == expected and linted.problem == ""
+    assert not path.exists()    # the buffer was linted, nothing was read or written
+
+
+def test_plans_by_name_or_by_a_top_level_aiplan_key(tmp_path):
+    session = _session(tmp_path)
+    assert session.is_plan(str(tmp_path / "team.aiplan.yml"), "")
+    assert session.is_plan(str(tmp_path / "decision.yaml"), "# notes\n---\nkind: x\n---\naiplan: 1\n")
+    assert not session.is_plan(str(tmp_path / "compose.yaml"), "services:\n  aiplan: {image: x}\n")
+    assert not session.is_plan(str(tmp_path / "notes.yaml"), "comment: aiplan is a linter\n")
+
+
+def test_excluded_files_are_not_linted(tmp_path):
+    (tmp_path / ".aiplan.toml").write_text('exclude = ["drafts/"]\n', encoding="utf-8")
+    session = _session(tmp_path)
+    assert not session.is_plan(str(tmp_path / "drafts" / "aiplan.yaml"), PLAN)
+    assert session.is_plan(str(tmp_path / "final" / "aiplan.yaml"), PLAN)
+
+
+def test_a_broken_configuration_is_a_problem_not_an_exception(tmp_path):
+    (tmp_path / ".aiplan.toml").write_text('select = ["NOPE999"]\n', encoding="utf-8")
+    broken = _session(tmp_path).lint(str(tmp_path / "aiplan.yaml"), PLAN)
+    assert broken.problem.startswith("configuration error:") and "NOPE999" in broken.problem
+    assert broken.result.findings == ()
+
+
+def test_reload_reads_the_configuration_again(tmp_path):
+    config = tmp_path / ".aiplan.toml"
+    config.write_text('select = ["PLAN"]\n', encoding="utf-8")
+    session = _session(tmp_path)
+    assert [f.rule for f in session.lint(str(tmp_path / "aiplan.yaml"), PLAN).result.findings] == ["PLAN002"]
+    config.write_text('select = ["BASE"]\n', encoding="utf-8")
+    assert [f.rule for f in session.lint(str(tmp_path / "aiplan.yaml"), PLAN).result.findings] == ["PLAN002"]
+    session.reload()
+    assert [f.rule for f in session.lint(str(tmp_path / "aiplan.yaml"), PLAN).result.findings] == []
+
+
+def test_waiver_extends_an_existing_waiver_of_the_line(tmp_path):
+    session = _session(tmp_path)
+    text = "aiplan: 1\nname: Support copilot\napproach: finetuning  # aiplan: ignore[FIT001] -- pilot\n"
+    linted = session.lint(str(tmp_path / "aiplan.yaml"), text)
+    finding = next(f for f in linted.result.findings if f.rule == "PLAN002")
+    waived = session.waive(linted, finding)
+    assert waived == text.replace("ignore[FIT001]", "ignore[FIT001, PLAN002]")
+
+
+def test_waiver_is_a_comment_line_above_with_the_placeholder(tmp_path):
+    session = _session(tmp_path)
+    text = PLAN.replace("\n", "\r\n")
+    linted = session.lint(str(tmp_path / "aiplan.yaml"), text)
+    finding = next(f for f in linted.result.findings if f.rule == "PLAN002")
+    assert session.waive(linted, finding) == text.replace(
+        "approach:", "# aiplan: ignore[PLAN002] -- <reason>\r\napproach:")
+
+
+def test_no_waiver_for_the_rules_about_waivers(tmp_path):
+    session = _session(tmp_path)
+    linted = session.lint(str(tmp_path / "aiplan.yaml"), PLAN + "# aiplan: ignore[FT003]\n")
+    about_waivers = [f for f in linted.result.findings if f.rule in ("PLAN005", "PLAN006")]
+    assert about_waivers and all(session.waive(linted, f) is None for f in about_waivers)
+
+
+def test_rule_under_the_cursor_in_a_waiver_comment():
+    text = "a: 1\nb: 2  # aiplan: ignore[FT003, rag001] -- pilot\n"
+    at = text.index
+    assert waiver_rule_at(text, at("FT003") + 2) == "FT003"
+    assert waiver_rule_at(text, at("rag001")) == "RAG001"
+    assert waiver_rule_at(text, at("pilot")) is None
+    assert waiver_rule_at(text, at("b:")) is None
+    assert waiver_rule_at("x: 1  # see FT003\n", 12) is None

@@ -8,6 +8,7 @@ goes through :func:`atomic_write`: whole or not at all.
 
 from __future__ import annotations
 
+import glob
 import os
 import stat
 
@@ -149,3 +150,15 @@ def atomic_write(path: str, data: bytes, *, overwrite: bool = True, mode: int | 
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+
+
+def exists_beside(base: str, relative: str) -> bool:
+    """Whether the path a plan names (``relative`` to the directory ``base``) exists.
+
+    A glob (`data/train/*.jsonl`, `shards/**/part-*.parquet`) is how a plan names
+    data split into files: it exists when it matches at least one path.
+    """
+    if glob.has_magic(relative):
+        pattern = os.path.join(glob.escape(base), relative)
+        return next(glob.iglob(pattern, recursive=True), None) is not None
+    return os.path.exists(os.path.join(base, relative))

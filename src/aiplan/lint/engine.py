@@ -11,6 +11,7 @@ import os
 from dataclasses import replace
 from typing import Any, Callable, Iterable, Mapping
 
+from aiplan.fileio import exists_beside
 from aiplan.lint.directive import QUICK as _SUPPRESSION
 from aiplan.core.findings import FileResult, Finding, InternalError, Severity, Span, Violation
 from aiplan.core.fingerprint import finding_fingerprint
@@ -212,7 +213,7 @@ def _exists_beside(real_path: str | None) -> Callable[[str], bool] | None:
     base = os.path.dirname(os.path.abspath(real_path))
 
     def exists(relative: str) -> bool:
-        return os.path.exists(os.path.join(base, relative))
+        return exists_beside(base, relative)
 
     return exists
 

@@ -679,6 +679,18 @@ def _not_verified(plan) -> Iterator[Violation]:
                     f"the plan's claims about the {claim.role} are not verified",
                     profile.hint, path=claim.path,
                 )
+    for index, _source in plan.entries("rag", "corpus", "sources"):
+        name = plan.text("rag", "corpus", "sources", index, "path")
+        if name is None:
+            continue
+        profile = reader.corpus(name)
+        if profile.unverified:
+            yield Violation(
+                f"`{dotted('rag', 'corpus', 'sources', index, 'path')}` names {name}, which aiplan does not read "
+                f"({profile.unverified}): the source's tables and boilerplate are not measured",
+                "Name local documents (a file, a folder or a glob relative to the plan), or remove `path`.",
+                path=("rag", "corpus", "sources", index, "path"),
+            )
     found = _held_out_coverage(plan)
     if found is not None and found[1].categorised == 0:
         claim, profile, _areas = found
@@ -699,9 +711,10 @@ def evidence_not_verified(plan, options):
     Says so, once per file, when the plan names data aiplan does not read: a
     URL, an `s3://` (or other remote) location or a dataset hub name (nothing
     is ever fetched), a path outside the repository holding the plan, or a
-    Parquet file without the `aiplan[parquet]` extra installed. Also when the
-    held-out set claims `covers` but none of its records has a category field.
-    Reported at the path (or `covers`).
+    Parquet file without the `aiplan[parquet]` extra installed; a RAG
+    source's `path` that is remote, outside the repository or matches no
+    file. Also when the held-out set claims `covers` but none of its records
+    has a category field. Reported at the path (or `covers`).
 
     ## Why
     Decisions should rest on evidence. A claim that could not be checked is
@@ -733,3 +746,42 @@ def evidence_not_verified(plan, options):
     if plan.evidence is None:
         return
     yield from _not_verified(plan)
+
+
+# -- facts for the RAG rules (RAG003, RAG004) ---------------------------------------------
+
+# RAG004 applies when at least this share of a source's lines repeat across half its documents.
+BOILERPLATE_SHARE = 0.25
+
+
+def measured_corpus(plan, index: int):
+    """The :class:`~aiplan.evidence.corpus.CorpusProfile` of ``rag.corpus.sources[index].path``,
+    or ``None`` (no path, evidence off, nothing read)."""
+    name = plan.text("rag", "corpus", "sources", index, "path")
+    if name is None or plan.evidence is None:
+        return None
+    profile = plan.evidence.corpus(name)
+    return None if profile.unverified or not profile.documents else profile
+
+
+def measured_tables(plan, index: int) -> tuple[str, tuple] | None:
+    """``(words, related)`` when the source's documents hold tables, else ``None``."""
+    profile = measured_corpus(plan, index)
+    if profile is None or not profile.with_tables:
+        return None
+    where = ", ".join(_at(name, line) for name, line in profile.first_tables[:SHOWN])
+    words = (f"holds tables (measured: {profile.with_tables:,} of its {profile.documents:,} documents"
+             f"{' read' if profile.sampled else ''}; first: {where})")
+    return words, tuple(RelatedLocation(name, line, "a table") for name, line in profile.first_tables[:SHOWN])
+
+
+def measured_boilerplate(plan, index: int) -> tuple[str, tuple] | None:
+    """``(words, related)`` when the source's lines repeat across most documents, else ``None``."""
+    profile = measured_corpus(plan, index)
+    if profile is None or profile.repeated_share < BOILERPLATE_SHARE:
+        return None
+    name, line, text = profile.first_repeated
+    words = (f"repeats boilerplate (measured: {profile.repeated_share:.0%} of lines repeat across at least half "
+             f"of the {profile.documents:,} documents{' read' if profile.sampled else ''}; first: "
+             f"{_at(name, line)}: {text!r})")
+    return words, (RelatedLocation(name, line, "a line repeated across documents"),) if name else ()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import rule
+from aiplan.rules.evidence import measured_boilerplate, measured_tables
 from aiplan.rules.wording import absence, code, dotted, listing, quoted_listing, show, source_label
 
 PIPELINE_STAGES = {
@@ -253,7 +254,11 @@ def tables_without_strategy(plan, options):
     `format` is a spreadsheet or delimited file (`xlsx`, `xls`, `xlsm`, `ods`,
     `csv`, `tsv`) or `html_table`, whatever `contains_tables` says (reported at
     `format`). Sources fetched live (`format: api`, or
-    `rag.retrieval.mode: live_api`) are not chunked and not checked.
+    `rag.retrieval.mode: live_api`) are not chunked and not checked. When a
+    source names local documents (`path`), tables aiplan finds in them
+    (Markdown, HTML, CSV/TSV, spreadsheets) count as well, even with
+    `contains_tables` unstated or false (reported at `path`, with the first
+    tables as `file:line`; see docs/evidence.md).
 
     ## Why
     Tables are where naive chunking fails most visibly: a fixed-size splitter
@@ -308,6 +313,18 @@ def tables_without_strategy(plan, options):
         elif plan.boolean("rag", "corpus", "sources", index, "contains_tables") is True:
             holds, at = "contains tables", "contains_tables"
         else:
+            # The documents at the source's `path` (EVID profiling): tables found count even if unstated.
+            measured = measured_tables(plan, index)
+            if measured is None:
+                continue
+            (holds, related), at = measured, "path"
+            yield Violation(
+                f"{source_label(source, index)} {holds}, but `rag.data_pipeline.chunking.tables` {state}: "
+                "a plain splitter cuts rows away from their headers",
+                "Say how tables are chunked, under `rag.data_pipeline.chunking`: "
+                "`tables: one chunk per table row, header repeated`, and set `contains_tables: true` for the source.",
+                path=("rag", "corpus", "sources", index, at), related=related,
+            )
             continue
         yield Violation(
             f"{source_label(source, index)} {holds}, but `rag.data_pipeline.chunking.tables` {state}: "
@@ -326,7 +343,10 @@ def boilerplate_without_cleaning(plan, options):
     Fires for each source in `rag.corpus.sources` with `boilerplate: high` when
     `rag.data_pipeline.cleaning` is absent, empty, `false` or a placeholder
     (`no`, `none`, `TBD`; see docs/placeholders.md). Reported at that source's
-    `boilerplate`.
+    `boilerplate`. A source that names local documents (`path`) also counts
+    as heavy with boilerplate, whatever `boilerplate` says, when at least 25%
+    of its lines repeat across at least half of its documents (measured,
+    reported at `path` with the share; see docs/evidence.md).
 
     ## Why
     Navigation menus, legal footers and cookie banners repeated on every page
@@ -378,6 +398,16 @@ def boilerplate_without_cleaning(plan, options):
     state = absence(plan, "rag", "data_pipeline", "cleaning")
     for index, source in _sources(plan):
         if plan.get("rag", "corpus", "sources", index, "boilerplate") != "high":
+            # The documents at the source's `path` (EVID profiling): measured boilerplate counts too.
+            measured = measured_boilerplate(plan, index)
+            if measured is not None:
+                yield Violation(
+                    f"{source_label(source, index)} {measured[0]}, but `rag.data_pipeline.cleaning` {state}: "
+                    "repeated navigation and legal text will crowd out the content in search results",
+                    "Describe how boilerplate is removed before chunking: "
+                    "`rag.data_pipeline.cleaning: strip navigation, banners and legal footers`.",
+                    path=("rag", "corpus", "sources", index, "path"), related=measured[1],
+                )
             continue
         yield Violation(
             f"{source_label(source, index)} has `boilerplate: high` but `rag.data_pipeline.cleaning` {state}: "

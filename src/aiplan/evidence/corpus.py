@@ -1,0 +1,174 @@
+"""RAG documents a source names: tables found, and boilerplate measured.
+
+A source's ``path`` is a file, a folder (every file below it) or a glob
+(``docs/**/*.md``), relative to the plan. Text documents (Markdown, HTML,
+plain text, CSV/TSV) are read up to the byte budget in total, at most
+:data:`MAX_DOCUMENTS` of them, in sorted order:
+
+* tables: a Markdown table (a ``| a | b |`` row followed by a ``|---|---|``
+  separator), an HTML ``<table``, or a CSV/TSV/spreadsheet file, which is one;
+* boilerplate: the share of lines whose text (stripped, spaces collapsed,
+  case-folded) occurs in at least half of the documents (at least three
+  documents read): headers, footers, navigation, legal text. Lines of fewer
+  than three words and Markdown table rows are not counted at all (templates
+  and tables repeat them by structure).
+
+PDF and spreadsheet contents are not read (a spreadsheet counts as a table).
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+
+from aiplan.evidence.files import content_stamp, locate
+
+MAX_DOCUMENTS = 2000
+MAX_DISTINCT_LINES = 500_000
+TEXT_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".rst", ".csv", ".tsv")
+TABLE_FILES = (".csv", ".tsv", ".xlsx", ".xls", ".ods")
+_MD_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$")
+_HTML_TABLE = re.compile(r"<table\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusProfile:
+    """What a source's documents hold. Paths are relative to the plan's directory."""
+
+    name: str
+    documents: int = 0                          # documents read
+    with_tables: int = 0                        # documents holding at least one table
+    first_tables: tuple[tuple[str, int], ...] = ()   # (document, line)
+    lines: int = 0                              # non-blank lines read
+    repeated_lines: int = 0                     # of those, lines repeated across at least half the documents
+    first_repeated: tuple[str, int, str] = ("", 0, "")   # (document, line, text)
+    sampled: bool = False                       # the byte budget or the document cap stopped reading
+    unverified: str = ""                        # why nothing was read (remote, outside, nothing matches)
+    stamps: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def repeated_share(self) -> float:
+        return self.repeated_lines / self.lines if self.lines else 0.0
+
+
+def _documents(name: str, base_dir: str, root: str) -> tuple[list[str], str]:
+    """Absolute paths of the files ``name`` names (sorted), or why there are none."""
+    if any(char in name for char in "*?["):
+        pattern = os.path.join(base_dir, name)
+        paths = sorted(p for p in glob.glob(pattern, recursive=True) if os.path.isfile(p))
+    else:
+        where = locate(name, base_dir, root)
+        if where.kind in ("remote", "outside"):
+            return [], where.why
+        if where.kind == "missing":
+            return [], "nothing exists at that path"
+        if os.path.isdir(where.path):
+            paths = sorted(os.path.join(folder, file) for folder, _dirs, files in os.walk(where.path)
+                           for file in files if not file.startswith("."))
+        else:
+            paths = [where.path]
+    inside = [p for p in paths if os.path.realpath(p).startswith(root.rstrip(os.sep) + os.sep)]
+    if not inside:
+        return [], "no file matches it" if not paths else "its files are outside the repository holding the plan"
+    return inside, ""
+
+
+def _key(line: str) -> str:
+    return " ".join(line.split()).casefold()
+
+
+def profile_corpus(name: str, base_dir: str, root: str, budget: int) -> CorpusProfile:
+    """Read the documents of one source; never raises for bad content."""
+    paths, why = _documents(name, base_dir, root)
+    if not paths:
+        return CorpusProfile(name, unverified=why)
+    sampled = len(paths) > MAX_DOCUMENTS
+    read = 0
+    documents = 0
+    with_tables = 0
+    first_tables: list[tuple[str, int]] = []
+    frequency: dict[str, int] = {}
+    per_document: list[tuple[str, list[tuple[int, str]]]] = []   # kept only for the first repeated line
+    lines = 0
+    stamps = []
+    for path in paths[:MAX_DOCUMENTS]:
+        relative = os.path.relpath(path, base_dir)
+        lower = path.lower()
+        if lower.endswith(TABLE_FILES):
+            documents += 1
+            with_tables += 1
+            if len(first_tables) < 5:
+                first_tables.append((relative, 1))
+            continue
+        if not lower.endswith(TEXT_SUFFIXES):
+            continue
+        if read >= budget:
+            sampled = True
+            break
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(max(0, min(budget - read, 8 * 1024 * 1024)))
+        except OSError:
+            continue
+        read += len(data)
+        if b"\x00" in data[:8192]:
+            continue
+        stamps.append((relative, content_stamp(path, len(data), hashlib.sha256(data).hexdigest())))
+        text = data.decode("utf-8", "replace")
+        documents += 1
+        table_line = _table_line(text, lower)
+        if table_line:
+            with_tables += 1
+            if len(first_tables) < 5:
+                first_tables.append((relative, table_line))
+        seen: set[str] = set()
+        kept: list[tuple[int, str]] = []
+        for number, line in enumerate(text.splitlines(), 1):
+            key = _key(line)
+            # Table rows repeat by structure, and one- or two-word lines (headings,
+            # labels) by the template: neither is boilerplate.
+            if len(key.split()) < 3 or _MD_ROW.match(key) or _MD_SEPARATOR.match(key):
+                continue
+            lines += 1
+            kept.append((number, key))
+            if key in seen:
+                continue
+            seen.add(key)
+            if key in frequency:
+                frequency[key] += 1
+            elif len(frequency) < MAX_DISTINCT_LINES:
+                frequency[key] = 1
+        if len(per_document) < 50:
+            per_document.append((relative, kept))
+    text_documents = documents - sum(1 for p in paths[:MAX_DOCUMENTS] if p.lower().endswith(TABLE_FILES))
+    needed = max(2, -(-text_documents // 2))
+    common = {key for key, count in frequency.items() if count >= needed} if text_documents >= 3 else set()
+    repeated = 0
+    first_repeated = ("", 0, "")
+    if common:
+        # Each common line counted once per document holding it (repeats within a document are not boilerplate).
+        repeated = sum(frequency[key] for key in common)
+        for relative, kept in per_document:
+            hit = next(((number, key) for number, key in kept if key in common), None)
+            if hit is not None:
+                first_repeated = (relative, hit[0], hit[1][:80])
+                break
+    return CorpusProfile(name, documents, with_tables, tuple(first_tables), lines, min(repeated, lines),
+                         first_repeated, sampled, stamps=tuple(stamps))
+
+
+def _table_line(text: str, lower_path: str) -> int:
+    """The line of the first table in a text document, or 0."""
+    if lower_path.endswith((".html", ".htm")):
+        match = _HTML_TABLE.search(text)
+        return text.count("\n", 0, match.start()) + 1 if match else 0
+    previous = ""
+    for number, line in enumerate(text.splitlines(), 1):
+        if _MD_SEPARATOR.match(line) and _MD_ROW.match(previous):
+            return number - 1
+        previous = line
+    return 0

@@ -20,7 +20,7 @@ EXPECTED = {
     "ticket-formatter.aiplan.yaml": [("BASE001", 16, 13), ("FT001", 19, 1)],
     # typos and a duplicate key
     "policy-search.aiplan.yaml": [
-        ("GAP002", 12, 14), ("PLAN002", 13, 5), ("PLAN002", 25, 11), ("PLAN004", 33, 3),
+        ("PLAN002", 15, 5), ("PLAN002", 27, 11), ("PLAN004", 35, 3), ("RAG001", 28, 1), ("RAG009", 28, 1),
     ],
     # RAG without a data-pipeline plan
     "hr-handbook-assistant.aiplan.yaml": [("RAG001", 35, 1)],

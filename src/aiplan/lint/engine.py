@@ -23,6 +23,7 @@ from aiplan.lint.context import LintConfig, LintContext  # noqa: F401 (LintConfi
 from aiplan.core.text import SourceText
 from aiplan.lint.edits import resolve_edits
 from aiplan.lint.timeout import RuleTimeout, TimeBudget
+from aiplan.schemas.repair import read_as_repaired
 
 VERSION_RULE = "PLAN003"
 
@@ -152,15 +153,21 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
                 findings.append(finding)
         if not lint_it:
             continue
+        # The PLAN rules judge the document as written; every other rule reads it with
+        # its unambiguous schema mistakes repaired, so one mistake is one finding.
+        reading = plan
+        if any(item.family != "PLAN" for item in checks):
+            reading = read_as_repaired(plan)
         for item in checks:
             if item.id == VERSION_RULE:
                 continue
-            violations, failure = run_rule(item, plan, ctx.options.get(item.id, {}), budget)
+            seen = plan if item.family == "PLAN" else reading
+            violations, failure = run_rule(item, seen, ctx.options.get(item.id, {}), budget)
             if failure is not None:
                 errors.append(InternalError(item.plugin, item.id, failure, display_path))
                 continue
             for violation in violations:
-                finding = _finding(ctx, item.id, violation, plan, display_path, plan.document, source)
+                finding = _finding(ctx, item.id, violation, seen, display_path, plan.document, source)
                 if finding is not None:
                     findings.append(finding)
 

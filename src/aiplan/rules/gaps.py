@@ -19,7 +19,9 @@ _EXAMPLE_EVIDENCE = {
 
 
 def _stated(plan) -> list[str]:
-    return [gap for gap in GAPS if plan.gap_present(gap) is not None]
+    """The gaps whose `present` says something: `true`/`false`, or a value of the wrong
+    type that PLAN002 reports (`present: maybe` is an unknown answer, not no answer)."""
+    return [gap for gap in GAPS if plan.gap_present(gap) is not None or not plan.is_blank("gaps", gap, "present")]
 
 
 @rule("GAP001", "missing-gap-analysis", Severity.ERROR)
@@ -30,7 +32,9 @@ def missing_gap_analysis(plan, options):
     and `gaps` is absent or states none of the three gaps: no `gaps.knowledge`,
     `gaps.behavior` or `gaps.accuracy` with a `present: true` or
     `present: false`. Reported at `gaps`, or at the top of the plan when it has
-    no `gaps` section.
+    no `gaps` section. A `present` the schema rejects is one PLAN002 finding,
+    not a missing gap: `yes`/`no` are read as `true`/`false` (as `--fix` would
+    write them), and any other value as an unknown answer.
 
     ## Why
     "RAG or fine-tuning?" is almost always asked too early. The prior question
@@ -148,7 +152,9 @@ def incomplete_gap_analysis(plan, options):
 
     Fires when `gaps` exists (as a mapping) but one or more of `knowledge`,
     `behavior` and `accuracy` has no `present: true` or `present: false`. One
-    finding, at `gaps`, names every unstated gap.
+    finding, at `gaps`, names every unstated gap. A gap whose `present` has a
+    value the schema rejects (`present: maybe`) is PLAN002's finding, not an
+    unstated gap; `yes`/`no` are read as `true`/`false`.
 
     ## Why
     Most real use cases have more than one gap, and the combination decides the
@@ -185,7 +191,8 @@ def incomplete_gap_analysis(plan, options):
     """
     if plan.mapping("gaps") is None:
         return
-    unstated = [gap for gap in GAPS if plan.gap_present(gap) is None]
+    stated = _stated(plan)
+    unstated = [gap for gap in GAPS if gap not in stated]
     if not unstated:
         return
     names = listing(f"`{gap}`" for gap in unstated)

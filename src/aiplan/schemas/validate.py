@@ -180,8 +180,13 @@ def explain(error, path: tuple, root: dict) -> Iterator[Violation]:
             guess = closest(key, known)
             parent = f"in `{where}`" if path else "at the top level"
             message = f"unknown key `{key}` {parent}"
+            home = misplaced_home(key, path, root) if not guess else None
             if guess:
                 fix = f"Did you mean `{guess}`? Rename `{key}` to `{guess}`."
+            elif home is not None:
+                message = f"`{key}` does not belong {parent}; it belongs at `{key_path(home)}`"
+                fix = (f"Move `{key}` and everything under it to `{key_path(home)}`"
+                       f"{' (under `' + key_path(home[:-1]) + '`)' if len(home) > 1 else ' (the top level)'}.")
             else:
                 fix = f"Remove `{key}` or move it where it belongs; keys allowed here: {', '.join(known)}."
             edits = (Edit(renames[key], at="key"),) if key in renames else ()
@@ -258,6 +263,38 @@ def explain(error, path: tuple, root: dict) -> Iterator[Violation]:
         return
 
     yield Violation(f"`{where}`: {error.message}", f"Change `{where}` to match the plan format.", path=path)
+
+
+def _homes(schema: dict, root: dict, prefix: tuple, out: dict, depth: int = 0) -> None:
+    """Record, for every key of every mapping (not through lists), the paths where it is a property."""
+    schema = _resolve(schema, root) if isinstance(schema, dict) else {}
+    for name, sub in schema.get("properties", {}).items():
+        out.setdefault(name, []).append(prefix + (name,))
+        if depth < 8:
+            _homes(sub, root, prefix + (name,), out, depth + 1)
+
+
+@functools.lru_cache(maxsize=None)
+def _key_homes(name: str = PLAN_SCHEMA) -> dict:
+    out: dict[str, list[tuple]] = {}
+    _homes(load_schema(name), load_schema(name), (), out)
+    return {key: sorted(set(paths)) for key, paths in out.items()}
+
+
+def misplaced_home(key: str, path: tuple, root: dict) -> tuple | None:
+    """Where an unknown key at ``path`` belongs, if the schema has exactly one place
+    for it: below ``path`` first (`fine_tuning.held_out` -> `fine_tuning.evaluation.held_out`),
+    then anywhere in the plan (`rag.multi_tenant` -> `use_case.multi_tenant`). Paths
+    inside lists are not proposed (which entry would it be?)."""
+    if not isinstance(key, str) or any(isinstance(part, int) for part in path):
+        return None
+    anywhere = _key_homes(PLAN_SCHEMA).get(key, []) if root is load_schema(PLAN_SCHEMA) else []
+    below = [home for home in anywhere if home[:len(path)] == path]
+    if len(below) == 1:
+        return below[0]
+    if below:
+        return None
+    return anywhere[0] if len(anywhere) == 1 else None
 
 
 # --------------------------------------------------------------------------

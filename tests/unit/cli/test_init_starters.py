@@ -73,7 +73,16 @@ def test_starter_names_the_plan_schema_for_editors(approach):
     # The URL is the schema this package ships, in the repository pyproject.toml names.
     assert SCHEMA_URL.endswith("/main/src/aiplan/schemas/plan.schema.json")
     schema = json.loads(resources.files("aiplan.schemas").joinpath("plan.schema.json").read_text(encoding="utf-8"))
-    assert schema["type"] == "object"
+    assert schema["$id"] == SCHEMA_URL   # the schema names itself by the address editors fetch it from
+
+
+def test_every_shipped_schema_is_identified_by_its_address_in_the_repository():
+    from aiplan import REPOSITORY
+
+    raw = REPOSITORY.replace("https://github.com/", "https://raw.githubusercontent.com/")
+    for name in ("plan.schema.json", "config.schema.json", "policy-pack.schema.json"):
+        schema = json.loads(resources.files("aiplan.schemas").joinpath(name).read_text(encoding="utf-8"))
+        assert schema["$id"] == f"{raw}/main/src/aiplan/schemas/{name}"
 
 
 def test_default_starter_is_the_prompt_engineering_one():

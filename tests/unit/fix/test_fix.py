@@ -311,25 +311,27 @@ def test_a_renamed_key_may_reveal_problems_under_it():
     assert not [f for f in result.after.findings if f.rule == "PLAN002"]
 
 
-def test_fixing_an_enum_can_reveal_policy_findings():
-    """`approach: finetuning` hid the approach from the policy rules; the fix is kept and BASE001 shows."""
+def test_policy_rules_read_a_fixable_enum_as_fixed():
+    """`approach: finetuning` is one PLAN002 finding; the policy rules read it as
+    `fine_tuning` already (as --fix will write it), so BASE001 shows before and after."""
     ctx = build_context()
     source = b"aiplan: 1\nname: Reveal\napproach: finetuning\n"
     result = fix_bytes(source, lambda b: lint_bytes(b, "p", ctx))
     assert result.fixed == b"aiplan: 1\nname: Reveal\napproach: fine_tuning\n"
     assert "BASE001" in {f.rule for f in result.after.findings}
-    assert "BASE001" not in {f.rule for f in result.before.findings}
+    assert "BASE001" in {f.rule for f in result.before.findings}
+    assert "PLAN002" not in {f.rule for f in result.after.findings}
 
 
-def test_a_fix_that_leaves_a_suppression_unused_is_kept_and_says_so():
-    """FT001 (no held_out) was waived; fixing the `held_0ut` typo resolves it. The fix is
-    kept, and the now unused waiver is reported (PLAN006), not taken for a form problem."""
+def test_a_misspelled_key_is_not_also_missing_and_its_fix_is_kept():
+    """`held_0ut` is one PLAN002 finding: FT001 reads it as `held_out`, so a waiver of
+    FT001 is unused already (PLAN006), and fixing the typo keeps only that."""
     ctx = build_context(select=["PLAN", "FT001"])
     source = (b"aiplan: 1\nname: x\napproach: fine_tuning\nfine_tuning:\n"
               b"  evaluation:  # aiplan: ignore[FT001] -- the eval team owns the held-out set\n"
               b"    held_0ut:\n      size: 600\n")
     before = lint_bytes(source, "p", ctx)
-    assert [f.rule for f in before.findings] == ["PLAN002"] and [f.rule for f in before.suppressed] == ["FT001"]
+    assert [(f.rule, f.line) for f in before.findings] == [("PLAN006", 5), ("PLAN002", 6)]
     result = fix_bytes(source, lambda b: lint_bytes(b, "p", ctx))
     assert result.fixed == source.replace(b"held_0ut", b"held_out")
     assert [(f.rule, f.line) for f in result.after.findings] == [("PLAN006", 5)]

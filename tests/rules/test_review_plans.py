@@ -65,6 +65,10 @@ VERDICTS = {
     "warranty-ft-small-eval.aiplan.yaml": [(0, "EVAL004", "warning")],
     # `resolution_rate` vs `ticket_resolution_rate` (did you mean); the hardware baseline ran on
     # last year's set; a daily source indexed weekly; a source with no update frequency
+    # one mistake, one finding: `present: yes`/`no` for the three gaps (doc 1) are three PLAN002
+    # and no "no gap stated"; a misspelled `evidnce` and `held_out` directly under `fine_tuning`
+    # (doc 2) are one PLAN002 each, not also "no evidence" (GAP002) and "no held-out set" (FT001)
+    "schema-slips.aiplan.yaml": [(0, "PLAN002", "error")] * 3 + [(1, "PLAN002", "error")] * 2,
     "metric-drift.aiplan.yaml": [(0, "BASE005", "warning"), (1, "BASE005", "warning"),
                                  (1, "RAG006", "warning"), (1, "RAG011", "info")],
 }

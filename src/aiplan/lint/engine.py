@@ -120,7 +120,7 @@ def _evidence_reader(ctx: LintContext, base_dir: str | None, clock: FileClock,
     from aiplan.evidence.reader import EvidenceReader  # cheap: it imports its readers when asked
 
     return EvidenceReader(base_dir, byte_budget=ctx.config.limits.max_evidence_bytes, pause=clock.paused,
-                          record=getattr(file_exists, "record", None))
+                          record=getattr(file_exists, "record", None), input_fields=ctx.config.input_fields)
 
 
 def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,

@@ -7,11 +7,11 @@ sorted, immutable results. It prints nothing.
 
 from __future__ import annotations
 
+import glob
 import os
 from dataclasses import replace
 from typing import Any, Callable, Iterable, Mapping
 
-from aiplan.fileio import exists_beside
 from aiplan.lint.directive import QUICK as _SUPPRESSION
 from aiplan.core.findings import FileResult, Finding, InternalError, Severity, Span, Violation
 from aiplan.core.fingerprint import finding_fingerprint
@@ -265,13 +265,20 @@ def _cap_findings(findings: list[Finding], ctx: LintContext, display_path: str) 
         findings.append(note)
 
 
+def names_existing(path: str) -> bool:
+    """Whether a path a plan names exists; a glob (`data/ledger/*.jsonl`) does when it matches a file."""
+    if os.path.exists(path):
+        return True
+    return any(mark in path for mark in "*?[") and next(glob.iglob(path, recursive=True), None) is not None
+
+
 def _exists_beside(real_path: str | None) -> Callable[[str], bool] | None:
     if real_path is None:
         return None
     base = os.path.dirname(os.path.abspath(real_path))
 
     def exists(relative: str) -> bool:
-        return exists_beside(base, relative)
+        return names_existing(os.path.join(base, relative))
 
     return exists
 

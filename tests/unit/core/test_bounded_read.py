@@ -80,16 +80,3 @@ def test_partial_gives_the_head_of_a_larger_file(tmp_path):
     path = tmp_path / "a.txt"
     path.write_bytes(b"0123456789")
     assert read_regular(str(path), 4, partial=True) == b"0123"
-
-
-def test_a_glob_exists_when_it_matches(tmp_path):
-    """A plan names sharded data by a glob: it exists when it matches a path."""
-    from aiplan.fileio import exists_beside
-
-    (tmp_path / "data" / "train").mkdir(parents=True)
-    (tmp_path / "data" / "train" / "part-000.jsonl").write_text("{}\n")
-    assert exists_beside(str(tmp_path), "data/train/*.jsonl")
-    assert exists_beside(str(tmp_path), "data/**/part-*.jsonl")
-    assert exists_beside(str(tmp_path), "data/train/part-000.jsonl")
-    assert not exists_beside(str(tmp_path), "data/train/*.parquet")
-    assert not exists_beside(str(tmp_path), "data/eval/held_out.jsonl")

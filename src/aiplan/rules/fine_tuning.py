@@ -760,8 +760,8 @@ def unstated_disjointness(plan, options):
     Fires when `fine_tuning.evaluation.held_out` exists and
     `disjoint_from_training` is not stated (absent, or a placeholder), unless
     the overlap can be measured instead: both `held_out.path` and
-    `fine_tuning.dataset.path` name files that exist next to the plan, where
-    the evidence checks read them (EVID002 when available). Reported at
+    `fine_tuning.dataset.path` name files (not globs) that exist next to the
+    plan, where the evidence checks read them (EVID002 when available). Reported at
     `held_out`.
 
     ## Why
@@ -844,8 +844,9 @@ def unstated_disjointness(plan, options):
         return  # a value of the wrong type: the schema reports it
     held_out = plan.text("fine_tuning", "evaluation", "held_out", "path")
     training = plan.text("fine_tuning", "dataset", "path")
-    if held_out is not None and training is not None and plan.path_exists(held_out) and plan.path_exists(training):
-        return  # both files are here: the evidence checks measure the overlap
+    if (held_out is not None and training is not None and not _GLOB.search(held_out) and not _GLOB.search(training)
+            and plan.path_exists(held_out) and plan.path_exists(training)):
+        return  # both files are here: the evidence checks measure the overlap (they do not read globs)
     state = absence(plan, "fine_tuning", "evaluation", "held_out", "disjoint_from_training")
     yield Violation(
         f"`fine_tuning.evaluation.held_out.disjoint_from_training` {state}: nothing says the held-out "

@@ -139,34 +139,42 @@ def _source_lines(path: str, cache: dict) -> list[str] | None:
     return lines
 
 
-def _snippet(finding, lines: list[str] | None, gutter: int, colour: bool) -> list[str]:
+def _snippet(finding, lines: list[str] | None, pad: str, number: str, bar: str, colour: bool) -> list[str]:
     """The flagged line with carets under the flagged characters (to the end of
-    the line when the node spans several)."""
-    if not lines or not 0 < finding.line <= len(lines):
+    the line when the node spans several). ``pad``, ``number`` and ``bar`` are
+    the gutter, already styled."""
+    line = finding.line
+    if not lines or not 0 < line <= len(lines):
         return []
-    source = lines[finding.line - 1]
-    start = max(finding.column - 1, 0)
-    if start > len(source):
-        start = len(source)
-    if finding.end_line == finding.line and finding.end_column > finding.column:
-        end = min(finding.end_column - 1, len(source))
+    source = lines[line - 1]
+    size = len(source)
+    start = finding.column - 1
+    start = 0 if start < 0 else size if start > size else start
+    if finding.end_line == line and finding.end_column > finding.column:
+        end = finding.end_column - 1
+        if end > size:
+            end = size
     else:
         end = len(source.rstrip())
-    end = max(end, start + 1)
-    left, right = 0, len(source)
-    if len(source) > _SNIPPET_WIDTH:  # show a window around the flagged column
-        left = max(0, start - _SNIPPET_BEFORE)
-        right = min(len(source), left + _SNIPPET_WIDTH)
+    if end <= start:
+        end = start + 1
+    if size > _SNIPPET_WIDTH:  # show a window around the flagged column
+        left = start - _SNIPPET_BEFORE if start > _SNIPPET_BEFORE else 0
+        right = min(size, left + _SNIPPET_WIDTH)
         end = min(end, right)
-    before = visible(source[left:start])
-    flagged = visible(source[start:end]) or " "
-    after = visible(source[end:right])
-    lead = "..." if left else ""
-    tail = "..." if right < len(source) else ""
-    pad = " " * gutter
-    bar = _style("|", colour, fg="blue", bold=True)
-    number = _style(str(finding.line).rjust(gutter), colour, fg="blue", bold=True)
-    carets = _style("^" * max(_cell_width(flagged), 1), colour, fg=_COLOURS[finding.severity], bold=True)
+        lead, tail = ("..." if left else ""), ("..." if right < size else "")
+        before, flagged, after = visible(source[left:start]), visible(source[start:end]) or " ", \
+            visible(source[end:right])
+    else:
+        lead = tail = ""
+        if source.isprintable():  # the usual line: no escaping to do
+            before, flagged, after = source[:start], source[start:end] or " ", source[end:]
+        else:
+            before, flagged, after = visible(source[:start]), visible(source[start:end]) or " ", \
+                visible(source[end:])
+    carets = "^" * (_cell_width(flagged) or 1)
+    if colour:
+        carets = _style(carets, colour, fg=_COLOURS[finding.severity], bold=True)
     return [
         f"  {pad} {bar}",
         f"  {number} {bar} {lead}{before}{flagged}{after}{tail}".rstrip(),
@@ -176,32 +184,47 @@ def _snippet(finding, lines: list[str] | None, gutter: int, colour: bool) -> lis
 
 def _full(run, rules, *, colour: bool, show_fix: bool, wrap: int | None) -> list[str]:
     lines: list[str] = []
+    append = lines.append
     cache: dict = {}
-    ordered = reading_order(run.findings)
+    ordered = reading_order([f for result in run.files for f in result.findings])
     by_file: dict[str, list] = {}
     for finding in ordered:
         by_file.setdefault(finding.path, []).append(finding)
+    bar = _style("|", colour, fg="blue", bold=True)
+    fixable_mark = " " + _style("[*]", colour, fg="cyan")
+    fix_label = _style("fix:", colour, fg="green")
     for path, findings in by_file.items():
         if lines:
-            lines.append("")
-        lines.append(_style(shown_path(path), colour, bold=True, underline=True))
+            append("")
+        append(_style(shown_path(path), colour, bold=True, underline=True))
         source = _source_lines(path, cache)
         gutter = max(len(str(f.line)) for f in findings)
-        for index, finding in enumerate(findings):
-            if index:
-                lines.append("")
-            severity = _style(finding.severity.value, colour, fg=_COLOURS[finding.severity], bold=True)
-            rule = _style(finding.rule, colour, bold=True)
-            fixable = " " + _style("[*]", colour, fg="cyan") if finding.fix_available else ""
+        pad = " " * gutter
+        note = " " * (gutter + 3)
+        first = True
+        for finding in findings:
+            if not first:
+                append("")
+            first = False
+            if colour:
+                severity = _style(finding.severity.value, colour, fg=_COLOURS[finding.severity], bold=True)
+                rule = _style(finding.rule, colour, bold=True)
+                number = _style(str(finding.line).rjust(gutter), colour, fg="blue", bold=True)
+            else:
+                severity, rule, number = finding.severity.value, finding.rule, str(finding.line).rjust(gutter)
+            fixable = fixable_mark if finding.fix_available else ""
             name = f" {visible(finding.name)}" if finding.name else ""
-            lines.append(f"  {finding.line}:{finding.column} {severity} {rule}{fixable}{name}")
-            lines.extend(_snippet(finding, source, gutter, colour))
+            append(f"  {finding.line}:{finding.column} {severity} {rule}{fixable}{name}")
+            lines.extend(_snippet(finding, source, pad, number, bar, colour))
             # "= " starts each note: a message that begins with "::" never starts a line.
-            pad = " " * (gutter + 3)
-            lines.extend(_wrapped(f"{pad}= ", visible(finding.message), wrap))
-            if show_fix and finding.fix:
-                lines.extend(_wrapped(f"{pad}= {_style('fix:', colour, fg='green')} ", visible(finding.fix), wrap,
-                                      hanging=len(pad) + 7))
+            if wrap:
+                lines.extend(_wrapped(f"{note}= ", visible(finding.message), wrap))
+                if show_fix and finding.fix:
+                    lines.extend(_wrapped(f"{note}= {fix_label} ", visible(finding.fix), wrap, hanging=len(note) + 7))
+            else:
+                append(f"{note}= {visible(finding.message)}")
+                if show_fix and finding.fix:
+                    append(f"{note}= {fix_label} {visible(finding.fix)}")
     return lines
 
 

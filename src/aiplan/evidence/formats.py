@@ -128,6 +128,9 @@ def _json_lines(stream, budget: int, state: Stream) -> Iterator[Item]:
         except ValueError as exc:
             yield Item(number, problem=f"not valid JSON ({_json_reason(exc)})")
             continue
+        except RecursionError:
+            yield Item(number, problem="JSON nested too deeply to read")
+            continue
         if isinstance(value, dict):
             yield Item(number, value)
         else:
@@ -210,6 +213,9 @@ def _json_array(stream, budget: int, state: Stream) -> Iterator[Item]:
                 try:
                     value, end = decoder.raw_decode(buffer, position)
                     break
+                except RecursionError:
+                    yield Item(start_line, problem="JSON nested too deeply to read")
+                    return
                 except json.JSONDecodeError as exc:
                     if len(buffer) - position > MAX_RECORD_BYTES:
                         yield Item(start_line, problem=f"a JSON element longer than {_limit()}")

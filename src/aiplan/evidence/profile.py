@@ -18,6 +18,7 @@ from aiplan.evidence.formats import PARQUET_HINT, Stream, format_of, items
 from aiplan.evidence.records import categories, normalise, sides
 
 MAX_DUPLICATE_SAMPLE = 100_000
+MAX_CATEGORIES = 1_000  # distinct category values kept (memory stays bounded; coverage needs a handful)
 FIRST = 5  # examples kept of each kind of problem
 
 
@@ -175,7 +176,8 @@ class _Counts:
             for key in set(keys):
                 entry = self.categories.get(key)
                 if entry is None:
-                    self.categories[key] = [1, item.line]
+                    if len(self.categories) < MAX_CATEGORIES:
+                        self.categories[key] = [1, item.line]
                 else:
                     entry[0] += 1
 

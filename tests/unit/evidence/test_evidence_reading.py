@@ -154,6 +154,13 @@ def test_invalid_utf8_and_bad_json_lines_are_counted_with_their_lines(tmp_path):
     assert "not valid UTF-8" in profile.first_malformed[0][1] and "not valid JSON" in profile.first_malformed[1][1]
 
 
+@pytest.mark.parametrize("name, content", [("deep.jsonl", "[" * 100_000 + "\n"), ("deep.json", "[" + "[" * 100_000)])
+def test_json_nested_too_deeply_is_a_malformed_line(tmp_path, name, content):
+    (tmp_path / name).write_text(content)
+    [(rule, message)] = _training(tmp_path, name)
+    assert rule == "EVID005" and "nested too deeply" in message
+
+
 def test_an_over_long_line_is_reported_without_being_held(tmp_path, monkeypatch):
     import aiplan.evidence.formats as formats
 

@@ -192,6 +192,12 @@ def main():
 @click.option("--rule-timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
               help="Stop a rule that runs longer than this on one document and report it as an "
                    "internal error (default 5; 0: no limit).")
+@click.option("--file-timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="Stop checking a file that takes longer than this, every phase included, and report it "
+                   "as cut short (default 60; 0: no limit).")
+@click.option("--run-timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="Stop the run after this long; files not checked by then are reported as such "
+                   "(default 600; 0: no limit).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, metavar="N",
               help="Processes to lint with (default 0: all cores; 1: serial). Small runs stay serial.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache of results (also AIPLAN_NO_CACHE=1).")
@@ -200,7 +206,7 @@ def main():
 def lint(paths, output_format, output_file, include_suppressed, fail_on, select, extend_select, ignore, colour,
          no_fix_hints, statistics, exit_zero, no_plugins, plugin_modules, config_file, isolated, policy_packs,
          baseline_file, write_baseline_file,
-         force_exclude, fix, diff, rule_timeout, jobs, no_cache, cache_dir):
+         force_exclude, fix, diff, rule_timeout, file_timeout, run_timeout, jobs, no_cache, cache_dir):
     """Lint plan files and directories (default: the current directory).
 
     Directories are searched for aiplan.yaml, aiplan.yml, *.aiplan.yaml and
@@ -213,7 +219,7 @@ def lint(paths, output_format, output_file, include_suppressed, fail_on, select,
     3 internal error (a rule or plugin failed), 130 interrupted. With --diff:
     1 if there are fixes to apply, else 0.
     """
-    from aiplan.run.runner import lint_targets
+    from aiplan.run.runner import DEFAULT_RUN_TIMEOUT, lint_targets
     from aiplan.config.resolve import command_line_layer
     from aiplan.cli import outputs
 
@@ -222,7 +228,7 @@ def lint(paths, output_format, output_file, include_suppressed, fail_on, select,
                                "to record what remains after fixing")
     rule_set = _load_rule_set(no_plugins, plugin_modules)
     layer = command_line_layer(_split(select), _split(extend_select), _split(ignore), fail_on,
-                               rule_timeout=rule_timeout)
+                               rule_timeout=rule_timeout, file_timeout=file_timeout)
     resolver, targets, contexts = _resolve_targets(rule_set, paths or (".",), layer, no_plugins=no_plugins,
                                                    config_file=config_file, isolated=isolated,
                                                    policy_packs=policy_packs, force_exclude=force_exclude)
@@ -237,7 +243,8 @@ def lint(paths, output_format, output_file, include_suppressed, fail_on, select,
         run, write_errors, to_stderr = _fix(targets, contexts.__getitem__, rule_set, diff=diff)
         report_stream = sys.stderr if to_stderr else sys.stdout
     else:
-        run = lint_targets(targets, contexts.__getitem__, cache=_open_cache(no_cache, cache_dir), jobs=jobs)
+        run = lint_targets(targets, contexts.__getitem__, cache=_open_cache(no_cache, cache_dir), jobs=jobs,
+                           run_timeout=DEFAULT_RUN_TIMEOUT if run_timeout is None else run_timeout)
         run.errors.extend(rule_set.errors)
     # What remains after --fix is recorded, filtered and reported like any run.
     if write_baseline_file:

@@ -39,7 +39,7 @@ LIMIT_KEYS = {"max-file-size": "max_bytes", "max-depth": "max_depth", "max-alias
               "max-documents": "max_documents", "max-findings": "max_findings",
               "max-evidence-bytes": "max_evidence_bytes",
               # Not a loader limit: settings hands it to LintConfig.rule_timeout.
-              "rule-timeout": "rule_timeout"}
+              "rule-timeout": "rule_timeout", "file-timeout": "file_timeout"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,8 +36,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping
 
-from aiplan.config.selection import (DEFAULT_RULE_TIMEOUT, ConfigError, LintConfig, build_context,
-                                     enabled_by_layers, validate_selectors)
+from aiplan.config.selection import (DEFAULT_FILE_TIMEOUT, DEFAULT_RULE_TIMEOUT, ConfigError, LintConfig,
+                                     build_context, enabled_by_layers, validate_selectors)
 from aiplan.config.files import ConfigFile, ConfigFinder, Layer, load_config, shown_path
 from aiplan.config.globs import matches
 from aiplan.core.paths import STDIN, Target
@@ -52,7 +52,7 @@ COMMAND_LINE = "command line"
 
 
 def command_line_layer(select=(), extend_select=(), ignore=(), fail_on: str | None = None,
-                       rule_timeout: float | None = None) -> Layer:
+                       rule_timeout: float | None = None, file_timeout: float | None = None) -> Layer:
     """The layer of the command line's options (``select`` empty: not given)."""
     upper = lambda values: tuple(str(v).strip().upper() for v in values if str(v).strip())  # noqa: E731
     return Layer(
@@ -61,7 +61,8 @@ def command_line_layer(select=(), extend_select=(), ignore=(), fail_on: str | No
         extend_select=upper(extend_select),
         ignore=upper(ignore),
         fail_on=Severity.parse(fail_on) if fail_on else None,
-        limits={} if rule_timeout is None else {"rule_timeout": rule_timeout},
+        limits={key: value for key, value in (("rule_timeout", rule_timeout), ("file_timeout", file_timeout))
+                if value is not None},
     )
 
 
@@ -254,8 +255,10 @@ class Resolver:
         # The rule time budget sits beside the resource limits in configuration
         # (`rule-timeout`), but it is the engine's, not the loader's; 0 means none.
         rule_timeout = limits.pop("rule_timeout", DEFAULT_RULE_TIMEOUT)
+        file_timeout = limits.pop("file_timeout", DEFAULT_FILE_TIMEOUT)
         lint_config = LintConfig(
             rule_timeout=rule_timeout or None,
+            file_timeout=file_timeout or None,
             placeholders=normalise_words(placeholders),
             select=tuple(sorted(enabled)),
             fail_on=fail_on,
@@ -377,6 +380,7 @@ def describe(resolver: Resolver, path: str) -> dict:
         "max-findings": limits.max_findings,
         "max-evidence-bytes": limits.max_evidence_bytes,
         "rule-timeout": ctx.config.rule_timeout or 0,
+        "file-timeout": ctx.config.file_timeout or 0,
         "placeholders": sorted(ctx.config.placeholders),
         "enabled": enabled,
         "disabled": disabled,
@@ -426,7 +430,8 @@ def render_text(described: dict) -> str:
     lines.append(f"policy-packs = {_toml([p['path'] for p in d['policy-packs']])}")
     for pack in d["policy-packs"]:
         lines.append(f"#   {pack['path']}: {pack['name']} ({pack['source']}): {', '.join(pack['rules'])}")
-    for key in ("max-file-size", "max-depth", "max-alias-nodes", "max-documents", "max-findings", "max-evidence-bytes", "rule-timeout"):
+    for key in ("max-file-size", "max-depth", "max-alias-nodes", "max-documents", "max-findings",
+                "max-evidence-bytes", "rule-timeout", "file-timeout"):
         lines.append(f"{key} = {_toml(d[key])}")
     lines.append(f"placeholders = {_toml(d['placeholders'])}  # in addition to the built-in words")
     total = len(d["enabled"]) + len(d["disabled"])

@@ -7,9 +7,9 @@ from typing import Any, Iterable, Mapping
 from aiplan.core.errors import ConfigError
 from aiplan.core.rule import Rule
 from aiplan.core.suggest import closest
-from aiplan.lint.context import DEFAULT_RULE_TIMEOUT, LintConfig, LintContext
+from aiplan.lint.context import DEFAULT_FILE_TIMEOUT, DEFAULT_RULE_TIMEOUT, LintConfig, LintContext
 
-__all__ = ["ConfigError", "DEFAULT_RULE_TIMEOUT", "LintConfig", "build_context", "enabled_by_layers",
+__all__ = ["ConfigError", "DEFAULT_FILE_TIMEOUT", "DEFAULT_RULE_TIMEOUT", "LintConfig", "build_context", "enabled_by_layers",
            "enabled_rule_ids", "validate_selectors"]
 
 

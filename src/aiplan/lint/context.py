@@ -18,6 +18,8 @@ from aiplan.parse.loader import Limits
 
 # Seconds one rule may run on one document (`rule-timeout`, `--rule-timeout`).
 DEFAULT_RULE_TIMEOUT = 5.0
+# Seconds one file may take, every phase included (`file-timeout`, `--file-timeout`).
+DEFAULT_FILE_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,9 @@ class LintConfig:
     # Seconds one rule may take on one document before it is stopped and
     # reported as an internal error (exit 3); None or 0: no limit.
     rule_timeout: float | None = DEFAULT_RULE_TIMEOUT
+    # Seconds one file may take from reading to the last fix attempt; a file
+    # that runs out is reported as cut short (PLAN007, exit 3). None: no limit.
+    file_timeout: float | None = DEFAULT_FILE_TIMEOUT
     # A team's own placeholder words (`placeholders`), normalised: read as
     # missing like the built-in ones of aiplan.core.placeholders.
     placeholders: frozenset[str] = frozenset()

@@ -18,10 +18,10 @@ from aiplan.lint.isolation import call_check, describe_failure, violation_proble
 from aiplan.parse.loader import LoadResult, load_bytes, load_file
 from aiplan.core.plan import Plan, version_problem
 from aiplan.core.rule import Rule
+from aiplan.core.budget import FILE, RULE, Budget, FileClock, OutOfTime
 from aiplan.lint.context import LintConfig, LintContext  # noqa: F401 (LintConfig: re-exported)
 from aiplan.core.text import SourceText
 from aiplan.lint.edits import resolve_edits
-from aiplan.lint.timeout import RuleTimeout, TimeBudget
 from aiplan.schemas.repair import read_as_repaired
 
 VERSION_RULE = "PLAN003"
@@ -74,15 +74,19 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
 
 
 def run_rule(item: Rule, plan: Plan, options: Mapping[str, Any],
-             budget: TimeBudget | None = None) -> tuple[list[Violation], str | None]:
-    """Call one rule's check (within ``budget``, if given); return its violations or why it failed."""
+             clock: FileClock | None = None) -> tuple[list[Violation], str | None]:
+    """Call one rule's check (within ``clock``'s budgets, if given); return its
+    violations or why it failed. A file's or the run's budget running out
+    propagates as :class:`OutOfTime`."""
     try:
-        if budget is not None:
-            violations = budget.run(call_check, item, plan, options)
+        if clock is not None:
+            violations = clock.run_rule(call_check, item, plan, options)
         else:
             violations = call_check(item, plan, options)
-    except RuleTimeout:
-        return [], (f"did not finish within its time budget of {budget.seconds:g} s and was stopped; "
+    except OutOfTime as exc:
+        if exc.scope != RULE or clock is None:
+            raise
+        return [], (f"did not finish within its time budget of {clock.budget.rule_seconds:g} s and was stopped; "
                     "its findings for this file are missing (if the rule is only slow, raise the budget with `--rule-timeout`)")
     except (Exception, SystemExit) as exc:  # a plugin's sys.exit() must not end the run
         return [], describe_failure(exc)
@@ -93,34 +97,38 @@ def run_rule(item: Rule, plan: Plan, options: Mapping[str, Any],
     return violations, None
 
 
+def budget_of(ctx: LintContext) -> Budget:
+    """The budget ``ctx`` configures, with no watchdog: checked between phases only."""
+    return Budget(rule_seconds=ctx.config.rule_timeout, file_seconds=ctx.config.file_timeout)
+
+
 def lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
-                   file_exists: Callable[[str], bool] | None = None, base_dir: str | None = None) -> FileResult:
-    """Lint every document of a loaded file. ``base_dir`` is the plan's
-    directory: evidence rules read the data files it names relative to it
-    (none without it, or when ``ctx.evidence`` is off)."""
-    # Each rule call gets `rule_timeout` seconds; the signal handler that
-    # enforces it is installed once per file.
-    with TimeBudget(ctx.config.rule_timeout) as budget:
-        return _lint_documents(loaded, display_path, ctx, file_exists, budget, base_dir)
+                   file_exists: Callable[[str], bool] | None = None, base_dir: str | None = None,
+                   clock: FileClock | None = None) -> FileResult:
+    """Lint every document of a loaded file (within ``clock``'s budgets, if given).
+    ``base_dir`` is the plan's directory: evidence rules read the data files it
+    names relative to it (none without it, or when ``ctx.evidence`` is off)."""
+    return _lint_documents(loaded, display_path, ctx, file_exists, clock or budget_of(ctx).for_file(), base_dir)
 
 
-def _evidence_reader(ctx: LintContext, base_dir: str | None, budget: TimeBudget,
+def _evidence_reader(ctx: LintContext, base_dir: str | None, clock: FileClock,
                      file_exists: Callable[[str], bool] | None):
     """The reader rules ask about data files (``plan.evidence``), or ``None``."""
     if not ctx.evidence or base_dir is None:
         return None
     from aiplan.evidence.reader import EvidenceReader  # cheap: it imports its readers when asked
 
-    return EvidenceReader(base_dir, byte_budget=ctx.config.limits.max_evidence_bytes, pause=budget.paused,
+    return EvidenceReader(base_dir, byte_budget=ctx.config.limits.max_evidence_bytes, pause=clock.paused,
                           record=getattr(file_exists, "record", None))
 
 
 def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
-                    file_exists: Callable[[str], bool] | None, budget: TimeBudget,
+                    file_exists: Callable[[str], bool] | None, clock: FileClock,
                     base_dir: str | None = None) -> FileResult:
     findings: list[Finding] = []
     errors: list[InternalError] = []
     source = _source_text(loaded)
+    cut_short: list[str] = []   # rules stopped by their budget
 
     for problem in loaded.problems:
         plan = loaded.documents[problem.document] if problem.document < len(loaded.documents) else None
@@ -138,7 +146,7 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
             findings.append(finding)
 
     checks = ctx.checks()
-    evidence = _evidence_reader(ctx, base_dir, budget, file_exists) if loaded.documents else None
+    evidence = _evidence_reader(ctx, base_dir, clock, file_exists) if loaded.documents else None
     for plan in loaded.documents:
         if len(findings) >= ctx.config.limits.max_findings:
             break
@@ -161,9 +169,12 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
             if item.id == VERSION_RULE:
                 continue
             seen = plan if item.family == "PLAN" else reading
-            violations, failure = run_rule(item, seen, ctx.options.get(item.id, {}), budget)
+            clock.at(f"running rule {item.id}")
+            violations, failure = run_rule(item, seen, ctx.options.get(item.id, {}), clock)
             if failure is not None:
                 errors.append(InternalError(item.plugin, item.id, failure, display_path))
+                if failure.startswith("did not finish within its time budget"):
+                    cut_short.append(item.id)
                 continue
             for violation in violations:
                 finding = _finding(ctx, item.id, violation, seen, display_path, plan.document, source)
@@ -175,6 +186,8 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
     if loaded.text and _SUPPRESSION.search(loaded.text):
         from aiplan.lint import suppressions  # only files that hold a suppression comment
 
+        clock.at("reading suppression comments")
+        clock.check()
         findings, suppressed, problems = suppressions.apply(loaded.text, loaded.documents, findings,
                                                             ctx.enabled, ctx.rules)
     else:
@@ -185,9 +198,47 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
             findings.append(finding)
     findings.sort(key=Finding.sort_key)
     _cap_findings(findings, ctx, display_path)
+    if cut_short:
+        rules = ", ".join(sorted(set(cut_short)))
+        findings.insert(0, incomplete_finding(
+            ctx, display_path,
+            f"the check of this file is incomplete: {rules} did not finish within the time budget of "
+            f"{clock.budget.rule_seconds:g} s per rule (`rule-timeout`), so its findings are missing",
+            "Raise `rule-timeout` if the rule is only slow, or report the rule to its authors."))
     suppressed.sort(key=Finding.sort_key)
     return FileResult(display_path, tuple(findings), tuple(errors), tuple(suppressed),
                       documents=len(loaded.documents), checked=tuple(sorted(ctx.enabled)))
+
+
+# A check cut short is reported under the resource-limit rule, as an error that
+# neither configuration nor a suppression can hide: such a file never reads as clean.
+LIMIT_RULE = "PLAN007"
+
+
+def incomplete_finding(ctx: LintContext, display_path: str, message: str, fix: str) -> Finding:
+    item = ctx.rules.get(LIMIT_RULE)
+    return Finding(
+        rule=LIMIT_RULE, name=item.name if item is not None else "resource-limit", severity=Severity.ERROR,
+        message=message, fix=fix, path=display_path, line=1, column=1, end_line=1, end_column=1,
+        url=item.url if item is not None else "",
+        fingerprint=finding_fingerprint(LIMIT_RULE, (), None, message, has_plan=False),
+    )
+
+
+def _out_of_time(ctx: LintContext, display_path: str, clock: FileClock, scope: str) -> FileResult:
+    """The result of a file whose check ran out of the file's or the run's time."""
+    if scope == FILE:
+        seconds = clock.budget.file_seconds
+        limit = f"its time budget of {seconds:g} s (`file-timeout`)" if seconds is not None else "its time budget"
+        fix = "Raise `file-timeout` if the file is genuine, or split it."
+    else:
+        limit = "the run's time budget (`--run-timeout`)"
+        fix = "Raise `--run-timeout`, or lint fewer files per run."
+    message = (f"aiplan stopped checking this file when {limit} ran out, while {clock.phase}; "
+               "its findings are unknown")
+    finding = incomplete_finding(ctx, display_path, message, fix)
+    error = InternalError("aiplan", "", f"checking stopped: {limit} ran out while {clock.phase}", display_path)
+    return FileResult(display_path, (finding,), (error,), checked=tuple(sorted(ctx.enabled)))
 
 
 def _source_text(loaded: LoadResult) -> SourceText | None:
@@ -225,21 +276,42 @@ def _exists_beside(real_path: str | None) -> Callable[[str], bool] | None:
 
 
 def lint_file(real_path: str, display_path: str, ctx: LintContext, *, data: bytes | None = None,
-              file_exists: Callable[[str], bool] | None = None) -> FileResult:
+              file_exists: Callable[[str], bool] | None = None, budget: Budget | None = None) -> FileResult:
     """Lint the file at ``real_path``; ``data`` is its content if already read (the
-    cache hashed it), ``file_exists`` replaces the check for paths beside it."""
-    if data is None:
-        loaded = load_file(real_path, ctx.config.limits, display_path)
-    else:
-        loaded = load_bytes(data, display_path, ctx.config.limits)
-    return lint_documents(loaded, display_path, ctx, file_exists or _exists_beside(real_path),
-                          os.path.dirname(os.path.abspath(real_path)))
+    cache hashed it), ``file_exists`` replaces the check for paths beside it.
+    ``budget`` (default: the context's, without a watchdog) covers every phase."""
+    exists = file_exists or _exists_beside(real_path)
+
+    def work(clock: FileClock) -> FileResult:
+        if data is None:
+            loaded = load_file(real_path, ctx.config.limits, display_path)
+        else:
+            loaded = load_bytes(data, display_path, ctx.config.limits)
+        return _lint_documents(loaded, display_path, ctx, exists, clock, os.path.dirname(os.path.abspath(real_path)))
+
+    return lint_within(display_path, ctx, budget, work)
 
 
-def lint_bytes(data: bytes, display_path: str, ctx: LintContext, base_dir: str | None = None) -> FileResult:
-    loaded = load_bytes(data, display_path, ctx.config.limits)
+def lint_bytes(data: bytes, display_path: str, ctx: LintContext, base_dir: str | None = None,
+               budget: Budget | None = None) -> FileResult:
     exists = _exists_beside(os.path.join(base_dir, "-")) if base_dir else None
-    return lint_documents(loaded, display_path, ctx, exists, base_dir)
+
+    def work(clock: FileClock) -> FileResult:
+        return _lint_documents(load_bytes(data, display_path, ctx.config.limits), display_path, ctx, exists, clock, base_dir)
+
+    return lint_within(display_path, ctx, budget, work)
+
+
+def lint_within(display_path: str, ctx: LintContext, budget: Budget | None,
+                work: Callable[[FileClock], FileResult]) -> FileResult:
+    """``work(clock)`` for one file, every phase under its budget: a file that runs
+    out of time gets a result that says so (never a clean one)."""
+    clock = (budget or budget_of(ctx)).for_file()
+    clock.at("reading and parsing the file")
+    try:
+        return clock.guard(work, clock)
+    except OutOfTime as exc:
+        return _out_of_time(ctx, display_path, clock, exc.scope)
 
 
 def lint_text(text: str, ctx: LintContext, display_path: str = "<string>") -> FileResult:

@@ -28,6 +28,7 @@ circular); turn them off in the configuration instead.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from typing import Iterable
 
@@ -94,21 +95,50 @@ def has_directives(text: str | None) -> bool:
     return bool(text) and _QUICK.search(text) is not None
 
 
-def _scalar_spans(documents) -> list[Span]:
+def _scalar_spans(documents) -> "_Spans":
     """Where scalars (keys and values) sit: a ``#`` inside one is text, not a comment."""
-    spans: list[Span] = []
+    starts: set[tuple[tuple[int, int], tuple[int, int]]] = set()
     for plan in documents:
         for path, span in plan.value_spans.items():
             value = plan.get(*path) if path else plan.data
             if not isinstance(value, (dict, list)):
-                spans.append(span)
-        spans.extend(plan.key_spans.values())
-    return spans
+                starts.add(((span.line, span.column), (span.end_line, span.end_column)))
+        for span in plan.key_spans.values():
+            starts.add(((span.line, span.column), (span.end_line, span.end_column)))
+    return _Spans(sorted(starts))
 
 
-def _inside(spans: Iterable[Span], line: int, column: int) -> bool:
-    point = (line, column)
-    return any((s.line, s.column) <= point < (s.end_line, s.end_column) for s in spans)
+class _Spans:
+    """Answers "is this point inside a scalar?" in O(log n): spans sorted by
+    start, with the furthest end reached by any span starting at or before each."""
+
+    __slots__ = ("_starts", "_reach")
+
+    def __init__(self, spans: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+        self._starts = [start for start, _ in spans]
+        self._reach = []
+        furthest = (0, 0)
+        for _, end in spans:
+            furthest = max(furthest, end)
+            self._reach.append(furthest)
+
+    def inside(self, line: int, column: int) -> bool:
+        point = (line, column)
+        index = bisect_right(self._starts, point) - 1
+        return index >= 0 and point < self._reach[index]
+
+
+def _targets(comment_only: list[bool]) -> list[int]:
+    """For each line (0-based), the 1-based number of the first line after it
+    that is not comment-only: what a waiver alone on its line applies to.
+    Computed backwards in one pass (a run of waivers must not be quadratic)."""
+    targets = [0] * len(comment_only)
+    following = len(comment_only) + 1
+    for index in range(len(comment_only) - 1, -1, -1):
+        targets[index] = following
+        if not comment_only[index]:
+            following = index + 1
+    return targets
 
 
 def scan(text: str, documents) -> Scan:
@@ -116,6 +146,7 @@ def scan(text: str, documents) -> Scan:
     spans = _scalar_spans(documents)
     lines = _BREAKS.split(text)
     comment_only = [line.lstrip().startswith("#") for line in lines]
+    next_content = _targets(comment_only)
     found: list[Suppression] = []
     problems: list[tuple[str, Violation, int]] = []
 
@@ -123,7 +154,7 @@ def scan(text: str, documents) -> Scan:
     for number, line in enumerate(lines, start=1):
         stripped = line.strip()
         marker = _MARKER.match(line)
-        if marker and not _inside(spans, number, 1):
+        if marker and not spans.inside(number, 1):
             if marker.group(1) == "---":
                 if state in ("open", "closed"):
                     index += 1
@@ -140,14 +171,9 @@ def scan(text: str, documents) -> Scan:
             start = match.start()
             if start and line[start - 1] not in " \t":
                 continue
-            if _inside(spans, number, start + 1):
+            if spans.inside(number, start + 1):
                 continue
-            target = number + 1
-            if comment_only[number - 1]:
-                while target <= len(lines) and comment_only[target - 1]:
-                    target += 1
-            else:
-                target = number
+            target = next_content[number - 1] if comment_only[number - 1] else number
             parsed, problem = _parse(line[start:], index, number, start + 1, target)
             if problem is not None:
                 problems.append((UNUSED, problem, index))
@@ -225,8 +251,9 @@ def apply(text: str | None, documents, findings: list[Finding], enabled: Iterabl
     result = scan(text, documents)
     kept: list[Finding] = []
     suppressed: list[Finding] = []
+    waivers = _Waivers(result.suppressions)
     for finding in findings:
-        waiver = next((s for s in result.suppressions if s.covers(finding)), None)
+        waiver = waivers.first_covering(finding)
         if waiver is None:
             kept.append(finding)
             continue
@@ -243,6 +270,28 @@ def apply(text: str | None, documents, findings: list[Finding], enabled: Iterabl
             if violation is not None:
                 problems.append((UNUSED, violation, item.document))
     return kept, suppressed, problems
+
+
+class _Waivers:
+    """The first suppression (in file order) that covers a finding, found by
+    lookup instead of by trying each suppression on each finding."""
+
+    def __init__(self, suppressions: list[Suppression]) -> None:
+        self._by_key: dict[tuple, tuple[int, Suppression]] = {}
+        for order, item in enumerate(suppressions):
+            for rule_id in item.rules:
+                if item.kind == "ignore-file":
+                    key: tuple = (item.document, rule_id)
+                else:
+                    key = (item.document, rule_id, item.target_line)
+                self._by_key.setdefault(key, (order, item))
+
+    def first_covering(self, finding: Finding) -> Suppression | None:
+        if finding.rule in UNSUPPRESSIBLE:
+            return None
+        candidates = [found for found in (self._by_key.get((finding.document, finding.rule, finding.line)),
+                                          self._by_key.get((finding.document, finding.rule))) if found]
+        return min(candidates, key=lambda found: found[0])[1] if candidates else None
 
 
 def _justified(finding: Finding, reason: str) -> Finding:

@@ -1,38 +1,45 @@
 """Run independent jobs on every core, results in input order.
 
-Linting is CPU-bound Python, so parallelism means processes. They are forked
-(Linux): a child inherits the lint context as it is, including rules from
-plugins and policy packs that could not be pickled, and starts in about a
-millisecond. Elsewhere the caller lints serially.
+flake8's model: a standard process pool (:class:`concurrent.futures.ProcessPoolExecutor`,
+forked, so workers inherit the lint context as it is, including rules from
+plugins and policy packs that cannot be pickled) with a serial fallback for
+small runs and where fork is unavailable.
 
-How the work is shared:
+What the pool adds to the standard one:
 
-* The indexes are cut into chunks. Chunk numbers go into a pipe before any
-  worker starts; each worker (the parent included) takes the next chunk by
-  reading four bytes from it, so a fast worker simply takes more chunks.
-* Each child appends its results to its own unnamed temporary file (so it
-  never blocks on a full pipe) and exits; the parent reads them at the end.
-  Only results travel between processes, never inputs.
-* If a child dies (a crash in a C extension, the OOM killer), the parent does
-  its missing jobs itself: the run still completes, with the same results.
-* Children ignore SIGINT. Ctrl-C raises ``KeyboardInterrupt`` in the parent,
-  which kills the children and re-raises: one clean exit (130), no worker
-  tracebacks.
+* Workers die with the parent (``PR_SET_PDEATHSIG``): SIGTERM or SIGKILL of
+  ``aiplan`` leaves no worker linting on and holding its output pipes. They
+  ignore SIGINT: Ctrl-C raises ``KeyboardInterrupt`` in the parent only, which
+  stops them and re-raises.
+* A worker that dies (a segfault in a C extension, ``os._exit`` in a plugin,
+  the OOM killer) does not lose the run: the jobs it left unfinished are run
+  again one by one, each in a process of its own that reports what it was
+  doing (``trace``), and a job whose process dies again gets
+  ``on_crash(index, how, last_trace)`` as its result. The parent never runs a
+  job that killed a worker.
 """
 
 from __future__ import annotations
 
+import mmap
+import multiprocessing
 import os
+import pickle
+import signal
 import sys
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, TypeVar
 
 Result = TypeVar("Result")
 
-# Below this many jobs a run stays serial: forking and collecting results
-# costs more than it saves (measured with bench/run.py on 2 cores).
+# Below this many jobs a run stays serial: starting workers costs more than it
+# saves (measured with bench/run.py on 2 cores).
 PARALLEL_MIN_JOBS = 48
-_TOKEN_SIZE = 4  # a chunk number, little-endian unsigned
-_PIPE_CAPACITY = 65536  # Linux's default pipe buffer: every token is written before any is read
+_PR_SET_PDEATHSIG = 1
+_TRAIL_SIZE = 256
+
+Trace = Callable[[str], None]
 
 
 def available_cores() -> int:
@@ -55,102 +62,165 @@ def workers_for(count: int, jobs: int) -> int:
     return min(jobs, count)
 
 
-def run_ordered(work: Callable[[int], Result], count: int, workers: int,
-                pack: Callable | None = None, unpack: Callable | None = None) -> list[Result]:
+def run_ordered(work: Callable[[int], Result], count: int, workers: int, *,
+                pack: Callable | None = None, unpack: Callable | None = None,
+                init: Callable[[Trace | None], None] | None = None,
+                on_crash: Callable[[int, str, str], Result] | None = None) -> list[Result]:
     """``[work(0), ..., work(count - 1)]``, computed by ``workers`` processes.
 
-    A child sends ``pack(work(index))`` and the parent turns it back with
-    ``unpack``: a cheaper form to move between processes (both default to as-is).
+    A worker sends ``pack(work(index))`` and the parent turns it back with
+    ``unpack`` (a cheaper form to move between processes). ``init(trace)`` runs
+    once in each worker process (``trace`` is ``None`` there, and a function
+    recording the job's progress in a process running one suspect job).
     """
     if workers <= 1 or count == 0:
         return [work(index) for index in range(count)]
     pack = pack or _same
     unpack = unpack or _same
-    chunk = max(1, min(64, count // (workers * 8)))
-    chunks = [(start, min(start + chunk, count)) for start in range(0, count, chunk)]
-    while len(chunks) * _TOKEN_SIZE > _PIPE_CAPACITY:  # keep every token in the pipe's buffer
-        chunk *= 2
-        chunks = [(start, min(start + chunk, count)) for start in range(0, count, chunk)]
-
-    import signal  # start-up: only when workers are forked
-    import tempfile  # start-up: only when workers are forked
-
+    size = max(1, min(64, count // (workers * 8)))
+    chunks = [range(start, min(start + size, count)) for start in range(0, count, size)]
     results: dict[int, Result] = {}
-    read_end, write_end = os.pipe()
-    children: list[tuple[int, object]] = []
-    finished = False
+    # Each job's state, shared with the workers: 0 not started, 1 running, 2 done.
+    progress = mmap.mmap(-1, count)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_start_worker, initargs=(os.getpid(), init, work, pack, progress))
     try:
-        os.write(write_end, b"".join(number.to_bytes(_TOKEN_SIZE, "little") for number in range(len(chunks))))
-        os.close(write_end)
-        write_end = -1
-        sys.stdout.flush()
-        sys.stderr.flush()
-        for _ in range(workers - 1):
-            output = tempfile.TemporaryFile()
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover - runs in the child, which never returns
-                _child(lambda index: pack(work(index)), chunks, read_end, output)
-            children.append((pid, output))
-        _take_chunks(work, chunks, read_end, results.__setitem__)
-        for pid, output in children:
-            _, status = os.waitpid(pid, 0)
-            if os.waitstatus_to_exitcode(status) == 0:
-                _collect(output, results, unpack)
-        finished = True
-    finally:
-        if write_end >= 0:
-            os.close(write_end)
-        os.close(read_end)
-        if not finished:  # interrupted or failed: no orphans
-            for pid, _ in children:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                    os.waitpid(pid, 0)
-                except OSError:
-                    pass
-        for _, output in children:
-            output.close()
-    # Jobs of a child that did not finish: done here, so the run is complete.
-    return [results[index] if index in results else work(index) for index in range(count)]
-
-
-def _take_chunks(work, chunks, read_end: int, deliver) -> None:
-    while True:
-        token = os.read(read_end, _TOKEN_SIZE)
-        if len(token) < _TOKEN_SIZE:
-            return
-        start, end = chunks[int.from_bytes(token, "little")]
-        for index in range(start, end):
-            deliver(index, work(index))
-
-
-def _child(work, chunks, read_end: int, output) -> None:  # pragma: no cover - runs in the child
-    code = 70
-    try:
-        import pickle  # in the child only
-        import signal  # in the child only
-
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        done: list = []
-        _take_chunks(work, chunks, read_end, lambda index, result: done.append((index, result)))
-        pickle.dump(done, output, protocol=pickle.HIGHEST_PROTOCOL)
-        output.flush()
-        code = 0
+        futures = [executor.submit(_run_chunk, chunk) for chunk in chunks]
+        for chunk, future in zip(chunks, futures):
+            try:
+                done = future.result()
+            except BrokenProcessPool:
+                continue  # a worker died: its unfinished jobs are isolated below
+            for index, packed in zip(chunk, done):
+                results[index] = unpack(packed)
     except BaseException:
-        pass
-    os._exit(code)
+        _stop(executor)
+        raise
+    executor.shutdown(wait=True)
+    missing = [index for index in range(count) if index not in results]
+    if missing:
+        # The jobs running when a worker died are suspects: each runs alone. The
+        # others never started (or were lost with their chunk): a new pool.
+        suspects = [index for index in missing if progress[index] == 1]
+        for index in suspects:
+            results[index] = _isolated(index, work, init, on_crash)
+        rest = [index for index in missing if progress[index] != 1]
+        again = run_ordered(lambda position: work(rest[position]), len(rest), workers,
+                            pack=pack, unpack=unpack, init=init, on_crash=on_crash) if rest else []
+        results.update(zip(rest, again))
+    progress.close()
+    return [results[index] for index in range(count)]
 
 
-def _collect(output, results: dict, unpack) -> None:
-    import pickle  # start-up: only when workers ran
+# -- in a worker ------------------------------------------------------------------
 
-    output.seek(0)
+_WORKER: tuple | None = None  # (work, pack, progress), set in each worker process by _start_worker
+
+
+def _start_worker(parent: int, init, work, pack, progress) -> None:  # pragma: no cover - runs in a worker
+    global _WORKER
+    import faulthandler  # only in worker processes
+
+    faulthandler.disable()  # a crash is reported by the parent, not dumped on its stderr
+    _die_with(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _WORKER = (work, pack, progress)
+    if init is not None:
+        init(None)
+
+
+def _run_chunk(chunk: range) -> list:  # pragma: no cover - runs in a worker
+    work, pack, progress = _WORKER  # type: ignore[misc]
+    done = []
+    for index in chunk:
+        progress[index] = 1
+        done.append(pack(work(index)))
+        progress[index] = 2
+    return done
+
+
+def _die_with(parent: int) -> None:
+    """Ask Linux to SIGKILL this process when its parent ends; end now if it already has."""
     try:
-        done = pickle.load(output)
-    except Exception:  # a child that wrote nothing usable: its jobs are redone
-        return
-    for index, result in done:
-        results[index] = unpack(result)
+        import ctypes  # only in worker processes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: workers may outlive a killed parent
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _stop(executor) -> None:
+    """Interrupted or failed: kill the workers, leave no orphans."""
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
+        try:
+            process.kill()
+        except (OSError, AttributeError):
+            pass
+    executor.shutdown(wait=True, cancel_futures=True)
+
+
+# -- a job that killed its worker --------------------------------------------------
+
+
+def _isolated(index: int, work, init, on_crash):
+    """Run one job in a forked process of its own; its death is reported, never repeated here."""
+    read_result, write_result = os.pipe()
+    trail = mmap.mmap(-1, _TRAIL_SIZE)  # shared with the child: its last trace, whatever it wrote before
+    parent = os.getpid()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child, which never returns
+        code = 70
+        try:
+            os.close(read_result)
+            import faulthandler  # only in a process isolating a crash
+
+            faulthandler.disable()  # the crash is reported by the parent, not dumped on stderr
+            _die_with(parent)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+            def trace(text: str) -> None:
+                data = text.encode("utf-8", "replace")[:_TRAIL_SIZE - 1]
+                trail[:len(data) + 1] = data + b"\0"
+
+            if init is not None:
+                init(trace)
+            data = pickle.dumps(work(index), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_result, "wb") as out:
+                out.write(data)
+            code = 0
+        except BaseException:
+            pass
+        os._exit(code)
+    os.close(write_result)
+    with os.fdopen(read_result, "rb") as source:
+        data = source.read()
+    _, status = os.waitpid(pid, 0)
+    last = trail[:].split(b"\0", 1)[0].decode("utf-8", "replace")
+    trail.close()
+    if os.waitstatus_to_exitcode(status) == 0 and data:
+        return pickle.loads(data)
+    how = _describe_exit(status)
+    if on_crash is None:
+        raise RuntimeError(f"job {index} {how}")
+    return on_crash(index, how, last)
+
+
+def _describe_exit(status: int) -> str:
+    code = os.waitstatus_to_exitcode(status)
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"was killed by {name}"
+    return f"ended with exit status {code}"
 
 
 def _same(value):

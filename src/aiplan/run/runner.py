@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable, Union
 
-from aiplan.lint.engine import LintContext, lint_bytes, lint_file
+from aiplan.core.budget import Budget, Watchdog
+from aiplan.lint.engine import LintContext, incomplete_finding, lint_bytes, lint_file
 from aiplan.core.findings import FileResult, Finding, InternalError, Severity
 from aiplan.parse.loader import read_file
 from aiplan.core.paths import STDIN, Target
@@ -58,42 +60,80 @@ class RunResult:
         return 0
 
 
-def lint_target(target: Target, ctx: LintContext, stdin: bytes | None = None) -> FileResult:
+def lint_target(target: Target, ctx: LintContext, stdin: bytes | None = None,
+                budget: Budget | None = None) -> FileResult:
     if target.real_path == STDIN:
         # Never more than one byte past the size limit: `cat /dev/zero | aiplan lint -` must end.
         data = stdin if stdin is not None else sys.stdin.buffer.read(ctx.config.limits.max_bytes + 1)
-        return lint_bytes(data, target.display_path, ctx, base_dir=os.getcwd())
-    return lint_file(target.real_path, target.display_path, ctx)
+        return lint_bytes(data, target.display_path, ctx, base_dir=os.getcwd(), budget=budget)
+    return lint_file(target.real_path, target.display_path, ctx, budget=budget)
 
 
 # The context for each file: one for the whole run, or resolved per file
 # (configuration files and per-path overrides make it differ between files).
 ContextSource = Union[LintContext, Callable[[Target], LintContext]]
 
+# Seconds a whole run may take by default (`--run-timeout`); files not checked
+# by then are reported as such, never as clean.
+DEFAULT_RUN_TIMEOUT = 600.0
+
+
+class Budgets:
+    """Each file's time budget: its context's per-rule and per-file limits, the
+    run's deadline, and the watchdog of the process it runs in."""
+
+    def __init__(self, run_timeout: float | None) -> None:
+        self.run_deadline = time.monotonic() + run_timeout if run_timeout else None
+        self.watchdog: Watchdog | None = None
+        self.trace = None
+
+    def start(self, trace=None) -> None:
+        """In the process that lints (once per process): install its watchdog."""
+        self.watchdog = Watchdog().__enter__()
+        self.trace = trace
+
+    def stop(self) -> None:
+        if self.watchdog is not None:
+            self.watchdog.__exit__(None, None, None)
+            self.watchdog = None
+
+    def __call__(self, ctx: LintContext) -> Budget:
+        return Budget(rule_seconds=ctx.config.rule_timeout, file_seconds=ctx.config.file_timeout,
+                      run_deadline=self.run_deadline, watchdog=self.watchdog, trace=self.trace)
+
 
 def lint_targets(targets: Iterable[Target], contexts: ContextSource, stdin: bytes | None = None, *,
-                 cache: "LintCache | None" = None, jobs: int = 1) -> RunResult:
+                 cache: "LintCache | None" = None, jobs: int = 1,
+                 run_timeout: float | None = DEFAULT_RUN_TIMEOUT) -> RunResult:
     """Lint every target; results in target order.
 
     ``cache`` reuses results of unchanged files and stores new ones
     (:mod:`aiplan.run.cache`); ``jobs`` is how many processes may lint (0: all
     cores; runs of a few files stay in this process, see
-    :mod:`aiplan.run.pool`). Neither changes the results.
+    :mod:`aiplan.run.pool`). Neither changes the results. Every file is linted
+    within its context's time budgets and the run's (``run_timeout`` seconds).
     """
     resolve = contexts if callable(contexts) else (lambda _target: contexts)
+    budgets = Budgets(run_timeout)
     result = RunResult()
-    if cache is None and jobs == 1:
-        for target in targets:
-            result.files.append(lint_target(target, resolve(target), stdin))
+    budgets.start()
+    try:
+        if cache is None and jobs == 1:
+            for target in targets:
+                ctx = resolve(target)
+                result.files.append(lint_target(target, ctx, stdin, budgets(ctx)))
+            return result
+        result.files = _lint_many(list(targets), resolve, stdin, cache, jobs, budgets)
         return result
-    result.files = _lint_many(list(targets), resolve, stdin, cache, jobs)
-    return result
+    finally:
+        budgets.stop()
 
 
 # -- many files: cache and processes ---------------------------------------------
 
 
-def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs: int) -> list[FileResult]:
+def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs: int,
+               budgets: Budgets) -> list[FileResult]:
     from aiplan.run import codec  # start-up: the result codec only when many files or the cache need it
     from aiplan.run.pool import run_ordered, workers_for  # start-up: the pool only for many files
 
@@ -102,7 +142,8 @@ def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs:
     for index, target in enumerate(targets):
         if target.real_path == STDIN:
             # Read here, never in a worker; never cached.
-            files[index] = lint_target(target, resolve(target), stdin)
+            ctx = resolve(target)
+            files[index] = lint_target(target, ctx, stdin, budgets(ctx))
             continue
         if cache is not None:
             ctx = resolve(target)
@@ -117,7 +158,8 @@ def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs:
 
     def work(position: int):
         target = targets[todo[position]]
-        return _lint_recorded(target, resolve(target), record)
+        ctx = resolve(target)
+        return _lint_recorded(target, ctx, record, budgets(ctx))
 
     def pack(item):
         """In a worker: the result as builtin values (cheaper to move than dataclasses)."""
@@ -129,7 +171,15 @@ def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs:
         linted, digest, dependencies, payload = item
         return item if linted is not None else (codec.decode(payload, strings), digest, dependencies, payload)
 
-    done = run_ordered(work, len(todo), workers_for(len(todo), jobs), pack=pack, unpack=unpack)
+    def crashed(position: int, how: str, last: str):
+        target = targets[todo[position]]
+        return _crashed(target, resolve(target), how, last), None, (), None
+
+    workers = workers_for(len(todo), jobs)
+    if workers > 1:
+        budgets.stop()  # the workers run their own watchdogs
+    done = run_ordered(work, len(todo), workers, pack=pack, unpack=unpack,
+                       init=budgets.start, on_crash=crashed)
     for index, (linted, digest, dependencies, payload) in zip(todo, done):
         files[index] = linted
         if cache is not None and digest is not None:
@@ -140,24 +190,40 @@ def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs:
     return files  # type: ignore[return-value]
 
 
+def _crashed(target: Target, ctx: LintContext, how: str, last: str) -> FileResult:
+    """The result of a file whose worker process died (twice) while linting it."""
+    rule_id = last[len("running rule "):] if last.startswith("running rule ") else ""
+    rule = ctx.rules.get(rule_id)
+    plugin = rule.plugin if rule is not None else "aiplan"
+    doing = f"while running rule {rule_id}" if rule_id else f"while {last}" if last else "before it started"
+    message = f"the process linting this file {how} {doing}"
+    finding = incomplete_finding(ctx, target.display_path,
+                                 f"aiplan could not check this file: {message}; its findings are unknown",
+                                 "Report the crash to the plugin's authors, or turn the rule off.")
+    error = InternalError(plugin, rule_id, message, target.display_path)
+    return FileResult(target.display_path, (finding,), (error,), checked=tuple(sorted(ctx.enabled)))
+
+
 def _reader(ctx: LintContext):
     limits = ctx.config.limits
     return lambda path: read_file(path, limits)[0]
 
 
-def _lint_recorded(target: Target, ctx: LintContext, record: bool):
+def _lint_recorded(target: Target, ctx: LintContext, record: bool, budget: Budget | None = None):
     """Lint one file: ``(result, digest, dependencies, payload)``. When recording
     for the cache: the digest of the bytes linted, the file-existence checks the
     rules made, and the result encoded for storing (done here, so in a worker)."""
     if not record:
-        return lint_file(target.real_path, target.display_path, ctx), None, (), None
+        return lint_file(target.real_path, target.display_path, ctx, budget=budget), None, (), None
     from aiplan.run import codec  # start-up: only when recording for the cache
     from aiplan.run.cache import LintCache, recording_exists  # start-up: only with the cache
 
     data, problem = read_file(target.real_path, ctx.config.limits)
     if problem is not None:  # unreadable, too big, not a file: reported, never cached
-        return lint_file(target.real_path, target.display_path, ctx), None, (), None
+        return lint_file(target.real_path, target.display_path, ctx, budget=budget), None, (), None
     exists, asked = recording_exists(target.real_path)
-    linted = lint_file(target.real_path, target.display_path, ctx, data=data, file_exists=exists)
-    payload = None if linted.errors else codec.encode(linted)
+    linted = lint_file(target.real_path, target.display_path, ctx, data=data, file_exists=exists, budget=budget)
+    if linted.errors:  # a rule failed or time ran out: never cached
+        return linted, None, (), None
+    payload = codec.encode(linted)
     return linted, LintCache.digest(data), tuple(asked), payload

@@ -167,3 +167,41 @@ def test_a_reason_that_mentions_the_placeholder_is_a_reason():
     assert result.findings == ()
     assert [(f.rule, f.justification) for f in result.suppressed] == [
         ("BASE001", "<reason> filled in by the pilot team")]
+
+
+def _calls_to_lint(text) -> int:
+    """Python and C function calls made while linting ``text``: a count of work
+    that does not depend on the machine's speed."""
+    import sys
+
+    calls = 0
+
+    def count(frame, event, arg):
+        nonlocal calls
+        if event in ("call", "c_call"):
+            calls += 1
+
+    sys.setprofile(count)
+    try:
+        _lint(text, select=("FT001", "PLAN"))
+    finally:
+        sys.setprofile(None)
+    return calls
+
+
+def _directive_flood(lines: int) -> str:
+    # Waivers alone on their lines (each looks ahead for the line it waives) and
+    # lookalikes inside a block scalar (each must be told apart from a comment).
+    return (FT_PLAN.format(comment="")
+            + "".join(f"# aiplan: ignore[FT00{i % 9 + 1}] -- reason {i}\n" for i in range(lines))
+            + "".join(f'  key{i}: "value #aiplan: ignore[FT001] -- not a comment"\n' for i in range(lines))
+            + "  data: |\n"
+            + "".join(f"    text #aiplan: ignore[FT001] -- not a comment {i}\n" for i in range(lines)))
+
+
+def test_scanning_suppressions_is_linear_in_their_number():
+    # Quadratic scanning made 600 KB of directives take over a minute; doubling
+    # them must about double the work, not quadruple it.
+    _calls_to_lint(_directive_flood(10))  # imports and caches out of the count
+    small, large = _calls_to_lint(_directive_flood(1000)), _calls_to_lint(_directive_flood(2000))
+    assert large < 2.4 * small, (small, large)

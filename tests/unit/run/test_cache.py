@@ -50,9 +50,9 @@ def _linted(monkeypatch) -> list[str]:
     seen: list[str] = []
     original = runner._lint_recorded
 
-    def spy(target, ctx, record):
+    def spy(target, ctx, record, *budget):
         seen.append(target.display_path)
-        return original(target, ctx, record)
+        return original(target, ctx, record, *budget)
 
     monkeypatch.setattr(runner, "_lint_recorded", spy)
     return seen

@@ -49,16 +49,26 @@ def test_run_ordered_uses_several_processes_and_keeps_order():
 
 
 @needs_fork
-def test_jobs_of_a_dead_child_are_redone_by_the_parent():
-    parent = os.getpid()
+@pytest.mark.parametrize("crash, how", [("exit", "ended with exit status 9"), ("segfault", "was killed by SIGSEGV")])
+def test_a_job_that_kills_its_worker_is_reported_and_the_rest_completes(crash, how):
+    state = {}
+
+    def init(trace):
+        state["trace"] = trace
 
     def work(index):
-        time.sleep(0.0005)
-        if os.getpid() != parent and index % 7 == 3:
-            os._exit(9)  # a worker crashing mid-run
+        if state.get("trace"):
+            state["trace"](f"job {index}")
+        if index == 150:
+            if crash == "exit":
+                os._exit(9)
+            import ctypes
+            ctypes.string_at(0)  # a segfault, as in a broken C extension
         return index * index
 
-    assert run_ordered(work, 300, 2) == [index * index for index in range(300)]
+    results = run_ordered(work, 300, 2, init=init, on_crash=lambda index, how, last: ("crashed", index, how, last))
+    assert results[150] == ("crashed", 150, how, "job 150")
+    assert [r for i, r in enumerate(results) if i != 150] == [i * i for i in range(300) if i != 150]
 
 
 @needs_fork
@@ -144,3 +154,64 @@ def test_ctrl_c_in_parallel_mode_exits_130_without_tracebacks(tmp_path):
     time.sleep(0.2)
     leftover = subprocess.run(["pgrep", "-g", str(process.pid)], capture_output=True, text=True).stdout
     assert leftover.strip() == ""
+
+
+@needs_fork
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
+def test_workers_die_with_the_parent(tmp_path, how):
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    (tmp_path / "stuck_rules.py").write_text(textwrap.dedent(f'''
+        import os, time
+        from aiplan.api import Severity, hookimpl, rule
+
+        @rule("STUCK001", "stuck", Severity.INFO)
+        def stuck(plan, options):
+            """Never finishes."""
+            open(os.path.join({str(marks)!r}, str(os.getpid())), "w").close()
+            while True:
+                time.sleep(0.01)
+            return ()
+
+        @hookimpl
+        def aiplan_rules():
+            return [stuck]
+    '''))
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    text = (ROOT / "examples" / "support-copilot.aiplan.yaml").read_text()
+    for index in range(60):
+        (plans / f"p{index:03d}.aiplan.yaml").write_text(text)
+    env = {**os.environ, "PYTHONPATH": str(tmp_path) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "aiplan", "lint", "--no-cache", "-j", "2", "--rule-timeout", "0", "--file-timeout", "0",
+         "--plugin", "stuck_rules", str(plans)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True,
+    )
+    try:
+        while len(list(marks.iterdir())) < 2 and process.poll() is None:  # both workers are stuck in the rule
+            time.sleep(0.02)
+        workers = [int(mark.name) for mark in marks.iterdir()]
+        assert process.pid not in workers
+        process.send_signal(how)
+        process.wait(timeout=30)
+        alive = workers
+        for _ in range(500):  # the kernel delivers the parent-death signal; wait for it, at most 10 s
+            alive = [pid for pid in workers if _alive(pid)]
+            if not alive:
+                break
+            time.sleep(0.02)
+        assert alive == []
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().split(") ", 1)[1][0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return False

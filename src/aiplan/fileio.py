@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+from typing import Iterable
 
 
 class NotRegularFile(OSError):
@@ -107,8 +108,9 @@ def read_regular(path: str, max_bytes: int, *, follow_symlinks: bool = True, par
         os.close(descriptor)
 
 
-def atomic_write(path: str, data: bytes, *, overwrite: bool = True, mode: int | None = None) -> None:
-    """Write ``data`` to ``path`` atomically.
+def atomic_write(path: str, data: bytes | Iterable[bytes], *, overwrite: bool = True,
+                 mode: int | None = None) -> None:
+    """Write ``data`` (bytes, or pieces of them written as they come) to ``path`` atomically.
 
     The bytes go to a temporary file in the same directory, are flushed to disk,
     then take the target's name in one step: readers see the old file or the new
@@ -123,7 +125,10 @@ def atomic_write(path: str, data: bytes, *, overwrite: bool = True, mode: int | 
     fd, temporary = tempfile.mkstemp(prefix=".aiplan-", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, (bytes, bytearray, memoryview)):
+                handle.write(data)
+            else:
+                handle.writelines(data)
             handle.flush()
             os.fsync(handle.fileno())
         if mode is None:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from typing import Iterable, Iterator
 
 import click
 
@@ -120,61 +121,50 @@ def _cell_width(text: str) -> int:
     return width
 
 
-def _source_lines(path: str, cache: dict) -> list[str] | None:
+def _source_lines(path: str) -> list[str] | None:
     """The lines of a linted file, as the loader numbers them, or ``None`` when
     they cannot be shown: standard input, a file gone or changed into something
     that is not a regular file (a FIFO is never opened: it could block), or
     one too large to read again."""
-    if path in cache:
-        return cache[path]
-    lines = None
-    if path != STDIN:
-        try:
-            info = os.stat(path)
-        except (OSError, ValueError):
-            info = None
-        if info is not None and stat.S_ISREG(info.st_mode) and info.st_size <= _SNIPPET_FILE_LIMIT:
-            lines = read_lines(path)
-    cache[path] = lines
-    return lines
+    if path == STDIN:
+        return None
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISREG(info.st_mode) and info.st_size <= _SNIPPET_FILE_LIMIT:
+        return read_lines(path)
+    return None
 
 
-def _snippet(finding, lines: list[str] | None, pad: str, number: str, bar: str, colour: bool) -> list[str]:
+def _snippet(finding, lines: list[str] | None, gutter: int, colour: bool) -> list[str]:
     """The flagged line with carets under the flagged characters (to the end of
-    the line when the node spans several). ``pad``, ``number`` and ``bar`` are
-    the gutter, already styled."""
-    line = finding.line
-    if not lines or not 0 < line <= len(lines):
+    the line when the node spans several)."""
+    if not lines or not 0 < finding.line <= len(lines):
         return []
-    source = lines[line - 1]
-    size = len(source)
-    start = finding.column - 1
-    start = 0 if start < 0 else size if start > size else start
-    if finding.end_line == line and finding.end_column > finding.column:
-        end = finding.end_column - 1
-        if end > size:
-            end = size
+    source = lines[finding.line - 1]
+    start = max(finding.column - 1, 0)
+    if start > len(source):
+        start = len(source)
+    if finding.end_line == finding.line and finding.end_column > finding.column:
+        end = min(finding.end_column - 1, len(source))
     else:
         end = len(source.rstrip())
-    if end <= start:
-        end = start + 1
-    if size > _SNIPPET_WIDTH:  # show a window around the flagged column
-        left = start - _SNIPPET_BEFORE if start > _SNIPPET_BEFORE else 0
-        right = min(size, left + _SNIPPET_WIDTH)
+    end = max(end, start + 1)
+    left, right = 0, len(source)
+    if len(source) > _SNIPPET_WIDTH:  # show a window around the flagged column
+        left = max(0, start - _SNIPPET_BEFORE)
+        right = min(len(source), left + _SNIPPET_WIDTH)
         end = min(end, right)
-        lead, tail = ("..." if left else ""), ("..." if right < size else "")
-        before, flagged, after = visible(source[left:start]), visible(source[start:end]) or " ", \
-            visible(source[end:right])
-    else:
-        lead = tail = ""
-        if source.isprintable():  # the usual line: no escaping to do
-            before, flagged, after = source[:start], source[start:end] or " ", source[end:]
-        else:
-            before, flagged, after = visible(source[:start]), visible(source[start:end]) or " ", \
-                visible(source[end:])
-    carets = "^" * (_cell_width(flagged) or 1)
-    if colour:
-        carets = _style(carets, colour, fg=_COLOURS[finding.severity], bold=True)
+    before = visible(source[left:start])
+    flagged = visible(source[start:end]) or " "
+    after = visible(source[end:right])
+    lead = "..." if left else ""
+    tail = "..." if right < len(source) else ""
+    pad = " " * gutter
+    bar = _style("|", colour, fg="blue", bold=True)
+    number = _style(str(finding.line).rjust(gutter), colour, fg="blue", bold=True)
+    carets = _style("^" * max(_cell_width(flagged), 1), colour, fg=_COLOURS[finding.severity], bold=True)
     return [
         f"  {pad} {bar}",
         f"  {number} {bar} {lead}{before}{flagged}{after}{tail}".rstrip(),
@@ -182,50 +172,36 @@ def _snippet(finding, lines: list[str] | None, pad: str, number: str, bar: str, 
     ]
 
 
-def _full(run, rules, *, colour: bool, show_fix: bool, wrap: int | None) -> list[str]:
-    lines: list[str] = []
-    append = lines.append
-    cache: dict = {}
-    ordered = reading_order([f for result in run.files for f in result.findings])
+def _full(run, rules, *, colour: bool, show_fix: bool, wrap: int | None) -> Iterator[list[str]]:
+    """The findings, one batch of lines per file: a report is written as it is
+    produced, and only the file being shown has its source lines in memory."""
+    ordered = reading_order(run.findings)
     by_file: dict[str, list] = {}
     for finding in ordered:
         by_file.setdefault(finding.path, []).append(finding)
-    bar = _style("|", colour, fg="blue", bold=True)
-    fixable_mark = " " + _style("[*]", colour, fg="cyan")
-    fix_label = _style("fix:", colour, fg="green")
+    first = True
     for path, findings in by_file.items():
-        if lines:
-            append("")
-        append(_style(shown_path(path), colour, bold=True, underline=True))
-        source = _source_lines(path, cache)
+        lines: list[str] = [] if first else [""]
+        first = False
+        lines.append(_style(shown_path(path), colour, bold=True, underline=True))
+        source = _source_lines(path)  # findings come grouped by file: read once
         gutter = max(len(str(f.line)) for f in findings)
-        pad = " " * gutter
-        note = " " * (gutter + 3)
-        first = True
-        for finding in findings:
-            if not first:
-                append("")
-            first = False
-            if colour:
-                severity = _style(finding.severity.value, colour, fg=_COLOURS[finding.severity], bold=True)
-                rule = _style(finding.rule, colour, bold=True)
-                number = _style(str(finding.line).rjust(gutter), colour, fg="blue", bold=True)
-            else:
-                severity, rule, number = finding.severity.value, finding.rule, str(finding.line).rjust(gutter)
-            fixable = fixable_mark if finding.fix_available else ""
+        for index, finding in enumerate(findings):
+            if index:
+                lines.append("")
+            severity = _style(finding.severity.value, colour, fg=_COLOURS[finding.severity], bold=True)
+            rule = _style(finding.rule, colour, bold=True)
+            fixable = " " + _style("[*]", colour, fg="cyan") if finding.fix_available else ""
             name = f" {visible(finding.name)}" if finding.name else ""
-            append(f"  {finding.line}:{finding.column} {severity} {rule}{fixable}{name}")
-            lines.extend(_snippet(finding, source, pad, number, bar, colour))
+            lines.append(f"  {finding.line}:{finding.column} {severity} {rule}{fixable}{name}")
+            lines.extend(_snippet(finding, source, gutter, colour))
             # "= " starts each note: a message that begins with "::" never starts a line.
-            if wrap:
-                lines.extend(_wrapped(f"{note}= ", visible(finding.message), wrap))
-                if show_fix and finding.fix:
-                    lines.extend(_wrapped(f"{note}= {fix_label} ", visible(finding.fix), wrap, hanging=len(note) + 7))
-            else:
-                append(f"{note}= {visible(finding.message)}")
-                if show_fix and finding.fix:
-                    append(f"{note}= {fix_label} {visible(finding.fix)}")
-    return lines
+            pad = " " * (gutter + 3)
+            lines.extend(_wrapped(f"{pad}= ", visible(finding.message), wrap))
+            if show_fix and finding.fix:
+                lines.extend(_wrapped(f"{pad}= {_style('fix:', colour, fg='green')} ", visible(finding.fix), wrap,
+                                      hanging=len(pad) + 7))
+        yield lines
 
 
 def _wrapped(prefix: str, text: str, width: int | None, hanging: int | None = None) -> list[str]:
@@ -241,7 +217,7 @@ def _wrapped(prefix: str, text: str, width: int | None, hanging: int | None = No
     return [prefix + body[0]] + [indent + line for line in body[1:]]
 
 
-def _concise(run, *, colour: bool) -> list[str]:
+def _concise(run, *, colour: bool) -> Iterator[list[str]]:
     lines = []
     for finding in run.findings:
         where = _style(f"{shown_path(finding.path)}:{finding.line}:{finding.column}:", colour, bold=True)
@@ -249,7 +225,10 @@ def _concise(run, *, colour: bool) -> list[str]:
         severity = _style(f"[{finding.severity.value}]", colour, fg=_COLOURS[finding.severity])
         fixable = " " + _style("[*]", colour, fg="cyan") if finding.fix_available else ""
         lines.append(f"{where} {rule} {severity}{fixable} {visible(finding.message)}")
-    return lines
+        if len(lines) == 512:
+            yield lines
+            lines = []
+    yield lines
 
 
 def statistics_lines(run) -> list[str]:
@@ -272,31 +251,48 @@ def statistics_lines(run) -> list[str]:
     return lines
 
 
-def render(run, rules, *, colour: bool = False, show_fix: bool = True, summary: bool = True,
+def stream(run, rules, *, colour: bool = False, show_fix: bool = True, summary: bool = True,
            concise: bool = False, statistics: bool = False, gate=None, wrap: int | None = None,
-           **_options) -> str:
+           **_options) -> Iterator[str]:
+    """The text report in pieces, each a run of whole lines (see :func:`render`):
+    what a run prints is written as it is produced, so memory does not grow with
+    the number of findings shown."""
+    if statistics:
+        batches: Iterable[list[str]] = (statistics_lines(run),)
+    elif concise:
+        batches = _concise(run, colour=colour)
+    else:
+        batches = _full(run, rules, colour=colour, show_fix=show_fix, wrap=wrap)
+    shown = False
+    for lines in batches:
+        if lines:
+            shown = True
+            yield _joined(lines)
+    tail: list[str] = [""] if shown and not concise else []
+    for error in run.internal_errors:
+        tail.append(_style("internal error: ", colour, fg="red", bold=True) + visible(error.describe()))
+    if summary:
+        tail.append(summary_line(run, gate=gate))
+        tail.extend(baseline_lines(run))
+    if tail:
+        yield _joined(tail)
+
+
+def _joined(lines: list[str]) -> str:
+    # Every line ends with a newline. Neutralised whatever the environment (a log
+    # reader may see it: a container, a later step); per piece, as the log
+    # readers act on lines and a piece holds whole lines.
+    return neutralise("\n".join(lines) + "\n")
+
+
+def render(run, rules, **options) -> str:
     """The text report. ``concise``: one line per finding. ``statistics``:
     counts per rule instead of the findings. ``gate`` (a function from a
     finding's path to the lowest severity that fails the run) lets the summary
     say how many findings fail it. ``wrap``: the terminal's width, to wrap
-    messages at word boundaries (``None``: no wrapping, as in files and CI logs)."""
-    if statistics:
-        lines = statistics_lines(run)
-    elif concise:
-        lines = _concise(run, colour=colour)
-    else:
-        lines = _full(run, rules, colour=colour, show_fix=show_fix, wrap=wrap)
-    if lines and not concise:
-        lines.append("")
-    for error in run.internal_errors:
-        lines.append(_style("internal error: ", colour, fg="red", bold=True) + visible(error.describe()))
-    if summary:
-        lines.append(summary_line(run, gate=gate))
-        lines.extend(baseline_lines(run))
-    if lines:
-        lines.append("")  # the final newline, without copying the whole report once more
-    # Whatever the environment: a log reader may see it (a container, a later step).
-    return neutralise("\n".join(lines))
+    messages at word boundaries (``None``: no wrapping, as in files and CI logs).
+    ``summary``: end with the summary line (and what a baseline hid)."""
+    return "".join(stream(run, rules, **options))
 
 
 def summary_line(run, gate=None) -> str:

@@ -434,3 +434,14 @@ def test_diff_counts_the_findings_the_summary_calls_fixable(cli, tmp_path, name)
     assert would and int(would.group(1)) == fixable, (summary, diff.stderr)
     fixed = cli("lint", "--fix", plan).stdout.splitlines()[-1]
     assert f"; {fixable + int(would.group(2) or 0)} fixed." in fixed
+
+
+def test_fix_from_stdin_over_the_size_limit_prints_nothing_and_exits_2(cli, tmp_path, monkeypatch):
+    # An editor writes back what `--fix -` prints: a truncated plan would destroy the file.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".aiplan.toml").write_text("max-file-size = 200\n")
+    source = "aiplan: 1\nname: big\n" + "".join(f"# comment line {i}\n" for i in range(50))
+    result = cli("lint", "--fix", "-", input=source)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "standard input is over the 200-byte limit" in result.stderr

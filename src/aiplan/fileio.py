@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import Callable
+from typing import Callable, Iterable
 
 # Temporary files of atomic_write(): `.aiplan-<pid>-XXXXXXXX.tmp` beside the target.
 TEMPORARY_PREFIX = ".aiplan-"
@@ -114,9 +114,9 @@ def read_regular(path: str, max_bytes: int, *, follow_symlinks: bool = True, par
         os.close(descriptor)
 
 
-def atomic_write(path: str, data: bytes, *, overwrite: bool = True, mode: int | None = None,
+def atomic_write(path: str, data: bytes | Iterable[bytes], *, overwrite: bool = True, mode: int | None = None,
                  before_replace: Callable[[], None] | None = None) -> None:
-    """Write ``data`` to ``path`` atomically.
+    """Write ``data`` (bytes, or pieces of them written as they come) to ``path`` atomically.
 
     The bytes go to a temporary file in the same directory, are flushed to disk,
     then take the target's name in one step: readers see the old file or the new
@@ -134,7 +134,10 @@ def atomic_write(path: str, data: bytes, *, overwrite: bool = True, mode: int | 
                                      dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, (bytes, bytearray, memoryview)):
+                handle.write(data)
+            else:
+                handle.writelines(data)
             handle.flush()
             os.fsync(handle.fileno())
         try:

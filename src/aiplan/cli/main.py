@@ -261,7 +261,8 @@ def lint(paths, output_format, output_file, include_suppressed, fail_on, select,
                            colour=_use_colour(colour, report_stream), show_fix=not no_fix_hints,
                            no_targets=not targets, statistics=statistics, gate=resolver.fail_on_for,
                            wrap=_terminal_width(report_stream), include_suppressed=include_suppressed)
-    click.echo(outcome.console, nl=False, err=report_stream is sys.stderr, color=outcome.keep_ansi)
+    for piece in outputs.batched(outcome.report()):  # written as it is made: memory stays flat
+        click.echo(piece, nl=False, err=report_stream is sys.stderr, color=outcome.keep_ansi)
     for warning in outcome.warnings:
         click.echo(f"aiplan: {warning}", err=True)
     if not targets and not any(p == "-" or os.path.isfile(p) for p in paths):

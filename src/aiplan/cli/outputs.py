@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from aiplan import reporters
 
@@ -31,7 +31,9 @@ NO_PLANS = "No plan files found (aiplan.yaml, aiplan.yml, *.aiplan.yaml, *.aipla
 class Outcome:
     """What the command prints, and what went wrong writing files."""
 
-    console: str
+    # Makes the console output in pieces, written as they come (:func:`batched`):
+    # a report of many findings is never held whole in memory.
+    report: Callable[[], Iterator[str]]
     # For click.echo's ``color``: when false, click strips ANSI sequences. Only
     # plain text may lose them (it has none of its own, it shows plan content
     # visibly); reports for programs must reach standard output byte for byte.
@@ -40,6 +42,11 @@ class Outcome:
     # report was not written: a usage error (exit 2), since CI relies on it.
     warnings: tuple[str, ...] = field(default=())
     report_failed: bool = False
+
+    @property
+    def console(self) -> str:
+        """The console output as one string."""
+        return "".join(self.report())
 
 
 def in_github_actions(environ: Mapping[str, str]) -> bool:
@@ -76,17 +83,38 @@ def _same_file(path: str, target: str) -> bool:
 TEXT_FORMATS = ("text", "concise")
 
 
-def _text(run, rules, *, name: str = "text", colour: bool, options: Mapping[str, Any], wrap: int | None = None) -> str:
-    if options.get("no_targets") and not run.internal_errors:
-        return NO_PLANS   # not "Linted 0 files: no findings.": the run exits 2, it did not pass
-    text = reporters.get(name).render(run, rules, colour=colour, wrap=wrap, **options)
-    return (NO_PLANS + text) if options.get("no_targets") else text
+def _text(run, rules, *, name: str = "text", colour: bool, options: Mapping[str, Any],
+          wrap: int | None = None) -> Iterator[str]:
+    if options.get("no_targets"):
+        yield NO_PLANS
+        if not run.internal_errors:
+            return  # not "Linted 0 files: no findings.": the run exits 2, it did not pass
+    yield from reporters.stream(name, run, rules, colour=colour, wrap=wrap, **options)
 
 
-def _report(name: str, run, rules, options: Mapping[str, Any]) -> str:
+def _report(name: str, run, rules, options: Mapping[str, Any]) -> Iterator[str]:
     if name in TEXT_FORMATS:
         return _text(run, rules, name=name, colour=False, options=options)
-    return reporters.get(name).render(run, rules, **options)
+    return reporters.stream(name, run, rules, **options)
+
+
+# Pieces are gathered up to this size before a write: few system calls, little memory.
+_WRITE_SIZE = 1 << 16
+
+
+def batched(pieces: Iterable[str], size: int = _WRITE_SIZE) -> Iterator[str]:
+    """``pieces`` joined into strings of about ``size`` characters (a larger
+    piece passes whole), in order."""
+    pending: list[str] = []
+    length = 0
+    for piece in pieces:
+        pending.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(pending)
+            pending, length = [], 0
+    if pending:
+        yield "".join(pending)
 
 
 def _encode(text: str) -> bytes:
@@ -122,7 +150,7 @@ def emit(run, rules, *, output_format: str | None, output_file: str | None, colo
 
         report = _report(output_format or "text", run, rules, options)
         try:
-            atomic_write(output_file, _encode(report))
+            atomic_write(output_file, (_encode(piece) for piece in batched(report)))
         except OSError as exc:
             warnings.append(f"cannot write {output_file}: {exc.strerror or exc}")
             report_failed = True
@@ -134,18 +162,30 @@ def emit(run, rules, *, output_format: str | None, output_file: str | None, colo
     # when the hook fails: findings only, no per-batch summary or notes.
     hook = environ.get("PRE_COMMIT") == "1"
     if console_format is None or console_format in TEXT_FORMATS:
-        console = _text(run, rules, name=console_format or "text", colour=colour,
-                        options=dict(options, summary=not hook), wrap=wrap)
+        text_options = dict(options, summary=not hook)
         keep_ansi = colour
         if actions:
             from aiplan.reporters import github  # CLI start-up: only on GitHub Actions
 
-            console = github.neutralise(console)
-            if console_format is None:
-                console += reporters.get("github").render(run, rules) + ("" if hook else github.overflow_note(run))
+            annotate = console_format is None
+            if annotate:
                 keep_ansi = True  # annotations carry plan text as the toolkit would
+
+            def console() -> Iterator[str]:
+                for piece in _text(run, rules, name=console_format or "text", colour=colour,
+                                   options=text_options, wrap=wrap):
+                    yield github.neutralise(piece)  # a piece holds whole lines
+                if annotate:
+                    yield reporters.get("github").render(run, rules)
+                    if not hook:
+                        yield github.overflow_note(run)
+        else:
+            def console() -> Iterator[str]:
+                return _text(run, rules, name=console_format or "text", colour=colour,
+                             options=text_options, wrap=wrap)
     else:
-        console = _report(console_format, run, rules, options)
+        def console() -> Iterator[str]:
+            return _report(console_format, run, rules, options)
         keep_ansi = True
 
     summary_path = environ.get("GITHUB_STEP_SUMMARY", "")

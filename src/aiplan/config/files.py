@@ -63,6 +63,7 @@ class Layer:
     limits: Mapping[str, int] = field(default_factory=dict)   # Limits field -> value
     paths: tuple[str, ...] = ()             # overrides only: glob patterns
     placeholders: tuple[str, ...] = ()      # the team's own placeholder words, as written
+    input_fields: tuple[tuple[str, str], ...] = ()  # (glob of a data path as the plan names it, field)
 
     @property
     def where(self) -> str:
@@ -330,6 +331,7 @@ def _layer(table: Mapping[str, Any], file: str, prefix: str, root: str) -> Layer
         limits={LIMIT_KEYS[k]: table[k] for k in LIMIT_KEYS if k in table},
         paths=tuple(table.get("paths", ())),
         placeholders=tuple(table.get("placeholders", ())),
+        input_fields=tuple((str(k), str(v)) for k, v in table.get("input-fields", {}).items()),
     )
 
 

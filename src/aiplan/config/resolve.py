@@ -242,7 +242,9 @@ class Resolver:
         limits: dict[str, int] = {}
         fail_on = Severity.ERROR
         placeholders: list[str] = []
+        input_fields: tuple[tuple[str, str], ...] = ()
         for layer in layers:
+            input_fields = layer.input_fields + input_fields  # a later layer's patterns are tried first
             placeholders.extend(word for word in layer.placeholders if word not in placeholders)
             severity.update({k: v for k, v in layer.severity.items() if k in rules})
             for rule_id, values in layer.rule_options.items():
@@ -260,6 +262,7 @@ class Resolver:
             rule_timeout=rule_timeout or None,
             file_timeout=file_timeout or None,
             placeholders=normalise_words(placeholders),
+            input_fields=input_fields,
             select=tuple(sorted(enabled)),
             fail_on=fail_on,
             severity=severity,
@@ -382,6 +385,7 @@ def describe(resolver: Resolver, path: str) -> dict:
         "rule-timeout": ctx.config.rule_timeout or 0,
         "file-timeout": ctx.config.file_timeout or 0,
         "placeholders": sorted(ctx.config.placeholders),
+        "input-fields": dict(ctx.config.input_fields),
         "enabled": enabled,
         "disabled": disabled,
         "severity": {
@@ -434,6 +438,8 @@ def render_text(described: dict) -> str:
                 "max-evidence-bytes", "rule-timeout", "file-timeout"):
         lines.append(f"{key} = {_toml(d[key])}")
     lines.append(f"placeholders = {_toml(d['placeholders'])}  # in addition to the built-in words")
+    if d["input-fields"]:
+        lines.append("input-fields = { " + ", ".join(f"{_toml(k)} = {_toml(v)}" for k, v in d["input-fields"].items()) + " }")
     total = len(d["enabled"]) + len(d["disabled"])
     lines.append(f"# {len(d['enabled'])} of {total} rules enabled")
     # `select` with the exact IDs reproduces the selection: this output is itself a valid .aiplan.toml.

@@ -20,7 +20,7 @@ import contextlib
 import os
 from typing import Any, Callable, ContextManager
 
-DEFAULT_BYTE_BUDGET = 256 * 1024 * 1024
+DEFAULT_BYTE_BUDGET = 64 * 1024 * 1024
 STAMP_PREFIX = "\x00evidence:"  # dependency key: cannot clash with a path a plan names
 
 
@@ -29,11 +29,13 @@ class EvidenceReader:
 
     def __init__(self, base_dir: str, *, byte_budget: int = DEFAULT_BYTE_BUDGET,
                  pause: Callable[[], ContextManager] | None = None,
-                 record: Callable[[tuple[str, str]], Any] | None = None):
+                 record: Callable[[tuple[str, str]], Any] | None = None,
+                 input_fields: tuple[tuple[str, str], ...] = ()):
         self.base_dir = os.path.abspath(base_dir)
         self.byte_budget = byte_budget
         self._pause = pause or contextlib.nullcontext
         self._record = record
+        self._input_fields = input_fields
         self._root: str | None = None
         self._memo: dict[tuple, Any] = {}
 
@@ -58,7 +60,7 @@ class EvidenceReader:
         """The :class:`~aiplan.evidence.profile.Profile` of a local file (see :meth:`locate` first)."""
         from aiplan.evidence.profile import FileSettings, profile_file  # start-up: readers load when asked
 
-        settings = settings or FileSettings()
+        settings = self.settings_for(name, settings or FileSettings())
         key = ("profile", name, settings)
         if key not in self._memo:
             location = self.locate(name)
@@ -73,6 +75,8 @@ class EvidenceReader:
         ``(name, settings)`` pairs of local files."""
         from aiplan.evidence.overlap import find_overlap  # start-up: readers load when asked
 
+        training = (training[0], self.settings_for(*training))
+        evaluations = tuple((name, self.settings_for(name, settings)) for name, settings in evaluations)
         key = ("overlap", training, evaluations, near_threshold, ngram)
         if key not in self._memo:
             resolve = lambda pair: (pair[0], self.locate(pair[0]).path, pair[1])  # noqa: E731
@@ -83,6 +87,20 @@ class EvidenceReader:
                 self._note(name, stamp)
             self._memo[key] = result
         return self._memo[key]
+
+    def settings_for(self, name: str, settings):
+        """``settings`` with the configuration's `input-fields` applied when the plan sets no `input_field`."""
+        if settings is None or settings.input_field or not self._input_fields:
+            return settings
+        from dataclasses import replace  # start-up: only when the configuration sets input-fields
+        from fnmatch import fnmatchcase  # start-up: as above
+
+        shown = os.path.normpath(name).replace(os.sep, "/")
+        for pattern, field in self._input_fields:
+            # fnmatch: `*` also matches `/`, so `data/*.jsonl` covers data/ft/train.jsonl too.
+            if fnmatchcase(shown, os.path.normpath(pattern).replace(os.sep, "/")):
+                return replace(settings, input_field=field)
+        return settings
 
     def corpus(self, name: str):
         """The :class:`~aiplan.evidence.corpus.CorpusProfile` of RAG documents (a file, folder or glob)."""

@@ -43,6 +43,8 @@ class LintConfig:
     # A team's own placeholder words (`placeholders`), normalised: read as
     # missing like the built-in ones of aiplan.core.placeholders.
     placeholders: frozenset[str] = frozenset()
+    # `input-fields`: (glob of a data path as a plan names it, input field), first match wins.
+    input_fields: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,7 @@ class LintContext:
             ],
             "limits": repr(self.config.limits),
             "placeholders": sorted(self.config.placeholders),
+            "input_fields": [list(pair) for pair in self.config.input_fields],
             "evidence": self.evidence,
         }
         return sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()

@@ -7,6 +7,7 @@ sorted, immutable results. It prints nothing.
 
 from __future__ import annotations
 
+import glob
 import os
 from dataclasses import replace
 from typing import Any, Callable, Iterable, Mapping
@@ -119,7 +120,7 @@ def _evidence_reader(ctx: LintContext, base_dir: str | None, clock: FileClock,
     from aiplan.evidence.reader import EvidenceReader  # cheap: it imports its readers when asked
 
     return EvidenceReader(base_dir, byte_budget=ctx.config.limits.max_evidence_bytes, pause=clock.paused,
-                          record=getattr(file_exists, "record", None))
+                          record=getattr(file_exists, "record", None), input_fields=ctx.config.input_fields)
 
 
 def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
@@ -264,13 +265,20 @@ def _cap_findings(findings: list[Finding], ctx: LintContext, display_path: str) 
         findings.append(note)
 
 
+def names_existing(path: str) -> bool:
+    """Whether a path a plan names exists; a glob (`data/ledger/*.jsonl`) does when it matches a file."""
+    if os.path.exists(path):
+        return True
+    return any(mark in path for mark in "*?[") and next(glob.iglob(path, recursive=True), None) is not None
+
+
 def _exists_beside(real_path: str | None) -> Callable[[str], bool] | None:
     if real_path is None:
         return None
     base = os.path.dirname(os.path.abspath(real_path))
 
     def exists(relative: str) -> bool:
-        return os.path.exists(os.path.join(base, relative))
+        return names_existing(os.path.join(base, relative))
 
     return exists
 

@@ -54,7 +54,7 @@ class Limits:
     max_findings: int = 10_000
     # Bytes read from each data file a plan names (evidence rules); past it
     # the file is sampled (its first bytes) and findings say so.
-    max_evidence_bytes: int = 256 * 1024 * 1024
+    max_evidence_bytes: int = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,6 @@
-"""Output formats. Each module has ``render(run, rules, **options) -> str``.
+"""Output formats. Each module has ``render(run, rules, **options) -> str``;
+those whose reports grow with the findings also have ``stream`` (the same text
+in pieces, written as they are made).
 
 Imported lazily by name, so a run pays only for the format it prints.
 """
@@ -20,3 +22,11 @@ FORMATS = {
 
 def get(name: str):
     return importlib.import_module(FORMATS[name])
+
+
+def stream(name: str, run, rules, **options):
+    """The ``name`` report in pieces: streamed where the format can, else whole."""
+    module = get(name)
+    if hasattr(module, "stream"):
+        return module.stream(run, rules, **options)
+    return iter((module.render(run, rules, **options),))

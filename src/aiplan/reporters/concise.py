@@ -6,5 +6,9 @@ from __future__ import annotations
 from aiplan.reporters import text
 
 
+def stream(run, rules, **options):
+    return text.stream(run, rules, **dict(options, concise=True))
+
+
 def render(run, rules, **options) -> str:
     return text.render(run, rules, **dict(options, concise=True))

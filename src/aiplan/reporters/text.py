@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from typing import Iterable, Iterator
 
 import click
 
@@ -120,23 +121,20 @@ def _cell_width(text: str) -> int:
     return width
 
 
-def _source_lines(path: str, cache: dict) -> list[str] | None:
+def _source_lines(path: str) -> list[str] | None:
     """The lines of a linted file, as the loader numbers them, or ``None`` when
     they cannot be shown: standard input, a file gone or changed into something
     that is not a regular file (a FIFO is never opened: it could block), or
     one too large to read again."""
-    if path in cache:
-        return cache[path]
-    lines = None
-    if path != STDIN:
-        try:
-            info = os.stat(path)
-        except (OSError, ValueError):
-            info = None
-        if info is not None and stat.S_ISREG(info.st_mode) and info.st_size <= _SNIPPET_FILE_LIMIT:
-            lines = read_lines(path)
-    cache[path] = lines
-    return lines
+    if path == STDIN:
+        return None
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISREG(info.st_mode) and info.st_size <= _SNIPPET_FILE_LIMIT:
+        return read_lines(path)
+    return None
 
 
 def _snippet(finding, lines: list[str] | None, gutter: int, colour: bool) -> list[str]:
@@ -174,18 +172,19 @@ def _snippet(finding, lines: list[str] | None, gutter: int, colour: bool) -> lis
     ]
 
 
-def _full(run, rules, *, colour: bool, show_fix: bool, wrap: int | None) -> list[str]:
-    lines: list[str] = []
-    cache: dict = {}
+def _full(run, rules, *, colour: bool, show_fix: bool, wrap: int | None) -> Iterator[list[str]]:
+    """The findings, one batch of lines per file: a report is written as it is
+    produced, and only the file being shown has its source lines in memory."""
     ordered = reading_order(run.findings)
     by_file: dict[str, list] = {}
     for finding in ordered:
         by_file.setdefault(finding.path, []).append(finding)
+    first = True
     for path, findings in by_file.items():
-        if lines:
-            lines.append("")
+        lines: list[str] = [] if first else [""]
+        first = False
         lines.append(_style(shown_path(path), colour, bold=True, underline=True))
-        source = _source_lines(path, cache)
+        source = _source_lines(path)  # findings come grouped by file: read once
         gutter = max(len(str(f.line)) for f in findings)
         for index, finding in enumerate(findings):
             if index:
@@ -202,7 +201,7 @@ def _full(run, rules, *, colour: bool, show_fix: bool, wrap: int | None) -> list
             if show_fix and finding.fix:
                 lines.extend(_wrapped(f"{pad}= {_style('fix:', colour, fg='green')} ", visible(finding.fix), wrap,
                                       hanging=len(pad) + 7))
-    return lines
+        yield lines
 
 
 def _wrapped(prefix: str, text: str, width: int | None, hanging: int | None = None) -> list[str]:
@@ -218,7 +217,7 @@ def _wrapped(prefix: str, text: str, width: int | None, hanging: int | None = No
     return [prefix + body[0]] + [indent + line for line in body[1:]]
 
 
-def _concise(run, *, colour: bool) -> list[str]:
+def _concise(run, *, colour: bool) -> Iterator[list[str]]:
     lines = []
     for finding in run.findings:
         where = _style(f"{shown_path(finding.path)}:{finding.line}:{finding.column}:", colour, bold=True)
@@ -226,7 +225,10 @@ def _concise(run, *, colour: bool) -> list[str]:
         severity = _style(f"[{finding.severity.value}]", colour, fg=_COLOURS[finding.severity])
         fixable = " " + _style("[*]", colour, fg="cyan") if finding.fix_available else ""
         lines.append(f"{where} {rule} {severity}{fixable} {visible(finding.message)}")
-    return lines
+        if len(lines) == 512:
+            yield lines
+            lines = []
+    yield lines
 
 
 def statistics_lines(run) -> list[str]:
@@ -249,31 +251,48 @@ def statistics_lines(run) -> list[str]:
     return lines
 
 
-def render(run, rules, *, colour: bool = False, show_fix: bool = True, summary: bool = True,
+def stream(run, rules, *, colour: bool = False, show_fix: bool = True, summary: bool = True,
            concise: bool = False, statistics: bool = False, gate=None, wrap: int | None = None,
-           **_options) -> str:
+           **_options) -> Iterator[str]:
+    """The text report in pieces, each a run of whole lines (see :func:`render`):
+    what a run prints is written as it is produced, so memory does not grow with
+    the number of findings shown."""
+    if statistics:
+        batches: Iterable[list[str]] = (statistics_lines(run),)
+    elif concise:
+        batches = _concise(run, colour=colour)
+    else:
+        batches = _full(run, rules, colour=colour, show_fix=show_fix, wrap=wrap)
+    shown = False
+    for lines in batches:
+        if lines:
+            shown = True
+            yield _joined(lines)
+    tail: list[str] = [""] if shown and not concise else []
+    for error in run.internal_errors:
+        tail.append(_style("internal error: ", colour, fg="red", bold=True) + visible(error.describe()))
+    if summary:
+        tail.append(summary_line(run, gate=gate))
+        tail.extend(baseline_lines(run))
+    if tail:
+        yield _joined(tail)
+
+
+def _joined(lines: list[str]) -> str:
+    # Every line ends with a newline. Neutralised whatever the environment (a log
+    # reader may see it: a container, a later step); per piece, as the log
+    # readers act on lines and a piece holds whole lines.
+    return neutralise("\n".join(lines) + "\n")
+
+
+def render(run, rules, **options) -> str:
     """The text report. ``concise``: one line per finding. ``statistics``:
     counts per rule instead of the findings. ``gate`` (a function from a
     finding's path to the lowest severity that fails the run) lets the summary
     say how many findings fail it. ``wrap``: the terminal's width, to wrap
-    messages at word boundaries (``None``: no wrapping, as in files and CI logs)."""
-    if statistics:
-        lines = statistics_lines(run)
-    elif concise:
-        lines = _concise(run, colour=colour)
-    else:
-        lines = _full(run, rules, colour=colour, show_fix=show_fix, wrap=wrap)
-    if lines and not concise:
-        lines.append("")
-    for error in run.internal_errors:
-        lines.append(_style("internal error: ", colour, fg="red", bold=True) + visible(error.describe()))
-    if summary:
-        lines.append(summary_line(run, gate=gate))
-        lines.extend(baseline_lines(run))
-    if lines:
-        lines.append("")  # the final newline, without copying the whole report once more
-    # Whatever the environment: a log reader may see it (a container, a later step).
-    return neutralise("\n".join(lines))
+    messages at word boundaries (``None``: no wrapping, as in files and CI logs).
+    ``summary``: end with the summary line (and what a baseline hid)."""
+    return "".join(stream(run, rules, **options))
 
 
 def summary_line(run, gate=None) -> str:

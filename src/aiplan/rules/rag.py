@@ -774,8 +774,8 @@ def _tenancy(plan) -> str | None:
     named = [plan.text("use_case", "tenants", index) for index in range(len(plan.sequence("use_case", "tenants")))]
     tenants = list(dict.fromkeys(name for name in named if name is not None))
     if len(tenants) > 1:
-        return f"`use_case.tenants` names {len(tenants)} tenants ({quoted_listing(tenants[:3])}" + (
-            ", ...)" if len(tenants) > 3 else ")")
+        shown = quoted_listing(tenants) if len(tenants) <= 3 else ", ".join(code(t) for t in tenants[:3]) + ", ..."
+        return f"`use_case.tenants` names {len(tenants)} tenants ({shown})"
     return None
 
 

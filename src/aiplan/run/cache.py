@@ -57,6 +57,7 @@ from aiplan.core.digest import sha256
 from aiplan.core.findings import FileResult
 from aiplan.fileio import atomic_write, read_regular
 from aiplan.run import codec
+from aiplan.lint.engine import names_existing
 
 CACHE_DIR_NAME = ".aiplan_cache"
 FORMAT = "lint-v2"
@@ -427,7 +428,7 @@ def _dependencies_hold(real_path: str, dependencies, known: dict[str, bool]) -> 
         path = os.path.join(base, relative)
         exists = known.get(path)
         if exists is None:
-            exists = known[path] = os.path.exists(path)
+            exists = known[path] = names_existing(path)
         if exists != existed:
             return False
     return True
@@ -461,7 +462,7 @@ def recording_exists(real_path: str | None) -> tuple[Callable[[str], bool] | Non
     asked: list[Dependency] = []
 
     def exists(relative: str) -> bool:
-        found = os.path.exists(os.path.join(base, relative))
+        found = names_existing(os.path.join(base, relative))
         asked.append((relative, found))
         return found
 

@@ -104,24 +104,78 @@ def _expected(types: Any) -> str:
     return " or ".join(_TYPE_NAMES.get(t, t) for t in types)
 
 
-def _example(schema: dict, key: str) -> str:
-    """A YAML snippet that would satisfy ``schema``, for fix hints."""
+_PLAIN = re.compile(r"^[A-Za-z0-9_./@+-][A-Za-z0-9_./@+ -]*$")
+
+
+def _flow(value: Any) -> str:
+    """A value in YAML flow style that parses back to it (quoted where a plain scalar would not)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}: {_flow(item)}" for key, item in value.items()) + "}"
+    text = str(value)
+    if _PLAIN.match(text) and text.strip() == text and text.lower() not in ("yes", "no", "on", "off", "null", "true", "false"):
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _sample(schema: dict, root: dict | None, depth: int = 0) -> Any:
+    """A small value that satisfies ``schema``, from its examples where it has them; ``None`` if unknown."""
+    if root is not None:
+        schema = _resolve(schema, root)
     if "enum" in schema:
-        return f"`{key}: {schema['enum'][0]}` (one of {', '.join(map(str, schema['enum']))})"
+        return schema["enum"][0]
     examples = schema.get("examples")
     if examples:
-        sample = examples[0]
-        if isinstance(sample, (dict, list)):
-            return f"`{key}:` with {describe_type(sample)}"
-        return f"`{key}: {json.dumps(sample) if isinstance(sample, str) and ':' in sample else show_plain(sample)}`"
+        return examples[0]
     kind = schema.get("type")
+    if kind == "object" and depth < 2:
+        return _sample_mapping(schema, root, depth + 1) or None
+    if kind == "array" and depth < 2:
+        item = _sample(schema.get("items", {}), root, depth + 1)
+        return [item] if item is not None else None
+    return {"boolean": True, "integer": 1, "number": 1}.get(kind) if isinstance(kind, str) else None
+
+
+def _sample_mapping(schema: dict, root: dict | None, depth: int = 0) -> dict:
+    """The required keys, then the first few others, each with a sample value."""
+    properties = schema.get("properties", {})
+    required = [key for key in schema.get("required", []) if key in properties]
+    chosen = required + [key for key in properties if key not in required][: max(0, 2 - len(required))]
+    out = {}
+    for key in chosen:
+        value = _sample(properties[key], root, depth)
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def _example(schema: dict, key: str, root: dict | None = None, item: bool = False) -> str:
+    """A YAML snippet that would satisfy ``schema``, for fix hints (``item``: a list entry)."""
+    if "enum" in schema:
+        return f"`{key}: {schema['enum'][0]}` (one of {', '.join(map(str, schema['enum']))})"
+    kind = schema.get("type")
+    lead = "- " if item else f"{key}: "
+    if kind == "object":
+        sample = _sample_mapping(schema, root)
+        required = [name for name in schema.get("required", []) if name in schema.get("properties", {})]
+        needs = f" (it needs {', '.join(f'`{name}:`' for name in required)})" if required else ""
+        if sample:
+            return f"`{lead}{_flow(sample)}`{needs}"
+        return f"`{lead}{{...}}` as a mapping{needs}"
+    examples = schema.get("examples")
+    if examples:
+        return f"`{lead}{_flow(examples[0])}`"
+    if kind == "array":
+        sample = _sample(schema, root)
+        return f"`{lead}{_flow(sample)}`" if sample else f"`{lead}[...]` as a list"
     if kind == "boolean":
         return f"`{key}: true` or `{key}: false`"
-    if kind == "object":
-        return f"`{key}:` as a mapping"
-    if kind == "array":
-        return f"`{key}:` as a list"
-    return f"`{key}:`"
+    return f"`{lead.rstrip()}`"
 
 
 def show_plain(value: Any) -> str:
@@ -202,14 +256,15 @@ def explain(error, path: tuple, root: dict) -> Iterator[Violation]:
             owner = f"`{where}`" if path else "the plan"
             yield Violation(
                 f"{owner} lacks the required key `{key}`",
-                f"Add {_example(sub, key)} {'under `' + where + '`' if path else 'at the top level'}.",
+                f"Add {_example(sub, key, root)} {'under `' + where + '`' if path else 'at the top level'}.",
                 path=path + (key,),
             )
         return
 
     if kind == "type":
         expected = _expected(error.validator_value)
-        fix = f"Change `{where}` to {expected}, e.g. {_example(schema, leaf)}."
+        item = bool(path) and isinstance(path[-1], int)
+        fix = f"Change `{where}` to {expected}, e.g. {_example(schema, leaf, root, item=item)}."
         if isinstance(instance, str) and instance.lower() in _YAML11_BOOLEANS and "boolean" in str(error.validator_value):
             word = "true" if _YAML11_BOOLEANS[instance.lower()] else "false"
             fix = f"YAML 1.2 reads {instance!r} as text, not a boolean: write `{leaf}: {word}`."
@@ -249,7 +304,7 @@ def explain(error, path: tuple, root: dict) -> Iterator[Violation]:
     if kind == "minLength":
         yield Violation(
             f"`{where}` is empty",
-            f"Give `{where}` a value, e.g. {_example(schema, leaf)}.",
+            f"Give `{where}` a value, e.g. {_example(schema, leaf, root)}.",
             path=path,
         )
         return

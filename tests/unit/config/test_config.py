@@ -288,7 +288,7 @@ def test_config_schema_lists_every_key_the_reader_understands():
     top = set(schema["properties"])
     override = set(schema["$defs"]["override"]["properties"])
     assert top == {"select", "extend-select", "ignore", "exclude", "fail-on", "severity", "rules",
-                   "policy-packs", "overrides", "extend", "placeholders"} | set(LIMIT_KEYS)
+                   "policy-packs", "overrides", "extend", "placeholders", "input-fields"} | set(LIMIT_KEYS)
     assert override == (top - {"exclude", "overrides", "extend"}) | {"paths"}
     for key in top:
         target = schema["properties"][key]

@@ -330,3 +330,22 @@ def test_cached_results_are_reused_until_the_data_changes(tmp_path, monkeypatch)
     _jsonl(tmp_path / "train.jsonl", [_chat(f"order {i}") for i in range(500)])  # now it backs the claim
     hits, second = run()
     assert hits == 0 and second == []
+
+
+def test_the_configuration_names_the_input_field_of_data_files(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "data").mkdir()
+    _jsonl(tmp_path / "data" / "custom.jsonl", [{"query_text": f"find invoice {i}", "label": "x"} for i in range(3)])
+    (tmp_path / "plan.aiplan.yaml").write_text(
+        "aiplan: 1\nname: x\nfine_tuning:\n  dataset:\n    path: data/custom.jsonl\n    examples: 3\n")
+    shape = cli("lint", "--no-cache", "--select", "EVID", "--format", "json", "plan.aiplan.yaml")
+    assert [f["rule"] for f in json.loads(shape.output)["findings"]] == ["EVID005"]
+    (tmp_path / ".aiplan.toml").write_text('input-fields = { "data/*.jsonl" = "query_text", "*.csv" = "q" }\n')
+    assert json.loads(cli("lint", "--no-cache", "--select", "EVID", "--format", "json",
+                          "plan.aiplan.yaml").output)["findings"] == []
+    # the plan's own setting beside the path wins over the configuration
+    (tmp_path / "plan.aiplan.yaml").write_text(
+        "aiplan: 1\nname: x\nfine_tuning:\n  dataset:\n    path: data/custom.jsonl\n    input_field: request_text\n")
+    found = json.loads(cli("lint", "--no-cache", "--select", "EVID", "--format", "json", "plan.aiplan.yaml").output)
+    assert [f["rule"] for f in found["findings"]] == ["EVID005"] and "`request_text`" in found["findings"][0]["message"]

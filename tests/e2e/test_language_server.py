@@ -72,7 +72,8 @@ async def client(lsp_client: LanguageClient, tmp_path_factory):
 
 
 @pytest_lsp.fixture(scope="module", config=ClientServerConfig(
-    server_command=SERVER + ["--plugin", "crashing_rule_plugin"], server_env=ENV, client_factory=_make_client))
+    server_command=SERVER + ["--plugin", "crashing_rule_plugin", "--plugin", "no_such_plugin_module"],
+    server_env=ENV, client_factory=_make_client))
 async def crashing_client(lsp_client: LanguageClient, tmp_path_factory):
     await _start(lsp_client, tmp_path_factory.mktemp("workspace"))
     yield
@@ -260,6 +261,7 @@ async def test_a_crashing_rule_is_reported_and_the_server_keeps_serving(crashing
     assert len(crash) == 1 and "broken on purpose" in crash[0].message
     assert "PLAN002" in {d.code for d in diagnostics}   # the other rules still ran
     assert any("CRASH001" in m.message for m in client.log_messages)
+    assert any("no_such_plugin_module" in m.message for m in client.log_messages)   # failed to load
     after = await _change(client, uri, 2, PLAN.replace("finetuning", "fine_tuning"))
     assert "PLAN002" not in {d.code for d in after}
 

@@ -47,27 +47,27 @@ def missing_gap_analysis(plan, options):
     ## Bad
     ```yaml
     aiplan: 1
-    name: Support copilot
+    name: Ticket replies
     owner: support-platform@example.com
-    summary: Agents spend too long searching policy documents while answering tickets.
-    approach: rag
+    summary: Agents spend too long writing ticket replies in the house style.
+    approach: prompt_engineering
     ```
 
     ## Good
     ```yaml
     aiplan: 1
-    name: Support copilot
+    name: Ticket replies
     owner: support-platform@example.com
-    summary: Agents spend too long searching policy documents while answering tickets.
+    summary: Agents spend too long writing ticket replies in the house style.
     gaps:
       knowledge:
-        present: true
-        evidence: The base model does not know our refund and warranty policies.
-      behavior:
         present: false
+      behavior:
+        present: true
+        evidence: Replies ignore the ticket template in 30% of 200 sampled tickets.
       accuracy:
         present: false
-    approach: rag
+    approach: prompt_engineering
     ```
     """
     approach = plan.get("approach")
@@ -109,7 +109,9 @@ def gap_without_evidence(plan, options):
     ## Bad
     ```yaml
     aiplan: 1
-    name: Ticket formatter
+    name: Ticket replies
+    owner: support-platform@example.com
+    summary: Agents spend too long writing ticket replies in the house style.
     gaps:
       knowledge:
         present: false
@@ -117,22 +119,24 @@ def gap_without_evidence(plan, options):
         present: true
       accuracy:
         present: false
-    approach: fine_tuning
+    approach: prompt_engineering
     ```
 
     ## Good
     ```yaml
     aiplan: 1
-    name: Ticket formatter
+    name: Ticket replies
+    owner: support-platform@example.com
+    summary: Agents spend too long writing ticket replies in the house style.
     gaps:
       knowledge:
         present: false
       behavior:
         present: true
-        evidence: Replies ignore the ticket JSON schema in 30% of 200 sampled tickets.
+        evidence: Replies ignore the ticket template in 30% of 200 sampled tickets.
       accuracy:
         present: false
-    approach: fine_tuning
+    approach: prompt_engineering
     ```
     """
     for gap in GAPS:
@@ -166,27 +170,31 @@ def incomplete_gap_analysis(plan, options):
     ## Bad
     ```yaml
     aiplan: 1
-    name: Policy search
+    name: Ticket replies
+    owner: support-platform@example.com
+    summary: Agents spend too long writing ticket replies in the house style.
     gaps:
-      knowledge:
+      behavior:
         present: true
-        evidence: The base model does not know our internal travel policy.
-    approach: rag
+        evidence: Replies ignore the ticket template in 30% of 200 sampled tickets.
+    approach: prompt_engineering
     ```
 
     ## Good
     ```yaml
     aiplan: 1
-    name: Policy search
+    name: Ticket replies
+    owner: support-platform@example.com
+    summary: Agents spend too long writing ticket replies in the house style.
     gaps:
       knowledge:
-        present: true
-        evidence: The base model does not know our internal travel policy.
-      behavior:
         present: false
+      behavior:
+        present: true
+        evidence: Replies ignore the ticket template in 30% of 200 sampled tickets.
       accuracy:
         present: false
-    approach: rag
+    approach: prompt_engineering
     ```
     """
     if plan.mapping("gaps") is None:

@@ -30,14 +30,22 @@ def yaml_syntax_error(plan, options):
     ```yaml
     aiplan: 1
     name: Support copilot
-    approach: [rag
+    gaps:
+      knowledge: {present: false}
+      behavior: {present: false}
+      accuracy: {present: false}
+    approach: [prompt_engineering
     ```
 
     ## Good
     ```yaml
     aiplan: 1
     name: Support copilot
-    approach: rag
+    gaps:
+      knowledge: {present: false}
+      behavior: {present: false}
+      accuracy: {present: false}
+    approach: prompt_engineering
     ```
     """
 
@@ -69,22 +77,30 @@ def schema_violation(plan, options):
     ```yaml
     aiplan: 1
     name: Support copilot
-    approach: finetuning
+    approach: Prompt Engineering
     gaps:
       knowledge:
+        present: false
+      behavior:
         present: true
-        evidance: The model does not know our refund policy.
+        evidance: Replies ignore the ticket template in 30% of 200 sampled tickets.
+      accuracy:
+        present: false
     ```
 
     ## Good
     ```yaml
     aiplan: 1
     name: Support copilot
-    approach: fine_tuning
+    approach: prompt_engineering
     gaps:
       knowledge:
+        present: false
+      behavior:
         present: true
-        evidence: The model does not know our refund policy.
+        evidence: Replies ignore the ticket template in 30% of 200 sampled tickets.
+      accuracy:
+        present: false
     ```
     """
     # `aiplan` itself is PLAN003's business: report its problems once, there.
@@ -108,14 +124,22 @@ def unsupported_version(plan, options):
     ## Bad
     ```yaml
     name: Support copilot
-    approach: rag
+    gaps:
+      knowledge: {present: false}
+      behavior: {present: false}
+      accuracy: {present: false}
+    approach: prompt_engineering
     ```
 
     ## Good
     ```yaml
     aiplan: 1
     name: Support copilot
-    approach: rag
+    gaps:
+      knowledge: {present: false}
+      behavior: {present: false}
+      accuracy: {present: false}
+    approach: prompt_engineering
     ```
     """
     _, violation = version_problem(plan.data)
@@ -139,15 +163,23 @@ def duplicate_key(plan, options):
     ```yaml
     aiplan: 1
     name: Support copilot
+    gaps:
+      knowledge: {present: false}
+      behavior: {present: false}
+      accuracy: {present: false}
     approach: rag
-    approach: hybrid
+    approach: prompt_engineering
     ```
 
     ## Good
     ```yaml
     aiplan: 1
     name: Support copilot
-    approach: hybrid
+    gaps:
+      knowledge: {present: false}
+      behavior: {present: false}
+      accuracy: {present: false}
+    approach: prompt_engineering
     ```
     """
 
@@ -175,20 +207,24 @@ def suppression_without_reason(plan, options):
     ```yaml
     aiplan: 1
     name: Ticket formatter
-    approach: fine_tuning
-    fine_tuning:
-      dataset:
-        examples: 300  # aiplan: ignore[FT003]
+    gaps:
+      knowledge: {present: false}
+      behavior:
+        present: true  # aiplan: ignore[GAP002]
+      accuracy: {present: false}
+    approach: prompt_engineering
     ```
 
     ## Good
     ```yaml
     aiplan: 1
     name: Ticket formatter
-    approach: fine_tuning
-    fine_tuning:
-      dataset:
-        examples: 300  # aiplan: ignore[FT003] -- pilot uses 300 reviewed examples
+    gaps:
+      knowledge: {present: false}
+      behavior:
+        present: true  # aiplan: ignore[GAP002] -- evidence is in review DOC-214, not public
+      accuracy: {present: false}
+    approach: prompt_engineering
     ```
     """
 
@@ -215,20 +251,24 @@ def unused_suppression(plan, options):
     ```yaml
     aiplan: 1
     name: Ticket formatter
-    approach: fine_tuning
-    fine_tuning:
-      dataset:
-        examples: 300  # aiplan: ignore[FT03] -- pilot uses 300 reviewed examples
+    gaps:
+      knowledge: {present: false}
+      behavior:
+        present: true  # aiplan: ignore[GAP02] -- evidence is in review DOC-214, not public
+      accuracy: {present: false}
+    approach: prompt_engineering
     ```
 
     ## Good
     ```yaml
     aiplan: 1
     name: Ticket formatter
-    approach: fine_tuning
-    fine_tuning:
-      dataset:
-        examples: 300  # aiplan: ignore[FT003] -- pilot uses 300 reviewed examples
+    gaps:
+      knowledge: {present: false}
+      behavior:
+        present: true  # aiplan: ignore[GAP002] -- evidence is in review DOC-214, not public
+      accuracy: {present: false}
+    approach: prompt_engineering
     ```
     """
 

@@ -180,8 +180,8 @@ def remove_stale_temporaries(directory: str) -> int:
     """Remove temporary files :func:`atomic_write` left in ``directory`` when its
     process was killed (``kill -9`` mid-write): those whose process has ended, or
     older than a day. Returns how many were removed; never raises."""
-    import re
-    import time
+    import re  # start-up: only --fix cleans temporaries
+    import time  # start-up: only --fix cleans temporaries
 
     pattern = re.compile(re.escape(TEMPORARY_PREFIX) + r"(\d+)-[A-Za-z0-9_]{8}" + re.escape(TEMPORARY_SUFFIX) + r"\Z")
     removed = 0

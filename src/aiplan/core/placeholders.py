@@ -13,8 +13,11 @@ whitespace collapsed and trailing `.`, `:` or `!` dropped:
   the `placeholders` setting of its configuration;
 - it is wholly in angle or square brackets (`<fill in>`, `[team name]`);
 - it starts with a marker of unfinished work (:data:`PLACEHOLDER_MARKERS`)
-  followed by a separator (`TBD: ask legal`, `TODO - measure`);
-- it is an address at a reserved example domain (`team@example.com`).
+  followed by a separator (`TBD: ask legal`, `TODO - measure`).
+
+An address at a reserved example domain is content (`support-platform@example.com`
+is how documentation and fixtures write a real owner); only the one `aiplan init`
+writes, `team@example.com`, is a starter text.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from typing import Any, Iterable
 # a test keeps the two in step.
 STARTER_TEXTS = (
     "my ai initiative",
+    "team@example.com",
     "the problem in a paragraph: who struggles with what today",
 )
 
@@ -45,7 +49,6 @@ PLACEHOLDER_MARKERS = ("tbd", "tbc", "tba", "todo", "fixme", "xxx")
 _SPACES = re.compile(r"\s+")
 _BRACKETED = re.compile(r"^(?:<[^<>]*>|\[[^\[\]]*\])$")
 _MARKED = re.compile(r"^(?:" + "|".join(PLACEHOLDER_MARKERS) + r")\b(?:\s*[:\-—(,;]|\s*$)")
-_EXAMPLE_ADDRESS = re.compile(r"^[^@\s]+@example\.(?:com|org|net)$")
 
 
 def normalise(text: str) -> str:
@@ -70,7 +73,7 @@ def is_placeholder_text(text: str, extra: frozenset[str] = frozenset()) -> bool:
     if not any(character.isalnum() for character in word):
         return True
     return (word in PLACEHOLDER_WORDS or word in extra or bool(_BRACKETED.match(word))
-            or bool(_MARKED.match(word)) or bool(_EXAMPLE_ADDRESS.match(word)))
+            or bool(_MARKED.match(word)))
 
 
 def is_placeholder(value: Any, extra: frozenset[str] = frozenset()) -> bool:

@@ -117,10 +117,28 @@ def _evidence_reader(ctx: LintContext, base_dir: str | None, clock: FileClock,
     """The reader rules ask about data files (``plan.evidence``), or ``None``."""
     if not ctx.evidence or base_dir is None:
         return None
-    from aiplan.evidence.reader import EvidenceReader  # cheap: it imports its readers when asked
+    return _DeferredReader(base_dir, byte_budget=ctx.config.limits.max_evidence_bytes, pause=clock.paused,
+                           record=getattr(file_exists, "record", None), input_fields=ctx.config.input_fields)
 
-    return EvidenceReader(base_dir, byte_budget=ctx.config.limits.max_evidence_bytes, pause=clock.paused,
-                          record=getattr(file_exists, "record", None), input_fields=ctx.config.input_fields)
+
+class _DeferredReader:
+    """``plan.evidence`` until a rule first asks it something: only then is the
+    :class:`~aiplan.evidence.reader.EvidenceReader` made (and :mod:`aiplan.evidence`
+    imported), so a plan that names no data file pays nothing for evidence."""
+
+    __slots__ = ("_arguments", "_reader")
+
+    def __init__(self, base_dir: str, **options) -> None:
+        self._arguments = (base_dir, options)
+        self._reader = None
+
+    def __getattr__(self, name: str):
+        if self._reader is None:
+            from aiplan.evidence.reader import EvidenceReader  # start-up: only for plans that name data files
+
+            base_dir, options = self._arguments
+            self._reader = EvidenceReader(base_dir, **options)
+        return getattr(self._reader, name)
 
 
 def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,

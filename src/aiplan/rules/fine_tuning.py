@@ -60,16 +60,47 @@ def fine_tuning_without_held_out(plan, options):
     ```yaml
     aiplan: 1
     name: Ticket formatter
+    gaps:
+      knowledge:
+        present: false
+      behavior:
+        present: true
+        evidence: 38% of 200 prompted replies broke the required output format.
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+            eval_set: evals/support-v1.jsonl
     approach: fine_tuning
     fine_tuning:
       purpose: behavior
       dataset:
         examples: 4200
+        path: data/ft/train.jsonl
+        quality_review: two reviewers per example, disagreements dropped
       evaluation:
         held_out:
           size: 600
           covers: [target_task, adjacent_behaviors]
           disjoint_from_training: true
+          path: data/ft/held_out.jsonl
+      base_model: claude-haiku
+      task:
+        description: turn an agent's draft into a reply in the ticket JSON schema
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
+      cadence: per_release
     ```
     """
     if not applies(plan):
@@ -123,16 +154,47 @@ def held_out_misses_adjacent_behaviors(plan, options):
     ```yaml
     aiplan: 1
     name: Ticket formatter
+    gaps:
+      knowledge:
+        present: false
+      behavior:
+        present: true
+        evidence: 38% of 200 prompted replies broke the required output format.
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+            eval_set: evals/support-v1.jsonl
     approach: fine_tuning
     fine_tuning:
       purpose: behavior
       dataset:
         examples: 4200
+        path: data/ft/train.jsonl
+        quality_review: two reviewers per example, disagreements dropped
       evaluation:
         held_out:
           size: 600
           covers: [target_task, adjacent_behaviors, general_capability]
           disjoint_from_training: true
+          path: data/ft/held_out.jsonl
+      base_model: claude-haiku
+      task:
+        description: turn an agent's draft into a reply in the ticket JSON schema
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
+      cadence: per_release
     ```
     """
     if not applies(plan) or not plan.mapping("fine_tuning", "evaluation", "held_out"):
@@ -197,6 +259,23 @@ def small_dataset(plan, options):
     ```yaml
     aiplan: 1
     name: Contract clause tagger
+    gaps:
+      knowledge:
+        present: false
+      behavior:
+        present: true
+        evidence: 38% of 200 prompted replies broke the required output format.
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+            eval_set: evals/support-v1.jsonl
     approach: fine_tuning
     fine_tuning:
       purpose: behavior
@@ -204,6 +283,23 @@ def small_dataset(plan, options):
         examples: 2400
         path: data/clauses/train.jsonl
         quality_review: legal ops reviewed every example
+      base_model: claude-haiku
+      task:
+        description: turn an agent's draft into a reply in the ticket JSON schema
+      evaluation:
+        held_out:
+          size: 600
+          path: data/ft/held_out.jsonl
+          covers: [target_task, adjacent_behaviors]
+          disjoint_from_training: true
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
+      cadence: per_release
     ```
     """
     if not applies(plan):
@@ -252,6 +348,23 @@ def no_data_quality_review(plan, options):
     ```yaml
     aiplan: 1
     name: Ticket formatter
+    gaps:
+      knowledge:
+        present: false
+      behavior:
+        present: true
+        evidence: 38% of 200 prompted replies broke the required output format.
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+            eval_set: evals/support-v1.jsonl
     approach: fine_tuning
     fine_tuning:
       purpose: behavior
@@ -259,6 +372,24 @@ def no_data_quality_review(plan, options):
         examples: 4200
         source: exported support replies, 2023-2025
         quality_review: two reviewers per example, disagreements dropped
+        path: data/ft/train.jsonl
+      base_model: claude-haiku
+      task:
+        description: turn an agent's draft into a reply in the ticket JSON schema
+      evaluation:
+        held_out:
+          size: 600
+          path: data/ft/held_out.jsonl
+          covers: [target_task, adjacent_behaviors]
+          disjoint_from_training: true
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
+      cadence: per_release
     ```
     """
     if not applies(plan):
@@ -329,26 +460,46 @@ def small_held_out(plan, options):
     ```yaml
     aiplan: 1
     name: Ticket formatter
+    gaps:
+      knowledge:
+        present: false
+      behavior:
+        present: true
+        evidence: 38% of 200 prompted replies broke the required output format.
+      accuracy:
+        present: false
     baseline:
       prompt_engineering:
         status: done
         results:
           - metric: schema_valid_rate
             value: 0.88
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
     approach: fine_tuning
     fine_tuning:
       purpose: behavior
       dataset:
         examples: 40000
+        path: data/ft/train.jsonl
+        quality_review: two reviewers per example, disagreements dropped
       evaluation:
         held_out:
           size: 400
           covers: [target_task, adjacent_behaviors]
           disjoint_from_training: true
+          path: data/ft/held_out.jsonl
+      base_model: claude-haiku
+      task:
+        description: turn an agent's draft into a reply in the ticket JSON schema
     evaluation:
       metrics:
         - name: schema-valid-rate
           target: 0.95
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
+      cadence: per_release
     ```
     """
     if not applies(plan):
@@ -525,18 +676,47 @@ def held_out_leak(plan, options):
     ```yaml
     aiplan: 1
     name: Ticket formatter
+    gaps:
+      knowledge:
+        present: false
+      behavior:
+        present: true
+        evidence: 38% of 200 prompted replies broke the required output format.
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+            eval_set: evals/support-v1.jsonl
     approach: fine_tuning
     fine_tuning:
       purpose: behavior
       dataset:
         examples: 4200
         path: data/ft/train.jsonl
+        quality_review: two reviewers per example, disagreements dropped
       evaluation:
         held_out:
           size: 600
           path: data/ft/held_out.jsonl
           covers: [target_task, adjacent_behaviors]
           disjoint_from_training: true
+      base_model: claude-haiku
+      task:
+        description: turn an agent's draft into a reply in the ticket JSON schema
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
+      cadence: per_release
     ```
     """
     if not applies(plan) or plan.mapping("fine_tuning", "evaluation", "held_out") is None:
@@ -580,8 +760,8 @@ def unstated_disjointness(plan, options):
     Fires when `fine_tuning.evaluation.held_out` exists and
     `disjoint_from_training` is not stated (absent, or a placeholder), unless
     the overlap can be measured instead: both `held_out.path` and
-    `fine_tuning.dataset.path` name files that exist next to the plan, where
-    the evidence checks read them (EVID002 when available). Reported at
+    `fine_tuning.dataset.path` name files (not globs) that exist next to the
+    plan, where the evidence checks read them (EVID002 when available). Reported at
     `held_out`.
 
     ## Why
@@ -611,16 +791,47 @@ def unstated_disjointness(plan, options):
     ```yaml
     aiplan: 1
     name: Ticket formatter
+    gaps:
+      knowledge:
+        present: false
+      behavior:
+        present: true
+        evidence: 38% of 200 prompted replies broke the required output format.
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+            eval_set: evals/support-v1.jsonl
     approach: fine_tuning
     fine_tuning:
       purpose: behavior
       dataset:
         examples: 4200
+        path: data/ft/train.jsonl
+        quality_review: two reviewers per example, disagreements dropped
       evaluation:
         held_out:
           size: 600
           covers: [target_task, adjacent_behaviors]
           disjoint_from_training: true
+          path: data/ft/held_out.jsonl
+      base_model: claude-haiku
+      task:
+        description: turn an agent's draft into a reply in the ticket JSON schema
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
+      cadence: per_release
     ```
     """
     if not applies(plan) or plan.mapping("fine_tuning", "evaluation", "held_out") is None:
@@ -633,8 +844,9 @@ def unstated_disjointness(plan, options):
         return  # a value of the wrong type: the schema reports it
     held_out = plan.text("fine_tuning", "evaluation", "held_out", "path")
     training = plan.text("fine_tuning", "dataset", "path")
-    if held_out is not None and training is not None and plan.path_exists(held_out) and plan.path_exists(training):
-        return  # both files are here: the evidence checks measure the overlap
+    if (held_out is not None and training is not None and not _GLOB.search(held_out) and not _GLOB.search(training)
+            and plan.path_exists(held_out) and plan.path_exists(training)):
+        return  # both files are here: the evidence checks measure the overlap (they do not read globs)
     state = absence(plan, "fine_tuning", "evaluation", "held_out", "disjoint_from_training")
     yield Violation(
         f"`fine_tuning.evaluation.held_out.disjoint_from_training` {state}: nothing says the held-out "
@@ -677,6 +889,23 @@ def undefined_task(plan, options):
     ```yaml
     aiplan: 1
     name: Ticket formatter
+    gaps:
+      knowledge:
+        present: false
+      behavior:
+        present: true
+        evidence: 38% of 200 prompted replies broke the required output format.
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+            eval_set: evals/support-v1.jsonl
     approach: fine_tuning
     fine_tuning:
       purpose: behavior
@@ -686,6 +915,22 @@ def undefined_task(plan, options):
         output_format: schemas/ticket.json
       dataset:
         examples: 4200
+        path: data/ft/train.jsonl
+        quality_review: two reviewers per example, disagreements dropped
+      evaluation:
+        held_out:
+          size: 600
+          path: data/ft/held_out.jsonl
+          covers: [target_task, adjacent_behaviors]
+          disjoint_from_training: true
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
+      cadence: per_release
     ```
     """
     if not applies(plan) or not plan.is_blank("fine_tuning", "task", "description"):
@@ -733,12 +978,47 @@ def distillation_without_target(plan, options):
     name: Intent router
     targets:
       latency_p95_ms: 300
+    gaps:
+      knowledge:
+        present: false
+      behavior:
+        present: true
+        evidence: 38% of 200 prompted replies broke the required output format.
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+            eval_set: evals/support-v1.jsonl
     approach: fine_tuning
     fine_tuning:
       purpose: latency
       base_model: claude-haiku
       task:
         description: route each customer message to one of 40 intents
+      dataset:
+        examples: 4200
+        path: data/ft/train.jsonl
+        quality_review: two reviewers per example, disagreements dropped
+      evaluation:
+        held_out:
+          size: 600
+          path: data/ft/held_out.jsonl
+          covers: [target_task, adjacent_behaviors]
+          disjoint_from_training: true
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
+      cadence: per_release
     ```
     """
     if not applies(plan):

@@ -120,12 +120,30 @@ def rag_without_data_pipeline(plan, options):
     ```yaml
     aiplan: 1
     name: HR handbook assistant
+    gaps:
+      knowledge:
+        present: true
+        evidence: 31 of 50 sampled questions needed documents the model has never seen.
+      behavior:
+        present: false
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+            eval_set: evals/support-v1.jsonl
     approach: rag
     rag:
       corpus:
         sources:
           - name: employee handbook
             format: pdf
+            update_frequency: monthly
       data_pipeline:
         owner: people-analytics
         effort_weeks: 4
@@ -141,7 +159,19 @@ def rag_without_data_pipeline(plan, options):
       retrieval:
         top_k: 5
         reranker: cross-encoder
+        effort_weeks: 2
+        evaluation:
+          metrics: [recall_at_k]
+          eval_set: evals/retrieval-v1.jsonl
       citations: true
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
+      cadence: per_release
     ```
     """
     if not applies(plan) or not _pipeline_missing(plan) or retrieval_mode(plan) == "live_api":
@@ -203,12 +233,30 @@ def incomplete_data_pipeline(plan, options):
     ```yaml
     aiplan: 1
     name: Field service search
+    gaps:
+      knowledge:
+        present: true
+        evidence: 31 of 50 sampled questions needed documents the model has never seen.
+      behavior:
+        present: false
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+            eval_set: evals/support-v1.jsonl
     approach: rag
     rag:
       corpus:
         sources:
           - name: repair manuals
             format: pdf
+            update_frequency: monthly
       data_pipeline:
         owner: data-eng
         chunking:
@@ -219,6 +267,22 @@ def incomplete_data_pipeline(plan, options):
         indexing:
           store: pgvector
           refresh: weekly
+        effort_weeks: 4
+      retrieval:
+        effort_weeks: 2
+        top_k: 8
+        evaluation:
+          metrics: [recall_at_k]
+          eval_set: evals/retrieval-v1.jsonl
+      citations: true
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
+      cadence: per_release
     ```
     """
     if not applies(plan) or _pipeline_missing(plan):
@@ -288,6 +352,23 @@ def tables_without_strategy(plan, options):
     ```yaml
     aiplan: 1
     name: Spec sheet search
+    gaps:
+      knowledge:
+        present: true
+        evidence: 31 of 50 sampled questions needed documents the model has never seen.
+      behavior:
+        present: false
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+            eval_set: evals/support-v1.jsonl
     approach: rag
     rag:
       corpus:
@@ -295,11 +376,34 @@ def tables_without_strategy(plan, options):
           - name: product spec sheets
             format: pdf
             contains_tables: true
+            update_frequency: monthly
       data_pipeline:
         chunking:
           strategy: fixed
           size_tokens: 512
           tables: one chunk per table row, header repeated
+        owner: data-eng
+        effort_weeks: 4
+        embedding:
+          model: text-embedding-3-large
+        indexing:
+          store: pgvector
+          refresh: daily
+      retrieval:
+        effort_weeks: 2
+        top_k: 8
+        evaluation:
+          metrics: [recall_at_k]
+          eval_set: evals/retrieval-v1.jsonl
+      citations: true
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
+      cadence: per_release
     ```
     """
     if not applies(plan) or not plan.is_blank("rag", "data_pipeline", "chunking", "tables"):
@@ -376,6 +480,23 @@ def boilerplate_without_cleaning(plan, options):
     ```yaml
     aiplan: 1
     name: Help centre search
+    gaps:
+      knowledge:
+        present: true
+        evidence: 31 of 50 sampled questions needed documents the model has never seen.
+      behavior:
+        present: false
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+            eval_set: evals/support-v1.jsonl
     approach: rag
     rag:
       corpus:
@@ -383,11 +504,34 @@ def boilerplate_without_cleaning(plan, options):
           - name: public help centre
             format: html
             boilerplate: high
+            update_frequency: monthly
       data_pipeline:
         cleaning: strip navigation, cookie banner and legal footer with the site's CSS selectors
         chunking:
           strategy: recursive
           size_tokens: 512
+        owner: data-eng
+        effort_weeks: 4
+        embedding:
+          model: text-embedding-3-large
+        indexing:
+          store: pgvector
+          refresh: daily
+      retrieval:
+        effort_weeks: 2
+        top_k: 8
+        evaluation:
+          metrics: [recall_at_k]
+          eval_set: evals/retrieval-v1.jsonl
+      citations: true
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
+      cadence: per_release
     ```
     """
     if not applies(plan):
@@ -457,17 +601,57 @@ def data_pipeline_underinvested(plan, options):
     ```yaml
     aiplan: 1
     name: Field service search
+    gaps:
+      knowledge:
+        present: true
+        evidence: 31 of 50 sampled questions needed documents the model has never seen.
+      behavior:
+        present: false
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+            eval_set: evals/support-v1.jsonl
     approach: rag
     rag:
       corpus:
         sources:
           - name: repair manuals
             format: pdf
+            update_frequency: monthly
       data_pipeline:
         effort_weeks: 5
+        owner: data-eng
+        chunking:
+          strategy: heading_aware
+          size_tokens: 512
+        embedding:
+          model: text-embedding-3-large
+        indexing:
+          store: pgvector
+          refresh: daily
       retrieval:
         effort_weeks: 3
         reranker: cross-encoder
+        top_k: 8
+        evaluation:
+          metrics: [recall_at_k]
+          eval_set: evals/retrieval-v1.jsonl
+      citations: true
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
+      cadence: per_release
     ```
     """
     if not applies(plan) or _pipeline_missing(plan) or retrieval_mode(plan) == "live_api":
@@ -541,6 +725,23 @@ def stale_index(plan, options):
     ```yaml
     aiplan: 1
     name: Pricing assistant
+    gaps:
+      knowledge:
+        present: true
+        evidence: 31 of 50 sampled questions needed documents the model has never seen.
+      behavior:
+        present: false
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+            eval_set: evals/support-v1.jsonl
     approach: rag
     rag:
       corpus:
@@ -552,6 +753,28 @@ def stale_index(plan, options):
         indexing:
           store: pgvector
           refresh: on_change
+        owner: data-eng
+        effort_weeks: 4
+        chunking:
+          strategy: heading_aware
+          size_tokens: 512
+        embedding:
+          model: text-embedding-3-large
+      retrieval:
+        effort_weeks: 2
+        top_k: 8
+        evaluation:
+          metrics: [recall_at_k]
+          eval_set: evals/retrieval-v1.jsonl
+      citations: true
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
+      cadence: per_release
     ```
     """
     if not applies(plan) or _pipeline_missing(plan) or plan.is_blank("rag", "data_pipeline", "indexing"):
@@ -635,6 +858,23 @@ def unstated_update_frequency(plan, options):
     ```yaml
     aiplan: 1
     name: Policy search
+    gaps:
+      knowledge:
+        present: true
+        evidence: 31 of 50 sampled questions needed documents the model has never seen.
+      behavior:
+        present: false
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+            eval_set: evals/support-v1.jsonl
     approach: rag
     rag:
       corpus:
@@ -646,6 +886,28 @@ def unstated_update_frequency(plan, options):
         indexing:
           store: pgvector
           refresh: weekly
+        owner: data-eng
+        effort_weeks: 4
+        chunking:
+          strategy: heading_aware
+          size_tokens: 512
+        embedding:
+          model: text-embedding-3-large
+      retrieval:
+        effort_weeks: 2
+        top_k: 8
+        evaluation:
+          metrics: [recall_at_k]
+          eval_set: evals/retrieval-v1.jsonl
+      citations: true
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
+      cadence: per_release
     ```
     """
     if not applies(plan) or plan.get("rag", "data_pipeline", "indexing", "refresh") == "on_change":
@@ -710,6 +972,23 @@ def unscoped_sensitive_retrieval(plan, options):
     use_case:
       users: [HR partners, managers]
       data_sensitivity: restricted
+    gaps:
+      knowledge:
+        present: true
+        evidence: 31 of 50 sampled questions needed documents the model has never seen.
+      behavior:
+        present: false
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+            eval_set: evals/support-v1.jsonl
     approach: rag
     rag:
       corpus:
@@ -717,8 +996,35 @@ def unscoped_sensitive_retrieval(plan, options):
           - name: HR case notes
             format: database
             sensitivity: restricted
+            update_frequency: monthly
       access_control:
         scope_by: [user_role, document_type]
+      data_pipeline:
+        owner: data-eng
+        effort_weeks: 4
+        chunking:
+          strategy: heading_aware
+          size_tokens: 512
+        embedding:
+          model: text-embedding-3-large
+        indexing:
+          store: pgvector
+          refresh: daily
+      retrieval:
+        effort_weeks: 2
+        top_k: 8
+        evaluation:
+          metrics: [recall_at_k]
+          eval_set: evals/retrieval-v1.jsonl
+      citations: true
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
+      cadence: per_release
     ```
     """
     if not applies(plan):
@@ -809,13 +1115,56 @@ def no_citations(plan, options):
     ```yaml
     aiplan: 1
     name: Policy search
+    gaps:
+      knowledge:
+        present: true
+        evidence: 31 of 50 sampled questions needed documents the model has never seen.
+      behavior:
+        present: false
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+            eval_set: evals/support-v1.jsonl
     approach: rag
     rag:
       corpus:
         sources:
           - name: policy wiki
             format: html
+            update_frequency: monthly
       citations: true
+      data_pipeline:
+        owner: data-eng
+        effort_weeks: 4
+        chunking:
+          strategy: heading_aware
+          size_tokens: 512
+        embedding:
+          model: text-embedding-3-large
+        indexing:
+          store: pgvector
+          refresh: daily
+      retrieval:
+        effort_weeks: 2
+        top_k: 8
+        evaluation:
+          metrics: [recall_at_k]
+          eval_set: evals/retrieval-v1.jsonl
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
+      cadence: per_release
     ```
     """
     if not applies(plan) or plan.get("rag", "citations") is True:
@@ -866,18 +1215,57 @@ def unmeasured_retrieval(plan, options):
     ```yaml
     aiplan: 1
     name: Policy search
+    gaps:
+      knowledge:
+        present: true
+        evidence: 31 of 50 sampled questions needed documents the model has never seen.
+      behavior:
+        present: false
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+            eval_set: evals/support-v1.jsonl
     approach: rag
     rag:
       corpus:
         sources:
           - name: policy wiki
             format: html
+            update_frequency: monthly
       retrieval:
         top_k: 8
         reranker: cross-encoder
         evaluation:
           metrics: [recall_at_k, mrr]
           eval_set: evals/retrieval-v1.jsonl
+        effort_weeks: 2
+      data_pipeline:
+        owner: data-eng
+        effort_weeks: 4
+        chunking:
+          strategy: heading_aware
+          size_tokens: 512
+        embedding:
+          model: text-embedding-3-large
+        indexing:
+          store: pgvector
+          refresh: daily
+      citations: true
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
+      cadence: per_release
     ```
     """
     if not applies(plan):
@@ -932,6 +1320,23 @@ def empty_corpus(plan, options):
     ```yaml
     aiplan: 1
     name: Policy search
+    gaps:
+      knowledge:
+        present: true
+        evidence: 31 of 50 sampled questions needed documents the model has never seen.
+      behavior:
+        present: false
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+            eval_set: evals/support-v1.jsonl
     approach: rag
     rag:
       corpus:
@@ -941,6 +1346,31 @@ def empty_corpus(plan, options):
             update_frequency: weekly
             boilerplate: low
       citations: true
+      data_pipeline:
+        owner: data-eng
+        effort_weeks: 4
+        chunking:
+          strategy: heading_aware
+          size_tokens: 512
+        embedding:
+          model: text-embedding-3-large
+        indexing:
+          store: pgvector
+          refresh: daily
+      retrieval:
+        effort_weeks: 2
+        top_k: 8
+        evaluation:
+          metrics: [recall_at_k]
+          eval_set: evals/retrieval-v1.jsonl
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
+      cadence: per_release
     ```
     """
     if not applies(plan):

@@ -22,6 +22,8 @@ def test_placeholders(text):
     "none of the examples is used before two reviewers agree", "no PII in the corpus; strip signatures",
     "TBD items in the price list confused the model", "todolist export", "n/a for prose; rows for tables",
     "unknown intents go to a human", "ops@acme.com", "<b>bold</b> markup is stripped", "", "   ", 0, False, None,
+    # a real-looking address at a reserved domain is how docs and fixtures write an owner
+    "support-platform@example.com", "ml-platform@example.org",
     ["TBD"],
 ])
 def test_not_placeholders(value):
@@ -79,3 +81,25 @@ def test_every_placeholder_word_is_documented():
     text = (pathlib.Path(__file__).resolve().parents[3] / "docs" / "placeholders.md").read_text(encoding="utf-8").lower()
     for word in PLACEHOLDER_WORDS:
         assert f"`{word}" in text, word
+
+
+def test_an_example_domain_owner_is_content():
+    """`owner: support-platform@example.com` is an owner: a pipeline that names it says something
+    (RAG002 lists what it lacks), while the starter's `team@example.com` says nothing (RAG001)."""
+    plan = """aiplan: 1
+name: Partner desk answers
+gaps:
+  knowledge: {present: true, evidence: 118 of 200 payout questions answered wrongly}
+  behavior: {present: false}
+  accuracy: {present: false}
+approach: rag
+rag:
+  corpus:
+    sources:
+      - {name: partner handbook, format: markdown, update_frequency: weekly}
+  data_pipeline:
+    owner: OWNER
+"""
+    real = {f.rule for f in lint_yaml(plan.replace("OWNER", "support-platform@example.com"), select=["RAG001", "RAG002"])}
+    starter = {f.rule for f in lint_yaml(plan.replace("OWNER", "team@example.com"), select=["RAG001", "RAG002"])}
+    assert real == {"RAG002"} and starter == {"RAG001"}

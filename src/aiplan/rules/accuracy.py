@@ -61,7 +61,40 @@ def accuracy_gap_without_eval_infra(plan, options):
       accuracy:
         present: true
         evidence: 9% of sampled coverage answers contradicted the policy text.
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: coverage_answer_accuracy
+            value: 0.71
+            eval_set: evals/coverage-questions.jsonl
     approach: rag
+    rag:
+      corpus:
+        sources:
+          - name: policy wiki
+            format: html
+            update_frequency: weekly
+      data_pipeline:
+        owner: data-eng
+        effort_weeks: 4
+        chunking:
+          strategy: heading_aware
+          size_tokens: 512
+        embedding:
+          model: text-embedding-3-large
+        indexing:
+          store: pgvector
+          refresh: daily
+      retrieval:
+        effort_weeks: 2
+        top_k: 8
+        evaluation:
+          metrics: [recall_at_k]
+          eval_set: evals/retrieval-v1.jsonl
+      citations: true
     evaluation:
       metrics:
         - name: coverage_answer_accuracy

@@ -54,6 +54,10 @@ def missing_prompt_baseline(plan, options):
       knowledge:
         present: true
         evidence: The base model does not know our refund and warranty policies.
+      behavior:
+        present: false
+      accuracy:
+        present: false
     baseline:
       prompt_engineering:
         status: done
@@ -64,6 +68,38 @@ def missing_prompt_baseline(plan, options):
             value: 0.71
             eval_set: evals/support-v1.jsonl
     approach: rag
+    rag:
+      corpus:
+        sources:
+          - name: policy wiki
+            format: html
+            update_frequency: weekly
+      data_pipeline:
+        owner: data-eng
+        effort_weeks: 4
+        chunking:
+          strategy: heading_aware
+          size_tokens: 512
+        embedding:
+          model: text-embedding-3-large
+        indexing:
+          store: pgvector
+          refresh: daily
+      retrieval:
+        effort_weeks: 2
+        top_k: 8
+        evaluation:
+          metrics: [recall_at_k]
+          eval_set: evals/retrieval-v1.jsonl
+      citations: true
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
+      cadence: per_release
     ```
     """
     if not plan.beyond_prompting:
@@ -128,6 +164,14 @@ def unmeasured_baseline(plan, options):
     ```yaml
     aiplan: 1
     name: Support copilot
+    gaps:
+      knowledge:
+        present: true
+        evidence: 31 of 50 sampled questions needed documents the model has never seen.
+      behavior:
+        present: false
+      accuracy:
+        present: false
     baseline:
       prompt_engineering:
         status: done
@@ -138,6 +182,38 @@ def unmeasured_baseline(plan, options):
             value: 0.71
             eval_set: evals/support-v1.jsonl
     approach: rag
+    rag:
+      corpus:
+        sources:
+          - name: policy wiki
+            format: html
+            update_frequency: weekly
+      data_pipeline:
+        owner: data-eng
+        effort_weeks: 4
+        chunking:
+          strategy: heading_aware
+          size_tokens: 512
+        embedding:
+          model: text-embedding-3-large
+        indexing:
+          store: pgvector
+          refresh: daily
+      retrieval:
+        effort_weeks: 2
+        top_k: 8
+        evaluation:
+          metrics: [recall_at_k]
+          eval_set: evals/retrieval-v1.jsonl
+      citations: true
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
+      cadence: per_release
     ```
     """
     if plan.get("baseline", "prompt_engineering", "status") != "done" or measurements(plan):
@@ -199,6 +275,14 @@ def thin_baseline(plan, options):
     ```yaml
     aiplan: 1
     name: Ticket formatter
+    gaps:
+      knowledge:
+        present: false
+      behavior:
+        present: true
+        evidence: 38% of 200 prompted replies broke the required output format.
+      accuracy:
+        present: false
     baseline:
       prompt_engineering:
         status: done
@@ -206,7 +290,31 @@ def thin_baseline(plan, options):
         results:
           - metric: schema_valid_rate
             value: 0.88
+        model: claude-sonnet
     approach: fine_tuning
+    fine_tuning:
+      purpose: behavior
+      base_model: claude-haiku
+      task:
+        description: turn an agent's draft into a reply in the ticket JSON schema
+      dataset:
+        examples: 4200
+        path: data/ft/train.jsonl
+        quality_review: two reviewers per example, disagreements dropped
+      evaluation:
+        held_out:
+          size: 2000
+          path: data/ft/held_out.jsonl
+          covers: [target_task, adjacent_behaviors]
+          disjoint_from_training: true
+    evaluation:
+      metrics:
+        - name: schema_valid_rate
+          target: 0.9
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 3000
+      cadence: per_release
     ```
     """
     if plan.mapping("baseline", "prompt_engineering") is None:
@@ -295,6 +403,14 @@ def baseline_meets_target(plan, options):
     ```yaml
     aiplan: 1
     name: FAQ deflection
+    gaps:
+      knowledge:
+        present: true
+        evidence: 31 of 50 sampled questions needed documents the model has never seen.
+      behavior:
+        present: false
+      accuracy:
+        present: false
     baseline:
       prompt_engineering:
         status: done
@@ -304,13 +420,42 @@ def baseline_meets_target(plan, options):
             value: 0.71
           - metric: hallucination_rate
             value: 0.0
+        model: claude-sonnet
     approach: rag
+    rag:
+      corpus:
+        sources:
+          - name: policy wiki
+            format: html
+            update_frequency: weekly
+      data_pipeline:
+        owner: data-eng
+        effort_weeks: 4
+        chunking:
+          strategy: heading_aware
+          size_tokens: 512
+        embedding:
+          model: text-embedding-3-large
+        indexing:
+          store: pgvector
+          refresh: daily
+      retrieval:
+        effort_weeks: 2
+        top_k: 8
+        evaluation:
+          metrics: [recall_at_k]
+          eval_set: evals/retrieval-v1.jsonl
+      citations: true
     evaluation:
       metrics:
         - name: answer_accuracy
           target: 0.9
         - name: hallucination_rate
           target: 0.0
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
+      cadence: per_release
     ```
     """
     if not plan.beyond_prompting or distills(plan):
@@ -383,6 +528,14 @@ def gap_not_measurable(plan, options):
     ```yaml
     aiplan: 1
     name: Support copilot
+    gaps:
+      knowledge:
+        present: true
+        evidence: 31 of 50 sampled questions needed documents the model has never seen.
+      behavior:
+        present: false
+      accuracy:
+        present: false
     baseline:
       prompt_engineering:
         status: done
@@ -391,7 +544,32 @@ def gap_not_measurable(plan, options):
           - metric: Answer Accuracy
             value: 0.71
             eval_set: evals/support-v1.jsonl
+        model: claude-sonnet
     approach: rag
+    rag:
+      corpus:
+        sources:
+          - name: policy wiki
+            format: html
+            update_frequency: weekly
+      data_pipeline:
+        owner: data-eng
+        effort_weeks: 4
+        chunking:
+          strategy: heading_aware
+          size_tokens: 512
+        embedding:
+          model: text-embedding-3-large
+        indexing:
+          store: pgvector
+          refresh: daily
+      retrieval:
+        effort_weeks: 2
+        top_k: 8
+        evaluation:
+          metrics: [recall_at_k]
+          eval_set: evals/retrieval-v1.jsonl
+      citations: true
     evaluation:
       metrics:
         - name: answer_accuracy
@@ -399,6 +577,7 @@ def gap_not_measurable(plan, options):
       eval_sets:
         - path: ./evals/support-v1.jsonl
           size: 800
+      cadence: per_release
     ```
     """
     if not plan.beyond_prompting:

@@ -68,18 +68,55 @@ def no_evaluation_plan(plan, options):
     ```yaml
     aiplan: 1
     name: Support copilot
+    gaps:
+      knowledge:
+        present: true
+        evidence: 31 of 50 sampled questions needed documents the model has never seen.
+      behavior:
+        present: false
+      accuracy:
+        present: false
     baseline:
       prompt_engineering:
         status: done
         results:
           - metric: answer_accuracy
             value: 0.71
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
     approach: rag
+    rag:
+      corpus:
+        sources:
+          - name: policy wiki
+            format: html
+            update_frequency: weekly
+      data_pipeline:
+        owner: data-eng
+        effort_weeks: 4
+        chunking:
+          strategy: heading_aware
+          size_tokens: 512
+        embedding:
+          model: text-embedding-3-large
+        indexing:
+          store: pgvector
+          refresh: daily
+      retrieval:
+        effort_weeks: 2
+        top_k: 8
+        evaluation:
+          metrics: [recall_at_k]
+          eval_set: evals/retrieval-v1.jsonl
+      citations: true
     evaluation:
       metrics:
         - name: answer_accuracy
           target: 0.9
       cadence: per_release
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
     ```
     """
     if not plan.beyond_prompting:
@@ -132,6 +169,23 @@ def metric_without_target(plan, options):
     ```yaml
     aiplan: 1
     name: Support copilot
+    gaps:
+      knowledge:
+        present: true
+        evidence: 31 of 50 sampled questions needed documents the model has never seen.
+      behavior:
+        present: false
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+            eval_set: evals/support-v1.jsonl
     approach: prompt_engineering
     evaluation:
       metrics:
@@ -140,6 +194,9 @@ def metric_without_target(plan, options):
         - name: escalation_precision
           target: 0.95
       cadence: per_release
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
     ```
     """
     for index, _ in plan.entries("evaluation", "metrics"):
@@ -199,9 +256,25 @@ def missing_referenced_file(plan, options):
 
     ## Good
     ```yaml
-    # evals/support-v1.jsonl exists next to this plan
     aiplan: 1
     name: Support copilot
+    gaps:
+      knowledge:
+        present: true
+        evidence: 31 of 50 sampled questions needed documents the model has never seen.
+      behavior:
+        present: false
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+            eval_set: evals/support-v1.jsonl
     approach: prompt_engineering
     evaluation:
       metrics:
@@ -210,6 +283,7 @@ def missing_referenced_file(plan, options):
       eval_sets:
         - path: evals/support-v1.jsonl
           size: 800
+      cadence: per_release
     ```
     """
     if not options["check_paths"]:
@@ -281,13 +355,47 @@ def underpowered_evaluation(plan, options):
     ```yaml
     aiplan: 1
     name: Support copilot
+    gaps:
+      knowledge:
+        present: true
+        evidence: 31 of 50 sampled questions needed documents the model has never seen.
+      behavior:
+        present: false
+      accuracy:
+        present: false
     baseline:
       prompt_engineering:
         status: done
         results:
           - metric: answer_accuracy
             value: 0.85
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
     approach: rag
+    rag:
+      corpus:
+        sources:
+          - name: policy wiki
+            format: html
+            update_frequency: weekly
+      data_pipeline:
+        owner: data-eng
+        effort_weeks: 4
+        chunking:
+          strategy: heading_aware
+          size_tokens: 512
+        embedding:
+          model: text-embedding-3-large
+        indexing:
+          store: pgvector
+          refresh: daily
+      retrieval:
+        effort_weeks: 2
+        top_k: 8
+        evaluation:
+          metrics: [recall_at_k]
+          eval_set: evals/retrieval-v1.jsonl
+      citations: true
     evaluation:
       metrics:
         - name: answer_accuracy
@@ -295,6 +403,7 @@ def underpowered_evaluation(plan, options):
       eval_sets:
         - path: evals/support-v1.jsonl
           size: 400
+      cadence: per_release
     ```
     """
     alpha, power = options["alpha"], options["power"]

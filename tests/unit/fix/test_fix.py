@@ -494,3 +494,20 @@ def test_a_temporary_left_by_a_killed_fix_is_removed_by_the_next(cli, tmp_path):
     assert result.exit_code in (0, 1), result.output
     assert not stale.exists()
     assert running.exists() and unrelated.exists()
+
+
+def test_diff_headers_and_messages_show_hostile_file_names_visibly(cli, tmp_path, monkeypatch):
+    folder = tmp_path / "x\n::error file=a::forged\x1b[31m\x07"
+    folder.mkdir()
+    plan = copy_in(folder, "comments")
+    monkeypatch.chdir(tmp_path)
+    result = cli("lint", "--diff", plan.relative_to(tmp_path))
+    assert result.stdout.startswith("--- a/x\\n::error file=a::forged\\x1b[31m\\x07/")
+    assert not any(line.startswith("::") for line in result.stdout.splitlines())
+    assert "\x1b" not in result.stdout.splitlines()[0] and "\x07" not in result.stdout
+
+    plan.chmod(0o444)  # a write error names the file on standard error
+    written = cli("lint", "--fix", plan.relative_to(tmp_path))
+    assert not any(line.startswith("::") for line in written.stderr.splitlines())
+    assert "\x1b" not in written.stderr and "\x07" not in written.stderr
+    assert "x\\n::error" in written.stderr

@@ -336,6 +336,11 @@ def _fix(targets, contexts, rule_set, *, diff):
     run, fixes = fix_targets(targets, contexts, write=not diff, stdin=stdin)
     run.errors.extend(rule_set.errors)
     run.fixed = fixes.fixed
+    for target, result in fixes.results:
+        if result.stopped:
+            left = sum(1 for finding in result.after.findings if finding.edits)
+            _say(f"aiplan: {target.display_path}: fixing {result.stopped}; "
+                 f"{left} fixable finding{'s' * (left != 1)} left unfixed")
     if diff:
         if not targets:
             click.echo(outputs.NO_PLANS, nl=False, err=True)

@@ -53,3 +53,10 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if e2e in pathlib.Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(autouse=True)
+def _private_cache_key(tmp_path_factory, monkeypatch):
+    """The results cache authenticates its entries with a per-user key kept in the
+    user's cache directory: tests keep theirs out of the real home."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))

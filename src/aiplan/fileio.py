@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import Iterable
+from typing import Callable, Iterable
+
+# Temporary files of atomic_write(): `.aiplan-<pid>-XXXXXXXX.tmp` beside the target.
+TEMPORARY_PREFIX = ".aiplan-"
+TEMPORARY_SUFFIX = ".tmp"
+# A temporary file whose writer still runs is stale after this long anyway.
+STALE_TEMPORARY_SECONDS = 24 * 3600
 
 
 class NotRegularFile(OSError):
@@ -108,8 +114,8 @@ def read_regular(path: str, max_bytes: int, *, follow_symlinks: bool = True, par
         os.close(descriptor)
 
 
-def atomic_write(path: str, data: bytes | Iterable[bytes], *, overwrite: bool = True,
-                 mode: int | None = None) -> None:
+def atomic_write(path: str, data: bytes | Iterable[bytes], *, overwrite: bool = True, mode: int | None = None,
+                 before_replace: Callable[[], None] | None = None) -> None:
     """Write ``data`` (bytes, or pieces of them written as they come) to ``path`` atomically.
 
     The bytes go to a temporary file in the same directory, are flushed to disk,
@@ -117,12 +123,15 @@ def atomic_write(path: str, data: bytes | Iterable[bytes], *, overwrite: bool = 
     one, never half of either. With ``overwrite=False`` the final step is a hard
     link, which fails with ``FileExistsError`` if the target appeared meanwhile.
     ``mode`` sets the permissions (default: the existing file's, else 0o644
-    less the umask).
+    less the umask). An existing file's owner and group are kept where the
+    process may set them (root fixing another user's file). ``before_replace``
+    runs last, just before the rename: raising there leaves the target as it is.
     """
     import tempfile  # only writers pay for its import (the pre-commit path reads)
 
     directory = os.path.dirname(os.path.abspath(path))
-    fd, temporary = tempfile.mkstemp(prefix=".aiplan-", suffix=".tmp", dir=directory)
+    fd, temporary = tempfile.mkstemp(prefix=f"{TEMPORARY_PREFIX}{os.getpid()}-", suffix=TEMPORARY_SUFFIX,
+                                     dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
             if isinstance(data, (bytes, bytearray, memoryview)):
@@ -131,14 +140,25 @@ def atomic_write(path: str, data: bytes | Iterable[bytes], *, overwrite: bool = 
                 handle.writelines(data)
             handle.flush()
             os.fsync(handle.fileno())
+        try:
+            existing: os.stat_result | None = os.stat(path)
+        except FileNotFoundError:
+            existing = None
         if mode is None:
-            try:
-                mode = os.stat(path).st_mode & 0o7777
-            except FileNotFoundError:
+            if existing is not None:
+                mode = existing.st_mode & 0o7777
+            else:
                 umask = os.umask(0)
                 os.umask(umask)
                 mode = 0o644 & ~umask
-        os.chmod(temporary, mode)
+        if existing is not None and (existing.st_uid, existing.st_gid) != (os.geteuid(), os.getegid()):
+            try:
+                os.chown(temporary, existing.st_uid, existing.st_gid)
+            except OSError:  # not permitted: the file becomes ours, as any editor's save does
+                pass
+        os.chmod(temporary, mode)  # after chown, which may clear set-id bits
+        if before_replace is not None:
+            before_replace()
         if overwrite:
             os.replace(temporary, path)
         else:
@@ -154,3 +174,47 @@ def atomic_write(path: str, data: bytes | Iterable[bytes], *, overwrite: bool = 
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+
+
+def remove_stale_temporaries(directory: str) -> int:
+    """Remove temporary files :func:`atomic_write` left in ``directory`` when its
+    process was killed (``kill -9`` mid-write): those whose process has ended, or
+    older than a day. Returns how many were removed; never raises."""
+    import re  # start-up: only --fix cleans temporaries
+    import time  # start-up: only --fix cleans temporaries
+
+    pattern = re.compile(re.escape(TEMPORARY_PREFIX) + r"(\d+)-[A-Za-z0-9_]{8}" + re.escape(TEMPORARY_SUFFIX) + r"\Z")
+    removed = 0
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return 0
+    now = time.time()
+    for entry in entries:
+        match = pattern.match(entry.name)
+        if match is None:
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if not stat.S_ISREG(info.st_mode):
+                continue
+            pid = int(match.group(1))
+            if _process_alive(pid) and now - info.st_mtime < STALE_TEMPORARY_SECONDS:
+                continue  # another run is writing it right now
+            os.unlink(entry.path)
+            removed += 1
+        except (OSError, ValueError):
+            continue
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # someone else's process, or not a pid: leave the file to age
+    return True

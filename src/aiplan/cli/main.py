@@ -316,8 +316,13 @@ def _fix(targets, contexts, rule_set, *, diff):
     reads_stdin = stdin_target is not None
     # Never more than one byte past the size limit, as when linting: `aiplan lint --fix -`
     # fed an endless stream must end (with PLAN007), not exhaust memory.
-    stdin = (sys.stdin.buffer.read(contexts(stdin_target).config.limits.max_bytes + 1)
-             if reads_stdin else None)
+    limit = contexts(stdin_target).config.limits.max_bytes if reads_stdin else 0
+    stdin = sys.stdin.buffer.read(limit + 1) if reads_stdin else None
+    if stdin is not None and len(stdin) > limit and not diff:
+        # What `--fix -` prints replaces the plan in an editor: never a partial document.
+        click.echo(f"aiplan: standard input is over the {limit:,}-byte limit (`max-file-size`); "
+                   "nothing was fixed and nothing is printed", err=True)
+        sys.exit(EXIT_USAGE)
     run, fixes = fix_targets(targets, contexts, write=not diff, stdin=stdin)
     run.errors.extend(rule_set.errors)
     run.fixed = fixes.fixed

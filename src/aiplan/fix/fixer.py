@@ -39,7 +39,7 @@ from typing import Callable, Iterable
 
 from aiplan.core.findings import FileResult, Finding, TextEdit
 from aiplan.core.paths import STDIN, Target
-from aiplan.fileio import FileTooLarge, atomic_write, read_regular
+from aiplan.fileio import FileTooLarge, atomic_write, read_regular, remove_stale_temporaries
 from aiplan.core.text import LINE_BREAK, SourceText
 from aiplan.lint.engine import LintContext, lint_bytes, lint_file
 from aiplan.lint.suppressions import NO_REASON, UNUSED
@@ -324,9 +324,12 @@ def write_fixed(real_path: str, result: FixResult) -> None:
             raise FixWriteError("it is not a regular file any more")
         if not info.st_mode & 0o222 or not os.access(target, os.W_OK):
             raise FixWriteError("it is read-only")
-        if _read_current(target, len(result.original)) != result.original:
-            raise FixWriteError("it changed on disk while aiplan was fixing it; run aiplan again")
-        atomic_write(target, result.fixed, mode=stat.S_IMODE(info.st_mode))
+        def unchanged() -> None:
+            if _read_current(target, len(result.original)) != result.original:
+                raise FixWriteError("it changed on disk while aiplan was fixing it; run aiplan again")
+
+        unchanged()  # before writing anything, and again just before the rename
+        atomic_write(target, result.fixed, mode=stat.S_IMODE(info.st_mode), before_replace=unchanged)
     except FixWriteError:
         raise
     except OSError as exc:
@@ -401,6 +404,7 @@ def fix_targets(targets: Iterable[Target], contexts: ContextSource, *, write: bo
     resolve = contexts if callable(contexts) else (lambda _target: contexts)
     run = RunResult()
     fixes = FixRun()
+    cleaned: set[str] = set()
     for target in targets:
         ctx = resolve(target)
         if target.real_path == STDIN:
@@ -411,6 +415,10 @@ def fix_targets(targets: Iterable[Target], contexts: ContextSource, *, write: bo
         else:
             result = fix_file(target.real_path, target.display_path, ctx)
             if write and result.changed:
+                directory = os.path.dirname(os.path.realpath(target.real_path))
+                if directory not in cleaned:  # what a killed earlier run left beside its plans
+                    cleaned.add(directory)
+                    remove_stale_temporaries(directory)
                 try:
                     write_fixed(target.real_path, result)
                 except FixWriteError as exc:

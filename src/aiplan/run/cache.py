@@ -43,8 +43,11 @@ the run goes on without it.
 from __future__ import annotations
 
 import json
+import hashlib
+import hmac
 import marshal
 import os
+import stat
 import sys
 import time
 import zlib
@@ -52,7 +55,7 @@ from typing import Any, Callable, Iterable
 
 from aiplan.core.digest import sha256
 from aiplan.core.findings import FileResult
-from aiplan.fileio import read_regular
+from aiplan.fileio import atomic_write, read_regular
 from aiplan.run import codec
 from aiplan.lint.engine import names_existing
 
@@ -91,41 +94,121 @@ def cache_disabled_by_environment() -> bool:
 
 
 def _package_stamp(module_name: str, limit: int = 5000) -> list:
-    """Size and mtime of every file of the top-level package of ``module_name``."""
+    """Size and mtime of every file of the top-level package of ``module_name``
+    (a namespace package's files too, in every directory it spans)."""
     top = module_name.split(".", 1)[0]
     module = sys.modules.get(top)
     location = getattr(module, "__file__", None) if module is not None else None
     stamp: list = [top, str(getattr(module, "__version__", ""))]
-    if not location:
-        return stamp + ["no file"]
-    if os.path.basename(location) != "__init__.py":
+    if location and os.path.basename(location) != "__init__.py":
         try:
             info = os.stat(location)
         except OSError:
             return stamp + ["unreadable"]
         return stamp + [[os.path.basename(location), info.st_size, info.st_mtime_ns]]
-    root = os.path.dirname(location)
-    files = []
-    pending = [root]
-    while pending:  # os.scandir, not os.walk: this runs on every cached run, pre-commit included
+    if location:
+        roots = [os.path.dirname(location)]
+    else:  # a namespace package: no __init__.py, one or more directories
         try:
-            entries = list(os.scandir(pending.pop()))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                if entry.name != "__pycache__":
-                    pending.append(entry.path)
-            elif not entry.name.endswith((".pyc", ".pyo")):
-                try:
-                    info = entry.stat()
-                except OSError:
-                    continue
-                files.append((entry.path[len(root):], info.st_size, info.st_mtime_ns))
-                if len(files) >= limit:
-                    return stamp + sorted(files) + ["truncated"]
+            roots = sorted(str(path) for path in getattr(module, "__path__", None) or ())
+        except Exception:  # an exotic importer's path object
+            roots = []
+        if not roots:
+            return stamp + ["no file"]
+    files = []
+    for root in roots:
+        pending = [root]
+        while pending:  # os.scandir, not os.walk: this runs on every cached run, pre-commit included
+            try:
+                entries = list(os.scandir(pending.pop()))
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        pending.append(entry.path)
+                elif not entry.name.endswith((".pyc", ".pyo")):
+                    try:
+                        info = entry.stat()
+                    except OSError:
+                        continue
+                    files.append((entry.path[len(root):] if len(roots) == 1 else entry.path,
+                                  info.st_size, info.st_mtime_ns))
+                    if len(files) >= limit:
+                        return stamp + sorted(files) + ["truncated"]
     files.sort()
     return stamp + files
+
+
+# -- trust: a per-user key outside the repository ------------------------------
+
+KEY_BYTES = 32
+_MAC_BYTES = 32
+
+
+def key_path() -> str:
+    """Where this user's cache key lives: ``$XDG_CACHE_HOME/aiplan/cache-key``
+    (default ``~/.cache``), never in the repository being linted."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(os.path.abspath(base), "aiplan", "cache-key")
+
+
+def _load_key() -> bytes:
+    """This user's key (made on first use, readable by this user only). Raises
+    ``OSError`` when there is no trustworthy key: then there is no cache."""
+    path = key_path()
+    for _ in range(2):
+        try:
+            data = read_regular(path, KEY_BYTES, follow_symlinks=False)
+        except FileNotFoundError:
+            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+            try:
+                atomic_write(path, os.urandom(KEY_BYTES), overwrite=False, mode=0o600)
+            except FileExistsError:  # another run made it meanwhile
+                pass
+            continue
+        info = os.lstat(path)
+        if info.st_uid != os.geteuid() or info.st_mode & 0o077 or len(data) != KEY_BYTES:
+            raise OSError(f"{path} is not this user's private cache key (owner, permissions or size)")
+        return data
+    raise OSError(f"cannot create the cache key {path}")
+
+
+def _mac(key: bytes, payload: bytes) -> bytes:
+    return hmac.new(key, FORMAT.encode() + b"\0" + payload, hashlib.sha256).digest()
+
+
+def _tracked_by_git(directory: str) -> bool:
+    """Whether git tracks anything under ``directory`` (its index names a path
+    there): a cache committed to the repository came from someone else."""
+    current = os.path.dirname(directory)
+    while True:
+        dot_git = os.path.join(current, ".git")
+        if os.path.lexists(dot_git):
+            break
+        parent = os.path.dirname(current)
+        if parent == current:
+            return False
+        current = parent
+    git_dir = dot_git
+    if os.path.isfile(dot_git):  # a worktree or submodule: "gitdir: <path>"
+        try:
+            line = read_regular(dot_git, 4096).decode("utf-8", "replace").strip()
+        except OSError:
+            return False
+        if not line.startswith("gitdir:"):
+            return False
+        git_dir = os.path.join(current, line[len("gitdir:"):].strip())
+    try:
+        index = read_regular(os.path.join(git_dir, "index"), MAX_INDEX_BYTES)
+    except OSError:
+        return False
+    relative = os.path.relpath(directory, current).replace(os.sep, "/")
+    return (relative + "/").encode("utf-8", "surrogateescape") in index
+
+
+# The git index read to tell whether the cache is tracked; a larger one is not read.
+MAX_INDEX_BYTES = 64 * 1024 * 1024
 
 
 class LintCache:
@@ -144,6 +227,28 @@ class LintCache:
         self._strings: dict[str, str] = {}                # equal strings of hits share one object
         self._exists: dict[str, bool] = {}                # existence checks of this run's lookups
         self._now = int(time.time())
+        self._key: bytes | None = None
+
+    def _ready(self) -> bool:
+        """Whether this cache may be trusted and written, checked once per run:
+        its directory is no symbolic link and not tracked by git, and this
+        user's key is at hand. Otherwise the run goes on without the cache."""
+        if self._key is not None or not self.usable:
+            return self.usable
+        problem = None
+        if os.path.islink(self.directory):
+            problem = "it is a symbolic link; aiplan never writes its cache through one"
+        elif os.path.isdir(self.directory) and _tracked_by_git(self.directory):
+            problem = "it is tracked by git: a committed cache came from someone else"
+        else:
+            try:
+                self._key = _load_key()
+            except (OSError, ValueError) as exc:
+                problem = f"no private key to authenticate it: {getattr(exc, 'strerror', None) or exc}"
+        if problem is not None:
+            self.usable = False
+            self.problem = f"not using the cache in {self.directory}: {problem}"
+        return self.usable
 
     # -- keys -----------------------------------------------------------------
 
@@ -179,16 +284,21 @@ class LintCache:
 
     # -- reading --------------------------------------------------------------
 
-    @staticmethod
-    def _read_shard(path: str) -> dict:
-        """The entries of a shard file; empty if it is missing, unreadable or not a shard."""
+    def _read_shard(self, path: str) -> dict:
+        """The entries of a shard file; empty if it is missing, unreadable, not a
+        shard, or not written with this user's key."""
         try:
             # A shard replaced by a FIFO, a link or a huge file is no shard.
             data = read_regular(path, MAX_SHARD_BYTES, follow_symlinks=False)
         except (OSError, ValueError):
             return {}
+        if self._key is None or len(data) < _MAC_BYTES:
+            return {}
+        mac, payload = data[:_MAC_BYTES], data[_MAC_BYTES:]
+        if not hmac.compare_digest(mac, _mac(self._key, payload)):
+            return {}  # written by someone else, or damaged: never trusted
         try:
-            content = marshal.loads(data)
+            content = marshal.loads(payload)
         except Exception:  # corrupt, truncated or foreign: ignored, rebuilt on the next write
             return {}
         if not (isinstance(content, dict) and content.get("format") == FORMAT
@@ -202,7 +312,7 @@ class LintCache:
         ``read(real_path)`` returns the file's bytes, or ``None`` if it cannot
         be read as a plan (those files are linted, never cached).
         """
-        if not self.usable:
+        if not self._ready():
             return None
         try:
             key = (self.scope(ctx), self._shard_of(display_path))
@@ -254,7 +364,7 @@ class LintCache:
 
     def save(self) -> None:
         """Write every shard this run added to. Never raises."""
-        if not self.usable or not self._new:
+        if not self._new or not self._ready():
             return
         try:
             self._prepare_directory()
@@ -266,16 +376,18 @@ class LintCache:
             self.problem = f"cannot write the cache in {self.directory}: {getattr(exc, 'strerror', None) or exc}"
 
     def _prepare_directory(self) -> None:
-        os.makedirs(self.directory, exist_ok=True)
+        os.makedirs(os.path.dirname(self.directory), exist_ok=True)
+        _real_directory(self.directory)
         for name, text in ((".gitignore", "# Created by aiplan: this cache is never committed.\n*\n"),
                            ("CACHEDIR.TAG", _CACHEDIR_TAG)):
             path = os.path.join(self.directory, name)
-            if not os.path.exists(path):
+            if not os.path.lexists(path):  # a link is replaced by the rename, never written through
                 _replace(path, text.encode())
 
     def _write_shard(self, scope: str, shard: int) -> None:
         path = self._shard_path(scope, shard)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        _real_directory(os.path.dirname(os.path.dirname(path)))
+        _real_directory(os.path.dirname(path))
         # Another run may have written this shard since it was read: keep its
         # entries, ours win for the files we linted. Old entries are dropped.
         oldest = self._now - MAX_AGE_SECONDS
@@ -283,11 +395,23 @@ class LintCache:
                   if type(entry) is tuple and len(entry) == 4 and type(entry[3]) is int and entry[3] >= oldest}
         merged.update(self._new[(scope, shard)])
         data = marshal.dumps({"format": FORMAT, "entries": merged})
-        if len(data) > MAX_SHARD_BYTES:  # keep this run's entries only, if they fit
+        if len(data) + _MAC_BYTES > MAX_SHARD_BYTES:  # keep this run's entries only, if they fit
             data = marshal.dumps({"format": FORMAT, "entries": self._new[(scope, shard)]})
-            if len(data) > MAX_SHARD_BYTES:
+            if len(data) + _MAC_BYTES > MAX_SHARD_BYTES:
                 return
-        _replace(path, data)
+        assert self._key is not None
+        _replace(path, _mac(self._key, data) + data)
+
+
+def _real_directory(path: str) -> None:
+    """Make ``path`` a directory if it is not one; raise ``OSError`` if it is
+    anything else (a symbolic link above all: the cache never writes through one)."""
+    try:
+        os.mkdir(path, 0o755)
+    except FileExistsError:
+        pass
+    if not stat.S_ISDIR(os.lstat(path).st_mode):
+        raise OSError(f"{path} is not a directory (a symbolic link?)")
 
 
 def _dependencies_hold(real_path: str, dependencies, known: dict[str, bool]) -> bool:

@@ -434,3 +434,63 @@ def test_diff_counts_the_findings_the_summary_calls_fixable(cli, tmp_path, name)
     assert would and int(would.group(1)) == fixable, (summary, diff.stderr)
     fixed = cli("lint", "--fix", plan).stdout.splitlines()[-1]
     assert f"; {fixable + int(would.group(2) or 0)} fixed." in fixed
+
+
+def test_fix_from_stdin_over_the_size_limit_prints_nothing_and_exits_2(cli, tmp_path, monkeypatch):
+    # An editor writes back what `--fix -` prints: a truncated plan would destroy the file.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".aiplan.toml").write_text("max-file-size = 200\n")
+    source = "aiplan: 1\nname: big\n" + "".join(f"# comment line {i}\n" for i in range(50))
+    result = cli("lint", "--fix", "-", input=source)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "standard input is over the 200-byte limit" in result.stderr
+
+
+def test_an_edit_saved_while_the_fix_is_being_written_is_kept(tmp_path, monkeypatch):
+    from aiplan import fileio
+
+    plan = copy_in(tmp_path, "crlf")
+    result = fix_file(str(plan), "plan", build_context())
+    assert result.changed
+    edited_meanwhile = b"aiplan: 1\nname: saved while the temporary file was written\n"
+    real_fsync = fileio.os.fsync
+
+    def editor_saves_during_the_write(fd):
+        plan.write_bytes(edited_meanwhile)
+        real_fsync(fd)
+
+    monkeypatch.setattr(fileio.os, "fsync", editor_saves_during_the_write)
+    with pytest.raises(FixWriteError, match="changed on disk"):
+        write_fixed(str(plan), result)
+    assert plan.read_bytes() == edited_meanwhile
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".aiplan-")] == []  # no temporary left
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root may give files away")
+def test_fix_as_root_keeps_the_files_owner_and_group(tmp_path):
+    plan = copy_in(tmp_path, "crlf")
+    os.chown(plan, 4321, 8765)
+    result = fix_file(str(plan), "plan", build_context())
+    write_fixed(str(plan), result)
+    info = os.stat(plan)
+    assert (info.st_uid, info.st_gid) == (4321, 8765)
+    assert plan.read_bytes() == result.fixed
+
+
+def test_a_temporary_left_by_a_killed_fix_is_removed_by_the_next(cli, tmp_path):
+    import subprocess
+
+    plan = copy_in(tmp_path, "comments")
+    ended = subprocess.Popen(["true"])
+    ended.wait()  # a process that has ended, like one killed with kill -9 mid-write
+    stale = tmp_path / f".aiplan-{ended.pid}-abcd_123.tmp"
+    stale.write_bytes(b"aiplan: 1\nname: half writ")
+    running = tmp_path / f".aiplan-{os.getpid()}-efgh_456.tmp"  # a concurrent run still writing
+    running.write_bytes(b"aiplan: 1\n")
+    unrelated = tmp_path / ".aiplan-notes.tmp"
+    unrelated.write_bytes(b"not ours")
+    result = cli("lint", "--fix", plan)
+    assert result.exit_code in (0, 1), result.output
+    assert not stale.exists()
+    assert running.exists() and unrelated.exists()

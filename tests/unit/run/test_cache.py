@@ -164,6 +164,16 @@ def test_layout_gitignore_and_cachedir_tag(plans, tmp_path):
     assert 1 <= len(shards) <= 3 and all(len(shard.name) == 2 for shard in shards)
 
 
+def _unsigned(shard) -> bytes:
+    """A shard's marshal data, without the MAC that authenticates it."""
+    return shard.read_bytes()[32:]
+
+
+def _signed(data: bytes) -> bytes:
+    """``data`` as this user's cache would write it: damaged, but authentic."""
+    return cache_module._mac(cache_module._load_key(), data) + data
+
+
 def _shards(cache_dir):
     return sorted(path for path in (cache_dir / FORMAT).glob("*/*") if not path.name.startswith("."))
 
@@ -177,7 +187,7 @@ def test_damaged_cache_is_ignored_and_rebuilt(plans, tmp_path, monkeypatch, dama
     pwned = tmp_path / "pwned"
     code = compile(f"open({str(pwned)!r}, 'w')", "<exploit>", "exec")  # must never run
     for shard in _shards(cache_dir):
-        data = shard.read_bytes()
+        data = _unsigned(shard)
         content = marshal.loads(data)
 
         def entries(payload):
@@ -186,21 +196,21 @@ def test_damaged_cache_is_ignored_and_rebuilt(plans, tmp_path, monkeypatch, dama
             return marshal.dumps(content)
 
         if damage == "garbage":
-            shard.write_bytes(b"\x80\x05not marshal data at all")
+            shard.write_bytes(_signed(b"\x80\x05not marshal data at all"))
         elif damage == "truncated":
-            shard.write_bytes(data[: len(data) // 2])
+            shard.write_bytes(_signed(data[: len(data) // 2]))
         elif damage == "empty":
-            shard.write_bytes(b"")
+            shard.write_bytes(_signed(b""))
         elif damage == "wrong-format":
-            shard.write_bytes(marshal.dumps({"format": "other", "entries": []}))
+            shard.write_bytes(_signed(marshal.dumps({"format": "other", "entries": []})))
         elif damage == "code-object":
-            shard.write_bytes(entries(["FileResult", code, (), (), (), 1]))
+            shard.write_bytes(_signed(entries(["FileResult", code, (), (), (), 1])))
         elif damage == "unknown-record":
-            shard.write_bytes(entries(["Popen", "touch", str(pwned)]))
+            shard.write_bytes(_signed(entries(["Popen", "touch", str(pwned)])))
         elif damage == "wrong-arity":
-            shard.write_bytes(entries(["Finding", "x"]))
+            shard.write_bytes(_signed(entries(["Finding", "x"])))
         elif damage == "not-a-result":
-            shard.write_bytes(entries(["Span", 1, 1, 1, 1]))
+            shard.write_bytes(_signed(entries(["Span", 1, 1, 1, 1])))
     seen = _linted(monkeypatch)
     second, _ = _run(ctx, plans, cache_dir)
     assert not pwned.exists()
@@ -250,7 +260,7 @@ def test_concurrent_runs_merge_and_never_corrupt(tmp_path):
     assert [worker.wait(timeout=120) for worker in workers] == [0, 0, 0]
     entries = {}
     for shard in _shards(tmp_path / "cache"):
-        content = marshal.loads(shard.read_bytes())  # every shard is whole
+        content = marshal.loads(_unsigned(shard))  # every shard is whole
         entries.update(content["entries"])
     assert not list((tmp_path / "cache" / FORMAT).glob("*/.*"))  # no temporary file left
     assert len(entries) == 40  # each run kept the others' entries
@@ -333,3 +343,84 @@ def test_a_shard_that_is_a_fifo_oversized_or_a_link_is_ignored(plans, tmp_path, 
     seen = _linted(monkeypatch)
     second, _ = _run(ctx, plans, cache_dir)
     assert len(seen) == 3 and second.files == first.files
+
+
+# --------------------------------------------------------------------------
+# What the cache trusts: only entries this user wrote on this machine
+
+
+def test_a_crafted_cache_never_makes_a_dirty_plan_clean(plans, tmp_path, monkeypatch):
+    ctx = build_context()
+    cache_dir = tmp_path / "cache"
+    first, _ = _run(ctx, plans, cache_dir)
+    assert first.findings
+    # Someone else (a pull request, another user of a shared directory) writes
+    # well-formed shards whose entries say every plan is clean.
+    for shard in _shards(cache_dir):
+        entries = {}
+        for path in ("plans/a.aiplan.yaml", "plans/b.aiplan.yaml", "plans/c.aiplan.yaml"):
+            digest = LintCache.digest((tmp_path / path).read_bytes())
+            from aiplan.core.findings import FileResult
+            from aiplan.run import codec
+            entries[path] = (digest, (), codec.encode(FileResult(path)), 2_000_000_000)
+        shard.write_bytes(marshal.dumps({"format": FORMAT, "entries": entries}))
+    second, store = _run(ctx, plans, cache_dir)
+    assert store.hits == 0
+    assert second.files == first.files
+
+
+def test_the_key_lives_outside_the_repository_and_is_private(plans, tmp_path):
+    _run(build_context(), plans, tmp_path / "cache")
+    key = cache_module.key_path()
+    assert os.path.commonpath([key, str(tmp_path)]) != str(tmp_path)
+    assert os.stat(key).st_mode & 0o077 == 0
+
+
+def test_a_cache_directory_that_is_a_symlink_is_not_used(plans, tmp_path):
+    elsewhere = tmp_path / "home"
+    elsewhere.mkdir()
+    (tmp_path / "cache").symlink_to(elsewhere)
+    run, store = _run(build_context(), plans, tmp_path / "cache")
+    assert not store.usable and "symbolic link" in store.problem
+    assert list(elsewhere.iterdir()) == []  # nothing written through the link
+    assert run.findings
+
+
+def test_a_link_inside_the_cache_directory_is_never_followed(plans, tmp_path):
+    elsewhere = tmp_path / "home"
+    elsewhere.mkdir()
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    (cache_dir / FORMAT).symlink_to(elsewhere)
+    (cache_dir / ".gitignore").symlink_to(elsewhere / "gitignore")
+    _run(build_context(), plans, cache_dir)
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_cache_directory_tracked_by_git_is_not_used(plans, tmp_path, monkeypatch):
+    import shutil
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    cache_dir = tmp_path / ".aiplan_cache"
+    _run(build_context(), plans, cache_dir)
+    env = dict(os.environ, GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_SYSTEM=os.devnull)
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, env=env)
+    subprocess.run(["git", "-C", str(tmp_path), "add", "-f", ".aiplan_cache"], check=True, env=env)
+    run, store = _run(build_context(), plans, cache_dir)
+    assert not store.usable and "tracked by git" in store.problem
+    assert store.hits == 0
+
+
+def test_namespace_package_plugins_are_stamped(tmp_path, monkeypatch):
+    package = tmp_path / "nsplugin"   # no __init__.py: a namespace package
+    package.mkdir()
+    (package / "rules.py").write_text("A = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "nsplugin", raising=False)
+    import nsplugin.rules  # noqa: F401
+
+    before = _package_stamp("nsplugin.rules")
+    assert "no file" not in before
+    (package / "rules.py").write_text("A = 22\n")
+    assert _package_stamp("nsplugin.rules") != before

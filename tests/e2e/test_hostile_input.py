@@ -242,7 +242,7 @@ def test_directory_without_plans_is_a_usage_error(cli, tmp_path):
     (tmp_path / "notes.yaml").write_text("a: 1\naiplan_version: 1\n")
     result = cli("lint", tmp_path)
     assert result.exit_code == 2
-    assert result.stdout == "No plan files found (aiplan.yaml, aiplan.yml, *.aiplan.yaml, *.aiplan.yml).\n"
+    assert result.stdout == "No plan files found (aiplan.yaml, aiplan.yml, *.aiplan.yaml, *.aiplan.yml): `aiplan init` writes one; a file named on the command line is linted whatever its name.\n"
     assert "looks like a plan" not in result.stderr
 
 

@@ -39,7 +39,10 @@ def decisions_for(targets, contexts) -> tuple[list, list]:
         else:
             loaded = load_bytes(data, target.display_path, limits)
         documents = list(loaded.documents)
-        result = lint_documents(loaded, target.display_path, ctx, _exists_beside(beside))
+        # The plan's directory, as `aiplan lint` gives it: the evidence rules read
+        # the data files it names from there (without it they would stay silent).
+        result = lint_documents(loaded, target.display_path, ctx, _exists_beside(beside),
+                                base_dir=os.path.dirname(os.path.abspath(beside)))
         errors.extend(result.errors)
         options = ctx.options.get("EVAL004", {})
         decisions += decide(result, documents, alpha=options.get("alpha", ALPHA), power=options.get("power", POWER))

@@ -419,7 +419,8 @@ def render_text(described: dict) -> str:
     d = described
     lines = [f"# Effective aiplan configuration for {d['path']}"]
     if d["config-file"]:
-        lines.append(f"# Configuration file: {d['config-file']} ({d['table']})")
+        table = d["table"].strip("()")  # "(top level)" is already parenthesised for JSON readers
+        lines.append(f"# Configuration file: {d['config-file']} ({table})")
     else:
         lines.append("# Configuration file: none (defaults)")
     for extended in d["extends"]:

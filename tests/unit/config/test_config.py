@@ -240,6 +240,13 @@ def test_aiplan_config_text_is_toml(cli, repo):
     assert data["exclude"] == ["drafts"]
     assert data["severity"] == {"FT001": "warning"} and data["fail-on"] == "error"
     assert "Configuration file: none" in cli("config", "--isolated").output
+
+
+def test_aiplan_config_names_the_table_it_read(cli, repo):
+    repo('[tool.aiplan]\nignore = ["BASE"]\n')
+    assert "# Configuration file: pyproject.toml (tool.aiplan)\n" in cli("config").output
+    repo('ignore = ["BASE"]\n', name=".aiplan.toml")
+    assert "# Configuration file: .aiplan.toml (top level)\n" in cli("config").output
     assert cli("config", "nope").exit_code == 2
 
 

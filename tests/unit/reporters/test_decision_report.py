@@ -103,6 +103,18 @@ def test_a_portfolio_table_comes_first_for_many_plans(cli):
     assert row.endswith("support-copilot.aiplan.yaml` | `hybrid` | `hybrid` (agrees) | `proposed` | 0 | 0 |")
 
 
+def test_the_report_has_the_findings_lint_has_evidence_included(cli):
+    """The evidence rules read the data files a plan names, as in `aiplan lint`:
+    a contaminated held-out set is never reported as "No findings"."""
+    plan = EXAMPLES / "reply-drafter.aiplan.yaml"
+    linted = json.loads(cli("lint", "--format", "json", plan).output)
+    rules = sorted({f["rule"] for f in linted["findings"]})
+    assert "EVID002" in rules
+    report = cli("report", plan).output
+    assert "No findings." not in report
+    assert all(rule in report for rule in rules)
+
+
 def test_one_plan_has_no_portfolio(cli):
     result = cli("report", EXAMPLES / "support-copilot.aiplan.yaml")
     assert "| plan | file |" not in result.output and "**Decision:** chosen `hybrid`" in result.output

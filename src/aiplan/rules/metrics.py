@@ -13,7 +13,6 @@ import math
 import posixpath
 import re
 from dataclasses import dataclass
-from statistics import NormalDist
 
 from aiplan.core.suggest import normalise
 
@@ -178,6 +177,8 @@ def comparisons(plan) -> list[Comparison]:
 # -- statistical power --------------------------------------------------------
 
 def _z(alpha: float, power: float) -> tuple[float, float]:
+    from statistics import NormalDist  # start-up: statistics imports decimal, fractions and random
+
     unit = NormalDist()
     return unit.inv_cdf(1 - alpha / 2), unit.inv_cdf(power)
 

@@ -22,13 +22,10 @@ What the pool adds to the standard one:
 from __future__ import annotations
 
 import mmap
-import multiprocessing
 import os
 import pickle
 import signal
 import sys
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, TypeVar
 
 Result = TypeVar("Result")
@@ -75,6 +72,10 @@ def run_ordered(work: Callable[[int], Result], count: int, workers: int, *,
     """
     if workers <= 1 or count == 0:
         return [work(index) for index in range(count)]
+    import multiprocessing  # start-up: only when workers start (a few files, the pre-commit case, lint serially)
+    from concurrent.futures import ProcessPoolExecutor  # start-up: as above
+    from concurrent.futures.process import BrokenProcessPool  # start-up: as above
+
     pack = pack or _same
     unpack = unpack or _same
     size = max(1, min(64, count // (workers * 8)))

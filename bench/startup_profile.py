@@ -1,0 +1,111 @@
+"""Instructions a fresh ``aiplan lint`` of one plan executes, against the import floor.
+
+Wall-clock time on a shared machine measures the neighbours as much as aiplan;
+the number of instructions a process executes does not depend on load. This
+runs, under valgrind's callgrind (``apt-get install valgrind``; about 50x
+slower than normal, a few seconds each):
+
+* the import floor of aiplan's dependencies: ``python -c "import click, pluggy, _ruamel_yaml"``;
+* ``python -c pass`` (the interpreter alone);
+* ``aiplan lint --no-cache PLAN`` (default: the first clean plan of a
+  generated corpus, as bench/run.py's pre-commit case; ``--ignore EVID`` as there).
+
+and prints each total (callgrind's ``Ir``) and aiplan's ratio to the floor.
+``--importtime`` also lists aiplan's own modules by cumulative import time
+(``python -X importtime``: a ranking, not a measurement).
+
+    python3 bench/startup_profile.py [PLAN] [--importtime]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+IMPORT_FLOOR = "import click, pluggy, _ruamel_yaml"
+LINT_FLAGS = ("--ignore", "EVID")
+
+
+def instructions(command: list[str], cwd: str) -> int:
+    """Instructions ``command`` executes (user space, every thread), by callgrind."""
+    done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+                          cwd=cwd, capture_output=True, text=True, env=_environment())
+    match = re.search(r"Collected\s*:\s*(\d+)", done.stderr)
+    if not match:
+        raise SystemExit(f"callgrind gave no count for {command}:\n{done.stderr[-2000:]}")
+    return int(match.group(1))
+
+
+def _environment() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIPLAN_", "PYTHON"))}
+    env["NO_COLOR"] = "1"
+    return env
+
+
+def default_plan(scratch: str) -> str:
+    subprocess.run([sys.executable, str(BENCH / "generate_plans.py"), scratch, "--count", "20", "--seed", "1"],
+                   check=True, capture_output=True)
+    sys.path.insert(0, str(BENCH))
+    import json
+
+    manifest = json.loads((Path(scratch) / "manifest.json").read_text())
+    return str(Path(scratch) / next(path for path, rules in sorted(manifest.items()) if not rules))
+
+
+def own_imports(plan: str, cwd: str, top: int = 15) -> list[str]:
+    code = ("import sys; from aiplan.cli.main import main\n"
+            f"try: main(['lint', '--no-cache', *{LINT_FLAGS!r}, {plan!r}], prog_name='aiplan')\n"
+            "except SystemExit: pass")
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c", code], cwd=cwd, capture_output=True,
+                          text=True, env=_environment())
+    rows = []
+    for line in done.stderr.splitlines():
+        parts = line.split("|")
+        if len(parts) == 3 and parts[2].strip().startswith("aiplan") and parts[1].strip().isdigit():
+            rows.append((int(parts[1]), parts[2].rstrip()))
+    rows.sort(reverse=True)
+    return [f"{us:>8} us  {name}" for us, name in rows[:top]]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("plan", nargs="?", help="the plan to lint (default: a generated clean plan)")
+    parser.add_argument("--importtime", action="store_true", help="also rank aiplan's own imports")
+    args = parser.parse_args()
+    if shutil.which("valgrind") is None:
+        raise SystemExit("valgrind is not installed (apt-get install valgrind)")
+    aiplan = shutil.which("aiplan") or raise_missing()
+    with tempfile.TemporaryDirectory(prefix="aiplan-startup-") as scratch:
+        plan = os.path.abspath(args.plan) if args.plan else default_plan(scratch)
+        cwd = os.path.dirname(plan)
+        counts = {
+            "python -c pass": instructions([sys.executable, "-c", "pass"], cwd),
+            f'python -c "{IMPORT_FLOOR}"': instructions([sys.executable, "-c", IMPORT_FLOOR], cwd),
+            "aiplan lint --no-cache (one plan)": instructions([aiplan, "lint", "--no-cache", *LINT_FLAGS, plan], cwd),
+        }
+        print(f"plan: {plan}")
+        for label, count in counts.items():
+            print(f"{count / 1e6:10.1f} M instructions  {label}")
+        floor = counts[f'python -c "{IMPORT_FLOOR}"']
+        interpreter = counts["python -c pass"]
+        ours = counts["aiplan lint --no-cache (one plan)"]
+        print(f"aiplan / import floor: {ours / floor:.2f}x; aiplan's own share: {(ours - floor) / 1e6:.1f} M "
+              f"({(ours - floor) / (ours - interpreter):.0%} of what runs after the interpreter starts)")
+        if args.importtime:
+            print("aiplan's own modules by cumulative import time (a ranking; times vary with load):")
+            print("\n".join(own_imports(plan, cwd)))
+
+
+def raise_missing() -> str:
+    raise SystemExit("aiplan is not on PATH: activate the environment it is installed in")
+
+
+if __name__ == "__main__":
+    main()

@@ -64,3 +64,17 @@ def test_a_wrong_type_hint_shows_the_keys_it_needs(plan, hint):
                  if "expected a" in f.message]
     assert hint in finding.fix
     assert "as a mapping" not in finding.fix
+
+
+def test_no_hint_repeats_itself():
+    repeated = []
+    for text in _plans():
+        try:
+            findings = lint_yaml(text, dedent=False)
+        except AssertionError:
+            continue
+        for finding in findings:
+            snippets = SNIPPET.findall(finding.fix)
+            if any(snippets.count(snippet) > 1 for snippet in snippets):
+                repeated.append(f"{finding.rule}: {finding.fix}")
+    assert not repeated, "\n".join(sorted(set(repeated)))

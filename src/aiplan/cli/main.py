@@ -44,7 +44,7 @@ class ConfigProblem(click.ClickException):
     exit_code = EXIT_USAGE
 
     def show(self, file=None):
-        click.echo(f"aiplan: configuration error: {self.format_message()}", err=True)
+        _say(f"aiplan: configuration error: {self.format_message()}")
 
 
 def _plugins_disabled(no_plugins: bool) -> bool:
@@ -100,6 +100,15 @@ def _open_cache(no_cache: bool, cache_dir: str | None):
     if no_cache or cache_disabled_by_environment():
         return None
     return LintCache(cache_dir or default_cache_dir())
+
+
+def _say(message: str) -> None:
+    """A message on standard error, with control characters, line breaks and
+    escape sequences from file names or exception text shown visibly: a path
+    holding a newline and `::error` must not start a CI workflow command."""
+    from aiplan.reporters.text import visible  # start-up: only when there is something to say
+
+    click.echo(visible(message), err=True)
 
 
 class AiplanGroup(click.Group):
@@ -264,7 +273,7 @@ def lint(paths, output_format, output_file, include_suppressed, fail_on, select,
     for piece in outputs.batched(outcome.report()):  # written as it is made: memory stays flat
         click.echo(piece, nl=False, err=report_stream is sys.stderr, color=outcome.keep_ansi)
     for warning in outcome.warnings:
-        click.echo(f"aiplan: {warning}", err=True)
+        _say(f"aiplan: {warning}")
     if not targets and not any(p == "-" or os.path.isfile(p) for p in paths):
         # A green run over nothing hides a wrong path or plan name (as ESLint does for a pattern).
         _explain_no_plans(paths or (".",))
@@ -293,13 +302,13 @@ def _explain_no_plans(paths) -> None:
 
     for path in plan_lookalikes(paths):
         stem = os.path.basename(path).rsplit(".", 1)[0]
-        click.echo(f"aiplan: {path} looks like a plan: name it {stem}.aiplan.yaml or pass it explicitly", err=True)
+        _say(f"aiplan: {path} looks like a plan: name it {stem}.aiplan.yaml or pass it explicitly")
 
 
 def _with_write_errors(code: int, write_errors) -> int:
     """Report the files --fix could not write: exit 2 unless a rule failed (3)."""
     for path, reason in write_errors:
-        click.echo(f"aiplan: fixes not written to {path}: {reason}", err=True)
+        _say(f"aiplan: fixes not written to {path}: {reason}")
     return EXIT_USAGE if write_errors and code != EXIT_INTERNAL else code
 
 
@@ -310,6 +319,7 @@ def _fix(targets, contexts, rule_set, *, diff):
     the report must go to standard error (standard output carries a plan)."""
     from aiplan.core.paths import STDIN
     from aiplan.fix.fixer import fix_targets, unified_diff
+    from aiplan.reporters.text import visible
     from aiplan.cli import outputs
 
     stdin_target = next((t for t in targets if t.real_path == STDIN), None)
@@ -326,13 +336,18 @@ def _fix(targets, contexts, rule_set, *, diff):
     run, fixes = fix_targets(targets, contexts, write=not diff, stdin=stdin)
     run.errors.extend(rule_set.errors)
     run.fixed = fixes.fixed
+    for target, result in fixes.results:
+        if result.stopped:
+            left = sum(1 for finding in result.after.findings if finding.edits)
+            _say(f"aiplan: {target.display_path}: fixing {result.stopped}; "
+                 f"{left} fixable finding{'s' * (left != 1)} left unfixed")
     if diff:
         if not targets:
             click.echo(outputs.NO_PLANS, nl=False, err=True)
         # stdout carries the diff alone, so it can be piped to `git apply` or `patch -p1`.
         changed = [(t, r) for t, r in fixes.results if r.changed]
         for target, result in changed:
-            click.echo(unified_diff(target.display_path, result.original, result.fixed), nl=False)
+            click.echo(unified_diff(visible(target.display_path), result.original, result.fixed), nl=False)
         files = len(changed)
         if files:
             # Counted as the lint summary counts them (the findings marked [*]), and
@@ -344,7 +359,7 @@ def _fix(targets, contexts, rule_set, *, diff):
         else:
             click.echo("No fixes to apply.", err=True)
         for error in run.internal_errors:
-            click.echo(f"internal error: {error.describe()}", err=True)
+            _say(f"internal error: {error.describe()}")
         sys.exit(EXIT_INTERNAL if run.internal_errors else EXIT_FINDINGS if files else EXIT_OK)
 
     for target, result in fixes.results:
@@ -378,7 +393,7 @@ def _resolve_targets(rule_set, paths, layer, force_exclude=False, **settings):
         raise click.UsageError(str(exc)) from None
     resolver.check_coverage(paths)
     for warning in resolver.warnings:
-        click.echo(f"aiplan: warning: {warning}", err=True)
+        _say(f"aiplan: warning: {warning}")
     return resolver, targets, contexts
 
 
@@ -389,9 +404,9 @@ def _write_baseline(run, path) -> int:
         written = write_baseline(path, run)
     except BaselineError as exc:
         raise ConfigProblem(str(exc)) from None
-    click.echo(f"aiplan: wrote {path}: {written.describe()}", err=True)
+    _say(f"aiplan: wrote {path}: {written.describe()}")
     for error in run.internal_errors:
-        click.echo(f"internal error: {error.describe()}", err=True)
+        _say(f"internal error: {error.describe()}")
     return EXIT_INTERNAL if run.internal_errors else EXIT_OK
 
 
@@ -452,12 +467,12 @@ def report(paths, output_format, output_file, select, ignore, no_plugins, plugin
         try:
             atomic_write(output_file, document.encode("utf-8", "replace"))
         except OSError as exc:
-            click.echo(f"aiplan: cannot write {output_file}: {exc.strerror or exc}", err=True)
+            _say(f"aiplan: cannot write {output_file}: {exc.strerror or exc}")
             sys.exit(EXIT_USAGE)
     else:
         click.echo(document, nl=False)
     for error in errors:
-        click.echo(f"internal error: {error.describe()}", err=True)
+        _say(f"internal error: {error.describe()}")
     sys.exit(EXIT_INTERNAL if errors else EXIT_OK)
 
 
@@ -499,7 +514,7 @@ def list_rules(output_format, family, severity, no_plugins, plugin_modules, conf
     if not chosen:
         click.echo("No rule matches.", err=True)
     for error in rule_set.errors:
-        click.echo(f"internal error: {error.describe()}", err=True)
+        _say(f"internal error: {error.describe()}")
 
 
 def _catalogue(rule_set, no_plugins, config_file, isolated, policy_packs):
@@ -574,7 +589,7 @@ def show_config(path, output_format, no_plugins, plugin_modules, config_file, is
     except ConfigError as exc:
         raise ConfigProblem(str(exc)) from None
     for warning in resolver.warnings:
-        click.echo(f"aiplan: warning: {warning}", err=True)
+        _say(f"aiplan: warning: {warning}")
     if output_format == "json":
         click.echo(json.dumps(described, indent=2))
     else:
@@ -653,10 +668,10 @@ def init(path, approach):
     try:
         write_starter(target, approach)
     except FileExistsError:
-        click.echo(f"aiplan: {target} already exists; not overwriting it.", err=True)
+        _say(f"aiplan: {target} already exists; not overwriting it.")
         sys.exit(EXIT_USAGE)
     except OSError as exc:
-        click.echo(f"aiplan: cannot write {target}: {exc.strerror or exc}", err=True)
+        _say(f"aiplan: cannot write {target}: {exc.strerror or exc}")
         sys.exit(EXIT_USAGE)
     click.echo(f"Wrote {target}. Fill it in, then run: aiplan lint {target}")
     from aiplan.run.discovery import is_plan_name

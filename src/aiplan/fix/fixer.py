@@ -33,10 +33,12 @@ from __future__ import annotations
 import difflib
 import os
 import stat
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+from aiplan.core.budget import Budget, Watchdog
 from aiplan.core.findings import FileResult, Finding, TextEdit
 from aiplan.core.paths import STDIN, Target
 from aiplan.fileio import FileTooLarge, atomic_write, read_regular, remove_stale_temporaries
@@ -52,6 +54,10 @@ FORM_FAMILY = "PLAN"
 NOT_FORM = frozenset((NO_REASON, UNUSED))
 # Enough for any real plan; each round fixes or rules out at least one finding.
 MAX_ROUNDS = 200
+# Lints of the whole file one fix run may make (each candidate batch or single
+# fix is linted again): with thousands of findings, trying fixes one by one
+# would otherwise run for hours. What is left stays reported, fixable.
+MAX_FIX_ATTEMPTS = 200
 
 
 class FixWriteError(Exception):
@@ -67,6 +73,8 @@ class FixResult:
     before: FileResult
     after: FileResult
     applied: tuple[Finding, ...] = ()
+    # Why fixing stopped before every fix was tried ("" if it did not).
+    stopped: str = ""
 
     @property
     def changed(self) -> bool:
@@ -105,18 +113,31 @@ def fix_bytes(data: bytes, lint: Callable[[bytes], FileResult], *,
     current_text, current = text, before
     applied: list[Finding] = []
     ruled_out: set = set()
+    attempts = [0]
+    stopped = ""
+
+    def attempt(batch):
+        attempts[0] += 1
+        return _attempt(current_text, current, batch, encode, lint, parse)
+
     for _ in range(MAX_ROUNDS):
         batch = _batch(current_text, [f for f in current.findings if f.edits and _key(f) not in ruled_out])
         if not batch:
             break
-        outcome = _attempt(current_text, current, batch, encode, lint, parse)
+        if attempts[0] >= MAX_FIX_ATTEMPTS or _out_of_time(current):
+            stopped = (f"stopped after {attempts[0]} attempts (the limit is {MAX_FIX_ATTEMPTS})"
+                       if attempts[0] >= MAX_FIX_ATTEMPTS else "stopped when the file's time budget ran out")
+            break
+        outcome = attempt(batch)
         if outcome is not None:
             current_text, current = outcome
             applied.extend(batch)
             continue
         # Something in the batch is unsafe: find it by trying the fixes one by one.
         for finding in batch:
-            outcome = _attempt(current_text, current, [finding], encode, lint, parse)
+            if attempts[0] >= MAX_FIX_ATTEMPTS:
+                break
+            outcome = attempt([finding])
             if outcome is None:
                 ruled_out.add(_key(finding))
                 continue
@@ -124,7 +145,12 @@ def fix_bytes(data: bytes, lint: Callable[[bytes], FileResult], *,
             applied.append(finding)
             break
     fixed = encode(current_text)
-    return FixResult(data, fixed, before, current, tuple(applied))
+    return FixResult(data, fixed, before, current, tuple(applied), stopped)
+
+
+def _out_of_time(result: FileResult) -> bool:
+    """Whether linting this version was cut short by the file's time budget."""
+    return any(e.plugin == "aiplan" and not e.rule and e.message.startswith("checking stopped") for e in result.errors)
 
 
 def fix_one(data: bytes, before: FileResult, finding: Finding, lint: Callable[[bytes], FileResult], *,
@@ -291,11 +317,11 @@ def _renamed(data: bytes, text: str, starts: list[int], parse) -> dict[int, list
 # Files
 
 
-def fix_file(real_path: str, display_path: str, ctx: LintContext) -> FixResult:
+def fix_file(real_path: str, display_path: str, ctx: LintContext, watchdog: Watchdog | None = None) -> FixResult:
     """Read a plan file and compute its fixes (nothing is written)."""
     data, problem = read_file(real_path, ctx.config.limits)
     base_dir = os.path.dirname(os.path.abspath(real_path))
-    lint = _linter(display_path, ctx, base_dir)
+    lint = _linter(display_path, ctx, base_dir, _shared_budget(ctx, watchdog))
     if problem is not None:
         # Unreadable or too large: the engine reports it; there is nothing to fix.
         result = lint_file(real_path, display_path, ctx)
@@ -303,9 +329,17 @@ def fix_file(real_path: str, display_path: str, ctx: LintContext) -> FixResult:
     return fix_bytes(data, lint, parse=lambda b: load_bytes(b, display_path, ctx.config.limits))
 
 
-def _linter(display_path: str, ctx: LintContext, base_dir: str | None) -> Callable[[bytes], FileResult]:
+def _shared_budget(ctx: LintContext, watchdog: Watchdog | None = None) -> Budget:
+    """One file budget for every lint of a fix run: fixing is a phase of the file."""
+    seconds = ctx.config.file_timeout
+    return Budget(rule_seconds=ctx.config.rule_timeout, file_seconds=seconds, watchdog=watchdog,
+                  file_deadline=time.monotonic() + seconds if seconds else None)
+
+
+def _linter(display_path: str, ctx: LintContext, base_dir: str | None,
+            budget: Budget | None = None) -> Callable[[bytes], FileResult]:
     def lint(data: bytes) -> FileResult:
-        return lint_bytes(data, display_path, ctx, base_dir=base_dir)
+        return lint_bytes(data, display_path, ctx, base_dir=base_dir, budget=budget)
 
     return lint
 
@@ -405,25 +439,26 @@ def fix_targets(targets: Iterable[Target], contexts: ContextSource, *, write: bo
     run = RunResult()
     fixes = FixRun()
     cleaned: set[str] = set()
-    for target in targets:
-        ctx = resolve(target)
-        if target.real_path == STDIN:
-            data = stdin if stdin is not None else b""
-            lint = _linter(target.display_path, ctx, os.getcwd())
-            result = fix_bytes(data, lint, parse=lambda b, ctx=ctx, target=target:
-                               load_bytes(b, target.display_path, ctx.config.limits))
-        else:
-            result = fix_file(target.real_path, target.display_path, ctx)
-            if write and result.changed:
-                directory = os.path.dirname(os.path.realpath(target.real_path))
-                if directory not in cleaned:  # what a killed earlier run left beside its plans
-                    cleaned.add(directory)
-                    remove_stale_temporaries(directory)
-                try:
-                    write_fixed(target.real_path, result)
-                except FixWriteError as exc:
-                    fixes.write_errors.append((target.display_path, str(exc)))
-                    result = FixResult(result.original, result.original, result.before, result.before)
-        fixes.results.append((target, result))
-        run.files.append(result.after)
+    with Watchdog() as watchdog:  # one timer for the whole run, as when linting
+        for target in targets:
+            ctx = resolve(target)
+            if target.real_path == STDIN:
+                data = stdin if stdin is not None else b""
+                lint = _linter(target.display_path, ctx, os.getcwd(), _shared_budget(ctx, watchdog))
+                result = fix_bytes(data, lint, parse=lambda b, ctx=ctx, target=target:
+                                   load_bytes(b, target.display_path, ctx.config.limits))
+            else:
+                result = fix_file(target.real_path, target.display_path, ctx, watchdog)
+                if write and result.changed:
+                    directory = os.path.dirname(os.path.realpath(target.real_path))
+                    if directory not in cleaned:  # what a killed earlier run left beside its plans
+                        cleaned.add(directory)
+                        remove_stale_temporaries(directory)
+                    try:
+                        write_fixed(target.real_path, result)
+                    except FixWriteError as exc:
+                        fixes.write_errors.append((target.display_path, str(exc)))
+                        result = FixResult(result.original, result.original, result.before, result.before)
+            fixes.results.append((target, result))
+            run.files.append(result.after)
     return run, fixes

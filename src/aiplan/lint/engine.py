@@ -45,7 +45,7 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
     if violation.edits and item.fixable and plan is not None and source is not None:
         edits = resolve_edits(tuple(violation.edits), tuple(violation.path), plan, source)
     yaml_path = tuple(violation.path) if violation.path else located
-    message = str(violation.message)
+    message = _capped(str(violation.message))
     related = tuple(violation.related)
     if related:
         # Rules name data files relative to the plan; reports show paths relative to where the plan is shown from.
@@ -57,7 +57,7 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
         name=item.name,
         severity=ctx.severities[item.id],
         message=message,
-        fix=str(violation.fix),
+        fix=_capped(str(violation.fix)),
         path=display_path,
         line=span.line,
         column=span.column,
@@ -96,6 +96,37 @@ def run_rule(item: Rule, plan: Plan, options: Mapping[str, Any],
         if problem is not None:
             return [], problem
     return violations, None
+
+
+def _misplaced(violations: list[Violation], loaded: LoadResult) -> str | None:
+    """Why a violation's explicit position is not in the file (``None``: all are)."""
+    lines = None
+    for violation in violations:
+        span = violation.span
+        if span is None:
+            continue
+        if lines is None:
+            lines = loaded.text.count("\n") + loaded.text.count("\r") + 1 if loaded.text else 1
+        if span.line > lines or span.end_line > lines or span.end_line < span.line:
+            return (f"yielded a Violation at line {_shown_number(span.line)}-{_shown_number(span.end_line)}, "
+                    f"which is not in the file ({lines:,} lines)")
+    return None
+
+
+def _shown_number(number: int) -> str:
+    text = str(number)
+    return text if len(text) <= 12 else text[:12] + "…"
+
+
+# A finding's message and fix hint are cut past this many characters: a plugin's
+# 50 MB message must not become a 100 MB report.
+MAX_MESSAGE_CHARS = 4_000
+
+
+def _capped(text: str) -> str:
+    if len(text) <= MAX_MESSAGE_CHARS:
+        return text
+    return text[:MAX_MESSAGE_CHARS] + f"… ({len(text) - MAX_MESSAGE_CHARS:,} more characters cut)"
 
 
 def budget_of(ctx: LintContext) -> Budget:
@@ -194,6 +225,10 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
                 errors.append(InternalError(item.plugin, item.id, failure, display_path))
                 if failure.startswith("did not finish within its time budget"):
                     cut_short.append(item.id)
+                continue
+            misplaced = _misplaced(violations, loaded)
+            if misplaced is not None:
+                errors.append(InternalError(item.plugin, item.id, misplaced, display_path))
                 continue
             for violation in violations:
                 finding = _finding(ctx, item.id, violation, seen, display_path, plan.document, source)

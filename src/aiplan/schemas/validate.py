@@ -236,7 +236,7 @@ def explain(error, path: tuple, root: dict) -> Iterator[Violation]:
             message = f"unknown key `{key}` {parent}"
             home = misplaced_home(key, path, root) if not guess else None
             if guess:
-                fix = f"Did you mean `{guess}`? Rename `{key}` to `{guess}`."
+                fix = f"Did you mean `{guess}`? Rename `{key}` to it."
             elif home is not None:
                 message = f"`{key}` does not belong {parent}; it belongs at `{key_path(home)}`"
                 fix = (f"Move `{key}` and everything under it to `{key_path(home)}`"

@@ -494,3 +494,56 @@ def test_a_temporary_left_by_a_killed_fix_is_removed_by_the_next(cli, tmp_path):
     assert result.exit_code in (0, 1), result.output
     assert not stale.exists()
     assert running.exists() and unrelated.exists()
+
+
+def test_diff_headers_and_messages_show_hostile_file_names_visibly(cli, tmp_path, monkeypatch):
+    folder = tmp_path / "x\n::error file=a::forged\x1b[31m\x07"
+    folder.mkdir()
+    plan = copy_in(folder, "comments")
+    monkeypatch.chdir(tmp_path)
+    result = cli("lint", "--diff", plan.relative_to(tmp_path))
+    assert result.stdout.startswith("--- a/x\\n::error file=a::forged\\x1b[31m\\x07/")
+    assert not any(line.startswith("::") for line in result.stdout.splitlines())
+    assert "\x1b" not in result.stdout.splitlines()[0] and "\x07" not in result.stdout
+
+    plan.chmod(0o444)  # a write error names the file on standard error
+    written = cli("lint", "--fix", plan.relative_to(tmp_path))
+    assert not any(line.startswith("::") for line in written.stderr.splitlines())
+    assert "\x1b" not in written.stderr and "\x07" not in written.stderr
+    assert "x\\n::error" in written.stderr
+
+
+def test_fixing_work_per_file_is_bounded_and_what_is_left_is_reported(cli, tmp_path, monkeypatch):
+    from aiplan.fix import fixer
+
+    source, _ = golden("comments")
+    ctx = build_context()
+    before = fixer.lint_bytes(source, "plan", ctx)
+    assert sum(1 for f in before.findings if f.edits) >= 2
+    lints = []
+
+    def lint_where_no_fix_helps(data):
+        # Every fix leaves its finding: each batch is rejected and the fixes are
+        # tried one by one, each costing a lint of the whole file.
+        lints.append(1)
+        return before
+
+    monkeypatch.setattr(fixer, "MAX_FIX_ATTEMPTS", 3)
+    result = fix_bytes(source, lint_where_no_fix_helps)
+    assert len(lints) == 1 + 3  # the first lint, then three attempts: no more
+    assert result.stopped == "stopped after 3 attempts (the limit is 3)"
+    assert result.fixed == source
+
+    monkeypatch.setattr(fixer, "MAX_FIX_ATTEMPTS", 0)
+    plan = copy_in(tmp_path, "comments")
+    written = cli("lint", "--fix", plan)
+    assert "fixing stopped after 0 attempts (the limit is 0);" in written.stderr
+    assert "fixable findings left unfixed" in written.stderr
+
+
+def test_fixing_stops_when_the_files_time_budget_runs_out(cli, tmp_path):
+    plan = copy_in(tmp_path, "comments")
+    # A budget that has run out before the first lint: nothing is tried, nothing written.
+    result = cli("lint", "--fix", "--file-timeout", "0.000001", plan)
+    assert plan.read_bytes() == golden("comments")[0]
+    assert result.exit_code == 3

@@ -237,3 +237,24 @@ def test_interrupted_init_exits_130_and_writes_nothing(cli, tmp_path, monkeypatc
     result = cli("init", tmp_path / "aiplan.yaml")
     assert result.exit_code == 130 and "interrupted" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("span, expected", [
+    ("Span(10**30, 1, 10**30, 2)", "yielded a Violation at line 100000000000…"),
+    ("Span(5, 1, 3, 1)", "which is not in the file"),
+])
+def test_a_finding_at_an_impossible_position_is_the_plugins_error(cli, plugin, span, expected):
+    name = plugin("from aiplan.core.findings import Span\n" + rule_module(
+        GOOD, f"yield Violation('somewhere', 'f', span={span})"))
+    code, found, errors = lint(cli, "--plugin", name)
+    assert code == 3 and ("ACME001", 3, 7) in found
+    [error] = errors
+    assert error["rule"] == "ACME002" and expected in error["message"]
+
+
+def test_an_enormous_message_is_cut(cli, plugin):
+    name = plugin(rule_module("yield Violation('x' * 5_000_000, 'y' * 5_000_000, path=('name',))"))
+    result = cli("lint", "--format", "json", "--plugin", name, FLAWED)
+    [finding] = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "ACME001"]
+    assert len(finding["message"]) < 5_000 and finding["message"].endswith("characters cut)")
+    assert len(finding["fix"]) < 5_000

@@ -674,6 +674,15 @@ def init(path, approach):
         _say(f"aiplan: cannot write {target}: {exc.strerror or exc}")
         sys.exit(EXIT_USAGE)
     click.echo(f"Wrote {target}. Fill it in, then run: aiplan lint {target}")
+    from aiplan.run.discovery import is_plan_name
+
+    name = os.path.basename(target)
+    if not is_plan_name(name):
+        # Only a named file is linted under another name: directory runs, the
+        # pre-commit hook and the GitHub Action would pass this one over.
+        stem = name.rsplit(".", 1)[0] if name.endswith((".yaml", ".yml")) else name
+        click.echo(f"aiplan: note: `aiplan lint DIR`, the pre-commit hook and the GitHub Action only find "
+                   f"aiplan.yaml and *.aiplan.yaml; name it {stem}.aiplan.yaml to have it found.", err=True)
 
 
 def run() -> None:

@@ -100,3 +100,11 @@ def test_cli_init_approach(cli, tmp_path, approach):
     linted = cli("lint", target)
     assert linted.exit_code == (0 if approach == "prompt_engineering" else 1)
     assert cli("init", "--approach", "finetuning", tmp_path / "x.yaml").exit_code == 2
+
+
+def test_cli_init_warns_when_the_name_is_not_found_by_directory_runs(cli, tmp_path):
+    odd = cli("init", tmp_path / "support.yaml")
+    assert odd.exit_code == 0 and "name it support.aiplan.yaml to have it found" in odd.stderr
+    assert cli("lint", tmp_path).exit_code == 2   # indeed not found
+    found = cli("init", tmp_path / "support.aiplan.yaml")
+    assert found.exit_code == 0 and "note:" not in found.stderr

@@ -282,3 +282,15 @@ def test_odd_failures_of_a_rule_end_in_a_report(cli, plugin, body, expected):
     assert ("ACME001", 3, 7) in [(f["rule"], f["line"], f["column"]) for f in document["findings"]]
     if expected:
         assert result.exit_code == 3 and expected in document["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("source", [
+    "import sys\nsys.exit(0)\n",
+    HEADER + "import sys\n@hookimpl\ndef aiplan_rules():\n    sys.exit(0)\n",
+])
+def test_a_plugin_calling_sys_exit_while_loading_is_reported(cli, plugin, source):
+    name = plugin(source)
+    code, found, errors = lint(cli, "--plugin", name)
+    assert code == 3 and found == FLAWED_FINDINGS
+    [error] = errors
+    assert error["plugin"] == name and "called sys.exit(0)" in error["message"]

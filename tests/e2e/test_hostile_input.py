@@ -451,3 +451,27 @@ def lint_file_text(text, context):
     from aiplan.lint.engine import lint_text
 
     return lint_text(text, context, display_path="flood.aiplan.yaml")
+
+
+def test_an_unreadable_directory_is_a_finding_not_silence(cli, tmp_path, monkeypatch):
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / "secret").mkdir()
+    (tmp_path / "team" / "secret" / "x.aiplan.yaml").write_text(FLAWED)
+    (tmp_path / "team" / "ok.aiplan.yaml").write_text(FLAWED)
+    real_scandir = os.scandir
+
+    def refuse(path="."):
+        if str(path).endswith("secret"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    monkeypatch.chdir(tmp_path)
+    result = cli("lint", "--no-cache", "--format", "json", "team")
+    assert result.stdout.startswith("{"), result.output
+    document = json.loads(result.stdout)
+    assert result.exit_code == 1
+    [unreadable] = [f for f in document["findings"] if f["path"] == "team/secret"]
+    assert unreadable["rule"] == "PLAN008" and "Permission denied" in unreadable["message"]
+    assert "the plans in it were not linted" in unreadable["message"]
+    assert any(f["path"] == "team/ok.aiplan.yaml" for f in document["findings"])

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -82,6 +83,13 @@ def read_file(path: str, limits: Limits) -> tuple[bytes | None, LoadProblem | No
     try:
         return read_regular(path, limits.max_bytes), None
     except NotRegularFile as exc:
+        if exc.kind == "a directory":
+            try:
+                os.scandir(path).close()
+            except OSError as error:  # found while searching for plans, but not readable
+                return None, _unreadable(
+                    f"cannot read the directory {path}: {error.strerror or error}; the plans in it were not linted",
+                    "Make the directory readable, or exclude it in the configuration.")
         kind = exc.kind if exc.kind == "a directory" else f"not a regular file ({exc.kind[2:]})"
         return None, _unreadable(
             f"{path} is {kind}; only regular files are linted",

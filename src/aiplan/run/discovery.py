@@ -54,11 +54,11 @@ def _is_virtualenv(path: str) -> bool:
     return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
 
 
-def _walk(top: str):
+def _walk(top: str, unreadable: list[str] | None = None):
     """``os.walk(top)`` without following symbolic links, and without
     recursion: Python 3.11's ``os.walk`` recurses once per level, and a pull
     request can nest directories deeper than the recursion limit. Unreadable
-    directories are skipped, as ``os.walk`` skips them."""
+    directories are not walked; they are added to ``unreadable``."""
     pending = [top]
     while pending:
         root = pending.pop()
@@ -66,6 +66,8 @@ def _walk(top: str):
             with os.scandir(root) as listing:
                 entries = list(listing)
         except OSError:
+            if unreadable is not None:
+                unreadable.append(root)
             continue
         dirs, files, links = [], [], set()
         for entry in entries:
@@ -98,7 +100,8 @@ def discover(paths: Iterable[str], cwd: str | None = None) -> list[Target]:
         if not os.path.lexists(raw):
             raise PathError(f"{raw}: no such file or directory")
         if os.path.isdir(raw):
-            for root, dirs, files in _walk(raw):
+            unreadable: list[str] = []
+            for root, dirs, files in _walk(raw, unreadable):
                 kept = []
                 for name in sorted(dirs):
                     full = os.path.join(root, name)
@@ -116,6 +119,9 @@ def discover(paths: Iterable[str], cwd: str | None = None) -> list[Target]:
                     shown = _shown_in(place[0], name, full)
                     key = os.path.normcase(os.path.join(place[1], name))
                     found.setdefault(key, Target(full, shown, False))
+            for directory in unreadable:  # its plans cannot be found: a finding (PLAN008) says so
+                key = os.path.normcase(os.path.abspath(directory))
+                found.setdefault(key, Target(directory, display(directory, cwd), False))
         else:
             key = os.path.normcase(os.path.abspath(raw))
             found[key] = Target(raw, display(raw, cwd), True)

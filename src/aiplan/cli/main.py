@@ -463,6 +463,10 @@ def report(paths, output_format, output_file, select, ignore, no_plugins, plugin
                                             config_file=config_file, isolated=isolated, policy_packs=policy_packs)
     if not targets:
         click.echo(outputs.NO_PLANS, nl=False, err=True)
+        if not any(p == "-" or os.path.isfile(p) for p in paths):
+            # As `aiplan lint`: an empty report over a wrong path would pass for a finished one.
+            _explain_no_plans(paths or (".",))
+            sys.exit(EXIT_USAGE)
     if output_file:
         problem = outputs.check_output_file(output_file, [t.real_path for t in targets],
                                             [("--config", config_file),

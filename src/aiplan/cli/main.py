@@ -31,11 +31,20 @@ def _use_colour(choice: str, stream) -> bool:
     return bool(isatty and isatty())
 
 
+def _plugin_output_to_stderr():
+    """While plugins run (import, registration, rules), what they print goes to
+    standard error: standard output carries the report (JSON, SARIF, JUnit...)."""
+    import contextlib  # start-up: cheap, only for commands that run plugins
+
+    return contextlib.redirect_stdout(sys.stderr)
+
+
 def _load_rule_set(no_plugins: bool, plugin_modules=()):
     from aiplan.plugins.manager import load_rule_set
 
     disabled = _split([os.environ.get("AIPLAN_DISABLE_PLUGINS", "")])
-    return load_rule_set(entry_points=not no_plugins, disabled=disabled, extra_modules=plugin_modules)
+    with _plugin_output_to_stderr():
+        return load_rule_set(entry_points=not no_plugins, disabled=disabled, extra_modules=plugin_modules)
 
 
 class ConfigProblem(click.ClickException):
@@ -252,8 +261,9 @@ def lint(paths, output_format, output_file, include_suppressed, fail_on, select,
         run, write_errors, to_stderr = _fix(targets, contexts.__getitem__, rule_set, diff=diff)
         report_stream = sys.stderr if to_stderr else sys.stdout
     else:
-        run = lint_targets(targets, contexts.__getitem__, cache=_open_cache(no_cache, cache_dir), jobs=jobs,
-                           run_timeout=DEFAULT_RUN_TIMEOUT if run_timeout is None else run_timeout)
+        with _plugin_output_to_stderr():
+            run = lint_targets(targets, contexts.__getitem__, cache=_open_cache(no_cache, cache_dir), jobs=jobs,
+                               run_timeout=DEFAULT_RUN_TIMEOUT if run_timeout is None else run_timeout)
         run.errors.extend(rule_set.errors)
     # What remains after --fix is recorded, filtered and reported like any run.
     if write_baseline_file:
@@ -333,7 +343,8 @@ def _fix(targets, contexts, rule_set, *, diff):
         click.echo(f"aiplan: standard input is over the {limit:,}-byte limit (`max-file-size`); "
                    "nothing was fixed and nothing is printed", err=True)
         sys.exit(EXIT_USAGE)
-    run, fixes = fix_targets(targets, contexts, write=not diff, stdin=stdin)
+    with _plugin_output_to_stderr():
+        run, fixes = fix_targets(targets, contexts, write=not diff, stdin=stdin)
     run.errors.extend(rule_set.errors)
     run.fixed = fixes.fixed
     for target, result in fixes.results:
@@ -452,6 +463,10 @@ def report(paths, output_format, output_file, select, ignore, no_plugins, plugin
                                             config_file=config_file, isolated=isolated, policy_packs=policy_packs)
     if not targets:
         click.echo(outputs.NO_PLANS, nl=False, err=True)
+        if not any(p == "-" or os.path.isfile(p) for p in paths):
+            # As `aiplan lint`: an empty report over a wrong path would pass for a finished one.
+            _explain_no_plans(paths or (".",))
+            sys.exit(EXIT_USAGE)
     if output_file:
         problem = outputs.check_output_file(output_file, [t.real_path for t in targets],
                                             [("--config", config_file),

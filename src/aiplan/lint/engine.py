@@ -43,7 +43,8 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
     if violation.edits and item.fixable and plan is not None and source is not None:
         edits = resolve_edits(tuple(violation.edits), tuple(violation.path), plan, source)
     yaml_path = tuple(violation.path) if violation.path else located
-    message = _capped(str(violation.message))
+    # str.__str__: a plugin's str subclass with a failing __str__ cannot abort the run.
+    message = _capped(str.__str__(violation.message))
     related = tuple(violation.related)
     if related:
         # Rules name data files relative to the plan; reports show paths relative to where the plan is shown from.
@@ -55,7 +56,7 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
         name=item.name,
         severity=ctx.severities[item.id],
         message=message,
-        fix=_capped(str(violation.fix)),
+        fix=_capped(str.__str__(violation.fix)),
         path=display_path,
         line=span.line,
         column=span.column,
@@ -87,7 +88,9 @@ def run_rule(item: Rule, plan: Plan, options: Mapping[str, Any],
             raise
         return [], (f"did not finish within its time budget of {clock.budget.rule_seconds:g} s and was stopped; "
                     "its findings for this file are missing (if the rule is only slow, raise the budget with `--rule-timeout`)")
-    except (Exception, SystemExit) as exc:  # a plugin's sys.exit() must not end the run
+    except (KeyboardInterrupt, OutOfTime, GeneratorExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - a plugin's sys.exit() or own BaseException must not end the run
         return [], describe_failure(exc)
     for violation in violations:
         problem = violation_problem(violation)

@@ -66,8 +66,8 @@ def build_plugin_manager(
             try:
                 plugin = entry_point.load()
                 manager.register(plugin, name=entry_point.name)
-            except Exception as exc:  # a broken plugin must not end the run
-                errors.append(InternalError(entry_point.name, "", f"failed to load: {type(exc).__name__}: {exc}"))
+            except (Exception, SystemExit) as exc:  # a broken plugin (even one calling sys.exit) must not end the run
+                errors.append(InternalError(entry_point.name, "", f"failed to load: {_failure(exc)}"))
                 continue
             infos.append(PluginInfo(entry_point.name, version, entry_point.value))
 
@@ -75,8 +75,8 @@ def build_plugin_manager(
         try:
             module = importlib.import_module(module_name)
             manager.register(module, name=module_name)
-        except Exception as exc:
-            errors.append(InternalError(module_name, "", f"failed to load: {type(exc).__name__}: {exc}"))
+        except (Exception, SystemExit) as exc:
+            errors.append(InternalError(module_name, "", f"failed to load: {_failure(exc)}"))
             continue
         infos.append(PluginInfo(module_name, _module_version(module), module_name))
 
@@ -106,8 +106,8 @@ def collect_rules(
         plugin_name = impl.plugin_name
         try:
             contributed = list(impl.function() or ())
-        except Exception as exc:
-            errors.append(InternalError(plugin_name, "", f"aiplan_rules() raised {type(exc).__name__}: {exc}"))
+        except (Exception, SystemExit) as exc:
+            errors.append(InternalError(plugin_name, "", f"aiplan_rules() raised {_failure(exc)}"))
             continue
         for item in contributed:
             if not isinstance(item, Rule):
@@ -151,6 +151,17 @@ def load_rule_set(
             continue
         rule_set.rules[item.id] = item
     return rule_set
+
+
+def _failure(exc: BaseException) -> str:
+    """What a plugin raised (``sys.exit()`` included), even if its text cannot be rendered."""
+    try:
+        text = str(exc)
+    except Exception:  # a plugin's exception whose __str__ raises
+        text = "<unprintable>"
+    if isinstance(exc, SystemExit):
+        return f"called sys.exit({text}); a plugin must not end the run"
+    return f"{type(exc).__name__}: {text}"
 
 
 def _stamp_plugin(item: Rule, plugin_name: str) -> Rule:

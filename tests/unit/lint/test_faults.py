@@ -258,3 +258,39 @@ def test_an_enormous_message_is_cut(cli, plugin):
     [finding] = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "ACME001"]
     assert len(finding["message"]) < 5_000 and finding["message"].endswith("characters cut)")
     assert len(finding["fix"]) < 5_000
+
+
+def test_plugin_output_never_reaches_the_report_stream(cli, plugin):
+    name = plugin("print('printed at import')\n" + rule_module(
+        "print('printed by a rule')\nyield Violation('x', 'y', path=('name',))"))
+    result = cli("lint", "--format", "json", "--plugin", name, FLAWED)
+    document = json.loads(result.stdout)  # still one JSON document
+    assert "ACME001" in [f["rule"] for f in document["findings"]]
+    assert "printed by a rule" in result.stderr and "printed at import" in result.stderr
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("class Boom(BaseException):\n    pass\nraise Boom('custom')", "raised Boom: custom"),
+    ("class Evil(str):\n    def __str__(self):\n        raise RuntimeError('no')\nyield Violation(Evil('m'), 'f', path=('name',))",
+     None),
+])
+def test_odd_failures_of_a_rule_end_in_a_report(cli, plugin, body, expected):
+    name = plugin(rule_module(GOOD, body))
+    result = cli("lint", "--format", "json", "--plugin", name, FLAWED)
+    document = json.loads(result.stdout)
+    assert "Traceback" not in result.output
+    assert ("ACME001", 3, 7) in [(f["rule"], f["line"], f["column"]) for f in document["findings"]]
+    if expected:
+        assert result.exit_code == 3 and expected in document["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("source", [
+    "import sys\nsys.exit(0)\n",
+    HEADER + "import sys\n@hookimpl\ndef aiplan_rules():\n    sys.exit(0)\n",
+])
+def test_a_plugin_calling_sys_exit_while_loading_is_reported(cli, plugin, source):
+    name = plugin(source)
+    code, found, errors = lint(cli, "--plugin", name)
+    assert code == 3 and found == FLAWED_FINDINGS
+    [error] = errors
+    assert error["plugin"] == name and "called sys.exit(0)" in error["message"]

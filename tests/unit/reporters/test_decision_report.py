@@ -115,6 +115,14 @@ def test_the_report_has_the_findings_lint_has_evidence_included(cli):
     assert all(rule in report for rule in rules)
 
 
+def test_a_report_over_no_plan_is_a_usage_error_as_in_lint(cli, tmp_path):
+    (tmp_path / "support.yaml").write_text("aiplan: 1\nname: Support\n")
+    result = cli("report", tmp_path)
+    assert result.exit_code == cli("lint", tmp_path).exit_code == 2
+    assert result.stdout == "" and "No plan files found" in result.stderr
+    assert "name it support.aiplan.yaml" in result.stderr
+
+
 def test_one_plan_has_no_portfolio(cli):
     result = cli("report", EXAMPLES / "support-copilot.aiplan.yaml")
     assert "| plan | file |" not in result.output and "**Decision:** chosen `hybrid`" in result.output

@@ -115,6 +115,21 @@ def _refs(schema: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
             yield from _refs(value, path + (index,))
 
 
+def _keywords(schema: Any, names: tuple[str, ...], path: tuple = ()) -> Iterator[tuple[tuple, str, Any]]:
+    """Every ``(path, keyword, value)`` of the given keywords anywhere in ``schema``
+    (a keyword's value that is a schema of its own, like a property named
+    ``format``, is a dict and not reported)."""
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            if key in names and not isinstance(value, (dict, list)):
+                yield path + (key,), key, value
+            else:
+                yield from _keywords(value, names, path + (key,))
+    elif isinstance(schema, list):
+        for index, value in enumerate(schema):
+            yield from _keywords(value, names, path + (index,))
+
+
 def _pointer(schema: Any, pointer: str) -> bool:
     node = schema
     for raw in pointer.lstrip("/").split("/") if pointer.strip("/") else []:
@@ -148,8 +163,24 @@ def _json_schema_problems(plan, shown: str, index: int, key: str, schema: Any) -
         problems.append(f"{shown}:{_at(plan, path)}: `{where}` is not a valid JSON Schema "
                         f"(draft 2020-12): at {inner}: {detail}")
         return problems
+    for path, keyword, value in _keywords(schema, ("format", "$id", "id", "$anchor", "$dynamicAnchor")):
+        if keyword == "format":
+            if value not in Draft202012Validator.FORMAT_CHECKER.checkers:
+                checked = ", ".join(sorted(Draft202012Validator.FORMAT_CHECKER.checkers))
+                problems.append(f"{shown}:{_at(plan, base + path)}: `{where}` uses `format: {value}`, which aiplan "
+                                f"cannot check (it would accept anything); checked formats: {checked}; "
+                                "use `pattern` for the others")
+        elif len(path) > 1 and keyword in ("$id", "id"):
+            problems.append(f"{shown}:{_at(plan, base + path)}: `{where}` has a nested `{keyword}`, which changes "
+                            "what `$ref` inside it means; a pack's schemas keep one base (remove it)")
+        elif keyword in ("$anchor", "$dynamicAnchor"):
+            problems.append(f"{shown}:{_at(plan, base + path)}: `{where}` uses `{keyword}`; refer to "
+                            "definitions by JSON pointer instead (like `#/$defs/email`)")
     for path, ref in _refs(schema):
-        if not ref.startswith("#"):
+        if ref != "#" and ref.startswith("#") and not ref.startswith("#/"):
+            problems.append(f"{shown}:{_at(plan, base + path)}: `{where}` refers to the anchor {ref!r}; refer "
+                            "to definitions by JSON pointer instead (like `#/$defs/email`)")
+        elif not ref.startswith("#"):
             problems.append(f"{shown}:{_at(plan, base + path)}: `{where}` refers to {ref!r}; a pack must be "
                             "self-contained: `$ref` may only point inside the schema (like `#/$defs/email`)")
         elif not _pointer(schema, ref[1:]):

@@ -279,3 +279,34 @@ def test_a_pack_that_is_a_fifo_is_refused_without_waiting(tmp_path):
     with pytest.raises(ConfigError) as info:
         load_pack(str(tmp_path / "pack.yaml"))
     assert "not a regular file (FIFO)" in str(info.value)
+
+
+def _pack_with(require: str) -> str:
+    return textwrap.dedent("""\
+        policy_pack: 1
+        name: Test pack
+        rules:
+          - id: ORG001
+            name: checked
+            severity: warning
+            message: "bad"
+            fix: "fix it"
+            require: {require}
+        """).format(require=require)
+
+
+@pytest.mark.parametrize("require, expected", [
+    ("{properties: {homepage: {type: string, format: uri}}}", "uses `format: uri`, which aiplan cannot check"),
+    ("{properties: {at: {format: date-time}}}", "uses `format: date-time`"),
+    ("{properties: {x: {$id: 'https://example.com/inner', $ref: '#/$defs/a', $defs: {a: {type: string}}}}}",
+     "has a nested `$id`"),
+    ("{$defs: {a: {$anchor: name, type: string}}, properties: {x: {$ref: '#name'}}}", "refers to the anchor '#name'"),
+])
+def test_packs_that_would_fail_or_check_nothing_at_lint_time_are_refused_at_load(require, expected):
+    with pytest.raises(ConfigError) as info:
+        parse_pack(_pack_with(require))
+    assert expected in str(info.value)
+
+
+def test_checked_formats_and_properties_named_format_are_accepted():
+    parse_pack(_pack_with("{properties: {owner: {type: string, format: email}, format: {type: string}}}"))

@@ -25,12 +25,35 @@ class RuleMisbehaved(Exception):
     """The rule returned something that is not a stream of violations."""
 
 
+class ProcessExit(BaseException):
+    """Raised instead of ending the process when a rule calls ``os._exit``."""
+
+    def __init__(self, code: Any) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def _refuse_exit(code: Any = 0) -> None:
+    raise ProcessExit(code)
+
+
 def call_check(item: Any, plan: Any, options: Mapping[str, Any]) -> list:
-    produced = item.check(plan, options)
-    if produced is None:
-        return []
-    if isinstance(produced, (str, bytes, Mapping, Violation)) or not hasattr(produced, "__iter__"):
-        raise RuleMisbehaved(f"returned {_show(produced)}, not an iterable of Violations")
+    # While a rule runs, os._exit() raises instead of ending the process without
+    # a report (exit 0): the rule is reported like any failing rule.
+    exit_process = os._exit
+    os._exit = _refuse_exit
+    try:
+        produced = item.check(plan, options)
+        if produced is None:
+            return []
+        if isinstance(produced, (str, bytes, Mapping, Violation)) or not hasattr(produced, "__iter__"):
+            raise RuleMisbehaved(f"returned {_show(produced)}, not an iterable of Violations")
+        return _violations(produced)
+    finally:
+        os._exit = exit_process
+
+
+def _violations(produced: Any) -> list:
     violations = list(islice(produced, MAX_VIOLATIONS + 1))
     if len(violations) > MAX_VIOLATIONS:
         violations[MAX_VIOLATIONS:] = [Violation(
@@ -47,6 +70,8 @@ def describe_failure(exc: BaseException) -> str:
         return str(exc)
     if isinstance(exc, RecursionError):
         return "raised RecursionError: the plan is nested too deeply for this rule"
+    if isinstance(exc, ProcessExit):
+        return f"called os._exit({_text(exc.code, repr)}); a rule must yield violations, not end the process"
     if isinstance(exc, SystemExit):
         return f"called sys.exit({_text(exc.code, repr)}); a rule must yield violations, not end the run"
     import traceback  # only when a rule fails: not worth its import on every run

@@ -294,3 +294,18 @@ def test_a_plugin_calling_sys_exit_while_loading_is_reported(cli, plugin, source
     assert code == 3 and found == FLAWED_FINDINGS
     [error] = errors
     assert error["plugin"] == name and "called sys.exit(0)" in error["message"]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_rule_calling_os_exit_is_reported_not_a_silent_exit_0(cli, plugin, tmp_path, jobs):
+    name = plugin(rule_module(GOOD, "import os\nos._exit(0)\nyield from ()"))
+    plans = tmp_path / "many"
+    plans.mkdir()
+    for number in range(50 if jobs == "2" else 1):  # -j 2 forks workers from 48 files
+        (plans / f"p{number:02d}.aiplan.yaml").write_text(FLAWED.read_text())
+    result = cli("lint", "--format", "json", "--no-cache", "-j", jobs, "--plugin", name, plans)
+    document = json.loads(result.stdout)
+    assert result.exit_code == 3
+    assert {e["rule"] for e in document["errors"]} == {"ACME002"}
+    assert "called os._exit(0)" in document["errors"][0]["message"]
+    assert len({f["path"] for f in document["findings"]}) == (50 if jobs == "2" else 1)

@@ -272,6 +272,10 @@ def test_package_stamp_changes_when_code_changes(tmp_path, monkeypatch):
     (package / "__init__.py").write_text("")
     (package / "rules.py").write_text("A = 1\n")
     monkeypatch.syspath_prepend(str(tmp_path))
+    # Imported fresh from this tmp_path: a second run in the same process would
+    # otherwise stamp the package the first run left in sys.modules.
+    for name in ("stamped_pkg", "stamped_pkg.rules"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
     import stamped_pkg  # noqa: F401
 
     before = _package_stamp("stamped_pkg.rules")

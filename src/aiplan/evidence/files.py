@@ -14,6 +14,7 @@ a SHA-256, so the result can be keyed by exactly the bytes it depends on.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import io
 import os
@@ -43,8 +44,8 @@ class Location:
     """Where a name from the plan points.
 
     ``kind`` is ``local`` (``path`` is absolute), ``missing`` (a local path
-    that does not exist), ``remote`` or ``outside``; ``why`` says it in words
-    for the last two.
+    that does not exist), ``remote``, ``outside`` or ``pattern`` (a glob);
+    ``why`` says it in words for the last three.
     """
 
     name: str
@@ -76,6 +77,9 @@ def locate(name: str, base_dir: str, root: str) -> Location:
     if not os.path.lexists(path):
         if HUB_NAME.match(name) and not name.lower().endswith(DATA_SUFFIXES):
             return Location(name, "remote", why="it looks like a dataset hub name and aiplan never reaches the network")
+        if any(char in name for char in "*?[") and glob.glob(path, recursive=True):
+            # A glob of shards: the claims about it (counts, overlap) are about one named file.
+            return Location(name, "pattern", path, why="it is a glob pattern and the data checks read one named file")
         return Location(name, "missing", path)
     if not inside:
         return Location(name, "outside", path, why="it is outside the repository holding the plan")

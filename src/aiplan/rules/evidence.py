@@ -663,7 +663,7 @@ def _not_verified(plan) -> Iterator[Violation]:
             continue
         seen.add(claim.name)
         where = reader.locate(claim.name)
-        if where.kind in ("remote", "outside"):
+        if where.kind in ("remote", "outside", "pattern"):
             yield Violation(
                 f"`{dotted(*claim.path)}` names {claim.name}, which aiplan does not read ({where.why}): "
                 f"the plan's claims about the {claim.role} are not verified",
@@ -710,8 +710,9 @@ def evidence_not_verified(plan, options):
 
     Says so, once per file, when the plan names data aiplan does not read: a
     URL, an `s3://` (or other remote) location or a dataset hub name (nothing
-    is ever fetched), a path outside the repository holding the plan, or a
-    Parquet file without the `aiplan[parquet]` extra installed; a RAG
+    is ever fetched), a path outside the repository holding the plan, a glob
+    of shards (the checks read one named file), or a Parquet file without the
+    `aiplan[parquet]` extra installed; a RAG
     source's `path` that is remote, outside the repository or matches no
     file. Also when the held-out set claims `covers` but none of its records
     has a category field. Reported at the path (or `covers`).

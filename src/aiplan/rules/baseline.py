@@ -636,3 +636,102 @@ def gap_not_measurable(plan, options):
             f"`- {{path: {baseline_set}}}` to `evaluation.eval_sets` if the new system is judged on it too.",
             path=("baseline", "prompt_engineering", "results", item.baseline.index, "eval_set"),
         )
+
+
+@rule("BASE006", "unnamed-baseline-model", Severity.WARNING)
+def unnamed_baseline_model(plan, options):
+    """The prompt-engineering baseline is done but does not say which model it measured.
+
+    Fires when `baseline.prompt_engineering.status` is `done` and its `model`
+    is absent or says nothing (`TBD`, `none`, the `aiplan init` placeholder;
+    see docs/placeholders.md). Reported at `model`, or at `prompt_engineering`
+    when the key is absent.
+
+    ## Why
+    A baseline is the result of one prompt on one model: the framework's
+    yardstick is "a well-engineered prompt on Claude or GPT-4o". Without the
+    model the number cannot be reproduced, cannot be compared with the
+    retrieval or fine-tuned system that is meant to beat it, and a
+    distillation plan cannot say which larger model the small one must match.
+
+    ## Bad
+    ```yaml
+    aiplan: 1
+    name: Support copilot
+    baseline:
+      prompt_engineering:
+        status: done
+        model: TBD
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Support copilot
+    gaps:
+      knowledge:
+        present: true
+        evidence: 31 of 50 sampled questions needed documents the model has never seen.
+      behavior:
+        present: false
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+            eval_set: evals/support-v1.jsonl
+    approach: rag
+    rag:
+      corpus:
+        sources:
+          - name: policy wiki
+            format: html
+            update_frequency: weekly
+      data_pipeline:
+        owner: data-eng
+        effort_weeks: 4
+        chunking:
+          strategy: heading_aware
+          size_tokens: 512
+        embedding:
+          model: text-embedding-3-large
+        indexing:
+          store: pgvector
+          refresh: daily
+      retrieval:
+        effort_weeks: 2
+        top_k: 8
+        evaluation:
+          metrics: [recall_at_k]
+          eval_set: evals/retrieval-v1.jsonl
+      citations: true
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
+      cadence: per_release
+    ```
+    """
+    if plan.get("baseline", "prompt_engineering", "status") != "done":
+        return
+    if plan.text("baseline", "prompt_engineering", "model") is not None:
+        return
+    present = plan.has("baseline", "prompt_engineering", "model")
+    yield Violation(
+        f"the prompt-engineering baseline is `done` but its `model` {absence(plan, 'baseline', 'prompt_engineering', 'model')}: "
+        "nobody can reproduce its results or compare them with the system meant to beat them",
+        "Name the model the baseline ran on, e.g. `model: claude-sonnet` under `baseline.prompt_engineering`.",
+        path=("baseline", "prompt_engineering", "model") if present else ("baseline", "prompt_engineering"),
+    )

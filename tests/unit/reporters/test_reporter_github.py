@@ -236,14 +236,15 @@ def test_step_summary_says_what_the_baseline_hid(cli, tmp_path, monkeypatch):
     plan = tmp_path / "p.aiplan.yaml"
     plan.write_text((EXAMPLES / "ticket-formatter.aiplan.yaml").read_text())
     cli("lint", "--write-baseline", "b.json")
-    # BASE001 fixed; finishing the baseline without results is a new finding (BASE002, an error)
+    # BASE001 fixed; finishing the baseline without results is a new finding (BASE002, an error),
+    # and so is finishing it without naming its model (BASE006, a warning)
     plan.write_text(plan.read_text().replace("status: in_progress", "status: done"))
     summary = tmp_path / "summary.md"
     result = cli("lint", "--baseline", "b.json",
                  env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)})
     assert result.exit_code == 1, result.output
     text = summary.read_text()
-    assert "Linted 1 file: 1 error, 0 warnings, 0 info." in text and "BASE002" in text
+    assert "Linted 1 file: 1 error, 1 warning, 0 info." in text and "BASE002" in text and "BASE006" in text
     assert ("Baseline `b.json`: 1 known finding not shown. 1 entry no longer matches; shrink it with "
             "`aiplan lint --write-baseline b.json`.") in text
 

@@ -13,7 +13,8 @@ def normalise(word: str) -> str:
     return _SEPARATORS.sub("_", word.strip().lower())
 
 
-def _squash(word: str) -> str:
+def squash(word: str) -> str:
+    """``normalise`` without separators: ``answer-accuracy`` and ``AnswerAccuracy`` alike."""
     return normalise(word).replace("_", "")
 
 
@@ -26,13 +27,13 @@ def closest(word: object, candidates: Iterable[str], cutoff: float = 0.75) -> st
     if not isinstance(word, str) or not word:
         return None
     options = [c for c in candidates if isinstance(c, str)]
-    squashed = _squash(word)
-    aliases = [c for c in options if _squash(c) == squashed]
+    squashed = squash(word)
+    aliases = [c for c in options if squash(c) == squashed]
     if len(aliases) == 1:
         return aliases[0]
     import difflib  # only when a key or value is misspelled: not on every run
 
-    by_squash = {_squash(c): c for c in options}
+    by_squash = {squash(c): c for c in options}
     matches = difflib.get_close_matches(squashed, list(by_squash), n=2, cutoff=cutoff)
     if not matches:
         return None
@@ -57,10 +58,10 @@ def safe_replacement(word: object, candidates: Iterable[str]) -> str | None:
     guess = closest(word, options)
     if guess is None or not isinstance(word, str):
         return None
-    squashed = _squash(word)
-    if _squash(guess) == squashed:
+    squashed = squash(word)
+    if squash(guess) == squashed:
         return guess
-    distances = sorted((_edit_distance(squashed, _squash(c)), c) for c in options)
+    distances = sorted((_edit_distance(squashed, squash(c)), c) for c in options)
     best, chosen = distances[0]
     limit = 1 if len(squashed) <= 4 else 2
     if chosen != guess or best > limit or (len(distances) > 1 and distances[1][0] == best):

@@ -14,7 +14,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from aiplan.core.suggest import normalise
+from aiplan.core.suggest import normalise, squash
 
 # Words that, as a whole word of a metric's name, say lower values are better
 # (`error_rate`, `p95_latency_ms`, `hallucination-rate`, `cost per 1k`).
@@ -35,8 +35,9 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 def metric_key(name: str) -> str:
-    """The form metric names are compared in: case, `-`, `_`, `.` and spaces ignored."""
-    return normalise(name).replace("_", "")
+    """The form metric names are compared in: case, `-`, `_`, `.` and spaces ignored
+    (the did-you-mean model's own key, so "did you mean" and matching agree)."""
+    return squash(name)
 
 
 def name_says_lower_is_better(name: str) -> bool:

@@ -43,7 +43,7 @@ EXPECTED = {
     "meeting-summarizer.aiplan.yaml": [
         ("BASE002", 20, 3), ("BASE003", 23, 17), ("EVAL001", 25, 1), ("FIT007", 11, 1), ("GAP001", 11, 1),
     ],
-    "intent-router.aiplan.yaml": [("FT003", 42, 15), ("FT005", 48, 13), ("FT008", 36, 12)],
+    "intent-router.aiplan.yaml": [("FT003", 42, 15), ("FT005", 48, 13), ("FT008", 36, 12), ("FT010", 37, 15)],
     "invoice-extractor.aiplan.yaml": [
         ("EVID001", 44, 15), ("EVID001", 50, 13),
         ("FT002", 52, 15), ("FT004", 47, 21), ("FT006", 51, 13), ("FT006", 53, 31), ("FT007", 41, 3),

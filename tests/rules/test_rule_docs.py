@@ -138,6 +138,6 @@ def test_rules_and_explain_commands_cover_every_rule(cli):
     assert [row["id"] for row in rag_warnings] == [
         "RAG002", "RAG003", "RAG004", "RAG005", "RAG006", "RAG007", "RAG009"]
     ft_warnings = json.loads(cli("rules", "--format", "json", "--family", "FT", "--severity", "warning").output)
-    assert [row["id"] for row in ft_warnings] == ["FT002", "FT003", "FT004", "FT005", "FT007", "FT009"]
+    assert [row["id"] for row in ft_warnings] == ["FT002", "FT003", "FT004", "FT005", "FT007", "FT009", "FT010"]
     ft005 = ft_warnings[3]
     assert ft005["options"]["power"]["default"] == 0.8 and ft005["options"]["min_size"]["default"] == 100

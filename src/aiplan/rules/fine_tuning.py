@@ -1035,3 +1035,91 @@ def distillation_without_target(plan, options):
         f"State the {goal} the smaller model must reach, measured on the current model first: {snippet}.",
         path=("fine_tuning", "purpose"),
     )
+
+
+@rule("FT010", "unnamed-base-model", Severity.WARNING)
+def unnamed_base_model(plan, options):
+    """The plan fine-tunes without saying which model it starts from.
+
+    Fires when the approach includes fine-tuning and `fine_tuning.base_model`
+    is absent, empty or a placeholder (`TBD`, as `aiplan init` writes it; see
+    docs/placeholders.md). Reported at `base_model`, or at `fine_tuning` when
+    the key is absent.
+
+    ## Why
+    The base model decides what fine-tuning can buy: a small model distilled
+    to match a larger one on a narrow task (the latency and cost case) is a
+    different project from tuning a large model's format. Its size sets the
+    latency, the serving cost, the dataset it needs and the general
+    capability the held-out set must protect; without it neither the budget
+    nor the evaluation can be reviewed.
+
+    ## Bad
+    ```yaml
+    aiplan: 1
+    name: Ticket formatter
+    approach: fine_tuning
+    fine_tuning:
+      purpose: behavior
+      base_model: TBD
+      task:
+        description: turn an agent's draft into a reply in the ticket JSON schema
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Ticket formatter
+    gaps:
+      knowledge:
+        present: false
+      behavior:
+        present: true
+        evidence: 38% of 200 prompted replies broke the required output format.
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+            eval_set: evals/support-v1.jsonl
+    approach: fine_tuning
+    fine_tuning:
+      purpose: behavior
+      base_model: claude-haiku
+      task:
+        description: turn an agent's draft into a reply in the ticket JSON schema
+        output_format: schemas/ticket.json
+      dataset:
+        examples: 4200
+        path: data/ft/train.jsonl
+        quality_review: two reviewers per example, disagreements dropped
+      evaluation:
+        held_out:
+          size: 600
+          path: data/ft/held_out.jsonl
+          covers: [target_task, adjacent_behaviors]
+          disjoint_from_training: true
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
+      cadence: per_release
+    ```
+    """
+    if not applies(plan) or plan.text("fine_tuning", "base_model") is not None:
+        return
+    present = plan.has("fine_tuning", "base_model")
+    yield Violation(
+        f"`fine_tuning.base_model` {absence(plan, 'fine_tuning', 'base_model')}: the model to fine-tune is not named, "
+        "so its latency, cost and the data it needs cannot be reviewed",
+        "Name the model to fine-tune, e.g. `base_model: claude-haiku` under `fine_tuning`.",
+        path=("fine_tuning", "base_model") if present else ("fine_tuning",),
+    )

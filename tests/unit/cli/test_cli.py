@@ -127,7 +127,7 @@ def test_rules_explain_schema(cli):
     explained = cli("explain", "FT001")
     assert explained.exit_code == 0 and "held-out" in explained.output and "Passes:" in explained.output
     assert cli("explain", "fine-tuning-without-held-out").exit_code == 0
-    unknown = cli("explain", "FT01")
+    unknown = cli("explain", "FT0001")
     assert unknown.exit_code == 2 and "Did you mean" in unknown.output
     schema = json.loads(cli("schema").output)
     assert schema["$schema"].endswith("2020-12/schema")

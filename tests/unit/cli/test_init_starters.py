@@ -15,8 +15,8 @@ from aiplan.testing import lint_yaml
 STILL_TO_FILL_IN = {
     "prompt_engineering": set(),
     "rag": {"GAP002", "BASE001", "EVAL003"},
-    "fine_tuning": {"GAP002", "BASE001", "FT004", "EVAL003"},
-    "hybrid": {"GAP002", "BASE001", "FT004", "EVAL003"},
+    "fine_tuning": {"GAP002", "BASE001", "FT004", "FT010", "EVAL003"},
+    "hybrid": {"GAP002", "BASE001", "FT004", "FT010", "EVAL003"},
 }
 
 

@@ -6,6 +6,7 @@ from typing import Any, Iterable, Mapping
 
 from aiplan.core.errors import ConfigError
 from aiplan.core.rule import Rule
+from aiplan.core.rule_ids import family_of
 from aiplan.core.suggest import closest
 from aiplan.lint.context import DEFAULT_FILE_TIMEOUT, DEFAULT_RULE_TIMEOUT, LintConfig, LintContext
 
@@ -48,7 +49,7 @@ def enabled_by_layers(rule_ids: Iterable[str], layers: Iterable[Any]) -> frozens
 def validate_selectors(selectors: Iterable[str], rule_ids: Iterable[str], where: str) -> tuple[str, ...]:
     """Upper-case the selectors and reject any that match no rule."""
     rule_ids = list(rule_ids)
-    families = sorted({r.rstrip("0123456789") for r in rule_ids})
+    families = sorted({family_of(r) for r in rule_ids})
     out = []
     for raw in selectors:
         selector = str(raw).strip().upper()

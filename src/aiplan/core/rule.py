@@ -37,6 +37,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from aiplan import REPOSITORY
 from aiplan.core.findings import Severity, Violation
+from aiplan.core.rule_ids import family_of
 
 # A built-in rule's section of docs/rules.md in the repository: the heading
 # "### FT001 fine-tuning-without-held-out" has the anchor "ft001-fine-tuning-without-held-out".
@@ -100,7 +101,7 @@ class Rule:
 
     @property
     def family(self) -> str:
-        return self.id.rstrip("0123456789")
+        return family_of(self.id)
 
     def resolve_options(self, configured: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Defaults overlaid with configured values; raises ``ValueError`` naming the bad option."""

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 FORM_FAMILY = "PLAN"
 
+
+def family_of(rule_id: str) -> str:
+    """The family of a rule ID: its letters (``FT`` for ``FT001``, ``ECHO`` for ``ECHO001``)."""
+    return rule_id.rstrip("0123456789")
+
 SYNTAX = "PLAN001"            # invalid YAML (the loader)
 SCHEMA = "PLAN002"            # the plan schema (a rule like any other)
 VERSION = "PLAN003"           # no or unsupported `aiplan:` version (the engine's gate)

@@ -41,7 +41,7 @@ from typing import Callable, Iterable
 from aiplan.core.budget import Budget, Watchdog
 from aiplan.core.findings import FileResult, Finding, TextEdit
 from aiplan.core.paths import STDIN, Target
-from aiplan.core.rule_ids import FORM_FAMILY, NO_REASON, UNUSED_SUPPRESSION
+from aiplan.core.rule_ids import FORM_FAMILY, NO_REASON, UNUSED_SUPPRESSION, family_of
 from aiplan.fileio import FileTooLarge, atomic_write, read_regular, remove_stale_temporaries
 from aiplan.core.text import LINE_BREAK, SourceText
 from aiplan.lint.engine import LintContext, lint_bytes, lint_file
@@ -293,7 +293,7 @@ def _acceptable(before: FileResult, after: FileResult, batch: list[Finding],
 
 def about_form(finding: Finding) -> bool:
     """Whether a finding is about the document's form (a fix may never add one)."""
-    return finding.rule.rstrip("0123456789") == FORM_FAMILY and finding.rule not in NOT_FORM
+    return family_of(finding.rule) == FORM_FAMILY and finding.rule not in NOT_FORM
 
 
 def _under(path: tuple, parents: Iterable[tuple]) -> bool:

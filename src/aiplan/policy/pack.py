@@ -43,6 +43,7 @@ from aiplan.core.paths import shown_path
 from aiplan.parse.loader import Limits, load_bytes, load_file
 from aiplan.core.findings import Span, format_yaml_path
 from aiplan.core.rule import Rule, make_rule
+from aiplan.core.rule_ids import family_of
 from aiplan.core.suggest import closest
 from aiplan.policy.check import PLACEHOLDERS, PackCheck, placeholder_problems
 from aiplan.schemas.validate import explain
@@ -291,7 +292,7 @@ def _compile(loaded, path: str, shown: str, reserved_families: Iterable[str]) ->
     seen: dict[str, int] = {}
     for index, entry in enumerate(data["rules"]):
         rule_id = entry["id"]
-        family = rule_id.rstrip("0123456789")
+        family = family_of(rule_id)
         if family in reserved:
             problems.append(f"{shown}:{_at(plan, ('rules', index, 'id'))}: rule ID {rule_id} uses the built-in "
                             f"prefix {family}; pack rules need a prefix of their own (like ORG001)")

@@ -18,11 +18,11 @@ from typing import Iterable, Mapping
 
 from aiplan.core.findings import Finding, format_yaml_path
 from aiplan.core.fingerprint import normalise_message
+from aiplan.core.paths import STDIN
 from aiplan.core.text import LINE_BREAK
 from aiplan.fileio import read_regular
 from aiplan.parse.loader import detect_encoding
 
-STDIN = "-"
 # Enough to reach any flagged line of a plan the loader accepts; a bigger file
 # (a resource-limit finding) is fingerprinted from its first part.
 _READ_LIMIT = 8 * 1024 * 1024

@@ -34,6 +34,7 @@ from typing import Iterable, Iterator
 import click
 
 from aiplan.core.findings import Severity
+from aiplan.core.rule_ids import family_of
 from aiplan.reporters.logsafe import neutralise
 from aiplan.reporters.sources import STDIN, read_lines
 from aiplan.rules import FAMILY_TITLES
@@ -100,7 +101,7 @@ def reading_order(findings, family_rank: dict[str, int] | None = None) -> list:
     last = len(rank)
 
     def key(finding):
-        family = finding.rule.rstrip("0123456789")
+        family = family_of(finding.rule)
         return (finding.path, finding.document, -finding.severity.rank, rank.get(family, last), family,
                 finding.line, finding.column, finding.rule, finding.message)
 

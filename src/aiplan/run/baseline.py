@@ -42,12 +42,11 @@ from typing import Callable, Iterable
 
 from aiplan.core.findings import format_yaml_path
 from aiplan.core.fingerprint import normalise_message
-from aiplan.core.paths import shown_path
+from aiplan.core.paths import STDIN, shown_path
 from aiplan.fileio import atomic_write, read_regular
 
 FORMAT_KEY = "aiplan_baseline"
 FORMAT_VERSION = 1
-STDIN = "-"
 
 
 class BaselineError(ValueError):

@@ -1,21 +1,19 @@
 """Positions as the Language Server Protocol counts them.
 
-aiplan counts lines as YAML does (``\\r\\n``, ``\\r``, ``\\n``, and also
-``\\x85``, ``\\u2028`` and ``\\u2029``) and columns in characters, from 1; the
-protocol counts lines broken by ``\\r\\n``, ``\\r`` and ``\\n`` only and
-characters in the code units the client and server agreed on (UTF-16 unless
-the client offers another), from 0. Both sides meet at character offsets into
-the text: :class:`~aiplan.lint.edits.SourceText` turns aiplan's line and column
-into an offset, :class:`LineIndex` turns an offset into the protocol's line and
-character and back.
+aiplan and the protocol break lines alike (``\\r\\n``, ``\\r``, ``\\n``: the one
+definition in :mod:`aiplan.core.text`); they differ in columns. aiplan counts
+characters from 1, the protocol counts code units of the encoding the client
+and server agreed on (UTF-16 unless the client offers another) from 0. Both
+sides meet at character offsets into the text: :class:`~aiplan.core.text.SourceText`
+turns aiplan's line and column into an offset, :class:`LineIndex` turns an
+offset into the protocol's line and character and back.
 """
 
 from __future__ import annotations
 
 import bisect
-import re
 
-LSP_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+from aiplan.core.text import line_starts
 
 UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
 
@@ -37,7 +35,7 @@ class LineIndex:
     def __init__(self, text: str, encoding: str = UTF16):
         self.text = text
         self.encoding = encoding
-        self._starts = [0] + [match.end() for match in LSP_LINE_BREAK.finditer(text)]
+        self._starts = line_starts(text)
 
     def _line_end(self, line: int) -> int:
         """Where ``line``'s content ends (before its line break)."""

@@ -19,15 +19,16 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from aiplan import reporters
+from aiplan.core.records import record
 
 NO_PLANS = "No plan files found (aiplan.yaml, aiplan.yml, *.aiplan.yaml, *.aiplan.yml): `aiplan init` writes one; a file named on the command line is linted whatever its name.\n"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Outcome:
     """What the command prints, and what went wrong writing files."""
 

@@ -20,13 +20,14 @@ from __future__ import annotations
 import functools
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Iterable, Mapping
 
 from aiplan.core.errors import ConfigError
 from aiplan.core.paths import shown_path
 from aiplan.core.findings import Severity
 from aiplan.config.globs import GlobError, compile_glob, matches
+from aiplan.core.records import record
 from aiplan.core.suggest import closest
 from aiplan.fileio import FileTooLarge, read_regular
 from aiplan.schemas.validate import describe_type, show
@@ -42,7 +43,7 @@ LIMIT_KEYS = {"max-file-size": "max_bytes", "max-depth": "max_depth", "max-alias
               "rule-timeout": "rule_timeout", "file-timeout": "file_timeout"}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Layer:
     """One set of settings: a file's top level, one of its overrides, or the command line.
 
@@ -74,7 +75,7 @@ class Layer:
         return f"{self.file}: `{self.prefix + '.' if self.prefix else ''}{name}`"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ConfigFile:
     path: str                   # absolute
     shown: str                  # as it appears in messages

@@ -33,7 +33,7 @@ import json
 import math
 import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, Iterable, Mapping
 
 from aiplan.config.selection import (DEFAULT_FILE_TIMEOUT, DEFAULT_RULE_TIMEOUT, ConfigError, LintConfig,
@@ -47,6 +47,7 @@ from aiplan.parse.loader import Limits
 from aiplan.core.rule import Rule
 from aiplan.core.suggest import closest
 from aiplan.core.placeholders import normalise_words
+from aiplan.core.records import record
 
 COMMAND_LINE = "command line"
 
@@ -70,7 +71,7 @@ def _key(layer: Layer, name: str) -> str:
     return f"--{name}" if layer.file == COMMAND_LINE else layer.key(name)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Resolved:
     """What applies to one file, and why."""
 

@@ -22,8 +22,9 @@ import signal
 import threading
 import time
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
 from typing import Any, Callable, ContextManager, Iterator, TypeVar
+
+from aiplan.core.records import record
 
 T = TypeVar("T")
 
@@ -110,7 +111,7 @@ class Watchdog:
             self._deadline, self._scope, self._fired = previous
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Budget:
     """How long one rule call, one file and the run may take (``None``: no limit).
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from aiplan.core.records import record
 
 
 class Severity(str, enum.Enum):
@@ -36,7 +38,7 @@ _RANK = {Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
 YamlPath = tuple
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Span:
     """A 1-based, inclusive-start region of a file. Columns count characters."""
 
@@ -50,7 +52,7 @@ class Span:
         return cls(line, column, line, column)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Edit:
     """A change a rule proposes that a machine can apply safely (``aiplan lint --fix``).
 
@@ -69,7 +71,7 @@ class Edit:
     path: YamlPath | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TextEdit:
     """An :class:`Edit` resolved on the source text: replace the characters from
     ``line:column`` up to (not including) ``end_line:end_column``, which read
@@ -93,7 +95,7 @@ class TextEdit:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RelatedLocation:
     """Another place a finding is about, e.g. the line of a data file that backs
     (or contradicts) the plan's claim: SARIF shows it as a related location.
@@ -110,7 +112,7 @@ class RelatedLocation:
         return {"path": self.path, "line": self.line, "message": self.message}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Violation:
     """What a rule yields: a problem at a YAML path, in words a person can act on.
 
@@ -132,7 +134,7 @@ class Violation:
     related: tuple[RelatedLocation, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Finding:
     """A violation stamped by the engine with its rule, severity and location."""
 
@@ -186,7 +188,7 @@ class Finding:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class InternalError:
     """A rule or plugin that failed. Reported by name; never ends the run."""
 
@@ -201,7 +203,7 @@ class InternalError:
         return f"plugin {self.plugin!r}{rule} failed{where}: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FileResult:
     """Everything the engine learned about one file."""
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+
+from aiplan.core.records import record
 
 # The path that means standard input.
 STDIN = "-"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Target:
     """A file to lint: where to read it, how to show it, whether it was named."""
 

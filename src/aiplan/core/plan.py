@@ -9,11 +9,12 @@ because ``gaps`` turned out to be a number.
 from __future__ import annotations
 
 from collections.abc import MutableMapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Callable, Iterator
 
 from aiplan.core.findings import Edit, Span, Violation, YamlPath
 from aiplan.core.placeholders import is_placeholder, says_nothing
+from aiplan.core.records import record
 
 _MISSING = object()
 
@@ -62,7 +63,7 @@ class SpanTable(MutableMapping):
         return f"SpanTable({dict(self.items())!r})"
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class Plan:
     """One YAML document of a plan file.
 

@@ -32,11 +32,12 @@ from __future__ import annotations
 
 import inspect
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Callable, Iterable, Mapping
 
 from aiplan import REPOSITORY
 from aiplan.core.findings import Severity, Violation
+from aiplan.core.records import record
 from aiplan.core.rule_ids import family_of
 
 # A built-in rule's section of docs/rules.md in the repository: the heading
@@ -49,7 +50,7 @@ _NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*\Z")
 CheckFunction = Callable[..., Iterable[Violation]]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Option:
     """A configurable threshold of a rule, declared as data and validated centrally.
 
@@ -81,7 +82,7 @@ class Option:
         return value
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Rule:
     """A rule's identity, documentation and check."""
 

@@ -22,8 +22,8 @@ import glob
 import hashlib
 import os
 import re
-from dataclasses import dataclass
 
+from aiplan.core.records import record
 from aiplan.evidence.files import content_stamp, locate
 
 MAX_DOCUMENTS = 2000
@@ -35,7 +35,7 @@ _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$")
 _HTML_TABLE = re.compile(r"<table\b", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CorpusProfile:
     """What a source's documents hold. Paths are relative to the plan's directory."""
 

@@ -20,7 +20,8 @@ import io
 import os
 import re
 import stat
-from dataclasses import dataclass
+
+from aiplan.core.records import record
 
 REMOTE_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 # `org/name` or `org/name@rev` without a file suffix, e.g. a Hugging Face dataset.
@@ -39,7 +40,7 @@ class Unreadable(Exception):
         self.hint = hint
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Location:
     """Where a name from the plan points.
 

@@ -18,9 +18,10 @@ import codecs
 import csv
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Iterator
 
+from aiplan.core.records import record
 from aiplan.evidence.files import Unreadable
 
 FORMATS = ("jsonl", "json", "csv", "tsv", "parquet")
@@ -48,7 +49,7 @@ def format_of(path: str, declared: str | None = None) -> str | None:
     return None
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class Item:
     """One record (a JSON object or a CSV row as a dict), or why a line is not one."""
 
@@ -57,7 +58,7 @@ class Item:
     problem: str = ""
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class Stream:
     """What a reader learned while streaming: filled in as it goes."""
 

@@ -18,9 +18,9 @@ never with the training set.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterable
 
+from aiplan.core.records import record
 from aiplan.evidence.files import Unreadable, check_regular, content_stamp, open_data
 from aiplan.evidence.formats import Stream, format_of, items
 from aiplan.evidence.profile import FileSettings
@@ -31,7 +31,7 @@ NUM_PERM = 128
 FIRST = 5
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Overlap:
     """Records of one evaluation set found in the training data."""
 
@@ -43,7 +43,7 @@ class Overlap:
     first_near: tuple[tuple[int, int, float], ...] = ()  # (evaluation line, training line, Jaccard)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Contamination:
     """The result of one pass over the training file against every evaluation set."""
 

@@ -11,8 +11,8 @@ pass stops at a record boundary and the profile says it is a sample.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 
+from aiplan.core.records import record
 from aiplan.evidence.files import Unreadable, check_regular, content_stamp, open_data
 from aiplan.evidence.formats import PARQUET_HINT, Stream, format_of, items
 from aiplan.evidence.records import categories, normalise, sides
@@ -22,7 +22,7 @@ MAX_CATEGORIES = 1_000  # distinct category values kept (memory stays bounded; c
 FIRST = 5  # examples kept of each kind of problem
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FileSettings:
     """Per-file settings from the plan (``format``, ``input_field``, ``category_field``)."""
 
@@ -31,7 +31,7 @@ class FileSettings:
     category_field: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Profile:
     """What one data file holds. Lines are 1-based (rows for Parquet)."""
 

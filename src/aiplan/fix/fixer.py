@@ -35,12 +35,13 @@ import os
 import stat
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Callable, Iterable
 
 from aiplan.core.budget import Budget, Watchdog
 from aiplan.core.findings import FileResult, Finding, TextEdit
 from aiplan.core.paths import STDIN, Target
+from aiplan.core.records import record
 from aiplan.core.rule_ids import FORM_FAMILY, NO_REASON, UNUSED_SUPPRESSION, family_of
 from aiplan.fileio import FileTooLarge, atomic_write, read_regular, remove_stale_temporaries
 from aiplan.core.text import LINE_BREAK, SourceText
@@ -63,7 +64,7 @@ class FixWriteError(Exception):
     """Fixes could not be written to a file; the file is left as it was."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FixResult:
     """The outcome of fixing one input."""
 
@@ -412,7 +413,7 @@ def _diff_lines(data: bytes) -> list[str]:
 # Many files
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class FixRun:
     """What ``--fix``/``--diff`` did to every input."""
 

@@ -7,12 +7,13 @@ Both records are built by :mod:`aiplan.config` (``selection.build_context``,
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Mapping
 
 from aiplan import __version__
 from aiplan.core.digest import sha256
 from aiplan.core.findings import Severity
+from aiplan.core.records import record
 from aiplan.core.rule import Rule
 from aiplan.parse.loader import Limits
 
@@ -22,7 +23,7 @@ DEFAULT_RULE_TIMEOUT = 5.0
 DEFAULT_FILE_TIMEOUT = 60.0
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LintConfig:
     """The effective settings for linting one file."""
 
@@ -47,7 +48,7 @@ class LintConfig:
     input_fields: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LintContext:
     """Everything needed to lint a file, resolved once per configuration."""
 

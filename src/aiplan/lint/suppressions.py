@@ -29,11 +29,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Iterable
 
 from aiplan.core.findings import Finding, Span, Violation
 from aiplan.core.placeholders import is_placeholder_text
+from aiplan.core.records import record
 from aiplan.core.rule_ids import NO_REASON, UNUSED_SUPPRESSION
 from aiplan.core.suggest import closest
 from aiplan.core.text import LINE_BREAK
@@ -56,7 +57,7 @@ _BREAKS = LINE_BREAK
 _MARKER = re.compile(r"(---|\.\.\.)(?=[ \t]|$)")
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class Suppression:
     """One parsed ``# aiplan:`` comment."""
 
@@ -84,7 +85,7 @@ class Suppression:
         return self.kind == "ignore-file" or finding.line == self.target_line
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class Scan:
     suppressions: list[Suppression]
     problems: list[tuple[str, Violation, int]]   # (rule ID, violation, document)

@@ -19,11 +19,12 @@ import codecs
 import json
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Iterator
 
 from aiplan.core.findings import Span, Violation
 from aiplan.core.plan import Plan, SpanTable
+from aiplan.core.records import record
 # The rules whose findings the loader reports while reading and parsing.
 from aiplan.core.rule_ids import DUPLICATE_KEY, RESOURCE_LIMIT, SYNTAX, UNREADABLE
 from aiplan.core.text import SourceText, has_yaml11_breaks, line_column  # noqa: F401 (line_column: re-exported)
@@ -36,7 +37,7 @@ from aiplan.fileio import FileTooLarge, NotRegularFile, read_regular
 MAX_DUPLICATES = 10_000
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Limits:
     """Resource limits (PLAN007). Defaults suit any real plan by a wide margin."""
 
@@ -54,7 +55,7 @@ class Limits:
     max_evidence_bytes: int = 64 * 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LoadProblem:
     """A PLAN00x problem found by the loader, attributed to a document."""
 
@@ -63,7 +64,7 @@ class LoadProblem:
     document: int = 0
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class LoadResult:
     documents: list[Plan] = field(default_factory=list)
     problems: list[LoadProblem] = field(default_factory=list)

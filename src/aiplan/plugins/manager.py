@@ -9,7 +9,7 @@ repository being linted.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Iterable
 
 import pluggy
@@ -17,6 +17,7 @@ import pluggy
 from aiplan.core.findings import InternalError
 from aiplan import __version__
 from aiplan import rules as builtin_rules
+from aiplan.core.records import record
 from aiplan.core.rule import Rule, default_url
 from aiplan.plugins import hookspecs
 from aiplan.plugins.scan import group_may_exist
@@ -25,7 +26,7 @@ ENTRY_POINT_GROUP = "aiplan"
 BUILTIN = "aiplan"
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class PluginInfo:
     name: str
     version: str
@@ -34,7 +35,7 @@ class PluginInfo:
     builtin: bool = False
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class RuleSet:
     """Every rule available in this run, by ID, plus what went wrong assembling it."""
 

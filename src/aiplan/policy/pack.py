@@ -34,12 +34,13 @@ import functools
 import hashlib
 import json
 import os
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from importlib import resources
 from typing import Any, Iterable, Iterator
 
 from aiplan.core.errors import ConfigError
 from aiplan.core.paths import shown_path
+from aiplan.core.records import record
 from aiplan.parse.loader import Limits, load_bytes, load_file
 from aiplan.core.findings import Span, format_yaml_path
 from aiplan.core.rule import Rule, make_rule
@@ -55,7 +56,7 @@ JSON_TYPES = ("string", "number", "integer", "boolean", "object", "array", "null
 RESERVED_FAMILIES = frozenset(("PLAN", "GAP", "BASE", "FIT", "ACC", "RAG", "FT", "EVAL"))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Pack:
     """A loaded, validated policy pack."""
 

@@ -18,10 +18,10 @@ yardstick the rules use.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from aiplan.core.findings import Finding, Severity
 from aiplan.core.plan import GAPS
+from aiplan.core.records import record
 from aiplan.rules.metrics import eval_sets, measurements, needed_size, resolvable_difference, same_path, targets
 
 # The approaches the plan schema allows, in the framework's order of cost.
@@ -30,14 +30,14 @@ APPROACHES = ("prompt_engineering", "rag", "fine_tuning", "hybrid")
 ALPHA, POWER = 0.05, 0.8
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Gap:
     name: str
     present: bool | None       # None: not stated
     evidence: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Pointer:
     """The approach the framework points to for the stated gaps, and why."""
 
@@ -46,7 +46,7 @@ class Pointer:
     needs_evaluation: bool     # an accuracy gap: evaluation infrastructure comes first
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MetricCheck:
     """A target, the baseline's value on the same metric, and whether the evaluation set can tell them apart."""
 
@@ -72,7 +72,7 @@ class MetricCheck:
         return self.set_size >= self.needed
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PlanDecision:
     path: str
     document: int

@@ -13,12 +13,12 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from aiplan.core.findings import Finding, format_yaml_path
 from aiplan.core.fingerprint import normalise_message
 from aiplan.core.paths import STDIN
+from aiplan.core.records import record
 from aiplan.core.text import LINE_BREAK
 from aiplan.fileio import read_regular
 from aiplan.parse.loader import detect_encoding
@@ -44,7 +44,7 @@ def find_repo_root(start: str) -> str | None:
         current = parent
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Paths:
     """Maps display paths to files on disk and to repository-relative paths.
 

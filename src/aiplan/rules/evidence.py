@@ -13,10 +13,10 @@ Each finding points at the plan line making the claim and names the data as
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterator
 
 from aiplan.core.findings import RelatedLocation, Severity, Violation
+from aiplan.core.records import record
 from aiplan.core.rule import Option, rule
 from aiplan.rules.wording import code, dotted, listing, show
 
@@ -29,7 +29,7 @@ SHOWN = 3  # examples named in a message
 FORMAT_NAMES = {"jsonl": "JSON Lines", "json": "JSON", "csv": "CSV", "tsv": "TSV", "parquet": "Parquet"}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DataClaim:
     """A data file the plan names: its role, where the name is, and its per-file settings."""
 

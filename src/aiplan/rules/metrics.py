@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 import posixpath
 import re
-from dataclasses import dataclass
 
+from aiplan.core.records import record
 from aiplan.core.suggest import normalise, squash
 
 # Words that, as a whole word of a metric's name, say lower values are better
@@ -46,7 +46,7 @@ def name_says_lower_is_better(name: str) -> bool:
     return bool(words & set(LOWER_IS_BETTER_WORDS)) and not words & set(HIGHER_IS_BETTER_WORDS)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Target:
     """One `evaluation.metrics` entry with a name and a numeric target."""
 
@@ -70,7 +70,7 @@ class Target:
         return "lower is better"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Measurement:
     """One `baseline.prompt_engineering.results` entry with a metric name and a number."""
 
@@ -132,7 +132,7 @@ def same_set(named: str, listed: str) -> bool:
     return bare in (base, base.split(".", 1)[0])
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class EvalSet:
     """One `evaluation.eval_sets` entry with a path (and perhaps a size)."""
 
@@ -151,7 +151,7 @@ def eval_sets(plan) -> list[EvalSet]:
     return out
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Comparison:
     """A metric measured by the baseline with a target to reach: the gap to close."""
 

@@ -37,12 +37,13 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Callable, Iterable
 
 from aiplan.core.findings import format_yaml_path
 from aiplan.core.fingerprint import normalise_message
 from aiplan.core.paths import STDIN, shown_path
+from aiplan.core.records import record
 from aiplan.fileio import atomic_write, read_regular
 
 FORMAT_KEY = "aiplan_baseline"
@@ -53,7 +54,7 @@ class BaselineError(ValueError):
     """A baseline file that cannot be read or written: exit 2."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Entry:
     path: str
     rule: str
@@ -70,7 +71,7 @@ class Entry:
                 "fingerprint": self.fingerprint, "message": self.message, "count": self.count}
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class Baseline:
     path: str                     # absolute
     entries: list[Entry] = field(default_factory=list)
@@ -80,7 +81,7 @@ class Baseline:
         return os.path.dirname(self.path)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class BaselineOutcome:
     """What applying a baseline did, for the reporters: how many findings it
     matched (``known``, hidden from the run, for reports that show them as
@@ -95,7 +96,7 @@ class BaselineOutcome:
         return {"file": self.file, "matched": self.matched, "stale": [e.to_dict() for e in self.stale]}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Written:
     findings: int
     files: int

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Callable, Iterable, Union
 
 from aiplan.core.budget import Budget, Watchdog
+from aiplan.core.records import record
 from aiplan.lint.engine import LintContext, incomplete_finding, lint_bytes, lint_file
 from aiplan.core.findings import FileResult, Finding, InternalError, Severity
 from aiplan.parse.loader import read_file
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from aiplan.run.cache import LintCache
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class RunResult:
     files: list[FileResult] = field(default_factory=list)
     errors: list[InternalError] = field(default_factory=list)

@@ -24,12 +24,12 @@ import io
 import json
 import re
 import sys
-from dataclasses import dataclass
 from typing import Any, Iterator
 
 from ruamel.yaml import YAML
 
 from aiplan import REPOSITORY
+from aiplan.core.records import record
 from aiplan.fileio import atomic_write
 
 REFERENCE_PATH = "docs/plan-reference.md"
@@ -42,7 +42,7 @@ _CONSTRAINTS = (("minimum", "at least {}"), ("maximum", "at most {}"), ("minLeng
                 ("minItems", "at least {} items"), ("pattern", "matches `{}`"))
 
 
-@dataclass(frozen=True)
+@record
 class Field:
     """One field of a plan: where it is, and its schema with ``$ref`` resolved."""
 

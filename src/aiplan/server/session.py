@@ -16,12 +16,13 @@ from __future__ import annotations
 import logging
 import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Callable, Iterable, Mapping
 
 from aiplan.config.resolve import Resolver
 from aiplan.config.selection import ConfigError
 from aiplan.core.findings import FileResult, Finding, InternalError
+from aiplan.core.records import record
 from aiplan.core.rule import Rule
 from aiplan.docs import render_rule_text
 from aiplan.fix.fixer import about_form, fix_bytes, fix_one
@@ -41,7 +42,7 @@ _RULE_TOKEN = re.compile(r"[A-Za-z0-9_]+")
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ServerSettings:
     """The command line of ``aiplan server``: the same settings ``aiplan lint`` takes."""
 
@@ -53,7 +54,7 @@ class ServerSettings:
     disabled_plugins: tuple[str, ...] = ()   # AIPLAN_DISABLE_PLUGINS
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Linted:
     """One lint of one version of a document."""
 

@@ -1,0 +1,132 @@
+"""``@record``: a slotted dataclass that is cheap to define.
+
+``@dataclass(frozen=True, slots=True)`` writes the source of six methods per
+class (``__init__``, ``__repr__``, ``__eq__``, ``__hash__``, ``__setattr__``,
+``__delattr__``) and compiles it when the module is imported: about 4 M
+instructions a class, so the 31 records on the path of ``aiplan lint FILE``
+cost more than a third of aiplan's own start-up (callgrind,
+``bench/startup_profile.py``). ``@record`` makes the same dataclass without
+generated methods (``init``, ``repr`` and ``eq`` off) and gives it the ones
+below, compiled once into this module's byte-code and shared by every record.
+
+What stays the same: the class is a real dataclass (``dataclasses.fields``,
+``replace``, ``asdict`` and ``is_dataclass`` work), with ``__slots__``, field
+defaults and ``default_factory``, ``__match_args__``, equality between
+instances of the same class over the compared fields, ``repr`` over the shown
+fields, and, for ``@record`` (frozen), hashing and ``FrozenInstanceError`` on
+assignment. ``@record(frozen=False)`` is the mutable, unhashable variant
+(``@dataclass(slots=True)``). Not supported, and refused when the class is
+defined: ``__post_init__``, ``InitVar``, keyword-only and ``init=False``
+fields.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import MISSING, FrozenInstanceError
+from typing import Any, Callable, TypeVar
+
+T = TypeVar("T", bound=type)
+
+_set = object.__setattr__
+
+
+def record(cls: T | None = None, /, *, frozen: bool = True) -> Any:
+    """Declare a record: ``@record`` (immutable) or ``@record(frozen=False)``."""
+
+    def wrap(cls: T) -> T:
+        return _make(cls, frozen)
+
+    return wrap if cls is None else wrap(cls)
+
+
+def _make(cls: type, frozen: bool) -> type:
+    if "__post_init__" in cls.__dict__:
+        raise TypeError(f"{cls.__qualname__}: a record has no __post_init__; use @dataclass")
+    cls = dataclasses.dataclass(cls, init=False, repr=False, eq=False, slots=True)
+    fields = dataclasses.fields(cls)
+    if len(fields) != len(cls.__dataclass_fields__) or not all(f.init and f.kw_only is not True for f in fields):
+        raise TypeError(f"{cls.__qualname__}: every field of a record is a positional __init__ argument")
+    # What the shared methods read from the class: names in order, defaults, compared and shown fields.
+    cls.__record_defaults__ = tuple(
+        (f.name, f.default, f.default_factory) for f in fields)
+    cls.__record_compare__ = tuple(f.name for f in fields if f.compare)
+    cls.__record_repr__ = tuple(f.name for f in fields if f.repr)
+    own = cls.__dict__
+    methods: dict[str, Callable | None] = {"__init__": _init, "__repr__": _repr, "__eq__": _eq}
+    if frozen:
+        methods.update(__setattr__=_frozen_setattr, __delattr__=_frozen_delattr, __hash__=_hash,
+                       __reduce__=_reduce)
+    else:
+        methods["__hash__"] = None  # mutable and compared by value, as @dataclass(eq=True) makes it
+    for name, method in methods.items():
+        if name not in own or (name == "__hash__" and own[name] is None):
+            setattr(cls, name, method)
+    return cls
+
+
+def _init(self: Any, *args: Any, **kwargs: Any) -> None:
+    names = self.__match_args__
+    if kwargs or len(args) != len(names):
+        args = _bind(type(self), args, kwargs)
+    for name, value in zip(names, args):
+        _set(self, name, value)
+
+
+def _bind(cls: type, args: tuple, kwargs: dict) -> list:
+    """Every field's value from positional and keyword arguments and the defaults,
+    refusing what a generated ``__init__`` would refuse, with the same ``TypeError``."""
+    spec = cls.__record_defaults__
+    if len(args) > len(spec):
+        raise TypeError(f"{cls.__qualname__}.__init__() takes {len(spec) + 1} positional arguments "
+                        f"but {len(args) + 1} were given")
+    values = list(args)
+    missing = []
+    for name, default, factory in spec[len(args):]:
+        if name in kwargs:
+            values.append(kwargs.pop(name))
+        elif default is not MISSING:
+            values.append(default)
+        elif factory is not MISSING:
+            values.append(factory())
+        else:
+            missing.append(name)
+    if kwargs:
+        name = next(iter(kwargs))
+        taken = any(name == item[0] for item in spec[:len(args)])
+        raise TypeError(f"{cls.__qualname__}.__init__() got "
+                        + (f"multiple values for argument {name!r}" if taken
+                           else f"an unexpected keyword argument {name!r}"))
+    if missing:
+        raise TypeError(f"{cls.__qualname__}.__init__() missing {len(missing)} required argument"
+                        f"{'s' if len(missing) > 1 else ''}: {', '.join(repr(name) for name in missing)}")
+    return values
+
+
+def _repr(self: Any) -> str:
+    shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__record_repr__)
+    return f"{type(self).__qualname__}({shown})"
+
+
+def _eq(self: Any, other: Any) -> Any:
+    if other.__class__ is not self.__class__:
+        return NotImplemented
+    names = self.__record_compare__
+    return tuple([getattr(self, name) for name in names]) == tuple([getattr(other, name) for name in names])
+
+
+def _hash(self: Any) -> int:
+    return hash(tuple([getattr(self, name) for name in self.__record_compare__]))
+
+
+def _frozen_setattr(self: Any, name: str, value: Any) -> None:
+    raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+def _frozen_delattr(self: Any, name: str) -> None:
+    raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+def _reduce(self: Any) -> tuple:
+    # Pickle and copy rebuild through __init__: restoring slots one by one would assign to a frozen record.
+    return type(self), tuple([getattr(self, name) for name in self.__match_args__])

@@ -1,0 +1,158 @@
+"""``@record`` behaves as the ``@dataclass(frozen=True, slots=True)`` it replaces."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import pickle
+
+import pytest
+
+from aiplan.core.records import record
+
+
+@record
+class Point:
+    """A record with required, defaulted and factory fields."""
+
+    x: int
+    y: int
+    label: str = ""
+    tags: tuple = dataclasses.field(default=())
+    notes: list = dataclasses.field(default_factory=list)
+    secret: str = dataclasses.field(default="", repr=False)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Reference:
+    """The same fields as a generated dataclass (its methods are the yardstick)."""
+
+    x: int
+    y: int
+    label: str = ""
+    tags: tuple = dataclasses.field(default=())
+    notes: list = dataclasses.field(default_factory=list)
+    secret: str = dataclasses.field(default="", repr=False)
+
+
+@record
+class Pair:
+    """A hashable record."""
+
+    first: int
+    rest: tuple = ()
+
+
+@record(frozen=False)
+class Counter:
+    """A mutable record."""
+
+    name: str
+    count: int = 0
+
+
+def test_construction_repr_and_equality_match_a_generated_dataclass():
+    cases = [((1, 2), {}), ((1,), {"y": 2, "label": "a"}), ((), {"x": 1, "y": 2, "tags": ("t",), "secret": "s"}),
+             ((1, 2, "a", ("t",), [3], "s"), {})]
+    for args, kwargs in cases:
+        ours, theirs = Point(*args, **kwargs), Reference(*args, **kwargs)
+        assert repr(ours).replace("Point", "Reference") == repr(theirs)
+        assert dataclasses.astuple(ours) == dataclasses.astuple(theirs)
+    assert Point(1, 2) == Point(x=1, y=2) and Point(1, 2) != Point(1, 3)
+    assert Point(1, 2) != Reference(1, 2)  # another class is never equal, as with dataclasses
+    assert Point(1, 2, label="a") != Point(1, 2)
+    # Fields compare as tuples do, identity first, as in a generated __eq__: the same NaN is equal.
+    nan = float("nan")
+    assert Point(nan, 2) == Point(nan, 2) and Reference(nan, 2) == Reference(nan, 2)
+    assert Point(nan, 2) != Point(float("nan"), 2) and Reference(nan, 2) != Reference(float("nan"), 2)
+
+
+def test_secret_fields_stay_out_of_repr():
+    assert "secret" not in repr(Point(1, 2, secret="s"))
+    assert "label=''" in repr(Point(1, 2))
+
+
+def test_each_instance_gets_its_own_default_factory_value():
+    first, second = Point(1, 2), Point(1, 2)
+    assert first.notes == [] and first.notes is not second.notes
+
+
+def test_frozen_records_refuse_assignment_and_deletion_and_hash_by_value():
+    point = Point(1, 2)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        point.x = 3
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del point.x
+    with pytest.raises(AttributeError):
+        point.__dict__  # noqa: B018 - slotted: no instance dictionary
+    assert hash(Pair(1, ("a",))) == hash(Pair(1, ("a",)))
+    assert len({Pair(1, ("a",)), Pair(1, ("a",)), Pair(2)}) == 2
+    with pytest.raises(TypeError):
+        hash(point)  # a list field, as a generated __hash__ would fail on
+
+
+def test_mutable_records_can_change_and_are_not_hashable():
+    counter = Counter("a")
+    counter.count += 1
+    assert counter == Counter("a", 1) and repr(counter) == "Counter(name='a', count=1)"
+    with pytest.raises(TypeError):
+        hash(counter)
+
+
+def test_dataclass_functions_work_on_records():
+    point = Point(1, 2, label="a")
+    assert dataclasses.is_dataclass(point)
+    assert [f.name for f in dataclasses.fields(Point)] == ["x", "y", "label", "tags", "notes", "secret"]
+    assert dataclasses.replace(point, y=5) == Point(1, 5, label="a")
+    assert dataclasses.asdict(Counter("a", 2)) == {"name": "a", "count": 2}
+    assert Point.__match_args__ == ("x", "y", "label", "tags", "notes", "secret")
+
+
+def test_records_survive_pickle_and_copy():
+    point = Point(1, 2, "a", ("t",), [1], "s")
+    assert pickle.loads(pickle.dumps(point)) == point
+    assert copy.copy(point) == point and copy.deepcopy(point) == point
+    assert pickle.loads(pickle.dumps(Counter("a", 3))) == Counter("a", 3)
+
+
+@pytest.mark.parametrize("args, kwargs, message", [
+    ((), {}, "missing 2 required arguments: 'x', 'y'"),
+    ((1,), {}, "missing 1 required argument: 'y'"),
+    ((1, 2), {"z": 3}, "unexpected keyword argument 'z'"),
+    ((1, 2), {"x": 3}, "multiple values for argument 'x'"),
+    ((1, 2, "", (), [], "", 7), {}, "takes 7 positional arguments but 8 were given"),
+])
+def test_wrong_arguments_raise_type_error_naming_the_problem(args, kwargs, message):
+    with pytest.raises(TypeError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        Point(*args, **kwargs)
+
+
+def test_what_a_record_does_not_support_is_refused_when_it_is_defined():
+    with pytest.raises(TypeError, match="__post_init__"):
+        @record
+        class Checked:
+            value: int
+
+            def __post_init__(self):
+                pass
+
+    with pytest.raises(TypeError, match="positional"):
+        @record
+        class KeywordOnly:
+            value: int = dataclasses.field(kw_only=True)
+
+    with pytest.raises(TypeError, match="positional"):
+        @record
+        class Derived:
+            value: int = dataclasses.field(init=False, default=0)
+
+
+def test_a_method_the_class_defines_is_kept():
+    @record
+    class Shown:
+        value: int
+
+        def __repr__(self):
+            return "shown"
+
+    assert repr(Shown(1)) == "shown" and Shown(1) == Shown(1)

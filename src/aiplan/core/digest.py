@@ -7,6 +7,9 @@ hashes about five times slower. So :func:`sha256` uses hashlib when something
 already imported it, the built-in module for the first few hundred kilobytes,
 and hashlib from then on (a run over thousands of files). The digests are the
 same either way: SHA-256 is SHA-256.
+
+:func:`hmac_sha256` is HMAC (RFC 2104) over the same choice: the ``hmac``
+module imports OpenSSL too, and the cache authenticates every shard it reads.
 """
 
 from __future__ import annotations
@@ -31,13 +34,40 @@ def _builtin():
 
 def sha256(data: bytes = b""):
     """A ``hashlib.sha256``-compatible object over ``data``."""
+    return _constructor(len(data))(data)
+
+
+def _constructor(size: int):
+    """The SHA-256 constructor for hashing ``size`` more bytes."""
     global _hashed
     hashlib = sys.modules.get("hashlib")
-    if hashlib is None and _hashed + len(data) <= _BUILTIN_BUDGET:
+    if hashlib is None and _hashed + size <= _BUILTIN_BUDGET:
         builtin = _builtin()
         if builtin is not None:
-            _hashed += len(data)
-            return builtin(data)
+            _hashed += size
+            return builtin
     import hashlib  # see the module docstring: OpenSSL's import only for large inputs
 
-    return hashlib.sha256(data)
+    return hashlib.sha256
+
+
+_BLOCK = 64  # SHA-256's block size in bytes
+_INNER = bytes(b ^ 0x36 for b in range(256))  # translation tables: every key byte XOR ipad / opad
+_OUTER = bytes(b ^ 0x5C for b in range(256))
+
+
+def hmac_sha256(key: bytes, message: bytes) -> bytes:
+    """``hmac.new(key, message, hashlib.sha256).digest()``, without importing OpenSSL for small messages."""
+    new = _constructor(len(message) + 3 * _BLOCK)
+    if len(key) > _BLOCK:
+        key = new(key).digest()
+    key = key.ljust(_BLOCK, b"\0")
+    inner = new(key.translate(_INNER))
+    inner.update(message)
+    return new(key.translate(_OUTER) + inner.digest()).digest()
+
+
+try:  # what hmac.compare_digest is without OpenSSL; importing hmac would load it
+    from _operator import _compare_digest as same_digest
+except ImportError:  # pragma: no cover - an interpreter without CPython's _operator
+    from hmac import compare_digest as same_digest

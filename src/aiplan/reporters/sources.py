@@ -10,11 +10,11 @@ scanning's line hash, the flagged lines of the files themselves.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from typing import Iterable, Mapping
 
+from aiplan.core.digest import sha256
 from aiplan.core.findings import Finding, format_yaml_path
 from aiplan.core.fingerprint import normalise_message
 from aiplan.core.paths import STDIN
@@ -168,7 +168,7 @@ def line_fingerprints(findings: Iterable[Finding], paths: Paths) -> Mapping[int,
                 continue
             text = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
             key = "\0".join((identity(finding), normalise_line(text)))
-            digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+            digest = sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
             seen[digest] = seen.get(digest, 0) + 1
             out[index] = f"{digest}:{seen[digest]}"
     return out

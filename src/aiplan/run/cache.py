@@ -43,8 +43,6 @@ the run goes on without it.
 from __future__ import annotations
 
 import json
-import hashlib
-import hmac
 import marshal
 import os
 import stat
@@ -53,7 +51,7 @@ import time
 import zlib
 from typing import Any, Callable, Iterable
 
-from aiplan.core.digest import sha256
+from aiplan.core.digest import hmac_sha256, same_digest, sha256
 from aiplan.core.findings import FileResult
 from aiplan.fileio import atomic_write, read_regular
 from aiplan.run import codec
@@ -175,7 +173,7 @@ def _load_key() -> bytes:
 
 
 def _mac(key: bytes, payload: bytes) -> bytes:
-    return hmac.new(key, FORMAT.encode() + b"\0" + payload, hashlib.sha256).digest()
+    return hmac_sha256(key, FORMAT.encode() + b"\0" + payload)
 
 
 def _tracked_by_git(directory: str) -> bool:
@@ -295,7 +293,7 @@ class LintCache:
         if self._key is None or len(data) < _MAC_BYTES:
             return {}
         mac, payload = data[:_MAC_BYTES], data[_MAC_BYTES:]
-        if not hmac.compare_digest(mac, _mac(self._key, payload)):
+        if not same_digest(mac, _mac(self._key, payload)):
             return {}  # written by someone else, or damaged: never trusted
         try:
             content = marshal.loads(payload)

@@ -21,9 +21,7 @@ What the pool adds to the standard one:
 
 from __future__ import annotations
 
-import mmap
 import os
-import pickle
 import signal
 import sys
 from typing import Callable, TypeVar
@@ -75,6 +73,7 @@ def run_ordered(work: Callable[[int], Result], count: int, workers: int, *,
     import multiprocessing  # start-up: only when workers start (a few files, the pre-commit case, lint serially)
     from concurrent.futures import ProcessPoolExecutor  # start-up: as above
     from concurrent.futures.process import BrokenProcessPool  # start-up: as above
+    import mmap  # start-up: as above
 
     pack = pack or _same
     unpack = unpack or _same
@@ -170,6 +169,8 @@ def _stop(executor) -> None:
 
 def _isolated(index: int, work, init, on_crash):
     """Run one job in a forked process of its own; its death is reported, never repeated here."""
+    import mmap  # start-up: only once a worker died
+    import pickle  # start-up: as above
     read_result, write_result = os.pipe()
     trail = mmap.mmap(-1, _TRAIL_SIZE)  # shared with the child: its last trace, whatever it wrote before
     parent = os.getpid()

@@ -18,3 +18,20 @@ def test_large_inputs_go_to_openssl(monkeypatch):
     monkeypatch.setattr(digest, "_hashed", digest._BUILTIN_BUDGET)
     monkeypatch.delitem(__import__("sys").modules, "hashlib", raising=False)
     assert type(digest.sha256(b"abc")).__module__ in ("_hashlib", "hashlib")
+
+
+def test_hmac_is_the_standard_hmac_sha256(monkeypatch):
+    import hmac
+
+    keys = (b"", b"k", bytes(range(32)), bytes(range(64)), bytes(range(65)), bytes(200))
+    messages = (b"", b"abc", bytes(range(256)) * 20)
+    for key in keys:
+        for message in messages:
+            expected = hmac.new(key, message, hashlib.sha256).digest()
+            assert digest.hmac_sha256(key, message) == expected
+            monkeypatch.setattr(digest, "_hashed", 0)  # the built-in SHA-256, as in a fresh process
+            monkeypatch.delitem(__import__("sys").modules, "hashlib", raising=False)
+            assert digest.hmac_sha256(key, message) == expected
+            monkeypatch.undo()
+    assert digest.same_digest(b"ab", b"ab") and not digest.same_digest(b"ab", b"ac")
+

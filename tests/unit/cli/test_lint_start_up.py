@@ -1,0 +1,35 @@
+"""What one ``aiplan lint FILE`` imports (issue 17, the pre-commit case): not
+OpenSSL (the cache's SHA-256 and HMAC use CPython's built-in hash for small
+inputs, aiplan.core.digest) and not pickle (only worker processes need it)."""
+
+import json
+import os
+import subprocess
+import sys
+
+PROBE = """
+import json, sys
+from aiplan.cli.main import main
+try:
+    main(["lint", *sys.argv[1:]], prog_name="aiplan")
+except SystemExit:
+    pass
+print(json.dumps(sorted(m for m in ("hashlib", "hmac", "_hashlib", "pickle") if m in sys.modules)), file=sys.stderr)
+"""
+
+PLAN = """\
+aiplan: 1
+name: Ticket formatter
+owner: support-tools@example.com
+approach: prompt_engineering
+"""
+
+
+def test_linting_one_plan_with_the_cache_loads_neither_openssl_nor_pickle(tmp_path):
+    (tmp_path / "plan.aiplan.yaml").write_text(PLAN)
+    env = {name: value for name, value in os.environ.items() if name != "AIPLAN_NO_CACHE"}
+    for _ in range(2):  # writing the cache, then reading it
+        done = subprocess.run([sys.executable, "-c", PROBE, "--cache-dir", str(tmp_path / "cache"), "plan.aiplan.yaml"],
+                              capture_output=True, text=True, cwd=tmp_path, timeout=120, env=env)
+        assert json.loads(done.stderr.strip().splitlines()[-1]) == []
+    assert any((tmp_path / "cache").rglob("*"))

@@ -73,3 +73,16 @@ def test_inferred_direction_is_said_in_the_finding():
     [finding] = lint_yaml(stated, select=["BASE004"])
     assert "read from the name" not in finding.message
     assert lint_yaml(plan.replace("target: 0.05}", "target: 0.05, higher_is_better: true}"), select=["BASE004"]) == []
+
+
+def test_quantiles_are_those_of_statistics_normal_dist(monkeypatch):
+    import sys
+    from statistics import NormalDist
+
+    from aiplan.rules import metrics
+
+    grid = [(alpha, power) for alpha in (0.0001, 0.01, 0.05, 0.5) for power in (0.5, 0.8, 0.9, 0.9999)]
+    expected = [(NormalDist().inv_cdf(1 - a / 2), NormalDist().inv_cdf(p)) for a, p in grid]
+    assert [metrics._z(a, p) for a, p in grid] == expected
+    monkeypatch.setitem(sys.modules, "_statistics", None)  # no C accelerator: statistics computes them
+    assert [metrics._z(a, p) for a, p in grid] == expected

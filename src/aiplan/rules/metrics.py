@@ -178,10 +178,15 @@ def comparisons(plan) -> list[Comparison]:
 # -- statistical power --------------------------------------------------------
 
 def _z(alpha: float, power: float) -> tuple[float, float]:
-    from statistics import NormalDist  # start-up: statistics imports decimal, fractions and random
+    """The standard normal quantiles for two-sided ``alpha`` and ``power`` (both in (0, 1): the options' bounds)."""
+    try:  # start-up: the C function NormalDist.inv_cdf calls, without importing statistics (decimal, fractions, random)
+        from _statistics import _normal_dist_inv_cdf as inv_cdf
+    except ImportError:  # an interpreter without CPython's accelerator: the same computation in Python
+        from statistics import NormalDist  # start-up: as above
 
-    unit = NormalDist()
-    return unit.inv_cdf(1 - alpha / 2), unit.inv_cdf(power)
+        unit = NormalDist()
+        return unit.inv_cdf(1 - alpha / 2), unit.inv_cdf(power)
+    return inv_cdf(1 - alpha / 2, 0.0, 1.0), inv_cdf(power, 0.0, 1.0)
 
 
 def needed_size(p0: float, p1: float, alpha: float = 0.05, power: float = 0.8) -> int | None:

@@ -52,6 +52,7 @@ def _make(cls: type, frozen: bool) -> type:
         (f.name, f.default, f.default_factory) for f in fields)
     cls.__record_compare__ = tuple(f.name for f in fields if f.compare)
     cls.__record_repr__ = tuple(f.name for f in fields if f.repr)
+    cls.__signature__ = _SIGNATURE
     own = cls.__dict__
     methods: dict[str, Callable | None] = {"__init__": _init, "__repr__": _repr, "__eq__": _eq}
     if frozen:
@@ -63,6 +64,33 @@ def _make(cls: type, frozen: bool) -> type:
         if name not in own or (name == "__hash__" and own[name] is None):
             setattr(cls, name, method)
     return cls
+
+
+class _Signature:
+    """``inspect.signature(cls)`` of a record: its fields, as a generated ``__init__``
+    shows them (the shared one takes ``*args, **kwargs``). Computed when asked: only
+    documentation (``aiplan.reference``, ``help()``) asks."""
+
+    def __get__(self, instance: Any, owner: type) -> Any:
+        import inspect  # start-up: only when documentation asks
+
+        parameters = [
+            inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                              default=(_FACTORY if factory is not MISSING else
+                                       inspect.Parameter.empty if default is MISSING else default),
+                              annotation=owner.__dataclass_fields__[name].type)
+            for name, default, factory in owner.__record_defaults__
+        ]
+        return inspect.Signature(parameters, return_annotation=None)
+
+
+class _Factory:
+    def __repr__(self) -> str:
+        return "<factory>"  # what a generated dataclass __init__ shows for a default_factory
+
+
+_SIGNATURE = _Signature()
+_FACTORY = _Factory()
 
 
 def _init(self: Any, *args: Any, **kwargs: Any) -> None:

@@ -156,3 +156,10 @@ def test_a_method_the_class_defines_is_kept():
             return "shown"
 
     assert repr(Shown(1)) == "shown" and Shown(1) == Shown(1)
+
+
+def test_the_signature_is_the_one_a_generated_init_shows():
+    import inspect
+
+    assert str(inspect.signature(Point)) == str(inspect.signature(Reference))
+    assert "notes: 'list' = <factory>" in str(inspect.signature(Point))

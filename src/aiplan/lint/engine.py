@@ -149,8 +149,18 @@ def _evidence_reader(ctx: LintContext, base_dir: str | None, clock: FileClock,
     """The reader rules ask about data files (``plan.evidence``), or ``None``."""
     if not ctx.evidence or base_dir is None:
         return None
+    needs: set[tuple] = set()
+    for item in ctx.checks():
+        if item.evidence_needs is not None:
+            try:
+                needs.update(item.evidence_needs(ctx.options.get(item.id, {})))
+            except Exception:  # a plugin's bad declaration: its rule then reads on its own when it asks
+                continue
     return _DeferredReader(base_dir, byte_budget=ctx.config.limits.max_evidence_bytes, pause=clock.paused,
-                           record=getattr(file_exists, "record", None), input_fields=ctx.config.input_fields)
+                           record=getattr(file_exists, "record", None), input_fields=ctx.config.input_fields,
+                           near=tuple(sorted(need[1:] for need in needs if isinstance(need, tuple) and len(need) == 3
+                                             and need[0] == "near")),
+                           store=getattr(file_exists, "evidence_store", None))
 
 
 class _DeferredReader:

@@ -237,12 +237,12 @@ def test_the_results_cache_stamp_follows_the_content(tmp_path):
     path = tmp_path / "train.jsonl"
     _jsonl(path, [CHAT])
     profile = _profile(path)
-    assert stamp_holds(str(path), profile.stamp)
+    assert stamp_holds(str(path), profile.stamps[0][1])
     os.utime(path, ns=(1, 1))  # touched, same bytes: the hash is checked again and holds
-    assert stamp_holds(str(path), profile.stamp)
+    assert stamp_holds(str(path), profile.stamps[0][1])
     path.write_text(path.read_text().replace("order", "ORDER"))  # same size, other bytes
-    assert not stamp_holds(str(path), profile.stamp)
-    assert not stamp_holds(str(tmp_path / "gone.jsonl"), profile.stamp)
+    assert not stamp_holds(str(path), profile.stamps[0][1])
+    assert not stamp_holds(str(tmp_path / "gone.jsonl"), profile.stamps[0][1])
     assert content_stamp(str(path), 0, "x").startswith("evidence:")
 
 
@@ -260,7 +260,7 @@ def test_the_reader_records_the_stamps_of_what_it_read_and_pauses_the_budget(tmp
     reader = EvidenceReader(str(tmp_path), pause=Pause, record=recorded.append)
     first = reader.profile("train.jsonl")
     assert reader.profile("train.jsonl") is first  # memoised within a lint
-    assert paused == ["in", "out"] and recorded == [("\x00evidence:train.jsonl", first.stamp)]
+    assert paused == ["in", "out"] and recorded == [("\x00evidence:train.jsonl", first.stamps[0][1])]
 
 
 # -- the engine ---------------------------------------------------------------------------

@@ -1,7 +1,9 @@
-"""Path patterns of the configuration (``exclude``, ``overrides.paths``).
+"""The one glob syntax of aiplan: configuration patterns and the globs plans write.
 
-gitignore-like, matched against a path relative to the configuration file's
-directory, with ``/`` separators:
+Configuration patterns (``exclude``, ``overrides.paths``, ``input-fields``,
+:func:`compile_glob`) are gitignore-like, matched against a path relative to
+the configuration file's directory (``input-fields``: the data path as the
+plan writes it), with ``/`` separators:
 
 * ``*`` matches within one path segment, ``?`` one character, ``[abc]`` a set;
 * ``**`` matches any number of segments (``plans/**/draft-*.yaml``);
@@ -9,6 +11,9 @@ directory, with ``/`` separators:
   (``drafts``, ``*.draft.aiplan.yaml``); with a ``/`` it is anchored to the
   configuration's directory (``team-a/plans``);
 * a pattern that matches a directory matches everything below it.
+
+A plan's own globs (``data/train-*.jsonl``, :func:`path_glob`) use the same
+``*``, ``?``, ``[...]`` and ``**``, anchored to the plan's directory.
 """
 
 from __future__ import annotations
@@ -21,15 +26,8 @@ class GlobError(ValueError):
     """A pattern that cannot be compiled (an unclosed ``[``)."""
 
 
-@functools.lru_cache(maxsize=512)
-def compile_glob(pattern: str) -> re.Pattern:
-    text = pattern.replace("\\", "/").strip()
-    if text.startswith("./"):
-        text = text[2:]
-    anchored = "/" in text.rstrip("/")
-    text = text.strip("/")
-    if not text:
-        raise GlobError(f"empty pattern {pattern!r}")
+def _translate(text: str, pattern: str, strict: bool) -> str:
+    """The regular expression of a glob: ``*``/``?`` within a segment, ``**`` across them."""
     out: list[str] = []
     i = 0
     while i < len(text):
@@ -49,7 +47,11 @@ def compile_glob(pattern: str) -> re.Pattern:
         elif char == "[":
             end = text.find("]", i + 2 if text.startswith("[!", i) or text.startswith("[]", i) else i + 1)
             if end < 0:
-                raise GlobError(f"pattern {pattern!r} has an unclosed '['")
+                if strict:
+                    raise GlobError(f"pattern {pattern!r} has an unclosed '['")
+                out.append(re.escape(char))  # as the filesystem's glob reads it: a plain '['
+                i += 1
+                continue
             body = text[i + 1:end]
             if body.startswith("!"):
                 body = "^" + body[1:]
@@ -58,11 +60,37 @@ def compile_glob(pattern: str) -> re.Pattern:
         else:
             out.append(re.escape(char))
             i += 1
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=512)
+def compile_glob(pattern: str) -> re.Pattern:
+    """A configuration pattern (gitignore-like, see the module's docstring); raises :class:`GlobError`."""
+    text = pattern.replace("\\", "/").strip()
+    if text.startswith("./"):
+        text = text[2:]
+    anchored = "/" in text.rstrip("/")
+    text = text.strip("/")
+    if not text:
+        raise GlobError(f"empty pattern {pattern!r}")
     prefix = "" if anchored else "(?:.*/)?"
-    return re.compile(prefix + "".join(out) + "(?:/.*)?", re.DOTALL)
+    return re.compile(prefix + _translate(text, pattern, strict=True) + "(?:/.*)?", re.DOTALL)
+
+
+@functools.lru_cache(maxsize=512)
+def path_glob(pattern: str) -> re.Pattern:
+    """A glob a plan writes for its data (``data/train-*.jsonl``), as the
+    filesystem reads it: anchored, the whole path; an unclosed ``[`` is a
+    plain character. Same syntax as :func:`compile_glob`."""
+    return re.compile(_translate(pattern, pattern, strict=False) + r"\Z", re.DOTALL)
+
+
+def is_glob(path: str) -> bool:
+    """Whether a path holds glob characters (``*``, ``?``, ``[``)."""
+    return any(mark in path for mark in "*?[")
 
 
 def matches(relative_path: str, patterns) -> bool:
-    """Whether a relative, ``/``-separated path matches any of the patterns."""
+    """Whether a relative, ``/``-separated path matches any of the configuration patterns."""
     path = relative_path.replace("\\", "/")
     return any(compile_glob(p).fullmatch(path) for p in patterns)

@@ -22,6 +22,9 @@ import re
 import stat
 from dataclasses import dataclass
 
+from aiplan.core.globs import is_glob
+from aiplan.core.paths import repository_root as find_repository_root
+
 REMOTE_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 # `org/name` or `org/name@rev` without a file suffix, e.g. a Hugging Face dataset.
 HUB_NAME = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+(@[\w.-]+)?$")
@@ -64,14 +67,7 @@ class Location:
 
 def repository_root(directory: str) -> str:
     """The nearest directory holding ``.git`` at or above ``directory``, else ``directory``."""
-    probe = os.path.abspath(directory)
-    while True:
-        if os.path.exists(os.path.join(probe, ".git")):
-            return probe
-        parent = os.path.dirname(probe)
-        if parent == probe:
-            return os.path.abspath(directory)
-        probe = parent
+    return find_repository_root(directory) or os.path.abspath(directory)
 
 
 def locate(name: str, base_dir: str, root: str) -> Location:
@@ -85,7 +81,7 @@ def locate(name: str, base_dir: str, root: str) -> Location:
     if not os.path.lexists(path):
         if HUB_NAME.match(name) and not name.lower().endswith(DATA_SUFFIXES):
             return Location(name, "remote", why="it looks like a dataset hub name and aiplan never reaches the network")
-        if is_pattern(name):
+        if is_glob(name):
             matches = shard_paths(path)
             if matches:
                 within = tuple(p for p in matches if is_within(p, root))
@@ -100,11 +96,6 @@ def locate(name: str, base_dir: str, root: str) -> Location:
         if within:
             return Location(name, "shards", path, parts=within)
     return Location(name, "local", path)
-
-
-def is_pattern(name: str) -> bool:
-    """Whether a name from the plan is a glob (``data/train-*.jsonl``)."""
-    return any(char in name for char in "*?[")
 
 
 def is_within(path: str, root: str) -> bool:

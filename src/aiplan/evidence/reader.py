@@ -172,13 +172,18 @@ class EvidenceReader:
         if settings is None or settings.input_field or not self._input_fields:
             return settings
         from dataclasses import replace  # start-up: only when the configuration sets input-fields
-        from fnmatch import fnmatchcase  # start-up: as above
 
-        shown = os.path.normpath(name).replace(os.sep, "/")
+        from aiplan.core.globs import GlobError, compile_glob  # start-up: as above
+        from aiplan.core.paths import normalise_plan_path  # start-up: as above
+
+        shown = normalise_plan_path(name, keep_folder=False)
         for pattern, field in self._input_fields:
-            # fnmatch: `*` also matches `/`, so `data/*.jsonl` covers data/ft/train.jsonl too.
-            if fnmatchcase(shown, os.path.normpath(pattern).replace(os.sep, "/")):
-                return replace(settings, input_field=field)
+            # The configuration's glob syntax: `*` stays within a folder, `**` spans folders.
+            try:
+                if compile_glob(pattern).fullmatch(shown):
+                    return replace(settings, input_field=field)
+            except GlobError:  # refused when the configuration is read; never fails a lint
+                continue
         return settings
 
     def corpus(self, name: str):

@@ -719,6 +719,17 @@ def _not_verified(plan) -> Iterator[Violation]:
                 "Name local documents (a file, a folder or a glob relative to the plan), or remove `path`.",
                 path=("rag", "corpus", "sources", index, "path"),
             )
+        elif profile.pdfs_unread:
+            from aiplan.evidence.corpus import PDF_HINT  # start-up: only for plans that name PDF documents
+
+            count = profile.pdfs_unread
+            yield Violation(
+                f"`{dotted('rag', 'corpus', 'sources', index, 'path')}` names {count:,} PDF document"
+                f"{'s' if count != 1 else ''} (first: {profile.first_pdf_unread}), which aiplan reads only with "
+                "the PDF extra: their tables and boilerplate are not measured",
+                PDF_HINT, path=("rag", "corpus", "sources", index, "path"),
+                related=(RelatedLocation(profile.first_pdf_unread, 1, "a PDF document not read"),),
+            )
     found = _held_out_coverage(plan)
     if found is not None and found[1].categorised == 0:
         claim, profile, _areas = found
@@ -741,7 +752,8 @@ def evidence_not_verified(plan, options):
     is ever fetched), a path outside the repository holding the plan, or a
     Parquet file without the `aiplan[parquet]` extra installed; a RAG
     source's `path` that is remote, outside the repository or matches no
-    file. Also when the held-out set claims `covers` but none of its records
+    file, or that names PDF documents without the `aiplan[pdf]` extra
+    installed (their tables and boilerplate are not measured). Also when the held-out set claims `covers` but none of its records
     has a category field. Reported at the path (or `covers`).
 
     ## Why
@@ -797,10 +809,10 @@ def measured_tables(plan, index: int) -> tuple[str, tuple] | None:
     profile = measured_corpus(plan, index)
     if profile is None or not profile.with_tables:
         return None
-    where = ", ".join(_at(place) for place in profile.first_tables[:SHOWN])
+    where = ", ".join(_in_document(*place) for place in profile.first_tables[:SHOWN])
     words = (f"holds tables (measured: {profile.with_tables:,} of its {profile.documents:,} documents"
              f"{' read' if profile.sampled else ''}; first: {where})")
-    return words, tuple(RelatedLocation(name, line, "a table") for name, line in profile.first_tables[:SHOWN])
+    return words, tuple(_document_location(name, number, "a table") for name, number in profile.first_tables[:SHOWN])
 
 
 def measured_boilerplate(plan, index: int) -> tuple[str, tuple] | None:
@@ -809,7 +821,20 @@ def measured_boilerplate(plan, index: int) -> tuple[str, tuple] | None:
     if profile is None or profile.repeated_share < BOILERPLATE_SHARE:
         return None
     name, line, text = profile.first_repeated
+    units = (f"{profile.units:,} documents and PDF pages" if profile.pdf_pages
+             else f"{profile.documents:,} documents")
     words = (f"repeats boilerplate (measured: {profile.repeated_share:.0%} of lines repeat across at least half "
-             f"of the {profile.documents:,} documents{' read' if profile.sampled else ''}; first: "
-             f"{_at((name, line))}: {text!r})")
-    return words, (RelatedLocation(name, line, "a line repeated across documents"),) if name else ()
+             f"of the {units}{' read' if profile.sampled else ''}; first: "
+             f"{_in_document(name, line)}: {text!r})")
+    return words, (_document_location(name, line, "a line repeated across documents"),) if name else ()
+
+
+def _in_document(name: str, number: int) -> str:
+    """``file:line``, or ``file page N`` for a PDF (its places are pages)."""
+    return f"{name} page {number}" if name.lower().endswith(".pdf") else _at((name, number))
+
+
+def _document_location(name: str, number: int, words: str) -> RelatedLocation:
+    if name.lower().endswith(".pdf"):
+        return RelatedLocation(name, 1, f"{words} (page {number})")
+    return RelatedLocation(name, number, words)

@@ -14,6 +14,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from aiplan.core.paths import normalise_plan_path
 from aiplan.core.suggest import normalise, squash
 
 # Words that, as a whole word of a metric's name, say lower values are better
@@ -110,10 +111,7 @@ def measurements(plan) -> list[Measurement]:
 
 def same_path(first: str, second: str) -> bool:
     """Whether two plan-relative paths name the same file (`./a/b` and `a//b` do)."""
-    def norm(path: str) -> str:
-        return posixpath.normpath(path.strip().replace("\\", "/"))
-
-    return norm(first) == norm(second)
+    return normalise_plan_path(first, keep_folder=False) == normalise_plan_path(second, keep_folder=False)
 
 
 def same_set(named: str, listed: str) -> bool:

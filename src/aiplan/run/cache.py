@@ -55,6 +55,7 @@ from typing import Any, Callable, Iterable
 
 from aiplan.core.digest import sha256
 from aiplan.core.findings import FileResult
+from aiplan.core.paths import repository_root
 from aiplan.fileio import atomic_write, read_regular
 from aiplan.run import codec
 from aiplan.lint.engine import names_existing
@@ -181,15 +182,10 @@ def _mac(key: bytes, payload: bytes) -> bytes:
 def _tracked_by_git(directory: str) -> bool:
     """Whether git tracks anything under ``directory`` (its index names a path
     there): a cache committed to the repository came from someone else."""
-    current = os.path.dirname(directory)
-    while True:
-        dot_git = os.path.join(current, ".git")
-        if os.path.lexists(dot_git):
-            break
-        parent = os.path.dirname(current)
-        if parent == current:
-            return False
-        current = parent
+    current = repository_root(os.path.dirname(directory))
+    if current is None:
+        return False
+    dot_git = os.path.join(current, ".git")
     git_dir = dot_git
     if os.path.isfile(dot_git):  # a worktree or submodule: "gitdir: <path>"
         try:

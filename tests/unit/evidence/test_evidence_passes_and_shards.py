@@ -170,3 +170,26 @@ def test_a_shard_that_cannot_be_read_is_named(tmp_path):
     assert [f.message for f in findings] == [
         "`fine_tuning.dataset.path` names data/train-*.jsonl, which has a file, data/train-01.jsonl, that is "
         "binary, not text (it holds NUL bytes)"]
+
+
+def test_a_file_that_runs_out_of_time_while_reading_data_says_which_options_bound_it(tmp_path, monkeypatch):
+    from aiplan.core.budget import FILE, OutOfTime
+    from aiplan.lint.engine import lint_file
+
+    target = _project(tmp_path)
+
+    def out_of_time(*args, **kwargs):  # the file's deadline passes while the data is read
+        raise OutOfTime(FILE)
+
+    monkeypatch.setattr(profile_module, "profile_parts", out_of_time)
+    [finding] = lint_file(target.real_path, target.display_path, build_context(select=["EVID"])).findings
+    assert "while running rule EVID001, reading the data files the plan names" in finding.message
+    assert "`file-timeout`" in finding.fix and "`max-evidence-bytes`" in finding.fix
+    # Out of time elsewhere: the usual advice.
+    from aiplan.core.budget import Budget
+    from aiplan.lint.engine import _out_of_time
+
+    clock = Budget(file_seconds=60).for_file()
+    clock.at("running rule FT001")
+    [other] = _out_of_time(build_context(), "plan.aiplan.yaml", clock, FILE).findings
+    assert other.fix == "Raise `file-timeout` if the file is genuine, or split it."

@@ -341,11 +341,25 @@ def test_the_configuration_names_the_input_field_of_data_files(cli, tmp_path, mo
         "aiplan: 1\nname: x\nfine_tuning:\n  dataset:\n    path: data/custom.jsonl\n    examples: 3\n")
     shape = cli("lint", "--no-cache", "--select", "EVID", "--format", "json", "plan.aiplan.yaml")
     assert [f["rule"] for f in json.loads(shape.output)["findings"]] == ["EVID005"]
-    (tmp_path / ".aiplan.toml").write_text('input-fields = { "data/*.jsonl" = "query_text", "*.csv" = "q" }\n')
-    assert json.loads(cli("lint", "--no-cache", "--select", "EVID", "--format", "json",
-                          "plan.aiplan.yaml").output)["findings"] == []
+    # `*` stays within a folder: `data*.jsonl` (a name) does not match data/custom.jsonl as fnmatch would ...
+    (tmp_path / ".aiplan.toml").write_text('input-fields = { "data*.jsonl" = "query_text" }\n')
+    assert [f["rule"] for f in json.loads(cli("lint", "--no-cache", "--select", "EVID", "--format", "json",
+                                              "plan.aiplan.yaml").output)["findings"]] == ["EVID005"]
+    # ... `data/*.jsonl` does, and a pattern without `/` matches a file name at any depth.
+    for pattern in ("data/*.jsonl", "custom.jsonl", "data/**/*.jsonl"):
+        (tmp_path / ".aiplan.toml").write_text(f'input-fields = {{ "{pattern}" = "query_text", "*.csv" = "q" }}\n')
+        assert json.loads(cli("lint", "--no-cache", "--select", "EVID", "--format", "json",
+                              "plan.aiplan.yaml").output)["findings"] == [], pattern
     # the plan's own setting beside the path wins over the configuration
     (tmp_path / "plan.aiplan.yaml").write_text(
         "aiplan: 1\nname: x\nfine_tuning:\n  dataset:\n    path: data/custom.jsonl\n    input_field: request_text\n")
     found = json.loads(cli("lint", "--no-cache", "--select", "EVID", "--format", "json", "plan.aiplan.yaml").output)
     assert [f["rule"] for f in found["findings"]] == ["EVID005"] and "`request_text`" in found["findings"][0]["message"]
+
+
+def test_input_fields_patterns_are_checked_when_the_configuration_is_read(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "plan.aiplan.yaml").write_text("aiplan: 1\nname: x\n")
+    (tmp_path / ".aiplan.toml").write_text('input-fields = { "data/[x.jsonl" = "q" }\n')
+    result = cli("lint", "--no-cache", "plan.aiplan.yaml")
+    assert result.exit_code == 2 and "`input-fields`" in result.output and "unclosed '['" in result.output

@@ -65,6 +65,10 @@ rag:
     sources:
       - name: handbook
         path: docs
+  data_pipeline:
+    owner: data-eng
+    chunking:
+      strategy: fixed
 """
 
 

@@ -14,7 +14,7 @@ from aiplan.core.findings import Severity, Violation
 from aiplan.core.globs import is_glob, path_glob
 from aiplan.core.paths import normalise_plan_path
 from aiplan.core.rule import Option, rule
-from aiplan.rules.metrics import comparisons, needed_size, percent_points, resolvable_difference
+from aiplan.rules.metrics import comparisons, needed_size, percent_points, resolvable_difference, same_path
 from aiplan.rules.wording import absence, code, quoted_listing, show
 
 REQUIRED_COVERAGE = ("target_task", "adjacent_behaviors")
@@ -546,6 +546,13 @@ def small_held_out(plan, options):
     )
 
 
+def held_out_is_training_file(plan) -> bool:
+    """`fine_tuning.evaluation.held_out.path` names the training file itself, however spelled.
+
+    FT006 reports it; the evidence rules skip such a held-out set by this same test."""
+    held_out = plan.text("fine_tuning", "evaluation", "held_out", "path")
+    training = plan.text("fine_tuning", "dataset", "path")
+    return applies(plan) and held_out is not None and training is not None and same_path(held_out, training)
 
 
 def _is_folder(path: str) -> bool:

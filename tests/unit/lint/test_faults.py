@@ -141,6 +141,42 @@ def test_failing_rule_is_named_and_the_rest_survives(cli, plugin, body, expected
     assert error["path"].endswith("ticket-formatter.aiplan.yaml")
 
 
+@pytest.mark.parametrize("body, expected", [
+    ("plan.data.clear()", "raised PlanIsReadOnly: the plan is read-only"),
+    ("del plan.data['baseline']", "raised PlanIsReadOnly"),
+    ("plan.data['approach'] = 'prompt_engineering'", "raised PlanIsReadOnly"),
+    ("plan.data['fine_tuning'].pop('dataset')", "raised PlanIsReadOnly"),
+    ("plan.data['evaluation']['metrics'].append({'name': 'x'})", "raised PlanIsReadOnly"),
+    ("plan.data['evaluation']['metrics'][0]['target'] = 0", "raised PlanIsReadOnly"),
+    ("plan.data = {}", "raised FrozenInstanceError"),
+    ("plan.value_spans[('baseline',)] = None", "raised TypeError"),
+])
+def test_a_rule_that_changes_the_plan_is_named_and_later_rules_see_it_unchanged(cli, plugin, body, expected):
+    name = plugin(rule_module(GOOD, body + "\nyield from ()"))
+    code, found, errors = lint(cli, "--plugin", name)
+    assert code == 3
+    assert [f for f in found if f[0] != "ACME001"] == FLAWED_FINDINGS  # the built-in rules, run after it
+    [error] = errors
+    assert (error["plugin"], error["rule"]) == (name, "ACME002")
+    assert expected in error["message"] and f"at {name}.py:" in error["message"], error["message"]
+
+
+@pytest.mark.parametrize("body", [
+    "dict.clear(plan.data)",  # round the read-only view: changes the rule's own copy only
+    "object.__setattr__(plan, 'data', {})",
+    "mine = copy.deepcopy(plan.data)\nmine.clear()\nplan.data.copy().clear()",  # its own copies are its own
+])
+def test_a_rule_that_gets_round_the_read_only_view_changes_only_its_copy(cli, plugin, body):
+    name = plugin("import copy\n" + rule_module(body + "\nyield Violation('seen', 'f', path=('name',))",
+                                                 "yield Violation(str(len(plan.data)), 'f', path=('name',))"))
+    result = cli("lint", "--format", "json", "--plugin", name, FLAWED)
+    document = json.loads(result.stdout)
+    assert result.exit_code == 1 and document["errors"] == []
+    found = {(f["rule"], f["line"], f["column"], f["message"]) for f in document["findings"]}
+    assert {f[:3] for f in found} == {*FLAWED_FINDINGS, ("ACME001", 3, 7), ("ACME002", 3, 7)}
+    assert ("ACME002", 3, 7, "9") in found  # the next rule saw all 9 top-level keys
+
+
 def test_endless_generator_is_cut_with_a_note(cli, plugin):
     from aiplan.core.findings import Violation
 

@@ -170,7 +170,8 @@ def main():
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+# readable=False: an unreadable plan is a PLAN008 finding and the run goes on, not a usage error.
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, readable=False))
 @click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default=None,
               help="Output format (default: text; under GitHub Actions, text plus annotations).")
 @click.option("--output-file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
@@ -432,7 +433,8 @@ def _apply_baseline(run, path, enabled_for) -> None:
 
 
 @main.command("report")
-@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+# readable=False: an unreadable plan is a PLAN008 finding and the run goes on, not a usage error.
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, readable=False))
 @click.option("--format", "output_format", type=click.Choice(["markdown", "html"]), default="markdown",
               show_default=True, help="markdown: for pull-request comments and the GitHub step summary; "
                                       "html: one self-contained page.")
@@ -581,7 +583,7 @@ def schema(which):
 
 
 @main.command("config")
-@click.argument("path", required=False, default=".", type=click.Path(allow_dash=True))
+@click.argument("path", required=False, default=".", type=click.Path(allow_dash=True, readable=False))
 @click.option("--format", "output_format", type=click.Choice(["toml", "json"]), default="toml", show_default=True)
 @click.option("--no-plugins", is_flag=True, help="Do not load third-party plugins.")
 @_plugin_option

@@ -280,7 +280,8 @@ def lint(paths, output_format, output_file, include_suppressed, fail_on, select,
     outcome = outputs.emit(run, run_rules, output_format=output_format, output_file=output_file,
                            colour=_use_colour(colour, report_stream), show_fix=not no_fix_hints,
                            no_targets=not targets, statistics=statistics, gate=resolver.fail_on_for,
-                           wrap=_terminal_width(report_stream), include_suppressed=include_suppressed)
+                           wrap=_terminal_width(report_stream), include_suppressed=include_suppressed,
+                           exit_zero=exit_zero)
     for piece in outputs.batched(outcome.report()):  # written as it is made: memory stays flat
         click.echo(piece, nl=False, err=report_stream is sys.stderr, color=outcome.keep_ansi)
     for warning in outcome.warnings:

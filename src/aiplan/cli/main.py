@@ -670,7 +670,7 @@ def server(stdio, no_plugins, plugin_modules, config_file, isolated, policy_pack
 
 @main.command()
 @click.argument("path", required=False, default="aiplan.yaml", type=click.Path())
-@click.option("--approach", type=click.Choice(["prompt_engineering", "rag", "fine_tuning", "hybrid"]),
+@click.option("--approach", type=click.Choice(["prompt_engineering", "rag", "fine_tuning", "hybrid"], case_sensitive=False),
               default="prompt_engineering", show_default=True,
               help="Write the sections this approach needs, with TBD where your team's facts go.")
 def init(path, approach):

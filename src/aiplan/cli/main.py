@@ -286,6 +286,8 @@ def lint(paths, output_format, output_file, include_suppressed, fail_on, select,
         click.echo(piece, nl=False, err=report_stream is sys.stderr, color=outcome.keep_ansi)
     for warning in outcome.warnings:
         _say(f"aiplan: {warning}")
+    if not targets:
+        click.echo(outputs.NO_PLANS, nl=False, err=True)
     if not targets and not any(p == "-" or os.path.isfile(p) for p in paths):
         # A green run over nothing hides a wrong path or plan name (as ESLint does for a pattern).
         _explain_no_plans(paths or (".",))

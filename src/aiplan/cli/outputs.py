@@ -85,10 +85,10 @@ TEXT_FORMATS = ("text", "concise")
 
 def _text(run, rules, *, name: str = "text", colour: bool, options: Mapping[str, Any],
           wrap: int | None = None) -> Iterator[str]:
-    if options.get("no_targets"):
-        yield NO_PLANS
-        if not run.internal_errors:
-            return  # not "Linted 0 files: no findings.": the run exits 2, it did not pass
+    if options.get("no_targets") and not run.internal_errors:
+        # Not "Linted 0 files: no findings.": the run did not pass. The command says
+        # "No plan files found" on standard error (NO_PLANS), as `aiplan report` does.
+        return
     yield from reporters.stream(name, run, rules, colour=colour, wrap=wrap, **options)
 
 

@@ -296,13 +296,50 @@ def test_an_enormous_message_is_cut(cli, plugin):
     assert len(finding["fix"]) < 5_000
 
 
-def test_plugin_output_never_reaches_the_report_stream(cli, plugin):
+def run_aiplan(tmp_path, *args, stdin=None):
+    """``python -m aiplan ARGS`` with the ``plugin`` fixture's modules importable: a
+    real process, for what only a real process shows (its worker's output, its crash)."""
+    env = dict(os.environ, NO_COLOR="1", PYTHONPATH=str(tmp_path / "plugins"))
+    return subprocess.run([sys.executable, "-m", "aiplan", *map(str, args)], capture_output=True, text=True,
+                          env=env, input=stdin, timeout=120)
+
+
+def test_plugin_output_never_reaches_the_report_stream(plugin, tmp_path):
+    # A real process: a plugin's rules run in a forked worker, whose standard error is the process's own.
     name = plugin("print('printed at import')\n" + rule_module(
         "print('printed by a rule')\nyield Violation('x', 'y', path=('name',))"))
-    result = cli("lint", "--format", "json", "--plugin", name, FLAWED)
-    document = json.loads(result.stdout)  # still one JSON document
+    proc = run_aiplan(tmp_path, "lint", "--format", "json", "--plugin", name, FLAWED)
+    document = json.loads(proc.stdout)  # still one JSON document
     assert "ACME001" in [f["rule"] for f in document["findings"]]
-    assert "printed by a rule" in result.stderr and "printed at import" in result.stderr
+    assert "printed by a rule" in proc.stderr and "printed at import" in proc.stderr
+
+
+@pytest.mark.parametrize("body, how", [
+    ("import ctypes\nctypes.string_at(0)", "was killed by SIGSEGV"),
+    ("import posix\nposix._exit(0)", "ended with exit status 0"),  # round the os._exit guard
+    ("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", "was killed by SIGKILL"),
+])
+@pytest.mark.parametrize("stdin", [False, True])
+def test_a_plugin_that_kills_the_interpreter_in_a_serial_run_ends_in_a_report(plugin, tmp_path, body, how, stdin):
+    # It kills the process on the ticket formatter only: the other plan is linted as usual.
+    name = plugin(rule_module(GOOD, "if plan.get('name') == 'Ticket formatter':\n"
+                              + textwrap.indent(body, "    ") + "\nyield from ()"))
+    other = tmp_path / "other.aiplan.yaml"
+    other.write_text(FLAWED.read_text().replace("name: Ticket formatter", "name: Other"))
+    target = "-" if stdin else FLAWED
+    proc = run_aiplan(tmp_path, "lint", "-j", "1", "--no-cache", "--format", "json", "--plugin", name, target, other,
+                      stdin=FLAWED.read_text() if stdin else None)
+    assert proc.returncode == 3, proc.stderr
+    assert "Traceback" not in proc.stderr and "Fatal Python error" not in proc.stderr
+    document = json.loads(proc.stdout)
+    [error] = document["errors"]
+    assert error["path"] == "-" if stdin else error["path"].endswith("ticket-formatter.aiplan.yaml")
+    assert (error["plugin"], error["rule"]) == (name, "ACME002")
+    assert f"the process linting this file {how} while running rule ACME002" in error["message"]
+    crashed = [(f["rule"], f["message"]) for f in document["findings"] if f["path"] == error["path"]]
+    assert [rule for rule, _ in crashed] == ["PLAN007"] and "could not check this file" in crashed[0][1]
+    linted = {(f["rule"], f["line"]) for f in document["findings"] if f["path"].endswith("other.aiplan.yaml")}
+    assert linted == {("ACME001", 3), ("BASE001", 16), ("FT001", 19)}
 
 
 @pytest.mark.parametrize("body, expected", [

@@ -11,7 +11,7 @@ from aiplan.core.rule import rule
 from aiplan.core.suggest import closest
 from aiplan.rules.fit import distills
 from aiplan.rules.metrics import comparisons, eval_sets, metric_key, measurements, same_path, same_set
-from aiplan.rules.wording import absence, code, listing, quoted_listing, show
+from aiplan.rules.wording import absence, code, listing, placeholder_above, quoted_listing, show
 
 CORE_TECHNIQUES = ("system_prompt", "few_shot", "structured_output")
 
@@ -106,7 +106,8 @@ def missing_prompt_baseline(plan, options):
         return
     approach = plan.approach
     if plan.is_blank("baseline", "prompt_engineering"):
-        state = ("the plan has no `baseline.prompt_engineering`" if not plan.has("baseline", "prompt_engineering")
+        state = ("the plan has no `baseline.prompt_engineering`" + placeholder_above(plan, "baseline", "prompt_engineering")
+                 if not plan.has("baseline", "prompt_engineering")
                  else f"`baseline.prompt_engineering` {absence(plan, 'baseline', 'prompt_engineering')}")
         yield Violation(
             f"approach is `{approach}` but {state}: prompt engineering was not tried first",

@@ -13,6 +13,7 @@ from collections.abc import Mapping  # not typing.Mapping: isinstance() on it is
 from itertools import islice
 from typing import Any
 
+from aiplan.core import records
 from aiplan.core.findings import Edit, RelatedLocation, Span, Violation
 
 # Findings kept from one rule on one document. A huge hostile document (every
@@ -154,9 +155,10 @@ def describe_failure(exc: BaseException) -> str:
         return f"called sys.exit({_text(exc.code, repr)}); a rule must yield violations, not end the run"
     import traceback  # only when a rule fails: not worth its import on every run
 
-    # The rule's own line: not this module's (a change refused) nor generated code (a frozen dataclass).
+    # The rule's own line: not this module's (a change refused) nor a frozen record's
+    # (aiplan.core.records) or dataclass's (generated code) refusing an assignment.
     frames = [frame for frame in (traceback.extract_tb(exc.__traceback__) if exc.__traceback__ else [])
-              if frame.filename != __file__ and not frame.filename.startswith("<")]
+              if frame.filename not in (__file__, records.__file__) and not frame.filename.startswith("<")]
     frame = frames[-1] if frames else None
     where = f" at {os.path.basename(frame.filename)}:{frame.lineno}" if frame else ""
     return f"raised {type(exc).__name__}: {_text(exc)}{where}"

@@ -202,10 +202,11 @@ def _round(value: float) -> str:
 
 def _z(alpha: float, power: float) -> tuple[float, float]:
     """The standard normal quantiles for two-sided ``alpha`` and ``power`` (both in (0, 1): the options' bounds)."""
-    try:  # start-up: the C function NormalDist.inv_cdf calls, without importing statistics (decimal, fractions, random)
-        from _statistics import _normal_dist_inv_cdf as inv_cdf
+    # The C function NormalDist.inv_cdf calls, without importing statistics (decimal, fractions, random).
+    try:
+        from _statistics import _normal_dist_inv_cdf as inv_cdf  # start-up: see above
     except ImportError:  # an interpreter without CPython's accelerator: the same computation in Python
-        from statistics import NormalDist  # start-up: as above
+        from statistics import NormalDist  # start-up: statistics imports decimal, fractions and random
 
         unit = NormalDist()
         return unit.inv_cdf(1 - alpha / 2), unit.inv_cdf(power)

@@ -749,6 +749,52 @@ def evidence_not_verified(plan, options):
     yield from _not_verified(plan)
 
 
+# -- facts for FT009 ----------------------------------------------------------------
+
+
+def overlap_unmeasured(plan) -> str | None:
+    """``None`` when the evidence checks compared every held-out record with the
+    whole training data (the measurement EVID002 reports from); otherwise why
+    they did not, in words for a message (``"data/ft/train.jsonl does not exist"``)."""
+    reader = plan.evidence
+    if reader is None:
+        return "the evidence checks are off"
+    claims = data_claims(plan)
+    training = next((c for c in claims if c.role == TRAINING), None)
+    held_out = next((c for c in claims if c.role == HELD_OUT), None)
+    unnamed = [f"`{dotted(*path)}`" for claim, path in ((training, ("fine_tuning", "dataset", "path")),
+               (held_out, ("fine_tuning", "evaluation", "held_out", "path"))) if claim is None]
+    if unnamed:
+        return f"{listing(unnamed)} {'is' if len(unnamed) == 1 else 'are'} not set, so no data was compared"
+    if training.name == held_out.name:
+        return None  # one file for both: FT006 reports the leak itself
+    for claim in (training, held_out):
+        where = reader.locate(claim.name)
+        if where.kind == "missing":
+            return f"{claim.name} does not exist"
+        if where.kind != "local":
+            return f"{claim.name} is not read: {where.why}"
+        profile = reader.profile(claim.name, claim.settings)
+        if profile.unreadable:
+            return f"{claim.name} {profile.unreadable}"
+    inputs = _overlap_inputs(plan)
+    if inputs is None or held_out.name not in (c.name for c in inputs[1]):
+        return "the files could not be compared"
+    training, evaluations = inputs
+    # The very call EVID002 makes: the reader measures once and both rules read the result.
+    result = plan.evidence.overlap((training.name, training.settings),
+                                   tuple((c.name, c.settings) for c in evaluations))
+    if result.unreadable:
+        return f"{training.name} {result.unreadable}"
+    if result.sampled:
+        return (f"only the first {_size(result.bytes_read)} of {_size(result.size)} of {training.name} were "
+                "compared, the `max-evidence-bytes` budget")
+    found = result.overlap(held_out.name)
+    if found is None or not found.records or not result.training_records:
+        return f"no record of {held_out.name if found is None or not found.records else training.name} has an input to compare"
+    return None
+
+
 # -- facts for the RAG rules (RAG003, RAG004) ---------------------------------------------
 
 # RAG004 applies when at least this share of a source's lines repeat across half its documents.

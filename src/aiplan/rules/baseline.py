@@ -363,10 +363,11 @@ def baseline_meets_target(plan, options):
     words error(s), latency, cost(s), hallucination(s), toxicity, toxic,
     refusal(s), violation(s), failure(s), defect(s), leak, leakage,
     regression(s), escalations, complaints, wer, cer, mae, mse, rmse,
-    perplexity, ms, seconds, fpr, fnr, and none of free, detection, detected,
-    caught, avoided, reduction, saving(s), accuracy, precision, recall, f1,
-    coverage (`error_rate` is lower-is-better, `error_free_rate` is not). The
-    message says when the direction was read from the name.
+    perplexity, ms, seconds, fpr, fnr, false (`false_positive_rate`), and
+    none of free, detection, detected, caught, avoided, reduction, saving(s),
+    accuracy, precision, recall, f1, coverage (`error_rate` is
+    lower-is-better, `error_free_rate` is not). The message says when the
+    direction was read from the name.
 
     Plans that fine-tune for `latency` or `cost` are not reported: a prompted
     large model meeting the quality targets is the premise of distillation,

@@ -14,7 +14,8 @@ import re
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import Option, rule
 from aiplan.rules.evidence import overlap_unmeasured
-from aiplan.rules.metrics import comparisons, needed_size, percent_points, resolvable_difference
+from aiplan.rules.metrics import (comparisons, needed_size, normalise_path, percent_points, resolvable_difference,
+                                  same_path)
 from aiplan.rules.wording import absence, code, quoted_listing, show
 
 REQUIRED_COVERAGE = ("target_task", "adjacent_behaviors")
@@ -549,14 +550,6 @@ def small_held_out(plan, options):
 _GLOB = re.compile(r"[*?\[]")
 
 
-def _normalise_path(path: str) -> str:
-    """`./data//ft/../ft/train.jsonl` -> `data/ft/train.jsonl` (keeps a trailing `/`)."""
-    path = path.strip().replace("\\", "/")
-    folder = path.endswith("/")
-    normal = posixpath.normpath(path)
-    return normal + "/" if folder and normal != "/" else normal
-
-
 def _glob_regex(pattern: str) -> re.Pattern:
     """A path glob: `*` and `?` stay within a folder, `**` spans folders."""
     out, index = [], 0
@@ -605,8 +598,8 @@ def leak(held_out: str, training: str) -> str | None:
     inside the training data's folder, one matched by the training glob, or a
     training file inside the held-out folder.
     """
-    held, train = _normalise_path(held_out), _normalise_path(training)
-    if held.rstrip("/") == train.rstrip("/"):
+    held, train = normalise_path(held_out), normalise_path(training)
+    if same_path(held, train):
         return "names the same file as the training data"
     if _GLOB.search(train):
         if _glob_regex(train).match(held.rstrip("/")):
@@ -621,8 +614,8 @@ def leak(held_out: str, training: str) -> str | None:
 
 def _separate_paths(held_out: str, training: str) -> tuple[str, str]:
     """Held-out and training paths next to the plan's own files that do not overlap."""
-    train = _normalise_path(training)
-    held = _normalise_path(held_out)
+    train = normalise_path(training)
+    held = normalise_path(held_out)
     extension = posixpath.splitext(held.rstrip("/"))[1] or posixpath.splitext(train.rstrip("/"))[1] or ".jsonl"
     root = train
     while _GLOB.search(root) or (root and not _is_folder(root)):

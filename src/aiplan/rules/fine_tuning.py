@@ -723,7 +723,7 @@ def unstated_disjointness(plan, options):
     `fine_tuning.dataset.path` name local files that were read and compared
     in full, within the `max-evidence-bytes` budget (EVID002 reports any
     overlap they find). Files that are absent, remote, outside the
-    repository, globs, unreadable or only partly read measure nothing, and
+    repository, unreadable or only partly read measure nothing, and
     neither does a run with the evidence checks off; the message says which.
     Reported at `held_out`.
 

@@ -660,9 +660,15 @@ def duplicate_training_examples(plan, options):
         f"Deduplicate {claim.name} (same input and output after normalising case and whitespace), "
         f"or raise EVID006's `max_share` if the repetition is intended.",
         path=claim.path,
-        related=tuple(RelatedLocation(*profile.where(a), f"repeats {_at(profile.where(b))}")
+        related=tuple(RelatedLocation(*profile.where(a), f"repeats {_earlier(profile, a, b)}")
                       for a, b in profile.first_duplicates[:SHOWN]),
     )
+
+
+def _earlier(profile, line: int, earlier: int) -> str:
+    """``line 8`` in the same file, ``data/train-00.jsonl:8`` in another shard."""
+    here, there = profile.where(line), profile.where(earlier)
+    return f"line {there[1]}" if here[0] == there[0] else _at(there)
 
 
 # -- EVID007 -------------------------------------------------------------------

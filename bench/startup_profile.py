@@ -56,12 +56,18 @@ def _edit(plan: str) -> None:
 
 
 def _instructions(command: list[str], cwd: str) -> int:
-    done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
-                          cwd=cwd, capture_output=True, text=True, env=_environment())
-    match = re.search(r"Collected\s*:\s*(\d+)", done.stderr)
-    if not match:
-        raise SystemExit(f"callgrind gave no count for {command}:\n{done.stderr[-2000:]}")
-    return int(match.group(1))
+    # Under valgrind a signal can arrive late: the watchdog's last SIGALRM, delivered after
+    # the run restored the default action, ends the process early with a short count. A
+    # run killed by a signal is not counted; it is run again.
+    for _ in range(5):
+        done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+                              cwd=cwd, capture_output=True, text=True, env=_environment())
+        match = re.search(r"Collected\s*:\s*(\d+)", done.stderr)
+        if not match:
+            raise SystemExit(f"callgrind gave no count for {command}:\n{done.stderr[-2000:]}")
+        if done.returncode >= 0 and "Process terminating with default action" not in done.stderr:
+            return int(match.group(1))
+    raise SystemExit(f"{command} was killed by a signal in five runs under valgrind")
 
 
 def _environment() -> dict[str, str]:

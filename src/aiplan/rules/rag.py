@@ -11,6 +11,7 @@ from __future__ import annotations
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import rule
 from aiplan.rules.evidence import measured_boilerplate, measured_tables
+from aiplan.rules.fit import retrieval_for_behavior
 from aiplan.rules.wording import absence, code, dotted, listing, quoted_listing, show, source_label
 
 PIPELINE_STAGES = {
@@ -1225,7 +1226,10 @@ def no_citations(plan, options):
     """Answers do not show the documents they are grounded in.
 
     Fires when `rag.citations` is not `true` (absent or `false`). Reported at
-    `citations`, or at `rag` when the key is absent.
+    `citations`, or at `rag` when the key is absent. Not reported when the
+    retrieval is planned for a behavior gap with no knowledge gap (FIT002):
+    retrieval is then the wrong tool, and citing the documents behind a tone
+    or format is no remedy; FIT002 is the one finding.
 
     ## Why
     Transparency is one of the practical reasons to choose RAG: the user can
@@ -1304,6 +1308,8 @@ def no_citations(plan, options):
     """
     if not applies(plan) or plan.get("rag", "citations") is True:
         return
+    if retrieval_for_behavior(plan):
+        return  # FIT002: the retrieval itself is the mistake, not its missing citations
     if plan.has("rag", "citations"):
         state = f"is {code(plan.get('rag', 'citations'))}"
     else:

@@ -12,7 +12,8 @@ from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import rule
 from aiplan.rules.evidence import measured_boilerplate, measured_tables
 from aiplan.rules.fit import retrieval_for_behavior
-from aiplan.rules.wording import absence, code, dotted, listing, quoted_listing, show, source_label
+from aiplan.rules.wording import (absence, approach_shown, code, dotted,
+                                  listing, quoted_listing, show, source_label)
 
 PIPELINE_STAGES = {
     "chunking": ("how documents are split", "`chunking: {strategy: heading_aware, size_tokens: 512, overlap_tokens: 64}`"),
@@ -190,7 +191,7 @@ def rag_without_data_pipeline(plan, options):
     chunking = ("`chunking: {strategy: heading_aware, size_tokens: 512, tables: one chunk per row with the header}`"
                 if tables else "`chunking: {strategy: heading_aware, size_tokens: 512}`")
     yield Violation(
-        f"approach is {code(plan.approach)} but `rag.data_pipeline` {state}: nothing says how the documents "
+        f"approach is {approach_shown(plan)} but `rag.data_pipeline` {state}: nothing says how the documents "
         f"are cleaned, chunked, embedded and indexed{held}",
         "Add `rag.data_pipeline` with an `owner`, `effort_weeks`, `cleaning`, "
         f"{chunking}, `embedding: {{model: ...}}` and "

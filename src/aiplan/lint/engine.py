@@ -227,7 +227,8 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
     cut_short: list[str] = []   # rules stopped by their budget
 
     for problem in loaded.problems:
-        plan = loaded.documents[problem.document] if problem.document < len(loaded.documents) else None
+        # Not by position: a document that could not be built is missing from the list.
+        plan = next((document for document in loaded.documents if document.document == problem.document), None)
         finding = _finding(ctx, problem.rule, problem.violation, plan, display_path, problem.document)
         if finding is not None:
             findings.append(finding)

@@ -182,10 +182,12 @@ def _parse(comment: str, document: int, line: int, column: int, target: int):
     comment = comment.rstrip()
     span = Span(line, column, line, column + len(comment))
     match = _DIRECTIVE.match(comment)
-    kind = (match.group("kind") or "").lower() if match else ""
-    if not match or kind not in DIRECTIVES:
-        guess = closest(kind, DIRECTIVES, cutoff=0.6) if kind else None
-        if guess and match:
+    # The scan found `# aiplan:` here, and _DIRECTIVE takes any rest of the line.
+    assert match is not None
+    kind = match.group("kind").lower()
+    if kind not in DIRECTIVES:
+        guess = closest(kind, DIRECTIVES, cutoff=0.6)
+        if guess:
             rules = match.group("rules") or "RULE"
             rest = match.group("rest").strip() or "-- reason"
             fix = f"Did you mean `{guess}`? Write `# aiplan: {guess}[{rules}] {rest}`."

@@ -7,6 +7,7 @@ import pytest
 
 from aiplan.config.selection import LintConfig, build_context
 from aiplan.lint.engine import lint_text
+from aiplan.lint.suppressions import has_directives
 from aiplan.plugins.manager import load_rule_set
 
 
@@ -74,3 +75,48 @@ def test_three_dashes_followed_by_text_is_not_a_marker(ctx):
 def test_a_directive_after_a_tab_is_a_comment(ctx):
     text = "aiplan: 1\t# aiplan: ignore[BASE001] -- pilot\nname: x\napproach: rag\n"
     assert _lint(ctx, text) == ([("GAP001", 1, 0)], [("BASE001", 1, 0)])
+
+
+@pytest.mark.parametrize("text", ["|\n  # aiplan: ignore-file[PLAN003] -- text\n",
+                                  '"Plan\n  # aiplan: ignore-file[PLAN003] -- text"\n'])
+def test_a_directive_inside_a_document_that_is_one_scalar_is_text(ctx, text):
+    assert _lint(ctx, text) == ([("PLAN003", 1, 0)], [])
+
+
+def test_an_indented_waiver_alone_on_its_line_applies_to_the_next_line(ctx):
+    text = "aiplan: 1\nname: x\napproach: fine_tuning\n    # aiplan: ignore[FT001] -- pilot\nfine_tuning:\n  purpose: behavior\n"
+    assert _lint(ctx, text) == (NO_BASELINE, [("FT001", 5, 0)])
+
+
+def test_a_waiver_on_the_last_line_without_a_line_break_applies_to_no_line(ctx):
+    text = "aiplan: 1\nname: x\napproach: RAG\n# aiplan: ignore[PLAN002] -- legacy"
+    result = lint_text(text, ctx, "plan.aiplan.yaml")
+    assert [(f.rule, f.line, f.message) for f in result.findings if f.rule.startswith("PLAN")] == [
+        ("PLAN002", 3, "`approach` is 'RAG'; expected one of prompt_engineering, rag, fine_tuning, hybrid"),
+        ("PLAN006", 4, "suppression of PLAN002 matched no finding on line 5")]
+    assert result.suppressed == ()
+
+
+def test_a_document_waiver_in_the_third_document(ctx):
+    plan = "aiplan: 1\nname: {}\napproach: rag\n"
+    text = plan.format("a") + "---\n" + plan.format("b") + "---\n" + plan.format("c") + \
+        "# aiplan: ignore-file[BASE001] -- third\n"
+    findings, suppressed = _lint(ctx, text)
+    assert suppressed == [("BASE001", 9, 2)]
+    assert ("BASE001", 5, 1) in findings and ("BASE001", 1, 0) in findings
+
+
+@pytest.mark.parametrize("before", ["---\n---\n", "---\n...\n---\n"])
+def test_an_empty_document_first_counts_as_a_document(ctx, before):
+    text = before + "aiplan: 1\nname: b\napproach: rag\n# aiplan: ignore-file[BASE001] -- second\n"
+    findings, suppressed = _lint(ctx, text)
+    first = before.count("\n") + 1
+    assert suppressed == [("BASE001", first, 1)]
+    assert findings == [("PLAN003", 2, 0), ("GAP001", first, 1)]
+
+
+def test_the_quick_check_for_directives():
+    assert not has_directives(None) and not has_directives("")
+    assert not has_directives("aiplan: 1\nname: aiplan\n")
+    assert has_directives("aiplan: 1  # aiplan: ignore[BASE001] -- x\n")
+    assert has_directives("aiplan: 1  #\taiplan\t: ignore[BASE001] -- x\n")

@@ -6,6 +6,8 @@ import pytest
 
 from aiplan.config.selection import LintConfig, build_context
 from aiplan.lint.engine import lint_text
+from aiplan.lint.suppressions import scan
+from aiplan.parse.loader import load_bytes
 from aiplan.plugins.manager import load_rule_set
 
 # BASE001 and GAP001 are both reported at 1:1 of this plan (no baseline, no gaps).
@@ -75,6 +77,10 @@ WORDING = {
         "ignore-fil",
         [("PLAN006", "`# aiplan: ignore-fil` is not a suppression aiplan understands, so it suppresses nothing",
           "Did you mean `ignore-file`? Write `# aiplan: ignore-file[RULE] -- reason`.")]),
+    "directive a third spelt": (
+        "ign[BASE001] -- pilot",
+        [("PLAN006", "`# aiplan: ign[BASE001] -- pilot` is not a suppression aiplan understands, so it suppresses nothing",
+          "Did you mean `ignore`? Write `# aiplan: ignore[BASE001] -- pilot`.")]),
     "unknown directive": (
         "skip[BASE001] -- pilot",
         [("PLAN006", "`# aiplan: skip[BASE001] -- pilot` is not a suppression aiplan understands, so it suppresses nothing",
@@ -161,3 +167,12 @@ def test_a_waived_finding_is_no_longer_fixable(rules):
     assert waived.rule == "PLAN002" and waived.justification == "legacy spelling"
     assert waived.edits == () and waived.fix_available is False
     assert waived.to_dict()["fix_available"] is False
+
+
+def test_the_scan_records_each_waiver_as_written():
+    text = "aiplan: 1  # aiplan: ignore[base001, GAP001] -- pilot \nname: x\n# aiplan: ignore-file[FT001] -- later\n"
+    [item, document_wide] = scan(text, load_bytes(text.encode(), "plan.aiplan.yaml").documents).suppressions
+    assert (item.kind, item.rules, item.reason, item.text) == (
+        "ignore", ("BASE001", "GAP001"), "pilot", "# aiplan: ignore[base001, GAP001] -- pilot")
+    assert (item.line, item.column, item.end_column, item.target_line, item.document) == (1, 12, 54, 1, 0)
+    assert (document_wide.kind, document_wide.rules, document_wide.target_line) == ("ignore-file", ("FT001",), 4)

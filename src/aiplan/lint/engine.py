@@ -7,6 +7,7 @@ sorted, immutable results. It prints nothing.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 from dataclasses import replace
@@ -15,16 +16,31 @@ from typing import Any, Callable, Iterable, Mapping
 from aiplan.lint.directive import QUICK as _SUPPRESSION
 from aiplan.core.findings import FileResult, Finding, InternalError, Severity, Span, Violation
 from aiplan.core.fingerprint import finding_fingerprint
+from aiplan.core.globs import is_glob
 from aiplan.lint.isolation import call_check, describe_failure, read_only_data, violation_problem
-from aiplan.parse.loader import LoadResult, load_bytes, load_file
+from aiplan.parse.loader import LoadResult, load_bytes, load_file, load_text
 from aiplan.core.plan import Plan, version_problem
 from aiplan.core.rule import Rule
 from aiplan.core.budget import FILE, RULE, Budget, FileClock, OutOfTime
 from aiplan.core.rule_ids import RESOURCE_LIMIT, VERSION
 from aiplan.lint.context import LintConfig, LintContext  # noqa: F401 (LintConfig: re-exported)
+from aiplan.core.notation import hint_in_json
 from aiplan.core.text import SourceText
 from aiplan.lint.edits import resolve_edits
 from aiplan.schemas.repair import read_as_repaired
+
+def _in_plan_notation(fix: str, display_path: str) -> str:
+    """Rules write their hints' snippets in YAML; a plan written in JSON gets them in JSON."""
+    return hint_in_json(fix, _snippet_data) if display_path.lower().endswith(".json") else fix
+
+
+def _snippet_data(snippet: str) -> Any:
+    """The data of one YAML snippet of a hint; ``ValueError`` if it is not one clean document."""
+    loaded = load_text(snippet, "<hint>")
+    if loaded.problems or len(loaded.documents) != 1:
+        raise ValueError(snippet)
+    return loaded.documents[0].data
+
 
 def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | None,
              display_path: str, document: int, source: SourceText | None = None) -> Finding | None:
@@ -56,7 +72,7 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
         name=item.name,
         severity=ctx.severities[item.id],
         message=message,
-        fix=_capped(str.__str__(violation.fix)),
+        fix=_capped(_in_plan_notation(str.__str__(violation.fix), display_path)),
         path=display_path,
         line=span.line,
         column=span.column,
@@ -149,8 +165,37 @@ def _evidence_reader(ctx: LintContext, base_dir: str | None, clock: FileClock,
     """The reader rules ask about data files (``plan.evidence``), or ``None``."""
     if not ctx.evidence or base_dir is None:
         return None
-    return _DeferredReader(base_dir, byte_budget=ctx.config.limits.max_evidence_bytes, pause=clock.paused,
-                           record=getattr(file_exists, "record", None), input_fields=ctx.config.input_fields)
+    needs: set[tuple] = set()
+    for item in ctx.checks():
+        if item.evidence_needs is not None:
+            try:
+                needs.update(item.evidence_needs(ctx.options.get(item.id, {})))
+            except Exception:  # a plugin's bad declaration: its rule then reads on its own when it asks
+                continue
+    return _DeferredReader(base_dir, byte_budget=ctx.config.limits.max_evidence_bytes, pause=_reading(clock),
+                           record=getattr(file_exists, "record", None), input_fields=ctx.config.input_fields,
+                           near=tuple(sorted(need[1:] for need in needs if isinstance(need, tuple) and len(need) == 3
+                                             and need[0] == "near")),
+                           store=getattr(file_exists, "evidence_store", None))
+
+
+# Named in the phase while data files are read: a file that runs out of time then
+# says which options bound the reading.
+READING_DATA = "reading the data files the plan names"
+
+
+def _reading(clock: FileClock):
+    """The reader's ``pause``: the asking rule's own budget stops (reading is bounded
+    by `max-evidence-bytes`), the file's goes on, and the phase says data is being read."""
+    @contextlib.contextmanager
+    def reading():
+        phase = clock.phase
+        clock.at(f"{phase}, {READING_DATA}")
+        with clock.paused():
+            yield
+        clock.at(phase)  # not when time ran out: the report names this phase
+
+    return reading
 
 
 class _DeferredReader:
@@ -182,7 +227,8 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
     cut_short: list[str] = []   # rules stopped by their budget
 
     for problem in loaded.problems:
-        plan = loaded.documents[problem.document] if problem.document < len(loaded.documents) else None
+        # Not by position: a document that could not be built is missing from the list.
+        plan = next((document for document in loaded.documents if document.document == problem.document), None)
         finding = _finding(ctx, problem.rule, problem.violation, plan, display_path, problem.document)
         if finding is not None:
             findings.append(finding)
@@ -285,6 +331,9 @@ def _out_of_time(ctx: LintContext, display_path: str, clock: FileClock, scope: s
         seconds = clock.budget.file_seconds
         limit = f"its time budget of {seconds:g} s (`file-timeout`)" if seconds is not None else "its time budget"
         fix = "Raise `file-timeout` if the file is genuine, or split it."
+        if clock.phase.endswith(READING_DATA):
+            fix = ("Reading data files counts against `file-timeout`: raise it (for example `file-timeout = 300`), "
+                   "or lower `max-evidence-bytes` so that a smaller sample of each data file is read.")
     else:
         limit = "the run's time budget (`--run-timeout`)"
         fix = "Raise `--run-timeout`, or lint fewer files per run."
@@ -322,7 +371,7 @@ def names_existing(path: str) -> bool:
     """Whether a path a plan names exists; a glob (`data/ledger/*.jsonl`) does when it matches a file."""
     if os.path.exists(path):
         return True
-    return any(mark in path for mark in "*?[") and next(glob.iglob(path, recursive=True), None) is not None
+    return is_glob(path) and next(glob.iglob(path, recursive=True), None) is not None
 
 
 def _exists_beside(real_path: str | None) -> Callable[[str], bool] | None:

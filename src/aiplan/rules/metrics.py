@@ -14,6 +14,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from aiplan.core.paths import normalise_plan_path
 from aiplan.core.suggest import normalise, squash
 
 # Words that, as a whole word of a metric's name, say lower values are better
@@ -108,18 +109,9 @@ def measurements(plan) -> list[Measurement]:
     return out
 
 
-def normalise_path(path: str) -> str:
-    """`./data//ft/../ft/train.jsonl` -> `data/ft/train.jsonl` (keeps a trailing `/`): the one
-    form in which the rules compare the paths a plan names (FT006, EVID002, BASE005, ...)."""
-    path = path.strip().replace("\\", "/")
-    folder = path.endswith("/")
-    normal = posixpath.normpath(path)
-    return normal + "/" if folder and normal != "/" else normal
-
-
 def same_path(first: str, second: str) -> bool:
     """Whether two plan-relative paths name the same file (`./a/b` and `a//b` do)."""
-    return normalise_path(first).rstrip("/") == normalise_path(second).rstrip("/")
+    return normalise_plan_path(first, keep_folder=False) == normalise_plan_path(second, keep_folder=False)
 
 
 def same_set(named: str, listed: str) -> bool:
@@ -253,3 +245,13 @@ def resolvable_difference(n: int, p0: float, towards: float, alpha: float = 0.05
 def percent_points(difference: float) -> str:
     """0.034 -> ``3.4 points``."""
     return f"{difference * 100:.1f} points"
+
+
+def held_out_is_training_file(plan) -> bool:
+    """`fine_tuning.evaluation.held_out.path` names the training file itself, however spelled.
+
+    FT006 reports it; the evidence rules skip such a held-out set by this same test."""
+    held_out = plan.text("fine_tuning", "evaluation", "held_out", "path")
+    training = plan.text("fine_tuning", "dataset", "path")
+    return (plan.includes_fine_tuning and plan.mapping("fine_tuning") is not None
+            and held_out is not None and training is not None and same_path(held_out, training))

@@ -195,7 +195,9 @@ def _serial_in_child(work, count: int, *, pack, unpack, init, on_crash) -> list:
 def _child_run(work, jobs: range, pack, init) -> tuple[list, int | None, str]:
     """Run ``jobs`` in order in a forked child: ``(packed results, wait status
     if the child died before finishing them, its last trace)``."""
-    import struct  # only when a run lints in a child
+    import mmap  # only when a run lints in a child
+    import pickle  # as above
+    import struct  # as above
 
     read_results, write_results = os.pipe()
     trail = mmap.mmap(-1, _TRAIL_SIZE)  # shared with the child: its last trace, whatever it wrote before

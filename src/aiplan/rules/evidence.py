@@ -213,7 +213,8 @@ def claimed_count_mismatch(plan, options):
         yield Violation(
             f"`{dotted(*claim.count_path)}` is {show(claimed)} but {claim.name} holds {about}{counted:,} "
             f"record{'s' if counted != 1 else ''}{_sampled(profile)}: more than {tolerance:.0%} apart",
-            f"Set `{claim.count_path[-1]}: {counted}` to what the file holds, or point `path` at the data the "
+            f"Set `{claim.count_path[-1]}: {counted}` to what the "
+            f"{f'{len(profile.shards)} files hold' if profile.shards else 'file holds'}, or point `path` at the data the "
             "claim describes.",
             path=claim.count_path,
             related=(RelatedLocation(*profile.where(1), f"the {claim.role} ({counted:,} records)"),),

@@ -110,15 +110,17 @@ def _training(plan):
     training = next((c for c in claims if c.role == TRAINING), None)
     if reader is None or training is None or not reader.locate(training.name).readable:
         return None
-    evaluations, seen = [], [training.name]
+    candidates, seen = [], [training.name]
     for claim in claims:
         # One file under two spellings (`./x`, `x`) is compared once; the training file itself, never.
         if claim.role in (HELD_OUT, EVAL_SET, BASELINE_EVAL) and not any(same_path(claim.name, name) for name in seen):
-            if _readable(plan, claim) is not None:
-                evaluations.append(claim)
+            if reader.locate(claim.name).readable:
+                candidates.append(claim)
                 seen.append(claim.name)
     result = reader.training_pass((training.name, training.settings),
-                                  tuple((c.name, c.settings) for c in evaluations))
+                                  tuple((c.name, c.settings) for c in candidates))
+    # The pass profiled the evaluation sets while indexing them: these are not read again.
+    evaluations = [claim for claim in candidates if _readable(plan, claim) is not None]
     return training, evaluations, result
 
 
@@ -250,7 +252,8 @@ def claimed_count_mismatch(plan, options):
         yield Violation(
             f"`{dotted(*claim.count_path)}` is {show(claimed)} but {claim.name} holds {about}{counted:,} "
             f"record{'s' if counted != 1 else ''}{_sampled(profile)}: more than {tolerance:.0%} apart",
-            f"Set `{claim.count_path[-1]}: {counted}` to what the file holds, or point `path` at the data the "
+            f"Set `{claim.count_path[-1]}: {counted}` to what the "
+            f"{f'{len(profile.shards)} files hold' if profile.shards else 'file holds'}, or point `path` at the data the "
             "claim describes.",
             path=claim.count_path,
             related=(RelatedLocation(*profile.where(1), f"the {claim.role} ({counted:,} records)"),),

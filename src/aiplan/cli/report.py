@@ -22,7 +22,8 @@ def decisions_for(targets, contexts) -> tuple[list, list]:
     from aiplan.parse.loader import load_bytes, read_file
     from aiplan.reporters.decision import ALPHA, POWER, decide
 
-    decisions, errors = [], []
+    decisions: list = []
+    errors: list = []
     for target in targets:
         ctx = contexts[target]
         limits = ctx.config.limits

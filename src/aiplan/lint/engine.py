@@ -10,10 +10,10 @@ from __future__ import annotations
 import glob
 import os
 from dataclasses import replace
-from typing import Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from aiplan.lint.directive import QUICK as _SUPPRESSION
-from aiplan.core.findings import FileResult, Finding, InternalError, Severity, Span, Violation
+from aiplan.core.findings import FileResult, Finding, InternalError, Severity, Span, TextEdit, Violation
 from aiplan.core.fingerprint import finding_fingerprint
 from aiplan.lint.isolation import call_check, describe_failure, violation_problem
 from aiplan.parse.loader import LoadResult, load_bytes, load_file
@@ -25,6 +25,9 @@ from aiplan.lint.context import LintConfig, LintContext  # noqa: F401 (LintConfi
 from aiplan.core.text import SourceText
 from aiplan.lint.edits import resolve_edits
 from aiplan.schemas.repair import read_as_repaired
+
+if TYPE_CHECKING:  # imported on first use (see _DeferredReader)
+    from aiplan.evidence.reader import EvidenceReader
 
 def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | None,
              display_path: str, document: int, source: SourceText | None = None) -> Finding | None:
@@ -38,7 +41,7 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
         span, located = plan.locate(violation.path, violation.at)
     else:
         span = Span.point(1, 1)
-    edits = ()
+    edits: tuple[TextEdit, ...] = ()
     # Only rules that declare fixable=True may propose edits (`aiplan rules` says so).
     if violation.edits and item.fixable and plan is not None and source is not None:
         edits = resolve_edits(tuple(violation.edits), tuple(violation.path), plan, source)
@@ -88,7 +91,7 @@ def run_rule(item: Rule, plan: Plan, options: Mapping[str, Any],
             raise
         return [], (f"did not finish within its time budget of {clock.budget.rule_seconds:g} s and was stopped; "
                     "its findings for this file are missing (if the rule is only slow, raise the budget with `--rule-timeout`)")
-    except (KeyboardInterrupt, OutOfTime, GeneratorExit):
+    except (KeyboardInterrupt, GeneratorExit):  # OutOfTime: handled above
         raise
     except BaseException as exc:  # noqa: BLE001 - a plugin's sys.exit() or own BaseException must not end the run
         return [], describe_failure(exc)
@@ -162,7 +165,7 @@ class _DeferredReader:
 
     def __init__(self, base_dir: str, **options) -> None:
         self._arguments = (base_dir, options)
-        self._reader = None
+        self._reader: EvidenceReader | None = None
 
     def __getattr__(self, name: str):
         if self._reader is None:
@@ -181,9 +184,10 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
     source = _source_text(loaded)
     cut_short: list[str] = []   # rules stopped by their budget
 
-    for problem in loaded.problems:
-        plan = loaded.documents[problem.document] if problem.document < len(loaded.documents) else None
-        finding = _finding(ctx, problem.rule, problem.violation, plan, display_path, problem.document)
+    for loaded_problem in loaded.problems:
+        document = loaded_problem.document
+        plan = loaded.documents[document] if document < len(loaded.documents) else None
+        finding = _finding(ctx, loaded_problem.rule, loaded_problem.violation, plan, display_path, document)
         if finding is not None:
             findings.append(finding)
 
@@ -376,11 +380,3 @@ def lint_within(display_path: str, ctx: LintContext, budget: Budget | None,
 
 def lint_text(text: str, ctx: LintContext, display_path: str = "<string>") -> FileResult:
     return lint_bytes(text.encode("utf-8"), display_path, ctx)
-
-
-def worst_severity(findings: Iterable[Finding]) -> Severity | None:
-    worst = None
-    for finding in findings:
-        if worst is None or finding.severity.rank > worst.rank:
-            worst = finding.severity
-    return worst

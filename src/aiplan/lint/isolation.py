@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping  # not typing.Mapping: isinstance() on it is ~10x slower, per rule call
 from itertools import islice
-from typing import Any
+from typing import Any, NoReturn
 
 from aiplan.core.findings import Edit, RelatedLocation, Span, Violation
 
@@ -33,8 +33,8 @@ class ProcessExit(BaseException):
         self.code = code
 
 
-def _refuse_exit(code: Any = 0) -> None:
-    raise ProcessExit(code)
+def _refuse_exit(status: Any = 0) -> NoReturn:
+    raise ProcessExit(status)
 
 
 def call_check(item: Any, plan: Any, options: Mapping[str, Any]) -> list:

@@ -175,6 +175,8 @@ _INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
 _MAYBE_NOT_STR = frozenset("-+.0123456789~nNtTfF")
 _TAG = "tag:yaml.org,2002:"
+# The Python types a scalar with one of these core-schema tags resolves to.
+_TAG_TYPES: dict[str, type | tuple[type, ...]] = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}
 
 
 def resolve_plain(text: str) -> Any:
@@ -210,8 +212,9 @@ def resolve_scalar(value: str, tag: str | None, plain: bool) -> Any:
         if kind == "str":
             return value
         resolved = resolve_plain(value)
-        expected = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}.get(kind)
-        if expected is not None and isinstance(resolved, expected) and not (kind != "bool" and isinstance(resolved, bool)):
+        expected = _TAG_TYPES.get(kind)
+        typed = expected is not None and isinstance(resolved, expected) and not (kind != "bool" and isinstance(resolved, bool))
+        if typed:
             return float(resolved) if kind == "float" else resolved
         return value
     # Non-specific "!" and local tags carry no type we understand: keep the text.
@@ -358,6 +361,7 @@ class _DocumentBuilder:
         text = event.value
         if style == '"' and _SURROGATE.search(text):
             text = _join_surrogates(text, Span(*span))
+        value: Any
         stack = self.stack
         if stack:
             top = stack[-1]
@@ -369,7 +373,7 @@ class _DocumentBuilder:
                 self._set_key(top, text, span, not style and tag is None)
                 return
         if tag is None:
-            value: Any = text if style else resolve_plain(text)
+            value = text if style else resolve_plain(text)
         elif tag == "!":
             value = text
         else:
@@ -408,7 +412,7 @@ class _DocumentBuilder:
                 "Replace nested anchors and aliases with plain values; a plan needs only a few levels.",
                 span=Span(*span),
             ), self.index))
-        self._add(value, span, size, None, is_alias=True, height=height)
+        self._add(value, span, size, None, height=height)
 
     def start_collection(self, event, is_map: bool) -> None:
         if len(self.stack) >= self.limits.max_depth:
@@ -485,7 +489,7 @@ class _DocumentBuilder:
         elif frame.path is not None:
             self.key_spans[frame.path + (key,)] = span
 
-    def _add(self, value: Any, span: tuple, size: int, anchor, is_alias: bool = False, height: int = 0) -> None:
+    def _add(self, value: Any, span: tuple, size: int, anchor, height: int = 0) -> None:
         if anchor:
             self.anchors[anchor] = (value, span, size, height)
         if not self.stack:
@@ -592,7 +596,8 @@ def _build(events: Iterator[Any], text: str, path: str, limits: Limits) -> tuple
     """Build the documents from ``events``; also say whether the parser itself rejected the text."""
     result = LoadResult(text=text)
     problems = result.problems
-    builder: _DocumentBuilder | None = None
+    # Replaced at every DocumentStartEvent, which parsers emit before any node.
+    builder = _DocumentBuilder(0, limits, problems)
     check = Checker(text)
     index = 0
     # A YAML rule the parser does not enforce is reported only once the parser
@@ -634,7 +639,6 @@ def _build(events: Iterator[Any], text: str, path: str, limits: Limits) -> tuple
                 elif kind == "DocumentEndEvent":
                     check.document_end(event)
                     result.documents.append(builder.document(path))
-                    builder = None
                     index += 1
             except NonConforming as exc:
                 broken = exc
@@ -681,8 +685,8 @@ def _syntax_problem(exc: Exception, text: str, index: int) -> LoadProblem:
     context = getattr(exc, "context", None)
     if mark is not None:
         span = Span.point(*_at(mark, text))
-    elif getattr(exc, "position", None) is not None:  # ReaderError
-        span = Span.point(*line_column(text, min(int(exc.position), len(text))))
+    elif (position := getattr(exc, "position", None)) is not None:  # ReaderError
+        span = Span.point(*line_column(text, min(int(position), len(text))))
         problem = getattr(exc, "reason", None) or str(exc)
     else:
         span = Span.point(1, 1)
@@ -717,13 +721,13 @@ def load_bytes(data: bytes, path: str = "<string>", limits: Limits = Limits()) -
             "Split the plan, or raise the limit with `max-file-size` in the configuration.",
         ))])
     text, problem = decode(data)
-    if problem is not None:
-        return LoadResult(problems=[problem])
+    if text is None:  # then `problem` says why
+        return LoadResult(problems=[problem] if problem is not None else [])
     return parse_documents(text, path, limits)
 
 
 def load_file(path: str, limits: Limits = Limits(), display_path: str | None = None) -> LoadResult:
     data, problem = read_file(path, limits)
-    if problem is not None:
-        return LoadResult(problems=[problem])
+    if data is None:  # then `problem` says why
+        return LoadResult(problems=[problem] if problem is not None else [])
     return load_bytes(data, display_path or path, limits)

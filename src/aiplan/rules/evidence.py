@@ -94,11 +94,14 @@ def _sampled(profile) -> str:
 
 
 def _size(count: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if count < 1024 or unit == "GB":
-            return f"{count:,} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
-        count /= 1024
-    return str(count)
+    if count < 1024:
+        return f"{count:,} bytes"
+    size = count / 1024
+    for unit in ("KB", "MB"):
+        if size < 1024:
+            return f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
 
 
 def _share(part: int, whole: int) -> str:

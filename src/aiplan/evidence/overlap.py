@@ -148,7 +148,7 @@ def find_overlap(training: tuple[str, str, FileSettings], evaluations: Iterable[
             if hits is not None:
                 for set_index, record in hits:
                     first_exact[set_index].setdefault(record, line)
-            if lsh is None or near_threshold is None:  # exact matches only
+            if lsh is None:
                 continue
             mine = shingles(text, ngram)
             if not mine or len(mine & vocabulary) < near_threshold * len(mine):

@@ -43,11 +43,12 @@ EXPECTED = {
     ],
     "intent-router.aiplan.yaml": [("FT003", 42, 15), ("FT005", 48, 13), ("FT008", 36, 12), ("FT010", 37, 15)],
     "invoice-extractor.aiplan.yaml": [
-        ("EVID001", 44, 15), ("EVID001", 50, 13),
+        ("EVID001", 44, 15),
         ("FT002", 52, 15), ("FT004", 47, 21), ("FT006", 51, 13), ("FT006", 53, 31), ("FT007", 41, 3),
     ],
     "field-service-search.aiplan.yaml": [
-        ("EVAL003", 66, 17), ("RAG002", 51, 3), ("RAG005", 53, 19), ("RAG006", 47, 27), ("RAG009", 65, 5),
+        ("EVAL003", 66, 17), ("EVAL005", 68, 1), ("RAG002", 51, 3), ("RAG005", 53, 19), ("RAG006", 47, 27),
+        ("RAG009", 65, 5),
     ],
     "tenant-knowledge-bot.aiplan.yaml": [
         ("EVAL002", 69, 7), ("FIT003", 37, 11), ("RAG007", 38, 1), ("RAG008", 64, 14),

@@ -119,6 +119,7 @@ CATALOGUE = {
     "EVID007": ("empty-evidence-file", "error"),
     "EVID008": ("evidence-not-verified", "info"),
     "EVAL004": ("underpowered-evaluation", "warning"),
+    "EVAL005": ("metrics-without-eval-set", "warning"),
 }
 
 # Catalogue options and their defaults (`*option* name = default` in the spec).

@@ -1,8 +1,10 @@
 """The human-readable reports.
 
-``text`` (the default) is for reading: findings grouped by file, errors before
-warnings within each document and, within a severity, the framework's order
-(the document itself, then gaps, baseline, fit, ...: root causes first). Each
+``text`` (the default) is for reading: findings grouped by file, within each
+document the root causes first (the document cannot be read, parsed or
+validated: :data:`aiplan.core.rule_ids.ROOT_CAUSES`), then errors before
+warnings and, within a severity, the framework's order (gaps, baseline, fit,
+...). Each
 finding shows its location, severity, rule and name, ``[*]`` when ``--fix`` can
 repair it, the source line with carets under the flagged node, and the message
 and fix hint beneath::
@@ -16,7 +18,8 @@ and fix hint beneath::
          = fix: Finish the prompt-engineering baseline ...
 
 ``concise`` is for grep: one ``path:line:col: RULE [severity] message`` line per
-finding, in file order, with ``[*]`` after the severity when fixable.
+finding, in the order of every other format (root causes first, then by line:
+:meth:`aiplan.core.findings.Finding.sort_key`), with ``[*]`` after the severity when fixable.
 
 Every line that carries plan content starts with aiplan's own text (a path is
 shown as ``./::...`` if it would start a GitHub Actions command), and content is
@@ -34,7 +37,7 @@ from typing import Iterable, Iterator
 import click
 
 from aiplan.core.findings import Severity
-from aiplan.core.rule_ids import family_of
+from aiplan.core.rule_ids import family_of, root_cause_rank
 from aiplan.reporters.logsafe import neutralise
 from aiplan.reporters.sources import STDIN, read_lines
 from aiplan.rules import FAMILY_TITLES
@@ -92,8 +95,8 @@ def _family_rank() -> dict[str, int]:
 
 
 def reading_order(findings, family_rank: dict[str, int] | None = None) -> list:
-    """Findings in the order a person fixes them: by file and document, errors
-    before warnings before info, and within a severity the framework's order of
+    """Findings in the order a person fixes them: by file and document, root
+    causes first (as in every format), then errors before warnings before info, and within a severity the framework's order of
     families (a syntax or schema problem, then the gap analysis, the baseline,
     the fit of the approach...), then by position. Plugin families come after
     the built-in ones."""
@@ -102,8 +105,8 @@ def reading_order(findings, family_rank: dict[str, int] | None = None) -> list:
 
     def key(finding):
         family = family_of(finding.rule)
-        return (finding.path, finding.document, -finding.severity.rank, rank.get(family, last), family,
-                finding.line, finding.column, finding.rule, finding.message)
+        return (finding.path, finding.document, root_cause_rank(finding.rule), -finding.severity.rank,
+                rank.get(family, last), family, finding.line, finding.column, finding.rule, finding.message)
 
     return sorted(findings, key=key)
 

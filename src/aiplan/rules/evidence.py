@@ -13,11 +13,14 @@ Each finding points at the plan line making the claim and names the data as
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 from typing import Iterator
 
 from aiplan.core.findings import RelatedLocation, Severity, Violation
 from aiplan.core.rule import Option, rule
+from aiplan.rules.fine_tuning import held_out_is_training_file
+from aiplan.rules.metrics import same_path
 from aiplan.rules.wording import code, dotted, listing, show
 
 TRAINING = "training data"
@@ -52,7 +55,11 @@ def _settings(plan, parent: tuple):
 
 
 def data_claims(plan) -> list[DataClaim]:
-    """Every data file the plan names, in the order of the format."""
+    """Every data file the plan names, in the order of the format.
+
+    A held-out path that names the training file itself (however spelled) is
+    not a claim about a held-out set: FT006 reports that one mistake, and the
+    data checks would only repeat it (100% contamination, categories missing)."""
     found: list[DataClaim] = []
 
     def add(role: str, path: tuple, count: str | None = None, settings: bool = True) -> None:
@@ -64,7 +71,8 @@ def data_claims(plan) -> list[DataClaim]:
                                parent + (count,) if count else None))
 
     add(TRAINING, ("fine_tuning", "dataset", "path"), "examples")
-    add(HELD_OUT, ("fine_tuning", "evaluation", "held_out", "path"), "size")
+    if not held_out_is_training_file(plan):
+        add(HELD_OUT, ("fine_tuning", "evaluation", "held_out", "path"), "size")
     for index, _ in plan.entries("evaluation", "eval_sets"):
         add(EVAL_SET, ("evaluation", "eval_sets", index, "path"), "size")
     for index, _ in plan.entries("baseline", "prompt_engineering", "results"):
@@ -191,13 +199,32 @@ def _overlap_inputs(plan):
     training = next((c for c in claims if c.role == TRAINING), None)
     if training is None or _readable(plan, training) is None:
         return None
-    evaluations, seen = [], {training.name}
+    evaluations, seen = [], [training.name]
     for claim in claims:
-        if claim.role in (HELD_OUT, EVAL_SET, BASELINE_EVAL) and claim.name not in seen:
+        # One file under two spellings (`./x`, `x`) is compared once; the training file itself, never.
+        if claim.role in (HELD_OUT, EVAL_SET, BASELINE_EVAL) and not any(same_path(claim.name, name) for name in seen):
             if _readable(plan, claim) is not None:
                 evaluations.append(claim)
-                seen.add(claim.name)
+                seen.append(claim.name)
     return (training, evaluations) if evaluations else None
+
+
+def _own_file(name: str) -> str:
+    """A file for evaluation records beside the plan's other evaluation data: `evals/<stem>-eval<ext>`."""
+    stem, extension = posixpath.splitext(posixpath.basename(name.replace("\\", "/")))
+    return f"evals/{stem or 'eval'}-eval{extension or '.jsonl'}"
+
+
+def _sets_that_are_training(plan) -> list[tuple[DataClaim, DataClaim]]:
+    """``(evaluation claim, training claim)`` for each evaluation set that names the training file itself."""
+    if plan.evidence is None:
+        return []
+    claims = data_claims(plan)
+    training = next((c for c in claims if c.role == TRAINING), None)
+    if training is None:
+        return []
+    return [(claim, training) for claim in claims
+            if claim.role in (EVAL_SET, BASELINE_EVAL) and same_path(claim.name, training.name)]
 
 
 def _claim_point(plan, claim: DataClaim) -> tuple:
@@ -226,6 +253,11 @@ def held_out_contamination(plan, options):
     with `input_field`. Reported at `disjoint_from_training: true` when the
     plan claims it, else at the set's `path`; the message says how many
     records, their share, and the first pairs as `file:line`.
+
+    Paths are compared as FT006 compares them (`./data/t.jsonl` is
+    `data/t.jsonl`). A held-out path that names the training file itself is
+    FT006's finding alone (the data checks skip it); an evaluation set that
+    names the training file is reported here, at its path, without reading it.
 
     ## Why
     A held-out set is evaluation data never used in training. Records the
@@ -263,6 +295,14 @@ def held_out_contamination(plan, options):
           disjoint_from_training: true
     ```
     """
+    for claim, training in _sets_that_are_training(plan):
+        yield Violation(
+            f"the {claim.role} {code(claim.name)} is the training data file itself "
+            f"(`fine_tuning.dataset.path` is {code(training.name)}): every record of it was trained on",
+            "Evaluate on records the model never saw: keep them in a file of their own, outside the training "
+            f"data, and under `{dotted(*claim.parent)}` set `{claim.path[-1]}: {_own_file(claim.name)}`.",
+            path=claim.path,
+        )
     inputs = _overlap_inputs(plan)
     if inputs is None:
         return

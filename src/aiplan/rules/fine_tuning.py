@@ -13,7 +13,8 @@ import re
 
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import Option, rule
-from aiplan.rules.metrics import comparisons, needed_size, percent_points, resolvable_difference
+from aiplan.rules.metrics import (comparisons, needed_size, normalise_path, percent_points, resolvable_difference,
+                                  same_path)
 from aiplan.rules.wording import absence, code, quoted_listing, show
 
 REQUIRED_COVERAGE = ("target_task", "adjacent_behaviors")
@@ -548,12 +549,13 @@ def small_held_out(plan, options):
 _GLOB = re.compile(r"[*?\[]")
 
 
-def _normalise_path(path: str) -> str:
-    """`./data//ft/../ft/train.jsonl` -> `data/ft/train.jsonl` (keeps a trailing `/`)."""
-    path = path.strip().replace("\\", "/")
-    folder = path.endswith("/")
-    normal = posixpath.normpath(path)
-    return normal + "/" if folder and normal != "/" else normal
+def held_out_is_training_file(plan) -> bool:
+    """`fine_tuning.evaluation.held_out.path` names the training file itself, however spelled.
+
+    FT006 reports it; the evidence rules skip such a held-out set by this same test."""
+    held_out = plan.text("fine_tuning", "evaluation", "held_out", "path")
+    training = plan.text("fine_tuning", "dataset", "path")
+    return applies(plan) and held_out is not None and training is not None and same_path(held_out, training)
 
 
 def _glob_regex(pattern: str) -> re.Pattern:
@@ -604,8 +606,8 @@ def leak(held_out: str, training: str) -> str | None:
     inside the training data's folder, one matched by the training glob, or a
     training file inside the held-out folder.
     """
-    held, train = _normalise_path(held_out), _normalise_path(training)
-    if held.rstrip("/") == train.rstrip("/"):
+    held, train = normalise_path(held_out), normalise_path(training)
+    if same_path(held, train):
         return "names the same file as the training data"
     if _GLOB.search(train):
         if _glob_regex(train).match(held.rstrip("/")):
@@ -620,8 +622,8 @@ def leak(held_out: str, training: str) -> str | None:
 
 def _separate_paths(held_out: str, training: str) -> tuple[str, str]:
     """Held-out and training paths next to the plan's own files that do not overlap."""
-    train = _normalise_path(training)
-    held = _normalise_path(held_out)
+    train = normalise_path(training)
+    held = normalise_path(held_out)
     extension = posixpath.splitext(held.rstrip("/"))[1] or posixpath.splitext(train.rstrip("/"))[1] or ".jsonl"
     root = train
     while _GLOB.search(root) or (root and not _is_folder(root)):

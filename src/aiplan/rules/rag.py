@@ -88,8 +88,10 @@ def rag_without_data_pipeline(plan, options):
     Fires when `rag.data_pipeline` is absent, is not a mapping, or says
     nothing: empty (`data_pipeline: {}`) or placeholder text (`TBD`, `none`;
     see docs/placeholders.md). Reported at `data_pipeline`, or at `rag` when
-    the key is absent. RAG002 then stays quiet: the whole pipeline is missing,
-    not one stage. Not reported when retrieval is live
+    the key is absent. RAG002 and RAG003 then stay quiet: the whole pipeline
+    is missing, not one stage, and the message names the sources that hold
+    tables (a tabular `format`, `contains_tables: true`, or tables measured in
+    their documents), with a table strategy in the hint. Not reported when retrieval is live
     (`rag.retrieval.mode: live_api`, or every source is `format: api`):
     documents fetched at query time have no pipeline to plan.
 
@@ -181,11 +183,16 @@ def rag_without_data_pipeline(plan, options):
         state = absence(plan, "rag", "data_pipeline")
     else:
         state = f"is {code(value)}, not a description of the pipeline"
+    tables = [source_label(source, index) for index, source, *_ in _table_sources(plan)]
+    # One mistake, one finding: the tables RAG003 would report are named here.
+    held = f", though {listing(tables)} {'holds' if len(tables) == 1 else 'hold'} tables" if tables else ""
+    chunking = ("`chunking: {strategy: heading_aware, size_tokens: 512, tables: one chunk per row with the header}`"
+                if tables else "`chunking: {strategy: heading_aware, size_tokens: 512}`")
     yield Violation(
         f"approach is {code(plan.approach)} but `rag.data_pipeline` {state}: nothing says how the documents "
-        "are cleaned, chunked, embedded and indexed",
+        f"are cleaned, chunked, embedded and indexed{held}",
         "Add `rag.data_pipeline` with an `owner`, `effort_weeks`, `cleaning`, "
-        "`chunking: {strategy: heading_aware, size_tokens: 512}`, `embedding: {model: ...}` and "
+        f"{chunking}, `embedding: {{model: ...}}` and "
         "`indexing: {store: ..., refresh: daily}`.",
         path=("rag", "data_pipeline"),
         at="key",
@@ -322,7 +329,9 @@ def tables_without_strategy(plan, options):
     source names local documents (`path`), tables aiplan finds in them
     (Markdown, HTML, CSV/TSV, spreadsheets) count as well, even with
     `contains_tables` unstated or false (reported at `path`, with the first
-    tables as `file:line`; see docs/evidence.md).
+    tables as `file:line`; see docs/evidence.md). Not reported when the
+    plan has no data pipeline at all: RAG001 reports that, once, naming the
+    sources that hold tables.
 
     ## Why
     Tables are where naive chunking fails most visibly: a fixed-size splitter
@@ -406,38 +415,39 @@ def tables_without_strategy(plan, options):
       cadence: per_release
     ```
     """
-    if not applies(plan) or not plan.is_blank("rag", "data_pipeline", "chunking", "tables"):
-        return
+    if not applies(plan) or _pipeline_missing(plan) or not plan.is_blank("rag", "data_pipeline", "chunking", "tables"):
+        return  # no pipeline at all: one finding, RAG001's, which names the tables
     state = absence(plan, "rag", "data_pipeline", "chunking", "tables")
+    for index, source, holds, at, related in _table_sources(plan):
+        fix = ("`tables: one chunk per table row, header repeated`, and set `contains_tables: true` for the source."
+               if at == "path" else
+               "`tables: one chunk per table row, header repeated` (or convert tables to text before "
+               "chunking and say so).")
+        yield Violation(
+            f"{source_label(source, index)} {holds}, but `rag.data_pipeline.chunking.tables` {state}: "
+            "a plain splitter cuts rows away from their headers",
+            f"Say how tables are chunked, under `rag.data_pipeline.chunking`: {fix}",
+            path=("rag", "corpus", "sources", index, at), related=related,
+        )
+
+
+def _table_sources(plan) -> list[tuple[int, dict, str, str, tuple]]:
+    """The indexed sources that hold tables: ``(index, source, words, key reported at, related)``.
+    A tabular format, `contains_tables: true`, or tables measured in the documents at `path`."""
+    found = []
     for index, source in _indexed_sources(plan):
         fmt = plan.string("rag", "corpus", "sources", index, "format")
         kind = TABULAR_FORMATS.get(fmt.strip().lower().lstrip(".")) if fmt else None
         if kind is not None:
-            holds, at = f"is {code(fmt.strip())}, {kind}, so it holds tables", "format"
+            found.append((index, source, f"is {code(fmt.strip())}, {kind}, so it holds tables", "format", ()))
         elif plan.boolean("rag", "corpus", "sources", index, "contains_tables") is True:
-            holds, at = "contains tables", "contains_tables"
+            found.append((index, source, "contains tables", "contains_tables", ()))
         else:
             # The documents at the source's `path` (EVID profiling): tables found count even if unstated.
             measured = measured_tables(plan, index)
-            if measured is None:
-                continue
-            (holds, related), at = measured, "path"
-            yield Violation(
-                f"{source_label(source, index)} {holds}, but `rag.data_pipeline.chunking.tables` {state}: "
-                "a plain splitter cuts rows away from their headers",
-                "Say how tables are chunked, under `rag.data_pipeline.chunking`: "
-                "`tables: one chunk per table row, header repeated`, and set `contains_tables: true` for the source.",
-                path=("rag", "corpus", "sources", index, at), related=related,
-            )
-            continue
-        yield Violation(
-            f"{source_label(source, index)} {holds}, but `rag.data_pipeline.chunking.tables` {state}: "
-            "a plain splitter cuts rows away from their headers",
-            "Say how tables are chunked, under `rag.data_pipeline.chunking`: "
-            "`tables: one chunk per table row, header repeated` (or convert tables to text before "
-            "chunking and say so).",
-            path=("rag", "corpus", "sources", index, at),
-        )
+            if measured is not None:
+                found.append((index, source, measured[0], "path", measured[1]))
+    return found
 
 
 @rule("RAG004", "boilerplate-without-cleaning", Severity.WARNING)

@@ -331,7 +331,7 @@ def test_a_misspelled_key_is_not_also_missing_and_its_fix_is_kept():
               b"  evaluation:  # aiplan: ignore[FT001] -- the eval team owns the held-out set\n"
               b"    held_0ut:\n      size: 600\n")
     before = lint_bytes(source, "p", ctx)
-    assert [(f.rule, f.line) for f in before.findings] == [("PLAN006", 5), ("PLAN002", 6)]
+    assert [(f.rule, f.line) for f in before.findings] == [("PLAN002", 6), ("PLAN006", 5)]  # root cause first
     result = fix_bytes(source, lambda b: lint_bytes(b, "p", ctx))
     assert result.fixed == source.replace(b"held_0ut", b"held_out")
     assert [(f.rule, f.line) for f in result.after.findings] == [("PLAN006", 5)]

@@ -94,6 +94,7 @@ CATALOGUE = {
     "RAG005": ("data-pipeline-underinvested", "warning"),
     "RAG006": ("stale-index", "warning"),
     "RAG007": ("unscoped-sensitive-retrieval", "warning"),
+    "RAG012": ("cross-tenant-retrieval", "error"),
     "RAG008": ("no-citations", "info"),
     "RAG009": ("unmeasured-retrieval", "warning"),
     "RAG010": ("empty-corpus", "error"),

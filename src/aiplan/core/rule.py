@@ -104,6 +104,13 @@ class Rule:
     def family(self) -> str:
         return family_of(self.id)
 
+    @property
+    def third_party(self) -> bool:
+        """Its check is a plugin's code: not one of aiplan's rules (plugin ``aiplan``)
+        nor a policy pack's declarative check (``pack:...``, run by aiplan's code).
+        The engine gives such a check a private copy of the plan's data."""
+        return self.plugin != "aiplan" and not self.plugin.startswith("pack:")
+
     def resolve_options(self, configured: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Defaults overlaid with configured values; raises ``ValueError`` naming the bad option."""
         values = {option.name: option.default for option in self.options}

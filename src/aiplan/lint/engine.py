@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 from aiplan.lint.directive import QUICK as _SUPPRESSION
 from aiplan.core.findings import FileResult, Finding, InternalError, Severity, Span, TextEdit, Violation
 from aiplan.core.fingerprint import finding_fingerprint
-from aiplan.lint.isolation import call_check, describe_failure, violation_problem
+from aiplan.lint.isolation import call_check, describe_failure, read_only_data, violation_problem
 from aiplan.parse.loader import LoadResult, load_bytes, load_file
 from aiplan.core.plan import Plan, version_problem
 from aiplan.core.rule import Rule
@@ -202,12 +202,11 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
 
     checks = ctx.checks()
     evidence = _evidence_reader(ctx, base_dir, clock, file_exists) if loaded.documents else None
-    for plan in loaded.documents:
+    for document in loaded.documents:
         if len(findings) >= ctx.config.limits.max_findings:
             break
-        plan.file_exists = file_exists
-        plan.evidence = evidence
-        plan.placeholders = ctx.config.placeholders
+        # The plan as rules see it, complete before the first rule runs and never changed after.
+        plan = replace(document, file_exists=file_exists, evidence=evidence, placeholders=ctx.config.placeholders)
         lint_it, problem = version_problem(plan.data)
         if problem is not None:
             finding = _finding(ctx, VERSION, problem, plan, display_path, plan.document, source)
@@ -222,8 +221,10 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
             reading = read_as_repaired(plan)
         for item in checks:
             seen = plan if item.family == "PLAN" else reading
+            # A plugin's rule reads a read-only copy: it cannot change what later rules see.
+            given = replace(seen, data=read_only_data(seen.data)) if item.third_party else seen
             clock.at(f"running rule {item.id}")
-            violations, failure = run_rule(item, seen, ctx.options.get(item.id, {}), clock)
+            violations, failure = run_rule(item, given, ctx.options.get(item.id, {}), clock)
             if failure is not None:
                 errors.append(InternalError(item.plugin, item.id, failure, display_path))
                 if failure.startswith("did not finish within its time budget"):

@@ -257,7 +257,7 @@ def statistics_lines(run) -> list[str]:
 
 def stream(run, rules, *, colour: bool = False, show_fix: bool = True, summary: bool = True,
            concise: bool = False, statistics: bool = False, gate=None, wrap: int | None = None,
-           **_options) -> Iterator[str]:
+           exit_zero: bool = False, **_options) -> Iterator[str]:
     """The text report in pieces, each a run of whole lines (see :func:`render`):
     what a run prints is written as it is produced, so memory does not grow with
     the number of findings shown."""
@@ -276,7 +276,7 @@ def stream(run, rules, *, colour: bool = False, show_fix: bool = True, summary: 
     for error in run.internal_errors:
         tail.append(_style("internal error: ", colour, fg="red", bold=True) + visible(error.describe()))
     if summary:
-        tail.append(summary_line(run, gate=gate))
+        tail.append(summary_line(run, gate=gate, exit_zero=exit_zero))
         tail.extend(baseline_lines(run))
     if tail:
         yield _joined(tail)
@@ -299,12 +299,13 @@ def render(run, rules, **options) -> str:
     return "".join(stream(run, rules, **options))
 
 
-def summary_line(run, gate=None) -> str:
+def summary_line(run, gate=None, exit_zero: bool = False) -> str:
     """``Linted 2 files: 1 error, 2 warnings, 0 info; 1 fails the run (fail-on: error); 1 fixable with --fix [*].``
 
     ``gate`` maps a file's path to the lowest severity that fails the run for
     it (configuration can set it per path); without it, the summary does not
-    say what fails."""
+    say what fails. ``exit_zero``: nothing fails the run (``--exit-zero``); the
+    summary says what would."""
     files = len(run.files)
     counts = run.counts()
     noun = "file" if files == 1 else "files"
@@ -319,7 +320,7 @@ def summary_line(run, gate=None) -> str:
     else:
         parts.append("no findings")
     if gate is not None and total:
-        parts.append(_gate_part(run, gate))
+        parts.append(_gate_part(run, gate, exit_zero))
     suppressed = len(run.suppressed)
     if suppressed:
         parts.append(f"{suppressed} suppressed")
@@ -337,7 +338,7 @@ def summary_line(run, gate=None) -> str:
     return f"Linted {files} {noun}: " + "; ".join(parts) + "."
 
 
-def _gate_part(run, gate) -> str:
+def _gate_part(run, gate, exit_zero: bool = False) -> str:
     thresholds = set()
     failing = 0
     for result in run.files:
@@ -349,6 +350,8 @@ def _gate_part(run, gate) -> str:
     named = f"fail-on: {thresholds.pop()}" if len(thresholds) == 1 else "fail-on set per path"
     if not failing:
         return f"none fails the run ({named})"
+    if exit_zero:
+        return f"{failing} would fail the run without --exit-zero ({named})"
     return f"{failing} fail{'s' * (failing == 1)} the run ({named})"
 
 

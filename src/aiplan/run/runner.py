@@ -102,9 +102,21 @@ class Budgets:
                       run_deadline=self.run_deadline, watchdog=self.watchdog, trace=self.trace)
 
 
+def runs_plugin_code(contexts: Iterable[LintContext]) -> bool:
+    """Whether any of ``contexts`` enables a third-party plugin's rule."""
+    seen: set[int] = set()
+    for ctx in contexts:
+        if id(ctx) in seen:
+            continue
+        seen.add(id(ctx))
+        if any(ctx.rules[rule_id].third_party for rule_id in ctx.enabled if rule_id in ctx.rules):
+            return True
+    return False
+
+
 def lint_targets(targets: Iterable[Target], contexts: ContextSource, stdin: bytes | None = None, *,
                  cache: "LintCache | None" = None, jobs: int = 1,
-                 run_timeout: float | None = DEFAULT_RUN_TIMEOUT) -> RunResult:
+                 run_timeout: float | None = DEFAULT_RUN_TIMEOUT, isolate: bool | None = None) -> RunResult:
     """Lint every target; results in target order.
 
     ``cache`` reuses results of unchanged files and stores new ones
@@ -112,18 +124,27 @@ def lint_targets(targets: Iterable[Target], contexts: ContextSource, stdin: byte
     cores; runs of a few files stay in this process, see
     :mod:`aiplan.run.pool`). Neither changes the results. Every file is linted
     within its context's time budgets and the run's (``run_timeout`` seconds).
+
+    ``isolate``: lint in a forked worker even when serial, so that a plugin
+    that kills the interpreter (a segfault, ``os._exit``) ends in a report
+    naming the file and the plugin instead of no report at all. ``None``
+    (default): when some file's context enables a third-party plugin's rule;
+    runs of aiplan's own rules and policy packs stay in this process.
     """
+    targets = list(targets)
     resolve = contexts if callable(contexts) else (lambda _target: contexts)
+    if isolate is None:
+        isolate = runs_plugin_code(resolve(target) for target in targets)
     budgets = Budgets(run_timeout)
     result = RunResult()
     budgets.start()
     try:
-        if cache is None and jobs == 1:
+        if cache is None and jobs == 1 and not isolate:
             for target in targets:
                 ctx = resolve(target)
                 result.files.append(lint_target(target, ctx, stdin, budgets(ctx)))
             return result
-        result.files = _lint_many(list(targets), resolve, stdin, cache, jobs, budgets)
+        result.files = _lint_many(targets, resolve, stdin, cache, jobs, budgets, isolate)
         return result
     finally:
         budgets.stop()
@@ -133,16 +154,21 @@ def lint_targets(targets: Iterable[Target], contexts: ContextSource, stdin: byte
 
 
 def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs: int,
-               budgets: Budgets) -> list[FileResult]:
+               budgets: Budgets, isolate: bool = False) -> list[FileResult]:
     from aiplan.run import codec  # start-up: the result codec only when many files or the cache need it
-    from aiplan.run.pool import run_ordered, workers_for  # start-up: the pool only for many files
+    from aiplan.run.pool import can_fork, run_ordered, workers_for  # start-up: the pool only for many files
 
+    isolate = isolate and can_fork()
     files: list[FileResult | None] = [None] * len(targets)
     todo: list[int] = []
     for index, target in enumerate(targets):
         if target.real_path == STDIN:
-            # Read here, never in a worker; never cached.
+            # Read here, never in a worker; never cached. Isolated: linted in the worker.
             ctx = resolve(target)
+            if isolate:
+                stdin = stdin if stdin is not None else sys.stdin.buffer.read(ctx.config.limits.max_bytes + 1)
+                todo.append(index)
+                continue
             files[index] = lint_target(target, ctx, stdin, budgets(ctx))
             continue
         if cache is not None:
@@ -159,6 +185,8 @@ def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs:
     def work(position: int):
         target = targets[todo[position]]
         ctx = resolve(target)
+        if target.real_path == STDIN:
+            return lint_target(target, ctx, stdin, budgets(ctx)), None, (), None
         return _lint_recorded(target, ctx, record, budgets(ctx))
 
     def pack(item):
@@ -176,10 +204,10 @@ def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs:
         return _crashed(target, resolve(target), how, last), None, (), None
 
     workers = workers_for(len(todo), jobs)
-    if workers > 1:
+    if (workers > 1 or isolate) and todo:
         budgets.stop()  # the workers run their own watchdogs
     done = run_ordered(work, len(todo), workers, pack=pack, unpack=unpack,
-                       init=budgets.start, on_crash=crashed)
+                       init=budgets.start, on_crash=crashed, isolate=isolate)
     for index, (linted, digest, dependencies, payload) in zip(todo, done):
         files[index] = linted
         if cache is not None and digest is not None:

@@ -89,7 +89,9 @@ def test_diff_writes_nothing_and_exits_1_when_there_are_fixes(cli, tmp_path, nam
         assert "No fixes to apply." in result.stderr
     else:
         assert result.exit_code == 1
-        assert result.stdout.startswith(f"--- a/{plan}\n+++ b/{plan}\n@@ ")
+        # As git shows an absolute path: `a/tmp/...`, never `a//tmp/...` (patch -p1 from / applies it).
+        shown = str(plan).lstrip("/")
+        assert plan.is_absolute() and result.stdout.startswith(f"--- a/{shown}\n+++ b/{shown}\n@@ ")
         assert "Would fix" in result.stderr
 
 

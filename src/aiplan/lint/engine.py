@@ -10,7 +10,7 @@ from __future__ import annotations
 import glob
 import os
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from aiplan.lint.directive import QUICK as _SUPPRESSION
 from aiplan.core.findings import FileResult, Finding, InternalError, Severity, Span, TextEdit, Violation
@@ -176,6 +176,37 @@ class _DeferredReader:
         return getattr(self._reader, name)
 
 
+def _run_rules(plan: Plan, checks: Iterable[Rule], loaded: LoadResult, display_path: str, ctx: LintContext,
+               clock: FileClock, source: SourceText | None, findings: list[Finding], errors: list[InternalError],
+               cut_short: list[str]) -> None:
+    """Every enabled rule over one document: its findings into ``findings``, a rule
+    that fails into ``errors`` (and into ``cut_short`` when it ran out of time)."""
+    # The PLAN rules judge the document as written; every other rule reads it with
+    # its unambiguous schema mistakes repaired, so one mistake is one finding.
+    reading = plan
+    if any(item.family != "PLAN" for item in checks):
+        reading = read_as_repaired(plan)
+    for item in checks:
+        seen = plan if item.family == "PLAN" else reading
+        # A plugin's rule reads a read-only copy: it cannot change what later rules see.
+        given = replace(seen, data=read_only_data(seen.data)) if item.third_party else seen
+        clock.at(f"running rule {item.id}")
+        violations, failure = run_rule(item, given, ctx.options.get(item.id, {}), clock)
+        if failure is not None:
+            errors.append(InternalError(item.plugin, item.id, failure, display_path))
+            if failure.startswith("did not finish within its time budget"):
+                cut_short.append(item.id)
+            continue
+        misplaced = _misplaced(violations, loaded)
+        if misplaced is not None:
+            errors.append(InternalError(item.plugin, item.id, misplaced, display_path))
+            continue
+        for violation in violations:
+            finding = _finding(ctx, item.id, violation, seen, display_path, plan.document, source)
+            if finding is not None:
+                findings.append(finding)
+
+
 def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
                     file_exists: Callable[[str], bool] | None, clock: FileClock,
                     base_dir: str | None = None) -> FileResult:
@@ -184,10 +215,10 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
     source = _source_text(loaded)
     cut_short: list[str] = []   # rules stopped by their budget
 
-    for loaded_problem in loaded.problems:
-        document = loaded_problem.document
-        plan = loaded.documents[document] if document < len(loaded.documents) else None
-        finding = _finding(ctx, loaded_problem.rule, loaded_problem.violation, plan, display_path, document)
+    for load_problem in loaded.problems:
+        index = load_problem.document
+        owner = loaded.documents[index] if index < len(loaded.documents) else None
+        finding = _finding(ctx, load_problem.rule, load_problem.violation, owner, display_path, index)
         if finding is not None:
             findings.append(finding)
 
@@ -212,32 +243,8 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
             finding = _finding(ctx, VERSION, problem, plan, display_path, plan.document, source)
             if finding is not None:
                 findings.append(finding)
-        if not lint_it:
-            continue
-        # The PLAN rules judge the document as written; every other rule reads it with
-        # its unambiguous schema mistakes repaired, so one mistake is one finding.
-        reading = plan
-        if any(item.family != "PLAN" for item in checks):
-            reading = read_as_repaired(plan)
-        for item in checks:
-            seen = plan if item.family == "PLAN" else reading
-            # A plugin's rule reads a read-only copy: it cannot change what later rules see.
-            given = replace(seen, data=read_only_data(seen.data)) if item.third_party else seen
-            clock.at(f"running rule {item.id}")
-            violations, failure = run_rule(item, given, ctx.options.get(item.id, {}), clock)
-            if failure is not None:
-                errors.append(InternalError(item.plugin, item.id, failure, display_path))
-                if failure.startswith("did not finish within its time budget"):
-                    cut_short.append(item.id)
-                continue
-            misplaced = _misplaced(violations, loaded)
-            if misplaced is not None:
-                errors.append(InternalError(item.plugin, item.id, misplaced, display_path))
-                continue
-            for violation in violations:
-                finding = _finding(ctx, item.id, violation, seen, display_path, plan.document, source)
-                if finding is not None:
-                    findings.append(finding)
+        if lint_it:
+            _run_rules(plan, checks, loaded, display_path, ctx, clock, source, findings, errors, cut_short)
 
     # Inline suppressions (`# aiplan: ignore[RULE] -- reason`) waive findings and
     # report their own problems (PLAN005/PLAN006); see aiplan.lint.suppressions.
@@ -250,8 +257,8 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
                                                             ctx.enabled, ctx.rules)
     else:
         suppressed, problems = [], []
-    for rule_id, violation, document in problems:
-        finding = _finding(ctx, rule_id, violation, None, display_path, document)
+    for rule_id, violation, index in problems:
+        finding = _finding(ctx, rule_id, violation, None, display_path, index)
         if finding is not None:
             findings.append(finding)
     findings.sort(key=Finding.sort_key)

@@ -39,7 +39,7 @@ from typing import Any, Iterable, Mapping
 from aiplan.config.selection import (DEFAULT_FILE_TIMEOUT, DEFAULT_RULE_TIMEOUT, ConfigError, LintConfig,
                                      build_context, enabled_by_layers, validate_selectors)
 from aiplan.config.files import ConfigFile, ConfigFinder, Layer, load_config, shown_path
-from aiplan.config.globs import matches
+from aiplan.core.globs import matches
 from aiplan.core.paths import STDIN, Target
 from aiplan.lint.context import LintContext
 from aiplan.core.findings import Severity

@@ -7,6 +7,7 @@ sorted, immutable results. It prints nothing.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 from dataclasses import replace
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 from aiplan.lint.directive import QUICK as _SUPPRESSION
 from aiplan.core.findings import FileResult, Finding, InternalError, Severity, Span, TextEdit, Violation
 from aiplan.core.fingerprint import finding_fingerprint
+from aiplan.core.globs import is_glob
 from aiplan.lint.isolation import call_check, describe_failure, read_only_data, violation_problem
 from aiplan.parse.loader import LoadResult, load_bytes, load_file
 from aiplan.core.plan import Plan, version_problem
@@ -152,8 +154,37 @@ def _evidence_reader(ctx: LintContext, base_dir: str | None, clock: FileClock,
     """The reader rules ask about data files (``plan.evidence``), or ``None``."""
     if not ctx.evidence or base_dir is None:
         return None
-    return _DeferredReader(base_dir, byte_budget=ctx.config.limits.max_evidence_bytes, pause=clock.paused,
-                           record=getattr(file_exists, "record", None), input_fields=ctx.config.input_fields)
+    needs: set[tuple] = set()
+    for item in ctx.checks():
+        if item.evidence_needs is not None:
+            try:
+                needs.update(item.evidence_needs(ctx.options.get(item.id, {})))
+            except Exception:  # a plugin's bad declaration: its rule then reads on its own when it asks
+                continue
+    return _DeferredReader(base_dir, byte_budget=ctx.config.limits.max_evidence_bytes, pause=_reading(clock),
+                           record=getattr(file_exists, "record", None), input_fields=ctx.config.input_fields,
+                           near=tuple(sorted(need[1:] for need in needs if isinstance(need, tuple) and len(need) == 3
+                                             and need[0] == "near")),
+                           store=getattr(file_exists, "evidence_store", None))
+
+
+# Named in the phase while data files are read: a file that runs out of time then
+# says which options bound the reading.
+READING_DATA = "reading the data files the plan names"
+
+
+def _reading(clock: FileClock):
+    """The reader's ``pause``: the asking rule's own budget stops (reading is bounded
+    by `max-evidence-bytes`), the file's goes on, and the phase says data is being read."""
+    @contextlib.contextmanager
+    def reading():
+        phase = clock.phase
+        clock.at(f"{phase}, {READING_DATA}")
+        with clock.paused():
+            yield
+        clock.at(phase)  # not when time ran out: the report names this phase
+
+    return reading
 
 
 class _DeferredReader:
@@ -296,6 +327,9 @@ def _out_of_time(ctx: LintContext, display_path: str, clock: FileClock, scope: s
         seconds = clock.budget.file_seconds
         limit = f"its time budget of {seconds:g} s (`file-timeout`)" if seconds is not None else "its time budget"
         fix = "Raise `file-timeout` if the file is genuine, or split it."
+        if clock.phase.endswith(READING_DATA):
+            fix = ("Reading data files counts against `file-timeout`: raise it (for example `file-timeout = 300`), "
+                   "or lower `max-evidence-bytes` so that a smaller sample of each data file is read.")
     else:
         limit = "the run's time budget (`--run-timeout`)"
         fix = "Raise `--run-timeout`, or lint fewer files per run."
@@ -333,7 +367,7 @@ def names_existing(path: str) -> bool:
     """Whether a path a plan names exists; a glob (`data/ledger/*.jsonl`) does when it matches a file."""
     if os.path.exists(path):
         return True
-    return any(mark in path for mark in "*?[") and next(glob.iglob(path, recursive=True), None) is not None
+    return is_glob(path) and next(glob.iglob(path, recursive=True), None) is not None
 
 
 def _exists_beside(real_path: str | None) -> Callable[[str], bool] | None:

@@ -14,6 +14,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from aiplan.core.paths import normalise_plan_path
 from aiplan.core.suggest import normalise, squash
 
 # Words that, as a whole word of a metric's name, say lower values are better
@@ -108,18 +109,9 @@ def measurements(plan) -> list[Measurement]:
     return out
 
 
-def normalise_path(path: str) -> str:
-    """`./data//ft/../ft/train.jsonl` -> `data/ft/train.jsonl` (keeps a trailing `/`): the one
-    form in which the rules compare the paths a plan names (FT006, EVID002, BASE005, ...)."""
-    path = path.strip().replace("\\", "/")
-    folder = path.endswith("/")
-    normal = posixpath.normpath(path)
-    return normal + "/" if folder and normal != "/" else normal
-
-
 def same_path(first: str, second: str) -> bool:
     """Whether two plan-relative paths name the same file (`./a/b` and `a//b` do)."""
-    return normalise_path(first).rstrip("/") == normalise_path(second).rstrip("/")
+    return normalise_plan_path(first, keep_folder=False) == normalise_plan_path(second, keep_folder=False)
 
 
 def same_set(named: str, listed: str) -> bool:

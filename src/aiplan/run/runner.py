@@ -180,6 +180,7 @@ def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs:
         cache.done_reading()
 
     record = cache is not None
+    store = cache.evidence_store() if cache is not None else None
     strings: dict[str, str] = {}  # results from workers share equal strings
 
     def work(position: int):
@@ -187,7 +188,7 @@ def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs:
         ctx = resolve(target)
         if target.real_path == STDIN:
             return lint_target(target, ctx, stdin, budgets(ctx)), None, (), None
-        return _lint_recorded(target, ctx, record, budgets(ctx))
+        return _lint_recorded(target, ctx, record, budgets(ctx), store)
 
     def pack(item):
         """In a worker: the result as builtin values (cheaper to move than dataclasses)."""
@@ -237,10 +238,12 @@ def _reader(ctx: LintContext):
     return lambda path: read_file(path, limits)[0]
 
 
-def _lint_recorded(target: Target, ctx: LintContext, record: bool, budget: Budget | None = None):
+def _lint_recorded(target: Target, ctx: LintContext, record: bool, budget: Budget | None = None,
+                   evidence_store=None):
     """Lint one file: ``(result, digest, dependencies, payload)``. When recording
     for the cache: the digest of the bytes linted, the file-existence checks the
-    rules made, and the result encoded for storing (done here, so in a worker)."""
+    rules made, and the result encoded for storing (done here, so in a worker).
+    ``evidence_store`` keeps the data files' results (:class:`aiplan.run.cache.EvidenceStore`)."""
     if not record:
         return lint_file(target.real_path, target.display_path, ctx, budget=budget), None, (), None
     from aiplan.run import codec  # start-up: only when recording for the cache
@@ -249,7 +252,7 @@ def _lint_recorded(target: Target, ctx: LintContext, record: bool, budget: Budge
     data, _ = read_file(target.real_path, ctx.config.limits)
     if data is None:  # unreadable, too big, not a file: reported, never cached
         return lint_file(target.real_path, target.display_path, ctx, budget=budget), None, (), None
-    exists, asked = recording_exists(target.real_path)
+    exists, asked = recording_exists(target.real_path, evidence_store)
     linted = lint_file(target.real_path, target.display_path, ctx, data=data, file_exists=exists, budget=budget)
     if linted.errors:  # a rule failed or time ran out: never cached
         return linted, None, (), None

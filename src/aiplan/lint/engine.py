@@ -262,9 +262,9 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
     cut_short: list[str] = []   # rules stopped by their budget
 
     for load_problem in loaded.problems:
-        index = load_problem.document
-        owner = loaded.documents[index] if index < len(loaded.documents) else None
-        finding = _finding(ctx, load_problem.rule, load_problem.violation, owner, display_path, index)
+        # Not by position: a document that could not be built is missing from the list.
+        owner = next((document for document in loaded.documents if document.document == load_problem.document), None)
+        finding = _finding(ctx, load_problem.rule, load_problem.violation, owner, display_path, load_problem.document)
         if finding is not None:
             findings.append(finding)
 

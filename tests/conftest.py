@@ -1,6 +1,7 @@
 import contextlib
 import os
 import pathlib
+import sys
 
 import pytest
 

@@ -23,12 +23,12 @@ from dataclasses import field
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from aiplan import reporters
-from aiplan.core.records import record
+from aiplan.core.records import data_record
 
 NO_PLANS = "No plan files found (aiplan.yaml, aiplan.yml, *.aiplan.yaml, *.aiplan.yml): `aiplan init` writes one; a file named on the command line is linted whatever its name.\n"
 
 
-@record
+@data_record
 class Outcome:
     """What the command prints, and what went wrong writing files."""
 
@@ -69,8 +69,8 @@ def check_output_file(output_file: str, linted_paths: Iterable[str],
     for path in linted_paths:
         if _same_file(path, target):
             return f"--output-file {output_file}: is one of the files being linted; choose another path"
-    for what, path in inputs:
-        if path and _same_file(path, target):
+    for what, input_path in inputs:
+        if input_path and _same_file(input_path, target):
             return f"--output-file {output_file}: is the {what} file; choose another path"
     return None
 

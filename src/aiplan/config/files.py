@@ -27,7 +27,7 @@ from aiplan.core.errors import ConfigError
 from aiplan.core.paths import shown_path
 from aiplan.core.findings import Severity
 from aiplan.core.globs import GlobError, compile_glob, matches
-from aiplan.core.records import record
+from aiplan.core.records import data_record
 from aiplan.core.suggest import closest
 from aiplan.fileio import FileTooLarge, read_regular
 from aiplan.schemas.validate import describe_type, show
@@ -43,7 +43,7 @@ LIMIT_KEYS = {"max-file-size": "max_bytes", "max-depth": "max_depth", "max-alias
               "rule-timeout": "rule_timeout", "file-timeout": "file_timeout"}
 
 
-@record
+@data_record
 class Layer:
     """One set of settings: a file's top level, one of its overrides, or the command line.
 
@@ -61,7 +61,7 @@ class Layer:
     severity: Mapping[str, Severity] = field(default_factory=dict)
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     policy_packs: tuple[str, ...] = ()      # absolute paths
-    limits: Mapping[str, int] = field(default_factory=dict)   # Limits field -> value
+    limits: Mapping[str, float] = field(default_factory=dict)   # Limits field -> value (timeouts: seconds)
     paths: tuple[str, ...] = ()             # overrides only: glob patterns
     placeholders: tuple[str, ...] = ()      # the team's own placeholder words, as written
     input_fields: tuple[tuple[str, str], ...] = ()  # (glob of a data path as the plan names it, field)
@@ -75,7 +75,7 @@ class Layer:
         return f"{self.file}: `{self.prefix + '.' if self.prefix else ''}{name}`"
 
 
-@record
+@data_record
 class ConfigFile:
     path: str                   # absolute
     shown: str                  # as it appears in messages

@@ -48,7 +48,7 @@ from aiplan.core.rule import Rule
 from aiplan.core.rule_ids import family_of
 from aiplan.core.suggest import closest
 from aiplan.core.placeholders import normalise_words
-from aiplan.core.records import record
+from aiplan.core.records import data_record
 
 COMMAND_LINE = "command line"
 
@@ -72,7 +72,7 @@ def _key(layer: Layer, name: str) -> str:
     return f"--{name}" if layer.file == COMMAND_LINE else layer.key(name)
 
 
-@record
+@data_record
 class Resolved:
     """What applies to one file, and why."""
 

@@ -24,7 +24,7 @@ import time
 from contextlib import contextmanager, nullcontext
 from typing import Any, Callable, ContextManager, Iterator, TypeVar
 
-from aiplan.core.records import record
+from aiplan.core.records import data_record
 
 T = TypeVar("T")
 
@@ -111,7 +111,7 @@ class Watchdog:
             self._deadline, self._scope, self._fired = previous
 
 
-@record
+@data_record
 class Budget:
     """How long one rule call, one file and the run may take (``None``: no limit).
 
@@ -186,5 +186,5 @@ class FileClock:
 
 
 def _earliest(*candidates: tuple[float | None, str]) -> tuple[float | None, str]:
-    known = [c for c in candidates if c[0] is not None]
+    known = [(deadline, scope) for deadline, scope in candidates if deadline is not None]
     return min(known, key=lambda c: c[0]) if known else (None, FILE)

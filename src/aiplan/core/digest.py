@@ -15,33 +15,38 @@ module imports OpenSSL too, and the cache authenticates every shard it reads.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from hashlib import _Hash
 
 # Bytes hashed with the built-in module before switching to OpenSSL for good.
 _BUILTIN_BUDGET = 256 * 1024
 _hashed = 0
 
 
-def _builtin():
+def _builtin() -> Callable[[bytes], _Hash] | None:
+    builtin: Callable[[bytes], _Hash]
     try:
-        from _sha2 import sha256 as builtin  # CPython 3.12+ (HACL*)
+        # typeshed describes neither private module; both return a hashlib-compatible object.
+        from _sha2 import sha256 as builtin  # type: ignore[import-not-found,no-redef,unused-ignore]  # CPython 3.12+ (HACL*)
     except ImportError:
         try:
-            from _sha256 import sha256 as builtin  # CPython 3.11 and older
+            from _sha256 import sha256 as builtin  # type: ignore[import-not-found,no-redef,unused-ignore]  # CPython 3.11 and older
         except ImportError:  # a build without built-in hashes (FIPS): OpenSSL only
             return None
     return builtin
 
 
-def sha256(data: bytes = b""):
+def sha256(data: bytes = b"") -> _Hash:
     """A ``hashlib.sha256``-compatible object over ``data``."""
     return _constructor(len(data))(data)
 
 
-def _constructor(size: int):
+def _constructor(size: int) -> Callable[[bytes], _Hash]:
     """The SHA-256 constructor for hashing ``size`` more bytes."""
     global _hashed
-    hashlib = sys.modules.get("hashlib")
-    if hashlib is None and _hashed + size <= _BUILTIN_BUDGET:
+    if sys.modules.get("hashlib") is None and _hashed + size <= _BUILTIN_BUDGET:
         builtin = _builtin()
         if builtin is not None:
             _hashed += size
@@ -70,4 +75,6 @@ def hmac_sha256(key: bytes, message: bytes) -> bytes:
 try:  # what hmac.compare_digest is without OpenSSL; importing hmac would load it
     from _operator import _compare_digest as same_digest
 except ImportError:  # pragma: no cover - an interpreter without CPython's _operator
-    from hmac import compare_digest as same_digest
+    import hmac
+
+    same_digest = hmac.compare_digest

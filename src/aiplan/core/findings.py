@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import field
 
-from aiplan.core.records import record
+from aiplan.core.records import data_record
 
 from aiplan.core.rule_ids import root_cause_rank
 
@@ -40,7 +40,7 @@ _RANK = {Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
 YamlPath = tuple
 
 
-@record
+@data_record
 class Span:
     """A 1-based, inclusive-start region of a file. Columns count characters."""
 
@@ -54,7 +54,7 @@ class Span:
         return cls(line, column, line, column)
 
 
-@record
+@data_record
 class Edit:
     """A change a rule proposes that a machine can apply safely (``aiplan lint --fix``).
 
@@ -73,7 +73,7 @@ class Edit:
     path: YamlPath | None = None
 
 
-@record
+@data_record
 class TextEdit:
     """An :class:`Edit` resolved on the source text: replace the characters from
     ``line:column`` up to (not including) ``end_line:end_column``, which read
@@ -97,7 +97,7 @@ class TextEdit:
         }
 
 
-@record
+@data_record
 class RelatedLocation:
     """Another place a finding is about, e.g. the line of a data file that backs
     (or contradicts) the plan's claim: SARIF shows it as a related location.
@@ -114,7 +114,7 @@ class RelatedLocation:
         return {"path": self.path, "line": self.line, "message": self.message}
 
 
-@record
+@data_record
 class Violation:
     """What a rule yields: a problem at a YAML path, in words a person can act on.
 
@@ -136,7 +136,7 @@ class Violation:
     related: tuple[RelatedLocation, ...] = ()
 
 
-@record
+@data_record
 class Finding:
     """A violation stamped by the engine with its rule, severity and location."""
 
@@ -194,7 +194,7 @@ class Finding:
         }
 
 
-@record
+@data_record
 class InternalError:
     """A rule or plugin that failed. Reported by name; never ends the run."""
 
@@ -209,7 +209,7 @@ class InternalError:
         return f"plugin {self.plugin!r}{rule} failed{where}: {self.message}"
 
 
-@record
+@data_record
 class FileResult:
     """Everything the engine learned about one file."""
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import posixpath
 
-from aiplan.core.records import record
+from aiplan.core.records import data_record
 
 # The path that means standard input.
 STDIN = "-"
 
 
-@record
+@data_record
 class Target:
     """A file to lint: where to read it, how to show it, whether it was named."""
 

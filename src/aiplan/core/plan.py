@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator
 
 from aiplan.core.findings import Edit, Span, Violation, YamlPath
 from aiplan.core.placeholders import is_placeholder, says_nothing
-from aiplan.core.records import record
+from aiplan.core.records import data_record
 
 _MISSING = object()
 
@@ -57,7 +57,7 @@ class SpanTable(Mapping):
         return f"SpanTable({dict(self.items())!r})"
 
 
-@record
+@data_record
 class Plan:
     """One YAML document of a plan file, as the engine hands it to rules: built
     once, complete (``dataclasses.replace`` makes a variant), never changed.

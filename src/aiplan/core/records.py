@@ -1,11 +1,11 @@
-"""``@record``: a slotted dataclass that is cheap to define.
+"""``@data_record``: a slotted dataclass that is cheap to define.
 
 ``@dataclass(frozen=True, slots=True)`` writes the source of six methods per
 class (``__init__``, ``__repr__``, ``__eq__``, ``__hash__``, ``__setattr__``,
 ``__delattr__``) and compiles it when the module is imported: about 4 M
 instructions a class, so the 31 records on the path of ``aiplan lint FILE``
 cost more than a third of aiplan's own start-up (callgrind,
-``bench/startup_profile.py``). ``@record`` makes the same dataclass without
+``bench/startup_profile.py``). ``@data_record`` makes the same dataclass without
 generated methods (``init``, ``repr`` and ``eq`` off) and gives it the ones
 below, compiled once into this module's byte-code and shared by every record.
 
@@ -13,8 +13,8 @@ What stays the same: the class is a real dataclass (``dataclasses.fields``,
 ``replace``, ``asdict`` and ``is_dataclass`` work), with ``__slots__``, field
 defaults and ``default_factory``, ``__match_args__``, equality between
 instances of the same class over the compared fields, ``repr`` over the shown
-fields, and, for ``@record`` (frozen), hashing and ``FrozenInstanceError`` on
-assignment. ``@record(frozen=False)`` is the mutable, unhashable variant
+fields, and, for ``@data_record`` (frozen), hashing and ``FrozenInstanceError`` on
+assignment. ``@data_record(frozen=False)`` is the mutable, unhashable variant
 (``@dataclass(slots=True)``). Not supported, and refused when the class is
 defined: ``__post_init__``, ``InitVar``, keyword-only and ``init=False``
 fields.
@@ -24,15 +24,16 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import MISSING, FrozenInstanceError
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, TypeVar, dataclass_transform
 
 T = TypeVar("T", bound=type)
 
 _set = object.__setattr__
 
 
-def record(cls: T | None = None, /, *, frozen: bool = True) -> Any:
-    """Declare a record: ``@record`` (immutable) or ``@record(frozen=False)``."""
+@dataclass_transform(frozen_default=True)  # type checkers see a dataclass (frozen unless frozen=False)
+def data_record(cls: T | None = None, /, *, frozen: bool = True) -> Any:
+    """Declare a record: ``@data_record`` (immutable) or ``@data_record(frozen=False)``."""
 
     def wrap(cls: T) -> T:
         return _make(cls, frozen)
@@ -40,7 +41,7 @@ def record(cls: T | None = None, /, *, frozen: bool = True) -> Any:
     return wrap if cls is None else wrap(cls)
 
 
-def _make(cls: type, frozen: bool) -> type:
+def _make(cls: Any, frozen: bool) -> Any:
     if "__post_init__" in cls.__dict__:
         raise TypeError(f"{cls.__qualname__}: a record has no __post_init__; use @dataclass")
     cls = dataclasses.dataclass(cls, init=False, repr=False, eq=False, slots=True)
@@ -71,7 +72,7 @@ class _Signature:
     shows them (the shared one takes ``*args, **kwargs``). Computed when asked: only
     documentation (``aiplan.reference``, ``help()``) asks."""
 
-    def __get__(self, instance: Any, owner: type) -> Any:
+    def __get__(self, instance: Any, owner: Any) -> Any:
         import inspect  # start-up: only when documentation asks
 
         parameters = [
@@ -95,13 +96,12 @@ _FACTORY = _Factory()
 
 def _init(self: Any, *args: Any, **kwargs: Any) -> None:
     names = self.__match_args__
-    if kwargs or len(args) != len(names):
-        args = _bind(type(self), args, kwargs)
-    for name, value in zip(names, args):
+    values = _bind(type(self), args, kwargs) if kwargs or len(args) != len(names) else args
+    for name, value in zip(names, values):
         _set(self, name, value)
 
 
-def _bind(cls: type, args: tuple, kwargs: dict) -> list:
+def _bind(cls: Any, args: tuple, kwargs: dict) -> list:
     """Every field's value from positional and keyword arguments and the defaults,
     refusing what a generated ``__init__`` would refuse, with the same ``TypeError``."""
     spec = cls.__record_defaults__

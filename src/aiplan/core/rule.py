@@ -37,7 +37,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from aiplan import REPOSITORY
 from aiplan.core.findings import Severity, Violation
-from aiplan.core.records import record
+from aiplan.core.records import data_record
 from aiplan.core.rule_ids import family_of
 
 # A built-in rule's section of docs/rules.md in the repository: the heading
@@ -50,7 +50,7 @@ _NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*\Z")
 CheckFunction = Callable[..., Iterable[Violation]]
 
 
-@record
+@data_record
 class Option:
     """A configurable threshold of a rule, declared as data and validated centrally.
 
@@ -75,14 +75,15 @@ class Option:
             raise ValueError(f"expected {self.type.__name__}, got a boolean")
         if not isinstance(value, expected):
             raise ValueError(f"expected {self.type.__name__}, got {type(value).__name__} {value!r}")
-        if self.minimum is not None and value < self.minimum:
+        number = value if isinstance(value, (int, float)) else None  # bounds apply to numbers only
+        if self.minimum is not None and number is not None and number < self.minimum:
             raise ValueError(f"must be at least {self.minimum}, got {value!r}")
-        if self.maximum is not None and value > self.maximum:
+        if self.maximum is not None and number is not None and number > self.maximum:
             raise ValueError(f"must be at most {self.maximum}, got {value!r}")
         return value
 
 
-@record
+@data_record
 class Rule:
     """A rule's identity, documentation and check. ``doc`` is the docstring as written
     (:meth:`sections` cleans it)."""

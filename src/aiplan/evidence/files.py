@@ -20,11 +20,11 @@ import io
 import os
 import re
 import stat
-
-from aiplan.core.records import record
+from typing import Any
 
 from aiplan.core.globs import is_glob
 from aiplan.core.paths import repository_root as find_repository_root
+from aiplan.core.records import data_record
 
 REMOTE_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 # `org/name` or `org/name@rev` without a file suffix, e.g. a Hugging Face dataset.
@@ -44,7 +44,7 @@ class Unreadable(Exception):
         self.hint = hint
 
 
-@record
+@data_record
 class Location:
     """Where a name from the plan points.
 
@@ -198,6 +198,7 @@ def open_data(path: str, name: str):
         raise Unreadable(f"cannot be read ({exc.strerror or exc})", "Check that the file is readable.") from None
     hashing = HashingReader(raw)
     buffered = io.BufferedReader(hashing, buffer_size=1 << 20)
+    stream: io.BufferedReader[Any]
     if path.lower().endswith(".gz"):
         import gzip  # only for .gz files
 

@@ -19,9 +19,9 @@ with the training set, and every check on the training data shares one read.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
-from aiplan.core.records import record
+from aiplan.core.records import data_record
 from aiplan.evidence.profile import FileSettings, Profile, profile_parts, where
 
 WORD = re.compile(r"\w+")
@@ -29,7 +29,7 @@ NUM_PERM = 128
 FIRST = 5
 
 
-@record
+@data_record
 class Overlap:
     """Records of one evaluation set found in the training data. Lines are
     positions (see :func:`~aiplan.evidence.profile.where`): :meth:`where` names the file."""
@@ -46,7 +46,7 @@ class Overlap:
         return where(self.shards, self.name, position)
 
 
-@record
+@data_record
 class Contamination:
     """The result of one pass over the training data against every evaluation set."""
 
@@ -73,7 +73,7 @@ class Contamination:
         return where(self.training_shards, self.training, position)
 
 
-@record
+@data_record
 class TrainingPass:
     """Everything one streaming pass over the training data measured: its
     profile, the exact overlap with every evaluation set, and the near
@@ -137,7 +137,8 @@ class _NearSearch:
         self.grams = grams
         self.first: list[dict[int, tuple[int, float]]] = [{} for _ in grams]
         self.vocabulary: set[str] = set()
-        self.lsh = self.minhash = None
+        self.lsh: Any = None   # datasketch's MinHashLSH, when there is anything to index
+        self.minhash: Callable[[frozenset], Any] | None = None
         if any(grams):
             self.lsh, self.minhash = _lsh(grams, threshold)
             for set_grams in grams:
@@ -145,7 +146,7 @@ class _NearSearch:
                     self.vocabulary.update(item)
 
     def add(self, position: int, text: str, exact_found: list[dict[int, int]], exact_hit: bool) -> None:
-        if self.lsh is None:
+        if self.lsh is None or self.minhash is None:
             return
         mine = shingles(text, self.ngram)
         if not mine or len(mine & self.vocabulary) < self.threshold * len(mine):

@@ -15,7 +15,7 @@ import os
 from bisect import bisect_right
 from typing import Callable
 
-from aiplan.core.records import record
+from aiplan.core.records import data_record
 from aiplan.evidence.files import Unreadable, check_regular, content_stamp, open_data
 from aiplan.evidence.formats import PARQUET_HINT, Stream, format_of, items
 from aiplan.evidence.records import categories, normalise, sides
@@ -25,7 +25,7 @@ MAX_CATEGORIES = 1_000  # distinct category values kept (memory stays bounded; c
 FIRST = 5  # examples kept of each kind of problem
 
 
-@record
+@data_record
 class FileSettings:
     """Per-file settings from the plan (``format``, ``input_field``, ``category_field``)."""
 
@@ -34,7 +34,7 @@ class FileSettings:
     category_field: str | None = None
 
 
-@record
+@data_record
 class Profile:
     """What one data file holds. Lines are 1-based (rows for Parquet)."""
 

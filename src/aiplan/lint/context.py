@@ -13,7 +13,7 @@ from typing import Any, Mapping
 from aiplan import __version__
 from aiplan.core.digest import sha256
 from aiplan.core.findings import Severity
-from aiplan.core.records import record
+from aiplan.core.records import data_record
 from aiplan.core.rule import Rule
 from aiplan.parse.loader import Limits
 
@@ -23,7 +23,7 @@ DEFAULT_RULE_TIMEOUT = 5.0
 DEFAULT_FILE_TIMEOUT = 60.0
 
 
-@record
+@data_record
 class LintConfig:
     """The effective settings for linting one file."""
 
@@ -48,7 +48,7 @@ class LintConfig:
     input_fields: tuple[tuple[str, str], ...] = ()
 
 
-@record
+@data_record
 class LintContext:
     """Everything needed to lint a file, resolved once per configuration."""
 

@@ -35,7 +35,7 @@ from typing import Iterable
 
 from aiplan.core.findings import Finding, Span, Violation
 from aiplan.core.placeholders import is_placeholder_text
-from aiplan.core.records import record
+from aiplan.core.records import data_record
 from aiplan.core.rule_ids import NO_REASON, UNUSED_SUPPRESSION
 from aiplan.core.suggest import closest
 from aiplan.core.text import LINE_BREAK
@@ -58,7 +58,7 @@ _BREAKS = LINE_BREAK
 _MARKER = re.compile(r"(---|\.\.\.)(?=[ \t]|$)")
 
 
-@record(frozen=False)
+@data_record(frozen=False)
 class Suppression:
     """One parsed ``# aiplan:`` comment."""
 
@@ -79,7 +79,7 @@ class Suppression:
         return Span(self.line, self.column, self.line, self.end_column)
 
 
-@record(frozen=False)
+@data_record(frozen=False)
 class Scan:
     suppressions: list[Suppression]
     problems: list[tuple[str, Violation, int]]   # (rule ID, violation, document)
@@ -87,7 +87,7 @@ class Scan:
 
 def has_directives(text: str | None) -> bool:
     """The fast path: most files hold no suppression at all."""
-    return bool(text) and _QUICK.search(text) is not None
+    return text is not None and _QUICK.search(text) is not None
 
 
 def _scalar_spans(documents) -> "_Spans":
@@ -241,7 +241,7 @@ def apply(text: str | None, documents, findings: list[Finding], enabled: Iterabl
           known: Iterable[str]) -> tuple[list[Finding], list[Finding], list[tuple[str, Violation, int]]]:
     """Split ``findings`` into kept and suppressed (each with its justification),
     and return the PLAN005/PLAN006 violations to report as ``(rule, violation, document)``."""
-    if not has_directives(text):
+    if text is None or not has_directives(text):
         return findings, [], []
     result = scan(text, documents)
     kept: list[Finding] = []

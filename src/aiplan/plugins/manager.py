@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import field, replace
-from typing import Iterable
+from typing import Any, Iterable, cast
 
 import pluggy
 
 from aiplan.core.findings import InternalError
 from aiplan import __version__
 from aiplan import rules as builtin_rules
-from aiplan.core.records import record
+from aiplan.core.records import data_record
 from aiplan.core.rule import Rule, default_url
 from aiplan.plugins import hookspecs
 from aiplan.plugins.scan import group_may_exist
@@ -26,7 +26,7 @@ ENTRY_POINT_GROUP = "aiplan"
 BUILTIN = "aiplan"
 
 
-@record(frozen=False)
+@data_record(frozen=False)
 class PluginInfo:
     name: str
     version: str
@@ -35,7 +35,7 @@ class PluginInfo:
     builtin: bool = False
 
 
-@record(frozen=False)
+@data_record(frozen=False)
 class RuleSet:
     """Every rule available in this run, by ID, plus what went wrong assembling it."""
 
@@ -106,7 +106,8 @@ def collect_rules(
     for impl in impls:
         plugin_name = impl.plugin_name
         try:
-            contributed = list(impl.function() or ())
+            # A hook returns whatever the plugin wrote; a non-iterable raises here and is reported.
+            contributed = list(cast(Iterable[Any], impl.function() or ()))
         except (Exception, SystemExit) as exc:
             errors.append(InternalError(plugin_name, "", f"aiplan_rules() raised {_failure(exc)}"))
             continue

@@ -40,7 +40,7 @@ from typing import Any, Iterable, Iterator
 
 from aiplan.core.errors import ConfigError
 from aiplan.core.paths import shown_path
-from aiplan.core.records import record
+from aiplan.core.records import data_record
 from aiplan.parse.loader import Limits, load_bytes, load_file
 from aiplan.core.findings import Span, format_yaml_path
 from aiplan.core.rule import Rule, make_rule
@@ -56,7 +56,7 @@ JSON_TYPES = ("string", "number", "integer", "boolean", "object", "array", "null
 RESERVED_FAMILIES = frozenset(("PLAN", "GAP", "BASE", "FIT", "ACC", "RAG", "FT", "EVAL"))
 
 
-@record
+@data_record
 class Pack:
     """A loaded, validated policy pack."""
 

@@ -18,7 +18,7 @@ from aiplan.core.digest import sha256
 from aiplan.core.findings import Finding, format_yaml_path
 from aiplan.core.fingerprint import normalise_message
 from aiplan.core.paths import STDIN, repository_root
-from aiplan.core.records import record
+from aiplan.core.records import data_record
 from aiplan.core.text import LINE_BREAK
 from aiplan.fileio import read_regular
 from aiplan.parse.loader import detect_encoding
@@ -31,7 +31,7 @@ _BREAKS = LINE_BREAK
 _SPACE = re.compile(r"\s+")
 
 
-@record
+@data_record
 class Paths:
     """Maps display paths to files on disk and to repository-relative paths.
 

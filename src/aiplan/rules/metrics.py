@@ -14,7 +14,7 @@ import posixpath
 import re
 
 from aiplan.core.paths import normalise_plan_path
-from aiplan.core.records import record
+from aiplan.core.records import data_record
 from aiplan.core.suggest import normalise, squash
 
 # Words that, as a whole word of a metric's name, say lower values are better
@@ -47,7 +47,7 @@ def name_says_lower_is_better(name: str) -> bool:
     return bool(words & set(LOWER_IS_BETTER_WORDS)) and not words & set(HIGHER_IS_BETTER_WORDS)
 
 
-@record
+@data_record
 class Target:
     """One `evaluation.metrics` entry with a name and a numeric target."""
 
@@ -71,7 +71,7 @@ class Target:
         return "lower is better"
 
 
-@record
+@data_record
 class Measurement:
     """One `baseline.prompt_engineering.results` entry with a metric name and a number."""
 
@@ -130,7 +130,7 @@ def same_set(named: str, listed: str) -> bool:
     return bare in (base, base.split(".", 1)[0])
 
 
-@record
+@data_record
 class EvalSet:
     """One `evaluation.eval_sets` entry with a path (and perhaps a size)."""
 
@@ -149,7 +149,7 @@ def eval_sets(plan) -> list[EvalSet]:
     return out
 
 
-@record
+@data_record
 class Comparison:
     """A metric measured by the baseline with a target to reach: the gap to close."""
 
@@ -204,7 +204,7 @@ def _z(alpha: float, power: float) -> tuple[float, float]:
     """The standard normal quantiles for two-sided ``alpha`` and ``power`` (both in (0, 1): the options' bounds)."""
     # The C function NormalDist.inv_cdf calls, without importing statistics (decimal, fractions, random).
     try:
-        from _statistics import _normal_dist_inv_cdf as inv_cdf  # start-up: see above
+        from _statistics import _normal_dist_inv_cdf as inv_cdf  # type: ignore[import-not-found]  # start-up: see above
     except ImportError:  # an interpreter without CPython's accelerator: the same computation in Python
         from statistics import NormalDist  # start-up: statistics imports decimal, fractions and random
 

@@ -43,7 +43,7 @@ from typing import Callable, Iterable
 from aiplan.core.findings import format_yaml_path
 from aiplan.core.fingerprint import normalise_message
 from aiplan.core.paths import STDIN, shown_path
-from aiplan.core.records import record
+from aiplan.core.records import data_record
 from aiplan.fileio import atomic_write, read_regular
 
 FORMAT_KEY = "aiplan_baseline"
@@ -54,7 +54,7 @@ class BaselineError(ValueError):
     """A baseline file that cannot be read or written: exit 2."""
 
 
-@record
+@data_record
 class Entry:
     path: str
     rule: str
@@ -71,7 +71,7 @@ class Entry:
                 "fingerprint": self.fingerprint, "message": self.message, "count": self.count}
 
 
-@record(frozen=False)
+@data_record(frozen=False)
 class Baseline:
     path: str                     # absolute
     entries: list[Entry] = field(default_factory=list)
@@ -81,7 +81,7 @@ class Baseline:
         return os.path.dirname(self.path)
 
 
-@record
+@data_record
 class BaselineOutcome:
     """What applying a baseline did, for the reporters: how many findings it
     matched (``known``, hidden from the run, for reports that show them as
@@ -96,7 +96,7 @@ class BaselineOutcome:
         return {"file": self.file, "matched": self.matched, "stale": [e.to_dict() for e in self.stale]}
 
 
-@record
+@data_record
 class Written:
     findings: int
     files: int
@@ -161,11 +161,12 @@ def _text(item: dict, key: str, empty_ok: bool = False) -> str:
 
 
 def _entries_for(findings: Iterable, root: str) -> list[Entry]:
-    counts: Counter = Counter()
+    counts: Counter[tuple[str, str, str, str, str]] = Counter()
     for finding in findings:
         counts[(baseline_key(finding.path, root), finding.rule, format_yaml_path(finding.yaml_path),
                 finding.fingerprint, normalise_message(finding.message))] += 1
-    return [Entry(*key, count=count) for key, count in counts.items()]
+    return [Entry(path, rule, yaml_path, fingerprint, message, count)
+            for (path, rule, yaml_path, fingerprint, message), count in counts.items()]
 
 
 def render(entries: Iterable[Entry]) -> bytes:

@@ -9,7 +9,7 @@ from dataclasses import field
 from typing import TYPE_CHECKING, Callable, Iterable, Union
 
 from aiplan.core.budget import Budget, Watchdog
-from aiplan.core.records import record
+from aiplan.core.records import data_record
 from aiplan.lint.engine import LintContext, incomplete_finding, lint_bytes, lint_file
 from aiplan.core.findings import FileResult, Finding, InternalError, Severity
 from aiplan.parse.loader import read_file
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from aiplan.run.cache import LintCache
 
 
-@record(frozen=False)
+@data_record(frozen=False)
 class RunResult:
     files: list[FileResult] = field(default_factory=list)
     errors: list[InternalError] = field(default_factory=list)
@@ -250,8 +250,8 @@ def _lint_recorded(target: Target, ctx: LintContext, record: bool, budget: Budge
     from aiplan.run import codec  # start-up: only when recording for the cache
     from aiplan.run.cache import LintCache, recording_exists  # start-up: only with the cache
 
-    data, problem = read_file(target.real_path, ctx.config.limits)
-    if problem is not None:  # unreadable, too big, not a file: reported, never cached
+    data, _ = read_file(target.real_path, ctx.config.limits)
+    if data is None:  # unreadable, too big, not a file: reported, never cached
         return lint_file(target.real_path, target.display_path, ctx, budget=budget), None, (), None
     exists, asked = recording_exists(target.real_path, evidence_store)
     linted = lint_file(target.real_path, target.display_path, ctx, data=data, file_exists=exists, budget=budget)

@@ -29,7 +29,7 @@ from typing import Any, Iterator
 from ruamel.yaml import YAML
 
 from aiplan import REPOSITORY
-from aiplan.core.records import record
+from aiplan.core.records import data_record
 from aiplan.fileio import atomic_write
 
 REFERENCE_PATH = "docs/plan-reference.md"
@@ -42,7 +42,7 @@ _CONSTRAINTS = (("minimum", "at least {}"), ("maximum", "at most {}"), ("minLeng
                 ("minItems", "at least {} items"), ("pattern", "matches `{}`"))
 
 
-@record
+@data_record
 class Field:
     """One field of a plan: where it is, and its schema with ``$ref`` resolved."""
 
@@ -176,7 +176,7 @@ def _example_value(item: Field, plan: Any) -> Any:
 def _yaml(data: Any) -> str:
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
-    yaml.sort_base_mapping_type_on_output = False  # the plan's own key order
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]  # ruamel declares it None; the plan's own key order
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 100
     out = io.StringIO()

@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Mapping
 from aiplan.config.resolve import Resolver
 from aiplan.config.selection import ConfigError
 from aiplan.core.findings import FileResult, Finding, InternalError
-from aiplan.core.records import record
+from aiplan.core.records import data_record
 from aiplan.core.rule import Rule
 from aiplan.docs import render_rule_markdown, render_rule_text
 from aiplan.fix.fixer import about_form, fix_bytes, fix_one
@@ -42,7 +42,7 @@ _RULE_TOKEN = re.compile(r"[A-Za-z0-9_]+")
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 
 
-@record
+@data_record
 class ServerSettings:
     """The command line of ``aiplan server``: the same settings ``aiplan lint`` takes."""
 
@@ -54,7 +54,7 @@ class ServerSettings:
     disabled_plugins: tuple[str, ...] = ()   # AIPLAN_DISABLE_PLUGINS
 
 
-@record
+@data_record
 class Linted:
     """One lint of one version of a document."""
 
@@ -86,6 +86,8 @@ class Session:
         self.settings = settings
         self.cwd = cwd or os.getcwd()
         self.plugin_errors = tuple(plugin_errors)
+        self.resolver: Resolver | None = None   # None while the configuration is broken (`broken` says why)
+        self.broken = ""
         self.reload()
 
     def reload(self) -> None:

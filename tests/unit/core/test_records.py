@@ -1,4 +1,4 @@
-"""``@record`` behaves as the ``@dataclass(frozen=True, slots=True)`` it replaces."""
+"""``@data_record`` behaves as the ``@dataclass(frozen=True, slots=True)`` it replaces."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import pickle
 
 import pytest
 
-from aiplan.core.records import record
+from aiplan.core.records import data_record
 
 
-@record
+@data_record
 class Point:
     """A record with required, defaulted and factory fields."""
 
@@ -35,7 +35,7 @@ class Reference:
     secret: str = dataclasses.field(default="", repr=False)
 
 
-@record
+@data_record
 class Pair:
     """A hashable record."""
 
@@ -43,7 +43,7 @@ class Pair:
     rest: tuple = ()
 
 
-@record(frozen=False)
+@data_record(frozen=False)
 class Counter:
     """A mutable record."""
 
@@ -129,7 +129,7 @@ def test_wrong_arguments_raise_type_error_naming_the_problem(args, kwargs, messa
 
 def test_what_a_record_does_not_support_is_refused_when_it_is_defined():
     with pytest.raises(TypeError, match="__post_init__"):
-        @record
+        @data_record
         class Checked:
             value: int
 
@@ -137,18 +137,18 @@ def test_what_a_record_does_not_support_is_refused_when_it_is_defined():
                 pass
 
     with pytest.raises(TypeError, match="positional"):
-        @record
+        @data_record
         class KeywordOnly:
             value: int = dataclasses.field(kw_only=True)
 
     with pytest.raises(TypeError, match="positional"):
-        @record
+        @data_record
         class Derived:
             value: int = dataclasses.field(init=False, default=0)
 
 
 def test_a_method_the_class_defines_is_kept():
-    @record
+    @data_record
     class Shown:
         value: int
 

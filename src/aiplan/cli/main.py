@@ -477,12 +477,9 @@ def report(paths, output_format, output_file, select, ignore, no_plugins, plugin
     errors = list(rule_set.errors) + errors
     document = render(decisions, output_format)
     if output_file:
-        from aiplan.fileio import atomic_write
-
-        try:
-            atomic_write(output_file, document.encode("utf-8", "replace"))
-        except OSError as exc:
-            _say(f"aiplan: cannot write {output_file}: {exc.strerror or exc}")
+        problem = outputs.write_report(output_file, (document,))
+        if problem:
+            _say(f"aiplan: {problem}")
             sys.exit(EXIT_USAGE)
     else:
         click.echo(document, nl=False)
@@ -573,11 +570,10 @@ def explain(rule_id, no_plugins, plugin_modules, config_file, isolated, policy_p
 def schema(which):
     """Print a JSON Schema (draft 2020-12), for editors and other tools:
     the plan format (default), the configuration, or policy packs."""
-    from importlib import resources
+    from aiplan import schemas
 
-    name = {"plan": "plan.schema.json", "config": "config.schema.json",
-            "policy-pack": "policy-pack.schema.json"}[which]
-    click.echo(resources.files("aiplan.schemas").joinpath(name).read_text(encoding="utf-8"), nl=False)
+    name = {"plan": schemas.PLAN_SCHEMA, "config": schemas.CONFIG_SCHEMA, "policy-pack": schemas.PACK_SCHEMA}[which]
+    click.echo(schemas.source(name), nl=False)
 
 
 @main.command("config")

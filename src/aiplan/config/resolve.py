@@ -332,10 +332,6 @@ class Resolver:
         """The lowest severity that fails the run for the file shown as ``path``."""
         return self.fail_on_by_path.get(path, self.cli.fail_on or Severity.ERROR)
 
-    def exit_code(self, run) -> int:
-        """The run's exit code, with each file's own ``fail-on``."""
-        return run.exit_code(self.fail_on_for)
-
 
 def _hint(rule_id: str, ids: list[str]) -> str:
     guess = closest(rule_id, ids, cutoff=0.6)

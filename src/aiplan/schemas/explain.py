@@ -64,6 +64,7 @@ class Voice:
     hint: Callable[["Fact", Any, dict, "Voice"], tuple[str, tuple[Edit, ...]]] = lambda *_: ("", ())
     type_names: Mapping[str, str] = field(default_factory=lambda: TYPE_NAMES)
     names: tuple[str, ...] = ()
+    fixes: bool = False             # whether its problems carry the edits `--fix` may make
 
     def wanted(self, types: Any) -> str:
         return " or ".join(self.type_names.get(t, t) for t in ([types] if isinstance(types, str) else types))
@@ -114,13 +115,17 @@ def _additional(error, path, schema, root, voice):
         return None
     known = list(schema.get("properties", {}))
     parent = f"in {voice.name(path)}" if path else "at the top level"
+    # Worked out once per mapping: a rename is safe only if no other key of it wants the same name.
+    renames = safe_renames(error.instance, known) if voice.fixes else {}
     out = []
     for key in error.instance:
         if key in known:
             continue
-        fields = {"key": key, "known": ", ".join(known), "parent": parent}
-        home = misplaced_home(key, path, root) if not closest(key, known) else None
-        if home is not None and "misplaced" in voice.words:
+        guess = closest(key, known)
+        fields = {"key": key, "known": ", ".join(known), "parent": parent, "guess": guess,
+                  "rename": renames.get(key)}
+        home = misplaced_home(key, path, root) if not guess and "misplaced" in voice.words else None
+        if home is not None:
             out.append(Fact("misplaced", path + (key,), {**fields, "home": key_path(home), "home_path": home},
                             at="key"))
         else:
@@ -213,11 +218,8 @@ def _plan_hint(fact: Fact, error, root: dict, voice: "Voice") -> tuple[str, tupl
     leaf = str(path[-1]) if path and isinstance(path[-1], str) else where
     instance = error.instance
     if fact.kind in ("unknown", "misplaced"):
-        key = fact.fields["key"]
-        known = list(schema.get("properties", {}))
-        guess = closest(key, known)
-        renames = safe_renames(instance, known)
-        edits = (Edit(renames[key], at="key"),) if key in renames else ()
+        key, guess, rename = fact.fields["key"], fact.fields["guess"], fact.fields["rename"]
+        edits = (Edit(rename, at="key"),) if rename is not None else ()
         if guess:
             return f"Did you mean `{guess}`? Rename `{key}` to it.", edits
         if fact.kind == "misplaced":
@@ -275,6 +277,7 @@ PLAN_VOICE = Voice(
     },
     name=lambda path: f"`{key_path(path)}`",
     hint=_plan_hint,
+    fixes=True,
 )
 
 

@@ -60,3 +60,36 @@ def _private_cache_key(tmp_path_factory, monkeypatch):
     """The results cache authenticates its entries with a per-user key kept in the
     user's cache directory: tests keep theirs out of the real home."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-snapshots", action="store_true", default=False,
+                     help="rewrite the expected outputs under tests/snapshots/ instead of comparing "
+                          "(inspect the diff before committing)")
+
+
+SNAPSHOTS = ROOT / "tests" / "snapshots"
+
+
+@pytest.fixture
+def snapshot(request):
+    """``snapshot(name, text)``: assert that ``text`` is byte for byte the committed
+    ``tests/snapshots/<name>``; under ``pytest --update-snapshots`` (or
+    ``AIPLAN_UPDATE_SNAPSHOTS=1``) write it instead. A missing snapshot fails."""
+    update = request.config.getoption("--update-snapshots") or os.environ.get("AIPLAN_UPDATE_SNAPSHOTS") == "1"
+
+    def check(name: str, text: str) -> None:
+        path = SNAPSHOTS / name
+        data = text.encode("utf-8", "surrogateescape")
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists() or path.read_bytes() != data:
+                path.write_bytes(data)
+            return
+        assert path.exists(), f"no snapshot {path}: run pytest --update-snapshots and inspect it"
+        expected = path.read_bytes().decode("utf-8", "surrogateescape")
+        # Compared as text first so that pytest shows a readable diff; then byte for byte.
+        assert text == expected, f"{name} differs from tests/snapshots/{name} (pytest --update-snapshots if intended)"
+        assert data == path.read_bytes()
+
+    return check

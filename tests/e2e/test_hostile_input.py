@@ -242,8 +242,11 @@ def test_directory_without_plans_is_a_usage_error(cli, tmp_path):
     (tmp_path / "notes.yaml").write_text("a: 1\naiplan_version: 1\n")
     result = cli("lint", tmp_path)
     assert result.exit_code == 2
-    assert result.stdout == "No plan files found (aiplan.yaml, aiplan.yml, *.aiplan.yaml, *.aiplan.yml): `aiplan init` writes one; a file named on the command line is linted whatever its name.\n"
-    assert "looks like a plan" not in result.stderr
+    assert result.stdout == ""  # as `aiplan report`: the message is not part of the report
+    assert result.stderr == "No plan files found (aiplan.yaml, aiplan.yml, *.aiplan.yaml, *.aiplan.yml): `aiplan init` writes one; a file named on the command line is linted whatever its name.\n"
+    for command in (("lint", "--format", "json"), ("report",)):
+        other = cli(*command, tmp_path)
+        assert other.exit_code == 2 and other.stderr.startswith("No plan files found") and "No plan" not in other.stdout
 
 
 def test_directory_without_plans_names_the_yaml_files_that_look_like_plans(cli, tmp_path, monkeypatch):
@@ -256,7 +259,7 @@ def test_directory_without_plans_names_the_yaml_files_that_look_like_plans(cli, 
     monkeypatch.chdir(tmp_path)
     result = cli("lint", "plans/")
     assert result.exit_code == 2
-    assert result.stderr.splitlines() == [
+    assert result.stderr.splitlines()[1:] == [
         "aiplan: plans/drafts/search.yml looks like a plan: name it search.aiplan.yaml or pass it explicitly",
         "aiplan: plans/support.yaml looks like a plan: name it support.aiplan.yaml or pass it explicitly",
     ]
@@ -344,6 +347,94 @@ def test_unreadable_file_is_plan008_simulated(cli, tmp_path, monkeypatch):
     assert messages["secret.aiplan.yaml"]["rule"] == "PLAN008"
     assert "Permission denied" in messages["secret.aiplan.yaml"]["message"]
     assert ("BASE001", 16, 13) in found  # the other file is still linted
+
+
+def _refuse_reading(monkeypatch, name):
+    """Make ``name`` unreadable as it is to a user without permission: ``access()``
+    says no and opening it fails (root reads files whatever their mode)."""
+    real_open, real_access = os.open, os.access
+
+    def refuse_open(path, *args, **kwargs):
+        if os.fspath(path).endswith(name):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_open(path, *args, **kwargs)
+
+    def no_access(path, mode, *args, **kwargs):
+        return False if os.fspath(path).endswith(name) else real_access(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse_open)
+    monkeypatch.setattr(os, "access", no_access)
+
+
+def test_an_unreadable_file_named_on_the_command_line_is_plan008_and_the_run_goes_on(cli, tmp_path, monkeypatch):
+    (tmp_path / "secret.aiplan.yaml").write_text(FLAWED)
+    (tmp_path / "other.aiplan.yaml").write_text(FLAWED)
+    _refuse_reading(monkeypatch, "secret.aiplan.yaml")
+    monkeypatch.chdir(tmp_path)
+    code, found, document = findings(cli, "secret.aiplan.yaml", "other.aiplan.yaml")
+    assert code == 1
+    by_file = {}
+    for finding in document["findings"]:
+        by_file.setdefault(finding["path"], []).append(finding)
+    [unreadable] = by_file["secret.aiplan.yaml"]
+    assert unreadable["rule"] == "PLAN008" and "Permission denied" in unreadable["message"]
+    assert {f["rule"] for f in by_file["other.aiplan.yaml"]} == {"BASE001", "FT001"}  # still linted
+    report = cli("report", "secret.aiplan.yaml", "other.aiplan.yaml")
+    assert report.exit_code == 0 and "PLAN008" in report.stdout and "other.aiplan.yaml" in report.stdout
+
+
+def _as_nobody():
+    """The command prefix that runs a program as an unprivileged user, or why there is none."""
+    import shutil
+
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return None, "not root: the permission tests run as this user (see test_unreadable_file_is_plan008)"
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return None, "setpriv is not installed"
+    prefix = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+    probe = subprocess.run([*prefix, sys.executable, "-c", "import aiplan"], capture_output=True)
+    if probe.returncode != 0:
+        return None, f"cannot run aiplan as uid 65534 here: {probe.stderr.decode(errors='replace')[-200:]}"
+    return prefix, ""
+
+
+def test_unreadable_files_and_directories_as_an_unprivileged_user():
+    import shutil
+    import tempfile
+
+    prefix, why = _as_nobody()
+    if prefix is None:
+        pytest.skip(why)
+    top = tempfile.mkdtemp(prefix="aiplan-perm-")  # pytest's tmp_path is private to root
+    try:
+        os.chmod(top, 0o755)
+        for name in ("secret.aiplan.yaml", "other.aiplan.yaml", "team/aiplan.yaml", "closed/aiplan.yaml"):
+            path = os.path.join(top, name)
+            os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(FLAWED)
+            os.chmod(path, 0o644)
+        os.chmod(os.path.join(top, "team"), 0o755)
+        os.chmod(os.path.join(top, "secret.aiplan.yaml"), 0)
+        os.chmod(os.path.join(top, "closed"), 0)
+        env = dict(os.environ, NO_COLOR="1", AIPLAN_NO_CACHE="1", HOME=top, XDG_CACHE_HOME=top)
+
+        def lint(*paths):
+            proc = subprocess.run([*prefix, sys.executable, "-m", "aiplan", "lint", "--format", "json", *paths],
+                                  capture_output=True, text=True, env=env, cwd=top, timeout=60)
+            assert proc.stdout.startswith("{"), proc.stderr
+            return proc.returncode, {(f["path"], f["rule"]) for f in json.loads(proc.stdout)["findings"]}
+
+        code, found = lint("secret.aiplan.yaml", "other.aiplan.yaml")
+        assert code == 1 and ("secret.aiplan.yaml", "PLAN008") in found and ("other.aiplan.yaml", "BASE001") in found
+        code, found = lint(".")
+        assert code == 1 and ("closed", "PLAN008") in found and ("secret.aiplan.yaml", "PLAN008") in found
+        assert ("team/aiplan.yaml", "BASE001") in found and ("other.aiplan.yaml", "FT001") in found
+    finally:
+        for folder in ("closed",):
+            os.chmod(os.path.join(top, folder), 0o755)
+        shutil.rmtree(top)
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")

@@ -223,11 +223,14 @@ async def test_hover_on_a_waiver_and_on_a_flagged_node_shows_explain(client: Lan
     uri, diagnostics = await _open(client, tmp_path / "aiplan.yaml", text)
     on_waiver = await client.text_document_hover_async(types.HoverParams(
         text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(0, 27)))
-    assert on_waiver.contents.value == cli("explain", "PLAN002").output.rstrip("\n")
+    # VS Code prefers Markdown (hover.contentFormat): the rule's reference section, fences rendered.
+    assert on_waiver.contents.kind == types.MarkupKind.Markdown
+    assert on_waiver.contents.value.startswith("### PLAN002 schema-violation\n")
+    assert "```yaml\n" in on_waiver.contents.value
     flagged = next(d for d in diagnostics if d.code != "PLAN006")
     on_node = await client.text_document_hover_async(types.HoverParams(
         text_document=types.TextDocumentIdentifier(uri=uri), position=flagged.range.start))
-    assert on_node.contents.value.startswith(f"{flagged.code} ")
+    assert on_node.contents.value.startswith(f"### {flagged.code} ")
     nowhere = await client.text_document_hover_async(types.HoverParams(
         text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(2, 0)))
     assert nowhere is None

@@ -24,7 +24,7 @@ VERDICTS = {
         (0, "FT004"), (0, "FT007"), (0, "GAP002"), (0, "GAP002"), (0, "RAG003"), (0, "RAG004"),
     ],
     # four tenants in one index, scoped by role and document type but not by tenant
-    "tenant-helpdesk.aiplan.yaml": [(0, "RAG007")],
+    "tenant-helpdesk.aiplan.yaml": [(0, "RAG012")],
     # live API retrieval: nothing to chunk, embed, index or refresh
     "live-order-status.aiplan.json": [],
     # a training glob that swallows the held-out file; then a held-out set with no word on overlap

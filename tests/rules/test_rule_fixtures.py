@@ -94,6 +94,7 @@ CATALOGUE = {
     "RAG005": ("data-pipeline-underinvested", "warning"),
     "RAG006": ("stale-index", "warning"),
     "RAG007": ("unscoped-sensitive-retrieval", "warning"),
+    "RAG012": ("cross-tenant-retrieval", "error"),
     "RAG008": ("no-citations", "info"),
     "RAG009": ("unmeasured-retrieval", "warning"),
     "RAG010": ("empty-corpus", "error"),
@@ -119,6 +120,7 @@ CATALOGUE = {
     "EVID007": ("empty-evidence-file", "error"),
     "EVID008": ("evidence-not-verified", "info"),
     "EVAL004": ("underpowered-evaluation", "warning"),
+    "EVAL005": ("metrics-without-eval-set", "warning"),
 }
 
 # Catalogue options and their defaults (`*option* name = default` in the spec).

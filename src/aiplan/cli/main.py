@@ -195,7 +195,8 @@ def main():
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+# readable=False: an unreadable plan is a PLAN008 finding and the run goes on, not a usage error.
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, readable=False))
 @click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default=None,
               help="Output format (default: text; under GitHub Actions, text plus annotations).")
 @click.option("--output-file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
@@ -305,11 +306,14 @@ def lint(paths, output_format, output_file, include_suppressed, fail_on, select,
     outcome = outputs.emit(run, run_rules, output_format=output_format, output_file=output_file,
                            colour=_use_colour(colour, report_stream), show_fix=not no_fix_hints,
                            no_targets=not targets, statistics=statistics, gate=resolver.fail_on_for,
-                           wrap=_terminal_width(report_stream), include_suppressed=include_suppressed)
+                           wrap=_terminal_width(report_stream), include_suppressed=include_suppressed,
+                           exit_zero=exit_zero)
     for piece in outputs.batched(outcome.report()):  # written as it is made: memory stays flat
         click.echo(piece, nl=False, err=report_stream is sys.stderr, color=outcome.keep_ansi)
     for warning in outcome.warnings:
         _say(f"aiplan: {warning}")
+    if not targets:
+        click.echo(outputs.NO_PLANS, nl=False, err=True)
     if not targets and not any(p == "-" or os.path.isfile(p) for p in paths):
         # A green run over nothing hides a wrong path or plan name (as ESLint does for a pattern).
         _explain_no_plans(paths or (".",))
@@ -454,7 +458,8 @@ def _apply_baseline(run, path, enabled_for):
 
 
 @main.command("report")
-@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+# readable=False: an unreadable plan is a PLAN008 finding and the run goes on, not a usage error.
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, readable=False))
 @click.option("--format", "output_format", type=click.Choice(["markdown", "html"]), default="markdown",
               show_default=True, help="markdown: for pull-request comments and the GitHub step summary; "
                                       "html: one self-contained page.")
@@ -600,7 +605,7 @@ def schema(which):
 
 
 @main.command("config")
-@click.argument("path", required=False, default=".", type=click.Path(allow_dash=True))
+@click.argument("path", required=False, default=".", type=click.Path(allow_dash=True, readable=False))
 @click.option("--format", "output_format", type=click.Choice(["toml", "json"]), default="toml", show_default=True)
 @click.option("--no-plugins", is_flag=True, help="Do not load third-party plugins.")
 @_plugin_option
@@ -686,7 +691,7 @@ def server(stdio, no_plugins, plugin_modules, config_file, isolated, policy_pack
 
 @main.command()
 @click.argument("path", required=False, default="aiplan.yaml", type=click.Path())
-@click.option("--approach", type=click.Choice(["prompt_engineering", "rag", "fine_tuning", "hybrid"]),
+@click.option("--approach", type=click.Choice(["prompt_engineering", "rag", "fine_tuning", "hybrid"], case_sensitive=False),
               default="prompt_engineering", show_default=True,
               help="Write the sections this approach needs, with TBD where your team's facts go.")
 def init(path, approach):

@@ -85,10 +85,10 @@ TEXT_FORMATS = ("text", "concise")
 
 def _text(run, rules, *, name: str = "text", colour: bool, options: Mapping[str, Any],
           wrap: int | None = None) -> Iterator[str]:
-    if options.get("no_targets"):
-        yield NO_PLANS
-        if not run.internal_errors:
-            return  # not "Linted 0 files: no findings.": the run exits 2, it did not pass
+    if options.get("no_targets") and not run.internal_errors:
+        # Not "Linted 0 files: no findings.": the run did not pass. The command says
+        # "No plan files found" on standard error (NO_PLANS), as `aiplan report` does.
+        return
     yield from reporters.stream(name, run, rules, colour=colour, wrap=wrap, **options)
 
 
@@ -140,14 +140,15 @@ def write_report(output_file: str, pieces: Iterable[str]) -> str | None:
 def emit(run, rules, *, output_format: str | None, output_file: str | None, colour: bool,
          show_fix: bool = True, no_targets: bool = False, checked: Iterable[str] | None = None,
          environ: Mapping[str, str] | None = None, statistics: bool = False, gate=None,
-         wrap: int | None = None, include_suppressed: bool = False) -> Outcome:
+         wrap: int | None = None, include_suppressed: bool = False, exit_zero: bool = False) -> Outcome:
     """``statistics``, ``gate`` and ``wrap`` shape the text formats (see
     :func:`aiplan.reporters.text.render`); ``wrap`` applies to the console only."""
     environ = os.environ if environ is None else environ
     actions = in_github_actions(environ)
     options = {"show_fix": show_fix, "no_targets": no_targets,
                "checked": sorted(checked) if checked is not None else None,
-               "statistics": statistics, "gate": gate, "include_suppressed": include_suppressed}
+               "statistics": statistics, "gate": gate, "include_suppressed": include_suppressed,
+               "exit_zero": exit_zero}
     warnings: list[str] = []
     if output_format == "sarif":
         from aiplan.reporters import sarif

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 
 from aiplan.run.discovery import STDIN
 
@@ -38,7 +39,8 @@ def decisions_for(targets, contexts) -> tuple[list, list]:
             loaded = LoadResult(problems=[problem])
         else:
             loaded = load_bytes(data, target.display_path, limits)
-        documents = list(loaded.documents)
+        # The documents as the rules read them: with the team's own placeholder words.
+        documents = [replace(plan, placeholders=ctx.config.placeholders) for plan in loaded.documents]
         # The plan's directory, as `aiplan lint` gives it: the evidence rules read
         # the data files it names from there (without it they would stay silent).
         result = lint_documents(loaded, target.display_path, ctx, _exists_beside(beside),

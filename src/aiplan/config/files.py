@@ -24,7 +24,7 @@ from typing import Any, Iterable, Mapping
 from aiplan.core.errors import ConfigError
 from aiplan.core.paths import shown_path
 from aiplan.core.findings import Severity
-from aiplan.config.globs import GlobError, compile_glob, matches
+from aiplan.core.globs import GlobError, compile_glob, matches
 from aiplan.fileio import FileTooLarge, read_regular
 from aiplan.schemas import CONFIG_SCHEMA, load
 from aiplan.schemas.explain import config_voice, explain
@@ -299,6 +299,12 @@ def load_config(path: str, rule_ids: Iterable[str] = (), _extended_by: tuple[str
                 compile_glob(pattern)
             except GlobError as exc:
                 problems.append(f"{shown}: `{_dotted(prefix, ['exclude'])}`: {exc}")
+        for where, entry in [([], table)] + [(["overrides", n], e) for n, e in enumerate(table.get("overrides", ()))]:
+            for pattern in entry.get("input-fields", {}):
+                try:
+                    compile_glob(str(pattern))
+                except GlobError as exc:
+                    problems.append(f"{shown}: `{_dotted(prefix, where + ['input-fields'])}`: {exc}")
     if problems:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems) if len(problems) > 1 else problems[0])
     parent = None

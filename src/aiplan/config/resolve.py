@@ -39,12 +39,13 @@ from typing import Any, Iterable, Mapping
 from aiplan.config.selection import (DEFAULT_FILE_TIMEOUT, DEFAULT_RULE_TIMEOUT, ConfigError, LintConfig,
                                      build_context, enabled_by_layers, validate_selectors)
 from aiplan.config.files import ConfigFile, ConfigFinder, Layer, load_config, shown_path
-from aiplan.config.globs import matches
+from aiplan.core.globs import matches
 from aiplan.core.paths import STDIN, Target
 from aiplan.lint.context import LintContext
 from aiplan.core.findings import Severity
 from aiplan.parse.loader import Limits
 from aiplan.core.rule import Rule
+from aiplan.core.rule_ids import family_of
 from aiplan.core.suggest import closest
 from aiplan.core.placeholders import normalise_words
 
@@ -348,6 +349,36 @@ def _source(item: Rule) -> str:
 # `aiplan config`
 
 
+def _selectors(chosen: Iterable[str], rule_ids: Iterable[str]) -> list[str]:
+    """The fewest selectors naming exactly ``chosen`` among ``rule_ids``: a family
+    (`FT`) when all of its rules are chosen and its prefix names no other rule,
+    else the rule IDs."""
+    chosen, rule_ids = set(chosen), sorted(rule_ids)
+    families: dict[str, list[str]] = {}
+    for rule_id in rule_ids:
+        families.setdefault(family_of(rule_id), []).append(rule_id)
+    out: list[str] = []
+    for family, members in sorted(families.items()):
+        named = [r for r in rule_ids if r.startswith(family)]
+        if named == members and all(r in chosen for r in members):
+            out.append(family)
+        else:
+            out.extend(r for r in members if r in chosen)
+    return out
+
+
+def _selection(layers: Iterable[Layer], enabled: Iterable[str], rule_ids: Iterable[str]) -> tuple[list[str], list[str]]:
+    """``(select, ignore)`` that reproduce the selection in a configuration file
+    anywhere, in the form the layers chose it: from ``ALL`` less what is ignored
+    (rules added later are then on, as by default), or the families and rules
+    chosen (rules of other families added later stay off)."""
+    rule_ids = sorted(rule_ids)
+    last = next((layer.select for layer in reversed(tuple(layers)) if layer.select is not None), None)
+    if last is None or "ALL" in last:
+        return ["ALL"], _selectors(set(rule_ids) - set(enabled), rule_ids)
+    return _selectors(enabled, rule_ids), []
+
+
 def describe(resolver: Resolver, path: str) -> dict:
     """The effective configuration for ``path``, as data (``aiplan config``)."""
     resolved = resolver.resolve_path(path)
@@ -356,6 +387,7 @@ def describe(resolver: Resolver, path: str) -> dict:
     enabled = sorted(ctx.enabled)
     disabled = sorted(set(ctx.rules) - ctx.enabled)
     limits = ctx.config.limits
+    select, ignore = _selection(resolved.layers, ctx.enabled, ctx.rules)
     return {
         "path": path,
         "config-file": config.shown if config is not None else None,
@@ -382,6 +414,8 @@ def describe(resolver: Resolver, path: str) -> dict:
         "file-timeout": ctx.config.file_timeout or 0,
         "placeholders": sorted(ctx.config.placeholders),
         "input-fields": dict(ctx.config.input_fields),
+        "select": select,
+        "ignore": ignore,
         "enabled": enabled,
         "disabled": disabled,
         "severity": {
@@ -439,8 +473,11 @@ def render_text(described: dict) -> str:
         lines.append("input-fields = { " + ", ".join(f"{_toml(k)} = {_toml(v)}" for k, v in d["input-fields"].items()) + " }")
     total = len(d["enabled"]) + len(d["disabled"])
     lines.append(f"# {len(d['enabled'])} of {total} rules enabled")
-    # `select` with the exact IDs reproduces the selection: this output is itself a valid .aiplan.toml.
-    lines.append(f"select = {_toml(d['enabled'])}")
+    # This output is itself a valid .aiplan.toml: `select` and `ignore` reproduce the selection,
+    # by families where whole families are chosen, so rules added later follow the same choice.
+    lines.append(f"select = {_toml(d['select'])}")
+    lines.append(f"ignore = {_toml(d['ignore'])}")
+    lines.append(f"# enabled: {_toml(d['enabled'])}")
     lines.append(f"# not selected: {_toml(d['disabled'])}")
     if d["severity"]:
         lines += ["", "[severity]"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from aiplan.core.rule_ids import root_cause_rank
+
 
 class Severity(str, enum.Enum):
     """How serious a finding is. Ordered: ``INFO < WARNING < ERROR``."""
@@ -162,7 +164,11 @@ class Finding:
     related: tuple[RelatedLocation, ...] = ()
 
     def sort_key(self) -> tuple:
-        return (self.path, self.line, self.column, self.rule, self.document, self.message)
+        """The one order of findings, in every report: by file and document, the
+        document's root causes first (it cannot be read, parsed or validated:
+        :data:`aiplan.core.rule_ids.ROOT_CAUSES`), then by line and column."""
+        return (self.path, self.document, root_cause_rank(self.rule), self.line, self.column,
+                self.rule, self.message)
 
     def to_dict(self) -> dict:
         return {

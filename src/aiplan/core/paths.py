@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 from dataclasses import dataclass
 
 # The path that means standard input.
@@ -33,3 +34,27 @@ def display(path: str, cwd: str) -> str:
 def shown_path(path: str) -> str:
     """``path`` as messages show it: relative to the working directory when below it."""
     return display(path, os.getcwd())
+
+
+def normalise_plan_path(path: str, *, keep_folder: bool = True) -> str:
+    """A path as a plan writes it, normalised: ``./data//ft/../ft/train.jsonl`` ->
+    ``data/ft/train.jsonl``, ``\\`` as ``/``; a trailing ``/`` (a folder) is kept
+    unless ``keep_folder`` is false."""
+    path = path.strip().replace("\\", "/")
+    normal = posixpath.normpath(path)
+    if keep_folder and path.endswith("/") and normal != "/":
+        return normal + "/"
+    return normal
+
+
+def repository_root(start: str) -> str | None:
+    """The closest directory at or above ``start`` that holds ``.git`` (a
+    directory, or a file in worktrees and submodules), or ``None``."""
+    current = os.path.abspath(start)
+    while True:
+        if os.path.exists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent

@@ -8,7 +8,7 @@ because ``gaps`` turned out to be a number.
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
@@ -24,14 +24,14 @@ BEYOND_PROMPTING = ("rag", "fine_tuning", "hybrid")
 GAPS = ("knowledge", "behavior", "accuracy")
 
 
-class SpanTable(MutableMapping):
-    """YAML path -> :class:`Span`, stored compactly.
+class SpanTable(Mapping):
+    """YAML path -> :class:`Span`, stored compactly and read-only.
 
     The loader records a position for every key and value of every plan; a
     Span object for each would cost more than building the node itself, and
     almost none is ever read. Positions are kept as ``(line, column, end_line,
-    end_column)`` tuples and become a Span when read. Reads, iteration and
-    writes behave as for a ``dict`` of Spans.
+    end_column)`` tuples and become a Span when read. Reads and iteration
+    behave as for a ``dict`` of Spans; rules cannot move or delete positions.
     """
 
     __slots__ = ("_positions",)
@@ -42,12 +42,6 @@ class SpanTable(MutableMapping):
     def __getitem__(self, path: YamlPath) -> Span:
         position = self._positions[path]
         return position if type(position) is Span else Span(*position)
-
-    def __setitem__(self, path: YamlPath, span: Span) -> None:
-        self._positions[path] = span
-
-    def __delitem__(self, path: YamlPath) -> None:
-        del self._positions[path]
 
     def __contains__(self, path: object) -> bool:
         return path in self._positions
@@ -62,13 +56,18 @@ class SpanTable(MutableMapping):
         return f"SpanTable({dict(self.items())!r})"
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Plan:
-    """One YAML document of a plan file.
+    """One YAML document of a plan file, as the engine hands it to rules: built
+    once, complete (``dataclasses.replace`` makes a variant), never changed.
 
     ``data`` is JSON-compatible (dict with str keys, list, str, int, float, bool,
     None). ``value_spans`` and ``key_spans`` map YAML paths to positions (a
     ``dict`` or a :class:`SpanTable` of :class:`Span`).
+
+    A plugin's rule reads ``data`` as a read-only copy: its mappings and lists
+    are ``dict`` and ``list`` for every read, but changing one raises (the rule
+    is reported, exit 3); ``copy.deepcopy(plan.data)`` gives a copy to change.
 
     ``placeholders`` are a team's own placeholder words (the `placeholders`
     setting, normalised), read as missing in addition to the built-in ones
@@ -76,8 +75,8 @@ class Plan:
     """
 
     data: Any
-    value_spans: MutableMapping[YamlPath, Span]
-    key_spans: MutableMapping[YamlPath, Span]
+    value_spans: Mapping[YamlPath, Span]
+    key_spans: Mapping[YamlPath, Span]
     path: str = "<string>"
     document: int = 0
     file_exists: Callable[[str], bool] | None = field(default=None, repr=False)

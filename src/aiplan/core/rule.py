@@ -98,10 +98,20 @@ class Rule:
     # Rules whose findings come from the loader (syntax errors, duplicates, limits)
     # have no check function; they are listed and documented like the others.
     tags: tuple[str, ...] = field(default=())
+    # What the rule will ask of ``plan.evidence``, from its resolved options, so
+    # that one read of a data file serves every rule (``("near", threshold, ngram)``).
+    evidence_needs: Callable[[Mapping[str, Any]], tuple] | None = None
 
     @property
     def family(self) -> str:
         return family_of(self.id)
+
+    @property
+    def third_party(self) -> bool:
+        """Its check is a plugin's code: not one of aiplan's rules (plugin ``aiplan``)
+        nor a policy pack's declarative check (``pack:...``, run by aiplan's code).
+        The engine gives such a check a private copy of the plan's data."""
+        return self.plugin != "aiplan" and not self.plugin.startswith("pack:")
 
     def resolve_options(self, configured: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Defaults overlaid with configured values; raises ``ValueError`` naming the bad option."""
@@ -137,6 +147,7 @@ def rule(
     tags: Iterable[str] = (),
     reported_by: str | None = None,
     url: str | None = None,
+    evidence_needs: Callable[[Mapping[str, Any]], tuple] | None = None,
 ) -> Callable[[CheckFunction], Rule]:
     """Declare a rule. Use as a decorator on its check function.
 
@@ -152,6 +163,11 @@ def rule(
     findings aiplan itself reports while reading and parsing the file (syntax
     errors, duplicate keys, limits) or applying inline suppressions: the
     decorated function then only carries the documentation and never runs.
+
+    ``evidence_needs(options)`` tells the engine, before any rule runs, what the
+    check will ask ``plan.evidence`` (a tuple of requests such as
+    ``("near", threshold, ngram)``), so that the training data is read once for
+    every rule that needs it.
     """
 
     def decorate(function: CheckFunction) -> Rule:
@@ -159,7 +175,8 @@ def rule(
         # make_rule cleans the docstring (inspect.getdoc would clean it twice).
         return make_rule(id, name, severity, check, function.__doc__ or "",
                          options=options, fixable=fixable,
-                         tags=tuple(tags) + ((reported_by,) if reported_by else ()), url=url)
+                         tags=tuple(tags) + ((reported_by,) if reported_by else ()), url=url,
+                         evidence_needs=evidence_needs)
 
     return decorate
 
@@ -176,6 +193,7 @@ def make_rule(
     tags: Iterable[str] = (),
     plugin: str = "aiplan",
     url: str | None = None,
+    evidence_needs: Callable[[Mapping[str, Any]], tuple] | None = None,
 ) -> Rule:
     if not _ID.match(id):
         raise ValueError(f"rule ID {id!r} must be capital letters followed by three digits, like FT001")
@@ -195,6 +213,7 @@ def make_rule(
         plugin=plugin,
         url=default_url(id, name) if url is None else url,
         tags=tuple(tags),
+        evidence_needs=evidence_needs,
     )
 
 

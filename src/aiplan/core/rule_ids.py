@@ -21,3 +21,14 @@ NO_REASON = "PLAN005"         # a suppression comment without a reason (the engi
 UNUSED_SUPPRESSION = "PLAN006"  # a suppression that matched nothing (the engine)
 RESOURCE_LIMIT = "PLAN007"    # a limit was reached (the loader and the engine)
 UNREADABLE = "PLAN008"        # the file cannot be read or decoded (the loader)
+
+# The problems of the document itself that other findings may follow from (it
+# cannot be read, parsed or validated as written): every report lists a
+# document's findings with these first (aiplan.core.findings.Finding.sort_key).
+# Suppression bookkeeping (PLAN005, PLAN006) is about comments, not a cause.
+ROOT_CAUSES = frozenset({SYNTAX, SCHEMA, VERSION, DUPLICATE_KEY, RESOURCE_LIMIT, UNREADABLE})
+
+
+def root_cause_rank(rule_id: str) -> int:
+    """0 for a finding other findings of its document may follow from, 1 otherwise."""
+    return 0 if rule_id in ROOT_CAUSES else 1

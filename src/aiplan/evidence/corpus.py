@@ -13,7 +13,15 @@ plain text, CSV/TSV) are read up to the byte budget in total, at most
   than three words and Markdown table rows are not counted at all (templates
   and tables repeat them by structure).
 
-PDF and spreadsheet contents are not read (a spreadsheet counts as a table).
+PDF documents are read with the optional ``aiplan[pdf]`` extra (``pdfplumber``):
+a table its table finder detects on a page counts like any other (the place
+is the page: ``(document, page)``), and the text outside tables feeds the
+boilerplate measure like other text (a line's number is its page, and each
+page is compared with the others like a document: running headers repeat
+page after page). Without
+the extra, PDFs are counted as not read (``pdfs_unread``) so that EVID008 can
+say which extra to install. Spreadsheet contents are not read (a
+spreadsheet counts as a table).
 """
 
 from __future__ import annotations
@@ -24,7 +32,12 @@ import os
 import re
 from dataclasses import dataclass
 
+from aiplan.core.globs import is_glob
 from aiplan.evidence.files import content_stamp, locate
+
+PDF_HINT = "Install the PDF extra to measure them: `pip install 'aiplan[pdf]'`."
+# Pages read of one PDF: its tables and running headers show well before this.
+MAX_PDF_PAGES = 200
 
 MAX_DOCUMENTS = 2000
 MAX_DISTINCT_LINES = 500_000
@@ -49,6 +62,10 @@ class CorpusProfile:
     sampled: bool = False                       # the byte budget or the document cap stopped reading
     unverified: str = ""                        # why nothing was read (remote, outside, nothing matches)
     stamps: tuple[tuple[str, str], ...] = ()
+    pdfs_unread: int = 0                        # PDF documents not read: the PDF extra is not installed
+    first_pdf_unread: str = ""
+    units: int = 0                              # what boilerplate repeats across: text documents and PDF pages
+    pdf_pages: int = 0                          # of those, PDF pages
 
     @property
     def repeated_share(self) -> float:
@@ -57,7 +74,7 @@ class CorpusProfile:
 
 def _documents(name: str, base_dir: str, root: str) -> tuple[list[str], str]:
     """Absolute paths of the files ``name`` names (sorted), or why there are none."""
-    if any(char in name for char in "*?["):
+    if is_glob(name):
         pattern = os.path.join(base_dir, name)
         paths = sorted(p for p in glob.glob(pattern, recursive=True) if os.path.isfile(p))
     else:
@@ -95,6 +112,10 @@ def profile_corpus(name: str, base_dir: str, root: str, budget: int) -> CorpusPr
     per_document: list[tuple[str, list[tuple[int, str]]]] = []   # kept only for the first repeated line
     lines = 0
     stamps = []
+    pdfs_unread = 0
+    first_pdf_unread = ""
+    pdf = None
+    units = pdf_pages = 0
     for path in paths[:MAX_DOCUMENTS]:
         relative = os.path.relpath(path, base_dir)
         lower = path.lower()
@@ -104,30 +125,57 @@ def profile_corpus(name: str, base_dir: str, root: str, budget: int) -> CorpusPr
             if len(first_tables) < 5:
                 first_tables.append((relative, 1))
             continue
-        if not lower.endswith(TEXT_SUFFIXES):
+        is_pdf = lower.endswith(".pdf")
+        if not lower.endswith(TEXT_SUFFIXES) and not is_pdf:
             continue
+        if is_pdf:
+            pdf = pdf if pdf is not None else _pdf_library()
+            if pdf is False:
+                pdfs_unread += 1
+                first_pdf_unread = first_pdf_unread or relative
+                continue
         if read >= budget:
             sampled = True
             break
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read(max(0, min(budget - read, 8 * 1024 * 1024)))
-        except OSError:
-            continue
-        read += len(data)
-        if b"\x00" in data[:8192]:
-            continue
-        stamps.append((relative, content_stamp(path, len(data), hashlib.sha256(data).hexdigest())))
-        text = data.decode("utf-8", "replace")
+        if is_pdf:
+            found = _read_pdf(pdf, path, budget - read)
+            if found is None:
+                continue
+            size, digest, table_page, numbered, pages = found
+            if size > budget - read:
+                sampled = True
+                break
+            read += size
+            stamps.append((relative, content_stamp(path, size, digest)))
+            table_line = table_page
+        else:
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read(max(0, min(budget - read, 8 * 1024 * 1024)))
+            except OSError:
+                continue
+            read += len(data)
+            if b"\x00" in data[:8192]:
+                continue
+            stamps.append((relative, content_stamp(path, len(data), hashlib.sha256(data).hexdigest())))
+            text = data.decode("utf-8", "replace")
+            table_line = _table_line(text, lower)
+            numbered = enumerate(text.splitlines(), 1)
         documents += 1
-        table_line = _table_line(text, lower)
         if table_line:
             with_tables += 1
             if len(first_tables) < 5:
                 first_tables.append((relative, table_line))
+        # The units lines repeat across: a text document, or a PDF's page (running
+        # headers and footers repeat page after page).
+        units += pages if is_pdf else 1
+        pdf_pages += pages if is_pdf else 0
         seen: set[str] = set()
+        unit = 0
         kept: list[tuple[int, str]] = []
-        for number, line in enumerate(text.splitlines(), 1):
+        for number, line in numbered:
+            if is_pdf and number != unit:
+                unit, seen = number, set()
             key = _key(line)
             # Table rows repeat by structure, and one- or two-word lines (headings,
             # labels) by the template: neither is boilerplate.
@@ -144,13 +192,13 @@ def profile_corpus(name: str, base_dir: str, root: str, budget: int) -> CorpusPr
                 frequency[key] = 1
         if len(per_document) < 50:
             per_document.append((relative, kept))
-    text_documents = documents - sum(1 for p in paths[:MAX_DOCUMENTS] if p.lower().endswith(TABLE_FILES))
-    needed = max(2, -(-text_documents // 2))
-    common = {key for key, count in frequency.items() if count >= needed} if text_documents >= 3 else set()
+    needed = max(2, -(-units // 2))
+    common = {key for key, count in frequency.items() if count >= needed} if units >= 3 else set()
     repeated = 0
     first_repeated = ("", 0, "")
     if common:
-        # Each common line counted once per document holding it (repeats within a document are not boilerplate).
+        # Each common line counted once per unit holding it (repeats within a document, or a PDF's page,
+        # are not boilerplate).
         repeated = sum(frequency[key] for key in common)
         for relative, kept in per_document:
             hit = next(((number, key) for number, key in kept if key in common), None)
@@ -158,7 +206,53 @@ def profile_corpus(name: str, base_dir: str, root: str, budget: int) -> CorpusPr
                 first_repeated = (relative, hit[0], hit[1][:80])
                 break
     return CorpusProfile(name, documents, with_tables, tuple(first_tables), lines, min(repeated, lines),
-                         first_repeated, sampled, stamps=tuple(stamps))
+                         first_repeated, sampled, stamps=tuple(stamps), pdfs_unread=pdfs_unread,
+                         first_pdf_unread=first_pdf_unread, units=units, pdf_pages=pdf_pages)
+
+
+def _pdf_library():
+    """``pdfplumber`` (the ``aiplan[pdf]`` extra), or ``False`` when it is not installed."""
+    try:
+        import pdfplumber  # the optional aiplan[pdf] extra: heavy, only for PDF documents
+    except ImportError:
+        return False
+    import logging  # only with PDFs: pdfminer warns about damaged files through logging
+
+    # A damaged or unusual PDF is skipped or read as far as it goes; pdfminer's warnings
+    # about it would otherwise reach the terminal through logging's last-resort handler.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    return pdfplumber
+
+
+def _read_pdf(pdf, path: str, room: int):
+    """``(size, sha256, page of the first table or 0, [(page, text line)], pages read)``
+    of a PDF of at most ``room`` bytes (else only its size), or ``None`` if it cannot be read."""
+    try:
+        size = os.stat(path).st_size
+        if size > room:
+            return size, "", 0, [], 0
+        with open(path, "rb") as handle:
+            data = handle.read(size)
+    except OSError:
+        return None
+    import io  # only with PDFs
+
+    table_page = pages = 0
+    numbered: list[tuple[int, str]] = []
+    try:
+        with pdf.open(io.BytesIO(data)) as document:
+            for number, page in enumerate(document.pages[:MAX_PDF_PAGES], 1):
+                pages = number
+                tables = page.find_tables()
+                if tables and not table_page:
+                    table_page = number
+                outside = page
+                for table in tables:  # table cells repeat by structure: not boilerplate
+                    outside = outside.outside_bbox(table.bbox)
+                numbered.extend((number, line) for line in (outside.extract_text() or "").splitlines())
+    except Exception:  # pdfminer raises many kinds of errors on damaged files: the document is skipped
+        return None
+    return size, hashlib.sha256(data).hexdigest(), table_page, numbered, pages
 
 
 def _table_line(text: str, lower_path: str) -> int:

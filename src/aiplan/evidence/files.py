@@ -22,11 +22,15 @@ import re
 import stat
 from dataclasses import dataclass
 
+from aiplan.core.globs import is_glob
+from aiplan.core.paths import repository_root as find_repository_root
+
 REMOTE_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 # `org/name` or `org/name@rev` without a file suffix, e.g. a Hugging Face dataset.
 HUB_NAME = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+(@[\w.-]+)?$")
-DATA_SUFFIXES = (".jsonl", ".ndjson", ".jsonlines", ".json", ".csv", ".tsv", ".tab", ".parquet", ".pq",
-                 ".txt", ".md", ".markdown", ".html", ".htm", ".xlsx", ".pdf", ".gz")
+# Files of records (a shard of a data set is one of these, ``.gz`` looked through).
+RECORD_SUFFIXES = (".jsonl", ".ndjson", ".jsonlines", ".json", ".csv", ".tsv", ".tab", ".parquet", ".pq")
+DATA_SUFFIXES = RECORD_SUFFIXES + (".txt", ".md", ".markdown", ".html", ".htm", ".xlsx", ".pdf", ".gz")
 SNIFF_BYTES = 8192
 
 
@@ -43,27 +47,27 @@ class Unreadable(Exception):
 class Location:
     """Where a name from the plan points.
 
-    ``kind`` is ``local`` (``path`` is absolute), ``missing`` (a local path
-    that does not exist), ``remote``, ``outside`` or ``pattern`` (a glob);
-    ``why`` says it in words for the last three.
+    ``kind`` is ``local`` (``path`` is absolute), ``shards`` (a glob or a
+    folder of data files, read as one data set: ``parts`` are their absolute
+    paths, sorted), ``missing`` (a local path that does not exist), ``remote``
+    or ``outside``; ``why`` says it in words for the last two.
     """
 
     name: str
     kind: str
     path: str = ""
     why: str = ""
+    parts: tuple[str, ...] = ()
+
+    @property
+    def readable(self) -> bool:
+        """Whether the name points at local data aiplan reads (a file or shards)."""
+        return self.kind in ("local", "shards")
 
 
 def repository_root(directory: str) -> str:
     """The nearest directory holding ``.git`` at or above ``directory``, else ``directory``."""
-    probe = os.path.abspath(directory)
-    while True:
-        if os.path.exists(os.path.join(probe, ".git")):
-            return probe
-        parent = os.path.dirname(probe)
-        if parent == probe:
-            return os.path.abspath(directory)
-        probe = parent
+    return find_repository_root(directory) or os.path.abspath(directory)
 
 
 def locate(name: str, base_dir: str, root: str) -> Location:
@@ -77,13 +81,50 @@ def locate(name: str, base_dir: str, root: str) -> Location:
     if not os.path.lexists(path):
         if HUB_NAME.match(name) and not name.lower().endswith(DATA_SUFFIXES):
             return Location(name, "remote", why="it looks like a dataset hub name and aiplan never reaches the network")
-        if any(char in name for char in "*?[") and glob.glob(path, recursive=True):
-            # A glob of shards: the claims about it (counts, overlap) are about one named file.
-            return Location(name, "pattern", path, why="it is a glob pattern and the data checks read one named file")
+        if is_glob(name):
+            matches = shard_paths(path)
+            if matches:
+                within = tuple(p for p in matches if is_within(p, root))
+                if not within:
+                    return Location(name, "outside", path, why="its files are outside the repository holding the plan")
+                return Location(name, "shards", path, parts=within)
         return Location(name, "missing", path)
     if not inside:
         return Location(name, "outside", path, why="it is outside the repository holding the plan")
+    if os.path.isdir(path):
+        within = tuple(p for p in shard_paths(path) if is_within(p, root))
+        if within:
+            return Location(name, "shards", path, parts=within)
     return Location(name, "local", path)
+
+
+def is_within(path: str, root: str) -> bool:
+    real = os.path.realpath(path)
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def shard_paths(path: str) -> tuple[str, ...]:
+    """The data files a glob or a folder names, sorted: regular files with a
+    data suffix, hidden ones left out (a folder is searched recursively)."""
+    if os.path.isdir(path):
+        found = [os.path.join(folder, file) for folder, dirs, files in os.walk(path)
+                 for file in files if not file.startswith(".")]
+    else:
+        found = glob.glob(path, recursive=True)
+    return tuple(sorted(p for p in found if p.lower().removesuffix(".gz").endswith(RECORD_SUFFIXES)
+                        and os.path.isfile(p) and not os.path.basename(p).startswith(".")))
+
+
+def listing_stamp(parts: tuple[str, ...], base_dir: str) -> str:
+    """What a result read through a glob or folder depends on: which files it matched."""
+    names = "\n".join(os.path.relpath(p, base_dir) for p in parts)
+    return "listing:" + hashlib.sha256(names.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def listing_holds(base_dir: str, name: str, stamp: str) -> bool:
+    """Whether the glob or folder ``name`` (relative to ``base_dir``) still matches what ``stamp`` recorded."""
+    where = locate(name, base_dir, repository_root(base_dir))
+    return listing_stamp(where.parts, base_dir) == stamp
 
 
 def check_regular(path: str) -> os.stat_result:

@@ -1,8 +1,9 @@
 """Held-out and evaluation records that also occur in the training data.
 
 The evaluation sets are indexed in memory (they are the small side); the
-training file is streamed once, so memory grows with the evaluation sets and
-never with the training set.
+training data is streamed once, in the same pass that profiles it
+(:func:`training_pass`), so memory grows with the evaluation sets and never
+with the training set, and every check on the training data shares one read.
 
 * Exact: the input sides are compared after :func:`~aiplan.evidence.records.normalise`
   (NFKC, case, whitespace), as a dictionary lookup per training record.
@@ -19,12 +20,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Iterable
 
-from aiplan.evidence.files import Unreadable, check_regular, content_stamp, open_data
-from aiplan.evidence.formats import Stream, format_of, items
-from aiplan.evidence.profile import FileSettings
-from aiplan.evidence.records import normalise, sides
+from aiplan.evidence.profile import FileSettings, Profile, profile_parts, where
 
 WORD = re.compile(r"\w+")
 NUM_PERM = 128
@@ -33,7 +31,8 @@ FIRST = 5
 
 @dataclass(frozen=True, slots=True)
 class Overlap:
-    """Records of one evaluation set found in the training data."""
+    """Records of one evaluation set found in the training data. Lines are
+    positions (see :func:`~aiplan.evidence.profile.where`): :meth:`where` names the file."""
 
     name: str
     records: int = 0                                   # evaluation records with an input side
@@ -41,11 +40,15 @@ class Overlap:
     first_exact: tuple[tuple[int, int], ...] = ()      # (evaluation line, training line)
     near: int = 0                                      # found as near-duplicates only
     first_near: tuple[tuple[int, int, float], ...] = ()  # (evaluation line, training line, Jaccard)
+    shards: tuple[tuple[str, int], ...] = ()           # the set's files, when it is several
+
+    def where(self, position: int) -> tuple[str, int]:
+        return where(self.shards, self.name, position)
 
 
 @dataclass(frozen=True, slots=True)
 class Contamination:
-    """The result of one pass over the training file against every evaluation set."""
+    """The result of one pass over the training data against every evaluation set."""
 
     training: str
     training_records: int = 0
@@ -56,11 +59,34 @@ class Contamination:
     overlaps: tuple[Overlap, ...] = ()
     unreadable: str = ""
     stamps: tuple[tuple[str, str], ...] = ()           # (name, content stamp) of every file read
+    training_shards: tuple[tuple[str, int], ...] = ()  # the training data's files, when it is several
+    ngram: int = 2
 
     def overlap(self, name: str) -> Overlap | None:
         for item in self.overlaps:
             if item.name == name:
                 return item
+        return None
+
+    def where(self, position: int) -> tuple[str, int]:
+        """``(file, line)`` of a training position."""
+        return where(self.training_shards, self.training, position)
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingPass:
+    """Everything one streaming pass over the training data measured: its
+    profile, the exact overlap with every evaluation set, and the near
+    duplicates for each requested ``(threshold, ngram)``."""
+
+    profile: Profile
+    exact: Contamination
+    near: tuple[tuple[tuple[float, int], Contamination], ...] = ()
+
+    def near_for(self, threshold: float, ngram: int) -> Contamination | None:
+        for spec, result in self.near:
+            if spec == (threshold, ngram):
+                return result
         return None
 
 
@@ -79,109 +105,126 @@ def jaccard(a: frozenset, b: frozenset) -> float:
     return shared / (len(a) + len(b) - shared)
 
 
-def _records(path: str, name: str, settings: FileSettings, budget: int, state: Stream):
-    """``(line, normalised input)`` of a file's well-formed records, then the hashing reader."""
-    fmt = format_of(path, settings.format) or "jsonl"
-    hashing, stream = (None, None) if fmt == "parquet" else open_data(path, name)
-    state.format = fmt
-    try:
-        for item in items(stream, fmt, budget, state, path):
-            if item.record is None:
-                continue
-            text, _output, _shape = sides(item.record, settings.input_field)
-            if text is not None:
-                yield item.line, normalise(text)
-    finally:
-        if stream is not None:
-            stream.close()
-        state.notes.append(content_stamp(path, hashing.count, hashing.sha256.hexdigest()) if hashing else "")
+Parts = tuple[tuple[str, str], ...]   # (path, name shown) of each file of a data set
 
 
-def find_overlap(training: tuple[str, str, FileSettings], evaluations: Iterable[tuple[str, str, FileSettings]],
+def _parts(path) -> Parts:
+    return path if isinstance(path, tuple) else ((path, ""),)
+
+
+def find_overlap(training: tuple[str, Any, FileSettings], evaluations: Iterable[tuple[str, Any, FileSettings]],
                  budget: int, near_threshold: float | None = None, ngram: int = 2) -> Contamination:
-    """Compare ``evaluations`` (``(name, path, settings)`` each) with ``training``.
+    """Compare ``evaluations`` (``(name, path or parts, settings)`` each) with ``training``.
 
     ``near_threshold`` ``None`` checks exact matches only.
     """
-    train_name, train_path, train_settings = training
+    def named(item):
+        name, path, settings = item
+        return name, tuple((p, shown or name) for p, shown in _parts(path)), settings
+
+    specs = ((near_threshold, ngram),) if near_threshold is not None else ()
+    result = training_pass(named(training), [named(item) for item in evaluations], budget, specs)
+    return result.near[0][1] if specs else result.exact
+
+
+class _NearSearch:
+    """Near-duplicate candidates for one ``(threshold, ngram)``: the LSH index of the evaluation records."""
+
+    def __init__(self, threshold: float, ngram: int, grams: list[list[frozenset]]):
+        self.threshold = threshold
+        self.ngram = ngram
+        self.grams = grams
+        self.first: list[dict[int, tuple[int, float]]] = [{} for _ in grams]
+        self.vocabulary: set[str] = set()
+        self.lsh = self.minhash = None
+        if any(grams):
+            self.lsh, self.minhash = _lsh(grams, threshold)
+            for set_grams in grams:
+                for item in set_grams:
+                    self.vocabulary.update(item)
+
+    def add(self, position: int, text: str, exact_found: list[dict[int, int]], exact_hit: bool) -> None:
+        if self.lsh is None:
+            return
+        mine = shingles(text, self.ngram)
+        if not mine or len(mine & self.vocabulary) < self.threshold * len(mine):
+            return
+        for set_index, record in self.lsh.query(self.minhash(mine)):
+            if record in exact_found[set_index] or record in self.first[set_index]:
+                continue
+            similarity = jaccard(mine, self.grams[set_index][record])
+            if similarity >= self.threshold and not exact_hit:
+                self.first[set_index][record] = (position, similarity)
+
+
+def training_pass(training: tuple[str, Parts, FileSettings], evaluations: Iterable[tuple[str, Parts, FileSettings]],
+                  budget: int, near_specs: tuple[tuple[float, int], ...] = ()) -> TrainingPass:
+    """One streaming pass over the training data (``(name, parts, settings)``)
+    feeding its profile, the exact overlap with every evaluation set and the
+    near duplicates for each ``(threshold, ngram)`` in ``near_specs``.
+
+    The evaluation sets are read first and indexed (memory grows with them);
+    the training data is streamed once and dropped record by record.
+    """
+    train_name, train_parts, train_settings = training
     exact_index: dict[str, list[tuple[int, int]]] = {}      # normalised input -> [(set, record)]
-    lines: list[list[int]] = []                              # per set: line of each record
-    grams: list[list[frozenset]] = []
+    ngrams = sorted({ngram for _, ngram in near_specs})
+    lines: list[list[int]] = []                              # per set: position of each record
+    grams: dict[int, list[list[frozenset]]] = {ngram: [] for ngram in ngrams}
     names: list[str] = []
+    set_shards: list[tuple] = []
     stamps: list[tuple[str, str]] = []
-    for set_index, (name, path, settings) in enumerate(evaluations):
-        state = Stream("")
+    for set_index, (name, parts, settings) in enumerate(evaluations):
         set_lines: list[int] = []
-        set_grams: list[frozenset] = []
-        try:
-            check_regular(path)
-            for line, text in _records(path, name, settings, budget, state):
-                exact_index.setdefault(text, []).append((set_index, len(set_lines)))
-                set_lines.append(line)
-                if near_threshold is not None:
-                    set_grams.append(shingles(text, ngram))
-        except (Unreadable, OSError, EOFError):
-            pass  # EVID005 reports unreadable files; what was read is still compared
-        if state.notes and state.notes[-1]:
-            stamps.append((name, state.notes[-1]))
+        set_grams: dict[int, list[frozenset]] = {ngram: [] for ngram in ngrams}
+
+        def index(position: int, text: str, set_index=set_index, set_lines=set_lines, set_grams=set_grams) -> None:
+            exact_index.setdefault(text, []).append((set_index, len(set_lines)))
+            set_lines.append(position)
+            for ngram, kept in set_grams.items():
+                kept.append(shingles(text, ngram))
+
+        # An unreadable set is EVID005's to report; what was read of it is still compared.
+        read = profile_parts(parts, name, settings, budget, index)
+        stamps.extend(read.stamps)
         names.append(name)
         lines.append(set_lines)
-        grams.append(set_grams)
+        set_shards.append(read.shards)
+        for ngram in ngrams:
+            grams[ngram].append(set_grams[ngram])
 
-    first_exact: list[dict[int, int]] = [{} for _ in names]           # record -> training line
-    first_near: list[dict[int, tuple[int, float]]] = [{} for _ in names]
-    lsh = None
-    vocabulary: set[str] = set()
-    if near_threshold is not None and any(grams):
-        lsh, minhash = _lsh(grams, near_threshold)
-        for set_grams in grams:
-            for item in set_grams:
-                vocabulary.update(item)
+    first_exact: list[dict[int, int]] = [{} for _ in names]           # record -> training position
+    searches = [_NearSearch(threshold, ngram, grams[ngram]) for threshold, ngram in near_specs]
 
-    state = Stream("")
-    records = 0
-    try:
-        check_regular(train_path)
-        for line, text in _records(train_path, train_name, train_settings, budget, state):
-            records += 1
-            hits = exact_index.get(text)
-            if hits is not None:
-                for set_index, record in hits:
-                    first_exact[set_index].setdefault(record, line)
-            if lsh is None:
-                continue
-            mine = shingles(text, ngram)
-            if not mine or len(mine & vocabulary) < near_threshold * len(mine):
-                continue
-            for key in lsh.query(minhash(mine)):
-                set_index, record = key
-                if record in first_exact[set_index] or record in first_near[set_index]:
-                    continue
-                theirs = grams[set_index][record]
-                similarity = jaccard(mine, theirs)
-                if similarity >= near_threshold and hits is None:
-                    first_near[set_index][record] = (line, similarity)
-    except Unreadable as problem:
-        return Contamination(train_name, unreadable=problem.reason)
-    except (OSError, EOFError):
-        pass  # a truncated training file: what was read is compared
-    if state.notes and state.notes[-1]:
-        stamps.append((train_name, state.notes[-1]))
+    def compare(position: int, text: str) -> None:
+        hits = exact_index.get(text)
+        if hits is not None:
+            for set_index, record in hits:
+                first_exact[set_index].setdefault(record, position)
+        for search in searches:
+            search.add(position, text, first_exact, hits is not None)
 
-    overlaps = []
-    for set_index, name in enumerate(names):
-        exact = sorted((lines[set_index][r], t) for r, t in first_exact[set_index].items())
-        near = sorted((lines[set_index][r], t, round(j, 2)) for r, (t, j) in first_near[set_index].items()
-                      if r not in first_exact[set_index])
-        overlaps.append(Overlap(name, len(lines[set_index]), len(exact), tuple(exact[:FIRST]),
-                                len(near), tuple(near[:FIRST])))
-    size = 0
-    try:
-        size = check_regular(train_path).st_size
-    except Unreadable:
-        pass
-    return Contamination(train_name, records, state.sampled, state.bytes_read, size, near_threshold,
-                         tuple(overlaps), stamps=tuple(stamps))
+    profile = profile_parts(train_parts, train_name, train_settings, budget, compare)
+    stamps.extend(profile.stamps)
+
+    def contamination(search: _NearSearch | None) -> Contamination:
+        if profile.unreadable:
+            return Contamination(train_name, unreadable=profile.unreadable)
+        overlaps = []
+        for set_index, name in enumerate(names):
+            exact = sorted((lines[set_index][r], t) for r, t in first_exact[set_index].items())
+            near = [] if search is None else sorted(
+                (lines[set_index][r], t, round(j, 2)) for r, (t, j) in search.first[set_index].items()
+                if r not in first_exact[set_index])
+            overlaps.append(Overlap(name, len(lines[set_index]), len(exact), tuple(exact[:FIRST]),
+                                    len(near), tuple(near[:FIRST]), set_shards[set_index]))
+        return Contamination(train_name, profile.records - profile.misshapen, profile.sampled, profile.bytes_read,
+                             profile.size, None if search is None else search.threshold, tuple(overlaps),
+                             stamps=tuple(stamps), training_shards=profile.shards,
+                             ngram=2 if search is None else search.ngram)
+
+    return TrainingPass(profile, contamination(None),
+                        tuple(((s.threshold, s.ngram), contamination(s)) for s in searches))
 
 
 def _lsh(grams: list[list[frozenset]], threshold: float):

@@ -11,7 +11,10 @@ pass stops at a record boundary and the profile says it is a sample.
 from __future__ import annotations
 
 import hashlib
+import os
+from bisect import bisect_right
 from dataclasses import dataclass
+from typing import Callable
 
 from aiplan.evidence.files import Unreadable, check_regular, content_stamp, open_data
 from aiplan.evidence.formats import PARQUET_HINT, Stream, format_of, items
@@ -55,7 +58,12 @@ class Profile:
     unreadable: str = ""
     hint: str = ""
     missing_extra: bool = False           # unreadable only because an optional extra is not installed
-    stamp: str = ""                       # content stamp (aiplan.evidence.files.content_stamp)
+    stamps: tuple[tuple[str, str], ...] = ()   # (file, content stamp: aiplan.evidence.files.content_stamp)
+    shards: tuple[tuple[str, int], ...] = ()   # a data set of several files: (file, positions before it)
+
+    def where(self, position: int) -> tuple[str, int]:
+        """``(file, line)`` of a line position in this profile (see :func:`where`)."""
+        return where(self.shards, self.name, position)
 
     @property
     def entries(self) -> int:
@@ -81,30 +89,84 @@ def _hash(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
+def where(shards: tuple[tuple[str, int], ...], name: str, position: int) -> tuple[str, int]:
+    """``(file, line)`` of a record position in a data set read as shards.
+
+    A data set of several files numbers its records' lines on from one file to
+    the next (``shards`` holds each file and the positions before it); a
+    single file's positions are its lines.
+    """
+    if not shards:
+        return name, position
+    index = bisect_right([offset for _, offset in shards], position - 1) - 1
+    shown, offset = shards[max(index, 0)]
+    return shown, position - offset
+
+
 def profile_file(path: str, name: str, settings: FileSettings, budget: int) -> Profile:
     """Stream ``path`` once; never raises for bad data (it is described in the profile)."""
-    fmt = format_of(path, settings.format)
-    try:
-        info = check_regular(path)
-        if fmt is None:
-            fmt = "jsonl"  # unknown suffix: JSON Lines is the common case; bad lines are reported
-        if fmt == "parquet":
-            hashing, stream = None, None
-            if not _has_parquet():
-                raise Unreadable("is a Parquet file and the Parquet extra is not installed", PARQUET_HINT)
-        else:
-            hashing, stream = open_data(path, name)
-    except Unreadable as problem:
-        return Profile(name, fmt or "", unreadable=problem.reason, hint=problem.hint,
-                       missing_extra=problem.hint == PARQUET_HINT)
+    return profile_parts(((path, name),), name, settings, budget)
+
+
+def profile_parts(parts, name: str, settings: FileSettings, budget: int,
+                  consumer: Callable[[int, str], object] | None = None) -> Profile:
+    """Stream every file of a data set once, in order, within ``budget`` bytes in all.
+
+    ``parts`` are ``(path, shown name)`` pairs: one for a file, several for
+    shards (their lines are numbered on, see :func:`where`). ``consumer``, if
+    given, receives ``(position, normalised input)`` of every well-formed
+    record: the contamination check rides on the same pass.
+    Never raises for bad data (it is described in the profile).
+    """
+    counts = _Counts(settings, consumer)
+    shards: list[tuple[str, int]] = []
+    stamps: list[tuple[str, str]] = []
+    fmt_seen = ""
+    size = bytes_read = 0
+    sampled = False
+    sharded = len(parts) > 1
+    for number, (path, shown) in enumerate(parts):
+        try:
+            size += check_regular(path).st_size
+        except Unreadable as problem:
+            return _unreadable(name, format_of(path, settings.format) or "", problem, shown if sharded else "")
+        if bytes_read >= budget:
+            sampled = True  # later shards are not read at all
+            continue
+        offset = counts.last_line
+        shards.append((shown, offset))
+        try:
+            fmt, state, stamp = _stream_one(path, shown, settings, budget - bytes_read, counts, offset)
+        except Unreadable as problem:
+            return _unreadable(name, format_of(path, settings.format) or "", problem, shown if sharded else "")
+        fmt_seen = fmt_seen or fmt
+        bytes_read += state.bytes_read
+        sampled = sampled or state.sampled
+        stamps.append((shown, stamp))
+    return counts.profile(name, fmt_seen, sampled, bytes_read, size, tuple(stamps),
+                          tuple(shards) if sharded else ())
+
+
+def _unreadable(name: str, fmt: str, problem: Unreadable, shard: str) -> Profile:
+    reason = f"has a file, {shard}, that {problem.reason}" if shard else problem.reason
+    return Profile(name, fmt, unreadable=reason, hint=problem.hint, missing_extra=problem.hint == PARQUET_HINT)
+
+
+def _stream_one(path: str, shown: str, settings: FileSettings, budget: int, counts: "_Counts", offset: int):
+    """Feed one file's records to ``counts`` (lines numbered after ``offset``):
+    ``(format, stream state, content stamp)``. Raises :class:`Unreadable`."""
+    fmt = format_of(path, settings.format) or "jsonl"  # unknown suffix: JSON Lines; bad lines are reported
+    if fmt == "parquet":
+        hashing, stream = None, None
+        if not _has_parquet():
+            raise Unreadable("is a Parquet file and the Parquet extra is not installed", PARQUET_HINT)
+    else:
+        hashing, stream = open_data(path, shown)
     state = Stream(fmt)
-    counts = _Counts(settings)
     try:
         for item in items(stream, fmt, budget, state, path):
+            item.line += offset
             counts.add(item)
-    except Unreadable as problem:
-        return Profile(name, fmt, unreadable=problem.reason, hint=problem.hint,
-                       missing_extra=problem.hint == PARQUET_HINT)
     except (OSError, EOFError) as exc:  # a truncated .gz, a read error midway
         counts.malformed += 1
         if len(counts.first_malformed) < FIRST:
@@ -115,8 +177,10 @@ def profile_file(path: str, name: str, settings: FileSettings, budget: int) -> P
     if hashing is not None:
         stamp = content_stamp(path, hashing.count, hashing.sha256.hexdigest())
     else:
-        stamp = content_stamp(path, info.st_size, _file_sha256(path))
-    return counts.profile(name, state, info.st_size, stamp)
+        stamp = content_stamp(path, os.stat(path).st_size, _file_sha256(path))
+    # The next shard's lines start after this one's last (one more for a trailing partial line).
+    counts.last_line = max(counts.last_line, offset) + 1
+    return state.format, state, stamp
 
 
 def _has_parquet() -> bool:
@@ -138,8 +202,9 @@ def _file_sha256(path: str) -> str:
 class _Counts:
     """The running tallies of one pass (mutable while streaming, frozen into a Profile)."""
 
-    def __init__(self, settings: FileSettings):
+    def __init__(self, settings: FileSettings, consumer: Callable[[int, str], object] | None = None):
         self.settings = settings
+        self.consumer = consumer
         self.records = 0
         self.malformed = 0
         self.first_malformed: list[tuple[int, str]] = []
@@ -169,7 +234,10 @@ class _Counts:
                 self.first_misshapen.append((item.line, shape))
         else:
             self.shapes[shape] = self.shapes.get(shape, 0) + 1
-            self._duplicate(item.line, normalise(text) + "\x1f" + normalise(output or ""))
+            normalised = normalise(text)
+            self._duplicate(item.line, normalised + "\x1f" + normalise(output or ""))
+            if self.consumer is not None:
+                self.consumer(item.line, normalised)
         has_field, keys = categories(record, self.settings.category_field)
         if has_field:
             self.categorised += 1
@@ -198,10 +266,11 @@ class _Counts:
             self.first_duplicates = [pair for pair in self.first_duplicates
                                      if not _hash_line_dropped(pair, self.sample)]
 
-    def profile(self, name: str, state: Stream, size: int, stamp: str) -> Profile:
+    def profile(self, name: str, fmt: str, sampled: bool, bytes_read: int, size: int,
+                stamps: tuple[tuple[str, str], ...], shards: tuple[tuple[str, int], ...]) -> Profile:
         copies = [entry[1] for entry in self.sample.values()]
         return Profile(
-            name=name, format=state.format, records=self.records,
+            name=name, format=fmt, records=self.records,
             malformed=self.malformed, first_malformed=tuple(self.first_malformed),
             misshapen=self.misshapen, first_misshapen=tuple(self.first_misshapen),
             shapes=tuple(sorted(self.shapes.items())),
@@ -209,7 +278,7 @@ class _Counts:
             categories=tuple(sorted((key, entry[0], entry[1]) for key, entry in self.categories.items())),
             duplicates=sum(c - 1 for c in copies), duplicate_sample=sum(copies),
             duplicate_rate=self.mask + 1, first_duplicates=tuple(self.first_duplicates),
-            sampled=state.sampled, bytes_read=state.bytes_read, size=size, stamp=stamp,
+            sampled=sampled, bytes_read=bytes_read, size=size, stamps=stamps, shards=shards,
         )
 
 

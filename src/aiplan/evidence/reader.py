@@ -17,25 +17,39 @@ duplicates, are imported only when a rule asks about a file.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from typing import Any, Callable, ContextManager
 
 DEFAULT_BYTE_BUDGET = 64 * 1024 * 1024
 STAMP_PREFIX = "\x00evidence:"  # dependency key: cannot clash with a path a plan names
+LISTING_PREFIX = "\x00listing:"  # dependency key of a glob or folder: which files it matched
+STORE_FORMAT = "evidence-v1"
 
 
 class EvidenceReader:
-    """Facts about the data files one plan names, relative to ``base_dir``."""
+    """Facts about the data files one plan names, relative to ``base_dir``.
+
+    ``near`` lists the ``(threshold, ngram)`` near-duplicate searches the
+    enabled rules will ask for: the training data's one streaming pass runs
+    them all. ``store`` (``get(key)``/``put(key, value)``, see
+    :class:`aiplan.run.cache.EvidenceStore`) keeps each data file's results
+    across runs, keyed by the file's content stamp and the settings, so a plan
+    edit does not read unchanged data again.
+    """
 
     def __init__(self, base_dir: str, *, byte_budget: int = DEFAULT_BYTE_BUDGET,
                  pause: Callable[[], ContextManager] | None = None,
                  record: Callable[[tuple[str, str]], Any] | None = None,
-                 input_fields: tuple[tuple[str, str], ...] = ()):
+                 input_fields: tuple[tuple[str, str], ...] = (),
+                 near: tuple[tuple[float, int], ...] = (), store: Any = None):
         self.base_dir = os.path.abspath(base_dir)
         self.byte_budget = byte_budget
         self._pause = pause or contextlib.nullcontext
         self._record = record
         self._input_fields = input_fields
+        self._near = tuple(sorted(set(near)))
+        self._store = store
         self._root: str | None = None
         self._memo: dict[tuple, Any] = {}
 
@@ -51,55 +65,125 @@ class EvidenceReader:
         """Where ``name`` points: a :class:`~aiplan.evidence.files.Location`."""
         key = ("locate", name)
         if key not in self._memo:
-            from aiplan.evidence.files import locate  # start-up: readers load when asked
+            from aiplan.evidence.files import listing_stamp, locate  # start-up: readers load when asked
 
-            self._memo[key] = locate(name, self.base_dir, self.root)
+            where = self._memo[key] = locate(name, self.base_dir, self.root)
+            if where.kind == "shards" and self._record is not None:
+                self._record((LISTING_PREFIX + name, listing_stamp(where.parts, self.base_dir)))
         return self._memo[key]
 
+    def parts(self, name: str) -> tuple[tuple[str, str], ...]:
+        """``(path, name shown)`` of each file ``name`` points at: itself, or its shards."""
+        where = self.locate(name)
+        if where.kind == "shards":
+            return tuple((path, os.path.relpath(path, self.base_dir).replace(os.sep, "/")) for path in where.parts)
+        return ((where.path, name),)
+
     def profile(self, name: str, settings=None):
-        """The :class:`~aiplan.evidence.profile.Profile` of a local file (see :meth:`locate` first)."""
-        from aiplan.evidence.profile import FileSettings, profile_file  # start-up: readers load when asked
+        """The :class:`~aiplan.evidence.profile.Profile` of local data (see :meth:`locate` first)."""
+        from aiplan.evidence.profile import FileSettings, profile_parts  # start-up: readers load when asked
 
         settings = self.settings_for(name, settings or FileSettings())
         key = ("profile", name, settings)
         if key not in self._memo:
-            location = self.locate(name)
-            with self._pause():
-                result = profile_file(location.path, name, settings, self.byte_budget)
-            self._note(name, result.stamp)
-            self._memo[key] = result
+            parts = self.parts(name)
+            self._memo[key] = self._stored(
+                ("profile", name, [p for p, _ in parts], _fields(settings)),
+                parts, lambda: profile_parts(parts, name, settings, self.byte_budget))
         return self._memo[key]
+
+    def training_pass(self, training: tuple, evaluations: tuple):
+        """The :class:`~aiplan.evidence.overlap.TrainingPass` of the training data
+        against ``evaluations``: ``(name, settings)`` pairs of local data. One
+        streaming pass over the training data feeds its profile, the exact
+        overlap and every near-duplicate search the reader was told of."""
+        return self._pass(training, evaluations, self._near)
 
     def overlap(self, training: tuple, evaluations: tuple, near_threshold: float | None = None, ngram: int = 2):
         """:class:`~aiplan.evidence.overlap.Contamination` of ``evaluations`` in ``training``:
-        ``(name, settings)`` pairs of local files."""
-        from aiplan.evidence.overlap import find_overlap  # start-up: readers load when asked
+        ``(name, settings)`` pairs of local files. Served by :meth:`training_pass`
+        when the reader was told of this near-duplicate search, else by a pass of its own."""
+        if near_threshold is None:
+            return self.training_pass(training, evaluations).exact
+        spec = (near_threshold, ngram)
+        result = self._pass(training, evaluations, self._near if spec in self._near else (spec,))
+        return result.near_for(*spec)
+
+    def _pass(self, training: tuple, evaluations: tuple, near: tuple):
+        from aiplan.evidence.overlap import training_pass  # start-up: readers load when asked
 
         training = (training[0], self.settings_for(*training))
         evaluations = tuple((name, self.settings_for(name, settings)) for name, settings in evaluations)
-        key = ("overlap", training, evaluations, near_threshold, ngram)
+        key = ("pass", training, evaluations, near)
         if key not in self._memo:
-            resolve = lambda pair: (pair[0], self.locate(pair[0]).path, pair[1])  # noqa: E731
-            with self._pause():
-                result = find_overlap(resolve(training), [resolve(pair) for pair in evaluations],
-                                      self.byte_budget, near_threshold, ngram)
-            for name, stamp in result.stamps:
-                self._note(name, stamp)
-            self._memo[key] = result
+            named = lambda pair: (pair[0], self.parts(pair[0]), pair[1])  # noqa: E731
+            every = self.parts(training[0]) + tuple(part for name, _ in evaluations for part in self.parts(name))
+            self._memo[key] = self._stored(
+                ("pass", [[name, [p for p, _ in self.parts(name)], _fields(settings)]
+                          for name, settings in (training,) + evaluations], [list(spec) for spec in near]),
+                every, lambda: training_pass(named(training), [named(pair) for pair in evaluations],
+                                             self.byte_budget, near))
         return self._memo[key]
+
+    def _stored(self, what: tuple, parts: tuple, compute: Callable[[], Any]):
+        """``compute()``'s result, from the store when the files it read are unchanged;
+        their content stamps are recorded for the plan's cached result either way."""
+        shown_paths = {shown: path for path, shown in parts}
+        store_key = None
+        if self._store is not None:
+            from aiplan.core.digest import sha256  # start-up: only with the results cache
+
+            store_key = sha256(json.dumps([STORE_FORMAT, self.byte_budget, what]).encode()).hexdigest()
+            result = self._load(store_key)
+            if result is not None:
+                self._note_all(_stamps_of(result))
+                return result
+        with self._pause():
+            result = compute()
+        stamps = _stamps_of(result)
+        self._note_all(stamps)
+        if store_key is not None and stamps and all(shown in shown_paths for shown, _ in stamps):
+            from aiplan.evidence.stored import to_builtin  # start-up: only with the results cache
+
+            try:
+                self._store.put(store_key, ([[shown_paths[shown], stamp] for shown, stamp in stamps],
+                                            to_builtin(result)))
+            except (OSError, ValueError):
+                pass  # the store never fails a lint
+        return result
+
+    def _load(self, store_key: str):
+        from aiplan.evidence.files import stamp_holds  # start-up: only with the results cache
+        from aiplan.evidence.stored import from_builtin  # start-up: as above
+
+        try:
+            entry = self._store.get(store_key)
+            if entry is None:
+                return None
+            stamps, value = entry
+            if not all(stamp_holds(path, stamp) for path, stamp in stamps):
+                return None
+            return from_builtin(value)
+        except (OSError, ValueError, TypeError):
+            return None
 
     def settings_for(self, name: str, settings):
         """``settings`` with the configuration's `input-fields` applied when the plan sets no `input_field`."""
         if settings is None or settings.input_field or not self._input_fields:
             return settings
         from dataclasses import replace  # start-up: only when the configuration sets input-fields
-        from fnmatch import fnmatchcase  # start-up: as above
 
-        shown = os.path.normpath(name).replace(os.sep, "/")
+        from aiplan.core.globs import GlobError, compile_glob  # start-up: as above
+        from aiplan.core.paths import normalise_plan_path  # start-up: as above
+
+        shown = normalise_plan_path(name, keep_folder=False)
         for pattern, field in self._input_fields:
-            # fnmatch: `*` also matches `/`, so `data/*.jsonl` covers data/ft/train.jsonl too.
-            if fnmatchcase(shown, os.path.normpath(pattern).replace(os.sep, "/")):
-                return replace(settings, input_field=field)
+            # The configuration's glob syntax: `*` stays within a folder, `**` spans folders.
+            try:
+                if compile_glob(pattern).fullmatch(shown):
+                    return replace(settings, input_field=field)
+            except GlobError:  # refused when the configuration is read; never fails a lint
+                continue
         return settings
 
     def corpus(self, name: str):
@@ -115,6 +199,22 @@ class EvidenceReader:
             self._memo[key] = result
         return self._memo[key]
 
+    def _note_all(self, stamps) -> None:
+        for name, stamp in stamps:
+            self._note(name, stamp)
+
     def _note(self, name: str, stamp: str) -> None:
         if self._record is not None and stamp:
             self._record((STAMP_PREFIX + name, stamp))
+
+
+def _fields(settings) -> list:
+    return [settings.format, settings.input_field, settings.category_field]
+
+
+def _stamps_of(result) -> tuple:
+    """The ``(name shown, content stamp)`` of every file a result read."""
+    profile = getattr(result, "profile", None)
+    if profile is not None:  # a training pass: its contamination results name every file
+        return result.exact.stamps or profile.stamps
+    return getattr(result, "stamps", ())

@@ -383,11 +383,13 @@ def _read_current(path: str, limit: int) -> bytes | None:
 
 
 def unified_diff(display_path: str, before: bytes, after: bytes) -> str:
-    """A unified diff of two versions of a file (``a/`` and ``b/`` paths, like git)."""
+    """A unified diff of two versions of a file (``a/`` and ``b/`` paths, like git:
+    an absolute path loses its leading slash, ``a/tmp/x``, not ``a//tmp/x``)."""
     old = _diff_lines(before)
     new = _diff_lines(after)
     out = []
-    for line in difflib.unified_diff(old, new, f"a/{display_path}", f"b/{display_path}"):
+    shown = display_path.lstrip("/")
+    for line in difflib.unified_diff(old, new, f"a/{shown}", f"b/{shown}"):
         if line.endswith(("\n", "\r")):
             out.append(line)
         else:  # the file's last line has no line break

@@ -7,6 +7,7 @@ sorted, immutable results. It prints nothing.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 from dataclasses import replace
@@ -15,7 +16,8 @@ from typing import Any, Callable, Iterable, Mapping
 from aiplan.lint.directive import QUICK as _SUPPRESSION
 from aiplan.core.findings import FileResult, Finding, InternalError, Severity, Span, Violation
 from aiplan.core.fingerprint import finding_fingerprint
-from aiplan.lint.isolation import call_check, describe_failure, violation_problem
+from aiplan.core.globs import is_glob
+from aiplan.lint.isolation import call_check, describe_failure, read_only_data, violation_problem
 from aiplan.parse.loader import LoadResult, load_bytes, load_file
 from aiplan.core.plan import Plan, version_problem
 from aiplan.core.rule import Rule
@@ -149,8 +151,37 @@ def _evidence_reader(ctx: LintContext, base_dir: str | None, clock: FileClock,
     """The reader rules ask about data files (``plan.evidence``), or ``None``."""
     if not ctx.evidence or base_dir is None:
         return None
-    return _DeferredReader(base_dir, byte_budget=ctx.config.limits.max_evidence_bytes, pause=clock.paused,
-                           record=getattr(file_exists, "record", None), input_fields=ctx.config.input_fields)
+    needs: set[tuple] = set()
+    for item in ctx.checks():
+        if item.evidence_needs is not None:
+            try:
+                needs.update(item.evidence_needs(ctx.options.get(item.id, {})))
+            except Exception:  # a plugin's bad declaration: its rule then reads on its own when it asks
+                continue
+    return _DeferredReader(base_dir, byte_budget=ctx.config.limits.max_evidence_bytes, pause=_reading(clock),
+                           record=getattr(file_exists, "record", None), input_fields=ctx.config.input_fields,
+                           near=tuple(sorted(need[1:] for need in needs if isinstance(need, tuple) and len(need) == 3
+                                             and need[0] == "near")),
+                           store=getattr(file_exists, "evidence_store", None))
+
+
+# Named in the phase while data files are read: a file that runs out of time then
+# says which options bound the reading.
+READING_DATA = "reading the data files the plan names"
+
+
+def _reading(clock: FileClock):
+    """The reader's ``pause``: the asking rule's own budget stops (reading is bounded
+    by `max-evidence-bytes`), the file's goes on, and the phase says data is being read."""
+    @contextlib.contextmanager
+    def reading():
+        phase = clock.phase
+        clock.at(f"{phase}, {READING_DATA}")
+        with clock.paused():
+            yield
+        clock.at(phase)  # not when time ran out: the report names this phase
+
+    return reading
 
 
 class _DeferredReader:
@@ -198,12 +229,11 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
 
     checks = ctx.checks()
     evidence = _evidence_reader(ctx, base_dir, clock, file_exists) if loaded.documents else None
-    for plan in loaded.documents:
+    for document in loaded.documents:
         if len(findings) >= ctx.config.limits.max_findings:
             break
-        plan.file_exists = file_exists
-        plan.evidence = evidence
-        plan.placeholders = ctx.config.placeholders
+        # The plan as rules see it, complete before the first rule runs and never changed after.
+        plan = replace(document, file_exists=file_exists, evidence=evidence, placeholders=ctx.config.placeholders)
         lint_it, problem = version_problem(plan.data)
         if problem is not None:
             finding = _finding(ctx, VERSION, problem, plan, display_path, plan.document, source)
@@ -218,8 +248,10 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
             reading = read_as_repaired(plan)
         for item in checks:
             seen = plan if item.family == "PLAN" else reading
+            # A plugin's rule reads a read-only copy: it cannot change what later rules see.
+            given = replace(seen, data=read_only_data(seen.data)) if item.third_party else seen
             clock.at(f"running rule {item.id}")
-            violations, failure = run_rule(item, seen, ctx.options.get(item.id, {}), clock)
+            violations, failure = run_rule(item, given, ctx.options.get(item.id, {}), clock)
             if failure is not None:
                 errors.append(InternalError(item.plugin, item.id, failure, display_path))
                 if failure.startswith("did not finish within its time budget"):
@@ -284,6 +316,9 @@ def _out_of_time(ctx: LintContext, display_path: str, clock: FileClock, scope: s
         seconds = clock.budget.file_seconds
         limit = f"its time budget of {seconds:g} s (`file-timeout`)" if seconds is not None else "its time budget"
         fix = "Raise `file-timeout` if the file is genuine, or split it."
+        if clock.phase.endswith(READING_DATA):
+            fix = ("Reading data files counts against `file-timeout`: raise it (for example `file-timeout = 300`), "
+                   "or lower `max-evidence-bytes` so that a smaller sample of each data file is read.")
     else:
         limit = "the run's time budget (`--run-timeout`)"
         fix = "Raise `--run-timeout`, or lint fewer files per run."
@@ -321,7 +356,7 @@ def names_existing(path: str) -> bool:
     """Whether a path a plan names exists; a glob (`data/ledger/*.jsonl`) does when it matches a file."""
     if os.path.exists(path):
         return True
-    return any(mark in path for mark in "*?[") and next(glob.iglob(path, recursive=True), None) is not None
+    return is_glob(path) and next(glob.iglob(path, recursive=True), None) is not None
 
 
 def _exists_beside(real_path: str | None) -> Callable[[str], bool] | None:

@@ -53,6 +53,84 @@ def call_check(item: Any, plan: Any, options: Mapping[str, Any]) -> list:
         os._exit = exit_process
 
 
+class PlanIsReadOnly(TypeError):
+    """A plugin's rule tried to change the plan it was given."""
+
+
+def _refuse_change(self, *args: Any, **kwargs: Any) -> None:
+    raise PlanIsReadOnly("the plan is read-only: rules yield violations, they never change the plan")
+
+
+class ReadOnlyDict(dict):
+    """A mapping of a plan as a plugin's rule reads it: a ``dict`` for every read
+    (``isinstance(node, dict)``, ``json.dumps``), but every change raises
+    :class:`PlanIsReadOnly`. ``copy.deepcopy``, ``dict(node)`` and ``node.copy()``
+    give a plain, changeable ``dict`` for a rule that wants its own."""
+
+    __slots__ = ()
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _refuse_change
+
+    def __copy__(self) -> dict:
+        return dict(self)
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        import copy  # only for a plugin's rule that copies the plan
+
+        return {key: copy.deepcopy(value, memo) for key, value in self.items()}
+
+    def __reduce_ex__(self, protocol: Any) -> tuple:
+        return dict, (dict(self),)
+
+
+class ReadOnlyList(list):
+    """A sequence of a plan as a plugin's rule reads it: a ``list`` for every read,
+    but every change raises :class:`PlanIsReadOnly` (see :class:`ReadOnlyDict`)."""
+
+    __slots__ = ()
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = append = extend = insert = pop = remove = clear = \
+        reverse = sort = _refuse_change
+
+    def __copy__(self) -> list:
+        return list(self)
+
+    def __deepcopy__(self, memo: dict) -> list:
+        import copy  # only for a plugin's rule that copies the plan
+
+        return [copy.deepcopy(value, memo) for value in self]
+
+    def __reduce_ex__(self, protocol: Any) -> tuple:
+        return list, (list(self),)
+
+
+def read_only_data(data: Any) -> Any:
+    """A read-only copy of a plan's data for one third-party rule.
+
+    A change raises at the rule's own line (the rule is reported, exit 3), and
+    even a rule that gets round that (``dict.__setitem__``) changes only its
+    copy: later rules see the plan as written. Plan data is JSON-like (dicts,
+    lists, immutable scalars): only the containers are copied, and nodes the
+    YAML shares through aliases stay shared. Paid only for plugin rules;
+    aiplan's own rules and policy packs read the plan itself."""
+    copies: dict[int, Any] = {}
+
+    def copy(node: Any) -> Any:
+        done = copies.get(id(node))
+        if done is not None:
+            return done
+        if type(node) is dict or type(node) is ReadOnlyDict:
+            done = ReadOnlyDict([(key, copy(value) if type(value) in _CONTAINERS else value)
+                                 for key, value in node.items()])
+        else:
+            done = ReadOnlyList([copy(value) if type(value) in _CONTAINERS else value for value in node])
+        copies[id(node)] = done
+        return done
+
+    return copy(data) if type(data) in _CONTAINERS else data
+
+
+_CONTAINERS = frozenset((dict, list, ReadOnlyDict, ReadOnlyList))
+
+
 def _violations(produced: Any) -> list:
     violations = list(islice(produced, MAX_VIOLATIONS + 1))
     if len(violations) > MAX_VIOLATIONS:
@@ -76,7 +154,9 @@ def describe_failure(exc: BaseException) -> str:
         return f"called sys.exit({_text(exc.code, repr)}); a rule must yield violations, not end the run"
     import traceback  # only when a rule fails: not worth its import on every run
 
-    frames = traceback.extract_tb(exc.__traceback__) if exc.__traceback__ else []
+    # The rule's own line: not this module's (a change refused) nor generated code (a frozen dataclass).
+    frames = [frame for frame in (traceback.extract_tb(exc.__traceback__) if exc.__traceback__ else [])
+              if frame.filename != __file__ and not frame.filename.startswith("<")]
     frame = frames[-1] if frames else None
     where = f" at {os.path.basename(frame.filename)}:{frame.lineno}" if frame else ""
     return f"raised {type(exc).__name__}: {_text(exc)}{where}"

@@ -76,13 +76,6 @@ class Suppression:
     def span(self) -> Span:
         return Span(self.line, self.column, self.line, self.end_column)
 
-    def covers(self, finding: Finding) -> bool:
-        if finding.rule not in self.rules or finding.rule in UNSUPPRESSIBLE:
-            return False
-        if finding.document != self.document:
-            return False
-        return self.kind == "ignore-file" or finding.line == self.target_line
-
 
 @dataclass(slots=True)
 class Scan:

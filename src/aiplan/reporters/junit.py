@@ -4,7 +4,8 @@ Valid against the Jenkins xUnit plugin's ``junit-10.xsd`` (the schema strict
 consumers use; ``tests/specs/junit-10.xsd``): no attribute outside it.
 
 One ``<testsuite>`` per linted file and one ``<testcase>`` per rule checked
-on it (``classname`` is the file, ``name`` the rule): the rules enabled for
+on it (``classname`` is the file, ``name`` the rule), the rules that report
+root causes (:data:`aiplan.core.rule_ids.ROOT_CAUSES`) first: the rules enabled for
 that file, which its configuration and overrides decide. A rule with error or
 warning findings in the file fails its test case: one ``<failure>`` listing
 them all (most JUnit readers show one failure per case). Info findings are
@@ -31,6 +32,7 @@ import xml.etree.ElementTree as ET
 
 from aiplan.core.findings import Severity
 from aiplan.core.rule_ids import VERSION as VERSION_RULE
+from aiplan.core.rule_ids import root_cause_rank
 from aiplan.reporters.logsafe import inert_xml
 
 # What XML 1.0 forbids, and what breaks viewers: C0/C1 controls (but tab and
@@ -78,7 +80,8 @@ def render(run, rules, *, checked=None, **_options) -> str:
         for error in file_result.errors:
             crashed.setdefault(error.rule, []).append(error)
         checked_ids = file_result.checked if file_result.checked is not None else default_ids
-        rule_ids = sorted(set(checked_ids) | set(by_rule) | set(crashed))
+        # the rules whose findings are root causes first, as every report lists them
+        rule_ids = sorted(set(checked_ids) | set(by_rule) | set(crashed), key=lambda r: (root_cause_rank(r), r))
 
         waived: dict[str, list] = {}
         for finding in file_result.suppressed:

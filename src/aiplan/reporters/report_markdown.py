@@ -11,8 +11,13 @@ from __future__ import annotations
 
 from aiplan.core.findings import Severity
 from aiplan.reporters.decision import PlanDecision
-from aiplan.reporters.github_summary import code
+from aiplan.reporters.github_summary import BUDGET, STEP_SUMMARY_LIMIT, code
 from aiplan.reporters.logsafe import neutralise
+
+# GitHub rejects a step summary over 1 MiB, and `aiplan lint` may have written its own
+# (at most github_summary.BUDGET) to the same file: the report stops, at a whole line, within
+# what is left, with a note saying how many findings and plans it leaves out.
+MAX_BYTES = STEP_SUMMARY_LIMIT - BUDGET
 
 ICONS = {Severity.ERROR: "\N{CROSS MARK}", Severity.WARNING: "\N{WARNING SIGN}\ufe0f",
          Severity.INFO: "\N{INFORMATION SOURCE}\ufe0f"}
@@ -96,11 +101,14 @@ def plan_section(d: PlanDecision) -> list[str]:
         lines += ["No findings.", ""]
     for section, findings in d.sections:
         lines += [f"#### {code(section)} ({len(findings)})", ""]
-        for f in findings:
-            fix = f" Fix: {code(f.fix)}" if f.fix else ""
-            lines.append(f"- {ICONS[f.severity]} **{f.rule}** line {f.line}: {code(f.message)}{fix}")
+        lines += [finding_line(f) for f in findings]
         lines.append("")
     return lines
+
+
+def finding_line(f) -> str:
+    fix = f" Fix: {code(f.fix)}" if f.fix else ""
+    return f"- {ICONS[f.severity]} **{f.rule}** line {f.line}: {code(f.message)}{fix}"
 
 
 def resolution(m) -> str:
@@ -120,7 +128,9 @@ def resolution(m) -> str:
     return f"**no**: {m.set_size} items, {m.needed} needed{shown}"
 
 
-def render(decisions: list[PlanDecision]) -> str:
+def render(decisions: list[PlanDecision], max_bytes: int = MAX_BYTES) -> str:
+    """The report, at most ``max_bytes`` of UTF-8: past that it stops at a whole
+    line (a finding, a table row) and ends with a note of what it leaves out."""
     errors = sum(d.count(Severity.ERROR) for d in decisions)
     warnings = sum(d.count(Severity.WARNING) for d in decisions)
     files = len({d.path for d in decisions})
@@ -129,6 +139,31 @@ def render(decisions: list[PlanDecision]) -> str:
              f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}.", ""]
     if len(decisions) > 1:
         lines += portfolio(decisions) + [""]
+    findings = 0
     for d in decisions:
         lines += plan_section(d)
-    return neutralise("\n".join(lines).rstrip("\n") + "\n")
+        findings += sum(len(items) for _, items in d.sections)
+    # Every line made inert on its own (neutralise is line by line), so its size is known.
+    shown, used, kept_findings, kept_plans = [], 0, 0, 0
+    for line in lines:
+        text = neutralise(line) + "\n"
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if used + size > max_bytes - _NOTE_ROOM:
+            break
+        shown.append(text)
+        used += size
+        kept_findings += line.startswith(_FINDING_STARTS)
+        kept_plans += line.startswith("## ")
+    else:
+        return "".join(shown).rstrip("\n") + "\n"
+    left, plans_left = findings - kept_findings, len(decisions) - kept_plans
+    what = [f"{left} finding{'s' * (left != 1)}"] + ([f"{plans_left} plan{'s' * (plans_left != 1)}"] if plans_left else [])
+    note = (f"\n_Report cut at {max_bytes // 1024:,} KiB (GitHub limits a step summary to 1 MiB): "
+            f"{' and '.join(what)} not shown. `aiplan lint` lists every finding._\n")
+    return "".join(shown).rstrip("\n") + "\n" + note
+
+
+# Bytes kept for the note that says what a cut report leaves out.
+_NOTE_ROOM = 256
+# How the lines of findings (finding_line) and of nothing else start.
+_FINDING_STARTS = tuple(f"- {icon} **" for icon in ICONS.values())

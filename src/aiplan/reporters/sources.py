@@ -18,7 +18,7 @@ from typing import Iterable, Mapping
 
 from aiplan.core.findings import Finding, format_yaml_path
 from aiplan.core.fingerprint import normalise_message
-from aiplan.core.paths import STDIN
+from aiplan.core.paths import STDIN, repository_root
 from aiplan.core.text import LINE_BREAK
 from aiplan.fileio import read_regular
 from aiplan.parse.loader import detect_encoding
@@ -29,19 +29,6 @@ _READ_LIMIT = 8 * 1024 * 1024
 # YAML line breaks, as the loader counts lines.
 _BREAKS = LINE_BREAK
 _SPACE = re.compile(r"\s+")
-
-
-def find_repo_root(start: str) -> str | None:
-    """The closest directory at or above ``start`` that holds ``.git`` (a
-    directory, or a file in worktrees and submodules)."""
-    current = os.path.abspath(start)
-    while True:
-        if os.path.exists(os.path.join(current, ".git")):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +51,7 @@ class Paths:
             environ = os.environ if environ is None else environ
             workspace = environ.get("GITHUB_WORKSPACE", "")
             inside = bool(workspace) and _is_within(cwd, os.path.abspath(workspace))
-            root = find_repo_root(cwd) or (os.path.abspath(workspace) if inside else cwd)
+            root = repository_root(cwd) or (os.path.abspath(workspace) if inside else cwd)
         return cls(cwd, os.path.abspath(root))
 
     def absolute(self, display_path: str) -> str | None:

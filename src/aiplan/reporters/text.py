@@ -1,8 +1,10 @@
 """The human-readable reports.
 
-``text`` (the default) is for reading: findings grouped by file, errors before
-warnings within each document and, within a severity, the framework's order
-(the document itself, then gaps, baseline, fit, ...: root causes first). Each
+``text`` (the default) is for reading: findings grouped by file, within each
+document the root causes first (the document cannot be read, parsed or
+validated: :data:`aiplan.core.rule_ids.ROOT_CAUSES`), then errors before
+warnings and, within a severity, the framework's order (gaps, baseline, fit,
+...). Each
 finding shows its location, severity, rule and name, ``[*]`` when ``--fix`` can
 repair it, the source line with carets under the flagged node, and the message
 and fix hint beneath::
@@ -16,7 +18,8 @@ and fix hint beneath::
          = fix: Finish the prompt-engineering baseline ...
 
 ``concise`` is for grep: one ``path:line:col: RULE [severity] message`` line per
-finding, in file order, with ``[*]`` after the severity when fixable.
+finding, in the order of every other format (root causes first, then by line:
+:meth:`aiplan.core.findings.Finding.sort_key`), with ``[*]`` after the severity when fixable.
 
 Every line that carries plan content starts with aiplan's own text (a path is
 shown as ``./::...`` if it would start a GitHub Actions command), and content is
@@ -34,7 +37,7 @@ from typing import Iterable, Iterator
 import click
 
 from aiplan.core.findings import Severity
-from aiplan.core.rule_ids import family_of
+from aiplan.core.rule_ids import family_of, root_cause_rank
 from aiplan.reporters.logsafe import neutralise
 from aiplan.reporters.sources import STDIN, read_lines
 from aiplan.rules import FAMILY_TITLES
@@ -92,8 +95,8 @@ def _family_rank() -> dict[str, int]:
 
 
 def reading_order(findings, family_rank: dict[str, int] | None = None) -> list:
-    """Findings in the order a person fixes them: by file and document, errors
-    before warnings before info, and within a severity the framework's order of
+    """Findings in the order a person fixes them: by file and document, root
+    causes first (as in every format), then errors before warnings before info, and within a severity the framework's order of
     families (a syntax or schema problem, then the gap analysis, the baseline,
     the fit of the approach...), then by position. Plugin families come after
     the built-in ones."""
@@ -102,8 +105,8 @@ def reading_order(findings, family_rank: dict[str, int] | None = None) -> list:
 
     def key(finding):
         family = family_of(finding.rule)
-        return (finding.path, finding.document, -finding.severity.rank, rank.get(family, last), family,
-                finding.line, finding.column, finding.rule, finding.message)
+        return (finding.path, finding.document, root_cause_rank(finding.rule), -finding.severity.rank,
+                rank.get(family, last), family, finding.line, finding.column, finding.rule, finding.message)
 
     return sorted(findings, key=key)
 
@@ -254,7 +257,7 @@ def statistics_lines(run) -> list[str]:
 
 def stream(run, rules, *, colour: bool = False, show_fix: bool = True, summary: bool = True,
            concise: bool = False, statistics: bool = False, gate=None, wrap: int | None = None,
-           **_options) -> Iterator[str]:
+           exit_zero: bool = False, **_options) -> Iterator[str]:
     """The text report in pieces, each a run of whole lines (see :func:`render`):
     what a run prints is written as it is produced, so memory does not grow with
     the number of findings shown."""
@@ -273,7 +276,7 @@ def stream(run, rules, *, colour: bool = False, show_fix: bool = True, summary: 
     for error in run.internal_errors:
         tail.append(_style("internal error: ", colour, fg="red", bold=True) + visible(error.describe()))
     if summary:
-        tail.append(summary_line(run, gate=gate))
+        tail.append(summary_line(run, gate=gate, exit_zero=exit_zero))
         tail.extend(baseline_lines(run))
     if tail:
         yield _joined(tail)
@@ -296,12 +299,13 @@ def render(run, rules, **options) -> str:
     return "".join(stream(run, rules, **options))
 
 
-def summary_line(run, gate=None) -> str:
+def summary_line(run, gate=None, exit_zero: bool = False) -> str:
     """``Linted 2 files: 1 error, 2 warnings, 0 info; 1 fails the run (fail-on: error); 1 fixable with --fix [*].``
 
     ``gate`` maps a file's path to the lowest severity that fails the run for
     it (configuration can set it per path); without it, the summary does not
-    say what fails."""
+    say what fails. ``exit_zero``: nothing fails the run (``--exit-zero``); the
+    summary says what would."""
     files = len(run.files)
     counts = run.counts()
     noun = "file" if files == 1 else "files"
@@ -316,7 +320,7 @@ def summary_line(run, gate=None) -> str:
     else:
         parts.append("no findings")
     if gate is not None and total:
-        parts.append(_gate_part(run, gate))
+        parts.append(_gate_part(run, gate, exit_zero))
     suppressed = len(run.suppressed)
     if suppressed:
         parts.append(f"{suppressed} suppressed")
@@ -334,7 +338,7 @@ def summary_line(run, gate=None) -> str:
     return f"Linted {files} {noun}: " + "; ".join(parts) + "."
 
 
-def _gate_part(run, gate) -> str:
+def _gate_part(run, gate, exit_zero: bool = False) -> str:
     thresholds = set()
     failing = 0
     for result in run.files:
@@ -346,6 +350,8 @@ def _gate_part(run, gate) -> str:
     named = f"fail-on: {thresholds.pop()}" if len(thresholds) == 1 else "fail-on set per path"
     if not failing:
         return f"none fails the run ({named})"
+    if exit_zero:
+        return f"{failing} would fail the run without --exit-zero ({named})"
     return f"{failing} fail{'s' * (failing == 1)} the run ({named})"
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import rule
+from aiplan.rules.metrics import measurements, proposed_metric
 from aiplan.rules.wording import listing
 
 
@@ -19,7 +20,9 @@ def accuracy_gap_without_eval_infra(plan, options):
     a metric with a numeric `target` (`evaluation.metrics`), an eval set
     (`evaluation.eval_sets` with a `path`), a `cadence`. One finding naming
     everything missing, at `evaluation` (or at the top of the plan when there
-    is no `evaluation` section). This applies whatever the approach.
+    is no `evaluation` section). This applies whatever the approach. The hint
+    proposes the metric the baseline measured (with `higher_is_better: false`
+    when its name reads lower-is-better) and the baseline's eval set.
 
     ## Why
     Factual errors and hallucinations are not closed by choosing retrieval or
@@ -111,21 +114,26 @@ def accuracy_gap_without_eval_infra(plan, options):
     missing = []
     if not any(plan.number("evaluation", "metrics", index, "target") is not None
                for index, _ in plan.entries("evaluation", "metrics")):
-        missing.append(("a metric with a `target`", "`metrics: [{name: answer_accuracy, target: 0.95}]`"))
+        missing.append(("a metric with a `target`",
+                        f"`metrics: [{proposed_metric(plan, 'answer_accuracy', 0.95)}]`"))
     if not any(plan.text("evaluation", "eval_sets", index, "path") is not None
                for index, _ in plan.entries("evaluation", "eval_sets")):
-        missing.append(("an eval set", "`eval_sets: [{path: evals/accuracy.jsonl, size: 500}]`"))
+        # The set the baseline was measured on, so before and after are compared on the same cases.
+        measured_on = next((m.eval_set for m in measurements(plan) if m.eval_set), None)
+        missing.append(("an eval set", f"`eval_sets: [{{path: {measured_on}}}]`" if measured_on else
+                        "`eval_sets: [{path: evals/accuracy.jsonl, size: 500}]`"))
     if plan.text("evaluation", "cadence") is None:
         missing.append(("a `cadence`", "`cadence: per_change`"))
     if not missing:
         return
     exists = plan.mapping("evaluation") is not None
-    where = "`evaluation`" if exists else "a new top-level `evaluation` section"
     lacks = "`evaluation` lacks" if exists else "the plan has no `evaluation` section, so it lacks"
+    add = (f"Under `evaluation`, add {listing(snippet for _, snippet in missing)}" if exists else
+           f"Add a top-level `evaluation:` section with {listing(snippet for _, snippet in missing)} under it")
     yield Violation(
         f"the accuracy gap is present (`gaps.accuracy.present: true`) but {lacks} "
         f"{listing(what for what, _ in missing)}; nothing will show whether the errors are fixed",
-        f"Add to {where}: {listing((snippet for _, snippet in missing))}.",
+        f"{add} (set the `target` to the level production needs).",
         path=("evaluation",),
         at="key",
     )

@@ -11,7 +11,7 @@ from aiplan.core.rule import rule
 from aiplan.core.suggest import closest
 from aiplan.rules.fit import distills
 from aiplan.rules.metrics import comparisons, eval_sets, metric_key, measurements, same_path, same_set
-from aiplan.rules.wording import absence, code, listing, quoted_listing, show
+from aiplan.rules.wording import absence, code, listing, placeholder_above, quoted_listing, show
 
 CORE_TECHNIQUES = ("system_prompt", "few_shot", "structured_output")
 
@@ -106,7 +106,8 @@ def missing_prompt_baseline(plan, options):
         return
     approach = plan.approach
     if plan.is_blank("baseline", "prompt_engineering"):
-        state = ("the plan has no `baseline.prompt_engineering`" if not plan.has("baseline", "prompt_engineering")
+        state = ("the plan has no `baseline.prompt_engineering`" + placeholder_above(plan, "baseline", "prompt_engineering")
+                 if not plan.has("baseline", "prompt_engineering")
                  else f"`baseline.prompt_engineering` {absence(plan, 'baseline', 'prompt_engineering')}")
         yield Violation(
             f"approach is `{approach}` but {state}: prompt engineering was not tried first",
@@ -362,10 +363,11 @@ def baseline_meets_target(plan, options):
     words error(s), latency, cost(s), hallucination(s), toxicity, toxic,
     refusal(s), violation(s), failure(s), defect(s), leak, leakage,
     regression(s), escalations, complaints, wer, cer, mae, mse, rmse,
-    perplexity, ms, seconds, fpr, fnr, and none of free, detection, detected,
-    caught, avoided, reduction, saving(s), accuracy, precision, recall, f1,
-    coverage (`error_rate` is lower-is-better, `error_free_rate` is not). The
-    message says when the direction was read from the name.
+    perplexity, ms, seconds, fpr, fnr, false (`false_positive_rate`), and
+    none of free, detection, detected, caught, avoided, reduction, saving(s),
+    accuracy, precision, recall, f1, coverage (`error_rate` is
+    lower-is-better, `error_free_rate` is not). The message says when the
+    direction was read from the name.
 
     Plans that fine-tune for `latency` or `cost` are not reported: a prompted
     large model meeting the quality targets is the premise of distillation,

@@ -11,7 +11,7 @@ import re
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import Option, rule
 from aiplan.rules.metrics import (comparisons, eval_sets, name_says_lower_is_better, needed_size, percent_points,
-                                  resolvable_difference, same_set)
+                                  proposed_metric, resolvable_difference, same_set, targets)
 from aiplan.rules.wording import absence, code, dotted, show
 
 # `s3://bucket/key`, `https://...`, `hf://datasets/...`: not files next to the plan.
@@ -42,7 +42,10 @@ def no_evaluation_plan(plan, options):
 
     Fires when `approach` is `rag`, `fine_tuning` or `hybrid` and `evaluation`
     is absent or has no `metrics`. Reported at the closest existing key of
-    `evaluation.metrics`.
+    `evaluation.metrics`. Quiet when the accuracy gap is present: ACC001
+    reports the same missing metrics, with the eval set and cadence that gap
+    needs. The hint proposes the metric the baseline measured, with
+    `higher_is_better: false` when its name reads lower-is-better.
 
     ## Why
     Start with prompt engineering, measure the gap, then decide whether RAG,
@@ -121,6 +124,8 @@ def no_evaluation_plan(plan, options):
     """
     if not plan.beyond_prompting:
         return
+    if plan.gap_present("accuracy") is True:
+        return  # ACC001 reports the missing metrics (and the rest the accuracy gap needs): one finding
     if not plan.is_blank("evaluation", "metrics"):
         return  # metrics, or a wrong type that is not a placeholder: the schema reports it
     if plan.mapping("evaluation") is None:
@@ -130,10 +135,14 @@ def no_evaluation_plan(plan, options):
         state = f"`evaluation.metrics` {absence(plan, 'evaluation', 'metrics')}"
     else:
         state = "`evaluation` has no `metrics`"
+    metrics = f"`metrics: [{proposed_metric(plan)}]`"
     yield Violation(
         f"approach is {code(plan.approach)} but {state}: nothing will show whether it closes the gap",
-        "Add the answer-level metrics it must reach, preferably those the baseline measured: "
-        "`evaluation: {metrics: [{name: answer_accuracy, target: 0.9}], cadence: per_release}`.",
+        ("Add the answer-level metric it must reach, on the baseline's yardstick: under `evaluation`, set "
+         f"{metrics}" if plan.mapping("evaluation") is not None else
+         "Add the answer-level metric it must reach, on the baseline's yardstick: a top-level `evaluation:` "
+         f"section with {metrics} and `cadence: per_release` under it")
+        + " (set the `target` to the level production needs).",
         path=("evaluation", "metrics"),
         at="key",
     )
@@ -443,3 +452,126 @@ def underpowered_evaluation(plan, options):
             "or, if it cannot grow, aim at a target the set can resolve.",
             path=("evaluation", "eval_sets", index, "size"),
         )
+
+
+def _measured_on_a_set(plan) -> bool:
+    """The plan names cases its answer metrics are measured on (EVAL005): an
+    evaluation set, or a set the baseline was measured on."""
+    if eval_sets(plan):
+        return True
+    return any(plan.text("baseline", "prompt_engineering", "results", index, "eval_set") is not None
+               for index, _ in plan.entries("baseline", "prompt_engineering", "results"))
+
+
+@rule("EVAL005", "metrics-without-eval-set", Severity.WARNING)
+def metrics_without_eval_set(plan, options):
+    """Answer metrics have targets, but no set of cases to measure them on.
+
+    Fires when `approach` is `rag` or `hybrid`, an `evaluation.metrics` entry
+    has a numeric `target`, and the plan names no evaluation set anywhere: no
+    `evaluation.eval_sets` entry with a `path` and no `eval_set` in the
+    baseline's `results`. A hybrid's held-out set does not count: it measures
+    the fine-tuned model alone, not the answers retrieval grounds. Plain
+    fine-tuning is not reported: its held-out set is where its metrics are
+    read, and FT001 asks for it when it is missing. Quiet when the accuracy
+    gap is present: ACC001 asks for the eval set then. Reported at the
+    closest existing key of `evaluation.eval_sets`.
+
+    Why a rule of its own rather than part of EVAL001: EVAL001 asks for
+    metrics; this plan has them, and what it lacks is the other half of the
+    evaluation infrastructure the format defines (metrics with targets,
+    evaluation sets, a cadence), which ACC001 checks only for an accuracy gap.
+
+    ## Why
+    Start with prompt engineering, measure the gap, then decide. A target is
+    only a yardstick if it is read on fixed cases: the same set before the
+    change (the baseline) and after it. Without a named set, every
+    measurement is on whatever questions were at hand that day, and a gain, or
+    a regression, cannot be told from a change of questions.
+
+    ## Bad
+    ```yaml
+    aiplan: 1
+    name: Support copilot
+    approach: rag
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.85
+      cadence: per_release
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Support copilot
+    gaps:
+      knowledge:
+        present: true
+        evidence: 31 of 50 sampled questions needed documents the model has never seen.
+      behavior:
+        present: false
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+            eval_set: evals/support-v1.jsonl
+    approach: rag
+    rag:
+      corpus:
+        sources:
+          - name: policy wiki
+            format: html
+            update_frequency: weekly
+      data_pipeline:
+        owner: data-eng
+        effort_weeks: 4
+        chunking:
+          strategy: heading_aware
+          size_tokens: 512
+        embedding:
+          model: text-embedding-3-large
+        indexing:
+          store: pgvector
+          refresh: daily
+      retrieval:
+        effort_weeks: 2
+        top_k: 8
+        evaluation:
+          metrics: [recall_at_k]
+          eval_set: evals/retrieval-v1.jsonl
+      citations: true
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.85
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
+      cadence: per_release
+    ```
+    """
+    if not plan.includes_rag or plan.gap_present("accuracy") is True:
+        return
+    with_targets = targets(plan)
+    if not with_targets or _measured_on_a_set(plan):
+        return
+    shown = ", ".join(f"{code(target.name)} {show(target.target)}" for target in with_targets[:3])
+    held_out = " and a hybrid's held-out set measures the fine-tuned model alone" if (
+        plan.approach == "hybrid" and not plan.is_blank("fine_tuning", "evaluation", "held_out")) else ""
+    yield Violation(
+        f"`evaluation.metrics` sets targets ({shown}) but the plan names no set of cases to measure them on "
+        f"(no `evaluation.eval_sets`, no `eval_set` in the baseline's results{held_out}): before and after "
+        "cannot be compared on the same cases",
+        "Fix the cases the targets are read on, and measure the baseline on them too: under `evaluation`, set "
+        "`eval_sets: [{path: evals/answers.jsonl, size: 500}]`, and give each baseline result "
+        "`eval_set: evals/answers.jsonl`.",
+        path=("evaluation", "eval_sets"),
+        at="key",
+    )

@@ -13,11 +13,14 @@ Each finding points at the plan line making the claim and names the data as
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 from typing import Iterator
 
 from aiplan.core.findings import RelatedLocation, Severity, Violation
 from aiplan.core.rule import Option, rule
+from aiplan.rules.fine_tuning import held_out_is_training_file
+from aiplan.rules.metrics import same_path
 from aiplan.rules.wording import code, dotted, listing, show
 
 TRAINING = "training data"
@@ -52,7 +55,11 @@ def _settings(plan, parent: tuple):
 
 
 def data_claims(plan) -> list[DataClaim]:
-    """Every data file the plan names, in the order of the format."""
+    """Every data file the plan names, in the order of the format.
+
+    A held-out path that names the training file itself (however spelled) is
+    not a claim about a held-out set: FT006 reports that one mistake, and the
+    data checks would only repeat it (100% contamination, categories missing)."""
     found: list[DataClaim] = []
 
     def add(role: str, path: tuple, count: str | None = None, settings: bool = True) -> None:
@@ -64,7 +71,8 @@ def data_claims(plan) -> list[DataClaim]:
                                parent + (count,) if count else None))
 
     add(TRAINING, ("fine_tuning", "dataset", "path"), "examples")
-    add(HELD_OUT, ("fine_tuning", "evaluation", "held_out", "path"), "size")
+    if not held_out_is_training_file(plan):
+        add(HELD_OUT, ("fine_tuning", "evaluation", "held_out", "path"), "size")
     for index, _ in plan.entries("evaluation", "eval_sets"):
         add(EVAL_SET, ("evaluation", "eval_sets", index, "path"), "size")
     for index, _ in plan.entries("baseline", "prompt_engineering", "results"):
@@ -73,17 +81,51 @@ def data_claims(plan) -> list[DataClaim]:
     return found
 
 
-def _readable(plan, claim: DataClaim):
-    """The profile of a local, readable data file, else ``None`` (other rules report why)."""
+def _profile(plan, claim: DataClaim):
+    """The profile of local data (a file or shards), readable or not, else ``None``.
+
+    The training data's comes from its one streaming pass (:func:`_training`),
+    which also feeds the contamination checks."""
     reader = plan.evidence
-    if reader is None or reader.locate(claim.name).kind != "local":
+    if reader is None or not reader.locate(claim.name).readable:
         return None
-    profile = reader.profile(claim.name, claim.settings)
-    return None if profile.unreadable else profile
+    if claim.role == TRAINING:
+        found = _training(plan)
+        if found is not None and found[0] == claim:
+            return found[2].profile
+    return reader.profile(claim.name, claim.settings)
 
 
-def _at(name: str, line: int) -> str:
-    return f"{name}:{line}"
+def _readable(plan, claim: DataClaim):
+    """The profile of local, readable data, else ``None`` (other rules report why)."""
+    profile = _profile(plan, claim)
+    return None if profile is None or profile.unreadable else profile
+
+
+def _training(plan):
+    """``(training claim, evaluation claims, TrainingPass)`` when the plan names
+    local training data, else ``None``: one streaming pass over the training
+    data for every rule (the evaluation claims are the readable local ones)."""
+    reader = plan.evidence
+    claims = data_claims(plan)
+    training = next((c for c in claims if c.role == TRAINING), None)
+    if reader is None or training is None or not reader.locate(training.name).readable:
+        return None
+    evaluations, seen = [], [training.name]
+    for claim in claims:
+        # One file under two spellings (`./x`, `x`) is compared once; the training file itself, never.
+        if claim.role in (HELD_OUT, EVAL_SET, BASELINE_EVAL) and not any(same_path(claim.name, name) for name in seen):
+            if _readable(plan, claim) is not None:
+                evaluations.append(claim)
+                seen.append(claim.name)
+    result = reader.training_pass((training.name, training.settings),
+                                  tuple((c.name, c.settings) for c in evaluations))
+    return training, evaluations, result
+
+
+def _at(where: tuple[str, int]) -> str:
+    """``file:line`` of a ``(file, line)`` pair (a record's ``where``)."""
+    return f"{where[0]}:{where[1]}"
 
 
 def _sampled(profile) -> str:
@@ -175,7 +217,7 @@ def claimed_count_mismatch(plan, options):
             f"Set `{claim.count_path[-1]}: {counted}` to what the file holds, or point `path` at the data the "
             "claim describes.",
             path=claim.count_path,
-            related=(RelatedLocation(claim.name, 1, f"the {claim.role} ({counted:,} records)"),),
+            related=(RelatedLocation(*profile.where(1), f"the {claim.role} ({counted:,} records)"),),
         )
 
 
@@ -183,18 +225,29 @@ def claimed_count_mismatch(plan, options):
 
 
 def _overlap_inputs(plan):
-    """``(training claim, evaluation claims)`` of local, readable files, or ``None``."""
+    """``(training claim, evaluation claims, TrainingPass)`` of readable data, or ``None``."""
+    found = _training(plan)
+    if found is None or found[2].profile.unreadable or not found[1]:
+        return None
+    return found
+
+
+def _own_file(name: str) -> str:
+    """A file for evaluation records beside the plan's other evaluation data: `evals/<stem>-eval<ext>`."""
+    stem, extension = posixpath.splitext(posixpath.basename(name.replace("\\", "/")))
+    return f"evals/{stem or 'eval'}-eval{extension or '.jsonl'}"
+
+
+def _sets_that_are_training(plan) -> list[tuple[DataClaim, DataClaim]]:
+    """``(evaluation claim, training claim)`` for each evaluation set that names the training file itself."""
+    if plan.evidence is None:
+        return []
     claims = data_claims(plan)
     training = next((c for c in claims if c.role == TRAINING), None)
-    if training is None or _readable(plan, training) is None:
-        return None
-    evaluations, seen = [], {training.name}
-    for claim in claims:
-        if claim.role in (HELD_OUT, EVAL_SET, BASELINE_EVAL) and claim.name not in seen:
-            if _readable(plan, claim) is not None:
-                evaluations.append(claim)
-                seen.add(claim.name)
-    return (training, evaluations) if evaluations else None
+    if training is None:
+        return []
+    return [(claim, training) for claim in claims
+            if claim.role in (EVAL_SET, BASELINE_EVAL) and same_path(claim.name, training.name)]
 
 
 def _claim_point(plan, claim: DataClaim) -> tuple:
@@ -223,6 +276,11 @@ def held_out_contamination(plan, options):
     with `input_field`. Reported at `disjoint_from_training: true` when the
     plan claims it, else at the set's `path`; the message says how many
     records, their share, and the first pairs as `file:line`.
+
+    Paths are compared as FT006 compares them (`./data/t.jsonl` is
+    `data/t.jsonl`). A held-out path that names the training file itself is
+    FT006's finding alone (the data checks skip it); an evaluation set that
+    names the training file is reported here, at its path, without reading it.
 
     ## Why
     A held-out set is evaluation data never used in training. Records the
@@ -260,20 +318,27 @@ def held_out_contamination(plan, options):
           disjoint_from_training: true
     ```
     """
+    for claim, training in _sets_that_are_training(plan):
+        yield Violation(
+            f"the {claim.role} {code(claim.name)} is the training data file itself "
+            f"(`fine_tuning.dataset.path` is {code(training.name)}): every record of it was trained on",
+            "Evaluate on records the model never saw: keep them in a file of their own, outside the training "
+            f"data, and under `{dotted(*claim.parent)}` set `{claim.path[-1]}: {_own_file(claim.name)}`.",
+            path=claim.path,
+        )
     inputs = _overlap_inputs(plan)
     if inputs is None:
         return
-    training, evaluations = inputs
-    result = plan.evidence.overlap((training.name, training.settings),
-                                   tuple((c.name, c.settings) for c in evaluations))
+    training, evaluations, measured = inputs
+    result = measured.exact
     for claim in evaluations:
         found = result.overlap(claim.name)
         if found is None or not found.exact:
             continue
-        pairs = ", ".join(f"{_at(claim.name, e)} = {_at(training.name, t)}" for e, t in found.first_exact[:SHOWN])
+        pairs = ", ".join(f"{_at(found.where(e))} = {_at(result.where(t))}" for e, t in found.first_exact[:SHOWN])
         related = tuple(item for e, t in found.first_exact[:SHOWN] for item in (
-            RelatedLocation(claim.name, e, f"{claim.role} record"),
-            RelatedLocation(training.name, t, "the same record in the training data")))
+            RelatedLocation(*found.where(e), f"{claim.role} record"),
+            RelatedLocation(*result.where(t), "the same record in the training data")))
         yield Violation(
             f"{found.exact:,} of {found.records:,} records of the {claim.role} {claim.name} "
             f"({_share(found.exact, found.records)}) also occur in the training data {training.name} "
@@ -287,7 +352,8 @@ def held_out_contamination(plan, options):
 @rule("EVID003", "near-duplicate-contamination", Severity.WARNING,
       options=[Option("threshold", float, 0.8, "Word n-gram Jaccard similarity at or above which two inputs "
                       "are near-duplicates.", minimum=0.1, maximum=1.0),
-               Option("ngram", int, 2, "Words per n-gram.", minimum=1, maximum=5)])
+               Option("ngram", int, 2, "Words per n-gram.", minimum=1, maximum=5)],
+      evidence_needs=lambda options: (("near", options["threshold"], options["ngram"]),))
 def near_duplicate_contamination(plan, options):
     """Held-out or evaluation records are near-duplicates of training records.
 
@@ -336,20 +402,21 @@ def near_duplicate_contamination(plan, options):
     inputs = _overlap_inputs(plan)
     if inputs is None:
         return
-    training, evaluations = inputs
+    training, evaluations, measured = inputs
     threshold = options["threshold"]
-    result = plan.evidence.overlap((training.name, training.settings),
-                                   tuple((c.name, c.settings) for c in evaluations),
-                                   near_threshold=threshold, ngram=options["ngram"])
+    # Told in advance (`evidence_needs`), the training data's one pass ran this search too.
+    result = measured.near_for(threshold, options["ngram"]) or plan.evidence.overlap(
+        (training.name, training.settings), tuple((c.name, c.settings) for c in evaluations),
+        near_threshold=threshold, ngram=options["ngram"])
     for claim in evaluations:
         found = result.overlap(claim.name)
         if found is None or not found.near:
             continue
-        pairs = ", ".join(f"{_at(claim.name, e)} ~ {_at(training.name, t)} ({j:.2f})"
+        pairs = ", ".join(f"{_at(found.where(e))} ~ {_at(result.where(t))} ({j:.2f})"
                           for e, t, j in found.first_near[:SHOWN])
         related = tuple(item for e, t, j in found.first_near[:SHOWN] for item in (
-            RelatedLocation(claim.name, e, f"{claim.role} record"),
-            RelatedLocation(training.name, t, f"a near-duplicate in the training data (Jaccard {j:.2f})")))
+            RelatedLocation(*found.where(e), f"{claim.role} record"),
+            RelatedLocation(*result.where(t), f"a near-duplicate in the training data (Jaccard {j:.2f})")))
         yield Violation(
             f"{found.near:,} of {found.records:,} records of the {claim.role} {claim.name} "
             f"({_share(found.near, found.records)}) are near-duplicates of training records in {training.name} "
@@ -437,7 +504,7 @@ def coverage_not_in_data(plan, options):
             f"(categories in its {profile.records:,} records: {present}){_sampled(profile)}",
             f"Add held-out records tagged `{area}` to {claim.name}, or remove `{area}` from `covers`.",
             path=claim.parent + ("covers", index),
-            related=(RelatedLocation(claim.name, profile.categories[0][2] if profile.categories else 1,
+            related=(RelatedLocation(*profile.where(profile.categories[0][2] if profile.categories else 1),
                                      "a categorised held-out record"),),
         )
 
@@ -493,10 +560,10 @@ def malformed_dataset(plan, options):
         return
     seen: set[str] = set()
     for claim in data_claims(plan):
-        if claim.name in seen or reader.locate(claim.name).kind != "local":
+        if claim.name in seen or not reader.locate(claim.name).readable:
             continue
         seen.add(claim.name)
-        profile = reader.profile(claim.name, claim.settings)
+        profile = _profile(plan, claim)
         if profile.unreadable:
             if profile.missing_extra:
                 continue  # EVID008: not verified
@@ -508,13 +575,13 @@ def malformed_dataset(plan, options):
         if profile.malformed:
             line, why = profile.first_malformed[0]
             problems.append(f"{profile.malformed:,} line{'s are' if profile.malformed != 1 else ' is'} not a "
-                            f"record (first: {_at(claim.name, line)}: {why})")
-            related += [RelatedLocation(claim.name, n, w) for n, w in profile.first_malformed[:SHOWN]]
+                            f"record (first: {_at(profile.where(line))}: {why})")
+            related += [RelatedLocation(*profile.where(n), w) for n, w in profile.first_malformed[:SHOWN]]
         if profile.misshapen and claim.role != RETRIEVAL_EVAL:
             line, why = profile.first_misshapen[0]
             problems.append(f"{profile.misshapen:,} record{'s have' if profile.misshapen != 1 else ' has'} no known "
-                            f"shape (first: {_at(claim.name, line)}: {why})")
-            related += [RelatedLocation(claim.name, n, w) for n, w in profile.first_misshapen[:SHOWN]]
+                            f"shape (first: {_at(profile.where(line))}: {why})")
+            related += [RelatedLocation(*profile.where(n), w) for n, w in profile.first_misshapen[:SHOWN]]
         if not problems:
             continue
         from aiplan.evidence.records import SHAPE_WORDS  # start-up: only for plans that name data files
@@ -586,14 +653,15 @@ def duplicate_training_examples(plan, options):
         return
     sample = "" if profile.duplicate_rate == 1 else \
         f", estimated from a hash sample of about 1 in {profile.duplicate_rate} records"
-    pairs = ", ".join(f"{_at(claim.name, a)} repeats {_at(claim.name, b)}" for a, b in profile.first_duplicates[:SHOWN])
+    pairs = ", ".join(f"{_at(profile.where(a))} repeats {_at(profile.where(b))}" for a, b in profile.first_duplicates[:SHOWN])
     yield Violation(
         f"{profile.duplicates:,} of {profile.duplicate_sample:,} records of the training data {claim.name} "
         f"({share:.1%}) repeat an earlier record{sample}{_sampled(profile)}; first: {pairs}",
         f"Deduplicate {claim.name} (same input and output after normalising case and whitespace), "
         f"or raise EVID006's `max_share` if the repetition is intended.",
         path=claim.path,
-        related=tuple(RelatedLocation(claim.name, a, f"repeats line {b}") for a, b in profile.first_duplicates[:SHOWN]),
+        related=tuple(RelatedLocation(*profile.where(a), f"repeats {_at(profile.where(b))}")
+                      for a, b in profile.first_duplicates[:SHOWN]),
     )
 
 
@@ -663,7 +731,7 @@ def _not_verified(plan) -> Iterator[Violation]:
             continue
         seen.add(claim.name)
         where = reader.locate(claim.name)
-        if where.kind in ("remote", "outside", "pattern"):
+        if where.kind in ("remote", "outside"):
             yield Violation(
                 f"`{dotted(*claim.path)}` names {claim.name}, which aiplan does not read ({where.why}): "
                 f"the plan's claims about the {claim.role} are not verified",
@@ -671,8 +739,8 @@ def _not_verified(plan) -> Iterator[Violation]:
                 "or accept that this claim is unchecked (ignore EVID008 for this plan).",
                 path=claim.path,
             )
-        elif where.kind == "local":
-            profile = reader.profile(claim.name, claim.settings)
+        elif where.readable:
+            profile = _profile(plan, claim)
             if profile.missing_extra:
                 yield Violation(
                     f"`{dotted(*claim.path)}` names {claim.name}, which {profile.unreadable}: "
@@ -691,6 +759,17 @@ def _not_verified(plan) -> Iterator[Violation]:
                 "Name local documents (a file, a folder or a glob relative to the plan), or remove `path`.",
                 path=("rag", "corpus", "sources", index, "path"),
             )
+        elif profile.pdfs_unread:
+            from aiplan.evidence.corpus import PDF_HINT  # start-up: only for plans that name PDF documents
+
+            count = profile.pdfs_unread
+            yield Violation(
+                f"`{dotted('rag', 'corpus', 'sources', index, 'path')}` names {count:,} PDF document"
+                f"{'s' if count != 1 else ''} (first: {profile.first_pdf_unread}), which aiplan reads only with "
+                "the PDF extra: their tables and boilerplate are not measured",
+                PDF_HINT, path=("rag", "corpus", "sources", index, "path"),
+                related=(RelatedLocation(profile.first_pdf_unread, 1, "a PDF document not read"),),
+            )
     found = _held_out_coverage(plan)
     if found is not None and found[1].categorised == 0:
         claim, profile, _areas = found
@@ -700,7 +779,7 @@ def _not_verified(plan) -> Iterator[Violation]:
             'Add a `category` field to each held-out record (for example `"category": "adjacent_behaviors"`), '
             "or set `category_field` for the file in the plan.",
             path=claim.parent + ("covers",),
-            related=(RelatedLocation(claim.name, 1, "the held-out set"),),
+            related=(RelatedLocation(*profile.where(1), "the held-out set"),),
         )
 
 
@@ -710,11 +789,11 @@ def evidence_not_verified(plan, options):
 
     Says so, once per file, when the plan names data aiplan does not read: a
     URL, an `s3://` (or other remote) location or a dataset hub name (nothing
-    is ever fetched), a path outside the repository holding the plan, a glob
-    of shards (the checks read one named file), or a Parquet file without the
-    `aiplan[parquet]` extra installed; a RAG
+    is ever fetched), a path outside the repository holding the plan, or a
+    Parquet file without the `aiplan[parquet]` extra installed; a RAG
     source's `path` that is remote, outside the repository or matches no
-    file. Also when the held-out set claims `covers` but none of its records
+    file, or that names PDF documents without the `aiplan[pdf]` extra
+    installed (their tables and boilerplate are not measured). Also when the held-out set claims `covers` but none of its records
     has a category field. Reported at the path (or `covers`).
 
     ## Why
@@ -770,10 +849,10 @@ def measured_tables(plan, index: int) -> tuple[str, tuple] | None:
     profile = measured_corpus(plan, index)
     if profile is None or not profile.with_tables:
         return None
-    where = ", ".join(_at(name, line) for name, line in profile.first_tables[:SHOWN])
+    where = ", ".join(_in_document(*place) for place in profile.first_tables[:SHOWN])
     words = (f"holds tables (measured: {profile.with_tables:,} of its {profile.documents:,} documents"
              f"{' read' if profile.sampled else ''}; first: {where})")
-    return words, tuple(RelatedLocation(name, line, "a table") for name, line in profile.first_tables[:SHOWN])
+    return words, tuple(_document_location(name, number, "a table") for name, number in profile.first_tables[:SHOWN])
 
 
 def measured_boilerplate(plan, index: int) -> tuple[str, tuple] | None:
@@ -782,7 +861,20 @@ def measured_boilerplate(plan, index: int) -> tuple[str, tuple] | None:
     if profile is None or profile.repeated_share < BOILERPLATE_SHARE:
         return None
     name, line, text = profile.first_repeated
+    units = (f"{profile.units:,} documents and PDF pages" if profile.pdf_pages
+             else f"{profile.documents:,} documents")
     words = (f"repeats boilerplate (measured: {profile.repeated_share:.0%} of lines repeat across at least half "
-             f"of the {profile.documents:,} documents{' read' if profile.sampled else ''}; first: "
-             f"{_at(name, line)}: {text!r})")
-    return words, (RelatedLocation(name, line, "a line repeated across documents"),) if name else ()
+             f"of the {units}{' read' if profile.sampled else ''}; first: "
+             f"{_in_document(name, line)}: {text!r})")
+    return words, (_document_location(name, line, "a line repeated across documents"),) if name else ()
+
+
+def _in_document(name: str, number: int) -> str:
+    """``file:line``, or ``file page N`` for a PDF (its places are pages)."""
+    return f"{name} page {number}" if name.lower().endswith(".pdf") else _at((name, number))
+
+
+def _document_location(name: str, number: int, words: str) -> RelatedLocation:
+    if name.lower().endswith(".pdf"):
+        return RelatedLocation(name, 1, f"{words} (page {number})")
+    return RelatedLocation(name, number, words)

@@ -9,11 +9,12 @@ covers adjacent behaviors shows. These rules apply when `approach` is
 from __future__ import annotations
 
 import posixpath
-import re
 
 from aiplan.core.findings import Severity, Violation
+from aiplan.core.globs import is_glob, path_glob
+from aiplan.core.paths import normalise_plan_path
 from aiplan.core.rule import Option, rule
-from aiplan.rules.metrics import comparisons, needed_size, percent_points, resolvable_difference
+from aiplan.rules.metrics import comparisons, needed_size, percent_points, resolvable_difference, same_path
 from aiplan.rules.wording import absence, code, quoted_listing, show
 
 REQUIRED_COVERAGE = ("target_task", "adjacent_behaviors")
@@ -545,46 +546,13 @@ def small_held_out(plan, options):
     )
 
 
-_GLOB = re.compile(r"[*?\[]")
+def held_out_is_training_file(plan) -> bool:
+    """`fine_tuning.evaluation.held_out.path` names the training file itself, however spelled.
 
-
-def _normalise_path(path: str) -> str:
-    """`./data//ft/../ft/train.jsonl` -> `data/ft/train.jsonl` (keeps a trailing `/`)."""
-    path = path.strip().replace("\\", "/")
-    folder = path.endswith("/")
-    normal = posixpath.normpath(path)
-    return normal + "/" if folder and normal != "/" else normal
-
-
-def _glob_regex(pattern: str) -> re.Pattern:
-    """A path glob: `*` and `?` stay within a folder, `**` spans folders."""
-    out, index = [], 0
-    while index < len(pattern):
-        if pattern.startswith("**/", index):
-            out.append("(?:.*/)?")
-            index += 3
-        elif pattern.startswith("**", index):
-            out.append(".*")
-            index += 2
-        elif pattern[index] == "*":
-            out.append("[^/]*")
-            index += 1
-        elif pattern[index] == "?":
-            out.append("[^/]")
-            index += 1
-        elif pattern[index] == "[":
-            close = pattern.find("]", index + 1)
-            if close < 0:
-                out.append(re.escape("["))
-                index += 1
-            else:
-                body = pattern[index + 1:close].replace("\\", "\\\\")
-                out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
-                index = close + 1
-        else:
-            out.append(re.escape(pattern[index]))
-            index += 1
-    return re.compile("".join(out) + r"\Z")
+    FT006 reports it; the evidence rules skip such a held-out set by this same test."""
+    held_out = plan.text("fine_tuning", "evaluation", "held_out", "path")
+    training = plan.text("fine_tuning", "dataset", "path")
+    return applies(plan) and held_out is not None and training is not None and same_path(held_out, training)
 
 
 def _is_folder(path: str) -> bool:
@@ -604,30 +572,30 @@ def leak(held_out: str, training: str) -> str | None:
     inside the training data's folder, one matched by the training glob, or a
     training file inside the held-out folder.
     """
-    held, train = _normalise_path(held_out), _normalise_path(training)
+    held, train = normalise_plan_path(held_out), normalise_plan_path(training)
     if held.rstrip("/") == train.rstrip("/"):
         return "names the same file as the training data"
-    if _GLOB.search(train):
-        if _glob_regex(train).match(held.rstrip("/")):
+    if is_glob(train):
+        if path_glob(train).match(held.rstrip("/")):
             return "is matched by the training data's glob"
         return None
     if _is_folder(train) and _inside(held, train):
         return "is inside the training data's folder"
-    if _is_folder(held) and not _GLOB.search(held) and _inside(train, held):
+    if _is_folder(held) and not is_glob(held) and _inside(train, held):
         return "is a folder that holds the training data"
     return None
 
 
 def _separate_paths(held_out: str, training: str) -> tuple[str, str]:
     """Held-out and training paths next to the plan's own files that do not overlap."""
-    train = _normalise_path(training)
-    held = _normalise_path(held_out)
+    train = normalise_plan_path(training)
+    held = normalise_plan_path(held_out)
     extension = posixpath.splitext(held.rstrip("/"))[1] or posixpath.splitext(train.rstrip("/"))[1] or ".jsonl"
     root = train
-    while _GLOB.search(root) or (root and not _is_folder(root)):
+    while is_glob(root) or (root and not _is_folder(root)):
         root = posixpath.dirname(root.rstrip("/"))
     root = root.rstrip("/")
-    if _GLOB.search(train) or (_is_folder(train) and not _GLOB.search(train)):
+    if is_glob(train) or (_is_folder(train) and not is_glob(train)):
         # Keep the training data where it is; put the held-out set beside its folder.
         parent = posixpath.dirname(root)
         return posixpath.join(parent, "held_out" + extension), train
@@ -844,7 +812,7 @@ def unstated_disjointness(plan, options):
         return  # a value of the wrong type: the schema reports it
     held_out = plan.text("fine_tuning", "evaluation", "held_out", "path")
     training = plan.text("fine_tuning", "dataset", "path")
-    if (held_out is not None and training is not None and not _GLOB.search(held_out) and not _GLOB.search(training)
+    if (held_out is not None and training is not None and not is_glob(held_out) and not is_glob(training)
             and plan.path_exists(held_out) and plan.path_exists(training)):
         return  # both files are here: the evidence checks measure the overlap (they do not read globs)
     state = absence(plan, "fine_tuning", "evaluation", "held_out", "disjoint_from_training")

@@ -34,6 +34,11 @@ def retrieval_for_behavior(plan) -> bool:
             and plan.gap_present("knowledge") is not True)
 
 
+def fine_tunes_for_knowledge(plan) -> bool:
+    """The fine-tuning half is meant to teach facts (`fine_tuning.purpose: knowledge`, FIT001)."""
+    return plan.includes_fine_tuning and plan.string("fine_tuning", "purpose") == "knowledge"
+
+
 def no_gap_at_all(plan) -> bool:
     """Beyond prompting with all three gaps stated absent and no distillation purpose (FIT004)."""
     return (plan.beyond_prompting and not distills(plan)
@@ -483,7 +488,9 @@ def hybrid_without_both_gaps(plan, options):
 
     Stays quiet where a more specific rule speaks: a behavior gap with no
     knowledge gap (FIT002), only an accuracy gap (FIT008), no gap at all
-    (FIT004). Reported at `approach`, naming the half without a reason.
+    (FIT004), and, for the fine-tuning half, `fine_tuning.purpose: knowledge`
+    (FIT001: that half has a gap, the knowledge gap, but is the wrong tool for
+    it). Reported at `approach`, naming the half without a reason.
 
     ## Why
     A hybrid earns its complexity when each half closes something: fine-tuning
@@ -585,7 +592,7 @@ def hybrid_without_both_gaps(plan, options):
     idle = []
     if plan.gap_present("knowledge") is False:
         idle.append(("retrieval", "knowledge"))
-    if plan.gap_present("behavior") is False and not distills(plan):
+    if plan.gap_present("behavior") is False and not distills(plan) and not fine_tunes_for_knowledge(plan):
         idle.append(("fine-tuning", "behavior"))
     if not idle:
         return
@@ -601,9 +608,10 @@ def hybrid_without_both_gaps(plan, options):
                "smaller, faster or cheaper model, say so with `fine_tuning.purpose: latency` (or `cost`).")
     reasons = listing(f"`gaps.{gap}.present`" for _, gap in idle)
     halves = listing(half for half, _ in idle)
+    # Each half serves its own gap: name it, so the message says what is missing, not that nothing is.
     yield Violation(
         f"approach is `hybrid` but {reasons} {'is' if len(idle) == 1 else 'are'} `false`: the {halves} "
-        f"{'half has' if len(idle) == 1 else 'halves have'} no gap to close"
+        + (f"half has no {idle[0][1]} gap to close" if len(idle) == 1 else "halves have no gap to close")
         + ("" if plan.string("fine_tuning", "purpose") is None or idle[0][0] == "retrieval" else
            f" (`fine_tuning.purpose` is {code(plan.string('fine_tuning', 'purpose'))})"),
         fix,

@@ -203,7 +203,8 @@ def incomplete_gap_analysis(plan, options):
     unstated = [gap for gap in GAPS if gap not in stated]
     if not unstated:
         return
-    names = listing(f"`{gap}`" for gap in unstated)
+    names = listing(f"`{gap}`" + (f" (it is {code(plan.placeholder('gaps', gap))}, a placeholder)"
+                                  if plan.placeholder("gaps", gap) is not None else "") for gap in unstated)
     snippet = listing(f"`{gap}: {{present: false}}`" for gap in unstated)
     one = len(unstated) == 1
     yield Violation(

@@ -14,6 +14,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from aiplan.core.paths import normalise_plan_path
 from aiplan.core.suggest import normalise, squash
 
 # Words that, as a whole word of a metric's name, say lower values are better
@@ -22,7 +23,7 @@ LOWER_IS_BETTER_WORDS = (
     "error", "errors", "latency", "cost", "costs", "hallucination", "hallucinations", "toxicity",
     "toxic", "refusal", "refusals", "violation", "violations", "failure", "failures", "defect",
     "defects", "leak", "leakage", "regression", "regressions", "escalations", "complaints",
-    "wer", "cer", "mae", "mse", "rmse", "perplexity", "ms", "seconds", "fpr", "fnr",
+    "wer", "cer", "mae", "mse", "rmse", "perplexity", "ms", "seconds", "fpr", "fnr", "false",
 )
 # ... unless another word turns the name around (`error_free_rate`, `error_detection_recall`).
 HIGHER_IS_BETTER_WORDS = (
@@ -110,10 +111,7 @@ def measurements(plan) -> list[Measurement]:
 
 def same_path(first: str, second: str) -> bool:
     """Whether two plan-relative paths name the same file (`./a/b` and `a//b` do)."""
-    def norm(path: str) -> str:
-        return posixpath.normpath(path.strip().replace("\\", "/"))
-
-    return norm(first) == norm(second)
+    return normalise_plan_path(first, keep_folder=False) == normalise_plan_path(second, keep_folder=False)
 
 
 def same_set(named: str, listed: str) -> bool:
@@ -173,6 +171,31 @@ def comparisons(plan) -> list[Comparison]:
     for item in measurements(plan):
         measured.setdefault(item.key, item)
     return [Comparison(target, measured[target.key]) for target in targets(plan) if target.key in measured]
+
+
+def proposed_metric(plan, fallback: str = "answer_accuracy", fallback_target: float = 0.9) -> str:
+    """An `evaluation.metrics` entry for a fix hint, as a YAML flow mapping.
+
+    The first metric the baseline measured, so that the target sits on the
+    baseline's yardstick, with `higher_is_better: false` when its name reads
+    lower-is-better; its target closes half the distance to perfect (half the
+    value, for lower-is-better). Without a measured metric, ``fallback``."""
+    measured = measurements(plan)
+    if not measured:
+        return f"{{name: {fallback}, target: {fallback_target:g}}}"
+    first = measured[0]
+    if name_says_lower_is_better(first.metric):
+        target = first.value / 2
+        return f"{{name: {first.metric}, target: {_round(target)}, higher_is_better: false}}"
+    target = first.value + (1 - first.value) / 2 if 0 <= first.value < 1 else first.value * 1.2
+    return f"{{name: {first.metric}, target: {_round(target)}}}"
+
+
+def _round(value: float) -> str:
+    """A target as a person would write it: two significant decimals (0.0425 -> 0.042, 0.855 -> 0.86)."""
+    if value == 0 or abs(value) >= 1:
+        return f"{round(value, 2):g}"
+    return f"{value:.2g}" if abs(value) < 0.1 else f"{round(value, 2):g}"
 
 
 # -- statistical power --------------------------------------------------------

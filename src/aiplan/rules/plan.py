@@ -70,6 +70,12 @@ def schema_violation(plan, options):
     `rag`); a quoted number where a number belongs (`size: "600"` -> `600`);
     and `yes`/`no`/`on`/`off` where a boolean belongs (-> `true`/`false`).
 
+    Placeholder text where a mapping or a list belongs (`data_pipeline: TBD`,
+    `held_out: none`, `sources: n/a`; see docs/placeholders.md) is not a wrong
+    type but an absence: no PLAN002, and the rule that needs the section reports
+    it, quoting the placeholder (RAG001, FT001, EVAL001, ...). A placeholder
+    where a number or a boolean belongs stays a PLAN002 finding.
+
     ## Why
     The policy rules read the plan by its fixed field names. A misspelled key
     (`evidance`, `held_0ut`) is not a harmless typo: the rules cannot see the
@@ -105,8 +111,10 @@ def schema_violation(plan, options):
         present: false
     ```
     """
-    # `aiplan` itself is PLAN003's business: report its problems once, there.
-    yield from validate(plan.data, skip=frozenset(("aiplan",)))
+    # `aiplan` itself is PLAN003's business: report its problems once, there. Placeholder
+    # text where a section belongs is an absence: the rule that needs the section says so.
+    yield from validate(plan.data, skip=frozenset(("aiplan",)),
+                        placeholder=lambda path: plan.placeholder(*path) is not None)
 
 
 @rule(rule_ids.VERSION, "unsupported-version", Severity.ERROR, fixable=True, reported_by="engine")

@@ -88,8 +88,10 @@ def rag_without_data_pipeline(plan, options):
     Fires when `rag.data_pipeline` is absent, is not a mapping, or says
     nothing: empty (`data_pipeline: {}`) or placeholder text (`TBD`, `none`;
     see docs/placeholders.md). Reported at `data_pipeline`, or at `rag` when
-    the key is absent. RAG002 then stays quiet: the whole pipeline is missing,
-    not one stage. Not reported when retrieval is live
+    the key is absent. RAG002 and RAG003 then stay quiet: the whole pipeline
+    is missing, not one stage, and the message names the sources that hold
+    tables (a tabular `format`, `contains_tables: true`, or tables measured in
+    their documents), with a table strategy in the hint. Not reported when retrieval is live
     (`rag.retrieval.mode: live_api`, or every source is `format: api`):
     documents fetched at query time have no pipeline to plan.
 
@@ -181,11 +183,16 @@ def rag_without_data_pipeline(plan, options):
         state = absence(plan, "rag", "data_pipeline")
     else:
         state = f"is {code(value)}, not a description of the pipeline"
+    tables = [source_label(source, index) for index, source, *_ in _table_sources(plan)]
+    # One mistake, one finding: the tables RAG003 would report are named here.
+    held = f", though {listing(tables)} {'holds' if len(tables) == 1 else 'hold'} tables" if tables else ""
+    chunking = ("`chunking: {strategy: heading_aware, size_tokens: 512, tables: one chunk per row with the header}`"
+                if tables else "`chunking: {strategy: heading_aware, size_tokens: 512}`")
     yield Violation(
         f"approach is {code(plan.approach)} but `rag.data_pipeline` {state}: nothing says how the documents "
-        "are cleaned, chunked, embedded and indexed",
+        f"are cleaned, chunked, embedded and indexed{held}",
         "Add `rag.data_pipeline` with an `owner`, `effort_weeks`, `cleaning`, "
-        "`chunking: {strategy: heading_aware, size_tokens: 512}`, `embedding: {model: ...}` and "
+        f"{chunking}, `embedding: {{model: ...}}` and "
         "`indexing: {store: ..., refresh: daily}`.",
         path=("rag", "data_pipeline"),
         at="key",
@@ -322,7 +329,9 @@ def tables_without_strategy(plan, options):
     source names local documents (`path`), tables aiplan finds in them
     (Markdown, HTML, CSV/TSV, spreadsheets) count as well, even with
     `contains_tables` unstated or false (reported at `path`, with the first
-    tables as `file:line`; see docs/evidence.md).
+    tables as `file:line`; see docs/evidence.md). Not reported when the
+    plan has no data pipeline at all: RAG001 reports that, once, naming the
+    sources that hold tables.
 
     ## Why
     Tables are where naive chunking fails most visibly: a fixed-size splitter
@@ -406,38 +415,39 @@ def tables_without_strategy(plan, options):
       cadence: per_release
     ```
     """
-    if not applies(plan) or not plan.is_blank("rag", "data_pipeline", "chunking", "tables"):
-        return
+    if not applies(plan) or _pipeline_missing(plan) or not plan.is_blank("rag", "data_pipeline", "chunking", "tables"):
+        return  # no pipeline at all: one finding, RAG001's, which names the tables
     state = absence(plan, "rag", "data_pipeline", "chunking", "tables")
+    for index, source, holds, at, related in _table_sources(plan):
+        fix = ("`tables: one chunk per table row, header repeated`, and set `contains_tables: true` for the source."
+               if at == "path" else
+               "`tables: one chunk per table row, header repeated` (or convert tables to text before "
+               "chunking and say so).")
+        yield Violation(
+            f"{source_label(source, index)} {holds}, but `rag.data_pipeline.chunking.tables` {state}: "
+            "a plain splitter cuts rows away from their headers",
+            f"Say how tables are chunked, under `rag.data_pipeline.chunking`: {fix}",
+            path=("rag", "corpus", "sources", index, at), related=related,
+        )
+
+
+def _table_sources(plan) -> list[tuple[int, dict, str, str, tuple]]:
+    """The indexed sources that hold tables: ``(index, source, words, key reported at, related)``.
+    A tabular format, `contains_tables: true`, or tables measured in the documents at `path`."""
+    found = []
     for index, source in _indexed_sources(plan):
         fmt = plan.string("rag", "corpus", "sources", index, "format")
         kind = TABULAR_FORMATS.get(fmt.strip().lower().lstrip(".")) if fmt else None
         if kind is not None:
-            holds, at = f"is {code(fmt.strip())}, {kind}, so it holds tables", "format"
+            found.append((index, source, f"is {code(fmt.strip())}, {kind}, so it holds tables", "format", ()))
         elif plan.boolean("rag", "corpus", "sources", index, "contains_tables") is True:
-            holds, at = "contains tables", "contains_tables"
+            found.append((index, source, "contains tables", "contains_tables", ()))
         else:
             # The documents at the source's `path` (EVID profiling): tables found count even if unstated.
             measured = measured_tables(plan, index)
-            if measured is None:
-                continue
-            (holds, related), at = measured, "path"
-            yield Violation(
-                f"{source_label(source, index)} {holds}, but `rag.data_pipeline.chunking.tables` {state}: "
-                "a plain splitter cuts rows away from their headers",
-                "Say how tables are chunked, under `rag.data_pipeline.chunking`: "
-                "`tables: one chunk per table row, header repeated`, and set `contains_tables: true` for the source.",
-                path=("rag", "corpus", "sources", index, at), related=related,
-            )
-            continue
-        yield Violation(
-            f"{source_label(source, index)} {holds}, but `rag.data_pipeline.chunking.tables` {state}: "
-            "a plain splitter cuts rows away from their headers",
-            "Say how tables are chunked, under `rag.data_pipeline.chunking`: "
-            "`tables: one chunk per table row, header repeated` (or convert tables to text before "
-            "chunking and say so).",
-            path=("rag", "corpus", "sources", index, at),
-        )
+            if measured is not None:
+                found.append((index, source, measured[0], "path", measured[1]))
+    return found
 
 
 @rule("RAG004", "boilerplate-without-cleaning", Severity.WARNING)
@@ -929,18 +939,19 @@ def unstated_update_frequency(plan, options):
 
 @rule("RAG007", "unscoped-sensitive-retrieval", Severity.WARNING)
 def unscoped_sensitive_retrieval(plan, options):
-    """Sensitive or multi-tenant data is retrieved without access control.
+    """Sensitive data is retrieved without access control.
 
     Fires when `use_case.data_sensitivity` or any source's `sensitivity` is
-    `confidential` or `restricted`, or the use case is multi-tenant, and
-    `rag.access_control` is absent or has no `scope_by` (absent, empty, or a
-    placeholder such as `TBD` or `none`; see docs/placeholders.md). Reported at
-    `access_control`, or at `rag` when the key is absent.
+    `confidential` or `restricted` and `rag.access_control` is absent or has
+    no `scope_by` (absent, empty, or a placeholder such as `TBD` or `none`;
+    see docs/placeholders.md). Reported at `access_control`, or at `rag` when
+    the key is absent. A multi-tenant use case is RAG012's (an error): one
+    finding for the one missing scope.
 
-    A use case is multi-tenant when `use_case.multi_tenant` is `true` or
-    `use_case.tenants` names more than one tenant. Its `scope_by` must then
-    include `tenant`: a scope by role or document type alone still lets one
-    tenant retrieve another's documents (reported at `scope_by`).
+    A warning, not an error: within one organisation, access to sensitive
+    documents may be enforced before retrieval (separate deployments per
+    audience, an index per role) in ways the plan does not describe; across
+    tenants (RAG012) there is no such excuse.
 
     ## Why
     One of RAG's strengths is control: retrieval scope can be restricted by
@@ -1027,15 +1038,157 @@ def unscoped_sensitive_retrieval(plan, options):
       cadence: per_release
     ```
     """
+    if not applies(plan) or _tenancy(plan) is not None:
+        return  # multi-tenant: RAG012
+    if _scoped(plan):
+        return
+    reasons = _sensitivity(plan)
+    if not reasons:
+        return
+    yield Violation(
+        f"{listing(reasons)}, but {_scope_state(plan)}: any user can be answered from any document",
+        "Restrict what retrieval may return for each user: under `rag.access_control`, set "
+        "`scope_by: [user_role, document_type]`.",
+        path=("rag", "access_control"),
+        at="key",
+    )
+
+
+def _scoped(plan) -> bool:
+    """`rag.access_control` states a scope (or something the schema reports, not a placeholder)."""
+    return not plan.is_blank("rag", "access_control") and (
+        plan.mapping("rag", "access_control") is None or not plan.is_blank("rag", "access_control", "scope_by"))
+
+
+def _sensitivity(plan) -> list[str]:
+    """Why the data is sensitive, in words: the use case's and each source's level."""
+    reasons = []
+    sensitivity = plan.get("use_case", "data_sensitivity")
+    if sensitivity in SENSITIVE:
+        reasons.append(f"`use_case.data_sensitivity` is {code(sensitivity)}")
+    for index, source in _sources(plan):
+        level = plan.get("rag", "corpus", "sources", index, "sensitivity")
+        if level in SENSITIVE:
+            reasons.append(f"{source_label(source, index)} is {code(level)}")
+    return reasons
+
+
+def _scope_state(plan) -> str:
+    """What the plan says about `rag.access_control.scope_by`, quoting a placeholder."""
+    if plan.mapping("rag", "access_control") is not None and plan.has("rag", "access_control", "scope_by"):
+        return f"`rag.access_control.scope_by` {absence(plan, 'rag', 'access_control', 'scope_by')}"
+    if plan.mapping("rag", "access_control") is not None:
+        return "`rag.access_control` has no `scope_by`"
+    return f"`rag.access_control` {absence(plan, 'rag', 'access_control')}"
+
+
+@rule("RAG012", "cross-tenant-retrieval", Severity.ERROR)
+def cross_tenant_retrieval(plan, options):
+    """A multi-tenant use case retrieves without scoping by tenant.
+
+    A use case is multi-tenant when `use_case.multi_tenant` is `true` or
+    `use_case.tenants` names more than one tenant. Fires when such a plan's
+    `rag.access_control.scope_by` does not include `tenant`: reported at
+    `scope_by` when it scopes by something else (role or document type alone
+    still lets one tenant retrieve another's documents), else at
+    `access_control` (or at `rag` when the key is absent), also naming the
+    data's sensitivity. An error, where RAG007 (sensitive data, one
+    organisation) is a warning: a cross-customer leak of documents is a
+    defect to block, and nothing outside the plan can stand in for the scope
+    when every tenant's documents sit in one index.
+
+    ## Why
+    One of RAG's strengths is control: retrieval scope can be restricted by
+    user role, document type, tenant or recency, so an answer is only grounded
+    in documents its reader may see. That control is the reason to choose RAG
+    for several customers' data. Without a tenant scope, one index serves every
+    customer's documents to every customer's users, and the model will quote
+    one customer's confidential document to another.
+
+    ## Bad
+    ```yaml
+    aiplan: 1
+    name: Carrier underwriting assistant
+    use_case:
+      tenants: [northwind-mutual, contoso-re]
+    approach: rag
+    rag:
+      corpus:
+        sources:
+          - name: carriers' underwriting guides
+            format: pdf
+      access_control:
+        scope_by: [user_role, document_type]
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Carrier underwriting assistant
+    use_case:
+      tenants: [northwind-mutual, contoso-re]
+    gaps:
+      knowledge:
+        present: true
+        evidence: 31 of 50 sampled questions needed documents the model has never seen.
+      behavior:
+        present: false
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+            eval_set: evals/support-v1.jsonl
+    approach: rag
+    rag:
+      corpus:
+        sources:
+          - name: carriers' underwriting guides
+            format: pdf
+            update_frequency: monthly
+      access_control:
+        scope_by: [tenant, user_role, document_type]
+      data_pipeline:
+        owner: data-eng
+        effort_weeks: 4
+        chunking:
+          strategy: heading_aware
+          size_tokens: 512
+        embedding:
+          model: text-embedding-3-large
+        indexing:
+          store: pgvector
+          refresh: daily
+      retrieval:
+        effort_weeks: 2
+        top_k: 8
+        evaluation:
+          metrics: [recall_at_k]
+          eval_set: evals/retrieval-v1.jsonl
+      citations: true
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
+      cadence: per_release
+    ```
+    """
     if not applies(plan):
         return
     tenancy = _tenancy(plan)
+    if tenancy is None:
+        return
     scope_by = plan.get("rag", "access_control", "scope_by")
-    scoped = not plan.is_blank("rag", "access_control") and (
-        plan.mapping("rag", "access_control") is None or not plan.is_blank("rag", "access_control", "scope_by"))
-    if scoped:
-        # Scoped by something: a multi-tenant system must also scope by tenant.
-        if tenancy is None or not isinstance(scope_by, list) or "tenant" in scope_by:
+    if _scoped(plan):
+        if not isinstance(scope_by, list) or "tenant" in scope_by:
             return
         wanted = [item for item in scope_by if isinstance(item, str)] + ["tenant"]
         yield Violation(
@@ -1045,29 +1198,11 @@ def unscoped_sensitive_retrieval(plan, options):
             path=("rag", "access_control", "scope_by"),
         )
         return
-    reasons = []
-    sensitivity = plan.get("use_case", "data_sensitivity")
-    if sensitivity in SENSITIVE:
-        reasons.append(f"`use_case.data_sensitivity` is {code(sensitivity)}")
-    for index, source in _sources(plan):
-        level = plan.get("rag", "corpus", "sources", index, "sensitivity")
-        if level in SENSITIVE:
-            reasons.append(f"{source_label(source, index)} is {code(level)}")
-    if tenancy is not None:
-        reasons.append(tenancy)
-    if not reasons:
-        return
-    scope = ["user_role", "document_type"] + (["tenant"] if tenancy is not None else [])
-    if plan.mapping("rag", "access_control") is not None and plan.has("rag", "access_control", "scope_by"):
-        state = f"`rag.access_control.scope_by` {absence(plan, 'rag', 'access_control', 'scope_by')}"
-    elif plan.mapping("rag", "access_control") is not None:
-        state = "`rag.access_control` has no `scope_by`"
-    else:
-        state = f"`rag.access_control` {absence(plan, 'rag', 'access_control')}"
     yield Violation(
-        f"{listing(reasons)}, but {state}: any user can be answered from any document",
-        f"Restrict what retrieval may return for each user: under `rag.access_control`, set "
-        f"`scope_by: {show(scope)}`.",
+        f"{listing([tenancy] + _sensitivity(plan))}, but {_scope_state(plan)}: any tenant's users can be "
+        "answered from any tenant's documents",
+        "Restrict what retrieval may return for each user, tenant first: under `rag.access_control`, set "
+        "`scope_by: [tenant, user_role, document_type]`.",
         path=("rag", "access_control"),
         at="key",
     )

@@ -66,9 +66,10 @@ def source_label(source: dict, index: int) -> str:
 def absence(plan, *path: str | int) -> str:
     """How a value that says nothing is described, quoting what the plan wrote:
     ``is not set``, ``is empty``, ``is `TBD`, a placeholder``, ``is `false```,
-    ``is an empty list``, ``says nothing (`{model: TBD}`)``."""
+    ``is an empty list``, ``says nothing (`{model: TBD}`)``; ``is not set
+    (`rag.corpus` is `TBD`, a placeholder)`` when a section above it is a placeholder."""
     if not plan.has(*path):
-        return "is not set"
+        return "is not set" + placeholder_above(plan, *path)
     value = plan.get(*path)
     if value is None or (isinstance(value, str) and not value.strip()):
         return "is empty"
@@ -84,3 +85,13 @@ def absence(plan, *path: str | int) -> str:
     if plan.is_blank(*path):
         return f"says nothing ({code(value)})"
     return f"is {code(value)}"
+
+
+def placeholder_above(plan, *path: str | int) -> str:
+    """`` (`rag.corpus` is `TBD`, a placeholder)`` when a section above ``path`` is
+    placeholder text (written where the section's mapping belongs), else ``""``."""
+    for end in range(len(path) - 1, 0, -1):
+        placeholder = plan.placeholder(*path[:end])
+        if placeholder is not None:
+            return f" (`{dotted(*path[:end])}` is {code(placeholder)}, a placeholder)"
+    return ""

@@ -55,6 +55,7 @@ from typing import Any, Callable, Iterable
 
 from aiplan.core.digest import sha256
 from aiplan.core.findings import FileResult
+from aiplan.core.paths import repository_root
 from aiplan.fileio import atomic_write, read_regular
 from aiplan.run import codec
 from aiplan.lint.engine import names_existing
@@ -181,15 +182,10 @@ def _mac(key: bytes, payload: bytes) -> bytes:
 def _tracked_by_git(directory: str) -> bool:
     """Whether git tracks anything under ``directory`` (its index names a path
     there): a cache committed to the repository came from someone else."""
-    current = os.path.dirname(directory)
-    while True:
-        dot_git = os.path.join(current, ".git")
-        if os.path.lexists(dot_git):
-            break
-        parent = os.path.dirname(current)
-        if parent == current:
-            return False
-        current = parent
+    current = repository_root(os.path.dirname(directory))
+    if current is None:
+        return False
+    dot_git = os.path.join(current, ".git")
     git_dir = dot_git
     if os.path.isfile(dot_git):  # a worktree or submodule: "gitdir: <path>"
         try:
@@ -376,13 +372,19 @@ class LintCache:
             self.problem = f"cannot write the cache in {self.directory}: {getattr(exc, 'strerror', None) or exc}"
 
     def _prepare_directory(self) -> None:
-        os.makedirs(os.path.dirname(self.directory), exist_ok=True)
-        _real_directory(self.directory)
-        for name, text in ((".gitignore", "# Created by aiplan: this cache is never committed.\n*\n"),
-                           ("CACHEDIR.TAG", _CACHEDIR_TAG)):
-            path = os.path.join(self.directory, name)
-            if not os.path.lexists(path):  # a link is replaced by the rename, never written through
-                _replace(path, text.encode())
+        _prepare_directory(self.directory)
+
+    def evidence_store(self) -> "EvidenceStore | None":
+        """Where the evidence reader keeps each data file's results, or ``None``
+        when this cache cannot be trusted or written."""
+        if not self._ready():
+            return None
+        assert self._key is not None
+        if "aiplan" not in self._packages:
+            self._packages["aiplan"] = _package_stamp("aiplan")
+        scope = sha256(json.dumps([EVIDENCE_FORMAT, list(sys.version_info[:2]), self._packages["aiplan"]],
+                                  default=repr).encode()).hexdigest()[:32]
+        return EvidenceStore(os.path.join(self.directory, EVIDENCE_FORMAT, scope), self.directory, self._key)
 
     def _write_shard(self, scope: str, shard: int) -> None:
         path = self._shard_path(scope, shard)
@@ -403,6 +405,69 @@ class LintCache:
         _replace(path, _mac(self._key, data) + data)
 
 
+# -- evidence: each data file's results, apart from the plans' ---------------------
+
+EVIDENCE_FORMAT = "evidence-v1"
+# An entry (a data file's profile, a training pass) is small; a larger file is no entry.
+MAX_EVIDENCE_ENTRY_BYTES = 4 * 1024 * 1024
+
+
+class EvidenceStore:
+    """The results of reading data files, one authenticated file per entry.
+
+    The evidence reader (:class:`aiplan.evidence.reader.EvidenceReader`) keys
+    an entry by what it read (the files' paths, the per-file settings, the byte
+    budget, the near-duplicate searches) and stores it with the content stamp
+    of every file it read, which it checks again before reusing it. So editing
+    a plan re-lints the plan without reading unchanged data again; changing a
+    data file (or aiplan's code: ``directory`` is per code stamp) reads it again.
+    Entries are written atomically and authenticated with the cache's key, like
+    the shards of :class:`LintCache`; one that fails either is a miss.
+    """
+
+    def __init__(self, directory: str, cache_directory: str, key: bytes):
+        self.directory = directory
+        self._cache_directory = cache_directory
+        self._key = key
+
+    def _path(self, entry_key: str) -> str:
+        return os.path.join(self.directory, entry_key[:2], entry_key)
+
+    def get(self, entry_key: str) -> Any:
+        try:
+            data = read_regular(self._path(entry_key), MAX_EVIDENCE_ENTRY_BYTES, follow_symlinks=False)
+        except (OSError, ValueError):
+            return None
+        mac, payload = data[:_MAC_BYTES], data[_MAC_BYTES:]
+        if len(data) < _MAC_BYTES or not hmac.compare_digest(mac, _mac(self._key, entry_key.encode() + b"\0" + payload)):
+            return None
+        try:
+            return marshal.loads(payload)
+        except Exception:  # damaged: a miss, rewritten after the next read
+            return None
+
+    def put(self, entry_key: str, value: Any) -> None:
+        payload = marshal.dumps(value)
+        if len(payload) + _MAC_BYTES > MAX_EVIDENCE_ENTRY_BYTES:
+            return
+        _prepare_directory(self._cache_directory)
+        folder = os.path.dirname(self._path(entry_key))
+        for level in (os.path.dirname(os.path.dirname(self.directory)), os.path.dirname(self.directory),
+                      self.directory, folder):
+            _real_directory(level)
+        _replace(self._path(entry_key), _mac(self._key, entry_key.encode() + b"\0" + payload) + payload)
+
+
+def _prepare_directory(directory: str) -> None:
+    os.makedirs(os.path.dirname(directory), exist_ok=True)
+    _real_directory(directory)
+    for name, text in ((".gitignore", "# Created by aiplan: this cache is never committed.\n*\n"),
+                       ("CACHEDIR.TAG", _CACHEDIR_TAG)):
+        path = os.path.join(directory, name)
+        if not os.path.lexists(path):  # a link is replaced by the rename, never written through
+            _replace(path, text.encode())
+
+
 def _real_directory(path: str) -> None:
     """Make ``path`` a directory if it is not one; raise ``OSError`` if it is
     anything else (a symbolic link above all: the cache never writes through one)."""
@@ -419,10 +484,14 @@ def _dependencies_hold(real_path: str, dependencies, known: dict[str, bool]) -> 
     ``known`` remembers answers within the run: plans beside each other name the same files."""
     base = os.path.dirname(os.path.abspath(real_path))
     for relative, existed in dependencies:
-        if type(existed) is str:  # a data file's content stamp (aiplan.evidence)
-            from aiplan.evidence.files import stamp_holds  # start-up: only for results that read data files
+        if type(existed) is str:  # a data file's content stamp, or a glob's listing (aiplan.evidence)
+            from aiplan.evidence.files import listing_holds, stamp_holds  # start-up: only for results that read data
 
-            if not stamp_holds(os.path.join(base, relative.split(":", 1)[-1]), existed):
+            name = relative.split(":", 1)[-1]
+            if existed.startswith("listing:"):
+                if not listing_holds(base, name, existed):
+                    return False
+            elif not stamp_holds(os.path.join(base, name), existed):
                 return False
             continue
         path = os.path.join(base, relative)
@@ -454,8 +523,10 @@ def _replace(path: str, data: bytes) -> None:
         raise
 
 
-def recording_exists(real_path: str | None) -> tuple[Callable[[str], bool] | None, list[Dependency]]:
-    """A ``file_exists`` check for the engine that also records what it was asked."""
+def recording_exists(real_path: str | None, evidence_store: EvidenceStore | None = None
+                     ) -> tuple[Callable[[str], bool] | None, list[Dependency]]:
+    """A ``file_exists`` check for the engine that also records what it was asked
+    (and hands the evidence reader ``evidence_store``)."""
     if real_path is None:
         return None, []
     base = os.path.dirname(os.path.abspath(real_path))
@@ -467,4 +538,5 @@ def recording_exists(real_path: str | None) -> tuple[Callable[[str], bool] | Non
         return found
 
     exists.record = asked.append  # the evidence reader records its data files' content stamps here
+    exists.evidence_store = evidence_store  # and keeps each data file's results here
     return exists, asked

@@ -62,16 +62,20 @@ def workers_for(count: int, jobs: int) -> int:
 def run_ordered(work: Callable[[int], Result], count: int, workers: int, *,
                 pack: Callable | None = None, unpack: Callable | None = None,
                 init: Callable[[Trace | None], None] | None = None,
-                on_crash: Callable[[int, str, str], Result] | None = None) -> list[Result]:
+                on_crash: Callable[[int, str, str], Result] | None = None,
+                isolate: bool = False) -> list[Result]:
     """``[work(0), ..., work(count - 1)]``, computed by ``workers`` processes.
 
     A worker sends ``pack(work(index))`` and the parent turns it back with
     ``unpack`` (a cheaper form to move between processes). ``init(trace)`` runs
     once in each worker process (``trace`` is ``None`` there, and a function
     recording the job's progress in a process running one suspect job).
+    ``isolate``: never run a job in this process, even with one worker, so that
+    a job that kills its process (untrusted code) ends in ``on_crash``.
     """
-    if workers <= 1 or count == 0:
+    if count == 0 or (workers <= 1 and not (isolate and can_fork())):
         return [work(index) for index in range(count)]
+    workers = max(1, workers)
     import multiprocessing  # start-up: only when workers start (a few files, the pre-commit case, lint serially)
     from concurrent.futures import ProcessPoolExecutor  # start-up: as above
     from concurrent.futures.process import BrokenProcessPool  # start-up: as above
@@ -109,7 +113,7 @@ def run_ordered(work: Callable[[int], Result], count: int, workers: int, *,
             results[index] = _isolated(index, work, init, on_crash)
         rest = [index for index in missing if progress[index] != 1]
         again = run_ordered(lambda position: work(rest[position]), len(rest), workers,
-                            pack=pack, unpack=unpack, init=init, on_crash=on_crash) if rest else []
+                            pack=pack, unpack=unpack, init=init, on_crash=on_crash, isolate=isolate) if rest else []
         results.update(zip(rest, again))
     progress.close()
     return [results[index] for index in range(count)]

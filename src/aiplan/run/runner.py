@@ -105,9 +105,21 @@ class Budgets:
                       run_deadline=self.run_deadline, watchdog=self.watchdog, trace=self.trace)
 
 
+def runs_plugin_code(contexts: Iterable[LintContext]) -> bool:
+    """Whether any of ``contexts`` enables a third-party plugin's rule."""
+    seen: set[int] = set()
+    for ctx in contexts:
+        if id(ctx) in seen:
+            continue
+        seen.add(id(ctx))
+        if any(ctx.rules[rule_id].third_party for rule_id in ctx.enabled if rule_id in ctx.rules):
+            return True
+    return False
+
+
 def lint_targets(targets: Iterable[Target], contexts: ContextSource, stdin: bytes | None = None, *,
                  cache: "LintCache | None" = None, jobs: int = 1,
-                 run_timeout: float | None = DEFAULT_RUN_TIMEOUT) -> RunResult:
+                 run_timeout: float | None = DEFAULT_RUN_TIMEOUT, isolate: bool | None = None) -> RunResult:
     """Lint every target; results in target order.
 
     ``cache`` reuses results of unchanged files and stores new ones
@@ -115,18 +127,27 @@ def lint_targets(targets: Iterable[Target], contexts: ContextSource, stdin: byte
     cores; runs of a few files stay in this process, see
     :mod:`aiplan.run.pool`). Neither changes the results. Every file is linted
     within its context's time budgets and the run's (``run_timeout`` seconds).
+
+    ``isolate``: lint in a forked worker even when serial, so that a plugin
+    that kills the interpreter (a segfault, ``os._exit``) ends in a report
+    naming the file and the plugin instead of no report at all. ``None``
+    (default): when some file's context enables a third-party plugin's rule;
+    runs of aiplan's own rules and policy packs stay in this process.
     """
+    targets = list(targets)
     resolve = contexts if callable(contexts) else (lambda _target: contexts)
+    if isolate is None:
+        isolate = runs_plugin_code(resolve(target) for target in targets)
     budgets = Budgets(run_timeout)
     budgets.start()
     try:
-        if cache is None and jobs == 1:
+        if cache is None and jobs == 1 and not isolate:
             files = []
             for target in targets:
                 ctx = resolve(target)
                 files.append(lint_target(target, ctx, stdin, budgets(ctx)))
             return RunResult(files=tuple(files))
-        return RunResult(files=_lint_many(list(targets), resolve, stdin, cache, jobs, budgets))
+        return RunResult(files=_lint_many(targets, resolve, stdin, cache, jobs, budgets, isolate))
     finally:
         budgets.stop()
 
@@ -135,16 +156,21 @@ def lint_targets(targets: Iterable[Target], contexts: ContextSource, stdin: byte
 
 
 def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs: int,
-               budgets: Budgets) -> list[FileResult]:
+               budgets: Budgets, isolate: bool = False) -> list[FileResult]:
     from aiplan.run import codec  # start-up: the result codec only when many files or the cache need it
-    from aiplan.run.pool import run_ordered, workers_for  # start-up: the pool only for many files
+    from aiplan.run.pool import can_fork, run_ordered, workers_for  # start-up: the pool only for many files
 
+    isolate = isolate and can_fork()
     files: list[FileResult | None] = [None] * len(targets)
     todo: list[int] = []
     for index, target in enumerate(targets):
         if target.real_path == STDIN:
-            # Read here, never in a worker; never cached.
+            # Read here, never in a worker; never cached. Isolated: linted in the worker.
             ctx = resolve(target)
+            if isolate:
+                stdin = stdin if stdin is not None else sys.stdin.buffer.read(ctx.config.limits.max_bytes + 1)
+                todo.append(index)
+                continue
             files[index] = lint_target(target, ctx, stdin, budgets(ctx))
             continue
         if cache is not None:
@@ -156,12 +182,15 @@ def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs:
         cache.done_reading()
 
     record = cache is not None
+    store = cache.evidence_store() if cache is not None else None
     strings: dict[str, str] = {}  # results from workers share equal strings
 
     def work(position: int):
         target = targets[todo[position]]
         ctx = resolve(target)
-        return _lint_recorded(target, ctx, record, budgets(ctx))
+        if target.real_path == STDIN:
+            return lint_target(target, ctx, stdin, budgets(ctx)), None, (), None
+        return _lint_recorded(target, ctx, record, budgets(ctx), store)
 
     def pack(item):
         """In a worker: the result as builtin values (cheaper to move than dataclasses)."""
@@ -178,10 +207,10 @@ def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs:
         return _crashed(target, resolve(target), how, last), None, (), None
 
     workers = workers_for(len(todo), jobs)
-    if workers > 1:
+    if (workers > 1 or isolate) and todo:
         budgets.stop()  # the workers run their own watchdogs
     done = run_ordered(work, len(todo), workers, pack=pack, unpack=unpack,
-                       init=budgets.start, on_crash=crashed)
+                       init=budgets.start, on_crash=crashed, isolate=isolate)
     for index, (linted, digest, dependencies, payload) in zip(todo, done):
         files[index] = linted
         if cache is not None and digest is not None:
@@ -211,10 +240,12 @@ def _reader(ctx: LintContext):
     return lambda path: read_file(path, limits)[0]
 
 
-def _lint_recorded(target: Target, ctx: LintContext, record: bool, budget: Budget | None = None):
+def _lint_recorded(target: Target, ctx: LintContext, record: bool, budget: Budget | None = None,
+                   evidence_store=None):
     """Lint one file: ``(result, digest, dependencies, payload)``. When recording
     for the cache: the digest of the bytes linted, the file-existence checks the
-    rules made, and the result encoded for storing (done here, so in a worker)."""
+    rules made, and the result encoded for storing (done here, so in a worker).
+    ``evidence_store`` keeps the data files' results (:class:`aiplan.run.cache.EvidenceStore`)."""
     if not record:
         return lint_file(target.real_path, target.display_path, ctx, budget=budget), None, (), None
     from aiplan.run import codec  # start-up: only when recording for the cache
@@ -223,7 +254,7 @@ def _lint_recorded(target: Target, ctx: LintContext, record: bool, budget: Budge
     data, problem = read_file(target.real_path, ctx.config.limits)
     if problem is not None:  # unreadable, too big, not a file: reported, never cached
         return lint_file(target.real_path, target.display_path, ctx, budget=budget), None, (), None
-    exists, asked = recording_exists(target.real_path)
+    exists, asked = recording_exists(target.real_path, evidence_store)
     linted = lint_file(target.real_path, target.display_path, ctx, data=data, file_exists=exists, budget=budget)
     if linted.errors:  # a rule failed or time ran out: never cached
         return linted, None, (), None

@@ -15,7 +15,7 @@ them as unknown values of the wrong type, never as absent keys.
 from __future__ import annotations
 
 import copy
-from collections.abc import MutableMapping
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Iterator
 
@@ -31,14 +31,13 @@ _ROUNDS = 3
 _MAX_ERRORS = 200
 
 
-class RelocatedSpans(MutableMapping):
+class RelocatedSpans(Mapping):
     """The spans of a repaired plan: a node moved or renamed from ``old`` to ``new``
     is found at its original position."""
 
     def __init__(self, base, relocations: list[tuple[YamlPath, YamlPath]]):
         self._base = base
         self._relocations = relocations     # (new prefix, old prefix), in the order applied
-        self._extra: dict[YamlPath, Span] = {}
 
     def _original(self, path: YamlPath) -> YamlPath:
         path = tuple(path)
@@ -48,18 +47,10 @@ class RelocatedSpans(MutableMapping):
         return path
 
     def __getitem__(self, path: YamlPath) -> Span:
-        if path in self._extra:
-            return self._extra[path]
         return self._base[self._original(path)]
 
     def __contains__(self, path: object) -> bool:
-        return path in self._extra or (isinstance(path, tuple) and self._original(path) in self._base)
-
-    def __setitem__(self, path: YamlPath, span: Span) -> None:
-        self._extra[path] = span
-
-    def __delitem__(self, path: YamlPath) -> None:
-        del self._extra[path]
+        return isinstance(path, tuple) and self._original(path) in self._base
 
     def __iter__(self) -> Iterator[YamlPath]:
         return iter(self._base)  # the original paths: enough for what iterates spans

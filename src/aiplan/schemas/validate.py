@@ -40,10 +40,14 @@ def is_valid(data: Any, schema_name: str = PLAN_SCHEMA) -> bool:
     return validator(schema_name).is_valid(data)
 
 
-def validate(data: Any, schema_name: str = PLAN_SCHEMA, skip: frozenset = frozenset()) -> Iterator[Violation]:
+def validate(data: Any, schema_name: str = PLAN_SCHEMA, skip: frozenset = frozenset(),
+             placeholder=None) -> Iterator[Violation]:
     """Every schema violation of ``data``, one :class:`Violation` per problem.
 
     ``skip`` holds top-level keys whose problems another rule reports.
+    ``placeholder(path)`` says whether the value at ``path`` is placeholder text
+    (`TBD`, `none`): written where a mapping or a list belongs, it is an absence,
+    which the policy rules report (quoting it), not a wrong type.
     """
     known_valid = _known_valid(schema_name)
     if known_valid is not None and known_valid(data):
@@ -53,4 +57,14 @@ def validate(data: Any, schema_name: str = PLAN_SCHEMA, skip: frozenset = frozen
         path = tuple(error.absolute_path)
         if path and path[0] in skip:
             continue
+        if placeholder is not None and _placeholder_for_a_section(error, path, placeholder):
+            continue
         yield from explain(error, root)
+
+
+def _placeholder_for_a_section(error, path: tuple, placeholder) -> bool:
+    """A type error whose value is placeholder text where a mapping or a list belongs."""
+    if error.validator != "type" or not isinstance(error.instance, str):
+        return False
+    expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+    return bool({"object", "array"} & set(expected)) and placeholder(path)

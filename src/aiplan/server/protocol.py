@@ -311,10 +311,23 @@ def hover(ls: AiplanLanguageServer, params: types.HoverParams) -> types.Hover | 
     else:
         rule_ids = [f.rule for f in linted.result.findings
                     if _finding_offsets(source, f)[0] <= offset <= _finding_offsets(source, f)[1]]
-    text = ls.session.explain(linted, rule_ids)
+    kind = hover_format(ls.client_capabilities)
+    text = ls.session.explain(linted, rule_ids, markdown=kind == types.MarkupKind.Markdown)
     if not text:
         return None
-    return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.PlainText, value=text))
+    return types.Hover(contents=types.MarkupContent(kind=kind, value=text))
+
+
+def hover_format(capabilities: types.ClientCapabilities | None) -> types.MarkupKind:
+    """The format the client prefers for hovers: the first of its
+    ``hover.contentFormat`` it names (LSP: in order of preference) that aiplan
+    writes; plain text when it names none."""
+    text_document = getattr(capabilities, "text_document", None)
+    formats = getattr(getattr(text_document, "hover", None), "content_format", None) or ()
+    for kind in formats:
+        if kind in (types.MarkupKind.Markdown, types.MarkupKind.PlainText):
+            return types.MarkupKind(kind)
+    return types.MarkupKind.PlainText
 
 
 # --------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from aiplan.config.resolve import Resolver
 from aiplan.config.selection import ConfigError
 from aiplan.core.findings import FileResult, Finding, InternalError
 from aiplan.core.rule import Rule
-from aiplan.docs import render_rule_text
+from aiplan.docs import render_rule_markdown, render_rule_text
 from aiplan.fix.fixer import about_form, fix_bytes, fix_one
 from aiplan.lint import suppressions
 from aiplan.lint.edits import SourceText
@@ -239,11 +239,14 @@ class Session:
             return linted.context.rules
         return self.rules
 
-    def explain(self, linted: Linted | None, rule_ids: Iterable[str]) -> str:
-        """``aiplan explain`` for each rule, in order, separated by a rule line."""
+    def explain(self, linted: Linted | None, rule_ids: Iterable[str], markdown: bool = False) -> str:
+        """``aiplan explain`` for each rule, in order, separated by a rule line;
+        ``markdown``: the rule's reference section (docs/rules.md), whose examples
+        are fenced YAML an editor renders, instead of the terminal text."""
         rules = self.rules_for(linted)
-        texts = [render_rule_text(rules[r]) for r in dict.fromkeys(rule_ids) if r in rules]
-        return "\n\n---\n\n".join(texts)
+        render = (lambda item: render_rule_markdown(item, level=3)) if markdown else render_rule_text
+        texts = [render(rules[r]) for r in dict.fromkeys(rule_ids) if r in rules]
+        return "\n\n---\n\n".join(text.rstrip("\n") for text in texts)
 
 
 def waiver_rule_at(text: str, offset: int) -> str | None:

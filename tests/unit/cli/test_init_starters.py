@@ -108,3 +108,11 @@ def test_cli_init_warns_when_the_name_is_not_found_by_directory_runs(cli, tmp_pa
     assert cli("lint", tmp_path).exit_code == 2   # indeed not found
     found = cli("init", tmp_path / "support.aiplan.yaml")
     assert found.exit_code == 0 and "note:" not in found.stderr
+
+
+@pytest.mark.parametrize("written", ["RAG", "Fine_Tuning", "HYBRID"])
+def test_cli_init_approach_in_any_case(cli, tmp_path, written):
+    target = tmp_path / "p.aiplan.yaml"
+    result = cli("init", "--approach", written, target)
+    assert result.exit_code == 0, result.output
+    assert target.read_text(encoding="utf-8") == starter_plan(written.lower())

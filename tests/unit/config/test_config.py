@@ -239,7 +239,7 @@ def test_aiplan_config_text_is_toml(cli, repo):
     assert result.output.startswith("# Effective aiplan configuration for .\n# Configuration file: pyproject.toml")
     data = tomllib.loads(result.output)
     assert "enabled" not in data and "disabled" not in data   # keys the configuration would reject
-    assert not any(rule.startswith("BASE") for rule in data["select"]) and "FT001" in data["select"]
+    assert data["select"] == ["ALL"] and data["ignore"] == ["BASE"]  # as configured, by family
     base = ", ".join(f'"{rule.id}"' for rule in builtin_rules() if rule.id.startswith("BASE"))
     assert f"# not selected: [{base}]" in result.output
     assert data["exclude"] == ["drafts"]
@@ -418,3 +418,33 @@ def test_config_output_is_valid_configuration_that_reproduces_itself(cli, tmp_pa
     second = json.loads(cli("config", "--format", "json", ".").stdout)
     for key in ("enabled", "disabled", "fail-on", "severity", "rules", "max-depth"):
         assert first[key] == second[key], key
+
+
+PACK = ("policy_pack: 1\nrules:\n  - id: ORG001\n    name: named\n    severity: warning\n"
+        "    message: plans need a summary\n    fix: Add `summary`.\n    require: {required: [summary]}\n")
+
+
+@pytest.mark.parametrize("selection, select, ignore", [
+    ('ignore = ["EVID", "FT003"]', ["ALL"], ["EVID", "FT003"]),
+    ('select = ["FT", "BASE001", "ORG"]\nignore = ["FT003"]', ["BASE001", "FT001", "FT002"], []),
+    ('select = ["FT", "BASE", "ORG"]', ["BASE", "FT", "ORG"], []),
+])
+def test_config_output_is_a_configuration_to_paste_anywhere(cli, repo, selection, select, ignore):
+    """`aiplan config` prints packs as paths from here (not from the file that named
+    them) and the selection by families where it can (not a frozen list of IDs)."""
+    (repo.root / "plans" / "org").mkdir()
+    (repo.root / "plans" / "org" / "org.yaml").write_text(PACK)
+    repo(f'policy-packs = ["org/org.yaml"]\n{selection}\n', name=".aiplan.toml", where=repo.root / "plans")
+    described = json.loads(cli("config", "--format", "json", "plans/main.aiplan.yaml").output)
+    assert [p["path"] for p in described["policy-packs"]] == ["plans/org/org.yaml"]
+    assert described["select"][:len(select)] == select and described["ignore"] == ignore
+    printed = cli("config", "plans/main.aiplan.yaml").output
+    assert 'policy-packs = ["plans/org/org.yaml"]' in printed
+    (repo.root / "pasted.toml").write_text(printed)
+    again = json.loads(cli("config", "--format", "json", "--config", "pasted.toml", "plans/main.aiplan.yaml").output)
+    assert again["enabled"] == described["enabled"] and again["policy-packs"] == described["policy-packs"]
+    elsewhere = repo.root / "other"
+    elsewhere.mkdir()
+    os.chdir(elsewhere)
+    assert json.loads(cli("config", "--format", "json", "../plans/main.aiplan.yaml").output)["policy-packs"][0][
+        "path"] == str(repo.root / "plans" / "org" / "org.yaml")  # outside the working directory: absolute

@@ -1,5 +1,7 @@
 """Placeholder text is read as missing: one notion, used by every rule that asks for a text."""
 
+import dataclasses
+
 import pytest
 
 from aiplan.core.placeholders import PLACEHOLDER_WORDS, STARTER_TEXTS, is_placeholder, normalise_words, says_nothing
@@ -49,7 +51,7 @@ def test_plan_accessors_read_placeholders_as_missing():
     assert plan.text("a") is None and plan.placeholder("a") == "TBD" and plan.is_blank("a")
     assert plan.text("b") == "real text" and plan.placeholder("b") is None and not plan.is_blank("b")
     assert plan.is_blank("c") and plan.is_blank("d") and plan.is_blank("missing")
-    plan.placeholders = normalise_words(["real text"])
+    plan = dataclasses.replace(plan, placeholders=normalise_words(["real text"]))
     assert plan.text("b") is None and plan.placeholder("b") == "real text"
 
 

@@ -237,12 +237,12 @@ def test_the_results_cache_stamp_follows_the_content(tmp_path):
     path = tmp_path / "train.jsonl"
     _jsonl(path, [CHAT])
     profile = _profile(path)
-    assert stamp_holds(str(path), profile.stamp)
+    assert stamp_holds(str(path), profile.stamps[0][1])
     os.utime(path, ns=(1, 1))  # touched, same bytes: the hash is checked again and holds
-    assert stamp_holds(str(path), profile.stamp)
+    assert stamp_holds(str(path), profile.stamps[0][1])
     path.write_text(path.read_text().replace("order", "ORDER"))  # same size, other bytes
-    assert not stamp_holds(str(path), profile.stamp)
-    assert not stamp_holds(str(tmp_path / "gone.jsonl"), profile.stamp)
+    assert not stamp_holds(str(path), profile.stamps[0][1])
+    assert not stamp_holds(str(tmp_path / "gone.jsonl"), profile.stamps[0][1])
     assert content_stamp(str(path), 0, "x").startswith("evidence:")
 
 
@@ -260,7 +260,7 @@ def test_the_reader_records_the_stamps_of_what_it_read_and_pauses_the_budget(tmp
     reader = EvidenceReader(str(tmp_path), pause=Pause, record=recorded.append)
     first = reader.profile("train.jsonl")
     assert reader.profile("train.jsonl") is first  # memoised within a lint
-    assert paused == ["in", "out"] and recorded == [("\x00evidence:train.jsonl", first.stamp)]
+    assert paused == ["in", "out"] and recorded == [("\x00evidence:train.jsonl", first.stamps[0][1])]
 
 
 # -- the engine ---------------------------------------------------------------------------
@@ -341,11 +341,25 @@ def test_the_configuration_names_the_input_field_of_data_files(cli, tmp_path, mo
         "aiplan: 1\nname: x\nfine_tuning:\n  dataset:\n    path: data/custom.jsonl\n    examples: 3\n")
     shape = cli("lint", "--no-cache", "--select", "EVID", "--format", "json", "plan.aiplan.yaml")
     assert [f["rule"] for f in json.loads(shape.output)["findings"]] == ["EVID005"]
-    (tmp_path / ".aiplan.toml").write_text('input-fields = { "data/*.jsonl" = "query_text", "*.csv" = "q" }\n')
-    assert json.loads(cli("lint", "--no-cache", "--select", "EVID", "--format", "json",
-                          "plan.aiplan.yaml").output)["findings"] == []
+    # `*` stays within a folder: `data*.jsonl` (a name) does not match data/custom.jsonl as fnmatch would ...
+    (tmp_path / ".aiplan.toml").write_text('input-fields = { "data*.jsonl" = "query_text" }\n')
+    assert [f["rule"] for f in json.loads(cli("lint", "--no-cache", "--select", "EVID", "--format", "json",
+                                              "plan.aiplan.yaml").output)["findings"]] == ["EVID005"]
+    # ... `data/*.jsonl` does, and a pattern without `/` matches a file name at any depth.
+    for pattern in ("data/*.jsonl", "custom.jsonl", "data/**/*.jsonl"):
+        (tmp_path / ".aiplan.toml").write_text(f'input-fields = {{ "{pattern}" = "query_text", "*.csv" = "q" }}\n')
+        assert json.loads(cli("lint", "--no-cache", "--select", "EVID", "--format", "json",
+                              "plan.aiplan.yaml").output)["findings"] == [], pattern
     # the plan's own setting beside the path wins over the configuration
     (tmp_path / "plan.aiplan.yaml").write_text(
         "aiplan: 1\nname: x\nfine_tuning:\n  dataset:\n    path: data/custom.jsonl\n    input_field: request_text\n")
     found = json.loads(cli("lint", "--no-cache", "--select", "EVID", "--format", "json", "plan.aiplan.yaml").output)
     assert [f["rule"] for f in found["findings"]] == ["EVID005"] and "`request_text`" in found["findings"][0]["message"]
+
+
+def test_input_fields_patterns_are_checked_when_the_configuration_is_read(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "plan.aiplan.yaml").write_text("aiplan: 1\nname: x\n")
+    (tmp_path / ".aiplan.toml").write_text('input-fields = { "data/[x.jsonl" = "q" }\n')
+    result = cli("lint", "--no-cache", "plan.aiplan.yaml")
+    assert result.exit_code == 2 and "`input-fields`" in result.output and "unclosed '['" in result.output

@@ -11,6 +11,7 @@ import pytest
 from aiplan.core.findings import Edit, FileResult, Finding, Severity, TextEdit, Violation
 from aiplan.fix.fixer import FixWriteError, apply_edits, fix_bytes, fix_file, unified_diff, write_fixed
 from aiplan.lint.engine import lint_bytes
+from aiplan.parse.loader import Limits
 from aiplan.core.rule import rule
 from aiplan.testing import build_context
 
@@ -89,7 +90,9 @@ def test_diff_writes_nothing_and_exits_1_when_there_are_fixes(cli, tmp_path, nam
         assert "No fixes to apply." in result.stderr
     else:
         assert result.exit_code == 1
-        assert result.stdout.startswith(f"--- a/{plan}\n+++ b/{plan}\n@@ ")
+        # As git shows an absolute path: `a/tmp/...`, never `a//tmp/...` (patch -p1 from / applies it).
+        shown = str(plan).lstrip("/")
+        assert plan.is_absolute() and result.stdout.startswith(f"--- a/{shown}\n+++ b/{shown}\n@@ ")
         assert "Would fix" in result.stderr
 
 
@@ -207,6 +210,41 @@ def test_fix_reports_unreadable_files_and_goes_on(cli, tmp_path):
     assert binary.read_bytes() == b"aiplan: 1\n\x00\x01"
     rules = [f["rule"] for f in json.loads(result.stdout)["findings"]]
     assert "PLAN008" in rules
+
+
+@pytest.mark.parametrize("unreadable", ["too large", "a directory"])
+def test_fix_file_reports_a_file_it_cannot_read_and_fixes_nothing(tmp_path, unreadable):
+    # The branch of fix_file before any decoding: read_file refuses the file.
+    if unreadable == "too large":
+        plan = copy_in(tmp_path, "comments")
+        ctx = build_context(limits=Limits(max_bytes=16))
+        expected = ("PLAN007", "over the 16-byte limit; it was not parsed")
+    else:
+        plan = tmp_path / "folder.aiplan.yaml"
+        plan.mkdir()
+        ctx = build_context()
+        expected = ("PLAN008", "is a directory; only regular files are linted")
+    original = plan.read_bytes() if plan.is_file() else None
+    result = fix_file(str(plan), "plan.aiplan.yaml", ctx)
+    assert (result.original, result.fixed) == (b"", b"")
+    assert not result.changed and result.applied == () and result.revealed == 0
+    assert result.before is result.after
+    [finding] = result.after.findings
+    assert finding.rule == expected[0] and expected[1] in finding.message
+    assert finding.path == "plan.aiplan.yaml"
+    if original is not None:
+        assert plan.read_bytes() == original
+
+
+def test_fix_on_the_command_line_leaves_a_file_over_the_size_limit_alone(cli, tmp_path):
+    plan = copy_in(tmp_path, "comments")
+    config = tmp_path / "aiplan.toml"
+    config.write_text("max-file-size = 16\n")
+    before = plan.read_bytes()
+    result = cli("lint", "--fix", "--config", config, "--format", "json", plan)
+    assert plan.read_bytes() == before
+    assert result.exit_code == 1
+    assert [f["rule"] for f in json.loads(result.stdout)["findings"]] == ["PLAN007"]
 
 
 # --------------------------------------------------------------------------
@@ -331,7 +369,7 @@ def test_a_misspelled_key_is_not_also_missing_and_its_fix_is_kept():
               b"  evaluation:  # aiplan: ignore[FT001] -- the eval team owns the held-out set\n"
               b"    held_0ut:\n      size: 600\n")
     before = lint_bytes(source, "p", ctx)
-    assert [(f.rule, f.line) for f in before.findings] == [("PLAN006", 5), ("PLAN002", 6)]
+    assert [(f.rule, f.line) for f in before.findings] == [("PLAN002", 6), ("PLAN006", 5)]  # root cause first
     result = fix_bytes(source, lambda b: lint_bytes(b, "p", ctx))
     assert result.fixed == source.replace(b"held_0ut", b"held_out")
     assert [(f.rule, f.line) for f in result.after.findings] == [("PLAN006", 5)]

@@ -141,6 +141,42 @@ def test_failing_rule_is_named_and_the_rest_survives(cli, plugin, body, expected
     assert error["path"].endswith("ticket-formatter.aiplan.yaml")
 
 
+@pytest.mark.parametrize("body, expected", [
+    ("plan.data.clear()", "raised PlanIsReadOnly: the plan is read-only"),
+    ("del plan.data['baseline']", "raised PlanIsReadOnly"),
+    ("plan.data['approach'] = 'prompt_engineering'", "raised PlanIsReadOnly"),
+    ("plan.data['fine_tuning'].pop('dataset')", "raised PlanIsReadOnly"),
+    ("plan.data['evaluation']['metrics'].append({'name': 'x'})", "raised PlanIsReadOnly"),
+    ("plan.data['evaluation']['metrics'][0]['target'] = 0", "raised PlanIsReadOnly"),
+    ("plan.data = {}", "raised FrozenInstanceError"),
+    ("plan.value_spans[('baseline',)] = None", "raised TypeError"),
+])
+def test_a_rule_that_changes_the_plan_is_named_and_later_rules_see_it_unchanged(cli, plugin, body, expected):
+    name = plugin(rule_module(GOOD, body + "\nyield from ()"))
+    code, found, errors = lint(cli, "--plugin", name)
+    assert code == 3
+    assert [f for f in found if f[0] != "ACME001"] == FLAWED_FINDINGS  # the built-in rules, run after it
+    [error] = errors
+    assert (error["plugin"], error["rule"]) == (name, "ACME002")
+    assert expected in error["message"] and f"at {name}.py:" in error["message"], error["message"]
+
+
+@pytest.mark.parametrize("body", [
+    "dict.clear(plan.data)",  # round the read-only view: changes the rule's own copy only
+    "object.__setattr__(plan, 'data', {})",
+    "mine = copy.deepcopy(plan.data)\nmine.clear()\nplan.data.copy().clear()",  # its own copies are its own
+])
+def test_a_rule_that_gets_round_the_read_only_view_changes_only_its_copy(cli, plugin, body):
+    name = plugin("import copy\n" + rule_module(body + "\nyield Violation('seen', 'f', path=('name',))",
+                                                 "yield Violation(str(len(plan.data)), 'f', path=('name',))"))
+    result = cli("lint", "--format", "json", "--plugin", name, FLAWED)
+    document = json.loads(result.stdout)
+    assert result.exit_code == 1 and document["errors"] == []
+    found = {(f["rule"], f["line"], f["column"], f["message"]) for f in document["findings"]}
+    assert {f[:3] for f in found} == {*FLAWED_FINDINGS, ("ACME001", 3, 7), ("ACME002", 3, 7)}
+    assert ("ACME002", 3, 7, "9") in found  # the next rule saw all 9 top-level keys
+
+
 def test_endless_generator_is_cut_with_a_note(cli, plugin):
     from aiplan.core.findings import Violation
 
@@ -155,7 +191,7 @@ def test_endless_generator_is_cut_with_a_note(cli, plugin):
     document = json.loads(result.stdout)
     assert result.exit_code == 1 and document["errors"] == []
     rules = [f["rule"] for f in document["findings"]]
-    assert len(rules) == 10_001 and rules[-1] == "PLAN007"  # the file's own cap
+    assert len(rules) == 10_001 and rules[0] == "PLAN007"  # the file's own cap, first: a root cause
 
 
 @pytest.mark.parametrize("body", [
@@ -260,13 +296,50 @@ def test_an_enormous_message_is_cut(cli, plugin):
     assert len(finding["fix"]) < 5_000
 
 
-def test_plugin_output_never_reaches_the_report_stream(cli, plugin):
+def run_aiplan(tmp_path, *args, stdin=None):
+    """``python -m aiplan ARGS`` with the ``plugin`` fixture's modules importable: a
+    real process, for what only a real process shows (its worker's output, its crash)."""
+    env = dict(os.environ, NO_COLOR="1", PYTHONPATH=str(tmp_path / "plugins"))
+    return subprocess.run([sys.executable, "-m", "aiplan", *map(str, args)], capture_output=True, text=True,
+                          env=env, input=stdin, timeout=120)
+
+
+def test_plugin_output_never_reaches_the_report_stream(plugin, tmp_path):
+    # A real process: a plugin's rules run in a forked worker, whose standard error is the process's own.
     name = plugin("print('printed at import')\n" + rule_module(
         "print('printed by a rule')\nyield Violation('x', 'y', path=('name',))"))
-    result = cli("lint", "--format", "json", "--plugin", name, FLAWED)
-    document = json.loads(result.stdout)  # still one JSON document
+    proc = run_aiplan(tmp_path, "lint", "--format", "json", "--plugin", name, FLAWED)
+    document = json.loads(proc.stdout)  # still one JSON document
     assert "ACME001" in [f["rule"] for f in document["findings"]]
-    assert "printed by a rule" in result.stderr and "printed at import" in result.stderr
+    assert "printed by a rule" in proc.stderr and "printed at import" in proc.stderr
+
+
+@pytest.mark.parametrize("body, how", [
+    ("import ctypes\nctypes.string_at(0)", "was killed by SIGSEGV"),
+    ("import posix\nposix._exit(0)", "ended with exit status 0"),  # round the os._exit guard
+    ("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", "was killed by SIGKILL"),
+])
+@pytest.mark.parametrize("stdin", [False, True])
+def test_a_plugin_that_kills_the_interpreter_in_a_serial_run_ends_in_a_report(plugin, tmp_path, body, how, stdin):
+    # It kills the process on the ticket formatter only: the other plan is linted as usual.
+    name = plugin(rule_module(GOOD, "if plan.get('name') == 'Ticket formatter':\n"
+                              + textwrap.indent(body, "    ") + "\nyield from ()"))
+    other = tmp_path / "other.aiplan.yaml"
+    other.write_text(FLAWED.read_text().replace("name: Ticket formatter", "name: Other"))
+    target = "-" if stdin else FLAWED
+    proc = run_aiplan(tmp_path, "lint", "-j", "1", "--no-cache", "--format", "json", "--plugin", name, target, other,
+                      stdin=FLAWED.read_text() if stdin else None)
+    assert proc.returncode == 3, proc.stderr
+    assert "Traceback" not in proc.stderr and "Fatal Python error" not in proc.stderr
+    document = json.loads(proc.stdout)
+    [error] = document["errors"]
+    assert error["path"] == "-" if stdin else error["path"].endswith("ticket-formatter.aiplan.yaml")
+    assert (error["plugin"], error["rule"]) == (name, "ACME002")
+    assert f"the process linting this file {how} while running rule ACME002" in error["message"]
+    crashed = [(f["rule"], f["message"]) for f in document["findings"] if f["path"] == error["path"]]
+    assert [rule for rule, _ in crashed] == ["PLAN007"] and "could not check this file" in crashed[0][1]
+    linted = {(f["rule"], f["line"]) for f in document["findings"] if f["path"].endswith("other.aiplan.yaml")}
+    assert linted == {("ACME001", 3), ("BASE001", 16), ("FT001", 19)}
 
 
 @pytest.mark.parametrize("body, expected", [

@@ -196,3 +196,23 @@ def test_report_writes_an_output_file(cli, tmp_path):
 def test_renderers_accept_no_plans():
     assert "0 plans in 0 files" in report_markdown.render([])
     assert "0 plans in 0 files" in report_html.render([])
+
+
+def test_markdown_stops_within_the_step_summary_limit_at_a_whole_finding():
+    from aiplan.core.findings import Finding, Severity
+
+    findings = [Finding("BASE001", "unfinished-baseline", Severity.ERROR, f"finding {i} " + "m" * 1000, "f",
+                        "p.aiplan.yaml", i + 1, 1, i + 1, 2, yaml_path=("baseline",)) for i in range(800)]
+    decisions = decide(PLAN, findings) * 2   # two plans, 1,600 findings of about 1 KB
+    text = report_markdown.render(decisions)
+    assert report_markdown.MAX_BYTES == 768 * 1024  # 1 MiB less what `aiplan lint` may write there
+    assert len(text.encode("utf-8")) <= report_markdown.MAX_BYTES
+    body, note = text.rsplit("\n\n", 1)
+    shown = [line for line in body.splitlines() if line.startswith("- \N{CROSS MARK} **BASE001**")]
+    assert 700 < len(shown) < 800 and all(line.endswith("` Fix: `f`") for line in shown)  # whole lines only
+    assert note == (f"_Report cut at 768 KiB (GitHub limits a step summary to 1 MiB): {1600 - len(shown)} findings "
+                    "and 1 plan not shown. `aiplan lint` lists every finding._\n")
+    whole = report_markdown.render(decisions, max_bytes=10 * 1024 * 1024)
+    assert "Report cut" not in whole and whole.count("**BASE001**") == 1600
+    assert report_markdown.render(decisions[:1], max_bytes=2000).endswith(
+        "800 findings not shown. `aiplan lint` lists every finding._\n")

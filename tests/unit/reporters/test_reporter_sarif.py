@@ -77,7 +77,7 @@ def test_flawed_examples_validate_and_meet_code_scanning_contract(cli, examples_
     uri = lambda r: r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]  # noqa: E731
     assert [r["ruleId"] for r in results if uri(r) == "plans/ticket-formatter.aiplan.yaml"] == ["BASE001", "FT001"]
     assert [r["ruleId"] for r in results if uri(r) == "plans/policy-search.aiplan.yaml"] == [
-        "PLAN002", "BASE006", "PLAN002", "RAG001", "RAG009", "PLAN004"]
+        "PLAN002", "PLAN002", "PLAN004", "BASE006", "RAG001", "RAG009"]  # root causes first
     [base] = [r for r in results if r["ruleId"] == "BASE001" and uri(r) == "plans/ticket-formatter.aiplan.yaml"]
     assert base["locations"][0]["physicalLocation"] == {
         "artifactLocation": {"uri": "plans/ticket-formatter.aiplan.yaml", "uriBaseId": "%SRCROOT%"},

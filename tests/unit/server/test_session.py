@@ -87,3 +87,26 @@ def test_rule_under_the_cursor_in_a_waiver_comment():
     assert waiver_rule_at(text, at("pilot")) is None
     assert waiver_rule_at(text, at("b:")) is None
     assert waiver_rule_at("x: 1  # see FT003\n", 12) is None
+
+
+def test_hover_text_in_the_format_the_client_prefers(tmp_path):
+    from lsprotocol import types
+
+    from aiplan.docs import render_rule_text
+    from aiplan.server.protocol import hover_format
+
+    def capabilities(*formats):
+        return types.ClientCapabilities(text_document=types.TextDocumentClientCapabilities(
+            hover=types.HoverClientCapabilities(content_format=list(formats))))
+
+    markdown, plain = types.MarkupKind.Markdown, types.MarkupKind.PlainText
+    assert hover_format(capabilities(markdown, plain)) == markdown
+    assert hover_format(capabilities(plain, markdown)) == plain
+    assert hover_format(capabilities()) == plain and hover_format(types.ClientCapabilities()) == plain
+    assert hover_format(None) == plain
+    session = _session(tmp_path)
+    rules = load_rule_set(entry_points=False).rules
+    assert session.explain(None, ["FT001"]) == render_rule_text(rules["FT001"])  # `aiplan explain`
+    shown = session.explain(None, ["FT001", "PLAN002"], markdown=True)
+    assert shown.startswith("### FT001 fine-tuning-without-held-out\n") and "\n```yaml\n" in shown
+    assert "\n\n---\n\n### PLAN002 " in shown and "\n  ```yaml" not in shown  # fences not indented

@@ -1,0 +1,93 @@
+"""Judgement calls of issue 11 that fixture headers cannot state (message wording,
+one finding per mistake across rules): each with a plan that fires and a
+near-identical one that must not."""
+
+from aiplan.testing import lint_yaml
+
+TABLES_NO_PIPELINE = """
+aiplan: 1
+name: Spec sheet search
+approach: rag
+rag:
+  corpus:
+    sources:
+      - name: product overview pages
+        format: html
+      - name: product spec sheets
+        format: pdf
+        contains_tables: true
+      - name: price list
+        format: xlsx
+"""
+
+
+def by_rule(findings, *rules):
+    return [f for f in findings if f.rule in rules]
+
+
+def test_no_pipeline_is_one_finding_that_names_the_tables():
+    findings = by_rule(lint_yaml(TABLES_NO_PIPELINE), "RAG001", "RAG003")
+    assert [f.rule for f in findings] == ["RAG001"]
+    assert "though source `product spec sheets` and source `price list` hold tables" in findings[0].message
+    assert "tables: one chunk per row with the header" in findings[0].fix
+
+
+def test_a_pipeline_without_a_table_strategy_is_rag003_per_table_source():
+    plan = TABLES_NO_PIPELINE + "  data_pipeline:\n    chunking: {strategy: fixed, size_tokens: 512}\n"
+    findings = by_rule(lint_yaml(plan), "RAG001", "RAG003")
+    assert [(f.rule, f.line) for f in findings] == [("RAG003", 11), ("RAG003", 13)]
+
+
+def test_no_pipeline_and_no_tables_says_nothing_of_tables():
+    plan = TABLES_NO_PIPELINE.replace("        contains_tables: true\n", "").replace("format: xlsx", "format: pdf")
+    [finding] = by_rule(lint_yaml(plan), "RAG001", "RAG003")
+    assert finding.rule == "RAG001" and "tables" not in finding.message and "tables" not in finding.fix
+
+
+PIPELINE_PLACEHOLDER = """
+aiplan: 1
+name: Claims assistant
+approach: rag
+rag:
+  corpus:
+    sources:
+      - name: claims manual
+        format: pdf
+  data_pipeline: TBD
+"""
+
+
+def test_a_placeholder_pipeline_is_one_finding_quoting_it():
+    findings = by_rule(lint_yaml(PIPELINE_PLACEHOLDER), "PLAN002", "RAG001")
+    assert [(f.rule, f.line) for f in findings] == [("RAG001", 9)]
+    assert "`rag.data_pipeline` is `TBD`, a placeholder" in findings[0].message
+
+
+def test_a_pipeline_of_the_wrong_type_is_a_schema_error():
+    findings = by_rule(lint_yaml(PIPELINE_PLACEHOLDER.replace("TBD", "3")), "PLAN002", "RAG001")
+    assert [f.rule for f in findings] == ["PLAN002", "RAG001"]
+
+
+def test_a_placeholder_where_a_number_belongs_stays_a_schema_error():
+    plan = PIPELINE_PLACEHOLDER.replace("  data_pipeline: TBD\n", "  data_pipeline:\n    effort_weeks: TBD\n")
+    assert [f.rule for f in by_rule(lint_yaml(plan), "PLAN002")] == ["PLAN002"]
+
+
+def test_rules_that_need_a_section_quote_the_placeholder_above_it():
+    plan = """
+    aiplan: 1
+    name: Claims assistant
+    approach: rag
+    gaps:
+      knowledge: {present: true, evidence: 31 of 50 sampled questions needed the claims manual.}
+      behavior: none
+      accuracy: {present: false}
+    baseline: TBD
+    rag:
+      corpus: TBD
+    """
+    messages = {f.rule: f.message for f in lint_yaml(plan)}
+    assert "PLAN002" not in messages
+    assert "`behavior` (it is `none`, a placeholder)" in messages["GAP003"]
+    assert "(`baseline` is `TBD`, a placeholder)" in messages["BASE001"]
+    assert "`rag.corpus.sources` is not set (`rag.corpus` is `TBD`, a placeholder)" in messages["RAG010"]

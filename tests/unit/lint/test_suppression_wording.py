@@ -1,0 +1,122 @@
+"""What suppressions waive, exactly, and the exact words of every PLAN005/PLAN006
+branch (surviving mutants of issue 13: a waiver naming one rule must not waive
+another on the same line; each alternative message and hint is pinned)."""
+
+import pytest
+
+from aiplan.config.selection import LintConfig, build_context
+from aiplan.lint.engine import lint_text
+from aiplan.plugins.manager import load_rule_set
+
+# BASE001 and GAP001 are both reported at 1:1 of this plan (no baseline, no gaps).
+PLAN = "aiplan: 1{comment}\nname: x\napproach: fine_tuning\nfine_tuning: {{purpose: behavior}}\n"
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_rule_set(entry_points=False).rules
+
+
+def _lint(rules, text, select=("BASE001", "GAP001", "PLAN")):
+    return lint_text(text, build_context(rules, LintConfig(select=select)), "plan.aiplan.yaml")
+
+
+def _seen(findings):
+    return [(f.rule, f.line) for f in findings]
+
+
+def test_both_rules_fire_on_the_same_line_without_a_waiver(rules):
+    assert _seen(_lint(rules, PLAN.format(comment="")).findings) == [("BASE001", 1), ("GAP001", 1)]
+
+
+@pytest.mark.parametrize("kind", ["ignore", "ignore-file"])
+def test_a_waiver_naming_one_rule_leaves_another_rule_on_the_same_line(rules, kind):
+    result = _lint(rules, PLAN.format(comment=f"  # aiplan: {kind}[BASE001] -- pilot"))
+    assert _seen(result.findings) == [("GAP001", 1)]
+    assert [(f.rule, f.justification) for f in result.suppressed] == [("BASE001", "pilot")]
+
+
+def test_a_waiver_naming_both_rules_waives_both(rules):
+    result = _lint(rules, PLAN.format(comment="  # aiplan: ignore[GAP001, BASE001] -- pilot"))
+    assert result.findings == ()
+    assert _seen(result.suppressed) == [("BASE001", 1), ("GAP001", 1)]
+
+
+def test_a_line_waiver_does_not_reach_the_same_rule_on_another_line(rules):
+    text = "aiplan: 1\nname: x  # aiplan: ignore[BASE001] -- pilot\napproach: fine_tuning\n"
+    result = _lint(rules, text, select=("BASE001", "PLAN"))
+    assert _seen(result.findings) == [("BASE001", 1), ("PLAN006", 2)]
+    assert result.suppressed == ()
+
+
+# (comment on line 1, selection) -> the findings about the comment, exactly:
+# (rule, line, column, end column, message, fix).
+COMMENT = "  # aiplan: "
+AT = len("aiplan: 1") + 3   # the comment's `#` column
+WORDING = {
+    "no reason, two rules": (
+        "ignore[BASE001, GAP001]",
+        [("PLAN005", "suppression of BASE001, GAP001 gives no reason",
+          "Say why the finding is acceptable here: `# aiplan: ignore[BASE001, GAP001] -- <reason>`; "
+          "reviewers and auditors read it.")]),
+    "placeholder reason": (
+        "ignore[BASE001] --TBD",
+        [("PLAN005", "suppression of BASE001 gives the placeholder `TBD` instead of a reason",
+          "Replace `TBD` with why the finding is acceptable here; reviewers and auditors read it.")]),
+    "reason without the separator": (
+        "ignore-file[BASE001] pilot dataset",
+        [("PLAN005", "suppression of BASE001 gives its reason without ` -- ` (found 'pilot dataset'), so it has no reason",
+          "Separate the reason with ` -- `: `# aiplan: ignore-file[BASE001] -- pilot dataset`.")]),
+    "misspelt directive": (
+        "ignor[BASE001] -- pilot",
+        [("PLAN006", "`# aiplan: ignor[BASE001] -- pilot` is not a suppression aiplan understands, so it suppresses nothing",
+          "Did you mean `ignore`? Write `# aiplan: ignore[BASE001] -- pilot`.")]),
+    "misspelt directive without rules or reason": (
+        "ignore-fil",
+        [("PLAN006", "`# aiplan: ignore-fil` is not a suppression aiplan understands, so it suppresses nothing",
+          "Did you mean `ignore-file`? Write `# aiplan: ignore-file[RULE] -- reason`.")]),
+    "unknown directive": (
+        "skip[BASE001] -- pilot",
+        [("PLAN006", "`# aiplan: skip[BASE001] -- pilot` is not a suppression aiplan understands, so it suppresses nothing",
+          "Write `# aiplan: ignore[RULE] -- reason` for the line, or "
+          "`# aiplan: ignore-file[RULE] -- reason` for the whole document.")]),
+    "no rule named": (
+        "ignore[] -- pilot",
+        [("PLAN006", "`# aiplan: ignore[] -- pilot` names no rule, so it suppresses nothing; blanket suppressions are not supported",
+          "Name the rules it waives: `# aiplan: ignore[FT003] -- reason` (`aiplan explain` shows their IDs).")]),
+    "unused, alone": (
+        "ignore[FT001] -- pilot",
+        [("PLAN006", "suppression of FT001 matched no finding on line 1",
+          "Remove the comment. Unused suppressions hide future problems silently.")]),
+    "unused, among others": (
+        "ignore[BASE001, FT001] -- pilot",
+        [("PLAN006", "suppression of FT001 matched no finding on line 1",
+          "Remove `FT001` from the list. Unused suppressions hide future problems silently.")]),
+    "unused in the document": (
+        "ignore-file[ACC001] -- pilot",
+        [("PLAN006", "suppression of ACC001 matched no finding in this document",
+          "Remove the comment. Unused suppressions hide future problems silently.")]),
+    "unknown rule, near a known one": (
+        "ignore[BASE001, ACC] -- pilot",
+        [("PLAN006", "suppression names ACC, which is not a rule aiplan knows, so it suppresses nothing",
+          "Did you mean ACC001? Name rules by ID (`aiplan rules` lists them), or remove `ACC` from the list.")]),
+    "unknown rule, near none": (
+        "ignore[ZZZ999] -- pilot",
+        [("PLAN006", "suppression names ZZZ999, which is not a rule aiplan knows, so it suppresses nothing",
+          "Name rules by ID (`aiplan rules` lists them), or remove the comment.")]),
+    "a waiver of a waiver": (
+        "ignore[PLAN006, BASE001] -- pilot",
+        [("PLAN006", "PLAN006 cannot be suppressed inline (a waiver for a waiver would be circular)",
+          "Remove `PLAN006` from the list. To turn PLAN006 off, add it to `ignore` in the configuration.")]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(WORDING))
+def test_every_branch_of_the_suppression_findings_word_for_word(rules, case):
+    directive, expected = WORDING[case]
+    comment = COMMENT + directive
+    result = _lint(rules, PLAN.format(comment=comment), select=("BASE001", "FT001", "ACC001", "PLAN"))
+    about_comment = [(f.rule, f.line, f.column, f.end_line, f.end_column, f.message, f.fix)
+                     for f in result.findings if f.rule in ("PLAN005", "PLAN006")]
+    end = AT + len(comment.strip())
+    assert about_comment == [(rule, 1, AT, 1, end, message, fix) for rule, message, fix in expected]

@@ -2,7 +2,12 @@
 one finding per mistake across rules): each with a plan that fires and a
 near-identical one that must not."""
 
-from aiplan.testing import lint_yaml
+import dataclasses
+import pathlib
+
+from aiplan.lint.engine import lint_file
+from aiplan.parse.loader import Limits
+from aiplan.testing import build_context, lint_yaml
 
 TABLES_NO_PIPELINE = """
 aiplan: 1
@@ -91,3 +96,25 @@ def test_rules_that_need_a_section_quote_the_placeholder_above_it():
     assert "`behavior` (it is `none`, a placeholder)" in messages["GAP003"]
     assert "(`baseline` is `TBD`, a placeholder)" in messages["BASE001"]
     assert "`rag.corpus.sources` is not set (`rag.corpus` is `TBD`, a placeholder)" in messages["RAG010"]
+
+
+FT009_DIR = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "rules" / "FT009"
+UNSTATED = (FT009_DIR / "pass-measured-here.aiplan.yaml").read_text(encoding="utf-8")
+
+
+def test_disjointness_measured_by_the_evidence_checks_silences_ft009():
+    assert lint_yaml(UNSTATED, select=["FT009"], base_dir=str(FT009_DIR), dedent=False) == []
+
+
+def test_disjointness_not_measured_with_the_evidence_checks_off_is_ft009():
+    # The same files, but nothing read them: a file that exists proves nothing about its overlap.
+    ctx = dataclasses.replace(build_context(select=["FT009"]), evidence=False)
+    path = str(FT009_DIR / "pass-measured-here.aiplan.yaml")
+    [finding] = lint_file(path, "plan.aiplan.yaml", ctx).findings
+    assert finding.rule == "FT009" and "(the evidence checks are off)" in finding.message
+
+
+def test_disjointness_only_partly_measured_is_ft009():
+    [finding] = lint_yaml(UNSTATED, select=["FT009"], base_dir=str(FT009_DIR), dedent=False,
+                          limits=Limits(max_evidence_bytes=1024))
+    assert "only the first 1.0 KB of 4.2 KB of data/ft/train.jsonl were compared" in finding.message and "`max-evidence-bytes` budget" in finding.message

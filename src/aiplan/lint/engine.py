@@ -18,15 +18,29 @@ from aiplan.core.findings import FileResult, Finding, InternalError, Severity, S
 from aiplan.core.fingerprint import finding_fingerprint
 from aiplan.core.globs import is_glob
 from aiplan.lint.isolation import call_check, describe_failure, read_only_data, violation_problem
-from aiplan.parse.loader import LoadResult, load_bytes, load_file
+from aiplan.parse.loader import LoadResult, load_bytes, load_file, load_text
 from aiplan.core.plan import Plan, version_problem
 from aiplan.core.rule import Rule
 from aiplan.core.budget import FILE, RULE, Budget, FileClock, OutOfTime
 from aiplan.core.rule_ids import RESOURCE_LIMIT, VERSION
 from aiplan.lint.context import LintConfig, LintContext  # noqa: F401 (LintConfig: re-exported)
+from aiplan.core.notation import hint_in_json
 from aiplan.core.text import SourceText
 from aiplan.lint.edits import resolve_edits
 from aiplan.schemas.repair import read_as_repaired
+
+def _in_plan_notation(fix: str, display_path: str) -> str:
+    """Rules write their hints' snippets in YAML; a plan written in JSON gets them in JSON."""
+    return hint_in_json(fix, _snippet_data) if display_path.lower().endswith(".json") else fix
+
+
+def _snippet_data(snippet: str) -> Any:
+    """The data of one YAML snippet of a hint; ``ValueError`` if it is not one clean document."""
+    loaded = load_text(snippet, "<hint>")
+    if loaded.problems or len(loaded.documents) != 1:
+        raise ValueError(snippet)
+    return loaded.documents[0].data
+
 
 def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | None,
              display_path: str, document: int, source: SourceText | None = None) -> Finding | None:
@@ -58,7 +72,7 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
         name=item.name,
         severity=ctx.severities[item.id],
         message=message,
-        fix=_capped(str.__str__(violation.fix)),
+        fix=_capped(_in_plan_notation(str.__str__(violation.fix), display_path)),
         path=display_path,
         line=span.line,
         column=span.column,
@@ -213,7 +227,8 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
     cut_short: list[str] = []   # rules stopped by their budget
 
     for problem in loaded.problems:
-        plan = loaded.documents[problem.document] if problem.document < len(loaded.documents) else None
+        # Not by position: a document that could not be built is missing from the list.
+        plan = next((document for document in loaded.documents if document.document == problem.document), None)
         finding = _finding(ctx, problem.rule, problem.violation, plan, display_path, problem.document)
         if finding is not None:
             findings.append(finding)

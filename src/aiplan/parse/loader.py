@@ -318,10 +318,14 @@ def _span(start_mark, end_mark) -> Span:
 class _DocumentBuilder:
     """Builds one document's data and positions from parser events."""
 
-    def __init__(self, index: int, limits: Limits, problems: list[LoadProblem]):
+    def __init__(self, index: int, limits: Limits, problems: list[LoadProblem],
+                 earlier_anchors: dict[str, tuple[int, int]] | None = None):
         self.index = index
         self.limits = limits
         self.problems = problems
+        # anchor -> (document index, line) of the anchors earlier documents define:
+        # only to explain an alias that expects one to cross `---`.
+        self.earlier_anchors = earlier_anchors or {}
         self.stack: list[_Frame] = []
         # anchor -> (value, span, expanded size, height in collection levels)
         self.anchors: dict[str, tuple[Any, tuple, int, int]] = {}
@@ -381,6 +385,15 @@ class _DocumentBuilder:
         start, end = event.start_mark, event.end_mark
         span = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
         if name not in self.anchors:
+            if name in self.earlier_anchors:
+                document, line = self.earlier_anchors[name]
+                raise _Syntax(
+                    f"found undefined alias *{name}: the anchor `&{name}` is defined in document {document + 1} "
+                    f"(line {line}), and anchors do not cross `---`; this document was not linted, the documents that parse were",
+                    f"Repeat the value here, or define the anchor `&{name}` again in this document "
+                    f"(document {self.index + 1}) before using `*{name}`.",
+                    Span(*span),
+                )
             raise _Syntax(
                 f"found undefined alias *{name}",
                 "Define the anchor `&" + str(name) + "` before using `*" + str(name) + "` (an alias cannot refer to its own enclosing node).",
@@ -560,6 +573,23 @@ def _key_text(value: Any) -> str:
         return repr(type(value).__name__)
 
 
+class _SkippedDocument:
+    """Stands in for the builder of a document that cannot be built (an undefined
+    alias): its events are still checked, and the next document is built as usual."""
+
+    def scalar(self, event) -> None:
+        pass
+
+    def alias(self, event) -> None:
+        pass
+
+    def start_collection(self, event, is_map: bool) -> None:
+        pass
+
+    def end_collection(self, event) -> None:
+        pass
+
+
 class _Syntax(Exception):
     def __init__(self, message: str, fix: str, span: Span):
         super().__init__(message)
@@ -592,9 +622,10 @@ def _build(events: Iterator[Any], text: str, path: str, limits: Limits) -> tuple
     """Build the documents from ``events``; also say whether the parser itself rejected the text."""
     result = LoadResult(text=text)
     problems = result.problems
-    builder: _DocumentBuilder | None = None
+    builder: _DocumentBuilder | _SkippedDocument | None = None
     check = Checker(text)
     index = 0
+    earlier_anchors: dict[str, tuple[int, int]] = {}
     # A YAML rule the parser does not enforce is reported only once the parser
     # has read the rest of the document without an error of its own: for an
     # unclosed `[`, the parser's "expected ',' or ']'" says more than ours.
@@ -630,14 +661,22 @@ def _build(events: Iterator[Any], text: str, path: str, limits: Limits) -> tuple
                             "Split the plans into several files, or raise `max-documents` in the configuration.",
                             span=_span(event.start_mark, event.end_mark),
                         ), index))
-                    builder = _DocumentBuilder(index, limits, problems)
+                    builder = _DocumentBuilder(index, limits, problems, earlier_anchors)
                 elif kind == "DocumentEndEvent":
                     check.document_end(event)
-                    result.documents.append(builder.document(path))
+                    if isinstance(builder, _DocumentBuilder):
+                        result.documents.append(builder.document(path))
+                        for name, (_value, span, _size, _height) in builder.anchors.items():
+                            earlier_anchors[name] = (index, span[0])
                     builder = None
                     index += 1
             except NonConforming as exc:
                 broken = exc
+            except _Syntax as exc:
+                # The parser read on fine: only this document cannot be built. Report it
+                # and lint the documents that can be.
+                problems.append(LoadProblem(SYNTAX, Violation(exc.message, exc.fix, span=exc.span), index))
+                builder = _SkippedDocument()
         if broken is not None:
             raise broken
     except _Abort as abort:
@@ -675,6 +714,10 @@ def _at(mark, text: str) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
+# A `---` line that starts a later document.
+_DOCUMENT_MARKER = re.compile(r"^---(?:[ \t]|$)", re.MULTILINE)
+
+
 def _syntax_problem(exc: Exception, text: str, index: int) -> LoadProblem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None)
@@ -694,9 +737,12 @@ def _syntax_problem(exc: Exception, text: str, index: int) -> LoadProblem:
         message += f" ({context} at line {context_line}, column {context_column})"
     elif context:
         message += f" ({context})"
+    offset = getattr(mark, "index", None)
+    if isinstance(offset, int) and _DOCUMENT_MARKER.search(text, min(max(offset, 0), len(text))):
+        # The parser stops at its first error: a reader must not take the silence after it for a pass.
+        message += "; the documents after it in this file were not linted"
     fix = "Fix the YAML syntax at this position."
     haystack = f"{problem} {exc}"
-    offset = getattr(mark, "index", None)
     if isinstance(offset, int) and 0 <= offset < len(text) and text[offset] == "\t":
         haystack = "found character '\\t' " + haystack
     for needle, hint in _HINTS:

@@ -19,8 +19,7 @@ from typing import Iterator
 
 from aiplan.core.findings import RelatedLocation, Severity, Violation
 from aiplan.core.rule import Option, rule
-from aiplan.rules.fine_tuning import held_out_is_training_file
-from aiplan.rules.metrics import same_path
+from aiplan.rules.metrics import held_out_is_training_file, same_path
 from aiplan.rules.wording import code, dotted, listing, show
 
 TRAINING = "training data"
@@ -660,9 +659,15 @@ def duplicate_training_examples(plan, options):
         f"Deduplicate {claim.name} (same input and output after normalising case and whitespace), "
         f"or raise EVID006's `max_share` if the repetition is intended.",
         path=claim.path,
-        related=tuple(RelatedLocation(*profile.where(a), f"repeats {_at(profile.where(b))}")
+        related=tuple(RelatedLocation(*profile.where(a), f"repeats {_earlier(profile, a, b)}")
                       for a, b in profile.first_duplicates[:SHOWN]),
     )
+
+
+def _earlier(profile, line: int, earlier: int) -> str:
+    """``line 8`` in the same file, ``data/train-00.jsonl:8`` in another shard."""
+    here, there = profile.where(line), profile.where(earlier)
+    return f"line {there[1]}" if here[0] == there[0] else _at(there)
 
 
 # -- EVID007 -------------------------------------------------------------------
@@ -826,6 +831,52 @@ def evidence_not_verified(plan, options):
     if plan.evidence is None:
         return
     yield from _not_verified(plan)
+
+
+# -- facts for FT009 ----------------------------------------------------------------
+
+
+def overlap_unmeasured(plan) -> str | None:
+    """``None`` when the evidence checks compared every held-out record with the
+    whole training data (the measurement EVID002 reports from); otherwise why
+    they did not, in words for a message (``"data/ft/train.jsonl does not exist"``)."""
+    reader = plan.evidence
+    if reader is None:
+        return "the evidence checks are off"
+    if held_out_is_training_file(plan):
+        return None  # one file for both: FT006 reports the leak itself
+    claims = data_claims(plan)
+    training = next((c for c in claims if c.role == TRAINING), None)
+    held_out = next((c for c in claims if c.role == HELD_OUT), None)
+    unnamed = [f"`{dotted(*path)}`" for claim, path in ((training, ("fine_tuning", "dataset", "path")),
+               (held_out, ("fine_tuning", "evaluation", "held_out", "path"))) if claim is None]
+    if unnamed:
+        return f"{listing(unnamed)} {'is' if len(unnamed) == 1 else 'are'} not set, so no data was compared"
+    for claim in (training, held_out):
+        where = reader.locate(claim.name)
+        if where.kind == "missing":
+            return f"{claim.name} does not exist"
+        if not where.readable:
+            return f"{claim.name} is not read: {where.why}"
+        profile = _profile(plan, claim)
+        if profile is not None and profile.unreadable:
+            return f"{claim.name} {profile.unreadable}"
+    inputs = _overlap_inputs(plan)
+    if inputs is None or not any(same_path(held_out.name, c.name) for c in inputs[1]):
+        return "the files could not be compared"
+    # The one training pass EVID002 reports from: measured once, read by both rules.
+    result = inputs[2].exact
+    if result.unreadable:
+        return f"{training.name} {result.unreadable}"
+    if result.sampled:
+        return (f"only the first {_size(result.bytes_read)} of {_size(result.size)} of {training.name} were "
+                "compared, the `max-evidence-bytes` budget")
+    found = result.overlap(held_out.name)
+    if found is None or not found.records:
+        return f"no record of {held_out.name} has an input to compare"
+    if not result.training_records:
+        return f"no record of {training.name} has an input to compare"
+    return None
 
 
 # -- facts for the RAG rules (RAG003, RAG004) ---------------------------------------------

@@ -14,6 +14,7 @@ from aiplan.core.findings import Severity, Violation
 from aiplan.core.globs import is_glob, path_glob
 from aiplan.core.paths import normalise_plan_path
 from aiplan.core.rule import Option, rule
+from aiplan.rules.evidence import overlap_unmeasured
 from aiplan.rules.metrics import comparisons, needed_size, percent_points, resolvable_difference, same_path
 from aiplan.rules.wording import absence, code, quoted_listing, show
 
@@ -546,15 +547,6 @@ def small_held_out(plan, options):
     )
 
 
-def held_out_is_training_file(plan) -> bool:
-    """`fine_tuning.evaluation.held_out.path` names the training file itself, however spelled.
-
-    FT006 reports it; the evidence rules skip such a held-out set by this same test."""
-    held_out = plan.text("fine_tuning", "evaluation", "held_out", "path")
-    training = plan.text("fine_tuning", "dataset", "path")
-    return applies(plan) and held_out is not None and training is not None and same_path(held_out, training)
-
-
 def _is_folder(path: str) -> bool:
     """A path written as a folder: a trailing `/`, or a last part without an extension."""
     return path.endswith("/") or "." not in posixpath.basename(path.rstrip("/"))
@@ -727,10 +719,13 @@ def unstated_disjointness(plan, options):
 
     Fires when `fine_tuning.evaluation.held_out` exists and
     `disjoint_from_training` is not stated (absent, or a placeholder), unless
-    the overlap can be measured instead: both `held_out.path` and
-    `fine_tuning.dataset.path` name files (not globs) that exist next to the
-    plan, where the evidence checks read them (EVID002 when available). Reported at
-    `held_out`.
+    the evidence checks measured the overlap instead: `held_out.path` and
+    `fine_tuning.dataset.path` name local files that were read and compared
+    in full, within the `max-evidence-bytes` budget (EVID002 reports any
+    overlap they find). Files that are absent, remote, outside the
+    repository, unreadable or only partly read measure nothing, and
+    neither does a run with the evidence checks off; the message says which.
+    Reported at `held_out`.
 
     ## Why
     Disjointness that is neither stated nor measured is not disjointness.
@@ -810,15 +805,13 @@ def unstated_disjointness(plan, options):
         return
     if not plan.is_blank("fine_tuning", "evaluation", "held_out", "disjoint_from_training"):
         return  # a value of the wrong type: the schema reports it
-    held_out = plan.text("fine_tuning", "evaluation", "held_out", "path")
-    training = plan.text("fine_tuning", "dataset", "path")
-    if (held_out is not None and training is not None and not is_glob(held_out) and not is_glob(training)
-            and plan.path_exists(held_out) and plan.path_exists(training)):
-        return  # both files are here: the evidence checks measure the overlap (they do not read globs)
+    unmeasured = overlap_unmeasured(plan)
+    if unmeasured is None:
+        return  # the evidence checks compared the files: EVID002 reports any overlap
     state = absence(plan, "fine_tuning", "evaluation", "held_out", "disjoint_from_training")
     yield Violation(
         f"`fine_tuning.evaluation.held_out.disjoint_from_training` {state}: nothing says the held-out "
-        "examples were kept out of the training data, and the files that would show it are not here to check",
+        f"examples were kept out of the training data, and nothing measured it ({unmeasured})",
         "Remove every held-out example (and near-duplicates) from the training data, then record it under "
         "`fine_tuning.evaluation.held_out`: `disjoint_from_training: true`.",
         path=("fine_tuning", "evaluation", "held_out"),

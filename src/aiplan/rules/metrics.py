@@ -245,3 +245,13 @@ def resolvable_difference(n: int, p0: float, towards: float, alpha: float = 0.05
 def percent_points(difference: float) -> str:
     """0.034 -> ``3.4 points``."""
     return f"{difference * 100:.1f} points"
+
+
+def held_out_is_training_file(plan) -> bool:
+    """`fine_tuning.evaluation.held_out.path` names the training file itself, however spelled.
+
+    FT006 reports it; the evidence rules skip such a held-out set by this same test."""
+    held_out = plan.text("fine_tuning", "evaluation", "held_out", "path")
+    training = plan.text("fine_tuning", "dataset", "path")
+    return (plan.includes_fine_tuning and plan.mapping("fine_tuning") is not None
+            and held_out is not None and training is not None and same_path(held_out, training))

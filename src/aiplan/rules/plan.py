@@ -22,7 +22,13 @@ def yaml_syntax_error(plan, options):
     """The file is not valid YAML.
 
     The parser stopped at the reported line and column. Documents before that
-    point are linted; the broken document and everything after it are not.
+    point are linted; the broken document and everything after it are not,
+    and the message says so when other documents follow.
+
+    An alias whose anchor is missing (`*bo` without `&bo` before it in the
+    same document) breaks only its own document: the message says where an
+    earlier document defines the anchor (anchors do not cross `---`), and
+    the other documents of the file are linted.
 
     ## Why
     A plan nobody can parse records no decision. Reviewers read YAML as text and

@@ -10,26 +10,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from aiplan.core.findings import format_yaml_path
-
-
-def show(value: Any) -> str:
-    """A value as it would appear in YAML, inline and short."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return f"{value:.1f}"
-    if isinstance(value, (int, float)):
-        return f"{value:g}" if isinstance(value, float) else str(value)
-    if isinstance(value, str):
-        return value if len(value) <= 60 else value[:57] + "..."
-    if isinstance(value, list):
-        return "[" + ", ".join(show(item) for item in value[:6]) + (", ..." if len(value) > 6 else "") + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{key}: {show(item)}" for key, item in list(value.items())[:4]) + (
-            ", ..." if len(value) > 4 else "") + "}"
-    return str(value)
+from aiplan.core.notation import show  # noqa: F401 (re-exported: rules quote values with it)
 
 
 def code(value: Any) -> str:

@@ -204,8 +204,9 @@ def test_rule_that_never_returns_is_stopped(cli, plugin, body):
     name = plugin(rule_module(GOOD, body))
     code, found, errors = lint(cli, "--plugin", name, "--rule-timeout", "0.2")
     assert code == 3 and ("ACME001", 3, 7) in found
-    [error] = errors
-    assert error["rule"] == "ACME002" and "time budget of 0.2 s" in error["message"]
+    # On a loaded machine another rule may also overrun a 0.2 s budget: the hung one must be named.
+    [error] = [e for e in errors if e["rule"] == "ACME002"]
+    assert "time budget of 0.2 s" in error["message"]
     assert ("PLAN007", 1, 1) in found  # the file says its check is incomplete
 
 

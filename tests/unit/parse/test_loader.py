@@ -72,6 +72,48 @@ def test_undefined_alias_is_a_syntax_error():
     assert problem.rule == "PLAN001" and "undefined alias" in problem.violation.message
 
 
+CROSS_DOCUMENT_ALIAS = """\
+aiplan: 1
+name: Draft 1
+owner: &bo benefits-ops@example.com
+---
+aiplan: 1
+name: Draft 2
+owner: *bo
+---
+aiplan: 1
+name: Draft 3
+owner: benefits-ops@example.com
+"""
+
+
+def test_an_alias_to_an_earlier_document_says_anchors_do_not_cross_documents():
+    result = load_text(CROSS_DOCUMENT_ALIAS)
+    [problem] = result.problems
+    assert problem.rule == "PLAN001" and problem.document == 1
+    assert problem.violation.span.line == 7
+    assert "defined in document 1 (line 3)" in problem.violation.message
+    assert "anchors do not cross `---`" in problem.violation.message
+    assert "document 2" in problem.violation.fix and "`&bo`" in problem.violation.fix
+
+
+def test_the_documents_around_one_that_cannot_be_built_are_still_read():
+    result = load_text(CROSS_DOCUMENT_ALIAS)
+    assert [(plan.document, plan.data["name"]) for plan in result.documents] == [(0, "Draft 1"), (2, "Draft 3")]
+
+
+def test_an_undefined_alias_in_the_same_document_keeps_the_plain_message():
+    [problem] = load_text(CROSS_DOCUMENT_ALIAS.replace("&bo", "&other")).problems
+    assert problem.violation.message == "found undefined alias *bo"
+
+
+def test_a_parser_error_says_the_documents_after_it_were_not_read():
+    [problem] = load_text("aiplan: 1\nname: [a\n---\naiplan: 1\n").problems
+    assert "the documents after it in this file were not linted" in problem.violation.message
+    [alone] = load_text("aiplan: 1\nname: [a\n").problems
+    assert "documents after it" not in alone.violation.message
+
+
 def test_billion_laughs_stops_fast():
     lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
     for level in range(1, 10):

@@ -1,0 +1,97 @@
+"""How a plan's values are written back to its author, in the plan's own notation.
+
+Messages and fix hints quote values as the plan would write them: YAML scalars
+and flow collections (`true`, `0.9`, `{model: x}`) for a YAML plan
+(:func:`show`); JSON (`"model": "x"`) for a plan written in JSON
+(:func:`show_json`, :func:`hint_in_json`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Callable
+
+def show(value: Any) -> str:
+    """A value as it would appear in YAML, inline and short."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return f"{value:.1f}"
+    if isinstance(value, (int, float)):
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    if isinstance(value, str):
+        return value if len(value) <= 60 else value[:57] + "..."
+    if isinstance(value, list):
+        return "[" + ", ".join(show(item) for item in value[:6]) + (", ..." if len(value) > 6 else "") + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}: {show(item)}" for key, item in list(value.items())[:4]) + (
+            ", ..." if len(value) > 4 else "") + "}"
+    return str(value)
+
+
+def show_json(value: Any) -> str:
+    """A value as JSON, inline (non-ASCII kept as written)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+# A backticked part of a hint; it shows YAML when it is a key and value, a list entry or a bare key.
+_SNIPPET = re.compile(r"`([^`]+)`")
+# `{name: policy library, ...}`: the ellipsis says "and the rest", not a key.
+_ELLIPSIS = "..."
+
+
+def is_yaml_snippet(snippet: str) -> bool:
+    """Whether a backticked part of a hint is YAML: ``key: value``, ``- entry`` or ``key:``."""
+    return ": " in snippet or snippet.startswith("- ") or snippet.endswith(":")
+
+
+def hint_in_json(hint: str, parse: Callable[[str], Any]) -> str:
+    """``hint`` with every YAML snippet (`` `chunking: {size_tokens: 512}` ``) shown as the
+    JSON a plan written in JSON needs (`` `"chunking": {"size_tokens": 512}` ``): members
+    of an object for ``key: value``, the element for ``- entry``. ``parse`` reads a YAML
+    snippet into data, raising ``ValueError`` when it cannot; a snippet it cannot read is
+    kept as written."""
+    def convert(match: re.Match) -> str:
+        snippet = match.group(1)
+        if not is_yaml_snippet(snippet):
+            return match.group(0)
+        if snippet.endswith(":") and ": " not in snippet and not snippet.startswith("- "):
+            return f"`{show_json(snippet[:-1].strip())}:`"  # a bare key: `name:` -> `"name":`
+        try:
+            data = _without_ellipsis(parse(snippet))
+        except ValueError:
+            return match.group(0)
+        if isinstance(data, dict) and data:
+            return "`" + ", ".join(_json_member(str(key), value) for key, value in data.items()) + "`"
+        if isinstance(data, list) and snippet.startswith("- ") and data:
+            return "`" + ", ".join(show_json(item) for item in data) + "`"
+        return match.group(0)
+
+    return _SNIPPET.sub(convert, hint)
+
+
+# A key path written the dotted way hints write it (`rag.retrieval.evaluation`).
+_DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$")
+
+
+def _json_member(key: str, value: Any) -> str:
+    """``"key": value``; a dotted key path as the nested objects JSON needs
+    (`rag.citations: true` -> `"rag": {"citations": true}`): a JSON key is never a path."""
+    if _DOTTED.match(key):
+        for part in reversed(key.split(".")[1:]):
+            value = {part: value}
+        key = key.split(".")[0]
+    return f"{show_json(key)}: {show_json(value)}"
+
+
+def _without_ellipsis(value: Any) -> Any:
+    """Drop the `...` a hint writes for "and the rest" (`{name: x, ...}`), which JSON cannot hold."""
+    if isinstance(value, dict):
+        return {key: _without_ellipsis(item) for key, item in value.items()
+                if not (key == _ELLIPSIS and item is None)}
+    if isinstance(value, list):
+        return [_without_ellipsis(item) for item in value if item != _ELLIPSIS]
+    return value

@@ -300,9 +300,8 @@ def lint(paths, output_format, output_file, include_suppressed, fail_on, select,
         enabled = {t.display_path: ctx.enabled for t, ctx in contexts.items()}
         run = _apply_baseline(run, baseline_file, lambda path: enabled.get(path, ()))
     # Reports describe every rule of the run: plugins' and the policy packs' of each file.
-    run_rules = dict(rule_set.rules)
-    for context in {id(c): c for c in contexts.values()}.values():
-        run_rules.update(context.rules)
+    run_rules = rule_set.rules.with_rules(
+        item for context in {id(c): c for c in contexts.values()}.values() for item in context.rules.values())
     outcome = outputs.emit(run, run_rules, output_format=output_format, output_file=output_file,
                            colour=_use_colour(colour, report_stream), show_fix=not no_fix_hints,
                            no_targets=not targets, statistics=statistics, gate=resolver.fail_on_for,

@@ -11,7 +11,7 @@ import contextlib
 import glob
 import os
 from dataclasses import replace
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Mapping
 
 from aiplan.lint.directive import QUICK as _SUPPRESSION
 from aiplan.core.findings import FileResult, Finding, InternalError, Severity, Span, Violation
@@ -426,11 +426,3 @@ def lint_within(display_path: str, ctx: LintContext, budget: Budget | None,
 
 def lint_text(text: str, ctx: LintContext, display_path: str = "<string>") -> FileResult:
     return lint_bytes(text.encode("utf-8"), display_path, ctx)
-
-
-def worst_severity(findings: Iterable[Finding]) -> Severity | None:
-    worst = None
-    for finding in findings:
-        if worst is None or finding.severity.rank > worst.rank:
-            worst = finding.severity
-    return worst

@@ -421,7 +421,7 @@ class _DocumentBuilder:
                 "Replace nested anchors and aliases with plain values; a plan needs only a few levels.",
                 span=Span(*span),
             ), self.index))
-        self._add(value, span, size, None, is_alias=True, height=height)
+        self._add(value, span, size, None, height=height)
 
     def start_collection(self, event, is_map: bool) -> None:
         if len(self.stack) >= self.limits.max_depth:
@@ -498,7 +498,7 @@ class _DocumentBuilder:
         elif frame.path is not None:
             self.key_spans[frame.path + (key,)] = span
 
-    def _add(self, value: Any, span: tuple, size: int, anchor, is_alias: bool = False, height: int = 0) -> None:
+    def _add(self, value: Any, span: tuple, size: int, anchor, height: int = 0) -> None:
         if anchor:
             self.anchors[anchor] = (value, span, size, height)
         if not self.stack:

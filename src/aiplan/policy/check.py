@@ -12,7 +12,7 @@ import re
 from typing import Any, Iterator
 
 from aiplan.core.findings import Violation, format_yaml_path
-from aiplan.core.values import quoted
+from aiplan.core.notation import quoted
 from aiplan.schemas.explain import POLICY_VOICE, explain
 
 PLACEHOLDERS = ("path", "value", "detail", "name")

@@ -31,7 +31,6 @@ import os
 import pathlib
 from urllib.parse import quote
 
-from aiplan import REPOSITORY as INFORMATION_URI
 from aiplan import __version__
 from aiplan.core.findings import Severity, format_yaml_path
 from aiplan.docs import render_rule_markdown, render_rule_text

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator, Mapping
 
 from aiplan.core.findings import Edit, Violation, format_yaml_path
 from aiplan.core.suggest import closest, safe_replacement
-from aiplan.core.values import flow, kind, plain, quoted
+from aiplan.core.notation import flow, kind, plain, quoted
 from aiplan.schemas import PLAN_SCHEMA, load, resolve
 
 TYPE_NAMES = {

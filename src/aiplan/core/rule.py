@@ -161,7 +161,7 @@ class Catalogue(Mapping[str, Rule]):
     def __repr__(self) -> str:
         return f"Catalogue({sorted(self._rules)!r})"
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, ...]:
         # Contexts travel to worker processes; a mapping proxy does not pickle.
         return (Catalogue, (dict(self._rules),))
 

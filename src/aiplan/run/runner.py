@@ -147,7 +147,7 @@ def lint_targets(targets: Iterable[Target], contexts: ContextSource, stdin: byte
                 ctx = resolve(target)
                 files.append(lint_target(target, ctx, stdin, budgets(ctx)))
             return RunResult(files=tuple(files))
-        return RunResult(files=_lint_many(targets, resolve, stdin, cache, jobs, budgets, isolate))
+        return RunResult(files=tuple(_lint_many(targets, resolve, stdin, cache, jobs, budgets, isolate)))
     finally:
         budgets.stop()
 

@@ -11,7 +11,7 @@ from dataclasses import field
 from typing import Any, Mapping
 
 from aiplan import __version__
-from hashlib import sha256
+from aiplan.core.digest import sha256  # not hashlib: see aiplan.core.digest
 from aiplan.core.findings import Severity
 from aiplan.core.records import data_record
 from aiplan.core.rule import Rule

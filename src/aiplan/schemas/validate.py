@@ -299,7 +299,13 @@ def explain(error, path: tuple, root: dict) -> Iterator[Violation]:
         guess = closest(instance, allowed)
         message = f"`{where}` is {show(instance)}; expected one of {', '.join(allowed)}"
         if guess:
-            fix = f"Did you mean '{guess}'? Change it to `{leaf}: {guess}`."
+            # Where to write it, and a key with its value (never a dotted path as a key).
+            if path and isinstance(path[-1], int):
+                fix = f"Did you mean '{guess}'? Change this item of `{format_yaml_path(tuple(path[:-1]))}` to `{guess}`."
+            elif len(path) > 1:
+                fix = f"Did you mean '{guess}'? Under `{format_yaml_path(tuple(path[:-1]))}`, set `{leaf}: {guess}`."
+            else:
+                fix = f"Did you mean '{guess}'? Change it to `{leaf}: {guess}`."
         else:
             fix = f"Use one of {', '.join(allowed)}."
         replacement = safe_replacement(instance, allowed) if guess else None

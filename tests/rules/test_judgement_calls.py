@@ -5,6 +5,8 @@ near-identical one that must not."""
 import dataclasses
 import pathlib
 
+import pytest
+
 from aiplan.lint.engine import lint_file
 from aiplan.parse.loader import Limits
 from aiplan.testing import build_context, lint_yaml
@@ -118,3 +120,18 @@ def test_disjointness_only_partly_measured_is_ft009():
     [finding] = lint_yaml(UNSTATED, select=["FT009"], base_dir=str(FT009_DIR), dedent=False,
                           limits=Limits(max_evidence_bytes=1024))
     assert "only the first 1.0 KB of 4.2 KB of data/ft/train.jsonl were compared" in finding.message and "`max-evidence-bytes` budget" in finding.message
+
+
+@pytest.mark.parametrize("written", ["RAG", "rag"])
+def test_messages_quote_the_approach_as_written(written):
+    plan = f"""
+    aiplan: 1
+    name: Policy search
+    approach: {written}
+    rag:
+      corpus:
+        sources: [{{name: policy wiki}}]
+    """
+    messages = [f.message for f in lint_yaml(plan) if "approach is" in f.message]
+    assert len(messages) >= 3  # GAP001, BASE001, RAG001, EVAL001: each read the plan as `rag`
+    assert all(f"approach is `{written}`" in message for message in messages), messages

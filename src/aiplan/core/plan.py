@@ -9,7 +9,7 @@ because ``gaps`` turned out to be a number.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterator
 
 from aiplan.core.findings import Edit, Span, Violation, YamlPath
@@ -84,8 +84,18 @@ class Plan:
     # handed in by the engine; None when evidence is off or the plan has no directory.
     evidence: Any = field(default=None, repr=False)
     placeholders: frozenset[str] = field(default=frozenset(), repr=False)
+    # The document as its author wrote it, when ``data`` is a reading with schema
+    # slips repaired (aiplan.schemas.repair): messages quote what the plan says.
+    written: Any = field(default=None, repr=False)
 
     # -- reading values -----------------------------------------------------
+
+    def as_written(self, *keys: str | int) -> Any:
+        """The value at ``keys`` as the author wrote it (`RAG` where the rules
+        read `rag`); the same as :meth:`get` when nothing was repaired."""
+        if self.written is None:
+            return self.get(*keys)
+        return replace(self, data=self.written, written=None).get(*keys)
 
     def get(self, *keys: str | int, default: Any = None) -> Any:
         """The value at ``keys``, or ``default`` if any step is absent or of the wrong type."""

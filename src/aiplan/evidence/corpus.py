@@ -72,7 +72,20 @@ class CorpusProfile:
         return self.repeated_lines / self.lines if self.lines else 0.0
 
 
-def _documents(name: str, base_dir: str, root: str) -> tuple[list[str], str]:
+def documents_stamp(paths, base_dir: str) -> str:
+    """What a source's measures depend on besides each document: which documents its path names."""
+    names = "\n".join(os.path.relpath(p, base_dir) for p in paths)
+    return "documents:" + hashlib.sha256(names.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def documents_hold(base_dir: str, name: str, stamp: str) -> bool:
+    """Whether the source path ``name`` still names the documents ``stamp`` recorded."""
+    from aiplan.evidence.files import repository_root  # the cache's check: a few files, once per result
+
+    return documents_stamp(named_documents(name, base_dir, repository_root(base_dir))[0], base_dir) == stamp
+
+
+def named_documents(name: str, base_dir: str, root: str) -> tuple[list[str], str]:
     """Absolute paths of the files ``name`` names (sorted), or why there are none."""
     if is_glob(name):
         pattern = os.path.join(base_dir, name)
@@ -98,9 +111,10 @@ def _key(line: str) -> str:
     return " ".join(line.split()).casefold()
 
 
-def profile_corpus(name: str, base_dir: str, root: str, budget: int) -> CorpusProfile:
-    """Read the documents of one source; never raises for bad content."""
-    paths, why = _documents(name, base_dir, root)
+def profile_corpus(name: str, base_dir: str, root: str, budget: int,
+                   listed: tuple[list[str], str] | None = None) -> CorpusProfile:
+    """Read the documents of one source (``listed``: :func:`named_documents`, if at hand); never raises for bad content."""
+    paths, why = listed if listed is not None else named_documents(name, base_dir, root)
     if not paths:
         return CorpusProfile(name, unverified=why)
     sampled = len(paths) > MAX_DOCUMENTS

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate
 from dataclasses import dataclass, field, replace
 from typing import Iterable
 
@@ -93,7 +94,7 @@ def _scalar_spans(documents) -> "_Spans":
     starts: set[tuple[tuple[int, int], tuple[int, int]]] = set()
     for plan in documents:
         for path, span in plan.value_spans.items():
-            value = plan.get(*path) if path else plan.data
+            value = plan.get(*path)
             if not isinstance(value, (dict, list)):
                 starts.add(((span.line, span.column), (span.end_line, span.end_column)))
         for span in plan.key_spans.values():
@@ -109,11 +110,7 @@ class _Spans:
 
     def __init__(self, spans: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
         self._starts = [start for start, _ in spans]
-        self._reach = []
-        furthest = (0, 0)
-        for _, end in spans:
-            furthest = max(furthest, end)
-            self._reach.append(furthest)
+        self._reach = list(accumulate((end for _, end in spans), max))
 
     def inside(self, line: int, column: int) -> bool:
         point = (line, column)
@@ -146,8 +143,10 @@ def scan(text: str, documents) -> Scan:
     index, state = 0, "none"   # document index; none / open / closed (after "...")
     for number, line in enumerate(lines, start=1):
         stripped = line.strip()
+        # `---` or `...` at the start of a line always ends a scalar (YAML's
+        # c-forbidden): it is a marker wherever it appears.
         marker = _MARKER.match(line)
-        if marker and not spans.inside(number, 1):
+        if marker:
             if marker.group(1) == "---":
                 if state in ("open", "closed"):
                     index += 1
@@ -182,10 +181,12 @@ def _parse(comment: str, document: int, line: int, column: int, target: int):
     comment = comment.rstrip()
     span = Span(line, column, line, column + len(comment))
     match = _DIRECTIVE.match(comment)
-    kind = (match.group("kind") or "").lower() if match else ""
-    if not match or kind not in DIRECTIVES:
-        guess = closest(kind, DIRECTIVES, cutoff=0.6) if kind else None
-        if guess and match:
+    # The scan found `# aiplan:` here, and _DIRECTIVE takes any rest of the line.
+    assert match is not None
+    kind = match.group("kind").lower()
+    if kind not in DIRECTIVES:
+        guess = closest(kind, DIRECTIVES, cutoff=0.6)
+        if guess:
             rules = match.group("rules") or "RULE"
             rest = match.group("rest").strip() or "-- reason"
             fix = f"Did you mean `{guess}`? Write `# aiplan: {guess}[{rules}] {rest}`."

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from aiplan.core.findings import Finding, Severity
 from aiplan.core.plan import GAPS
+from aiplan.schemas.repair import read_as_repaired
 from aiplan.rules.metrics import eval_sets, measurements, needed_size, resolvable_difference, same_path, targets
 
 # The approaches the plan schema allows, in the framework's order of cost.
@@ -86,6 +87,9 @@ class PlanDecision:
     metrics: tuple[MetricCheck, ...]
     evaluation: str            # one sentence: can the evaluation resolve the change?
     sections: tuple[tuple[str, tuple[Finding, ...]], ...]   # findings by plan section, in plan order
+    # The approach as the rules read it (`RAG` repaired to `rag`): what `agrees` compares;
+    # `approach` is shown as written.
+    chosen: str | None = None
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -97,9 +101,10 @@ class PlanDecision:
     @property
     def agrees(self) -> bool | None:
         """Whether the chosen approach is the one the framework points to."""
-        if self.pointer.approach is None or self.approach is None:
+        chosen = self.chosen or self.approach
+        if self.pointer.approach is None or chosen is None:
             return None
-        return self.approach == self.pointer.approach
+        return chosen == self.pointer.approach
 
 
 def point(gaps: tuple[Gap, ...]) -> Pointer:
@@ -218,6 +223,7 @@ def decide(file_result, documents, *, alpha: float = ALPHA, power: float = POWER
             owner=_shown(plan, "owner"), approach=_shown(plan, "approach"), pointer=point(gaps), gaps=gaps,
             baseline_status=_shown(plan, "baseline", "prompt_engineering", "status"), metrics=metrics,
             evaluation=_evaluation_sentence(plan, metrics), sections=_sections(by_document.get(plan.document, ())),
+            chosen=_shown(read_as_repaired(plan), "approach"),
         ))
     if not out:   # nothing readable, or no document is a mapping: still listed, with its findings
         empty = Pointer(None, "the file holds no plan that could be read", False)

@@ -11,7 +11,8 @@ from aiplan.core.rule import rule
 from aiplan.core.suggest import closest
 from aiplan.rules.fit import distills
 from aiplan.rules.metrics import comparisons, eval_sets, metric_key, measurements, same_path, same_set
-from aiplan.rules.wording import absence, code, dotted, listing, placeholder_above, quoted_listing, show
+from aiplan.rules.wording import (absence, approach_shown, code, dotted,
+                                  listing, placeholder_above, quoted_listing, show)
 
 CORE_TECHNIQUES = ("system_prompt", "few_shot", "structured_output")
 
@@ -110,7 +111,7 @@ def missing_prompt_baseline(plan, options):
                  if not plan.has("baseline", "prompt_engineering")
                  else f"`baseline.prompt_engineering` {absence(plan, 'baseline', 'prompt_engineering')}")
         yield Violation(
-            f"approach is `{approach}` but {state}: prompt engineering was not tried first",
+            f"approach is {approach_shown(plan)} but {state}: prompt engineering was not tried first",
             "Run a prompt-engineering baseline (system prompt, few-shot examples, structured output), "
             "then record it under `baseline.prompt_engineering` with `status: done` and its measured `results`.",
             path=("baseline", "prompt_engineering"),
@@ -121,13 +122,13 @@ def missing_prompt_baseline(plan, options):
         return
     if status is None:
         yield Violation(
-            f"approach is `{approach}` but `baseline.prompt_engineering` has no `status`",
+            f"approach is {approach_shown(plan)} but `baseline.prompt_engineering` has no `status`",
             "Finish the prompt-engineering baseline; then, under `baseline.prompt_engineering`, set `status: done`.",
             path=("baseline", "prompt_engineering", "status"),
         )
         return
     yield Violation(
-        f"approach is `{approach}` but the prompt-engineering baseline is `{status}`, not `done`",
+        f"approach is {approach_shown(plan)} but the prompt-engineering baseline is `{status}`, not `done`",
         "Finish the prompt-engineering baseline and record its results before committing to "
         f"`{approach}`; then, under `baseline.prompt_engineering`, set `status: done`.",
         path=("baseline", "prompt_engineering", "status"),
@@ -472,7 +473,7 @@ def baseline_meets_target(plan, options):
     everything = "its only target" if len(compared) == 1 else f"all {len(compared)} targets it measured"
     yield Violation(
         f"the prompt-engineering baseline already meets {everything}: {reached}; yet approach is "
-        f"{code(plan.approach)}",
+        f"{approach_shown(plan)}",
         "Ship prompt engineering (`approach: prompt_engineering`); or, if production needs more, set each "
         "`target` in `evaluation.metrics` to the level it really needs (and add the metric the new system "
         "must improve) and measure the gap again.",
@@ -610,7 +611,7 @@ def gap_not_measurable(plan, options):
         yield Violation(
             f"the baseline measured {quoted_listing(measured)} but `evaluation.metrics` tracks "
             f"{quoted_listing(tracked)}: no metric is measured both before and after, so nobody can tell how "
-            f"much of the gap {code(plan.approach)} closes",
+            f"much of the gap {approach_shown(plan)} closes",
             f"Run the baseline on an evaluation metric and record it in `baseline.prompt_engineering.results`, "
             f"e.g. `- {{metric: {first}, value: <measured>}}`; or add "
             f"{listing(f'`- {{name: {name}, target: <needed>}}`' for name in measured[:1])} to `evaluation.metrics`.",

@@ -12,7 +12,7 @@ from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import Option, rule
 from aiplan.rules.metrics import (comparisons, eval_sets, name_says_lower_is_better, needed_size, percent_points,
                                   proposed_metric, resolvable_difference, same_set, targets)
-from aiplan.rules.wording import absence, code, dotted, show
+from aiplan.rules.wording import absence, approach_shown, code, dotted, show
 
 # `s3://bucket/key`, `https://...`, `hf://datasets/...`: not files next to the plan.
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -137,7 +137,7 @@ def no_evaluation_plan(plan, options):
         state = "`evaluation` has no `metrics`"
     metrics = f"`metrics: [{proposed_metric(plan)}]`"
     yield Violation(
-        f"approach is {code(plan.approach)} but {state}: nothing will show whether it closes the gap",
+        f"approach is {approach_shown(plan)} but {state}: nothing will show whether it closes the gap",
         ("Add the answer-level metric it must reach, on the baseline's yardstick: under `evaluation`, set "
          f"{metrics}" if plan.mapping("evaluation") is not None else
          "Add the answer-level metric it must reach, on the baseline's yardstick: under `evaluation` (a new "

@@ -16,7 +16,7 @@ from aiplan.core.paths import normalise_plan_path
 from aiplan.core.rule import Option, rule
 from aiplan.rules.evidence import overlap_unmeasured
 from aiplan.rules.metrics import comparisons, needed_size, percent_points, resolvable_difference, same_path
-from aiplan.rules.wording import absence, code, quoted_listing, show
+from aiplan.rules.wording import absence, approach_shown, code, quoted_listing, show
 
 REQUIRED_COVERAGE = ("target_task", "adjacent_behaviors")
 DISTILLATION_TARGETS = {
@@ -112,7 +112,7 @@ def fine_tuning_without_held_out(plan, options):
     approach = plan.approach
     state = absence(plan, "fine_tuning", "evaluation", "held_out")
     yield Violation(
-        f"approach is `{approach}` but `fine_tuning.evaluation.held_out` {state}: "
+        f"approach is {approach_shown(plan)} but `fine_tuning.evaluation.held_out` {state}: "
         "nothing will show what the fine-tuned model learned or forgot",
         "Hold out examples the model never trains on: under `fine_tuning.evaluation`, set "
         "`held_out: {size: 500, path: data/ft/held_out.jsonl, covers: [target_task, adjacent_behaviors], "

@@ -9,7 +9,7 @@ from __future__ import annotations
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.plan import GAPS, RAG_APPROACHES
 from aiplan.core.rule import rule
-from aiplan.rules.wording import code, listing
+from aiplan.rules.wording import approach_shown, code, listing
 
 VOLATILE = ("daily", "weekly", "realtime")
 # A fine-tuning purpose that is a reason in its own right, whatever the gaps:
@@ -155,7 +155,7 @@ def fine_tuning_for_knowledge(plan, options):
                    "`rag.corpus.sources`; keep fine-tuning for a behavior gap (`approach: hybrid` if both gaps "
                    "are present; under `fine_tuning`, set `purpose: behavior`).")
         yield Violation(
-            f"approach is {code(plan.approach)} and `fine_tuning.purpose` is `knowledge`: fine-tuning is meant to "
+            f"approach is {approach_shown(plan)} and `fine_tuning.purpose` is `knowledge`: fine-tuning is meant to "
             "teach the model facts, which it retains poorly and which go stale with every document change",
             fix,
             path=("fine_tuning", "purpose"),
@@ -166,14 +166,14 @@ def fine_tuning_for_knowledge(plan, options):
     if plan.gap_present("knowledge") is True and plan.gap_present("behavior") is not True:
         behavior = "`false`" if plan.gap_present("behavior") is False else "not stated"
         if purpose in DISTILLATION_PURPOSES:
-            message = (f"approach is `fine_tuning` for {code(purpose)}, but the plan also states a knowledge gap "
+            message = (f"approach is {approach_shown(plan)} for {code(purpose)}, but the plan also states a knowledge gap "
                        f"and no behavior gap (`gaps.behavior.present` is {behavior}): a smaller, faster model "
                        "does not learn the missing facts, and nothing in the plan retrieves them")
             fix = ("Keep the distillation and add retrieval for the knowledge: set `approach: hybrid` and list the "
                    "documents in `rag.corpus.sources`; or, if the prompt already supplies the facts, under "
                    "`gaps.knowledge`, set `present: false` with that `evidence`.")
         else:
-            message = (f"approach is `fine_tuning` but the plan states a knowledge gap and no behavior gap "
+            message = (f"approach is {approach_shown(plan)} but the plan states a knowledge gap and no behavior gap "
                        f"(`gaps.behavior.present` is {behavior}): fine-tuning addresses how the model responds, "
                        "not what it knows")
             fix = ("Close a knowledge gap with retrieval: set `approach: rag` and list the documents in "
@@ -264,7 +264,7 @@ def rag_for_behavior(plan, options):
     knowledge = "`false`" if plan.gap_present("knowledge") is False else "not stated"
     if plan.approach == "hybrid":
         yield Violation(
-            f"approach is `hybrid` but the plan states a behavior gap and no knowledge gap "
+            f"approach is {approach_shown(plan)} but the plan states a behavior gap and no knowledge gap "
             f"(`gaps.knowledge.present` is {knowledge}): the retrieval half adds facts the model does not lack, "
             "and retrieval does not change how the model responds",
             "Fine-tune for the behavior alone: set `approach: fine_tuning` and remove the `rag` section; or, if "
@@ -273,7 +273,7 @@ def rag_for_behavior(plan, options):
         )
         return
     yield Violation(
-        f"approach is `rag` but the plan states a behavior gap and no knowledge gap "
+        f"approach is {approach_shown(plan)} but the plan states a behavior gap and no knowledge gap "
         f"(`gaps.knowledge.present` is {knowledge}): retrieval adds facts, it does not change how the model responds",
         "Close a behavior gap that prompting could not close with fine-tuning: set `approach: fine_tuning`; "
         "add a top-level section with a reviewed dataset and a held-out set and, under `fine_tuning`, set "
@@ -393,7 +393,7 @@ def consider_hybrid(plan, options):
         return
     left_open = "behavior" if approach == "rag" else "knowledge"
     yield Violation(
-        f"both a knowledge and a behavior gap are present but approach is {code(approach)}, "
+        f"both a knowledge and a behavior gap are present but approach is {approach_shown(plan)}, "
         f"which leaves the {left_open} gap open",
         f"Consider `approach: hybrid` (fine-tuning for the behavior, retrieval for the knowledge); if the "
         f"prompt-engineering baseline already closes the {left_open} gap, under `gaps.{left_open}`, set "
@@ -467,7 +467,7 @@ def unneeded_complexity(plan, options):
     if not no_gap_at_all(plan):
         return
     yield Violation(
-        f"approach is {code(plan.approach)} but all three gaps (knowledge, behavior, accuracy) are stated "
+        f"approach is {approach_shown(plan)} but all three gaps (knowledge, behavior, accuracy) are stated "
         "as not present: there is nothing for it to close that a prompt does not",
         "Set `approach: prompt_engineering`; or, if the base model does fall short, under `gaps.knowledge` "
         "(or whichever gap it is), set `present: true` and record the `evidence`.",
@@ -612,7 +612,7 @@ def hybrid_without_both_gaps(plan, options):
     halves = listing(half for half, _ in idle)
     # Each half serves its own gap: name it, so the message says what is missing, not that nothing is.
     yield Violation(
-        f"approach is `hybrid` but {reasons} {'is' if len(idle) == 1 else 'are'} `false`: the {halves} "
+        f"approach is {approach_shown(plan)} but {reasons} {'is' if len(idle) == 1 else 'are'} `false`: the {halves} "
         + (f"half has no {idle[0][1]} gap to close" if len(idle) == 1 else "halves have no gap to close")
         + ("" if plan.string("fine_tuning", "purpose") is None or idle[0][0] == "retrieval" else
            f" (`fine_tuning.purpose` is {code(plan.string('fine_tuning', 'purpose'))})"),
@@ -704,7 +704,7 @@ def fine_tuning_volatile_data(plan, options):
     if frequency not in VOLATILE:
         return
     yield Violation(
-        f"approach is {code(plan.approach)} and the training data changes {code(frequency)} "
+        f"approach is {approach_shown(plan)} and the training data changes {code(frequency)} "
         "(`fine_tuning.dataset.update_frequency`): the fine-tuned model will always be behind its data",
         "Move the fast-changing content into retrieval (`rag.corpus.sources`, with `approach: hybrid`) and "
         "fine-tune only on stable behavior examples; or plan and budget retraining and re-evaluation at "
@@ -826,7 +826,7 @@ def approach_section_missing(plan, options):
         state = ("is missing" if not plan.has(section)
                  else "is empty" if value is None else f"is {code(value)}, not a section")
         yield Violation(
-            f"approach is {code(approach)} but the `{section}` section {state}",
+            f"approach is {approach_shown(plan)} but the `{section}` section {state}",
             f"Describe the {'retrieval' if section == 'rag' else 'fine-tuning'} plan in a top-level "
             f"`{section}` section: {snippet}; or choose an approach that does not need it.",
             path=(section,),
@@ -912,7 +912,7 @@ def approach_for_accuracy_gap(plan, options):
     what = ("the retrieval half of the hybrid" if distills(plan)
             else {"rag": "retrieval", "fine_tuning": "fine-tuning", "hybrid": "retrieval and fine-tuning"}[plan.approach])
     yield Violation(
-        f"approach is {code(plan.approach)} but the only gap present is accuracy ({others}): {what} does not "
+        f"approach is {approach_shown(plan)} but the only gap present is accuracy ({others}): {what} does not "
         "reliably fix factual errors or hallucinations; that needs evaluation infrastructure",
         "Build the evaluation first: `evaluation.metrics` with a `target`, `evaluation.eval_sets` of real "
         "cases, a `cadence` and `human_review` of failures, and keep `approach: prompt_engineering` until it "

@@ -9,7 +9,7 @@ from __future__ import annotations
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.plan import GAPS
 from aiplan.core.rule import rule
-from aiplan.rules.wording import absence, code, listing
+from aiplan.rules.wording import absence, approach_shown, code, listing
 
 _EXAMPLE_EVIDENCE = {
     "knowledge": "12 of 50 sampled questions needed facts the model did not have",
@@ -76,14 +76,14 @@ def missing_gap_analysis(plan, options):
     snippet = "`gaps: {knowledge: {present: true, evidence: ...}, behavior: {present: false}, accuracy: {present: false}}`"
     if not plan.has("gaps"):
         yield Violation(
-            f"approach is {code(approach)} but the plan has no `gaps` section: "
+            f"approach is {approach_shown(plan)} but the plan has no `gaps` section: "
             "it does not say which gap (knowledge, behavior, accuracy) the approach is meant to close",
             f"Add `gaps` stating each gap with `present` and, where present, the `evidence`: {snippet}.",
             path=("gaps",),
         )
         return
     yield Violation(
-        f"approach is {code(approach)} but `gaps` states none of the three gaps "
+        f"approach is {approach_shown(plan)} but `gaps` states none of the three gaps "
         "(no `knowledge`, `behavior` or `accuracy` with `present: true` or `present: false`)",
         f"State each gap under `gaps` with `present` and, where present, the `evidence`: {snippet}.",
         path=("gaps",),

@@ -11,7 +11,9 @@ from __future__ import annotations
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import rule
 from aiplan.rules.evidence import measured_boilerplate, measured_tables
-from aiplan.rules.wording import absence, code, dotted, listing, quoted_listing, show, source_label
+from aiplan.rules.fit import retrieval_for_behavior
+from aiplan.rules.wording import (absence, approach_shown, code, dotted,
+                                  listing, quoted_listing, show, source_label)
 
 PIPELINE_STAGES = {
     "chunking": ("how documents are split", "`chunking: {strategy: heading_aware, size_tokens: 512, overlap_tokens: 64}`"),
@@ -189,7 +191,7 @@ def rag_without_data_pipeline(plan, options):
     chunking = ("`chunking: {strategy: heading_aware, size_tokens: 512, tables: one chunk per row with the header}`"
                 if tables else "`chunking: {strategy: heading_aware, size_tokens: 512}`")
     yield Violation(
-        f"approach is {code(plan.approach)} but `rag.data_pipeline` {state}: nothing says how the documents "
+        f"approach is {approach_shown(plan)} but `rag.data_pipeline` {state}: nothing says how the documents "
         f"are cleaned, chunked, embedded and indexed{held}",
         "Plan how the documents get into the index: under `rag.data_pipeline`, set an `owner`, "
         f"`effort_weeks`, `cleaning`, {chunking}, `embedding: {{model: text-embedding-3-large}}` and "
@@ -1225,7 +1227,10 @@ def no_citations(plan, options):
     """Answers do not show the documents they are grounded in.
 
     Fires when `rag.citations` is not `true` (absent or `false`). Reported at
-    `citations`, or at `rag` when the key is absent.
+    `citations`, or at `rag` when the key is absent. Not reported when the
+    retrieval is planned for a behavior gap with no knowledge gap (FIT002):
+    retrieval is then the wrong tool, and citing the documents behind a tone
+    or format is no remedy; FIT002 is the one finding.
 
     ## Why
     Transparency is one of the practical reasons to choose RAG: the user can
@@ -1304,6 +1309,8 @@ def no_citations(plan, options):
     """
     if not applies(plan) or plan.get("rag", "citations") is True:
         return
+    if retrieval_for_behavior(plan):
+        return  # FIT002: the retrieval itself is the mistake, not its missing citations
     if plan.has("rag", "citations"):
         state = f"is {code(plan.get('rag', 'citations'))}"
     else:

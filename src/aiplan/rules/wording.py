@@ -76,3 +76,10 @@ def placeholder_above(plan, *path: str | int) -> str:
         if placeholder is not None:
             return f" (`{dotted(*path[:end])}` is {code(placeholder)}, a placeholder)"
     return ""
+
+
+def approach_shown(plan) -> str:
+    """The plan's `approach` in backticks as its author wrote it (`RAG`, where the
+    rules read the repaired `rag`): messages quote what the plan says."""
+    written = plan.as_written("approach")
+    return code(written.strip() if isinstance(written, str) and written.strip() else plan.approach)

@@ -491,6 +491,11 @@ def _dependencies_hold(real_path: str, dependencies, known: dict[str, bool]) -> 
             if existed.startswith("listing:"):
                 if not listing_holds(base, name, existed):
                     return False
+            elif existed.startswith("documents:"):  # a RAG source's documents
+                from aiplan.evidence.corpus import documents_hold  # start-up: as above
+
+                if not documents_hold(base, name, existed):
+                    return False
             elif not stamp_holds(os.path.join(base, name), existed):
                 return False
             continue

@@ -202,7 +202,7 @@ def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs:
 
     def crashed(position: int, how: str, last: str):
         target = targets[todo[position]]
-        return _crashed(target, resolve(target), how, last), None, (), None
+        return crashed_result(target, resolve(target), how, last), None, (), None
 
     workers = workers_for(len(todo), jobs)
     if (workers > 1 or isolate) and todo:
@@ -219,7 +219,7 @@ def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs:
     return files  # type: ignore[return-value]
 
 
-def _crashed(target: Target, ctx: LintContext, how: str, last: str) -> FileResult:
+def crashed_result(target: Target, ctx: LintContext, how: str, last: str) -> FileResult:
     """The result of a file whose worker process died (twice) while linting it."""
     rule_id = last[len("running rule "):] if last.startswith("running rule ") else ""
     rule = ctx.rules.get(rule_id)

@@ -163,5 +163,5 @@ def read_as_repaired(plan: Plan) -> Plan:
             break
     if data is None:
         return plan
-    return replace(plan, data=data, value_spans=RelocatedSpans(plan.value_spans, relocations),
+    return replace(plan, data=data, written=plan.data, value_spans=RelocatedSpans(plan.value_spans, relocations),
                    key_spans=RelocatedSpans(plan.key_spans, relocations))

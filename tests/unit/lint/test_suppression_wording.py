@@ -6,6 +6,8 @@ import pytest
 
 from aiplan.config.selection import LintConfig, build_context
 from aiplan.lint.engine import lint_text
+from aiplan.lint.suppressions import scan
+from aiplan.parse.loader import load_bytes
 from aiplan.plugins.manager import load_rule_set
 
 # BASE001 and GAP001 are both reported at 1:1 of this plan (no baseline, no gaps).
@@ -75,6 +77,10 @@ WORDING = {
         "ignore-fil",
         [("PLAN006", "`# aiplan: ignore-fil` is not a suppression aiplan understands, so it suppresses nothing",
           "Did you mean `ignore-file`? Write `# aiplan: ignore-file[RULE] -- reason`.")]),
+    "directive a third spelt": (
+        "ign[BASE001] -- pilot",
+        [("PLAN006", "`# aiplan: ign[BASE001] -- pilot` is not a suppression aiplan understands, so it suppresses nothing",
+          "Did you mean `ignore`? Write `# aiplan: ignore[BASE001] -- pilot`.")]),
     "unknown directive": (
         "skip[BASE001] -- pilot",
         [("PLAN006", "`# aiplan: skip[BASE001] -- pilot` is not a suppression aiplan understands, so it suppresses nothing",
@@ -120,3 +126,53 @@ def test_every_branch_of_the_suppression_findings_word_for_word(rules, case):
                      for f in result.findings if f.rule in ("PLAN005", "PLAN006")]
     end = AT + len(comment.strip())
     assert about_comment == [(rule, 1, AT, 1, end, message, fix) for rule, message, fix in expected]
+
+
+def test_trailing_whitespace_is_not_part_of_the_comment(rules):
+    result = _lint(rules, PLAN.format(comment="  # aiplan: ignor[BASE001] -- pilot \t "), select=("BASE001", "PLAN"))
+    [problem] = [f for f in result.findings if f.rule == "PLAN006"]
+    assert problem.message.startswith("`# aiplan: ignor[BASE001] -- pilot` is not")
+    assert (problem.column, problem.end_column) == (AT, AT + len("# aiplan: ignor[BASE001] -- pilot"))
+
+
+def test_an_empty_directive_name_gets_the_general_hint(rules):
+    result = _lint(rules, PLAN.format(comment="  # aiplan: [BASE001] -- pilot"), select=("BASE001", "PLAN"))
+    [problem] = [f for f in result.findings if f.rule == "PLAN006"]
+    assert problem.fix.startswith("Write `# aiplan: ignore[RULE] -- reason` for the line")
+
+
+@pytest.mark.parametrize("file_first", [True, False])
+def test_when_a_line_waiver_and_a_document_waiver_both_cover_a_finding_the_first_in_the_file_waives_it(
+        rules, file_first):
+    # BASE001 is reported at the document's first line, line 2 here.
+    line_waiver = "aiplan: 1  # aiplan: ignore[BASE001] -- line reason\n"
+    file_waiver = "# aiplan: ignore-file[BASE001] -- document reason\n"
+    body = "name: x\napproach: fine_tuning\nfine_tuning: {purpose: behavior}\n"
+    if file_first:
+        text = file_waiver + line_waiver + body
+        reason, unused = "document reason", "suppression of BASE001 matched no finding on line 2"
+    else:
+        text = "# a comment\n" + line_waiver + body + file_waiver
+        reason, unused = "line reason", "suppression of BASE001 matched no finding in this document"
+    result = _lint(rules, text, select=("BASE001", "PLAN"))
+    assert [(f.rule, f.line, f.justification) for f in result.suppressed] == [("BASE001", 2, reason)]
+    assert [f.message for f in result.findings] == [unused]
+
+
+def test_a_waived_finding_is_no_longer_fixable(rules):
+    # PLAN002 proposes a fix for `approach: finetuning`; waived, --fix must leave it alone.
+    text = "aiplan: 1\nname: x\napproach: finetuning  # aiplan: ignore[PLAN002] -- legacy spelling\n"
+    result = _lint(rules, text, select=("PLAN",))
+    [waived] = result.suppressed
+    assert waived.rule == "PLAN002" and waived.justification == "legacy spelling"
+    assert waived.edits == () and waived.fix_available is False
+    assert waived.to_dict()["fix_available"] is False
+
+
+def test_the_scan_records_each_waiver_as_written():
+    text = "aiplan: 1  # aiplan: ignore[base001, GAP001] -- pilot \nname: x\n# aiplan: ignore-file[FT001] -- later\n"
+    [item, document_wide] = scan(text, load_bytes(text.encode(), "plan.aiplan.yaml").documents).suppressions
+    assert (item.kind, item.rules, item.reason, item.text) == (
+        "ignore", ("BASE001", "GAP001"), "pilot", "# aiplan: ignore[base001, GAP001] -- pilot")
+    assert (item.line, item.column, item.end_column, item.target_line, item.document) == (1, 12, 54, 1, 0)
+    assert (document_wide.kind, document_wide.rules, document_wide.target_line) == ("ignore-file", ("FT001",), 4)

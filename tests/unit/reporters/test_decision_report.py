@@ -216,3 +216,11 @@ def test_markdown_stops_within_the_step_summary_limit_at_a_whole_finding():
     assert "Report cut" not in whole and whole.count("**BASE001**") == 1600
     assert report_markdown.render(decisions[:1], max_bytes=2000).endswith(
         "800 findings not shown. `aiplan lint` lists every finding._\n")
+
+
+@pytest.mark.parametrize("written, agrees", [("RAG", True), ("rag", True), ("Fine Tuning", False)])
+def test_the_chosen_approach_is_compared_normalised_and_shown_as_written(written, agrees):
+    [plan] = decide(PLAN.replace("approach: rag", f"approach: {written}"))
+    assert plan.approach == written and plan.agrees is agrees
+    shown = report_markdown.render([plan])
+    assert f"chosen `{written}`" in shown and ("**agrees**" in shown) is agrees

@@ -82,6 +82,7 @@ class TrainingPass:
     profile: Profile
     exact: Contamination
     near: tuple[tuple[tuple[float, int], Contamination], ...] = ()
+    evaluations: tuple[Profile, ...] = ()     # the evaluation sets' profiles, read while indexing them
 
     def near_for(self, threshold: float, ngram: int) -> Contamination | None:
         for spec, result in self.near:
@@ -173,6 +174,7 @@ def training_pass(training: tuple[str, Parts, FileSettings], evaluations: Iterab
     grams: dict[int, list[list[frozenset]]] = {ngram: [] for ngram in ngrams}
     names: list[str] = []
     set_shards: list[tuple] = []
+    set_profiles: list[Profile] = []
     stamps: list[tuple[str, str]] = []
     for set_index, (name, parts, settings) in enumerate(evaluations):
         set_lines: list[int] = []
@@ -187,6 +189,7 @@ def training_pass(training: tuple[str, Parts, FileSettings], evaluations: Iterab
         # An unreadable set is EVID005's to report; what was read of it is still compared.
         read = profile_parts(parts, name, settings, budget, index)
         stamps.extend(read.stamps)
+        set_profiles.append(read)
         names.append(name)
         lines.append(set_lines)
         set_shards.append(read.shards)
@@ -224,7 +227,7 @@ def training_pass(training: tuple[str, Parts, FileSettings], evaluations: Iterab
                              ngram=2 if search is None else search.ngram)
 
     return TrainingPass(profile, contamination(None),
-                        tuple(((s.threshold, s.ngram), contamination(s)) for s in searches))
+                        tuple(((s.threshold, s.ngram), contamination(s)) for s in searches), tuple(set_profiles))
 
 
 def _lsh(grams: list[list[frozenset]], threshold: float):

@@ -123,6 +123,9 @@ class EvidenceReader:
                           for name, settings in (training,) + evaluations], [list(spec) for spec in near]),
                 every, lambda: training_pass(named(training), [named(pair) for pair in evaluations],
                                              self.byte_budget, near))
+            # The evaluation sets were profiled while being indexed: asked later, they are not read again.
+            for (name, settings), profile in zip(evaluations, self._memo[key].evaluations):
+                self._memo.setdefault(("profile", name, settings), profile)
         return self._memo[key]
 
     def _stored(self, what: tuple, parts: tuple, compute: Callable[[], Any]):

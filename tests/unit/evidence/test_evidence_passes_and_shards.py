@@ -70,8 +70,8 @@ def test_every_rule_shares_one_read_of_the_training_data(tmp_path, opened):
     target = _project(tmp_path)
     result = lint_file(target.real_path, target.display_path, build_context(select=["EVID"]))
     assert [f.rule for f in result.findings] == ["EVID002"]
-    # EVID001, EVID002, EVID003, EVID005, EVID006, EVID007 all asked about train.jsonl.
-    assert opened.count("train.jsonl") == 1
+    # EVID001, EVID002, EVID003, EVID005, EVID006, EVID007 all asked about train.jsonl and held.jsonl.
+    assert opened.count("train.jsonl") == 1 and opened.count("held.jsonl") == 1
 
 
 def test_a_plan_edit_does_not_read_unchanged_data_again(tmp_path, monkeypatch, opened):
@@ -181,7 +181,7 @@ def test_a_file_that_runs_out_of_time_while_reading_data_says_which_options_boun
     def out_of_time(*args, **kwargs):  # the file's deadline passes while the data is read
         raise OutOfTime(FILE)
 
-    monkeypatch.setattr(profile_module, "profile_parts", out_of_time)
+    monkeypatch.setattr(profile_module, "open_data", out_of_time)
     [finding] = lint_file(target.real_path, target.display_path, build_context(select=["EVID"])).findings
     assert "while running rule EVID001, reading the data files the plan names" in finding.message
     assert "`file-timeout`" in finding.fix and "`max-evidence-bytes`" in finding.fix

@@ -64,7 +64,10 @@ def _decisions_of(target, ctx, data: bytes | None, budget) -> tuple[list, list]:
     else:
         data, problem = read_file(target.real_path, limits)
         beside = target.real_path
-    loaded = LoadResult(problems=[problem]) if problem is not None else load_bytes(data, target.display_path, limits)
+    if data is None:  # unreadable: `problem` says why
+        loaded = LoadResult(problems=[problem] if problem is not None else [])
+    else:
+        loaded = load_bytes(data, target.display_path, limits)
     # The documents as the rules read them: with the team's own placeholder words.
     documents = [replace(plan, placeholders=ctx.config.placeholders) for plan in loaded.documents]
     # The plan's directory, as `aiplan lint` gives it: the evidence rules read

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from aiplan.evidence.profile import FileSettings, Profile, profile_parts, where
 
@@ -137,7 +137,8 @@ class _NearSearch:
         self.grams = grams
         self.first: list[dict[int, tuple[int, float]]] = [{} for _ in grams]
         self.vocabulary: set[str] = set()
-        self.lsh = self.minhash = None
+        self.lsh: Any = None   # datasketch's MinHashLSH, when there is anything to index
+        self.minhash: Callable[[frozenset], Any] | None = None
         if any(grams):
             self.lsh, self.minhash = _lsh(grams, threshold)
             for set_grams in grams:
@@ -145,7 +146,7 @@ class _NearSearch:
                     self.vocabulary.update(item)
 
     def add(self, position: int, text: str, exact_found: list[dict[int, int]], exact_hit: bool) -> None:
-        if self.lsh is None:
+        if self.lsh is None or self.minhash is None:
             return
         mine = shingles(text, self.ngram)
         if not mine or len(mine & self.vocabulary) < self.threshold * len(mine):

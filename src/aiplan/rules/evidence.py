@@ -137,11 +137,14 @@ def _sampled(profile) -> str:
 
 
 def _size(count: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if count < 1024 or unit == "GB":
-            return f"{count:,} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
-        count /= 1024
-    return str(count)
+    if count < 1024:
+        return f"{count:,} bytes"
+    size = count / 1024
+    for unit in ("KB", "MB"):
+        if size < 1024:
+            return f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
 
 
 def _share(part: int, whole: int) -> str:
@@ -1037,13 +1040,14 @@ def _not_verified(plan) -> Iterator[Violation]:
     found = _held_out_coverage(plan)
     if found is not None and found[1].categorised == 0:
         claim, profile, _areas = found
+        first_file, first_line = profile.where(1)
         yield Violation(
             f"`{dotted(*claim.parent, 'covers')}` cannot be verified: no record of {claim.name} has a category "
             "field (`category`, `categories`, `covers` or `tags`)",
             'Add a `category` field to each held-out record (for example `"category": "adjacent_behaviors"`), '
             "or set `category_field` for the file in the plan.",
             path=claim.parent + ("covers",),
-            related=(RelatedLocation(*profile.where(1), "the held-out set"),),
+            related=(RelatedLocation(first_file, first_line, "the held-out set"),),
         )
 
 
@@ -1144,9 +1148,9 @@ def overlap_unmeasured(plan) -> str | None:
     claims = data_claims(plan)
     training = next((c for c in claims if c.role == TRAINING), None)
     held_out = next((c for c in claims if c.role == HELD_OUT), None)
-    unnamed = [f"`{dotted(*path)}`" for claim, path in ((training, ("fine_tuning", "dataset", "path")),
-               (held_out, ("fine_tuning", "evaluation", "held_out", "path"))) if claim is None]
-    if unnamed:
+    if training is None or held_out is None:
+        unnamed = [f"`{dotted(*path)}`" for claim, path in ((training, ("fine_tuning", "dataset", "path")),
+                   (held_out, ("fine_tuning", "evaluation", "held_out", "path"))) if claim is None]
         return f"{listing(unnamed)} {'is' if len(unnamed) == 1 else 'are'} not set, so no data was compared"
     for claim in (training, held_out):
         where = reader.locate(claim.name)

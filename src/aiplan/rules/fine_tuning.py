@@ -109,7 +109,6 @@ def fine_tuning_without_held_out(plan, options):
         return
     if not plan.is_blank("fine_tuning", "evaluation", "held_out"):
         return
-    approach = plan.approach
     state = absence(plan, "fine_tuning", "evaluation", "held_out")
     yield Violation(
         f"approach is {approach_shown(plan)} but `fine_tuning.evaluation.held_out` {state}: "

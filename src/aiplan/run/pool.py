@@ -29,7 +29,7 @@ import os
 import pickle
 import signal
 import sys
-from typing import Callable, TypeVar
+from typing import Any, Callable, TypeVar
 
 Result = TypeVar("Result")
 
@@ -244,7 +244,8 @@ def _child_run(work, jobs: range, pack, init) -> tuple[list, int | None, str]:
         raise
     last = trail[:].split(b"\0", 1)[0].decode("utf-8", "replace")
     trail.close()
-    done, offset = [], 0
+    done: list[Any] = []   # the results, unpickled
+    offset = 0
     while offset + 8 <= len(stream) and len(done) < len(jobs):
         size = struct.unpack_from("<Q", stream, offset)[0]
         if offset + 8 + size > len(stream):

@@ -249,8 +249,8 @@ def _lint_recorded(target: Target, ctx: LintContext, record: bool, budget: Budge
     from aiplan.run import codec  # start-up: only when recording for the cache
     from aiplan.run.cache import LintCache, recording_exists  # start-up: only with the cache
 
-    data, problem = read_file(target.real_path, ctx.config.limits)
-    if problem is not None:  # unreadable, too big, not a file: reported, never cached
+    data, _ = read_file(target.real_path, ctx.config.limits)
+    if data is None:  # unreadable, too big, not a file: reported, never cached
         return lint_file(target.real_path, target.display_path, ctx, budget=budget), None, (), None
     exists, asked = recording_exists(target.real_path, evidence_store)
     linted = lint_file(target.real_path, target.display_path, ctx, data=data, file_exists=exists, budget=budget)

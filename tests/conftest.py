@@ -1,3 +1,4 @@
+import contextlib
 import os
 import pathlib
 import sys
@@ -11,6 +12,33 @@ os.environ["AIPLAN_NO_CACHE"] = "1"
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 EXAMPLES = ROOT / "examples"
+
+
+class CallCount:
+    """How many Python and C function calls ran inside `counting_calls()`."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+
+@contextlib.contextmanager
+def counting_calls():
+    """Count the function calls made inside the block (this thread only).
+
+    Tests that guard against blow-ups (bombs, quadratic scans) bound this count instead of
+    the seconds taken: the count is the same on a loaded machine and a quiet one."""
+    count = CallCount()
+
+    def profile(frame, event, arg):
+        if event == "call" or event == "c_call":
+            count.calls += 1
+
+    previous = sys.getprofile()
+    sys.setprofile(profile)
+    try:
+        yield count
+    finally:
+        sys.setprofile(previous)
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ framework, each reporting exactly the rules it was written for, at the lines
 its comments point to. Together they exercise every rule of the catalogue.
 """
 
-import pathlib
-
 import pytest
 
 from aiplan.config.selection import LintConfig, build_context

@@ -135,3 +135,14 @@ def test_messages_quote_the_approach_as_written(written):
     messages = [f.message for f in lint_yaml(plan) if "approach is" in f.message]
     assert len(messages) >= 3  # GAP001, BASE001, RAG001, EVAL001: each read the plan as `rag`
     assert all(f"approach is `{written}`" in message for message in messages), messages
+
+
+def test_no_pipeline_names_the_sources_heavy_with_boilerplate_too():
+    plan = TABLES_NO_PIPELINE.replace("format: html\n", "format: html\n        boilerplate: high\n")
+    [finding] = by_rule(lint_yaml(plan), "RAG001", "RAG003", "RAG004")
+    assert finding.rule == "RAG001"
+    assert ("though source `product spec sheets` and source `price list` hold tables and source "
+            "`product overview pages` is heavy with boilerplate") in finding.message
+    with_pipeline = plan + "  data_pipeline:\n    chunking: {strategy: fixed, size_tokens: 512}\n"
+    assert [f.rule for f in by_rule(lint_yaml(with_pipeline), "RAG001", "RAG003", "RAG004")] == [
+        "RAG004", "RAG003", "RAG003"]

@@ -68,8 +68,8 @@ def check_output_file(output_file: str, linted_paths: Iterable[str],
     for path in linted_paths:
         if _same_file(path, target):
             return f"--output-file {output_file}: is one of the files being linted; choose another path"
-    for what, path in inputs:
-        if path and _same_file(path, target):
+    for what, input_path in inputs:
+        if input_path and _same_file(input_path, target):
             return f"--output-file {output_file}: is the {what} file; choose another path"
     return None
 

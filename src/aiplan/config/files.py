@@ -60,7 +60,7 @@ class Layer:
     severity: Mapping[str, Severity] = field(default_factory=dict)
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     policy_packs: tuple[str, ...] = ()      # absolute paths
-    limits: Mapping[str, int] = field(default_factory=dict)   # Limits field -> value
+    limits: Mapping[str, float] = field(default_factory=dict)   # Limits field -> value (timeouts: seconds)
     paths: tuple[str, ...] = ()             # overrides only: glob patterns
     placeholders: tuple[str, ...] = ()      # the team's own placeholder words, as written
     input_fields: tuple[tuple[str, str], ...] = ()  # (glob of a data path as the plan names it, field)

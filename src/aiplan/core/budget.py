@@ -185,5 +185,5 @@ class FileClock:
 
 
 def _earliest(*candidates: tuple[float | None, str]) -> tuple[float | None, str]:
-    known = [c for c in candidates if c[0] is not None]
+    known = [(deadline, scope) for deadline, scope in candidates if deadline is not None]
     return min(known, key=lambda c: c[0]) if known else (None, FILE)

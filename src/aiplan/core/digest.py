@@ -12,28 +12,33 @@ same either way: SHA-256 is SHA-256.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from hashlib import _Hash
 
 # Bytes hashed with the built-in module before switching to OpenSSL for good.
 _BUILTIN_BUDGET = 256 * 1024
 _hashed = 0
 
 
-def _builtin():
+def _builtin() -> Callable[[bytes], _Hash] | None:
+    builtin: Callable[[bytes], _Hash]
     try:
-        from _sha2 import sha256 as builtin  # CPython 3.12+ (HACL*)
+        # typeshed describes neither private module; both return a hashlib-compatible object.
+        from _sha2 import sha256 as builtin  # type: ignore[import-not-found,no-redef,unused-ignore]  # CPython 3.12+ (HACL*)
     except ImportError:
         try:
-            from _sha256 import sha256 as builtin  # CPython 3.11 and older
+            from _sha256 import sha256 as builtin  # type: ignore[import-not-found,no-redef,unused-ignore]  # CPython 3.11 and older
         except ImportError:  # a build without built-in hashes (FIPS): OpenSSL only
             return None
     return builtin
 
 
-def sha256(data: bytes = b""):
+def sha256(data: bytes = b"") -> _Hash:
     """A ``hashlib.sha256``-compatible object over ``data``."""
     global _hashed
-    hashlib = sys.modules.get("hashlib")
-    if hashlib is None and _hashed + len(data) <= _BUILTIN_BUDGET:
+    if sys.modules.get("hashlib") is None and _hashed + len(data) <= _BUILTIN_BUDGET:
         builtin = _builtin()
         if builtin is not None:
             _hashed += len(data)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Iterable
 
 
 class GlobError(ValueError):
@@ -90,7 +91,7 @@ def is_glob(path: str) -> bool:
     return any(mark in path for mark in "*?[")
 
 
-def matches(relative_path: str, patterns) -> bool:
+def matches(relative_path: str, patterns: Iterable[str]) -> bool:
     """Whether a relative, ``/``-separated path matches any of the configuration patterns."""
     path = relative_path.replace("\\", "/")
     return any(compile_glob(p).fullmatch(path) for p in patterns)

@@ -74,9 +74,10 @@ class Option:
             raise ValueError(f"expected {self.type.__name__}, got a boolean")
         if not isinstance(value, expected):
             raise ValueError(f"expected {self.type.__name__}, got {type(value).__name__} {value!r}")
-        if self.minimum is not None and value < self.minimum:
+        number = value if isinstance(value, (int, float)) else None  # bounds apply to numbers only
+        if self.minimum is not None and number is not None and number < self.minimum:
             raise ValueError(f"must be at least {self.minimum}, got {value!r}")
-        if self.maximum is not None and value > self.maximum:
+        if self.maximum is not None and number is not None and number > self.maximum:
             raise ValueError(f"must be at most {self.maximum}, got {value!r}")
         return value
 

@@ -20,8 +20,12 @@ Modules:
 * ``formats``: JSON Lines, JSON arrays, CSV/TSV, ``.gz`` streams, Parquet
   (the ``aiplan[parquet]`` extra) -> records with their line numbers.
 * ``records``: known record shapes, the input side, categories, normalisation.
-* ``profile``: one streaming pass over a file -> :class:`Profile`.
+* ``profile``: one streaming pass over a file, or the shards of a data set
+  (a glob or folder) -> :class:`Profile`; other checks can ride on the pass.
 * ``overlap``: held-out and evaluation records found in the training data,
-  exact and near (MinHash/LSH from ``datasketch``).
-* ``corpus``: RAG documents: tables and lines repeated across documents.
+  exact and near (MinHash/LSH from ``datasketch``), in the same pass that
+  profiles the training data (:func:`training_pass`).
+* ``corpus``: RAG documents: tables and repeated boilerplate (PDFs with the
+  ``aiplan[pdf]`` extra).
+* ``stored``: results as builtin values, for the results cache's evidence store.
 """

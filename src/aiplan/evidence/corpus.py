@@ -31,6 +31,7 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
+from typing import Iterable
 
 from aiplan.core.globs import is_glob
 from aiplan.evidence.files import content_stamp, locate
@@ -72,7 +73,20 @@ class CorpusProfile:
         return self.repeated_lines / self.lines if self.lines else 0.0
 
 
-def _documents(name: str, base_dir: str, root: str) -> tuple[list[str], str]:
+def documents_stamp(paths, base_dir: str) -> str:
+    """What a source's measures depend on besides each document: which documents its path names."""
+    names = "\n".join(os.path.relpath(p, base_dir) for p in paths)
+    return "documents:" + hashlib.sha256(names.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def documents_hold(base_dir: str, name: str, stamp: str) -> bool:
+    """Whether the source path ``name`` still names the documents ``stamp`` recorded."""
+    from aiplan.evidence.files import repository_root  # the cache's check: a few files, once per result
+
+    return documents_stamp(named_documents(name, base_dir, repository_root(base_dir))[0], base_dir) == stamp
+
+
+def named_documents(name: str, base_dir: str, root: str) -> tuple[list[str], str]:
     """Absolute paths of the files ``name`` names (sorted), or why there are none."""
     if is_glob(name):
         pattern = os.path.join(base_dir, name)
@@ -98,9 +112,10 @@ def _key(line: str) -> str:
     return " ".join(line.split()).casefold()
 
 
-def profile_corpus(name: str, base_dir: str, root: str, budget: int) -> CorpusProfile:
-    """Read the documents of one source; never raises for bad content."""
-    paths, why = _documents(name, base_dir, root)
+def profile_corpus(name: str, base_dir: str, root: str, budget: int,
+                   listed: tuple[list[str], str] | None = None) -> CorpusProfile:
+    """Read the documents of one source (``listed``: :func:`named_documents`, if at hand); never raises for bad content."""
+    paths, why = listed if listed is not None else named_documents(name, base_dir, root)
     if not paths:
         return CorpusProfile(name, unverified=why)
     sampled = len(paths) > MAX_DOCUMENTS
@@ -170,44 +185,56 @@ def profile_corpus(name: str, base_dir: str, root: str, budget: int) -> CorpusPr
         # headers and footers repeat page after page).
         units += pages if is_pdf else 1
         pdf_pages += pages if is_pdf else 0
-        seen: set[str] = set()
-        unit = 0
-        kept: list[tuple[int, str]] = []
-        for number, line in numbered:
-            if is_pdf and number != unit:
-                unit, seen = number, set()
-            key = _key(line)
-            # Table rows repeat by structure, and one- or two-word lines (headings,
-            # labels) by the template: neither is boilerplate.
-            if len(key.split()) < 3 or _MD_ROW.match(key) or _MD_SEPARATOR.match(key):
-                continue
-            lines += 1
-            kept.append((number, key))
-            if key in seen:
-                continue
-            seen.add(key)
-            if key in frequency:
-                frequency[key] += 1
-            elif len(frequency) < MAX_DISTINCT_LINES:
-                frequency[key] = 1
+        kept = _count_lines(numbered, is_pdf, frequency)
+        lines += len(kept)
         if len(per_document) < 50:
             per_document.append((relative, kept))
-    needed = max(2, -(-units // 2))
-    common = {key for key, count in frequency.items() if count >= needed} if units >= 3 else set()
-    repeated = 0
-    first_repeated = ("", 0, "")
-    if common:
-        # Each common line counted once per unit holding it (repeats within a document, or a PDF's page,
-        # are not boilerplate).
-        repeated = sum(frequency[key] for key in common)
-        for relative, kept in per_document:
-            hit = next(((number, key) for number, key in kept if key in common), None)
-            if hit is not None:
-                first_repeated = (relative, hit[0], hit[1][:80])
-                break
+    repeated, first_repeated = _repeated(frequency, units, per_document)
     return CorpusProfile(name, documents, with_tables, tuple(first_tables), lines, min(repeated, lines),
                          first_repeated, sampled, stamps=tuple(stamps), pdfs_unread=pdfs_unread,
                          first_pdf_unread=first_pdf_unread, units=units, pdf_pages=pdf_pages)
+
+
+def _count_lines(numbered: Iterable[tuple[int, str]], is_pdf: bool, frequency: dict[str, int]) -> list[tuple[int, str]]:
+    """The lines of one document that could be boilerplate, as ``(number, key)``; each
+    counted in ``frequency`` once per unit holding it (the document, or a PDF's page)."""
+    seen: set[str] = set()
+    unit = 0
+    kept: list[tuple[int, str]] = []
+    for number, line in numbered:
+        if is_pdf and number != unit:
+            unit, seen = number, set()
+        key = _key(line)
+        # Table rows repeat by structure, and one- or two-word lines (headings,
+        # labels) by the template: neither is boilerplate.
+        if len(key.split()) < 3 or _MD_ROW.match(key) or _MD_SEPARATOR.match(key):
+            continue
+        kept.append((number, key))
+        if key in seen:
+            continue
+        seen.add(key)
+        if key in frequency:
+            frequency[key] += 1
+        elif len(frequency) < MAX_DISTINCT_LINES:
+            frequency[key] = 1
+    return kept
+
+
+def _repeated(frequency: dict[str, int], units: int, per_document: list[tuple[str, list[tuple[int, str]]]]
+              ) -> tuple[int, tuple[str, int, str]]:
+    """How many lines repeat in at least half the units (of three or more), and the first of them."""
+    needed = max(2, -(-units // 2))
+    common = {key for key, count in frequency.items() if count >= needed} if units >= 3 else set()
+    if not common:
+        return 0, ("", 0, "")
+    # Each common line counted once per unit holding it (repeats within a document, or a PDF's page,
+    # are not boilerplate).
+    repeated = sum(frequency[key] for key in common)
+    for relative, kept in per_document:
+        hit = next(((number, key) for number, key in kept if key in common), None)
+        if hit is not None:
+            return repeated, (relative, hit[0], hit[1][:80])
+    return repeated, ("", 0, "")
 
 
 def _pdf_library():

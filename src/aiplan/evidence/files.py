@@ -20,6 +20,7 @@ import io
 import os
 import re
 import stat
+from typing import Any
 from dataclasses import dataclass
 
 from aiplan.core.globs import is_glob
@@ -197,6 +198,7 @@ def open_data(path: str, name: str):
         raise Unreadable(f"cannot be read ({exc.strerror or exc})", "Check that the file is readable.") from None
     hashing = HashingReader(raw)
     buffered = io.BufferedReader(hashing, buffer_size=1 << 20)
+    stream: io.BufferedReader[Any]
     if path.lower().endswith(".gz"):
         import gzip  # only for .gz files
 

@@ -152,87 +152,114 @@ def _json_type(value) -> str:
 
 def _json_array(stream, budget: int, state: Stream) -> Iterator[Item]:
     """Elements of a top-level JSON array, decoded one at a time from a sliding buffer."""
-    decoder = json.JSONDecoder()
-    text_stream = codecs.getincrementaldecoder("utf-8-sig")(errors="strict")
-    buffer = ""
-    position = 0
-    line = 1
-    exhausted = False
-
-    def more() -> bool:
-        nonlocal buffer, position, exhausted
-        if exhausted:
-            return False
-        chunk = stream.read(1 << 20)
-        state.bytes_read += len(chunk)
-        try:
-            decoded = text_stream.decode(chunk, final=not chunk)
-        except UnicodeDecodeError:
-            raise _Stop("the file is not valid UTF-8") from None
-        if not chunk:
-            exhausted = True
-        # Drop what was consumed, counting its lines.
-        buffer = buffer[position:] + decoded
-        position = 0
-        return bool(chunk) or bool(decoded)
-
-    def skip_space() -> None:
-        nonlocal position, line
-        while True:
-            while position < len(buffer) and buffer[position] in " \t\r\n":
-                if buffer[position] == "\n":
-                    line += 1
-                position += 1
-            if position < len(buffer) or not more():
-                return
-
+    text = _SlidingText(stream, state)
     try:
-        skip_space()
-        if position >= len(buffer) or buffer[position] != "[":
+        text.skip_space()
+        if not text.startswith("["):
             return  # callers only come here for a "[" file
-        position += 1
+        text.position += 1
         first = True
         while True:
-            skip_space()
-            if position >= len(buffer):
-                yield Item(line, problem="the JSON array is not closed (the file ends inside it)")
+            text.skip_space()
+            if text.at_end():
+                yield Item(text.line, problem="the JSON array is not closed (the file ends inside it)")
                 return
-            if buffer[position] == "]":
+            if text.startswith("]"):
                 return
             if not first:
-                if buffer[position] != ",":
-                    yield Item(line, problem=f"not valid JSON (expected ',' or ']' but found {buffer[position]!r})")
+                if not text.startswith(","):
+                    found = text.buffer[text.position]
+                    yield Item(text.line, problem=f"not valid JSON (expected ',' or ']' but found {found!r})")
                     return
-                position += 1
-                skip_space()
-            if state.bytes_read >= budget and len(buffer) - position < MAX_RECORD_BYTES:
+                text.position += 1
+                text.skip_space()
+            if state.bytes_read >= budget and text.pending() < MAX_RECORD_BYTES:
                 state.sampled = True
                 return
-            start_line = line
-            while True:
-                try:
-                    value, end = decoder.raw_decode(buffer, position)
-                    break
-                except RecursionError:
-                    yield Item(start_line, problem="JSON nested too deeply to read")
-                    return
-                except json.JSONDecodeError as exc:
-                    if len(buffer) - position > MAX_RECORD_BYTES:
-                        yield Item(start_line, problem=f"a JSON element longer than {_limit()}")
-                        return
-                    if not more():
-                        yield Item(start_line + buffer.count("\n", position, exc.pos),
-                                   problem=f"not valid JSON ({_json_reason(exc)})")
-                        return
-            line += buffer.count("\n", position, end)
-            position = end
+            start_line = text.line
+            value, problem = text.decode_value()
+            if problem is not None:
+                yield problem
+                return
             first = False
             if isinstance(value, dict):
                 yield Item(start_line, value)
             else:
                 yield Item(start_line, problem=f"a JSON {_json_type(value)}, not an object")
     except _Stop as stop:
-        yield Item(line, problem=stop.reason)
+        yield Item(text.line, problem=stop.reason)
+
+
+class _SlidingText:
+    """The decoded text of a byte stream, read a megabyte at a time; what was
+    consumed is dropped, and ``line`` counts the lines passed."""
+
+    def __init__(self, stream, state: Stream):
+        self.stream = stream
+        self.state = state
+        self.decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="strict")
+        self.buffer = ""
+        self.position = 0
+        self.line = 1
+        self.exhausted = False
+
+    def more(self) -> bool:
+        """Read the next chunk; False once the stream has nothing more."""
+        if self.exhausted:
+            return False
+        chunk = self.stream.read(1 << 20)
+        self.state.bytes_read += len(chunk)
+        try:
+            decoded = self.decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError:
+            raise _Stop("the file is not valid UTF-8") from None
+        if not chunk:
+            self.exhausted = True
+        self.buffer = self.buffer[self.position:] + decoded
+        self.position = 0
+        return bool(chunk) or bool(decoded)
+
+    def at_end(self) -> bool:
+        return self.position >= len(self.buffer)
+
+    def startswith(self, character: str) -> bool:
+        return not self.at_end() and self.buffer[self.position] == character
+
+    def pending(self) -> int:
+        return len(self.buffer) - self.position
+
+    def skip_space(self) -> None:
+        while True:
+            buffer = self.buffer
+            while self.position < len(buffer) and buffer[self.position] in " \t\r\n":
+                if buffer[self.position] == "\n":
+                    self.line += 1
+                self.position += 1
+            if self.position < len(buffer) or not self.more():
+                return
+
+    def decode_value(self) -> tuple[object, Item | None]:
+        """The JSON value at the position, moving past it and reading more as
+        needed; or the problem (at the element's line) that stops the file."""
+        start_line = self.line
+        while True:
+            try:
+                value, end = _JSON_DECODER.raw_decode(self.buffer, self.position)
+                break
+            except RecursionError:
+                return None, Item(start_line, problem="JSON nested too deeply to read")
+            except json.JSONDecodeError as exc:
+                if self.pending() > MAX_RECORD_BYTES:
+                    return None, Item(start_line, problem=f"a JSON element longer than {_limit()}")
+                if not self.more():
+                    return None, Item(start_line + self.buffer.count("\n", self.position, exc.pos),
+                                      problem=f"not valid JSON ({_json_reason(exc)})")
+        self.line += self.buffer.count("\n", self.position, end)
+        self.position = end
+        return value, None
+
+
+_JSON_DECODER = json.JSONDecoder()
 
 
 class _Stop(Exception):

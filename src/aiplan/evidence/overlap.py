@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from aiplan.evidence.profile import FileSettings, Profile, profile_parts, where
 
@@ -82,6 +82,7 @@ class TrainingPass:
     profile: Profile
     exact: Contamination
     near: tuple[tuple[tuple[float, int], Contamination], ...] = ()
+    evaluations: tuple[Profile, ...] = ()     # the evaluation sets' profiles, read while indexing them
 
     def near_for(self, threshold: float, ngram: int) -> Contamination | None:
         for spec, result in self.near:
@@ -136,7 +137,8 @@ class _NearSearch:
         self.grams = grams
         self.first: list[dict[int, tuple[int, float]]] = [{} for _ in grams]
         self.vocabulary: set[str] = set()
-        self.lsh = self.minhash = None
+        self.lsh: Any = None   # datasketch's MinHashLSH, when there is anything to index
+        self.minhash: Callable[[frozenset], Any] | None = None
         if any(grams):
             self.lsh, self.minhash = _lsh(grams, threshold)
             for set_grams in grams:
@@ -144,7 +146,7 @@ class _NearSearch:
                     self.vocabulary.update(item)
 
     def add(self, position: int, text: str, exact_found: list[dict[int, int]], exact_hit: bool) -> None:
-        if self.lsh is None:
+        if self.lsh is None or self.minhash is None:
             return
         mine = shingles(text, self.ngram)
         if not mine or len(mine & self.vocabulary) < self.threshold * len(mine):
@@ -173,6 +175,7 @@ def training_pass(training: tuple[str, Parts, FileSettings], evaluations: Iterab
     grams: dict[int, list[list[frozenset]]] = {ngram: [] for ngram in ngrams}
     names: list[str] = []
     set_shards: list[tuple] = []
+    set_profiles: list[Profile] = []
     stamps: list[tuple[str, str]] = []
     for set_index, (name, parts, settings) in enumerate(evaluations):
         set_lines: list[int] = []
@@ -187,6 +190,7 @@ def training_pass(training: tuple[str, Parts, FileSettings], evaluations: Iterab
         # An unreadable set is EVID005's to report; what was read of it is still compared.
         read = profile_parts(parts, name, settings, budget, index)
         stamps.extend(read.stamps)
+        set_profiles.append(read)
         names.append(name)
         lines.append(set_lines)
         set_shards.append(read.shards)
@@ -224,7 +228,7 @@ def training_pass(training: tuple[str, Parts, FileSettings], evaluations: Iterab
                              ngram=2 if search is None else search.ngram)
 
     return TrainingPass(profile, contamination(None),
-                        tuple(((s.threshold, s.ngram), contamination(s)) for s in searches))
+                        tuple(((s.threshold, s.ngram), contamination(s)) for s in searches), tuple(set_profiles))
 
 
 def _lsh(grams: list[list[frozenset]], threshold: float):

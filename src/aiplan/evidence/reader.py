@@ -123,6 +123,9 @@ class EvidenceReader:
                           for name, settings in (training,) + evaluations], [list(spec) for spec in near]),
                 every, lambda: training_pass(named(training), [named(pair) for pair in evaluations],
                                              self.byte_budget, near))
+            # The evaluation sets were profiled while being indexed: asked later, they are not read again.
+            for (name, settings), profile in zip(evaluations, self._memo[key].evaluations):
+                self._memo.setdefault(("profile", name, settings), profile)
         return self._memo[key]
 
     def _stored(self, what: tuple, parts: tuple, compute: Callable[[], Any]):
@@ -188,15 +191,17 @@ class EvidenceReader:
 
     def corpus(self, name: str):
         """The :class:`~aiplan.evidence.corpus.CorpusProfile` of RAG documents (a file, folder or glob)."""
-        from aiplan.evidence.corpus import profile_corpus  # start-up: readers load when asked
+        from aiplan.evidence.corpus import documents_stamp, named_documents, profile_corpus  # start-up: as above
 
         key = ("corpus", name)
         if key not in self._memo:
-            with self._pause():
-                result = profile_corpus(name, self.base_dir, self.root, self.byte_budget)
-            for path, stamp in result.stamps:
-                self._note(path, stamp)
-            self._memo[key] = result
+            listed = named_documents(name, self.base_dir, self.root)
+            if listed[0] and self._record is not None:  # a document added to a glob or folder changes the result
+                self._record((LISTING_PREFIX + name, documents_stamp(listed[0], self.base_dir)))
+            parts = tuple((path, os.path.relpath(path, self.base_dir)) for path in listed[0])
+            self._memo[key] = self._stored(
+                ("corpus", name, list(listed[0])), parts,
+                lambda: profile_corpus(name, self.base_dir, self.root, self.byte_budget, listed))
         return self._memo[key]
 
     def _note_all(self, stamps) -> None:

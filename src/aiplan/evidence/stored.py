@@ -35,7 +35,8 @@ def to_builtin(value: Any) -> Any:
 def from_builtin(data: Any) -> Any:
     """The inverse of :func:`to_builtin`; raises ``ValueError`` on anything else."""
     if type(data) is dict:
-        cls = RECORDS.get(data.get("record"))
+        record = data.get("record")
+        cls = RECORDS.get(record) if isinstance(record, str) else None
         values = data.get("fields")
         names = [f.name for f in fields(cls)] if cls is not None else []
         if cls is None or type(values) is not tuple or len(values) != len(names):

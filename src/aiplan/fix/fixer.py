@@ -36,6 +36,7 @@ import stat
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Callable, Iterable
 
 from aiplan.core.budget import Budget, Watchdog
@@ -45,7 +46,7 @@ from aiplan.core.rule_ids import FORM_FAMILY, NO_REASON, UNUSED_SUPPRESSION, fam
 from aiplan.fileio import FileTooLarge, atomic_write, read_regular, remove_stale_temporaries
 from aiplan.core.text import LINE_BREAK, SourceText
 from aiplan.lint.engine import LintContext, lint_bytes, lint_file
-from aiplan.parse.loader import decode, detect_encoding, load_bytes, read_file
+from aiplan.parse.loader import LoadResult, decode, detect_encoding, load_bytes, read_file
 from aiplan.run.runner import ContextSource, RunResult
 
 # Rules about the document's form (FORM_FAMILY): a fix may never add findings of these,
@@ -204,8 +205,9 @@ def _batch(text: str, candidates: list[Finding]) -> list[Finding]:
     taken: list[tuple[int, int]] = []
     batch = []
     for finding in sorted(candidates, key=lambda f: (f.line, f.column, f.rule)):
-        ranges = [_range(source, edit) for edit in finding.edits]
-        if any(r is None for r in ranges):
+        found = [_range(source, edit) for edit in finding.edits]
+        ranges = [r for r in found if r is not None]
+        if len(ranges) != len(found):
             continue
         if any((start < t_end and t_start < end) or start == t_start
                for start, end in ranges for t_start, t_end in taken):
@@ -318,14 +320,19 @@ def _renamed(data: bytes, text: str, starts: list[int], parse) -> dict[int, list
 
 def fix_file(real_path: str, display_path: str, ctx: LintContext, watchdog: Watchdog | None = None) -> FixResult:
     """Read a plan file and compute its fixes (nothing is written)."""
-    data, problem = read_file(real_path, ctx.config.limits)
+    data, _ = read_file(real_path, ctx.config.limits)
     base_dir = os.path.dirname(os.path.abspath(real_path))
     lint = _linter(display_path, ctx, base_dir, _shared_budget(ctx, watchdog))
-    if problem is not None:
+    if data is None:
         # Unreadable or too large: the engine reports it; there is nothing to fix.
         result = lint_file(real_path, display_path, ctx)
         return FixResult(b"", b"", result, result)
-    return fix_bytes(data, lint, parse=lambda b: load_bytes(b, display_path, ctx.config.limits))
+    return fix_bytes(data, lint, parse=partial(_parse_as, display_path, ctx))
+
+
+def _parse_as(display_path: str, ctx: LintContext, data: bytes) -> LoadResult:
+    """What ``fix_bytes`` re-parses fixed bytes with: the file's own path and limits."""
+    return load_bytes(data, display_path, ctx.config.limits)
 
 
 def _shared_budget(ctx: LintContext, watchdog: Watchdog | None = None) -> Budget:
@@ -446,8 +453,7 @@ def fix_targets(targets: Iterable[Target], contexts: ContextSource, *, write: bo
             if target.real_path == STDIN:
                 data = stdin if stdin is not None else b""
                 lint = _linter(target.display_path, ctx, os.getcwd(), _shared_budget(ctx, watchdog))
-                result = fix_bytes(data, lint, parse=lambda b, ctx=ctx, target=target:
-                                   load_bytes(b, target.display_path, ctx.config.limits))
+                result = fix_bytes(data, lint, parse=partial(_parse_as, target.display_path, ctx))
             else:
                 result = fix_file(target.real_path, target.display_path, ctx, watchdog)
                 if write and result.changed:

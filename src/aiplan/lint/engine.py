@@ -11,10 +11,10 @@ import contextlib
 import glob
 import os
 from dataclasses import replace
-from typing import Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from aiplan.lint.directive import QUICK as _SUPPRESSION
-from aiplan.core.findings import FileResult, Finding, InternalError, Severity, Span, Violation
+from aiplan.core.findings import FileResult, Finding, InternalError, Severity, Span, TextEdit, Violation
 from aiplan.core.fingerprint import finding_fingerprint
 from aiplan.core.globs import is_glob
 from aiplan.lint.isolation import call_check, describe_failure, read_only_data, violation_problem
@@ -28,6 +28,10 @@ from aiplan.core.notation import hint_in_json
 from aiplan.core.text import SourceText
 from aiplan.lint.edits import resolve_edits
 from aiplan.schemas.repair import read_as_repaired
+
+if TYPE_CHECKING:  # imported on first use (see _DeferredReader)
+    from aiplan.evidence.reader import EvidenceReader
+
 
 def _in_plan_notation(fix: str, display_path: str) -> str:
     """Rules write their hints' snippets in YAML; a plan written in JSON gets them in JSON."""
@@ -54,7 +58,7 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
         span, located = plan.locate(violation.path, violation.at)
     else:
         span = Span.point(1, 1)
-    edits = ()
+    edits: tuple[TextEdit, ...] = ()
     # Only rules that declare fixable=True may propose edits (`aiplan rules` says so).
     if violation.edits and item.fixable and plan is not None and source is not None:
         edits = resolve_edits(tuple(violation.edits), tuple(violation.path), plan, source)
@@ -104,7 +108,7 @@ def run_rule(item: Rule, plan: Plan, options: Mapping[str, Any],
             raise
         return [], (f"did not finish within its time budget of {clock.budget.rule_seconds:g} s and was stopped; "
                     "its findings for this file are missing (if the rule is only slow, raise the budget with `--rule-timeout`)")
-    except (KeyboardInterrupt, OutOfTime, GeneratorExit):
+    except (KeyboardInterrupt, GeneratorExit):  # OutOfTime: handled above
         raise
     except BaseException as exc:  # noqa: BLE001 - a plugin's sys.exit() or own BaseException must not end the run
         return [], describe_failure(exc)
@@ -207,7 +211,7 @@ class _DeferredReader:
 
     def __init__(self, base_dir: str, **options) -> None:
         self._arguments = (base_dir, options)
-        self._reader = None
+        self._reader: EvidenceReader | None = None
 
     def __getattr__(self, name: str):
         if self._reader is None:
@@ -218,6 +222,37 @@ class _DeferredReader:
         return getattr(self._reader, name)
 
 
+def _run_rules(plan: Plan, checks: Iterable[Rule], loaded: LoadResult, display_path: str, ctx: LintContext,
+               clock: FileClock, source: SourceText | None, findings: list[Finding], errors: list[InternalError],
+               cut_short: list[str]) -> None:
+    """Every enabled rule over one document: its findings into ``findings``, a rule
+    that fails into ``errors`` (and into ``cut_short`` when it ran out of time)."""
+    # The PLAN rules judge the document as written; every other rule reads it with
+    # its unambiguous schema mistakes repaired, so one mistake is one finding.
+    reading = plan
+    if any(item.family != "PLAN" for item in checks):
+        reading = read_as_repaired(plan)
+    for item in checks:
+        seen = plan if item.family == "PLAN" else reading
+        # A plugin's rule reads a read-only copy: it cannot change what later rules see.
+        given = replace(seen, data=read_only_data(seen.data)) if item.third_party else seen
+        clock.at(f"running rule {item.id}")
+        violations, failure = run_rule(item, given, ctx.options.get(item.id, {}), clock)
+        if failure is not None:
+            errors.append(InternalError(item.plugin, item.id, failure, display_path))
+            if failure.startswith("did not finish within its time budget"):
+                cut_short.append(item.id)
+            continue
+        misplaced = _misplaced(violations, loaded)
+        if misplaced is not None:
+            errors.append(InternalError(item.plugin, item.id, misplaced, display_path))
+            continue
+        for violation in violations:
+            finding = _finding(ctx, item.id, violation, seen, display_path, plan.document, source)
+            if finding is not None:
+                findings.append(finding)
+
+
 def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
                     file_exists: Callable[[str], bool] | None, clock: FileClock,
                     base_dir: str | None = None) -> FileResult:
@@ -226,10 +261,10 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
     source = _source_text(loaded)
     cut_short: list[str] = []   # rules stopped by their budget
 
-    for problem in loaded.problems:
+    for load_problem in loaded.problems:
         # Not by position: a document that could not be built is missing from the list.
-        plan = next((document for document in loaded.documents if document.document == problem.document), None)
-        finding = _finding(ctx, problem.rule, problem.violation, plan, display_path, problem.document)
+        owner = next((document for document in loaded.documents if document.document == load_problem.document), None)
+        finding = _finding(ctx, load_problem.rule, load_problem.violation, owner, display_path, load_problem.document)
         if finding is not None:
             findings.append(finding)
 
@@ -254,32 +289,8 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
             finding = _finding(ctx, VERSION, problem, plan, display_path, plan.document, source)
             if finding is not None:
                 findings.append(finding)
-        if not lint_it:
-            continue
-        # The PLAN rules judge the document as written; every other rule reads it with
-        # its unambiguous schema mistakes repaired, so one mistake is one finding.
-        reading = plan
-        if any(item.family != "PLAN" for item in checks):
-            reading = read_as_repaired(plan)
-        for item in checks:
-            seen = plan if item.family == "PLAN" else reading
-            # A plugin's rule reads a read-only copy: it cannot change what later rules see.
-            given = replace(seen, data=read_only_data(seen.data)) if item.third_party else seen
-            clock.at(f"running rule {item.id}")
-            violations, failure = run_rule(item, given, ctx.options.get(item.id, {}), clock)
-            if failure is not None:
-                errors.append(InternalError(item.plugin, item.id, failure, display_path))
-                if failure.startswith("did not finish within its time budget"):
-                    cut_short.append(item.id)
-                continue
-            misplaced = _misplaced(violations, loaded)
-            if misplaced is not None:
-                errors.append(InternalError(item.plugin, item.id, misplaced, display_path))
-                continue
-            for violation in violations:
-                finding = _finding(ctx, item.id, violation, seen, display_path, plan.document, source)
-                if finding is not None:
-                    findings.append(finding)
+        if lint_it:
+            _run_rules(plan, checks, loaded, display_path, ctx, clock, source, findings, errors, cut_short)
 
     # Inline suppressions (`# aiplan: ignore[RULE] -- reason`) waive findings and
     # report their own problems (PLAN005/PLAN006); see aiplan.lint.suppressions.
@@ -292,8 +303,8 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
                                                             ctx.enabled, ctx.rules)
     else:
         suppressed, problems = [], []
-    for rule_id, violation, document in problems:
-        finding = _finding(ctx, rule_id, violation, None, display_path, document)
+    for rule_id, violation, index in problems:
+        finding = _finding(ctx, rule_id, violation, None, display_path, index)
         if finding is not None:
             findings.append(finding)
     findings.sort(key=Finding.sort_key)
@@ -426,11 +437,3 @@ def lint_within(display_path: str, ctx: LintContext, budget: Budget | None,
 
 def lint_text(text: str, ctx: LintContext, display_path: str = "<string>") -> FileResult:
     return lint_bytes(text.encode("utf-8"), display_path, ctx)
-
-
-def worst_severity(findings: Iterable[Finding]) -> Severity | None:
-    worst = None
-    for finding in findings:
-        if worst is None or finding.severity.rank > worst.rank:
-            worst = finding.severity
-    return worst

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping  # not typing.Mapping: isinstance() on it is ~10x slower, per rule call
 from itertools import islice
-from typing import Any
+from typing import Any, NoReturn
 
 from aiplan.core.findings import Edit, RelatedLocation, Span, Violation
 
@@ -33,8 +33,8 @@ class ProcessExit(BaseException):
         self.code = code
 
 
-def _refuse_exit(code: Any = 0) -> None:
-    raise ProcessExit(code)
+def _refuse_exit(status: Any = 0) -> NoReturn:
+    raise ProcessExit(status)
 
 
 def call_check(item: Any, plan: Any, options: Mapping[str, Any]) -> list:
@@ -68,7 +68,8 @@ class ReadOnlyDict(dict):
     give a plain, changeable ``dict`` for a rule that wants its own."""
 
     __slots__ = ()
-    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _refuse_change
+    # One refusing function for every mutator, whatever its signature.
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _refuse_change  # type: ignore[assignment]
 
     def __copy__(self) -> dict:
         return dict(self)
@@ -87,8 +88,9 @@ class ReadOnlyList(list):
     but every change raises :class:`PlanIsReadOnly` (see :class:`ReadOnlyDict`)."""
 
     __slots__ = ()
-    __setitem__ = __delitem__ = __iadd__ = __imul__ = append = extend = insert = pop = remove = clear = \
-        reverse = sort = _refuse_change
+    # One refusing function for every mutator, whatever its signature.
+    __iadd__ = __imul__ = _refuse_change  # type: ignore[assignment]
+    __setitem__ = __delitem__ = append = extend = insert = pop = remove = clear = reverse = sort = _refuse_change
 
     def __copy__(self) -> list:
         return list(self)

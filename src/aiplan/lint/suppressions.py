@@ -86,7 +86,7 @@ class Scan:
 
 def has_directives(text: str | None) -> bool:
     """The fast path: most files hold no suppression at all."""
-    return bool(text) and _QUICK.search(text) is not None
+    return text is not None and _QUICK.search(text) is not None
 
 
 def _scalar_spans(documents) -> "_Spans":
@@ -240,7 +240,7 @@ def apply(text: str | None, documents, findings: list[Finding], enabled: Iterabl
           known: Iterable[str]) -> tuple[list[Finding], list[Finding], list[tuple[str, Violation, int]]]:
     """Split ``findings`` into kept and suppressed (each with its justification),
     and return the PLAN005/PLAN006 violations to report as ``(rule, violation, document)``."""
-    if not has_directives(text):
+    if text is None or not has_directives(text):
         return findings, [], []
     result = scan(text, documents)
     kept: list[Finding] = []

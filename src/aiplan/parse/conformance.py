@@ -41,6 +41,12 @@ _SPACES = re.compile(r" *")
 _BLANKS = re.compile(r"[ \t]*")
 
 
+def _run_end(run: re.Pattern[str], text: str, start: int) -> int:
+    """Where the run of ``run``'s characters starting at ``start`` ends."""
+    match = run.match(text, start)
+    return match.end() if match is not None else start  # a `*` pattern always matches
+
+
 class NonConforming(Exception):
     """The stream breaks a YAML 1.2 rule the parser let through."""
 
@@ -98,7 +104,7 @@ class Checker:
         return starts[bisect_right(starts, index) - 1]
 
     def _leading_spaces(self, start: int) -> int:
-        return _SPACES.match(self.text, start).end() - start
+        return _run_end(_SPACES, self.text, start) - start
 
     def _position(self, index: int) -> tuple[int, int]:
         starts = self._line_starts()
@@ -224,7 +230,7 @@ class Checker:
 
     def _check_after_flow_entry(self, end: int) -> None:
         """``[a,#comment`` : the `,` after an entry cannot be followed by `#`."""
-        index = _BLANKS.match(self.text, end).end()
+        index = _run_end(_BLANKS, self.text, end)
         if self._char(index) == "," and self._char(index + 1) == "#":
             self._comment_without_space(index + 1)
 

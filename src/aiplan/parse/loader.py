@@ -175,6 +175,8 @@ _INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
 _MAYBE_NOT_STR = frozenset("-+.0123456789~nNtTfF")
 _TAG = "tag:yaml.org,2002:"
+# The Python types a scalar with one of these core-schema tags resolves to.
+_TAG_TYPES: dict[str, type | tuple[type, ...]] = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}
 
 
 def resolve_plain(text: str) -> Any:
@@ -210,8 +212,9 @@ def resolve_scalar(value: str, tag: str | None, plain: bool) -> Any:
         if kind == "str":
             return value
         resolved = resolve_plain(value)
-        expected = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}.get(kind)
-        if expected is not None and isinstance(resolved, expected) and not (kind != "bool" and isinstance(resolved, bool)):
+        expected = _TAG_TYPES.get(kind)
+        typed = expected is not None and isinstance(resolved, expected) and not (kind != "bool" and isinstance(resolved, bool))
+        if typed:
             return float(resolved) if kind == "float" else resolved
         return value
     # Non-specific "!" and local tags carry no type we understand: keep the text.
@@ -362,6 +365,7 @@ class _DocumentBuilder:
         text = event.value
         if style == '"' and _SURROGATE.search(text):
             text = _join_surrogates(text, Span(*span))
+        value: Any
         stack = self.stack
         if stack:
             top = stack[-1]
@@ -373,7 +377,7 @@ class _DocumentBuilder:
                 self._set_key(top, text, span, not style and tag is None)
                 return
         if tag is None:
-            value: Any = text if style else resolve_plain(text)
+            value = text if style else resolve_plain(text)
         elif tag == "!":
             value = text
         else:
@@ -421,7 +425,7 @@ class _DocumentBuilder:
                 "Replace nested anchors and aliases with plain values; a plan needs only a few levels.",
                 span=Span(*span),
             ), self.index))
-        self._add(value, span, size, None, is_alias=True, height=height)
+        self._add(value, span, size, None, height=height)
 
     def start_collection(self, event, is_map: bool) -> None:
         if len(self.stack) >= self.limits.max_depth:
@@ -498,7 +502,7 @@ class _DocumentBuilder:
         elif frame.path is not None:
             self.key_spans[frame.path + (key,)] = span
 
-    def _add(self, value: Any, span: tuple, size: int, anchor, is_alias: bool = False, height: int = 0) -> None:
+    def _add(self, value: Any, span: tuple, size: int, anchor, height: int = 0) -> None:
         if anchor:
             self.anchors[anchor] = (value, span, size, height)
         if not self.stack:
@@ -618,11 +622,29 @@ def parse_documents(text: str, path: str = "<string>", limits: Limits = Limits()
     return result
 
 
+def _count_document(index: int, limits: Limits, event: Any) -> None:
+    """Stop at the document past ``max-documents`` (``index`` is 0-based)."""
+    if index >= limits.max_documents:
+        raise _Abort(LoadProblem(RESOURCE_LIMIT, Violation(
+            f"the file holds more than {limits.max_documents:,} YAML documents; the rest were not linted",
+            "Split the plans into several files, or raise `max-documents` in the configuration.",
+            span=_span(event.start_mark, event.end_mark),
+        ), index))
+
+
+def _built(builder: _DocumentBuilder, path: str, earlier_anchors: dict[str, tuple[int, int]]) -> Plan:
+    """The finished document; its anchors are remembered for the documents after it."""
+    for name, (_value, span, _size, _height) in builder.anchors.items():
+        earlier_anchors[name] = (builder.index, span[0])
+    return builder.document(path)
+
+
 def _build(events: Iterator[Any], text: str, path: str, limits: Limits) -> tuple[LoadResult, bool]:
     """Build the documents from ``events``; also say whether the parser itself rejected the text."""
     result = LoadResult(text=text)
     problems = result.problems
-    builder: _DocumentBuilder | _SkippedDocument | None = None
+    # Replaced at every DocumentStartEvent, which parsers emit before any node.
+    builder: _DocumentBuilder | _SkippedDocument = _SkippedDocument()
     check = Checker(text)
     index = 0
     earlier_anchors: dict[str, tuple[int, int]] = {}
@@ -655,20 +677,13 @@ def _build(events: Iterator[Any], text: str, path: str, limits: Limits) -> tuple
                     builder.alias(event)
                 elif kind == "DocumentStartEvent":
                     check.document_start(event)
-                    if index >= limits.max_documents:
-                        raise _Abort(LoadProblem(RESOURCE_LIMIT, Violation(
-                            f"the file holds more than {limits.max_documents:,} YAML documents; the rest were not linted",
-                            "Split the plans into several files, or raise `max-documents` in the configuration.",
-                            span=_span(event.start_mark, event.end_mark),
-                        ), index))
+                    _count_document(index, limits, event)
                     builder = _DocumentBuilder(index, limits, problems, earlier_anchors)
                 elif kind == "DocumentEndEvent":
                     check.document_end(event)
                     if isinstance(builder, _DocumentBuilder):
-                        result.documents.append(builder.document(path))
-                        for name, (_value, span, _size, _height) in builder.anchors.items():
-                            earlier_anchors[name] = (index, span[0])
-                    builder = None
+                        result.documents.append(_built(builder, path, earlier_anchors))
+                    builder = _SkippedDocument()
                     index += 1
             except NonConforming as exc:
                 broken = exc
@@ -724,8 +739,8 @@ def _syntax_problem(exc: Exception, text: str, index: int) -> LoadProblem:
     context = getattr(exc, "context", None)
     if mark is not None:
         span = Span.point(*_at(mark, text))
-    elif getattr(exc, "position", None) is not None:  # ReaderError
-        span = Span.point(*line_column(text, min(int(exc.position), len(text))))
+    elif (position := getattr(exc, "position", None)) is not None:  # ReaderError
+        span = Span.point(*line_column(text, min(int(position), len(text))))
         problem = getattr(exc, "reason", None) or str(exc)
     else:
         span = Span.point(1, 1)
@@ -763,13 +778,13 @@ def load_bytes(data: bytes, path: str = "<string>", limits: Limits = Limits()) -
             "Split the plan, or raise the limit with `max-file-size` in the configuration.",
         ))])
     text, problem = decode(data)
-    if problem is not None:
-        return LoadResult(problems=[problem])
+    if text is None:  # then `problem` says why
+        return LoadResult(problems=[problem] if problem is not None else [])
     return parse_documents(text, path, limits)
 
 
 def load_file(path: str, limits: Limits = Limits(), display_path: str | None = None) -> LoadResult:
     data, problem = read_file(path, limits)
-    if problem is not None:
-        return LoadResult(problems=[problem])
+    if data is None:  # then `problem` says why
+        return LoadResult(problems=[problem] if problem is not None else [])
     return load_bytes(data, display_path or path, limits)

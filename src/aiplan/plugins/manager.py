@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field, replace
-from typing import Iterable
+from typing import Any, Iterable, cast
 
 import pluggy
 
@@ -105,7 +105,8 @@ def collect_rules(
     for impl in impls:
         plugin_name = impl.plugin_name
         try:
-            contributed = list(impl.function() or ())
+            # A hook returns whatever the plugin wrote; a non-iterable raises here and is reported.
+            contributed = list(cast(Iterable[Any], impl.function() or ()))
         except (Exception, SystemExit) as exc:
             errors.append(InternalError(plugin_name, "", f"aiplan_rules() raised {_failure(exc)}"))
             continue

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from aiplan.core.findings import Finding, Severity
 from aiplan.core.plan import GAPS
 from aiplan.schemas.repair import read_as_repaired
-from aiplan.rules.metrics import eval_sets, measurements, needed_size, resolvable_difference, same_path, targets
+from aiplan.rules.metrics import (EvalSet, Measurement, eval_sets, measurements, needed_size, resolvable_difference,
+                                  same_path, targets)
 
 # The approaches the plan schema allows, in the framework's order of cost.
 APPROACHES = ("prompt_engineering", "rag", "fine_tuning", "hybrid")
@@ -135,29 +136,29 @@ def _gaps(plan) -> tuple[Gap, ...]:
 
 
 def _metrics(plan, alpha: float, power: float) -> tuple[MetricCheck, ...]:
-    sized = [entry for entry in eval_sets(plan) if entry.size is not None]
-    measured = {}
+    sized = [(entry, entry.size) for entry in eval_sets(plan) if entry.size is not None]
+    measured: dict[str, Measurement] = {}
     for item in measurements(plan):
         measured.setdefault(item.key, item)
     out = []
     for target in targets(plan):
         baseline = measured.get(target.key)
         eval_set = baseline.eval_set if baseline is not None else None
-        chosen = None
+        chosen: tuple[EvalSet, int] | None = None   # the eval set and its size
         if eval_set is not None:
-            chosen = next((entry for entry in sized if same_path(entry.path, eval_set)), None)
+            chosen = next(((entry, size) for entry, size in sized if same_path(entry.path, eval_set)), None)
         elif sized:
-            chosen = max(sized, key=lambda entry: entry.size)   # as EVAL004 picks it
+            chosen = max(sized, key=lambda pair: pair[1])   # as EVAL004 picks it
         value = baseline.value if baseline is not None else None
         met = target.met_by(value) if value is not None else None
         needed = resolvable = None
         if value is not None and 0 <= value <= 1 and 0 <= target.target <= 1 and not met:
             needed = needed_size(value, target.target, alpha, power)
             if chosen is not None:
-                resolvable = resolvable_difference(chosen.size, value, target.target, alpha, power)
+                resolvable = resolvable_difference(chosen[1], value, target.target, alpha, power)
         out.append(MetricCheck(target.name, target.target, value, target.higher_is_better, met,
-                               chosen.path if chosen is not None else eval_set,
-                               chosen.size if chosen is not None else None, needed, resolvable))
+                               chosen[0].path if chosen is not None else eval_set,
+                               chosen[1] if chosen is not None else None, needed, resolvable))
     # Baseline results no target speaks of: shown, so a reviewer sees what was measured.
     named = {target.key for target in targets(plan)}
     for key, item in measured.items():

@@ -15,10 +15,10 @@ annotations (:func:`neutralise`), since the runner reads any line starting
 with ``::`` and any ``##[`` as a command.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: it would bind the name `annotations`,
+# which is this module's function (every annotation here is valid at run time).
 import re
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from aiplan.core.findings import Finding, Severity
 from aiplan.reporters.logsafe import neutralise as inert
@@ -60,7 +60,7 @@ def _command_value(value: object) -> str:
     return str(value)
 
 
-def command(name: str, properties: dict[str, object], message: str) -> str:
+def command(name: str, properties: Mapping[str, object], message: str) -> str:
     """One workflow command line (without its line break), as toolkit's
     ``Command.toString()`` builds it. Falsy property values are left out."""
     line = "::" + name

@@ -31,7 +31,7 @@ class Items:
 def _document(run) -> dict:
     findings = run.findings
     suppressed = run.suppressed
-    document = {
+    document: dict[str, Any] = {
         "version": __version__,
         "findings": Items(lambda: (finding.to_dict() for finding in findings)),
         # Waived by inline suppressions: not failing, but visible with their reason.

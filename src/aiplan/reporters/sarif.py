@@ -29,11 +29,11 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+from typing import Any
 from urllib.parse import quote
 
-from aiplan import REPOSITORY as INFORMATION_URI
 from aiplan import __version__
-from aiplan.core.findings import Severity, format_yaml_path
+from aiplan.core.findings import Finding, Severity, format_yaml_path
 from aiplan.docs import render_rule_markdown, render_rule_text
 from aiplan.reporters.logsafe import inert_json
 from aiplan.reporters.sources import Paths, line_fingerprints, read_lines
@@ -201,7 +201,8 @@ def _entries(run, include_suppressed: bool) -> list[tuple]:
     if not include_suppressed:
         return [(finding, None, None) for finding in run.findings]
     new = "new" if baseline is not None else None
-    entries = [(finding, None, new) for finding in run.findings]
+    entries: list[tuple[Finding, dict[str, str] | None, str | None]] = [
+        (finding, None, new) for finding in run.findings]
     for finding in sorted(run.suppressed, key=lambda f: f.sort_key()):
         suppression = {"kind": "inSource"}
         if finding.justification:
@@ -305,11 +306,11 @@ def payload(run, rules, *, paths=None, include_suppressed: bool = False, limit: 
     results = [_result(finding, rule_index, paths, fingerprints.get(index), suppression, state, line_length)
                for index, (finding, suppression, state) in enumerate(entries)]
 
-    notifications = []
+    notifications: list[dict[str, Any]] = []
     for error in run.internal_errors:
-        notification = {"level": "error", "message": {"text": error.describe()}}
+        notification: dict[str, Any] = {"level": "error", "message": {"text": error.describe()}}
         if error.rule:
-            rule_ref = {"id": error.rule}
+            rule_ref: dict[str, Any] = {"id": error.rule}
             if error.rule in rule_index:
                 rule_ref["index"] = rule_index[error.rule]
             notification["associatedRule"] = rule_ref
@@ -322,10 +323,10 @@ def payload(run, rules, *, paths=None, include_suppressed: bool = False, limit: 
         notifications.append({"level": "warning", "message": {"text": note},
                               "descriptor": {"id": "aiplan/results-capped"}})
 
-    invocation = {"executionSuccessful": not failed}
+    invocation: dict[str, Any] = {"executionSuccessful": not failed}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
-    driver = {
+    driver: dict[str, Any] = {
         "name": "aiplan",
         "fullName": f"aiplan {__version__} (policy-as-code linter for AI project plans)",
         "version": __version__,

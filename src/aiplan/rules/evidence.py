@@ -110,15 +110,17 @@ def _training(plan):
     training = next((c for c in claims if c.role == TRAINING), None)
     if reader is None or training is None or not reader.locate(training.name).readable:
         return None
-    evaluations, seen = [], [training.name]
+    candidates, seen = [], [training.name]
     for claim in claims:
         # One file under two spellings (`./x`, `x`) is compared once; the training file itself, never.
         if claim.role in (HELD_OUT, EVAL_SET, BASELINE_EVAL) and not any(same_path(claim.name, name) for name in seen):
-            if _readable(plan, claim) is not None:
-                evaluations.append(claim)
+            if reader.locate(claim.name).readable:
+                candidates.append(claim)
                 seen.append(claim.name)
     result = reader.training_pass((training.name, training.settings),
-                                  tuple((c.name, c.settings) for c in evaluations))
+                                  tuple((c.name, c.settings) for c in candidates))
+    # The pass profiled the evaluation sets while indexing them: these are not read again.
+    evaluations = [claim for claim in candidates if _readable(plan, claim) is not None]
     return training, evaluations, result
 
 
@@ -135,11 +137,14 @@ def _sampled(profile) -> str:
 
 
 def _size(count: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if count < 1024 or unit == "GB":
-            return f"{count:,} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
-        count /= 1024
-    return str(count)
+    if count < 1024:
+        return f"{count:,} bytes"
+    size = count / 1024
+    for unit in ("KB", "MB"):
+        if size < 1024:
+            return f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
 
 
 def _share(part: int, whole: int) -> str:
@@ -184,13 +189,50 @@ def claimed_count_mismatch(plan, options):
 
     ## Good
     ```yaml
+    # the files hold 600, 120 and 100 records, as the plan says
     aiplan: 1
     name: Escalation replies
+    gaps:
+      knowledge:
+        present: false
+      behavior:
+        present: true
+        evidence: 38% of 200 prompted replies broke the escalation template.
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: template_compliance
+            value: 0.62
+            eval_set: evals/escalations.jsonl
     approach: fine_tuning
     fine_tuning:
+      purpose: behavior
+      base_model: claude-haiku
+      task:
+        description: turn an agent's notes into an escalation reply in the house template
       dataset:
-        path: data/ft/train.jsonl
-        examples: 40
+        path: data/escalations/train.jsonl
+        examples: 600
+        quality_review: two reviewers per example, disagreements dropped
+      evaluation:
+        held_out:
+          path: data/escalations/held_out.jsonl
+          size: 120
+          covers: [target_task, adjacent_behaviors]
+          disjoint_from_training: true
+    evaluation:
+      metrics:
+        - name: template_compliance
+          target: 0.9
+      eval_sets:
+        - path: evals/escalations.jsonl
+          size: 100
+      cadence: per_release
     ```
 
     Options: `tolerance` (fraction of the claim, default 0.05).
@@ -213,7 +255,8 @@ def claimed_count_mismatch(plan, options):
         yield Violation(
             f"`{dotted(*claim.count_path)}` is {show(claimed)} but {claim.name} holds {about}{counted:,} "
             f"record{'s' if counted != 1 else ''}{_sampled(profile)}: more than {tolerance:.0%} apart",
-            f"Set `{claim.count_path[-1]}: {counted}` to what the file holds, or point `path` at the data the "
+            f"Set `{claim.count_path[-1]}: {counted}` to what the "
+            f"{f'{len(profile.shards)} files hold' if profile.shards else 'file holds'}, or point `path` at the data the "
             "claim describes.",
             path=claim.count_path,
             related=(RelatedLocation(*profile.where(1), f"the {claim.role} ({counted:,} records)"),),
@@ -305,16 +348,50 @@ def held_out_contamination(plan, options):
 
     ## Good
     ```yaml
+    # no held-out or evaluation input occurs in the training data
     aiplan: 1
     name: Escalation replies
+    gaps:
+      knowledge:
+        present: false
+      behavior:
+        present: true
+        evidence: 38% of 200 prompted replies broke the escalation template.
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: template_compliance
+            value: 0.62
+            eval_set: evals/escalations.jsonl
     approach: fine_tuning
     fine_tuning:
+      purpose: behavior
+      base_model: claude-haiku
+      task:
+        description: turn an agent's notes into an escalation reply in the house template
       dataset:
-        path: data/ft/train.jsonl
+        path: data/escalations/train.jsonl
+        examples: 600
+        quality_review: two reviewers per example, disagreements dropped
       evaluation:
         held_out:
-          path: data/ft/held_out.jsonl
+          path: data/escalations/held_out.jsonl
+          size: 120
+          covers: [target_task, adjacent_behaviors]
           disjoint_from_training: true
+    evaluation:
+      metrics:
+        - name: template_compliance
+          target: 0.9
+      eval_sets:
+        - path: evals/escalations.jsonl
+          size: 100
+      cadence: per_release
     ```
     """
     for claim, training in _sets_that_are_training(plan):
@@ -385,15 +462,50 @@ def near_duplicate_contamination(plan, options):
 
     ## Good
     ```yaml
+    # no held-out or evaluation input is a near-duplicate of a training input
     aiplan: 1
     name: Escalation replies
+    gaps:
+      knowledge:
+        present: false
+      behavior:
+        present: true
+        evidence: 38% of 200 prompted replies broke the escalation template.
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: template_compliance
+            value: 0.62
+            eval_set: evals/escalations.jsonl
     approach: fine_tuning
     fine_tuning:
+      purpose: behavior
+      base_model: claude-haiku
+      task:
+        description: turn an agent's notes into an escalation reply in the house template
       dataset:
-        path: data/ft/train.jsonl
+        path: data/escalations/train.jsonl
+        examples: 600
+        quality_review: two reviewers per example, disagreements dropped
       evaluation:
         held_out:
-          path: data/ft/held_out.jsonl
+          path: data/escalations/held_out.jsonl
+          size: 120
+          covers: [target_task, adjacent_behaviors]
+          disjoint_from_training: true
+    evaluation:
+      metrics:
+        - name: template_compliance
+          target: 0.9
+      eval_sets:
+        - path: evals/escalations.jsonl
+          size: 100
+      cadence: per_release
     ```
 
     Options: `threshold` (Jaccard, default 0.8), `ngram` (words per n-gram, default 2).
@@ -476,14 +588,50 @@ def coverage_not_in_data(plan, options):
 
     ## Good
     ```yaml
+    # held_out.jsonl has records tagged target_task and adjacent_behaviors
     aiplan: 1
     name: Escalation replies
+    gaps:
+      knowledge:
+        present: false
+      behavior:
+        present: true
+        evidence: 38% of 200 prompted replies broke the escalation template.
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: template_compliance
+            value: 0.62
+            eval_set: evals/escalations.jsonl
     approach: fine_tuning
     fine_tuning:
+      purpose: behavior
+      base_model: claude-haiku
+      task:
+        description: turn an agent's notes into an escalation reply in the house template
+      dataset:
+        path: data/escalations/train.jsonl
+        examples: 600
+        quality_review: two reviewers per example, disagreements dropped
       evaluation:
         held_out:
-          path: data/ft/held_out.jsonl
+          path: data/escalations/held_out.jsonl
+          size: 120
           covers: [target_task, adjacent_behaviors]
+          disjoint_from_training: true
+    evaluation:
+      metrics:
+        - name: template_compliance
+          target: 0.9
+      eval_sets:
+        - path: evals/escalations.jsonl
+          size: 100
+      cadence: per_release
     ```
     """
     found = _held_out_coverage(plan)
@@ -546,12 +694,50 @@ def malformed_dataset(plan, options):
 
     ## Good
     ```yaml
+    # every line of every file is a chat record with its roles
     aiplan: 1
     name: Escalation replies
+    gaps:
+      knowledge:
+        present: false
+      behavior:
+        present: true
+        evidence: 38% of 200 prompted replies broke the escalation template.
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: template_compliance
+            value: 0.62
+            eval_set: evals/escalations.jsonl
     approach: fine_tuning
     fine_tuning:
+      purpose: behavior
+      base_model: claude-haiku
+      task:
+        description: turn an agent's notes into an escalation reply in the house template
       dataset:
-        path: data/ft/train.jsonl
+        path: data/escalations/train.jsonl
+        examples: 600
+        quality_review: two reviewers per example, disagreements dropped
+      evaluation:
+        held_out:
+          path: data/escalations/held_out.jsonl
+          size: 120
+          covers: [target_task, adjacent_behaviors]
+          disjoint_from_training: true
+    evaluation:
+      metrics:
+        - name: template_compliance
+          target: 0.9
+      eval_sets:
+        - path: evals/escalations.jsonl
+          size: 100
+      cadence: per_release
     ```
     """
     reader = plan.evidence
@@ -631,12 +817,50 @@ def duplicate_training_examples(plan, options):
 
     ## Good
     ```yaml
+    # no training input occurs twice
     aiplan: 1
     name: Escalation replies
+    gaps:
+      knowledge:
+        present: false
+      behavior:
+        present: true
+        evidence: 38% of 200 prompted replies broke the escalation template.
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: template_compliance
+            value: 0.62
+            eval_set: evals/escalations.jsonl
     approach: fine_tuning
     fine_tuning:
+      purpose: behavior
+      base_model: claude-haiku
+      task:
+        description: turn an agent's notes into an escalation reply in the house template
       dataset:
-        path: data/ft/train.jsonl
+        path: data/escalations/train.jsonl
+        examples: 600
+        quality_review: two reviewers per example, disagreements dropped
+      evaluation:
+        held_out:
+          path: data/escalations/held_out.jsonl
+          size: 120
+          covers: [target_task, adjacent_behaviors]
+          disjoint_from_training: true
+    evaluation:
+      metrics:
+        - name: template_compliance
+          target: 0.9
+      eval_sets:
+        - path: evals/escalations.jsonl
+          size: 100
+      cadence: per_release
     ```
 
     Options: `max_share` (fraction of the records, default 0.01).
@@ -701,12 +925,50 @@ def empty_evidence_file(plan, options):
 
     ## Good
     ```yaml
+    # every file holds records
     aiplan: 1
     name: Escalation replies
+    gaps:
+      knowledge:
+        present: false
+      behavior:
+        present: true
+        evidence: 38% of 200 prompted replies broke the escalation template.
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: template_compliance
+            value: 0.62
+            eval_set: evals/escalations.jsonl
     approach: fine_tuning
     fine_tuning:
+      purpose: behavior
+      base_model: claude-haiku
+      task:
+        description: turn an agent's notes into an escalation reply in the house template
       dataset:
-        path: data/ft/train.jsonl
+        path: data/escalations/train.jsonl
+        examples: 600
+        quality_review: two reviewers per example, disagreements dropped
+      evaluation:
+        held_out:
+          path: data/escalations/held_out.jsonl
+          size: 120
+          covers: [target_task, adjacent_behaviors]
+          disjoint_from_training: true
+    evaluation:
+      metrics:
+        - name: template_compliance
+          target: 0.9
+      eval_sets:
+        - path: evals/escalations.jsonl
+          size: 100
+      cadence: per_release
     ```
     """
     seen: set[str] = set()
@@ -778,13 +1040,14 @@ def _not_verified(plan) -> Iterator[Violation]:
     found = _held_out_coverage(plan)
     if found is not None and found[1].categorised == 0:
         claim, profile, _areas = found
+        first_file, first_line = profile.where(1)
         yield Violation(
             f"`{dotted(*claim.parent, 'covers')}` cannot be verified: no record of {claim.name} has a category "
             "field (`category`, `categories`, `covers` or `tags`)",
             'Add a `category` field to each held-out record (for example `"category": "adjacent_behaviors"`), '
             "or set `category_field` for the file in the plan.",
             path=claim.parent + ("covers",),
-            related=(RelatedLocation(*profile.where(1), "the held-out set"),),
+            related=(RelatedLocation(first_file, first_line, "the held-out set"),),
         )
 
 
@@ -819,13 +1082,50 @@ def evidence_not_verified(plan, options):
 
     ## Good
     ```yaml
+    # every file is in the repository, where aiplan reads it
     aiplan: 1
     name: Escalation replies
+    gaps:
+      knowledge:
+        present: false
+      behavior:
+        present: true
+        evidence: 38% of 200 prompted replies broke the escalation template.
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: template_compliance
+            value: 0.62
+            eval_set: evals/escalations.jsonl
     approach: fine_tuning
     fine_tuning:
+      purpose: behavior
+      base_model: claude-haiku
+      task:
+        description: turn an agent's notes into an escalation reply in the house template
       dataset:
-        path: data/ft/train.jsonl
-        examples: 40
+        path: data/escalations/train.jsonl
+        examples: 600
+        quality_review: two reviewers per example, disagreements dropped
+      evaluation:
+        held_out:
+          path: data/escalations/held_out.jsonl
+          size: 120
+          covers: [target_task, adjacent_behaviors]
+          disjoint_from_training: true
+    evaluation:
+      metrics:
+        - name: template_compliance
+          target: 0.9
+      eval_sets:
+        - path: evals/escalations.jsonl
+          size: 100
+      cadence: per_release
     ```
     """
     if plan.evidence is None:
@@ -848,9 +1148,9 @@ def overlap_unmeasured(plan) -> str | None:
     claims = data_claims(plan)
     training = next((c for c in claims if c.role == TRAINING), None)
     held_out = next((c for c in claims if c.role == HELD_OUT), None)
-    unnamed = [f"`{dotted(*path)}`" for claim, path in ((training, ("fine_tuning", "dataset", "path")),
-               (held_out, ("fine_tuning", "evaluation", "held_out", "path"))) if claim is None]
-    if unnamed:
+    if training is None or held_out is None:
+        unnamed = [f"`{dotted(*path)}`" for claim, path in ((training, ("fine_tuning", "dataset", "path")),
+                   (held_out, ("fine_tuning", "evaluation", "held_out", "path"))) if claim is None]
         return f"{listing(unnamed)} {'is' if len(unnamed) == 1 else 'are'} not set, so no data was compared"
     for claim in (training, held_out):
         where = reader.locate(claim.name)

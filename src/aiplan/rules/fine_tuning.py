@@ -15,7 +15,7 @@ from aiplan.core.globs import is_glob, path_glob
 from aiplan.core.paths import normalise_plan_path
 from aiplan.core.rule import Option, rule
 from aiplan.rules.evidence import overlap_unmeasured
-from aiplan.rules.metrics import comparisons, needed_size, percent_points, resolvable_difference, same_path
+from aiplan.rules.metrics import comparisons, needed_size, percent_points, resolvable_difference
 from aiplan.rules.wording import absence, approach_shown, code, quoted_listing, show
 
 REQUIRED_COVERAGE = ("target_task", "adjacent_behaviors")
@@ -109,7 +109,6 @@ def fine_tuning_without_held_out(plan, options):
         return
     if not plan.is_blank("fine_tuning", "evaluation", "held_out"):
         return
-    approach = plan.approach
     state = absence(plan, "fine_tuning", "evaluation", "held_out")
     yield Violation(
         f"approach is {approach_shown(plan)} but `fine_tuning.evaluation.held_out` {state}: "

@@ -70,7 +70,6 @@ def missing_gap_analysis(plan, options):
     approach: prompt_engineering
     ```
     """
-    approach = plan.get("approach")
     if plan.is_blank("approach") or _stated(plan):
         return
     snippet = "`gaps: {knowledge: {present: true, evidence: ...}, behavior: {present: false}, accuracy: {present: false}}`"

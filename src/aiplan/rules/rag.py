@@ -90,10 +90,11 @@ def rag_without_data_pipeline(plan, options):
     Fires when `rag.data_pipeline` is absent, is not a mapping, or says
     nothing: empty (`data_pipeline: {}`) or placeholder text (`TBD`, `none`;
     see docs/placeholders.md). Reported at `data_pipeline`, or at `rag` when
-    the key is absent. RAG002 and RAG003 then stay quiet: the whole pipeline
-    is missing, not one stage, and the message names the sources that hold
-    tables (a tabular `format`, `contains_tables: true`, or tables measured in
-    their documents), with a table strategy in the hint. Not reported when retrieval is live
+    the key is absent. RAG002, RAG003 and RAG004 then stay quiet: the whole
+    pipeline is missing, not one stage, and the message names the sources
+    that hold tables (a tabular `format`, `contains_tables: true`, or tables
+    measured in their documents; the hint then includes a table strategy) and
+    those heavy with boilerplate. Not reported when retrieval is live
     (`rag.retrieval.mode: live_api`, or every source is `format: api`):
     documents fetched at query time have no pipeline to plan.
 
@@ -186,8 +187,11 @@ def rag_without_data_pipeline(plan, options):
     else:
         state = f"is {code(value)}, not a description of the pipeline"
     tables = [source_label(source, index) for index, source, *_ in _table_sources(plan)]
-    # One mistake, one finding: the tables RAG003 would report are named here.
-    held = f", though {listing(tables)} {'holds' if len(tables) == 1 else 'hold'} tables" if tables else ""
+    noisy = [source_label(source, index) for index, source, *_ in _boilerplate_sources(plan)]
+    # One mistake, one finding: the sources RAG003 and RAG004 would report are named here.
+    though = ([f"{listing(tables)} {'holds' if len(tables) == 1 else 'hold'} tables"] if tables else []) + (
+        [f"{listing(noisy)} {'is' if len(noisy) == 1 else 'are'} heavy with boilerplate"] if noisy else [])
+    held = f", though {listing(though)}" if though else ""
     chunking = ("`chunking: {strategy: heading_aware, size_tokens: 512, tables: one chunk per row with the header}`"
                 if tables else "`chunking: {strategy: heading_aware, size_tokens: 512}`")
     yield Violation(
@@ -417,7 +421,7 @@ def tables_without_strategy(plan, options):
       cadence: per_release
     ```
     """
-    if not applies(plan) or _pipeline_missing(plan) or not plan.is_blank("rag", "data_pipeline", "chunking", "tables"):
+    if not applies(plan) or _rag001_reports(plan) or not plan.is_blank("rag", "data_pipeline", "chunking", "tables"):
         return  # no pipeline at all: one finding, RAG001's, which names the tables
     state = absence(plan, "rag", "data_pipeline", "chunking", "tables")
     for index, source, holds, at, related in _table_sources(plan):
@@ -462,7 +466,9 @@ def boilerplate_without_cleaning(plan, options):
     `boilerplate`. A source that names local documents (`path`) also counts
     as heavy with boilerplate, whatever `boilerplate` says, when at least 25%
     of its lines repeat across at least half of its documents (measured,
-    reported at `path` with the share; see docs/evidence.md).
+    reported at `path` with the share; see docs/evidence.md). Not reported
+    when the plan has no data pipeline at all: RAG001 reports that, once,
+    naming the sources heavy with boilerplate.
 
     ## Why
     Navigation menus, legal footers and cookie banners repeated on every page
@@ -546,32 +552,40 @@ def boilerplate_without_cleaning(plan, options):
       cadence: per_release
     ```
     """
-    if not applies(plan):
-        return
+    if not applies(plan) or _rag001_reports(plan):
+        return  # no pipeline at all: one finding, RAG001's, which names these sources
     cleaning = plan.get("rag", "data_pipeline", "cleaning")
     if not plan.is_blank("rag", "data_pipeline", "cleaning") and cleaning is not False:
         return
     state = absence(plan, "rag", "data_pipeline", "cleaning")
-    for index, source in _sources(plan):
-        if plan.get("rag", "corpus", "sources", index, "boilerplate") != "high":
-            # The documents at the source's `path` (EVID profiling): measured boilerplate counts too.
-            measured = measured_boilerplate(plan, index)
-            if measured is not None:
-                yield Violation(
-                    f"{source_label(source, index)} {measured[0]}, but `rag.data_pipeline.cleaning` {state}: "
-                    "repeated navigation and legal text will crowd out the content in search results",
-                    "Describe how boilerplate is removed before chunking: "
-                    "`rag.data_pipeline.cleaning: strip navigation, banners and legal footers`.",
-                    path=("rag", "corpus", "sources", index, "path"), related=measured[1],
-                )
-            continue
+    for index, source, holds, at, related in _boilerplate_sources(plan):
         yield Violation(
-            f"{source_label(source, index)} has `boilerplate: high` but `rag.data_pipeline.cleaning` {state}: "
-            "repeated navigation and legal text will crowd out the content in search results",
+            f"{source_label(source, index)} {holds}{',' if at == 'path' else ''} but `rag.data_pipeline.cleaning` "
+            f"{state}: repeated navigation and legal text will crowd out the content in search results",
             "Describe how boilerplate is removed before chunking: "
             "`rag.data_pipeline.cleaning: strip navigation, banners and legal footers`.",
-            path=("rag", "corpus", "sources", index, "boilerplate"),
+            path=("rag", "corpus", "sources", index, at), related=related,
         )
+
+
+def _boilerplate_sources(plan) -> list[tuple[int, dict, str, str, tuple]]:
+    """The sources heavy with boilerplate: ``(index, source, words, key reported at, related)``.
+    `boilerplate: high`, or boilerplate measured in the documents at `path`."""
+    found = []
+    for index, source in _sources(plan):
+        if plan.get("rag", "corpus", "sources", index, "boilerplate") == "high":
+            found.append((index, source, "has `boilerplate: high`", "boilerplate", ()))
+            continue
+        # The documents at the source's `path` (EVID profiling): measured boilerplate counts too.
+        measured = measured_boilerplate(plan, index)
+        if measured is not None:
+            found.append((index, source, measured[0], "path", measured[1]))
+    return found
+
+
+def _rag001_reports(plan) -> bool:
+    """RAG001 fires: the plan has no data pipeline and its retrieval indexes documents."""
+    return _pipeline_missing(plan) and retrieval_mode(plan) != "live_api"
 
 
 @rule("RAG005", "data-pipeline-underinvested", Severity.WARNING)

@@ -160,11 +160,12 @@ def _text(item: dict, key: str, empty_ok: bool = False) -> str:
 
 
 def _entries_for(findings: Iterable, root: str) -> list[Entry]:
-    counts: Counter = Counter()
+    counts: Counter[tuple[str, str, str, str, str]] = Counter()
     for finding in findings:
         counts[(baseline_key(finding.path, root), finding.rule, format_yaml_path(finding.yaml_path),
                 finding.fingerprint, normalise_message(finding.message))] += 1
-    return [Entry(*key, count=count) for key, count in counts.items()]
+    return [Entry(path, rule, yaml_path, fingerprint, message, count)
+            for (path, rule, yaml_path, fingerprint, message), count in counts.items()]
 
 
 def render(entries: Iterable[Entry]) -> bytes:

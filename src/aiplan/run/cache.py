@@ -491,6 +491,11 @@ def _dependencies_hold(real_path: str, dependencies, known: dict[str, bool]) -> 
             if existed.startswith("listing:"):
                 if not listing_holds(base, name, existed):
                     return False
+            elif existed.startswith("documents:"):  # a RAG source's documents
+                from aiplan.evidence.corpus import documents_hold  # start-up: as above
+
+                if not documents_hold(base, name, existed):
+                    return False
             elif not stamp_holds(os.path.join(base, name), existed):
                 return False
             continue
@@ -529,14 +534,26 @@ def recording_exists(real_path: str | None, evidence_store: EvidenceStore | None
     (and hands the evidence reader ``evidence_store``)."""
     if real_path is None:
         return None, []
-    base = os.path.dirname(os.path.abspath(real_path))
-    asked: list[Dependency] = []
+    exists = _RecordingExists(os.path.dirname(os.path.abspath(real_path)), evidence_store)
+    return exists, exists.asked
 
-    def exists(relative: str) -> bool:
-        found = names_existing(os.path.join(base, relative))
-        asked.append((relative, found))
+
+class _RecordingExists:
+    """``file_exists(relative)`` for the engine, recording each answer in ``asked``.
+    The evidence reader records its data files' content stamps with ``record`` and
+    keeps each data file's results in ``evidence_store``."""
+
+    __slots__ = ("base", "asked", "evidence_store")
+
+    def __init__(self, base: str, evidence_store: EvidenceStore | None) -> None:
+        self.base = base
+        self.asked: list[Dependency] = []
+        self.evidence_store = evidence_store
+
+    def __call__(self, relative: str) -> bool:
+        found = names_existing(os.path.join(self.base, relative))
+        self.asked.append((relative, found))
         return found
 
-    exists.record = asked.append  # the evidence reader records its data files' content stamps here
-    exists.evidence_store = evidence_store  # and keeps each data file's results here
-    return exists, asked
+    def record(self, dependency: Dependency) -> None:
+        self.asked.append(dependency)

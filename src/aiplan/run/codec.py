@@ -38,9 +38,9 @@ class Unencodable(ValueError):
 
 
 @lru_cache(maxsize=None)
-def record_classes() -> dict[str, type]:
-    """Name -> class of every record a lint result may contain."""
-    known: dict[str, type] = {}
+def record_classes() -> dict[str, Any]:
+    """Name -> class of every record a lint result may contain (an Enum or a dataclass)."""
+    known: dict[str, Any] = {}
     for name, value in vars(_findings).items():
         if not isinstance(value, type) or value.__module__ != _findings.__name__:
             continue
@@ -52,7 +52,7 @@ def record_classes() -> dict[str, type]:
 
 
 @lru_cache(maxsize=None)
-def _field_names(cls: type) -> tuple[str, ...]:
+def _field_names(cls: Any) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
 

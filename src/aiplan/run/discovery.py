@@ -69,7 +69,9 @@ def _walk(top: str, unreadable: list[str] | None = None):
             if unreadable is not None:
                 unreadable.append(root)
             continue
-        dirs, files, links = [], [], set()
+        dirs: list[str] = []
+        files: list[str] = []
+        links: set[str] = set()
         for entry in entries:
             try:
                 is_dir = entry.is_dir()

@@ -17,6 +17,9 @@ What the pool adds to the standard one:
   doing (``trace``), and a job whose process dies again gets
   ``on_crash(index, how, last_trace)`` as its result. The parent never runs a
   job that killed a worker.
+* ``isolate`` with one worker (a serial run that calls plugins' code): the
+  jobs run in order in one forked child, without a pool, and a job that kills
+  it is reported the same way.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import os
 import pickle
 import signal
 import sys
-from typing import Callable, TypeVar
+from typing import Any, Callable, TypeVar
 
 Result = TypeVar("Result")
 
@@ -75,7 +78,9 @@ def run_ordered(work: Callable[[int], Result], count: int, workers: int, *,
     """
     if count == 0 or (workers <= 1 and not (isolate and can_fork())):
         return [work(index) for index in range(count)]
-    workers = max(1, workers)
+    if workers <= 1:
+        return _serial_in_child(work, count, pack=pack or _same, unpack=unpack or _same, init=init,
+                                on_crash=on_crash)
     import multiprocessing  # start-up: only when workers start (a few files, the pre-commit case, lint serially)
     from concurrent.futures import ProcessPoolExecutor  # start-up: as above
     from concurrent.futures.process import BrokenProcessPool  # start-up: as above
@@ -167,6 +172,109 @@ def _stop(executor) -> None:
         except (OSError, AttributeError):
             pass
     executor.shutdown(wait=True, cancel_futures=True)
+
+
+# -- one worker, no pool ----------------------------------------------------------
+
+
+def _serial_in_child(work, count: int, *, pack, unpack, init, on_crash) -> list:
+    """The jobs in order in one forked child (no pool: it costs a fork, not the
+    ~50 ms of importing and starting :mod:`concurrent.futures`). A job that
+    kills the child gets ``on_crash`` with what it was doing (its trace); the
+    jobs after it run in a new child."""
+    results: list = []
+    while len(results) < count:
+        done, status, last = _child_run(work, range(len(results), count), pack, init)
+        results.extend(unpack(packed) for packed in done)
+        if status is not None and len(results) < count:
+            if on_crash is None:
+                raise RuntimeError(f"job {len(results)} {_describe_exit(status)}")
+            results.append(on_crash(len(results), _describe_exit(status), last))
+    return results
+
+
+def _child_run(work, jobs: range, pack, init) -> tuple[list, int | None, str]:
+    """Run ``jobs`` in order in a forked child: ``(packed results, wait status
+    if the child died before finishing them, its last trace)``."""
+    import struct  # only when a run lints in a child
+
+    read_results, write_results = os.pipe()
+    trail = mmap.mmap(-1, _TRAIL_SIZE)  # shared with the child: its last trace, whatever it wrote before
+    parent = os.getpid()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child, which never returns
+        code = 70
+        try:
+            os.close(read_results)
+            _become_worker(parent)
+
+            def trace(text: str) -> None:
+                data = text.encode("utf-8", "replace")[:_TRAIL_SIZE - 1]
+                trail[:len(data) + 1] = data + b"\0"
+
+            if init is not None:
+                init(trace)
+            with os.fdopen(write_results, "wb") as out:
+                for index in jobs:
+                    try:
+                        record = (True, pack(work(index)))
+                    except Exception as exc:  # raised in the parent, as a serial run would
+                        record = (False, exc)
+                    try:
+                        data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+                    except Exception as exc:  # an exception that cannot be pickled
+                        data = pickle.dumps((False, RuntimeError(f"job {index} failed: {exc}")))
+                    out.write(struct.pack("<Q", len(data)) + data)
+                    out.flush()
+                    if not record[0]:
+                        break
+            code = 0
+        except BaseException:
+            pass
+        os._exit(code)
+    os.close(write_results)
+    try:
+        with os.fdopen(read_results, "rb") as source:
+            stream = source.read()
+        _, status = os.waitpid(pid, 0)
+    except BaseException:  # Ctrl-C: the child goes too
+        _kill(pid)
+        raise
+    last = trail[:].split(b"\0", 1)[0].decode("utf-8", "replace")
+    trail.close()
+    done: list[Any] = []   # the results, unpickled
+    offset = 0
+    while offset + 8 <= len(stream) and len(done) < len(jobs):
+        size = struct.unpack_from("<Q", stream, offset)[0]
+        if offset + 8 + size > len(stream):
+            break  # cut short by the child's death
+        finished, value = pickle.loads(stream[offset + 8:offset + 8 + size])
+        if not finished:
+            raise value
+        done.append(value)
+        offset += 8 + size
+    finished = os.waitstatus_to_exitcode(status) == 0 and len(done) == len(jobs)
+    return done, None if finished else status, last
+
+
+def _become_worker(parent: int) -> None:  # pragma: no cover - runs in a child
+    """What every child does first: no crash dump of its own (the parent reports
+    it), die with the parent, leave Ctrl-C to the parent."""
+    import faulthandler  # only in child processes
+
+    faulthandler.disable()
+    _die_with(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except OSError:
+        pass
 
 
 # -- a job that killed its worker --------------------------------------------------

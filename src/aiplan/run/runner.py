@@ -202,7 +202,7 @@ def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs:
 
     def crashed(position: int, how: str, last: str):
         target = targets[todo[position]]
-        return _crashed(target, resolve(target), how, last), None, (), None
+        return crashed_result(target, resolve(target), how, last), None, (), None
 
     workers = workers_for(len(todo), jobs)
     if (workers > 1 or isolate) and todo:
@@ -219,7 +219,7 @@ def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs:
     return files  # type: ignore[return-value]
 
 
-def _crashed(target: Target, ctx: LintContext, how: str, last: str) -> FileResult:
+def crashed_result(target: Target, ctx: LintContext, how: str, last: str) -> FileResult:
     """The result of a file whose worker process died (twice) while linting it."""
     rule_id = last[len("running rule "):] if last.startswith("running rule ") else ""
     rule = ctx.rules.get(rule_id)
@@ -249,8 +249,8 @@ def _lint_recorded(target: Target, ctx: LintContext, record: bool, budget: Budge
     from aiplan.run import codec  # start-up: only when recording for the cache
     from aiplan.run.cache import LintCache, recording_exists  # start-up: only with the cache
 
-    data, problem = read_file(target.real_path, ctx.config.limits)
-    if problem is not None:  # unreadable, too big, not a file: reported, never cached
+    data, _ = read_file(target.real_path, ctx.config.limits)
+    if data is None:  # unreadable, too big, not a file: reported, never cached
         return lint_file(target.real_path, target.display_path, ctx, budget=budget), None, (), None
     exists, asked = recording_exists(target.real_path, evidence_store)
     linted = lint_file(target.real_path, target.display_path, ctx, data=data, file_exists=exists, budget=budget)

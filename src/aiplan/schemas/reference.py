@@ -176,7 +176,7 @@ def _example_value(item: Field, plan: Any) -> Any:
 def _yaml(data: Any) -> str:
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
-    yaml.sort_base_mapping_type_on_output = False  # the plan's own key order
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]  # ruamel declares it None; the plan's own key order
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 100
     out = io.StringIO()

@@ -85,6 +85,8 @@ class Session:
         self.settings = settings
         self.cwd = cwd or os.getcwd()
         self.plugin_errors = tuple(plugin_errors)
+        self.resolver: Resolver | None = None   # None while the configuration is broken (`broken` says why)
+        self.broken = ""
         self.reload()
 
     def reload(self) -> None:

@@ -3,9 +3,7 @@ import os
 import subprocess
 import sys
 
-import pytest
-
-from conftest import EXAMPLES, FIXTURES
+from conftest import EXAMPLES
 
 CLEAN = EXAMPLES / "support-copilot.aiplan.yaml"
 FLAWED = EXAMPLES / "ticket-formatter.aiplan.yaml"

@@ -70,8 +70,8 @@ def test_every_rule_shares_one_read_of_the_training_data(tmp_path, opened):
     target = _project(tmp_path)
     result = lint_file(target.real_path, target.display_path, build_context(select=["EVID"]))
     assert [f.rule for f in result.findings] == ["EVID002"]
-    # EVID001, EVID002, EVID003, EVID005, EVID006, EVID007 all asked about train.jsonl.
-    assert opened.count("train.jsonl") == 1
+    # EVID001, EVID002, EVID003, EVID005, EVID006, EVID007 all asked about train.jsonl and held.jsonl.
+    assert opened.count("train.jsonl") == 1 and opened.count("held.jsonl") == 1
 
 
 def test_a_plan_edit_does_not_read_unchanged_data_again(tmp_path, monkeypatch, opened):
@@ -181,7 +181,7 @@ def test_a_file_that_runs_out_of_time_while_reading_data_says_which_options_boun
     def out_of_time(*args, **kwargs):  # the file's deadline passes while the data is read
         raise OutOfTime(FILE)
 
-    monkeypatch.setattr(profile_module, "profile_parts", out_of_time)
+    monkeypatch.setattr(profile_module, "open_data", out_of_time)
     [finding] = lint_file(target.real_path, target.display_path, build_context(select=["EVID"])).findings
     assert "while running rule EVID001, reading the data files the plan names" in finding.message
     assert "`file-timeout`" in finding.fix and "`max-evidence-bytes`" in finding.fix
@@ -193,3 +193,51 @@ def test_a_file_that_runs_out_of_time_while_reading_data_says_which_options_boun
     clock.at("running rule FT001")
     [other] = _out_of_time(build_context(), "plan.aiplan.yaml", clock, FILE).findings
     assert other.fix == "Raise `file-timeout` if the file is genuine, or split it."
+
+
+RAG_PLAN = """aiplan: 1
+name: {name}
+approach: rag
+rag:
+  corpus:
+    sources:
+      - name: specs
+        path: docs/*.md
+  data_pipeline:
+    owner: data-eng
+    chunking:
+      strategy: fixed
+"""
+
+
+def test_a_document_added_to_a_rag_source_glob_invalidates_the_cached_result(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.md").write_text("# A\n\nThe warranty covers parts for two years.\n")
+    (tmp_path / "plan.aiplan.yaml").write_text(RAG_PLAN.format(name="x"))
+    target = Target(str(tmp_path / "plan.aiplan.yaml"), "plan.aiplan.yaml", False)
+    ctx = build_context(select=["RAG003"])
+    assert _run(tmp_path, target, ctx) == (0, [])
+    assert _run(tmp_path, target, ctx) == (1, [])
+    (tmp_path / "docs" / "b.md").write_text("| part | years |\n| --- | --- |\n| screen | 2 |\n")
+    hits, found = _run(tmp_path, target, ctx)
+    assert hits == 0 and [rule for rule, _ in found] == ["RAG003"] and "docs/b.md:1" in found[0][1]
+
+
+def test_a_plan_edit_takes_a_rag_source_s_measures_from_the_cache(tmp_path, monkeypatch):
+    import aiplan.evidence.corpus as corpus
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "b.md").write_text("| part | years |\n| --- | --- |\n| screen | 2 |\n")
+    (tmp_path / "plan.aiplan.yaml").write_text(RAG_PLAN.format(name="x"))
+    target = Target(str(tmp_path / "plan.aiplan.yaml"), "plan.aiplan.yaml", False)
+    calls = []
+    real = corpus.profile_corpus
+    monkeypatch.setattr(corpus, "profile_corpus", lambda *args, **kwargs: calls.append(args) or real(*args, **kwargs))
+    ctx = build_context(select=["RAG003"])
+    first = _run(tmp_path, target, ctx)[1]
+    (tmp_path / "plan.aiplan.yaml").write_text(RAG_PLAN.format(name="renamed"))
+    assert _run(tmp_path, target, ctx) == (0, first) and len(calls) == 1

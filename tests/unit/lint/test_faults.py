@@ -383,3 +383,16 @@ def test_a_rule_calling_os_exit_is_reported_not_a_silent_exit_0(cli, plugin, tmp
     assert {e["rule"] for e in document["errors"]} == {"ACME002"}
     assert "called os._exit(0)" in document["errors"][0]["message"]
     assert len({f["path"] for f in document["findings"]}) == (50 if jobs == "2" else 1)
+
+
+def test_a_plugin_that_crashes_the_interpreter_in_aiplan_report_ends_in_a_report(plugin, tmp_path):
+    name = plugin(rule_module(GOOD, "if plan.get('name') == 'Ticket formatter':\n"
+                              "    import ctypes\n    ctypes.string_at(0)\nyield from ()"))
+    other = tmp_path / "other.aiplan.yaml"
+    other.write_text(FLAWED.read_text().replace("name: Ticket formatter", "name: Other"))
+    proc = run_aiplan(tmp_path, "report", "--plugin", name, FLAWED, other)
+    assert proc.returncode == 3 and "Traceback" not in proc.stderr and "Fatal Python error" not in proc.stderr
+    assert (f"internal error: plugin '{name}' rule ACME002 failed on " in proc.stderr
+            and "killed by SIGSEGV while running rule ACME002" in proc.stderr)
+    assert "## `Other`" in proc.stdout and "**ACME001**" in proc.stdout  # the other plan is reported in full
+    assert "aiplan could not check this file: the process linting this file was killed by SIGSEGV" in proc.stdout

@@ -3,7 +3,6 @@ properties, and the Microsoft SARIF multitool's GitHub and Azure DevOps rules.""
 
 import json
 import os
-import pathlib
 import shutil
 import subprocess
 import sys

@@ -17,7 +17,7 @@ from aiplan.run.runner import RunResult
 
 def finding(path, line, rule="FT003", severity=Severity.WARNING, **kwargs):
     return Finding(rule=rule, name="small-dataset", severity=severity, message=kwargs.pop("message", f"message {rule}"),
-                   fix=kwargs.pop("fix", f"fix: add\n  size: 1000"), path=path, line=line, column=3,
+                   fix=kwargs.pop("fix", "fix: add\n  size: 1000"), path=path, line=line, column=3,
                    end_line=line, end_column=9, **kwargs)
 
 

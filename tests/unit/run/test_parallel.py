@@ -82,6 +82,46 @@ def test_a_failing_job_raises_in_the_parent_as_it_would_serially():
         run_ordered(work, 300, 2)
 
 
+@needs_fork
+@pytest.mark.parametrize("crash, how", [("exit", "ended with exit status 0"), ("segfault", "was killed by SIGSEGV")])
+def test_isolated_serial_jobs_run_in_one_child_and_a_crash_is_reported(crash, how):
+    """One worker, isolated (a run with a plugin's rules): no pool, one forked child
+    in turn; a job that kills it is reported with its trace and the rest go on."""
+    state = {}
+
+    def init(trace):
+        state["trace"] = trace
+
+    def work(index):
+        state["trace"](f"job {index}")
+        if index == 3:
+            if crash == "exit":
+                os._exit(0)  # what a plugin calling posix._exit does: exit status 0, no result
+            import ctypes
+            ctypes.string_at(0)
+        return index, os.getpid()
+
+    results = run_ordered(work, 8, 1, init=init, isolate=True,
+                          on_crash=lambda index, how, last: ("crashed", index, how, last))
+    assert results[3] == ("crashed", 3, how, "job 3")
+    rest = [r for i, r in enumerate(results) if i != 3]
+    assert [index for index, _ in rest] == [0, 1, 2, 4, 5, 6, 7]
+    pids = {pid for _, pid in rest}
+    assert os.getpid() not in pids and len(pids) == 2  # one child before the crash, one after
+    assert run_ordered(lambda index: index, 5, 1) == list(range(5))  # not isolated: here, serially
+
+
+@needs_fork
+def test_a_failing_isolated_job_raises_in_the_parent():
+    def work(index):
+        if index == 2:
+            raise ValueError("job 2")
+        return index
+
+    with pytest.raises(ValueError, match="job 2"):
+        run_ordered(work, 5, 1, isolate=True)
+
+
 def test_small_runs_stay_serial(monkeypatch):
     assert workers_for(parallel.PARALLEL_MIN_JOBS - 1, 8) == 1
     assert workers_for(10_000, 1) == 1

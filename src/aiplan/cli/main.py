@@ -15,6 +15,31 @@ SEVERITIES = ("error", "warning", "info")
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
+def exit_code(run, *, fail_on=None, fixes_pending: bool = False, exit_zero: bool = False,
+              report_failed: bool = False, write_errors=()) -> int:
+    """The exit code of a command that ran (a usage or configuration error before
+    running exits 2 through click): 2 if the ``--output-file`` report could not
+    be written; 3 if a rule or plugin failed; 1 if a finding reaches its file's
+    threshold (``fail_on(path)``, a severity; ``None``: findings never fail the
+    command, as for ``report`` and ``--write-baseline``) or ``--diff`` has fixes
+    to apply (``fixes_pending``); else 0. ``exit_zero`` turns 1 into 0; files
+    ``--fix`` could not write (``write_errors``) make it 2 unless a rule failed."""
+    if report_failed:
+        code = EXIT_USAGE
+    elif run.internal_errors:
+        code = EXIT_INTERNAL
+    elif fixes_pending or (fail_on is not None and any(
+            finding.severity.rank >= fail_on(result.path).rank for result in run.files for finding in result.findings)):
+        code = EXIT_FINDINGS
+    else:
+        code = EXIT_OK
+    if exit_zero and code == EXIT_FINDINGS:
+        code = EXIT_OK
+    if write_errors and code != EXIT_INTERNAL:
+        code = EXIT_USAGE
+    return code
+
+
 def _split(values) -> tuple[str, ...]:
     out: list[str] = []
     for value in values or ():
@@ -265,18 +290,18 @@ def lint(paths, output_format, output_file, include_suppressed, fail_on, select,
         with _plugin_output_to_stderr():
             run = lint_targets(targets, contexts.__getitem__, cache=_open_cache(no_cache, cache_dir), jobs=jobs,
                                run_timeout=DEFAULT_RUN_TIMEOUT if run_timeout is None else run_timeout)
-        run.errors.extend(rule_set.errors)
+        run = run.with_errors(rule_set.errors)
     # What remains after --fix is recorded, filtered and reported like any run.
     if write_baseline_file:
-        code = _write_baseline(run, write_baseline_file)
-        sys.exit(_with_write_errors(code, write_errors))
+        _write_baseline(run, write_baseline_file)
+        _say_write_errors(write_errors)
+        sys.exit(exit_code(run, write_errors=write_errors))
     if baseline_file:
         enabled = {t.display_path: ctx.enabled for t, ctx in contexts.items()}
-        _apply_baseline(run, baseline_file, lambda path: enabled.get(path, ()))
+        run = _apply_baseline(run, baseline_file, lambda path: enabled.get(path, ()))
     # Reports describe every rule of the run: plugins' and the policy packs' of each file.
-    run_rules = dict(rule_set.rules)
-    for context in {id(c): c for c in contexts.values()}.values():
-        run_rules.update(context.rules)
+    run_rules = rule_set.rules.with_rules(
+        item for context in {id(c): c for c in contexts.values()}.values() for item in context.rules.values())
     outcome = outputs.emit(run, run_rules, output_format=output_format, output_file=output_file,
                            colour=_use_colour(colour, report_stream), show_fix=not no_fix_hints,
                            no_targets=not targets, statistics=statistics, gate=resolver.fail_on_for,
@@ -292,10 +317,9 @@ def lint(paths, output_format, output_file, include_suppressed, fail_on, select,
         # A green run over nothing hides a wrong path or plan name (as ESLint does for a pattern).
         _explain_no_plans(paths or (".",))
         sys.exit(EXIT_USAGE)
-    code = EXIT_USAGE if outcome.report_failed else resolver.exit_code(run)
-    if exit_zero and code == EXIT_FINDINGS:
-        code = EXIT_OK
-    sys.exit(_with_write_errors(code, write_errors))
+    _say_write_errors(write_errors)
+    sys.exit(exit_code(run, fail_on=resolver.fail_on_for, exit_zero=exit_zero, report_failed=outcome.report_failed,
+                       write_errors=write_errors))
 
 
 def _terminal_width(stream) -> int | None:
@@ -319,11 +343,10 @@ def _explain_no_plans(paths) -> None:
         _say(f"aiplan: {path} looks like a plan: name it {stem}.aiplan.yaml or pass it explicitly")
 
 
-def _with_write_errors(code: int, write_errors) -> int:
-    """Report the files --fix could not write: exit 2 unless a rule failed (3)."""
+def _say_write_errors(write_errors) -> None:
+    """Name the files --fix could not write (they make the exit code 2 unless a rule failed)."""
     for path, reason in write_errors:
         _say(f"aiplan: fixes not written to {path}: {reason}")
-    return EXIT_USAGE if write_errors and code != EXIT_INTERNAL else code
 
 
 def _fix(targets, contexts, rule_set, *, diff):
@@ -349,8 +372,7 @@ def _fix(targets, contexts, rule_set, *, diff):
         sys.exit(EXIT_USAGE)
     with _plugin_output_to_stderr():
         run, fixes = fix_targets(targets, contexts, write=not diff, stdin=stdin)
-    run.errors.extend(rule_set.errors)
-    run.fixed = fixes.fixed
+    run = run.with_errors(rule_set.errors)
     for target, result in fixes.results:
         if result.stopped:
             left = sum(1 for finding in result.after.findings if finding.edits)
@@ -375,7 +397,7 @@ def _fix(targets, contexts, rule_set, *, diff):
             click.echo("No fixes to apply.", err=True)
         for error in run.internal_errors:
             _say(f"internal error: {error.describe()}")
-        sys.exit(EXIT_INTERNAL if run.internal_errors else EXIT_FINDINGS if files else EXIT_OK)
+        sys.exit(exit_code(run, fixes_pending=bool(files)))
 
     for target, result in fixes.results:
         if target.real_path == STDIN:
@@ -412,7 +434,7 @@ def _resolve_targets(rule_set, paths, layer, force_exclude=False, **settings):
     return resolver, targets, contexts
 
 
-def _write_baseline(run, path) -> int:
+def _write_baseline(run, path) -> None:
     from aiplan.run.baseline import BaselineError, write_baseline
 
     try:
@@ -422,17 +444,16 @@ def _write_baseline(run, path) -> int:
     _say(f"aiplan: wrote {path}: {written.describe()}")
     for error in run.internal_errors:
         _say(f"internal error: {error.describe()}")
-    return EXIT_INTERNAL if run.internal_errors else EXIT_OK
 
 
-def _apply_baseline(run, path, enabled_for) -> None:
+def _apply_baseline(run, path, enabled_for):
     from aiplan.run.baseline import BaselineError, apply_baseline, read_baseline
 
     try:
         baseline = read_baseline(path)
     except BaselineError as exc:
         raise ConfigProblem(str(exc)) from None
-    apply_baseline(run, baseline, enabled_for)
+    return apply_baseline(run, baseline, enabled_for)
 
 
 @main.command("report")
@@ -461,6 +482,7 @@ def report(paths, output_format, output_file, select, ignore, no_plugins, plugin
     from aiplan.cli import outputs
     from aiplan.cli.report import decisions_for, render
     from aiplan.config.resolve import command_line_layer
+    from aiplan.run.runner import RunResult
 
     rule_set = _load_rule_set(no_plugins, plugin_modules)
     layer = command_line_layer(_split(select), (), _split(ignore), None)
@@ -482,18 +504,15 @@ def report(paths, output_format, output_file, select, ignore, no_plugins, plugin
     errors = list(rule_set.errors) + errors
     document = render(decisions, output_format)
     if output_file:
-        from aiplan.fileio import atomic_write
-
-        try:
-            atomic_write(output_file, document.encode("utf-8", "replace"))
-        except OSError as exc:
-            _say(f"aiplan: cannot write {output_file}: {exc.strerror or exc}")
+        problem = outputs.write_report(output_file, (document,))
+        if problem:
+            _say(f"aiplan: {problem}")
             sys.exit(EXIT_USAGE)
     else:
         click.echo(document, nl=False)
     for error in errors:
         _say(f"internal error: {error.describe()}")
-    sys.exit(EXIT_INTERNAL if errors else EXIT_OK)
+    sys.exit(exit_code(RunResult(errors=errors)))
 
 
 @main.command("rules")
@@ -578,11 +597,10 @@ def explain(rule_id, no_plugins, plugin_modules, config_file, isolated, policy_p
 def schema(which):
     """Print a JSON Schema (draft 2020-12), for editors and other tools:
     the plan format (default), the configuration, or policy packs."""
-    from importlib import resources
+    from aiplan import schemas
 
-    name = {"plan": "plan.schema.json", "config": "config.schema.json",
-            "policy-pack": "policy-pack.schema.json"}[which]
-    click.echo(resources.files("aiplan.schemas").joinpath(name).read_text(encoding="utf-8"), nl=False)
+    name = {"plan": schemas.PLAN_SCHEMA, "config": schemas.CONFIG_SCHEMA, "policy-pack": schemas.PACK_SCHEMA}[which]
+    click.echo(schemas.source(name), nl=False)
 
 
 @main.command("config")

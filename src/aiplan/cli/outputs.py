@@ -6,8 +6,8 @@
   format had been chosen. ``--format sarif --output-file x.sarif`` writes
   SARIF to the file and prints the text report.
 * Under GitHub Actions (``GITHUB_ACTIONS=true``) the normal output is the text
-  report followed by one annotation per finding; the text is neutralised
-  (:func:`aiplan.reporters.github.neutralise`) whenever it is printed there.
+  report followed by one annotation per finding; the text report is
+  neutralised (:func:`aiplan.reporters.logsafe.neutralise`) wherever it is printed.
   When ``GITHUB_STEP_SUMMARY`` names a file, a Markdown summary is appended
   to it, whatever the format.
 * Under pre-commit (``PRE_COMMIT=1``), whose parallel batches each run aiplan:
@@ -125,6 +125,18 @@ def _encode(text: str) -> bytes:
         return text.encode("utf-8", "replace")
 
 
+def write_report(output_file: str, pieces: Iterable[str]) -> str | None:
+    """Write a report to ``output_file`` atomically (``--output-file`` of every
+    command); what went wrong, or ``None``."""
+    from aiplan.fileio import atomic_write  # CLI start-up: tempfile only with --output-file
+
+    try:
+        atomic_write(output_file, (_encode(piece) for piece in batched(pieces)))
+    except OSError as exc:
+        return f"cannot write {output_file}: {exc.strerror or exc}"
+    return None
+
+
 def emit(run, rules, *, output_format: str | None, output_file: str | None, colour: bool,
          show_fix: bool = True, no_targets: bool = False, checked: Iterable[str] | None = None,
          environ: Mapping[str, str] | None = None, statistics: bool = False, gate=None,
@@ -147,13 +159,9 @@ def emit(run, rules, *, output_format: str | None, output_file: str | None, colo
     report_failed = False
 
     if output_file:
-        from aiplan.fileio import atomic_write  # CLI start-up: tempfile only with --output-file
-
-        report = _report(output_format or "text", run, rules, options)
-        try:
-            atomic_write(output_file, (_encode(piece) for piece in batched(report)))
-        except OSError as exc:
-            warnings.append(f"cannot write {output_file}: {exc.strerror or exc}")
+        problem = write_report(output_file, _report(output_format or "text", run, rules, options))
+        if problem:
+            warnings.append(problem)
             report_failed = True
         console_format = None
     else:
@@ -173,9 +181,9 @@ def emit(run, rules, *, output_format: str | None, output_file: str | None, colo
                 keep_ansi = True  # annotations carry plan text as the toolkit would
 
             def console() -> Iterator[str]:
-                for piece in _text(run, rules, name=console_format or "text", colour=colour,
-                                   options=text_options, wrap=wrap):
-                    yield github.neutralise(piece)  # a piece holds whole lines
+                # The text report is neutralised already, whatever the environment.
+                yield from _text(run, rules, name=console_format or "text", colour=colour,
+                                 options=text_options, wrap=wrap)
                 if annotate:
                     yield reporters.get("github").render(run, rules)
                     if not hook:

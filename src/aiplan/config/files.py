@@ -17,8 +17,6 @@ apply to a file (and the command line's on top) into its lint context.
 
 from __future__ import annotations
 
-import functools
-import json
 import os
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
@@ -27,12 +25,12 @@ from aiplan.core.errors import ConfigError
 from aiplan.core.paths import shown_path
 from aiplan.core.findings import Severity
 from aiplan.core.globs import GlobError, compile_glob, matches
-from aiplan.core.suggest import closest
 from aiplan.fileio import FileTooLarge, read_regular
-from aiplan.schemas.validate import describe_type, show
+from aiplan.schemas import CONFIG_SCHEMA, load
+from aiplan.schemas.explain import config_voice, explain
+from aiplan.schemas.validate import validator
 
 CONFIG_NAMES = (".aiplan.toml", "pyproject.toml")
-CONFIG_SCHEMA = "config.schema.json"
 
 # Configuration key -> aiplan.parse.loader.Limits field.
 LIMIT_KEYS = {"max-file-size": "max_bytes", "max-depth": "max_depth", "max-alias-nodes": "max_alias_nodes",
@@ -226,13 +224,6 @@ class ConfigFinder:
 # Validating and reading it
 
 
-@functools.lru_cache(maxsize=None)
-def config_schema() -> dict:
-    from importlib import resources  # ~8 ms to import: only when a configuration file is checked
-
-    return json.loads(resources.files("aiplan.schemas").joinpath(CONFIG_SCHEMA).read_text(encoding="utf-8"))
-
-
 def _dotted(prefix: str, path: Iterable[Any]) -> str:
     out = prefix
     for part in path:
@@ -243,73 +234,20 @@ def _dotted(prefix: str, path: Iterable[Any]) -> str:
     return out or "the top level"
 
 
-def _resolve(schema: dict, root: dict) -> dict:
-    ref = schema.get("$ref") if isinstance(schema, dict) else None
-    if isinstance(ref, str) and ref.startswith("#/$defs/"):
-        return root["$defs"][ref[len("#/$defs/"):]]
-    return schema if isinstance(schema, dict) else {}
-
-
-def _show(value: Any) -> str:
-    return f"{show(value)} ({describe_type(value)})"
-
-
 def schema_problems(table: Any, shown: str, prefix: str, rule_ids: Iterable[str] = ()) -> list[str]:
     """Every problem of a configuration table, as messages naming file, key and fix."""
-    from jsonschema import Draft202012Validator  # heavy (~40 ms): only when a configuration file is checked
-
-    root = config_schema()
-    rule_ids = list(rule_ids)
+    root = load(CONFIG_SCHEMA)
+    voice = config_voice(prefix, tuple(rule_ids))
     problems: list[str] = []
     mistyped: set[tuple] = set()
-    for error in sorted(Draft202012Validator(root).iter_errors(table),
+    for error in sorted(validator(CONFIG_SCHEMA).iter_errors(table),
                         key=lambda e: (list(map(str, e.absolute_path)), e.validator != "type")):
-        path = list(error.absolute_path)
-        if tuple(path) in mistyped:
+        path = tuple(error.absolute_path)
+        if path in mistyped:
             continue   # one problem per key: a wrong type says it all
-        where = _dotted(prefix, path)
-        kind = error.validator
-        schema = _resolve(error.schema, root)
-        if kind == "additionalProperties" and isinstance(error.instance, dict):
-            known = list(schema.get("properties", {}))
-            for key in error.instance:
-                if key in known:
-                    continue
-                guess = closest(key, known, cutoff=0.6)
-                hint = f"; did you mean `{guess}`?" if guess else f"; valid keys here: {', '.join(known)}"
-                problems.append(f"{shown}: unknown key `{_dotted(prefix, path + [key])}`{hint}")
-        elif "propertyNames" in error.schema_path:
-            guess = closest(error.instance, rule_ids, cutoff=0.6)
-            hint = f"; did you mean {guess}?" if guess else " (rule IDs look like FT003)"
-            problems.append(f"{shown}: `{where}` has the key {error.instance!r}, which is not a rule ID{hint}")
-        elif kind == "type":
-            expected = {"array": "a list", "object": "a table", "string": "a string", "integer": "an integer"}
-            want = expected.get(error.validator_value, error.validator_value)
-            mistyped.add(tuple(path))
-            problems.append(f"{shown}: `{where}` is {_show(error.instance)}; expected {want}")
-        elif kind == "enum":
-            allowed = [str(v) for v in error.validator_value]
-            guess = closest(error.instance, allowed)
-            hint = f"; did you mean '{guess}'?" if guess else ""
-            problems.append(f"{shown}: `{where}` is {error.instance!r}; expected one of {', '.join(allowed)}{hint}")
-        elif kind == "pattern":
-            guess = closest(error.instance, rule_ids, cutoff=0.6) if isinstance(error.instance, str) else None
-            hint = f"; did you mean {guess}?" if guess else ""
-            problems.append(f"{shown}: `{where}` is {error.instance!r}, not a rule ID or prefix "
-                            f"(like FT003, FT or ALL){hint}")
-        elif kind == "required":
-            for key in error.validator_value:
-                if isinstance(error.instance, dict) and key not in error.instance:
-                    problems.append(f"{shown}: `{where}` lacks the required key `{key}`")
-        elif kind == "uniqueItems":
-            problems.append(f"{shown}: `{where}` lists the same value twice")
-        elif kind in ("minimum", "maximum"):
-            word = "at least" if kind == "minimum" else "at most"
-            problems.append(f"{shown}: `{where}` is {error.instance!r}; it must be {word} {error.validator_value}")
-        elif kind in ("minItems", "minLength"):
-            problems.append(f"{shown}: `{where}` is empty")
-        else:
-            problems.append(f"{shown}: `{where}`: {error.message}")
+        if error.validator == "type":
+            mistyped.add(path)
+        problems.extend(f"{shown}: {problem.message}{problem.fix}" for problem in explain(error, root, voice))
     return problems
 
 

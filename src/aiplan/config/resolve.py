@@ -44,7 +44,7 @@ from aiplan.core.paths import STDIN, Target
 from aiplan.lint.context import LintContext
 from aiplan.core.findings import Severity
 from aiplan.parse.loader import Limits
-from aiplan.core.rule import Rule
+from aiplan.core.rule import Catalogue, Rule
 from aiplan.core.rule_ids import family_of
 from aiplan.core.suggest import closest
 from aiplan.core.placeholders import normalise_words
@@ -88,7 +88,8 @@ class Resolver:
 
     def __init__(self, rules: Mapping[str, Rule], *, cli: Layer | None = None, config_path: str | None = None,
                  isolated: bool = False, cli_packs: Iterable[str] = (), lenient: bool = False):
-        self.base_rules = dict(rules)
+        # The run's catalogue, as the plugin manager built it: extended per configuration, never copied.
+        self.base_rules = rules if isinstance(rules, Catalogue) else Catalogue(rules)
         self.cli = cli or command_line_layer()
         self.isolated = isolated
         self.lenient = lenient
@@ -96,7 +97,7 @@ class Resolver:
         self.finder = ConfigFinder()
         self.cli_packs = tuple(os.path.abspath(p) for p in cli_packs)
         self._packs: dict[str, Any] = {}
-        self._checked: dict[str | None, tuple[ConfigFile | None, dict[str, Rule]]] = {}
+        self._checked: dict[str | None, tuple[ConfigFile | None, Catalogue]] = {}
         self._resolved: dict[tuple, Resolved] = {}
         self.fail_on_by_path: dict[str, Severity] = {}
         self._matched: dict[str, set[int]] = {}
@@ -131,7 +132,7 @@ class Resolver:
         out.extend((p, "--policy-pack") for p in self.cli_packs)
         return out
 
-    def checked(self, config_path: str | None) -> tuple[ConfigFile | None, dict[str, Rule]]:
+    def checked(self, config_path: str | None) -> tuple[ConfigFile | None, Catalogue]:
         """The configuration file, validated against every rule it can see, and those rules."""
         if config_path in self._checked:
             return self._checked[config_path]
@@ -141,19 +142,20 @@ class Resolver:
             config = self.explicit
         else:
             config = load_config(config_path, self.base_rules)
-        rules = dict(self.base_rules)
+        added: dict[str, Rule] = {}
         for path, where in self._pack_paths(config):
             try:
                 pack = self.pack(path)
             except ConfigError as exc:
                 raise ConfigError(f"{exc} (named in {where})") from None
             for item in pack.rules:
-                existing = rules.get(item.id)
+                existing = added.get(item.id, self.base_rules.get(item.id))
                 if existing is not None and existing.plugin != item.plugin:
                     raise ConfigError(
                         f"{pack.shown}: rule ID {item.id} collides with {item.id} from {_source(existing)}; "
                         "rename one of them (pack rules need IDs of their own)")
-                rules[item.id] = item
+                added[item.id] = item
+        rules = self.base_rules.with_rules(added.values())
         if config is not None:
             config = self._clean_file(config, rules)
         self._checked[config_path] = (config, rules)
@@ -234,9 +236,7 @@ class Resolver:
             pack_paths.extend(p for p in layer.policy_packs if p not in pack_paths)
         pack_paths.extend(p for p in self.cli_packs if p not in pack_paths)
         packs = tuple(self.pack(p) for p in pack_paths)
-        rules = dict(self.base_rules)
-        for pack in packs:
-            rules.update({item.id: all_rules[item.id] for item in pack.rules})
+        rules = self.base_rules.with_rules(all_rules[item.id] for pack in packs for item in pack.rules)
 
         severity: dict[str, Severity] = {}
         options: dict[str, dict[str, Any]] = {}
@@ -320,7 +320,7 @@ class Resolver:
                 return True
         return False
 
-    def catalogue(self, directory: str = ".") -> dict[str, Rule]:
+    def catalogue(self, directory: str = ".") -> Catalogue:
         """Every rule usable under ``directory``: plugins plus every pack its configuration names."""
         _, rules = self.checked(self.config_path_for(directory))
         return rules
@@ -332,10 +332,6 @@ class Resolver:
     def fail_on_for(self, path: str) -> Severity:
         """The lowest severity that fails the run for the file shown as ``path``."""
         return self.fail_on_by_path.get(path, self.cli.fail_on or Severity.ERROR)
-
-    def exit_code(self, run) -> int:
-        """The run's exit code, with each file's own ``fail-on``."""
-        return run.exit_code(self.fail_on_for)
 
 
 def _hint(rule_id: str, ids: list[str]) -> str:

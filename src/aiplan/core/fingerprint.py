@@ -23,7 +23,7 @@ import json
 import re
 from typing import Any
 
-from aiplan.core.digest import sha256  # not hashlib: see aiplan.core.digest
+from hashlib import sha256
 
 IDENTITY_KEYS = ("name", "metric", "path", "id")
 _MISSING = object()

@@ -4,6 +4,13 @@ Messages and fix hints quote values as the plan would write them: YAML scalars
 and flow collections (`true`, `0.9`, `{model: x}`) for a YAML plan
 (:func:`show`); JSON (`"model": "x"`) for a plan written in JSON
 (:func:`show_json`, :func:`hint_in_json`).
+
+Where a sentence is about a value rather than quoting it (schema problems:
+"`size` is 'big' (a string); expected a number"), :func:`quoted` shows it short,
+strings in single quotes and containers named, and :func:`kind` names its type;
+:func:`flow` writes YAML flow style that parses back to the value, for hints
+that show YAML to paste, and :func:`plain` a scalar or list as written after
+``key:``.
 """
 
 from __future__ import annotations
@@ -95,3 +102,71 @@ def _without_ellipsis(value: Any) -> Any:
     if isinstance(value, list):
         return [_without_ellipsis(item) for item in value if item != _ELLIPSIS]
     return value
+
+
+# --------------------------------------------------------------------------
+# Sentences about a value, and YAML to paste
+
+
+def quoted(value: Any, limit: int = 60) -> str:
+    """A value in a sentence: ``'text'`` (cut at ``limit``), ``true``, ``null``, ``3``, ``a mapping``, ``a list``."""
+    if isinstance(value, str):
+        text = value if len(value) <= limit else value[: limit - 1] + "…"
+        return "'" + text + "'"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return str(value)
+
+
+def kind(value: Any) -> str:
+    """What type a value is, in words: ``a string``, ``an integer``, ``a mapping``, ``empty``."""
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+def plain(value: Any) -> str:
+    """A scalar or list of scalars as written after ``key:`` (``true``, ``[a, b]``, ``1``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(plain(v) for v in value) + "]"
+    return str(value)
+
+
+_PLAIN = re.compile(r"^[A-Za-z0-9_./@+-][A-Za-z0-9_./@+ -]*$")
+_RESERVED_WORDS = ("yes", "no", "on", "off", "null", "true", "false")
+
+
+def flow(value: Any) -> str:
+    """A value in YAML flow style that parses back to it (quoted where a plain scalar would not)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(flow(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}: {flow(item)}" for key, item in value.items()) + "}"
+    text = str(value)
+    if _PLAIN.match(text) and text.strip() == text and text.lower() not in _RESERVED_WORDS:
+        return text
+    return json.dumps(text, ensure_ascii=False)

@@ -33,7 +33,8 @@ from __future__ import annotations
 import inspect
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping
+from types import MappingProxyType
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from aiplan import REPOSITORY
 from aiplan.core.findings import Severity, Violation
@@ -136,6 +137,41 @@ class Rule:
     def sections(self) -> dict[str, str]:
         """The docstring split into its sections: ``summary``, ``what``, ``why``, ``bad``, ``good``..."""
         return split_doc(self.doc)
+
+
+class Catalogue(Mapping[str, Rule]):
+    """Every rule of a run by ID, immutable: built once by the plugin manager and
+    passed down; a policy pack's rules extend it into a new catalogue
+    (:meth:`with_rules`), never change it."""
+
+    __slots__ = ("_rules",)
+
+    def __init__(self, rules: Mapping[str, Rule] | None = None):
+        self._rules: Mapping[str, Rule] = MappingProxyType(dict(rules or {}))
+
+    def __getitem__(self, rule_id: str) -> Rule:
+        return self._rules[rule_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rules)
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+    def __repr__(self) -> str:
+        return f"Catalogue({sorted(self._rules)!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Contexts travel to worker processes; a mapping proxy does not pickle.
+        return (Catalogue, (dict(self._rules),))
+
+    def with_rules(self, rules: Iterable[Rule]) -> "Catalogue":
+        """This catalogue plus ``rules`` (a rule of the same ID is replaced)."""
+        added = {item.id: item for item in rules}
+        return Catalogue({**self._rules, **added}) if added else self
+
+    def sorted(self) -> list[Rule]:
+        return [self._rules[key] for key in sorted(self._rules)]
 
 
 def rule(

@@ -134,7 +134,7 @@ class EvidenceReader:
         shown_paths = {shown: path for path, shown in parts}
         store_key = None
         if self._store is not None:
-            from aiplan.core.digest import sha256  # start-up: only with the results cache
+            from hashlib import sha256  # start-up: only with the results cache
 
             store_key = sha256(json.dumps([STORE_FORMAT, self.byte_budget, what]).encode()).hexdigest()
             result = self._load(store_key)

@@ -444,7 +444,7 @@ def fix_targets(targets: Iterable[Target], contexts: ContextSource, *, write: bo
     what remains and the :class:`FixRun`. With ``write`` the fixed files are
     written (standard input never is: the caller prints it)."""
     resolve = contexts if callable(contexts) else (lambda _target: contexts)
-    run = RunResult()
+    files = []
     fixes = FixRun()
     cleaned: set[str] = set()
     with Watchdog() as watchdog:  # one timer for the whole run, as when linting
@@ -467,5 +467,5 @@ def fix_targets(targets: Iterable[Target], contexts: ContextSource, *, write: bo
                         fixes.write_errors.append((target.display_path, str(exc)))
                         result = FixResult(result.original, result.original, result.before, result.before)
             fixes.results.append((target, result))
-            run.files.append(result.after)
-    return run, fixes
+            files.append(result.after)
+    return RunResult(files=tuple(files), fixed=fixes.fixed), fixes

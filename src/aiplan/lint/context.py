@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from aiplan import __version__
-from aiplan.core.digest import sha256
+from hashlib import sha256
 from aiplan.core.findings import Severity
 from aiplan.core.rule import Rule
 from aiplan.parse.loader import Limits

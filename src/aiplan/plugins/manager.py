@@ -17,7 +17,7 @@ import pluggy
 from aiplan.core.findings import InternalError
 from aiplan import __version__
 from aiplan import rules as builtin_rules
-from aiplan.core.rule import Rule, default_url
+from aiplan.core.rule import Catalogue, Rule, default_url
 from aiplan.plugins import hookspecs
 from aiplan.plugins.scan import group_may_exist
 
@@ -36,14 +36,14 @@ class PluginInfo:
 
 @dataclass(slots=True)
 class RuleSet:
-    """Every rule available in this run, by ID, plus what went wrong assembling it."""
+    """Every rule available in this run (the run's one :class:`Catalogue`), plus what went wrong assembling it."""
 
-    rules: dict[str, Rule]
+    rules: Catalogue
     plugins: list[PluginInfo]
     errors: list[InternalError]
 
     def sorted(self) -> list[Rule]:
-        return [self.rules[key] for key in sorted(self.rules)]
+        return self.rules.sorted()
 
 
 def build_plugin_manager(
@@ -93,6 +93,7 @@ def collect_rules(
     manager: pluggy.PluginManager,
     infos: list[PluginInfo],
     errors: list[InternalError],
+    extra_rules: Iterable[Rule] = (),
 ) -> RuleSet:
     """Call every plugin's ``aiplan_rules`` on its own, so one failure stays its own."""
     rules: dict[str, Rule] = {}
@@ -126,9 +127,17 @@ def collect_rules(
             rules[item.id] = item
             if plugin_name in by_name:
                 by_name[plugin_name].rules.append(item.id)
+    for item in extra_rules:
+        if item.id in rules:
+            errors.append(InternalError(
+                item.plugin, item.id,
+                f"rule ID {item.id} is already defined by plugin {rules[item.id].plugin!r}",
+            ))
+            continue
+        rules[item.id] = item
     for info in infos:
         info.rules.sort()
-    return RuleSet(rules, infos, errors)
+    return RuleSet(Catalogue(rules), infos, errors)
 
 
 def load_rule_set(
@@ -142,16 +151,7 @@ def load_rule_set(
     manager, infos, errors = build_plugin_manager(
         entry_points=entry_points, disabled=disabled, extra_modules=extra_modules
     )
-    rule_set = collect_rules(manager, infos, errors)
-    for item in extra_rules:
-        if item.id in rule_set.rules:
-            rule_set.errors.append(InternalError(
-                item.plugin, item.id,
-                f"rule ID {item.id} is already defined by plugin {rule_set.rules[item.id].plugin!r}",
-            ))
-            continue
-        rule_set.rules[item.id] = item
-    return rule_set
+    return collect_rules(manager, infos, errors, extra_rules)
 
 
 def _failure(exc: BaseException) -> str:

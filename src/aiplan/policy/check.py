@@ -12,7 +12,8 @@ import re
 from typing import Any, Iterator
 
 from aiplan.core.findings import Violation, format_yaml_path
-from aiplan.schemas.validate import describe_type, show
+from aiplan.core.notation import quoted
+from aiplan.schemas.explain import POLICY_VOICE, explain
 
 PLACEHOLDERS = ("path", "value", "detail", "name")
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
@@ -99,13 +100,14 @@ class PackCheck:
         name = data.get("name") if isinstance(data, dict) else None
         errors = sorted(require.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
         for error in errors:
-            for path, detail in describe(error):
-                yield self._violation(tuple(path), detail, plan.get(*path) if path else data, name)
+            for problem in explain(error, self.require, POLICY_VOICE):
+                path = problem.path
+                yield self._violation(path, problem.message, plan.get(*path) if path else data, name)
 
     def _violation(self, path: tuple, detail: str, value: Any, name: Any) -> Violation:
         values = {
             "path": format_yaml_path(path) or "the plan",
-            "value": show(value) if path else "the plan",
+            "value": quoted(value) if path else "the plan",
             "detail": detail,
             "name": str(name) if name is not None else "this plan",
         }
@@ -113,80 +115,3 @@ class PackCheck:
         if not uses_position(self.message):
             message = f"{message}: {detail}"
         return Violation(message, render(self.fix, values), path=path)
-
-
-_TYPES = {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "true or false",
-          "object": "a mapping", "array": "a list", "null": "null"}
-
-
-def _where(path) -> str:
-    return f"`{format_yaml_path(path)}`" if path else "the plan"
-
-
-def _describe_subschema(schema: Any) -> str:
-    if isinstance(schema, dict):
-        if "const" in schema:
-            return show(schema["const"])
-        if "enum" in schema:
-            return "one of " + ", ".join(show(v) for v in schema["enum"])
-        if "pattern" in schema:
-            return f"an item matching {schema['pattern']}"
-    return "an item the policy requires"
-
-
-def describe(error) -> Iterator[tuple[list, str]]:
-    """The node (as a YAML path) and the words for one JSON Schema error."""
-    path = list(error.absolute_path)
-    where = _where(path)
-    kind = error.validator
-    value = error.validator_value
-    instance = error.instance
-    if kind == "required" and isinstance(instance, dict):
-        for key in value:
-            if key not in instance:
-                yield path + [key], f"{_where(path + [key])} is missing"
-        return
-    if kind == "dependentRequired" and isinstance(instance, dict):
-        for trigger, needed in value.items():
-            if trigger in instance:
-                for key in needed:
-                    if key not in instance:
-                        yield path + [key], f"{_where(path + [trigger])} is set but {_where(path + [key])} is missing"
-        return
-    if kind == "additionalProperties" and isinstance(instance, dict):
-        allowed = set((error.schema or {}).get("properties", {}))
-        for key in instance:
-            if key not in allowed:
-                yield path + [key], f"{_where(path + [key])} is not allowed by the policy"
-        return
-    if kind == "const":
-        text = f"{where} is {show(instance)}; the policy requires {show(value)}"
-    elif kind == "enum":
-        text = f"{where} is {show(instance)}; the policy allows {', '.join(show(v) for v in value)}"
-    elif kind == "type":
-        wanted = " or ".join(_TYPES.get(t, t) for t in ([value] if isinstance(value, str) else value))
-        text = f"{where} is {show(instance)} ({describe_type(instance)}); the policy requires {wanted}"
-    elif kind == "pattern":
-        text = f"{where} is {show(instance)}, which does not match {value}"
-    elif kind == "format":
-        text = f"{where} is {show(instance)}, not a valid {value}"
-    elif kind == "contains":
-        text = f"{where} does not include {_describe_subschema(value)}"
-    elif kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
-        words = {"minimum": "at least", "exclusiveMinimum": "more than",
-                 "maximum": "at most", "exclusiveMaximum": "less than"}[kind]
-        text = f"{where} is {show(instance)}; the policy requires {words} {value}"
-    elif kind in ("minItems", "maxItems", "minLength", "maxLength"):
-        count = len(instance) if isinstance(instance, (list, str)) else "?"
-        unit = "items" if kind.endswith("Items") else "characters"
-        words = "at least" if kind.startswith("min") else "at most"
-        text = f"{where} has {count} {unit}; the policy requires {words} {value}"
-    elif kind == "not":
-        text = f"{where} is {show(instance)}, which the policy forbids"
-    elif kind in ("anyOf", "oneOf"):
-        text = f"{where} matches none of the alternatives the policy allows"
-    elif kind is None:   # the `false` schema
-        text = f"{where} is not allowed by the policy"
-    else:
-        text = f"{where}: {error.message}"
-    yield path, text

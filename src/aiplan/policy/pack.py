@@ -30,12 +30,10 @@ context's fingerprint (and every cache keyed on it) changes with the pack.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
 from dataclasses import dataclass, replace
-from importlib import resources
 from typing import Any, Iterable, Iterator
 
 from aiplan.core.errors import ConfigError
@@ -46,9 +44,10 @@ from aiplan.core.rule import Rule, make_rule
 from aiplan.core.rule_ids import family_of
 from aiplan.core.suggest import closest
 from aiplan.policy.check import PLACEHOLDERS, PackCheck, placeholder_problems
-from aiplan.schemas.validate import explain
+from aiplan.schemas import PACK_SCHEMA, follow, load
+from aiplan.schemas.explain import explain
+from aiplan.schemas.validate import validator
 
-PACK_SCHEMA = "policy-pack.schema.json"
 JSON_TYPES = ("string", "number", "integer", "boolean", "object", "array", "null")
 
 # The catalogue's families (rules.md): reserved even before every family ships.
@@ -72,22 +71,15 @@ class Pack:
         return f"pack:{os.path.basename(self.path)}@{self.digest[:12]}"
 
 
-@functools.lru_cache(maxsize=None)
-def pack_schema() -> dict:
-    return json.loads(resources.files("aiplan.schemas").joinpath(PACK_SCHEMA).read_text(encoding="utf-8"))
-
-
 def _at(plan, path: tuple, at: str = "value") -> str:
     span, _ = plan.locate(path, at)
     return f"{span.line}:{span.column}"
 
 
 def _schema_problems(plan, shown: str) -> list[str]:
-    from jsonschema import Draft202012Validator  # heavy (~40 ms): only when a pack is read
-
-    root = pack_schema()
+    root = load(PACK_SCHEMA)
     problems = []
-    for error in sorted(Draft202012Validator(root).iter_errors(plan.data),
+    for error in sorted(validator(PACK_SCHEMA).iter_errors(plan.data),
                         key=lambda e: [str(p) for p in e.absolute_path]):
         path = tuple(error.absolute_path)
         if error.validator == "pattern" and path and path[-1] == "id":
@@ -98,7 +90,7 @@ def _schema_problems(plan, shown: str) -> list[str]:
             problems.append(f"{shown}:{_at(plan, path)}: `{format_yaml_path(path)}` is {error.instance!r}; "
                             "a rule name is lower-case words joined by hyphens, like owner-is-an-address")
             continue
-        for violation in explain(error, path, root):
+        for violation in explain(error, root):
             where = _at(plan, violation.path, violation.at)
             problems.append(f"{shown}:{where}: {violation.message}. {violation.fix}")
     return problems
@@ -132,15 +124,10 @@ def _keywords(schema: Any, names: tuple[str, ...], path: tuple = ()) -> Iterator
 
 
 def _pointer(schema: Any, pointer: str) -> bool:
-    node = schema
-    for raw in pointer.lstrip("/").split("/") if pointer.strip("/") else []:
-        part = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return False
+    try:
+        follow(schema, pointer)
+    except LookupError:
+        return False
     return True
 
 

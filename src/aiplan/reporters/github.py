@@ -10,9 +10,9 @@ message escapes ``%``, CR and LF; property values also escape ``:`` and
 ``,``. Escaping is what keeps plan content from injecting a workflow command:
 after it, a line holds no line break and the only ``::`` separators are ours.
 
-This module also neutralises the human-readable log printed beside the
-annotations (:func:`neutralise`), since the runner reads any line starting
-with ``::`` and any ``##[`` as a command.
+The human-readable log printed beside the annotations is neutralised by the
+text reporter (:func:`aiplan.reporters.logsafe.neutralise`), since the runner
+reads any line starting with ``::`` and any ``##[`` as a command.
 """
 
 # No `from __future__ import annotations`: it would bind the name `annotations`,
@@ -21,7 +21,6 @@ import re
 from typing import Iterable, Mapping
 
 from aiplan.core.findings import Finding, Severity
-from aiplan.reporters.logsafe import neutralise as inert
 from aiplan.reporters.logsafe import neutralise_hashes
 from aiplan.reporters.sources import Paths
 
@@ -127,8 +126,3 @@ def overflow_note(run) -> str:
                 f"all {count} {severity.value} findings are listed in the log above."
             )
     return "".join(note + "\n" for note in notes)
-
-
-def neutralise(text: str) -> str:
-    """Human-readable output made inert for CI log readers (see :mod:`aiplan.reporters.logsafe`)."""
-    return inert(text)

@@ -222,7 +222,7 @@ def write_section(path: str, run, rules, key: str, environ) -> bool:
         if state is None:
             state = {"offset": size, "files": []}
         state["files"] = state["files"] + encoded
-        merged = RunResult(files=earlier + list(run.files), errors=list(run.errors))
+        merged = RunResult(files=tuple(earlier) + run.files, errors=run.errors)
         offset = state["offset"]
         budget = max(0, min(BUDGET, STEP_SUMMARY_LIMIT - offset - 4096))
         data = (("\n" if offset else "") + render(merged, rules, budget=budget)).encode("utf-8", "replace")

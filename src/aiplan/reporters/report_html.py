@@ -16,7 +16,7 @@ from aiplan import __version__
 from aiplan.core.findings import Severity
 from aiplan.reporters.decision import PlanDecision
 from aiplan.reporters.logsafe import inert_xml
-from aiplan.reporters.report_markdown import PRESENT, resolution, scale_of, title, verdict
+from aiplan.reporters.report_markdown import PRESENT, number, resolution, scale_of, title, verdict
 from aiplan.reporters.text import visible
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -102,7 +102,7 @@ def _plan(d: PlanDecision, anchor: str) -> list[str]:
                    "<th>evaluation set</th><th>can it resolve the change?</th></tr>")
         for m in d.metrics:
             where = (code(m.eval_set) + (f" ({m.set_size} items)" if m.set_size is not None else "")) if m.eval_set else "—"
-            out.append(f"<tr><td>{code(m.name)}</td><td>{_number(m.baseline)}</td><td>{_number(m.target)}</td>"
+            out.append(f"<tr><td>{code(m.name)}</td><td>{text(number(m.baseline))}</td><td>{text(number(m.target))}</td>"
                        f"<td>{chart(m)}</td><td>{where}</td><td>{text(resolution(m).replace('**', ''))}</td></tr>")
         out.append("</table>")
     out += ["<h3>Evaluation</h3>", f'<p class="evaluation">{text(d.evaluation)}</p>', "<h3>Findings</h3>"]
@@ -119,10 +119,6 @@ def _plan(d: PlanDecision, anchor: str) -> list[str]:
         out.append("</ul>")
     out.append("</section>")
     return out
-
-
-def _number(value) -> str:
-    return "—" if value is None else text(f"{value:g}")
 
 
 def render(decisions: list[PlanDecision]) -> str:

@@ -196,10 +196,9 @@ def write_baseline(path: str, run) -> Written:
     return Written(sum(e.count for e in entries), len({e.path for e in entries}), sum(e.count for e in kept))
 
 
-def apply_baseline(run, baseline: Baseline,
-                   enabled_for: Callable[[str], Iterable[str]] | None = None) -> BaselineOutcome:
-    """Drop the findings the baseline records from ``run`` (in place) and say what matched
-    and which entries are stale. ``enabled_for(display_path)`` gives the rules enabled for
+def apply_baseline(run, baseline: Baseline, enabled_for: Callable[[str], Iterable[str]] | None = None):
+    """``run`` without the findings the baseline records, its ``baseline`` saying what
+    matched and which entries are stale (a :class:`BaselineOutcome`). ``enabled_for(display_path)`` gives the rules enabled for
     a file, so entries of rules that did not run are not called stale."""
     root = baseline.root
     remaining = [e.count for e in baseline.entries]
@@ -233,8 +232,6 @@ def apply_baseline(run, baseline: Baseline,
             else:
                 kept.append(finding)
         kept_by_file.append(replace(result, findings=tuple(kept)))
-    run.files[:] = kept_by_file
-
     linted = {baseline_key(result.path, root): result.path for result in run.files}
     stale = []
     for index, entry in enumerate(baseline.entries):
@@ -248,5 +245,4 @@ def apply_baseline(run, baseline: Baseline,
         stale.append(replace(entry, count=remaining[index]))
     known.sort(key=lambda f: f.sort_key())
     outcome = BaselineOutcome(shown_path(baseline.path), len(known), tuple(stale), tuple(known))
-    run.baseline = outcome
-    return outcome
+    return replace(run, files=tuple(kept_by_file), baseline=outcome)

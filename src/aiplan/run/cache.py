@@ -53,7 +53,6 @@ import time
 import zlib
 from typing import Any, Callable, Iterable
 
-from aiplan.core.digest import sha256
 from aiplan.core.findings import FileResult
 from aiplan.core.paths import repository_root
 from aiplan.fileio import atomic_write, read_regular
@@ -263,13 +262,13 @@ class LintCache:
                 self._packages[top] = _package_stamp(top)
             code.append(self._packages[top])
         state = [FORMAT, list(sys.version_info[:2]), ctx.fingerprint(), code, codec.layout()]
-        digest = sha256(json.dumps(state, sort_keys=True, default=repr).encode()).hexdigest()[:32]
+        digest = hashlib.sha256(json.dumps(state, sort_keys=True, default=repr).encode()).hexdigest()[:32]
         self._scopes[id(ctx)] = (ctx, digest)
         return digest
 
     @staticmethod
     def digest(data: bytes) -> bytes:
-        return sha256(data).digest()
+        return hashlib.sha256(data).digest()
 
     @staticmethod
     def _shard_of(display_path: str) -> int:
@@ -382,7 +381,7 @@ class LintCache:
         assert self._key is not None
         if "aiplan" not in self._packages:
             self._packages["aiplan"] = _package_stamp("aiplan")
-        scope = sha256(json.dumps([EVIDENCE_FORMAT, list(sys.version_info[:2]), self._packages["aiplan"]],
+        scope = hashlib.sha256(json.dumps([EVIDENCE_FORMAT, list(sys.version_info[:2]), self._packages["aiplan"]],
                                   default=repr).encode()).hexdigest()[:32]
         return EvidenceStore(os.path.join(self.directory, EVIDENCE_FORMAT, scope), self.directory, self._key)
 

@@ -84,7 +84,7 @@ def _walk(top: str, unreadable: list[str] | None = None):
         pending.extend(os.path.join(root, name) for name in reversed(dirs) if name not in links)
 
 
-def discover(paths: Iterable[str], cwd: str | None = None) -> list[Target]:
+def discover(paths: Iterable[str]) -> list[Target]:
     """Expand paths into plan files, sorted and without duplicates.
 
     A file named explicitly is always linted (even if excluded by a pattern,
@@ -93,7 +93,7 @@ def discover(paths: Iterable[str], cwd: str | None = None) -> list[Target]:
     Symbolic links to directories are not followed, so a link loop cannot
     hang the run.
     """
-    cwd = cwd or os.getcwd()
+    cwd = os.getcwd()
     found: dict[str, Target] = {}
     for raw in paths:
         if raw == STDIN:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Iterable, Union
 
 from aiplan.core.budget import Budget, Watchdog
@@ -18,14 +18,28 @@ if TYPE_CHECKING:
     from aiplan.run.cache import LintCache
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class RunResult:
-    files: list[FileResult] = field(default_factory=list)
-    errors: list[InternalError] = field(default_factory=list)
+    """What a run found, file by file: built by the runner (or the fixer) and
+    transformed by pure functions that return a new one (:meth:`with_errors`,
+    :func:`aiplan.run.baseline.apply_baseline`)."""
+
+    files: tuple[FileResult, ...] = ()
+    # Failures outside any file: plugins that could not load.
+    errors: tuple[InternalError, ...] = ()
     # Findings `--fix` resolved; None when the run did not fix (see aiplan.fix.fixer).
     fixed: int | None = None
-    # Set by aiplan.run.baseline.apply_baseline: what a --baseline file hid, and its stale entries.
+    # What a --baseline file hid, and its stale entries (aiplan.run.baseline.apply_baseline).
     baseline: object | None = None
+
+    def __post_init__(self) -> None:
+        # Callers may hand over lists; the record keeps tuples.
+        object.__setattr__(self, "files", tuple(self.files))
+        object.__setattr__(self, "errors", tuple(self.errors))
+
+    def with_errors(self, errors: Iterable[InternalError]) -> "RunResult":
+        """This run with more failures outside any file."""
+        return replace(self, errors=self.errors + tuple(errors))
 
     @property
     def findings(self) -> list[Finding]:
@@ -47,17 +61,6 @@ class RunResult:
             for finding in result.findings:
                 counts[finding.severity.value] += 1
         return counts
-
-    def exit_code(self, fail_on: Callable[[str], Severity]) -> int:
-        """3 if a rule or plugin failed, 1 if a finding reaches its file's
-        failure threshold (``fail_on(path)``: configuration can set it per path), else 0."""
-        if self.internal_errors:
-            return 3
-        for result in self.files:
-            threshold = fail_on(result.path).rank
-            if any(f.severity.rank >= threshold for f in result.findings):
-                return 1
-        return 0
 
 
 def lint_target(target: Target, ctx: LintContext, stdin: bytes | None = None,
@@ -136,16 +139,15 @@ def lint_targets(targets: Iterable[Target], contexts: ContextSource, stdin: byte
     if isolate is None:
         isolate = runs_plugin_code(resolve(target) for target in targets)
     budgets = Budgets(run_timeout)
-    result = RunResult()
     budgets.start()
     try:
         if cache is None and jobs == 1 and not isolate:
+            files = []
             for target in targets:
                 ctx = resolve(target)
-                result.files.append(lint_target(target, ctx, stdin, budgets(ctx)))
-            return result
-        result.files = _lint_many(targets, resolve, stdin, cache, jobs, budgets, isolate)
-        return result
+                files.append(lint_target(target, ctx, stdin, budgets(ctx)))
+            return RunResult(files=tuple(files))
+        return RunResult(files=tuple(_lint_many(targets, resolve, stdin, cache, jobs, budgets, isolate)))
     finally:
         budgets.stop()
 

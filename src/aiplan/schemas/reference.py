@@ -31,6 +31,7 @@ from ruamel.yaml import YAML
 
 from aiplan import REPOSITORY
 from aiplan.fileio import atomic_write
+from aiplan.schemas import resolve as _resolve
 
 REFERENCE_PATH = "docs/plan-reference.md"
 SCHEMA_PATH = "src/aiplan/schemas/plan.schema.json"
@@ -65,19 +66,6 @@ class Field:
 
 def _github_anchor(heading: str) -> str:
     return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
-
-
-def _resolve(schema: dict, root: dict) -> dict:
-    """``schema`` with its ``$ref`` merged in: the local title and description win."""
-    ref = schema.get("$ref")
-    if not ref:
-        return schema
-    target: Any = root
-    for part in ref.lstrip("#/").split("/"):
-        target = target[part]
-    merged = dict(_resolve(target, root))
-    merged.update({k: v for k, v in schema.items() if k != "$ref"})
-    return merged
 
 
 def fields(root: dict) -> Iterator[Field]:

@@ -21,8 +21,9 @@ from typing import Any, Iterator
 
 from aiplan.core.findings import Span, YamlPath
 from aiplan.core.plan import Plan
-from aiplan.schemas.validate import (PLAN_SCHEMA, _known_valid, _safe_renames, _validator, explain, load_schema,
-                                     misplaced_home)
+from aiplan.schemas import PLAN_SCHEMA, load
+from aiplan.schemas.explain import explain, misplaced_home, safe_renames
+from aiplan.schemas.validate import is_valid, validator
 
 # Repairs can uncover more (a renamed mapping's own misspelled keys): a few rounds at most.
 _ROUNDS = 3
@@ -94,9 +95,9 @@ def _container(data: Any, path: YamlPath) -> dict | None:
 
 def _repairs(data: Any) -> list[tuple[str, YamlPath, Any]]:
     """``(kind, path, new)``: ``value`` (new value), ``rename`` (new key) or ``move`` (new path)."""
-    root = load_schema(PLAN_SCHEMA)
+    root = load(PLAN_SCHEMA)
     out: list[tuple[str, YamlPath, Any]] = []
-    for count, error in enumerate(_validator(PLAN_SCHEMA).iter_errors(data)):
+    for count, error in enumerate(validator(PLAN_SCHEMA).iter_errors(data)):
         if count >= _MAX_ERRORS:
             return []  # not a plan with a few slips: read it as written
         path = tuple(error.absolute_path)
@@ -107,7 +108,7 @@ def _repairs(data: Any) -> list[tuple[str, YamlPath, Any]]:
                 return []
             schema = error.schema if isinstance(error.schema, dict) else {}
             known = list(schema.get("properties", {}))
-            renames = _safe_renames(error.instance, known)
+            renames = safe_renames(error.instance, known)
             for key in error.instance:
                 if key in known:
                     continue
@@ -119,7 +120,7 @@ def _repairs(data: Any) -> list[tuple[str, YamlPath, Any]]:
                         out.append(("move", path + (key,), home))
             continue
         if error.validator in ("type", "enum"):
-            for violation in explain(error, path, root):
+            for violation in explain(error, root):
                 for edit in violation.edits:
                     if edit.at == "value" and edit.path is None:
                         out.append(("value", tuple(violation.path), edit.value))
@@ -129,8 +130,7 @@ def _repairs(data: Any) -> list[tuple[str, YamlPath, Any]]:
 def read_as_repaired(plan: Plan) -> Plan:
     """``plan`` with its unambiguous schema mistakes repaired, for the policy rules;
     ``plan`` itself when there is nothing to repair (the usual case, decided fast)."""
-    known_valid = _known_valid(PLAN_SCHEMA)
-    if not isinstance(plan.data, dict) or (known_valid is not None and known_valid(plan.data)):
+    if not isinstance(plan.data, dict) or is_valid(plan.data):
         return plan
     data = None
     relocations: list[tuple[YamlPath, YamlPath]] = []

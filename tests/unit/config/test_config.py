@@ -171,6 +171,8 @@ def test_rule_options_are_validated_against_the_rule(cli, repo, monkeypatch):
     ('[[tool.aiplan.overrides]]\npaths = ["x"]\nexclude = ["y"]\n', "unknown key `tool.aiplan.overrides[0].exclude`"),
     ('[[tool.aiplan.overrides]]\npaths = ["[x"]\n', "unclosed '['"),
     ('[tool.aiplan]\nmax-depth = 0\n', "`tool.aiplan.max-depth` is 0; it must be at least 1"),
+    ('[tool.aiplan]\nrule-timeout = "x"\n', "`tool.aiplan.rule-timeout` is 'x' (a string); expected a number"),
+    ('[tool.aiplan]\nfail-on = "it\'s"\n', "`tool.aiplan.fail-on` is 'it's'; expected one of error, warning, info"),
     ('[tool.aiplan\n', "pyproject.toml: invalid TOML: "),
     ('[tool]\naiplan = 3\n', "tool.aiplan must be a table"),
 ])
@@ -292,9 +294,10 @@ def test_schema_command_prints_the_config_and_pack_schemas(cli):
 
 
 def test_config_schema_lists_every_key_the_reader_understands():
-    from aiplan.config.files import LIMIT_KEYS, config_schema
+    from aiplan.config.files import LIMIT_KEYS
+    from aiplan.schemas import CONFIG_SCHEMA, load
 
-    schema = config_schema()
+    schema = load(CONFIG_SCHEMA)
     top = set(schema["properties"])
     override = set(schema["$defs"]["override"]["properties"])
     assert top == {"select", "extend-select", "ignore", "exclude", "fail-on", "severity", "rules",

@@ -240,7 +240,7 @@ def test_readme_examples_are_valid():
 
     from jsonschema import Draft202012Validator
 
-    from aiplan.config.files import config_schema
+    from aiplan.schemas import CONFIG_SCHEMA, load
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
@@ -251,7 +251,7 @@ def test_readme_examples_are_valid():
     assert toml_blocks
     for block in toml_blocks:
         table = tomllib.loads(block)["tool"]["aiplan"]
-        assert list(Draft202012Validator(config_schema()).iter_errors(table)) == []
+        assert list(Draft202012Validator(load(CONFIG_SCHEMA)).iter_errors(table)) == []
     [pack] = [b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if b.startswith("policy_pack:")]
     findings = lint_yaml("aiplan: 1\nname: x\nowner: team\nuse_case: {data_sensitivity: restricted}\n",
                          select=["SEC"], packs=[pack])

@@ -9,7 +9,7 @@ from hypothesis import given, strategies as st
 
 from aiplan.core.findings import FileResult, Severity
 from aiplan.reporters import github, github_summary
-from aiplan.reporters.logsafe import neutralise_hashes
+from aiplan.reporters.logsafe import neutralise, neutralise_hashes
 from aiplan.reporters.sources import Paths
 
 from ci_support import finding, rules, run_of
@@ -197,9 +197,9 @@ def test_explicit_format_under_actions_prints_only_that_format(cli):
 
 
 def test_neutralise():
-    assert github.neutralise("::a\n  ::b\nx::c\n##[d ##[e\n") == "\\x3a:a\n  \\x3a:b\nx::c\n#\\x23[d #\\x23[e\n"
-    assert github.neutralise("a\r::b\u2028::c") == "a\r\\x3a:b\u2028\\x3a:c"
-    assert github.neutralise("###[x") == "##\\x23[x"
+    assert neutralise("::a\n  ::b\nx::c\n##[d ##[e\n") == "\\x3a:a\n  \\x3a:b\nx::c\n#\\x23[d #\\x23[e\n"
+    assert neutralise("a\r::b\u2028::c") == "a\r\\x3a:b\u2028\\x3a:c"
+    assert neutralise("###[x") == "##\\x23[x"
 
 
 def test_overflow_note_when_github_would_drop_annotations():

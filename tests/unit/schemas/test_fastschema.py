@@ -19,7 +19,8 @@ from jsonschema import Draft202012Validator
 
 from aiplan.schemas.fast import ANNOTATIONS, SUPPORTED, compile_schema, json_equal
 from aiplan.parse.loader import load_file
-from aiplan.schemas.validate import load_schema, validate
+from aiplan.schemas import load as load_schema
+from aiplan.schemas.validate import validate
 from conftest import EXAMPLES, FIXTURES
 
 SCHEMA = load_schema()

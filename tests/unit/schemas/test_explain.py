@@ -1,0 +1,74 @@
+"""The one JSON-Schema explainer and resolver: the same error in each voice, and references."""
+
+from __future__ import annotations
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from aiplan.schemas import CONFIG_SCHEMA, PACK_SCHEMA, PLAN_SCHEMA, follow, load, resolve, source
+from aiplan.schemas.explain import POLICY_VOICE, config_voice, explain
+
+
+def _explained(schema, instance, voice=None):
+    return [(v.message, v.fix, v.path) for error in Draft202012Validator(schema).iter_errors(instance)
+            for v in explain(error, schema, voice)]
+
+
+def test_each_shipped_schema_loads_from_its_source():
+    for name in (PLAN_SCHEMA, CONFIG_SCHEMA, PACK_SCHEMA):
+        assert load(name)["$schema"].endswith("2020-12/schema") and source(name).lstrip().startswith("{")
+
+
+def test_a_reference_is_merged_with_the_referring_node_winning():
+    root = {"$defs": {"a": {"type": "string", "description": "defined"}, "b": {"$ref": "#/$defs/a", "minLength": 2},
+                      "a~b/c": {"type": "integer"}}}
+    assert resolve({"$ref": "#/$defs/a", "description": "here"}, root) == {"type": "string", "description": "here"}
+    assert resolve({"$ref": "#/$defs/b"}, root) == {"type": "string", "description": "defined", "minLength": 2}
+    assert resolve({"$ref": "#/$defs/a~0b~1c"}, root) == {"type": "integer"}
+    assert resolve({"$ref": "#/$defs/missing", "title": "t"}, root) == {"title": "t"}
+    assert resolve("not a schema", root) == {}
+
+
+def test_a_reference_loop_ends():
+    root = {"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a", "title": "b"}}}
+    assert resolve({"$ref": "#/$defs/a"}, root) == {"title": "b"}
+
+
+def test_follow_names_what_is_missing():
+    assert follow({"a": [{"b": 1}]}, "/a/0/b") == 1 and follow({"a": 1}, "") == {"a": 1}
+    with pytest.raises(LookupError):
+        follow({"a": [1]}, "/a/1")
+
+
+SCHEMA = {"type": "object", "required": ["name"], "additionalProperties": False,
+          "properties": {"name": {"type": "string"}, "size": {"type": "number", "minimum": 3},
+                         "mode": {"enum": ["fast", "slow"]}}}
+
+
+def test_one_error_in_three_voices():
+    instance = {"sise": 1, "mode": "fsat", "size": "big"}
+    assert sorted(_explained(SCHEMA, instance)) == sorted([
+        ("the plan lacks the required key `name`", "Add `name:` at the top level.", ("name",)),
+        ("unknown key `sise` at the top level", "Did you mean `size`? Rename `sise` to it.", ("sise",)),
+        ("`mode` is 'fsat'; expected one of fast, slow", "Did you mean 'fast'? Change it to `mode: fast`.", ("mode",)),
+        ("`size` is 'big' (a string); expected a number", "Change `size` to a number, e.g. `size:`.", ("size",)),
+    ])
+    assert sorted(_explained(SCHEMA, instance, POLICY_VOICE)) == sorted([
+        ("`name` is missing", "", ("name",)),
+        ("`sise` is not allowed by the policy", "", ("sise",)),
+        ("`mode` is 'fsat'; the policy allows 'fast', 'slow'", "", ("mode",)),
+        ("`size` is 'big' (a string); the policy requires a number", "", ("size",)),
+    ])
+    assert sorted(_explained(SCHEMA, instance, config_voice("tool.aiplan"))) == sorted([
+        ("`tool.aiplan` lacks the required key `name`", "", ("name",)),
+        ("unknown key `tool.aiplan.sise`", "; did you mean `size`?", ("sise",)),
+        ("`tool.aiplan.mode` is 'fsat'; expected one of fast, slow", "; did you mean 'fast'?", ("mode",)),
+        ("`tool.aiplan.size` is 'big' (a string); expected a number", "", ("size",)),
+    ])
+
+
+def test_a_keyword_a_voice_has_no_words_for_is_said_in_jsonschemas():
+    schema = {"properties": {"n": {"multipleOf": 2}}}
+    assert _explained(schema, {"n": 3}) == [("`n`: 3 is not a multiple of 2", "Change `n` to match the plan format.",
+                                             ("n",))]
+    assert _explained(schema, {"n": 3}, POLICY_VOICE) == [("`n`: 3 is not a multiple of 2", "", ("n",))]

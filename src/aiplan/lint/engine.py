@@ -235,7 +235,10 @@ def _run_rules(plan: Plan, checks: Iterable[Rule], loaded: LoadResult, display_p
     for item in checks:
         seen = plan if item.family == "PLAN" else reading
         # A plugin's rule reads a read-only copy: it cannot change what later rules see.
-        given = replace(seen, data=read_only_data(seen.data)) if item.third_party else seen
+        given = seen
+        if item.third_party:
+            written = None if seen.written is None else read_only_data(seen.written)
+            given = replace(seen, data=read_only_data(seen.data), written=written)
         clock.at(f"running rule {item.id}")
         violations, failure = run_rule(item, given, ctx.options.get(item.id, {}), clock)
         if failure is not None:

@@ -50,3 +50,23 @@ def test_a_rules_own_copies_are_plain_and_changeable():
     deep["list"].append("c")
     assert type(copy.copy(view["list"])) is list and type(view["list"][:]) is list
     assert type(view) is ReadOnlyDict and type(view["list"]) is ReadOnlyList and "new" not in view
+
+
+def test_the_plan_as_written_is_read_only_too():
+    # `approach: RAG` is read as `rag`; the text as written (Plan.written) is shared with
+    # the PLAN rules, so a plugin must not be able to change it either.
+    from aiplan.api import Severity, Violation, rule
+    from aiplan.testing import lint_yaml
+
+    @rule("ACME009", "changes-the-written-plan", Severity.WARNING)
+    def changes_the_written_plan(plan, options):
+        """Tries to change the plan as written."""
+        assert plan.approach == "rag" and plan.as_written("approach") == "RAG"
+        plan.written["approach"] = "rag"
+        yield Violation("changed", "f")
+
+    import dataclasses
+
+    plugin_rule = dataclasses.replace(changes_the_written_plan, plugin="acme")
+    with pytest.raises(AssertionError, match="ACME009"):
+        lint_yaml("aiplan: 1\nname: x\napproach: RAG\n", select=["ACME009"], rules=[plugin_rule])

@@ -78,3 +78,172 @@ def test_no_hint_repeats_itself():
             if any(snippets.count(snippet) > 1 for snippet in snippets):
                 repeated.append(f"{finding.rule}: {finding.fix}")
     assert not repeated, "\n".join(sorted(set(repeated)))
+
+
+# -- pasting hints where they say ------------------------------------------------------------------
+#
+# The convention every hint that shows YAML follows: a snippet is one key with its value (block
+# style: a plain key, never a dotted path such as `rag.retrieval.evaluation: ...`), and the hint
+# says where it goes: "under `rag.retrieval`, set `evaluation: {...}`" (in the same clause), or it
+# names the key's full path (`gaps.knowledge.evidence` ... `evidence: ...`), or the key is the
+# finding's own key (rewritten in place), or a top-level key (`approach: rag`). A list entry
+# (`- {...}`) goes "to `path`" or "under `path`". Snippets with placeholders (`...`, `<needed>`) and
+# bare key names (`present:`) are examples, not pasteable text.
+
+_UNDER = re.compile(r"\bunder `([A-Za-z_][\w.\[\]]*)`", re.IGNORECASE)
+_TO = re.compile(r"\bto `([A-Za-z_][\w.\[\]]*)`")
+_CLAUSE_END = re.compile(r";|\.\s+(?=[A-Z])")
+_DOTTED = re.compile(r"^[A-Za-z_]\w*(?:\.\w+|\[\d+\])+$")
+_TOP_LEVEL = {"aiplan", "name", "owner", "status", "summary", "use_case", "targets", "gaps", "baseline",
+              "approach", "rag", "fine_tuning", "evaluation"}
+# Hints whose main step is work in prose (move content, retrain): their snippets are valid where
+# they say, but pasting them alone is not meant to silence the rule.
+_PROSE_FIRST = {"FIT006"}
+
+
+def _path(text: str) -> tuple:
+    return tuple(int(part[1:-1]) if part.startswith("[") else part
+                 for part in re.findall(r"[A-Za-z_]\w*|\[\d+\]", text))
+
+
+def _pasteable(fix: str) -> list[tuple[str, int]]:
+    return [(match.group(1), match.start()) for match in SNIPPET.finditer(fix)
+            if match.group(1) in _yaml_snippets(fix) and "..." not in match.group(1)
+            and "<" not in match.group(1) and not match.group(1).startswith("#")
+            and not match.group(1).endswith(":")]
+
+
+def _where(fix: str, start: int, value, own: tuple):
+    """``(path, "set" | "append")`` for the snippet at ``start``, or ``None`` if the hint does not say."""
+    bounds = [0] + [match.end() for match in _CLAUSE_END.finditer(fix)] + [len(fix) + 1]
+    clause_start = max(bound for bound in bounds if bound <= start)
+    clause = fix[clause_start:min(bound for bound in bounds if bound > start) - 1]
+    if isinstance(value, list):
+        named = _TO.search(fix, start) or _UNDER.search(clause)
+        return (_path(named.group(1)), "append") if named else None
+    if not isinstance(value, dict) or len(value) != 1:
+        return None
+    key = next(iter(value))
+    under = [match for match in _UNDER.finditer(clause)]
+    if under:
+        nearest = min(under, key=lambda match: abs(match.start() - (start - clause_start)))
+        return _path(nearest.group(1)), "set"
+    for match in SNIPPET.finditer(fix):
+        if _DOTTED.match(match.group(1)) and _path(match.group(1))[-1] == key:
+            return _path(match.group(1))[:-1], "set"
+    if own and own[-1] == key:
+        return tuple(own[:-1]), "set"
+    if key in _TOP_LEVEL:
+        return (), "set"
+    return None
+
+
+class _NotApplicable(Exception):
+    """The hint replaces a value of the wrong type: there is no missing key to paste into."""
+
+
+def _paste(data: dict, path: tuple, how: str, value) -> None:
+    node = data
+    for index, part in enumerate(path):
+        last = index == len(path) - 1
+        if isinstance(part, int):
+            if not isinstance(node, list) or part >= len(node):
+                raise _NotApplicable
+            node = node[part]
+            continue
+        if not isinstance(node, dict):
+            raise _NotApplicable
+        if node.get(part) is not None and not isinstance(node[part], (dict, list)):
+            raise _NotApplicable
+        if not isinstance(node.get(part), (dict, list)):
+            node[part] = [] if how == "append" and last else {}
+        node = node[part]
+    if how == "append":
+        node.extend(value)
+    else:
+        for key, item in value.items():
+            if isinstance(item, dict) and isinstance(node.get(key), dict):
+                node[key].update(item)
+            else:
+                node[key] = item
+
+
+def _pasted_hints():
+    """``(finding, plan after pasting its hint, findings before)`` for every hint that shows YAML,
+    on every document without a schema violation of its own; plus the hints that do not say where."""
+    import copy
+    import json
+
+    loader = YAML(typ="safe")
+    pasted, unplaced = [], []
+    for text in _plans():
+        try:
+            findings = lint_yaml(text, dedent=False)
+            documents = list(loader.load_all(text))
+        except Exception:  # noqa: BLE001 - plugin fixtures and undecodable inputs are not plans to paste into
+            continue
+        for finding in findings:
+            snippets = _pasteable(finding.fix)
+            if not snippets or finding.document >= len(documents) or not isinstance(documents[finding.document], dict):
+                continue
+            if any(other.rule == "PLAN002" and other.document == finding.document for other in findings):
+                continue  # a schema violation already: pasting into it proves nothing
+            data = copy.deepcopy(documents[finding.document])
+            try:
+                for snippet, start in snippets:
+                    value = loader.load(snippet)
+                    spot = _where(finding.fix, start, value, finding.yaml_path)
+                    if spot is None:
+                        unplaced.append(f"{finding.rule}: {snippet!r} in {finding.fix}")
+                        raise _NotApplicable
+                    _paste(data, spot[0], spot[1], value)
+            except _NotApplicable:
+                continue
+            pasted.append((finding, json.dumps(data, default=str)))
+    return pasted, unplaced
+
+
+@pytest.fixture(scope="module")
+def pasted_hints():
+    return _pasted_hints()
+
+
+def test_no_hint_shows_a_dotted_key():
+    dotted = []
+    for text in _plans():
+        try:
+            findings = lint_yaml(text, dedent=False)
+        except AssertionError:
+            continue
+        for finding in findings:
+            for snippet in _yaml_snippets(finding.fix):
+                key = snippet.split(":", 1)[0].strip()
+                if _DOTTED.match(key):
+                    dotted.append(f"{finding.rule}: {snippet!r}")
+    assert not dotted, "\n".join(sorted(set(dotted)))
+
+
+def test_every_hint_says_where_its_yaml_goes(pasted_hints):
+    _, unplaced = pasted_hints
+    assert not unplaced, "\n".join(sorted(set(unplaced)))
+
+
+def test_hints_pasted_where_they_say_are_schema_valid_and_silence_their_rule(pasted_hints):
+    pasted, _ = pasted_hints
+    assert len(pasted) > 500
+    invalid, loud, silenced = [], [], set()
+    for finding, plan in pasted:
+        after = lint_yaml(plan, dedent=False)
+        schema = [other.message for other in after if other.rule == "PLAN002"]
+        if schema:
+            invalid.append(f"{finding.rule}: {schema[:2]} after pasting {finding.fix}")
+        if finding.rule in _PROSE_FIRST:
+            continue
+        if any(other.rule == finding.rule and other.yaml_path == finding.yaml_path for other in after):
+            loud.append(f"{finding.rule} still fires after pasting {finding.fix}")
+        else:
+            silenced.add(finding.rule)
+    assert not invalid, "\n".join(sorted(set(invalid)))
+    assert not loud, "\n".join(sorted(set(loud)))
+    # The hints the review found unpasteable, among them.
+    assert {"RAG009", "FT004", "FT007", "RAG007", "RAG012", "EVAL001", "EVAL005", "ACC001"} <= silenced

@@ -51,7 +51,7 @@ def test_metric_without_target_hint_reads_direction_from_the_name():
     [finding] = lint_yaml(plan, select=["EVAL002"])
     assert "lower-is-better" in finding.fix and "higher_is_better: false" in finding.fix
     [finding] = lint_yaml(plan.replace("escalation_error_rate", "escalation_precision"), select=["EVAL002"])
-    assert "e.g. `target: 0.9`" in finding.fix
+    assert "set `target: 0.9`" in finding.fix
 
 
 def test_inferred_direction_is_said_in_the_finding():

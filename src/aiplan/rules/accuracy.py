@@ -129,7 +129,8 @@ def accuracy_gap_without_eval_infra(plan, options):
     exists = plan.mapping("evaluation") is not None
     lacks = "`evaluation` lacks" if exists else "the plan has no `evaluation` section, so it lacks"
     add = (f"Under `evaluation`, add {listing(snippet for _, snippet in missing)}" if exists else
-           f"Add a top-level `evaluation:` section with {listing(snippet for _, snippet in missing)} under it")
+           f"Under `evaluation` (a new top-level section), set "
+           f"{listing(snippet for _, snippet in missing)}")
     yield Violation(
         f"the accuracy gap is present (`gaps.accuracy.present: true`) but {lacks} "
         f"{listing(what for what, _ in missing)}; nothing will show whether the errors are fixed",

@@ -11,7 +11,7 @@ from aiplan.core.rule import rule
 from aiplan.core.suggest import closest
 from aiplan.rules.fit import distills
 from aiplan.rules.metrics import comparisons, eval_sets, metric_key, measurements, same_path, same_set
-from aiplan.rules.wording import (absence, approach_shown, code,
+from aiplan.rules.wording import (absence, approach_shown, code, dotted,
                                   listing, placeholder_above, quoted_listing, show)
 
 CORE_TECHNIQUES = ("system_prompt", "few_shot", "structured_output")
@@ -123,14 +123,14 @@ def missing_prompt_baseline(plan, options):
     if status is None:
         yield Violation(
             f"approach is {approach_shown(plan)} but `baseline.prompt_engineering` has no `status`",
-            "Finish the prompt-engineering baseline and set `baseline.prompt_engineering.status: done`.",
+            "Finish the prompt-engineering baseline; then, under `baseline.prompt_engineering`, set `status: done`.",
             path=("baseline", "prompt_engineering", "status"),
         )
         return
     yield Violation(
         f"approach is {approach_shown(plan)} but the prompt-engineering baseline is `{status}`, not `done`",
         "Finish the prompt-engineering baseline and record its results before committing to "
-        f"`{approach}`; then set `status: done`.",
+        f"`{approach}`; then, under `baseline.prompt_engineering`, set `status: done`.",
         path=("baseline", "prompt_engineering", "status"),
     )
 
@@ -326,8 +326,8 @@ def thin_baseline(plan, options):
         yield Violation(
             "the prompt-engineering baseline lists no `techniques`, so it does not show that "
             f"{quoted_listing(CORE_TECHNIQUES)} were tried",
-            "Try each core technique and list them: "
-            "`baseline.prompt_engineering.techniques: [system_prompt, few_shot, structured_output]`.",
+            "Try each core technique and list them: under `baseline.prompt_engineering`, set "
+            "`techniques: [system_prompt, few_shot, structured_output]`.",
             path=("baseline", "prompt_engineering", "techniques"),
             at="key",
         )
@@ -601,8 +601,9 @@ def gap_not_measurable(plan, options):
             yield Violation(
                 f"the baseline measured {code(name)} but `evaluation.metrics` tracks {quoted_listing(tracked)}: "
                 f"did you mean {code(meant)}? As written, no metric is measured both before and after",
-                f"Use one name for the metric in both places: `metric: {meant}` here, or `name: {name}` in "
-                "`evaluation.metrics`.",
+                f"Use one name for the metric in both places: under "
+                f"`{dotted('baseline', 'prompt_engineering', 'results', index)}`, set `metric: {meant}`; or, in "
+                f"`evaluation.metrics`, rename `{meant}` to `{name}`.",
                 path=("baseline", "prompt_engineering", "results", index, "metric"),
             )
             return
@@ -635,7 +636,9 @@ def gap_not_measurable(plan, options):
             f"the baseline measured {quoted_listing(on_it)} on {code(baseline_set)}, but `evaluation.eval_sets` "
             f"lists {quoted_listing(entry.path for entry in listed)}: the baseline and the target are measured on "
             "different sets, so the gap between them is not measured",
-            f"Measure the baseline on the evaluation set (`eval_set: {listed[0].path}`), or add "
+            f"Measure the baseline on the evaluation set: under "
+            f"`{dotted('baseline', 'prompt_engineering', 'results', item.baseline.index)}`, set "
+            f"`eval_set: {listed[0].path}`; or add "
             f"`- {{path: {baseline_set}}}` to `evaluation.eval_sets` if the new system is judged on it too.",
             path=("baseline", "prompt_engineering", "results", item.baseline.index, "eval_set"),
         )

@@ -140,8 +140,8 @@ def no_evaluation_plan(plan, options):
         f"approach is {approach_shown(plan)} but {state}: nothing will show whether it closes the gap",
         ("Add the answer-level metric it must reach, on the baseline's yardstick: under `evaluation`, set "
          f"{metrics}" if plan.mapping("evaluation") is not None else
-         "Add the answer-level metric it must reach, on the baseline's yardstick: a top-level `evaluation:` "
-         f"section with {metrics} and `cadence: per_release` under it")
+         "Add the answer-level metric it must reach, on the baseline's yardstick: under `evaluation` (a new "
+         f"top-level section), set {metrics} and `cadence: per_release`")
         + " (set the `target` to the level production needs).",
         path=("evaluation", "metrics"),
         at="key",
@@ -219,9 +219,11 @@ def metric_without_target(plan, options):
             f"{label} has no `target`: nothing says what value is good enough",
             f"Set `{dotted('evaluation', 'metrics', index, 'target')}` to the value production needs"
             + (" (the metric is lower-is-better: the highest acceptable value)." if stated is False else
-               " (its name reads lower-is-better: the highest acceptable value; state "
-               "`higher_is_better: false` to make that explicit)." if inferred else
-               ", e.g. `target: 0.9` (add `higher_is_better: false` for latency, cost or error rates)."),
+               f" (its name reads lower-is-better: the highest acceptable value); under "
+               f"`{dotted('evaluation', 'metrics', index)}`, state `higher_is_better: false` to make that "
+               "explicit." if inferred else
+               f": under `{dotted('evaluation', 'metrics', index)}`, set `target: 0.9`, with "
+               "`higher_is_better: false` for latency, cost or error rates."),
             path=("evaluation", "metrics", index, "target"),
         )
 
@@ -448,7 +450,8 @@ def underpowered_evaluation(plan, options):
             f"`{dotted('evaluation', 'eval_sets', index)}` ({code(entry.path)}) has {entry.size} items, but telling "
             f"{code(item.target.name)} at its target {show(p1)} from the baseline's {show(p0)} takes at least "
             f"{needed} (alpha {show(alpha)}, power {show(power)}; {item.target.direction}); {can}{others}",
-            f"Grow the set to at least {needed} cases like the ones production sees and set `size: {needed}`; "
+            f"Grow the set to at least {needed} cases like the ones production sees and, under "
+            f"`{dotted('evaluation', 'eval_sets', index)}`, set `size: {needed}`; "
             "or, if it cannot grow, aim at a target the set can resolve.",
             path=("evaluation", "eval_sets", index, "size"),
         )
@@ -569,9 +572,9 @@ def metrics_without_eval_set(plan, options):
         f"`evaluation.metrics` sets targets ({shown}) but the plan names no set of cases to measure them on "
         f"(no `evaluation.eval_sets`, no `eval_set` in the baseline's results{held_out}): before and after "
         "cannot be compared on the same cases",
-        "Fix the cases the targets are read on, and measure the baseline on them too: under `evaluation`, set "
-        "`eval_sets: [{path: evals/answers.jsonl, size: 500}]`, and give each baseline result "
-        "`eval_set: evals/answers.jsonl`.",
+        "Fix the cases the targets are read on: under `evaluation`, set "
+        "`eval_sets: [{path: evals/answers.jsonl, size: 500}]`; and measure the baseline on the same set "
+        "(its results' `eval_set`).",
         path=("evaluation", "eval_sets"),
         at="key",
     )

@@ -113,8 +113,9 @@ def fine_tuning_without_held_out(plan, options):
     yield Violation(
         f"approach is {approach_shown(plan)} but `fine_tuning.evaluation.held_out` {state}: "
         "nothing will show what the fine-tuned model learned or forgot",
-        "Add `fine_tuning.evaluation.held_out` with `size`, `path`, "
-        "`covers: [target_task, adjacent_behaviors]` and `disjoint_from_training: true`.",
+        "Hold out examples the model never trains on: under `fine_tuning.evaluation`, set "
+        "`held_out: {size: 500, path: data/ft/held_out.jsonl, covers: [target_task, adjacent_behaviors], "
+        "disjoint_from_training: true}` (with the real size and path).",
         path=("fine_tuning", "evaluation", "held_out"),
     )
 
@@ -205,8 +206,8 @@ def held_out_misses_adjacent_behaviors(plan, options):
         yield Violation(
             "`fine_tuning.evaluation.held_out` does not say what it `covers`: nothing shows it exercises "
             "both the target task and adjacent behaviors",
-            "State what the held-out set exercises: "
-            "`fine_tuning.evaluation.held_out.covers: [target_task, adjacent_behaviors]`.",
+            "State what the held-out set exercises: under `fine_tuning.evaluation.held_out`, set "
+            "`covers: [target_task, adjacent_behaviors]`.",
             path=("fine_tuning", "evaluation", "held_out", "covers"),
             at="key",
         )
@@ -221,7 +222,8 @@ def held_out_misses_adjacent_behaviors(plan, options):
     yield Violation(
         f"`fine_tuning.evaluation.held_out.covers` is {code(covers)}, without {quoted_listing(missing, 'or')}: "
         f"{consequence}",
-        f"Add held-out examples for {quoted_listing(missing)} and list them: "
+        f"Add held-out examples for {quoted_listing(missing)} and list them: under "
+        "`fine_tuning.evaluation.held_out`, set "
         f"`covers: {show(list(dict.fromkeys([*(item for item in covers if isinstance(item, str)), *missing])))}`.",
         path=("fine_tuning", "evaluation", "held_out", "covers"),
     )
@@ -402,8 +404,8 @@ def no_data_quality_review(plan, options):
     yield Violation(
         f"`fine_tuning.dataset.quality_review` {state}: nothing checks the training examples, and the model "
         "will learn their mistakes",
-        "Review the examples before training and say how: "
-        "`fine_tuning.dataset.quality_review: two reviewers per example, disagreements dropped`.",
+        "Review the examples before training and say how: under `fine_tuning.dataset`, set "
+        "`quality_review: two reviewers per example, disagreements dropped`.",
         path=("fine_tuning", "dataset", "quality_review"),
     )
 
@@ -684,8 +686,8 @@ def held_out_leak(plan, options):
         yield Violation(
             "`fine_tuning.evaluation.held_out.disjoint_from_training` is `false`: the held-out examples overlap "
             "the training data, so the evaluation measures memorisation",
-            "Remove every held-out example (and near-duplicates) from the training set, then set "
-            "`disjoint_from_training: true`.",
+            "Remove every held-out example (and near-duplicates) from the training set; then, under "
+            "`fine_tuning.evaluation.held_out`, set `disjoint_from_training: true`.",
             path=("fine_tuning", "evaluation", "held_out", "disjoint_from_training"),
         )
     held_out = plan.text("fine_tuning", "evaluation", "held_out", "path")
@@ -811,8 +813,8 @@ def unstated_disjointness(plan, options):
     yield Violation(
         f"`fine_tuning.evaluation.held_out.disjoint_from_training` {state}: nothing says the held-out "
         f"examples were kept out of the training data, and nothing measured it ({unmeasured})",
-        "Remove every held-out example (and near-duplicates) from the training data, then record it under "
-        "`fine_tuning.evaluation.held_out`: `disjoint_from_training: true`.",
+        "Remove every held-out example (and near-duplicates) from the training data; then record it: under "
+        "`fine_tuning.evaluation.held_out`, set `disjoint_from_training: true`.",
         path=("fine_tuning", "evaluation", "held_out"),
         at="key",
     )
@@ -898,8 +900,8 @@ def undefined_task(plan, options):
     state = absence(plan, "fine_tuning", "task", "description")
     yield Violation(
         f"`fine_tuning.task.description` {state}: the narrow task the model is trained for is undefined",
-        "Describe the task in one sentence, with its output format if it has one: "
-        "`fine_tuning.task: {description: classify each ticket into one of 14 queues, output_format: schemas/queue.json}`.",
+        "Describe the task in one sentence, with its output format if it has one: under `fine_tuning`, set "
+        "`task: {description: classify each ticket into one of 14 queues, output_format: schemas/queue.json}`.",
         path=("fine_tuning", "task", "description"),
         at="key",
     )

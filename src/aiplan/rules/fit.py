@@ -147,13 +147,13 @@ def fine_tuning_for_knowledge(plan, options):
     purpose = plan.string("fine_tuning", "purpose")
     if purpose == "knowledge":
         if plan.approach == "hybrid":
-            fix = ("Let the retrieval half carry the knowledge and fine-tune for how the model responds: set "
-                   "`fine_tuning.purpose: behavior` (or `latency`/`cost` for a smaller, faster model); if no "
-                   "behavior gap remains, set `approach: rag` and remove the `fine_tuning` section.")
+            fix = ("Let the retrieval half carry the knowledge and fine-tune for how the model responds: under "
+                   "`fine_tuning`, set `purpose: behavior` (or `latency`/`cost` for a smaller, faster model); if no "
+                   "behavior gap remains, set `approach: rag` and remove the fine-tuning section.")
         else:
-            fix = ("Close a knowledge gap with retrieval: set `approach: rag` and list the documents under "
-                   "`rag.corpus.sources`; keep fine-tuning for a behavior gap (`fine_tuning.purpose: behavior`, "
-                   "with `approach: hybrid` if both gaps are present).")
+            fix = ("Close a knowledge gap with retrieval: set `approach: rag` and list the documents in "
+                   "`rag.corpus.sources`; keep fine-tuning for a behavior gap (`approach: hybrid` if both gaps "
+                   "are present; under `fine_tuning`, set `purpose: behavior`).")
         yield Violation(
             f"approach is {approach_shown(plan)} and `fine_tuning.purpose` is `knowledge`: fine-tuning is meant to "
             "teach the model facts, which it retains poorly and which go stale with every document change",
@@ -170,15 +170,15 @@ def fine_tuning_for_knowledge(plan, options):
                        f"and no behavior gap (`gaps.behavior.present` is {behavior}): a smaller, faster model "
                        "does not learn the missing facts, and nothing in the plan retrieves them")
             fix = ("Keep the distillation and add retrieval for the knowledge: set `approach: hybrid` and list the "
-                   "documents under `rag.corpus.sources`; or, if the prompt already supplies the facts, set "
-                   "`gaps.knowledge.present: false` with that `evidence`.")
+                   "documents in `rag.corpus.sources`; or, if the prompt already supplies the facts, under "
+                   "`gaps.knowledge`, set `present: false` with that `evidence`.")
         else:
             message = (f"approach is {approach_shown(plan)} but the plan states a knowledge gap and no behavior gap "
                        f"(`gaps.behavior.present` is {behavior}): fine-tuning addresses how the model responds, "
                        "not what it knows")
-            fix = ("Close a knowledge gap with retrieval: set `approach: rag` and list the documents under "
-                   "`rag.corpus.sources`; keep fine-tuning for a behavior gap (`fine_tuning.purpose: behavior`, "
-                   "with `approach: hybrid` if both gaps are present).")
+            fix = ("Close a knowledge gap with retrieval: set `approach: rag` and list the documents in "
+                   "`rag.corpus.sources`; keep fine-tuning for a behavior gap (`approach: hybrid` if both gaps "
+                   "are present; under `fine_tuning`, set `purpose: behavior`).")
         yield Violation(message, fix, path=("approach",))
 
 
@@ -268,15 +268,16 @@ def rag_for_behavior(plan, options):
             f"(`gaps.knowledge.present` is {knowledge}): the retrieval half adds facts the model does not lack, "
             "and retrieval does not change how the model responds",
             "Fine-tune for the behavior alone: set `approach: fine_tuning` and remove the `rag` section; or, if "
-            "the model also lacks facts, set `gaps.knowledge.present: true` with its `evidence`.",
+            "the model also lacks facts, under `gaps.knowledge`, set `present: true` with its `evidence`.",
             path=("approach",),
         )
         return
     yield Violation(
         f"approach is {approach_shown(plan)} but the plan states a behavior gap and no knowledge gap "
         f"(`gaps.knowledge.present` is {knowledge}): retrieval adds facts, it does not change how the model responds",
-        "Close a behavior gap that prompting could not close with fine-tuning: set `approach: fine_tuning` and "
-        "add a `fine_tuning` section with `purpose: behavior`, a reviewed dataset and a held-out set; "
+        "Close a behavior gap that prompting could not close with fine-tuning: set `approach: fine_tuning`; "
+        "add a top-level section with a reviewed dataset and a held-out set and, under `fine_tuning`, set "
+        "`purpose: behavior`; "
         "or, if the model also lacks facts, state `gaps.knowledge` with its evidence and choose `hybrid`.",
         path=("approach",),
     )
@@ -395,8 +396,8 @@ def consider_hybrid(plan, options):
         f"both a knowledge and a behavior gap are present but approach is {approach_shown(plan)}, "
         f"which leaves the {left_open} gap open",
         f"Consider `approach: hybrid` (fine-tuning for the behavior, retrieval for the knowledge); if the "
-        f"prompt-engineering baseline already closes the {left_open} gap, set `gaps.{left_open}.present: false` "
-        "and record that in its `evidence`.",
+        f"prompt-engineering baseline already closes the {left_open} gap, under `gaps.{left_open}`, set "
+        "`present: false` and record that in its `evidence`.",
         path=("approach",),
     )
 
@@ -468,8 +469,8 @@ def unneeded_complexity(plan, options):
     yield Violation(
         f"approach is {approach_shown(plan)} but all three gaps (knowledge, behavior, accuracy) are stated "
         "as not present: there is nothing for it to close that a prompt does not",
-        "Set `approach: prompt_engineering`; or, if the base model does fall short, set that gap's "
-        "`present: true` and record the `evidence`.",
+        "Set `approach: prompt_engineering`; or, if the base model does fall short, under `gaps.knowledge` "
+        "(or whichever gap it is), set `present: true` and record the `evidence`.",
         path=("approach",),
     )
 
@@ -597,15 +598,16 @@ def hybrid_without_both_gaps(plan, options):
     if not idle:
         return
     if len(idle) == 2:
-        fix = ("With neither gap present, start with `approach: prompt_engineering`; or state the gap "
-               "that is present with `present: true` and its `evidence`.")
+        fix = ("With neither gap present, start with `approach: prompt_engineering`; or, under `gaps.knowledge` "
+               "or `gaps.behavior` (whichever is present), set `present: true` with its `evidence`.")
     elif idle[0][0] == "retrieval":
         fix = ("Drop the retrieval half: set `approach: fine_tuning` and remove the `rag` section; or, if the "
-               "model does lack facts, set `gaps.knowledge.present: true` with its `evidence`.")
+               "model does lack facts, under `gaps.knowledge`, set `present: true` with its `evidence`.")
     else:
-        fix = ("Drop the fine-tuning half: set `approach: rag` and remove the `fine_tuning` section; or, if the "
-               "gap is real, set `gaps.behavior.present: true` with its `evidence`; or, if fine-tuning is for a "
-               "smaller, faster or cheaper model, say so with `fine_tuning.purpose: latency` (or `cost`).")
+        fix = ("Drop the fine-tuning half: set `approach: rag` and remove the fine-tuning section; or, if the "
+               "gap is real, under `gaps.behavior`, set `present: true` with its `evidence`; or, if fine-tuning "
+               "is for a smaller, faster or cheaper model, say so: under `fine_tuning`, set `purpose: latency` "
+               "(or `cost`).")
     reasons = listing(f"`gaps.{gap}.present`" for _, gap in idle)
     halves = listing(half for half, _ in idle)
     # Each half serves its own gap: name it, so the message says what is missing, not that nothing is.
@@ -914,7 +916,7 @@ def approach_for_accuracy_gap(plan, options):
         "reliably fix factual errors or hallucinations; that needs evaluation infrastructure",
         "Build the evaluation first: `evaluation.metrics` with a `target`, `evaluation.eval_sets` of real "
         "cases, a `cadence` and `human_review` of failures, and keep `approach: prompt_engineering` until it "
-        "shows where the errors come from; if they come from facts the model lacks, set "
-        "`gaps.knowledge.present: true` with that `evidence` and retrieval has a reason.",
+        "shows where the errors come from; if they come from facts the model lacks, under `gaps.knowledge`, "
+        "set `present: true` with that `evidence` and retrieval has a reason.",
         path=("approach",),
     )

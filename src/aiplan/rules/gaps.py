@@ -144,7 +144,8 @@ def gap_without_evidence(plan, options):
         yield Violation(
             f"`gaps.{gap}.present` is `true` but `gaps.{gap}.evidence` {absence(plan, 'gaps', gap, 'evidence')}: "
             f"nothing shows what the base model got wrong",
-            f"Add `gaps.{gap}.evidence` with what was observed, e.g. `evidence: {_EXAMPLE_EVIDENCE[gap]}`.",
+            f"Record what was observed: under `gaps.{gap}`, set `evidence: {_EXAMPLE_EVIDENCE[gap]}` "
+            "(with this plan's own numbers).",
             path=("gaps", gap, "present"),
         )
 
@@ -210,7 +211,7 @@ def incomplete_gap_analysis(plan, options):
         f"`gaps` does not state {names}: "
         f"{'it is' if one else 'they are'} neither `present: true` nor `present: false`",
         f"Check the base model for {'this gap' if one else 'these gaps'} and state "
-        f"{'it' if one else 'each'} under `gaps`: {snippet}, or `present: true` with its `evidence` "
+        f"{'it' if one else 'each'} under `gaps`: {snippet}, or `{{present: true, evidence: ...}}` "
         f"where the gap exists.",
         path=("gaps",),
         at="key",

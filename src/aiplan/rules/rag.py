@@ -197,9 +197,9 @@ def rag_without_data_pipeline(plan, options):
     yield Violation(
         f"approach is {approach_shown(plan)} but `rag.data_pipeline` {state}: nothing says how the documents "
         f"are cleaned, chunked, embedded and indexed{held}",
-        "Add `rag.data_pipeline` with an `owner`, `effort_weeks`, `cleaning`, "
-        f"{chunking}, `embedding: {{model: ...}}` and "
-        "`indexing: {store: ..., refresh: daily}`.",
+        "Plan how the documents get into the index: under `rag.data_pipeline`, set an `owner`, "
+        f"`effort_weeks`, `cleaning`, {chunking}, `embedding: {{model: text-embedding-3-large}}` and "
+        "`indexing: {store: pgvector, refresh: daily}` (with this plan's own choices).",
         path=("rag", "data_pipeline"),
         at="key",
     )
@@ -562,8 +562,8 @@ def boilerplate_without_cleaning(plan, options):
         yield Violation(
             f"{source_label(source, index)} {holds}{',' if at == 'path' else ''} but `rag.data_pipeline.cleaning` "
             f"{state}: repeated navigation and legal text will crowd out the content in search results",
-            "Describe how boilerplate is removed before chunking: "
-            "`rag.data_pipeline.cleaning: strip navigation, banners and legal footers`.",
+            "Describe how boilerplate is removed before chunking: under `rag.data_pipeline`, set "
+            "`cleaning: strip navigation, banners and legal footers`.",
             path=("rag", "corpus", "sources", index, at), related=related,
         )
 
@@ -945,9 +945,9 @@ def unstated_update_frequency(plan, options):
             f"{source_label(source, index)} does not say how often it changes (`update_frequency` "
             f"{absence(plan, 'rag', 'corpus', 'sources', index, 'update_frequency')}): nothing shows "
             "whether the index refresh keeps up with it",
-            "State how often the source changes, for example `update_frequency: weekly` "
-            "(one of static, yearly, quarterly, monthly, weekly, daily, realtime), or rebuild the index "
-            "on every change: `refresh: on_change` under `rag.data_pipeline.indexing`.",
+            f"State how often the source changes: under `{dotted('rag', 'corpus', 'sources', index)}`, set "
+            "`update_frequency: weekly` (one of static, yearly, quarterly, monthly, weekly, daily, realtime); "
+            "or rebuild the index on every change: under `rag.data_pipeline.indexing`, set `refresh: on_change`.",
             path=("rag", "corpus", "sources", index, "update_frequency"),
             at="key",
         )
@@ -1331,7 +1331,7 @@ def no_citations(plan, options):
         state = "is not set"
     yield Violation(
         f"`rag.citations` {state}: answers will not show the documents that grounded them",
-        "Show users the sources behind each answer: `rag.citations: true`.",
+        "Show users the sources behind each answer: under `rag`, set `citations: true`.",
         path=("rag", "citations"),
     )
 
@@ -1440,8 +1440,8 @@ def unmeasured_retrieval(plan, options):
         state = "`rag.retrieval.evaluation` has no `metrics`"
     yield Violation(
         f"{state}; a wrong answer cannot be traced to retrieval or to generation",
-        "Measure retrieval on a labelled question set: "
-        "`rag.retrieval.evaluation: {metrics: [recall_at_k, mrr], eval_set: evals/retrieval.jsonl}`.",
+        "Measure retrieval on a labelled question set: under `rag.retrieval`, set "
+        "`evaluation: {metrics: [recall_at_k, mrr], eval_set: evals/retrieval.jsonl}`.",
         path=("rag", "retrieval", "evaluation", "metrics"),
         at="key",
     )

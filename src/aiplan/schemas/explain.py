@@ -239,8 +239,14 @@ def _plan_hint(fact: Fact, error, root: dict, voice: "Voice") -> tuple[str, tupl
         if not guess:
             return f"Use one of {', '.join(allowed)}.", ()
         replacement = safe_replacement(instance, allowed)
-        return (f"Did you mean '{guess}'? Change it to `{leaf}: {guess}`.",
-                (Edit(replacement),) if replacement is not None else ())
+        # Where to write it, and a key with its value (never a dotted path as a key).
+        if path and isinstance(path[-1], int):
+            fix = f"Did you mean '{guess}'? Change this item of `{format_yaml_path(tuple(path[:-1]))}` to `{guess}`."
+        elif len(path) > 1:
+            fix = f"Did you mean '{guess}'? Under `{format_yaml_path(tuple(path[:-1]))}`, set `{leaf}: {guess}`."
+        else:
+            fix = f"Did you mean '{guess}'? Change it to `{leaf}: {guess}`."
+        return fix, (Edit(replacement),) if replacement is not None else ()
     if fact.kind == "minimum":
         return f"Set `{where}` to {error.validator_value} or more.", ()
     if fact.kind == "minLength":

@@ -30,7 +30,7 @@ def test_lint_flawed_plan_text_output(cli, tmp_path):
         "     |             ^^^^^^^^^^^",
         "     = approach is `fine_tuning` but the prompt-engineering baseline is `in_progress`, not `done`",
         "     = fix: Finish the prompt-engineering baseline and record its results before committing to "
-        "`fine_tuning`; then set `status: done`.",
+        "`fine_tuning`; then, under `baseline.prompt_engineering`, set `status: done`.",
     ]
     assert lines[-1] == "Linted 1 file: 2 errors, 0 warnings, 0 info; 2 fail the run (fail-on: error)."
 

@@ -73,6 +73,9 @@ class Watchdog:
             self._installed = False
             self._deadline = None
             signal.setitimer(signal.ITIMER_REAL, 0)
+            # A tick already raised but not yet delivered would meet the previous
+            # (usually default: terminate) action; ignoring discards it first.
+            signal.signal(signal.SIGALRM, signal.SIG_IGN)
             signal.signal(signal.SIGALRM, self._previous)
 
     def _expired(self, signum: int, frame: Any) -> None:

@@ -1,6 +1,9 @@
 """Time budgets: the watchdog a run installs once, and each file's clock."""
 
 import signal
+import subprocess
+import sys
+import textwrap
 import threading
 
 import pytest
@@ -109,3 +112,20 @@ def test_reading_data_files_pauses_the_rules_budget_but_not_the_files():
         with pytest.raises(OutOfTime) as info:
             clock.run_rule(reading_past_the_file_deadline)
         assert info.value.scope == RUN
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="no POSIX signal masks here")
+def test_a_tick_pending_when_the_watchdog_stops_does_not_kill_the_process():
+    # The tick is raised while blocked, so it is still pending when the watchdog
+    # restores the default action (terminate); unblocking must not deliver it.
+    script = textwrap.dedent("""
+        import os, signal
+        from aiplan.core.budget import Watchdog
+        with Watchdog():
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+            os.kill(os.getpid(), signal.SIGALRM)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
+        print("alive")
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (0, "alive\n"), done.stderr

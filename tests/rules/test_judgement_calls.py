@@ -105,7 +105,15 @@ UNSTATED = (FT009_DIR / "pass-measured-here.aiplan.yaml").read_text(encoding="ut
 
 
 def test_disjointness_measured_by_the_evidence_checks_silences_ft009():
-    assert lint_yaml(UNSTATED, select=["FT009"], base_dir=str(FT009_DIR), dedent=False) == []
+    found = lint_yaml(UNSTATED, select=["FT009", "EVID002"], base_dir=str(FT009_DIR), dedent=False)
+    assert [f.rule for f in found] == []
+
+
+def test_disjointness_is_not_measured_when_evid002_is_not_enabled():
+    # `--ignore EVID` turns off the comparison: FT009 then reads no data and says why.
+    [finding] = lint_yaml(UNSTATED, select=["FT009"], base_dir=str(FT009_DIR), dedent=False)
+    assert finding.rule == "FT009"
+    assert "nothing measured it (EVID002, the rule that compares them, is not enabled)" in finding.message
 
 
 def test_disjointness_not_measured_with_the_evidence_checks_off_is_ft009():
@@ -117,7 +125,7 @@ def test_disjointness_not_measured_with_the_evidence_checks_off_is_ft009():
 
 
 def test_disjointness_only_partly_measured_is_ft009():
-    [finding] = lint_yaml(UNSTATED, select=["FT009"], base_dir=str(FT009_DIR), dedent=False,
+    [finding] = lint_yaml(UNSTATED, select=["FT009", "EVID002"], base_dir=str(FT009_DIR), dedent=False,
                           limits=Limits(max_evidence_bytes=1024))
     assert "only the first 1.0 KB of 4.2 KB of data/ft/train.jsonl were compared" in finding.message and "`max-evidence-bytes` budget" in finding.message
 

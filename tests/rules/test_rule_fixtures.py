@@ -3,7 +3,9 @@
 Each fixture states what it must produce in header comments, one per finding:
 ``# expect: FT001 7:3``; or ``# expect: none`` for a plan that must stay clean.
 The fixture is linted with only its rule selected, so a passing variant proves
-the rule stays quiet and a failing one proves it fires at the right node.
+the rule stays quiet and a failing one proves it fires at the right node. A rule
+that depends on another rule being enabled names it, ``# with: EVID002``; only
+the fixture's own rule's findings are compared.
 """
 
 import pathlib
@@ -18,6 +20,13 @@ from aiplan.plugins.manager import load_rule_set
 RULE_FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "rules"
 EXPECT = re.compile(r"^#\s*expect:\s*(.+?)\s*$", re.MULTILINE)
 OPTIONS = re.compile(r"^#\s*options:\s*(\{.*\})\s*$", re.MULTILINE)
+WITH = re.compile(r"^#\s*with:\s*([A-Z0-9, ]+)", re.MULTILINE)
+
+
+def selection(path: pathlib.Path, rule_id: str) -> tuple[str, ...]:
+    """The fixture's rule and the rules it says it needs enabled beside it."""
+    extra = WITH.search(path.read_text(encoding="utf-8"))
+    return (rule_id, *(extra.group(1).replace(",", " ").split() if extra else ()))
 
 
 def _fixtures():
@@ -51,12 +60,14 @@ def test_fixture(path, rules):
     assert rule_id in rules, f"fixture folder {rule_id} names no rule"
     expected, options = _expected(path)
     assert EXPECT.search(path.read_text(encoding="utf-8")), f"{path} has no '# expect:' line"
-    ctx = build_context(rules, LintConfig(select=(rule_id,), rule_options={rule_id: options} if options else {}))
+    ctx = build_context(rules, LintConfig(select=selection(path, rule_id),
+                                          rule_options={rule_id: options} if options else {}))
     result = lint_file(str(path), path.name, ctx)
     assert not result.errors, result.errors
-    got = sorted((f.rule, f.line, f.column) for f in result.findings)
+    own = [f for f in result.findings if f.rule == rule_id]
+    got = sorted((f.rule, f.line, f.column) for f in own)
     assert got == expected
-    for finding in result.findings:
+    for finding in own:
         assert finding.message and finding.fix, finding
 
 

@@ -17,7 +17,7 @@ import pytest
 from aiplan.config.selection import LintConfig, build_context
 from aiplan.lint.engine import lint_file
 from aiplan.plugins.manager import load_rule_set
-from test_rule_fixtures import RULE_FIXTURES, _expected
+from test_rule_fixtures import RULE_FIXTURES, _expected, selection
 
 
 def _rule_folders():
@@ -28,10 +28,11 @@ def render(rule_id: str, rules) -> str:
     lines = []
     for path in sorted(RULE_FIXTURES.joinpath(rule_id).glob("*.aiplan.yaml")):
         _, options = _expected(path)
-        ctx = build_context(rules, LintConfig(select=(rule_id,), rule_options={rule_id: options} if options else {}))
+        ctx = build_context(rules, LintConfig(select=selection(path, rule_id),
+                                              rule_options={rule_id: options} if options else {}))
         result = lint_file(str(path), path.name, ctx)
         lines.append(f"# {path.name}")
-        for finding in result.findings:
+        for finding in (f for f in result.findings if f.rule == rule_id):
             lines.append(f"{finding.line}:{finding.column}-{finding.end_line}:{finding.end_column} "
                          f"{finding.rule} {finding.severity} at {finding.yaml_path!r}")
             lines.append(f"  message: {finding.message}")

@@ -32,7 +32,8 @@ class EvidenceReader:
 
     ``near`` lists the ``(threshold, ngram)`` near-duplicate searches the
     enabled rules will ask for: the training data's one streaming pass runs
-    them all. ``store`` (``get(key)``/``put(key, value)``, see
+    them all. ``measures_overlap``: whether an enabled rule asked for the exact
+    comparison (``("exact",)``). ``store`` (``get(key)``/``put(key, value)``, see
     :class:`aiplan.run.cache.EvidenceStore`) keeps each data file's results
     across runs, keyed by the file's content stamp and the settings, so a plan
     edit does not read unchanged data again.
@@ -42,8 +43,12 @@ class EvidenceReader:
                  pause: Callable[[], ContextManager] | None = None,
                  record: Callable[[tuple[str, str]], Any] | None = None,
                  input_fields: tuple[tuple[str, str], ...] = (),
-                 near: tuple[tuple[float, int], ...] = (), store: Any = None):
+                 near: tuple[tuple[float, int], ...] = (), store: Any = None,
+                 measures_overlap: bool = True):
         self.base_dir = os.path.abspath(base_dir)
+        # Whether an enabled rule (EVID002) compares held-out and training data: when
+        # none does, FT009 reads nothing and says the overlap was not measured.
+        self.measures_overlap = measures_overlap
         self.byte_budget = byte_budget
         self._pause = pause or contextlib.nullcontext
         self._record = record

@@ -180,7 +180,8 @@ def _evidence_reader(ctx: LintContext, base_dir: str | None, clock: FileClock,
                            record=getattr(file_exists, "record", None), input_fields=ctx.config.input_fields,
                            near=tuple(sorted(need[1:] for need in needs if isinstance(need, tuple) and len(need) == 3
                                              and need[0] == "near")),
-                           store=getattr(file_exists, "evidence_store", None))
+                           store=getattr(file_exists, "evidence_store", None),
+                           measures_overlap=("exact",) in needs)
 
 
 # Named in the phase while data files are read: a file that runs out of time then
@@ -207,11 +208,12 @@ class _DeferredReader:
     :class:`~aiplan.evidence.reader.EvidenceReader` made (and :mod:`aiplan.evidence`
     imported), so a plan that names no data file pays nothing for evidence."""
 
-    __slots__ = ("_arguments", "_reader")
+    __slots__ = ("_arguments", "_reader", "measures_overlap")
 
     def __init__(self, base_dir: str, **options) -> None:
         self._arguments = (base_dir, options)
         self._reader: EvidenceReader | None = None
+        self.measures_overlap: bool = options.get("measures_overlap", True)
 
     def __getattr__(self, name: str):
         if self._reader is None:

@@ -320,7 +320,8 @@ def _scope(result) -> str:
             "compared, the `max-evidence-bytes` budget)")
 
 
-@rule("EVID002", "held-out-contamination", Severity.ERROR)
+@rule("EVID002", "held-out-contamination", Severity.ERROR,
+      evidence_needs=lambda options: (("exact",),))
 def held_out_contamination(plan, options):
     """Records of the held-out set or an evaluation set also occur in the training data.
 
@@ -1159,6 +1160,8 @@ def overlap_unmeasured(plan) -> str | None:
         return "the evidence checks are off"
     if held_out_is_training_file(plan):
         return None  # one file for both: FT006 reports the leak itself
+    if not reader.measures_overlap:
+        return "EVID002, the rule that compares them, is not enabled"
     claims = data_claims(plan)
     training = next((c for c in claims if c.role == TRAINING), None)
     held_out = next((c for c in claims if c.role == HELD_OUT), None)

@@ -725,7 +725,8 @@ def unstated_disjointness(plan, options):
     in full, within the `max-evidence-bytes` budget (EVID002 reports any
     overlap they find). Files that are absent, remote, outside the
     repository, unreadable or only partly read measure nothing, and
-    neither does a run with the evidence checks off; the message says which.
+    neither does a run with the evidence checks off or EVID002 not enabled
+    (`--ignore EVID`: then no data is read); the message says which.
     Reported at `held_out`.
 
     ## Why

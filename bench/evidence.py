@@ -151,6 +151,7 @@ folder = {folder!r}
 start = time.perf_counter()
 con = duckdb.connect()
 con.execute("SET threads TO 2")
+con.execute("SET enable_progress_bar = false")  # its bar shares stdout with the JSON result line
 normal = "lower(trim(regexp_replace(nfc_normalize(messages[1].content), '\\s+', ' ', 'g')))"
 rows = con.execute(f'''
     WITH held AS (

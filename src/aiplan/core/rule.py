@@ -204,9 +204,11 @@ def rule(
     decorated function then only carries the documentation and never runs.
 
     ``evidence_needs(options)`` tells the engine, before any rule runs, what the
-    check will ask ``plan.evidence`` (a tuple of requests such as
-    ``("near", threshold, ngram)``), so that the training data is read once for
-    every rule that needs it.
+    check will ask ``plan.evidence`` (a tuple of requests: ``("near", threshold,
+    ngram)`` for a near-duplicate search, ``("exact",)`` for the exact comparison
+    of held-out and evaluation inputs with the training data), so that the
+    training data is read once for every rule that needs it. Without any
+    ``("exact",)`` request, FT009 reads no data and reports the overlap unmeasured.
     """
 
     def decorate(function: CheckFunction) -> Rule:

@@ -236,10 +236,10 @@ def _plan_hint(fact: Fact, error, root: dict, voice: "Voice") -> tuple[str, tupl
     if fact.kind == "enum":
         allowed = [str(v) for v in error.validator_value]
         guess = closest(instance, allowed)
-        # The guess as YAML to paste: the enum's own value, so `3` stays a number and `yes` is quoted.
-        written = yaml_scalar(dict(zip(allowed, error.validator_value)).get(guess, guess))
         if not guess:
             return f"Use one of {', '.join(allowed)}.", ()
+        # The guess as YAML to paste: the enum's own value, so `3` stays a number and `yes` is quoted.
+        written = yaml_scalar(dict(zip(allowed, error.validator_value)).get(guess, guess))
         replacement = safe_replacement(instance, allowed)
         # Where to write it, and a key with its value (never a dotted path as a key).
         if path and isinstance(path[-1], int):

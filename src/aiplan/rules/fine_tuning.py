@@ -553,6 +553,11 @@ def _is_folder(path: str) -> bool:
     return path.endswith("/") or "." not in posixpath.basename(path.rstrip("/"))
 
 
+def _extension(path: str) -> str:
+    """A file's extension; a folder has none, even with a dot in its name (`data/ft.v2/`)."""
+    return "" if _is_folder(path) else posixpath.splitext(path)[1]
+
+
 def _inside(path: str, folder: str) -> bool:
     folder = folder.rstrip("/")
     return folder in ("", ".") and not path.startswith("../") or path.startswith(folder + "/")
@@ -583,7 +588,7 @@ def _separate_paths(held_out: str, training: str) -> tuple[str, str]:
     """Held-out and training paths next to the plan's own files that do not overlap."""
     train = normalise_plan_path(training)
     held = normalise_plan_path(held_out)
-    extension = posixpath.splitext(held.rstrip("/"))[1] or posixpath.splitext(train.rstrip("/"))[1] or ".jsonl"
+    extension = _extension(held) or _extension(train) or ".jsonl"
     root = train
     while is_glob(root) or (root and not _is_folder(root)):
         root = posixpath.dirname(root.rstrip("/"))

@@ -550,7 +550,7 @@ def small_held_out(plan, options):
 
 def _is_folder(path: str) -> bool:
     """A path written as a folder: a trailing `/`, or a last part without an extension."""
-    return path.endswith("/") or "." not in posixpath.basename(path.rstrip("/"))
+    return path.endswith("/") or "." not in posixpath.basename(path)
 
 
 def _extension(path: str) -> str:

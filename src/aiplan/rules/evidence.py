@@ -19,7 +19,7 @@ from typing import Iterator
 from aiplan.core.findings import RelatedLocation, Severity, Violation
 from aiplan.core.records import data_record
 from aiplan.core.rule import Option, rule
-from aiplan.rules.metrics import held_out_is_training_file, same_path
+from aiplan.rules.metrics import held_out_is_training_file, leak, same_path
 from aiplan.core.notation import show
 from aiplan.rules.wording import code, dotted, listing
 
@@ -60,8 +60,6 @@ def _held_out_within_training(plan) -> bool:
     data checks would only repeat it ("100% contaminated: remove these records from the glob")."""
     if held_out_is_training_file(plan):
         return True
-    from aiplan.rules.fine_tuning import leak  # cycle: FT009 reads this module's overlap measurement
-
     held_out = plan.text("fine_tuning", "evaluation", "held_out", "path")
     training = plan.text("fine_tuning", "dataset", "path")
     return (plan.includes_fine_tuning and held_out is not None and training is not None

@@ -11,11 +11,12 @@ from __future__ import annotations
 import posixpath
 
 from aiplan.core.findings import Severity, Violation
-from aiplan.core.globs import is_glob, path_glob
+from aiplan.core.globs import is_glob
 from aiplan.core.paths import normalise_plan_path
 from aiplan.core.rule import Option, rule
 from aiplan.rules.evidence import overlap_unmeasured
-from aiplan.rules.metrics import comparisons, needed_size, percent_points, resolvable_difference
+from aiplan.rules.metrics import (comparisons, is_folder, leak, needed_size, percent_points,
+                                  resolvable_difference)
 from aiplan.core.notation import show
 from aiplan.rules.wording import absence, approach_shown, code, quoted_listing
 
@@ -549,40 +550,9 @@ def small_held_out(plan, options):
     )
 
 
-def _is_folder(path: str) -> bool:
-    """A path written as a folder: a trailing `/`, or a last part without an extension."""
-    return path.endswith("/") or "." not in posixpath.basename(path)
-
-
 def _extension(path: str) -> str:
     """A file's extension; a folder has none, even with a dot in its name (`data/ft.v2/`)."""
-    return "" if _is_folder(path) else posixpath.splitext(path)[1]
-
-
-def _inside(path: str, folder: str) -> bool:
-    folder = folder.rstrip("/")
-    return folder in ("", ".") and not path.startswith("../") or path.startswith(folder + "/")
-
-
-def leak(held_out: str, training: str) -> str | None:
-    """How a held-out path overlaps a training path, in words, or ``None``.
-
-    The same file (also through `./`, `..` or doubled slashes), a held-out file
-    inside the training data's folder, one matched by the training glob, or a
-    training file inside the held-out folder.
-    """
-    held, train = normalise_plan_path(held_out), normalise_plan_path(training)
-    if held.rstrip("/") == train.rstrip("/"):
-        return "names the same file as the training data"
-    if is_glob(train):
-        if path_glob(train).match(held.rstrip("/")):
-            return "is matched by the training data's glob"
-        return None
-    if _is_folder(train) and _inside(held, train):
-        return "is inside the training data's folder"
-    if _is_folder(held) and not is_glob(held) and _inside(train, held):
-        return "is a folder that holds the training data"
-    return None
+    return "" if is_folder(path) else posixpath.splitext(path)[1]
 
 
 def _separate_paths(held_out: str, training: str) -> tuple[str, str]:
@@ -591,10 +561,10 @@ def _separate_paths(held_out: str, training: str) -> tuple[str, str]:
     held = normalise_plan_path(held_out)
     extension = _extension(held) or _extension(train) or ".jsonl"
     root = train
-    while is_glob(root) or (root and not _is_folder(root)):
+    while is_glob(root) or (root and not is_folder(root)):
         root = posixpath.dirname(root.rstrip("/"))
     root = root.rstrip("/")
-    if is_glob(train) or (_is_folder(train) and not is_glob(train)):
+    if is_glob(train) or (is_folder(train) and not is_glob(train)):
         # Keep the training data where it is; put the held-out set beside its folder.
         parent = posixpath.dirname(root)
         return posixpath.join(parent, "held_out" + extension), train

@@ -13,6 +13,7 @@ import math
 import posixpath
 import re
 
+from aiplan.core.globs import is_glob, path_glob
 from aiplan.core.paths import normalise_plan_path
 from aiplan.core.records import data_record
 from aiplan.core.suggest import normalise, squash
@@ -261,3 +262,35 @@ def held_out_is_training_file(plan) -> bool:
     training = plan.text("fine_tuning", "dataset", "path")
     return (plan.includes_fine_tuning and plan.mapping("fine_tuning") is not None
             and held_out is not None and training is not None and same_path(held_out, training))
+
+
+def is_folder(path: str) -> bool:
+    """A path written as a folder: a trailing `/`, or a last part without an extension."""
+    return path.endswith("/") or "." not in posixpath.basename(path)
+
+
+def _inside(path: str, folder: str) -> bool:
+    folder = folder.rstrip("/")
+    return folder in ("", ".") and not path.startswith("../") or path.startswith(folder + "/")
+
+
+def leak(held_out: str, training: str) -> str | None:
+    """How a held-out path overlaps a training path, in words, or ``None``.
+
+    The same file (also through `./`, `..` or doubled slashes), a held-out file
+    inside the training data's folder, one matched by the training glob, or a
+    training file inside the held-out folder. FT006 reports it; the evidence
+    rules skip such a held-out set by this same test.
+    """
+    held, train = normalise_plan_path(held_out), normalise_plan_path(training)
+    if held.rstrip("/") == train.rstrip("/"):
+        return "names the same file as the training data"
+    if is_glob(train):
+        if path_glob(train).match(held.rstrip("/")):
+            return "is matched by the training data's glob"
+        return None
+    if is_folder(train) and _inside(held, train):
+        return "is inside the training data's folder"
+    if is_folder(held) and not is_glob(held) and _inside(train, held):
+        return "is a folder that holds the training data"
+    return None

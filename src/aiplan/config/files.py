@@ -145,9 +145,9 @@ def _read_text(path: str) -> str:
 
 def _parse_toml(path: str, text: str) -> dict:
     try:
-        import tomllib  # Python 3.11+
+        import tomllib  # start-up: only when a TOML configuration file is read (Python 3.11+)
     except ImportError:  # pragma: no cover - Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
+        import tomli as tomllib  # type: ignore[no-redef]  # as above, on Python 3.10
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

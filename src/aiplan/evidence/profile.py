@@ -180,7 +180,7 @@ def _stream_one(path: str, shown: str, settings: FileSettings, budget: int, coun
 
 def _has_parquet() -> bool:
     try:
-        import pyarrow.parquet  # noqa: F401
+        import pyarrow.parquet  # noqa: F401 - the optional aiplan[parquet] extra: is it installed?
     except ImportError:
         return False
     return True

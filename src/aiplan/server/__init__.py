@@ -7,6 +7,14 @@ protocol on standard input and output until the editor shuts it down.
 
 from __future__ import annotations
 
+import logging
+import os
+from dataclasses import replace
+from importlib.util import find_spec
+
+from aiplan.plugins.manager import load_rule_set
+from aiplan.server.session import Session
+
 MISSING_EXTRA = ("aiplan server needs its `server` extra (pygls), which is not installed here; "
                  "install it into aiplan's environment: pip install 'pygls>=2,<3' "
                  "(pipx: pipx inject aiplan 'pygls>=2,<3'; from a clone: pip install './aiplan[server]')")
@@ -14,20 +22,12 @@ MISSING_EXTRA = ("aiplan server needs its `server` extra (pygls), which is not i
 
 def server_available() -> bool:
     """Whether pygls (the ``server`` extra) can be imported."""
-    from importlib.util import find_spec
-
     return find_spec("pygls") is not None and find_spec("lsprotocol") is not None
 
 
 def serve(settings) -> None:
     """Run the language server on standard input and output (blocks)."""
-    import logging
-    import os
-    from dataclasses import replace
-
-    from aiplan.plugins.manager import load_rule_set
-    from aiplan.server.protocol import build_server
-    from aiplan.server.session import Session
+    from aiplan.server.protocol import build_server  # pygls, the optional `server` extra: only once known installed
 
     # Standard output carries the protocol; everything else is logged to standard error.
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(levelname)s: %(message)s")

@@ -20,7 +20,7 @@ from aiplan.core.findings import Edit, TextEdit, YamlPath
 from aiplan.core.notation import quoted_string, yaml_scalar, yaml_string
 from aiplan.parse.loader import resolve_plain
 from aiplan.core.plan import Plan
-from aiplan.core.text import LINE_BREAK, SourceText  # noqa: F401 (re-exported)
+from aiplan.core.text import SourceText
 
 # A scalar holding any of these spans lines for some reader: never rewritten in place.
 _BREAK_CHARS = frozenset("\r\n\x85\u2028\u2029")

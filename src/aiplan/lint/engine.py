@@ -23,9 +23,9 @@ from aiplan.core.plan import Plan, version_problem
 from aiplan.core.rule import Rule
 from aiplan.core.budget import FILE, RULE, Budget, FileClock, OutOfTime
 from aiplan.core.rule_ids import RESOURCE_LIMIT, VERSION
-from aiplan.lint.context import LintConfig, LintContext  # noqa: F401 (LintConfig: re-exported)
+from aiplan.lint.context import LintContext
 from aiplan.core.notation import hint_in_json
-from aiplan.core.text import SourceText
+from aiplan.core.text import SourceText, line_starts
 from aiplan.lint.edits import resolve_edits
 from aiplan.schemas.repair import read_as_repaired
 
@@ -127,7 +127,7 @@ def _misplaced(violations: list[Violation], loaded: LoadResult) -> str | None:
         if span is None:
             continue
         if lines is None:
-            lines = loaded.text.count("\n") + loaded.text.count("\r") + 1 if loaded.text else 1
+            lines = len(line_starts(loaded.text)) if loaded.text else 1
         if span.line > lines or span.end_line > lines or span.end_line < span.line:
             return (f"yielded a Violation at line {_shown_number(span.line)}-{_shown_number(span.end_line)}, "
                     f"which is not in the file ({lines:,} lines)")

@@ -27,7 +27,7 @@ from aiplan.core.plan import Plan, SpanTable
 from aiplan.core.records import data_record
 # The rules whose findings the loader reports while reading and parsing.
 from aiplan.core.rule_ids import DUPLICATE_KEY, RESOURCE_LIMIT, SYNTAX, UNREADABLE
-from aiplan.core.text import SourceText, has_yaml11_breaks, line_column  # noqa: F401 (line_column: re-exported)
+from aiplan.core.text import SourceText, has_yaml11_breaks, line_column
 from aiplan.parse.conformance import Checker, Misread, NonConforming
 from aiplan.fileio import FileTooLarge, NotRegularFile, read_regular
 
@@ -144,8 +144,7 @@ def decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
         text = data[bom:].decode(encoding)
     except UnicodeDecodeError as exc:
         good = data[bom : bom + exc.start].decode(encoding, errors="replace")
-        line = good.count("\n") + 1
-        column = len(good) - (good.rfind("\n") + 1) + 1
+        line, column = line_column(good, len(good))
         return None, _unreadable(
             f"the file is not valid {encoding.upper()}: byte {exc.start + bom} ({exc.object[exc.start:exc.start + 1]!r}) cannot be decoded",
             "Save the plan as UTF-8 text.",
@@ -244,7 +243,7 @@ def _pure_events(text: str) -> Iterator[Any]:
 
 def _c_parser():
     try:
-        from _ruamel_yaml import CParser  # type: ignore[import-not-found]
+        from _ruamel_yaml import CParser  # type: ignore[import-not-found]  # optional: ruamel.yaml's C extension (libyaml)
     except ImportError:  # pragma: no cover - depends on the installation
         return None
     return CParser

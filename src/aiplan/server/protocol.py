@@ -26,7 +26,7 @@ from pygls.uris import to_fs_path
 from aiplan import __version__
 from aiplan.config.files import CONFIG_NAMES
 from aiplan.core.findings import Finding, Severity
-from aiplan.lint.edits import SourceText
+from aiplan.core.text import SourceText
 from aiplan.run.discovery import is_plan_name
 from aiplan.server.positions import LineIndex
 from aiplan.server.session import Linted, Session, is_yaml, waiver_rule_at
@@ -93,7 +93,7 @@ def _offset(source: SourceText, line: int, column: int) -> int:
     if start is None:
         return len(source.text)
     position = start
-    while position < len(source.text) and source.text[position] not in "\r\n\x85\u2028\u2029":
+    while position < len(source.text) and source.text[position] not in "\r\n":  # aiplan.core.text's breaks
         position += 1
     return position
 

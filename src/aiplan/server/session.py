@@ -27,7 +27,7 @@ from aiplan.core.rule import Rule
 from aiplan.docs import render_rule_markdown, render_rule_text
 from aiplan.fix.fixer import about_form, fix_bytes, fix_one
 from aiplan.lint import suppressions
-from aiplan.lint.edits import SourceText
+from aiplan.core.text import LINE_BREAK, SourceText
 from aiplan.lint.engine import LintContext, lint_bytes
 from aiplan.lint.suppressions import REASON_PLACEHOLDER, UNSUPPRESSIBLE
 from aiplan.parse.loader import load_bytes, load_text
@@ -39,7 +39,6 @@ YAML_SUFFIXES = (".yaml", ".yml")
 # `# aiplan: ignore[FT003, FT004]`: the rule list of a waiver comment, for hovers.
 _WAIVER_RULES = re.compile(r"#[ \t]*aiplan[ \t]*:[ \t]*ignore(?:-file)?[ \t]*\[(?P<rules>[^\]\r\n]*)\]")
 _RULE_TOKEN = re.compile(r"[A-Za-z0-9_]+")
-_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 
 
 @data_record
@@ -209,12 +208,12 @@ class Session:
         start = source.offset(finding.line, 1)
         if start is None:
             return
-        match = _LINE_BREAK.search(text, start)
+        match = LINE_BREAK.search(text, start)
         end = match.start() if match else len(text)
         line = text[start:end]
         comment = f"# aiplan: ignore[{finding.rule}] -- {REASON_PLACEHOLDER}"
         indent = line[:len(line) - len(line.lstrip(" "))]
-        first_break = _LINE_BREAK.search(text)
+        first_break = LINE_BREAK.search(text)
         newline = first_break.group() if first_break else "\n"
         yield text[:start] + indent + comment + newline + text[start:]
         yield text[:end] + "  " + comment + text[end:]
@@ -254,8 +253,8 @@ class Session:
 
 def waiver_rule_at(text: str, offset: int) -> str | None:
     """The rule ID under ``offset`` in a waiver comment's rule list, if it is one."""
-    start = max((m.end() for m in _LINE_BREAK.finditer(text, 0, offset)), default=0)
-    match = _LINE_BREAK.search(text, offset)
+    start = max((m.end() for m in LINE_BREAK.finditer(text, 0, offset)), default=0)
+    match = LINE_BREAK.search(text, offset)
     end = match.start() if match else len(text)
     line = text[start:end]
     column = offset - start

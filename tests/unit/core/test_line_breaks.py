@@ -7,9 +7,12 @@ inside a string must not shift the line of every finding after it.
 
 import pytest
 
+from aiplan.core.findings import Span, Violation
+from aiplan.core.rule import make_rule
 from aiplan.core.text import SourceText, line_column
+from aiplan.lint.engine import lint_text
 from aiplan.parse import loader
-from aiplan.testing import lint_yaml
+from aiplan.testing import build_context, lint_yaml
 
 
 @pytest.fixture(params=["c", "pure"])
@@ -65,3 +68,29 @@ def test_source_text_offsets_round_trip():
         assert source.offset(line, column) == offset
     assert source.offset(4, 1) == len(text)
     assert source.offset(5, 1) is None
+
+
+def test_an_undecodable_byte_is_placed_by_the_same_line_breaks():
+    # CR-only line ends: the byte is on line 2, not on line 1 at column 10.
+    text, problem = loader.decode(b"aiplan: 1\rname: \xff\r")
+    assert text is None and problem is not None
+    assert (problem.violation.span.line, problem.violation.span.column) == (2, 7)
+
+
+def _rule_at_line(line: int):
+    def check(plan, options):
+        yield Violation("here", "fix", span=Span(line, 1, line, 2))
+
+    return make_rule("ACME001", "at-a-line", "warning", check, "A rule that reports a fixed line.", plugin="acme")
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_a_plugin_finding_past_the_last_line_is_counted_by_the_same_line_breaks(newline):
+    # Three lines and the empty one after the last line end: 4 is in the file, 5 is not,
+    # whatever the line ends (CRLF once counted twice, so line 7 passed).
+    text = newline.join(["aiplan: 1", "name: x", "owner: team@example.com", ""])
+    inside = lint_text(text, build_context(select=("ACME",), rules=[_rule_at_line(4)]))
+    assert [(f.rule, f.line) for f in inside.findings] == [("ACME001", 4)] and inside.errors == ()
+    outside = lint_text(text, build_context(select=("ACME",), rules=[_rule_at_line(5)]))
+    [error] = outside.errors
+    assert outside.findings == () and "which is not in the file (4 lines)" in error.message

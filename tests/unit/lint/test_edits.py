@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aiplan.lint.edits import SourceText, render_scalar
+from aiplan.core.text import SourceText
+from aiplan.lint.edits import render_scalar
 from aiplan.lint.engine import lint_bytes
 from aiplan.fix.fixer import fix_bytes
 from aiplan.parse.loader import load_text

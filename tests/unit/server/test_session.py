@@ -89,6 +89,21 @@ def test_rule_under_the_cursor_in_a_waiver_comment():
     assert waiver_rule_at("x: 1  # see FT003\n", 12) is None
 
 
+def test_a_unicode_separator_is_not_a_line_break_for_the_server():
+    # aiplan.core.text: a line ends at CRLF, CR or LF only, as for every position aiplan reports.
+    text = "a: 1\nb: 2  # aiplan: ignore[FT003,\u2028rag001] -- pilot\n"
+    assert waiver_rule_at(text, text.index("rag001")) == "RAG001"
+
+
+def test_a_trailing_waiver_goes_at_the_end_of_the_line_past_a_unicode_separator(tmp_path):
+    session = _session(tmp_path)
+    text = 'aiplan: 1\nname: Support copilot\napproach: "fine\u2028tuning"\n'
+    linted = session.lint(str(tmp_path / "aiplan.yaml"), text)
+    finding = next(f for f in linted.result.findings if f.rule == "PLAN002")
+    *_, trailing = session._waiver_candidates(linted, finding)
+    assert trailing == text.replace('tuning"', 'tuning"  # aiplan: ignore[PLAN002] -- <reason>')
+
+
 def test_hover_text_in_the_format_the_client_prefers(tmp_path):
     from lsprotocol import types
 

@@ -105,3 +105,26 @@ def test_fixing_stops_only_when_the_engine_says_the_time_ran_out(error, out_of_t
         assert result.stopped == "stopped when the file's time budget ran out"
     else:
         assert (result.fixed, result.stopped) == (FIXED, "")
+
+
+def test_a_fix_that_changes_how_many_documents_the_file_holds_is_not_applied():
+    ctx = build_context()
+
+    def lint(data):
+        result = lint_bytes(data, "p", ctx)
+        # As if the edit had written a `---` line: one more document.
+        return dataclasses.replace(result, documents=result.documents + (b"fine_tuning" in data))
+
+    result = fix_bytes(SOURCE, lint)
+    assert result.fixed == SOURCE and result.applied == ()
+    assert fix_bytes(SOURCE, lambda data: lint_bytes(data, "p", ctx)).fixed == FIXED
+
+
+def test_bytes_that_would_not_round_trip_are_never_edited_even_with_fixes_on_offer():
+    ctx = build_context()
+    before = lint_bytes(SOURCE, "p", ctx)
+    assert any(f.edits for f in before.findings)
+    undecodable = SOURCE + b"# caf\xe9\n"
+    result = fix_bytes(undecodable, lambda data: before)
+    assert (result.original, result.fixed, result.applied, result.stopped) == (undecodable, undecodable, (), "")
+    assert result.before is before and result.after is before

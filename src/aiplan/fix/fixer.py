@@ -176,8 +176,8 @@ def _decode(data: bytes) -> tuple[str, Callable[[str], bytes]] | None:
     the same encoding with the same byte order mark. ``None`` if the bytes would
     not come back identical (then the file is not touched)."""
     encoding, bom_length = detect_encoding(data)
-    text, problem = decode(data)
-    if problem is not None or text is None:
+    text, _ = decode(data)
+    if text is None:  # then the second item says why
         return None
     bom = data[:bom_length]
 

@@ -128,3 +128,25 @@ def test_bytes_that_would_not_round_trip_are_never_edited_even_with_fixes_on_off
     result = fix_bytes(undecodable, lambda data: before)
     assert (result.original, result.fixed, result.applied, result.stopped) == (undecodable, undecodable, (), "")
     assert result.before is before and result.after is before
+
+
+THREE = b"aiplan: 1\nname: Three\napproach: finetuning\nstatus: Draft\nuse_case:\n  data_sensitivity: Confidential\n"
+
+
+def test_a_refused_fix_is_tried_once_and_the_others_go_on_in_the_same_round():
+    """`approach` (first in file order) breaks a rule when fixed: the round of three is refused,
+    `approach` alone is refused and ruled out, `status` alone is kept, then `data_sensitivity`."""
+    lints = []
+    breaks = InternalError("acme", "ACME001", "cannot read fine_tuning")
+    linting = _linting_with(lambda data: [breaks] if b"fine_tuning" in data else [])
+
+    def lint(data):
+        lints.append(data)
+        return linting(data)
+
+    result = fix_bytes(THREE, lint)
+    assert result.fixed == THREE.replace(b"Draft", b"draft").replace(b"Confidential", b"confidential")
+    assert [f.yaml_path for f in result.applied] == [("status",), ("use_case", "data_sensitivity")]
+    assert result.stopped == "" and result.revealed == 0
+    assert len(lints) == 5  # the first lint, the round, approach, status, then the last one alone
+    assert [f.yaml_path for f in result.after.findings if f.edits] == [("approach",)]  # left, still offered

@@ -28,6 +28,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from aiplan.schemas import follow as follow_pointer
+
 Check = Callable[[Any], bool]
 
 # Keywords that change what is valid, and that this module implements.
@@ -113,13 +115,10 @@ class _Compiler:
         if not isinstance(pointer, str) or not pointer.startswith("#/") or "%" in pointer:
             raise Unsupported(f"$ref {pointer!r}: only local JSON pointers (#/...) are supported")
         if pointer not in self.refs and pointer not in self.pending:
-            node: Any = self.root
-            for part in pointer[2:].split("/"):
-                part = part.replace("~1", "/").replace("~0", "~")
-                if isinstance(node, dict) and part in node:
-                    node = node[part]
-                else:
-                    raise Unsupported(f"$ref {pointer!r} does not resolve")
+            try:
+                node = follow_pointer(self.root, pointer[1:])  # the one JSON-pointer reading (aiplan.schemas)
+            except LookupError:
+                raise Unsupported(f"$ref {pointer!r} does not resolve") from None
             self.pending[pointer] = node
             self.refs[pointer] = self.compile(node, nested=True)
             del self.pending[pointer]

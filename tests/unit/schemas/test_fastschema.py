@@ -250,6 +250,17 @@ def test_values_outside_json_are_never_known_valid():
     assert FAST({"aiplan": 1, "name": "x", 3: "y"}) is False
 
 
+@pytest.mark.parametrize("name, pointer", [("a/b", "#/$defs/a~1b"), ("t~x", "#/$defs/t~0x"),
+                                           ("~1", "#/$defs/~01")])
+def test_a_ref_is_followed_as_json_schema_follows_it(name, pointer):
+    # Escaped names, read by aiplan.schemas.follow (the one JSON-pointer reading), as by jsonschema.
+    schema = {"$defs": {name: {"type": "string"}, "other": {"type": "integer"}}, "$ref": pointer}
+    check = compile_schema(schema)
+    assert check is not None
+    for instance in ("text", 3):
+        assert check(instance) is Draft202012Validator(schema).is_valid(instance)
+
+
 def test_recursive_ref():
     schema = {"$defs": {"node": {"type": "object", "properties": {"next": {"$ref": "#/$defs/node"}},
                                  "additionalProperties": False}}, "$ref": "#/$defs/node"}

@@ -64,3 +64,15 @@ def test_function_level_imports_say_why():
             if not _says_why(line):
                 unexplained.append(f"{path.relative_to(ROOT)}:{node.lineno}: {line.strip()}")
     assert not unexplained, "function-level imports without a reason comment:\n" + "\n".join(unexplained)
+
+
+def test_no_module_imports_a_private_name_of_another():
+    """A name another module needs is public (no leading underscore): what crosses a module's
+    boundary is part of its interface, and says so."""
+    private = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("aiplan"):
+                private += [f"{path.relative_to(ROOT)}:{node.lineno}: {node.module}.{alias.name}"
+                            for alias in node.names if alias.name.startswith("_") and not alias.name.startswith("__")]
+    assert not private, "private names imported from another module:\n" + "\n".join(private)

@@ -53,7 +53,7 @@ def decisions_for(targets, contexts) -> tuple[list, list]:
 
 
 def _decisions_of(target, ctx, data: bytes | None, budget) -> tuple[list, list]:
-    from aiplan.lint.engine import _exists_beside, lint_documents
+    from aiplan.lint.engine import exists_beside, lint_documents
     from aiplan.parse.loader import LoadResult, load_bytes, read_file
     from aiplan.reporters.decision import ALPHA, POWER, decide
 
@@ -72,7 +72,7 @@ def _decisions_of(target, ctx, data: bytes | None, budget) -> tuple[list, list]:
     documents = [replace(plan, placeholders=ctx.config.placeholders) for plan in loaded.documents]
     # The plan's directory, as `aiplan lint` gives it: the evidence rules read
     # the data files it names from there (without it they would stay silent).
-    result = lint_documents(loaded, target.display_path, ctx, _exists_beside(beside),
+    result = lint_documents(loaded, target.display_path, ctx, exists_beside(beside),
                             base_dir=os.path.dirname(os.path.abspath(beside)), clock=budget.for_file())
     options = ctx.options.get("EVAL004", {})
     return (decide(result, documents, alpha=options.get("alpha", ALPHA), power=options.get("power", POWER)),

@@ -390,7 +390,8 @@ def names_existing(path: str) -> bool:
     return is_glob(path) and next(glob.iglob(path, recursive=True), None) is not None
 
 
-def _exists_beside(real_path: str | None) -> Callable[[str], bool] | None:
+def exists_beside(real_path: str | None) -> Callable[[str], bool] | None:
+    """Whether a path a plan names exists beside the file at ``real_path`` (``None``: no file)."""
     if real_path is None:
         return None
     base = os.path.dirname(os.path.abspath(real_path))
@@ -406,7 +407,7 @@ def lint_file(real_path: str, display_path: str, ctx: LintContext, *, data: byte
     """Lint the file at ``real_path``; ``data`` is its content if already read (the
     cache hashed it), ``file_exists`` replaces the check for paths beside it.
     ``budget`` (default: the context's, without a watchdog) covers every phase."""
-    exists = file_exists or _exists_beside(real_path)
+    exists = file_exists or exists_beside(real_path)
 
     def work(clock: FileClock) -> FileResult:
         if data is None:
@@ -420,7 +421,7 @@ def lint_file(real_path: str, display_path: str, ctx: LintContext, *, data: byte
 
 def lint_bytes(data: bytes, display_path: str, ctx: LintContext, base_dir: str | None = None,
                budget: Budget | None = None) -> FileResult:
-    exists = _exists_beside(os.path.join(base_dir, "-")) if base_dir else None
+    exists = exists_beside(os.path.join(base_dir, "-")) if base_dir else None
 
     def work(clock: FileClock) -> FileResult:
         return _lint_documents(load_bytes(data, display_path, ctx.config.limits), display_path, ctx, exists, clock, base_dir)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from aiplan.plugins.manager import BUILTIN, _entry_points
+from aiplan.plugins.manager import BUILTIN, installed_entry_points
 
 
 def describe_plugins(rule_set, packs: Iterable, *, no_plugins: bool, disabled: Iterable[str]) -> dict:
@@ -18,7 +18,7 @@ def describe_plugins(rule_set, packs: Iterable, *, no_plugins: bool, disabled: I
             "status": "built in" if info.builtin else "loaded", "rules": sorted(info.rules),
         })
     loaded = {info.name for info in rule_set.plugins}
-    for entry_point, version in _entry_points():
+    for entry_point, version in installed_entry_points():
         name = entry_point.name
         if name in loaded or name == BUILTIN:
             continue

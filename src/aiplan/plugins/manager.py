@@ -61,7 +61,7 @@ def build_plugin_manager(
     disabled = {name.strip() for name in disabled if name.strip()}
 
     if entry_points:
-        for entry_point, version in _entry_points():
+        for entry_point, version in installed_entry_points():
             if entry_point.name in disabled or entry_point.name == BUILTIN:
                 continue
             try:
@@ -177,7 +177,8 @@ def _stamp_plugin(item: Rule, plugin_name: str) -> Rule:
     return replace(item, plugin=plugin_name)
 
 
-def _entry_points():
+def installed_entry_points():
+    """``(entry point, its distribution's version)`` for each installed aiplan plugin."""
     # importlib.metadata costs ~25 ms to import: ask it only when a
     # distribution may declare an aiplan entry point at all.
     if not group_may_exist(ENTRY_POINT_GROUP):

@@ -76,7 +76,7 @@ def test_importlib_metadata_is_not_consulted_without_a_plugin(monkeypatch):
     monkeypatch.setattr("aiplan.plugins.scan.group_may_exist", lambda group, paths=None: False)
     monkeypatch.setattr(importlib.metadata, "entry_points",
                         lambda **kw: pytest.fail("importlib.metadata consulted"))
-    assert list(manager._entry_points()) == []
+    assert list(manager.installed_entry_points()) == []
 
 
 def test_installed_plugin_is_loaded_through_the_scan(tmp_path):

@@ -266,16 +266,22 @@ def test_concurrent_runs_merge_and_never_corrupt(tmp_path):
     assert len(entries) == 40  # each run kept the others' entries
 
 
+def _import_afresh(monkeypatch, *names):
+    """Let the test import ``names`` from its own tmp_path, and leave sys.modules as it found
+    it: a second run in the same process would otherwise stamp what the first run left there
+    (`nsplugin.rules` outlived the test, pointing at the first run's file)."""
+    for name in names:
+        monkeypatch.setitem(sys.modules, name, None)  # recorded: put back as it was at teardown
+        del sys.modules[name]
+
+
 def test_package_stamp_changes_when_code_changes(tmp_path, monkeypatch):
     package = tmp_path / "stamped_pkg"
     package.mkdir()
     (package / "__init__.py").write_text("")
     (package / "rules.py").write_text("A = 1\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    # Imported fresh from this tmp_path: a second run in the same process would
-    # otherwise stamp the package the first run left in sys.modules.
-    for name in ("stamped_pkg", "stamped_pkg.rules"):
-        monkeypatch.delitem(sys.modules, name, raising=False)
+    _import_afresh(monkeypatch, "stamped_pkg", "stamped_pkg.rules")
     import stamped_pkg  # noqa: F401
 
     before = _package_stamp("stamped_pkg.rules")
@@ -421,7 +427,7 @@ def test_namespace_package_plugins_are_stamped(tmp_path, monkeypatch):
     package.mkdir()
     (package / "rules.py").write_text("A = 1\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.delitem(sys.modules, "nsplugin", raising=False)
+    _import_afresh(monkeypatch, "nsplugin", "nsplugin.rules")
     import nsplugin.rules  # noqa: F401
 
     before = _package_stamp("nsplugin.rules")

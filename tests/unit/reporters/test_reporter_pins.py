@@ -1,0 +1,52 @@
+"""Exact output of the github and sarif reporters in the branches the mutation run of
+issue 13 found unpinned: findings without a fix hint, the paths a caller passes, more than
+one kind of annotation over GitHub's limit, and the descriptor of a rule the run does not know."""
+
+from aiplan.core.findings import FileResult, Severity
+from aiplan.reporters import github, sarif
+from aiplan.reporters.sources import Paths
+
+from ci_support import finding, rules, run_of
+
+PATHS = Paths("/work/sub", "/work")
+
+
+def test_an_annotation_without_a_fix_hint_is_the_message_alone():
+    assert github.annotation(finding(fix=""), "plan.aiplan.yaml") == (
+        "::error title=BASE001 missing-prompt-baseline,file=plan.aiplan.yaml,line=3,endLine=3,col=11,endColumn=14"
+        "::approach is `rag` but the plan has no `baseline.prompt_engineering`")
+
+
+def test_render_places_files_by_the_paths_it_is_given():
+    run = run_of(FileResult("plans/p.aiplan.yaml", findings=(finding(path="plans/p.aiplan.yaml", severity=Severity.INFO),)))
+    assert github.render(run, rules(), paths=PATHS) == (
+        "::notice title=BASE001 missing-prompt-baseline,file=sub/plans/p.aiplan.yaml,line=3,endLine=3,col=11,"
+        "endColumn=14::approach is `rag` but the plan has no `baseline.prompt_engineering`"
+        "%0Afix: Add `baseline.prompt_engineering` with `status: done`.\n")
+
+
+def test_each_kind_over_the_limit_gets_its_own_line():
+    over = github.ANNOTATION_LIMIT + 1
+    findings = [finding(line=i, severity=severity) for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+                for i in range(1, over + 1)]
+    findings += [finding(line=i, severity=Severity.INFO) for i in range(over + 1, over + 3)]
+    run = run_of(FileResult("p.aiplan.yaml", findings=tuple(findings)))
+    assert github.overflow_note(run) == (
+        f"GitHub shows the first 10 error annotations of a step; all {over} error findings are listed in the log above.\n"
+        f"GitHub shows the first 10 warning annotations of a step; all {over} warning findings are listed in the log above.\n"
+        f"GitHub shows the first 10 notice annotations of a step; all {over + 2} info findings are listed in the log above.\n")
+
+
+def test_a_rule_the_run_does_not_know_is_described_by_the_finding():
+    named = finding(rule="ZZZ001", name="mystery", severity=Severity.WARNING)
+    nameless = finding(rule="ZZZ002", name="", severity=Severity.INFO)
+    run = run_of(FileResult("p", findings=(named, nameless)))
+    descriptors = {d["id"]: d for d in sarif.payload(run, {}, paths=PATHS)["runs"][0]["tool"]["driver"]["rules"]}
+    assert descriptors == {
+        "ZZZ001": {"id": "ZZZ001", "name": "mystery", "shortDescription": {"text": "mystery"},
+                   "fullDescription": {"text": "mystery"}, "help": {"text": "ZZZ001", "markdown": "ZZZ001"},
+                   "defaultConfiguration": {"level": "warning"}, "properties": {"tags": ["aiplan"]}},
+        "ZZZ002": {"id": "ZZZ002", "name": "ZZZ002", "shortDescription": {"text": "ZZZ002"},
+                   "fullDescription": {"text": "ZZZ002"}, "help": {"text": "ZZZ002", "markdown": "ZZZ002"},
+                   "defaultConfiguration": {"level": "note"}, "properties": {"tags": ["aiplan"]}},
+    }

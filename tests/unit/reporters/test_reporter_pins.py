@@ -50,3 +50,10 @@ def test_a_rule_the_run_does_not_know_is_described_by_the_finding():
                    "fullDescription": {"text": "ZZZ002"}, "help": {"text": "ZZZ002", "markdown": "ZZZ002"},
                    "defaultConfiguration": {"level": "note"}, "properties": {"tags": ["aiplan"]}},
     }
+
+
+def test_values_become_command_text_as_the_toolkits_to_command_value_makes_them():
+    # toCommandValue: null/undefined as "", booleans and numbers as JSON, strings as they are.
+    assert [github.escape_data(value) for value in (None, True, False, 0, 12, "12", "")] == [
+        "", "true", "false", "0", "12", "12", ""]
+    assert [github.escape_property(value) for value in (None, True, False, 7)] == ["", "true", "false", "7"]

@@ -57,3 +57,31 @@ def test_values_become_command_text_as_the_toolkits_to_command_value_makes_them(
     assert [github.escape_data(value) for value in (None, True, False, 0, 12, "12", "")] == [
         "", "true", "false", "0", "12", "12", ""]
     assert [github.escape_property(value) for value in (None, True, False, 7)] == ["", "true", "false", "7"]
+
+
+def test_sarif_is_written_indented_in_ascii_without_what_was_waived():
+    waived = finding(line=5, end_line=5, message="qqwaivedqq", justification="qqknownqq")
+    counted = finding(path="plans/p.aiplan.yaml", message="counted caf\u00e9 \U0001f600")
+    run = run_of(FileResult("plans/p.aiplan.yaml", findings=(counted,), suppressed=(waived,)))
+    text = sarif.render(run, rules(), paths=PATHS)
+    assert text.startswith('{\n  "$schema": "https://json.schemastore.org/sarif-2.1.0.json",\n'
+                           '  "version": "2.1.0",\n  "runs": [\n    {\n      "tool": {\n')
+    assert text.endswith("\n}\n") and text.isascii()
+    assert '"text": "counted caf\\u00e9 \\ud83d\\ude00\\nFix: ' in text
+    assert '"uri": "sub/plans/p.aiplan.yaml"' in text
+    assert "qqwaivedqq" not in text and "qqknownqq" not in text
+
+
+def test_a_region_spanning_lines_keeps_its_end_column():
+    spanning = finding(line=2, column=5, end_line=4, end_column=1)
+    assert sarif.region(spanning) == {"startLine": 2, "startColumn": 5, "endLine": 4, "endColumn": 1}
+    assert sarif.region(finding(line=2, column=5, end_line=4, end_column=0))["endColumn"] == 1
+
+
+def test_the_console_note_counts_waived_findings_only_when_the_report_holds_them():
+    run = run_of(FileResult("p", findings=(finding(),), suppressed=(finding(line=5, end_line=5),)))
+    assert sarif.overflow(run, limit=1) is None
+    assert sarif.overflow(run, include_suppressed=True, limit=1) == (
+        "SARIF report capped: 1 of 2 results left out, because GitHub code scanning rejects a run with more than "
+        "25,000 results; kept the 1 most severe. The text or JSON report lists every finding.")
+    assert sarif.overflow(run, include_suppressed=True) is None

@@ -88,6 +88,9 @@ class Plan:
     # The document as its author wrote it, when ``data`` is a reading with schema
     # slips repaired (aiplan.schemas.repair): messages quote what the plan says.
     written: Any = field(default=None, repr=False)
+    # jsonschema's errors for ``data`` (aiplan.schemas.validate.schema_errors), listed
+    # once by the engine for PLAN002 and the repaired reading; None: not listed yet.
+    schema_errors: Any = field(default=None, repr=False)
 
     # -- reading values -----------------------------------------------------
 

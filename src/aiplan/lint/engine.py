@@ -28,6 +28,7 @@ from aiplan.core.notation import hint_in_json
 from aiplan.core.text import SourceText
 from aiplan.lint.edits import resolve_edits
 from aiplan.schemas.repair import read_as_repaired
+from aiplan.schemas.validate import schema_errors
 
 if TYPE_CHECKING:  # imported on first use (see _DeferredReader)
     from aiplan.evidence.reader import EvidenceReader
@@ -287,9 +288,11 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
     for document in loaded.documents:
         if len(findings) >= ctx.config.limits.max_findings:
             break
-        # The plan as rules see it, complete before the first rule runs and never changed after.
-        plan = replace(document, file_exists=file_exists, evidence=evidence, placeholders=ctx.config.placeholders)
-        lint_it, problem = version_problem(plan.data)
+        lint_it, problem = version_problem(document.data)
+        # The plan as rules see it, complete before the first rule runs and never changed after;
+        # its schema errors are listed once, for PLAN002 and the repaired reading.
+        plan = replace(document, file_exists=file_exists, evidence=evidence, placeholders=ctx.config.placeholders,
+                       schema_errors=schema_errors(document.data) if lint_it else None)
         if problem is not None:
             finding = _finding(ctx, VERSION, problem, plan, display_path, plan.document, source)
             if finding is not None:

@@ -11,7 +11,7 @@ import contextlib
 import glob
 import os
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from aiplan.lint.directive import QUICK as _SUPPRESSION
 from aiplan.core.findings import FileResult, Finding, InternalError, Severity, Span, TextEdit, Violation
@@ -225,29 +225,33 @@ class _DeferredReader:
         return getattr(self._reader, name)
 
 
-def _run_rules(plan: Plan, checks: Iterable[Rule], loaded: LoadResult, display_path: str, ctx: LintContext,
+def _run_rules(plan: Plan, checks: Sequence[Rule], loaded: LoadResult, display_path: str, ctx: LintContext,
                clock: FileClock, source: SourceText | None, findings: list[Finding], errors: list[InternalError],
                cut_short: list[str]) -> None:
     """Every enabled rule over one document: its findings into ``findings``, a rule
     that fails into ``errors`` (and into ``cut_short`` when it ran out of time)."""
     # The PLAN rules judge the document as written; every other rule reads it with
     # its unambiguous schema mistakes repaired, so one mistake is one finding.
+    judges_form = [item.family == "PLAN" for item in checks]
     reading = plan
-    if any(item.family != "PLAN" for item in checks):
+    if not all(judges_form):
         reading = read_as_repaired(plan)
-    for item in checks:
-        seen = plan if item.family == "PLAN" else reading
+    options = ctx.options
+    for item, as_written in zip(checks, judges_form):
+        seen = plan if as_written else reading
         # A plugin's rule reads a read-only copy: it cannot change what later rules see.
         given = seen
         if item.third_party:
             written = None if seen.written is None else read_only_data(seen.written)
             given = replace(seen, data=read_only_data(seen.data), written=written)
         clock.at(f"running rule {item.id}")
-        violations, failure = run_rule(item, given, ctx.options.get(item.id, {}), clock)
+        violations, failure = run_rule(item, given, options.get(item.id, {}), clock)
         if failure is not None:
             errors.append(InternalError(item.plugin, item.id, failure, display_path))
             if failure.startswith("did not finish within its time budget"):
                 cut_short.append(item.id)
+            continue
+        if not violations:  # most rule calls: nothing more to check or stamp
             continue
         misplaced = _misplaced(violations, loaded)
         if misplaced is not None:

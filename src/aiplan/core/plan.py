@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator
 
 from aiplan.core.findings import Edit, Span, Violation, YamlPath
 from aiplan.core.notation import quoted
-from aiplan.core.placeholders import is_placeholder, says_nothing
+from aiplan.core.placeholders import is_placeholder, is_placeholder_text, says_nothing
 from aiplan.core.records import data_record
 
 _MISSING = object()
@@ -152,8 +152,8 @@ class Plan:
     def text(self, *keys: str | int) -> str | None:
         """A string with content, stripped; ``None`` if absent, blank, placeholder
         text (`TBD`, `none`, `-`, ...) or not a string."""
-        value = self.string(*keys)
-        if value is None or not value.strip() or is_placeholder(value, self.placeholders):
+        value = self.get(*keys)  # not self.string(): the rules' most frequent question, one call less
+        if not isinstance(value, str) or not value.strip() or is_placeholder_text(value, self.placeholders):
             return None
         return value.strip()
 

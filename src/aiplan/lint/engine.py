@@ -165,13 +165,13 @@ def lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
     return _lint_documents(loaded, display_path, ctx, file_exists, clock or budget_of(ctx).for_file(), base_dir)
 
 
-def _evidence_reader(ctx: LintContext, base_dir: str | None, clock: FileClock,
+def _evidence_reader(ctx: LintContext, checks: Sequence[Rule], base_dir: str | None, clock: FileClock,
                      file_exists: Callable[[str], bool] | None):
-    """The reader rules ask about data files (``plan.evidence``), or ``None``."""
+    """The reader rules (``checks``) ask about data files (``plan.evidence``), or ``None``."""
     if not ctx.evidence or base_dir is None:
         return None
     needs: set[tuple] = set()
-    for item in ctx.checks():
+    for item in checks:
         if item.evidence_needs is not None:
             try:
                 needs.update(item.evidence_needs(ctx.options.get(item.id, {})))
@@ -288,7 +288,7 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
             findings.append(finding)
 
     checks = ctx.checks()
-    evidence = _evidence_reader(ctx, base_dir, clock, file_exists) if loaded.documents else None
+    evidence = _evidence_reader(ctx, checks, base_dir, clock, file_exists) if loaded.documents else None
     for document in loaded.documents:
         if len(findings) >= ctx.config.limits.max_findings:
             break

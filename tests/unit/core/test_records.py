@@ -158,6 +158,22 @@ def test_a_method_the_class_defines_is_kept():
     assert repr(Shown(1)) == "shown" and Shown(1) == Shown(1)
 
 
+def test_an_undocumented_record_is_documented_by_its_signature_as_a_generated_dataclass_is():
+    @data_record
+    class Plain:
+        x: int
+        notes: list = dataclasses.field(default_factory=list)
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Generated:
+        x: int
+        notes: list = dataclasses.field(default_factory=list)
+
+    assert Plain.__doc__ == "Plain(x: 'int', notes: 'list' = <factory>)"
+    assert Plain.__doc__.replace("Plain", "Generated") == Generated.__doc__
+    assert Point.__doc__ == "A record with required, defaulted and factory fields."
+
+
 def test_the_signature_is_the_one_a_generated_init_shows():
     import inspect
 

@@ -127,15 +127,28 @@ def test_wrong_arguments_raise_type_error_naming_the_problem(args, kwargs, messa
         Point(*args, **kwargs)
 
 
+def test_post_init_runs_after_init_as_in_a_dataclass():
+    @data_record
+    class Normalised:
+        items: tuple = ()
+
+        def __post_init__(self):
+            object.__setattr__(self, "items", tuple(self.items))
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Generated:
+        items: tuple = ()
+
+        def __post_init__(self):
+            object.__setattr__(self, "items", tuple(self.items))
+
+    assert Normalised([1, 2]).items == Generated([1, 2]).items == (1, 2)
+    assert Normalised(items=[3]).items == (3,) and Normalised().items == ()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Normalised().items = (1,)
+
+
 def test_what_a_record_does_not_support_is_refused_when_it_is_defined():
-    with pytest.raises(TypeError, match="__post_init__"):
-        @data_record
-        class Checked:
-            value: int
-
-            def __post_init__(self):
-                pass
-
     with pytest.raises(TypeError, match="positional"):
         @data_record
         class KeywordOnly:

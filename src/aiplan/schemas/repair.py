@@ -22,7 +22,6 @@ from typing import Any, Iterator
 from aiplan.core.findings import Span, YamlPath
 from aiplan.core.plan import Plan
 from aiplan.schemas import PLAN_SCHEMA, load
-from aiplan.schemas.explain import explain, misplaced_home, safe_renames
 from aiplan.schemas.validate import is_valid, validator
 
 # Repairs can uncover more (a renamed mapping's own misspelled keys): a few rounds at most.
@@ -95,6 +94,8 @@ def _container(data: Any, path: YamlPath) -> dict | None:
 
 def _repairs(data: Any) -> list[tuple[str, YamlPath, Any]]:
     """``(kind, path, new)``: ``value`` (new value), ``rename`` (new key) or ``move`` (new path)."""
+    from aiplan.schemas.explain import explain, misplaced_home, safe_renames  # start-up: invalid plans only
+
     root = load(PLAN_SCHEMA)
     out: list[tuple[str, YamlPath, Any]] = []
     for count, error in enumerate(validator(PLAN_SCHEMA).iter_errors(data)):

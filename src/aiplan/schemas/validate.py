@@ -14,7 +14,6 @@ from typing import Any, Iterator
 
 from aiplan.core.findings import Violation
 from aiplan.schemas import PLAN_SCHEMA, load
-from aiplan.schemas.explain import explain
 from aiplan.schemas.fast import compile_schema
 
 
@@ -52,6 +51,8 @@ def validate(data: Any, schema_name: str = PLAN_SCHEMA, skip: frozenset = frozen
     known_valid = _known_valid(schema_name)
     if known_valid is not None and known_valid(data):
         return
+    from aiplan.schemas.explain import explain  # start-up: only a plan that may be invalid needs its wording
+
     root = load(schema_name)
     for error in validator(schema_name).iter_errors(data):
         path = tuple(error.absolute_path)

@@ -267,7 +267,7 @@ class LintCache:
         self._read: dict[tuple[str, int], dict] = {}      # shards read for lookups
         self._new: dict[tuple[str, int], dict] = {}       # entries to write, by shard
         self._packages: dict[str, list] = {}
-        self._strings: dict[str, str] = {}                # equal strings of hits share one object
+        self._decode: Callable[[Any], FileResult] | None = None  # shards share equal strings already
         self._shared: dict = {}                           # equal strings of stored entries share one object
         self._exists: dict[str, bool] = {}                # existence checks of this run's lookups
         self._now = int(time.time())
@@ -377,7 +377,9 @@ class LintCache:
                     return None
             if dependencies and not _dependencies_hold(real_path, dependencies, self._exists):
                 return None
-            result = codec.decode(payload, self._strings)
+            if self._decode is None:
+                self._decode = codec.result_decoder()
+            result = self._decode(payload)
         except Exception:  # a damaged entry is a miss, never a failure
             return None
         if result.path != display_path or result.errors:
@@ -391,7 +393,7 @@ class LintCache:
         """Forget the shards read for lookups (the files' results are out): memory
         for the rest of the run. Saving reads what it merges from disk again."""
         self._read.clear()
-        self._strings = {}
+        self._decode = None
         self._exists = {}
 
     # -- writing --------------------------------------------------------------

@@ -580,13 +580,27 @@ def _shared(value: Any, table: dict) -> Any:
     if kind is str:
         return table.setdefault(value, value)
     if kind is tuple:
-        items = tuple([_shared(item, table) for item in value])
+        if not value:
+            return value
+        key = ("tuple", value)
+        try:
+            found = table.get(key)  # a known tuple of strings (a result's `checked`): one lookup
+        except TypeError:  # a record inside (a list): its parts
+            return tuple([_shared(item, table) for item in value])
+        if found is not None:
+            return found
+        items = tuple([table.setdefault(item, item) if type(item) is str else _shared(item, table)
+                       for item in value])
         if all(type(item) is str for item in items):
-            return table.setdefault(("tuple", items), items)
+            table[key] = items
         return items
     if kind is list:
-        return [_shared(item, table) for item in value]
+        return [table.setdefault(item, item) if type(item) is str else item if type(item) in _PLAIN_VALUES
+                else _shared(item, table) for item in value]
     return value
+
+
+_PLAIN_VALUES = frozenset((str, int, float, bool, type(None)))
 
 
 def _replace(path: str, data: bytes) -> None:

@@ -18,6 +18,7 @@ with the training set, and every check on the training data shares one read.
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any, Callable, Iterable
 
@@ -145,6 +146,12 @@ class _NearSearch:
                 for item in set_grams:
                     self.vocabulary.update(item)
 
+    def fresh(self) -> "_NearSearch":
+        """This search with nothing found yet (the index is shared)."""
+        other = copy.copy(self)
+        other.first = [{} for _ in self.grams]
+        return other
+
     def add(self, position: int, text: str, exact_found: list[dict[int, int]], exact_hit: bool) -> None:
         if self.lsh is None or self.minhash is None:
             return
@@ -197,18 +204,10 @@ def training_pass(training: tuple[str, Parts, FileSettings], evaluations: Iterab
         for ngram in ngrams:
             grams[ngram].append(set_grams[ngram])
 
-    first_exact: list[dict[int, int]] = [{} for _ in names]           # record -> training position
     searches = [_NearSearch(threshold, ngram, grams[ngram]) for threshold, ngram in near_specs]
-
-    def compare(position: int, text: str) -> None:
-        hits = exact_index.get(text)
-        if hits is not None:
-            for set_index, record in hits:
-                first_exact[set_index].setdefault(record, position)
-        for search in searches:
-            search.add(position, text, first_exact, hits is not None)
-
+    compare = _Compare(exact_index, len(names), searches)
     profile = profile_parts(train_parts, train_name, train_settings, budget, compare)
+    first_exact = compare.first_exact
     stamps.extend(profile.stamps)
 
     def contamination(search: _NearSearch | None) -> Contamination:
@@ -229,6 +228,47 @@ def training_pass(training: tuple[str, Parts, FileSettings], evaluations: Iterab
 
     return TrainingPass(profile, contamination(None),
                         tuple(((s.threshold, s.ngram), contamination(s)) for s in searches), tuple(set_profiles))
+
+
+class _Compare:
+    """What the training pass does with each training record's normalised
+    input: look it up among the evaluation records, exactly and nearly.
+
+    A file read in two processes (:mod:`aiplan.evidence.split`) compares its
+    second half in a :meth:`fresh` copy (the indexes shared, nothing found
+    yet) whose :meth:`snapshot` is merged in: the first training position of
+    each evaluation record, as one pass would find it.
+    """
+
+    def __init__(self, exact_index: dict[str, list[tuple[int, int]]], sets: int, searches: list[_NearSearch]):
+        self.exact_index = exact_index
+        self.first_exact: list[dict[int, int]] = [{} for _ in range(sets)]   # record -> training position
+        self.searches = searches
+
+    def __call__(self, position: int, text: str) -> None:
+        hits = self.exact_index.get(text)
+        if hits is not None:
+            for set_index, record in hits:
+                self.first_exact[set_index].setdefault(record, position)
+        for search in self.searches:
+            search.add(position, text, self.first_exact, hits is not None)
+
+    def fresh(self) -> "_Compare":
+        return _Compare(self.exact_index, len(self.first_exact), [search.fresh() for search in self.searches])
+
+    def snapshot(self) -> tuple:
+        return self.first_exact, [search.first for search in self.searches]
+
+    def merge(self, snapshot: tuple, shift: int) -> None:
+        """Add what a fresh copy found in the records after these (positions shifted by ``shift``)."""
+        first_exact, near = snapshot
+        for mine, theirs in zip(self.first_exact, first_exact):
+            for record, position in theirs.items():
+                mine.setdefault(record, position + shift)
+        for search, found in zip(self.searches, near):
+            for kept, later in zip(search.first, found):
+                for record, (position, similarity) in later.items():
+                    kept.setdefault(record, (position + shift, similarity))
 
 
 def _lsh(grams: list[list[frozenset]], threshold: float):

@@ -42,9 +42,9 @@ def opened(monkeypatch):
     seen = []
     real = profile_module.open_data
 
-    def counting(path, name):
+    def counting(path, name, *args, **kwargs):
         seen.append(path.rsplit("/", 1)[-1])
-        return real(path, name)
+        return real(path, name, *args, **kwargs)
 
     monkeypatch.setattr(profile_module, "open_data", counting)
     return seen

@@ -29,10 +29,7 @@ a run over thousands of plans builds a handful.
 
 from __future__ import annotations
 
-import json
-import math
 import os
-import re
 from dataclasses import replace
 from typing import Any, Iterable, Mapping
 
@@ -40,6 +37,7 @@ from aiplan.config.selection import (DEFAULT_FILE_TIMEOUT, DEFAULT_RULE_TIMEOUT,
                                      build_context, enabled_by_layers, validate_selectors)
 from aiplan.config.files import ConfigFile, ConfigFinder, Layer, load_config, shown_path
 from aiplan.core.globs import matches
+from aiplan.core.notation import toml, toml_key
 from aiplan.core.paths import STDIN, Target
 from aiplan.lint.context import LintContext
 from aiplan.core.findings import Severity
@@ -427,24 +425,6 @@ def describe(resolver: Resolver, path: str) -> dict:
     }
 
 
-def _toml(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and (math.isinf(value) or math.isnan(value)):
-        return ("-" if value < 0 else "") + ("inf" if math.isinf(value) else "nan")
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml(v)}" for k, v in value.items()) + " }"
-    return json.dumps(str(value), ensure_ascii=False)
-
-
-def _toml_key(key: str) -> str:
-    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml(key)
-
-
 def render_text(described: dict) -> str:
     """``aiplan config`` as TOML: the effective values, with where they come from as comments."""
     d = described
@@ -457,34 +437,34 @@ def render_text(described: dict) -> str:
     for extended in d["extends"]:
         lines.append(f"# ...which extends: {extended}")
     for applied in d["overrides-applied"]:
-        lines.append(f"# Override applied: {applied['file']}: {applied['key']} (paths = {_toml(applied['paths'])})")
+        lines.append(f"# Override applied: {applied['file']}: {applied['key']} (paths = {toml(applied['paths'])})")
     lines.append("")
-    lines.append(f"fail-on = {_toml(d['fail-on'])}")
-    lines.append(f"exclude = {_toml(d['exclude'])}")
+    lines.append(f"fail-on = {toml(d['fail-on'])}")
+    lines.append(f"exclude = {toml(d['exclude'])}")
     for file, patterns in d["inherited-exclude"].items():
-        lines.append(f"#   and, relative to {file}: {_toml(patterns)}")
-    lines.append(f"policy-packs = {_toml([p['path'] for p in d['policy-packs']])}")
+        lines.append(f"#   and, relative to {file}: {toml(patterns)}")
+    lines.append(f"policy-packs = {toml([p['path'] for p in d['policy-packs']])}")
     for pack in d["policy-packs"]:
         lines.append(f"#   {pack['path']}: {pack['name']} ({pack['source']}): {', '.join(pack['rules'])}")
     for key in ("max-file-size", "max-depth", "max-alias-nodes", "max-documents", "max-findings",
                 "max-evidence-bytes", "rule-timeout", "file-timeout"):
-        lines.append(f"{key} = {_toml(d[key])}")
-    lines.append(f"placeholders = {_toml(d['placeholders'])}  # in addition to the built-in words")
+        lines.append(f"{key} = {toml(d[key])}")
+    lines.append(f"placeholders = {toml(d['placeholders'])}  # in addition to the built-in words")
     if d["input-fields"]:
-        lines.append("input-fields = { " + ", ".join(f"{_toml(k)} = {_toml(v)}" for k, v in d["input-fields"].items()) + " }")
+        lines.append("input-fields = { " + ", ".join(f"{toml(k)} = {toml(v)}" for k, v in d["input-fields"].items()) + " }")
     total = len(d["enabled"]) + len(d["disabled"])
     lines.append(f"# {len(d['enabled'])} of {total} rules enabled")
     # This output is itself a valid .aiplan.toml: `select` and `ignore` reproduce the selection,
     # by families where whole families are chosen, so rules added later follow the same choice.
-    lines.append(f"select = {_toml(d['select'])}")
-    lines.append(f"ignore = {_toml(d['ignore'])}")
-    lines.append(f"# enabled: {_toml(d['enabled'])}")
-    lines.append(f"# not selected: {_toml(d['disabled'])}")
+    lines.append(f"select = {toml(d['select'])}")
+    lines.append(f"ignore = {toml(d['ignore'])}")
+    lines.append(f"# enabled: {toml(d['enabled'])}")
+    lines.append(f"# not selected: {toml(d['disabled'])}")
     if d["severity"]:
         lines += ["", "[severity]"]
         for rule_id, item in d["severity"].items():
-            lines.append(f"{rule_id} = {_toml(item['severity'])}  # default: {item['default']}")
+            lines.append(f"{rule_id} = {toml(item['severity'])}  # default: {item['default']}")
     for rule_id, options in d["rules"].items():
         lines += ["", f"[rules.{rule_id}]"]
-        lines.extend(f"{_toml_key(k)} = {_toml(v)}" for k, v in options.items())
+        lines.extend(f"{toml_key(k)} = {toml(v)}" for k, v in options.items())
     return "\n".join(lines) + "\n"

@@ -11,11 +11,19 @@ strings in single quotes and containers named, and :func:`kind` names its type;
 :func:`flow` writes YAML flow style that parses back to the value, for hints
 that show YAML to paste, and :func:`plain` a scalar or list as written after
 ``key:``.
+
+Every other place that writes a value back uses this module too, so that one
+function decides when a string needs quotes (:func:`needs_quotes`): YAML
+scalars (:func:`yaml_scalar`, :func:`yaml_string` in a chosen quoting style,
+as ``--fix`` keeps the style the author used), YAML block style
+(:func:`yaml_block`, a policy pack's schemas in its rules' documentation) and
+TOML (:func:`toml`, ``aiplan config``).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any, Callable
 
@@ -152,21 +160,114 @@ def plain(value: Any) -> str:
     return str(value)
 
 
-_PLAIN = re.compile(r"^[A-Za-z0-9_./@+-][A-Za-z0-9_./@+ -]*$")
-_RESERVED_WORDS = ("yes", "no", "on", "off", "null", "true", "false")
+# A string written plain: a letter or `_`, then letters, digits, spaces and `_./@+-`. It reads
+# back as the same string in block and flow context; anything else (a leading digit, sign or
+# dot that would read as a number, an indicator, `: `, `#`, a quote, non-ASCII text) is quoted,
+# which is always safe.
+_PLAIN_STRING = re.compile(r"[A-Za-z_][A-Za-z0-9_./@+ -]*")
+# Words YAML 1.2 or YAML 1.1 tools read as null or a boolean.
+_RESERVED_WORDS = frozenset(("yes", "no", "on", "off", "y", "n", "null", "true", "false"))
+
+
+def needs_quotes(text: str) -> bool:
+    """Whether ``text`` is quoted when written as a YAML string (in block or flow context,
+    for a YAML 1.2 or a YAML 1.1 reader): the one decision on quoting."""
+    return _PLAIN_STRING.fullmatch(text) is None or text.endswith(" ") or text.lower() in _RESERVED_WORDS
+
+
+def yaml_string(text: str, quote: str = '"') -> str:
+    """``text`` as a YAML string: plain where it can be, else quoted, ``"`` (JSON escapes) or ``'``."""
+    if not needs_quotes(text):
+        return text
+    return quoted_string(text, quote)
+
+
+# What single quotes cannot hold on one line (a line break would be folded to a space).
+_NEEDS_ESCAPES = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def quoted_string(text: str, quote: str) -> str:
+    """``text`` quoted in the style ``quote``: ``'it''s'`` or ``"it's"`` (JSON escapes,
+    also used for ``'`` when the text holds a line break or a control character)."""
+    if quote == "'" and _NEEDS_ESCAPES.search(text) is None:
+        return "'" + text.replace("'", "''") + "'"
+    return json.dumps(text, ensure_ascii=False)
+
+
+def yaml_scalar(value: Any) -> str:
+    """A scalar as YAML writes it: ``null``, ``true``, ``3``, ``0.5``, ``.inf``, a string quoted where needed."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and not math.isfinite(value):
+        return ".nan" if math.isnan(value) else ("-.inf" if value < 0 else ".inf")
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return yaml_string(str(value))
 
 
 def flow(value: Any) -> str:
     """A value in YAML flow style that parses back to it (quoted where a plain scalar would not)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return str(value)
     if isinstance(value, list):
         return "[" + ", ".join(flow(item) for item in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{key}: {flow(item)}" for key, item in value.items()) + "}"
-    text = str(value)
-    if _PLAIN.match(text) and text.strip() == text and text.lower() not in _RESERVED_WORDS:
-        return text
-    return json.dumps(text, ensure_ascii=False)
+        return "{" + ", ".join(f"{yaml_string(str(key))}: {flow(item)}" for key, item in value.items()) + "}"
+    return yaml_scalar(value)
+
+
+def yaml_block(value: Any, indent: int = 0) -> list[str]:
+    """The lines of ``value`` in YAML block style, two spaces an indentation level; a list of
+    short scalars stays on one line in flow style (``[a, b]``)."""
+    pad = "  " * indent
+    if isinstance(value, dict) and value:
+        lines = []
+        for key, item in value.items():
+            if isinstance(item, (dict, list)) and item:
+                inner = yaml_block(item, indent + 1)
+                if len(inner) == 1 and inner[0].lstrip().startswith("["):
+                    lines.append(f"{pad}{yaml_string(str(key))}: {inner[0].lstrip()}")
+                else:
+                    lines.append(f"{pad}{yaml_string(str(key))}:")
+                    lines.extend(inner)
+            else:
+                lines.append(f"{pad}{yaml_string(str(key))}: {flow(item)}")
+        return lines
+    if isinstance(value, list) and value and all(not isinstance(v, (dict, list)) for v in value) \
+            and sum(len(flow(v)) + 2 for v in value) < 60:
+        return [pad + flow(value)]
+    if isinstance(value, list) and value:
+        lines = []
+        for item in value:
+            if isinstance(item, (dict, list)) and item:
+                inner = yaml_block(item, indent + 1)
+                lines.append(f"{pad}- {inner[0].lstrip()}")
+                lines.extend(inner[1:])
+            else:
+                lines.append(f"{pad}- {flow(item)}")
+        return lines
+    return [pad + flow(value)]
+
+
+# A TOML bare key.
+_TOML_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def toml(value: Any) -> str:
+    """A value as TOML writes it inline: ``true``, ``3``, ``inf``, ``"text"``, ``[1, 2]``, ``{ a = 1 }``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("-inf" if value < 0 else "inf")
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{toml_key(k)} = {toml(v)}" for k, v in value.items()) + " }"
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def toml_key(key: str) -> str:
+    """A TOML key: bare where it can be, else a quoted string."""
+    return key if _TOML_BARE_KEY.fullmatch(key) else toml(key)

@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 from aiplan.core.findings import Edit, TextEdit, YamlPath
+from aiplan.core.notation import quoted_string, yaml_scalar, yaml_string
 from aiplan.parse.loader import resolve_plain
 from aiplan.core.plan import Plan
 from aiplan.core.text import LINE_BREAK, SourceText  # noqa: F401 (re-exported)
@@ -26,10 +27,6 @@ _BREAK_CHARS = frozenset("\r\n\x85\u2028\u2029")
 
 # An anchor before the scalar (`&name value`): kept verbatim.
 _ANCHOR = re.compile(r"&[^\s,\[\]{}]+[ \t]+")
-# A string that can stay a plain scalar anywhere (block or flow context) and
-# reads back as the same string.
-_SAFE_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_./-]*(?: [A-Za-z0-9_./-]+)*")
-_YAML11_WORDS = frozenset(("yes", "no", "on", "off", "y", "n"))
 _MISSING = object()
 
 
@@ -123,13 +120,8 @@ def _render_string(new: str, style: str) -> str | None:
     if any(c in _BREAK_CHARS for c in new) or any(ord(c) < 0x20 or c == "\x7f" for c in new):
         return None
     if style == "plain":
-        # `yes`/`no`/`on`/`off` are booleans to YAML 1.1 tools: quote them too.
-        if _SAFE_PLAIN.fullmatch(new) and resolve_plain(new) == new and new.lower() not in _YAML11_WORDS:
-            return new
-        style = "'"
-    if style == "'":
-        return "'" + new.replace("'", "''") + "'"
-    return '"' + new.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return yaml_string(new, "'")  # plain if it can stay plain, else single-quoted
+    return quoted_string(new, style)
 
 
 def _render_plain_value(new: Any, old: Any) -> str | None:
@@ -139,15 +131,11 @@ def _render_plain_value(new: Any, old: Any) -> str | None:
         value = resolve_plain(old)
         if type(value) is type(new) and value == new:
             return old
-    if new is None:
-        return "null"
-    if isinstance(new, bool):
-        return "true" if new else "false"
-    if isinstance(new, int):
-        return str(new)
-    if isinstance(new, float) and math.isfinite(new):
-        return repr(new)
-    return None
+    if new is not None and not isinstance(new, (bool, int, float)):
+        return None
+    if isinstance(new, float) and not math.isfinite(new):
+        return None
+    return yaml_scalar(new)
 
 
 _SAFE_NUMBER = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?")

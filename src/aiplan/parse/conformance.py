@@ -58,6 +58,16 @@ class NonConforming(Exception):
         self.column = column    # 1-based
 
 
+class Misread(NonConforming):
+    """libyaml read valid YAML differently from the YAML 1.2 spec (an anchor
+    holding ``:``, ``&an:chor``, cut at the ``:``): the loader reads the file
+    with the pure-Python parser instead, and reports this only if it cannot."""
+
+
+# An anchor or alias name as YAML 1.2 reads it: up to white space or a flow indicator.
+_ANCHOR_NAME = re.compile(r"[^\s,\[\]{}]*")
+
+
 class _Context:
     """An open collection: block with its indentation, or flow."""
 
@@ -175,6 +185,7 @@ class Checker:
             self._check_after_flow_entry(end)
 
     def alias(self, event) -> None:
+        self._check_anchor_name(event.start_mark.index, event.anchor)
         top = self.stack[-1] if self.stack else None
         if top is not None and (top.flow or top.pending):
             if self._enter(top, event.start_mark.index, event):
@@ -210,6 +221,8 @@ class Checker:
             top.indent = self._leading_spaces(self._line_start(start))
             top.pending = False
             self._plain_block = True
+        if event.anchor is not None:
+            self._check_anchor_name(self._anchor_at(start), event.anchor)
         in_flow = top is not None and top.flow
         if in_flow:
             self._check_line_indent(start)
@@ -277,6 +290,30 @@ class Checker:
                 return
             if spaces > widest:
                 widest, widest_at = spaces, line.start()
+
+    def _check_anchor_name(self, index: int, name: str) -> None:
+        """``&name`` or ``*name`` at ``index`` must be the whole name the source holds
+        there: libyaml ends a name at a character other than a letter, digit, ``-``
+        or ``_``, where YAML 1.2 ends it only at white space or a flow indicator."""
+        if self._char(index) not in ("&", "*"):
+            return
+        written = _ANCHOR_NAME.match(self.text, index + 1)
+        if written is not None and written.group() != name:
+            raise Misread(f"cannot read the name `{written.group()}`: libyaml, aiplan's YAML parser, ends it at "
+                          f"`{written.group()[len(name):len(name) + 1]}` and reads `{name}`",
+                          "Name anchors with letters, digits, `-` and `_` only.", *self._position(index))
+
+    def _anchor_at(self, index: int) -> int:
+        """Where the anchor among the properties starting at ``index`` is (``index`` if none)."""
+        start = index
+        while self._char(index) in ("!", "&"):
+            if self._char(index) == "&":
+                return index
+            while self._char(index) and self._char(index) not in " \t\r\n":
+                index += 1
+            while self._char(index) in (" ", "\t", "\r", "\n"):
+                index += 1
+        return start
 
     def _skip_properties(self, index: int) -> int:
         while self._char(index) in ("!", "&"):

@@ -28,7 +28,7 @@ from aiplan.core.records import data_record
 # The rules whose findings the loader reports while reading and parsing.
 from aiplan.core.rule_ids import DUPLICATE_KEY, RESOURCE_LIMIT, SYNTAX, UNREADABLE
 from aiplan.core.text import SourceText, has_yaml11_breaks, line_column  # noqa: F401 (line_column: re-exported)
-from aiplan.parse.conformance import Checker, NonConforming
+from aiplan.parse.conformance import Checker, Misread, NonConforming
 from aiplan.fileio import FileTooLarge, NotRegularFile, read_regular
 
 # Duplicate keys reported per file, like the findings of any one rule
@@ -237,9 +237,9 @@ SECOND_OPINION_MAX_CHARS = 256 * 1024
 
 
 def _pure_events(text: str) -> Iterator[Any]:
-    from ruamel.yaml import YAML  # heavy (~30 ms): the pure-Python parser only as a second opinion
+    from aiplan.parse import pure  # heavy (~30 ms, ruamel.yaml): only without libyaml or for a second opinion
 
-    return iter(YAML(typ="safe", pure=True).parse(text))
+    return pure.events(text)
 
 
 def _c_parser():
@@ -615,11 +615,11 @@ def _event_kind(event) -> str:
 
 def parse_documents(text: str, path: str = "<string>", limits: Limits = Limits()) -> LoadResult:
     """Parse every YAML document of ``text``. Never raises for bad input."""
-    result, parser_rejected = _build(_event_source(text), text, path, limits)
-    if parser_rejected and len(text) <= SECOND_OPINION_MAX_CHARS and _c_parser() is not None:
-        second, pure_rejected = _build(_pure_events(text), text, path, limits)
-        if not pure_rejected:
-            return second
+    result, verdict = _build(_event_source(text), text, path, limits)
+    if verdict is not None and len(text) <= SECOND_OPINION_MAX_CHARS and _c_parser() is not None:
+        second, pure_verdict = _build(_pure_events(text), text, path, limits)
+        if pure_verdict is None or verdict is _MISREAD:
+            return second  # what the pure parser alone would say, as without the C extension
     return result
 
 
@@ -640,8 +640,14 @@ def _built(builder: _DocumentBuilder, path: str, earlier_anchors: dict[str, tupl
     return builder.document(path)
 
 
-def _build(events: Iterator[Any], text: str, path: str, limits: Limits) -> tuple[LoadResult, bool]:
-    """Build the documents from ``events``; also say whether the parser itself rejected the text."""
+# Why the parser's reading cannot stand (`_build`'s verdict): it rejected the text, or misread it.
+_REJECTED = "rejected"
+_MISREAD = "misread"
+
+
+def _build(events: Iterator[Any], text: str, path: str, limits: Limits) -> tuple[LoadResult, str | None]:
+    """Build the documents from ``events``; also say whether the parser itself rejected
+    (``_REJECTED``) or misread (``_MISREAD``) the text, ``None`` if its reading stands."""
     result = LoadResult(text=text)
     problems = result.problems
     # Replaced at every DocumentStartEvent, which parsers emit before any node.
@@ -686,6 +692,11 @@ def _build(events: Iterator[Any], text: str, path: str, limits: Limits) -> tuple
                         result.documents.append(_built(builder, path, earlier_anchors))
                     builder = _SkippedDocument()
                     index += 1
+            except Misread as exc:
+                # The parser read this document wrongly: not ours to report unless the
+                # pure parser cannot read it either (parse_documents asks it).
+                problems.append(LoadProblem(SYNTAX, Violation(exc.message, exc.fix, span=Span.point(exc.line, exc.column)), index))
+                return result, _MISREAD
             except NonConforming as exc:
                 broken = exc
             except _Syntax as exc:
@@ -703,8 +714,8 @@ def _build(events: Iterator[Any], text: str, path: str, limits: Limits) -> tuple
         problems.append(LoadProblem(SYNTAX, Violation(exc.message, exc.fix, span=Span.point(exc.line, exc.column)), index))
     except Exception as exc:  # the parser's own errors: ruamel's MarkedYAMLError and friends
         problems.append(_syntax_problem(exc, text, index))
-        return result, True
-    return result, False
+        return result, _REJECTED
+    return result, None
 
 
 _HINTS = (

@@ -31,12 +31,12 @@ context's fingerprint (and every cache keyed on it) changes with the pack.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import replace
 from typing import Any, Iterable, Iterator
 
 from aiplan.core.errors import ConfigError
+from aiplan.core.notation import yaml_block
 from aiplan.core.paths import shown_path
 from aiplan.core.records import data_record
 from aiplan.parse.loader import Limits, load_bytes, load_file
@@ -178,55 +178,6 @@ def _json_schema_problems(plan, shown: str, index: int, key: str, schema: Any) -
     return problems
 
 
-def _yaml_block(value: Any, indent: int = 0) -> list[str]:
-    """A small YAML rendering of JSON-compatible data, for rule documentation."""
-    pad = "  " * indent
-    if isinstance(value, dict) and value:
-        lines = []
-        for key, item in value.items():
-            if isinstance(item, (dict, list)) and item:
-                inner = _yaml_block(item, indent + 1)
-                if len(inner) == 1 and inner[0].lstrip().startswith("["):
-                    lines.append(f"{pad}{_scalar(key)}: {inner[0].lstrip()}")
-                else:
-                    lines.append(f"{pad}{_scalar(key)}:")
-                    lines.extend(inner)
-            else:
-                lines.append(f"{pad}{_scalar(key)}: {_scalar(item)}")
-        return lines
-    if isinstance(value, list) and value and all(not isinstance(v, (dict, list)) for v in value) \
-            and sum(len(_scalar(v)) + 2 for v in value) < 60:
-        return [pad + "[" + ", ".join(_scalar(v) for v in value) + "]"]
-    if isinstance(value, list) and value:
-        lines = []
-        for item in value:
-            if isinstance(item, (dict, list)) and item:
-                inner = _yaml_block(item, indent + 1)
-                lines.append(f"{pad}- {inner[0].lstrip()}")
-                lines.extend(inner[1:])
-            else:
-                lines.append(f"{pad}- {_scalar(item)}")
-        return lines
-    return [pad + _scalar(value)]
-
-
-def _scalar(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, dict):
-        return "{}"
-    if isinstance(value, list):
-        return "[]"
-    if isinstance(value, str):
-        plain = value and value.strip() == value and not any(c in value for c in ":#{}[],&*!|>'\"%@`\n") \
-            and value.lower() not in ("true", "false", "null", "yes", "no", "~") and not value[0].isdigit() \
-            and value[0] not in "-?"
-        return value if plain else json.dumps(value, ensure_ascii=False)
-    return json.dumps(value)
-
-
 def _doc(entry: dict, pack_name: str, shown: str) -> str:
     summary = entry.get("summary") or entry["message"].replace("{{", "{").replace("}}", "}")
     parts = [summary.strip().splitlines()[0]]
@@ -237,9 +188,9 @@ def _doc(entry: dict, pack_name: str, shown: str) -> str:
         parts.append("## Why\n" + entry["why"].strip())
     if entry.get("when") is not None:
         parts.append("## Applies when\nThe plan matches this JSON Schema:\n```yaml\n"
-                     + "\n".join(_yaml_block(entry["when"])) + "\n```")
+                     + "\n".join(yaml_block(entry["when"])) + "\n```")
     parts.append("## Requires\nThe plan satisfies this JSON Schema:\n```yaml\n"
-                 + "\n".join(_yaml_block(entry["require"])) + "\n```")
+                 + "\n".join(yaml_block(entry["require"])) + "\n```")
     examples = entry.get("examples") or {}
     for key, title in (("bad", "Bad"), ("good", "Good")):
         if examples.get(key):

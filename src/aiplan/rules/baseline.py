@@ -11,8 +11,8 @@ from aiplan.core.rule import rule
 from aiplan.core.suggest import closest
 from aiplan.rules.fit import distills
 from aiplan.rules.metrics import comparisons, eval_sets, metric_key, measurements, same_path, same_set
-from aiplan.rules.wording import (absence, approach_shown, code, dotted,
-                                  listing, placeholder_above, quoted_listing, show)
+from aiplan.core.notation import show
+from aiplan.rules.wording import absence, approach_shown, code, dotted, listing, placeholder_above, quoted_listing
 
 CORE_TECHNIQUES = ("system_prompt", "few_shot", "structured_output")
 

@@ -12,7 +12,8 @@ from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import Option, rule
 from aiplan.rules.metrics import (comparisons, eval_sets, name_says_lower_is_better, needed_size, percent_points,
                                   proposed_metric, resolvable_difference, same_set, targets)
-from aiplan.rules.wording import absence, approach_shown, code, dotted, show
+from aiplan.core.notation import show
+from aiplan.rules.wording import absence, approach_shown, code, dotted
 
 # `s3://bucket/key`, `https://...`, `hf://datasets/...`: not files next to the plan.
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")

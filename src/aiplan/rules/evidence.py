@@ -20,7 +20,8 @@ from aiplan.core.findings import RelatedLocation, Severity, Violation
 from aiplan.core.records import data_record
 from aiplan.core.rule import Option, rule
 from aiplan.rules.metrics import held_out_is_training_file, same_path
-from aiplan.rules.wording import code, dotted, listing, show
+from aiplan.core.notation import show
+from aiplan.rules.wording import code, dotted, listing
 
 TRAINING = "training data"
 HELD_OUT = "held-out set"

@@ -16,7 +16,8 @@ from aiplan.core.paths import normalise_plan_path
 from aiplan.core.rule import Option, rule
 from aiplan.rules.evidence import overlap_unmeasured
 from aiplan.rules.metrics import comparisons, needed_size, percent_points, resolvable_difference
-from aiplan.rules.wording import absence, approach_shown, code, quoted_listing, show
+from aiplan.core.notation import show
+from aiplan.rules.wording import absence, approach_shown, code, quoted_listing
 
 REQUIRED_COVERAGE = ("target_task", "adjacent_behaviors")
 DISTILLATION_TARGETS = {

@@ -12,8 +12,8 @@ from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import rule
 from aiplan.rules.evidence import measured_boilerplate, measured_tables
 from aiplan.rules.fit import retrieval_for_behavior
-from aiplan.rules.wording import (absence, approach_shown, code, dotted,
-                                  listing, quoted_listing, show, source_label)
+from aiplan.core.notation import show
+from aiplan.rules.wording import absence, approach_shown, code, dotted, listing, quoted_listing, source_label
 
 PIPELINE_STAGES = {
     "chunking": ("how documents are split", "`chunking: {strategy: heading_aware, size_tokens: 512, overlap_tokens: 64}`"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from aiplan.core.findings import format_yaml_path
-from aiplan.core.notation import show  # noqa: F401 (re-exported: rules quote values with it)
+from aiplan.core.notation import show
 
 
 def code(value: Any) -> str:

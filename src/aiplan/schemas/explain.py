@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator, Mapping
 
 from aiplan.core.findings import Edit, Violation, format_yaml_path
 from aiplan.core.suggest import closest, safe_replacement
-from aiplan.core.notation import flow, kind, plain, quoted
+from aiplan.core.notation import flow, kind, plain, quoted, yaml_scalar
 from aiplan.schemas import PLAN_SCHEMA, load, resolve
 
 TYPE_NAMES = {
@@ -238,14 +238,16 @@ def _plan_hint(fact: Fact, error, root: dict, voice: "Voice") -> tuple[str, tupl
         guess = closest(instance, allowed)
         if not guess:
             return f"Use one of {', '.join(allowed)}.", ()
+        # The guess as YAML to paste: the enum's own value, so `3` stays a number and `yes` is quoted.
+        written = yaml_scalar(dict(zip(allowed, error.validator_value)).get(guess, guess))
         replacement = safe_replacement(instance, allowed)
         # Where to write it, and a key with its value (never a dotted path as a key).
         if path and isinstance(path[-1], int):
-            fix = f"Did you mean '{guess}'? Change this item of `{format_yaml_path(tuple(path[:-1]))}` to `{guess}`."
+            fix = f"Did you mean '{guess}'? Change this item of `{format_yaml_path(tuple(path[:-1]))}` to `{written}`."
         elif len(path) > 1:
-            fix = f"Did you mean '{guess}'? Under `{format_yaml_path(tuple(path[:-1]))}`, set `{leaf}: {guess}`."
+            fix = f"Did you mean '{guess}'? Under `{format_yaml_path(tuple(path[:-1]))}`, set `{leaf}: {written}`."
         else:
-            fix = f"Did you mean '{guess}'? Change it to `{leaf}: {guess}`."
+            fix = f"Did you mean '{guess}'? Change it to `{leaf}: {written}`."
         return fix, (Edit(replacement),) if replacement is not None else ()
     if fact.kind == "minimum":
         return f"Set `{where}` to {error.validator_value} or more.", ()
@@ -261,7 +263,7 @@ def _type_hint(error, schema, root, where, leaf, item) -> tuple[str, tuple[Edit,
     fix = f"Change `{where}` to {PLAN_VOICE.wanted(expected)}, e.g. {_example(schema, leaf, root, item=item)}."
     if isinstance(instance, str) and instance.lower() in _YAML11_BOOLEANS and "boolean" in str(expected):
         word = "true" if _YAML11_BOOLEANS[instance.lower()] else "false"
-        fix = f"YAML 1.2 reads {instance!r} as text, not a boolean: write `{leaf}: {word}`."
+        fix = f"YAML 1.2 reads {quoted(instance)} as text, not a boolean: write `{leaf}: {word}`."
     elif isinstance(instance, str) and ("integer" in str(expected) or "number" in str(expected)):
         if instance.strip().replace(".", "", 1).replace("_", "").isdigit():
             fix = f"Remove the quotes: write `{leaf}: {instance.strip().replace('_', '')}`."
@@ -325,7 +327,7 @@ def _sample_mapping(schema: dict, root: dict | None, depth: int = 0) -> dict:
 def _example(schema: dict, key: str, root: dict | None = None, item: bool = False) -> str:
     """A YAML snippet that would satisfy ``schema``, for fix hints (``item``: a list entry)."""
     if "enum" in schema:
-        return f"`{key}: {schema['enum'][0]}` (one of {', '.join(map(str, schema['enum']))})"
+        return f"`{key}: {yaml_scalar(schema['enum'][0])}` (one of {', '.join(map(yaml_scalar, schema['enum']))})"
     kind_ = schema.get("type")
     lead = "- " if item else f"{key}: "
     if kind_ == "object":

@@ -29,6 +29,7 @@ from typing import Any, Iterator
 from ruamel.yaml import YAML
 
 from aiplan import REPOSITORY
+from aiplan.core.notation import yaml_scalar
 from aiplan.core.records import data_record
 from aiplan.fileio import atomic_write
 from aiplan.schemas import resolve as _resolve
@@ -107,15 +108,11 @@ def _types(schema: dict) -> str:
 
 def _allowed(schema: dict) -> list[str] | None:
     if "enum" in schema:
-        return [_scalar(v) for v in schema["enum"]]
+        return [yaml_scalar(v) for v in schema["enum"]]
     items = schema.get("items")
     if isinstance(items, dict) and "enum" in items:
-        return [_scalar(v) for v in items["enum"]]
+        return [yaml_scalar(v) for v in items["enum"]]
     return None
-
-
-def _scalar(value: Any) -> str:
-    return json.dumps(value) if not isinstance(value, str) else value
 
 
 def _constraints(schema: dict) -> list[str]:
@@ -229,7 +226,7 @@ def _field_section(item: Field, plan: Any) -> list[str]:
     if allowed:
         facts.append("- Allowed values: " + ", ".join(f"`{v}`" for v in allowed))
     if "default" in schema:
-        facts.append(f"- Default: `{_scalar(schema['default'])}`")
+        facts.append(f"- Default: `{yaml_scalar(schema['default'])}`")
     constraints = _constraints(schema)
     if constraints:
         facts.append("- Constraints: " + "; ".join(constraints))
@@ -262,7 +259,7 @@ def markdown_description(schema: dict, anchor: str | None) -> str:
     if allowed:
         text += "\n\nAllowed values: " + ", ".join(f"`{v}`" for v in allowed) + "."
     if "default" in schema:
-        text += f"\n\nDefault: `{_scalar(schema['default'])}`."
+        text += f"\n\nDefault: `{yaml_scalar(schema['default'])}`."
     if anchor:
         text += f"\n\n[Plan reference]({REFERENCE_URL}#{anchor})"
     return text

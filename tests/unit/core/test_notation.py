@@ -79,3 +79,58 @@ def test_hints_for_a_json_plan_show_json_and_for_yaml_yaml():
             yaml_snippets = [s for s in SNIPPET.findall(yaml_finding.fix) if is_yaml_snippet(s)]
             assert all(not s.startswith('"') for s in yaml_snippets)
     assert checked > 500
+
+
+# ---------------------------------------------------------------------------
+# The one decision on quoting, and every notation written with it reads back.
+
+from aiplan.core.notation import flow, needs_quotes, toml, yaml_block, yaml_scalar, yaml_string  # noqa: E402
+
+TRICKY = ["rag", "fine-tuning", "docs/policies/**/*.md", "a b", "team@example.com", "2024", "1.5", ".5",
+          "-1", "+1", "yes", "Off", "y", "null", "~", "true", "", " padded", "trailing ", "a: b", "a #b",
+          "[x]", "{x}", "it's", 'say "hi"', "café", "tab\there", "line\nbreak", "*alias", "&anchor", "!tag",
+          "%dir", "@at", "`tick`", "?q", ":c", "v1.5", "gpt-4o", "0x1F", ".inf", "NaN"]
+
+
+def load(text):
+    return YAML(typ="safe", pure=True).load(text)
+
+
+@pytest.mark.parametrize("text, quoted_", [
+    ("rag", False), ("2024", True), ("v2024", False), ("yes", True), ("yesterday", False),
+    ("a b", False), ("a: b", True), ("ab:", True), ("-1", True), ("x-1", False), ("café", True),
+    ("trailing ", True), ("docs/**/*.md", True), ("docs/a.md", False),
+])
+def test_needs_quotes(text, quoted_):
+    assert needs_quotes(text) is quoted_
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_strings_read_back_in_every_yaml_notation(text):
+    assert load(f"key: {yaml_string(text)}\n") == {"key": text}
+    assert load(f"key: {yaml_string(text, chr(39))}\n") == {"key": text}
+    assert load(f"key: {flow([text, {text: text}])}\n") == {"key": [text, {text: text}]}
+    assert load("\n".join(yaml_block({text: [text, {"k": text}]})) + "\n") == {text: [text, {"k": text}]}
+
+
+@pytest.mark.parametrize("value", [None, True, False, 0, -3, 1.5, 1e20, float("inf"), float("-inf"), "1.0"])
+def test_scalars_read_back(value):
+    assert load(f"key: {yaml_scalar(value)}\n") == {"key": value}
+
+
+def test_nan_reads_back_as_nan():
+    read = load(f"key: {yaml_scalar(float('nan'))}\n")["key"]
+    assert read != read
+
+
+def test_block_style_keeps_short_lists_on_one_line():
+    assert yaml_block({"required": ["name", "owner"], "properties": {"name": {"type": "string"}}}) == [
+        "required: [name, owner]", "properties:", "  name:", "    type: string"]
+    assert yaml_block([{"a": 1, "b": [{"c": None}]}]) == ["- a: 1", "  b:", "    - c: null"]
+
+
+@pytest.mark.parametrize("value", [True, 3, 1.5, float("inf"), "it's \"x\"", ["a", 1], {"a-b": 1, "a b": [True]}])
+def test_toml_reads_back(value):
+    import tomllib  # the standard library's TOML reader, Python 3.11+
+
+    assert tomllib.loads(f"key = {toml(value)}\n") == {"key": value}

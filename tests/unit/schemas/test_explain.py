@@ -72,3 +72,22 @@ def test_a_keyword_a_voice_has_no_words_for_is_said_in_jsonschemas():
     assert _explained(schema, {"n": 3}) == [("`n`: 3 is not a multiple of 2", "Change `n` to match the plan format.",
                                              ("n",))]
     assert _explained(schema, {"n": 3}, POLICY_VOICE) == [("`n`: 3 is not a multiple of 2", "", ("n",))]
+
+
+@pytest.mark.parametrize("enum, instance, hint_yaml", [
+    (["2024", "2025"], "20244", '`year: "2024"`'),  # a string that would read back as a number is quoted
+    ([2024, 2025], "20244", "`year: 2024`"),        # a number stays a number
+    (["rag", "fine-tuning"], "RAG", "`year: rag`"),  # a word stays plain
+])
+def test_an_enum_guess_is_written_as_yaml_that_reads_back_as_the_value(enum, instance, hint_yaml):
+    schema = {"type": "object", "properties": {"year": {"enum": enum}}}
+    [error] = Draft202012Validator(schema).iter_errors({"year": instance})
+    [violation] = explain(error, schema)
+    assert hint_yaml in violation.fix
+
+
+def test_an_example_from_an_enum_is_written_as_yaml():
+    schema = {"type": "object", "required": ["year"], "properties": {"year": {"enum": ["2024", True]}}}
+    [error] = Draft202012Validator(schema).iter_errors({})
+    [violation] = explain(error, schema)
+    assert '`year: "2024"` (one of "2024", true)' in violation.fix

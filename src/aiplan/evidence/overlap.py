@@ -18,7 +18,6 @@ with the training set, and every check on the training data shares one read.
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Any, Callable, Iterable
 
@@ -146,12 +145,6 @@ class _NearSearch:
                 for item in set_grams:
                     self.vocabulary.update(item)
 
-    def fresh(self) -> "_NearSearch":
-        """This search with nothing found yet (the index is shared)."""
-        other = copy.copy(self)
-        other.first = [{} for _ in self.grams]
-        return other
-
     def add(self, position: int, text: str, exact_found: list[dict[int, int]], exact_hit: bool) -> None:
         if self.lsh is None or self.minhash is None:
             return
@@ -235,15 +228,18 @@ class _Compare:
     input: look it up among the evaluation records, exactly and nearly.
 
     A file read in two processes (:mod:`aiplan.evidence.split`) compares its
-    second half in a :meth:`fresh` copy (the indexes shared, nothing found
-    yet) whose :meth:`snapshot` is merged in: the first training position of
-    each evaluation record, as one pass would find it.
+    second half in a :meth:`fresh` copy (the index shared, nothing found yet)
+    whose :meth:`snapshot` is merged in: the first training position of each
+    evaluation record, as one pass would find it. Only without near-duplicate
+    searches (``splits``): their index (numpy, ``datasketch``) would be held
+    by both processes, past the memory the check is allowed.
     """
 
     def __init__(self, exact_index: dict[str, list[tuple[int, int]]], sets: int, searches: list[_NearSearch]):
         self.exact_index = exact_index
         self.first_exact: list[dict[int, int]] = [{} for _ in range(sets)]   # record -> training position
         self.searches = searches
+        self.splits = not searches
 
     def __call__(self, position: int, text: str) -> None:
         hits = self.exact_index.get(text)
@@ -254,21 +250,16 @@ class _Compare:
             search.add(position, text, self.first_exact, hits is not None)
 
     def fresh(self) -> "_Compare":
-        return _Compare(self.exact_index, len(self.first_exact), [search.fresh() for search in self.searches])
+        return _Compare(self.exact_index, len(self.first_exact), [])
 
-    def snapshot(self) -> tuple:
-        return self.first_exact, [search.first for search in self.searches]
+    def snapshot(self) -> list[dict[int, int]]:
+        return self.first_exact
 
-    def merge(self, snapshot: tuple, shift: int) -> None:
+    def merge(self, first_exact: list[dict[int, int]], shift: int) -> None:
         """Add what a fresh copy found in the records after these (positions shifted by ``shift``)."""
-        first_exact, near = snapshot
-        for mine, theirs in zip(self.first_exact, first_exact):
-            for record, position in theirs.items():
-                mine.setdefault(record, position + shift)
-        for search, found in zip(self.searches, near):
-            for kept, later in zip(search.first, found):
-                for record, (position, similarity) in later.items():
-                    kept.setdefault(record, (position + shift, similarity))
+        for kept, later in zip(self.first_exact, first_exact):
+            for record, position in later.items():
+                kept.setdefault(record, position + shift)
 
 
 def _lsh(grams: list[list[frozenset]], threshold: float):

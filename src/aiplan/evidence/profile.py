@@ -220,8 +220,8 @@ def _split_at(path: str, fmt: str, budget: int, counts: "_Counts") -> int | None
     """Where to cut a JSON Lines file read in two processes, or ``None`` to read it in one."""
     if fmt not in ("jsonl", "json") or path.lower().endswith(".gz") or not can_split():
         return None
-    if counts.consumer is not None and not hasattr(counts.consumer, "fresh"):
-        return None  # a consumer whose findings cannot be merged
+    if counts.consumer is not None and not getattr(counts.consumer, "splits", False):
+        return None  # a consumer whose findings are not merged (see aiplan.evidence.overlap._Compare)
     try:
         to_read = min(os.stat(path).st_size, budget)
         if to_read < split.SPLIT_MIN_BYTES:
@@ -256,7 +256,7 @@ def _merge_rest(counts: "_Counts", state: Stream, rest: tuple, shift: int) -> st
     """Merge :func:`_read_rest`'s result into the first half's; the second half's SHA-256."""
     tallies, found, bytes_read, sampled, line_count, digest = rest
     counts.merge(tallies, shift)
-    consumer: Any = counts.consumer  # one with `fresh` (see _split_at): it merges what its copy found
+    consumer: Any = counts.consumer  # one that `splits` (see _split_at): it merges what its copy found
     if found is not None:
         consumer.merge(found, shift)
     state.bytes_read += bytes_read

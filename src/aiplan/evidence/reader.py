@@ -84,6 +84,15 @@ class EvidenceReader:
             return tuple((path, os.path.relpath(path, self.base_dir).replace(os.sep, "/")) for path in where.parts)
         return ((where.path, name),)
 
+    def shown_part(self, data_name: str, name: str) -> str | None:
+        """The name shown for the file ``name`` points at when it is one of the
+        files of the data set ``data_name`` (a glob or folder), else ``None``."""
+        where = self.locate(name)
+        if where.kind != "local" or self.locate(data_name).kind != "shards":
+            return None
+        real = os.path.realpath(where.path)
+        return next((shown for path, shown in self.parts(data_name) if os.path.realpath(path) == real), None)
+
     def profile(self, name: str, settings=None):
         """The :class:`~aiplan.evidence.profile.Profile` of local data (see :meth:`locate` first)."""
         from aiplan.evidence.profile import FileSettings, profile_parts  # start-up: readers load when asked

@@ -182,6 +182,9 @@ def claimed_count_mismatch(plan, options):
     JSON) count as records here; EVID005 reports them. A file larger than the
     evidence byte budget is counted on its first bytes and extrapolated; the
     tolerance is then at least 25% and the message says it is an estimate.
+    When the training data's glob or folder also matches the held-out file,
+    the training count leaves the held-out records out (they are not training
+    examples; FT006 reports the leak) and the message says so.
     Empty files are EVID007's. Reported at the count.
 
     ## Why
@@ -263,15 +266,21 @@ def claimed_count_mismatch(plan, options):
         if profile is None or profile.entries == 0:
             continue
         counted = profile.estimated_entries
+        files = len(profile.shards)
+        leaked = _held_out_among_training(plan, claim, profile)
+        if leaked is not None:  # its records are not training examples: FT006 reports the leak
+            counted, files = max(counted - leaked[1], 0), files - 1
         allowed = max(tolerance, 0.25) if profile.sampled else tolerance
         if abs(counted - claimed) <= allowed * max(claimed, 1):
             continue
         about = "about " if profile.sampled else ""
+        besides = "" if leaked is None else \
+            f" besides the held-out set {leaked[0]} ({leaked[1]:,} records), which it also matches (FT006)"
         yield Violation(
             f"`{dotted(*claim.count_path)}` is {show(claimed)} but {claim.name} holds {about}{counted:,} "
-            f"record{'s' if counted != 1 else ''}{_sampled(profile)}: more than {tolerance:.0%} apart",
+            f"record{'s' if counted != 1 else ''}{besides}{_sampled(profile)}: more than {tolerance:.0%} apart",
             f"Set `{claim.count_path[-1]}: {counted}` to what the "
-            f"{f'{len(profile.shards)} files hold' if profile.shards else 'file holds'}, or point `path` at the data the "
+            f"{f'{files} files hold' if files > 1 else 'file holds'}, or point `path` at the data the "
             "claim describes.",
             path=claim.count_path,
             related=(RelatedLocation(*profile.where(1), f"the {claim.role} ({counted:,} records)"),),
@@ -279,6 +288,20 @@ def claimed_count_mismatch(plan, options):
 
 
 # -- EVID002 / EVID003 -----------------------------------------------------------
+
+
+def _held_out_among_training(plan, claim: DataClaim, profile) -> tuple[str, int] | None:
+    """``(held-out file, its records)`` when the training claim's glob or folder also
+    matches the held-out file and its records were counted with the training data's."""
+    if claim.role != TRAINING or not _held_out_within_training(plan) or held_out_is_training_file(plan):
+        return None
+    parent = ("fine_tuning", "evaluation", "held_out")
+    name = plan.text(*parent, "path")
+    shown = plan.evidence.shown_part(claim.name, name) if name is not None else None
+    if shown is None or shown not in dict(profile.shards):
+        return None  # not one of the files read (past the byte budget, or not a file of the set)
+    held = plan.evidence.profile(name, _settings(plan, parent))
+    return None if held.unreadable else (shown, held.entries)
 
 
 def _overlap_inputs(plan):

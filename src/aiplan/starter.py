@@ -216,10 +216,6 @@ def starter_plan(approach: str = "prompt_engineering") -> str:
     return "".join(parts)
 
 
-# The default starter, as `aiplan init` writes it without --approach.
-STARTER_PLAN = starter_plan()
-
-
 def write_starter(path: str, approach: str = "prompt_engineering") -> None:
     """Write the starter plan; raises ``FileExistsError`` rather than overwrite."""
     atomic_write(path, starter_plan(approach).encode("utf-8"), overwrite=False)

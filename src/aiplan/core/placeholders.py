@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-# The texts `aiplan init` writes for a team to replace (aiplan.starter.STARTER_PLAN):
+# The texts `aiplan init` writes for a team to replace (aiplan.starter.starter_plan):
 # a test keeps the two in step.
 STARTER_TEXTS = (
     "my ai initiative",

@@ -13,6 +13,7 @@ from dataclasses import field, replace
 from typing import Any, Callable, Iterator
 
 from aiplan.core.findings import Edit, Span, Violation, YamlPath
+from aiplan.core.notation import quoted
 from aiplan.core.placeholders import is_placeholder, says_nothing
 from aiplan.core.records import data_record
 
@@ -266,13 +267,13 @@ def version_problem(data: Any) -> tuple[bool, "Violation | None"]:
     if version in ("1", 1.0) and not isinstance(version, bool):
         kind = "a string" if isinstance(version, str) else "a float"
         return True, Violation(
-            f"`aiplan` is {version!r} ({kind}); the format version is the integer 1",
+            f"`aiplan` is {quoted(version)} ({kind}); the format version is the integer 1",
             "Write `aiplan: 1` without quotes or decimals.",
             path=("aiplan",),
             edits=(Edit(1),),
         )
     return False, Violation(
-        f"`aiplan` is {version!r}; this aiplan supports format version 1 only",
+        f"`aiplan` is {quoted(version)}; this aiplan supports format version 1 only",
         "Set `aiplan: 1` (the plan format of this linter), or upgrade aiplan if the plan uses a newer format.",
         path=("aiplan",),
     )

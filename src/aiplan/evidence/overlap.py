@@ -109,25 +109,6 @@ def jaccard(a: frozenset, b: frozenset) -> float:
 Parts = tuple[tuple[str, str], ...]   # (path, name shown) of each file of a data set
 
 
-def _parts(path) -> Parts:
-    return path if isinstance(path, tuple) else ((path, ""),)
-
-
-def find_overlap(training: tuple[str, Any, FileSettings], evaluations: Iterable[tuple[str, Any, FileSettings]],
-                 budget: int, near_threshold: float | None = None, ngram: int = 2) -> Contamination:
-    """Compare ``evaluations`` (``(name, path or parts, settings)`` each) with ``training``.
-
-    ``near_threshold`` ``None`` checks exact matches only.
-    """
-    def named(item):
-        name, path, settings = item
-        return name, tuple((p, shown or name) for p, shown in _parts(path)), settings
-
-    specs = ((near_threshold, ngram),) if near_threshold is not None else ()
-    result = training_pass(named(training), [named(item) for item in evaluations], budget, specs)
-    return result.near[0][1] if specs else result.exact
-
-
 class _NearSearch:
     """Near-duplicate candidates for one ``(threshold, ngram)``: the LSH index of the evaluation records."""
 

@@ -106,11 +106,6 @@ def where(shards: tuple[tuple[str, int], ...], name: str, position: int) -> tupl
     return shown, position - offset
 
 
-def profile_file(path: str, name: str, settings: FileSettings, budget: int) -> Profile:
-    """Stream ``path`` once; never raises for bad data (it is described in the profile)."""
-    return profile_parts(((path, name),), name, settings, budget)
-
-
 def profile_parts(parts, name: str, settings: FileSettings, budget: int,
                   consumer: Callable[[int, str], object] | None = None) -> Profile:
     """Stream every file of a data set once, in order, within ``budget`` bytes in all.

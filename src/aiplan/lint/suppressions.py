@@ -69,7 +69,7 @@ class Suppression:
     line: int                  # the comment's position (1-based)
     column: int
     end_column: int
-    target_line: int           # the line an "ignore" applies to
+    target_line: int           # the line an "ignore" applies to; 0: none follows it
     text: str
     written: str = ""          # text after the rules not introduced by " -- "
     used: set[str] = field(default_factory=set)
@@ -138,6 +138,10 @@ def scan(text: str, documents) -> Scan:
     lines = _BREAKS.split(text)
     comment_only = [line.lstrip().startswith("#") for line in lines]
     next_content = _targets(comment_only)
+    # A waiver alone on its line with only comments and blank lines after it has no line to waive
+    # (target 0): the line after the last one, or the empty "line" after a final newline, is none.
+    last_content = max((number for number, line in enumerate(lines, start=1)
+                        if line.strip() and not comment_only[number - 1]), default=0)
     found: list[Suppression] = []
     problems: list[tuple[str, Violation, int]] = []
 
@@ -167,6 +171,7 @@ def scan(text: str, documents) -> Scan:
             if spans.inside(number, start + 1):
                 continue
             target = next_content[number - 1] if comment_only[number - 1] else number
+            target = target if target <= last_content else 0
             parsed, problem = _parse(line[start:], index, number, start + 1, target)
             if problem is not None:
                 problems.append((UNUSED, problem, index))
@@ -314,6 +319,12 @@ def _unused(item: Suppression, rule_id: str, enabled: frozenset, known: list[str
         )
     if rule_id not in enabled:
         return None   # the rule is off in this run: whether it would match is unknown
+    if item.kind == "ignore" and not item.target_line:
+        return Violation(
+            f"suppression of {rule_id} has no line to waive: it is alone on its line and no content follows it",
+            f"Put it at the end of the line it is about, or alone on the line above it; or {remove[0].lower() + remove[1:]}",
+            span=item.span,
+        )
     where = "in this document" if item.kind == "ignore-file" else f"on line {item.target_line}"
     return Violation(
         f"suppression of {rule_id} matched no finding {where}",

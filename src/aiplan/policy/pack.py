@@ -36,7 +36,7 @@ from dataclasses import replace
 from typing import Any, Iterable, Iterator
 
 from aiplan.core.errors import ConfigError
-from aiplan.core.notation import yaml_block
+from aiplan.core.notation import quoted, yaml_block
 from aiplan.core.paths import shown_path
 from aiplan.core.records import data_record
 from aiplan.parse.loader import Limits, load_bytes, load_file
@@ -84,11 +84,11 @@ def _schema_problems(plan, shown: str) -> list[str]:
                         key=lambda e: [str(p) for p in e.absolute_path]):
         path = tuple(error.absolute_path)
         if error.validator == "pattern" and path and path[-1] == "id":
-            problems.append(f"{shown}:{_at(plan, path)}: `{format_yaml_path(path)}` is {error.instance!r}; "
+            problems.append(f"{shown}:{_at(plan, path)}: `{format_yaml_path(path)}` is {quoted(error.instance)}; "
                             "a rule ID is capital letters followed by three digits, like ORG001")
             continue
         if error.validator == "pattern" and path and path[-1] == "name":
-            problems.append(f"{shown}:{_at(plan, path)}: `{format_yaml_path(path)}` is {error.instance!r}; "
+            problems.append(f"{shown}:{_at(plan, path)}: `{format_yaml_path(path)}` is {quoted(error.instance)}; "
                             "a rule name is lower-case words joined by hyphens, like owner-is-an-address")
             continue
         for violation in explain(error, root):

@@ -112,8 +112,9 @@ def accuracy_gap_without_eval_infra(plan, options):
     if plan.gap_present("accuracy") is not True:
         return
     missing = []
-    if not any(plan.number("evaluation", "metrics", index, "target") is not None
-               for index, _ in plan.entries("evaluation", "metrics")):
+    has_target = any(plan.number("evaluation", "metrics", index, "target") is not None
+                     for index, _ in plan.entries("evaluation", "metrics"))
+    if not has_target:
         missing.append(("a metric with a `target`",
                         f"`metrics: [{proposed_metric(plan, 'answer_accuracy', 0.95)}]`"))
     if not any(plan.text("evaluation", "eval_sets", index, "path") is not None
@@ -134,7 +135,7 @@ def accuracy_gap_without_eval_infra(plan, options):
     yield Violation(
         f"the accuracy gap is present (`gaps.accuracy.present: true`) but {lacks} "
         f"{listing(what for what, _ in missing)}; nothing will show whether the errors are fixed",
-        f"{add} (set the `target` to the level production needs).",
+        f"{add}{'' if has_target else ' (set the `target` to the level production needs)'}.",
         path=("evaluation",),
         at="key",
     )

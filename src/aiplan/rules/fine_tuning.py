@@ -551,7 +551,12 @@ def small_held_out(plan, options):
 
 def _is_folder(path: str) -> bool:
     """A path written as a folder: a trailing `/`, or a last part without an extension."""
-    return path.endswith("/") or "." not in posixpath.basename(path.rstrip("/"))
+    return path.endswith("/") or "." not in posixpath.basename(path)
+
+
+def _extension(path: str) -> str:
+    """A file's extension; a folder has none, even with a dot in its name (`data/ft.v2/`)."""
+    return "" if _is_folder(path) else posixpath.splitext(path)[1]
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -584,7 +589,7 @@ def _separate_paths(held_out: str, training: str) -> tuple[str, str]:
     """Held-out and training paths next to the plan's own files that do not overlap."""
     train = normalise_plan_path(training)
     held = normalise_plan_path(held_out)
-    extension = posixpath.splitext(held.rstrip("/"))[1] or posixpath.splitext(train.rstrip("/"))[1] or ".jsonl"
+    extension = _extension(held) or _extension(train) or ".jsonl"
     root = train
     while is_glob(root) or (root and not _is_folder(root)):
         root = posixpath.dirname(root.rstrip("/"))

@@ -6,7 +6,7 @@ import pytest
 
 from aiplan.core.placeholders import PLACEHOLDER_WORDS, STARTER_TEXTS, is_placeholder, normalise_words, says_nothing
 from aiplan.parse.loader import load_text
-from aiplan.starter import STARTER_PLAN
+from aiplan.starter import starter_plan
 from aiplan.testing import lint_yaml
 
 
@@ -57,7 +57,7 @@ def test_plan_accessors_read_placeholders_as_missing():
 
 def test_starter_placeholders_are_in_the_list():
     """The texts `aiplan init` writes for a team to replace are placeholders."""
-    plan = load_text(STARTER_PLAN, "aiplan.yaml").documents[0]
+    plan = load_text(starter_plan(), "aiplan.yaml").documents[0]
     for key in ("name", "owner", "summary"):
         assert plan.placeholder(key) is not None, key
     assert set(STARTER_TEXTS) <= PLACEHOLDER_WORDS

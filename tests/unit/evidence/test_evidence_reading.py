@@ -10,8 +10,8 @@ import textwrap
 import pytest
 
 from aiplan.evidence.files import content_stamp, locate, stamp_holds
-from aiplan.evidence.overlap import find_overlap
-from aiplan.evidence.profile import FileSettings, profile_file
+from aiplan.evidence.overlap import training_pass
+from aiplan.evidence.profile import FileSettings, profile_parts
 from aiplan.evidence.reader import EvidenceReader
 from aiplan.testing import lint_yaml
 
@@ -28,7 +28,7 @@ def _chat(text, reply="ok"):
 
 
 def _profile(path, **settings):
-    return profile_file(str(path), path.name, FileSettings(**settings), budget=1 << 30)
+    return profile_parts(((str(path), path.name),), path.name, FileSettings(**settings), budget=1 << 30)
 
 
 # -- formats ---------------------------------------------------------------------------
@@ -175,7 +175,7 @@ def test_an_over_long_line_is_reported_without_being_held(tmp_path, monkeypatch)
 
 def test_past_the_byte_budget_the_file_is_a_sample_and_counts_are_estimated(tmp_path):
     _jsonl(tmp_path / "train.jsonl", [_chat(f"question {i:05d}") for i in range(2000)])
-    profile = profile_file(str(tmp_path / "train.jsonl"), "train.jsonl", FileSettings(), budget=20_000)
+    profile = profile_parts(((str(tmp_path / "train.jsonl"), "train.jsonl"),), "train.jsonl", FileSettings(), budget=20_000)
     assert profile.sampled and profile.records < 2000
     assert abs(profile.estimated_entries - 2000) < 100
     plan = """
@@ -211,8 +211,9 @@ def test_memory_grows_with_the_held_out_set_not_the_training_set(tmp_path):
     import tracemalloc
 
     tracemalloc.start()
-    result = find_overlap(("train.jsonl", str(tmp_path / "train.jsonl"), FileSettings()),
-                          [("held.jsonl", str(tmp_path / "held.jsonl"), FileSettings())], budget=1 << 30)
+    result = training_pass(("train.jsonl", ((str(tmp_path / "train.jsonl"), "train.jsonl"),), FileSettings()),
+                           [("held.jsonl", ((str(tmp_path / "held.jsonl"), "held.jsonl"),), FileSettings())],
+                           budget=1 << 30).exact
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert result.overlaps[0].exact == 1 and result.overlaps[0].first_exact == ((4, 5001),)

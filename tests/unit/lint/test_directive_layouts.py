@@ -93,7 +93,7 @@ def test_a_waiver_on_the_last_line_without_a_line_break_applies_to_no_line(ctx):
     result = lint_text(text, ctx, "plan.aiplan.yaml")
     assert [(f.rule, f.line, f.message) for f in result.findings if f.rule.startswith("PLAN")] == [
         ("PLAN002", 3, "`approach` is 'RAG'; expected one of prompt_engineering, rag, fine_tuning, hybrid"),
-        ("PLAN006", 4, "suppression of PLAN002 matched no finding on line 5")]
+        ("PLAN006", 4, "suppression of PLAN002 has no line to waive: it is alone on its line and no content follows it")]
     assert result.suppressed == ()
 
 

@@ -175,4 +175,21 @@ def test_the_scan_records_each_waiver_as_written():
     assert (item.kind, item.rules, item.reason, item.text) == (
         "ignore", ("BASE001", "GAP001"), "pilot", "# aiplan: ignore[base001, GAP001] -- pilot")
     assert (item.line, item.column, item.end_column, item.target_line, item.document) == (1, 12, 54, 1, 0)
-    assert (document_wide.kind, document_wide.rules, document_wide.target_line) == ("ignore-file", ("FT001",), 4)
+    # Alone on the last line: no line follows it (an ignore-file waiver needs none).
+    assert (document_wide.kind, document_wide.rules, document_wide.target_line) == ("ignore-file", ("FT001",), 0)
+
+
+@pytest.mark.parametrize("ending", ["", "\n", "\r\n", "\n\n# the end\n", "\n   \n"])
+def test_a_waiver_with_no_line_after_it_says_so_and_names_no_line_beyond_the_file(rules, ending):
+    text = PLAN + "# aiplan: ignore[BASE001] -- pilot" + ending
+    [unused] = [f for f in _lint(rules, text).findings if f.rule == "PLAN006"]
+    assert (unused.line, unused.column) == (5, 1)
+    assert unused.message == "suppression of BASE001 has no line to waive: it is alone on its line and no content follows it"
+    assert unused.fix == ("Put it at the end of the line it is about, or alone on the line above it; "
+                          "or remove the comment.")
+
+
+def test_a_waiver_with_content_after_it_still_names_that_line(rules):
+    text = "aiplan: 1\nname: x\n# aiplan: ignore[GAP001] -- pilot\n# note\napproach: rag\n"
+    unused = [f.message for f in _lint(rules, text).findings if f.rule == "PLAN006"]
+    assert unused == ["suppression of GAP001 matched no finding on line 5"]

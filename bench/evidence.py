@@ -127,15 +127,16 @@ PEAK = ("(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss"
 AIPLAN_RUN = r"""
 import json, resource, sys, time
 sys.path.insert(0, {source!r})
-from aiplan.evidence.overlap import find_overlap, FIRST
+from aiplan.evidence.overlap import training_pass
 from aiplan.evidence.profile import FileSettings
 import aiplan.evidence.overlap as overlap
 overlap.FIRST = 10 ** 9   # keep every pair: recall is measured on them
 folder, near = {folder!r}, {near!r}
 start = time.perf_counter()
-result = find_overlap(("train.jsonl", folder + "/train.jsonl", FileSettings()),
-                      [("held_out.jsonl", folder + "/held_out.jsonl", FileSettings())],
-                      budget=1 << 40, near_threshold=0.8 if near else None, ngram=2)
+passed = training_pass(("train.jsonl", ((folder + "/train.jsonl", "train.jsonl"),), FileSettings()),
+                       [("held_out.jsonl", ((folder + "/held_out.jsonl", "held_out.jsonl"),), FileSettings())],
+                       1 << 40, ((0.8, 2),) if near else ())
+result = passed.near[0][1] if near else passed.exact
 seconds = time.perf_counter() - start
 found = result.overlaps[0]
 print(json.dumps({{"seconds": seconds, "rss_mb": {peak},

@@ -96,7 +96,7 @@ def test_a_stored_entry_that_is_not_authentic_is_not_used(tmp_path, monkeypatch,
     target = _project(tmp_path)
     ctx = build_context(select=["EVID"])
     _run(tmp_path, target, ctx)
-    entries = [p for p in (tmp_path / ".cache" / "evidence-v1").rglob("*") if p.is_file()]
+    entries = [p for p in (tmp_path / ".cache" / "evidence-v1").rglob("*") if p.is_file() and not p.name.startswith(".")]
     assert entries
     for entry in entries:
         data = bytearray(entry.read_bytes())

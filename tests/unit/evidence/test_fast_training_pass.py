@@ -18,7 +18,7 @@ import aiplan.evidence.profile as profile_module
 import aiplan.evidence.split as split_module
 from aiplan.evidence.files import stamp_holds
 from aiplan.evidence.overlap import training_pass
-from aiplan.evidence.profile import FileSettings, profile_file
+from aiplan.evidence.profile import FileSettings, profile_parts
 from aiplan.evidence.records import chat_line, normalise, sides
 
 
@@ -130,6 +130,10 @@ def _rows():
             rows.append("\ufeff" + json.dumps(_chat("a BOM inside the file")))  # not the file's first line: bad JSON
             rows.append(json.dumps(_chat(f"Held OUT {i}", "x"), ensure_ascii=False))
     return rows
+
+
+def profile_file(path, name, settings, budget):
+    return profile_parts(((path, name),), name, settings, budget)
 
 
 def _write(tmp_path, rows, name="train.jsonl"):

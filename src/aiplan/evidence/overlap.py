@@ -61,6 +61,7 @@ class Contamination:
     stamps: tuple[tuple[str, str], ...] = ()           # (name, content stamp) of every file read
     training_shards: tuple[tuple[str, int], ...] = ()  # the training data's files, when it is several
     ngram: int = 2
+    files_matched: int = 0                             # past the file cap: the training files matched
 
     def overlap(self, name: str) -> Overlap | None:
         for item in self.overlaps:
@@ -141,7 +142,8 @@ class _NearSearch:
 
 
 def training_pass(training: tuple[str, Parts, FileSettings], evaluations: Iterable[tuple[str, Parts, FileSettings]],
-                  budget: int, near_specs: tuple[tuple[float, int], ...] = ()) -> TrainingPass:
+                  budget: int, near_specs: tuple[tuple[float, int], ...] = (),
+                  max_files: int | None = None) -> TrainingPass:
     """One streaming pass over the training data (``(name, parts, settings)``)
     feeding its profile, the exact overlap with every evaluation set and the
     near duplicates for each ``(threshold, ngram)`` in ``near_specs``.
@@ -169,7 +171,7 @@ def training_pass(training: tuple[str, Parts, FileSettings], evaluations: Iterab
                 kept.append(shingles(text, ngram))
 
         # An unreadable set is EVID005's to report; what was read of it is still compared.
-        read = profile_parts(parts, name, settings, budget, index)
+        read = profile_parts(parts, name, settings, budget, index, max_files)
         stamps.extend(read.stamps)
         set_profiles.append(read)
         names.append(name)
@@ -180,7 +182,7 @@ def training_pass(training: tuple[str, Parts, FileSettings], evaluations: Iterab
 
     searches = [_NearSearch(threshold, ngram, grams[ngram]) for threshold, ngram in near_specs]
     compare = _Compare(exact_index, len(names), searches)
-    profile = profile_parts(train_parts, train_name, train_settings, budget, compare)
+    profile = profile_parts(train_parts, train_name, train_settings, budget, compare, max_files)
     first_exact = compare.first_exact
     stamps.extend(profile.stamps)
 
@@ -198,7 +200,7 @@ def training_pass(training: tuple[str, Parts, FileSettings], evaluations: Iterab
         return Contamination(train_name, profile.records - profile.misshapen, profile.sampled, profile.bytes_read,
                              profile.size, None if search is None else search.threshold, tuple(overlaps),
                              stamps=tuple(stamps), training_shards=profile.shards,
-                             ngram=2 if search is None else search.ngram)
+                             ngram=2 if search is None else search.ngram, files_matched=profile.files_matched)
 
     return TrainingPass(profile, contamination(None),
                         tuple(((s.threshold, s.ngram), contamination(s)) for s in searches), tuple(set_profiles))

@@ -63,6 +63,8 @@ class Profile:
     missing_extra: bool = False           # unreadable only because an optional extra is not installed
     stamps: tuple[tuple[str, str], ...] = ()   # (file, content stamp: aiplan.evidence.files.content_stamp)
     shards: tuple[tuple[str, int], ...] = ()   # a data set of several files: (file, positions before it)
+    files_matched: int = 0                # past the file cap: how many files the glob or folder matched
+                                          # (``size`` is then estimated: the files read, scaled to them all)
 
     def where(self, position: int) -> tuple[str, int]:
         """``(file, line)`` of a line position in this profile (see :func:`where`)."""
@@ -107,15 +109,19 @@ def where(shards: tuple[tuple[str, int], ...], name: str, position: int) -> tupl
 
 
 def profile_parts(parts, name: str, settings: FileSettings, budget: int,
-                  consumer: Callable[[int, str], object] | None = None) -> Profile:
+                  consumer: Callable[[int, str], object] | None = None, max_files: int | None = None) -> Profile:
     """Stream every file of a data set once, in order, within ``budget`` bytes in all.
 
     ``parts`` are ``(path, shown name)`` pairs: one for a file, several for
-    shards (their lines are numbered on, see :func:`where`). ``consumer``, if
-    given, receives ``(position, normalised input)`` of every well-formed
-    record: the contamination check rides on the same pass.
-    Never raises for bad data (it is described in the profile).
+    shards (their lines are numbered on, see :func:`where`); past ``max_files``
+    of them the rest are not opened (the profile is then a sample and says how
+    many files there were). ``consumer``, if given, receives ``(position,
+    normalised input)`` of every well-formed record: the contamination check
+    rides on the same pass. Never raises for bad data (it is described in the profile).
     """
+    files_matched = 0
+    if max_files is not None and len(parts) > max_files:
+        files_matched, parts = len(parts), parts[:max_files]
     counts = _Counts(settings, consumer)
     shards: list[tuple[str, int]] = []
     stamps: list[tuple[str, str]] = []
@@ -141,8 +147,10 @@ def profile_parts(parts, name: str, settings: FileSettings, budget: int,
         bytes_read += state.bytes_read
         sampled = sampled or state.sampled
         stamps.append((shown, stamp))
-    return counts.profile(name, fmt_seen, sampled, bytes_read, size, tuple(stamps),
-                          tuple(shards) if sharded else ())
+    if files_matched:  # the unopened files are taken to be like the opened ones (not even stat'ed)
+        size = round(size * files_matched / len(parts))
+    return counts.profile(name, fmt_seen, sampled or bool(files_matched), bytes_read, size, tuple(stamps),
+                          tuple(shards) if sharded else (), files_matched)
 
 
 def _unreadable(name: str, fmt: str, problem: Unreadable, shard: str) -> Profile:
@@ -419,7 +427,8 @@ class _Counts:
             self.last_line = last_line + shift
 
     def profile(self, name: str, fmt: str, sampled: bool, bytes_read: int, size: int,
-                stamps: tuple[tuple[str, str], ...], shards: tuple[tuple[str, int], ...]) -> Profile:
+                stamps: tuple[tuple[str, str], ...], shards: tuple[tuple[str, int], ...],
+                files_matched: int = 0) -> Profile:
         copies = [entry[1] for entry in self.sample.values()]
         # The first repeats in line order, each with the line it repeats.
         repeats = heapq.nsmallest(FIRST, ((line, entry[0]) for entry in self.sample.values() for line in entry[2:]))
@@ -433,4 +442,5 @@ class _Counts:
             duplicates=sum(c - 1 for c in copies), duplicate_sample=sum(copies),
             duplicate_rate=self.mask + 1, first_duplicates=tuple(repeats),
             sampled=sampled, bytes_read=bytes_read, size=size, stamps=stamps, shards=shards,
+            files_matched=files_matched,
         )

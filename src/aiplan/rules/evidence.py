@@ -147,8 +147,15 @@ def _at(where: tuple[str, int]) -> str:
 def _sampled(profile) -> str:
     if not profile.sampled:
         return ""
-    return (f" (estimated: only the first {_size(profile.bytes_read)} of {_size(profile.size)} were read, "
-            "the `max-evidence-bytes` budget)")
+    return f" (estimated: {_read_only(profile.files_matched, profile.shards, profile.bytes_read, profile.size)})"
+
+
+def _read_only(files_matched: int, shards: tuple, bytes_read: int, size: int, data: str = "", verb: str = "read") -> str:
+    """What of sampled data was read: the first files (the file cap) or the first bytes (the byte budget)."""
+    if files_matched:
+        return (f"only the first {len(shards):,} of the {files_matched:,} files{data} were {verb}, "
+                "the `max-evidence-files` cap")
+    return f"only the first {_size(bytes_read)} of {_size(size)}{data} were {verb}, the `max-evidence-bytes` budget"
 
 
 def _size(count: int) -> str:
@@ -274,6 +281,9 @@ def claimed_count_mismatch(plan, options):
         if abs(counted - claimed) <= allowed * max(claimed, 1):
             continue
         about = "about " if profile.sampled else ""
+        # The first line of the data counted (the first training file, not the held-out file it also matches).
+        first = profile.where(1) if leaked is None else \
+            next(((shown, 1) for shown, _ in profile.shards if shown != leaked[0]), profile.where(1))
         besides = "" if leaked is None else \
             f" besides the held-out set {leaked[0]} ({leaked[1]:,} records), which it also matches (FT006)"
         yield Violation(
@@ -283,7 +293,7 @@ def claimed_count_mismatch(plan, options):
             f"{f'{files} files hold' if files > 1 else 'file holds'}, or point `path` at the data the "
             "claim describes.",
             path=claim.count_path,
-            related=(RelatedLocation(*profile.where(1), f"the {claim.role} ({counted:,} records)"),),
+            related=(RelatedLocation(*first, f"the {claim.role} ({counted:,} records)"),),
         )
 
 
@@ -340,8 +350,9 @@ def _claim_point(plan, claim: DataClaim) -> tuple:
 def _scope(result) -> str:
     if not result.sampled:
         return ""
-    return (f" (only the first {_size(result.bytes_read)} of {_size(result.size)} of the training data were "
-            "compared, the `max-evidence-bytes` budget)")
+    read = _read_only(result.files_matched, result.training_shards, result.bytes_read, result.size,
+                      " of the training data", "compared")
+    return f" ({read})"
 
 
 @rule("EVID002", "held-out-contamination", Severity.ERROR,
@@ -1210,8 +1221,8 @@ def overlap_unmeasured(plan) -> str | None:
     if result.unreadable:
         return f"{training.name} {result.unreadable}"
     if result.sampled:
-        return (f"only the first {_size(result.bytes_read)} of {_size(result.size)} of {training.name} were "
-                "compared, the `max-evidence-bytes` budget")
+        return _read_only(result.files_matched, result.training_shards, result.bytes_read, result.size,
+                          f" of {training.name}", "compared")
     found = result.overlap(held_out.name)
     if found is None or not found.records:
         return f"no record of {held_out.name} has an input to compare"

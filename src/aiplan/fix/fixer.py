@@ -98,7 +98,7 @@ class FixResult:
 
 
 def fix_bytes(data: bytes, lint: Callable[[bytes], FileResult], *,
-              parse: Callable[[bytes], object] | None = None) -> FixResult:
+              parse: Callable[[bytes], LoadResult] | None = None) -> FixResult:
     """Apply every safe fix to ``data``; ``lint`` lints bytes (one file's context).
 
     ``parse`` loads bytes into a :class:`~aiplan.parse.loader.LoadResult`; it is
@@ -155,7 +155,7 @@ def _out_of_time(result: FileResult) -> bool:
 
 
 def fix_one(data: bytes, before: FileResult, finding: Finding, lint: Callable[[bytes], FileResult], *,
-            parse: Callable[[bytes], object] | None = None) -> bytes | None:
+            parse: Callable[[bytes], LoadResult] | None = None) -> bytes | None:
     """``data`` with only ``finding``'s edits applied, if the checks of
     :func:`fix_bytes` accept them on their own; else ``None``. ``before`` is
     ``lint(data)`` and ``finding`` one of its findings (an editor's quick fix)."""
@@ -176,8 +176,8 @@ def _decode(data: bytes) -> tuple[str, Callable[[str], bytes]] | None:
     the same encoding with the same byte order mark. ``None`` if the bytes would
     not come back identical (then the file is not touched)."""
     encoding, bom_length = detect_encoding(data)
-    text, problem = decode(data)
-    if problem is not None or text is None:
+    text, _ = decode(data)
+    if text is None:  # then the second item says why
         return None
     bom = data[:bom_length]
 
@@ -303,12 +303,12 @@ def _under(path: tuple, parents: Iterable[tuple]) -> bool:
     return any(len(path) > len(parent) and path[:len(parent)] == parent for parent in parents)
 
 
-def _renamed(data: bytes, text: str, starts: list[int], parse) -> dict[int, list[tuple]]:
+def _renamed(data: bytes, text: str, starts: list[int], parse: Callable[[bytes], LoadResult]) -> dict[int, list[tuple]]:
     """Per document, the paths of keys an edit now begins: the keys that were renamed."""
     source = SourceText(text)
     positions = {source.line_column(offset) for offset in starts}
     found: dict[int, list[tuple]] = {}
-    for plan in getattr(parse(data), "documents", ()):
+    for plan in parse(data).documents:
         for path, span in plan.key_spans.items():
             if (span.line, span.column) in positions:
                 found.setdefault(plan.document, []).append(path)
@@ -370,7 +370,7 @@ def write_fixed(real_path: str, result: FixResult) -> None:
                 raise FixWriteError("it changed on disk while aiplan was fixing it; run aiplan again")
 
         unchanged()  # before writing anything, and again just before the rename
-        atomic_write(target, result.fixed, mode=stat.S_IMODE(info.st_mode), before_replace=unchanged)
+        atomic_write(target, result.fixed, before_replace=unchanged)  # keeps the file's mode
     except FixWriteError:
         raise
     except OSError as exc:

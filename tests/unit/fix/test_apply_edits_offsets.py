@@ -36,3 +36,25 @@ def test_overlapping_or_misplaced_edits_are_refused():
         apply_edits(TEXT, [TextEdit(1, 1, 1, 5, "a: o", "x"), TextEdit(1, 4, 1, 7, "one", "y")])
     with pytest.raises(ValueError, match="does not match"):
         apply_edits(TEXT, [TextEdit(9, 1, 9, 2, "z", "y")])
+
+
+def test_an_insertion_is_an_edit_of_an_empty_range():
+    new, starts = apply_edits(TEXT, [TextEdit(2, 4, 2, 4, "", "very ")])
+    assert (new, starts) == ("a: one\nb: very two\nc: three\n", [10])
+
+
+@pytest.mark.parametrize("edit", [
+    TextEdit(1, 4, 9, 1, "one", "1"),       # ends past the text
+    TextEdit(9, 1, 1, 7, "a: one", "1"),    # starts past the text
+    TextEdit(1, 7, 1, 4, "", "1"),          # ends before it starts
+])
+def test_an_edit_outside_the_text_is_refused_by_where_it_is(edit):
+    with pytest.raises(ValueError) as raised:
+        apply_edits(TEXT, [edit])
+    assert str(raised.value) == f"edit at {edit.line}:{edit.column} does not match the text"
+
+
+def test_overlapping_edits_are_refused_by_name():
+    with pytest.raises(ValueError) as raised:
+        apply_edits(TEXT, [TextEdit(1, 1, 1, 5, "a: o", "x"), TextEdit(1, 4, 1, 7, "one", "y")])
+    assert str(raised.value) == "overlapping edits"

@@ -592,7 +592,7 @@ def _separate_paths(held_out: str, training: str) -> tuple[str, str]:
     extension = _extension(held) or _extension(train) or ".jsonl"
     root = train
     while is_glob(root) or (root and not _is_folder(root)):
-        root = posixpath.dirname(root.rstrip("/"))
+        root = posixpath.dirname(root)  # `data/*/` -> `data/*` -> `data`
     root = root.rstrip("/")
     if is_glob(train) or (_is_folder(train) and not is_glob(train)):
         # Keep the training data where it is; put the held-out set beside its folder.

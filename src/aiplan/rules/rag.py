@@ -69,11 +69,6 @@ def _indexed_sources(plan) -> list[tuple[int, dict]]:
     return [(index, source) for index, source in _sources(plan) if not _is_live(plan, index)]
 
 
-def _mode_note(plan) -> str:
-    mode = plan.string("rag", "retrieval", "mode")
-    return f" (`rag.retrieval.mode: {mode}`)" if mode in RETRIEVAL_MODES else ""
-
-
 def _pipeline_missing(plan) -> bool:
     """`rag.data_pipeline` is absent, not a mapping, or says nothing (`{}`, `TBD`)."""
     return plan.mapping("rag", "data_pipeline") is None or plan.is_blank("rag", "data_pipeline")

@@ -173,9 +173,10 @@ def _stream_one(path: str, shown: str, settings: FileSettings, budget: int, coun
             raise Unreadable("is a Parquet file and the Parquet extra is not installed", PARQUET_HINT)
     else:
         hashing, stream = open_data(path, shown, end=cut)
-    child = Child(lambda: _read_rest(path, shown, settings, budget, counts.consumer, cut)) if cut else None
+    child = _start_child(lambda: _read_rest(path, shown, settings, budget, counts.consumer, cut)) if cut else None
     state = Stream(fmt)
     digest = ""
+    second_half = cut is not None
     try:
         try:
             numbered = json_lines_of(stream, fmt, budget if cut is None else cut, state) if stream is not None else None
@@ -187,13 +188,11 @@ def _stream_one(path: str, shown: str, settings: FileSettings, budget: int, coun
                     counts.add(item)
         except (OSError, EOFError) as exc:  # a truncated .gz, a read error midway
             _cannot_read_past(counts, exc)
-            if child is not None:  # one pass would have stopped here too
-                child.stop()
-                child = None
-        if child is not None and cut is not None:
-            rest = child.result()
+            second_half = False  # one pass would have stopped here too
+        if second_half and cut is not None:
+            rest = child.result() if child is not None else None
             child = None
-            if rest is None:  # the child failed or died: read its half here
+            if rest is None:  # the child could not start, failed or died: read its half here
                 rest = _read_rest(path, shown, settings, budget, counts.consumer, cut)
             assert hashing is not None
             digest = f"{hashing.sha256.hexdigest()}@{cut}+{_merge_rest(counts, state, rest, offset + state.lines)}"
@@ -211,6 +210,13 @@ def _stream_one(path: str, shown: str, settings: FileSettings, budget: int, coun
     # The next shard's lines start after this one's last (one more for a trailing partial line).
     counts.last_line = max(counts.last_line, offset) + 1
     return state.format, state, stamp
+
+
+def _start_child(work: Callable[[], Any]) -> Child | None:
+    try:
+        return Child(work)
+    except OSError:  # no process to be had (EAGAIN, ENOMEM): this one reads it all
+        return None
 
 
 def _cannot_read_past(counts: "_Counts", exc: BaseException) -> None:

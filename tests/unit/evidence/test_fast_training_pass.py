@@ -230,6 +230,22 @@ def test_a_reader_process_that_dies_costs_time_not_results(tmp_path, monkeypatch
     assert forks and _without_stamps(split) == _without_stamps(one)
 
 
+def test_no_process_to_be_had_means_one_process_reads_it_all(tmp_path, monkeypatch, forks):
+    path = _write(tmp_path, _rows())
+
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(split_module.os, "fork", no_fork)
+    before = len(os.listdir("/proc/self/fd"))
+    alone = profile_file(path, "train.jsonl", FileSettings(), 1 << 30)
+    assert len(os.listdir("/proc/self/fd")) == before  # the pipe was closed
+    monkeypatch.undo()
+    _serial(monkeypatch)
+    assert "+" in alone.stamps[0][1]  # read in two halves, both here
+    assert _without_stamps(alone) == _without_stamps(profile_file(path, "train.jsonl", FileSettings(), 1 << 30))
+
+
 def test_a_changed_second_half_invalidates_a_split_stamp(tmp_path, forks):
     path = _write(tmp_path, _rows())
     stamp = profile_file(path, "train.jsonl", FileSettings(), 1 << 30).stamps[0][1]

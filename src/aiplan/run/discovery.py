@@ -131,7 +131,7 @@ def discover(paths: Iterable[str]) -> list[Target]:
 
 
 # A line that starts a top-level `aiplan:` key (block style, as plans are written).
-_PLAN_KEY = re.compile(rb"^[\"']?aiplan[\"']?[ \t]*:", re.MULTILINE)
+_PLAN_KEY = rb"(?m)^[\"']?aiplan[\"']?[ \t]*:"  # compiled on first use (re's cache): off a clean plan's path
 _LOOKALIKE_READ = 64 * 1024
 _LOOKALIKE_MAX = 20
 
@@ -159,7 +159,7 @@ def plan_lookalikes(paths: Iterable[str], limit: int = _LOOKALIKE_MAX) -> list[s
                         head = handle.read(_LOOKALIKE_READ)
                 except OSError:
                     continue
-                if _PLAN_KEY.search(head):
+                if re.search(_PLAN_KEY, head):
                     found.append(display(full, cwd))
                     if len(found) >= limit:
                         return sorted(found)

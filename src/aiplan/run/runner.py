@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, Iterable, Union
 
 from aiplan.core.budget import Budget, Watchdog
@@ -13,12 +13,13 @@ from aiplan.lint.engine import LintContext, incomplete_finding, lint_bytes, lint
 from aiplan.core.findings import FileResult, Finding, InternalError, Severity
 from aiplan.parse.loader import read_file
 from aiplan.core.paths import STDIN, Target
+from aiplan.core.records import data_record
 
 if TYPE_CHECKING:
     from aiplan.run.cache import LintCache
 
 
-@dataclass(frozen=True, slots=True)
+@data_record
 class RunResult:
     """What a run found, file by file: built by the runner (or the fixer) and
     transformed by pure functions that return a new one (:meth:`with_errors`,

@@ -578,9 +578,10 @@ def leak(held_out: str, training: str) -> str | None:
         if path_glob(train).match(held.rstrip("/")):
             return "is matched by the training data's glob"
         return None
-    if _is_folder(train) and _inside(held, train):
+    # A path with another inside it is a folder, however it is written (`data/ft.v2`).
+    if _inside(held, train):
         return "is inside the training data's folder"
-    if _is_folder(held) and not is_glob(held) and _inside(train, held):
+    if _inside(train, held):
         return "is a folder that holds the training data"
     return None
 
@@ -589,7 +590,8 @@ def _separate_paths(held_out: str, training: str) -> tuple[str, str]:
     """Held-out and training paths next to the plan's own files that do not overlap."""
     train = normalise_plan_path(training)
     held = normalise_plan_path(held_out)
-    extension = _extension(held) or _extension(train) or ".jsonl"
+    # A held-out path with the training data inside it is a folder, dot or not: no extension.
+    extension = ("" if _inside(train, held) else _extension(held)) or _extension(train) or ".jsonl"
     root = train
     while is_glob(root) or (root and not _is_folder(root)):
         root = posixpath.dirname(root)  # `data/*/` -> `data/*` -> `data`
@@ -611,10 +613,11 @@ def held_out_leak(plan, options):
     `fine_tuning.dataset.path` overlap (reported at `held_out.path`): they name
     the same file (also written differently, through `./`, `..`, doubled
     slashes or a YAML alias), the held-out file lies inside the training
-    data's folder (a path ending in `/` or without an extension), the
-    training path is a glob that matches the held-out file
-    (`data/ft/*.jsonl`), or the held-out path is a folder that holds the
-    training file. URLs and other URIs are compared as written.
+    data's folder, the training path is a glob that matches the held-out
+    file (`data/ft/*.jsonl`), or the held-out path is a folder that holds
+    the training file (`data/ft.v2` holding `data/ft.v2/train.jsonl`: a path
+    with another inside it is a folder, dot or not). URLs and other URIs are
+    compared as written.
 
     ## Why
     A held-out set is only evidence if the model never saw it. Examples shared

@@ -554,11 +554,6 @@ def _is_folder(path: str) -> bool:
     return path.endswith("/") or "." not in posixpath.basename(path)
 
 
-def _extension(path: str) -> str:
-    """A file's extension; a folder has none, even with a dot in its name (`data/ft.v2/`)."""
-    return "" if _is_folder(path) else posixpath.splitext(path)[1]
-
-
 def _inside(path: str, folder: str) -> bool:
     folder = folder.rstrip("/")
     return folder in ("", ".") and not path.startswith("../") or path.startswith(folder + "/")
@@ -590,8 +585,10 @@ def _separate_paths(held_out: str, training: str) -> tuple[str, str]:
     """Held-out and training paths next to the plan's own files that do not overlap."""
     train = normalise_plan_path(training)
     held = normalise_plan_path(held_out)
-    # A held-out path with the training data inside it is a folder, dot or not: no extension.
-    extension = ("" if _inside(train, held) else _extension(held)) or _extension(train) or ".jsonl"
+    # A folder has no extension, dot or not: `data/ft.v2/` (splitext sees the empty last part),
+    # or a held-out path with the training data inside it.
+    held_extension = "" if _inside(train, held) else posixpath.splitext(held)[1]
+    extension = held_extension or posixpath.splitext(train)[1] or ".jsonl"
     root = train
     while is_glob(root) or (root and not _is_folder(root)):
         root = posixpath.dirname(root)  # `data/*/` -> `data/*` -> `data`

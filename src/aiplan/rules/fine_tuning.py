@@ -550,8 +550,8 @@ def small_held_out(plan, options):
 
 
 def _is_folder(path: str) -> bool:
-    """A path written as a folder: a trailing `/`, or a last part without an extension."""
-    return path.endswith("/") or "." not in posixpath.basename(path)
+    """A path written as a folder: a trailing `/` (an empty last part), or a last part without an extension."""
+    return "." not in posixpath.basename(path)
 
 
 def _inside(path: str, folder: str) -> bool:

@@ -40,6 +40,7 @@ from aiplan import REPOSITORY
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.records import data_record
 from aiplan.core.rule_ids import family_of
+from aiplan.core.suggest import closest
 
 # A built-in rule's section of docs/rules.md in the repository: the heading
 # "### FT001 fine-tuning-without-held-out" has the anchor "ft001-fine-tuning-without-held-out".
@@ -123,10 +124,8 @@ class Rule:
         known = {option.name: option for option in self.options}
         for key, value in (configured or {}).items():
             if key not in known:
-                from difflib import get_close_matches  # only for a misspelled option
-
-                close = get_close_matches(key, known, n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else (
+                close = closest(key, known, cutoff=0.6)
+                hint = f"; did you mean {close!r}?" if close else (
                     f"; it has {', '.join(sorted(known))}" if known else "; it has no options"
                 )
                 raise ValueError(f"rule {self.id} has no option {key!r}{hint}")

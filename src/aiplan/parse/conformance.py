@@ -61,7 +61,8 @@ class NonConforming(Exception):
 class Misread(NonConforming):
     """libyaml read valid YAML differently from the YAML 1.2 spec (an anchor
     holding ``:``, ``&an:chor``, cut at the ``:``): the loader reads the file
-    with the pure-Python parser instead, and reports this only if it cannot."""
+    with the pure-Python parser instead (this is reported only for a file too
+    large to be read a second time)."""
 
 
 # An anchor or alias name as YAML 1.2 reads it: up to white space or a flow indicator.
@@ -94,8 +95,9 @@ class Checker:
         self.last_end_index = 0
         self._starts: array | None = None
         # True while the innermost open collection is a block one with a known
-        # indentation: then a plain scalar without properties needs no check.
-        self._plain_block = False
+        # indentation: then a plain scalar without properties needs no check
+        # (the loader reads this before calling scalar(): most events are such).
+        self.plain_block = False
 
     # -- helpers on the source text -----------------------------------------
     # Line starts are found by bisection in a table built on first use, so a
@@ -148,22 +150,22 @@ class Checker:
         self.last_end_explicit = bool(getattr(event, "explicit", False))
         self.last_end_index = event.end_mark.index
         self.stack.clear()
-        self._plain_block = False
+        self.plain_block = False
 
     def _push(self, context: _Context) -> None:
         self.stack.append(context)
-        self._plain_block = not (context.flow or context.pending)
+        self.plain_block = not (context.flow or context.pending)
 
     def _pop(self) -> _Context | None:
         context = self.stack.pop() if self.stack else None
         top = self.stack[-1] if self.stack else None
-        self._plain_block = top is not None and not (top.flow or top.pending)
+        self.plain_block = top is not None and not (top.flow or top.pending)
         return context
 
     def scalar(self, event) -> None:
         style = event.style
         # `ctag` is the slot behind ruamel's `tag` property (a function call).
-        if self._plain_block and not style and event.ctag is None and event.anchor is None:
+        if self.plain_block and not style and event.ctag is None and event.anchor is None:
             # The common case: a plain scalar in block context. The parser
             # itself holds it to every rule here (`-`, `?` and `:` followed by
             # a space are indicators there; a less indented line ends it).
@@ -192,7 +194,7 @@ class Checker:
                 self._check_after_flow_entry(event.end_mark.index)
 
     def collection_start(self, event) -> None:
-        if self._plain_block and not event.flow_style and event.ctag is None and event.anchor is None:
+        if self.plain_block and not event.flow_style and event.ctag is None and event.anchor is None:
             self.stack.append(_Context(False, event.start_mark.column))  # block in block: nothing to check
             return
         top = self.stack[-1] if self.stack else None
@@ -220,7 +222,7 @@ class Checker:
         if top is not None and top.pending:
             top.indent = self._leading_spaces(self._line_start(start))
             top.pending = False
-            self._plain_block = True
+            self.plain_block = True
         if event.anchor is not None:
             self._check_anchor_name(self._anchor_at(start), event.anchor)
         in_flow = top is not None and top.flow

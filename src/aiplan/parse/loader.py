@@ -668,7 +668,10 @@ def _build(events: Iterator[Any], text: str, path: str, limits: Limits) -> tuple
                 continue
             try:
                 if kind == "ScalarEvent":
-                    check.scalar(event)
+                    # Checker.scalar's common case, without the call: a plain scalar
+                    # without properties in block context has nothing to check.
+                    if not check.plain_block or event.style or event.ctag is not None or event.anchor is not None:
+                        check.scalar(event)
                     builder.scalar(event)
                 elif kind == "MappingStartEvent":
                     check.collection_start(event)
@@ -692,11 +695,6 @@ def _build(events: Iterator[Any], text: str, path: str, limits: Limits) -> tuple
                         result.documents.append(_built(builder, path, earlier_anchors))
                     builder = _SkippedDocument()
                     index += 1
-            except Misread as exc:
-                # The parser read this document wrongly: not ours to report unless the
-                # pure parser cannot read it either (parse_documents asks it).
-                problems.append(LoadProblem(SYNTAX, Violation(exc.message, exc.fix, span=Span.point(exc.line, exc.column)), index))
-                return result, _MISREAD
             except NonConforming as exc:
                 broken = exc
             except _Syntax as exc:
@@ -712,6 +710,8 @@ def _build(events: Iterator[Any], text: str, path: str, limits: Limits) -> tuple
         problems.append(LoadProblem(SYNTAX, Violation(exc.message, exc.fix, span=exc.span), index))
     except NonConforming as exc:
         problems.append(LoadProblem(SYNTAX, Violation(exc.message, exc.fix, span=Span.point(exc.line, exc.column)), index))
+        # A misread is libyaml's, not the plan's: parse_documents asks the pure parser then.
+        return result, _MISREAD if isinstance(exc, Misread) else None
     except Exception as exc:  # the parser's own errors: ruamel's MarkedYAMLError and friends
         problems.append(_syntax_problem(exc, text, index))
         return result, _REJECTED

@@ -98,7 +98,7 @@ def annotations(findings: Iterable[Finding], paths=None) -> list[str]:
     paths = paths or Paths.for_run()
     out = []
     for finding in findings:
-        file = None if finding.path == "-" else (paths.relative(finding.path) or paths.absolute(finding.path))
+        file = paths.relative(finding.path) or paths.absolute(finding.path)  # both None for standard input
         out.append(annotation(finding, file))
     return out
 

@@ -3,7 +3,9 @@ of issue 13): which replacement texts can be written in place, and in which styl
 
 import pytest
 
-from aiplan.lint.edits import render_scalar
+from aiplan.core.findings import Edit, TextEdit
+from aiplan.lint.edits import SourceText, render_scalar, resolve_edits
+from aiplan.parse.loader import load_text
 
 
 @pytest.mark.parametrize("new", [
@@ -36,3 +38,31 @@ def test_a_printable_replacement_is_written(new, expected):
 ])
 def test_quotes_and_backslashes_are_escaped_for_the_style_kept(original, new, expected):
     assert render_scalar(original, "Draft", new) == expected
+
+
+# --------------------------------------------------------------------------
+# resolve_edits: from a rule's Edit to text on the source
+
+TEXT = "name: Plan\nstatus: Draft\nlist: [a, b]\n"
+
+
+def _resolve(*edits, path=("name",)):
+    return resolve_edits(tuple(edits), tuple(path), load_text(TEXT).documents[0], SourceText(TEXT))
+
+
+def test_an_edit_with_its_own_path_edits_that_node_not_the_violations():
+    assert _resolve(Edit("draft", path=("status",))) == (TextEdit(2, 9, 2, 14, "Draft", "draft"),)
+    assert _resolve(Edit("state", at="key", path=("status",))) == (TextEdit(2, 1, 2, 7, "status", "state"),)
+    assert _resolve(Edit("Other")) == (TextEdit(1, 7, 1, 11, "Plan", "Other"),)
+
+
+def test_edits_that_cannot_be_placed_resolve_to_nothing():
+    assert _resolve(Edit("x", at="key"), path=()) == ()             # the root has no key
+    assert _resolve(Edit("x", at="key"), path=("list", 0)) == ()    # nor has a list item
+    assert _resolve(Edit("x"), path=("missing",)) == ()
+    assert _resolve(Edit(1, at="key")) == ()                         # a key is renamed to a string
+    assert _resolve(Edit("x", at="tag")) == ()
+    assert _resolve("not an Edit") == ()
+    # Edits of one violation apply together or not at all.
+    assert _resolve(Edit("Other"), Edit("x", path=("missing",))) == ()
+    assert _resolve(Edit("Other"), Edit("Else")) == ()               # two edits of one node overlap

@@ -38,6 +38,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from aiplan import REPOSITORY
 from aiplan.core.findings import Severity, Violation
+from aiplan.core.notation import kind, quoted
 from aiplan.core.records import data_record
 from aiplan.core.rule_ids import family_of
 from aiplan.core.suggest import closest
@@ -50,6 +51,11 @@ _ID = re.compile(r"[A-Z][A-Z0-9]*[0-9]{3}\Z")
 _NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*\Z")
 
 CheckFunction = Callable[..., Iterable[Violation]]
+
+
+# An option's type in words, as configuration errors name what they expected.
+_OPTION_TYPES: dict[type, str] = {int: "an integer", float: "a number", bool: "a boolean (`true` or `false`)",
+                                  str: "a string"}
 
 
 @data_record
@@ -73,15 +79,15 @@ class Option:
     def validate(self, value: Any) -> Any:
         """Return ``value`` if it fits this option, else raise ``ValueError``."""
         expected = (int, float) if self.type is float else self.type
-        if isinstance(value, bool) and self.type is not bool:
-            raise ValueError(f"expected {self.type.__name__}, got a boolean")
-        if not isinstance(value, expected):
-            raise ValueError(f"expected {self.type.__name__}, got {type(value).__name__} {value!r}")
+        if not isinstance(value, expected) or (isinstance(value, bool) and self.type is not bool):
+            wanted = _OPTION_TYPES.get(self.type, self.type.__name__)
+            shown, what = quoted(value), kind(value)
+            raise ValueError(f"expected {wanted}, got {shown}" + (f" ({what})" if shown != what else ""))
         number = value if isinstance(value, (int, float)) else None  # bounds apply to numbers only
         if self.minimum is not None and number is not None and number < self.minimum:
-            raise ValueError(f"must be at least {self.minimum}, got {value!r}")
+            raise ValueError(f"must be at least {self.minimum}, got {quoted(value)}")
         if self.maximum is not None and number is not None and number > self.maximum:
-            raise ValueError(f"must be at most {self.maximum}, got {value!r}")
+            raise ValueError(f"must be at most {self.maximum}, got {quoted(value)}")
         return value
 
 

@@ -152,7 +152,7 @@ def test_rule_options_are_validated_against_the_rule(cli, repo, monkeypatch):
     assert "pyproject.toml: `tool.aiplan.rules.FT099`" in result.output
     assert "did you mean 'min_examples'?" in result.output
     repo('[tool.aiplan.rules.FT099]\nmin_examples = "many"\n')
-    assert "expected int, got str 'many'" in cli("lint").output
+    assert "expected an integer, got 'many' (a string)" in cli("lint").output
     repo("[tool.aiplan.rules.FT099]\nmin_examples = 2000\n")
     described = json.loads(cli("config", "--format", "json").output)
     assert described["rules"]["FT099"] == {"min_examples": 2000}

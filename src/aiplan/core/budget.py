@@ -177,15 +177,20 @@ class FileClock:
         return watchdog.run(self.deadline, self.scope, function, *args)
 
     def run_rule(self, function: Callable[..., T], *args: Any) -> T:
-        """``function(*args)`` under the rule's deadline as well."""
-        self.check()
-        watchdog = self.budget.watchdog
+        """``function(*args)`` under the rule's deadline as well (around every rule
+        call: one clock reading, and the earlier deadline chosen inline)."""
+        now = time.monotonic()
+        file_deadline = self.deadline
+        if file_deadline is not None and now >= file_deadline:
+            raise OutOfTime(self.scope)
+        budget = self.budget
+        watchdog = budget.watchdog
         if watchdog is None or not watchdog.enforced:
             return function(*args)
-        seconds = self.budget.rule_seconds
-        rule_deadline = time.monotonic() + seconds if seconds is not None else None
-        deadline, scope = _earliest((rule_deadline, RULE), (self.deadline, self.scope))
-        return watchdog.run(deadline, scope, function, *args)
+        seconds = budget.rule_seconds
+        if seconds is not None and (file_deadline is None or now + seconds <= file_deadline):
+            return watchdog.run(now + seconds, RULE, function, *args)
+        return watchdog.run(file_deadline, self.scope, function, *args)
 
 
 def _earliest(*candidates: tuple[float | None, str]) -> tuple[float | None, str]:

@@ -14,6 +14,7 @@ module imports OpenSSL too, and the cache authenticates every shard it reads.
 
 from __future__ import annotations
 
+import functools
 import sys
 from typing import TYPE_CHECKING, Callable
 
@@ -25,6 +26,7 @@ _BUILTIN_BUDGET = 256 * 1024
 _hashed = 0
 
 
+@functools.lru_cache(maxsize=None)  # a failed import searches sys.path again on every call
 def _builtin() -> Callable[[bytes], _Hash] | None:
     builtin: Callable[[bytes], _Hash]
     try:

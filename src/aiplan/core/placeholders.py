@@ -22,6 +22,7 @@ writes, `team@example.com`, is a starter text.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, Iterable
 
@@ -61,6 +62,8 @@ def normalise_words(words: Iterable[str]) -> frozenset[str]:
     return frozenset(word for word in (normalise(str(w)) for w in words) if word)
 
 
+# Remembered: rules ask about the same few texts of a plan about sixty times a plan.
+@functools.lru_cache(maxsize=4096)
 def is_placeholder_text(text: str, extra: frozenset[str] = frozenset()) -> bool:
     """Whether a string holds a key's place without content (see the module docstring).
 

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator
 
 from aiplan.core.findings import Edit, Span, Violation, YamlPath
 from aiplan.core.notation import quoted
-from aiplan.core.placeholders import is_placeholder, says_nothing
+from aiplan.core.placeholders import is_placeholder, is_placeholder_text, says_nothing
 from aiplan.core.records import data_record
 
 _MISSING = object()
@@ -89,6 +89,9 @@ class Plan:
     # The document as its author wrote it, when ``data`` is a reading with schema
     # slips repaired (aiplan.schemas.repair): messages quote what the plan says.
     written: Any = field(default=None, repr=False)
+    # jsonschema's errors for ``data`` (aiplan.schemas.validate.schema_errors), listed
+    # once by the engine for PLAN002 and the repaired reading; None: not listed yet.
+    schema_errors: Any = field(default=None, repr=False)
 
     # -- reading values -----------------------------------------------------
 
@@ -149,8 +152,8 @@ class Plan:
     def text(self, *keys: str | int) -> str | None:
         """A string with content, stripped; ``None`` if absent, blank, placeholder
         text (`TBD`, `none`, `-`, ...) or not a string."""
-        value = self.string(*keys)
-        if value is None or not value.strip() or is_placeholder(value, self.placeholders):
+        value = self.get(*keys)  # not self.string(): the rules' most frequent question, one call less
+        if not isinstance(value, str) or not value.strip() or is_placeholder_text(value, self.placeholders):
             return None
         return value.strip()
 

@@ -11,7 +11,7 @@ import contextlib
 import glob
 import os
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from aiplan.lint.directive import QUICK as _SUPPRESSION
 from aiplan.core.findings import FileResult, Finding, InternalError, Severity, Span, TextEdit, Violation
@@ -28,6 +28,7 @@ from aiplan.core.notation import hint_in_json
 from aiplan.core.text import SourceText
 from aiplan.lint.edits import resolve_edits
 from aiplan.schemas.repair import read_as_repaired
+from aiplan.schemas.validate import schema_errors
 
 if TYPE_CHECKING:  # imported on first use (see _DeferredReader)
     from aiplan.evidence.reader import EvidenceReader
@@ -164,13 +165,13 @@ def lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
     return _lint_documents(loaded, display_path, ctx, file_exists, clock or budget_of(ctx).for_file(), base_dir)
 
 
-def _evidence_reader(ctx: LintContext, base_dir: str | None, clock: FileClock,
+def _evidence_reader(ctx: LintContext, checks: Sequence[Rule], base_dir: str | None, clock: FileClock,
                      file_exists: Callable[[str], bool] | None):
-    """The reader rules ask about data files (``plan.evidence``), or ``None``."""
+    """The reader rules (``checks``) ask about data files (``plan.evidence``), or ``None``."""
     if not ctx.evidence or base_dir is None:
         return None
     needs: set[tuple] = set()
-    for item in ctx.checks():
+    for item in checks:
         if item.evidence_needs is not None:
             try:
                 needs.update(item.evidence_needs(ctx.options.get(item.id, {})))
@@ -224,29 +225,33 @@ class _DeferredReader:
         return getattr(self._reader, name)
 
 
-def _run_rules(plan: Plan, checks: Iterable[Rule], loaded: LoadResult, display_path: str, ctx: LintContext,
+def _run_rules(plan: Plan, checks: Sequence[Rule], loaded: LoadResult, display_path: str, ctx: LintContext,
                clock: FileClock, source: SourceText | None, findings: list[Finding], errors: list[InternalError],
                cut_short: list[str]) -> None:
     """Every enabled rule over one document: its findings into ``findings``, a rule
     that fails into ``errors`` (and into ``cut_short`` when it ran out of time)."""
     # The PLAN rules judge the document as written; every other rule reads it with
     # its unambiguous schema mistakes repaired, so one mistake is one finding.
+    judges_form = [item.family == "PLAN" for item in checks]
     reading = plan
-    if any(item.family != "PLAN" for item in checks):
+    if not all(judges_form):
         reading = read_as_repaired(plan)
-    for item in checks:
-        seen = plan if item.family == "PLAN" else reading
+    options = ctx.options
+    for item, as_written in zip(checks, judges_form):
+        seen = plan if as_written else reading
         # A plugin's rule reads a read-only copy: it cannot change what later rules see.
         given = seen
         if item.third_party:
             written = None if seen.written is None else read_only_data(seen.written)
             given = replace(seen, data=read_only_data(seen.data), written=written)
         clock.at(f"running rule {item.id}")
-        violations, failure = run_rule(item, given, ctx.options.get(item.id, {}), clock)
+        violations, failure = run_rule(item, given, options.get(item.id, {}), clock)
         if failure is not None:
             errors.append(InternalError(item.plugin, item.id, failure, display_path))
             if failure.startswith("did not finish within its time budget"):
                 cut_short.append(item.id)
+            continue
+        if not violations:  # most rule calls: nothing more to check or stamp
             continue
         misplaced = _misplaced(violations, loaded)
         if misplaced is not None:
@@ -283,13 +288,15 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
             findings.append(finding)
 
     checks = ctx.checks()
-    evidence = _evidence_reader(ctx, base_dir, clock, file_exists) if loaded.documents else None
+    evidence = _evidence_reader(ctx, checks, base_dir, clock, file_exists) if loaded.documents else None
     for document in loaded.documents:
         if len(findings) >= ctx.config.limits.max_findings:
             break
-        # The plan as rules see it, complete before the first rule runs and never changed after.
-        plan = replace(document, file_exists=file_exists, evidence=evidence, placeholders=ctx.config.placeholders)
-        lint_it, problem = version_problem(plan.data)
+        lint_it, problem = version_problem(document.data)
+        # The plan as rules see it, complete before the first rule runs and never changed after;
+        # its schema errors are listed once, for PLAN002 and the repaired reading.
+        plan = replace(document, file_exists=file_exists, evidence=evidence, placeholders=ctx.config.placeholders,
+                       schema_errors=schema_errors(document.data) if lint_it else None)
         if problem is not None:
             finding = _finding(ctx, VERSION, problem, plan, display_path, plan.document, source)
             if finding is not None:

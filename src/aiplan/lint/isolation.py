@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping  # not typing.Mapping: isinstance() on it is ~10x slower, per rule call
 from itertools import islice
+from types import GeneratorType
 from typing import Any, NoReturn
 
 from aiplan.core import records
@@ -47,7 +48,8 @@ def call_check(item: Any, plan: Any, options: Mapping[str, Any]) -> list:
         produced = item.check(plan, options)
         if produced is None:
             return []
-        if isinstance(produced, (str, bytes, Mapping, Violation)) or not hasattr(produced, "__iter__"):
+        if type(produced) is not GeneratorType and (  # rules are generators: no ABC check for them
+                isinstance(produced, (str, bytes, Mapping, Violation)) or not hasattr(produced, "__iter__")):
             raise RuleMisbehaved(f"returned {_show(produced)}, not an iterable of Violations")
         return _violations(produced)
     finally:

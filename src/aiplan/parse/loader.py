@@ -294,7 +294,7 @@ class _Abort(Exception):
 class _Frame:
     __slots__ = (
         "container", "path", "is_map", "key", "key_span", "has_key", "start",
-        "flow", "last_end", "size", "anchor", "merges", "discard", "is_key", "height",
+        "flow", "last_end", "size", "anchor", "merges", "discard", "is_key", "height", "key_path",
     )
 
     def __init__(self, container, path, is_map, start, flow, anchor, is_key):
@@ -313,6 +313,9 @@ class _Frame:
         self.discard = False      # the pending key duplicates an earlier one
         self.is_key = is_key
         self.height = 0           # levels of collections below this one, aliases expanded
+        # The pending key's path when it is an ordinary new key (not `<<`, no duplicate)
+        # with positions recorded: its value then takes the scalar's short path.
+        self.key_path = None
 
 
 def _span(start_mark, end_mark) -> Span:
@@ -357,13 +360,17 @@ class _DocumentBuilder:
         return top.path + (len(top.container),)
 
     def scalar(self, event) -> None:
-        # The hot path: most events are scalars. Attribute reads are hoisted
-        # and the common untagged case skips resolve_scalar's dispatch.
+        # The hot path: most events are scalars. Attribute reads are hoisted,
+        # the common untagged case skips resolve_scalar's dispatch, and an
+        # ordinary key or value in a collection is recorded here, inline, with
+        # what _set_key and _add would do for it.
         start, end = event.start_mark, event.end_mark
         span = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
-        tag = event.tag
+        # `ctag` is the slot behind ruamel's `tag` property (a function call).
+        tag = None if event.ctag is None else event.tag
         style = event.style
         text = event.value
+        anchor = event.anchor
         if style == '"' and _SURROGATE.search(text):
             text = _join_surrogates(text, Span(*span))
         value: Any
@@ -372,9 +379,15 @@ class _DocumentBuilder:
             top = stack[-1]
             if top.is_map and not top.has_key:
                 # A mapping key: keep its source text so every key is a JSON string.
-                if event.anchor:
+                if anchor:
                     value = text if tag == "!" else resolve_scalar(text, tag, not style)
-                    self.anchors[event.anchor] = (value, span, 1, 0)
+                    self.anchors[anchor] = (value, span, 1, 0)
+                path = top.path
+                if path is not None and text != "<<" and text not in top.container:
+                    top.key, top.key_span, top.has_key, top.discard = text, span, True, False
+                    path = top.key_path = path + (text,)
+                    self.key_spans[path] = span
+                    return
                 self._set_key(top, text, span, not style and tag is None)
                 return
         if tag is None:
@@ -383,7 +396,23 @@ class _DocumentBuilder:
             value = text
         else:
             value = resolve_scalar(text, tag, not style)
-        self._add(value, span, 1, event.anchor)
+        if stack and not anchor:
+            if top.is_map:
+                path = top.key_path
+                if path is not None:
+                    top.size += 1
+                    top.last_end = (span[2], span[3])
+                    top.has_key = False
+                    top.container[top.key] = value
+                    self.value_spans[path] = span
+                    return
+            elif top.path is not None:
+                top.size += 1
+                top.last_end = (span[2], span[3])
+                self.value_spans[top.path + (len(top.container),)] = span
+                top.container.append(value)
+                return
+        self._add(value, span, 1, anchor)
 
     def alias(self, event) -> None:
         name = event.anchor
@@ -477,6 +506,7 @@ class _DocumentBuilder:
         frame.key_span = span
         frame.has_key = True
         frame.discard = False
+        frame.key_path = None  # its value takes _add's general path
         if plain and key == "<<":
             frame.merges = frame.merges if frame.merges is not None else []
             return

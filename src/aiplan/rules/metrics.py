@@ -9,6 +9,7 @@ error rate without `higher_is_better` reads as lower-is-better everywhere.
 
 from __future__ import annotations
 
+import functools
 import math
 import posixpath
 import re
@@ -35,12 +36,14 @@ HIGHER_IS_BETTER_WORDS = (
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
+@functools.lru_cache(maxsize=4096)  # rules compare the same few names many times a plan
 def metric_key(name: str) -> str:
     """The form metric names are compared in: case, `-`, `_`, `.` and spaces ignored
     (the did-you-mean model's own key, so "did you mean" and matching agree)."""
     return squash(name)
 
 
+@functools.lru_cache(maxsize=4096)  # as metric_key
 def name_says_lower_is_better(name: str) -> bool:
     """Whether a metric's name says lower values are better (see the word lists above)."""
     words = set(normalise(_CAMEL.sub("_", name)).split("_"))
@@ -200,6 +203,7 @@ def _round(value: float) -> str:
 
 # -- statistical power --------------------------------------------------------
 
+@functools.lru_cache(maxsize=64)  # a few option values per run; asked several times a plan
 def _z(alpha: float, power: float) -> tuple[float, float]:
     """The standard normal quantiles for two-sided ``alpha`` and ``power`` (both in (0, 1): the options' bounds)."""
     # The C function NormalDist.inv_cdf calls, without importing statistics (decimal, fractions, random).

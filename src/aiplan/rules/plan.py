@@ -120,7 +120,7 @@ def schema_violation(plan, options):
     # `aiplan` itself is PLAN003's business: report its problems once, there. Placeholder
     # text where a section belongs is an absence: the rule that needs the section says so.
     yield from validate(plan.data, skip=frozenset(("aiplan",)),
-                        placeholder=lambda path: plan.placeholder(*path) is not None)
+                        placeholder=lambda path: plan.placeholder(*path) is not None, errors=plan.schema_errors)
 
 
 @rule(rule_ids.VERSION, "unsupported-version", Severity.ERROR, fixable=True, reported_by="engine")

@@ -26,6 +26,7 @@ applied alongside its sibling keywords.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable
 
 Check = Callable[[Any], bool]
@@ -108,6 +109,8 @@ class _Compiler:
         self.root = root
         self.refs: dict[str, Check] = {}
         self.pending: dict[str, Any] = {}
+        # id(subschema) -> (subschema, its check), for :func:`compile_subschemas`.
+        self.by_schema: dict[int, tuple[Any, Check]] = {}
 
     def ref(self, pointer: str) -> Check:
         if not isinstance(pointer, str) or not pointer.startswith("#/") or "%" in pointer:
@@ -166,7 +169,9 @@ class _Compiler:
             checks.append(self.object_check(schema))
         if "$ref" in schema:
             checks.append(self.ref(schema["$ref"]))
-        return _all(checks)
+        check = _all(checks)
+        self.by_schema[id(schema)] = (schema, check)
+        return check
 
     @staticmethod
     def type_check(types: Any) -> Check:
@@ -304,15 +309,32 @@ def _all(checks: list[Check]) -> Check:
 def compile_schema(schema: Any) -> Check | None:
     """A function that returns ``True`` only for instances valid under ``schema``;
     ``None`` if the schema uses something the fast path does not implement."""
+    compiled = compile_subschemas(schema)
+    return None if compiled is None else functools.partial(compiled, schema)
+
+
+def compile_subschemas(schema: Any) -> Callable[[Any, Any], bool] | None:
+    """``valid_under(subschema, instance)``: ``True`` only if ``instance`` is valid
+    under ``subschema``, one of the schema objects found in ``schema`` (``$ref``
+    resolved against ``schema``); ``False`` for any other object. jsonschema,
+    pruned by it, skips every subtree that is certainly valid
+    (:func:`aiplan.schemas.validate.validator`). ``None`` as for :func:`compile_schema`."""
+    compiler = _Compiler(schema)
     try:
-        check = _Compiler(schema).compile(schema, nested=False)
+        compiler.compile(schema, nested=False)
     except (Unsupported, RecursionError):
         return None
+    lookup = compiler.by_schema.get
 
-    def known_valid(instance: Any) -> bool:
+    def valid_under(subschema: Any, instance: Any) -> bool:
+        if subschema is True or subschema is False:
+            return subschema
+        compiled = lookup(id(subschema))
+        if compiled is None or compiled[0] is not subschema:
+            return False
         try:
-            return check(instance)
+            return compiled[1](instance)
         except (_NotJson, RecursionError):
             return False
 
-    return known_valid
+    return valid_under

@@ -23,7 +23,7 @@ from aiplan.core.findings import Span, YamlPath
 from aiplan.core.plan import Plan
 from aiplan.schemas import PLAN_SCHEMA, load
 from aiplan.schemas.explain import explain, misplaced_home, safe_renames
-from aiplan.schemas.validate import is_valid, validator
+from aiplan.schemas.validate import schema_errors
 
 # Repairs can uncover more (a renamed mapping's own misspelled keys): a few rounds at most.
 _ROUNDS = 3
@@ -93,11 +93,12 @@ def _container(data: Any, path: YamlPath) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def _repairs(data: Any) -> list[tuple[str, YamlPath, Any]]:
-    """``(kind, path, new)``: ``value`` (new value), ``rename`` (new key) or ``move`` (new path)."""
+def _repairs(errors: tuple) -> list[tuple[str, YamlPath, Any]]:
+    """``(kind, path, new)``: ``value`` (new value), ``rename`` (new key) or ``move`` (new path),
+    for the schema ``errors`` of a document."""
     root = load(PLAN_SCHEMA)
     out: list[tuple[str, YamlPath, Any]] = []
-    for count, error in enumerate(validator(PLAN_SCHEMA).iter_errors(data)):
+    for count, error in enumerate(errors):
         if count >= _MAX_ERRORS:
             return []  # not a plan with a few slips: read it as written
         path = tuple(error.absolute_path)
@@ -129,13 +130,17 @@ def _repairs(data: Any) -> list[tuple[str, YamlPath, Any]]:
 
 def read_as_repaired(plan: Plan) -> Plan:
     """``plan`` with its unambiguous schema mistakes repaired, for the policy rules;
-    ``plan`` itself when there is nothing to repair (the usual case, decided fast)."""
-    if not isinstance(plan.data, dict) or is_valid(plan.data):
+    ``plan`` itself when there is nothing to repair (the usual case, decided fast).
+    The plan's ``schema_errors``, when the engine listed them, are not listed again."""
+    if not isinstance(plan.data, dict):
         return plan
+    errors = plan.schema_errors if plan.schema_errors is not None else schema_errors(plan.data)
     data = None
     relocations: list[tuple[YamlPath, YamlPath]] = []
     for _ in range(_ROUNDS):
-        repairs = _repairs(plan.data if data is None else data)
+        if data is not None:
+            errors = schema_errors(data)
+        repairs = _repairs(errors)
         if not repairs:
             break
         if data is None:
@@ -164,4 +169,4 @@ def read_as_repaired(plan: Plan) -> Plan:
     if data is None:
         return plan
     return replace(plan, data=data, written=plan.data, value_spans=RelocatedSpans(plan.value_spans, relocations),
-                   key_spans=RelocatedSpans(plan.key_spans, relocations))
+                   key_spans=RelocatedSpans(plan.key_spans, relocations), schema_errors=None)

@@ -17,15 +17,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from aiplan.schemas.fast import ANNOTATIONS, SUPPORTED, compile_schema, json_equal
+from aiplan.schemas.fast import ANNOTATIONS, SUPPORTED, compile_schema, compile_subschemas, json_equal
 from aiplan.parse.loader import load_file
 from aiplan.schemas import load as load_schema
-from aiplan.schemas.validate import validate
+from aiplan.schemas.validate import _pruned, validate, validator
 from conftest import EXAMPLES, FIXTURES
 
 SCHEMA = load_schema()
 OFFICIAL = Draft202012Validator(SCHEMA)
 FAST = compile_schema(SCHEMA)
+PRUNED = validator()
 FAST_SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FEWER = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -132,9 +133,17 @@ def mutated_plans(draw):
     return plan
 
 
+def _error_list(errors) -> list:
+    """What PLAN002 and the repaired reading read of each error, in order."""
+    return [(error.message, tuple(error.absolute_path), tuple(error.absolute_schema_path), error.validator,
+             repr(error.validator_value), repr(error.instance), repr(error.schema)) for error in errors]
+
+
 def _agrees(instance) -> None:
-    official = not list(OFFICIAL.iter_errors(instance))
-    assert FAST(instance) is official, json.dumps(instance, default=repr)[:500]
+    errors = list(OFFICIAL.iter_errors(instance))
+    assert FAST(instance) is (not errors), json.dumps(instance, default=repr)[:500]
+    # jsonschema pruned by the fast path lists the same errors, in the same order.
+    assert _error_list(PRUNED.iter_errors(instance)) == _error_list(errors), json.dumps(instance, default=repr)[:500]
 
 
 def test_shipped_schema_compiles():
@@ -213,8 +222,30 @@ def test_random_schemas_agree_with_jsonschema(schema, instances, thing):
     fast = compile_schema(root)
     assert fast is not None, root
     official = Draft202012Validator(root)
+    pruned = _pruned(Draft202012Validator, compile_subschemas(root))(root)
     for instance in instances:
         assert fast(instance) is official.is_valid(instance), (root, instance)
+        assert _error_list(pruned.iter_errors(instance)) == _error_list(official.iter_errors(instance)), (root, instance)
+
+
+def test_pruned_jsonschema_skips_the_valid_subtrees():
+    """The pruning is real: jsonschema checks only the values the fast path doubts."""
+    from jsonschema import validators
+    from jsonschema._keywords import type as type_keyword
+
+    root = {"properties": {"good": {"type": "string"}, "bad": {"type": "string"}},
+            "items": {"type": "integer"}}
+    checked: list = []
+
+    def counting_type(validator, types, instance, schema):
+        checked.append(instance)
+        yield from type_keyword(validator, types, instance, schema)
+
+    base = validators.extend(Draft202012Validator, {"type": counting_type})
+    pruned = _pruned(base, compile_subschemas(root))(root)
+    assert [error.message for error in pruned.iter_errors({"good": "x", "bad": 1})] == ["1 is not of type 'string'"]
+    assert [error.message for error in pruned.iter_errors([1, "two", 3])] == ["'two' is not of type 'integer'"]
+    assert checked == [1, "two"]
 
 
 # Refusals: whatever the fast path does not implement goes to jsonschema.

@@ -6,6 +6,7 @@ import dataclasses
 
 from aiplan import __version__
 from aiplan.core.findings import FileResult, InternalError, RelatedLocation, Severity
+from aiplan.core.rule import rule
 from aiplan.run.baseline import BaselineOutcome
 from aiplan.reporters import github, sarif
 from aiplan.reporters.sources import Paths
@@ -184,3 +185,12 @@ def test_without_waived_findings_a_sarif_run_has_no_baseline_states_or_suppressi
     results = sarif.payload(run, rules(), paths=Paths(str(tmp_path), str(tmp_path)), environ={})["runs"][0]["results"]
     assert [(r["ruleId"], r["message"]["text"][:4]) for r in results] == [("ZZZ001", "bare"), ("BASE001", "appr")]
     assert not any("suppressions" in r or "baselineState" in r for r in results)
+
+
+def test_a_rule_without_a_docstring_is_described_by_its_name():
+    @rule("ACME009", "quiet-rule", Severity.WARNING)
+    def quiet(plan, options):
+        yield from ()
+
+    descriptor = sarif._rule_descriptor(quiet)
+    assert descriptor["shortDescription"] == descriptor["fullDescription"] == {"text": "quiet rule"}

@@ -1,6 +1,6 @@
 """``python -m aiplan`` behaves exactly like the ``aiplan`` command."""
 
-from aiplan.cli.main import run
+from aiplan.cli import run
 
 if __name__ == "__main__":  # pragma: no cover - exercised through a subprocess test
     run()

@@ -84,7 +84,7 @@ def test_the_commands_table_lists_every_command():
 
     section = README[README.index("## Commands"):]
     listed = set(re.findall(r"^\| `aiplan (\w+)", section[:section.index("\n## ", 5)], re.MULTILINE))
-    assert listed == set(main.commands)
+    assert listed == set(main.list_commands(None))
 
 
 def test_reading_the_output_sample_is_what_aiplan_prints(cli, monkeypatch):

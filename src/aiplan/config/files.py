@@ -28,7 +28,6 @@ from aiplan.core.globs import GlobError, compile_glob, matches
 from aiplan.core.records import data_record
 from aiplan.fileio import FileTooLarge, read_regular
 from aiplan.schemas import CONFIG_SCHEMA, load
-from aiplan.schemas.explain import config_voice, explain
 from aiplan.schemas.validate import validator
 
 CONFIG_NAMES = (".aiplan.toml", "pyproject.toml")
@@ -237,6 +236,8 @@ def _dotted(prefix: str, path: Iterable[Any]) -> str:
 
 def schema_problems(table: Any, shown: str, prefix: str, rule_ids: Iterable[str] = ()) -> list[str]:
     """Every problem of a configuration table, as messages naming file, key and fix."""
+    from aiplan.schemas.explain import config_voice, explain  # start-up: only runs with a configuration file
+
     root = load(CONFIG_SCHEMA)
     voice = config_voice(prefix, tuple(rule_ids))
     problems: list[str] = []

@@ -18,13 +18,20 @@ that swallowed it (a bare ``except:``) is treated as stopped all the same.
 
 from __future__ import annotations
 
-import signal
 import threading
 import time
 from contextlib import contextmanager, nullcontext
 from typing import Any, Callable, ContextManager, Iterator, TypeVar
 
 from aiplan.core.records import data_record
+
+try:
+    # The C module behind `signal`, which on import turns every signal, handler and mask
+    # constant into enums (about 3 M instructions, a run's start-up); the watchdog needs
+    # four plain functions. The same functions and values, without the enum wrapping.
+    import _signal as signal  # type: ignore[import-not-found]  # typeshed has no stub for the C module
+except ImportError:  # pragma: no cover - an interpreter without it
+    import signal
 
 T = TypeVar("T")
 

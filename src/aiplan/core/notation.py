@@ -53,7 +53,7 @@ def show_json(value: Any) -> str:
 
 
 # A backticked part of a hint; it shows YAML when it is a key and value, a list entry or a bare key.
-_SNIPPET = re.compile(r"`([^`]+)`")
+_SNIPPET = r"`([^`]+)`"  # compiled on first use (re's cache): off a clean plan's path
 # `{name: policy library, ...}`: the ellipsis says "and the rest", not a key.
 _ELLIPSIS = "..."
 
@@ -85,17 +85,17 @@ def hint_in_json(hint: str, parse: Callable[[str], Any]) -> str:
             return "`" + ", ".join(show_json(item) for item in data) + "`"
         return match.group(0)
 
-    return _SNIPPET.sub(convert, hint)
+    return re.sub(_SNIPPET, convert, hint)
 
 
 # A key path written the dotted way hints write it (`rag.retrieval.evaluation`).
-_DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$")
+_DOTTED = r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$"  # compiled on first use (re's cache): off a clean plan's path
 
 
 def _json_member(key: str, value: Any) -> str:
     """``"key": value``; a dotted key path as the nested objects JSON needs
     (`rag.citations: true` -> `"rag": {"citations": true}`): a JSON key is never a path."""
-    if _DOTTED.match(key):
+    if re.match(_DOTTED, key):
         for part in reversed(key.split(".")[1:]):
             value = {part: value}
         key = key.split(".")[0]
@@ -164,7 +164,7 @@ def plain(value: Any) -> str:
 # back as the same string in block and flow context; anything else (a leading digit, sign or
 # dot that would read as a number, an indicator, `: `, `#`, a quote, non-ASCII text) is quoted,
 # which is always safe.
-_PLAIN_STRING = re.compile(r"[A-Za-z_][A-Za-z0-9_./@+ -]*")
+_PLAIN_STRING = r"[A-Za-z_][A-Za-z0-9_./@+ -]*"  # compiled on first use (re's cache): off a clean plan's path
 # Words YAML 1.2 or YAML 1.1 tools read as null or a boolean.
 _RESERVED_WORDS = frozenset(("yes", "no", "on", "off", "y", "n", "null", "true", "false"))
 
@@ -172,7 +172,7 @@ _RESERVED_WORDS = frozenset(("yes", "no", "on", "off", "y", "n", "null", "true",
 def needs_quotes(text: str) -> bool:
     """Whether ``text`` is quoted when written as a YAML string (in block or flow context,
     for a YAML 1.2 or a YAML 1.1 reader): the one decision on quoting."""
-    return _PLAIN_STRING.fullmatch(text) is None or text.endswith(" ") or text.lower() in _RESERVED_WORDS
+    return re.fullmatch(_PLAIN_STRING, text) is None or text.endswith(" ") or text.lower() in _RESERVED_WORDS
 
 
 def yaml_string(text: str, quote: str = '"') -> str:
@@ -183,13 +183,13 @@ def yaml_string(text: str, quote: str = '"') -> str:
 
 
 # What single quotes cannot hold on one line (a line break would be folded to a space).
-_NEEDS_ESCAPES = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+_NEEDS_ESCAPES = r"[\x00-\x1f\x7f\x85\u2028\u2029]"  # compiled on first use (re's cache): off a clean plan's path
 
 
 def quoted_string(text: str, quote: str) -> str:
     """``text`` quoted in the style ``quote``: ``'it''s'`` or ``"it's"`` (JSON escapes,
     also used for ``'`` when the text holds a line break or a control character)."""
-    if quote == "'" and _NEEDS_ESCAPES.search(text) is None:
+    if quote == "'" and re.search(_NEEDS_ESCAPES, text) is None:
         return "'" + text.replace("'", "''") + "'"
     return json.dumps(text, ensure_ascii=False)
 
@@ -250,7 +250,7 @@ def yaml_block(value: Any, indent: int = 0) -> list[str]:
 
 
 # A TOML bare key.
-_TOML_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_TOML_BARE_KEY = r"[A-Za-z0-9_-]+"  # compiled on first use (re's cache): off a clean plan's path
 
 
 def toml(value: Any) -> str:
@@ -270,4 +270,4 @@ def toml(value: Any) -> str:
 
 def toml_key(key: str) -> str:
     """A TOML key: bare where it can be, else a quoted string."""
-    return key if _TOML_BARE_KEY.fullmatch(key) else toml(key)
+    return key if re.fullmatch(_TOML_BARE_KEY, key) else toml(key)

@@ -15,9 +15,10 @@ defaults and ``default_factory``, ``__match_args__``, equality between
 instances of the same class over the compared fields, ``repr`` over the shown
 fields, and, for ``@data_record`` (frozen), hashing and ``FrozenInstanceError`` on
 assignment. ``@data_record(frozen=False)`` is the mutable, unhashable variant
-(``@dataclass(slots=True)``). Not supported, and refused when the class is
-defined: ``__post_init__``, ``InitVar``, keyword-only and ``init=False``
-fields.
+(``@dataclass(slots=True)``). A ``__post_init__`` runs after ``__init__``, as
+in a dataclass (a frozen record sets fields there with ``object.__setattr__``).
+Not supported, and refused when the class is defined: ``InitVar``,
+keyword-only and ``init=False`` fields.
 """
 
 from __future__ import annotations
@@ -42,8 +43,12 @@ def data_record(cls: T | None = None, /, *, frozen: bool = True) -> Any:
 
 
 def _make(cls: Any, frozen: bool) -> Any:
-    if "__post_init__" in cls.__dict__:
-        raise TypeError(f"{cls.__qualname__}: a record has no __post_init__; use @dataclass")
+    # An undocumented dataclass gets its signature as docstring. dataclass() would take it from
+    # object.__init__'s text signature, which inspect parses with tokenize (its first use compiles
+    # a 20 kB pattern: about 25 M instructions); it is written below from the record's own signature.
+    documented = bool(cls.__dict__.get("__doc__"))
+    if not documented:
+        cls.__doc__ = cls.__name__
     cls = dataclasses.dataclass(cls, init=False, repr=False, eq=False, slots=True)
     fields = dataclasses.fields(cls)
     if len(fields) != len(cls.__dataclass_fields__) or not all(f.init and f.kw_only is not True for f in fields):
@@ -54,8 +59,11 @@ def _make(cls: Any, frozen: bool) -> Any:
     cls.__record_compare__ = tuple(f.name for f in fields if f.compare)
     cls.__record_repr__ = tuple(f.name for f in fields if f.repr)
     cls.__signature__ = _SIGNATURE
+    if not documented:
+        cls.__doc__ = cls.__name__ + str(_SIGNATURE.__get__(None, cls)).replace(" -> None", "")
     own = cls.__dict__
-    methods: dict[str, Callable | None] = {"__init__": _init, "__repr__": _repr, "__eq__": _eq}
+    methods: dict[str, Callable | None] = {"__init__": _init_then_post if hasattr(cls, "__post_init__") else _init,
+                                           "__repr__": _repr, "__eq__": _eq}
     if frozen:
         methods.update(__setattr__=_frozen_setattr, __delattr__=_frozen_delattr, __hash__=_hash,
                        __reduce__=_reduce)
@@ -99,6 +107,11 @@ def _init(self: Any, *args: Any, **kwargs: Any) -> None:
     values = _bind(type(self), args, kwargs) if kwargs or len(args) != len(names) else args
     for name, value in zip(names, values):
         _set(self, name, value)
+
+
+def _init_then_post(self: Any, *args: Any, **kwargs: Any) -> None:
+    _init(self, *args, **kwargs)
+    self.__post_init__()
 
 
 def _bind(cls: Any, args: tuple, kwargs: dict) -> list:

@@ -270,7 +270,7 @@ def default_url(rule_id: str, name: str) -> str:
     return DOCS_URL.format(anchor=f"{rule_id.lower()}-{name}")
 
 
-_SECTION = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
+_SECTION = r"(?m)^##\s+(.+?)\s*$"  # compiled on first use (re's cache): off a clean plan's path
 
 
 def first_line(doc: str) -> str:
@@ -289,7 +289,7 @@ def split_doc(doc: str) -> dict[str, str]:
     lines = doc.splitlines()
     summary = lines[0].strip() if lines else ""
     body = "\n".join(lines[1:])
-    parts = _SECTION.split(body)
+    parts = re.split(_SECTION, body)
     sections = {"summary": summary, "what": parts[0].strip()}
     for heading, text in zip(parts[1::2], parts[2::2]):
         sections[heading.strip().lower()] = text.strip()

@@ -26,7 +26,7 @@ from aiplan.core.text import LINE_BREAK, SourceText  # noqa: F401 (re-exported)
 _BREAK_CHARS = frozenset("\r\n\x85\u2028\u2029")
 
 # An anchor before the scalar (`&name value`): kept verbatim.
-_ANCHOR = re.compile(r"&[^\s,\[\]{}]+[ \t]+")
+_ANCHOR = r"&[^\s,\[\]{}]+[ \t]+"  # compiled on first use (re's cache): off a clean plan's path
 _MISSING = object()
 
 
@@ -77,7 +77,7 @@ def render_scalar(original: str, old: Any, new: Any, *, key: bool = False) -> st
     """
     if any(c in _BREAK_CHARS for c in original):
         return None
-    anchor = _ANCHOR.match(original)
+    anchor = re.match(_ANCHOR, original)
     prefix = anchor.group() if anchor else ""
     body = original[len(prefix):]
     style = _style(body, old, key)
@@ -127,7 +127,7 @@ def _render_string(new: str, style: str) -> str | None:
 def _render_plain_value(new: Any, old: Any) -> str | None:
     """A number, boolean or null as a plain scalar. A string that already
     spells the number (`"1.50"`) keeps its digits, only losing its quotes."""
-    if isinstance(old, str) and _SAFE_NUMBER.fullmatch(old):
+    if isinstance(old, str) and re.fullmatch(_SAFE_NUMBER, old):
         value = resolve_plain(old)
         if type(value) is type(new) and value == new:
             return old
@@ -138,4 +138,4 @@ def _render_plain_value(new: Any, old: Any) -> str | None:
     return yaml_scalar(new)
 
 
-_SAFE_NUMBER = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?")
+_SAFE_NUMBER = r"[-+]?[0-9]+(?:\.[0-9]+)?"  # compiled on first use (re's cache): off a clean plan's path

@@ -66,7 +66,7 @@ class Misread(NonConforming):
 
 
 # An anchor or alias name as YAML 1.2 reads it: up to white space or a flow indicator.
-_ANCHOR_NAME = re.compile(r"[^\s,\[\]{}]*")
+_ANCHOR_NAME = r"[^\s,\[\]{}]*"  # compiled on first use (re's cache): off a clean plan's path
 
 
 class _Context:
@@ -299,7 +299,7 @@ class Checker:
         or ``_``, where YAML 1.2 ends it only at white space or a flow indicator."""
         if self._char(index) not in ("&", "*"):
             return
-        written = _ANCHOR_NAME.match(self.text, index + 1)
+        written = re.compile(_ANCHOR_NAME).match(self.text, index + 1)
         if written is not None and written.group() != name:
             raise Misread(f"cannot read the name `{written.group()}`: libyaml, aiplan's YAML parser, ends it at "
                           f"`{written.group()[len(name):len(name) + 1]}` and reads `{name}`",

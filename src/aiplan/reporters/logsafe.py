@@ -29,11 +29,11 @@ import re
 
 # A line start as the runner sees it (after any of the line breaks Python knows,
 # a superset of the runner's), then white space, then "::".
-_LINE_COMMAND = re.compile(r"^([^\S\r\n]*)::", re.MULTILINE)
-_LINE_BREAKS = re.compile(r"(\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029])")
+_LINE_COMMAND = r"(?m)^([^\S\r\n]*)::"  # compiled on first use (re's cache): off a clean plan's path
+_LINE_BREAKS = r"(\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029])"
 # "##[" (GitHub, legacy) and "##vso[" (Azure Pipelines), in any letter case:
 # being stricter than the agents costs nothing.
-_HASH_COMMAND = re.compile(r"##(?=\[|vso\[)", re.IGNORECASE)
+_HASH_COMMAND = r"(?i)##(?=\[|vso\[)"
 
 
 def neutralise(text: str) -> str:
@@ -42,25 +42,25 @@ def neutralise(text: str) -> str:
     ``#\\x23``."""
     if "::" not in text and "##" not in text:  # the usual case, decided in C
         return text
-    parts = _LINE_BREAKS.split(text)
+    parts = re.split(_LINE_BREAKS, text)
     # parts alternate: line, break, line, break, ...
     for index in range(0, len(parts), 2):
-        parts[index] = _LINE_COMMAND.sub(r"\1\\x3a:", parts[index])
-    return _HASH_COMMAND.sub("#\\\\x23", "".join(parts))
+        parts[index] = re.sub(_LINE_COMMAND, r"\1\\x3a:", parts[index])
+    return re.sub(_HASH_COMMAND, "#\\\\x23", "".join(parts))
 
 
 def neutralise_hashes(text: str) -> str:
     """Only the ``##[`` / ``##vso[`` part of :func:`neutralise`: for a line
     that is a command of ours (an annotation), whose message the toolkit's
     escaping does not protect from them."""
-    return _HASH_COMMAND.sub("#\\\\x23", text) if "##" in text else text
+    return re.sub(_HASH_COMMAND, "#\\\\x23", text) if "##" in text else text
 
 
 def inert_json(document: str) -> str:
     """A serialised JSON document with every ``##[`` and ``##vso[`` written
     ``#\\u0023[``: ``#`` only occurs inside strings, where the escape decodes
     to the same value."""
-    return _HASH_COMMAND.sub("#\\\\u0023", document) if "##" in document else document
+    return re.sub(_HASH_COMMAND, "#\\\\u0023", document) if "##" in document else document
 
 
 def inert_xml(document: str) -> str:
@@ -69,8 +69,8 @@ def inert_xml(document: str) -> str:
     ``#`` and a line-leading ``:`` only occur in text and attribute values
     (attribute values carry line breaks as ``&#10;``, so only text has lines)."""
     if "::" in document:
-        document = _LINE_COMMAND.sub(r"\1&#58;:", document)
+        document = re.sub(_LINE_COMMAND, r"\1&#58;:", document)
     if "##" in document:
-        document = _HASH_COMMAND.sub("#&#35;", document)
+        document = re.sub(_HASH_COMMAND, "#&#35;", document)
     return document
 

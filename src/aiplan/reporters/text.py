@@ -46,9 +46,7 @@ from aiplan.rules import FAMILY_TITLES
 # formatting and bidirectional controls (they reorder what the reader sees),
 # line and paragraph separators, and lone surrogates (from undecodable file
 # names; they cannot be encoded for any terminal).
-_CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
-)
+_CONTROL = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"  # compiled on first use (re's cache): off a clean plan's path
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
@@ -62,7 +60,7 @@ def visible(text: str) -> str:
     if text.isprintable():  # the usual case, decided in C: nothing below applies
         return text
     text = text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+    return re.sub(_CONTROL, lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
 
 
 def shown_path(path: str) -> str:

@@ -3,7 +3,10 @@
 ruff's cache is the model. A file's result is reused only when all of these are
 unchanged:
 
-* the file's bytes (SHA-256) and the path it is shown under (findings carry it);
+* the file's bytes (SHA-256) and the path it is shown under (findings carry it).
+  When the file's status (size, modification and change times, inode) is the
+  one recorded with the result, the file is not read at all: see *The stat
+  fast path* below;
 * the lint context: :meth:`LintContext.fingerprint` covers aiplan's version,
   every rule's ID, plugin, name, severity, options and whether it is enabled,
   and the limits;
@@ -21,7 +24,7 @@ Results with internal errors are never stored. The layout::
     .aiplan_cache/
       .gitignore               "*": never committed
       CACHEDIR.TAG             backup tools skip it
-      lint-v2/<scope>/<shard>  one marshal file per shard of display paths
+      lint-v3/<scope>/<shard>  one marshal file per shard of display paths
 
 ``scope`` is a digest of the context and code; each scope holds 64 shards so
 that linting one file reads one small shard and a run over thousands of files
@@ -38,6 +41,24 @@ rebuilt. The scope includes the size and modification time of aiplan's own
 files, so another installation never reads these shards at all. The cache
 never fails a run: when its directory cannot be written (read-only, disk full)
 the run goes on without it.
+
+The stat fast path (git's "racy git" rule). Reading and hashing ten thousand
+unchanged plans is most of a warm run, so an entry also records the file's
+status as it was *before* the bytes it describes were read: size,
+``st_mtime_ns``, ``st_ctime_ns`` and inode. A later run that finds the same
+status trusts the digest without reading the file. Writing a file changes its
+modification and change times, replacing it (as editors and ``git checkout``
+do) its inode, and ``chmod``, ``touch -d`` or a restored modification time
+its change time, which no ordinary tool can set back. What a status cannot
+show is an edit within the same tick of a coarse file-system clock (one or two
+seconds on some file systems, a few milliseconds for ctime on Linux) that keeps
+the size. So a status is recorded only when both times are at least
+:data:`RACY_NS` (2 s) older than the moment it was taken; a file written more
+recently is read and hashed on every run until it is that old, and an entry
+verified by its hash then records the settled status (written at the end of
+that run). A clock more than that far behind the file system's (a network
+file system) could defeat the rule; ``touch``-ing such files only costs a
+re-hash.
 """
 
 from __future__ import annotations
@@ -59,13 +80,16 @@ from aiplan.run import codec
 from aiplan.lint.engine import names_existing
 
 CACHE_DIR_NAME = ".aiplan_cache"
-FORMAT = "lint-v2"
+FORMAT = "lint-v3"
 SHARDS = 64
 # A shard is read whole; past this size it is ignored (and not written: the
 # entries of the run that would overflow it are left out).
 MAX_SHARD_BYTES = 32 * 1024 * 1024
 # Entries not written for this long are dropped when their shard is next written.
 MAX_AGE_SECONDS = 30 * 24 * 3600
+# A file's status is trusted only if it changed at least this long before it was
+# taken (nanoseconds): see "The stat fast path" above.
+RACY_NS = 2_000_000_000
 _CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by aiplan.\n"
@@ -76,6 +100,31 @@ _CACHEDIR_TAG = (
 # directory, and whether it existed; or a data file the evidence reader read
 # (the path behind aiplan.evidence.reader.STAMP_PREFIX) and its content stamp.
 Dependency = tuple[str, "bool | str"]
+# A file's status, (size, st_mtime_ns, st_ctime_ns, st_ino): see "The stat fast path".
+FileStatus = tuple[int, int, int, int]
+
+
+def settled_status(path: str) -> FileStatus | None:
+    """The status of the regular file at ``path``, or ``None`` if it changed too
+    recently (:data:`RACY_NS`) to vouch for its content, or is no regular file.
+    Take it *before* reading the bytes it is recorded with: an edit after it then
+    shows as another status."""
+    now = time.time_ns()
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    if not stat.S_ISREG(info.st_mode) or max(info.st_mtime_ns, info.st_ctime_ns) > now - RACY_NS:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+def _current_status(path: str) -> FileStatus | None:
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino) if stat.S_ISREG(info.st_mode) else None
 
 
 def default_cache_dir(base: str | None = None) -> str:
@@ -218,7 +267,8 @@ class LintCache:
         self._read: dict[tuple[str, int], dict] = {}      # shards read for lookups
         self._new: dict[tuple[str, int], dict] = {}       # entries to write, by shard
         self._packages: dict[str, list] = {}
-        self._strings: dict[str, str] = {}                # equal strings of hits share one object
+        self._decode: Callable[[Any], FileResult] | None = None  # shards share equal strings already
+        self._shared: dict = {}                           # equal strings of stored entries share one object
         self._exists: dict[str, bool] = {}                # existence checks of this run's lookups
         self._now = int(time.time())
         self._key: bytes | None = None
@@ -304,7 +354,9 @@ class LintCache:
         """The stored result for this file as it is now, or ``None``.
 
         ``read(real_path)`` returns the file's bytes, or ``None`` if it cannot
-        be read as a plan (those files are linted, never cached).
+        be read as a plan (those files are linted, never cached). It is called
+        only when the file's status is not the one recorded (see "The stat fast
+        path" above).
         """
         if not self._ready():
             return None
@@ -316,17 +368,24 @@ class LintCache:
             entry = entries.get(display_path)
             if entry is None:
                 return None
-            digest, dependencies, payload = entry[0], entry[1], entry[2]
-            data = read(real_path)
-            if data is None or self.digest(data) != digest:
-                return None
+            digest, status, dependencies, payload = entry[0], entry[1], entry[2], entry[3]
+            settled = None
+            if status is None or _current_status(real_path) != status:
+                settled = settled_status(real_path)  # before reading: an edit meanwhile shows next time
+                data = read(real_path)
+                if data is None or self.digest(data) != digest:
+                    return None
             if dependencies and not _dependencies_hold(real_path, dependencies, self._exists):
                 return None
-            result = codec.decode(payload, self._strings)
+            if self._decode is None:
+                self._decode = codec.result_decoder()
+            result = self._decode(payload)
         except Exception:  # a damaged entry is a miss, never a failure
             return None
         if result.path != display_path or result.errors:
             return None
+        if settled is not None and settled != status:  # its bytes vouched for it: next time its status will
+            self._new.setdefault(key, {})[display_path] = (digest, settled, dependencies, payload, self._now)
         self.hits += 1
         return result
 
@@ -334,15 +393,16 @@ class LintCache:
         """Forget the shards read for lookups (the files' results are out): memory
         for the rest of the run. Saving reads what it merges from disk again."""
         self._read.clear()
-        self._strings = {}
+        self._decode = None
         self._exists = {}
 
     # -- writing --------------------------------------------------------------
 
     def store(self, display_path: str, ctx, digest: bytes, dependencies: Iterable[Dependency],
-              result: FileResult, payload: Any = None) -> None:
+              result: FileResult, payload: Any = None, status: FileStatus | None = None) -> None:
         """Remember ``result`` for the file whose bytes hash to ``digest``
-        (``payload``: the result already encoded, if it is at hand)."""
+        (``payload``: the result already encoded, if it is at hand; ``status``:
+        the file's :func:`settled_status` taken before those bytes were read)."""
         self.misses += 1
         if not self.usable or result.errors or result.path != display_path:
             return
@@ -354,7 +414,11 @@ class LintCache:
             key = (self.scope(ctx), self._shard_of(display_path))
         except Exception:
             return
-        self._new.setdefault(key, {})[display_path] = (digest, tuple(sorted(set(dependencies))), payload, self._now)
+        # Equal strings and string tuples of every entry become one object, so that
+        # marshal writes each once per shard (a reference after that) and reads it once.
+        payload = _shared(payload, self._shared)
+        dependencies = tuple(sorted(set(dependencies)))
+        self._new.setdefault(key, {})[display_path] = (digest, status, dependencies, payload, self._now)
 
     def save(self) -> None:
         """Write every shard this run added to. Never raises."""
@@ -392,7 +456,7 @@ class LintCache:
         # entries, ours win for the files we linted. Old entries are dropped.
         oldest = self._now - MAX_AGE_SECONDS
         merged = {key: entry for key, entry in self._read_shard(path).items()
-                  if type(entry) is tuple and len(entry) == 4 and type(entry[3]) is int and entry[3] >= oldest}
+                  if type(entry) is tuple and len(entry) == 5 and type(entry[4]) is int and entry[4] >= oldest}
         merged.update(self._new[(scope, shard)])
         data = marshal.dumps({"format": FORMAT, "entries": merged})
         if len(data) + _MAC_BYTES > MAX_SHARD_BYTES:  # keep this run's entries only, if they fit
@@ -480,11 +544,13 @@ def _real_directory(path: str) -> None:
 def _dependencies_hold(real_path: str, dependencies, known: dict[str, bool]) -> bool:
     """Whether every path the rules asked about still exists, or still does not.
     ``known`` remembers answers within the run: plans beside each other name the same files."""
-    base = os.path.dirname(os.path.abspath(real_path))
+    # Relative to the working directory, as the run found the plan: no getcwd() per plan.
+    folder = os.path.dirname(real_path)
     for relative, existed in dependencies:
         if type(existed) is str:  # a data file's content stamp, or a glob's listing (aiplan.evidence)
             from aiplan.evidence.files import listing_holds, stamp_holds  # start-up: only for results that read data
 
+            base = os.path.dirname(os.path.abspath(real_path))
             name = relative.split(":", 1)[-1]
             if existed.startswith("listing:"):
                 if not listing_holds(base, name, existed):
@@ -497,13 +563,44 @@ def _dependencies_hold(real_path: str, dependencies, known: dict[str, bool]) -> 
             elif not stamp_holds(os.path.join(base, name), existed):
                 return False
             continue
-        path = os.path.join(base, relative)
+        path = os.path.join(folder, relative)
         exists = known.get(path)
         if exists is None:
             exists = known[path] = names_existing(path)
         if exists != existed:
             return False
     return True
+
+
+def _shared(value: Any, table: dict) -> Any:
+    """``value`` (an encoded result) with each string, and each tuple of strings,
+    replaced by the equal one already in ``table``. Only strings: ``(1,)``,
+    ``(True,)`` and ``(1.0,)`` are equal keys but not the same value."""
+    kind = type(value)
+    if kind is str:
+        return table.setdefault(value, value)
+    if kind is tuple:
+        if not value:
+            return value
+        key = ("tuple", value)
+        try:
+            found = table.get(key)  # a known tuple of strings (a result's `checked`): one lookup
+        except TypeError:  # a record inside (a list): its parts
+            return tuple([_shared(item, table) for item in value])
+        if found is not None:
+            return found
+        items = tuple([table.setdefault(item, item) if type(item) is str else _shared(item, table)
+                       for item in value])
+        if all(type(item) is str for item in items):
+            table[key] = items
+        return items
+    if kind is list:
+        return [table.setdefault(item, item) if type(item) is str else item if type(item) in _PLAIN_VALUES
+                else _shared(item, table) for item in value]
+    return value
+
+
+_PLAIN_VALUES = frozenset((str, int, float, bool, type(None)))
 
 
 def _replace(path: str, data: bytes) -> None:

@@ -11,6 +11,8 @@ reads and writes at C speed, and rebuilds it with the class's own constructor.
   cache file cannot make it call anything else.
 * Equal strings of decoded results are shared through the ``strings`` table a
   caller passes in: ten thousand plans with the same rule messages keep one copy.
+  Payloads read from a cache shard need no table (:func:`result_decoder`):
+  ``marshal`` wrote each string once per shard and reads it back as one object.
 * A value the codec does not know (a type a plugin smuggled into a record)
   makes :func:`encode` return ``None``: that result is then simply not cached,
   and travels between processes by pickle.
@@ -25,7 +27,7 @@ from __future__ import annotations
 from dataclasses import MISSING, fields, is_dataclass
 from enum import Enum
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 from aiplan.core import findings as _findings
 from aiplan.core.findings import FileResult
@@ -102,10 +104,12 @@ def _decoder(strings: dict):
         if kind in _PLAIN:
             return value
         if kind is tuple:
-            try:  # plain values only (a record inside is a list): share the whole tuple
-                return share(value, value)
+            try:
+                hash(value)  # plain values only (a record inside is a list)
             except TypeError:
                 return tuple([decode(item) for item in value])
+            # One object for equal tuples of strings only: (1,), (True,) and (1.0,) are equal keys.
+            return share(value, value) if all(type(item) is str for item in value) else value
         if kind is not list or not value or type(value[0]) is not str:
             raise ValueError(f"not an encoded value: {kind.__name__}")
         tag = value[0]
@@ -125,9 +129,59 @@ def _decoder(strings: dict):
     return decode
 
 
+def _plain_decoder():
+    """A decoder that keeps strings as they come: for payloads read with
+    ``marshal`` from one file, whose equal strings are one object already."""
+    classes = record_classes()
+    plain = _PLAIN
+    members: dict[tuple[str, Any], Any] = {}  # Enum members: calling the Enum class costs a Python call
+
+    def decode(value: Any) -> Any:
+        kind = type(value)
+        if kind in plain:
+            return value
+        if kind is tuple:
+            if not value:
+                return value
+            try:
+                hash(value)  # strings and numbers only: as it is (a record inside is a list)
+                return value
+            except TypeError:
+                return tuple([item if type(item) in plain else decode(item) for item in value])
+        if kind is not list or not value or type(value[0]) is not str:
+            raise ValueError(f"not an encoded value: {kind.__name__}")
+        tag = value[0]
+        if tag == "":
+            return [item if type(item) in plain else decode(item) for item in value[1:]]
+        cls = classes.get(tag)
+        if cls is None:
+            raise ValueError(f"unknown record {tag!r}")
+        if issubclass(cls, Enum):
+            key = (tag, value[1])
+            member = members.get(key)
+            if member is None:
+                member = members[key] = cls(decode(value[1]))
+            return member
+        return cls(*[item if type(item) in plain else decode(item) for item in value[1:]])
+
+    return decode
+
+
 def decode(payload: Any, strings: dict | None = None) -> FileResult:
-    """The result ``payload`` encodes; ``ValueError``/``TypeError`` if it is not one."""
-    result = _decoder({} if strings is None else strings)(payload)
+    """The result ``payload`` encodes; ``ValueError``/``TypeError`` if it is not one.
+    ``strings``: a table through which equal strings of every result decoded with
+    it become one object (results that crossed from a worker by pickle)."""
+    return _checked((_decoder({} if strings is None else strings))(payload))
+
+
+def result_decoder() -> Callable[[Any], FileResult]:
+    """:func:`decode` for many payloads read with ``marshal`` from cache shards,
+    whose equal strings are one object already: strings are kept as they come."""
+    decode = _plain_decoder()
+    return lambda payload: _checked(decode(payload))
+
+
+def _checked(result: Any) -> FileResult:
     if not isinstance(result, FileResult):
         raise ValueError("not a file result")
     return result

@@ -25,7 +25,6 @@ What the pool adds to the standard one:
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from typing import Any, Callable, TypeVar
 
@@ -131,6 +130,7 @@ _WORKER: tuple | None = None  # (work, pack, progress), set in each worker proce
 def _start_worker(parent: int, init, work, pack, progress) -> None:  # pragma: no cover - runs in a worker
     global _WORKER
     import faulthandler  # only in worker processes
+    import signal  # start-up: only workers use it (its import builds enums: ~3 M instructions)
 
     faulthandler.disable()  # a crash is reported by the parent, not dumped on its stderr
     _die_with(parent)
@@ -155,6 +155,7 @@ def _die_with(parent: int) -> None:
     """Ask Linux to SIGKILL this process when its parent ends; end now if it already has."""
     try:
         import ctypes  # only in worker processes
+        import signal  # start-up: only workers use it (its import builds enums: ~3 M instructions)
 
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):  # not Linux: workers may outlive a killed parent
@@ -264,6 +265,7 @@ def _become_worker(parent: int) -> None:  # pragma: no cover - runs in a child
     """What every child does first: no crash dump of its own (the parent reports
     it), die with the parent, leave Ctrl-C to the parent."""
     import faulthandler  # only in child processes
+    import signal  # start-up: only workers use it (its import builds enums: ~3 M instructions)
 
     faulthandler.disable()
     _die_with(parent)
@@ -271,6 +273,8 @@ def _become_worker(parent: int) -> None:  # pragma: no cover - runs in a child
 
 
 def _kill(pid: int) -> None:
+    import signal  # start-up: only workers use it (its import builds enums: ~3 M instructions)
+
     try:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
@@ -285,6 +289,7 @@ def _isolated(index: int, work, init, on_crash):
     """Run one job in a forked process of its own; its death is reported, never repeated here."""
     import mmap  # start-up: only once a worker died
     import pickle  # start-up: as above
+    import signal  # start-up: only workers use it (its import builds enums: ~3 M instructions)
     read_result, write_result = os.pipe()
     trail = mmap.mmap(-1, _TRAIL_SIZE)  # shared with the child: its last trace, whatever it wrote before
     parent = os.getpid()
@@ -331,6 +336,8 @@ def _isolated(index: int, work, init, on_crash):
 def _describe_exit(status: int) -> str:
     code = os.waitstatus_to_exitcode(status)
     if code < 0:
+        import signal  # start-up: only workers use it (its import builds enums: ~3 M instructions)
+
         try:
             name = signal.Signals(-code).name
         except ValueError:

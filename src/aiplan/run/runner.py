@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, Iterable, Union
 
 from aiplan.core.budget import Budget, Watchdog
@@ -13,12 +13,13 @@ from aiplan.lint.engine import LintContext, incomplete_finding, lint_bytes, lint
 from aiplan.core.findings import FileResult, Finding, InternalError, Severity
 from aiplan.parse.loader import read_file
 from aiplan.core.paths import STDIN, Target
+from aiplan.core.records import data_record
 
 if TYPE_CHECKING:
     from aiplan.run.cache import LintCache
 
 
-@dataclass(frozen=True, slots=True)
+@data_record
 class RunResult:
     """What a run found, file by file: built by the runner (or the fixer) and
     transformed by pure functions that return a new one (:meth:`with_errors`,
@@ -189,33 +190,33 @@ def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs:
         target = targets[todo[position]]
         ctx = resolve(target)
         if target.real_path == STDIN:
-            return lint_target(target, ctx, stdin, budgets(ctx)), None, (), None
+            return lint_target(target, ctx, stdin, budgets(ctx)), None, (), None, None
         return _lint_recorded(target, ctx, record, budgets(ctx), store)
 
     def pack(item):
         """In a worker: the result as builtin values (cheaper to move than dataclasses)."""
-        linted, digest, dependencies, payload = item
+        linted, digest, dependencies, payload, status = item
         payload = payload if payload is not None else codec.encode(linted)
-        return item if payload is None else (None, digest, dependencies, payload)
+        return item if payload is None else (None, digest, dependencies, payload, status)
 
     def unpack(item):
-        linted, digest, dependencies, payload = item
-        return item if linted is not None else (codec.decode(payload, strings), digest, dependencies, payload)
+        linted, digest, dependencies, payload, status = item
+        return item if linted is not None else (codec.decode(payload, strings), digest, dependencies, payload, status)
 
     def crashed(position: int, how: str, last: str):
         target = targets[todo[position]]
-        return crashed_result(target, resolve(target), how, last), None, (), None
+        return crashed_result(target, resolve(target), how, last), None, (), None, None
 
     workers = workers_for(len(todo), jobs)
     if (workers > 1 or isolate) and todo:
         budgets.stop()  # the workers run their own watchdogs
     done = run_ordered(work, len(todo), workers, pack=pack, unpack=unpack,
                        init=budgets.start, on_crash=crashed, isolate=isolate)
-    for index, (linted, digest, dependencies, payload) in zip(todo, done):
+    for index, (linted, digest, dependencies, payload, status) in zip(todo, done):
         files[index] = linted
         if cache is not None and digest is not None:
             target = targets[index]
-            cache.store(target.display_path, resolve(target), digest, dependencies, linted, payload)
+            cache.store(target.display_path, resolve(target), digest, dependencies, linted, payload, status)
     if cache is not None:
         cache.save()
     return files  # type: ignore[return-value]
@@ -242,21 +243,23 @@ def _reader(ctx: LintContext):
 
 def _lint_recorded(target: Target, ctx: LintContext, record: bool, budget: Budget | None = None,
                    evidence_store=None):
-    """Lint one file: ``(result, digest, dependencies, payload)``. When recording
-    for the cache: the digest of the bytes linted, the file-existence checks the
-    rules made, and the result encoded for storing (done here, so in a worker).
+    """Lint one file: ``(result, digest, dependencies, payload, status)``. When
+    recording for the cache: the digest of the bytes linted, the file-existence
+    checks the rules made, the result encoded for storing (done here, so in a
+    worker), and the file's settled status taken before reading it.
     ``evidence_store`` keeps the data files' results (:class:`aiplan.run.cache.EvidenceStore`)."""
     if not record:
-        return lint_file(target.real_path, target.display_path, ctx, budget=budget), None, (), None
+        return lint_file(target.real_path, target.display_path, ctx, budget=budget), None, (), None, None
     from aiplan.run import codec  # start-up: only when recording for the cache
-    from aiplan.run.cache import LintCache, recording_exists  # start-up: only with the cache
+    from aiplan.run.cache import LintCache, recording_exists, settled_status  # start-up: only with the cache
 
+    status = settled_status(target.real_path)  # before reading: an edit meanwhile shows as another status
     data, _ = read_file(target.real_path, ctx.config.limits)
     if data is None:  # unreadable, too big, not a file: reported, never cached
-        return lint_file(target.real_path, target.display_path, ctx, budget=budget), None, (), None
+        return lint_file(target.real_path, target.display_path, ctx, budget=budget), None, (), None, None
     exists, asked = recording_exists(target.real_path, evidence_store)
     linted = lint_file(target.real_path, target.display_path, ctx, data=data, file_exists=exists, budget=budget)
     if linted.errors:  # a rule failed or time ran out: never cached
-        return linted, None, (), None
+        return linted, None, (), None, None
     payload = codec.encode(linted)
-    return linted, LintCache.digest(data), tuple(asked), payload
+    return linted, LintCache.digest(data), tuple(asked), payload, status

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Callable, Iterator, Mapping
 
 from aiplan.core.findings import Edit, Violation, format_yaml_path
 from aiplan.core.suggest import closest, safe_replacement
 from aiplan.core.notation import flow, kind, plain, quoted, yaml_scalar
+from aiplan.core.records import data_record
 from aiplan.schemas import PLAN_SCHEMA, load, resolve
 
 TYPE_NAMES = {
@@ -37,7 +38,7 @@ _BOUNDS = {"minimum": "at least", "exclusiveMinimum": "more than", "maximum": "a
            "minLength": "at least", "maxLength": "at most"}
 
 
-@dataclass(frozen=True, slots=True)
+@data_record
 class Fact:
     """One problem found in an error: its kind (a key of :attr:`Voice.words`), the
     node it is about, and the values its words may name."""
@@ -48,7 +49,7 @@ class Fact:
     at: str = "value"
 
 
-@dataclass(frozen=True)
+@data_record
 class Voice:
     """How one kind of document names its nodes and words its problems.
 

@@ -22,7 +22,6 @@ from typing import Any, Iterator
 from aiplan.core.findings import Span, YamlPath
 from aiplan.core.plan import Plan
 from aiplan.schemas import PLAN_SCHEMA, load
-from aiplan.schemas.explain import explain, misplaced_home, safe_renames
 from aiplan.schemas.validate import schema_errors
 
 # Repairs can uncover more (a renamed mapping's own misspelled keys): a few rounds at most.
@@ -96,6 +95,8 @@ def _container(data: Any, path: YamlPath) -> dict | None:
 def _repairs(errors: tuple) -> list[tuple[str, YamlPath, Any]]:
     """``(kind, path, new)``: ``value`` (new value), ``rename`` (new key) or ``move`` (new path),
     for the schema ``errors`` of a document."""
+    from aiplan.schemas.explain import explain, misplaced_home, safe_renames  # start-up: invalid plans only
+
     root = load(PLAN_SCHEMA)
     out: list[tuple[str, YamlPath, Any]] = []
     for count, error in enumerate(errors):

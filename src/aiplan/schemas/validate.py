@@ -21,7 +21,6 @@ from typing import Any, Iterator
 
 from aiplan.core.findings import Violation
 from aiplan.schemas import PLAN_SCHEMA, load
-from aiplan.schemas.explain import explain
 from aiplan.schemas.fast import compile_schema, compile_subschemas
 
 
@@ -108,6 +107,8 @@ def validate(data: Any, schema_name: str = PLAN_SCHEMA, skip: frozenset = frozen
         errors = schema_errors(data, schema_name)
     if not errors:
         return
+    from aiplan.schemas.explain import explain  # start-up: only a plan that may be invalid needs its wording
+
     root = load(schema_name)
     for error in errors:
         path = tuple(error.absolute_path)

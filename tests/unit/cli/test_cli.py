@@ -175,6 +175,7 @@ def test_top_level_help_shows_each_command_description_whole(cli):
 
     output = " ".join(cli("--help").output.split("Commands:")[1].split())
     assert "..." not in output
-    for name, command in main.commands.items():
+    for name in main.list_commands(None):
+        command = main.get_command(None, name)
         described = command.get_short_help_str(limit=1000)
         assert described.endswith(".") and described in output, name

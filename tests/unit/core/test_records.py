@@ -127,15 +127,28 @@ def test_wrong_arguments_raise_type_error_naming_the_problem(args, kwargs, messa
         Point(*args, **kwargs)
 
 
+def test_post_init_runs_after_init_as_in_a_dataclass():
+    @data_record
+    class Normalised:
+        items: tuple = ()
+
+        def __post_init__(self):
+            object.__setattr__(self, "items", tuple(self.items))
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Generated:
+        items: tuple = ()
+
+        def __post_init__(self):
+            object.__setattr__(self, "items", tuple(self.items))
+
+    assert Normalised([1, 2]).items == Generated([1, 2]).items == (1, 2)
+    assert Normalised(items=[3]).items == (3,) and Normalised().items == ()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Normalised().items = (1,)
+
+
 def test_what_a_record_does_not_support_is_refused_when_it_is_defined():
-    with pytest.raises(TypeError, match="__post_init__"):
-        @data_record
-        class Checked:
-            value: int
-
-            def __post_init__(self):
-                pass
-
     with pytest.raises(TypeError, match="positional"):
         @data_record
         class KeywordOnly:
@@ -156,6 +169,22 @@ def test_a_method_the_class_defines_is_kept():
             return "shown"
 
     assert repr(Shown(1)) == "shown" and Shown(1) == Shown(1)
+
+
+def test_an_undocumented_record_is_documented_by_its_signature_as_a_generated_dataclass_is():
+    @data_record
+    class Plain:
+        x: int
+        notes: list = dataclasses.field(default_factory=list)
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Generated:
+        x: int
+        notes: list = dataclasses.field(default_factory=list)
+
+    assert Plain.__doc__ == "Plain(x: 'int', notes: 'list' = <factory>)"
+    assert Plain.__doc__.replace("Plain", "Generated") == Generated.__doc__
+    assert Point.__doc__ == "A record with required, defaulted and factory fields."
 
 
 def test_the_signature_is_the_one_a_generated_init_shows():

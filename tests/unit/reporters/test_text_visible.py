@@ -1,5 +1,7 @@
 """The text reporter's fast path for printable text changes nothing."""
 
+import re
+
 from aiplan.reporters.text import _CONTROL, visible
 
 
@@ -7,7 +9,7 @@ def test_printable_text_needs_no_escaping():
     # Every code point str.isprintable() accepts is one visible() would keep as it is,
     # so returning printable text untouched is exactly the slow path's result.
     escaped = [c for c in map(chr, range(0x110000))
-               if c.isprintable() and (c in "\r\n\t" or _CONTROL.search(c))]
+               if c.isprintable() and (c in "\r\n\t" or re.search(_CONTROL, c))]
     assert escaped == []
 
 

@@ -191,7 +191,7 @@ def test_damaged_cache_is_ignored_and_rebuilt(plans, tmp_path, monkeypatch, dama
         content = marshal.loads(data)
 
         def entries(payload):
-            content["entries"] = {key: (entry[0], entry[1], payload, entry[3])
+            content["entries"] = {key: (entry[0], entry[1], entry[2], payload, entry[4])
                                   for key, entry in content["entries"].items()}
             return marshal.dumps(content)
 
@@ -366,7 +366,7 @@ def test_a_crafted_cache_never_makes_a_dirty_plan_clean(plans, tmp_path, monkeyp
             digest = LintCache.digest((tmp_path / path).read_bytes())
             from aiplan.core.findings import FileResult
             from aiplan.run import codec
-            entries[path] = (digest, (), codec.encode(FileResult(path)), 2_000_000_000)
+            entries[path] = (digest, None, (), codec.encode(FileResult(path)), 2_000_000_000)
         shard.write_bytes(marshal.dumps({"format": FORMAT, "entries": entries}))
     second, store = _run(ctx, plans, cache_dir)
     assert store.hits == 0
@@ -428,3 +428,107 @@ def test_namespace_package_plugins_are_stamped(tmp_path, monkeypatch):
     assert "no file" not in before
     (package / "rules.py").write_text("A = 22\n")
     assert _package_stamp("nsplugin.rules") != before
+
+
+# --------------------------------------------------------------------------
+# The stat fast path: a settled file whose status is unchanged is not read
+
+
+def _reads(monkeypatch) -> list[str]:
+    """Record which plan files the cache reads to check their digest."""
+    seen: list[str] = []
+    original = runner.read_file
+
+    def spy(path, limits):
+        seen.append(os.path.basename(path))
+        return original(path, limits)
+
+    monkeypatch.setattr(runner, "read_file", spy)
+    return seen
+
+
+def _entries(cache_dir) -> dict:
+    entries = {}
+    for shard in _shards(cache_dir):
+        entries.update(marshal.loads(_unsigned(shard))["entries"])
+    return entries
+
+
+@pytest.fixture
+def settled(monkeypatch):
+    """Every file counts as settled (written long enough ago), as files are in a repository."""
+    monkeypatch.setattr(cache_module, "RACY_NS", -3600 * 10**9)
+
+
+def test_a_settled_unchanged_file_is_reused_without_reading_it(plans, tmp_path, monkeypatch, settled):
+    ctx = build_context()
+    first, _ = _run(ctx, plans, tmp_path / "cache")
+    assert all(entry[1] is not None for entry in _entries(tmp_path / "cache").values())
+    reads, linted = _reads(monkeypatch), _linted(monkeypatch)
+    second, store = _run(ctx, plans, tmp_path / "cache")
+    assert reads == [] and linted == [] and store.hits == 3
+    assert second.files == first.files
+
+
+@pytest.mark.parametrize("how", ["in place, modification time restored", "replaced, same size and time"])
+def test_a_same_size_edit_that_keeps_the_modification_time_is_seen(plans, tmp_path, monkeypatch, settled, how):
+    ctx = build_context()
+    _run(ctx, plans, tmp_path / "cache")
+    plan = plans / "c.aiplan.yaml"
+    before = os.stat(plan)
+    old = plan.read_text()
+    new = old.replace("status: done", "status: DONE", 1)  # same size, other findings
+    assert new != old and len(new) == len(old)
+    if how.startswith("in place"):
+        with open(plan, "r+") as handle:  # same inode, same size
+            handle.write(new)
+    else:
+        replacement = plans / "c.tmp"
+        replacement.write_text(new)
+        os.replace(replacement, plan)
+    os.utime(plan, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(plan).st_mtime_ns == before.st_mtime_ns
+    linted = _linted(monkeypatch)
+    run, _ = _run(ctx, plans, tmp_path / "cache")
+    assert linted == ["plans/c.aiplan.yaml"]
+    assert run.files == runner.lint_targets(discover([str(plans)]), ctx).files
+
+
+def test_a_file_written_just_now_is_read_every_time_until_it_settles(plans, tmp_path, monkeypatch):
+    ctx = build_context()
+    _run(ctx, plans, tmp_path / "cache")  # the plans were written just now: no status to trust
+    assert [entry[1] for entry in _entries(tmp_path / "cache").values()] == [None, None, None]
+    plan = plans / "c.aiplan.yaml"
+    before = os.stat(plan)
+    old = plan.read_text()
+    with open(plan, "r+") as handle:  # the racy edit: same size, modification time put back
+        handle.write(old.replace("status: done", "status: DONE", 1))
+    os.utime(plan, ns=(before.st_atime_ns, before.st_mtime_ns))
+    reads, linted = _reads(monkeypatch), _linted(monkeypatch)
+    _run(ctx, plans, tmp_path / "cache")
+    assert linted == ["plans/c.aiplan.yaml"]
+    assert sorted(reads) == ["a.aiplan.yaml", "b.aiplan.yaml", "c.aiplan.yaml", "c.aiplan.yaml"]
+
+
+def test_a_hit_verified_by_its_bytes_records_the_settled_status(plans, tmp_path, monkeypatch):
+    ctx = build_context()
+    first, _ = _run(ctx, plans, tmp_path / "cache")
+    monkeypatch.setattr(cache_module, "RACY_NS", -3600 * 10**9)  # later: the files have settled
+    reads = _reads(monkeypatch)
+    _, store = _run(ctx, plans, tmp_path / "cache")
+    assert store.hits == 3 and len(reads) == 3
+    assert all(entry[1] is not None for entry in _entries(tmp_path / "cache").values())
+    reads.clear()
+    third, store = _run(ctx, plans, tmp_path / "cache")
+    assert store.hits == 3 and reads == [] and third.files == first.files
+
+
+def test_settled_status_refuses_recent_files_and_anything_but_regular_files(tmp_path, monkeypatch):
+    plan = tmp_path / "p.aiplan.yaml"
+    plan.write_text("x")
+    assert cache_module.settled_status(str(plan)) is None  # just written
+    info = os.stat(plan)
+    monkeypatch.setattr(cache_module, "RACY_NS", -3600 * 10**9)
+    assert cache_module.settled_status(str(plan)) == (1, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    assert cache_module.settled_status(str(tmp_path)) is None
+    assert cache_module.settled_status(str(tmp_path / "missing")) is None

@@ -43,6 +43,20 @@ def test_round_trip_through_marshal(found, suppressed, documents):
     payload = codec.encode(result)
     assert payload is not None
     assert codec.decode(marshal.loads(marshal.dumps(payload))) == result
+    assert codec.result_decoder()(marshal.loads(marshal.dumps(payload))) == result
+
+
+DECODERS = {"sharing": lambda payload: codec.decode(payload, {}), "shard": codec.result_decoder()}
+
+
+@pytest.mark.parametrize("decoder", DECODERS)
+def test_equal_tuples_of_other_types_stay_apart(decoder):
+    def result(path):
+        return FileResult("a", (Finding("R001", "n", Severity.ERROR, "m", "f", "a", 1, 1, 1, 1, yaml_path=path),))
+
+    for paths in [((1,), (True,)), ((True,), (1.0,)), (("a", 1), ("a", True))]:
+        decoded = [DECODERS[decoder](codec.encode(result(path))).findings[0].yaml_path for path in paths]
+        assert [list(map(type, path)) for path in decoded] == [list(map(type, path)) for path in paths]
 
 
 def test_real_results_round_trip():
@@ -50,7 +64,7 @@ def test_real_results_round_trip():
         found = lint_yaml(path.read_text(), path=str(path), dedent=False)
         result = FileResult(str(path), tuple(found), (), (), 1)
         decoded = codec.decode(marshal.loads(marshal.dumps(codec.encode(result))))
-        assert decoded == result
+        assert decoded == result == codec.result_decoder()(marshal.loads(marshal.dumps(codec.encode(result))))
         assert all(type(f.severity) is Severity and type(f.yaml_path) is tuple for f in decoded.findings)
 
 
@@ -82,6 +96,8 @@ def test_unknown_values_are_not_encoded():
 def test_malformed_payloads_are_refused(payload):
     with pytest.raises((ValueError, TypeError)):
         codec.decode(payload)
+    with pytest.raises((ValueError, TypeError)):
+        codec.result_decoder()(payload)
 
 
 def test_layout_names_every_field():

@@ -550,13 +550,8 @@ def small_held_out(plan, options):
 
 
 def _is_folder(path: str) -> bool:
-    """A path written as a folder: a trailing `/`, or a last part without an extension."""
-    return path.endswith("/") or "." not in posixpath.basename(path)
-
-
-def _extension(path: str) -> str:
-    """A file's extension; a folder has none, even with a dot in its name (`data/ft.v2/`)."""
-    return "" if _is_folder(path) else posixpath.splitext(path)[1]
+    """A path written as a folder: a trailing `/` (an empty last part), or a last part without an extension."""
+    return "." not in posixpath.basename(path)
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -578,9 +573,10 @@ def leak(held_out: str, training: str) -> str | None:
         if path_glob(train).match(held.rstrip("/")):
             return "is matched by the training data's glob"
         return None
-    if _is_folder(train) and _inside(held, train):
+    # A path with another inside it is a folder, however it is written (`data/ft.v2`).
+    if _inside(held, train):
         return "is inside the training data's folder"
-    if _is_folder(held) and not is_glob(held) and _inside(train, held):
+    if _inside(train, held):
         return "is a folder that holds the training data"
     return None
 
@@ -589,7 +585,10 @@ def _separate_paths(held_out: str, training: str) -> tuple[str, str]:
     """Held-out and training paths next to the plan's own files that do not overlap."""
     train = normalise_plan_path(training)
     held = normalise_plan_path(held_out)
-    extension = _extension(held) or _extension(train) or ".jsonl"
+    # A folder has no extension, dot or not: `data/ft.v2/` (splitext sees the empty last part),
+    # or a held-out path with the training data inside it.
+    held_extension = "" if _inside(train, held) else posixpath.splitext(held)[1]
+    extension = held_extension or posixpath.splitext(train)[1] or ".jsonl"
     root = train
     while is_glob(root) or (root and not _is_folder(root)):
         root = posixpath.dirname(root)  # `data/*/` -> `data/*` -> `data`
@@ -611,10 +610,11 @@ def held_out_leak(plan, options):
     `fine_tuning.dataset.path` overlap (reported at `held_out.path`): they name
     the same file (also written differently, through `./`, `..`, doubled
     slashes or a YAML alias), the held-out file lies inside the training
-    data's folder (a path ending in `/` or without an extension), the
-    training path is a glob that matches the held-out file
-    (`data/ft/*.jsonl`), or the held-out path is a folder that holds the
-    training file. URLs and other URIs are compared as written.
+    data's folder, the training path is a glob that matches the held-out
+    file (`data/ft/*.jsonl`), or the held-out path is a folder that holds
+    the training file (`data/ft.v2` holding `data/ft.v2/train.jsonl`: a path
+    with another inside it is a folder, dot or not). URLs and other URIs are
+    compared as written.
 
     ## Why
     A held-out set is only evidence if the model never saw it. Examples shared

@@ -98,24 +98,48 @@ def generate(folder: str, records: int, held_out: int, share: float, seed: int =
     return {"exact": [i + 1 for i in exact], "edited": [i + 1 for i in edited]}
 
 
+def _generated(args) -> dict:
+    """The corpus for ``args``: generated, or reused when a previous run wrote the same one."""
+    manifest = os.path.join(args.corpus, "planted.json")
+    wanted = [args.records, args.held_out, args.share]
+    try:
+        with open(manifest, encoding="utf-8") as handle:
+            kept = json.load(handle)
+        if kept["args"] == wanted and all(os.path.exists(os.path.join(args.corpus, name))
+                                          for name in ("train.jsonl", "held_out.jsonl")):
+            return kept["planted"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    planted = generate(args.corpus, args.records, args.held_out, args.share)
+    with open(manifest, "w", encoding="utf-8") as out:
+        json.dump({"args": wanted, "planted": planted}, out)
+    return planted
+
+
 # -- the measured runs (each in its own process) ----------------------------------------
 
+
+# aiplan may read the second half of a large file in a forked child: its peak
+# memory is added to the process's own (an upper bound of the two at once).
+PEAK = ("(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss"
+        " + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024")
 
 AIPLAN_RUN = r"""
 import json, resource, sys, time
 sys.path.insert(0, {source!r})
-from aiplan.evidence.overlap import find_overlap, FIRST
+from aiplan.evidence.overlap import training_pass
 from aiplan.evidence.profile import FileSettings
 import aiplan.evidence.overlap as overlap
 overlap.FIRST = 10 ** 9   # keep every pair: recall is measured on them
 folder, near = {folder!r}, {near!r}
 start = time.perf_counter()
-result = find_overlap(("train.jsonl", folder + "/train.jsonl", FileSettings()),
-                      [("held_out.jsonl", folder + "/held_out.jsonl", FileSettings())],
-                      budget=1 << 40, near_threshold=0.8 if near else None, ngram=2)
+passed = training_pass(("train.jsonl", ((folder + "/train.jsonl", "train.jsonl"),), FileSettings()),
+                       [("held_out.jsonl", ((folder + "/held_out.jsonl", "held_out.jsonl"),), FileSettings())],
+                       1 << 40, ((0.8, 2),) if near else ())
+result = passed.near[0][1] if near else passed.exact
 seconds = time.perf_counter() - start
 found = result.overlaps[0]
-print(json.dumps({{"seconds": seconds, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+print(json.dumps({{"seconds": seconds, "rss_mb": {peak},
                   "exact": sorted({{line for line, _ in found.first_exact}}),
                   "near": sorted({{line for line, _, _ in found.first_near}}),
                   "training_records": result.training_records}}))
@@ -140,7 +164,7 @@ start = time.perf_counter()
 result = lint_file(plan, "bench.aiplan.yaml", ctx)
 seconds = time.perf_counter() - start
 assert not result.errors, result.errors
-print(json.dumps({{"seconds": seconds, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+print(json.dumps({{"seconds": seconds, "rss_mb": {peak},
                   "rules": sorted({{f.rule for f in result.findings}})}}))
 """
 
@@ -208,21 +232,21 @@ def main(argv: list[str] | None = None) -> int:
         args.records, args.held_out = 200_000, 2_000
     os.makedirs(args.corpus, exist_ok=True)
     start = time.perf_counter()
-    planted = generate(args.corpus, args.records, args.held_out, args.share)
+    planted = _generated(args)
     size = os.path.getsize(os.path.join(args.corpus, "train.jsonl"))
     print(f"generated {args.records:,} training records ({size / 2**20:.0f} MB) and {args.held_out:,} held out "
           f"in {time.perf_counter() - start:.0f} s; planted {len(planted['exact']):,} exact copies and "
           f"{len(planted['edited']):,} edits", file=sys.stderr)
     runs = {
-        "aiplan exact (EVID002)": _run(sys.executable, AIPLAN_RUN.format(source=SOURCE, folder=args.corpus, near=False)),
+        "aiplan exact (EVID002)": _run(sys.executable, AIPLAN_RUN.format(source=SOURCE, folder=args.corpus, near=False, peak=PEAK)),
         "aiplan exact + near (EVID002 + EVID003)": _run(sys.executable, AIPLAN_RUN.format(
-            source=SOURCE, folder=args.corpus, near=True)),
+            source=SOURCE, folder=args.corpus, near=True, peak=PEAK)),
         "DuckDB reference (exact)": _run(_python_with_duckdb(), DUCKDB_RUN.format(folder=args.corpus)),
     }
     # The whole EVID rule set on a plan naming both files: one streaming pass over the
     # training data feeds every rule (profile, exact and near duplicates together).
     whole = _run(sys.executable, LINT_RUN.format(source=SOURCE, folder=args.corpus, records=args.records,
-                                                 held_out=args.held_out))
+                                                 held_out=args.held_out, peak=PEAK))
     reference = runs["DuckDB reference (exact)"]["seconds"]
     lines = [
         f"Training set: {args.records:,} chat records ({size / 2**20:.0f} MB of JSON Lines); held out: "

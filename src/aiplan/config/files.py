@@ -35,7 +35,7 @@ CONFIG_NAMES = (".aiplan.toml", "pyproject.toml")
 # Configuration key -> aiplan.parse.loader.Limits field.
 LIMIT_KEYS = {"max-file-size": "max_bytes", "max-depth": "max_depth", "max-alias-nodes": "max_alias_nodes",
               "max-documents": "max_documents", "max-findings": "max_findings",
-              "max-evidence-bytes": "max_evidence_bytes",
+              "max-evidence-bytes": "max_evidence_bytes", "max-evidence-files": "max_evidence_files",
               # Not a loader limit: settings hands it to LintConfig.rule_timeout.
               "rule-timeout": "rule_timeout", "file-timeout": "file_timeout"}
 

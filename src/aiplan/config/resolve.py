@@ -409,6 +409,7 @@ def describe(resolver: Resolver, path: str) -> dict:
         "max-documents": limits.max_documents,
         "max-findings": limits.max_findings,
         "max-evidence-bytes": limits.max_evidence_bytes,
+        "max-evidence-files": limits.max_evidence_files,
         "rule-timeout": ctx.config.rule_timeout or 0,
         "file-timeout": ctx.config.file_timeout or 0,
         "placeholders": sorted(ctx.config.placeholders),
@@ -447,7 +448,7 @@ def render_text(described: dict) -> str:
     for pack in d["policy-packs"]:
         lines.append(f"#   {pack['path']}: {pack['name']} ({pack['source']}): {', '.join(pack['rules'])}")
     for key in ("max-file-size", "max-depth", "max-alias-nodes", "max-documents", "max-findings",
-                "max-evidence-bytes", "rule-timeout", "file-timeout"):
+                "max-evidence-bytes", "max-evidence-files", "rule-timeout", "file-timeout"):
         lines.append(f"{key} = {toml(d[key])}")
     lines.append(f"placeholders = {toml(d['placeholders'])}  # in addition to the built-in words")
     if d["input-fields"]:

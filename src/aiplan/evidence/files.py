@@ -148,8 +148,9 @@ def check_regular(path: str) -> os.stat_result:
 class HashingReader(io.RawIOBase):
     """A binary file whose every byte read is counted and hashed."""
 
-    def __init__(self, handle):
+    def __init__(self, handle, limit: int | None = None):
         self._handle = handle
+        self._limit = limit   # bytes to read at most (a range of the file), or None: to the end
         self.sha256 = hashlib.sha256()
         self.count = 0
 
@@ -157,7 +158,8 @@ class HashingReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:
-        data = self._handle.read(len(buffer))
+        wanted = len(buffer) if self._limit is None else min(len(buffer), self._limit - self.count)
+        data = self._handle.read(wanted) if wanted > 0 else b""
         size = len(data)
         buffer[:size] = data
         self.sha256.update(data)
@@ -185,18 +187,21 @@ def sniff_text(head: bytes, name: str) -> None:
                          "Name a JSON Lines, JSON, CSV or TSV file (or Parquet with `pip install 'aiplan[parquet]'`).")
 
 
-def open_data(path: str, name: str):
+def open_data(path: str, name: str, start: int = 0, end: int | None = None):
     """``(hashing_reader, binary_stream)`` for a regular file, decompressing ``.gz``.
 
     The stream yields the data's bytes; the reader counts and hashes what came
-    from disk. Raises :class:`Unreadable`.
+    from disk. ``start`` and ``end`` read a byte range of a plain file (the
+    text checks are the whole file's: made on its first bytes). Raises :class:`Unreadable`.
     """
     check_regular(path)
     try:
         raw = open(path, "rb")
+        if start:
+            raw.seek(start)
     except OSError as exc:
         raise Unreadable(f"cannot be read ({exc.strerror or exc})", "Check that the file is readable.") from None
-    hashing = HashingReader(raw)
+    hashing = HashingReader(raw, None if end is None else end - start)
     buffered = io.BufferedReader(hashing, buffer_size=1 << 20)
     stream: io.BufferedReader[Any]
     if path.lower().endswith(".gz"):
@@ -215,7 +220,8 @@ def open_data(path: str, name: str):
         stream.close()
         raise Unreadable(f"cannot be decompressed ({exc})", f"Check that {name} is a complete gzip file.") from None
     try:
-        sniff_text(head, name)
+        if not start:
+            sniff_text(head, name)
     except Unreadable:
         stream.close()
         raise
@@ -224,9 +230,22 @@ def open_data(path: str, name: str):
 
 def content_stamp(path: str, count: int, digest: str) -> str:
     """What a result read from ``path`` depends on: its size, modification time
-    and the SHA-256 of the first ``count`` bytes (all of it unless sampled)."""
+    and the SHA-256 of the first ``count`` bytes (all of it unless sampled).
+
+    A file read in two processes (:mod:`aiplan.evidence.split`) has a digest per
+    range: ``digest`` is then ``<sha256 of the first bytes>@<where the second range starts>+<its sha256>``.
+    """
     info = os.stat(path)
     return f"evidence:{info.st_size}:{info.st_mtime_ns}:{count}:{digest}"
+
+
+def _range_digests(digest: str, count: int) -> list[tuple[int, int, str]]:
+    """``(start, end, sha256)`` of each range a stamp's digest covers."""
+    if "+" not in digest:
+        return [(0, count, digest)]
+    first, second = digest.split("+", 1)
+    first_digest, cut = first.split("@", 1)
+    return [(0, int(cut), first_digest), (int(cut), count, second)]
 
 
 def stamp_holds(path: str, stamp: str) -> bool:
@@ -243,15 +262,19 @@ def stamp_holds(path: str, stamp: str) -> bool:
             return False
         if info.st_mtime_ns == int(mtime):
             return True
-        remaining = int(count)
-        sha = hashlib.sha256()
         with open(path, "rb") as handle:
-            while remaining > 0:
-                chunk = handle.read(min(remaining, 1 << 20))
-                if not chunk:
-                    break
-                sha.update(chunk)
-                remaining -= len(chunk)
-        return sha.hexdigest() == digest
+            for start, end, expected in _range_digests(digest, int(count)):
+                handle.seek(start)
+                remaining = end - start
+                sha = hashlib.sha256()
+                while remaining > 0:
+                    chunk = handle.read(min(remaining, 1 << 20))
+                    if not chunk:
+                        break
+                    sha.update(chunk)
+                    remaining -= len(chunk)
+                if sha.hexdigest() != expected:
+                    return False
+        return True
     except (OSError, ValueError):
         return False

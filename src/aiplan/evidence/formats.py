@@ -66,6 +66,7 @@ class Stream:
     sampled: bool = False
     bytes_read: int = 0
     notes: list[str] = field(default_factory=list)
+    lines: int = 0        # lines read (JSON Lines), once the reading has ended
 
 
 def items(stream_bytes, fmt: str, budget: int, state: Stream, path: str = "") -> Iterator[Item]:
@@ -86,7 +87,18 @@ def items(stream_bytes, fmt: str, budget: int, state: Stream, path: str = "") ->
                      "Use JSON Lines, JSON, CSV or TSV, or set `format:` for the file in the plan.")
 
 
-def _lines(stream, budget: int, state: Stream) -> Iterator[tuple[int, bytes]]:
+def json_lines_of(stream_bytes, fmt: str, budget: int, state: Stream) -> Iterator[tuple[int, bytes]] | None:
+    """The numbered lines of a JSON Lines stream (see :func:`lines`, and
+    :func:`json_line` for each), or ``None`` when ``fmt`` is read otherwise."""
+    if fmt == "json":
+        head = stream_bytes.peek(64)[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+        if head.startswith(b"["):
+            return None
+        state.format = fmt = "jsonl"
+    return lines(stream_bytes, budget, state) if fmt == "jsonl" else None
+
+
+def lines(stream, budget: int, state: Stream) -> Iterator[tuple[int, bytes]]:
     """``(line number, bytes)`` of each line; over-long lines become ``b"\\x00"`` markers."""
     number = 0
     readline = stream.readline
@@ -99,6 +111,7 @@ def _lines(stream, budget: int, state: Stream) -> Iterator[tuple[int, bytes]]:
         if not line:
             return
         number += 1
+        state.lines = number
         state.bytes_read += len(line)
         if len(line) >= MAX_RECORD_BYTES and not line.endswith(b"\n"):
             while True:  # skip the rest of the over-long line
@@ -112,30 +125,32 @@ def _lines(stream, budget: int, state: Stream) -> Iterator[tuple[int, bytes]]:
 
 
 def _json_lines(stream, budget: int, state: Stream) -> Iterator[Item]:
-    loads = json.loads
-    for number, line in _lines(stream, budget, state):
-        if line == b"\x00":
-            yield Item(number, problem=f"the line is longer than {_limit()}")
-            continue
-        if number == 1 and line.startswith(codecs.BOM_UTF8):
-            line = line[3:]
-        if not line.strip():
-            continue
-        try:
-            value = loads(line)
-        except UnicodeDecodeError:
-            yield Item(number, problem="the line is not valid UTF-8")
-            continue
-        except ValueError as exc:
-            yield Item(number, problem=f"not valid JSON ({_json_reason(exc)})")
-            continue
-        except RecursionError:
-            yield Item(number, problem="JSON nested too deeply to read")
-            continue
-        if isinstance(value, dict):
-            yield Item(number, value)
-        else:
-            yield Item(number, problem=f"a JSON {_json_type(value)}, not an object")
+    for number, line in lines(stream, budget, state):
+        item = json_line(number, line)
+        if item is not None:
+            yield item
+
+
+def json_line(number: int, line: bytes, starts_file: bool = True) -> Item | None:
+    """The record of one JSON Lines line, or why it is not one; ``None`` for a blank line.
+    ``starts_file``: line 1 is the file's first (a byte order mark there is skipped)."""
+    if line == b"\x00":
+        return Item(number, problem=f"the line is longer than {_limit()}")
+    if number == 1 and starts_file and line.startswith(codecs.BOM_UTF8):
+        line = line[3:]
+    if not line.strip():
+        return None
+    try:
+        value = json.loads(line)
+    except UnicodeDecodeError:
+        return Item(number, problem="the line is not valid UTF-8")
+    except ValueError as exc:
+        return Item(number, problem=f"not valid JSON ({_json_reason(exc)})")
+    except RecursionError:
+        return Item(number, problem="JSON nested too deeply to read")
+    if isinstance(value, dict):
+        return Item(number, value)
+    return Item(number, problem=f"a JSON {_json_type(value)}, not an object")
 
 
 def _json_reason(exc: ValueError) -> str:

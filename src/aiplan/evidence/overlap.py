@@ -61,6 +61,7 @@ class Contamination:
     stamps: tuple[tuple[str, str], ...] = ()           # (name, content stamp) of every file read
     training_shards: tuple[tuple[str, int], ...] = ()  # the training data's files, when it is several
     ngram: int = 2
+    files_matched: int = 0                             # past the file cap: the training files matched
 
     def overlap(self, name: str) -> Overlap | None:
         for item in self.overlaps:
@@ -141,7 +142,8 @@ class _NearSearch:
 
 
 def training_pass(training: tuple[str, Parts, FileSettings], evaluations: Iterable[tuple[str, Parts, FileSettings]],
-                  budget: int, near_specs: tuple[tuple[float, int], ...] = ()) -> TrainingPass:
+                  budget: int, near_specs: tuple[tuple[float, int], ...] = (),
+                  max_files: int | None = None) -> TrainingPass:
     """One streaming pass over the training data (``(name, parts, settings)``)
     feeding its profile, the exact overlap with every evaluation set and the
     near duplicates for each ``(threshold, ngram)`` in ``near_specs``.
@@ -169,7 +171,7 @@ def training_pass(training: tuple[str, Parts, FileSettings], evaluations: Iterab
                 kept.append(shingles(text, ngram))
 
         # An unreadable set is EVID005's to report; what was read of it is still compared.
-        read = profile_parts(parts, name, settings, budget, index)
+        read = profile_parts(parts, name, settings, budget, index, max_files)
         stamps.extend(read.stamps)
         set_profiles.append(read)
         names.append(name)
@@ -178,18 +180,10 @@ def training_pass(training: tuple[str, Parts, FileSettings], evaluations: Iterab
         for ngram in ngrams:
             grams[ngram].append(set_grams[ngram])
 
-    first_exact: list[dict[int, int]] = [{} for _ in names]           # record -> training position
     searches = [_NearSearch(threshold, ngram, grams[ngram]) for threshold, ngram in near_specs]
-
-    def compare(position: int, text: str) -> None:
-        hits = exact_index.get(text)
-        if hits is not None:
-            for set_index, record in hits:
-                first_exact[set_index].setdefault(record, position)
-        for search in searches:
-            search.add(position, text, first_exact, hits is not None)
-
-    profile = profile_parts(train_parts, train_name, train_settings, budget, compare)
+    compare = _Compare(exact_index, len(names), searches)
+    profile = profile_parts(train_parts, train_name, train_settings, budget, compare, max_files)
+    first_exact = compare.first_exact
     stamps.extend(profile.stamps)
 
     def contamination(search: _NearSearch | None) -> Contamination:
@@ -206,10 +200,49 @@ def training_pass(training: tuple[str, Parts, FileSettings], evaluations: Iterab
         return Contamination(train_name, profile.records - profile.misshapen, profile.sampled, profile.bytes_read,
                              profile.size, None if search is None else search.threshold, tuple(overlaps),
                              stamps=tuple(stamps), training_shards=profile.shards,
-                             ngram=2 if search is None else search.ngram)
+                             ngram=2 if search is None else search.ngram, files_matched=profile.files_matched)
 
     return TrainingPass(profile, contamination(None),
                         tuple(((s.threshold, s.ngram), contamination(s)) for s in searches), tuple(set_profiles))
+
+
+class _Compare:
+    """What the training pass does with each training record's normalised
+    input: look it up among the evaluation records, exactly and nearly.
+
+    A file read in two processes (:mod:`aiplan.evidence.split`) compares its
+    second half in a :meth:`fresh` copy (the index shared, nothing found yet)
+    whose :meth:`snapshot` is merged in: the first training position of each
+    evaluation record, as one pass would find it. Only without near-duplicate
+    searches (``splits``): their index (numpy, ``datasketch``) would be held
+    by both processes, past the memory the check is allowed.
+    """
+
+    def __init__(self, exact_index: dict[str, list[tuple[int, int]]], sets: int, searches: list[_NearSearch]):
+        self.exact_index = exact_index
+        self.first_exact: list[dict[int, int]] = [{} for _ in range(sets)]   # record -> training position
+        self.searches = searches
+        self.splits = not searches
+
+    def __call__(self, position: int, text: str) -> None:
+        hits = self.exact_index.get(text)
+        if hits is not None:
+            for set_index, record in hits:
+                self.first_exact[set_index].setdefault(record, position)
+        for search in self.searches:
+            search.add(position, text, self.first_exact, hits is not None)
+
+    def fresh(self) -> "_Compare":
+        return _Compare(self.exact_index, len(self.first_exact), [])
+
+    def snapshot(self) -> list[dict[int, int]]:
+        return self.first_exact
+
+    def merge(self, first_exact: list[dict[int, int]], shift: int) -> None:
+        """Add what a fresh copy found in the records after these (positions shifted by ``shift``)."""
+        for kept, later in zip(self.first_exact, first_exact):
+            for record, position in later.items():
+                kept.setdefault(record, position + shift)
 
 
 def _lsh(grams: list[list[frozenset]], threshold: float):

@@ -22,6 +22,7 @@ import os
 from typing import Any, Callable, ContextManager
 
 DEFAULT_BYTE_BUDGET = 64 * 1024 * 1024
+DEFAULT_FILE_CAP = 1_000
 STAMP_PREFIX = "\x00evidence:"  # dependency key: cannot clash with a path a plan names
 LISTING_PREFIX = "\x00listing:"  # dependency key of a glob or folder: which files it matched
 STORE_FORMAT = "evidence-v1"
@@ -39,7 +40,7 @@ class EvidenceReader:
     edit does not read unchanged data again.
     """
 
-    def __init__(self, base_dir: str, *, byte_budget: int = DEFAULT_BYTE_BUDGET,
+    def __init__(self, base_dir: str, *, byte_budget: int = DEFAULT_BYTE_BUDGET, file_cap: int = DEFAULT_FILE_CAP,
                  pause: Callable[[], ContextManager] | None = None,
                  record: Callable[[tuple[str, str]], Any] | None = None,
                  input_fields: tuple[tuple[str, str], ...] = (),
@@ -50,6 +51,7 @@ class EvidenceReader:
         # none does, FT009 reads nothing and says the overlap was not measured.
         self.measures_overlap = measures_overlap
         self.byte_budget = byte_budget
+        self.file_cap = file_cap   # files of a glob or folder read as one data set, at most
         self._pause = pause or contextlib.nullcontext
         self._record = record
         self._input_fields = input_fields
@@ -84,6 +86,15 @@ class EvidenceReader:
             return tuple((path, os.path.relpath(path, self.base_dir).replace(os.sep, "/")) for path in where.parts)
         return ((where.path, name),)
 
+    def shown_part(self, data_name: str, name: str) -> str | None:
+        """The name shown for the file ``name`` points at when it is one of the
+        files of the data set ``data_name`` (a glob or folder), else ``None``."""
+        where = self.locate(name)
+        if where.kind != "local" or self.locate(data_name).kind != "shards":
+            return None
+        real = os.path.realpath(where.path)
+        return next((shown for path, shown in self.parts(data_name) if os.path.realpath(path) == real), None)
+
     def profile(self, name: str, settings=None):
         """The :class:`~aiplan.evidence.profile.Profile` of local data (see :meth:`locate` first)."""
         from aiplan.evidence.profile import FileSettings, profile_parts  # start-up: readers load when asked
@@ -94,7 +105,7 @@ class EvidenceReader:
             parts = self.parts(name)
             self._memo[key] = self._stored(
                 ("profile", name, [p for p, _ in parts], _fields(settings)),
-                parts, lambda: profile_parts(parts, name, settings, self.byte_budget))
+                parts, lambda: profile_parts(parts, name, settings, self.byte_budget, max_files=self.file_cap))
         return self._memo[key]
 
     def training_pass(self, training: tuple, evaluations: tuple):
@@ -127,7 +138,7 @@ class EvidenceReader:
                 ("pass", [[name, [p for p, _ in self.parts(name)], _fields(settings)]
                           for name, settings in (training,) + evaluations], [list(spec) for spec in near]),
                 every, lambda: training_pass(named(training), [named(pair) for pair in evaluations],
-                                             self.byte_budget, near))
+                                             self.byte_budget, near, self.file_cap))
             # The evaluation sets were profiled while being indexed: asked later, they are not read again.
             for (name, settings), profile in zip(evaluations, self._memo[key].evaluations):
                 self._memo.setdefault(("profile", name, settings), profile)
@@ -141,7 +152,7 @@ class EvidenceReader:
         if self._store is not None:
             from hashlib import sha256  # start-up: only with the results cache
 
-            store_key = sha256(json.dumps([STORE_FORMAT, self.byte_budget, what]).encode()).hexdigest()
+            store_key = sha256(json.dumps([STORE_FORMAT, self.byte_budget, self.file_cap, what]).encode()).hexdigest()
             result = self._load(store_key)
             if result is not None:
                 self._note_all(_stamps_of(result))

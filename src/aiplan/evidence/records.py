@@ -22,7 +22,9 @@ hyphens as underscores and a trailing ``s`` ignored.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+import json.decoder
 from typing import Any
 
 CHAT_ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
@@ -37,7 +39,48 @@ SHAPE_WORDS = ("chat `messages` with roles, or an input field (`prompt`, `input`
 
 def normalise(text: str) -> str:
     """The form exact matching compares: Unicode NFKC, case-folded, whitespace collapsed."""
+    if text.isascii():  # NFKC leaves ASCII as it is, and casefold() is lower() on it: 4x faster
+        return " ".join(text.lower().split())
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+# The common chat record of a JSON Lines file, as `json.dumps` (", ", ": ") or a
+# compact writer (",", ":") writes it: `messages` only, an optional system turn,
+# one user and one assistant turn, `role` before `content`, text contents. A JSON
+# string here holds no raw `"` or control character; its escapes are decoded by
+# json's own string decoder. Anything else is decoded with `json.loads`.
+_STRING = r'"([^"\\\x00-\x1f]*(?:\\.[^"\\\x00-\x1f]*)*)"'
+# json's own string decoder (C), as json.loads uses it; typeshed does not declare it.
+_scanstring: Any = getattr(json.decoder, "scanstring")
+_CHAT_LINE = re.compile(
+    r'\{"messages": ?\['
+    r'(?:\{"role": ?"system", ?"content": ?' + _STRING + r'\}, ?)?'
+    r'\{"role": ?"user", ?"content": ?' + _STRING + r'\}, ?'
+    r'\{"role": ?"assistant", ?"content": ?' + _STRING + r'\}'
+    r'\]\}[ \t\r\n]*')
+
+
+def chat_line(line: bytes) -> tuple[str, str] | None:
+    """``(input, output)`` of a JSON Lines line holding the common chat record,
+    exactly as ``sides(json.loads(line))`` gives them; ``None`` for any other
+    line (decode it with ``json.loads``): a fast path for the training data."""
+    try:
+        text = line.decode("utf-8", "surrogatepass")  # what json.loads does with UTF-8 bytes
+    except UnicodeDecodeError:
+        return None
+    match = _CHAT_LINE.fullmatch(text)
+    if match is None:
+        return None
+    contents: list[str] = []
+    for group in (1, 2, 3):
+        value = match.group(group)
+        if value is not None and "\\" in value:
+            try:
+                value = _scanstring(text, match.start(group))[0]
+            except ValueError:  # an invalid escape: json.loads reports the line
+                return None
+        contents.append(value or "")
+    return contents[1], contents[2]
 
 
 def _content(value: Any) -> str | None:

@@ -177,7 +177,8 @@ def _evidence_reader(ctx: LintContext, checks: Sequence[Rule], base_dir: str | N
                 needs.update(item.evidence_needs(ctx.options.get(item.id, {})))
             except Exception:  # a plugin's bad declaration: its rule then reads on its own when it asks
                 continue
-    return _DeferredReader(base_dir, byte_budget=ctx.config.limits.max_evidence_bytes, pause=_reading(clock),
+    return _DeferredReader(base_dir, byte_budget=ctx.config.limits.max_evidence_bytes,
+                           file_cap=ctx.config.limits.max_evidence_files, pause=_reading(clock),
                            record=getattr(file_exists, "record", None), input_fields=ctx.config.input_fields,
                            near=tuple(sorted(need[1:] for need in needs if isinstance(need, tuple) and len(need) == 3
                                              and need[0] == "near")),

@@ -53,6 +53,9 @@ class Limits:
     # Bytes read from each data file a plan names (evidence rules); past it
     # the file is sampled (its first bytes) and findings say so.
     max_evidence_bytes: int = 64 * 1024 * 1024
+    # Files of a glob or folder a plan names as one data set that are read; past
+    # it the rest are not opened and findings say so.
+    max_evidence_files: int = 1_000
 
 
 @data_record

@@ -145,8 +145,15 @@ def _at(where: tuple[str, int]) -> str:
 def _sampled(profile) -> str:
     if not profile.sampled:
         return ""
-    return (f" (estimated: only the first {_size(profile.bytes_read)} of {_size(profile.size)} were read, "
-            "the `max-evidence-bytes` budget)")
+    return f" (estimated: {_read_only(profile.files_matched, profile.shards, profile.bytes_read, profile.size)})"
+
+
+def _read_only(files_matched: int, shards: tuple, bytes_read: int, size: int, data: str = "", verb: str = "read") -> str:
+    """What of sampled data was read: the first files (the file cap) or the first bytes (the byte budget)."""
+    if files_matched:
+        return (f"only the first {len(shards):,} of the {files_matched:,} files{data} were {verb}, "
+                "the `max-evidence-files` cap")
+    return f"only the first {_size(bytes_read)} of {_size(size)}{data} were {verb}, the `max-evidence-bytes` budget"
 
 
 def _size(count: int) -> str:
@@ -180,6 +187,9 @@ def claimed_count_mismatch(plan, options):
     JSON) count as records here; EVID005 reports them. A file larger than the
     evidence byte budget is counted on its first bytes and extrapolated; the
     tolerance is then at least 25% and the message says it is an estimate.
+    When the training data's glob or folder also matches the held-out file,
+    the training count leaves the held-out records out (they are not training
+    examples; FT006 reports the leak) and the message says so.
     Empty files are EVID007's. Reported at the count.
 
     ## Why
@@ -261,22 +271,45 @@ def claimed_count_mismatch(plan, options):
         if profile is None or profile.entries == 0:
             continue
         counted = profile.estimated_entries
+        files = len(profile.shards)
+        leaked = _held_out_among_training(plan, claim, profile)
+        if leaked is not None:  # its records are not training examples: FT006 reports the leak
+            counted, files = max(counted - leaked[1], 0), files - 1
         allowed = max(tolerance, 0.25) if profile.sampled else tolerance
         if abs(counted - claimed) <= allowed * max(claimed, 1):
             continue
         about = "about " if profile.sampled else ""
+        # The first line of the data counted (the first training file, not the held-out file it also matches).
+        first = profile.where(1) if leaked is None else \
+            next(((shown, 1) for shown, _ in profile.shards if shown != leaked[0]), profile.where(1))
+        besides = "" if leaked is None else \
+            f" besides the held-out set {leaked[0]} ({leaked[1]:,} records), which it also matches (FT006)"
         yield Violation(
             f"`{dotted(*claim.count_path)}` is {show(claimed)} but {claim.name} holds {about}{counted:,} "
-            f"record{'s' if counted != 1 else ''}{_sampled(profile)}: more than {tolerance:.0%} apart",
+            f"record{'s' if counted != 1 else ''}{besides}{_sampled(profile)}: more than {tolerance:.0%} apart",
             f"Set `{claim.count_path[-1]}: {counted}` to what the "
-            f"{f'{len(profile.shards)} files hold' if profile.shards else 'file holds'}, or point `path` at the data the "
+            f"{f'{files} files hold' if files > 1 else 'file holds'}, or point `path` at the data the "
             "claim describes.",
             path=claim.count_path,
-            related=(RelatedLocation(*profile.where(1), f"the {claim.role} ({counted:,} records)"),),
+            related=(RelatedLocation(*first, f"the {claim.role} ({counted:,} records)"),),
         )
 
 
 # -- EVID002 / EVID003 -----------------------------------------------------------
+
+
+def _held_out_among_training(plan, claim: DataClaim, profile) -> tuple[str, int] | None:
+    """``(held-out file, its records)`` when the training claim's glob or folder also
+    matches the held-out file and its records were counted with the training data's."""
+    if claim.role != TRAINING or not _held_out_within_training(plan) or held_out_is_training_file(plan):
+        return None
+    parent = ("fine_tuning", "evaluation", "held_out")
+    name = plan.text(*parent, "path")
+    shown = plan.evidence.shown_part(claim.name, name) if name is not None else None
+    if shown is None or shown not in dict(profile.shards):
+        return None  # not one of the files read (past the byte budget, or not a file of the set)
+    held = plan.evidence.profile(name, _settings(plan, parent))
+    return None if held.unreadable else (shown, held.entries)
 
 
 def _overlap_inputs(plan):
@@ -315,8 +348,9 @@ def _claim_point(plan, claim: DataClaim) -> tuple:
 def _scope(result) -> str:
     if not result.sampled:
         return ""
-    return (f" (only the first {_size(result.bytes_read)} of {_size(result.size)} of the training data were "
-            "compared, the `max-evidence-bytes` budget)")
+    read = _read_only(result.files_matched, result.training_shards, result.bytes_read, result.size,
+                      " of the training data", "compared")
+    return f" ({read})"
 
 
 @rule("EVID002", "held-out-contamination", Severity.ERROR,
@@ -1185,8 +1219,8 @@ def overlap_unmeasured(plan) -> str | None:
     if result.unreadable:
         return f"{training.name} {result.unreadable}"
     if result.sampled:
-        return (f"only the first {_size(result.bytes_read)} of {_size(result.size)} of {training.name} were "
-                "compared, the `max-evidence-bytes` budget")
+        return _read_only(result.files_matched, result.training_shards, result.bytes_read, result.size,
+                          f" of {training.name}", "compared")
     found = result.overlap(held_out.name)
     if found is None or not found.records:
         return f"no record of {held_out.name} has an input to compare"

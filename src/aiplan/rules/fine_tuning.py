@@ -15,7 +15,7 @@ from aiplan.core.globs import is_glob
 from aiplan.core.paths import normalise_plan_path
 from aiplan.core.rule import Option, rule
 from aiplan.rules.evidence import overlap_unmeasured
-from aiplan.rules.metrics import (comparisons, is_folder, leak, needed_size, percent_points,
+from aiplan.rules.metrics import (comparisons, inside, is_folder, leak, needed_size, percent_points,
                                   resolvable_difference)
 from aiplan.core.notation import show
 from aiplan.rules.wording import absence, approach_shown, code, quoted_listing
@@ -550,16 +550,14 @@ def small_held_out(plan, options):
     )
 
 
-def _extension(path: str) -> str:
-    """A file's extension; a folder has none, even with a dot in its name (`data/ft.v2/`)."""
-    return "" if is_folder(path) else posixpath.splitext(path)[1]
-
-
 def _separate_paths(held_out: str, training: str) -> tuple[str, str]:
     """Held-out and training paths next to the plan's own files that do not overlap."""
     train = normalise_plan_path(training)
     held = normalise_plan_path(held_out)
-    extension = _extension(held) or _extension(train) or ".jsonl"
+    # A folder has no extension, dot or not: `data/ft.v2/` (splitext sees the empty last part),
+    # or a held-out path with the training data inside it.
+    held_extension = "" if inside(train, held) else posixpath.splitext(held)[1]
+    extension = held_extension or posixpath.splitext(train)[1] or ".jsonl"
     root = train
     while is_glob(root) or (root and not is_folder(root)):
         root = posixpath.dirname(root)  # `data/*/` -> `data/*` -> `data`
@@ -581,10 +579,11 @@ def held_out_leak(plan, options):
     `fine_tuning.dataset.path` overlap (reported at `held_out.path`): they name
     the same file (also written differently, through `./`, `..`, doubled
     slashes or a YAML alias), the held-out file lies inside the training
-    data's folder (a path ending in `/` or without an extension), the
-    training path is a glob that matches the held-out file
-    (`data/ft/*.jsonl`), or the held-out path is a folder that holds the
-    training file. URLs and other URIs are compared as written.
+    data's folder, the training path is a glob that matches the held-out
+    file (`data/ft/*.jsonl`), or the held-out path is a folder that holds
+    the training file (`data/ft.v2` holding `data/ft.v2/train.jsonl`: a path
+    with another inside it is a folder, dot or not). URLs and other URIs are
+    compared as written.
 
     ## Why
     A held-out set is only evidence if the model never saw it. Examples shared

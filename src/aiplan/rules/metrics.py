@@ -269,11 +269,11 @@ def held_out_is_training_file(plan) -> bool:
 
 
 def is_folder(path: str) -> bool:
-    """A path written as a folder: a trailing `/`, or a last part without an extension."""
-    return path.endswith("/") or "." not in posixpath.basename(path)
+    """A path written as a folder: a trailing `/` (an empty last part), or a last part without an extension."""
+    return "." not in posixpath.basename(path)
 
 
-def _inside(path: str, folder: str) -> bool:
+def inside(path: str, folder: str) -> bool:
     folder = folder.rstrip("/")
     return folder in ("", ".") and not path.startswith("../") or path.startswith(folder + "/")
 
@@ -293,8 +293,9 @@ def leak(held_out: str, training: str) -> str | None:
         if path_glob(train).match(held.rstrip("/")):
             return "is matched by the training data's glob"
         return None
-    if is_folder(train) and _inside(held, train):
+    # A path with another inside it is a folder, however it is written (`data/ft.v2`).
+    if inside(held, train):
         return "is inside the training data's folder"
-    if is_folder(held) and not is_glob(held) and _inside(train, held):
+    if inside(train, held):
         return "is a folder that holds the training data"
     return None

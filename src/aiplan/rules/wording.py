@@ -41,7 +41,7 @@ def source_label(source: dict, index: int) -> str:
     name = source.get("name")
     if isinstance(name, str) and name.strip():
         return f"source {code(name.strip())}"
-    return f"source {dotted('rag', 'corpus', 'sources', index)}"
+    return f"source `{dotted('rag', 'corpus', 'sources', index)}`"
 
 
 def absence(plan, *path: str | int) -> str:

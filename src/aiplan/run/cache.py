@@ -472,6 +472,12 @@ class LintCache:
 EVIDENCE_FORMAT = "evidence-v1"
 # An entry (a data file's profile, a training pass) is small; a larger file is no entry.
 MAX_EVIDENCE_ENTRY_BYTES = 4 * 1024 * 1024
+# Pruning, at most once a day, by a run that wrote an entry: entries not used (read or
+# written) for MAX_AGE_SECONDS go, in every code scope (an upgrade leaves the old one
+# behind), then the least recently used ones until the store holds MAX_EVIDENCE_BYTES.
+MAX_EVIDENCE_BYTES = 256 * 1024 * 1024
+EVIDENCE_PRUNE_SECONDS = 24 * 3600
+_PRUNED = ".pruned"   # its modification time: when the store was last pruned
 
 
 class EvidenceStore:
@@ -496,17 +502,23 @@ class EvidenceStore:
         return os.path.join(self.directory, entry_key[:2], entry_key)
 
     def get(self, entry_key: str) -> Any:
+        path = self._path(entry_key)
         try:
-            data = read_regular(self._path(entry_key), MAX_EVIDENCE_ENTRY_BYTES, follow_symlinks=False)
+            data = read_regular(path, MAX_EVIDENCE_ENTRY_BYTES, follow_symlinks=False)
         except (OSError, ValueError):
             return None
         mac, payload = data[:_MAC_BYTES], data[_MAC_BYTES:]
         if len(data) < _MAC_BYTES or not same_digest(mac, _mac(self._key, entry_key.encode() + b"\0" + payload)):
             return None
         try:
-            return marshal.loads(payload)
+            value = marshal.loads(payload)
         except Exception:  # damaged: a miss, rewritten after the next read
             return None
+        try:
+            os.utime(path, follow_symlinks=False)  # used now: pruning goes by last use
+        except OSError:
+            pass
+        return value
 
     def put(self, entry_key: str, value: Any) -> None:
         payload = marshal.dumps(value)
@@ -518,6 +530,66 @@ class EvidenceStore:
                       self.directory, folder):
             _real_directory(level)
         _replace(self._path(entry_key), _mac(self._key, entry_key.encode() + b"\0" + payload) + payload)
+        self.prune()
+
+    def prune(self, now: float | None = None) -> None:
+        """Drop entries unused for ``MAX_AGE_SECONDS``, then the least recently used
+        until the store (every code scope) holds ``MAX_EVIDENCE_BYTES``; at most once
+        every ``EVIDENCE_PRUNE_SECONDS``. Safe beside other runs: an entry removed while
+        another run wants it is a miss there, and a folder is removed only when empty."""
+        now = time.time() if now is None else now
+        root = os.path.dirname(self.directory)
+        marker = os.path.join(root, _PRUNED)
+        try:
+            if now - os.stat(marker, follow_symlinks=False).st_mtime < EVIDENCE_PRUNE_SECONDS:
+                return
+        except OSError:
+            pass
+        try:
+            _replace(marker, b"")   # first: a concurrent run sees it and does not prune too
+            os.utime(marker, (now, now), follow_symlinks=False)
+        except OSError:
+            return
+        entries: list[tuple[float, int, str]] = []
+        folders: list[str] = []
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(folder, d))]
+            folders.append(folder)
+            for name in files:
+                path = os.path.join(folder, name)
+                try:
+                    info = os.stat(path, follow_symlinks=False)
+                except OSError:
+                    continue
+                if not stat.S_ISREG(info.st_mode) or path == marker:
+                    continue
+                if name.startswith("."):   # a temporary file a crashed run left
+                    if now - info.st_mtime > EVIDENCE_PRUNE_SECONDS:
+                        _unlink(path)
+                    continue
+                entries.append((info.st_mtime, info.st_size, path))
+        entries.sort(reverse=True)   # most recently used first
+        kept = 0
+        full = False
+        for used, size, path in entries:
+            full = full or kept + size > MAX_EVIDENCE_BYTES
+            if full or now - used > MAX_AGE_SECONDS:
+                _unlink(path)
+            else:
+                kept += size
+        for folder in sorted(folders, key=len, reverse=True):
+            if folder != root:
+                try:
+                    os.rmdir(folder)   # only if empty
+                except OSError:
+                    pass
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def _prepare_directory(directory: str) -> None:

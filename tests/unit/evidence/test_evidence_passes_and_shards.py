@@ -42,9 +42,9 @@ def opened(monkeypatch):
     seen = []
     real = profile_module.open_data
 
-    def counting(path, name):
+    def counting(path, name, *args, **kwargs):
         seen.append(path.rsplit("/", 1)[-1])
-        return real(path, name)
+        return real(path, name, *args, **kwargs)
 
     monkeypatch.setattr(profile_module, "open_data", counting)
     return seen
@@ -96,7 +96,7 @@ def test_a_stored_entry_that_is_not_authentic_is_not_used(tmp_path, monkeypatch,
     target = _project(tmp_path)
     ctx = build_context(select=["EVID"])
     _run(tmp_path, target, ctx)
-    entries = [p for p in (tmp_path / ".cache" / "evidence-v1").rglob("*") if p.is_file()]
+    entries = [p for p in (tmp_path / ".cache" / "evidence-v1").rglob("*") if p.is_file() and not p.name.startswith(".")]
     assert entries
     for entry in entries:
         data = bytearray(entry.read_bytes())
@@ -241,3 +241,47 @@ def test_a_plan_edit_takes_a_rag_source_s_measures_from_the_cache(tmp_path, monk
     first = _run(tmp_path, target, ctx)[1]
     (tmp_path / "plan.aiplan.yaml").write_text(RAG_PLAN.format(name="renamed"))
     assert _run(tmp_path, target, ctx) == (0, first) and len(calls) == 1
+
+
+# -- the file cap (max-evidence-files) -------------------------------------------
+
+def _three_shards(tmp_path, contaminated_shard=0):
+    (tmp_path / ".git").mkdir(exist_ok=True)
+    for shard in range(3):
+        rows = [_chat(f"question {shard} {i}") for i in range(20)]
+        if shard == contaminated_shard:
+            rows[5] = _chat("held out 3")
+        _jsonl(tmp_path / "data" / f"train-{shard}.jsonl", rows)
+    _jsonl(tmp_path / "held.jsonl", [_chat(f"held out {i}") for i in range(5)])
+
+
+def _lint_shards(tmp_path, examples, files):
+    from aiplan.parse.loader import Limits
+    from aiplan.testing import lint_yaml
+
+    plan = PLAN.format(name="x", train="data/train-*.jsonl", examples=examples)
+    return lint_yaml(plan, select=["EVID001", "EVID002"], base_dir=str(tmp_path),
+                     limits=Limits(max_evidence_files=files))
+
+
+def test_past_the_file_cap_the_rest_of_a_glob_is_not_read_and_findings_say_so(tmp_path):
+    _three_shards(tmp_path)
+    count, contaminated = _lint_shards(tmp_path, 600, files=2)
+    assert count.rule == "EVID001" and "holds about 60 records" in count.message  # 40 read, 3 of 3 files estimated
+    assert "only the first 2 of the 3 files were read, the `max-evidence-files` cap" in count.message
+    assert contaminated.rule == "EVID002"
+    assert "only the first 2 of the 3 files of the training data were compared, the `max-evidence-files` cap" \
+        in contaminated.message
+
+
+def test_within_the_file_cap_every_file_is_read(tmp_path):
+    _three_shards(tmp_path)
+    count, contaminated = _lint_shards(tmp_path, 600, files=3)
+    assert "holds 60 records:" in count.message and "cap" not in count.message + contaminated.message
+    assert _lint_shards(tmp_path, 60, files=3) == [contaminated]
+
+
+def test_a_record_past_the_file_cap_is_not_compared(tmp_path):
+    _three_shards(tmp_path, contaminated_shard=2)
+    assert [f.rule for f in _lint_shards(tmp_path, 60, files=2)] == []
+    assert [f.rule for f in _lint_shards(tmp_path, 60, files=3)] == ["EVID002"]

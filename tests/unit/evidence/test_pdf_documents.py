@@ -137,3 +137,29 @@ def test_a_damaged_pdf_is_skipped(tmp_path):
     (tmp_path / "docs" / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog")
     profile = profile_corpus("docs", str(tmp_path), str(tmp_path), 1 << 20)
     assert profile.documents == 3
+
+
+PROSE = ["Claims are paid within five business days after the adjuster approves them and the",
+         "member has sent every document the policy asks for. A claim that is missing a receipt",
+         "is put on hold and the member is told which document is missing, by email and by post.",
+         "Members can appeal a decision within thirty days; the appeal is read by a second adjuster"]
+
+
+def _aligned_columns(top=300, rows=5):
+    """A table drawn without ruling lines: three columns of words aligned by position only."""
+    return "".join(f"BT /F1 10 Tf {x} {top - 16 * r} Td ({word}) Tj ET\n" for r in range(rows)
+                   for x, word in ((72, f"Plan{r}"), (220, f"{r * 10 + 5} days"), (360, f"{r * 100} USD")))
+
+
+def test_tables_without_ruling_lines_are_not_detected_and_prose_is_no_table(tmp_path):
+    """The documented limit (docs/evidence.md): pdfplumber's text strategy was measured as a
+    fallback and rejected: on these pages it found a 15x4 "table" in four lines of prose (cells
+    cut mid-word) and cut the aligned table's cells mid-word too, so neither page counts."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "rates.pdf").write_bytes(_pdf([_text(["Rates by plan:"]) + _aligned_columns(),
+                                                        _text(PROSE)]))
+    profile = profile_corpus("docs", str(tmp_path), str(tmp_path), 1 << 20)
+    assert (profile.documents, profile.with_tables) == (1, 0)
+    with pdfplumber.open(str(tmp_path / "docs" / "rates.pdf")) as pdf:
+        text_strategy = {"vertical_strategy": "text", "horizontal_strategy": "text"}
+        assert pdf.pages[1].find_tables(text_strategy)  # what a text-strategy fallback would report on prose

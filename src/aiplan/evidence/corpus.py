@@ -34,7 +34,7 @@ from typing import Iterable
 
 from aiplan.core.globs import is_glob
 from aiplan.core.records import data_record
-from aiplan.evidence.files import content_stamp, locate
+from aiplan.evidence.files import content_stamp, file_status, locate
 
 PDF_HINT = "Install the PDF extra to measure them: `pip install 'aiplan[pdf]'`."
 # Pages read of one PDF: its tables and running headers show well before this.
@@ -152,6 +152,7 @@ def profile_corpus(name: str, base_dir: str, root: str, budget: int,
         if read >= budget:
             sampled = True
             break
+        before = file_status(path)  # an edit while the file is read must show in its stamp
         if is_pdf:
             found = _read_pdf(pdf, path, budget - read)
             if found is None:
@@ -161,7 +162,7 @@ def profile_corpus(name: str, base_dir: str, root: str, budget: int,
                 sampled = True
                 break
             read += size
-            stamps.append((relative, content_stamp(path, size, digest)))
+            stamps.append((relative, content_stamp(path, size, digest, before)))
             table_line = table_page
         else:
             try:
@@ -172,7 +173,7 @@ def profile_corpus(name: str, base_dir: str, root: str, budget: int,
             read += len(data)
             if b"\x00" in data[:8192]:
                 continue
-            stamps.append((relative, content_stamp(path, len(data), hashlib.sha256(data).hexdigest())))
+            stamps.append((relative, content_stamp(path, len(data), hashlib.sha256(data).hexdigest(), before)))
             text = data.decode("utf-8", "replace")
             table_line = _table_line(text, lower)
             numbered = enumerate(text.splitlines(), 1)

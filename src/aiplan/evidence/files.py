@@ -20,6 +20,7 @@ import io
 import os
 import re
 import stat
+import time
 from typing import Any
 
 from aiplan.core.globs import is_glob
@@ -228,15 +229,44 @@ def open_data(path: str, name: str, start: int = 0, end: int | None = None):
     return hashing, stream
 
 
-def content_stamp(path: str, count: int, digest: str) -> str:
-    """What a result read from ``path`` depends on: its size, modification time
-    and the SHA-256 of the first ``count`` bytes (all of it unless sampled).
+# A data file's status, (size, st_mtime_ns, st_ctime_ns, st_ino), is trusted
+# without reading the file only if it changed at least this long before the
+# stamp was taken (git's "racy git" rule, as for plans in aiplan.run.cache).
+RACY_NS = 2_000_000_000
+
+
+def file_status(path: str) -> tuple[int, int, int, int] | None:
+    """``(size, st_mtime_ns, st_ctime_ns, st_ino)`` of ``path``, or ``None``.
+    Taken before a data file is read, it is passed to :func:`content_stamp`."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+def content_stamp(path: str, count: int, digest: str, before: tuple[int, int, int, int] | None = None) -> str:
+    """What a result read from ``path`` depends on: the SHA-256 of the first
+    ``count`` bytes (all of it unless sampled) and, when it can vouch for them,
+    the file's status.
+
+    The status is recorded only if it is the one taken ``before`` the read
+    (the file did not change while it was read) and both its times are at least
+    :data:`RACY_NS` old: a same-size edit within one tick of the file system's
+    clock, or one that restores the modification time (``touch -d``,
+    ``cp -p``), then still shows in the change time or inode. Otherwise the
+    stamp holds only a digest and :func:`stamp_holds` hashes the file again.
 
     A file read in two processes (:mod:`aiplan.evidence.split`) has a digest per
-    range: ``digest`` is then ``<sha256 of the first bytes>@<where the second range starts>+<its sha256>``.
+    range: ``digest`` is then ``<sha256 of the first bytes>@<where the second range starts>+<its
+    sha256>@<where it ends>``.
     """
-    info = os.stat(path)
-    return f"evidence:{info.st_size}:{info.st_mtime_ns}:{count}:{digest}"
+    now = time.time_ns()
+    after = file_status(path)
+    settled = (after is not None and after == before and max(after[1], after[2]) <= now - RACY_NS)
+    size = after[0] if after is not None else -1
+    status = f"{after[1]}/{after[2]}/{after[3]}" if settled and after is not None else "-"
+    return f"evidence:{size}:{status}:{count}:{digest}"
 
 
 def _range_digests(digest: str, count: int) -> list[tuple[int, int, str]]:
@@ -245,22 +275,23 @@ def _range_digests(digest: str, count: int) -> list[tuple[int, int, str]]:
         return [(0, count, digest)]
     first, second = digest.split("+", 1)
     first_digest, cut = first.split("@", 1)
-    return [(0, int(cut), first_digest), (int(cut), count, second)]
+    second_digest, _, end = second.partition("@")
+    return [(0, int(cut), first_digest), (int(cut), int(end) if end else count, second_digest)]
 
 
 def stamp_holds(path: str, stamp: str) -> bool:
     """Whether ``path`` still holds what ``stamp`` (from :func:`content_stamp`) recorded.
 
-    Same size and modification time: yes, without reading. Same size, other
-    time: the recorded bytes are hashed again (a touched but unchanged file
-    keeps its cached result). Otherwise: no.
+    Another size: no. The same settled status (modification and change times,
+    inode): yes, without reading. Otherwise the recorded bytes are hashed again
+    (a touched but unchanged file keeps its cached result).
     """
     try:
-        _, size, mtime, count, digest = stamp.split(":")
+        _, size, status, count, digest = stamp.split(":")
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode) or info.st_size != int(size):
             return False
-        if info.st_mtime_ns == int(mtime):
+        if status != "-" and tuple(map(int, status.split("/"))) == (info.st_mtime_ns, info.st_ctime_ns, info.st_ino):
             return True
         with open(path, "rb") as handle:
             for start, end, expected in _range_digests(digest, int(count)):

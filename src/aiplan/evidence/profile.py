@@ -17,7 +17,7 @@ from bisect import bisect_right
 from typing import Any, Callable
 
 from aiplan.core.records import data_record
-from aiplan.evidence.files import Unreadable, check_regular, content_stamp, open_data
+from aiplan.evidence.files import Unreadable, check_regular, content_stamp, file_status, open_data
 from aiplan.evidence import split
 from aiplan.evidence.formats import PARQUET_HINT, Stream, format_of, items, json_line, json_lines_of, lines
 from aiplan.evidence.records import categories, chat_line, normalise, sides
@@ -166,6 +166,7 @@ def _stream_one(path: str, shown: str, settings: FileSettings, budget: int, coun
     (:mod:`aiplan.evidence.split`): the second half's tallies are merged in,
     with the result of one pass."""
     fmt = format_of(path, settings.format) or "jsonl"  # unknown suffix: JSON Lines; bad lines are reported
+    before = file_status(path)  # an edit while the file is read must show in its stamp
     cut = _split_at(path, fmt, budget, counts)
     if fmt == "parquet":
         hashing, stream = None, None
@@ -202,11 +203,11 @@ def _stream_one(path: str, shown: str, settings: FileSettings, budget: int, coun
         if stream is not None:
             stream.close()
     if digest:
-        stamp = content_stamp(path, state.bytes_read, digest)
+        stamp = content_stamp(path, state.bytes_read, digest, before)
     elif hashing is not None:
-        stamp = content_stamp(path, hashing.count, hashing.sha256.hexdigest())
+        stamp = content_stamp(path, hashing.count, hashing.sha256.hexdigest(), before)
     else:
-        stamp = content_stamp(path, os.stat(path).st_size, _file_sha256(path))
+        stamp = content_stamp(path, os.stat(path).st_size, _file_sha256(path), before)
     # The next shard's lines start after this one's last (one more for a trailing partial line).
     counts.last_line = max(counts.last_line, offset) + 1
     return state.format, state, stamp
@@ -257,8 +258,9 @@ def _read_rest(path: str, shown: str, settings: FileSettings, budget: int, consu
         _cannot_read_past(counts, exc)
     finally:
         stream.close()
+    # The digest names the end of what was hashed: reads are buffered, so it can pass what was used.
     return (counts.snapshot(), None if fresh is None else fresh.snapshot(), state.bytes_read, state.sampled,
-            state.lines, hashing.sha256.hexdigest())
+            state.lines, f"{hashing.sha256.hexdigest()}@{cut + hashing.count}")
 
 
 def _merge_rest(counts: "_Counts", state: Stream, rest: tuple, shift: int) -> str:

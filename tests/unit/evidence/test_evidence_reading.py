@@ -247,6 +247,41 @@ def test_the_results_cache_stamp_follows_the_content(tmp_path):
     assert content_stamp(str(path), 0, "x").startswith("evidence:")
 
 
+def test_a_settled_status_spares_the_read_and_a_restored_modification_time_does_not_hide_an_edit(
+        tmp_path, monkeypatch):
+    from aiplan.evidence import files
+    monkeypatch.setattr(files, "RACY_NS", 0)  # every status counts as settled: no waiting in a test
+    path = tmp_path / "train.jsonl"
+    _jsonl(path, [CHAT])
+    stamp = _profile(path).stamps[0][1]
+    assert stamp.split(":")[2] != "-"  # the status is recorded
+    opened = []
+    real_open = open
+    monkeypatch.setattr("builtins.open", lambda *a, **k: opened.append(a[0]) or real_open(*a, **k))
+    assert stamp_holds(str(path), stamp) and opened == []  # trusted without reading
+    monkeypatch.setattr("builtins.open", real_open)
+    info = os.stat(path)
+    path.write_text(path.read_text().replace("order", "ORDER"))  # same size, other bytes ...
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))  # ... and the old modification time put back
+    assert not stamp_holds(str(path), stamp)  # the change time shows it: hashed again, and it differs
+
+
+def test_a_file_written_moments_ago_or_during_the_read_is_hashed_again(tmp_path, monkeypatch):
+    from aiplan.evidence import files
+    path = tmp_path / "train.jsonl"
+    _jsonl(path, [CHAT])
+    stamp = _profile(path).stamps[0][1]
+    assert stamp.split(":")[2] == "-"  # written within RACY_NS: its status cannot vouch for its bytes
+    assert stamp_holds(str(path), stamp)  # the bytes do
+    monkeypatch.setattr(files, "RACY_NS", 0)
+    before = files.file_status(str(path))
+    assert before is not None
+    assert files.content_stamp(str(path), 1, "x", before).split(":")[2] != "-"
+    changed = (before[0], before[1] - 1, before[2], before[3])  # another status before the read
+    assert files.content_stamp(str(path), 1, "x", changed).split(":")[2] == "-"
+    assert files.content_stamp(str(path), 1, "x").split(":")[2] == "-"  # nothing taken before
+
+
 def test_the_reader_records_the_stamps_of_what_it_read_and_pauses_the_budget(tmp_path):
     _jsonl(tmp_path / "train.jsonl", [CHAT])
     recorded, paused = [], []

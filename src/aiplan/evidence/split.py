@@ -26,10 +26,11 @@ import sys
 import threading
 from typing import Any, Callable
 
+from aiplan.core.child import die_with_parent, end_now
+
 # Below this many bytes to read, a file is read in one process: forking and
 # merging cost more than the second core saves.
 SPLIT_MIN_BYTES = 16 * 1024 * 1024
-_PR_SET_PDEATHSIG = 1
 _SCAN = 1 << 16
 
 
@@ -92,7 +93,7 @@ class Child:
             except BaseException:
                 pass
             finally:
-                _end_child(code)
+                end_now(code)
         os.close(write_end)
         self._pid: int | None = pid
         self._read_end: int | None = read_end
@@ -132,28 +133,9 @@ class Child:
             self._read_end = None
 
 
-def _end_child(code: int) -> None:  # pragma: no cover - runs in the child
-    """End the child now, whatever happens: never return into the parent's code.
-    ``posix._exit``, not ``os._exit``: the engine replaces that one while a rule
-    runs (aiplan.lint.isolation), and a child that went on would lint the plan again."""
-    try:
-        import posix  # where fork is, so is posix; imported here: not on Windows
-
-        posix._exit(code)
-    finally:
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
 def _become_child(parent: int) -> None:  # pragma: no cover - runs in the child
     """Die with the parent; leave Ctrl-C and the parent's time budget to the parent."""
-    try:
-        import ctypes  # only in a forked reader
-
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:
-        _end_child(1)
+    die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGALRM, signal.SIG_IGN)  # the watchdog's timer is the parent's
     signal.signal(signal.SIGTERM, signal.SIG_DFL)

@@ -28,12 +28,13 @@ import os
 import sys
 from typing import Any, Callable, TypeVar
 
+from aiplan.core.child import die_with_parent, end_now
+
 Result = TypeVar("Result")
 
 # Below this many jobs a run stays serial: starting workers costs more than it
 # saves (measured with bench/run.py on 2 cores).
 PARALLEL_MIN_JOBS = 48
-_PR_SET_PDEATHSIG = 1
 _TRAIL_SIZE = 256
 
 Trace = Callable[[str], None]
@@ -133,7 +134,7 @@ def _start_worker(parent: int, init, work, pack, progress) -> None:  # pragma: n
     import signal  # start-up: only workers use it (its import builds enums: ~3 M instructions)
 
     faulthandler.disable()  # a crash is reported by the parent, not dumped on its stderr
-    _die_with(parent)
+    die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _WORKER = (work, pack, progress)
@@ -149,19 +150,6 @@ def _run_chunk(chunk: range) -> list:  # pragma: no cover - runs in a worker
         done.append(pack(work(index)))
         progress[index] = 2
     return done
-
-
-def _die_with(parent: int) -> None:
-    """Ask Linux to SIGKILL this process when its parent ends; end now if it already has."""
-    try:
-        import ctypes  # only in worker processes
-        import signal  # start-up: only workers use it (its import builds enums: ~3 M instructions)
-
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux: workers may outlive a killed parent
-        pass
-    if os.getppid() != parent:
-        os._exit(1)
 
 
 def _stop(executor) -> None:
@@ -235,7 +223,7 @@ def _child_run(work, jobs: range, pack, init) -> tuple[list, int | None, str]:
             code = 0
         except BaseException:
             pass
-        os._exit(code)
+        end_now(code)
     os.close(write_results)
     try:
         with os.fdopen(read_results, "rb") as source:
@@ -268,7 +256,7 @@ def _become_worker(parent: int) -> None:  # pragma: no cover - runs in a child
     import signal  # start-up: only workers use it (its import builds enums: ~3 M instructions)
 
     faulthandler.disable()
-    _die_with(parent)
+    die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
@@ -303,7 +291,7 @@ def _isolated(index: int, work, init, on_crash):
             import faulthandler  # only in a process isolating a crash
 
             faulthandler.disable()  # the crash is reported by the parent, not dumped on stderr
-            _die_with(parent)
+            die_with_parent(parent)
             signal.signal(signal.SIGINT, signal.SIG_IGN)
 
             def trace(text: str) -> None:
@@ -318,7 +306,7 @@ def _isolated(index: int, work, init, on_crash):
             code = 0
         except BaseException:
             pass
-        os._exit(code)
+        end_now(code)
     os.close(write_result)
     with os.fdopen(read_result, "rb") as source:
         data = source.read()

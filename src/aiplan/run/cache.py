@@ -687,7 +687,7 @@ class ExistenceChecks:
         slash = relative.rfind("/")
         key = (base, relative[:slash] if slash > 0 else "/" if slash == 0 else "")
         listed = self._folders.get(key, 0)
-        if type(listed) is int:
+        if isinstance(listed, int):
             if listed + 1 < self.LISTED_AFTER:
                 self._folders[key] = listed + 1
                 return names_existing(os.path.join(base, relative))

@@ -152,8 +152,8 @@ def lint_targets(targets: Iterable[Target], contexts: ContextSource, stdin: byte
                 ctx = resolve(target)
                 files.append(lint_target(target, ctx, stdin, budgets(ctx)))
             return RunResult(files=tuple(files))
-        files = tuple(_lint_many(targets, resolve, stdin, cache, jobs, budgets, isolate))
-        return RunResult(files=files, sources=cache.sources if cache is not None else None)
+        return RunResult(files=tuple(_lint_many(targets, resolve, stdin, cache, jobs, budgets, isolate)),
+                         sources=cache.sources if cache is not None else None)
     finally:
         budgets.stop()
 

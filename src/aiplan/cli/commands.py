@@ -214,6 +214,7 @@ def list_plugins(output_format, no_plugins, plugin_modules, config_file, isolate
     import json
 
     from aiplan.plugins.listing import describe_plugins, render_plugins
+    from aiplan.plugins.manager import disabled_by_environment
 
     from aiplan.config.selection import ConfigError
 
@@ -224,8 +225,8 @@ def list_plugins(output_format, no_plugins, plugin_modules, config_file, isolate
         resolver.catalogue(os.getcwd())
     except ConfigError as exc:
         raise ConfigProblem(str(exc)) from None
-    disabled = set(split_values([os.environ.get("AIPLAN_DISABLE_PLUGINS", "")]))
-    described = describe_plugins(rule_set, resolver.loaded_packs(), no_plugins=no_plugins, disabled=disabled)
+    described = describe_plugins(rule_set, resolver.loaded_packs(), no_plugins=no_plugins,
+                                 disabled=disabled_by_environment())
     if output_format == "json":
         click.echo(json.dumps(described, indent=2))
     else:

@@ -58,11 +58,11 @@ def plugin_output_to_stderr():
 
 def load_rules(no_plugins: bool, plugin_modules=()):
     """The run's rules: built-in, installed plugins' (unless turned off) and ``--plugin`` modules'."""
-    from aiplan.plugins.manager import load_rule_set
+    from aiplan.plugins.manager import disabled_by_environment, load_rule_set
 
-    disabled = split_values([os.environ.get("AIPLAN_DISABLE_PLUGINS", "")])
     with plugin_output_to_stderr():
-        return load_rule_set(entry_points=not no_plugins, disabled=disabled, extra_modules=plugin_modules)
+        return load_rule_set(entry_points=not no_plugins, disabled=disabled_by_environment(),
+                             extra_modules=plugin_modules)
 
 
 class ConfigProblem(click.ClickException):
@@ -76,7 +76,9 @@ class ConfigProblem(click.ClickException):
 
 def plugins_disabled(no_plugins: bool) -> bool:
     """Whether some plugin is turned off, so rule IDs nobody provides are tolerated in configuration."""
-    return no_plugins or bool(split_values([os.environ.get("AIPLAN_DISABLE_PLUGINS", "")]))
+    from aiplan.plugins.manager import disabled_by_environment
+
+    return no_plugins or bool(disabled_by_environment())
 
 
 def settings_resolver(rule_set, *, no_plugins=False, config_file=None, isolated=False, policy_packs=(), cli_layer=None):

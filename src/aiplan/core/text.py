@@ -15,13 +15,15 @@ import re
 from aiplan.core.findings import Span
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
-# Breaks in YAML 1.1 only: the C parser's line numbers are off after one of these.
-_YAML11_ONLY_BREAK = re.compile("[\x85\u2028\u2029]")
 
 
 def has_yaml11_breaks(text: str) -> bool:
-    """Whether the YAML 1.1 parser numbers the lines of ``text`` differently from us."""
-    return _YAML11_ONLY_BREAK.search(text) is not None
+    """Whether the YAML 1.1 parser numbers the lines of ``text`` differently from us:
+    it also breaks lines at NEL, U+2028 and U+2029."""
+    # Three substring searches: each is a memchr, or nothing at all for a text
+    # whose widest character is narrower (an ASCII plan); the regex character
+    # class it replaces cost about 35 instructions a character.
+    return "\x85" in text or "\u2028" in text or "\u2029" in text
 
 
 def line_starts(text: str) -> list[int]:

@@ -92,3 +92,11 @@ def test_only_a_tag_alias_block_or_anchor_indicator_stops_a_plain_rewrite():
     assert render_scalar("XL", "XL", "L") == "L"          # a plain scalar starting with a letter
     for original in ("!str Draft", "*draft", "|", ">", "&"):
         assert render_scalar(original, "Draft", "x") is None
+
+
+def test_a_plain_key_or_value_is_rewritten_only_when_it_reads_old():
+    assert render_scalar("evidance", "evidance", "evidence", key=True) == "evidence"
+    assert render_scalar("evidance", "evidence", "x", key=True) is None
+    assert render_scalar(".nan", float("nan"), 0.5) == "0.5"
+    assert render_scalar(".nan", 1.5, 0.5) is None         # NaN equals only NaN
+    assert render_scalar("1.5", float("nan"), 0.5) is None

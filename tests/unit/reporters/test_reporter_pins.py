@@ -7,6 +7,7 @@ import dataclasses
 from aiplan import __version__
 from aiplan.core.findings import FileResult, InternalError, RelatedLocation, Severity
 from aiplan.core.rule import rule
+from aiplan.docs import render_rule_markdown
 from aiplan.run.baseline import BaselineOutcome
 from aiplan.reporters import github, sarif
 from aiplan.reporters.sources import Paths
@@ -194,3 +195,22 @@ def test_a_rule_without_a_docstring_is_described_by_its_name():
 
     descriptor = sarif._rule_descriptor(quiet)
     assert descriptor["shortDescription"] == descriptor["fullDescription"] == {"text": "quiet rule"}
+
+
+def test_a_rule_descriptor_links_its_documentation_only_when_the_rule_has_a_page():
+    @rule("ACME010", "linked-rule", Severity.WARNING, url="https://example.org/acme010")
+    def linked(plan, options):
+        """Linked."""
+        yield from ()
+
+    @rule("ACME011", "unlinked-rule", Severity.WARNING, url="")
+    def unlinked(plan, options):
+        """Unlinked."""
+        yield from ()
+
+    with_page, without_page = sarif._rule_descriptor(linked), sarif._rule_descriptor(unlinked)
+    assert with_page["help"]["markdown"] == (
+        render_rule_markdown(linked) + "\n[Documentation](https://example.org/acme010)\n")
+    assert with_page["helpUri"] == "https://example.org/acme010"
+    assert without_page["help"]["markdown"] == render_rule_markdown(unlinked)
+    assert "helpUri" not in without_page

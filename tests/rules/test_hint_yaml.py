@@ -287,3 +287,14 @@ def test_no_hint_overwrites_what_the_plan_states(pasted_hints):
                 overwritten.append(f"{finding.rule}: {'.'.join(map(str, path))} {value!r} -> "
                                    f"{after.get(path)!r} by {finding.fix}")
     assert not overwritten, "\n".join(sorted(set(overwritten)))
+
+
+def test_no_hint_only_restates_what_the_plan_says(pasted_hints):
+    """A hint's YAML, pasted where it says, changes the plan: a hint that asks for what is already
+    there (FIT006 once told a hybrid plan to set `approach: hybrid`) reads as a misreading."""
+    import json
+
+    pasted, _ = pasted_hints
+    restating = [f"{finding.rule}: {finding.fix}" for finding, plan, before in pasted
+                 if json.loads(plan) == json.loads(json.dumps(before, default=str))]
+    assert not restating, "\n".join(sorted(set(restating)))

@@ -88,20 +88,22 @@ class EvidenceReader:
         key = ("locate", name)
         if key not in self._memo:
             where = self._memo[key] = locate(name, self.base_dir, self.root)
-            if self._depends_on_path(name, where.path):  # a glob or folder: which data files it matches
-                self._record((LISTING_PREFIX + name, listing_stamp(where, self.base_dir)))
+            # A glob or folder: which data files it matches.
+            self._depends_on_path(name, where.path, lambda: listing_stamp(where, self.base_dir))
         return self._memo[key]
 
-    def _depends_on_path(self, name: str, path: str) -> bool:
-        """Record whether the path ``name`` exists, present or absent; ``True`` when
-        the result also depends on a listing (a glob, a folder, a name the existence
-        check cannot answer) that the caller records."""
+    def _depends_on_path(self, name: str, path: str, listing: Callable[[], str], listed: bool = False) -> None:
+        """Record whether the path ``name`` exists, present or absent, and ``listing()``
+        (what a glob or folder names, an empty listing too) when it is one, when the
+        existence check cannot answer for it, or when it ``listed`` files."""
         if self._record is None or REMOTE_SCHEME.match(name):  # a URL: nothing on disk decides it
-            return False
+            return
         if self._exists is None or is_glob(name) or name.startswith("~"):  # answered by locating it again
-            return True
+            self._record((LISTING_PREFIX + name, listing()))
+            return
         self._exists(name)  # records (name, whether it exists): a missing file that appears is seen
-        return os.path.isdir(path)
+        if listed or os.path.isdir(path):
+            self._record((LISTING_PREFIX + name, listing()))
 
     def parts(self, name: str) -> tuple[tuple[str, str], ...]:
         """``(path, name shown)`` of each file ``name`` points at: itself, or its shards."""
@@ -228,10 +230,10 @@ class EvidenceReader:
         key = ("corpus", name)
         if key not in self._memo:
             listed = named_documents(name, self.base_dir, self.root)
-            path = os.path.normpath(os.path.join(self.base_dir, os.path.expanduser(name)))
+            named = os.path.normpath(os.path.join(self.base_dir, os.path.expanduser(name)))
             # A document added to a glob or folder (an empty one too) changes the result.
-            if self._depends_on_path(name, path) or (listed[0] and self._record is not None):
-                self._record((LISTING_PREFIX + name, documents_stamp(listed[0], self.base_dir, listed[1])))
+            self._depends_on_path(name, named, lambda: documents_stamp(listed[0], self.base_dir, listed[1]),
+                                  bool(listed[0]))
             parts = tuple((path, os.path.relpath(path, self.base_dir)) for path in listed[0])
             self._memo[key] = self._stored(
                 ("corpus", name, list(listed[0])), parts,

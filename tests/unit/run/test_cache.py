@@ -538,3 +538,20 @@ def test_settled_status_refuses_recent_files_and_anything_but_regular_files(tmp_
     assert cache_module.settled_status(str(plan)) == (1, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
     assert cache_module.settled_status(str(tmp_path)) is None
     assert cache_module.settled_status(str(tmp_path / "missing")) is None
+
+
+def test_code_key_stamps_each_package_once():
+    # The built-in rules come from ten modules of one package: one stamp of aiplan's
+    # files, not ten; a plugin's package adds its own.
+    def check(plan):
+        """Never fires.
+
+        ## Why
+        Test.
+        """
+        return ()
+
+    check.__module__ = "some_plugin.rules"
+    plugin_rule = rule("XPKG001", "from-a-plugin-package", Severity.WARNING)(check)
+    assert cache_module.code_packages(build_context()) == ["aiplan"]
+    assert cache_module.code_packages(build_context(rules=[plugin_rule])) == ["aiplan", "some_plugin"]

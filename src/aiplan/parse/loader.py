@@ -149,7 +149,7 @@ def decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
         good = data[bom : bom + exc.start].decode(encoding, errors="replace")
         line, column = line_column(good, len(good))
         return None, _unreadable(
-            f"the file is not valid {encoding.upper()}: byte {exc.start + bom} ({exc.object[exc.start:exc.start + 1]!r}) cannot be decoded",
+            f"the file is not valid {encoding.upper()}: byte {exc.start + bom} (0x{exc.object[exc.start]:02X}) cannot be decoded",
             "Save the plan as UTF-8 text.",
             Span.point(line, column),
         )

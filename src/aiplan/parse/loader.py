@@ -324,16 +324,16 @@ class _Frame:
         "flow", "last_end", "size", "anchor", "merges", "discard", "is_key", "height", "key_path",
     )
 
-    def __init__(self, container, path, is_map, start, flow, anchor, is_key):
+    def __init__(self, container, path, is_map, span, flow, anchor, is_key):
         self.container = container
         self.path = path          # None: do not record positions (keys, duplicates)
         self.is_map = is_map
         self.key = None
         self.key_span = None
         self.has_key = False
-        self.start = start        # (line, column), 1-based
+        self.start = span         # the start event's span: where the collection starts is [0:2]
         self.flow = flow
-        self.last_end = start     # end of the last child so far, 1-based
+        self.last_end = span      # the span of the last child so far (or the start's): it ends at [2:4]
         self.size = 1
         self.anchor = anchor
         self.merges = None
@@ -428,14 +428,14 @@ class _DocumentBuilder:
                 path = top.key_path
                 if path is not None:
                     top.size += 1
-                    top.last_end = (span[2], span[3])
+                    top.last_end = span
                     top.has_key = False
                     top.container[top.key] = value
                     self.value_spans[path] = span
                     return
             elif top.path is not None:
                 top.size += 1
-                top.last_end = (span[2], span[3])
+                top.last_end = span
                 self.value_spans[top.path + (len(top.container),)] = span
                 top.container.append(value)
                 return
@@ -491,25 +491,29 @@ class _DocumentBuilder:
                 "Flatten the structure; a plan needs only a few levels. Raise `max-depth` in the configuration only for a genuine need.",
                 span=_span(event.start_mark, event.end_mark),
             ), self.index))
-        top = self.stack[-1] if self.stack else None
-        is_key = top is not None and top.is_map and not top.has_key
-        path = None if is_key else self._child_path()
-        flow = bool(getattr(event, "flow_style", False))
         start, end = event.start_mark, event.end_mark
-        frame = _Frame({} if is_map else [], path, is_map, (start.line + 1, start.column + 1), flow, event.anchor, is_key)
-        frame.last_end = (end.line + 1, end.column + 1)
-        self.stack.append(frame)
+        span = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+        is_key = False
+        path: tuple | None = ()
+        if self.stack:
+            top = self.stack[-1]
+            is_key = top.is_map and not top.has_key
+            # The child's path, as _child_path() computes it, with the key path the
+            # pending key already has when it is an ordinary one.
+            path = None if is_key else top.key_path if top.is_map and top.key_path is not None else self._child_path()
+        self.stack.append(_Frame({} if is_map else [], path, is_map, span, bool(event.flow_style), event.anchor, is_key))
 
     def end_collection(self, event) -> None:
         frame = self.stack.pop()
         if frame.is_map and frame.merges:
             self._apply_merges(frame)
+        start = frame.start
         if frame.flow:
             mark = event.end_mark
-            end = (mark.line + 1, mark.column + 1)
+            span = (start[0], start[1], mark.line + 1, mark.column + 1)
         else:
-            end = frame.last_end
-        span = (frame.start[0], frame.start[1], end[0], end[1])
+            last = frame.last_end
+            span = (start[0], start[1], last[2], last[3])
         if frame.is_key:
             if frame.anchor:
                 self.anchors[frame.anchor] = (frame.container, span, frame.size, frame.height + 1)
@@ -571,7 +575,7 @@ class _DocumentBuilder:
         top.size += size
         if height > top.height:
             top.height = height
-        top.last_end = (span[2], span[3])
+        top.last_end = span
         # The child's path, as _child_path() computes it (inlined: this runs for every node).
         path = top.path
         if not top.is_map:

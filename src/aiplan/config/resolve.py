@@ -100,6 +100,9 @@ class Resolver:
         self._resolved: dict[tuple, Resolved] = {}
         self.fail_on_by_path: dict[str, Severity] = {}
         self._matched: dict[str, set[int]] = {}
+        # The absolute path of each folder plans were named in, as given: os.path.abspath
+        # calls getcwd(), twice per plan over a run of thousands without this.
+        self._folders: dict[str, str] = {}
         self.explicit = load_config(config_path, self.base_rules) if config_path and not isolated else None
 
     # -- configuration files -------------------------------------------------
@@ -221,7 +224,7 @@ class Resolver:
             directory, is_dir = os.getcwd(), True
         else:
             is_dir = os.path.isdir(path)
-            directory = path if is_dir else os.path.dirname(os.path.abspath(path))
+            directory = path if is_dir else self._folder_of(path)
         config, rules = self.checked(self.config_path_for(directory))
         key, layers = config.layers_for_path(path, is_dir) if config is not None else ((), ())
         if key not in self._resolved:
@@ -274,6 +277,17 @@ class Resolver:
         context = build_context(rules, lint_config, enabled)
         return Resolved(config, applied, tuple(layers), packs, context)
 
+    def _folder_of(self, file_path: str) -> str:
+        """``os.path.dirname(os.path.abspath(file_path))``, once per folder (the working
+        directory does not change during a run)."""
+        given, name = os.path.split(file_path)
+        if name in ("", os.curdir, os.pardir):  # its folder is not the one it names
+            return os.path.dirname(os.path.abspath(file_path))
+        folder = self._folders.get(given)
+        if folder is None:
+            folder = self._folders[given] = os.path.dirname(os.path.abspath(file_path))
+        return folder
+
     def context_for(self, target: Target) -> LintContext:
         resolved = self.resolve_path(target.real_path)
         self.fail_on_by_path[target.display_path] = resolved.context.config.fail_on
@@ -310,7 +324,7 @@ class Resolver:
         linted anyway unless ``force`` (``--force-exclude``, for pre-commit)."""
         if (target.explicit and not force) or target.real_path == STDIN:
             return False
-        config, _ = self.checked(self.config_path_for(os.path.dirname(os.path.abspath(target.real_path))))
+        config, _ = self.checked(self.config_path_for(self._folder_of(target.real_path)))
         if config is None:
             return False
         for link in config.chain():

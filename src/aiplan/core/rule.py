@@ -275,8 +275,11 @@ _SECTION = r"(?m)^##\s+(.+?)\s*$"  # compiled on first use (re's cache): off a c
 
 def first_line(doc: str) -> str:
     """The first line of ``inspect.cleandoc(doc)`` that is not blank, stripped: a rule's
-    summary, without cleaning the whole docstring."""
-    for line in doc.expandtabs().splitlines():
+    summary, without cleaning the whole docstring, nor splitting more of it than the
+    lines up to the first with text (sixty rules' docstrings: about 3 M instructions)."""
+    text_starts = len(doc) - len(doc.lstrip())
+    line_ends = doc.find("\n", text_starts)
+    for line in (doc if line_ends < 0 else doc[:line_ends]).expandtabs().splitlines():
         if line.strip():
             return line.strip()
     return ""

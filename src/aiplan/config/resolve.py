@@ -100,6 +100,7 @@ class Resolver:
         self._resolved: dict[tuple, Resolved] = {}
         self.fail_on_by_path: dict[str, Severity] = {}
         self._matched: dict[str, set[int]] = {}
+        self._folders: dict[str, str] = {}  # a file's folder as named -> absolute (_folder_of)
         self.explicit = load_config(config_path, self.base_rules) if config_path and not isolated else None
 
     # -- configuration files -------------------------------------------------
@@ -215,13 +216,22 @@ class Resolver:
 
     # -- per target ----------------------------------------------------------
 
+    def _folder_of(self, path: str) -> str:
+        """The absolute folder of the file at ``path``: one ``getcwd`` per folder
+        named, not one per file (the working directory does not change in a run)."""
+        named = os.path.dirname(os.path.normpath(path))  # as abspath reads it: `dir/` is `dir`
+        folder = self._folders.get(named)
+        if folder is None:
+            folder = self._folders[named] = os.path.abspath(named)
+        return folder
+
     def resolve_path(self, path: str) -> Resolved:
         """What applies to ``path`` (a file, a directory, or ``-``)."""
         if path == STDIN:
             directory, is_dir = os.getcwd(), True
         else:
-            is_dir = os.path.isdir(path)
-            directory = path if is_dir else os.path.dirname(os.path.abspath(path))
+            is_dir = os.path.isdir(path)  # a target may be a folder discovery could not read
+            directory = path if is_dir else self._folder_of(path)
         config, rules = self.checked(self.config_path_for(directory))
         key, layers = config.layers_for_path(path, is_dir) if config is not None else ((), ())
         if key not in self._resolved:
@@ -310,7 +320,7 @@ class Resolver:
         linted anyway unless ``force`` (``--force-exclude``, for pre-commit)."""
         if (target.explicit and not force) or target.real_path == STDIN:
             return False
-        config, _ = self.checked(self.config_path_for(os.path.dirname(os.path.abspath(target.real_path))))
+        config, _ = self.checked(self.config_path_for(self._folder_of(target.real_path)))
         if config is None:
             return False
         for link in config.chain():

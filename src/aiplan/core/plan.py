@@ -92,6 +92,20 @@ class Plan:
     # jsonschema's errors for ``data`` (aiplan.schemas.validate.schema_errors), listed
     # once by the engine for PLAN002 and the repaired reading; None: not listed yet.
     schema_errors: Any = field(default=None, repr=False)
+    # What several rules derive from the plan (aiplan.rules.metrics), worked out once
+    # (:meth:`derive`). Every Plan starts with its own, a ``replace`` variant too.
+    derived: dict = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "derived", {})
+
+    def derive(self, compute: Callable[["Plan"], Any]) -> Any:
+        """``compute(self)``, computed once for this plan: ``compute`` must read
+        nothing but the plan, and its result is shared, so an immutable one."""
+        derived = self.derived
+        if compute not in derived:
+            derived[compute] = compute(self)
+        return derived[compute]
 
     # -- reading values -----------------------------------------------------
 

@@ -128,7 +128,9 @@ def test_support_copilot_matches_the_spec_plan():
 
 
 def test_linting_the_repository_root_skips_the_test_fixtures(cli, monkeypatch):
-    """pyproject.toml's own [tool.aiplan] excludes the fixtures (which fail on purpose) and the benchmark."""
+    """pyproject.toml's own [tool.aiplan] excludes the fixtures (which fail on purpose) and the benchmark;
+    mutmut's copy of the repository (`mutants/`, while a mutation run is under way or after it) is
+    skipped as mutmut's (tests/unit/run/test_discovery_mutmut.py), so it does not matter here."""
     import json
 
     from conftest import ROOT

@@ -169,7 +169,7 @@ def _paste(data: dict, path: tuple, how: str, value) -> None:
 
 
 def _pasted_hints():
-    """``(finding, plan after pasting its hint, findings before)`` for every hint that shows YAML,
+    """``(finding, plan after pasting its hint, the document before)`` for every hint that shows YAML,
     on every document without a schema violation of its own; plus the hints that do not say where."""
     import copy
     import json
@@ -199,7 +199,7 @@ def _pasted_hints():
                     _paste(data, spot[0], spot[1], value)
             except _NotApplicable:
                 continue
-            pasted.append((finding, json.dumps(data, default=str)))
+            pasted.append((finding, json.dumps(data, default=str), documents[finding.document]))
     return pasted, unplaced
 
 
@@ -232,7 +232,7 @@ def test_hints_pasted_where_they_say_are_schema_valid_and_silence_their_rule(pas
     pasted, _ = pasted_hints
     assert len(pasted) > 500
     invalid, loud, silenced = [], [], set()
-    for finding, plan in pasted:
+    for finding, plan, _ in pasted:
         after = lint_yaml(plan, dedent=False)
         schema = [other.message for other in after if other.rule == "PLAN002"]
         if schema:
@@ -247,3 +247,54 @@ def test_hints_pasted_where_they_say_are_schema_valid_and_silence_their_rule(pas
     assert not loud, "\n".join(sorted(set(loud)))
     # The hints the review found unpasteable, among them.
     assert {"RAG009", "FT004", "FT007", "RAG007", "RAG012", "EVAL001", "EVAL005", "ACC001"} <= silenced
+
+
+# The plan's decisions a hint may propose changing, as the remedy its finding names (`approach:
+# prompt_engineering`, `present: false` for a gap the baseline closed, `purpose: latency`, an index
+# refresh that keeps up with its sources). Every other value the plan states stays as written.
+_DECISIONS = {("approach",), ("gaps", "knowledge", "present"), ("gaps", "behavior", "present"),
+              ("gaps", "accuracy", "present"), ("fine_tuning", "purpose"), ("rag", "data_pipeline", "indexing", "refresh")}
+
+
+def _stated(data, path=()):
+    """``(path, value)`` for every value a plan states (lists of scalars whole)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _stated(value, path + (key,))
+    elif isinstance(data, list) and any(isinstance(item, (dict, list)) for item in data):
+        for index, value in enumerate(data):
+            yield from _stated(value, path + (index,))
+    else:
+        yield path, data
+
+
+def test_no_hint_overwrites_what_the_plan_states(pasted_hints):
+    """A hint adds what is missing or changes what its finding is about; pasted where it says, it
+    keeps every other value the plan states (RAG009 once replaced the question set a plan named)."""
+    import json
+
+    from aiplan.core.placeholders import says_nothing
+
+    pasted, _ = pasted_hints
+    overwritten = []
+    for finding, plan, before in pasted:
+        after = dict(_stated(json.loads(plan)))
+        own = tuple(finding.yaml_path)
+        for path, value in _stated(before):
+            if says_nothing(value) or path[:len(own)] == own or path in _DECISIONS:
+                continue
+            if after.get(path, None) != json.loads(json.dumps(value, default=str)):
+                overwritten.append(f"{finding.rule}: {'.'.join(map(str, path))} {value!r} -> "
+                                   f"{after.get(path)!r} by {finding.fix}")
+    assert not overwritten, "\n".join(sorted(set(overwritten)))
+
+
+def test_no_hint_only_restates_what_the_plan_says(pasted_hints):
+    """A hint's YAML, pasted where it says, changes the plan: a hint that asks for what is already
+    there (FIT006 once told a hybrid plan to set `approach: hybrid`) reads as a misreading."""
+    import json
+
+    pasted, _ = pasted_hints
+    restating = [f"{finding.rule}: {finding.fix}" for finding, plan, before in pasted
+                 if json.loads(plan) == json.loads(json.dumps(before, default=str))]
+    assert not restating, "\n".join(sorted(set(restating)))

@@ -3,7 +3,7 @@
 Messages and fix hints quote values as the plan would write them: YAML scalars
 and flow collections (`true`, `0.9`, `{model: x}`) for a YAML plan
 (:func:`show`); JSON (`"model": "x"`) for a plan written in JSON
-(:func:`show_json`, :func:`hint_in_json`).
+(:func:`written_in_json`, :func:`show_json`, :func:`hint_in_json`).
 
 Where a sentence is about a value rather than quoting it (schema problems:
 "`size` is 'big' (a string); expected a number"), :func:`quoted` shows it short,
@@ -61,6 +61,19 @@ _ELLIPSIS = "..."
 def is_yaml_snippet(snippet: str) -> bool:
     """Whether a backticked part of a hint is YAML: ``key: value``, ``- entry`` or ``key:``."""
     return ": " in snippet or snippet.startswith("- ") or snippet.endswith(":")
+
+
+def written_in_json(name: str, text: str | None) -> bool:
+    """Whether a plan is written in JSON, so its hints show JSON: its file name ends in
+    `.json`; when the name does not say (`-` for standard input, a string linted through
+    the API), when its text opens with `{`, as a JSON object does (a YAML plan opens with
+    a key or a comment; one in flow style takes JSON's snippets as well)."""
+    lowered = name.lower()
+    if lowered.endswith(".json"):
+        return True
+    if lowered.endswith((".yaml", ".yml")) or text is None:
+        return False
+    return re.match(r"[\ufeff \t\r\n]*\{", text) is not None
 
 
 def hint_in_json(hint: str, parse: Callable[[str], Any]) -> str:

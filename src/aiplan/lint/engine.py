@@ -24,7 +24,7 @@ from aiplan.core.rule import Rule
 from aiplan.core.budget import FILE, RULE, Budget, FileClock, OutOfTime
 from aiplan.core.rule_ids import RESOURCE_LIMIT, VERSION
 from aiplan.lint.context import LintContext
-from aiplan.core.notation import hint_in_json
+from aiplan.core.notation import hint_in_json, written_in_json
 from aiplan.core.text import SourceText, line_starts
 from aiplan.lint.edits import resolve_edits
 from aiplan.schemas.repair import read_as_repaired
@@ -34,9 +34,9 @@ if TYPE_CHECKING:  # imported on first use (see _DeferredReader)
     from aiplan.evidence.reader import EvidenceReader
 
 
-def _in_plan_notation(fix: str, display_path: str) -> str:
+def _in_plan_notation(fix: str, in_json: bool) -> str:
     """Rules write their hints' snippets in YAML; a plan written in JSON gets them in JSON."""
-    return hint_in_json(fix, _snippet_data) if display_path.lower().endswith(".json") else fix
+    return hint_in_json(fix, _snippet_data) if in_json else fix
 
 
 def _snippet_data(snippet: str) -> Any:
@@ -48,7 +48,10 @@ def _snippet_data(snippet: str) -> Any:
 
 
 def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | None,
-             display_path: str, document: int, source: SourceText | None = None) -> Finding | None:
+             display_path: str, document: int, source: SourceText | None = None,
+             in_json: bool | None = None) -> Finding | None:
+    """The finding ``violation`` makes; ``in_json``: whether the plan is written in JSON
+    (by default, whether its name says so)."""
     item = ctx.rules.get(rule_id)
     if item is None or rule_id not in ctx.enabled:
         return None
@@ -74,9 +77,10 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
                         if folder and not os.path.isabs(item.path) else item for item in related)
     fingerprint = finding_fingerprint(item.id, yaml_path, plan.data if plan is not None else None,
                                       message, has_plan=plan is not None and violation.span is None)
+    fix = _capped(_in_plan_notation(str.__str__(violation.fix),
+                                    written_in_json(display_path, None) if in_json is None else in_json))
     # Positional, in Finding's field order: keywords make the record bind each by name.
-    return Finding(item.id, item.name, ctx.severities[item.id], message,
-                   _capped(_in_plan_notation(str.__str__(violation.fix), display_path)), display_path,
+    return Finding(item.id, item.name, ctx.severities[item.id], message, fix, display_path,
                    span.line, span.column, span.end_line, span.end_column, document, yaml_path, item.url,
                    bool(edits), "", edits, fingerprint, related)
 
@@ -215,7 +219,7 @@ class _DeferredReader:
 
 def _run_rules(plan: Plan, loaded: LoadResult, display_path: str, ctx: LintContext,
                clock: FileClock, source: SourceText | None, findings: list[Finding], errors: list[InternalError],
-               cut_short: list[str]) -> None:
+               cut_short: list[str], in_json: bool) -> None:
     """Every enabled rule over one document: its findings into ``findings``, a rule
     that fails into ``errors`` (and into ``cut_short`` when it ran out of time)."""
     # The PLAN rules judge the document as written; every other rule reads it with
@@ -245,7 +249,7 @@ def _run_rules(plan: Plan, loaded: LoadResult, display_path: str, ctx: LintConte
             errors.append(InternalError(item.plugin, item.id, misplaced, display_path))
             continue
         for violation in violations:
-            finding = _finding(ctx, item.id, violation, seen, display_path, plan.document, source)
+            finding = _finding(ctx, item.id, violation, seen, display_path, plan.document, source, in_json)
             if finding is not None:
                 findings.append(finding)
 
@@ -257,11 +261,13 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
     errors: list[InternalError] = []
     source = _source_text(loaded)
     cut_short: list[str] = []   # rules stopped by their budget
+    in_json = written_in_json(display_path, loaded.text)  # standard input has no name to say so
 
     for load_problem in loaded.problems:
         # Not by position: a document that could not be built is missing from the list.
         owner = next((document for document in loaded.documents if document.document == load_problem.document), None)
-        finding = _finding(ctx, load_problem.rule, load_problem.violation, owner, display_path, load_problem.document)
+        finding = _finding(ctx, load_problem.rule, load_problem.violation, owner, display_path, load_problem.document,
+                           in_json=in_json)
         if finding is not None:
             findings.append(finding)
 
@@ -284,11 +290,11 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
         plan = replace(document, file_exists=file_exists, evidence=evidence, placeholders=ctx.config.placeholders,
                        schema_errors=schema_errors(document.data) if lint_it else None)
         if problem is not None:
-            finding = _finding(ctx, VERSION, problem, plan, display_path, plan.document, source)
+            finding = _finding(ctx, VERSION, problem, plan, display_path, plan.document, source, in_json)
             if finding is not None:
                 findings.append(finding)
         if lint_it:
-            _run_rules(plan, loaded, display_path, ctx, clock, source, findings, errors, cut_short)
+            _run_rules(plan, loaded, display_path, ctx, clock, source, findings, errors, cut_short, in_json)
 
     # Inline suppressions (`# aiplan: ignore[RULE] -- reason`) waive findings and
     # report their own problems (PLAN005/PLAN006); see aiplan.lint.suppressions.
@@ -302,7 +308,7 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
     else:
         suppressed, problems = [], []
     for rule_id, violation, index in problems:
-        finding = _finding(ctx, rule_id, violation, None, display_path, index)
+        finding = _finding(ctx, rule_id, violation, None, display_path, index, in_json=in_json)
         if finding is not None:
             findings.append(finding)
     findings.sort(key=Finding.sort_key)

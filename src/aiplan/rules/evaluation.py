@@ -220,6 +220,8 @@ def metric_without_target(plan, options):
             f"{label} has no `target`: nothing says what value is good enough",
             f"Set `{dotted('evaluation', 'metrics', index, 'target')}` to the value production needs"
             + (" (the metric is lower-is-better: the highest acceptable value)." if stated is False else
+               " (the metric is higher-is-better: the lowest acceptable value): under "
+               f"`{dotted('evaluation', 'metrics', index)}`, set `target: 0.9`." if stated is True else
                f" (its name reads lower-is-better: the highest acceptable value); under "
                f"`{dotted('evaluation', 'metrics', index)}`, state `higher_is_better: false` to make that "
                "explicit." if inferred else

@@ -550,8 +550,8 @@ def small_held_out(plan, options):
     )
 
 
-def _separate_paths(held_out: str, training: str) -> tuple[str, str]:
-    """Held-out and training paths next to the plan's own files that do not overlap."""
+def _held_out_beside(held_out: str, training: str) -> str:
+    """A held-out path beside the training data that does not overlap it."""
     train = normalise_plan_path(training)
     held = normalise_plan_path(held_out)
     # A folder has no extension, dot or not: `data/ft.v2/` (splitext sees the empty last part),
@@ -562,12 +562,9 @@ def _separate_paths(held_out: str, training: str) -> tuple[str, str]:
     while is_glob(root) or (root and not is_folder(root)):
         root = posixpath.dirname(root)  # `data/*/` -> `data/*` -> `data`
     root = root.rstrip("/")
-    if is_glob(train) or (is_folder(train) and not is_glob(train)):
-        # Keep the training data where it is; put the held-out set beside its folder.
-        parent = posixpath.dirname(root)
-        return posixpath.join(parent, "held_out" + extension), train
-    folder = posixpath.dirname(train)
-    return posixpath.join(folder, "held_out" + extension), posixpath.join(folder, "train" + extension)
+    if is_glob(train) or is_folder(train):
+        return posixpath.join(posixpath.dirname(root), "held_out" + extension)  # beside the training folder
+    return posixpath.join(posixpath.dirname(train), "held_out" + extension)  # beside the training file
 
 
 @rule("FT006", "held-out-leak", Severity.ERROR)
@@ -577,8 +574,8 @@ def held_out_leak(plan, options):
     Fires when `fine_tuning.evaluation.held_out.disjoint_from_training` is
     `false` (reported there), or when `held_out.path` and
     `fine_tuning.dataset.path` overlap (reported at `held_out.path`): they name
-    the same file (also written differently, through `./`, `..`, doubled
-    slashes or a YAML alias), the held-out file lies inside the training
+    the same file or folder (also written differently, through `./`, `..`, doubled
+    slashes, a trailing `/` or a YAML alias), the held-out file lies inside the training
     data's folder, the training path is a glob that matches the held-out
     file (`data/ft/*.jsonl`), or the held-out path is a folder that holds
     the training file (`data/ft.v2` holding `data/ft.v2/train.jsonl`: a path
@@ -672,12 +669,12 @@ def held_out_leak(plan, options):
     overlap = leak(held_out, training)
     if overlap is None:
         return
-    held_path, train_path = _separate_paths(held_out, training)
-    if leak(held_path, train_path) is not None:
+    held_path = _held_out_beside(held_out, training)  # the training data keeps its path: the plan names it
+    if leak(held_path, training) is not None:
         held_path = "evals/held_out" + (posixpath.splitext(held_path)[1] or ".jsonl")
     if overlap.startswith("names the same file"):
-        fix = (f"Split the examples into two files and point each key at its own: under `fine_tuning.dataset`, "
-               f"`path: {train_path}`; under `fine_tuning.evaluation.held_out`, `path: {held_path}`.")
+        fix = (f"Split the held-out examples out of the training file: move them to `{held_path}` and, under "
+               f"`fine_tuning.evaluation.held_out`, set `path: {held_path}`.")
     else:
         fix = (f"Keep the held-out examples outside the training data: move them to `{held_path}` and, under "
                f"`fine_tuning.evaluation.held_out`, set `path: {held_path}`.")
@@ -874,10 +871,18 @@ def undefined_task(plan, options):
     if not applies(plan) or not plan.is_blank("fine_tuning", "task", "description"):
         return
     state = absence(plan, "fine_tuning", "task", "description")
+    if plan.mapping("fine_tuning", "task") is None:
+        fix = ("Describe the task in one sentence, with its output format if it has one: under `fine_tuning`, set "
+               "`task: {description: classify each ticket into one of 14 queues, output_format: schemas/queue.json}`.")
+    elif plan.is_blank("fine_tuning", "task", "output_format"):
+        fix = ("Describe the task in one sentence, with its output format if it has one: under `fine_tuning.task`, "
+               "set `description: classify each ticket into one of 14 queues` and `output_format: schemas/queue.json`.")
+    else:  # the output format the plan names stays
+        fix = ("Describe the task in one sentence: under `fine_tuning.task`, set "
+               "`description: classify each ticket into one of 14 queues`.")
     yield Violation(
         f"`fine_tuning.task.description` {state}: the narrow task the model is trained for is undefined",
-        "Describe the task in one sentence, with its output format if it has one: under `fine_tuning`, set "
-        "`task: {description: classify each ticket into one of 14 queues, output_format: schemas/queue.json}`.",
+        fix,
         path=("fine_tuning", "task", "description"),
         at="key",
     )

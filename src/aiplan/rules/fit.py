@@ -706,8 +706,9 @@ def fine_tuning_volatile_data(plan, options):
     yield Violation(
         f"approach is {approach_shown(plan)} and the training data changes {code(frequency)} "
         "(`fine_tuning.dataset.update_frequency`): the fine-tuned model will always be behind its data",
-        "Move the fast-changing content into retrieval (`rag.corpus.sources`, with `approach: hybrid`) and "
-        "fine-tune only on stable behavior examples; or plan and budget retraining and re-evaluation at "
+        ("Move the fast-changing content into the retrieval half (`rag.corpus.sources`)" if plan.includes_rag else
+         "Move the fast-changing content into retrieval (`rag.corpus.sources`, with `approach: hybrid`)")
+        + " and fine-tune only on stable behavior examples; or plan and budget retraining and re-evaluation at "
         "that cadence and set `update_frequency` to how often the examples really change.",
         path=("fine_tuning", "dataset", "update_frequency"),
     )

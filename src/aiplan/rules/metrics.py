@@ -298,13 +298,15 @@ def inside(path: str, folder: str) -> bool:
 def leak(held_out: str, training: str) -> str | None:
     """How a held-out path overlaps a training path, in words, or ``None``.
 
-    The same file (also through `./`, `..` or doubled slashes), a held-out file
+    The same file or folder (also through `./`, `..` or doubled slashes), a held-out file
     inside the training data's folder, one matched by the training glob, or a
     training file inside the held-out folder. FT006 reports it; the evidence
     rules skip such a held-out set by this same test.
     """
     held, train = normalise_plan_path(held_out), normalise_plan_path(training)
     if held.rstrip("/") == train.rstrip("/"):
+        if is_folder(held) or is_folder(train):  # `data/ft/` and `data/ft`: one folder, written twice
+            return "names the same folder as the training data"
         return "names the same file as the training data"
     if is_glob(train):
         if path_glob(train).match(held.rstrip("/")):

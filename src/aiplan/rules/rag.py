@@ -1338,7 +1338,11 @@ def unmeasured_retrieval(plan, options):
     Fires when `rag.retrieval.evaluation` has no `metrics` (including when
     `rag.retrieval` or its `evaluation` is absent, and when `metrics` is empty
     or a placeholder such as `TBD`; see docs/placeholders.md). Reported at the
-    closest existing key of `rag.retrieval.evaluation.metrics`.
+    closest existing key of `rag.retrieval.evaluation.metrics`. Not reported
+    when the retrieval is planned for a behavior gap with no knowledge gap
+    (FIT002): retrieval is then the wrong tool, and measuring it is no
+    remedy; FIT002 is the one finding. The hint keeps the question set
+    `evaluation.eval_set` already names.
 
     ## Why
     When a RAG answer is wrong, the first question is whether retrieval found
@@ -1424,6 +1428,8 @@ def unmeasured_retrieval(plan, options):
     metrics = plan.get("rag", "retrieval", "evaluation", "metrics")
     if not plan.is_blank("rag", "retrieval", "evaluation", "metrics"):
         return  # metrics, or a wrong type that is not a placeholder: the schema reports it
+    if retrieval_for_behavior(plan):
+        return  # FIT002: retrieval is the wrong tool; measuring it better is no remedy
     if plan.mapping("rag", "retrieval") is None:
         state = f"`rag.retrieval` {absence(plan, 'rag', 'retrieval')}, so retrieval quality has no metrics"
     elif plan.mapping("rag", "retrieval", "evaluation") is None:
@@ -1435,11 +1441,23 @@ def unmeasured_retrieval(plan, options):
         state = "`rag.retrieval.evaluation` has no `metrics`"
     yield Violation(
         f"{state}; a wrong answer cannot be traced to retrieval or to generation",
-        "Measure retrieval on a labelled question set: under `rag.retrieval`, set "
-        "`evaluation: {metrics: [recall_at_k, mrr], eval_set: evals/retrieval.jsonl}`.",
+        _retrieval_metrics_hint(plan),
         path=("rag", "retrieval", "evaluation", "metrics"),
         at="key",
     )
+
+
+def _retrieval_metrics_hint(plan) -> str:
+    """RAG009's hint: add what `rag.retrieval.evaluation` lacks, keeping the question set it names."""
+    if plan.mapping("rag", "retrieval", "evaluation") is None:
+        return ("Measure retrieval on a labelled question set: under `rag.retrieval`, set "
+                "`evaluation: {metrics: [recall_at_k, mrr], eval_set: evals/retrieval.jsonl}`.")
+    eval_set = plan.text("rag", "retrieval", "evaluation", "eval_set")
+    if eval_set is None:
+        return ("Measure retrieval on a labelled question set: under `rag.retrieval.evaluation`, set "
+                "`metrics: [recall_at_k, mrr]` and `eval_set: evals/retrieval.jsonl`.")
+    return (f"Measure retrieval on the question set it names ({code(eval_set)}): under "
+            "`rag.retrieval.evaluation`, set `metrics: [recall_at_k, mrr]`.")
 
 
 @rule("RAG010", "empty-corpus", Severity.ERROR)

@@ -54,6 +54,39 @@ def _is_virtualenv(path: str) -> bool:
     return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
 
 
+# mutmut's working copy of a project (`mutants/`, its plans included): its statistics file,
+# or mutmut configured in the project beside it (the copy is made before the statistics).
+MUTMUT_COPY = "mutants"
+_MUTMUT_STATS = ("mutmut-stats.json", "mutmut-cicd-stats.json")
+_MUTMUT_CONFIG = (("pyproject.toml", b"[tool.mutmut]"), ("setup.cfg", b"[mutmut]"))
+_CONFIG_READ = 256 * 1024
+
+
+def _is_mutmut_copy(path: str) -> bool:
+    """Whether the folder ``path``, named `mutants`, is mutmut's copy of the project: it holds
+    mutmut's statistics, or sits beside a configuration that sets mutmut up. A `mutants`
+    folder of anything else is searched like any other."""
+    if any(os.path.isfile(os.path.join(path, name)) for name in _MUTMUT_STATS):
+        return True
+    parent = os.path.dirname(path)
+    for name, section in _MUTMUT_CONFIG:
+        try:
+            with open(os.path.join(parent, name), "rb") as handle:
+                if section in handle.read(_CONFIG_READ):
+                    return True
+        except OSError:
+            continue
+    return False
+
+
+def _skipped(root: str, name: str) -> bool:
+    """A folder no one keeps plans in: VCS data, caches, virtualenvs, mutmut's copy."""
+    if name in SKIP_DIRS:
+        return True
+    full = os.path.join(root, name)
+    return _is_virtualenv(full) or (name == MUTMUT_COPY and _is_mutmut_copy(full))
+
+
 def _walk(top: str, unreadable: list[str] | None = None):
     """``os.walk(top)`` without following symbolic links, and without
     recursion: Python 3.11's ``os.walk`` recurses once per level, and a pull
@@ -91,7 +124,8 @@ def discover(paths: Iterable[str]) -> list[Target]:
 
     A file named explicitly is always linted (even if excluded by a pattern,
     like ruff without ``--force-exclude``); directories are searched for plan
-    file names, skipping VCS folders, virtualenvs and ``node_modules``.
+    file names, skipping VCS folders, virtualenvs, ``node_modules`` and mutmut's
+    copy of the project (``mutants/``).
     Symbolic links to directories are not followed, so a link loop cannot
     hang the run.
     """
@@ -106,15 +140,7 @@ def discover(paths: Iterable[str]) -> list[Target]:
         if os.path.isdir(raw):
             unreadable: list[str] = []
             for root, dirs, files in _walk(raw, unreadable):
-                kept = []
-                for name in sorted(dirs):
-                    if name in SKIP_DIRS:
-                        continue
-                    full = os.path.join(root, name)
-                    if _is_virtualenv(full):
-                        continue
-                    kept.append(name)
-                dirs[:] = kept
+                dirs[:] = [name for name in sorted(dirs) if not _skipped(root, name)]
                 plans = [name for name in files if name in PLAN_NAMES or name.endswith(PLAN_SUFFIXES)]
                 if not plans:
                     continue
@@ -153,7 +179,7 @@ def plan_lookalikes(paths: Iterable[str], limit: int = _LOOKALIKE_MAX) -> list[s
         if raw == STDIN or not os.path.isdir(raw):
             continue
         for root, dirs, files in _walk(raw):
-            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not _is_virtualenv(os.path.join(root, d)))
+            dirs[:] = sorted(d for d in dirs if not _skipped(root, d))
             for name in sorted(files):
                 if is_plan_name(name) or not name.endswith((".yaml", ".yml")):
                     continue

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from aiplan.core.notation import hint_in_json, is_yaml_snippet
+from aiplan.core.notation import hint_in_json, is_yaml_snippet, written_in_json
 from aiplan.testing import lint_yaml
 from ruamel.yaml import YAML
 
@@ -79,6 +79,39 @@ def test_hints_for_a_json_plan_show_json_and_for_yaml_yaml():
             yaml_snippets = [s for s in SNIPPET.findall(yaml_finding.fix) if is_yaml_snippet(s)]
             assert all(not s.startswith('"') for s in yaml_snippets)
     assert checked > 500
+
+
+@pytest.mark.parametrize("name, text, in_json", [
+    ("plan.aiplan.json", "aiplan: 1\n", True),        # the name says so, whatever the text
+    ("PLAN.JSON", None, True),
+    ("plan.aiplan.yaml", '{"aiplan": 1}', False),     # a YAML file in flow style: the name says YAML
+    ("-", '{"aiplan": 1}', True),                     # standard input: the text says
+    ("-", '\ufeff\n  {"aiplan": 1}', True),
+    ("-", "aiplan: 1\n", False),
+    ("-", "# {a comment}\naiplan: 1\n", False),
+    ("<string>", '{"aiplan": 1}', True),
+    ("-", None, False),                               # undecodable: nothing to read
+])
+def test_a_plan_is_written_in_json_by_its_name_or_else_its_text(name, text, in_json):
+    assert written_in_json(name, text) is in_json
+
+
+def test_a_json_plan_on_standard_input_gets_the_hints_a_json_file_gets(cli, tmp_path, monkeypatch):
+    plan = json.dumps({"aiplan": 1, "name": "Policy search", "approach": "rag",
+                       "rag": {"corpus": {"sources": [{"name": "policy wiki", "format": "html"}]},
+                               "retrieval": {"top_k": 8}}})
+    (tmp_path / "plan.aiplan.json").write_text(plan)
+    monkeypatch.chdir(tmp_path)
+
+    def fixes(*arguments, **given):
+        document = json.loads(cli("lint", "--isolated", "--no-cache", "--format", "json", *arguments, **given).stdout)
+        return [(f["rule"], f["fix"]) for f in document["findings"]]
+
+    from_file, from_stdin = fixes("plan.aiplan.json"), fixes("-", input=plan)
+    assert from_stdin == from_file
+    assert any('`"evaluation": {"metrics": ["recall_at_k", "mrr"]' in fix for _, fix in from_stdin)
+    as_yaml = fixes("-", input="aiplan: 1\nname: Policy search\napproach: rag\nrag:\n  retrieval:\n    top_k: 8\n")
+    assert any("`evaluation: {metrics: [recall_at_k, mrr]" in fix for _, fix in as_yaml)
 
 
 # ---------------------------------------------------------------------------

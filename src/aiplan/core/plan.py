@@ -94,14 +94,14 @@ class Plan:
     schema_errors: Any = field(default=None, repr=False)
     # What several rules derive from the plan (aiplan.rules.metrics), worked out once
     # (:meth:`derive`). Every Plan starts with its own, a ``replace`` variant too.
-    derived: dict = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+    derived: Any = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "derived", {})
 
     def derive(self, compute: Callable[["Plan"], Any]) -> Any:
-        """``compute(self)``, computed once for this plan: ``compute`` must read
-        nothing but the plan, and its result is shared, so an immutable one."""
+        """``compute(self)``, computed once for this plan and shared by every rule that
+        asks: ``compute`` reads nothing but the plan and returns an immutable value."""
         derived = self.derived
         if compute not in derived:
             derived[compute] = compute(self)

@@ -13,9 +13,8 @@ import sys
 
 import click
 
-from aiplan.cli.main import (EXIT_INTERNAL, EXIT_USAGE, SEVERITIES, ConfigProblem, _explain_no_plans,
-                             _load_rule_set, _resolve_targets, _resolver, _say, _settings_options, _split,
-                             exit_code)
+from aiplan.cli.common import (EXIT_INTERNAL, EXIT_USAGE, SEVERITIES, ConfigProblem, exit_code, explain_no_plans,
+                               load_rules, resolve_targets, say, settings_options, settings_resolver, split_values)
 
 
 def _plugin_option(command):
@@ -37,7 +36,7 @@ def _plugin_option(command):
 @click.option("--ignore", multiple=True, help="Rule IDs or prefixes to disable (comma-separated).")
 @click.option("--no-plugins", is_flag=True, help="Do not load third-party plugins (built-in rules only).")
 @_plugin_option
-@_settings_options
+@settings_options
 def report(paths, output_format, output_file, select, ignore, no_plugins, plugin_modules, config_file, isolated,
            policy_packs):
     """A decision report for reviewers: per plan, the gaps and their evidence,
@@ -53,15 +52,15 @@ def report(paths, output_format, output_file, select, ignore, no_plugins, plugin
     from aiplan.config.resolve import command_line_layer
     from aiplan.run.runner import RunResult
 
-    rule_set = _load_rule_set(no_plugins, plugin_modules)
-    layer = command_line_layer(_split(select), (), _split(ignore), None)
-    _, targets, contexts = _resolve_targets(rule_set, paths or (".",), layer, no_plugins=no_plugins,
+    rule_set = load_rules(no_plugins, plugin_modules)
+    layer = command_line_layer(split_values(select), (), split_values(ignore), None)
+    _, targets, contexts = resolve_targets(rule_set, paths or (".",), layer, no_plugins=no_plugins,
                                             config_file=config_file, isolated=isolated, policy_packs=policy_packs)
     if not targets:
         click.echo(outputs.NO_PLANS, nl=False, err=True)
         if not any(p == "-" or os.path.isfile(p) for p in paths):
             # As `aiplan lint`: an empty report over a wrong path would pass for a finished one.
-            _explain_no_plans(paths or (".",))
+            explain_no_plans(paths or (".",))
             sys.exit(EXIT_USAGE)
     if output_file:
         problem = outputs.check_output_file(output_file, [t.real_path for t in targets],
@@ -75,12 +74,12 @@ def report(paths, output_format, output_file, select, ignore, no_plugins, plugin
     if output_file:
         problem = outputs.write_report(output_file, (document,))
         if problem:
-            _say(f"aiplan: {problem}")
+            say(f"aiplan: {problem}")
             sys.exit(EXIT_USAGE)
     else:
         click.echo(document, nl=False)
     for error in errors:
-        _say(f"internal error: {error.describe()}")
+        say(f"internal error: {error.describe()}")
     sys.exit(exit_code(RunResult(errors=errors)))
 
 
@@ -90,7 +89,7 @@ def report(paths, output_format, output_file, select, ignore, no_plugins, plugin
 @click.option("--severity", type=click.Choice(SEVERITIES), default=None, help="Only rules of this default severity.")
 @click.option("--no-plugins", is_flag=True, help="List built-in rules only.")
 @_plugin_option
-@_settings_options
+@settings_options
 def list_rules(output_format, family, severity, no_plugins, plugin_modules, config_file, isolated, policy_packs):
     """List every rule: ID, name, default severity and summary.
 
@@ -99,9 +98,9 @@ def list_rules(output_format, family, severity, no_plugins, plugin_modules, conf
     """
     import json
 
-    rule_set = _load_rule_set(no_plugins, plugin_modules)
+    rule_set = load_rules(no_plugins, plugin_modules)
     catalogue = _catalogue(rule_set, no_plugins, config_file, isolated, policy_packs)
-    families = {f.upper() for f in _split(family)}
+    families = {f.upper() for f in split_values(family)}
     chosen = [
         r for r in (catalogue[key] for key in sorted(catalogue))
         if (not families or r.family in families) and (severity is None or r.severity.value == severity)
@@ -122,14 +121,14 @@ def list_rules(output_format, family, severity, no_plugins, plugin_modules, conf
     if not chosen:
         click.echo("No rule matches.", err=True)
     for error in rule_set.errors:
-        _say(f"internal error: {error.describe()}")
+        say(f"internal error: {error.describe()}")
 
 
 def _catalogue(rule_set, no_plugins, config_file, isolated, policy_packs):
     """Every rule usable here: plugins' and those of the policy packs configured for the current directory."""
     from aiplan.config.selection import ConfigError
 
-    resolver = _resolver(rule_set, no_plugins=no_plugins, config_file=config_file, isolated=isolated,
+    resolver = settings_resolver(rule_set, no_plugins=no_plugins, config_file=config_file, isolated=isolated,
                          policy_packs=policy_packs)
     try:
         return resolver.catalogue(os.getcwd())
@@ -141,7 +140,7 @@ def _catalogue(rule_set, no_plugins, config_file, isolated, policy_packs):
 @click.argument("rule_id")
 @click.option("--no-plugins", is_flag=True, help="Do not load third-party plugins.")
 @_plugin_option
-@_settings_options
+@settings_options
 def explain(rule_id, no_plugins, plugin_modules, config_file, isolated, policy_packs):
     """Show a rule's documentation: what, why, a failing and a passing example.
 
@@ -150,7 +149,7 @@ def explain(rule_id, no_plugins, plugin_modules, config_file, isolated, policy_p
     from aiplan.docs import render_rule_text
     from aiplan.core.suggest import closest
 
-    rules = _catalogue(_load_rule_set(no_plugins, plugin_modules), no_plugins, config_file, isolated, policy_packs)
+    rules = _catalogue(load_rules(no_plugins, plugin_modules), no_plugins, config_file, isolated, policy_packs)
     wanted = rule_id.strip()
     by_name = {r.name: r for r in rules.values()}
     found = rules.get(wanted.upper()) or by_name.get(wanted.lower())
@@ -177,7 +176,7 @@ def schema(which):
 @click.option("--format", "output_format", type=click.Choice(["toml", "json"]), default="toml", show_default=True)
 @click.option("--no-plugins", is_flag=True, help="Do not load third-party plugins.")
 @_plugin_option
-@_settings_options
+@settings_options
 def show_config(path, output_format, no_plugins, plugin_modules, config_file, isolated, policy_packs):
     """Print the effective configuration for PATH (a plan file or a directory;
     default: the current directory): which file and overrides apply, and the
@@ -189,14 +188,14 @@ def show_config(path, output_format, no_plugins, plugin_modules, config_file, is
 
     if path != "-" and not os.path.lexists(path):
         raise click.UsageError(f"{path}: no such file or directory")
-    resolver = _resolver(_load_rule_set(no_plugins, plugin_modules), no_plugins=no_plugins, config_file=config_file,
+    resolver = settings_resolver(load_rules(no_plugins, plugin_modules), no_plugins=no_plugins, config_file=config_file,
                          isolated=isolated, policy_packs=policy_packs)
     try:
         described = describe(resolver, path)
     except ConfigError as exc:
         raise ConfigProblem(str(exc)) from None
     for warning in resolver.warnings:
-        _say(f"aiplan: warning: {warning}")
+        say(f"aiplan: warning: {warning}")
     if output_format == "json":
         click.echo(json.dumps(described, indent=2))
     else:
@@ -207,7 +206,7 @@ def show_config(path, output_format, no_plugins, plugin_modules, config_file, is
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--no-plugins", is_flag=True, help="Load no third-party plugin (they are listed as disabled).")
 @_plugin_option
-@_settings_options
+@settings_options
 def list_plugins(output_format, no_plugins, plugin_modules, config_file, isolated, policy_packs):
     """List plugins with their versions and rules, and the policy packs
     configured for the current directory. Installed plugins that are turned
@@ -215,18 +214,19 @@ def list_plugins(output_format, no_plugins, plugin_modules, config_file, isolate
     import json
 
     from aiplan.plugins.listing import describe_plugins, render_plugins
+    from aiplan.plugins.manager import disabled_by_environment
 
     from aiplan.config.selection import ConfigError
 
-    rule_set = _load_rule_set(no_plugins, plugin_modules)
-    resolver = _resolver(rule_set, no_plugins=no_plugins, config_file=config_file, isolated=isolated,
+    rule_set = load_rules(no_plugins, plugin_modules)
+    resolver = settings_resolver(rule_set, no_plugins=no_plugins, config_file=config_file, isolated=isolated,
                          policy_packs=policy_packs)
     try:
         resolver.catalogue(os.getcwd())
     except ConfigError as exc:
         raise ConfigProblem(str(exc)) from None
-    disabled = set(_split([os.environ.get("AIPLAN_DISABLE_PLUGINS", "")]))
-    described = describe_plugins(rule_set, resolver.loaded_packs(), no_plugins=no_plugins, disabled=disabled)
+    described = describe_plugins(rule_set, resolver.loaded_packs(), no_plugins=no_plugins,
+                                 disabled=disabled_by_environment())
     if output_format == "json":
         click.echo(json.dumps(described, indent=2))
     else:
@@ -239,7 +239,7 @@ def list_plugins(output_format, no_plugins, plugin_modules, config_file, isolate
 @click.option("--stdio", is_flag=True, help="Speak over standard input and output (the default and only transport).")
 @click.option("--no-plugins", is_flag=True, help="Do not load third-party plugins (built-in rules only).")
 @_plugin_option
-@_settings_options
+@settings_options
 def server(stdio, no_plugins, plugin_modules, config_file, isolated, policy_packs):
     """Run the language server (LSP over standard input and output) for editors:
     the findings of `aiplan lint` while you type, fixes, waivers and rule
@@ -275,10 +275,10 @@ def init(path, approach):
     try:
         write_starter(target, approach)
     except FileExistsError:
-        _say(f"aiplan: {target} already exists; not overwriting it.")
+        say(f"aiplan: {target} already exists; not overwriting it.")
         sys.exit(EXIT_USAGE)
     except OSError as exc:
-        _say(f"aiplan: cannot write {target}: {exc.strerror or exc}")
+        say(f"aiplan: cannot write {target}: {exc.strerror or exc}")
         sys.exit(EXIT_USAGE)
     click.echo(f"Wrote {target}. Fill it in, then run: aiplan lint {target}")
     from aiplan.run.discovery import is_plan_name

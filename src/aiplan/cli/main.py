@@ -9,42 +9,10 @@ import sys
 import click
 
 from aiplan import __version__
+from aiplan.cli.common import (EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, SEVERITIES,
+                               ConfigProblem, exit_code, explain_no_plans, load_rules, plugin_output_to_stderr,
+                               resolve_targets, say, settings_options, split_values)
 from aiplan.reporters import FORMATS
-
-SEVERITIES = ("error", "warning", "info")
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-
-
-def exit_code(run, *, fail_on=None, fixes_pending: bool = False, exit_zero: bool = False,
-              report_failed: bool = False, write_errors=()) -> int:
-    """The exit code of a command that ran (a usage or configuration error before
-    running exits 2 through click): 2 if the ``--output-file`` report could not
-    be written; 3 if a rule or plugin failed; 1 if a finding reaches its file's
-    threshold (``fail_on(path)``, a severity; ``None``: findings never fail the
-    command, as for ``report`` and ``--write-baseline``) or ``--diff`` has fixes
-    to apply (``fixes_pending``); else 0. ``exit_zero`` turns 1 into 0; files
-    ``--fix`` could not write (``write_errors``) make it 2 unless a rule failed."""
-    if report_failed:
-        code = EXIT_USAGE
-    elif run.internal_errors:
-        code = EXIT_INTERNAL
-    elif fixes_pending or (fail_on is not None and any(
-            finding.severity.rank >= fail_on(result.path).rank for result in run.files for finding in result.findings)):
-        code = EXIT_FINDINGS
-    else:
-        code = EXIT_OK
-    if exit_zero and code == EXIT_FINDINGS:
-        code = EXIT_OK
-    if write_errors and code != EXIT_INTERNAL:
-        code = EXIT_USAGE
-    return code
-
-
-def _split(values) -> tuple[str, ...]:
-    out: list[str] = []
-    for value in values or ():
-        out.extend(part.strip() for part in value.split(",") if part.strip())
-    return tuple(out)
 
 
 def _use_colour(choice: str, stream) -> bool:
@@ -54,58 +22,6 @@ def _use_colour(choice: str, stream) -> bool:
         return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
-
-
-def _plugin_output_to_stderr():
-    """While plugins run (import, registration, rules), what they print goes to
-    standard error: standard output carries the report (JSON, SARIF, JUnit...)."""
-    import contextlib  # start-up: cheap, only for commands that run plugins
-
-    return contextlib.redirect_stdout(sys.stderr)
-
-
-def _load_rule_set(no_plugins: bool, plugin_modules=()):
-    from aiplan.plugins.manager import load_rule_set
-
-    disabled = _split([os.environ.get("AIPLAN_DISABLE_PLUGINS", "")])
-    with _plugin_output_to_stderr():
-        return load_rule_set(entry_points=not no_plugins, disabled=disabled, extra_modules=plugin_modules)
-
-
-class ConfigProblem(click.ClickException):
-    """A broken configuration file or policy pack: exit 2, no usage banner."""
-
-    exit_code = EXIT_USAGE
-
-    def show(self, file=None):
-        _say(f"aiplan: configuration error: {self.format_message()}")
-
-
-def _plugins_disabled(no_plugins: bool) -> bool:
-    return no_plugins or bool(_split([os.environ.get("AIPLAN_DISABLE_PLUGINS", "")]))
-
-
-def _resolver(rule_set, *, no_plugins=False, config_file=None, isolated=False, policy_packs=(), cli_layer=None):
-    """The per-file settings of this run (configuration files, overrides, packs, options)."""
-    from aiplan.config.selection import ConfigError
-    from aiplan.config.resolve import Resolver
-
-    try:
-        return Resolver(rule_set.rules, cli=cli_layer, config_path=config_file, isolated=isolated,
-                        cli_packs=policy_packs, lenient=_plugins_disabled(no_plugins))
-    except ConfigError as exc:
-        raise ConfigProblem(str(exc)) from None
-
-
-def _settings_options(command):
-    """--config, --isolated and --policy-pack: shared by every command that reads configuration."""
-    command = click.option("--policy-pack", "policy_packs", multiple=True, type=click.Path(dir_okay=False),
-                           metavar="FILE", help="Also apply this policy pack (YAML; repeatable).")(command)
-    command = click.option("--isolated", is_flag=True,
-                           help="Ignore every configuration file (pyproject.toml, .aiplan.toml).")(command)
-    command = click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
-                           help="Use this configuration file for every plan instead of the nearest one.")(command)
-    return command
 
 
 def _tolerate_narrow_encodings() -> None:
@@ -127,15 +43,6 @@ def _open_cache(no_cache: bool, cache_dir: str | None):
     if no_cache or cache_disabled_by_environment():
         return None
     return LintCache(cache_dir or default_cache_dir())
-
-
-def _say(message: str) -> None:
-    """A message on standard error, with control characters, line breaks and
-    escape sequences from file names or exception text shown visibly: a path
-    holding a newline and `::error` must not start a CI workflow command."""
-    from aiplan.reporters.text import visible  # start-up: only when there is something to say
-
-    click.echo(visible(message), err=True)
 
 
 # The commands defined in aiplan.cli.commands, built only when asked for (see there).
@@ -227,7 +134,7 @@ def main():
 @click.option("--no-plugins", is_flag=True, help="Do not load third-party plugins (built-in rules only).")
 @click.option("--plugin", "plugin_modules", multiple=True, metavar="MODULE",
               help="Also load this importable module as a plugin.")
-@_settings_options
+@settings_options
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="Report only findings not recorded in this baseline file.")
 @click.option("--write-baseline", "write_baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
@@ -277,10 +184,10 @@ def lint(paths, output_format, output_file, include_suppressed, fail_on, select,
     if diff and write_baseline_file:
         raise click.UsageError("--diff writes nothing, so it cannot write a baseline; use --fix --write-baseline "
                                "to record what remains after fixing")
-    rule_set = _load_rule_set(no_plugins, plugin_modules)
-    layer = command_line_layer(_split(select), _split(extend_select), _split(ignore), fail_on,
+    rule_set = load_rules(no_plugins, plugin_modules)
+    layer = command_line_layer(split_values(select), split_values(extend_select), split_values(ignore), fail_on,
                                rule_timeout=rule_timeout, file_timeout=file_timeout)
-    resolver, targets, contexts = _resolve_targets(rule_set, paths or (".",), layer, no_plugins=no_plugins,
+    resolver, targets, contexts = resolve_targets(rule_set, paths or (".",), layer, no_plugins=no_plugins,
                                                    config_file=config_file, isolated=isolated,
                                                    policy_packs=policy_packs, force_exclude=force_exclude)
     if output_file:
@@ -294,7 +201,7 @@ def lint(paths, output_format, output_file, include_suppressed, fail_on, select,
         run, write_errors, to_stderr = _fix(targets, contexts.__getitem__, rule_set, diff=diff)
         report_stream = sys.stderr if to_stderr else sys.stdout
     else:
-        with _plugin_output_to_stderr():
+        with plugin_output_to_stderr():
             run = lint_targets(targets, contexts.__getitem__, cache=_open_cache(no_cache, cache_dir), jobs=jobs,
                                run_timeout=DEFAULT_RUN_TIMEOUT if run_timeout is None else run_timeout)
         run = run.with_errors(rule_set.errors)
@@ -317,12 +224,12 @@ def lint(paths, output_format, output_file, include_suppressed, fail_on, select,
     for piece in outputs.batched(outcome.report()):  # written as it is made: memory stays flat
         click.echo(piece, nl=False, err=report_stream is sys.stderr, color=outcome.keep_ansi)
     for warning in outcome.warnings:
-        _say(f"aiplan: {warning}")
+        say(f"aiplan: {warning}")
     if not targets:
         click.echo(outputs.NO_PLANS, nl=False, err=True)
     if not targets and not any(p == "-" or os.path.isfile(p) for p in paths):
         # A green run over nothing hides a wrong path or plan name (as ESLint does for a pattern).
-        _explain_no_plans(paths or (".",))
+        explain_no_plans(paths or (".",))
         sys.exit(EXIT_USAGE)
     _say_write_errors(write_errors)
     sys.exit(exit_code(run, fail_on=resolver.fail_on_for, exit_zero=exit_zero, report_failed=outcome.report_failed,
@@ -340,20 +247,10 @@ def _terminal_width(stream) -> int | None:
     return max(shutil.get_terminal_size((100, 24)).columns, 40)
 
 
-def _explain_no_plans(paths) -> None:
-    """Name the YAML files under ``paths`` that look like plans (a top-level
-    ``aiplan`` key) but are not named like one, so the user knows what to rename."""
-    from aiplan.run.discovery import plan_lookalikes
-
-    for path in plan_lookalikes(paths):
-        stem = os.path.basename(path).rsplit(".", 1)[0]
-        _say(f"aiplan: {path} looks like a plan: name it {stem}.aiplan.yaml or pass it explicitly")
-
-
 def _say_write_errors(write_errors) -> None:
     """Name the files --fix could not write (they make the exit code 2 unless a rule failed)."""
     for path, reason in write_errors:
-        _say(f"aiplan: fixes not written to {path}: {reason}")
+        say(f"aiplan: fixes not written to {path}: {reason}")
 
 
 def _fix(targets, contexts, rule_set, *, diff):
@@ -377,13 +274,13 @@ def _fix(targets, contexts, rule_set, *, diff):
         click.echo(f"aiplan: standard input is over the {limit:,}-byte limit (`max-file-size`); "
                    "nothing was fixed and nothing is printed", err=True)
         sys.exit(EXIT_USAGE)
-    with _plugin_output_to_stderr():
+    with plugin_output_to_stderr():
         run, fixes = fix_targets(targets, contexts, write=not diff, stdin=stdin)
     run = run.with_errors(rule_set.errors)
     for target, result in fixes.results:
         if result.stopped:
             left = sum(1 for finding in result.after.findings if finding.edits)
-            _say(f"aiplan: {target.display_path}: fixing {result.stopped}; "
+            say(f"aiplan: {target.display_path}: fixing {result.stopped}; "
                  f"{left} fixable finding{'s' * (left != 1)} left unfixed")
     if diff:
         if not targets:
@@ -403,7 +300,7 @@ def _fix(targets, contexts, rule_set, *, diff):
         else:
             click.echo("No fixes to apply.", err=True)
         for error in run.internal_errors:
-            _say(f"internal error: {error.describe()}")
+            say(f"internal error: {error.describe()}")
         sys.exit(exit_code(run, fixes_pending=bool(files)))
 
     for target, result in fixes.results:
@@ -413,34 +310,6 @@ def _fix(targets, contexts, rule_set, *, diff):
     return run, fixes.write_errors, reads_stdin
 
 
-def _resolve_targets(rule_set, paths, layer, force_exclude=False, **settings):
-    """The files to lint and each one's lint context. Every configuration that applies
-    is read and checked before anything is linted: a broken one exits 2."""
-    from aiplan.config.selection import ConfigError
-    from aiplan.run.discovery import PathError, discover
-
-    resolver = _resolver(rule_set, cli_layer=layer, **settings)
-    try:
-        targets = discover(paths)
-    except PathError as exc:
-        raise click.UsageError(str(exc)) from None
-    try:
-        for path in paths:
-            resolver.resolve_path(path)
-        targets = [t for t in targets if not resolver.is_excluded(t, force=force_exclude)]
-        contexts = {target: resolver.context_for(target) for target in targets}
-    except ConfigError as exc:
-        raise ConfigProblem(str(exc)) from None
-    try:
-        resolver.check_command_line()
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
-    resolver.check_coverage(paths)
-    for warning in resolver.warnings:
-        _say(f"aiplan: warning: {warning}")
-    return resolver, targets, contexts
-
-
 def _write_baseline(run, path) -> None:
     from aiplan.run.baseline import BaselineError, write_baseline
 
@@ -448,9 +317,9 @@ def _write_baseline(run, path) -> None:
         written = write_baseline(path, run)
     except BaselineError as exc:
         raise ConfigProblem(str(exc)) from None
-    _say(f"aiplan: wrote {path}: {written.describe()}")
+    say(f"aiplan: wrote {path}: {written.describe()}")
     for error in run.internal_errors:
-        _say(f"internal error: {error.describe()}")
+        say(f"internal error: {error.describe()}")
 
 
 def _apply_baseline(run, path, enabled_for):

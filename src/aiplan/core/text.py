@@ -2,9 +2,9 @@
 
 A line ends at CRLF, CR or LF, as YAML 1.2, editors and GitHub count lines.
 NEL (U+0085) and the Unicode line and paragraph separators (U+2028, U+2029)
-are characters inside a line, not breaks: libyaml (YAML 1.1) counts them, so
-the loader renumbers its positions when a text holds one
-(:func:`has_yaml11_breaks`, :func:`line_column`).
+are characters inside a line, not breaks: both YAML parsers (YAML 1.1) take
+them for breaks, so the loader has a text that holds one
+(:func:`has_yaml11_breaks`) read with them as ordinary characters.
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ import re
 from aiplan.core.findings import Span
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
-# Breaks in YAML 1.1 only: the C parser's line numbers are off after one of these.
-_YAML11_ONLY_BREAK = re.compile("[\x85\u2028\u2029]")
+# Breaks in YAML 1.1 only, ordinary characters in YAML 1.2 (and to editors).
+YAML11_ONLY_BREAKS = "\x85\u2028\u2029"
+_YAML11_ONLY_BREAK = re.compile(f"[{YAML11_ONLY_BREAKS}]")
 
 
 def has_yaml11_breaks(text: str) -> bool:
-    """Whether the YAML 1.1 parser numbers the lines of ``text`` differently from us."""
+    """Whether a YAML 1.1 parser reads a line break in ``text`` where there is none."""
     return _YAML11_ONLY_BREAK.search(text) is not None
 
 

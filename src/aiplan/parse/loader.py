@@ -20,14 +20,14 @@ import json
 import os
 import re
 from dataclasses import field
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from aiplan.core.findings import Span, Violation
 from aiplan.core.plan import Plan, SpanTable
 from aiplan.core.records import data_record
 # The rules whose findings the loader reports while reading and parsing.
 from aiplan.core.rule_ids import DUPLICATE_KEY, RESOURCE_LIMIT, SYNTAX, UNREADABLE
-from aiplan.core.text import SourceText, has_yaml11_breaks, line_column
+from aiplan.core.text import YAML11_ONLY_BREAKS, has_yaml11_breaks, line_column
 from aiplan.parse.conformance import Checker, Misread, NonConforming
 from aiplan.fileio import FileTooLarge, NotRegularFile, read_regular
 
@@ -241,6 +241,8 @@ SECOND_OPINION_MAX_CHARS = 256 * 1024
 def _pure_events(text: str) -> Iterator[Any]:
     from aiplan.parse import pure  # heavy (~30 ms, ruamel.yaml): only without libyaml or for a second opinion
 
+    if has_yaml11_breaks(text):
+        return _read_as_yaml12(text, pure.events)
     return pure.events(text)
 
 
@@ -257,32 +259,43 @@ def _event_source(text: str) -> Iterator[Any]:
     if CParser is None:  # pragma: no cover - depends on the installation
         return _pure_events(text)
     if has_yaml11_breaks(text):
-        return _renumbered(iter(CParser(text).get_event, None), SourceText(text))
+        return _read_as_yaml12(text, lambda parsed: iter(CParser(parsed).get_event, None))
     # The parser's own get_event, called until it returns None: no generator
     # frame between the parser and the builder (it is the per-event hot path).
     return iter(CParser(text).get_event, None)
 
 
-class _Mark:
-    """A parser position renumbered by :mod:`aiplan.core.text` (0-based, as the parser's)."""
+def _read_as_yaml12(text: str, parse: Callable[[str], Iterator[Any]]) -> Iterator[Any]:
+    """The events of ``text`` read with NEL, U+2028 and U+2029 as the ordinary characters
+    they are in YAML 1.2 (in comments, scalars, anchors), not as the line breaks both
+    parsers take them for (YAML 1.1). The parser reads a copy with each replaced by a
+    private-use character that ``text`` neither holds nor escapes, so offsets, and
+    lines and columns (aiplan.core.text), stay those of ``text``; the events and the
+    parser's errors get the characters back."""
+    stand_ins = _stand_ins(text)
+    back = {ord(stand_in): original for original, stand_in in stand_ins.items()}
+    try:
+        for event in parse(text.translate({ord(original): stand_in for original, stand_in in stand_ins.items()})):
+            for name in ("value", "anchor"):
+                written = getattr(event, name, None)
+                if isinstance(written, str):
+                    setattr(event, name, written.translate(back))
+            yield event
+    except Exception as exc:
+        for name in ("problem", "context"):
+            written = getattr(exc, name, None)
+            if isinstance(written, str):
+                setattr(exc, name, written.translate(back))
+        raise
 
-    __slots__ = ("name", "index", "line", "column")
 
-    def __init__(self, mark, source: SourceText):
-        self.name = getattr(mark, "name", None)
-        self.index = mark.index
-        line, column = source.line_column(mark.index)
-        self.line, self.column = line - 1, column - 1
-
-
-def _renumbered(events: Iterator[Any], source: SourceText) -> Iterator[Any]:
-    """libyaml counts NEL, U+2028 and U+2029 as line breaks (YAML 1.1); a line
-    is what CRLF, CR or LF end (aiplan.core.text), as the pure-Python parser
-    and every editor count it. Only texts holding one of those take this path."""
-    for event in events:
-        event.start_mark = _Mark(event.start_mark, source)
-        event.end_mark = _Mark(event.end_mark, source)
-        yield event
+def _stand_ins(text: str) -> dict[str, str]:
+    """A private-use character for each YAML 1.1-only break, absent from ``text`` and not
+    written there as an escape (``\\uE000``), so none can be mistaken for another."""
+    lowered = text.casefold()
+    free = (chr(code) for code in range(0xE000, 0xF900)
+            if chr(code) not in text and f"{code:x}" not in lowered)
+    return {original: next(free) for original in YAML11_ONLY_BREAKS}
 
 
 class _Abort(Exception):
@@ -765,11 +778,8 @@ _HINTS = (
 )
 
 
-def _at(mark, text: str) -> tuple[int, int]:
-    """A parser mark's 1-based line and column, renumbered when libyaml counted a YAML 1.1 break."""
-    offset = getattr(mark, "index", None)
-    if isinstance(offset, int) and 0 <= offset <= len(text) and has_yaml11_breaks(text):
-        return line_column(text, offset)
+def _at(mark) -> tuple[int, int]:
+    """A parser mark's 1-based line and column."""
     return mark.line + 1, mark.column + 1
 
 
@@ -782,7 +792,7 @@ def _syntax_problem(exc: Exception, text: str, index: int) -> LoadProblem:
     problem = getattr(exc, "problem", None)
     context = getattr(exc, "context", None)
     if mark is not None:
-        span = Span.point(*_at(mark, text))
+        span = Span.point(*_at(mark))
     elif (position := getattr(exc, "position", None)) is not None:  # ReaderError
         span = Span.point(*line_column(text, min(int(position), len(text))))
         problem = getattr(exc, "reason", None) or str(exc)
@@ -792,7 +802,7 @@ def _syntax_problem(exc: Exception, text: str, index: int) -> LoadProblem:
     message = f"invalid YAML: {problem or str(exc)}"
     context_mark = getattr(exc, "context_mark", None)
     if context and context_mark is not None and context_mark is not mark:
-        context_line, context_column = _at(context_mark, text)
+        context_line, context_column = _at(context_mark)
         message += f" ({context} at line {context_line}, column {context_column})"
     elif context:
         message += f" ({context})"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from aiplan.plugins.manager import BUILTIN, installed_entry_points
+from aiplan.plugins.manager import BUILTIN, DISABLE_VARIABLE, installed_entry_points
 
 
 def describe_plugins(rule_set, packs: Iterable, *, no_plugins: bool, disabled: Iterable[str]) -> dict:
@@ -27,7 +27,7 @@ def describe_plugins(rule_set, packs: Iterable, *, no_plugins: bool, disabled: I
         elif no_plugins:
             status, reason = "disabled", "--no-plugins"
         elif name in disabled:
-            status, reason = "disabled", "AIPLAN_DISABLE_PLUGINS"
+            status, reason = "disabled", DISABLE_VARIABLE
         else:
             continue
         rows.append({"name": name, "version": version, "module": entry_point.value,

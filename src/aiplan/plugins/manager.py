@@ -9,8 +9,9 @@ repository being linted.
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import field, replace
-from typing import Any, Iterable, cast
+from typing import Any, Iterable, Mapping, cast
 
 import pluggy
 
@@ -24,6 +25,14 @@ from aiplan.plugins.scan import group_may_exist
 
 ENTRY_POINT_GROUP = "aiplan"
 BUILTIN = "aiplan"
+DISABLE_VARIABLE = "AIPLAN_DISABLE_PLUGINS"
+
+
+def disabled_by_environment(environ: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """The installed plugins ``AIPLAN_DISABLE_PLUGINS`` turns off: entry-point names,
+    comma-separated, blanks ignored; sorted, each once. ``environ``: ``os.environ``."""
+    value = (os.environ if environ is None else environ).get(DISABLE_VARIABLE, "")
+    return tuple(sorted({name.strip() for name in value.split(",") if name.strip()}))
 
 
 @data_record(frozen=False)

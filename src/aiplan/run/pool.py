@@ -130,12 +130,9 @@ _WORKER: tuple | None = None  # (work, pack, progress), set in each worker proce
 
 def _start_worker(parent: int, init, work, pack, progress) -> None:  # pragma: no cover - runs in a worker
     global _WORKER
-    import faulthandler  # only in worker processes
     import signal  # start-up: only workers use it (its import builds enums: ~3 M instructions)
 
-    faulthandler.disable()  # a crash is reported by the parent, not dumped on its stderr
-    die_with_parent(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _become_worker(parent)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _WORKER = (work, pack, progress)
     if init is not None:
@@ -175,15 +172,16 @@ def _serial_in_child(work, count: int, *, pack, unpack, init, on_crash) -> list:
         done, status, last = _child_run(work, range(len(results), count), pack, init)
         results.extend(unpack(packed) for packed in done)
         if status is not None and len(results) < count:
-            if on_crash is None:
-                raise RuntimeError(f"job {len(results)} {_describe_exit(status)}")
-            results.append(on_crash(len(results), _describe_exit(status), last))
+            results.append(_crashed(len(results), status, last, on_crash))
     return results
 
 
 def _child_run(work, jobs: range, pack, init) -> tuple[list, int | None, str]:
     """Run ``jobs`` in order in a forked child: ``(packed results, wait status
-    if the child died before finishing them, its last trace)``."""
+    if the child died before finishing them, its last trace)``. A job that
+    raises stops the child and raises here, as in a serial run. The one model of
+    a job run in a child of its own: the serial isolated run and a job that
+    killed a pool worker both use it."""
     import mmap  # only when a run lints in a child
     import pickle  # as above
     import struct  # as above
@@ -275,46 +273,13 @@ def _kill(pid: int) -> None:
 
 def _isolated(index: int, work, init, on_crash):
     """Run one job in a forked process of its own; its death is reported, never repeated here."""
-    import mmap  # start-up: only once a worker died
-    import pickle  # start-up: as above
-    import signal  # start-up: only workers use it (its import builds enums: ~3 M instructions)
-    read_result, write_result = os.pipe()
-    trail = mmap.mmap(-1, _TRAIL_SIZE)  # shared with the child: its last trace, whatever it wrote before
-    parent = os.getpid()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - runs in the child, which never returns
-        code = 70
-        try:
-            os.close(read_result)
-            import faulthandler  # only in a process isolating a crash
+    done, status, last = _child_run(work, range(index, index + 1), _same, init)
+    return done[0] if status is None else _crashed(index, status, last, on_crash)
 
-            faulthandler.disable()  # the crash is reported by the parent, not dumped on stderr
-            die_with_parent(parent)
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
 
-            def trace(text: str) -> None:
-                data = text.encode("utf-8", "replace")[:_TRAIL_SIZE - 1]
-                trail[:len(data) + 1] = data + b"\0"
-
-            if init is not None:
-                init(trace)
-            data = pickle.dumps(work(index), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_result, "wb") as out:
-                out.write(data)
-            code = 0
-        except BaseException:
-            pass
-        end_now(code)
-    os.close(write_result)
-    with os.fdopen(read_result, "rb") as source:
-        data = source.read()
-    _, status = os.waitpid(pid, 0)
-    last = trail[:].split(b"\0", 1)[0].decode("utf-8", "replace")
-    trail.close()
-    if os.waitstatus_to_exitcode(status) == 0 and data:
-        return pickle.loads(data)
+def _crashed(index: int, status: int, last: str, on_crash):
+    """The result of job ``index``, whose process ended with wait status ``status`` while
+    doing ``last`` (its trace): ``on_crash``'s, or an error without one."""
     how = _describe_exit(status)
     if on_crash is None:
         raise RuntimeError(f"job {index} {how}")

@@ -8,11 +8,10 @@ protocol on standard input and output until the editor shuts it down.
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import replace
 from importlib.util import find_spec
 
-from aiplan.plugins.manager import load_rule_set
+from aiplan.plugins.manager import disabled_by_environment, load_rule_set
 from aiplan.server.session import Session
 
 MISSING_EXTRA = ("aiplan server needs its `server` extra (pygls), which is not installed here; "
@@ -31,9 +30,9 @@ def serve(settings) -> None:
 
     # Standard output carries the protocol; everything else is logged to standard error.
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(levelname)s: %(message)s")
-    disabled = [p.strip() for p in os.environ.get("AIPLAN_DISABLE_PLUGINS", "").split(",") if p.strip()]
+    disabled = disabled_by_environment()
     rule_set = load_rule_set(entry_points=not settings.no_plugins, disabled=disabled,
                              extra_modules=settings.plugin_modules)
-    session = Session(rule_set.rules, replace(settings, disabled_plugins=tuple(disabled)),
+    session = Session(rule_set.rules, replace(settings, disabled_plugins=disabled),
                       plugin_errors=rule_set.errors)
     build_server(session).start_io()

@@ -1,4 +1,4 @@
-"""cli.main.exit_code, the one place an exit code is decided: every branch and their order."""
+"""cli.common.exit_code, the one place an exit code is decided: every branch and their order."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from aiplan.cli.main import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, exit_code
+from aiplan.cli.common import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, exit_code
 from aiplan.core.findings import FileResult, InternalError, Severity
 
 from ci_support import finding, run_of

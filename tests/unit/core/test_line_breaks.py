@@ -1,8 +1,8 @@
 """One definition of a line (CRLF, CR or LF) for every position aiplan reports.
 
-libyaml (YAML 1.1) also breaks lines at NEL, U+2028 and U+2029; editors,
-GitHub and ruamel.yaml's pure-Python parser do not. A plan holding one of them
-inside a string must not shift the line of every finding after it.
+Both YAML parsers (YAML 1.1) also break lines at NEL, U+2028 and U+2029; YAML
+1.2, editors and GitHub do not. A plan holding one of them must read as YAML 1.2
+reads it and must not shift the line of every finding after it.
 """
 
 import pytest
@@ -94,3 +94,49 @@ def test_a_plugin_finding_past_the_last_line_is_counted_by_the_same_line_breaks(
     outside = lint_text(text, build_context(select=("ACME",), rules=[_rule_at_line(5)]))
     [error] = outside.errors
     assert outside.findings == () and "which is not in the file (4 lines)" in error.message
+
+
+SEPARATORS = pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+CLEAN = "aiplan: 1\n{middle}owner: team@example.com\n"
+
+
+@SEPARATORS
+@pytest.mark.parametrize("middle, data", [
+    ("# a comment{s} still the comment\n", {}),
+    ("name: |\n  line one{s} more\n  line two\n", {"name": "line one{s} more\nline two\n"}),
+    ("name: >\n  line one{s} more\n  line two\n", {"name": "line one{s} more line two\n"}),
+    ("name: a{s}b\n", {"name": "a{s}b"}),
+    ("name: 'a{s}b'\n", {"name": "a{s}b"}),
+])
+def test_a_unicode_separator_is_an_ordinary_character_as_in_yaml_1_2(parser, separator, middle, data):
+    """In YAML 1.2 only CR and LF break lines: NEL, U+2028 and U+2029 in a comment, a block
+    scalar or any scalar are characters of the line, read alike by both parsers."""
+    result = loader.load_text(CLEAN.format(middle=middle.format(s=separator)))
+    assert result.problems == []
+    [plan] = result.documents
+    assert plan.data == {"aiplan": 1, **{k: v.format(s=separator) for k, v in data.items()}, "owner": "team@example.com"}
+    owner = plan.key_spans[("owner",)]
+    assert (owner.line, owner.column) == (CLEAN.format(middle=middle).count("\n"), 1)
+
+
+@pytest.mark.parametrize("middle, line", [
+    ("# a comment\n still the comment\n", 3),             # ` still...` is content, indented under `aiplan`
+    ("name: |\n  line one\nmore\n  line two\n", 6),        # `more` ends the block scalar and is no key
+])
+def test_a_real_line_break_at_the_same_place_is_still_a_syntax_error(parser, middle, line):
+    [problem] = loader.load_text(CLEAN.format(middle=middle)).problems
+    assert problem.rule == "PLAN001" and problem.violation.span.line == line
+
+
+def test_a_separator_is_read_back_without_touching_an_escaped_private_use_character(parser):
+    # The parser reads the separator as a private-use character the text neither holds nor
+    # escapes: `\uE000` here must stay U+E000, and the separator come back as itself.
+    [plan] = loader.load_text('aiplan: 1\n# note\u2028x\nname: "\\ue000 \\uE001"\nowner: "\ue002"\n').documents
+    assert plan.data == {"aiplan": 1, "name": "\ue000 \ue001", "owner": "\ue002"}
+
+
+def test_a_syntax_error_message_shows_the_separator_not_its_stand_in(parser):
+    # An anchor cannot start with U+2028 for libyaml; the pure parser's reading names the character.
+    [problem] = loader.load_text("aiplan: 1\nname: &\u2028 x\n").problems
+    assert problem.rule == "PLAN001" and problem.violation.span.line == 2
+    assert not any("\ue000" <= char <= "\uf8ff" for char in problem.violation.message)

@@ -6,11 +6,13 @@ entry_points.txt generated from its own pyproject.toml) in a directory on
 sys.path, where importlib.metadata discovers the entry point. No network.
 """
 
+import ast
 import json
 import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 try:
     import tomllib
@@ -19,6 +21,8 @@ except ModuleNotFoundError:  # Python 3.10
 
 import pytest
 
+import aiplan
+from aiplan.plugins.manager import DISABLE_VARIABLE, disabled_by_environment
 from conftest import ROOT
 
 ACME = ROOT / "examples" / "plugins" / "aiplan-acme"
@@ -115,6 +119,27 @@ def test_plugins_can_be_turned_off(cli, acme, how, reason):
     (acme.parent / ".aiplan.toml").write_text('[rules.ACME001]\ndomain = "acme.example"\n')
     result = cli("lint", *args, acme, env=env)
     assert result.exit_code == 0 and "warning:" in result.output and "ACME001" in result.output
+
+
+@pytest.mark.parametrize("value, names", [
+    ("acme", ("acme",)),
+    (" other , acme,,acme ", ("acme", "other")),
+    (" , ", ()),
+    ("", ()),
+])
+def test_disable_plugins_variable_is_read_as_names(value, names):
+    assert disabled_by_environment({"AIPLAN_DISABLE_PLUGINS": value}) == names
+    assert disabled_by_environment({}) == ()
+
+
+def test_only_the_plugin_manager_reads_the_disable_plugins_variable():
+    """One reading of AIPLAN_DISABLE_PLUGINS (the command line, ``aiplan plugins`` and the
+    language server call :func:`disabled_by_environment`): no other module names it in code."""
+    source = Path(aiplan.__file__).parent
+    naming = sorted(str(path.relative_to(source)) for path in source.rglob("*.py")
+                    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                    if isinstance(node, ast.Constant) and node.value == DISABLE_VARIABLE)
+    assert naming == ["plugins/manager.py"]
 
 
 def test_a_broken_plugin_is_reported_and_the_rest_runs(cli, acme, tmp_path):

@@ -255,3 +255,23 @@ def _alive(pid: int) -> bool:
             return handle.read().split(") ", 1)[1][0] != "Z"
     except (FileNotFoundError, IndexError):
         return False
+
+
+@needs_fork
+def test_a_job_that_killed_its_worker_and_then_raises_alone_raises_in_the_parent():
+    """A suspect job runs again in a child of its own (the same model as an isolated serial
+    run): what it raises there reaches the parent, as serially, rather than passing for a crash."""
+    state = {}
+
+    def init(trace):
+        state["trace"] = trace
+
+    def work(index):
+        if index == 150:
+            if state.get("trace") is None:  # in a pool worker: kill it
+                os._exit(9)
+            raise ValueError("job 150, alone")
+        return index
+
+    with pytest.raises(ValueError, match="job 150, alone"):
+        run_ordered(work, 300, 2, init=init, on_crash=lambda index, how, last: ("crashed", index, how, last))

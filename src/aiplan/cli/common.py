@@ -1,0 +1,151 @@
+"""What the commands share: the exit codes and the one function that decides
+them, loading the rules, resolving settings and targets, and messages on
+standard error. :mod:`aiplan.cli.main` (the group and ``lint``) and
+:mod:`aiplan.cli.commands` (the other commands) both import it; imports stay
+inside functions: start-up is on the pre-commit hot path."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+SEVERITIES = ("error", "warning", "info")
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+def exit_code(run, *, fail_on=None, fixes_pending: bool = False, exit_zero: bool = False,
+              report_failed: bool = False, write_errors=()) -> int:
+    """The exit code of a command that ran (a usage or configuration error before
+    running exits 2 through click): 2 if the ``--output-file`` report could not
+    be written; 3 if a rule or plugin failed; 1 if a finding reaches its file's
+    threshold (``fail_on(path)``, a severity; ``None``: findings never fail the
+    command, as for ``report`` and ``--write-baseline``) or ``--diff`` has fixes
+    to apply (``fixes_pending``); else 0. ``exit_zero`` turns 1 into 0; files
+    ``--fix`` could not write (``write_errors``) make it 2 unless a rule failed."""
+    if report_failed:
+        code = EXIT_USAGE
+    elif run.internal_errors:
+        code = EXIT_INTERNAL
+    elif fixes_pending or (fail_on is not None and any(
+            finding.severity.rank >= fail_on(result.path).rank for result in run.files for finding in result.findings)):
+        code = EXIT_FINDINGS
+    else:
+        code = EXIT_OK
+    if exit_zero and code == EXIT_FINDINGS:
+        code = EXIT_OK
+    if write_errors and code != EXIT_INTERNAL:
+        code = EXIT_USAGE
+    return code
+
+
+def split_values(values) -> tuple[str, ...]:
+    """The items of repeatable, comma-separated options (``--select FT,RAG001 --select PE``)."""
+    out: list[str] = []
+    for value in values or ():
+        out.extend(part.strip() for part in value.split(",") if part.strip())
+    return tuple(out)
+
+
+def plugin_output_to_stderr():
+    """While plugins run (import, registration, rules), what they print goes to
+    standard error: standard output carries the report (JSON, SARIF, JUnit...)."""
+    import contextlib  # start-up: cheap, only for commands that run plugins
+
+    return contextlib.redirect_stdout(sys.stderr)
+
+
+def load_rules(no_plugins: bool, plugin_modules=()):
+    """The run's rules: built-in, installed plugins' (unless turned off) and ``--plugin`` modules'."""
+    from aiplan.plugins.manager import disabled_by_environment, load_rule_set
+
+    with plugin_output_to_stderr():
+        return load_rule_set(entry_points=not no_plugins, disabled=disabled_by_environment(),
+                             extra_modules=plugin_modules)
+
+
+class ConfigProblem(click.ClickException):
+    """A broken configuration file or policy pack: exit 2, no usage banner."""
+
+    exit_code = EXIT_USAGE
+
+    def show(self, file=None):
+        say(f"aiplan: configuration error: {self.format_message()}")
+
+
+def plugins_disabled(no_plugins: bool) -> bool:
+    """Whether some plugin is turned off, so rule IDs nobody provides are tolerated in configuration."""
+    from aiplan.plugins.manager import disabled_by_environment
+
+    return no_plugins or bool(disabled_by_environment())
+
+
+def settings_resolver(rule_set, *, no_plugins=False, config_file=None, isolated=False, policy_packs=(), cli_layer=None):
+    """The per-file settings of this run (configuration files, overrides, packs, options)."""
+    from aiplan.config.selection import ConfigError
+    from aiplan.config.resolve import Resolver
+
+    try:
+        return Resolver(rule_set.rules, cli=cli_layer, config_path=config_file, isolated=isolated,
+                        cli_packs=policy_packs, lenient=plugins_disabled(no_plugins))
+    except ConfigError as exc:
+        raise ConfigProblem(str(exc)) from None
+
+
+def settings_options(command):
+    """--config, --isolated and --policy-pack: shared by every command that reads configuration."""
+    command = click.option("--policy-pack", "policy_packs", multiple=True, type=click.Path(dir_okay=False),
+                           metavar="FILE", help="Also apply this policy pack (YAML; repeatable).")(command)
+    command = click.option("--isolated", is_flag=True,
+                           help="Ignore every configuration file (pyproject.toml, .aiplan.toml).")(command)
+    command = click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+                           help="Use this configuration file for every plan instead of the nearest one.")(command)
+    return command
+
+
+def say(message: str) -> None:
+    """A message on standard error, with control characters, line breaks and
+    escape sequences from file names or exception text shown visibly: a path
+    holding a newline and `::error` must not start a CI workflow command."""
+    from aiplan.reporters.text import visible  # start-up: only when there is something to say
+
+    click.echo(visible(message), err=True)
+
+
+def explain_no_plans(paths) -> None:
+    """Name the YAML files under ``paths`` that look like plans (a top-level
+    ``aiplan`` key) but are not named like one, so the user knows what to rename."""
+    from aiplan.run.discovery import plan_lookalikes
+
+    for path in plan_lookalikes(paths):
+        stem = os.path.basename(path).rsplit(".", 1)[0]
+        say(f"aiplan: {path} looks like a plan: name it {stem}.aiplan.yaml or pass it explicitly")
+
+
+def resolve_targets(rule_set, paths, layer, force_exclude=False, **settings):
+    """The files to lint and each one's lint context. Every configuration that applies
+    is read and checked before anything is linted: a broken one exits 2."""
+    from aiplan.config.selection import ConfigError
+    from aiplan.run.discovery import PathError, discover
+
+    resolver = settings_resolver(rule_set, cli_layer=layer, **settings)
+    try:
+        targets = discover(paths)
+    except PathError as exc:
+        raise click.UsageError(str(exc)) from None
+    try:
+        for path in paths:
+            resolver.resolve_path(path)
+        targets = [t for t in targets if not resolver.is_excluded(t, force=force_exclude)]
+        contexts = {target: resolver.context_for(target) for target in targets}
+    except ConfigError as exc:
+        raise ConfigProblem(str(exc)) from None
+    try:
+        resolver.check_command_line()
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    resolver.check_coverage(paths)
+    for warning in resolver.warnings:
+        say(f"aiplan: warning: {warning}")
+    return resolver, targets, contexts

@@ -147,6 +147,7 @@ def explain(rule_id, no_plugins, plugin_modules, config_file, isolated, policy_p
     Plugin rules and the rules of configured policy packs are documented too.
     """
     from aiplan.docs import render_rule_text
+    from aiplan.core.notation import quoted_visibly
     from aiplan.core.suggest import closest
 
     rules = _catalogue(load_rules(no_plugins, plugin_modules), no_plugins, config_file, isolated, policy_packs)
@@ -156,7 +157,7 @@ def explain(rule_id, no_plugins, plugin_modules, config_file, isolated, policy_p
     if found is None:
         guess = closest(wanted, list(rules) + list(by_name), cutoff=0.6)
         hint = f" Did you mean {guess}?" if guess else " Run `aiplan rules` for the list."
-        raise click.UsageError(f"unknown rule {rule_id!r}.{hint}")
+        raise click.UsageError(f"unknown rule {quoted_visibly(rule_id)}.{hint}")
     click.echo(render_rule_text(found))
 
 

@@ -100,7 +100,9 @@ class Resolver:
         self._resolved: dict[tuple, Resolved] = {}
         self.fail_on_by_path: dict[str, Severity] = {}
         self._matched: dict[str, set[int]] = {}
-        self._folders: dict[str, str] = {}  # a file's folder as named -> absolute (_folder_of)
+        # The absolute path of each folder plans were named in, as given: os.path.abspath
+        # calls getcwd(), twice per plan over a run of thousands without this.
+        self._folders: dict[str, str] = {}
         self.explicit = load_config(config_path, self.base_rules) if config_path and not isolated else None
 
     # -- configuration files -------------------------------------------------
@@ -216,21 +218,12 @@ class Resolver:
 
     # -- per target ----------------------------------------------------------
 
-    def _folder_of(self, path: str) -> str:
-        """The absolute folder of the file at ``path``: one ``getcwd`` per folder
-        named, not one per file (the working directory does not change in a run)."""
-        named = os.path.dirname(os.path.normpath(path))  # as abspath reads it: `dir/` is `dir`
-        folder = self._folders.get(named)
-        if folder is None:
-            folder = self._folders[named] = os.path.abspath(named)
-        return folder
-
     def resolve_path(self, path: str) -> Resolved:
         """What applies to ``path`` (a file, a directory, or ``-``)."""
         if path == STDIN:
             directory, is_dir = os.getcwd(), True
         else:
-            is_dir = os.path.isdir(path)  # a target may be a folder discovery could not read
+            is_dir = os.path.isdir(path)
             directory = path if is_dir else self._folder_of(path)
         config, rules = self.checked(self.config_path_for(directory))
         key, layers = config.layers_for_path(path, is_dir) if config is not None else ((), ())
@@ -283,6 +276,17 @@ class Resolver:
         # The selection is the layers' (exact IDs in `select`: prefix matching must not widen it).
         context = build_context(rules, lint_config, enabled)
         return Resolved(config, applied, tuple(layers), packs, context)
+
+    def _folder_of(self, file_path: str) -> str:
+        """``os.path.dirname(os.path.abspath(file_path))``, once per folder (the working
+        directory does not change during a run)."""
+        given, name = os.path.split(file_path)
+        if name in ("", os.curdir, os.pardir):  # its folder is not the one it names
+            return os.path.dirname(os.path.abspath(file_path))
+        folder = self._folders.get(given)
+        if folder is None:
+            folder = self._folders[given] = os.path.dirname(os.path.abspath(file_path))
+        return folder
 
     def context_for(self, target: Target) -> LintContext:
         resolved = self.resolve_path(target.real_path)

@@ -7,6 +7,7 @@ from typing import Any, Iterable, Mapping
 from aiplan.core.errors import ConfigError
 from aiplan.core.rule import Rule
 from aiplan.core.rule_ids import family_of
+from aiplan.core.notation import quoted_visibly
 from aiplan.core.suggest import closest
 from aiplan.lint.context import DEFAULT_FILE_TIMEOUT, DEFAULT_RULE_TIMEOUT, LintConfig, LintContext
 
@@ -58,7 +59,7 @@ def validate_selectors(selectors: Iterable[str], rule_ids: Iterable[str], where:
         if selector != "ALL" and not any(r.startswith(selector) for r in rule_ids):
             guess = closest(selector, rule_ids + families, cutoff=0.6)
             hint = f"; did you mean {guess}?" if guess else f"; rule families are {', '.join(families)}"
-            raise ConfigError(f"{where}: {selector!r} matches no rule{hint}")
+            raise ConfigError(f"{where}: {quoted_visibly(selector)} matches no rule{hint}")
         out.append(selector)
     return tuple(out)
 

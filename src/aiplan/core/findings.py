@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import field
 
+from aiplan.core.notation import quoted_visibly
 from aiplan.core.records import data_record
 
 from aiplan.core.rule_ids import root_cause_rank
@@ -27,7 +28,7 @@ class Severity(str, enum.Enum):
             return cls(str(value).lower())
         except ValueError:
             raise ValueError(
-                f"unknown severity {value!r}; expected one of error, warning, info"
+                f"unknown severity {quoted_visibly(value)}; expected one of error, warning, info"
             ) from None
 
     def __str__(self) -> str:  # so f-strings print "error", not "Severity.ERROR"

@@ -22,6 +22,8 @@ import functools
 import re
 from typing import Iterable
 
+from aiplan.core.notation import quoted_visibly
+
 
 class GlobError(ValueError):
     """A pattern that cannot be compiled (an unclosed ``[``)."""
@@ -49,7 +51,7 @@ def _translate(text: str, pattern: str, strict: bool) -> str:
             end = text.find("]", i + 2 if text.startswith("[!", i) or text.startswith("[]", i) else i + 1)
             if end < 0:
                 if strict:
-                    raise GlobError(f"pattern {pattern!r} has an unclosed '['")
+                    raise GlobError(f"pattern {quoted_visibly(pattern)} has an unclosed '['")
                 out.append(re.escape(char))  # as the filesystem's glob reads it: a plain '['
                 i += 1
                 continue
@@ -73,7 +75,7 @@ def compile_glob(pattern: str) -> re.Pattern:
     anchored = "/" in text.rstrip("/")
     text = text.strip("/")
     if not text:
-        raise GlobError(f"empty pattern {pattern!r}")
+        raise GlobError(f"empty pattern {quoted_visibly(pattern)}")
     prefix = "" if anchored else "(?:.*/)?"
     return re.compile(prefix + _translate(text, pattern, strict=True) + "(?:/.*)?", re.DOTALL)
 

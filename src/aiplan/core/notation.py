@@ -7,7 +7,8 @@ and flow collections (`true`, `0.9`, `{model: x}`) for a YAML plan
 
 Where a sentence is about a value rather than quoting it (schema problems:
 "`size` is 'big' (a string); expected a number"), :func:`quoted` shows it short,
-strings in single quotes and containers named, and :func:`kind` names its type;
+strings in single quotes and containers named (:func:`quoted_visibly` for text
+taken from a file: its control characters escaped), and :func:`kind` names its type;
 :func:`flow` writes YAML flow style that parses back to the value, for hints
 that show YAML to paste, and :func:`plain` a scalar or list as written after
 ``key:``.
@@ -143,6 +144,27 @@ def quoted(value: Any, limit: int = 60) -> str:
     if isinstance(value, list):
         return "a list"
     return str(value)
+
+
+# What a quoted text shows as an escape: control characters (C0, DEL, C1) and the Unicode
+# line and paragraph separators, which would break the sentence or hide in it.
+_UNSEEN = r"[\x00-\x1f\x7f-\x9f\u2028\u2029]"  # compiled on first use (re's cache): off a clean plan's path
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def quoted_visibly(value: Any, limit: int | None = None) -> str:
+    """Text from a file in a sentence: :func:`quoted` (``'it's'``, whole unless cut at
+    ``limit``), with control characters and line separators written as escapes (``'a\\tb'``,
+    ``'\\x00'``, ``'\\u2028'``). Never Python's repr, whose quotes change with the text (``"it's"``)."""
+    if not isinstance(value, str):
+        return quoted(value)
+    text = re.sub(_UNSEEN, _escape, value)
+    return quoted(text, len(text) if limit is None else limit)
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group(0)
+    return _NAMED_ESCAPES.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
 
 
 def kind(value: Any) -> str:

@@ -38,7 +38,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from aiplan import REPOSITORY
 from aiplan.core.findings import Severity, Violation
-from aiplan.core.notation import kind, quoted
+from aiplan.core.notation import kind, quoted, quoted_visibly
 from aiplan.core.records import data_record
 from aiplan.core.rule_ids import family_of
 from aiplan.core.suggest import closest
@@ -131,14 +131,14 @@ class Rule:
         for key, value in (configured or {}).items():
             if key not in known:
                 close = closest(key, known, cutoff=0.6)
-                hint = f"; did you mean {close!r}?" if close else (
+                hint = f"; did you mean {quoted(close)}?" if close else (
                     f"; it has {', '.join(sorted(known))}" if known else "; it has no options"
                 )
-                raise ValueError(f"rule {self.id} has no option {key!r}{hint}")
+                raise ValueError(f"rule {self.id} has no option {quoted_visibly(key)}{hint}")
             try:
                 values[key] = known[key].validate(value)
             except ValueError as exc:
-                raise ValueError(f"option {key!r} of rule {self.id}: {exc}") from None
+                raise ValueError(f"option {quoted_visibly(key)} of rule {self.id}: {exc}") from None
         return values
 
     def sections(self) -> dict[str, str]:
@@ -242,9 +242,9 @@ def make_rule(
     evidence_needs: Callable[[Mapping[str, Any]], tuple] | None = None,
 ) -> Rule:
     if not _ID.match(id):
-        raise ValueError(f"rule ID {id!r} must be capital letters followed by three digits, like FT001")
+        raise ValueError(f"rule ID {quoted_visibly(id)} must be capital letters followed by three digits, like FT001")
     if not _NAME.match(name):
-        raise ValueError(f"rule name {name!r} must be lower-case words joined by hyphens")
+        raise ValueError(f"rule name {quoted_visibly(name)} must be lower-case words joined by hyphens")
     # ``doc`` is kept as written: split_doc() cleans it when documentation is shown, so a
     # run that shows none does not clean sixty docstrings (about 17 M instructions).
     doc = doc or ""

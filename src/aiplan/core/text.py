@@ -17,12 +17,31 @@ from aiplan.core.findings import Span
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # Breaks in YAML 1.1 only, ordinary characters in YAML 1.2 (and to editors).
 YAML11_ONLY_BREAKS = "\x85\u2028\u2029"
-_YAML11_ONLY_BREAK = re.compile(f"[{YAML11_ONLY_BREAKS}]")
+
+
+# What str.splitlines also breaks lines at, and this module does not.
+_OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of ``text`` without their breaks, numbered as every position aiplan reports
+    (no empty line after a final break). ``str.splitlines`` where it agrees, for a text
+    without the other breaks it knows: the regular expression is three times slower on a
+    large document, and the ``in`` tests cost nothing measurable (11 MB: 0.17 s either way)."""
+    if not any(char in text for char in _OTHER_BREAKS):
+        return text.splitlines()
+    lines = LINE_BREAK.split(text)
+    if not lines[-1]:
+        lines.pop()
+    return lines
 
 
 def has_yaml11_breaks(text: str) -> bool:
     """Whether a YAML 1.1 parser reads a line break in ``text`` where there is none."""
-    return _YAML11_ONLY_BREAK.search(text) is not None
+    # Three substring searches: each is a memchr, or nothing at all for a text
+    # whose widest character is narrower (an ASCII plan); a regex character
+    # class cost about 35 instructions a character.
+    return "\x85" in text or "\u2028" in text or "\u2029" in text
 
 
 def line_starts(text: str) -> list[int]:

@@ -34,6 +34,7 @@ from typing import Iterable
 
 from aiplan.core.globs import is_glob
 from aiplan.core.records import data_record
+from aiplan.core.text import line_column, split_lines
 from aiplan.evidence.files import content_stamp, file_status, locate
 
 PDF_HINT = "Install the PDF extra to measure them: `pip install 'aiplan[pdf]'`."
@@ -176,7 +177,7 @@ def profile_corpus(name: str, base_dir: str, root: str, budget: int,
             stamps.append((relative, content_stamp(path, len(data), hashlib.sha256(data).hexdigest(), before)))
             text = data.decode("utf-8", "replace")
             table_line = _table_line(text, lower)
-            numbered = enumerate(text.splitlines(), 1)
+            numbered = enumerate(split_lines(text), 1)
         documents += 1
         if table_line:
             with_tables += 1
@@ -287,9 +288,9 @@ def _table_line(text: str, lower_path: str) -> int:
     """The line of the first table in a text document, or 0."""
     if lower_path.endswith((".html", ".htm")):
         match = _HTML_TABLE.search(text)
-        return text.count("\n", 0, match.start()) + 1 if match else 0
+        return line_column(text, match.start())[0] if match else 0
     previous = ""
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(split_lines(text), 1):
         if _MD_SEPARATOR.match(line) and _MD_ROW.match(previous):
             return number - 1
         previous = line

@@ -21,6 +21,7 @@ import json
 from dataclasses import field
 from typing import Iterator
 
+from aiplan.core.notation import quoted_visibly
 from aiplan.core.records import data_record
 from aiplan.evidence.files import Unreadable
 
@@ -185,7 +186,7 @@ def _json_array(stream, budget: int, state: Stream) -> Iterator[Item]:
             if not first:
                 if not text.startswith(","):
                     found = text.buffer[text.position]
-                    yield Item(text.line, problem=f"not valid JSON (expected ',' or ']' but found {found!r})")
+                    yield Item(text.line, problem=f"not valid JSON (expected ',' or ']' but found {quoted_visibly(found)})")
                     return
                 text.position += 1
                 text.skip_space()

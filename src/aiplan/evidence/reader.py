@@ -10,8 +10,10 @@ settings), and:
   ``record``, which the results cache keys on, so an unchanged data file is not
   read again while the plan is unchanged either.
 
-Importing this module is cheap: the readers, and ``datasketch`` for near
-duplicates, are imported only when a rule asks about a file.
+The engine imports this module when a rule first asks about a file. The readers
+of each kind of data (profiles, overlap, RAG documents), the results store's
+codec and ``datasketch`` for near duplicates are imported when first needed: a
+plan asks for some of them only.
 """
 
 from __future__ import annotations
@@ -19,7 +21,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from dataclasses import replace
+from hashlib import sha256
 from typing import Any, Callable, ContextManager
+
+from aiplan.core.globs import GlobError, compile_glob
+from aiplan.core.paths import normalise_plan_path
+# Every question a rule asks starts by locating a file (evidence.files, which imports hashlib).
+from aiplan.evidence.files import listing_stamp, locate, repository_root, stamp_holds
 
 DEFAULT_BYTE_BUDGET = 64 * 1024 * 1024
 DEFAULT_FILE_CAP = 1_000
@@ -63,8 +72,6 @@ class EvidenceReader:
     @property
     def root(self) -> str:
         if self._root is None:
-            from aiplan.evidence.files import repository_root  # start-up: readers load when asked
-
             self._root = repository_root(self.base_dir)
         return self._root
 
@@ -72,8 +79,6 @@ class EvidenceReader:
         """Where ``name`` points: a :class:`~aiplan.evidence.files.Location`."""
         key = ("locate", name)
         if key not in self._memo:
-            from aiplan.evidence.files import listing_stamp, locate  # start-up: readers load when asked
-
             where = self._memo[key] = locate(name, self.base_dir, self.root)
             if where.kind == "shards" and self._record is not None:
                 self._record((LISTING_PREFIX + name, listing_stamp(where.parts, self.base_dir)))
@@ -97,7 +102,7 @@ class EvidenceReader:
 
     def profile(self, name: str, settings=None):
         """The :class:`~aiplan.evidence.profile.Profile` of local data (see :meth:`locate` first)."""
-        from aiplan.evidence.profile import FileSettings, profile_parts  # start-up: readers load when asked
+        from aiplan.evidence.profile import FileSettings, profile_parts  # heavy (75 M instructions): data files only
 
         settings = self.settings_for(name, settings or FileSettings())
         key = ("profile", name, settings)
@@ -126,7 +131,7 @@ class EvidenceReader:
         return result.near_for(*spec)
 
     def _pass(self, training: tuple, evaluations: tuple, near: tuple):
-        from aiplan.evidence.overlap import training_pass  # start-up: readers load when asked
+        from aiplan.evidence.overlap import training_pass  # heavy (93 M instructions): fine-tuning data only
 
         training = (training[0], self.settings_for(*training))
         evaluations = tuple((name, self.settings_for(name, settings)) for name, settings in evaluations)
@@ -150,8 +155,6 @@ class EvidenceReader:
         shown_paths = {shown: path for path, shown in parts}
         store_key = None
         if self._store is not None:
-            from hashlib import sha256  # start-up: only with the results cache
-
             store_key = sha256(json.dumps([STORE_FORMAT, self.byte_budget, self.file_cap, what]).encode()).hexdigest()
             result = self._load(store_key)
             if result is not None:
@@ -162,7 +165,7 @@ class EvidenceReader:
         stamps = _stamps_of(result)
         self._note_all(stamps)
         if store_key is not None and stamps and all(shown in shown_paths for shown, _ in stamps):
-            from aiplan.evidence.stored import to_builtin  # start-up: only with the results cache
+            from aiplan.evidence.stored import to_builtin  # heavy (115 M instructions): only with the results cache
 
             try:
                 self._store.put(store_key, ([[shown_paths[shown], stamp] for shown, stamp in stamps],
@@ -172,8 +175,7 @@ class EvidenceReader:
         return result
 
     def _load(self, store_key: str):
-        from aiplan.evidence.files import stamp_holds  # start-up: only with the results cache
-        from aiplan.evidence.stored import from_builtin  # start-up: as above
+        from aiplan.evidence.stored import from_builtin  # start-up: only with the results cache (as to_builtin)
 
         try:
             entry = self._store.get(store_key)
@@ -190,11 +192,6 @@ class EvidenceReader:
         """``settings`` with the configuration's `input-fields` applied when the plan sets no `input_field`."""
         if settings is None or settings.input_field or not self._input_fields:
             return settings
-        from dataclasses import replace  # start-up: only when the configuration sets input-fields
-
-        from aiplan.core.globs import GlobError, compile_glob  # start-up: as above
-        from aiplan.core.paths import normalise_plan_path  # start-up: as above
-
         shown = normalise_plan_path(name, keep_folder=False)
         for pattern, field in self._input_fields:
             # The configuration's glob syntax: `*` stays within a folder, `**` spans folders.
@@ -207,7 +204,7 @@ class EvidenceReader:
 
     def corpus(self, name: str):
         """The :class:`~aiplan.evidence.corpus.CorpusProfile` of RAG documents (a file, folder or glob)."""
-        from aiplan.evidence.corpus import documents_stamp, named_documents, profile_corpus  # start-up: as above
+        from aiplan.evidence.corpus import documents_stamp, named_documents, profile_corpus  # 19 M instructions: RAG documents only
 
         key = ("corpus", name)
         if key not in self._memo:

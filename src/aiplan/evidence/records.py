@@ -27,6 +27,8 @@ import unicodedata
 import json.decoder
 from typing import Any
 
+from aiplan.core.notation import quoted_visibly
+
 CHAT_ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
 CATEGORY_FIELDS = ("category", "categories", "covers", "tags")
 # An input field and an expected-output field, in order of preference.
@@ -128,7 +130,7 @@ def sides(record: dict, input_field: str | None = None) -> tuple[str | None, str
                 return None, None, "a `messages` entry is not an object"
             role = turn.get("role")
             if role not in CHAT_ROLES:
-                return None, None, f"a message has role {role!r}, not one of {', '.join(sorted(CHAT_ROLES))}"
+                return None, None, f"a message has role {quoted_visibly(role)}, not one of {', '.join(sorted(CHAT_ROLES))}"
             content = _content(turn.get("content"))
             if content is None and role != "assistant" and not turn.get("tool_calls"):
                 return None, None, f"a {role} message has no text `content`"

@@ -37,6 +37,7 @@ from aiplan.core.findings import Finding, Span, Violation
 from aiplan.core.placeholders import is_placeholder_text
 from aiplan.core.records import data_record
 from aiplan.core.rule_ids import NO_REASON, UNUSED_SUPPRESSION
+from aiplan.core.notation import quoted_visibly
 from aiplan.core.suggest import closest
 from aiplan.core.text import LINE_BREAK
 
@@ -230,7 +231,7 @@ def _no_reason(item: Suppression) -> Violation:
         )
     if written:
         return Violation(
-            f"suppression of {rules} gives its reason without ` -- ` (found {written!r}), so it has no reason",
+            f"suppression of {rules} gives its reason without ` -- ` (found {quoted_visibly(written)}), so it has no reason",
             f"Separate the reason with ` -- `: `# aiplan: {item.kind}[{rules}] -- {written}`.",
             span=item.span,
         )

@@ -31,6 +31,7 @@ import re
 from array import array
 from bisect import bisect_right
 
+from aiplan.core.notation import quoted_visibly
 from aiplan.core.text import LINE_BREAK
 
 _FLOW_INDICATORS = frozenset(",[]{}")
@@ -255,7 +256,7 @@ class Checker:
             return  # `[?-]`: both parsers read `?` as a key indicator there; not this rule's business
         following = self._char(index + 1)
         if following in ("", " ", "\t", "\r", "\n") or (in_flow and following in _FLOW_INDICATORS):
-            shown = "the end of the line" if following in ("", "\r", "\n") else repr(following)
+            shown = "the end of the line" if following in ("", "\r", "\n") else quoted_visibly(following)
             self._fail(index, f"invalid YAML: `{self._char(index)}` followed by {shown} cannot start a plain scalar",
                        f"Quote the value: write \"{value}\".")
 

@@ -27,7 +27,7 @@ from aiplan.core.plan import Plan, SpanTable
 from aiplan.core.records import data_record
 # The rules whose findings the loader reports while reading and parsing.
 from aiplan.core.rule_ids import DUPLICATE_KEY, RESOURCE_LIMIT, SYNTAX, UNREADABLE
-from aiplan.core.text import YAML11_ONLY_BREAKS, has_yaml11_breaks, line_column
+from aiplan.core.text import LINE_BREAK, YAML11_ONLY_BREAKS, has_yaml11_breaks, line_column
 from aiplan.parse.conformance import Checker, Misread, NonConforming
 from aiplan.fileio import FileTooLarge, NotRegularFile, read_regular
 
@@ -140,6 +140,20 @@ def detect_encoding(data: bytes) -> tuple[str, int]:
     return "utf-8", 0
 
 
+# Reports show the lines of files up to this size, read again (a file over the
+# loader's limit, 5 MB by default, has only a PLAN007 finding).
+SHOWN_SOURCE_LIMIT = 8 * 1024 * 1024
+
+
+def text_lines(data: bytes) -> list[str]:
+    """The lines of ``data`` as the loader numbers them (every YAML line break ends
+    one), undecodable bytes replaced: what reports show a flagged line from."""
+    encoding, bom = detect_encoding(data)
+    text = data[bom:].decode(encoding, errors="replace")
+    # The usual file has LF line ends only: str.split is several times faster than the regex.
+    return text.split("\n") if "\r" not in text else LINE_BREAK.split(text)
+
+
 def decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
     """Decode bytes to text, or explain why they are not a text file."""
     encoding, bom = detect_encoding(data)
@@ -149,7 +163,7 @@ def decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
         good = data[bom : bom + exc.start].decode(encoding, errors="replace")
         line, column = line_column(good, len(good))
         return None, _unreadable(
-            f"the file is not valid {encoding.upper()}: byte {exc.start + bom} ({exc.object[exc.start:exc.start + 1]!r}) cannot be decoded",
+            f"the file is not valid {encoding.upper()}: byte {exc.start + bom} (0x{exc.object[exc.start]:02X}) cannot be decoded",
             "Save the plan as UTF-8 text.",
             Span.point(line, column),
         )
@@ -312,16 +326,16 @@ class _Frame:
         "flow", "last_end", "size", "anchor", "merges", "discard", "is_key", "height", "key_path",
     )
 
-    def __init__(self, container, path, is_map, start, flow, anchor, is_key):
+    def __init__(self, container, path, is_map, span, flow, anchor, is_key):
         self.container = container
         self.path = path          # None: do not record positions (keys, duplicates)
         self.is_map = is_map
         self.key = None
         self.key_span = None
         self.has_key = False
-        self.start = start        # (line, column), 1-based
+        self.start = span         # the start event's span: where the collection starts is [0:2]
         self.flow = flow
-        self.last_end = start     # end of the last child so far, 1-based
+        self.last_end = span      # the span of the last child so far (or the start's): it ends at [2:4]
         self.size = 1
         self.anchor = anchor
         self.merges = None
@@ -416,14 +430,14 @@ class _DocumentBuilder:
                 path = top.key_path
                 if path is not None:
                     top.size += 1
-                    top.last_end = (span[2], span[3])
+                    top.last_end = span
                     top.has_key = False
                     top.container[top.key] = value
                     self.value_spans[path] = span
                     return
             elif top.path is not None:
                 top.size += 1
-                top.last_end = (span[2], span[3])
+                top.last_end = span
                 self.value_spans[top.path + (len(top.container),)] = span
                 top.container.append(value)
                 return
@@ -479,25 +493,29 @@ class _DocumentBuilder:
                 "Flatten the structure; a plan needs only a few levels. Raise `max-depth` in the configuration only for a genuine need.",
                 span=_span(event.start_mark, event.end_mark),
             ), self.index))
-        top = self.stack[-1] if self.stack else None
-        is_key = top is not None and top.is_map and not top.has_key
-        path = None if is_key else self._child_path()
-        flow = bool(getattr(event, "flow_style", False))
         start, end = event.start_mark, event.end_mark
-        frame = _Frame({} if is_map else [], path, is_map, (start.line + 1, start.column + 1), flow, event.anchor, is_key)
-        frame.last_end = (end.line + 1, end.column + 1)
-        self.stack.append(frame)
+        span = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+        is_key = False
+        path: tuple | None = ()
+        if self.stack:
+            top = self.stack[-1]
+            is_key = top.is_map and not top.has_key
+            # The child's path, as _child_path() computes it, with the key path the
+            # pending key already has when it is an ordinary one.
+            path = None if is_key else top.key_path if top.is_map and top.key_path is not None else self._child_path()
+        self.stack.append(_Frame({} if is_map else [], path, is_map, span, bool(event.flow_style), event.anchor, is_key))
 
     def end_collection(self, event) -> None:
         frame = self.stack.pop()
         if frame.is_map and frame.merges:
             self._apply_merges(frame)
+        start = frame.start
         if frame.flow:
             mark = event.end_mark
-            end = (mark.line + 1, mark.column + 1)
+            span = (start[0], start[1], mark.line + 1, mark.column + 1)
         else:
-            end = frame.last_end
-        span = (frame.start[0], frame.start[1], end[0], end[1])
+            last = frame.last_end
+            span = (start[0], start[1], last[2], last[3])
         if frame.is_key:
             if frame.anchor:
                 self.anchors[frame.anchor] = (frame.container, span, frame.size, frame.height + 1)
@@ -559,7 +577,7 @@ class _DocumentBuilder:
         top.size += size
         if height > top.height:
             top.height = height
-        top.last_end = (span[2], span[3])
+        top.last_end = span
         # The child's path, as _child_path() computes it (inlined: this runs for every node).
         path = top.path
         if not top.is_map:

@@ -36,7 +36,7 @@ from dataclasses import replace
 from typing import Any, Iterable, Iterator
 
 from aiplan.core.errors import ConfigError
-from aiplan.core.notation import quoted, yaml_block
+from aiplan.core.notation import quoted, quoted_visibly, yaml_block
 from aiplan.core.paths import shown_path
 from aiplan.core.records import data_record
 from aiplan.parse.loader import Limits, load_bytes, load_file
@@ -147,8 +147,8 @@ def _json_schema_problems(plan, shown: str, index: int, key: str, schema: Any) -
         detail = exc.message
         if exc.path and exc.path[-1] == "type" and isinstance(exc.instance, str):
             guess = closest(exc.instance, JSON_TYPES, cutoff=0.6)
-            detail = (f"{exc.instance!r} is not a JSON Schema type"
-                      + (f"; did you mean {guess!r}?" if guess else f"; use one of {', '.join(JSON_TYPES)}"))
+            detail = (f"{quoted_visibly(exc.instance)} is not a JSON Schema type"
+                      + (f"; did you mean {quoted(guess)}?" if guess else f"; use one of {', '.join(JSON_TYPES)}"))
         problems.append(f"{shown}:{_at(plan, path)}: `{where}` is not a valid JSON Schema "
                         f"(draft 2020-12): at {inner}: {detail}")
         return problems
@@ -167,13 +167,13 @@ def _json_schema_problems(plan, shown: str, index: int, key: str, schema: Any) -
                             "definitions by JSON pointer instead (like `#/$defs/email`)")
     for path, ref in _refs(schema):
         if ref != "#" and ref.startswith("#") and not ref.startswith("#/"):
-            problems.append(f"{shown}:{_at(plan, base + path)}: `{where}` refers to the anchor {ref!r}; refer "
+            problems.append(f"{shown}:{_at(plan, base + path)}: `{where}` refers to the anchor {quoted_visibly(ref)}; refer "
                             "to definitions by JSON pointer instead (like `#/$defs/email`)")
         elif not ref.startswith("#"):
-            problems.append(f"{shown}:{_at(plan, base + path)}: `{where}` refers to {ref!r}; a pack must be "
+            problems.append(f"{shown}:{_at(plan, base + path)}: `{where}` refers to {quoted_visibly(ref)}; a pack must be "
                             "self-contained: `$ref` may only point inside the schema (like `#/$defs/email`)")
         elif not _pointer(schema, ref[1:]):
-            problems.append(f"{shown}:{_at(plan, base + path)}: `{where}` refers to {ref!r}, which does not "
+            problems.append(f"{shown}:{_at(plan, base + path)}: `{where}` refers to {quoted_visibly(ref)}, which does not "
                             "exist in the schema")
     return problems
 
@@ -183,7 +183,7 @@ def _doc(entry: dict, pack_name: str, shown: str) -> str:
     parts = [summary.strip().splitlines()[0]]
     if entry.get("description"):
         parts.append(entry["description"].strip())
-    parts.append(f"Declared in the policy pack {pack_name!r} ({shown}).")
+    parts.append(f"Declared in the policy pack {quoted_visibly(pack_name)} ({shown}).")
     if entry.get("why"):
         parts.append("## Why\n" + entry["why"].strip())
     if entry.get("when") is not None:

@@ -19,15 +19,12 @@ from aiplan.core.findings import Finding, format_yaml_path
 from aiplan.core.fingerprint import normalise_message
 from aiplan.core.paths import STDIN, repository_root
 from aiplan.core.records import data_record
-from aiplan.core.text import LINE_BREAK
 from aiplan.fileio import read_regular
-from aiplan.parse.loader import detect_encoding
+from aiplan.parse.loader import SHOWN_SOURCE_LIMIT, text_lines
 
 # Enough to reach any flagged line of a plan the loader accepts; a bigger file
 # (a resource-limit finding) is fingerprinted from its first part.
-_READ_LIMIT = 8 * 1024 * 1024
-# YAML line breaks, as the loader counts lines.
-_BREAKS = LINE_BREAK
+_READ_LIMIT = SHOWN_SOURCE_LIMIT
 _SPACE = re.compile(r"\s+")
 
 
@@ -91,10 +88,7 @@ def read_lines(path: str | None) -> list[str] | None:
         data = read_regular(path, _READ_LIMIT, partial=True)
     except (OSError, ValueError):
         return None
-    encoding, bom = detect_encoding(data)
-    text = data[bom:].decode(encoding, errors="replace")
-    # The usual file has LF line ends only: str.split is several times faster than the regex.
-    return text.split("\n") if "\r" not in text else _BREAKS.split(text)
+    return text_lines(data)
 
 
 def normalise_line(text: str) -> str:

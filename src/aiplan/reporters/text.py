@@ -39,6 +39,7 @@ import click
 from aiplan.core.findings import Severity
 from aiplan.core.rule_ids import family_of, root_cause_rank
 from aiplan.reporters.logsafe import neutralise
+from aiplan.parse.loader import SHOWN_SOURCE_LIMIT
 from aiplan.reporters.sources import STDIN, read_lines
 from aiplan.rules import FAMILY_TITLES
 
@@ -83,9 +84,8 @@ def _style(text: str, colour: bool, **kwargs) -> str:
 # (a minified or hostile one-line file must not flood the terminal).
 _SNIPPET_WIDTH = 160
 _SNIPPET_BEFORE = 60
-# Files larger than this are not read again for snippets (the limit the loader
-# applies by default is 5 MB; a file over it has only a PLAN007 finding).
-_SNIPPET_FILE_LIMIT = 8 * 1024 * 1024
+# Files larger than this are not read again for snippets.
+_SNIPPET_FILE_LIMIT = SHOWN_SOURCE_LIMIT
 
 
 def _family_rank() -> dict[str, int]:
@@ -139,6 +139,17 @@ def _source_lines(path: str) -> list[str] | None:
     return None
 
 
+def _stored_lines(stored) -> list[str]:
+    """The lines of a file as :func:`_source_lines` reads them, from the ones a run
+    kept for its findings (:data:`aiplan.run.cache.ShownLines`); the others are empty
+    and never shown."""
+    count, flagged = stored
+    lines = [""] * count
+    for number, text in flagged:
+        lines[number - 1] = text
+    return lines
+
+
 def _snippet(finding, lines: list[str] | None, gutter: int, colour: bool) -> list[str]:
     """The flagged line with carets under the flagged characters (to the end of
     the line when the node spans several)."""
@@ -178,6 +189,7 @@ def _full(run, rules, *, colour: bool, show_fix: bool, wrap: int | None) -> Iter
     """The findings, one batch of lines per file: a report is written as it is
     produced, and only the file being shown has its source lines in memory."""
     ordered = reading_order(run.findings)
+    kept = run.sources or {}
     by_file: dict[str, list] = {}
     for finding in ordered:
         by_file.setdefault(finding.path, []).append(finding)
@@ -186,7 +198,9 @@ def _full(run, rules, *, colour: bool, show_fix: bool, wrap: int | None) -> Iter
         lines: list[str] = [] if first else [""]
         first = False
         lines.append(_style(shown_path(path), colour, bold=True, underline=True))
-        source = _source_lines(path)  # findings come grouped by file: read once
+        stored = kept.get(path)
+        # Findings come grouped by file: read once, unless the run kept its lines (cached results).
+        source = _source_lines(path) if stored is None else _stored_lines(stored)
         gutter = max(len(str(f.line)) for f in findings)
         for index, finding in enumerate(findings):
             if index:

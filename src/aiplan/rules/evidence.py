@@ -20,7 +20,7 @@ from aiplan.core.findings import RelatedLocation, Severity, Violation
 from aiplan.core.records import data_record
 from aiplan.core.rule import Option, rule
 from aiplan.rules.metrics import held_out_is_training_file, leak, same_path
-from aiplan.core.notation import show
+from aiplan.core.notation import quoted_visibly, show
 from aiplan.rules.wording import code, dotted, listing
 
 TRAINING = "training data"
@@ -1266,7 +1266,7 @@ def measured_boilerplate(plan, index: int) -> tuple[str, tuple] | None:
              else f"{profile.documents:,} documents")
     words = (f"repeats boilerplate (measured: {profile.repeated_share:.0%} of lines repeat across at least half "
              f"of the {units}{' read' if profile.sampled else ''}; first: "
-             f"{_in_document(name, line)}: {text!r})")
+             f"{_in_document(name, line)}: {quoted_visibly(text)})")
     return words, (_document_location(name, line, "a line repeated across documents"),) if name else ()
 
 

@@ -19,12 +19,17 @@ unchanged:
   recorded the same way, as a content stamp instead of a yes/no
   (:func:`aiplan.evidence.files.stamp_holds` checks it again).
 
+An entry also keeps the source lines its findings point at (:data:`ShownLines`), taken
+from the bytes its digest vouches for: the text report shows them without reading
+each plan again, and they are the lines the findings were made from even if the file
+changes while the report is written.
+
 Results with internal errors are never stored. The layout::
 
     .aiplan_cache/
       .gitignore               "*": never committed
       CACHEDIR.TAG             backup tools skip it
-      lint-v3/<scope>/<shard>  one marshal file per shard of display paths
+      lint-v4/<scope>/<shard>  one marshal file per shard of display paths
 
 ``scope`` is a digest of the context and code; each scope holds 64 shards so
 that linting one file reads one small shard and a run over thousands of files
@@ -78,9 +83,10 @@ from aiplan.core.paths import repository_root
 from aiplan.fileio import atomic_write, read_regular
 from aiplan.run import codec
 from aiplan.lint.engine import names_existing
+from aiplan.parse.loader import SHOWN_SOURCE_LIMIT, text_lines
 
 CACHE_DIR_NAME = ".aiplan_cache"
-FORMAT = "lint-v3"
+FORMAT = "lint-v4"
 SHARDS = 64
 # A shard is read whole; past this size it is ignored (and not written: the
 # entries of the run that would overflow it are left out).
@@ -102,6 +108,34 @@ _CACHEDIR_TAG = (
 Dependency = tuple[str, "bool | str"]
 # A file's status, (size, st_mtime_ns, st_ctime_ns, st_ino): see "The stat fast path".
 FileStatus = tuple[int, int, int, int]
+# The lines a result's findings point at: the file's number of lines and each flagged
+# line (number, text), as the text report would read them (aiplan.parse.loader.text_lines).
+ShownLines = tuple[int, tuple[tuple[int, str], ...]]
+
+
+def shown_lines(data: bytes, result: FileResult) -> ShownLines | None:
+    """The lines of ``data`` that ``result``'s findings point at, or ``None`` when
+    it has none. A file over :data:`SHOWN_SOURCE_LIMIT` shows no line (0 lines): the
+    text report does not read such a file again either."""
+    if not result.findings:
+        return None
+    if len(data) > SHOWN_SOURCE_LIMIT:
+        return (0, ())
+    lines = text_lines(data)
+    count = len(lines)
+    wanted = sorted({finding.line for finding in result.findings if 0 < finding.line <= count})
+    return (count, tuple([(number, lines[number - 1]) for number in wanted]))
+
+
+def _valid_lines(value: Any) -> bool:
+    """Whether a stored value is :data:`ShownLines` (or ``None``)."""
+    if value is None:
+        return True
+    if type(value) is not tuple or len(value) != 2 or type(value[0]) is not int or type(value[1]) is not tuple:
+        return False
+    count = value[0]
+    return all(type(item) is tuple and len(item) == 2 and type(item[0]) is int and 0 < item[0] <= count
+               and type(item[1]) is str for item in value[1])
 
 
 def settled_status(path: str) -> FileStatus | None:
@@ -263,13 +297,16 @@ class LintCache:
         self.problem: str | None = None   # why the cache was turned off during this run
         self.hits = 0
         self.misses = 0
+        # The lines the findings of each result looked up or stored point at, by display
+        # path: what the text report shows (RunResult.sources).
+        self.sources: dict[str, ShownLines] = {}
         self._scopes: dict[int, tuple[Any, str]] = {}
         self._read: dict[tuple[str, int], dict] = {}      # shards read for lookups
         self._new: dict[tuple[str, int], dict] = {}       # entries to write, by shard
         self._packages: dict[str, list] = {}
         self._decode: Callable[[Any], FileResult] | None = None  # shards share equal strings already
         self._shared: dict = {}                           # equal strings of stored entries share one object
-        self._exists: dict[str, bool] = {}                # existence checks of this run's lookups
+        self._exists = ExistenceChecks()                  # existence checks of this run's lookups
         self._now = int(time.time())
         self._key: bytes | None = None
 
@@ -368,7 +405,7 @@ class LintCache:
             entry = entries.get(display_path)
             if entry is None:
                 return None
-            digest, status, dependencies, payload = entry[0], entry[1], entry[2], entry[3]
+            digest, status, dependencies, payload, lines = entry[0], entry[1], entry[2], entry[3], entry[5]
             settled = None
             if status is None or _current_status(real_path) != status:
                 settled = settled_status(real_path)  # before reading: an edit meanwhile shows next time
@@ -382,10 +419,12 @@ class LintCache:
             result = self._decode(payload)
         except Exception:  # a damaged entry is a miss, never a failure
             return None
-        if result.path != display_path or result.errors:
+        if result.path != display_path or result.errors or not _valid_lines(lines):
             return None
         if settled is not None and settled != status:  # its bytes vouched for it: next time its status will
-            self._new.setdefault(key, {})[display_path] = (digest, settled, dependencies, payload, self._now)
+            self._new.setdefault(key, {})[display_path] = (digest, settled, dependencies, payload, self._now, lines)
+        if lines is not None:
+            self.sources[display_path] = lines
         self.hits += 1
         return result
 
@@ -394,18 +433,22 @@ class LintCache:
         for the rest of the run. Saving reads what it merges from disk again."""
         self._read.clear()
         self._decode = None
-        self._exists = {}
+        self._exists = ExistenceChecks()
 
     # -- writing --------------------------------------------------------------
 
     def store(self, display_path: str, ctx, digest: bytes, dependencies: Iterable[Dependency],
-              result: FileResult, payload: Any = None, status: FileStatus | None = None) -> None:
+              result: FileResult, payload: Any = None, status: FileStatus | None = None,
+              lines: ShownLines | None = None) -> None:
         """Remember ``result`` for the file whose bytes hash to ``digest``
         (``payload``: the result already encoded, if it is at hand; ``status``:
-        the file's :func:`settled_status` taken before those bytes were read)."""
+        the file's :func:`settled_status` taken before those bytes were read;
+        ``lines``: :func:`shown_lines` of those bytes)."""
         self.misses += 1
         if not self.usable or result.errors or result.path != display_path:
             return
+        if lines is not None:
+            self.sources[display_path] = lines
         if payload is None:
             payload = codec.encode(result)
             if payload is None:  # holds something the codec does not know: lint it next time
@@ -418,7 +461,7 @@ class LintCache:
         # marshal writes each once per shard (a reference after that) and reads it once.
         payload = _shared(payload, self._shared)
         dependencies = tuple(sorted(set(dependencies)))
-        self._new.setdefault(key, {})[display_path] = (digest, status, dependencies, payload, self._now)
+        self._new.setdefault(key, {})[display_path] = (digest, status, dependencies, payload, self._now, lines)
 
     def save(self) -> None:
         """Write every shard this run added to. Never raises."""
@@ -456,7 +499,7 @@ class LintCache:
         # entries, ours win for the files we linted. Old entries are dropped.
         oldest = self._now - MAX_AGE_SECONDS
         merged = {key: entry for key, entry in self._read_shard(path).items()
-                  if type(entry) is tuple and len(entry) == 5 and type(entry[4]) is int and entry[4] >= oldest}
+                  if type(entry) is tuple and len(entry) == 6 and type(entry[4]) is int and entry[4] >= oldest}
         merged.update(self._new[(scope, shard)])
         data = marshal.dumps({"format": FORMAT, "entries": merged})
         if len(data) + _MAC_BYTES > MAX_SHARD_BYTES:  # keep this run's entries only, if they fit
@@ -613,16 +656,72 @@ def _real_directory(path: str) -> None:
         raise OSError(f"{path} is not a directory (a symbolic link?)")
 
 
-def _dependencies_hold(real_path: str, dependencies, known: dict[str, bool]) -> bool:
-    """Whether every path the rules asked about still exists, or still does not.
-    ``known`` remembers answers within the run: plans beside each other name the same files."""
+class ExistenceChecks:
+    """Whether the paths plans name exist (:func:`aiplan.lint.engine.names_existing`),
+    for one run's lookups, answered from one listing per folder asked about often.
+
+    Plans beside each other name the same folders (``evals/``, ``data/``): ten thousand
+    plans ask about ~49,000 paths in ~4,000 folders, one ``stat`` each. From the
+    :data:`LISTED_AFTER` th path asked about in a folder on, the folder is listed once
+    (``os.scandir``) and a name in the listing that is no symbolic link exists. The first
+    listed name is also looked up with ``stat``: a folder that can be read but not searched
+    (mode ``r--``) lists names ``stat`` cannot reach, and is then never answered from its
+    listing. A name not in the listing (a glob, a symbolic link, another case on a
+    case-insensitive file system, ``.`` or ``..``) is checked with ``stat`` as before.
+    """
+
+    LISTED_AFTER = 3
+
+    __slots__ = ("_folders",)
+
+    def __init__(self) -> None:
+        # Per (plan's folder, folder part of the path it names): how many paths were asked
+        # about in it so far (an int), then its listing (a frozenset of names), or None when
+        # it cannot be listed or trusted.
+        self._folders: dict[tuple[str, str], "int | frozenset[str] | None"] = {}
+
+    def __call__(self, base: str, relative: str) -> bool:
+        """Whether ``relative`` (a path as a plan names it) exists in ``base``."""
+        if os.sep != "/" or os.altsep:  # the names below are split at "/" only
+            return names_existing(os.path.join(base, relative))
+        slash = relative.rfind("/")
+        key = (base, relative[:slash] if slash > 0 else "/" if slash == 0 else "")
+        listed = self._folders.get(key, 0)
+        if isinstance(listed, int):
+            if listed + 1 < self.LISTED_AFTER:
+                self._folders[key] = listed + 1
+                return names_existing(os.path.join(base, relative))
+            listed = self._folders[key] = _listing(os.path.join(base, key[1]))
+        if listed is not None and relative[slash + 1:] in listed:
+            return True
+        return names_existing(os.path.join(base, relative))
+
+
+def _listing(folder: str) -> "frozenset[str] | None":
+    """The names in ``folder`` that are no symbolic links, or ``None`` when it cannot be
+    listed, or searched (see :class:`ExistenceChecks`)."""
+    try:
+        with os.scandir(folder or os.curdir) as entries:  # "": the working directory
+            names = frozenset([entry.name for entry in entries if not entry.is_symlink()])
+        if names:
+            os.stat(os.path.join(folder, next(iter(names))))
+    except OSError:
+        return None
+    return names
+
+
+def _dependencies_hold(real_path: str, dependencies, exists: ExistenceChecks) -> bool:
+    """Whether every path the rules asked about still exists, or still does not
+    (``exists``: an :class:`ExistenceChecks` of the run)."""
     # Relative to the working directory, as the run found the plan: no getcwd() per plan.
     folder = os.path.dirname(real_path)
+    base = None
     for relative, existed in dependencies:
         if type(existed) is str:  # a data file's content stamp, or a glob's listing (aiplan.evidence)
             from aiplan.evidence.files import listing_holds, stamp_holds  # start-up: only for results that read data
 
-            base = os.path.dirname(os.path.abspath(real_path))
+            if base is None:
+                base = os.path.dirname(os.path.abspath(real_path))
             name = relative.split(":", 1)[-1]
             if existed.startswith("listing:"):
                 if not listing_holds(base, name, existed):
@@ -635,11 +734,7 @@ def _dependencies_hold(real_path: str, dependencies, known: dict[str, bool]) -> 
             elif not stamp_holds(os.path.join(base, name), existed):
                 return False
             continue
-        path = os.path.join(folder, relative)
-        exists = known.get(path)
-        if exists is None:
-            exists = known[path] = names_existing(path)
-        if exists != existed:
+        if exists(folder, relative) != existed:
             return False
     return True
 

@@ -6,7 +6,7 @@ import os
 import sys
 import time
 from dataclasses import replace
-from typing import TYPE_CHECKING, Callable, Iterable, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Union
 
 from aiplan.core.budget import Budget, Watchdog
 from aiplan.lint.engine import LintContext, incomplete_finding, lint_bytes, lint_file
@@ -32,6 +32,10 @@ class RunResult:
     fixed: int | None = None
     # What a --baseline file hid, and its stale entries (aiplan.run.baseline.apply_baseline).
     baseline: object | None = None
+    # By display path, the source lines a file's findings point at when the run has
+    # them without reading the file again (aiplan.run.cache.ShownLines: results
+    # from the cache); the text report reads the other files.
+    sources: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         # Callers may hand over lists; the record keeps tuples.
@@ -148,7 +152,8 @@ def lint_targets(targets: Iterable[Target], contexts: ContextSource, stdin: byte
                 ctx = resolve(target)
                 files.append(lint_target(target, ctx, stdin, budgets(ctx)))
             return RunResult(files=tuple(files))
-        return RunResult(files=tuple(_lint_many(targets, resolve, stdin, cache, jobs, budgets, isolate)))
+        return RunResult(files=tuple(_lint_many(targets, resolve, stdin, cache, jobs, budgets, isolate)),
+                         sources=cache.sources if cache is not None else None)
     finally:
         budgets.stop()
 
@@ -190,33 +195,34 @@ def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs:
         target = targets[todo[position]]
         ctx = resolve(target)
         if target.real_path == STDIN:
-            return lint_target(target, ctx, stdin, budgets(ctx)), None, (), None, None
+            return lint_target(target, ctx, stdin, budgets(ctx)), None, (), None, None, None
         return _lint_recorded(target, ctx, record, budgets(ctx), store)
 
     def pack(item):
         """In a worker: the result as builtin values (cheaper to move than dataclasses)."""
-        linted, digest, dependencies, payload, status = item
+        linted, digest, dependencies, payload, status, lines = item
         payload = payload if payload is not None else codec.encode(linted)
-        return item if payload is None else (None, digest, dependencies, payload, status)
+        return item if payload is None else (None, digest, dependencies, payload, status, lines)
 
     def unpack(item):
-        linted, digest, dependencies, payload, status = item
-        return item if linted is not None else (codec.decode(payload, strings), digest, dependencies, payload, status)
+        linted, digest, dependencies, payload, status, lines = item
+        return item if linted is not None else (codec.decode(payload, strings), digest, dependencies, payload,
+                                                status, lines)
 
     def crashed(position: int, how: str, last: str):
         target = targets[todo[position]]
-        return crashed_result(target, resolve(target), how, last), None, (), None, None
+        return crashed_result(target, resolve(target), how, last), None, (), None, None, None
 
     workers = workers_for(len(todo), jobs)
     if (workers > 1 or isolate) and todo:
         budgets.stop()  # the workers run their own watchdogs
     done = run_ordered(work, len(todo), workers, pack=pack, unpack=unpack,
                        init=budgets.start, on_crash=crashed, isolate=isolate)
-    for index, (linted, digest, dependencies, payload, status) in zip(todo, done):
+    for index, (linted, digest, dependencies, payload, status, lines) in zip(todo, done):
         files[index] = linted
         if cache is not None and digest is not None:
             target = targets[index]
-            cache.store(target.display_path, resolve(target), digest, dependencies, linted, payload, status)
+            cache.store(target.display_path, resolve(target), digest, dependencies, linted, payload, status, lines)
     if cache is not None:
         cache.save()
     return files  # type: ignore[return-value]
@@ -243,23 +249,24 @@ def _reader(ctx: LintContext):
 
 def _lint_recorded(target: Target, ctx: LintContext, record: bool, budget: Budget | None = None,
                    evidence_store=None):
-    """Lint one file: ``(result, digest, dependencies, payload, status)``. When
+    """Lint one file: ``(result, digest, dependencies, payload, status, lines)``. When
     recording for the cache: the digest of the bytes linted, the file-existence
     checks the rules made, the result encoded for storing (done here, so in a
-    worker), and the file's settled status taken before reading it.
+    worker), the file's settled status taken before reading it, and the source
+    lines its findings point at (:func:`aiplan.run.cache.shown_lines`).
     ``evidence_store`` keeps the data files' results (:class:`aiplan.run.cache.EvidenceStore`)."""
     if not record:
-        return lint_file(target.real_path, target.display_path, ctx, budget=budget), None, (), None, None
+        return lint_file(target.real_path, target.display_path, ctx, budget=budget), None, (), None, None, None
     from aiplan.run import codec  # start-up: only when recording for the cache
-    from aiplan.run.cache import LintCache, recording_exists, settled_status  # start-up: only with the cache
+    from aiplan.run.cache import LintCache, recording_exists, settled_status, shown_lines  # start-up: only with the cache
 
     status = settled_status(target.real_path)  # before reading: an edit meanwhile shows as another status
     data, _ = read_file(target.real_path, ctx.config.limits)
     if data is None:  # unreadable, too big, not a file: reported, never cached
-        return lint_file(target.real_path, target.display_path, ctx, budget=budget), None, (), None, None
+        return lint_file(target.real_path, target.display_path, ctx, budget=budget), None, (), None, None, None
     exists, asked = recording_exists(target.real_path, evidence_store)
     linted = lint_file(target.real_path, target.display_path, ctx, data=data, file_exists=exists, budget=budget)
     if linted.errors:  # a rule failed or time ran out: never cached
-        return linted, None, (), None, None
+        return linted, None, (), None, None, None
     payload = codec.encode(linted)
-    return linted, LintCache.digest(data), tuple(asked), payload, status
+    return linted, LintCache.digest(data), tuple(asked), payload, status, shown_lines(data, linted)

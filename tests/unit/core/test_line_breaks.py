@@ -9,7 +9,7 @@ import pytest
 
 from aiplan.core.findings import Span, Violation
 from aiplan.core.rule import make_rule
-from aiplan.core.text import SourceText, line_column
+from aiplan.core.text import SourceText, line_column, split_lines
 from aiplan.lint.engine import lint_text
 from aiplan.parse import loader
 from aiplan.testing import build_context, lint_yaml
@@ -140,3 +140,23 @@ def test_a_syntax_error_message_shows_the_separator_not_its_stand_in(parser):
     [problem] = loader.load_text("aiplan: 1\nname: &\u2028 x\n").problems
     assert problem.rule == "PLAN001" and problem.violation.span.line == 2
     assert not any("\ue000" <= char <= "\uf8ff" for char in problem.violation.message)
+
+
+def test_an_undecodable_byte_is_named_in_hexadecimal():
+    text, problem = loader.decode(b"aiplan: 1\nname: \xff\n")
+    assert text is None
+    assert problem.violation.message == "the file is not valid UTF-8: byte 16 (0xFF) cannot be decoded"
+
+
+@pytest.mark.parametrize("text, lines", [
+    ("", []),
+    ("a", ["a"]),
+    ("a\n", ["a"]),
+    ("a\n\n", ["a", ""]),
+    ("a\r\nb\rc\nd", ["a", "b", "c", "d"]),
+    ("a\fb\x0bc\x1cd\x85e\u2028f\u2029g\n", ["a\fb\x0bc\x1cd\x85e\u2028f\u2029g"]),   # str.splitlines: 7 lines
+    ("a\u2028\r\n", ["a\u2028"]),
+])
+def test_split_lines_counts_as_line_column(text, lines):
+    assert split_lines(text) == lines
+    assert len(lines) == (line_column(text, len(text))[0] - (1 if text.endswith(("\n", "\r")) else 0) if text else 0)

@@ -167,3 +167,26 @@ def test_toml_reads_back(value):
     import tomllib  # the standard library's TOML reader, Python 3.11+
 
     assert tomllib.loads(f"key = {toml(value)}\n") == {"key": value}
+
+
+from aiplan.core.notation import quoted_visibly  # noqa: E402
+
+
+@pytest.mark.parametrize("value, shown", [
+    ("it's", "'it's'"),                       # one quoting whatever the text holds (repr: "it's")
+    ('say "hi"', "'say \"hi\"'"),
+    ("a\tb\nc\rd", "'a\\tb\\nc\\rd'"),
+    ("\x00\x1b[31m\x7f\x85", "'\\x00\\x1b[31m\\x7f\\x85'"),
+    ("line\u2028para\u2029", "'line\\u2028para\\u2029'"),
+    ("café ✓", "'café ✓'"),                  # printable text is shown as written
+    (None, "null"),
+    (3, "3"),
+    (["x"], "a list"),
+])
+def test_quoted_visibly(value, shown):
+    assert quoted_visibly(value) == shown
+
+
+def test_quoted_visibly_is_whole_unless_cut():
+    assert quoted_visibly("x" * 100) == "'" + "x" * 100 + "'"
+    assert quoted_visibly("x" * 100, 10) == "'" + "x" * 9 + "…'"

@@ -47,3 +47,16 @@ def test_the_byte_budget_stops_reading(tmp_path):
         _write(tmp_path, f"d/{i}.md", "x " * 500)
     profile = profile_corpus("d", str(tmp_path), str(tmp_path), 2500)
     assert profile.sampled and profile.documents < 10
+
+
+def test_lines_are_numbered_as_everywhere_in_aiplan(tmp_path):
+    # A form feed, U+2028 or NEL is inside a line (str.splitlines breaks there; editors do
+    # not), and a CR alone ends one, in Markdown and in HTML alike.
+    _write(tmp_path, "docs/a.md", "intro\fstill\u2028line one\x85\n\n| k | v |\n| --- | --- |\n")
+    _write(tmp_path, "docs/b.html", "<html>\r<body>\r<table><tr><td>1</td></tr></table>\r")
+    profile = profile_corpus("docs", str(tmp_path), str(tmp_path), 1 << 20)
+    assert profile.first_tables == (("docs/a.md", 3), ("docs/b.html", 3))
+    for i in range(3):
+        _write(tmp_path, f"site/p{i}.md", f"Product {i}\fpage two of the intro\nCopyright 2025 Acme, all rights reserved.\n")
+    profile = profile_corpus("site", str(tmp_path), str(tmp_path), 1 << 20)
+    assert profile.lines == 6 and profile.first_repeated == ("site/p0.md", 2, "copyright 2025 acme, all rights reserved.")

@@ -69,6 +69,10 @@ WORDING = {
         "ignore-file[BASE001] pilot dataset",
         [("PLAN005", "suppression of BASE001 gives its reason without ` -- ` (found 'pilot dataset'), so it has no reason",
           "Separate the reason with ` -- `: `# aiplan: ignore-file[BASE001] -- pilot dataset`.")]),
+    "reason without the separator, holding a quote": (
+        "ignore[BASE001] it's a pilot",
+        [("PLAN005", "suppression of BASE001 gives its reason without ` -- ` (found 'it's a pilot'), so it has no reason",
+          "Separate the reason with ` -- `: `# aiplan: ignore[BASE001] -- it's a pilot`.")]),
     "misspelt directive": (
         "ignor[BASE001] -- pilot",
         [("PLAN006", "`# aiplan: ignor[BASE001] -- pilot` is not a suppression aiplan understands, so it suppresses nothing",

@@ -191,7 +191,7 @@ def test_damaged_cache_is_ignored_and_rebuilt(plans, tmp_path, monkeypatch, dama
         content = marshal.loads(data)
 
         def entries(payload):
-            content["entries"] = {key: (entry[0], entry[1], entry[2], payload, entry[4])
+            content["entries"] = {key: (entry[0], entry[1], entry[2], payload, entry[4], entry[5])
                                   for key, entry in content["entries"].items()}
             return marshal.dumps(content)
 
@@ -372,7 +372,7 @@ def test_a_crafted_cache_never_makes_a_dirty_plan_clean(plans, tmp_path, monkeyp
             digest = LintCache.digest((tmp_path / path).read_bytes())
             from aiplan.core.findings import FileResult
             from aiplan.run import codec
-            entries[path] = (digest, None, (), codec.encode(FileResult(path)), 2_000_000_000)
+            entries[path] = (digest, None, (), codec.encode(FileResult(path)), 2_000_000_000, None)
         shard.write_bytes(marshal.dumps({"format": FORMAT, "entries": entries}))
     second, store = _run(ctx, plans, cache_dir)
     assert store.hits == 0
@@ -538,3 +538,77 @@ def test_settled_status_refuses_recent_files_and_anything_but_regular_files(tmp_
     assert cache_module.settled_status(str(plan)) == (1, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
     assert cache_module.settled_status(str(tmp_path)) is None
     assert cache_module.settled_status(str(tmp_path / "missing")) is None
+
+
+def test_the_text_report_of_cached_results_shows_the_lines_linted_without_reading_them(plans, tmp_path,
+                                                                                     monkeypatch, settled):
+    from aiplan.reporters import text
+
+    ctx = build_context()
+    (plans / "d.aiplan.yaml").write_text(FLAWED.replace("\n", "\r\n"))   # other line breaks, same lines
+    uncached = runner.lint_targets(discover([str(plans)]), ctx)
+    expected = text.render(uncached, ctx.rules)
+    first, _ = _run(ctx, plans, tmp_path / "cache")
+    assert first.findings and text.render(first, ctx.rules) == expected
+    second, store = _run(ctx, plans, tmp_path / "cache")
+    assert store.hits == 4 and set(second.sources) == {f.path for f in second.findings}
+    monkeypatch.setattr(text, "read_lines", lambda path: pytest.fail(f"read {path} again"))
+    assert text.render(second, ctx.rules) == expected
+    # A plan edited after its result was looked up: its report still shows the lines its findings came from.
+    (plans / "a.aiplan.yaml").write_text("changed: true\n" * 400)
+    assert text.render(second, ctx.rules) == expected
+
+
+def test_kept_lines_are_the_flagged_ones_and_none_of_a_file_too_large_to_show(monkeypatch):
+    from aiplan.core.findings import FileResult, Finding
+
+    def finding(line):
+        return Finding("X001", "x", Severity.ERROR, "m", "f", "p", line, 1, line, 2)
+
+    data = b"one\ntwo\r\nthree\n"
+    assert cache_module.shown_lines(data, FileResult("p")) is None
+    assert cache_module.shown_lines(data, FileResult("p", (finding(2), finding(2), finding(9)))) == (4, ((2, "two"),))
+    monkeypatch.setattr(cache_module, "SHOWN_SOURCE_LIMIT", 4)
+    assert cache_module.shown_lines(data, FileResult("p", (finding(2),))) == (0, ())
+
+
+@pytest.mark.parametrize("bad", [(1,), (1, ((2, "x"),)), (1, ((1, b"x"),)), ("1", ()), [1, ()], (1, [(1, "x")])])
+def test_kept_lines_of_another_shape_are_a_miss(bad):
+    assert not cache_module._valid_lines(bad)
+    assert cache_module._valid_lines(None) and cache_module._valid_lines((2, ((1, "a"), (2, "b"))))
+
+
+def test_existence_checks_from_listings_agree_with_stat(tmp_path, monkeypatch):
+    from aiplan.lint.engine import names_existing
+
+    monkeypatch.chdir(tmp_path)
+    for base in ("", "plans", "plans/team"):
+        folder = tmp_path / base
+        (folder / "data" / "sub").mkdir(parents=True)
+        for name in ("a.jsonl", "b.jsonl", "c.jsonl", "data/x.jsonl", "data/y.jsonl", "data/z.jsonl"):
+            (folder / name).write_text("{}\n")
+        (folder / "link").symlink_to("a.jsonl")
+        (folder / "data" / "dangling").symlink_to("missing")
+    names = ["a.jsonl", "b.jsonl", "c.jsonl", "d.jsonl", "data/x.jsonl", "data/y.jsonl", "data/z.jsonl",
+             "data/w.jsonl", "data/sub", "data/", "data/.", "data/..", ".", "..", "link", "data/dangling",
+             "*.jsonl", "data/*.jsonl", "A.JSONL", "/", f"/{tmp_path.name}", str(tmp_path / "a.jsonl"),
+             "/no-such-folder/a", "../plans/a.jsonl", "missing/a", "missing/b", "missing/c", "missing/d"]
+    checks = cache_module.ExistenceChecks()
+    for _ in range(2):   # the second time from the listings
+        for base in ("", "plans", "plans/team", str(tmp_path / "plans")):
+            for name in names:
+                assert checks(base, name) == names_existing(os.path.join(base, name)), (base, name)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root searches any folder")
+def test_a_folder_that_can_be_listed_but_not_searched_is_not_answered_from_its_listing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").mkdir()
+    for name in "abcd":
+        (tmp_path / "data" / name).write_text("")
+    (tmp_path / "data").chmod(0o444)
+    try:
+        checks = cache_module.ExistenceChecks()
+        assert [checks("", f"data/{name}") for name in "abcde"] == [False] * 5
+    finally:
+        (tmp_path / "data").chmod(0o755)

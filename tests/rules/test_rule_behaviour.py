@@ -1,11 +1,14 @@
 """Rule behaviour that fixture files cannot show: options validated centrally,
-EVAL003 with and without a directory to check against."""
+EVAL003 with and without a directory to check against, PLAN002 on a plan whose schema
+errors the engine did not list."""
 
 import re
 
 import pytest
 
 from aiplan.config.selection import ConfigError
+from aiplan.parse.loader import load_text
+from aiplan.rules.plan import schema_violation
 from aiplan.testing import build_context, codes, lint_yaml
 
 PLAN_WITH_PATH = """
@@ -77,3 +80,20 @@ def test_held_out_size_follows_the_plans_numbers_not_the_training_share():
     [finding] = lint_yaml(tighter, select=["FT005"])
     assert "is 300" in finding.message and "takes at least 3" in finding.message and "points" in finding.message
     assert lint_yaml(tighter, select=["FT005"], options={"FT005": {"power": 0.5}}) != []
+
+
+def test_plan002_validates_a_plan_whose_schema_errors_were_not_listed():
+    # The engine lists a plan's schema errors once for every rule; a plan from the loader alone
+    # (or relocated by the fixer) has none listed, and the rule validates its data itself.
+    def problems(text):
+        plan = load_text(text).documents[0]
+        assert plan.schema_errors is None
+        return [(violation.path, violation.message) for violation in schema_violation.check(plan, {})]
+
+    # `aiplan` is PLAN003's; placeholder text where a section belongs is an absence, not a type error.
+    assert problems('aiplan: "1"\nname: x\napproach: Prompt Engineering\nrag: TBD\n') == [
+        (("approach",), "`approach` is 'Prompt Engineering'; expected one of prompt_engineering, rag, "
+                        "fine_tuning, hybrid")]
+    assert problems("aiplan: 1\nname: x\napproach: rag\nrag: 5\n") == [
+        (("rag",), "`rag` is 5 (an integer); expected a mapping")]
+    assert problems("aiplan: 1\nname: x\napproach: rag\n") == []

@@ -176,7 +176,14 @@ def information_uri() -> str | None:
         entries = metadata("aiplan").get_all("Project-URL") or []
     except PackageNotFoundError:
         return None
-    urls = {}
+    return project_page(entries)
+
+
+def project_page(entries: list[str]) -> str | None:
+    """Of ``Project-URL`` entries (``label, url``), the https page to link: the first of
+    repository, source, homepage and documentation it names (labels in any case), else
+    the first https URL."""
+    urls: dict[str, str] = {}
     for entry in entries:
         label, _, url = entry.partition(",")
         if url.strip().startswith("https://"):

@@ -718,9 +718,9 @@ def _dependencies_hold(real_path: str, dependencies, exists: ExistenceChecks) ->
     base = None
     for relative, existed in dependencies:
         if type(existed) is str:  # a data file's content stamp, or a glob's listing (aiplan.evidence)
-            from aiplan.evidence.files import listing_holds, stamp_holds  # start-up: only for results that read data
+            if base is None:  # once per result: a plan names several data files
+                from aiplan.evidence.files import listing_holds, stamp_holds  # start-up: only for results that read data
 
-            if base is None:
                 base = os.path.dirname(os.path.abspath(real_path))
             name = relative.split(":", 1)[-1]
             if existed.startswith("listing:"):

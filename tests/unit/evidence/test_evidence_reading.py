@@ -266,6 +266,22 @@ def test_a_settled_status_spares_the_read_and_a_restored_modification_time_does_
     assert not stamp_holds(str(path), stamp)  # the change time shows it: hashed again, and it differs
 
 
+def test_a_status_spelled_otherwise_than_recorded_is_no_match_and_the_bytes_decide(tmp_path, monkeypatch):
+    from aiplan.evidence import files
+    monkeypatch.setattr(files, "RACY_NS", 0)
+    path = tmp_path / "train.jsonl"
+    _jsonl(path, [CHAT])
+    stamp = _profile(path).stamps[0][1]
+    kind, size, status, count, digest = stamp.split(":")
+    respelled = ":".join((kind, size, "/".join("0" + number for number in status.split("/")), count, digest))
+    opened = []
+    real_open = open
+    monkeypatch.setattr("builtins.open", lambda *a, **k: opened.append(a[0]) or real_open(*a, **k))
+    assert stamp_holds(str(path), respelled) and opened == [str(path)]  # hashed again: same bytes
+    path.write_text(path.read_text().replace("order", "ORDER"))
+    assert not stamp_holds(str(path), respelled)
+
+
 def test_a_file_written_moments_ago_or_during_the_read_is_hashed_again(tmp_path, monkeypatch):
     from aiplan.evidence import files
     path = tmp_path / "train.jsonl"

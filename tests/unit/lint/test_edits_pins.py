@@ -66,3 +66,37 @@ def test_edits_that_cannot_be_placed_resolve_to_nothing():
     # Edits of one violation apply together or not at all.
     assert _resolve(Edit("Other"), Edit("x", path=("missing",))) == ()
     assert _resolve(Edit("Other"), Edit("Else")) == ()               # two edits of one node overlap
+
+
+def test_a_key_that_reads_as_a_number_or_null_is_renamed_as_the_string_it_is():
+    # Mapping keys are strings to the plan (`1:` is the key "1"), so a key edit compares the
+    # key's text with the key, not with what the text would read as in a value.
+    text = "1: a\nnull: b\nyes: c\n"
+    plan = load_text(text).documents[0]
+    for line, key in enumerate(("1", "null", "yes"), start=1):
+        assert resolve_edits((Edit("x", at="key"),), (key,), plan, SourceText(text)) == (
+            TextEdit(line, 1, line, 1 + len(key), key, "x"),)
+
+
+@pytest.mark.parametrize("original, old", [
+    ('"Draft"', "Other"),       # a double-quoted scalar that reads something else
+    ('"a\\\\b"', "a\\\\b"),     # its text between the quotes, but it reads `a\b`: escapes are not compared
+    ("'Draft'", "Other"),
+    ("Draft", "Other"),
+])
+def test_an_original_that_does_not_read_old_is_not_rewritten(original, old):
+    assert render_scalar(original, old, "x") is None
+
+
+def test_only_a_tag_alias_block_or_anchor_indicator_stops_a_plain_rewrite():
+    assert render_scalar("XL", "XL", "L") == "L"          # a plain scalar starting with a letter
+    for original in ("!str Draft", "*draft", "|", ">", "&"):
+        assert render_scalar(original, "Draft", "x") is None
+
+
+def test_a_plain_key_or_value_is_rewritten_only_when_it_reads_old():
+    assert render_scalar("evidance", "evidance", "evidence", key=True) == "evidence"
+    assert render_scalar("evidance", "evidence", "x", key=True) is None
+    assert render_scalar(".nan", float("nan"), 0.5) == "0.5"
+    assert render_scalar(".nan", 1.5, 0.5) is None         # NaN equals only NaN
+    assert render_scalar("1.5", float("nan"), 0.5) is None

@@ -4,9 +4,12 @@ one kind of annotation over GitHub's limit, and the descriptor of a rule the run
 
 import dataclasses
 
+import pytest
+
 from aiplan import __version__
 from aiplan.core.findings import FileResult, InternalError, RelatedLocation, Severity
 from aiplan.core.rule import rule
+from aiplan.docs import render_rule_markdown
 from aiplan.run.baseline import BaselineOutcome
 from aiplan.reporters import github, sarif
 from aiplan.reporters.sources import Paths
@@ -194,3 +197,52 @@ def test_a_rule_without_a_docstring_is_described_by_its_name():
 
     descriptor = sarif._rule_descriptor(quiet)
     assert descriptor["shortDescription"] == descriptor["fullDescription"] == {"text": "quiet rule"}
+
+
+def test_a_rule_descriptor_links_its_documentation_only_when_the_rule_has_a_page():
+    @rule("ACME010", "linked-rule", Severity.WARNING, url="https://example.org/acme010")
+    def linked(plan, options):
+        """Linked."""
+        yield from ()
+
+    @rule("ACME011", "unlinked-rule", Severity.WARNING, url="")
+    def unlinked(plan, options):
+        """Unlinked."""
+        yield from ()
+
+    with_page, without_page = sarif._rule_descriptor(linked), sarif._rule_descriptor(unlinked)
+    assert with_page["help"]["markdown"] == (
+        render_rule_markdown(linked) + "\n[Documentation](https://example.org/acme010)\n")
+    assert with_page["helpUri"] == "https://example.org/acme010"
+    assert without_page["help"]["markdown"] == render_rule_markdown(unlinked)
+    assert "helpUri" not in without_page
+
+
+@pytest.mark.parametrize("entries, page", [
+    (["Homepage, https://h.example", "Documentation, https://d.example", "Repository, https://r.example"],
+     "https://r.example"),
+    (["Documentation, https://d.example", "Source, https://s.example", "Homepage, https://h.example"],
+     "https://s.example"),
+    (["Documentation, https://d.example", "HomePage, https://h.example"], "https://h.example"),
+    (["Changelog, https://c.example", "DOCUMENTATION, https://d.example"], "https://d.example"),
+    (["Changelog, https://c.example", "Issues, https://i.example"], "https://c.example"),
+    (["Repository, https://r.example/a,b"], "https://r.example/a,b"),    # a comma inside the URL
+    (["Repository, http://r.example", "Issues, https://i.example"], "https://i.example"),
+    (["Repository"], None),
+    ([], None),
+])
+def test_the_information_uri_is_the_projects_preferred_https_page(entries, page):
+    assert sarif.project_page(entries) == page
+
+
+def test_a_capped_report_keeps_what_counts_before_what_was_waived_even_with_a_baseline(tmp_path):
+    # With --baseline every result has a baselineState; the cap ranks by suppression, not by that.
+    counted = finding(severity=Severity.WARNING, message="counted warning")
+    waived = finding(line=5, end_line=5, message="waived error", justification="known")
+    run = dataclasses.replace(run_of(FileResult("plan.aiplan.yaml", findings=(counted,), suppressed=(waived,))),
+                              baseline=BaselineOutcome("aiplan-baseline.json", 0, (), ()))
+    document = sarif.payload(run, rules(), paths=Paths(str(tmp_path), str(tmp_path)), include_suppressed=True,
+                             limit=1, environ={})
+    [result] = document["runs"][0]["results"]
+    assert (result["message"]["text"].split("\n")[0], result["baselineState"]) == ("counted warning", "new")
+    assert document["runs"][0]["properties"] == {"resultsCapped": {"total": 2, "kept": 1}}

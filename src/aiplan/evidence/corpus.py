@@ -74,6 +74,9 @@ class CorpusProfile:
         return self.repeated_lines / self.lines if self.lines else 0.0
 
 
+NOTHING_THERE = "nothing exists at that path"  # why a missing path names no document
+
+
 def documents_stamp(paths, base_dir: str, why: str = "") -> str:
     """What a source's measures depend on besides each document: which documents its path
     names, or why it names none (``why`` from :func:`named_documents`)."""
@@ -101,7 +104,7 @@ def named_documents(name: str, base_dir: str, root: str) -> tuple[list[str], str
         if where.kind in ("remote", "outside"):
             return [], where.why
         if where.kind == "missing":
-            return [], "nothing exists at that path"
+            return [], NOTHING_THERE
         if os.path.isdir(where.path):
             paths = sorted(os.path.join(folder, file) for folder, _dirs, files in os.walk(where.path)
                            for file in files if not file.startswith("."))

@@ -89,8 +89,10 @@ class EvidenceReader:
         key = ("locate", name)
         if key not in self._memo:
             where = self._memo[key] = locate(name, self.base_dir, self.root)
-            # A glob or folder: which data files it matches.
-            self._depends_on_path(name, where.path, lambda: listing_stamp(where, self.base_dir))
+            # A glob or folder: which data files it matches. A path outside the repository (a link
+            # out of it) is located again: replaced by a file of the repository, it still exists.
+            self._depends_on_path(name, where.path, lambda: listing_stamp(where, self.base_dir),
+                                  where.kind == "outside")
         return self._memo[key]
 
     def _depends_on_path(self, name: str, path: str, listing: Callable[[], str], listed: bool = False) -> None:
@@ -228,15 +230,16 @@ class EvidenceReader:
 
     def corpus(self, name: str):
         """The :class:`~aiplan.evidence.corpus.CorpusProfile` of RAG documents (a file, folder or glob)."""
-        from aiplan.evidence.corpus import documents_stamp, named_documents, profile_corpus  # 19 M instructions: RAG documents only
+        from aiplan.evidence.corpus import NOTHING_THERE, documents_stamp, named_documents, profile_corpus  # 19 M instructions: RAG documents only
 
         key = ("corpus", name)
         if key not in self._memo:
             listed = named_documents(name, self.base_dir, self.root)
             named = os.path.normpath(os.path.join(self.base_dir, os.path.expanduser(name)))
-            # A document added to a glob or folder (an empty one too) changes the result.
+            # A document added to a glob or folder (an empty one too) changes the result, and so
+            # does anything at a path that named none (outside the repository): it is listed again.
             self._depends_on_path(name, named, lambda: documents_stamp(listed[0], self.base_dir, listed[1]),
-                                  bool(listed[0]))
+                                  bool(listed[0]) or listed[1] not in ("", NOTHING_THERE))
             parts = tuple((path, os.path.relpath(path, self.base_dir)) for path in listed[0])
             self._memo[key] = self._stored(
                 ("corpus", name, list(listed[0])), parts,

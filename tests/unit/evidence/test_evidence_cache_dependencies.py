@@ -196,3 +196,43 @@ def test_pdf_documents_are_read_again_once_the_pdf_extra_is_installed(project, t
     (stand_in / "__init__.py").write_text("raise ImportError('a stand-in for the PDF extra')\n")
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
     assert _lint(project, ctx) == (0, first)
+
+
+def test_a_link_out_of_the_repository_replaced_by_a_file_is_read(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    monkeypatch.delenv("AIPLAN_NO_CACHE", raising=False)
+    project = tmp_path / "repo"
+    (project / ".git").mkdir(parents=True)
+    _records(tmp_path / "elsewhere" / "train.jsonl", count=12)
+    _records(project / "evals" / "h.jsonl", start=100, count=5)
+    (project / "data").mkdir()
+    (project / "data" / "train.jsonl").symlink_to(tmp_path / "elsewhere" / "train.jsonl")
+    (project / "plan.aiplan.yaml").write_text(FT_PLAN.format(train="data/train.jsonl", held="evals/h.jsonl"))
+
+    def replace():
+        (project / "data" / "train.jsonl").unlink()
+        shutil.copy(tmp_path / "elsewhere" / "train.jsonl", project / "data" / "train.jsonl")
+
+    first, (hits, then) = _twice_then(project, build_context(select=["EVID"]), replace)
+    assert "outside the repository" in " ".join(message for _, message in first)
+    assert hits == 0 and "holds 12 records" in dict(then)["EVID001"]
+
+
+def test_a_rag_source_linked_out_of_the_repository_then_replaced_is_read(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    monkeypatch.delenv("AIPLAN_NO_CACHE", raising=False)
+    project = tmp_path / "repo"
+    (project / ".git").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "guide.md").write_text(TABLE)
+    (project / "docs").mkdir()
+    (project / "docs" / "guide.md").symlink_to(tmp_path / "elsewhere" / "guide.md")
+    (project / "plan.aiplan.yaml").write_text(RAG_PLAN.format(path="docs/guide.md"))
+
+    def replace():
+        (project / "docs" / "guide.md").unlink()
+        (project / "docs" / "guide.md").write_text(TABLE)
+
+    first, (hits, then) = _twice_then(project, build_context(select=["EVID008", "RAG003"]), replace)
+    assert _rules(first) == ["EVID008"] and "outside the repository" in first[0][1]
+    assert hits == 0 and _rules(then) == ["RAG003"]

@@ -60,6 +60,19 @@ def test_unknown_selector_is_usage_error(cli):
     assert "matches no rule" in result.output
 
 
+def test_unknown_selector_is_echoed_as_typed_and_visibly(cli):
+    assert "'it's' matches no rule" in cli("lint", "--select", "it's", CLEAN).output
+    assert "'FT\\u202e1' matches no rule" in cli("lint", "--ignore", "FT\u202e1", CLEAN).output
+    assert cli("lint", "--select", "ft001", CLEAN).exit_code == 0  # matching still ignores case
+
+
+def test_explain_shows_invisible_characters_and_backslashes_unambiguously(cli):
+    assert "unknown rule 'FT\\u200b001'" in cli("explain", "FT\u200b001").output
+    typed, control = cli("explain", "FT\\x01").output, cli("explain", "FT\x01").output
+    assert "unknown rule 'FT\\\\x01'" in typed
+    assert "unknown rule 'FT\\x01'" in control
+
+
 def test_missing_path_is_usage_error(cli, tmp_path):
     result = cli("lint", tmp_path / "nope.yaml")
     assert result.exit_code == 2

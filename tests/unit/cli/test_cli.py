@@ -192,3 +192,15 @@ def test_top_level_help_shows_each_command_description_whole(cli):
         command = main.get_command(None, name)
         described = command.get_short_help_str(limit=1000)
         assert described.endswith(".") and described in output, name
+
+
+def test_option_hints_are_toml_whatever_the_plans_notation(cli, tmp_path):
+    """A JSON plan gets its plan snippets as JSON, but a rule option lives in the TOML
+    configuration: EVAL003 once told a JSON plan to set `"check_paths": false`."""
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps({"aiplan": 1, "name": "x", "approach": "fine_tuning",
+                                "fine_tuning": {"purpose": "behavior", "dataset": {"path": "data/missing.jsonl"}}}))
+    result = cli("lint", "--select", "EVAL003", "--format", "json", plan)
+    fixes = [finding["fix"] for finding in json.loads(result.output)["findings"]]
+    assert fixes and all("`check_paths = false`" in fix and '"check_paths"' not in fix for fix in fixes)
+    assert all("`[tool.aiplan.rules.EVAL003]`" in fix for fix in fixes)

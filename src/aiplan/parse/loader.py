@@ -20,6 +20,7 @@ import json
 import os
 import re
 from dataclasses import field
+from itertools import islice
 from typing import Any, Callable, Iterator
 
 from aiplan.core.findings import Span, Violation
@@ -287,6 +288,9 @@ def _read_as_yaml12(text: str, parse: Callable[[str], Iterator[Any]]) -> Iterato
     lines and columns (aiplan.core.text), stay those of ``text``; the events and the
     parser's errors get the characters back."""
     stand_ins = _stand_ins(text)
+    if stand_ins is None:  # a text holding every private-use character: read as YAML 1.1
+        yield from parse(text)
+        return
     back = {ord(stand_in): original for original, stand_in in stand_ins.items()}
     try:
         for event in parse(text.translate({ord(original): stand_in for original, stand_in in stand_ins.items()})):
@@ -303,13 +307,21 @@ def _read_as_yaml12(text: str, parse: Callable[[str], Iterator[Any]]) -> Iterato
         raise
 
 
-def _stand_ins(text: str) -> dict[str, str]:
+# `\uE000` or `\U000F0000` in a double-quoted scalar: a private-use character the text escapes.
+_ESCAPED_CODE = r"\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})"  # compiled on first use (re's cache): rare texts only
+_PRIVATE_USE = (range(0xE000, 0xF900), range(0xF0000, 0xFFFFE))
+
+
+def _stand_ins(text: str) -> dict[str, str] | None:
     """A private-use character for each YAML 1.1-only break, absent from ``text`` and not
-    written there as an escape (``\\uE000``), so none can be mistaken for another."""
-    lowered = text.casefold()
-    free = (chr(code) for code in range(0xE000, 0xF900)
-            if chr(code) not in text and f"{code:x}" not in lowered)
-    return {original: next(free) for original in YAML11_ONLY_BREAKS}
+    escaped there, so none can be mistaken for another; ``None`` if there are not three.
+    One pass over the text, whatever it holds (a hostile file is up to 5 MB)."""
+    taken = {ord(char) for char in set(text)}
+    taken.update(int(short or long, 16) for short, long in re.findall(_ESCAPED_CODE, text))
+    free = list(islice((code for block in _PRIVATE_USE for code in block if code not in taken), len(YAML11_ONLY_BREAKS)))
+    if len(free) < len(YAML11_ONLY_BREAKS):
+        return None
+    return {original: chr(code) for original, code in zip(YAML11_ONLY_BREAKS, free)}
 
 
 class _Abort(Exception):

@@ -160,3 +160,16 @@ def test_an_undecodable_byte_is_named_in_hexadecimal():
 def test_split_lines_counts_as_line_column(text, lines):
     assert split_lines(text) == lines
     assert len(lines) == (line_column(text, len(text))[0] - (1 if text.endswith(("\n", "\r")) else 0) if text else 0)
+
+
+def test_stand_ins_come_from_the_next_private_use_plane_when_the_text_holds_the_first(parser):
+    taken = "".join(chr(code) for code in range(0xE000, 0xF900))
+    [plan] = loader.load_text(f"aiplan: 1\nname: '{taken}'\n# a\u2028b\nowner: x\n").documents
+    assert plan.data == {"aiplan": 1, "name": taken, "owner": "x"}
+
+
+def test_a_text_leaving_no_stand_in_is_read_as_yaml_1_1_without_failing(parser, monkeypatch):
+    monkeypatch.setattr(loader, "_PRIVATE_USE", (range(0xE000, 0xE003),))
+    result = loader.load_text("aiplan: 1\nname: '\ue001'\n# a\u2028b: c\n")
+    # As the parser reads YAML 1.1 (the comment ends at U+2028): a key `b`, or a syntax error.
+    assert result.documents[0].data.get("b") == "c" if not result.problems else result.problems[0].rule == "PLAN001"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import textwrap
 from typing import Iterable
 
 from aiplan.core.rule import Rule
@@ -80,6 +81,8 @@ def render_rule_text(item: Rule) -> str:
         if key not in ("summary", "what", "options", *_ORDER) and text:
             lines += ["", key.capitalize() + ":", _indent(text)]
     lines += ["", "Options:", _indent(_options_text(item))]
+    if item.superseded_by:
+        lines += ["", "Superseded by:", _indent(textwrap.fill(_superseded_text(item), 74))]
     if item.plugin == "aiplan":
         origin = "built in"
     elif item.plugin.startswith("pack:"):
@@ -89,6 +92,14 @@ def render_rule_text(item: Rule) -> str:
     lines += ["", f"Family: {_family_label(item)}"] + ([f"Documentation: {item.url}"] if item.url else []) \
         + [f"Provided by: {origin}"]
     return "\n".join(lines)
+
+
+def _superseded_text(item: Rule) -> str:
+    """What ``superseded_by`` means for this rule (the engine applies it: lint.engine.without_superseded)."""
+    others = " or ".join(f"`{other}`" for other in item.superseded_by)
+    return (f"{', '.join(f'`{other}`' for other in item.superseded_by)}: {item.id} is not reported on a YAML "
+            f"document where {others} is reported, one finding per problem. Turned off or waived inline, "
+            f"{others} supersedes nothing; hidden by `--baseline`, it still does.")
 
 
 def _indent(text: str) -> str:
@@ -109,6 +120,8 @@ def render_rule_markdown(item: Rule, level: int = 2) -> str:
         if sections.get(key):
             out += ["", f"{sub} {_TITLES[key]}", "", sections[key]]
     out += ["", f"{sub} Options", "", _options_markdown(item), ""]
+    if item.superseded_by:
+        out += [f"{sub} Superseded by", "", _superseded_text(item), ""]
     return "\n".join(out)
 
 
@@ -140,6 +153,17 @@ def render_reference(rules: Iterable[Rule]) -> str:
         "",
         "Severities are defaults: configuration can change them per rule. Options are set per rule and "
         "checked against the types and bounds shown.",
+        "",
+        "A rule may be *superseded by* another (its section says so): on a YAML document where a finding "
+        "of the superseding rule is reported, the superseded rule's findings are not, so one problem is "
+        "one finding (retrieval planned for a behavior gap is FIT002's finding, not also RAG009's "
+        "unmeasured retrieval). What counts is what is reported after the configuration and inline "
+        "suppressions: with FIT002 turned off (`ignore` in the configuration, `--ignore`, a `--select` "
+        "without it) or its finding waived (`# aiplan: ignore[FIT002] -- reason`), the superseded rules "
+        "report again, since the team has accepted FIT002's judgement, not theirs. A finding hidden by "
+        "`--baseline` still supersedes: the baseline records known findings, and a baseline written "
+        "today must leave today's run clean. Plugin rules declare it the same way "
+        "(`superseded_by=(...)` in `@rule`, see docs/plugins.md).",
         "",
         "| ID | name | severity | summary |",
         "|---|---|---|---|",

@@ -4,7 +4,8 @@ import math
 
 import pytest
 
-from aiplan.rules.metrics import metric_key, name_says_lower_is_better, needed_size, resolvable_difference
+from aiplan.rules.metrics import (metric_key, name_says_lower_is_better, needed_size, proposed_target,
+                                  resolvable_difference)
 from aiplan.testing import lint_yaml
 
 
@@ -86,3 +87,11 @@ def test_quantiles_are_those_of_statistics_normal_dist(monkeypatch):
     assert [metrics._z(a, p) for a, p in grid] == expected
     monkeypatch.setitem(sys.modules, "_statistics", None)  # no C accelerator: statistics computes them
     assert [metrics._z(a, p) for a, p in grid] == expected
+
+
+@pytest.mark.parametrize("measured, higher, proposed", [
+    (0.93, True, "0.97"), (0.5, True, "0.75"), (0.995, True, "0.9975"), (4.0, True, "4.8"), (0.08, False, "0.04"),
+])
+def test_a_proposed_target_is_beyond_what_the_baseline_measured(measured, higher, proposed):
+    assert proposed_target(measured, higher) == proposed
+    assert (float(proposed) > measured) if higher else (float(proposed) < measured)

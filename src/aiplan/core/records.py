@@ -8,6 +8,11 @@ cost more than a third of aiplan's own start-up (callgrind,
 ``bench/startup_profile.py``). ``@data_record`` makes the same dataclass without
 generated methods (``init``, ``repr`` and ``eq`` off) and gives it the ones
 below, compiled once into this module's byte-code and shared by every record.
+Nor does it run ``dataclass()`` for a record of the common shape (no base
+class, no ``ClassVar``): its fields are made as ``dataclass()`` makes them and
+the slotted class is made once, with its methods, instead of being made, then
+made again with slots, then given methods one ``setattr`` at a time (about
+0.3 M instructions a record: 10 M on that path).
 
 What stays the same: the class is a real dataclass (``dataclasses.fields``,
 ``replace``, ``asdict`` and ``is_dataclass`` work), with ``__slots__``, field
@@ -24,7 +29,7 @@ keyword-only and ``init=False`` fields.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import MISSING, FrozenInstanceError
+from dataclasses import _FIELD, MISSING, Field, FrozenInstanceError  # type: ignore[attr-defined]  # _FIELD: what fields() lists
 from typing import Any, Callable, TypeVar, dataclass_transform
 
 T = TypeVar("T", bound=type)
@@ -43,26 +48,54 @@ def data_record(cls: T | None = None, /, *, frozen: bool = True) -> Any:
 
 
 def _make(cls: Any, frozen: bool) -> Any:
-    # An undocumented dataclass gets its signature as docstring. dataclass() would take it from
-    # object.__init__'s text signature, which inspect parses with tokenize (its first use compiles
-    # a 20 kB pattern: about 25 M instructions); it is written below from the record's own signature.
-    documented = bool(cls.__dict__.get("__doc__"))
-    if not documented:
-        cls.__doc__ = cls.__name__
-    cls = dataclasses.dataclass(cls, init=False, repr=False, eq=False, slots=True)
-    fields = dataclasses.fields(cls)
-    if len(fields) != len(cls.__dataclass_fields__) or not all(f.init and f.kw_only is not True for f in fields):
-        raise TypeError(f"{cls.__qualname__}: every field of a record is a positional __init__ argument")
-    # What the shared methods read from the class: names in order, defaults, compared and shown fields.
-    cls.__record_defaults__ = tuple(
-        (f.name, f.default, f.default_factory) for f in fields)
-    cls.__record_compare__ = tuple(f.name for f in fields if f.compare)
-    cls.__record_repr__ = tuple(f.name for f in fields if f.repr)
-    cls.__signature__ = _SIGNATURE
-    if not documented:
-        cls.__doc__ = cls.__name__ + str(_SIGNATURE.__get__(None, cls)).replace(" -> None", "")
+    fields = _own_fields(cls)
+    if fields is None:  # inheritance, ClassVar, InitVar, a mutable default: dataclasses decides
+        return _make_with_dataclasses(cls, frozen)
+    names = tuple(f.name for f in fields)
+    namespace = dict(cls.__dict__)
+    for name in names:
+        namespace.pop(name, None)  # a slot replaces the class attribute that held the default
+    namespace.pop("__dict__", None)
+    namespace.pop("__weakref__", None)
+    namespace.update(__slots__=names, __match_args__=names, __dataclass_fields__={f.name: f for f in fields},
+                     __dataclass_params__=_PARAMS[frozen], __qualname__=cls.__qualname__)
+    # Methods go in before the class is made: set afterwards, each would update the type's slots again.
+    _describe(namespace, fields, frozen, "__post_init__" in namespace)
+    record = type(cls)(cls.__name__, cls.__bases__, namespace)
+    if not namespace.get("__doc__"):
+        record.__doc__ = record.__name__ + str(_SIGNATURE.__get__(None, record)).replace(" -> None", "")
+    return record
+
+
+def _own_fields(cls: Any) -> list | None:
+    """The record's fields, made as ``dataclass()`` makes them, for a class of the common
+    shape (no base class, no ``ClassVar``/``InitVar``/``KW_ONLY``, immutable defaults,
+    every field an ``__init__`` argument), or ``None`` for any other."""
+    if cls.__bases__ != (object,):
+        return None
+    fields = []
     own = cls.__dict__
-    methods: dict[str, Callable | None] = {"__init__": _init_then_post if hasattr(cls, "__post_init__") else _init,
+    for name, annotation in own.get("__annotations__", {}).items():
+        if type(annotation) is not str or "ClassVar" in annotation or "InitVar" in annotation or "KW_ONLY" in annotation:
+            return None
+        value = own.get(name, MISSING)
+        made: Any = value if isinstance(value, Field) else dataclasses.field(default=value)
+        if (not made.init or made.kw_only is True
+                or (made.default is not MISSING and type(made.default).__hash__ is None)):
+            return None
+        made.name, made.type, made.kw_only, made._field_type = name, annotation, False, _FIELD
+        fields.append(made)
+    return fields
+
+
+def _describe(namespace: dict, fields: Any, frozen: bool, post_init: bool) -> None:
+    """Put what the shared methods read (names in order, defaults, compared and shown
+    fields) and the shared methods the class does not define into ``namespace``."""
+    namespace["__record_defaults__"] = tuple((f.name, f.default, f.default_factory) for f in fields)
+    namespace["__record_compare__"] = tuple(f.name for f in fields if f.compare)
+    namespace["__record_repr__"] = tuple(f.name for f in fields if f.repr)
+    namespace["__signature__"] = _SIGNATURE
+    methods: dict[str, Callable | None] = {"__init__": _init_then_post if post_init else _init,
                                            "__repr__": _repr, "__eq__": _eq}
     if frozen:
         methods.update(__setattr__=_frozen_setattr, __delattr__=_frozen_delattr, __hash__=_hash,
@@ -70,8 +103,29 @@ def _make(cls: Any, frozen: bool) -> Any:
     else:
         methods["__hash__"] = None  # mutable and compared by value, as @dataclass(eq=True) makes it
     for name, method in methods.items():
-        if name not in own or (name == "__hash__" and own[name] is None):
-            setattr(cls, name, method)
+        if namespace.get(name) is None:
+            namespace[name] = method
+
+
+def _make_with_dataclasses(cls: Any, frozen: bool) -> Any:
+    # An undocumented dataclass gets its signature as docstring. dataclass() would take it from
+    # object.__init__'s text signature, which inspect parses with tokenize (its first use compiles
+    # a 20 kB pattern: about 25 M instructions); it is written below from the record's own signature.
+    documented = bool(cls.__dict__.get("__doc__"))
+    if not documented:
+        cls.__doc__ = cls.__name__
+    cls = dataclasses.dataclass(cls, init=False, repr=False, eq=False, frozen=frozen, slots=True)
+    fields = dataclasses.fields(cls)
+    if len(fields) != len(cls.__dataclass_fields__) or not all(f.init and f.kw_only is not True for f in fields):
+        raise TypeError(f"{cls.__qualname__}: every field of a record is a positional __init__ argument")
+    own = cls.__dict__
+    namespace = dict(own)
+    _describe(namespace, fields, frozen, hasattr(cls, "__post_init__"))
+    for name, value in namespace.items():
+        if name not in own or own[name] is not value:
+            setattr(cls, name, value)
+    if not documented:
+        cls.__doc__ = cls.__name__ + str(_SIGNATURE.__get__(None, cls)).replace(" -> None", "")
     return cls
 
 
@@ -93,12 +147,26 @@ class _Signature:
         return inspect.Signature(parameters, return_annotation=None)
 
 
+class _Params:
+    """A record's ``__dataclass_params__``, made when asked: only ``dataclass()`` asks, for a
+    class derived from a record. Made at import, the frozen one's generated methods would
+    cost about what a record saves."""
+
+    def __init__(self, frozen: bool) -> None:
+        self.frozen = frozen
+
+    def __get__(self, instance: Any, owner: Any) -> Any:
+        prototype: Any = type("Params", (), {"__doc__": "Params"})
+        return dataclasses.dataclass(init=False, repr=False, eq=False, frozen=self.frozen)(prototype).__dataclass_params__
+
+
 class _Factory:
     def __repr__(self) -> str:
         return "<factory>"  # what a generated dataclass __init__ shows for a default_factory
 
 
 _SIGNATURE = _Signature()
+_PARAMS = {False: _Params(False), True: _Params(True)}
 _FACTORY = _Factory()
 
 

@@ -112,6 +112,9 @@ class Rule:
     # What the rule will ask of ``plan.evidence``, from its resolved options, so
     # that one read of a data file serves every rule (``("near", threshold, ngram)``).
     evidence_needs: Callable[[Mapping[str, Any]], tuple] | None = None
+    # The rules whose finding names this rule's problem better: on a document where
+    # one of them is reported, the engine drops this rule's findings (sorted IDs).
+    superseded_by: tuple[str, ...] = ()
 
     @property
     def family(self) -> str:
@@ -192,6 +195,7 @@ def rule(
     reported_by: str | None = None,
     url: str | None = None,
     evidence_needs: Callable[[Mapping[str, Any]], tuple] | None = None,
+    superseded_by: Iterable[str] = (),
 ) -> Callable[[CheckFunction], Rule]:
     """Declare a rule. Use as a decorator on its check function.
 
@@ -214,6 +218,15 @@ def rule(
     of held-out and evaluation inputs with the training data), so that the
     training data is read once for every rule that needs it. Without any
     ``("exact",)`` request, FT009 reads no data and reports the overlap unmeasured.
+
+    ``superseded_by`` names the rules whose finding makes this rule's finding
+    redundant (``superseded_by=("FIT002",)``: retrieval planned for a behavior gap
+    is the problem, not its missing citations). The rule still judges only its
+    own condition; the engine drops its findings on a YAML document where a
+    finding of a superseding rule is reported after the configuration and inline
+    suppressions (a superseding rule that is off, or whose finding is waived,
+    supersedes nothing), and before a ``--baseline`` is applied (a baselined
+    finding still supersedes). ``aiplan explain`` shows the declaration.
     """
 
     def decorate(function: CheckFunction) -> Rule:
@@ -222,7 +235,7 @@ def rule(
         return make_rule(id, name, severity, check, function.__doc__ or "",
                          options=options, fixable=fixable,
                          tags=tuple(tags) + ((reported_by,) if reported_by else ()), url=url,
-                         evidence_needs=evidence_needs)
+                         evidence_needs=evidence_needs, superseded_by=superseded_by)
 
     return decorate
 
@@ -240,9 +253,16 @@ def make_rule(
     plugin: str = "aiplan",
     url: str | None = None,
     evidence_needs: Callable[[Mapping[str, Any]], tuple] | None = None,
+    superseded_by: Iterable[str] = (),
 ) -> Rule:
     if not _ID.match(id):
         raise ValueError(f"rule ID {quoted_visibly(id)} must be capital letters followed by three digits, like FT001")
+    superseding = (superseded_by,) if isinstance(superseded_by, str) else tuple(superseded_by)
+    for other in superseding:
+        if not isinstance(other, str) or not _ID.match(other) or other == id:
+            raise ValueError(f"rule {id}: superseded_by names {quoted_visibly(other)}; "
+                             "it takes the IDs of other rules, like FIT002")
+    superseding = tuple(sorted(set(superseding)))
     if not _NAME.match(name):
         raise ValueError(f"rule name {quoted_visibly(name)} must be lower-case words joined by hyphens")
     # ``doc`` is kept as written: split_doc() cleans it when documentation is shown, so a
@@ -262,6 +282,7 @@ def make_rule(
         url=default_url(id, name) if url is None else url,
         tags=tuple(tags),
         evidence_needs=evidence_needs,
+        superseded_by=superseding,
     )
 
 
@@ -275,8 +296,11 @@ _SECTION = r"(?m)^##\s+(.+?)\s*$"  # compiled on first use (re's cache): off a c
 
 def first_line(doc: str) -> str:
     """The first line of ``inspect.cleandoc(doc)`` that is not blank, stripped: a rule's
-    summary, without cleaning the whole docstring."""
-    for line in doc.expandtabs().splitlines():
+    summary, without cleaning the whole docstring, nor splitting more of it than the
+    lines up to the first with text (sixty rules' docstrings: about 3 M instructions)."""
+    text_starts = len(doc) - len(doc.lstrip())
+    line_ends = doc.find("\n", text_starts)
+    for line in (doc if line_ends < 0 else doc[:line_ends]).expandtabs().splitlines():
         if line.strip():
             return line.strip()
     return ""

@@ -322,6 +322,7 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
                                                             ctx.enabled, ctx.rules)
     else:
         suppressed, problems = [], []
+    findings = without_superseded(findings, ctx.rules)
     for rule_id, violation, index in problems:
         finding = _finding(ctx, rule_id, violation, None, display_path, index, in_json=in_json)
         if finding is not None:
@@ -338,6 +339,32 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
     suppressed.sort(key=Finding.sort_key)
     return FileResult(display_path, tuple(findings), tuple(errors), tuple(suppressed),
                       documents=len(loaded.documents), checked=tuple(sorted(ctx.enabled)))
+
+
+def without_superseded(findings: list[Finding], rules: Mapping[str, Rule]) -> list[Finding]:
+    """``findings`` without those of a rule superseded on their YAML document
+    (:attr:`Rule.superseded_by`): one finding per problem. Applied after the
+    configuration (a rule that is off reports nothing) and inline suppressions (a
+    waived finding is not reported), so only a reported finding supersedes; a
+    superseding rule that is itself superseded there supersedes nothing."""
+    reported = {(finding.document, finding.rule) for finding in findings}
+    if not any(rules[rule_id].superseded_by for _, rule_id in reported if rule_id in rules):
+        return findings  # nearly every file: no superseded rule fired
+    kept: dict[tuple[int, str], bool] = {}
+
+    def stays(key: tuple[int, str], chain: tuple[str, ...]) -> bool:
+        if key not in kept:
+            document, rule_id = key
+            item = rules.get(rule_id)
+            # A declared cycle (A superseded by B, B by A) keeps one of them, the same one every run.
+            kept[key] = not any((document, other) in reported and other not in chain
+                                and stays((document, other), chain + (rule_id,))
+                                for other in (item.superseded_by if item is not None else ()))
+        return kept[key]
+
+    for key in sorted(reported):
+        stays(key, ())
+    return [finding for finding in findings if kept[(finding.document, finding.rule)]]
 
 
 # A check cut short is reported under the resource-limit rule, as an error that

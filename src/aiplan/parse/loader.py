@@ -449,7 +449,7 @@ class _DocumentBuilder:
         style = event.style
         text = event.value
         anchor = event.anchor
-        if style == '"' and _SURROGATE.search(text):
+        if style == '"' and not text.isascii() and re.search(_SURROGATE, text):
             text = _join_surrogates(text, Span(*span))
         value: Any
         stack = self.stack
@@ -658,7 +658,9 @@ class _DocumentBuilder:
         return Plan(self.root, SpanTable(self.value_spans), SpanTable(self.key_spans), path=path, document=self.index)
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# Compiled on first use (re's cache), for a non-ASCII double-quoted scalar: a class of
+# code points past 255 costs about 2 M instructions to compile, on every start.
+_SURROGATE = "[\ud800-\udfff]"
 
 
 def _join_surrogates(text: str, span: Span) -> str:

@@ -28,6 +28,12 @@ def aiplan_rules():
     plugins; a collision is reported as an error naming both plugins and the
     later rule is not run.
 
+    A rule whose finding is redundant beside another rule's declares it:
+    ``@rule("ACME001", "unmeasured-reranker", "warning", superseded_by=("RAG009",))``.
+    Its check still judges only its own condition; on a YAML document where a
+    finding of a superseding rule is reported (after configuration and inline
+    suppressions, before ``--baseline``), the engine drops this rule's findings.
+
     Called once per run, while the rule set is assembled. A plugin whose hook
     raises is reported by name (exit code 3) and the run goes on without it.
     """

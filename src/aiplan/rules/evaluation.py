@@ -10,8 +10,9 @@ import re
 
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import Option, rule
-from aiplan.rules.metrics import (comparisons, eval_sets, name_says_lower_is_better, needed_size, percent_points,
-                                  proposed_metric, resolvable_difference, same_set, targets)
+from aiplan.rules.metrics import (comparisons, eval_sets, measurements, metric_key, name_says_lower_is_better,
+                                  needed_size, percent_points, proposed_metric, proposed_target, resolvable_difference,
+                                  same_set, targets)
 from aiplan.core.notation import show
 from aiplan.rules.wording import absence, approach_shown, code, dotted
 
@@ -216,19 +217,37 @@ def metric_without_target(plan, options):
         label = f"`{dotted('evaluation', 'metrics', index)}`" + (f" ({code(name)})" if name else "")
         stated = plan.boolean("evaluation", "metrics", index, "higher_is_better")
         inferred = stated is None and name is not None and name_says_lower_is_better(name)
+        entry = f"`{dotted('evaluation', 'metrics', index)}`"
         yield Violation(
             f"{label} has no `target`: nothing says what value is good enough",
             f"Set `{dotted('evaluation', 'metrics', index, 'target')}` to the value production needs"
             + (" (the metric is lower-is-better: the highest acceptable value)." if stated is False else
                " (the metric is higher-is-better: the lowest acceptable value): under "
-               f"`{dotted('evaluation', 'metrics', index)}`, set `target: 0.9`." if stated is True else
+               f"{entry}, {_target_beyond(plan, name)}" if stated is True else
                f" (its name reads lower-is-better: the highest acceptable value); under "
-               f"`{dotted('evaluation', 'metrics', index)}`, state `higher_is_better: false` to make that "
-               "explicit." if inferred else
-               f": under `{dotted('evaluation', 'metrics', index)}`, set `target: 0.9`, with "
-               "`higher_is_better: false` for latency, cost or error rates."),
+               f"{entry}, state `higher_is_better: false` to make that explicit." if inferred else
+               f": under {entry}, {_target_beyond(plan, name, unsure=True)}"),
             path=("evaluation", "metrics", index, "target"),
         )
+
+
+def _target_beyond(plan, name: str | None, unsure: bool = False) -> str:
+    """EVAL002's proposed target for a higher-is-better metric (``unsure``: the plan does
+    not say which way it goes): 0.9, unless the prompt baseline measured this metric
+    at 0.9 or more, or on another scale than 0 to 1; then beyond what it measured (a
+    target the baseline already meets decides nothing)."""
+    measured = next((item.value for item in measurements(plan) if name is not None and item.key == metric_key(name)),
+                    None)
+    if measured is None or 0 <= measured < 0.9:
+        return "set `target: 0.9`" + (", with `higher_is_better: false` for latency, cost or error rates."
+                                       if unsure else ".")
+    if measured == 1:  # already perfect: there is no number beyond it to propose
+        proposal = f"set the `target` production needs (the prompt baseline already measured {show(measured)})"
+    else:
+        proposal = (f"set `target: {proposed_target(measured, True)}`, above the {show(measured)} the prompt "
+                    "baseline measured")
+    return proposal + (" (for latency, cost or error rates, a target below it, with `higher_is_better: false`)."
+                       if unsure else ".")
 
 
 @rule("EVAL003", "missing-referenced-file", Severity.WARNING,

@@ -189,10 +189,22 @@ def proposed_metric(plan, fallback: str = "answer_accuracy", fallback_target: fl
         return f"{{name: {fallback}, target: {fallback_target:g}}}"
     first = measured[0]
     if name_says_lower_is_better(first.metric):
-        target = first.value / 2
-        return f"{{name: {first.metric}, target: {_round(target)}, higher_is_better: false}}"
-    target = first.value + (1 - first.value) / 2 if 0 <= first.value < 1 else first.value * 1.2
-    return f"{{name: {first.metric}, target: {_round(target)}}}"
+        return f"{{name: {first.metric}, target: {proposed_target(first.value, False)}, higher_is_better: false}}"
+    return f"{{name: {first.metric}, target: {proposed_target(first.value, True)}}}"
+
+
+def proposed_target(measured: float, higher_is_better: bool) -> str:
+    """A target for a fix hint, beyond what the prompt baseline ``measured``: half the
+    distance to perfect (of a proportion), a fifth more (of another scale), or half
+    the value (lower-is-better)."""
+    if not higher_is_better:
+        return _round(measured / 2)
+    if not 0 <= measured < 1:
+        return _round(measured * 1.2)
+    target = measured + (1 - measured) / 2
+    shown = _round(target)
+    # 0.995 in two decimals is the baseline itself or perfection: show more digits.
+    return shown if measured < float(shown) < 1 else f"{target:.4g}"
 
 
 def _round(value: float) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import rule
 from aiplan.rules.evidence import measured_boilerplate, measured_tables
-from aiplan.rules.fit import retrieval_for_behavior
 from aiplan.core.notation import show
 from aiplan.rules.wording import absence, approach_shown, code, dotted, listing, quoted_listing, source_label
 
@@ -78,7 +77,7 @@ def _sources(plan) -> list[tuple[int, dict]]:
     return plan.entries("rag", "corpus", "sources")
 
 
-@rule("RAG001", "rag-without-data-pipeline", Severity.ERROR)
+@rule("RAG001", "rag-without-data-pipeline", Severity.ERROR, superseded_by=("FIT002",))
 def rag_without_data_pipeline(plan, options):
     """Retrieval is planned without a data pipeline.
 
@@ -91,7 +90,10 @@ def rag_without_data_pipeline(plan, options):
     measured in their documents; the hint then includes a table strategy) and
     those heavy with boilerplate. Not reported when retrieval is live
     (`rag.retrieval.mode: live_api`, or every source is `format: api`):
-    documents fetched at query time have no pipeline to plan.
+    documents fetched at query time have no pipeline to plan. Superseded by
+    FIT002: when the retrieval is planned for a behavior gap with no
+    knowledge gap, retrieval is the wrong tool, and a pipeline to feed it is
+    no remedy.
 
     ## Why
     The failure mode of RAG is almost never the retrieval architecture; it is
@@ -841,7 +843,7 @@ def _refresh_choices(frequency: str) -> str:
     return f"`refresh: {frequency}` or `refresh: on_change`"
 
 
-@rule("RAG011", "unstated-update-frequency", Severity.INFO)
+@rule("RAG011", "unstated-update-frequency", Severity.INFO, superseded_by=("FIT002",))
 def unstated_update_frequency(plan, options):
     """A source does not say how often it changes, so nobody can tell whether the index keeps up.
 
@@ -851,7 +853,9 @@ def unstated_update_frequency(plan, options):
     (`rag.data_pipeline.indexing.refresh: on_change`). Reported at the
     source's `update_frequency`, or at the source when the key is absent.
     Sources fetched live at query time (`format: api`, or
-    `rag.retrieval.mode: live_api`) are not asked about.
+    `rag.retrieval.mode: live_api`) are not asked about. Superseded by
+    FIT002: how often the sources of a retrieval planned for a behavior gap
+    change does not matter until the gap calls for retrieval.
 
     ## Why
     RAG stays current only if the index is rebuilt at least as often as its
@@ -1231,15 +1235,15 @@ def _tenancy(plan) -> str | None:
     return None
 
 
-@rule("RAG008", "no-citations", Severity.INFO)
+@rule("RAG008", "no-citations", Severity.INFO, superseded_by=("FIT002",))
 def no_citations(plan, options):
     """Answers do not show the documents they are grounded in.
 
     Fires when `rag.citations` is not `true` (absent or `false`). Reported at
-    `citations`, or at `rag` when the key is absent. Not reported when the
-    retrieval is planned for a behavior gap with no knowledge gap (FIT002):
-    retrieval is then the wrong tool, and citing the documents behind a tone
-    or format is no remedy; FIT002 is the one finding.
+    `citations`, or at `rag` when the key is absent. Superseded by FIT002:
+    when the retrieval is planned for a behavior gap with no knowledge gap,
+    retrieval is the wrong tool, and citing the documents behind a tone or
+    format is no remedy.
 
     ## Why
     Transparency is one of the practical reasons to choose RAG: the user can
@@ -1318,8 +1322,6 @@ def no_citations(plan, options):
     """
     if not applies(plan) or plan.get("rag", "citations") is True:
         return
-    if retrieval_for_behavior(plan):
-        return  # FIT002: the retrieval itself is the mistake, not its missing citations
     if plan.has("rag", "citations"):
         state = f"is {code(plan.get('rag', 'citations'))}"
     else:
@@ -1331,18 +1333,17 @@ def no_citations(plan, options):
     )
 
 
-@rule("RAG009", "unmeasured-retrieval", Severity.WARNING)
+@rule("RAG009", "unmeasured-retrieval", Severity.WARNING, superseded_by=("FIT002",))
 def unmeasured_retrieval(plan, options):
     """Retrieval quality is not measured.
 
     Fires when `rag.retrieval.evaluation` has no `metrics` (including when
     `rag.retrieval` or its `evaluation` is absent, and when `metrics` is empty
     or a placeholder such as `TBD`; see docs/placeholders.md). Reported at the
-    closest existing key of `rag.retrieval.evaluation.metrics`. Not reported
-    when the retrieval is planned for a behavior gap with no knowledge gap
-    (FIT002): retrieval is then the wrong tool, and measuring it is no
-    remedy; FIT002 is the one finding. The hint keeps the question set
-    `evaluation.eval_set` already names.
+    closest existing key of `rag.retrieval.evaluation.metrics`. The hint
+    keeps the question set `evaluation.eval_set` already names. Superseded by
+    FIT002: when the retrieval is planned for a behavior gap with no
+    knowledge gap, retrieval is the wrong tool, and measuring it is no remedy.
 
     ## Why
     When a RAG answer is wrong, the first question is whether retrieval found
@@ -1428,8 +1429,6 @@ def unmeasured_retrieval(plan, options):
     metrics = plan.get("rag", "retrieval", "evaluation", "metrics")
     if not plan.is_blank("rag", "retrieval", "evaluation", "metrics"):
         return  # metrics, or a wrong type that is not a placeholder: the schema reports it
-    if retrieval_for_behavior(plan):
-        return  # FIT002: retrieval is the wrong tool; measuring it better is no remedy
     if plan.mapping("rag", "retrieval") is None:
         state = f"`rag.retrieval` {absence(plan, 'rag', 'retrieval')}, so retrieval quality has no metrics"
     elif plan.mapping("rag", "retrieval", "evaluation") is None:

@@ -222,6 +222,17 @@ def _package_stamp(module_name: str, limit: int = 5000) -> list:
     return stamp + files
 
 
+def code_packages(ctx) -> list[str]:
+    """The top-level packages whose code decides ``ctx``'s findings: aiplan and each
+    package a rule's check comes from, once each (the built-in rules' ten modules are
+    one package: one stamp to hash, not ten)."""
+    tops = {"aiplan"} | {
+        (getattr(rule.check, "__module__", None) or "").split(".", 1)[0]
+        for rule in ctx.rules.values() if rule.check is not None
+    }
+    return sorted(top for top in tops if top)
+
+
 # -- trust: a per-user key outside the repository ------------------------------
 
 KEY_BYTES = 32
@@ -338,12 +349,8 @@ class LintCache:
         known = self._scopes.get(id(ctx))
         if known is not None and known[0] is ctx:
             return known[1]
-        modules = {"aiplan"} | {
-            getattr(rule.check, "__module__", None) or "" for rule in ctx.rules.values() if rule.check is not None
-        }
         code = []
-        for name in sorted(m for m in modules if m):
-            top = name.split(".", 1)[0]
+        for top in code_packages(ctx):
             if top not in self._packages:
                 self._packages[top] = _package_stamp(top)
             code.append(self._packages[top])

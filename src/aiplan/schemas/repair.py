@@ -95,6 +95,8 @@ def _container(data: Any, path: YamlPath) -> dict | None:
 def _repairs(errors: tuple) -> list[tuple[str, YamlPath, Any]]:
     """``(kind, path, new)``: ``value`` (new value), ``rename`` (new key) or ``move`` (new path),
     for the schema ``errors`` of a document."""
+    if not errors:  # a valid plan (the usual case): no need to import the explainer
+        return []
     from aiplan.schemas.explain import explain, misplaced_home, safe_renames  # start-up: invalid plans only
 
     root = load(PLAN_SCHEMA)

@@ -192,3 +192,21 @@ def test_the_signature_is_the_one_a_generated_init_shows():
 
     assert str(inspect.signature(Point)) == str(inspect.signature(Reference))
     assert "notes: 'list' = <factory>" in str(inspect.signature(Point))
+
+
+def test_a_record_derived_from_a_record_has_both_fields_as_a_dataclass_would():
+    @data_record
+    class Base:
+        x: int
+
+    @data_record
+    class Derived(Base):
+        y: int = 0
+
+    assert [f.name for f in dataclasses.fields(Derived)] == ["x", "y"]
+    assert Derived(1, 2) == Derived(x=1, y=2) and repr(Derived(1)).endswith(".Derived(x=1, y=0)")
+    assert Base.__dataclass_params__.frozen and not Counter.__dataclass_params__.frozen
+    with pytest.raises(ValueError, match="mutable default"):
+        @data_record
+        class Mutable:
+            items: list = []  # noqa: RUF012 - the point of the test

@@ -540,6 +540,23 @@ def test_settled_status_refuses_recent_files_and_anything_but_regular_files(tmp_
     assert cache_module.settled_status(str(tmp_path / "missing")) is None
 
 
+def test_code_key_stamps_each_package_once():
+    # The built-in rules come from ten modules of one package: one stamp of aiplan's
+    # files, not ten; a plugin's package adds its own.
+    def check(plan):
+        """Never fires.
+
+        ## Why
+        Test.
+        """
+        return ()
+
+    check.__module__ = "some_plugin.rules"
+    plugin_rule = rule("XPKG001", "from-a-plugin-package", Severity.WARNING)(check)
+    assert cache_module.code_packages(build_context()) == ["aiplan"]
+    assert cache_module.code_packages(build_context(rules=[plugin_rule])) == ["aiplan", "some_plugin"]
+
+
 def test_the_text_report_of_cached_results_shows_the_lines_linted_without_reading_them(plans, tmp_path,
                                                                                      monkeypatch, settled):
     from aiplan.reporters import text

@@ -1,0 +1,189 @@
+"""A rule superseded by another (``superseded_by``) is dropped only where the
+superseding rule's finding is reported: after configuration and inline
+suppressions, before a baseline."""
+
+import json
+import textwrap
+
+import pytest
+
+from aiplan.core.findings import Severity, Violation
+from aiplan.core.rule import make_rule, rule
+from aiplan.plugins.manager import load_rule_set
+from aiplan.testing import lint_yaml
+
+# Retrieval of exemplary replies for a tone gap: FIT002, and RAG001/RAG008/RAG009/RAG011
+# (each superseded by FIT002) would all fire on it alone.
+RETRIEVAL_FOR_TONE = textwrap.dedent("""\
+    aiplan: 1
+    name: Reply tone
+    gaps:
+      knowledge:
+        present: false
+      behavior:
+        present: true
+        evidence: 41 of 100 sampled replies ignored the house tone.
+    approach: rag
+    rag:
+      corpus:
+        sources: [{name: exemplary replies}]
+      retrieval:
+        top_k: 8
+    """)
+SUPERSEDED = {"RAG001", "RAG008", "RAG009", "RAG011"}
+WAIVER = "# aiplan: ignore-file[FIT002] -- the team keeps retrieval of exemplary replies for now\n"
+
+
+def _rules(findings):
+    return {finding.rule for finding in findings}
+
+
+def test_the_built_in_declarations():
+    catalogue = load_rule_set(entry_points=False).rules
+    declared = {rule_id for rule_id, item in catalogue.items() if item.superseded_by}
+    assert declared == SUPERSEDED
+    assert all(catalogue[rule_id].superseded_by == ("FIT002",) for rule_id in declared)
+
+
+def test_fit002_reported_drops_the_superseded_findings():
+    found = _rules(lint_yaml(RETRIEVAL_FOR_TONE))
+    assert "FIT002" in found and not found & SUPERSEDED
+
+
+def test_a_knowledge_gap_too_is_no_fit002_and_keeps_them():
+    plan = RETRIEVAL_FOR_TONE.replace("present: false", "present: true\n    evidence: answers miss the current policy.", 1)
+    found = _rules(lint_yaml(plan))
+    assert "FIT002" not in found and SUPERSEDED <= found
+
+
+@pytest.mark.parametrize("how", ["ignore", "select", "severity-off-is-not-off"])
+def test_fit002_turned_off_brings_them_back(how):
+    if how == "ignore":
+        found = _rules(lint_yaml(RETRIEVAL_FOR_TONE, ignore=["FIT002"]))
+        assert SUPERSEDED <= found
+    elif how == "select":
+        found = _rules(lint_yaml(RETRIEVAL_FOR_TONE, select=["RAG"]))
+        assert SUPERSEDED <= found
+    else:  # a lower severity is still a reported finding: it still supersedes
+        found = _rules(lint_yaml(RETRIEVAL_FOR_TONE, severity={"FIT002": "info"}))
+        assert "FIT002" in found and not found & SUPERSEDED
+
+
+@pytest.mark.parametrize("waiver", [WAIVER, "# aiplan: ignore[FIT002] -- keeping retrieval for now\n"])
+def test_fit002_waived_inline_brings_them_back(waiver):
+    plan = RETRIEVAL_FOR_TONE.replace("approach: rag\n", "approach: rag  " + waiver) if "ignore[" in waiver \
+        else waiver + RETRIEVAL_FOR_TONE
+    found = _rules(lint_yaml(plan))
+    assert "FIT002" not in found and SUPERSEDED <= found
+    assert "PLAN006" not in found  # the waiver matched FIT002's finding
+
+
+def test_each_document_of_a_file_on_its_own():
+    other = RETRIEVAL_FOR_TONE.replace("present: false", "present: true\n    evidence: answers miss the current policy.", 1)
+    findings = lint_yaml(RETRIEVAL_FOR_TONE + "---\n" + other)
+    by_document = {}
+    for finding in findings:
+        by_document.setdefault(finding.document, set()).add(finding.rule)
+    assert "FIT002" in by_document[0] and not by_document[0] & SUPERSEDED
+    assert "FIT002" not in by_document[1] and SUPERSEDED <= by_document[1]
+
+
+PLAN = "aiplan: 1\nname: x\napproach: rag\n"
+
+
+def _toy(rule_id, superseded_by=()):
+    @rule(rule_id, f"toy-{rule_id.lower()}", Severity.WARNING, superseded_by=superseded_by)
+    def check(plan, options):
+        """A toy rule: fires on every plan."""
+        yield Violation(f"{rule_id} saw `approach`", "Change nothing.", path=("approach",))
+
+    return make_rule(check.id, check.name, check.severity, check.check, check.doc, plugin="acme",
+                     superseded_by=check.superseded_by)
+
+
+def test_a_plugin_rule_can_be_superseded_by_a_built_in_one():
+    toy = _toy("ACME001", superseded_by=("FIT007",))
+    assert "ACME001" not in _rules(lint_yaml(PLAN, rules=[toy]))  # FIT007: approach rag, no `rag` section
+    assert "ACME001" in _rules(lint_yaml(PLAN, rules=[toy], ignore=["FIT007"]))
+    assert "ACME001" in _rules(lint_yaml(PLAN + "rag: {corpus: {sources: [{name: wiki}]}}\n", rules=[toy]))
+
+
+def test_only_a_reported_superseding_rule_counts_along_a_chain():
+    first, second, third = _toy("TOY001", ("TOY002",)), _toy("TOY002", ("TOY003",)), _toy("TOY003")
+    # TOY002 is superseded by TOY003, so not reported: it supersedes nothing, and TOY001 reports.
+    assert _rules(lint_yaml(PLAN, select=["TOY"], rules=[first, second, third])) == {"TOY001", "TOY003"}
+    # TOY003 off: TOY002 is reported, so it still supersedes TOY001.
+    assert _rules(lint_yaml(PLAN, select=["TOY"], ignore=["TOY003"], rules=[first, second, third])) == {"TOY002"}
+    # TOY002 off: nothing reported supersedes TOY001.
+    assert _rules(lint_yaml(PLAN, select=["TOY"], ignore=["TOY002"], rules=[first, second, third])) == \
+        {"TOY001", "TOY003"}
+
+
+def test_a_declared_cycle_keeps_one_finding_not_none():
+    found = _rules(lint_yaml(PLAN, select=["TOY"], rules=[_toy("TOY001", ("TOY002",)), _toy("TOY002", ("TOY001",))]))
+    assert len(found) == 1
+
+
+@pytest.mark.parametrize("bad", [("FIT02",), ("RAG009",), (7,)])
+def test_a_bad_declaration_is_refused(bad):
+    with pytest.raises(ValueError, match="superseded_by"):
+        make_rule("RAG009", "x", "warning", None, "", superseded_by=bad)
+
+
+def test_a_single_id_string_is_one_rule():
+    assert make_rule("ACME001", "x", "warning", None, "", superseded_by="FIT002").superseded_by == ("FIT002",)
+
+
+def test_explain_and_rules_json_show_the_declaration(cli):
+    assert "Superseded by:\n  `FIT002`: RAG009 is not reported" in cli("explain", "RAG009").stdout
+    listed = {r["id"]: r["superseded_by"] for r in json.loads(cli("rules", "--format", "json").stdout)}
+    assert listed["RAG009"] == ["FIT002"] and listed["FIT002"] == []
+
+
+@pytest.fixture
+def plan_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tone.aiplan.yaml").write_text(RETRIEVAL_FOR_TONE)
+    return tmp_path / "tone.aiplan.yaml"
+
+
+def _json_rules(result):
+    report = json.loads(result.stdout)
+    return {f["rule"] for f in report["findings"]}, report
+
+
+def test_command_line_ignore_and_configuration(cli, plan_file, tmp_path):
+    found, _ = _json_rules(cli("lint", "--format", "json", plan_file))
+    assert "FIT002" in found and not found & SUPERSEDED
+    found, _ = _json_rules(cli("lint", "--format", "json", "--ignore", "FIT002", plan_file))
+    assert SUPERSEDED <= found
+    (tmp_path / ".aiplan.toml").write_text('ignore = ["FIT002"]\n')
+    found, _ = _json_rules(cli("lint", "--format", "json", plan_file))
+    assert "FIT002" not in found and SUPERSEDED <= found
+
+
+def test_a_baselined_fit002_still_supersedes(cli, plan_file, tmp_path):
+    assert cli("lint", "--write-baseline", "baseline.json", plan_file).exit_code == 0
+    result = cli("lint", "--format", "json", "--baseline", "baseline.json", plan_file)
+    found, _ = _json_rules(result)
+    assert found == set() and result.exit_code == 0  # a baseline written today leaves today's run clean
+
+
+def test_statistics_and_json_counts_agree(cli, plan_file):
+    found, report = _json_rules(cli("lint", "--format", "json", plan_file))
+    assert report["summary"]["findings"] == len(report["findings"]) == sum(report["summary"]["by_severity"].values())
+    statistics = cli("lint", "--statistics", plan_file).stdout.splitlines()
+    rows = {line.split()[1]: int(line.split()[0]) for line in statistics if line[:1].isdigit()}
+    per_rule = {rule_id: sum(1 for f in report["findings"] if f["rule"] == rule_id) for rule_id in found}
+    assert rows == per_rule and "FIT002" in rows and not set(rows) & SUPERSEDED
+
+
+def test_a_cached_result_is_the_same(cli, plan_file, tmp_path, monkeypatch):
+    monkeypatch.delenv("AIPLAN_NO_CACHE", raising=False)
+    monkeypatch.setenv("AIPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    first = cli("lint", "--format", "json", plan_file).stdout
+    assert any((tmp_path / "cache").rglob("*"))  # the result was stored
+    second = cli("lint", "--format", "json", plan_file).stdout
+    assert second == first
+    found, _ = _json_rules(cli("lint", "--format", "json", "--ignore", "FIT002", plan_file))
+    assert SUPERSEDED <= found  # another selection: not the cached result of the first

@@ -74,9 +74,12 @@ class CorpusProfile:
         return self.repeated_lines / self.lines if self.lines else 0.0
 
 
-def documents_stamp(paths, base_dir: str) -> str:
-    """What a source's measures depend on besides each document: which documents its path names."""
+def documents_stamp(paths, base_dir: str, why: str = "") -> str:
+    """What a source's measures depend on besides each document: which documents its path
+    names, or why it names none (``why`` from :func:`named_documents`)."""
     names = "\n".join(os.path.relpath(p, base_dir) for p in paths)
+    if why:  # none: a glob matching nothing and one matching files outside the repository differ
+        names += "\n\x00" + why
     return "documents:" + hashlib.sha256(names.encode("utf-8", "surrogateescape")).hexdigest()
 
 
@@ -84,7 +87,8 @@ def documents_hold(base_dir: str, name: str, stamp: str) -> bool:
     """Whether the source path ``name`` still names the documents ``stamp`` recorded."""
     from aiplan.evidence.files import repository_root  # the cache's check: a few files, once per result
 
-    return documents_stamp(named_documents(name, base_dir, repository_root(base_dir))[0], base_dir) == stamp
+    paths, why = named_documents(name, base_dir, repository_root(base_dir))
+    return documents_stamp(paths, base_dir, why) == stamp
 
 
 def named_documents(name: str, base_dir: str, root: str) -> tuple[list[str], str]:

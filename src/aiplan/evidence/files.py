@@ -117,16 +117,16 @@ def shard_paths(path: str) -> tuple[str, ...]:
                         and os.path.isfile(p) and not os.path.basename(p).startswith(".")))
 
 
-def listing_stamp(parts: tuple[str, ...], base_dir: str) -> str:
-    """What a result read through a glob or folder depends on: which files it matched."""
-    names = "\n".join(os.path.relpath(p, base_dir) for p in parts)
+def listing_stamp(where: Location, base_dir: str) -> str:
+    """What a result asked about a glob or folder depends on: where it points
+    (its kind: a glob matching nothing is missing) and which files it matched."""
+    names = "\n".join([where.kind] + [os.path.relpath(p, base_dir) for p in where.parts])
     return "listing:" + hashlib.sha256(names.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def listing_holds(base_dir: str, name: str, stamp: str) -> bool:
     """Whether the glob or folder ``name`` (relative to ``base_dir``) still matches what ``stamp`` recorded."""
-    where = locate(name, base_dir, repository_root(base_dir))
-    return listing_stamp(where.parts, base_dir) == stamp
+    return listing_stamp(locate(name, base_dir, repository_root(base_dir)), base_dir) == stamp
 
 
 def check_regular(path: str) -> os.stat_result:

@@ -6,9 +6,14 @@ settings), and:
 
 * pauses the asking rule's time budget while it reads (reading is bounded by
   the byte budget, ``max-evidence-bytes``, not by ``rule-timeout``);
-* reports what each result depends on (a content stamp of the bytes read) to
-  ``record``, which the results cache keys on, so an unchanged data file is not
-  read again while the plan is unchanged either.
+* reports what each result depends on to ``record``, which the results cache
+  keys on, so an unchanged data file is not read again while the plan is
+  unchanged either: a content stamp of the bytes read, and for every name it
+  is asked about, whatever it found: whether the path exists (through
+  ``exists``, the engine's check, which the cache answers from one listing per
+  folder), and which files a glob or folder names (an empty listing too). So a
+  missing file that appears, or a document added to an empty folder, is seen
+  on the next run whichever rules asked.
 
 The engine imports this module when a rule first asks about a file. The readers
 of each kind of data (profiles, overlap, RAG documents), the results store's
@@ -25,10 +30,10 @@ from dataclasses import replace
 from hashlib import sha256
 from typing import Any, Callable, ContextManager
 
-from aiplan.core.globs import GlobError, compile_glob
+from aiplan.core.globs import GlobError, compile_glob, is_glob
 from aiplan.core.paths import normalise_plan_path
 # Every question a rule asks starts by locating a file (evidence.files, which imports hashlib).
-from aiplan.evidence.files import listing_stamp, locate, repository_root, stamp_holds
+from aiplan.evidence.files import REMOTE_SCHEME, listing_stamp, locate, repository_root, stamp_holds
 
 DEFAULT_BYTE_BUDGET = 64 * 1024 * 1024
 DEFAULT_FILE_CAP = 1_000
@@ -52,6 +57,7 @@ class EvidenceReader:
     def __init__(self, base_dir: str, *, byte_budget: int = DEFAULT_BYTE_BUDGET, file_cap: int = DEFAULT_FILE_CAP,
                  pause: Callable[[], ContextManager] | None = None,
                  record: Callable[[tuple[str, str]], Any] | None = None,
+                 exists: Callable[[str], bool] | None = None,
                  input_fields: tuple[tuple[str, str], ...] = (),
                  near: tuple[tuple[float, int], ...] = (), store: Any = None,
                  measures_overlap: bool = True):
@@ -63,6 +69,8 @@ class EvidenceReader:
         self.file_cap = file_cap   # files of a glob or folder read as one data set, at most
         self._pause = pause or contextlib.nullcontext
         self._record = record
+        # The engine's check of a path the plan names: with ``record``, the cache records its answer.
+        self._exists = exists
         self._input_fields = input_fields
         self._near = tuple(sorted(set(near)))
         self._store = store
@@ -80,9 +88,22 @@ class EvidenceReader:
         key = ("locate", name)
         if key not in self._memo:
             where = self._memo[key] = locate(name, self.base_dir, self.root)
-            if where.kind == "shards" and self._record is not None:
-                self._record((LISTING_PREFIX + name, listing_stamp(where.parts, self.base_dir)))
+            # A glob or folder: which data files it matches.
+            self._depends_on_path(name, where.path, lambda: listing_stamp(where, self.base_dir))
         return self._memo[key]
+
+    def _depends_on_path(self, name: str, path: str, listing: Callable[[], str], listed: bool = False) -> None:
+        """Record whether the path ``name`` exists, present or absent, and ``listing()``
+        (what a glob or folder names, an empty listing too) when it is one, when the
+        existence check cannot answer for it, or when it ``listed`` files."""
+        if self._record is None or REMOTE_SCHEME.match(name):  # a URL: nothing on disk decides it
+            return
+        if self._exists is None or is_glob(name) or name.startswith("~"):  # answered by locating it again
+            self._record((LISTING_PREFIX + name, listing()))
+            return
+        self._exists(name)  # records (name, whether it exists): a missing file that appears is seen
+        if listed or os.path.isdir(path):
+            self._record((LISTING_PREFIX + name, listing()))
 
     def parts(self, name: str) -> tuple[tuple[str, str], ...]:
         """``(path, name shown)`` of each file ``name`` points at: itself, or its shards."""
@@ -209,8 +230,10 @@ class EvidenceReader:
         key = ("corpus", name)
         if key not in self._memo:
             listed = named_documents(name, self.base_dir, self.root)
-            if listed[0] and self._record is not None:  # a document added to a glob or folder changes the result
-                self._record((LISTING_PREFIX + name, documents_stamp(listed[0], self.base_dir)))
+            named = os.path.normpath(os.path.join(self.base_dir, os.path.expanduser(name)))
+            # A document added to a glob or folder (an empty one too) changes the result.
+            self._depends_on_path(name, named, lambda: documents_stamp(listed[0], self.base_dir, listed[1]),
+                                  bool(listed[0]))
             parts = tuple((path, os.path.relpath(path, self.base_dir)) for path in listed[0])
             self._memo[key] = self._stored(
                 ("corpus", name, list(listed[0])), parts,

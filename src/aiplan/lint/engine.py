@@ -184,6 +184,8 @@ def _evidence_reader(ctx: LintContext, checks: Sequence[Rule], base_dir: str | N
     return _DeferredReader(base_dir, byte_budget=ctx.config.limits.max_evidence_bytes,
                            file_cap=ctx.config.limits.max_evidence_files, pause=_reading(clock),
                            record=getattr(file_exists, "record", None), input_fields=ctx.config.input_fields,
+                           # The cache's recording check: the reader records every path it locates.
+                           exists=file_exists if hasattr(file_exists, "record") else None,
                            near=tuple(sorted(need[1:] for need in needs if isinstance(need, tuple) and len(need) == 3
                                              and need[0] == "near")),
                            store=getattr(file_exists, "evidence_store", None),

@@ -309,10 +309,15 @@ def test_the_reader_records_the_stamps_of_what_it_read_and_pauses_the_budget(tmp
         def __exit__(self, *exc):
             paused.append("out")
 
-    reader = EvidenceReader(str(tmp_path), pause=Pause, record=recorded.append)
+    def exists(name):  # the engine's check: the cache records its answer
+        recorded.append((name, (tmp_path / name).exists()))
+        return recorded[-1][1]
+
+    reader = EvidenceReader(str(tmp_path), pause=Pause, record=recorded.append, exists=exists)
     first = reader.profile("train.jsonl")
     assert reader.profile("train.jsonl") is first  # memoised within a lint
-    assert paused == ["in", "out"] and recorded == [("\x00evidence:train.jsonl", first.stamps[0][1])]
+    assert paused == ["in", "out"]
+    assert recorded == [("train.jsonl", True), ("\x00evidence:train.jsonl", first.stamps[0][1])]
 
 
 # -- the engine ---------------------------------------------------------------------------

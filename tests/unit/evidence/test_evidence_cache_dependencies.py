@@ -1,0 +1,158 @@
+"""A cached result depends on every path the evidence reader looked at, present or absent.
+
+Each case lints with the cache on, lints again (a hit: nothing changed), changes the
+tree, and lints a third time: the change must be seen, whichever rules are enabled
+(EVAL003, which also checks existence, is off in every case).
+"""
+
+import json
+import shutil
+
+import pytest
+
+from aiplan.run.cache import LintCache
+from aiplan.run.discovery import Target
+from aiplan.run.runner import lint_targets
+from aiplan.testing import build_context
+
+TABLE = "| part | years |\n| --- | --- |\n| screen | 2 |\n"
+
+RAG_PLAN = """aiplan: 1
+name: x
+approach: rag
+rag:
+  corpus:
+    sources:
+      - name: specs
+        path: {path}
+        format: markdown
+  data_pipeline:
+    owner: data-eng
+    chunking:
+      strategy: fixed
+"""
+
+FT_PLAN = """aiplan: 1
+name: x
+approach: fine_tuning
+fine_tuning:
+  dataset:
+    path: {train}
+    examples: 20
+  evaluation:
+    held_out:
+      path: {held}
+      disjoint_from_training: true
+"""
+
+
+def _records(path, start=0, count=20):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps({"messages": [
+        {"role": "user", "content": f"question number {i} about the invoice"},
+        {"role": "assistant", "content": "ok"}]}) + "\n" for i in range(start, start + count)))
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    monkeypatch.delenv("AIPLAN_NO_CACHE", raising=False)
+    (tmp_path / ".git").mkdir()
+    return tmp_path
+
+
+def _lint(root, ctx):
+    cache = LintCache(str(root / ".cache"))
+    result = lint_targets([Target(str(root / "plan.aiplan.yaml"), "plan.aiplan.yaml", False)], ctx, cache=cache)
+    return cache.hits, sorted((f.rule, f.message) for f in result.findings)
+
+
+def _twice_then(root, ctx, change):
+    """The findings of a first run, checks the second is a hit with the same findings,
+    applies ``change`` and returns the third run's (hits, findings)."""
+    hits, first = _lint(root, ctx)
+    assert hits == 0
+    assert _lint(root, ctx) == (1, first)
+    change()
+    return first, _lint(root, ctx)
+
+
+def _rules(findings):
+    return [rule for rule, _ in findings]
+
+
+# -- RAG sources: a missing path, an empty folder, a glob matching nothing ---------------
+
+@pytest.mark.parametrize("path, before", [
+    ("docs/", "nothing exists at that path"),
+    ("docs/guide.md", "nothing exists at that path"),
+    ("docs/*.md", "no file matches it"),
+])
+def test_a_rag_source_that_was_missing_is_read_once_it_exists(project, path, before):
+    (project / "plan.aiplan.yaml").write_text(RAG_PLAN.format(path=path))
+
+    def add():
+        (project / "docs").mkdir()
+        (project / "docs" / "guide.md").write_text(TABLE)
+
+    first, (hits, then) = _twice_then(project, build_context(select=["EVID008", "RAG003"]), add)
+    assert _rules(first) == ["EVID008"] and before in first[0][1]
+    assert hits == 0 and _rules(then) == ["RAG003"] and "docs/guide.md:1" in then[0][1]
+
+
+@pytest.mark.parametrize("path", ["docs/", "docs/*.md"])
+def test_a_document_added_to_an_empty_rag_folder_is_read(project, path):
+    (project / "docs").mkdir()
+    (project / "plan.aiplan.yaml").write_text(RAG_PLAN.format(path=path))
+    first, (hits, then) = _twice_then(project, build_context(select=["EVID008", "RAG003"]),
+                                      lambda: (project / "docs" / "guide.md").write_text(TABLE))
+    assert _rules(first) == ["EVID008"] and "no file matches it" in first[0][1]
+    assert hits == 0 and _rules(then) == ["RAG003"]
+
+
+def test_a_rag_source_that_disappears_is_said_to_be_missing(project):
+    (project / "docs").mkdir()
+    (project / "docs" / "guide.md").write_text(TABLE)
+    (project / "plan.aiplan.yaml").write_text(RAG_PLAN.format(path="docs/"))
+    first, (hits, then) = _twice_then(project, build_context(select=["EVID008", "RAG003"]),
+                                      lambda: shutil.rmtree(project / "docs"))
+    assert _rules(first) == ["RAG003"]
+    assert hits == 0 and _rules(then) == ["EVID008"] and "nothing exists at that path" in then[0][1]
+
+
+# -- fine-tuning data: a held-out file, a glob and a folder that appear -------------------
+
+def test_a_held_out_set_that_appears_is_compared_with_the_training_data(project):
+    _records(project / "data" / "ft" / "train.jsonl")
+    (project / "plan.aiplan.yaml").write_text(FT_PLAN.format(train="data/ft/train.jsonl", held="evals/h.jsonl"))
+
+    def copy():
+        (project / "evals").mkdir()
+        shutil.copy(project / "data" / "ft" / "train.jsonl", project / "evals" / "h.jsonl")
+
+    first, (hits, then) = _twice_then(project, build_context(select=["EVID"]), copy)
+    assert "EVID002" not in _rules(first)
+    assert hits == 0 and "EVID002" in _rules(then)
+    assert "20 of 20 records" in dict(then)["EVID002"]
+
+
+@pytest.mark.parametrize("train", ["data/ft/*.jsonl", "data/ft/", "data/ft/train.jsonl"])
+def test_training_data_that_appears_is_read(project, train):
+    """A glob matching nothing, a folder with no data file yet, a missing file."""
+    (project / "data" / "ft").mkdir(parents=True)
+    _records(project / "evals" / "h.jsonl", start=100, count=5)
+    (project / "plan.aiplan.yaml").write_text(FT_PLAN.format(train=train, held="evals/h.jsonl"))
+    first, (hits, then) = _twice_then(project, build_context(select=["EVID"]),
+                                      lambda: _records(project / "data" / "ft" / "train.jsonl", count=12))
+    assert hits == 0 and first != then
+    assert "EVID001" in _rules(then) and "holds 12 records" in dict(then)["EVID001"]
+
+
+def test_a_held_out_set_that_disappears_is_no_longer_compared(project):
+    _records(project / "data" / "ft" / "train.jsonl")
+    _records(project / "evals" / "h.jsonl")
+    (project / "plan.aiplan.yaml").write_text(FT_PLAN.format(train="data/ft/train.jsonl", held="evals/h.jsonl"))
+    first, (hits, then) = _twice_then(project, build_context(select=["EVID"]),
+                                      lambda: (project / "evals" / "h.jsonl").unlink())
+    assert "EVID002" in _rules(first)
+    assert hits == 0 and "EVID002" not in _rules(then)

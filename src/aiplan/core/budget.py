@@ -192,7 +192,7 @@ class FileClock:
             raise OutOfTime(self.scope)
         budget = self.budget
         watchdog = budget.watchdog
-        if watchdog is None or not watchdog.enforced:
+        if watchdog is None or not watchdog._installed:  # `enforced`, without a property call per rule
             return function(*args)
         seconds = budget.rule_seconds
         if seconds is not None and (file_deadline is None or now + seconds <= file_deadline):

@@ -180,8 +180,9 @@ def profile_corpus(name: str, base_dir: str, root: str, budget: int,
                 continue
             stamps.append((relative, content_stamp(path, len(data), hashlib.sha256(data).hexdigest(), before)))
             text = data.decode("utf-8", "replace")
-            table_line = _table_line(text, lower)
-            numbered = enumerate(split_lines(text), 1)
+            text_lines = split_lines(text)
+            table_line = _table_line(text, text_lines, lower)
+            numbered = enumerate(text_lines, 1)
         documents += 1
         if table_line:
             with_tables += 1
@@ -288,13 +289,13 @@ def _read_pdf(pdf, path: str, room: int):
     return size, hashlib.sha256(data).hexdigest(), table_page, numbered, pages
 
 
-def _table_line(text: str, lower_path: str) -> int:
-    """The line of the first table in a text document, or 0."""
+def _table_line(text: str, lines: list[str], lower_path: str) -> int:
+    """The line of the first table in a text document (``lines``: its lines, split once), or 0."""
     if lower_path.endswith((".html", ".htm")):
         match = _HTML_TABLE.search(text)
         return line_column(text, match.start())[0] if match else 0
     previous = ""
-    for number, line in enumerate(split_lines(text), 1):
+    for number, line in enumerate(lines, 1):
         if _MD_SEPARATOR.match(line) and _MD_ROW.match(previous):
             return number - 1
         previous = line

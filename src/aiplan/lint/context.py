@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import field
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from aiplan import __version__
 from aiplan.core.digest import sha256  # not hashlib: see aiplan.core.digest
@@ -61,6 +61,16 @@ class LintContext:
     # An editor integration linting on every keystroke turns it off
     # (``dataclasses.replace(ctx, evidence=False)``) and reads evidence on save.
     evidence: bool = True
+    # The rule calls every document makes, worked out once from the fields above
+    # (``__post_init__``, so a ``replace`` variant has its own): see :meth:`steps`.
+    prepared: tuple = field(default=(), repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        checks = [self.rules[r] for r in sorted(self.enabled) if self.rules[r].check is not None]
+        object.__setattr__(self, "prepared", tuple(
+            RuleStep(item, f"running rule {item.id}", item.family == "PLAN", item.third_party,
+                     self.options.get(item.id, {}))
+            for item in checks))
 
     def fingerprint(self) -> str:
         """A stable digest of everything that decides this context's findings:
@@ -82,4 +92,19 @@ class LintContext:
 
     def checks(self) -> list[Rule]:
         """Enabled rules that have a check, in ID order (deterministic)."""
-        return [self.rules[r] for r in sorted(self.enabled) if self.rules[r].check is not None]
+        return [step.rule for step in self.prepared]
+
+    def steps(self) -> tuple["RuleStep", ...]:
+        """What the engine calls for each document: the enabled rules that have a
+        check, in ID order (deterministic), each with what its call needs."""
+        return self.prepared
+
+
+class RuleStep(NamedTuple):
+    """One rule call of every document, as the engine makes it."""
+
+    rule: Rule
+    phase: str            # named in a report if time runs out in the call
+    judges_form: bool     # a PLAN rule reads the document as written, others the repaired reading
+    third_party: bool     # a plugin's code (Rule.third_party): it reads a private copy of the plan
+    options: Mapping[str, Any]

@@ -11,7 +11,7 @@ import contextlib
 import glob
 import os
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from aiplan.lint.directive import QUICK as _SUPPRESSION
 from aiplan.core.findings import FileResult, Finding, InternalError, Severity, Span, TextEdit, Violation
@@ -75,27 +75,14 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
         folder = os.path.dirname(display_path)
         related = tuple(replace(item, path=os.path.normpath(os.path.join(folder, item.path)))
                         if folder and not os.path.isabs(item.path) else item for item in related)
-    return Finding(
-        rule=item.id,
-        name=item.name,
-        severity=ctx.severities[item.id],
-        message=message,
-        fix=_capped(_in_plan_notation(str.__str__(violation.fix),
-                                      written_in_json(display_path, None) if in_json is None else in_json)),
-        path=display_path,
-        line=span.line,
-        column=span.column,
-        end_line=span.end_line,
-        end_column=span.end_column,
-        document=document,
-        yaml_path=yaml_path,
-        url=item.url,
-        fix_available=bool(edits),
-        edits=edits,
-        fingerprint=finding_fingerprint(item.id, yaml_path, plan.data if plan is not None else None,
-                                        message, has_plan=plan is not None and violation.span is None),
-        related=related,
-    )
+    fingerprint = finding_fingerprint(item.id, yaml_path, plan.data if plan is not None else None,
+                                      message, has_plan=plan is not None and violation.span is None)
+    fix = _capped(_in_plan_notation(str.__str__(violation.fix),
+                                    written_in_json(display_path, None) if in_json is None else in_json))
+    # Positional, in Finding's field order: keywords make the record bind each by name.
+    return Finding(item.id, item.name, ctx.severities[item.id], message, fix, display_path,
+                   span.line, span.column, span.end_line, span.end_column, document, yaml_path, item.url,
+                   bool(edits), "", edits, fingerprint, related)
 
 
 def run_rule(item: Rule, plan: Plan, options: Mapping[str, Any],
@@ -169,16 +156,16 @@ def lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
     return _lint_documents(loaded, display_path, ctx, file_exists, clock or budget_of(ctx).for_file(), base_dir)
 
 
-def _evidence_reader(ctx: LintContext, checks: Sequence[Rule], base_dir: str | None, clock: FileClock,
+def _evidence_reader(ctx: LintContext, base_dir: str | None, clock: FileClock,
                      file_exists: Callable[[str], bool] | None):
-    """The reader rules (``checks``) ask about data files (``plan.evidence``), or ``None``."""
+    """The reader the enabled rules ask about data files (``plan.evidence``), or ``None``."""
     if not ctx.evidence or base_dir is None:
         return None
     needs: set[tuple] = set()
-    for item in checks:
-        if item.evidence_needs is not None:
+    for step in ctx.steps():
+        if step.rule.evidence_needs is not None:
             try:
-                needs.update(item.evidence_needs(ctx.options.get(item.id, {})))
+                needs.update(step.rule.evidence_needs(step.options))
             except Exception:  # a plugin's bad declaration: its rule then reads on its own when it asks
                 continue
     return _DeferredReader(base_dir, byte_budget=ctx.config.limits.max_evidence_bytes,
@@ -232,27 +219,26 @@ class _DeferredReader:
         return getattr(self._reader, name)
 
 
-def _run_rules(plan: Plan, checks: Sequence[Rule], loaded: LoadResult, display_path: str, ctx: LintContext,
+def _run_rules(plan: Plan, loaded: LoadResult, display_path: str, ctx: LintContext,
                clock: FileClock, source: SourceText | None, findings: list[Finding], errors: list[InternalError],
                cut_short: list[str], in_json: bool) -> None:
     """Every enabled rule over one document: its findings into ``findings``, a rule
     that fails into ``errors`` (and into ``cut_short`` when it ran out of time)."""
     # The PLAN rules judge the document as written; every other rule reads it with
     # its unambiguous schema mistakes repaired, so one mistake is one finding.
-    judges_form = [item.family == "PLAN" for item in checks]
+    steps = ctx.steps()
     reading = plan
-    if not all(judges_form):
+    if not all(step.judges_form for step in steps):
         reading = read_as_repaired(plan)
-    options = ctx.options
-    for item, as_written in zip(checks, judges_form):
+    for item, phase, as_written, third_party, options in steps:
         seen = plan if as_written else reading
         # A plugin's rule reads a read-only copy: it cannot change what later rules see.
         given = seen
-        if item.third_party:
+        if third_party:
             written = None if seen.written is None else read_only_data(seen.written)
             given = replace(seen, data=read_only_data(seen.data), written=written)
-        clock.at(f"running rule {item.id}")
-        violations, failure = run_rule(item, given, options.get(item.id, {}), clock)
+        clock.at(phase)
+        violations, failure = run_rule(item, given, options, clock)
         if failure is not None:
             errors.append(InternalError(item.plugin, item.id, failure, display_path))
             if failure.startswith("did not finish within its time budget"):
@@ -296,8 +282,7 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
         if finding is not None:
             findings.append(finding)
 
-    checks = ctx.checks()
-    evidence = _evidence_reader(ctx, checks, base_dir, clock, file_exists) if loaded.documents else None
+    evidence = _evidence_reader(ctx, base_dir, clock, file_exists) if loaded.documents else None
     for document in loaded.documents:
         if len(findings) >= ctx.config.limits.max_findings:
             break
@@ -311,7 +296,7 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
             if finding is not None:
                 findings.append(finding)
         if lint_it:
-            _run_rules(plan, checks, loaded, display_path, ctx, clock, source, findings, errors, cut_short, in_json)
+            _run_rules(plan, loaded, display_path, ctx, clock, source, findings, errors, cut_short, in_json)
 
     # Inline suppressions (`# aiplan: ignore[RULE] -- reason`) waive findings and
     # report their own problems (PLAN005/PLAN006); see aiplan.lint.suppressions.

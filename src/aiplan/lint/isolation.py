@@ -51,9 +51,16 @@ def call_check(item: Any, plan: Any, options: Mapping[str, Any]) -> list:
         if type(produced) is not GeneratorType and (  # rules are generators: no ABC check for them
                 isinstance(produced, (str, bytes, Mapping, Violation)) or not hasattr(produced, "__iter__")):
             raise RuleMisbehaved(f"returned {_show(produced)}, not an iterable of Violations")
-        return _violations(produced)
+        violations = list(islice(produced, MAX_VIOLATIONS + 1))  # runs the rule (a generator)
     finally:
         os._exit = exit_process
+    if len(violations) > MAX_VIOLATIONS:
+        violations[MAX_VIOLATIONS:] = [Violation(
+            f"this rule found more than {MAX_VIOLATIONS:,} problems in this document; only the first "
+            f"{MAX_VIOLATIONS:,} are reported",
+            "Fix the problems reported above, then lint again to see the rest.",
+        )]
+    return violations
 
 
 class PlanIsReadOnly(TypeError):
@@ -134,17 +141,6 @@ def read_only_data(data: Any) -> Any:
 
 
 _CONTAINERS = frozenset((dict, list, ReadOnlyDict, ReadOnlyList))
-
-
-def _violations(produced: Any) -> list:
-    violations = list(islice(produced, MAX_VIOLATIONS + 1))
-    if len(violations) > MAX_VIOLATIONS:
-        violations[MAX_VIOLATIONS:] = [Violation(
-            f"this rule found more than {MAX_VIOLATIONS:,} problems in this document; only the first "
-            f"{MAX_VIOLATIONS:,} are reported",
-            "Fix the problems reported above, then lint again to see the rest.",
-        )]
-    return violations
 
 
 def describe_failure(exc: BaseException) -> str:

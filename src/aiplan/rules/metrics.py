@@ -86,8 +86,12 @@ class Measurement:
     eval_set: str | None
 
 
-def targets(plan) -> list[Target]:
+def targets(plan) -> tuple[Target, ...]:
     """The evaluation's targets, first entry per metric, in plan order."""
+    return plan.derive(_targets)
+
+
+def _targets(plan) -> tuple[Target, ...]:
     found: dict[str, Target] = {}
     for index, _ in plan.entries("evaluation", "metrics"):
         name = plan.text("evaluation", "metrics", index, "name")
@@ -98,11 +102,15 @@ def targets(plan) -> list[Target]:
         higher = stated if stated is not None else not name_says_lower_is_better(name)
         found[metric_key(name)] = Target(index, name, metric_key(name), target, higher,
                                          stated is None and not higher)
-    return list(found.values())
+    return tuple(found.values())
 
 
-def measurements(plan) -> list[Measurement]:
+def measurements(plan) -> tuple[Measurement, ...]:
     """Each baseline result that names a metric and a number, in plan order."""
+    return plan.derive(_measurements)
+
+
+def _measurements(plan) -> tuple[Measurement, ...]:
     out = []
     for index, _ in plan.entries("baseline", "prompt_engineering", "results"):
         metric = plan.text("baseline", "prompt_engineering", "results", index, "metric")
@@ -110,7 +118,7 @@ def measurements(plan) -> list[Measurement]:
         if metric is not None and value is not None:
             eval_set = plan.text("baseline", "prompt_engineering", "results", index, "eval_set")
             out.append(Measurement(index, metric, metric_key(metric), value, eval_set))
-    return out
+    return tuple(out)
 
 
 def same_path(first: str, second: str) -> bool:
@@ -143,14 +151,19 @@ class EvalSet:
     size: int | None
 
 
-def eval_sets(plan) -> list[EvalSet]:
+def eval_sets(plan) -> tuple[EvalSet, ...]:
+    """Each `evaluation.eval_sets` entry with a path, in plan order."""
+    return plan.derive(_eval_sets)
+
+
+def _eval_sets(plan) -> tuple[EvalSet, ...]:
     out = []
     for index, _ in plan.entries("evaluation", "eval_sets"):
         path = plan.text("evaluation", "eval_sets", index, "path")
         if path is not None:
             size = plan.number("evaluation", "eval_sets", index, "size")
             out.append(EvalSet(index, path, int(size) if size is not None else None))
-    return out
+    return tuple(out)
 
 
 @data_record
@@ -169,12 +182,16 @@ class Comparison:
         return self.target.met_by(self.baseline.value)
 
 
-def comparisons(plan) -> list[Comparison]:
+def comparisons(plan) -> tuple[Comparison, ...]:
     """Each target whose metric the baseline measured (the first such result), in target order."""
+    return plan.derive(_comparisons)
+
+
+def _comparisons(plan) -> tuple[Comparison, ...]:
     measured: dict[str, Measurement] = {}
     for item in measurements(plan):
         measured.setdefault(item.key, item)
-    return [Comparison(target, measured[target.key]) for target in targets(plan) if target.key in measured]
+    return tuple(Comparison(target, measured[target.key]) for target in targets(plan) if target.key in measured)
 
 
 def proposed_metric(plan, fallback: str = "answer_accuracy", fallback_target: float = 0.9) -> str:

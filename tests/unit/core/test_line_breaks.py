@@ -258,3 +258,9 @@ def test_a_syntax_error_away_from_a_yaml_1_1_line_break_does_not_blame_it(parser
     [problem] = loader.load_text('aiplan: 1\nname: "x\x85y"\nowner: [a\n').problems
     assert problem.rule == "PLAN001" and "NEL" not in problem.violation.message
     assert "NEL" not in problem.violation.fix
+
+
+def test_stand_ins_come_from_the_next_private_use_plane_when_the_text_holds_the_first(parser):
+    taken = "".join(chr(code) for code in range(0xE000, 0xF900))
+    [plan] = loader.load_text(f"aiplan: 1\nname: '{taken}'\n# a\u2028b\nowner: x\n").documents
+    assert plan.data == {"aiplan": 1, "name": taken, "owner": "x"}

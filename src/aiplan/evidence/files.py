@@ -129,6 +129,17 @@ def listing_holds(base_dir: str, name: str, stamp: str) -> bool:
     return listing_stamp(locate(name, base_dir, repository_root(base_dir)), base_dir) == stamp
 
 
+def extra_holds(module: str, stamp: str) -> bool:
+    """Whether the optional extra whose top-level ``module`` a result found missing
+    (``stamp``: ``extra:absent``) is still not installed. Looked up, not imported."""
+    import importlib.util  # the cache's check: only for results that found an extra missing
+
+    try:
+        return stamp == "extra:absent" and importlib.util.find_spec(module) is None
+    except (ImportError, ValueError):
+        return False
+
+
 def check_regular(path: str) -> os.stat_result:
     """``os.stat`` of a regular file; raises :class:`Unreadable` for anything else."""
     try:

@@ -39,6 +39,7 @@ DEFAULT_BYTE_BUDGET = 64 * 1024 * 1024
 DEFAULT_FILE_CAP = 1_000
 STAMP_PREFIX = "\x00evidence:"  # dependency key: cannot clash with a path a plan names
 LISTING_PREFIX = "\x00listing:"  # dependency key of a glob or folder: which files it matched
+EXTRA_PREFIX = "\x00extra:"  # dependency key of an optional extra a result found missing
 STORE_FORMAT = "evidence-v1"
 
 
@@ -180,11 +181,13 @@ class EvidenceReader:
             result = self._load(store_key)
             if result is not None:
                 self._note_all(_stamps_of(result))
+                self._note_extras(result)
                 return result
         with self._pause():
             result = compute()
         stamps = _stamps_of(result)
         self._note_all(stamps)
+        self._note_extras(result)
         if store_key is not None and stamps and all(shown in shown_paths for shown, _ in stamps):
             from aiplan.evidence.stored import to_builtin  # heavy (115 M instructions): only with the results cache
 
@@ -239,6 +242,16 @@ class EvidenceReader:
                 ("corpus", name, list(listed[0])), parts,
                 lambda: profile_corpus(name, self.base_dir, self.root, self.byte_budget, listed))
         return self._memo[key]
+
+    def _note_extras(self, result) -> None:
+        """A result that says an optional extra is not installed holds only while it is not."""
+        if self._record is None:
+            return
+        profiles = (result, getattr(result, "profile", None)) + tuple(getattr(result, "evaluations", ()))
+        if any(getattr(profile, "missing_extra", False) for profile in profiles):
+            self._record((EXTRA_PREFIX + "pyarrow", "extra:absent"))  # aiplan[parquet]
+        if getattr(result, "pdfs_unread", 0):
+            self._record((EXTRA_PREFIX + "pdfplumber", "extra:absent"))  # aiplan[pdf]
 
     def _note_all(self, stamps) -> None:
         for name, stamp in stamps:

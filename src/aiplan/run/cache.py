@@ -733,6 +733,11 @@ def _dependencies_hold(real_path: str, dependencies, exists: ExistenceChecks) ->
             if existed.startswith("listing:"):
                 if not listing_holds(base, name, existed):
                     return False
+            elif existed.startswith("extra:"):  # an optional extra the result found missing
+                from aiplan.evidence.files import extra_holds  # start-up: as above
+
+                if not extra_holds(name, existed):
+                    return False
             elif existed.startswith("documents:"):  # a RAG source's documents
                 from aiplan.evidence.corpus import documents_hold  # start-up: as above
 

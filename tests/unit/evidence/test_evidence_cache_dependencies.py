@@ -5,8 +5,10 @@ tree, and lints a third time: the change must be seen, whichever rules are enabl
 (EVAL003, which also checks existence, is off in every case).
 """
 
+import importlib.util
 import json
 import shutil
+import sys
 
 import pytest
 
@@ -156,3 +158,41 @@ def test_a_held_out_set_that_disappears_is_no_longer_compared(project):
                                       lambda: (project / "evals" / "h.jsonl").unlink())
     assert "EVID002" in _rules(first)
     assert hits == 0 and "EVID002" not in _rules(then)
+
+
+# -- an optional extra that was missing, then installed -----------------------------------
+
+def test_a_parquet_file_is_read_once_the_parquet_extra_is_installed(project, monkeypatch):
+    pyarrow = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as parquet
+
+    (project / "data").mkdir()
+    parquet.write_table(pyarrow.table({"text": [f"question number {i}" for i in range(12)]}),
+                        str(project / "data" / "train.parquet"))
+    _records(project / "evals" / "h.jsonl", start=100, count=5)
+    (project / "plan.aiplan.yaml").write_text(FT_PLAN.format(train="data/train.parquet", held="evals/h.jsonl"))
+    with monkeypatch.context() as absent:  # the extra not installed: neither importable nor found
+        for name in ("pyarrow", "pyarrow.parquet"):
+            absent.setitem(sys.modules, name, None)
+        hits, first = _lint(project, build_context(select=["EVID"]))
+        assert hits == 0 and "Parquet extra is not installed" in " ".join(message for _, message in first)
+        assert _lint(project, build_context(select=["EVID"])) == (1, first)
+    hits, then = _lint(project, build_context(select=["EVID"]))
+    assert hits == 0 and "Parquet extra" not in " ".join(message for _, message in then)
+
+
+def test_pdf_documents_are_read_again_once_the_pdf_extra_is_installed(project, tmp_path, monkeypatch):
+    if importlib.util.find_spec("pdfplumber") is not None:
+        pytest.skip("the PDF extra is installed: this test installs a stand-in for it")
+    (project / "docs").mkdir()
+    (project / "docs" / "handbook.pdf").write_bytes(b"%PDF-1.4\n")
+    (project / "plan.aiplan.yaml").write_text(RAG_PLAN.format(path="docs/"))
+    ctx = build_context(select=["EVID008"])
+    hits, first = _lint(project, ctx)
+    assert hits == 0 and "reads only with the PDF extra" in first[0][1]
+    assert _lint(project, ctx) == (1, first)
+    stand_in = tmp_path / "site" / "pdfplumber"  # found by the cache's check; importing it still fails
+    stand_in.mkdir(parents=True)
+    (stand_in / "__init__.py").write_text("raise ImportError('a stand-in for the PDF extra')\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    assert _lint(project, ctx) == (0, first)

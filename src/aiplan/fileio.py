@@ -126,10 +126,25 @@ def atomic_write(path: str, data: bytes | Iterable[bytes], *, overwrite: bool = 
     less the umask). An existing file's owner and group are kept where the
     process may set them (root fixing another user's file). ``before_replace``
     runs last, just before the rename: raising there leaves the target as it is.
+
+    A symbolic link is followed: the file it points to is replaced and the link
+    stays, as an editor's save does. A FIFO, socket or device (``/dev/null``,
+    ``/dev/stdout``) is written straight through, never renamed over: replacing
+    it would turn ``/dev/null`` into a regular file.
     """
     import tempfile  # only writers pay for its import (the pre-commit path reads)
 
-    directory = os.path.dirname(os.path.abspath(path))
+    path = os.path.realpath(path)
+    try:
+        current = os.stat(path)
+    except OSError:
+        current = None
+    if current is not None and not stat.S_ISREG(current.st_mode) and not stat.S_ISDIR(current.st_mode):
+        if not overwrite:
+            raise FileExistsError(path)
+        _write_through(path, data, before_replace)
+        return
+    directory = os.path.dirname(path)
     fd, temporary = tempfile.mkstemp(prefix=f"{TEMPORARY_PREFIX}{os.getpid()}-", suffix=TEMPORARY_SUFFIX,
                                      dir=directory)
     try:
@@ -174,6 +189,18 @@ def atomic_write(path: str, data: bytes | Iterable[bytes], *, overwrite: bool = 
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+
+
+def _write_through(path: str, data: bytes | Iterable[bytes], before_replace: Callable[[], None] | None) -> None:
+    """Write to a FIFO, socket or device in place: it has no contents to keep whole."""
+    if before_replace is not None:
+        before_replace()
+    descriptor = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(descriptor, "wb") as handle:
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            handle.write(data)
+        else:
+            handle.writelines(data)
 
 
 def remove_stale_temporaries(directory: str) -> int:

@@ -253,7 +253,9 @@ def test_hints_pasted_where_they_say_are_schema_valid_and_silence_their_rule(pas
 # prompt_engineering`, `present: false` for a gap the baseline closed, `purpose: latency`, an index
 # refresh that keeps up with its sources). Every other value the plan states stays as written.
 _DECISIONS = {("approach",), ("gaps", "knowledge", "present"), ("gaps", "behavior", "present"),
-              ("gaps", "accuracy", "present"), ("fine_tuning", "purpose"), ("rag", "data_pipeline", "indexing", "refresh")}
+              ("gaps", "accuracy", "present"), ("fine_tuning", "purpose"), ("rag", "data_pipeline", "indexing", "refresh"),
+              # FT006 narrows a training glob that matches every held-out path (`**/*.jsonl`).
+              ("fine_tuning", "dataset", "path")}
 
 
 def _stated(data, path=()):
@@ -298,3 +300,15 @@ def test_no_hint_only_restates_what_the_plan_says(pasted_hints):
     restating = [f"{finding.rule}: {finding.fix}" for finding, plan, before in pasted
                  if json.loads(plan) == json.loads(json.dumps(before, default=str))]
     assert not restating, "\n".join(sorted(set(restating)))
+
+
+def test_ft006_hint_applied_ends_the_leak_even_for_a_glob_that_matches_every_path(pasted_hints):
+    """FT006 once proposed `evals/held_out.jsonl` to a plan training on `**/*.jsonl`, which the glob
+    still matched: pasted, the hint must silence FT006, and it does so for the narrowed glob too."""
+    pasted, _ = pasted_hints
+    ft006 = [(finding, plan) for finding, plan, before in pasted if finding.rule == "FT006"
+             and "**/*.jsonl" in str(before)]
+    assert ft006, "no FT006 hint for a training glob matching every path was pasted"
+    for finding, plan in ft006:
+        assert "fine_tuning.dataset" in finding.fix
+        assert not [other for other in lint_yaml(plan, dedent=False) if other.rule == "FT006"], finding.fix

@@ -254,7 +254,8 @@ def schema_problems(table: Any, shown: str, prefix: str, rule_ids: Iterable[str]
 
 
 def _upper(values) -> tuple[str, ...]:
-    return tuple(str(v).strip().upper() for v in values)
+    """Selectors as written (errors echo them); matching ignores case (selection._best)."""
+    return tuple(str(v).strip() for v in values)
 
 
 def _layer(table: Mapping[str, Any], file: str, prefix: str, root: str) -> Layer:

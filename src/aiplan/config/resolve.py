@@ -54,12 +54,13 @@ COMMAND_LINE = "command line"
 def command_line_layer(select=(), extend_select=(), ignore=(), fail_on: str | None = None,
                        rule_timeout: float | None = None, file_timeout: float | None = None) -> Layer:
     """The layer of the command line's options (``select`` empty: not given)."""
-    upper = lambda values: tuple(str(v).strip().upper() for v in values if str(v).strip())  # noqa: E731
+    # As typed (errors echo it); matching ignores case (selection._best).
+    typed = lambda values: tuple(str(v).strip() for v in values if str(v).strip())  # noqa: E731
     return Layer(
         file=COMMAND_LINE,
-        select=upper(select) or None,
-        extend_select=upper(extend_select),
-        ignore=upper(ignore),
+        select=typed(select) or None,
+        extend_select=typed(extend_select),
+        ignore=typed(ignore),
         fail_on=Severity.parse(fail_on) if fail_on else None,
         limits={key: value for key, value in (("rule_timeout", rule_timeout), ("file_timeout", file_timeout))
                 if value is not None},
@@ -387,7 +388,7 @@ def _selection(layers: Iterable[Layer], enabled: Iterable[str], rule_ids: Iterab
     chosen (rules of other families added later stay off)."""
     rule_ids = sorted(rule_ids)
     last = next((layer.select for layer in reversed(tuple(layers)) if layer.select is not None), None)
-    if last is None or "ALL" in last:
+    if last is None or "ALL" in (selector.upper() for selector in last):
         return ["ALL"], _selectors(set(rule_ids) - set(enabled), rule_ids)
     return _selectors(enabled, rule_ids), []
 

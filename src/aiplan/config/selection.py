@@ -17,7 +17,8 @@ __all__ = ["ConfigError", "DEFAULT_FILE_TIMEOUT", "DEFAULT_RULE_TIMEOUT", "LintC
 
 def _best(selectors: Iterable[str], rule_id: str) -> int:
     """How specific the most specific selector matching ``rule_id`` is (-1: none matches)."""
-    return max((0 if s == "ALL" else len(s) for s in selectors
+    upper = [s.upper() for s in selectors]
+    return max((0 if s == "ALL" else len(s) for s in upper
                 if s == "ALL" or rule_id.startswith(s)), default=-1)
 
 
@@ -59,7 +60,8 @@ def validate_selectors(selectors: Iterable[str], rule_ids: Iterable[str], where:
         if selector != "ALL" and not any(r.startswith(selector) for r in rule_ids):
             guess = closest(selector, rule_ids + families, cutoff=0.6)
             hint = f"; did you mean {guess}?" if guess else f"; rule families are {', '.join(families)}"
-            raise ConfigError(f"{where}: {quoted_visibly(selector)} matches no rule{hint}")
+            # The error quotes what the user wrote (`it's`, not `IT'S`): matching ignores case, the echo does not.
+            raise ConfigError(f"{where}: {quoted_visibly(str(raw).strip())} matches no rule{hint}")
         out.append(selector)
     return tuple(out)
 

@@ -146,19 +146,31 @@ def quoted(value: Any, limit: int = 60) -> str:
     return str(value)
 
 
-# What a quoted text shows as an escape: control characters (C0, DEL, C1) and the Unicode
-# line and paragraph separators, which would break the sentence or hide in it.
-_UNSEEN = r"[\x00-\x1f\x7f-\x9f\u2028\u2029]"  # compiled on first use (re's cache): off a clean plan's path
+# The characters text shown to a reader escapes, the one definition (messages' quoted values,
+# the text reporter's lines): C0 and C1 controls and DEL (ESC starts terminal escape sequences),
+# invisible formatting (zero-width space and joiners, word joiner, byte order mark), the
+# bidirectional controls that reorder what the reader sees (U+061C, U+200E/F, U+202A-U+202E,
+# U+2066-U+2069), the line and paragraph separators, and lone surrogates (from undecodable
+# file names; no terminal can encode them).
+UNSEEN = "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"  # compiled on first use (re's cache): off a clean plan's path
 _NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
+def escape_unseen(text: str) -> str:
+    """``text`` with every :data:`UNSEEN` character written as an escape (``\\n``, ``\\x1b``,
+    ``\\u200b``): nothing in it can hide, move the cursor or reorder the line."""
+    return re.sub(UNSEEN, _escape, text)
+
+
 def quoted_visibly(value: Any, limit: int | None = None) -> str:
-    """Text from a file in a sentence: :func:`quoted` (``'it's'``, whole unless cut at
-    ``limit``), with control characters and line separators written as escapes (``'a\\tb'``,
-    ``'\\x00'``, ``'\\u2028'``). Never Python's repr, whose quotes change with the text (``"it's"``)."""
+    """Text from a file or the command line in a sentence: :func:`quoted` (``'it's'``, whole
+    unless cut at ``limit``), with :data:`UNSEEN` characters written as escapes (``'a\\tb'``,
+    ``'\\x00'``, ``'\\u200b'``) and a backslash doubled, so that the escapes are unambiguous:
+    a typed ``FT\\x01`` shows as ``'FT\\\\x01'``, a control character as ``'FT\\x01'``. Never
+    Python's repr, whose quotes change with the text (``"it's"``)."""
     if not isinstance(value, str):
         return quoted(value)
-    text = re.sub(_UNSEEN, _escape, value)
+    text = escape_unseen(value.replace("\\", "\\\\"))
     return quoted(text, len(text) if limit is None else limit)
 
 

@@ -129,7 +129,7 @@ def profile_corpus(name: str, base_dir: str, root: str, budget: int,
     with_tables = 0
     first_tables: list[tuple[str, int]] = []
     frequency: dict[str, int] = {}
-    per_document: list[tuple[str, list[tuple[int, str]]]] = []   # kept only for the first repeated line
+    per_document: list[tuple[str, list[tuple[int, str, str]]]] = []   # kept only for the first repeated line
     lines = 0
     stamps = []
     pdfs_unread = 0
@@ -202,12 +202,14 @@ def profile_corpus(name: str, base_dir: str, root: str, budget: int,
                          first_pdf_unread=first_pdf_unread, units=units, pdf_pages=pdf_pages)
 
 
-def _count_lines(numbered: Iterable[tuple[int, str]], is_pdf: bool, frequency: dict[str, int]) -> list[tuple[int, str]]:
-    """The lines of one document that could be boilerplate, as ``(number, key)``; each
-    counted in ``frequency`` once per unit holding it (the document, or a PDF's page)."""
+def _count_lines(numbered: Iterable[tuple[int, str]], is_pdf: bool, frequency: dict[str, int]
+                 ) -> list[tuple[int, str, str]]:
+    """The lines of one document that could be boilerplate, as ``(number, key, line)``: matched
+    by the normalised key, shown as written; each counted in ``frequency`` once per unit
+    holding it (the document, or a PDF's page)."""
     seen: set[str] = set()
     unit = 0
-    kept: list[tuple[int, str]] = []
+    kept: list[tuple[int, str, str]] = []
     for number, line in numbered:
         if is_pdf and number != unit:
             unit, seen = number, set()
@@ -216,7 +218,7 @@ def _count_lines(numbered: Iterable[tuple[int, str]], is_pdf: bool, frequency: d
         # labels) by the template: neither is boilerplate.
         if len(key.split()) < 3 or _MD_ROW.match(key) or _MD_SEPARATOR.match(key):
             continue
-        kept.append((number, key))
+        kept.append((number, key, line))
         if key in seen:
             continue
         seen.add(key)
@@ -227,9 +229,10 @@ def _count_lines(numbered: Iterable[tuple[int, str]], is_pdf: bool, frequency: d
     return kept
 
 
-def _repeated(frequency: dict[str, int], units: int, per_document: list[tuple[str, list[tuple[int, str]]]]
+def _repeated(frequency: dict[str, int], units: int, per_document: list[tuple[str, list[tuple[int, str, str]]]]
               ) -> tuple[int, tuple[str, int, str]]:
-    """How many lines repeat in at least half the units (of three or more), and the first of them."""
+    """How many lines repeat in at least half the units (of three or more), and the first of them
+    as the file writes it (its first 200 characters, stripped)."""
     needed = max(2, -(-units // 2))
     common = {key for key, count in frequency.items() if count >= needed} if units >= 3 else set()
     if not common:
@@ -238,9 +241,9 @@ def _repeated(frequency: dict[str, int], units: int, per_document: list[tuple[st
     # are not boilerplate).
     repeated = sum(frequency[key] for key in common)
     for relative, kept in per_document:
-        hit = next(((number, key) for number, key in kept if key in common), None)
+        hit = next(((number, line) for number, key, line in kept if key in common), None)
         if hit is not None:
-            return repeated, (relative, hit[0], hit[1][:80])
+            return repeated, (relative, hit[0], hit[1].strip()[:200])
     return repeated, ("", 0, "")
 
 

@@ -30,24 +30,18 @@ cursor or reach the CI runner as a command.
 from __future__ import annotations
 
 import os
-import re
 import stat
 from typing import Iterable, Iterator
 
 import click
 
 from aiplan.core.findings import Severity
+from aiplan.core.notation import escape_unseen
 from aiplan.core.rule_ids import family_of, root_cause_rank
 from aiplan.reporters.logsafe import neutralise
 from aiplan.parse.loader import SHOWN_SOURCE_LIMIT
 from aiplan.reporters.sources import STDIN, read_lines
 from aiplan.rules import FAMILY_TITLES
-
-# C0 and C1 controls (ESC starts terminal escape sequences), invisible
-# formatting and bidirectional controls (they reorder what the reader sees),
-# line and paragraph separators, and lone surrogates (from undecodable file
-# names; they cannot be encoded for any terminal).
-_CONTROL = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"  # compiled on first use (re's cache): off a clean plan's path
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
@@ -60,8 +54,7 @@ def visible(text: str) -> str:
     """
     if text.isprintable():  # the usual case, decided in C: nothing below applies
         return text
-    text = text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
-    return re.sub(_CONTROL, lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+    return escape_unseen(text)
 
 
 def shown_path(path: str) -> str:

@@ -330,7 +330,9 @@ def missing_referenced_file(plan, options):
         yield Violation(
             f"`{dotted(*yaml_path)}` names {code(value)}, which does not exist relative to the plan's directory",
             "Add the file to the repository, or correct the path (it is relative to the plan file); "
-            "if the data deliberately lives elsewhere, set the option `check_paths: false` for EVAL003.",
+            # Options live in TOML whatever the plan's notation: the snippet is TOML, never YAML or JSON.
+            "if the data deliberately lives elsewhere, set `check_paths = false` in the configuration's "
+            "`[tool.aiplan.rules.EVAL003]` table (`[rules.EVAL003]` in `.aiplan.toml`).",
             path=yaml_path,
         )
 

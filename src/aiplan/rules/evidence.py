@@ -1266,7 +1266,7 @@ def measured_boilerplate(plan, index: int) -> tuple[str, tuple] | None:
              else f"{profile.documents:,} documents")
     words = (f"repeats boilerplate (measured: {profile.repeated_share:.0%} of lines repeat across at least half "
              f"of the {units}{' read' if profile.sampled else ''}; first: "
-             f"{_in_document(name, line)}: {quoted_visibly(text)})")
+             f"{_in_document(name, line)}: {quoted_visibly(text, 80)})")
     return words, (_document_location(name, line, "a line repeated across documents"),) if name else ()
 
 

@@ -17,7 +17,7 @@ from aiplan.core.rule import Option, rule
 from aiplan.rules.evidence import overlap_unmeasured
 from aiplan.rules.metrics import (comparisons, inside, is_folder, leak, needed_size, percent_points,
                                   resolvable_difference)
-from aiplan.core.notation import show
+from aiplan.core.notation import show, yaml_string
 from aiplan.rules.wording import absence, approach_shown, code, quoted_listing
 
 REQUIRED_COVERAGE = ("target_task", "adjacent_behaviors")
@@ -567,6 +567,17 @@ def _held_out_beside(held_out: str, training: str) -> str:
     return posixpath.join(posixpath.dirname(train), "held_out" + extension)  # beside the training file
 
 
+def _narrowed_training(training: str, held_out: str) -> str:
+    """The training glob confined to a folder of its own (`**/*.jsonl` -> `data/train/**/*.jsonl`),
+    which leaves the held-out path out."""
+    train = normalise_plan_path(training)
+    for folder in ("data/train", "data/fine_tuning/train"):
+        narrowed = posixpath.join(folder, train.lstrip("/"))
+        if leak(held_out, narrowed) is None:
+            return narrowed
+    return posixpath.join("data/train", "*" + (posixpath.splitext(train)[1] or ".jsonl"))
+
+
 @rule("FT006", "held-out-leak", Severity.ERROR)
 def held_out_leak(plan, options):
     """The held-out set overlaps the training data.
@@ -672,7 +683,12 @@ def held_out_leak(plan, options):
     held_path = _held_out_beside(held_out, training)  # the training data keeps its path: the plan names it
     if leak(held_path, training) is not None:
         held_path = "evals/held_out" + (posixpath.splitext(held_path)[1] or ".jsonl")
-    if overlap.startswith("names the same file"):
+    narrowed = _narrowed_training(training, held_out) if leak(held_path, training) is not None else None
+    if narrowed is not None:
+        # The glob takes in every place the held-out file could move to (`**/*.jsonl`): narrow it instead.
+        fix = (f"The training glob {code(training)} matches any held-out path: keep the training examples in "
+               f"their own folder and, under `fine_tuning.dataset`, set `path: {yaml_string(narrowed)}`.")
+    elif overlap.startswith("names the same file"):
         fix = (f"Split the held-out examples out of the training file: move them to `{held_path}` and, under "
                f"`fine_tuning.evaluation.held_out`, set `path: {held_path}`.")
     else:

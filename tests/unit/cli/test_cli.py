@@ -60,6 +60,19 @@ def test_unknown_selector_is_usage_error(cli):
     assert "matches no rule" in result.output
 
 
+def test_unknown_selector_is_echoed_as_typed_and_visibly(cli):
+    assert "'it's' matches no rule" in cli("lint", "--select", "it's", CLEAN).output
+    assert "'FT\\u202e1' matches no rule" in cli("lint", "--ignore", "FT\u202e1", CLEAN).output
+    assert cli("lint", "--select", "ft001", CLEAN).exit_code == 0  # matching still ignores case
+
+
+def test_explain_shows_invisible_characters_and_backslashes_unambiguously(cli):
+    assert "unknown rule 'FT\\u200b001'" in cli("explain", "FT\u200b001").output
+    typed, control = cli("explain", "FT\\x01").output, cli("explain", "FT\x01").output
+    assert "unknown rule 'FT\\\\x01'" in typed
+    assert "unknown rule 'FT\\x01'" in control
+
+
 def test_missing_path_is_usage_error(cli, tmp_path):
     result = cli("lint", tmp_path / "nope.yaml")
     assert result.exit_code == 2
@@ -179,3 +192,15 @@ def test_top_level_help_shows_each_command_description_whole(cli):
         command = main.get_command(None, name)
         described = command.get_short_help_str(limit=1000)
         assert described.endswith(".") and described in output, name
+
+
+def test_option_hints_are_toml_whatever_the_plans_notation(cli, tmp_path):
+    """A JSON plan gets its plan snippets as JSON, but a rule option lives in the TOML
+    configuration: EVAL003 once told a JSON plan to set `"check_paths": false`."""
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps({"aiplan": 1, "name": "x", "approach": "fine_tuning",
+                                "fine_tuning": {"purpose": "behavior", "dataset": {"path": "data/missing.jsonl"}}}))
+    result = cli("lint", "--select", "EVAL003", "--format", "json", plan)
+    fixes = [finding["fix"] for finding in json.loads(result.output)["findings"]]
+    assert fixes and all("`check_paths = false`" in fix and '"check_paths"' not in fix for fix in fixes)
+    assert all("`[tool.aiplan.rules.EVAL003]`" in fix for fix in fixes)

@@ -164,6 +164,8 @@ def test_rule_options_are_validated_against_the_rule(cli, repo, monkeypatch):
     ('[tool.aiplan]\nselect = "FT"\n', "`tool.aiplan.select` is 'FT' (a string); expected a list"),
     ('[tool.aiplan]\nfail-on = "fatal"\n', "`tool.aiplan.fail-on` is 'fatal'; expected one of error, warning, info"),
     ('[tool.aiplan]\nselect = ["FTX"]\n', "pyproject.toml: `tool.aiplan.select`: 'FTX' matches no rule; did you mean FT"),
+    # Echoed as written, not upper-cased ('FTX'); matching ignores case.
+    ('[tool.aiplan]\nignore = ["ftx"]\n', "pyproject.toml: `tool.aiplan.ignore`: 'ftx' matches no rule; did you mean FT"),
     ('[tool.aiplan.severity]\nFT0001 = "error"\n', "`tool.aiplan.severity.FT0001`: no rule FT0001; did you mean FT001?"),
     ('[tool.aiplan.severity]\nft-1 = "error"\n', "`tool.aiplan.severity` has the key 'ft-1', which is not a rule ID"),
     ('[tool.aiplan.rules.FT001]\nsize = 3\n', "`tool.aiplan.rules.FT001`: rule FT001 has no option 'size'"),

@@ -179,6 +179,11 @@ from aiplan.core.notation import quoted_visibly  # noqa: E402
     ("\x00\x1b[31m\x7f\x85", "'\\x00\\x1b[31m\\x7f\\x85'"),
     ("line\u2028para\u2029", "'line\\u2028para\\u2029'"),
     ("café ✓", "'café ✓'"),                  # printable text is shown as written
+    ("FT\u200b001", "'FT\\u200b001'"),        # invisible formatting and bidi controls are escaped
+    ("a\u202eb\u2066c\ufeff", "'a\\u202eb\\u2066c\\ufeff'"),
+    ("FT\\x01", "'FT\\\\x01'"),                # a typed backslash is doubled: unlike the control below
+    ("FT\x01", "'FT\\x01'"),
+    ("C:\\plans", "'C:\\\\plans'"),
     (None, "null"),
     (3, "3"),
     (["x"], "a list"),
@@ -190,3 +195,15 @@ def test_quoted_visibly(value, shown):
 def test_quoted_visibly_is_whole_unless_cut():
     assert quoted_visibly("x" * 100) == "'" + "x" * 100 + "'"
     assert quoted_visibly("x" * 100, 10) == "'" + "x" * 9 + "…'"
+
+
+def test_quoted_visibly_and_the_text_reporter_escape_the_same_characters():
+    import re
+
+    from aiplan.core.notation import UNSEEN
+    from aiplan.reporters.text import visible
+
+    for code in [0x0, 0x1b, 0x7f, 0x9f, 0x61c, 0x200b, 0x200f, 0x202a, 0x202e, 0x2060, 0x2069, 0xfeff]:
+        char = chr(code)
+        assert re.fullmatch(UNSEEN, char)
+        assert quoted_visibly(char) == "'" + visible(char) + "'" != "'" + char + "'"

@@ -25,7 +25,7 @@ def test_lines_repeated_across_most_documents_are_measured_as_a_share(tmp_path):
                f"The refund window for product {i} is {i + 10} days.\nCopyright 2025 Acme, all rights reserved.\n")
     profile = profile_corpus("site/*.html", str(tmp_path), str(tmp_path), 1 << 20)
     assert profile.documents == 4 and profile.lines == 12 and profile.repeated_lines == 8
-    assert profile.first_repeated == ("site/p0.html", 1, "home | products | support")
+    assert profile.first_repeated == ("site/p0.html", 1, "Home | Products | Support")  # as written
 
 
 def test_headings_table_rows_and_two_documents_are_not_boilerplate(tmp_path):
@@ -59,4 +59,17 @@ def test_lines_are_numbered_as_everywhere_in_aiplan(tmp_path):
     for i in range(3):
         _write(tmp_path, f"site/p{i}.md", f"Product {i}\fpage two of the intro\nCopyright 2025 Acme, all rights reserved.\n")
     profile = profile_corpus("site", str(tmp_path), str(tmp_path), 1 << 20)
-    assert profile.lines == 6 and profile.first_repeated == ("site/p0.md", 2, "copyright 2025 acme, all rights reserved.")
+    assert profile.lines == 6 and profile.first_repeated == ("site/p0.md", 2, "Copyright 2025 Acme, all rights reserved.")
+
+
+def test_rag004_matches_lines_normalised_and_quotes_them_as_the_file_writes_them(tmp_path):
+    from aiplan.testing import lint_yaml
+
+    for i in range(3):
+        # Case and spacing differ between documents: still one repeated line.
+        footer = "Copyright   ACME\x07 it's yours" if i == 0 else "copyright acme\x07 IT'S yours"
+        _write(tmp_path, f"kb/p{i}.md", f"{footer}\nThe refund window for product {i} is {i + 10} days.\n")
+    plan = ("aiplan: 1\nname: x\napproach: rag\nrag:\n  corpus:\n    sources:\n"
+            "      - name: kb\n        path: kb\n  data_pipeline:\n    owner: data-eng\n")
+    [finding] = lint_yaml(plan, base_dir=str(tmp_path), select=["RAG004"])
+    assert "kb/p0.md:1: 'Copyright   ACME\\x07 it's yours')" in finding.message

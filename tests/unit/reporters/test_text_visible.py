@@ -2,14 +2,15 @@
 
 import re
 
-from aiplan.reporters.text import _CONTROL, visible
+from aiplan.core.notation import UNSEEN
+from aiplan.reporters.text import visible
 
 
 def test_printable_text_needs_no_escaping():
     # Every code point str.isprintable() accepts is one visible() would keep as it is,
     # so returning printable text untouched is exactly the slow path's result.
     escaped = [c for c in map(chr, range(0x110000))
-               if c.isprintable() and (c in "\r\n\t" or re.search(_CONTROL, c))]
+               if c.isprintable() and (c in "\r\n\t" or re.search(UNSEEN, c))]
     assert escaped == []
 
 

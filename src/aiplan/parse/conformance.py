@@ -66,8 +66,11 @@ class Misread(NonConforming):
     large to be read a second time)."""
 
 
-# An anchor or alias name as YAML 1.2 reads it: up to white space or a flow indicator.
-_ANCHOR_NAME = r"[^\s,\[\]{}]*"  # compiled on first use (re's cache): off a clean plan's path
+# An anchor or alias name as YAML 1.2 reads it (ns-anchor-char): up to a space, a tab, a
+# line break (CR or LF only: NEL, U+2028, U+2029 and NBSP are characters of the name, not
+# Python's `\s`), a byte order mark or a flow indicator. Both readers already refuse the
+# other non-printable characters.
+_ANCHOR_NAME = "[^ \t\r\n\ufeff,\\[\\]{}]*"  # compiled on first use (re's cache): off a clean plan's path
 
 
 class _Context:

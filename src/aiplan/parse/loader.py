@@ -20,7 +20,6 @@ import json
 import os
 import re
 from dataclasses import field
-from itertools import islice
 from typing import Any, Callable, Iterator
 
 from aiplan.core.findings import Span, Violation
@@ -28,7 +27,7 @@ from aiplan.core.plan import Plan, SpanTable
 from aiplan.core.records import data_record
 # The rules whose findings the loader reports while reading and parsing.
 from aiplan.core.rule_ids import DUPLICATE_KEY, RESOURCE_LIMIT, SYNTAX, UNREADABLE
-from aiplan.core.text import LINE_BREAK, YAML11_ONLY_BREAKS, has_yaml11_breaks, line_column
+from aiplan.core.text import LINE_BREAK, YAML11_ONLY_BREAKS, SourceText, has_yaml11_breaks, line_column
 from aiplan.parse.conformance import Checker, Misread, NonConforming
 from aiplan.fileio import FileTooLarge, NotRegularFile, read_regular
 
@@ -284,13 +283,12 @@ def _read_as_yaml12(text: str, parse: Callable[[str], Iterator[Any]]) -> Iterato
     """The events of ``text`` read with NEL, U+2028 and U+2029 as the ordinary characters
     they are in YAML 1.2 (in comments, scalars, anchors), not as the line breaks both
     parsers take them for (YAML 1.1). The parser reads a copy with each replaced by a
-    private-use character that ``text`` neither holds nor escapes, so offsets, and
+    character that ``text`` neither holds nor escapes (:func:`_stand_ins`), so offsets, and
     lines and columns (aiplan.core.text), stay those of ``text``; the events and the
     parser's errors get the characters back."""
     stand_ins = _stand_ins(text)
-    if stand_ins is None:  # a text holding every private-use character: read as YAML 1.1
-        yield from parse(text)
-        return
+    if stand_ins is None:
+        raise _Abort(_no_stand_in(text))
     back = {ord(stand_in): original for original, stand_in in stand_ins.items()}
     try:
         for event in parse(text.translate({ord(original): stand_in for original, stand_in in stand_ins.items()})):
@@ -300,28 +298,67 @@ def _read_as_yaml12(text: str, parse: Callable[[str], Iterator[Any]]) -> Iterato
                     setattr(event, name, written.translate(back))
             yield event
     except Exception as exc:
+        # The pure parser quotes the character it found with repr(): `'\ue000'`.
+        escapes = [(repr(stand_in)[1:-1], repr(original)[1:-1]) for original, stand_in in stand_ins.items()]
         for name in ("problem", "context"):
             written = getattr(exc, name, None)
             if isinstance(written, str):
-                setattr(exc, name, written.translate(back))
+                written = written.translate(back)
+                for escaped, original in escapes:
+                    written = written.replace(escaped, original)
+                setattr(exc, name, written)
         raise
 
 
-# `\uE000` or `\U000F0000` in a double-quoted scalar: a private-use character the text escapes.
-_ESCAPED_CODE = r"\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})"  # compiled on first use (re's cache): rare texts only
-_PRIVATE_USE = (range(0xE000, 0xF900), range(0xF0000, 0xFFFFE))
+# Where stand-ins are looked for, in this order (ranges of code points, end excluded): the
+# private-use areas, then every other character both parsers read as an ordinary one. Not
+# ASCII or Latin-1 (indicators, and what `\x85` or `\_` escapes write), not the breaks
+# themselves, the surrogates, the byte order mark or the non-characters U+FFFE, U+FFFF.
+_STAND_IN_RANGES = (
+    (0xE000, 0xF900), (0xF0000, 0xFFFFE), (0x100000, 0x10FFFE),
+    (0x100, 0x2028), (0x202A, 0xD800), (0xF900, 0xFEFF), (0xFF00, 0xFFFE), (0x10000, 0xF0000),
+)
+# `\uE000` or `\U000F0000`: a double-quoted scalar's escape writes that code point. Any
+# such text counts, in a quoted scalar or not: a stand-in is only ruled out for nothing.
+_CODE_POINT_ESCAPE = r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))"  # compiled on first use (re's cache): off a clean plan's path
 
 
 def _stand_ins(text: str) -> dict[str, str] | None:
-    """A private-use character for each YAML 1.1-only break, absent from ``text`` and not
-    escaped there, so none can be mistaken for another; ``None`` if there are not three.
-    One pass over the text, whatever it holds (a hostile file is up to 5 MB)."""
-    taken = {ord(char) for char in set(text)}
-    taken.update(int(short or long, 16) for short, long in re.findall(_ESCAPED_CODE, text))
-    free = list(islice((code for block in _PRIVATE_USE for code in block if code not in taken), len(YAML11_ONLY_BREAKS)))
-    if len(free) < len(YAML11_ONLY_BREAKS):
-        return None
-    return {original: chr(code) for original, code in zip(YAML11_ONLY_BREAKS, free)}
+    """A stand-in for each YAML 1.1-only break ``text`` holds: a character absent from
+    ``text`` and not written there as an escape, so none can be mistaken for another;
+    ``None`` if there are too few such characters (a text of over a million different
+    characters). Linear in the text: its characters and escapes are collected once."""
+    present = set(text)
+    taken = set(map(ord, present))
+    taken.update(int(short or long, 16) for short, long in re.findall(_CODE_POINT_ESCAPE, text))
+    originals = [original for original in YAML11_ONLY_BREAKS if original in present]
+    stand_ins: dict[str, str] = {}
+    for start, end in _STAND_IN_RANGES:
+        for code in range(start, end):
+            # Each candidate passed over is a character of the text or an escape in it:
+            # the loop runs at most len(taken) + 3 times.
+            if code in taken:
+                continue
+            stand_ins[originals[len(stand_ins)]] = chr(code)
+            if len(stand_ins) == len(originals):
+                return stand_ins
+    return None
+
+
+def _no_stand_in(text: str) -> LoadProblem:
+    index = min(found for found in (text.find(char) for char in YAML11_ONLY_BREAKS) if found >= 0)
+    line, column = line_column(text, index)
+    name = _BREAK_NAMES[text[index]]
+    return LoadProblem(RESOURCE_LIMIT, Violation(
+        f"cannot read this plan as YAML 1.2: it holds the character {name} at line {line}, column {column}, which "
+        "the YAML parser must be given as another character, and every character it could be given is already in the plan",
+        f"Replace the {name} with a line feed or a space, or remove the characters the plan does not need.",
+        span=Span.point(line, column),
+    ))
+
+
+# How messages name the YAML 1.1-only breaks.
+_BREAK_NAMES = {"\x85": "NEL (U+0085)", "\u2028": "LINE SEPARATOR (U+2028)", "\u2029": "PARAGRAPH SEPARATOR (U+2029)"}
 
 
 class _Abort(Exception):
@@ -850,7 +887,28 @@ def _syntax_problem(exc: Exception, text: str, index: int) -> LoadProblem:
         if needle in haystack:
             fix = hint
             break
+    if isinstance(offset, int) and has_yaml11_breaks(text):
+        cause = _yaml11_break_before(text, offset)
+        if cause is not None:
+            # A YAML 1.1 plan breaking lines with NEL reads as one long line in YAML 1.2:
+            # the parser's complaint is about its symptom, the character is the cause.
+            name = _BREAK_NAMES[text[cause]]
+            line, column = line_column(text, cause)
+            message += (f"; the {name} at line {line}, column {column} is a line break only in YAML 1.1: "
+                        "aiplan reads YAML 1.2, where it is an ordinary character of the line")
+            fix = f"Replace the {name} at line {line}, column {column} with a line feed if it is meant to end the line."
     return LoadProblem(SYNTAX, Violation(message, fix, span=span), index)
+
+
+def _yaml11_break_before(text: str, offset: int) -> int | None:
+    """The last YAML 1.1-only break at or before ``offset`` on its line or the line before
+    (where a parser's error about a misplaced line is reported), ``None`` if there is none."""
+    offset = min(max(offset, 0), len(text))
+    source = SourceText(text)
+    line, _column = source.line_column(offset)
+    start = source.starts()[max(line - 2, 0)]
+    found = max(text.rfind(char, start, offset + 1) for char in YAML11_ONLY_BREAKS)
+    return found if found >= 0 else None
 
 
 def load_text(text: str, path: str = "<string>", limits: Limits = Limits()) -> LoadResult:

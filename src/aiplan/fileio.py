@@ -134,16 +134,17 @@ def atomic_write(path: str, data: bytes | Iterable[bytes], *, overwrite: bool = 
     """
     import tempfile  # only writers pay for its import (the pre-commit path reads)
 
-    path = os.path.realpath(path)
     try:
-        current = os.stat(path)
+        current = os.stat(path)  # through links: `/dev/stdout` -> `/proc/self/fd/1` -> a pipe
     except OSError:
         current = None
     if current is not None and not stat.S_ISREG(current.st_mode) and not stat.S_ISDIR(current.st_mode):
         if not overwrite:
             raise FileExistsError(path)
+        # Opened by the name given: a pipe's resolved name (`/proc/1/fd/pipe:[5]`) cannot be opened.
         _write_through(path, data, before_replace)
         return
+    path = os.path.realpath(path)
     directory = os.path.dirname(path)
     fd, temporary = tempfile.mkstemp(prefix=f"{TEMPORARY_PREFIX}{os.getpid()}-", suffix=TEMPORARY_SUFFIX,
                                      dir=directory)

@@ -53,3 +53,20 @@ def test_a_fifo_is_not_overwritten_when_overwrite_is_off(tmp_path):
     os.mkfifo(fifo)
     with pytest.raises(FileExistsError):
         atomic_write(str(fifo), b"x", overwrite=False)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="no /proc/self/fd here")
+def test_a_dev_stdout_style_link_to_a_pipe_is_written_through(tmp_path):
+    # `/dev/stdout` is a link to `/proc/self/fd/1`, whose target names no file when it is a pipe.
+    read_end, write_end = os.pipe()
+    try:
+        atomic_write(f"/proc/self/fd/{write_end}", b"to the pipe\n")
+        os.close(write_end)
+        write_end = -1
+        with os.fdopen(read_end, "rb") as reader:
+            read_end = -1
+            assert reader.read() == b"to the pipe\n"
+    finally:
+        for descriptor in (read_end, write_end):
+            if descriptor >= 0:
+                os.close(descriptor)

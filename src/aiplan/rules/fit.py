@@ -475,7 +475,7 @@ def unneeded_complexity(plan, options):
     )
 
 
-@rule("FIT005", "hybrid-without-both-gaps", Severity.INFO)
+@rule("FIT005", "hybrid-without-both-gaps", Severity.INFO, superseded_by=("FIT002", "FIT004", "FIT008"))
 def hybrid_without_both_gaps(plan, options):
     """A half of a hybrid has no reason: its gap is stated as absent.
 
@@ -487,11 +487,13 @@ def hybrid_without_both_gaps(plan, options):
       latency or cost is a reason of its own, and this rule never tells such a
       plan to drop it.
 
-    Stays quiet where a more specific rule speaks: a behavior gap with no
-    knowledge gap (FIT002), only an accuracy gap (FIT008), no gap at all
-    (FIT004), and, for the fine-tuning half, `fine_tuning.purpose: knowledge`
-    (FIT001: that half has a gap, the knowledge gap, but is the wrong tool for
-    it). Reported at `approach`, naming the half without a reason.
+    Superseded by FIT002 (a behavior gap with no knowledge gap), FIT004 (no
+    gap at all) and FIT008 (only an accuracy gap): each names the plan's
+    problem more precisely. The fine-tuning half with
+    `fine_tuning.purpose: knowledge` is not reported either (FIT001: that
+    half has a gap, the knowledge gap, but is the wrong tool for it); its
+    retrieval half still is. Reported at `approach`, naming the half without
+    a reason.
 
     ## Why
     A hybrid earns its complexity when each half closes something: fine-tuning
@@ -588,11 +590,12 @@ def hybrid_without_both_gaps(plan, options):
       cadence: per_release
     ```
     """
-    if plan.approach != "hybrid" or retrieval_for_behavior(plan) or only_accuracy_gap(plan) or no_gap_at_all(plan):
+    if plan.approach != "hybrid":
         return
     idle = []
     if plan.gap_present("knowledge") is False:
         idle.append(("retrieval", "knowledge"))
+    # Per half, not superseded_by: FIT001 speaks for the fine-tuning half only, the retrieval half may still be idle.
     if plan.gap_present("behavior") is False and not distills(plan) and not fine_tunes_for_knowledge(plan):
         idle.append(("fine-tuning", "behavior"))
     if not idle:

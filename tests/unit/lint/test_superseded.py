@@ -40,9 +40,9 @@ def _rules(findings):
 
 def test_the_built_in_declarations():
     catalogue = load_rule_set(entry_points=False).rules
-    declared = {rule_id for rule_id, item in catalogue.items() if item.superseded_by}
-    assert declared == SUPERSEDED
-    assert all(catalogue[rule_id].superseded_by == ("FIT002",) for rule_id in declared)
+    declared = {rule_id: item.superseded_by for rule_id, item in catalogue.items() if item.superseded_by}
+    # FIT005 (a hybrid half without its gap) is not among those RETRIEVAL_FOR_TONE exercises: approach is rag.
+    assert declared == {**{rule_id: ("FIT002",) for rule_id in SUPERSEDED}, "FIT005": ("FIT002", "FIT004", "FIT008")}
 
 
 def test_fit002_reported_drops_the_superseded_findings():

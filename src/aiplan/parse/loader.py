@@ -19,7 +19,9 @@ import codecs
 import json
 import os
 import re
+import sys
 from dataclasses import field
+from importlib.machinery import PathFinder
 from typing import Any, Callable, Iterator
 
 from aiplan.core.findings import Span, Violation
@@ -266,6 +268,23 @@ def _c_parser():
     except ImportError:  # pragma: no cover - depends on the installation
         return None
     return CParser
+
+
+_IMPORTED_C_PARSER = _c_parser
+
+
+def c_parser_available() -> bool:
+    """Whether plans are read with libyaml (``_c_parser`` finds it) or the pure parser,
+    whose syntax-error wording differs: part of the results cache's scope. Answered
+    without importing the binding (~20 ms: it loads all of ruamel.yaml), which a run
+    served from the cache never needs: the installed module is looked up on the import
+    path instead. A ``_c_parser`` replaced at run time (tests, forcing the pure parser)
+    is asked."""
+    if _c_parser is not _IMPORTED_C_PARSER:
+        return _c_parser() is not None
+    if "_ruamel_yaml" in sys.modules:  # already imported (or blocked with None)
+        return sys.modules["_ruamel_yaml"] is not None
+    return PathFinder.find_spec("_ruamel_yaml") is not None
 
 
 def _event_source(text: str) -> Iterator[Any]:

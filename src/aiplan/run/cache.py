@@ -13,6 +13,8 @@ unchanged:
 * the code that produced it: the size and modification time of every file of
   the aiplan package and of each package that contributes a rule (so editing a
   rule, upgrading a plugin or installing another aiplan invalidates it);
+* which YAML parser reads plans, libyaml or the pure one (they word syntax
+  errors differently): installing or removing ``ruamel.yaml.clib`` invalidates it;
 * every file-existence check the rules made (``plan.path_exists``): the answers
   are recorded with the result and checked again before it is reused;
 * the content of every data file the evidence rules read (``plan.evidence``):
@@ -83,7 +85,7 @@ from aiplan.core.paths import repository_root
 from aiplan.fileio import atomic_write, read_regular
 from aiplan.run import codec
 from aiplan.lint.engine import names_existing
-from aiplan.parse.loader import SHOWN_SOURCE_LIMIT, text_lines
+from aiplan.parse.loader import SHOWN_SOURCE_LIMIT, c_parser_available, text_lines
 
 CACHE_DIR_NAME = ".aiplan_cache"
 FORMAT = "lint-v4"
@@ -354,7 +356,8 @@ class LintCache:
             if top not in self._packages:
                 self._packages[top] = _package_stamp(top)
             code.append(self._packages[top])
-        state = [FORMAT, list(sys.version_info[:2]), ctx.fingerprint(), code, codec.layout()]
+        state = [FORMAT, list(sys.version_info[:2]), ctx.fingerprint(), code, codec.layout(),
+                 c_parser_available()]  # the two parsers word syntax errors differently
         digest = sha256(json.dumps(state, sort_keys=True, default=repr).encode()).hexdigest()[:32]
         self._scopes[id(ctx)] = (ctx, digest)
         return digest

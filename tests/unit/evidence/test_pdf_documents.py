@@ -115,7 +115,7 @@ def test_running_headers_across_pdfs_feed_rag004_and_table_cells_do_not(tmp_path
     profile = profile_corpus("docs", str(tmp_path), str(tmp_path), 1 << 20)
     # Per document: 2 pages x (2 header lines + 1 own line); the header lines are on every page.
     assert (profile.units, profile.lines, profile.repeated_lines) == (6, 18, 12)
-    assert profile.first_repeated == ("docs/policy-0.pdf", 1, "acme insurance policy handbook for members")
+    assert profile.first_repeated == ("docs/policy-0.pdf", 1, "Acme Insurance policy handbook for members")  # as written
     [finding] = lint_yaml(PLAN, base_dir=str(tmp_path), select=["RAG004"])
     assert "67% of lines repeat across at least half of the 6 documents and PDF pages" in finding.message
     assert "docs/policy-0.pdf page 1" in finding.message

@@ -629,3 +629,44 @@ def test_a_folder_that_can_be_listed_but_not_searched_is_not_answered_from_its_l
         assert [checks("", f"data/{name}") for name in "abcde"] == [False] * 5
     finally:
         (tmp_path / "data").chmod(0o755)
+
+
+BROKEN = "aiplan: 1\ngoals: [a, b\nname: x\n"  # the two parsers word this syntax error differently
+
+
+def _messages(run) -> list[str]:
+    return [f.message for f in run.findings if f.rule == "PLAN001"]
+
+
+def test_a_result_made_with_one_yaml_parser_is_not_reused_with_the_other(tmp_path, monkeypatch):
+    from aiplan.parse import loader
+
+    pytest.importorskip("_ruamel_yaml")  # the test needs both parsers
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "broken.aiplan.yaml").write_text(BROKEN)
+    ctx = build_context()
+    with_libyaml, _ = _run(ctx, tmp_path / "plans", tmp_path / "cache")
+
+    with monkeypatch.context() as removed:
+        removed.setattr(loader, "_c_parser", lambda: None)  # as if ruamel.yaml.clib were removed
+        seen = _linted(removed)
+        pure, _ = _run(ctx, tmp_path / "plans", tmp_path / "cache")
+        assert seen == ["plans/broken.aiplan.yaml"]
+        assert _messages(pure) == _messages(runner.lint_targets(discover([str(tmp_path / "plans")]), ctx))
+    assert _messages(pure) != _messages(with_libyaml)
+
+    # installed again: each parser's result is kept under its own scope
+    again, store = _run(ctx, tmp_path / "plans", tmp_path / "cache")
+    assert store.hits == 1 and _messages(again) == _messages(with_libyaml)
+
+
+def test_the_parser_in_the_key_is_the_one_the_loader_uses_and_costs_no_import(monkeypatch):
+    from aiplan.parse import loader
+
+    installed = loader._c_parser() is not None
+    monkeypatch.delitem(sys.modules, "_ruamel_yaml", raising=False)
+    assert loader.c_parser_available() is installed
+    assert "_ruamel_yaml" not in sys.modules  # looked up, not imported (~20 ms of ruamel.yaml)
+    monkeypatch.setitem(sys.modules, "_ruamel_yaml", None)  # blocked: the loader cannot import it
+    assert loader._c_parser() is None and loader.c_parser_available() is False

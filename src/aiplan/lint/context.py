@@ -90,10 +90,6 @@ class LintContext:
         }
         return sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
 
-    def checks(self) -> list[Rule]:
-        """Enabled rules that have a check, in ID order (deterministic)."""
-        return [step.rule for step in self.prepared]
-
     def steps(self) -> tuple["RuleStep", ...]:
         """What the engine calls for each document: the enabled rules that have a
         check, in ID order (deterministic), each with what its call needs."""

@@ -20,17 +20,17 @@ YAML11_ONLY_BREAKS = "\x85\u2028\u2029"
 
 
 # What str.splitlines also breaks lines at, and this module does not.
-_OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+def lines_of(text: str) -> list[str]:
+    """The lines of ``text`` without their breaks (CRLF, CR, LF), a last empty one after a
+    final break: the one split behind every line aiplan shows or numbers."""
+    # The usual file has LF line ends only: str.split is several times faster than the regex.
+    return text.split("\n") if "\r" not in text else LINE_BREAK.split(text)
 
 
 def split_lines(text: str) -> list[str]:
-    """The lines of ``text`` without their breaks, numbered as every position aiplan reports
-    (no empty line after a final break). ``str.splitlines`` where it agrees, for a text
-    without the other breaks it knows: the regular expression is three times slower on a
-    large document, and the ``in`` tests cost nothing measurable (11 MB: 0.17 s either way)."""
-    if not any(char in text for char in _OTHER_BREAKS):
-        return text.splitlines()
-    lines = LINE_BREAK.split(text)
+    """The lines of ``text`` as every position aiplan reports numbers them, without the
+    empty one after a final break."""
+    lines = lines_of(text)
     if not lines[-1]:
         lines.pop()
     return lines

@@ -195,7 +195,7 @@ def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs:
         target = targets[todo[position]]
         ctx = resolve(target)
         if target.real_path == STDIN:
-            return lint_target(target, ctx, stdin, budgets(ctx)), None, (), None, None, None
+            return lint_target(target, ctx, stdin, budgets(ctx)), *_UNRECORDED
         return _lint_recorded(target, ctx, record, budgets(ctx), store)
 
     def pack(item):
@@ -211,7 +211,7 @@ def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs:
 
     def crashed(position: int, how: str, last: str):
         target = targets[todo[position]]
-        return crashed_result(target, resolve(target), how, last), None, (), None, None, None
+        return crashed_result(target, resolve(target), how, last), *_UNRECORDED
 
     workers = workers_for(len(todo), jobs)
     if (workers > 1 or isolate) and todo:
@@ -242,6 +242,11 @@ def crashed_result(target: Target, ctx: LintContext, how: str, last: str) -> Fil
     return FileResult(target.display_path, (finding,), (error,), checked=tuple(sorted(ctx.enabled)))
 
 
+# What _lint_recorded returns after the result for a file not recorded for the cache:
+# no digest, dependencies, payload, status or lines.
+_UNRECORDED = (None, (), None, None, None)
+
+
 def _reader(ctx: LintContext):
     limits = ctx.config.limits
     return lambda path: read_file(path, limits)[0]
@@ -256,17 +261,17 @@ def _lint_recorded(target: Target, ctx: LintContext, record: bool, budget: Budge
     lines its findings point at (:func:`aiplan.run.cache.shown_lines`).
     ``evidence_store`` keeps the data files' results (:class:`aiplan.run.cache.EvidenceStore`)."""
     if not record:
-        return lint_file(target.real_path, target.display_path, ctx, budget=budget), None, (), None, None, None
+        return lint_file(target.real_path, target.display_path, ctx, budget=budget), *_UNRECORDED
     from aiplan.run import codec  # start-up: only when recording for the cache
     from aiplan.run.cache import LintCache, recording_exists, settled_status, shown_lines  # start-up: only with the cache
 
     status = settled_status(target.real_path)  # before reading: an edit meanwhile shows as another status
     data, _ = read_file(target.real_path, ctx.config.limits)
     if data is None:  # unreadable, too big, not a file: reported, never cached
-        return lint_file(target.real_path, target.display_path, ctx, budget=budget), None, (), None, None, None
+        return lint_file(target.real_path, target.display_path, ctx, budget=budget), *_UNRECORDED
     exists, asked = recording_exists(target.real_path, evidence_store)
     linted = lint_file(target.real_path, target.display_path, ctx, data=data, file_exists=exists, budget=budget)
     if linted.errors:  # a rule failed or time ran out: never cached
-        return linted, None, (), None, None, None
+        return linted, *_UNRECORDED
     payload = codec.encode(linted)
     return linted, LintCache.digest(data), tuple(asked), payload, status, shown_lines(data, linted)

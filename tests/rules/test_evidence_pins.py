@@ -162,3 +162,18 @@ def test_pdf_documents_without_the_extra_are_named_with_the_extra_to_install(tmp
         "Install the PDF extra to measure them: `pip install 'aiplan[pdf]'`.")]
     assert [(r.path, r.line, r.message) for r in found[0].related] == [
         ("docs/policy-0.pdf", 1, "a PDF document not read")]
+
+
+RAG003_FIXTURE = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "rules" / "RAG003" / \
+    "fail-tables-measured-in-documents.aiplan.yaml"
+
+
+@pytest.mark.parametrize("budget, measured", [
+    (100, "1 of its 2 documents read"),  # the second document cut short, the third never opened
+    (286, "3 of its 3 documents read"),  # the three hold 287 bytes: the last one byte short
+    (287, "3 of its 3 documents"),       # every byte read
+])
+def test_tables_measured_within_the_byte_budget_say_whether_every_document_was_read_whole(budget, measured):
+    [finding] = lint_yaml(RAG003_FIXTURE.read_text(encoding="utf-8"), select=["RAG003"], dedent=False,
+                          base_dir=str(RAG003_FIXTURE.parent), limits=Limits(max_evidence_bytes=budget))
+    assert finding.message.startswith(f"source `spec sheets` holds tables (measured: {measured}; first: ")

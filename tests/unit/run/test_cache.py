@@ -414,7 +414,10 @@ def test_a_cache_directory_tracked_by_git_is_not_used(plans, tmp_path, monkeypat
         pytest.skip("git is not installed")
     cache_dir = tmp_path / ".aiplan_cache"
     _run(build_context(), plans, cache_dir)
-    env = dict(os.environ, GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_SYSTEM=os.devnull)
+    # An empty file of our own, not /dev/null: a git that writes its config by rename (as root) would replace the device.
+    empty_config = tmp_path / "empty.gitconfig"
+    empty_config.write_text("")
+    env = dict(os.environ, GIT_CONFIG_GLOBAL=str(empty_config), GIT_CONFIG_SYSTEM=str(empty_config))
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, env=env)
     subprocess.run(["git", "-C", str(tmp_path), "add", "-f", ".aiplan_cache"], check=True, env=env)
     run, store = _run(build_context(), plans, cache_dir)

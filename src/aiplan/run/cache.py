@@ -682,13 +682,23 @@ class ExistenceChecks:
 
     LISTED_AFTER = 3
 
-    __slots__ = ("_folders",)
+    __slots__ = ("_folders", "_within")
 
     def __init__(self) -> None:
         # Per (plan's folder, folder part of the path it names): how many paths were asked
         # about in it so far (an int), then its listing (a frozenset of names), or None when
         # it cannot be listed or trusted.
         self._folders: dict[tuple[str, str], "int | frozenset[str] | None"] = {}
+        self._within = None  # an aiplan.evidence.files.WithinRepository, made when a result read data
+
+    def within_repository(self, base: str, path: str) -> bool:
+        """Whether the data file ``path`` a result read still lies inside the repository
+        holding the plan in ``base`` (the evidence location rule, applied again)."""
+        if self._within is None:
+            from aiplan.evidence.files import WithinRepository  # start-up: only for results that read data
+
+            self._within = WithinRepository()
+        return self._within(base, path)
 
     def __call__(self, base: str, relative: str) -> bool:
         """Whether ``relative`` (a path as a plan names it) exists in ``base``."""
@@ -746,7 +756,8 @@ def _dependencies_hold(real_path: str, dependencies, exists: ExistenceChecks) ->
 
                 if not documents_hold(base, name, existed):
                     return False
-            elif not stamp_holds(os.path.join(base, name), existed):
+            elif not (exists.within_repository(base, os.path.join(base, name))
+                      and stamp_holds(os.path.join(base, name), existed)):
                 return False
             continue
         if exists(folder, relative) != existed:

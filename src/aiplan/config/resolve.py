@@ -146,11 +146,13 @@ class Resolver:
         else:
             config = load_config(config_path, self.base_rules)
         added: dict[str, Rule] = {}
+        packs = []
         for path, where in self._pack_paths(config):
             try:
                 pack = self.pack(path)
             except ConfigError as exc:
                 raise ConfigError(f"{exc} (named in {where})") from None
+            packs.append((pack, where))
             for item in pack.rules:
                 existing = added.get(item.id, self.base_rules.get(item.id))
                 if existing is not None and existing.plugin != item.plugin:
@@ -159,6 +161,12 @@ class Resolver:
                         "rename one of them (pack rules need IDs of their own)")
                 added[item.id] = item
         rules = self.base_rules.with_rules(added.values())
+        for pack, where in packs:
+            if pack.supersessions:
+                from aiplan.policy.pack import supersession_problems  # packs are rare (as in pack())
+
+                for problem in supersession_problems(pack, rules):
+                    self._unknown(f"{problem} (named in {where})")
         if config is not None:
             config = self._clean_file(config, rules)
         self._checked[config_path] = (config, rules)

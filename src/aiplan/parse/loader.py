@@ -916,7 +916,7 @@ def _syntax_problem(exc: Exception, text: str, index: int, alone: bool = False) 
         # Valid YAML 1.2 the pure parser reads in a smaller file: say so, not that the plan is wrong.
         name = _BREAK_NAMES.get(text[unread]) or f"character {quoted_visibly(text[unread])} (U+{ord(text[unread]):04X})"
         line, column = line_column(text, unread)
-        kind = "alias" if "alias" in context else "anchor"
+        kind = "alias" if "alias" in str(context) else "anchor"
         message += (f"; the {name} at line {line}, column {column} is allowed in an {kind} name in YAML 1.2, but this "
                     f"file is over {SECOND_OPINION_MAX_CHARS // 1024} KiB, so it is read with libyaml alone, which "
                     "allows only ASCII letters, digits, `_` and `-` there (aiplan's slower pure-Python parser, "

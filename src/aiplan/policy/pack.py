@@ -268,7 +268,7 @@ def _compile(loaded, path: str, shown: str, reserved_families: Iterable[str]) ->
     name = data.get("name") or os.path.basename(path)
     source = f"pack:{os.path.basename(path)}@{digest[:12]}"
     rules = []
-    supersessions = []
+    supersessions: list[tuple[str, str, str]] = []
     for index, entry in enumerate(data["rules"]):
         check = PackCheck(entry["id"], entry.get("when"), entry["require"], entry["message"], entry["fix"])
         item = make_rule(entry["id"], entry["name"], entry["severity"], check,

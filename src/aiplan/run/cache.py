@@ -77,7 +77,7 @@ import stat
 import sys
 import time
 import zlib
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from aiplan.core.digest import hmac_sha256, same_digest, sha256
 from aiplan.core.findings import FileResult
@@ -86,6 +86,9 @@ from aiplan.fileio import atomic_write, read_regular
 from aiplan.run import codec
 from aiplan.lint.engine import names_existing
 from aiplan.parse.loader import SHOWN_SOURCE_LIMIT, c_parser_available, text_lines
+
+if TYPE_CHECKING:  # imported when a result read data (ExistenceChecks.within_repository)
+    from aiplan.evidence.files import WithinRepository
 
 CACHE_DIR_NAME = ".aiplan_cache"
 FORMAT = "lint-v4"
@@ -689,7 +692,8 @@ class ExistenceChecks:
         # about in it so far (an int), then its listing (a frozenset of names), or None when
         # it cannot be listed or trusted.
         self._folders: dict[tuple[str, str], "int | frozenset[str] | None"] = {}
-        self._within = None  # an aiplan.evidence.files.WithinRepository, made when a result read data
+        # Made when a result read data: evidence.files is not imported at start-up.
+        self._within: "WithinRepository | None" = None
 
     def within_repository(self, base: str, path: str) -> bool:
         """Whether the data file ``path`` a result read still lies inside the repository

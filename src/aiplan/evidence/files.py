@@ -72,12 +72,18 @@ def repository_root(directory: str) -> str:
     return find_repository_root(directory) or os.path.abspath(directory)
 
 
+def named_path(name: str, base_dir: str) -> str:
+    """The path a local ``name`` (as written in the plan) stands for: relative to
+    ``base_dir``, `~` expanded, normalised (not resolved: links are :func:`locate`'s)."""
+    return os.path.normpath(os.path.join(base_dir, os.path.expanduser(name)))
+
+
 def locate(name: str, base_dir: str, root: str) -> Location:
     """Classify ``name`` (as written in the plan) relative to ``base_dir``."""
     if REMOTE_SCHEME.match(name):
         scheme = name.split(":", 1)[0].lower()
         return Location(name, "remote", why=f"it is {'an' if scheme[0] in 'aefhilmnorsx' else 'a'} {scheme}:// location and aiplan never reaches the network")
-    path = os.path.normpath(os.path.join(base_dir, os.path.expanduser(name)))
+    path = named_path(name, base_dir)
     real = os.path.realpath(path)
     inside = real == root or real.startswith(root.rstrip(os.sep) + os.sep)
     if not os.path.lexists(path):

@@ -113,34 +113,39 @@ _CACHEDIR_TAG = (
 Dependency = tuple[str, "bool | str"]
 # A file's status, (size, st_mtime_ns, st_ctime_ns, st_ino): see "The stat fast path".
 FileStatus = tuple[int, int, int, int]
-# The lines a result's findings point at: the file's number of lines and each flagged
-# line (number, text), as the text report would read them (aiplan.parse.loader.text_lines).
-ShownLines = tuple[int, tuple[tuple[int, str], ...]]
+# The lines a result's findings point at: each flagged line (number, text), in order, as the
+# text report would read them (aiplan.parse.loader.text_lines). A finding past the last one
+# points past the end of the file (or the file is too large to show): no line is shown for it.
+ShownLines = tuple[tuple[int, str], ...]
 
 
 def shown_lines(data: bytes, result: FileResult) -> ShownLines | None:
     """The lines of ``data`` that ``result``'s findings point at, or ``None`` when
-    it has none. A file over :data:`SHOWN_SOURCE_LIMIT` shows no line (0 lines): the
-    text report does not read such a file again either."""
+    it has none. A file over :data:`SHOWN_SOURCE_LIMIT` shows no line: the text report
+    does not read such a file again either."""
     if not result.findings:
         return None
     if len(data) > SHOWN_SOURCE_LIMIT:
-        return (0, ())
+        return ()
     lines = text_lines(data)
     count = len(lines)
     wanted = sorted({finding.line for finding in result.findings if 0 < finding.line <= count})
-    return (count, tuple([(number, lines[number - 1]) for number in wanted]))
+    return tuple([(number, lines[number - 1]) for number in wanted])
 
 
 def _valid_lines(value: Any) -> bool:
     """Whether a stored value is :data:`ShownLines` (or ``None``)."""
     if value is None:
         return True
-    if type(value) is not tuple or len(value) != 2 or type(value[0]) is not int or type(value[1]) is not tuple:
+    if type(value) is not tuple:
         return False
-    count = value[0]
-    return all(type(item) is tuple and len(item) == 2 and type(item[0]) is int and 0 < item[0] <= count
-               and type(item[1]) is str for item in value[1])
+    previous = 0
+    for item in value:
+        if not (type(item) is tuple and len(item) == 2 and type(item[0]) is int and item[0] > previous
+                and type(item[1]) is str):
+            return False
+        previous = item[0]
+    return True
 
 
 def settled_status(path: str) -> FileStatus | None:

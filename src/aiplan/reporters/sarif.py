@@ -48,7 +48,7 @@ FINGERPRINT_KEY = "aiplanFingerprint/v1"
 
 def _rule_descriptor(rule) -> dict:
     sections = rule.sections()
-    summary = sections.get("summary") or rule.summary
+    summary = rule.summary  # the docstring's first line (sections()["summary"] too), or the name's words
     descriptor = {
         "id": rule.id,
         "name": rule.name,

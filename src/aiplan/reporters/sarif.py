@@ -204,7 +204,7 @@ def _entries(run, include_suppressed: bool) -> list[tuple]:
     reason; ``external`` naming the baseline), and with ``--baseline`` every
     result has a ``baselineState`` (``unchanged`` for what the baseline
     records, ``new`` otherwise: it never records waived findings)."""
-    baseline = getattr(run, "baseline", None)
+    baseline = run.baseline
     if not include_suppressed:
         return [(finding, None, None) for finding in run.findings]
     new = "new" if baseline is not None else None

@@ -62,3 +62,26 @@ def test_a_point_at_no_line_is_an_empty_region_at_the_start_not_the_last_lines_l
     # Line 0 is no line: not the last line, as a negative index would read it.
     assert _regions(tmp_path, "aiplan: 1\nname: a longer last line", (0, 0)) == [
         {"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 1}]
+
+
+AZURE = {"TF_BUILD": "True", "SYSTEM_DEFINITIONID": "12", "BUILD_DEFINITIONNAME": "plans-ci",
+         "SYSTEM_PHASEID": "3f1c2a4e", "SYSTEM_PHASENAME": "Lint"}
+
+
+def test_a_pipeline_variable_missing_from_the_environment_leaves_the_plain_category():
+    # GHAzDO needs all four pipeline variables: one absent is as unusable as one empty.
+    for variable in ("SYSTEM_DEFINITIONID", "BUILD_DEFINITIONNAME", "SYSTEM_PHASEID", "SYSTEM_PHASENAME"):
+        environ = {key: value for key, value in AZURE.items() if key != variable}
+        assert sarif.automation_details(environ) == {"id": "aiplan/"}
+
+
+def test_the_run_names_the_pipeline_of_the_environment_it_is_given(monkeypatch):
+    for variable in AZURE:
+        monkeypatch.delenv(variable, raising=False)
+    run = run_of(FileResult("p.aiplan.yaml"))
+    details = sarif.payload(run, rules(), paths=Paths("/r", "/r"), environ=AZURE)["runs"][0]["automationDetails"]
+    assert details == {"id": "azuredevops/pipeline/build/plans-ci/aiplan/", "properties": {
+        "azuredevops/pipeline/build/buildDefinitionId": "12",
+        "azuredevops/pipeline/build/buildDefinitionName": "plans-ci",
+        "azuredevops/pipeline/build/phaseId": "3f1c2a4e",
+        "azuredevops/pipeline/build/phaseName": "Lint"}}

@@ -336,28 +336,40 @@ def without_superseded(findings: list[Finding], rules: Mapping[str, Rule]) -> li
     waived finding is not reported), so only a reported finding supersedes; a
     superseding rule that is itself superseded there supersedes nothing. A
     finding's own ``superseded_by`` (one half of what its rule checks) drops
-    that finding alone, when a rule it names stays reported on its document."""
+    that finding alone, when a rule it names stays reported on its document;
+    a rule whose every finding is dropped so is not reported there either, and
+    supersedes nothing."""
     reported = {(finding.document, finding.rule) for finding in findings}
     if (not any(rules[rule_id].superseded_by for _, rule_id in reported if rule_id in rules)
             and not any(finding.superseded_by for finding in findings)):
         return findings  # nearly every file: no superseded rule fired
+    by_rule: dict[tuple[int, str], list[Finding]] = {}
+    for finding in findings:
+        by_rule.setdefault((finding.document, finding.rule), []).append(finding)
+
+    def superseders(finding: Finding) -> tuple[str, ...]:
+        item = rules.get(finding.rule)
+        return (item.superseded_by if item is not None else ()) + tuple(finding.superseded_by)
+
     kept: dict[tuple[int, str], bool] = {}
 
     def stays(key: tuple[int, str], chain: tuple[str, ...]) -> bool:
+        # A rule is reported on a document when at least one of its findings survives both its rule's
+        # and its own superseders, so a finding dropped by its own superseded_by supersedes nothing.
         if key not in kept:
             document, rule_id = key
-            item = rules.get(rule_id)
             # A declared cycle (A superseded by B, B by A) keeps one of them, the same one every run.
-            kept[key] = not any((document, other) in reported and other not in chain
-                                and stays((document, other), chain + (rule_id,))
-                                for other in (item.superseded_by if item is not None else ()))
+            kept[key] = any(not any(other != rule_id and (document, other) in reported and other not in chain
+                                    and stays((document, other), chain + (rule_id,))
+                                    for other in superseders(finding))
+                            for finding in by_rule[key])
         return kept[key]
 
     for key in sorted(reported):
         stays(key, ())
     return [finding for finding in findings if kept[(finding.document, finding.rule)]
             and not any(other != finding.rule and kept.get((finding.document, other), False)
-                        for other in finding.superseded_by)]
+                        for other in superseders(finding))]
 
 
 # A check cut short is reported under the resource-limit rule, as an error that

@@ -235,3 +235,27 @@ def test_a_violation_with_a_malformed_superseded_by_is_the_rules_error():
     toy = make_rule(malformed.id, malformed.name, malformed.severity, malformed.check, malformed.doc, plugin="acme")
     with pytest.raises(AssertionError, match="superseded_by is tuple"):
         lint_yaml(PLAN, select=["TOY"], rules=[toy])
+
+
+def _toy_half(rule_id, superseded_by):
+    @rule(rule_id, f"toy-{rule_id.lower()}", Severity.WARNING)
+    def halves(plan, options):
+        """A toy rule: one finding, superseded on its own."""
+        yield Violation(f"{rule_id} half", "Change nothing.", path=("approach",), superseded_by=superseded_by)
+
+    return make_rule(halves.id, halves.name, halves.severity, halves.check, halves.doc, plugin="acme")
+
+
+def test_a_finding_dropped_by_its_own_superseded_by_supersedes_nothing():
+    # TOY020's only finding is dropped for TOY021, so TOY020 is not reported and does not hide TOY022.
+    toys = [_toy_half("TOY020", ("TOY021",)), _toy("TOY021"), _toy("TOY022", ("TOY020",))]
+    assert _rules(lint_yaml(PLAN, select=["TOY"], rules=toys)) == {"TOY021", "TOY022"}
+    # TOY021 off: TOY020's finding is reported again and supersedes TOY022.
+    assert _rules(lint_yaml(PLAN, select=["TOY"], ignore=["TOY021"], rules=toys)) == {"TOY020"}
+
+
+def test_a_cycle_through_a_findings_own_superseded_by_keeps_one():
+    # TOY023's finding is superseded by TOY024, TOY024 (the rule) by TOY023: one of them, every run.
+    toys = [_toy_half("TOY023", ("TOY024",)), _toy("TOY024", ("TOY023",))]
+    runs = {frozenset(_rules(lint_yaml(PLAN, select=["TOY"], rules=toys))) for _ in range(3)}
+    assert len(runs) == 1 and len(next(iter(runs))) == 1

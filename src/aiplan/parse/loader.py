@@ -190,7 +190,8 @@ _INT10 = re.compile(r"[-+]?[0-9]+\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
 _INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
-_MAYBE_NOT_STR = frozenset("-+.0123456789~nNtTfF")
+_NUMBER_START = frozenset("-+.0123456789")
+_MAYBE_NOT_STR = _NUMBER_START | frozenset("~nNtTfF")
 _TAG = "tag:yaml.org,2002:"
 # The Python types a scalar with one of these core-schema tags resolves to.
 _TAG_TYPES: dict[str, type | tuple[type, ...]] = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}
@@ -206,6 +207,8 @@ def resolve_plain(text: str) -> Any:
         return True
     if text in _FALSE:
         return False
+    if text[0] not in _NUMBER_START:  # `null`, `true` and `false` were the words to type
+        return text
     if _INT10.match(text):
         return int(text)
     if text.startswith("0o") and len(text) > 2 and all(c in "01234567" for c in text[2:]):

@@ -753,7 +753,7 @@ _EVENT_KINDS: dict[type, str] = {}
 
 
 def _event_kind(event) -> str:
-    kind = _EVENT_KINDS[event.__class__] = type(event).__name__
+    kind = _EVENT_KINDS[type(event)] = type(event).__name__
     return kind
 
 
@@ -805,7 +805,7 @@ def _build(events: Iterator[Any], text: str, path: str, limits: Limits) -> tuple
     broken: NonConforming | None = None
     try:
         for event in events:
-            kind = _EVENT_KINDS.get(event.__class__) or _event_kind(event)
+            kind = _EVENT_KINDS.get(type(event)) or _event_kind(event)
             if broken is not None:
                 if kind == "DocumentEndEvent":
                     break

@@ -16,7 +16,6 @@ stack, is what lets us
 from __future__ import annotations
 
 import codecs
-import json
 import os
 import re
 import sys
@@ -716,6 +715,8 @@ def _is_merge_value(value: Any) -> bool:
 
 def _key_text(value: Any) -> str:
     """A string for a complex (collection) key, so data stays JSON-compatible."""
+    import json  # start-up: a collection as a key is rare (off a clean plan's path)
+
     try:
         return json.dumps(value, sort_keys=True, default=str)
     except (ValueError, TypeError, RecursionError):

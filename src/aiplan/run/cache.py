@@ -70,7 +70,6 @@ re-hash.
 
 from __future__ import annotations
 
-import json
 import marshal
 import os
 import stat
@@ -358,7 +357,7 @@ class LintCache:
             code.append(self._packages[top])
         state = [FORMAT, list(sys.version_info[:2]), ctx.fingerprint(), code, codec.layout(),
                  c_parser_available()]  # the two parsers word syntax errors differently
-        digest = sha256(json.dumps(state, sort_keys=True, default=repr).encode()).hexdigest()[:32]
+        digest = sha256(repr(state).encode()).hexdigest()[:32]  # repr: see LintContext.fingerprint
         self._scopes[id(ctx)] = (ctx, digest)
         return digest
 
@@ -497,8 +496,8 @@ class LintCache:
         assert self._key is not None
         if "aiplan" not in self._packages:
             self._packages["aiplan"] = _package_stamp("aiplan")
-        scope = sha256(json.dumps([EVIDENCE_FORMAT, list(sys.version_info[:2]), self._packages["aiplan"]],
-                                  default=repr).encode()).hexdigest()[:32]
+        scope = sha256(repr([EVIDENCE_FORMAT, list(sys.version_info[:2]),
+                             self._packages["aiplan"]]).encode()).hexdigest()[:32]
         return EvidenceStore(os.path.join(self.directory, EVIDENCE_FORMAT, scope), self.directory, self._key)
 
     def _write_shard(self, scope: str, shard: int) -> None:

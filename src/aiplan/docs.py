@@ -81,7 +81,7 @@ def render_rule_text(item: Rule) -> str:
         if key not in ("summary", "what", "options", *_ORDER) and text:
             lines += ["", key.capitalize() + ":", _indent(text)]
     lines += ["", "Options:", _indent(_options_text(item))]
-    if item.superseded_by:
+    if item.superseded_by or item.finding_superseded_by:
         lines += ["", "Superseded by:", _indent(textwrap.fill(_superseded_text(item), 74))]
     if item.plugin == "aiplan":
         origin = "built in"
@@ -97,9 +97,15 @@ def render_rule_text(item: Rule) -> str:
 def _superseded_text(item: Rule) -> str:
     """What ``superseded_by`` means for this rule (the engine applies it: lint.engine.without_superseded)."""
     others = " or ".join(f"`{other}`" for other in item.superseded_by)
-    return (f"{', '.join(f'`{other}`' for other in item.superseded_by)}: {item.id} is not reported on a YAML "
+    said = [f"{', '.join(f'`{other}`' for other in item.superseded_by)}: {item.id} is not reported on a YAML "
             f"document where {others} is reported, one finding per problem. Turned off or waived inline, "
-            f"{others} supersedes nothing; hidden by `--baseline`, it still does.")
+            f"{others} supersedes nothing; hidden by `--baseline`, it still does."] if item.superseded_by else []
+    if item.finding_superseded_by:
+        each = " or ".join(f"`{other}`" for other in item.finding_superseded_by)
+        said.append(f"{', '.join(f'`{other}`' for other in item.finding_superseded_by)}, for one finding alone "
+                    f"(as described above): that finding is not reported on a YAML document where {each} is "
+                    f"reported; turned off or waived inline, {each} supersedes nothing.")
+    return " ".join(said)
 
 
 def _indent(text: str) -> str:
@@ -120,7 +126,7 @@ def render_rule_markdown(item: Rule, level: int = 2) -> str:
         if sections.get(key):
             out += ["", f"{sub} {_TITLES[key]}", "", sections[key]]
     out += ["", f"{sub} Options", "", _options_markdown(item), ""]
-    if item.superseded_by:
+    if item.superseded_by or item.finding_superseded_by:
         out += [f"{sub} Superseded by", "", _superseded_text(item), ""]
     return "\n".join(out)
 

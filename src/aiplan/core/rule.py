@@ -115,6 +115,9 @@ class Rule:
     # The rules whose finding names this rule's problem better: on a document where
     # one of them is reported, the engine drops this rule's findings (sorted IDs).
     superseded_by: tuple[str, ...] = ()
+    # The rules that may supersede one of its findings alone (a Violation's own superseded_by),
+    # declared so that its documentation can say so (sorted IDs).
+    finding_superseded_by: tuple[str, ...] = ()
 
     @property
     def family(self) -> str:
@@ -196,6 +199,7 @@ def rule(
     url: str | None = None,
     evidence_needs: Callable[[Mapping[str, Any]], tuple] | None = None,
     superseded_by: Iterable[str] = (),
+    finding_superseded_by: Iterable[str] = (),
 ) -> Callable[[CheckFunction], Rule]:
     """Declare a rule. Use as a decorator on its check function.
 
@@ -227,6 +231,9 @@ def rule(
     suppressions (a superseding rule that is off, or whose finding is waived,
     supersedes nothing), and before a ``--baseline`` is applied (a baselined
     finding still supersedes). ``aiplan explain`` shows the declaration.
+    ``finding_superseded_by`` declares the rules a single finding of it may name
+    in its own ``Violation(superseded_by=...)`` (one half of what it checks), so
+    that ``aiplan explain`` shows them too.
     """
 
     def decorate(function: CheckFunction) -> Rule:
@@ -235,7 +242,8 @@ def rule(
         return make_rule(id, name, severity, check, function.__doc__ or "",
                          options=options, fixable=fixable,
                          tags=tuple(tags) + ((reported_by,) if reported_by else ()), url=url,
-                         evidence_needs=evidence_needs, superseded_by=superseded_by)
+                         evidence_needs=evidence_needs, superseded_by=superseded_by,
+                         finding_superseded_by=finding_superseded_by)
 
     return decorate
 
@@ -254,15 +262,12 @@ def make_rule(
     url: str | None = None,
     evidence_needs: Callable[[Mapping[str, Any]], tuple] | None = None,
     superseded_by: Iterable[str] = (),
+    finding_superseded_by: Iterable[str] = (),
 ) -> Rule:
     if not _ID.match(id):
         raise ValueError(f"rule ID {quoted_visibly(id)} must be capital letters followed by three digits, like FT001")
-    superseding = (superseded_by,) if isinstance(superseded_by, str) else tuple(superseded_by)
-    for other in superseding:
-        if not isinstance(other, str) or not _ID.match(other) or other == id:
-            raise ValueError(f"rule {id}: superseded_by names {quoted_visibly(other)}; "
-                             "it takes the IDs of other rules, like FIT002")
-    superseding = tuple(sorted(set(superseding)))
+    superseding, per_finding = (_superseding_ids(id, key, given) for key, given in
+                                (("superseded_by", superseded_by), ("finding_superseded_by", finding_superseded_by)))
     if not _NAME.match(name):
         raise ValueError(f"rule name {quoted_visibly(name)} must be lower-case words joined by hyphens")
     # ``doc`` is kept as written: split_doc() cleans it when documentation is shown, so a
@@ -272,7 +277,18 @@ def make_rule(
     # Positional, in Rule's field order: keywords make the record bind each field by name.
     return Rule(id, name, Severity.parse(severity) if not isinstance(severity, Severity) else severity,
                 summary, doc, check, tuple(options), fixable, plugin,
-                default_url(id, name) if url is None else url, tuple(tags), evidence_needs, superseding)
+                default_url(id, name) if url is None else url, tuple(tags), evidence_needs, superseding,
+                per_finding)
+
+
+def _superseding_ids(rule_id: str, key: str, given: Iterable[str] | str) -> tuple[str, ...]:
+    """``given`` as sorted rule IDs (a single ID string is one), other than ``rule_id``; else ValueError."""
+    superseding = (given,) if isinstance(given, str) else tuple(given)
+    for other in superseding:
+        if not isinstance(other, str) or not _ID.match(other) or other == rule_id:
+            raise ValueError(f"rule {rule_id}: {key} names {quoted_visibly(other)}; "
+                             "it takes the IDs of other rules, like FIT002")
+    return tuple(sorted(set(superseding)))
 
 
 def default_url(rule_id: str, name: str) -> str:

@@ -29,9 +29,11 @@ def only_accuracy_gap(plan) -> bool:
 
 
 def retrieval_for_behavior(plan) -> bool:
-    """Retrieval is planned where the behavior gap is present and the knowledge gap is not (FIT002)."""
+    """Retrieval is planned where the behavior gap is present and the knowledge gap is stated absent (FIT002).
+
+    A knowledge gap not stated at all is GAP003's to ask about, not evidence that the model lacks no facts."""
     return (plan.includes_rag and plan.gap_present("behavior") is True
-            and plan.gap_present("knowledge") is not True)
+            and plan.gap_present("knowledge") is False)
 
 
 def fine_tunes_for_knowledge(plan) -> bool:
@@ -146,7 +148,13 @@ def fine_tuning_for_knowledge(plan, options):
         return
     purpose = plan.string("fine_tuning", "purpose")
     if purpose == "knowledge":
-        if plan.approach == "hybrid":
+        if plan.approach == "hybrid" and plan.gap_present("knowledge") is False:
+            # No knowledge gap for retrieval to carry either: the same advice as FIT005 and FIT004 give.
+            fix = ("Fine-tune for how the model responds, not for facts: under `fine_tuning`, set `purpose: "
+                   "behavior` if a behavior gap remains (or `latency`/`cost` for a smaller, faster model); with "
+                   "no knowledge gap stated (`gaps.knowledge.present` is `false`), the retrieval half has nothing to close, and with no gap at "
+                   "all, start with `approach: prompt_engineering`.")
+        elif plan.approach == "hybrid":
             fix = ("Let the retrieval half carry the knowledge and fine-tune for how the model responds: under "
                    "`fine_tuning`, set `purpose: behavior` (or `latency`/`cost` for a smaller, faster model); if no "
                    "behavior gap remains, set `approach: rag` and remove the fine-tuning section.")
@@ -187,9 +195,11 @@ def rag_for_behavior(plan, options):
     """Retrieval is chosen to fix how the model responds.
 
     Fires when `approach` is `rag` or `hybrid`, the behavior gap is present and
-    the knowledge gap is not (`gaps.knowledge.present` is `false` or not
-    stated). In a hybrid the fine-tuning half may well serve the behavior gap;
-    the retrieval half then has no gap to close. Reported at `approach`.
+    the knowledge gap is stated absent (`gaps.knowledge.present: false`). In a
+    hybrid the fine-tuning half may well serve the behavior gap; the retrieval
+    half then has no gap to close. Reported at `approach`. A knowledge gap not
+    stated at all is not judged here: GAP003 asks the plan to state it, and
+    the retrieval rules superseded by FIT002 keep reporting on the pipeline.
 
     ## Why
     Retrieval adds facts to the context; it does not change the format, tone or
@@ -261,11 +271,10 @@ def rag_for_behavior(plan, options):
     """
     if not retrieval_for_behavior(plan):
         return
-    knowledge = "`false`" if plan.gap_present("knowledge") is False else "not stated"
     if plan.approach == "hybrid":
         yield Violation(
             f"approach is {approach_shown(plan)} but the plan states a behavior gap and no knowledge gap "
-            f"(`gaps.knowledge.present` is {knowledge}): the retrieval half adds facts the model does not lack, "
+            "(`gaps.knowledge.present` is `false`): the retrieval half adds facts the model does not lack, "
             "and retrieval does not change how the model responds",
             "Fine-tune for the behavior alone: set `approach: fine_tuning` and remove the `rag` section; or, if "
             "the model also lacks facts, under `gaps.knowledge`, set `present: true` with its `evidence`.",
@@ -274,7 +283,7 @@ def rag_for_behavior(plan, options):
         return
     yield Violation(
         f"approach is {approach_shown(plan)} but the plan states a behavior gap and no knowledge gap "
-        f"(`gaps.knowledge.present` is {knowledge}): retrieval adds facts, it does not change how the model responds",
+        "(`gaps.knowledge.present` is `false`): retrieval adds facts, it does not change how the model responds",
         "Close a behavior gap that prompting could not close with fine-tuning: set `approach: fine_tuning`; "
         "add a top-level section with a reviewed dataset and a held-out set and, under `fine_tuning`, set "
         "`purpose: behavior`; "
@@ -475,7 +484,12 @@ def unneeded_complexity(plan, options):
     )
 
 
-@rule("FIT005", "hybrid-without-both-gaps", Severity.INFO, superseded_by=("FIT002", "FIT004", "FIT008"))
+# FIT001 speaks for a fine-tuning half meant to teach facts: FIT005's finding for that half alone.
+FIT005_HALF_SUPERSEDED_BY = ("FIT001",)
+
+
+@rule("FIT005", "hybrid-without-both-gaps", Severity.INFO, superseded_by=("FIT002", "FIT004", "FIT008"),
+      finding_superseded_by=FIT005_HALF_SUPERSEDED_BY)
 def hybrid_without_both_gaps(plan, options):
     """A half of a hybrid has no reason: its gap is stated as absent.
 
@@ -489,12 +503,12 @@ def hybrid_without_both_gaps(plan, options):
 
     Superseded by FIT002 (a behavior gap with no knowledge gap), FIT004 (no
     gap at all) and FIT008 (only an accuracy gap): each names the plan's
-    problem more precisely. A fine-tuning half with
-    `fine_tuning.purpose: knowledge` is its own finding, superseded by FIT001
-    alone (that half has a gap, the knowledge gap, but is the wrong tool for
-    it): with FIT001's finding waived or FIT001 turned off it is reported, and
-    the retrieval half is reported whatever FIT001 says. Reported at
-    `approach`, naming the half without a reason.
+    problem more precisely. When only the fine-tuning half is idle and
+    `fine_tuning.purpose` is `knowledge`, the finding is also superseded by
+    FIT001 (that half is the wrong tool for facts): with FIT001's finding
+    waived or FIT001 turned off it is reported. With both halves idle there is
+    one finding, whatever the purpose: neither half has a gap, so start with
+    a prompt. Reported at `approach`, naming the half without a reason.
 
     ## Why
     A hybrid earns its complexity when each half closes something: fine-tuning
@@ -529,7 +543,7 @@ def hybrid_without_both_gaps(plan, options):
         evidence: The base model does not know our internal travel policy.
       behavior:
         present: false
-        evidence: 38% of 200 prompted replies broke the required output format.
+        evidence: 200 prompted replies all followed the required output format; fine-tuning is for latency.
       accuracy:
         present: false
     baseline:
@@ -600,12 +614,11 @@ def hybrid_without_both_gaps(plan, options):
         idle.append(("fine-tuning", "behavior"))
     if not idle:
         return
-    if fine_tunes_for_knowledge(plan) and idle[-1][0] == "fine-tuning":
-        # Per half: FIT001 speaks for a fine-tuning half meant to teach facts, and for it alone. Its own
-        # finding, superseded by FIT001 alone, so a waived FIT001 leaves it reported and the idle
-        # retrieval half is reported whatever FIT001 says.
-        for half in idle:
-            yield _idle_halves(plan, [half], superseded_by=("FIT001",) if half[0] == "fine-tuning" else ())
+    if fine_tunes_for_knowledge(plan) and idle == [("fine-tuning", "behavior")]:
+        # FIT001 speaks for a fine-tuning half meant to teach facts: its own finding, superseded by FIT001
+        # alone, so a waived FIT001 leaves it reported. With both halves idle the one finding says start with
+        # a prompt, whatever the purpose: two findings would give opposite fixes (drop one half, the other).
+        yield _idle_halves(plan, idle, superseded_by=FIT005_HALF_SUPERSEDED_BY)
         return
     yield _idle_halves(plan, idle)
 

@@ -259,3 +259,56 @@ def test_a_cycle_through_a_findings_own_superseded_by_keeps_one():
     toys = [_toy_half("TOY023", ("TOY024",)), _toy("TOY024", ("TOY023",))]
     runs = {frozenset(_rules(lint_yaml(PLAN, select=["TOY"], rules=toys))) for _ in range(3)}
     assert len(runs) == 1 and len(next(iter(runs))) == 1
+
+
+@pytest.mark.parametrize("approach", ["rag", "hybrid"])
+def test_an_unstated_knowledge_gap_is_gap003s_and_keeps_the_pipeline_warnings(approach):
+    # FIT002 judges only a knowledge gap stated absent; one merely left out is GAP003's to ask about.
+    unstated = PARTLY_PLANNED.replace("  knowledge:\n    present: false\n", "").replace(
+        "approach: rag", f"approach: {approach}\nfine_tuning: {{purpose: behavior}}" if approach == "hybrid"
+        else "approach: rag")
+    assert "knowledge" not in unstated
+    found = _rules(lint_yaml(unstated))
+    assert "FIT002" not in found and "GAP003" in found
+    assert PIPELINE_SUPERSEDED - {"RAG010"} <= found
+    assert "FIT002" in _rules(lint_yaml(PARTLY_PLANNED.replace("approach: rag", f"approach: {approach}")))
+
+
+NEITHER_HALF_FOR_FACTS = textwrap.dedent("""\
+    aiplan: 1
+    name: Policy search
+    gaps:
+      knowledge: {present: false, evidence: The prompt already carries the whole travel policy.}
+      behavior: {present: false, evidence: 200 prompted replies all followed the ticket format.}
+      accuracy: {present: false}
+    approach: hybrid
+    fine_tuning: {purpose: knowledge}
+    """)
+
+
+def test_fit005_both_halves_idle_with_purpose_knowledge_is_one_finding():
+    found = lint_yaml(NEITHER_HALF_FOR_FACTS, select=["FIT005"])
+    assert [f.rule for f in found] == ["FIT005"] and "approach: prompt_engineering" in found[0].fix
+    assert _rules(lint_yaml(NEITHER_HALF_FOR_FACTS, select=["FIT005", "FIT004"])) == {"FIT004"}
+
+
+def test_fit001_and_fit005_agree_when_no_gap_is_stated():
+    found = {f.rule: f for f in lint_yaml(NEITHER_HALF_FOR_FACTS, ignore=["FIT004"])}
+    assert {"FIT001", "FIT005"} <= set(found)
+    for rule_id in ("FIT001", "FIT005"):
+        assert "approach: prompt_engineering" in found[rule_id].fix and "set `approach: rag`" not in found[rule_id].fix
+    # With a knowledge gap stated, FIT001 still tells the hybrid to let retrieval carry the facts.
+    knowing = NEITHER_HALF_FOR_FACTS.replace("knowledge: {present: false,", "knowledge: {present: true,")
+    assert "Let the retrieval half carry the knowledge" in lint_yaml(knowing, select=["FIT001"])[0].fix
+
+
+def test_explain_shows_a_per_finding_superseder(cli):
+    assert load_rule_set(entry_points=False).rules["FIT005"].finding_superseded_by == ("FIT001",)
+    shown = " ".join(cli("explain", "FIT005").stdout.split("Superseded by:")[1].split())
+    assert shown.startswith("`FIT002`, `FIT004`, `FIT008`: FIT005 is not reported")
+    assert "`FIT001`, for one finding alone" in shown
+
+
+def test_a_bad_per_finding_declaration_is_refused():
+    with pytest.raises(ValueError, match="finding_superseded_by names"):
+        make_rule("FIT005", "x", "info", None, "", finding_superseded_by=("FIT02",))

@@ -48,3 +48,43 @@ def test_a_file_without_a_directive_is_not_scanned(monkeypatch):
     findings = ["kept"]
     assert suppressions.apply("aiplan: 1  # a comment\n", [], findings, (), ()) == (findings, [], [])
     assert suppressions.apply(None, [], findings, (), ()) == (findings, [], [])
+
+
+def _documents(ctx, text):
+    findings, suppressed = _lint(ctx, text)
+    return suppressed, [finding for finding in findings if finding[0].startswith("PLAN")]
+
+
+def test_after_an_end_marker_a_blank_line_starts_no_document(ctx):
+    text = "aiplan: 1\nname: x\napproach: rag\n...\n\n# aiplan: ignore-file[GAP001] -- closing note\n"
+    assert _documents(ctx, text) == ([("GAP001", 1)], [])
+
+
+def test_a_directives_line_between_documents_starts_no_document_of_its_own(ctx):
+    text = ("aiplan: 1\nname: x\napproach: rag\n...\n%YAML 1.2\n---\naiplan: 1\nname: y\napproach: rag\n"
+            "# aiplan: ignore-file[GAP001] -- second\n")
+    assert _documents(ctx, text) == ([("GAP001", 7)], [])
+
+
+def test_each_end_marker_without_a_start_marker_counts_one_more_document(ctx):
+    plan = "aiplan: 1\nname: {}\napproach: rag\n"
+    text = plan.format("a") + "...\n" + plan.format("b") + "...\n" + plan.format("c") + \
+        "# aiplan: ignore-file[GAP001] -- third\n"
+    assert _documents(ctx, text) == ([("GAP001", 9)], [])
+
+
+@pytest.mark.parametrize("line", [
+    'name: [a, "b # aiplan: c"]  # aiplan: ignore[PLAN002] -- r',   # text in a scalar before the comment
+    "name: [a#aiplan:x]  # aiplan: ignore[PLAN002] -- r",            # no blank before the first `#`
+    "name: [a]  #aiplan:ignore[PLAN002] -- r",                       # no blanks inside the directive
+])
+def test_the_waiver_on_a_line_is_its_comment_whatever_precedes_it(ctx, line):
+    assert _documents(ctx, f"aiplan: 1\n{line}\napproach: rag\n") == ([("PLAN002", 2)], [])
+
+
+def test_a_line_waiver_after_an_end_marker_waives_the_next_documents_line(ctx):
+    # The scan counts the comment in the document `...` closed; the line it waives is in the next one.
+    text = "aiplan: 1\nname: x\napproach: rag\n...\n# aiplan: ignore[GAP001] -- r\naiplan: 1\nname: y\napproach: rag\n"
+    findings, suppressed = _lint(ctx, text)
+    assert suppressed == [("GAP001", 6)]
+    assert findings == [("BASE001", 1), ("GAP001", 1), ("BASE001", 6)]

@@ -682,13 +682,26 @@ class ExistenceChecks:
 
     LISTED_AFTER = 3
 
-    __slots__ = ("_folders",)
+    __slots__ = ("_folders", "_stamps")
 
     def __init__(self) -> None:
         # Per (plan's folder, folder part of the path it names): how many paths were asked
         # about in it so far (an int), then its listing (a frozenset of names), or None when
         # it cannot be listed or trusted.
         self._folders: dict[tuple[str, str], "int | frozenset[str] | None"] = {}
+        # Per (data file's path, content stamp): whether the stamp held when first checked.
+        self._stamps: dict[tuple[str, str], bool] = {}
+
+    def stamp_holds(self, path: str, stamp: str) -> bool:
+        """:func:`aiplan.evidence.files.stamp_holds`, once per path and stamp in a run: a
+        data file (or a missing one) named by many plans is looked at once."""
+        key = (path, stamp)
+        held = self._stamps.get(key)
+        if held is None:
+            from aiplan.evidence.files import stamp_holds  # start-up: only for results that read data
+
+            held = self._stamps[key] = stamp_holds(path, stamp)
+        return held
 
     def __call__(self, base: str, relative: str) -> bool:
         """Whether ``relative`` (a path as a plan names it) exists in ``base``."""
@@ -726,14 +739,23 @@ def _dependencies_hold(real_path: str, dependencies, exists: ExistenceChecks) ->
     # Relative to the working directory, as the run found the plan: no getcwd() per plan.
     folder = os.path.dirname(real_path)
     base = None
+    # Paths whose content stamp held: they are regular files, so they exist. A data file a
+    # plan names is also a path a rule asked about; its stamp (sorted first: "\0evidence:")
+    # answers both with one stat.
+    stamped: set[str] = set()
     for relative, existed in dependencies:
         if type(existed) is str:  # a data file's content stamp, or a glob's listing (aiplan.evidence)
-            if base is None:  # once per result: a plan names several data files
-                from aiplan.evidence.files import listing_holds, stamp_holds  # start-up: only for results that read data
-
-                base = os.path.dirname(os.path.abspath(real_path))
             name = relative.split(":", 1)[-1]
+            if existed.startswith("evidence:"):
+                if not exists.stamp_holds(os.path.join(folder, name), existed):
+                    return False
+                stamped.add(name)
+                continue
+            if base is None:  # once per result: a plan names several data files
+                base = os.path.dirname(os.path.abspath(real_path))
             if existed.startswith("listing:"):
+                from aiplan.evidence.files import listing_holds  # start-up: only for results that read data
+
                 if not listing_holds(base, name, existed):
                     return False
             elif existed.startswith("extra:"):  # an optional extra the result found missing
@@ -746,8 +768,10 @@ def _dependencies_hold(real_path: str, dependencies, exists: ExistenceChecks) ->
 
                 if not documents_hold(base, name, existed):
                     return False
-            elif not stamp_holds(os.path.join(base, name), existed):
+            else:  # a stamp of a kind this code does not know: never trusted
                 return False
+            continue
+        if existed is True and relative in stamped:
             continue
         if exists(folder, relative) != existed:
             return False

@@ -82,7 +82,7 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
     # Positional, in Finding's field order: keywords make the record bind each by name.
     return Finding(item.id, item.name, ctx.severities[item.id], message, fix, display_path,
                    span.line, span.column, span.end_line, span.end_column, document, yaml_path, item.url,
-                   bool(edits), "", edits, fingerprint, related)
+                   bool(edits), "", edits, fingerprint, related, tuple(violation.superseded_by))
 
 
 def run_rule(item: Rule, plan: Plan, options: Mapping[str, Any],
@@ -333,9 +333,12 @@ def without_superseded(findings: list[Finding], rules: Mapping[str, Rule]) -> li
     (:attr:`Rule.superseded_by`): one finding per problem. Applied after the
     configuration (a rule that is off reports nothing) and inline suppressions (a
     waived finding is not reported), so only a reported finding supersedes; a
-    superseding rule that is itself superseded there supersedes nothing."""
+    superseding rule that is itself superseded there supersedes nothing. A
+    finding's own ``superseded_by`` (one half of what its rule checks) drops
+    that finding alone, when a rule it names stays reported on its document."""
     reported = {(finding.document, finding.rule) for finding in findings}
-    if not any(rules[rule_id].superseded_by for _, rule_id in reported if rule_id in rules):
+    if (not any(rules[rule_id].superseded_by for _, rule_id in reported if rule_id in rules)
+            and not any(finding.superseded_by for finding in findings)):
         return findings  # nearly every file: no superseded rule fired
     kept: dict[tuple[int, str], bool] = {}
 
@@ -351,7 +354,9 @@ def without_superseded(findings: list[Finding], rules: Mapping[str, Rule]) -> li
 
     for key in sorted(reported):
         stays(key, ())
-    return [finding for finding in findings if kept[(finding.document, finding.rule)]]
+    return [finding for finding in findings if kept[(finding.document, finding.rule)]
+            and not any(other != finding.rule and kept.get((finding.document, other), False)
+                        for other in finding.superseded_by)]
 
 
 # A check cut short is reported under the resource-limit rule, as an error that

@@ -35,7 +35,8 @@ Results with internal errors are never stored. The layout::
 
 ``scope`` is a digest of the context and code; each scope holds 64 shards so
 that linting one file reads one small shard and a run over thousands of files
-reads them all. Shards are written whole, atomically (temporary file, then
+reads them all (scopes no run has written for 30 days are removed:
+:func:`prune_scopes`). Shards are written whole, atomically (temporary file, then
 ``os.replace``), after merging what another process wrote meanwhile, so
 concurrent runs (parallel pre-commit batches) never corrupt one; at worst one
 run's new entries are lost and recomputed later.
@@ -485,6 +486,8 @@ class LintCache:
         except (OSError, ValueError) as exc:
             self.usable = False
             self.problem = f"cannot write the cache in {self.directory}: {getattr(exc, 'strerror', None) or exc}"
+            return
+        prune_scopes(self.directory, {scope for _, scope in self._scopes.values()})
 
     def _prepare_directory(self) -> None:
         _prepare_directory(self.directory)
@@ -518,6 +521,110 @@ class LintCache:
                 return
         assert self._key is not None
         _replace(path, _mac(self._key, data) + data)
+
+
+# -- old scopes: what upgrades and other settings left behind ------------------------
+
+# A scope folder not written for this long is removed by a run that writes another:
+# every entry in it is older than MAX_AGE_SECONDS, so its next write would drop them all.
+SCOPE_PRUNE_SECONDS = 24 * 3600   # at most this often (the marker's modification time)
+_SCOPES_PRUNED = ".pruned"        # in the FORMAT folder
+_HEX = frozenset("0123456789abcdef")
+
+
+def _is_format_name(name: str) -> bool:
+    """``lint-v<N>``: a results folder of this or another version of the cache format."""
+    return name.startswith("lint-v") and name[6:].isascii() and name[6:].isdigit()
+
+
+def _is_scope_name(name: str) -> bool:
+    return len(name) == 32 and set(name) <= _HEX
+
+
+def _is_ours(name: str) -> bool:
+    """A name aiplan writes in a scope folder: a shard, or a temporary file of :func:`_replace`."""
+    return (len(name) == 2 and set(name) <= _HEX) or (name.startswith(".") and name.endswith(".tmp"))
+
+
+def prune_scopes(directory: str, in_use: Iterable[str], now: float | None = None) -> None:
+    """Remove the scope folders of the results cache in ``directory`` (any ``lint-v<N>``
+    format) not written for :data:`MAX_AGE_SECONDS` and not in ``in_use`` (this run's
+    scopes), then format folders left empty; at most once every :data:`SCOPE_PRUNE_SECONDS`.
+
+    Only what aiplan wrote goes: a folder whose name is a scope's and that holds nothing
+    but shards and temporary files of the cache, none of them a link. It is renamed first
+    (atomically: a concurrent run sees no scope, a miss, never part of one), then emptied
+    and removed. Anything else (a link, a file of another name) leaves it as it is.
+    Never raises."""
+    now = time.time() if now is None else now
+    marker = os.path.join(directory, FORMAT, _SCOPES_PRUNED)
+    try:
+        if now - os.stat(marker, follow_symlinks=False).st_mtime < SCOPE_PRUNE_SECONDS:
+            return
+    except OSError:
+        pass
+    try:
+        _replace(marker, b"")   # first: a concurrent run sees it and does not prune too
+        os.utime(marker, (now, now), follow_symlinks=False)
+        formats = [name for name in os.listdir(directory) if _is_format_name(name)]
+    except OSError:
+        return
+    keep = set(in_use)
+    oldest = now - MAX_AGE_SECONDS
+    for format_name in sorted(formats):
+        folder = os.path.join(directory, format_name)
+        try:
+            if not stat.S_ISDIR(os.lstat(folder).st_mode):
+                continue
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in sorted(names):
+            stale = name.startswith(".") and name.endswith(".removing")   # a removal cut short
+            if not stale and (not _is_scope_name(name) or (format_name == FORMAT and name in keep)):
+                continue
+            path = os.path.join(folder, name)
+            try:
+                info = os.lstat(path)
+            except OSError:
+                continue
+            if stat.S_ISDIR(info.st_mode) and info.st_mtime < oldest:
+                _remove_scope(path, now)
+        if format_name != FORMAT:
+            try:
+                os.rmdir(folder)   # only if empty
+            except OSError:
+                pass
+
+
+def _remove_scope(path: str, now: float) -> None:
+    """Rename the scope folder ``path`` out of the way, empty it and remove it, if it holds
+    only files the cache writes (see :func:`prune_scopes`)."""
+    def only_ours(folder: str) -> bool:
+        try:
+            return all(_is_ours(name) and stat.S_ISREG(os.lstat(os.path.join(folder, name)).st_mode)
+                       for name in os.listdir(folder))
+        except OSError:
+            return False
+
+    if not only_ours(path):
+        return
+    folder, name = os.path.split(path)
+    doomed = path
+    if not name.endswith(".removing"):
+        doomed = os.path.join(folder, f".{name}.{os.getpid()}.{int(now)}.removing")
+        try:
+            os.rename(path, doomed)
+        except OSError:
+            return
+    if not only_ours(doomed):   # something came in before the rename: left where it is now
+        return
+    for entry in os.listdir(doomed):
+        _unlink(os.path.join(doomed, entry))
+    try:
+        os.rmdir(doomed)
+    except OSError:
+        pass
 
 
 # -- evidence: each data file's results, apart from the plans' ---------------------

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from aiplan.lint.directive import QUICK as _SUPPRESSION
 from aiplan.core.findings import FileResult, Finding, InternalError, Severity, Span, TextEdit, Violation
-from aiplan.core.fingerprint import finding_fingerprint
 from aiplan.core.globs import is_glob
 from aiplan.lint.isolation import call_check, describe_failure, read_only_data, violation_problem
 from aiplan.parse.loader import LoadResult, load_bytes, load_file, load_text
@@ -26,8 +25,6 @@ from aiplan.core.rule_ids import RESOURCE_LIMIT, VERSION
 from aiplan.lint.context import LintContext
 from aiplan.core.notation import hint_in_json, written_in_json
 from aiplan.core.text import SourceText, line_starts
-from aiplan.lint.edits import resolve_edits
-from aiplan.schemas.repair import read_as_repaired
 from aiplan.schemas.validate import schema_errors
 
 if TYPE_CHECKING:  # imported on first use (see _DeferredReader)
@@ -55,6 +52,8 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
     item = ctx.rules.get(rule_id)
     if item is None or rule_id not in ctx.enabled:
         return None
+    from aiplan.core.fingerprint import finding_fingerprint  # start-up: only a plan with findings needs them
+    from aiplan.lint.edits import resolve_edits  # start-up: as above
     located = tuple(violation.path)
     if violation.span is not None:
         span = violation.span
@@ -228,7 +227,9 @@ def _run_rules(plan: Plan, loaded: LoadResult, display_path: str, ctx: LintConte
     # its unambiguous schema mistakes repaired, so one mistake is one finding.
     steps = ctx.steps()
     reading = plan
-    if not all(step.judges_form for step in steps):
+    if plan.schema_errors != () and not all(step.judges_form for step in steps):
+        from aiplan.schemas.repair import read_as_repaired  # start-up: a valid plan has nothing to repair
+
         reading = read_as_repaired(plan)
     for item, phase, as_written, third_party, options in steps:
         seen = plan if as_written else reading
@@ -365,6 +366,8 @@ LIMIT_RULE = RESOURCE_LIMIT
 
 
 def incomplete_finding(ctx: LintContext, display_path: str, message: str, fix: str) -> Finding:
+    from aiplan.core.fingerprint import finding_fingerprint  # start-up: see _finding
+
     item = ctx.rules.get(LIMIT_RULE)
     return Finding(
         rule=LIMIT_RULE, name=item.name if item is not None else "resource-limit", severity=Severity.ERROR,

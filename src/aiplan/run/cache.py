@@ -71,14 +71,13 @@ re-hash.
 
 from __future__ import annotations
 
-import json
 import marshal
 import os
 import stat
 import sys
 import time
 import zlib
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from aiplan.core.digest import hmac_sha256, keyed_blake2b, same_digest, sha256
 from aiplan.core.findings import FileResult
@@ -87,6 +86,9 @@ from aiplan.fileio import atomic_write, read_regular
 from aiplan.run import codec
 from aiplan.lint.engine import names_existing
 from aiplan.parse.loader import SHOWN_SOURCE_LIMIT, c_parser_available, text_lines
+
+if TYPE_CHECKING:  # imported when a result read data (ExistenceChecks.within_repository)
+    from aiplan.evidence.files import WithinRepository
 
 CACHE_DIR_NAME = ".aiplan_cache"
 FORMAT = "lint-v5"
@@ -111,34 +113,39 @@ _CACHEDIR_TAG = (
 Dependency = tuple[str, "bool | str"]
 # A file's status, (size, st_mtime_ns, st_ctime_ns, st_ino): see "The stat fast path".
 FileStatus = tuple[int, int, int, int]
-# The lines a result's findings point at: the file's number of lines and each flagged
-# line (number, text), as the text report would read them (aiplan.parse.loader.text_lines).
-ShownLines = tuple[int, tuple[tuple[int, str], ...]]
+# The lines a result's findings point at: each flagged line (number, text), in order, as the
+# text report would read them (aiplan.parse.loader.text_lines). A finding past the last one
+# points past the end of the file (or the file is too large to show): no line is shown for it.
+ShownLines = tuple[tuple[int, str], ...]
 
 
 def shown_lines(data: bytes, result: FileResult) -> ShownLines | None:
     """The lines of ``data`` that ``result``'s findings point at, or ``None`` when
-    it has none. A file over :data:`SHOWN_SOURCE_LIMIT` shows no line (0 lines): the
-    text report does not read such a file again either."""
+    it has none. A file over :data:`SHOWN_SOURCE_LIMIT` shows no line: the text report
+    does not read such a file again either."""
     if not result.findings:
         return None
     if len(data) > SHOWN_SOURCE_LIMIT:
-        return (0, ())
+        return ()
     lines = text_lines(data)
     count = len(lines)
     wanted = sorted({finding.line for finding in result.findings if 0 < finding.line <= count})
-    return (count, tuple([(number, lines[number - 1]) for number in wanted]))
+    return tuple([(number, lines[number - 1]) for number in wanted])
 
 
 def _valid_lines(value: Any) -> bool:
     """Whether a stored value is :data:`ShownLines` (or ``None``)."""
     if value is None:
         return True
-    if type(value) is not tuple or len(value) != 2 or type(value[0]) is not int or type(value[1]) is not tuple:
+    if type(value) is not tuple:
         return False
-    count = value[0]
-    return all(type(item) is tuple and len(item) == 2 and type(item[0]) is int and 0 < item[0] <= count
-               and type(item[1]) is str for item in value[1])
+    previous = 0
+    for item in value:
+        if not (type(item) is tuple and len(item) == 2 and type(item[0]) is int and item[0] > previous
+                and type(item[1]) is str):
+            return False
+        previous = item[0]
+    return True
 
 
 def settled_status(path: str) -> FileStatus | None:
@@ -370,7 +377,7 @@ class LintCache:
             code.append(self._packages[top])
         state = [FORMAT, list(sys.version_info[:2]), ctx.fingerprint(), code, codec.layout(),
                  c_parser_available()]  # the two parsers word syntax errors differently
-        digest = sha256(json.dumps(state, sort_keys=True, default=repr).encode()).hexdigest()[:32]
+        digest = sha256(repr(state).encode()).hexdigest()[:32]  # repr: see LintContext.fingerprint
         self._scopes[id(ctx)] = (ctx, digest)
         return digest
 
@@ -511,8 +518,8 @@ class LintCache:
         assert self._key is not None
         if "aiplan" not in self._packages:
             self._packages["aiplan"] = _package_stamp("aiplan")
-        scope = sha256(json.dumps([EVIDENCE_FORMAT, list(sys.version_info[:2]), self._packages["aiplan"]],
-                                  default=repr).encode()).hexdigest()[:32]
+        scope = sha256(repr([EVIDENCE_FORMAT, list(sys.version_info[:2]),
+                             self._packages["aiplan"]]).encode()).hexdigest()[:32]
         return EvidenceStore(os.path.join(self.directory, EVIDENCE_FORMAT, scope), self.directory, self._key)
 
     def _write_shard(self, scope: str, shard: int) -> None:
@@ -800,7 +807,7 @@ class ExistenceChecks:
 
     LISTED_AFTER = 3
 
-    __slots__ = ("_folders", "_stamps")
+    __slots__ = ("_folders", "_stamps", "_within", "_absolute")
 
     def __init__(self) -> None:
         # Per (plan's folder, folder part of the path it names): how many paths were asked
@@ -809,6 +816,18 @@ class ExistenceChecks:
         self._folders: dict[tuple[str, str], "int | frozenset[str] | None"] = {}
         # Per (data file's path, content stamp): whether the stamp held when first checked.
         self._stamps: dict[tuple[str, str], bool] = {}
+        # Made when a result read data: evidence.files is not imported at start-up.
+        self._within: "WithinRepository | None" = None
+        # Per plan folder as found: its absolute path (one getcwd() per folder, not per plan).
+        self._absolute: dict[str, str] = {}
+
+    def absolute(self, folder: str) -> str:
+        """``os.path.abspath(folder)``, once per folder in a run (the working directory
+        does not change during one)."""
+        found = self._absolute.get(folder)
+        if found is None:
+            found = self._absolute[folder] = os.path.abspath(folder)
+        return found
 
     def stamp_holds(self, path: str, stamp: str) -> bool:
         """:func:`aiplan.evidence.files.stamp_holds`, once per path and stamp in a run: a
@@ -820,6 +839,15 @@ class ExistenceChecks:
 
             held = self._stamps[key] = stamp_holds(path, stamp)
         return held
+
+    def within_repository(self, base: str, path: str) -> bool:
+        """Whether the data file ``path`` a result read still lies inside the repository
+        holding the plan in ``base`` (the evidence location rule, applied again)."""
+        if self._within is None:
+            from aiplan.evidence.files import WithinRepository  # start-up: only for results that read data
+
+            self._within = WithinRepository()
+        return self._within(base, path)
 
     def __call__(self, base: str, relative: str) -> bool:
         """Whether ``relative`` (a path as a plan names it) exists in ``base``."""
@@ -859,19 +887,19 @@ def _dependencies_hold(real_path: str, dependencies, exists: ExistenceChecks) ->
     base = None
     # Paths whose content stamp held: they are regular files, so they exist. A data file a
     # plan names is also a path a rule asked about; its stamp (sorted first: "\0evidence:")
-    # answers both with one stat.
+    # answers both.
     stamped: set[str] = set()
     for relative, existed in dependencies:
         if type(existed) is str:  # a data file's content stamp, or a glob's listing (aiplan.evidence)
+            if base is None:  # once per result: a plan names several data files
+                base = exists.absolute(folder)
             name = relative.split(":", 1)[-1]
             if existed.startswith("evidence:"):
-                if not exists.stamp_holds(os.path.join(folder, name), existed):
+                path = os.path.join(base, name)
+                if not (exists.within_repository(base, path) and exists.stamp_holds(path, existed)):
                     return False
                 stamped.add(name)
-                continue
-            if base is None:  # once per result: a plan names several data files
-                base = os.path.dirname(os.path.abspath(real_path))
-            if existed.startswith("listing:"):
+            elif existed.startswith("listing:"):
                 from aiplan.evidence.files import listing_holds  # start-up: only for results that read data
 
                 if not listing_holds(base, name, existed):

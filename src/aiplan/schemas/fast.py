@@ -1,21 +1,24 @@
-"""A small compiled validator that decides, quickly, that a plan is valid.
+"""A small compiled validator: is a plan valid, and if not, jsonschema's errors.
 
-jsonschema is the validator of record: every PLAN002 message comes from its
-errors. It is also the largest cost of linting a plan (about 1 ms a plan, and
-about 60 ms to import), while most plans are valid. This module compiles the
-plan schema into nested closures for the keyword subset the schema uses, and
-answers one question: is this instance *certainly* valid?
+jsonschema is the validator of record: every PLAN002 message is worded from
+errors as it lists them. It is also the largest cost of linting a plan (about
+1 ms a plan, and about 60 ms to import), while most plans are valid. This
+module compiles the plan schema into nested closures for the keyword subset
+the schema uses, and answers one question: is this instance *certainly* valid?
 
 * ``True``: it is valid; jsonschema would report no error (the differential
-  test in ``tests/test_fastschema.py`` checks this against jsonschema).
-* ``False``: it may be invalid; ask jsonschema for the exact error list.
+  test in ``tests/unit/schemas/test_fastschema.py`` checks this against jsonschema).
+* ``False``: it may be invalid; :func:`compile_errors` lists its errors as
+  jsonschema lists them (:class:`SchemaError`: same messages, paths, keywords
+  and order; the same differential test), walking only the subtrees the
+  compiled checks doubt.
 
 A wrong ``False`` costs only time, never correctness, so the checks err that
 way: a value of a type outside JSON's (a ``dict`` subclass, a ``Decimal``)
-makes the answer ``False``. A schema that uses any keyword outside
-:data:`SUPPORTED` cannot be compiled (:func:`compile_schema` returns ``None``)
-and every instance then goes to jsonschema: a new keyword can make linting
-slower, never silently more permissive.
+makes the answer ``False``, and its errors are jsonschema's to list. A schema
+that uses any keyword outside :data:`SUPPORTED` cannot be compiled
+(:func:`compile_schema` returns ``None``) and jsonschema validates every
+instance: a new keyword can make linting slower, never silently more permissive.
 
 Semantics are JSON Schema draft 2020-12 as jsonschema implements them: ``1.0``
 is an integer, ``true`` is not a number, ``enum``/``const`` compare like
@@ -27,8 +30,9 @@ applied alongside its sibling keywords.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
+from aiplan.core.records import data_record
 from aiplan.schemas import follow as follow_pointer
 
 Check = Callable[[Any], bool]
@@ -315,9 +319,9 @@ def compile_schema(schema: Any) -> Check | None:
 def compile_subschemas(schema: Any) -> Callable[[Any, Any], bool] | None:
     """``valid_under(subschema, instance)``: ``True`` only if ``instance`` is valid
     under ``subschema``, one of the schema objects found in ``schema`` (``$ref``
-    resolved against ``schema``); ``False`` for any other object. jsonschema,
-    pruned by it, skips every subtree that is certainly valid
-    (:func:`aiplan.schemas.validate.validator`). ``None`` as for :func:`compile_schema`."""
+    resolved against ``schema``); ``False`` for any other object. The error
+    lister (:func:`compile_errors`) skips every subtree it finds valid.
+    ``None`` as for :func:`compile_schema`."""
     compiler = _Compiler(schema)
     try:
         compiler.compile(schema, nested=False)
@@ -337,3 +341,168 @@ def compile_subschemas(schema: Any) -> Callable[[Any, Any], bool] | None:
             return False
 
     return valid_under
+
+
+# --------------------------------------------------------------------------
+# The errors of an instance the checks doubt, as jsonschema lists them
+
+
+@data_record
+class SchemaError:
+    """One way an instance breaks a schema: what the explainer
+    (:mod:`aiplan.schemas.explain`) and the repaired reading read of a
+    ``jsonschema.ValidationError``, with the values jsonschema gives them for an
+    error of the validated instance (``schema_path`` is then absolute too)."""
+
+    message: str
+    validator: Any          # the keyword; None for the `false` schema
+    validator_value: Any
+    instance: Any
+    schema: Any             # the schema object holding the keyword
+    absolute_path: tuple
+    schema_path: tuple
+
+
+class _Lister:
+    """jsonschema's ``iter_errors`` (draft 2020-12, version 4) for the keywords
+    compiled above: keywords in the schema's order, its messages, ``$ref`` absent
+    from the schema path. A subtree the compiled checks find valid holds no error
+    and is skipped; a value outside JSON's types raises :class:`_NotJson`."""
+
+    def __init__(self, root: Any, valid_under: Callable[[Any, Any], bool]):
+        self.root = root
+        self.valid_under = valid_under
+
+    def errors(self, schema: Any, instance: Any, path: tuple, at: tuple) -> Iterator[SchemaError]:
+        if schema is True:
+            return
+        if schema is False:
+            yield SchemaError(f"False schema does not allow {instance!r}", None, None, instance, schema, path, at)
+            return
+        for keyword, value in schema.items():
+            keyword_errors = _KEYWORD_ERRORS.get(keyword)
+            if keyword_errors is not None:
+                yield from keyword_errors(self, value, instance, schema, path, at)
+
+    def below(self, schema: Any, instance: Any, path: tuple, at: tuple, step: tuple, schema_step: tuple = ()
+              ) -> Iterator[SchemaError]:
+        """The errors of a value under a subschema (``step`` below ``path``), if the checks doubt it.
+        As in jsonschema, the `false` schema's error stays at the parent's path."""
+        if schema is False:
+            yield from self.errors(schema, instance, path, at)
+        elif not self.valid_under(schema, instance):
+            yield from self.errors(schema, instance, path + step, at + schema_step)
+
+
+def _is_type(instance: Any, name: str) -> bool:
+    kind = _kind(instance)
+    return kind in _TYPE_KINDS[name] or (name == "integer" and kind == _FLOAT and instance.is_integer())
+
+
+def _type_errors(lister, types, instance, schema, path, at):
+    names = [types] if isinstance(types, str) else types
+    if not any(_is_type(instance, name) for name in names):
+        shown = ", ".join(repr(name) for name in names)
+        yield SchemaError(f"{instance!r} is not of type {shown}", "type", types, instance, schema, path, at + ("type",))
+
+
+def _enum_errors(lister, values, instance, schema, path, at):
+    _kind(instance)
+    if not any(json_equal(value, instance) for value in values):
+        yield SchemaError(f"{instance!r} is not one of {values!r}", "enum", values, instance, schema, path, at + ("enum",))
+
+
+def _const_errors(lister, constant, instance, schema, path, at):
+    _kind(instance)
+    if not json_equal(instance, constant):
+        yield SchemaError(f"{constant!r} was expected", "const", constant, instance, schema, path, at + ("const",))
+
+
+def _minimum_errors(lister, minimum, instance, schema, path, at):
+    if _kind(instance) in (_INT, _FLOAT) and instance < minimum:
+        yield SchemaError(f"{instance!r} is less than the minimum of {minimum!r}", "minimum", minimum, instance,
+                          schema, path, at + ("minimum",))
+
+
+def _min_length_errors(lister, length, instance, schema, path, at):
+    if _kind(instance) == _STRING and len(instance) < length:
+        yield SchemaError(f"{instance!r} {'should be non-empty' if length == 1 else 'is too short'}", "minLength",
+                          length, instance, schema, path, at + ("minLength",))
+
+
+def _required_errors(lister, required, instance, schema, path, at):
+    if _kind(instance) == _OBJECT:
+        for key in required:
+            if key not in instance:
+                yield SchemaError(f"{key!r} is a required property", "required", required, instance, schema, path,
+                                  at + ("required",))
+
+
+def _properties_errors(lister, properties, instance, schema, path, at):
+    if _kind(instance) == _OBJECT:
+        for name, subschema in properties.items():
+            if name in instance:
+                yield from lister.below(subschema, instance[name], path, at + ("properties",), (name,), (name,))
+
+
+def _additional_errors(lister, additional, instance, schema, path, at):
+    if _kind(instance) != _OBJECT:
+        return
+    properties = schema.get("properties", {})
+    if any(type(key) is not str for key in instance):
+        raise _NotJson
+    # A set, built as jsonschema builds it: errors under a schema come in its order.
+    extras = set(key for key in instance if key not in properties)
+    if isinstance(additional, dict):
+        for extra in extras:
+            yield from lister.below(additional, instance[extra], path, at + ("additionalProperties",), (extra,))
+    elif not additional and extras:
+        listed = sorted(extras, key=str)
+        unexpected = f"{', '.join(repr(key) for key in listed)} {'was' if len(listed) == 1 else 'were'} unexpected"
+        yield SchemaError(f"Additional properties are not allowed ({unexpected})", "additionalProperties", additional,
+                          instance, schema, path, at + ("additionalProperties",))
+
+
+def _items_errors(lister, items, instance, schema, path, at):
+    if _kind(instance) != _ARRAY or not instance:
+        return
+    if items is False:
+        rest = instance[0] if len(instance) == 1 else instance[:]
+        yield SchemaError(f"Expected at most 0 items but found {len(instance)} extra: {rest!r}", "items", items,
+                          instance, schema, path, at + ("items",))
+        return
+    for index, element in enumerate(instance):
+        yield from lister.below(items, element, path, at + ("items",), (index,))
+
+
+def _ref_errors(lister, pointer, instance, schema, path, at):
+    yield from lister.below(follow_pointer(lister.root, pointer[1:]), instance, path, at, ())
+
+
+# Keyword -> its errors: one entry for every keyword of SUPPORTED (a test checks).
+_KEYWORD_ERRORS: dict[str, Callable[..., Iterator[SchemaError]]] = {
+    "type": _type_errors, "enum": _enum_errors, "const": _const_errors, "minimum": _minimum_errors,
+    "minLength": _min_length_errors, "required": _required_errors, "properties": _properties_errors,
+    "additionalProperties": _additional_errors, "items": _items_errors, "$ref": _ref_errors,
+}
+
+
+def compile_errors(schema: Any) -> Callable[[Any], tuple[SchemaError, ...] | None] | None:
+    """``errors(instance)``: the errors jsonschema lists for ``instance`` under
+    ``schema``, in its order (``()`` when valid, decided by the compiled checks);
+    ``None`` for an instance holding a value outside JSON's types (ask
+    jsonschema). ``None`` as for :func:`compile_schema`."""
+    valid_under = compile_subschemas(schema)
+    if valid_under is None:
+        return None
+    lister = _Lister(schema, valid_under)
+
+    def errors(instance: Any) -> tuple[SchemaError, ...] | None:
+        if valid_under(schema, instance):
+            return ()
+        try:
+            return tuple(lister.errors(schema, instance, (), ()))
+        except (_NotJson, RecursionError):
+            return None
+
+    return errors

@@ -22,12 +22,17 @@ from typing import Any, Iterator
 
 from aiplan.core.findings import Violation
 from aiplan.schemas import PLAN_SCHEMA, load
-from aiplan.schemas.fast import compile_errors
+from aiplan.schemas import plan_checks
+from aiplan.schemas.fast import compile_errors, errors_lister
 
 
 @functools.lru_cache(maxsize=None)
 def _fast_errors(name: str = PLAN_SCHEMA):
-    """The fast validator's error lister for a shipped schema, or ``None`` if it cannot compile it."""
+    """The fast validator's error lister for a shipped schema, or ``None`` if it cannot compile it.
+    The plan schema's checks are committed source (a test keeps them current): its JSON is
+    loaded only to list the errors of a plan they doubt."""
+    if name == PLAN_SCHEMA:
+        return errors_lister(plan_checks.CHECKS, lambda: load(name))
     return compile_errors(load(name))
 
 

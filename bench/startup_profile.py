@@ -60,8 +60,12 @@ def _instructions(command: list[str], cwd: str) -> int:
     # the run restored the default action, ends the process early with a short count. A
     # run killed by a signal is not counted; it is run again.
     for _ in range(5):
-        done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
-                              cwd=cwd, capture_output=True, text=True, env=_environment())
+        # A temporary file, not /dev/null: callgrind run as root may replace /dev/null with a
+        # regular file, breaking it for every process on the machine.
+        with tempfile.TemporaryDirectory(prefix="aiplan-callgrind-") as scratch:
+            done = subprocess.run(["valgrind", "--tool=callgrind",
+                                   f"--callgrind-out-file={os.path.join(scratch, 'callgrind.out')}", *command],
+                                  cwd=cwd, capture_output=True, text=True, env=_environment())
         match = re.search(r"Collected\s*:\s*(\d+)", done.stderr)
         if not match:
             raise SystemExit(f"callgrind gave no count for {command}:\n{done.stderr[-2000:]}")
@@ -71,7 +75,8 @@ def _instructions(command: list[str], cwd: str) -> int:
 
 
 def _environment() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIPLAN_", "PYTHON"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("AIPLAN_", "PYTHON")) or k == "PYTHONHASHSEED"}  # a seed steadies the count
     env["NO_COLOR"] = "1"
     return env
 

@@ -126,6 +126,10 @@ class Violation:
     ``edits`` are what ``aiplan lint --fix`` may apply to resolve it (see :class:`Edit`).
     ``related`` are other places the problem is about (lines of the data files
     an evidence rule read), see :class:`RelatedLocation`.
+    ``superseded_by`` names rules whose reported finding on the same YAML
+    document makes this one violation redundant, beside the rule's own
+    ``superseded_by`` (which covers all its violations): for a rule whose
+    findings each speak for a different part of the plan.
     """
 
     message: str
@@ -135,6 +139,7 @@ class Violation:
     span: Span | None = None
     edits: tuple[Edit, ...] = ()
     related: tuple[RelatedLocation, ...] = ()
+    superseded_by: tuple[str, ...] = ()
 
 
 @data_record
@@ -165,6 +170,8 @@ class Finding:
     fingerprint: str = ""
     # Other places the finding is about (data-file lines an evidence rule read).
     related: tuple[RelatedLocation, ...] = ()
+    # Rules that supersede this finding alone (Violation.superseded_by); the engine applies it.
+    superseded_by: tuple[str, ...] = ()
 
     def sort_key(self) -> tuple:
         """The one order of findings, in every report: by file and document, the

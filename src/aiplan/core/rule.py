@@ -269,21 +269,10 @@ def make_rule(
     # run that shows none does not clean sixty docstrings (about 17 M instructions).
     doc = doc or ""
     summary = first_line(doc) or name.replace("-", " ")
-    return Rule(
-        id=id,
-        name=name,
-        severity=Severity.parse(severity) if not isinstance(severity, Severity) else severity,
-        summary=summary,
-        doc=doc,
-        check=check,
-        options=tuple(options),
-        fixable=fixable,
-        plugin=plugin,
-        url=default_url(id, name) if url is None else url,
-        tags=tuple(tags),
-        evidence_needs=evidence_needs,
-        superseded_by=superseding,
-    )
+    # Positional, in Rule's field order: keywords make the record bind each field by name.
+    return Rule(id, name, Severity.parse(severity) if not isinstance(severity, Severity) else severity,
+                summary, doc, check, tuple(options), fixable, plugin,
+                default_url(id, name) if url is None else url, tuple(tags), evidence_needs, superseding)
 
 
 def default_url(rule_id: str, name: str) -> str:

@@ -128,7 +128,7 @@ def profile_parts(parts, name: str, settings: FileSettings, budget: int,
     fmt_seen = ""
     size = bytes_read = 0
     sampled = False
-    sharded = len(parts) > 1
+    sharded = len(parts) > 1 or bool(files_matched)  # capped to one file: still one of several
     for number, (path, shown) in enumerate(parts):
         try:
             size += check_regular(path).st_size

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import field
-from typing import Any, Mapping, NamedTuple
+from operator import itemgetter
+from typing import Any, Mapping
 
 from aiplan import __version__
 from aiplan.core.digest import sha256  # not hashlib: see aiplan.core.digest
@@ -96,11 +97,23 @@ class LintContext:
         return self.prepared
 
 
-class RuleStep(NamedTuple):
-    """One rule call of every document, as the engine makes it."""
+class RuleStep(tuple):
+    """One rule call of every document, as the engine makes it: ``(rule, phase,
+    judges_form, third_party, options)``, a tuple with named fields. Not a
+    ``NamedTuple``: defining one compiles its ``__new__`` from source, about 0.7 M
+    instructions at every start (callgrind), for a record the engine unpacks."""
 
-    rule: Rule
-    phase: str            # named in a report if time runs out in the call
-    judges_form: bool     # a PLAN rule reads the document as written, others the repaired reading
-    third_party: bool     # a plugin's code (Rule.third_party): it reads a private copy of the plan
-    options: Mapping[str, Any]
+    __slots__ = ()
+
+    def __new__(cls, rule: Rule, phase: str, judges_form: bool, third_party: bool,
+                options: Mapping[str, Any]) -> "RuleStep":
+        return tuple.__new__(cls, (rule, phase, judges_form, third_party, options))
+
+    def __getnewargs__(self) -> tuple:  # pickled with its context, rebuilt through __new__
+        return tuple(self)
+
+    rule = property(itemgetter(0))
+    phase = property(itemgetter(1), doc="named in a report if time runs out in the call")
+    judges_form = property(itemgetter(2), doc="a PLAN rule reads the document as written, others the repaired reading")
+    third_party = property(itemgetter(3), doc="a plugin's code (Rule.third_party): it reads a private copy of the plan")
+    options = property(itemgetter(4))

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from aiplan.lint.directive import QUICK as _SUPPRESSION
 from aiplan.core.findings import FileResult, Finding, InternalError, Severity, Span, TextEdit, Violation
-from aiplan.core.fingerprint import finding_fingerprint
 from aiplan.core.globs import is_glob
 from aiplan.lint.isolation import call_check, describe_failure, read_only_data, violation_problem
 from aiplan.parse.loader import LoadResult, load_bytes, load_file, load_text
@@ -26,8 +25,6 @@ from aiplan.core.rule_ids import RESOURCE_LIMIT, VERSION
 from aiplan.lint.context import LintContext
 from aiplan.core.notation import hint_in_json, written_in_json
 from aiplan.core.text import SourceText, line_starts
-from aiplan.lint.edits import resolve_edits
-from aiplan.schemas.repair import read_as_repaired
 from aiplan.schemas.validate import schema_errors
 
 if TYPE_CHECKING:  # imported on first use (see _DeferredReader)
@@ -55,6 +52,8 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
     item = ctx.rules.get(rule_id)
     if item is None or rule_id not in ctx.enabled:
         return None
+    from aiplan.core.fingerprint import finding_fingerprint  # start-up: only a plan with findings needs them
+    from aiplan.lint.edits import resolve_edits  # start-up: as above
     located = tuple(violation.path)
     if violation.span is not None:
         span = violation.span
@@ -82,7 +81,7 @@ def _finding(ctx: LintContext, rule_id: str, violation: Violation, plan: Plan | 
     # Positional, in Finding's field order: keywords make the record bind each by name.
     return Finding(item.id, item.name, ctx.severities[item.id], message, fix, display_path,
                    span.line, span.column, span.end_line, span.end_column, document, yaml_path, item.url,
-                   bool(edits), "", edits, fingerprint, related)
+                   bool(edits), "", edits, fingerprint, related, tuple(violation.superseded_by))
 
 
 def run_rule(item: Rule, plan: Plan, options: Mapping[str, Any],
@@ -228,7 +227,9 @@ def _run_rules(plan: Plan, loaded: LoadResult, display_path: str, ctx: LintConte
     # its unambiguous schema mistakes repaired, so one mistake is one finding.
     steps = ctx.steps()
     reading = plan
-    if not all(step.judges_form for step in steps):
+    if plan.schema_errors != () and not all(step.judges_form for step in steps):
+        from aiplan.schemas.repair import read_as_repaired  # start-up: a valid plan has nothing to repair
+
         reading = read_as_repaired(plan)
     for item, phase, as_written, third_party, options in steps:
         seen = plan if as_written else reading
@@ -333,9 +334,12 @@ def without_superseded(findings: list[Finding], rules: Mapping[str, Rule]) -> li
     (:attr:`Rule.superseded_by`): one finding per problem. Applied after the
     configuration (a rule that is off reports nothing) and inline suppressions (a
     waived finding is not reported), so only a reported finding supersedes; a
-    superseding rule that is itself superseded there supersedes nothing."""
+    superseding rule that is itself superseded there supersedes nothing. A
+    finding's own ``superseded_by`` (one half of what its rule checks) drops
+    that finding alone, when a rule it names stays reported on its document."""
     reported = {(finding.document, finding.rule) for finding in findings}
-    if not any(rules[rule_id].superseded_by for _, rule_id in reported if rule_id in rules):
+    if (not any(rules[rule_id].superseded_by for _, rule_id in reported if rule_id in rules)
+            and not any(finding.superseded_by for finding in findings)):
         return findings  # nearly every file: no superseded rule fired
     kept: dict[tuple[int, str], bool] = {}
 
@@ -351,7 +355,9 @@ def without_superseded(findings: list[Finding], rules: Mapping[str, Rule]) -> li
 
     for key in sorted(reported):
         stays(key, ())
-    return [finding for finding in findings if kept[(finding.document, finding.rule)]]
+    return [finding for finding in findings if kept[(finding.document, finding.rule)]
+            and not any(other != finding.rule and kept.get((finding.document, other), False)
+                        for other in finding.superseded_by)]
 
 
 # A check cut short is reported under the resource-limit rule, as an error that
@@ -360,6 +366,8 @@ LIMIT_RULE = RESOURCE_LIMIT
 
 
 def incomplete_finding(ctx: LintContext, display_path: str, message: str, fix: str) -> Finding:
+    from aiplan.core.fingerprint import finding_fingerprint  # start-up: see _finding
+
     item = ctx.rules.get(LIMIT_RULE)
     return Finding(
         rule=LIMIT_RULE, name=item.name if item is not None else "resource-limit", severity=Severity.ERROR,

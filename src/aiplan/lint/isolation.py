@@ -194,6 +194,9 @@ def violation_problem(violation: Any) -> str | None:
             isinstance(r, RelatedLocation) and isinstance(r.path, str) and isinstance(r.message, str)
             and isinstance(r.line, int) and not isinstance(r.line, bool) and r.line >= 1 for r in related)):
         return f"yielded a Violation whose related locations are {_show(related)}, not a tuple of RelatedLocation"
+    superseding = violation.superseded_by
+    if superseding and not (isinstance(superseding, (tuple, list)) and all(isinstance(r, str) for r in superseding)):
+        return f"yielded a Violation whose superseded_by is {_show(superseding)}, not a tuple of rule IDs"
     return None
 
 

@@ -38,18 +38,21 @@ def group_may_exist(group: str, paths: Iterable[str] | None = None) -> bool:
             return True
         base = entry or "."
         try:
-            children = os.scandir(base)
+            names = os.listdir(base)
         except NotADirectoryError:
             return True  # a zip archive: importlib.metadata can read it, we do not try
         except OSError:
             continue
+        # Names, not DirEntry objects, and a folder without any "-info" name (the standard
+        # library's, hundreds of names) skipped by one test in C instead of one per name.
+        if "-info" not in "\0".join(names).lower():
+            continue
         base_is_egg = base.lower().endswith(".egg")
-        with children:
-            for child in children:
-                low = child.name.lower()
-                if low.endswith((".dist-info", ".egg-info")) or (base_is_egg and low == "egg-info"):
-                    if _declares(os.path.join(child.path, "entry_points.txt"), group):
-                        return True
+        for name in names:
+            low = name.lower()
+            if low.endswith((".dist-info", ".egg-info")) or (base_is_egg and low == "egg-info"):
+                if _declares(os.path.join(base, name, "entry_points.txt"), group):
+                    return True
     return False
 
 

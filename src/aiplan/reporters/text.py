@@ -40,7 +40,6 @@ from aiplan.core.notation import escape_unseen
 from aiplan.core.rule_ids import family_of, root_cause_rank
 from aiplan.reporters.logsafe import neutralise
 from aiplan.parse.loader import SHOWN_SOURCE_LIMIT
-from aiplan.reporters.sources import STDIN, read_lines
 from aiplan.rules import FAMILY_TITLES
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
@@ -121,6 +120,8 @@ def _source_lines(path: str) -> list[str] | None:
     they cannot be shown: standard input, a file gone or changed into something
     that is not a regular file (a FIFO is never opened: it could block), or
     one too large to read again."""
+    from aiplan.reporters.sources import STDIN, read_lines  # start-up: only a report with findings shows sources
+
     if path == STDIN:
         return None
     try:

@@ -279,19 +279,20 @@ def claimed_count_mismatch(plan, options):
         if abs(counted - claimed) <= allowed * max(claimed, 1):
             continue
         about = "about " if profile.sampled else ""
+        records = f"{counted:,} record{'s' if counted != 1 else ''}"
         # The first line of the data counted (the first training file, not the held-out file it also matches).
         first = profile.where(1) if leaked is None else \
             next(((shown, 1) for shown, _ in profile.shards if shown != leaked[0]), profile.where(1))
         besides = "" if leaked is None else \
             f" besides the held-out set {leaked[0]} ({leaked[1]:,} records), which it also matches (FT006)"
         yield Violation(
-            f"`{dotted(*claim.count_path)}` is {show(claimed)} but {claim.name} holds {about}{counted:,} "
-            f"record{'s' if counted != 1 else ''}{besides}{_sampled(profile)}: more than {tolerance:.0%} apart",
+            f"`{dotted(*claim.count_path)}` is {show(claimed)} but {claim.name} holds {about}{records}"
+            f"{besides}{_sampled(profile)}: more than {tolerance:.0%} apart",
             f"Set `{claim.count_path[-1]}: {counted}` to what the "
             f"{f'{files} files hold' if files > 1 else 'file holds'}, or point `path` at the data the "
             "claim describes.",
             path=claim.count_path,
-            related=(RelatedLocation(*first, f"the {claim.role} ({counted:,} records)"),),
+            related=(RelatedLocation(*first, f"the {claim.role} ({records})"),),
         )
 
 
@@ -563,10 +564,9 @@ def near_duplicate_contamination(plan, options):
         return
     training, evaluations, measured = inputs
     threshold = options["threshold"]
-    # Told in advance (`evidence_needs`), the training data's one pass ran this search too.
-    result = measured.near_for(threshold, options["ngram"]) or plan.evidence.overlap(
-        (training.name, training.settings), tuple((c.name, c.settings) for c in evaluations),
-        near_threshold=threshold, ngram=options["ngram"])
+    # The engine tells the reader every enabled rule's `evidence_needs` before any rule runs,
+    # so the training data's one pass ran this search with these options.
+    result = measured.near_for(threshold, options["ngram"])
     for claim in evaluations:
         found = result.overlap(claim.name)
         if found is None or not found.near:

@@ -489,11 +489,12 @@ def hybrid_without_both_gaps(plan, options):
 
     Superseded by FIT002 (a behavior gap with no knowledge gap), FIT004 (no
     gap at all) and FIT008 (only an accuracy gap): each names the plan's
-    problem more precisely. The fine-tuning half with
-    `fine_tuning.purpose: knowledge` is not reported either (FIT001: that
-    half has a gap, the knowledge gap, but is the wrong tool for it); its
-    retrieval half still is. Reported at `approach`, naming the half without
-    a reason.
+    problem more precisely. A fine-tuning half with
+    `fine_tuning.purpose: knowledge` is its own finding, superseded by FIT001
+    alone (that half has a gap, the knowledge gap, but is the wrong tool for
+    it): with FIT001's finding waived or FIT001 turned off it is reported, and
+    the retrieval half is reported whatever FIT001 says. Reported at
+    `approach`, naming the half without a reason.
 
     ## Why
     A hybrid earns its complexity when each half closes something: fine-tuning
@@ -595,11 +596,22 @@ def hybrid_without_both_gaps(plan, options):
     idle = []
     if plan.gap_present("knowledge") is False:
         idle.append(("retrieval", "knowledge"))
-    # Per half, not superseded_by: FIT001 speaks for the fine-tuning half only, the retrieval half may still be idle.
-    if plan.gap_present("behavior") is False and not distills(plan) and not fine_tunes_for_knowledge(plan):
+    if plan.gap_present("behavior") is False and not distills(plan):
         idle.append(("fine-tuning", "behavior"))
     if not idle:
         return
+    if fine_tunes_for_knowledge(plan) and idle[-1][0] == "fine-tuning":
+        # Per half: FIT001 speaks for a fine-tuning half meant to teach facts, and for it alone. Its own
+        # finding, superseded by FIT001 alone, so a waived FIT001 leaves it reported and the idle
+        # retrieval half is reported whatever FIT001 says.
+        for half in idle:
+            yield _idle_halves(plan, [half], superseded_by=("FIT001",) if half[0] == "fine-tuning" else ())
+        return
+    yield _idle_halves(plan, idle)
+
+
+def _idle_halves(plan, idle, superseded_by=()):
+    """FIT005's finding for the halves of a hybrid in ``idle`` ((half, gap) pairs) that have no gap to close."""
     if len(idle) == 2:
         fix = ("With neither gap present, start with `approach: prompt_engineering`; or, under `gaps.knowledge` "
                "or `gaps.behavior` (whichever is present), set `present: true` with its `evidence`.")
@@ -614,13 +626,14 @@ def hybrid_without_both_gaps(plan, options):
     reasons = listing(f"`gaps.{gap}.present`" for _, gap in idle)
     halves = listing(half for half, _ in idle)
     # Each half serves its own gap: name it, so the message says what is missing, not that nothing is.
-    yield Violation(
+    return Violation(
         f"approach is {approach_shown(plan)} but {reasons} {'is' if len(idle) == 1 else 'are'} `false`: the {halves} "
         + (f"half has no {idle[0][1]} gap to close" if len(idle) == 1 else "halves have no gap to close")
         + ("" if plan.string("fine_tuning", "purpose") is None or idle[0][0] == "retrieval" else
            f" (`fine_tuning.purpose` is {code(plan.string('fine_tuning', 'purpose'))})"),
         fix,
         path=("approach",),
+        superseded_by=superseded_by,
     )
 
 

@@ -164,9 +164,10 @@ def lint_targets(targets: Iterable[Target], contexts: ContextSource, stdin: byte
 def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs: int,
                budgets: Budgets, isolate: bool = False) -> list[FileResult]:
     from aiplan.run import codec  # start-up: the result codec only when many files or the cache need it
-    from aiplan.run.pool import can_fork, run_ordered, workers_for  # start-up: the pool only for many files
+    if isolate:
+        from aiplan.run.pool import can_fork  # start-up: the pool only for many files or isolation
 
-    isolate = isolate and can_fork()
+        isolate = can_fork()
     files: list[FileResult | None] = [None] * len(targets)
     todo: list[int] = []
     for index, target in enumerate(targets):
@@ -213,11 +214,16 @@ def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs:
         target = targets[todo[position]]
         return crashed_result(target, resolve(target), how, last), *_UNRECORDED
 
-    workers = workers_for(len(todo), jobs)
-    if (workers > 1 or isolate) and todo:
-        budgets.stop()  # the workers run their own watchdogs
-    done = run_ordered(work, len(todo), workers, pack=pack, unpack=unpack,
-                       init=budgets.start, on_crash=crashed, isolate=isolate)
+    if len(todo) <= 1 and not isolate:  # linted here, as run_ordered would: one file (pre-commit) needs no pool
+        done = [work(position) for position in range(len(todo))]
+    else:
+        from aiplan.run.pool import run_ordered, workers_for  # start-up: the pool only for many files
+
+        workers = workers_for(len(todo), jobs)
+        if (workers > 1 or isolate) and todo:
+            budgets.stop()  # the workers run their own watchdogs
+        done = run_ordered(work, len(todo), workers, pack=pack, unpack=unpack,
+                           init=budgets.start, on_crash=crashed, isolate=isolate)
     for index, (linted, digest, dependencies, payload, status, lines) in zip(todo, done):
         files[index] = linted
         if cache is not None and digest is not None:

@@ -1,7 +1,8 @@
 """What one ``aiplan lint FILE`` imports (issue 17, the pre-commit case): not
 OpenSSL (the cache's SHA-256 and HMAC use CPython's built-in hash for small
 inputs, aiplan.core.digest), not pickle or signal (only worker processes need them) and not
-the other commands (aiplan.cli.commands)."""
+the other commands (aiplan.cli.commands); for a clean plan, nor what only findings
+or schema errors need, nor the process pool."""
 
 import json
 import os
@@ -43,3 +44,26 @@ def test_the_lazily_built_commands_are_the_ones_the_group_names():
     assert sorted(COMMANDS) == sorted(LAZY_COMMANDS)
     assert all(main.get_command(None, name) is COMMANDS[name] for name in LAZY_COMMANDS)
     assert main.get_command(None, "lint") is main.commands["lint"] and main.get_command(None, "nope") is None
+
+
+FINDINGS_ONLY = ("aiplan.core.fingerprint", "aiplan.lint.edits", "aiplan.reporters.sources", "aiplan.schemas.repair")
+CLEAN_PROBE = PROBE.replace(
+    '("hashlib", "hmac", "_hashlib", "pickle", "signal", "aiplan.cli.commands")',
+    repr(FINDINGS_ONLY + ("aiplan.run.pool",)))
+
+
+def imported_linting(tmp_path, plan: str) -> list[str]:
+    (tmp_path / "plan.aiplan.yaml").write_text(plan)
+    done = subprocess.run([sys.executable, "-c", CLEAN_PROBE, "--ignore", "GAP001", "--cache-dir",
+                           str(tmp_path / "cache"), "plan.aiplan.yaml"],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    return json.loads(done.stderr.strip().splitlines()[-1])
+
+
+def test_a_clean_plan_imports_nothing_findings_or_repairs_need_nor_the_pool(tmp_path):
+    assert imported_linting(tmp_path, PLAN) == []
+
+
+def test_a_plan_with_a_schema_error_imports_what_its_finding_needs(tmp_path):
+    # The same plan with a misspelt key: a fixable PLAN002 finding, and a reading to repair.
+    assert imported_linting(tmp_path, PLAN + "sumary: x\n") == sorted(FINDINGS_ONLY)

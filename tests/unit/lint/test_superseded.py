@@ -187,3 +187,31 @@ def test_a_cached_result_is_the_same(cli, plan_file, tmp_path, monkeypatch):
     assert second == first
     found, _ = _json_rules(cli("lint", "--format", "json", "--ignore", "FIT002", plan_file))
     assert SUPERSEDED <= found  # another selection: not the cached result of the first
+
+
+def test_a_violation_can_be_superseded_alone():
+    @rule("TOY010", "toy-halves", Severity.WARNING)
+    def halves(plan, options):
+        """A toy rule: two findings, the second superseded by TOY011 alone."""
+        yield Violation("first half", "Change nothing.", path=("approach",))
+        yield Violation("second half", "Change nothing.", path=("name",), superseded_by=("TOY011",))
+
+    toys = [make_rule(halves.id, halves.name, halves.severity, halves.check, halves.doc, plugin="acme"),
+            _toy("TOY011")]
+    messages = {f.message for f in lint_yaml(PLAN, select=["TOY"], rules=toys)}
+    assert messages == {"first half", "TOY011 saw `approach`"}
+    # TOY011 not reported (off, or waived): the second half reports again.
+    assert {f.message for f in lint_yaml(PLAN, select=["TOY010"], rules=toys)} == {"first half", "second half"}
+    waived = PLAN.replace("approach: rag", "approach: rag  # aiplan: ignore[TOY011] -- fine")
+    assert {f.message for f in lint_yaml(waived, select=["TOY"], rules=toys)} == {"first half", "second half"}
+
+
+def test_a_violation_with_a_malformed_superseded_by_is_the_rules_error():
+    @rule("TOY012", "toy-malformed", Severity.WARNING)
+    def malformed(plan, options):
+        """A toy rule whose violation names its superseders wrongly."""
+        yield Violation("x", "Change nothing.", path=("approach",), superseded_by=(7,))
+
+    toy = make_rule(malformed.id, malformed.name, malformed.severity, malformed.check, malformed.doc, plugin="acme")
+    with pytest.raises(AssertionError, match="superseded_by is tuple"):
+        lint_yaml(PLAN, select=["TOY"], rules=[toy])

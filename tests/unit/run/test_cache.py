@@ -559,7 +559,7 @@ def test_code_key_stamps_each_package_once():
 
 def test_the_text_report_of_cached_results_shows_the_lines_linted_without_reading_them(plans, tmp_path,
                                                                                      monkeypatch, settled):
-    from aiplan.reporters import text
+    from aiplan.reporters import sources, text
 
     ctx = build_context()
     (plans / "d.aiplan.yaml").write_text(FLAWED.replace("\n", "\r\n"))   # other line breaks, same lines
@@ -569,7 +569,7 @@ def test_the_text_report_of_cached_results_shows_the_lines_linted_without_readin
     assert first.findings and text.render(first, ctx.rules) == expected
     second, store = _run(ctx, plans, tmp_path / "cache")
     assert store.hits == 4 and set(second.sources) == {f.path for f in second.findings}
-    monkeypatch.setattr(text, "read_lines", lambda path: pytest.fail(f"read {path} again"))
+    monkeypatch.setattr(sources, "read_lines", lambda path: pytest.fail(f"read {path} again"))  # text reads through it
     assert text.render(second, ctx.rules) == expected
     # A plan edited after its result was looked up: its report still shows the lines its findings came from.
     (plans / "a.aiplan.yaml").write_text("changed: true\n" * 400)

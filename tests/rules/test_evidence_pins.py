@@ -1,0 +1,164 @@
+"""What the evidence rules say where a rule fixture cannot set it up: the evidence budgets
+(`max-evidence-files`, `max-evidence-bytes`) and an optional extra that is not installed.
+
+Each pins a branch a mutation run showed no test reached (docs/architecture.md, Testing):
+the whole message, not a fragment, so that a changed word fails."""
+
+import pathlib
+import sys
+
+import pytest
+
+from aiplan.evidence import corpus
+from aiplan.parse.loader import Limits
+from aiplan.testing import lint_yaml
+
+
+def _records(path: pathlib.Path, inputs) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f'{{"prompt": "{text}", "completion": "a"}}\n' for text in inputs), encoding="utf-8")
+
+
+def _two_training_files(root: pathlib.Path) -> None:
+    """`data/train-1.jsonl` and `data/train-2.jsonl`, 20 records each."""
+    for part in (1, 2):
+        _records(root / "data" / f"train-{part}.jsonl",
+                 (f"question {part}-{n} about the invoice" for n in range(20)))
+
+
+def _messages(found):
+    return [(f.rule, f.line, f.column, f.message, f.fix) for f in found]
+
+
+COUNT_PLAN = """
+    aiplan: 1
+    name: x
+    approach: fine_tuning
+    fine_tuning:
+      dataset:
+        path: data/train-*.jsonl
+        examples: {examples}
+"""
+
+
+def test_a_glob_capped_to_its_first_file_names_that_file_and_estimates_the_rest(tmp_path):
+    # One of two files read: about 40 records. 31 is 29% off the estimate: past the 25% an
+    # estimate is allowed.
+    _two_training_files(tmp_path)
+    found = lint_yaml(COUNT_PLAN.format(examples=31), select=["EVID001"], base_dir=str(tmp_path),
+                      limits=Limits(max_evidence_files=1))
+    assert _messages(found) == [(
+        "EVID001", 7, 15,
+        "`fine_tuning.dataset.examples` is 31 but data/train-*.jsonl holds about 40 records (estimated: only "
+        "the first 1 of the 2 files were read, the `max-evidence-files` cap): more than 5% apart",
+        "Set `examples: 40` to what the file holds, or point `path` at the data the claim describes.")]
+    assert [(r.path, r.line) for r in found[0].related] == [("data/train-1.jsonl", 1)]
+
+
+def test_an_estimated_count_is_allowed_a_quarter_of_the_claim(tmp_path):
+    # 34 is 6 off the estimate of 40: more than 5% of 34, within 25%.
+    _two_training_files(tmp_path)
+    assert lint_yaml(COUNT_PLAN.format(examples=34), select=["EVID001"], base_dir=str(tmp_path),
+                     limits=Limits(max_evidence_files=1)) == []
+    # Read whole, the same claim is judged at the rule's 5%.
+    [finding] = lint_yaml(COUNT_PLAN.format(examples=34), select=["EVID001"], base_dir=str(tmp_path))
+    assert finding.message == ("`fine_tuning.dataset.examples` is 34 but data/train-*.jsonl holds 40 records: "
+                               "more than 5% apart")
+
+
+LEAK_PLAN = """
+    aiplan: 1
+    name: x
+    approach: fine_tuning
+    fine_tuning:
+      dataset:
+        path: data/*.jsonl
+        examples: {examples}
+      evaluation:
+        held_out:
+          path: data/z-held-out.jsonl
+          size: 10
+"""
+
+
+def test_a_held_out_file_the_glob_matches_but_the_file_cap_left_unread_is_not_subtracted(tmp_path):
+    # The glob matches train-1, train-2 and z-held-out (sorted last): the first two are read,
+    # so no held-out record was counted and none is taken off.
+    _two_training_files(tmp_path)
+    _records(tmp_path / "data" / "z-held-out.jsonl", (f"held-out question {n}" for n in range(10)))
+    [finding] = lint_yaml(LEAK_PLAN.format(examples=30), select=["EVID001"], base_dir=str(tmp_path),
+                          limits=Limits(max_evidence_files=2))
+    assert finding.message == (
+        "`fine_tuning.dataset.examples` is 30 but data/*.jsonl holds about 60 records (estimated: only the "
+        "first 2 of the 3 files were read, the `max-evidence-files` cap): more than 5% apart")
+    # Read whole, the held-out file's 10 records are taken off the 50 the glob holds.
+    [finding] = lint_yaml(LEAK_PLAN.format(examples=30), select=["EVID001"], base_dir=str(tmp_path))
+    assert finding.message == (
+        "`fine_tuning.dataset.examples` is 30 but data/*.jsonl holds 40 records besides the held-out set "
+        "data/z-held-out.jsonl (10 records), which it also matches (FT006): more than 5% apart")
+
+
+def test_contamination_found_in_the_files_compared_says_which_were_not(tmp_path):
+    _two_training_files(tmp_path)
+    _records(tmp_path / "evals" / "held_out.jsonl", ["question 1-3 about the invoice", "a new question"])
+    plan = """
+        aiplan: 1
+        name: x
+        approach: fine_tuning
+        fine_tuning:
+          dataset:
+            path: data/train-*.jsonl
+          evaluation:
+            held_out:
+              path: evals/held_out.jsonl
+    """
+    [finding] = lint_yaml(plan, select=["EVID002"], base_dir=str(tmp_path), limits=Limits(max_evidence_files=1))
+    assert finding.message == (
+        "1 of 2 records of the held-out set evals/held_out.jsonl (50.0%) also occur in the training data "
+        "data/train-*.jsonl (same input after normalising case, whitespace and Unicode) (only the first 1 of "
+        "the 2 files of the training data were compared, the `max-evidence-files` cap); first: "
+        "evals/held_out.jsonl:1 = data/train-1.jsonl:4")
+
+
+def test_a_parquet_file_without_the_extra_is_named_as_not_verified(tmp_path, monkeypatch):
+    (tmp_path / "train.parquet").write_bytes(b"PAR1" + bytes(64) + b"PAR1")
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)  # import fails as if not installed
+    plan = """
+        aiplan: 1
+        name: x
+        approach: fine_tuning
+        fine_tuning:
+          dataset:
+            path: train.parquet
+    """
+    assert _messages(lint_yaml(plan, select=["EVID"], base_dir=str(tmp_path))) == [(
+        "EVID008", 6, 11,
+        "`fine_tuning.dataset.path` names train.parquet, which is a Parquet file and the Parquet extra is not "
+        "installed: the plan's claims about the training data are not verified",
+        "Install the Parquet extra: `pip install 'aiplan[parquet]'`, or convert the file to JSON Lines.")]
+
+
+@pytest.mark.parametrize("count, documents", [(1, "1 PDF document"), (2, "2 PDF documents")])
+def test_pdf_documents_without_the_extra_are_named_with_the_extra_to_install(tmp_path, monkeypatch, count, documents):
+    (tmp_path / "docs").mkdir()
+    for number in range(count):
+        (tmp_path / "docs" / f"policy-{number}.pdf").write_bytes(b"%PDF-1.4\n")
+    monkeypatch.setattr(corpus, "_pdf_library", lambda: False)
+    plan = """
+        aiplan: 1
+        name: x
+        approach: rag
+        rag:
+          corpus:
+            sources:
+              - name: handbook
+                path: docs
+    """
+    found = lint_yaml(plan, select=["EVID008"], base_dir=str(tmp_path))
+    assert _messages(found) == [(
+        "EVID008", 8, 15,
+        f"`rag.corpus.sources[0].path` names {documents} (first: docs/policy-0.pdf), which aiplan reads only "
+        "with the PDF extra: their tables and boilerplate are not measured",
+        "Install the PDF extra to measure them: `pip install 'aiplan[pdf]'`.")]
+    assert [(r.path, r.line, r.message) for r in found[0].related] == [
+        ("docs/policy-0.pdf", 1, "a PDF document not read")]

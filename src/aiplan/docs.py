@@ -163,7 +163,8 @@ def render_reference(rules: Iterable[Rule]) -> str:
         "report again, since the team has accepted FIT002's judgement, not theirs. A finding hidden by "
         "`--baseline` still supersedes: the baseline records known findings, and a baseline written "
         "today must leave today's run clean. Plugin rules declare it the same way "
-        "(`superseded_by=(...)` in `@rule`, see docs/plugins.md).",
+        "(`superseded_by=(...)` in `@rule`, see docs/plugins.md), and so do policy packs "
+        "(`superseded_by: [...]`, see docs/policy-packs.md).",
         "",
         "| ID | name | severity | summary |",
         "|---|---|---|---|",

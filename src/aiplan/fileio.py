@@ -150,10 +150,7 @@ def atomic_write(path: str, data: bytes | Iterable[bytes], *, overwrite: bool = 
                                      dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
-            if isinstance(data, (bytes, bytearray, memoryview)):
-                handle.write(data)
-            else:
-                handle.writelines(data)
+            _write_all(handle, data)
             handle.flush()
             os.fsync(handle.fileno())
         try:
@@ -198,10 +195,15 @@ def _write_through(path: str, data: bytes | Iterable[bytes], before_replace: Cal
         before_replace()
     descriptor = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
     with os.fdopen(descriptor, "wb") as handle:
-        if isinstance(data, (bytes, bytearray, memoryview)):
-            handle.write(data)
-        else:
-            handle.writelines(data)
+        _write_all(handle, data)
+
+
+def _write_all(handle, data: bytes | Iterable[bytes]) -> None:
+    """Write ``data``, bytes or pieces of them as they come, to the open ``handle``."""
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        handle.write(data)
+    else:
+        handle.writelines(data)
 
 
 def remove_stale_temporaries(directory: str) -> int:

@@ -37,13 +37,14 @@ from typing import Any, Iterable, Mapping
 
 from aiplan.config.selection import LintConfig, build_context as _context
 from aiplan.core.findings import Finding, Severity
+from aiplan.core.errors import ConfigError
 from aiplan.core.placeholders import normalise_words
 from aiplan.core.rule import Rule
 from aiplan.fix.fixer import fix_bytes
 from aiplan.lint.engine import LintContext, lint_bytes, lint_documents
 from aiplan.parse.loader import Limits, load_text
 from aiplan.plugins.manager import load_rule_set
-from aiplan.policy.pack import load_pack, parse_pack
+from aiplan.policy.pack import load_pack, parse_pack, supersession_problems
 
 
 def build_context(
@@ -62,10 +63,14 @@ def build_context(
     ``plugins``) plus the rules of the policy packs in ``packs`` (file paths, or
     YAML text when the string holds a line break). ``placeholders`` are extra
     placeholder words, as the `placeholders` setting gives them."""
-    rules = list(rules) + [item for pack in packs for item in _pack(pack).rules]
+    loaded = [_pack(pack) for pack in packs]
+    rules = list(rules) + [item for pack in loaded for item in pack.rules]
     rule_set = load_rule_set(entry_points=plugins, extra_rules=rules)
     if rule_set.errors:
         raise AssertionError("; ".join(e.describe() for e in rule_set.errors))
+    problems = [problem for pack in loaded for problem in supersession_problems(pack, rule_set.rules)]
+    if problems:
+        raise ConfigError("\n".join(problems))
     config = LintConfig(
         select=tuple(s.upper() for s in select),
         ignore=tuple(s.upper() for s in ignore),

@@ -68,8 +68,12 @@ def _clean_env(home) -> dict:
     # Nothing from the calling shell or CI may steer git or aiplan: no GIT_DIR from
     # a hook we run under, no GitHub step summary to append to.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "GITHUB_", "PRE_COMMIT"))}
+    # An empty file of our own, not /dev/null: a git that writes its config by rename (as root) would replace the device.
+    empty_config = home / "empty.gitconfig"
+    empty_config.parent.mkdir(parents=True, exist_ok=True)
+    empty_config.write_text("")
     env.update({"PRE_COMMIT_HOME": str(home / "pre-commit"), "NO_COLOR": "1", "GIT_CONFIG_NOSYSTEM": "1",
-                "GIT_CONFIG_GLOBAL": os.devnull, "HOME": env.get("HOME", str(home))})
+                "GIT_CONFIG_GLOBAL": str(empty_config), "HOME": env.get("HOME", str(home))})
     return env
 
 

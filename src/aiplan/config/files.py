@@ -253,8 +253,9 @@ def schema_problems(table: Any, shown: str, prefix: str, rule_ids: Iterable[str]
     return problems
 
 
-def _upper(values) -> tuple[str, ...]:
-    """Selectors as written (errors echo them); matching ignores case (selection._best)."""
+def _as_typed(values) -> tuple[str, ...]:
+    """Selectors as written, stripped (errors echo them); the resolver upper-cases them
+    for matching once they are validated (Resolver._clean)."""
     return tuple(str(v).strip() for v in values)
 
 
@@ -262,9 +263,9 @@ def _layer(table: Mapping[str, Any], file: str, prefix: str, root: str) -> Layer
     return Layer(
         file=file,
         prefix=prefix,
-        select=_upper(table["select"]) if "select" in table else None,
-        extend_select=_upper(table.get("extend-select", ())),
-        ignore=_upper(table.get("ignore", ())),
+        select=_as_typed(table["select"]) if "select" in table else None,
+        extend_select=_as_typed(table.get("extend-select", ())),
+        ignore=_as_typed(table.get("ignore", ())),
         fail_on=Severity.parse(table["fail-on"]) if "fail-on" in table else None,
         severity={k: Severity.parse(v) for k, v in table.get("severity", {}).items()},
         rule_options={k: dict(v) for k, v in table.get("rules", {}).items()},

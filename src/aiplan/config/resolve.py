@@ -54,7 +54,7 @@ COMMAND_LINE = "command line"
 def command_line_layer(select=(), extend_select=(), ignore=(), fail_on: str | None = None,
                        rule_timeout: float | None = None, file_timeout: float | None = None) -> Layer:
     """The layer of the command line's options (``select`` empty: not given)."""
-    # As typed (errors echo it); matching ignores case (selection._best).
+    # As typed (errors echo it); the Resolver upper-cases a copy for matching.
     typed = lambda values: tuple(str(v).strip() for v in values if str(v).strip())  # noqa: E731
     return Layer(
         file=COMMAND_LINE,
@@ -65,6 +65,11 @@ def command_line_layer(select=(), extend_select=(), ignore=(), fail_on: str | No
         limits={key: value for key, value in (("rule_timeout", rule_timeout), ("file_timeout", file_timeout))
                 if value is not None},
     )
+
+
+def _upper(selectors: tuple[str, ...]) -> tuple[str, ...]:
+    """Selectors as matched: upper-case."""
+    return tuple(selector.upper() for selector in selectors)
 
 
 def _key(layer: Layer, name: str) -> str:
@@ -90,7 +95,12 @@ class Resolver:
                  isolated: bool = False, cli_packs: Iterable[str] = (), lenient: bool = False):
         # The run's catalogue, as the plugin manager built it: extended per configuration, never copied.
         self.base_rules = rules if isinstance(rules, Catalogue) else Catalogue(rules)
-        self.cli = cli or command_line_layer()
+        # The command line's selectors as typed (its errors echo them), and upper-cased once for
+        # matching, as _clean upper-cases a configuration file's (selection._best compares as is).
+        self.cli_typed = cli or command_line_layer()
+        typed = self.cli_typed
+        self.cli = replace(typed, select=None if typed.select is None else _upper(typed.select),
+                           extend_select=_upper(typed.extend_select), ignore=_upper(typed.ignore))
         self.isolated = isolated
         self.lenient = lenient
         self.warnings: list[str] = []
@@ -146,11 +156,13 @@ class Resolver:
         else:
             config = load_config(config_path, self.base_rules)
         added: dict[str, Rule] = {}
+        packs = []
         for path, where in self._pack_paths(config):
             try:
                 pack = self.pack(path)
             except ConfigError as exc:
                 raise ConfigError(f"{exc} (named in {where})") from None
+            packs.append((pack, where))
             for item in pack.rules:
                 existing = added.get(item.id, self.base_rules.get(item.id))
                 if existing is not None and existing.plugin != item.plugin:
@@ -159,6 +171,12 @@ class Resolver:
                         "rename one of them (pack rules need IDs of their own)")
                 added[item.id] = item
         rules = self.base_rules.with_rules(added.values())
+        for pack, where in packs:
+            if pack.supersessions:
+                from aiplan.policy.pack import supersession_problems  # packs are rare (as in pack())
+
+                for problem in supersession_problems(pack, rules):
+                    self._unknown(f"{problem} (named in {where})")
         if config is not None:
             config = self._clean_file(config, rules)
         self._checked[config_path] = (config, rules)
@@ -175,8 +193,8 @@ class Resolver:
     def check_command_line(self) -> None:
         """The command line's selectors must match a rule of some configuration in the run."""
         ids = sorted({rule_id for _, rules in self._checked.values() for rule_id in rules} or self.base_rules)
-        for name, values in (("select", self.cli.select), ("extend-select", self.cli.extend_select),
-                             ("ignore", self.cli.ignore)):
+        for name, values in (("select", self.cli_typed.select), ("extend-select", self.cli_typed.extend_select),
+                             ("ignore", self.cli_typed.ignore)):
             validate_selectors(values or (), ids, f"--{name}")
 
     def _unknown(self, message: str) -> None:
@@ -388,7 +406,7 @@ def _selection(layers: Iterable[Layer], enabled: Iterable[str], rule_ids: Iterab
     chosen (rules of other families added later stay off)."""
     rule_ids = sorted(rule_ids)
     last = next((layer.select for layer in reversed(tuple(layers)) if layer.select is not None), None)
-    if last is None or "ALL" in (selector.upper() for selector in last):
+    if last is None or "ALL" in last:
         return ["ALL"], _selectors(set(rule_ids) - set(enabled), rule_ids)
     return _selectors(enabled, rule_ids), []
 

@@ -16,9 +16,10 @@ __all__ = ["ConfigError", "DEFAULT_FILE_TIMEOUT", "DEFAULT_RULE_TIMEOUT", "LintC
 
 
 def _best(selectors: Iterable[str], rule_id: str) -> int:
-    """How specific the most specific selector matching ``rule_id`` is (-1: none matches)."""
-    upper = [s.upper() for s in selectors]
-    return max((0 if s == "ALL" else len(s) for s in upper
+    """How specific the most specific selector matching ``rule_id`` is (-1: none matches).
+    Selectors come upper-cased: by :func:`validate_selectors` (configuration files), the
+    resolver (the command line) or whoever builds a :class:`LintConfig`."""
+    return max((0 if s == "ALL" else len(s) for s in selectors
                 if s == "ALL" or rule_id.startswith(s)), default=-1)
 
 

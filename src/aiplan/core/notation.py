@@ -23,7 +23,6 @@ TOML (:func:`toml`, ``aiplan config``).
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from typing import Any, Callable
@@ -50,6 +49,8 @@ def show(value: Any) -> str:
 
 def show_json(value: Any) -> str:
     """A value as JSON, inline (non-ASCII kept as written)."""
+    import json  # start-up: only wording that shows a value needs JSON (off a clean plan's path)
+
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -238,6 +239,8 @@ def quoted_string(text: str, quote: str) -> str:
     also used for ``'`` when the text holds a line break or a control character)."""
     if quote == "'" and re.search(_NEEDS_ESCAPES, text) is None:
         return "'" + text.replace("'", "''") + "'"
+    import json  # start-up: as in show_json
+
     return json.dumps(text, ensure_ascii=False)
 
 
@@ -312,6 +315,8 @@ def toml(value: Any) -> str:
         return "[" + ", ".join(toml(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{ " + ", ".join(f"{toml_key(k)} = {toml(v)}" for k, v in value.items()) + " }"
+    import json  # start-up: as in show_json
+
     return json.dumps(str(value), ensure_ascii=False)
 
 

@@ -72,12 +72,18 @@ def repository_root(directory: str) -> str:
     return find_repository_root(directory) or os.path.abspath(directory)
 
 
+def named_path(name: str, base_dir: str) -> str:
+    """The path a local ``name`` (as written in the plan) stands for: relative to
+    ``base_dir``, `~` expanded, normalised (not resolved: links are :func:`locate`'s)."""
+    return os.path.normpath(os.path.join(base_dir, os.path.expanduser(name)))
+
+
 def locate(name: str, base_dir: str, root: str) -> Location:
     """Classify ``name`` (as written in the plan) relative to ``base_dir``."""
     if REMOTE_SCHEME.match(name):
         scheme = name.split(":", 1)[0].lower()
         return Location(name, "remote", why=f"it is {'an' if scheme[0] in 'aefhilmnorsx' else 'a'} {scheme}:// location and aiplan never reaches the network")
-    path = os.path.normpath(os.path.join(base_dir, os.path.expanduser(name)))
+    path = named_path(name, base_dir)
     real = os.path.realpath(path)
     inside = real == root or real.startswith(root.rstrip(os.sep) + os.sep)
     if not os.path.lexists(path):
@@ -101,8 +107,49 @@ def locate(name: str, base_dir: str, root: str) -> Location:
 
 
 def is_within(path: str, root: str) -> bool:
-    real = os.path.realpath(path)
+    return _inside(os.path.realpath(path), root)
+
+
+def _inside(real: str, root: str) -> bool:
+    """Whether the resolved path ``real`` is ``root`` or below it (:func:`locate`'s rule)."""
     return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+class WithinRepository:
+    """Whether a data file a cached result read still lies inside the repository holding
+    the plan (:func:`locate`'s rule), for one run's cache lookups: a file replaced by a
+    link to an identical file outside the repository, or under a folder replaced by one,
+    is outside now, although :func:`stamp_holds` finds its bytes unchanged.
+
+    Per folder, resolved once and listed once (``os.scandir``, whose entries say whether
+    they are symbolic links without a ``stat``): a name that is no link lies where its
+    folder does; a link, or a folder that cannot be listed, is resolved on its own.
+    """
+
+    __slots__ = ("_roots", "_folders")
+
+    def __init__(self) -> None:
+        self._roots: dict[str, str] = {}
+        # Per folder: its resolved path and the names of the links in it (None: not listed).
+        self._folders: dict[str, tuple[str, "frozenset[str] | None"]] = {}
+
+    def __call__(self, base_dir: str, path: str) -> bool:
+        root = self._roots.get(base_dir)
+        if root is None:
+            root = self._roots[base_dir] = repository_root(base_dir)
+        folder, name = os.path.split(path)
+        known = self._folders.get(folder)
+        if known is None:
+            try:
+                with os.scandir(folder) as entries:
+                    links: frozenset[str] | None = frozenset([entry.name for entry in entries if entry.is_symlink()])
+            except OSError:
+                links = None
+            known = self._folders[folder] = (os.path.realpath(folder), links)
+        real_folder, links = known
+        if links is None or name in links or name in (os.curdir, os.pardir):
+            return is_within(path, root)
+        return _inside(os.path.join(real_folder, name), root)
 
 
 def shard_paths(path: str) -> tuple[str, ...]:

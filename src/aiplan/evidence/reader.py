@@ -33,7 +33,7 @@ from typing import Any, Callable, ContextManager
 from aiplan.core.globs import GlobError, compile_glob, is_glob
 from aiplan.core.paths import normalise_plan_path
 # Every question a rule asks starts by locating a file (evidence.files, which imports hashlib).
-from aiplan.evidence.files import REMOTE_SCHEME, listing_stamp, locate, repository_root, stamp_holds
+from aiplan.evidence.files import REMOTE_SCHEME, listing_stamp, locate, named_path, repository_root, stamp_holds
 
 DEFAULT_BYTE_BUDGET = 64 * 1024 * 1024
 DEFAULT_FILE_CAP = 1_000
@@ -235,7 +235,7 @@ class EvidenceReader:
         key = ("corpus", name)
         if key not in self._memo:
             listed = named_documents(name, self.base_dir, self.root)
-            named = os.path.normpath(os.path.join(self.base_dir, os.path.expanduser(name)))
+            named = named_path(name, self.base_dir)
             # A document added to a glob or folder (an empty one too) changes the result, and so
             # does anything at a path that named none (outside the repository): it is listed again.
             self._depends_on_path(name, named, lambda: documents_stamp(listed[0], self.base_dir, listed[1]),

@@ -16,7 +16,6 @@ stack, is what lets us
 from __future__ import annotations
 
 import codecs
-import json
 import os
 import re
 import sys
@@ -25,6 +24,7 @@ from importlib.machinery import PathFinder
 from typing import Any, Callable, Iterator
 
 from aiplan.core.findings import Span, Violation
+from aiplan.core.notation import quoted_visibly
 from aiplan.core.plan import Plan, SpanTable
 from aiplan.core.records import data_record
 # The rules whose findings the loader reports while reading and parsing.
@@ -703,6 +703,8 @@ def _is_merge_value(value: Any) -> bool:
 
 def _key_text(value: Any) -> str:
     """A string for a complex (collection) key, so data stays JSON-compatible."""
+    import json  # start-up: a collection as a key is rare (off a clean plan's path)
+
     try:
         return json.dumps(value, sort_keys=True, default=str)
     except (ValueError, TypeError, RecursionError):
@@ -746,8 +748,10 @@ def _event_kind(event) -> str:
 
 def parse_documents(text: str, path: str = "<string>", limits: Limits = Limits()) -> LoadResult:
     """Parse every YAML document of ``text``. Never raises for bad input."""
-    result, verdict = _build(_event_source(text), text, path, limits)
-    if verdict is not None and len(text) <= SECOND_OPINION_MAX_CHARS and _c_parser() is not None:
+    # libyaml's rejection stands alone in a file too large for the pure parser's second opinion.
+    alone = len(text) > SECOND_OPINION_MAX_CHARS and _c_parser() is not None
+    result, verdict = _build(_event_source(text), text, path, limits, alone)
+    if verdict is not None and not alone and _c_parser() is not None:
         second, pure_verdict = _build(_pure_events(text), text, path, limits)
         if pure_verdict is None or verdict is _MISREAD:
             return second  # what the pure parser alone would say, as without the C extension
@@ -776,9 +780,11 @@ _REJECTED = "rejected"
 _MISREAD = "misread"
 
 
-def _build(events: Iterator[Any], text: str, path: str, limits: Limits) -> tuple[LoadResult, str | None]:
+def _build(events: Iterator[Any], text: str, path: str, limits: Limits,
+           alone: bool = False) -> tuple[LoadResult, str | None]:
     """Build the documents from ``events``; also say whether the parser itself rejected
-    (``_REJECTED``) or misread (``_MISREAD``) the text, ``None`` if its reading stands."""
+    (``_REJECTED``) or misread (``_MISREAD``) the text, ``None`` if its reading stands.
+    ``alone``: libyaml's rejection will not be checked by the pure parser (:func:`_syntax_problem`)."""
     result = LoadResult(text=text)
     problems = result.problems
     # Replaced at every DocumentStartEvent, which parsers emit before any node.
@@ -844,7 +850,7 @@ def _build(events: Iterator[Any], text: str, path: str, limits: Limits) -> tuple
         # A misread is libyaml's, not the plan's: parse_documents asks the pure parser then.
         return result, _MISREAD if isinstance(exc, Misread) else None
     except Exception as exc:  # the parser's own errors: ruamel's MarkedYAMLError and friends
-        problems.append(_syntax_problem(exc, text, index))
+        problems.append(_syntax_problem(exc, text, index, alone))
         return result, _REJECTED
     return result, None
 
@@ -873,7 +879,9 @@ def _at(mark) -> tuple[int, int]:
 _DOCUMENT_MARKER = r"(?m)^---(?:[ \t]|$)"  # compiled on first use (re's cache): off a clean plan's path
 
 
-def _syntax_problem(exc: Exception, text: str, index: int) -> LoadProblem:
+def _syntax_problem(exc: Exception, text: str, index: int, alone: bool = False) -> LoadProblem:
+    """The PLAN001 problem of the parser's error ``exc``; ``alone``: libyaml's, with no
+    second opinion from the pure parser (the file is too large)."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None)
     context = getattr(exc, "context", None)
@@ -904,7 +912,19 @@ def _syntax_problem(exc: Exception, text: str, index: int) -> LoadProblem:
         if needle in haystack:
             fix = hint
             break
-    if isinstance(offset, int) and has_yaml11_breaks(text):
+    unread = _libyaml_anchor_char(context, text, offset) if alone else None
+    if unread is not None:
+        # Valid YAML 1.2 the pure parser reads in a smaller file: say so, not that the plan is wrong.
+        name = _BREAK_NAMES.get(text[unread]) or f"character {quoted_visibly(text[unread])} (U+{ord(text[unread]):04X})"
+        line, column = line_column(text, unread)
+        kind = "alias" if "alias" in str(context) else "anchor"
+        message += (f"; the {name} at line {line}, column {column} is allowed in an {kind} name in YAML 1.2, but this "
+                    f"file is over {SECOND_OPINION_MAX_CHARS // 1024} KiB, so it is read with libyaml alone, which "
+                    "allows only ASCII letters, digits, `_` and `-` there (aiplan's slower pure-Python parser, "
+                    "which reads it, re-reads only smaller files)")
+        fix = (f"Name the {kind} with ASCII letters, digits, `_` and `-` only, at its `&` and at every `*` that "
+               f"uses it; or split the file into files of at most {SECOND_OPINION_MAX_CHARS // 1024} KiB.")
+    elif isinstance(offset, int) and has_yaml11_breaks(text):
         cause = _yaml11_break_before(text, offset)
         if cause is not None:
             # A YAML 1.1 plan breaking lines with NEL reads as one long line in YAML 1.2:
@@ -915,6 +935,20 @@ def _syntax_problem(exc: Exception, text: str, index: int) -> LoadProblem:
                         "aiplan reads YAML 1.2, where it is an ordinary character of the line")
             fix = f"Replace the {name} at line {line}, column {column} with a line feed if it is meant to end the line."
     return LoadProblem(SYNTAX, Violation(message, fix, span=span), index)
+
+
+def _libyaml_anchor_char(context: Any, text: str, offset: Any) -> int | None:
+    """Where libyaml stopped scanning an anchor or alias name at a non-ASCII character,
+    which YAML 1.2 allows there (libyaml takes only ASCII letters, digits, `_`, `-`);
+    ``None`` for any other error."""
+    if not (isinstance(context, str) and context.startswith(("while scanning an anchor", "while scanning an alias"))):
+        return None
+    if not isinstance(offset, int) or not 0 <= offset < len(text) or text[offset].isascii():
+        return None
+    from ruamel.yaml.compat import check_anchorname_char  # only on this error path: what the pure parser reads
+
+    # NEL, U+2028 and U+2029 reach the pure parser as stand-ins it reads (_read_as_yaml12).
+    return offset if text[offset] in YAML11_ONLY_BREAKS or check_anchorname_char(text[offset]) else None
 
 
 def _yaml11_break_before(text: str, offset: int) -> int | None:

@@ -65,6 +65,9 @@ class Pack:
     description: str
     digest: str        # SHA-256 of the file's bytes, hex
     rules: tuple[Rule, ...]
+    # (rule ID, the ID its `superseded_by` names, "line:column" of that name): checked against
+    # every rule of the run once all packs are loaded (supersession_problems).
+    supersessions: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def source(self) -> str:
@@ -83,7 +86,7 @@ def _schema_problems(plan, shown: str) -> list[str]:
     for error in sorted(validator(PACK_SCHEMA).iter_errors(plan.data),
                         key=lambda e: [str(p) for p in e.absolute_path]):
         path = tuple(error.absolute_path)
-        if error.validator == "pattern" and path and path[-1] == "id":
+        if error.validator == "pattern" and (path and path[-1] == "id" or len(path) > 1 and path[-2] == "superseded_by"):
             problems.append(f"{shown}:{_at(plan, path)}: `{format_yaml_path(path)}` is {quoted(error.instance)}; "
                             "a rule ID is capital letters followed by three digits, like ORG001")
             continue
@@ -253,6 +256,11 @@ def _compile(loaded, path: str, shown: str, reserved_families: Iterable[str]) ->
         for key in ("when", "require"):
             if key in entry:
                 problems.extend(_json_schema_problems(plan, shown, index, key, entry[key]))
+        for position, other in enumerate(entry.get("superseded_by", ())):
+            if other == rule_id:
+                problems.append(f"{shown}:{_at(plan, ('rules', index, 'superseded_by', position))}: "
+                                f"`rules[{index}].superseded_by` names the rule itself ({rule_id}); "
+                                "name the other rules whose finding makes this one redundant")
     if problems:
         raise ConfigError(_joined(f"{shown}: invalid policy pack", problems))
 
@@ -260,13 +268,31 @@ def _compile(loaded, path: str, shown: str, reserved_families: Iterable[str]) ->
     name = data.get("name") or os.path.basename(path)
     source = f"pack:{os.path.basename(path)}@{digest[:12]}"
     rules = []
-    for entry in data["rules"]:
+    supersessions: list[tuple[str, str, str]] = []
+    for index, entry in enumerate(data["rules"]):
         check = PackCheck(entry["id"], entry.get("when"), entry["require"], entry["message"], entry["fix"])
         item = make_rule(entry["id"], entry["name"], entry["severity"], check,
-                         _doc(entry, name, shown), plugin=source, tags=("policy-pack",))
+                         _doc(entry, name, shown), plugin=source, tags=("policy-pack",),
+                         superseded_by=entry.get("superseded_by", ()))
         # Pack rules are documented by `aiplan explain`, not on aiplan's website.
         rules.append(replace(item, url=""))
-    return Pack(path, shown, name, data.get("description", ""), digest, tuple(rules))
+        supersessions.extend((entry["id"], other, _at(plan, ("rules", index, "superseded_by", position)))
+                             for position, other in enumerate(entry.get("superseded_by", ())))
+    return Pack(path, shown, name, data.get("description", ""), digest, tuple(rules), tuple(supersessions))
+
+
+def supersession_problems(pack: Pack, known: Iterable[str]) -> list[str]:
+    """What ``pack``'s `superseded_by` lists name that is no rule in ``known`` (the
+    run's rules: built-in, plugins' and every pack's), as pack errors read."""
+    known = sorted(set(known))
+    problems = []
+    for rule_id, other, where in pack.supersessions:
+        if other not in known:
+            guess = closest(other, known, cutoff=0.6)
+            problems.append(f"{pack.shown}:{where}: rule {rule_id}'s `superseded_by` names {other}, which is no rule "
+                            "of aiplan, its plugins or the policy packs in use"
+                            + (f"; did you mean {guess}?" if guess else "; `aiplan rules` lists them"))
+    return problems
 
 
 def _joined(head: str, problems: list[str]) -> str:

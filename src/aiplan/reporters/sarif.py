@@ -48,7 +48,7 @@ FINGERPRINT_KEY = "aiplanFingerprint/v1"
 
 def _rule_descriptor(rule) -> dict:
     sections = rule.sections()
-    summary = sections.get("summary") or rule.summary
+    summary = rule.summary  # the docstring's first line (sections()["summary"] too), or the name's words
     descriptor = {
         "id": rule.id,
         "name": rule.name,
@@ -204,7 +204,7 @@ def _entries(run, include_suppressed: bool) -> list[tuple]:
     reason; ``external`` naming the baseline), and with ``--baseline`` every
     result has a ``baselineState`` (``unchanged`` for what the baseline
     records, ``new`` otherwise: it never records waived findings)."""
-    baseline = getattr(run, "baseline", None)
+    baseline = run.baseline
     if not include_suppressed:
         return [(finding, None, None) for finding in run.findings]
     new = "new" if baseline is not None else None

@@ -137,9 +137,8 @@ def _stored_lines(stored) -> list[str]:
     """The lines of a file as :func:`_source_lines` reads them, from the ones a run
     kept for its findings (:data:`aiplan.run.cache.ShownLines`); the others are empty
     and never shown."""
-    count, flagged = stored
-    lines = [""] * count
-    for number, text in flagged:
+    lines = [""] * (stored[-1][0] if stored else 0)  # up to the last flagged line: findings past it show none
+    for number, text in stored:
         lines[number - 1] = text
     return lines
 

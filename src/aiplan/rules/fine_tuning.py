@@ -681,9 +681,11 @@ def held_out_leak(plan, options):
     if overlap is None:
         return
     held_path = _held_out_beside(held_out, training)  # the training data keeps its path: the plan names it
+    narrowed = None
     if leak(held_path, training) is not None:
         held_path = "evals/held_out" + (posixpath.splitext(held_path)[1] or ".jsonl")
-    narrowed = _narrowed_training(training, held_out) if leak(held_path, training) is not None else None
+        if leak(held_path, training) is not None:
+            narrowed = _narrowed_training(training, held_out)
     if narrowed is not None:
         # The glob takes in every place the held-out file could move to (`**/*.jsonl`): narrow it instead.
         fix = (f"The training glob {code(training)} matches any held-out path: keep the training examples in "

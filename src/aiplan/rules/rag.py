@@ -202,7 +202,7 @@ def rag_without_data_pipeline(plan, options):
     )
 
 
-@rule("RAG002", "incomplete-data-pipeline", Severity.WARNING)
+@rule("RAG002", "incomplete-data-pipeline", Severity.WARNING, superseded_by=("FIT002",))
 def incomplete_data_pipeline(plan, options):
     """The data pipeline leaves out chunking, embedding or indexing.
 
@@ -317,7 +317,7 @@ def incomplete_data_pipeline(plan, options):
         )
 
 
-@rule("RAG003", "tables-without-strategy", Severity.WARNING)
+@rule("RAG003", "tables-without-strategy", Severity.WARNING, superseded_by=("FIT002",))
 def tables_without_strategy(plan, options):
     """A source contains tables but the pipeline does not say how tables are chunked.
 
@@ -453,7 +453,7 @@ def _table_sources(plan) -> list[tuple[int, dict, str, str, tuple]]:
     return found
 
 
-@rule("RAG004", "boilerplate-without-cleaning", Severity.WARNING)
+@rule("RAG004", "boilerplate-without-cleaning", Severity.WARNING, superseded_by=("FIT002",))
 def boilerplate_without_cleaning(plan, options):
     """A source is heavy with boilerplate but the pipeline does no cleaning.
 
@@ -585,7 +585,7 @@ def _rag001_reports(plan) -> bool:
     return _pipeline_missing(plan) and retrieval_mode(plan) != "live_api"
 
 
-@rule("RAG005", "data-pipeline-underinvested", Severity.WARNING)
+@rule("RAG005", "data-pipeline-underinvested", Severity.WARNING, superseded_by=("FIT002",))
 def data_pipeline_underinvested(plan, options):
     """Less effort is planned for the data pipeline than for retrieval.
 
@@ -706,7 +706,7 @@ def data_pipeline_underinvested(plan, options):
     )
 
 
-@rule("RAG006", "stale-index", Severity.WARNING)
+@rule("RAG006", "stale-index", Severity.WARNING, superseded_by=("FIT002",))
 def stale_index(plan, options):
     """The index is rebuilt less often than a source changes.
 
@@ -1459,7 +1459,7 @@ def _retrieval_metrics_hint(plan) -> str:
             "`rag.retrieval.evaluation`, set `metrics: [recall_at_k, mrr]`.")
 
 
-@rule("RAG010", "empty-corpus", Severity.ERROR)
+@rule("RAG010", "empty-corpus", Severity.ERROR, superseded_by=("FIT002",))
 def empty_corpus(plan, options):
     """Retrieval is planned over a corpus with no sources.
 

@@ -70,14 +70,13 @@ re-hash.
 
 from __future__ import annotations
 
-import json
 import marshal
 import os
 import stat
 import sys
 import time
 import zlib
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from aiplan.core.digest import hmac_sha256, same_digest, sha256
 from aiplan.core.findings import FileResult
@@ -86,6 +85,9 @@ from aiplan.fileio import atomic_write, read_regular
 from aiplan.run import codec
 from aiplan.lint.engine import names_existing
 from aiplan.parse.loader import SHOWN_SOURCE_LIMIT, c_parser_available, text_lines
+
+if TYPE_CHECKING:  # imported when a result read data (ExistenceChecks.within_repository)
+    from aiplan.evidence.files import WithinRepository
 
 CACHE_DIR_NAME = ".aiplan_cache"
 FORMAT = "lint-v4"
@@ -110,34 +112,39 @@ _CACHEDIR_TAG = (
 Dependency = tuple[str, "bool | str"]
 # A file's status, (size, st_mtime_ns, st_ctime_ns, st_ino): see "The stat fast path".
 FileStatus = tuple[int, int, int, int]
-# The lines a result's findings point at: the file's number of lines and each flagged
-# line (number, text), as the text report would read them (aiplan.parse.loader.text_lines).
-ShownLines = tuple[int, tuple[tuple[int, str], ...]]
+# The lines a result's findings point at: each flagged line (number, text), in order, as the
+# text report would read them (aiplan.parse.loader.text_lines). A finding past the last one
+# points past the end of the file (or the file is too large to show): no line is shown for it.
+ShownLines = tuple[tuple[int, str], ...]
 
 
 def shown_lines(data: bytes, result: FileResult) -> ShownLines | None:
     """The lines of ``data`` that ``result``'s findings point at, or ``None`` when
-    it has none. A file over :data:`SHOWN_SOURCE_LIMIT` shows no line (0 lines): the
-    text report does not read such a file again either."""
+    it has none. A file over :data:`SHOWN_SOURCE_LIMIT` shows no line: the text report
+    does not read such a file again either."""
     if not result.findings:
         return None
     if len(data) > SHOWN_SOURCE_LIMIT:
-        return (0, ())
+        return ()
     lines = text_lines(data)
     count = len(lines)
     wanted = sorted({finding.line for finding in result.findings if 0 < finding.line <= count})
-    return (count, tuple([(number, lines[number - 1]) for number in wanted]))
+    return tuple([(number, lines[number - 1]) for number in wanted])
 
 
 def _valid_lines(value: Any) -> bool:
     """Whether a stored value is :data:`ShownLines` (or ``None``)."""
     if value is None:
         return True
-    if type(value) is not tuple or len(value) != 2 or type(value[0]) is not int or type(value[1]) is not tuple:
+    if type(value) is not tuple:
         return False
-    count = value[0]
-    return all(type(item) is tuple and len(item) == 2 and type(item[0]) is int and 0 < item[0] <= count
-               and type(item[1]) is str for item in value[1])
+    previous = 0
+    for item in value:
+        if not (type(item) is tuple and len(item) == 2 and type(item[0]) is int and item[0] > previous
+                and type(item[1]) is str):
+            return False
+        previous = item[0]
+    return True
 
 
 def settled_status(path: str) -> FileStatus | None:
@@ -358,7 +365,7 @@ class LintCache:
             code.append(self._packages[top])
         state = [FORMAT, list(sys.version_info[:2]), ctx.fingerprint(), code, codec.layout(),
                  c_parser_available()]  # the two parsers word syntax errors differently
-        digest = sha256(json.dumps(state, sort_keys=True, default=repr).encode()).hexdigest()[:32]
+        digest = sha256(repr(state).encode()).hexdigest()[:32]  # repr: see LintContext.fingerprint
         self._scopes[id(ctx)] = (ctx, digest)
         return digest
 
@@ -497,8 +504,8 @@ class LintCache:
         assert self._key is not None
         if "aiplan" not in self._packages:
             self._packages["aiplan"] = _package_stamp("aiplan")
-        scope = sha256(json.dumps([EVIDENCE_FORMAT, list(sys.version_info[:2]), self._packages["aiplan"]],
-                                  default=repr).encode()).hexdigest()[:32]
+        scope = sha256(repr([EVIDENCE_FORMAT, list(sys.version_info[:2]),
+                             self._packages["aiplan"]]).encode()).hexdigest()[:32]
         return EvidenceStore(os.path.join(self.directory, EVIDENCE_FORMAT, scope), self.directory, self._key)
 
     def _write_shard(self, scope: str, shard: int) -> None:
@@ -682,13 +689,24 @@ class ExistenceChecks:
 
     LISTED_AFTER = 3
 
-    __slots__ = ("_folders",)
+    __slots__ = ("_folders", "_within")
 
     def __init__(self) -> None:
         # Per (plan's folder, folder part of the path it names): how many paths were asked
         # about in it so far (an int), then its listing (a frozenset of names), or None when
         # it cannot be listed or trusted.
         self._folders: dict[tuple[str, str], "int | frozenset[str] | None"] = {}
+        # Made when a result read data: evidence.files is not imported at start-up.
+        self._within: "WithinRepository | None" = None
+
+    def within_repository(self, base: str, path: str) -> bool:
+        """Whether the data file ``path`` a result read still lies inside the repository
+        holding the plan in ``base`` (the evidence location rule, applied again)."""
+        if self._within is None:
+            from aiplan.evidence.files import WithinRepository  # start-up: only for results that read data
+
+            self._within = WithinRepository()
+        return self._within(base, path)
 
     def __call__(self, base: str, relative: str) -> bool:
         """Whether ``relative`` (a path as a plan names it) exists in ``base``."""
@@ -746,7 +764,8 @@ def _dependencies_hold(real_path: str, dependencies, exists: ExistenceChecks) ->
 
                 if not documents_hold(base, name, existed):
                     return False
-            elif not stamp_holds(os.path.join(base, name), existed):
+            elif not (exists.within_repository(base, os.path.join(base, name))
+                      and stamp_holds(os.path.join(base, name), existed)):
                 return False
             continue
         if exists(folder, relative) != existed:

@@ -8,7 +8,6 @@ JSON-Schema errors, and :mod:`aiplan.schemas.validate` validates plans.
 from __future__ import annotations
 
 import functools
-import json
 import os
 from typing import Any
 
@@ -33,6 +32,8 @@ def source(name: str = PLAN_SCHEMA) -> str:
 @functools.lru_cache(maxsize=None)
 def load(name: str = PLAN_SCHEMA) -> dict:
     """A schema shipped in ``aiplan/schemas``, parsed (cached: it never changes in a run)."""
+    import json  # start-up: json (about 5 M instructions) only with a schema to read
+
     return json.loads(source(name))
 
 

@@ -67,3 +67,33 @@ def test_a_clean_plan_imports_nothing_findings_or_repairs_need_nor_the_pool(tmp_
 def test_a_plan_with_a_schema_error_imports_what_its_finding_needs(tmp_path):
     # The same plan with a misspelt key: a fixable PLAN002 finding, and a reading to repair.
     assert imported_linting(tmp_path, PLAN + "sumary: x\n") == sorted(FINDINGS_ONLY)
+
+
+# The plan schema is read before (when a plan's schema check needs the schema's JSON, reading it
+# imports json): what is pinned is that nothing else on the way, the cache key included, does.
+JSON_PROBE = """
+import sys
+import aiplan.schemas as schemas
+schemas.load(schemas.PLAN_SCHEMA)
+for name in [name for name in sys.modules if name == "json" or name.startswith("json.")]:
+    del sys.modules[name]
+from aiplan.cli.main import main
+try:
+    main(["lint", *sys.argv[1:]], prog_name="aiplan")
+except SystemExit:
+    pass
+print("json" in sys.modules, file=sys.stderr)
+"""
+
+
+def imports_json(tmp_path, *options: str) -> bool:
+    (tmp_path / "plan.aiplan.yaml").write_text(PLAN)
+    done = subprocess.run([sys.executable, "-c", JSON_PROBE, "--ignore", "GAP001", "--cache-dir",
+                           str(tmp_path / "cache"), *options, "plan.aiplan.yaml"],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    return json.loads(done.stderr.strip().splitlines()[-1].lower())
+
+
+def test_a_clean_plan_with_the_cache_imports_json_only_to_read_the_schema(tmp_path):
+    assert [imports_json(tmp_path), imports_json(tmp_path)] == [False, False]  # writing the cache, then reading it
+    assert imports_json(tmp_path, "--format", "json")  # a JSON report does

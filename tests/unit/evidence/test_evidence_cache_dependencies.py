@@ -236,3 +236,41 @@ def test_a_rag_source_linked_out_of_the_repository_then_replaced_is_read(tmp_pat
     first, (hits, then) = _twice_then(project, build_context(select=["EVID008", "RAG003"]), replace)
     assert _rules(first) == ["EVID008"] and "outside the repository" in first[0][1]
     assert hits == 0 and _rules(then) == ["RAG003"]
+
+
+@pytest.mark.parametrize("moved", ["file", "folder"])
+def test_a_file_replaced_by_a_link_out_of_the_repository_is_not_read(tmp_path, monkeypatch, moved):
+    """The same bytes, now outside the repository (the file, or its folder, moved out and
+    linked back): the cached result read them inside, a fresh run does not read them."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    monkeypatch.delenv("AIPLAN_NO_CACHE", raising=False)
+    project = tmp_path / "repo"
+    (project / ".git").mkdir(parents=True)
+    _records(project / "data" / "train.jsonl", count=12)
+    _records(project / "evals" / "h.jsonl", start=100, count=5)
+    (project / "plan.aiplan.yaml").write_text(FT_PLAN.format(train="data/train.jsonl", held="evals/h.jsonl"))
+    (tmp_path / "elsewhere").mkdir()
+
+    def replace():
+        if moved == "file":
+            shutil.copy(project / "data" / "train.jsonl", tmp_path / "elsewhere" / "train.jsonl")
+            (project / "data" / "train.jsonl").unlink()
+            (project / "data" / "train.jsonl").symlink_to(tmp_path / "elsewhere" / "train.jsonl")
+        else:  # a rename keeps the file's inode and times: only the location tells
+            (project / "data").rename(tmp_path / "elsewhere" / "data")
+            (project / "data").symlink_to(tmp_path / "elsewhere" / "data")
+
+    first, (hits, then) = _twice_then(project, build_context(select=["EVID"]), replace)
+    assert "holds 12 records" in dict(first)["EVID001"]
+    assert hits == 0 and "outside the repository" in " ".join(message for _, message in then)
+
+
+def test_a_link_inside_the_repository_keeps_its_cached_result(project):
+    _records(project / "store" / "train.jsonl", count=12)
+    _records(project / "evals" / "h.jsonl", start=100, count=5)
+    (project / "data").mkdir()
+    (project / "data" / "train.jsonl").symlink_to(project / "store" / "train.jsonl")
+    (project / "plan.aiplan.yaml").write_text(FT_PLAN.format(train="data/train.jsonl", held="evals/h.jsonl"))
+    hits, first = _lint(project, build_context(select=["EVID"]))
+    assert hits == 0 and "holds 12 records" in dict(first)["EVID001"]
+    assert _lint(project, build_context(select=["EVID"])) == (1, first)

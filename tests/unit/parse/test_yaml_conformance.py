@@ -243,6 +243,28 @@ def test_the_second_opinion_is_only_asked_for_small_files(monkeypatch):
     assert [p.rule for p in parse_documents(text).problems] == ["PLAN001"]
 
 
+
+@pytest.mark.parametrize("char", ["\x85", "\u2028", "\u00e9"])
+def test_a_non_ascii_anchor_name_libyaml_rejects_is_read_or_explained(char, monkeypatch):
+    text = f"aiplan: 1\nname: &a{char}b x\nother: *a{char}b\n"
+    result = load_text(text)  # a small file: the pure parser's second opinion reads it
+    assert not result.problems and result.documents[0].data == {"aiplan": 1, "name": "x", "other": "x"}
+    if loader._c_parser() is None:  # pragma: no cover - depends on the installation
+        pytest.skip("ruamel.yaml.clib is not installed")
+    monkeypatch.setattr(loader, "SECOND_OPINION_MAX_CHARS", len(text) - 1)
+    [problem] = parse_documents(text).problems  # too large for it: libyaml's rejection, and why
+    message, fix = problem.violation.message, problem.violation.fix
+    assert (problem.violation.span.line, problem.violation.span.column) == (2, 9)
+    assert "is allowed in an anchor name in YAML 1.2" in message and "read with libyaml alone" in message
+    assert "line feed" not in fix and "ASCII letters, digits" in fix
+
+
+def test_an_anchor_character_neither_parser_reads_gets_no_such_excuse(monkeypatch):
+    text = "aiplan: 1\nname: &a\ufeffb x\n"  # a byte order mark: not an anchor character in YAML 1.2 either
+    monkeypatch.setattr(loader, "SECOND_OPINION_MAX_CHARS", len(text) - 1)
+    [problem] = parse_documents(text).problems
+    assert "YAML 1.2" not in problem.violation.message and "ASCII" not in problem.violation.fix
+
 def test_surrogate_pairs_are_joined_and_lone_surrogates_rejected():
     # JSON writes characters outside the BMP as surrogate pairs; YAML reads JSON.
     result = load_text('{"aiplan": 1, "name": "\\ud83d\\ude00 launch"}\n')

@@ -310,3 +310,72 @@ def test_packs_that_would_fail_or_check_nothing_at_lint_time_are_refused_at_load
 
 def test_checked_formats_and_properties_named_format_are_accepted():
     parse_pack(_pack_with("{properties: {owner: {type: string, format: email}, format: {type: string}}}"))
+
+
+# -- superseded_by: a pack rule defers to a built-in, plugin or pack rule ----------------
+
+# An organisation rule that asks for a `rag` section on every retrieval plan: FIT007 (approach
+# rag, no `rag` section) says the same, more precisely, so the pack rule defers to it.
+DEFERRING = """\
+policy_pack: 1
+name: Deferring pack
+rules:
+  - id: ORG010
+    name: retrieval-is-described
+    severity: warning
+    message: "{detail}"
+    fix: "Describe the retrieval under `rag`."
+    when: {properties: {approach: {const: rag}}, required: [approach]}
+    require: {required: [rag]}
+    superseded_by: [FIT007]
+"""
+RETRIEVAL_PLAN = "aiplan: 1\nname: x\napproach: rag\n"
+
+
+def _ids(findings):
+    return {rule for rule, _, _ in codes(findings)}
+
+
+def test_a_pack_rule_superseded_by_a_built_in_rule():
+    found = _ids(lint_yaml(RETRIEVAL_PLAN, packs=[DEFERRING]))
+    assert "FIT007" in found and "ORG010" not in found
+    assert "ORG010" in _ids(lint_yaml(RETRIEVAL_PLAN, packs=[DEFERRING], ignore=["FIT007"]))
+    waived = "# aiplan: ignore-file[FIT007] -- described elsewhere\n" + RETRIEVAL_PLAN
+    assert {"ORG010", "FIT007", "PLAN006"} & _ids(lint_yaml(waived, packs=[DEFERRING])) == {"ORG010"}
+    # Without the declaration both report the one problem.
+    both = _ids(lint_yaml(RETRIEVAL_PLAN, packs=[DEFERRING.replace("    superseded_by: [FIT007]\n", "")]))
+    assert {"ORG010", "FIT007"} <= both
+    assert parse_pack(DEFERRING).rules[0].superseded_by == ("FIT007",)
+
+
+def test_a_pack_rule_superseded_by_another_packs_rule(tmp_path):
+    other = PACK.replace("Test pack", "Other").replace("ORG001", "ORG011").replace(
+        "    when: {required: [owner]}\n", "")
+    plan = "aiplan: 1\nname: x\nowner: someone\n"
+    deferring = PACK.replace("ORG001", "ORG012") + "    superseded_by: [ORG011]\n"
+    assert _ids(lint_yaml(plan, packs=[deferring, other], select=["ORG"])) == {"ORG011"}
+    assert _ids(lint_yaml(plan, packs=[deferring, other], select=["ORG012"])) == {"ORG012"}
+
+
+@pytest.mark.parametrize("named, expected", [
+    ("[FIT070]", "pack.yaml:11:21: rule ORG010's `superseded_by` names FIT070, which is no rule of aiplan, its "
+                 "plugins or the policy packs in use; `aiplan rules` lists them"),
+    ("[ORG010]", "pack.yaml:11:21: `rules[0].superseded_by` names the rule itself (ORG010)"),
+    ("[fit007]", "pack.yaml:11:21: `rules[0].superseded_by[0]` is 'fit007'; a rule ID is capital letters"),
+    ("FIT007", "pack.yaml:11:20: `rules[0].superseded_by`"),
+])
+def test_a_pack_superseded_by_naming_no_other_rule_is_a_pack_error(named, expected):
+    with pytest.raises(ConfigError) as caught:
+        lint_yaml(RETRIEVAL_PLAN, packs=[DEFERRING.replace("[FIT007]", named)])
+    assert expected in str(caught.value)
+
+
+def test_an_unknown_superseding_rule_in_a_configured_pack_exits_2(cli, tmp_path, monkeypatch):
+    (tmp_path / "org.yaml").write_text(DEFERRING.replace("[FIT007]", "[ACME001]"))
+    (tmp_path / "p.aiplan.yaml").write_text(RETRIEVAL_PLAN)
+    (tmp_path / ".aiplan.toml").write_text('policy-packs = ["org.yaml"]\n')
+    monkeypatch.chdir(tmp_path)
+    result = cli("lint")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "org.yaml:11:21: rule ORG010's `superseded_by` names ACME001, which is no rule" in result.output
+    assert "(named in .aiplan.toml: `policy-packs`)" in result.output

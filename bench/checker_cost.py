@@ -1,9 +1,12 @@
 """The instruction cost of the YAML conformance checker (docs/yaml-conformance.md).
 
     python bench/generate_plans.py /tmp/corpus --count 200
-    PYTHONHASHSEED=0 valgrind --tool=callgrind --callgrind-out-file=/dev/null \\
+    PYTHONHASHSEED=0 valgrind --tool=callgrind --callgrind-out-file=/tmp/checker.callgrind \\
         python bench/checker_cost.py on /tmp/corpus     # then `off`: the difference is the checker
     python bench/checker_cost.py count /tmp/corpus      # the events parsed
+
+The profile goes to a file of its own, not /dev/null: callgrind run as root may replace
+the device with a regular file.
 
 ``on`` parses every plan of the corpus as aiplan does; ``off`` with the
 checker's methods replaced by no-ops.

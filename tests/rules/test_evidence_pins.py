@@ -162,3 +162,60 @@ def test_pdf_documents_without_the_extra_are_named_with_the_extra_to_install(tmp
         "Install the PDF extra to measure them: `pip install 'aiplan[pdf]'`.")]
     assert [(r.path, r.line, r.message) for r in found[0].related] == [
         ("docs/policy-0.pdf", 1, "a PDF document not read")]
+
+
+RAG003_FIXTURE = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "rules" / "RAG003" / \
+    "fail-tables-measured-in-documents.aiplan.yaml"
+
+
+@pytest.mark.parametrize("budget, measured", [
+    (100, "1 of its 2 documents read"),  # the second document cut short, the third never opened
+    (286, "3 of its 3 documents read"),  # the three hold 287 bytes: the last one byte short
+    (287, "3 of its 3 documents"),       # every byte read
+])
+def test_tables_measured_within_the_byte_budget_say_whether_every_document_was_read_whole(budget, measured):
+    [finding] = lint_yaml(RAG003_FIXTURE.read_text(encoding="utf-8"), select=["RAG003"], dedent=False,
+                          base_dir=str(RAG003_FIXTURE.parent), limits=Limits(max_evidence_bytes=budget))
+    assert finding.message.startswith(f"source `spec sheets` holds tables (measured: {measured}; first: ")
+
+
+HANDBOOK_HEADER = ("Acme Insurance member handbook, internal edition for claims staff only, do not forward "
+                   "outside the company")
+HANDBOOK_PLAN = """
+    aiplan: 1
+    name: x
+    approach: rag
+    rag:
+      corpus:
+        sources:
+          - name: handbook
+            path: docs
+            format: markdown
+      data_pipeline:
+        owner: data-eng
+        chunking:
+          strategy: fixed
+"""
+
+
+def _handbook(root: pathlib.Path, lines_per_page: int) -> None:
+    """Four pages, each the same header line and its own lines."""
+    (root / "docs").mkdir()
+    for page in range(4):
+        own = [f"Section {page} line {k} explains claim rule number {page * 10 + k} in plain words"
+               for k in range(lines_per_page - 1)]
+        (root / "docs" / f"page-{page}.md").write_text("\n".join([HANDBOOK_HEADER, *own]) + "\n", encoding="utf-8")
+
+
+def test_boilerplate_of_exactly_a_quarter_of_the_lines_is_reported_and_quoted_to_80_characters(tmp_path):
+    _handbook(tmp_path, lines_per_page=4)  # the header is 1 line of 4: 25%, the threshold
+    [finding] = lint_yaml(HANDBOOK_PLAN, select=["RAG004"], base_dir=str(tmp_path))
+    assert finding.message.startswith(
+        "source `handbook` repeats boilerplate (measured: 25% of lines repeat across at least half of the 4 "
+        "documents; first: docs/page-0.md:1: 'Acme Insurance member handbook, internal edition for claims staff "
+        "only, do not …'), but ")
+
+
+def test_boilerplate_below_a_quarter_of_the_lines_is_not_reported(tmp_path):
+    _handbook(tmp_path, lines_per_page=5)  # 1 line of 5: 20%
+    assert lint_yaml(HANDBOOK_PLAN, select=["RAG004"], base_dir=str(tmp_path)) == []

@@ -175,9 +175,13 @@ def profile_corpus(name: str, base_dir: str, root: str, budget: int,
         else:
             try:
                 with open(path, "rb") as handle:
-                    data = handle.read(max(0, min(budget - read, 8 * 1024 * 1024)))
+                    limit = max(0, min(budget - read, 8 * 1024 * 1024))
+                    data = handle.read(limit)
+                    # Cut short (by the budget, or the 8 MiB a document): measured on its first bytes.
+                    cut = len(data) == limit and handle.read(1) != b""
             except OSError:
                 continue
+            sampled = sampled or cut
             read += len(data)
             if b"\x00" in data[:8192]:
                 continue

@@ -18,6 +18,8 @@ import re
 from dataclasses import field
 from typing import Any, Callable, Iterator, Mapping
 
+from jsonschema.validators import validator_for
+
 from aiplan.core.findings import Edit, Violation, format_yaml_path
 from aiplan.core.suggest import closest, safe_replacement
 from aiplan.core.notation import flow, kind, plain, quoted, yaml_scalar
@@ -182,6 +184,16 @@ def _plain_fact(error, path, schema, root, voice):
     return [Fact(str(error.validator), path, {"value": quoted(error.instance)})]
 
 
+def _one_of(error, path, schema, root, voice):
+    # jsonschema gives no context when the instance fails `oneOf` by matching several alternatives.
+    if error.context:
+        return _plain_fact(error, path, schema, root, voice)
+    checker = validator_for(root)(root)
+    count = sum(checker.evolve(schema=alternative).is_valid(error.instance) for alternative in error.validator_value)
+    return [Fact("oneOf_many", path, {"value": quoted(error.instance), "count": count,
+                                      "total": len(error.validator_value)})]
+
+
 # JSON-Schema keyword -> the facts of an error of that keyword (None: say it in jsonschema's words).
 _FACTS: dict[Any, Callable] = {
     "required": _required,
@@ -195,7 +207,7 @@ _FACTS: dict[Any, Callable] = {
     "contains": _contains,
     "minimum": _bound, "exclusiveMinimum": _bound, "maximum": _bound, "exclusiveMaximum": _bound,
     "minItems": _size, "maxItems": _size, "minLength": _size, "maxLength": _size,
-    "uniqueItems": _plain_fact, "not": _plain_fact, "anyOf": _plain_fact, "oneOf": _plain_fact,
+    "uniqueItems": _plain_fact, "not": _plain_fact, "anyOf": _plain_fact, "oneOf": _one_of,
     None: _plain_fact,  # the `false` schema
 }
 
@@ -282,6 +294,7 @@ PLAN_VOICE = Voice(
         "minimum": "{where} is {value}; it must be at least {limit}",
         "minLength": "{where} is empty",
         "const": "{where} is {value}; expected {wanted}",
+        "oneOf_many": "{where} matches {count} of its {total} alternative forms; it must match exactly one",
         "other": "{where}: {detail}",
     },
     name=lambda path: f"`{key_path(path)}`",
@@ -453,6 +466,7 @@ POLICY_VOICE = Voice(
         "not": "{where} is {value}, which the policy forbids",
         "anyOf": "{where} matches none of the alternatives the policy allows",
         "oneOf": "{where} matches none of the alternatives the policy allows",
+        "oneOf_many": "{where} matches {count} of the {total} alternatives the policy allows; it must match exactly one",
         "None": "{where} is not allowed by the policy",
         "other": "{where}: {detail}",
     },
@@ -505,6 +519,7 @@ _CONFIG_WORDS = {
     "maximum": "{where} is {value}; it must be {bound} {limit}",
     "minItems": "{where} is empty",
     "minLength": "{where} is empty",
+    "oneOf_many": "{where} matches {count} of its {total} alternative forms; it must match exactly one",
     "other": "{where}: {detail}",
 }
 

@@ -190,7 +190,8 @@ _INT10 = re.compile(r"[-+]?[0-9]+\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
 _INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
-_MAYBE_NOT_STR = frozenset("-+.0123456789~nNtTfF")
+_NUMBER_START = frozenset("-+.0123456789")
+_MAYBE_NOT_STR = _NUMBER_START | frozenset("~nNtTfF")
 _TAG = "tag:yaml.org,2002:"
 # The Python types a scalar with one of these core-schema tags resolves to.
 _TAG_TYPES: dict[str, type | tuple[type, ...]] = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}
@@ -206,6 +207,8 @@ def resolve_plain(text: str) -> Any:
         return True
     if text in _FALSE:
         return False
+    if text[0] not in _NUMBER_START:  # `null`, `true` and `false` were the words to type
+        return text
     if _INT10.match(text):
         return int(text)
     if text.startswith("0o") and len(text) > 2 and all(c in "01234567" for c in text[2:]):
@@ -417,6 +420,16 @@ def _span(start_mark, end_mark) -> Span:
     return Span(start_mark.line + 1, start_mark.column + 1, end_mark.line + 1, end_mark.column + 1)
 
 
+def _lines(position: tuple) -> tuple:
+    """A position as the ``(line, column, end_line, end_column)`` tuple (1-based) it
+    stands for: a scalar's is recorded as its event's ``(start_mark, end_mark)``, read
+    only when a finding or a collection's end needs it (SpanTable reads both forms)."""
+    if len(position) == 4:
+        return position
+    start, end = position
+    return (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
 class _DocumentBuilder:
     """Builds one document's data and positions from parser events."""
 
@@ -459,15 +472,15 @@ class _DocumentBuilder:
         # the common untagged case skips resolve_scalar's dispatch, and an
         # ordinary key or value in a collection is recorded here, inline, with
         # what _set_key and _add would do for it.
-        start, end = event.start_mark, event.end_mark
-        span = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+        # The marks stand for the position until one is read (_lines).
+        span = (event.start_mark, event.end_mark)
         # `ctag` is the slot behind ruamel's `tag` property (a function call).
         tag = None if event.ctag is None else event.tag
         style = event.style
         text = event.value
         anchor = event.anchor
         if style == '"' and not text.isascii() and re.search(_SURROGATE, text):
-            text = _join_surrogates(text, Span(*span))
+            text = _join_surrogates(text, Span(*_lines(span)))
         value: Any
         stack = self.stack
         if stack:
@@ -580,7 +593,7 @@ class _DocumentBuilder:
             mark = event.end_mark
             span = (start[0], start[1], mark.line + 1, mark.column + 1)
         else:
-            last = frame.last_end
+            last = _lines(frame.last_end)
             span = (start[0], start[1], last[2], last[3])
         if frame.is_key:
             if frame.anchor:
@@ -619,15 +632,15 @@ class _DocumentBuilder:
                         f"more than {MAX_DUPLICATES:,} duplicate keys in this file; only the first "
                         f"{MAX_DUPLICATES:,} are reported",
                         "Remove the duplicates reported above, then lint again to see the rest.",
-                        span=Span(*span),
+                        span=Span(*_lines(span)),
                     ), self.index))
             elif frame.path is not None:
                 first = self.key_spans.get(frame.path + (key,))
-                where = f" (first defined on line {first[0]})" if first else ""
+                where = f" (first defined on line {_lines(first)[0]})" if first else ""
                 self.problems.append(LoadProblem(DUPLICATE_KEY, Violation(
                     f"duplicate key `{key}`{where}; YAML loaders keep only one of the values, so the other is silently lost",
                     f"Remove one of the `{key}` entries, or merge their contents into one.",
-                    span=Span(*span),
+                    span=Span(*_lines(span)),
                 ), self.index))
         elif frame.path is not None:
             self.key_spans[frame.path + (key,)] = span
@@ -742,7 +755,7 @@ _EVENT_KINDS: dict[type, str] = {}
 
 
 def _event_kind(event) -> str:
-    kind = _EVENT_KINDS[event.__class__] = type(event).__name__
+    kind = _EVENT_KINDS[type(event)] = type(event).__name__
     return kind
 
 
@@ -771,7 +784,7 @@ def _count_document(index: int, limits: Limits, event: Any) -> None:
 def _built(builder: _DocumentBuilder, path: str, earlier_anchors: dict[str, tuple[int, int]]) -> Plan:
     """The finished document; its anchors are remembered for the documents after it."""
     for name, (_value, span, _size, _height) in builder.anchors.items():
-        earlier_anchors[name] = (builder.index, span[0])
+        earlier_anchors[name] = (builder.index, _lines(span)[0])
     return builder.document(path)
 
 
@@ -798,7 +811,7 @@ def _build(events: Iterator[Any], text: str, path: str, limits: Limits,
     broken: NonConforming | None = None
     try:
         for event in events:
-            kind = _EVENT_KINDS.get(event.__class__) or _event_kind(event)
+            kind = _EVENT_KINDS.get(type(event)) or _event_kind(event)
             if broken is not None:
                 if kind == "DocumentEndEvent":
                     break

@@ -137,7 +137,10 @@ def _additional(error, path, schema, root, voice):
 
 
 def _type(error, path, schema, root, voice):
-    return [Fact("type", path, {"value": quoted(error.instance), "kind": kind(error.instance),
+    value, kind_ = quoted(error.instance), kind(error.instance)
+    # A mapping or a list is quoted as its kind already: `a mapping`, not `a mapping (a mapping)`.
+    seen = value if value == kind_ else f"{value} ({kind_})"
+    return [Fact("type", path, {"value": value, "kind": kind_, "seen": seen,
                                 "wanted": voice.wanted(error.validator_value)})]
 
 
@@ -289,7 +292,7 @@ PLAN_VOICE = Voice(
         "unknown": "unknown key `{key}` {parent}",
         "misplaced": "`{key}` does not belong {parent}; it belongs at `{home}`",
         "required": "{owner} lacks the required key `{key}`",
-        "type": "{where} is {value} ({kind}); expected {wanted}",
+        "type": "{where} is {seen}; expected {wanted}",
         "enum": "{where} is {value}; expected one of {allowed}",
         "minimum": "{where} is {value}; it must be at least {limit}",
         "minLength": "{where} is empty",
@@ -451,7 +454,7 @@ POLICY_VOICE = Voice(
         "unknown": "{where} is not allowed by the policy",
         "const": "{where} is {value}; the policy requires {wanted}",
         "enum": "{where} is {value}; the policy allows {allowed_quoted}",
-        "type": "{where} is {value} ({kind}); the policy requires {wanted}",
+        "type": "{where} is {seen}; the policy requires {wanted}",
         "pattern": "{where} is {value}, which does not match {limit}",
         "format": "{where} is {value}, not a valid {limit}",
         "contains": "{where} does not include {item}",
@@ -510,7 +513,7 @@ def _config_hint(fact: Fact, error, root: dict, voice: Voice) -> tuple[str, tupl
 _CONFIG_WORDS = {
     "unknown": "unknown key {where}",
     "property_name": "{where} has the key {value}, which is not a rule ID",
-    "type": "{where} is {value} ({kind}); expected {wanted}",
+    "type": "{where} is {seen}; expected {wanted}",
     "enum": "{where} is {value}; expected one of {allowed}",
     "pattern": "{where} is {value}, not a rule ID or prefix (like FT003, FT or ALL)",
     "required": "{under} lacks the required key `{key}`",

@@ -283,14 +283,14 @@ class _Waivers:
             for rule_id in item.rules:
                 if item.kind == "ignore-file":
                     key: tuple = (item.document, rule_id)
-                else:
-                    key = (item.document, rule_id, item.target_line)
+                else:   # by line alone: after `...` the waiver sits in the document before its line's
+                    key = (rule_id, item.target_line)
                 self._by_key.setdefault(key, (order, item))
 
     def first_covering(self, finding: Finding) -> Suppression | None:
         if finding.rule in UNSUPPRESSIBLE:
             return None
-        candidates = [found for found in (self._by_key.get((finding.document, finding.rule, finding.line)),
+        candidates = [found for found in (self._by_key.get((finding.rule, finding.line)),
                                           self._by_key.get((finding.document, finding.rule))) if found]
         return min(candidates, key=lambda found: found[0])[1] if candidates else None
 

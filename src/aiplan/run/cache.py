@@ -31,11 +31,12 @@ Results with internal errors are never stored. The layout::
     .aiplan_cache/
       .gitignore               "*": never committed
       CACHEDIR.TAG             backup tools skip it
-      lint-v4/<scope>/<shard>  one marshal file per shard of display paths
+      lint-v5/<scope>/<shard>  one marshal file per shard of display paths
 
 ``scope`` is a digest of the context and code; each scope holds 64 shards so
 that linting one file reads one small shard and a run over thousands of files
-reads them all. Shards are written whole, atomically (temporary file, then
+reads them all (scopes no run has written for 30 days are removed:
+:func:`prune_scopes`). Shards are written whole, atomically (temporary file, then
 ``os.replace``), after merging what another process wrote meanwhile, so
 concurrent runs (parallel pre-commit batches) never corrupt one; at worst one
 run's new entries are lost and recomputed later.
@@ -78,7 +79,7 @@ import time
 import zlib
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from aiplan.core.digest import hmac_sha256, same_digest, sha256
+from aiplan.core.digest import hmac_sha256, keyed_blake2b, same_digest, sha256
 from aiplan.core.findings import FileResult
 from aiplan.core.paths import repository_root
 from aiplan.fileio import atomic_write, read_regular
@@ -90,7 +91,7 @@ if TYPE_CHECKING:  # imported when a result read data (ExistenceChecks.within_re
     from aiplan.evidence.files import WithinRepository
 
 CACHE_DIR_NAME = ".aiplan_cache"
-FORMAT = "lint-v4"
+FORMAT = "lint-v5"
 SHARDS = 64
 # A shard is read whole; past this size it is ignored (and not written: the
 # entries of the run that would overflow it are left out).
@@ -277,7 +278,18 @@ def _load_key() -> bytes:
 
 
 def _mac(key: bytes, payload: bytes) -> bytes:
-    return hmac_sha256(key, FORMAT.encode() + b"\0" + payload)
+    """A shard's MAC: keyed BLAKE2b (half the instructions of HMAC-SHA256 over the
+    megabytes a warm run reads), bound to the format."""
+    return keyed_blake2b(key, FORMAT.encode() + b"\0" + payload)
+
+
+# The evidence store's entries keep the MAC they were written with (HMAC-SHA256, bound to
+# the results format of their time): they are small, and unchanged they stay valid.
+_EVIDENCE_MAC_CONTEXT = b"lint-v4\0"
+
+
+def _evidence_mac(key: bytes, payload: bytes) -> bytes:
+    return hmac_sha256(key, _EVIDENCE_MAC_CONTEXT + payload)
 
 
 def _tracked_by_git(directory: str) -> bool:
@@ -492,6 +504,8 @@ class LintCache:
         except (OSError, ValueError) as exc:
             self.usable = False
             self.problem = f"cannot write the cache in {self.directory}: {getattr(exc, 'strerror', None) or exc}"
+            return
+        prune_scopes(self.directory, {scope for _, scope in self._scopes.values()})
 
     def _prepare_directory(self) -> None:
         _prepare_directory(self.directory)
@@ -525,6 +539,110 @@ class LintCache:
                 return
         assert self._key is not None
         _replace(path, _mac(self._key, data) + data)
+
+
+# -- old scopes: what upgrades and other settings left behind ------------------------
+
+# A scope folder not written for this long is removed by a run that writes another:
+# every entry in it is older than MAX_AGE_SECONDS, so its next write would drop them all.
+SCOPE_PRUNE_SECONDS = 24 * 3600   # at most this often (the marker's modification time)
+_SCOPES_PRUNED = ".pruned"        # in the FORMAT folder
+_HEX = frozenset("0123456789abcdef")
+
+
+def _is_format_name(name: str) -> bool:
+    """``lint-v<N>``: a results folder of this or another version of the cache format."""
+    return name.startswith("lint-v") and name[6:].isascii() and name[6:].isdigit()
+
+
+def _is_scope_name(name: str) -> bool:
+    return len(name) == 32 and set(name) <= _HEX
+
+
+def _is_ours(name: str) -> bool:
+    """A name aiplan writes in a scope folder: a shard, or a temporary file of :func:`_replace`."""
+    return (len(name) == 2 and set(name) <= _HEX) or (name.startswith(".") and name.endswith(".tmp"))
+
+
+def prune_scopes(directory: str, in_use: Iterable[str], now: float | None = None) -> None:
+    """Remove the scope folders of the results cache in ``directory`` (any ``lint-v<N>``
+    format) not written for :data:`MAX_AGE_SECONDS` and not in ``in_use`` (this run's
+    scopes), then format folders left empty; at most once every :data:`SCOPE_PRUNE_SECONDS`.
+
+    Only what aiplan wrote goes: a folder whose name is a scope's and that holds nothing
+    but shards and temporary files of the cache, none of them a link. It is renamed first
+    (atomically: a concurrent run sees no scope, a miss, never part of one), then emptied
+    and removed. Anything else (a link, a file of another name) leaves it as it is.
+    Never raises."""
+    now = time.time() if now is None else now
+    marker = os.path.join(directory, FORMAT, _SCOPES_PRUNED)
+    try:
+        if now - os.stat(marker, follow_symlinks=False).st_mtime < SCOPE_PRUNE_SECONDS:
+            return
+    except OSError:
+        pass
+    try:
+        _replace(marker, b"")   # first: a concurrent run sees it and does not prune too
+        os.utime(marker, (now, now), follow_symlinks=False)
+        formats = [name for name in os.listdir(directory) if _is_format_name(name)]
+    except OSError:
+        return
+    keep = set(in_use)
+    oldest = now - MAX_AGE_SECONDS
+    for format_name in sorted(formats):
+        folder = os.path.join(directory, format_name)
+        try:
+            if not stat.S_ISDIR(os.lstat(folder).st_mode):
+                continue
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in sorted(names):
+            stale = name.startswith(".") and name.endswith(".removing")   # a removal cut short
+            if not stale and (not _is_scope_name(name) or (format_name == FORMAT and name in keep)):
+                continue
+            path = os.path.join(folder, name)
+            try:
+                info = os.lstat(path)
+            except OSError:
+                continue
+            if stat.S_ISDIR(info.st_mode) and info.st_mtime < oldest:
+                _remove_scope(path, now)
+        if format_name != FORMAT:
+            try:
+                os.rmdir(folder)   # only if empty
+            except OSError:
+                pass
+
+
+def _remove_scope(path: str, now: float) -> None:
+    """Rename the scope folder ``path`` out of the way, empty it and remove it, if it holds
+    only files the cache writes (see :func:`prune_scopes`)."""
+    def only_ours(folder: str) -> bool:
+        try:
+            return all(_is_ours(name) and stat.S_ISREG(os.lstat(os.path.join(folder, name)).st_mode)
+                       for name in os.listdir(folder))
+        except OSError:
+            return False
+
+    if not only_ours(path):
+        return
+    folder, name = os.path.split(path)
+    doomed = path
+    if not name.endswith(".removing"):
+        doomed = os.path.join(folder, f".{name}.{os.getpid()}.{int(now)}.removing")
+        try:
+            os.rename(path, doomed)
+        except OSError:
+            return
+    if not only_ours(doomed):   # something came in before the rename: left where it is now
+        return
+    for entry in os.listdir(doomed):
+        _unlink(os.path.join(doomed, entry))
+    try:
+        os.rmdir(doomed)
+    except OSError:
+        pass
 
 
 # -- evidence: each data file's results, apart from the plans' ---------------------
@@ -568,7 +686,7 @@ class EvidenceStore:
         except (OSError, ValueError):
             return None
         mac, payload = data[:_MAC_BYTES], data[_MAC_BYTES:]
-        if len(data) < _MAC_BYTES or not same_digest(mac, _mac(self._key, entry_key.encode() + b"\0" + payload)):
+        if len(data) < _MAC_BYTES or not same_digest(mac, _evidence_mac(self._key, entry_key.encode() + b"\0" + payload)):
             return None
         try:
             value = marshal.loads(payload)
@@ -589,7 +707,7 @@ class EvidenceStore:
         for level in (os.path.dirname(os.path.dirname(self.directory)), os.path.dirname(self.directory),
                       self.directory, folder):
             _real_directory(level)
-        _replace(self._path(entry_key), _mac(self._key, entry_key.encode() + b"\0" + payload) + payload)
+        _replace(self._path(entry_key), _evidence_mac(self._key, entry_key.encode() + b"\0" + payload) + payload)
         self.prune()
 
     def prune(self, now: float | None = None) -> None:
@@ -689,15 +807,38 @@ class ExistenceChecks:
 
     LISTED_AFTER = 3
 
-    __slots__ = ("_folders", "_within")
+    __slots__ = ("_folders", "_stamps", "_within", "_absolute")
 
     def __init__(self) -> None:
         # Per (plan's folder, folder part of the path it names): how many paths were asked
         # about in it so far (an int), then its listing (a frozenset of names), or None when
         # it cannot be listed or trusted.
         self._folders: dict[tuple[str, str], "int | frozenset[str] | None"] = {}
+        # Per (data file's path, content stamp): whether the stamp held when first checked.
+        self._stamps: dict[tuple[str, str], bool] = {}
         # Made when a result read data: evidence.files is not imported at start-up.
         self._within: "WithinRepository | None" = None
+        # Per plan folder as found: its absolute path (one getcwd() per folder, not per plan).
+        self._absolute: dict[str, str] = {}
+
+    def absolute(self, folder: str) -> str:
+        """``os.path.abspath(folder)``, once per folder in a run (the working directory
+        does not change during one)."""
+        found = self._absolute.get(folder)
+        if found is None:
+            found = self._absolute[folder] = os.path.abspath(folder)
+        return found
+
+    def stamp_holds(self, path: str, stamp: str) -> bool:
+        """:func:`aiplan.evidence.files.stamp_holds`, once per path and stamp in a run: a
+        data file (or a missing one) named by many plans is looked at once."""
+        key = (path, stamp)
+        held = self._stamps.get(key)
+        if held is None:
+            from aiplan.evidence.files import stamp_holds  # start-up: only for results that read data
+
+            held = self._stamps[key] = stamp_holds(path, stamp)
+        return held
 
     def within_repository(self, base: str, path: str) -> bool:
         """Whether the data file ``path`` a result read still lies inside the repository
@@ -744,14 +885,23 @@ def _dependencies_hold(real_path: str, dependencies, exists: ExistenceChecks) ->
     # Relative to the working directory, as the run found the plan: no getcwd() per plan.
     folder = os.path.dirname(real_path)
     base = None
+    # Paths whose content stamp held: they are regular files, so they exist. A data file a
+    # plan names is also a path a rule asked about; its stamp (sorted first: "\0evidence:")
+    # answers both.
+    stamped: set[str] = set()
     for relative, existed in dependencies:
         if type(existed) is str:  # a data file's content stamp, or a glob's listing (aiplan.evidence)
             if base is None:  # once per result: a plan names several data files
-                from aiplan.evidence.files import listing_holds, stamp_holds  # start-up: only for results that read data
-
-                base = os.path.dirname(os.path.abspath(real_path))
+                base = exists.absolute(folder)
             name = relative.split(":", 1)[-1]
-            if existed.startswith("listing:"):
+            if existed.startswith("evidence:"):
+                path = os.path.join(base, name)
+                if not (exists.within_repository(base, path) and exists.stamp_holds(path, existed)):
+                    return False
+                stamped.add(name)
+            elif existed.startswith("listing:"):
+                from aiplan.evidence.files import listing_holds  # start-up: only for results that read data
+
                 if not listing_holds(base, name, existed):
                     return False
             elif existed.startswith("extra:"):  # an optional extra the result found missing
@@ -764,9 +914,10 @@ def _dependencies_hold(real_path: str, dependencies, exists: ExistenceChecks) ->
 
                 if not documents_hold(base, name, existed):
                     return False
-            elif not (exists.within_repository(base, os.path.join(base, name))
-                      and stamp_holds(os.path.join(base, name), existed)):
+            else:  # a stamp of a kind this code does not know: never trusted
                 return False
+            continue
+        if existed is True and relative in stamped:
             continue
         if exists(folder, relative) != existed:
             return False

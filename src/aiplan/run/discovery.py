@@ -54,6 +54,14 @@ def _is_virtualenv(path: str) -> bool:
     return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
 
 
+def _is_file(entry: os.DirEntry) -> bool:
+    """``os.path.isfile`` of a listed name (a link to a file counts, as there)."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
 # mutmut's working copy of a project (`mutants/`, its plans included): its statistics file,
 # or mutmut configured in the project beside it (the copy is made before the statistics).
 MUTMUT_COPY = "mutants"
@@ -80,18 +88,20 @@ def _is_mutmut_copy(path: str) -> bool:
 
 
 def _skipped(root: str, name: str) -> bool:
-    """A folder no one keeps plans in: VCS data, caches, virtualenvs, mutmut's copy."""
+    """A folder no one keeps plans in: VCS data, caches, mutmut's copy (virtualenvs are
+    skipped by :func:`_walk` once it has listed them)."""
     if name in SKIP_DIRS:
         return True
-    full = os.path.join(root, name)
-    return _is_virtualenv(full) or (name == MUTMUT_COPY and _is_mutmut_copy(full))
+    return name == MUTMUT_COPY and _is_mutmut_copy(os.path.join(root, name))
 
 
 def _walk(top: str, unreadable: list[str] | None = None):
     """``os.walk(top)`` without following symbolic links, and without
     recursion: Python 3.11's ``os.walk`` recurses once per level, and a pull
     request can nest directories deeper than the recursion limit. Unreadable
-    directories are not walked; they are added to ``unreadable``."""
+    directories are not walked; they are added to ``unreadable``. A directory
+    below ``top`` that holds a ``pyvenv.cfg`` file is a virtualenv: neither
+    yielded nor walked (told from its listing, not by a ``stat`` of every folder)."""
     pending = [top]
     while pending:
         root = pending.pop()
@@ -99,8 +109,11 @@ def _walk(top: str, unreadable: list[str] | None = None):
             with os.scandir(root) as listing:
                 entries = list(listing)
         except OSError:
-            if unreadable is not None:
+            # A virtualenv that can be searched but not listed is still skipped.
+            if unreadable is not None and (root == top or not _is_virtualenv(root)):
                 unreadable.append(root)
+            continue
+        if root != top and any(entry.name == "pyvenv.cfg" and _is_file(entry) for entry in entries):
             continue
         dirs: list[str] = []
         files: list[str] = []

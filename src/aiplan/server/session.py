@@ -223,7 +223,7 @@ class Session:
         assert linted.context is not None
         loaded = self._parse(linted.path, linted.context)(_encode(linted.text))
         for item in suppressions.scan(linted.text, loaded.documents).suppressions:
-            if item.kind != "ignore" or item.target_line != finding.line or item.document != finding.document:
+            if item.kind != "ignore" or item.target_line != finding.line:   # a line waiver, by line (as the engine applies it)
                 continue
             begin = source.offset(item.line, item.column)
             opening, closing = item.text.find("["), item.text.find("]")

@@ -35,3 +35,11 @@ def test_hmac_is_the_standard_hmac_sha256(monkeypatch):
             monkeypatch.undo()
     assert digest.same_digest(b"ab", b"ab") and not digest.same_digest(b"ab", b"ac")
 
+
+
+def test_the_cache_mac_is_keyed_blake2b():
+    for key in (b"", b"k", bytes(range(32)), bytes(range(64))):
+        for message in (b"", b"abc", bytes(range(256)) * 20):
+            expected = hashlib.blake2b(message, key=key, digest_size=32).digest()
+            assert digest.keyed_blake2b(key, message) == expected
+    assert digest.keyed_blake2b(b"a" * 32, b"x") != digest.keyed_blake2b(b"b" * 32, b"x")

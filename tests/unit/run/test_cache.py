@@ -675,3 +675,80 @@ def test_the_parser_in_the_key_is_the_one_the_loader_uses_and_costs_no_import(mo
     assert "_ruamel_yaml" not in sys.modules  # looked up, not imported (~20 ms of ruamel.yaml)
     monkeypatch.setitem(sys.modules, "_ruamel_yaml", None)  # blocked: the loader cannot import it
     assert loader._c_parser() is None and loader.c_parser_available() is False
+
+
+def _stamped(tmp_path, name: str) -> str:
+    """A data file under ``tmp_path`` and its content stamp, as the evidence reader records it."""
+    from aiplan.core.digest import sha256
+    from aiplan.evidence.files import content_stamp, file_status
+
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b'{"x": 1}\n')
+    before = file_status(str(path))
+    return content_stamp(str(path), 9, sha256(path.read_bytes()).hexdigest(), before)
+
+
+class _CountingChecks(cache_module.ExistenceChecks):
+    """ExistenceChecks that remember which paths were asked about."""
+
+    __slots__ = ("asked",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[str] = []
+
+    def __call__(self, base: str, relative: str) -> bool:
+        self.asked.append(relative)
+        return super().__call__(base, relative)
+
+
+def test_a_data_file_whose_stamp_holds_is_not_checked_again_for_existence(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    stamp = _stamped(tmp_path, "plans/data/train.jsonl")
+    (tmp_path / "plans" / "data" / "plain.txt").write_text("x")
+    dependencies = (("\0evidence:data/train.jsonl", stamp), ("data/missing.jsonl", False),
+                    ("data/plain.txt", True), ("data/train.jsonl", True))
+    checks = _CountingChecks()
+    assert cache_module._dependencies_hold("plans/plan.aiplan.yaml", dependencies, checks)
+    assert checks.asked == ["data/missing.jsonl", "data/plain.txt"]  # the stamp answered for train.jsonl
+    # The stamp answers only for the path it names, and only while it holds.
+    (tmp_path / "plans" / "data" / "plain.txt").unlink()
+    assert not cache_module._dependencies_hold("plans/plan.aiplan.yaml", dependencies, _CountingChecks())
+    (tmp_path / "plans" / "data" / "plain.txt").write_text("x")
+    (tmp_path / "plans" / "data" / "train.jsonl").unlink()
+    checks = _CountingChecks()
+    assert not cache_module._dependencies_hold("plans/plan.aiplan.yaml", dependencies, checks)
+    assert checks.asked == []
+
+
+def test_a_stamp_of_a_kind_this_code_does_not_know_is_never_trusted(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    stamp = _stamped(tmp_path, "data/train.jsonl")
+    assert cache_module._dependencies_hold("plan.aiplan.yaml", (("\0evidence:data/train.jsonl", stamp),),
+                                           cache_module.ExistenceChecks())
+    unknown = "future" + stamp[len("evidence"):]
+    assert not cache_module._dependencies_hold("plan.aiplan.yaml", (("\0evidence:data/train.jsonl", unknown),),
+                                               cache_module.ExistenceChecks())
+
+
+def test_a_data_file_named_by_many_plans_is_checked_once_per_run(tmp_path, monkeypatch):
+    from aiplan.evidence import files
+
+    monkeypatch.chdir(tmp_path)
+    stamp = _stamped(tmp_path, "team/evals/shared.jsonl")
+    checked: list[str] = []
+    original = files.stamp_holds
+    monkeypatch.setattr(files, "stamp_holds", lambda path, wanted: checked.append(path) or original(path, wanted))
+    dependencies = (("\0evidence:evals/shared.jsonl", stamp), ("evals/shared.jsonl", True))
+    checks = cache_module.ExistenceChecks()
+    assert cache_module._dependencies_hold("team/a.aiplan.yaml", dependencies, checks)
+    # The plan's folder is made absolute once per run, not with a getcwd() per plan.
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "getcwd", lambda: pytest.fail("getcwd() called"))
+        for plan in ("team/b.aiplan.yaml", "team/c.aiplan.yaml"):
+            assert cache_module._dependencies_hold(plan, dependencies, checks)
+    assert checked == [str(tmp_path / "team" / "evals" / "shared.jsonl")]
+    # A new run looks again: the file changed meanwhile.
+    (tmp_path / "team" / "evals" / "shared.jsonl").write_bytes(b'{"x": 2}\n{"y": 3}\n')
+    assert not cache_module._dependencies_hold("team/a.aiplan.yaml", dependencies, cache_module.ExistenceChecks())

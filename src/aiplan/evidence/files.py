@@ -337,6 +337,30 @@ def _range_digests(digest: str, count: int) -> list[tuple[int, int, str]]:
     return [(0, int(cut), first_digest), (int(cut), int(end) if end else count, second_digest)]
 
 
+def unreadable_stamp(path: str, limit: int) -> str:
+    """What a result that found ``path`` unreadable depends on, as a :func:`content_stamp`:
+    for a regular file, the SHA-256 of its first ``limit`` bytes and its status (so an
+    encoding fixed in place is seen); for anything else (a folder, a FIFO, a device, a
+    missing or unopenable file) a stamp no path holds, so the result is never reused."""
+    never = "evidence:-1:-:0:" + hashlib.sha256(b"").hexdigest()
+    before = file_status(path)
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return never   # never opened: a FIFO would block
+        sha = hashlib.sha256()
+        count = 0
+        with open(path, "rb") as handle:
+            while count < limit:
+                chunk = handle.read(min(limit - count, 1 << 20))
+                if not chunk:
+                    break
+                sha.update(chunk)
+                count += len(chunk)
+    except (OSError, ValueError):
+        return never
+    return content_stamp(path, count, sha.hexdigest(), before)
+
+
 def stamp_holds(path: str, stamp: str) -> bool:
     """Whether ``path`` still holds what ``stamp`` (from :func:`content_stamp`) recorded.
 

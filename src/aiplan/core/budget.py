@@ -110,15 +110,28 @@ class Watchdog:
         """``function(*args)``, stopped with :class:`OutOfTime` past ``deadline``."""
         if not self._installed or deadline is None:
             return function(*args)
-        previous = (self._deadline, self._scope, self._fired)
-        self._deadline, self._scope, self._fired = deadline, scope, False
+        previous = self.arm(deadline, scope)
         try:
             result = function(*args)
-            if self._fired:  # it caught OutOfTime and carried on: stopped all the same
-                raise OutOfTime(scope)
-            return result
-        finally:
-            self._deadline, self._scope, self._fired = previous
+        except BaseException:
+            self.disarm(previous)
+            raise
+        if self.disarm(previous):  # it caught OutOfTime and carried on: stopped all the same
+            raise OutOfTime(scope)
+        return result
+
+    def arm(self, deadline: float, scope: str) -> tuple:
+        """Stop the code that runs from now on past ``deadline`` (installed watchdog only);
+        returns what :meth:`disarm` restores when that code is left."""
+        previous = (self._deadline, self._scope, self._fired)
+        self._deadline, self._scope, self._fired = deadline, scope, False
+        return previous
+
+    def disarm(self, previous: tuple) -> bool:
+        """Put back the deadline :meth:`arm` replaced; whether the armed one ran out meanwhile."""
+        fired = self._fired
+        self._deadline, self._scope, self._fired = previous
+        return fired
 
 
 @data_record
@@ -185,7 +198,8 @@ class FileClock:
 
     def run_rule(self, function: Callable[..., T], *args: Any) -> T:
         """``function(*args)`` under the rule's deadline as well (around every rule
-        call: one clock reading, and the earlier deadline chosen inline)."""
+        call: one clock reading, the earlier deadline chosen inline, and the watchdog
+        armed here rather than through :meth:`Watchdog.run`, a second call through ``*args``)."""
         now = time.monotonic()
         file_deadline = self.deadline
         if file_deadline is not None and now >= file_deadline:
@@ -196,8 +210,20 @@ class FileClock:
             return function(*args)
         seconds = budget.rule_seconds
         if seconds is not None and (file_deadline is None or now + seconds <= file_deadline):
-            return watchdog.run(now + seconds, RULE, function, *args)
-        return watchdog.run(file_deadline, self.scope, function, *args)
+            deadline, scope = now + seconds, RULE
+        elif file_deadline is not None:
+            deadline, scope = file_deadline, self.scope
+        else:
+            return function(*args)
+        previous = watchdog.arm(deadline, scope)
+        try:
+            result = function(*args)
+        except BaseException:
+            watchdog.disarm(previous)
+            raise
+        if watchdog.disarm(previous):  # it caught OutOfTime and carried on: stopped all the same
+            raise OutOfTime(scope)
+        return result
 
 
 def _earliest(*candidates: tuple[float | None, str]) -> tuple[float | None, str]:

@@ -209,7 +209,10 @@ class Plan:
     @property
     def approach(self) -> str | None:
         """The plan's ``approach`` if it is a string, else ``None``."""
-        return self.string("approach")
+        # Read directly, not through string(): asked about forty times a plan (includes_rag, ...).
+        data = self.data
+        value = data.get("approach") if isinstance(data, dict) else None
+        return value if isinstance(value, str) else None
 
     @property
     def includes_rag(self) -> bool:

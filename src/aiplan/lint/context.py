@@ -64,13 +64,20 @@ class LintContext:
     # The rule calls every document makes, worked out once from the fields above
     # (``__post_init__``, so a ``replace`` variant has its own): see :meth:`steps`.
     prepared: tuple = field(default=(), repr=False, compare=False)
+    # The enabled rule IDs in order, which every file's result records (``FileResult.checked``).
+    checked: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    # What the enabled rules will ask of the data files a plan names (``Rule.evidence_needs``).
+    evidence_needs: frozenset = field(default=frozenset(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        checks = [self.rules[r] for r in sorted(self.enabled) if self.rules[r].check is not None]
-        object.__setattr__(self, "prepared", tuple(
-            RuleStep(item, f"running rule {item.id}", item.family == "PLAN", item.third_party,
-                     self.options.get(item.id, {}))
-            for item in checks))
+        checked = tuple(sorted(self.enabled))
+        checks = [self.rules[r] for r in checked if self.rules[r].check is not None]
+        steps = tuple(RuleStep(item, f"running rule {item.id}", item.family == "PLAN", item.third_party,
+                               self.options.get(item.id, {}))
+                      for item in checks)
+        object.__setattr__(self, "prepared", steps)
+        object.__setattr__(self, "checked", checked)
+        object.__setattr__(self, "evidence_needs", _evidence_needs(steps))
 
     def fingerprint(self) -> str:
         """A stable digest of everything that decides this context's findings:
@@ -96,6 +103,17 @@ class LintContext:
         """What the engine calls for each document: the enabled rules that have a
         check, in ID order (deterministic), each with what its call needs."""
         return self.prepared
+
+
+def _evidence_needs(steps: tuple["RuleStep", ...]) -> frozenset:
+    needs: set[tuple] = set()
+    for step in steps:
+        if step.rule.evidence_needs is not None:
+            try:
+                needs.update(step.rule.evidence_needs(step.options))
+            except Exception:  # a plugin's bad declaration: its rule then reads on its own when it asks
+                continue
+    return frozenset(needs)
 
 
 class RuleStep(tuple):

@@ -8,6 +8,7 @@ sorted, immutable results. It prints nothing.
 from __future__ import annotations
 
 import contextlib
+import functools
 import glob
 import os
 from dataclasses import replace
@@ -160,22 +161,21 @@ def _evidence_reader(ctx: LintContext, base_dir: str | None, clock: FileClock,
     """The reader the enabled rules ask about data files (``plan.evidence``), or ``None``."""
     if not ctx.evidence or base_dir is None:
         return None
-    needs: set[tuple] = set()
-    for step in ctx.steps():
-        if step.rule.evidence_needs is not None:
-            try:
-                needs.update(step.rule.evidence_needs(step.options))
-            except Exception:  # a plugin's bad declaration: its rule then reads on its own when it asks
-                continue
-    return _DeferredReader(base_dir, byte_budget=ctx.config.limits.max_evidence_bytes,
-                           file_cap=ctx.config.limits.max_evidence_files, pause=_reading(clock),
-                           record=getattr(file_exists, "record", None), input_fields=ctx.config.input_fields,
-                           # The cache's recording check: the reader records every path it locates.
-                           exists=file_exists if hasattr(file_exists, "record") else None,
-                           near=tuple(sorted(need[1:] for need in needs if isinstance(need, tuple) and len(need) == 3
-                                             and need[0] == "near")),
-                           store=getattr(file_exists, "evidence_store", None),
-                           measures_overlap=("exact",) in needs)
+    return _DeferredReader(ctx, base_dir, clock, file_exists)
+
+
+def _reader_options(ctx: LintContext, clock: FileClock, file_exists: Callable[[str], bool] | None) -> dict:
+    """The :class:`~aiplan.evidence.reader.EvidenceReader`'s options for one file."""
+    needs = ctx.evidence_needs
+    return dict(byte_budget=ctx.config.limits.max_evidence_bytes, file_cap=ctx.config.limits.max_evidence_files,
+                pause=functools.partial(_reading, clock), record=getattr(file_exists, "record", None),
+                input_fields=ctx.config.input_fields,
+                # The cache's recording check: the reader records every path it locates.
+                exists=file_exists if hasattr(file_exists, "record") else None,
+                near=tuple(sorted(need[1:] for need in needs if isinstance(need, tuple) and len(need) == 3
+                                  and need[0] == "near")),
+                store=getattr(file_exists, "evidence_store", None),
+                measures_overlap=("exact",) in needs)
 
 
 # Named in the phase while data files are read: a file that runs out of time then
@@ -183,38 +183,36 @@ def _evidence_reader(ctx: LintContext, base_dir: str | None, clock: FileClock,
 READING_DATA = "reading the data files the plan names"
 
 
+@contextlib.contextmanager
 def _reading(clock: FileClock):
     """The reader's ``pause``: the asking rule's own budget stops (reading is bounded
     by `max-evidence-bytes`), the file's goes on, and the phase says data is being read."""
-    @contextlib.contextmanager
-    def reading():
-        phase = clock.phase
-        clock.at(f"{phase}, {READING_DATA}")
-        with clock.paused():
-            yield
-        clock.at(phase)  # not when time ran out: the report names this phase
-
-    return reading
+    phase = clock.phase
+    clock.at(f"{phase}, {READING_DATA}")
+    with clock.paused():
+        yield
+    clock.at(phase)  # not when time ran out: the report names this phase
 
 
 class _DeferredReader:
-    """``plan.evidence`` until a rule first asks it something: only then is the
-    :class:`~aiplan.evidence.reader.EvidenceReader` made (and :mod:`aiplan.evidence`
-    imported), so a plan that names no data file pays nothing for evidence."""
+    """``plan.evidence`` until a rule first asks it something: only then are the
+    :class:`~aiplan.evidence.reader.EvidenceReader` and its options made (and
+    :mod:`aiplan.evidence` imported), so a plan that names no data file pays nothing for evidence."""
 
     __slots__ = ("_arguments", "_reader", "measures_overlap")
 
-    def __init__(self, base_dir: str, **options) -> None:
-        self._arguments = (base_dir, options)
+    def __init__(self, ctx: LintContext, base_dir: str, clock: FileClock,
+                 file_exists: Callable[[str], bool] | None) -> None:
+        self._arguments = (ctx, base_dir, clock, file_exists)
         self._reader: EvidenceReader | None = None
-        self.measures_overlap: bool = options.get("measures_overlap", True)
+        self.measures_overlap: bool = ("exact",) in ctx.evidence_needs
 
     def __getattr__(self, name: str):
         if self._reader is None:
             from aiplan.evidence.reader import EvidenceReader  # start-up: only for plans that name data files
 
-            base_dir, options = self._arguments
-            self._reader = EvidenceReader(base_dir, **options)
+            ctx, base_dir, clock, file_exists = self._arguments
+            self._reader = EvidenceReader(base_dir, **_reader_options(ctx, clock, file_exists))
         return getattr(self._reader, name)
 
 
@@ -326,7 +324,7 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
             "Raise `rule-timeout` if the rule is only slow, or report the rule to its authors."))
     suppressed.sort(key=Finding.sort_key)
     return FileResult(display_path, tuple(findings), tuple(errors), tuple(suppressed),
-                      documents=len(loaded.documents), checked=tuple(sorted(ctx.enabled)))
+                      documents=len(loaded.documents), checked=ctx.checked)
 
 
 def without_superseded(findings: list[Finding], rules: Mapping[str, Rule]) -> list[Finding]:
@@ -393,7 +391,7 @@ def _out_of_time(ctx: LintContext, display_path: str, clock: FileClock, scope: s
                "its findings are unknown")
     finding = incomplete_finding(ctx, display_path, message, fix)
     error = InternalError("aiplan", "", f"checking stopped: {limit} ran out while {clock.phase}", display_path)
-    return FileResult(display_path, (finding,), (error,), checked=tuple(sorted(ctx.enabled)))
+    return FileResult(display_path, (finding,), (error,), checked=ctx.checked)
 
 
 def _source_text(loaded: LoadResult) -> SourceText | None:
@@ -430,8 +428,11 @@ def exists_beside(real_path: str | None) -> Callable[[str], bool] | None:
     """Whether a path a plan names exists beside the file at ``real_path`` (``None``: no file)."""
     if real_path is None:
         return None
-    base = os.path.dirname(os.path.abspath(real_path))
+    return exists_in(os.path.dirname(os.path.abspath(real_path)))
 
+
+def exists_in(base: str) -> Callable[[str], bool]:
+    """Whether a path a plan names exists relative to the folder ``base``."""
     def exists(relative: str) -> bool:
         return names_existing(os.path.join(base, relative))
 
@@ -443,14 +444,15 @@ def lint_file(real_path: str, display_path: str, ctx: LintContext, *, data: byte
     """Lint the file at ``real_path``; ``data`` is its content if already read (the
     cache hashed it), ``file_exists`` replaces the check for paths beside it.
     ``budget`` (default: the context's, without a watchdog) covers every phase."""
-    exists = file_exists or exists_beside(real_path)
+    base_dir = os.path.dirname(os.path.abspath(real_path))  # one getcwd() a file
+    exists = file_exists or exists_in(base_dir)
 
     def work(clock: FileClock) -> FileResult:
         if data is None:
             loaded = load_file(real_path, ctx.config.limits, display_path)
         else:
             loaded = load_bytes(data, display_path, ctx.config.limits)
-        return _lint_documents(loaded, display_path, ctx, exists, clock, os.path.dirname(os.path.abspath(real_path)))
+        return _lint_documents(loaded, display_path, ctx, exists, clock, base_dir)
 
     return lint_within(display_path, ctx, budget, work)
 

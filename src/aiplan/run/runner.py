@@ -94,20 +94,29 @@ class Budgets:
         self.run_deadline = time.monotonic() + run_timeout if run_timeout else None
         self.watchdog: Watchdog | None = None
         self.trace = None
+        # One Budget per context, not per file: (context, its budget) by the context's id.
+        self._made: dict[int, tuple[LintContext, Budget]] = {}
 
     def start(self, trace=None) -> None:
         """In the process that lints (once per process): install its watchdog."""
         self.watchdog = Watchdog().__enter__()
         self.trace = trace
+        self._made = {}
 
     def stop(self) -> None:
         if self.watchdog is not None:
             self.watchdog.__exit__(None, None, None)
             self.watchdog = None
+        self._made = {}
 
     def __call__(self, ctx: LintContext) -> Budget:
-        return Budget(rule_seconds=ctx.config.rule_timeout, file_seconds=ctx.config.file_timeout,
-                      run_deadline=self.run_deadline, watchdog=self.watchdog, trace=self.trace)
+        made = self._made.get(id(ctx))
+        if made is not None and made[0] is ctx:
+            return made[1]
+        budget = Budget(rule_seconds=ctx.config.rule_timeout, file_seconds=ctx.config.file_timeout,
+                        run_deadline=self.run_deadline, watchdog=self.watchdog, trace=self.trace)
+        self._made[id(ctx)] = (ctx, budget)
+        return budget
 
 
 def runs_plugin_code(contexts: Iterable[LintContext]) -> bool:
@@ -245,7 +254,7 @@ def crashed_result(target: Target, ctx: LintContext, how: str, last: str) -> Fil
                                  f"aiplan could not check this file: {message}; its findings are unknown",
                                  "Report the crash to the plugin's authors, or turn the rule off.")
     error = InternalError(plugin, rule_id, message, target.display_path)
-    return FileResult(target.display_path, (finding,), (error,), checked=tuple(sorted(ctx.enabled)))
+    return FileResult(target.display_path, (finding,), (error,), checked=ctx.checked)
 
 
 # What _lint_recorded returns after the result for a file not recorded for the cache:

@@ -158,8 +158,10 @@ def profile_parts(parts, name: str, settings: FileSettings, budget: int,
 def _unreadable(name: str, fmt: str, problem: Unreadable, shard: str, stamps: tuple) -> Profile:
     """``stamps``: what was seen, the unreadable file's included, so that fixing it invalidates cached results."""
     reason = f"has a file, {shard}, that {problem.reason}" if shard else problem.reason
-    return Profile(name, fmt, unreadable=reason, hint=problem.hint, missing_extra=problem.hint == PARQUET_HINT,
-                   stamps=stamps)
+    missing_extra = problem.hint == PARQUET_HINT
+    # A missing extra is recorded as such (its install is seen); the file is not what failed.
+    return Profile(name, fmt, unreadable=reason, hint=problem.hint, missing_extra=missing_extra,
+                   stamps=() if missing_extra else stamps)
 
 
 def _stream_one(path: str, shown: str, settings: FileSettings, budget: int, counts: "_Counts", offset: int):

@@ -1,4 +1,9 @@
-"""The one explainer of JSON-Schema errors: a jsonschema error in, violations a person can act on out.
+"""The one explainer of JSON-Schema errors: an error in, violations a person can act on out.
+
+An error is a ``jsonschema.ValidationError`` or, for a plan, the fast
+validator's :class:`aiplan.schemas.fast.SchemaError`, which has the attributes
+read here (``absolute_path``, ``schema_path``, ``validator``,
+``validator_value``, ``instance``, ``schema``, ``message``) with the same values.
 
 Three kinds of document are checked against a schema, and each speaks to its
 reader in its own voice: a plan (PLAN002, and a policy pack's own form: what is

@@ -1,21 +1,24 @@
-"""A small compiled validator that decides, quickly, that a plan is valid.
+"""A small compiled validator: is a plan valid, and if not, jsonschema's errors.
 
-jsonschema is the validator of record: every PLAN002 message comes from its
-errors. It is also the largest cost of linting a plan (about 1 ms a plan, and
-about 60 ms to import), while most plans are valid. This module compiles the
-plan schema into nested closures for the keyword subset the schema uses, and
-answers one question: is this instance *certainly* valid?
+jsonschema is the validator of record: every PLAN002 message is worded from
+errors as it lists them. It is also the largest cost of linting a plan (about
+1 ms a plan, and about 60 ms to import), while most plans are valid. This
+module compiles the plan schema into nested closures for the keyword subset
+the schema uses, and answers one question: is this instance *certainly* valid?
 
 * ``True``: it is valid; jsonschema would report no error (the differential
-  test in ``tests/test_fastschema.py`` checks this against jsonschema).
-* ``False``: it may be invalid; ask jsonschema for the exact error list.
+  test in ``tests/unit/schemas/test_fastschema.py`` checks this against jsonschema).
+* ``False``: it may be invalid; :func:`compile_errors` lists its errors as
+  jsonschema lists them (:class:`SchemaError`: same messages, paths, keywords
+  and order; the same differential test), walking only the subtrees the
+  compiled checks doubt.
 
 A wrong ``False`` costs only time, never correctness, so the checks err that
 way: a value of a type outside JSON's (a ``dict`` subclass, a ``Decimal``)
-makes the answer ``False``. A schema that uses any keyword outside
-:data:`SUPPORTED` cannot be compiled (:func:`compile_schema` returns ``None``)
-and every instance then goes to jsonschema: a new keyword can make linting
-slower, never silently more permissive.
+makes the answer ``False``, and its errors are jsonschema's to list. A schema
+that uses any keyword outside :data:`SUPPORTED` cannot be compiled
+(:func:`compile_schema` returns ``None``) and jsonschema validates every
+instance: a new keyword can make linting slower, never silently more permissive.
 
 Semantics are JSON Schema draft 2020-12 as jsonschema implements them: ``1.0``
 is an integer, ``true`` is not a number, ``enum``/``const`` compare like
@@ -27,8 +30,13 @@ applied alongside its sibling keywords.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+import math
+import re
+import sys
+from typing import Any, Callable, Iterator
 
+from aiplan.core.records import data_record
+from aiplan.schemas import PLAN_SCHEMA, load
 from aiplan.schemas import follow as follow_pointer
 
 Check = Callable[[Any], bool]
@@ -52,7 +60,7 @@ class Unsupported(ValueError):
     """The schema uses something this module does not implement."""
 
 
-class _NotJson(Exception):
+class NotJson(Exception):
     """The instance holds a value of a type outside JSON's: let jsonschema decide."""
 
 
@@ -70,18 +78,18 @@ _TYPE_KINDS = {
 }
 
 
-def _kind(value: Any) -> int:
+def json_kind(value: Any) -> int:
     kind = _KINDS.get(type(value))
     if kind is None:
-        raise _NotJson
+        raise NotJson
     return kind
 
 
-def _always(_value: Any) -> bool:
+def always(_value: Any) -> bool:
     return True
 
 
-def _never(_value: Any) -> bool:
+def never(_value: Any) -> bool:
     return False
 
 
@@ -106,150 +114,124 @@ def json_equal(one: Any, two: Any) -> bool:
     return _unbool(one) == _unbool(two)
 
 
-class _Compiler:
+class _Generator:
+    """Python source of one function per schema object of a schema, each returning
+    ``True`` only for an instance valid under it (``NotJson`` for a value outside
+    JSON's types), and ``CHECKS``: JSON pointer -> function (``""``: the root)."""
+
     def __init__(self, root: Any):
         self.root = root
-        self.refs: dict[str, Check] = {}
-        self.pending: dict[str, Any] = {}
-        # id(subschema) -> (subschema, its check), for :func:`compile_subschemas`.
-        self.by_schema: dict[int, tuple[Any, Check]] = {}
+        self.names: dict[int, str] = {}          # id(schema object) -> its function's name
+        self.checks: list[tuple[str, str]] = []  # (pointer, name), as generated
+        self.functions: list[str] = []
+        self.tables: list[str] = []
+        self.leaves: dict[str, str] = {}         # body of a function that calls no other -> its name
+        self.defined: set[str] = set()
 
-    def ref(self, pointer: str) -> Check:
-        if not isinstance(pointer, str) or not pointer.startswith("#/") or "%" in pointer:
-            raise Unsupported(f"$ref {pointer!r}: only local JSON pointers (#/...) are supported")
-        if pointer not in self.refs and pointer not in self.pending:
-            try:
-                node = follow_pointer(self.root, pointer[1:])  # the one JSON-pointer reading (aiplan.schemas)
-            except LookupError:
-                raise Unsupported(f"$ref {pointer!r} does not resolve") from None
-            self.pending[pointer] = node
-            self.refs[pointer] = self.compile(node, nested=True)
-            del self.pending[pointer]
-        refs = self.refs
-
-        def follow(value: Any) -> bool:  # looked up at call time: recursive schemas work
-            return refs[pointer](value)
-
-        return follow
-
-    def compile(self, schema: Any, nested: bool = True) -> Check:
+    def name(self, schema: Any, pointer: str) -> str:
+        """The function checking ``schema`` (found at ``pointer``), generated on first use."""
         if schema is True:
-            return _always
+            return "always"
         if schema is False:
-            return _never
+            return "never"
         if not isinstance(schema, dict):
             raise Unsupported(f"a schema must be an object or a boolean, not {type(schema).__name__}")
+        if id(schema) in self.names:
+            return self.names[id(schema)]
+        name = self.names[id(schema)] = f"_v{len(self.names)}"
+        body = self.body(name, schema, pointer)
+        if "_v" not in body:  # a leaf: one function for all leaves alike (most are "a string")
+            name = self.names[id(schema)] = self.leaves.setdefault(body, name)
+        if name not in self.defined:
+            self.defined.add(name)
+            comment = "" if "_v" not in body else f"  # {pointer or '(root)'}"
+            self.functions.append(f"def {name}(value):{comment}\n{body}")
+        self.checks.append((pointer, name))
+        return name
+
+    def ref(self, pointer: Any) -> str:
+        if not isinstance(pointer, str) or not pointer.startswith("#/") or "%" in pointer:
+            raise Unsupported(f"$ref {pointer!r}: only local JSON pointers (#/...) are supported")
+        try:
+            node = follow_pointer(self.root, pointer[1:])  # the one JSON-pointer reading (aiplan.schemas)
+        except LookupError:
+            raise Unsupported(f"$ref {pointer!r} does not resolve") from None
+        return self.name(node, pointer[1:])
+
+    def body(self, name: str, schema: dict, pointer: str) -> str:
         unknown = set(schema) - SUPPORTED - ANNOTATIONS
         if unknown:
             raise Unsupported(f"keyword(s) {', '.join(sorted(unknown))} not supported by the fast path")
-        if nested and "$id" in schema:
+        if pointer and "$id" in schema:
             raise Unsupported("$id below the root changes the base URI; not supported")
         if "$schema" in schema and schema["$schema"] != DRAFT_2020_12:
             raise Unsupported(f"$schema {schema['$schema']!r}: only draft 2020-12 is supported")
-        for name, sub in (schema.get("$defs") or {}).items():
+        for key, sub in (schema.get("$defs") or {}).items():
             if not isinstance(sub, (dict, bool)):
-                raise Unsupported(f"$defs/{name} is not a schema")
-
-        checks: list[Check] = []
+                raise Unsupported(f"$defs/{key} is not a schema")
+        # In the order jsonschema's verdict does not depend on, and the cheap checks first.
+        body: list[str] = []
         if "type" in schema:
-            checks.append(self.type_check(schema["type"]))
+            body += self.type_check(schema["type"])
         if "enum" in schema:
-            checks.append(self.enum_check(schema["enum"]))
+            body += self.enum_check(schema["enum"])
         if "const" in schema:
-            constant = schema["const"]
-            checks.append(lambda value: json_equal(value, constant))
+            body += [f"if not json_equal(value, {_literal(schema['const'])}):", "    return False"]
         if "minimum" in schema:
-            checks.append(self.minimum_check(schema["minimum"]))
+            minimum = schema["minimum"]
+            if isinstance(minimum, bool) or not isinstance(minimum, (int, float)):
+                raise Unsupported(f"minimum {minimum!r}")
+            body += [f"if (kind == {_INT} or kind == {_FLOAT}) and value < {_literal(minimum)}:", "    return False"]
         if "minLength" in schema:
-            checks.append(self.min_length_check(schema["minLength"]))
+            length = schema["minLength"]
+            if isinstance(length, bool) or not isinstance(length, int):
+                raise Unsupported(f"minLength {length!r}")
+            body += [f"if kind == {_STRING} and len(value) < {length}:", "    return False"]
         if "items" in schema:
-            checks.append(self.items_check(schema["items"]))
+            body += self.items_check(schema["items"], pointer)
         if {"properties", "required", "additionalProperties"} & set(schema):
-            checks.append(self.object_check(schema))
+            body += self.object_check(schema, name, pointer)
         if "$ref" in schema:
-            checks.append(self.ref(schema["$ref"]))
-        check = _all(checks)
-        self.by_schema[id(schema)] = (schema, check)
-        return check
+            target = self.ref(schema["$ref"])
+            body += [f"if not {target}(value):", "    return False"] if target != "always" else []
+        uses_kind = any(re.match(r"(elif |if |if \()kind (==|!=|not in) ", line.lstrip()) for line in body)
+        lines = ["kind = json_kind(value)", *body] if uses_kind else body
+        return "\n".join("    " + line for line in [*lines, "return True"])
 
     @staticmethod
-    def type_check(types: Any) -> Check:
+    def type_check(types: Any) -> list[str]:
         names = [types] if isinstance(types, str) else types
         if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
             raise Unsupported(f"type {types!r}")
         kinds: set[int] = set()
-        for name in names:
-            if name not in _TYPE_KINDS:
-                raise Unsupported(f"type {name!r}")
-            kinds.update(_TYPE_KINDS[name])
-        allowed = frozenset(kinds)
-        integral_floats = "integer" in names and _FLOAT not in allowed
+        for type_name in names:
+            if type_name not in _TYPE_KINDS:
+                raise Unsupported(f"type {type_name!r}")
+            kinds.update(_TYPE_KINDS[type_name])
+        test = f"kind != {min(kinds)}" if len(kinds) == 1 else f"kind not in {_literal(sorted(kinds), set)}"
+        if "integer" in names and _FLOAT not in kinds:  # 1.0 is an integer
+            test += f" and not (kind == {_FLOAT} and value.is_integer())"
+        return [f"if {test}:", "    return False"]
 
-        def check(value: Any) -> bool:
-            kind = _kind(value)
-            if kind in allowed:
-                return True
-            return integral_floats and kind == _FLOAT and value.is_integer()
-
-        return check
-
-    @staticmethod
-    def enum_check(values: Any) -> Check:
+    def enum_check(self, values: Any) -> list[str]:
         if not isinstance(values, list):
             raise Unsupported("enum must be a list")
         if all(isinstance(v, str) for v in values):
-            allowed = frozenset(values)
+            return [f"if kind != {_STRING} or value not in {_literal(values, set)}:", "    return False"]
+        return [f"if not any(json_equal(option, value) for option in {_literal(values)}):", "    return False"]
 
-            def check_strings(value: Any) -> bool:
-                return _kind(value) == _STRING and value in allowed
-
-            return check_strings
-
-        def check(value: Any) -> bool:
-            _kind(value)
-            return any(json_equal(option, value) for option in values)
-
-        return check
-
-    @staticmethod
-    def minimum_check(minimum: Any) -> Check:
-        if isinstance(minimum, bool) or not isinstance(minimum, (int, float)):
-            raise Unsupported(f"minimum {minimum!r}")
-
-        def check(value: Any) -> bool:
-            kind = _kind(value)
-            if kind == _INT or kind == _FLOAT:
-                return not value < minimum
-            return True
-
-        return check
-
-    @staticmethod
-    def min_length_check(length: Any) -> Check:
-        if isinstance(length, bool) or not isinstance(length, int):
-            raise Unsupported(f"minLength {length!r}")
-
-        def check(value: Any) -> bool:
-            return _kind(value) != _STRING or len(value) >= length
-
-        return check
-
-    def items_check(self, items: Any) -> Check:
+    def items_check(self, items: Any, pointer: str) -> list[str]:
         if not isinstance(items, (dict, bool)):
             raise Unsupported("items must be a schema (draft 2020-12)")
-        item = self.compile(items)
+        item = self.name(items, pointer + "/items")
+        if item == "always":
+            return []
+        if item == "never":
+            return [f"if kind == {_ARRAY} and value:", "    return False"]
+        return [f"if kind == {_ARRAY}:", "    for element in value:", f"        if not {item}(element):",
+                "            return False"]
 
-        def check(value: Any) -> bool:
-            if _kind(value) != _ARRAY:
-                return True
-            for element in value:
-                if not item(element):
-                    return False
-            return True
-
-        return check
-
-    def object_check(self, schema: dict) -> Check:
+    def object_check(self, schema: dict, name: str, pointer: str) -> list[str]:
         properties = schema.get("properties", {})
         required = schema.get("required", [])
         additional = schema.get("additionalProperties", True)
@@ -257,52 +239,102 @@ class _Compiler:
             raise Unsupported("properties must be an object")
         if not isinstance(required, list) or not all(isinstance(k, str) for k in required):
             raise Unsupported("required must be a list of strings")
-        compiled = {name: self.compile(sub) for name, sub in properties.items()}
-        lookup = compiled.get
-        needed = tuple(required)
-        other = None if additional is True else self.compile(additional)
+        escaped = {key: key.replace("~", "~0").replace("/", "~1") for key in properties}
+        checks = {key: self.name(sub, f"{pointer}/properties/{escaped[key]}") for key, sub in properties.items()}
+        table = f"{name}_properties"
+        self.tables.append(f"{table} = {{{', '.join(f'{_literal(k)}: {v}' for k, v in checks.items())}}}")
+        lines = [f"if kind == {_OBJECT}:"]
+        if required:
+            lines += [f"    for key in {_literal(tuple(required))}:", "        if key not in value:",
+                      "            return False"]
+        lines += ["    for key, element in value.items():",
+                  f"        check = {table}.get(key) if type(key) is str else None",
+                  "        if check is not None:", "            if not check(element):", "                return False",
+                  "        elif type(key) is not str:", "            raise NotJson"]
+        other = "always" if additional is True else self.name(additional, pointer + "/additionalProperties")
+        if other == "never":
+            lines += ["        else:", "            return False"]
+        elif other != "always":
+            lines += [f"        elif not {other}(element):", "            return False"]
+        return lines
 
-        def check(value: Any) -> bool:
-            if _kind(value) != _OBJECT:
-                return True
-            for key in needed:
-                if key not in value:
-                    return False
-            for key, element in value.items():
-                sub = lookup(key) if type(key) is str else None
-                if sub is not None:
-                    if not sub(element):
-                        return False
-                elif type(key) is not str:
-                    raise _NotJson
-                elif other is not None and not other(element):
-                    return False
-            return True
+    def module(self, title: str) -> str:
+        root = self.name(self.root, "")
+        if root in ("always", "never"):  # a boolean schema
+            self.checks.append(("", root))
+        checks = "CHECKS = {\n" + "".join(f"    {_literal(p)}: {n},\n" for p, n in self.checks) + "}"
+        text = "\n".join([*self.functions, *self.tables, checks])
+        imports = sorted(h for h in ("NotJson", "always", "json_kind", "never", "json_equal")
+                         if re.search(rf"\b{h}\b", text))
+        kinds = ", ".join(f"{number} {kind}" for number, kind in enumerate(_KIND_NAMES))
+        return "\n".join([
+            f'"""{title}"""',
+            "",
+            f"# Generated by `python -m aiplan.schemas.fast`: do not edit. Kinds (aiplan.schemas.fast.json_kind): {kinds}.",
+            "",
+            *([f"from aiplan.schemas.fast import {', '.join(imports)}", "", ""] if imports else []),
+            *(function + "\n\n" for function in self.functions),
+            *self.tables,
+            "",
+            checks,
+            "",
+        ])
 
-        return check
+
+def _literal(value: Any, container: type = tuple) -> str:
+    """A JSON value as Python source that evaluates to an equal value (``container``
+    ``set``: a list as a set display, which an ``in`` test makes a constant frozenset)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"float({str(value)!r})"  # json.loads reads NaN and Infinity
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_literal(k)}: {_literal(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        items = [_literal(v) for v in value]
+        if container is set and items:
+            return "{" + ", ".join(items) + "}"
+        bracket = "[]" if isinstance(value, list) and container is not set else "()"
+        return bracket[0] + ", ".join(items) + ("," if bracket == "()" and len(items) == 1 else "") + bracket[1]
+    if value is None or isinstance(value, (str, int, float)):
+        return repr(value)
+    raise Unsupported(f"{value!r} is not a JSON value")
 
 
-def _all(checks: list[Check]) -> Check:
-    if not checks:
-        return _always
-    if len(checks) == 1:
-        return checks[0]
-    if len(checks) == 2:
-        first, second = checks
+def generate(schema: Any, title: str = "Compiled checks of a JSON Schema.") -> str:
+    """The Python source of ``schema``'s checks (see :class:`_Generator`); :class:`Unsupported`
+    if it uses something the fast path does not implement."""
+    return _Generator(schema).module(title)
 
-        def both(value: Any) -> bool:
-            return first(value) and second(value)
 
-        return both
-    bound = tuple(checks)
+def compile_checks(schema: Any) -> dict[str, Check] | None:
+    """``schema``'s checks by JSON pointer, generated and run now (the plan schema's are
+    committed: aiplan.schemas.plan_checks); ``None`` if the fast path cannot compile it."""
+    try:
+        namespace: dict[str, Any] = {}
+        exec(compile(generate(schema), "<aiplan.schemas.fast>", "exec"), namespace)  # noqa: S102  (our own source)
+    except (Unsupported, RecursionError):
+        return None
+    return namespace["CHECKS"]
 
-    def every(value: Any) -> bool:
-        for check in bound:
-            if not check(value):
-                return False
-        return True
 
-    return every
+def _valid_under(schema: Any, checks: dict[str, Check]) -> Callable[[Any, Any], bool]:
+    by_id = {}
+    for pointer, check in checks.items():
+        node = follow_pointer(schema, pointer)
+        by_id[id(node)] = (node, check)
+    lookup = by_id.get
+
+    def valid_under(subschema: Any, instance: Any) -> bool:
+        if subschema is True or subschema is False:
+            return subschema
+        compiled = lookup(id(subschema))
+        if compiled is None or compiled[0] is not subschema:
+            return False
+        try:
+            return compiled[1](instance)
+        except (NotJson, RecursionError):
+            return False
+
+    return valid_under
 
 
 def compile_schema(schema: Any) -> Check | None:
@@ -315,25 +347,217 @@ def compile_schema(schema: Any) -> Check | None:
 def compile_subschemas(schema: Any) -> Callable[[Any, Any], bool] | None:
     """``valid_under(subschema, instance)``: ``True`` only if ``instance`` is valid
     under ``subschema``, one of the schema objects found in ``schema`` (``$ref``
-    resolved against ``schema``); ``False`` for any other object. jsonschema,
-    pruned by it, skips every subtree that is certainly valid
-    (:func:`aiplan.schemas.validate.validator`). ``None`` as for :func:`compile_schema`."""
-    compiler = _Compiler(schema)
-    try:
-        compiler.compile(schema, nested=False)
-    except (Unsupported, RecursionError):
-        return None
-    lookup = compiler.by_schema.get
+    resolved against ``schema``); ``False`` for any other object. The error
+    lister skips every subtree it finds valid. ``None`` as for :func:`compile_schema`."""
+    checks = compile_checks(schema)
+    return None if checks is None else _valid_under(schema, checks)
 
-    def valid_under(subschema: Any, instance: Any) -> bool:
-        if subschema is True or subschema is False:
-            return subschema
-        compiled = lookup(id(subschema))
-        if compiled is None or compiled[0] is not subschema:
-            return False
+
+# --------------------------------------------------------------------------
+# The errors of an instance the checks doubt, as jsonschema lists them
+
+
+@data_record
+class SchemaError:
+    """One way an instance breaks a schema: what the explainer
+    (:mod:`aiplan.schemas.explain`) and the repaired reading read of a
+    ``jsonschema.ValidationError``, with the values jsonschema gives them for an
+    error of the validated instance (``schema_path`` is then absolute too)."""
+
+    message: str
+    validator: Any          # the keyword; None for the `false` schema
+    validator_value: Any
+    instance: Any
+    schema: Any             # the schema object holding the keyword
+    absolute_path: tuple
+    schema_path: tuple
+
+
+class _Lister:
+    """jsonschema's ``iter_errors`` (draft 2020-12, version 4) for the keywords
+    compiled above: keywords in the schema's order, its messages, ``$ref`` absent
+    from the schema path. A subtree the compiled checks find valid holds no error
+    and is skipped; a value outside JSON's types raises :class:`NotJson`."""
+
+    def __init__(self, root: Any, valid_under: Callable[[Any, Any], bool]):
+        self.root = root
+        self.valid_under = valid_under
+
+    def errors(self, schema: Any, instance: Any, path: tuple, at: tuple) -> Iterator[SchemaError]:
+        if schema is True:
+            return
+        if schema is False:
+            yield SchemaError(f"False schema does not allow {instance!r}", None, None, instance, schema, path, at)
+            return
+        for keyword, value in schema.items():
+            keyword_errors = _KEYWORD_ERRORS.get(keyword)
+            if keyword_errors is not None:
+                yield from keyword_errors(self, value, instance, schema, path, at)
+
+    def below(self, schema: Any, instance: Any, path: tuple, at: tuple, step: tuple, schema_step: tuple = ()
+              ) -> Iterator[SchemaError]:
+        """The errors of a value under a subschema (``step`` below ``path``), if the checks doubt it.
+        As in jsonschema, the `false` schema's error stays at the parent's path."""
+        if schema is False:
+            yield from self.errors(schema, instance, path, at)
+        elif not self.valid_under(schema, instance):
+            yield from self.errors(schema, instance, path + step, at + schema_step)
+
+
+def _is_type(instance: Any, name: str) -> bool:
+    kind = json_kind(instance)
+    return kind in _TYPE_KINDS[name] or (name == "integer" and kind == _FLOAT and instance.is_integer())
+
+
+def _type_errors(lister, types, instance, schema, path, at):
+    names = [types] if isinstance(types, str) else types
+    if not any(_is_type(instance, name) for name in names):
+        shown = ", ".join(repr(name) for name in names)
+        yield SchemaError(f"{instance!r} is not of type {shown}", "type", types, instance, schema, path, at + ("type",))
+
+
+def _enum_errors(lister, values, instance, schema, path, at):
+    json_kind(instance)
+    if not any(json_equal(value, instance) for value in values):
+        yield SchemaError(f"{instance!r} is not one of {values!r}", "enum", values, instance, schema, path, at + ("enum",))
+
+
+def _const_errors(lister, constant, instance, schema, path, at):
+    json_kind(instance)
+    if not json_equal(instance, constant):
+        yield SchemaError(f"{constant!r} was expected", "const", constant, instance, schema, path, at + ("const",))
+
+
+def _minimum_errors(lister, minimum, instance, schema, path, at):
+    if json_kind(instance) in (_INT, _FLOAT) and instance < minimum:
+        yield SchemaError(f"{instance!r} is less than the minimum of {minimum!r}", "minimum", minimum, instance,
+                          schema, path, at + ("minimum",))
+
+
+def _min_length_errors(lister, length, instance, schema, path, at):
+    if json_kind(instance) == _STRING and len(instance) < length:
+        yield SchemaError(f"{instance!r} {'should be non-empty' if length == 1 else 'is too short'}", "minLength",
+                          length, instance, schema, path, at + ("minLength",))
+
+
+def _required_errors(lister, required, instance, schema, path, at):
+    if json_kind(instance) == _OBJECT:
+        for key in required:
+            if key not in instance:
+                yield SchemaError(f"{key!r} is a required property", "required", required, instance, schema, path,
+                                  at + ("required",))
+
+
+def _properties_errors(lister, properties, instance, schema, path, at):
+    if json_kind(instance) == _OBJECT:
+        for name, subschema in properties.items():
+            if name in instance:
+                yield from lister.below(subschema, instance[name], path, at + ("properties",), (name,), (name,))
+
+
+def _additional_errors(lister, additional, instance, schema, path, at):
+    if json_kind(instance) != _OBJECT:
+        return
+    properties = schema.get("properties", {})
+    if any(type(key) is not str for key in instance):
+        raise NotJson
+    # A set, built as jsonschema builds it: errors under a schema come in its order.
+    extras = set(key for key in instance if key not in properties)
+    if isinstance(additional, dict):
+        for extra in extras:
+            yield from lister.below(additional, instance[extra], path, at + ("additionalProperties",), (extra,))
+    elif not additional and extras:
+        listed = sorted(extras, key=str)
+        unexpected = f"{', '.join(repr(key) for key in listed)} {'was' if len(listed) == 1 else 'were'} unexpected"
+        yield SchemaError(f"Additional properties are not allowed ({unexpected})", "additionalProperties", additional,
+                          instance, schema, path, at + ("additionalProperties",))
+
+
+def _items_errors(lister, items, instance, schema, path, at):
+    if json_kind(instance) != _ARRAY or not instance:
+        return
+    if items is False:
+        rest = instance[0] if len(instance) == 1 else instance[:]
+        yield SchemaError(f"Expected at most 0 items but found {len(instance)} extra: {rest!r}", "items", items,
+                          instance, schema, path, at + ("items",))
+        return
+    for index, element in enumerate(instance):
+        yield from lister.below(items, element, path, at + ("items",), (index,))
+
+
+def _ref_errors(lister, pointer, instance, schema, path, at):
+    yield from lister.below(follow_pointer(lister.root, pointer[1:]), instance, path, at, ())
+
+
+# Keyword -> its errors: one entry for every keyword of SUPPORTED (a test checks).
+_KEYWORD_ERRORS: dict[str, Callable[..., Iterator[SchemaError]]] = {
+    "type": _type_errors, "enum": _enum_errors, "const": _const_errors, "minimum": _minimum_errors,
+    "minLength": _min_length_errors, "required": _required_errors, "properties": _properties_errors,
+    "additionalProperties": _additional_errors, "items": _items_errors, "$ref": _ref_errors,
+}
+
+
+def compile_errors(schema: Any) -> Callable[[Any], tuple[SchemaError, ...] | None] | None:
+    """``errors(instance)`` for ``schema`` (see :func:`errors_lister`); ``None`` as for :func:`compile_schema`."""
+    checks = compile_checks(schema)
+    return None if checks is None else errors_lister(checks, lambda: schema)
+
+
+def errors_lister(checks: dict[str, Check], schema: Callable[[], Any]
+                  ) -> Callable[[Any], tuple[SchemaError, ...] | None]:
+    """``errors(instance)``: the errors jsonschema lists for ``instance`` under the
+    schema ``checks`` were generated from, in its order (``()`` when valid, decided by
+    the checks); ``None`` for an instance holding a value outside JSON's types (ask
+    jsonschema). ``schema()`` gives the schema, asked for only when the checks doubt."""
+    valid = checks[""]
+    listers: list[_Lister] = []  # the one lister, made on the first doubt
+
+    def errors(instance: Any) -> tuple[SchemaError, ...] | None:
         try:
-            return compiled[1](instance)
-        except (_NotJson, RecursionError):
-            return False
+            if valid(instance):
+                return ()
+        except (NotJson, RecursionError):
+            pass
+        if not listers:
+            root = schema()
+            listers.append(_Lister(root, _valid_under(root, checks)))
+        lister = listers[0]
+        try:
+            return tuple(lister.errors(lister.root, instance, (), ()))
+        except (NotJson, RecursionError):
+            return None
 
-    return valid_under
+    return errors
+
+
+_KIND_NAMES = ("object", "array", "string", "integer", "number (not integer)", "boolean", "null")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m aiplan.schemas.fast [--check]``: write or check aiplan/schemas/plan_checks.py."""
+    import argparse  # only for `python -m aiplan.schemas.fast`
+    import os  # only for `python -m aiplan.schemas.fast`
+
+    from aiplan.fileio import atomic_write  # only for `python -m aiplan.schemas.fast`
+
+    parser = argparse.ArgumentParser(prog="python -m aiplan.schemas.fast")
+    parser.add_argument("--check", action="store_true", help="fail if the committed checks are out of date")
+    args = parser.parse_args(argv)
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "plan_checks.py")
+    text = generate(load(PLAN_SCHEMA), PLAN_CHECKS_TITLE)
+    if args.check:
+        with open(path, encoding="utf-8") as handle:
+            if handle.read() != text:
+                print(f"{path} is out of date; run: python -m aiplan.schemas.fast", file=sys.stderr)
+                return 1
+        return 0
+    atomic_write(path, text.encode("utf-8"))
+    return 0
+
+
+PLAN_CHECKS_TITLE = ("The plan schema's checks (plan.schema.json), compiled by aiplan.schemas.fast: the common\n"
+                     "path validates a plan without loading the schema's JSON or compiling anything.")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,17 +1,18 @@
 """Validate a plan against the shipped JSON Schema (PLAN002).
 
-Most plans are valid, and the compiled fast validator (:mod:`aiplan.schemas.fast`)
-says so without importing jsonschema; for the others jsonschema, the validator
-of record, lists the errors once (:func:`schema_errors`; the engine keeps them on
-the plan for PLAN002 and the repaired reading), and
-:func:`aiplan.schemas.explain.explain` turns each into violations at the
-offending node, with a "did you mean" for misspelled keys and values.
+The compiled fast validator (:mod:`aiplan.schemas.fast`) lists the errors of a
+plan (:func:`schema_errors`; the engine keeps them on the plan for PLAN002 and
+the repaired reading): for a valid plan, the usual case, its compiled checks
+say so; for the others it lists what jsonschema, the validator of record, lists,
+in jsonschema's order and words (a differential test pins it), without
+importing jsonschema. :func:`aiplan.schemas.explain.explain` turns each error
+into violations at the offending node, with a "did you mean" for misspelled
+keys and values.
 
-jsonschema walks the whole document to list the errors of one node (about a
-millisecond a plan), so it is pruned: at every ``properties`` and ``items`` it
-skips the values the fast validator finds certainly valid under their
-subschema. Those values hold no error, so the list is the same, in the same
-order (a differential test pins it).
+jsonschema itself validates what the fast validator does not compile: the
+configuration and policy-pack schemas (``pattern``, ``uniqueItems``,
+``propertyNames`` and more), a policy pack's ``when``/``require`` schemas
+(:mod:`aiplan.policy.check`), and a plan holding a value outside JSON's types.
 """
 
 from __future__ import annotations
@@ -21,76 +22,33 @@ from typing import Any, Iterator
 
 from aiplan.core.findings import Violation
 from aiplan.schemas import PLAN_SCHEMA, load
-from aiplan.schemas.fast import compile_schema, compile_subschemas
+from aiplan.schemas import plan_checks
+from aiplan.schemas.fast import compile_errors, errors_lister
 
 
 @functools.lru_cache(maxsize=None)
-def _known_valid(name: str = PLAN_SCHEMA):
-    """The fast path's verdict function for a schema, or ``None`` if it cannot compile it."""
-    return compile_schema(load(name))
-
-
-@functools.lru_cache(maxsize=None)
-def _valid_under(name: str = PLAN_SCHEMA):
-    """The fast validator of every subschema of a schema, or ``None`` (see compile_subschemas)."""
-    return compile_subschemas(load(name))
+def _fast_errors(name: str = PLAN_SCHEMA):
+    """The fast validator's error lister for a shipped schema, or ``None`` if it cannot compile it.
+    The plan schema's checks are committed source (a test keeps them current): its JSON is
+    loaded only to list the errors of a plan they doubt."""
+    if name == PLAN_SCHEMA:
+        return errors_lister(plan_checks.CHECKS, lambda: load(name))
+    return compile_errors(load(name))
 
 
 @functools.lru_cache(maxsize=None)
 def validator(name: str = PLAN_SCHEMA):
-    """The jsonschema validator of a shipped schema (built once a run), pruned by
-    the fast validator where it compiles the schema."""
-    from jsonschema import Draft202012Validator  # heavy (~40 ms): only when the fast validator finds a problem
+    """The jsonschema validator of a shipped schema (built once a run)."""
+    from jsonschema import Draft202012Validator  # heavy (~40 ms): only for what the fast validator cannot list
 
-    valid_under = _valid_under(name)
-    if valid_under is None:
-        return Draft202012Validator(load(name))
-    return _pruned(Draft202012Validator, valid_under)(load(name))
-
-
-def _pruned(base, valid_under):
-    """``base`` with ``properties`` and ``items`` (jsonschema's own, draft 2020-12)
-    skipping the values ``valid_under`` finds certainly valid."""
-    from jsonschema import validators  # with jsonschema itself (see validator)
-
-    def properties(validator, properties, instance, schema):
-        if not validator.is_type(instance, "object"):
-            return
-        for name, subschema in properties.items():
-            if name in instance:
-                value = instance[name]
-                if not valid_under(subschema, value):
-                    yield from validator.descend(value, subschema, path=name, schema_path=name)
-
-    original_items = base.VALIDATORS["items"]
-
-    def items(validator, items, instance, schema):
-        if items is False or "prefixItems" in schema:
-            yield from original_items(validator, items, instance, schema)
-            return
-        if not validator.is_type(instance, "array"):
-            return
-        for index, value in enumerate(instance):
-            if not valid_under(items, value):
-                yield from validator.descend(instance=value, schema=items, path=index)
-
-    return validators.extend(base, {"properties": properties, "items": items})
+    return Draft202012Validator(load(name))
 
 
 def schema_errors(data: Any, schema_name: str = PLAN_SCHEMA) -> tuple:
-    """jsonschema's errors for ``data``, in its order; ``()`` when the fast validator finds it valid."""
-    known_valid = _known_valid(schema_name)
-    if known_valid is not None and known_valid(data):
-        return ()
-    return tuple(validator(schema_name).iter_errors(data))
-
-
-def is_valid(data: Any, schema_name: str = PLAN_SCHEMA) -> bool:
-    """Whether ``data`` is valid, decided by the fast validator where it can."""
-    known_valid = _known_valid(schema_name)
-    if known_valid is not None:
-        return known_valid(data)
-    return validator(schema_name).is_valid(data)
+    """The errors jsonschema lists for ``data``, in its order; ``()`` when it is valid."""
+    fast = _fast_errors(schema_name)
+    errors = fast(data) if fast is not None else None
+    return errors if errors is not None else tuple(validator(schema_name).iter_errors(data))
 
 
 def validate(data: Any, schema_name: str = PLAN_SCHEMA, skip: frozenset = frozenset(),

@@ -1,9 +1,10 @@
 """The compiled fast path agrees with jsonschema, the validator of record.
 
-It says "valid" exactly when jsonschema finds no error: on plan-like data, on
-mutations of valid plans, and on random schemas built from the keyword subset
-it implements. It refuses (so jsonschema decides) any schema using a keyword it
-does not implement.
+It says "valid" exactly when jsonschema finds no error, and otherwise lists
+the errors jsonschema lists (messages, paths, keywords, values, schemas, in
+order): on plan-like data, on mutations of valid plans, and on random schemas
+built from the keyword subset it implements. It refuses (so jsonschema
+decides) any schema using a keyword it does not implement.
 """
 
 from __future__ import annotations
@@ -17,16 +18,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from aiplan.schemas.fast import ANNOTATIONS, SUPPORTED, compile_schema, compile_subschemas, json_equal
+from aiplan.schemas.fast import _KEYWORD_ERRORS, ANNOTATIONS, SUPPORTED, compile_errors, compile_schema, json_equal
 from aiplan.parse.loader import load_file
 from aiplan.schemas import load as load_schema
-from aiplan.schemas.validate import _pruned, validate, validator
+from aiplan.schemas.validate import validate
 from conftest import EXAMPLES, FIXTURES
 
 SCHEMA = load_schema()
 OFFICIAL = Draft202012Validator(SCHEMA)
 FAST = compile_schema(SCHEMA)
-PRUNED = validator()
+LISTED = compile_errors(SCHEMA)
 FAST_SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FEWER = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -135,15 +136,15 @@ def mutated_plans(draw):
 
 def _error_list(errors) -> list:
     """What PLAN002 and the repaired reading read of each error, in order."""
-    return [(error.message, tuple(error.absolute_path), tuple(error.absolute_schema_path), error.validator,
+    return [(error.message, tuple(error.absolute_path), tuple(error.schema_path), error.validator,
              repr(error.validator_value), repr(error.instance), repr(error.schema)) for error in errors]
 
 
 def _agrees(instance) -> None:
     errors = list(OFFICIAL.iter_errors(instance))
     assert FAST(instance) is (not errors), json.dumps(instance, default=repr)[:500]
-    # jsonschema pruned by the fast path lists the same errors, in the same order.
-    assert _error_list(PRUNED.iter_errors(instance)) == _error_list(errors), json.dumps(instance, default=repr)[:500]
+    # The fast path lists the same errors, in the same order.
+    assert _error_list(LISTED(instance)) == _error_list(errors), json.dumps(instance, default=repr)[:500]
 
 
 def test_shipped_schema_compiles():
@@ -222,30 +223,24 @@ def test_random_schemas_agree_with_jsonschema(schema, instances, thing):
     fast = compile_schema(root)
     assert fast is not None, root
     official = Draft202012Validator(root)
-    pruned = _pruned(Draft202012Validator, compile_subschemas(root))(root)
+    listed = compile_errors(root)
     for instance in instances:
         assert fast(instance) is official.is_valid(instance), (root, instance)
-        assert _error_list(pruned.iter_errors(instance)) == _error_list(official.iter_errors(instance)), (root, instance)
+        assert _error_list(listed(instance)) == _error_list(official.iter_errors(instance)), (root, instance)
 
 
-def test_pruned_jsonschema_skips_the_valid_subtrees():
-    """The pruning is real: jsonschema checks only the values the fast path doubts."""
-    from jsonschema import validators
-    from jsonschema._keywords import type as type_keyword
+def test_every_compiled_keyword_lists_its_errors():
+    assert set(_KEYWORD_ERRORS) == SUPPORTED
 
-    root = {"properties": {"good": {"type": "string"}, "bad": {"type": "string"}},
-            "items": {"type": "integer"}}
-    checked: list = []
 
-    def counting_type(validator, types, instance, schema):
-        checked.append(instance)
-        yield from type_keyword(validator, types, instance, schema)
+def test_the_lister_walks_only_the_subtrees_the_checks_doubt():
+    """A valid sibling is skipped: a value outside JSON's types there would send the plan to jsonschema."""
+    from decimal import Decimal
 
-    base = validators.extend(Draft202012Validator, {"type": counting_type})
-    pruned = _pruned(base, compile_subschemas(root))(root)
-    assert [error.message for error in pruned.iter_errors({"good": "x", "bad": 1})] == ["1 is not of type 'string'"]
-    assert [error.message for error in pruned.iter_errors([1, "two", 3])] == ["'two' is not of type 'integer'"]
-    assert checked == [1, "two"]
+    root = {"properties": {"good": {"type": "object"}, "bad": {"type": "string"}}}
+    listed = compile_errors(root)
+    assert [error.message for error in listed({"good": {"n": Decimal(1)}, "bad": 1})] == ["1 is not of type 'string'"]
+    assert listed({"good": "x", "bad": Decimal(1)}) is None  # doubted, outside JSON: jsonschema decides
 
 
 # Refusals: whatever the fast path does not implement goes to jsonschema.
@@ -279,6 +274,10 @@ def test_values_outside_json_are_never_known_valid():
     assert FAST(OrderedDict(aiplan=1, name="x")) is False
     assert FAST({"aiplan": 1, "name": "x", "targets": {"latency_p95_ms": Decimal(-1)}}) is False
     assert FAST({"aiplan": 1, "name": "x", 3: "y"}) is False
+    # Nor are their errors listed: jsonschema, the validator of record, lists them.
+    assert LISTED(OrderedDict(aiplan=1, name="x")) is None
+    assert LISTED({"aiplan": 1, "name": "x", "targets": {"latency_p95_ms": Decimal(-1)}}) is None
+    assert LISTED({"aiplan": 1, "name": "x", 3: "y"}) is None
 
 
 @pytest.mark.parametrize("name, pointer", [("a/b", "#/$defs/a~1b"), ("t~x", "#/$defs/t~0x"),
@@ -314,7 +313,7 @@ def test_validate_reports_the_same_errors_with_and_without_the_fast_path(monkeyp
 
     invalid = {"aiplan": 1, "name": "", "approach": "finetuning", "gaps": {"knowledge": {"evidance": "x"}}}
     with_fast = [(v.message, v.path) for v in validate(invalid)]
-    monkeypatch.setattr(schema_module, "_known_valid", lambda name=None: None)
+    monkeypatch.setattr(schema_module, "_fast_errors", lambda name=None: None)
     without = [(v.message, v.path) for v in validate(invalid)]
     assert with_fast == without and len(with_fast) >= 3
 
@@ -332,7 +331,9 @@ def test_validate_reports_the_same_errors_with_and_without_the_fast_path(monkeyp
     ({"items": False}, [1]), ({"items": {"type": "string"}}, "not a list"),
 ])
 def test_edge_cases_agree_with_jsonschema(schema, instance):
-    assert compile_schema(schema)(instance) is Draft202012Validator(schema).is_valid(instance)
+    official = Draft202012Validator(schema)
+    assert compile_schema(schema)(instance) is official.is_valid(instance)
+    assert _error_list(compile_errors(schema)(instance)) == _error_list(official.iter_errors(instance))
 
 
 def test_one_finding_for_one_wrong_value_on_both_paths(monkeypatch):
@@ -342,7 +343,7 @@ def test_one_finding_for_one_wrong_value_on_both_paths(monkeypatch):
     plan = {"aiplan": 1, "name": {"first": "x"}, "approach": "fine_tuning",
             "fine_tuning": {"evaluation": {"held_out": {"covers": ["target_task", 7]}}}}
     with_fast = [(v.message, v.path) for v in validate(plan)]
-    monkeypatch.setattr(schema_module, "_known_valid", lambda name=None: None)
+    monkeypatch.setattr(schema_module, "_fast_errors", lambda name=None: None)
     assert [(v.message, v.path) for v in validate(plan)] == with_fast
     messages = dict((path, message) for message, path in with_fast)
     assert messages[("name",)] == "`name` is a mapping; expected a string"

@@ -23,8 +23,6 @@ import re
 from dataclasses import field
 from typing import Any, Callable, Iterator, Mapping
 
-from jsonschema.validators import validator_for
-
 from aiplan.core.findings import Edit, Violation, format_yaml_path
 from aiplan.core.suggest import closest, safe_replacement
 from aiplan.core.notation import flow, kind, plain, quoted, yaml_scalar
@@ -196,6 +194,8 @@ def _one_of(error, path, schema, root, voice):
     # jsonschema gives no context when the instance fails `oneOf` by matching several alternatives.
     if error.context:
         return _plain_fact(error, path, schema, root, voice)
+    from jsonschema.validators import validator_for  # heavy (issue 17): only for a oneOf matched twice
+
     checker = validator_for(root)(root)
     count = sum(checker.evolve(schema=alternative).is_valid(error.instance) for alternative in error.validator_value)
     return [Fact("oneOf_many", path, {"value": quoted(error.instance), "count": count,

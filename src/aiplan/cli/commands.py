@@ -134,7 +134,7 @@ def _catalogue(rule_set, no_plugins, config_file, isolated, policy_packs):
     try:
         return resolver.catalogue(os.getcwd())
     except ConfigError as exc:
-        raise ConfigProblem(str(exc)) from None
+        raise ConfigProblem.of(exc) from None
 
 
 @click.command()
@@ -195,7 +195,7 @@ def show_config(path, output_format, no_plugins, plugin_modules, config_file, is
     try:
         described = describe(resolver, path)
     except ConfigError as exc:
-        raise ConfigProblem(str(exc)) from None
+        raise ConfigProblem.of(exc) from None
     for warning in resolver.warnings:
         say(f"aiplan: warning: {warning}")
     if output_format == "json":
@@ -226,7 +226,7 @@ def list_plugins(output_format, no_plugins, plugin_modules, config_file, isolate
     try:
         resolver.catalogue(os.getcwd())
     except ConfigError as exc:
-        raise ConfigProblem(str(exc)) from None
+        raise ConfigProblem.of(exc) from None
     described = describe_plugins(rule_set, resolver.loaded_packs(), no_plugins=no_plugins,
                                  disabled=disabled_by_environment())
     if output_format == "json":

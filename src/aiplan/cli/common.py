@@ -70,8 +70,22 @@ class ConfigProblem(click.ClickException):
 
     exit_code = EXIT_USAGE
 
+    def __init__(self, message: str, problems: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.problems = problems
+
+    @classmethod
+    def of(cls, error: Exception) -> "ConfigProblem":
+        return cls(str(error), getattr(error, "problems", ()))
+
     def show(self, file=None):
-        say(f"aiplan: configuration error: {self.format_message()}")
+        if not self.problems:
+            say(f"aiplan: configuration error: {self.format_message()}")
+            return
+        # One problem a line; each escaped on its own, so no text from a file can start a line.
+        say("aiplan: configuration error: invalid configuration:")
+        for problem in self.problems:
+            say(f"  {problem}")
 
 
 def plugins_disabled(no_plugins: bool) -> bool:
@@ -90,7 +104,7 @@ def settings_resolver(rule_set, *, no_plugins=False, config_file=None, isolated=
         return Resolver(rule_set.rules, cli=cli_layer, config_path=config_file, isolated=isolated,
                         cli_packs=policy_packs, lenient=plugins_disabled(no_plugins))
     except ConfigError as exc:
-        raise ConfigProblem(str(exc)) from None
+        raise ConfigProblem.of(exc) from None
 
 
 def settings_options(command):
@@ -140,7 +154,7 @@ def resolve_targets(rule_set, paths, layer, force_exclude=False, **settings):
         targets = [t for t in targets if not resolver.is_excluded(t, force=force_exclude)]
         contexts = {target: resolver.context_for(target) for target in targets}
     except ConfigError as exc:
-        raise ConfigProblem(str(exc)) from None
+        raise ConfigProblem.of(exc) from None
     try:
         resolver.check_command_line()
     except ConfigError as exc:

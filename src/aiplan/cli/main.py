@@ -316,7 +316,7 @@ def _write_baseline(run, path) -> None:
     try:
         written = write_baseline(path, run)
     except BaselineError as exc:
-        raise ConfigProblem(str(exc)) from None
+        raise ConfigProblem.of(exc) from None
     say(f"aiplan: wrote {path}: {written.describe()}")
     for error in run.internal_errors:
         say(f"internal error: {error.describe()}")
@@ -328,7 +328,7 @@ def _apply_baseline(run, path, enabled_for):
     try:
         baseline = read_baseline(path)
     except BaselineError as exc:
-        raise ConfigProblem(str(exc)) from None
+        raise ConfigProblem.of(exc) from None
     return apply_baseline(run, baseline, enabled_for)
 
 

@@ -4,4 +4,9 @@ from __future__ import annotations
 
 
 class ConfigError(ValueError):
-    """A usage or configuration error: exit code 2."""
+    """A usage or configuration error: exit code 2. ``problems``: its separate
+    problems when there are several, each shown on a line of its own."""
+
+    def __init__(self, message: str, problems: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.problems = tuple(problems)

@@ -337,6 +337,36 @@ def _range_digests(digest: str, count: int) -> list[tuple[int, int, str]]:
     return [(0, int(cut), first_digest), (int(cut), int(end) if end else count, second_digest)]
 
 
+_NOT_A_FILE = "mode-"   # the digest of a stamp of a folder, FIFO or device: its file type
+
+
+def unreadable_stamp(path: str, limit: int) -> str:
+    """What a result that found ``path`` unreadable depends on, as a :func:`content_stamp`:
+    for a regular file, the SHA-256 of its first ``limit`` bytes and its status (so an
+    encoding fixed in place is seen); for a folder, FIFO or device, its file type (what the
+    result said depends on nothing else; :func:`stamp_holds` never opens it); a missing or
+    unopenable file gets a stamp no path holds."""
+    never = "evidence:-1:-:0:" + hashlib.sha256(b"").hexdigest()
+    before = file_status(path)
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):   # never opened: a FIFO would block
+            # What was found depends only on its type (the data files in a folder: its listing stamp).
+            return f"evidence:-1:-:0:{_NOT_A_FILE}{stat.S_IFMT(info.st_mode)}"
+        sha = hashlib.sha256()
+        count = 0
+        with open(path, "rb") as handle:
+            while count < limit:
+                chunk = handle.read(min(limit - count, 1 << 20))
+                if not chunk:
+                    break
+                sha.update(chunk)
+                count += len(chunk)
+    except (OSError, ValueError):
+        return never
+    return content_stamp(path, count, sha.hexdigest(), before)
+
+
 def stamp_holds(path: str, stamp: str) -> bool:
     """Whether ``path`` still holds what ``stamp`` (from :func:`content_stamp`) recorded.
 
@@ -347,6 +377,8 @@ def stamp_holds(path: str, stamp: str) -> bool:
     try:
         _, size, status, count, digest = stamp.split(":")
         info = os.stat(path)
+        if digest.startswith(_NOT_A_FILE):   # unreadable_stamp's folder or FIFO: still one
+            return digest == f"{_NOT_A_FILE}{stat.S_IFMT(info.st_mode)}"
         if not stat.S_ISREG(info.st_mode) or info.st_size != int(size):
             return False
         # As content_stamp wrote it (any other spelling of the numbers: hashed again).

@@ -17,7 +17,7 @@ from bisect import bisect_right
 from typing import Any, Callable
 
 from aiplan.core.records import data_record
-from aiplan.evidence.files import Unreadable, check_regular, content_stamp, file_status, open_data
+from aiplan.evidence.files import Unreadable, check_regular, content_stamp, file_status, open_data, unreadable_stamp
 from aiplan.evidence import split
 from aiplan.evidence.formats import PARQUET_HINT, Stream, format_of, items, json_line, json_lines_of, lines
 from aiplan.evidence.records import categories, chat_line, normalise, sides
@@ -133,7 +133,8 @@ def profile_parts(parts, name: str, settings: FileSettings, budget: int,
         try:
             size += check_regular(path).st_size
         except Unreadable as problem:
-            return _unreadable(name, format_of(path, settings.format) or "", problem, shown if sharded else "")
+            return _unreadable(name, format_of(path, settings.format) or "", problem, shown if sharded else "",
+                               tuple(stamps) + ((shown, unreadable_stamp(path, budget)),))
         if bytes_read >= budget:
             sampled = True  # later shards are not read at all
             continue
@@ -142,7 +143,8 @@ def profile_parts(parts, name: str, settings: FileSettings, budget: int,
         try:
             fmt, state, stamp = _stream_one(path, shown, settings, budget - bytes_read, counts, offset)
         except Unreadable as problem:
-            return _unreadable(name, format_of(path, settings.format) or "", problem, shown if sharded else "")
+            return _unreadable(name, format_of(path, settings.format) or "", problem, shown if sharded else "",
+                               tuple(stamps) + ((shown, unreadable_stamp(path, budget)),))
         fmt_seen = fmt_seen or fmt
         bytes_read += state.bytes_read
         sampled = sampled or state.sampled
@@ -153,9 +155,13 @@ def profile_parts(parts, name: str, settings: FileSettings, budget: int,
                           tuple(shards) if sharded else (), files_matched)
 
 
-def _unreadable(name: str, fmt: str, problem: Unreadable, shard: str) -> Profile:
+def _unreadable(name: str, fmt: str, problem: Unreadable, shard: str, stamps: tuple) -> Profile:
+    """``stamps``: what was seen, the unreadable file's included, so that fixing it invalidates cached results."""
     reason = f"has a file, {shard}, that {problem.reason}" if shard else problem.reason
-    return Profile(name, fmt, unreadable=reason, hint=problem.hint, missing_extra=problem.hint == PARQUET_HINT)
+    missing_extra = problem.hint == PARQUET_HINT
+    # A missing extra is recorded as such (its install is seen); the file is not what failed.
+    return Profile(name, fmt, unreadable=reason, hint=problem.hint, missing_extra=missing_extra,
+                   stamps=() if missing_extra else stamps)
 
 
 def _stream_one(path: str, shown: str, settings: FileSettings, budget: int, counts: "_Counts", offset: int):

@@ -12,7 +12,7 @@ import re
 from typing import Any, Iterator
 
 from aiplan.core.findings import Violation, format_yaml_path
-from aiplan.core.notation import quoted
+from aiplan.core.notation import kind, quoted
 from aiplan.schemas.explain import POLICY_VOICE, explain
 
 PLACEHOLDERS = ("path", "value", "detail", "name")
@@ -107,11 +107,15 @@ class PackCheck:
     def _violation(self, path: tuple, detail: str, value: Any, name: Any) -> Violation:
         values = {
             "path": format_yaml_path(path) or "the plan",
-            "value": quoted(value) if path else "the plan",
+            # The whole plan is not a value to quote: say what it is (`the plan is a mapping`).
+            "value": quoted(value) if path else kind(value),
             "detail": detail,
             "name": str(name) if name is not None else "this plan",
         }
-        message = render(self.message, values)
-        if not uses_position(self.message):
-            message = f"{message}: {detail}"
-        return Violation(message, render(self.fix, values), path=path)
+        message, fix = self.message, self.fix
+        if not path:   # `the plan` is not a key: no code quotes around it
+            message, fix = message.replace("`{path}`", "{path}"), fix.replace("`{path}`", "{path}")
+        rendered = render(message, values)
+        if not uses_position(message):
+            rendered = f"{rendered}: {detail}"
+        return Violation(rendered, render(fix, values), path=path)

@@ -140,7 +140,10 @@ def _additional(error, path, schema, root, voice):
 
 
 def _type(error, path, schema, root, voice):
-    return [Fact("type", path, {"value": quoted(error.instance), "kind": kind(error.instance),
+    value, kind_ = quoted(error.instance), kind(error.instance)
+    # A mapping or a list is quoted as its kind already: `a mapping`, not `a mapping (a mapping)`.
+    seen = value if value == kind_ else f"{value} ({kind_})"
+    return [Fact("type", path, {"value": value, "kind": kind_, "seen": seen,
                                 "wanted": voice.wanted(error.validator_value)})]
 
 
@@ -187,6 +190,18 @@ def _plain_fact(error, path, schema, root, voice):
     return [Fact(str(error.validator), path, {"value": quoted(error.instance)})]
 
 
+def _one_of(error, path, schema, root, voice):
+    # jsonschema gives no context when the instance fails `oneOf` by matching several alternatives.
+    if error.context:
+        return _plain_fact(error, path, schema, root, voice)
+    from jsonschema.validators import validator_for  # heavy (issue 17): only for a oneOf matched twice
+
+    checker = validator_for(root)(root)
+    count = sum(checker.evolve(schema=alternative).is_valid(error.instance) for alternative in error.validator_value)
+    return [Fact("oneOf_many", path, {"value": quoted(error.instance), "count": count,
+                                      "total": len(error.validator_value)})]
+
+
 # JSON-Schema keyword -> the facts of an error of that keyword (None: say it in jsonschema's words).
 _FACTS: dict[Any, Callable] = {
     "required": _required,
@@ -200,7 +215,7 @@ _FACTS: dict[Any, Callable] = {
     "contains": _contains,
     "minimum": _bound, "exclusiveMinimum": _bound, "maximum": _bound, "exclusiveMaximum": _bound,
     "minItems": _size, "maxItems": _size, "minLength": _size, "maxLength": _size,
-    "uniqueItems": _plain_fact, "not": _plain_fact, "anyOf": _plain_fact, "oneOf": _plain_fact,
+    "uniqueItems": _plain_fact, "not": _plain_fact, "anyOf": _plain_fact, "oneOf": _one_of,
     None: _plain_fact,  # the `false` schema
 }
 
@@ -282,11 +297,12 @@ PLAN_VOICE = Voice(
         "unknown": "unknown key `{key}` {parent}",
         "misplaced": "`{key}` does not belong {parent}; it belongs at `{home}`",
         "required": "{owner} lacks the required key `{key}`",
-        "type": "{where} is {value} ({kind}); expected {wanted}",
+        "type": "{where} is {seen}; expected {wanted}",
         "enum": "{where} is {value}; expected one of {allowed}",
         "minimum": "{where} is {value}; it must be at least {limit}",
         "minLength": "{where} is empty",
         "const": "{where} is {value}; expected {wanted}",
+        "oneOf_many": "{where} matches {count} of its {total} alternative forms; it must match exactly one",
         "other": "{where}: {detail}",
     },
     name=lambda path: f"`{key_path(path)}`",
@@ -443,7 +459,7 @@ POLICY_VOICE = Voice(
         "unknown": "{where} is not allowed by the policy",
         "const": "{where} is {value}; the policy requires {wanted}",
         "enum": "{where} is {value}; the policy allows {allowed_quoted}",
-        "type": "{where} is {value} ({kind}); the policy requires {wanted}",
+        "type": "{where} is {seen}; the policy requires {wanted}",
         "pattern": "{where} is {value}, which does not match {limit}",
         "format": "{where} is {value}, not a valid {limit}",
         "contains": "{where} does not include {item}",
@@ -458,6 +474,7 @@ POLICY_VOICE = Voice(
         "not": "{where} is {value}, which the policy forbids",
         "anyOf": "{where} matches none of the alternatives the policy allows",
         "oneOf": "{where} matches none of the alternatives the policy allows",
+        "oneOf_many": "{where} matches {count} of the {total} alternatives the policy allows; it must match exactly one",
         "None": "{where} is not allowed by the policy",
         "other": "{where}: {detail}",
     },
@@ -501,7 +518,7 @@ def _config_hint(fact: Fact, error, root: dict, voice: Voice) -> tuple[str, tupl
 _CONFIG_WORDS = {
     "unknown": "unknown key {where}",
     "property_name": "{where} has the key {value}, which is not a rule ID",
-    "type": "{where} is {value} ({kind}); expected {wanted}",
+    "type": "{where} is {seen}; expected {wanted}",
     "enum": "{where} is {value}; expected one of {allowed}",
     "pattern": "{where} is {value}, not a rule ID or prefix (like FT003, FT or ALL)",
     "required": "{under} lacks the required key `{key}`",
@@ -510,6 +527,7 @@ _CONFIG_WORDS = {
     "maximum": "{where} is {value}; it must be {bound} {limit}",
     "minItems": "{where} is empty",
     "minLength": "{where} is empty",
+    "oneOf_many": "{where} matches {count} of its {total} alternative forms; it must match exactly one",
     "other": "{where}: {detail}",
 }
 

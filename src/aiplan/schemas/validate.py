@@ -68,9 +68,13 @@ def validate(data: Any, schema_name: str = PLAN_SCHEMA, skip: frozenset = frozen
     from aiplan.schemas.explain import explain  # start-up: only a plan that may be invalid needs its wording
 
     root = load(schema_name)
+    # One finding a node: a value of the wrong type is not also outside an enum or below a minimum.
+    mistyped = {tuple(error.absolute_path) for error in errors if error.validator == "type"}
     for error in errors:
         path = tuple(error.absolute_path)
         if path and path[0] in skip:
+            continue
+        if error.validator != "type" and path in mistyped:
             continue
         if placeholder is not None and _placeholder_for_a_section(error, path, placeholder):
             continue

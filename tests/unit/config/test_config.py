@@ -197,6 +197,11 @@ def test_every_problem_is_listed(cli, repo):
     result = cli("lint")
     assert result.exit_code == 2
     assert "unknown key `tool.aiplan.selct`" in result.output and "`tool.aiplan.fail-on` is 3" in result.output
+    # One problem a line: real line breaks, not a visible `\\n` between them.
+    assert "\\n" not in result.output
+    assert [line for line in result.output.splitlines() if line.startswith("  ")] == [
+        "  pyproject.toml: unknown key `tool.aiplan.selct`; did you mean `select`?",
+        "  pyproject.toml: `tool.aiplan.fail-on` is 3 (an integer); expected a string"]
 
 
 def test_bad_configuration_elsewhere_does_not_matter(cli, repo):

@@ -420,3 +420,57 @@ def test_input_fields_patterns_are_checked_when_the_configuration_is_read(cli, t
     (tmp_path / ".aiplan.toml").write_text('input-fields = { "data/[x.jsonl" = "q" }\n')
     result = cli("lint", "--no-cache", "plan.aiplan.yaml")
     assert result.exit_code == 2 and "`input-fields`" in result.output and "unclosed '['" in result.output
+
+
+UNREADABLE_PLAN = """\
+aiplan: 1
+name: x
+approach: prompt_engineering
+evaluation: {metrics: [{name: answer_accuracy, target: 0.9}], eval_sets: [{path: evals/c.jsonl, size: 3}]}
+"""
+
+
+def _utf16(path):
+    path.write_bytes("".join(json.dumps({"input": f"q{i}", "output": "a"}) + "\n" for i in range(3)).encode("utf-16"))
+
+
+def _directory(path):
+    path.mkdir()
+
+
+def _fifo(path):
+    os.mkfifo(path)
+
+
+@pytest.mark.parametrize("unreadable", [_utf16, _directory, _fifo])
+@pytest.mark.parametrize("fixed", ["file", "link"])
+def test_fixing_an_unreadable_data_file_invalidates_the_cached_result(tmp_path, monkeypatch, unreadable, fixed):
+    from aiplan.run.cache import LintCache
+    from aiplan.run.discovery import Target
+    from aiplan.run.runner import lint_targets
+    from aiplan.testing import build_context
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "evals").mkdir()
+    good = tmp_path / "evals" / "ok.jsonl"
+    _jsonl(good, [{"input": f"q{i}", "output": "a"} for i in range(3)])
+    data = tmp_path / "evals" / "c.jsonl"
+    unreadable(data)
+    (tmp_path / "plan.aiplan.yaml").write_text(UNREADABLE_PLAN)
+    ctx = build_context(select=["EVID005"])
+    target = Target(str(tmp_path / "plan.aiplan.yaml"), "plan.aiplan.yaml", False)
+
+    def run():
+        return [f.rule for f in lint_targets([target], ctx, cache=LintCache(str(tmp_path / ".cache"))).findings]
+
+    assert run() == ["EVID005"] and run() == ["EVID005"]
+    if data.is_dir():
+        data.rmdir()
+    else:
+        data.unlink()
+    if fixed == "file":
+        data.write_bytes(good.read_bytes())
+    else:
+        data.symlink_to("ok.jsonl")
+    assert run() == []

@@ -76,6 +76,23 @@ def test_format_email_is_asserted_and_placeholders_render():
     assert lint_yaml("aiplan: 1\nname: x\nowner: a@example.com\n", select=["ORG"], packs=[PACK]) == []
 
 
+ROOT_PACK = PACK.replace("owner-is-an-address", "status-or-owner").replace(
+    """    when: {required: [owner]}
+    require:
+      properties:
+        owner: {type: string, format: email}
+""", """    require: {oneOf: [{required: [status]}, {required: [owner]}]}
+""").replace("Set `owner` to an address.", "Keep either `{path}` or `owner`.")
+
+
+def test_placeholders_at_the_plan_root_say_what_the_plan_is():
+    [finding] = lint_yaml("aiplan: 1\nname: x\nowner: me\nstatus: draft\n", select=["ORG"], packs=[ROOT_PACK])
+    assert finding.message == "the plan is a mapping; owners are email addresses"
+    assert finding.fix == "Keep either the plan or `owner`."
+    [finding] = lint_yaml("aiplan: 1\nname: x\nowner: me\n", select=["ORG"], packs=[PACK])
+    assert finding.message == "`owner` is 'me'; owners are email addresses"
+
+
 def test_pack_rules_can_be_suppressed_inline():
     text = "aiplan: 1\nname: x\nowner: someone  # aiplan: ignore[ORG001] -- shared mailbox pending\n"
     assert lint_yaml(text, select=["ORG", "PLAN"], packs=[PACK]) == []

@@ -74,6 +74,23 @@ def test_a_keyword_a_voice_has_no_words_for_is_said_in_jsonschemas():
     assert _explained(schema, {"n": 3}, POLICY_VOICE) == [("`n`: 3 is not a multiple of 2", "", ("n",))]
 
 
+ONE_OF = {"oneOf": [{"required": ["status"]}, {"required": ["owner"]}, {"required": ["team"]}]}
+
+
+def test_one_of_matched_by_several_alternatives_says_how_many_in_every_voice():
+    both = {"status": "ok", "owner": "me"}
+    assert _explained(ONE_OF, both, POLICY_VOICE) == [
+        ("the plan matches 2 of the 3 alternatives the policy allows; it must match exactly one", "", ())]
+    [(plan_message, _, _)] = _explained(ONE_OF, both)
+    [(config_message, _, _)] = _explained(ONE_OF, both, config_voice("tool.aiplan"))
+    assert "matches 2 of its 3 alternative forms" in plan_message and "2 of its 3" in config_message
+
+
+def test_one_of_matched_by_none_still_says_none():
+    assert _explained(ONE_OF, {"name": "x"}, POLICY_VOICE) == [
+        ("the plan matches none of the alternatives the policy allows", "", ())]
+
+
 @pytest.mark.parametrize("enum, instance, hint_yaml", [
     (["2024", "2025"], "20244", '`year: "2024"`'),  # a string that would read back as a number is quoted
     ([2024, 2025], "20244", "`year: 2024`"),        # a number stays a number

@@ -334,3 +334,19 @@ def test_edge_cases_agree_with_jsonschema(schema, instance):
     official = Draft202012Validator(schema)
     assert compile_schema(schema)(instance) is official.is_valid(instance)
     assert _error_list(compile_errors(schema)(instance)) == _error_list(official.iter_errors(instance))
+
+
+def test_one_finding_for_one_wrong_value_on_both_paths(monkeypatch):
+    import aiplan.schemas.validate as schema_module
+
+    # `7` in `covers` breaks the item's type and its enum: one mistake, one finding.
+    plan = {"aiplan": 1, "name": {"first": "x"}, "approach": "fine_tuning",
+            "fine_tuning": {"evaluation": {"held_out": {"covers": ["target_task", 7]}}}}
+    with_fast = [(v.message, v.path) for v in validate(plan)]
+    monkeypatch.setattr(schema_module, "_fast_errors", lambda name=None: None)
+    assert [(v.message, v.path) for v in validate(plan)] == with_fast
+    messages = dict((path, message) for message, path in with_fast)
+    assert messages[("name",)] == "`name` is a mapping; expected a string"
+    covers = ("fine_tuning", "evaluation", "held_out", "covers", 1)
+    assert [path for _, path in with_fast].count(covers) == 1
+    assert messages[covers] == "`fine_tuning.evaluation.held_out.covers[1]` is 7 (an integer); expected a string"

@@ -70,20 +70,21 @@ class ConfigProblem(click.ClickException):
 
     exit_code = EXIT_USAGE
 
-    def __init__(self, message: str, problems: tuple[str, ...] = ()):
+    def __init__(self, message: str, problems: tuple[str, ...] = (), head: str = ""):
         super().__init__(message)
         self.problems = problems
+        self.head = head
 
     @classmethod
     def of(cls, error: Exception) -> "ConfigProblem":
-        return cls(str(error), getattr(error, "problems", ()))
+        return cls(str(error), getattr(error, "problems", ()), getattr(error, "head", ""))
 
     def show(self, file=None):
         if not self.problems:
             say(f"aiplan: configuration error: {self.format_message()}")
             return
         # One problem a line; each escaped on its own, so no text from a file can start a line.
-        say("aiplan: configuration error: invalid configuration:")
+        say(f"aiplan: configuration error: {self.head}:")
         for problem in self.problems:
             say(f"  {problem}")
 

@@ -227,7 +227,7 @@ def _compile(loaded, path: str, shown: str, reserved_families: Iterable[str]) ->
     plan = loaded.documents[0]
     problems = _schema_problems(plan, shown)
     if problems:
-        raise ConfigError(_joined(f"{shown}: invalid policy pack", problems))
+        raise _pack_error(shown, problems)
 
     data = plan.data
     reserved = RESERVED_FAMILIES | frozenset(reserved_families)
@@ -262,7 +262,7 @@ def _compile(loaded, path: str, shown: str, reserved_families: Iterable[str]) ->
                                 f"`rules[{index}].superseded_by` names the rule itself ({rule_id}); "
                                 "name the other rules whose finding makes this one redundant")
     if problems:
-        raise ConfigError(_joined(f"{shown}: invalid policy pack", problems))
+        raise _pack_error(shown, problems)
 
     digest = hashlib.sha256((loaded.text or "").encode("utf-8", "surrogatepass")).hexdigest()
     name = data.get("name") or os.path.basename(path)
@@ -295,7 +295,8 @@ def supersession_problems(pack: Pack, known: Iterable[str]) -> list[str]:
     return problems
 
 
-def _joined(head: str, problems: list[str]) -> str:
+def _pack_error(shown: str, problems: list[str]) -> ConfigError:
     if len(problems) == 1:
-        return problems[0]
-    return head + ":\n  " + "\n  ".join(problems)
+        return ConfigError(problems[0])
+    head = f"{shown}: invalid policy pack"
+    return ConfigError(head + ":\n  " + "\n  ".join(problems), problems=tuple(problems), head=head)

@@ -161,6 +161,19 @@ def test_loading_a_pack_never_executes_code(tmp_path):
     assert "`name` is" in message   # a tagged node is just data: here a list, not a string
 
 
+def test_a_pack_with_several_problems_prints_one_a_line(cli, tmp_path):
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(PACK.replace("severity: warning", "sevrity: warning").replace("id: ORG001", "id: org-1"))
+    plan = tmp_path / "hr.aiplan.yaml"
+    plan.write_text(RESTRICTED)
+    result = cli("lint", "--isolated", "--policy-pack", pack, plan)
+    assert result.exit_code == 2 and "\\n" not in result.output
+    lines = result.output.splitlines()
+    assert lines[0].endswith("pack.yaml: invalid policy pack (named in --policy-pack):")
+    assert all(line.startswith("  ") for line in lines[1:]), lines
+    assert len(lines) == 4 and "unknown key `sevrity`" in result.output and "`rules[0].id` is 'org-1'" in result.output
+
+
 def test_cli_policy_pack_option_and_explain(cli, tmp_path):
     plan = tmp_path / "hr.aiplan.yaml"
     plan.write_text(RESTRICTED)

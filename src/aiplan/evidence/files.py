@@ -353,18 +353,25 @@ def unreadable_stamp(path: str, limit: int) -> str:
         if not stat.S_ISREG(info.st_mode):   # never opened: a FIFO would block
             # What was found depends only on its type (the data files in a folder: its listing stamp).
             return f"evidence:-1:-:0:{_NOT_A_FILE}{stat.S_IFMT(info.st_mode)}"
-        sha = hashlib.sha256()
-        count = 0
         with open(path, "rb") as handle:
-            while count < limit:
-                chunk = handle.read(min(limit - count, 1 << 20))
-                if not chunk:
-                    break
-                sha.update(chunk)
-                count += len(chunk)
+            digest, count = _hash_next(handle, limit)
     except (OSError, ValueError):
         return never
-    return content_stamp(path, count, sha.hexdigest(), before)
+    return content_stamp(path, count, digest, before)
+
+
+def _hash_next(handle, limit: int) -> tuple[str, int]:
+    """The SHA-256 of the next ``limit`` bytes of ``handle`` (fewer at its end), read a
+    mebibyte at a time, and how many bytes that was."""
+    sha = hashlib.sha256()
+    count = 0
+    while count < limit:
+        chunk = handle.read(min(limit - count, 1 << 20))
+        if not chunk:
+            break
+        sha.update(chunk)
+        count += len(chunk)
+    return sha.hexdigest(), count
 
 
 def stamp_holds(path: str, stamp: str) -> bool:
@@ -387,15 +394,7 @@ def stamp_holds(path: str, stamp: str) -> bool:
         with open(path, "rb") as handle:
             for start, end, expected in _range_digests(digest, int(count)):
                 handle.seek(start)
-                remaining = end - start
-                sha = hashlib.sha256()
-                while remaining > 0:
-                    chunk = handle.read(min(remaining, 1 << 20))
-                    if not chunk:
-                        break
-                    sha.update(chunk)
-                    remaining -= len(chunk)
-                if sha.hexdigest() != expected:
+                if _hash_next(handle, end - start)[0] != expected:
                     return False
         return True
     except (OSError, ValueError):

@@ -239,9 +239,7 @@ def quoted_string(text: str, quote: str) -> str:
     also used for ``'`` when the text holds a line break or a control character)."""
     if quote == "'" and re.search(_NEEDS_ESCAPES, text) is None:
         return "'" + text.replace("'", "''") + "'"
-    import json  # start-up: as in show_json
-
-    return json.dumps(text, ensure_ascii=False)
+    return show_json(text)
 
 
 def yaml_scalar(value: Any) -> str:
@@ -315,9 +313,7 @@ def toml(value: Any) -> str:
         return "[" + ", ".join(toml(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{ " + ", ".join(f"{toml_key(k)} = {toml(v)}" for k, v in value.items()) + " }"
-    import json  # start-up: as in show_json
-
-    return json.dumps(str(value), ensure_ascii=False)
+    return show_json(str(value))
 
 
 def toml_key(key: str) -> str:

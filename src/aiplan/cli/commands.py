@@ -110,6 +110,7 @@ def list_rules(output_format, family, severity, no_plugins, plugin_modules, conf
             {"id": r.id, "name": r.name, "severity": r.severity.value, "summary": r.summary,
              "family": r.family, "fixable": r.fixable, "plugin": r.plugin, "url": r.url,
              "superseded_by": list(r.superseded_by),
+             "finding_superseded_by": list(r.finding_superseded_by),
              "options": {o.name: {"type": o.type.__name__, "default": o.default, "description": o.description}
                          for o in r.options}}
             for r in chosen

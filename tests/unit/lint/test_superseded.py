@@ -158,6 +158,8 @@ def test_explain_and_rules_json_show_the_declaration(cli):
     assert "Superseded by:\n  `FIT002`: RAG009 is not reported" in cli("explain", "RAG009").stdout
     listed = {r["id"]: r["superseded_by"] for r in json.loads(cli("rules", "--format", "json").stdout)}
     assert listed["RAG009"] == ["FIT002"] and listed["FIT002"] == []
+    per_finding = {r["id"]: r["finding_superseded_by"] for r in json.loads(cli("rules", "--format", "json").stdout)}
+    assert per_finding["FIT005"] == ["FIT001"] and per_finding["RAG009"] == []
 
 
 @pytest.fixture

@@ -546,7 +546,7 @@ class LintCache:
 # A scope folder not written for this long is removed by a run that writes another:
 # every entry in it is older than MAX_AGE_SECONDS, so its next write would drop them all.
 SCOPE_PRUNE_SECONDS = 24 * 3600   # at most this often (the marker's modification time)
-_SCOPES_PRUNED = ".pruned"        # in the FORMAT folder
+_PRUNED = ".pruned"   # its modification time: when the folder holding it was last pruned
 _HEX = frozenset("0123456789abcdef")
 
 
@@ -564,6 +564,23 @@ def _is_ours(name: str) -> bool:
     return (len(name) == 2 and set(name) <= _HEX) or (name.startswith(".") and name.endswith(".tmp"))
 
 
+def _claim_pruning(marker: str, now: float, interval: float) -> bool:
+    """Whether this run prunes now: the ``marker`` file (its modification time: the last
+    pruning) is older than ``interval`` seconds or absent, and this run rewrote it first, so
+    a concurrent run sees it and does not prune too. False when it cannot be written."""
+    try:
+        if now - os.stat(marker, follow_symlinks=False).st_mtime < interval:
+            return False
+    except OSError:
+        pass
+    try:
+        _replace(marker, b"")
+        os.utime(marker, (now, now), follow_symlinks=False)
+    except OSError:
+        return False
+    return True
+
+
 def prune_scopes(directory: str, in_use: Iterable[str], now: float | None = None) -> None:
     """Remove the scope folders of the results cache in ``directory`` (any ``lint-v<N>``
     format) not written for :data:`MAX_AGE_SECONDS` and not in ``in_use`` (this run's
@@ -575,15 +592,9 @@ def prune_scopes(directory: str, in_use: Iterable[str], now: float | None = None
     and removed. Anything else (a link, a file of another name) leaves it as it is.
     Never raises."""
     now = time.time() if now is None else now
-    marker = os.path.join(directory, FORMAT, _SCOPES_PRUNED)
+    if not _claim_pruning(os.path.join(directory, FORMAT, _PRUNED), now, SCOPE_PRUNE_SECONDS):
+        return
     try:
-        if now - os.stat(marker, follow_symlinks=False).st_mtime < SCOPE_PRUNE_SECONDS:
-            return
-    except OSError:
-        pass
-    try:
-        _replace(marker, b"")   # first: a concurrent run sees it and does not prune too
-        os.utime(marker, (now, now), follow_symlinks=False)
         formats = [name for name in os.listdir(directory) if _is_format_name(name)]
     except OSError:
         return
@@ -655,7 +666,6 @@ MAX_EVIDENCE_ENTRY_BYTES = 4 * 1024 * 1024
 # behind), then the least recently used ones until the store holds MAX_EVIDENCE_BYTES.
 MAX_EVIDENCE_BYTES = 256 * 1024 * 1024
 EVIDENCE_PRUNE_SECONDS = 24 * 3600
-_PRUNED = ".pruned"   # its modification time: when the store was last pruned
 
 
 class EvidenceStore:
@@ -718,15 +728,7 @@ class EvidenceStore:
         now = time.time() if now is None else now
         root = os.path.dirname(self.directory)
         marker = os.path.join(root, _PRUNED)
-        try:
-            if now - os.stat(marker, follow_symlinks=False).st_mtime < EVIDENCE_PRUNE_SECONDS:
-                return
-        except OSError:
-            pass
-        try:
-            _replace(marker, b"")   # first: a concurrent run sees it and does not prune too
-            os.utime(marker, (now, now), follow_symlinks=False)
-        except OSError:
+        if not _claim_pruning(marker, now, EVIDENCE_PRUNE_SECONDS):
             return
         entries: list[tuple[float, int, str]] = []
         folders: list[str] = []

@@ -255,6 +255,7 @@ def _run_rules(plan: Plan, loaded: LoadResult, display_path: str, ctx: LintConte
         clock.phase = phase
         if trace is not None:
             trace(phase)
+        failure: str | None
         try:
             violations = guarded(call_check, item, given, options)
         except BaseException as exc:  # noqa: BLE001 - sorted out by _failure
@@ -267,8 +268,6 @@ def _run_rules(plan: Plan, loaded: LoadResult, display_path: str, ctx: LintConte
             errors.append(InternalError(item.plugin, item.id, failure, display_path))
             if failure.startswith("did not finish within its time budget"):
                 cut_short.append(item.id)
-            continue
-        if not violations:  # most rule calls: nothing more to check or stamp
             continue
         misplaced = _misplaced(violations, loaded)
         if misplaced is not None:

@@ -67,7 +67,6 @@ class NotJson(Exception):
 # Python type -> JSON kind. Exact types only: subclasses are not JSON values here.
 _OBJECT, _ARRAY, _STRING, _INT, _FLOAT, _BOOL, _NULL = range(7)
 _KINDS = {dict: _OBJECT, list: _ARRAY, str: _STRING, int: _INT, float: _FLOAT, bool: _BOOL, type(None): _NULL}
-KINDS = _KINDS  # what the generated checks read (json_kind's table)
 _TYPE_KINDS = {
     "object": (_OBJECT,),
     "array": (_ARRAY,),
@@ -196,8 +195,7 @@ class _Generator:
             target = self.ref(schema["$ref"])
             body += [f"if not {target}(value):", "    return False"] if target != "always" else []
         uses_kind = any(re.match(r"(elif |if |if \()kind (==|!=|not in) ", line.lstrip()) for line in body)
-        # json_kind's body inlined: one call less for each of the ~150 values of a plan.
-        lines = ["kind = KINDS.get(type(value))", "if kind is None:", "    raise NotJson", *body] if uses_kind else body
+        lines = ["kind = json_kind(value)", *body] if uses_kind else body
         return "\n".join("    " + line for line in [*lines, "return True"])
 
     @staticmethod
@@ -266,7 +264,7 @@ class _Generator:
             self.checks.append(("", root))
         checks = "CHECKS = {\n" + "".join(f"    {_literal(p)}: {n},\n" for p, n in self.checks) + "}"
         text = "\n".join([*self.functions, *self.tables, checks])
-        imports = sorted(h for h in ("KINDS", "NotJson", "always", "json_kind", "never", "json_equal")
+        imports = sorted(h for h in ("NotJson", "always", "json_kind", "never", "json_equal")
                          if re.search(rf"\b{h}\b", text))
         kinds = ", ".join(f"{number} {kind}" for number, kind in enumerate(_KIND_NAMES))
         return "\n".join([

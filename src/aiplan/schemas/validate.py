@@ -11,10 +11,10 @@ keys and values.
 
 The configuration schema's checks are committed too (``config_checks``), so a
 configuration file is validated the same way (:mod:`aiplan.config.files`).
-jsonschema itself validates what the fast validator does not list: the
-policy-pack schema (``oneOf``; read once a run when a pack is configured), a
-policy pack's ``when``/``require`` schemas (:mod:`aiplan.policy.check`), and a
-plan or configuration holding a value outside JSON's types (a TOML date).
+jsonschema itself validates policy packs (:mod:`aiplan.policy.pack`: their
+rules' ``when``/``require`` are the user's own JSON Schemas, any keyword, so a
+pack imports it anyway) and a plan or configuration holding a value outside
+JSON's types (a TOML date).
 """
 
 from __future__ import annotations

@@ -37,7 +37,8 @@ if TYPE_CHECKING:
     from array import array
 
 _FLOW_INDICATORS = frozenset(",[]{}")
-_YAML_DIRECTIVE_COMMENT = re.compile(r"^%YAML[ \t]+[^ \t\r\n#]*#", re.MULTILINE)
+# Compiled on first use (re's cache), for a document with a %YAML directive: most have none.
+_YAML_DIRECTIVE_COMMENT = r"^%YAML[ \t]+[^ \t\r\n#]*#"
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|\Z)")
 _BREAK = LINE_BREAK
 _SPACES = re.compile(r" *")
@@ -152,7 +153,8 @@ class Checker:
                 directive = self._first_directive(start, end)
                 self._fail(directive, "invalid YAML: a directive (`%...`) follows a document that was not ended with `...`",
                            "End the previous document with a `...` line before the directive, or remove the directive.")
-        match = _YAML_DIRECTIVE_COMMENT.search(self.text, start, end)
+        match = self.text.find("%YAML", start, end) >= 0 and re.compile(
+            _YAML_DIRECTIVE_COMMENT, re.MULTILINE).search(self.text, start, end)
         if match:
             self._fail(match.end() - 1, "invalid YAML: a comment in the %YAML directive is not separated by a space",
                        "Put a space before `#`.")

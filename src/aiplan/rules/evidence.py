@@ -168,7 +168,9 @@ def _size(count: int) -> str:
 
 
 def _share(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.1f}%" if whole else "0%"
+    """``part`` of ``whole`` records as a percentage; ``whole`` is never 0: a rule reports a share
+    only of records it found (``0 < part <= whole``)."""
+    return f"{100 * part / whole:.1f}%"
 
 
 # -- EVID001 -------------------------------------------------------------------

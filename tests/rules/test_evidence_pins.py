@@ -318,3 +318,26 @@ def test_duplicates_counted_on_a_hash_sample_say_so(tmp_path, monkeypatch):
         "6 of 12 records of the training data train.jsonl (50.0%) repeat an earlier record, estimated from a hash "
         "sample of about 1 in 8 records; first: train.jsonl:34 repeats train.jsonl:4, train.jsonl:40 repeats "
         "train.jsonl:10, train.jsonl:42 repeats train.jsonl:12")
+
+
+def test_a_parquet_file_without_the_extra_is_left_to_evid008_and_the_files_after_it_are_checked(tmp_path, monkeypatch):
+    (tmp_path / "train.parquet").write_bytes(b"PAR1" + bytes(64) + b"PAR1")
+    (tmp_path / "held_out.jsonl").write_text('{"prompt": "a question", "completion": "an answer"}\nnot json\n',
+                                             encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)  # import fails as if not installed
+    plan = """
+        aiplan: 1
+        name: x
+        approach: fine_tuning
+        fine_tuning:
+          dataset:
+            path: train.parquet
+          evaluation:
+            held_out:
+              path: held_out.jsonl
+    """
+    assert _messages(lint_yaml(plan, select=["EVID005"], base_dir=str(tmp_path))) == [(
+        "EVID005", 9, 13,
+        "the held-out set held_out.jsonl: 1 line is not a record (first: held_out.jsonl:2: not valid JSON "
+        "(Expecting value at column 1)), of 2",
+        "Fix or drop these lines so held_out.jsonl holds only complete JSON Lines records.")]

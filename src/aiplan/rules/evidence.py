@@ -698,7 +698,8 @@ def coverage_not_in_data(plan, options):
             continue
         yield Violation(
             f"`{dotted(*claim.parent, 'covers')}` claims {code(area)} but no record of {claim.name} carries it "
-            f"(categories in its {profile.records:,} records: {present}){_sampled(profile)}",
+            f"(categories in its {profile.records:,} record{'s' if profile.records != 1 else ''}: {present})"
+            f"{_sampled(profile)}",
             f"Add held-out records tagged `{area}` to {claim.name}, or remove `{area}` from `covers`.",
             path=claim.parent + ("covers", index),
             related=(RelatedLocation(*profile.where(profile.categories[0][2] if profile.categories else 1),

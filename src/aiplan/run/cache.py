@@ -79,7 +79,7 @@ import time
 from binascii import crc32  # zlib.crc32's CRC-32 from binascii, which ruamel.yaml loads: a run that parses loads no zlib
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from aiplan.core.digest import hmac_sha256, keyed_blake2b, same_digest, sha256
+from aiplan.core.digest import blake2b_256, hmac_sha256, keyed_blake2b, same_digest
 from aiplan.core.findings import FileResult
 from aiplan.core.paths import repository_root
 from aiplan.fileio import atomic_write, read_regular
@@ -373,7 +373,7 @@ class LintCache:
         code = [self._code_stamp(top) for top in code_packages(ctx)]
         state = [FORMAT, list(sys.version_info[:2]), ctx.fingerprint(), code, codec.layout(),
                  c_parser_available()]  # the two parsers word syntax errors differently
-        digest = sha256(repr(state).encode()).hexdigest()[:32]  # repr: see LintContext.fingerprint
+        digest = blake2b_256(repr(state).encode()).hexdigest()[:32]  # repr: see LintContext.fingerprint
         self._scopes[id(ctx)] = (ctx, digest)
         return digest
 
@@ -382,12 +382,12 @@ class LintCache:
         scope and the evidence store's both hold it (each hashed the ~115 file stamps' text)."""
         stamp = self._packages.get(top)
         if stamp is None:
-            stamp = self._packages[top] = sha256(repr(_package_stamp(top)).encode()).hexdigest()
+            stamp = self._packages[top] = blake2b_256(repr(_package_stamp(top)).encode()).hexdigest()
         return stamp
 
     @staticmethod
     def digest(data: bytes) -> bytes:
-        return sha256(data).digest()
+        return blake2b_256(data).digest()
 
     @staticmethod
     def _shard_of(display_path: str) -> int:
@@ -520,7 +520,7 @@ class LintCache:
         if not self._ready():
             return None
         assert self._key is not None
-        scope = sha256(repr([EVIDENCE_FORMAT, list(sys.version_info[:2]),
+        scope = blake2b_256(repr([EVIDENCE_FORMAT, list(sys.version_info[:2]),
                              self._code_stamp("aiplan")]).encode()).hexdigest()[:32]
         return EvidenceStore(os.path.join(self.directory, EVIDENCE_FORMAT, scope), self.directory, self._key)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
     from hashlib import _Hash
@@ -93,7 +93,7 @@ def blake2b_256(data: bytes = b"") -> _Hash:
     return _blake2b()(data, digest_size=32)
 
 
-def _blake2b() -> Callable[..., _Hash]:
+def _blake2b() -> Callable[..., Any]:  # typeshed types _blake2.blake2b as a class, not a hash constructor
     try:
         from _blake2 import blake2b  # start-up: only when something is authenticated or keyed
     except ImportError:  # pragma: no cover - an interpreter without CPython's _blake2

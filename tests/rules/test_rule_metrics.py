@@ -5,7 +5,7 @@ import math
 import pytest
 
 from aiplan.rules.metrics import (metric_key, name_says_lower_is_better, needed_size, proposed_target,
-                                  resolvable_difference)
+                                  resolvable_difference, same_set)
 from aiplan.testing import lint_yaml
 
 
@@ -111,3 +111,13 @@ def test_quantiles_are_those_of_statistics_normal_dist(monkeypatch):
 def test_a_proposed_target_is_beyond_what_the_baseline_measured(measured, higher, proposed):
     assert proposed_target(measured, higher) == proposed
     assert (float(proposed) > measured) if higher else (float(proposed) < measured)
+
+
+@pytest.mark.parametrize("named, listed, same", [
+    ("support-v1", "evals/support-v1.jsonl", True), ("support-v1", "evals\\support-v1.jsonl", True),
+    ("support.v1", "evals/support.v1.jsonl", True), ("support-v1", "evals/support-v1.jsonl.gz", True),
+    ("./evals/a.jsonl", "evals//a.jsonl", True), ("support-v2", "evals/support-v1.jsonl", False),
+    ("evals\\a", "evals/a.jsonl", False),
+])
+def test_a_baseline_eval_set_names_a_listed_set(named, listed, same):
+    assert same_set(named, listed) is same

@@ -141,7 +141,8 @@ def same_set(named: str, listed: str) -> bool:
     if "/" in bare or "\\" in bare:
         return False
     base = posixpath.basename(listed.strip().replace("\\", "/"))
-    return bare in (base, base.split(".", 1)[0])
+    # `support.v2` names `support.v2.jsonl` (the last extension dropped), `support` names `support.jsonl.gz`.
+    return bare in (base, base.split(".", 1)[0], base.rsplit(".", 1)[0])
 
 
 @data_record

@@ -683,7 +683,8 @@ def held_out_leak(plan, options):
     held_path = _held_out_beside(held_out, training)  # the training data keeps its path: the plan names it
     narrowed = None
     if leak(held_path, training) is not None:
-        held_path = "evals/held_out" + (posixpath.splitext(held_path)[1] or ".jsonl")
+        # `_held_out_beside` always names a file with an extension: keep it.
+        held_path = "evals/held_out" + posixpath.splitext(held_path)[1]
         if leak(held_path, training) is not None:
             narrowed = _narrowed_training(training, held_out)
     if narrowed is not None:

@@ -245,7 +245,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=None,
                         help="where to generate the plans (default: a directory under the system temp dir)")
     args = parser.parse_args(argv)
-    rounds_single, rounds_1k, rounds_10k = (9, 3, 3) if args.quick else (21, 6, 3)
+    # Enough rounds that each of the three trials is a median of several runs (15, 3, 2), not one
+    # run: a fresh process's time on this machine varies by a third between runs.
+    rounds_single, rounds_1k, rounds_10k = (9, 3, 3) if args.quick else (45, 9, 6)
 
     def log(message: str) -> None:
         print(f"[bench] {message}", file=sys.stderr, flush=True)

@@ -12,6 +12,9 @@ slower than normal, a few seconds each):
   it names, ``--ignore EVID`` as there), just edited, with a cache that holds
   the other plans: a cache miss that also writes its entry;
 * ``aiplan lint --no-cache`` of the same plan;
+* the pre-commit case again with a configuration file at the corpus's root (most
+  repositories have one): :data:`CONFIG`, a realistic ``.aiplan.toml`` with a few
+  options, a rule's options, per-rule severities and an override (removed after);
 * yamllint on the same plan, if it is installed (bench/.venv has it).
 
 and prints each total (callgrind's ``Ir``) and aiplan's ratio to the floor.
@@ -37,6 +40,27 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 IMPORT_FLOOR = "import click, pluggy, _ruamel_yaml"
 LINT_FLAGS = ("--ignore", "EVID")
+# The configured case's .aiplan.toml: what a team writes (README's Configuration section).
+CONFIG = """\
+# aiplan settings for every plan of this repository
+extend-select = ["ACC"]
+exclude = ["drafts", "archive/**"]
+fail-on = "warning"
+placeholders = ["to be confirmed", "ask the owner"]
+max-file-size = 1048576
+
+[severity]
+FT003 = "error"
+FIT003 = "warning"
+
+[rules.FT003]
+min_examples = 2000
+
+[[overrides]]
+paths = ["experiments/**", "team-9*/**"]
+ignore = ["EVAL"]
+severity = { FT005 = "info" }
+"""
 
 
 def instructions(command: list[str], cwd: str, before=None) -> int:
@@ -132,6 +156,14 @@ def main() -> None:
             "aiplan lint --no-cache (the same plan)": instructions([aiplan, "lint", "--no-cache", *LINT_FLAGS, plan],
                                                                    cwd),
         }
+        configured = "aiplan lint --cache-dir DIR (the same, with a .aiplan.toml)"
+        config = Path(scratch, "plans", ".aiplan.toml")
+        config.write_text(CONFIG, encoding="utf-8")
+        try:
+            counts[configured] = instructions([aiplan, "lint", *LINT_FLAGS, "--cache-dir", cache, plan], cwd,
+                                              before=lambda: _edit(plan))
+        finally:
+            config.unlink()
         yamllint = shutil.which("yamllint")
         if yamllint:
             counts["yamllint -d default (the same plan)"] = instructions([yamllint, "-d", "default", plan], cwd)
@@ -143,6 +175,8 @@ def main() -> None:
         ours = counts[pre_commit]
         print(f"aiplan / import floor: {ours / floor:.2f}x; aiplan's own share: {(ours - floor) / 1e6:.1f} M "
               f"({(ours - floor) / (ours - interpreter):.0%} of what runs after the interpreter starts)")
+        print(f"with a configuration file: {counts[configured] / floor:.2f}x the import floor, "
+              f"{(counts[configured] - ours) / 1e6:+.1f} M over the case without")
         if args.importtime:
             print("aiplan's own modules by cumulative import time (a ranking; times vary with load):")
             print("\n".join(own_imports(plan, cwd)))

@@ -28,7 +28,7 @@ from aiplan.core.globs import GlobError, compile_glob, matches
 from aiplan.core.records import data_record
 from aiplan.fileio import FileTooLarge, read_regular
 from aiplan.schemas import CONFIG_SCHEMA, load
-from aiplan.schemas.validate import validator
+from aiplan.schemas.validate import schema_errors
 
 CONFIG_NAMES = (".aiplan.toml", "pyproject.toml")
 
@@ -236,13 +236,17 @@ def _dotted(prefix: str, path: Iterable[Any]) -> str:
 
 def schema_problems(table: Any, shown: str, prefix: str, rule_ids: Iterable[str] = ()) -> list[str]:
     """Every problem of a configuration table, as messages naming file, key and fix."""
-    from aiplan.schemas.explain import config_voice, explain  # start-up: only runs with a configuration file
+    # The committed checks decide, and list the errors as jsonschema would (aiplan.schemas.fast).
+    errors = schema_errors(table, CONFIG_SCHEMA)
+    if not errors:
+        return []
+    from aiplan.schemas.explain import config_voice, explain  # start-up: only an invalid configuration is worded
 
     root = load(CONFIG_SCHEMA)
     voice = config_voice(prefix, tuple(rule_ids))
     problems: list[str] = []
     mistyped: set[tuple] = set()
-    for error in sorted(validator(CONFIG_SCHEMA).iter_errors(table),
+    for error in sorted(errors,
                         key=lambda e: (list(map(str, e.absolute_path)), e.validator != "type")):
         path = tuple(error.absolute_path)
         if path in mistyped:

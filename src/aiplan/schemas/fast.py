@@ -22,9 +22,11 @@ instance: a new keyword can make linting slower, never silently more permissive.
 
 Semantics are JSON Schema draft 2020-12 as jsonschema implements them: ``1.0``
 is an integer, ``true`` is not a number, ``enum``/``const`` compare like
-jsonschema's ``equal`` (``1`` does not equal ``true``), ``minimum`` compares
-with ``<`` (so NaN passes), ``minLength`` counts code points, and ``$ref`` is
-applied alongside its sibling keywords.
+jsonschema's ``equal`` (``1`` does not equal ``true``), ``minimum`` and
+``maximum`` compare with ``<`` and ``>`` (so NaN passes), ``minLength`` counts
+code points, ``pattern`` is Python's ``re.search``, ``uniqueItems`` is
+jsonschema's ``uniq`` (:func:`unique_items`), ``propertyNames`` checks each key
+as a string, and ``$ref`` is applied alongside its sibling keywords.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ import sys
 from typing import Any, Callable, Iterator
 
 from aiplan.core.records import data_record
-from aiplan.schemas import PLAN_SCHEMA, load
+from aiplan.schemas import CONFIG_SCHEMA, PLAN_SCHEMA, load
 from aiplan.schemas import follow as follow_pointer
 
 Check = Callable[[Any], bool]
@@ -45,6 +47,8 @@ Check = Callable[[Any], bool]
 SUPPORTED = frozenset((
     "type", "enum", "const", "properties", "required", "additionalProperties",
     "items", "minimum", "minLength", "$ref",
+    # The configuration schema's too (aiplan.schemas.config_checks).
+    "pattern", "uniqueItems", "minItems", "maximum", "propertyNames",
 ))
 # Keywords with no effect on validity (annotations and structure).
 ANNOTATIONS = frozenset((
@@ -114,6 +118,26 @@ def json_equal(one: Any, two: Any) -> bool:
     return _unbool(one) == _unbool(two)
 
 
+def unique_items(values: list) -> bool:
+    """jsonschema's ``uniq``, step for step (its sort, then pairwise when the values do not
+    sort), so that the rare list on which that shortcut misses a repeat gets its verdict too."""
+    if all(type(value) is str for value in values):  # the usual list: the sort would find any repeat
+        return len(set(values)) == len(values)
+    try:
+        ordered = sorted(_unbool(value) for value in values)
+        for one, two in zip(ordered, ordered[1:]):
+            if json_equal(one, two):
+                return False
+    except (NotImplementedError, TypeError):
+        seen: list = []
+        for value in values:
+            value = _unbool(value)
+            if any(json_equal(earlier, value) for earlier in seen):
+                return False
+            seen.append(value)
+    return True
+
+
 class _Generator:
     """Python source of one function per schema object of a schema, each returning
     ``True`` only for an instance valid under it (``NotJson`` for a value outside
@@ -177,18 +201,11 @@ class _Generator:
             body += self.enum_check(schema["enum"])
         if "const" in schema:
             body += [f"if not json_equal(value, {_literal(schema['const'])}):", "    return False"]
-        if "minimum" in schema:
-            minimum = schema["minimum"]
-            if isinstance(minimum, bool) or not isinstance(minimum, (int, float)):
-                raise Unsupported(f"minimum {minimum!r}")
-            body += [f"if (kind == {_INT} or kind == {_FLOAT}) and value < {_literal(minimum)}:", "    return False"]
-        if "minLength" in schema:
-            length = schema["minLength"]
-            if isinstance(length, bool) or not isinstance(length, int):
-                raise Unsupported(f"minLength {length!r}")
-            body += [f"if kind == {_STRING} and len(value) < {length}:", "    return False"]
+        body += self.bound_checks(schema)
         if "items" in schema:
             body += self.items_check(schema["items"], pointer)
+        if "propertyNames" in schema:
+            body += self.names_check(schema["propertyNames"], pointer)
         if {"properties", "required", "additionalProperties"} & set(schema):
             body += self.object_check(schema, name, pointer)
         if "$ref" in schema:
@@ -197,6 +214,45 @@ class _Generator:
         uses_kind = any(re.match(r"(elif |if |if \()kind (==|!=|not in) ", line.lstrip()) for line in body)
         lines = ["kind = json_kind(value)", *body] if uses_kind else body
         return "\n".join("    " + line for line in [*lines, "return True"])
+
+    @staticmethod
+    def bound_checks(schema: dict) -> list[str]:
+        """The checks of the keywords that bound one kind of value (numbers, strings, arrays)."""
+        lines: list[str] = []
+        if "minimum" in schema:
+            minimum = schema["minimum"]
+            if isinstance(minimum, bool) or not isinstance(minimum, (int, float)):
+                raise Unsupported(f"minimum {minimum!r}")
+            lines += [f"if (kind == {_INT} or kind == {_FLOAT}) and value < {_literal(minimum)}:", "    return False"]
+        if "maximum" in schema:
+            maximum = schema["maximum"]
+            if isinstance(maximum, bool) or not isinstance(maximum, (int, float)):
+                raise Unsupported(f"maximum {maximum!r}")
+            lines += [f"if (kind == {_INT} or kind == {_FLOAT}) and value > {_literal(maximum)}:", "    return False"]
+        if "minLength" in schema:
+            length = schema["minLength"]
+            if isinstance(length, bool) or not isinstance(length, int):
+                raise Unsupported(f"minLength {length!r}")
+            lines += [f"if kind == {_STRING} and len(value) < {length}:", "    return False"]
+        if "pattern" in schema:
+            pattern = schema["pattern"]
+            if not isinstance(pattern, str):
+                raise Unsupported(f"pattern {pattern!r}")
+            try:
+                re.compile(pattern)
+            except re.error:
+                raise Unsupported(f"pattern {pattern!r} is not a Python regular expression") from None
+            lines += [f"if kind == {_STRING} and re.search({pattern!r}, value) is None:", "    return False"]
+        if "minItems" in schema:
+            count = schema["minItems"]
+            if isinstance(count, bool) or not isinstance(count, int):
+                raise Unsupported(f"minItems {count!r}")
+            lines += [f"if kind == {_ARRAY} and len(value) < {count}:", "    return False"] if count > 0 else []
+        if "uniqueItems" in schema:
+            if not isinstance(schema["uniqueItems"], bool):
+                raise Unsupported(f"uniqueItems {schema['uniqueItems']!r}")
+            lines += [f"if kind == {_ARRAY} and not unique_items(value):", "    return False"] if schema["uniqueItems"] else []
+        return lines
 
     @staticmethod
     def type_check(types: Any) -> list[str]:
@@ -231,6 +287,17 @@ class _Generator:
         return [f"if kind == {_ARRAY}:", "    for element in value:", f"        if not {item}(element):",
                 "            return False"]
 
+    def names_check(self, names: Any, pointer: str) -> list[str]:
+        if not isinstance(names, (dict, bool)):
+            raise Unsupported("propertyNames must be a schema")
+        check = self.name(names, pointer + "/propertyNames")
+        if check == "always":
+            return []
+        if check == "never":
+            return [f"if kind == {_OBJECT} and value:", "    return False"]
+        return [f"if kind == {_OBJECT}:", "    for key in value:", f"        if not {check}(key):",
+                "            return False"]
+
     def object_check(self, schema: dict, name: str, pointer: str) -> list[str]:
         properties = schema.get("properties", {})
         required = schema.get("required", [])
@@ -241,16 +308,20 @@ class _Generator:
             raise Unsupported("required must be a list of strings")
         escaped = {key: key.replace("~", "~0").replace("/", "~1") for key in properties}
         checks = {key: self.name(sub, f"{pointer}/properties/{escaped[key]}") for key, sub in properties.items()}
-        table = f"{name}_properties"
-        self.tables.append(f"{table} = {{{', '.join(f'{_literal(k)}: {v}' for k, v in checks.items())}}}")
         lines = [f"if kind == {_OBJECT}:"]
         if required:
             lines += [f"    for key in {_literal(tuple(required))}:", "        if key not in value:",
                       "            return False"]
-        lines += ["    for key, element in value.items():",
-                  f"        check = {table}.get(key) if type(key) is str else None",
-                  "        if check is not None:", "            if not check(element):", "                return False",
-                  "        elif type(key) is not str:", "            raise NotJson"]
+        if checks:
+            table = f"{name}_properties"
+            self.tables.append(f"{table} = {{{', '.join(f'{_literal(k)}: {v}' for k, v in checks.items())}}}")
+            lines += ["    for key, element in value.items():",
+                      f"        check = {table}.get(key) if type(key) is str else None",
+                      "        if check is not None:", "            if not check(element):", "                return False",
+                      "        elif type(key) is not str:", "            raise NotJson"]
+        else:  # every key is an additional one
+            lines += ["    for key, element in value.items():", "        if type(key) is not str:",
+                      "            raise NotJson"]
         other = "always" if additional is True else self.name(additional, pointer + "/additionalProperties")
         if other == "never":
             lines += ["        else:", "            return False"]
@@ -264,7 +335,7 @@ class _Generator:
             self.checks.append(("", root))
         checks = "CHECKS = {\n" + "".join(f"    {_literal(p)}: {n},\n" for p, n in self.checks) + "}"
         text = "\n".join([*self.functions, *self.tables, checks])
-        imports = sorted(h for h in ("NotJson", "always", "json_kind", "never", "json_equal")
+        imports = sorted(h for h in ("NotJson", "always", "json_kind", "never", "json_equal", "unique_items")
                          if re.search(rf"\b{h}\b", text))
         kinds = ", ".join(f"{number} {kind}" for number, kind in enumerate(_KIND_NAMES))
         return "\n".join([
@@ -272,6 +343,7 @@ class _Generator:
             "",
             f"# Generated by `python -m aiplan.schemas.fast`: do not edit. Kinds (aiplan.schemas.fast.json_kind): {kinds}.",
             "",
+            *(["import re", ""] if "re.search(" in text else []),
             *([f"from aiplan.schemas.fast import {', '.join(imports)}", "", ""] if imports else []),
             *(function + "\n\n" for function in self.functions),
             *self.tables,
@@ -434,6 +506,37 @@ def _minimum_errors(lister, minimum, instance, schema, path, at):
                           schema, path, at + ("minimum",))
 
 
+def _maximum_errors(lister, maximum, instance, schema, path, at):
+    if json_kind(instance) in (_INT, _FLOAT) and instance > maximum:
+        yield SchemaError(f"{instance!r} is greater than the maximum of {maximum!r}", "maximum", maximum, instance,
+                          schema, path, at + ("maximum",))
+
+
+def _pattern_errors(lister, pattern, instance, schema, path, at):
+    if json_kind(instance) == _STRING and re.search(pattern, instance) is None:
+        yield SchemaError(f"{instance!r} does not match {pattern!r}", "pattern", pattern, instance, schema, path,
+                          at + ("pattern",))
+
+
+def _min_items_errors(lister, count, instance, schema, path, at):
+    if json_kind(instance) == _ARRAY and len(instance) < count:
+        yield SchemaError(f"{instance!r} {'should be non-empty' if count == 1 else 'is too short'}", "minItems",
+                          count, instance, schema, path, at + ("minItems",))
+
+
+def _unique_items_errors(lister, unique, instance, schema, path, at):
+    if unique and json_kind(instance) == _ARRAY and not unique_items(instance):
+        yield SchemaError(f"{instance!r} has non-unique elements", "uniqueItems", unique, instance, schema, path,
+                          at + ("uniqueItems",))
+
+
+def _property_names_errors(lister, names, instance, schema, path, at):
+    # As in jsonschema, a key's errors are at the mapping's path: the key is their instance.
+    if json_kind(instance) == _OBJECT:
+        for key in instance:
+            yield from lister.below(names, key, path, at + ("propertyNames",), ())
+
+
 def _min_length_errors(lister, length, instance, schema, path, at):
     if json_kind(instance) == _STRING and len(instance) < length:
         yield SchemaError(f"{instance!r} {'should be non-empty' if length == 1 else 'is too short'}", "minLength",
@@ -494,6 +597,8 @@ _KEYWORD_ERRORS: dict[str, Callable[..., Iterator[SchemaError]]] = {
     "type": _type_errors, "enum": _enum_errors, "const": _const_errors, "minimum": _minimum_errors,
     "minLength": _min_length_errors, "required": _required_errors, "properties": _properties_errors,
     "additionalProperties": _additional_errors, "items": _items_errors, "$ref": _ref_errors,
+    "maximum": _maximum_errors, "pattern": _pattern_errors, "minItems": _min_items_errors,
+    "uniqueItems": _unique_items_errors, "propertyNames": _property_names_errors,
 }
 
 
@@ -534,7 +639,8 @@ _KIND_NAMES = ("object", "array", "string", "integer", "number (not integer)", "
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m aiplan.schemas.fast [--check]``: write or check aiplan/schemas/plan_checks.py."""
+    """``python -m aiplan.schemas.fast [--check]``: write or check the committed checks
+    (:data:`COMMITTED`: aiplan/schemas/plan_checks.py and config_checks.py)."""
     import argparse  # only for `python -m aiplan.schemas.fast`
     import os  # only for `python -m aiplan.schemas.fast`
 
@@ -543,20 +649,30 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m aiplan.schemas.fast")
     parser.add_argument("--check", action="store_true", help="fail if the committed checks are out of date")
     args = parser.parse_args(argv)
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "plan_checks.py")
-    text = generate(load(PLAN_SCHEMA), PLAN_CHECKS_TITLE)
-    if args.check:
-        with open(path, encoding="utf-8") as handle:
-            if handle.read() != text:
-                print(f"{path} is out of date; run: python -m aiplan.schemas.fast", file=sys.stderr)
-                return 1
-        return 0
-    atomic_write(path, text.encode("utf-8"))
-    return 0
+    stale = 0
+    for schema_name, module, title in COMMITTED:
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), module)
+        text = generate(load(schema_name), title)
+        if not args.check:
+            atomic_write(path, text.encode("utf-8"))
+            continue
+        try:
+            with open(path, encoding="utf-8") as handle:
+                current = handle.read() == text
+        except FileNotFoundError:
+            current = False
+        if not current:
+            print(f"{path} is out of date; run: python -m aiplan.schemas.fast", file=sys.stderr)
+            stale += 1
+    return 1 if stale else 0
 
 
 PLAN_CHECKS_TITLE = ("The plan schema's checks (plan.schema.json), compiled by aiplan.schemas.fast: the common\n"
                      "path validates a plan without loading the schema's JSON or compiling anything.")
+CONFIG_CHECKS_TITLE = ("The configuration schema's checks (config.schema.json), compiled by aiplan.schemas.fast:\n"
+                       "a valid .aiplan.toml or [tool.aiplan] is validated without the schema's JSON or jsonschema.")
+# The shipped schemas whose checks are committed source: (schema, module beside this one, its docstring).
+COMMITTED = ((PLAN_SCHEMA, "plan_checks.py", PLAN_CHECKS_TITLE), (CONFIG_SCHEMA, "config_checks.py", CONFIG_CHECKS_TITLE))
 
 
 if __name__ == "__main__":

@@ -9,10 +9,12 @@ importing jsonschema. :func:`aiplan.schemas.explain.explain` turns each error
 into violations at the offending node, with a "did you mean" for misspelled
 keys and values.
 
-jsonschema itself validates what the fast validator does not compile: the
-configuration and policy-pack schemas (``pattern``, ``uniqueItems``,
-``propertyNames`` and more), a policy pack's ``when``/``require`` schemas
-(:mod:`aiplan.policy.check`), and a plan holding a value outside JSON's types.
+The configuration schema's checks are committed too (``config_checks``), so a
+configuration file is validated the same way (:mod:`aiplan.config.files`).
+jsonschema itself validates policy packs (:mod:`aiplan.policy.pack`: their
+rules' ``when``/``require`` are the user's own JSON Schemas, any keyword, so a
+pack imports it anyway) and a plan or configuration holding a value outside
+JSON's types (a TOML date).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import functools
 from typing import Any, Iterator
 
 from aiplan.core.findings import Violation
-from aiplan.schemas import PLAN_SCHEMA, load
+from aiplan.schemas import CONFIG_SCHEMA, PLAN_SCHEMA, load
 from aiplan.schemas import plan_checks
 from aiplan.schemas.fast import compile_errors, errors_lister
 
@@ -29,10 +31,14 @@ from aiplan.schemas.fast import compile_errors, errors_lister
 @functools.lru_cache(maxsize=None)
 def _fast_errors(name: str = PLAN_SCHEMA):
     """The fast validator's error lister for a shipped schema, or ``None`` if it cannot compile it.
-    The plan schema's checks are committed source (a test keeps them current): its JSON is
-    loaded only to list the errors of a plan they doubt."""
+    The plan and configuration schemas' checks are committed source (a test keeps them current):
+    their JSON is loaded only to list the errors of an instance they doubt."""
     if name == PLAN_SCHEMA:
         return errors_lister(plan_checks.CHECKS, lambda: load(name))
+    if name == CONFIG_SCHEMA:
+        from aiplan.schemas import config_checks  # start-up: only a run that reads a configuration file
+
+        return errors_lister(config_checks.CHECKS, lambda: load(name))
     return compile_errors(load(name))
 
 

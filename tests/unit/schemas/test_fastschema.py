@@ -201,6 +201,10 @@ def _schemas():
         "const": SMALL_VALUES,
         "minimum": st.sampled_from([0, 1, -1, 0.5]),
         "minLength": st.integers(min_value=0, max_value=2),
+        "maximum": st.sampled_from([0, 1, -1, 0.5]),
+        "pattern": st.sampled_from(["^a", "b$", "[^\\s]", "^(a|b)+$", ""]),
+        "minItems": st.integers(min_value=0, max_value=2),
+        "uniqueItems": st.booleans(),
         "$ref": st.just("#/$defs/thing"),
     }) | st.booleans()
     return st.recursive(leaf, lambda children: st.fixed_dictionaries({}, optional={
@@ -208,6 +212,7 @@ def _schemas():
         "properties": st.dictionaries(st.sampled_from(["a", "b", "c"]), children, max_size=3),
         "required": st.lists(st.sampled_from(["a", "b", "c"]), max_size=2, unique=True),
         "additionalProperties": children,
+        "propertyNames": children,
         "items": children,
         "title": st.just("annotations never change validity"),
     }), max_leaves=6)
@@ -246,11 +251,14 @@ def test_the_lister_walks_only_the_subtrees_the_checks_doubt():
 # Refusals: whatever the fast path does not implement goes to jsonschema.
 
 @pytest.mark.parametrize("keyword, value", [
-    ("pattern", "^a"), ("maxLength", 3), ("maximum", 3), ("exclusiveMinimum", 0), ("format", "email"),
+    ("maxLength", 3), ("exclusiveMinimum", 0), ("format", "email"),
     ("oneOf", [{"type": "string"}]), ("anyOf", [{"type": "string"}]), ("allOf", [{"type": "string"}]),
     ("not", {"type": "string"}), ("patternProperties", {"^x": {}}), ("prefixItems", [{}]),
-    ("uniqueItems", True), ("minItems", 1), ("if", {}), ("unevaluatedProperties", False),
-    ("dependentRequired", {}), ("propertyNames", {}), ("$dynamicRef", "#x"), ("contains", {}),
+    ("maxItems", 1), ("if", {}), ("unevaluatedProperties", False),
+    ("dependentRequired", {}), ("$dynamicRef", "#x"), ("contains", {}),
+    # Supported keywords in forms the fast path does not take.
+    ("pattern", "(unclosed"), ("pattern", 3), ("maximum", "3"), ("minItems", True), ("uniqueItems", 1),
+    ("propertyNames", ["string"]),
 ])
 def test_unsupported_keyword_anywhere_refuses(keyword, value):
     schema = copy.deepcopy(SCHEMA)
@@ -329,6 +337,16 @@ def test_validate_reports_the_same_errors_with_and_without_the_fast_path(monkeyp
     ({"required": ["a"]}, []), ({"required": ["a"]}, {"a": None}), ({"additionalProperties": False}, {"x": 1}),
     ({"properties": {"a": False}}, {"b": 1}), ({"properties": {"a": False}}, {"a": 1}), ({"items": False}, []),
     ({"items": False}, [1]), ({"items": {"type": "string"}}, "not a list"),
+    ({"maximum": 1}, 1), ({"maximum": 1}, 1.5), ({"maximum": 1}, math.nan), ({"maximum": 1}, True),
+    ({"maximum": 0.5}, math.inf), ({"pattern": "^a"}, "ba"), ({"pattern": "a"}, "ba"), ({"pattern": "[^\\s]"}, " \t"),
+    ({"pattern": "^a"}, 1), ({"minItems": 1}, []), ({"minItems": 2}, [1]), ({"minItems": 1}, {}),
+    ({"uniqueItems": True}, [1, 1.0]), ({"uniqueItems": True}, [1, True]), ({"uniqueItems": True}, [True, True]),
+    ({"uniqueItems": True}, [[1], [True]]), ({"uniqueItems": True}, [{"a": 1}, {"a": 1.0}]),
+    ({"uniqueItems": True}, ["a", 1, "a"]), ({"uniqueItems": True}, [math.nan, math.nan]),
+    ({"uniqueItems": False}, [1, 1]), ({"uniqueItems": True}, "aa"),
+    ({"propertyNames": {"pattern": "^[a-z]+$"}}, {"ab": 1, "A": 2, "1": 3}), ({"propertyNames": False}, {"a": 1}),
+    ({"propertyNames": False}, {}), ({"propertyNames": {"minLength": 2}}, {"ab": 1, "c": 2}),
+    ({"propertyNames": {"$ref": "#/$defs/n"}, "$defs": {"n": {"minLength": 2}}}, {"a": 1, "bb": 2}),
 ])
 def test_edge_cases_agree_with_jsonschema(schema, instance):
     official = Draft202012Validator(schema)

@@ -794,10 +794,8 @@ def unstated_disjointness(plan, options):
         return
     if plan.is_blank("fine_tuning", "evaluation", "held_out"):
         return  # an empty held-out set is FT001's finding
-    if plan.boolean("fine_tuning", "evaluation", "held_out", "disjoint_from_training") is not None:
-        return
     if not plan.is_blank("fine_tuning", "evaluation", "held_out", "disjoint_from_training"):
-        return  # a value of the wrong type: the schema reports it
+        return  # stated (`false` is FT006's finding), or a value of the wrong type the schema reports
     unmeasured = overlap_unmeasured(plan)
     if unmeasured is None:
         return  # the evidence checks compared the files: EVID002 reports any overlap

@@ -30,14 +30,15 @@ _hashed = 0
 @functools.lru_cache(maxsize=None)  # a failed import searches sys.path again on every call
 def _builtin() -> Callable[[bytes], _Hash] | None:
     builtin: Callable[[bytes], _Hash]
+    # By version, not by trying one then the other: a failed import searches all of sys.path.
+    # typeshed describes neither private module; both return a hashlib-compatible object.
     try:
-        # typeshed describes neither private module; both return a hashlib-compatible object.
-        from _sha2 import sha256 as builtin  # type: ignore[import-not-found,no-redef,unused-ignore]  # CPython 3.12+ (HACL*)
-    except ImportError:
-        try:
+        if sys.version_info >= (3, 12):
+            from _sha2 import sha256 as builtin  # type: ignore[import-not-found,no-redef,unused-ignore]  # CPython 3.12+ (HACL*)
+        else:
             from _sha256 import sha256 as builtin  # type: ignore[import-not-found,no-redef,unused-ignore]  # CPython 3.11 and older
-        except ImportError:  # a build without built-in hashes (FIPS): OpenSSL only
-            return None
+    except ImportError:  # a build without built-in hashes (FIPS): OpenSSL only
+        return None
     return builtin
 
 

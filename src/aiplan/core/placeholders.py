@@ -23,7 +23,6 @@ writes, `team@example.com`, is a starter text.
 from __future__ import annotations
 
 import functools
-import re
 from typing import Any, Iterable
 
 # The texts `aiplan init` writes for a team to replace (aiplan.starter.starter_plan):
@@ -47,16 +46,39 @@ PLACEHOLDER_WORDS = frozenset({
 # Words that mark a whole text as unfinished when they open it (`TBD: ask legal`).
 PLACEHOLDER_MARKERS = ("tbd", "tbc", "tba", "todo", "fixme", "xxx")
 
-_SPACES = re.compile(r"\s+")
-_BRACKETED = re.compile(r"^(?:<[^<>]*>|\[[^\[\]]*\])$")
-# An em dash separates too; it is matched as "-" (see is_placeholder_text): a non-ASCII
-# character in the pattern costs about 1 M instructions to compile, on every start.
-_MARKED = re.compile(r"^(?:" + "|".join(PLACEHOLDER_MARKERS) + r")\b(?:\s*[:\-(,;]|\s*$)")
+# Bracketed texts and marker words are tested with str methods: the three regular
+# expressions they were (r"\s+", r"^(?:<[^<>]*>|\[[^\[\]]*\])$",
+# r"^(?:tbd|...)\b(?:\s*[:\-(,;]|\s*$)") cost 1.2 M instructions to compile on every start;
+# tests/unit/core/test_placeholder_matching.py holds the functions to those expressions.
+_BRACKETS = (("<", ">"), ("[", "]"))
+_SEPARATORS = ":-(,;"  # and an em dash, which is_placeholder_text reads as "-"
 
 
 def normalise(text: str) -> str:
     """``"  TBD. "`` -> ``"tbd"``: how placeholder words are compared."""
-    return _SPACES.sub(" ", text).strip().casefold().rstrip(".:! ").strip()
+    return " ".join(text.split()).casefold().rstrip(".:! ").strip()
+
+
+def _bracketed(word: str) -> bool:
+    """Whether ``word`` is wholly in angle or square brackets, none inside (``<fill in>``)."""
+    if word.endswith("\n"):  # as a regular expression's `$`, which matches before a last line break
+        word = word[:-1]
+    inner = word[1:-1]
+    return len(word) >= 2 and any(word[0] == opening and word[-1] == closing
+                                  and opening not in inner and closing not in inner
+                                  for opening, closing in _BRACKETS)
+
+
+def _marked(word: str) -> bool:
+    """Whether ``word`` opens with a whole marker word followed by a separator or nothing (``tbd: ask``)."""
+    marker = next((marker for marker in PLACEHOLDER_MARKERS if word.startswith(marker)), None)
+    if marker is None:
+        return False
+    rest = word[len(marker):]
+    if rest[:1].isalnum() or rest[:1] == "_":  # the marker is only the start of a word (`todos`)
+        return False
+    rest = rest.lstrip()
+    return not rest or rest[0] in _SEPARATORS
 
 
 def normalise_words(words: Iterable[str]) -> frozenset[str]:
@@ -77,8 +99,8 @@ def is_placeholder_text(text: str, extra: frozenset[str] = frozenset()) -> bool:
     word = normalise(text)
     if not any(character.isalnum() for character in word):
         return True
-    return (word in PLACEHOLDER_WORDS or word in extra or bool(_BRACKETED.match(word))
-            or bool(_MARKED.match(word.replace("\u2014", "-"))))
+    return (word in PLACEHOLDER_WORDS or word in extra or _bracketed(word)
+            or _marked(word.replace("\u2014", "-")))
 
 
 def is_placeholder(value: Any, extra: frozenset[str] = frozenset()) -> bool:

@@ -47,8 +47,28 @@ from aiplan.core.suggest import closest
 # "### FT001 fine-tuning-without-held-out" has the anchor "ft001-fine-tuning-without-held-out".
 DOCS_URL = REPOSITORY + "/blob/main/docs/rules.md#{anchor}"
 
-_ID = re.compile(r"[A-Z][A-Z0-9]*[0-9]{3}\Z")
-_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*\Z")
+# What a rule ID and a rule name may be, tested with str methods: as regular expressions
+# (r"[A-Z][A-Z0-9]*[0-9]{3}\Z", r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*\Z") they cost 0.7 M
+# instructions to compile on every start (tests/unit/core/test_rule_id_and_name.py holds
+# these to those expressions).
+_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
+_DIGITS = frozenset("0123456789")
+_ID_CHARACTERS = _CAPITALS | _DIGITS
+_NAME_CHARACTERS = _LOWER | _DIGITS | {"-"}
+
+
+def is_rule_id(text: str) -> bool:
+    """Whether ``text`` is a rule ID: a capital letter, capitals and digits, three digits last (``FT001``)."""
+    return (len(text) >= 4 and text[0] in _CAPITALS and _ID_CHARACTERS.issuperset(text)
+            and _DIGITS.issuperset(text[-3:]))
+
+
+def is_rule_name(text: str) -> bool:
+    """Whether ``text`` is a rule name: lower-case words of letters and digits joined by single
+    hyphens, the first word starting with a letter (``fine-tuning-without-held-out``)."""
+    return (text[:1] in _LOWER and _NAME_CHARACTERS.issuperset(text) and not text.endswith("-")
+            and "--" not in text)
 
 CheckFunction = Callable[..., Iterable[Violation]]
 
@@ -264,11 +284,11 @@ def make_rule(
     superseded_by: Iterable[str] = (),
     finding_superseded_by: Iterable[str] = (),
 ) -> Rule:
-    if not _ID.match(id):
+    if not is_rule_id(id):
         raise ValueError(f"rule ID {quoted_visibly(id)} must be capital letters followed by three digits, like FT001")
     superseding, per_finding = (_superseding_ids(id, key, given) for key, given in
                                 (("superseded_by", superseded_by), ("finding_superseded_by", finding_superseded_by)))
-    if not _NAME.match(name):
+    if not is_rule_name(name):
         raise ValueError(f"rule name {quoted_visibly(name)} must be lower-case words joined by hyphens")
     # ``doc`` is kept as written: split_doc() cleans it when documentation is shown, so a
     # run that shows none does not clean sixty docstrings (about 17 M instructions).
@@ -285,7 +305,7 @@ def _superseding_ids(rule_id: str, key: str, given: Iterable[str] | str) -> tupl
     """``given`` as sorted rule IDs (a single ID string is one), other than ``rule_id``; else ValueError."""
     superseding = (given,) if isinstance(given, str) else tuple(given)
     for other in superseding:
-        if not isinstance(other, str) or not _ID.match(other) or other == rule_id:
+        if not isinstance(other, str) or not is_rule_id(other) or other == rule_id:
             raise ValueError(f"rule {rule_id}: {key} names {quoted_visibly(other)}; "
                              "it takes the IDs of other rules, like FIT002")
     return tuple(sorted(set(superseding)))

@@ -9,7 +9,6 @@ them for breaks, so the loader has a text that holds one
 
 from __future__ import annotations
 
-import bisect
 import re
 
 from aiplan.core.findings import Span
@@ -80,8 +79,10 @@ class SourceText:
 
     def line_column(self, offset: int) -> tuple[int, int]:
         """The 1-based line and column of a character offset."""
+        from bisect import bisect_right  # start-up: only findings ask where an offset is (bisect loads _bisect)
+
         starts = self.starts()
-        line = bisect.bisect_right(starts, offset)
+        line = bisect_right(starts, offset)
         return line, offset - starts[line - 1] + 1
 
     def range(self, span: Span) -> tuple[int, int] | None:

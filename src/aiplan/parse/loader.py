@@ -186,10 +186,8 @@ def decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
 _NULL = frozenset(("", "~", "null", "Null", "NULL"))
 _TRUE = frozenset(("true", "True", "TRUE"))
 _FALSE = frozenset(("false", "False", "FALSE"))
-_INT10 = re.compile(r"[-+]?[0-9]+\Z")
-_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
-_INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
-_NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
+_INF = frozenset((".inf", ".Inf", ".INF"))  # after a sign or none
+_NAN = frozenset((".nan", ".NaN", ".NAN"))
 _NUMBER_START = frozenset("-+.0123456789")
 _MAYBE_NOT_STR = _NUMBER_START | frozenset("~nNtTfF")
 _TAG = "tag:yaml.org,2002:"
@@ -209,19 +207,46 @@ def resolve_plain(text: str) -> Any:
         return False
     if text[0] not in _NUMBER_START:  # `null`, `true` and `false` were the words to type
         return text
-    if _INT10.match(text):
+    if _decimal_digits(_unsigned(text)):
         return int(text)
     if text.startswith("0o") and len(text) > 2 and all(c in "01234567" for c in text[2:]):
         return int(text[2:], 8)
     if text.startswith("0x") and len(text) > 2 and all(c in "0123456789abcdefABCDEF" for c in text[2:]):
         return int(text[2:], 16)
-    if _FLOAT.match(text):
+    if _is_float(text):
         return float(text)
-    if _INF.match(text):
+    if _unsigned(text) in _INF:
         return float("-inf") if text[0] == "-" else float("inf")
-    if _NAN.match(text):
+    if text in _NAN:
         return float("nan")
     return text
+
+
+# The core schema's int and float forms, tested with str methods: as regular expressions
+# (r"[-+]?[0-9]+\Z", r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z") they cost
+# 1 M instructions to compile on every start; tests/unit/parse/test_core_schema_numbers.py
+# holds them to those expressions.
+def _unsigned(text: str) -> str:
+    """``text`` without one leading sign."""
+    return text[1:] if text[:1] in ("-", "+") else text
+
+
+def _decimal_digits(text: str) -> bool:
+    """Whether ``text`` is one or more of the ASCII digits 0-9 (``str.isdigit`` takes ``²`` and ``٣`` too)."""
+    return text.isdigit() and text.isascii()
+
+
+def _is_float(text: str) -> bool:
+    """Whether ``text`` is a core-schema float: a sign, digits with at most one point and at least
+    one digit, then an exponent (``e`` or ``E``, a sign, digits), each but the digits optional."""
+    mantissa, marker, exponent = _unsigned(text).replace("E", "e").partition("e")
+    if marker and not _decimal_digits(_unsigned(exponent)):
+        return False
+    whole, point, fraction = mantissa.partition(".")
+    if not point:
+        return _decimal_digits(whole)
+    return bool(whole or fraction) and (not whole or _decimal_digits(whole)) and (
+        not fraction or _decimal_digits(fraction))
 
 
 def resolve_scalar(value: str, tag: str | None, plain: bool) -> Any:

@@ -17,7 +17,8 @@ from aiplan.core.notation import show
 from aiplan.rules.wording import absence, approach_shown, code, dotted
 
 # `s3://bucket/key`, `https://...`, `hf://datasets/...`: not files next to the plan.
-_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+# Compiled on first use (re's cache), for a path with "://" in it: most plans name none.
+_URI = r"^[A-Za-z][A-Za-z0-9+.-]*://"
 
 
 def referenced_paths(plan) -> list[tuple[tuple, str]]:
@@ -33,7 +34,7 @@ def referenced_paths(plan) -> list[tuple[tuple, str]]:
     found = []
     for yaml_path in candidates:
         value = plan.text(*yaml_path)
-        if value is not None and not _URI.match(value):
+        if value is not None and not ("://" in value and re.match(_URI, value)):
             found.append((yaml_path, value))
     return found
 

@@ -34,7 +34,8 @@ HIGHER_IS_BETTER_WORDS = (
 )
 
 
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+# Compiled on first use (re's cache), for a name with a capital letter: most are snake_case.
+_CAMEL = r"(?<=[a-z0-9])(?=[A-Z])"
 
 
 @functools.lru_cache(maxsize=4096)  # rules compare the same few names many times a plan
@@ -47,7 +48,8 @@ def metric_key(name: str) -> str:
 @functools.lru_cache(maxsize=4096)  # as metric_key
 def name_says_lower_is_better(name: str) -> bool:
     """Whether a metric's name says lower values are better (see the word lists above)."""
-    words = set(normalise(_CAMEL.sub("_", name)).split("_"))
+    spaced = name if name == name.lower() else re.sub(_CAMEL, "_", name)  # camelCase words apart
+    words = set(normalise(spaced).split("_"))
     return bool(words & set(LOWER_IS_BETTER_WORDS)) and not words & set(HIGHER_IS_BETTER_WORDS)
 
 

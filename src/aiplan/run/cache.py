@@ -76,7 +76,7 @@ import os
 import stat
 import sys
 import time
-import zlib
+from binascii import crc32  # zlib.crc32's CRC-32 from binascii, which ruamel.yaml loads: a run that parses loads no zlib
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from aiplan.core.digest import hmac_sha256, keyed_blake2b, same_digest, sha256
@@ -387,7 +387,7 @@ class LintCache:
 
     @staticmethod
     def _shard_of(display_path: str) -> int:
-        return zlib.crc32(display_path.encode("utf-8", "surrogatepass")) % SHARDS
+        return crc32(display_path.encode("utf-8", "surrogatepass")) % SHARDS
 
     def _shard_path(self, scope: str, shard: int) -> str:
         return os.path.join(self.directory, FORMAT, scope, f"{shard:02x}")

@@ -43,3 +43,12 @@ def test_the_cache_mac_is_keyed_blake2b():
             expected = hashlib.blake2b(message, key=key, digest_size=32).digest()
             assert digest.keyed_blake2b(key, message) == expected
     assert digest.keyed_blake2b(b"a" * 32, b"x") != digest.keyed_blake2b(b"b" * 32, b"x")
+
+
+def test_small_inputs_use_cpythons_built_in_sha256_of_this_version():
+    # The module is picked by version (3.12 renamed it _sha2): a wrong pick would fall back to OpenSSL.
+    import sys
+
+    builtin = digest._builtin()
+    assert builtin is not None
+    assert type(builtin(b"")).__module__ == ("_sha2" if sys.version_info >= (3, 12) else "_sha256")

@@ -752,3 +752,12 @@ def test_a_data_file_named_by_many_plans_is_checked_once_per_run(tmp_path, monke
     # A new run looks again: the file changed meanwhile.
     (tmp_path / "team" / "evals" / "shared.jsonl").write_bytes(b'{"x": 2}\n{"y": 3}\n')
     assert not cache_module._dependencies_hold("team/a.aiplan.yaml", dependencies, cache_module.ExistenceChecks())
+
+
+def test_a_plan_keeps_its_shard_across_versions():
+    # Shards are chosen by CRC-32 (binascii's, which is zlib's): the same plan, the same shard file.
+    import zlib
+
+    for path in ("plan.aiplan.yaml", "team-000/plan-00001.aiplan.yaml", "é/\udcff.aiplan.yaml"):
+        assert LintCache._shard_of(path) == zlib.crc32(path.encode("utf-8", "surrogatepass")) % 64
+    assert LintCache._shard_of("plan.aiplan.yaml") == 57  # as written by earlier versions

@@ -8,7 +8,8 @@ configuration the tests and documentation write (each TOML string of the test tr
 each `toml` block of the README and docs/) and for a seeded set of mutations of the
 valid ones (wrong types, misspelt and unknown keys, enumeration and pattern misses,
 repeated and missing list items, numbers out of bounds, keys that are not rule IDs,
-a missing `paths`, TOML dates, several at once and inside overrides), the errors
+a missing `paths`, TOML dates, several at once and inside overrides) and for
+configuration-shaped data from hypothesis, the errors
 (message, paths, keyword, values, schema, order) and the messages
 ``schema_problems`` words from them (what `aiplan` prints, exit 2) are the same.
 """
@@ -24,6 +25,8 @@ import re
 import tomllib
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 import aiplan.schemas.validate as validate_module
@@ -171,9 +174,9 @@ def _mutate(table: dict, rng: random.Random) -> dict:
         elif kind == "override":
             entry = {"paths": rng.choice([["a/**"], [], ["a", "a"], "a", [""]])}
             entry[rng.choice(KEYS)] = copy.deepcopy(rng.choice(OTHER_VALUES))
-            table.setdefault("overrides", []) if isinstance(table.get("overrides"), list) else None
-            if isinstance(table.get("overrides"), list):
-                table["overrides"].append(entry)
+            overrides = table.setdefault("overrides", [])
+            if isinstance(overrides, list):  # an earlier edit may have made it something else
+                overrides.append(entry)
     return table
 
 
@@ -210,3 +213,21 @@ def test_seeded_mutations_of_valid_configurations_get_the_same_problems():
 ])
 def test_each_added_keyword_agrees_with_jsonschema(table):
     assert _same(table, "tool.aiplan", repr(table))
+
+
+# Configuration-shaped data from hypothesis: every key of the schema, values of every JSON type.
+
+WORDS = st.sampled_from(["ALL", "FT", "FT003", "ft003", "FT 3", "error", "warn", "info", "", " ", "a/**", "x.jsonl"])
+SCALARS = (st.none() | st.booleans() | st.sampled_from([0, 1, -1, 64, 10000, 10001, 0.5, 1.0, math.nan, math.inf])
+           | WORDS | st.text(max_size=3))
+VALUES = st.recursive(SCALARS, lambda children: st.lists(children, max_size=3)
+                      | st.dictionaries(WORDS | st.sampled_from(KEYS), children, max_size=3), max_leaves=10)
+TABLES = st.dictionaries(st.sampled_from(KEYS), VALUES, max_size=5) | st.builds(
+    lambda overrides: {"overrides": overrides},
+    st.lists(st.dictionaries(st.sampled_from(KEYS), VALUES, max_size=3), max_size=2))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TABLES)
+def test_configuration_shaped_data_gets_the_same_problems(table):
+    _same(table, "", repr(table))

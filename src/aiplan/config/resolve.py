@@ -238,12 +238,14 @@ class Resolver:
 
     # -- per target ----------------------------------------------------------
 
-    def resolve_path(self, path: str) -> Resolved:
-        """What applies to ``path`` (a file, a directory, or ``-``)."""
+    def resolve_path(self, path: str, is_dir: bool | None = None) -> Resolved:
+        """What applies to ``path`` (a file, a directory, or ``-``); ``is_dir``: whether
+        it is a directory, when the caller knows (else the file system is asked)."""
         if path == STDIN:
             directory, is_dir = os.getcwd(), True
         else:
-            is_dir = os.path.isdir(path)
+            if is_dir is None:
+                is_dir = os.path.isdir(path)
             directory = path if is_dir else self._folder_of(path)
         config, rules = self.checked(self.config_path_for(directory))
         key, layers = config.layers_for_path(path, is_dir) if config is not None else ((), ())
@@ -309,7 +311,8 @@ class Resolver:
         return folder
 
     def context_for(self, target: Target) -> LintContext:
-        resolved = self.resolve_path(target.real_path)
+        # A plan discovery listed is no folder: no stat per plan (a warm run over thousands).
+        resolved = self.resolve_path(target.real_path, False if target.listed else None)
         self.fail_on_by_path[target.display_path] = resolved.context.config.fail_on
         if resolved.config is not None and target.real_path != STDIN:
             for file, indexes in resolved.key:

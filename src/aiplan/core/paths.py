@@ -13,11 +13,14 @@ STDIN = "-"
 
 @data_record
 class Target:
-    """A file to lint: where to read it, how to show it, whether it was named."""
+    """A file to lint: where to read it, how to show it, whether it was named, and
+    whether a folder's listing showed it is no folder (``listed``: discovery found it
+    there, so the configuration resolver need not ask the file system again)."""
 
     real_path: str
     display_path: str
     explicit: bool
+    listed: bool = False
 
 
 def display(path: str, cwd: str) -> str:

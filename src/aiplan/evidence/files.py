@@ -115,41 +115,80 @@ def _inside(real: str, root: str) -> bool:
     return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
+class ResolvedFolders:
+    """``os.path.realpath`` of folders, for one run: each folder is resolved once, from its
+    parent's resolved path and one ``lstat`` of its own (a folder that is no symbolic link
+    lies where its parent does), so ten thousand data files in four thousand folders cost
+    one ``lstat`` per folder instead of one per component of every path. A symbolic link,
+    a missing folder, ``.`` or ``..``, or a relative path is resolved by ``realpath`` itself.
+    """
+
+    __slots__ = ("_real",)
+
+    def __init__(self) -> None:
+        self._real: dict[str, str] = {}
+
+    def __call__(self, folder: str) -> str:
+        real = self._real.get(folder)
+        if real is None:
+            real = self._real[folder] = self._resolve(folder)
+        return real
+
+    def _resolve(self, folder: str) -> str:
+        parent, name = os.path.split(folder)
+        if not os.path.isabs(folder) or name in ("", os.curdir, os.pardir) or parent == folder:
+            return os.path.realpath(folder)
+        try:
+            link = stat.S_ISLNK(os.lstat(folder).st_mode)
+        except (OSError, ValueError):
+            return os.path.realpath(folder)
+        return os.path.realpath(folder) if link else os.path.join(self(parent), name)
+
+
 class WithinRepository:
     """Whether a data file a cached result read still lies inside the repository holding
     the plan (:func:`locate`'s rule), for one run's cache lookups: a file replaced by a
-    link to an identical file outside the repository, or under a folder replaced by one,
-    is outside now, although :func:`stamp_holds` finds its bytes unchanged.
+    link to an identical file outside the repository, or under a folder replaced by one
+    (at any level), is outside now, although :func:`stamp_holds` finds its bytes unchanged.
 
-    Per folder, resolved once and listed once (``os.scandir``, whose entries say whether
-    they are symbolic links without a ``stat``): a name that is no link lies where its
-    folder does; a link, or a folder that cannot be listed, is resolved on its own.
+    Each data file is looked at with one ``lstat`` (kept: :meth:`status` hands it to
+    :func:`stamp_holds`, which needs no ``stat`` of its own then); a file that is no link
+    lies where its folder does, and folders are resolved once each (:class:`ResolvedFolders`).
+    A link, or a file that cannot be looked at, is resolved on its own.
     """
 
-    __slots__ = ("_roots", "_folders")
+    __slots__ = ("_roots", "_folders", "_status")
 
     def __init__(self) -> None:
         self._roots: dict[str, str] = {}
-        # Per folder: its resolved path and the names of the links in it (None: not listed).
-        self._folders: dict[str, tuple[str, "frozenset[str] | None"]] = {}
+        self._folders = ResolvedFolders()
+        # Per data file: its lstat, when it is no symbolic link (None: a link, or no answer).
+        self._status: dict[str, "os.stat_result | None"] = {}
+
+    def status(self, path: str) -> "os.stat_result | None":
+        """``os.lstat(path)`` if ``path`` is no symbolic link (then it is its ``os.stat``
+        too), else ``None``; once per path in a run."""
+        try:
+            return self._status[path]
+        except KeyError:
+            pass
+        try:
+            info: os.stat_result | None = os.lstat(path)
+        except (OSError, ValueError):
+            info = None
+        if info is not None and stat.S_ISLNK(info.st_mode):
+            info = None
+        self._status[path] = info
+        return info
 
     def __call__(self, base_dir: str, path: str) -> bool:
         root = self._roots.get(base_dir)
         if root is None:
             root = self._roots[base_dir] = repository_root(base_dir)
         folder, name = os.path.split(path)
-        known = self._folders.get(folder)
-        if known is None:
-            try:
-                with os.scandir(folder) as entries:
-                    links: frozenset[str] | None = frozenset([entry.name for entry in entries if entry.is_symlink()])
-            except OSError:
-                links = None
-            known = self._folders[folder] = (os.path.realpath(folder), links)
-        real_folder, links = known
-        if links is None or name in links or name in (os.curdir, os.pardir):
+        if name in ("", os.curdir, os.pardir) or self.status(path) is None:
             return is_within(path, root)
-        return _inside(os.path.join(real_folder, name), root)
+        return _inside(os.path.join(self._folders(folder), name), root)
 
 
 def shard_paths(path: str) -> tuple[str, ...]:
@@ -374,16 +413,18 @@ def _hash_next(handle, limit: int) -> tuple[str, int]:
     return sha.hexdigest(), count
 
 
-def stamp_holds(path: str, stamp: str) -> bool:
+def stamp_holds(path: str, stamp: str, info: os.stat_result | None = None) -> bool:
     """Whether ``path`` still holds what ``stamp`` (from :func:`content_stamp`) recorded.
 
     Another size: no. The same settled status (modification and change times,
     inode): yes, without reading. Otherwise the recorded bytes are hashed again
-    (a touched but unchanged file keeps its cached result).
+    (a touched but unchanged file keeps its cached result). ``info``: the ``os.stat``
+    of ``path`` if the caller just took it (:meth:`WithinRepository.status`).
     """
     try:
         _, size, status, count, digest = stamp.split(":")
-        info = os.stat(path)
+        if info is None:
+            info = os.stat(path)
         if digest.startswith(_NOT_A_FILE):   # unreadable_stamp's folder or FIFO: still one
             return digest == f"{_NOT_A_FILE}{stat.S_IFMT(info.st_mode)}"
         if not stat.S_ISREG(info.st_mode) or info.st_size != int(size):

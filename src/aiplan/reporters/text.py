@@ -92,11 +92,18 @@ def reading_order(findings, family_rank: dict[str, int] | None = None) -> list:
     the built-in ones."""
     rank = _family_rank() if family_rank is None else family_rank
     last = len(rank)
+    # What the key needs of a rule ID and a severity, worked out once each, not per finding.
+    by_rule: dict[str, tuple[int, int, str]] = {}
+    descending = {severity: -severity.rank for severity in Severity}
 
     def key(finding):
-        family = family_of(finding.rule)
-        return (finding.path, finding.document, root_cause_rank(finding.rule), -finding.severity.rank,
-                rank.get(family, last), family, finding.line, finding.column, finding.rule, finding.message)
+        rule = finding.rule
+        known = by_rule.get(rule)
+        if known is None:
+            family = family_of(rule)
+            known = by_rule[rule] = (root_cause_rank(rule), rank.get(family, last), family)
+        return (finding.path, finding.document, known[0], descending[finding.severity],
+                known[1], known[2], finding.line, finding.column, rule, finding.message)
 
     return sorted(findings, key=key)
 
@@ -143,7 +150,7 @@ def _stored_lines(stored) -> list[str]:
     return lines
 
 
-def _snippet(finding, lines: list[str] | None, gutter: int, colour: bool) -> list[str]:
+def _snippet(finding, lines: list[str] | None, gutter: int, colour: bool, frame: "_Frame") -> list[str]:
     """The flagged line with carets under the flagged characters (to the end of
     the line when the node spans several)."""
     if not lines or not 0 < finding.line <= len(lines):
@@ -162,30 +169,56 @@ def _snippet(finding, lines: list[str] | None, gutter: int, colour: bool) -> lis
         left = max(0, start - _SNIPPET_BEFORE)
         right = min(len(source), left + _SNIPPET_WIDTH)
         end = min(end, right)
-    before = visible(source[left:start])
-    flagged = visible(source[start:end]) or " "
-    after = visible(source[end:right])
+    if source.isprintable():  # the usual case: each part is shown as it is (visible() would return it)
+        before, flagged, after = source[left:start], source[start:end] or " ", source[end:right]
+    else:
+        before = visible(source[left:start])
+        flagged = visible(source[start:end]) or " "
+        after = visible(source[end:right])
     lead = "..." if left else ""
     tail = "..." if right < len(source) else ""
-    pad = " " * gutter
-    bar = _style("|", colour, fg="blue", bold=True)
-    number = _style(str(finding.line).rjust(gutter), colour, fg="blue", bold=True)
-    carets = _style("^" * max(_cell_width(flagged), 1), colour, fg=_COLOURS[finding.severity], bold=True)
+    number = str(finding.line).rjust(gutter)
+    carets = "^" * max(_cell_width(flagged), 1)
+    if colour:
+        number = _style(number, colour, fg="blue", bold=True)
+        carets = _style(carets, colour, fg=_COLOURS[finding.severity], bold=True)
     return [
-        f"  {pad} {bar}",
-        f"  {number} {bar} {lead}{before}{flagged}{after}{tail}".rstrip(),
-        f"  {pad} {bar} {' ' * _cell_width(lead + before)}{carets}",
+        frame.empty,
+        f"  {number} {frame.bar} {lead}{before}{flagged}{after}{tail}".rstrip(),
+        f"{frame.open}{' ' * _cell_width(lead + before) if lead or before else ''}{carets}",
     ]
+
+
+class _Frame:
+    """The parts of a file's findings that are the same for each: the gutter's bar, its
+    empty line and the start of the caret line, and the notes' prefixes (made once per
+    file, not once per finding: the report of a run with tens of thousands of findings)."""
+
+    __slots__ = ("bar", "empty", "open", "note", "fix")
+
+    def __init__(self, gutter: int, colour: bool):
+        pad = " " * gutter
+        self.bar = _style("|", colour, fg="blue", bold=True)
+        self.empty = f"  {pad} {self.bar}"
+        self.open = f"  {pad} {self.bar} "
+        notes = " " * (gutter + 3)
+        # "= " starts each note: a message that begins with "::" never starts a line.
+        self.note = f"{notes}= "
+        self.fix = f"{notes}= {_style('fix:', colour, fg='green')} "
 
 
 def _full(run, rules, *, colour: bool, show_fix: bool, wrap: int | None) -> Iterator[list[str]]:
     """The findings, one batch of lines per file: a report is written as it is
     produced, and only the file being shown has its source lines in memory."""
-    ordered = reading_order(run.findings)
+    # Not run.findings: reading_order sorts them anyway, and findings equal in its key are
+    # equal in Finding.sort_key too, so the order is the same without sorting twice.
+    ordered = reading_order([finding for result in run.files for finding in result.findings])
     kept = run.sources or {}
     by_file: dict[str, list] = {}
     for finding in ordered:
         by_file.setdefault(finding.path, []).append(finding)
+    severities = {severity: _style(severity.value, colour, fg=_COLOURS[severity], bold=True) for severity in Severity}
+    fixable = " " + _style("[*]", colour, fg="cyan")
     first = True
     for path, findings in by_file.items():
         lines: list[str] = [] if first else [""]
@@ -195,21 +228,26 @@ def _full(run, rules, *, colour: bool, show_fix: bool, wrap: int | None) -> Iter
         # Findings come grouped by file: read once, unless the run kept its lines (cached results).
         source = _source_lines(path) if stored is None else _stored_lines(stored)
         gutter = max(len(str(f.line)) for f in findings)
+        frame = _Frame(gutter, colour)
+        hanging = gutter + 3 + 7
         for index, finding in enumerate(findings):
             if index:
                 lines.append("")
-            severity = _style(finding.severity.value, colour, fg=_COLOURS[finding.severity], bold=True)
-            rule = _style(finding.rule, colour, bold=True)
-            fixable = " " + _style("[*]", colour, fg="cyan") if finding.fix_available else ""
+            rule = _style(finding.rule, colour, bold=True) if colour else finding.rule
             name = f" {visible(finding.name)}" if finding.name else ""
-            lines.append(f"  {finding.line}:{finding.column} {severity} {rule}{fixable}{name}")
-            lines.extend(_snippet(finding, source, gutter, colour))
-            # "= " starts each note: a message that begins with "::" never starts a line.
-            pad = " " * (gutter + 3)
-            lines.extend(_wrapped(f"{pad}= ", visible(finding.message), wrap))
+            lines.append(f"  {finding.line}:{finding.column} {severities[finding.severity]} {rule}"
+                         f"{fixable if finding.fix_available else ''}{name}")
+            if source:
+                lines.extend(_snippet(finding, source, gutter, colour, frame))
+            if wrap:
+                lines.extend(_wrapped(frame.note, visible(finding.message), wrap))
+            else:
+                lines.append(frame.note + visible(finding.message))
             if show_fix and finding.fix:
-                lines.extend(_wrapped(f"{pad}= {_style('fix:', colour, fg='green')} ", visible(finding.fix), wrap,
-                                      hanging=len(pad) + 7))
+                if wrap:
+                    lines.extend(_wrapped(frame.fix, visible(finding.fix), wrap, hanging=hanging))
+                else:
+                    lines.append(frame.fix + visible(finding.fix))
         yield lines
 
 
@@ -330,7 +368,7 @@ def summary_line(run, gate=None, exit_zero: bool = False) -> str:
     if suppressed:
         parts.append(f"{suppressed} suppressed")
     fixed = getattr(run, "fixed", None)
-    fixable = sum(1 for finding in run.findings if finding.fix_available)
+    fixable = sum(1 for result in run.files for finding in result.findings if finding.fix_available)
     if fixed:
         parts.append(f"{fixed} fixed")
     if fixed is None and fixable:

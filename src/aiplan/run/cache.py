@@ -87,7 +87,7 @@ from aiplan.run import codec
 from aiplan.lint.engine import names_existing
 from aiplan.parse.loader import SHOWN_SOURCE_LIMIT, c_parser_available, text_lines
 
-if TYPE_CHECKING:  # imported when a result read data (ExistenceChecks.within_repository)
+if TYPE_CHECKING:  # imported when a result read data (ExistenceChecks.data_file_holds)
     from aiplan.evidence.files import WithinRepository
 
 CACHE_DIR_NAME = ".aiplan_cache"
@@ -831,25 +831,25 @@ class ExistenceChecks:
             found = self._absolute[folder] = os.path.abspath(folder)
         return found
 
-    def stamp_holds(self, path: str, stamp: str) -> bool:
-        """:func:`aiplan.evidence.files.stamp_holds`, once per path and stamp in a run: a
-        data file (or a missing one) named by many plans is looked at once."""
-        key = (path, stamp)
-        held = self._stamps.get(key)
-        if held is None:
-            from aiplan.evidence.files import stamp_holds  # start-up: only for results that read data
-
-            held = self._stamps[key] = stamp_holds(path, stamp)
-        return held
-
-    def within_repository(self, base: str, path: str) -> bool:
+    def data_file_holds(self, base: str, path: str, stamp: str) -> bool:
         """Whether the data file ``path`` a result read still lies inside the repository
-        holding the plan in ``base`` (the evidence location rule, applied again)."""
+        holding the plan in ``base`` (the evidence location rule, applied again) and still
+        holds what its content ``stamp`` recorded (:func:`aiplan.evidence.files.stamp_holds`).
+        A data file named by many plans is looked at once per run (one ``lstat`` answers
+        both questions for a file that is no symbolic link)."""
         if self._within is None:
             from aiplan.evidence.files import WithinRepository  # start-up: only for results that read data
 
             self._within = WithinRepository()
-        return self._within(base, path)
+        if not self._within(base, path):
+            return False
+        key = (path, stamp)
+        held = self._stamps.get(key)
+        if held is None:
+            from aiplan.evidence.files import stamp_holds  # start-up: as above
+
+            held = self._stamps[key] = stamp_holds(path, stamp, self._within.status(path))
+        return held
 
     def __call__(self, base: str, relative: str) -> bool:
         """Whether ``relative`` (a path as a plan names it) exists in ``base``."""
@@ -898,7 +898,7 @@ def _dependencies_hold(real_path: str, dependencies, exists: ExistenceChecks) ->
             name = relative.split(":", 1)[-1]
             if existed.startswith("evidence:"):
                 path = os.path.join(base, name)
-                if not (exists.within_repository(base, path) and exists.stamp_holds(path, existed)):
+                if not exists.data_file_holds(base, path, existed):
                     return False
                 stamped.add(name)
             elif existed.startswith("listing:"):

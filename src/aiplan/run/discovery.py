@@ -165,7 +165,7 @@ def discover(paths: Iterable[str]) -> list[Target]:
                 for name in plans:
                     full = given + name
                     found.setdefault(absolute + os.path.normcase(name),
-                                     Target(full, _shown_in(shown_prefix, name, full), False))
+                                     Target(full, _shown_in(shown_prefix, name, full), False, listed=True))
             for directory in unreadable:  # its plans cannot be found: a finding (PLAN008) says so
                 key = os.path.normcase(os.path.abspath(directory))
                 found.setdefault(key, Target(directory, display(directory, cwd), False))

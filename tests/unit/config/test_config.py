@@ -343,6 +343,30 @@ def test_contexts_are_shared_between_files_with_the_same_settings(repo):
     assert contexts[0].fingerprint() != contexts[2].fingerprint()
 
 
+def test_a_plan_discovery_listed_is_resolved_without_asking_whether_it_is_a_folder(repo, monkeypatch):
+    from aiplan.run.discovery import discover
+    from aiplan.config.resolve import Resolver
+    from aiplan.plugins.manager import load_rule_set
+
+    repo('[tool.aiplan]\nignore = ["BASE"]\n[[tool.aiplan.overrides]]\npaths = ["pilot"]\nignore = ["FT"]\n')
+    found = discover(["."])
+    named = discover(["plans/main.aiplan.yaml"])
+    assert found and all(target.listed for target in found) and not named[0].listed
+    rules = load_rule_set(entry_points=False).rules
+    expected = [Resolver(rules).context_for(t).fingerprint() for t in found]
+    assert len(set(expected)) == 2   # the override applies to one plan: taken for a folder, it would not
+    resolver = Resolver(rules)
+    resolver.resolve_path(".")
+    with monkeypatch.context() as patched:
+        patched.setattr(os.path, "isdir", lambda path: pytest.fail(f"isdir({path!r}) asked"))
+        assert [resolver.context_for(t).fingerprint() for t in found] == expected   # same overrides applied
+    # A file named on the command line may be anything: asked about.
+    asked = []
+    monkeypatch.setattr(os.path, "isdir", lambda path, real=os.path.isdir: asked.append(path) or real(path))
+    Resolver(rules).context_for(named[0])
+    assert asked == ["plans/main.aiplan.yaml"]
+
+
 def test_settings_that_do_nothing_are_warned_about(cli, repo):
     repo('[tool.aiplan]\n[[tool.aiplan.overrides]]\npaths = ["pilots/**"]\nignore = ["FT"]\n')
     result = cli("lint")

@@ -238,27 +238,30 @@ def test_a_rag_source_linked_out_of_the_repository_then_replaced_is_read(tmp_pat
     assert hits == 0 and _rules(then) == ["RAG003"]
 
 
-@pytest.mark.parametrize("moved", ["file", "folder"])
+@pytest.mark.parametrize("moved", ["file", "folder", "folder above"])
 def test_a_file_replaced_by_a_link_out_of_the_repository_is_not_read(tmp_path, monkeypatch, moved):
-    """The same bytes, now outside the repository (the file, or its folder, moved out and
-    linked back): the cached result read them inside, a fresh run does not read them."""
+    """The same bytes, now outside the repository (the file, its folder or a folder above
+    that moved out and linked back): the cached result read them inside, a fresh run does
+    not read them. Each folder is resolved once per run from its parent: the link is seen
+    at any level."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
     monkeypatch.delenv("AIPLAN_NO_CACHE", raising=False)
     project = tmp_path / "repo"
     (project / ".git").mkdir(parents=True)
-    _records(project / "data" / "train.jsonl", count=12)
+    _records(project / "data" / "ft" / "train.jsonl", count=12)
     _records(project / "evals" / "h.jsonl", start=100, count=5)
-    (project / "plan.aiplan.yaml").write_text(FT_PLAN.format(train="data/train.jsonl", held="evals/h.jsonl"))
+    (project / "plan.aiplan.yaml").write_text(FT_PLAN.format(train="data/ft/train.jsonl", held="evals/h.jsonl"))
     (tmp_path / "elsewhere").mkdir()
 
     def replace():
         if moved == "file":
-            shutil.copy(project / "data" / "train.jsonl", tmp_path / "elsewhere" / "train.jsonl")
-            (project / "data" / "train.jsonl").unlink()
-            (project / "data" / "train.jsonl").symlink_to(tmp_path / "elsewhere" / "train.jsonl")
+            shutil.copy(project / "data" / "ft" / "train.jsonl", tmp_path / "elsewhere" / "train.jsonl")
+            (project / "data" / "ft" / "train.jsonl").unlink()
+            (project / "data" / "ft" / "train.jsonl").symlink_to(tmp_path / "elsewhere" / "train.jsonl")
         else:  # a rename keeps the file's inode and times: only the location tells
-            (project / "data").rename(tmp_path / "elsewhere" / "data")
-            (project / "data").symlink_to(tmp_path / "elsewhere" / "data")
+            moving = project / "data" / "ft" if moved == "folder" else project / "data"
+            moving.rename(tmp_path / "elsewhere" / moving.name)
+            moving.symlink_to(tmp_path / "elsewhere" / moving.name)
 
     first, (hits, then) = _twice_then(project, build_context(select=["EVID"]), replace)
     assert "holds 12 records" in dict(first)["EVID001"]

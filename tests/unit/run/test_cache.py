@@ -739,7 +739,7 @@ def test_a_data_file_named_by_many_plans_is_checked_once_per_run(tmp_path, monke
     stamp = _stamped(tmp_path, "team/evals/shared.jsonl")
     checked: list[str] = []
     original = files.stamp_holds
-    monkeypatch.setattr(files, "stamp_holds", lambda path, wanted: checked.append(path) or original(path, wanted))
+    monkeypatch.setattr(files, "stamp_holds", lambda path, wanted, info=None: checked.append(path) or original(path, wanted, info))
     dependencies = (("\0evidence:evals/shared.jsonl", stamp), ("evals/shared.jsonl", True))
     checks = cache_module.ExistenceChecks()
     assert cache_module._dependencies_hold("team/a.aiplan.yaml", dependencies, checks)

@@ -61,6 +61,8 @@ def test_a_virtualenv_that_cannot_be_listed_is_still_skipped_and_another_folder_
     (repo / "locked").chmod(0o311)
     try:
         assert _found(["repo"]) == ["repo/locked", "repo/team/aiplan.yaml"]
+        # The folder that cannot be listed is no listed file: the resolver asks what it is.
+        assert [target.listed for target in discover(["repo"])] == [False, True]
     finally:
         (repo / "env").chmod(0o755)
         (repo / "locked").chmod(0o755)

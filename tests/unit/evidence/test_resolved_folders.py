@@ -1,0 +1,97 @@
+"""Folders resolved once per run (the cache's check that a data file still lies inside
+the repository): the same answer as ``os.path.realpath``, whatever links sit where."""
+
+import os
+
+import pytest
+
+from aiplan.evidence.files import ResolvedFolders, WithinRepository, stamp_holds
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """repo/ with real folders, a link to a folder inside, a link out, a link to a link,
+    a relative link through ``..``, and a dangling link."""
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "data" / "ft" / "team").mkdir(parents=True)
+    (repo / "store" / "deep").mkdir(parents=True)
+    (tmp_path / "outside" / "deep").mkdir(parents=True)
+    (repo / "data" / "inside").symlink_to(repo / "store")
+    (repo / "data" / "out").symlink_to(tmp_path / "outside")
+    (repo / "data" / "chain").symlink_to(repo / "data" / "out")
+    (repo / "data" / "up").symlink_to(os.path.join("..", "store"))
+    (repo / "data" / "dangling").symlink_to(tmp_path / "nowhere")
+    return repo
+
+
+FOLDERS = ["data", "data/ft", "data/ft/team", "data/inside", "data/inside/deep", "data/out", "data/out/deep",
+           "data/chain/deep", "data/up/deep", "data/dangling", "data/dangling/below", "data/missing/below",
+           "data/ft/../inside/deep", "data/./ft", "store/deep/..", "data/ft/team/", ""]
+
+
+def test_every_folder_resolves_as_realpath_does(tree):
+    resolved = ResolvedFolders()
+    for _ in range(2):  # answered from the memo the second time: the same
+        for folder in FOLDERS:
+            path = os.path.join(str(tree), folder)
+            assert resolved(path) == os.path.realpath(path), folder
+    assert resolved("/") == "/"
+    assert resolved("relative/folder") == os.path.realpath("relative/folder")
+
+
+def test_a_folder_is_looked_at_once_and_its_parents_are_shared(tree, monkeypatch):
+    looked: list[str] = []
+    original = os.lstat
+    monkeypatch.setattr(os, "lstat", lambda path, *a, **k: looked.append(str(path)) or original(path, *a, **k))
+    resolved = ResolvedFolders()
+    for name in ("a", "b", "c"):
+        (tree / "data" / "ft" / "team" / name).mkdir()
+    looked.clear()
+    for name in ("a", "b", "c", "a"):
+        resolved(str(tree / "data" / "ft" / "team" / name))
+    # Each folder once, its parents once for all three (realpath would lstat every component each time).
+    assert sorted(set(looked)) == sorted(looked)
+    assert len([p for p in looked if p.endswith(os.sep + "team")]) == 1
+
+
+def test_a_folder_replaced_by_a_link_is_seen_by_a_new_run(tree, tmp_path):
+    (tree / "data" / "ft" / "team" / "train.jsonl").write_text("{}\n")
+    path = str(tree / "data" / "ft" / "team" / "train.jsonl")
+    assert WithinRepository()(str(tree), path)
+    (tree / "data" / "ft").rename(tmp_path / "outside" / "ft")
+    (tree / "data" / "ft").symlink_to(tmp_path / "outside" / "ft")
+    assert not WithinRepository()(str(tree), path)
+
+
+def test_a_data_file_that_is_a_link_is_resolved_on_its_own(tree, tmp_path):
+    (tmp_path / "outside" / "train.jsonl").write_text("{}\n")
+    (tree / "store" / "train.jsonl").write_text("{}\n")
+    (tree / "data" / "ft" / "out.jsonl").symlink_to(tmp_path / "outside" / "train.jsonl")
+    (tree / "data" / "ft" / "in.jsonl").symlink_to(tree / "store" / "train.jsonl")
+    (tree / "data" / "ft" / "plain.jsonl").write_text("{}\n")
+    within = WithinRepository()
+    base = str(tree)
+    assert not within(base, str(tree / "data" / "ft" / "out.jsonl"))
+    assert within(base, str(tree / "data" / "ft" / "in.jsonl"))
+    assert within(base, str(tree / "data" / "ft" / "plain.jsonl"))
+    assert not within(base, str(tree / "data" / "out" / "anything.jsonl"))  # missing, through a link out
+    # A link hands no status on: stamp_holds takes its own stat (of the file it points at).
+    assert within.status(str(tree / "data" / "ft" / "in.jsonl")) is None
+    plain = within.status(str(tree / "data" / "ft" / "plain.jsonl"))
+    assert plain is not None and plain.st_size == 3
+    assert within.status(str(tree / "data" / "ft" / "gone.jsonl")) is None
+
+
+def test_a_status_handed_on_spares_the_stat_and_is_judged_as_one(tmp_path, monkeypatch):
+    import hashlib
+
+    path = tmp_path / "train.jsonl"
+    path.write_text("{}\n")
+    stamp = "evidence:3:-:3:" + hashlib.sha256(b"{}\n").hexdigest()
+    info = os.stat(path)
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "stat", lambda *a, **k: pytest.fail("stat() called"))
+        assert stamp_holds(str(path), stamp, info)
+    path.write_text("{}\n{}\n")   # another size: the status handed on says so
+    assert not stamp_holds(str(path), stamp, os.stat(path))

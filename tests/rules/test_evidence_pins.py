@@ -9,8 +9,9 @@ import sys
 
 import pytest
 
-from aiplan.evidence import corpus
+from aiplan.evidence import corpus, profile
 from aiplan.parse.loader import Limits
+from aiplan.rules.evidence import _size
 from aiplan.testing import lint_yaml
 
 
@@ -219,3 +220,124 @@ def test_boilerplate_of_exactly_a_quarter_of_the_lines_is_reported_and_quoted_to
 def test_boilerplate_below_a_quarter_of_the_lines_is_not_reported(tmp_path):
     _handbook(tmp_path, lines_per_page=5)  # 1 line of 5: 20%
     assert lint_yaml(HANDBOOK_PLAN, select=["RAG004"], base_dir=str(tmp_path)) == []
+
+
+def test_a_count_estimated_from_the_byte_budget_names_the_bytes_read(tmp_path):
+    _two_training_files(tmp_path)  # 1,290 bytes each
+    found = lint_yaml(COUNT_PLAN.format(examples=10), select=["EVID001"], base_dir=str(tmp_path),
+                      limits=Limits(max_evidence_bytes=1024))
+    assert [f.message for f in found] == [
+        "`fine_tuning.dataset.examples` is 10 but data/train-*.jsonl holds about 40 records (estimated: only the "
+        "first 1.0 KB of 2.5 KB were read, the `max-evidence-bytes` budget): more than 5% apart"]
+
+
+@pytest.mark.parametrize("count, words", [
+    (0, "0 bytes"),
+    (1023, "1,023 bytes"),
+    (1024, "1.0 KB"),              # the first size in KB
+    (102_400, "100.0 KB"),         # divided by 1024, not 1025 (99.9)
+    (1024 ** 2, "1.0 MB"),         # a whole MB is not "1024.0 KB"
+    (150 * 1024 ** 2, "150.0 MB"),
+    (1024 ** 3, "1.0 GB"),
+    (100 * 1024 ** 3, "100.0 GB"),
+    (2048 * 1024 ** 3, "2048.0 GB"),  # GB is the last unit
+])
+def test_sizes_in_messages_are_in_binary_units(count, words):
+    # The budgets' sizes (`max-evidence-bytes`, 64 MB by default; EVID007's empty file): a
+    # fixture reaches only a few bytes, so the units above are pinned on the function.
+    assert _size(count) == words
+
+
+FT009_PLAN = """
+    aiplan: 1
+    name: x
+    approach: fine_tuning
+    fine_tuning:
+      dataset:
+        path: data/train-*.jsonl
+      evaluation:
+        held_out:
+          path: evals/held_out.jsonl
+"""
+
+
+@pytest.mark.parametrize("limits, compared", [
+    (Limits(max_evidence_files=1), "only the first 1 of the 2 files of data/train-*.jsonl were compared, the "
+                                   "`max-evidence-files` cap"),
+    (Limits(max_evidence_bytes=1024), "only the first 1.0 KB of 2.5 KB of data/train-*.jsonl were compared, the "
+                                      "`max-evidence-bytes` budget"),
+])
+def test_ft009_says_which_part_of_the_training_data_was_compared_under_a_budget(tmp_path, limits, compared):
+    _two_training_files(tmp_path)
+    _records(tmp_path / "evals" / "held_out.jsonl", ["a new question", "another new one"])
+    found = lint_yaml(FT009_PLAN, select=["FT009", "EVID002"], base_dir=str(tmp_path), limits=limits)
+    assert [(f.rule, f.message) for f in found] == [(
+        "FT009", "`fine_tuning.evaluation.held_out.disjoint_from_training` is not set: nothing says the held-out "
+        f"examples were kept out of the training data, and nothing measured it ({compared})")]
+    # Read whole, the files were compared: EVID002 reports any overlap, FT009 nothing.
+    assert lint_yaml(FT009_PLAN, select=["FT009", "EVID002"], base_dir=str(tmp_path)) == []
+
+
+def test_boilerplate_measured_within_the_byte_budget_says_only_the_documents_read(tmp_path):
+    _handbook(tmp_path, lines_per_page=4)  # 1,169 bytes in 4 documents
+    [finding] = lint_yaml(HANDBOOK_PLAN, select=["RAG004"], base_dir=str(tmp_path),
+                          limits=Limits(max_evidence_bytes=700))
+    assert finding.message.startswith(
+        "source `handbook` repeats boilerplate (measured: 33% of lines repeat across at least half of the 3 "
+        "documents read; first: docs/page-0.md:1: ")
+
+
+def test_contamination_found_within_the_byte_budget_says_how_much_was_compared(tmp_path):
+    _two_training_files(tmp_path)  # 1,290 bytes each
+    _records(tmp_path / "evals" / "held_out.jsonl", ["question 1-3 about the invoice", "a new question"])
+    [finding] = lint_yaml(FT009_PLAN, select=["EVID002"], base_dir=str(tmp_path),
+                          limits=Limits(max_evidence_bytes=1024))
+    assert finding.message == (
+        "1 of 2 records of the held-out set evals/held_out.jsonl (50.0%) also occur in the training data "
+        "data/train-*.jsonl (same input after normalising case, whitespace and Unicode) (only the first 1.0 KB "
+        "of 2.5 KB of the training data were compared, the `max-evidence-bytes` budget); first: "
+        "evals/held_out.jsonl:1 = data/train-1.jsonl:4")
+
+
+def test_duplicates_counted_on_a_hash_sample_say_so(tmp_path, monkeypatch):
+    # Past MAX_DUPLICATE_SAMPLE distinct records (100,000) the count is made on a hash sample;
+    # lowered to 8 so that 30 distinct records, each written twice, are sampled 1 in 8.
+    monkeypatch.setattr(profile, "MAX_DUPLICATE_SAMPLE", 8)
+    records = [f'{{"prompt": "question {n} about the invoice", "completion": "answer {n}"}}\n' for n in range(30)]
+    (tmp_path / "train.jsonl").write_text("".join(records + records), encoding="utf-8")
+    plan = """
+        aiplan: 1
+        name: x
+        approach: fine_tuning
+        fine_tuning:
+          dataset:
+            path: train.jsonl
+    """
+    [finding] = lint_yaml(plan, select=["EVID006"], base_dir=str(tmp_path))
+    assert finding.message == (
+        "6 of 12 records of the training data train.jsonl (50.0%) repeat an earlier record, estimated from a hash "
+        "sample of about 1 in 8 records; first: train.jsonl:34 repeats train.jsonl:4, train.jsonl:40 repeats "
+        "train.jsonl:10, train.jsonl:42 repeats train.jsonl:12")
+
+
+def test_a_parquet_file_without_the_extra_is_left_to_evid008_and_the_files_after_it_are_checked(tmp_path, monkeypatch):
+    (tmp_path / "train.parquet").write_bytes(b"PAR1" + bytes(64) + b"PAR1")
+    (tmp_path / "held_out.jsonl").write_text('{"prompt": "a question", "completion": "an answer"}\nnot json\n',
+                                             encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)  # import fails as if not installed
+    plan = """
+        aiplan: 1
+        name: x
+        approach: fine_tuning
+        fine_tuning:
+          dataset:
+            path: train.parquet
+          evaluation:
+            held_out:
+              path: held_out.jsonl
+    """
+    assert _messages(lint_yaml(plan, select=["EVID005"], base_dir=str(tmp_path))) == [(
+        "EVID005", 9, 13,
+        "the held-out set held_out.jsonl: 1 line is not a record (first: held_out.jsonl:2: not valid JSON "
+        "(Expecting value at column 1)), of 2",
+        "Fix or drop these lines so held_out.jsonl holds only complete JSON Lines records.")]

@@ -5,7 +5,7 @@ import math
 import pytest
 
 from aiplan.rules.metrics import (metric_key, name_says_lower_is_better, needed_size, proposed_target,
-                                  resolvable_difference)
+                                  resolvable_difference, same_set)
 from aiplan.testing import lint_yaml
 
 
@@ -37,7 +37,20 @@ def test_needed_size_is_the_issue_formula():
 def test_resolvable_difference_is_the_inverse_of_needed_size():
     difference = resolvable_difference(400, 0.85, 0.95)
     assert needed_size(0.85, 0.85 + difference) <= 400 < needed_size(0.85, 0.85 + difference * 0.95)
+    # the smallest such change: a hair less needs more than the 400 items, not 400 exactly
+    assert needed_size(0.85, 0.85 + difference - 1e-9) > 400
     assert resolvable_difference(3, 0.5, 0.9) is None  # even 0.5 -> 1.0 needs 4
+    assert resolvable_difference(4, 0.5, 0.9) is not None  # ... and 4 are enough for it
+
+
+@pytest.mark.parametrize("n, p0, towards, resolvable", [
+    (0, 0.5, 0.9, False), (-3, 0.5, 0.9, False),  # no items: nothing can be shown
+    (400, 0.5, 0.5, False),  # no direction to resolve a change in
+    (1, 0.01, 0.5, True),  # 0.01 -> 1.0 needs one item
+    (4, 0.5, 0.1, True), (3, 0.5, 0.1, False),  # downwards, the same bound as upwards
+])
+def test_resolvable_difference_bounds(n, p0, towards, resolvable):
+    assert (resolvable_difference(n, p0, towards) is not None) is resolvable
 
 
 def test_metric_without_target_hint_reads_direction_from_the_name():
@@ -91,7 +104,20 @@ def test_quantiles_are_those_of_statistics_normal_dist(monkeypatch):
 
 @pytest.mark.parametrize("measured, higher, proposed", [
     (0.93, True, "0.97"), (0.5, True, "0.75"), (0.995, True, "0.9975"), (4.0, True, "4.8"), (0.08, False, "0.04"),
+    (0.0, True, "0.5"),  # a proportion of 0: half-way to perfect, not a fifth more of nothing
+    (0.99, True, "0.995"),  # 0.995 in two decimals is 0.99, the baseline itself: more digits
+    (1.03, True, "1.24"), (2.5, False, "1.25"), (0.0425, False, "0.021"), (0.17, False, "0.085"),
 ])
 def test_a_proposed_target_is_beyond_what_the_baseline_measured(measured, higher, proposed):
     assert proposed_target(measured, higher) == proposed
     assert (float(proposed) > measured) if higher else (float(proposed) < measured)
+
+
+@pytest.mark.parametrize("named, listed, same", [
+    ("support-v1", "evals/support-v1.jsonl", True), ("support-v1", "evals\\support-v1.jsonl", True),
+    ("support.v1", "evals/support.v1.jsonl", True), ("support-v1", "evals/support-v1.jsonl.gz", True),
+    ("./evals/a.jsonl", "evals//a.jsonl", True), ("support-v2", "evals/support-v1.jsonl", False),
+    ("evals\\a", "evals/a.jsonl", False),
+])
+def test_a_baseline_eval_set_names_a_listed_set(named, listed, same):
+    assert same_set(named, listed) is same

@@ -337,9 +337,11 @@ def thin_baseline(plan, options):
     missing = [name for name in CORE_TECHNIQUES if name not in techniques]
     if not missing:
         return
-    tried = quoted_listing(techniques) if techniques else "nothing"
     yield Violation(
-        f"the prompt-engineering baseline tried {tried} but not {quoted_listing(missing, 'or')}",
+        (f"the prompt-engineering baseline tried {quoted_listing(techniques)} but not {quoted_listing(missing, 'or')}"
+         if techniques else  # not "tried nothing but not ...": nothing was tried
+         f"the prompt-engineering baseline's `techniques` is an empty list: none of {quoted_listing(missing, 'or')} "
+         "was tried"),
         f"Try {quoted_listing(missing)} before moving on, then add "
         f"{'it' if len(missing) == 1 else 'them'} to `baseline.prompt_engineering.techniques`: "
         f"`techniques: {show(list(dict.fromkeys([*(item for item in techniques if isinstance(item, str)), *missing])))}`.",

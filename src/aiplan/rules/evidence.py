@@ -168,7 +168,9 @@ def _size(count: int) -> str:
 
 
 def _share(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.1f}%" if whole else "0%"
+    """``part`` of ``whole`` records as a percentage; ``whole`` is never 0: a rule reports a share
+    only of records it found (``0 < part <= whole``)."""
+    return f"{100 * part / whole:.1f}%"
 
 
 # -- EVID001 -------------------------------------------------------------------
@@ -696,7 +698,8 @@ def coverage_not_in_data(plan, options):
             continue
         yield Violation(
             f"`{dotted(*claim.parent, 'covers')}` claims {code(area)} but no record of {claim.name} carries it "
-            f"(categories in its {profile.records:,} records: {present}){_sampled(profile)}",
+            f"(categories in its {profile.records:,} record{'s' if profile.records != 1 else ''}: {present})"
+            f"{_sampled(profile)}",
             f"Add held-out records tagged `{area}` to {claim.name}, or remove `{area}` from `covers`.",
             path=claim.parent + ("covers", index),
             related=(RelatedLocation(*profile.where(profile.categories[0][2] if profile.categories else 1),

@@ -141,7 +141,8 @@ def same_set(named: str, listed: str) -> bool:
     if "/" in bare or "\\" in bare:
         return False
     base = posixpath.basename(listed.strip().replace("\\", "/"))
-    return bare in (base, base.split(".", 1)[0])
+    # `support.v2` names `support.v2.jsonl` (the last extension dropped), `support` names `support.jsonl.gz`.
+    return bare in (base, base.split(".", 1)[0], base.rsplit(".", 1)[0])
 
 
 @data_record
@@ -227,10 +228,10 @@ def proposed_target(measured: float, higher_is_better: bool) -> str:
 
 
 def _round(value: float) -> str:
-    """A target as a person would write it: two significant decimals (0.0425 -> 0.042, 0.855 -> 0.86)."""
-    if value == 0 or abs(value) >= 1:
-        return f"{round(value, 2):g}"
-    return f"{value:.2g}" if abs(value) < 0.1 else f"{round(value, 2):g}"
+    """A target as a person would write it: two significant digits below 1 (0.02125 -> 0.021,
+    0.875 -> 0.88), two decimals from 1 up (1.236 -> 1.24, 14.4 -> 14.4)."""
+    # Below 1, two significant digits are two decimals or, under 0.1, more.
+    return f"{value:.2g}" if abs(value) < 1 else f"{round(value, 2):g}"
 
 
 # -- statistical power --------------------------------------------------------

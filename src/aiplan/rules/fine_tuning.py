@@ -683,7 +683,8 @@ def held_out_leak(plan, options):
     held_path = _held_out_beside(held_out, training)  # the training data keeps its path: the plan names it
     narrowed = None
     if leak(held_path, training) is not None:
-        held_path = "evals/held_out" + (posixpath.splitext(held_path)[1] or ".jsonl")
+        # `_held_out_beside` always names a file with an extension: keep it.
+        held_path = "evals/held_out" + posixpath.splitext(held_path)[1]
         if leak(held_path, training) is not None:
             narrowed = _narrowed_training(training, held_out)
     if narrowed is not None:
@@ -793,10 +794,8 @@ def unstated_disjointness(plan, options):
         return
     if plan.is_blank("fine_tuning", "evaluation", "held_out"):
         return  # an empty held-out set is FT001's finding
-    if plan.boolean("fine_tuning", "evaluation", "held_out", "disjoint_from_training") is not None:
-        return
     if not plan.is_blank("fine_tuning", "evaluation", "held_out", "disjoint_from_training"):
-        return  # a value of the wrong type: the schema reports it
+        return  # stated (`false` is FT006's finding), or a value of the wrong type the schema reports
     unmeasured = overlap_unmeasured(plan)
     if unmeasured is None:
         return  # the evidence checks compared the files: EVID002 reports any overlap

@@ -939,10 +939,11 @@ def approach_for_accuracy_gap(plan, options):
         return
     others = listing(f"`gaps.{gap}.present` is {'`false`' if plan.gap_present(gap) is False else 'not stated'}"
                      for gap in ("knowledge", "behavior"))
-    what = ("the retrieval half of the hybrid" if distills(plan)
-            else {"rag": "retrieval", "fine_tuning": "fine-tuning", "hybrid": "retrieval and fine-tuning"}[plan.approach])
+    what, does = (("the retrieval half of the hybrid", "does") if distills(plan)
+                  else {"rag": ("retrieval", "does"), "fine_tuning": ("fine-tuning", "does"),
+                        "hybrid": ("retrieval and fine-tuning", "do")}[plan.approach])
     yield Violation(
-        f"approach is {approach_shown(plan)} but the only gap present is accuracy ({others}): {what} does not "
+        f"approach is {approach_shown(plan)} but the only gap present is accuracy ({others}): {what} {does} not "
         "reliably fix factual errors or hallucinations; that needs evaluation infrastructure",
         "Build the evaluation first: `evaluation.metrics` with a `target`, `evaluation.eval_sets` of real "
         "cases, a `cadence` and `human_review` of failures, and keep `approach: prompt_engineering` until it "

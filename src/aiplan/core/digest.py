@@ -10,14 +10,14 @@ same either way: SHA-256 is SHA-256.
 
 :func:`hmac_sha256` is HMAC (RFC 2104) over the same choice: the ``hmac``
 module imports OpenSSL too. :func:`keyed_blake2b` is the MAC of the results cache's
-shards, which a warm run reads by the megabyte.
+shards, which a warm run reads by the megabyte, and :func:`blake2b_256` digests its keys.
 """
 
 from __future__ import annotations
 
 import functools
 import sys
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
     from hashlib import _Hash
@@ -82,11 +82,23 @@ def keyed_blake2b(key: bytes, message: bytes) -> bytes:
     In software it runs about half the instructions of SHA-256 per byte (callgrind: 14 against
     30 on a 4 MB message), and CPython builds it in (``_blake2``), so it never loads OpenSSL:
     the cache authenticates every shard a run reads, megabytes for a warm run."""
+    return _blake2b()(message, key=key, digest_size=32).digest()
+
+
+def blake2b_256(data: bytes = b"") -> _Hash:
+    """A ``hashlib.blake2b(data, digest_size=32)`` object: the results cache's keys (its scope,
+    a plan's content). The module is the MAC's (:func:`keyed_blake2b`), so a run whose only
+    hashing is the cache's loads no other (the built-in SHA-256 is a shared library of its own),
+    and it hashes in half SHA-256's instructions."""
+    return _blake2b()(data, digest_size=32)
+
+
+def _blake2b() -> Callable[..., Any]:  # typeshed types _blake2.blake2b as a class, not a hash constructor
     try:
-        from _blake2 import blake2b  # start-up: only when something is authenticated
+        from _blake2 import blake2b  # start-up: only when something is authenticated or keyed
     except ImportError:  # pragma: no cover - an interpreter without CPython's _blake2
         from hashlib import blake2b  # start-up: as above
-    return blake2b(message, key=key, digest_size=32).digest()
+    return blake2b
 
 
 try:  # what hmac.compare_digest is without OpenSSL; importing hmac would load it

@@ -11,7 +11,7 @@ from operator import itemgetter
 from typing import Any, Mapping
 
 from aiplan import __version__
-from aiplan.core.digest import sha256  # not hashlib: see aiplan.core.digest
+from aiplan.core.digest import blake2b_256  # not hashlib: see aiplan.core.digest
 from aiplan.core.findings import Severity
 from aiplan.core.records import data_record
 from aiplan.core.rule import Rule
@@ -97,7 +97,7 @@ class LintContext:
         }
         # repr, not JSON: the same text for the same state (no sets, a dict of fixed key order),
         # and json is not imported for it (about 5 M instructions at every cached start).
-        return sha256(repr(state).encode()).hexdigest()
+        return blake2b_256(repr(state).encode()).hexdigest()
 
     def steps(self) -> tuple["RuleStep", ...]:
         """What the engine calls for each document: the enabled rules that have a

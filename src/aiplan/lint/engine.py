@@ -14,7 +14,7 @@ import os
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from aiplan.lint.directive import QUICK as _SUPPRESSION
+from aiplan.lint.directive import mentions_directive
 from aiplan.core.findings import FileResult, Finding, InternalError, Severity, Span, TextEdit, Violation
 from aiplan.core.globs import is_glob
 from aiplan.lint.isolation import call_check, describe_failure, read_only_data, violation_problem
@@ -299,7 +299,7 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
 
     # Inline suppressions (`# aiplan: ignore[RULE] -- reason`) waive findings and
     # report their own problems (PLAN005/PLAN006); see aiplan.lint.suppressions.
-    if loaded.text and _SUPPRESSION.search(loaded.text):
+    if loaded.text and mentions_directive(loaded.text):
         from aiplan.lint import suppressions  # only files that hold a suppression comment
 
         clock.at("reading suppression comments")

@@ -49,7 +49,8 @@ DIRECTIVES = ("ignore", "ignore-file")
 # PLAN005 keeps asking for one until it is replaced.
 REASON_PLACEHOLDER = "<reason>"
 
-from aiplan.lint.directive import QUICK as _QUICK  # noqa: E402 - shared with the engine
+from aiplan.lint.directive import QUICK, mentions_directive  # noqa: E402 - shared with the engine
+_QUICK = re.compile(QUICK)
 _DIRECTIVE = re.compile(
     r"#[ \t]*aiplan[ \t]*:[ \t]*(?P<kind>[A-Za-z_-]*)[ \t]*"
     r"(?:\[(?P<rules>[^\]]*)\])?(?P<rest>.*)$"
@@ -88,7 +89,7 @@ class Scan:
 
 def has_directives(text: str | None) -> bool:
     """The fast path: most files hold no suppression at all."""
-    return text is not None and _QUICK.search(text) is not None
+    return text is not None and mentions_directive(text)
 
 
 def _scalar_spans(documents) -> "_Spans":

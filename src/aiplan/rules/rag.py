@@ -684,8 +684,8 @@ def data_pipeline_underinvested(plan, options):
     if retrieval is None or retrieval <= 0:
         return
     if pipeline is None:
-        state = absence(plan, "rag", "data_pipeline", "effort_weeks") if plan.is_blank(
-            "rag", "data_pipeline", "effort_weeks") else f"is {code(plan.get('rag', 'data_pipeline', 'effort_weeks'))}"
+        # A blank value or one that is not a number (`is `a few``): `absence` words both.
+        state = absence(plan, "rag", "data_pipeline", "effort_weeks")
         yield Violation(
             f"`rag.retrieval.effort_weeks` is {show(retrieval)} but `rag.data_pipeline.effort_weeks` {state}: "
             "effort is planned for the retriever and not for the data pipeline that decides retrieval quality",

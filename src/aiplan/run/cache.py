@@ -79,7 +79,7 @@ import time
 from binascii import crc32  # zlib.crc32's CRC-32 from binascii, which ruamel.yaml loads: a run that parses loads no zlib
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from aiplan.core.digest import hmac_sha256, keyed_blake2b, same_digest, sha256
+from aiplan.core.digest import blake2b_256, hmac_sha256, keyed_blake2b, same_digest
 from aiplan.core.findings import FileResult
 from aiplan.core.paths import repository_root
 from aiplan.fileio import atomic_write, read_regular
@@ -335,7 +335,7 @@ class LintCache:
         self._scopes: dict[int, tuple[Any, str]] = {}
         self._read: dict[tuple[str, int], dict] = {}      # shards read for lookups
         self._new: dict[tuple[str, int], dict] = {}       # entries to write, by shard
-        self._packages: dict[str, list] = {}
+        self._packages: dict[str, str] = {}  # a top-level package's code stamp, digested once a run
         self._decode: Callable[[Any], FileResult] | None = None  # shards share equal strings already
         self._shared: dict = {}                           # equal strings of stored entries share one object
         self._exists = ExistenceChecks()                  # existence checks of this run's lookups
@@ -370,20 +370,24 @@ class LintCache:
         known = self._scopes.get(id(ctx))
         if known is not None and known[0] is ctx:
             return known[1]
-        code = []
-        for top in code_packages(ctx):
-            if top not in self._packages:
-                self._packages[top] = _package_stamp(top)
-            code.append(self._packages[top])
+        code = [self._code_stamp(top) for top in code_packages(ctx)]
         state = [FORMAT, list(sys.version_info[:2]), ctx.fingerprint(), code, codec.layout(),
                  c_parser_available()]  # the two parsers word syntax errors differently
-        digest = sha256(repr(state).encode()).hexdigest()[:32]  # repr: see LintContext.fingerprint
+        digest = blake2b_256(repr(state).encode()).hexdigest()[:32]  # repr: see LintContext.fingerprint
         self._scopes[id(ctx)] = (ctx, digest)
         return digest
 
+    def _code_stamp(self, top: str) -> str:
+        """The digest of ``top``'s :func:`_package_stamp`, made once a run: the lint results'
+        scope and the evidence store's both hold it (each hashed the ~115 file stamps' text)."""
+        stamp = self._packages.get(top)
+        if stamp is None:
+            stamp = self._packages[top] = blake2b_256(repr(_package_stamp(top)).encode()).hexdigest()
+        return stamp
+
     @staticmethod
     def digest(data: bytes) -> bytes:
-        return sha256(data).digest()
+        return blake2b_256(data).digest()
 
     @staticmethod
     def _shard_of(display_path: str) -> int:
@@ -516,10 +520,8 @@ class LintCache:
         if not self._ready():
             return None
         assert self._key is not None
-        if "aiplan" not in self._packages:
-            self._packages["aiplan"] = _package_stamp("aiplan")
-        scope = sha256(repr([EVIDENCE_FORMAT, list(sys.version_info[:2]),
-                             self._packages["aiplan"]]).encode()).hexdigest()[:32]
+        scope = blake2b_256(repr([EVIDENCE_FORMAT, list(sys.version_info[:2]),
+                             self._code_stamp("aiplan")]).encode()).hexdigest()[:32]
         return EvidenceStore(os.path.join(self.directory, EVIDENCE_FORMAT, scope), self.directory, self._key)
 
     def _write_shard(self, scope: str, shard: int) -> None:

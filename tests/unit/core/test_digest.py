@@ -52,3 +52,8 @@ def test_small_inputs_use_cpythons_built_in_sha256_of_this_version():
     builtin = digest._builtin()
     assert builtin is not None
     assert type(builtin(b"")).__module__ == ("_sha2" if sys.version_info >= (3, 12) else "_sha256")
+
+
+def test_the_cache_key_digest_is_blake2b_of_32_bytes():
+    for data in (b"", b"abc", bytes(range(256)) * 20):
+        assert digest.blake2b_256(data).hexdigest() == hashlib.blake2b(data, digest_size=32).hexdigest()

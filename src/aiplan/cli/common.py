@@ -15,6 +15,22 @@ SEVERITIES = ("error", "warning", "info")
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
+class Seconds(click.FloatRange):
+    """A time budget in seconds: finite and not negative. ``FloatRange(min=0)`` alone takes
+    ``nan`` (no comparison with it is true) and ``inf``, which no timer can arm."""
+
+    name = "seconds"
+
+    def __init__(self) -> None:
+        super().__init__(min=0)
+
+    def convert(self, value, param, ctx):
+        seconds = super().convert(value, param, ctx)
+        if seconds != seconds or seconds == float("inf"):
+            self.fail(f"{value!s} is not a finite number of seconds (0 turns the budget off).", param, ctx)
+        return seconds
+
+
 def exit_code(run, *, fail_on=None, fixes_pending: bool = False, exit_zero: bool = False,
               report_failed: bool = False, write_errors=()) -> int:
     """The exit code of a command that ran (a usage or configuration error before

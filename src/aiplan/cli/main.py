@@ -10,7 +10,7 @@ import click
 
 from aiplan import __version__
 from aiplan.cli.common import (EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, SEVERITIES,
-                               ConfigProblem, exit_code, explain_no_plans, load_rules, plugin_output_to_stderr,
+                               ConfigProblem, Seconds, exit_code, explain_no_plans, load_rules, plugin_output_to_stderr,
                                resolve_targets, say, settings_options, split_values)
 from aiplan.reporters import FORMATS
 
@@ -147,13 +147,13 @@ def main():
                    "With -, the fixed plan goes to standard output and the report to standard error.")
 @click.option("--diff", is_flag=True,
               help="Print the fixes as a unified diff instead of writing them; exit 1 if there are any.")
-@click.option("--rule-timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+@click.option("--rule-timeout", type=Seconds(), default=None, metavar="SECONDS",
               help="Stop a rule that runs longer than this on one document and report it as an "
                    "internal error (default 5; 0: no limit).")
-@click.option("--file-timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+@click.option("--file-timeout", type=Seconds(), default=None, metavar="SECONDS",
               help="Stop checking a file that takes longer than this, every phase included, and report it "
                    "as cut short (default 60; 0: no limit).")
-@click.option("--run-timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+@click.option("--run-timeout", type=Seconds(), default=None, metavar="SECONDS",
               help="Stop the run after this long; files not checked by then are reported as such "
                    "(default 600; 0: no limit).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, metavar="N",

@@ -17,6 +17,7 @@ apply to a file (and the command line's on top) into its lint context.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import field
 from typing import Any, Iterable, Mapping
@@ -25,6 +26,7 @@ from aiplan.core.errors import ConfigError
 from aiplan.core.paths import shown_path
 from aiplan.core.findings import Severity
 from aiplan.core.globs import GlobError, compile_glob, matches
+from aiplan.core.notation import quoted
 from aiplan.core.records import data_record
 from aiplan.fileio import FileTooLarge, read_regular
 from aiplan.schemas import CONFIG_SCHEMA, load
@@ -239,7 +241,7 @@ def schema_problems(table: Any, shown: str, prefix: str, rule_ids: Iterable[str]
     # The committed checks decide, and list the errors as jsonschema would (aiplan.schemas.fast).
     errors = schema_errors(table, CONFIG_SCHEMA)
     if not errors:
-        return []
+        return list(_non_finite_timeouts(table, shown, prefix))
     from aiplan.schemas.explain import config_voice, explain  # start-up: only an invalid configuration is worded
 
     root = load(CONFIG_SCHEMA)
@@ -254,7 +256,26 @@ def schema_problems(table: Any, shown: str, prefix: str, rule_ids: Iterable[str]
         if error.validator == "type":
             mistyped.add(path)
         problems.extend(f"{shown}: {problem.message}{problem.fix}" for problem in explain(error, root, voice))
-    return problems
+    return problems + list(_non_finite_timeouts(table, shown, prefix))
+
+
+TIMEOUT_KEYS = ("rule-timeout", "file-timeout")
+
+
+def _non_finite_timeouts(table: Any, shown: str, prefix: str) -> Iterable[str]:
+    """A timeout of nan or inf (TOML has both): JSON Schema's ``minimum`` cannot reject NaN
+    (every comparison with it is false), so the schema lets them through and this says so."""
+    if not isinstance(table, dict):
+        return
+    overrides = table.get("overrides")
+    entries: list[tuple[list, Any]] = [([], table)] + [(["overrides", number], entry) for number, entry
+                               in enumerate(overrides if isinstance(overrides, list) else ())]
+    for where, entry in entries:
+        for key in TIMEOUT_KEYS:
+            value = entry.get(key) if isinstance(entry, dict) else None
+            if isinstance(value, float) and not math.isfinite(value) and not value < 0:  # -inf: below `minimum`
+                yield (f"{shown}: `{_dotted(prefix, where + [key])}` is {quoted(value)}; "
+                       "it must be a finite number of seconds (0 turns the budget off)")
 
 
 def _as_typed(values) -> tuple[str, ...]:

@@ -174,6 +174,12 @@ def test_rule_options_are_validated_against_the_rule(cli, repo, monkeypatch):
     ('[[tool.aiplan.overrides]]\npaths = ["[x"]\n', "unclosed '['"),
     ('[tool.aiplan]\nmax-depth = 0\n', "`tool.aiplan.max-depth` is 0; it must be at least 1"),
     ('[tool.aiplan]\nrule-timeout = "x"\n', "`tool.aiplan.rule-timeout` is 'x' (a string); expected a number"),
+    # `minimum: 0` cannot reject NaN, and no timer can arm for inf: a budget is a finite number.
+    ('[tool.aiplan]\nrule-timeout = nan\n', "`tool.aiplan.rule-timeout` is nan; it must be a finite number of seconds"),
+    ('[tool.aiplan]\nfile-timeout = inf\n', "`tool.aiplan.file-timeout` is inf; it must be a finite number of seconds"),
+    ('[tool.aiplan]\nfile-timeout = nan\n', "`tool.aiplan.file-timeout` is nan; it must be a finite number of seconds"),
+    ('[[tool.aiplan.overrides]]\npaths = ["x"]\nrule-timeout = +inf\n',
+     "`tool.aiplan.overrides[0].rule-timeout` is inf; it must be a finite number of seconds"),
     ('[tool.aiplan]\nfail-on = "it\'s"\n', "`tool.aiplan.fail-on` is 'it's'; expected one of error, warning, info"),
     ('[tool.aiplan\n', "pyproject.toml: invalid TOML: "),
     ('[tool]\naiplan = 3\n', "tool.aiplan must be a table"),
@@ -184,6 +190,28 @@ def test_bad_configuration_exits_2_naming_file_key_and_closest_name(cli, repo, t
     assert result.exit_code == 2, result.output
     assert expected in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("text", ["rule-timeout = 0.5\n", "file-timeout = 0\n", "file-timeout = 1e300\n"])
+def test_finite_timeouts_are_accepted(cli, repo, text):
+    repo("[tool.aiplan]\n" + text)
+    assert cli("lint").exit_code == 1   # the flawed plans' findings, not a configuration error
+
+
+def test_negative_infinity_is_one_problem_below_the_minimum(cli, repo):
+    repo("[tool.aiplan]\nrule-timeout = -inf\n")
+    result = cli("lint")
+    assert result.exit_code == 2
+    assert result.output.count("rule-timeout") == 1 and "is -inf; it must be at least 0" in result.output
+
+
+@pytest.mark.parametrize("option", ["--rule-timeout", "--file-timeout", "--run-timeout"])
+@pytest.mark.parametrize("value, accepted", [("nan", False), ("inf", False), ("1e400", False), ("2.5", True)])
+def test_timeout_options_take_finite_seconds_only(cli, repo, option, value, accepted):
+    result = cli("lint", "--isolated", option, value, "plans/main.aiplan.yaml")
+    assert result.exit_code == (1 if accepted else 2), result.output
+    if not accepted:
+        assert f"{option}': {value} is not a finite number of seconds" in result.output
 
 
 def test_tool_aiplan_header_in_aiplan_toml_is_explained(cli, repo):

@@ -349,10 +349,10 @@ def _sample_mapping(schema: dict, root: dict | None, depth: int = 0) -> dict:
 
 def _example(schema: dict, key: str, root: dict | None = None, item: bool = False) -> str:
     """A YAML snippet that would satisfy ``schema``, for fix hints (``item``: a list entry)."""
-    if "enum" in schema:
-        return f"`{key}: {yaml_scalar(schema['enum'][0])}` (one of {', '.join(map(yaml_scalar, schema['enum']))})"
-    kind_ = schema.get("type")
     lead = "- " if item else f"{key}: "
+    if "enum" in schema:
+        return f"`{lead}{yaml_scalar(schema['enum'][0])}` (one of {', '.join(map(yaml_scalar, schema['enum']))})"
+    kind_ = schema.get("type")
     if kind_ == "object":
         sample = _sample_mapping(schema, root)
         required = [name for name in schema.get("required", []) if name in schema.get("properties", {})]

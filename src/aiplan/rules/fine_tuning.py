@@ -17,7 +17,7 @@ from aiplan.core.rule import Option, rule
 from aiplan.rules.evidence import overlap_unmeasured
 from aiplan.rules.metrics import (comparisons, inside, is_folder, leak, needed_size, percent_points,
                                   resolvable_difference)
-from aiplan.core.notation import show, yaml_string
+from aiplan.core.notation import flow, show, yaml_string
 from aiplan.rules.wording import absence, approach_shown, code, quoted_listing
 
 REQUIRED_COVERAGE = ("target_task", "adjacent_behaviors")
@@ -222,11 +222,11 @@ def held_out_misses_adjacent_behaviors(plan, options):
     consequence = ("loss of adjacent behaviors (catastrophic forgetting) will go unseen"
                    if "adjacent_behaviors" in missing else "the gain on the trained task itself is not measured")
     yield Violation(
-        f"`fine_tuning.evaluation.held_out.covers` is {code(covers)}, without {quoted_listing(missing, 'or')}: "
+        f"`fine_tuning.evaluation.held_out.covers` is `{flow(covers)}`, without {quoted_listing(missing, 'or')}: "
         f"{consequence}",
         f"Add held-out examples for {quoted_listing(missing)} and list them: under "
         "`fine_tuning.evaluation.held_out`, set "
-        f"`covers: {show(list(dict.fromkeys([*(item for item in covers if isinstance(item, str)), *missing])))}`.",
+        f"`covers: {flow(list(dict.fromkeys([*(item for item in covers if isinstance(item, str) and item.strip()), *missing])))}`.",
         path=("fine_tuning", "evaluation", "held_out", "covers"),
     )
 

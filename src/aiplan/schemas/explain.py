@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterator, Mapping
 
 from aiplan.core.findings import Edit, Violation, format_yaml_path
 from aiplan.core.suggest import closest, safe_replacement
-from aiplan.core.notation import flow, kind, plain, quoted, yaml_scalar
+from aiplan.core.notation import escape_unseen, flow, kind, plain, quoted, quoted_visibly, yaml_scalar
 from aiplan.core.records import data_record
 from aiplan.schemas import PLAN_SCHEMA, load, resolve
 
@@ -71,6 +71,7 @@ class Voice:
     type_names: Mapping[str, str] = field(default_factory=lambda: TYPE_NAMES)
     names: tuple[str, ...] = ()
     fixes: bool = False             # whether its problems carry the edits `--fix` may make
+    show: Callable[[Any], str] = quoted   # a value found in the document, in a sentence
 
     def wanted(self, types: Any) -> str:
         return " or ".join(self.type_names.get(t, t) for t in ([types] if isinstance(types, str) else types))
@@ -90,7 +91,7 @@ def facts(error, root: dict, voice: Voice) -> Iterator[Fact]:
     voice has no words for is one ``other`` problem, in jsonschema's words."""
     path = tuple(error.absolute_path)
     if "propertyNames" in error.schema_path and "property_name" in voice.words:
-        yield Fact("property_name", path, {"value": quoted(error.instance)})
+        yield Fact("property_name", path, {"value": voice.show(error.instance)})
         return
     handler = _FACTS.get(error.validator)
     found = handler(error, path, resolve(error.schema, root), root, voice) if handler else None
@@ -140,7 +141,7 @@ def _additional(error, path, schema, root, voice):
 
 
 def _type(error, path, schema, root, voice):
-    value, kind_ = quoted(error.instance), kind(error.instance)
+    value, kind_ = voice.show(error.instance), kind(error.instance)
     # A mapping or a list is quoted as its kind already: `a mapping`, not `a mapping (a mapping)`.
     seen = value if value == kind_ else f"{value} ({kind_})"
     return [Fact("type", path, {"value": value, "kind": kind_, "seen": seen,
@@ -148,21 +149,33 @@ def _type(error, path, schema, root, voice):
 
 
 def _enum(error, path, schema, root, voice):
-    return [Fact("enum", path, {"value": quoted(error.instance),
+    return [Fact("enum", path, {"value": voice.show(error.instance),
                                 "allowed": ", ".join(str(v) for v in error.validator_value),
                                 "allowed_quoted": ", ".join(quoted(v) for v in error.validator_value)})]
 
 
 def _const(error, path, schema, root, voice):
-    return [Fact("const", path, {"value": quoted(error.instance), "wanted": quoted(error.validator_value)})]
+    return [Fact("const", path, {"value": voice.show(error.instance), "wanted": quoted(error.validator_value)})]
 
 
 def _matches(error, path, schema, root, voice):
-    return [Fact(error.validator, path, {"value": quoted(error.instance), "limit": error.validator_value})]
+    requirement = PATTERN_WORDS.get(error.validator_value, f"which does not match {error.validator_value}")
+    return [Fact(error.validator, path, {"value": voice.show(error.instance), "limit": error.validator_value,
+                                         "requirement": requirement})]
+
+
+def _unique(error, path, schema, root, voice):
+    seen: list = []
+    for item in error.instance if isinstance(error.instance, list) else ():
+        # JSON equality: true is not 1 (jsonschema's uniqueItems tells them apart too).
+        if any(item == other and isinstance(item, bool) == isinstance(other, bool) for other in seen):
+            return [Fact("uniqueItems", path, {"value": voice.show(error.instance), "item": voice.show(item)})]
+        seen.append(item)
+    return [Fact("uniqueItems", path, {"value": voice.show(error.instance), "item": "the same value"})]
 
 
 def _bound(error, path, schema, root, voice):
-    return [Fact(error.validator, path, {"value": quoted(error.instance), "bound": _BOUNDS[error.validator],
+    return [Fact(error.validator, path, {"value": voice.show(error.instance), "bound": _BOUNDS[error.validator],
                                          "limit": error.validator_value})]
 
 
@@ -187,7 +200,7 @@ def _contains(error, path, schema, root, voice):
 
 
 def _plain_fact(error, path, schema, root, voice):
-    return [Fact(str(error.validator), path, {"value": quoted(error.instance)})]
+    return [Fact(str(error.validator), path, {"value": voice.show(error.instance)})]
 
 
 def _one_of(error, path, schema, root, voice):
@@ -215,7 +228,7 @@ _FACTS: dict[Any, Callable] = {
     "contains": _contains,
     "minimum": _bound, "exclusiveMinimum": _bound, "maximum": _bound, "exclusiveMaximum": _bound,
     "minItems": _size, "maxItems": _size, "minLength": _size, "maxLength": _size,
-    "uniqueItems": _plain_fact, "not": _plain_fact, "anyOf": _plain_fact, "oneOf": _one_of,
+    "uniqueItems": _unique, "not": _plain_fact, "anyOf": _plain_fact, "oneOf": _one_of,
     None: _plain_fact,  # the `false` schema
 }
 
@@ -348,10 +361,10 @@ def _sample_mapping(schema: dict, root: dict | None, depth: int = 0) -> dict:
 
 def _example(schema: dict, key: str, root: dict | None = None, item: bool = False) -> str:
     """A YAML snippet that would satisfy ``schema``, for fix hints (``item``: a list entry)."""
-    if "enum" in schema:
-        return f"`{key}: {yaml_scalar(schema['enum'][0])}` (one of {', '.join(map(yaml_scalar, schema['enum']))})"
-    kind_ = schema.get("type")
     lead = "- " if item else f"{key}: "
+    if "enum" in schema:
+        return f"`{lead}{yaml_scalar(schema['enum'][0])}` (one of {', '.join(map(yaml_scalar, schema['enum']))})"
+    kind_ = schema.get("type")
     if kind_ == "object":
         sample = _sample_mapping(schema, root)
         required = [name for name in schema.get("required", []) if name in schema.get("properties", {})]
@@ -493,7 +506,7 @@ def _dotted(prefix: str, path) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + str(part)
+            out += ("." if out else "") + escape_unseen(str(part))
     return out or "the top level"
 
 
@@ -515,14 +528,22 @@ def _config_hint(fact: Fact, error, root: dict, voice: Voice) -> tuple[str, tupl
     return "", ()
 
 
+# A schema `pattern` -> what a value that fails it is not, in words (the shipped schemas' patterns).
+PATTERN_WORDS = {
+    "^(ALL|[A-Za-z][A-Za-z0-9]*)(?![\\s\\S])": "not a rule ID or prefix (like FT003, FT or ALL)",
+    "^[A-Z][A-Z0-9]*[0-9]{3}(?![\\s\\S])": "not a rule ID (like FT003)",
+    "[^\\s]": "not a word (a placeholder needs a character that is not a space)",
+}
+
+
 _CONFIG_WORDS = {
     "unknown": "unknown key {where}",
     "property_name": "{where} has the key {value}, which is not a rule ID",
     "type": "{where} is {seen}; expected {wanted}",
     "enum": "{where} is {value}; expected one of {allowed}",
-    "pattern": "{where} is {value}, not a rule ID or prefix (like FT003, FT or ALL)",
+    "pattern": "{where} is {value}, {requirement}",
     "required": "{under} lacks the required key `{key}`",
-    "uniqueItems": "{where} lists the same value twice",
+    "uniqueItems": "{where} lists {item} twice",
     "minimum": "{where} is {value}; it must be {bound} {limit}",
     "maximum": "{where} is {value}; it must be {bound} {limit}",
     "minItems": "{where} is empty",
@@ -536,4 +557,4 @@ def config_voice(prefix: str, rule_ids: tuple[str, ...] = ()) -> Voice:
     """The configuration's voice: keys named from the file's table (``tool.aiplan.select``),
     mappings called tables, and rule IDs proposed for a misspelled one."""
     return Voice(words=_CONFIG_WORDS, name=lambda path: f"`{_dotted(prefix, path)}`", hint=_config_hint,
-                 type_names={**TYPE_NAMES, "object": "a table"}, names=tuple(rule_ids))
+                 type_names={**TYPE_NAMES, "object": "a table"}, names=tuple(rule_ids), show=quoted_visibly)

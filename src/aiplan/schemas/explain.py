@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterator, Mapping
 
 from aiplan.core.findings import Edit, Violation, format_yaml_path
 from aiplan.core.suggest import closest, safe_replacement
-from aiplan.core.notation import flow, kind, plain, quoted, yaml_scalar
+from aiplan.core.notation import escape_unseen, flow, kind, plain, quoted, quoted_visibly, yaml_scalar
 from aiplan.core.records import data_record
 from aiplan.schemas import PLAN_SCHEMA, load, resolve
 
@@ -71,6 +71,7 @@ class Voice:
     type_names: Mapping[str, str] = field(default_factory=lambda: TYPE_NAMES)
     names: tuple[str, ...] = ()
     fixes: bool = False             # whether its problems carry the edits `--fix` may make
+    show: Callable[[Any], str] = quoted   # a value found in the document, in a sentence
 
     def wanted(self, types: Any) -> str:
         return " or ".join(self.type_names.get(t, t) for t in ([types] if isinstance(types, str) else types))
@@ -90,7 +91,7 @@ def facts(error, root: dict, voice: Voice) -> Iterator[Fact]:
     voice has no words for is one ``other`` problem, in jsonschema's words."""
     path = tuple(error.absolute_path)
     if "propertyNames" in error.schema_path and "property_name" in voice.words:
-        yield Fact("property_name", path, {"value": quoted(error.instance)})
+        yield Fact("property_name", path, {"value": voice.show(error.instance)})
         return
     handler = _FACTS.get(error.validator)
     found = handler(error, path, resolve(error.schema, root), root, voice) if handler else None
@@ -140,7 +141,7 @@ def _additional(error, path, schema, root, voice):
 
 
 def _type(error, path, schema, root, voice):
-    value, kind_ = quoted(error.instance), kind(error.instance)
+    value, kind_ = voice.show(error.instance), kind(error.instance)
     # A mapping or a list is quoted as its kind already: `a mapping`, not `a mapping (a mapping)`.
     seen = value if value == kind_ else f"{value} ({kind_})"
     return [Fact("type", path, {"value": value, "kind": kind_, "seen": seen,
@@ -148,21 +149,21 @@ def _type(error, path, schema, root, voice):
 
 
 def _enum(error, path, schema, root, voice):
-    return [Fact("enum", path, {"value": quoted(error.instance),
+    return [Fact("enum", path, {"value": voice.show(error.instance),
                                 "allowed": ", ".join(str(v) for v in error.validator_value),
                                 "allowed_quoted": ", ".join(quoted(v) for v in error.validator_value)})]
 
 
 def _const(error, path, schema, root, voice):
-    return [Fact("const", path, {"value": quoted(error.instance), "wanted": quoted(error.validator_value)})]
+    return [Fact("const", path, {"value": voice.show(error.instance), "wanted": quoted(error.validator_value)})]
 
 
 def _matches(error, path, schema, root, voice):
-    return [Fact(error.validator, path, {"value": quoted(error.instance), "limit": error.validator_value})]
+    return [Fact(error.validator, path, {"value": voice.show(error.instance), "limit": error.validator_value})]
 
 
 def _bound(error, path, schema, root, voice):
-    return [Fact(error.validator, path, {"value": quoted(error.instance), "bound": _BOUNDS[error.validator],
+    return [Fact(error.validator, path, {"value": voice.show(error.instance), "bound": _BOUNDS[error.validator],
                                          "limit": error.validator_value})]
 
 
@@ -187,7 +188,7 @@ def _contains(error, path, schema, root, voice):
 
 
 def _plain_fact(error, path, schema, root, voice):
-    return [Fact(str(error.validator), path, {"value": quoted(error.instance)})]
+    return [Fact(str(error.validator), path, {"value": voice.show(error.instance)})]
 
 
 def _one_of(error, path, schema, root, voice):
@@ -493,7 +494,7 @@ def _dotted(prefix: str, path) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + str(part)
+            out += ("." if out else "") + escape_unseen(str(part))
     return out or "the top level"
 
 
@@ -536,4 +537,4 @@ def config_voice(prefix: str, rule_ids: tuple[str, ...] = ()) -> Voice:
     """The configuration's voice: keys named from the file's table (``tool.aiplan.select``),
     mappings called tables, and rule IDs proposed for a misspelled one."""
     return Voice(words=_CONFIG_WORDS, name=lambda path: f"`{_dotted(prefix, path)}`", hint=_config_hint,
-                 type_names={**TYPE_NAMES, "object": "a table"}, names=tuple(rule_ids))
+                 type_names={**TYPE_NAMES, "object": "a table"}, names=tuple(rule_ids), show=quoted_visibly)

@@ -312,8 +312,6 @@ def _v47(value):
     kind = json_kind(value)
     if kind != 2:
         return False
-    if kind == 2 and len(value) < 1:
-        return False
     if kind == 2 and re.search('[^\\s]', value) is None:
         return False
     return True

@@ -159,7 +159,19 @@ def _const(error, path, schema, root, voice):
 
 
 def _matches(error, path, schema, root, voice):
-    return [Fact(error.validator, path, {"value": voice.show(error.instance), "limit": error.validator_value})]
+    requirement = PATTERN_WORDS.get(error.validator_value, f"which does not match {error.validator_value}")
+    return [Fact(error.validator, path, {"value": voice.show(error.instance), "limit": error.validator_value,
+                                         "requirement": requirement})]
+
+
+def _unique(error, path, schema, root, voice):
+    seen: list = []
+    for item in error.instance if isinstance(error.instance, list) else ():
+        # JSON equality: true is not 1 (jsonschema's uniqueItems tells them apart too).
+        if any(item == other and isinstance(item, bool) == isinstance(other, bool) for other in seen):
+            return [Fact("uniqueItems", path, {"value": voice.show(error.instance), "item": voice.show(item)})]
+        seen.append(item)
+    return [Fact("uniqueItems", path, {"value": voice.show(error.instance), "item": "the same value"})]
 
 
 def _bound(error, path, schema, root, voice):
@@ -216,7 +228,7 @@ _FACTS: dict[Any, Callable] = {
     "contains": _contains,
     "minimum": _bound, "exclusiveMinimum": _bound, "maximum": _bound, "exclusiveMaximum": _bound,
     "minItems": _size, "maxItems": _size, "minLength": _size, "maxLength": _size,
-    "uniqueItems": _plain_fact, "not": _plain_fact, "anyOf": _plain_fact, "oneOf": _one_of,
+    "uniqueItems": _unique, "not": _plain_fact, "anyOf": _plain_fact, "oneOf": _one_of,
     None: _plain_fact,  # the `false` schema
 }
 
@@ -516,14 +528,22 @@ def _config_hint(fact: Fact, error, root: dict, voice: Voice) -> tuple[str, tupl
     return "", ()
 
 
+# A schema `pattern` -> what a value that fails it is not, in words (the shipped schemas' patterns).
+PATTERN_WORDS = {
+    "^(ALL|[A-Za-z][A-Za-z0-9]*)(?![\\s\\S])": "not a rule ID or prefix (like FT003, FT or ALL)",
+    "^[A-Z][A-Z0-9]*[0-9]{3}(?![\\s\\S])": "not a rule ID (like FT003)",
+    "[^\\s]": "not a word (a placeholder needs a character that is not a space)",
+}
+
+
 _CONFIG_WORDS = {
     "unknown": "unknown key {where}",
     "property_name": "{where} has the key {value}, which is not a rule ID",
     "type": "{where} is {seen}; expected {wanted}",
     "enum": "{where} is {value}; expected one of {allowed}",
-    "pattern": "{where} is {value}, not a rule ID or prefix (like FT003, FT or ALL)",
+    "pattern": "{where} is {value}, {requirement}",
     "required": "{under} lacks the required key `{key}`",
-    "uniqueItems": "{where} lists the same value twice",
+    "uniqueItems": "{where} lists {item} twice",
     "minimum": "{where} is {value}; it must be {bound} {limit}",
     "maximum": "{where} is {value}; it must be {bound} {limit}",
     "minItems": "{where} is empty",

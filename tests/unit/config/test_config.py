@@ -190,6 +190,13 @@ def test_rule_options_are_validated_against_the_rule(cli, repo, monkeypatch):
     ('[tool.aiplan.rules]\n"FT003\\n" = {}\n', "`tool.aiplan.rules` has the key 'FT003\\n', which is not a rule ID"),
     ('[tool.aiplan]\n"sel\\tect" = ["FT"]\n', "unknown key `tool.aiplan.sel\\tect`"),
     ('[tool.aiplan]\nfail-on = "error\\n"\n', "`tool.aiplan.fail-on` is 'error\\n'; expected one of"),
+    ('[tool.aiplan]\nplaceholders = ["  "]\n', "`tool.aiplan.placeholders[0]` is '  ', not a word (a placeholder needs"),
+    ('[tool.aiplan]\nselect = ["FT003", "FT", "FT003"]\n', "`tool.aiplan.select` lists 'FT003' twice"),
+    ('[tool.aiplan]\nignore = ["EVID", "EVID"]\n', "`tool.aiplan.ignore` lists 'EVID' twice"),
+    ('[tool.aiplan]\nexclude = ["a", "a"]\n', "`tool.aiplan.exclude` lists 'a' twice"),
+    ('[tool.aiplan]\npolicy-packs = ["p.yaml", "p.yaml"]\n', "`tool.aiplan.policy-packs` lists 'p.yaml' twice"),
+    ('[tool.aiplan]\nplaceholders = ["ask", "ask"]\n', "`tool.aiplan.placeholders` lists 'ask' twice"),
+    ('[[tool.aiplan.overrides]]\npaths = ["x", "x"]\n', "`tool.aiplan.overrides[0].paths` lists 'x' twice"),
     ('[tool.aiplan\n', "pyproject.toml: invalid TOML: "),
     ('[tool]\naiplan = 3\n', "tool.aiplan must be a table"),
 ])
@@ -221,6 +228,14 @@ def test_timeout_options_take_finite_seconds_only(cli, repo, option, value, acce
     assert result.exit_code == (1 if accepted else 2), result.output
     if not accepted:
         assert f"{option}': {value} is not a finite number of seconds" in result.output
+
+
+def test_an_empty_placeholder_is_one_problem_worded_as_a_placeholder(cli, repo):
+    repo('[tool.aiplan]\nplaceholders = [""]\n')
+    result = cli("lint")
+    assert result.exit_code == 2
+    assert result.output.count("placeholders[0]") == 1 and "is '', not a word" in result.output
+    assert "rule ID" not in result.output
 
 
 def test_tool_aiplan_header_in_aiplan_toml_is_explained(cli, repo):

@@ -191,7 +191,9 @@ def claimed_count_mismatch(plan, options):
     tolerance is then at least 25% and the message says it is an estimate.
     When the training data's glob or folder also matches the held-out file,
     the training count leaves the held-out records out (they are not training
-    examples; FT006 reports the leak) and the message says so.
+    examples; FT006 reports the leak) and the message says so; when it matches
+    nothing else but empty files, the finding says it holds no training
+    records and asks for the right `path` (a count of 0 is no fix).
     Empty files are EVID007's. Reported at the count.
 
     ## Why
@@ -287,6 +289,19 @@ def claimed_count_mismatch(plan, options):
             next(((shown, 1) for shown, _ in profile.shards if shown != leaked[0]), profile.where(1))
         besides = "" if leaked is None else \
             f" besides the held-out set {leaked[0]} ({leaked[1]:,} records), which it also matches (FT006)"
+        if leaked is not None and counted == 0:
+            # Nothing but the held-out set: `examples: 0` would describe no training data at all.
+            empty = f"{files} empty file{'s' if files != 1 else ''}"
+            yield Violation(
+                f"`{dotted(*claim.count_path)}` is {show(claimed)} but {claim.name} holds no training records: "
+                f"it matches {empty} and the held-out set {leaked[0]} ({leaked[1]:,} records), which is not "
+                "training data (FT006)",
+                f"Point `path` at the training examples the claim describes; {claim.name} matches none besides "
+                "the held-out set.",
+                path=claim.count_path,
+                related=(RelatedLocation(leaked[0], 1, "the held-out set, the only records the path matches"),),
+            )
+            continue
         yield Violation(
             f"`{dotted(*claim.count_path)}` is {show(claimed)} but {claim.name} holds {about}{records}"
             f"{besides}{_sampled(profile)}: more than {tolerance:.0%} apart",
@@ -702,8 +717,9 @@ def coverage_not_in_data(plan, options):
             f"{_sampled(profile)}",
             f"Add held-out records tagged `{area}` to {claim.name}, or remove `{area}` from `covers`.",
             path=claim.parent + ("covers", index),
-            related=(RelatedLocation(*profile.where(profile.categories[0][2] if profile.categories else 1),
-                                     "a categorised held-out record"),),
+            related=(RelatedLocation(*profile.where(profile.categories[0][2]), "a categorised held-out record")
+                     if profile.categories else
+                     RelatedLocation(*profile.where(1), "the held-out set: its records' category fields are empty"),),
         )
 
 

@@ -28,6 +28,7 @@ from aiplan.core.suggest import closest, safe_replacement
 from aiplan.core.notation import escape_unseen, flow, kind, plain, quoted, quoted_visibly, yaml_scalar
 from aiplan.core.records import data_record
 from aiplan.schemas import PLAN_SCHEMA, load, resolve
+from aiplan.schemas.fast import json_equal
 
 TYPE_NAMES = {
     "string": "a string",
@@ -167,8 +168,7 @@ def _matches(error, path, schema, root, voice):
 def _unique(error, path, schema, root, voice):
     seen: list = []
     for item in error.instance if isinstance(error.instance, list) else ():
-        # JSON equality: true is not 1 (jsonschema's uniqueItems tells them apart too).
-        if any(item == other and isinstance(item, bool) == isinstance(other, bool) for other in seen):
+        if any(json_equal(item, other) for other in seen):  # jsonschema's equality: true is not 1
             return [Fact("uniqueItems", path, {"value": voice.show(error.instance), "item": voice.show(item)})]
         seen.append(item)
     return [Fact("uniqueItems", path, {"value": voice.show(error.instance), "item": "the same value"})]

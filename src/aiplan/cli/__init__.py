@@ -37,6 +37,8 @@ def _skip_absent_catalogues() -> None:
     import os
 
     original = gettext.find
+    if hasattr(original, "__wrapped__"):  # installed by an earlier run() in this process: do not nest
+        return
     default = getattr(gettext, "_default_localedir", None)
     if os.name != "posix" or not isinstance(default, str) or os.path.exists(default):
         return

@@ -6,6 +6,7 @@ inside functions: start-up is on the pre-commit hot path."""
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 
@@ -26,7 +27,7 @@ class Seconds(click.FloatRange):
 
     def convert(self, value, param, ctx):
         seconds = super().convert(value, param, ctx)
-        if seconds != seconds or seconds == float("inf"):
+        if not math.isfinite(seconds):
             self.fail(f"{value!s} is not a finite number of seconds (0 turns the budget off).", param, ctx)
         return seconds
 

@@ -43,6 +43,11 @@ class PluginInfo:
     builtin: bool = False
 
 
+def _builtin_info() -> PluginInfo:
+    """The built-in rules' entry in a run's plugin list (a new one each time: the record is mutable)."""
+    return PluginInfo(BUILTIN, __version__, builtin_rules.__name__, builtin=True)
+
+
 @data_record(frozen=False)
 class RuleSet:
     """Every rule available in this run (the run's one :class:`Catalogue`), plus what went wrong assembling it."""
@@ -92,7 +97,7 @@ def build_plugin_manager(
         infos.append(PluginInfo(module_name, _module_version(module), module_name))
 
     manager.register(builtin_rules, name=BUILTIN)
-    infos.insert(0, PluginInfo(BUILTIN, __version__, builtin_rules.__name__, builtin=True))
+    infos.insert(0, _builtin_info())
     try:
         manager.check_pending()
     except pluggy.PluginValidationError as exc:
@@ -168,7 +173,7 @@ def load_rule_set(
     instructions on every start, for a manager that would hold nothing else.
     """
     if not extra_modules and not (entry_points and group_may_exist(ENTRY_POINT_GROUP)):
-        builtin = [PluginInfo(BUILTIN, __version__, builtin_rules.__name__, builtin=True)]
+        builtin = [_builtin_info()]
         return _collect([(BUILTIN, builtin_rules.aiplan_rules)], builtin, [], extra_rules)
     manager, infos, errors = build_plugin_manager(
         entry_points=entry_points, disabled=disabled, extra_modules=extra_modules

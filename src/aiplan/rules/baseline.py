@@ -12,7 +12,8 @@ from aiplan.core.suggest import closest
 from aiplan.rules.fit import distills
 from aiplan.rules.metrics import comparisons, eval_sets, metric_key, measurements, same_path, same_set
 from aiplan.core.notation import show
-from aiplan.rules.wording import absence, approach_shown, code, dotted, listing, placeholder_above, quoted_listing
+from aiplan.rules.wording import (absence, approach_shown, code, completed_list, dotted, listing, placeholder_above,
+                                  quoted_listing)
 
 CORE_TECHNIQUES = ("system_prompt", "few_shot", "structured_output")
 
@@ -344,7 +345,7 @@ def thin_baseline(plan, options):
          "was tried"),
         f"Try {quoted_listing(missing)} before moving on, then add "
         f"{'it' if len(missing) == 1 else 'them'} to `baseline.prompt_engineering.techniques`: "
-        f"`techniques: {show(list(dict.fromkeys([*(item for item in techniques if isinstance(item, str)), *missing])))}`.",
+        f"`techniques: {completed_list(techniques, missing)}`.",
         path=("baseline", "prompt_engineering", "techniques"),
     )
 

@@ -18,7 +18,7 @@ from aiplan.rules.evidence import overlap_unmeasured
 from aiplan.rules.metrics import (comparisons, inside, is_folder, leak, needed_size, percent_points,
                                   resolvable_difference)
 from aiplan.core.notation import flow, show, yaml_string
-from aiplan.rules.wording import absence, approach_shown, code, quoted_listing
+from aiplan.rules.wording import absence, approach_shown, code, completed_list, quoted_listing
 
 REQUIRED_COVERAGE = ("target_task", "adjacent_behaviors")
 DISTILLATION_TARGETS = {
@@ -226,7 +226,7 @@ def held_out_misses_adjacent_behaviors(plan, options):
         f"{consequence}",
         f"Add held-out examples for {quoted_listing(missing)} and list them: under "
         "`fine_tuning.evaluation.held_out`, set "
-        f"`covers: {flow(list(dict.fromkeys([*(item for item in covers if isinstance(item, str) and item.strip()), *missing])))}`.",
+        f"`covers: {completed_list(covers, missing)}`.",
         path=("fine_tuning", "evaluation", "held_out", "covers"),
     )
 

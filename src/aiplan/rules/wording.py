@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from aiplan.core.findings import format_yaml_path
-from aiplan.core.notation import show
+from aiplan.core.notation import flow, show
 
 
 def code(value: Any) -> str:
@@ -83,3 +83,10 @@ def approach_shown(plan) -> str:
     rules read the repaired `rag`): messages quote what the plan says."""
     written = plan.as_written("approach")
     return code(written.strip() if isinstance(written, str) and written.strip() else plan.approach)
+
+
+def completed_list(items: Any, missing: Iterable[str]) -> str:
+    """The flow list a hint proposes: the plan's own names (blank entries and non-strings left
+    out, so the list stays valid YAML), then the ``missing`` ones, each once."""
+    kept = [item for item in items if isinstance(item, str) and item.strip()] if isinstance(items, (list, tuple)) else []
+    return flow(list(dict.fromkeys([*kept, *missing])))

@@ -216,15 +216,16 @@ class FileClock:
             deadline, scope = file_deadline, self.scope
         else:
             return function(*args)
-        # Watchdog.run's body, inlined on purpose: this runs around every rule call of every
-        # file, and a change to one must be made to the other.
-        previous = watchdog.arm(deadline, scope)
+        # Watchdog.run's body with arm() and disarm() inlined on purpose: this runs around
+        # every rule call of every file, and a change to one must be made to the others.
+        previous = (watchdog._deadline, watchdog._scope, watchdog._fired)
+        watchdog._deadline, watchdog._scope, watchdog._fired = deadline, scope, False
         try:
             result = function(*args)
-        except BaseException:
-            watchdog.disarm(previous)
-            raise
-        if watchdog.disarm(previous):  # it caught OutOfTime and carried on: stopped all the same
+        finally:
+            fired = watchdog._fired
+            watchdog._deadline, watchdog._scope, watchdog._fired = previous
+        if fired:  # it caught OutOfTime and carried on: stopped all the same
             raise OutOfTime(scope)
         return result
 

@@ -53,8 +53,8 @@ class SpanTable(Mapping):
     The loader records a position for every key and value of every plan; a
     Span object for each would cost more than building the node itself, and
     almost none is ever read. Positions are kept as ``(line, column, end_line,
-    end_column)`` tuples, or as the parser's ``(start_mark, end_mark)`` (objects with a
-    0-based ``line`` and ``column``), and become a Span when read. Reads and iteration
+    end_column)`` tuples, or as the parser's event of a scalar (its ``start_mark`` and
+    ``end_mark`` have a 0-based ``line`` and ``column``), and become a Span when read. Reads and iteration
     behave as for a ``dict`` of Spans; rules cannot move or delete positions.
     """
 
@@ -65,12 +65,12 @@ class SpanTable(Mapping):
 
     def __getitem__(self, path: YamlPath) -> Span:
         position = self._positions[path]
+        if type(position) is tuple:
+            return Span(*position)
         if type(position) is Span:
             return position
-        if len(position) == 2:  # a parser's (start, end) marks: 0-based line and column
-            start, end = position
-            return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
-        return Span(*position)
+        start, end = position.start_mark, position.end_mark  # a parser's event: 0-based marks
+        return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
     def __contains__(self, path: object) -> bool:
         return path in self._positions

@@ -95,15 +95,27 @@ def run_rule(item: Rule, plan: Plan, options: Mapping[str, Any],
             violations = clock.run_rule(call_check, item, plan, options)
         else:
             violations = call_check(item, plan, options)
-    except OutOfTime as exc:
+    except BaseException as exc:  # noqa: BLE001 - sorted out by _failure
+        return [], _failure(exc, clock)
+    return _checked(violations)
+
+
+def _failure(exc: BaseException, clock: FileClock | None) -> str:
+    """Why a rule call failed (``exc``); re-raises what must end the file or the run:
+    the file's or the run's budget running out, Ctrl-C."""
+    if isinstance(exc, OutOfTime):
         if exc.scope != RULE or clock is None:
-            raise
-        return [], (f"did not finish within its time budget of {clock.budget.rule_seconds:g} s and was stopped; "
-                    "its findings for this file are missing (if the rule is only slow, raise the budget with `--rule-timeout`)")
-    except (KeyboardInterrupt, GeneratorExit):  # OutOfTime: handled above
-        raise
-    except BaseException as exc:  # noqa: BLE001 - a plugin's sys.exit() or own BaseException must not end the run
-        return [], describe_failure(exc)
+            raise exc
+        return (f"did not finish within its time budget of {clock.budget.rule_seconds:g} s and was stopped; "
+                "its findings for this file are missing (if the rule is only slow, raise the budget with `--rule-timeout`)")
+    if isinstance(exc, (KeyboardInterrupt, GeneratorExit)):
+        raise exc
+    # A plugin's sys.exit() or own BaseException must not end the run.
+    return describe_failure(exc)
+
+
+def _checked(violations: list) -> tuple[list[Violation], str | None]:
+    """``violations``, or why one of them cannot become a finding."""
     for violation in violations:
         problem = violation_problem(violation)
         if problem is not None:
@@ -229,6 +241,10 @@ def _run_rules(plan: Plan, loaded: LoadResult, display_path: str, ctx: LintConte
         from aiplan.schemas.repair import read_as_repaired  # start-up: a valid plan has nothing to repair
 
         reading = read_as_repaired(plan)
+    # Around each of the ~46 rule calls of a document, run_rule's work inlined: the
+    # phase (clock.at), the guarded call, and the checks of what it yielded only when it did.
+    trace = clock.budget.trace
+    guarded = clock.run_rule
     for item, phase, as_written, third_party, options in steps:
         seen = plan if as_written else reading
         # A plugin's rule reads a read-only copy: it cannot change what later rules see.
@@ -236,14 +252,22 @@ def _run_rules(plan: Plan, loaded: LoadResult, display_path: str, ctx: LintConte
         if third_party:
             written = None if seen.written is None else read_only_data(seen.written)
             given = replace(seen, data=read_only_data(seen.data), written=written)
-        clock.at(phase)
-        violations, failure = run_rule(item, given, options, clock)
+        clock.phase = phase
+        if trace is not None:
+            trace(phase)
+        failure: str | None
+        try:
+            violations = guarded(call_check, item, given, options)
+        except BaseException as exc:  # noqa: BLE001 - sorted out by _failure
+            violations, failure = [], _failure(exc, clock)
+        else:
+            if not violations:  # most rule calls: nothing more to check or stamp
+                continue
+            violations, failure = _checked(violations)
         if failure is not None:
             errors.append(InternalError(item.plugin, item.id, failure, display_path))
             if failure.startswith("did not finish within its time budget"):
                 cut_short.append(item.id)
-            continue
-        if not violations:  # most rule calls: nothing more to check or stamp
             continue
         misplaced = _misplaced(violations, loaded)
         if misplaced is not None:

@@ -445,13 +445,14 @@ def _span(start_mark, end_mark) -> Span:
     return Span(start_mark.line + 1, start_mark.column + 1, end_mark.line + 1, end_mark.column + 1)
 
 
-def _lines(position: tuple) -> tuple:
+def _lines(position: Any) -> tuple:
     """A position as the ``(line, column, end_line, end_column)`` tuple (1-based) it
-    stands for: a scalar's is recorded as its event's ``(start_mark, end_mark)``, read
-    only when a finding or a collection's end needs it (SpanTable reads both forms)."""
-    if len(position) == 4:
+    stands for: a scalar's is recorded as its event (which holds its ``start_mark`` and
+    ``end_mark``), read only when a finding or a collection's end needs it (SpanTable
+    reads both forms)."""
+    if type(position) is tuple:
         return position
-    start, end = position
+    start, end = position.start_mark, position.end_mark
     return (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
@@ -497,8 +498,9 @@ class _DocumentBuilder:
         # the common untagged case skips resolve_scalar's dispatch, and an
         # ordinary key or value in a collection is recorded here, inline, with
         # what _set_key and _add would do for it.
-        # The marks stand for the position until one is read (_lines).
-        span = (event.start_mark, event.end_mark)
+        # The event stands for the position until one is read (_lines): its marks are
+        # kept, without a tuple made (and freed) for each of the ~200 scalars of a plan.
+        span = event
         # `ctag` is the slot behind ruamel's `tag` property (a function call).
         tag = None if event.ctag is None else event.tag
         style = event.style

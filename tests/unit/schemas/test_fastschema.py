@@ -187,8 +187,13 @@ def test_any_json_value_agrees_with_jsonschema(value):
 # Random schemas from the supported subset, against random instances.
 
 TYPES = ["object", "array", "string", "integer", "number", "boolean", "null"]
+# A NaN is a new float each time, as in real use: a document's NaN is never the schema's own
+# object, and jsonschema's `equal` starts with `is`, so one shared `math.nan` in a schema and
+# an instance would count as equal there but not in the generated checks (which write NaN as
+# `float('nan')`). Equal by identity is a coincidence no plan can produce.
 SMALL_VALUES = st.recursive(
-    st.none() | st.booleans() | st.sampled_from([0, 1, 2, -1, 0.0, 1.0, 1.5, math.nan]) | st.sampled_from(["", "a", "b"]),
+    st.none() | st.booleans() | st.sampled_from([0, 1, 2, -1, 0.0, 1.0, 1.5]) | st.builds(float, st.just("nan"))
+    | st.sampled_from(["", "a", "b"]),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.sampled_from(["a", "b", "c"]), children, max_size=3),
     max_leaves=8,
 )

@@ -151,8 +151,9 @@ def _sampled(profile) -> str:
 def _read_only(files_matched: int, shards: tuple, bytes_read: int, size: int, data: str = "", verb: str = "read") -> str:
     """What of sampled data was read: the first files (the file cap) or the first bytes (the byte budget)."""
     if files_matched:
-        return (f"only the first {len(shards):,} of the {files_matched:,} files{data} were {verb}, "
-                "the `max-evidence-files` cap")
+        first = "the first file" if len(shards) == 1 else f"the first {len(shards):,}"
+        return (f"only {first} of the {files_matched:,} files{data} {'was' if len(shards) == 1 else 'were'} "
+                f"{verb}, the `max-evidence-files` cap")
     return f"only the first {_size(bytes_read)} of {_size(size)}{data} were {verb}, the `max-evidence-bytes` budget"
 
 
@@ -277,8 +278,11 @@ def claimed_count_mismatch(plan, options):
         counted = profile.estimated_entries
         files = len(profile.shards)
         leaked = _held_out_among_training(plan, claim, profile)
+        unread = _held_out_unread_among_training(plan, claim, profile) if leaked is None else None
         if leaked is not None:  # its records are not training examples: FT006 reports the leak
             counted, files = max(counted - leaked[1], 0), files - 1
+        elif unread is not None:  # the estimate takes the unread files to be training files: one is not
+            counted = round(counted * (profile.files_matched - 1) / profile.files_matched)
         allowed = max(tolerance, 0.25) if profile.sampled else tolerance
         if abs(counted - claimed) <= allowed * max(claimed, 1):
             continue
@@ -289,6 +293,8 @@ def claimed_count_mismatch(plan, options):
             next(((shown, 1) for shown, _ in profile.shards if shown != leaked[0]), profile.where(1))
         besides = "" if leaked is None else \
             f" besides the held-out set {leaked[0]} ({leaked[1]:,} records), which it also matches (FT006)"
+        if unread is not None:
+            besides = f" besides the held-out set {unread}, which it also matches (FT006; not read)"
         if leaked is not None and counted == 0:
             # Nothing but the held-out set: `examples: 0` would describe no training data at all.
             empty = f"{files} empty file{'s' if files != 1 else ''}"
@@ -305,15 +311,29 @@ def claimed_count_mismatch(plan, options):
         yield Violation(
             f"`{dotted(*claim.count_path)}` is {show(claimed)} but {claim.name} holds {about}{records}"
             f"{besides}{_sampled(profile)}: more than {tolerance:.0%} apart",
-            f"Set `{claim.count_path[-1]}: {counted}` to what the "
-            f"{f'{files} files hold' if files > 1 else 'file holds'}, or point `path` at the data the "
-            "claim describes.",
+            (f"Count the records of {claim.name} in full (about {counted:,} is an estimate) and set "
+             f"`{claim.count_path[-1]}` to that count, or point `path` at the data the claim describes."
+             if profile.sampled else
+             f"Set `{claim.count_path[-1]}: {counted}` to what the "
+             f"{f'{files} files hold' if files > 1 else 'file holds'}, or point `path` at the data the "
+             "claim describes."),
             path=claim.count_path,
             related=(RelatedLocation(*first, f"the {claim.role} ({records})"),),
         )
 
 
 # -- EVID002 / EVID003 -----------------------------------------------------------
+
+
+def _held_out_unread_among_training(plan, claim: DataClaim, profile) -> str | None:
+    """The held-out file when the training claim's glob or folder also matches it but the
+    `max-evidence-files` cap left it unread (the estimate would count it as training data)."""
+    if claim.role != TRAINING or not profile.files_matched or not _held_out_within_training(plan) \
+            or held_out_is_training_file(plan):
+        return None
+    name = plan.text("fine_tuning", "evaluation", "held_out", "path")
+    shown = plan.evidence.shown_part(claim.name, name) if name is not None else None
+    return shown if shown is not None and shown not in dict(profile.shards) else None
 
 
 def _held_out_among_training(plan, claim: DataClaim, profile) -> tuple[str, int] | None:

@@ -87,11 +87,11 @@ def _schema_problems(plan, shown: str) -> list[str]:
                         key=lambda e: [str(p) for p in e.absolute_path]):
         path = tuple(error.absolute_path)
         if error.validator == "pattern" and (path and path[-1] == "id" or len(path) > 1 and path[-2] == "superseded_by"):
-            problems.append(f"{shown}:{_at(plan, path)}: `{format_yaml_path(path)}` is {quoted(error.instance)}; "
+            problems.append(f"{shown}:{_at(plan, path)}: `{format_yaml_path(path)}` is {quoted_visibly(error.instance)}; "
                             "a rule ID is capital letters followed by three digits, like ORG001")
             continue
         if error.validator == "pattern" and path and path[-1] == "name":
-            problems.append(f"{shown}:{_at(plan, path)}: `{format_yaml_path(path)}` is {quoted(error.instance)}; "
+            problems.append(f"{shown}:{_at(plan, path)}: `{format_yaml_path(path)}` is {quoted_visibly(error.instance)}; "
                             "a rule name is lower-case words joined by hyphens, like owner-is-an-address")
             continue
         for violation in explain(error, root):

@@ -125,6 +125,8 @@ def _pack_error(text, tmp_path=None):
     (("severity: warning", "sevrity: warning"), "pack.yaml:6:5: unknown key `sevrity` in `rules[0]`. Did you mean `severity`?"),
     (("severity: warning", "severity: fatal"), "pack.yaml:6:15: `rules[0].severity` is 'fatal'; expected one of error, warning, info"),
     (("id: ORG001", "id: org-1"), "pack.yaml:4:9: `rules[0].id` is 'org-1'; a rule ID is capital letters followed by three digits"),
+    (("id: ORG001", 'id: "ORG001\\n"'), "pack.yaml:4:9: `rules[0].id` is 'ORG001\\n'; a rule ID is capital letters followed by three digits"),
+    (("name: owner-is-an-address", 'name: "owner-is-an-address\\n"'), "`rules[0].name` is 'owner-is-an-address\\n'; a rule name is lower-case"),
     (("id: ORG001", "id: FT900"), "rule ID FT900 uses the built-in prefix FT; pack rules need a prefix of their own"),
     (("name: owner-is-an-address", "name: Owner"), "a rule name is lower-case words joined by hyphens"),
     (("policy_pack: 1", "policy_pack: 2"), "`policy_pack` is 2; expected 1"),

@@ -267,15 +267,19 @@ def _non_finite_timeouts(table: Any, shown: str, prefix: str) -> Iterable[str]:
     (every comparison with it is false), so the schema lets them through and this says so."""
     if not isinstance(table, dict):
         return
-    overrides = table.get("overrides")
-    entries: list[tuple[list, Any]] = [([], table)] + [(["overrides", number], entry) for number, entry
-                               in enumerate(overrides if isinstance(overrides, list) else ())]
-    for where, entry in entries:
+    for where, entry in _tables(table):
         for key in TIMEOUT_KEYS:
             value = entry.get(key) if isinstance(entry, dict) else None
             if isinstance(value, float) and not math.isfinite(value) and not value < 0:  # -inf: below `minimum`
                 yield (f"{shown}: `{_dotted(prefix, where + [key])}` is {quoted(value)}; "
                        "it must be a finite number of seconds (0 turns the budget off)")
+
+
+def _tables(table: dict) -> list[tuple[list, Any]]:
+    """The top table, then each override, each with its path (how a message names a key in it)."""
+    overrides = table.get("overrides")
+    return [([], table)] + [(["overrides", number], entry)
+                            for number, entry in enumerate(overrides if isinstance(overrides, list) else ())]
 
 
 def _as_typed(values) -> tuple[str, ...]:
@@ -328,7 +332,7 @@ def load_config(path: str, rule_ids: Iterable[str] = (), _extended_by: tuple[str
                 compile_glob(pattern)
             except GlobError as exc:
                 problems.append(f"{shown}: `{_dotted(prefix, ['exclude'])}`: {exc}")
-        for where, entry in [([], table)] + [(["overrides", n], e) for n, e in enumerate(table.get("overrides", ()))]:
+        for where, entry in _tables(table):
             for pattern in entry.get("input-fields", {}):
                 try:
                     compile_glob(str(pattern))

@@ -127,3 +127,21 @@ def snapshot(request):
         assert data == path.read_bytes()
 
     return check
+
+
+def nodes_with_paths(node, prefix=()):
+    """Every value in a JSON-like tree with its path (keys and indexes), the root first."""
+    yield prefix, node
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from nodes_with_paths(value, prefix + (key,))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from nodes_with_paths(value, prefix + (index,))
+
+
+def error_fields(errors) -> list:
+    """What the explainer, PLAN002 and the repaired reading read of each jsonschema error, in
+    order: the differential tests compare these between jsonschema and the generated checks."""
+    return [(error.message, tuple(error.absolute_path), tuple(error.schema_path), error.validator,
+             repr(error.validator_value), repr(error.instance), repr(error.schema)) for error in errors]

@@ -34,7 +34,7 @@ from aiplan.config.files import schema_problems
 from aiplan.rules import builtin_rules
 from aiplan.schemas import CONFIG_SCHEMA, load
 from aiplan.schemas.validate import schema_errors
-from conftest import ROOT
+from conftest import ROOT, error_fields, nodes_with_paths
 
 SCHEMA = load(CONFIG_SCHEMA)
 REFERENCE = Draft202012Validator(SCHEMA)
@@ -88,12 +88,6 @@ EVERY_KEY = {
 }
 
 
-def _error_list(errors) -> list:
-    """What the configuration's wording reads of each error, in order."""
-    return [(error.message, tuple(error.absolute_path), tuple(error.schema_path), error.validator,
-             repr(error.validator_value), repr(error.instance), repr(error.schema)) for error in errors]
-
-
 def _reference_problems(table, prefix: str) -> list[str]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(validate_module, "_fast_errors", lambda name=None: None)  # jsonschema lists the errors
@@ -104,7 +98,7 @@ def _same(table, prefix: str, label: str) -> bool:
     """The fast and jsonschema paths agree on ``table``; whether it is invalid."""
     reference = list(REFERENCE.iter_errors(table))
     fast = schema_errors(table, CONFIG_SCHEMA)
-    assert _error_list(fast) == _error_list(reference), label
+    assert error_fields(fast) == error_fields(reference), label
     assert schema_problems(table, ".aiplan.toml", prefix, RULE_IDS) == _reference_problems(table, prefix), label
     return bool(reference)
 
@@ -120,16 +114,6 @@ def test_the_full_configuration_is_valid_on_both_paths():
     assert set(EVERY_KEY) == set(SCHEMA["properties"]), "EVERY_KEY sets every key: the mutations reach them all"
 
 
-def _nodes(node, prefix=()):
-    yield prefix, node
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _nodes(value, prefix + (key,))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _nodes(value, prefix + (index,))
-
-
 KEYS = sorted(SCHEMA["properties"]) + ["paths", "extend_select", "failOn", "rule", "tool"]
 OTHER_VALUES = ["x", "", " ", "ALL", "ft003", "FT 3", "FT0003", "FT003", 0, 1, -1, 10001, 2.5, math.nan, math.inf,
                 True, False, [], ["FT003"], ["a", "a"], [1, True], [1, 1.0], [[1], [True]], {}, {"FT003": "error"},
@@ -140,7 +124,7 @@ def _mutate(table: dict, rng: random.Random) -> dict:
     """``table`` with one to three edits of the kinds a person (or TOML) makes."""
     table = copy.deepcopy(table)
     for _ in range(rng.randint(1, 3)):
-        nodes = [(path, node) for path, node in _nodes(table) if path]
+        nodes = [(path, node) for path, node in nodes_with_paths(table) if path]
         if not nodes:
             table[rng.choice(KEYS)] = copy.deepcopy(rng.choice(OTHER_VALUES))
             continue

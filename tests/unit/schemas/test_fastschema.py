@@ -22,7 +22,7 @@ from aiplan.schemas.fast import _KEYWORD_ERRORS, ANNOTATIONS, SUPPORTED, compile
 from aiplan.parse.loader import load_file
 from aiplan.schemas import load as load_schema
 from aiplan.schemas.validate import validate
-from conftest import EXAMPLES, FIXTURES
+from conftest import EXAMPLES, FIXTURES, error_fields
 
 SCHEMA = load_schema()
 OFFICIAL = Draft202012Validator(SCHEMA)
@@ -134,17 +134,11 @@ def mutated_plans(draw):
     return plan
 
 
-def _error_list(errors) -> list:
-    """What PLAN002 and the repaired reading read of each error, in order."""
-    return [(error.message, tuple(error.absolute_path), tuple(error.schema_path), error.validator,
-             repr(error.validator_value), repr(error.instance), repr(error.schema)) for error in errors]
-
-
 def _agrees(instance) -> None:
     errors = list(OFFICIAL.iter_errors(instance))
     assert FAST(instance) is (not errors), json.dumps(instance, default=repr)[:500]
     # The fast path lists the same errors, in the same order.
-    assert _error_list(LISTED(instance)) == _error_list(errors), json.dumps(instance, default=repr)[:500]
+    assert error_fields(LISTED(instance)) == error_fields(errors), json.dumps(instance, default=repr)[:500]
 
 
 def test_shipped_schema_compiles():
@@ -236,7 +230,7 @@ def test_random_schemas_agree_with_jsonschema(schema, instances, thing):
     listed = compile_errors(root)
     for instance in instances:
         assert fast(instance) is official.is_valid(instance), (root, instance)
-        assert _error_list(listed(instance)) == _error_list(official.iter_errors(instance)), (root, instance)
+        assert error_fields(listed(instance)) == error_fields(official.iter_errors(instance)), (root, instance)
 
 
 def test_every_compiled_keyword_lists_its_errors():
@@ -356,7 +350,7 @@ def test_validate_reports_the_same_errors_with_and_without_the_fast_path(monkeyp
 def test_edge_cases_agree_with_jsonschema(schema, instance):
     official = Draft202012Validator(schema)
     assert compile_schema(schema)(instance) is official.is_valid(instance)
-    assert _error_list(compile_errors(schema)(instance)) == _error_list(official.iter_errors(instance))
+    assert error_fields(compile_errors(schema)(instance)) == error_fields(official.iter_errors(instance))
 
 
 def test_one_finding_for_one_wrong_value_on_both_paths(monkeypatch):

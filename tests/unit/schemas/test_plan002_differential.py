@@ -21,7 +21,7 @@ from aiplan.parse.loader import load_file
 from aiplan.schemas import load as load_schema
 from aiplan.schemas.repair import _repairs
 from aiplan.schemas.validate import schema_errors, validate
-from conftest import EXAMPLES, FIXTURES
+from conftest import EXAMPLES, FIXTURES, nodes_with_paths
 
 SCHEMA = load_schema()
 REFERENCE = Draft202012Validator(SCHEMA)
@@ -41,16 +41,6 @@ DOCUMENTS = _documents()
 VALID = [data for _, data in DOCUMENTS if isinstance(data, dict) and not list(REFERENCE.iter_errors(data))]
 
 
-def _nodes(node, prefix=()):
-    yield prefix, node
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _nodes(value, prefix + (key,))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _nodes(value, prefix + (index,))
-
-
 def _schema_at(path: tuple) -> dict:
     """The (resolved) subschema of the node at ``path``; ``{}`` off the schema."""
     from aiplan.schemas import resolve
@@ -62,7 +52,7 @@ def _schema_at(path: tuple) -> dict:
     return schema
 
 
-KEYS = sorted({key for path, _ in _nodes(SCHEMA) for key in path if isinstance(key, str) and not key.startswith("$")})
+KEYS = sorted({key for path, _ in nodes_with_paths(SCHEMA) for key in path if isinstance(key, str) and not key.startswith("$")})
 OTHER_TYPES = ["600", "yes", 3, 2.5, True, None, [], ["x"], {}, {"present": True}, "TBD", ""]
 
 
@@ -74,7 +64,7 @@ def _mutate(plan: dict, rng: random.Random) -> dict:
     """``plan`` with one to three edits of the kinds a person makes."""
     plan = copy.deepcopy(plan)
     for _ in range(rng.randint(1, 3)):
-        nodes = [(path, node) for path, node in _nodes(plan) if path]
+        nodes = [(path, node) for path, node in nodes_with_paths(plan) if path]
         path, node = rng.choice(nodes)
         parent = plan
         for part in path[:-1]:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import _FIELD, MISSING, Field, FrozenInstanceError  # type: ignore[attr-defined]  # _FIELD: what fields() lists
+from types import MemberDescriptorType
 from typing import Any, Callable, TypeVar, dataclass_transform
 
 T = TypeVar("T", bound=type)
@@ -168,6 +169,24 @@ class _Factory:
 _SIGNATURE = _Signature()
 _PARAMS = {False: _Params(False), True: _Params(True)}
 _FACTORY = _Factory()
+
+
+def field_setters(cls: Any) -> tuple[Callable[[Any, Any], None], ...] | None:
+    """For a record whose ``__init__`` only sets its fields (the shared one: no
+    ``__post_init__``), each field's slot setter, in ``__init__``'s order: a decoder that
+    makes thousands of records (``aiplan.run.codec``) makes one as ``__init__`` would,
+    ``object.__new__(cls)`` then ``setter(record, value)`` for every field, in about
+    half the instructions (no call through ``__init__``, no ``object.__setattr__``
+    looking each name up). ``None`` for any other class: call it."""
+    if getattr(cls, "__init__", None) is not _init:
+        return None
+    setters = []
+    for name in cls.__match_args__:
+        slot = next((klass.__dict__[name] for klass in cls.__mro__ if name in klass.__dict__), None)
+        if type(slot) is not MemberDescriptorType:
+            return None
+        setters.append(slot.__set__)
+    return tuple(setters)
 
 
 def _init(self: Any, *args: Any, **kwargs: Any) -> None:

@@ -8,7 +8,7 @@ import pickle
 
 import pytest
 
-from aiplan.core.records import data_record
+from aiplan.core.records import data_record, field_setters
 
 
 @data_record
@@ -210,3 +210,37 @@ def test_a_record_derived_from_a_record_has_both_fields_as_a_dataclass_would():
         @data_record
         class Mutable:
             items: list = []  # noqa: RUF012 - the point of the test
+
+
+def test_field_setters_make_the_record_init_makes_and_only_for_a_plain_init():
+    @data_record
+    class Base:
+        x: int
+
+    @data_record
+    class Derived(Base):
+        y: int = 0
+
+    @data_record
+    class Normalised:
+        items: tuple = ()
+
+        def __post_init__(self):
+            object.__setattr__(self, "items", tuple(self.items))
+
+    for cls, values in [(Point, (1, 2, "a", ("t",), [], "s")), (Pair, (1, (2,))), (Derived, (1, 2)),
+                        (Counter, ("n", 3))]:
+        setters = field_setters(cls)
+        assert setters is not None and len(setters) == len(values)
+        made = object.__new__(cls)
+        for setter, value in zip(setters, values):
+            setter(made, value)
+        assert made == cls(*values) and repr(made) == repr(cls(*values))
+    made = object.__new__(Pair)
+    for setter, value in zip(field_setters(Pair), (1, ())):
+        setter(made, value)
+    assert hash(made) == hash(Pair(1))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.first = 2
+    # Its __init__ does more than set fields, or it is no record: it must be called.
+    assert field_setters(Normalised) is None and field_setters(Reference) is None and field_setters(int) is None

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import marshal
-from dataclasses import fields
+from dataclasses import FrozenInstanceError, fields
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aiplan.run import codec
-from aiplan.core.findings import FileResult, Finding, Severity
+from aiplan.core.findings import FileResult, Finding, RelatedLocation, Severity, TextEdit
 from aiplan.testing import build_context, lint_yaml
 from conftest import EXAMPLES, FIXTURES
 
@@ -105,3 +105,19 @@ def test_layout_names_every_field():
     assert [field[0] for field in layout["Finding"]] == [f.name for f in fields(Finding)]
     assert layout["Severity"] == ["info", "warning", "error"]
     assert build_context()  # the built-in rules' results use only these records
+
+
+@pytest.mark.parametrize("decoder", DECODERS)
+def test_decoded_records_are_the_ones_their_constructors_make(decoder):
+    edit = TextEdit(3, 5, 3, 9, "true", "false")
+    finding = Finding("R001", "name", Severity.WARNING, "m", "f", "a", 3, 5, 3, 9, yaml_path=("rag", 0),
+                      fix_available=True, edits=(edit,), related=(RelatedLocation("data.jsonl", 2, "here"),))
+    result = FileResult("a", (finding, finding), (), (finding,), 1, ("R001", "R002"))
+    decoded = DECODERS[decoder](marshal.loads(marshal.dumps(codec.encode(result))))
+    assert decoded == result and hash(decoded.findings[0]) == hash(finding)
+    assert type(decoded.findings[0].edits[0]) is TextEdit and decoded.findings[0].severity is Severity.WARNING
+    with pytest.raises(FrozenInstanceError):
+        decoded.findings[0].line = 4
+    # Fewer fields than the record has: its constructor fills in the defaults.
+    assert DECODERS[decoder](["FileResult", "a", (["Finding", *codec.encode(finding)[1:11]],)]) == FileResult(
+        "a", (Finding(*[getattr(finding, f.name) for f in fields(Finding)][:10]),))

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import _FIELD, MISSING, Field, FrozenInstanceError  # type: ignore[attr-defined]  # _FIELD: what fields() lists
+from operator import attrgetter
 from types import MemberDescriptorType
 from typing import Any, Callable, TypeVar, dataclass_transform
 
@@ -93,7 +94,7 @@ def _describe(namespace: dict, fields: Any, frozen: bool, post_init: bool) -> No
     """Put what the shared methods read (names in order, defaults, compared and shown
     fields) and the shared methods the class does not define into ``namespace``."""
     namespace["__record_defaults__"] = tuple((f.name, f.default, f.default_factory) for f in fields)
-    namespace["__record_compare__"] = tuple(f.name for f in fields if f.compare)
+    namespace["__record_key__"] = _key(tuple(f.name for f in fields if f.compare))
     namespace["__record_repr__"] = tuple(f.name for f in fields if f.repr)
     namespace["__signature__"] = _SIGNATURE
     methods: dict[str, Callable | None] = {"__init__": _init_then_post if post_init else _init,
@@ -236,15 +237,24 @@ def _repr(self: Any) -> str:
     return f"{type(self).__qualname__}({shown})"
 
 
+def _key(names: tuple[str, ...]) -> Any:
+    """The tuple of a record's compared fields, which equality and hashing compare: from
+    two fields on, one ``attrgetter`` call (C) instead of a list of ``getattr``s (a run
+    hashes each file's ``Target`` three times: 30,000 over 10,000 plans)."""
+    if len(names) >= 2:
+        return attrgetter(*names)  # a tuple, for two names or more
+    return staticmethod(lambda record: tuple([getattr(record, name) for name in names]))  # a class attribute: not bound
+
+
 def _eq(self: Any, other: Any) -> Any:
     if other.__class__ is not self.__class__:
         return NotImplemented
-    names = self.__record_compare__
-    return tuple([getattr(self, name) for name in names]) == tuple([getattr(other, name) for name in names])
+    key = self.__record_key__
+    return key(self) == key(other)
 
 
 def _hash(self: Any) -> int:
-    return hash(tuple([getattr(self, name) for name in self.__record_compare__]))
+    return hash(self.__record_key__(self))
 
 
 def _frozen_setattr(self: Any, name: str, value: Any) -> None:

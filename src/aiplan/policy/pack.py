@@ -321,9 +321,11 @@ def _shortest_path(start: str, goal: str, rules: Mapping[str, Rule]) -> tuple[st
         following = []
         for current in frontier:
             if current == goal:
-                chain = [current]
-                while parents[chain[-1]] is not None:
-                    chain.append(parents[chain[-1]])
+                chain: list[str] = []
+                step: str | None = current
+                while step is not None:
+                    chain.append(step)
+                    step = parents[step]
                 return tuple(reversed(chain))
             item = rules.get(current)
             for other in item.superseded_by if item is not None else ():

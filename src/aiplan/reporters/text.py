@@ -110,10 +110,10 @@ def reading_order(findings, family_rank: dict[str, int] | None = None) -> list:
 
 def _cell_width(text: str) -> int:
     """Terminal cells ``text`` takes: wide East Asian characters two, combining marks none."""
-    import unicodedata  # start-up: only for text that is not ASCII
-
     if text.isascii():
         return len(text)
+    import unicodedata  # start-up: only for text that is not ASCII (and not run for each ASCII text)
+
     width = 0
     for char in text:
         if unicodedata.combining(char):
@@ -218,6 +218,9 @@ def _full(run, rules, *, colour: bool, show_fix: bool, wrap: int | None) -> Iter
     for finding in ordered:
         by_file.setdefault(finding.path, []).append(finding)
     severities = {severity: _style(severity.value, colour, fg=_COLOURS[severity], bold=True) for severity in Severity}
+    # visible() of each distinct name, message and fix, worked out once: ten thousand plans
+    # repeat a few thousand of them (a rule's name, its message for a common mistake).
+    shown: dict[str, str] = {}
     fixable = " " + _style("[*]", colour, fg="cyan")
     first = True
     for path, findings in by_file.items():
@@ -234,20 +237,26 @@ def _full(run, rules, *, colour: bool, show_fix: bool, wrap: int | None) -> Iter
             if index:
                 lines.append("")
             rule = _style(finding.rule, colour, bold=True) if colour else finding.rule
-            name = f" {visible(finding.name)}" if finding.name else ""
+            name = finding.name
+            if name:
+                name = " " + (shown.get(name) or shown.setdefault(name, visible(name)))
             lines.append(f"  {finding.line}:{finding.column} {severities[finding.severity]} {rule}"
                          f"{fixable if finding.fix_available else ''}{name}")
             if source:
                 lines.extend(_snippet(finding, source, gutter, colour, frame))
+            message = finding.message
+            message = shown.get(message) or shown.setdefault(message, visible(message))
             if wrap:
-                lines.extend(_wrapped(frame.note, visible(finding.message), wrap))
+                lines.extend(_wrapped(frame.note, message, wrap))
             else:
-                lines.append(frame.note + visible(finding.message))
-            if show_fix and finding.fix:
+                lines.append(frame.note + message)
+            fix = finding.fix
+            if show_fix and fix:
+                fix = shown.get(fix) or shown.setdefault(fix, visible(fix))
                 if wrap:
-                    lines.extend(_wrapped(frame.fix, visible(finding.fix), wrap, hanging=hanging))
+                    lines.extend(_wrapped(frame.fix, fix, wrap, hanging=hanging))
                 else:
-                    lines.append(frame.fix + visible(finding.fix))
+                    lines.append(frame.fix + fix)
         yield lines
 
 

@@ -222,7 +222,9 @@ def lint(paths, output_format, output_file, include_suppressed, fail_on, select,
                            wrap=_terminal_width(report_stream), include_suppressed=include_suppressed,
                            exit_zero=exit_zero)
     for piece in outputs.batched(outcome.report()):  # written as it is made: memory stays flat
-        click.echo(piece, nl=False, err=report_stream is sys.stderr, color=outcome.keep_ansi)
+        # color=False makes click strip ANSI sequences with a regular expression over every
+        # piece; a piece without an escape character has none to strip (found in C, at once).
+        click.echo(piece, nl=False, err=report_stream is sys.stderr, color=outcome.keep_ansi or "\x1b" not in piece)
     for warning in outcome.warnings:
         say(f"aiplan: {warning}")
     if not targets:

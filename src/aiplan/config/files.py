@@ -35,11 +35,13 @@ from aiplan.schemas.validate import schema_errors
 CONFIG_NAMES = (".aiplan.toml", "pyproject.toml")
 
 # Configuration key -> aiplan.parse.loader.Limits field.
+# The time budgets, in seconds (floats: TOML's nan and inf are refused by _non_finite_timeouts).
+TIMEOUT_KEYS = {"rule-timeout": "rule_timeout", "file-timeout": "file_timeout"}
 LIMIT_KEYS = {"max-file-size": "max_bytes", "max-depth": "max_depth", "max-alias-nodes": "max_alias_nodes",
               "max-documents": "max_documents", "max-findings": "max_findings",
               "max-evidence-bytes": "max_evidence_bytes", "max-evidence-files": "max_evidence_files",
-              # Not a loader limit: settings hands it to LintConfig.rule_timeout.
-              "rule-timeout": "rule_timeout", "file-timeout": "file_timeout"}
+              # Not loader limits: settings hands them to LintConfig.rule_timeout and file_timeout.
+              **TIMEOUT_KEYS}
 
 
 @data_record
@@ -257,9 +259,6 @@ def schema_problems(table: Any, shown: str, prefix: str, rule_ids: Iterable[str]
             mistyped.add(path)
         problems.extend(f"{shown}: {problem.message}{problem.fix}" for problem in explain(error, root, voice))
     return problems + list(_non_finite_timeouts(table, shown, prefix))
-
-
-TIMEOUT_KEYS = ("rule-timeout", "file-timeout")
 
 
 def _non_finite_timeouts(table: Any, shown: str, prefix: str) -> Iterable[str]:

@@ -26,7 +26,7 @@ from aiplan.core.errors import ConfigError
 from aiplan.core.paths import shown_path
 from aiplan.core.findings import Severity
 from aiplan.core.globs import GlobError, compile_glob, matches
-from aiplan.core.notation import quoted
+from aiplan.core.notation import dotted_key, quoted
 from aiplan.core.records import data_record
 from aiplan.fileio import FileTooLarge, read_regular
 from aiplan.schemas import CONFIG_SCHEMA, load
@@ -228,16 +228,6 @@ class ConfigFinder:
 # Validating and reading it
 
 
-def _dotted(prefix: str, path: Iterable[Any]) -> str:
-    out = prefix
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "the top level"
-
-
 def schema_problems(table: Any, shown: str, prefix: str, rule_ids: Iterable[str] = ()) -> list[str]:
     """Every problem of a configuration table, as messages naming file, key and fix."""
     # The committed checks decide, and list the errors as jsonschema would (aiplan.schemas.fast).
@@ -270,7 +260,7 @@ def _non_finite_timeouts(table: Any, shown: str, prefix: str) -> Iterable[str]:
         for key in TIMEOUT_KEYS:
             value = entry.get(key) if isinstance(entry, dict) else None
             if isinstance(value, float) and not math.isfinite(value) and not value < 0:  # -inf: below `minimum`
-                yield (f"{shown}: `{_dotted(prefix, where + [key])}` is {quoted(value)}; "
+                yield (f"{shown}: `{dotted_key(prefix, where + [key])}` is {quoted(value)}; "
                        "it must be a finite number of seconds (0 turns the budget off)")
 
 
@@ -324,19 +314,19 @@ def load_config(path: str, rule_ids: Iterable[str] = (), _extended_by: tuple[str
                 try:
                     compile_glob(pattern)
                 except GlobError as exc:
-                    problems.append(f"{shown}: `{_dotted(prefix, ['overrides', number, 'paths'])}`: {exc}")
-            overrides.append(_layer(entry, shown, _dotted(prefix, ["overrides", number]), root))
+                    problems.append(f"{shown}: `{dotted_key(prefix, ['overrides', number, 'paths'])}`: {exc}")
+            overrides.append(_layer(entry, shown, dotted_key(prefix, ["overrides", number]), root))
         for pattern in table.get("exclude", ()):
             try:
                 compile_glob(pattern)
             except GlobError as exc:
-                problems.append(f"{shown}: `{_dotted(prefix, ['exclude'])}`: {exc}")
+                problems.append(f"{shown}: `{dotted_key(prefix, ['exclude'])}`: {exc}")
         for where, entry in _tables(table):
             for pattern in entry.get("input-fields", {}):
                 try:
                     compile_glob(str(pattern))
                 except GlobError as exc:
-                    problems.append(f"{shown}: `{_dotted(prefix, where + ['input-fields'])}`: {exc}")
+                    problems.append(f"{shown}: `{dotted_key(prefix, where + ['input-fields'])}`: {exc}")
     if problems:
         if len(problems) == 1:
             raise ConfigError(problems[0])
@@ -346,7 +336,7 @@ def load_config(path: str, rule_ids: Iterable[str] = (), _extended_by: tuple[str
         target = os.path.normpath(os.path.join(root, table["extend"]))
         if target in _extended_by + (path,):
             cycle = " -> ".join(shown_path(p) for p in _extended_by + (path, target))
-            raise ConfigError(f"{shown}: `{_dotted(prefix, ['extend'])}` makes a cycle: {cycle}")
+            raise ConfigError(f"{shown}: `{dotted_key(prefix, ['extend'])}` makes a cycle: {cycle}")
         parent = load_config(target, rule_ids, _extended_by + (path,))
     return ConfigFile(
         path=path,

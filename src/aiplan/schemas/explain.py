@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterator, Mapping
 
 from aiplan.core.findings import Edit, Violation, format_yaml_path
 from aiplan.core.suggest import closest, safe_replacement
-from aiplan.core.notation import escape_unseen, flow, kind, plain, quoted, quoted_visibly, yaml_scalar
+from aiplan.core.notation import dotted_key, flow, kind, plain, quoted, quoted_visibly, yaml_scalar
 from aiplan.core.records import data_record
 from aiplan.schemas import PLAN_SCHEMA, load, resolve
 from aiplan.schemas.fast import NotJson, is_type, json_equal
@@ -518,16 +518,6 @@ POLICY_VOICE = Voice(
 # A configuration file
 
 
-def _dotted(prefix: str, path) -> str:
-    out = prefix
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + escape_unseen(str(part))
-    return out or "the top level"
-
-
 def _config_hint(fact: Fact, error, root: dict, voice: Voice) -> tuple[str, tuple[Edit, ...]]:
     """A configuration problem's did-you-mean, appended to its message."""
     if fact.kind == "unknown":
@@ -575,5 +565,5 @@ _CONFIG_WORDS = {
 def config_voice(prefix: str, rule_ids: tuple[str, ...] = ()) -> Voice:
     """The configuration's voice: keys named from the file's table (``tool.aiplan.select``),
     mappings called tables, and rule IDs proposed for a misspelled one."""
-    return Voice(words=_CONFIG_WORDS, name=lambda path: f"`{_dotted(prefix, path)}`", hint=_config_hint,
+    return Voice(words=_CONFIG_WORDS, name=lambda path: f"`{dotted_key(prefix, path)}`", hint=_config_hint,
                  type_names={**TYPE_NAMES, "object": "a table"}, names=tuple(rule_ids), show=quoted_visibly)

@@ -328,9 +328,7 @@ def load_config(path: str, rule_ids: Iterable[str] = (), _extended_by: tuple[str
                 except GlobError as exc:
                     problems.append(f"{shown}: `{dotted_key(prefix, where + ['input-fields'])}`: {exc}")
     if problems:
-        if len(problems) == 1:
-            raise ConfigError(problems[0])
-        raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems), problems=tuple(problems))
+        raise ConfigError.of(problems)
     parent = None
     if "extend" in table:
         target = os.path.normpath(os.path.join(root, table["extend"]))

@@ -173,8 +173,7 @@ class Resolver:
             try:
                 pack = self.pack(path)
             except ConfigError as exc:
-                raise ConfigError(f"{exc} (named in {where})", problems=exc.problems,
-                                  head=f"{exc.head} (named in {where})") from None
+                raise exc.named_in(where) from None
             packs.append((pack, where))
             for item in pack.rules:
                 existing = added.get(item.id, self.base_rules.get(item.id))

@@ -337,7 +337,4 @@ def _shortest_path(start: str, goal: str, rules: Mapping[str, Rule]) -> tuple[st
 
 
 def _pack_error(shown: str, problems: list[str]) -> ConfigError:
-    if len(problems) == 1:
-        return ConfigError(problems[0])
-    head = f"{shown}: invalid policy pack"
-    return ConfigError(head + ":\n  " + "\n  ".join(problems), problems=tuple(problems), head=head)
+    return ConfigError.of(problems, head=f"{shown}: invalid policy pack")

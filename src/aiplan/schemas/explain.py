@@ -24,7 +24,7 @@ from dataclasses import field
 from typing import Any, Callable, Iterator, Mapping
 
 from aiplan.core.findings import Edit, Violation, format_yaml_path
-from aiplan.core.suggest import closest, safe_replacement
+from aiplan.core.suggest import closest, did_you_mean_rule, safe_replacement
 from aiplan.core.notation import dotted_key, flow, kind, plain, quoted, quoted_visibly, yaml_scalar
 from aiplan.core.records import data_record
 from aiplan.schemas import PLAN_SCHEMA, load, resolve
@@ -525,14 +525,12 @@ def _config_hint(fact: Fact, error, root: dict, voice: Voice) -> tuple[str, tupl
         guess = closest(fact.fields["key"], known, cutoff=0.6)
         return (f"; did you mean `{guess}`?" if guess else f"; valid keys here: {fact.fields['known']}"), ()
     if fact.kind == "property_name":
-        guess = closest(error.instance, voice.names, cutoff=0.6)
-        return (f"; did you mean {guess}?" if guess else " (rule IDs look like FT003)"), ()
+        return did_you_mean_rule(error.instance, voice.names, " (rule IDs look like FT003)"), ()
     if fact.kind == "enum":
         guess = closest(error.instance, [str(v) for v in error.validator_value])
         return (f"; did you mean '{guess}'?" if guess else ""), ()
     if fact.kind == "pattern":
-        guess = closest(error.instance, voice.names, cutoff=0.6) if isinstance(error.instance, str) else None
-        return (f"; did you mean {guess}?" if guess else ""), ()
+        return did_you_mean_rule(error.instance, voice.names), ()
     return "", ()
 
 

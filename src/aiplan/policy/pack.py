@@ -46,7 +46,7 @@ from aiplan.core.rule_ids import family_of
 from aiplan.core.suggest import closest, did_you_mean_rule
 from aiplan.policy.check import PLACEHOLDERS, PackCheck, placeholder_problems
 from aiplan.schemas import PACK_SCHEMA, follow, load
-from aiplan.schemas.explain import explain
+from aiplan.schemas.explain import PACK_VOICE, explain
 from aiplan.schemas.validate import validator
 
 JSON_TYPES = ("string", "number", "integer", "boolean", "object", "array", "null")
@@ -94,7 +94,7 @@ def _schema_problems(plan, shown: str) -> list[str]:
             problems.append(f"{shown}:{_at(plan, path)}: `{format_yaml_path(path)}` is {quoted_visibly(error.instance)}; "
                             "a rule name is lower-case words joined by hyphens, like owner-is-an-address")
             continue
-        for violation in explain(error, root):
+        for violation in explain(error, root, PACK_VOICE):
             where = _at(plan, violation.path, violation.at)
             problems.append(f"{shown}:{where}: {violation.message}. {violation.fix}")
     return problems

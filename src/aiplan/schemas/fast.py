@@ -38,7 +38,7 @@ import sys
 from typing import Any, Callable, Iterator
 
 from aiplan.core.records import data_record
-from aiplan.schemas import CONFIG_SCHEMA, PLAN_SCHEMA, load
+from aiplan.schemas import CONFIG_SCHEMA, PACK_SCHEMA, PLAN_SCHEMA, load
 from aiplan.schemas import follow as follow_pointer
 
 Check = Callable[[Any], bool]
@@ -49,6 +49,8 @@ SUPPORTED = frozenset((
     "items", "minimum", "minLength", "$ref",
     # The configuration schema's too (aiplan.schemas.config_checks).
     "pattern", "uniqueItems", "minItems", "maximum", "propertyNames",
+    # Policy packs' rule schemas (aiplan.policy.check), beside the keywords above.
+    "contains",
 ))
 # Keywords with no effect on validity (annotations and structure).
 ANNOTATIONS = frozenset((
@@ -206,6 +208,8 @@ class _Generator:
             body += self.items_check(schema["items"], pointer)
         if "propertyNames" in schema:
             body += self.names_check(schema["propertyNames"], pointer)
+        if "contains" in schema:
+            body += self.contains_check(schema["contains"], pointer)
         if {"properties", "required", "additionalProperties"} & set(schema):
             body += self.object_check(schema, name, pointer)
         if "$ref" in schema:
@@ -297,6 +301,17 @@ class _Generator:
             return [f"if kind == {_OBJECT} and value:", "    return False"]
         return [f"if kind == {_OBJECT}:", "    for key in value:", f"        if not {check}(key):",
                 "            return False"]
+
+    def contains_check(self, contains: Any, pointer: str) -> list[str]:
+        # minContains and maxContains are not in SUPPORTED: at least one item must match.
+        if not isinstance(contains, (dict, bool)):
+            raise Unsupported("contains must be a schema")
+        check = self.name(contains, pointer + "/contains")
+        if check == "always":
+            return [f"if kind == {_ARRAY} and not value:", "    return False"]
+        if check == "never":
+            return [f"if kind == {_ARRAY}:", "    return False"]
+        return [f"if kind == {_ARRAY} and not any({check}(element) for element in value):", "    return False"]
 
     def object_check(self, schema: dict, name: str, pointer: str) -> list[str]:
         properties = schema.get("properties", {})
@@ -588,6 +603,15 @@ def _items_errors(lister, items, instance, schema, path, at):
         yield from lister.below(items, element, path, at + ("items",), (index,))
 
 
+def _contains_errors(lister, contains, instance, schema, path, at):
+    if json_kind(instance) != _ARRAY:
+        return
+    # An item matches when it has no error; a value outside JSON's types raises NotJson (jsonschema decides).
+    if not any(next(iter(lister.below(contains, element, (), (), ())), None) is None for element in instance):
+        yield SchemaError(f"{instance!r} does not contain items matching the given schema", "contains", contains,
+                          instance, schema, path, at + ("contains",))
+
+
 def _ref_errors(lister, pointer, instance, schema, path, at):
     yield from lister.below(follow_pointer(lister.root, pointer[1:]), instance, path, at, ())
 
@@ -598,7 +622,7 @@ _KEYWORD_ERRORS: dict[str, Callable[..., Iterator[SchemaError]]] = {
     "minLength": _min_length_errors, "required": _required_errors, "properties": _properties_errors,
     "additionalProperties": _additional_errors, "items": _items_errors, "$ref": _ref_errors,
     "maximum": _maximum_errors, "pattern": _pattern_errors, "minItems": _min_items_errors,
-    "uniqueItems": _unique_items_errors, "propertyNames": _property_names_errors,
+    "uniqueItems": _unique_items_errors, "propertyNames": _property_names_errors, "contains": _contains_errors,
 }
 
 
@@ -640,7 +664,7 @@ _KIND_NAMES = ("object", "array", "string", "integer", "number (not integer)", "
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m aiplan.schemas.fast [--check]``: write or check the committed checks
-    (:data:`COMMITTED`: aiplan/schemas/plan_checks.py and config_checks.py)."""
+    (:data:`COMMITTED`: aiplan/schemas/plan_checks.py, config_checks.py and pack_checks.py)."""
     import argparse  # only for `python -m aiplan.schemas.fast`
     import os  # only for `python -m aiplan.schemas.fast`
 
@@ -671,8 +695,11 @@ PLAN_CHECKS_TITLE = ("The plan schema's checks (plan.schema.json), compiled by a
                      "path validates a plan without loading the schema's JSON or compiling anything.")
 CONFIG_CHECKS_TITLE = ("The configuration schema's checks (config.schema.json), compiled by aiplan.schemas.fast:\n"
                        "a valid .aiplan.toml or [tool.aiplan] is validated without the schema's JSON or jsonschema.")
+PACK_CHECKS_TITLE = ("The policy-pack schema's checks (policy-pack.schema.json), compiled by aiplan.schemas.fast:\n"
+                     "a valid policy pack's form is validated without the schema's JSON or jsonschema.")
 # The shipped schemas whose checks are committed source: (schema, module beside this one, its docstring).
-COMMITTED = ((PLAN_SCHEMA, "plan_checks.py", PLAN_CHECKS_TITLE), (CONFIG_SCHEMA, "config_checks.py", CONFIG_CHECKS_TITLE))
+COMMITTED = ((PLAN_SCHEMA, "plan_checks.py", PLAN_CHECKS_TITLE), (CONFIG_SCHEMA, "config_checks.py", CONFIG_CHECKS_TITLE),
+             (PACK_SCHEMA, "pack_checks.py", PACK_CHECKS_TITLE))
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from typing import Any, Iterator
 
 from aiplan.core.findings import Violation, format_yaml_path
 from aiplan.core.notation import kind, quoted
-from aiplan.schemas.fast import compile_errors
+from aiplan.schemas.fast import interpret_errors
 
 PLACEHOLDERS = ("path", "value", "detail", "name")
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
@@ -67,9 +67,9 @@ class SchemaCheck:
 
     def __init__(self, schema: Any):
         self.schema = schema
-        self._reference = None
+        self._reference: Any = None   # jsonschema's validator, made on first need
         try:
-            self._fast = compile_errors(schema)
+            self._fast = interpret_errors(schema)
         except Exception:  # the fast path only saves time: what it cannot compile, jsonschema evaluates
             self._fast = None
 

@@ -263,7 +263,7 @@ def _compile(loaded, path: str, shown: str, reserved_families: Iterable[str],
     recordable = checked is not None and not any(
         True for entry in data["rules"] for key in ("when", "require") if key in entry
         for _ in _keywords(entry[key], ("format",)))
-    vouched = recordable and checked.holds(digest)
+    vouched = recordable and checked is not None and checked.holds(digest)
     reserved = RESERVED_FAMILIES | frozenset(reserved_families)
     seen: dict[str, int] = {}
     for index, entry in enumerate(data["rules"]):
@@ -297,7 +297,7 @@ def _compile(loaded, path: str, shown: str, reserved_families: Iterable[str],
                                 "name the other rules whose finding makes this one redundant")
     if problems:
         raise _pack_error(shown, problems)
-    if recordable and not vouched:
+    if recordable and not vouched and checked is not None:
         checked.record(digest)
 
     name = data.get("name") or os.path.basename(path)

@@ -626,6 +626,120 @@ _KEYWORD_ERRORS: dict[str, Callable[..., Iterator[SchemaError]]] = {
 }
 
 
+def _json_value(value: Any) -> bool:
+    """Whether ``value`` is made of JSON's types only (what :func:`_literal` can write)."""
+    if isinstance(value, dict):
+        return all(type(key) is str and _json_value(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(_json_value(item) for item in value)
+    return value is None or isinstance(value, (str, int, float))
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# What each supported keyword's value must be for the lister to take it (as the generator requires).
+_KEYWORD_FORMS: dict[str, Callable[[Any], bool]] = {
+    "type": lambda value: (value in _TYPE_KINDS if isinstance(value, str) else isinstance(value, list) and bool(value)
+                           and all(isinstance(name, str) and name in _TYPE_KINDS for name in value)),
+    "enum": lambda value: isinstance(value, list) and _json_value(value),
+    "const": _json_value,
+    "minimum": lambda value: isinstance(value, (int, float)) and not isinstance(value, bool),
+    "maximum": lambda value: isinstance(value, (int, float)) and not isinstance(value, bool),
+    "minLength": _count, "minItems": _count,
+    "uniqueItems": lambda value: isinstance(value, bool),
+    "required": lambda value: isinstance(value, list) and all(isinstance(key, str) for key in value),
+    "properties": lambda value: isinstance(value, dict),
+    "$defs": lambda value: isinstance(value, dict),
+    "$schema": lambda value: value == DRAFT_2020_12,
+}
+
+
+def _pattern_compiles(pattern: Any) -> bool:
+    try:
+        re.compile(pattern)
+    except (re.error, TypeError, RecursionError):
+        return False
+    return isinstance(pattern, str)
+
+
+def supported(root: Any) -> bool:
+    """Whether the fast path implements everything ``root`` uses: what :func:`generate` accepts
+    (a test holds the two to the same answer), found by a walk instead of generating source."""
+    seen: set[int] = set()
+    pending: list[tuple[Any, bool]] = [(root, True)]
+    while pending:
+        node, at_root = pending.pop()
+        if node is True or node is False:
+            continue
+        if not isinstance(node, dict):
+            return False
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if not set(node) <= SUPPORTED | ANNOTATIONS or (not at_root and "$id" in node):
+            return False
+        for keyword, value in node.items():
+            form = _KEYWORD_FORMS.get(keyword)
+            if form is not None and not form(value):
+                return False
+        if "pattern" in node and not _pattern_compiles(node["pattern"]):
+            return False
+        for keyword in ("items", "propertyNames", "contains", "additionalProperties"):
+            if keyword in node:
+                if not isinstance(node[keyword], (dict, bool)):
+                    return False
+                pending.append((node[keyword], False))
+        pending.extend((sub, False) for sub in node.get("properties", {}).values())
+        for sub in node.get("$defs", {}).values():
+            if not isinstance(sub, (dict, bool)):
+                return False
+        if "$ref" in node:
+            pointer = node["$ref"]
+            if not isinstance(pointer, str) or not pointer.startswith("#/") or "%" in pointer:
+                return False
+            try:
+                pending.append((follow_pointer(root, pointer[1:]), False))
+            except LookupError:
+                return False
+    return True
+
+
+def interpret_errors(schema: Any) -> Callable[[Any], tuple[SchemaError, ...] | None] | None:
+    """``errors(instance)`` as :func:`compile_errors` lists them, walking ``schema`` instead of
+    generating and compiling its checks (about 2 M instructions a small schema): for the
+    schemas of a policy pack, read afresh by each run and evaluated on a few plans.
+    ``None`` if the fast path does not implement something ``schema`` uses."""
+    if not supported(schema):
+        return None
+    memo: dict[tuple[int, int], bool] = {}   # (subschema, value) -> valid: for one instance's errors
+
+    def valid_under(subschema: Any, instance: Any) -> bool:
+        if subschema is True or subschema is False:
+            return subschema
+        key = (id(subschema), id(instance))
+        known = memo.get(key)
+        if known is None:
+            # NotJson and RecursionError go up to errors(): jsonschema decides (caught here, a
+            # schema that refers to itself would be walked again at every level below the limit).
+            known = memo[key] = next(iter(lister.errors(subschema, instance, (), ())), None) is None
+        return known
+
+    lister = _Lister(schema, valid_under)
+
+    def errors(instance: Any) -> tuple[SchemaError, ...] | None:
+        memo.clear()   # ids are of this instance's values, alive until it returns
+        try:
+            return tuple(lister.errors(schema, instance, (), ()))
+        except (NotJson, RecursionError):
+            return None
+        finally:
+            memo.clear()
+
+    return errors
+
+
 def compile_errors(schema: Any) -> Callable[[Any], tuple[SchemaError, ...] | None] | None:
     """``errors(instance)`` for ``schema`` (see :func:`errors_lister`); ``None`` as for :func:`compile_schema`."""
     checks = compile_checks(schema)

@@ -26,7 +26,7 @@ from jsonschema import Draft202012Validator
 
 from aiplan.parse.loader import Limits, load_bytes
 from aiplan.policy.check import PackCheck, SchemaCheck
-from aiplan.schemas.fast import compile_errors
+from aiplan.schemas.fast import compile_errors, interpret_errors, supported
 from conftest import EXAMPLES, ROOT, error_fields, nodes_with_paths
 
 SEED = 17
@@ -83,7 +83,7 @@ def _valid(schema) -> bool:
 
 COLLECTED, PLANS = _collect()
 SCHEMAS = [(label, schema) for label, schema in COLLECTED if _valid(schema)]
-FAST = [(label, schema) for label, schema in SCHEMAS if compile_errors(schema) is not None]
+FAST = [(label, schema) for label, schema in SCHEMAS if interpret_errors(schema) is not None]
 
 
 _PATHS: dict = {}   # repr(schema) -> (jsonschema's validator, the fast lister): built once a schema
@@ -94,7 +94,7 @@ def _same(schema, instance, label: str) -> bool:
     key = repr(schema)
     if key not in _PATHS:
         _PATHS[key] = (Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER),
-                       compile_errors(schema))
+                       interpret_errors(schema))
     validator, fast = _PATHS[key]
     reference = list(validator.iter_errors(instance))
     assert fast is not None, label
@@ -110,7 +110,7 @@ def test_the_fixtures_are_many_and_most_schemas_take_the_fast_path():
     examples = [entry[key] for name in ("security.yaml", "governance.yaml")
                 for entry in _yaml((EXAMPLES / "policies" / name).read_text(encoding="utf-8"))["rules"]
                 for key in ("when", "require")]
-    assert len(examples) == 12 and all(compile_errors(schema) is not None for schema in examples)
+    assert len(examples) == 12 and all(interpret_errors(schema) is not None for schema in examples)
 
 
 def test_every_fixture_schema_on_every_fixture_plan():
@@ -183,7 +183,8 @@ def test_seeded_mutations_of_plans_and_schemas_agree():
     for label, schema in FAST:
         variants = [schema] + [_mutate_schema(schema, rng) for _ in range(3)]
         for number, variant in enumerate(variants):
-            if not _valid(variant) or compile_errors(variant) is None:
+            assert supported(variant) == (compile_errors(variant) is not None), variant
+            if not _valid(variant) or interpret_errors(variant) is None:
                 continue
             for plan_label, plan in rng.sample(PLANS, 8):
                 mutant = _mutate_plan(plan, rng)
@@ -218,7 +219,7 @@ def _reference_check(monkeypatch):
     """SchemaCheck as it is with the fast path turned off: jsonschema evaluates everything."""
     import aiplan.policy.check as check_module
 
-    monkeypatch.setattr(check_module, "compile_errors", lambda schema: None)
+    monkeypatch.setattr(check_module, "interpret_errors", lambda schema: None)
 
 
 class _Plan:
@@ -274,3 +275,36 @@ def test_schemas_the_fast_path_lacks_go_to_jsonschema():
         check = SchemaCheck(schema)
         assert not check.fast
         assert error_fields(check.errors({})) == error_fields(Draft202012Validator(schema).iter_errors({}))
+
+
+_FORMS = [("maxLength", 3), ("exclusiveMinimum", 0), ("format", "email"), ("oneOf", [{"type": "string"}]),
+          ("anyOf", [{"type": "string"}]), ("not", {"type": "string"}), ("if", {}), ("minContains", 2),
+          ("pattern", "(unclosed"), ("pattern", 3), ("maximum", "3"), ("minimum", True), ("minItems", True),
+          ("minLength", 1.5), ("uniqueItems", 1), ("propertyNames", ["string"]), ("contains", ["string"]),
+          ("contains", {"const": 1}), ("contains", False), ("items", [{"type": "string"}]), ("items", True),
+          ("type", []), ("type", "text"), ("type", ["string", "null"]), ("enum", "x"), ("enum", [1, "a", None]),
+          ("const", {"a": [1.5, None]}), ("required", ["a", 1]), ("required", "a"), ("properties", []),
+          ("additionalProperties", {"type": "string"}), ("additionalProperties", 1), ("$id", "inner"),
+          ("$ref", "#"), ("$ref", "#/$defs/missing"), ("$ref", "#/$defs/a%20b"), ("$ref", "#/$defs/a"),
+          ("$ref", "other.json#/x"), ("$schema", "http://json-schema.org/draft-07/schema#"), ("title", 3)]
+
+
+@pytest.mark.parametrize("keyword, value", _FORMS)
+def test_the_support_walk_agrees_with_the_generator(keyword, value):
+    """interpret_errors takes exactly the schemas compile_errors takes (the walk does not generate source)."""
+    schema = {"$defs": {"a": {"type": "string"}}, "properties": {"x": {keyword: value}}}
+    assert supported(schema) == (compile_errors(schema) is not None)
+    root = {"$defs": {"a": {"type": "string"}}, keyword: value}
+    assert supported(root) == (compile_errors(root) is not None)
+
+
+def test_the_support_walk_agrees_on_every_schema_aiplan_ships_and_the_tests_write():
+    from aiplan.schemas import CONFIG_SCHEMA, PACK_SCHEMA, PLAN_SCHEMA, load
+
+    for schema in [load(PLAN_SCHEMA), load(CONFIG_SCHEMA), load(PACK_SCHEMA), *(s for _, s in COLLECTED)]:
+        assert supported(schema) == (compile_errors(schema) is not None), schema
+
+
+def test_a_schema_that_refers_to_itself_ends_in_jsonschema_quickly():
+    looping = {"$defs": {"a": {"$ref": "#/$defs/a"}}, "properties": {"x": {"$ref": "#/$defs/a"}}}
+    assert interpret_errors(looping)({"x": 1}) is None   # RecursionError: jsonschema decides

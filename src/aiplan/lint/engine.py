@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 from aiplan.lint.directive import mentions_directive
 from aiplan.core.findings import FileResult, Finding, InternalError, Severity, Span, TextEdit, Violation
 from aiplan.core.globs import is_glob
-from aiplan.lint.isolation import call_check, describe_failure, read_only_data, violation_problem
+from aiplan.lint.isolation import call_check, collect, describe_failure, exit_refused, read_only_data, violation_problem
 from aiplan.parse.loader import LoadResult, load_bytes, load_file, load_text
 from aiplan.core.plan import Plan, version_problem
 from aiplan.core.rule import Rule
@@ -97,7 +97,7 @@ def run_rule(item: Rule, plan: Plan, options: Mapping[str, Any],
             violations = call_check(item, plan, options)
     except BaseException as exc:  # noqa: BLE001 - sorted out by _failure
         return [], _failure(exc, clock)
-    return _checked(violations)
+    return _checked(violations, item)
 
 
 def _failure(exc: BaseException, clock: FileClock | None) -> str:
@@ -114,13 +114,29 @@ def _failure(exc: BaseException, clock: FileClock | None) -> str:
     return describe_failure(exc)
 
 
-def _checked(violations: list) -> tuple[list[Violation], str | None]:
-    """``violations``, or why one of them cannot become a finding."""
+def _checked(violations: list, item: Rule) -> tuple[list[Violation], str | None]:
+    """``violations``, or why one of them cannot become a finding: a malformed one, or one
+    whose own ``superseded_by`` names a rule ``item`` does not declare (``superseded_by`` or
+    ``finding_superseded_by``): refused like a malformed one, so that which rules may hide a
+    finding is what ``aiplan explain`` documents, and a typo fails the rule's own tests."""
     for violation in violations:
         problem = violation_problem(violation)
+        if problem is None and violation.superseded_by:
+            problem = _undeclared_superseder(violation.superseded_by, item)
         if problem is not None:
             return [], problem
     return violations, None
+
+
+def _undeclared_superseder(superseding, item: Rule) -> str | None:
+    """Why a Violation's ``superseded_by`` cannot be taken (``None``: each ID is declared)."""
+    declared = item.superseded_by + item.finding_superseded_by
+    undeclared = sorted({other for other in superseding if other not in declared})
+    if not undeclared:
+        return None
+    return (f"yielded a Violation whose superseded_by names {', '.join(undeclared)}, which the rule does not "
+            f"declare (declared: {', '.join(declared) if declared else 'none'}); declare it in "
+            "@rule(finding_superseded_by=...)")
 
 
 def _misplaced(violations: list[Violation], loaded: LoadResult) -> str | None:
@@ -242,41 +258,43 @@ def _run_rules(plan: Plan, loaded: LoadResult, display_path: str, ctx: LintConte
 
         reading = read_as_repaired(plan)
     # Around each of the ~46 rule calls of a document, run_rule's work inlined: the
-    # phase (clock.at), the guarded call, and the checks of what it yielded only when it did.
+    # phase (clock.at), the guarded call, and the checks of what it yielded only when it did;
+    # os._exit refused once for the document, not around each call.
     trace = clock.budget.trace
     guarded = clock.run_rule
-    for item, phase, as_written, third_party, options in steps:
-        seen = plan if as_written else reading
-        # A plugin's rule reads a read-only copy: it cannot change what later rules see.
-        given = seen
-        if third_party:
-            written = None if seen.written is None else read_only_data(seen.written)
-            given = replace(seen, data=read_only_data(seen.data), written=written)
-        clock.phase = phase
-        if trace is not None:
-            trace(phase)
-        failure: str | None
-        try:
-            violations = guarded(call_check, item, given, options)
-        except BaseException as exc:  # noqa: BLE001 - sorted out by _failure
-            violations, failure = [], _failure(exc, clock)
-        else:
-            if not violations:  # most rule calls: nothing more to check or stamp
+    with exit_refused():
+        for item, phase, as_written, third_party, options in steps:
+            seen = plan if as_written else reading
+            # A plugin's rule reads a read-only copy: it cannot change what later rules see.
+            given = seen
+            if third_party:
+                written = None if seen.written is None else read_only_data(seen.written)
+                given = replace(seen, data=read_only_data(seen.data), written=written)
+            clock.phase = phase
+            if trace is not None:
+                trace(phase)
+            failure: str | None
+            try:
+                violations = guarded(collect, item, given, options)
+            except BaseException as exc:  # noqa: BLE001 - sorted out by _failure
+                violations, failure = [], _failure(exc, clock)
+            else:
+                if not violations:  # most rule calls: nothing more to check or stamp
+                    continue
+                violations, failure = _checked(violations, item)
+            if failure is not None:
+                errors.append(InternalError(item.plugin, item.id, failure, display_path))
+                if failure.startswith("did not finish within its time budget"):
+                    cut_short.append(item.id)
                 continue
-            violations, failure = _checked(violations)
-        if failure is not None:
-            errors.append(InternalError(item.plugin, item.id, failure, display_path))
-            if failure.startswith("did not finish within its time budget"):
-                cut_short.append(item.id)
-            continue
-        misplaced = _misplaced(violations, loaded)
-        if misplaced is not None:
-            errors.append(InternalError(item.plugin, item.id, misplaced, display_path))
-            continue
-        for violation in violations:
-            finding = _finding(ctx, item.id, violation, seen, display_path, plan.document, source, in_json)
-            if finding is not None:
-                findings.append(finding)
+            misplaced = _misplaced(violations, loaded)
+            if misplaced is not None:
+                errors.append(InternalError(item.plugin, item.id, misplaced, display_path))
+                continue
+            for violation in violations:
+                finding = _finding(ctx, item.id, violation, seen, display_path, plan.document, source, in_json)
+                if finding is not None:
+                    findings.append(finding)
 
 
 def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,

@@ -23,13 +23,12 @@ from dataclasses import field
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from aiplan import reporters
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 
 NO_PLANS = "No plan files found (aiplan.yaml, aiplan.yml, *.aiplan.yaml, *.aiplan.yml): `aiplan init` writes one; a file named on the command line is linted whatever its name.\n"
 
 
-@data_record
-class Outcome:
+class Outcome(Record):
     """What the command prints, and what went wrong writing files."""
 
     # Makes the console output in pieces, written as they come (:func:`batched`):

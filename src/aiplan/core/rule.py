@@ -39,7 +39,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 from aiplan import REPOSITORY
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.notation import kind, quoted, quoted_visibly
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 from aiplan.core.rule_ids import family_of
 from aiplan.core.suggest import closest
 
@@ -78,8 +78,7 @@ _OPTION_TYPES: dict[type, str] = {int: "an integer", float: "a number", bool: "a
                                   str: "a string"}
 
 
-@data_record
-class Option:
+class Option(Record):
     """A configurable threshold of a rule, declared as data and validated centrally.
 
     ``type`` is ``int``, ``float``, ``bool`` or ``str`` (a ``float`` option also
@@ -111,8 +110,7 @@ class Option:
         return value
 
 
-@data_record
-class Rule:
+class Rule(Record):
     """A rule's identity, documentation and check. ``doc`` is the docstring as written
     (:meth:`sections` cleans it)."""
 

@@ -42,7 +42,7 @@ from typing import Callable, Iterable
 from aiplan.core.budget import Budget, Watchdog
 from aiplan.core.findings import FileResult, Finding, TextEdit
 from aiplan.core.paths import STDIN, Target
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 from aiplan.core.rule_ids import FORM_FAMILY, NO_REASON, UNUSED_SUPPRESSION, family_of
 from aiplan.fileio import FileTooLarge, atomic_write, read_regular, remove_stale_temporaries
 from aiplan.core.text import LINE_BREAK, SourceText
@@ -65,8 +65,7 @@ class FixWriteError(Exception):
     """Fixes could not be written to a file; the file is left as it was."""
 
 
-@data_record
-class FixResult:
+class FixResult(Record):
     """The outcome of fixing one input."""
 
     original: bytes
@@ -422,8 +421,7 @@ def _diff_lines(data: bytes) -> list[str]:
 # Many files
 
 
-@data_record(frozen=False)
-class FixRun:
+class FixRun(Record, frozen=False):
     """What ``--fix``/``--diff`` did to every input."""
 
     results: list[tuple["Target", FixResult]] = field(default_factory=list)

@@ -35,7 +35,7 @@ from typing import Iterable
 
 from aiplan.core.findings import Finding, Span, Violation
 from aiplan.core.placeholders import is_placeholder_text
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 from aiplan.core.rule_ids import NO_REASON, UNUSED_SUPPRESSION
 from aiplan.core.notation import quoted_visibly
 from aiplan.core.suggest import closest
@@ -60,8 +60,7 @@ _BREAKS = LINE_BREAK
 _MARKER = re.compile(r"(---|\.\.\.)(?=[ \t]|$)")
 
 
-@data_record(frozen=False)
-class Suppression:
+class Suppression(Record, frozen=False):
     """One parsed ``# aiplan:`` comment."""
 
     kind: str                  # "ignore" or "ignore-file"
@@ -81,8 +80,7 @@ class Suppression:
         return Span(self.line, self.column, self.line, self.end_column)
 
 
-@data_record(frozen=False)
-class Scan:
+class Scan(Record, frozen=False):
     suppressions: list[Suppression]
     problems: list[tuple[str, Violation, int]]   # (rule ID, violation, document)
 

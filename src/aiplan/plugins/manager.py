@@ -18,7 +18,7 @@ import pluggy
 from aiplan.core.findings import InternalError
 from aiplan import __version__
 from aiplan import rules as builtin_rules
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 from aiplan.core.rule import Catalogue, Rule, default_url
 from aiplan.plugins.scan import group_may_exist
 
@@ -34,8 +34,7 @@ def disabled_by_environment(environ: Mapping[str, str] | None = None) -> tuple[s
     return tuple(sorted({name.strip() for name in value.split(",") if name.strip()}))
 
 
-@data_record(frozen=False)
-class PluginInfo:
+class PluginInfo(Record, frozen=False):
     name: str
     version: str
     module: str
@@ -48,8 +47,7 @@ def _builtin_info() -> PluginInfo:
     return PluginInfo(BUILTIN, __version__, builtin_rules.__name__, builtin=True)
 
 
-@data_record(frozen=False)
-class RuleSet:
+class RuleSet(Record, frozen=False):
     """Every rule available in this run (the run's one :class:`Catalogue`), plus what went wrong assembling it."""
 
     rules: Catalogue

@@ -38,7 +38,7 @@ from typing import Any, Iterable, Iterator
 from aiplan.core.errors import ConfigError
 from aiplan.core.notation import quoted, quoted_visibly, yaml_block
 from aiplan.core.paths import shown_path
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 from aiplan.parse.loader import Limits, load_bytes, load_file
 from aiplan.core.findings import Span, format_yaml_path
 from aiplan.core.rule import Rule, make_rule
@@ -55,8 +55,7 @@ JSON_TYPES = ("string", "number", "integer", "boolean", "object", "array", "null
 RESERVED_FAMILIES = frozenset(("PLAN", "GAP", "BASE", "FIT", "ACC", "RAG", "FT", "EVAL"))
 
 
-@data_record
-class Pack:
+class Pack(Record):
     """A loaded, validated policy pack."""
 
     path: str          # absolute

@@ -13,14 +13,13 @@ from aiplan.lint.engine import LintContext, incomplete_finding, lint_bytes, lint
 from aiplan.core.findings import FileResult, Finding, InternalError, Severity
 from aiplan.parse.loader import read_file
 from aiplan.core.paths import STDIN, Target
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 
 if TYPE_CHECKING:
     from aiplan.run.cache import LintCache
 
 
-@data_record
-class RunResult:
+class RunResult(Record):
     """What a run found, file by file: built by the runner (or the fixer) and
     transformed by pure functions that return a new one (:meth:`with_errors`,
     :func:`aiplan.run.baseline.apply_baseline`)."""

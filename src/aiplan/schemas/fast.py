@@ -37,7 +37,7 @@ import re
 import sys
 from typing import Any, Callable, Iterator
 
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 from aiplan.schemas import CONFIG_SCHEMA, PLAN_SCHEMA, NotJson, json_kind, load
 from aiplan.schemas import follow as follow_pointer
 
@@ -422,8 +422,7 @@ def compile_subschemas(schema: Any) -> Callable[[Any, Any], bool] | None:
 # The errors of an instance the checks doubt, as jsonschema lists them
 
 
-@data_record
-class SchemaError:
+class SchemaError(Record):
     """One way an instance breaks a schema: what the explainer
     (:mod:`aiplan.schemas.explain`) and the repaired reading read of a
     ``jsonschema.ValidationError``, with the values jsonschema gives them for an

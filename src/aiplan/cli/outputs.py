@@ -7,7 +7,7 @@
   SARIF to the file and prints the text report.
 * Under GitHub Actions (``GITHUB_ACTIONS=true``) the normal output is the text
   report followed by one annotation per finding; the text report is
-  neutralised (:func:`aiplan.reporters.logsafe.neutralise`) wherever it is printed.
+  neutralised (:func:`aiplan.reporters.neutralise`) wherever it is printed.
   When ``GITHUB_STEP_SUMMARY`` names a file, a Markdown summary is appended
   to it, whatever the format.
 * Under pre-commit (``PRE_COMMIT=1``), whose parallel batches each run aiplan:

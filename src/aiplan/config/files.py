@@ -22,7 +22,7 @@ import os
 from dataclasses import field
 from typing import Any, Iterable, Mapping
 
-from aiplan.core.errors import ConfigError
+from aiplan.core import ConfigError
 from aiplan.core.paths import shown_path
 from aiplan.core.findings import Severity
 from aiplan.core.globs import GlobError, compile_glob, matches

@@ -49,7 +49,7 @@ DIRECTIVES = ("ignore", "ignore-file")
 # PLAN005 keeps asking for one until it is replaced.
 REASON_PLACEHOLDER = "<reason>"
 
-from aiplan.lint.directive import QUICK, mentions_directive  # noqa: E402 - shared with the engine
+from aiplan.lint import QUICK, mentions_directive  # noqa: E402 - shared with the engine
 _QUICK = re.compile(QUICK)
 _DIRECTIVE = re.compile(
     r"#[ \t]*aiplan[ \t]*:[ \t]*(?P<kind>[A-Za-z_-]*)[ \t]*"

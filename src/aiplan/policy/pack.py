@@ -35,7 +35,7 @@ import os
 from dataclasses import replace
 from typing import Any, Iterable, Iterator, Mapping
 
-from aiplan.core.errors import ConfigError
+from aiplan.core import ConfigError
 from aiplan.core.notation import quoted, quoted_visibly, yaml_block
 from aiplan.core.paths import shown_path
 from aiplan.core.records import Record

@@ -41,6 +41,7 @@ from typing import Any, Callable, TypeVar, dataclass_transform
 T = TypeVar("T", bound=type)
 
 _set = object.__setattr__
+_FIELD_OF: Any = Field  # called positionally, as dataclasses.field() calls it (typeshed types the arguments narrower)
 
 
 @dataclass_transform(frozen_default=True)  # type checkers see a dataclass (frozen unless frozen=False)
@@ -112,7 +113,8 @@ def _own_fields(own: Any) -> list | None:
         if type(annotation) is not str or "ClassVar" in annotation or "InitVar" in annotation or "KW_ONLY" in annotation:
             return None
         value = own.get(name, MISSING)
-        made: Any = value if isinstance(value, Field) else dataclasses.field(default=value)
+        # Field(...) as dataclasses.field(default=value) makes it, without that call's keyword handling.
+        made: Any = value if isinstance(value, Field) else _FIELD_OF(value, MISSING, True, True, None, True, None, MISSING)
         if (not made.init or made.kw_only is True
                 or (made.default is not MISSING and type(made.default).__hash__ is None)):
             return None
@@ -124,18 +126,11 @@ def _own_fields(own: Any) -> list | None:
 def _describe(namespace: dict, fields: Any, frozen: bool, post_init: bool) -> None:
     """Put what the shared methods read (names in order, defaults, compared and shown
     fields) and the shared methods the class does not define into ``namespace``."""
-    namespace["__record_defaults__"] = tuple((f.name, f.default, f.default_factory) for f in fields)
-    namespace["__record_compare__"] = tuple(f.name for f in fields if f.compare)
-    namespace["__record_repr__"] = tuple(f.name for f in fields if f.repr)
+    namespace["__record_defaults__"] = tuple([(f.name, f.default, f.default_factory) for f in fields])
+    namespace["__record_compare__"] = tuple([f.name for f in fields if f.compare])
+    namespace["__record_repr__"] = tuple([f.name for f in fields if f.repr])
     namespace["__signature__"] = _SIGNATURE
-    methods: dict[str, Callable | None] = {"__init__": _init_then_post if post_init else _init,
-                                           "__repr__": _repr, "__eq__": _eq}
-    if frozen:
-        methods.update(__setattr__=_frozen_setattr, __delattr__=_frozen_delattr, __hash__=_hash,
-                       __reduce__=_reduce)
-    else:
-        methods["__hash__"] = None  # mutable and compared by value, as @dataclass(eq=True) makes it
-    for name, method in methods.items():
+    for name, method in _METHODS[frozen, post_init]:
         if namespace.get(name) is None:
             namespace[name] = method
 
@@ -272,3 +267,13 @@ def _frozen_delattr(self: Any, name: str) -> None:
 def _reduce(self: Any) -> tuple:
     # Pickle and copy rebuild through __init__: restoring slots one by one would assign to a frozen record.
     return type(self), tuple([getattr(self, name) for name in self.__match_args__])
+
+
+# The shared methods of a record by (frozen, has __post_init__): a mutable record is compared
+# by value and so unhashable, as @dataclass(eq=True) makes it.
+_METHODS: dict[tuple[bool, bool], tuple[tuple[str, Callable | None], ...]] = {
+    (frozen, post_init): (("__init__", _init_then_post if post_init else _init), ("__repr__", _repr), ("__eq__", _eq),
+                          *((("__setattr__", _frozen_setattr), ("__delattr__", _frozen_delattr),
+                             ("__hash__", _hash), ("__reduce__", _reduce)) if frozen else (("__hash__", None),)))
+    for frozen in (False, True) for post_init in (False, True)
+}

@@ -37,7 +37,7 @@ import time
 from collections import Counter
 from dataclasses import field
 from functools import partial
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from aiplan.core.budget import Budget, Watchdog
 from aiplan.core.findings import FileResult, Finding, TextEdit
@@ -48,7 +48,10 @@ from aiplan.fileio import FileTooLarge, atomic_write, read_regular, remove_stale
 from aiplan.core.text import LINE_BREAK, SourceText
 from aiplan.lint.engine import LintContext, lint_bytes, lint_file
 from aiplan.parse.loader import LoadResult, decode, detect_encoding, load_bytes, read_file
-from aiplan.run.runner import ContextSource, RunResult
+from aiplan.run.runner import RunResult
+
+if TYPE_CHECKING:
+    from aiplan.run.runner import ContextSource
 
 # Rules about the document's form (FORM_FAMILY): a fix may never add findings of these,
 # except the PLAN rules about suppression comments, which judge the comments.

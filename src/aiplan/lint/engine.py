@@ -330,8 +330,8 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
         lint_it, problem = version_problem(document.data)
         # The plan as rules see it, complete before the first rule runs and never changed after;
         # its schema errors are listed once, for PLAN002 and the repaired reading.
-        plan = replace(document, file_exists=file_exists, evidence=evidence, placeholders=ctx.config.placeholders,
-                       schema_errors=schema_errors(document.data) if lint_it else None)
+        plan = document.for_rules(file_exists, evidence, ctx.config.placeholders,
+                                  schema_errors(document.data) if lint_it else None)
         if problem is not None:
             finding = _finding(ctx, VERSION, problem, plan, display_path, plan.document, source, in_json)
             if finding is not None:

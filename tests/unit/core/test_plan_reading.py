@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import replace
 
-from aiplan.core.plan import Plan
+from aiplan.core.plan import Plan, plan_for_rules
 from aiplan.parse.loader import load_text
 
 TEXT = "aiplan: 1\nname: Support copilot\ngaps:\n  knowledge:\n    present: true\nrag:\n  corpus: [a, b]\n"
@@ -16,13 +16,13 @@ def _document() -> Plan:
     return replace(load_text(TEXT, "plan.aiplan.yaml").documents[0], written={"aiplan": 1}, path="p.yaml", document=2)
 
 
-def test_for_rules_is_replace_of_those_fields_field_by_field():
+def test_plan_for_rules_is_replace_of_those_fields_field_by_field():
     document = _document()
 
     def exists(_path: str) -> bool:
         return True
 
-    made = document.for_rules(exists, "reader", frozenset({"tbd"}), ("error",))
+    made = plan_for_rules(document, exists, "reader", frozenset({"tbd"}), ("error",))
     expected = replace(document, file_exists=exists, evidence="reader", placeholders=frozenset({"tbd"}),
                        schema_errors=("error",))
     for item in dataclasses.fields(Plan):

@@ -44,7 +44,7 @@ from aiplan.core.findings import Severity
 from aiplan.parse.loader import Limits
 from aiplan.core.rule import Catalogue, Rule
 from aiplan.core.rule_ids import canonical_rule_id, family_of
-from aiplan.core.suggest import closest
+from aiplan.core.suggest import did_you_mean_rule
 from aiplan.core.placeholders import normalise_words
 from aiplan.core.records import data_record
 
@@ -104,7 +104,8 @@ class Resolver:
     """Resolves the lint context of each target; raises :class:`ConfigError` (exit 2)."""
 
     def __init__(self, rules: Mapping[str, Rule], *, cli: Layer | None = None, config_path: str | None = None,
-                 isolated: bool = False, cli_packs: Iterable[str] = (), lenient: bool = False):
+                 isolated: bool = False, cli_packs: Iterable[str] = (), lenient: bool = False,
+                 checked_packs: Any = None):
         # The run's catalogue, as the plugin manager built it: extended per configuration, never copied.
         self.base_rules = rules if isinstance(rules, Catalogue) else Catalogue(rules)
         # The command line's selectors as typed (its errors echo them), and upper-cased once for
@@ -118,6 +119,8 @@ class Resolver:
         self.warnings: list[str] = []
         self.finder = ConfigFinder()
         self.cli_packs = tuple(os.path.abspath(p) for p in cli_packs)
+        # aiplan.policy.pack.CheckedRecords (the results cache's), or None: every pack checked in full.
+        self.checked_packs = checked_packs
         self._packs: dict[str, Any] = {}
         self._checked: dict[str | None, tuple[ConfigFile | None, Catalogue]] = {}
         self._resolved: dict[tuple, Resolved] = {}
@@ -145,7 +148,7 @@ class Resolver:
         from aiplan.policy.pack import load_pack  # packs are rare: spares hashlib and importlib.resources
 
         if path not in self._packs:
-            self._packs[path] = load_pack(path, self._builtin_families())
+            self._packs[path] = load_pack(path, self._builtin_families(), checked=self.checked_packs)
         return self._packs[path]
 
     def _pack_paths(self, config: ConfigFile | None) -> list[tuple[str, str]]:
@@ -173,8 +176,7 @@ class Resolver:
             try:
                 pack = self.pack(path)
             except ConfigError as exc:
-                raise ConfigError(f"{exc} (named in {where})", problems=exc.problems,
-                                  head=f"{exc.head} (named in {where})") from None
+                raise exc.named_in(where) from None
             packs.append((pack, where))
             for item in pack.rules:
                 existing = added.get(item.id, self.base_rules.get(item.id))
@@ -237,12 +239,12 @@ class Resolver:
             if rule_id in rules:
                 severity[rule_id] = value
             else:
-                self._unknown(f"{_key(layer, 'severity.' + written)}: no rule {written}{_hint(rule_id, ids)}")
+                self._unknown(f"{_key(layer, 'severity.' + written)}: no rule {written}{did_you_mean_rule(rule_id, ids)}")
         options = {}
         for written, values in _by_rule_id(layer, "rules", layer.rule_options):
             rule_id = canonical_rule_id(written)
             if rule_id not in rules:
-                self._unknown(f"{_key(layer, 'rules.' + written)}: no rule {written}{_hint(rule_id, ids)}")
+                self._unknown(f"{_key(layer, 'rules.' + written)}: no rule {written}{did_you_mean_rule(rule_id, ids)}")
                 continue
             try:
                 rules[rule_id].resolve_options(values)
@@ -384,11 +386,6 @@ class Resolver:
     def fail_on_for(self, path: str) -> Severity:
         """The lowest severity that fails the run for the file shown as ``path``."""
         return self.fail_on_by_path.get(path, self.cli.fail_on or Severity.ERROR)
-
-
-def _hint(rule_id: str, ids: list[str]) -> str:
-    guess = closest(rule_id, ids, cutoff=0.6)
-    return f"; did you mean {guess}?" if guess else ""
 
 
 def _source(item: Rule) -> str:

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator
 
 from aiplan.core.findings import Edit, Span, Violation, YamlPath
 from aiplan.core.notation import quoted
-from aiplan.core.placeholders import is_placeholder, is_placeholder_text, says_nothing
+from aiplan.core.placeholders import is_placeholder, is_placeholder_path, is_placeholder_text, says_nothing
 from aiplan.core.records import data_record
 
 _MISSING = object()
@@ -184,6 +184,14 @@ class Plan:
         text (`TBD`, `none`, `-`, ...) or not a string."""
         value = _at(self.data, keys)  # not self.string(): the rules' most frequent question, one call less
         if not isinstance(value, str) or not value.strip() or is_placeholder_text(value, self.placeholders):
+            return None
+        return value.strip()
+
+    def file_path(self, *keys: str | int) -> str | None:
+        """A path or glob the plan writes, stripped, as :meth:`text` reads a text, except that
+        a glob of wildcards alone (`*`, `**/*`) is a path, not placeholder text."""
+        value = _at(self.data, keys)
+        if not isinstance(value, str) or not value.strip() or is_placeholder_path(value, self.placeholders):
             return None
         return value.strip()
 

@@ -60,8 +60,8 @@ def _held_out_within_training(plan) -> bool:
     data checks would only repeat it ("100% contaminated: remove these records from the glob")."""
     if held_out_is_training_file(plan):
         return True
-    held_out = plan.text("fine_tuning", "evaluation", "held_out", "path")
-    training = plan.text("fine_tuning", "dataset", "path")
+    held_out = plan.file_path("fine_tuning", "evaluation", "held_out", "path")
+    training = plan.file_path("fine_tuning", "dataset", "path")
     return (plan.includes_fine_tuning and held_out is not None and training is not None
             and leak(held_out, training) is not None)
 

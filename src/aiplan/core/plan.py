@@ -168,9 +168,12 @@ class Plan:
         return value if isinstance(value, str) else None
 
     def number(self, *keys: str | int) -> int | float | None:
-        """The number at ``keys`` (booleans are not numbers), or ``None``."""
+        """The number at ``keys``, or ``None``. Booleans are not numbers, nor are `.nan` and
+        `.inf`: no count, duration or rate is one (PLAN002 reports them)."""
         value = _at(self.data, keys)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None
+        if isinstance(value, float) and value - value != 0.0:  # nan - nan and inf - inf are nan
             return None
         return value
 

@@ -119,3 +119,15 @@ rag:
     real = {f.rule for f in lint_yaml(plan.replace("OWNER", "support-platform@example.com"), select=["RAG001", "RAG002"])}
     starter = {f.rule for f in lint_yaml(plan.replace("OWNER", "team@example.com"), select=["RAG001", "RAG002"])}
     assert real == {"RAG002"} and starter == {"RAG001"}
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_a_non_finite_number_is_no_number_of_the_plan(value):
+    """`.nan` and `.inf` state no count, duration or rate: `Plan.number` reads them as absent
+    (PLAN002 reports them), and messages show them as YAML writes them."""
+    from aiplan.core.notation import kind, show, yaml_scalar
+
+    plan = load_text(f"aiplan: 1\nn: {yaml_scalar(value)}\nm: 2.5\n", "p.yaml").documents[0]
+    assert plan.number("n") is None and plan.number("m") == 2.5
+    assert show(value) == yaml_scalar(value) and show(value).startswith(("-.", "."))
+    assert kind(value) == "not a finite number" and kind(2.5) == "a number"

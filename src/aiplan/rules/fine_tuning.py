@@ -697,13 +697,19 @@ def held_out_leak(plan, options):
     overlap = leak(held_out, training)
     if overlap is None:
         return
-    held_path = _held_out_beside(held_out, training)  # the training data keeps its path: the plan names it
+    beside = _held_out_beside(held_out, training)  # the training data keeps its path: the plan names it
+    # `_held_out_beside` always names a file with an extension: keep it. A held-out folder that
+    # took in training data is left too (`data/` holding `data/ft/`: not `data/held_out.jsonl`),
+    # unless it is the plan's own folder, which every path is in.
+    held = normalise_plan_path(held_out).rstrip("/")
+    left = held if overlap.startswith("is a folder") and held not in (".", "..") else None
+    extension = posixpath.splitext(beside)[1]
+    candidates = (beside, "evals/held_out" + extension, "held_out" + extension)
+    held_path = next((path for path in candidates if leak(path, training) is None
+                      and (left is None or not inside(path, left))), candidates[1])
     narrowed = None
     if leak(held_path, training) is not None:
-        # `_held_out_beside` always names a file with an extension: keep it.
-        held_path = "evals/held_out" + posixpath.splitext(held_path)[1]
-        if leak(held_path, training) is not None:
-            narrowed = _narrowed_training(training, held_out)
+        narrowed = _narrowed_training(training, held_out)
     kind, takes = ("glob", "matches") if is_glob(normalise_plan_path(training)) else ("folder", "holds")
     if narrowed is not None and leak(held_out, narrowed) is not None:
         # The held-out folder takes in any folder of its own the training data could move to

@@ -43,7 +43,7 @@ from aiplan.core.rule import Rule
 from aiplan.fix.fixer import fix_bytes
 from aiplan.lint.engine import LintContext, lint_bytes, lint_documents
 from aiplan.parse.loader import Limits, load_text
-from aiplan.plugins.manager import load_rule_set
+from aiplan.plugins.manager import load_rule_set, unknown_superseders
 from aiplan.policy.pack import load_pack, parse_pack, supersession_problems
 
 
@@ -64,10 +64,12 @@ def build_context(
     YAML text when the string holds a line break). ``placeholders`` are extra
     placeholder words, as the `placeholders` setting gives them."""
     loaded = [_pack(pack) for pack in packs]
-    rules = list(rules) + [item for pack in loaded for item in pack.rules]
-    rule_set = load_rule_set(entry_points=plugins, extra_rules=rules)
-    if rule_set.errors:
-        raise AssertionError("; ".join(e.describe() for e in rule_set.errors))
+    given = list(rules)
+    rule_set = load_rule_set(entry_points=plugins, extra_rules=given + [item for pack in loaded for item in pack.rules])
+    # The rules under test name no rule missing here (a pack's are checked below, as a pack error).
+    errors = rule_set.errors + unknown_superseders(rule_set.rules, {item.id for item in given})
+    if errors:
+        raise AssertionError("; ".join(e.describe() for e in errors))
     problems = [problem for pack in loaded for problem in supersession_problems(pack, rule_set.rules)]
     if problems:
         raise ConfigError("\n".join(problems))

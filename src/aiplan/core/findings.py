@@ -129,7 +129,9 @@ class Violation:
     ``superseded_by`` names rules whose reported finding on the same YAML
     document makes this one violation redundant, beside the rule's own
     ``superseded_by`` (which covers all its violations): for a rule whose
-    findings each speak for a different part of the plan.
+    findings each speak for a different part of the plan. Each ID must be one
+    the rule declares (``@rule(finding_superseded_by=...)`` or ``superseded_by``):
+    otherwise the rule fails on that file (reported by name, exit code 3).
     """
 
     message: str

@@ -52,7 +52,9 @@ class Location:
     ``kind`` is ``local`` (``path`` is absolute), ``shards`` (a glob or a
     folder of data files, read as one data set: ``parts`` are their absolute
     paths, sorted), ``missing`` (a local path that does not exist), ``remote``
-    or ``outside``; ``why`` says it in words for the last two.
+    or ``outside``; ``why`` says it in words for the last two. ``skipped`` are the
+    files of shards that resolve outside the repository (links out of it): not read,
+    and named by EVID008 so that no claim silently rests on fewer files than it names.
     """
 
     name: str
@@ -60,6 +62,7 @@ class Location:
     path: str = ""
     why: str = ""
     parts: tuple[str, ...] = ()
+    skipped: tuple[str, ...] = ()
 
     @property
     def readable(self) -> bool:
@@ -92,18 +95,25 @@ def locate(name: str, base_dir: str, root: str) -> Location:
         if is_glob(name):
             matches = shard_paths(path)
             if matches:
-                within = tuple(p for p in matches if is_within(p, root))
-                if not within:
-                    return Location(name, "outside", path, why="its files are outside the repository holding the plan")
-                return Location(name, "shards", path, parts=within)
+                return _shards(name, path, matches, root)
         return Location(name, "missing", path)
     if not inside:
         return Location(name, "outside", path, why="it is outside the repository holding the plan")
     if os.path.isdir(path):
-        within = tuple(p for p in shard_paths(path) if is_within(p, root))
-        if within:
-            return Location(name, "shards", path, parts=within)
+        matches = shard_paths(path)
+        if matches:
+            return _shards(name, path, matches, root)
     return Location(name, "local", path)
+
+
+def _shards(name: str, path: str, matches: tuple[str, ...], root: str) -> Location:
+    """The data files a glob or folder matched, those inside the repository read and
+    the others kept as ``skipped``; ``outside`` when none is inside."""
+    inside = [is_within(p, root) for p in matches]
+    if not any(inside):
+        return Location(name, "outside", path, why="its files are outside the repository holding the plan")
+    return Location(name, "shards", path, parts=tuple(p for p, ok in zip(matches, inside) if ok),
+                    skipped=tuple(p for p, ok in zip(matches, inside) if not ok))
 
 
 def is_within(path: str, root: str) -> bool:
@@ -206,7 +216,8 @@ def shard_paths(path: str) -> tuple[str, ...]:
 def listing_stamp(where: Location, base_dir: str) -> str:
     """What a result asked about a glob or folder depends on: where it points
     (its kind: a glob matching nothing is missing) and which files it matched."""
-    names = "\n".join([where.kind] + [os.path.relpath(p, base_dir) for p in where.parts])
+    names = "\n".join([where.kind] + [os.path.relpath(p, base_dir) for p in where.parts]
+                      + ["\x00" + os.path.relpath(p, base_dir) for p in where.skipped])
     return "listing:" + hashlib.sha256(names.encode("utf-8", "surrogateescape")).hexdigest()
 
 

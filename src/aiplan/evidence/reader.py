@@ -115,6 +115,12 @@ class EvidenceReader:
             return tuple((path, os.path.relpath(path, self.base_dir).replace(os.sep, "/")) for path in where.parts)
         return ((where.path, name),)
 
+    def skipped(self, name: str) -> tuple[str, ...]:
+        """The names shown of the files of the glob or folder ``name`` that are links out of
+        the repository: matched but not read (see :attr:`Location.skipped`)."""
+        return tuple(os.path.relpath(path, self.base_dir).replace(os.sep, "/")
+                     for path in self.locate(name).skipped)
+
     def shown_part(self, data_name: str, name: str) -> str | None:
         """The name shown for the file ``name`` points at when it is one of the
         files of the data set ``data_name`` (a glob or folder), else ``None``."""

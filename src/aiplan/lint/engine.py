@@ -97,7 +97,7 @@ def run_rule(item: Rule, plan: Plan, options: Mapping[str, Any],
             violations = call_check(item, plan, options)
     except BaseException as exc:  # noqa: BLE001 - sorted out by _failure
         return [], _failure(exc, clock)
-    return _checked(violations)
+    return _checked(violations, item)
 
 
 def _failure(exc: BaseException, clock: FileClock | None) -> str:
@@ -114,13 +114,29 @@ def _failure(exc: BaseException, clock: FileClock | None) -> str:
     return describe_failure(exc)
 
 
-def _checked(violations: list) -> tuple[list[Violation], str | None]:
-    """``violations``, or why one of them cannot become a finding."""
+def _checked(violations: list, item: Rule) -> tuple[list[Violation], str | None]:
+    """``violations``, or why one of them cannot become a finding: a malformed one, or one
+    whose own ``superseded_by`` names a rule ``item`` does not declare (``superseded_by`` or
+    ``finding_superseded_by``): refused like a malformed one, so that which rules may hide a
+    finding is what ``aiplan explain`` documents, and a typo fails the rule's own tests."""
     for violation in violations:
         problem = violation_problem(violation)
+        if problem is None and violation.superseded_by:
+            problem = _undeclared_superseder(violation.superseded_by, item)
         if problem is not None:
             return [], problem
     return violations, None
+
+
+def _undeclared_superseder(superseding, item: Rule) -> str | None:
+    """Why a Violation's ``superseded_by`` cannot be taken (``None``: each ID is declared)."""
+    declared = item.superseded_by + item.finding_superseded_by
+    undeclared = sorted({other for other in superseding if other not in declared})
+    if not undeclared:
+        return None
+    return (f"yielded a Violation whose superseded_by names {', '.join(undeclared)}, which the rule does not "
+            f"declare (declared: {', '.join(declared) if declared else 'none'}); declare it in "
+            "@rule(finding_superseded_by=...)")
 
 
 def _misplaced(violations: list[Violation], loaded: LoadResult) -> str | None:
@@ -263,7 +279,7 @@ def _run_rules(plan: Plan, loaded: LoadResult, display_path: str, ctx: LintConte
         else:
             if not violations:  # most rule calls: nothing more to check or stamp
                 continue
-            violations, failure = _checked(violations)
+            violations, failure = _checked(violations, item)
         if failure is not None:
             errors.append(InternalError(item.plugin, item.id, failure, display_path))
             if failure.startswith("did not finish within its time budget"):

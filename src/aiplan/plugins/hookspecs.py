@@ -33,6 +33,11 @@ def aiplan_rules():
     Its check still judges only its own condition; on a YAML document where a
     finding of a superseding rule is reported (after configuration and inline
     suppressions, before ``--baseline``), the engine drops this rule's findings.
+    An ID in ``superseded_by`` or ``finding_superseded_by`` that is no rule of
+    aiplan or of an installed plugin (a typo, a renamed rule; a policy pack's
+    rules are not known yet) is reported by plugin and rule name (exit code 3)
+    and the rule runs without it; not when a plugin is turned off
+    (``AIPLAN_DISABLE_PLUGINS``, ``--no-plugins``): the ID may be its rule.
 
     Called once per run, while the rule set is assembled. A plugin whose hook
     raises is reported by name (exit code 3) and the run goes on without it.

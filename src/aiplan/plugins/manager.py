@@ -20,6 +20,7 @@ from aiplan import __version__
 from aiplan import rules as builtin_rules
 from aiplan.core.records import data_record
 from aiplan.core.rule import Catalogue, Rule, default_url
+from aiplan.core.suggest import closest
 from aiplan.plugins.scan import group_may_exist
 
 ENTRY_POINT_GROUP = "aiplan"
@@ -110,15 +111,17 @@ def collect_rules(
     infos: list[PluginInfo],
     errors: list[InternalError],
     extra_rules: Iterable[Rule] = (),
+    every_plugin: bool = True,
 ) -> RuleSet:
     """Call every plugin's ``aiplan_rules`` on its own, so one failure stays its own."""
     hooks = [(impl.plugin_name, impl.function) for impl in manager.hook.aiplan_rules.get_hookimpls()]
-    return _collect(hooks, infos, errors, extra_rules)
+    return _collect(hooks, infos, errors, extra_rules, every_plugin)
 
 
 def _collect(hooks: list[tuple[str, Any]], infos: list[PluginInfo], errors: list[InternalError],
-             extra_rules: Iterable[Rule]) -> RuleSet:
-    """The rule set from each plugin's ``aiplan_rules`` function, ``hooks`` as ``(plugin name, function)``."""
+             extra_rules: Iterable[Rule], every_plugin: bool = True) -> RuleSet:
+    """The rule set from each plugin's ``aiplan_rules`` function, ``hooks`` as ``(plugin name, function)``;
+    ``every_plugin``: no installed plugin is turned off, so a rule ID missing from the set is no rule at all."""
     rules: dict[str, Rule] = {}
     by_name = {info.name: info for info in infos}
     # Built-ins first: their IDs are the public contract and win a collision.
@@ -155,7 +158,27 @@ def _collect(hooks: list[tuple[str, Any]], infos: list[PluginInfo], errors: list
         rules[item.id] = item
     for info in infos:
         info.rules.sort()
+    if every_plugin:  # else an unknown ID may be a rule of a plugin turned off: not a mistake
+        errors.extend(unknown_superseders(rules))
     return RuleSet(Catalogue(rules), infos, errors)
+
+
+def unknown_superseders(rules: Mapping[str, Rule], among: Iterable[str] | None = None) -> list[InternalError]:
+    """A problem of the plugin for each ID a rule's ``superseded_by`` or ``finding_superseded_by``
+    names that is no rule of ``rules``: it would supersede nothing, silently (a typo, or a rule
+    renamed). The rule itself is kept and runs. Of the rules ``among`` (default: all), by rule ID."""
+    problems = []
+    for rule_id in sorted(rules if among is None else set(among) & set(rules)):
+        item = rules[rule_id]
+        for key, named in (("superseded_by", item.superseded_by), ("finding_superseded_by", item.finding_superseded_by)):
+            for other in named:
+                if other not in rules:
+                    close = closest(other, rules, cutoff=0.6)
+                    problems.append(InternalError(
+                        item.plugin, rule_id,
+                        f"`{key}` names {other}, which is no rule of this run, so it supersedes nothing"
+                        f"{f' (did you mean {close}?)' if close else ''}; the rule runs without it"))
+    return problems
 
 
 def load_rule_set(
@@ -174,11 +197,14 @@ def load_rule_set(
     """
     if not extra_modules and not (entry_points and group_may_exist(ENTRY_POINT_GROUP)):
         builtin = [_builtin_info()]
-        return _collect([(BUILTIN, builtin_rules.aiplan_rules)], builtin, [], extra_rules)
+        # With entry points off (--no-plugins), an ID no rule here has may be an installed plugin's.
+        return _collect([(BUILTIN, builtin_rules.aiplan_rules)], builtin, [], extra_rules, entry_points)
+    disabled = tuple(disabled)
     manager, infos, errors = build_plugin_manager(
         entry_points=entry_points, disabled=disabled, extra_modules=extra_modules
     )
-    return collect_rules(manager, infos, errors, extra_rules)
+    every_plugin = entry_points and not any(name.strip() for name in disabled)
+    return collect_rules(manager, infos, errors, extra_rules, every_plugin)
 
 
 def _failure(exc: BaseException) -> str:

@@ -195,6 +195,9 @@ def claimed_count_mismatch(plan, options):
     examples; FT006 reports the leak) and the message says so; when it matches
     nothing else but empty files, the finding says it holds no training
     records and asks for the right `path` (a count of 0 is no fix).
+    When some files of a glob or folder are links out of the repository (not
+    read; EVID008 names them), a claim larger than the count is not reported:
+    those files may hold the rest.
     Empty files are EVID007's. Reported at the count.
 
     ## Why
@@ -286,6 +289,8 @@ def claimed_count_mismatch(plan, options):
         allowed = max(tolerance, 0.25) if profile.sampled else tolerance
         if abs(counted - claimed) <= allowed * max(claimed, 1):
             continue
+        if counted < claimed and plan.evidence.skipped(claim.name):
+            continue  # the files linked out of the repository (EVID008 names them) may hold the rest
         about = "about " if profile.sampled else ""
         records = f"{counted:,} record{'s' if counted != 1 else ''}"
         # The first line of the data counted (the first training file, not the held-out file it also matches).
@@ -1094,6 +1099,8 @@ def _not_verified(plan) -> Iterator[Violation]:
                 path=claim.path,
             )
         elif where.readable:
+            if where.skipped:
+                yield _skipped_files(plan, claim, where)
             profile = _profile(plan, claim)
             if profile.missing_extra:
                 yield Violation(
@@ -1138,13 +1145,32 @@ def _not_verified(plan) -> Iterator[Violation]:
         )
 
 
+def _skipped_files(plan, claim, where) -> Violation:
+    """The files of a glob or folder that resolve outside the repository (links out of it):
+    not read, so the claim is checked against the others only; named, never dropped silently."""
+    shown = plan.evidence.skipped(claim.name)
+    count, read = len(shown), len(where.parts)
+    named = listing(shown) if count <= 3 else ", ".join(shown[:3]) + f" and {count - 3:,} more"
+    return Violation(
+        f"`{dotted(*claim.path)}` names {claim.name}, and {count:,} of its {count + read:,} files "
+        f"({named}) {'is a link' if count == 1 else 'are links'} "
+        f"out of the repository holding the plan, not read: the plan's claims about the {claim.role} are "
+        f"checked against the other {read:,} only",
+        "Keep the data inside the repository (copy the linked files in, or link to a copy inside it), "
+        "or accept that part of this claim is unchecked (ignore EVID008 for this plan).",
+        path=claim.path,
+    )
+
+
 @rule("EVID008", "evidence-not-verified", Severity.INFO)
 def evidence_not_verified(plan, options):
     """A claim about data could not be checked against the data.
 
     Says so, once per file, when the plan names data aiplan does not read: a
     URL, an `s3://` (or other remote) location or a dataset hub name (nothing
-    is ever fetched), a path outside the repository holding the plan, or a
+    is ever fetched), a path outside the repository holding the plan (or, for
+    a glob or folder, each file of it that is a link out of the repository:
+    named, and the claim checked against the others only), or a
     Parquet file without the `aiplan[parquet]` extra installed; a RAG
     source's `path` that is remote, outside the repository or matches no
     file, or that names PDF documents without the `aiplan[pdf]` extra

@@ -218,7 +218,8 @@ def test_a_violation_can_be_superseded_alone():
         yield Violation("first half", "Change nothing.", path=("approach",))
         yield Violation("second half", "Change nothing.", path=("name",), superseded_by=("TOY011",))
 
-    toys = [make_rule(halves.id, halves.name, halves.severity, halves.check, halves.doc, plugin="acme"),
+    toys = [make_rule(halves.id, halves.name, halves.severity, halves.check, halves.doc, plugin="acme",
+                      finding_superseded_by=("TOY011",)),
             _toy("TOY011")]
     messages = {f.message for f in lint_yaml(PLAN, select=["TOY"], rules=toys)}
     assert messages == {"first half", "TOY011 saw `approach`"}
@@ -245,7 +246,8 @@ def _toy_half(rule_id, superseded_by):
         """A toy rule: one finding, superseded on its own."""
         yield Violation(f"{rule_id} half", "Change nothing.", path=("approach",), superseded_by=superseded_by)
 
-    return make_rule(halves.id, halves.name, halves.severity, halves.check, halves.doc, plugin="acme")
+    return make_rule(halves.id, halves.name, halves.severity, halves.check, halves.doc, plugin="acme",
+                     finding_superseded_by=superseded_by)
 
 
 def test_a_finding_dropped_by_its_own_superseded_by_supersedes_nothing():
@@ -314,3 +316,57 @@ def test_explain_shows_a_per_finding_superseder(cli):
 def test_a_bad_per_finding_declaration_is_refused():
     with pytest.raises(ValueError, match="finding_superseded_by names"):
         make_rule("FIT005", "x", "info", None, "", finding_superseded_by=("FIT02",))
+
+
+def _undeclared_toy(declared=()):
+    @rule("TOY030", "toy-undeclared", Severity.WARNING)
+    def undeclared(plan, options):
+        """A toy rule whose finding names a superseder."""
+        yield Violation("x", "Change nothing.", path=("approach",), superseded_by=("TOY031",))
+
+    return make_rule(undeclared.id, undeclared.name, undeclared.severity, undeclared.check, undeclared.doc,
+                     plugin="acme", finding_superseded_by=declared)
+
+
+def test_a_violation_naming_an_undeclared_superseder_is_the_rules_error():
+    # Refused like a malformed violation: which rules may hide a finding is what `aiplan explain` shows.
+    with pytest.raises(AssertionError, match=r"plugin 'acme' rule TOY030 failed on plan.aiplan.yaml: yielded a Violation whose "
+                                             r"superseded_by names TOY031, which the rule does not declare "
+                                             r"\(declared: none\)"):
+        lint_yaml(PLAN, select=["TOY"], rules=[_undeclared_toy(), _toy("TOY031")])
+    # Declared (its near twin): taken, and TOY031's finding supersedes it.
+    assert _rules(lint_yaml(PLAN, select=["TOY"], rules=[_undeclared_toy(("TOY031",)), _toy("TOY031")])) == {"TOY031"}
+
+
+def test_a_rule_superseded_by_an_unknown_rule_is_the_plugins_problem():
+    # A typo (RAG09 cannot be declared; FIT02X is no rule) supersedes nothing: said by plugin and rule name.
+    with pytest.raises(AssertionError, match=r"plugin 'acme' rule ACME001 failed: `superseded_by` names FIT077, "
+                                             r"which is no rule of this run, so it supersedes nothing "
+                                             r"\(did you mean FIT007\?\); the rule runs without it"):
+        lint_yaml(PLAN, rules=[_toy("ACME001", superseded_by=("FIT077",))])
+    with pytest.raises(AssertionError, match=r"`finding_superseded_by` names TOY099, which is no rule"):
+        lint_yaml(PLAN, select=["TOY"], rules=[_undeclared_toy(("TOY099",))])
+
+
+def test_an_unknown_superseder_is_reported_and_the_run_goes_on(cli, plan_file, tmp_path, monkeypatch):
+    (tmp_path / "typo_plugin.py").write_text(textwrap.dedent("""\
+        from aiplan.api import Violation, hookimpl, rule
+
+        @rule("TYPO001", "typo-superseder", "warning", superseded_by=("FIT077",))
+        def check(plan, options):
+            \"\"\"Fires on every plan.\"\"\"
+            yield Violation("saw a plan", "Change nothing.", path=("name",))
+
+        @hookimpl
+        def aiplan_rules():
+            return [check]
+        """))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    result = cli("lint", "--plugin", "typo_plugin", "--format", "json", plan_file)
+    assert result.exit_code == 3
+    assert "TYPO001" in {f["rule"] for f in json.loads(result.stdout)["findings"]}  # the rule still runs
+    text = cli("lint", "--plugin", "typo_plugin", plan_file)
+    assert text.exit_code == 3
+    assert "plugin 'typo_plugin' rule TYPO001 failed: `superseded_by` names FIT077" in text.output
+    # With a plugin turned off, FIT077 may be its rule: nothing to report.
+    assert cli("lint", "--plugin", "typo_plugin", plan_file, env={"AIPLAN_DISABLE_PLUGINS": "other"}).exit_code == 1

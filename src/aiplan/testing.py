@@ -44,7 +44,7 @@ from aiplan.fix.fixer import fix_bytes
 from aiplan.lint.engine import LintContext, lint_bytes, lint_documents
 from aiplan.parse.loader import Limits, load_text
 from aiplan.plugins.manager import load_rule_set, unknown_superseders
-from aiplan.policy.pack import load_pack, parse_pack, supersession_problems
+from aiplan.policy.pack import load_pack, parse_pack, supersession_cycles, supersession_problems
 
 
 def build_context(
@@ -70,7 +70,8 @@ def build_context(
     errors = rule_set.errors + unknown_superseders(rule_set.rules, {item.id for item in given})
     if errors:
         raise AssertionError("; ".join(e.describe() for e in errors))
-    problems = [problem for pack in loaded for problem in supersession_problems(pack, rule_set.rules)]
+    problems = [problem for pack in loaded for find in (supersession_problems, supersession_cycles)
+                for problem in find(pack, rule_set.rules)]
     if problems:
         raise ConfigError("\n".join(problems))
     config = LintConfig(

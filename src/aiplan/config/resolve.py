@@ -174,10 +174,12 @@ class Resolver:
         rules = self.base_rules.with_rules(added.values())
         for pack, where in packs:
             if pack.supersessions:
-                from aiplan.policy.pack import supersession_problems  # packs are rare (as in pack())
+                from aiplan.policy.pack import supersession_cycles, supersession_problems  # packs are rare (as in pack())
 
                 for problem in supersession_problems(pack, rules):
                     self._unknown(f"{problem} (named in {where})")
+                for problem in supersession_cycles(pack, rules):
+                    raise ConfigError(f"{problem} (named in {where})")
         if config is not None:
             config = self._clean_file(config, rules)
         self._checked[config_path] = (config, rules)

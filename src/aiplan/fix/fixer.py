@@ -291,7 +291,10 @@ def _acceptable(before: FileResult, after: FileResult, batch: list[Finding],
     if not appeared:
         return True
     inside = renamed()
-    return all(_under(tuple(f.yaml_path), inside.get(f.document, ())) for f in appeared)
+    # Below a renamed key: errors the rename revealed. At the key itself: only one a fix of its
+    # own resolves (`aproach: Rag` renamed, then `Rag` made `rag`), never a value left wrong.
+    return all(_under(tuple(f.yaml_path), inside.get(f.document, ()))
+               or (f.edits and tuple(f.yaml_path) in inside.get(f.document, ())) for f in appeared)
 
 
 def about_form(finding: Finding) -> bool:

@@ -33,7 +33,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import replace
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 from aiplan.core.errors import ConfigError
 from aiplan.core.notation import quoted, quoted_visibly, yaml_block
@@ -293,6 +293,47 @@ def supersession_problems(pack: Pack, known: Iterable[str]) -> list[str]:
                             "of aiplan, its plugins or the policy packs in use"
                             + (f"; did you mean {guess}?" if guess else "; `aiplan rules` lists them"))
     return problems
+
+
+def supersession_cycles(pack: Pack, rules: Mapping[str, Rule]) -> list[str]:
+    """Each cycle of `superseded_by` through a rule of ``pack`` (the run's ``rules``: built-in,
+    plugins' and every pack's), as pack errors read: rules that each make the other redundant
+    leave the engine to keep one of them by ID, an order the pack never stated. Once per cycle,
+    at the `superseded_by` entry of its first rule in this pack."""
+    problems, seen = [], set()
+    for rule_id, first, where in pack.supersessions:
+        cycle = _shortest_path(first, rule_id, rules)
+        if cycle is None or frozenset(cycle) in seen:
+            continue
+        seen.add(frozenset(cycle))
+        chain = " -> ".join((rule_id, *cycle))
+        problems.append(f"{pack.shown}:{where}: rule {rule_id}'s `superseded_by` closes a cycle ({chain}): each rule "
+                        "in it is hidden by the next one's finding, so which one is reported would be arbitrary; "
+                        "remove one of these `superseded_by` entries to say which finding stands")
+    return problems
+
+
+def _shortest_path(start: str, goal: str, rules: Mapping[str, Rule]) -> tuple[str, ...] | None:
+    """The shortest chain of `superseded_by` from ``start`` to ``goal`` (both included), or ``None``."""
+    parents: dict[str, str | None] = {start: None}
+    frontier = [start]
+    while frontier:
+        following = []
+        for current in frontier:
+            if current == goal:
+                chain: list[str] = []
+                step: str | None = current
+                while step is not None:
+                    chain.append(step)
+                    step = parents[step]
+                return tuple(reversed(chain))
+            item = rules.get(current)
+            for other in item.superseded_by if item is not None else ():
+                if other not in parents:
+                    parents[other] = current
+                    following.append(other)
+        frontier = following
+    return None
 
 
 def _pack_error(shown: str, problems: list[str]) -> ConfigError:

@@ -28,7 +28,7 @@ from aiplan.core.suggest import closest, safe_replacement
 from aiplan.core.notation import escape_unseen, flow, kind, plain, quoted, quoted_visibly, yaml_scalar
 from aiplan.core.records import data_record
 from aiplan.schemas import PLAN_SCHEMA, load, resolve
-from aiplan.schemas.fast import json_equal
+from aiplan.schemas.fast import NotJson, is_type, json_equal
 
 TYPE_NAMES = {
     "string": "a string",
@@ -130,8 +130,10 @@ def _additional(error, path, schema, root, voice):
         if key in known:
             continue
         guess = closest(key, known)
-        fields = {"key": key, "known": ", ".join(known), "parent": parent, "guess": guess,
-                  "rename": renames.get(key)}
+        rename = renames.get(key)
+        if rename is not None and not _fits(error.instance[key], schema["properties"][rename], root):
+            rename = None  # renamed, its value would be wrong in its turn: a hint, no fix
+        fields = {"key": key, "known": ", ".join(known), "parent": parent, "guess": guess, "rename": rename}
         home = misplaced_home(key, path, root) if not guess and "misplaced" in voice.words else None
         if home is not None:
             out.append(Fact("misplaced", path + (key,), {**fields, "home": key_path(home), "home_path": home},
@@ -417,6 +419,22 @@ def misplaced_home(key: str, path: tuple, root: dict) -> tuple | None:
     if below:
         return None
     return anywhere[0] if len(anywhere) == 1 else None
+
+
+def _fits(value: Any, schema: Any, root: dict) -> bool:
+    """Whether a key renamed to the subschema's can keep ``value``, or have it fixed next: of
+    a type its `type` allows, and in its `enum` or safely replaced by one of it (what the
+    fixer accepts at the renamed key itself); what it does not say is not judged."""
+    schema = resolve(schema, root) if isinstance(schema, dict) else {}
+    types, allowed = schema.get("type"), schema.get("enum")
+    try:
+        if types is not None and not any(is_type(value, name) for name in ([types] if isinstance(types, str) else types)):
+            return False
+    except (NotJson, KeyError):  # a value outside JSON's types, an unknown type name: not judged here
+        return True
+    if isinstance(allowed, list) and not any(json_equal(value, option) for option in allowed):
+        return safe_replacement(value, [str(option) for option in allowed]) is not None
+    return True
 
 
 def safe_renames(instance: dict, known: list[str]) -> dict[str, str]:

@@ -476,14 +476,15 @@ class _Lister:
             yield from self.errors(schema, instance, path + step, at + schema_step)
 
 
-def _is_type(instance: Any, name: str) -> bool:
+def is_type(instance: Any, name: str) -> bool:
+    """Whether ``instance`` is of the JSON Schema type ``name`` (raises for a value outside JSON's types)."""
     kind = json_kind(instance)
     return kind in _TYPE_KINDS[name] or (name == "integer" and kind == _FLOAT and instance.is_integer())
 
 
 def _type_errors(lister, types, instance, schema, path, at):
     names = [types] if isinstance(types, str) else types
-    if not any(_is_type(instance, name) for name in names):
+    if not any(is_type(instance, name) for name in names):
         shown = ", ".join(repr(name) for name in names)
         yield SchemaError(f"{instance!r} is not of type {shown}", "type", types, instance, schema, path, at + ("type",))
 

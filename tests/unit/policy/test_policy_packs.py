@@ -411,3 +411,38 @@ def test_an_unknown_superseding_rule_in_a_configured_pack_exits_2(cli, tmp_path,
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "org.yaml:11:21: rule ORG010's `superseded_by` names ACME001, which is no rule" in result.output
     assert "(named in .aiplan.toml: `policy-packs`)" in result.output
+
+
+# Three pack rules on three different keys: each names the next as its superseder.
+def _deferring(rule_id, key, superseded_by):
+    return (f"  - id: {rule_id}\n    name: needs-{key}\n    severity: warning\n    message: no {key}\n"
+            f"    fix: Add `{key}`.\n    require: {{required: [{key}]}}\n    superseded_by: [{superseded_by}]\n")
+
+
+CYCLE = ("policy_pack: 1\nname: Cycle\nrules:\n" + _deferring("ORG021", "owner", "ORG022")
+         + _deferring("ORG022", "team", "ORG023") + _deferring("ORG023", "summary", "ORG021"))
+
+
+def test_a_supersession_cycle_between_pack_rules_is_a_pack_error():
+    # Each rule would hide the next: which finding stands would be the engine's pick, not the pack's.
+    with pytest.raises(ConfigError) as caught:
+        lint_yaml(RETRIEVAL_PLAN, packs=[CYCLE], select=["ORG"])
+    assert str(caught.value) == (
+        "pack.yaml:10:21: rule ORG021's `superseded_by` closes a cycle (ORG021 -> ORG022 -> ORG023 -> ORG021): "
+        "each rule in it is hidden by the next one's finding, so which one is reported would be arbitrary; "
+        "remove one of these `superseded_by` entries to say which finding stands")
+    # Its near twin, a chain (ORG023 superseded by a built-in rule instead): ORG023's finding stands.
+    chain = CYCLE.replace("superseded_by: [ORG021]", "superseded_by: [FIT007]")
+    assert _ids(lint_yaml(RETRIEVAL_PLAN, packs=[chain], select=["ORG", "FIT007"])) == {"FIT007", "ORG022"}
+
+
+def test_a_cycle_across_two_packs_exits_2(cli, tmp_path, monkeypatch):
+    first = CYCLE.split("  - id: ORG022")[0].replace("[ORG022]", "[ORG023]")
+    second = "policy_pack: 1\nname: Other\nrules:\n" + _deferring("ORG023", "summary", "ORG021")
+    (tmp_path / "a.yaml").write_text(first)
+    (tmp_path / "b.yaml").write_text(second)
+    (tmp_path / "p.aiplan.yaml").write_text(RETRIEVAL_PLAN)
+    monkeypatch.chdir(tmp_path)
+    result = cli("lint", "--policy-pack", "a.yaml", "--policy-pack", "b.yaml", "p.aiplan.yaml")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "a.yaml:10:21: rule ORG021's `superseded_by` closes a cycle (ORG021 -> ORG023 -> ORG021)" in result.output

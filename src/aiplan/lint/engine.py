@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 from aiplan.lint.directive import mentions_directive
 from aiplan.core.findings import FileResult, Finding, InternalError, Severity, Span, TextEdit, Violation
 from aiplan.core.globs import is_glob
-from aiplan.lint.isolation import call_check, describe_failure, read_only_data, violation_problem
+from aiplan.lint.isolation import call_check, collect, describe_failure, exit_refused, read_only_data, violation_problem
 from aiplan.parse.loader import LoadResult, load_bytes, load_file, load_text
 from aiplan.core.plan import Plan, version_problem
 from aiplan.core.rule import Rule
@@ -258,41 +258,43 @@ def _run_rules(plan: Plan, loaded: LoadResult, display_path: str, ctx: LintConte
 
         reading = read_as_repaired(plan)
     # Around each of the ~46 rule calls of a document, run_rule's work inlined: the
-    # phase (clock.at), the guarded call, and the checks of what it yielded only when it did.
+    # phase (clock.at), the guarded call, and the checks of what it yielded only when it did;
+    # os._exit refused once for the document, not around each call.
     trace = clock.budget.trace
     guarded = clock.run_rule
-    for item, phase, as_written, third_party, options in steps:
-        seen = plan if as_written else reading
-        # A plugin's rule reads a read-only copy: it cannot change what later rules see.
-        given = seen
-        if third_party:
-            written = None if seen.written is None else read_only_data(seen.written)
-            given = replace(seen, data=read_only_data(seen.data), written=written)
-        clock.phase = phase
-        if trace is not None:
-            trace(phase)
-        failure: str | None
-        try:
-            violations = guarded(call_check, item, given, options)
-        except BaseException as exc:  # noqa: BLE001 - sorted out by _failure
-            violations, failure = [], _failure(exc, clock)
-        else:
-            if not violations:  # most rule calls: nothing more to check or stamp
+    with exit_refused():
+        for item, phase, as_written, third_party, options in steps:
+            seen = plan if as_written else reading
+            # A plugin's rule reads a read-only copy: it cannot change what later rules see.
+            given = seen
+            if third_party:
+                written = None if seen.written is None else read_only_data(seen.written)
+                given = replace(seen, data=read_only_data(seen.data), written=written)
+            clock.phase = phase
+            if trace is not None:
+                trace(phase)
+            failure: str | None
+            try:
+                violations = guarded(collect, item, given, options)
+            except BaseException as exc:  # noqa: BLE001 - sorted out by _failure
+                violations, failure = [], _failure(exc, clock)
+            else:
+                if not violations:  # most rule calls: nothing more to check or stamp
+                    continue
+                violations, failure = _checked(violations, item)
+            if failure is not None:
+                errors.append(InternalError(item.plugin, item.id, failure, display_path))
+                if failure.startswith("did not finish within its time budget"):
+                    cut_short.append(item.id)
                 continue
-            violations, failure = _checked(violations, item)
-        if failure is not None:
-            errors.append(InternalError(item.plugin, item.id, failure, display_path))
-            if failure.startswith("did not finish within its time budget"):
-                cut_short.append(item.id)
-            continue
-        misplaced = _misplaced(violations, loaded)
-        if misplaced is not None:
-            errors.append(InternalError(item.plugin, item.id, misplaced, display_path))
-            continue
-        for violation in violations:
-            finding = _finding(ctx, item.id, violation, seen, display_path, plan.document, source, in_json)
-            if finding is not None:
-                findings.append(finding)
+            misplaced = _misplaced(violations, loaded)
+            if misplaced is not None:
+                errors.append(InternalError(item.plugin, item.id, misplaced, display_path))
+                continue
+            for violation in violations:
+                finding = _finding(ctx, item.id, violation, seen, display_path, plan.document, source, in_json)
+                if finding is not None:
+                    findings.append(finding)
 
 
 def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,

@@ -1,6 +1,7 @@
 """Calling a rule as untrusted code: whatever it does, the run goes on.
 
-The engine calls :func:`call_check` (within the rule's time budget) and
+The engine calls :func:`collect` (within the rule's time budget, and
+:func:`exit_refused`) or :func:`call_check`, and
 :func:`violation_problem` on each result; any failure becomes an
 ``InternalError`` that names the plugin and the rule (exit 3), never a crash of
 the run and never a finding at a nonsense location.
@@ -10,9 +11,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping  # not typing.Mapping: isinstance() on it is ~10x slower, per rule call
+from contextlib import contextmanager
 from itertools import islice
 from types import GeneratorType
-from typing import Any, NoReturn
+from typing import Any, Iterator, NoReturn
 
 from aiplan.core import records
 from aiplan.core.findings import Edit, RelatedLocation, Span, Violation
@@ -40,20 +42,34 @@ def _refuse_exit(status: Any = 0) -> NoReturn:
 
 
 def call_check(item: Any, plan: Any, options: Mapping[str, Any]) -> list:
-    # While a rule runs, os._exit() raises instead of ending the process without
-    # a report (exit 0): the rule is reported like any failing rule.
+    """The violations of one rule call (:func:`collect`), with ``os._exit`` refused meanwhile."""
+    with exit_refused():
+        return collect(item, plan, options)
+
+
+@contextmanager
+def exit_refused() -> Iterator[None]:
+    """While the block runs, ``os._exit()`` raises :class:`ProcessExit` instead of ending
+    the process without a report (exit 0): a rule that calls it is reported like any
+    failing rule. The engine holds it around a document's rule calls, not each call."""
     exit_process = os._exit
     os._exit = _refuse_exit
     try:
-        produced = item.check(plan, options)
-        if produced is None:
-            return []
-        if type(produced) is not GeneratorType and (  # rules are generators: no ABC check for them
-                isinstance(produced, (str, bytes, Mapping, Violation)) or not hasattr(produced, "__iter__")):
-            raise RuleMisbehaved(f"returned {_show(produced)}, not an iterable of Violations")
-        violations = list(islice(produced, MAX_VIOLATIONS + 1))  # runs the rule (a generator)
+        yield
     finally:
         os._exit = exit_process
+
+
+def collect(item: Any, plan: Any, options: Mapping[str, Any]) -> list:
+    """Call one rule's check and return its violations (at most ``MAX_VIOLATIONS`` and a
+    note); :class:`RuleMisbehaved` if it returns something that is not a stream of them."""
+    produced = item.check(plan, options)
+    if produced is None:
+        return []
+    if type(produced) is not GeneratorType and (  # rules are generators: no ABC check for them
+            isinstance(produced, (str, bytes, Mapping, Violation)) or not hasattr(produced, "__iter__")):
+        raise RuleMisbehaved(f"returned {_show(produced)}, not an iterable of Violations")
+    violations = list(islice(produced, MAX_VIOLATIONS + 1))  # runs the rule (a generator)
     if len(violations) > MAX_VIOLATIONS:
         violations[MAX_VIOLATIONS:] = [Violation(
             f"this rule found more than {MAX_VIOLATIONS:,} problems in this document; only the first "

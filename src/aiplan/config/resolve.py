@@ -37,13 +37,13 @@ from aiplan.config.selection import (DEFAULT_FILE_TIMEOUT, DEFAULT_RULE_TIMEOUT,
                                      build_context, enabled_by_layers, validate_selectors)
 from aiplan.config.files import ConfigFile, ConfigFinder, Layer, load_config, shown_path
 from aiplan.core.globs import matches
-from aiplan.core.notation import toml, toml_key
+from aiplan.core.notation import quoted_visibly, toml, toml_key
 from aiplan.core.paths import STDIN, Target
 from aiplan.lint.context import LintContext
 from aiplan.core.findings import Severity
 from aiplan.parse.loader import Limits
 from aiplan.core.rule import Catalogue, Rule
-from aiplan.core.rule_ids import family_of
+from aiplan.core.rule_ids import canonical_rule_id, family_of
 from aiplan.core.suggest import closest
 from aiplan.core.placeholders import normalise_words
 from aiplan.core.records import data_record
@@ -69,7 +69,19 @@ def command_line_layer(select=(), extend_select=(), ignore=(), fail_on: str | No
 
 def _upper(selectors: tuple[str, ...]) -> tuple[str, ...]:
     """Selectors as matched: upper-case."""
-    return tuple(selector.upper() for selector in selectors)
+    return tuple(canonical_rule_id(selector) for selector in selectors)
+
+
+def _by_rule_id(layer: Layer, name: str, table: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """The entries of a table keyed by rule ID (`severity`, `rules`), as written; two keys that
+    name one rule (`ft003` and `FT003`: IDs match in any case, as in `select`) are an error."""
+    seen: dict[str, str] = {}
+    for written in table:
+        first = seen.setdefault(canonical_rule_id(written), written)
+        if first != written:
+            raise ConfigError(f"{_key(layer, name)}: {quoted_visibly(first)} and {quoted_visibly(written)} both name "
+                              f"rule {canonical_rule_id(written)}; keep one of them")
+    return list(table.items())
 
 
 def _key(layer: Layer, name: str) -> str:
@@ -220,20 +232,22 @@ class Resolver:
 
         select = selectors(layer.select, "select") if layer.select is not None else None
         severity = {}
-        for rule_id, value in layer.severity.items():
+        for written, value in _by_rule_id(layer, "severity", layer.severity):
+            rule_id = canonical_rule_id(written)
             if rule_id in rules:
                 severity[rule_id] = value
             else:
-                self._unknown(f"{_key(layer, 'severity.' + rule_id)}: no rule {rule_id}{_hint(rule_id, ids)}")
+                self._unknown(f"{_key(layer, 'severity.' + written)}: no rule {written}{_hint(rule_id, ids)}")
         options = {}
-        for rule_id, values in layer.rule_options.items():
+        for written, values in _by_rule_id(layer, "rules", layer.rule_options):
+            rule_id = canonical_rule_id(written)
             if rule_id not in rules:
-                self._unknown(f"{_key(layer, 'rules.' + rule_id)}: no rule {rule_id}{_hint(rule_id, ids)}")
+                self._unknown(f"{_key(layer, 'rules.' + written)}: no rule {written}{_hint(rule_id, ids)}")
                 continue
             try:
                 rules[rule_id].resolve_options(values)
             except ValueError as exc:
-                raise ConfigError(f"{_key(layer, 'rules.' + rule_id)}: {exc}") from None
+                raise ConfigError(f"{_key(layer, 'rules.' + written)}: {exc}") from None
             options[rule_id] = values
         return replace(layer, select=select, extend_select=selectors(layer.extend_select, "extend-select"),
                        ignore=selectors(layer.ignore, "ignore"), severity=severity, rule_options=options)

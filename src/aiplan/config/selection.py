@@ -6,7 +6,7 @@ from typing import Any, Iterable, Mapping
 
 from aiplan.core.errors import ConfigError
 from aiplan.core.rule import Rule
-from aiplan.core.rule_ids import family_of
+from aiplan.core.rule_ids import canonical_rule_id, family_of
 from aiplan.core.notation import quoted_visibly
 from aiplan.core.suggest import closest
 from aiplan.lint.context import DEFAULT_FILE_TIMEOUT, DEFAULT_RULE_TIMEOUT, LintConfig, LintContext
@@ -55,7 +55,7 @@ def validate_selectors(selectors: Iterable[str], rule_ids: Iterable[str], where:
     families = sorted({family_of(r) for r in rule_ids})
     out = []
     for raw in selectors:
-        selector = str(raw).strip().upper()
+        selector = canonical_rule_id(str(raw))
         if not selector:
             continue
         if selector != "ALL" and not any(r.startswith(selector) for r in rule_ids):

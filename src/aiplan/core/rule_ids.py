@@ -9,6 +9,13 @@ from __future__ import annotations
 FORM_FAMILY = "PLAN"
 
 
+def canonical_rule_id(written: str) -> str:
+    """A rule ID or selector as written in a configuration file, on the command line or in a
+    suppression comment, as it is matched: stripped and upper-case (``ft003`` is FT003), in
+    `select`, `ignore`, `[severity]` and `[rules.ID]` alike. Rules declare theirs in capitals."""
+    return written.strip().upper()
+
+
 def family_of(rule_id: str) -> str:
     """The family of a rule ID: its letters (``FT`` for ``FT001``, ``ECHO`` for ``ECHO001``)."""
     return rule_id.rstrip("0123456789")

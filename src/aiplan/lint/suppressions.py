@@ -36,7 +36,7 @@ from typing import Iterable
 from aiplan.core.findings import Finding, Span, Violation
 from aiplan.core.placeholders import is_placeholder_text
 from aiplan.core.records import data_record
-from aiplan.core.rule_ids import NO_REASON, UNUSED_SUPPRESSION
+from aiplan.core.rule_ids import NO_REASON, UNUSED_SUPPRESSION, canonical_rule_id
 from aiplan.core.notation import quoted_visibly
 from aiplan.core.suggest import closest
 from aiplan.core.text import LINE_BREAK
@@ -204,7 +204,7 @@ def _parse(comment: str, document: int, line: int, column: int, target: int):
         return None, Violation(
             f"`{comment}` is not a suppression aiplan understands, so it suppresses nothing", fix, span=span)
     rules_text = match.group("rules")
-    rules = tuple(r.upper() for r in re.split(r"[,\s]+", rules_text or "") if r)
+    rules = tuple(canonical_rule_id(r) for r in re.split(r"[,\s]+", rules_text or "") if r)
     if not rules:
         return None, Violation(
             f"`{comment}` names no rule, so it suppresses nothing; blanket suppressions are not supported",

@@ -102,7 +102,7 @@ def _v16(value):
     kind = json_kind(value)
     if kind != 2:
         return False
-    if kind == 2 and re.search('^[A-Z][A-Z0-9]*[0-9]{3}(?![\\s\\S])', value) is None:
+    if kind == 2 and re.search('^[A-Za-z][A-Za-z0-9]*[0-9]{3}(?![\\s\\S])', value) is None:
         return False
     return True
 

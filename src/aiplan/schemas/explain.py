@@ -550,6 +550,7 @@ def _config_hint(fact: Fact, error, root: dict, voice: Voice) -> tuple[str, tupl
 PATTERN_WORDS = {
     "^(ALL|[A-Za-z][A-Za-z0-9]*)(?![\\s\\S])": "not a rule ID or prefix (like FT003, FT or ALL)",
     "^[A-Z][A-Z0-9]*[0-9]{3}(?![\\s\\S])": "not a rule ID (like FT003)",
+    "^[A-Za-z][A-Za-z0-9]*[0-9]{3}(?![\\s\\S])": "not a rule ID (like FT003)",
     "[^\\s]": "not a word (a placeholder needs a character that is not a space)",
 }
 

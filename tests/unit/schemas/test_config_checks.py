@@ -105,8 +105,8 @@ def test_a_lint_with_a_valid_configuration_imports_no_jsonschema(tmp_path):
 
 
 def test_an_invalid_configuration_is_explained_without_jsonschema(tmp_path):
-    outcome, stderr = _probe(tmp_path, CONFIG.replace('"warning"', '"warn"').replace("FT003 =", "ft003 ="))
+    outcome, stderr = _probe(tmp_path, CONFIG.replace('"warning"', '"warn"').replace("FT003 =", "'FT 003' ="))
     assert outcome["code"] == 2
     assert "`fail-on` is 'warn'; expected one of error, warning, info" in stderr
-    assert "`severity` has the key 'ft003', which is not a rule ID; did you mean FT003?" in stderr
+    assert "`severity` has the key 'FT 003', which is not a rule ID; did you mean FT003?" in stderr
     assert outcome["loaded"] == ["aiplan.schemas.explain"], stderr

@@ -26,7 +26,7 @@ from aiplan.core.errors import ConfigError
 from aiplan.core.paths import shown_path
 from aiplan.core.findings import Severity
 from aiplan.core.globs import GlobError, compile_glob, matches
-from aiplan.core.notation import quoted
+from aiplan.core.notation import dotted_key, quoted
 from aiplan.core.records import data_record
 from aiplan.fileio import FileTooLarge, read_regular
 from aiplan.schemas import CONFIG_SCHEMA, load
@@ -35,11 +35,13 @@ from aiplan.schemas.validate import schema_errors
 CONFIG_NAMES = (".aiplan.toml", "pyproject.toml")
 
 # Configuration key -> aiplan.parse.loader.Limits field.
+# The time budgets, in seconds (floats: TOML's nan and inf are refused by _non_finite_timeouts).
+TIMEOUT_KEYS = {"rule-timeout": "rule_timeout", "file-timeout": "file_timeout"}
 LIMIT_KEYS = {"max-file-size": "max_bytes", "max-depth": "max_depth", "max-alias-nodes": "max_alias_nodes",
               "max-documents": "max_documents", "max-findings": "max_findings",
               "max-evidence-bytes": "max_evidence_bytes", "max-evidence-files": "max_evidence_files",
-              # Not a loader limit: settings hands it to LintConfig.rule_timeout.
-              "rule-timeout": "rule_timeout", "file-timeout": "file_timeout"}
+              # Not loader limits: settings hands them to LintConfig.rule_timeout and file_timeout.
+              **TIMEOUT_KEYS}
 
 
 @data_record
@@ -226,16 +228,6 @@ class ConfigFinder:
 # Validating and reading it
 
 
-def _dotted(prefix: str, path: Iterable[Any]) -> str:
-    out = prefix
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "the top level"
-
-
 def schema_problems(table: Any, shown: str, prefix: str, rule_ids: Iterable[str] = ()) -> list[str]:
     """Every problem of a configuration table, as messages naming file, key and fix."""
     # The committed checks decide, and list the errors as jsonschema would (aiplan.schemas.fast).
@@ -259,9 +251,6 @@ def schema_problems(table: Any, shown: str, prefix: str, rule_ids: Iterable[str]
     return problems + list(_non_finite_timeouts(table, shown, prefix))
 
 
-TIMEOUT_KEYS = ("rule-timeout", "file-timeout")
-
-
 def _non_finite_timeouts(table: Any, shown: str, prefix: str) -> Iterable[str]:
     """A timeout of nan or inf (TOML has both): JSON Schema's ``minimum`` cannot reject NaN
     (every comparison with it is false), so the schema lets them through and this says so."""
@@ -271,7 +260,7 @@ def _non_finite_timeouts(table: Any, shown: str, prefix: str) -> Iterable[str]:
         for key in TIMEOUT_KEYS:
             value = entry.get(key) if isinstance(entry, dict) else None
             if isinstance(value, float) and not math.isfinite(value) and not value < 0:  # -inf: below `minimum`
-                yield (f"{shown}: `{_dotted(prefix, where + [key])}` is {quoted(value)}; "
+                yield (f"{shown}: `{dotted_key(prefix, where + [key])}` is {quoted(value)}; "
                        "it must be a finite number of seconds (0 turns the budget off)")
 
 
@@ -325,29 +314,27 @@ def load_config(path: str, rule_ids: Iterable[str] = (), _extended_by: tuple[str
                 try:
                     compile_glob(pattern)
                 except GlobError as exc:
-                    problems.append(f"{shown}: `{_dotted(prefix, ['overrides', number, 'paths'])}`: {exc}")
-            overrides.append(_layer(entry, shown, _dotted(prefix, ["overrides", number]), root))
+                    problems.append(f"{shown}: `{dotted_key(prefix, ['overrides', number, 'paths'])}`: {exc}")
+            overrides.append(_layer(entry, shown, dotted_key(prefix, ["overrides", number]), root))
         for pattern in table.get("exclude", ()):
             try:
                 compile_glob(pattern)
             except GlobError as exc:
-                problems.append(f"{shown}: `{_dotted(prefix, ['exclude'])}`: {exc}")
+                problems.append(f"{shown}: `{dotted_key(prefix, ['exclude'])}`: {exc}")
         for where, entry in _tables(table):
             for pattern in entry.get("input-fields", {}):
                 try:
                     compile_glob(str(pattern))
                 except GlobError as exc:
-                    problems.append(f"{shown}: `{_dotted(prefix, where + ['input-fields'])}`: {exc}")
+                    problems.append(f"{shown}: `{dotted_key(prefix, where + ['input-fields'])}`: {exc}")
     if problems:
-        if len(problems) == 1:
-            raise ConfigError(problems[0])
-        raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems), problems=tuple(problems))
+        raise ConfigError.of(problems)
     parent = None
     if "extend" in table:
         target = os.path.normpath(os.path.join(root, table["extend"]))
         if target in _extended_by + (path,):
             cycle = " -> ".join(shown_path(p) for p in _extended_by + (path, target))
-            raise ConfigError(f"{shown}: `{_dotted(prefix, ['extend'])}` makes a cycle: {cycle}")
+            raise ConfigError(f"{shown}: `{dotted_key(prefix, ['extend'])}` makes a cycle: {cycle}")
         parent = load_config(target, rule_ids, _extended_by + (path,))
     return ConfigFile(
         path=path,

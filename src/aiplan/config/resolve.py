@@ -44,7 +44,7 @@ from aiplan.core.findings import Severity
 from aiplan.parse.loader import Limits
 from aiplan.core.rule import Catalogue, Rule
 from aiplan.core.rule_ids import canonical_rule_id, family_of
-from aiplan.core.suggest import closest
+from aiplan.core.suggest import did_you_mean_rule
 from aiplan.core.placeholders import normalise_words
 from aiplan.core.records import data_record
 
@@ -173,8 +173,7 @@ class Resolver:
             try:
                 pack = self.pack(path)
             except ConfigError as exc:
-                raise ConfigError(f"{exc} (named in {where})", problems=exc.problems,
-                                  head=f"{exc.head} (named in {where})") from None
+                raise exc.named_in(where) from None
             packs.append((pack, where))
             for item in pack.rules:
                 existing = added.get(item.id, self.base_rules.get(item.id))
@@ -237,12 +236,12 @@ class Resolver:
             if rule_id in rules:
                 severity[rule_id] = value
             else:
-                self._unknown(f"{_key(layer, 'severity.' + written)}: no rule {written}{_hint(rule_id, ids)}")
+                self._unknown(f"{_key(layer, 'severity.' + written)}: no rule {written}{did_you_mean_rule(rule_id, ids)}")
         options = {}
         for written, values in _by_rule_id(layer, "rules", layer.rule_options):
             rule_id = canonical_rule_id(written)
             if rule_id not in rules:
-                self._unknown(f"{_key(layer, 'rules.' + written)}: no rule {written}{_hint(rule_id, ids)}")
+                self._unknown(f"{_key(layer, 'rules.' + written)}: no rule {written}{did_you_mean_rule(rule_id, ids)}")
                 continue
             try:
                 rules[rule_id].resolve_options(values)
@@ -384,11 +383,6 @@ class Resolver:
     def fail_on_for(self, path: str) -> Severity:
         """The lowest severity that fails the run for the file shown as ``path``."""
         return self.fail_on_by_path.get(path, self.cli.fail_on or Severity.ERROR)
-
-
-def _hint(rule_id: str, ids: list[str]) -> str:
-    guess = closest(rule_id, ids, cutoff=0.6)
-    return f"; did you mean {guess}?" if guess else ""
 
 
 def _source(item: Rule) -> str:

@@ -8,7 +8,7 @@ from aiplan.core.errors import ConfigError
 from aiplan.core.rule import Rule
 from aiplan.core.rule_ids import canonical_rule_id, family_of
 from aiplan.core.notation import quoted_visibly
-from aiplan.core.suggest import closest
+from aiplan.core.suggest import did_you_mean_rule
 from aiplan.lint.context import DEFAULT_FILE_TIMEOUT, DEFAULT_RULE_TIMEOUT, LintConfig, LintContext
 
 __all__ = ["ConfigError", "DEFAULT_FILE_TIMEOUT", "DEFAULT_RULE_TIMEOUT", "LintConfig", "build_context", "enabled_by_layers",
@@ -59,8 +59,7 @@ def validate_selectors(selectors: Iterable[str], rule_ids: Iterable[str], where:
         if not selector:
             continue
         if selector != "ALL" and not any(r.startswith(selector) for r in rule_ids):
-            guess = closest(selector, rule_ids + families, cutoff=0.6)
-            hint = f"; did you mean {guess}?" if guess else f"; rule families are {', '.join(families)}"
+            hint = did_you_mean_rule(selector, rule_ids + families, f"; rule families are {', '.join(families)}")
             # The error quotes what the user wrote (`it's`, not `IT'S`): matching ignores case, the echo does not.
             raise ConfigError(f"{where}: {quoted_visibly(str(raw).strip())} matches no rule{hint}")
         out.append(selector)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 def show(value: Any) -> str:
     """A value as it would appear in YAML, inline and short."""
@@ -161,6 +161,19 @@ def escape_unseen(text: str) -> str:
     """``text`` with every :data:`UNSEEN` character written as an escape (``\\n``, ``\\x1b``,
     ``\\u200b``): nothing in it can hide, move the cursor or reorder the line."""
     return re.sub(UNSEEN, _escape, text)
+
+
+def dotted_key(prefix: str, path: Iterable[Any]) -> str:
+    """A configuration key as messages name it, below ``prefix`` (``tool.aiplan``):
+    ``tool.aiplan.overrides[0].paths``, each key's :data:`UNSEEN` characters escaped;
+    ``the top level`` for none."""
+    out = prefix
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + escape_unseen(str(part))
+    return out or "the top level"
 
 
 def quoted_visibly(value: Any, limit: int | None = None) -> str:

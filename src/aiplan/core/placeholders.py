@@ -60,9 +60,8 @@ def normalise(text: str) -> str:
 
 
 def _bracketed(word: str) -> bool:
-    """Whether ``word`` is wholly in angle or square brackets, none inside (``<fill in>``)."""
-    if word.endswith("\n"):  # as a regular expression's `$`, which matches before a last line break
-        word = word[:-1]
+    """Whether ``word`` (:func:`normalise`d: no line break left) is wholly in angle or square
+    brackets, none inside (``<fill in>``)."""
     inner = word[1:-1]
     return len(word) >= 2 and any(word[0] == opening and word[-1] == closing
                                   and opening not in inner and closing not in inner

@@ -45,6 +45,13 @@ def closest(word: object, candidates: Iterable[str], cutoff: float = 0.75) -> st
     return by_squash[matches[0]]
 
 
+def did_you_mean_rule(written: object, rule_ids: Iterable[str], otherwise: str = "") -> str:
+    """What a message about a rule ID (or selector) that names no rule ends with:
+    ``; did you mean FT003?`` for a close one, else ``otherwise``."""
+    guess = closest(written, rule_ids, cutoff=0.6)
+    return f"; did you mean {guess}?" if guess else otherwise
+
+
 def safe_replacement(word: object, candidates: Iterable[str]) -> str | None:
     """The one candidate ``word`` can be replaced with automatically, or ``None``.
 

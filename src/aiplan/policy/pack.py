@@ -43,7 +43,7 @@ from aiplan.parse.loader import Limits, load_bytes, load_file
 from aiplan.core.findings import Span, format_yaml_path
 from aiplan.core.rule import Rule, make_rule
 from aiplan.core.rule_ids import family_of
-from aiplan.core.suggest import closest
+from aiplan.core.suggest import closest, did_you_mean_rule
 from aiplan.policy.check import PLACEHOLDERS, PackCheck, placeholder_problems
 from aiplan.schemas import PACK_SCHEMA, follow, load
 from aiplan.schemas.explain import explain
@@ -288,10 +288,9 @@ def supersession_problems(pack: Pack, known: Iterable[str]) -> list[str]:
     problems = []
     for rule_id, other, where in pack.supersessions:
         if other not in known:
-            guess = closest(other, known, cutoff=0.6)
             problems.append(f"{pack.shown}:{where}: rule {rule_id}'s `superseded_by` names {other}, which is no rule "
                             "of aiplan, its plugins or the policy packs in use"
-                            + (f"; did you mean {guess}?" if guess else "; `aiplan rules` lists them"))
+                            + did_you_mean_rule(other, known, "; `aiplan rules` lists them"))
     return problems
 
 
@@ -337,7 +336,4 @@ def _shortest_path(start: str, goal: str, rules: Mapping[str, Rule]) -> tuple[st
 
 
 def _pack_error(shown: str, problems: list[str]) -> ConfigError:
-    if len(problems) == 1:
-        return ConfigError(problems[0])
-    head = f"{shown}: invalid policy pack"
-    return ConfigError(head + ":\n  " + "\n  ".join(problems), problems=tuple(problems), head=head)
+    return ConfigError.of(problems, head=f"{shown}: invalid policy pack")

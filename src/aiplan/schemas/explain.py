@@ -24,8 +24,8 @@ from dataclasses import field
 from typing import Any, Callable, Iterator, Mapping
 
 from aiplan.core.findings import Edit, Violation, format_yaml_path
-from aiplan.core.suggest import closest, safe_replacement
-from aiplan.core.notation import escape_unseen, flow, kind, plain, quoted, quoted_visibly, yaml_scalar
+from aiplan.core.suggest import closest, did_you_mean_rule, safe_replacement
+from aiplan.core.notation import dotted_key, flow, kind, plain, quoted, quoted_visibly, yaml_scalar
 from aiplan.core.records import data_record
 from aiplan.schemas import PLAN_SCHEMA, load, resolve
 from aiplan.schemas.fast import NotJson, is_type, json_equal
@@ -518,16 +518,6 @@ POLICY_VOICE = Voice(
 # A configuration file
 
 
-def _dotted(prefix: str, path) -> str:
-    out = prefix
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + escape_unseen(str(part))
-    return out or "the top level"
-
-
 def _config_hint(fact: Fact, error, root: dict, voice: Voice) -> tuple[str, tuple[Edit, ...]]:
     """A configuration problem's did-you-mean, appended to its message."""
     if fact.kind == "unknown":
@@ -535,14 +525,12 @@ def _config_hint(fact: Fact, error, root: dict, voice: Voice) -> tuple[str, tupl
         guess = closest(fact.fields["key"], known, cutoff=0.6)
         return (f"; did you mean `{guess}`?" if guess else f"; valid keys here: {fact.fields['known']}"), ()
     if fact.kind == "property_name":
-        guess = closest(error.instance, voice.names, cutoff=0.6)
-        return (f"; did you mean {guess}?" if guess else " (rule IDs look like FT003)"), ()
+        return did_you_mean_rule(error.instance, voice.names, " (rule IDs look like FT003)"), ()
     if fact.kind == "enum":
         guess = closest(error.instance, [str(v) for v in error.validator_value])
         return (f"; did you mean '{guess}'?" if guess else ""), ()
     if fact.kind == "pattern":
-        guess = closest(error.instance, voice.names, cutoff=0.6) if isinstance(error.instance, str) else None
-        return (f"; did you mean {guess}?" if guess else ""), ()
+        return did_you_mean_rule(error.instance, voice.names), ()
     return "", ()
 
 
@@ -575,5 +563,5 @@ _CONFIG_WORDS = {
 def config_voice(prefix: str, rule_ids: tuple[str, ...] = ()) -> Voice:
     """The configuration's voice: keys named from the file's table (``tool.aiplan.select``),
     mappings called tables, and rule IDs proposed for a misspelled one."""
-    return Voice(words=_CONFIG_WORDS, name=lambda path: f"`{_dotted(prefix, path)}`", hint=_config_hint,
+    return Voice(words=_CONFIG_WORDS, name=lambda path: f"`{dotted_key(prefix, path)}`", hint=_config_hint,
                  type_names={**TYPE_NAMES, "object": "a table"}, names=tuple(rule_ids), show=quoted_visibly)

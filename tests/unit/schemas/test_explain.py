@@ -108,3 +108,24 @@ def test_an_example_from_an_enum_is_written_as_yaml():
     [error] = Draft202012Validator(schema).iter_errors({})
     [violation] = explain(error, schema)
     assert '`year: "2024"` (one of "2024", true)' in violation.fix
+
+
+def _patterns(node) -> set[str]:
+    """Every `pattern` a schema holds, at any depth."""
+    if isinstance(node, dict):
+        found = {node["pattern"]} if isinstance(node.get("pattern"), str) else set()
+        return found.union(*(_patterns(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_patterns(value) for value in node))
+    return set()
+
+
+def test_pattern_words_are_keyed_by_the_shipped_schemas_patterns():
+    """PATTERN_WORDS is keyed by a pattern's text: a key no shipped schema holds (a pattern
+    edited in the schema, not here) would leave its values worded as a bare regular expression."""
+    from aiplan.schemas.explain import PATTERN_WORDS
+
+    shipped = set().union(*(_patterns(load(name)) for name in (PLAN_SCHEMA, CONFIG_SCHEMA, PACK_SCHEMA)))
+    assert set(PATTERN_WORDS) <= shipped, sorted(set(PATTERN_WORDS) - shipped)
+    # And every pattern of the configuration schema, the one worded through PATTERN_WORDS, has words.
+    assert _patterns(load(CONFIG_SCHEMA)) <= set(PATTERN_WORDS), sorted(_patterns(load(CONFIG_SCHEMA)) - set(PATTERN_WORDS))

@@ -77,12 +77,15 @@ class CorpusProfile:
 NOTHING_THERE = "nothing exists at that path"  # why a missing path names no document
 
 
-def documents_stamp(paths, base_dir: str, why: str = "") -> str:
+def documents_stamp(paths, base_dir: str, why: str = "", skipped=()) -> str:
     """What a source's measures depend on besides each document: which documents its path
-    names, or why it names none (``why`` from :func:`named_documents`)."""
+    names, or why it names none (``why`` from :func:`named_documents`), and which of its
+    files link out of the repository (``skipped``: :func:`linked_out`, named by EVID008)."""
     names = "\n".join(os.path.relpath(p, base_dir) for p in paths)
     if why:  # none: a glob matching nothing and one matching files outside the repository differ
         names += "\n\x00" + why
+    if skipped:  # none (nearly always): the stamp of a source as it was before links out were named
+        names += "\n\x01" + "\n".join(os.path.relpath(p, base_dir) for p in skipped)
     return "documents:" + hashlib.sha256(names.encode("utf-8", "surrogateescape")).hexdigest()
 
 
@@ -90,12 +93,37 @@ def documents_hold(base_dir: str, name: str, stamp: str) -> bool:
     """Whether the source path ``name`` still names the documents ``stamp`` recorded."""
     from aiplan.evidence.files import repository_root  # the cache's check: a few files, once per result
 
-    paths, why = named_documents(name, base_dir, repository_root(base_dir))
-    return documents_stamp(paths, base_dir, why) == stamp
+    root = repository_root(base_dir)
+    paths, why = named_documents(name, base_dir, root)
+    return documents_stamp(paths, base_dir, why, linked_out(name, base_dir, root)) == stamp
 
 
 def named_documents(name: str, base_dir: str, root: str) -> tuple[list[str], str]:
     """Absolute paths of the files ``name`` names (sorted), or why there are none."""
+    paths, why = _matched_documents(name, base_dir, root)
+    if why:
+        return [], why
+    inside = [p for p in paths if _inside(p, root)]
+    if not inside:
+        return [], "no file matches it" if not paths else "its files are outside the repository holding the plan"
+    return inside, ""
+
+
+def linked_out(name: str, base_dir: str, root: str) -> list[str]:
+    """The files a glob or folder ``name`` matches that resolve outside the repository (links
+    out of it), when others are inside: not read, and named (EVID008) rather than dropped."""
+    paths, why = _matched_documents(name, base_dir, root)
+    outside = [p for p in paths if not _inside(p, root)]
+    return outside if not why and len(outside) < len(paths) else []
+
+
+def _inside(path: str, root: str) -> bool:
+    return os.path.realpath(path).startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _matched_documents(name: str, base_dir: str, root: str) -> tuple[list[str], str]:
+    """Absolute paths of every file ``name`` matches (sorted), inside the repository or not, or
+    why it names none."""
     if is_glob(name):
         pattern = os.path.join(base_dir, name)
         paths = sorted(p for p in glob.glob(pattern, recursive=True) if os.path.isfile(p))
@@ -110,10 +138,7 @@ def named_documents(name: str, base_dir: str, root: str) -> tuple[list[str], str
                            for file in files if not file.startswith("."))
         else:
             paths = [where.path]
-    inside = [p for p in paths if os.path.realpath(p).startswith(root.rstrip(os.sep) + os.sep)]
-    if not inside:
-        return [], "no file matches it" if not paths else "its files are outside the repository holding the plan"
-    return inside, ""
+    return paths, ""
 
 
 def _key(line: str) -> str:

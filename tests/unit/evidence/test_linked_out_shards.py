@@ -80,10 +80,10 @@ def test_many_skipped_files_are_counted_after_the_first_three(repo, tmp_path):
             "are links out of the repository") in message
 
 
-def test_a_folder_whose_every_file_links_out_is_outside(repo, tmp_path):
+def test_a_glob_whose_every_file_links_out_is_outside(repo, tmp_path):
     (repo / "data" / "ft" / "a.jsonl").unlink()
     (repo / "data" / "ft" / "b.jsonl").symlink_to(tmp_path / "elsewhere" / "b.jsonl")
-    (message,) = [message for rule, message in _lint(repo) if rule == "EVID008"]
+    (message,) = [message for rule, message in _lint(repo, "data/ft/*.jsonl") if rule == "EVID008"]
     assert "its files are outside the repository holding the plan" in message
 
 
@@ -94,3 +94,49 @@ def test_a_link_out_added_later_is_seen_by_the_cache(repo, tmp_path):
     cache = LintCache(cache_dir)
     assert [rule for rule, _ in _lint(repo, examples=12, cache=cache)] == ["EVID008"]
     assert cache.hits == 0
+
+
+RAG = """aiplan: 1
+name: x
+approach: rag
+rag:
+  corpus:
+    sources:
+      - name: docs
+        path: {path}
+        format: markdown
+"""
+
+
+def _rag(project, path="docs/", cache=None):
+    (project / "plan.aiplan.yaml").write_text(RAG.format(path=path))
+    result = lint_targets([Target(str(project / "plan.aiplan.yaml"), "plan.aiplan.yaml", False)],
+                          build_context(select=["EVID008"]), cache=cache)
+    return [f.message for f in result.findings]
+
+
+@pytest.mark.parametrize("path", ["docs/", "docs/*.md"])
+def test_a_rag_document_linked_out_of_the_repository_is_named(repo, tmp_path, path):
+    (repo / "docs").mkdir()
+    (repo / "docs" / "a.md").write_text("# a\n")
+    (tmp_path / "elsewhere" / "b.md").write_text("# b\n")
+    (repo / "docs" / "b.md").symlink_to(tmp_path / "elsewhere" / "b.md")
+    assert _rag(repo, path) == [
+        f"`rag.corpus.sources[0].path` names {path}, and 1 of its documents (docs/b.md) is a link out of the "
+        "repository holding the plan, not read: the source's tables and boilerplate are measured on the others only"]
+    # Its near twin: a link inside the repository is read like any document.
+    (repo / "docs" / "b.md").unlink()
+    (repo / "store" / "b.md").write_text("# b\n")
+    (repo / "docs" / "b.md").symlink_to(repo / "store" / "b.md")
+    assert _rag(repo, path) == []
+
+
+def test_a_rag_document_linked_out_later_is_seen_by_the_cache(repo, tmp_path):
+    (repo / "docs").mkdir()
+    (repo / "docs" / "a.md").write_text("# a\n")
+    (tmp_path / "elsewhere" / "b.md").write_text("# b\n")
+    cache_dir = str(repo / ".cache")
+    assert _rag(repo, cache=LintCache(cache_dir)) == []
+    (repo / "docs" / "b.md").symlink_to(tmp_path / "elsewhere" / "b.md")
+    cache = LintCache(cache_dir)
+    assert len(_rag(repo, cache=cache)) == 1 and cache.hits == 0

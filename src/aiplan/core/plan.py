@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterator
 from aiplan.core.findings import Edit, Span, Violation, YamlPath
 from aiplan.core.notation import quoted
 from aiplan.core.placeholders import is_placeholder, is_placeholder_text, says_nothing
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 
 _MISSING = object()
 _UNREAD = object()
@@ -86,8 +86,7 @@ class SpanTable(Mapping):
         return f"SpanTable({dict(self.items())!r})"
 
 
-@data_record
-class Plan:
+class Plan(Record):
     """One YAML document of a plan file, as the engine hands it to rules: built
     once, complete (``dataclasses.replace`` makes a variant), never changed.
 

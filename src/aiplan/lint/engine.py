@@ -14,7 +14,7 @@ import os
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from aiplan.lint.directive import mentions_directive
+from aiplan.lint import mentions_directive
 from aiplan.core.findings import FileResult, Finding, InternalError, Severity, Span, TextEdit, Violation
 from aiplan.core.globs import is_glob
 from aiplan.lint.isolation import call_check, collect, describe_failure, exit_refused, read_only_data, violation_problem

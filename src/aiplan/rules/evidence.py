@@ -17,7 +17,7 @@ import posixpath
 from typing import Iterator
 
 from aiplan.core.findings import RelatedLocation, Severity, Violation
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 from aiplan.core.rule import Option, rule
 from aiplan.rules.metrics import held_out_is_training_file, leak, same_path
 from aiplan.core.notation import quoted_visibly, show
@@ -32,8 +32,7 @@ SHOWN = 3  # examples named in a message
 FORMAT_NAMES = {"jsonl": "JSON Lines", "json": "JSON", "csv": "CSV", "tsv": "TSV", "parquet": "Parquet"}
 
 
-@data_record
-class DataClaim:
+class DataClaim(Record):
     """A data file the plan names: its role, where the name is, and its per-file settings."""
 
     role: str

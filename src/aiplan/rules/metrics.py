@@ -16,7 +16,7 @@ import re
 
 from aiplan.core.globs import is_glob, path_glob
 from aiplan.core.paths import normalise_plan_path
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 from aiplan.core.suggest import normalise, squash
 
 # Words that, as a whole word of a metric's name, say lower values are better
@@ -53,8 +53,7 @@ def name_says_lower_is_better(name: str) -> bool:
     return bool(words & set(LOWER_IS_BETTER_WORDS)) and not words & set(HIGHER_IS_BETTER_WORDS)
 
 
-@data_record
-class Target:
+class Target(Record):
     """One `evaluation.metrics` entry with a name and a numeric target."""
 
     index: int
@@ -77,8 +76,7 @@ class Target:
         return "lower is better"
 
 
-@data_record
-class Measurement:
+class Measurement(Record):
     """One `baseline.prompt_engineering.results` entry with a metric name and a number."""
 
     index: int
@@ -145,8 +143,7 @@ def same_set(named: str, listed: str) -> bool:
     return bare in (base, base.split(".", 1)[0], base.rsplit(".", 1)[0])
 
 
-@data_record
-class EvalSet:
+class EvalSet(Record):
     """One `evaluation.eval_sets` entry with a path (and perhaps a size)."""
 
     index: int
@@ -169,8 +166,7 @@ def _eval_sets(plan) -> tuple[EvalSet, ...]:
     return tuple(out)
 
 
-@data_record
-class Comparison:
+class Comparison(Record):
     """A metric measured by the baseline with a target to reach: the gap to close."""
 
     target: Target

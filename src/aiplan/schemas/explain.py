@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterator, Mapping
 from aiplan.core.findings import Edit, Violation, format_yaml_path
 from aiplan.core.suggest import closest, did_you_mean_rule, safe_replacement
 from aiplan.core.notation import dotted_key, flow, kind, plain, quoted, quoted_visibly, yaml_scalar
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 from aiplan.schemas import PLAN_SCHEMA, load, resolve
 from aiplan.schemas.fast import NotJson, is_type, json_equal
 
@@ -44,8 +44,7 @@ _BOUNDS = {"minimum": "at least", "exclusiveMinimum": "more than", "maximum": "a
            "minLength": "at least", "maxLength": "at most"}
 
 
-@data_record
-class Fact:
+class Fact(Record):
     """One problem found in an error: its kind (a key of :attr:`Voice.words`), the
     node it is about, and the values its words may name."""
 
@@ -55,8 +54,7 @@ class Fact:
     at: str = "value"
 
 
-@data_record
-class Voice:
+class Voice(Record):
     """How one kind of document names its nodes and words its problems.
 
     ``words``: kind of problem -> message template (``{where}`` is the node as

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator
 
 from aiplan.core.findings import Edit, Span, Violation, YamlPath
 from aiplan.core.notation import quoted
-from aiplan.core.placeholders import is_placeholder, is_placeholder_text, says_nothing
+from aiplan.core.placeholders import is_placeholder, is_placeholder_path, is_placeholder_text, says_nothing
 from aiplan.core.records import Record
 
 _MISSING = object()
@@ -184,9 +184,12 @@ class Plan(Record):
         return value if isinstance(value, str) else None
 
     def number(self, *keys: str | int) -> int | float | None:
-        """The number at ``keys`` (booleans are not numbers), or ``None``."""
+        """The number at ``keys``, or ``None``. Booleans are not numbers, nor are `.nan` and
+        `.inf`: no count, duration or rate is one (PLAN002 reports them)."""
         value = self._at(keys)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None
+        if isinstance(value, float) and value - value != 0.0:  # nan - nan and inf - inf are nan
             return None
         return value
 
@@ -200,6 +203,14 @@ class Plan(Record):
         text (`TBD`, `none`, `-`, ...) or not a string."""
         value = self._at(keys)  # not self.string(): the rules' most frequent question, one call less
         if not isinstance(value, str) or not value.strip() or is_placeholder_text(value, self.placeholders):
+            return None
+        return value.strip()
+
+    def file_path(self, *keys: str | int) -> str | None:
+        """A path or glob the plan writes, stripped, as :meth:`text` reads a text, except that
+        a glob of wildcards alone (`*`, `**/*`) is a path, not placeholder text."""
+        value = self._at(keys)
+        if not isinstance(value, str) or not value.strip() or is_placeholder_path(value, self.placeholders):
             return None
         return value.strip()
 

@@ -290,15 +290,17 @@ def held_out_is_training_file(plan) -> bool:
     """`fine_tuning.evaluation.held_out.path` names the training file itself, however spelled.
 
     FT006 reports it; the evidence rules skip such a held-out set by this same test."""
-    held_out = plan.text("fine_tuning", "evaluation", "held_out", "path")
-    training = plan.text("fine_tuning", "dataset", "path")
+    held_out = plan.file_path("fine_tuning", "evaluation", "held_out", "path")
+    training = plan.file_path("fine_tuning", "dataset", "path")
     return (plan.includes_fine_tuning and plan.mapping("fine_tuning") is not None
             and held_out is not None and training is not None and same_path(held_out, training))
 
 
 def is_folder(path: str) -> bool:
-    """A path written as a folder: a trailing `/` (an empty last part), or a last part without an extension."""
-    return "." not in posixpath.basename(path)
+    """A path written as a folder: a trailing `/` (an empty last part), a last part without an
+    extension, or one that names a folder by dots (`.`, `data/..`)."""
+    name = posixpath.basename(path)
+    return "." not in name or name in (".", "..")
 
 
 def inside(path: str, folder: str) -> bool:
@@ -306,11 +308,30 @@ def inside(path: str, folder: str) -> bool:
     return folder in ("", ".") and not path.startswith("../") or path.startswith(folder + "/")
 
 
+def _segments(path: str) -> tuple[str, ...]:
+    """A normalised path's parts, none for the plan's own folder (`.`)."""
+    return tuple(part for part in path.split("/") if part and part != ".")
+
+
+def _glob_reaches_below(pattern: tuple[str, ...], folder: tuple[str, ...]) -> bool:
+    """Whether a glob, by its parts, matches some path below ``folder`` (`data/ft/*.jsonl`
+    reaches below `data`; `data/*.jsonl` does not reach below `data/eval`: `*` stops at `/`)."""
+    if not folder:
+        return bool(pattern)  # a part is left for a file below the folder
+    if not pattern:
+        return False
+    if "**" in pattern[0]:  # any number of parts, none included
+        return _glob_reaches_below(pattern[1:], folder) or _glob_reaches_below(pattern, folder[1:])
+    return (path_glob(pattern[0]).match(folder[0]) is not None
+            and _glob_reaches_below(pattern[1:], folder[1:]))
+
+
 def leak(held_out: str, training: str) -> str | None:
     """How a held-out path overlaps a training path, in words, or ``None``.
 
     The same file or folder (also through `./`, `..` or doubled slashes), a held-out file
-    inside the training data's folder, one matched by the training glob, or a
+    inside the training data's folder, one matched by the training glob, a held-out
+    folder that holds files the training glob matches (`data/` and `data/ft/*.jsonl`), or a
     training file inside the held-out folder. FT006 reports it; the evidence
     rules skip such a held-out set by this same test.
     """
@@ -322,6 +343,8 @@ def leak(held_out: str, training: str) -> str | None:
     if is_glob(train):
         if path_glob(train).match(held.rstrip("/")):
             return "is matched by the training data's glob"
+        if is_folder(held) and _glob_reaches_below(_segments(train), _segments(held)):
+            return "is a folder that holds files the training data's glob matches"
         return None
     # A path with another inside it is a folder, however it is written (`data/ft.v2`).
     if inside(held, train):

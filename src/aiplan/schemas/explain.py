@@ -322,6 +322,7 @@ PLAN_VOICE = Voice(
     name=lambda path: f"`{key_path(path)}`",
     hint=_plan_hint,
     fixes=True,
+    show=lambda value: yaml_scalar(value) if isinstance(value, float) and value - value != 0.0 else quoted(value),
 )
 
 
@@ -387,6 +388,9 @@ def _example(schema: dict, key: str, root: dict | None = None, item: bool = Fals
         return f"`{lead}{flow(sample)}`" if sample else f"`{lead}[...]` as a list"
     if kind_ == "boolean":
         return f"`{key}: true` or `{key}: false`"
+    if kind_ in ("integer", "number"):  # a value the bounds allow (`effort_weeks: 1`), not a bare key
+        low, high = schema.get("minimum", 1), schema.get("maximum", max(schema.get("minimum", 1), 1))
+        return f"`{lead}{yaml_scalar(min(max(1, low), high))}`"
     return f"`{lead.rstrip()}`"
 
 

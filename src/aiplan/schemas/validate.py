@@ -22,6 +22,7 @@ configuration holding a value outside JSON's types (a TOML date).
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any, Iterator
 
 from aiplan.core.findings import Violation
@@ -63,8 +64,45 @@ def validator(name: str = PLAN_SCHEMA):
     return Draft202012Validator(load(name))
 
 
+@functools.lru_cache(maxsize=None)
+def plan_validator():
+    """The validator of record for plans: jsonschema, with `.nan` and `.inf` not of type `number`."""
+    from jsonschema import Draft202012Validator, validators  # heavy (~40 ms): only for a plan holding one
+
+    checker = Draft202012Validator.TYPE_CHECKER.redefine("number", _finite_number)
+    return validators.extend(Draft202012Validator, type_checker=checker)(load(PLAN_SCHEMA))
+
+
+def _finite_number(checker, instance: Any) -> bool:
+    """jsonschema's `number`, NaN and the infinities left out."""
+    return (isinstance(instance, (int, float)) and not isinstance(instance, bool)
+            and (isinstance(instance, int) or math.isfinite(instance)))
+
+
+def _holds_non_finite(value: Any) -> bool:
+    """Whether a plan holds `.nan`, `.inf` or `-.inf` anywhere. Each mapping and list is
+    looked at once: YAML aliases share them (a document of 59,049 nodes through aliases)."""
+    stack, seen = [value], set()
+    while stack:
+        node = stack.pop()
+        if isinstance(node, float):
+            if node - node != 0.0:  # nan - nan and inf - inf are nan
+                return True
+        elif isinstance(node, (dict, list)) and id(node) not in seen:
+            seen.add(id(node))
+            stack.extend(node.values() if isinstance(node, dict) else node)
+    return False
+
+
 def schema_errors(data: Any, schema_name: str = PLAN_SCHEMA) -> tuple:
-    """The errors jsonschema lists for ``data``, in its order; ``()`` when it is valid."""
+    """The errors jsonschema lists for ``data``, in its order; ``()`` when it is valid.
+
+    A plan's numbers are JSON numbers, which are finite: where the schema asks for a
+    `number` or an `integer` (a count, a duration, a rate, a target), `.nan` and `.inf`
+    are the wrong type. JSON Schema cannot say so (every comparison with NaN is false),
+    so a plan holding one is listed by a validator whose `number` leaves them out."""
+    if schema_name == PLAN_SCHEMA and _holds_non_finite(data):
+        return tuple(plan_validator().iter_errors(data))
     checks = _committed_checks(schema_name)
     if checks is not None:
         try:

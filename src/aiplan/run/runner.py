@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
@@ -18,7 +19,7 @@ from aiplan.core.records import Record
 if TYPE_CHECKING:
     from typing import Union
 
-    from aiplan.run.cache import LintCache
+    from aiplan.run.cache import ExistenceChecks, LintCache
 
     # The context for each file: one for the whole run, or resolved per file
     # (configuration files and per-path overrides make it differ between files).
@@ -75,12 +76,17 @@ class RunResult(Record):
 
 
 def lint_target(target: Target, ctx: LintContext, stdin: bytes | None = None,
-                budget: Budget | None = None) -> FileResult:
+                budget: Budget | None = None, exists: "ExistenceChecks | None" = None) -> FileResult:
+    """Lint one target; ``exists`` answers whether the paths its plan names exist (default:
+    one ``stat`` each)."""
     if target.real_path == STDIN:
         # Never more than one byte past the size limit: `cat /dev/zero | aiplan lint -` must end.
         data = stdin if stdin is not None else sys.stdin.buffer.read(ctx.config.limits.max_bytes + 1)
         return lint_bytes(data, target.display_path, ctx, base_dir=os.getcwd(), budget=budget)
-    return lint_file(target.real_path, target.display_path, ctx, budget=budget)
+    file_exists = None
+    if exists is not None:
+        file_exists = functools.partial(exists, exists.absolute(os.path.dirname(target.real_path)))
+    return lint_file(target.real_path, target.display_path, ctx, budget=budget, file_exists=file_exists)
 
 
 # Seconds a whole run may take by default (`--run-timeout`); files not checked
@@ -158,15 +164,27 @@ def lint_targets(targets: Iterable[Target], contexts: ContextSource, stdin: byte
     budgets.start()
     try:
         if cache is None and jobs == 1 and not isolate:
+            exists = _existence_checks(targets)
             files = []
             for target in targets:
                 ctx = resolve(target)
-                files.append(lint_target(target, ctx, stdin, budgets(ctx)))
+                files.append(lint_target(target, ctx, stdin, budgets(ctx), exists))
             return RunResult(files=tuple(files))
         return RunResult(files=tuple(_lint_many(targets, resolve, stdin, cache, jobs, budgets, isolate)),
                          sources=cache.sources if cache is not None else None)
     finally:
         budgets.stop()
+
+
+def _existence_checks(targets: list[Target]) -> "ExistenceChecks | None":
+    """For a run of several plans, the run's existence checks of the paths they name: plans
+    beside each other name the same folders (``evals/``), each listed once instead of a
+    ``stat`` per path (:class:`aiplan.run.cache.ExistenceChecks`, as a cached run checks them)."""
+    if len(targets) < 2:
+        return None
+    from aiplan.run.cache import ExistenceChecks  # start-up: one plan (pre-commit) has little to share
+
+    return ExistenceChecks()
 
 
 # -- many files: cache and processes ---------------------------------------------

@@ -15,6 +15,9 @@ slower than normal, a few seconds each):
 * the pre-commit case again with a configuration file at the corpus's root (most
   repositories have one): :data:`CONFIG`, a realistic ``.aiplan.toml`` with a few
   options, a rule's options, per-rule severities and an override (removed after);
+* the pre-commit case again with a policy pack: a ``.aiplan.toml`` naming the two example
+  packs (``examples/policies/security.yaml`` and ``governance.yaml``, copied beside the plans),
+  unchanged since the run before, as in a repository that uses them (removed after);
 * yamllint on the same plan, if it is installed (bench/.venv has it).
 
 and prints each total (callgrind's ``Ir``) and aiplan's ratio to the floor.
@@ -38,6 +41,7 @@ import tempfile
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
+EXAMPLE_PACKS = ("security.yaml", "governance.yaml")
 IMPORT_FLOOR = "import click, pluggy, _ruamel_yaml"
 LINT_FLAGS = ("--ignore", "EVID")
 # The configured case's .aiplan.toml: what a team writes (README's Configuration section).
@@ -164,6 +168,19 @@ def main() -> None:
                                               before=lambda: _edit(plan))
         finally:
             config.unlink()
+        with_packs = "aiplan lint --cache-dir DIR (the same, with the two example policy packs)"
+        packs = Path(scratch, "plans", "policies")
+        packs.mkdir()
+        for name in EXAMPLE_PACKS:
+            shutil.copyfile(BENCH.parent / "examples" / "policies" / name, packs / name)
+        config.write_text(f"policy-packs = {json.dumps([f'policies/{name}' for name in EXAMPLE_PACKS])}\n",
+                          encoding="utf-8")
+        try:
+            counts[with_packs] = instructions([aiplan, "lint", *LINT_FLAGS, "--cache-dir", cache, plan], cwd,
+                                              before=lambda: _edit(plan))
+        finally:
+            config.unlink()
+            shutil.rmtree(packs)
         yamllint = shutil.which("yamllint")
         if yamllint:
             counts["yamllint -d default (the same plan)"] = instructions([yamllint, "-d", "default", plan], cwd)
@@ -177,6 +194,8 @@ def main() -> None:
               f"({(ours - floor) / (ours - interpreter):.0%} of what runs after the interpreter starts)")
         print(f"with a configuration file: {counts[configured] / floor:.2f}x the import floor, "
               f"{(counts[configured] - ours) / 1e6:+.1f} M over the case without")
+        print(f"with two policy packs: {counts[with_packs] / floor:.2f}x the import floor, "
+              f"{(counts[with_packs] - ours) / 1e6:+.1f} M over the case without")
         if args.importtime:
             print("aiplan's own modules by cumulative import time (a ranking; times vary with load):")
             print("\n".join(own_imports(plan, cwd)))

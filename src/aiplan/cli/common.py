@@ -113,14 +113,17 @@ def plugins_disabled(no_plugins: bool) -> bool:
     return no_plugins or bool(disabled_by_environment())
 
 
-def settings_resolver(rule_set, *, no_plugins=False, config_file=None, isolated=False, policy_packs=(), cli_layer=None):
-    """The per-file settings of this run (configuration files, overrides, packs, options)."""
+def settings_resolver(rule_set, *, no_plugins=False, config_file=None, isolated=False, policy_packs=(), cli_layer=None,
+                      checked_packs=None):
+    """The per-file settings of this run (configuration files, overrides, packs, options);
+    ``checked_packs``: the results cache's record of packs found valid before."""
     from aiplan.config.selection import ConfigError
     from aiplan.config.resolve import Resolver
 
     try:
         return Resolver(rule_set.rules, cli=cli_layer, config_path=config_file, isolated=isolated,
-                        cli_packs=policy_packs, lenient=plugins_disabled(no_plugins), complete=rule_set.complete)
+                        cli_packs=policy_packs, lenient=plugins_disabled(no_plugins), checked_packs=checked_packs,
+                        complete=rule_set.complete)
     except ConfigError as exc:
         raise ConfigProblem.of(exc) from None
 

@@ -106,7 +106,7 @@ class Resolver:
 
     def __init__(self, rules: Mapping[str, Rule], *, cli: Layer | None = None, config_path: str | None = None,
                  isolated: bool = False, cli_packs: Iterable[str] = (), lenient: bool = False,
-                 complete: bool = True):
+                 checked_packs: Any = None, complete: bool = True):
         # The run's catalogue, as the plugin manager built it: extended per configuration, never copied.
         self.base_rules = rules if isinstance(rules, Catalogue) else Catalogue(rules)
         # The command line's selectors as typed (its errors echo them), and upper-cased once for
@@ -123,6 +123,8 @@ class Resolver:
         self.warnings: list[str] = []
         self.finder = ConfigFinder()
         self.cli_packs = tuple(os.path.abspath(p) for p in cli_packs)
+        # aiplan.policy.pack.CheckedRecords (the results cache's), or None: every pack checked in full.
+        self.checked_packs = checked_packs
         self._packs: dict[str, Any] = {}
         self._checked: dict[str | None, tuple[ConfigFile | None, Catalogue]] = {}
         self._resolved: dict[tuple, Resolved] = {}
@@ -150,7 +152,7 @@ class Resolver:
         from aiplan.policy.pack import load_pack  # packs are rare: spares hashlib and importlib.resources
 
         if path not in self._packs:
-            self._packs[path] = load_pack(path, self._builtin_families())
+            self._packs[path] = load_pack(path, self._builtin_families(), checked=self.checked_packs)
         return self._packs[path]
 
     def _pack_paths(self, config: ConfigFile | None) -> list[tuple[str, str]]:

@@ -23,6 +23,12 @@ draft 2020-12 JSON Schema whose ``$ref`` stays inside it. Any problem is a
 pack never executes code: schemas are data, and messages use a fixed set of
 placeholders, not format strings.
 
+Checking the ``when``/``require`` schemas against the meta-schema needs
+jsonschema, whose import costs more than linting a plan. A run with the results
+cache passes a :class:`CheckedRecords` (``aiplan.run.cache.CheckedPacks``): a
+pack whose exact bytes were found valid before, by the same aiplan, jsonschema
+and Python, skips that check; every other check of the pack runs as always.
+
 Each pack rule becomes a :class:`~aiplan.core.rule.Rule` whose ``plugin`` is
 ``pack:<file name>@<first 12 hex digits of the file's SHA-256>``, so the lint
 context's fingerprint (and every cache keyed on it) changes with the pack.
@@ -30,11 +36,11 @@ context's fingerprint (and every cache keyed on it) changes with the pack.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import replace
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping, Protocol
 
+from aiplan.core.digest import sha256
 from aiplan.core.errors import ConfigError
 from aiplan.core.notation import quoted, quoted_visibly, yaml_block
 from aiplan.core.paths import shown_path
@@ -46,13 +52,20 @@ from aiplan.core.rule_ids import family_of
 from aiplan.core.suggest import closest, did_you_mean_rule
 from aiplan.policy.check import PLACEHOLDERS, PackCheck, placeholder_problems
 from aiplan.schemas import PACK_SCHEMA, follow, load
-from aiplan.schemas.explain import explain
-from aiplan.schemas.validate import validator
+from aiplan.schemas.validate import schema_errors
 
 JSON_TYPES = ("string", "number", "integer", "boolean", "object", "array", "null")
 
 # The catalogue's families (rules.md): reserved even before every family ships.
 RESERVED_FAMILIES = frozenset(("PLAN", "GAP", "BASE", "FIT", "ACC", "RAG", "FT", "EVAL"))
+
+
+class CheckedRecords(Protocol):
+    """Which packs' schemas were found valid before (by their bytes' SHA-256)."""
+
+    def holds(self, digest: str) -> bool: ...
+
+    def record(self, digest: str) -> None: ...
 
 
 @data_record
@@ -81,10 +94,14 @@ def _at(plan, path: tuple, at: str = "value") -> str:
 
 
 def _schema_problems(plan, shown: str) -> list[str]:
+    errors = schema_errors(plan.data, PACK_SCHEMA)
+    if not errors:
+        return []
+    from aiplan.schemas.explain import explain  # start-up: only a pack whose form is wrong needs its wording
+
     root = load(PACK_SCHEMA)
     problems = []
-    for error in sorted(validator(PACK_SCHEMA).iter_errors(plan.data),
-                        key=lambda e: [str(p) for p in e.absolute_path]):
+    for error in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):
         path = tuple(error.absolute_path)
         if error.validator == "pattern" and (path and path[-1] == "id" or len(path) > 1 and path[-2] == "superseded_by"):
             problems.append(f"{shown}:{_at(plan, path)}: `{format_yaml_path(path)}` is {quoted_visibly(error.instance)}; "
@@ -135,30 +152,37 @@ def _pointer(schema: Any, pointer: str) -> bool:
     return True
 
 
-def _json_schema_problems(plan, shown: str, index: int, key: str, schema: Any) -> list[str]:
-    from jsonschema import Draft202012Validator  # heavy (~40 ms): only when a pack is read
-    from jsonschema.exceptions import SchemaError  # with the line above
-
+def _json_schema_problems(plan, shown: str, index: int, key: str, schema: Any, vouched: bool = False) -> list[str]:
+    """What is wrong with a rule's ``when`` or ``require`` schema. ``vouched``: the pack's
+    bytes passed the meta-schema and format checks before (:class:`CheckedRecords`), so
+    jsonschema is not imported for them; the checks of ``$id``, anchors and ``$ref`` run."""
     base = ("rules", index, key)
     where = format_yaml_path(base)
     problems = []
-    try:
-        Draft202012Validator.check_schema(schema)
-    except SchemaError as exc:
-        path = base + tuple(exc.path)
-        inner = format_yaml_path(tuple(exc.path)) or "its top level"
-        detail = exc.message
-        if exc.path and exc.path[-1] == "type" and isinstance(exc.instance, str):
-            guess = closest(exc.instance, JSON_TYPES, cutoff=0.6)
-            detail = (f"{quoted_visibly(exc.instance)} is not a JSON Schema type"
-                      + (f"; did you mean {quoted(guess)}?" if guess else f"; use one of {', '.join(JSON_TYPES)}"))
-        problems.append(f"{shown}:{_at(plan, path)}: `{where}` is not a valid JSON Schema "
-                        f"(draft 2020-12): at {inner}: {detail}")
-        return problems
+    checked_formats = None
+    if not vouched:
+        from jsonschema import Draft202012Validator  # heavy (~245 M instructions): only for a pack not checked before
+        from jsonschema.exceptions import SchemaError  # with the line above
+
+        try:
+            Draft202012Validator.check_schema(schema)
+        except SchemaError as exc:
+            path = base + tuple(exc.path)
+            inner = format_yaml_path(tuple(exc.path)) or "its top level"
+            detail = exc.message
+            if exc.path and exc.path[-1] == "type" and isinstance(exc.instance, str):
+                guess = closest(exc.instance, JSON_TYPES, cutoff=0.6)
+                detail = (f"{quoted_visibly(exc.instance)} is not a JSON Schema type"
+                          + (f"; did you mean {quoted(guess)}?" if guess else f"; use one of {', '.join(JSON_TYPES)}"))
+            problems.append(f"{shown}:{_at(plan, path)}: `{where}` is not a valid JSON Schema "
+                            f"(draft 2020-12): at {inner}: {detail}")
+            return problems
+        checked_formats = Draft202012Validator.FORMAT_CHECKER.checkers
     for path, keyword, value in _keywords(schema, ("format", "$id", "id", "$anchor", "$dynamicAnchor")):
         if keyword == "format":
-            if value not in Draft202012Validator.FORMAT_CHECKER.checkers:
-                checked = ", ".join(sorted(Draft202012Validator.FORMAT_CHECKER.checkers))
+            # A vouched pack's formats were all checked ones (or it would not have been recorded).
+            if checked_formats is not None and value not in checked_formats:
+                checked = ", ".join(sorted(checked_formats))
                 problems.append(f"{shown}:{_at(plan, base + path)}: `{where}` uses `format: {value}`, which aiplan "
                                 f"cannot check (it would accept anything); checked formats: {checked}; "
                                 "use `pattern` for the others")
@@ -201,13 +225,15 @@ def _doc(entry: dict, pack_name: str, shown: str) -> str:
     return "\n\n".join(parts)
 
 
-def load_pack(path: str, reserved_families: Iterable[str] = (), shown: str | None = None) -> Pack:
-    """Read, validate and compile a policy pack file. Raises :class:`ConfigError`."""
+def load_pack(path: str, reserved_families: Iterable[str] = (), shown: str | None = None,
+              checked: CheckedRecords | None = None) -> Pack:
+    """Read, validate and compile a policy pack file. Raises :class:`ConfigError`.
+    ``checked``: the packs found valid before (see the module's docstring)."""
     path = os.path.abspath(path)
     shown = shown or shown_path(path)
     if not os.path.lexists(path):
         raise ConfigError(f"{shown}: no such policy pack")
-    return _compile(load_file(path, Limits(), shown), path, shown, reserved_families)
+    return _compile(load_file(path, Limits(), shown), path, shown, reserved_families, checked)
 
 
 def parse_pack(text: str, name: str = "pack.yaml", reserved_families: Iterable[str] = ()) -> Pack:
@@ -216,7 +242,8 @@ def parse_pack(text: str, name: str = "pack.yaml", reserved_families: Iterable[s
     return _compile(loaded, os.path.abspath(name), name, reserved_families)
 
 
-def _compile(loaded, path: str, shown: str, reserved_families: Iterable[str]) -> Pack:
+def _compile(loaded, path: str, shown: str, reserved_families: Iterable[str],
+             checked: CheckedRecords | None = None) -> Pack:
     if loaded.problems:
         problem = loaded.problems[0]
         span = problem.violation.span or Span.point(1, 1)
@@ -230,6 +257,13 @@ def _compile(loaded, path: str, shown: str, reserved_families: Iterable[str]) ->
         raise _pack_error(shown, problems)
 
     data = plan.data
+    digest = sha256((loaded.text or "").encode("utf-8", "surrogatepass")).hexdigest()
+    # A pack using `format` is evaluated by jsonschema anyway (the fast validator has no formats),
+    # and which formats jsonschema checks depends on optional packages: it is checked in full.
+    recordable = checked is not None and not any(
+        True for entry in data["rules"] for key in ("when", "require") if key in entry
+        for _ in _keywords(entry[key], ("format",)))
+    vouched = recordable and checked is not None and checked.holds(digest)
     reserved = RESERVED_FAMILIES | frozenset(reserved_families)
     seen: dict[str, int] = {}
     for index, entry in enumerate(data["rules"]):
@@ -255,7 +289,7 @@ def _compile(loaded, path: str, shown: str, reserved_families: Iterable[str]) ->
                                 f"{{{bad}}}; {hint}")
         for key in ("when", "require"):
             if key in entry:
-                problems.extend(_json_schema_problems(plan, shown, index, key, entry[key]))
+                problems.extend(_json_schema_problems(plan, shown, index, key, entry[key], vouched))
         for position, other in enumerate(entry.get("superseded_by", ())):
             if other == rule_id:
                 problems.append(f"{shown}:{_at(plan, ('rules', index, 'superseded_by', position))}: "
@@ -263,8 +297,9 @@ def _compile(loaded, path: str, shown: str, reserved_families: Iterable[str]) ->
                                 "name the other rules whose finding makes this one redundant")
     if problems:
         raise _pack_error(shown, problems)
+    if recordable and not vouched and checked is not None:
+        checked.record(digest)
 
-    digest = hashlib.sha256((loaded.text or "").encode("utf-8", "surrogatepass")).hexdigest()
     name = data.get("name") or os.path.basename(path)
     source = f"pack:{os.path.basename(path)}@{digest[:12]}"
     rules = []

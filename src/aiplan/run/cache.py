@@ -525,6 +525,10 @@ class LintCache:
                              self._code_stamp("aiplan")]).encode()).hexdigest()[:32]
         return EvidenceStore(os.path.join(self.directory, EVIDENCE_FORMAT, scope), self.directory, self._key)
 
+    def checked_packs(self) -> "CheckedPacks":
+        """The record of policy packs whose rule schemas were found valid (see :class:`CheckedPacks`)."""
+        return CheckedPacks(self)
+
     def _write_shard(self, scope: str, shard: int) -> None:
         path = self._shard_path(scope, shard)
         _real_directory(os.path.dirname(os.path.dirname(path)))
@@ -542,6 +546,127 @@ class LintCache:
                 return
         assert self._key is not None
         _replace(path, _mac(self._key, data) + data)
+
+
+# -- policy packs already checked against the JSON Schema meta-schema -----------------
+
+# The packages whose code checks a pack's schemas (aiplan.policy.pack): jsonschema, the
+# meta-schemas it ships in jsonschema_specifications, and the resolver of their references.
+SCHEMA_CHECKER_PACKAGES = ("jsonschema", "jsonschema_specifications", "referencing")
+CHECKED_PACKS = "checked-packs"   # in the format folder: no scope name, so pruning leaves it alone
+MAX_CHECKED_PACKS_BYTES = 1024 * 1024
+
+
+def _checker_stamp() -> list:
+    """The name, size and modification time of each file at the top of the packages of
+    :data:`SCHEMA_CHECKER_PACKAGES`, found without importing them (importing jsonschema is
+    what the record spares): an upgrade, a downgrade or an edit of one changes it."""
+    from importlib.machinery import PathFinder  # start-up: only a run with a policy pack
+
+    stamp: list = []
+    for name in SCHEMA_CHECKER_PACKAGES:
+        module = sys.modules.get(name)
+        try:
+            spec = module.__spec__ if module is not None else PathFinder.find_spec(name)
+            locations = list(spec.submodule_search_locations or ()) if spec is not None else []
+        except Exception:  # an exotic finder or module: no stamp, so no record holds
+            return ["unknown"]
+        if not locations:
+            stamp.append([name, "missing"])
+            continue
+        files = []
+        for location in sorted(locations):
+            try:
+                with os.scandir(location) as entries:
+                    for entry in entries:
+                        if entry.is_file(follow_symlinks=False):
+                            info = entry.stat(follow_symlinks=False)
+                            files.append((entry.path, info.st_size, info.st_mtime_ns))
+            except OSError:
+                return ["unreadable"]
+        stamp.append([name, sorted(files)])
+    return stamp
+
+
+class CheckedPacks:
+    """The policy packs whose rules' ``when`` and ``require`` schemas this user's runs
+    found valid against the draft 2020-12 meta-schema (and using only formats jsonschema
+    checks), so that a repository with an unchanged pack does not import jsonschema to
+    check them again on every run (:func:`aiplan.policy.pack.load_pack`).
+
+    A record is the digest of everything the verdict depends on: the pack's bytes
+    (their SHA-256), aiplan's code (its stamp, as for the lint results), the code of
+    jsonschema and the meta-schemas (:func:`_checker_stamp`) and the Python version
+    (its regular expressions). Records are kept in one file of the results cache,
+    authenticated with the user's key like the shards (a record that fails is none:
+    the pack is checked in full), written atomically and dropped after
+    :data:`MAX_AGE_SECONDS`. Without a usable cache (``--no-cache``), every pack is
+    checked in full."""
+
+    def __init__(self, cache: LintCache):
+        self._cache = cache
+        self._records: dict | None = None
+        self._checker: list | None = None
+
+    def _path(self) -> str:
+        return os.path.join(self._cache.directory, FORMAT, CHECKED_PACKS)
+
+    def _record_key(self, digest: str) -> str:
+        if self._checker is None:
+            self._checker = _checker_stamp()
+        state = [FORMAT, CHECKED_PACKS, sys.version, self._cache._code_stamp("aiplan"), self._checker, digest]
+        return blake2b_256(repr(state).encode()).hexdigest()
+
+    def _read(self) -> dict:
+        cache = self._cache
+        try:
+            data = read_regular(self._path(), MAX_CHECKED_PACKS_BYTES, follow_symlinks=False)
+        except (OSError, ValueError):
+            return {}
+        if cache._key is None or len(data) < _MAC_BYTES:
+            return {}
+        mac, payload = data[:_MAC_BYTES], data[_MAC_BYTES:]
+        if not same_digest(mac, _mac(cache._key, CHECKED_PACKS.encode() + b"\0" + payload)):
+            return {}  # written by someone else, or damaged
+        try:
+            content = marshal.loads(payload)
+        except Exception:  # corrupt or truncated: no record
+            return {}
+        if not (isinstance(content, dict) and content.get("format") == FORMAT and isinstance(content.get("records"), dict)):
+            return {}
+        oldest = cache._now - MAX_AGE_SECONDS
+        return {key: when for key, when in content["records"].items()
+                if type(key) is str and type(when) is int and when >= oldest}
+
+    def holds(self, digest: str) -> bool:
+        """Whether the pack whose bytes have the SHA-256 ``digest`` was found valid before."""
+        if not self._cache._ready():
+            return False
+        try:
+            if self._records is None:
+                self._records = self._read()
+            return self._record_key(digest) in self._records
+        except Exception:  # the record only saves time: a failure is a full check
+            return False
+
+    def record(self, digest: str) -> None:
+        """Remember that the pack whose bytes have the SHA-256 ``digest`` is valid. Never raises."""
+        cache = self._cache
+        if not cache._ready():
+            return
+        try:
+            records = self._read()   # again: another run may have added records since
+            records[self._record_key(digest)] = cache._now
+            data = marshal.dumps({"format": FORMAT, "records": records})
+            if len(data) + _MAC_BYTES > MAX_CHECKED_PACKS_BYTES:
+                return
+            _prepare_directory(cache.directory)
+            _real_directory(os.path.dirname(self._path()))
+            assert cache._key is not None
+            _replace(self._path(), _mac(cache._key, CHECKED_PACKS.encode() + b"\0" + data) + data)
+            self._records = records
+        except (OSError, ValueError):  # a cache that cannot be written: the next run checks in full again
+            pass
 
 
 # -- old scopes: what upgrades and other settings left behind ------------------------

@@ -38,7 +38,7 @@ import sys
 from typing import Any, Callable, Iterator
 
 from aiplan.core.records import data_record
-from aiplan.schemas import CONFIG_SCHEMA, PLAN_SCHEMA, load
+from aiplan.schemas import CONFIG_SCHEMA, PACK_SCHEMA, PLAN_SCHEMA, load
 from aiplan.schemas import follow as follow_pointer
 
 Check = Callable[[Any], bool]
@@ -49,6 +49,8 @@ SUPPORTED = frozenset((
     "items", "minimum", "minLength", "$ref",
     # The configuration schema's too (aiplan.schemas.config_checks).
     "pattern", "uniqueItems", "minItems", "maximum", "propertyNames",
+    # Policy packs' rule schemas (aiplan.policy.check), beside the keywords above.
+    "contains",
 ))
 # Keywords with no effect on validity (annotations and structure).
 ANNOTATIONS = frozenset((
@@ -206,6 +208,8 @@ class _Generator:
             body += self.items_check(schema["items"], pointer)
         if "propertyNames" in schema:
             body += self.names_check(schema["propertyNames"], pointer)
+        if "contains" in schema:
+            body += self.contains_check(schema["contains"], pointer)
         if {"properties", "required", "additionalProperties"} & set(schema):
             body += self.object_check(schema, name, pointer)
         if "$ref" in schema:
@@ -297,6 +301,17 @@ class _Generator:
             return [f"if kind == {_OBJECT} and value:", "    return False"]
         return [f"if kind == {_OBJECT}:", "    for key in value:", f"        if not {check}(key):",
                 "            return False"]
+
+    def contains_check(self, contains: Any, pointer: str) -> list[str]:
+        # minContains and maxContains are not in SUPPORTED: at least one item must match.
+        if not isinstance(contains, (dict, bool)):
+            raise Unsupported("contains must be a schema")
+        check = self.name(contains, pointer + "/contains")
+        if check == "always":
+            return [f"if kind == {_ARRAY} and not value:", "    return False"]
+        if check == "never":
+            return [f"if kind == {_ARRAY}:", "    return False"]
+        return [f"if kind == {_ARRAY} and not any({check}(element) for element in value):", "    return False"]
 
     def object_check(self, schema: dict, name: str, pointer: str) -> list[str]:
         properties = schema.get("properties", {})
@@ -589,6 +604,15 @@ def _items_errors(lister, items, instance, schema, path, at):
         yield from lister.below(items, element, path, at + ("items",), (index,))
 
 
+def _contains_errors(lister, contains, instance, schema, path, at):
+    if json_kind(instance) != _ARRAY:
+        return
+    # An item matches when it has no error; a value outside JSON's types raises NotJson (jsonschema decides).
+    if not any(next(iter(lister.below(contains, element, (), (), ())), None) is None for element in instance):
+        yield SchemaError(f"{instance!r} does not contain items matching the given schema", "contains", contains,
+                          instance, schema, path, at + ("contains",))
+
+
 def _ref_errors(lister, pointer, instance, schema, path, at):
     yield from lister.below(follow_pointer(lister.root, pointer[1:]), instance, path, at, ())
 
@@ -599,8 +623,122 @@ _KEYWORD_ERRORS: dict[str, Callable[..., Iterator[SchemaError]]] = {
     "minLength": _min_length_errors, "required": _required_errors, "properties": _properties_errors,
     "additionalProperties": _additional_errors, "items": _items_errors, "$ref": _ref_errors,
     "maximum": _maximum_errors, "pattern": _pattern_errors, "minItems": _min_items_errors,
-    "uniqueItems": _unique_items_errors, "propertyNames": _property_names_errors,
+    "uniqueItems": _unique_items_errors, "propertyNames": _property_names_errors, "contains": _contains_errors,
 }
+
+
+def _json_value(value: Any) -> bool:
+    """Whether ``value`` is made of JSON's types only (what :func:`_literal` can write)."""
+    if isinstance(value, dict):
+        return all(type(key) is str and _json_value(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(_json_value(item) for item in value)
+    return value is None or isinstance(value, (str, int, float))
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# What each supported keyword's value must be for the lister to take it (as the generator requires).
+_KEYWORD_FORMS: dict[str, Callable[[Any], bool]] = {
+    "type": lambda value: (value in _TYPE_KINDS if isinstance(value, str) else isinstance(value, list) and bool(value)
+                           and all(isinstance(name, str) and name in _TYPE_KINDS for name in value)),
+    "enum": lambda value: isinstance(value, list) and _json_value(value),
+    "const": _json_value,
+    "minimum": lambda value: isinstance(value, (int, float)) and not isinstance(value, bool),
+    "maximum": lambda value: isinstance(value, (int, float)) and not isinstance(value, bool),
+    "minLength": _count, "minItems": _count,
+    "uniqueItems": lambda value: isinstance(value, bool),
+    "required": lambda value: isinstance(value, list) and all(isinstance(key, str) for key in value),
+    "properties": lambda value: isinstance(value, dict),
+    "$defs": lambda value: isinstance(value, dict),
+    "$schema": lambda value: value == DRAFT_2020_12,
+}
+
+
+def _pattern_compiles(pattern: Any) -> bool:
+    try:
+        re.compile(pattern)
+    except (re.error, TypeError, RecursionError):
+        return False
+    return isinstance(pattern, str)
+
+
+def supported(root: Any) -> bool:
+    """Whether the fast path implements everything ``root`` uses: what :func:`generate` accepts
+    (a test holds the two to the same answer), found by a walk instead of generating source."""
+    seen: set[int] = set()
+    pending: list[tuple[Any, bool]] = [(root, True)]
+    while pending:
+        node, at_root = pending.pop()
+        if node is True or node is False:
+            continue
+        if not isinstance(node, dict):
+            return False
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if not set(node) <= SUPPORTED | ANNOTATIONS or (not at_root and "$id" in node):
+            return False
+        for keyword, value in node.items():
+            form = _KEYWORD_FORMS.get(keyword)
+            if form is not None and not form(value):
+                return False
+        if "pattern" in node and not _pattern_compiles(node["pattern"]):
+            return False
+        for keyword in ("items", "propertyNames", "contains", "additionalProperties"):
+            if keyword in node:
+                if not isinstance(node[keyword], (dict, bool)):
+                    return False
+                pending.append((node[keyword], False))
+        pending.extend((sub, False) for sub in node.get("properties", {}).values())
+        for sub in node.get("$defs", {}).values():
+            if not isinstance(sub, (dict, bool)):
+                return False
+        if "$ref" in node:
+            pointer = node["$ref"]
+            if not isinstance(pointer, str) or not pointer.startswith("#/") or "%" in pointer:
+                return False
+            try:
+                pending.append((follow_pointer(root, pointer[1:]), False))
+            except LookupError:
+                return False
+    return True
+
+
+def interpret_errors(schema: Any) -> Callable[[Any], tuple[SchemaError, ...] | None] | None:
+    """``errors(instance)`` as :func:`compile_errors` lists them, walking ``schema`` instead of
+    generating and compiling its checks (about 2 M instructions a small schema): for the
+    schemas of a policy pack, read afresh by each run and evaluated on a few plans.
+    ``None`` if the fast path does not implement something ``schema`` uses."""
+    if not supported(schema):
+        return None
+    memo: dict[tuple[int, int], bool] = {}   # (subschema, value) -> valid: for one instance's errors
+
+    def valid_under(subschema: Any, instance: Any) -> bool:
+        if subschema is True or subschema is False:
+            return subschema
+        key = (id(subschema), id(instance))
+        known = memo.get(key)
+        if known is None:
+            # NotJson and RecursionError go up to errors(): jsonschema decides (caught here, a
+            # schema that refers to itself would be walked again at every level below the limit).
+            known = memo[key] = next(iter(lister.errors(subschema, instance, (), ())), None) is None
+        return known
+
+    lister = _Lister(schema, valid_under)
+
+    def errors(instance: Any) -> tuple[SchemaError, ...] | None:
+        memo.clear()   # ids are of this instance's values, alive until it returns
+        try:
+            return tuple(lister.errors(schema, instance, (), ()))
+        except (NotJson, RecursionError):
+            return None
+        finally:
+            memo.clear()
+
+    return errors
 
 
 def compile_errors(schema: Any) -> Callable[[Any], tuple[SchemaError, ...] | None] | None:
@@ -641,7 +779,7 @@ _KIND_NAMES = ("object", "array", "string", "integer", "number (not integer)", "
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m aiplan.schemas.fast [--check]``: write or check the committed checks
-    (:data:`COMMITTED`: aiplan/schemas/plan_checks.py and config_checks.py)."""
+    (:data:`COMMITTED`: aiplan/schemas/plan_checks.py, config_checks.py and pack_checks.py)."""
     import argparse  # only for `python -m aiplan.schemas.fast`
     import os  # only for `python -m aiplan.schemas.fast`
 
@@ -672,8 +810,11 @@ PLAN_CHECKS_TITLE = ("The plan schema's checks (plan.schema.json), compiled by a
                      "path validates a plan without loading the schema's JSON or compiling anything.")
 CONFIG_CHECKS_TITLE = ("The configuration schema's checks (config.schema.json), compiled by aiplan.schemas.fast:\n"
                        "a valid .aiplan.toml or [tool.aiplan] is validated without the schema's JSON or jsonschema.")
+PACK_CHECKS_TITLE = ("The policy-pack schema's checks (policy-pack.schema.json), compiled by aiplan.schemas.fast:\n"
+                     "a valid policy pack's form is validated without the schema's JSON or jsonschema.")
 # The shipped schemas whose checks are committed source: (schema, module beside this one, its docstring).
-COMMITTED = ((PLAN_SCHEMA, "plan_checks.py", PLAN_CHECKS_TITLE), (CONFIG_SCHEMA, "config_checks.py", CONFIG_CHECKS_TITLE))
+COMMITTED = ((PLAN_SCHEMA, "plan_checks.py", PLAN_CHECKS_TITLE), (CONFIG_SCHEMA, "config_checks.py", CONFIG_CHECKS_TITLE),
+             (PACK_SCHEMA, "pack_checks.py", PACK_CHECKS_TITLE))
 
 
 if __name__ == "__main__":

@@ -9,12 +9,14 @@ importing jsonschema. :func:`aiplan.schemas.explain.explain` turns each error
 into violations at the offending node, with a "did you mean" for misspelled
 keys and values.
 
-The configuration schema's checks are committed too (``config_checks``), so a
-configuration file is validated the same way (:mod:`aiplan.config.files`).
-jsonschema itself validates policy packs (:mod:`aiplan.policy.pack`: their
-rules' ``when``/``require`` are the user's own JSON Schemas, any keyword, so a
-pack imports it anyway) and a plan or configuration holding a value outside
-JSON's types (a TOML date).
+The configuration and policy-pack schemas' checks are committed too
+(``config_checks``, ``pack_checks``), so a configuration file and a policy
+pack's form are validated the same way (:mod:`aiplan.config.files`,
+:mod:`aiplan.policy.pack`). jsonschema itself checks a pack rule's
+``when``/``require`` against the draft 2020-12 meta-schema (once per pack
+content: :mod:`aiplan.policy.pack`), evaluates those that use keywords the fast
+validator lacks (:mod:`aiplan.policy.check`), and lists the errors of a plan or
+configuration holding a value outside JSON's types (a TOML date).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import functools
 from typing import Any, Iterator
 
 from aiplan.core.findings import Violation
-from aiplan.schemas import CONFIG_SCHEMA, PLAN_SCHEMA, load
+from aiplan.schemas import CONFIG_SCHEMA, PACK_SCHEMA, PLAN_SCHEMA, load
 from aiplan.schemas import plan_checks
 from aiplan.schemas.fast import compile_errors, errors_lister
 
@@ -39,6 +41,10 @@ def _fast_errors(name: str = PLAN_SCHEMA):
         from aiplan.schemas import config_checks  # start-up: only a run that reads a configuration file
 
         return errors_lister(config_checks.CHECKS, lambda: load(name))
+    if name == PACK_SCHEMA:
+        from aiplan.schemas import pack_checks  # start-up: only a run that reads a policy pack
+
+        return errors_lister(pack_checks.CHECKS, lambda: load(name))
     return compile_errors(load(name))
 
 

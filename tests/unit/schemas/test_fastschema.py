@@ -254,10 +254,10 @@ def test_the_lister_walks_only_the_subtrees_the_checks_doubt():
     ("oneOf", [{"type": "string"}]), ("anyOf", [{"type": "string"}]), ("allOf", [{"type": "string"}]),
     ("not", {"type": "string"}), ("patternProperties", {"^x": {}}), ("prefixItems", [{}]),
     ("maxItems", 1), ("if", {}), ("unevaluatedProperties", False),
-    ("dependentRequired", {}), ("$dynamicRef", "#x"), ("contains", {}),
+    ("dependentRequired", {}), ("$dynamicRef", "#x"), ("minContains", 2), ("maxContains", 1),
     # Supported keywords in forms the fast path does not take.
     ("pattern", "(unclosed"), ("pattern", 3), ("maximum", "3"), ("minItems", True), ("uniqueItems", 1),
-    ("propertyNames", ["string"]),
+    ("propertyNames", ["string"]), ("contains", ["string"]),
 ])
 def test_unsupported_keyword_anywhere_refuses(keyword, value):
     schema = copy.deepcopy(SCHEMA)

@@ -35,7 +35,7 @@ from typing import Iterable
 from aiplan.core.globs import is_glob
 from aiplan.core.records import data_record
 from aiplan.core.text import line_column, split_lines
-from aiplan.evidence.files import content_stamp, file_status, locate
+from aiplan.evidence.files import content_stamp, file_status, is_within, locate
 
 PDF_HINT = "Install the PDF extra to measure them: `pip install 'aiplan[pdf]'`."
 # Pages read of one PDF: its tables and running headers show well before this.
@@ -63,6 +63,8 @@ class CorpusProfile:
     first_repeated: tuple[str, int, str] = ("", 0, "")   # (document, line, text)
     sampled: bool = False                       # the byte budget or the document cap stopped reading
     unverified: str = ""                        # why nothing was read (remote, outside, nothing matches)
+    skipped: tuple[str, ...] = ()               # documents named but linked out of the repository: not read
+    named: int = 0                              # documents named inside the repository (read or not)
     stamps: tuple[tuple[str, str], ...] = ()
     pdfs_unread: int = 0                        # PDF documents not read: the PDF extra is not installed
     first_pdf_unread: str = ""
@@ -77,10 +79,12 @@ class CorpusProfile:
 NOTHING_THERE = "nothing exists at that path"  # why a missing path names no document
 
 
-def documents_stamp(paths, base_dir: str, why: str = "") -> str:
+def documents_stamp(paths, base_dir: str, why: str = "", skipped=()) -> str:
     """What a source's measures depend on besides each document: which documents its path
-    names, or why it names none (``why`` from :func:`named_documents`)."""
-    names = "\n".join(os.path.relpath(p, base_dir) for p in paths)
+    names, or why it names none (``why``), and which it names but does not read (``skipped``),
+    all from :func:`named_documents`."""
+    names = "\n".join([os.path.relpath(p, base_dir) for p in paths]
+                      + ["\x01" + os.path.relpath(p, base_dir) for p in skipped])
     if why:  # none: a glob matching nothing and one matching files outside the repository differ
         names += "\n\x00" + why
     return "documents:" + hashlib.sha256(names.encode("utf-8", "surrogateescape")).hexdigest()
@@ -90,30 +94,32 @@ def documents_hold(base_dir: str, name: str, stamp: str) -> bool:
     """Whether the source path ``name`` still names the documents ``stamp`` recorded."""
     from aiplan.evidence.files import repository_root  # the cache's check: a few files, once per result
 
-    paths, why = named_documents(name, base_dir, repository_root(base_dir))
-    return documents_stamp(paths, base_dir, why) == stamp
+    paths, why, skipped = named_documents(name, base_dir, repository_root(base_dir))
+    return documents_stamp(paths, base_dir, why, skipped) == stamp
 
 
-def named_documents(name: str, base_dir: str, root: str) -> tuple[list[str], str]:
-    """Absolute paths of the files ``name`` names (sorted), or why there are none."""
+def named_documents(name: str, base_dir: str, root: str) -> tuple[list[str], str, list[str]]:
+    """Absolute paths of the files ``name`` names (sorted), or why there are none, and the
+    files it names that resolve outside the repository (links out of it): not read, and
+    named by EVID008 (as a data set's files are: :attr:`aiplan.evidence.files.Location.skipped`)."""
     if is_glob(name):
         pattern = os.path.join(base_dir, name)
         paths = sorted(p for p in glob.glob(pattern, recursive=True) if os.path.isfile(p))
     else:
         where = locate(name, base_dir, root)
         if where.kind in ("remote", "outside"):
-            return [], where.why
+            return [], where.why, []
         if where.kind == "missing":
-            return [], NOTHING_THERE
+            return [], NOTHING_THERE, []
         if os.path.isdir(where.path):
             paths = sorted(os.path.join(folder, file) for folder, _dirs, files in os.walk(where.path)
                            for file in files if not file.startswith("."))
         else:
             paths = [where.path]
-    inside = [p for p in paths if os.path.realpath(p).startswith(root.rstrip(os.sep) + os.sep)]
+    inside = [p for p in paths if is_within(p, root)]
     if not inside:
-        return [], "no file matches it" if not paths else "its files are outside the repository holding the plan"
-    return inside, ""
+        return [], "no file matches it" if not paths else "its files are outside the repository holding the plan", []
+    return inside, "", [p for p in paths if p not in set(inside)]
 
 
 def _key(line: str) -> str:
@@ -121,11 +127,12 @@ def _key(line: str) -> str:
 
 
 def profile_corpus(name: str, base_dir: str, root: str, budget: int,
-                   listed: tuple[list[str], str] | None = None) -> CorpusProfile:
+                   listed: tuple[list[str], str, list[str]] | None = None) -> CorpusProfile:
     """Read the documents of one source (``listed``: :func:`named_documents`, if at hand); never raises for bad content."""
-    paths, why = listed if listed is not None else named_documents(name, base_dir, root)
+    paths, why, linked_out = listed if listed is not None else named_documents(name, base_dir, root)
     if not paths:
         return CorpusProfile(name, unverified=why)
+    skipped = tuple(os.path.relpath(path, base_dir).replace(os.sep, "/") for path in linked_out)
     sampled = len(paths) > MAX_DOCUMENTS
     read = 0
     documents = 0
@@ -206,7 +213,8 @@ def profile_corpus(name: str, base_dir: str, root: str, budget: int,
     repeated, first_repeated = _repeated(frequency, units, per_document)
     return CorpusProfile(name, documents, with_tables, tuple(first_tables), lines, min(repeated, lines),
                          first_repeated, sampled, stamps=tuple(stamps), pdfs_unread=pdfs_unread,
-                         first_pdf_unread=first_pdf_unread, units=units, pdf_pages=pdf_pages)
+                         first_pdf_unread=first_pdf_unread, units=units, pdf_pages=pdf_pages, skipped=skipped,
+                         named=len(paths))
 
 
 def _count_lines(numbered: Iterable[tuple[int, str]], is_pdf: bool, frequency: dict[str, int]

@@ -59,7 +59,7 @@ def test_a_file_linked_out_of_the_repository_is_named(repo, tmp_path, path):
     assert [rule for rule, _ in findings] == ["EVID008"]
     assert (f"names {path}, and 1 of its 2 files (data/ft/b.jsonl) is a link out of the repository "
             "holding the plan, not read") in findings[0][1]
-    assert "checked against the other 1 only" in findings[0][1]
+    assert "checked against the other file only" in findings[0][1]
 
 
 def test_a_file_linked_inside_the_repository_is_read(repo):
@@ -69,7 +69,22 @@ def test_a_file_linked_inside_the_repository_is_read(repo):
 
 def test_a_count_above_what_the_files_read_hold_is_still_reported(repo, tmp_path):
     (repo / "data" / "ft" / "b.jsonl").symlink_to(tmp_path / "elsewhere" / "b.jsonl")
-    assert [rule for rule, _ in _lint(repo, examples=5)] == ["EVID001", "EVID008"]
+    findings = dict(_lint(repo, examples=5))
+    assert sorted(findings) == ["EVID001", "EVID008"]
+    # The 12 records read are a lower bound: no exact count is offered, and the message says so.
+    assert findings["EVID001"].startswith("`fine_tuning.dataset.examples` is 5 but the files of data/ft/ read hold "
+                                          "12 records (1 file linked out of the repository not read, EVID008)")
+    assert "examples: 12" not in findings["EVID001"]
+    assert "checked against the other file only" in findings["EVID008"]
+
+
+def test_a_count_above_the_records_with_no_file_linked_out_offers_the_count(repo):
+    # The near twin: every file read, so the count is exact and the fix offers it.
+    (repo / "plan.aiplan.yaml").write_text(PLAN.format(path="data/ft/", examples=5))
+    result = lint_targets([Target(str(repo / "plan.aiplan.yaml"), "plan.aiplan.yaml", False)],
+                          build_context(select=["EVID001"]))
+    (finding,) = result.findings
+    assert "but data/ft/ holds 12 records" in finding.message and "Set `examples: 12`" in finding.fix
 
 
 def test_many_skipped_files_are_counted_after_the_first_three(repo, tmp_path):
@@ -94,3 +109,58 @@ def test_a_link_out_added_later_is_seen_by_the_cache(repo, tmp_path):
     cache = LintCache(cache_dir)
     assert [rule for rule, _ in _lint(repo, examples=12, cache=cache)] == ["EVID008"]
     assert cache.hits == 0
+
+
+RAG_PLAN = """aiplan: 1
+name: x
+approach: rag
+rag:
+  corpus:
+    sources:
+      - name: handbook
+        path: {path}
+        format: markdown
+  data_pipeline:
+    chunking:
+      strategy: fixed
+"""
+
+TABLE = "| a | b |\n|---|---|\n| 1 | 2 |\n"
+
+
+def _lint_rag(project, path="docs", cache=None):
+    (project / "plan.aiplan.yaml").write_text(RAG_PLAN.format(path=path))
+    result = lint_targets([Target(str(project / "plan.aiplan.yaml"), "plan.aiplan.yaml", False)],
+                          build_context(select=["EVID008", "RAG003"]), cache=cache)
+    return sorted((f.rule, f.message) for f in result.findings)
+
+
+@pytest.fixture
+def documents(repo, tmp_path):
+    (repo / "docs").mkdir()
+    (repo / "docs" / "a.md").write_text("plain text\n")
+    (tmp_path / "elsewhere" / "t.md").write_text(TABLE)
+    (repo / "store" / "t.md").write_text(TABLE)
+    return repo
+
+
+@pytest.mark.parametrize("path", ["docs", "docs/*.md"])
+def test_a_rag_document_linked_out_of_the_repository_is_named(documents, tmp_path, path):
+    (documents / "docs" / "t.md").symlink_to(tmp_path / "elsewhere" / "t.md")
+    # Not read, so its table is not measured (no RAG003), and EVID008 says which document was skipped.
+    assert _lint_rag(documents, path) == [("EVID008", (
+        f"`rag.corpus.sources[0].path` names {path}, and 1 of its 2 documents (docs/t.md) is a link out of "
+        "the repository holding the plan, not read: the source's tables and boilerplate are measured in the "
+        "other document only"))]
+
+
+def test_a_rag_document_linked_inside_the_repository_is_read(documents):
+    (documents / "docs" / "t.md").symlink_to(documents / "store" / "t.md")
+    assert [rule for rule, _ in _lint_rag(documents)] == ["RAG003"]
+
+
+def test_a_rag_document_linked_out_later_is_seen_by_the_cache(documents, tmp_path):
+    cache_dir = str(documents / ".cache")
+    assert _lint_rag(documents, cache=LintCache(cache_dir)) == []
+    (documents / "docs" / "t.md").symlink_to(tmp_path / "elsewhere" / "t.md")
+    assert [rule for rule, _ in _lint_rag(documents, cache=LintCache(cache_dir))] == ["EVID008"]

@@ -160,6 +160,12 @@ def test_a_broken_plugin_is_reported_and_the_rest_runs(cli, acme, tmp_path):
         assert result.exit_code == 3 and "ACME001" in result.output
         assert "plugin 'broken' failed: failed to load: RuntimeError: boom at import" in result.output
         assert cli("lint", acme, env={"AIPLAN_DISABLE_PLUGINS": "broken"}).exit_code == 0
+        # `aiplan rules` lists the rest and says the failure, in either format, and exits 3 like `plugins`.
+        for output_format in ("text", "json"):
+            rules = cli("rules", "--format", output_format)
+            assert rules.exit_code == 3 and "ACME001" in rules.stdout
+            assert "internal error: plugin 'broken' failed: failed to load" in rules.stderr
+        assert cli("rules", env={"AIPLAN_DISABLE_PLUGINS": "broken"}).exit_code == 0
     finally:
         sys.path.remove(str(site))
 

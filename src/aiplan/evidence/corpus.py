@@ -63,8 +63,6 @@ class CorpusProfile:
     first_repeated: tuple[str, int, str] = ("", 0, "")   # (document, line, text)
     sampled: bool = False                       # the byte budget or the document cap stopped reading
     unverified: str = ""                        # why nothing was read (remote, outside, nothing matches)
-    skipped: tuple[str, ...] = ()               # documents named but linked out of the repository: not read
-    named: int = 0                              # documents named inside the repository (read or not)
     stamps: tuple[tuple[str, str], ...] = ()
     pdfs_unread: int = 0                        # PDF documents not read: the PDF extra is not installed
     first_pdf_unread: str = ""
@@ -81,12 +79,13 @@ NOTHING_THERE = "nothing exists at that path"  # why a missing path names no doc
 
 def documents_stamp(paths, base_dir: str, why: str = "", skipped=()) -> str:
     """What a source's measures depend on besides each document: which documents its path
-    names, or why it names none (``why``), and which it names but does not read (``skipped``),
-    all from :func:`named_documents`."""
-    names = "\n".join([os.path.relpath(p, base_dir) for p in paths]
-                      + ["\x01" + os.path.relpath(p, base_dir) for p in skipped])
+    names, or why it names none (``why`` from :func:`named_documents`), and which of its
+    files link out of the repository (``skipped``: :func:`linked_out`, named by EVID008)."""
+    names = "\n".join(os.path.relpath(p, base_dir) for p in paths)
     if why:  # none: a glob matching nothing and one matching files outside the repository differ
         names += "\n\x00" + why
+    if skipped:  # none (nearly always): the stamp of a source as it was before links out were named
+        names += "\n\x01" + "\n".join(os.path.relpath(p, base_dir) for p in skipped)
     return "documents:" + hashlib.sha256(names.encode("utf-8", "surrogateescape")).hexdigest()
 
 
@@ -94,32 +93,48 @@ def documents_hold(base_dir: str, name: str, stamp: str) -> bool:
     """Whether the source path ``name`` still names the documents ``stamp`` recorded."""
     from aiplan.evidence.files import repository_root  # the cache's check: a few files, once per result
 
-    paths, why, skipped = named_documents(name, base_dir, repository_root(base_dir))
-    return documents_stamp(paths, base_dir, why, skipped) == stamp
+    root = repository_root(base_dir)
+    paths, why = named_documents(name, base_dir, root)
+    return documents_stamp(paths, base_dir, why, linked_out(name, base_dir, root)) == stamp
 
 
-def named_documents(name: str, base_dir: str, root: str) -> tuple[list[str], str, list[str]]:
-    """Absolute paths of the files ``name`` names (sorted), or why there are none, and the
-    files it names that resolve outside the repository (links out of it): not read, and
-    named by EVID008 (as a data set's files are: :attr:`aiplan.evidence.files.Location.skipped`)."""
+def named_documents(name: str, base_dir: str, root: str) -> tuple[list[str], str]:
+    """Absolute paths of the files ``name`` names (sorted), or why there are none."""
+    paths, why = _matched_documents(name, base_dir, root)
+    if why:
+        return [], why
+    inside = [p for p in paths if is_within(p, root)]
+    if not inside:
+        return [], "no file matches it" if not paths else "its files are outside the repository holding the plan"
+    return inside, ""
+
+
+def linked_out(name: str, base_dir: str, root: str) -> list[str]:
+    """The files a glob or folder ``name`` matches that resolve outside the repository (links
+    out of it), when others are inside: not read, and named (EVID008) rather than dropped."""
+    paths, why = _matched_documents(name, base_dir, root)
+    outside = [p for p in paths if not is_within(p, root)]
+    return outside if not why and len(outside) < len(paths) else []
+
+
+def _matched_documents(name: str, base_dir: str, root: str) -> tuple[list[str], str]:
+    """Absolute paths of every file ``name`` matches (sorted), inside the repository or not, or
+    why it names none."""
     if is_glob(name):
         pattern = os.path.join(base_dir, name)
         paths = sorted(p for p in glob.glob(pattern, recursive=True) if os.path.isfile(p))
     else:
         where = locate(name, base_dir, root)
         if where.kind in ("remote", "outside"):
-            return [], where.why, []
+            return [], where.why
         if where.kind == "missing":
-            return [], NOTHING_THERE, []
+            return [], NOTHING_THERE
         if os.path.isdir(where.path):
             paths = sorted(os.path.join(folder, file) for folder, _dirs, files in os.walk(where.path)
                            for file in files if not file.startswith("."))
         else:
             paths = [where.path]
-    inside = [p for p in paths if is_within(p, root)]
-    if not inside:
-        return [], "no file matches it" if not paths else "its files are outside the repository holding the plan", []
-    return inside, "", [p for p in paths if p not in set(inside)]
+    return paths, ""
 
 
 def _key(line: str) -> str:
@@ -127,12 +142,11 @@ def _key(line: str) -> str:
 
 
 def profile_corpus(name: str, base_dir: str, root: str, budget: int,
-                   listed: tuple[list[str], str, list[str]] | None = None) -> CorpusProfile:
+                   listed: tuple[list[str], str] | None = None) -> CorpusProfile:
     """Read the documents of one source (``listed``: :func:`named_documents`, if at hand); never raises for bad content."""
-    paths, why, linked_out = listed if listed is not None else named_documents(name, base_dir, root)
+    paths, why = listed if listed is not None else named_documents(name, base_dir, root)
     if not paths:
         return CorpusProfile(name, unverified=why)
-    skipped = tuple(os.path.relpath(path, base_dir).replace(os.sep, "/") for path in linked_out)
     sampled = len(paths) > MAX_DOCUMENTS
     read = 0
     documents = 0
@@ -213,8 +227,7 @@ def profile_corpus(name: str, base_dir: str, root: str, budget: int,
     repeated, first_repeated = _repeated(frequency, units, per_document)
     return CorpusProfile(name, documents, with_tables, tuple(first_tables), lines, min(repeated, lines),
                          first_repeated, sampled, stamps=tuple(stamps), pdfs_unread=pdfs_unread,
-                         first_pdf_unread=first_pdf_unread, units=units, pdf_pages=pdf_pages, skipped=skipped,
-                         named=len(paths))
+                         first_pdf_unread=first_pdf_unread, units=units, pdf_pages=pdf_pages)
 
 
 def _count_lines(numbered: Iterable[tuple[int, str]], is_pdf: bool, frequency: dict[str, int]

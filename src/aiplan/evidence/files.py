@@ -100,15 +100,15 @@ def locate(name: str, base_dir: str, root: str) -> Location:
     if not inside:
         return Location(name, "outside", path, why="it is outside the repository holding the plan")
     if os.path.isdir(path):
-        matches = shard_paths(path)
-        if matches:
-            return _shards(name, path, matches, root)
+        shards = _shards(name, path, shard_paths(path), root)
+        if shards.kind == "shards":  # else its documents may still be (RAG sources read any file)
+            return shards
     return Location(name, "local", path)
 
 
 def _shards(name: str, path: str, matches: tuple[str, ...], root: str) -> Location:
     """The data files a glob or folder matched, those inside the repository read and
-    the others kept as ``skipped``; ``outside`` when none is inside."""
+    the others kept as ``skipped``; ``outside`` when none is inside (or none matched)."""
     inside = [is_within(p, root) for p in matches]
     if not any(inside):
         return Location(name, "outside", path, why="its files are outside the repository holding the plan")

@@ -108,18 +108,21 @@ class EvidenceReader:
         if listed or os.path.isdir(path):
             self._record((LISTING_PREFIX + name, listing()))
 
+    def shown(self, path: str) -> str:
+        """How a message names the file at the absolute ``path``: relative to the plan, with ``/``."""
+        return os.path.relpath(path, self.base_dir).replace(os.sep, "/")
+
     def parts(self, name: str) -> tuple[tuple[str, str], ...]:
         """``(path, name shown)`` of each file ``name`` points at: itself, or its shards."""
         where = self.locate(name)
         if where.kind == "shards":
-            return tuple((path, os.path.relpath(path, self.base_dir).replace(os.sep, "/")) for path in where.parts)
+            return tuple((path, self.shown(path)) for path in where.parts)
         return ((where.path, name),)
 
     def skipped(self, name: str) -> tuple[str, ...]:
         """The names shown of the files of the glob or folder ``name`` that are links out of
         the repository: matched but not read (see :attr:`Location.skipped`)."""
-        return tuple(os.path.relpath(path, self.base_dir).replace(os.sep, "/")
-                     for path in self.locate(name).skipped)
+        return tuple(self.shown(path) for path in self.locate(name).skipped)
 
     def shown_part(self, data_name: str, name: str) -> str | None:
         """The name shown for the file ``name`` points at when it is one of the
@@ -234,6 +237,16 @@ class EvidenceReader:
                 continue
         return settings
 
+    def corpus_skipped(self, name: str) -> tuple[str, ...]:
+        """The absolute paths of the RAG documents of a glob or folder ``name`` that are links
+        out of the repository (not read; EVID008 names them)."""
+        from aiplan.evidence.corpus import linked_out  # RAG documents only, as in corpus()
+
+        key = ("corpus-skipped", name)
+        if key not in self._memo:
+            self._memo[key] = tuple(linked_out(name, self.base_dir, self.root))
+        return self._memo[key]
+
     def corpus(self, name: str):
         """The :class:`~aiplan.evidence.corpus.CorpusProfile` of RAG documents (a file, folder or glob)."""
         from aiplan.evidence.corpus import NOTHING_THERE, documents_stamp, named_documents, profile_corpus  # 19 M instructions: RAG documents only
@@ -241,14 +254,15 @@ class EvidenceReader:
         key = ("corpus", name)
         if key not in self._memo:
             listed = named_documents(name, self.base_dir, self.root)
+            skipped = self.corpus_skipped(name)
             named = named_path(name, self.base_dir)
             # A document added to a glob or folder (an empty one too) changes the result, and so
             # does anything at a path that named none (outside the repository): it is listed again.
-            self._depends_on_path(name, named, lambda: documents_stamp(listed[0], self.base_dir, listed[1], listed[2]),
+            self._depends_on_path(name, named, lambda: documents_stamp(listed[0], self.base_dir, listed[1], skipped),
                                   bool(listed[0]) or listed[1] not in ("", NOTHING_THERE))
             parts = tuple((path, os.path.relpath(path, self.base_dir)) for path in listed[0])
             self._memo[key] = self._stored(
-                ("corpus", name, list(listed[0]), list(listed[2])), parts,
+                ("corpus", name, list(listed[0])), parts,
                 lambda: profile_corpus(name, self.base_dir, self.root, self.byte_budget, listed))
         return self._memo[key]
 

@@ -97,7 +97,7 @@ def _schema_problems(plan, shown: str) -> list[str]:
     errors = schema_errors(plan.data, PACK_SCHEMA)
     if not errors:
         return []
-    from aiplan.schemas.explain import explain  # start-up: only a pack whose form is wrong needs its wording
+    from aiplan.schemas.explain import PACK_VOICE, explain  # start-up: only a pack whose form is wrong needs its wording
 
     root = load(PACK_SCHEMA)
     problems = []
@@ -111,7 +111,7 @@ def _schema_problems(plan, shown: str) -> list[str]:
             problems.append(f"{shown}:{_at(plan, path)}: `{format_yaml_path(path)}` is {quoted_visibly(error.instance)}; "
                             "a rule name is lower-case words joined by hyphens, like owner-is-an-address")
             continue
-        for violation in explain(error, root):
+        for violation in explain(error, root, PACK_VOICE):
             where = _at(plan, violation.path, violation.at)
             problems.append(f"{shown}:{where}: {violation.message}. {violation.fix}")
     return problems

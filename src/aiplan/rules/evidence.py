@@ -1128,9 +1128,19 @@ def _not_verified(plan) -> Iterator[Violation]:
         if name is None:
             continue
         profile = reader.corpus(name)
-        if profile.skipped:
-            yield _linked_out(("rag", "corpus", "sources", index, "path"), name, profile.skipped, profile.named,
-                              "documents", "the source's tables and boilerplate are measured in")
+        skipped = reader.corpus_skipped(name)
+        if skipped and not profile.unverified:
+            shown = [reader.shown(path) for path in skipped]
+            count = len(shown)
+            named = listing(shown) if count <= 3 else ", ".join(shown[:3]) + f" and {count - 3:,} more"
+            yield Violation(
+                f"`{dotted('rag', 'corpus', 'sources', index, 'path')}` names {name}, and {count:,} of its "
+                f"documents ({named}) {'is a link' if count == 1 else 'are links'} out of the repository holding "
+                "the plan, not read: the source's tables and boilerplate are measured on the others only",
+                "Keep the documents inside the repository (copy the linked files in, or link to a copy inside "
+                "it), or accept that they are unchecked (ignore EVID008 for this plan).",
+                path=("rag", "corpus", "sources", index, "path"),
+            )
         if profile.unverified:
             yield Violation(
                 f"`{dotted('rag', 'corpus', 'sources', index, 'path')}` names {name}, which aiplan does not read "
@@ -1197,9 +1207,10 @@ def evidence_not_verified(plan, options):
     named, and the claim checked against the others only), or a
     Parquet file without the `aiplan[parquet]` extra installed; a RAG
     source's `path` that is remote, outside the repository or matches no
-    file (or, for a glob or folder, each document of it that is a link out of
-    the repository: named, and the source measured in the others only), or
-    that names PDF documents without the `aiplan[pdf]` extra installed (their tables and boilerplate are not measured). Also when the held-out set claims `covers` but none of its records
+    file, or that names PDF documents without the `aiplan[pdf]` extra
+    installed (their tables and boilerplate are not measured), or whose
+    glob or folder holds documents that are links out of the repository
+    (named; the others are measured). Also when the held-out set claims `covers` but none of its records
     has a category field. Reported at the path (or `covers`).
 
     ## Why

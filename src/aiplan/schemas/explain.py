@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import field
+from dataclasses import field, replace
 from typing import Any, Callable, Iterator, Mapping
 
 from aiplan.core.findings import Edit, Violation, format_yaml_path
@@ -72,6 +72,7 @@ class Voice:
     type_names: Mapping[str, str] = field(default_factory=lambda: TYPE_NAMES)
     names: tuple[str, ...] = ()
     fixes: bool = False             # whether its problems carry the edits `--fix` may make
+    document: str = "the plan"      # the whole document, in a sentence (a key missing at its root)
     show: Callable[[Any], str] = quoted   # a value found in the document, in a sentence
 
     def wanted(self, types: Any) -> str:
@@ -105,7 +106,7 @@ def facts(error, root: dict, voice: Voice) -> Iterator[Fact]:
 def _required(error, path, schema, root, voice):
     if not isinstance(error.instance, dict):
         return None
-    return [Fact("required", path + (key,), {"key": key, "owner": voice.name(path) if path else "the plan",
+    return [Fact("required", path + (key,), {"key": key, "owner": voice.name(path) if path else voice.document,
                                              "under": voice.name(path)})
             for key in error.validator_value if key not in error.instance]
 
@@ -326,6 +327,10 @@ PLAN_VOICE = Voice(
 )
 
 
+# A policy pack's own form: worded as a plan's, of the pack; nothing in it is fixed.
+PACK_VOICE = replace(PLAN_VOICE, fixes=False, document="the policy pack")
+
+
 # --------------------------------------------------------------------------
 # Hints that show YAML: a small value the schema accepts, from its examples
 
@@ -366,6 +371,8 @@ def _example(schema: dict, key: str, root: dict | None = None, item: bool = Fals
     lead = "- " if item else f"{key}: "
     if "enum" in schema:
         return f"`{lead}{yaml_scalar(schema['enum'][0])}` (one of {', '.join(map(yaml_scalar, schema['enum']))})"
+    if "const" in schema:
+        return f"`{lead}{yaml_scalar(schema['const'])}`"
     kind_ = schema.get("type")
     if kind_ == "object":
         sample = _sample_mapping(schema, root)

@@ -446,3 +446,10 @@ def test_a_cycle_across_two_packs_exits_2(cli, tmp_path, monkeypatch):
     result = cli("lint", "--policy-pack", "a.yaml", "--policy-pack", "b.yaml", "p.aiplan.yaml")
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "a.yaml:10:21: rule ORG021's `superseded_by` closes a cycle (ORG021 -> ORG023 -> ORG021)" in result.output
+
+
+def test_a_pack_without_its_version_key_is_worded_as_a_pack():
+    with pytest.raises(ConfigError) as caught:
+        parse_pack(PACK.replace("policy_pack: 1\n", ""))
+    assert str(caught.value) == ("pack.yaml:1:1: the policy pack lacks the required key `policy_pack`. "
+                                 "Add `policy_pack: 1` at the top level.")

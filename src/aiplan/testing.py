@@ -37,7 +37,7 @@ from typing import Any, Iterable, Mapping
 
 from aiplan.config.selection import LintConfig, build_context as _context
 from aiplan.core.findings import Finding, Severity
-from aiplan.core.errors import ConfigError
+from aiplan.core import ConfigError
 from aiplan.core.placeholders import normalise_words
 from aiplan.core.rule import Rule
 from aiplan.fix.fixer import fix_bytes

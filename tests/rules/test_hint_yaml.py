@@ -307,7 +307,7 @@ def test_ft006_hint_applied_ends_the_leak_even_for_a_glob_that_matches_every_pat
     still matched: pasted, the hint must silence FT006, and it does so for the narrowed glob too."""
     pasted, _ = pasted_hints
     ft006 = [(finding, plan) for finding, plan, before in pasted if finding.rule == "FT006"
-             and "**/*.jsonl" in str(before)]
+             and "'**/*.jsonl'" in str(before)]  # the whole glob, not `data/**/*.jsonl`
     assert ft006, "no FT006 hint for a training glob matching every path was pasted"
     for finding, plan in ft006:
         assert "fine_tuning.dataset" in finding.fix

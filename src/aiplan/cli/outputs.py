@@ -7,7 +7,7 @@
   SARIF to the file and prints the text report.
 * Under GitHub Actions (``GITHUB_ACTIONS=true``) the normal output is the text
   report followed by one annotation per finding; the text report is
-  neutralised (:func:`aiplan.reporters.logsafe.neutralise`) wherever it is printed.
+  neutralised (:func:`aiplan.reporters.neutralise`) wherever it is printed.
   When ``GITHUB_STEP_SUMMARY`` names a file, a Markdown summary is appended
   to it, whatever the format.
 * Under pre-commit (``PRE_COMMIT=1``), whose parallel batches each run aiplan:
@@ -23,13 +23,12 @@ from dataclasses import field
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from aiplan import reporters
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 
 NO_PLANS = "No plan files found (aiplan.yaml, aiplan.yml, *.aiplan.yaml, *.aiplan.yml): `aiplan init` writes one; a file named on the command line is linted whatever its name.\n"
 
 
-@data_record
-class Outcome:
+class Outcome(Record):
     """What the command prints, and what went wrong writing files."""
 
     # Makes the console output in pieces, written as they come (:func:`batched`):

@@ -22,12 +22,12 @@ import os
 from dataclasses import field
 from typing import Any, Iterable, Mapping
 
-from aiplan.core.errors import ConfigError
+from aiplan.core import ConfigError
 from aiplan.core.paths import shown_path
 from aiplan.core.findings import Severity
 from aiplan.core.globs import GlobError, compile_glob, matches
 from aiplan.core.notation import dotted_key, quoted
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 from aiplan.fileio import FileTooLarge, read_regular
 from aiplan.schemas import CONFIG_SCHEMA, load
 from aiplan.schemas.validate import schema_errors
@@ -44,8 +44,7 @@ LIMIT_KEYS = {"max-file-size": "max_bytes", "max-depth": "max_depth", "max-alias
               **TIMEOUT_KEYS}
 
 
-@data_record
-class Layer:
+class Layer(Record):
     """One set of settings: a file's top level, one of its overrides, or the command line.
 
     ``select`` is ``None`` when the layer does not set it (the selection so far
@@ -76,8 +75,7 @@ class Layer:
         return f"{self.file}: `{self.prefix + '.' if self.prefix else ''}{name}`"
 
 
-@data_record
-class ConfigFile:
+class ConfigFile(Record):
     path: str                   # absolute
     shown: str                  # as it appears in messages
     root: str                   # its directory: base of relative paths and patterns

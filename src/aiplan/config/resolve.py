@@ -47,7 +47,7 @@ from aiplan.core.rule_ids import canonical_rule_id, family_of
 from aiplan.core.suggest import did_you_mean_rule
 from aiplan.plugins.manager import unknown_superseders
 from aiplan.core.placeholders import normalise_words
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 
 COMMAND_LINE = "command line"
 
@@ -89,8 +89,7 @@ def _key(layer: Layer, name: str) -> str:
     return f"--{name}" if layer.file == COMMAND_LINE else layer.key(name)
 
 
-@data_record
-class Resolved:
+class Resolved(Record):
     """What applies to one file, and why."""
 
     config: ConfigFile | None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
-from aiplan.core.errors import ConfigError
+from aiplan.core import ConfigError
 from aiplan.core.rule import Rule
 from aiplan.core.rule_ids import canonical_rule_id, family_of
 from aiplan.core.notation import quoted_visibly

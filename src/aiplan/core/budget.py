@@ -23,7 +23,7 @@ import time
 from contextlib import contextmanager, nullcontext
 from typing import Any, Callable, ContextManager, Iterator, TypeVar
 
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 
 try:
     # The C module behind `signal`, which on import turns every signal, handler and mask
@@ -135,8 +135,7 @@ class Watchdog:
         return fired
 
 
-@data_record
-class Budget:
+class Budget(Record):
     """How long one rule call, one file and the run may take (``None``: no limit).
 
     ``run_deadline`` is a :func:`time.monotonic` value, shared by the worker

@@ -6,7 +6,7 @@ import enum
 from dataclasses import field
 
 from aiplan.core.notation import quoted_visibly
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 
 from aiplan.core.rule_ids import root_cause_rank
 
@@ -41,8 +41,7 @@ _RANK = {Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
 YamlPath = tuple
 
 
-@data_record
-class Span:
+class Span(Record):
     """A 1-based, inclusive-start region of a file. Columns count characters."""
 
     line: int
@@ -55,8 +54,7 @@ class Span:
         return cls(line, column, line, column)
 
 
-@data_record
-class Edit:
+class Edit(Record):
     """A change a rule proposes that a machine can apply safely (``aiplan lint --fix``).
 
     It gives the node at ``path`` (default: the violation's own path) the new
@@ -74,8 +72,7 @@ class Edit:
     path: YamlPath | None = None
 
 
-@data_record
-class TextEdit:
+class TextEdit(Record):
     """An :class:`Edit` resolved on the source text: replace the characters from
     ``line:column`` up to (not including) ``end_line:end_column``, which read
     ``original``, with ``content``. Lines and columns are 1-based and count
@@ -98,8 +95,7 @@ class TextEdit:
         }
 
 
-@data_record
-class RelatedLocation:
+class RelatedLocation(Record):
     """Another place a finding is about, e.g. the line of a data file that backs
     (or contradicts) the plan's claim: SARIF shows it as a related location.
 
@@ -115,8 +111,7 @@ class RelatedLocation:
         return {"path": self.path, "line": self.line, "message": self.message}
 
 
-@data_record
-class Violation:
+class Violation(Record):
     """What a rule yields: a problem at a YAML path, in words a person can act on.
 
     ``path`` names the node the problem is about. When that node does not exist
@@ -144,8 +139,7 @@ class Violation:
     superseded_by: tuple[str, ...] = ()
 
 
-@data_record
-class Finding:
+class Finding(Record):
     """A violation stamped by the engine with its rule, severity and location."""
 
     rule: str
@@ -204,8 +198,7 @@ class Finding:
         }
 
 
-@data_record
-class InternalError:
+class InternalError(Record):
     """A rule or plugin that failed. Reported by name; never ends the run."""
 
     plugin: str
@@ -219,8 +212,7 @@ class InternalError:
         return f"plugin {self.plugin!r}{rule} failed{where}: {self.message}"
 
 
-@data_record
-class FileResult:
+class FileResult(Record):
     """Everything the engine learned about one file."""
 
     path: str

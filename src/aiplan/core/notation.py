@@ -35,6 +35,8 @@ def show(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return f"{value:.1f}"
+    if isinstance(value, float) and not math.isfinite(value):
+        return yaml_scalar(value)  # `.nan`, `.inf`: `nan` is a string in YAML
     if isinstance(value, (int, float)):
         return f"{value:g}" if isinstance(value, float) else str(value)
     if isinstance(value, str):
@@ -202,7 +204,7 @@ def kind(value: Any) -> str:
     if isinstance(value, int):
         return "an integer"
     if isinstance(value, float):
-        return "a number"
+        return "a number" if math.isfinite(value) else "not a finite number"
     if isinstance(value, str):
         return "a string"
     if isinstance(value, dict):

@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 import posixpath
 
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 
 # The path that means standard input.
 STDIN = "-"
 
 
-@data_record
-class Target:
+class Target(Record):
     """A file to lint: where to read it, how to show it, whether it was named, and
     whether a folder's listing showed it is no folder (``listed``: discovery found it
     there, so the configuration resolver need not ask the file system again)."""

@@ -15,6 +15,11 @@ whitespace collapsed and trailing `.`, `:` or `!` dropped:
 - it starts with a marker of unfinished work (:data:`PLACEHOLDER_MARKERS`)
   followed by a separator (`TBD: ask legal`, `TODO - measure`).
 
+A path is read the same way, except that a glob of wildcards alone (`*`,
+`**/*`, `./*`) names files, however few letters it has: `fine_tuning.dataset.path: '*'`
+is every file beside the plan, not a key left blank (:func:`is_placeholder_path`).
+A bare `?` stays a placeholder there too: it is how a team writes "unknown".
+
 An address at a reserved example domain is content (`support-platform@example.com`
 is how documentation and fixtures write a real owner); only the one `aiplan init`
 writes, `team@example.com`, is a starter text.
@@ -100,6 +105,19 @@ def is_placeholder_text(text: str, extra: frozenset[str] = frozenset()) -> bool:
         return True
     return (word in PLACEHOLDER_WORDS or word in extra or _bracketed(word)
             or _marked(word.replace("\u2014", "-")))
+
+
+# The characters of a glob that names files by wildcards alone (`*`, `**/*`, `./*`).
+_WILDCARD_PATH = frozenset("*/.")
+
+
+def is_placeholder_path(text: str, extra: frozenset[str] = frozenset()) -> bool:
+    """Whether a path a plan writes is placeholder text: as :func:`is_placeholder_text`,
+    except that a glob of wildcards alone (`*`, `**/*`) names files and is content."""
+    stripped = text.strip()
+    if "*" in stripped and set(stripped) <= _WILDCARD_PATH:
+        return False
+    return is_placeholder_text(text, extra)
 
 
 def is_placeholder(value: Any, extra: frozenset[str] = frozenset()) -> bool:

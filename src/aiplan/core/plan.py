@@ -14,8 +14,8 @@ from typing import Any, Callable, Iterator
 
 from aiplan.core.findings import Edit, Span, Violation, YamlPath
 from aiplan.core.notation import quoted
-from aiplan.core.placeholders import is_placeholder, is_placeholder_text, says_nothing
-from aiplan.core.records import data_record
+from aiplan.core.placeholders import is_placeholder, is_placeholder_path, is_placeholder_text, says_nothing
+from aiplan.core.records import Record
 
 _MISSING = object()
 _UNREAD = object()
@@ -86,8 +86,7 @@ class SpanTable(Mapping):
         return f"SpanTable({dict(self.items())!r})"
 
 
-@data_record
-class Plan:
+class Plan(Record):
     """One YAML document of a plan file, as the engine hands it to rules: built
     once, complete (``dataclasses.replace`` makes a variant), never changed.
 
@@ -185,9 +184,12 @@ class Plan:
         return value if isinstance(value, str) else None
 
     def number(self, *keys: str | int) -> int | float | None:
-        """The number at ``keys`` (booleans are not numbers), or ``None``."""
+        """The number at ``keys``, or ``None``. Booleans are not numbers, nor are `.nan` and
+        `.inf`: no count, duration or rate is one (PLAN002 reports them)."""
         value = self._at(keys)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None
+        if isinstance(value, float) and value - value != 0.0:  # nan - nan and inf - inf are nan
             return None
         return value
 
@@ -201,6 +203,14 @@ class Plan:
         text (`TBD`, `none`, `-`, ...) or not a string."""
         value = self._at(keys)  # not self.string(): the rules' most frequent question, one call less
         if not isinstance(value, str) or not value.strip() or is_placeholder_text(value, self.placeholders):
+            return None
+        return value.strip()
+
+    def file_path(self, *keys: str | int) -> str | None:
+        """A path or glob the plan writes, stripped, as :meth:`text` reads a text, except that
+        a glob of wildcards alone (`*`, `**/*`) is a path, not placeholder text."""
+        value = self._at(keys)
+        if not isinstance(value, str) or not value.strip() or is_placeholder_path(value, self.placeholders):
             return None
         return value.strip()
 
@@ -286,6 +296,16 @@ class Plan:
                 span = self.value_spans[probe]
                 return Span.point(span.line, span.column), probe
         return Span.point(1, 1), ()
+
+
+def plan_for_rules(document: Plan, file_exists: Callable[[str], bool] | None, evidence: Any,
+                   placeholders: frozenset[str], schema_errors: Any) -> Plan:
+    """A loaded ``document`` as the engine hands it to the rules: ``replace(document,
+    file_exists=..., evidence=..., placeholders=..., schema_errors=...)``, built positionally, in
+    field order (``replace`` binds every field by name: about 70 k instructions against 30 k, per
+    document). Not a method: plugins read :class:`Plan`'s methods as their API."""
+    return Plan(document.data, document.value_spans, document.key_spans, document.path, document.document,
+                file_exists, evidence, placeholders, document.written, schema_errors, None, None)
 
 
 SUPPORTED_VERSIONS = (1,)

@@ -24,6 +24,12 @@ assignment. ``@data_record(frozen=False)`` is the mutable, unhashable variant
 in a dataclass (a frozen record sets fields there with ``object.__setattr__``).
 Not supported, and refused when the class is defined: ``InitVar``,
 keyword-only and ``init=False`` fields.
+
+A record is declared by deriving from :class:`Record` (``class Span(Record):``,
+``class Info(Record, frozen=False):``): its metaclass makes the class once, from
+the class body. ``@data_record`` on a plain class does the same work after the
+``class`` statement has made a class to throw away (about 50 k instructions a
+record, and a ``__class__`` cell, as ``super()`` uses, would point at that one).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from typing import Any, Callable, TypeVar, dataclass_transform
 T = TypeVar("T", bound=type)
 
 _set = object.__setattr__
+_FIELD_OF: Any = Field  # called positionally, as dataclasses.field() calls it (typeshed types the arguments narrower)
 
 
 @dataclass_transform(frozen_default=True)  # type checkers see a dataclass (frozen unless frozen=False)
@@ -47,39 +54,67 @@ def data_record(cls: T | None = None, /, *, frozen: bool = True) -> Any:
     return wrap if cls is None else wrap(cls)
 
 
+@dataclass_transform(frozen_default=True)  # type checkers see a dataclass (frozen unless frozen=False)
+class _RecordType(type):
+    """The metaclass of :class:`Record`: each record class made once, from its class body."""
+
+    def __new__(mcls, name: str, bases: tuple, namespace: dict, frozen: bool = True) -> Any:
+        # Record itself, or dataclasses making a derived record again with slots: a plain class.
+        if "__slots__" in namespace:
+            return super().__new__(mcls, name, bases, namespace)
+        fields = _own_fields(namespace) if bases == (Record,) else None
+        if fields is None:  # inheritance, ClassVar, InitVar, a mutable default: dataclasses decides
+            return _make_with_dataclasses(super().__new__(mcls, name, bases, namespace), frozen)
+        return _made(mcls, name, bases, namespace, fields, frozen)
+
+    def __init__(cls, name: str, bases: tuple, namespace: dict, frozen: bool = True) -> None:
+        super().__init__(name, bases, namespace)
+
+
+class Record(metaclass=_RecordType):
+    """The base of a record: ``class Span(Record):`` (immutable), ``class Info(Record, frozen=False):``."""
+
+    __slots__ = ()
+
+
 def _make(cls: Any, frozen: bool) -> Any:
-    fields = _own_fields(cls)
+    fields = _own_fields(cls.__dict__) if cls.__bases__ == (object,) else None
     if fields is None:  # inheritance, ClassVar, InitVar, a mutable default: dataclasses decides
         return _make_with_dataclasses(cls, frozen)
-    names = tuple(f.name for f in fields)
     namespace = dict(cls.__dict__)
-    for name in names:
-        namespace.pop(name, None)  # a slot replaces the class attribute that held the default
     namespace.pop("__dict__", None)
     namespace.pop("__weakref__", None)
+    namespace["__qualname__"] = cls.__qualname__
+    return _made(type(cls), cls.__name__, cls.__bases__, namespace, fields, frozen)
+
+
+def _made(metaclass: Any, name: str, bases: tuple, namespace: dict, fields: list, frozen: bool) -> Any:
+    """The slotted record class from its class body's ``namespace`` (changed) and fields."""
+    names = tuple(f.name for f in fields)
+    for field_name in names:
+        namespace.pop(field_name, None)  # a slot replaces the class attribute that held the default
     namespace.update(__slots__=names, __match_args__=names, __dataclass_fields__={f.name: f for f in fields},
-                     __dataclass_params__=_PARAMS[frozen], __qualname__=cls.__qualname__)
+                     __dataclass_params__=_PARAMS[frozen])
     # Methods go in before the class is made: set afterwards, each would update the type's slots again.
     _describe(namespace, fields, frozen, "__post_init__" in namespace)
-    record = type(cls)(cls.__name__, cls.__bases__, namespace)
+    record = metaclass(name, bases, namespace) if metaclass is not _RecordType else type.__new__(
+        metaclass, name, bases, namespace)
     if not namespace.get("__doc__"):
         record.__doc__ = record.__name__ + str(_SIGNATURE.__get__(None, record)).replace(" -> None", "")
     return record
 
 
-def _own_fields(cls: Any) -> list | None:
-    """The record's fields, made as ``dataclass()`` makes them, for a class of the common
-    shape (no base class, no ``ClassVar``/``InitVar``/``KW_ONLY``, immutable defaults,
-    every field an ``__init__`` argument), or ``None`` for any other."""
-    if cls.__bases__ != (object,):
-        return None
+def _own_fields(own: Any) -> list | None:
+    """The record's fields, made as ``dataclass()`` makes them, from its class body ``own``
+    for a class of the common shape (no base class, no ``ClassVar``/``InitVar``/``KW_ONLY``,
+    immutable defaults, every field an ``__init__`` argument), or ``None`` for any other."""
     fields = []
-    own = cls.__dict__
     for name, annotation in own.get("__annotations__", {}).items():
         if type(annotation) is not str or "ClassVar" in annotation or "InitVar" in annotation or "KW_ONLY" in annotation:
             return None
         value = own.get(name, MISSING)
-        made: Any = value if isinstance(value, Field) else dataclasses.field(default=value)
+        # Field(...) as dataclasses.field(default=value) makes it, without that call's keyword handling.
+        made: Any = value if isinstance(value, Field) else _FIELD_OF(value, MISSING, True, True, None, True, None, MISSING)
         if (not made.init or made.kw_only is True
                 or (made.default is not MISSING and type(made.default).__hash__ is None)):
             return None
@@ -91,18 +126,11 @@ def _own_fields(cls: Any) -> list | None:
 def _describe(namespace: dict, fields: Any, frozen: bool, post_init: bool) -> None:
     """Put what the shared methods read (names in order, defaults, compared and shown
     fields) and the shared methods the class does not define into ``namespace``."""
-    namespace["__record_defaults__"] = tuple((f.name, f.default, f.default_factory) for f in fields)
-    namespace["__record_compare__"] = tuple(f.name for f in fields if f.compare)
-    namespace["__record_repr__"] = tuple(f.name for f in fields if f.repr)
+    namespace["__record_defaults__"] = tuple([(f.name, f.default, f.default_factory) for f in fields])
+    namespace["__record_compare__"] = tuple([f.name for f in fields if f.compare])
+    namespace["__record_repr__"] = tuple([f.name for f in fields if f.repr])
     namespace["__signature__"] = _SIGNATURE
-    methods: dict[str, Callable | None] = {"__init__": _init_then_post if post_init else _init,
-                                           "__repr__": _repr, "__eq__": _eq}
-    if frozen:
-        methods.update(__setattr__=_frozen_setattr, __delattr__=_frozen_delattr, __hash__=_hash,
-                       __reduce__=_reduce)
-    else:
-        methods["__hash__"] = None  # mutable and compared by value, as @dataclass(eq=True) makes it
-    for name, method in methods.items():
+    for name, method in _METHODS[frozen, post_init]:
         if namespace.get(name) is None:
             namespace[name] = method
 
@@ -239,3 +267,13 @@ def _frozen_delattr(self: Any, name: str) -> None:
 def _reduce(self: Any) -> tuple:
     # Pickle and copy rebuild through __init__: restoring slots one by one would assign to a frozen record.
     return type(self), tuple([getattr(self, name) for name in self.__match_args__])
+
+
+# The shared methods of a record by (frozen, has __post_init__): a mutable record is compared
+# by value and so unhashable, as @dataclass(eq=True) makes it.
+_METHODS: dict[tuple[bool, bool], tuple[tuple[str, Callable | None], ...]] = {
+    (frozen, post_init): (("__init__", _init_then_post if post_init else _init), ("__repr__", _repr), ("__eq__", _eq),
+                          *((("__setattr__", _frozen_setattr), ("__delattr__", _frozen_delattr),
+                             ("__hash__", _hash), ("__reduce__", _reduce)) if frozen else (("__hash__", None),)))
+    for frozen in (False, True) for post_init in (False, True)
+}

@@ -33,7 +33,7 @@ import re
 from typing import Iterable
 
 from aiplan.core.globs import is_glob
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 from aiplan.core.text import line_column, split_lines
 from aiplan.evidence.files import content_stamp, file_status, is_within, locate
 
@@ -50,8 +50,7 @@ _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$")
 _HTML_TABLE = re.compile(r"<table\b", re.IGNORECASE)
 
 
-@data_record
-class CorpusProfile:
+class CorpusProfile(Record):
     """What a source's documents hold. Paths are relative to the plan's directory."""
 
     name: str

@@ -25,7 +25,7 @@ from typing import Any
 
 from aiplan.core.globs import is_glob
 from aiplan.core.paths import repository_root as find_repository_root
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 
 REMOTE_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 # `org/name` or `org/name@rev` without a file suffix, e.g. a Hugging Face dataset.
@@ -45,8 +45,7 @@ class Unreadable(Exception):
         self.hint = hint
 
 
-@data_record
-class Location:
+class Location(Record):
     """Where a name from the plan points.
 
     ``kind`` is ``local`` (``path`` is absolute), ``shards`` (a glob or a

@@ -22,7 +22,7 @@ from dataclasses import field
 from typing import Iterator
 
 from aiplan.core.notation import quoted_visibly
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 from aiplan.evidence.files import Unreadable
 
 FORMATS = ("jsonl", "json", "csv", "tsv", "parquet")
@@ -50,8 +50,7 @@ def format_of(path: str, declared: str | None = None) -> str | None:
     return None
 
 
-@data_record(frozen=False)
-class Item:
+class Item(Record, frozen=False):
     """One record (a JSON object or a CSV row as a dict), or why a line is not one."""
 
     line: int
@@ -59,8 +58,7 @@ class Item:
     problem: str = ""
 
 
-@data_record(frozen=False)
-class Stream:
+class Stream(Record, frozen=False):
     """What a reader learned while streaming: filled in as it goes."""
 
     format: str

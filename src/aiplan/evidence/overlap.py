@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Iterable
 
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 from aiplan.evidence.profile import FileSettings, Profile, profile_parts, where
 
 WORD = re.compile(r"\w+")
@@ -29,8 +29,7 @@ NUM_PERM = 128
 FIRST = 5
 
 
-@data_record
-class Overlap:
+class Overlap(Record):
     """Records of one evaluation set found in the training data. Lines are
     positions (see :func:`~aiplan.evidence.profile.where`): :meth:`where` names the file."""
 
@@ -46,8 +45,7 @@ class Overlap:
         return where(self.shards, self.name, position)
 
 
-@data_record
-class Contamination:
+class Contamination(Record):
     """The result of one pass over the training data against every evaluation set."""
 
     training: str
@@ -74,8 +72,7 @@ class Contamination:
         return where(self.training_shards, self.training, position)
 
 
-@data_record
-class TrainingPass:
+class TrainingPass(Record):
     """Everything one streaming pass over the training data measured: its
     profile, the exact overlap with every evaluation set, and the near
     duplicates for each requested ``(threshold, ngram)``."""

@@ -16,7 +16,7 @@ import os
 from bisect import bisect_right
 from typing import Any, Callable
 
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 from aiplan.evidence.files import Unreadable, check_regular, content_stamp, file_status, open_data, unreadable_stamp
 from aiplan.evidence import split
 from aiplan.evidence.formats import PARQUET_HINT, Stream, format_of, items, json_line, json_lines_of, lines
@@ -28,8 +28,7 @@ MAX_CATEGORIES = 1_000  # distinct category values kept (memory stays bounded; c
 FIRST = 5  # examples kept of each kind of problem
 
 
-@data_record
-class FileSettings:
+class FileSettings(Record):
     """Per-file settings from the plan (``format``, ``input_field``, ``category_field``)."""
 
     format: str | None = None
@@ -37,8 +36,7 @@ class FileSettings:
     category_field: str | None = None
 
 
-@data_record
-class Profile:
+class Profile(Record):
     """What one data file holds. Lines are 1-based (rows for Parquet)."""
 
     name: str

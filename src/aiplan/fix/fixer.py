@@ -37,18 +37,21 @@ import time
 from collections import Counter
 from dataclasses import field
 from functools import partial
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from aiplan.core.budget import Budget, Watchdog
 from aiplan.core.findings import FileResult, Finding, TextEdit
 from aiplan.core.paths import STDIN, Target
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 from aiplan.core.rule_ids import FORM_FAMILY, NO_REASON, UNUSED_SUPPRESSION, family_of
 from aiplan.fileio import FileTooLarge, atomic_write, read_regular, remove_stale_temporaries
 from aiplan.core.text import LINE_BREAK, SourceText
 from aiplan.lint.engine import LintContext, lint_bytes, lint_file
 from aiplan.parse.loader import LoadResult, decode, detect_encoding, load_bytes, read_file
-from aiplan.run.runner import ContextSource, RunResult
+from aiplan.run.runner import RunResult
+
+if TYPE_CHECKING:
+    from aiplan.run.runner import ContextSource
 
 # Rules about the document's form (FORM_FAMILY): a fix may never add findings of these,
 # except the PLAN rules about suppression comments, which judge the comments.
@@ -65,8 +68,7 @@ class FixWriteError(Exception):
     """Fixes could not be written to a file; the file is left as it was."""
 
 
-@data_record
-class FixResult:
+class FixResult(Record):
     """The outcome of fixing one input."""
 
     original: bytes
@@ -425,8 +427,7 @@ def _diff_lines(data: bytes) -> list[str]:
 # Many files
 
 
-@data_record(frozen=False)
-class FixRun:
+class FixRun(Record, frozen=False):
     """What ``--fix``/``--diff`` did to every input."""
 
     results: list[tuple["Target", FixResult]] = field(default_factory=list)

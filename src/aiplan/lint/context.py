@@ -13,7 +13,7 @@ from typing import Any, Mapping
 from aiplan import __version__
 from aiplan.core.digest import blake2b_256  # not hashlib: see aiplan.core.digest
 from aiplan.core.findings import Severity
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 from aiplan.core.rule import Rule
 from aiplan.parse.loader import Limits
 
@@ -23,8 +23,7 @@ DEFAULT_RULE_TIMEOUT = 5.0
 DEFAULT_FILE_TIMEOUT = 60.0
 
 
-@data_record
-class LintConfig:
+class LintConfig(Record):
     """The effective settings for linting one file."""
 
     select: tuple[str, ...] = ("ALL",)
@@ -48,8 +47,7 @@ class LintConfig:
     input_fields: tuple[tuple[str, str], ...] = ()
 
 
-@data_record
-class LintContext:
+class LintContext(Record):
     """Everything needed to lint a file, resolved once per configuration."""
 
     rules: Mapping[str, Rule]

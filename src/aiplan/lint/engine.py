@@ -14,12 +14,12 @@ import os
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from aiplan.lint.directive import mentions_directive
+from aiplan.lint import mentions_directive
 from aiplan.core.findings import FileResult, Finding, InternalError, Severity, Span, TextEdit, Violation
 from aiplan.core.globs import is_glob
 from aiplan.lint.isolation import call_check, collect, describe_failure, exit_refused, read_only_data, violation_problem
 from aiplan.parse.loader import LoadResult, load_bytes, load_file, load_text
-from aiplan.core.plan import Plan, version_problem
+from aiplan.core.plan import Plan, plan_for_rules, version_problem
 from aiplan.core.rule import Rule
 from aiplan.core.budget import FILE, RULE, Budget, FileClock, OutOfTime
 from aiplan.core.rule_ids import RESOURCE_LIMIT, VERSION
@@ -330,8 +330,8 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
         lint_it, problem = version_problem(document.data)
         # The plan as rules see it, complete before the first rule runs and never changed after;
         # its schema errors are listed once, for PLAN002 and the repaired reading.
-        plan = replace(document, file_exists=file_exists, evidence=evidence, placeholders=ctx.config.placeholders,
-                       schema_errors=schema_errors(document.data) if lint_it else None)
+        plan = plan_for_rules(document, file_exists, evidence, ctx.config.placeholders,
+                              schema_errors(document.data) if lint_it else None)
         if problem is not None:
             finding = _finding(ctx, VERSION, problem, plan, display_path, plan.document, source, in_json)
             if finding is not None:

@@ -35,7 +35,7 @@ from typing import Iterable
 
 from aiplan.core.findings import Finding, Span, Violation
 from aiplan.core.placeholders import is_placeholder_text
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 from aiplan.core.rule_ids import NO_REASON, UNUSED_SUPPRESSION, canonical_rule_id
 from aiplan.core.notation import quoted_visibly
 from aiplan.core.suggest import closest
@@ -49,7 +49,7 @@ DIRECTIVES = ("ignore", "ignore-file")
 # PLAN005 keeps asking for one until it is replaced.
 REASON_PLACEHOLDER = "<reason>"
 
-from aiplan.lint.directive import QUICK, mentions_directive  # noqa: E402 - shared with the engine
+from aiplan.lint import QUICK, mentions_directive  # noqa: E402 - shared with the engine
 _QUICK = re.compile(QUICK)
 _DIRECTIVE = re.compile(
     r"#[ \t]*aiplan[ \t]*:[ \t]*(?P<kind>[A-Za-z_-]*)[ \t]*"
@@ -60,8 +60,7 @@ _BREAKS = LINE_BREAK
 _MARKER = re.compile(r"(---|\.\.\.)(?=[ \t]|$)")
 
 
-@data_record(frozen=False)
-class Suppression:
+class Suppression(Record, frozen=False):
     """One parsed ``# aiplan:`` comment."""
 
     kind: str                  # "ignore" or "ignore-file"
@@ -81,8 +80,7 @@ class Suppression:
         return Span(self.line, self.column, self.line, self.end_column)
 
 
-@data_record(frozen=False)
-class Scan:
+class Scan(Record, frozen=False):
     suppressions: list[Suppression]
     problems: list[tuple[str, Violation, int]]   # (rule ID, violation, document)
 

@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterator
 from aiplan.core.findings import Span, Violation
 from aiplan.core.notation import quoted_visibly
 from aiplan.core.plan import Plan, SpanTable
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 # The rules whose findings the loader reports while reading and parsing.
 from aiplan.core.rule_ids import DUPLICATE_KEY, RESOURCE_LIMIT, SYNTAX, UNREADABLE
 from aiplan.core.text import YAML11_ONLY_BREAKS, SourceText, has_yaml11_breaks, line_column, lines_of
@@ -39,8 +39,7 @@ from aiplan.fileio import FileTooLarge, NotRegularFile, read_regular
 MAX_DUPLICATES = 10_000
 
 
-@data_record
-class Limits:
+class Limits(Record):
     """Resource limits (PLAN007). Defaults suit any real plan by a wide margin."""
 
     max_bytes: int = 5 * 1024 * 1024
@@ -60,8 +59,7 @@ class Limits:
     max_evidence_files: int = 1_000
 
 
-@data_record
-class LoadProblem:
+class LoadProblem(Record):
     """A PLAN00x problem found by the loader, attributed to a document."""
 
     rule: str
@@ -69,8 +67,7 @@ class LoadProblem:
     document: int = 0
 
 
-@data_record(frozen=False)
-class LoadResult:
+class LoadResult(Record, frozen=False):
     documents: list[Plan] = field(default_factory=list)
     problems: list[LoadProblem] = field(default_factory=list)
     text: str | None = None

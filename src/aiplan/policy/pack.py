@@ -40,11 +40,11 @@ import os
 from dataclasses import replace
 from typing import Any, Iterable, Iterator, Mapping, Protocol
 
+from aiplan.core import ConfigError
 from aiplan.core.digest import sha256
-from aiplan.core.errors import ConfigError
 from aiplan.core.notation import quoted, quoted_visibly, yaml_block
 from aiplan.core.paths import shown_path
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 from aiplan.parse.loader import Limits, load_bytes, load_file
 from aiplan.core.findings import Span, format_yaml_path
 from aiplan.core.rule import CYCLE_CONSEQUENCE, Rule, make_rule, superseding_cycles
@@ -68,8 +68,7 @@ class CheckedRecords(Protocol):
     def record(self, digest: str) -> None: ...
 
 
-@data_record
-class Pack:
+class Pack(Record):
     """A loaded, validated policy pack."""
 
     path: str          # absolute

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from aiplan.core.findings import Finding, Severity
 from aiplan.core.plan import GAPS
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 from aiplan.schemas.repair import read_as_repaired
 from aiplan.rules.metrics import (EvalSet, Measurement, eval_sets, measurements, needed_size, resolvable_difference,
                                   same_path, targets)
@@ -32,15 +32,13 @@ APPROACHES = ("prompt_engineering", "rag", "fine_tuning", "hybrid")
 ALPHA, POWER = 0.05, 0.8
 
 
-@data_record
-class Gap:
+class Gap(Record):
     name: str
     present: bool | None       # None: not stated
     evidence: str | None
 
 
-@data_record
-class Pointer:
+class Pointer(Record):
     """The approach the framework points to for the stated gaps, and why."""
 
     approach: str | None       # None: the gaps are not stated, so nothing is pointed to yet
@@ -48,8 +46,7 @@ class Pointer:
     needs_evaluation: bool     # an accuracy gap: evaluation infrastructure comes first
 
 
-@data_record
-class MetricCheck:
+class MetricCheck(Record):
     """A target, the baseline's value on the same metric, and whether the evaluation set can tell them apart."""
 
     name: str
@@ -74,8 +71,7 @@ class MetricCheck:
         return self.set_size >= self.needed
 
 
-@data_record
-class PlanDecision:
+class PlanDecision(Record):
     path: str
     document: int
     name: str | None

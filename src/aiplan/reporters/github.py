@@ -11,7 +11,7 @@ message escapes ``%``, CR and LF; property values also escape ``:`` and
 after it, a line holds no line break and the only ``::`` separators are ours.
 
 The human-readable log printed beside the annotations is neutralised by the
-text reporter (:func:`aiplan.reporters.logsafe.neutralise`), since the runner
+text reporter (:func:`aiplan.reporters.neutralise`), since the runner
 reads any line starting with ``::`` and any ``##[`` as a command.
 """
 
@@ -21,7 +21,7 @@ import re
 from typing import Iterable, Mapping
 
 from aiplan.core.findings import Finding, Severity
-from aiplan.reporters.logsafe import neutralise_hashes
+from aiplan.reporters import neutralise_hashes
 from aiplan.reporters.sources import Paths
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}

@@ -17,7 +17,7 @@ import stat
 
 from aiplan.core.findings import Severity
 from aiplan.fileio import atomic_write
-from aiplan.reporters.logsafe import neutralise_hashes
+from aiplan.reporters import neutralise_hashes
 from aiplan.reporters.text import summary_line, visible
 from aiplan.run import codec
 from aiplan.run.runner import RunResult

@@ -17,7 +17,7 @@ import hashlib
 import json
 
 from aiplan.core.findings import Severity
-from aiplan.reporters.logsafe import inert_json
+from aiplan.reporters import inert_json
 from aiplan.reporters.sources import Paths, identity, occurrences
 from aiplan.reporters.text import visible
 

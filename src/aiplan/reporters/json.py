@@ -11,7 +11,7 @@ import json
 from typing import Any, Callable, Iterable, Iterator
 
 from aiplan import __version__
-from aiplan.reporters.logsafe import inert_json
+from aiplan.reporters import inert_json
 
 _INDENT = 2
 

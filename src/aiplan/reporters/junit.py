@@ -22,7 +22,7 @@ U+FFFE/U+FFFF) and those that break viewers (line and paragraph separators,
 bidirectional and invisible formatting characters) are written in the visible
 escape notation of the text report, so the report is always well-formed and
 every attribute is one line. Lines never start a CI log command
-(:mod:`aiplan.reporters.logsafe`).
+(``aiplan.reporters``, log-safe output).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ import xml.etree.ElementTree as ET
 from aiplan.core.findings import Severity
 from aiplan.core.rule_ids import VERSION as VERSION_RULE
 from aiplan.core.rule_ids import root_cause_rank
-from aiplan.reporters.logsafe import inert_xml
+from aiplan.reporters import inert_xml
 
 # What XML 1.0 forbids, and what breaks viewers: C0/C1 controls (but tab and
 # line feed, which the serialiser writes as references in attributes), NEL,

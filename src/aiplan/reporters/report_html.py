@@ -15,7 +15,7 @@ import html
 from aiplan import __version__
 from aiplan.core.findings import Severity
 from aiplan.reporters.decision import PlanDecision
-from aiplan.reporters.logsafe import inert_xml
+from aiplan.reporters import inert_xml
 from aiplan.reporters.report_markdown import PRESENT, number, resolution, scale_of, title, verdict
 from aiplan.reporters.text import visible
 

@@ -4,7 +4,7 @@ comment or the GitHub step summary.
 Plan content (names, evidence, paths, messages) is inline code
 (:func:`aiplan.reporters.github_summary.code`): no link, HTML, emphasis or
 mention comes from a plan, and ``|`` cannot break a table. The page is inert
-for CI logs too (:mod:`aiplan.reporters.logsafe`), since it is often printed.
+for CI logs too (``aiplan.reporters``, log-safe output), since it is often printed.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from aiplan.core.findings import Severity
 from aiplan.reporters.decision import PlanDecision
 from aiplan.reporters.github_summary import BUDGET, STEP_SUMMARY_LIMIT, code
-from aiplan.reporters.logsafe import neutralise
+from aiplan.reporters import neutralise
 
 # GitHub rejects a step summary over 1 MiB, and `aiplan lint` may have written its own
 # (at most github_summary.BUDGET) to the same file: the report stops, at a whole line, within

@@ -35,7 +35,7 @@ from urllib.parse import quote
 from aiplan import __version__
 from aiplan.core.findings import Finding, Severity, format_yaml_path
 from aiplan.docs import render_rule_markdown, render_rule_text
-from aiplan.reporters.logsafe import inert_json
+from aiplan.reporters import inert_json
 from aiplan.reporters.sources import Paths, line_fingerprints, read_lines
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"

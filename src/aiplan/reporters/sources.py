@@ -18,7 +18,7 @@ from aiplan.core.digest import sha256
 from aiplan.core.findings import Finding, format_yaml_path
 from aiplan.core.fingerprint import normalise_message
 from aiplan.core.paths import STDIN, repository_root
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 from aiplan.fileio import read_regular
 from aiplan.parse.loader import SHOWN_SOURCE_LIMIT, text_lines
 
@@ -28,8 +28,7 @@ _READ_LIMIT = SHOWN_SOURCE_LIMIT
 _SPACE = re.compile(r"\s+")
 
 
-@data_record
-class Paths:
+class Paths(Record):
     """Maps display paths to files on disk and to repository-relative paths.
 
     ``root`` is the repository the run belongs to: the one holding the working

@@ -38,7 +38,7 @@ import click
 from aiplan.core.findings import Severity
 from aiplan.core.notation import escape_unseen
 from aiplan.core.rule_ids import family_of, root_cause_rank
-from aiplan.reporters.logsafe import neutralise
+from aiplan.reporters import neutralise
 from aiplan.parse.loader import SHOWN_SOURCE_LIMIT
 from aiplan.rules import FAMILY_TITLES
 

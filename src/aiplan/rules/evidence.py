@@ -17,9 +17,11 @@ import posixpath
 from typing import Iterator
 
 from aiplan.core.findings import RelatedLocation, Severity, Violation
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 from aiplan.core.rule import Option, rule
-from aiplan.rules.metrics import held_out_is_training_file, leak, same_path
+from aiplan.core.globs import is_glob
+from aiplan.core.paths import normalise_plan_path
+from aiplan.rules.metrics import held_out_is_training_file, is_folder, leak, same_path
 from aiplan.core.notation import quoted_visibly, show
 from aiplan.rules.wording import code, dotted, listing
 
@@ -32,8 +34,7 @@ SHOWN = 3  # examples named in a message
 FORMAT_NAMES = {"jsonl": "JSON Lines", "json": "JSON", "csv": "CSV", "tsv": "TSV", "parquet": "Parquet"}
 
 
-@data_record
-class DataClaim:
+class DataClaim(Record):
     """A data file the plan names: its role, where the name is, and its per-file settings."""
 
     role: str
@@ -60,8 +61,8 @@ def _held_out_within_training(plan) -> bool:
     data checks would only repeat it ("100% contaminated: remove these records from the glob")."""
     if held_out_is_training_file(plan):
         return True
-    held_out = plan.text("fine_tuning", "evaluation", "held_out", "path")
-    training = plan.text("fine_tuning", "dataset", "path")
+    held_out = plan.file_path("fine_tuning", "evaluation", "held_out", "path")
+    training = plan.file_path("fine_tuning", "dataset", "path")
     return (plan.includes_fine_tuning and held_out is not None and training is not None
             and leak(held_out, training) is not None)
 
@@ -193,8 +194,8 @@ def claimed_count_mismatch(plan, options):
     When the training data's glob or folder also matches the held-out file,
     the training count leaves the held-out records out (they are not training
     examples; FT006 reports the leak) and the message says so; when it matches
-    nothing else but empty files, the finding says it holds no training
-    records and asks for the right `path` (a count of 0 is no fix).
+    nothing else, or nothing else but empty files, the finding says it holds no
+    training records and asks for the right `path` (a count of 0 is no fix).
     When some files of a glob or folder are links out of the repository (not
     read; EVID008 names them), a claim larger than the count is not reported:
     those files may hold the rest; a smaller one is, as what the files read
@@ -280,7 +281,7 @@ def claimed_count_mismatch(plan, options):
         if profile is None or profile.entries == 0:
             continue
         counted = profile.estimated_entries
-        files = len(profile.shards)
+        files = len(profile.shards) or 1  # a glob or folder of one file is read as that file
         leaked = _held_out_among_training(plan, claim, profile)
         unread = _held_out_unread_among_training(plan, claim, profile) if leaked is None else None
         if leaked is not None:  # its records are not training examples: FT006 reports the leak
@@ -304,10 +305,11 @@ def claimed_count_mismatch(plan, options):
             besides = f" besides the held-out set {unread}, which it also matches (FT006; not read)"
         if leaked is not None and counted == 0:
             # Nothing but the held-out set: `examples: 0` would describe no training data at all.
-            empty = f"{files} empty file{'s' if files != 1 else ''}"
+            matched = (f"{files} empty file{'s' if files != 1 else ''} and the held-out set" if files
+                       else "only the held-out set")  # the glob's one file is the held-out file
             yield Violation(
                 f"`{dotted(*claim.count_path)}` is {show(claimed)} but {claim.name} holds no training records: "
-                f"it matches {empty} and the held-out set {leaked[0]} ({leaked[1]:,} records), which is not "
+                f"it matches {matched} {leaked[0]} ({leaked[1]:,} records), which is not "
                 "training data (FT006)",
                 f"Point `path` at the training examples the claim describes; {claim.name} matches none besides "
                 "the held-out set.",
@@ -364,7 +366,8 @@ def _held_out_among_training(plan, claim: DataClaim, profile) -> tuple[str, int]
     parent = ("fine_tuning", "evaluation", "held_out")
     name = plan.text(*parent, "path")
     shown = plan.evidence.shown_part(claim.name, name) if name is not None else None
-    if shown is None or shown not in dict(profile.shards):
+    # A glob or folder of one file is read as that file (no shards): then it is the held-out file.
+    if shown is None or (profile.shards and shown not in dict(profile.shards)):
         return None  # not one of the files read (past the byte budget, or not a file of the set)
     held = plan.evidence.profile(name, _settings(plan, parent))
     return None if held.unreadable else (shown, held.entries)
@@ -379,9 +382,23 @@ def _overlap_inputs(plan):
 
 
 def _own_file(name: str) -> str:
-    """A file for evaluation records beside the plan's other evaluation data: `evals/<stem>-eval<ext>`."""
-    stem, extension = posixpath.splitext(posixpath.basename(name.replace("\\", "/")))
-    return f"evals/{stem or 'eval'}-eval{extension or '.jsonl'}"
+    """A file for evaluation records beside the plan's other evaluation data: `evals/<stem>-eval<ext>`,
+    named after a folder's or glob's last plain part (`data/ft/*.jsonl` -> `evals/ft-eval.jsonl`)."""
+    path = normalise_plan_path(name, keep_folder=False)
+    extension = posixpath.splitext(path)[1] if not is_folder(path) else ""
+    parts = [part for part in path.split("/") if part not in ("", ".", "..") and not is_glob(part)]
+    stem = posixpath.splitext(parts[-1])[0] if parts else ""
+    return f"evals/{stem or 'eval'}-eval{extension if extension and not is_glob(extension) else '.jsonl'}"
+
+
+def _data_kind(name: str) -> tuple[str, str]:
+    """What a data path is, for a message: ``("file" | "folder" | "glob", "of it" | "in it" | ...)``."""
+    path = normalise_plan_path(name)
+    if is_glob(path):
+        return "glob", "of the files it matches"
+    if is_folder(path):
+        return "folder", "in it"
+    return "file", "of it"
 
 
 def _sets_that_are_training(plan) -> list[tuple[DataClaim, DataClaim]]:
@@ -428,7 +445,8 @@ def held_out_contamination(plan, options):
     Paths are compared as FT006 compares them (`./data/t.jsonl` is
     `data/t.jsonl`). A held-out path that names the training file itself is
     FT006's finding alone (the data checks skip it); an evaluation set that
-    names the training file is reported here, at its path, without reading it.
+    names the training data itself (its file, folder or glob, as the message
+    says) is reported here, at its path, without reading it.
 
     ## Why
     A held-out set is evaluation data never used in training. Records the
@@ -501,9 +519,10 @@ def held_out_contamination(plan, options):
     ```
     """
     for claim, training in _sets_that_are_training(plan):
+        kind, records = _data_kind(training.name)
         yield Violation(
-            f"the {claim.role} {code(claim.name)} is the training data file itself "
-            f"(`fine_tuning.dataset.path` is {code(training.name)}): every record of it was trained on",
+            f"the {claim.role} {code(claim.name)} is the training data {kind} itself "
+            f"(`fine_tuning.dataset.path` is {code(training.name)}): every record {records} was trained on",
             "Evaluate on records the model never saw: keep them in a file of their own, outside the training "
             f"data, and under `{dotted(*claim.parent)}` set `{claim.path[-1]}: {_own_file(claim.name)}`.",
             path=claim.path,

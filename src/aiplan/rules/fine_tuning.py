@@ -568,14 +568,29 @@ def _held_out_beside(held_out: str, training: str) -> str:
 
 
 def _narrowed_training(training: str, held_out: str) -> str:
-    """The training glob confined to a folder of its own (`**/*.jsonl` -> `data/train/**/*.jsonl`),
-    which leaves the held-out path out."""
+    """The training path confined to a folder of its own, which leaves the held-out path out:
+    a glob keeps its pattern (`**/*.jsonl` -> `data/train/**/*.jsonl`), a folder becomes one
+    (`data/..`, the plan's own folder -> `data/train/`)."""
     train = normalise_plan_path(training)
+    if not is_glob(train):
+        return next((folder for folder in ("data/train/", "data/fine_tuning/train/")
+                     if leak(held_out, folder) is None), "data/train/")
     for folder in ("data/train", "data/fine_tuning/train"):
         narrowed = posixpath.join(folder, train.lstrip("/"))
         if leak(held_out, narrowed) is None:
             return narrowed
     return posixpath.join("data/train", "*" + (posixpath.splitext(train)[1] or ".jsonl"))
+
+
+def _as_seen(path: str) -> str:
+    """A plan path quoted as written, with what it names when its spelling hides it
+    (`data/..`, the plan's own folder; `./data/../data/ft`, that is `data/ft`)."""
+    normal = normalise_plan_path(path)
+    if normal.rstrip("/") == ".":
+        return f"{code(path)}, the plan's own folder,"
+    if normal.rstrip("/") != path.rstrip("/").removeprefix("./"):
+        return f"{code(path)}, that is {code(normal)},"
+    return code(path)
 
 
 @rule("FT006", "held-out-leak", Severity.ERROR)
@@ -593,8 +608,10 @@ def held_out_leak(plan, options):
     and `data/ft/train*.jsonl`; two globs that could merely share a file are
     left to the data, EVID002), or the held-out path is a folder that holds
     the training file (`data/ft.v2` holding `data/ft.v2/train.jsonl`: a path
-    with another inside it is a folder, dot or not). URLs and other URIs are
-    compared as written.
+    with another inside it is a folder, dot or not) or files the training glob
+    matches (`data/` holding `data/ft/*.jsonl`). A glob of wildcards alone (`*`,
+    `**/*`) is a path, not placeholder text; `data/..` is the plan's own folder,
+    and the message says so. URLs and other URIs are compared as written.
 
     ## Why
     A held-out set is only evidence if the model never saw it. Examples shared
@@ -676,23 +693,38 @@ def held_out_leak(plan, options):
             "`fine_tuning.evaluation.held_out`, set `disjoint_from_training: true`.",
             path=("fine_tuning", "evaluation", "held_out", "disjoint_from_training"),
         )
-    held_out = plan.text("fine_tuning", "evaluation", "held_out", "path")
-    training = plan.text("fine_tuning", "dataset", "path")
+    held_out = plan.file_path("fine_tuning", "evaluation", "held_out", "path")
+    training = plan.file_path("fine_tuning", "dataset", "path")
     if held_out is None or training is None:
         return
     overlap = leak(held_out, training)
     if overlap is None:
         return
-    held_path = _held_out_beside(held_out, training)  # the training data keeps its path: the plan names it
+    beside = _held_out_beside(held_out, training)  # the training data keeps its path: the plan names it
+    # `_held_out_beside` always names a file with an extension: keep it. A held-out folder that
+    # took in training data is left too (`data/` holding `data/ft/`: not `data/held_out.jsonl`),
+    # unless it is the plan's own folder, which every path is in.
+    held = normalise_plan_path(held_out).rstrip("/")
+    left = held if overlap.startswith("is a folder") and held not in (".", "..") else None
+    extension = posixpath.splitext(beside)[1]
+    candidates = (beside, "evals/held_out" + extension, "held_out" + extension)
+    held_path = next((path for path in candidates if leak(path, training) is None
+                      and (left is None or not inside(path, left))), candidates[1])
     narrowed = None
     if leak(held_path, training) is not None:
-        # `_held_out_beside` always names a file with an extension: keep it.
-        held_path = "evals/held_out" + posixpath.splitext(held_path)[1]
-        if leak(held_path, training) is not None:
-            narrowed = _narrowed_training(training, held_out)
-    if narrowed is not None:
-        # The glob takes in every place the held-out file could move to (`**/*.jsonl`): narrow it instead.
-        fix = (f"The training glob {code(training)} matches any held-out path: keep the training examples in "
+        narrowed = _narrowed_training(training, held_out)
+    kind, takes = ("glob", "matches") if is_glob(normalise_plan_path(training)) else ("folder", "holds")
+    if narrowed is not None and leak(held_out, narrowed) is not None:
+        # The held-out folder takes in any folder of its own the training data could move to
+        # (`held_out.path: data/` with the plan's folder as training data): move both.
+        narrowed = _narrowed_training(training, held_path)
+        fix = (f"The training {kind} {_as_seen(training)} {takes} any held-out path, and the held-out folder "
+               f"{_as_seen(held_out)} holds any training folder: move both sets. Under `fine_tuning.dataset`, set "
+               f"`path: {yaml_string(narrowed)}`; under `fine_tuning.evaluation.held_out`, set "
+               f"`path: {held_path}`.")
+    elif narrowed is not None:
+        # The training path takes in every place the held-out file could move to (`**/*.jsonl`): narrow it instead.
+        fix = (f"The training {kind} {_as_seen(training)} {takes} any held-out path: keep the training examples in "
                f"their own folder and, under `fine_tuning.dataset`, set `path: {yaml_string(narrowed)}`.")
     elif overlap.startswith("names the same file"):
         fix = (f"Split the held-out examples out of the training file: move them to `{held_path}` and, under "
@@ -701,8 +733,8 @@ def held_out_leak(plan, options):
         fix = (f"Keep the held-out examples outside the training data: move them to `{held_path}` and, under "
                f"`fine_tuning.evaluation.held_out`, set `path: {held_path}`.")
     yield Violation(
-        f"`fine_tuning.evaluation.held_out.path` is {code(held_out)}, which {overlap} "
-        f"(`fine_tuning.dataset.path` is {code(training)}): the model is evaluated on its own training data",
+        f"`fine_tuning.evaluation.held_out.path` is {_as_seen(held_out).rstrip(',')}, which {overlap} "
+        f"(`fine_tuning.dataset.path` is {_as_seen(training).rstrip(',')}): the model is evaluated on its own training data",
         fix,
         path=("fine_tuning", "evaluation", "held_out", "path"),
     )

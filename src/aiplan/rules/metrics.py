@@ -16,7 +16,7 @@ import re
 
 from aiplan.core.globs import is_glob, path_glob
 from aiplan.core.paths import normalise_plan_path
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 from aiplan.core.suggest import normalise, squash
 
 # Words that, as a whole word of a metric's name, say lower values are better
@@ -53,8 +53,7 @@ def name_says_lower_is_better(name: str) -> bool:
     return bool(words & set(LOWER_IS_BETTER_WORDS)) and not words & set(HIGHER_IS_BETTER_WORDS)
 
 
-@data_record
-class Target:
+class Target(Record):
     """One `evaluation.metrics` entry with a name and a numeric target."""
 
     index: int
@@ -77,8 +76,7 @@ class Target:
         return "lower is better"
 
 
-@data_record
-class Measurement:
+class Measurement(Record):
     """One `baseline.prompt_engineering.results` entry with a metric name and a number."""
 
     index: int
@@ -145,8 +143,7 @@ def same_set(named: str, listed: str) -> bool:
     return bare in (base, base.split(".", 1)[0], base.rsplit(".", 1)[0])
 
 
-@data_record
-class EvalSet:
+class EvalSet(Record):
     """One `evaluation.eval_sets` entry with a path (and perhaps a size)."""
 
     index: int
@@ -169,8 +166,7 @@ def _eval_sets(plan) -> tuple[EvalSet, ...]:
     return tuple(out)
 
 
-@data_record
-class Comparison:
+class Comparison(Record):
     """A metric measured by the baseline with a target to reach: the gap to close."""
 
     target: Target
@@ -294,15 +290,17 @@ def held_out_is_training_file(plan) -> bool:
     """`fine_tuning.evaluation.held_out.path` names the training file itself, however spelled.
 
     FT006 reports it; the evidence rules skip such a held-out set by this same test."""
-    held_out = plan.text("fine_tuning", "evaluation", "held_out", "path")
-    training = plan.text("fine_tuning", "dataset", "path")
+    held_out = plan.file_path("fine_tuning", "evaluation", "held_out", "path")
+    training = plan.file_path("fine_tuning", "dataset", "path")
     return (plan.includes_fine_tuning and plan.mapping("fine_tuning") is not None
             and held_out is not None and training is not None and same_path(held_out, training))
 
 
 def is_folder(path: str) -> bool:
-    """A path written as a folder: a trailing `/` (an empty last part), or a last part without an extension."""
-    return "." not in posixpath.basename(path)
+    """A path written as a folder: a trailing `/` (an empty last part), a last part without an
+    extension, or one that names a folder by dots (`.`, `data/..`)."""
+    name = posixpath.basename(path)
+    return "." not in name or name in (".", "..")
 
 
 def inside(path: str, folder: str) -> bool:
@@ -324,13 +322,32 @@ def glob_covers(wide: str, narrow: str) -> bool:
     return path_glob(wide).match(symbols) is not None
 
 
+def _segments(path: str) -> tuple[str, ...]:
+    """A normalised path's parts, none for the plan's own folder (`.`)."""
+    return tuple(part for part in path.split("/") if part and part != ".")
+
+
+def _glob_reaches_below(pattern: tuple[str, ...], folder: tuple[str, ...]) -> bool:
+    """Whether a glob, by its parts, matches some path below ``folder`` (`data/ft/*.jsonl`
+    reaches below `data`; `data/*.jsonl` does not reach below `data/eval`: `*` stops at `/`)."""
+    if not folder:
+        return bool(pattern)  # a part is left for a file below the folder
+    if not pattern:
+        return False
+    if "**" in pattern[0]:  # any number of parts, none included
+        return _glob_reaches_below(pattern[1:], folder) or _glob_reaches_below(pattern, folder[1:])
+    return (path_glob(pattern[0]).match(folder[0]) is not None
+            and _glob_reaches_below(pattern[1:], folder[1:]))
+
+
 def leak(held_out: str, training: str) -> str | None:
     """How a held-out path overlaps a training path, in words, or ``None``.
 
     The same file or folder (also through `./`, `..` or doubled slashes), a held-out file
-    inside the training data's folder, one matched by the training glob, a held-out glob
-    that matches every training file (:func:`glob_covers`), or a training file inside
-    the held-out folder. FT006 reports it; the evidence
+    inside the training data's folder, one matched by the training glob, a held-out
+    folder that holds files the training glob matches (`data/` and `data/ft/*.jsonl`), a
+    held-out glob that matches every training file (:func:`glob_covers`), or a training
+    file inside the held-out folder. FT006 reports it; the evidence
     rules skip such a held-out set by this same test.
     """
     held, train = normalise_plan_path(held_out), normalise_plan_path(training)
@@ -347,6 +364,8 @@ def leak(held_out: str, training: str) -> str | None:
     if is_glob(train):
         if path_glob(train).match(held.rstrip("/")):
             return "is matched by the training data's glob"
+        if is_folder(held) and _glob_reaches_below(_segments(train), _segments(held)):
+            return "is a folder that holds files the training data's glob matches"
         return None
     # A path with another inside it is a folder, however it is written (`data/ft.v2`).
     if inside(held, train):

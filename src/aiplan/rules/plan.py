@@ -82,6 +82,10 @@ def schema_violation(plan, options):
     it, quoting the placeholder (RAG001, FT001, EVAL001, ...). A placeholder
     where a number or a boolean belongs stays a PLAN002 finding.
 
+    A plan's numbers are finite, as JSON's are: `.nan`, `.inf` and `-.inf` where
+    a number or an integer belongs (a count, a duration, a rate, a target) are
+    the wrong type, and the rules read them as no number at all.
+
     ## Why
     The policy rules read the plan by its fixed field names. A misspelled key
     (`evidance`, `held_0ut`) is not a harmless typo: the rules cannot see the

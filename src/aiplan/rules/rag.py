@@ -214,7 +214,8 @@ def incomplete_data_pipeline(plan, options):
     The stages follow `rag.retrieval.mode`: `lexical` retrieval (keyword or
     BM25 search) embeds nothing, so `embedding` is not asked for; `live_api`
     retrieval (or a corpus whose every source is `format: api`) indexes
-    nothing, so no stage is.
+    nothing, so no stage is. A corpus whose every source is `static` is still
+    indexed (once): the hint proposes `refresh: static`, not a schedule.
 
     ## Why
     Retrieval quality depends on every stage: chunks that cut through a
@@ -307,7 +308,10 @@ def incomplete_data_pipeline(plan, options):
             continue
         if stage == "indexing":
             store = "opensearch" if mode == "lexical" else "pgvector"
-            snippet = f"`indexing: {{store: {store}, refresh: {_suggested_refresh(plan)}}}`"
+            refresh = _suggested_refresh(plan)
+            snippet = f"`indexing: {{store: {store}, refresh: {refresh}}}`"
+            if refresh == "static":  # nothing to keep up with; the store still has to be chosen
+                snippet += " (every source is `static`: the index is built once)"
         state = absence(plan, "rag", "data_pipeline", stage)
         yield Violation(
             f"`rag.data_pipeline.{stage}` {state}: the plan does not say {decides}",
@@ -465,7 +469,9 @@ def boilerplate_without_cleaning(plan, options):
     of its lines repeat across at least half of its documents (measured,
     reported at `path` with the share; see docs/evidence.md). Not reported
     when the plan has no data pipeline at all: RAG001 reports that, once,
-    naming the sources heavy with boilerplate.
+    naming the sources heavy with boilerplate. A source fetched live
+    (`format: api`, or `rag.retrieval.mode: live_api`) is not chunked: the
+    hint asks for cleaning of each fetched page before it reaches the model.
 
     ## Why
     Navigation menus, legal footers and cookie banners repeated on every page
@@ -555,12 +561,20 @@ def boilerplate_without_cleaning(plan, options):
     if not plan.is_blank("rag", "data_pipeline", "cleaning") and cleaning is not False:
         return
     state = absence(plan, "rag", "data_pipeline", "cleaning")
+    all_live = retrieval_mode(plan) == "live_api"
     for index, source, holds, at, related in _boilerplate_sources(plan):
+        if all_live or _is_live(plan, index):  # fetched at query time: nothing is chunked
+            harm = "will crowd out the content of every fetched page in the model's context"
+            fix = ("Describe how boilerplate is removed from each fetched page before it reaches the model: under "
+                   "`rag.data_pipeline`, set `cleaning: strip navigation, banners and legal footers from fetched pages`.")
+        else:
+            harm = "will crowd out the content in search results"
+            fix = ("Describe how boilerplate is removed before chunking: under `rag.data_pipeline`, set "
+                   "`cleaning: strip navigation, banners and legal footers`.")
         yield Violation(
             f"{source_label(source, index)} {holds}{',' if at == 'path' else ''} but `rag.data_pipeline.cleaning` "
-            f"{state}: repeated navigation and legal text will crowd out the content in search results",
-            "Describe how boilerplate is removed before chunking: under `rag.data_pipeline`, set "
-            "`cleaning: strip navigation, banners and legal footers`.",
+            f"{state}: repeated navigation and legal text {harm}",
+            fix,
             path=("rag", "corpus", "sources", index, at), related=related,
         )
 
@@ -827,9 +841,12 @@ def stale_index(plan, options):
 
 
 def _suggested_refresh(plan) -> str:
-    """A refresh that keeps up with the fastest indexed source (`daily` when none says)."""
-    paces = [plan.get("rag", "corpus", "sources", index, "update_frequency") for index, _ in _indexed_sources(plan)]
-    paces = [pace for pace in paces if pace in FREQUENCY_ORDER and pace != "static"]
+    """A refresh that keeps up with the fastest indexed source: `static` (built once) when every
+    source says it never changes, `daily` when none says how fast it changes."""
+    stated = [plan.get("rag", "corpus", "sources", index, "update_frequency") for index, _ in _indexed_sources(plan)]
+    if stated and all(pace == "static" for pace in stated):
+        return "static"
+    paces = [pace for pace in stated if pace in FREQUENCY_ORDER and pace != "static"]
     if not paces:
         return "daily"
     fastest = max(paces, key=FREQUENCY_ORDER.index)

@@ -43,7 +43,7 @@ from typing import Callable, Iterable
 from aiplan.core.findings import format_yaml_path
 from aiplan.core.fingerprint import normalise_message
 from aiplan.core.paths import STDIN, shown_path
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 from aiplan.fileio import atomic_write, read_regular
 
 FORMAT_KEY = "aiplan_baseline"
@@ -54,8 +54,7 @@ class BaselineError(ValueError):
     """A baseline file that cannot be read or written: exit 2."""
 
 
-@data_record
-class Entry:
+class Entry(Record):
     path: str
     rule: str
     yaml_path: str
@@ -71,8 +70,7 @@ class Entry:
                 "fingerprint": self.fingerprint, "message": self.message, "count": self.count}
 
 
-@data_record(frozen=False)
-class Baseline:
+class Baseline(Record, frozen=False):
     path: str                     # absolute
     entries: list[Entry] = field(default_factory=list)
 
@@ -81,8 +79,7 @@ class Baseline:
         return os.path.dirname(self.path)
 
 
-@data_record
-class BaselineOutcome:
+class BaselineOutcome(Record):
     """What applying a baseline did, for the reporters: how many findings it
     matched (``known``, hidden from the run, for reports that show them as
     such) and its stale entries."""
@@ -96,8 +93,7 @@ class BaselineOutcome:
         return {"file": self.file, "matched": self.matched, "stale": [e.to_dict() for e in self.stale]}
 
 
-@data_record
-class Written:
+class Written(Record):
     findings: int
     files: int
     kept: int

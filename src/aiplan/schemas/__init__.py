@@ -16,6 +16,24 @@ CONFIG_SCHEMA = "config.schema.json"
 PACK_SCHEMA = "policy-pack.schema.json"
 
 
+class NotJson(Exception):
+    """The instance holds a value of a type outside JSON's: let jsonschema decide."""
+
+
+# Python type -> JSON kind, as the generated checks (plan_checks, config_checks) number them.
+# Exact types only: subclasses are not JSON values here.
+_KINDS = {dict: 0, list: 1, str: 2, int: 3, float: 4, bool: 5, type(None): 6}
+
+
+def json_kind(value: Any) -> int:
+    """``value``'s JSON kind (0 object, 1 array, 2 string, 3 integer, 4 number (not
+    integer), 5 boolean, 6 null); :class:`NotJson` for a value of any other type."""
+    kind = _KINDS.get(type(value))
+    if kind is None:
+        raise NotJson
+    return kind
+
+
 def source(name: str = PLAN_SCHEMA) -> str:
     """The text of a schema shipped in ``aiplan/schemas``, as shipped."""
     # Read beside the package first: importlib.resources costs ~7 ms to import,

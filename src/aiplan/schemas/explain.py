@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterator, Mapping
 from aiplan.core.findings import Edit, Violation, format_yaml_path
 from aiplan.core.suggest import closest, did_you_mean_rule, safe_replacement
 from aiplan.core.notation import dotted_key, flow, kind, plain, quoted, quoted_visibly, yaml_scalar
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 from aiplan.schemas import PLAN_SCHEMA, load, resolve
 from aiplan.schemas.fast import NotJson, is_type, json_equal
 
@@ -44,8 +44,7 @@ _BOUNDS = {"minimum": "at least", "exclusiveMinimum": "more than", "maximum": "a
            "minLength": "at least", "maxLength": "at most"}
 
 
-@data_record
-class Fact:
+class Fact(Record):
     """One problem found in an error: its kind (a key of :attr:`Voice.words`), the
     node it is about, and the values its words may name."""
 
@@ -55,8 +54,7 @@ class Fact:
     at: str = "value"
 
 
-@data_record
-class Voice:
+class Voice(Record):
     """How one kind of document names its nodes and words its problems.
 
     ``words``: kind of problem -> message template (``{where}`` is the node as
@@ -324,6 +322,7 @@ PLAN_VOICE = Voice(
     name=lambda path: f"`{key_path(path)}`",
     hint=_plan_hint,
     fixes=True,
+    show=lambda value: yaml_scalar(value) if isinstance(value, float) and value - value != 0.0 else quoted(value),
 )
 
 
@@ -389,6 +388,9 @@ def _example(schema: dict, key: str, root: dict | None = None, item: bool = Fals
         return f"`{lead}{flow(sample)}`" if sample else f"`{lead}[...]` as a list"
     if kind_ == "boolean":
         return f"`{key}: true` or `{key}: false`"
+    if kind_ in ("integer", "number"):  # a value the bounds allow (`effort_weeks: 1`), not a bare key
+        low, high = schema.get("minimum", 1), schema.get("maximum", max(schema.get("minimum", 1), 1))
+        return f"`{lead}{yaml_scalar(min(max(1, low), high))}`"
     return f"`{lead.rstrip()}`"
 
 

@@ -30,7 +30,7 @@ from ruamel.yaml import YAML
 
 from aiplan import REPOSITORY
 from aiplan.core.notation import yaml_scalar
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 from aiplan.fileio import atomic_write
 from aiplan.schemas import resolve as _resolve
 
@@ -44,8 +44,7 @@ _CONSTRAINTS = (("minimum", "at least {}"), ("maximum", "at most {}"), ("minLeng
                 ("minItems", "at least {} items"), ("pattern", "matches `{}`"))
 
 
-@data_record
-class Field:
+class Field(Record):
     """One field of a plan: where it is, and its schema with ``$ref`` resolved."""
 
     path: tuple[str, ...]   # ("rag", "corpus", "sources", "[]", "name")

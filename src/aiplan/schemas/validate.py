@@ -22,30 +22,38 @@ configuration holding a value outside JSON's types (a TOML date).
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any, Iterator
 
 from aiplan.core.findings import Violation
-from aiplan.schemas import CONFIG_SCHEMA, PACK_SCHEMA, PLAN_SCHEMA, load
+from aiplan.schemas import CONFIG_SCHEMA, PACK_SCHEMA, PLAN_SCHEMA, NotJson, load
 from aiplan.schemas import plan_checks
-from aiplan.schemas.fast import compile_errors, errors_lister
+
+
+def _committed_checks(name: str) -> dict | None:
+    """The committed checks of a shipped schema (plan, configuration and policy pack; a test
+    keeps them current), or ``None`` for a schema that has none."""
+    if name == PLAN_SCHEMA:
+        return plan_checks.CHECKS
+    if name == CONFIG_SCHEMA:
+        from aiplan.schemas import config_checks  # start-up: only a run that reads a configuration file
+
+        return config_checks.CHECKS
+    if name == PACK_SCHEMA:
+        from aiplan.schemas import pack_checks  # start-up: only a run that reads a policy pack
+
+        return pack_checks.CHECKS
+    return None
 
 
 @functools.lru_cache(maxsize=None)
 def _fast_errors(name: str = PLAN_SCHEMA):
     """The fast validator's error lister for a shipped schema, or ``None`` if it cannot compile it.
-    The plan and configuration schemas' checks are committed source (a test keeps them current):
-    their JSON is loaded only to list the errors of an instance they doubt."""
-    if name == PLAN_SCHEMA:
-        return errors_lister(plan_checks.CHECKS, lambda: load(name))
-    if name == CONFIG_SCHEMA:
-        from aiplan.schemas import config_checks  # start-up: only a run that reads a configuration file
+    The committed checks' schema JSON is loaded only to list the errors of an instance they doubt."""
+    from aiplan.schemas.fast import compile_errors, errors_lister  # start-up: only an instance the checks doubt
 
-        return errors_lister(config_checks.CHECKS, lambda: load(name))
-    if name == PACK_SCHEMA:
-        from aiplan.schemas import pack_checks  # start-up: only a run that reads a policy pack
-
-        return errors_lister(pack_checks.CHECKS, lambda: load(name))
-    return compile_errors(load(name))
+    checks = _committed_checks(name)
+    return compile_errors(load(name)) if checks is None else errors_lister(checks, lambda: load(name))
 
 
 @functools.lru_cache(maxsize=None)
@@ -56,10 +64,54 @@ def validator(name: str = PLAN_SCHEMA):
     return Draft202012Validator(load(name))
 
 
+@functools.lru_cache(maxsize=None)
+def plan_validator():
+    """The validator of record for plans: jsonschema, with `.nan` and `.inf` not of type `number`."""
+    from jsonschema import Draft202012Validator, validators  # heavy (~40 ms): only for a plan holding one
+
+    checker = Draft202012Validator.TYPE_CHECKER.redefine("number", _finite_number)
+    return validators.extend(Draft202012Validator, type_checker=checker)(load(PLAN_SCHEMA))
+
+
+def _finite_number(checker, instance: Any) -> bool:
+    """jsonschema's `number`, NaN and the infinities left out."""
+    return (isinstance(instance, (int, float)) and not isinstance(instance, bool)
+            and (isinstance(instance, int) or math.isfinite(instance)))
+
+
+def _holds_non_finite(value: Any) -> bool:
+    """Whether a plan holds `.nan`, `.inf` or `-.inf` anywhere. Each mapping and list is
+    looked at once: YAML aliases share them (a document of 59,049 nodes through aliases)."""
+    stack, seen = [value], set()
+    while stack:
+        node = stack.pop()
+        if isinstance(node, float):
+            if node - node != 0.0:  # nan - nan and inf - inf are nan
+                return True
+        elif isinstance(node, (dict, list)) and id(node) not in seen:
+            seen.add(id(node))
+            stack.extend(node.values() if isinstance(node, dict) else node)
+    return False
+
+
 def schema_errors(data: Any, schema_name: str = PLAN_SCHEMA) -> tuple:
-    """The errors jsonschema lists for ``data``, in its order; ``()`` when it is valid."""
+    """The errors jsonschema lists for ``data``, in its order; ``()`` when it is valid.
+
+    A plan's numbers are JSON numbers, which are finite: where the schema asks for a
+    `number` or an `integer` (a count, a duration, a rate, a target), `.nan` and `.inf`
+    are the wrong type. JSON Schema cannot say so (every comparison with NaN is false),
+    so a plan holding one is listed by a validator whose `number` leaves them out."""
+    if schema_name == PLAN_SCHEMA and _holds_non_finite(data):
+        return tuple(plan_validator().iter_errors(data))
+    checks = _committed_checks(schema_name)
+    if checks is not None:
+        try:
+            if checks[""](data):  # most instances are valid: their check needs nothing more
+                return ()
+        except (NotJson, RecursionError):
+            pass
     fast = _fast_errors(schema_name)
-    errors = fast(data) if fast is not None else None
+    errors = fast(data, doubted=checks is not None) if fast is not None else None
     return errors if errors is not None else tuple(validator(schema_name).iter_errors(data))
 
 

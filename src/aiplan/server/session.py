@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Mapping
 from aiplan.config.resolve import Resolver
 from aiplan.config.selection import ConfigError
 from aiplan.core.findings import FileResult, Finding, InternalError
-from aiplan.core.records import data_record
+from aiplan.core.records import Record
 from aiplan.core.rule import Rule
 from aiplan.docs import render_rule_markdown, render_rule_text
 from aiplan.fix.fixer import about_form, fix_bytes, fix_one
@@ -41,8 +41,7 @@ _WAIVER_RULES = re.compile(r"#[ \t]*aiplan[ \t]*:[ \t]*ignore(?:-file)?[ \t]*\[(
 _RULE_TOKEN = re.compile(r"[A-Za-z0-9_]+")
 
 
-@data_record
-class ServerSettings:
+class ServerSettings(Record):
     """The command line of ``aiplan server``: the same settings ``aiplan lint`` takes."""
 
     config_file: str | None = None
@@ -53,8 +52,7 @@ class ServerSettings:
     disabled_plugins: tuple[str, ...] = ()   # AIPLAN_DISABLE_PLUGINS
 
 
-@data_record
-class Linted:
+class Linted(Record):
     """One lint of one version of a document."""
 
     path: str | None                  # None: an untitled buffer

@@ -4,7 +4,8 @@ import dataclasses
 
 import pytest
 
-from aiplan.core.placeholders import PLACEHOLDER_WORDS, STARTER_TEXTS, is_placeholder, normalise_words, says_nothing
+from aiplan.core.placeholders import (PLACEHOLDER_WORDS, STARTER_TEXTS, is_placeholder, is_placeholder_path,
+                                      normalise_words, says_nothing)
 from aiplan.parse.loader import load_text
 from aiplan.starter import starter_plan
 from aiplan.testing import lint_yaml
@@ -53,6 +54,19 @@ def test_plan_accessors_read_placeholders_as_missing():
     assert plan.is_blank("c") and plan.is_blank("d") and plan.is_blank("missing")
     plan = dataclasses.replace(plan, placeholders=normalise_words(["real text"]))
     assert plan.text("b") is None and plan.placeholder("b") == "real text"
+
+
+@pytest.mark.parametrize("path, placeholder", [
+    # a glob of wildcards alone names files: every file beside the plan, or below it
+    ("*", False), (" ** ", False), ("**/*", False), ("./*", False), ("*.*", False), ("data/*.jsonl", False),
+    # the texts that say nothing in any other field say nothing in a path either
+    ("?", True), ("-", True), ("./", True), ("...", True), ("TBD", True), ("none", True), ("<path>", True),
+])
+def test_a_path_of_wildcards_is_a_path(path, placeholder):
+    assert is_placeholder_path(path) is placeholder
+    plan = load_text(f"aiplan: 1\np: '{path}'\n", "p.yaml").documents[0]
+    assert (plan.file_path("p") is None) is placeholder
+    assert plan.text("p") is None or not placeholder  # a text reads `*` as before: no letter, no content
 
 
 def test_starter_placeholders_are_in_the_list():
@@ -105,3 +119,15 @@ rag:
     real = {f.rule for f in lint_yaml(plan.replace("OWNER", "support-platform@example.com"), select=["RAG001", "RAG002"])}
     starter = {f.rule for f in lint_yaml(plan.replace("OWNER", "team@example.com"), select=["RAG001", "RAG002"])}
     assert real == {"RAG002"} and starter == {"RAG001"}
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_a_non_finite_number_is_no_number_of_the_plan(value):
+    """`.nan` and `.inf` state no count, duration or rate: `Plan.number` reads them as absent
+    (PLAN002 reports them), and messages show them as YAML writes them."""
+    from aiplan.core.notation import kind, show, yaml_scalar
+
+    plan = load_text(f"aiplan: 1\nn: {yaml_scalar(value)}\nm: 2.5\n", "p.yaml").documents[0]
+    assert plan.number("n") is None and plan.number("m") == 2.5
+    assert show(value) == yaml_scalar(value) and show(value).startswith(("-.", "."))
+    assert kind(value) == "not a finite number" and kind(2.5) == "a number"

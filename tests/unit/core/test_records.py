@@ -1,4 +1,4 @@
-"""``@data_record`` behaves as the ``@dataclass(frozen=True, slots=True)`` it replaces."""
+"""A record (``class X(Record)``, or ``@data_record``) behaves as the ``@dataclass(frozen=True, slots=True)`` it replaces."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ import pickle
 
 import pytest
 
-from aiplan.core.records import data_record
+from aiplan.core.records import Record, data_record
 
 
-@data_record
-class Point:
+class Point(Record):
     """A record with required, defaulted and factory fields."""
 
     x: int
@@ -35,16 +34,14 @@ class Reference:
     secret: str = dataclasses.field(default="", repr=False)
 
 
-@data_record
-class Pair:
+class Pair(Record):
     """A hashable record."""
 
     first: int
     rest: tuple = ()
 
 
-@data_record(frozen=False)
-class Counter:
+class Counter(Record, frozen=False):
     """A mutable record."""
 
     name: str
@@ -209,4 +206,69 @@ def test_a_record_derived_from_a_record_has_both_fields_as_a_dataclass_would():
     with pytest.raises(ValueError, match="mutable default"):
         @data_record
         class Mutable:
+            items: list = []  # noqa: RUF012 - the point of the test
+
+
+@data_record
+class DecoratedPoint:
+    """Point, declared with the decorator."""
+
+    x: int
+    y: int
+    label: str = ""
+    tags: tuple = dataclasses.field(default=())
+    notes: list = dataclasses.field(default_factory=list)
+    secret: str = dataclasses.field(default="", repr=False)
+
+
+def test_the_decorator_and_the_base_class_make_the_same_record():
+    ours, decorated = Point(1, 2, "a", secret="s"), DecoratedPoint(1, 2, "a", secret="s")
+    assert repr(ours).replace("Point", "DecoratedPoint") == repr(decorated)
+    assert [(f.name, f.type, f.default, f.repr) for f in dataclasses.fields(Point)] == [
+        (f.name, f.type, f.default, f.repr) for f in dataclasses.fields(DecoratedPoint)]
+    assert Point.__slots__ == DecoratedPoint.__slots__ and Point.__match_args__ == DecoratedPoint.__match_args__
+    assert hash(Pair(1)) == hash(Pair(1)) and not hasattr(Point(1, 2), "__dict__")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        DecoratedPoint(1, 2).x = 3  # type: ignore[misc]  # the point of the test
+
+
+def test_a_record_class_is_made_once_so_its_methods_see_it():
+    class Named(Record):
+        name: str
+
+        def kind(self) -> type:
+            return __class__  # the cell super() uses: the class the statement made
+
+        def __repr__(self) -> str:
+            return "Named:" + super().__repr__()
+
+    named = Named("a")
+    assert named.kind() is Named and repr(named) == "Named:" + object.__repr__(named)
+    assert type(Named) is type(Record) and Named.__bases__ == (Record,)
+
+
+def test_a_record_derived_from_a_record_class_has_both_fields_as_a_dataclass_would():
+    class Base(Record):
+        x: int
+
+    class Derived(Base):
+        y: int = 0
+
+    class Mutable(Record, frozen=False):
+        x: int
+
+    class Changing(Mutable, frozen=False):
+        z: int = 0
+
+    assert [f.name for f in dataclasses.fields(Derived)] == ["x", "y"] and Derived.__slots__ == ("y",)
+    assert Derived(1, 2) == Derived(x=1, y=2) and repr(Derived(1)).endswith(".Derived(x=1, y=0)")
+    assert Derived.__dataclass_params__.frozen and not Changing.__dataclass_params__.frozen
+    changing = Changing(1)
+    changing.z = 2
+    assert changing == Changing(1, 2)
+    with pytest.raises(TypeError, match="non-frozen dataclass from a frozen one"):  # as dataclasses refuses it
+        class Thawed(Base, frozen=False):
+            z: int = 0
+    with pytest.raises(ValueError, match="mutable default"):
+        class Listed(Record):
             items: list = []  # noqa: RUF012 - the point of the test

@@ -4,7 +4,7 @@ answers what the pattern it replaced (``QUICK``) answers."""
 import itertools
 import re
 
-from aiplan.lint.directive import QUICK, mentions_directive
+from aiplan.lint import QUICK, mentions_directive
 
 PIECES = ("#", " ", "\t", "aiplan", ":", "x", "\n", "aipla", "n")
 

@@ -11,7 +11,7 @@ import zipfile
 import pytest
 
 from aiplan.plugins import manager
-from aiplan.plugins.scan import group_may_exist
+from aiplan.plugins.manager import group_may_exist
 
 
 def _dist(root, name, entry_points=None, kind="dist-info"):
@@ -73,7 +73,7 @@ def test_foreign_distribution_finder_means_maybe(tmp_path, monkeypatch):
 
 
 def test_importlib_metadata_is_not_consulted_without_a_plugin(monkeypatch):
-    monkeypatch.setattr("aiplan.plugins.scan.group_may_exist", lambda group, paths=None: False)
+    monkeypatch.setattr("aiplan.plugins.manager.group_may_exist", lambda group, paths=None: False)
     monkeypatch.setattr(importlib.metadata, "entry_points",
                         lambda **kw: pytest.fail("importlib.metadata consulted"))
     assert list(manager.installed_entry_points()) == []

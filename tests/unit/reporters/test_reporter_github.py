@@ -9,7 +9,7 @@ from hypothesis import given, strategies as st
 
 from aiplan.core.findings import FileResult, Severity
 from aiplan.reporters import github, github_summary
-from aiplan.reporters.logsafe import neutralise, neutralise_hashes
+from aiplan.reporters import neutralise, neutralise_hashes
 from aiplan.reporters.sources import Paths
 
 from ci_support import finding, rules, run_of

@@ -51,7 +51,7 @@ def test_one_error_in_three_voices():
         ("the plan lacks the required key `name`", "Add `name:` at the top level.", ("name",)),
         ("unknown key `sise` at the top level", "Did you mean `size`? Rename `sise` to it.", ("sise",)),
         ("`mode` is 'fsat'; expected one of fast, slow", "Did you mean 'fast'? Change it to `mode: fast`.", ("mode",)),
-        ("`size` is 'big' (a string); expected a number", "Change `size` to a number, e.g. `size:`.", ("size",)),
+        ("`size` is 'big' (a string); expected a number", "Change `size` to a number, e.g. `size: 3`.", ("size",)),
     ])
     assert sorted(_explained(SCHEMA, instance, POLICY_VOICE)) == sorted([
         ("`name` is missing", "", ("name",)),

@@ -367,3 +367,16 @@ def test_one_finding_for_one_wrong_value_on_both_paths(monkeypatch):
     covers = ("fine_tuning", "evaluation", "held_out", "covers", 1)
     assert [path for _, path in with_fast].count(covers) == 1
     assert messages[covers] == "`fine_tuning.evaluation.held_out.covers[1]` is 7 (an integer); expected a string"
+
+
+def test_the_packages_json_kinds_are_the_generators():
+    # The generated checks number kinds with aiplan.schemas.json_kind; the generator writes them as fast's constants.
+    import aiplan.schemas.fast as fast_module
+    from aiplan.schemas import NotJson, json_kind
+
+    constants = (fast_module._OBJECT, fast_module._ARRAY, fast_module._STRING, fast_module._INT, fast_module._FLOAT,
+                 fast_module._BOOL, fast_module._NULL)
+    assert [json_kind(value) for value in ({}, [], "", 1, 1.5, True, None)] == list(constants) == list(range(7))
+    assert fast_module.NotJson is NotJson
+    with pytest.raises(NotJson):
+        json_kind((1,))

@@ -15,16 +15,14 @@ from __future__ import annotations
 import copy
 import random
 
-from jsonschema import Draft202012Validator
-
 from aiplan.parse.loader import load_file
 from aiplan.schemas import load as load_schema
 from aiplan.schemas.repair import _repairs
-from aiplan.schemas.validate import schema_errors, validate
+from aiplan.schemas.validate import plan_validator, schema_errors, validate
 from conftest import EXAMPLES, FIXTURES, nodes_with_paths
 
 SCHEMA = load_schema()
-REFERENCE = Draft202012Validator(SCHEMA)
+REFERENCE = plan_validator()  # jsonschema, with a plan's numbers finite
 SEED = 17
 MUTANTS_PER_PLAN = 6
 

@@ -211,3 +211,23 @@ def test_cleaning_accepts_free_form_map(validator: Draft202012Validator, complet
     plan = copy.deepcopy(complete_plan)
     plan["rag"]["data_pipeline"]["cleaning"] = {"strip": ["nav", "footer"], "dedupe": True}
     assert errors_of(validator, plan) == []
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+@pytest.mark.parametrize("path", [("targets", "latency_p95_ms"), ("fine_tuning", "dataset", "examples")])
+def test_non_finite_numbers_are_refused(value, path) -> None:
+    """JSON has no NaN or infinity: the validator of record (and the fast path, which defers to it)
+    refuses `.nan` and `.inf` for a `number` and an `integer` alike, and accepts a finite value."""
+    from aiplan.schemas.validate import schema_errors
+
+    def plan(leaf):
+        data = {"aiplan": 1, "name": "n"}
+        node = data
+        for key in path[:-1]:
+            node = node.setdefault(key, {})
+        node[path[-1]] = leaf
+        return data
+
+    errors = schema_errors(plan(value))
+    assert [(tuple(error.absolute_path), error.validator) for error in errors] == [(path, "type")]
+    assert schema_errors(plan(7)) == ()

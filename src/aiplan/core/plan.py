@@ -54,8 +54,8 @@ class SpanTable(Mapping):
     The loader records a position for every key and value of every plan; a
     Span object for each would cost more than building the node itself, and
     almost none is ever read. Positions are kept as ``(line, column, end_line,
-    end_column)`` tuples, or as the parser's event of a scalar (its ``start_mark`` and
-    ``end_mark`` have a 0-based ``line`` and ``column``), and become a Span when read. Reads and iteration
+    end_column)`` tuples, or as the parser's event of a scalar (a tuple that starts with
+    its start and end marks, which have a 0-based ``line`` and ``column``), and become a Span when read. Reads and iteration
     behave as for a ``dict`` of Spans; rules cannot move or delete positions.
     """
 
@@ -66,11 +66,12 @@ class SpanTable(Mapping):
 
     def __getitem__(self, path: YamlPath) -> Span:
         position = self._positions[path]
-        if type(position) is tuple:
-            return Span(*position)
         if type(position) is Span:
             return position
-        start, end = position.start_mark, position.end_mark  # a parser's event: 0-based marks
+        start = position[0]
+        if type(start) is int:
+            return Span(*position)
+        end = position[1]  # a parser's event: 0-based marks
         return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
     def __contains__(self, path: object) -> bool:

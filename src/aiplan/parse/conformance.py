@@ -4,7 +4,7 @@ ruamel.yaml.clib's C parser is libyaml 0.1.7, and ruamel's pure-Python parser
 shares its ancestry. Both accept some documents that the YAML 1.2 spec and the
 official YAML test suite reject. Each check below is one such rule, applied to
 the event stream (with the source text for what events do not carry), so it
-costs a few attribute reads per event and one look at each line of multi-line
+costs a few reads of the event's fields (aiplan.parse.events) and one look at each line of multi-line
 flow content:
 
 * a comment must be separated from what precedes it by white space
@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from aiplan.core.notation import quoted_visibly
 from aiplan.core.text import LINE_BREAK
+from aiplan.parse.events import ANCHOR, END, EXPLICIT, START, TAG, TAGS, VERSION
 
 if TYPE_CHECKING:
     from array import array
@@ -92,7 +93,7 @@ class Checker:
     """Checks one stream: the loader calls the method for each event before it
     builds from the event. This runs on every event of every file, so the
     common cases (a plain scalar or a collection in block context) return
-    after a few attribute reads."""
+    after a few field reads."""
 
     def __init__(self, text: str):
         self.text = text
@@ -146,9 +147,9 @@ class Checker:
 
     # -- one method per event kind -------------------------------------------
 
-    def document_start(self, event) -> None:
-        start, end = self.last_end_index, event.end_mark.index
-        if getattr(event, "version", None) or getattr(event, "tags", None):
+    def document_start(self, event: tuple) -> None:
+        start, end = self.last_end_index, event[END].index
+        if event[VERSION] or event[TAGS]:
             if self.documents and not self.last_end_explicit:
                 directive = self._first_directive(start, end)
                 self._fail(directive, "invalid YAML: a directive (`%...`) follows a document that was not ended with `...`",
@@ -159,10 +160,10 @@ class Checker:
             self._fail(match.end() - 1, "invalid YAML: a comment in the %YAML directive is not separated by a space",
                        "Put a space before `#`.")
 
-    def document_end(self, event) -> None:
+    def document_end(self, event: tuple) -> None:
         self.documents += 1
-        self.last_end_explicit = bool(getattr(event, "explicit", False))
-        self.last_end_index = event.end_mark.index
+        self.last_end_explicit = bool(event[EXPLICIT])
+        self.last_end_index = event[END].index
         self.stack.clear()
         self.plain_block = False
 
@@ -176,16 +177,15 @@ class Checker:
         self.plain_block = top is not None and not (top.flow or top.pending)
         return context
 
-    def scalar(self, event) -> None:
-        style = event.style
-        # `ctag` is the slot behind ruamel's `tag` property (a function call).
-        if self.plain_block and not style and event.ctag is None and event.anchor is None:
+    def scalar(self, event: tuple) -> None:
+        start_mark, end_mark, _kind, anchor, tag, value, style = event
+        if self.plain_block and not style and tag is None and anchor is None:
             # The common case: a plain scalar in block context. The parser
             # itself holds it to every rule here (`-`, `?` and `:` followed by
             # a space are indicators there; a less indented line ends it).
             return
         top = self.stack[-1] if self.stack else None
-        start, end = event.start_mark.index, event.end_mark.index
+        start, end = start_mark.index, end_mark.index
         in_flow = self._enter(top, start, event)
         if style in ("'", '"'):
             if self._char(end) == "#":
@@ -193,56 +193,57 @@ class Checker:
         elif style in ("|", ">"):
             self._check_block_scalar(start)
             return
-        elif event.value and event.value[0] in "-?:":
-            self._check_plain_indicator(self._skip_properties(start), event.value, in_flow)
-        if top is not None and event.start_mark.line != event.end_mark.line:
+        elif value and value[0] in "-?:":
+            self._check_plain_indicator(self._skip_properties(start), value, in_flow)
+        if top is not None and start_mark.line != end_mark.line:
             self._check_continuation_lines(start, end)
         if in_flow:
             self._check_after_flow_entry(end)
 
-    def alias(self, event) -> None:
-        self._check_anchor_name(event.start_mark.index, event.anchor)
+    def alias(self, event: tuple) -> None:
+        self._check_anchor_name(event[START].index, event[ANCHOR])
         top = self.stack[-1] if self.stack else None
         if top is not None and (top.flow or top.pending):
-            if self._enter(top, event.start_mark.index, event):
-                self._check_after_flow_entry(event.end_mark.index)
+            if self._enter(top, event[START].index, event):
+                self._check_after_flow_entry(event[END].index)
 
-    def collection_start(self, event) -> None:
-        if self.plain_block and not event.flow_style and event.ctag is None and event.anchor is None:
-            self.stack.append(_Context(False, event.start_mark.column))  # block in block: nothing to check
+    def collection_start(self, event: tuple) -> None:
+        start_mark, end_mark, _kind, anchor, tag, flow = event
+        if self.plain_block and not flow and tag is None and anchor is None:
+            self.stack.append(_Context(False, start_mark.column))  # block in block: nothing to check
             return
         top = self.stack[-1] if self.stack else None
-        start, end = event.start_mark.index, event.end_mark.index
+        start, end = start_mark.index, end_mark.index
         self._enter(top, start, event)
-        if event.flow_style:
+        if flow:
             if self._char(end) == "#":
                 self._comment_without_space(end)
             self._push(_Context(True, self._block_indent(), start=end - 1))
         else:
-            has_properties = bool(event.anchor) or event.tag is not None
-            self._push(_Context(False, event.start_mark.column, pending=has_properties))
+            has_properties = bool(anchor) or tag is not None
+            self._push(_Context(False, start_mark.column, pending=has_properties))
 
-    def collection_end(self, event) -> None:
+    def collection_end(self, event: tuple) -> None:
         context = self._pop()
         if context is not None and context.flow:
-            end = event.end_mark.index
+            end = event[END].index
             if self._char(end) == "#":
                 self._comment_without_space(end)
             if self.stack and self.stack[-1].flow:
                 self._check_after_flow_entry(end)
 
-    def _enter(self, top: _Context | None, start: int, event) -> bool:
+    def _enter(self, top: _Context | None, start: int, event: tuple) -> bool:
         """Checks common to every node; returns whether it is in flow context."""
         if top is not None and top.pending:
             top.indent = self._leading_spaces(self._line_start(start))
             top.pending = False
             self.plain_block = True
-        if event.anchor is not None:
-            self._check_anchor_name(self._anchor_at(start), event.anchor)
+        if event[ANCHOR] is not None:
+            self._check_anchor_name(self._anchor_at(start), event[ANCHOR])
         in_flow = top is not None and top.flow
         if in_flow:
             self._check_line_indent(start)
-        elif getattr(event, "tag", None):
+        elif event[TAG]:
             self._check_tag(start)
         return in_flow
 

@@ -31,6 +31,7 @@ from aiplan.core.records import Record
 from aiplan.core.rule_ids import DUPLICATE_KEY, RESOURCE_LIMIT, SYNTAX, UNREADABLE
 from aiplan.core.text import YAML11_ONLY_BREAKS, SourceText, has_yaml11_breaks, line_column, lines_of
 from aiplan.parse.conformance import Checker, Misread, NonConforming
+from aiplan.parse.events import ANCHOR, END, KIND, START, VALUE, converted, flat_events, restore
 from aiplan.fileio import FileTooLarge, NotRegularFile, read_regular
 
 # Duplicate keys reported per file, like the findings of any one rule
@@ -281,8 +282,8 @@ def _pure_events(text: str) -> Iterator[Any]:
     from aiplan.parse import pure  # heavy (~30 ms, ruamel.yaml): only without libyaml or for a second opinion
 
     if has_yaml11_breaks(text):
-        return _read_as_yaml12(text, pure.events)
-    return pure.events(text)
+        return _read_as_yaml12(text, lambda parsed: converted(pure.events(parsed)))
+    return converted(pure.events(text))
 
 
 def _c_parser():
@@ -310,15 +311,22 @@ def c_parser_available() -> bool:
     return PathFinder.find_spec("_ruamel_yaml") is not None
 
 
-def _event_source(text: str) -> Iterator[Any]:
+def _event_source(text: str, flat: bool = False) -> Iterator[tuple]:
+    """The events of ``text`` as tuples (aiplan.parse.events); ``flat``: the C extension
+    makes them so (:func:`flat_events` is in force), else its objects are converted."""
     CParser = _c_parser()
     if CParser is None:  # pragma: no cover - depends on the installation
         return _pure_events(text)
     if has_yaml11_breaks(text):
-        return _read_as_yaml12(text, lambda parsed: iter(CParser(parsed).get_event, None))
+        return _read_as_yaml12(text, lambda parsed: _c_events(CParser, parsed, flat))
+    return _c_events(CParser, text, flat)
+
+
+def _c_events(CParser: Any, text: str, flat: bool) -> Iterator[tuple]:
     # The parser's own get_event, called until it returns None: no generator
     # frame between the parser and the builder (it is the per-event hot path).
-    return iter(CParser(text).get_event, None)
+    events = iter(CParser(text).get_event, None)
+    return events if flat else converted(events)
 
 
 def _read_as_yaml12(text: str, parse: Callable[[str], Iterator[Any]]) -> Iterator[Any]:
@@ -334,10 +342,9 @@ def _read_as_yaml12(text: str, parse: Callable[[str], Iterator[Any]]) -> Iterato
     back = {ord(stand_in): original for original, stand_in in stand_ins.items()}
     try:
         for event in parse(text.translate({ord(original): stand_in for original, stand_in in stand_ins.items()})):
-            for name in ("value", "anchor"):
-                written = getattr(event, name, None)
-                if isinstance(written, str):
-                    setattr(event, name, written.translate(back))
+            if event[KIND] in _NODE_KINDS:  # the anchor, and a scalar's value
+                event = tuple(written.translate(back) if field in (ANCHOR, VALUE) and isinstance(written, str)
+                              else written for field, written in enumerate(event))
             yield event
     except Exception as exc:
         # The pure parser quotes the character it found with repr(): `'\ue000'`.
@@ -399,6 +406,9 @@ def _no_stand_in(text: str) -> LoadProblem:
     ))
 
 
+# The events whose field ANCHOR is an anchor (and a scalar's VALUE its value).
+_NODE_KINDS = frozenset(("ScalarEvent", "AliasEvent", "MappingStartEvent", "SequenceStartEvent"))
+
 # How messages name the YAML 1.1-only breaks.
 _BREAK_NAMES = {"\x85": "NEL (U+0085)", "\u2028": "LINE SEPARATOR (U+2028)", "\u2029": "PARAGRAPH SEPARATOR (U+2029)"}
 
@@ -442,14 +452,15 @@ def _span(start_mark, end_mark) -> Span:
     return Span(start_mark.line + 1, start_mark.column + 1, end_mark.line + 1, end_mark.column + 1)
 
 
-def _lines(position: Any) -> tuple:
+def _lines(position: tuple) -> tuple:
     """A position as the ``(line, column, end_line, end_column)`` tuple (1-based) it
-    stands for: a scalar's is recorded as its event (which holds its ``start_mark`` and
-    ``end_mark``), read only when a finding or a collection's end needs it (SpanTable
+    stands for: a scalar's is recorded as its event (which starts with its start and
+    end marks), read only when a finding or a collection's end needs it (SpanTable
     reads both forms)."""
-    if type(position) is tuple:
+    start = position[START]
+    if type(start) is int:
         return position
-    start, end = position.start_mark, position.end_mark
+    end = position[END]
     return (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
@@ -498,11 +509,7 @@ class _DocumentBuilder:
         # The event stands for the position until one is read (_lines): its marks are
         # kept, without a tuple made (and freed) for each of the ~200 scalars of a plan.
         span = event
-        # `ctag` is the slot behind ruamel's `tag` property (a function call).
-        tag = None if event.ctag is None else event.tag
-        style = event.style
-        text = event.value
-        anchor = event.anchor
+        _start, _end, _kind, anchor, tag, text, style = event
         if style == '"' and not text.isascii() and re.search(_SURROGATE, text):
             text = _join_surrogates(text, Span(*_lines(span)))
         value: Any
@@ -547,8 +554,7 @@ class _DocumentBuilder:
         self._add(value, span, 1, anchor)
 
     def alias(self, event) -> None:
-        name = event.anchor
-        start, end = event.start_mark, event.end_mark
+        start, end, _kind, name, _tag = event
         span = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
         if name not in self.anchors:
             if name in self.earlier_anchors:
@@ -594,9 +600,9 @@ class _DocumentBuilder:
             raise _Abort(LoadProblem(RESOURCE_LIMIT, Violation(
                 f"the document nests deeper than {self.limits.max_depth} levels; the rest of the file was not linted",
                 "Flatten the structure; a plan needs only a few levels. Raise `max-depth` in the configuration only for a genuine need.",
-                span=_span(event.start_mark, event.end_mark),
+                span=_span(event[START], event[END]),
             ), self.index))
-        start, end = event.start_mark, event.end_mark
+        start, end, _kind, anchor, _tag, flow = event
         span = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
         is_key = False
         path: tuple | None = ()
@@ -606,7 +612,7 @@ class _DocumentBuilder:
             # The child's path, as _child_path() computes it, with the key path the
             # pending key already has when it is an ordinary one.
             path = None if is_key else top.key_path if top.is_map and top.key_path is not None else self._child_path()
-        self.stack.append(_Frame({} if is_map else [], path, is_map, span, bool(event.flow_style), event.anchor, is_key))
+        self.stack.append(_Frame({} if is_map else [], path, is_map, span, bool(flow), anchor, is_key))
 
     def end_collection(self, event) -> None:
         frame = self.stack.pop()
@@ -614,7 +620,7 @@ class _DocumentBuilder:
             self._apply_merges(frame)
         start = frame.start
         if frame.flow:
-            mark = event.end_mark
+            mark = event[END]
             span = (start[0], start[1], mark.line + 1, mark.column + 1)
         else:
             last = _lines(frame.last_end)
@@ -773,22 +779,19 @@ class _Syntax(Exception):
         self.span = span
 
 
-# Event class -> its name, so the dispatch compares interned strings without
-# asking each event for its type's name.
-_EVENT_KINDS: dict[type, str] = {}
-
-
-def _event_kind(event) -> str:
-    kind = _EVENT_KINDS[type(event)] = type(event).__name__
-    return kind
-
-
 def parse_documents(text: str, path: str = "<string>", limits: Limits = Limits()) -> LoadResult:
     """Parse every YAML document of ``text``. Never raises for bad input."""
     # libyaml's rejection stands alone in a file too large for the pure parser's second opinion.
-    alone = len(text) > SECOND_OPINION_MAX_CHARS and _c_parser() is not None
-    result, verdict = _build(_event_source(text), text, path, limits, alone)
-    if verdict is not None and not alone and _c_parser() is not None:
+    c_parser = _c_parser() is not None
+    alone = len(text) > SECOND_OPINION_MAX_CHARS and c_parser
+    # The C extension's events as tuples, while this file is read (aiplan.parse.events).
+    extension = sys.modules.get("_ruamel_yaml") if c_parser else None
+    saved = flat_events(extension) if extension is not None else None
+    try:
+        result, verdict = _build(_event_source(text, saved is not None), text, path, limits, alone)
+    finally:
+        restore(extension, saved)
+    if verdict is not None and not alone and c_parser:
         second, pure_verdict = _build(_pure_events(text), text, path, limits)
         if pure_verdict is None or verdict is _MISREAD:
             return second  # what the pure parser alone would say, as without the C extension
@@ -801,7 +804,7 @@ def _count_document(index: int, limits: Limits, event: Any) -> None:
         raise _Abort(LoadProblem(RESOURCE_LIMIT, Violation(
             f"the file holds more than {limits.max_documents:,} YAML documents; the rest were not linted",
             "Split the plans into several files, or raise `max-documents` in the configuration.",
-            span=_span(event.start_mark, event.end_mark),
+            span=_span(event[START], event[END]),
         ), index))
 
 
@@ -835,7 +838,7 @@ def _build(events: Iterator[Any], text: str, path: str, limits: Limits,
     broken: NonConforming | None = None
     try:
         for event in events:
-            kind = _EVENT_KINDS.get(type(event)) or _event_kind(event)
+            kind = event[2]  # KIND
             if broken is not None:
                 if kind == "DocumentEndEvent":
                     break
@@ -844,7 +847,7 @@ def _build(events: Iterator[Any], text: str, path: str, limits: Limits,
                 if kind == "ScalarEvent":
                     # Checker.scalar's common case, without the call: a plain scalar
                     # without properties in block context has nothing to check.
-                    if not check.plain_block or event.style or event.ctag is not None or event.anchor is not None:
+                    if not check.plain_block or event[6] or event[4] is not None or event[3] is not None:  # STYLE, TAG, ANCHOR
                         check.scalar(event)
                     builder.scalar(event)
                 elif kind == "MappingStartEvent":

@@ -165,8 +165,9 @@ def resolve_targets(rule_set, paths, layer, force_exclude=False, **settings):
     from aiplan.run.discovery import PathError, discover
 
     resolver = settings_resolver(rule_set, cli_layer=layer, **settings)
+    linked: list = []
     try:
-        targets = discover(paths)
+        targets = discover(paths, linked)
     except PathError as exc:
         raise click.UsageError(str(exc)) from None
     try:
@@ -183,4 +184,8 @@ def resolve_targets(rule_set, paths, layer, force_exclude=False, **settings):
     resolver.check_coverage(paths)
     for warning in resolver.warnings:
         say(f"aiplan: warning: {warning}")
+    for link in linked:  # as ruff names what it did not check: a folder whose plans were not linted
+        if not resolver.is_excluded(link, force=True):
+            say(f"aiplan: warning: {link.display_path}: not searched: a symbolic link to a directory (links are "
+                f"not followed); name it on the command line to lint its plans")
     return resolver, targets, contexts

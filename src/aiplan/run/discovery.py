@@ -95,13 +95,14 @@ def _skipped(root: str, name: str) -> bool:
     return name == MUTMUT_COPY and _is_mutmut_copy(os.path.join(root, name))
 
 
-def _walk(top: str, unreadable: list[str] | None = None):
+def _walk(top: str, unreadable: list[str] | None = None, linked: list[str] | None = None):
     """``os.walk(top)`` without following symbolic links, and without
     recursion: Python 3.11's ``os.walk`` recurses once per level, and a pull
     request can nest directories deeper than the recursion limit. Unreadable
     directories are not walked; they are added to ``unreadable``. A directory
     below ``top`` that holds a ``pyvenv.cfg`` file is a virtualenv: neither
-    yielded nor walked (told from its listing, not by a ``stat`` of every folder)."""
+    yielded nor walked (told from its listing, not by a ``stat`` of every folder). The links
+    to directories the caller kept in ``dirs`` (not walked) are added to ``linked``."""
     pending = [top]
     while pending:
         root = pending.pop()
@@ -130,9 +131,11 @@ def _walk(top: str, unreadable: list[str] | None = None):
             files.append(entry.name)
         yield root, dirs, files
         pending.extend(os.path.join(root, name) for name in reversed(dirs) if name not in links)
+        if linked is not None and links:
+            linked.extend(os.path.join(root, name) for name in dirs if name in links)
 
 
-def discover(paths: Iterable[str]) -> list[Target]:
+def discover(paths: Iterable[str], linked: list[Target] | None = None) -> list[Target]:
     """Expand paths into plan files, sorted and without duplicates.
 
     A file named explicitly is always linted (even if excluded by a pattern,
@@ -140,7 +143,8 @@ def discover(paths: Iterable[str]) -> list[Target]:
     file names, skipping VCS folders, virtualenvs, ``node_modules`` and mutmut's
     copy of the project (``mutants/``).
     Symbolic links to directories are not followed, so a link loop cannot
-    hang the run.
+    hang the run; each one met is added to ``linked`` (sorted), so that the user can be
+    told which folders were not searched.
     """
     cwd = os.getcwd()
     found: dict[str, Target] = {}
@@ -152,7 +156,8 @@ def discover(paths: Iterable[str]) -> list[Target]:
             raise PathError(f"{raw}: no such file or directory")
         if os.path.isdir(raw):
             unreadable: list[str] = []
-            for root, dirs, files in _walk(raw, unreadable):
+            links: list[str] = []
+            for root, dirs, files in _walk(raw, unreadable, links):
                 dirs[:] = [name for name in sorted(dirs) if not _skipped(root, name)]
                 plans = [name for name in files if name in PLAN_NAMES or name.endswith(PLAN_SUFFIXES)]
                 if not plans:
@@ -169,9 +174,13 @@ def discover(paths: Iterable[str]) -> list[Target]:
             for directory in unreadable:  # its plans cannot be found: a finding (PLAN008) says so
                 key = os.path.normcase(os.path.abspath(directory))
                 found.setdefault(key, Target(directory, display(directory, cwd), False))
+            if linked is not None:
+                linked.extend(Target(link, display(link, cwd), False) for link in links)
         else:
             key = os.path.normcase(os.path.abspath(raw))
             found[key] = Target(raw, display(raw, cwd), True)
+    if linked is not None:
+        linked.sort(key=lambda t: t.display_path)
     return sorted(found.values(), key=lambda t: t.display_path)
 
 

@@ -67,9 +67,9 @@ def build_context(
     given = list(rules)
     rule_set = load_rule_set(entry_points=plugins, extra_rules=given + [item for pack in loaded for item in pack.rules])
     # The rules under test name no rule missing here (a pack's are checked below, as a pack error).
-    errors = rule_set.errors + unknown_superseders(rule_set.rules, {item.id for item in given})
+    errors = [e.describe() for e in rule_set.errors] + unknown_superseders(rule_set.rules, {item.id for item in given})
     if errors:
-        raise AssertionError("; ".join(e.describe() for e in errors))
+        raise AssertionError("; ".join(errors))
     problems = [problem for pack in loaded for find in (supersession_problems, supersession_cycles)
                 for problem in find(pack, rule_set.rules)]
     if problems:

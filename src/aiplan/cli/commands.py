@@ -115,15 +115,18 @@ def list_rules(output_format, family, severity, no_plugins, plugin_modules, conf
                          for o in r.options}}
             for r in chosen
         ], indent=2))
-        return
-    width = max((len(r.name) for r in chosen), default=10)
-    for r in chosen:
-        fix = " (fixable)" if r.fixable else ""
-        click.echo(f"{r.id:<8} {r.name:<{width}} {r.severity.value:<7} {r.summary}{fix}")
-    if not chosen:
-        click.echo("No rule matches.", err=True)
+    else:
+        width = max((len(r.name) for r in chosen), default=10)
+        for r in chosen:
+            fix = " (fixable)" if r.fixable else ""
+            click.echo(f"{r.id:<8} {r.name:<{width}} {r.severity.value:<7} {r.summary}{fix}")
+        if not chosen:
+            click.echo("No rule matches.", err=True)
+    # A plugin that failed is said in either format, and fails the command as in `aiplan plugins`.
     for error in rule_set.errors:
         say(f"internal error: {error.describe()}")
+    if rule_set.errors:
+        sys.exit(EXIT_INTERNAL)
 
 
 def _catalogue(rule_set, no_plugins, config_file, isolated, policy_packs):

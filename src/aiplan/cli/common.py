@@ -122,7 +122,8 @@ def settings_resolver(rule_set, *, no_plugins=False, config_file=None, isolated=
 
     try:
         return Resolver(rule_set.rules, cli=cli_layer, config_path=config_file, isolated=isolated,
-                        cli_packs=policy_packs, lenient=plugins_disabled(no_plugins), checked_packs=checked_packs)
+                        cli_packs=policy_packs, lenient=plugins_disabled(no_plugins), checked_packs=checked_packs,
+                        complete=rule_set.complete)
     except ConfigError as exc:
         raise ConfigProblem.of(exc) from None
 

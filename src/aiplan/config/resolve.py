@@ -45,6 +45,7 @@ from aiplan.parse.loader import Limits
 from aiplan.core.rule import Catalogue, Rule
 from aiplan.core.rule_ids import canonical_rule_id, family_of
 from aiplan.core.suggest import did_you_mean_rule
+from aiplan.plugins.manager import unknown_superseders
 from aiplan.core.placeholders import normalise_words
 from aiplan.core.records import Record
 
@@ -104,7 +105,7 @@ class Resolver:
 
     def __init__(self, rules: Mapping[str, Rule], *, cli: Layer | None = None, config_path: str | None = None,
                  isolated: bool = False, cli_packs: Iterable[str] = (), lenient: bool = False,
-                 checked_packs: Any = None):
+                 checked_packs: Any = None, complete: bool = True):
         # The run's catalogue, as the plugin manager built it: extended per configuration, never copied.
         self.base_rules = rules if isinstance(rules, Catalogue) else Catalogue(rules)
         # The command line's selectors as typed (its errors echo them), and upper-cased once for
@@ -115,6 +116,9 @@ class Resolver:
                            extend_select=_upper(typed.extend_select), ignore=_upper(typed.ignore))
         self.isolated = isolated
         self.lenient = lenient
+        # Every installed plugin's rules are in ``rules`` (RuleSet.complete): an ID a plugin rule's
+        # `superseded_by` names that neither they nor the packs have is no rule at all.
+        self.complete = complete
         self.warnings: list[str] = []
         self.finder = ConfigFinder()
         self.cli_packs = tuple(os.path.abspath(p) for p in cli_packs)
@@ -193,6 +197,11 @@ class Resolver:
                     self._unknown(f"{problem} (named in {where})")
                 for problem in supersession_cycles(pack, rules):
                     raise ConfigError(f"{problem} (named in {where})")
+        if self.complete:
+            # Known only now: a plugin rule may be superseded by a pack's rule.
+            for warning in unknown_superseders(rules, self.base_rules):
+                if warning not in self.warnings:
+                    self.warnings.append(warning)
         if config is not None:
             config = self._clean_file(config, rules)
         self._checked[config_path] = (config, rules)

@@ -311,6 +311,48 @@ def _superseding_ids(rule_id: str, key: str, given: Iterable[str] | str) -> tupl
     return tuple(sorted(set(superseding)))
 
 
+# What a cycle of `superseded_by` does, as the policy pack's and the plugin manager's errors say it.
+CYCLE_CONSEQUENCE = ("each rule in it is hidden by the next one's finding, so which one is reported would be "
+                     "arbitrary; remove one of these `superseded_by` entries to say which finding stands")
+
+
+def superseding_cycles(declared: Iterable[tuple[str, str]], rules: Mapping[str, Rule]) -> list[tuple[str, ...]]:
+    """Each cycle of `superseded_by` (over ``rules``) that goes through one of the ``declared``
+    ``(rule ID, an ID its superseded_by names)`` entries, once per cycle, as the chain from the
+    first such entry's rule back to it (``("ZED005", "ZED006", "ZED005")``), shortest first found."""
+    cycles, seen = [], set()
+    for rule_id, first in declared:
+        chain = _shortest_chain(first, rule_id, rules)
+        if chain is None or frozenset(chain) in seen:
+            continue
+        seen.add(frozenset(chain))
+        cycles.append((rule_id, *chain))
+    return cycles
+
+
+def _shortest_chain(start: str, goal: str, rules: Mapping[str, Rule]) -> tuple[str, ...] | None:
+    """The shortest chain of `superseded_by` from ``start`` to ``goal`` (both included), or ``None``."""
+    parents: dict[str, str | None] = {start: None}
+    frontier = [start]
+    while frontier:
+        following = []
+        for current in frontier:
+            if current == goal:
+                chain: list[str] = []
+                step: str | None = current
+                while step is not None:
+                    chain.append(step)
+                    step = parents[step]
+                return tuple(reversed(chain))
+            item = rules.get(current)
+            for other in item.superseded_by if item is not None else ():
+                if other not in parents:
+                    parents[other] = current
+                    following.append(other)
+        frontier = following
+    return None
+
+
 def default_url(rule_id: str, name: str) -> str:
     """The documentation URL of a built-in rule: its section of docs/rules.md."""
     return DOCS_URL.format(anchor=f"{rule_id.lower()}-{name}")

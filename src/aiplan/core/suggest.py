@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from aiplan.core.rule_ids import canonical_rule_id, family_of
+
 _SEPARATORS = re.compile(r"[\s\-_.]+")
 
 
@@ -45,10 +47,20 @@ def closest(word: object, candidates: Iterable[str], cutoff: float = 0.75) -> st
     return by_squash[matches[0]]
 
 
-def did_you_mean_rule(written: object, rule_ids: Iterable[str], otherwise: str = "") -> str:
+def did_you_mean_rule(written: object, rule_ids: Iterable[str], otherwise: str = "", *,
+                      same_family: bool = False) -> str:
     """What a message about a rule ID (or selector) that names no rule ends with:
-    ``; did you mean FT003?`` for a close one, else ``otherwise``."""
-    guess = closest(written, rule_ids, cutoff=0.6)
+    ``; did you mean FT003?`` for a close one, else ``otherwise``. When ``written``'s
+    letters are a family of ``rule_ids``, only that family's IDs are guessed: ZED005
+    of a plugin's ZED family is no misspelled EVID005, but a typed EVD001 may be EVID001.
+    ``same_family``: never guess across families (an ID a rule declares is a rule ID as
+    its author knew it: ORG009 of a pack not in use is no misspelled RAG009)."""
+    candidates = [rule_id for rule_id in rule_ids if isinstance(rule_id, str)]
+    if isinstance(written, str):
+        family = family_of(canonical_rule_id(written))
+        kin = [c for c in candidates if family_of(c) == family]
+        candidates = kin if kin or same_family else candidates
+    guess = closest(written, candidates, cutoff=0.6)
     return f"; did you mean {guess}?" if guess else otherwise
 
 

@@ -35,7 +35,7 @@ from typing import Iterable
 from aiplan.core.globs import is_glob
 from aiplan.core.records import Record
 from aiplan.core.text import line_column, split_lines
-from aiplan.evidence.files import content_stamp, file_status, locate
+from aiplan.evidence.files import content_stamp, file_status, is_within, locate
 
 PDF_HINT = "Install the PDF extra to measure them: `pip install 'aiplan[pdf]'`."
 # Pages read of one PDF: its tables and running headers show well before this.
@@ -102,7 +102,7 @@ def named_documents(name: str, base_dir: str, root: str) -> tuple[list[str], str
     paths, why = _matched_documents(name, base_dir, root)
     if why:
         return [], why
-    inside = [p for p in paths if _inside(p, root)]
+    inside = [p for p in paths if is_within(p, root)]
     if not inside:
         return [], "no file matches it" if not paths else "its files are outside the repository holding the plan"
     return inside, ""
@@ -112,12 +112,8 @@ def linked_out(name: str, base_dir: str, root: str) -> list[str]:
     """The files a glob or folder ``name`` matches that resolve outside the repository (links
     out of it), when others are inside: not read, and named (EVID008) rather than dropped."""
     paths, why = _matched_documents(name, base_dir, root)
-    outside = [p for p in paths if not _inside(p, root)]
+    outside = [p for p in paths if not is_within(p, root)]
     return outside if not why and len(outside) < len(paths) else []
-
-
-def _inside(path: str, root: str) -> bool:
-    return os.path.realpath(path).startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _matched_documents(name: str, base_dir: str, root: str) -> tuple[list[str], str]:

@@ -21,9 +21,9 @@ from aiplan.core.findings import InternalError
 from aiplan import __version__
 from aiplan import rules as builtin_rules
 from aiplan.core.records import Record
-from aiplan.core.rule import Catalogue, Rule, default_url
+from aiplan.core.rule import CYCLE_CONSEQUENCE, Catalogue, Rule, default_url, superseding_cycles
 from aiplan.fileio import read_regular
-from aiplan.core.suggest import closest
+from aiplan.core.suggest import did_you_mean_rule
 
 ENTRY_POINT_GROUP = "aiplan"
 BUILTIN = "aiplan"
@@ -56,6 +56,9 @@ class RuleSet(Record, frozen=False):
     rules: Catalogue
     plugins: list[PluginInfo]
     errors: list[InternalError]
+    # No installed plugin is turned off (--no-plugins, AIPLAN_DISABLE_PLUGINS): a rule ID that
+    # neither these rules nor the run's policy packs have is no rule at all, not a plugin's.
+    complete: bool = True
 
     def sorted(self) -> list[Rule]:
         return self.rules.sorted()
@@ -111,17 +114,17 @@ def collect_rules(
     infos: list[PluginInfo],
     errors: list[InternalError],
     extra_rules: Iterable[Rule] = (),
-    every_plugin: bool = True,
+    complete: bool = True,
 ) -> RuleSet:
     """Call every plugin's ``aiplan_rules`` on its own, so one failure stays its own."""
     hooks = [(impl.plugin_name, impl.function) for impl in manager.hook.aiplan_rules.get_hookimpls()]
-    return _collect(hooks, infos, errors, extra_rules, every_plugin)
+    return _collect(hooks, infos, errors, extra_rules, complete)
 
 
 def _collect(hooks: list[tuple[str, Any]], infos: list[PluginInfo], errors: list[InternalError],
-             extra_rules: Iterable[Rule], every_plugin: bool = True) -> RuleSet:
+             extra_rules: Iterable[Rule], complete: bool = True) -> RuleSet:
     """The rule set from each plugin's ``aiplan_rules`` function, ``hooks`` as ``(plugin name, function)``;
-    ``every_plugin``: no installed plugin is turned off, so a rule ID missing from the set is no rule at all."""
+    ``complete``: no installed plugin is turned off (see :attr:`RuleSet.complete`)."""
     rules: dict[str, Rule] = {}
     by_name = {info.name: info for info in infos}
     # Built-ins first: their IDs are the public contract and win a collision.
@@ -158,26 +161,47 @@ def _collect(hooks: list[tuple[str, Any]], infos: list[PluginInfo], errors: list
         rules[item.id] = item
     for info in infos:
         info.rules.sort()
-    if every_plugin:  # else an unknown ID may be a rule of a plugin turned off: not a mistake
-        errors.extend(unknown_superseders(rules))
-    return RuleSet(Catalogue(rules), infos, errors)
+    errors.extend(_cycles(rules))
+    return RuleSet(Catalogue(rules), infos, errors, complete)
 
 
-def unknown_superseders(rules: Mapping[str, Rule], among: Iterable[str] | None = None) -> list[InternalError]:
-    """A problem of the plugin for each ID a rule's ``superseded_by`` or ``finding_superseded_by``
-    names that is no rule of ``rules``: it would supersede nothing, silently (a typo, or a rule
-    renamed). The rule itself is kept and runs. Of the rules ``among`` (default: all), by rule ID."""
+def _by_plugin(item: Rule) -> bool:
+    """Whether ``item`` is a plugin's rule (built-in included), not a policy pack's: the
+    pack checks its own `superseded_by` (aiplan.policy.pack), each entry where it is written."""
+    return "policy-pack" not in item.tags
+
+
+def _cycles(rules: Mapping[str, Rule]) -> list[InternalError]:
+    """A problem of the plugin for each cycle of `superseded_by` through its rules, as a policy
+    pack's cycle is an error: the engine would keep one finding of the cycle by ID, an order no
+    plugin stated. A cycle through a pack's rule is that pack's (it needs the pack to close)."""
+    declared = [(item.id, other) for item in rules.values() if item.plugin != BUILTIN and _by_plugin(item)
+                for other in item.superseded_by]
+    if not declared:
+        return []
+    return [InternalError(rules[chain[0]].plugin, chain[0],
+                          f"`superseded_by` closes a cycle ({' -> '.join(chain)}): {CYCLE_CONSEQUENCE}")
+            for chain in superseding_cycles(sorted(declared), rules)]
+
+
+def unknown_superseders(rules: Mapping[str, Rule], among: Iterable[str] | None = None) -> list[str]:
+    """A warning about the plugin for each ID a rule's ``superseded_by`` or ``finding_superseded_by``
+    names that is no rule of ``rules`` (the whole run's: built-in, plugins' and every policy pack's):
+    it supersedes nothing, silently (a typo, a renamed rule, a rule of a plugin not installed). The
+    rule itself runs as written, so this is no failure of it. Of the plugins' rules ``among``
+    (default: all), by rule ID; a pack's own entries are the pack's errors."""
     problems = []
     for rule_id in sorted(rules if among is None else set(among) & set(rules)):
         item = rules[rule_id]
+        if not _by_plugin(item):
+            continue
         for key, named in (("superseded_by", item.superseded_by), ("finding_superseded_by", item.finding_superseded_by)):
             for other in named:
                 if other not in rules:
-                    close = closest(other, rules, cutoff=0.6)
-                    problems.append(InternalError(
-                        item.plugin, rule_id,
-                        f"`{key}` names {other}, which is no rule of this run, so it supersedes nothing"
-                        f"{f' (did you mean {close}?)' if close else ''}; the rule runs without it"))
+                    problems.append(
+                        f"plugin {item.plugin!r} rule {rule_id}: `{key}` names {other}, which is no rule of aiplan, "
+                        f"its plugins or the policy packs in use: it supersedes nothing and the rule runs without it"
+                        + did_you_mean_rule(other, [r for r in rules if r != rule_id], same_family=True))
     return problems
 
 
@@ -203,8 +227,10 @@ def load_rule_set(
     manager, infos, errors = build_plugin_manager(
         entry_points=entry_points, disabled=disabled, extra_modules=extra_modules
     )
-    every_plugin = entry_points and not any(name.strip() for name in disabled)
-    return collect_rules(manager, infos, errors, extra_rules, every_plugin)
+    # Turning off a plugin that is not installed hides no rule.
+    turned_off = {name.strip() for name in disabled if name.strip()}
+    complete = entry_points and not (turned_off and turned_off & {ep.name for ep, _ in installed_entry_points()})
+    return collect_rules(manager, infos, errors, extra_rules, complete)
 
 
 def _failure(exc: BaseException) -> str:

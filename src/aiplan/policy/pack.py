@@ -47,7 +47,7 @@ from aiplan.core.paths import shown_path
 from aiplan.core.records import Record
 from aiplan.parse.loader import Limits, load_bytes, load_file
 from aiplan.core.findings import Span, format_yaml_path
-from aiplan.core.rule import Rule, make_rule
+from aiplan.core.rule import CYCLE_CONSEQUENCE, Rule, make_rule, superseding_cycles
 from aiplan.core.rule_ids import family_of
 from aiplan.core.suggest import closest, did_you_mean_rule
 from aiplan.policy.check import PLACEHOLDERS, PackCheck, placeholder_problems
@@ -324,7 +324,7 @@ def supersession_problems(pack: Pack, known: Iterable[str]) -> list[str]:
         if other not in known:
             problems.append(f"{pack.shown}:{where}: rule {rule_id}'s `superseded_by` names {other}, which is no rule "
                             "of aiplan, its plugins or the policy packs in use"
-                            + did_you_mean_rule(other, known, "; `aiplan rules` lists them"))
+                            + did_you_mean_rule(other, known, "; `aiplan rules` lists them", same_family=True))
     return problems
 
 
@@ -333,40 +333,10 @@ def supersession_cycles(pack: Pack, rules: Mapping[str, Rule]) -> list[str]:
     plugins' and every pack's), as pack errors read: rules that each make the other redundant
     leave the engine to keep one of them by ID, an order the pack never stated. Once per cycle,
     at the `superseded_by` entry of its first rule in this pack."""
-    problems, seen = [], set()
-    for rule_id, first, where in pack.supersessions:
-        cycle = _shortest_path(first, rule_id, rules)
-        if cycle is None or frozenset(cycle) in seen:
-            continue
-        seen.add(frozenset(cycle))
-        chain = " -> ".join((rule_id, *cycle))
-        problems.append(f"{pack.shown}:{where}: rule {rule_id}'s `superseded_by` closes a cycle ({chain}): each rule "
-                        "in it is hidden by the next one's finding, so which one is reported would be arbitrary; "
-                        "remove one of these `superseded_by` entries to say which finding stands")
-    return problems
-
-
-def _shortest_path(start: str, goal: str, rules: Mapping[str, Rule]) -> tuple[str, ...] | None:
-    """The shortest chain of `superseded_by` from ``start`` to ``goal`` (both included), or ``None``."""
-    parents: dict[str, str | None] = {start: None}
-    frontier = [start]
-    while frontier:
-        following = []
-        for current in frontier:
-            if current == goal:
-                chain: list[str] = []
-                step: str | None = current
-                while step is not None:
-                    chain.append(step)
-                    step = parents[step]
-                return tuple(reversed(chain))
-            item = rules.get(current)
-            for other in item.superseded_by if item is not None else ():
-                if other not in parents:
-                    parents[other] = current
-                    following.append(other)
-        frontier = following
-    return None
+    where_of = {(rule_id, other): where for rule_id, other, where in reversed(pack.supersessions)}
+    return [f"{pack.shown}:{where_of[(chain[0], chain[1])]}: rule {chain[0]}'s `superseded_by` closes a cycle "
+            f"({' -> '.join(chain)}): {CYCLE_CONSEQUENCE}"
+            for chain in superseding_cycles([(rule_id, other) for rule_id, other, _ in pack.supersessions], rules)]
 
 
 def _pack_error(shown: str, problems: list[str]) -> ConfigError:

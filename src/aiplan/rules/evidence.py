@@ -198,7 +198,8 @@ def claimed_count_mismatch(plan, options):
     training records and asks for the right `path` (a count of 0 is no fix).
     When some files of a glob or folder are links out of the repository (not
     read; EVID008 names them), a claim larger than the count is not reported:
-    those files may hold the rest.
+    those files may hold the rest; a smaller one is, as what the files read
+    hold (a lower bound), with no count to set.
     Empty files are EVID007's. Reported at the count.
 
     ## Why
@@ -290,7 +291,8 @@ def claimed_count_mismatch(plan, options):
         allowed = max(tolerance, 0.25) if profile.sampled else tolerance
         if abs(counted - claimed) <= allowed * max(claimed, 1):
             continue
-        if counted < claimed and plan.evidence.skipped(claim.name):
+        unread_links = len(plan.evidence.skipped(claim.name))
+        if counted < claimed and unread_links:
             continue  # the files linked out of the repository (EVID008 names them) may hold the rest
         about = "about " if profile.sampled else ""
         records = f"{counted:,} record{'s' if counted != 1 else ''}"
@@ -313,6 +315,19 @@ def claimed_count_mismatch(plan, options):
                 "the held-out set.",
                 path=claim.count_path,
                 related=(RelatedLocation(leaked[0], 1, "the held-out set, the only records the path matches"),),
+            )
+            continue
+        if unread_links:
+            # The files linked out (EVID008) were not read: what was counted is a lower bound, no count to set.
+            yield Violation(
+                f"`{dotted(*claim.count_path)}` is {show(claimed)} but the files of {claim.name} read hold "
+                f"{about}{records}{besides} ({unread_links:,} file{'s' if unread_links != 1 else ''} linked out "
+                f"of the repository not read, EVID008){_sampled(profile)}: more than {tolerance:.0%} apart, "
+                "and the files not read can only add to it",
+                f"Count the records of {claim.name} in full, the files linked out of the repository included, "
+                f"and set `{claim.count_path[-1]}` to that count, or point `path` at the data the claim describes.",
+                path=claim.count_path,
+                related=(RelatedLocation(*first, f"the {claim.role} ({records} in the files read)"),),
             )
             continue
         yield Violation(
@@ -1180,17 +1195,23 @@ def _not_verified(plan) -> Iterator[Violation]:
 def _skipped_files(plan, claim, where) -> Violation:
     """The files of a glob or folder that resolve outside the repository (links out of it):
     not read, so the claim is checked against the others only; named, never dropped silently."""
-    shown = plan.evidence.skipped(claim.name)
-    count, read = len(shown), len(where.parts)
+    return _linked_out(claim.path, claim.name, plan.evidence.skipped(claim.name), len(where.parts), "files",
+                       f"the plan's claims about the {claim.role} are checked against")
+
+
+def _linked_out(at, name: str, shown, read: int, things: str, checked: str) -> Violation:
+    """EVID008 for the ``shown`` files (``things``: files, documents) of the glob or folder
+    ``name`` that are links out of the repository, beside the ``read`` others."""
+    count = len(shown)
     named = listing(shown) if count <= 3 else ", ".join(shown[:3]) + f" and {count - 3:,} more"
+    others = f"the other {things[:-1]}" if read == 1 else f"the other {read:,} {things}"
     return Violation(
-        f"`{dotted(*claim.path)}` names {claim.name}, and {count:,} of its {count + read:,} files "
+        f"`{dotted(*at)}` names {name}, and {count:,} of its {count + read:,} {things} "
         f"({named}) {'is a link' if count == 1 else 'are links'} "
-        f"out of the repository holding the plan, not read: the plan's claims about the {claim.role} are "
-        f"checked against the other {read:,} only",
+        f"out of the repository holding the plan, not read: {checked} {others} only",
         "Keep the data inside the repository (copy the linked files in, or link to a copy inside it), "
         "or accept that part of this claim is unchecked (ignore EVID008 for this plan).",
-        path=claim.path,
+        path=at,
     )
 
 

@@ -603,7 +603,10 @@ def held_out_leak(plan, options):
     the same file or folder (also written differently, through `./`, `..`, doubled
     slashes, a trailing `/` or a YAML alias), the held-out file lies inside the training
     data's folder, the training path is a glob that matches the held-out
-    file (`data/ft/*.jsonl`), or the held-out path is a folder that holds
+    file (`data/ft/*.jsonl`), the held-out path is a glob that matches the
+    training file or every file the training glob matches (`data/ft/t*.jsonl`
+    and `data/ft/train*.jsonl`; two globs that could merely share a file are
+    left to the data, EVID002), or the held-out path is a folder that holds
     the training file (`data/ft.v2` holding `data/ft.v2/train.jsonl`: a path
     with another inside it is a folder, dot or not) or files the training glob
     matches (`data/` holding `data/ft/*.jsonl`). A glob of wildcards alone (`*`,

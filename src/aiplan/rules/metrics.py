@@ -308,6 +308,20 @@ def inside(path: str, folder: str) -> bool:
     return folder in ("", ".") and not path.startswith("../") or path.startswith(folder + "/")
 
 
+def glob_covers(wide: str, narrow: str) -> bool:
+    """Whether the glob ``wide`` provably matches every path ``narrow`` (a path or a glob)
+    matches: ``narrow``'s wildcards are taken as symbols only ``wide``'s wildcards stand
+    for, so `data/ft/t*.jsonl` covers `data/ft/train*.jsonl` and `data/ft/*.jsonl` covers
+    `data/ft/train.jsonl`. Two globs that merely could share a path (`a*.jsonl`, `*b.jsonl`)
+    are not decided: ``False``, as is a character class or a `**` in ``narrow``, and a `?`
+    in ``wide`` against a `*` in ``narrow`` (one character is no run of them)."""
+    if "[" in narrow or "**" in narrow or ("?" in wide and "*" in narrow):
+        return False
+    # The wildcards as characters no path holds and no literal of `wide` matches.
+    symbols = narrow.rstrip("/").replace("*", "\x00").replace("?", "\x01")
+    return path_glob(wide).match(symbols) is not None
+
+
 def _segments(path: str) -> tuple[str, ...]:
     """A normalised path's parts, none for the plan's own folder (`.`)."""
     return tuple(part for part in path.split("/") if part and part != ".")
@@ -331,8 +345,9 @@ def leak(held_out: str, training: str) -> str | None:
 
     The same file or folder (also through `./`, `..` or doubled slashes), a held-out file
     inside the training data's folder, one matched by the training glob, a held-out
-    folder that holds files the training glob matches (`data/` and `data/ft/*.jsonl`), or a
-    training file inside the held-out folder. FT006 reports it; the evidence
+    folder that holds files the training glob matches (`data/` and `data/ft/*.jsonl`), a
+    held-out glob that matches every training file (:func:`glob_covers`), or a training
+    file inside the held-out folder. FT006 reports it; the evidence
     rules skip such a held-out set by this same test.
     """
     held, train = normalise_plan_path(held_out), normalise_plan_path(training)
@@ -340,6 +355,12 @@ def leak(held_out: str, training: str) -> str | None:
         if is_folder(held) or is_folder(train):  # `data/ft/` and `data/ft`: one folder, written twice
             return "names the same folder as the training data"
         return "names the same file as the training data"
+    if is_glob(held) and (is_glob(train) or not is_folder(train)) and glob_covers(held, train):
+        # Every file the training path names is a held-out file too (`data/ft/*.jsonl` holds
+        # `data/ft/train.jsonl`; `data/ft/t*.jsonl` every `data/ft/train*.jsonl`).
+        if is_glob(train):
+            return "is a glob that matches every file the training data's glob matches"
+        return "is a glob that matches the training file"
     if is_glob(train):
         if path_glob(train).match(held.rstrip("/")):
             return "is matched by the training data's glob"

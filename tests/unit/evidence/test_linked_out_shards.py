@@ -59,7 +59,7 @@ def test_a_file_linked_out_of_the_repository_is_named(repo, tmp_path, path):
     assert [rule for rule, _ in findings] == ["EVID008"]
     assert (f"names {path}, and 1 of its 2 files (data/ft/b.jsonl) is a link out of the repository "
             "holding the plan, not read") in findings[0][1]
-    assert "checked against the other 1 only" in findings[0][1]
+    assert "checked against the other file only" in findings[0][1]
 
 
 def test_a_file_linked_inside_the_repository_is_read(repo):
@@ -69,7 +69,22 @@ def test_a_file_linked_inside_the_repository_is_read(repo):
 
 def test_a_count_above_what_the_files_read_hold_is_still_reported(repo, tmp_path):
     (repo / "data" / "ft" / "b.jsonl").symlink_to(tmp_path / "elsewhere" / "b.jsonl")
-    assert [rule for rule, _ in _lint(repo, examples=5)] == ["EVID001", "EVID008"]
+    findings = dict(_lint(repo, examples=5))
+    assert sorted(findings) == ["EVID001", "EVID008"]
+    # The 12 records read are a lower bound: no exact count is offered, and the message says so.
+    assert findings["EVID001"].startswith("`fine_tuning.dataset.examples` is 5 but the files of data/ft/ read hold "
+                                          "12 records (1 file linked out of the repository not read, EVID008)")
+    assert "examples: 12" not in findings["EVID001"]
+    assert "checked against the other file only" in findings["EVID008"]
+
+
+def test_a_count_above_the_records_with_no_file_linked_out_offers_the_count(repo):
+    # The near twin: every file read, so the count is exact and the fix offers it.
+    (repo / "plan.aiplan.yaml").write_text(PLAN.format(path="data/ft/", examples=5))
+    result = lint_targets([Target(str(repo / "plan.aiplan.yaml"), "plan.aiplan.yaml", False)],
+                          build_context(select=["EVID001"]))
+    (finding,) = result.findings
+    assert "but data/ft/ holds 12 records" in finding.message and "Set `examples: 12`" in finding.fix
 
 
 def test_many_skipped_files_are_counted_after_the_first_three(repo, tmp_path):

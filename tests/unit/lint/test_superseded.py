@@ -9,6 +9,8 @@ import pytest
 
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import make_rule, rule
+from aiplan.config.selection import LintConfig, build_context
+from aiplan.lint.engine import lint_bytes
 from aiplan.plugins.manager import load_rule_set
 from aiplan.testing import lint_yaml
 
@@ -140,8 +142,24 @@ def test_only_a_reported_superseding_rule_counts_along_a_chain():
 
 
 def test_a_declared_cycle_keeps_one_finding_not_none():
-    found = _rules(lint_yaml(PLAN, select=["TOY"], rules=[_toy("TOY001", ("TOY002",)), _toy("TOY002", ("TOY001",))]))
-    assert len(found) == 1
+    # The cycle is the plugin's error (below); the engine still reports one finding of it, not none.
+    rules = load_rule_set(entry_points=False, extra_rules=[_toy("TOY001", ("TOY002",)), _toy("TOY002", ("TOY001",))])
+    ctx = build_context(rules.rules, LintConfig(select=("TOY",)))
+    assert len(lint_bytes(PLAN.encode(), "plan.aiplan.yaml", ctx).findings) == 1
+
+
+def test_a_cycle_between_plugin_rules_is_the_plugins_error():
+    cycle = [_toy("TOY001", ("TOY002",)), _toy("TOY002", ("TOY001",))]
+    with pytest.raises(AssertionError, match=r"plugin 'acme' rule TOY001 failed: `superseded_by` closes a cycle "
+                                             r"\(TOY001 -> TOY002 -> TOY001\): each rule in it is hidden"):
+        lint_yaml(PLAN, select=["TOY"], rules=cycle)
+    # Its near twin, a chain, is no cycle: TOY002's finding stands.
+    assert _rules(lint_yaml(PLAN, select=["TOY"], rules=[_toy("TOY001", ("TOY002",)), _toy("TOY002")])) == {"TOY002"}
+    # A longer cycle is reported once, at its first rule.
+    errors = load_rule_set(entry_points=False, extra_rules=[
+        _toy("TOY001", ("TOY002",)), _toy("TOY002", ("TOY003",)), _toy("TOY003", ("TOY001",))]).errors
+    assert [(e.rule, e.message.split(":")[0]) for e in errors] == [
+        ("TOY001", "`superseded_by` closes a cycle (TOY001 -> TOY002 -> TOY003 -> TOY001)")]
 
 
 @pytest.mark.parametrize("bad", [("FIT02",), ("RAG009",), (7,)])
@@ -340,19 +358,39 @@ def test_a_violation_naming_an_undeclared_superseder_is_the_rules_error():
 
 def test_a_rule_superseded_by_an_unknown_rule_is_the_plugins_problem():
     # A typo (RAG09 cannot be declared; FIT02X is no rule) supersedes nothing: said by plugin and rule name.
-    with pytest.raises(AssertionError, match=r"plugin 'acme' rule ACME001 failed: `superseded_by` names FIT077, "
-                                             r"which is no rule of this run, so it supersedes nothing "
-                                             r"\(did you mean FIT007\?\); the rule runs without it"):
+    with pytest.raises(AssertionError, match=r"plugin 'acme' rule ACME001: `superseded_by` names FIT077, "
+                                             r"which is no rule of aiplan, its plugins or the policy packs in use: "
+                                             r"it supersedes nothing and the rule runs without it; did you mean FIT007\?"):
         lint_yaml(PLAN, rules=[_toy("ACME001", superseded_by=("FIT077",))])
+    # Guessed within the family only: ACME005 of a plugin's ACME family is no misspelled EVID005.
+    with pytest.raises(AssertionError, match=r"names ACME005, .* runs without it$"):
+        lint_yaml(PLAN, rules=[_toy("ACME001", superseded_by=("ACME005",))])
     with pytest.raises(AssertionError, match=r"`finding_superseded_by` names TOY099, which is no rule"):
         lint_yaml(PLAN, select=["TOY"], rules=[_undeclared_toy(("TOY099",))])
+
+
+# A pack whose ORG077 fires on every plan (no `nonexistent` key).
+POLICY_PACK = """\
+policy_pack: 1
+name: Org
+description: org
+rules:
+  - id: ORG077
+    name: always
+    severity: warning
+    summary: Always fires.
+    message: "ORG077 fired"
+    fix: "Add it."
+    require:
+      required: [nonexistent]
+"""
 
 
 def test_an_unknown_superseder_is_reported_and_the_run_goes_on(cli, plan_file, tmp_path, monkeypatch):
     (tmp_path / "typo_plugin.py").write_text(textwrap.dedent("""\
         from aiplan.api import Violation, hookimpl, rule
 
-        @rule("TYPO001", "typo-superseder", "warning", superseded_by=("FIT077",))
+        @rule("TYPO001", "typo-superseder", "warning", superseded_by=("ORG077",))
         def check(plan, options):
             \"\"\"Fires on every plan.\"\"\"
             yield Violation("saw a plan", "Change nothing.", path=("name",))
@@ -362,11 +400,19 @@ def test_an_unknown_superseder_is_reported_and_the_run_goes_on(cli, plan_file, t
             return [check]
         """))
     monkeypatch.syspath_prepend(str(tmp_path))
+    # The rule runs fine, so the run is no internal error (exit 1: the plan's findings), with a warning.
     result = cli("lint", "--plugin", "typo_plugin", "--format", "json", plan_file)
-    assert result.exit_code == 3
+    assert result.exit_code == 1
     assert "TYPO001" in {f["rule"] for f in json.loads(result.stdout)["findings"]}  # the rule still runs
-    text = cli("lint", "--plugin", "typo_plugin", plan_file)
-    assert text.exit_code == 3
-    assert "plugin 'typo_plugin' rule TYPO001 failed: `superseded_by` names FIT077" in text.output
-    # With a plugin turned off, FIT077 may be its rule: nothing to report.
-    assert cli("lint", "--plugin", "typo_plugin", plan_file, env={"AIPLAN_DISABLE_PLUGINS": "other"}).exit_code == 1
+    warning = ("aiplan: warning: plugin 'typo_plugin' rule TYPO001: `superseded_by` names ORG077, which is no rule "
+               "of aiplan, its plugins or the policy packs in use")
+    assert warning in result.stderr and "internal error" not in result.stderr
+    # Turning off a plugin that is not installed hides no rule: still said.
+    off = cli("lint", "--plugin", "typo_plugin", plan_file, env={"AIPLAN_DISABLE_PLUGINS": "not-installed"})
+    assert off.exit_code == 1 and warning in off.stderr
+    # With a policy pack that has the rule, it supersedes: no warning.
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(POLICY_PACK)
+    packed = cli("lint", "--plugin", "typo_plugin", "--policy-pack", str(pack), "--format", "json", plan_file)
+    assert packed.exit_code == 1 and "warning" not in packed.stderr, packed.stderr
+    assert "TYPO001" not in {f["rule"] for f in json.loads(packed.stdout)["findings"]}

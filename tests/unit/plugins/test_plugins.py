@@ -160,6 +160,12 @@ def test_a_broken_plugin_is_reported_and_the_rest_runs(cli, acme, tmp_path):
         assert result.exit_code == 3 and "ACME001" in result.output
         assert "plugin 'broken' failed: failed to load: RuntimeError: boom at import" in result.output
         assert cli("lint", acme, env={"AIPLAN_DISABLE_PLUGINS": "broken"}).exit_code == 0
+        # `aiplan rules` lists the rest and says the failure, in either format, and exits 3 like `plugins`.
+        for output_format in ("text", "json"):
+            rules = cli("rules", "--format", output_format)
+            assert rules.exit_code == 3 and "ACME001" in rules.stdout
+            assert "internal error: plugin 'broken' failed: failed to load" in rules.stderr
+        assert cli("rules", env={"AIPLAN_DISABLE_PLUGINS": "broken"}).exit_code == 0
     finally:
         sys.path.remove(str(site))
 
@@ -221,3 +227,16 @@ def test_plugin_modules_are_shown_by_every_command_that_lists_rules(cli, tmp_pat
     assert json.loads(configured.output)["severity"]["ECHO001"] == {"severity": "error", "default": "warning"}
     # without the module, its rule is unknown to the configuration
     assert cli("config").exit_code == 2
+
+
+def test_only_turning_off_an_installed_plugin_leaves_rule_ids_unknown(monkeypatch):
+    # A rule ID no rule of the run has may be the rule of an installed plugin turned off (nothing to
+    # say about it then); turning off a plugin that is not installed hides no rule.
+    from types import SimpleNamespace
+
+    from aiplan.plugins import manager
+
+    monkeypatch.setattr(manager, "installed_entry_points", lambda: iter([(SimpleNamespace(name="acme"), "1.0")]))
+    assert not manager.load_rule_set(disabled=("acme",), extra_modules=("textwrap",)).complete
+    assert manager.load_rule_set(disabled=("not-installed",), extra_modules=("textwrap",)).complete
+    assert not manager.load_rule_set(entry_points=False).complete

@@ -130,9 +130,13 @@ def _additional(error, path, schema, root, voice):
             continue
         guess = closest(key, known)
         rename = renames.get(key)
-        if rename is not None and not _fits(error.instance[key], schema["properties"][rename], root):
-            rename = None  # renamed, its value would be wrong in its turn: a hint, no fix
-        fields = {"key": key, "known": ", ".join(known), "parent": parent, "guess": guess, "rename": rename}
+        value_fix = None
+        if rename is not None:
+            fits, value_fix = _fits(error.instance[key], schema["properties"][rename], root)
+            if not fits:
+                rename = None  # renamed, its value would be wrong in its turn: a hint, no fix
+        fields = {"key": key, "known": ", ".join(known), "parent": parent, "guess": guess, "rename": rename,
+                  "value_fix": value_fix}
         home = misplaced_home(key, path, root) if not guess and "misplaced" in voice.words else None
         if home is not None:
             out.append(Fact("misplaced", path + (key,), {**fields, "home": key_path(home), "home_path": home},
@@ -254,7 +258,11 @@ def _plan_hint(fact: Fact, error, root: dict, voice: "Voice") -> tuple[str, tupl
     instance = error.instance
     if fact.kind in ("unknown", "misplaced"):
         key, guess, rename = fact.fields["key"], fact.fields["guess"], fact.fields["rename"]
-        edits = (Edit(rename, at="key"),) if rename is not None else ()
+        # The value a renamed key needs (`aproach: Rag` -> `approach: rag`) is part of the same fix,
+        # so the fix is offered only where both edits can be made (not on a tagged `!!str Rag`).
+        value_fix = fact.fields.get("value_fix")
+        edits = () if rename is None else (Edit(rename, at="key"),) + (
+            (Edit(value_fix),) if value_fix is not None else ())
         if guess:
             return f"Did you mean `{guess}`? Rename `{key}` to it.", edits
         if fact.kind == "misplaced":
@@ -430,20 +438,22 @@ def misplaced_home(key: str, path: tuple, root: dict) -> tuple | None:
     return anywhere[0] if len(anywhere) == 1 else None
 
 
-def _fits(value: Any, schema: Any, root: dict) -> bool:
-    """Whether a key renamed to the subschema's can keep ``value``, or have it fixed next: of
-    a type its `type` allows, and in its `enum` or safely replaced by one of it (what the
-    fixer accepts at the renamed key itself); what it does not say is not judged."""
+def _fits(value: Any, schema: Any, root: dict) -> tuple[bool, str | None]:
+    """Whether a key renamed to the subschema's can keep ``value``, or have it fixed with it,
+    and the value to write then (``None``: as it is): of a type its `type` allows, and in its
+    `enum` or safely replaced by one of it (what the fixer accepts at the renamed key itself);
+    what it does not say is not judged."""
     schema = resolve(schema, root) if isinstance(schema, dict) else {}
     types, allowed = schema.get("type"), schema.get("enum")
     try:
         if types is not None and not any(is_type(value, name) for name in ([types] if isinstance(types, str) else types)):
-            return False
+            return False, None
     except (NotJson, KeyError):  # a value outside JSON's types, an unknown type name: not judged here
-        return True
+        return True, None
     if isinstance(allowed, list) and not any(json_equal(value, option) for option in allowed):
-        return safe_replacement(value, [str(option) for option in allowed]) is not None
-    return True
+        replacement = safe_replacement(value, [str(option) for option in allowed])
+        return replacement is not None, replacement
+    return True, None
 
 
 def safe_renames(instance: dict, known: list[str]) -> dict[str, str]:

@@ -13,7 +13,7 @@ from aiplan.fix.fixer import FixWriteError, apply_edits, fix_bytes, fix_file, un
 from aiplan.lint.engine import lint_bytes
 from aiplan.parse.loader import Limits
 from aiplan.core.rule import rule
-from aiplan.testing import build_context
+from aiplan.testing import build_context, fix_yaml, lint_yaml
 
 from conftest import FIXTURES
 
@@ -585,3 +585,16 @@ def test_fixing_stops_when_the_files_time_budget_runs_out(cli, tmp_path):
     result = cli("lint", "--fix", "--file-timeout", "0.000001", plan)
     assert plan.read_bytes() == golden("comments")[0]
     assert result.exit_code == 3
+
+
+def test_a_rename_whose_value_cannot_be_rewritten_with_it_is_no_fix():
+    # The renamed key's value needs its own change (`Prompt_Engineering`): one fix makes both edits,
+    # offered only where both can be made. A tagged scalar is never rewritten, so no [*] for it.
+    tagged = "aiplan: 1\nname: x\naproach: !!str Prompt_Engineering\n"
+    (finding,) = lint_yaml(tagged, select=["PLAN002"])
+    assert not finding.edits and fix_yaml(tagged, select=["PLAN002"]) == tagged
+    # Its near twin, untagged: fixable, in one fix.
+    plain = "aiplan: 1\nname: x\naproach: Prompt_Engineering\n"
+    (finding,) = lint_yaml(plain, select=["PLAN002"])
+    assert len(finding.edits) == 2
+    assert fix_yaml(plain, select=["PLAN002"]) == "aiplan: 1\nname: x\napproach: prompt_engineering\n"

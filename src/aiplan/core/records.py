@@ -38,12 +38,22 @@ import dataclasses
 from dataclasses import _FIELD, MISSING, Field, FrozenInstanceError  # type: ignore[attr-defined]  # _FIELD: what fields() lists
 from operator import attrgetter
 from types import MemberDescriptorType
-from typing import Any, Callable, TypeVar, dataclass_transform
+from typing import Any, Callable, TypeVar
+
+try:
+    from typing import dataclass_transform
+except ImportError:  # Python 3.10: the decorator only informs type checkers
+
+    def dataclass_transform(**_: Any) -> Callable[[Any], Any]:  # type: ignore[no-redef]
+        return lambda thing: thing
 
 T = TypeVar("T", bound=type)
 
 _set = object.__setattr__
 _FIELD_OF: Any = Field  # called positionally, as dataclasses.field() calls it (typeshed types the arguments narrower)
+# Field's arguments after the default, as dataclasses.field(default=...) passes them; Python 3.14
+# added a last one, `doc`.
+_FIELD_REST = (MISSING, True, True, None, True, None, MISSING) + ((None,) if "doc" in Field.__slots__ else ())
 
 
 @dataclass_transform(frozen_default=True)  # type checkers see a dataclass (frozen unless frozen=False)
@@ -116,7 +126,7 @@ def _own_fields(own: Any) -> list | None:
             return None
         value = own.get(name, MISSING)
         # Field(...) as dataclasses.field(default=value) makes it, without that call's keyword handling.
-        made: Any = value if isinstance(value, Field) else _FIELD_OF(value, MISSING, True, True, None, True, None, MISSING)
+        made: Any = value if isinstance(value, Field) else _FIELD_OF(value, *_FIELD_REST)
         if (not made.init or made.kw_only is True
                 or (made.default is not MISSING and type(made.default).__hash__ is None)):
             return None

@@ -93,6 +93,8 @@ _FACTORIES = {
 
 def from_ruamel(event: Any) -> tuple:
     """The tuple of one of ruamel.yaml's event objects."""
+    if type(event) is tuple:  # made by a factory after all (a swap that was cut short)
+        return event
     kind = type(event).__name__
     start, end = event.start_mark, event.end_mark
     if kind == "ScalarEvent":
@@ -143,8 +145,12 @@ def _calls_as_expected(module: Any) -> bool:
 
 def _install(module: Any) -> dict[str, Any]:
     saved = {name: getattr(module, name) for name in _FACTORIES}
-    for name, factory in _FACTORIES.items():
-        setattr(module, name, factory)
+    try:
+        for name, factory in _FACTORIES.items():
+            setattr(module, name, factory)
+    except BaseException:  # the file budget's watchdog or Ctrl-C mid-swap: none stays swapped
+        _restore(module, saved)
+        raise
     return saved
 
 

@@ -786,8 +786,9 @@ def parse_documents(text: str, path: str = "<string>", limits: Limits = Limits()
     alone = len(text) > SECOND_OPINION_MAX_CHARS and c_parser
     # The C extension's events as tuples, while this file is read (aiplan.parse.events).
     extension = sys.modules.get("_ruamel_yaml") if c_parser else None
-    saved = flat_events(extension) if extension is not None else None
-    try:
+    saved = None
+    try:  # the swap inside the try: a signal during it is undone with the rest
+        saved = flat_events(extension) if extension is not None else None
         result, verdict = _build(_event_source(text, saved is not None), text, path, limits, alone)
     finally:
         restore(extension, saved)

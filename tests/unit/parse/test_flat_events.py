@@ -75,6 +75,30 @@ def test_an_interrupted_parse_puts_them_back_too(monkeypatch):
     assert {name: getattr(extension, name) for name in events._FACTORIES} == ORIGINALS
 
 
+def test_a_swap_interrupted_half_way_puts_back_what_it_swapped():
+    class HalfWay:  # the third name's swap is where Ctrl-C (or the file budget's watchdog) lands
+        def __init__(self):
+            object.__setattr__(self, "swaps", 0)
+            for name, original in ORIGINALS.items():
+                object.__setattr__(self, name, original)
+
+        def __setattr__(self, name, value):
+            object.__setattr__(self, "swaps", self.swaps + 1)
+            if self.swaps == 3:
+                raise KeyboardInterrupt
+            object.__setattr__(self, name, value)
+
+    module = HalfWay()
+    with pytest.raises(KeyboardInterrupt):
+        events._install(module)
+    assert {name: getattr(module, name) for name in events._FACTORIES} == ORIGINALS
+
+
+def test_a_tuple_is_its_own_conversion():
+    made = events._scalar(None, None, (True, False), "a", None, None, None)
+    assert events.from_ruamel(made) is made
+
+
 def test_with_another_thread_running_the_extension_is_left_alone():
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)

@@ -551,8 +551,10 @@ class LintCache:
 # -- policy packs already checked against the JSON Schema meta-schema -----------------
 
 # The packages whose code checks a pack's schemas (aiplan.policy.pack): jsonschema, the
-# meta-schemas it ships in jsonschema_specifications, and the resolver of their references.
-SCHEMA_CHECKER_PACKAGES = ("jsonschema", "jsonschema_specifications", "referencing")
+# meta-schemas it ships in jsonschema_specifications, the resolver of their references, and the
+# optional modules jsonschema checks the meta-schema's `uri`/`uri-reference` formats with
+# (`$ref`, `$id`, `$schema`) when they can be imported: installing one changes the verdict.
+SCHEMA_CHECKER_PACKAGES = ("jsonschema", "jsonschema_specifications", "referencing", "rfc3987", "rfc3986_validator")
 CHECKED_PACKS = "checked-packs"   # in the format folder: no scope name, so pruning leaves it alone
 MAX_CHECKED_PACKS_BYTES = 1024 * 1024
 
@@ -572,7 +574,12 @@ def _checker_stamp() -> list:
         except Exception:  # an exotic finder or module: no stamp, so no record holds
             return ["unknown"]
         if not locations:
-            stamp.append([name, "missing"])
+            origin = getattr(spec, "origin", None) if spec is not None else None
+            try:  # a single-file module (rfc3987.py): that file
+                info = os.stat(origin) if origin else None
+            except (OSError, TypeError, ValueError):
+                info = None
+            stamp.append([name, [(origin, info.st_size, info.st_mtime_ns)] if info else "missing"])
             continue
         files = []
         for location in sorted(locations):

@@ -126,7 +126,7 @@ def test_another_jsonschema_gets_the_full_check(tmp_path, meta_checks, monkeypat
     _load(pack, tmp_path / "cache")
     stamp = cache_module._checker_stamp()
     assert [entry[0] for entry in stamp] == list(cache_module.SCHEMA_CHECKER_PACKAGES)
-    assert all(entry[1] != "missing" for entry in stamp), stamp
+    assert all(entry[1] != "missing" for entry in stamp[:3]), stamp  # the optional format checkers may be absent
     upgraded = [[name, files + [("__init__.py", 1, 2)]] for name, files in stamp[:1]] + stamp[1:]
     monkeypatch.setattr(cache_module, "_checker_stamp", lambda: upgraded)
     _load(pack, tmp_path / "cache")
@@ -233,3 +233,18 @@ def test_a_repository_with_unchanged_example_packs_lints_without_jsonschema(tmp_
     # With --no-cache every run checks the packs in full.
     third, _, stderr = _probe(tmp_path, "--no-cache", "hr.aiplan.yaml")
     assert "jsonschema" in third["loaded"], stderr
+
+def test_installing_a_single_file_format_checker_changes_the_stamp(tmp_path, monkeypatch):
+    """jsonschema checks the meta-schema's `uri-reference` with rfc3987 when it can import
+    it: a pack it would refuse then must not be vouched for by a record made without it."""
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.delitem(sys.modules, "rfc3987", raising=False)
+    monkeypatch.setattr(cache_module, "SCHEMA_CHECKER_PACKAGES", ("rfc3987",))
+    assert cache_module._checker_stamp() == [["rfc3987", "missing"]]
+    (site / "rfc3987.py").write_text("def parse(text, rule): return text\n")
+    stamp = cache_module._checker_stamp()
+    assert stamp[0][0] == "rfc3987" and stamp[0][1] != "missing"
+    (site / "rfc3987.py").write_text("def parse(text, rule):\n    raise ValueError(text)\n")
+    assert cache_module._checker_stamp() != stamp

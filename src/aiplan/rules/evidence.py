@@ -1151,7 +1151,7 @@ def _not_verified(plan) -> Iterator[Violation]:
         if skipped and not profile.unverified:
             shown = [reader.shown(path) for path in skipped]
             count = len(shown)
-            named = listing(shown) if count <= 3 else ", ".join(shown[:3]) + f" and {count - 3:,} more"
+            named = _first_named(shown)
             yield Violation(
                 f"`{dotted('rag', 'corpus', 'sources', index, 'path')}` names {name}, and {count:,} of its "
                 f"documents ({named}) {'is a link' if count == 1 else 'are links'} out of the repository holding "
@@ -1199,11 +1199,18 @@ def _skipped_files(plan, claim, where) -> Violation:
                        f"the plan's claims about the {claim.role} are checked against")
 
 
+def _first_named(shown) -> str:
+    """The first :data:`SHOWN` of ``shown``, then how many more."""
+    if len(shown) <= SHOWN:
+        return listing(shown)
+    return ", ".join(shown[:SHOWN]) + f" and {len(shown) - SHOWN:,} more"
+
+
 def _linked_out(at, name: str, shown, read: int, things: str, checked: str) -> Violation:
     """EVID008 for the ``shown`` files (``things``: files, documents) of the glob or folder
     ``name`` that are links out of the repository, beside the ``read`` others."""
     count = len(shown)
-    named = listing(shown) if count <= 3 else ", ".join(shown[:3]) + f" and {count - 3:,} more"
+    named = _first_named(shown)
     others = f"the other {things[:-1]}" if read == 1 else f"the other {read:,} {things}"
     return Violation(
         f"`{dotted(*at)}` names {name}, and {count:,} of its {count + read:,} {things} "

@@ -35,16 +35,17 @@ record, and a ``__class__`` cell, as ``super()`` uses, would point at that one).
 from __future__ import annotations
 
 import dataclasses
+import sys
 from dataclasses import _FIELD, MISSING, Field, FrozenInstanceError  # type: ignore[attr-defined]  # _FIELD: what fields() lists
 from operator import attrgetter
 from types import MemberDescriptorType
 from typing import Any, Callable, TypeVar
 
-try:
+if sys.version_info >= (3, 11):
     from typing import dataclass_transform
-except ImportError:  # Python 3.10: the decorator only informs type checkers
+else:  # Python 3.10: the decorator only informs type checkers
 
-    def dataclass_transform(**_: Any) -> Callable[[Any], Any]:  # type: ignore[no-redef]
+    def dataclass_transform(**_: Any) -> Callable[[Any], Any]:
         return lambda thing: thing
 
 T = TypeVar("T", bound=type)

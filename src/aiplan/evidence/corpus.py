@@ -79,7 +79,7 @@ NOTHING_THERE = "nothing exists at that path"  # why a missing path names no doc
 def documents_stamp(paths, base_dir: str, why: str = "", skipped=()) -> str:
     """What a source's measures depend on besides each document: which documents its path
     names, or why it names none (``why`` from :func:`named_documents`), and which of its
-    files link out of the repository (``skipped``: :func:`linked_out`, named by EVID008)."""
+    files link out of the repository (``skipped``: :func:`sorted_documents`, named by EVID008)."""
     names = "\n".join(os.path.relpath(p, base_dir) for p in paths)
     if why:  # none: a glob matching nothing and one matching files outside the repository differ
         names += "\n\x00" + why
@@ -93,27 +93,30 @@ def documents_hold(base_dir: str, name: str, stamp: str) -> bool:
     from aiplan.evidence.files import repository_root  # the cache's check: a few files, once per result
 
     root = repository_root(base_dir)
-    paths, why = named_documents(name, base_dir, root)
-    return documents_stamp(paths, base_dir, why, linked_out(name, base_dir, root)) == stamp
+    paths, why, outside = sorted_documents(name, base_dir, root)
+    return documents_stamp(paths, base_dir, why, outside) == stamp
+
+
+def sorted_documents(name: str, base_dir: str, root: str) -> tuple[list[str], str, list[str]]:
+    """What ``name`` names from one walk: the absolute paths of its files inside the repository
+    (sorted) or why there are none, and those of a glob or folder that resolve outside it
+    (links out of it) when others are inside: not read, and named (EVID008) rather than dropped."""
+    paths, why = _matched_documents(name, base_dir, root)
+    if why:
+        return [], why, []
+    inside: list[str] = []
+    outside: list[str] = []
+    for path in paths:
+        (inside if is_within(path, root) else outside).append(path)
+    if not inside:
+        return [], "no file matches it" if not paths else "its files are outside the repository holding the plan", []
+    return inside, "", outside
 
 
 def named_documents(name: str, base_dir: str, root: str) -> tuple[list[str], str]:
     """Absolute paths of the files ``name`` names (sorted), or why there are none."""
-    paths, why = _matched_documents(name, base_dir, root)
-    if why:
-        return [], why
-    inside = [p for p in paths if is_within(p, root)]
-    if not inside:
-        return [], "no file matches it" if not paths else "its files are outside the repository holding the plan"
-    return inside, ""
-
-
-def linked_out(name: str, base_dir: str, root: str) -> list[str]:
-    """The files a glob or folder ``name`` matches that resolve outside the repository (links
-    out of it), when others are inside: not read, and named (EVID008) rather than dropped."""
-    paths, why = _matched_documents(name, base_dir, root)
-    outside = [p for p in paths if not is_within(p, root)]
-    return outside if not why and len(outside) < len(paths) else []
+    paths, why, _outside = sorted_documents(name, base_dir, root)
+    return paths, why
 
 
 def _matched_documents(name: str, base_dir: str, root: str) -> tuple[list[str], str]:

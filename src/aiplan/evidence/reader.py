@@ -240,21 +240,26 @@ class EvidenceReader:
     def corpus_skipped(self, name: str) -> tuple[str, ...]:
         """The absolute paths of the RAG documents of a glob or folder ``name`` that are links
         out of the repository (not read; EVID008 names them)."""
-        from aiplan.evidence.corpus import linked_out  # RAG documents only, as in corpus()
+        return self._documents(name)[2]
 
-        key = ("corpus-skipped", name)
+    def _documents(self, name: str) -> tuple[list[str], str, tuple[str, ...]]:
+        """:func:`~aiplan.evidence.corpus.sorted_documents` of ``name``, walked once per run."""
+        from aiplan.evidence.corpus import sorted_documents  # RAG documents only, as in corpus()
+
+        key = ("corpus-documents", name)
         if key not in self._memo:
-            self._memo[key] = tuple(linked_out(name, self.base_dir, self.root))
+            inside, why, outside = sorted_documents(name, self.base_dir, self.root)
+            self._memo[key] = (inside, why, tuple(outside))
         return self._memo[key]
 
     def corpus(self, name: str):
         """The :class:`~aiplan.evidence.corpus.CorpusProfile` of RAG documents (a file, folder or glob)."""
-        from aiplan.evidence.corpus import NOTHING_THERE, documents_stamp, named_documents, profile_corpus  # 19 M instructions: RAG documents only
+        from aiplan.evidence.corpus import NOTHING_THERE, documents_stamp, profile_corpus  # 19 M instructions: RAG documents only
 
         key = ("corpus", name)
         if key not in self._memo:
-            listed = named_documents(name, self.base_dir, self.root)
-            skipped = self.corpus_skipped(name)
+            inside, why, skipped = self._documents(name)
+            listed = (inside, why)
             named = named_path(name, self.base_dir)
             # A document added to a glob or folder (an empty one too) changes the result, and so
             # does anything at a path that named none (outside the repository): it is listed again.

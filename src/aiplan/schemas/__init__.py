@@ -34,6 +34,49 @@ def json_kind(value: Any) -> int:
     return kind
 
 
+# JSON's equality and uniqueness, as jsonschema decides them: the generated checks'
+# `uniqueItems`/`enum`/`const` (here, so a configuration check does not import aiplan.schemas.fast).
+def _unbool(value: Any, true=object(), false=object()) -> Any:
+    if value is True:
+        return true
+    if value is False:
+        return false
+    return value
+
+
+def json_equal(one: Any, two: Any) -> bool:
+    """jsonschema's ``equal`` for JSON values: ``True`` is not ``1``, ``1.0`` is ``1``."""
+    if one is two:
+        return True
+    if isinstance(one, str) or isinstance(two, str):
+        return one == two
+    if isinstance(one, list) and isinstance(two, list):
+        return len(one) == len(two) and all(json_equal(a, b) for a, b in zip(one, two))
+    if isinstance(one, dict) and isinstance(two, dict):
+        return len(one) == len(two) and all(k in two and json_equal(v, two[k]) for k, v in one.items())
+    return _unbool(one) == _unbool(two)
+
+
+def unique_items(values: list) -> bool:
+    """jsonschema's ``uniq``, step for step (its sort, then pairwise when the values do not
+    sort), so that the rare list on which that shortcut misses a repeat gets its verdict too."""
+    if all(type(value) is str for value in values):  # the usual list: the sort would find any repeat
+        return len(set(values)) == len(values)
+    try:
+        ordered = sorted(_unbool(value) for value in values)
+        for one, two in zip(ordered, ordered[1:]):
+            if json_equal(one, two):
+                return False
+    except (NotImplementedError, TypeError):
+        seen: list = []
+        for value in values:
+            value = _unbool(value)
+            if any(json_equal(earlier, value) for earlier in seen):
+                return False
+            seen.append(value)
+    return True
+
+
 def source(name: str = PLAN_SCHEMA) -> str:
     """The text of a schema shipped in ``aiplan/schemas``, as shipped."""
     # Read beside the package first: importlib.resources costs ~7 ms to import,

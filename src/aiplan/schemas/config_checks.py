@@ -5,8 +5,7 @@ a valid .aiplan.toml or [tool.aiplan] is validated without the schema's JSON or 
 
 import re
 
-from aiplan.schemas import NotJson, json_kind
-from aiplan.schemas.fast import unique_items
+from aiplan.schemas import NotJson, json_kind, unique_items
 
 
 def _v1(value):

@@ -38,7 +38,7 @@ import sys
 from typing import Any, Callable, Iterator
 
 from aiplan.core.records import Record
-from aiplan.schemas import CONFIG_SCHEMA, PACK_SCHEMA, PLAN_SCHEMA, NotJson, json_kind, load
+from aiplan.schemas import CONFIG_SCHEMA, PACK_SCHEMA, PLAN_SCHEMA, NotJson, json_equal, json_kind, load, unique_items
 from aiplan.schemas import follow as follow_pointer
 
 Check = Callable[[Any], bool]
@@ -85,47 +85,6 @@ def always(_value: Any) -> bool:
 
 def never(_value: Any) -> bool:
     return False
-
-
-def _unbool(value: Any, true=object(), false=object()) -> Any:
-    if value is True:
-        return true
-    if value is False:
-        return false
-    return value
-
-
-def json_equal(one: Any, two: Any) -> bool:
-    """jsonschema's ``equal`` for JSON values: ``True`` is not ``1``, ``1.0`` is ``1``."""
-    if one is two:
-        return True
-    if isinstance(one, str) or isinstance(two, str):
-        return one == two
-    if isinstance(one, list) and isinstance(two, list):
-        return len(one) == len(two) and all(json_equal(a, b) for a, b in zip(one, two))
-    if isinstance(one, dict) and isinstance(two, dict):
-        return len(one) == len(two) and all(k in two and json_equal(v, two[k]) for k, v in one.items())
-    return _unbool(one) == _unbool(two)
-
-
-def unique_items(values: list) -> bool:
-    """jsonschema's ``uniq``, step for step (its sort, then pairwise when the values do not
-    sort), so that the rare list on which that shortcut misses a repeat gets its verdict too."""
-    if all(type(value) is str for value in values):  # the usual list: the sort would find any repeat
-        return len(set(values)) == len(values)
-    try:
-        ordered = sorted(_unbool(value) for value in values)
-        for one, two in zip(ordered, ordered[1:]):
-            if json_equal(one, two):
-                return False
-    except (NotImplementedError, TypeError):
-        seen: list = []
-        for value in values:
-            value = _unbool(value)
-            if any(json_equal(earlier, value) for earlier in seen):
-                return False
-            seen.append(value)
-    return True
 
 
 class _Generator:
@@ -340,8 +299,8 @@ class _Generator:
         text = "\n".join([*self.functions, *self.tables, checks])
         used = [h for h in ("NotJson", "always", "json_equal", "json_kind", "never", "unique_items")
                 if re.search(rf"\b{h}\b", text)]
-        # The two every check uses come from the package, so a valid instance never imports this module.
-        shared = [h for h in used if h in ("NotJson", "json_kind")]
+        # The helpers checks use come from the package, so a valid instance never imports this module.
+        shared = [h for h in used if h in ("NotJson", "json_equal", "json_kind", "unique_items")]
         imports = [h for h in used if h not in shared]
         kinds = ", ".join(f"{number} {kind}" for number, kind in enumerate(_KIND_NAMES))
         return "\n".join([

@@ -5,8 +5,7 @@ a valid policy pack's form is validated without the schema's JSON or jsonschema.
 
 import re
 
-from aiplan.schemas import NotJson, json_kind
-from aiplan.schemas.fast import json_equal, unique_items
+from aiplan.schemas import NotJson, json_equal, json_kind, unique_items
 
 
 def _v1(value):

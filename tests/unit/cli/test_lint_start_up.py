@@ -71,6 +71,12 @@ def test_a_clean_plan_imports_nothing_findings_or_repairs_need_nor_the_pool(tmp_
     assert imported_linting(tmp_path, PLAN) == []
 
 
+def test_a_clean_plan_with_a_configuration_file_imports_nothing_findings_need_either(tmp_path):
+    # The configuration's generated checks (uniqueItems among them) come from aiplan.schemas.
+    (tmp_path / ".aiplan.toml").write_text('select = ["BASE", "FT", "RAG"]\nignore = ["GAP001"]\n')
+    assert imported_linting(tmp_path, PLAN) == []
+
+
 def test_a_plan_with_a_schema_error_imports_what_its_finding_needs(tmp_path):
     # The same plan with a misspelt key: a fixable PLAN002 finding, and a reading to repair.
     assert imported_linting(tmp_path, PLAN + "sumary: x\n") == sorted(FINDINGS_ONLY + BUILT_IN_SHA256)

@@ -48,14 +48,27 @@ def _at(node: Any, keys: tuple) -> Any:
     return node
 
 
+def one_based(position: tuple) -> tuple:
+    """A recorded position as the ``(line, column, end_line, end_column)`` tuple (1-based)
+    it stands for: either that tuple, or one that starts with a start and an end mark
+    (0-based ``line`` and ``column``): a parser's event (parse/events.py's START and
+    END), or a collection's ``(start, end)`` marks. The loader records those as they
+    are and converts one only when a finding or a :class:`SpanTable` read needs it."""
+    start = position[0]
+    if type(start) is int:
+        return position
+    end = position[1]
+    return (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
 class SpanTable(Mapping):
     """YAML path -> :class:`Span`, stored compactly and read-only.
 
     The loader records a position for every key and value of every plan; a
     Span object for each would cost more than building the node itself, and
     almost none is ever read. Positions are kept as ``(line, column, end_line,
-    end_column)`` tuples, or as the parser's event of a scalar (a tuple that starts with
-    its start and end marks, which have a 0-based ``line`` and ``column``), and become a Span when read. Reads and iteration
+    end_column)`` tuples, or as tuples that start with a start and an end mark (0-based
+    ``line`` and ``column``: see :func:`one_based`), and become a Span when read. Reads and iteration
     behave as for a ``dict`` of Spans; rules cannot move or delete positions.
     """
 
@@ -68,11 +81,7 @@ class SpanTable(Mapping):
         position = self._positions[path]
         if type(position) is Span:
             return position
-        start = position[0]
-        if type(start) is int:
-            return Span(*position)
-        end = position[1]  # a parser's event: 0-based marks
-        return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+        return Span(*one_based(position))
 
     def __contains__(self, path: object) -> bool:
         return path in self._positions

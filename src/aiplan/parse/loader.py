@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterator
 
 from aiplan.core.findings import Span, Violation
 from aiplan.core.notation import quoted_visibly
-from aiplan.core.plan import Plan, SpanTable
+from aiplan.core.plan import Plan, SpanTable, one_based
 from aiplan.core.records import Record
 # The rules whose findings the loader reports while reading and parsing.
 from aiplan.core.rule_ids import DUPLICATE_KEY, RESOURCE_LIMIT, SYNTAX, UNREADABLE
@@ -434,9 +434,9 @@ class _Frame:
         self.key = None
         self.key_span = None
         self.has_key = False
-        self.start = span         # the start event's span: where the collection starts is [0:2]
+        self.start = span         # the start event: where the collection starts is its START mark
         self.flow = flow
-        self.last_end = span      # the span of the last child so far (or the start's): it ends at [2:4]
+        self.last_end = span      # the position of the last child so far (or the start event): it ends at its END mark
         self.size = 1
         self.anchor = anchor
         self.merges = None
@@ -446,22 +446,6 @@ class _Frame:
         # The pending key's path when it is an ordinary new key (not `<<`, no duplicate)
         # with positions recorded: its value then takes the scalar's short path.
         self.key_path = None
-
-
-def _span(start_mark, end_mark) -> Span:
-    return Span(start_mark.line + 1, start_mark.column + 1, end_mark.line + 1, end_mark.column + 1)
-
-
-def _lines(position: tuple) -> tuple:
-    """A position as the ``(line, column, end_line, end_column)`` tuple (1-based) it
-    stands for: a scalar's is recorded as its event (which starts with its start and
-    end marks), read only when a finding or a collection's end needs it (SpanTable
-    reads both forms)."""
-    start = position[START]
-    if type(start) is int:
-        return position
-    end = position[END]
-    return (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
 class _DocumentBuilder:
@@ -506,12 +490,12 @@ class _DocumentBuilder:
         # the common untagged case skips resolve_scalar's dispatch, and an
         # ordinary key or value in a collection is recorded here, inline, with
         # what _set_key and _add would do for it.
-        # The event stands for the position until one is read (_lines): its marks are
+        # The event stands for the position until one is read (one_based): its marks are
         # kept, without a tuple made (and freed) for each of the ~200 scalars of a plan.
         span = event
         _start, _end, _kind, anchor, tag, text, style = event
         if style == '"' and not text.isascii() and re.search(_SURROGATE, text):
-            text = _join_surrogates(text, Span(*_lines(span)))
+            text = _join_surrogates(text, Span(*one_based(span)))
         value: Any
         stack = self.stack
         if stack:
@@ -554,8 +538,8 @@ class _DocumentBuilder:
         self._add(value, span, 1, anchor)
 
     def alias(self, event) -> None:
-        start, end, _kind, name, _tag = event
-        span = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+        name = event[ANCHOR]
+        span = event  # stands for its position until one is read, as a scalar's does (one_based)
         if name not in self.anchors:
             if name in self.earlier_anchors:
                 document, line = self.earlier_anchors[name]
@@ -564,12 +548,12 @@ class _DocumentBuilder:
                     f"(line {line}), and anchors do not cross `---`; this document was not linted, the documents that parse were",
                     f"Repeat the value here, or define the anchor `&{name}` again in this document "
                     f"(document {self.index + 1}) before using `*{name}`.",
-                    Span(*span),
+                    Span(*one_based(span)),
                 )
             raise _Syntax(
                 f"found undefined alias *{name}",
                 "Define the anchor `&" + str(name) + "` before using `*" + str(name) + "` (an alias cannot refer to its own enclosing node).",
-                Span(*span),
+                Span(*one_based(span)),
             )
         value, _, size, height = self.anchors[name]
         self.alias_nodes += size
@@ -578,7 +562,7 @@ class _DocumentBuilder:
                 f"aliases expand to more than {self.limits.max_alias_nodes:,} nodes (alias *{name}); "
                 "the document looks like an alias bomb and was not linted",
                 "Replace nested anchors and aliases with plain values; a plan never needs this much repetition.",
-                span=Span(*span),
+                span=Span(*one_based(span)),
             ), self.index))
         top = self.stack[-1] if self.stack else None
         if top is not None and top.is_map and not top.has_key:
@@ -591,7 +575,7 @@ class _DocumentBuilder:
                 f"alias *{name} nests the document deeper than {self.limits.max_depth} levels; "
                 "the rest of the file was not linted",
                 "Replace nested anchors and aliases with plain values; a plan needs only a few levels.",
-                span=Span(*span),
+                span=Span(*one_based(span)),
             ), self.index))
         self._add(value, span, size, None, height=height)
 
@@ -600,10 +584,9 @@ class _DocumentBuilder:
             raise _Abort(LoadProblem(RESOURCE_LIMIT, Violation(
                 f"the document nests deeper than {self.limits.max_depth} levels; the rest of the file was not linted",
                 "Flatten the structure; a plan needs only a few levels. Raise `max-depth` in the configuration only for a genuine need.",
-                span=_span(event[START], event[END]),
+                span=Span(*one_based(event)),
             ), self.index))
-        start, end, _kind, anchor, _tag, flow = event
-        span = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+        _start, _end, _kind, anchor, _tag, flow = event
         is_key = False
         path: tuple | None = ()
         if self.stack:
@@ -612,19 +595,15 @@ class _DocumentBuilder:
             # The child's path, as _child_path() computes it, with the key path the
             # pending key already has when it is an ordinary one.
             path = None if is_key else top.key_path if top.is_map and top.key_path is not None else self._child_path()
-        self.stack.append(_Frame({} if is_map else [], path, is_map, span, bool(flow), anchor, is_key))
+        self.stack.append(_Frame({} if is_map else [], path, is_map, event, bool(flow), anchor, is_key))
 
     def end_collection(self, event) -> None:
         frame = self.stack.pop()
         if frame.is_map and frame.merges:
             self._apply_merges(frame)
-        start = frame.start
-        if frame.flow:
-            mark = event[END]
-            span = (start[0], start[1], mark.line + 1, mark.column + 1)
-        else:
-            last = _lines(frame.last_end)
-            span = (start[0], start[1], last[2], last[3])
+        # Its start and end marks (the end event's, or its last child's in block style), as a
+        # position that one_based reads when a finding or a SpanTable read needs it.
+        span = (frame.start[START], (event if frame.flow else frame.last_end)[END])
         if frame.is_key:
             if frame.anchor:
                 self.anchors[frame.anchor] = (frame.container, span, frame.size, frame.height + 1)
@@ -662,15 +641,15 @@ class _DocumentBuilder:
                         f"more than {MAX_DUPLICATES:,} duplicate keys in this file; only the first "
                         f"{MAX_DUPLICATES:,} are reported",
                         "Remove the duplicates reported above, then lint again to see the rest.",
-                        span=Span(*_lines(span)),
+                        span=Span(*one_based(span)),
                     ), self.index))
             elif frame.path is not None:
                 first = self.key_spans.get(frame.path + (key,))
-                where = f" (first defined on line {_lines(first)[0]})" if first else ""
+                where = f" (first defined on line {one_based(first)[0]})" if first else ""
                 self.problems.append(LoadProblem(DUPLICATE_KEY, Violation(
                     f"duplicate key `{key}`{where}; YAML loaders keep only one of the values, so the other is silently lost",
                     f"Remove one of the `{key}` entries, or merge their contents into one.",
-                    span=Span(*_lines(span)),
+                    span=Span(*one_based(span)),
                 ), self.index))
         elif frame.path is not None:
             self.key_spans[frame.path + (key,)] = span
@@ -805,14 +784,14 @@ def _count_document(index: int, limits: Limits, event: Any) -> None:
         raise _Abort(LoadProblem(RESOURCE_LIMIT, Violation(
             f"the file holds more than {limits.max_documents:,} YAML documents; the rest were not linted",
             "Split the plans into several files, or raise `max-documents` in the configuration.",
-            span=_span(event[START], event[END]),
+            span=Span(*one_based(event)),
         ), index))
 
 
 def _built(builder: _DocumentBuilder, path: str, earlier_anchors: dict[str, tuple[int, int]]) -> Plan:
     """The finished document; its anchors are remembered for the documents after it."""
     for name, (_value, span, _size, _height) in builder.anchors.items():
-        earlier_anchors[name] = (builder.index, _lines(span)[0])
+        earlier_anchors[name] = (builder.index, one_based(span)[0])
     return builder.document(path)
 
 

@@ -1,35 +1,32 @@
-"""``@data_record``: a slotted dataclass that is cheap to define.
+"""``Record``: the base of a slotted dataclass that is cheap to define.
 
 ``@dataclass(frozen=True, slots=True)`` writes the source of six methods per
 class (``__init__``, ``__repr__``, ``__eq__``, ``__hash__``, ``__setattr__``,
 ``__delattr__``) and compiles it when the module is imported: about 4 M
 instructions a class, so the 31 records on the path of ``aiplan lint FILE``
 cost more than a third of aiplan's own start-up (callgrind,
-``bench/startup_profile.py``). ``@data_record`` makes the same dataclass without
-generated methods (``init``, ``repr`` and ``eq`` off) and gives it the ones
-below, compiled once into this module's byte-code and shared by every record.
-Nor does it run ``dataclass()`` for a record of the common shape (no base
-class, no ``ClassVar``): its fields are made as ``dataclass()`` makes them and
-the slotted class is made once, with its methods, instead of being made, then
-made again with slots, then given methods one ``setattr`` at a time (about
-0.3 M instructions a record: 10 M on that path).
+``bench/startup_profile.py``). A record is declared by deriving from
+:class:`Record` (``class Span(Record):``, ``class Info(Record, frozen=False):``):
+its metaclass makes the same dataclass without generated methods (``init``,
+``repr`` and ``eq`` off) and gives it the ones below, compiled once into this
+module's byte-code and shared by every record. Nor does it run ``dataclass()``
+for a record of the common shape (no base class other than ``Record``, no
+``ClassVar``): its fields are made as ``dataclass()`` makes them and the slotted
+class is made once, from the class body, with its methods, instead of being made,
+then made again with slots, then given methods one ``setattr`` at a time (about
+0.3 M instructions a record: 10 M on that path); so a ``__class__`` cell, as
+``super()`` uses, points at the class the ``class`` statement made.
 
 What stays the same: the class is a real dataclass (``dataclasses.fields``,
 ``replace``, ``asdict`` and ``is_dataclass`` work), with ``__slots__``, field
 defaults and ``default_factory``, ``__match_args__``, equality between
 instances of the same class over the compared fields, ``repr`` over the shown
-fields, and, for ``@data_record`` (frozen), hashing and ``FrozenInstanceError`` on
-assignment. ``@data_record(frozen=False)`` is the mutable, unhashable variant
+fields, and, for ``class X(Record)`` (frozen), hashing and ``FrozenInstanceError``
+on assignment. ``class X(Record, frozen=False)`` is the mutable, unhashable variant
 (``@dataclass(slots=True)``). A ``__post_init__`` runs after ``__init__``, as
 in a dataclass (a frozen record sets fields there with ``object.__setattr__``).
 Not supported, and refused when the class is defined: ``InitVar``,
 keyword-only and ``init=False`` fields.
-
-A record is declared by deriving from :class:`Record` (``class Span(Record):``,
-``class Info(Record, frozen=False):``): its metaclass makes the class once, from
-the class body. ``@data_record`` on a plain class does the same work after the
-``class`` statement has made a class to throw away (about 50 k instructions a
-record, and a ``__class__`` cell, as ``super()`` uses, would point at that one).
 """
 
 from __future__ import annotations
@@ -39,7 +36,7 @@ import sys
 from dataclasses import _FIELD, MISSING, Field, FrozenInstanceError  # type: ignore[attr-defined]  # _FIELD: what fields() lists
 from operator import attrgetter
 from types import MemberDescriptorType
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable
 
 if sys.version_info >= (3, 11):
     from typing import dataclass_transform
@@ -48,23 +45,11 @@ else:  # Python 3.10: the decorator only informs type checkers
     def dataclass_transform(**_: Any) -> Callable[[Any], Any]:
         return lambda thing: thing
 
-T = TypeVar("T", bound=type)
-
 _set = object.__setattr__
 _FIELD_OF: Any = Field  # called positionally, as dataclasses.field() calls it (typeshed types the arguments narrower)
 # Field's arguments after the default, as dataclasses.field(default=...) passes them; Python 3.14
 # added a last one, `doc`.
 _FIELD_REST = (MISSING, True, True, None, True, None, MISSING) + ((None,) if "doc" in Field.__slots__ else ())
-
-
-@dataclass_transform(frozen_default=True)  # type checkers see a dataclass (frozen unless frozen=False)
-def data_record(cls: T | None = None, /, *, frozen: bool = True) -> Any:
-    """Declare a record: ``@data_record`` (immutable) or ``@data_record(frozen=False)``."""
-
-    def wrap(cls: T) -> T:
-        return _make(cls, frozen)
-
-    return wrap if cls is None else wrap(cls)
 
 
 @dataclass_transform(frozen_default=True)  # type checkers see a dataclass (frozen unless frozen=False)
@@ -90,17 +75,6 @@ class Record(metaclass=_RecordType):
     __slots__ = ()
 
 
-def _make(cls: Any, frozen: bool) -> Any:
-    fields = _own_fields(cls.__dict__) if cls.__bases__ == (object,) else None
-    if fields is None:  # inheritance, ClassVar, InitVar, a mutable default: dataclasses decides
-        return _make_with_dataclasses(cls, frozen)
-    namespace = dict(cls.__dict__)
-    namespace.pop("__dict__", None)
-    namespace.pop("__weakref__", None)
-    namespace["__qualname__"] = cls.__qualname__
-    return _made(type(cls), cls.__name__, cls.__bases__, namespace, fields, frozen)
-
-
 def _made(metaclass: Any, name: str, bases: tuple, namespace: dict, fields: list, frozen: bool) -> Any:
     """The slotted record class from its class body's ``namespace`` (changed) and fields."""
     names = tuple(f.name for f in fields)
@@ -110,8 +84,7 @@ def _made(metaclass: Any, name: str, bases: tuple, namespace: dict, fields: list
                      __dataclass_params__=_PARAMS[frozen])
     # Methods go in before the class is made: set afterwards, each would update the type's slots again.
     _describe(namespace, fields, frozen, "__post_init__" in namespace)
-    record = metaclass(name, bases, namespace) if metaclass is not _RecordType else type.__new__(
-        metaclass, name, bases, namespace)
+    record = type.__new__(metaclass, name, bases, namespace)
     if not namespace.get("__doc__"):
         record.__doc__ = record.__name__ + str(_SIGNATURE.__get__(None, record)).replace(" -> None", "")
     return record

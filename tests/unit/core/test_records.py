@@ -1,4 +1,4 @@
-"""A record (``class X(Record)``, or ``@data_record``) behaves as the ``@dataclass(frozen=True, slots=True)`` it replaces."""
+"""A record (``class X(Record)``) behaves as the ``@dataclass(frozen=True, slots=True)`` it replaces."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pickle
 
 import pytest
 
-from aiplan.core.records import Record, data_record, field_setters
+from aiplan.core.records import Record, field_setters
 
 
 class Point(Record):
@@ -125,8 +125,7 @@ def test_wrong_arguments_raise_type_error_naming_the_problem(args, kwargs, messa
 
 
 def test_post_init_runs_after_init_as_in_a_dataclass():
-    @data_record
-    class Normalised:
+    class Normalised(Record):
         items: tuple = ()
 
         def __post_init__(self):
@@ -147,19 +146,16 @@ def test_post_init_runs_after_init_as_in_a_dataclass():
 
 def test_what_a_record_does_not_support_is_refused_when_it_is_defined():
     with pytest.raises(TypeError, match="positional"):
-        @data_record
-        class KeywordOnly:
+        class KeywordOnly(Record):
             value: int = dataclasses.field(kw_only=True)
 
     with pytest.raises(TypeError, match="positional"):
-        @data_record
-        class Derived:
+        class NotInInit(Record):
             value: int = dataclasses.field(init=False, default=0)
 
 
 def test_a_method_the_class_defines_is_kept():
-    @data_record
-    class Shown:
+    class Shown(Record):
         value: int
 
         def __repr__(self):
@@ -169,8 +165,7 @@ def test_a_method_the_class_defines_is_kept():
 
 
 def test_an_undocumented_record_is_documented_by_its_signature_as_a_generated_dataclass_is():
-    @data_record
-    class Plain:
+    class Plain(Record):
         x: int
         notes: list = dataclasses.field(default_factory=list)
 
@@ -189,47 +184,6 @@ def test_the_signature_is_the_one_a_generated_init_shows():
 
     assert str(inspect.signature(Point)) == str(inspect.signature(Reference))
     assert "notes: 'list' = <factory>" in str(inspect.signature(Point))
-
-
-def test_a_record_derived_from_a_record_has_both_fields_as_a_dataclass_would():
-    @data_record
-    class Base:
-        x: int
-
-    @data_record
-    class Derived(Base):
-        y: int = 0
-
-    assert [f.name for f in dataclasses.fields(Derived)] == ["x", "y"]
-    assert Derived(1, 2) == Derived(x=1, y=2) and repr(Derived(1)).endswith(".Derived(x=1, y=0)")
-    assert Base.__dataclass_params__.frozen and not Counter.__dataclass_params__.frozen
-    with pytest.raises(ValueError, match="mutable default"):
-        @data_record
-        class Mutable:
-            items: list = []  # noqa: RUF012 - the point of the test
-
-
-@data_record
-class DecoratedPoint:
-    """Point, declared with the decorator."""
-
-    x: int
-    y: int
-    label: str = ""
-    tags: tuple = dataclasses.field(default=())
-    notes: list = dataclasses.field(default_factory=list)
-    secret: str = dataclasses.field(default="", repr=False)
-
-
-def test_the_decorator_and_the_base_class_make_the_same_record():
-    ours, decorated = Point(1, 2, "a", secret="s"), DecoratedPoint(1, 2, "a", secret="s")
-    assert repr(ours).replace("Point", "DecoratedPoint") == repr(decorated)
-    assert [(f.name, f.type, f.default, f.repr) for f in dataclasses.fields(Point)] == [
-        (f.name, f.type, f.default, f.repr) for f in dataclasses.fields(DecoratedPoint)]
-    assert Point.__slots__ == DecoratedPoint.__slots__ and Point.__match_args__ == DecoratedPoint.__match_args__
-    assert hash(Pair(1)) == hash(Pair(1)) and not hasattr(Point(1, 2), "__dict__")
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        DecoratedPoint(1, 2).x = 3  # type: ignore[misc]  # the point of the test
 
 
 def test_a_record_class_is_made_once_so_its_methods_see_it():
@@ -275,16 +229,13 @@ def test_a_record_derived_from_a_record_class_has_both_fields_as_a_dataclass_wou
 
 
 def test_field_setters_make_the_record_init_makes_and_only_for_a_plain_init():
-    @data_record
-    class Base:
+    class Base(Record):
         x: int
 
-    @data_record
     class Derived(Base):
         y: int = 0
 
-    @data_record
-    class Normalised:
+    class Normalised(Record):
         items: tuple = ()
 
         def __post_init__(self):

@@ -68,8 +68,8 @@ def command_line_layer(select=(), extend_select=(), ignore=(), fail_on: str | No
     )
 
 
-def _upper(selectors: tuple[str, ...]) -> tuple[str, ...]:
-    """Selectors as matched: upper-case."""
+def _canonical(selectors: tuple[str, ...]) -> tuple[str, ...]:
+    """Selectors as matched: stripped and upper-case (:func:`canonical_rule_id`)."""
     return tuple(canonical_rule_id(selector) for selector in selectors)
 
 
@@ -108,12 +108,12 @@ class Resolver:
                  checked_packs: Any = None, complete: bool = True):
         # The run's catalogue, as the plugin manager built it: extended per configuration, never copied.
         self.base_rules = rules if isinstance(rules, Catalogue) else Catalogue(rules)
-        # The command line's selectors as typed (its errors echo them), and upper-cased once for
-        # matching, as _clean upper-cases a configuration file's (selection._best compares as is).
+        # The command line's selectors as typed (its errors echo them), and made canonical once for
+        # matching, as _clean does a configuration file's (selection._best compares as is).
         self.cli_typed = cli or command_line_layer()
         typed = self.cli_typed
-        self.cli = replace(typed, select=None if typed.select is None else _upper(typed.select),
-                           extend_select=_upper(typed.extend_select), ignore=_upper(typed.ignore))
+        self.cli = replace(typed, select=None if typed.select is None else _canonical(typed.select),
+                           extend_select=_canonical(typed.extend_select), ignore=_canonical(typed.ignore))
         self.isolated = isolated
         self.lenient = lenient
         # Every installed plugin's rules are in ``rules`` (RuleSet.complete): an ID a plugin rule's
@@ -195,8 +195,9 @@ class Resolver:
 
                 for problem in supersession_problems(pack, rules):
                     self._unknown(f"{problem} (named in {where})")
-                for problem in supersession_cycles(pack, rules):
-                    raise ConfigError(f"{problem} (named in {where})")
+                cycles = supersession_cycles(pack, rules)
+                if cycles:
+                    raise ConfigError(f"{cycles[0]} (named in {where})")
         if self.complete:
             # Known only now: a plugin rule may be superseded by a pack's rule.
             for warning in unknown_superseders(rules, self.base_rules):

@@ -83,14 +83,22 @@ class SchemaCheck:
             found = self._fast(instance)
             if found is not None:
                 return found
+        return list(self._reference_validator().iter_errors(instance))
+
+    def is_valid(self, instance: Any) -> bool:
+        """Whether ``instance`` has no error (for ``when``): stops at the first one."""
+        if self._fast is not None:
+            found = self._fast(instance, first=True)
+            if found is not None:
+                return not found
+        return self._reference_validator().is_valid(instance)
+
+    def _reference_validator(self) -> Any:
         if self._reference is None:
             from jsonschema import Draft202012Validator  # heavy (~245 M instructions): only for what the fast path lacks
 
             self._reference = Draft202012Validator(self.schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-        return list(self._reference.iter_errors(instance))
-
-    def is_valid(self, instance: Any) -> bool:
-        return not self.errors(instance)
+        return self._reference
 
 
 class PackCheck:

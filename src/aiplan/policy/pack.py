@@ -259,10 +259,11 @@ def _compile(loaded, path: str, shown: str, reserved_families: Iterable[str],
     digest = sha256((loaded.text or "").encode("utf-8", "surrogatepass")).hexdigest()
     # A pack using `format` is evaluated by jsonschema anyway (the fast validator has no formats),
     # and which formats jsonschema checks depends on optional packages: it is checked in full.
-    recordable = checked is not None and not any(
+    # `records`: where this pack's verdict is looked up and recorded (None: nowhere).
+    records = None if checked is None or any(
         True for entry in data["rules"] for key in ("when", "require") if key in entry
-        for _ in _keywords(entry[key], ("format",)))
-    vouched = recordable and checked is not None and checked.holds(digest)
+        for _ in _keywords(entry[key], ("format",))) else checked
+    vouched = records is not None and records.holds(digest)
     reserved = RESERVED_FAMILIES | frozenset(reserved_families)
     seen: dict[str, int] = {}
     for index, entry in enumerate(data["rules"]):
@@ -296,8 +297,8 @@ def _compile(loaded, path: str, shown: str, reserved_families: Iterable[str],
                                 "name the other rules whose finding makes this one redundant")
     if problems:
         raise _pack_error(shown, problems)
-    if recordable and not vouched and checked is not None:
-        checked.record(digest)
+    if records is not None and not vouched:
+        records.record(digest)
 
     name = data.get("name") or os.path.basename(path)
     source = f"pack:{os.path.basename(path)}@{digest[:12]}"

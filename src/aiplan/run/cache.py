@@ -283,6 +283,29 @@ def _mac(key: bytes, payload: bytes) -> bytes:
     return keyed_blake2b(key, FORMAT.encode() + b"\0" + payload)
 
 
+def _read_authenticated(path: str, limit: int, key: bytes | None, context: bytes = b"") -> dict | None:
+    """The dict a file of this format holds (a shard, the checked-packs records), or ``None``
+    if it is missing, unreadable, not written with ``key`` (its MAC over ``context`` and the
+    payload) or not of this format; the caller checks the dict's shape."""
+    try:
+        # A file replaced by a FIFO, a link or a huge file is none of ours.
+        data = read_regular(path, limit, follow_symlinks=False)
+    except (OSError, ValueError):
+        return None
+    if key is None or len(data) < _MAC_BYTES:
+        return None
+    mac, payload = data[:_MAC_BYTES], data[_MAC_BYTES:]
+    if not same_digest(mac, _mac(key, context + payload)):
+        return None  # written by someone else, or damaged: never trusted
+    try:
+        content = marshal.loads(payload)
+    except Exception:  # corrupt, truncated or foreign: ignored, rebuilt on the next write
+        return None
+    if not (isinstance(content, dict) and content.get("format") == FORMAT):
+        return None
+    return content
+
+
 # The evidence store's entries keep HMAC-SHA256, bound to the format it came with: they are
 # small, so keyed BLAKE2b would save little. (Their scopes are named by BLAKE2b since round 7,
 # so an upgrade starts them afresh all the same.)
@@ -402,22 +425,8 @@ class LintCache:
     def _read_shard(self, path: str) -> dict:
         """The entries of a shard file; empty if it is missing, unreadable, not a
         shard, or not written with this user's key."""
-        try:
-            # A shard replaced by a FIFO, a link or a huge file is no shard.
-            data = read_regular(path, MAX_SHARD_BYTES, follow_symlinks=False)
-        except (OSError, ValueError):
-            return {}
-        if self._key is None or len(data) < _MAC_BYTES:
-            return {}
-        mac, payload = data[:_MAC_BYTES], data[_MAC_BYTES:]
-        if not same_digest(mac, _mac(self._key, payload)):
-            return {}  # written by someone else, or damaged: never trusted
-        try:
-            content = marshal.loads(payload)
-        except Exception:  # corrupt, truncated or foreign: ignored, rebuilt on the next write
-            return {}
-        if not (isinstance(content, dict) and content.get("format") == FORMAT
-                and isinstance(content.get("entries"), dict)):
+        content = _read_authenticated(path, MAX_SHARD_BYTES, self._key)
+        if content is None or not isinstance(content.get("entries"), dict):
             return {}
         return content["entries"]
 
@@ -557,6 +566,7 @@ class LintCache:
 SCHEMA_CHECKER_PACKAGES = ("jsonschema", "jsonschema_specifications", "referencing", "rfc3987", "rfc3986_validator")
 CHECKED_PACKS = "checked-packs"   # in the format folder: no scope name, so pruning leaves it alone
 MAX_CHECKED_PACKS_BYTES = 1024 * 1024
+_CHECKED_PACKS_CONTEXT = CHECKED_PACKS.encode() + b"\0"   # its MAC is no shard's
 
 
 def _checker_stamp() -> list:
@@ -626,20 +636,8 @@ class CheckedPacks:
 
     def _read(self) -> dict:
         cache = self._cache
-        try:
-            data = read_regular(self._path(), MAX_CHECKED_PACKS_BYTES, follow_symlinks=False)
-        except (OSError, ValueError):
-            return {}
-        if cache._key is None or len(data) < _MAC_BYTES:
-            return {}
-        mac, payload = data[:_MAC_BYTES], data[_MAC_BYTES:]
-        if not same_digest(mac, _mac(cache._key, CHECKED_PACKS.encode() + b"\0" + payload)):
-            return {}  # written by someone else, or damaged
-        try:
-            content = marshal.loads(payload)
-        except Exception:  # corrupt or truncated: no record
-            return {}
-        if not (isinstance(content, dict) and content.get("format") == FORMAT and isinstance(content.get("records"), dict)):
+        content = _read_authenticated(self._path(), MAX_CHECKED_PACKS_BYTES, cache._key, _CHECKED_PACKS_CONTEXT)
+        if content is None or not isinstance(content.get("records"), dict):
             return {}
         oldest = cache._now - MAX_AGE_SECONDS
         return {key: when for key, when in content["records"].items()
@@ -670,7 +668,7 @@ class CheckedPacks:
             _prepare_directory(cache.directory)
             _real_directory(os.path.dirname(self._path()))
             assert cache._key is not None
-            _replace(self._path(), _mac(cache._key, CHECKED_PACKS.encode() + b"\0" + data) + data)
+            _replace(self._path(), _mac(cache._key, _CHECKED_PACKS_CONTEXT + data) + data)
             self._records = records
         except (OSError, ValueError):  # a cache that cannot be written: the next run checks in full again
             pass

@@ -35,6 +35,7 @@ import functools
 import math
 import re
 import sys
+from itertools import islice
 from typing import Any, Callable, Iterator
 
 from aiplan.core.records import Record
@@ -658,10 +659,11 @@ def supported(root: Any) -> bool:
     return True
 
 
-def interpret_errors(schema: Any) -> Callable[[Any], tuple[SchemaError, ...] | None] | None:
+def interpret_errors(schema: Any) -> Callable[..., tuple[SchemaError, ...] | None] | None:
     """``errors(instance)`` as :func:`compile_errors` lists them, walking ``schema`` instead of
     generating and compiling its checks (about 2 M instructions a small schema): for the
     schemas of a policy pack, read afresh by each run and evaluated on a few plans.
+    ``errors(instance, first=True)`` stops at the first error: enough to answer yes or no.
     ``None`` if the fast path does not implement something ``schema`` uses."""
     if not supported(schema):
         return None
@@ -680,10 +682,11 @@ def interpret_errors(schema: Any) -> Callable[[Any], tuple[SchemaError, ...] | N
 
     lister = _Lister(schema, valid_under)
 
-    def errors(instance: Any) -> tuple[SchemaError, ...] | None:
+    def errors(instance: Any, first: bool = False) -> tuple[SchemaError, ...] | None:
         memo.clear()   # ids are of this instance's values, alive until it returns
         try:
-            return tuple(lister.errors(schema, instance, (), ()))
+            found = lister.errors(schema, instance, (), ())
+            return tuple(islice(found, 1) if first else found)
         except (NotJson, RecursionError):
             return None
         finally:

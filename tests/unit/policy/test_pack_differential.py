@@ -259,6 +259,21 @@ def test_findings_are_the_same_on_both_paths(monkeypatch, message):
     assert sum(bool(found) for row in fast for found in row) >= len(checks) * len(plans) // 10
 
 
+def test_is_valid_stops_at_the_first_error_and_agrees_with_jsonschema(monkeypatch):
+    """`when` asks yes or no: the fast path's first error answers it as jsonschema's is_valid does."""
+    import datetime
+
+    plans = [plan for _, plan in PLANS] + [{"due": datetime.date(2024, 1, 1)}]
+    for label, schema in FAST:
+        check, official = SchemaCheck(schema), Draft202012Validator(schema)   # the fast path takes no `format`
+        assert [check.is_valid(plan) for plan in plans] == [official.is_valid(plan) for plan in plans], label
+    _reference_check(monkeypatch)
+    check = SchemaCheck(FAST[0][1])
+    assert not check.fast
+    official = Draft202012Validator(FAST[0][1])
+    assert [check.is_valid(plan) for plan in plans] == [official.is_valid(plan) for plan in plans]
+
+
 def test_a_value_outside_json_types_goes_to_jsonschema():
     import datetime
 

@@ -265,7 +265,7 @@ class EvidenceReader:
             # does anything at a path that named none (outside the repository): it is listed again.
             self._depends_on_path(name, named, lambda: documents_stamp(listed[0], self.base_dir, listed[1], skipped),
                                   bool(listed[0]) or listed[1] not in ("", NOTHING_THERE))
-            parts = tuple((path, os.path.relpath(path, self.base_dir)) for path in listed[0])
+            parts = tuple((path, self.shown(path)) for path in listed[0])
             self._memo[key] = self._stored(
                 ("corpus", name, list(listed[0])), parts,
                 lambda: profile_corpus(name, self.base_dir, self.root, self.byte_budget, listed))

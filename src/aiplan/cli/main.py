@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 import click
 
@@ -113,11 +114,14 @@ class LintCommand(click.Command):
     of long options and paths (what pre-commit and CI run) is parsed by
     :func:`fast_lint_parameters` into the values click would give, without click's parser."""
 
-    @property  # type: ignore[override]
+    _declared: list | None = None
+
+    @property
     def params(self) -> list:
-        if self._declared is None:
-            self._declared = _lint_parameters()
-        return self._declared
+        declared = self._declared
+        if declared is None:
+            declared = self._declared = _lint_parameters()
+        return declared
 
     @params.setter
     def params(self, value: list) -> None:
@@ -171,7 +175,7 @@ _FAST_OPTIONS = {
 }
 _PATHS = click.Path(allow_dash=True, readable=False)
 # What click gives each parameter that is not on the command line.
-_LINT_DEFAULTS = {
+_LINT_DEFAULTS: dict[str, Any] = {
     "paths": (), "output_format": None, "output_file": None, "include_suppressed": False, "fail_on": None,
     "select": (), "extend_select": (), "ignore": (), "colour": "auto", "no_fix_hints": False, "statistics": False,
     "exit_zero": False, "no_plugins": False, "plugin_modules": (), "config_file": None, "isolated": False,
@@ -211,16 +215,17 @@ def fast_lint_parameters(args: list[str]) -> dict | None:
         if spec[1] == _FLAG:
             if equals:
                 return None
-            value = True
-        elif not equals:
+            given.setdefault(name, []).append(True)
+            continue
+        if not equals:
             if index == count:
                 return None
             value = args[index]
             index += 1
-        if isinstance(value, str) and value[:1] == "-" and len(value) > 1:
+        if value[:1] == "-" and len(value) > 1:
             return None
         given.setdefault(name, []).append(value)
-    values = dict(_LINT_DEFAULTS)
+    values: dict[str, Any] = dict(_LINT_DEFAULTS)
     try:
         values["paths"] = tuple(_PATHS.convert(path, None, None) for path in paths)
         for name, seen in given.items():
@@ -295,7 +300,7 @@ def _lint_parameters() -> list:
     def declared():
         """Only carries the parameters the decorators above attach."""
 
-    return list(reversed(declared.__click_params__))  # type: ignore[attr-defined]  # as click.command() does
+    return list(reversed(declared.__click_params__))  # as click.command() does
 
 
 @main.command(cls=LintCommand)

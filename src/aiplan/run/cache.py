@@ -1000,7 +1000,7 @@ class ExistenceChecks:
 
     def __call__(self, base: str, relative: str) -> bool:
         """Whether ``relative`` (a path as a plan names it) exists in ``base``."""
-        if os.sep != "/" or os.altsep:  # the names below are split at "/" only
+        if not _SLASH_ONLY:  # the names below are split at "/" only
             return names_existing(os.path.join(base, relative))
         slash = relative.rfind("/")
         key = (base, relative[:slash] if slash > 0 else "/" if slash == 0 else "")
@@ -1036,6 +1036,8 @@ class ExistenceChecks:
         return names.difference(symlinks) if symlinks else names
 
 
+# Whether "/" is the only separator of paths (POSIX): ExistenceChecks splits at it.
+_SLASH_ONLY = os.sep == "/" and not os.altsep
 # The parts of a path that are no name in the folder above: discovery's listing cannot answer.
 _NOT_NAMES = frozenset(("", ".", ".."))
 

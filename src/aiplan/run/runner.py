@@ -144,7 +144,7 @@ def runs_plugin_code(contexts: Iterable[LintContext]) -> bool:
 def lint_targets(targets: Iterable[Target], contexts: ContextSource, stdin: bytes | None = None, *,
                  cache: "LintCache | None" = None, jobs: int = 1,
                  run_timeout: float | None = DEFAULT_RUN_TIMEOUT, isolate: bool | None = None,
-                 listings: "Mapping[str, Listing] | None" = None) -> RunResult:
+                 listings: "dict[str, Listing] | None" = None) -> RunResult:
     """Lint every target; results in target order.
 
     ``cache`` reuses results of unchanged files and stores new ones
@@ -160,7 +160,9 @@ def lint_targets(targets: Iterable[Target], contexts: ContextSource, stdin: byte
     runs of aiplan's own rules and policy packs stay in this process.
 
     ``listings``: what discovery listed in this run (:func:`aiplan.run.discovery.discover`),
-    from which the paths plans name are found without listing those folders again.
+    from which the paths plans name are found without listing those folders again. A run with
+    ``cache``, or in several processes, empties it once the cached results are looked up (the
+    files linted after that check the paths they name one ``stat`` each, as the cache records them).
     """
     targets = list(targets)
     resolve = contexts if callable(contexts) else (lambda _target: contexts)
@@ -198,7 +200,7 @@ def _existence_checks(targets: list[Target], listings: "Mapping[str, Listing] | 
 
 
 def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs: int,
-               budgets: Budgets, isolate: bool = False, listings: "Mapping[str, Listing] | None" = None
+               budgets: Budgets, isolate: bool = False, listings: "dict[str, Listing] | None" = None
                ) -> list[FileResult]:
     from aiplan.run import codec  # start-up: the result codec only when many files or the cache need it
     if isolate:
@@ -226,6 +228,8 @@ def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs:
             todo.append(index)
     if cache is not None:
         cache.done_reading()
+    if listings:  # only the lookups answer from them: their memory (megabytes) is the linting's now
+        listings.clear()
 
     record = cache is not None
     store = cache.evidence_store() if cache is not None else None

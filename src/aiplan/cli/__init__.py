@@ -12,12 +12,82 @@ def run() -> None:
     5 M instructions, callgrind), which is why this is not in :mod:`aiplan.cli.main`.
     """
     import gc
+    import sys
 
     gc.set_threshold(200_000, 30, 30)
+    values = _fast_lint_values(sys.argv[1:])
+    if values is not None:
+        from aiplan.cli.common import exit_after
+
+        exit_after(lambda: lint_without_click(values))
     _skip_absent_catalogues()
     from aiplan.cli.main import run as run_command
 
     run_command()
+
+
+def _fast_lint_values(args: list[str]) -> dict | None:
+    """The values of ``lint``'s parameters when ``args`` is an ``aiplan lint`` command line that can
+    run without click (:func:`lint_without_click`), else ``None``: help, completion, errors, the
+    other commands and every option the fast path does not parse go to click."""
+    import os
+
+    if args[:1] != ["lint"] or os.name != "posix":  # click expands wildcards in arguments on Windows
+        return None
+    # Completion (click's `_{PROG}_COMPLETE`) and AIPLAN_DEBUG's traceback through click's frames.
+    if "_AIPLAN_COMPLETE" in os.environ or os.environ.get("AIPLAN_DEBUG"):
+        return None
+    from aiplan.cli.terminal import streams_are_plain
+
+    if not streams_are_plain():
+        return None
+    from aiplan.cli.lint import fast_lint_parameters
+
+    return fast_lint_parameters(args[1:])
+
+
+def lint_without_click(values: dict) -> None:
+    """``aiplan lint`` with ``values`` as click would run it: the same output and exit code, what
+    ``AiplanGroup.main`` and ``invoke`` and click's ``main`` do with each way a command ends,
+    and a usage error shown by click itself (imported then: it needs the usage line)."""
+    import sys
+
+    from aiplan.cli.common import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, ConfigProblem, UsageProblem
+    from aiplan.cli.lint import lint_plans, tolerate_narrow_encodings
+    from aiplan.cli.terminal import echo
+
+    tolerate_narrow_encodings()
+    try:
+        lint_plans(**values)
+    except KeyboardInterrupt:  # pragma: no cover - needs a real signal
+        echo("aiplan: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        sys.exit(EXIT_OK)
+    except UsageProblem as exc:
+        _show_usage_error(str(exc))
+    except ConfigProblem as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except Exception as exc:
+        echo(f"aiplan: internal error: {type(exc).__name__}: {exc} "
+             "(set AIPLAN_DEBUG=1 for a traceback, and please report it)", err=True)
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(EXIT_OK)  # as click's main ends a command that returns
+
+
+def _show_usage_error(message: str) -> None:
+    """Report ``message`` as click reports a ``UsageError`` raised by ``aiplan lint``, and exit."""
+    import sys
+
+    import click  # only now: the usage line is click's
+
+    from aiplan.cli.main import lint, main
+
+    parent = click.Context(main, info_name="aiplan", **main.context_settings)
+    error = click.UsageError(message, click.Context(lint, info_name="lint", parent=parent))
+    error.show()
+    sys.exit(error.exit_code)
 
 
 def _skip_absent_catalogues() -> None:

@@ -14,7 +14,8 @@ import sys
 import click
 
 from aiplan.cli.common import (EXIT_INTERNAL, EXIT_USAGE, SEVERITIES, ConfigProblem, exit_code, explain_no_plans,
-                               load_rules, resolve_targets, say, settings_options, settings_resolver, split_values)
+                               load_rules, resolve_targets, say, settings_resolver, split_values)
+from aiplan.cli.options import reports_usage_problems, settings_options
 
 
 def _plugin_option(command):
@@ -37,6 +38,7 @@ def _plugin_option(command):
 @click.option("--no-plugins", is_flag=True, help="Do not load third-party plugins (built-in rules only).")
 @_plugin_option
 @settings_options
+@reports_usage_problems
 def report(paths, output_format, output_file, select, ignore, no_plugins, plugin_modules, config_file, isolated,
            policy_packs):
     """A decision report for reviewers: per plan, the gaps and their evidence,

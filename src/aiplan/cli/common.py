@@ -6,30 +6,42 @@ inside functions: start-up is on the pre-commit hot path."""
 
 from __future__ import annotations
 
-import math
 import os
 import sys
 
-import click
+from aiplan.cli.terminal import echo
 
 SEVERITIES = ("error", "warning", "info")
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
-class Seconds(click.FloatRange):
-    """A time budget in seconds: finite and not negative. ``FloatRange(min=0)`` alone takes
-    ``nan`` (no comparison with it is true) and ``inf``, which no timer can arm."""
+def exit_after(command) -> None:
+    """Run ``command`` (which ends with ``sys.exit``), then end the process at once.
 
-    name = "seconds"
+    Tearing the interpreter down (freeing every module and object one by one)
+    takes about a sixth of a pre-commit run and achieves nothing for a process
+    that is about to end. So once the command is done, the output is flushed,
+    ``atexit`` handlers run as usual, and the process exits with the command's code.
+    """
+    try:
+        command()
+        code: object = EXIT_OK
+    except SystemExit as exc:
+        code = exc.code
+    if code is None:
+        code = EXIT_OK
+    elif not isinstance(code, int):
+        sys.stderr.write(f"{code}\n")
+        code = 1
+    import atexit
 
-    def __init__(self) -> None:
-        super().__init__(min=0)
-
-    def convert(self, value, param, ctx):
-        seconds = super().convert(value, param, ctx)
-        if not math.isfinite(seconds):
-            self.fail(f"{value!s} is not a finite number of seconds (0 turns the budget off).", param, ctx)
-        return seconds
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`aiplan lint | head`): nothing left to say
+            pass
+    os._exit(code)
 
 
 def exit_code(run, *, fail_on=None, fixes_pending: bool = False, exit_zero: bool = False,
@@ -82,13 +94,18 @@ def load_rules(no_plugins: bool, plugin_modules=()):
                              extra_modules=plugin_modules)
 
 
-class ConfigProblem(click.ClickException):
-    """A broken configuration file or policy pack: exit 2, no usage banner."""
+class UsageProblem(Exception):
+    """A command line that cannot run: click reports it as a ``UsageError`` (the usage line, exit 2)."""
+
+
+class ConfigProblem(Exception):
+    """A broken configuration file or policy pack: exit 2, no usage banner (:meth:`show`)."""
 
     exit_code = EXIT_USAGE
 
     def __init__(self, message: str, problems: tuple[str, ...] = (), head: str = ""):
         super().__init__(message)
+        self.message = message
         self.problems = problems
         self.head = head
 
@@ -96,9 +113,9 @@ class ConfigProblem(click.ClickException):
     def of(cls, error: Exception) -> "ConfigProblem":
         return cls(str(error), getattr(error, "problems", ()), getattr(error, "head", ""))
 
-    def show(self, file=None):
+    def show(self) -> None:
         if not self.problems:
-            say(f"aiplan: configuration error: {self.format_message()}")
+            say(f"aiplan: configuration error: {self.message}")
             return
         # One problem a line; each escaped on its own, so no text from a file can start a line.
         say(f"aiplan: configuration error: {self.head}:")
@@ -128,24 +145,13 @@ def settings_resolver(rule_set, *, no_plugins=False, config_file=None, isolated=
         raise ConfigProblem.of(exc) from None
 
 
-def settings_options(command):
-    """--config, --isolated and --policy-pack: shared by every command that reads configuration."""
-    command = click.option("--policy-pack", "policy_packs", multiple=True, type=click.Path(dir_okay=False),
-                           metavar="FILE", help="Also apply this policy pack (YAML; repeatable).")(command)
-    command = click.option("--isolated", is_flag=True,
-                           help="Ignore every configuration file (pyproject.toml, .aiplan.toml).")(command)
-    command = click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
-                           help="Use this configuration file for every plan instead of the nearest one.")(command)
-    return command
-
-
 def say(message: str) -> None:
     """A message on standard error, with control characters, line breaks and
     escape sequences from file names or exception text shown visibly: a path
     holding a newline and `::error` must not start a CI workflow command."""
     from aiplan.reporters.text import visible  # start-up: only when there is something to say
 
-    click.echo(visible(message), err=True)
+    echo(visible(message), err=True)
 
 
 def explain_no_plans(paths) -> None:
@@ -170,7 +176,7 @@ def resolve_targets(rule_set, paths, layer, force_exclude=False, listings=None, 
     try:
         targets = discover(paths, linked, listings)
     except PathError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise UsageProblem(str(exc)) from None
     try:
         for path in paths:
             resolver.resolve_path(path)
@@ -181,7 +187,7 @@ def resolve_targets(rule_set, paths, layer, force_exclude=False, listings=None, 
     try:
         resolver.check_command_line()
     except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise UsageProblem(str(exc)) from None
     resolver.check_coverage(paths)
     for warning in resolver.warnings:
         say(f"aiplan: warning: {warning}")

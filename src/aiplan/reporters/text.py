@@ -33,8 +33,6 @@ import os
 import stat
 from typing import Iterable, Iterator
 
-import click
-
 from aiplan.core.findings import Severity
 from aiplan.core.notation import escape_unseen
 from aiplan.core.rule_ids import family_of, root_cause_rank
@@ -66,10 +64,29 @@ def shown_path(path: str) -> str:
     return path
 
 
+# click.style's codes (``click.termui._ansi_colors``), without importing click: the pre-commit
+# run does not (tests/unit/reporters/test_text_style.py pins them against click.style).
+_FOREGROUNDS = {"red": 31, "green": 32, "yellow": 33, "blue": 34, "cyan": 36}
+
+
+def style(text: str, *, fg: str | None = None, bold: bool | None = None, underline: bool | None = None) -> str:
+    """``click.style(text, fg=fg, bold=bold, underline=underline)`` for the colours the reports use."""
+    bits = []
+    if fg:
+        bits.append(f"\033[{_FOREGROUNDS[fg]}m")
+    if bold is not None:
+        bits.append(f"\033[{1 if bold else 22}m")
+    if underline is not None:
+        bits.append(f"\033[{4 if underline else 24}m")
+    bits.append(text)
+    bits.append("\033[0m")
+    return "".join(bits)
+
+
 def _style(text: str, colour: bool, **kwargs) -> str:
     if not colour:
         return text
-    return click.style(text, **kwargs)
+    return style(text, **kwargs)
 
 
 # What a source line may be before the snippet shows only a window of it

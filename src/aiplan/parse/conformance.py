@@ -171,12 +171,6 @@ class Checker:
         self.stack.append(context)
         self.plain_block = not (context.flow or context.pending)
 
-    def _pop(self) -> _Context | None:
-        context = self.stack.pop() if self.stack else None
-        top = self.stack[-1] if self.stack else None
-        self.plain_block = top is not None and not (top.flow or top.pending)
-        return context
-
     def scalar(self, event: tuple) -> None:
         start_mark, end_mark, _kind, anchor, tag, value, style = event
         if self.plain_block and not style and tag is None and anchor is None:
@@ -224,7 +218,9 @@ class Checker:
             self._push(_Context(False, start_mark.column, pending=has_properties))
 
     def collection_end(self, event: tuple) -> None:
-        context = self._pop()
+        stack = self.stack  # _pop, inline: once for every collection
+        context = stack.pop() if stack else None
+        self.plain_block = bool(stack) and not (stack[-1].flow or stack[-1].pending)
         if context is not None and context.flow:
             end = event[END].index
             if self._char(end) == "#":

@@ -197,6 +197,8 @@ def resolve_plain(text: str) -> Any:
     """Type a plain (unquoted, untagged) scalar the way a YAML 1.2 loader does."""
     if text and text[0] not in _MAYBE_NOT_STR:
         return text
+    if text.isdigit() and text.isascii():  # the usual number, unsigned decimal digits, before the tests below
+        return int(text)
     if text in _NULL:
         return None
     if text in _TRUE:
@@ -744,8 +746,10 @@ class _DocumentBuilder:
             self.value_spans[path] = span
 
     def document(self, path: str) -> Plan:
-        return Plan(self.root, SpanTable(self.value_spans), SpanTable(self.key_spans), path=path, document=self.index,
-                    non_finite=self.non_finite)
+        # Positionally, every field in order, as core.plan.plan_for_rules makes a plan: a keyword
+        # makes the record bind each field by name (records._bind), about twice the work.
+        return Plan(self.root, SpanTable(self.value_spans), SpanTable(self.key_spans), path, self.index,
+                    None, None, frozenset(), None, None, None, None, self.non_finite)
 
 
 # Compiled on first use (re's cache), for a non-ASCII double-quoted scalar: a class of
@@ -856,7 +860,7 @@ def _build(events: Iterator[Any], text: str, path: str, limits: Limits,
     """Build the documents from ``events``; also say whether the parser itself rejected
     (``_REJECTED``) or misread (``_MISREAD``) the text, ``None`` if its reading stands.
     ``alone``: libyaml's rejection will not be checked by the pure parser (:func:`_syntax_problem`)."""
-    result = LoadResult(text=text)
+    result = LoadResult([], [], text)  # positionally: see _DocumentBuilder.document
     problems = result.problems
     # Replaced at every DocumentStartEvent, which parsers emit before any node.
     builder: _DocumentBuilder | _SkippedDocument = _SkippedDocument()

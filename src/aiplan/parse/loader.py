@@ -30,7 +30,7 @@ from aiplan.core.records import Record
 # The rules whose findings the loader reports while reading and parsing.
 from aiplan.core.rule_ids import DUPLICATE_KEY, RESOURCE_LIMIT, SYNTAX, UNREADABLE
 from aiplan.core.text import YAML11_ONLY_BREAKS, SourceText, has_yaml11_breaks, line_column, lines_of
-from aiplan.parse.conformance import Checker, Misread, NonConforming, _Context
+from aiplan.parse.conformance import Checker, Context, Misread, NonConforming
 from aiplan.parse.events import ANCHOR, END, KIND, START, VALUE, converted, flat_events, restore
 from aiplan.fileio import FileTooLarge, NotRegularFile, read_regular
 
@@ -892,7 +892,7 @@ def _build(events: Iterator[Any], text: str, path: str, limits: Limits,
                     # Checker.collection_start's common case, without the call: a block
                     # collection without properties in block context is only pushed.
                     if check.plain_block and not event[5] and event[4] is None and event[3] is None:  # FLOW, TAG, ANCHOR
-                        check.stack.append(_Context(False, event[0].column))
+                        check.stack.append(Context(False, event[0].column))
                     else:
                         check.collection_start(event)
                     builder.start_collection(event, kind == "MappingStartEvent")

@@ -21,7 +21,7 @@ from aiplan.core.records import Record
 from aiplan.core.rule import Option, rule
 from aiplan.core.globs import is_glob
 from aiplan.core.paths import normalise_plan_path
-from aiplan.rules.metrics import data_kind, held_out_is_training_file, is_folder, leak, resolved_file, same_file
+from aiplan.rules.metrics import data_kind, held_out_is_training_file, is_folder, leak, same_file
 from aiplan.core.notation import quoted_visibly, show
 from aiplan.rules.wording import code, dotted, listing
 

@@ -16,8 +16,14 @@ _ANSI = re.compile(r"\033\[[0-?]*[ -/]*[@-~]")
 def echo(message: str = "", *, nl: bool = True, err: bool = False, color: bool | None = None) -> None:
     """``click.echo(message, nl=nl, err=err, color=color)`` for a ``str`` message: written to
     standard output or error, ANSI sequences stripped unless ``color`` (``None``: unless the
-    stream is a terminal), then flushed. Only for streams :func:`streams_are_plain` accepts."""
+    stream is a terminal), then flushed. A stream click would re-wrap (:func:`streams_are_plain`)
+    is left to ``click.echo`` itself, so a click-free run only ever writes to plain ones."""
     stream = sys.stderr if err else sys.stdout
+    if not _plain(stream):
+        import click  # only for a stream click re-wraps: the fast path never writes to one
+
+        click.echo(message, nl=nl, err=err, color=color)
+        return
     out = message + "\n" if nl else message
     if not out:
         stream.flush()
@@ -38,13 +44,14 @@ def _isatty(stream) -> bool:
 def streams_are_plain() -> bool:
     """Whether click would write to ``sys.stdout`` and ``sys.stderr`` as they are: text streams
     with an encoding that is not ASCII and an error handler (click re-wraps any other in UTF-8)."""
-    for stream in (sys.stdout, sys.stderr):
-        encoding, errors = getattr(stream, "encoding", None), getattr(stream, "errors", None)
-        if not isinstance(encoding, str) or errors is None or not hasattr(stream, "buffer"):
-            return False
-        try:
-            if codecs.lookup(encoding).name == "ascii":
-                return False
-        except LookupError:
-            return False
-    return True
+    return _plain(sys.stdout) and _plain(sys.stderr)
+
+
+def _plain(stream) -> bool:
+    encoding, errors = getattr(stream, "encoding", None), getattr(stream, "errors", None)
+    if not isinstance(encoding, str) or errors is None or not hasattr(stream, "buffer"):
+        return False
+    try:
+        return codecs.lookup(encoding).name != "ascii"
+    except LookupError:
+        return False

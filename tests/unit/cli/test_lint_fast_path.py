@@ -12,29 +12,34 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from aiplan.cli.main import _FAST_OPTIONS, _LINT_DEFAULTS, _PATHS, fast_lint_parameters, lint, main
+from aiplan.cli.lint import FAST_OPTIONS, FILE, FOLDER, LINT_DEFAULTS, fast_lint_parameters
+from aiplan.cli.main import lint, main
 
 
 def _declared():
     return {option: param for param in lint.params for option in (*param.opts, *param.secondary_opts)}
 
 
-def _info(kind_type):
-    return (kind_type or click.STRING).to_info_dict()
+def _info(accepts):
+    """The click type whose checks the fast path makes for ``accepts`` (a FAST_OPTIONS entry)."""
+    kind_type = {None: click.STRING, FILE: click.Path(dir_okay=False), FOLDER: click.Path(file_okay=False)}.get(
+        accepts) if not isinstance(accepts, tuple) else click.Choice(list(accepts))
+    return kind_type.to_info_dict()
 
 
 def test_each_fast_option_is_declared_as_the_fast_path_reads_it():
     declared = _declared()
-    for option, (name, kind, kind_type) in _FAST_OPTIONS.items():
+    for option, (name, kind, accepts) in FAST_OPTIONS.items():
         param = declared[option]
         assert param.name == name and param.expose_value
         assert (param.is_flag, param.multiple) == (kind == "flag", kind == "multiple"), option
         assert param.nargs == 1 and param.callback is None and not param.envvar
         if kind != "flag":
-            assert _info(param.type) == _info(kind_type), option
+            assert param.type.to_info_dict() == _info(accepts), option
     paths = next(param for param in lint.params if param.name == "paths")
-    assert _info(paths.type) == _info(_PATHS) and paths.nargs == -1
-    assert set(_LINT_DEFAULTS) == {param.name for param in lint.params if param.expose_value}
+    # Every path as it is (the fast path checks none).
+    assert paths.type.to_info_dict() == click.Path(allow_dash=True, readable=False).to_info_dict() and paths.nargs == -1
+    assert set(LINT_DEFAULTS) == {param.name for param in lint.params if param.expose_value}
 
 
 def _click_parse(argv):
@@ -50,7 +55,7 @@ def _click_parse(argv):
 
 
 def test_defaults_are_clicks():
-    assert _click_parse([]) == _LINT_DEFAULTS == fast_lint_parameters([])
+    assert _click_parse([]) == LINT_DEFAULTS == fast_lint_parameters([])
 
 
 @pytest.fixture

@@ -241,7 +241,7 @@ def glob_files(pattern: str) -> list[str]:
     levels = [path_glob(part) for part in rest]
     deep = any("**" in part for part in rest)
     hidden = any(part.startswith(".") for part in rest)
-    found = []
+    found: list[str] = []
     for folder, dirs, files in os.walk(base):
         relative = os.path.relpath(folder, base)
         prefix = "" if relative == os.curdir else relative.replace(os.sep, "/") + "/"

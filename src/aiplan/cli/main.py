@@ -189,7 +189,10 @@ def lint(paths, output_format, output_file, include_suppressed, fail_on, select,
                                rule_timeout=rule_timeout, file_timeout=file_timeout)
     # The cache, when linting with it, also records the policy packs found valid (spares jsonschema next run).
     cache = None if fix or diff else _open_cache(no_cache, cache_dir)
-    resolver, targets, contexts = resolve_targets(rule_set, paths or (".",), layer, no_plugins=no_plugins,
+    # The folders discovery lists: the existence checks of cached results answer from them.
+    listings: dict = {}
+    resolver, targets, contexts = resolve_targets(rule_set, paths or (".",), layer, listings=listings,
+                                                   no_plugins=no_plugins,
                                                    config_file=config_file, isolated=isolated,
                                                    policy_packs=policy_packs, force_exclude=force_exclude,
                                                    checked_packs=cache.checked_packs() if cache is not None else None)
@@ -205,7 +208,7 @@ def lint(paths, output_format, output_file, include_suppressed, fail_on, select,
         report_stream = sys.stderr if to_stderr else sys.stdout
     else:
         with plugin_output_to_stderr():
-            run = lint_targets(targets, contexts.__getitem__, cache=cache, jobs=jobs,
+            run = lint_targets(targets, contexts.__getitem__, cache=cache, jobs=jobs, listings=listings,
                                run_timeout=DEFAULT_RUN_TIMEOUT if run_timeout is None else run_timeout)
         run = run.with_errors(rule_set.errors)
     # What remains after --fix is recorded, filtered and reported like any run.

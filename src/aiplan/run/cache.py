@@ -213,22 +213,23 @@ def _package_stamp(module_name: str, limit: int = 5000) -> list:
     files = []
     for root in roots:
         pending = [root]
+        cut = len(root) if len(roots) == 1 else 0  # one root: paths relative to it
         while pending:  # os.scandir, not os.walk: this runs on every cached run, pre-commit included
             try:
                 entries = list(os.scandir(pending.pop()))
             except OSError:
                 continue
             for entry in entries:
+                name = entry.name
                 if entry.is_dir(follow_symlinks=False):
-                    if entry.name != "__pycache__":
+                    if name != "__pycache__":
                         pending.append(entry.path)
-                elif not entry.name.endswith((".pyc", ".pyo")):
+                elif not name.endswith((".pyc", ".pyo")):
                     try:
                         info = entry.stat()
                     except OSError:
                         continue
-                    files.append((entry.path[len(root):] if len(roots) == 1 else entry.path,
-                                  info.st_size, info.st_mtime_ns))
+                    files.append((entry.path[cut:], info.st_size, info.st_mtime_ns))
                     if len(files) >= limit:
                         return stamp + sorted(files) + ["truncated"]
     files.sort()
@@ -400,7 +401,7 @@ class LintCache:
         code = [self._code_stamp(top) for top in code_packages(ctx)]
         state = [FORMAT, list(sys.version_info[:2]), ctx.fingerprint(), code, codec.layout(),
                  c_parser_available()]  # the two parsers word syntax errors differently
-        digest = blake2b_256(repr(state).encode()).hexdigest()[:32]  # repr: see LintContext.fingerprint
+        digest = blake2b_256(marshal.dumps(state, 0)).hexdigest()[:32]  # marshal: see LintContext.fingerprint
         self._scopes[id(ctx)] = (ctx, digest)
         return digest
 
@@ -409,7 +410,7 @@ class LintCache:
         scope and the evidence store's both hold it (each hashed the ~115 file stamps' text)."""
         stamp = self._packages.get(top)
         if stamp is None:
-            stamp = self._packages[top] = blake2b_256(repr(_package_stamp(top)).encode()).hexdigest()
+            stamp = self._packages[top] = blake2b_256(marshal.dumps(_package_stamp(top), 0)).hexdigest()
         return stamp
 
     @staticmethod

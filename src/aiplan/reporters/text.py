@@ -267,16 +267,17 @@ def _file_lines(path: str, findings: list, source: list[str] | None, look: _Look
     return lines
 
 
-def cached_part(result, stored) -> str:
-    """``result``'s part of the full report under :data:`CACHED_KEY`, its source lines
-    those the cache keeps with it (``stored``: :data:`aiplan.run.cache.ShownLines`):
-    what a warm run prints for the file without decoding its findings. ``""`` when it
-    has none."""
+def cached_part(result, stored) -> tuple[tuple, str]:
+    """``(CACHED_KEY, result's part of the full report under it)``, its source lines those
+    the cache keeps with it (``stored``: :data:`aiplan.run.cache.ShownLines`): what a warm
+    run prints for the file without decoding its findings (:data:`aiplan.run.cache.PartRenderer`).
+    The part is ``""`` when it has no findings."""
     if not result.findings:
-        return ""
+        return CACHED_KEY, ""
     findings = reading_order(result.findings)
     colour, show_fix, wrap = CACHED_KEY[1:]
-    return _joined(_file_lines(result.path, findings, _stored_lines(stored or ()), _Look(colour, show_fix, wrap)))
+    look = _Look(colour, show_fix, wrap)
+    return CACHED_KEY, _joined(_file_lines(result.path, findings, _stored_lines(stored or ()), look))
 
 
 def _full(run, rules, *, colour: bool, show_fix: bool, wrap: int | None) -> Iterator[str]:

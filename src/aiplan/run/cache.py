@@ -28,7 +28,8 @@ changes while the report is written.
 
 An entry also keeps what a warm run prints for the file (:data:`Shown`): the result's
 tally (the summary line and the exit code need no more) and its part of the text report
-rendered under the options CI logs and pipes use (:data:`aiplan.reporters.text.CACHED_KEY`).
+rendered under the options CI logs and pipes use (:data:`aiplan.reporters.text.CACHED_KEY`;
+the command hands the cache its renderer: :data:`PartRenderer`).
 A hit is a :class:`aiplan.run.codec.CachedResult`, whose findings are decoded only if
 something reads them: a warm run printing that report decodes none.
 
@@ -142,11 +143,17 @@ def shown_lines(data: bytes, result: FileResult) -> ShownLines | None:
     return tuple([(number, lines[number - 1]) for number in wanted])
 
 
-def shown(result: FileResult, lines: ShownLines | None) -> Shown:
-    """:data:`Shown` of ``result``, whose findings point at ``lines``."""
-    from aiplan.reporters.text import CACHED_KEY, cached_part  # start-up: only when storing results
+# Renders a result's part of the text report for the cache: ``(rendering key, text)`` from the
+# result and the lines its findings point at. The reporters sit above this layer: the command
+# hands it over (aiplan.reporters.text.cached_part); without it an entry keeps its tally only.
+PartRenderer = Callable[[FileResult, "ShownLines | None"], tuple[tuple, str]]
+_NO_PART = ((), "")  # a key no report has: never shown
 
-    return (result.tally(), CACHED_KEY, cached_part(result, lines))
+
+def shown(result: FileResult, lines: ShownLines | None, render: PartRenderer | None = None) -> Shown:
+    """:data:`Shown` of ``result``, whose findings point at ``lines`` (``render``: see
+    :data:`PartRenderer`)."""
+    return (result.tally(), *(render(result, lines) if render is not None else _NO_PART))
 
 
 def _valid_shown(value: Any, payload: Any, display_path: str) -> bool:
@@ -375,8 +382,9 @@ MAX_INDEX_BYTES = 64 * 1024 * 1024
 class LintCache:
     """Results by file, for one run. Look up before linting, store after, save at the end."""
 
-    def __init__(self, directory: str):
+    def __init__(self, directory: str, render: PartRenderer | None = None):
         self.directory = os.path.abspath(directory)
+        self.render = render  # each stored result's part of the text report (see PartRenderer)
         self.usable = True
         self.problem: str | None = None   # why the cache was turned off during this run
         self.hits = 0
@@ -488,6 +496,7 @@ class LintCache:
             if self._decode is None:
                 self._decode = codec.result_decoder()
             printed = entry[6]
+            result: FileResult
             if _valid_shown(printed, payload, display_path):
                 result = codec.CachedResult.of(display_path, payload, self._decode, printed[0], printed[1:])
             else:
@@ -498,8 +507,10 @@ class LintCache:
         if result.path != display_path or result.errors or not _valid_lines(lines):
             return None
         if settled is not None and settled != status:  # its bytes vouched for it: next time its status will
+            if printed is None:
+                printed = shown(result, lines, self.render)
             self._new.setdefault(key, {})[display_path] = (digest, settled, dependencies, payload, self._now, lines,
-                                                           printed if printed is not None else shown(result, lines))
+                                                           printed)
         if lines is not None:
             self.sources[display_path] = lines
         self.hits += 1
@@ -532,7 +543,7 @@ class LintCache:
                 return
         try:
             key = (self.scope(ctx), self._shard_of(display_path))
-            printed = shown(result, lines)
+            printed = shown(result, lines, self.render)
         except Exception:  # never fails the run: the file is linted again next time
             return
         # Equal strings and string tuples of every entry become one object, so that

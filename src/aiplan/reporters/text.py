@@ -274,10 +274,13 @@ def cached_part(result, stored) -> tuple[tuple, str]:
     The part is ``""`` when it has no findings."""
     if not result.findings:
         return CACHED_KEY, ""
+    path = result.path
+    if any(finding.path != path for finding in result.findings):
+        return (), ""  # the report groups findings by their own path: not one part (a key never shown)
     findings = reading_order(result.findings)
     colour, show_fix, wrap = CACHED_KEY[1:]
     look = _Look(colour, show_fix, wrap)
-    return CACHED_KEY, _joined(_file_lines(result.path, findings, _stored_lines(stored or ()), look))
+    return CACHED_KEY, _joined(_file_lines(path, findings, _stored_lines(stored or ()), look))
 
 
 def _full(run, rules, *, colour: bool, show_fix: bool, wrap: int | None) -> Iterator[str]:

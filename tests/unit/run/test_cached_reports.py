@@ -16,6 +16,7 @@ from aiplan.core.findings import FileResult
 from aiplan.run import codec, runner
 from aiplan.run.cache import LintCache
 from aiplan.run.discovery import discover
+from aiplan.reporters.text import CACHED_KEY, cached_part
 from aiplan.testing import build_context
 from conftest import EXAMPLES
 
@@ -143,3 +144,7 @@ def test_a_cached_result_is_its_decoded_result(plans, tmp_path):
         assert type(copied) is FileResult
     assert dataclasses.replace(first, documents=9).findings == first.findings
     assert codec.decode(codec.encode(first)) == first
+    # A result whose findings name another path is no one part of the report: never kept as one.
+    moved = dataclasses.replace(first, findings=tuple(dataclasses.replace(f, path="other.aiplan.yaml")
+                                                      for f in first.findings))
+    assert cached_part(first, None)[0] == CACHED_KEY and cached_part(moved, None)[0] != CACHED_KEY

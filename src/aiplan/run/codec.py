@@ -279,7 +279,7 @@ class CachedResult(FileResult):
         return made
 
     def _materialise(self) -> None:
-        decoded = self._decode(self._payload)
+        decoded = _DECODE.__get__(self)(_PAYLOAD.__get__(self))
         for name, slot in _FILE_SLOTS:
             slot.__set__(self, getattr(decoded, name))
         _PAYLOAD.__set__(self, None)
@@ -290,17 +290,17 @@ class CachedResult(FileResult):
     checked = _decoded_field("checked")
 
     def tally(self) -> tuple:
-        return self._tally
+        return _TALLY.__get__(self)
 
     def shown(self, key: Any) -> str | None:
         """The file's part of a report rendered under ``key`` (see
         :func:`aiplan.reporters.text.render_key`), if the cache kept that one."""
-        shown = self._shown
+        shown = _SHOWN.__get__(self)
         return shown[1] if shown is not None and shown[0] == key else None
 
     def encoded(self) -> list | None:
         """The result as :func:`encode` gives it."""
-        payload = self._payload
+        payload = _PAYLOAD.__get__(self)
         if payload is not None:
             return payload
         return encode(FileResult(*[getattr(self, name) for name, _ in _FILE_SLOTS]))
@@ -308,10 +308,11 @@ class CachedResult(FileResult):
     def __eq__(self, other: Any) -> Any:
         if not isinstance(other, FileResult):
             return NotImplemented
-        return FileResult.__record_key__(self) == FileResult.__record_key__(other)
+        return _RECORD_KEY(self) == _RECORD_KEY(other)
 
     __hash__ = FileResult.__hash__
 
 
 _PATH, _ERRORS = FileResult.__dict__["path"], FileResult.__dict__["errors"]
+_RECORD_KEY = FileResult.__dict__["__record_key__"]  # the compared fields (aiplan.core.records)
 _PAYLOAD, _DECODE, _TALLY, _SHOWN = (CachedResult.__dict__[name] for name in CachedResult.__slots__)

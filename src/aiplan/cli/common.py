@@ -158,16 +158,17 @@ def explain_no_plans(paths) -> None:
         say(f"aiplan: {path} looks like a plan: name it {stem}.aiplan.yaml or pass it explicitly")
 
 
-def resolve_targets(rule_set, paths, layer, force_exclude=False, **settings):
+def resolve_targets(rule_set, paths, layer, force_exclude=False, listings=None, **settings):
     """The files to lint and each one's lint context. Every configuration that applies
-    is read and checked before anything is linted: a broken one exits 2."""
+    is read and checked before anything is linted: a broken one exits 2. ``listings``: a
+    dict that keeps what discovery listed (:func:`aiplan.run.discovery.discover`)."""
     from aiplan.config.selection import ConfigError
     from aiplan.run.discovery import PathError, discover
 
     resolver = settings_resolver(rule_set, cli_layer=layer, **settings)
     linked: list = []
     try:
-        targets = discover(paths, linked)
+        targets = discover(paths, linked, listings)
     except PathError as exc:
         raise click.UsageError(str(exc)) from None
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 import click
 
@@ -115,59 +116,201 @@ def main():
     choose RAG, fine-tuning or both, with the evidence to back it."""
 
 
-@main.command()
-# readable=False: an unreadable plan is a PLAN008 finding and the run goes on, not a usage error.
-@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, readable=False))
-@click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default=None,
-              help="Output format (default: text; under GitHub Actions, text plus annotations).")
-@click.option("--output-file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
-              help="Write the --format report to FILE (atomically) and print the normal output.")
-@click.option("--sarif-include-suppressed", "include_suppressed", is_flag=True,
-              help="SARIF: also report findings waived inline or known to --baseline, marked as suppressed "
-                   "(GitHub code scanning ignores the mark and would open alerts for them; see docs/ci.md).")
-@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
-              help="Lowest severity that makes the run fail (exit 1). Default: error.")
-@click.option("--select", multiple=True, help="Rule IDs or prefixes to enable (comma-separated), e.g. FT,RAG001.")
-@click.option("--extend-select", multiple=True, help="Rule IDs or prefixes to enable on top of the selection.")
-@click.option("--ignore", multiple=True, help="Rule IDs or prefixes to disable (comma-separated).")
-@click.option("--color", "colour", type=click.Choice(["auto", "always", "never"]), default="auto",
-              show_default=True, help="Colour the text output. auto: on a terminal unless NO_COLOR is set; an explicit "
-                   "`always` wins over NO_COLOR (a command-line choice is more specific than the environment).")
-@click.option("--no-fix-hints", is_flag=True, help="Print findings without their fix hints.")
-@click.option("--statistics", is_flag=True,
-              help="Print how many findings each rule has (and how many --fix can repair) instead of the findings.")
-@click.option("--exit-zero", is_flag=True,
-              help="Exit 0 even when findings reach --fail-on (usage errors still exit 2, internal errors 3).")
-@click.option("--no-plugins", is_flag=True, help="Do not load third-party plugins (built-in rules only).")
-@click.option("--plugin", "plugin_modules", multiple=True, metavar="MODULE",
-              help="Also load this importable module as a plugin.")
-@settings_options
-@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Report only findings not recorded in this baseline file.")
-@click.option("--write-baseline", "write_baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Record the current findings in this baseline file and exit 0 "
-                   "(with --fix: the findings that remain after fixing).")
-@click.option("--force-exclude", is_flag=True,
-              help="Apply the configured `exclude` to files named on the command line too (for pre-commit).")
-@click.option("--fix", is_flag=True,
-              help="Apply the safe fixes in place (fixable rules: see `aiplan rules`), then report what remains. "
-                   "With -, the fixed plan goes to standard output and the report to standard error.")
-@click.option("--diff", is_flag=True,
-              help="Print the fixes as a unified diff instead of writing them; exit 1 if there are any.")
-@click.option("--rule-timeout", type=Seconds(), default=None, metavar="SECONDS",
-              help="Stop a rule that runs longer than this on one document and report it as an "
-                   "internal error (default 5; 0: no limit).")
-@click.option("--file-timeout", type=Seconds(), default=None, metavar="SECONDS",
-              help="Stop checking a file that takes longer than this, every phase included, and report it "
-                   "as cut short (default 60; 0: no limit).")
-@click.option("--run-timeout", type=Seconds(), default=None, metavar="SECONDS",
-              help="Stop the run after this long; files not checked by then are reported as such "
-                   "(default 600; 0: no limit).")
-@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, metavar="N",
-              help="Processes to lint with (default 0: all cores; 1: serial). Small runs stay serial.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache of results (also AIPLAN_NO_CACHE=1).")
-@click.option("--cache-dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
-              help="Where to keep the cache (default: .aiplan_cache here; also AIPLAN_CACHE_DIR).")
+class LintCommand(click.Command):
+    """``lint``, whose thirty parameters are made only when click needs them: a command line
+    of long options and paths (what pre-commit and CI run) is parsed by
+    :func:`fast_lint_parameters` into the values click would give, without click's parser."""
+
+    _declared: list | None = None
+
+    @property
+    def params(self) -> list:
+        declared = self._declared
+        if declared is None:
+            declared = self._declared = _lint_parameters()
+        return declared
+
+    @params.setter
+    def params(self, value: list) -> None:
+        self._declared = value or None  # click.Command.__init__ sets [] when given none: made on first use
+
+    def parse_args(self, ctx, args):
+        values = None if _click_must_parse(ctx) else fast_lint_parameters(args)
+        if values is None:
+            return super().parse_args(ctx, args)
+        ctx.params.update(values)
+        ctx.args = []
+        return []
+
+
+def _click_must_parse(ctx) -> bool:
+    """Settings that change what click's parser would make of a command line (completion,
+    defaults or environment variables given by an embedder, normalised option names)."""
+    return bool(ctx.resilient_parsing or ctx.default_map or ctx.token_normalize_func or ctx.auto_envvar_prefix)
+
+
+_FLAG, _SINGLE, _MULTIPLE = "flag", "single", "multiple"
+_FILE = click.Path(dir_okay=False)
+# The long options the fast path parses: (parameter name, kind, click type or None for text),
+# each as _lint_parameters declares it (tests/unit/cli/test_lint_fast_path.py pins both, and
+# that click parses every command line the fast path takes to the same values). -j, the
+# timeouts, -h/--help and anything else go to click.
+_FAST_OPTIONS = {
+    "--format": ("output_format", _SINGLE, click.Choice(list(FORMATS))),
+    "--output-file": ("output_file", _SINGLE, _FILE),
+    "--sarif-include-suppressed": ("include_suppressed", _FLAG, None),
+    "--fail-on": ("fail_on", _SINGLE, click.Choice(SEVERITIES)),
+    "--select": ("select", _MULTIPLE, None),
+    "--extend-select": ("extend_select", _MULTIPLE, None),
+    "--ignore": ("ignore", _MULTIPLE, None),
+    "--color": ("colour", _SINGLE, click.Choice(["auto", "always", "never"])),
+    "--no-fix-hints": ("no_fix_hints", _FLAG, None),
+    "--statistics": ("statistics", _FLAG, None),
+    "--exit-zero": ("exit_zero", _FLAG, None),
+    "--no-plugins": ("no_plugins", _FLAG, None),
+    "--plugin": ("plugin_modules", _MULTIPLE, None),
+    "--policy-pack": ("policy_packs", _MULTIPLE, _FILE),
+    "--isolated": ("isolated", _FLAG, None),
+    "--config": ("config_file", _SINGLE, _FILE),
+    "--baseline": ("baseline_file", _SINGLE, _FILE),
+    "--write-baseline": ("write_baseline_file", _SINGLE, _FILE),
+    "--force-exclude": ("force_exclude", _FLAG, None),
+    "--fix": ("fix", _FLAG, None),
+    "--diff": ("diff", _FLAG, None),
+    "--no-cache": ("no_cache", _FLAG, None),
+    "--cache-dir": ("cache_dir", _SINGLE, click.Path(file_okay=False)),
+}
+_PATHS = click.Path(allow_dash=True, readable=False)
+# What click gives each parameter that is not on the command line.
+_LINT_DEFAULTS: dict[str, Any] = {
+    "paths": (), "output_format": None, "output_file": None, "include_suppressed": False, "fail_on": None,
+    "select": (), "extend_select": (), "ignore": (), "colour": "auto", "no_fix_hints": False, "statistics": False,
+    "exit_zero": False, "no_plugins": False, "plugin_modules": (), "config_file": None, "isolated": False,
+    "policy_packs": (), "baseline_file": None, "write_baseline_file": None, "force_exclude": False, "fix": False,
+    "diff": False, "rule_timeout": None, "file_timeout": None, "run_timeout": None, "jobs": 0, "no_cache": False,
+    "cache_dir": None,
+}
+
+
+def fast_lint_parameters(args: list[str]) -> dict | None:
+    """The values click would pass ``lint`` for ``args``, or ``None`` for a command line
+    this does not parse (click then does: its errors, help and every other option).
+
+    Taken: paths, ``--``, and the long options of :data:`_FAST_OPTIONS` as ``--name value``
+    or ``--name=value`` (flags bare), anywhere among the paths. Each value is converted by
+    the click type its option declares; a value click would refuse, a value starting with
+    ``-``, a missing value or an unknown option hands the whole command line to click.
+    Building and running click's parser for thirty options costs more than the lint of a
+    short plan's rules; this spares it on every pre-commit run.
+    """
+    given: dict[str, list] = {}
+    paths: list[str] = []
+    index, count = 0, len(args)
+    while index < count:
+        token = args[index]
+        index += 1
+        if token == "--":
+            paths.extend(args[index:])
+            break
+        if token[:1] != "-" or token == "-":
+            paths.append(token)
+            continue
+        name, equals, value = token.partition("=")
+        spec = _FAST_OPTIONS.get(name)
+        if spec is None:
+            return None
+        if spec[1] == _FLAG:
+            if equals:
+                return None
+            given.setdefault(name, []).append(True)
+            continue
+        if not equals:
+            if index == count:
+                return None
+            value = args[index]
+            index += 1
+        if value[:1] == "-" and len(value) > 1:
+            return None
+        given.setdefault(name, []).append(value)
+    values: dict[str, Any] = dict(_LINT_DEFAULTS)
+    try:
+        values["paths"] = tuple(_PATHS.convert(path, None, None) for path in paths)
+        for name, seen in given.items():
+            parameter, kind, kind_type = _FAST_OPTIONS[name]
+            if kind == _FLAG:
+                values[parameter] = True
+            elif kind == _MULTIPLE:
+                values[parameter] = tuple(seen if kind_type is None else (kind_type.convert(v, None, None) for v in seen))
+            else:
+                values[parameter] = seen[-1] if kind_type is None else kind_type.convert(seen[-1], None, None)
+    except click.BadParameter:
+        return None
+    return values
+
+
+def _lint_parameters() -> list:
+    """``lint``'s arguments and options in the order ``--help`` shows them: made when click
+    parses a command line the fast path leaves to it, or shows help or completions
+    (:class:`LintCommand`)."""
+    # readable=False: an unreadable plan is a PLAN008 finding and the run goes on, not a usage error.
+    @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, readable=False))
+    @click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default=None,
+                  help="Output format (default: text; under GitHub Actions, text plus annotations).")
+    @click.option("--output-file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+                  help="Write the --format report to FILE (atomically) and print the normal output.")
+    @click.option("--sarif-include-suppressed", "include_suppressed", is_flag=True,
+                  help="SARIF: also report findings waived inline or known to --baseline, marked as suppressed "
+                       "(GitHub code scanning ignores the mark and would open alerts for them; see docs/ci.md).")
+    @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
+                  help="Lowest severity that makes the run fail (exit 1). Default: error.")
+    @click.option("--select", multiple=True, help="Rule IDs or prefixes to enable (comma-separated), e.g. FT,RAG001.")
+    @click.option("--extend-select", multiple=True, help="Rule IDs or prefixes to enable on top of the selection.")
+    @click.option("--ignore", multiple=True, help="Rule IDs or prefixes to disable (comma-separated).")
+    @click.option("--color", "colour", type=click.Choice(["auto", "always", "never"]), default="auto",
+                  show_default=True, help="Colour the text output. auto: on a terminal unless NO_COLOR is set; an explicit "
+                       "`always` wins over NO_COLOR (a command-line choice is more specific than the environment).")
+    @click.option("--no-fix-hints", is_flag=True, help="Print findings without their fix hints.")
+    @click.option("--statistics", is_flag=True,
+                  help="Print how many findings each rule has (and how many --fix can repair) instead of the findings.")
+    @click.option("--exit-zero", is_flag=True,
+                  help="Exit 0 even when findings reach --fail-on (usage errors still exit 2, internal errors 3).")
+    @click.option("--no-plugins", is_flag=True, help="Do not load third-party plugins (built-in rules only).")
+    @click.option("--plugin", "plugin_modules", multiple=True, metavar="MODULE",
+                  help="Also load this importable module as a plugin.")
+    @settings_options
+    @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
+                  help="Report only findings not recorded in this baseline file.")
+    @click.option("--write-baseline", "write_baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
+                  help="Record the current findings in this baseline file and exit 0 "
+                       "(with --fix: the findings that remain after fixing).")
+    @click.option("--force-exclude", is_flag=True,
+                  help="Apply the configured `exclude` to files named on the command line too (for pre-commit).")
+    @click.option("--fix", is_flag=True,
+                  help="Apply the safe fixes in place (fixable rules: see `aiplan rules`), then report what remains. "
+                       "With -, the fixed plan goes to standard output and the report to standard error.")
+    @click.option("--diff", is_flag=True,
+                  help="Print the fixes as a unified diff instead of writing them; exit 1 if there are any.")
+    @click.option("--rule-timeout", type=Seconds(), default=None, metavar="SECONDS",
+                  help="Stop a rule that runs longer than this on one document and report it as an "
+                       "internal error (default 5; 0: no limit).")
+    @click.option("--file-timeout", type=Seconds(), default=None, metavar="SECONDS",
+                  help="Stop checking a file that takes longer than this, every phase included, and report it "
+                       "as cut short (default 60; 0: no limit).")
+    @click.option("--run-timeout", type=Seconds(), default=None, metavar="SECONDS",
+                  help="Stop the run after this long; files not checked by then are reported as such "
+                       "(default 600; 0: no limit).")
+    @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, metavar="N",
+                  help="Processes to lint with (default 0: all cores; 1: serial). Small runs stay serial.")
+    @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache of results (also AIPLAN_NO_CACHE=1).")
+    @click.option("--cache-dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
+                  help="Where to keep the cache (default: .aiplan_cache here; also AIPLAN_CACHE_DIR).")
+    def declared():
+        """Only carries the parameters the decorators above attach."""
+
+    return list(reversed(declared.__click_params__))  # as click.command() does
+
+
+@main.command(cls=LintCommand)
 def lint(paths, output_format, output_file, include_suppressed, fail_on, select, extend_select, ignore, colour,
          no_fix_hints, statistics, exit_zero, no_plugins, plugin_modules, config_file, isolated, policy_packs,
          baseline_file, write_baseline_file,
@@ -196,7 +339,10 @@ def lint(paths, output_format, output_file, include_suppressed, fail_on, select,
                                rule_timeout=rule_timeout, file_timeout=file_timeout)
     # The cache, when linting with it, also records the policy packs found valid (spares jsonschema next run).
     cache = None if fix or diff else _open_cache(no_cache, cache_dir)
-    resolver, targets, contexts = resolve_targets(rule_set, paths or (".",), layer, no_plugins=no_plugins,
+    # The folders discovery lists: the existence checks of cached results answer from them.
+    listings: dict = {}
+    resolver, targets, contexts = resolve_targets(rule_set, paths or (".",), layer, listings=listings,
+                                                   no_plugins=no_plugins,
                                                    config_file=config_file, isolated=isolated,
                                                    policy_packs=policy_packs, force_exclude=force_exclude,
                                                    checked_packs=cache.checked_packs() if cache is not None else None)
@@ -212,7 +358,7 @@ def lint(paths, output_format, output_file, include_suppressed, fail_on, select,
         report_stream = sys.stderr if to_stderr else sys.stdout
     else:
         with plugin_output_to_stderr():
-            run = lint_targets(targets, contexts.__getitem__, cache=cache, jobs=jobs,
+            run = lint_targets(targets, contexts.__getitem__, cache=cache, jobs=jobs, listings=listings,
                                run_timeout=DEFAULT_RUN_TIMEOUT if run_timeout is None else run_timeout)
         run = run.with_errors(rule_set.errors)
     # What remains after --fix is recorded, filtered and reported like any run.

@@ -178,6 +178,9 @@ def read_table(path: str) -> tuple[dict | None, str]:
     return table, "tool.aiplan"
 
 
+_UNKNOWN = object()
+
+
 class ConfigFinder:
     """Finds the configuration file that governs a directory, remembering each
     directory's answer for the run (a run may lint thousands of plans)."""
@@ -202,6 +205,11 @@ class ConfigFinder:
 
     def find(self, start: str) -> str | None:
         """The nearest configuration file in ``start`` (a directory) or above it."""
+        # A folder already answered, as the resolver names it (absolute): no abspath (a
+        # getcwd() and normpath) per plan of a run over thousands.
+        known = self._dirs.get(start, _UNKNOWN)
+        if known is not _UNKNOWN:
+            return known  # type: ignore[return-value]
         directory = os.path.abspath(start)
         visited = []
         found = None

@@ -100,6 +100,10 @@ class Resolved(Record):
     key: tuple = ()                   # ((config file, (override index, ...)), ...): the cache key
 
 
+# Paths have one separator (POSIX): a folder's text ends at the last one.
+_SEP_ONLY = not os.altsep
+
+
 class Resolver:
     """Resolves the lint context of each target; raises :class:`ConfigError` (exit 2)."""
 
@@ -329,7 +333,13 @@ class Resolver:
     def _folder_of(self, file_path: str) -> str:
         """``os.path.dirname(os.path.abspath(file_path))``, once per folder (the working
         directory does not change during a run)."""
-        given, name = os.path.split(file_path)
+        # The text up to the last separator names the folder (os.path.split, without its
+        # normalising: equal text, equal folder); with another separator (Windows), os.path.split.
+        if _SEP_ONLY:
+            slash = file_path.rfind(os.sep) + 1
+            given, name = file_path[:slash], file_path[slash:]
+        else:
+            given, name = os.path.split(file_path)
         if name in ("", os.curdir, os.pardir):  # its folder is not the one it names
             return os.path.dirname(os.path.abspath(file_path))
         folder = self._folders.get(given)

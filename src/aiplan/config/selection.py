@@ -19,8 +19,13 @@ def _best(selectors: Iterable[str], rule_id: str) -> int:
     """How specific the most specific selector matching ``rule_id`` is (-1: none matches).
     Selectors come upper-cased: by :func:`validate_selectors` (configuration files), the
     resolver (the command line) or whoever builds a :class:`LintConfig`."""
-    return max((0 if s == "ALL" else len(s) for s in selectors
-                if s == "ALL" or rule_id.startswith(s)), default=-1)
+    best = -1  # a loop, not max() over a generator: called twice per rule and layer at every start
+    for selector in selectors:
+        if selector == "ALL":
+            best = max(best, 0)
+        elif len(selector) > best and rule_id.startswith(selector):
+            best = len(selector)
+    return best
 
 
 def enabled_by_layers(rule_ids: Iterable[str], layers: Iterable[Any]) -> frozenset[str]:
@@ -38,6 +43,8 @@ def enabled_by_layers(rule_ids: Iterable[str], layers: Iterable[Any]) -> frozens
             chosen = tuple(layer.select) + tuple(layer.extend_select)
             enabled = {r for r in rule_ids if _best(chosen, r) > _best(layer.ignore, r)}
             continue
+        if not layer.extend_select and not layer.ignore:
+            continue  # selects nothing and ignores nothing: every rule stays as it is
         for rule_id in rule_ids:
             add, drop = _best(layer.extend_select, rule_id), _best(layer.ignore, rule_id)
             if add < 0 and drop < 0:

@@ -212,17 +212,24 @@ def shard_paths(path: str) -> tuple[str, ...]:
                         and os.path.isfile(p) and not os.path.basename(p).startswith(".")))
 
 
-def listing_stamp(where: Location, base_dir: str) -> str:
+def listing_stamp(where: Location, base_dir: str, resolved: bool = False) -> str:
     """What a result asked about a glob or folder depends on: where it points
-    (its kind: a glob matching nothing is missing) and which files it matched."""
+    (its kind: a glob matching nothing is missing) and which files it matched; with
+    ``resolved``, also where the name leads once links are followed (whether two names
+    are one file, :meth:`EvidenceReader.same_file`)."""
     names = "\n".join([where.kind] + [os.path.relpath(p, base_dir) for p in where.parts]
                       + ["\x00" + os.path.relpath(p, base_dir) for p in where.skipped])
-    return "listing:" + hashlib.sha256(names.encode("utf-8", "surrogateescape")).hexdigest()
+    stamp = "listing:" + hashlib.sha256(names.encode("utf-8", "surrogateescape")).hexdigest()
+    if resolved:
+        real = os.path.relpath(os.path.realpath(where.path), base_dir)
+        stamp = "listing:resolved:" + hashlib.sha256(f"{stamp}\n{real}".encode("utf-8", "surrogateescape")).hexdigest()
+    return stamp
 
 
 def listing_holds(base_dir: str, name: str, stamp: str) -> bool:
     """Whether the glob or folder ``name`` (relative to ``base_dir``) still matches what ``stamp`` recorded."""
-    return listing_stamp(locate(name, base_dir, repository_root(base_dir)), base_dir) == stamp
+    where = locate(name, base_dir, repository_root(base_dir))
+    return listing_stamp(where, base_dir, resolved=stamp.startswith("listing:resolved:")) == stamp
 
 
 def extra_holds(module: str, stamp: str) -> bool:

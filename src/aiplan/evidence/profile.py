@@ -126,7 +126,9 @@ def profile_parts(parts, name: str, settings: FileSettings, budget: int,
     fmt_seen = ""
     size = bytes_read = 0
     sampled = False
-    sharded = len(parts) > 1 or bool(files_matched)  # capped to one file: still one of several
+    # Capped to one file: still one of several. A glob or folder that matched one file is
+    # read as that file, and its lines are named by that file, not by the glob.
+    sharded = len(parts) > 1 or bool(files_matched) or (len(parts) == 1 and parts[0][1] != name)
     for number, (path, shown) in enumerate(parts):
         try:
             size += check_regular(path).st_size

@@ -40,7 +40,7 @@ DEFAULT_FILE_CAP = 1_000
 STAMP_PREFIX = "\x00evidence:"  # dependency key: cannot clash with a path a plan names
 LISTING_PREFIX = "\x00listing:"  # dependency key of a glob or folder: which files it matched
 EXTRA_PREFIX = "\x00extra:"  # dependency key of an optional extra a result found missing
-STORE_FORMAT = "evidence-v1"
+STORE_FORMAT = "evidence-v2"
 
 
 class EvidenceReader:
@@ -123,6 +123,21 @@ class EvidenceReader:
         """The names shown of the files of the glob or folder ``name`` that are links out of
         the repository: matched but not read (see :attr:`Location.skipped`)."""
         return tuple(self.shown(path) for path in self.locate(name).skipped)
+
+    def same_file(self, first: str, second: str) -> str | None:
+        """The file (or folder) both names point at, shown relative to the plan, when they are
+        one once links and `..` are resolved (`data/t.jsonl`, `../repo/data/t.jsonl`, a link to
+        it), else ``None``. Globs are compared by their spelling only (metrics.same_path).
+        Where each name resolves is recorded: a link pointed elsewhere is seen on the next run."""
+        found = []
+        for name in (first, second):
+            where = self.locate(name)
+            if where.kind not in ("local", "shards") or is_glob(name):
+                return None
+            if self._record is not None:
+                self._record((LISTING_PREFIX + name, listing_stamp(where, self.base_dir, resolved=True)))
+            found.append(os.path.realpath(where.path))
+        return self.shown(found[0]) if found[0] == found[1] else None
 
     def shown_part(self, data_name: str, name: str) -> str | None:
         """The name shown for the file ``name`` points at when it is one of the

@@ -235,6 +235,20 @@ class _DeferredReader:
         self._reader: EvidenceReader | None = None
         self.measures_overlap: bool = ("exact",) in ctx.evidence_needs
 
+    def same_file(self, first: str, second: str) -> str | None:
+        """:meth:`EvidenceReader.same_file`, asked of the reader only for two names that are one
+        file by one ``stat`` each (``os.path.samefile``): FT006 asks this of most fine-tuning
+        plans, whose two paths are two files, and a plan that reads no data makes no reader."""
+        if self._reader is None:
+            base_dir = self._arguments[1]
+            try:
+                if not os.path.samefile(os.path.join(base_dir, os.path.expanduser(first)),
+                                        os.path.join(base_dir, os.path.expanduser(second))):
+                    return None
+            except (OSError, ValueError):  # missing, a glob, a URL: the reader would find no one file either
+                return None
+        return self.__getattr__("same_file")(first, second)
+
     def __getattr__(self, name: str):
         if self._reader is None:
             from aiplan.evidence.reader import EvidenceReader  # start-up: only for plans that name data files
@@ -331,7 +345,7 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
         # The plan as rules see it, complete before the first rule runs and never changed after;
         # its schema errors are listed once, for PLAN002 and the repaired reading.
         plan = plan_for_rules(document, file_exists, evidence, ctx.config.placeholders,
-                              schema_errors(document.data) if lint_it else None)
+                              schema_errors(document.data, non_finite=document.non_finite) if lint_it else None)
         if problem is not None:
             finding = _finding(ctx, VERSION, problem, plan, display_path, plan.document, source, in_json)
             if finding is not None:

@@ -33,7 +33,7 @@ def referenced_paths(plan) -> list[tuple[tuple, str]]:
         candidates.append(("evaluation", "eval_sets", index, "path"))
     found = []
     for yaml_path in candidates:
-        value = plan.text(*yaml_path)
+        value = plan.file_path(*yaml_path)
         if value is not None and not ("://" in value and re.match(_URI, value)):
             found.append((yaml_path, value))
     return found

@@ -21,7 +21,7 @@ from aiplan.core.records import Record
 from aiplan.core.rule import Option, rule
 from aiplan.core.globs import is_glob
 from aiplan.core.paths import normalise_plan_path
-from aiplan.rules.metrics import held_out_is_training_file, is_folder, leak, same_path
+from aiplan.rules.metrics import data_kind, held_out_is_training_file, is_folder, leak, same_file
 from aiplan.core.notation import quoted_visibly, show
 from aiplan.rules.wording import code, dotted, listing
 
@@ -76,7 +76,7 @@ def data_claims(plan) -> list[DataClaim]:
     found: list[DataClaim] = []
 
     def add(role: str, path: tuple, count: str | None = None, settings: bool = True) -> None:
-        name = plan.text(*path)
+        name = plan.file_path(*path)
         if name is None:
             return
         parent = path[:-1]
@@ -127,7 +127,7 @@ def _training(plan):
     candidates, seen = [], [training.name]
     for claim in claims:
         # One file under two spellings (`./x`, `x`) is compared once; the training file itself, never.
-        if claim.role in (HELD_OUT, EVAL_SET, BASELINE_EVAL) and not any(same_path(claim.name, name) for name in seen):
+        if claim.role in (HELD_OUT, EVAL_SET, BASELINE_EVAL) and not any(same_file(plan, claim.name, name) for name in seen):
             if reader.locate(claim.name).readable:
                 candidates.append(claim)
                 seen.append(claim.name)
@@ -281,7 +281,7 @@ def claimed_count_mismatch(plan, options):
         if profile is None or profile.entries == 0:
             continue
         counted = profile.estimated_entries
-        files = len(profile.shards) or 1  # a glob or folder of one file is read as that file
+        files = len(profile.shards) or 1  # a file (no shards), or the files of a glob or folder
         leaked = _held_out_among_training(plan, claim, profile)
         unread = _held_out_unread_among_training(plan, claim, profile) if leaked is None else None
         if leaked is not None:  # its records are not training examples: FT006 reports the leak
@@ -353,7 +353,7 @@ def _held_out_unread_among_training(plan, claim: DataClaim, profile) -> str | No
     if claim.role != TRAINING or not profile.files_matched or not _held_out_within_training(plan) \
             or held_out_is_training_file(plan):
         return None
-    name = plan.text("fine_tuning", "evaluation", "held_out", "path")
+    name = plan.file_path("fine_tuning", "evaluation", "held_out", "path")
     shown = plan.evidence.shown_part(claim.name, name) if name is not None else None
     return shown if shown is not None and shown not in dict(profile.shards) else None
 
@@ -364,10 +364,9 @@ def _held_out_among_training(plan, claim: DataClaim, profile) -> tuple[str, int]
     if claim.role != TRAINING or not _held_out_within_training(plan) or held_out_is_training_file(plan):
         return None
     parent = ("fine_tuning", "evaluation", "held_out")
-    name = plan.text(*parent, "path")
+    name = plan.file_path(*parent, "path")
     shown = plan.evidence.shown_part(claim.name, name) if name is not None else None
-    # A glob or folder of one file is read as that file (no shards): then it is the held-out file.
-    if shown is None or (profile.shards and shown not in dict(profile.shards)):
+    if shown is None or shown not in dict(profile.shards):
         return None  # not one of the files read (past the byte budget, or not a file of the set)
     held = plan.evidence.profile(name, _settings(plan, parent))
     return None if held.unreadable else (shown, held.entries)
@@ -391,14 +390,8 @@ def _own_file(name: str) -> str:
     return f"evals/{stem or 'eval'}-eval{extension if extension and not is_glob(extension) else '.jsonl'}"
 
 
-def _data_kind(name: str) -> tuple[str, str]:
-    """What a data path is, for a message: ``("file" | "folder" | "glob", "of it" | "in it" | ...)``."""
-    path = normalise_plan_path(name)
-    if is_glob(path):
-        return "glob", "of the files it matches"
-    if is_folder(path):
-        return "folder", "in it"
-    return "file", "of it"
+# What a message says every record of the training data is, by what its path names (metrics.data_kind).
+RECORDS_OF = {"glob": "of the files it matches", "folder": "in it", "file": "of it"}
 
 
 def _sets_that_are_training(plan) -> list[tuple[DataClaim, DataClaim]]:
@@ -410,7 +403,7 @@ def _sets_that_are_training(plan) -> list[tuple[DataClaim, DataClaim]]:
     if training is None:
         return []
     return [(claim, training) for claim in claims
-            if claim.role in (EVAL_SET, BASELINE_EVAL) and same_path(claim.name, training.name)]
+            if claim.role in (EVAL_SET, BASELINE_EVAL) and same_file(plan, claim.name, training.name)]
 
 
 def _claim_point(plan, claim: DataClaim) -> tuple:
@@ -443,10 +436,12 @@ def held_out_contamination(plan, options):
     records, their share, and the first pairs as `file:line`.
 
     Paths are compared as FT006 compares them (`./data/t.jsonl` is
-    `data/t.jsonl`). A held-out path that names the training file itself is
-    FT006's finding alone (the data checks skip it); an evaluation set that
-    names the training data itself (its file, folder or glob, as the message
-    says) is reported here, at its path, without reading it.
+    `data/t.jsonl`, and so is a link to it or `../repo/data/t.jsonl`): a
+    held-out path that names the training file itself is FT006's finding
+    alone (the data checks skip it); an evaluation set that names the
+    training data itself (its file, folder or glob, as the message says) is
+    reported here, at its path, without reading it. A glob or folder that
+    matched one file names that file in `file:line`.
 
     ## Why
     A held-out set is evaluation data never used in training. Records the
@@ -519,10 +514,10 @@ def held_out_contamination(plan, options):
     ```
     """
     for claim, training in _sets_that_are_training(plan):
-        kind, records = _data_kind(training.name)
+        kind = data_kind(training.name)
         yield Violation(
             f"the {claim.role} {code(claim.name)} is the training data {kind} itself "
-            f"(`fine_tuning.dataset.path` is {code(training.name)}): every record {records} was trained on",
+            f"(`fine_tuning.dataset.path` is {code(training.name)}): every record {RECORDS_OF[kind]} was trained on",
             "Evaluate on records the model never saw: keep them in a file of their own, outside the training "
             f"data, and under `{dotted(*claim.parent)}` set `{claim.path[-1]}: {_own_file(claim.name)}`.",
             path=claim.path,
@@ -1143,7 +1138,7 @@ def _not_verified(plan) -> Iterator[Violation]:
                     profile.hint, path=claim.path,
                 )
     for index, _source in plan.entries("rag", "corpus", "sources"):
-        name = plan.text("rag", "corpus", "sources", index, "path")
+        name = plan.file_path("rag", "corpus", "sources", index, "path")
         if name is None:
             continue
         profile = reader.corpus(name)
@@ -1332,14 +1327,15 @@ def overlap_unmeasured(plan) -> str | None:
     for claim in (training, held_out):
         where = reader.locate(claim.name)
         if where.kind == "missing":
-            return f"{claim.name} does not exist"
+            # A glob that matches nothing (`*` beside a plan with no data file) exists as a pattern.
+            return f"{code(claim.name)} matches no data file" if is_glob(claim.name) else f"{claim.name} does not exist"
         if not where.readable:
             return f"{claim.name} is not read: {where.why}"
         profile = _profile(plan, claim)
         if profile is not None and profile.unreadable:
             return f"{claim.name} {profile.unreadable}"
     inputs = _overlap_inputs(plan)
-    if inputs is None or not any(same_path(held_out.name, c.name) for c in inputs[1]):
+    if inputs is None or not any(same_file(plan, held_out.name, c.name) for c in inputs[1]):
         return "the files could not be compared"
     # The one training pass EVID002 reports from: measured once, read by both rules.
     result = inputs[2].exact
@@ -1365,7 +1361,7 @@ BOILERPLATE_SHARE = 0.25
 def measured_corpus(plan, index: int):
     """The :class:`~aiplan.evidence.corpus.CorpusProfile` of ``rag.corpus.sources[index].path``,
     or ``None`` (no path, evidence off, nothing read)."""
-    name = plan.text("rag", "corpus", "sources", index, "path")
+    name = plan.file_path("rag", "corpus", "sources", index, "path")
     if name is None or plan.evidence is None:
         return None
     profile = plan.evidence.corpus(name)

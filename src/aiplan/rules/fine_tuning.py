@@ -15,8 +15,8 @@ from aiplan.core.globs import is_glob
 from aiplan.core.paths import normalise_plan_path
 from aiplan.core.rule import Option, rule
 from aiplan.rules.evidence import overlap_unmeasured
-from aiplan.rules.metrics import (comparisons, inside, is_folder, leak, needed_size, percent_points,
-                                  resolvable_difference)
+from aiplan.rules.metrics import (Leak, comparisons, data_kind, inside, is_folder, leak, needed_size, percent_points,
+                                  resolvable_difference, resolved_file)
 from aiplan.core.notation import flow, show, yaml_string
 from aiplan.rules.wording import absence, approach_shown, code, completed_list, quoted_listing
 
@@ -611,7 +611,10 @@ def held_out_leak(plan, options):
     with another inside it is a folder, dot or not) or files the training glob
     matches (`data/` holding `data/ft/*.jsonl`). A glob of wildcards alone (`*`,
     `**/*`) is a path, not placeholder text; `data/..` is the plan's own folder,
-    and the message says so. URLs and other URIs are compared as written.
+    and the message says so. With the evidence checks on, two paths that lead
+    to one file once links and `..` are resolved (a link to the training file,
+    `../repo/data/t.jsonl`) are the same file too. URLs and other URIs are
+    compared as written.
 
     ## Why
     A held-out set is only evidence if the model never saw it. Examples shared
@@ -699,13 +702,19 @@ def held_out_leak(plan, options):
         return
     overlap = leak(held_out, training)
     if overlap is None:
-        return
+        # Two spellings the paths alone do not reconcile (a link, `..` through the plan's own
+        # folder) that lead to one file: the same file all the same.
+        resolved = resolved_file(plan, held_out, training)
+        if resolved is None:
+            return
+        named = "" if resolved == normalise_plan_path(training) else f" {code(resolved)},"
+        overlap = Leak("same_file", f"leads to{named} the same file as the training data, through a link or `..`")
     beside = _held_out_beside(held_out, training)  # the training data keeps its path: the plan names it
     # `_held_out_beside` always names a file with an extension: keep it. A held-out folder that
     # took in training data is left too (`data/` holding `data/ft/`: not `data/held_out.jsonl`),
     # unless it is the plan's own folder, which every path is in.
     held = normalise_plan_path(held_out).rstrip("/")
-    left = held if overlap.startswith("is a folder") and held not in (".", "..") else None
+    left = held if overlap.held_out_is_folder and held not in (".", "..") else None
     extension = posixpath.splitext(beside)[1]
     candidates = (beside, "evals/held_out" + extension, "held_out" + extension)
     held_path = next((path for path in candidates if leak(path, training) is None
@@ -713,7 +722,9 @@ def held_out_leak(plan, options):
     narrowed = None
     if leak(held_path, training) is not None:
         narrowed = _narrowed_training(training, held_out)
-    kind, takes = ("glob", "matches") if is_glob(normalise_plan_path(training)) else ("folder", "holds")
+    # Narrowed, the training path is a glob or a folder (a file never takes every held-out path in).
+    kind = "glob" if data_kind(training) == "glob" else "folder"
+    takes = "matches" if kind == "glob" else "holds"
     if narrowed is not None and leak(held_out, narrowed) is not None:
         # The held-out folder takes in any folder of its own the training data could move to
         # (`held_out.path: data/` with the plan's folder as training data): move both.
@@ -726,14 +737,14 @@ def held_out_leak(plan, options):
         # The training path takes in every place the held-out file could move to (`**/*.jsonl`): narrow it instead.
         fix = (f"The training {kind} {_as_seen(training)} {takes} any held-out path: keep the training examples in "
                f"their own folder and, under `fine_tuning.dataset`, set `path: {yaml_string(narrowed)}`.")
-    elif overlap.startswith("names the same file"):
+    elif overlap.how == "same_file":
         fix = (f"Split the held-out examples out of the training file: move them to `{held_path}` and, under "
                f"`fine_tuning.evaluation.held_out`, set `path: {held_path}`.")
     else:
         fix = (f"Keep the held-out examples outside the training data: move them to `{held_path}` and, under "
                f"`fine_tuning.evaluation.held_out`, set `path: {held_path}`.")
     yield Violation(
-        f"`fine_tuning.evaluation.held_out.path` is {_as_seen(held_out).rstrip(',')}, which {overlap} "
+        f"`fine_tuning.evaluation.held_out.path` is {_as_seen(held_out).rstrip(',')}, which {overlap.words} "
         f"(`fine_tuning.dataset.path` is {_as_seen(training).rstrip(',')}): the model is evaluated on its own training data",
         fix,
         path=("fine_tuning", "evaluation", "held_out", "path"),

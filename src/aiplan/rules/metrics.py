@@ -286,14 +286,32 @@ def percent_points(difference: float) -> str:
     return f"{difference * 100:.1f} points"
 
 
+def same_file(plan, first: str, second: str) -> bool:
+    """Whether two paths the plan writes name one file: the same spelling (:func:`same_path`),
+    or, when the plan's evidence reader is there, one file once links and `..` are resolved
+    (`../repo/data/t.jsonl`, a link to `data/t.jsonl`): the one notion of "the same file"."""
+    if same_path(first, second):
+        return True
+    return plan.evidence is not None and resolved_file(plan, first, second) is not None
+
+
+def resolved_file(plan, first: str, second: str) -> str | None:
+    """The file two differently written paths both lead to (shown relative to the plan), or
+    ``None``: asked of the evidence reader, which resolves links (rules do no I/O)."""
+    if plan.evidence is None or same_path(first, second):
+        return None
+    return plan.evidence.same_file(first, second)
+
+
 def held_out_is_training_file(plan) -> bool:
-    """`fine_tuning.evaluation.held_out.path` names the training file itself, however spelled.
+    """`fine_tuning.evaluation.held_out.path` names the training file itself, however spelled
+    or linked (:func:`same_file`).
 
     FT006 reports it; the evidence rules skip such a held-out set by this same test."""
     held_out = plan.file_path("fine_tuning", "evaluation", "held_out", "path")
     training = plan.file_path("fine_tuning", "dataset", "path")
     return (plan.includes_fine_tuning and plan.mapping("fine_tuning") is not None
-            and held_out is not None and training is not None and same_path(held_out, training))
+            and held_out is not None and training is not None and same_file(plan, held_out, training))
 
 
 def is_folder(path: str) -> bool:
@@ -340,36 +358,62 @@ def _glob_reaches_below(pattern: tuple[str, ...], folder: tuple[str, ...]) -> bo
             and _glob_reaches_below(pattern[1:], folder[1:]))
 
 
-def leak(held_out: str, training: str) -> str | None:
-    """How a held-out path overlaps a training path, in words, or ``None``.
+class Leak(Record):
+    """How a held-out path overlaps a training path (:func:`leak`): ``how`` to branch on,
+    ``words`` for a message (``is inside the training data's folder``).
+
+    ``how`` is ``same_file``, ``same_folder``, ``covers_training`` (a held-out glob matching
+    the training file or every file its glob matches), ``matched_by_glob``,
+    ``folder_holds_glob_files``, ``inside_folder`` or ``folder_holds_training``; the last
+    two held-out folders (``held_out_is_folder``) took training data in."""
+
+    how: str
+    words: str
+
+    @property
+    def held_out_is_folder(self) -> bool:
+        return self.how in ("folder_holds_glob_files", "folder_holds_training")
+
+
+def leak(held_out: str, training: str) -> Leak | None:
+    """How a held-out path overlaps a training path, or ``None``.
 
     The same file or folder (also through `./`, `..` or doubled slashes), a held-out file
     inside the training data's folder, one matched by the training glob, a held-out
     folder that holds files the training glob matches (`data/` and `data/ft/*.jsonl`), a
     held-out glob that matches every training file (:func:`glob_covers`), or a training
-    file inside the held-out folder. FT006 reports it; the evidence
-    rules skip such a held-out set by this same test.
+    file inside the held-out folder. Decided on the spelling alone: :func:`same_file`
+    also follows links. FT006 reports it; the evidence rules skip such a held-out set by
+    this same test.
     """
     held, train = normalise_plan_path(held_out), normalise_plan_path(training)
     if held.rstrip("/") == train.rstrip("/"):
         if is_folder(held) or is_folder(train):  # `data/ft/` and `data/ft`: one folder, written twice
-            return "names the same folder as the training data"
-        return "names the same file as the training data"
+            return Leak("same_folder", "names the same folder as the training data")
+        return Leak("same_file", "names the same file as the training data")
     if is_glob(held) and (is_glob(train) or not is_folder(train)) and glob_covers(held, train):
         # Every file the training path names is a held-out file too (`data/ft/*.jsonl` holds
         # `data/ft/train.jsonl`; `data/ft/t*.jsonl` every `data/ft/train*.jsonl`).
         if is_glob(train):
-            return "is a glob that matches every file the training data's glob matches"
-        return "is a glob that matches the training file"
+            return Leak("covers_training", "is a glob that matches every file the training data's glob matches")
+        return Leak("covers_training", "is a glob that matches the training file")
     if is_glob(train):
         if path_glob(train).match(held.rstrip("/")):
-            return "is matched by the training data's glob"
+            return Leak("matched_by_glob", "is matched by the training data's glob")
         if is_folder(held) and _glob_reaches_below(_segments(train), _segments(held)):
-            return "is a folder that holds files the training data's glob matches"
+            return Leak("folder_holds_glob_files", "is a folder that holds files the training data's glob matches")
         return None
     # A path with another inside it is a folder, however it is written (`data/ft.v2`).
     if inside(held, train):
-        return "is inside the training data's folder"
+        return Leak("inside_folder", "is inside the training data's folder")
     if inside(train, held):
-        return "is a folder that holds the training data"
+        return Leak("folder_holds_training", "is a folder that holds the training data")
     return None
+
+
+def data_kind(path: str) -> str:
+    """What a data path the plan writes names: ``glob``, ``folder`` (:func:`is_folder`) or ``file``."""
+    normal = normalise_plan_path(path)
+    if is_glob(normal):
+        return "glob"
+    return "folder" if is_folder(normal) else "file"

@@ -95,7 +95,10 @@ from aiplan.lint.engine import names_existing
 from aiplan.parse.loader import SHOWN_SOURCE_LIMIT, c_parser_available, text_lines
 
 if TYPE_CHECKING:  # imported when a result read data (ExistenceChecks.data_file_holds)
+    from typing import Mapping
+
     from aiplan.evidence.files import WithinRepository
+    from aiplan.run.discovery import Listing
 
 CACHE_DIR_NAME = ".aiplan_cache"
 FORMAT = "lint-v6"
@@ -245,22 +248,23 @@ def _package_stamp(module_name: str, limit: int = 5000) -> list:
     files = []
     for root in roots:
         pending = [root]
+        cut = len(root) if len(roots) == 1 else 0  # one root: paths relative to it
         while pending:  # os.scandir, not os.walk: this runs on every cached run, pre-commit included
             try:
                 entries = list(os.scandir(pending.pop()))
             except OSError:
                 continue
             for entry in entries:
+                name = entry.name
                 if entry.is_dir(follow_symlinks=False):
-                    if entry.name != "__pycache__":
+                    if name != "__pycache__":
                         pending.append(entry.path)
-                elif not entry.name.endswith((".pyc", ".pyo")):
+                elif not name.endswith((".pyc", ".pyo")):
                     try:
                         info = entry.stat()
                     except OSError:
                         continue
-                    files.append((entry.path[len(root):] if len(roots) == 1 else entry.path,
-                                  info.st_size, info.st_mtime_ns))
+                    files.append((entry.path[cut:], info.st_size, info.st_mtime_ns))
                     if len(files) >= limit:
                         return stamp + sorted(files) + ["truncated"]
     files.sort()
@@ -433,7 +437,7 @@ class LintCache:
         code = [self._code_stamp(top) for top in code_packages(ctx)]
         state = [FORMAT, list(sys.version_info[:2]), ctx.fingerprint(), code, codec.layout(),
                  c_parser_available()]  # the two parsers word syntax errors differently
-        digest = blake2b_256(repr(state).encode()).hexdigest()[:32]  # repr: see LintContext.fingerprint
+        digest = blake2b_256(marshal.dumps(state, 0)).hexdigest()[:32]  # marshal: see LintContext.fingerprint
         self._scopes[id(ctx)] = (ctx, digest)
         return digest
 
@@ -442,7 +446,7 @@ class LintCache:
         scope and the evidence store's both hold it (each hashed the ~115 file stamps' text)."""
         stamp = self._packages.get(top)
         if stamp is None:
-            stamp = self._packages[top] = blake2b_256(repr(_package_stamp(top)).encode()).hexdigest()
+            stamp = self._packages[top] = blake2b_256(marshal.dumps(_package_stamp(top), 0)).hexdigest()
         return stamp
 
     @staticmethod
@@ -515,6 +519,11 @@ class LintCache:
             self.sources[display_path] = lines
         self.hits += 1
         return result
+
+    def answer_from(self, listings: "Mapping[str, Listing]") -> None:
+        """Answer the existence checks of this run's lookups from what discovery listed
+        (:class:`ExistenceChecks`)."""
+        self._exists = ExistenceChecks(listings)
 
     def done_reading(self) -> None:
         """Forget the shards read for lookups (the files' results are out): memory
@@ -978,20 +987,24 @@ class ExistenceChecks:
     for one run's lookups, answered from one listing per folder asked about often.
 
     Plans beside each other name the same folders (``evals/``, ``data/``): ten thousand
-    plans ask about ~49,000 paths in ~4,000 folders, one ``stat`` each. From the
-    :data:`LISTED_AFTER` th path asked about in a folder on, the folder is listed once
-    (``os.scandir``) and a name in the listing that is no symbolic link exists. The first
-    listed name is also looked up with ``stat``: a folder that can be read but not searched
-    (mode ``r--``) lists names ``stat`` cannot reach, and is then never answered from its
-    listing. A name not in the listing (a glob, a symbolic link, another case on a
-    case-insensitive file system, ``.`` or ``..``) is checked with ``stat`` as before.
+    plans ask about ~49,000 paths in ~4,000 folders, one ``stat`` each. A folder discovery
+    listed in this run (``listings``: :func:`aiplan.run.discovery.discover`'s) is answered
+    from that listing from the first path asked about in it; another one from the
+    :data:`LISTED_AFTER` th path on, when it is listed once (``os.scandir``). A name in the
+    listing that is no symbolic link exists. The first listed name is also looked up with
+    ``stat``: a folder that can be read but not searched (mode ``r--``) lists names ``stat``
+    cannot reach, and is then never answered from its listing. A name not in the listing (a
+    glob, a symbolic link, another case on a case-insensitive file system, ``.`` or ``..``)
+    is checked with ``stat`` as before. Discovery's listings are found by the folder's path
+    as discovery walked it, only when the path a plan names goes down by plain names (no
+    ``.``, ``..`` or empty part).
     """
 
     LISTED_AFTER = 3
 
-    __slots__ = ("_folders", "_stamps", "_within", "_absolute")
+    __slots__ = ("_folders", "_stamps", "_within", "_absolute", "_listings")
 
-    def __init__(self) -> None:
+    def __init__(self, listings: "Mapping[str, Listing] | None" = None) -> None:
         # Per (plan's folder, folder part of the path it names): how many paths were asked
         # about in it so far (an int), then its listing (a frozenset of names), or None when
         # it cannot be listed or trusted.
@@ -1002,6 +1015,8 @@ class ExistenceChecks:
         self._within: "WithinRepository | None" = None
         # Per plan folder as found: its absolute path (one getcwd() per folder, not per plan).
         self._absolute: dict[str, str] = {}
+        # What discovery listed in this run, by folder path as it walked them.
+        self._listings = listings or {}
 
     def absolute(self, folder: str) -> str:
         """``os.path.abspath(folder)``, once per folder in a run (the working directory
@@ -1033,19 +1048,57 @@ class ExistenceChecks:
 
     def __call__(self, base: str, relative: str) -> bool:
         """Whether ``relative`` (a path as a plan names it) exists in ``base``."""
-        if os.sep != "/" or os.altsep:  # the names below are split at "/" only
+        if not _SLASH_ONLY:  # the names below are split at "/" only
             return names_existing(os.path.join(base, relative))
         slash = relative.rfind("/")
         key = (base, relative[:slash] if slash > 0 else "/" if slash == 0 else "")
         listed = self._folders.get(key, 0)
         if isinstance(listed, int):
-            if listed + 1 < self.LISTED_AFTER:
+            found = self._discovered(base, key[1]) if self._listings else None
+            if found is not None:
+                listed = self._folders[key] = _searchable(os.path.join(base, key[1]), found)
+            elif listed + 1 < self.LISTED_AFTER:
                 self._folders[key] = listed + 1
                 return names_existing(os.path.join(base, relative))
-            listed = self._folders[key] = _listing(os.path.join(base, key[1]))
+            else:
+                listed = self._folders[key] = _listing(os.path.join(base, key[1]))
         if listed is not None and relative[slash + 1:] in listed:
             return True
         return names_existing(os.path.join(base, relative))
+
+    def _discovered(self, base: str, below: str) -> "frozenset[str] | None":
+        """The names that are no symbolic links in the folder ``below`` ``base`` as discovery
+        listed it in this run, or ``None`` when it did not (listings are kept by the path
+        discovery walked, as plans are found: ``base`` is one of those)."""
+        if not below:
+            folder = base
+        elif below[0] == "/" or below[-1] == "/" or not _NOT_NAMES.isdisjoint(below.split("/")):
+            return None
+        else:
+            folder = os.path.join(base, below)
+        seen = self._listings.get(folder)
+        if seen is None:
+            return None
+        files, dirs, symlinks = seen
+        names = frozenset(files).union(dirs)
+        return names.difference(symlinks) if symlinks else names
+
+
+# Whether "/" is the only separator of paths (POSIX): ExistenceChecks splits at it.
+_SLASH_ONLY = os.sep == "/" and not os.altsep
+# The parts of a path that are no name in the folder above: discovery's listing cannot answer.
+_NOT_NAMES = frozenset(("", ".", ".."))
+
+
+def _searchable(folder: str, names: "frozenset[str]") -> "frozenset[str] | None":
+    """``names`` (listed in ``folder``), or ``None`` when ``folder`` cannot be searched
+    (see :class:`ExistenceChecks`)."""
+    if names:
+        try:
+            os.stat(os.path.join(folder, next(iter(names))))
+        except OSError:
+            return None
+    return names
 
 
 def _listing(folder: str) -> "frozenset[str] | None":
@@ -1054,11 +1107,9 @@ def _listing(folder: str) -> "frozenset[str] | None":
     try:
         with os.scandir(folder or os.curdir) as entries:  # "": the working directory
             names = frozenset([entry.name for entry in entries if not entry.is_symlink()])
-        if names:
-            os.stat(os.path.join(folder, next(iter(names))))
     except OSError:
         return None
-    return names
+    return _searchable(folder, names)
 
 
 def _dependencies_hold(real_path: str, dependencies, exists: ExistenceChecks) -> bool:

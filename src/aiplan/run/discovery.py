@@ -21,6 +21,12 @@ SKIP_DIRS = frozenset((
 ))
 
 
+# What discovery saw in a folder: the names of its files and of its directories, and which
+# of those names are symbolic links. ``files`` holds every name that is no directory.
+Listing = tuple[list[str], tuple[str, ...], frozenset[str]]
+_NO_NAMES: frozenset[str] = frozenset()
+
+
 class PathError(ValueError):
     """A path on the command line does not exist: a usage error (exit 2)."""
 
@@ -95,14 +101,16 @@ def _skipped(root: str, name: str) -> bool:
     return name == MUTMUT_COPY and _is_mutmut_copy(os.path.join(root, name))
 
 
-def _walk(top: str, unreadable: list[str] | None = None, linked: list[str] | None = None):
+def _walk(top: str, unreadable: list[str] | None = None, linked: list[str] | None = None,
+          listings: "dict[str, Listing] | None" = None):
     """``os.walk(top)`` without following symbolic links, and without
     recursion: Python 3.11's ``os.walk`` recurses once per level, and a pull
     request can nest directories deeper than the recursion limit. Unreadable
     directories are not walked; they are added to ``unreadable``. A directory
     below ``top`` that holds a ``pyvenv.cfg`` file is a virtualenv: neither
     yielded nor walked (told from its listing, not by a ``stat`` of every folder). The links
-    to directories the caller kept in ``dirs`` (not walked) are added to ``linked``."""
+    to directories the caller kept in ``dirs`` (not walked) are added to ``linked``. Each
+    directory yielded is recorded in ``listings`` by its path as yielded (see :data:`Listing`)."""
     pending = [top]
     while pending:
         root = pending.pop()
@@ -118,24 +126,38 @@ def _walk(top: str, unreadable: list[str] | None = None, linked: list[str] | Non
             continue
         dirs: list[str] = []
         files: list[str] = []
-        links: set[str] = set()
+        links: set[str] = set()      # links to directories
+        symlinks: list[str] = []     # every symbolic link
         for entry in entries:
             try:
-                if entry.is_dir():
-                    dirs.append(entry.name)
-                    if entry.is_symlink():
-                        links.add(entry.name)
+                # Told from the listing (no stat) for what is no link, as os.walk: a link
+                # to a directory is one (not walked), any other name a file.
+                if entry.is_file(follow_symlinks=False):
+                    files.append(entry.name)
                     continue
+                if entry.is_dir(follow_symlinks=False):
+                    dirs.append(entry.name)
+                    continue
+                if entry.is_symlink():
+                    symlinks.append(entry.name)
+                    if entry.is_dir():
+                        dirs.append(entry.name)
+                        links.add(entry.name)
+                        continue
             except OSError:
                 pass
             files.append(entry.name)
+        if listings is not None:
+            # By the folder's name in the paths of the plans found there: "plans/", given, is "plans".
+            listings[root if root != top else top.rstrip(os.sep) or top] = (files, tuple(dirs), frozenset(symlinks) if symlinks else _NO_NAMES)
         yield root, dirs, files
         pending.extend(os.path.join(root, name) for name in reversed(dirs) if name not in links)
         if linked is not None and links:
             linked.extend(os.path.join(root, name) for name in dirs if name in links)
 
 
-def discover(paths: Iterable[str], linked: list[Target] | None = None) -> list[Target]:
+def discover(paths: Iterable[str], linked: list[Target] | None = None,
+             listings: "dict[str, Listing] | None" = None) -> list[Target]:
     """Expand paths into plan files, sorted and without duplicates.
 
     A file named explicitly is always linted (even if excluded by a pattern,
@@ -144,7 +166,9 @@ def discover(paths: Iterable[str], linked: list[Target] | None = None) -> list[T
     copy of the project (``mutants/``).
     Symbolic links to directories are not followed, so a link loop cannot
     hang the run; each one met is added to ``linked`` (sorted), so that the user can be
-    told which folders were not searched.
+    told which folders were not searched. Each folder listed is recorded in ``listings``
+    (by its path as walked, below the path given), when given: the run's existence checks answer from them
+    (:class:`aiplan.run.cache.ExistenceChecks`) instead of listing the folders again.
     """
     cwd = os.getcwd()
     found: dict[str, Target] = {}
@@ -157,7 +181,7 @@ def discover(paths: Iterable[str], linked: list[Target] | None = None) -> list[T
         if os.path.isdir(raw):
             unreadable: list[str] = []
             links: list[str] = []
-            for root, dirs, files in _walk(raw, unreadable, links):
+            for root, dirs, files in _walk(raw, unreadable, links, listings):
                 dirs[:] = [name for name in sorted(dirs) if not _skipped(root, name)]
                 plans = [name for name in files if name in PLAN_NAMES or name.endswith(PLAN_SUFFIXES)]
                 if not plans:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from typing import Union
 
     from aiplan.run.cache import ExistenceChecks, LintCache
+    from aiplan.run.discovery import Listing
 
     # The context for each file: one for the whole run, or resolved per file
     # (configuration files and per-path overrides make it differ between files).
@@ -86,7 +87,8 @@ def lint_target(target: Target, ctx: LintContext, stdin: bytes | None = None,
         return lint_bytes(data, target.display_path, ctx, base_dir=os.getcwd(), budget=budget)
     file_exists = None
     if exists is not None:
-        file_exists = functools.partial(exists, exists.absolute(os.path.dirname(target.real_path)))
+        # The folder as found (not made absolute): discovery's listings are kept by that path.
+        file_exists = functools.partial(exists, os.path.dirname(target.real_path))
     return lint_file(target.real_path, target.display_path, ctx, budget=budget, file_exists=file_exists)
 
 
@@ -142,7 +144,8 @@ def runs_plugin_code(contexts: Iterable[LintContext]) -> bool:
 
 def lint_targets(targets: Iterable[Target], contexts: ContextSource, stdin: bytes | None = None, *,
                  cache: "LintCache | None" = None, jobs: int = 1,
-                 run_timeout: float | None = DEFAULT_RUN_TIMEOUT, isolate: bool | None = None) -> RunResult:
+                 run_timeout: float | None = DEFAULT_RUN_TIMEOUT, isolate: bool | None = None,
+                 listings: "dict[str, Listing] | None" = None) -> RunResult:
     """Lint every target; results in target order.
 
     ``cache`` reuses results of unchanged files and stores new ones
@@ -156,6 +159,11 @@ def lint_targets(targets: Iterable[Target], contexts: ContextSource, stdin: byte
     naming the file and the plugin instead of no report at all. ``None``
     (default): when some file's context enables a third-party plugin's rule;
     runs of aiplan's own rules and policy packs stay in this process.
+
+    ``listings``: what discovery listed in this run (:func:`aiplan.run.discovery.discover`),
+    from which the paths plans name are found without listing those folders again. A run with
+    ``cache``, or in several processes, empties it once the cached results are looked up (the
+    files linted after that check the paths they name one ``stat`` each, as the cache records them).
     """
     targets = list(targets)
     resolve = contexts if callable(contexts) else (lambda _target: contexts)
@@ -165,19 +173,20 @@ def lint_targets(targets: Iterable[Target], contexts: ContextSource, stdin: byte
     budgets.start()
     try:
         if cache is None and jobs == 1 and not isolate:
-            exists = _existence_checks(targets)
+            exists = _existence_checks(targets, listings)
             files = []
             for target in targets:
                 ctx = resolve(target)
                 files.append(lint_target(target, ctx, stdin, budgets(ctx), exists))
             return RunResult(files=tuple(files))
-        return RunResult(files=tuple(_lint_many(targets, resolve, stdin, cache, jobs, budgets, isolate)),
+        return RunResult(files=tuple(_lint_many(targets, resolve, stdin, cache, jobs, budgets, isolate, listings)),
                          sources=cache.sources if cache is not None else None)
     finally:
         budgets.stop()
 
 
-def _existence_checks(targets: list[Target]) -> "ExistenceChecks | None":
+def _existence_checks(targets: list[Target], listings: "Mapping[str, Listing] | None" = None
+                      ) -> "ExistenceChecks | None":
     """For a run of several plans, the run's existence checks of the paths they name: plans
     beside each other name the same folders (``evals/``), each listed once instead of a
     ``stat`` per path (:class:`aiplan.run.cache.ExistenceChecks`, as a cached run checks them)."""
@@ -185,14 +194,15 @@ def _existence_checks(targets: list[Target]) -> "ExistenceChecks | None":
         return None
     from aiplan.run.cache import ExistenceChecks  # start-up: one plan (pre-commit) has little to share
 
-    return ExistenceChecks()
+    return ExistenceChecks(listings)
 
 
 # -- many files: cache and processes ---------------------------------------------
 
 
 def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs: int,
-               budgets: Budgets, isolate: bool = False) -> list[FileResult]:
+               budgets: Budgets, isolate: bool = False, listings: "dict[str, Listing] | None" = None
+               ) -> list[FileResult]:
     from aiplan.run import codec  # start-up: the result codec only when many files or the cache need it
     if isolate:
         from aiplan.run.pool import can_fork  # start-up: the pool only for many files or isolation
@@ -200,6 +210,8 @@ def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs:
         isolate = can_fork()
     files: list[FileResult | None] = [None] * len(targets)
     todo: list[int] = []
+    if cache is not None and listings:
+        cache.answer_from(listings)
     for index, target in enumerate(targets):
         if target.real_path == STDIN:
             # Read here, never in a worker; never cached. Isolated: linted in the worker.
@@ -217,6 +229,8 @@ def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs:
             todo.append(index)
     if cache is not None:
         cache.done_reading()
+    if listings:  # only the lookups answer from them: their memory (megabytes) is the linting's now
+        listings.clear()
 
     record = cache is not None
     store = cache.evidence_store() if cache is not None else None

@@ -622,6 +622,61 @@ def test_existence_checks_from_listings_agree_with_stat(tmp_path, monkeypatch):
                 assert checks(base, name) == names_existing(os.path.join(base, name)), (base, name)
 
 
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links")
+@pytest.mark.parametrize("given", [".", "plans", "./plans/", "absolute"])
+def test_existence_checks_from_discovery_listings_agree_with_stat(tmp_path, monkeypatch, given):
+    from aiplan.lint.engine import names_existing
+    from aiplan.run.discovery import discover
+
+    monkeypatch.chdir(tmp_path)
+    for base in ("", "plans", "plans/team"):
+        folder = tmp_path / base
+        (folder / "data" / "sub").mkdir(parents=True)
+        (folder / "data" / "sub" / "deep.jsonl").write_text("{}\n")
+        for name in ("a.jsonl", "b.jsonl", "data/x.jsonl", "aiplan.yaml"):
+            (folder / name).write_text("{}\n")
+        (folder / "link").symlink_to("a.jsonl")
+        (folder / "linked-data").symlink_to("data")
+        (folder / "data" / "dangling").symlink_to("missing")
+        (folder / "node_modules").mkdir()
+        (folder / "node_modules" / "m.jsonl").write_text("{}\n")
+    names = ["a.jsonl", "b.jsonl", "d.jsonl", "data/x.jsonl", "data/w.jsonl", "data/sub", "data/sub/deep.jsonl",
+             "data/sub/", "data/.", "data/..", "data/./x.jsonl", "data//x.jsonl", ".", "..", "link", "linked-data",
+             "linked-data/x.jsonl", "data/dangling", "node_modules/m.jsonl", "node_modules/n.jsonl", "*.jsonl",
+             "data/*.jsonl", "A.JSONL", "/", str(tmp_path / "a.jsonl"), "../plans/a.jsonl", "missing/a",
+             "team/data/x.jsonl", "aiplan.yaml"]
+    listings: dict = {}
+    targets = discover([str(tmp_path / "plans") if given == "absolute" else given], listings=listings)
+    bases = sorted({os.path.dirname(target.real_path) for target in targets})
+    assert bases and set(bases) <= set(listings)
+    listed: list[str] = []
+    real_listing = cache_module._listing
+    monkeypatch.setattr(cache_module, "_listing", lambda folder: listed.append(folder) or real_listing(folder))
+    checks = cache_module.ExistenceChecks(listings)
+    for _ in range(3):
+        for base in bases:
+            for name in names:
+                assert checks(base, name) == names_existing(os.path.join(base, name)), (base, name)
+    # A folder discovery listed is not listed again; a plain path's folder is one of those.
+    assert not set(listed) & set(listings), listed
+    assert all(os.path.join(base, "data") not in listed for base in bases)
+
+
+def test_a_folder_changed_after_discovery_is_seen_as_discovery_listed_it(tmp_path, monkeypatch):
+    """The run's listings are one moment's view, as when the checks listed a folder themselves:
+    a path named afterwards is still found by stat (a name not listed is never taken as absent)."""
+    from aiplan.run.discovery import discover
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "plans" / "data").mkdir(parents=True)
+    (tmp_path / "plans" / "aiplan.yaml").write_text("aiplan: 1\n")
+    listings: dict = {}
+    discover(["plans"], listings=listings)
+    (tmp_path / "plans" / "data" / "late.jsonl").write_text("{}\n")
+    checks = cache_module.ExistenceChecks(listings)
+    assert checks("plans", "data/late.jsonl") and not checks("plans", "data/never.jsonl")
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root searches any folder")
 def test_a_folder_that_can_be_listed_but_not_searched_is_not_answered_from_its_listing(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)

@@ -49,3 +49,39 @@ def test_a_serial_run_finds_the_paths_a_stat_finds(tmp_path, monkeypatch):
     assert sorted({finding.message for finding in run.findings}) == [
         "evals/dangling.jsonl is absent", "evals/gone.jsonl is absent", "evals/none-*.jsonl is absent",
         "missing/x.jsonl is absent"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links")
+def test_a_cached_run_checks_the_named_paths_from_discovery_listings_as_stat_would(tmp_path, monkeypatch):
+    from aiplan.run.cache import LintCache
+
+    monkeypatch.chdir(tmp_path)
+    evals = tmp_path / "plans" / "evals"
+    evals.mkdir(parents=True)
+    (evals / "set.jsonl").write_text("{}\n")
+    (evals / "link.jsonl").symlink_to("set.jsonl")
+    for name in "abcde":
+        (tmp_path / "plans" / f"{name}.aiplan.yaml").write_text("aiplan: 1\nname: test\n")
+    ctx = build_context(rules=[absent_path], select=["TEST004"])
+
+    def cached_run():
+        listings: dict = {}
+        targets = discover(["plans"], listings=listings)
+        assert "plans/evals" in listings
+        cache = LintCache(str(tmp_path / "cache"))
+        run = runner.lint_targets(targets, ctx, cache=cache, jobs=1, listings=listings)
+        assert listings == {}  # looked up: their memory is freed for the linting
+        alone = [lint_file(target.real_path, target.display_path, ctx) for target in targets]
+        assert [result.findings for result in run.files] == [result.findings for result in alone]
+        return cache.hits, sorted({finding.message for finding in run.findings})
+
+    first = cached_run()
+    assert first == (0, ["evals/dangling.jsonl is absent", "evals/gone.jsonl is absent",
+                         "evals/none-*.jsonl is absent", "missing/x.jsonl is absent"])
+    assert cached_run() == (5, first[1])
+    (evals / "gone.jsonl").write_text("{}\n")         # a named file comes
+    (evals / "set.jsonl").unlink()                     # another goes (its link now dangles)
+    (evals / "dangling.jsonl").symlink_to("set.jsonl")
+    hits, messages = cached_run()
+    assert hits == 0 and "evals/gone.jsonl is absent" not in messages
+    assert {"evals/set.jsonl is absent", "evals/link.jsonl is absent", "evals/dangling.jsonl is absent"} <= set(messages)

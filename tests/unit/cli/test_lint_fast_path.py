@@ -1,0 +1,137 @@
+"""``lint``'s fast path (issue 17, the pre-commit case): the command lines it parses get the
+values click's own parser gives, every other one goes to click, and a pre-commit run does
+not build click's thirty options at all."""
+
+import itertools
+import json
+import random
+import subprocess
+import sys
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from aiplan.cli.main import _FAST_OPTIONS, _LINT_DEFAULTS, _PATHS, fast_lint_parameters, lint, main
+
+
+def _declared():
+    return {option: param for param in lint.params for option in (*param.opts, *param.secondary_opts)}
+
+
+def _info(kind_type):
+    return (kind_type or click.STRING).to_info_dict()
+
+
+def test_each_fast_option_is_declared_as_the_fast_path_reads_it():
+    declared = _declared()
+    for option, (name, kind, kind_type) in _FAST_OPTIONS.items():
+        param = declared[option]
+        assert param.name == name and param.expose_value
+        assert (param.is_flag, param.multiple) == (kind == "flag", kind == "multiple"), option
+        assert param.nargs == 1 and param.callback is None and not param.envvar
+        if kind != "flag":
+            assert _info(param.type) == _info(kind_type), option
+    paths = next(param for param in lint.params if param.name == "paths")
+    assert _info(paths.type) == _info(_PATHS) and paths.nargs == -1
+    assert set(_LINT_DEFAULTS) == {param.name for param in lint.params if param.expose_value}
+
+
+def _click_parse(argv):
+    """What click's own parser makes of ``argv`` (the fast path bypassed), or the error it raises."""
+    parent = click.Context(main, info_name="aiplan")
+    ctx = click.Context(lint, info_name="lint", parent=parent)
+    try:
+        with ctx.scope(cleanup=False):
+            click.Command.parse_args(lint, ctx, list(argv))
+    except (click.UsageError, click.exceptions.Exit) as exc:  # Exit: --help shown
+        return exc
+    return ctx.params
+
+
+def test_defaults_are_clicks():
+    assert _click_parse([]) == _LINT_DEFAULTS == fast_lint_parameters([])
+
+
+@pytest.fixture
+def places(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "file.yaml").write_text("aiplan: 1\n")
+    return tmp_path
+
+
+# Tokens the command lines are made of: every fast option with good and bad values, options
+# only click parses, paths (missing, a folder, a file, standard input), `--`, and odd shapes.
+TOKENS = [
+    "--ignore", "EVID", "--ignore=EVID,FT", "--select", "FT", "--select=", "--extend-select", "RAG001",
+    "--cache-dir", "folder", "--cache-dir=file.yaml", "--cache-dir=new", "--cache-dir=other", "--no-cache", "--config", "file.yaml",
+    "--config=folder", "--config=missing.toml", "--config=other.toml", "--policy-pack", "file.yaml", "--policy-pack=folder",
+    "--format", "json", "--format=sarif", "--format=json", "--format=JSON", "--fail-on", "warning", "--fail-on=fatal",
+    "--color", "never", "--color=always", "--color=sometimes", "--output-file", "out.json", "--output-file=folder",
+    "--baseline", "base.json", "--write-baseline=file.yaml", "--plugin", "mod", "--no-plugins", "--isolated",
+    "--force-exclude", "--fix", "--diff", "--fix=yes", "--statistics", "--exit-zero", "--no-fix-hints",
+    "--sarif-include-suppressed", "-j", "1", "--jobs=2", "--rule-timeout", "5", "--help", "-h", "--bogus",
+    "--ignor", "file.yaml", "folder", "missing.yaml", "-", "--", "-x", "plan one.yaml", "",
+]
+
+
+def test_the_fast_path_gives_clicks_values_or_leaves_the_command_line_to_click(places):
+    rng = random.Random(17)
+    lines = [[token] for token in TOKENS] + [list(pair) for pair in itertools.product(TOKENS, repeat=2)]
+    lines += [rng.choices(TOKENS, k=rng.randint(3, 9)) for _ in range(1000)]
+    taken = 0
+    for argv in lines:
+        fast = fast_lint_parameters(list(argv))
+        reference = _click_parse(argv)
+        if isinstance(reference, Exception):
+            assert fast is None, argv
+        elif fast is not None:
+            assert fast == reference, argv
+            taken += 1
+    assert taken > len(lines) // 10  # it does take the common shapes
+
+
+@pytest.mark.parametrize("argv", [
+    ["--ignore", "EVID", "--cache-dir", "folder", "file.yaml"],
+    ["--ignore=EVID", "file.yaml", "missing.yaml", "--no-cache"],
+    ["--format", "json", "--fail-on", "info", "--", "--not-an-option", "-"],
+    ["--force-exclude", "--config", "file.yaml", "--policy-pack", "file.yaml", "--select", "FT", "--select", "PE"],
+    [],
+])
+def test_pre_commit_and_ci_command_lines_take_the_fast_path(places, argv):
+    assert fast_lint_parameters(argv) == _click_parse(argv)
+
+
+@pytest.mark.parametrize("argv", [
+    ["--ignore"], ["-j", "1", "file.yaml"], ["--help"], ["--fix=1"], ["--ignore", "-x"], ["--cache-dir=file.yaml"],
+])
+def test_what_the_fast_path_leaves_to_click(places, argv):
+    assert fast_lint_parameters(argv) is None
+
+
+def test_errors_and_help_are_clicks(places):
+    runner = CliRunner()
+    for argv, code, text in ((["--cache-dir", "file.yaml"], 2, "Invalid value for '--cache-dir'"),
+                             (["--bogus"], 2, "No such option '--bogus'"), (["--ignore"], 2, "requires an argument"),
+                             (["--help"], 0, "--cache-dir DIR")):
+        done = runner.invoke(main, ["lint", *argv])
+        assert done.exit_code == code and text in done.output, (argv, done.output)
+
+
+PROBE = """
+import json, sys
+from aiplan.cli.main import lint, main
+try:
+    main(["lint", *sys.argv[1:]], prog_name="aiplan")
+except SystemExit:
+    pass
+print(json.dumps(lint._declared is None), file=sys.stderr)
+"""
+
+
+def test_a_pre_commit_run_does_not_build_clicks_options(places):
+    for argv, fast in ((["--ignore", "EVID", "--cache-dir", "cache", "file.yaml"], True), (["-j", "1", "file.yaml"], False)):
+        done = subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, cwd=places,
+                              timeout=120)
+        assert json.loads(done.stderr.strip().splitlines()[-1]) is fast, done.stderr

@@ -135,6 +135,9 @@ class Plan(Record):
     # The values the accessors found, by key path: rules ask about a third of a plan's
     # paths again (``gaps.<gap>.present`` about seventeen times a plan).
     read: Any = field(default=None, repr=False, compare=False)
+    # Whether ``data`` holds `.nan`, `.inf` or `-.inf`, as the loader noted while resolving
+    # its scalars (aiplan.schemas.validate.schema_errors); None: not known, looked for.
+    non_finite: bool | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "derived", {})
@@ -315,7 +318,8 @@ def plan_for_rules(document: Plan, file_exists: Callable[[str], bool] | None, ev
     field order (``replace`` binds every field by name: about 70 k instructions against 30 k, per
     document). Not a method: plugins read :class:`Plan`'s methods as their API."""
     return Plan(document.data, document.value_spans, document.key_spans, document.path, document.document,
-                file_exists, evidence, placeholders, document.written, schema_errors, None, None)
+                file_exists, evidence, placeholders, document.written, schema_errors, None, None,
+                document.non_finite)
 
 
 SUPPORTED_VERSIONS = (1,)

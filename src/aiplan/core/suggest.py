@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterable
 
@@ -28,7 +29,17 @@ def closest(word: object, candidates: Iterable[str], cutoff: float = 0.75) -> st
     """
     if not isinstance(word, str) or not word:
         return None
-    options = [c for c in candidates if isinstance(c, str)]
+    options = tuple(c for c in candidates if isinstance(c, str))
+    try:
+        return _closest(word, options, cutoff)
+    except TypeError:  # a str subclass that cannot be hashed: worked out without remembering
+        return _closest.__wrapped__(word, options, cutoff)
+
+
+# Remembered: an explanation asks twice about each misspelling (the hint's guess, and whether
+# --fix may rename it: safe_replacement), and plans of one team repeat the same misspellings.
+@functools.lru_cache(maxsize=1024)
+def _closest(word: str, options: tuple[str, ...], cutoff: float) -> str | None:
     squashed = squash(word)
     aliases = [c for c in options if squash(c) == squashed]
     if len(aliases) == 1:
@@ -79,9 +90,19 @@ def safe_replacement(word: object, candidates: Iterable[str]) -> str | None:
     edits away (one for words of four letters or fewer) once case and separators
     are ignored, and no other candidate is as close.
     """
-    options = [c for c in candidates if isinstance(c, str)]
+    if not isinstance(word, str) or not word:
+        return None
+    options = tuple(c for c in candidates if isinstance(c, str))
+    try:
+        return _safe_replacement(word, options)
+    except TypeError:  # as in closest
+        return _safe_replacement.__wrapped__(word, options)
+
+
+@functools.lru_cache(maxsize=1024)  # as _closest
+def _safe_replacement(word: str, options: tuple[str, ...]) -> str | None:
     guess = closest(word, options)
-    if guess is None or not isinstance(word, str):
+    if guess is None:
         return None
     squashed = squash(word)
     if squash(guess) == squashed:

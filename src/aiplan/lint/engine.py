@@ -345,7 +345,7 @@ def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,
         # The plan as rules see it, complete before the first rule runs and never changed after;
         # its schema errors are listed once, for PLAN002 and the repaired reading.
         plan = plan_for_rules(document, file_exists, evidence, ctx.config.placeholders,
-                              schema_errors(document.data) if lint_it else None)
+                              schema_errors(document.data, non_finite=document.non_finite) if lint_it else None)
         if problem is not None:
             finding = _finding(ctx, VERSION, problem, plan, display_path, plan.document, source, in_json)
             if finding is not None:

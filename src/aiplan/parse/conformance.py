@@ -77,7 +77,7 @@ class Misread(NonConforming):
 _ANCHOR_NAME = "[^ \t\r\n\ufeff,\\[\\]{}]*"  # compiled on first use (re's cache): off a clean plan's path
 
 
-class _Context:
+class Context:
     """An open collection: block with its indentation, or flow."""
 
     __slots__ = ("flow", "indent", "pending", "start")
@@ -97,7 +97,7 @@ class Checker:
 
     def __init__(self, text: str):
         self.text = text
-        self.stack: list[_Context] = []
+        self.stack: list[Context] = []
         self.documents = 0
         self.last_end_explicit = True
         self.last_end_index = 0
@@ -167,15 +167,9 @@ class Checker:
         self.stack.clear()
         self.plain_block = False
 
-    def _push(self, context: _Context) -> None:
+    def _push(self, context: Context) -> None:
         self.stack.append(context)
         self.plain_block = not (context.flow or context.pending)
-
-    def _pop(self) -> _Context | None:
-        context = self.stack.pop() if self.stack else None
-        top = self.stack[-1] if self.stack else None
-        self.plain_block = top is not None and not (top.flow or top.pending)
-        return context
 
     def scalar(self, event: tuple) -> None:
         start_mark, end_mark, _kind, anchor, tag, value, style = event
@@ -210,7 +204,7 @@ class Checker:
     def collection_start(self, event: tuple) -> None:
         start_mark, end_mark, _kind, anchor, tag, flow = event
         if self.plain_block and not flow and tag is None and anchor is None:
-            self.stack.append(_Context(False, start_mark.column))  # block in block: nothing to check
+            self.stack.append(Context(False, start_mark.column))  # block in block: nothing to check
             return
         top = self.stack[-1] if self.stack else None
         start, end = start_mark.index, end_mark.index
@@ -218,13 +212,15 @@ class Checker:
         if flow:
             if self._char(end) == "#":
                 self._comment_without_space(end)
-            self._push(_Context(True, self._block_indent(), start=end - 1))
+            self._push(Context(True, self._block_indent(), start=end - 1))
         else:
             has_properties = bool(anchor) or tag is not None
-            self._push(_Context(False, start_mark.column, pending=has_properties))
+            self._push(Context(False, start_mark.column, pending=has_properties))
 
     def collection_end(self, event: tuple) -> None:
-        context = self._pop()
+        stack = self.stack  # _pop, inline: once for every collection
+        context = stack.pop() if stack else None
+        self.plain_block = bool(stack) and not (stack[-1].flow or stack[-1].pending)
         if context is not None and context.flow:
             end = event[END].index
             if self._char(end) == "#":
@@ -232,7 +228,7 @@ class Checker:
             if self.stack and self.stack[-1].flow:
                 self._check_after_flow_entry(end)
 
-    def _enter(self, top: _Context | None, start: int, event: tuple) -> bool:
+    def _enter(self, top: Context | None, start: int, event: tuple) -> bool:
         """Checks common to every node; returns whether it is in flow context."""
         if top is not None and top.pending:
             top.indent = self._leading_spaces(self._line_start(start))

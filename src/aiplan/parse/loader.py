@@ -30,7 +30,7 @@ from aiplan.core.records import Record
 # The rules whose findings the loader reports while reading and parsing.
 from aiplan.core.rule_ids import DUPLICATE_KEY, RESOURCE_LIMIT, SYNTAX, UNREADABLE
 from aiplan.core.text import YAML11_ONLY_BREAKS, SourceText, has_yaml11_breaks, line_column, lines_of
-from aiplan.parse.conformance import Checker, Misread, NonConforming
+from aiplan.parse.conformance import Checker, Context, Misread, NonConforming
 from aiplan.parse.events import ANCHOR, END, KIND, START, VALUE, converted, flat_events, restore
 from aiplan.fileio import FileTooLarge, NotRegularFile, read_regular
 
@@ -197,6 +197,8 @@ def resolve_plain(text: str) -> Any:
     """Type a plain (unquoted, untagged) scalar the way a YAML 1.2 loader does."""
     if text and text[0] not in _MAYBE_NOT_STR:
         return text
+    if text.isdigit() and text.isascii():  # the usual number, unsigned decimal digits, before the tests below
+        return int(text)
     if text in _NULL:
         return None
     if text in _TRUE:
@@ -469,6 +471,8 @@ class _DocumentBuilder:
         self.key_spans: dict[tuple, tuple] = {}
         self.root: Any = None
         self.alias_nodes = 0
+        # Whether a scalar resolved to `.nan`, `.inf` or `-.inf` (Plan.non_finite).
+        self.non_finite = False
 
     # positions of the child about to be added to the top frame
     def _child_path(self):
@@ -503,22 +507,35 @@ class _DocumentBuilder:
             if top.is_map and not top.has_key:
                 # A mapping key: keep its source text so every key is a JSON string.
                 if anchor:
+                    # An alias can make this value a node of the data: it counts for non_finite.
                     value = text if tag == "!" else resolve_scalar(text, tag, not style)
+                    if type(value) is float and value - value != 0.0:
+                        self.non_finite = True
                     self.anchors[anchor] = (value, span, 1, 0)
                 path = top.path
                 if path is not None and text != "<<" and text not in top.container:
-                    top.key, top.key_span, top.has_key, top.discard = text, span, True, False
+                    # key_span is read only for a `<<` key: not set here.
+                    top.key, top.has_key, top.discard = text, True, False
                     path = top.key_path = path + (text,)
                     self.key_spans[path] = span
                     return
                 self._set_key(top, text, span, not style and tag is None)
                 return
         if tag is None:
-            value = text if style else resolve_plain(text)
+            if style or (text and text[0] not in _MAYBE_NOT_STR):  # resolve_plain's first test, without the call
+                value = text
+            else:
+                value = resolve_plain(text)
+                # `.nan`, `.inf`, `1e999`: noted here, so schema_errors need not walk the plan
+                # for them. A plain scalar typed as text is returned as it is: no more to ask.
+                if value is not text and type(value) is float and value - value != 0.0:
+                    self.non_finite = True
         elif tag == "!":
             value = text
         else:
             value = resolve_scalar(text, tag, not style)
+            if type(value) is float and value - value != 0.0:
+                self.non_finite = True
         if stack and not anchor:
             if top.is_map:
                 path = top.key_path
@@ -589,17 +606,28 @@ class _DocumentBuilder:
         _start, _end, _kind, anchor, _tag, flow = event
         is_key = False
         path: tuple | None = ()
-        if self.stack:
-            top = self.stack[-1]
-            is_key = top.is_map and not top.has_key
+        stack = self.stack
+        if stack:
+            top = stack[-1]
             # The child's path, as _child_path() computes it, with the key path the
-            # pending key already has when it is an ordinary one.
-            path = None if is_key else top.key_path if top.is_map and top.key_path is not None else self._child_path()
-        self.stack.append(_Frame({} if is_map else [], path, is_map, event, bool(flow), anchor, is_key))
+            # pending key already has when it is an ordinary one, and an item's inline.
+            if not top.is_map:
+                path = top.path
+                if path is not None:
+                    path = path + (len(top.container),)
+            elif not top.has_key:
+                is_key = True
+                path = None
+            else:
+                path = top.key_path
+                if path is None:
+                    path = self._child_path()
+        stack.append(_Frame({} if is_map else [], path, is_map, event, bool(flow), anchor, is_key))
 
     def end_collection(self, event) -> None:
-        frame = self.stack.pop()
-        if frame.is_map and frame.merges:
+        stack = self.stack
+        frame = stack.pop()
+        if frame.merges:  # only a mapping's are ever set
             self._apply_merges(frame)
         # Its start and end marks (the end event's, or its last child's in block style), as a
         # position that one_based reads when a finding or a SpanTable read needs it.
@@ -607,10 +635,34 @@ class _DocumentBuilder:
         if frame.is_key:
             if frame.anchor:
                 self.anchors[frame.anchor] = (frame.container, span, frame.size, frame.height + 1)
-            top = self.stack[-1]
+            top = stack[-1]
             self._set_key(top, _key_text(frame.container), span, False)
             return
-        self._add(frame.container, span, frame.size, frame.anchor, height=frame.height + 1)
+        height = frame.height + 1
+        if stack and not frame.anchor:
+            # What _add does for a collection under an ordinary key or in a list, inline,
+            # as scalar() does for a scalar.
+            top = stack[-1]
+            if top.is_map:
+                path = top.key_path
+                if path is not None:
+                    top.size += frame.size
+                    if height > top.height:
+                        top.height = height
+                    top.last_end = span
+                    top.has_key = False
+                    top.container[top.key] = frame.container
+                    self.value_spans[path] = span
+                    return
+            elif top.path is not None:
+                top.size += frame.size
+                if height > top.height:
+                    top.height = height
+                top.last_end = span
+                self.value_spans[top.path + (len(top.container),)] = span
+                top.container.append(frame.container)
+                return
+        self._add(frame.container, span, frame.size, frame.anchor, height=height)
 
     def _apply_merges(self, frame: _Frame) -> None:
         container = frame.container
@@ -694,7 +746,10 @@ class _DocumentBuilder:
             self.value_spans[path] = span
 
     def document(self, path: str) -> Plan:
-        return Plan(self.root, SpanTable(self.value_spans), SpanTable(self.key_spans), path=path, document=self.index)
+        # Positionally, every field in order, as core.plan.plan_for_rules makes a plan: a keyword
+        # makes the record bind each field by name (records._bind), about twice the work.
+        return Plan(self.root, SpanTable(self.value_spans), SpanTable(self.key_spans), path, self.index,
+                    None, None, frozenset(), None, None, None, None, self.non_finite)
 
 
 # Compiled on first use (re's cache), for a non-ASCII double-quoted scalar: a class of
@@ -805,7 +860,7 @@ def _build(events: Iterator[Any], text: str, path: str, limits: Limits,
     """Build the documents from ``events``; also say whether the parser itself rejected
     (``_REJECTED``) or misread (``_MISREAD``) the text, ``None`` if its reading stands.
     ``alone``: libyaml's rejection will not be checked by the pure parser (:func:`_syntax_problem`)."""
-    result = LoadResult(text=text)
+    result = LoadResult([], [], text)  # positionally: see _DocumentBuilder.document
     problems = result.problems
     # Replaced at every DocumentStartEvent, which parsers emit before any node.
     builder: _DocumentBuilder | _SkippedDocument = _SkippedDocument()
@@ -830,15 +885,17 @@ def _build(events: Iterator[Any], text: str, path: str, limits: Limits,
                     if not check.plain_block or event[6] or event[4] is not None or event[3] is not None:  # STYLE, TAG, ANCHOR
                         check.scalar(event)
                     builder.scalar(event)
-                elif kind == "MappingStartEvent":
-                    check.collection_start(event)
-                    builder.start_collection(event, True)
                 elif kind == "MappingEndEvent" or kind == "SequenceEndEvent":
                     check.collection_end(event)
                     builder.end_collection(event)
-                elif kind == "SequenceStartEvent":
-                    check.collection_start(event)
-                    builder.start_collection(event, False)
+                elif kind == "MappingStartEvent" or kind == "SequenceStartEvent":
+                    # Checker.collection_start's common case, without the call: a block
+                    # collection without properties in block context is only pushed.
+                    if check.plain_block and not event[5] and event[4] is None and event[3] is None:  # FLOW, TAG, ANCHOR
+                        check.stack.append(Context(False, event[0].column))
+                    else:
+                        check.collection_start(event)
+                    builder.start_collection(event, kind == "MappingStartEvent")
                 elif kind == "AliasEvent":
                     check.alias(event)
                     builder.alias(event)

@@ -94,14 +94,16 @@ def _holds_non_finite(value: Any) -> bool:
     return False
 
 
-def schema_errors(data: Any, schema_name: str = PLAN_SCHEMA) -> tuple:
+def schema_errors(data: Any, schema_name: str = PLAN_SCHEMA, non_finite: bool | None = None) -> tuple:
     """The errors jsonschema lists for ``data``, in its order; ``()`` when it is valid.
 
     A plan's numbers are JSON numbers, which are finite: where the schema asks for a
     `number` or an `integer` (a count, a duration, a rate, a target), `.nan` and `.inf`
     are the wrong type. JSON Schema cannot say so (every comparison with NaN is false),
-    so a plan holding one is listed by a validator whose `number` leaves them out."""
-    if schema_name == PLAN_SCHEMA and _holds_non_finite(data):
+    so a plan holding one is listed by a validator whose `number` leaves them out.
+    ``non_finite``: whether ``data`` holds one, when the caller knows (the loader notes
+    it: :attr:`aiplan.core.plan.Plan.non_finite`); ``None``: ``data`` is searched."""
+    if schema_name == PLAN_SCHEMA and (_holds_non_finite(data) if non_finite is None else non_finite):
         return tuple(plan_validator().iter_errors(data))
     checks = _committed_checks(schema_name)
     if checks is not None:

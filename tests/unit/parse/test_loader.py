@@ -177,3 +177,52 @@ def test_size_limit():
 def test_complex_keys_do_not_crash():
     plan = only(load_text("? [a, b]\n: 1\n? {x: y}\n: 2\n"))
     assert list(plan.data.values()) == [1, 2]
+
+
+@pytest.mark.parametrize("text", [
+    "a: .nan\n", "a: .inf\n", "a: -.INF\n", "a: +.Inf\n", "a: 1e999\n", "a: [1, .NaN]\n",
+    "a: !!float .inf\n", "a: !!float -1e400\n",
+    # a key's value, through its anchor and an alias: a node of the data all the same
+    "? &x .nan\n: 1\nb: *x\n",
+    # a merged mapping's value
+    "base: &b {x: .inf}\nc:\n  <<: *b\n",
+])
+def test_the_loader_notes_a_non_finite_number(text):
+    from aiplan.schemas.validate import _holds_non_finite
+
+    plan = only(load_text(text))
+    assert plan.non_finite is True
+    assert _holds_non_finite(plan.data)
+
+
+@pytest.mark.parametrize("text", [
+    "a: '.nan'\n", 'a: ".inf"\n', "a: nan\n", "a: inf\n", "a: 1e99\n", "a: 1.5\n", "a: !!str .inf\n",
+    "a: ! .nan\n", "a: [1, 2.0, .5]\n", "a: |\n  .inf\n",
+    # a key is text, whatever it looks like
+    ".nan: 1\n",
+])
+def test_the_loader_notes_no_non_finite_number_where_there_is_none(text):
+    from aiplan.schemas.validate import _holds_non_finite
+
+    plan = only(load_text(text))
+    assert plan.non_finite is False
+    assert not _holds_non_finite(plan.data)
+
+
+def test_schema_errors_takes_the_loaders_word_for_non_finite_numbers():
+    """The plan is not searched again when the loader says whether it holds `.nan` or `.inf`."""
+    from aiplan.schemas import validate
+
+    plan = only(load_text("aiplan: 1\nname: n\ntargets:\n  latency_p95_ms: .inf\n"))
+    calls = []
+    original = validate._holds_non_finite
+    validate._holds_non_finite = lambda data: calls.append(data) or original(data)
+    try:
+        told = validate.schema_errors(plan.data, non_finite=plan.non_finite)
+        assert calls == []
+        searched = validate.schema_errors(plan.data)
+        assert len(calls) == 1
+    finally:
+        validate._holds_non_finite = original
+    for errors in (told, searched):
+        assert [(tuple(error.absolute_path), error.validator) for error in errors] == [(("targets", "latency_p95_ms"), "type")]

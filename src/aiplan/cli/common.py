@@ -58,7 +58,7 @@ def exit_code(run, *, fail_on=None, fixes_pending: bool = False, exit_zero: bool
     elif run.internal_errors:
         code = EXIT_INTERNAL
     elif fixes_pending or (fail_on is not None and any(
-            finding.severity.rank >= fail_on(result.path).rank for result in run.files for finding in result.findings)):
+            any(result.tally()[:3]) and result.failing(fail_on(result.path)) for result in run.files)):
         code = EXIT_FINDINGS
     else:
         code = EXIT_OK

@@ -44,7 +44,14 @@ def _open_cache(no_cache: bool, cache_dir: str | None):
 
     if no_cache or cache_disabled_by_environment():
         return None
-    return LintCache(cache_dir or default_cache_dir())
+    # Each entry keeps its file's part of the text report: a warm run prints it without decoding.
+    return LintCache(cache_dir or default_cache_dir(), render=_cached_part)
+
+
+def _cached_part(result, lines):
+    from aiplan.reporters.text import cached_part  # start-up: only when a result is stored
+
+    return cached_part(result, lines)
 
 
 _FLAG, _SINGLE, _MULTIPLE = "flag", "single", "multiple"

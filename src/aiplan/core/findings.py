@@ -224,6 +224,28 @@ class FileResult(Record):
     # decide), sorted: what a JUnit report lists as test cases. None: not recorded.
     checked: tuple[str, ...] | None = None
 
+    def tally(self) -> "Tally":
+        """How many findings of each severity, fixable and suppressed: what the summary
+        line and the exit code need (a result read from the cache has it without decoding
+        its findings: :class:`aiplan.run.codec.CachedResult`)."""
+        counts = [0, 0, 0, 0, len(self.suppressed)]
+        for finding in self.findings:
+            counts[_TALLY_INDEX[finding.severity]] += 1
+            counts[3] += finding.fix_available
+        return tuple(counts)  # type: ignore[return-value]
+
+    def failing(self, threshold: Severity) -> int:
+        """How many findings are at ``threshold`` or above."""
+        return sum(self.tally()[:_TALLIED_FROM[threshold]])
+
+
+# A FileResult's tally: (errors, warnings, info, fixable, suppressed).
+Tally = tuple[int, int, int, int, int]
+TALLIED = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+_TALLY_INDEX = {severity: index for index, severity in enumerate(TALLIED)}
+# By threshold: how many of a tally's first counts are of findings at it or above.
+_TALLIED_FROM = {severity: index + 1 for index, severity in enumerate(TALLIED)}
+
 
 def format_yaml_path(path: YamlPath) -> str:
     """Render ``("rag", "corpus", "sources", 0, "name")`` as ``rag.corpus.sources[0].name``."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from aiplan.core.digest import sha256  # not hashlib: see aiplan.core.digest
@@ -36,7 +37,14 @@ def normalise_message(message: str) -> str:
 
 
 def _json(value: Any) -> str:
+    if type(value) is str:  # the usual node and every part of the identity: no encoder made for it
+        return encode_basestring_ascii(value)
     return json.dumps(value, sort_keys=True, ensure_ascii=True, default=str, allow_nan=True)
+
+
+def _json_list(*texts: str) -> str:
+    """``_json(list(texts))`` for strings, each encoded as :func:`_json` encodes it (json.dumps's separators)."""
+    return "[" + ", ".join(map(_json, texts)) + "]"
 
 
 def _digest(text: str, length: int = 12) -> str:
@@ -90,4 +98,4 @@ def finding_fingerprint(rule: str, yaml_path: tuple, data: Any, message: str, *,
     else:
         path = ".".join(str(p) for p in yaml_path)
         content = "message:" + normalise_message(message)
-    return _digest(_json([rule, path, content]), 32)
+    return _digest(_json_list(rule, path, content), 32)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterable
 
@@ -28,7 +29,17 @@ def closest(word: object, candidates: Iterable[str], cutoff: float = 0.75) -> st
     """
     if not isinstance(word, str) or not word:
         return None
-    options = [c for c in candidates if isinstance(c, str)]
+    options = tuple(c for c in candidates if isinstance(c, str))
+    try:
+        return _closest(word, options, cutoff)
+    except TypeError:  # a str subclass that cannot be hashed: worked out without remembering
+        return _closest.__wrapped__(word, options, cutoff)
+
+
+# Remembered: an explanation asks twice about each misspelling (the hint's guess, and whether
+# --fix may rename it: safe_replacement), and plans of one team repeat the same misspellings.
+@functools.lru_cache(maxsize=1024)
+def _closest(word: str, options: tuple[str, ...], cutoff: float) -> str | None:
     squashed = squash(word)
     aliases = [c for c in options if squash(c) == squashed]
     if len(aliases) == 1:
@@ -50,12 +61,18 @@ def closest(word: object, candidates: Iterable[str], cutoff: float = 0.75) -> st
 def did_you_mean_rule(written: object, rule_ids: Iterable[str], otherwise: str = "", *,
                       same_family: bool = False) -> str:
     """What a message about a rule ID (or selector) that names no rule ends with:
-    ``; did you mean FT003?`` for a close one, else ``otherwise``. When ``written``'s
+    ``; did you mean FT003?`` for a close one, ``; it has whitespace before it: write FT003``
+    for an exact one but for spaces or line breaks around it, else ``otherwise``. When ``written``'s
     letters are a family of ``rule_ids``, only that family's IDs are guessed: ZED005
     of a plugin's ZED family is no misspelled EVID005, but a typed EVD001 may be EVID001.
     ``same_family``: never guess across families (an ID a rule declares is a rule ID as
     its author knew it: ORG009 of a pack not in use is no misspelled RAG009)."""
     candidates = [rule_id for rule_id in rule_ids if isinstance(rule_id, str)]
+    if isinstance(written, str) and written != written.strip() and canonical_rule_id(written) in candidates:
+        # Refused, not stripped, where a file states it (the shipped schema refuses it too): the exact ID to write.
+        side = ("around" if written[:1].isspace() and written[-1:].isspace()
+                else "before" if written[:1].isspace() else "after")
+        return f"; it has whitespace {side} it: write {canonical_rule_id(written)}"
     if isinstance(written, str):
         family = family_of(canonical_rule_id(written))
         kin = [c for c in candidates if family_of(c) == family]
@@ -73,9 +90,19 @@ def safe_replacement(word: object, candidates: Iterable[str]) -> str | None:
     edits away (one for words of four letters or fewer) once case and separators
     are ignored, and no other candidate is as close.
     """
-    options = [c for c in candidates if isinstance(c, str)]
+    if not isinstance(word, str) or not word:
+        return None
+    options = tuple(c for c in candidates if isinstance(c, str))
+    try:
+        return _safe_replacement(word, options)
+    except TypeError:  # as in closest
+        return _safe_replacement.__wrapped__(word, options)
+
+
+@functools.lru_cache(maxsize=1024)  # as _closest
+def _safe_replacement(word: str, options: tuple[str, ...]) -> str | None:
     guess = closest(word, options)
-    if guess is None or not isinstance(word, str):
+    if guess is None:
         return None
     squashed = squash(word)
     if squash(guess) == squashed:

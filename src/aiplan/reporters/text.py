@@ -224,57 +224,117 @@ class _Frame:
         self.fix = f"{notes}= {_style('fix:', colour, fg='green')} "
 
 
-def _full(run, rules, *, colour: bool, show_fix: bool, wrap: int | None) -> Iterator[list[str]]:
-    """The findings, one batch of lines per file: a report is written as it is
-    produced, and only the file being shown has its source lines in memory."""
+def render_key(colour: bool, show_fix: bool, wrap: int | None) -> tuple:
+    """What shapes a file's part of the full text report besides its findings and source
+    lines: a part rendered under another key is never shown (:meth:`aiplan.run.codec.CachedResult.shown`)."""
+    return ("text", colour, show_fix, wrap)
+
+
+# The key the cache renders each file's part under: the report as CI logs, pipes and files get it.
+CACHED_KEY = render_key(False, True, None)
+
+
+class _Look:
+    """What a report's files share: the styled severities and fix marker, and ``visible()`` of
+    each distinct name, message and fix, worked out once (ten thousand plans repeat a few
+    thousand of them: a rule's name, its message for a common mistake)."""
+
+    __slots__ = ("colour", "show_fix", "wrap", "severities", "fixable", "shown")
+
+    def __init__(self, colour: bool, show_fix: bool, wrap: int | None) -> None:
+        self.colour, self.show_fix, self.wrap = colour, show_fix, wrap
+        self.severities = {severity: _style(severity.value, colour, fg=_COLOURS[severity], bold=True)
+                           for severity in Severity}
+        self.fixable = " " + _style("[*]", colour, fg="cyan")
+        self.shown: dict[str, str] = {}
+
+
+def _file_lines(path: str, findings: list, source: list[str] | None, look: _Look) -> list[str]:
+    """One file's part of the full report (its findings in reading order)."""
+    colour, show_fix, wrap, shown = look.colour, look.show_fix, look.wrap, look.shown
+    severities, fixable = look.severities, look.fixable
+    lines = [_style(shown_path(path), colour, bold=True, underline=True)]
+    gutter = max(len(str(f.line)) for f in findings)
+    frame = _Frame(gutter, colour)
+    hanging = gutter + 3 + 7
+    for index, finding in enumerate(findings):
+        if index:
+            lines.append("")
+        rule = _style(finding.rule, colour, bold=True) if colour else finding.rule
+        name = finding.name
+        if name:
+            name = " " + (shown.get(name) or shown.setdefault(name, visible(name)))
+        lines.append(f"  {finding.line}:{finding.column} {severities[finding.severity]} {rule}"
+                     f"{fixable if finding.fix_available else ''}{name}")
+        if source:
+            lines.extend(_snippet(finding, source, gutter, colour, frame))
+        message = finding.message
+        message = shown.get(message) or shown.setdefault(message, visible(message))
+        if wrap:
+            lines.extend(_wrapped(frame.note, message, wrap))
+        else:
+            lines.append(frame.note + message)
+        fix = finding.fix
+        if show_fix and fix:
+            fix = shown.get(fix) or shown.setdefault(fix, visible(fix))
+            if wrap:
+                lines.extend(_wrapped(frame.fix, fix, wrap, hanging=hanging))
+            else:
+                lines.append(frame.fix + fix)
+    return lines
+
+
+def cached_part(result, stored) -> tuple[tuple, str]:
+    """``(CACHED_KEY, result's part of the full report under it)``, its source lines those
+    the cache keeps with it (``stored``: :data:`aiplan.run.cache.ShownLines`): what a warm
+    run prints for the file without decoding its findings (:data:`aiplan.run.cache.PartRenderer`).
+    The part is ``""`` when it has no findings."""
+    if not result.findings:
+        return CACHED_KEY, ""
+    path = result.path
+    if any(finding.path != path for finding in result.findings):
+        return (), ""  # the report groups findings by their own path: not one part (a key never shown)
+    findings = reading_order(result.findings)
+    colour, show_fix, wrap = CACHED_KEY[1:]
+    look = _Look(colour, show_fix, wrap)
+    return CACHED_KEY, _joined(_file_lines(path, findings, _stored_lines(stored or ()), look))
+
+
+def _full(run, rules, *, colour: bool, show_fix: bool, wrap: int | None) -> Iterator[str]:
+    """The findings, one piece per file: a report is written as it is produced, and only
+    the file being shown has its source lines in memory. A file whose part the cache kept
+    under these options (:meth:`aiplan.run.codec.CachedResult.shown`) is shown from it."""
+    key = render_key(colour, show_fix, wrap)
+    # A path shown by more than one result (a file named twice) is one part: rendered here.
+    results_of: dict[str, int] = {}
+    for result in run.files:
+        results_of[result.path] = results_of.get(result.path, 0) + 1
+    parts: dict[str, str] = {}
+    pending = []
+    for result in run.files:
+        shown = getattr(result, "shown", None)
+        part = shown(key) if shown is not None and results_of[result.path] == 1 else None
+        if part is None:
+            pending.extend(result.findings)
+        elif part:
+            parts[result.path] = part
     # Not run.findings: reading_order sorts them anyway, and findings equal in its key are
     # equal in Finding.sort_key too, so the order is the same without sorting twice.
-    ordered = reading_order([finding for result in run.files for finding in result.findings])
-    kept = run.sources or {}
     by_file: dict[str, list] = {}
-    for finding in ordered:
+    for finding in reading_order(pending):
         by_file.setdefault(finding.path, []).append(finding)
-    severities = {severity: _style(severity.value, colour, fg=_COLOURS[severity], bold=True) for severity in Severity}
-    # visible() of each distinct name, message and fix, worked out once: ten thousand plans
-    # repeat a few thousand of them (a rule's name, its message for a common mistake).
-    shown: dict[str, str] = {}
-    fixable = " " + _style("[*]", colour, fg="cyan")
+    kept = run.sources or {}
+    look = _Look(colour, show_fix, wrap)
     first = True
-    for path, findings in by_file.items():
-        lines: list[str] = [] if first else [""]
+    for path in sorted(parts.keys() | by_file.keys()) if parts else by_file:
+        part = parts.get(path)
+        if part is None:
+            stored = kept.get(path)
+            # Findings come grouped by file: read once, unless the run kept its lines (cached results).
+            source = _source_lines(path) if stored is None else _stored_lines(stored)
+            part = _joined(_file_lines(path, by_file[path], source, look))
+        yield part if first else "\n" + part
         first = False
-        lines.append(_style(shown_path(path), colour, bold=True, underline=True))
-        stored = kept.get(path)
-        # Findings come grouped by file: read once, unless the run kept its lines (cached results).
-        source = _source_lines(path) if stored is None else _stored_lines(stored)
-        gutter = max(len(str(f.line)) for f in findings)
-        frame = _Frame(gutter, colour)
-        hanging = gutter + 3 + 7
-        for index, finding in enumerate(findings):
-            if index:
-                lines.append("")
-            rule = _style(finding.rule, colour, bold=True) if colour else finding.rule
-            name = finding.name
-            if name:
-                name = " " + (shown.get(name) or shown.setdefault(name, visible(name)))
-            lines.append(f"  {finding.line}:{finding.column} {severities[finding.severity]} {rule}"
-                         f"{fixable if finding.fix_available else ''}{name}")
-            if source:
-                lines.extend(_snippet(finding, source, gutter, colour, frame))
-            message = finding.message
-            message = shown.get(message) or shown.setdefault(message, visible(message))
-            if wrap:
-                lines.extend(_wrapped(frame.note, message, wrap))
-            else:
-                lines.append(frame.note + message)
-            fix = finding.fix
-            if show_fix and fix:
-                fix = shown.get(fix) or shown.setdefault(fix, visible(fix))
-                if wrap:
-                    lines.extend(_wrapped(frame.fix, fix, wrap, hanging=hanging))
-                else:
-                    lines.append(frame.fix + fix)
-        yield lines
 
 
 def _wrapped(prefix: str, text: str, width: int | None, hanging: int | None = None) -> list[str]:
@@ -335,8 +395,12 @@ def stream(run, rules, *, colour: bool = False, show_fix: bool = True, summary: 
     elif concise:
         batches = _concise(run, colour=colour)
     else:
-        batches = _full(run, rules, colour=colour, show_fix=show_fix, wrap=wrap)
+        batches = ()  # the full report's pieces are whole already (_full)
     shown = False
+    if not statistics and not concise:
+        for piece in _full(run, rules, colour=colour, show_fix=show_fix, wrap=wrap):
+            shown = True
+            yield piece
     for lines in batches:
         if lines:
             shown = True
@@ -390,11 +454,13 @@ def summary_line(run, gate=None, exit_zero: bool = False) -> str:
         parts.append("no findings")
     if gate is not None and total:
         parts.append(_gate_part(run, gate, exit_zero))
-    suppressed = len(run.suppressed)
+    # Tallies, not findings: a warm run's cached results need not decode theirs.
+    tallies = [result.tally() for result in run.files]
+    suppressed = sum(tally[4] for tally in tallies)
     if suppressed:
         parts.append(f"{suppressed} suppressed")
     fixed = getattr(run, "fixed", None)
-    fixable = sum(1 for result in run.files for finding in result.findings if finding.fix_available)
+    fixable = sum(tally[3] for tally in tallies)
     if fixed:
         parts.append(f"{fixed} fixed")
     if fixed is None and fixable:
@@ -411,11 +477,11 @@ def _gate_part(run, gate, exit_zero: bool = False) -> str:
     thresholds = set()
     failing = 0
     for result in run.files:
-        if not result.findings:
+        if not any(result.tally()[:3]):
             continue
         threshold = gate(result.path)
         thresholds.add(threshold.value)
-        failing += sum(1 for f in result.findings if f.severity.rank >= threshold.rank)
+        failing += result.failing(threshold)
     named = f"fail-on: {thresholds.pop()}" if len(thresholds) == 1 else "fail-on set per path"
     if not failing:
         return f"none fails the run ({named})"

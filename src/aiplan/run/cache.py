@@ -26,12 +26,19 @@ from the bytes its digest vouches for: the text report shows them without readin
 each plan again, and they are the lines the findings were made from even if the file
 changes while the report is written.
 
+An entry also keeps what a warm run prints for the file (:data:`Shown`): the result's
+tally (the summary line and the exit code need no more) and its part of the text report
+rendered under the options CI logs and pipes use (:data:`aiplan.reporters.text.CACHED_KEY`;
+the command hands the cache its renderer: :data:`PartRenderer`).
+A hit is a :class:`aiplan.run.codec.CachedResult`, whose findings are decoded only if
+something reads them: a warm run printing that report decodes none.
+
 Results with internal errors are never stored. The layout::
 
     .aiplan_cache/
       .gitignore               "*": never committed
       CACHEDIR.TAG             backup tools skip it
-      lint-v5/<scope>/<shard>  one marshal file per shard of display paths
+      lint-v6/<scope>/<shard>  one marshal file per shard of display paths
 
 ``scope`` is a digest of the context and code; each scope holds 64 shards so
 that linting one file reads one small shard and a run over thousands of files
@@ -94,7 +101,7 @@ if TYPE_CHECKING:  # imported when a result read data (ExistenceChecks.data_file
     from aiplan.run.discovery import Listing
 
 CACHE_DIR_NAME = ".aiplan_cache"
-FORMAT = "lint-v5"
+FORMAT = "lint-v6"
 SHARDS = 64
 # A shard is read whole; past this size it is ignored (and not written: the
 # entries of the run that would overflow it are left out).
@@ -120,6 +127,9 @@ FileStatus = tuple[int, int, int, int]
 # text report would read them (aiplan.parse.loader.text_lines). A finding past the last one
 # points past the end of the file (or the file is too large to show): no line is shown for it.
 ShownLines = tuple[tuple[int, str], ...]
+# What a warm run prints for a result without decoding it: (its tally, the key of the
+# text report's options its part was rendered under, that part): see the module's docstring.
+Shown = tuple[tuple[int, int, int, int, int], tuple, str]
 
 
 def shown_lines(data: bytes, result: FileResult) -> ShownLines | None:
@@ -134,6 +144,31 @@ def shown_lines(data: bytes, result: FileResult) -> ShownLines | None:
     count = len(lines)
     wanted = sorted({finding.line for finding in result.findings if 0 < finding.line <= count})
     return tuple([(number, lines[number - 1]) for number in wanted])
+
+
+# Renders a result's part of the text report for the cache: ``(rendering key, text)`` from the
+# result and the lines its findings point at. The reporters sit above this layer: the command
+# hands it over (aiplan.reporters.text.cached_part); without it an entry keeps its tally only.
+PartRenderer = Callable[[FileResult, "ShownLines | None"], tuple[tuple, str]]
+_NO_PART = ((), "")  # a key no report has: never shown
+
+
+def shown(result: FileResult, lines: ShownLines | None, render: PartRenderer | None = None) -> Shown:
+    """:data:`Shown` of ``result``, whose findings point at ``lines`` (``render``: see
+    :data:`PartRenderer`)."""
+    return (result.tally(), *(render(result, lines) if render is not None else _NO_PART))
+
+
+def _valid_shown(value: Any, payload: Any, display_path: str) -> bool:
+    """Whether a stored value is :data:`Shown`, and its payload an encoded result of
+    ``display_path`` with no errors (checked without decoding it)."""
+    return (type(value) is tuple and len(value) == 3 and type(value[0]) is tuple
+            and tuple(map(type, value[0])) == _TALLY_TYPES and type(value[1]) is tuple
+            and type(value[2]) is str and type(payload) is list and len(payload) == 7
+            and payload[0] == "FileResult" and payload[1] == display_path and payload[3] == ())
+
+
+_TALLY_TYPES = (int,) * 5
 
 
 def _valid_lines(value: Any) -> bool:
@@ -351,8 +386,9 @@ MAX_INDEX_BYTES = 64 * 1024 * 1024
 class LintCache:
     """Results by file, for one run. Look up before linting, store after, save at the end."""
 
-    def __init__(self, directory: str):
+    def __init__(self, directory: str, render: PartRenderer | None = None):
         self.directory = os.path.abspath(directory)
+        self.render = render  # each stored result's part of the text report (see PartRenderer)
         self.usable = True
         self.problem: str | None = None   # why the cache was turned off during this run
         self.hits = 0
@@ -463,13 +499,22 @@ class LintCache:
                 return None
             if self._decode is None:
                 self._decode = codec.result_decoder()
-            result = self._decode(payload)
+            printed = entry[6]
+            result: FileResult
+            if _valid_shown(printed, payload, display_path):
+                result = codec.CachedResult.of(display_path, payload, self._decode, printed[0], printed[1:])
+            else:
+                result = self._decode(payload)
+                printed = None
         except Exception:  # a damaged entry is a miss, never a failure
             return None
         if result.path != display_path or result.errors or not _valid_lines(lines):
             return None
         if settled is not None and settled != status:  # its bytes vouched for it: next time its status will
-            self._new.setdefault(key, {})[display_path] = (digest, settled, dependencies, payload, self._now, lines)
+            if printed is None:
+                printed = shown(result, lines, self.render)
+            self._new.setdefault(key, {})[display_path] = (digest, settled, dependencies, payload, self._now, lines,
+                                                           printed)
         if lines is not None:
             self.sources[display_path] = lines
         self.hits += 1
@@ -484,7 +529,7 @@ class LintCache:
         """Forget the shards read for lookups (the files' results are out): memory
         for the rest of the run. Saving reads what it merges from disk again."""
         self._read.clear()
-        self._decode = None
+        self._decode = None  # the cached results keep theirs
         self._exists = ExistenceChecks()
 
     # -- writing --------------------------------------------------------------
@@ -507,13 +552,15 @@ class LintCache:
                 return
         try:
             key = (self.scope(ctx), self._shard_of(display_path))
-        except Exception:
+            printed = shown(result, lines, self.render)
+        except Exception:  # never fails the run: the file is linted again next time
             return
         # Equal strings and string tuples of every entry become one object, so that
         # marshal writes each once per shard (a reference after that) and reads it once.
         payload = _shared(payload, self._shared)
         dependencies = tuple(sorted(set(dependencies)))
-        self._new.setdefault(key, {})[display_path] = (digest, status, dependencies, payload, self._now, lines)
+        self._new.setdefault(key, {})[display_path] = (digest, status, dependencies, payload, self._now, lines,
+                                                       printed)
 
     def save(self) -> None:
         """Write every shard this run added to. Never raises."""
@@ -555,7 +602,7 @@ class LintCache:
         # entries, ours win for the files we linted. Old entries are dropped.
         oldest = self._now - MAX_AGE_SECONDS
         merged = {key: entry for key, entry in self._read_shard(path).items()
-                  if type(entry) is tuple and len(entry) == 6 and type(entry[4]) is int and entry[4] >= oldest}
+                  if type(entry) is tuple and len(entry) == 7 and type(entry[4]) is int and entry[4] >= oldest}
         merged.update(self._new[(scope, shard)])
         data = marshal.dumps({"format": FORMAT, "entries": merged})
         if len(data) + _MAC_BYTES > MAX_SHARD_BYTES:  # keep this run's entries only, if they fit

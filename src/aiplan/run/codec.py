@@ -88,6 +88,8 @@ def _encode(value: Any) -> Any:
 
 def encode(result: FileResult) -> list | None:
     """``result`` as builtin values, or ``None`` if it holds something unknown."""
+    if type(result) is CachedResult:
+        return result.encoded()
     try:
         return _encode(result)
     except (Unencodable, RecursionError):
@@ -225,3 +227,92 @@ def _checked(result: Any) -> FileResult:
     if not isinstance(result, FileResult):
         raise ValueError("not a file result")
     return result
+
+
+_FILE_SLOTS = tuple((name, FileResult.__dict__[name]) for name in FileResult.__match_args__)
+
+
+def _decoded_field(name: str) -> property:
+    slot = FileResult.__dict__[name]
+
+    def get(self: "CachedResult") -> Any:
+        if _PAYLOAD.__get__(self) is not None:
+            self._materialise()
+        return slot.__get__(self)
+
+    return property(get, doc=f"The result's {name}, decoded when first read.")
+
+
+class CachedResult(FileResult):
+    """A result read from the cache whose fields are decoded when one is first read.
+
+    A warm run prints what it found without ever reading most results' findings: the
+    summary and the exit code need only their :meth:`tally` (stored with the entry), the
+    text report the file's part as the cold run rendered it (:meth:`shown`, stored with the
+    entry under the options that shape it). Anything else reads a field and gets the
+    decoded value, so every other report and transformation sees the same result as a
+    :class:`FileResult`: it is equal to one with the same fields, hashes alike, and
+    ``dataclasses.replace``, ``copy`` and ``pickle`` make a plain :class:`FileResult`.
+
+    The payload comes from an authenticated shard of this code's scope (its layout is
+    part of it): decoding it later cannot meet anything this encoder did not write.
+    """
+
+    __slots__ = ("_payload", "_decode", "_tally", "_shown")
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        # Called as a record class is (replace, copy, pickle): a plain result of those fields.
+        return FileResult(*args, **kwargs)
+
+    @classmethod
+    def of(cls, path: str, payload: list, decode: Callable[[Any], FileResult], tally: tuple,
+           shown: "tuple[Any, str] | None") -> "CachedResult":
+        """The result ``payload`` encodes (its path ``path``, no errors: the caller checked)
+        with its ``tally`` and ``shown``: ``(rendering key, text)``, or ``None``."""
+        made = object.__new__(cls)
+        _PATH.__set__(made, path)
+        _ERRORS.__set__(made, ())
+        _PAYLOAD.__set__(made, payload)
+        _DECODE.__set__(made, decode)
+        _TALLY.__set__(made, tally)
+        _SHOWN.__set__(made, shown)
+        return made
+
+    def _materialise(self) -> None:
+        decoded = _DECODE.__get__(self)(_PAYLOAD.__get__(self))
+        for name, slot in _FILE_SLOTS:
+            slot.__set__(self, getattr(decoded, name))
+        _PAYLOAD.__set__(self, None)
+
+    findings = _decoded_field("findings")
+    suppressed = _decoded_field("suppressed")
+    documents = _decoded_field("documents")
+    checked = _decoded_field("checked")
+
+    def tally(self) -> tuple:
+        return _TALLY.__get__(self)
+
+    def shown(self, key: Any) -> str | None:
+        """The file's part of a report rendered under ``key`` (see
+        :func:`aiplan.reporters.text.render_key`), if the cache kept that one."""
+        shown = _SHOWN.__get__(self)
+        return shown[1] if shown is not None and shown[0] == key else None
+
+    def encoded(self) -> list | None:
+        """The result as :func:`encode` gives it."""
+        payload = _PAYLOAD.__get__(self)
+        if payload is not None:
+            return payload
+        return encode(FileResult(*[getattr(self, name) for name, _ in _FILE_SLOTS]))
+
+    def __eq__(self, other: Any) -> Any:
+        if not isinstance(other, FileResult):
+            return NotImplemented
+        return _RECORD_KEY(self) == _RECORD_KEY(other)
+
+    __hash__ = FileResult.__hash__
+
+
+_PATH, _ERRORS = FileResult.__dict__["path"], FileResult.__dict__["errors"]
+_RECORD_KEY = FileResult.__dict__["__record_key__"]  # the compared fields (aiplan.core.records)
+_PAYLOAD, _DECODE, _TALLY, _SHOWN = (CachedResult.__dict__[name] for name in CachedResult.__slots__)

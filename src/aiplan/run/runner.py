@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from aiplan.core.budget import Budget, Watchdog
 from aiplan.lint.engine import LintContext, incomplete_finding, lint_bytes, lint_file
-from aiplan.core.findings import FileResult, Finding, InternalError, Severity
+from aiplan.core.findings import TALLIED, FileResult, Finding, InternalError
 from aiplan.parse.loader import read_file
 from aiplan.core.paths import STDIN, Target
 from aiplan.core.records import Record
@@ -69,11 +69,12 @@ class RunResult(Record):
         return list(self.errors) + [e for result in self.files for e in result.errors]
 
     def counts(self) -> dict[str, int]:
-        counts = {s.value: 0 for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)}
-        for result in self.files:  # no need to sort for counting
-            for finding in result.findings:
-                counts[finding.severity.value] += 1
-        return counts
+        counts = [0, 0, 0]
+        for result in self.files:  # tallies: cached results need not decode their findings
+            tally = result.tally()
+            for index in range(3):
+                counts[index] += tally[index]
+        return {severity.value: count for severity, count in zip(TALLIED, counts)}
 
 
 def lint_target(target: Target, ctx: LintContext, stdin: bytes | None = None,

@@ -45,3 +45,22 @@ def test_findings_without_a_path_use_the_message_without_positions():
     two = finding_fingerprint("PLAN004", (), None, "duplicate key `a` (first defined on line 9)", has_plan=False)
     other = finding_fingerprint("PLAN004", (), None, "duplicate key `b` (first defined on line 9)", has_plan=False)
     assert one == two != other
+
+
+def test_identity_is_encoded_as_json_dumps_encodes_it():
+    # _json and _json_list skip json.dumps for strings: the text hashed must stay byte-for-byte
+    # what json.dumps made of it, or every stored baseline stops matching.
+    import json
+
+    from aiplan.core.fingerprint import _json, _json_list
+
+    def dumps(value):
+        return json.dumps(value, sort_keys=True, ensure_ascii=True, default=str, allow_nan=True)
+
+    values = ["", "plain", 'quo"te\\back', "tab\tnew\nline", "é ü ✓ 𝔸", "\ud800 lone surrogate", "\x00\x1f",
+              1, 2.5, float("nan"), True, None, {"b": 1, "a": [1, "x"]}, [1, {"z": None}]]
+    for value in values:
+        assert _json(value) == dumps(value)
+    for first in values:
+        for second in values[:5]:
+            assert _json_list("RAG001", first, second) == dumps(["RAG001", first, second])

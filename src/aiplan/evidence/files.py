@@ -51,7 +51,8 @@ class Location(Record):
     ``kind`` is ``local`` (``path`` is absolute), ``shards`` (a glob or a
     folder of data files, read as one data set: ``parts`` are their absolute
     paths, sorted), ``missing`` (a local path that does not exist), ``remote``
-    or ``outside``; ``why`` says it in words for the last two. ``skipped`` are the
+    or ``outside``; ``why`` says it in words for the last two. ``link_target`` is what a
+    missing name that is a dangling link points at (as the link spells it). ``skipped`` are the
     files of shards that resolve outside the repository (links out of it): not read,
     and named by EVID008 so that no claim silently rests on fewer files than it names.
     """
@@ -62,6 +63,7 @@ class Location(Record):
     why: str = ""
     parts: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()
+    link_target: str = ""
 
     @property
     def readable(self) -> bool:
@@ -96,6 +98,9 @@ def locate(name: str, base_dir: str, root: str) -> Location:
             if matches:
                 return _shards(name, path, matches, root)
         return Location(name, "missing", path)
+    if os.path.islink(path) and not os.path.exists(path):
+        # A dangling link: missing, as EVAL003 says (naming its target), not a file that cannot be read.
+        return Location(name, "missing", path, link_target=os.readlink(path))
     if not inside:
         return Location(name, "outside", path, why="it is outside the repository holding the plan")
     if os.path.isdir(path):

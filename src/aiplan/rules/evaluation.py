@@ -328,6 +328,16 @@ def missing_referenced_file(plan, options):
             return  # the plan has no directory (linted from a string): nothing to check against
         if exists:
             continue
+        # A dangling link exists as a name only: said so, with its target (the reader locates data names).
+        target = plan.evidence.locate(value).link_target if plan.evidence is not None else ""
+        if target:
+            yield Violation(
+                f"`{dotted(*yaml_path)}` names {code(value)}, a link to {code(target)}, which does not exist",
+                f"Restore {code(target)} (relative to the link's folder), point the link at the data file, "
+                "or name the data file itself.",
+                path=yaml_path,
+            )
+            continue
         yield Violation(
             f"`{dotted(*yaml_path)}` names {code(value)}, which does not exist relative to the plan's directory",
             "Add the file to the repository, or correct the path (it is relative to the plan file); "

@@ -65,3 +65,42 @@ def test_a_missing_file_that_is_no_link_keeps_the_plain_message(repository):
     assert _found(repository, held_out="data/ft/nowhere.jsonl") == [(
         "EVAL003", 10, "`fine_tuning.evaluation.held_out.path` names `data/ft/nowhere.jsonl`, which does not "
         "exist relative to the plan's directory")]
+
+
+@pytest.mark.parametrize("training, matched", [
+    ("'*'", "`aiplan.yaml` and `data/`"),     # only the plan and a folder
+    ("'data/*'", "`data/ft/`"),              # only a folder
+    ("'**/*.yaml'", "`aiplan.yaml`"),        # only a file that is not data
+])
+def test_a_glob_that_matches_no_data_file_is_evid005_at_the_path(repository, training, matched):
+    assert _found(repository, training=training, examples=600000) == [(
+        "EVID005", 6, f"`fine_tuning.dataset.path` names `{training.strip(chr(39))}`, which matches no data file "
+        f"(it matches {matched})")]
+
+
+def test_a_held_out_glob_that_matches_no_data_file_is_reported_too(repository):
+    [(rule, line, message)] = _found(repository, held_out="'*'")
+    assert (rule, line) == ("EVID005", 10) and "names `*`, which matches no data file" in message
+
+
+def test_a_glob_of_many_entries_names_the_first_and_counts_the_rest(repository):
+    for name in ("b.yaml", "c.yaml", "d.yaml"):
+        (repository / name).write_text("x: 1\n", encoding="utf-8")
+    [(_rule, _line, message)] = _found(repository, training="'*'")
+    assert message.endswith("(it matches `aiplan.yaml`, `b.yaml`, `c.yaml` and 2 more)")
+
+
+@pytest.mark.parametrize("training, expected", [
+    # a glob that matches data files is read: the count is checked
+    ("'data/ft/t*'", [("EVID001", 7)]),
+    # a glob that matches nothing at all does not exist
+    ("'*.jsonl'", [("EVAL003", 6)]),
+])
+def test_globs_that_match_data_or_nothing_keep_their_own_findings(repository, training, expected):
+    assert [(rule, line) for rule, line, _ in _found(repository, training=training, examples=600000)] == expected
+
+
+def test_a_folder_without_data_files_is_a_directory_as_before(repository):
+    (repository / "data" / "notes").mkdir()
+    [(rule, line, message)] = _found(repository, training="data/notes")
+    assert (rule, line) == ("EVID005", 6) and message.endswith("which is a directory, not a data file")

@@ -52,7 +52,9 @@ class Location(Record):
     folder of data files, read as one data set: ``parts`` are their absolute
     paths, sorted), ``missing`` (a local path that does not exist), ``remote``
     or ``outside``; ``why`` says it in words for the last two. ``link_target`` is what a
-    missing name that is a dangling link points at (as the link spells it). ``skipped`` are the
+    missing name that is a dangling link points at (as the link spells it); ``matched``, what a
+    glob that matches no data file matches all the same (folders, ending in a separator, and other
+    files), sorted: it names something, so EVAL003 is silent and EVID005 reports it. ``skipped`` are the
     files of shards that resolve outside the repository (links out of it): not read,
     and named by EVID008 so that no claim silently rests on fewer files than it names.
     """
@@ -64,6 +66,7 @@ class Location(Record):
     parts: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()
     link_target: str = ""
+    matched: tuple[str, ...] = ()
 
     @property
     def readable(self) -> bool:
@@ -97,6 +100,9 @@ def locate(name: str, base_dir: str, root: str) -> Location:
             matches = shard_paths(path)
             if matches:
                 return _shards(name, path, matches, root)
+            # Folders end in a separator, so that a message can say which are folders.
+            return Location(name, "missing", path, matched=tuple(sorted(
+                p + os.sep if os.path.isdir(p) else p for p in glob.glob(path, recursive=True))))
         return Location(name, "missing", path)
     if os.path.islink(path) and not os.path.exists(path):
         # A dangling link: missing, as EVAL003 says (naming its target), not a file that cannot be read.
@@ -223,7 +229,8 @@ def listing_stamp(where: Location, base_dir: str, resolved: bool = False) -> str
     ``resolved``, also where the name leads once links are followed (whether two names
     are one file, :meth:`EvidenceReader.same_file`)."""
     names = "\n".join([where.kind] + [os.path.relpath(p, base_dir) for p in where.parts]
-                      + ["\x00" + os.path.relpath(p, base_dir) for p in where.skipped])
+                      + ["\x00" + os.path.relpath(p, base_dir) for p in where.skipped]
+                      + ["\x01" + os.path.relpath(p, base_dir) + p[-1] for p in where.matched])
     stamp = "listing:" + hashlib.sha256(names.encode("utf-8", "surrogateescape")).hexdigest()
     if resolved:
         real = os.path.relpath(os.path.realpath(where.path), base_dir)

@@ -261,7 +261,8 @@ def missing_referenced_file(plan, options):
     `rag.retrieval.evaluation.eval_set`, `fine_tuning.dataset.path`,
     `fine_tuning.evaluation.held_out.path` and `evaluation.eval_sets[].path`
     that does not exist relative to the plan's directory, at that value; a
-    glob (`data/train/*.jsonl`) exists when it matches a file.
+    glob (`data/train/*.jsonl`) exists when it matches a file. A dangling link
+    is reported here, naming its target (EVID005 does not repeat it).
     URLs (`s3://...`, `https://...`) are not checked. A plan read from
     standard input is checked against the working directory; one linted from a
     string, with no directory at all, is not checked. Set the option

@@ -20,10 +20,10 @@ def _records(path: pathlib.Path, inputs) -> None:
     path.write_text("".join(f'{{"prompt": "{text}", "completion": "a"}}\n' for text in inputs), encoding="utf-8")
 
 
-def _two_training_files(root: pathlib.Path) -> None:
-    """`data/train-1.jsonl` and `data/train-2.jsonl`, 20 records each."""
+def _two_training_files(root: pathlib.Path, folder: str = "data") -> None:
+    """`data/train-1.jsonl` and `data/train-2.jsonl` (or in another ``folder``), 20 records each."""
     for part in (1, 2):
-        _records(root / "data" / f"train-{part}.jsonl",
+        _records(root / folder / f"train-{part}.jsonl",
                  (f"question {part}-{n} about the invoice" for n in range(20)))
 
 
@@ -254,27 +254,20 @@ def test_sizes_in_messages_are_in_binary_units(count, words):
     assert _size(count) == words
 
 
-FT009_PLAN = """
-    aiplan: 1
-    name: x
-    approach: fine_tuning
-    fine_tuning:
-      dataset:
-        path: data/train-*.jsonl
-      evaluation:
-        held_out:
-          path: evals/held_out.jsonl
-"""
+# FT009's fixture of a training glob whose overlap EVID002 measured (`data/ft/*.jsonl` against
+# `evals/held_out.jsonl`), here over two shards of its glob and under the evidence budgets.
+FT009_PLAN = (pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "rules" / "FT009" /
+              "pass-training-glob-measured.aiplan.yaml").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("limits, compared", [
-    (Limits(max_evidence_files=1), "only the first file of the 2 files of data/train-*.jsonl was compared, the "
+    (Limits(max_evidence_files=1), "only the first file of the 2 files of data/ft/*.jsonl was compared, the "
                                    "`max-evidence-files` cap"),
-    (Limits(max_evidence_bytes=1024), "only the first 1.0 KB of 2.5 KB of data/train-*.jsonl were compared, the "
+    (Limits(max_evidence_bytes=1024), "only the first 1.0 KB of 2.5 KB of data/ft/*.jsonl were compared, the "
                                       "`max-evidence-bytes` budget"),
 ])
 def test_ft009_says_which_part_of_the_training_data_was_compared_under_a_budget(tmp_path, limits, compared):
-    _two_training_files(tmp_path)
+    _two_training_files(tmp_path, "data/ft")
     _records(tmp_path / "evals" / "held_out.jsonl", ["a new question", "another new one"])
     found = lint_yaml(FT009_PLAN, select=["FT009", "EVID002"], base_dir=str(tmp_path), limits=limits)
     assert [(f.rule, f.message) for f in found] == [(
@@ -294,15 +287,15 @@ def test_boilerplate_measured_within_the_byte_budget_says_only_the_documents_rea
 
 
 def test_contamination_found_within_the_byte_budget_says_how_much_was_compared(tmp_path):
-    _two_training_files(tmp_path)  # 1,290 bytes each
+    _two_training_files(tmp_path, "data/ft")  # 1,290 bytes each
     _records(tmp_path / "evals" / "held_out.jsonl", ["question 1-3 about the invoice", "a new question"])
     [finding] = lint_yaml(FT009_PLAN, select=["EVID002"], base_dir=str(tmp_path),
                           limits=Limits(max_evidence_bytes=1024))
     assert finding.message == (
         "1 of 2 records of the held-out set evals/held_out.jsonl (50.0%) also occur in the training data "
-        "data/train-*.jsonl (same input after normalising case, whitespace and Unicode) (only the first 1.0 KB "
+        "data/ft/*.jsonl (same input after normalising case, whitespace and Unicode) (only the first 1.0 KB "
         "of 2.5 KB of the training data were compared, the `max-evidence-bytes` budget); first: "
-        "evals/held_out.jsonl:1 = data/train-1.jsonl:4")
+        "evals/held_out.jsonl:1 = data/ft/train-1.jsonl:4")
 
 
 def test_duplicates_counted_on_a_hash_sample_say_so(tmp_path, monkeypatch):

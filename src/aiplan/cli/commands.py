@@ -136,9 +136,18 @@ def _catalogue(rule_set, no_plugins, config_file, isolated, policy_packs):
     resolver = settings_resolver(rule_set, no_plugins=no_plugins, config_file=config_file, isolated=isolated,
                          policy_packs=policy_packs)
     try:
-        return resolver.catalogue(os.getcwd())
+        catalogue = resolver.catalogue(os.getcwd())
     except ConfigError as exc:
         raise ConfigProblem.of(exc) from None
+    _say_warnings(resolver)
+    return catalogue
+
+
+def _say_warnings(resolver) -> None:
+    """The configuration's and the rule set's warnings (a `superseded_by` naming no rule...),
+    as `aiplan lint` says them, from the same checks, for the commands that list rules."""
+    for warning in resolver.warnings:
+        say(f"aiplan: warning: {warning}")
 
 
 @click.command()
@@ -231,6 +240,7 @@ def list_plugins(output_format, no_plugins, plugin_modules, config_file, isolate
         resolver.catalogue(os.getcwd())
     except ConfigError as exc:
         raise ConfigProblem.of(exc) from None
+    _say_warnings(resolver)
     described = describe_plugins(rule_set, resolver.loaded_packs(), no_plugins=no_plugins,
                                  disabled=disabled_by_environment())
     if output_format == "json":

@@ -61,12 +61,18 @@ def _closest(word: str, options: tuple[str, ...], cutoff: float) -> str | None:
 def did_you_mean_rule(written: object, rule_ids: Iterable[str], otherwise: str = "", *,
                       same_family: bool = False) -> str:
     """What a message about a rule ID (or selector) that names no rule ends with:
-    ``; did you mean FT003?`` for a close one, else ``otherwise``. When ``written``'s
+    ``; did you mean FT003?`` for a close one, ``; it has whitespace before it: write FT003``
+    for an exact one but for spaces or line breaks around it, else ``otherwise``. When ``written``'s
     letters are a family of ``rule_ids``, only that family's IDs are guessed: ZED005
     of a plugin's ZED family is no misspelled EVID005, but a typed EVD001 may be EVID001.
     ``same_family``: never guess across families (an ID a rule declares is a rule ID as
     its author knew it: ORG009 of a pack not in use is no misspelled RAG009)."""
     candidates = [rule_id for rule_id in rule_ids if isinstance(rule_id, str)]
+    if isinstance(written, str) and written != written.strip() and canonical_rule_id(written) in candidates:
+        # Refused, not stripped, where a file states it (the shipped schema refuses it too): the exact ID to write.
+        side = ("around" if written[:1].isspace() and written[-1:].isspace()
+                else "before" if written[:1].isspace() else "after")
+        return f"; it has whitespace {side} it: write {canonical_rule_id(written)}"
     if isinstance(written, str):
         family = family_of(canonical_rule_id(written))
         kin = [c for c in candidates if family_of(c) == family]

@@ -26,7 +26,6 @@ spreadsheet counts as a table).
 
 from __future__ import annotations
 
-import glob
 import hashlib
 import os
 import re
@@ -35,7 +34,7 @@ from typing import Iterable
 from aiplan.core.globs import is_glob
 from aiplan.core.records import Record
 from aiplan.core.text import line_column, split_lines
-from aiplan.evidence.files import content_stamp, file_status, is_within, locate
+from aiplan.evidence.files import content_stamp, file_status, glob_files, is_within, locate
 
 PDF_HINT = "Install the PDF extra to measure them: `pip install 'aiplan[pdf]'`."
 # Pages read of one PDF: its tables and running headers show well before this.
@@ -124,7 +123,7 @@ def _matched_documents(name: str, base_dir: str, root: str) -> tuple[list[str], 
     why it names none."""
     if is_glob(name):
         pattern = os.path.join(base_dir, name)
-        paths = sorted(p for p in glob.glob(pattern, recursive=True) if os.path.isfile(p))
+        paths = sorted(p for p in glob_files(pattern) if os.path.isfile(p))  # a data folder's links rule
     else:
         where = locate(name, base_dir, root)
         if where.kind in ("remote", "outside"):

@@ -14,7 +14,6 @@ a SHA-256, so the result can be keyed by exactly the bytes it depends on.
 
 from __future__ import annotations
 
-import glob
 import hashlib
 import io
 import os
@@ -23,7 +22,7 @@ import stat
 import time
 from typing import Any
 
-from aiplan.core.globs import is_glob
+from aiplan.core.globs import is_glob, path_glob
 from aiplan.core.paths import repository_root as find_repository_root
 from aiplan.core.records import Record
 
@@ -56,7 +55,8 @@ class Location(Record):
     glob that matches no data file matches all the same (folders, ending in a separator, and other
     files), sorted: it names something, so EVAL003 is silent and EVID005 reports it. ``skipped`` are the
     files of shards that resolve outside the repository (links out of it): not read,
-    and named by EVID008 so that no claim silently rests on fewer files than it names.
+    and named by EVID008 so that no claim silently rests on fewer files than it names;
+    ``broken`` those that are symbolic links to nothing, named by EVID008 as well.
     """
 
     name: str
@@ -65,6 +65,7 @@ class Location(Record):
     why: str = ""
     parts: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()
+    broken: tuple[str, ...] = ()
     link_target: str = ""
     matched: tuple[str, ...] = ()
 
@@ -97,9 +98,9 @@ def locate(name: str, base_dir: str, root: str) -> Location:
         if HUB_NAME.match(name) and not name.lower().endswith(DATA_SUFFIXES):
             return Location(name, "remote", why="it looks like a dataset hub name and aiplan never reaches the network")
         if is_glob(name):
-            matches = shard_paths(path)
+            matches, broken = shard_files(path)
             if matches:
-                return _shards(name, path, matches, root)
+                return _shards(name, path, matches, broken, root)
             # Folders end in a separator, so that a message can say which are folders.
             return Location(name, "missing", path, matched=tuple(sorted(
                 p + os.sep if os.path.isdir(p) else p for p in glob.glob(path, recursive=True))))
@@ -110,20 +111,20 @@ def locate(name: str, base_dir: str, root: str) -> Location:
     if not inside:
         return Location(name, "outside", path, why="it is outside the repository holding the plan")
     if os.path.isdir(path):
-        shards = _shards(name, path, shard_paths(path), root)
+        shards = _shards(name, path, *shard_files(path), root=root)
         if shards.kind == "shards":  # else its documents may still be (RAG sources read any file)
             return shards
     return Location(name, "local", path)
 
 
-def _shards(name: str, path: str, matches: tuple[str, ...], root: str) -> Location:
+def _shards(name: str, path: str, matches: tuple[str, ...], broken: tuple[str, ...] = (), root: str = "") -> Location:
     """The data files a glob or folder matched, those inside the repository read and
     the others kept as ``skipped``; ``outside`` when none is inside (or none matched)."""
     inside = [is_within(p, root) for p in matches]
     if not any(inside):
         return Location(name, "outside", path, why="its files are outside the repository holding the plan")
     return Location(name, "shards", path, parts=tuple(p for p, ok in zip(matches, inside) if ok),
-                    skipped=tuple(p for p, ok in zip(matches, inside) if not ok))
+                    skipped=tuple(p for p, ok in zip(matches, inside) if not ok), broken=broken)
 
 
 def is_within(path: str, root: str) -> bool:
@@ -214,13 +215,53 @@ class WithinRepository:
 def shard_paths(path: str) -> tuple[str, ...]:
     """The data files a glob or a folder names, sorted: regular files with a
     data suffix, hidden ones left out (a folder is searched recursively)."""
+    return shard_files(path)[0]
+
+
+def shard_files(path: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``(data files, broken links)`` a glob or a folder names, each sorted: the files are
+    :func:`shard_paths`; the broken links are those with a data suffix that point at nothing
+    (named by EVID008, not dropped silently)."""
     if os.path.isdir(path):
         found = [os.path.join(folder, file) for folder, dirs, files in os.walk(path)
                  for file in files if not file.startswith(".")]
     else:
-        found = glob.glob(path, recursive=True)
-    return tuple(sorted(p for p in found if p.lower().removesuffix(".gz").endswith(RECORD_SUFFIXES)
-                        and os.path.isfile(p) and not os.path.basename(p).startswith(".")))
+        found = glob_files(path)
+    named = [p for p in found if p.lower().removesuffix(".gz").endswith(RECORD_SUFFIXES)
+             and not os.path.basename(p).startswith(".")]
+    return (tuple(sorted(p for p in named if os.path.isfile(p))),
+            tuple(sorted(p for p in named if os.path.islink(p) and not os.path.exists(p))))
+
+
+def glob_files(pattern: str) -> list[str]:
+    """What ``glob.glob(pattern, recursive=True)`` finds for a plan's glob (an absolute path),
+    except that a symbolic link to a folder met on the way is not followed, as a data folder's
+    walk (``os.walk``) does not follow one: `data/` and `data/**/*.jsonl` name the same files,
+    and a link loop cannot multiply them. Links the pattern spells out (its parts before the
+    first wildcard) are followed, as a folder the plan names is. Hidden names are matched only
+    when the pattern has a part that starts with a dot, as glob matches them."""
+    parts = pattern.split(os.sep)
+    fixed = 0
+    while fixed < len(parts) and not is_glob(parts[fixed]):
+        fixed += 1
+    rest = parts[fixed:]
+    base = os.sep.join(parts[:fixed]) or os.sep
+    if not rest or not os.path.isdir(base):
+        return [pattern] if not rest and os.path.lexists(pattern) else []
+    matcher = path_glob("/".join(rest))
+    levels = [path_glob(part) for part in rest]
+    deep = any("**" in part for part in rest)
+    hidden = any(part.startswith(".") for part in rest)
+    found: list[str] = []
+    for folder, dirs, files in os.walk(base):
+        relative = os.path.relpath(folder, base)
+        prefix = "" if relative == os.curdir else relative.replace(os.sep, "/") + "/"
+        depth = prefix.count("/")
+        dirs[:] = [d for d in dirs if (hidden or not d.startswith(".")) and not os.path.islink(os.path.join(folder, d))
+                   and (deep or (depth + 1 < len(rest) and levels[depth].match(d)))]
+        found.extend(os.path.join(folder, file) for file in files
+                     if (hidden or not file.startswith(".")) and matcher.match(prefix + file))
+    return found
 
 
 def listing_stamp(where: Location, base_dir: str, resolved: bool = False) -> str:
@@ -230,7 +271,8 @@ def listing_stamp(where: Location, base_dir: str, resolved: bool = False) -> str
     are one file, :meth:`EvidenceReader.same_file`)."""
     names = "\n".join([where.kind] + [os.path.relpath(p, base_dir) for p in where.parts]
                       + ["\x00" + os.path.relpath(p, base_dir) for p in where.skipped]
-                      + ["\x01" + os.path.relpath(p, base_dir) + p[-1] for p in where.matched])
+                      + ["\x01" + os.path.relpath(p, base_dir) for p in where.broken]
+                      + ["\x02" + os.path.relpath(p, base_dir) + p[-1] for p in where.matched])
     stamp = "listing:" + hashlib.sha256(names.encode("utf-8", "surrogateescape")).hexdigest()
     if resolved:
         real = os.path.relpath(os.path.realpath(where.path), base_dir)

@@ -1153,6 +1153,8 @@ def _not_verified(plan) -> Iterator[Violation]:
         elif where.readable:
             if where.skipped:
                 yield _skipped_files(plan, claim, where)
+            if where.broken:
+                yield _broken_links(plan, claim, where)
             profile = _profile(plan, claim)
             if profile.missing_extra:
                 yield Violation(
@@ -1217,6 +1219,23 @@ def _skipped_files(plan, claim, where) -> Violation:
                        f"the plan's claims about the {claim.role} are checked against")
 
 
+def _broken_links(plan, claim, where) -> Violation:
+    """The files of a glob or folder that are symbolic links to nothing: no data, so the claim
+    is checked against the others only; named, never dropped silently (as links out are)."""
+    shown = [plan.evidence.shown(path) for path in where.broken]
+    count, read = len(shown), len(where.parts) + len(where.skipped)
+    others = "the other file" if read == 1 else f"the other {read:,} files"
+    return Violation(
+        f"`{dotted(*claim.path)}` names {claim.name}, and {count:,} of its {count + read:,} files "
+        f"({_first_named(shown)}) {'is a symbolic link' if count == 1 else 'are symbolic links'} to nothing (the "
+        f"file linked to does not exist), not read: the plan's claims about the {claim.role} are checked against "
+        f"{others} only",
+        f"Point {'the link' if count == 1 else 'each link'} at the data it stands for, or remove "
+        f"{'it' if count == 1 else 'them'}.",
+        path=claim.path,
+    )
+
+
 def _first_named(shown) -> str:
     """The first :data:`SHOWN` of ``shown``, then how many more."""
     if len(shown) <= SHOWN:
@@ -1247,8 +1266,9 @@ def evidence_not_verified(plan, options):
     Says so, once per file, when the plan names data aiplan does not read: a
     URL, an `s3://` (or other remote) location or a dataset hub name (nothing
     is ever fetched), a path outside the repository holding the plan (or, for
-    a glob or folder, each file of it that is a link out of the repository:
-    named, and the claim checked against the others only), or a
+    a glob or folder, each file of it that is a link out of the repository,
+    or a link to nothing: named, and the claim checked against the others
+    only), or a
     Parquet file without the `aiplan[parquet]` extra installed; a RAG
     source's `path` that is remote, outside the repository or matches no
     file, or that names PDF documents without the `aiplan[pdf]` extra

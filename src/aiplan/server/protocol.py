@@ -74,6 +74,7 @@ class AiplanLanguageServer(LanguageServer):
         self.linted: dict[str, Linted] = {}
         self.pending: dict[str, asyncio.TimerHandle] = {}
         self.fix_all_cache: dict[str, tuple[str, str | None]] = {}
+        self.warned: set[str] = set()   # the session's warnings already shown: each is shown once
 
 
 # --------------------------------------------------------------------------
@@ -158,6 +159,11 @@ def _report(ls: AiplanLanguageServer, uri: str, linted: Linted, previous: Linted
     if linted.problem and (previous is None or previous.problem != linted.problem):
         _log(ls, types.MessageType.Error, f"{uri}: {linted.problem}")
         ls.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"aiplan: {linted.problem}"))
+    for warning in ls.session.warnings:  # as `aiplan lint` prints them: once, not per keystroke
+        if warning not in ls.warned:
+            ls.warned.add(warning)
+            _log(ls, types.MessageType.Warning, warning)
+            ls.window_show_message(types.ShowMessageParams(types.MessageType.Warning, f"aiplan: warning: {warning}"))
 
 
 def _log(ls: AiplanLanguageServer, kind: types.MessageType, message: str) -> None:

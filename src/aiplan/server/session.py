@@ -93,11 +93,18 @@ class Session:
         # Rules of plugins that are turned off are unknown: naming them only warns, as in `aiplan lint`.
         lenient = settings.no_plugins or bool(settings.disabled_plugins)
         try:
+            # With a plugin turned off, an ID no rule here has may be its rule: no superseder is unknown then.
             self.resolver = Resolver(self.rules, config_path=settings.config_file, isolated=settings.isolated,
-                                     cli_packs=settings.policy_packs, lenient=lenient)
+                                     cli_packs=settings.policy_packs, lenient=lenient, complete=not lenient)
             self.broken = ""
         except ConfigError as exc:   # --config names a broken file: every lint says so
             self.resolver, self.broken = None, str(exc)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What ``aiplan lint`` would warn about the configuration and the rule set so far
+        (a plugin rule's `superseded_by` naming no rule...), from the resolver's same checks."""
+        return tuple(self.resolver.warnings) if self.resolver is not None else ()
 
     def _resolve_as(self, path: str | None) -> str:
         # An untitled buffer is linted as if it were a plan in the working directory.

@@ -186,7 +186,7 @@ def test_rule_options_are_validated_against_the_rule(cli, repo, monkeypatch):
     ('[tool.aiplan]\nselect = ["FT\\n"]\n', "`tool.aiplan.select[0]` is 'FT\\n', not a rule ID or prefix"),
     ('[tool.aiplan]\nignore = ["BASE004\\n"]\n', "`tool.aiplan.ignore[0]` is 'BASE004\\n', not a rule ID"),
     ('[tool.aiplan.severity]\n"FT003\\n" = "error"\n',
-     "`tool.aiplan.severity` has the key 'FT003\\n', which is not a rule ID; did you mean FT003?"),
+     "`tool.aiplan.severity` has the key 'FT003\\n', which is not a rule ID; it has whitespace after it: write FT003"),
     ('[tool.aiplan.rules]\n"FT003\\n" = {}\n', "`tool.aiplan.rules` has the key 'FT003\\n', which is not a rule ID"),
     ('[tool.aiplan]\n"sel\\tect" = ["FT"]\n', "unknown key `tool.aiplan.sel\\tect`"),
     ('[tool.aiplan]\nfail-on = "error\\n"\n', "`tool.aiplan.fail-on` is 'error\\n'; expected one of"),

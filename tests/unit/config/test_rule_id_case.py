@@ -52,6 +52,17 @@ def test_an_override_takes_lower_case_ids_too(cli, project):
     ('[severity]\nft0033 = "info"\n', "`severity.ft0033`: no rule ft0033; did you mean FT003?"),
     ("[rules.ft003]\nmin_exampels = 10\n", "`rules.ft003`: rule FT003 has no option 'min_exampels'"),
     ('[severity]\n"ft 003" = "info"\n', "`severity` has the key 'ft 003', which is not a rule ID; did you mean FT003?"),
+    # Whitespace around an exact ID is refused, not stripped, as the shipped schema refuses it (an
+    # editor marks the key too): the message says what is wrong and the exact ID to write.
+    ('[severity]\n" ft003" = "error"\n',
+     "`severity` has the key ' ft003', which is not a rule ID; it has whitespace before it: write FT003"),
+    ('[rules."FT003 "]\nmin_examples = 10\n',
+     "`rules` has the key 'FT003 ', which is not a rule ID; it has whitespace after it: write FT003"),
+    ('ignore = [" FT003 "]\n',
+     "`ignore[0]` is ' FT003 ', not a rule ID or prefix (like FT003, FT or ALL); it has whitespace around it: "
+     "write FT003"),
+    # Near-identical, not exact once stripped: a guess, as before.
+    ('[severity]\n" ft0033" = "error"\n', "`severity` has the key ' ft0033', which is not a rule ID; did you mean FT003?"),
 ])
 def test_what_is_refused_is_said_as_written(cli, project, config, expected):
     (project / ".aiplan.toml").write_text(config)

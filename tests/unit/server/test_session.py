@@ -125,3 +125,24 @@ def test_hover_text_in_the_format_the_client_prefers(tmp_path):
     shown = session.explain(None, ["FT001", "PLAN002"], markdown=True)
     assert shown.startswith("### FT001 fine-tuning-without-held-out\n") and "\n```yaml\n" in shown
     assert "\n\n---\n\n### PLAN002 " in shown and "\n  ```yaml" not in shown  # fences not indented
+
+
+def _typo_rule():
+    from aiplan.core.rule import make_rule
+
+    return make_rule("ACME001", "acme", "warning", lambda plan, options: iter(()), "A toy rule.\n\n## Why\nTests.\n",
+                     plugin="acme", superseded_by=("FIT077",))
+
+
+def test_the_warnings_aiplan_lint_gives_about_the_rule_set_are_the_sessions_too(tmp_path):
+    # A plugin rule superseded by no rule (FIT077, a typo): `aiplan lint` warns, and so does the server.
+    rules = load_rule_set(entry_points=False, extra_rules=[_typo_rule()]).rules
+    session = Session(rules, cwd=str(tmp_path))
+    session.lint(str(tmp_path / "aiplan.yaml"), PLAN)
+    assert session.warnings == (
+        "plugin 'acme' rule ACME001: `superseded_by` names FIT077, which is no rule of aiplan, its plugins or the "
+        "policy packs in use: it supersedes nothing and the rule runs without it; did you mean FIT007?",)
+    # Near-identical, a rule set without the typo: nothing to say.
+    plain = _session(tmp_path)
+    plain.lint(str(tmp_path / "aiplan.yaml"), PLAN)
+    assert plain.warnings == ()

@@ -14,6 +14,7 @@ a SHA-256, so the result can be keyed by exactly the bytes it depends on.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import io
 import os

@@ -31,7 +31,6 @@ not returned). Everything runs in-process, without configuration files.
 
 from __future__ import annotations
 
-import os
 import textwrap
 from typing import Any, Iterable, Mapping
 
@@ -41,7 +40,7 @@ from aiplan.core import ConfigError
 from aiplan.core.placeholders import normalise_words
 from aiplan.core.rule import Rule
 from aiplan.fix.fixer import fix_bytes
-from aiplan.lint.engine import LintContext, lint_bytes, lint_documents
+from aiplan.lint.engine import LintContext, exists_in, lint_bytes, lint_documents
 from aiplan.parse.loader import Limits, load_text
 from aiplan.plugins.manager import load_rule_set, unknown_superseders
 from aiplan.policy.pack import load_pack, parse_pack, supersession_cycles, supersession_problems
@@ -106,7 +105,7 @@ def lint_yaml(text: str, *, path: str = "plan.aiplan.yaml", dedent: bool = True,
     if dedent:
         text = textwrap.dedent(text).lstrip("\n")
     if base_dir is not None and file_exists is None:
-        file_exists = lambda relative: os.path.exists(os.path.join(base_dir, relative))  # noqa: E731
+        file_exists = exists_in(base_dir)  # the engine's check: a glob exists when it matches something
     result = lint_documents(load_text(text, path, ctx.config.limits), path, ctx, file_exists, base_dir)
     if result.errors:
         raise AssertionError("; ".join(e.describe() for e in result.errors))

@@ -76,6 +76,17 @@ def test_aliases_just_under_the_limit_are_linted_without_expanding(context):
     assert {f.rule for f in result.findings} <= {"PLAN002"}
 
 
+def test_a_float_tagged_huge_integer_is_a_non_finite_number_at_its_own_line(context):
+    """`!!float` of an integer beyond the float range is `inf`, as `1e999` is: PLAN002 at the
+    scalar, not PLAN001 "int too large to convert to float" at 1:1."""
+    from aiplan.lint.engine import lint_documents
+
+    text = "aiplan: 1\nname: n\ntargets:\n  latency_p95_ms: !!float 1" + "0" * 400 + "\n"
+    result = lint_documents(load_text(text), "p.aiplan.yaml", context)
+    found = [(f.rule, f.line, f.column) for f in result.findings if f.rule.startswith("PLAN")]
+    assert ("PLAN002", 4, 19) in found and not any(rule == "PLAN001" for rule, _, _ in found)
+
+
 def test_aliases_cannot_nest_past_the_depth_limit():
     # Each anchor nests the previous one 60 levels deeper: 12 small lines, 720 levels.
     lines = ["aiplan: 1"]

@@ -14,6 +14,7 @@ a SHA-256, so the result can be keyed by exactly the bytes it depends on.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import io
 import os
@@ -50,7 +51,10 @@ class Location(Record):
     ``kind`` is ``local`` (``path`` is absolute), ``shards`` (a glob or a
     folder of data files, read as one data set: ``parts`` are their absolute
     paths, sorted), ``missing`` (a local path that does not exist), ``remote``
-    or ``outside``; ``why`` says it in words for the last two. ``skipped`` are the
+    or ``outside``; ``why`` says it in words for the last two. ``link_target`` is what a
+    missing name that is a dangling link points at (as the link spells it); ``matched``, what a
+    glob that matches no data file matches all the same (folders, ending in a separator, and other
+    files), sorted: it names something, so EVAL003 is silent and EVID005 reports it. ``skipped`` are the
     files of shards that resolve outside the repository (links out of it): not read,
     and named by EVID008 so that no claim silently rests on fewer files than it names;
     ``broken`` those that are symbolic links to nothing, named by EVID008 as well.
@@ -63,6 +67,8 @@ class Location(Record):
     parts: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()
     broken: tuple[str, ...] = ()
+    link_target: str = ""
+    matched: tuple[str, ...] = ()
 
     @property
     def readable(self) -> bool:
@@ -96,7 +102,13 @@ def locate(name: str, base_dir: str, root: str) -> Location:
             matches, broken = shard_files(path)
             if matches:
                 return _shards(name, path, matches, broken, root)
+            # Folders end in a separator, so that a message can say which are folders.
+            return Location(name, "missing", path, matched=tuple(sorted(
+                p + os.sep if os.path.isdir(p) else p for p in glob.glob(path, recursive=True))))
         return Location(name, "missing", path)
+    if os.path.islink(path) and not os.path.exists(path):
+        # A dangling link: missing, as EVAL003 says (naming its target), not a file that cannot be read.
+        return Location(name, "missing", path, link_target=os.readlink(path))
     if not inside:
         return Location(name, "outside", path, why="it is outside the repository holding the plan")
     if os.path.isdir(path):
@@ -260,7 +272,8 @@ def listing_stamp(where: Location, base_dir: str, resolved: bool = False) -> str
     are one file, :meth:`EvidenceReader.same_file`)."""
     names = "\n".join([where.kind] + [os.path.relpath(p, base_dir) for p in where.parts]
                       + ["\x00" + os.path.relpath(p, base_dir) for p in where.skipped]
-                      + ["\x01" + os.path.relpath(p, base_dir) for p in where.broken])
+                      + ["\x01" + os.path.relpath(p, base_dir) for p in where.broken]
+                      + ["\x02" + os.path.relpath(p, base_dir) + p[-1] for p in where.matched])
     stamp = "listing:" + hashlib.sha256(names.encode("utf-8", "surrogateescape")).hexdigest()
     if resolved:
         real = os.path.relpath(os.path.realpath(where.path), base_dir)

@@ -249,6 +249,15 @@ def _is_float(text: str) -> bool:
         not fraction or _decimal_digits(fraction))
 
 
+def _to_float(number: int | float) -> float:
+    """``number`` as a float: an integer beyond the float range (`!!float 1e400` written out in
+    digits) is infinite, as `1e999` is, not an overflow."""
+    try:
+        return float(number)
+    except OverflowError:
+        return float("-inf") if number < 0 else float("inf")
+
+
 def resolve_scalar(value: str, tag: str | None, plain: bool) -> Any:
     if tag is None or tag == "?":
         return resolve_plain(value) if plain else value
@@ -260,7 +269,7 @@ def resolve_scalar(value: str, tag: str | None, plain: bool) -> Any:
         expected = _TAG_TYPES.get(kind)
         typed = expected is not None and isinstance(resolved, expected) and not (kind != "bool" and isinstance(resolved, bool))
         if typed:
-            return float(resolved) if kind == "float" else resolved
+            return _to_float(resolved) if kind == "float" else resolved
         return value
     # Non-specific "!" and local tags carry no type we understand: keep the text.
     return value

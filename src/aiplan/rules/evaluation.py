@@ -261,7 +261,8 @@ def missing_referenced_file(plan, options):
     `rag.retrieval.evaluation.eval_set`, `fine_tuning.dataset.path`,
     `fine_tuning.evaluation.held_out.path` and `evaluation.eval_sets[].path`
     that does not exist relative to the plan's directory, at that value; a
-    glob (`data/train/*.jsonl`) exists when it matches a file.
+    glob (`data/train/*.jsonl`) exists when it matches a file. A dangling link
+    is reported here, naming its target (EVID005 does not repeat it).
     URLs (`s3://...`, `https://...`) are not checked. A plan read from
     standard input is checked against the working directory; one linted from a
     string, with no directory at all, is not checked. Set the option
@@ -327,6 +328,16 @@ def missing_referenced_file(plan, options):
         if exists is None:
             return  # the plan has no directory (linted from a string): nothing to check against
         if exists:
+            continue
+        # A dangling link exists as a name only: said so, with its target (the reader locates data names).
+        target = plan.evidence.locate(value).link_target if plan.evidence is not None else ""
+        if target:
+            yield Violation(
+                f"`{dotted(*yaml_path)}` names {code(value)}, a link to {code(target)}, which does not exist",
+                f"Restore {code(target)} (relative to the link's folder), point the link at the data file, "
+                "or name the data file itself.",
+                path=yaml_path,
+            )
             continue
         yield Violation(
             f"`{dotted(*yaml_path)}` names {code(value)}, which does not exist relative to the plan's directory",

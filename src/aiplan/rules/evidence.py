@@ -13,6 +13,7 @@ Each finding points at the plan line making the claim and names the data as
 
 from __future__ import annotations
 
+import os
 import posixpath
 from typing import Iterator
 
@@ -780,12 +781,28 @@ def coverage_not_in_data(plan, options):
 # -- EVID005 -------------------------------------------------------------------
 
 
+def _no_data_file_matched(reader, claim: DataClaim, where) -> Violation:
+    """EVID005 for a glob that matches folders or other files but no data file."""
+    from aiplan.evidence.files import RECORD_SUFFIXES  # start-up: only for plans that name data files
+
+    shown = [reader.shown(path) + ("/" if path.endswith(os.sep) else "") for path in where.matched]
+    more = len(shown) - SHOWN
+    named = listing([code(name) for name in shown[:SHOWN]] + ([f"{more:,} more"] if more > 0 else []))
+    return Violation(
+        f"`{dotted(*claim.path)}` names {code(claim.name)}, which matches no data file (it matches {named})",
+        f"Point the glob at data files (for example `data/*.jsonl`; data files end in "
+        f"{listing([code(suffix) for suffix in RECORD_SUFFIXES], 'or')}), or name the data file itself.",
+        path=claim.path)
+
+
+
 @rule("EVID005", "malformed-dataset", Severity.WARNING)
 def malformed_dataset(plan, options):
     """A named data file cannot be read as data, or holds lines that are not well-formed records.
 
     Fires once per file for: a file that is not a regular file (a directory,
-    a FIFO), binary, UTF-16 or otherwise not UTF-8 text; lines that are not
+    a FIFO), a glob that matches folders or other files but no data file (as
+    a folder without data files is a directory), binary, UTF-16 or otherwise not UTF-8 text; lines that are not
     valid JSON or not JSON objects (JSON Lines), rows with the wrong number of
     fields (CSV/TSV); and records of no known fine-tuning or evaluation shape:
     chat `messages` with roles, or an input field (`prompt`, `input`,
@@ -866,7 +883,13 @@ def malformed_dataset(plan, options):
         return
     seen: set[str] = set()
     for claim in data_claims(plan):
-        if claim.name in seen or not reader.locate(claim.name).readable:
+        where = reader.locate(claim.name)
+        if claim.name not in seen and where.matched:
+            # As a folder without data files is "a directory, not a data file": the glob names something.
+            seen.add(claim.name)
+            yield _no_data_file_matched(reader, claim, where)
+            continue
+        if claim.name in seen or not where.readable:
             continue
         seen.add(claim.name)
         profile = _profile(plan, claim)

@@ -182,6 +182,8 @@ def test_complex_keys_do_not_crash():
 @pytest.mark.parametrize("text", [
     "a: .nan\n", "a: .inf\n", "a: -.INF\n", "a: +.Inf\n", "a: 1e999\n", "a: [1, .NaN]\n",
     "a: !!float .inf\n", "a: !!float -1e400\n",
+    # an integer beyond the float range, tagged float: infinite, not an overflow
+    "a: !!float 1" + "0" * 400 + "\n", "a: !!float -1" + "0" * 400 + "\n", "a: !!float 0x" + "f" * 300 + "\n",
     # a key's value, through its anchor and an alias: a node of the data all the same
     "? &x .nan\n: 1\nb: *x\n",
     # a merged mapping's value
@@ -226,3 +228,9 @@ def test_schema_errors_takes_the_loaders_word_for_non_finite_numbers():
         validate._holds_non_finite = original
     for errors in (told, searched):
         assert [(tuple(error.absolute_path), error.validator) for error in errors] == [(("targets", "latency_p95_ms"), "type")]
+
+
+def test_a_float_tagged_integer_too_large_for_a_float_is_infinite_not_a_load_error():
+    loaded = load_text("a: !!float 1" + "0" * 400 + "\nb: !!float -1" + "0" * 400 + "\n")
+    assert not loaded.problems
+    assert only(loaded).data == {"a": float("inf"), "b": float("-inf")}

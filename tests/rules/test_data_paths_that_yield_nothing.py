@@ -1,0 +1,106 @@
+"""Data paths that name something but yield no data: a dangling link (one finding, EVAL003's, that
+says it is a link and names its target) and a glob that matches no data file.
+
+Links and files beside the plan cannot live in a rule fixture: the plans are set up here."""
+
+import os
+import pathlib
+
+import pytest
+
+from aiplan.testing import lint_yaml
+
+PLAN = """
+    aiplan: 1
+    name: x
+    approach: fine_tuning
+    fine_tuning:
+      dataset:
+        path: {training}
+        examples: {examples}
+      evaluation:
+        held_out:
+          path: {held_out}
+          size: 2
+          disjoint_from_training: true
+"""
+RULES = ["EVAL003", "EVID001", "EVID005", "EVID007", "EVID008"]
+
+
+def _records(path: pathlib.Path, count: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f'{{"prompt": "question {n}", "completion": "a"}}\n' for n in range(count)),
+                    encoding="utf-8")
+
+
+@pytest.fixture
+def repository(tmp_path):
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    _records(root / "data" / "ft" / "train.jsonl", 5)
+    _records(root / "data" / "ft" / "held_out.jsonl", 2)
+    (root / "aiplan.yaml").write_text("aiplan: 1\n", encoding="utf-8")
+    return root
+
+
+def _found(root, training="data/ft/train.jsonl", held_out="data/ft/held_out.jsonl", examples=5):
+    plan = PLAN.format(training=training, held_out=held_out, examples=examples)
+    return [(f.rule, f.line, f.message) for f in lint_yaml(plan, select=RULES, base_dir=str(root))]
+
+
+def test_a_dangling_link_is_one_eval003_finding_that_names_its_target(repository):
+    os.symlink("nowhere.jsonl", repository / "data" / "ft" / "broken.jsonl")
+    assert _found(repository, held_out="data/ft/broken.jsonl") == [(
+        "EVAL003", 10, "`fine_tuning.evaluation.held_out.path` names `data/ft/broken.jsonl`, a link to "
+        "`nowhere.jsonl`, which does not exist")]
+
+
+def test_a_link_to_a_file_that_exists_is_read_as_that_file(repository):
+    # Near-identical: the link's target is there, so nothing is reported.
+    os.symlink("held_out.jsonl", repository / "data" / "ft" / "linked.jsonl")
+    assert _found(repository, held_out="data/ft/linked.jsonl") == []
+
+
+def test_a_missing_file_that_is_no_link_keeps_the_plain_message(repository):
+    assert _found(repository, held_out="data/ft/nowhere.jsonl") == [(
+        "EVAL003", 10, "`fine_tuning.evaluation.held_out.path` names `data/ft/nowhere.jsonl`, which does not "
+        "exist relative to the plan's directory")]
+
+
+@pytest.mark.parametrize("training, matched", [
+    ("'*'", "`aiplan.yaml` and `data/`"),     # only the plan and a folder
+    ("'data/*'", "`data/ft/`"),              # only a folder
+    ("'**/*.yaml'", "`aiplan.yaml`"),        # only a file that is not data
+])
+def test_a_glob_that_matches_no_data_file_is_evid005_at_the_path(repository, training, matched):
+    assert _found(repository, training=training, examples=600000) == [(
+        "EVID005", 6, f"`fine_tuning.dataset.path` names `{training.strip(chr(39))}`, which matches no data file "
+        f"(it matches {matched})")]
+
+
+def test_a_held_out_glob_that_matches_no_data_file_is_reported_too(repository):
+    [(rule, line, message)] = _found(repository, held_out="'*'")
+    assert (rule, line) == ("EVID005", 10) and "names `*`, which matches no data file" in message
+
+
+def test_a_glob_of_many_entries_names_the_first_and_counts_the_rest(repository):
+    for name in ("b.yaml", "c.yaml", "d.yaml"):
+        (repository / name).write_text("x: 1\n", encoding="utf-8")
+    [(_rule, _line, message)] = _found(repository, training="'*'")
+    assert message.endswith("(it matches `aiplan.yaml`, `b.yaml`, `c.yaml` and 2 more)")
+
+
+@pytest.mark.parametrize("training, expected", [
+    # a glob that matches data files is read: the count is checked
+    ("'data/ft/t*'", [("EVID001", 7)]),
+    # a glob that matches nothing at all does not exist
+    ("'*.jsonl'", [("EVAL003", 6)]),
+])
+def test_globs_that_match_data_or_nothing_keep_their_own_findings(repository, training, expected):
+    assert [(rule, line) for rule, line, _ in _found(repository, training=training, examples=600000)] == expected
+
+
+def test_a_folder_without_data_files_is_a_directory_as_before(repository):
+    (repository / "data" / "notes").mkdir()
+    [(rule, line, message)] = _found(repository, training="data/notes")
+    assert (rule, line) == ("EVID005", 6) and message.endswith("which is a directory, not a data file")

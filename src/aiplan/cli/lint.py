@@ -155,11 +155,13 @@ def fast_lint_parameters(args: list[str]) -> dict | None:
 def _accepted(value: str, accepts) -> bool:
     """Whether click's type would take ``value`` as it is: a ``Choice`` takes one of its choices
     exactly; ``Path(dir_okay=False)`` anything but an existing folder, ``Path(file_okay=False)``
-    anything but an existing non-folder. Anything else (a choice in other case, say) goes to click."""
+    anything but an existing non-folder, and either only a path that does not exist or that this
+    process may read (click's ``readable=True``). Anything else (a choice in other case, an
+    unreadable file, say) goes to click, which words the error."""
     if accepts == FILE:
-        return not os.path.isdir(value)
+        return not os.path.isdir(value) and (not os.path.exists(value) or os.access(value, os.R_OK))
     if accepts == FOLDER:
-        return not os.path.exists(value) or os.path.isdir(value)
+        return not os.path.exists(value) or (os.path.isdir(value) and os.access(value, os.R_OK))
     return value in accepts
 
 

@@ -140,3 +140,17 @@ def test_a_pre_commit_run_does_not_build_clicks_options(places):
         done = subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, cwd=places,
                               timeout=120)
         assert json.loads(done.stderr.strip().splitlines()[-1]) is fast, done.stderr
+
+
+@pytest.mark.parametrize("option, make", [("--config", "file"), ("--output-file", "file"), ("--cache-dir", "folder")])
+def test_a_path_this_process_may_not_read_goes_to_click(tmp_path, monkeypatch, option, make):
+    """click's Path is readable=True: an existing path ``os.access`` refuses is click's error to word
+    (forced here through ``os.access``: the tests may run as root, who may read anything)."""
+    from aiplan.cli import lint as fast
+
+    path = tmp_path / "p"
+    path.mkdir() if make == "folder" else path.write_text("")
+    assert fast.fast_lint_parameters([option, str(path), "plans"]) is not None
+    monkeypatch.setattr(fast.os, "access", lambda *args, **kwargs: False)
+    assert fast.fast_lint_parameters([option, str(path), "plans"]) is None
+    assert fast.fast_lint_parameters([option, str(tmp_path / "absent"), "plans"]) is not None  # click checks only what exists

@@ -65,7 +65,7 @@ def shown_path(path: str) -> str:
 
 
 # click.style's codes (``click.termui._ansi_colors``), without importing click: the pre-commit
-# run does not (tests/unit/reporters/test_text_style.py pins them against click.style).
+# run does not (tests/unit/cli/test_lint_without_click.py pins them against click.style).
 _FOREGROUNDS = {"red": 31, "green": 32, "yellow": 33, "blue": 34, "cyan": 36}
 
 
@@ -310,6 +310,7 @@ def _full(run, rules, *, colour: bool, show_fix: bool, wrap: int | None) -> Iter
     for result in run.files:
         results_of[result.path] = results_of.get(result.path, 0) + 1
     parts: dict[str, str] = {}
+    parted = {}
     pending = []
     for result in run.files:
         shown = getattr(result, "shown", None)
@@ -318,6 +319,12 @@ def _full(run, rules, *, colour: bool, show_fix: bool, wrap: int | None) -> Iter
             pending.extend(result.findings)
         elif part:
             parts[result.path] = part
+            parted[result.path] = result
+    # Another result's finding that names a path with a kept part (a plugin's finding about
+    # another file) joins that path's findings: the path is rendered whole, not from its part.
+    for path in {finding.path for finding in pending}.intersection(parts):
+        del parts[path]
+        pending.extend(parted[path].findings)
     # Not run.findings: reading_order sorts them anyway, and findings equal in its key are
     # equal in Finding.sort_key too, so the order is the same without sorting twice.
     by_file: dict[str, list] = {}

@@ -75,7 +75,7 @@ OPTIONS = [
     (),
     ("--format", "concise"),
     ("--format", "json"),
-    ("--format", "sarif", "--include-suppressed"),
+    ("--format", "sarif", "--sarif-include-suppressed"),
     ("--format", "junit"),
     ("--format", "gitlab"),
     ("--format", "github"),
@@ -93,6 +93,7 @@ def test_a_warm_run_prints_what_a_run_without_the_cache_prints(cli, plans, tmp_p
     linted = _linted(monkeypatch)
     warm = cli("lint", "--cache-dir", tmp_path / "cache", *options, "plans")
     assert not linted  # every plan a hit
+    assert uncached.exit_code in (0, 1)  # linted: not a usage error (2), which would make the rest vacuous
     assert uncached.output and "Traceback" not in uncached.output
     assert cold.output == uncached.output and warm.output == uncached.output
     assert cold.exit_code == uncached.exit_code == warm.exit_code
@@ -148,3 +149,28 @@ def test_a_cached_result_is_its_decoded_result(plans, tmp_path):
     moved = dataclasses.replace(first, findings=tuple(dataclasses.replace(f, path="other.aiplan.yaml")
                                                       for f in first.findings))
     assert cached_part(first, None)[0] == CACHED_KEY and cached_part(moved, None)[0] != CACHED_KEY
+
+
+def test_a_finding_of_another_result_about_a_path_with_a_kept_part_is_shown(plans, tmp_path, monkeypatch):
+    """A plugin may report a finding about another file: that path is rendered from all its
+    findings, not from the part the cache kept for its own result."""
+    import dataclasses
+
+    from aiplan.cli.lint import _cached_part
+    from aiplan.reporters import text
+    from aiplan.run import codec, runner
+    from aiplan.run.cache import LintCache
+    from aiplan.run.discovery import discover
+    from aiplan.testing import build_context
+
+    monkeypatch.chdir(plans.parent)
+    ctx = build_context()
+    runner.lint_targets(discover(["plans"]), ctx, cache=LintCache(str(tmp_path / "c"), render=_cached_part))
+    warm = runner.lint_targets(discover(["plans"]), ctx, cache=LintCache(str(tmp_path / "c"), render=_cached_part))
+    first, second = warm.files[0], next(r for r in warm.files[1:] if r.findings)
+    assert getattr(first, "shown", None) is not None  # served from the cache
+    moved = dataclasses.replace(second, findings=tuple(dataclasses.replace(f, path=first.path)
+                                                          for f in second.findings[:1]))
+    run = dataclasses.replace(warm, files=(first, moved))
+    decoded = dataclasses.replace(run, files=tuple(codec.decode(codec.encode(r)) for r in run.files))
+    assert text.render(run, None) == text.render(decoded, None)

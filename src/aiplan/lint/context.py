@@ -97,7 +97,11 @@ class LintContext(Record):
         # marshal (format 0: no back-references, so equal states give equal bytes), not JSON: no
         # sets, a dict of fixed key order, and json is not imported for it (about 5 M instructions
         # at every cached start); a quarter of repr's instructions for the same state.
-        return blake2b_256(marshal.dumps(state, 0)).hexdigest()
+        try:
+            data = marshal.dumps(state, 0)
+        except ValueError:  # a plugin names a rule by a str subclass (an Enum member): marshal takes built-in types only
+            data = repr(state).encode()
+        return blake2b_256(data).hexdigest()
 
     def steps(self) -> tuple["RuleStep", ...]:
         """What the engine calls for each document: the enabled rules that have a

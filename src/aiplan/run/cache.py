@@ -512,7 +512,10 @@ class LintCache:
             return None
         if settled is not None and settled != status:  # its bytes vouched for it: next time its status will
             if printed is None:
-                printed = shown(result, lines, self.render)
+                try:
+                    printed = shown(result, lines, self.render)
+                except Exception:  # as in store: the entry is kept without its part, never a failed run
+                    printed = shown(result, lines, None)
             self._new.setdefault(key, {})[display_path] = (digest, settled, dependencies, payload, self._now, lines,
                                                            printed)
         if lines is not None:

@@ -1,5 +1,5 @@
 """Writing to the terminal without importing click: :func:`echo` does what ``click.echo``
-does for the calls aiplan makes (tests/unit/cli/test_terminal.py pins it against click's). Importing click is the
+does for the calls aiplan makes (tests/unit/cli/test_lint_without_click.py pins it against click's). Importing click is the
 largest single cost of a pre-commit run before the first finding; ``lint``'s fast path
 (:mod:`aiplan.cli.lint`) runs without it."""
 

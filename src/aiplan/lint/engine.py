@@ -238,8 +238,10 @@ class _DeferredReader:
     def same_file(self, first: str, second: str) -> str | None:
         """:meth:`EvidenceReader.same_file`, asked of the reader only for two names that are one
         file by one ``stat`` each (``os.path.samefile``): FT006 asks this of most fine-tuning
-        plans, whose two paths are two files, and a plan that reads no data makes no reader."""
-        if self._reader is None:
+        plans, whose two paths are two files, and a plan that reads no data makes no reader. Not
+        when the run records what a result depends on (the cache): the reader records where each
+        path leads, so a link made later is seen by the next run; the short cut records nothing."""
+        if self._reader is None and getattr(self._arguments[3], "record", None) is None:
             base_dir = self._arguments[1]
             try:
                 if not os.path.samefile(os.path.join(base_dir, os.path.expanduser(first)),

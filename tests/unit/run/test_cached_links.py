@@ -1,0 +1,43 @@
+"""A cached result still sees a held-out file that became a link to the training data."""
+
+import os
+
+PLAN = """\
+aiplan: 1
+name: x
+approach: fine_tuning
+fine_tuning:
+  dataset:
+    path: data/t.jsonl
+    examples: 5
+  evaluation:
+    held_out:
+      path: evals/h.jsonl
+      size: 2
+      disjoint_from_training: true
+"""
+
+
+def _records(path, count, word):
+    path.write_text("".join(f'{{"prompt": "{word} {i}", "completion": "a"}}\n' for i in range(count)))
+
+
+def test_a_held_out_file_replaced_by_a_link_to_the_training_file_is_seen_by_a_cached_run(cli, tmp_path,
+                                                                                          monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("AIPLAN_NO_CACHE")  # tests run without the cache (conftest): this one is about it
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "evals").mkdir()
+    _records(tmp_path / "data" / "t.jsonl", 5, "t")
+    _records(tmp_path / "evals" / "h.jsonl", 2, "h")
+    (tmp_path / "aiplan.yaml").write_text(PLAN)
+    cache = str(tmp_path / "cache")
+    first = cli("lint", "--ignore", "EVID", "--cache-dir", cache, "aiplan.yaml")
+    assert "FT006" not in first.output and "1 file" in first.output
+    os.remove(tmp_path / "evals" / "h.jsonl")
+    os.symlink(os.path.join("..", "data", "t.jsonl"), tmp_path / "evals" / "h.jsonl")
+    cached = cli("lint", "--ignore", "EVID", "--cache-dir", cache, "aiplan.yaml")
+    uncached = cli("lint", "--ignore", "EVID", "--no-cache", "aiplan.yaml")
+    assert "FT006" in uncached.output
+    assert cached.output == uncached.output

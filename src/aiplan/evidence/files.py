@@ -14,7 +14,6 @@ a SHA-256, so the result can be keyed by exactly the bytes it depends on.
 
 from __future__ import annotations
 
-import glob
 import hashlib
 import io
 import os
@@ -104,7 +103,7 @@ def locate(name: str, base_dir: str, root: str) -> Location:
                 return _shards(name, path, matches, broken, root)
             # Folders end in a separator, so that a message can say which are folders.
             return Location(name, "missing", path, matched=tuple(sorted(
-                p + os.sep if os.path.isdir(p) else p for p in glob.glob(path, recursive=True))))
+                p + os.sep if os.path.isdir(p) else p for p in glob_files(path, folders=True))))
         return Location(name, "missing", path)
     if os.path.islink(path) and not os.path.exists(path):
         # A dangling link: missing, as EVAL003 says (naming its target), not a file that cannot be read.
@@ -234,8 +233,9 @@ def shard_files(path: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
             tuple(sorted(p for p in named if os.path.islink(p) and not os.path.exists(p))))
 
 
-def glob_files(pattern: str) -> list[str]:
+def glob_files(pattern: str, *, folders: bool = False) -> list[str]:
     """What ``glob.glob(pattern, recursive=True)`` finds for a plan's glob (an absolute path),
+    its files only unless ``folders`` (then the folders it matches too, links to folders among them),
     except that a symbolic link to a folder met on the way is not followed, as a data folder's
     walk (``os.walk``) does not follow one: `data/` and `data/**/*.jsonl` name the same files,
     and a link loop cannot multiply them. Links the pattern spells out (its parts before the
@@ -258,6 +258,9 @@ def glob_files(pattern: str) -> list[str]:
         relative = os.path.relpath(folder, base)
         prefix = "" if relative == os.curdir else relative.replace(os.sep, "/") + "/"
         depth = prefix.count("/")
+        if folders:
+            found.extend(os.path.join(folder, d) for d in dirs
+                         if (hidden or not d.startswith(".")) and matcher.match(prefix + d))
         dirs[:] = [d for d in dirs if (hidden or not d.startswith(".")) and not os.path.islink(os.path.join(folder, d))
                    and (deep or (depth + 1 < len(rest) and levels[depth].match(d)))]
         found.extend(os.path.join(folder, file) for file in files

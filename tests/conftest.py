@@ -81,6 +81,21 @@ def copy_clean_plan(directory: pathlib.Path, name: str = "clean.aiplan.yaml") ->
     return pathlib.Path(shutil.copy(EXAMPLES / "support-copilot.aiplan.yaml", directory / name))
 
 
+def linted_paths(monkeypatch) -> list[str]:
+    """From now on, the display paths of the files a run really lints (cache misses), in order."""
+    from aiplan.run import runner
+
+    seen: list[str] = []
+    original = runner._lint_recorded
+
+    def spy(target, ctx, record, *rest):
+        seen.append(target.display_path)
+        return original(target, ctx, record, *rest)
+
+    monkeypatch.setattr(runner, "_lint_recorded", spy)
+    return seen
+
+
 def pytest_collection_modifyitems(config, items):
     """Mark everything under tests/e2e/ as `e2e` (whole-program runs: examples, hooks, hostile input)."""
     e2e = ROOT / "tests" / "e2e"

@@ -17,7 +17,7 @@ from aiplan.run.discovery import discover
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import rule
 from aiplan.testing import build_context
-from conftest import EXAMPLES
+from conftest import EXAMPLES, linted_paths as _linted
 
 FLAWED = (EXAMPLES / "ticket-formatter.aiplan.yaml").read_text()
 CLEAN = (EXAMPLES / "support-copilot.aiplan.yaml").read_text()
@@ -45,17 +45,6 @@ def _run(ctx, directory, cache_dir):
     return run, store
 
 
-def _linted(monkeypatch) -> list[str]:
-    """Record which files really get linted (cache misses)."""
-    seen: list[str] = []
-    original = runner._lint_recorded
-
-    def spy(target, ctx, record, *budget):
-        seen.append(target.display_path)
-        return original(target, ctx, record, *budget)
-
-    monkeypatch.setattr(runner, "_lint_recorded", spy)
-    return seen
 
 
 def test_second_run_reuses_every_result(plans, tmp_path, monkeypatch):

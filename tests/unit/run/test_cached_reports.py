@@ -18,7 +18,7 @@ from aiplan.run.cache import LintCache
 from aiplan.run.discovery import discover
 from aiplan.reporters.text import CACHED_KEY, cached_part
 from aiplan.testing import build_context
-from conftest import EXAMPLES
+from conftest import EXAMPLES, linted_paths as _linted
 
 
 @pytest.fixture(autouse=True)
@@ -59,16 +59,6 @@ def _decoded(monkeypatch) -> list[str]:
     return seen
 
 
-def _linted(monkeypatch) -> list[str]:
-    seen: list[str] = []
-    original = runner._lint_recorded
-
-    def spy(target, ctx, record, *rest):
-        seen.append(target.display_path)
-        return original(target, ctx, record, *rest)
-
-    monkeypatch.setattr(runner, "_lint_recorded", spy)
-    return seen
 
 
 OPTIONS = [

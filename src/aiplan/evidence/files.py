@@ -212,16 +212,11 @@ class WithinRepository:
         return _inside(os.path.join(self._folders(folder), name), root)
 
 
-def shard_paths(path: str) -> tuple[str, ...]:
-    """The data files a glob or a folder names, sorted: regular files with a
-    data suffix, hidden ones left out (a folder is searched recursively)."""
-    return shard_files(path)[0]
-
-
 def shard_files(path: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """``(data files, broken links)`` a glob or a folder names, each sorted: the files are
-    :func:`shard_paths`; the broken links are those with a data suffix that point at nothing
-    (named by EVID008, not dropped silently)."""
+    """``(data files, broken links)`` a glob or a folder names, each sorted: the files are the
+    regular files with a data suffix, hidden ones left out (a folder is searched recursively);
+    the broken links are those with a data suffix that point at nothing (named by EVID008, not
+    dropped silently)."""
     if os.path.isdir(path):
         found = [os.path.join(folder, file) for folder, dirs, files in os.walk(path)
                  for file in files if not file.startswith(".")]
@@ -245,13 +240,14 @@ def glob_files(pattern: str, *, folders: bool = False) -> list[str]:
     fixed = 0
     while fixed < len(parts) and not is_glob(parts[fixed]):
         fixed += 1
-    rest = parts[fixed:]
+    # `**` crosses folders only as a whole part, as glob reads it; within a name (`**.jsonl`) it is `*`.
+    rest = [part if part == "**" else re.sub(r"\*\*+", "*", part) for part in parts[fixed:]]
     base = os.sep.join(parts[:fixed]) or os.sep
     if not rest or not os.path.isdir(base):
         return [pattern] if not rest and os.path.lexists(pattern) else []
     matcher = path_glob("/".join(rest))
     levels = [path_glob(part) for part in rest]
-    deep = any("**" in part for part in rest)
+    deep = "**" in rest
     hidden = any(part.startswith(".") for part in rest)
     found: list[str] = []
     for folder, dirs, files in os.walk(base):

@@ -26,3 +26,16 @@ def test_folders_are_listed_when_asked_links_to_folders_among_them_but_not_enter
                                                          str(tmp_path / "data" / "real")]
     assert glob_files(pattern) == []
     assert sorted(glob_files(str(tmp_path / "data" / "**" / "*.txt"))) == [str(tmp_path / "data" / "real" / "a.txt")]
+
+
+def test_two_stars_inside_a_name_match_as_one_star_as_glob_reads_them(tmp_path):
+    """`data/**.jsonl` is `data/*.jsonl` to glob (and so to EVAL003): the evidence rules read it alike."""
+    import glob
+
+    (tmp_path / "data" / "sub").mkdir(parents=True)
+    (tmp_path / "data" / "sub" / "x.jsonl").write_text("{}\n")
+    (tmp_path / "data" / "top.jsonl").write_text("{}\n")
+    for pattern in ("data/**.jsonl", "data/***.jsonl", "data/**/*.jsonl", "data/**"):
+        absolute = str(tmp_path / pattern)
+        assert sorted(glob_files(absolute)) == sorted(p for p in glob.glob(absolute, recursive=True)
+                                                      if os.path.isfile(p)), pattern

@@ -123,3 +123,13 @@ def test_a_glob_of_wildcards_alone_is_a_path_for_the_evidence_rules_too(reposito
 def test_a_placeholder_path_is_still_no_path(repository):
     # Near-identical to `*`: `TBD` is placeholder text, not a glob. Nothing is read or reported.
     assert _found(repository, "TBD", "evals/held.jsonl", rules=("EVID001", "EVID002", "FT006")) == []
+
+
+def test_the_fix_for_a_held_out_link_to_the_training_file_names_another_path(repository):
+    """`data/ft/held_out.jsonl` is where the hint would move held-out examples beside the training
+    file: when that is the link itself, the hint must name somewhere else."""
+    os.symlink("train.jsonl", repository / "data" / "ft" / "held_out.jsonl")
+    found = lint_yaml(PLAN.format(training="data/ft/train.jsonl", held_out="data/ft/held_out.jsonl"),
+                      select=["FT006"], base_dir=str(repository))
+    assert [f.rule for f in found] == ["FT006"]
+    assert "data/ft/held_out.jsonl`" not in found[0].fix.split("move them to", 1)[1]

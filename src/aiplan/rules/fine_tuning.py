@@ -717,7 +717,8 @@ def held_out_leak(plan, options):
     left = held if overlap.held_out_is_folder and held not in (".", "..") else None
     extension = posixpath.splitext(beside)[1]
     candidates = (beside, "evals/held_out" + extension, "held_out" + extension)
-    held_path = next((path for path in candidates if leak(path, training) is None
+    # Never the held-out path itself: spelled apart from the training path, a link can still lead to it.
+    held_path = next((path for path in candidates if path != held and leak(path, training) is None
                       and (left is None or not inside(path, left))), candidates[1])
     narrowed = None
     if leak(held_path, training) is not None:

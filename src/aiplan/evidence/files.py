@@ -272,7 +272,8 @@ def listing_stamp(where: Location, base_dir: str, resolved: bool = False) -> str
     names = "\n".join([where.kind] + [os.path.relpath(p, base_dir) for p in where.parts]
                       + ["\x00" + os.path.relpath(p, base_dir) for p in where.skipped]
                       + ["\x01" + os.path.relpath(p, base_dir) for p in where.broken]
-                      + ["\x02" + os.path.relpath(p, base_dir) + p[-1] for p in where.matched])
+                      + ["\x02" + os.path.relpath(p, base_dir) + p[-1] for p in where.matched]
+                      + (["\x03" + where.link_target] if where.link_target else []))  # a dangling link's target
     stamp = "listing:" + hashlib.sha256(names.encode("utf-8", "surrogateescape")).hexdigest()
     if resolved:
         real = os.path.relpath(os.path.realpath(where.path), base_dir)

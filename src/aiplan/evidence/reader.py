@@ -91,8 +91,9 @@ class EvidenceReader:
             where = self._memo[key] = locate(name, self.base_dir, self.root)
             # A glob or folder: which data files it matches. A path outside the repository (a link
             # out of it) is located again: replaced by a file of the repository, it still exists.
+            # So is a dangling link: EVAL003 names its target, which may change while it stays missing.
             self._depends_on_path(name, where.path, lambda: listing_stamp(where, self.base_dir),
-                                  where.kind == "outside")
+                                  where.kind == "outside" or bool(where.link_target))
         return self._memo[key]
 
     def _depends_on_path(self, name: str, path: str, listing: Callable[[], str], listed: bool = False) -> None:

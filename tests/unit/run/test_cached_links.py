@@ -41,3 +41,24 @@ def test_a_held_out_file_replaced_by_a_link_to_the_training_file_is_seen_by_a_ca
     uncached = cli("lint", "--ignore", "EVID", "--no-cache", "aiplan.yaml")
     assert "FT006" in uncached.output
     assert cached.output == uncached.output
+
+
+def test_a_cached_run_names_a_dangling_links_new_target(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("AIPLAN_NO_CACHE")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "evals").mkdir()
+    _records(tmp_path / "data" / "t.jsonl", 5, "t")
+    os.symlink("gone.jsonl", tmp_path / "evals" / "h.jsonl")
+    (tmp_path / "aiplan.yaml").write_text(PLAN)
+    cache = str(tmp_path / "cache")
+    first = cli("lint", "--cache-dir", cache, "aiplan.yaml")
+    assert "a link to `gone.jsonl`" in first.output
+    os.remove(tmp_path / "evals" / "h.jsonl")
+    os.symlink("other.jsonl", tmp_path / "evals" / "h.jsonl")
+    repointed = cli("lint", "--cache-dir", cache, "aiplan.yaml")
+    assert "a link to `other.jsonl`" in repointed.output
+    os.remove(tmp_path / "evals" / "h.jsonl")
+    removed = cli("lint", "--cache-dir", cache, "aiplan.yaml")
+    assert removed.output == cli("lint", "--no-cache", "aiplan.yaml").output and "a link to" not in removed.output

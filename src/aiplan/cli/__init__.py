@@ -52,27 +52,16 @@ def lint_without_click(values: dict) -> None:
     and a usage error shown by click itself (imported then: it needs the usage line)."""
     import sys
 
-    from aiplan.cli.common import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, ConfigProblem, UsageProblem
+    from aiplan.cli.common import EXIT_OK, UsageProblem, end_command
     from aiplan.cli.lint import lint_plans, tolerate_narrow_encodings
-    from aiplan.cli.terminal import echo
 
     tolerate_narrow_encodings()
     try:
         lint_plans(**values)
-    except KeyboardInterrupt:  # pragma: no cover - needs a real signal
-        echo("aiplan: interrupted", err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    except BrokenPipeError:
-        sys.exit(EXIT_OK)
     except UsageProblem as exc:
         _show_usage_error(str(exc))
-    except ConfigProblem as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except Exception as exc:
-        echo(f"aiplan: internal error: {type(exc).__name__}: {exc} "
-             "(set AIPLAN_DEBUG=1 for a traceback, and please report it)", err=True)
-        sys.exit(EXIT_INTERNAL)
+    except (KeyboardInterrupt, Exception) as exc:
+        end_command(exc)
     sys.exit(EXIT_OK)  # as click's main ends a command that returns
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import NoReturn
 
 from aiplan.cli.terminal import echo
 
@@ -42,6 +43,27 @@ def exit_after(command) -> None:
         except (OSError, ValueError):  # a closed pipe (`aiplan lint | head`): nothing left to say
             pass
     os._exit(code)
+
+
+def end_command(exc: BaseException) -> NoReturn:
+    """End ``aiplan`` as it ends when a command raised ``exc``, on click's path (the group's
+    ``invoke``) and on ``lint``'s click-free path alike: an interrupt says so and exits 130, a
+    closed output pipe exits 0, a :class:`ConfigProblem` is shown as click shows its own errors
+    (exit 2), and anything else is an internal error (exit 3) in one line, or its traceback
+    when ``AIPLAN_DEBUG`` is set."""
+    if isinstance(exc, KeyboardInterrupt):
+        echo("aiplan: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    if isinstance(exc, BrokenPipeError):
+        sys.exit(EXIT_OK)
+    if isinstance(exc, ConfigProblem):
+        exc.show()
+        sys.exit(exc.exit_code)
+    if os.environ.get("AIPLAN_DEBUG"):
+        raise exc
+    echo(f"aiplan: internal error: {type(exc).__name__}: {exc} "
+         "(set AIPLAN_DEBUG=1 for a traceback, and please report it)", err=True)
+    sys.exit(EXIT_INTERNAL)
 
 
 def exit_code(run, *, fail_on=None, fixes_pending: bool = False, exit_zero: bool = False,

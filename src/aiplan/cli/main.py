@@ -3,13 +3,12 @@ pre-commit hot path."""
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
 
 from aiplan import __version__
-from aiplan.cli.common import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, SEVERITIES, ConfigProblem, exit_after
+from aiplan.cli.common import EXIT_INTERRUPTED, SEVERITIES, end_command, exit_after
 from aiplan.cli.lint import fast_lint_parameters, lint_plans, tolerate_narrow_encodings
 from aiplan.cli.options import Seconds, reports_usage_problems, settings_options
 from aiplan.reporters import FORMATS
@@ -58,20 +57,8 @@ class AiplanGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
-        except KeyboardInterrupt:
-            click.echo("aiplan: interrupted", err=True)
-            sys.exit(EXIT_INTERRUPTED)
-        except BrokenPipeError:
-            sys.exit(EXIT_OK)
-        except ConfigProblem as exc:  # as click reports its own exceptions: no usage line
-            exc.show()
-            sys.exit(exc.exit_code)
-        except Exception as exc:
-            if os.environ.get("AIPLAN_DEBUG"):
-                raise
-            click.echo(f"aiplan: internal error: {type(exc).__name__}: {exc} "
-                       "(set AIPLAN_DEBUG=1 for a traceback, and please report it)", err=True)
-            sys.exit(EXIT_INTERNAL)
+        except (KeyboardInterrupt, Exception) as exc:
+            end_command(exc)
 
 
 @click.group(cls=AiplanGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -81,6 +81,14 @@ def copy_clean_plan(directory: pathlib.Path, name: str = "clean.aiplan.yaml") ->
     return pathlib.Path(shutil.copy(EXAMPLES / "support-copilot.aiplan.yaml", directory / name))
 
 
+@pytest.fixture
+def cache_on(monkeypatch):
+    """The results cache on, in its default place, for a test that is about it (it is off for the
+    others: AIPLAN_NO_CACHE above)."""
+    monkeypatch.delenv("AIPLAN_NO_CACHE", raising=False)
+    monkeypatch.delenv("AIPLAN_CACHE_DIR", raising=False)
+
+
 def linted_paths(monkeypatch) -> list[str]:
     """From now on, the display paths of the files a run really lints (cache misses), in order."""
     from aiplan.run import runner

@@ -23,10 +23,7 @@ FLAWED = (EXAMPLES / "ticket-formatter.aiplan.yaml").read_text()
 CLEAN = (EXAMPLES / "support-copilot.aiplan.yaml").read_text()
 
 
-@pytest.fixture(autouse=True)
-def cache_on(monkeypatch):
-    monkeypatch.delenv("AIPLAN_NO_CACHE", raising=False)
-    monkeypatch.delenv("AIPLAN_CACHE_DIR", raising=False)
+pytestmark = pytest.mark.usefixtures("cache_on")  # the cache under test (conftest turns it off)
 
 
 @pytest.fixture

@@ -2,6 +2,10 @@
 
 import os
 
+import pytest
+
+pytestmark = pytest.mark.usefixtures("cache_on")  # the cache under test (conftest turns it off)
+
 PLAN = """\
 aiplan: 1
 name: x
@@ -25,7 +29,6 @@ def _records(path, count, word):
 def test_a_held_out_file_replaced_by_a_link_to_the_training_file_is_seen_by_a_cached_run(cli, tmp_path,
                                                                                           monkeypatch):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("AIPLAN_NO_CACHE")  # tests run without the cache (conftest): this one is about it
     (tmp_path / ".git").mkdir()
     (tmp_path / "data").mkdir()
     (tmp_path / "evals").mkdir()
@@ -45,7 +48,6 @@ def test_a_held_out_file_replaced_by_a_link_to_the_training_file_is_seen_by_a_ca
 
 def test_a_cached_run_names_a_dangling_links_new_target(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("AIPLAN_NO_CACHE")
     (tmp_path / ".git").mkdir()
     (tmp_path / "data").mkdir()
     (tmp_path / "evals").mkdir()

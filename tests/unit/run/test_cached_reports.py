@@ -21,10 +21,7 @@ from aiplan.testing import build_context
 from conftest import EXAMPLES, linted_paths as _linted
 
 
-@pytest.fixture(autouse=True)
-def cache_on(monkeypatch):
-    monkeypatch.delenv("AIPLAN_NO_CACHE", raising=False)
-    monkeypatch.delenv("AIPLAN_CACHE_DIR", raising=False)
+pytestmark = pytest.mark.usefixtures("cache_on")  # the cache under test (conftest turns it off)
 
 
 @pytest.fixture

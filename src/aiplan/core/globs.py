@@ -6,7 +6,9 @@ the configuration file's directory (``input-fields``: the data path as the
 plan writes it), with ``/`` separators:
 
 * ``*`` matches within one path segment, ``?`` one character, ``[abc]`` a set;
-* ``**`` matches any number of segments (``plans/**/draft-*.yaml``);
+* ``**`` matches any number of segments (``plans/**/draft-*.yaml``) when it is a whole
+  segment; within a name (``data/**.jsonl``) it is ``*``, as Python's ``glob``,
+  ``pathlib`` and gitignore read it;
 * a pattern without a ``/`` matches a file or directory name at any depth
   (``drafts``, ``*.draft.aiplan.yaml``); with a ``/`` it is anchored to the
   configuration's directory (``team-a/plans``);
@@ -29,21 +31,29 @@ class GlobError(ValueError):
     """A pattern that cannot be compiled (an unclosed ``[``)."""
 
 
+def _deep_at(text: str, i: int) -> bool:
+    """Whether the ``*`` at ``text[i]`` starts a ``**`` that crosses folders: a whole segment
+    (`data/**/*.jsonl`, `docs/**`), never a run within a name (`data/**.jsonl` is `data/*.jsonl`)."""
+    return (text.startswith("**", i) and (i == 0 or text[i - 1] == "/")
+            and (i + 2 == len(text) or text[i + 2] == "/"))
+
+
 def _translate(text: str, pattern: str, strict: bool) -> str:
     """The regular expression of a glob: ``*``/``?`` within a segment, ``**`` across them."""
     out: list[str] = []
     i = 0
     while i < len(text):
         char = text[i]
-        if text.startswith("**/", i):
+        if _deep_at(text, i) and text.startswith("**/", i):
             out.append("(?:.*/)?")
             i += 3
-        elif text.startswith("**", i):
+        elif _deep_at(text, i):
             out.append(".*")
             i += 2
         elif char == "*":
             out.append("[^/]*")
-            i += 1
+            while i < len(text) and text[i] == "*":  # a run within a name is one `*`
+                i += 1
         elif char == "?":
             out.append("[^/]")
             i += 1

@@ -240,14 +240,13 @@ def glob_files(pattern: str, *, folders: bool = False) -> list[str]:
     fixed = 0
     while fixed < len(parts) and not is_glob(parts[fixed]):
         fixed += 1
-    # `**` crosses folders only as a whole part, as glob reads it; within a name (`**.jsonl`) it is `*`.
-    rest = [part if part == "**" else re.sub(r"\*\*+", "*", part) for part in parts[fixed:]]
+    rest = parts[fixed:]
     base = os.sep.join(parts[:fixed]) or os.sep
     if not rest or not os.path.isdir(base):
         return [pattern] if not rest and os.path.lexists(pattern) else []
     matcher = path_glob("/".join(rest))
     levels = [path_glob(part) for part in rest]
-    deep = "**" in rest
+    deep = "**" in rest  # a whole part only: within a name (`**.jsonl`) it is `*` (path_glob)
     hidden = any(part.startswith(".") for part in rest)
     found: list[str] = []
     for folder, dirs, files in os.walk(base):

@@ -331,9 +331,10 @@ def glob_covers(wide: str, narrow: str) -> bool:
     matches: ``narrow``'s wildcards are taken as symbols only ``wide``'s wildcards stand
     for, so `data/ft/t*.jsonl` covers `data/ft/train*.jsonl` and `data/ft/*.jsonl` covers
     `data/ft/train.jsonl`. Two globs that merely could share a path (`a*.jsonl`, `*b.jsonl`)
-    are not decided: ``False``, as is a character class or a `**` in ``narrow``, and a `?`
-    in ``wide`` against a `*` in ``narrow`` (one character is no run of them)."""
-    if "[" in narrow or "**" in narrow or ("?" in wide and "*" in narrow):
+    are not decided: ``False``, as is a character class or a `**` segment in ``narrow``, and a
+    `?` in ``wide`` against a `*` in ``narrow`` (one character is no run of them). A `**` within
+    a name is `*` (:func:`~aiplan.core.globs.path_glob`)."""
+    if "[" in narrow or "**" in narrow.split("/") or ("?" in wide and "*" in narrow):
         return False
     # The wildcards as characters no path holds and no literal of `wide` matches.
     symbols = narrow.rstrip("/").replace("*", "\x00").replace("?", "\x01")
@@ -352,7 +353,7 @@ def _glob_reaches_below(pattern: tuple[str, ...], folder: tuple[str, ...]) -> bo
         return bool(pattern)  # a part is left for a file below the folder
     if not pattern:
         return False
-    if "**" in pattern[0]:  # any number of parts, none included
+    if pattern[0] == "**":  # any number of parts, none included; within a name (`**.jsonl`) it is `*`
         return _glob_reaches_below(pattern[1:], folder) or _glob_reaches_below(pattern, folder[1:])
     return (path_glob(pattern[0]).match(folder[0]) is not None
             and _glob_reaches_below(pattern[1:], folder[1:]))

@@ -16,6 +16,8 @@ from aiplan.core.paths import normalise_plan_path, repository_root
     ("data/train-?.jsonl", "data/train-10.jsonl", False),
     ("data/train-[0-9].jsonl", "data/train-3.jsonl", True),
     ("data/train-[!0-9].jsonl", "data/train-3.jsonl", False),
+    ("plans/**.yaml", "plans/a.yaml", True),             # `**` within a name is `*`, as gitignore reads it
+    ("plans/**.yaml", "plans/team/a.yaml", False),
 ])
 def test_configuration_patterns(pattern, path, expected):
     assert bool(compile_glob(pattern).fullmatch(path)) is expected
@@ -28,6 +30,13 @@ def test_configuration_patterns(pattern, path, expected):
     ("data/**/*.jsonl", "data/ft/x/train.jsonl", True),
     ("train*.jsonl", "sub/train.jsonl", False),          # anchored, as the filesystem's glob reads it
     ("data/[x.jsonl", "data/[x.jsonl", True),            # an unclosed `[` is a plain character
+    ("data/**.jsonl", "data/train.jsonl", True),         # `**` within a name is `*`, as glob reads it
+    ("data/**.jsonl", "data/ft/train.jsonl", False),
+    ("data/***.jsonl", "data/ft/train.jsonl", False),
+    ("data/x**/*.jsonl", "data/x/ft/train.jsonl", False),
+    ("data/***/*.jsonl", "data/ft/x/train.jsonl", False),  # a segment of three is no `**`
+    ("**/*.jsonl", "data/ft/train.jsonl", True),
+    ("data/**", "data/ft/train.jsonl", True),
 ])
 def test_plan_globs(pattern, path, expected):
     assert bool(path_glob(pattern).match(path)) is expected

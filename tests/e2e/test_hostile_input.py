@@ -87,6 +87,18 @@ def test_a_float_tagged_huge_integer_is_a_non_finite_number_at_its_own_line(cont
     assert ("PLAN002", 4, 19) in found and not any(rule == "PLAN001" for rule, _, _ in found)
 
 
+def test_an_integer_past_pythons_digit_limit_is_plan007_at_its_own_line(context):
+    """An integer of more digits than int() converts (4,300 by default) is PLAN007 at the
+    scalar, saying how many, not PLAN001 "Exceeds the limit ..." at 1:1."""
+    from aiplan.lint.engine import lint_documents
+
+    text = "aiplan: 1\nname: n\nfine_tuning:\n  dataset:\n    examples: " + "9" * 4400 + "\n"
+    result = lint_documents(load_text(text), "p.aiplan.yaml", context)
+    found = [(f.rule, f.line, f.column) for f in result.findings]
+    assert found == [("PLAN007", 5, 15)]
+    assert "4,400 digits" in result.findings[0].message
+
+
 def test_aliases_cannot_nest_past_the_depth_limit():
     # Each anchor nests the previous one 60 levels deeper: 12 small lines, 720 levels.
     lines = ["aiplan: 1"]

@@ -265,7 +265,13 @@ def resolve_scalar(value: str, tag: str | None, plain: bool) -> Any:
         kind = tag[len(_TAG):]
         if kind == "str":
             return value
-        resolved = resolve_plain(value)
+        try:
+            resolved = resolve_plain(value)
+        except ValueError:  # more digits than Python converts to an int (sys.get_int_max_str_digits)
+            if kind != "float":
+                raise  # an integer: the loader reports it (_long_integer)
+            # float() reads any number of digits: past the float range infinite, as `1e999` is.
+            return float(value) or 0.0  # `-0` is 0, as the integer it spells
         expected = _TAG_TYPES.get(kind)
         typed = expected is not None and isinstance(resolved, expected) and not (kind != "bool" and isinstance(resolved, bool))
         if typed:
@@ -815,11 +821,45 @@ class _SkippedDocument:
 
 
 class _Syntax(Exception):
-    def __init__(self, message: str, fix: str, span: Span):
+    """Only this document cannot be built: the parser reads on, the other documents are linted.
+    ``rule``: PLAN001, or PLAN007 for a limit of the reader's (:func:`_long_integer`)."""
+
+    def __init__(self, message: str, fix: str, span: Span, rule: str = SYNTAX):
         super().__init__(message)
         self.message = message
         self.fix = fix
         self.span = span
+        self.rule = rule
+
+    def problem(self, document: int) -> LoadProblem:
+        return LoadProblem(self.rule, Violation(self.message, self.fix, span=self.span), document)
+
+
+def _long_integer(event: Any) -> _Syntax | None:
+    """The problem of a scalar that resolves to an integer of more digits than Python converts
+    (``sys.get_int_max_str_digits``, 4,300 by default: the conversion's cost grows faster than
+    the digits), or ``None`` when ``event`` is not one (its ``ValueError`` is another's)."""
+    limit = getattr(sys, "get_int_max_str_digits", lambda: 0)()  # Python 3.10.7 and later; no limit before
+    text = event[VALUE]
+    digits = len(_unsigned(text))
+    if event[KIND] != "ScalarEvent" or not limit or digits <= limit or not _decimal_digits(_unsigned(text)):
+        return None
+    return _Syntax(
+        f"the integer has {digits:,} digits, more than the {limit:,} the YAML reader converts "
+        "(Python's limit on the digits of an integer); the document holding it was not linted",
+        f"Write the number with at most {limit:,} digits (as a float in exponent notation, "
+        f"`1e{digits - 1}`, if it is that large), or quote it if it is text.",
+        Span(*one_based(event)), RESOURCE_LIMIT,
+    )
+
+
+def _unbuilt(exc: Exception, event: Any, index: int) -> LoadProblem:
+    """The problem of document ``index``, which cannot be built: ``exc`` is :class:`_Syntax` or
+    the ``ValueError`` of an integer past Python's digit limit; any other error is raised again."""
+    syntax = exc if isinstance(exc, _Syntax) else _long_integer(event)
+    if syntax is None:
+        raise exc  # not a scalar's digits: reported as the parser's own errors are
+    return syntax.problem(index)
 
 
 def parse_documents(text: str, path: str = "<string>", limits: Limits = Limits()) -> LoadResult:
@@ -920,17 +960,17 @@ def _build(events: Iterator[Any], text: str, path: str, limits: Limits,
                     index += 1
             except NonConforming as exc:
                 broken = exc
-            except _Syntax as exc:
+            except (_Syntax, ValueError) as exc:
                 # The parser read on fine: only this document cannot be built. Report it
                 # and lint the documents that can be.
-                problems.append(LoadProblem(SYNTAX, Violation(exc.message, exc.fix, span=exc.span), index))
+                problems.append(_unbuilt(exc, event, index))
                 builder = _SkippedDocument()
         if broken is not None:
             raise broken
     except _Abort as abort:
         problems.append(abort.problem)
     except _Syntax as exc:
-        problems.append(LoadProblem(SYNTAX, Violation(exc.message, exc.fix, span=exc.span), index))
+        problems.append(exc.problem(index))
     except NonConforming as exc:
         problems.append(LoadProblem(SYNTAX, Violation(exc.message, exc.fix, span=Span.point(exc.line, exc.column)), index))
         # A misread is libyaml's, not the plan's: parse_documents asks the pure parser then.

@@ -292,14 +292,16 @@ def unused_suppression(plan, options):
 
 @rule(rule_ids.RESOURCE_LIMIT, "resource-limit", Severity.ERROR, reported_by="loader")
 def resource_limit(plan, options):
-    """The file exceeds a limit: size, nesting depth, alias expansion, documents or findings.
+    """The file exceeds a limit: size, nesting depth, alias expansion, documents, findings or an integer's digits.
 
     The defaults are 5 MB per file, 64 levels of nesting (counting the levels
     an alias brings in, so chained anchors cannot nest deeper), 100,000 nodes
     produced by aliases, 1,000 documents per file and 10,000 findings per file;
     each can be raised in the configuration (`max-file-size`, `max-depth`,
     `max-alias-nodes`, `max-documents`, `max-findings`). The file, or the rest
-    of it from the reported point, is not linted.
+    of it from the reported point, is not linted. An integer of more digits
+    than Python converts (4,300 unless `PYTHONINTMAXSTRDIGITS` says otherwise)
+    is reported at the number, and the document holding it is not linted.
 
     ## Why
     aiplan runs in CI on files anyone can write in a pull request. A

@@ -234,3 +234,48 @@ def test_a_float_tagged_integer_too_large_for_a_float_is_infinite_not_a_load_err
     loaded = load_text("a: !!float 1" + "0" * 400 + "\nb: !!float -1" + "0" * 400 + "\n")
     assert not loaded.problems
     assert only(loaded).data == {"a": float("inf"), "b": float("-inf")}
+
+
+@pytest.fixture
+def digit_limit():
+    """Python's default limit on the digits int() converts, whatever PYTHONINTMAXSTRDIGITS says."""
+    import sys
+
+    if not hasattr(sys, "set_int_max_str_digits"):
+        pytest.skip("no digit limit before Python 3.10.7")
+    saved = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(4300)
+    yield 4300
+    sys.set_int_max_str_digits(saved)
+
+
+@pytest.mark.parametrize("parser", ["c", "pure"])
+@pytest.mark.parametrize("scalar, digits", [("1" + "0" * 4400, 4401), ("-" + "9" * 4301, 4301),
+                                            ("!!int " + "0" * 5000, 5000)])
+def test_an_integer_past_pythons_digit_limit_is_a_resource_limit_at_the_scalar(parser, scalar, digits, monkeypatch,
+                                                                                digit_limit):
+    """Python converts at most `sys.get_int_max_str_digits()` digits to an int: PLAN007 at the
+    scalar, saying how many digits it has; the document holding it is not linted, the next is
+    (was PLAN001 "Exceeds the limit ..." at 1:1, both documents lost)."""
+    from aiplan.parse import loader
+
+    if parser == "pure":
+        monkeypatch.setattr(loader, "_c_parser", lambda: None)  # as without ruamel.yaml.clib
+    loaded = load_text(f"aiplan: 1\nlimits:\n  n: {scalar}\n---\naiplan: 1\nname: next\n")
+    [problem] = loaded.problems
+    assert (problem.rule, problem.document) == ("PLAN007", 0)
+    assert (problem.violation.span.line, problem.violation.span.column) == (3, 6)
+    assert f"has {digits:,} digits, more than the 4,300" in problem.violation.message
+    assert "quote it if it is text" in problem.violation.fix
+    assert only(loaded).data == {"aiplan": 1, "name": "next"}
+
+
+def test_digits_up_to_the_limit_and_a_float_tagged_integer_past_it_are_read(digit_limit):
+    """`!!float` reads any number of digits, as `1e4400` is read: infinite past the float range
+    (PLAN002 "not a finite number"), a number within it (`0` and 5,000 leading zeros then `1`)."""
+    loaded = load_text("a: 1" + "0" * 4299 + "\nb: !!float 1" + "0" * 4400 + "\nc: !!float -" + "0" * 5000
+                       + "\nd: !!float " + "0" * 5000 + "1\n")
+    assert not loaded.problems
+    data = only(loaded).data
+    assert data["a"] == 10 ** 4299 and data["b"] == float("inf") and data["d"] == 1.0
+    assert data["c"] == 0.0 and str(data["c"]) == "0.0"  # `-0` is 0, as the integer it spells

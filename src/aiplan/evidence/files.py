@@ -76,8 +76,12 @@ class Location(Record):
 
 
 def repository_root(directory: str) -> str:
-    """The nearest directory holding ``.git`` at or above ``directory``, else ``directory``."""
-    return find_repository_root(directory) or os.path.abspath(directory)
+    """The nearest directory holding ``.git`` at or above ``directory``, else ``directory``, both
+    resolved (links followed, as git finds a repository): the data paths compared with it are
+    resolved (:func:`locate`, :func:`is_within`), so a plan reached through a linked repository
+    or plan folder has its data inside, not outside, the repository."""
+    real = os.path.realpath(directory)
+    return find_repository_root(real) or real
 
 
 def named_path(name: str, base_dir: str) -> str:

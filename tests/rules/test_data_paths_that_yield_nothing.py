@@ -104,3 +104,28 @@ def test_a_folder_without_data_files_is_a_directory_as_before(repository):
     (repository / "data" / "notes").mkdir()
     [(rule, line, message)] = _found(repository, training="data/notes")
     assert (rule, line) == ("EVID005", 6) and message.endswith("which is a directory, not a data file")
+
+
+def test_a_glob_that_matches_only_a_dangling_link_names_its_missing_target(repository):
+    os.symlink("gone.jsonl", repository / "data" / "ft" / "broken.jsonl")
+    [finding] = lint_yaml(PLAN.format(training="'data/ft/b*'", held_out="data/ft/held_out.jsonl", examples=5),
+                          select=RULES, base_dir=str(repository))
+    assert (finding.rule, finding.message) == ("EVID005", (
+        "`fine_tuning.dataset.path` names `data/ft/b*`, which matches no data file (it matches "
+        "`data/ft/broken.jsonl`, a link to `gone.jsonl`, which does not exist)"))
+    assert finding.fix.startswith("Restore `gone.jsonl` (relative to the link's folder) or point the link at a data file.")
+
+
+def test_a_glob_that_matches_only_a_linked_folder_says_the_walk_does_not_follow_it(repository):
+    """Was "it matches `data/linked/`", as if the folder held no data file: it holds one, unread."""
+    _records(repository / "store" / "more.jsonl", 3)
+    os.symlink("../store", repository / "data" / "linked")
+    os.symlink("gone.jsonl", repository / "data" / "broken.jsonl")
+    [finding] = lint_yaml(PLAN.format(training="'data/[bl]*'", held_out="data/ft/held_out.jsonl", examples=5),
+                          select=RULES, base_dir=str(repository))
+    assert (finding.rule, finding.message) == ("EVID005", (
+        "`fine_tuning.dataset.path` names `data/[bl]*`, which matches no data file (it matches "
+        "`data/broken.jsonl`, a link to `gone.jsonl`, which does not exist; and "
+        "`data/linked/`, a link to a folder that the walk does not follow)"))
+    assert ("name the linked folder's files through the link, before any wildcard (`data/linked/*.jsonl`)"
+            in finding.fix)

@@ -56,7 +56,9 @@ class Location(Record):
     files), sorted: it names something, so EVAL003 is silent and EVID005 reports it. ``skipped`` are the
     files of shards that resolve outside the repository (links out of it): not read,
     and named by EVID008 so that no claim silently rests on fewer files than it names;
-    ``broken`` those that are symbolic links to nothing, named by EVID008 as well.
+    ``broken`` those that are symbolic links to nothing, named by EVID008 as well. ``links``: of
+    ``matched``, the links to nothing and the links to folders (the walk follows neither), each
+    with its target as the link spells it, so that EVID005 can say why they hold no data file.
     """
 
     name: str
@@ -68,6 +70,7 @@ class Location(Record):
     broken: tuple[str, ...] = ()
     link_target: str = ""
     matched: tuple[str, ...] = ()
+    links: tuple[tuple[str, str], ...] = ()
 
     @property
     def readable(self) -> bool:
@@ -106,8 +109,8 @@ def locate(name: str, base_dir: str, root: str) -> Location:
             if matches:
                 return _shards(name, path, matches, broken, root)
             # Folders end in a separator, so that a message can say which are folders.
-            return Location(name, "missing", path, matched=tuple(sorted(
-                p + os.sep if os.path.isdir(p) else p for p in glob_files(path, folders=True))))
+            matched = tuple(sorted(p + os.sep if os.path.isdir(p) else p for p in glob_files(path, folders=True)))
+            return Location(name, "missing", path, matched=matched, links=_links_among(matched))
         return Location(name, "missing", path)
     if os.path.islink(path) and not os.path.exists(path):
         # A dangling link: missing, as EVAL003 says (naming its target), not a file that cannot be read.
@@ -119,6 +122,19 @@ def locate(name: str, base_dir: str, root: str) -> Location:
         if shards.kind == "shards":  # else its documents may still be (RAG sources read any file)
             return shards
     return Location(name, "local", path)
+
+
+def _links_among(matched: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Of a glob's ``matched`` entries, the links to nothing and to folders, with their targets."""
+    links = []
+    for entry in matched:
+        path = entry.rstrip(os.sep)
+        if os.path.islink(path) and (entry.endswith(os.sep) or not os.path.exists(path)):
+            try:
+                links.append((entry, os.readlink(path)))
+            except OSError:  # gone since the walk: named without a target
+                links.append((entry, ""))
+    return tuple(links)
 
 
 def _shards(name: str, path: str, matches: tuple[str, ...], broken: tuple[str, ...] = (), root: str = "") -> Location:
@@ -276,7 +292,8 @@ def listing_stamp(where: Location, base_dir: str, resolved: bool = False) -> str
                       + ["\x00" + os.path.relpath(p, base_dir) for p in where.skipped]
                       + ["\x01" + os.path.relpath(p, base_dir) for p in where.broken]
                       + ["\x02" + os.path.relpath(p, base_dir) + p[-1] for p in where.matched]
-                      + (["\x03" + where.link_target] if where.link_target else []))  # a dangling link's target
+                      + (["\x03" + where.link_target] if where.link_target else [])  # a dangling link's target
+                      + ["\x04" + os.path.relpath(p, base_dir) + p[-1] + "\x00" + target for p, target in where.links])
     stamp = "listing:" + hashlib.sha256(names.encode("utf-8", "surrogateescape")).hexdigest()
     if resolved:
         real = os.path.relpath(os.path.realpath(where.path), base_dir)

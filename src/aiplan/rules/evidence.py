@@ -785,14 +785,37 @@ def _no_data_file_matched(reader, claim: DataClaim, where) -> Violation:
     """EVID005 for a glob that matches folders or other files but no data file."""
     from aiplan.evidence.files import RECORD_SUFFIXES  # start-up: only for plans that name data files
 
+    targets = dict(where.links)
     shown = [reader.shown(path) + ("/" if path.endswith(os.sep) else "") for path in where.matched]
     more = len(shown) - SHOWN
-    named = listing([code(name) for name in shown[:SHOWN]] + ([f"{more:,} more"] if more > 0 else []))
+    words = []
+    dangling = folders = ""
+    for path, name in zip(where.matched[:SHOWN], shown):
+        if path not in targets:
+            words.append(code(name))
+        elif path.endswith(os.sep):  # a link to a folder: what it holds is never walked
+            words.append(f"{code(name)}, a link to a folder that the walk does not follow")
+            folders = folders or name
+        else:
+            words.append(f"{code(name)}, a link to {code(targets[path])}, which does not exist")
+            dangling = dangling or targets[path]
+    words += [f"{more:,} more"] if more > 0 else []
+    # Items that hold commas of their own are set apart by semicolons.
+    named = listing(words) if not targets or len(words) < 2 else "; ".join(words[:-1]) + "; and " + words[-1]
+    fix = (f"Point the glob at data files (for example `data/*.jsonl`; data files end in "
+           f"{listing([code(suffix) for suffix in RECORD_SUFFIXES], 'or')}), or name the data file itself.")
+    if folders:
+        # glob_files: a link spelled out before the first wildcard is followed, as a folder the plan names is.
+        suffix = posixpath.splitext(claim.name)[1]
+        fix = (f"Data files are looked for without following links to folders (a link loop would multiply "
+               f"them): name the linked folder's files through the link, before any wildcard "
+               f"(`{folders}*{suffix if suffix and not is_glob(suffix) else '.jsonl'}`), or the folder it links to. "
+               + fix)
+    if dangling:
+        fix = (f"Restore {code(dangling)} (relative to the link's folder) or point the link at a data file. " + fix)
     return Violation(
         f"`{dotted(*claim.path)}` names {code(claim.name)}, which matches no data file (it matches {named})",
-        f"Point the glob at data files (for example `data/*.jsonl`; data files end in "
-        f"{listing([code(suffix) for suffix in RECORD_SUFFIXES], 'or')}), or name the data file itself.",
-        path=claim.path)
+        fix, path=claim.path)
 
 
 

@@ -64,3 +64,23 @@ def test_a_cached_run_names_a_dangling_links_new_target(cli, tmp_path, monkeypat
     os.remove(tmp_path / "evals" / "h.jsonl")
     removed = cli("lint", "--cache-dir", cache, "aiplan.yaml")
     assert removed.output == cli("lint", "--no-cache", "aiplan.yaml").output and "a link to" not in removed.output
+
+
+def test_a_cached_run_names_the_new_target_of_a_dangling_link_a_glob_matches(cli, tmp_path, monkeypatch):
+    """EVID005 names the target of a dangling link the held-out glob matches: part of what the
+    cached result depends on, as a dangling link the plan names is."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "evals").mkdir()
+    _records(tmp_path / "data" / "t.jsonl", 5, "t")
+    os.symlink("gone.jsonl", tmp_path / "evals" / "h.jsonl")
+    (tmp_path / "aiplan.yaml").write_text(PLAN.replace("path: evals/h.jsonl", "path: 'evals/h*'"))
+    cache = str(tmp_path / "cache")
+    first = cli("lint", "--cache-dir", cache, "aiplan.yaml")
+    assert "a link to `gone.jsonl`, which does not exist" in first.output
+    os.remove(tmp_path / "evals" / "h.jsonl")
+    os.symlink("other.jsonl", tmp_path / "evals" / "h.jsonl")
+    repointed = cli("lint", "--cache-dir", cache, "aiplan.yaml")
+    assert "a link to `other.jsonl`, which does not exist" in repointed.output
+    assert repointed.output == cli("lint", "--no-cache", "aiplan.yaml").output

@@ -133,3 +133,28 @@ def test_the_fix_for_a_held_out_link_to_the_training_file_names_another_path(rep
                       select=["FT006"], base_dir=str(repository))
     assert [f.rule for f in found] == ["FT006"]
     assert "data/ft/held_out.jsonl`" not in found[0].fix.split("move them to", 1)[1]
+
+
+def test_a_held_out_folder_that_links_to_the_training_folder_is_the_same_folder(repository):
+    """Was "leads to the same file" and "Split the held-out examples out of the training file"."""
+    os.symlink("ft", repository / "data" / "held")
+    [(rule, line, message)] = _found(repository, "data/ft/", "data/held/")
+    assert (rule, line) == ("FT006", 10)
+    assert message.startswith("`fine_tuning.evaluation.held_out.path` is `data/held/`, which leads to the same "
+                              "folder as the training data, through a link or `..`")
+    [finding] = lint_yaml(PLAN.format(training="data/ft/", held_out="data/held/"), select=["FT006"],
+                          base_dir=str(repository))
+    assert "training file" not in finding.fix and finding.fix.startswith("Keep the held-out examples outside")
+
+
+@pytest.mark.parametrize("training", ["data/ft/", "'data/ft/*.jsonl'"])
+def test_a_held_out_link_into_the_training_folder_is_ft006s_not_a_measured_overlap(repository, training):
+    """A held-out file that is a link to a file of the training folder or glob is the training
+    data, as one written inside the folder is: FT006 alone (was EVID002's "100% overlap")."""
+    os.symlink("ft/train.jsonl", repository / "data" / "held.jsonl")
+    kind = "folder" if training.endswith("/") else "glob"
+    found = _found(repository, training, "data/held.jsonl", rules=("FT006", "EVID002", "EVID003", "FT009"))
+    assert found == [(
+        "FT006", 10, "`fine_tuning.evaluation.held_out.path` is `data/held.jsonl`, which leads to "
+        f"`data/ft/train.jsonl`, a file of the training data's {kind}, through a link or `..` "
+        f"(`fine_tuning.dataset.path` is `{training.strip(chr(39))}`): the model is evaluated on its own training data")]

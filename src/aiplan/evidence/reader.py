@@ -126,7 +126,7 @@ class EvidenceReader:
         return tuple(self.shown(path) for path in self.locate(name).skipped)
 
     def same_file(self, first: str, second: str) -> str | None:
-        """The file (or folder) both names point at, shown relative to the plan, when they are
+        """The file (or folder, shown ending in `/`) both names point at, shown relative to the plan, when they are
         one once links and `..` are resolved (`data/t.jsonl`, `../repo/data/t.jsonl`, a link to
         it), else ``None``. Globs are compared by their spelling only (metrics.same_path).
         Where each name resolves is recorded: a link pointed elsewhere is seen on the next run."""
@@ -138,7 +138,9 @@ class EvidenceReader:
             if self._record is not None:
                 self._record((LISTING_PREFIX + name, listing_stamp(where, self.base_dir, resolved=True)))
             found.append(os.path.realpath(where.path))
-        return self.shown(found[0]) if found[0] == found[1] else None
+        if found[0] != found[1]:
+            return None
+        return self.shown(found[0]) + ("/" if os.path.isdir(found[0]) else "")  # a folder shown as one
 
     def shown_part(self, data_name: str, name: str) -> str | None:
         """The name shown for the file ``name`` points at when it is one of the
@@ -146,6 +148,8 @@ class EvidenceReader:
         where = self.locate(name)
         if where.kind != "local" or self.locate(data_name).kind != "shards":
             return None
+        if self._record is not None:  # where a link leads: pointed elsewhere, it is seen on the next run
+            self._record((LISTING_PREFIX + name, listing_stamp(where, self.base_dir, resolved=True)))
         real = os.path.realpath(where.path)
         return next((shown for path, shown in self.parts(data_name) if os.path.realpath(path) == real), None)
 

@@ -22,7 +22,8 @@ from aiplan.core.records import Record
 from aiplan.core.rule import Option, rule
 from aiplan.core.globs import is_glob
 from aiplan.core.paths import normalise_plan_path
-from aiplan.rules.metrics import data_kind, held_out_is_training_file, is_folder, leak, same_file
+from aiplan.rules.metrics import (data_kind, held_out_is_training_file, held_out_leads_into_training, is_folder,
+                                  leak, same_file)
 from aiplan.core.notation import quoted_visibly, show
 from aiplan.rules.wording import code, dotted, listing
 
@@ -60,7 +61,7 @@ def _held_out_within_training(plan) -> bool:
     """The held-out path is part of the training data by its name alone: the same file however
     spelled, inside the training folder or matched by its glob. FT006 reports that one leak; the
     data checks would only repeat it ("100% contaminated: remove these records from the glob")."""
-    if held_out_is_training_file(plan):
+    if held_out_is_training_file(plan) or held_out_leads_into_training(plan) is not None:
         return True
     held_out = plan.file_path("fine_tuning", "evaluation", "held_out", "path")
     training = plan.file_path("fine_tuning", "dataset", "path")
@@ -1379,8 +1380,8 @@ def overlap_unmeasured(plan) -> str | None:
     reader = plan.evidence
     if reader is None:
         return "the evidence checks are off"
-    if held_out_is_training_file(plan):
-        return None  # one file for both: FT006 reports the leak itself
+    if held_out_is_training_file(plan) or held_out_leads_into_training(plan) is not None:
+        return None  # one file for both, or a link into the training data: FT006 reports the leak itself
     if not reader.measures_overlap:
         return "EVID002, the rule that compares them, is not enabled"
     claims = data_claims(plan)

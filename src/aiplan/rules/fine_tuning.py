@@ -15,8 +15,8 @@ from aiplan.core.globs import is_glob
 from aiplan.core.paths import normalise_plan_path
 from aiplan.core.rule import Option, rule
 from aiplan.rules.evidence import overlap_unmeasured
-from aiplan.rules.metrics import (Leak, comparisons, data_kind, inside, is_folder, leak, needed_size, percent_points,
-                                  resolvable_difference, resolved_file)
+from aiplan.rules.metrics import (Leak, comparisons, data_kind, held_out_leads_into_training, inside, is_folder, leak,
+                                  needed_size, percent_points, resolvable_difference, resolved_file)
 from aiplan.core.notation import flow, show, yaml_string
 from aiplan.rules.wording import absence, approach_shown, code, completed_list, quoted_listing
 
@@ -613,8 +613,9 @@ def held_out_leak(plan, options):
     `**/*`) is a path, not placeholder text; `data/..` is the plan's own folder,
     and the message says so. With the evidence checks on, two paths that lead
     to one file once links and `..` are resolved (a link to the training file,
-    `../repo/data/t.jsonl`) are the same file too. URLs and other URIs are
-    compared as written.
+    `../repo/data/t.jsonl`) are the same file too (or folder), and a held-out
+    path that leads to a file of the training folder or glob is inside it.
+    URLs and other URIs are compared as written.
 
     ## Why
     A held-out set is only evidence if the model never saw it. Examples shared
@@ -705,10 +706,18 @@ def held_out_leak(plan, options):
         # Two spellings the paths alone do not reconcile (a link, `..` through the plan's own
         # folder) that lead to one file: the same file all the same.
         resolved = resolved_file(plan, held_out, training)
-        if resolved is None:
+        part = held_out_leads_into_training(plan) if resolved is None else None
+        if part is not None:  # a file of the training folder or glob, spelled apart from it
+            kind = "folder" if data_kind(training) == "folder" else "glob"
+            overlap = Leak("inside_folder" if kind == "folder" else "matched_by_glob",
+                           f"leads to {code(part)}, a file of the training data's {kind}, through a link or `..`")
+        elif resolved is None:
             return
-        named = "" if resolved == normalise_plan_path(training) else f" {code(resolved)},"
-        overlap = Leak("same_file", f"leads to{named} the same file as the training data, through a link or `..`")
+        else:
+            # The reader shows a folder with its trailing `/`: one folder is no "same file".
+            thing = "folder" if resolved.endswith("/") else "file"
+            named = "" if resolved.rstrip("/") == normalise_plan_path(training).rstrip("/") else f" {code(resolved)},"
+            overlap = Leak(f"same_{thing}", f"leads to{named} the same {thing} as the training data, through a link or `..`")
     beside = _held_out_beside(held_out, training)  # the training data keeps its path: the plan names it
     # `_held_out_beside` always names a file with an extension: keep it. A held-out folder that
     # took in training data is left too (`data/` holding `data/ft/`: not `data/held_out.jsonl`),

@@ -303,6 +303,22 @@ def resolved_file(plan, first: str, second: str) -> str | None:
     return plan.evidence.same_file(first, second)
 
 
+def held_out_leads_into_training(plan) -> str | None:
+    """The file of the training glob or folder that `fine_tuning.evaluation.held_out.path`
+    leads to once links and `..` are resolved although its spelling is apart (a link
+    `data/held.jsonl` -> `train/x.jsonl`, inside the training folder `data/train/`), shown
+    relative to the plan, else ``None``: the held-out set is training data, as a held-out file
+    written inside the training folder is (:func:`leak`). Asked of the evidence reader.
+
+    FT006 reports it; the evidence rules skip such a held-out set by this same test."""
+    held_out = plan.file_path("fine_tuning", "evaluation", "held_out", "path")
+    training = plan.file_path("fine_tuning", "dataset", "path")
+    if (plan.evidence is None or not plan.includes_fine_tuning or held_out is None or training is None
+            or is_glob(held_out) or leak(held_out, training) is not None):
+        return None
+    return plan.evidence.shown_part(training, held_out)
+
+
 def held_out_is_training_file(plan) -> bool:
     """`fine_tuning.evaluation.held_out.path` names the training file itself, however spelled
     or linked (:func:`same_file`).

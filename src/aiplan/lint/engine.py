@@ -292,6 +292,7 @@ def _run_rules(plan: Plan, loaded: LoadResult, display_path: str, ctx: LintConte
     if seconds is None and file_deadline is None:
         watchdog = None  # nothing to stop
     monotonic = time.monotonic
+    deadline: float | None
     with exit_refused():
         for item, phase, as_written, third_party, options in steps:
             seen = plan if as_written else reading

@@ -1240,17 +1240,18 @@ def _skipped_files(plan, claim, where) -> Violation:
     """The files of a glob or folder that resolve outside the repository (links out of it):
     not read, so the claim is checked against the others only; named, never dropped silently."""
     return _linked_out(claim.path, claim.name, plan.evidence.skipped(claim.name), len(where.parts), "files",
-                       f"the plan's claims about the {claim.role} are checked against")
+                       f"the plan's claims about the {claim.role} are checked against", also_unread=len(where.broken))
 
 
 def _broken_links(plan, claim, where) -> Violation:
     """The files of a glob or folder that are symbolic links to nothing: no data, so the claim
     is checked against the others only; named, never dropped silently (as links out are)."""
     shown = [plan.evidence.shown(path) for path in where.broken]
-    count, read = len(shown), len(where.parts) + len(where.skipped)
-    others = "the other file" if read == 1 else f"the other {read:,} files"
+    count, read = len(shown), len(where.parts)
+    # The files of the set are counted as EVID008's finding on links out counts them (_linked_out).
+    others = _read_of(read, "files", also_unread=len(where.skipped))
     return Violation(
-        f"`{dotted(*claim.path)}` names {claim.name}, and {count:,} of its {count + read:,} files "
+        f"`{dotted(*claim.path)}` names {claim.name}, and {count:,} of its {count + read + len(where.skipped):,} files "
         f"({_first_named(shown)}) {'is a symbolic link' if count == 1 else 'are symbolic links'} to nothing (the "
         f"file linked to does not exist), not read: the plan's claims about the {claim.role} are checked against "
         f"{others} only",
@@ -1267,14 +1268,24 @@ def _first_named(shown) -> str:
     return ", ".join(shown[:SHOWN]) + f" and {len(shown) - SHOWN:,} more"
 
 
-def _linked_out(at, name: str, shown, read: int, things: str, checked: str) -> Violation:
+def _read_of(read: int, things: str, also_unread: int) -> str:
+    """What a claim is checked against, the ``read`` files of a set some of whose files are
+    not read: "the other file", "the other 3 files", or, when ``also_unread`` others are not
+    read either (links to nothing beside links out), "1 of them"."""
+    if also_unread:
+        return f"{read:,} of them"
+    return f"the other {things[:-1]}" if read == 1 else f"the other {read:,} {things}"
+
+
+def _linked_out(at, name: str, shown, read: int, things: str, checked: str, also_unread: int = 0) -> Violation:
     """EVID008 for the ``shown`` files (``things``: files, documents) of the glob or folder
-    ``name`` that are links out of the repository, beside the ``read`` others."""
+    ``name`` that are links out of the repository, beside the ``read`` others and ``also_unread``
+    ones not read for another reason (links to nothing: :func:`_broken_links`)."""
     count = len(shown)
     named = _first_named(shown)
-    others = f"the other {things[:-1]}" if read == 1 else f"the other {read:,} {things}"
+    others = _read_of(read, things, also_unread)
     return Violation(
-        f"`{dotted(*at)}` names {name}, and {count:,} of its {count + read:,} {things} "
+        f"`{dotted(*at)}` names {name}, and {count:,} of its {count + read + also_unread:,} {things} "
         f"({named}) {'is a link' if count == 1 else 'are links'} "
         f"out of the repository holding the plan, not read: {checked} {others} only",
         "Keep the data inside the repository (copy the linked files in, or link to a copy inside it), "

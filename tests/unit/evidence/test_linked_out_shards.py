@@ -155,3 +155,17 @@ def test_a_rag_document_linked_out_later_is_seen_by_the_cache(repo, tmp_path):
     (repo / "docs" / "b.md").symlink_to(tmp_path / "elsewhere" / "b.md")
     cache = LintCache(cache_dir)
     assert len(_rag(repo, cache=cache)) == 1 and cache.hits == 0
+
+
+@pytest.mark.parametrize("path", ["data/ft/", "data/ft/*.jsonl"])
+def test_links_out_and_links_to_nothing_together_are_counted_alike(repo, tmp_path, path):
+    """Both EVID008 findings count the set's 4 files and the 1 read (were "1 of its 2 files ...
+    against the other file" beside "2 of its 4 files ... against the other 2 files")."""
+    (repo / "data" / "ft" / "b.jsonl").symlink_to(tmp_path / "elsewhere" / "b.jsonl")
+    (repo / "data" / "ft" / "c.jsonl").symlink_to("gone.jsonl")
+    (repo / "data" / "ft" / "d.jsonl").symlink_to("gone-too.jsonl")
+    messages = [message for rule, message in _lint(repo, path, examples=12) if rule == "EVID008"]
+    assert len(messages) == 2
+    assert messages[0].startswith(f"`fine_tuning.dataset.path` names {path}, and 1 of its 4 files (data/ft/b.jsonl) is a link")
+    assert messages[1].startswith(f"`fine_tuning.dataset.path` names {path}, and 2 of its 4 files (data/ft/c.jsonl and")
+    assert all(message.endswith("checked against 1 of them only") for message in messages)

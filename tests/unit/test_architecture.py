@@ -76,3 +76,27 @@ def test_no_module_imports_a_private_name_of_another():
                 private += [f"{path.relative_to(ROOT)}:{node.lineno}: {node.module}.{alias.name}"
                             for alias in node.names if alias.name.startswith("_") and not alias.name.startswith("__")]
     assert not private, "private names imported from another module:\n" + "\n".join(private)
+
+
+@pytest.mark.parametrize("mark, home", [
+    ("os.altsep", "core/paths.py"),      # "/" is the only separator: core.paths.SLASH_ONLY
+    (".isatty", "cli/terminal.py"),      # "is this a terminal": cli.terminal.is_terminal
+    ('"isatty"', "cli/terminal.py"),
+])
+def test_one_definition_of_a_platform_test(mark, home):
+    """Each is decided in one place, which every caller calls (they had been written out two
+    and three times, each a little differently)."""
+    found = sorted(str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py")
+                   if mark in path.read_text(encoding="utf-8"))
+    assert found in ([home], []), found
+
+
+def test_a_stream_that_cannot_say_whether_it_is_a_terminal_is_not_one():
+    from aiplan.cli.lint import _terminal_width, _use_colour
+
+    class Closed:
+        def isatty(self):
+            raise ValueError("I/O operation on closed file")
+
+    assert _use_colour("auto", Closed()) is False and _terminal_width(Closed()) is None
+    assert _use_colour("auto", object()) is False and _terminal_width(object()) is None

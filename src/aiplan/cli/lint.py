@@ -12,7 +12,7 @@ from typing import Any
 
 from aiplan.cli.common import (EXIT_USAGE, SEVERITIES, ConfigProblem, UsageProblem, exit_code, explain_no_plans,
                                load_rules, plugin_output_to_stderr, resolve_targets, say, split_values)
-from aiplan.cli.terminal import echo
+from aiplan.cli.terminal import echo, is_terminal
 from aiplan.reporters import FORMATS
 
 
@@ -21,8 +21,7 @@ def _use_colour(choice: str, stream) -> bool:
         return True
     if choice == "never" or os.environ.get("NO_COLOR"):
         return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
+    return is_terminal(stream)
 
 
 def tolerate_narrow_encodings() -> None:
@@ -242,8 +241,7 @@ def lint_plans(paths, output_format, output_file, include_suppressed, fail_on, s
 def _terminal_width(stream) -> int | None:
     """The width to wrap messages at on a terminal; ``None`` (no wrapping) for
     pipes, files and CI logs, which keep each message on one line."""
-    isatty = getattr(stream, "isatty", None)
-    if not (isatty and isatty()):
+    if not is_terminal(stream):
         return None
     import shutil
 

@@ -28,16 +28,17 @@ def echo(message: str = "", *, nl: bool = True, err: bool = False, color: bool |
     if not out:
         stream.flush()
         return
-    if not color if color is not None else not _isatty(stream):
+    if not color if color is not None else not is_terminal(stream):
         out = _ANSI.sub("", out)
     stream.write(out)
     stream.flush()
 
 
-def _isatty(stream) -> bool:
+def is_terminal(stream) -> bool:
+    """Whether ``stream`` is a terminal: the one test of colour, wrapping and :func:`echo`."""
     try:
-        return stream.isatty()
-    except Exception:  # as click's isatty: a stream that cannot say is not a terminal
+        return bool(stream.isatty())
+    except Exception:  # as click's isatty: a stream that cannot say (none, closed) is not a terminal
         return False
 
 

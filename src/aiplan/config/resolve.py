@@ -38,7 +38,7 @@ from aiplan.config.selection import (DEFAULT_FILE_TIMEOUT, DEFAULT_RULE_TIMEOUT,
 from aiplan.config.files import ConfigFile, ConfigFinder, Layer, load_config, shown_path
 from aiplan.core.globs import matches
 from aiplan.core.notation import quoted_visibly, toml, toml_key
-from aiplan.core.paths import STDIN, Target
+from aiplan.core.paths import SLASH_ONLY, STDIN, Target
 from aiplan.lint.context import LintContext
 from aiplan.core.findings import Severity
 from aiplan.parse.loader import Limits
@@ -98,10 +98,6 @@ class Resolved(Record):
     packs: tuple[Any, ...]            # aiplan.policy.pack.Pack
     context: LintContext
     key: tuple = ()                   # ((config file, (override index, ...)), ...): the cache key
-
-
-# Paths have one separator (POSIX): a folder's text ends at the last one.
-_SEP_ONLY = not os.altsep
 
 
 class Resolver:
@@ -335,8 +331,8 @@ class Resolver:
         directory does not change during a run)."""
         # The text up to the last separator names the folder (os.path.split, without its
         # normalising: equal text, equal folder); with another separator (Windows), os.path.split.
-        if _SEP_ONLY:
-            slash = file_path.rfind(os.sep) + 1
+        if SLASH_ONLY:
+            slash = file_path.rfind("/") + 1
             given, name = file_path[:slash], file_path[slash:]
         else:
             given, name = os.path.split(file_path)

@@ -10,6 +10,10 @@ from aiplan.core.records import Record
 # The path that means standard input.
 STDIN = "-"
 
+# Whether "/" is the only separator of paths (POSIX): a path's text can then be split at its
+# last "/" without os.path's normalising (Windows takes "\\" and "/" alike).
+SLASH_ONLY = os.sep == "/" and not os.altsep
+
 
 class Target(Record):
     """A file to lint: where to read it, how to show it, whether it was named, and

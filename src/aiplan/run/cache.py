@@ -88,7 +88,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from aiplan.core.digest import blake2b_256, hmac_sha256, keyed_blake2b, same_digest
 from aiplan.core.findings import FileResult
-from aiplan.core.paths import repository_root
+from aiplan.core.paths import SLASH_ONLY, repository_root
 from aiplan.fileio import atomic_write, read_regular
 from aiplan.run import codec
 from aiplan.lint.engine import names_existing
@@ -1051,7 +1051,7 @@ class ExistenceChecks:
 
     def __call__(self, base: str, relative: str) -> bool:
         """Whether ``relative`` (a path as a plan names it) exists in ``base``."""
-        if not _SLASH_ONLY:  # the names below are split at "/" only
+        if not SLASH_ONLY:  # the names below are split at "/" only
             return names_existing(os.path.join(base, relative))
         slash = relative.rfind("/")
         key = (base, relative[:slash] if slash > 0 else "/" if slash == 0 else "")
@@ -1087,8 +1087,6 @@ class ExistenceChecks:
         return names.difference(symlinks) if symlinks else names
 
 
-# Whether "/" is the only separator of paths (POSIX): ExistenceChecks splits at it.
-_SLASH_ONLY = os.sep == "/" and not os.altsep
 # The parts of a path that are no name in the folder above: discovery's listing cannot answer.
 _NOT_NAMES = frozenset(("", ".", ".."))
 

@@ -145,13 +145,18 @@ class EvidenceReader:
     def shown_part(self, data_name: str, name: str) -> str | None:
         """The name shown for the file ``name`` points at when it is one of the
         files of the data set ``data_name`` (a glob or folder), else ``None``."""
+        key = ("shown_part", data_name, name)
+        if key in self._memo:  # asked by every rule that lists the plan's data (FT006's leak test)
+            return self._memo[key]
         where = self.locate(name)
-        if where.kind != "local" or self.locate(data_name).kind != "shards":
-            return None
-        if self._record is not None:  # where a link leads: pointed elsewhere, it is seen on the next run
-            self._record((LISTING_PREFIX + name, listing_stamp(where, self.base_dir, resolved=True)))
-        real = os.path.realpath(where.path)
-        return next((shown for path, shown in self.parts(data_name) if os.path.realpath(path) == real), None)
+        found = None
+        if where.kind == "local" and self.locate(data_name).kind == "shards":
+            if self._record is not None:  # where a link leads: pointed elsewhere, it is seen on the next run
+                self._record((LISTING_PREFIX + name, listing_stamp(where, self.base_dir, resolved=True)))
+            real = os.path.realpath(where.path)
+            found = next((shown for path, shown in self.parts(data_name) if os.path.realpath(path) == real), None)
+        self._memo[key] = found
+        return found
 
     def profile(self, name: str, settings=None):
         """The :class:`~aiplan.evidence.profile.Profile` of local data (see :meth:`locate` first)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import posixpath
 
+from aiplan.core.globs import is_glob
 from aiplan.core.records import Record
 
 # The path that means standard input.
@@ -65,3 +66,18 @@ def repository_root(start: str) -> str | None:
         if parent == current:
             return None
         current = parent
+
+
+def resolves_below(base_dir: str, name: str, data_name: str) -> bool:
+    """Whether the path ``name`` (as a plan writes it, relative to ``base_dir``) leads, links
+    followed, to the folder the data set ``data_name`` starts from (a folder, or a glob's part
+    before its first wildcard) or below it: where a held-out path must lead to be one of the
+    training files (FT006), decided with two ``realpath`` calls before any data is listed."""
+    fixed = []
+    for part in data_name.replace("\\", "/").split("/"):
+        if is_glob(part):
+            break
+        fixed.append(part)
+    top = os.path.realpath(os.path.join(base_dir, os.path.expanduser("/".join(fixed) or ".")))
+    real = os.path.realpath(os.path.join(base_dir, os.path.expanduser(name)))
+    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)

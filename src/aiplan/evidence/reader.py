@@ -31,7 +31,7 @@ from hashlib import sha256
 from typing import Any, Callable, ContextManager
 
 from aiplan.core.globs import GlobError, compile_glob, is_glob
-from aiplan.core.paths import normalise_plan_path
+from aiplan.core.paths import normalise_plan_path, resolves_below
 # Every question a rule asks starts by locating a file (evidence.files, which imports hashlib).
 from aiplan.evidence.files import REMOTE_SCHEME, listing_stamp, locate, named_path, repository_root, stamp_holds
 
@@ -142,6 +142,20 @@ class EvidenceReader:
             return None
         return self.shown(found[0]) + ("/" if os.path.isdir(found[0]) else "")  # a folder shown as one
 
+    def leads_into(self, data_name: str, name: str) -> str | None:
+        """:meth:`shown_part` for a ``name`` that resolves, links followed, into the folder the
+        data set ``data_name`` starts from (:func:`~aiplan.core.paths.resolves_below`), else
+        ``None``: a held-out path that leads into the training data (FT006). Where ``name``
+        resolves is recorded: a link pointed elsewhere is seen on the next run."""
+        key = ("leads_into", data_name, name)
+        if key not in self._memo:  # asked by every rule that lists the plan's data (data_claims)
+            where = self.locate(name)
+            if where.kind == "local" and self._record is not None:
+                self._record((LISTING_PREFIX + name, listing_stamp(where, self.base_dir, resolved=True)))
+            self._memo[key] = (self.shown_part(data_name, name) if resolves_below(self.base_dir, name, data_name)
+                               else None)
+        return self._memo[key]
+
     def shown_part(self, data_name: str, name: str) -> str | None:
         """The name shown for the file ``name`` points at when it is one of the
         files of the data set ``data_name`` (a glob or folder), else ``None``."""
@@ -151,8 +165,6 @@ class EvidenceReader:
         where = self.locate(name)
         found = None
         if where.kind == "local" and self.locate(data_name).kind == "shards":
-            if self._record is not None:  # where a link leads: pointed elsewhere, it is seen on the next run
-                self._record((LISTING_PREFIX + name, listing_stamp(where, self.base_dir, resolved=True)))
             real = os.path.realpath(where.path)
             found = next((shown for path, shown in self.parts(data_name) if os.path.realpath(path) == real), None)
         self._memo[key] = found

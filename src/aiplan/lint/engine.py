@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 from aiplan.lint import mentions_directive
 from aiplan.core.findings import FileResult, Finding, InternalError, Severity, Span, TextEdit, Violation
 from aiplan.core.globs import is_glob
+from aiplan.core.paths import resolves_below
 from aiplan.lint.isolation import (KEPT, call_check, capped, describe_failure, exit_refused, listed, read_only_data,
                                    violation_problem)
 from aiplan.parse.loader import LoadResult, load_bytes, load_file, load_text
@@ -231,13 +232,14 @@ class _DeferredReader:
     :class:`~aiplan.evidence.reader.EvidenceReader` and its options made (and
     :mod:`aiplan.evidence` imported), so a plan that names no data file pays nothing for evidence."""
 
-    __slots__ = ("_arguments", "_reader", "measures_overlap")
+    __slots__ = ("_arguments", "_reader", "measures_overlap", "_below")
 
     def __init__(self, ctx: LintContext, base_dir: str, clock: FileClock,
                  file_exists: Callable[[str], bool] | None) -> None:
         self._arguments = (ctx, base_dir, clock, file_exists)
         self._reader: EvidenceReader | None = None
         self.measures_overlap: bool = ("exact",) in ctx.evidence_needs
+        self._below: dict[tuple[str, str], bool] = {}  # leads_into's short cut, per pair of names
 
     def same_file(self, first: str, second: str) -> str | None:
         """:meth:`EvidenceReader.same_file`, asked of the reader only for two names that are one
@@ -254,6 +256,20 @@ class _DeferredReader:
             except (OSError, ValueError):  # missing, a glob, a URL: the reader would find no one file either
                 return None
         return self.__getattr__("same_file")(first, second)
+
+    def leads_into(self, data_name: str, name: str) -> str | None:
+        """:meth:`EvidenceReader.leads_into`, asked of the reader only for a ``name`` that resolves
+        into the folder ``data_name`` starts from (two ``realpath`` calls): FT006 asks this of
+        most fine-tuning plans, whose held-out file lies apart from the training data. Not when
+        the run records what a result depends on, as :meth:`same_file`."""
+        if self._reader is None and getattr(self._arguments[3], "record", None) is None:
+            key = (data_name, name)
+            below = self._below.get(key)
+            if below is None:
+                below = self._below[key] = resolves_below(self._arguments[1], name, data_name)
+            if not below:
+                return None
+        return self.__getattr__("leads_into")(data_name, name)
 
     def __getattr__(self, name: str):
         if self._reader is None:

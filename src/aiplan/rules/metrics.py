@@ -316,7 +316,7 @@ def held_out_leads_into_training(plan) -> str | None:
     if (plan.evidence is None or not plan.includes_fine_tuning or held_out is None or training is None
             or is_glob(held_out) or leak(held_out, training) is not None):
         return None
-    return plan.evidence.shown_part(training, held_out)
+    return plan.evidence.leads_into(training, held_out)
 
 
 def held_out_is_training_file(plan) -> bool:

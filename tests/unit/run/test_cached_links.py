@@ -84,3 +84,24 @@ def test_a_cached_run_names_the_new_target_of_a_dangling_link_a_glob_matches(cli
     repointed = cli("lint", "--cache-dir", cache, "aiplan.yaml")
     assert "a link to `other.jsonl`, which does not exist" in repointed.output
     assert repointed.output == cli("lint", "--no-cache", "aiplan.yaml").output
+
+
+def test_a_cached_run_sees_a_held_out_link_pointed_out_of_the_training_folder(cli, tmp_path, monkeypatch):
+    """Where a held-out link leads decides FT006's "leads to a file of the training data's glob":
+    part of what the cached result depends on."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "evals").mkdir()
+    _records(tmp_path / "data" / "t.jsonl", 5, "t")
+    _records(tmp_path / "evals" / "own.jsonl", 2, "h")
+    os.symlink("../data/t.jsonl", tmp_path / "evals" / "h.jsonl")
+    (tmp_path / "aiplan.yaml").write_text(PLAN.replace("path: data/t.jsonl", "path: 'data/*.jsonl'"))
+    cache = str(tmp_path / "cache")
+    first = cli("lint", "--cache-dir", cache, "aiplan.yaml")
+    assert "which leads to `data/t.jsonl`, a file of the training data's glob" in first.output
+    os.remove(tmp_path / "evals" / "h.jsonl")
+    os.symlink("own.jsonl", tmp_path / "evals" / "h.jsonl")
+    repointed = cli("lint", "--cache-dir", cache, "aiplan.yaml")
+    assert "FT006" not in repointed.output
+    assert repointed.output == cli("lint", "--no-cache", "aiplan.yaml").output

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """aiplan's benchmark: one command, the same files for every tool, ratios.
 
-    python3 bench/run.py            # full run (about 8 minutes on 2 cores)
-    python3 bench/run.py --quick    # fewer repetitions (about 4 minutes)
+    python3 bench/run.py            # full run (about 19 minutes on 2 cores)
+    python3 bench/run.py --quick    # fewer repetitions (about 8 minutes)
 
 What it does:
 
@@ -15,22 +15,30 @@ What it does:
    name (``bench/referenced_files.py``), in a directory outside this checkout
    (``--corpus``; default: under the system's temporary directory), so that no
    project configuration (a ``pyproject.toml`` with ``[tool.aiplan]``) applies.
-3. Times, as fresh processes, each measurement several times, interleaving the
-   tools so that background load hits them alike: one plan (the pre-commit
-   case) against yamllint and against the import floor of aiplan's own
-   dependencies (``python -c "import click, pluggy, _ruamel_yaml"``), 400 short
-   plans (the shipped examples, about 60 lines each) in one process, 1,000
-   long plans in one process and on all cores, the libyaml parse floor,
-   10,000 plans, a second run over unchanged files (cache hit), and peak
-   memory, also for a report of about six findings per plan.
+3. Times, as fresh processes, each measurement several times, in rounds that
+   interleave the tools so that background load hits them alike: one plan
+   (the pre-commit case) against yamllint and against the import floor of
+   aiplan's own dependencies (``python -c "import click, pluggy,
+   _ruamel_yaml"``), 400 short plans (the shipped examples, about 60 lines
+   each) in one process, 1,000 long plans in one process against yamllint and
+   check-jsonschema, the same in a group of their own against the libyaml
+   parse floor (about 4 s a round, so 24 rounds), 10,000 plans on all cores
+   next to 1,000 on all cores (scaling), a second run over unchanged files
+   (cache hit) right after its first run, and peak memory, also for a report
+   of about six findings per plan. The two sides of every ratio run next to
+   each other, A B in one round and B A in the next (``round_order``), so that
+   the machine's drift between them cancels instead of favouring one side;
+   only the second run keeps its place after the first.
 4. Prints every measurement as a median with its min and max, the ratios
    between tools measured in this run (absolute times vary between machines;
    the ratios are the result), and PASS/FAIL for each target. A target's ratio
    is computed for every round (the rounds interleave the tools, so each round
-   is a fair comparison); the rounds are split into three consecutive trials,
-   and a target PASSes only if the median of every trial meets it: one
-   lucky stretch of rounds cannot pass it, one noisy round cannot fail it.
-   ``bench/out/results.json`` keeps the raw numbers.
+   is a fair comparison); the rounds are split into three consecutive trials
+   (of an even number of rounds, as many of each order, except the 1,000-plan
+   rounds with yamllint, 33 s each), and a target PASSes only if the median of
+   every trial meets it: one lucky stretch of rounds cannot pass it, one noisy
+   round cannot fail it. No round is dropped. ``bench/out/results.json`` keeps
+   the raw numbers.
 
 Every built-in rule runs except the EVID family (the corpus's data files are empty stand-ins;
 bench/evidence.py measures those rules on real data). Only the standard library
@@ -212,10 +220,28 @@ class Series:
                 f"| {min(self.times) * 1000:,.0f}-{max(self.times) * 1000:,.0f} ms | {rate:,.0f} | {len(self.times)} |")
 
 
-def interleaved(series: dict[str, tuple[Series, callable]], rounds: int, log) -> None:
+def round_order(units: list, number: int) -> list:
+    """The order of round ``number`` (from 0): ``units`` as given in even rounds, reversed in odd ones.
+
+    Each ratio's two sides are neighbours in the group, so they run one after the other, A B in one
+    round and B A in the next: a drift of the machine's speed between them (other processes starting
+    or ending) favours each side in turn instead of always the same one, and an even number of rounds
+    per trial holds as many rounds of each order."""
+    return list(units) if number % 2 == 0 else list(reversed(units))
+
+
+def interleaved(series: dict[str, tuple[Series, callable]], rounds: int, log,
+                together: tuple[tuple[str, ...], ...] = ()) -> None:
+    """``rounds`` rounds of every measurement of ``series``, in ``round_order``. The keys of each tuple in
+    ``together`` stay one unit in that order (a second run needs its first run just before it)."""
+    joined = {key for unit in together for key in unit}
+    units = [*together, *((key,) for key in series if key not in joined)]
+    units.sort(key=lambda unit: list(series).index(unit[0]))
     for number in range(rounds):
-        for key, (measure, run) in series.items():
-            measure.times.append(run())
+        for unit in round_order(units, number):
+            for key in unit:
+                measure, run = series[key]
+                measure.times.append(run())
         log(f"  round {number + 1}/{rounds}: " + ", ".join(
             f"{key} {measure.times[-1]:.3f}s" for key, (measure, _) in series.items()))
 
@@ -245,9 +271,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=None,
                         help="where to generate the plans (default: a directory under the system temp dir)")
     args = parser.parse_args(argv)
-    # Enough rounds that each of the three trials is a median of several runs (15, 3, 2), not one
-    # run: a fresh process's time on this machine varies by a third between runs.
-    rounds_single, rounds_1k, rounds_10k = (9, 3, 3) if args.quick else (45, 9, 6)
+    # Enough rounds that each of the three trials is a median of several runs (16, 4, 8, 3 and 2), not
+    # one run: a fresh process's time on this machine varies by a third between runs. An even number
+    # per trial holds as many rounds of each order (round_order); yamllint's 33 s a round make the
+    # 1,000-plan tools group the exception. The floor and aiplan -j 1 take about 4 s a round together,
+    # so they get a group of their own with enough rounds for the tightest target.
+    rounds_single, rounds_short, rounds_floor, rounds_tools, rounds_10k = (
+        (12, 6, 6, 3, 3) if args.quick else (48, 12, 24, 9, 6))
 
     def log(message: str) -> None:
         print(f"[bench] {message}", file=sys.stderr, flush=True)
@@ -291,11 +321,12 @@ def main(argv: list[str] | None = None) -> int:
         single.write_bytes(original + f"# edit {next(edits)}\n".encode())
         return str(single)
 
+    # aiplan between its two yardsticks, so that it runs next to each of them.
     one = {
-        "aiplan": (Series("aiplan lint (one plan)", 1),
-                   lambda: timed([aiplan, "lint", *LINT_FLAGS, "--cache-dir", precommit_cache, edited()])),
         "floor": (Series(f"import floor: python -c \"{IMPORT_FLOOR}\"", 1),
                   lambda: timed([python, "-c", IMPORT_FLOOR])),
+        "aiplan": (Series("aiplan lint (one plan)", 1),
+                   lambda: timed([aiplan, "lint", *LINT_FLAGS, "--cache-dir", precommit_cache, edited()])),
         "yamllint": (Series("yamllint (one plan)", 1), lambda: timed([yamllint, "-d", "default", str(single)])),
         "check-jsonschema": (Series("check-jsonschema (one plan)", 1),
                              lambda: timed([cjs, "--schemafile", str(SCHEMA), str(single)])),
@@ -305,27 +336,38 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         single.write_bytes(original)
 
-    log(f"{len(short_files)} short plans ({rounds_1k} rounds)")
+    log(f"{len(short_files)} short plans ({rounds_short} rounds)")
     short = {
         "aiplan": (Series("aiplan lint -j 1 --no-cache (short plans)", len(short_files)),
                    lambda: timed([aiplan, "lint", *LINT_FLAGS, "--no-cache", "-j", "1", str(short_dir)])),
         "yamllint": (Series("yamllint (short plans)", len(short_files)),
                      lambda: timed([yamllint, "-d", "default", str(short_dir)])),
     }
-    interleaved(short, rounds_1k, log)
+    interleaved(short, rounds_short, log)
 
-    log(f"1,000 plans ({rounds_1k} rounds)")
+    def one_process() -> float:
+        return timed([aiplan, "lint", *LINT_FLAGS, "--no-cache", "-j", "1", str(small)])
+
+    # aiplan -j 1 between yamllint and check-jsonschema, next to each; the floor in a group of its own
+    # (a round with yamllint put 45 s between aiplan and the floor, and the machine's drift over them
+    # into their ratio).
+    log(f"1,000 plans against yamllint and check-jsonschema ({rounds_tools} rounds)")
     thousand = {
-        "aiplan-j1": (Series("aiplan lint -j 1 (one process)", 1000),
-                      lambda: timed([aiplan, "lint", *LINT_FLAGS, "--no-cache", "-j", "1", str(small)])),
-        "aiplan": (Series("aiplan lint (all cores)", 1000), lambda: timed([aiplan, "lint", *LINT_FLAGS, "--no-cache", str(small)])),
         "yamllint": (Series("yamllint", 1000), lambda: timed([yamllint, "-d", "default", str(small)])),
+        "aiplan-j1": (Series("aiplan lint -j 1 (one process), beside yamllint and check-jsonschema", 1000),
+                      one_process),
         "check-jsonschema": (Series("check-jsonschema", 1000),
                              lambda: timed([cjs, "--schemafile", str(SCHEMA), *small_files])),
+    }
+    interleaved(thousand, rounds_tools, log)
+
+    log(f"1,000 plans against the libyaml floor ({rounds_floor} rounds)")
+    floor = {
+        "aiplan-j1": (Series("aiplan lint -j 1 (one process), beside the floor", 1000), one_process),
         "floor": (Series("libyaml parse floor (CSafeLoader compose)", 1000),
                   lambda: timed([python, str(BENCH / "libyaml_floor.py"), *small_files])),
     }
-    interleaved(thousand, rounds_1k, log)
+    interleaved(floor, rounds_floor, log)
 
     log(f"10,000 plans ({rounds_10k} rounds)")
     cold_dirs: list[str] = []
@@ -337,13 +379,17 @@ def main(argv: list[str] | None = None) -> int:
     def warm() -> float:
         return timed([aiplan, "lint", *LINT_FLAGS, "--cache-dir", cold_dirs[-1], str(large)])
 
+    # Scaling's 1,000 plans run next to its 10,000 plans (not in another group, minutes apart); the
+    # second run always follows its first run, so that pair alone keeps one order.
     ten = {
+        "aiplan-1000": (Series("aiplan lint (all cores)", 1000),
+                        lambda: timed([aiplan, "lint", *LINT_FLAGS, "--no-cache", str(small)])),
         "aiplan": (Series("aiplan lint (all cores)", 10_000),
                    lambda: timed([aiplan, "lint", *LINT_FLAGS, "--no-cache", str(large)])),
         "cold": (Series("aiplan lint, first run (cache written)", 10_000), cold),
         "warm": (Series("aiplan lint, second run (cache hit)", 10_000), warm),
     }
-    interleaved(ten, rounds_10k, log)
+    interleaved(ten, rounds_10k, log, together=(("cold", "warm"),))
     memory = {
         "clean or flawed plans": peak_rss_mb([aiplan, "lint", *LINT_FLAGS, "--no-cache", str(large)]),
         "writing the cache": peak_rss_mb([aiplan, "lint", *LINT_FLAGS, "--cache-dir", fresh_cache(), str(large)]),
@@ -354,16 +400,14 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(scratch, ignore_errors=True)
 
     # -- report -------------------------------------------------------------------
-    # The 10,000-plan scaling compares rounds of different groups: pair them in order.
-    scaling = [a / (10 * b) for a, b in zip(ten["aiplan"][0].times, thousand["aiplan"][0].times)]
     ratios = {
         "pre-commit": per_round(one["aiplan"][0], one["floor"][0]),
         "pre-commit-yamllint": per_round(one["aiplan"][0], one["yamllint"][0]),
         "short-plans": per_round(short["aiplan"][0], short["yamllint"][0], rate=True),
         "vs-yamllint": per_round(thousand["aiplan-j1"][0], thousand["yamllint"][0], rate=True),
         "vs-check-jsonschema": per_round(thousand["aiplan-j1"][0], thousand["check-jsonschema"][0], rate=True),
-        "vs-floor": per_round(thousand["aiplan-j1"][0], thousand["floor"][0]),
-        "scaling": scaling,
+        "vs-floor": per_round(floor["aiplan-j1"][0], floor["floor"][0]),
+        "scaling": [ratio / 10 for ratio in per_round(ten["aiplan"][0], ten["aiplan-1000"][0])],
         "cache": per_round(ten["warm"][0], ten["cold"][0]),
         "memory": [max(memory.values())],
     }
@@ -392,13 +436,13 @@ def main(argv: list[str] | None = None) -> int:
     lines = []
     lines.append(f"aiplan benchmark: {platform.python_implementation()} {platform.python_version()}, "
                  f"{os.cpu_count()} cores, {platform.machine()} {platform.system()}; "
-                 f"{rounds_single}/{rounds_1k}/{rounds_10k} rounds; every built-in rule but EVID (bench/evidence.py)")
+                 f"{rounds_single}/{rounds_short}/{rounds_tools}/{rounds_floor}/{rounds_10k} rounds; every built-in rule but EVID (bench/evidence.py)")
     lines.append(f"command: python3 bench/run.py{' --quick' if args.quick else ''}")
     lines.append("corpus: " + " / ".join(summaries))
     lines.append("")
     lines.append("| measurement | files | median | min-max | files/s | runs |")
     lines.append("|---|---:|---:|---:|---:|---:|")
-    for group in (one, short, thousand, ten):
+    for group in (one, short, thousand, floor, ten):
         for measure, _ in group.values():
             lines.append(measure.row())
     for label, megabytes in memory.items():
@@ -410,8 +454,10 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(f"| {text} | {shown(key)} | {'PASS' if passed[key] else 'FAIL'} |")
     print("\n".join(lines))
 
-    series = {f"{prefix}:{key}": measure for prefix, group in (("1", one), ("short", short), ("1000", thousand),
-                                                               ("10000", ten)) for key, (measure, _) in group.items()}
+    series = {f"{prefix}:{key}": measure
+              for prefix, group in (("1", one), ("short", short), ("1000", thousand), ("1000-floor", floor),
+                                    ("10000", ten))
+              for key, (measure, _) in group.items()}
     (OUT / "results.json").write_text(json.dumps({
         "python": platform.python_version(), "cores": os.cpu_count(),
         "series": {key: {"label": s.label, "files": s.files, "times": s.times} for key, s in series.items()},

@@ -313,8 +313,9 @@ def held_out_leads_into_training(plan) -> str | None:
     FT006 reports it; the evidence rules skip such a held-out set by this same test."""
     held_out = plan.file_path("fine_tuning", "evaluation", "held_out", "path")
     training = plan.file_path("fine_tuning", "dataset", "path")
+    # A training file holds no other file: asked only of a training glob or folder.
     if (plan.evidence is None or not plan.includes_fine_tuning or held_out is None or training is None
-            or is_glob(held_out) or leak(held_out, training) is not None):
+            or is_glob(held_out) or data_kind(training) == "file" or leak(held_out, training) is not None):
         return None
     return plan.evidence.leads_into(training, held_out)
 

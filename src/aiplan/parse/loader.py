@@ -925,11 +925,11 @@ def _read(events: Iterator[Any], documents: _Documents) -> NonConforming | None:
     _DocumentBuilder.scalar would do for it: no call, the innermost open collection
     (``top``) and the builder's tables kept in locals between events."""
     check = documents.check
+    max_depth = documents.limits.max_depth
     builder = documents.builder
     stack = builder.stack
     top: _Frame | None = None  # stack[-1], kept in step with every event that opens or closes one
     key_spans, value_spans = builder.key_spans, builder.value_spans
-    broken: NonConforming | None = None
     for event in events:
         kind = event[2]  # KIND
         try:
@@ -967,9 +967,37 @@ def _read(events: Iterator[Any], documents: _Documents) -> NonConforming | None:
                         top.container[top.key] = value
                         value_spans[top.key_path] = event
             elif kind == "MappingEndEvent" or kind == "SequenceEndEvent":
-                check.collection_end(event)
-                builder.end_collection(event)
-                top = stack[-1] if stack else None
+                contexts = check.stack
+                if contexts and not contexts[-1].flow:
+                    # Checker.collection_end's block case, without the call: only popped.
+                    contexts.pop()
+                    check.plain_block = bool(contexts) and not (contexts[-1].flow or contexts[-1].pending)
+                else:
+                    check.collection_end(event)
+                if top is None or top.merges or top.is_key or top.anchor or len(stack) < 2:
+                    builder.end_collection(event)
+                    top = stack[-1] if stack else None
+                else:
+                    # _DocumentBuilder.end_collection for a collection under a key or in a list.
+                    stack.pop()
+                    frame, top = top, stack[-1]
+                    span = (frame.start[0], (event if frame.flow else frame.last_end)[1])  # START, END
+                    height = frame.height + 1
+                    path = top.key_path if top.is_map else (
+                        None if top.path is None else top.path + (len(top.container),))
+                    if path is None:
+                        builder._add(frame.container, span, frame.size, None, height=height)
+                    else:
+                        top.size += frame.size
+                        if height > top.height:
+                            top.height = height
+                        top.last_end = span
+                        if top.is_map:
+                            top.has_key = False
+                            top.container[top.key] = frame.container
+                        else:
+                            top.container.append(frame.container)
+                        value_spans[path] = span
             elif kind == "MappingStartEvent" or kind == "SequenceStartEvent":
                 # Checker.collection_start's common case, without the call: a block
                 # collection without properties in block context is only pushed.
@@ -977,7 +1005,14 @@ def _read(events: Iterator[Any], documents: _Documents) -> NonConforming | None:
                     check.stack.append(Context(False, event[0].column))
                 else:
                     check.collection_start(event)
-                builder.start_collection(event, kind == "MappingStartEvent")
+                if top is None or top.path is None or len(stack) >= max_depth or (
+                        top.is_map and (not top.has_key or top.key_path is None)):
+                    builder.start_collection(event, kind == "MappingStartEvent")
+                else:
+                    # _DocumentBuilder.start_collection under an ordinary key or in a list.
+                    is_map = kind == "MappingStartEvent"
+                    stack.append(_Frame({} if is_map else [], top.key_path if top.is_map else top.path + (len(top.container),),
+                                        is_map, event, bool(event[5]), event[3], False))  # FLOW, ANCHOR
                 top = stack[-1] if stack else None
             else:
                 builder = documents.other(event, kind)
@@ -985,18 +1020,11 @@ def _read(events: Iterator[Any], documents: _Documents) -> NonConforming | None:
                 top = stack[-1] if stack else None
                 key_spans, value_spans = builder.key_spans, builder.value_spans
         except NonConforming as exc:
-            broken = exc
-            break
+            return exc
         except _Syntax as exc:
             builder = documents.skip(exc)
             stack, top = builder.stack, None
-    if broken is not None:
-        # Reported only once the parser has read the rest of the document without an error
-        # of its own: for an unclosed `[`, the parser's "expected ',' or ']'" says more than ours.
-        for event in events:
-            if event[2] == "DocumentEndEvent":
-                break
-    return broken
+    return None
 
 
 def _build(events: Iterator[Any], text: str, path: str, limits: Limits,
@@ -1010,6 +1038,11 @@ def _build(events: Iterator[Any], text: str, path: str, limits: Limits,
     try:
         broken = _read(events, documents)
         if broken is not None:
+            # Reported only once the parser has read the rest of the document without an error
+            # of its own: for an unclosed `[`, the parser's "expected ',' or ']'" says more than ours.
+            for event in events:
+                if event[2] == "DocumentEndEvent":  # KIND
+                    break
             raise broken
     except _Abort as abort:
         problems.append(abort.problem)

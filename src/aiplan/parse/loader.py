@@ -298,6 +298,11 @@ def _pure_events(text: str) -> Iterator[Any]:
 
 
 def _c_parser():
+    # Asked twice a file: once imported, the module is taken from sys.modules (an import
+    # statement costs about 7 k instructions even then); None there means blocked.
+    extension = sys.modules.get("_ruamel_yaml")
+    if extension is not None:
+        return extension.CParser
     try:
         from _ruamel_yaml import CParser  # type: ignore[import-not-found]  # optional: ruamel.yaml's C extension (libyaml)
     except ImportError:  # pragma: no cover - depends on the installation

@@ -30,7 +30,7 @@ from aiplan.core.records import Record
 # The rules whose findings the loader reports while reading and parsing.
 from aiplan.core.rule_ids import DUPLICATE_KEY, RESOURCE_LIMIT, SYNTAX, UNREADABLE
 from aiplan.core.text import YAML11_ONLY_BREAKS, SourceText, has_yaml11_breaks, line_column, lines_of
-from aiplan.parse.conformance import Checker, Context, Misread, NonConforming
+from aiplan.parse.conformance import BLOCK_CONTEXTS, Checker, Context, Misread, NonConforming
 from aiplan.parse.events import ANCHOR, END, KIND, START, VALUE, converted, flat_events, restore
 from aiplan.fileio import FileTooLarge, NotRegularFile, read_regular
 
@@ -931,23 +931,30 @@ def _read(events: Iterator[Any], documents: _Documents) -> NonConforming | None:
     (``top``) and the builder's tables kept in locals between events."""
     check = documents.check
     max_depth = documents.limits.max_depth
-    builder = documents.builder
-    stack = builder.stack
+    # A _DocumentBuilder whenever `top` is set (a _SkippedDocument has no open collection,
+    # no tables): the inline paths below run only then.
+    builder: Any = documents.builder
+    stack: Any = builder.stack
     top: _Frame | None = None  # stack[-1], kept in step with every event that opens or closes one
-    key_spans, value_spans = builder.key_spans, builder.value_spans
+    key_spans: Any = builder.key_spans
+    value_spans: Any = builder.value_spans
     for event in events:
         kind = event[2]  # KIND
         try:
             if kind == "ScalarEvent":
                 _start, _end, _kind, anchor, tag, text, style = event
+                if anchor is not None or tag is not None or top is None or top.path is None:
+                    check.scalar(event)
+                    builder.scalar(event)
+                    continue
                 # Checker.scalar's common case, without the call: a plain scalar
                 # without properties in block context has nothing to check.
-                if not check.plain_block or style or tag is not None or anchor is not None:
+                if style or not check.plain_block:
                     check.scalar(event)
-                if top is None or top.path is None or anchor is not None or tag is not None or (
-                        style == '"' and not text.isascii()):
-                    builder.scalar(event)
-                elif top.is_map and not top.has_key:
+                    if style == '"' and not text.isascii():  # surrogate pairs to join
+                        builder.scalar(event)
+                        continue
+                if top.is_map and not top.has_key:
                     if text == "<<" or text in top.container:
                         builder._set_key(top, text, event, not style)
                     else:
@@ -994,8 +1001,7 @@ def _read(events: Iterator[Any], documents: _Documents) -> NonConforming | None:
                         builder._add(frame.container, span, frame.size, None, height=height)
                     else:
                         top.size += frame.size
-                        if height > top.height:
-                            top.height = height
+                        top.height = height if height > top.height else top.height
                         top.last_end = span
                         if top.is_map:
                             top.has_key = False
@@ -1007,7 +1013,8 @@ def _read(events: Iterator[Any], documents: _Documents) -> NonConforming | None:
                 # Checker.collection_start's common case, without the call: a block
                 # collection without properties in block context is only pushed.
                 if check.plain_block and not event[5] and event[4] is None and event[3] is None:  # FLOW, TAG, ANCHOR
-                    check.stack.append(Context(False, event[0].column))
+                    column = event[0].column
+                    check.stack.append(BLOCK_CONTEXTS[column] if column < 128 else Context(False, column))
                 else:
                     check.collection_start(event)
                 if top is None or top.path is None or len(stack) >= max_depth or (

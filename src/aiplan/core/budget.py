@@ -216,7 +216,8 @@ class FileClock:
         else:
             return function(*args)
         # Watchdog.run's body with arm() and disarm() inlined on purpose: this runs around
-        # every rule call of every file, and a change to one must be made to the others.
+        # every rule call of every file, and a change to one must be made to the others
+        # (the engine's rule loop, aiplan.lint.engine._run_rules, inlines this method too).
         previous = (watchdog._deadline, watchdog._scope, watchdog._fired)
         watchdog._deadline, watchdog._scope, watchdog._fired = deadline, scope, False
         try:

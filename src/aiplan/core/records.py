@@ -87,6 +87,7 @@ def _made(metaclass: Any, name: str, bases: tuple, namespace: dict, fields: list
     record = type.__new__(metaclass, name, bases, namespace)
     if not namespace.get("__doc__"):
         record.__doc__ = record.__name__ + str(_SIGNATURE.__get__(None, record)).replace(" -> None", "")
+    record._record_setters = _slot_setters(record)
     return record
 
 
@@ -140,6 +141,7 @@ def _make_with_dataclasses(cls: Any, frozen: bool) -> Any:
             setattr(cls, name, value)
     if not documented:
         cls.__doc__ = cls.__name__ + str(_SIGNATURE.__get__(None, cls)).replace(" -> None", "")
+    cls._record_setters = _slot_setters(cls)
     return cls
 
 
@@ -193,6 +195,11 @@ def field_setters(cls: Any) -> tuple[Callable[[Any, Any], None], ...] | None:
     looking each name up). ``None`` for any other class: call it."""
     if getattr(cls, "__init__", None) is not _init:
         return None
+    return cls._record_setters
+
+
+def _slot_setters(cls: Any) -> tuple[Callable[[Any, Any], None], ...] | None:
+    """Each field's slot setter, in ``__init__``'s order (``None`` if a field is not a slot)."""
     setters = []
     for name in cls.__match_args__:
         slot = next((klass.__dict__[name] for klass in cls.__mro__ if name in klass.__dict__), None)
@@ -203,14 +210,31 @@ def field_setters(cls: Any) -> tuple[Callable[[Any, Any], None], ...] | None:
 
 
 def _init(self: Any, *args: Any, **kwargs: Any) -> None:
-    names = self.__match_args__
-    values = _bind(type(self), args, kwargs) if kwargs or len(args) != len(names) else args
-    for name, value in zip(names, values):
-        _set(self, name, value)
+    # Each field set through its slot's setter, kept on the class (_slot_setters), rather than by
+    # object.__setattr__, which looks each name up on the type: records are made per node and finding.
+    cls = type(self)
+    setters = cls._record_setters
+    if setters is None:  # pragma: no cover - every record's fields are slots
+        names = cls.__match_args__
+        values = _bind(cls, args, kwargs) if kwargs or len(args) != len(names) else args
+        for name, value in zip(names, values):
+            _set(self, name, value)
+        return
+    values = _bind(cls, args, kwargs) if kwargs or len(args) != len(setters) else args
+    for setter, value in zip(setters, values):
+        setter(self, value)
 
 
 def _init_then_post(self: Any, *args: Any, **kwargs: Any) -> None:
-    _init(self, *args, **kwargs)
+    # _init's body, not a call through *args to it (a Plan is made per document).
+    cls = type(self)
+    setters = cls._record_setters
+    if setters is None:  # pragma: no cover - every record's fields are slots
+        _init(self, *args, **kwargs)
+    else:
+        values = _bind(cls, args, kwargs) if kwargs or len(args) != len(setters) else args
+        for setter, value in zip(setters, values):
+            setter(self, value)
     self.__post_init__()
 
 

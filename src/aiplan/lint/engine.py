@@ -11,13 +11,17 @@ import contextlib
 import functools
 import glob
 import os
+import time
 from dataclasses import replace
+from itertools import islice
+from types import GeneratorType
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from aiplan.lint import mentions_directive
 from aiplan.core.findings import FileResult, Finding, InternalError, Severity, Span, TextEdit, Violation
 from aiplan.core.globs import is_glob
-from aiplan.lint.isolation import call_check, collect, describe_failure, exit_refused, read_only_data, violation_problem
+from aiplan.lint.isolation import (KEPT, call_check, capped, describe_failure, exit_refused, listed, read_only_data,
+                                   violation_problem)
 from aiplan.parse.loader import LoadResult, load_bytes, load_file, load_text
 from aiplan.core.plan import Plan, plan_for_rules, version_problem
 from aiplan.core.rule import Rule
@@ -273,11 +277,22 @@ def _run_rules(plan: Plan, loaded: LoadResult, display_path: str, ctx: LintConte
         from aiplan.schemas.repair import read_as_repaired  # start-up: a valid plan has nothing to repair
 
         reading = read_as_repaired(plan)
-    # Around each of the ~46 rule calls of a document, run_rule's work inlined: the
-    # phase (clock.at), the guarded call, and the checks of what it yielded only when it did;
-    # os._exit refused once for the document, not around each call.
+    # Around each of the ~46 rule calls of a document, in this one frame: the phase (clock.at),
+    # the guarded call (FileClock.run_rule's body: the file's deadline checked, the watchdog armed
+    # with the rule's or the file's deadline and disarmed after) and the listing of a rule's
+    # generator (isolation.collect's), with what it yielded checked only when it yielded something;
+    # os._exit refused once for the document, not around each call. Each frame and call through
+    # `*args` left out is paid ~46 times a plan: change run_rule and collect with this loop.
     trace = clock.budget.trace
-    guarded = clock.run_rule
+    watchdog = clock.budget.watchdog
+    if watchdog is not None and not watchdog._installed:  # `enforced`, without a property call
+        watchdog = None
+    seconds = clock.budget.rule_seconds
+    file_deadline, file_scope = clock.deadline, clock.scope
+    if seconds is None and file_deadline is None:
+        watchdog = None  # nothing to stop
+    monotonic = time.monotonic
+    deadline: float | None
     with exit_refused():
         for item, phase, as_written, third_party, options in steps:
             seen = plan if as_written else reading
@@ -289,15 +304,37 @@ def _run_rules(plan: Plan, loaded: LoadResult, display_path: str, ctx: LintConte
             clock.phase = phase
             if trace is not None:
                 trace(phase)
+            now = monotonic()
+            if file_deadline is not None and now >= file_deadline:
+                raise OutOfTime(file_scope)  # the file's or the run's time: it ends the file (see _failure)
             failure: str | None
             try:
-                violations = guarded(collect, item, given, options)
+                if watchdog is None:
+                    produced = item.check(given, options)
+                    violations = (list(islice(produced, KEPT)) if type(produced) is GeneratorType
+                                  else listed(produced))
+                else:
+                    if seconds is not None and (file_deadline is None or now + seconds <= file_deadline):
+                        deadline, scope = now + seconds, RULE
+                    else:
+                        deadline, scope = file_deadline, file_scope
+                    previous = (watchdog._deadline, watchdog._scope, watchdog._fired)
+                    watchdog._deadline, watchdog._scope, watchdog._fired = deadline, scope, False
+                    try:
+                        produced = item.check(given, options)  # a generator: runs in list() below
+                        violations = (list(islice(produced, KEPT)) if type(produced) is GeneratorType
+                                      else listed(produced))
+                    finally:
+                        fired = watchdog._fired
+                        watchdog._deadline, watchdog._scope, watchdog._fired = previous
+                    if fired:  # it caught OutOfTime and carried on: stopped all the same
+                        raise OutOfTime(scope)
             except BaseException as exc:  # noqa: BLE001 - sorted out by _failure
                 violations, failure = [], _failure(exc, clock)
             else:
                 if not violations:  # most rule calls: nothing more to check or stamp
                     continue
-                violations, failure = _checked(violations, item)
+                violations, failure = _checked(capped(violations), item)
             if failure is not None:
                 errors.append(InternalError(item.plugin, item.id, failure, display_path))
                 if failure.startswith("did not finish within its time budget"):

@@ -62,14 +62,28 @@ def exit_refused() -> Iterator[None]:
 
 def collect(item: Any, plan: Any, options: Mapping[str, Any]) -> list:
     """Call one rule's check and return its violations (at most ``MAX_VIOLATIONS`` and a
-    note); :class:`RuleMisbehaved` if it returns something that is not a stream of them."""
-    produced = item.check(plan, options)
+    note); :class:`RuleMisbehaved` if it returns something that is not a stream of them.
+    (The engine's rule loop inlines this for a rule that is a generator: change both.)"""
+    return capped(listed(item.check(plan, options)))
+
+
+# What is listed of a rule's stream: one past MAX_VIOLATIONS says the list was cut (capped).
+KEPT = MAX_VIOLATIONS + 1
+
+
+def listed(produced: Any) -> list:
+    """What a rule's check returned, listed (at most ``KEPT``); :class:`RuleMisbehaved` if
+    it is not a stream of violations."""
     if produced is None:
         return []
     if type(produced) is not GeneratorType and (  # rules are generators: no ABC check for them
             isinstance(produced, (str, bytes, Mapping, Violation)) or not hasattr(produced, "__iter__")):
         raise RuleMisbehaved(f"returned {_show(produced)}, not an iterable of Violations")
-    violations = list(islice(produced, MAX_VIOLATIONS + 1))  # runs the rule (a generator)
+    return list(islice(produced, KEPT))  # runs the rule (a generator)
+
+
+def capped(violations: list) -> list:
+    """``violations`` listed by :func:`listed`, cut to ``MAX_VIOLATIONS`` and a note past it."""
     if len(violations) > MAX_VIOLATIONS:
         violations[MAX_VIOLATIONS:] = [Violation(
             f"this rule found more than {MAX_VIOLATIONS:,} problems in this document; only the first "

@@ -210,6 +210,17 @@ def test_rule_that_never_returns_is_stopped(cli, plugin, body):
     assert ("PLAN007", 1, 1) in found  # the file says its check is incomplete
 
 
+def test_a_rule_that_swallows_being_stopped_is_still_reported_as_stopped(cli, plugin):
+    # A bare except catches OutOfTime; the rule then finishes and yields, but it was stopped.
+    body = ("try:\n    time.sleep(60)\nexcept BaseException:\n    pass\n"
+            "yield Violation('after the stop', 'f', path=('name',))")
+    name = plugin(rule_module(GOOD, body))
+    code, found, errors = lint(cli, "--plugin", name, "--rule-timeout", "0.2")
+    assert code == 3 and ("ACME001", 3, 7) in found and ("ACME002", 3, 7) not in found
+    [error] = [e for e in errors if e["rule"] == "ACME002"]
+    assert "time budget of 0.2 s" in error["message"]
+
+
 def test_time_budget_in_the_engine():
     slow = make_rule("SLOW001", "slow", "warning", lambda plan, options: time.sleep(60), "Slow.", plugin="acme")
     plan = load_text("aiplan: 1\n").documents[0]

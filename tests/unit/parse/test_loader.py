@@ -48,6 +48,22 @@ def test_duplicate_key_is_reported_and_first_value_kept():
     assert "line 1" in problem.violation.message
 
 
+def test_the_keys_after_a_duplicate_keep_their_values_anchored_or_not():
+    # The loader's event loop builds an ordinary key and its value inline and leaves a
+    # duplicate, an anchor or an alias to the builder's methods: each must see the
+    # other's state (the duplicate's value dropped, not the next key's).
+    result = load_text("a: 1\na: 2\nb: &x 3\nc: *x\na: [4]\nd:\n  - e: 5\n  - &y {f: 6}\ng: *y\n")
+    plan = result.documents[0]
+    assert plan.data == {"a": 1, "b": 3, "c": 3, "d": [{"e": 5}, {"f": 6}], "g": {"f": 6}}
+    assert [problem.violation.span.line for problem in result.problems] == [2, 5]
+    assert plan.value_spans[("b",)] == Span(3, 4, 3, 8)
+    assert plan.value_spans[("d",)] == Span(7, 3, 8, 14)
+    assert plan.value_spans[("d", 0)] == Span(7, 5, 7, 9)
+    assert plan.value_spans[("d", 1)] == Span(8, 5, 8, 14)
+    assert plan.value_spans[("g",)] == Span(9, 4, 9, 6)
+    assert ("a", 0) not in plan.value_spans
+
+
 def test_merge_keys_and_aliases():
     plan = only(load_text("base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n"))
     assert plan.data["m"] == {"x": 1, "y": 3}

@@ -61,12 +61,23 @@ def _held_out_within_training(plan) -> bool:
     """The held-out path is part of the training data by its name alone: the same file however
     spelled, inside the training folder or matched by its glob. FT006 reports that one leak; the
     data checks would only repeat it ("100% contaminated: remove these records from the glob")."""
-    if held_out_is_training_file(plan) or held_out_leads_into_training(plan) is not None:
+    if held_out_is_training_file(plan):
         return True
     held_out = plan.file_path("fine_tuning", "evaluation", "held_out", "path")
     training = plan.file_path("fine_tuning", "dataset", "path")
     return (plan.includes_fine_tuning and held_out is not None and training is not None
-            and leak(held_out, training) is not None)
+            and (leak(held_out, training) is not None
+                 or held_out_leads_into_training(plan, held_out, training) is not None))  # a link into it
+
+
+def _links_into_training(plan) -> bool:
+    """The held-out path, apart from the training data by its spelling, leads into it
+    (:func:`~aiplan.rules.metrics.held_out_leads_into_training`)."""
+    held_out = plan.file_path("fine_tuning", "evaluation", "held_out", "path")
+    training = plan.file_path("fine_tuning", "dataset", "path")
+    return (plan.includes_fine_tuning and held_out is not None and training is not None
+            and leak(held_out, training) is None
+            and held_out_leads_into_training(plan, held_out, training) is not None)
 
 
 def data_claims(plan) -> list[DataClaim]:
@@ -1391,7 +1402,7 @@ def overlap_unmeasured(plan) -> str | None:
     reader = plan.evidence
     if reader is None:
         return "the evidence checks are off"
-    if held_out_is_training_file(plan) or held_out_leads_into_training(plan) is not None:
+    if held_out_is_training_file(plan) or _links_into_training(plan):
         return None  # one file for both, or a link into the training data: FT006 reports the leak itself
     if not reader.measures_overlap:
         return "EVID002, the rule that compares them, is not enabled"

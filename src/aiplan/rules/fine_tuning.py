@@ -706,7 +706,7 @@ def held_out_leak(plan, options):
         # Two spellings the paths alone do not reconcile (a link, `..` through the plan's own
         # folder) that lead to one file: the same file all the same.
         resolved = resolved_file(plan, held_out, training)
-        part = held_out_leads_into_training(plan) if resolved is None else None
+        part = held_out_leads_into_training(plan, held_out, training) if resolved is None else None
         if part is not None:  # a file of the training folder or glob, spelled apart from it
             kind = "folder" if data_kind(training) == "folder" else "glob"
             overlap = Leak("inside_folder" if kind == "folder" else "matched_by_glob",

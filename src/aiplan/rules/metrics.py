@@ -303,19 +303,16 @@ def resolved_file(plan, first: str, second: str) -> str | None:
     return plan.evidence.same_file(first, second)
 
 
-def held_out_leads_into_training(plan) -> str | None:
-    """The file of the training glob or folder that `fine_tuning.evaluation.held_out.path`
-    leads to once links and `..` are resolved although its spelling is apart (a link
-    `data/held.jsonl` -> `train/x.jsonl`, inside the training folder `data/train/`), shown
-    relative to the plan, else ``None``: the held-out set is training data, as a held-out file
-    written inside the training folder is (:func:`leak`). Asked of the evidence reader.
+def held_out_leads_into_training(plan, held_out: str, training: str) -> str | None:
+    """The file of the training glob or folder ``training`` that the held-out path ``held_out``
+    leads to once links and `..` are resolved although its spelling is apart (:func:`leak` found
+    nothing: a link `data/held.jsonl` -> `train/x.jsonl`, inside the training folder
+    `data/train/`), shown relative to the plan, else ``None``: the held-out set is training data,
+    as a held-out file written inside the training folder is. Asked of the evidence reader.
 
     FT006 reports it; the evidence rules skip such a held-out set by this same test."""
-    held_out = plan.file_path("fine_tuning", "evaluation", "held_out", "path")
-    training = plan.file_path("fine_tuning", "dataset", "path")
     # A training file holds no other file: asked only of a training glob or folder.
-    if (plan.evidence is None or not plan.includes_fine_tuning or held_out is None or training is None
-            or is_glob(held_out) or data_kind(training) == "file" or leak(held_out, training) is not None):
+    if plan.evidence is None or is_glob(held_out) or data_kind(training) == "file":
         return None
     return plan.evidence.leads_into(training, held_out)
 

@@ -90,15 +90,22 @@ def never(_value: Any) -> bool:
 
 class _Generator:
     """Python source of one function per schema object of a schema, each returning
-    ``True`` only for an instance valid under it (``NotJson`` for a value outside
-    JSON's types), and ``CHECKS``: JSON pointer -> function (``""``: the root)."""
+    ``True`` only for an instance valid under it (``False`` or ``NotJson`` for a value
+    outside JSON's types), and ``CHECKS``: JSON pointer -> function (``""``: the root).
+
+    Written as a hand-written check would be, for the valid instance that is the usual
+    case: a typed value's kind is its exact Python type (``type(value) is str``: a
+    subclass fails), a mapping's keys are compared with its properties' names in one
+    pass, and the checks of a scalar, or a list of scalars, are written in place of a
+    call in their parent's function (each subschema keeps its own function, which the
+    error lister asks for). ``json_kind`` reads the kind only of values a schema without
+    ``type`` bounds."""
 
     def __init__(self, root: Any):
         self.root = root
         self.names: dict[int, str] = {}          # id(schema object) -> its function's name
         self.checks: list[tuple[str, str]] = []  # (pointer, name), as generated
         self.functions: list[str] = []
-        self.tables: list[str] = []
         self.leaves: dict[str, str] = {}         # body of a function that calls no other -> its name
         self.defined: set[str] = set()
 
@@ -113,7 +120,7 @@ class _Generator:
         if id(schema) in self.names:
             return self.names[id(schema)]
         name = self.names[id(schema)] = f"_v{len(self.names)}"
-        body = self.body(name, schema, pointer)
+        body = self.body(schema, pointer)
         if "_v" not in body:  # a leaf: one function for all leaves alike (most are "a string")
             name = self.names[id(schema)] = self.leaves.setdefault(body, name)
         if name not in self.defined:
@@ -123,16 +130,7 @@ class _Generator:
         self.checks.append((pointer, name))
         return name
 
-    def ref(self, pointer: Any) -> str:
-        if not isinstance(pointer, str) or not pointer.startswith("#/") or "%" in pointer:
-            raise Unsupported(f"$ref {pointer!r}: only local JSON pointers (#/...) are supported")
-        try:
-            node = follow_pointer(self.root, pointer[1:])  # the one JSON-pointer reading (aiplan.schemas)
-        except LookupError:
-            raise Unsupported(f"$ref {pointer!r} does not resolve") from None
-        return self.name(node, pointer[1:])
-
-    def body(self, name: str, schema: dict, pointer: str) -> str:
+    def body(self, schema: dict, pointer: str) -> str:
         unknown = set(schema) - SUPPORTED - ANNOTATIONS
         if unknown:
             raise Unsupported(f"keyword(s) {', '.join(sorted(unknown))} not supported by the fast path")
@@ -143,49 +141,90 @@ class _Generator:
         for key, sub in (schema.get("$defs") or {}).items():
             if not isinstance(sub, (dict, bool)):
                 raise Unsupported(f"$defs/{key} is not a schema")
+        return "\n".join("    " + line for line in [*self.tests(schema, pointer, "value", 0), "return True"])
+
+    def tests(self, schema: dict, pointer: str, value: str, depth: int) -> list[str]:
+        """Lines that return ``False`` unless ``value`` (a local name) is valid under ``schema``,
+        the schema object at ``pointer``: a function's body, or written inline in its parent's
+        (what a valid plan needs most is to be spared a call for each of its ~150 values)."""
         # In the order jsonschema's verdict does not depend on, and the cheap checks first.
-        body: list[str] = []
+        lines: list[str] = []
+        kinds: frozenset[int] | None = None  # the kinds `value` can have past the type check; None: any
         if "type" in schema:
-            body += self.type_check(schema["type"])
+            test, kinds = self.type_check(schema["type"], value)
+            lines += [f"if {test}:", "    return False"]
+        kind = f"kind_{depth}" if depth else "kind"
+        test_of = functools.partial(_kind_test, value, kind, kinds)
         if "enum" in schema:
-            body += self.enum_check(schema["enum"])
+            lines += self.enum_check(schema["enum"], value, test_of)
         if "const" in schema:
-            body += [f"if not json_equal(value, {_literal(schema['const'])}):", "    return False"]
-        body += self.bound_checks(schema)
+            lines += [f"if not json_equal({value}, {_literal(schema['const'])}):", "    return False"]
+        lines += self.bound_checks(schema, value, test_of)
         if "items" in schema:
-            body += self.items_check(schema["items"], pointer)
+            lines += self.items_check(schema["items"], pointer, value, depth, test_of)
         if "propertyNames" in schema:
-            body += self.names_check(schema["propertyNames"], pointer)
+            lines += self.names_check(schema["propertyNames"], pointer, value, depth, test_of)
         if "contains" in schema:
-            body += self.contains_check(schema["contains"], pointer)
+            lines += self.contains_check(schema["contains"], pointer, value, depth, test_of)
         if {"properties", "required", "additionalProperties"} & set(schema):
-            body += self.object_check(schema, name, pointer)
+            lines += self.object_check(schema, pointer, value, depth, test_of)
         if "$ref" in schema:
-            target = self.ref(schema["$ref"])
-            body += [f"if not {target}(value):", "    return False"] if target != "always" else []
-        uses_kind = any(re.match(r"(elif |if |if \()kind (==|!=|not in) ", line.lstrip()) for line in body)
-        lines = ["kind = json_kind(value)", *body] if uses_kind else body
-        return "\n".join("    " + line for line in [*lines, "return True"])
+            lines += self.check_of(self.target(schema["$ref"]), pointer, value, depth)
+        # Without a type, a value outside JSON's types raises NotJson where a keyword asks its kind.
+        uses_kind = any(re.search(rf"\b{kind} (==|!=) ", line) for line in lines)
+        return [f"{kind} = json_kind({value})", *lines] if uses_kind else lines
+
+    def check_of(self, target: tuple[Any, str], pointer: str, value: str, depth: int) -> list[str]:
+        """The lines checking ``value`` under a subschema, ``target``: (schema, its pointer); its
+        function is generated (the error lister asks for it) and called, or its tests inlined."""
+        schema, at = target
+        name = self.name(schema, at)
+        if name == "always":
+            return []
+        if name == "never":
+            return ["return False"]
+        if _inlined(schema, self.root):
+            return self.tests(schema, at, value, depth + 1)
+        return [f"if not {self.callee(schema, name)}({value}):", "    return False"]
+
+    def callee(self, schema: dict, name: str) -> str:
+        """The function to call for ``schema``: for a schema that is only a ``$ref``, its target's
+        (one call, not two), once that function is written."""
+        while set(schema) <= ANNOTATIONS | {"$ref"} and "$ref" in schema:
+            target = follow_pointer(self.root, schema["$ref"][1:])
+            if not isinstance(target, dict) or self.names.get(id(target)) not in self.defined:
+                break
+            schema, name = target, self.names[id(target)]
+        return name
+
+    def target(self, pointer: Any) -> tuple[Any, str]:
+        if not isinstance(pointer, str) or not pointer.startswith("#/") or "%" in pointer:
+            raise Unsupported(f"$ref {pointer!r}: only local JSON pointers (#/...) are supported")
+        try:
+            node = follow_pointer(self.root, pointer[1:])  # the one JSON-pointer reading (aiplan.schemas)
+        except LookupError:
+            raise Unsupported(f"$ref {pointer!r} does not resolve") from None
+        return node, pointer[1:]
 
     @staticmethod
-    def bound_checks(schema: dict) -> list[str]:
+    def bound_checks(schema: dict, value: str, test_of: Callable) -> list[str]:
         """The checks of the keywords that bound one kind of value (numbers, strings, arrays)."""
         lines: list[str] = []
         if "minimum" in schema:
             minimum = schema["minimum"]
             if isinstance(minimum, bool) or not isinstance(minimum, (int, float)):
                 raise Unsupported(f"minimum {minimum!r}")
-            lines += [f"if (kind == {_INT} or kind == {_FLOAT}) and value < {_literal(minimum)}:", "    return False"]
+            lines += _when(test_of(_INT, _FLOAT), f"{value} < {_literal(minimum)}")
         if "maximum" in schema:
             maximum = schema["maximum"]
             if isinstance(maximum, bool) or not isinstance(maximum, (int, float)):
                 raise Unsupported(f"maximum {maximum!r}")
-            lines += [f"if (kind == {_INT} or kind == {_FLOAT}) and value > {_literal(maximum)}:", "    return False"]
+            lines += _when(test_of(_INT, _FLOAT), f"{value} > {_literal(maximum)}")
         if "minLength" in schema:
             length = schema["minLength"]
             if isinstance(length, bool) or not isinstance(length, int):
                 raise Unsupported(f"minLength {length!r}")
-            lines += [f"if kind == {_STRING} and len(value) < {length}:", "    return False"]
+            lines += _when(test_of(_STRING), f"len({value}) < {length}") if length > 0 else []
         if "pattern" in schema:
             pattern = schema["pattern"]
             if not isinstance(pattern, str):
@@ -194,20 +233,22 @@ class _Generator:
                 re.compile(pattern)
             except re.error:
                 raise Unsupported(f"pattern {pattern!r} is not a Python regular expression") from None
-            lines += [f"if kind == {_STRING} and re.search({pattern!r}, value) is None:", "    return False"]
+            lines += _when(test_of(_STRING), f"re.search({pattern!r}, {value}) is None")
         if "minItems" in schema:
             count = schema["minItems"]
             if isinstance(count, bool) or not isinstance(count, int):
                 raise Unsupported(f"minItems {count!r}")
-            lines += [f"if kind == {_ARRAY} and len(value) < {count}:", "    return False"] if count > 0 else []
+            lines += _when(test_of(_ARRAY), f"len({value}) < {count}") if count > 0 else []
         if "uniqueItems" in schema:
             if not isinstance(schema["uniqueItems"], bool):
                 raise Unsupported(f"uniqueItems {schema['uniqueItems']!r}")
-            lines += [f"if kind == {_ARRAY} and not unique_items(value):", "    return False"] if schema["uniqueItems"] else []
+            lines += _when(test_of(_ARRAY), f"not unique_items({value})") if schema["uniqueItems"] else []
         return lines
 
     @staticmethod
-    def type_check(types: Any) -> list[str]:
+    def type_check(types: Any, value: str) -> tuple[str, frozenset[int]]:
+        """The test that ``value`` is not of ``types``, by its exact Python type (a value outside
+        JSON's types, a subclass too, fails it), and the kinds a value passing it can have."""
         names = [types] if isinstance(types, str) else types
         if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
             raise Unsupported(f"type {types!r}")
@@ -216,52 +257,59 @@ class _Generator:
             if type_name not in _TYPE_KINDS:
                 raise Unsupported(f"type {type_name!r}")
             kinds.update(_TYPE_KINDS[type_name])
-        test = f"kind != {min(kinds)}" if len(kinds) == 1 else f"kind not in {_literal(sorted(kinds), set)}"
+        tests = [f"{value} is not None" if kind == _NULL else f"type({value}) is not {_PYTHON_TYPES[kind]}"
+                 for kind in sorted(kinds)]
         if "integer" in names and _FLOAT not in kinds:  # 1.0 is an integer
-            test += f" and not (kind == {_FLOAT} and value.is_integer())"
-        return [f"if {test}:", "    return False"]
+            tests.append(f"not (type({value}) is float and {value}.is_integer())")
+            kinds.add(_FLOAT)
+        return " and ".join(tests), frozenset(kinds)
 
-    def enum_check(self, values: Any) -> list[str]:
+    def enum_check(self, values: Any, value: str, test_of: Callable) -> list[str]:
         if not isinstance(values, list):
             raise Unsupported("enum must be a list")
         if all(isinstance(v, str) for v in values):
-            return [f"if kind != {_STRING} or value not in {_literal(values, set)}:", "    return False"]
-        return [f"if not any(json_equal(option, value) for option in {_literal(values)}):", "    return False"]
+            test = test_of(_STRING)
+            if test is None:  # no value of the kinds the type allows is one of the strings
+                return ["return False"]
+            string = "" if test == "" else f"type({value}) is not str or "
+            return [f"if {string}{value} not in {_literal(values, set)}:", "    return False"]
+        return [f"if not any(json_equal(option, {value}) for option in {_literal(values)}):", "    return False"]
 
-    def items_check(self, items: Any, pointer: str) -> list[str]:
+    def items_check(self, items: Any, pointer: str, value: str, depth: int, test_of: Callable) -> list[str]:
         if not isinstance(items, (dict, bool)):
             raise Unsupported("items must be a schema (draft 2020-12)")
-        item = self.name(items, pointer + "/items")
-        if item == "always":
+        item = f"item_{depth}"
+        check = self.check_of((items, pointer + "/items"), pointer, item, depth)
+        if not check:
             return []
-        if item == "never":
-            return [f"if kind == {_ARRAY} and value:", "    return False"]
-        return [f"if kind == {_ARRAY}:", "    for element in value:", f"        if not {item}(element):",
-                "            return False"]
+        if check == ["return False"]:
+            return _when(test_of(_ARRAY), value)
+        return _within(test_of(_ARRAY), [f"for {item} in {value}:", *_indented(check)])
 
-    def names_check(self, names: Any, pointer: str) -> list[str]:
+    def names_check(self, names: Any, pointer: str, value: str, depth: int, test_of: Callable) -> list[str]:
         if not isinstance(names, (dict, bool)):
             raise Unsupported("propertyNames must be a schema")
-        check = self.name(names, pointer + "/propertyNames")
-        if check == "always":
+        key = f"key_{depth}"
+        check = self.check_of((names, pointer + "/propertyNames"), pointer, key, depth)
+        if not check:
             return []
-        if check == "never":
-            return [f"if kind == {_OBJECT} and value:", "    return False"]
-        return [f"if kind == {_OBJECT}:", "    for key in value:", f"        if not {check}(key):",
-                "            return False"]
+        if check == ["return False"]:
+            return _when(test_of(_OBJECT), value)
+        return _within(test_of(_OBJECT), [f"for {key} in {value}:", *_indented(check)])
 
-    def contains_check(self, contains: Any, pointer: str) -> list[str]:
+    def contains_check(self, contains: Any, pointer: str, value: str, depth: int, test_of: Callable) -> list[str]:
         # minContains and maxContains are not in SUPPORTED: at least one item must match.
         if not isinstance(contains, (dict, bool)):
             raise Unsupported("contains must be a schema")
         check = self.name(contains, pointer + "/contains")
         if check == "always":
-            return [f"if kind == {_ARRAY} and not value:", "    return False"]
+            return _when(test_of(_ARRAY), f"not {value}")
         if check == "never":
-            return [f"if kind == {_ARRAY}:", "    return False"]
-        return [f"if kind == {_ARRAY} and not any({check}(element) for element in value):", "    return False"]
+            return _when(test_of(_ARRAY), "True")
+        item = f"item_{depth}"
+        return _when(test_of(_ARRAY), f"not any({check}({item}) for {item} in {value})")
 
-    def object_check(self, schema: dict, name: str, pointer: str) -> list[str]:
+    def object_check(self, schema: dict, pointer: str, value: str, depth: int, test_of: Callable) -> list[str]:
         properties = schema.get("properties", {})
         required = schema.get("required", [])
         additional = schema.get("additionalProperties", True)
@@ -269,35 +317,39 @@ class _Generator:
             raise Unsupported("properties must be an object")
         if not isinstance(required, list) or not all(isinstance(k, str) for k in required):
             raise Unsupported("required must be a list of strings")
-        escaped = {key: key.replace("~", "~0").replace("/", "~1") for key in properties}
-        checks = {key: self.name(sub, f"{pointer}/properties/{escaped[key]}") for key, sub in properties.items()}
-        lines = [f"if kind == {_OBJECT}:"]
-        if required:
-            lines += [f"    for key in {_literal(tuple(required))}:", "        if key not in value:",
-                      "            return False"]
-        if checks:
-            table = f"{name}_properties"
-            self.tables.append(f"{table} = {{{', '.join(f'{_literal(k)}: {v}' for k, v in checks.items())}}}")
-            lines += ["    for key, element in value.items():",
-                      f"        check = {table}.get(key) if type(key) is str else None",
-                      "        if check is not None:", "            if not check(element):", "                return False",
-                      "        elif type(key) is not str:", "            raise NotJson"]
-        else:  # every key is an additional one
-            lines += ["    for key, element in value.items():", "        if type(key) is not str:",
-                      "            raise NotJson"]
-        other = "always" if additional is True else self.name(additional, pointer + "/additionalProperties")
-        if other == "never":
-            lines += ["        else:", "            return False"]
-        elif other != "always":
-            lines += [f"        elif not {other}(element):", "            return False"]
-        return lines
+        if test_of(_OBJECT) is None:  # still generated: the error lister asks for every subschema's check
+            for key, sub in properties.items():
+                self.name(sub, f"{pointer}/properties/{_escaped(key)}")
+            if additional is not True:
+                self.name(additional, pointer + "/additionalProperties")
+            return []
+        key, element = f"key_{depth}", f"element_{depth}"
+        lines = _when("", " or ".join(f"{_literal(name)} not in {value}" for name in dict.fromkeys(required)))
+        # One pass over the plan's keys, each compared with the schema's names (most mappings have
+        # a few): no table lookup, and the check of a simple value written in place of a call.
+        branches: list[str] = []
+        for name, sub in properties.items():
+            check = self.check_of((sub, f"{pointer}/properties/{_escaped(name)}"), pointer, element, depth)
+            branches += [f"{'elif' if branches else 'if'} {key} == {_literal(name)}:", *_indented(check or ["pass"])]
+        other = [] if additional is True else self.check_of((additional, pointer + "/additionalProperties"),
+                                                            pointer, element, depth)
+        if other == ["return False"]:  # a key that is not a string is none of the names either
+            branches += ["else:", "    return False"] if branches else ["if True:", "    return False"]
+        else:
+            branches += [f"{'elif' if branches else 'if'} type({key}) is not str:", "    return False"]
+            branches += ["else:", *_indented(other)] if other else []
+        if branches == ["if True:", "    return False"]:
+            lines += _when("", f"{value}")
+        else:
+            lines += [f"for {key}, {element} in {value}.items():", *_indented(branches)]
+        return _within(test_of(_OBJECT), lines)
 
     def module(self, title: str) -> str:
         root = self.name(self.root, "")
         if root in ("always", "never"):  # a boolean schema
             self.checks.append(("", root))
         checks = "CHECKS = {\n" + "".join(f"    {_literal(p)}: {n},\n" for p, n in self.checks) + "}"
-        text = "\n".join([*self.functions, *self.tables, checks])
+        text = "\n".join([*self.functions, checks])
         used = [h for h in ("NotJson", "always", "json_equal", "json_kind", "never", "unique_items")
                 if re.search(rf"\b{h}\b", text)]
         # The helpers checks use come from the package, so a valid instance never imports this module.
@@ -307,18 +359,75 @@ class _Generator:
         return "\n".join([
             f'"""{title}"""',
             "",
-            f"# Generated by `python -m aiplan.schemas.fast`: do not edit. Kinds (aiplan.schemas.json_kind): {kinds}.",
+            "# Generated by `python -m aiplan.schemas.fast`: do not edit."
+            + (f" Kinds (aiplan.schemas.json_kind): {kinds}." if "json_kind" in used else ""),
             "",
             *(["import re", ""] if "re.search(" in text else []),
             *([f"from aiplan.schemas import {', '.join(shared)}"] if shared else []),
             *([f"from aiplan.schemas.fast import {', '.join(imports)}"] if imports else []),
-            *(["", ""] if used else []),
+            *(["", ""] if used or "re.search(" in text else [""]),
             *(function + "\n\n" for function in self.functions),
-            *self.tables,
-            "",
             checks,
             "",
         ])
+
+
+_PYTHON_TYPES = {_OBJECT: "dict", _ARRAY: "list", _STRING: "str", _INT: "int", _FLOAT: "float", _BOOL: "bool"}
+# The keywords whose subschemas make a schema's checks a function of their own, called, never inlined.
+_CALLED = frozenset(("properties", "required", "additionalProperties", "propertyNames", "contains"))
+
+
+def _kind_test(value: str, kind: str, kinds: frozenset[int] | None, *wanted: int) -> str | None:
+    """The test that ``value`` is of one of the kinds ``wanted``: ``""`` when its type check
+    already says it is, ``None`` when it says it is not; ``kinds``: what the type check allows
+    (``None``: no type check, the kind is read by ``json_kind`` into the local ``kind``)."""
+    if kinds is None:
+        tests = [f"{kind} == {number}" for number in wanted]
+    elif kinds <= set(wanted):
+        return ""
+    elif not kinds & set(wanted):
+        return None
+    else:
+        tests = [f"{value} is None" if number == _NULL else f"type({value}) is {_PYTHON_TYPES[number]}"
+                 for number in wanted]
+    return tests[0] if len(tests) == 1 else f"({' or '.join(tests)})"
+
+
+def _when(test: str | None, condition: str) -> list[str]:
+    """``return False`` if ``condition`` holds of a value passing ``test`` (see :func:`_kind_test`)."""
+    if test is None or not condition:
+        return []
+    if test:
+        condition = f"{test} and ({condition})" if " or " in condition else f"{test} and {condition}"
+    return [f"if {condition}:", "    return False"]
+
+
+def _within(test: str | None, lines: list[str]) -> list[str]:
+    """``lines`` run only for a value passing ``test`` (see :func:`_kind_test`)."""
+    if test is None or not lines:
+        return []
+    return lines if not test else [f"if {test}:", *_indented(lines)]
+
+
+def _indented(lines: list[str]) -> list[str]:
+    return ["    " + line for line in lines]
+
+
+def _escaped(key: str) -> str:
+    """A property name as a JSON pointer's step."""
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def _inlined(schema: Any, root: Any, levels: int = 2) -> bool:
+    """Whether a subschema's checks are written in its parent's function rather than called:
+    a scalar's, or a list of scalars' (a mapping's checks stay a function: one call a mapping)."""
+    if not isinstance(schema, dict):
+        return True
+    if _CALLED & set(schema) or (levels == 0 and ("items" in schema or "$ref" in schema)):
+        return False
+    if "items" in schema and not _inlined(schema["items"], root, levels - 1):
+        return False
+    return "$ref" not in schema or _inlined(follow_pointer(root, schema["$ref"][1:]), root, levels - 1)
 
 
 def _literal(value: Any, container: type = tuple) -> str:

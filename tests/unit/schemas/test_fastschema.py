@@ -346,6 +346,25 @@ def test_validate_reports_the_same_errors_with_and_without_the_fast_path(monkeyp
     ({"propertyNames": {"pattern": "^[a-z]+$"}}, {"ab": 1, "A": 2, "1": 3}), ({"propertyNames": False}, {"a": 1}),
     ({"propertyNames": False}, {}), ({"propertyNames": {"minLength": 2}}, {"ab": 1, "c": 2}),
     ({"propertyNames": {"$ref": "#/$defs/n"}, "$defs": {"n": {"minLength": 2}}}, {"a": 1, "bb": 2}),
+    # A keyword of one kind under a type allowing several: tested by the value's exact type.
+    ({"type": ["string", "null"], "minLength": 2}, None), ({"type": ["string", "null"], "minLength": 2}, "a"),
+    ({"type": ["integer", "string"], "minimum": 2}, "a"), ({"type": ["integer", "string"], "minimum": 2}, 1.0),
+    ({"type": ["integer", "string"], "minimum": 2}, 3), ({"type": "integer", "minimum": 2}, 2.0),
+    ({"type": "integer", "enum": ["a"]}, 1), ({"type": ["array", "string"], "items": {"type": "string"}}, "abc"),
+    ({"type": ["array", "string"], "items": {"type": "string"}}, ["a", 1]), ({"type": "array", "items": False}, [1]),
+    # Checks written in a mapping's function: its values', lists of lists, other keys'.
+    ({"type": "object", "properties": {"a": {"type": "array", "items": {"type": "array", "items": {
+        "type": "string", "minLength": 1}}}}}, {"a": [["x"], [""]]}),
+    ({"type": "object", "additionalProperties": {"type": "integer", "minimum": 1}}, {"a": 2, "b": 0}),
+    ({"type": "object", "properties": {}, "additionalProperties": False}, {}),
+    ({"type": "object", "properties": {}, "additionalProperties": False}, {"a": 1}),
+    ({"type": "object", "properties": {"a": True, "b": {}}, "additionalProperties": False}, {"a": [], "b": 1}),
+    ({"type": "object", "required": ["a", "a"], "properties": {"a": {"type": "null"}}}, {"a": None}),
+    # A schema that is only a $ref is checked by its target's function (one call, not two).
+    ({"$defs": {"o": {"type": "object", "required": ["x"]}, "r": {"$ref": "#/$defs/o"}},
+      "properties": {"a": {"$ref": "#/$defs/r"}}}, {"a": {}}),
+    ({"$defs": {"o": {"type": "object", "required": ["x"]}, "r": {"$ref": "#/$defs/o"}},
+      "properties": {"a": {"$ref": "#/$defs/r"}}}, {"a": {"x": 1}}),
 ])
 def test_edge_cases_agree_with_jsonschema(schema, instance):
     official = Draft202012Validator(schema)

@@ -22,7 +22,7 @@ from typing import Any, Iterator
 from aiplan.core.findings import Span, YamlPath
 from aiplan.core.plan import Plan
 from aiplan.schemas import PLAN_SCHEMA, load
-from aiplan.schemas.validate import schema_errors
+from aiplan.schemas.validate import _holds_non_finite, schema_errors
 
 # Repairs can uncover more (a renamed mapping's own misspelled keys): a few rounds at most.
 _ROUNDS = 3
@@ -92,6 +92,29 @@ def _container(data: Any, path: YamlPath) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
+def _copied(value: Any, memo: dict) -> Any:
+    """``copy.deepcopy(value)`` for a plan's data, without its dispatch and memo for every
+    scalar: each mapping and list made anew, once however many YAML aliases share it, and a
+    string, number, boolean or null kept as it is; anything else deep-copied."""
+    kind = type(value)
+    if kind is not dict and kind is not list:
+        return value if kind in _SCALARS else copy.deepcopy(value, memo)
+    copied = memo.get(id(value))
+    if copied is None:
+        if kind is dict:
+            copied = memo[id(value)] = {}
+            for key, item in value.items():
+                copied[key] = item if type(item) in _SCALARS else _copied(item, memo)
+        else:
+            copied = memo[id(value)] = []
+            for item in value:
+                copied.append(item if type(item) in _SCALARS else _copied(item, memo))
+    return copied
+
+
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+
+
 def _repairs(errors: tuple) -> list[tuple[str, YamlPath, Any]]:
     """``(kind, path, new)``: ``value`` (new value), ``rename`` (new key) or ``move`` (new path),
     for the schema ``errors`` of a document."""
@@ -137,17 +160,22 @@ def read_as_repaired(plan: Plan) -> Plan:
     The plan's ``schema_errors``, when the engine listed them, are not listed again."""
     if not isinstance(plan.data, dict):
         return plan
-    errors = plan.schema_errors if plan.schema_errors is not None else schema_errors(plan.data)
+    errors = plan.schema_errors
+    if errors is None:
+        errors = schema_errors(plan.data, non_finite=plan.non_finite)
     data = None
+    # Whether the repaired data holds `.nan` or `.inf` (schema_errors' question): what the plan
+    # held, or a repaired value (a quoted number too long for a float is `inf`); None: not known.
+    non_finite = plan.non_finite
     relocations: list[tuple[YamlPath, YamlPath]] = []
     for _ in range(_ROUNDS):
         if data is not None:
-            errors = schema_errors(data)
+            errors = schema_errors(data, non_finite=non_finite)
         repairs = _repairs(errors)
         if not repairs:
             break
         if data is None:
-            data = copy.deepcopy(plan.data)
+            data = _copied(plan.data, {})
         applied = False
         # Values first: their paths are those of the current structure.
         for kind, path, new in sorted(repairs, key=lambda r: r[0] != "value"):
@@ -157,6 +185,8 @@ def read_as_repaired(plan: Plan) -> Plan:
                 parent = _node(data, path[:-1])
                 parent[path[-1]] = new
                 applied = True
+                if non_finite is False and _holds_non_finite(new):
+                    non_finite = True
                 continue
             target = path[:-1] + (new,) if kind == "rename" else tuple(new)
             if _exists(data, target):

@@ -63,3 +63,26 @@ def test_the_right_key_already_there_wins():
     text = PLAN.replace("  held_out:\n", "  evaluation:\n    held_out: {size: 50}\n  held_out:\n")
     reading = read_as_repaired(_plan(text))
     assert reading.get("fine_tuning", "evaluation", "held_out") == {"size": 50}
+
+
+def test_a_repaired_plan_is_not_searched_for_nan_again(monkeypatch):
+    # The loader noted that the plan holds no `.nan` or `.inf`; its repaired values are decimal
+    # numbers, booleans and names: the repaired copy's errors are listed without searching it.
+    import aiplan.schemas.validate as validate_module
+
+    searched = []
+    original = validate_module._holds_non_finite
+    monkeypatch.setattr(validate_module, "_holds_non_finite", lambda data: searched.append(data) or original(data))
+    plan = _plan()
+    assert plan.non_finite is False
+    assert read_as_repaired(plan).get("fine_tuning", "evaluation", "held_out", "size") == 600
+    assert searched == []
+
+
+def test_values_shared_by_aliases_are_copied_once():
+    text = "aiplan: 1\nname: x\ngaps:\n  knowledge: &gap {present: yes}\n  behavior: *gap\napproach: rag\n"
+    plan = _plan(text)
+    reading = read_as_repaired(plan)
+    assert reading.get("gaps", "knowledge") == {"present": True}
+    assert reading.data["gaps"]["knowledge"] is reading.data["gaps"]["behavior"]
+    assert plan.data["gaps"]["knowledge"] == {"present": "yes"}  # the plan as written, untouched

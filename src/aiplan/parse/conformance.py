@@ -78,7 +78,8 @@ _ANCHOR_NAME = "[^ \t\r\n\ufeff,\\[\\]{}]*"  # compiled on first use (re's cache
 
 
 class Context:
-    """An open collection: block with its indentation, or flow."""
+    """An open collection: block with its indentation, or flow. Only a pending one is
+    ever changed (its indentation, once its first child shows it)."""
 
     __slots__ = ("flow", "indent", "pending", "start")
 
@@ -87,6 +88,17 @@ class Context:
         self.indent = indent      # block: the collection's indentation; flow: the enclosing block's
         self.pending = pending    # block with properties: indentation taken from the first child
         self.start = start        # flow: index of the opening bracket
+
+
+# The context of a block collection without properties at each column below 128: never
+# changed once pushed (it is not pending), so one object serves every collection there
+# instead of one made for each (about 40 a plan).
+BLOCK_CONTEXTS = tuple(Context(False, column) for column in range(128))
+
+
+def block_context(column: int) -> Context:
+    """The context of a block collection without properties starting at ``column``."""
+    return BLOCK_CONTEXTS[column] if column < 128 else Context(False, column)
 
 
 class Checker:
@@ -204,7 +216,7 @@ class Checker:
     def collection_start(self, event: tuple) -> None:
         start_mark, end_mark, _kind, anchor, tag, flow = event
         if self.plain_block and not flow and tag is None and anchor is None:
-            self.stack.append(Context(False, start_mark.column))  # block in block: nothing to check
+            self.stack.append(block_context(start_mark.column))  # block in block: nothing to check
             return
         top = self.stack[-1] if self.stack else None
         start, end = start_mark.index, end_mark.index
@@ -215,7 +227,7 @@ class Checker:
             self._push(Context(True, self._block_indent(), start=end - 1))
         else:
             has_properties = bool(anchor) or tag is not None
-            self._push(Context(False, start_mark.column, pending=has_properties))
+            self._push(Context(False, start_mark.column, pending=True) if has_properties else block_context(start_mark.column))
 
     def collection_end(self, event: tuple) -> None:
         stack = self.stack  # _pop, inline: once for every collection

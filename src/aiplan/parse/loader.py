@@ -30,7 +30,7 @@ from aiplan.core.records import Record
 # The rules whose findings the loader reports while reading and parsing.
 from aiplan.core.rule_ids import DUPLICATE_KEY, RESOURCE_LIMIT, SYNTAX, UNREADABLE
 from aiplan.core.text import YAML11_ONLY_BREAKS, SourceText, has_yaml11_breaks, line_column, lines_of
-from aiplan.parse.conformance import Checker, Context, Misread, NonConforming
+from aiplan.parse.conformance import BLOCK_CONTEXTS, Checker, Context, Misread, NonConforming
 from aiplan.parse.events import ANCHOR, END, KIND, START, VALUE, converted, flat_events, restore
 from aiplan.fileio import FileTooLarge, NotRegularFile, read_regular
 
@@ -298,6 +298,11 @@ def _pure_events(text: str) -> Iterator[Any]:
 
 
 def _c_parser():
+    # Asked twice a file: once imported, the module is taken from sys.modules (an import
+    # statement costs about 7 k instructions even then); None there means blocked.
+    extension = sys.modules.get("_ruamel_yaml")
+    if extension is not None:
+        return extension.CParser
     try:
         from _ruamel_yaml import CParser  # type: ignore[import-not-found]  # optional: ruamel.yaml's C extension (libyaml)
     except ImportError:  # pragma: no cover - depends on the installation
@@ -534,11 +539,7 @@ class _DocumentBuilder:
             if style or (text and text[0] not in _MAYBE_NOT_STR):  # resolve_plain's first test, without the call
                 value = text
             else:
-                value = resolve_plain(text)
-                # `.nan`, `.inf`, `1e999`: noted here, so schema_errors need not walk the plan
-                # for them. A plain scalar typed as text is returned as it is: no more to ask.
-                if value is not text and type(value) is float and value - value != 0.0:
-                    self.non_finite = True
+                value = self.plain(text)
         elif tag == "!":
             value = text
         else:
@@ -562,6 +563,15 @@ class _DocumentBuilder:
                 top.container.append(value)
                 return
         self._add(value, span, 1, anchor)
+
+    def plain(self, text: str) -> Any:
+        """The value of the plain scalar ``text`` (:func:`resolve_plain`)."""
+        value = resolve_plain(text)
+        # `.nan`, `.inf`, `1e999`: noted here, so schema_errors need not walk the plan
+        # for them. A plain scalar typed as text is returned as it is: no more to ask.
+        if value is not text and type(value) is float and value - value != 0.0:
+            self.non_finite = True
+        return value
 
     def alias(self, event) -> None:
         name = event[ANCHOR]
@@ -801,6 +811,10 @@ class _SkippedDocument:
     """Stands in for the builder of a document that cannot be built (an undefined
     alias): its events are still checked, and the next document is built as usual."""
 
+    # No open collection and no positions: _read takes its general path for every event.
+    stack: tuple = ()
+    key_spans = value_spans = None
+
     def scalar(self, event) -> None:
         pass
 
@@ -864,6 +878,167 @@ _REJECTED = "rejected"
 _MISREAD = "misread"
 
 
+class _Documents:
+    """The documents of one stream as :func:`_read` builds them: the builder of the current
+    one, its index, and what happens at the events that start and end one."""
+
+    __slots__ = ("result", "path", "limits", "check", "builder", "index", "earlier_anchors")
+
+    def __init__(self, result: LoadResult, path: str, limits: Limits, check: Checker):
+        self.result = result
+        self.path = path
+        self.limits = limits
+        self.check = check
+        # Replaced at every DocumentStartEvent, which parsers emit before any node.
+        self.builder: _DocumentBuilder | _SkippedDocument = _SkippedDocument()
+        self.index = 0
+        self.earlier_anchors: dict[str, tuple[int, int]] = {}
+
+    def other(self, event: tuple, kind: str) -> _DocumentBuilder | _SkippedDocument:
+        """Check and build from an event that is neither a scalar nor a collection's start or
+        end; returns the builder of the document the events after it belong to."""
+        if kind == "AliasEvent":
+            self.check.alias(event)
+            self.builder.alias(event)
+        elif kind == "DocumentStartEvent":
+            self.check.document_start(event)
+            _count_document(self.index, self.limits, event)
+            self.builder = _DocumentBuilder(self.index, self.limits, self.result.problems, self.earlier_anchors)
+        elif kind == "DocumentEndEvent":
+            self.check.document_end(event)
+            if isinstance(self.builder, _DocumentBuilder):
+                self.result.documents.append(_built(self.builder, self.path, self.earlier_anchors))
+            self.builder = _SkippedDocument()
+            self.index += 1
+        return self.builder
+
+    def skip(self, exc: _Syntax) -> _SkippedDocument:
+        """Report why the current document cannot be built; the parser read on fine, so
+        its events are still checked and the documents after it built."""
+        self.result.problems.append(LoadProblem(SYNTAX, Violation(exc.message, exc.fix, span=exc.span), self.index))
+        self.builder = _SkippedDocument()
+        return self.builder
+
+
+def _read(events: Iterator[Any], documents: _Documents) -> NonConforming | None:
+    """Check and build every event of ``events`` into ``documents``; returns the first
+    YAML rule the parser let through that the stream breaks (``None`` if none).
+
+    This runs for every event of every file. The ordinary scalar (a key, or a value under
+    an ordinary key or in a list, without anchor or tag, in a collection whose positions
+    are recorded) is checked and built here, inline, with what Checker.scalar and
+    _DocumentBuilder.scalar would do for it: no call, the innermost open collection
+    (``top``) and the builder's tables kept in locals between events."""
+    check = documents.check
+    max_depth = documents.limits.max_depth
+    # A _DocumentBuilder whenever `top` is set (a _SkippedDocument has no open collection,
+    # no tables): the inline paths below run only then.
+    builder: Any = documents.builder
+    stack: Any = builder.stack
+    top: _Frame | None = None  # stack[-1], kept in step with every event that opens or closes one
+    key_spans: Any = builder.key_spans
+    value_spans: Any = builder.value_spans
+    for event in events:
+        kind = event[2]  # KIND
+        try:
+            if kind == "ScalarEvent":
+                _start, _end, _kind, anchor, tag, text, style = event
+                if anchor is not None or tag is not None or top is None or top.path is None:
+                    check.scalar(event)
+                    builder.scalar(event)
+                    continue
+                # Checker.scalar's common case, without the call: a plain scalar
+                # without properties in block context has nothing to check.
+                if style or not check.plain_block:
+                    check.scalar(event)
+                    if style == '"' and not text.isascii():  # surrogate pairs to join
+                        builder.scalar(event)
+                        continue
+                if top.is_map and not top.has_key:
+                    if text == "<<" or text in top.container:
+                        builder._set_key(top, text, event, not style)
+                    else:
+                        # The event stands for the position until one is read (one_based).
+                        top.key, top.has_key, top.discard = text, True, False
+                        path = top.key_path = top.path + (text,)
+                        key_spans[path] = event
+                else:
+                    value = text if style or (text and text[0] not in _MAYBE_NOT_STR) else builder.plain(text)
+                    if not top.is_map:
+                        top.size += 1
+                        top.last_end = event
+                        container = top.container
+                        value_spans[top.path + (len(container),)] = event
+                        container.append(value)
+                    elif top.key_path is None:
+                        builder._add(value, event, 1, None)
+                    else:
+                        top.size += 1
+                        top.last_end = event
+                        top.has_key = False
+                        top.container[top.key] = value
+                        value_spans[top.key_path] = event
+            elif kind == "MappingEndEvent" or kind == "SequenceEndEvent":
+                contexts = check.stack
+                if contexts and not contexts[-1].flow:
+                    # Checker.collection_end's block case, without the call: only popped.
+                    contexts.pop()
+                    check.plain_block = bool(contexts) and not (contexts[-1].flow or contexts[-1].pending)
+                else:
+                    check.collection_end(event)
+                if top is None or top.merges or top.is_key or top.anchor or len(stack) < 2:
+                    builder.end_collection(event)
+                    top = stack[-1] if stack else None
+                else:
+                    # _DocumentBuilder.end_collection for a collection under a key or in a list.
+                    stack.pop()
+                    frame, top = top, stack[-1]
+                    span = (frame.start[0], (event if frame.flow else frame.last_end)[1])  # START, END
+                    height = frame.height + 1
+                    path = top.key_path if top.is_map else (
+                        None if top.path is None else top.path + (len(top.container),))
+                    if path is None:
+                        builder._add(frame.container, span, frame.size, None, height=height)
+                    else:
+                        top.size += frame.size
+                        top.height = height if height > top.height else top.height
+                        top.last_end = span
+                        if top.is_map:
+                            top.has_key = False
+                            top.container[top.key] = frame.container
+                        else:
+                            top.container.append(frame.container)
+                        value_spans[path] = span
+            elif kind == "MappingStartEvent" or kind == "SequenceStartEvent":
+                # Checker.collection_start's common case, without the call: a block
+                # collection without properties in block context is only pushed.
+                if check.plain_block and not event[5] and event[4] is None and event[3] is None:  # FLOW, TAG, ANCHOR
+                    column = event[0].column
+                    check.stack.append(BLOCK_CONTEXTS[column] if column < 128 else Context(False, column))
+                else:
+                    check.collection_start(event)
+                if top is None or top.path is None or len(stack) >= max_depth or (
+                        top.is_map and (not top.has_key or top.key_path is None)):
+                    builder.start_collection(event, kind == "MappingStartEvent")
+                else:
+                    # _DocumentBuilder.start_collection under an ordinary key or in a list.
+                    is_map = kind == "MappingStartEvent"
+                    stack.append(_Frame({} if is_map else [], top.key_path if top.is_map else top.path + (len(top.container),),
+                                        is_map, event, bool(event[5]), event[3], False))  # FLOW, ANCHOR
+                top = stack[-1] if stack else None
+            else:
+                builder = documents.other(event, kind)
+                stack = builder.stack
+                top = stack[-1] if stack else None
+                key_spans, value_spans = builder.key_spans, builder.value_spans
+        except NonConforming as exc:
+            return exc
+        except _Syntax as exc:
+            builder = documents.skip(exc)
+            stack, top = builder.stack, None
+    return None
+
+
 def _build(events: Iterator[Any], text: str, path: str, limits: Limits,
            alone: bool = False) -> tuple[LoadResult, str | None]:
     """Build the documents from ``events``; also say whether the parser itself rejected
@@ -871,72 +1046,27 @@ def _build(events: Iterator[Any], text: str, path: str, limits: Limits,
     ``alone``: libyaml's rejection will not be checked by the pure parser (:func:`_syntax_problem`)."""
     result = LoadResult([], [], text)  # positionally: see _DocumentBuilder.document
     problems = result.problems
-    # Replaced at every DocumentStartEvent, which parsers emit before any node.
-    builder: _DocumentBuilder | _SkippedDocument = _SkippedDocument()
-    check = Checker(text)
-    index = 0
-    earlier_anchors: dict[str, tuple[int, int]] = {}
-    # A YAML rule the parser does not enforce is reported only once the parser
-    # has read the rest of the document without an error of its own: for an
-    # unclosed `[`, the parser's "expected ',' or ']'" says more than ours.
-    broken: NonConforming | None = None
+    documents = _Documents(result, path, limits, Checker(text))
     try:
-        for event in events:
-            kind = event[2]  # KIND
-            if broken is not None:
-                if kind == "DocumentEndEvent":
-                    break
-                continue
-            try:
-                if kind == "ScalarEvent":
-                    # Checker.scalar's common case, without the call: a plain scalar
-                    # without properties in block context has nothing to check.
-                    if not check.plain_block or event[6] or event[4] is not None or event[3] is not None:  # STYLE, TAG, ANCHOR
-                        check.scalar(event)
-                    builder.scalar(event)
-                elif kind == "MappingEndEvent" or kind == "SequenceEndEvent":
-                    check.collection_end(event)
-                    builder.end_collection(event)
-                elif kind == "MappingStartEvent" or kind == "SequenceStartEvent":
-                    # Checker.collection_start's common case, without the call: a block
-                    # collection without properties in block context is only pushed.
-                    if check.plain_block and not event[5] and event[4] is None and event[3] is None:  # FLOW, TAG, ANCHOR
-                        check.stack.append(Context(False, event[0].column))
-                    else:
-                        check.collection_start(event)
-                    builder.start_collection(event, kind == "MappingStartEvent")
-                elif kind == "AliasEvent":
-                    check.alias(event)
-                    builder.alias(event)
-                elif kind == "DocumentStartEvent":
-                    check.document_start(event)
-                    _count_document(index, limits, event)
-                    builder = _DocumentBuilder(index, limits, problems, earlier_anchors)
-                elif kind == "DocumentEndEvent":
-                    check.document_end(event)
-                    if isinstance(builder, _DocumentBuilder):
-                        result.documents.append(_built(builder, path, earlier_anchors))
-                    builder = _SkippedDocument()
-                    index += 1
-            except NonConforming as exc:
-                broken = exc
-            except _Syntax as exc:
-                # The parser read on fine: only this document cannot be built. Report it
-                # and lint the documents that can be.
-                problems.append(LoadProblem(SYNTAX, Violation(exc.message, exc.fix, span=exc.span), index))
-                builder = _SkippedDocument()
+        broken = _read(events, documents)
         if broken is not None:
+            # Reported only once the parser has read the rest of the document without an error
+            # of its own: for an unclosed `[`, the parser's "expected ',' or ']'" says more than ours.
+            for event in events:
+                if event[2] == "DocumentEndEvent":  # KIND
+                    break
             raise broken
     except _Abort as abort:
         problems.append(abort.problem)
     except _Syntax as exc:
-        problems.append(LoadProblem(SYNTAX, Violation(exc.message, exc.fix, span=exc.span), index))
+        problems.append(LoadProblem(SYNTAX, Violation(exc.message, exc.fix, span=exc.span), documents.index))
     except NonConforming as exc:
-        problems.append(LoadProblem(SYNTAX, Violation(exc.message, exc.fix, span=Span.point(exc.line, exc.column)), index))
+        problems.append(LoadProblem(SYNTAX, Violation(exc.message, exc.fix, span=Span.point(exc.line, exc.column)),
+                                    documents.index))
         # A misread is libyaml's, not the plan's: parse_documents asks the pure parser then.
         return result, _MISREAD if isinstance(exc, Misread) else None
     except Exception as exc:  # the parser's own errors: ruamel's MarkedYAMLError and friends
-        problems.append(_syntax_problem(exc, text, index, alone))
+        problems.append(_syntax_problem(exc, text, documents.index, alone))
         return result, _REJECTED
     return result, None
 

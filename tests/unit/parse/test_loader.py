@@ -48,6 +48,22 @@ def test_duplicate_key_is_reported_and_first_value_kept():
     assert "line 1" in problem.violation.message
 
 
+def test_the_keys_after_a_duplicate_keep_their_values_anchored_or_not():
+    # The loader's event loop builds an ordinary key and its value inline and leaves a
+    # duplicate, an anchor or an alias to the builder's methods: each must see the
+    # other's state (the duplicate's value dropped, not the next key's).
+    result = load_text("a: 1\na: 2\nb: &x 3\nc: *x\na: [4]\nd:\n  - e: 5\n  - &y {f: 6}\ng: *y\n")
+    plan = result.documents[0]
+    assert plan.data == {"a": 1, "b": 3, "c": 3, "d": [{"e": 5}, {"f": 6}], "g": {"f": 6}}
+    assert [problem.violation.span.line for problem in result.problems] == [2, 5]
+    assert plan.value_spans[("b",)] == Span(3, 4, 3, 8)
+    assert plan.value_spans[("d",)] == Span(7, 3, 8, 14)
+    assert plan.value_spans[("d", 0)] == Span(7, 5, 7, 9)
+    assert plan.value_spans[("d", 1)] == Span(8, 5, 8, 14)
+    assert plan.value_spans[("g",)] == Span(9, 4, 9, 6)
+    assert ("a", 0) not in plan.value_spans
+
+
 def test_merge_keys_and_aliases():
     plan = only(load_text("base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n"))
     assert plan.data["m"] == {"x": 1, "y": 3}
@@ -190,11 +206,11 @@ def test_complex_keys_do_not_crash():
     "base: &b {x: .inf}\nc:\n  <<: *b\n",
 ])
 def test_the_loader_notes_a_non_finite_number(text):
-    from aiplan.schemas.validate import _holds_non_finite
+    from aiplan.schemas.validate import holds_non_finite
 
     plan = only(load_text(text))
     assert plan.non_finite is True
-    assert _holds_non_finite(plan.data)
+    assert holds_non_finite(plan.data)
 
 
 @pytest.mark.parametrize("text", [
@@ -204,11 +220,11 @@ def test_the_loader_notes_a_non_finite_number(text):
     ".nan: 1\n",
 ])
 def test_the_loader_notes_no_non_finite_number_where_there_is_none(text):
-    from aiplan.schemas.validate import _holds_non_finite
+    from aiplan.schemas.validate import holds_non_finite
 
     plan = only(load_text(text))
     assert plan.non_finite is False
-    assert not _holds_non_finite(plan.data)
+    assert not holds_non_finite(plan.data)
 
 
 def test_schema_errors_takes_the_loaders_word_for_non_finite_numbers():
@@ -217,15 +233,15 @@ def test_schema_errors_takes_the_loaders_word_for_non_finite_numbers():
 
     plan = only(load_text("aiplan: 1\nname: n\ntargets:\n  latency_p95_ms: .inf\n"))
     calls = []
-    original = validate._holds_non_finite
-    validate._holds_non_finite = lambda data: calls.append(data) or original(data)
+    original = validate.holds_non_finite
+    validate.holds_non_finite = lambda data: calls.append(data) or original(data)
     try:
         told = validate.schema_errors(plan.data, non_finite=plan.non_finite)
         assert calls == []
         searched = validate.schema_errors(plan.data)
         assert len(calls) == 1
     finally:
-        validate._holds_non_finite = original
+        validate.holds_non_finite = original
     for errors in (told, searched):
         assert [(tuple(error.absolute_path), error.validator) for error in errors] == [(("targets", "latency_p95_ms"), "type")]
 

@@ -54,12 +54,12 @@ def _cached_part(result, lines):
 
 
 _FLAG, _SINGLE, _MULTIPLE = "flag", "single", "multiple"
-# What a click.Path(dir_okay=False) and a click.Path(file_okay=False) accept.
-FILE, FOLDER = "file", "folder"
+# What a click.Path(dir_okay=False), a click.Path(file_okay=False) and a click.IntRange(min=0) accept.
+FILE, FOLDER, COUNT = "file", "folder", "count"
 # The long options the fast path parses: (parameter name, kind, what its click type accepts:
-# a tuple of choices, FILE, FOLDER, or None for any text),
+# a tuple of choices, FILE, FOLDER, COUNT, or None for any text),
 # each as _lint_parameters declares it (tests/unit/cli/test_lint_fast_path.py pins both, and
-# that click parses every command line the fast path takes to the same values). -j, the
+# that click parses every command line the fast path takes to the same values). The
 # timeouts, -h/--help and anything else go to click.
 FAST_OPTIONS = {
     "--format": ("output_format", _SINGLE, tuple(FORMATS)),
@@ -85,7 +85,10 @@ FAST_OPTIONS = {
     "--diff": ("diff", _FLAG, None),
     "--no-cache": ("no_cache", _FLAG, None),
     "--cache-dir": ("cache_dir", _SINGLE, FOLDER),
+    "--jobs": ("jobs", _SINGLE, COUNT),
 }
+# The short options the fast path parses, as the long option they stand for: `-j N` or `-jN`.
+FAST_SHORT_OPTIONS = {"-j": "--jobs"}
 # What click gives each parameter that is not on the command line.
 LINT_DEFAULTS: dict[str, Any] = {
     "paths": (), "output_format": None, "output_file": None, "include_suppressed": False, "fail_on": None,
@@ -101,8 +104,9 @@ def fast_lint_parameters(args: list[str]) -> dict | None:
     """The values click would pass ``lint`` for ``args``, or ``None`` for a command line
     this does not parse (click then does: its errors, help and every other option).
 
-    Taken: paths, ``--``, and the long options of :data:`FAST_OPTIONS` as ``--name value``
-    or ``--name=value`` (flags bare), anywhere among the paths. Each value is checked as
+    Taken: paths, ``--``, the long options of :data:`FAST_OPTIONS` as ``--name value``
+    or ``--name=value`` (flags bare) and the short ones of :data:`FAST_SHORT_OPTIONS` as
+    ``-j value`` or ``-jvalue``, anywhere among the paths. Each value is checked as
     the click type its option declares would check it; a value click might refuse, a value starting with
     ``-``, a missing value or an unknown option hands the whole command line to click.
     Building and running click's parser for thirty options costs more than the lint of a
@@ -120,7 +124,12 @@ def fast_lint_parameters(args: list[str]) -> dict | None:
         if token[:1] != "-" or token == "-":
             paths.append(token)
             continue
-        name, equals, value = token.partition("=")
+        if token[1] != "-" and token[:2] in FAST_SHORT_OPTIONS:
+            # click reads what follows `-j` as its value (`-j=1` is the value "=1").
+            name, value = FAST_SHORT_OPTIONS[token[:2]], token[2:]
+            equals = "=" if value else ""
+        else:
+            name, equals, value = token.partition("=")
         spec = FAST_OPTIONS.get(name)
         if spec is None:
             return None
@@ -147,6 +156,8 @@ def fast_lint_parameters(args: list[str]) -> dict | None:
             continue
         if accepts is not None and not all(_accepted(value, accepts) for value in seen):
             return None
+        if accepts == COUNT:
+            seen = [int(value) for value in seen]
         values[parameter] = tuple(seen) if kind == _MULTIPLE else seen[-1]
     return values
 
@@ -155,12 +166,16 @@ def _accepted(value: str, accepts) -> bool:
     """Whether click's type would take ``value`` as it is: a ``Choice`` takes one of its choices
     exactly; ``Path(dir_okay=False)`` anything but an existing folder, ``Path(file_okay=False)``
     anything but an existing non-folder, and either only a path that does not exist or that this
-    process may read (click's ``readable=True``). Anything else (a choice in other case, an
+    process may read (click's ``readable=True``); ``IntRange(min=0)`` a count. Anything else (a choice in other case, an
     unreadable file, say) goes to click, which words the error."""
     if accepts == FILE:
         return not os.path.isdir(value) and (not os.path.exists(value) or os.access(value, os.R_OK))
     if accepts == FOLDER:
         return not os.path.exists(value) or (os.path.isdir(value) and os.access(value, os.R_OK))
+    if accepts == COUNT:
+        # Plain ASCII digits, which int() reads as click's IntRange does; signs, spaces,
+        # underscores, other digits and numbers past int()'s digit limit go to click.
+        return value.isascii() and value.isdigit() and len(value) < 100
     return value in accepts
 
 

@@ -13,7 +13,6 @@ import glob
 import os
 import time
 from dataclasses import replace
-from itertools import islice
 from types import GeneratorType
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
@@ -325,45 +324,59 @@ def _run_rules(plan: Plan, loaded: LoadResult, display_path: str, ctx: LintConte
                 raise OutOfTime(file_scope)  # the file's or the run's time: it ends the file (see _failure)
             failure: str | None
             try:
-                if watchdog is None:
-                    produced = item.check(given, options)
-                    violations = (list(islice(produced, KEPT)) if type(produced) is GeneratorType
-                                  else listed(produced))
-                else:
+                if watchdog is not None:
                     if seconds is not None and (file_deadline is None or now + seconds <= file_deadline):
                         deadline, scope = now + seconds, RULE
                     else:
                         deadline, scope = file_deadline, file_scope
                     previous = (watchdog._deadline, watchdog._scope, watchdog._fired)
                     watchdog._deadline, watchdog._scope, watchdog._fired = deadline, scope, False
-                    try:
-                        produced = item.check(given, options)  # a generator: runs in list() below
-                        violations = (list(islice(produced, KEPT)) if type(produced) is GeneratorType
-                                      else listed(produced))
-                    finally:
+                try:
+                    produced = item.check(given, options)
+                    if type(produced) is GeneratorType:  # rules are generators: run here, at most KEPT listed
+                        # A loop, not list(islice(...)): for the usual rule that yields nothing, making
+                        # the islice and listing it through C cost more than the loop (callgrind).
+                        violations = []
+                        for violation in produced:
+                            violations.append(violation)
+                            if len(violations) == KEPT:
+                                break
+                    else:
+                        violations = listed(produced)
+                finally:
+                    if watchdog is not None:
                         fired = watchdog._fired
                         watchdog._deadline, watchdog._scope, watchdog._fired = previous
-                    if fired:  # it caught OutOfTime and carried on: stopped all the same
-                        raise OutOfTime(scope)
+                if watchdog is not None and fired:  # it caught OutOfTime and carried on: stopped all the same
+                    raise OutOfTime(scope)
             except BaseException as exc:  # noqa: BLE001 - sorted out by _failure
-                violations, failure = [], _failure(exc, clock)
-            else:
-                if not violations:  # most rule calls: nothing more to check or stamp
-                    continue
+                _take(item, [], _failure(exc, clock), seen, plan.document, loaded, display_path, ctx, source, in_json,
+                      findings, errors, cut_short)
+                continue
+            if violations:  # most rule calls find nothing: nothing more to check or stamp
                 violations, failure = _checked(capped(violations), item)
-            if failure is not None:
-                errors.append(InternalError(item.plugin, item.id, failure, display_path))
-                if failure.startswith("did not finish within its time budget"):
-                    cut_short.append(item.id)
-                continue
-            misplaced = _misplaced(violations, loaded)
-            if misplaced is not None:
-                errors.append(InternalError(item.plugin, item.id, misplaced, display_path))
-                continue
-            for violation in violations:
-                finding = _finding(ctx, item.id, violation, seen, display_path, plan.document, source, in_json)
-                if finding is not None:
-                    findings.append(finding)
+                _take(item, violations, failure, seen, plan.document, loaded, display_path, ctx, source, in_json,
+                      findings, errors, cut_short)
+
+
+def _take(item: Rule, violations: list[Violation], failure: str | None, seen: Plan, document: int, loaded: LoadResult,
+          display_path: str, ctx: LintContext, source: SourceText | None, in_json: bool, findings: list[Finding],
+          errors: list[InternalError], cut_short: list[str]) -> None:
+    """What one rule call gave: its findings into ``findings``, or why it failed into ``errors``
+    (and into ``cut_short`` when it ran out of time)."""
+    if failure is not None:
+        errors.append(InternalError(item.plugin, item.id, failure, display_path))
+        if failure.startswith("did not finish within its time budget"):
+            cut_short.append(item.id)
+        return
+    misplaced = _misplaced(violations, loaded)
+    if misplaced is not None:
+        errors.append(InternalError(item.plugin, item.id, misplaced, display_path))
+        return
+    for violation in violations:
+        finding = _finding(ctx, item.id, violation, seen, display_path, document, source, in_json)
+        if finding is not None:
+            findings.append(finding)
 
 
 def _lint_documents(loaded: LoadResult, display_path: str, ctx: LintContext,

@@ -22,7 +22,7 @@ from typing import Any, Iterator
 from aiplan.core.findings import Span, YamlPath
 from aiplan.core.plan import Plan
 from aiplan.schemas import PLAN_SCHEMA, load
-from aiplan.schemas.validate import _holds_non_finite, schema_errors
+from aiplan.schemas.validate import holds_non_finite, schema_errors
 
 # Repairs can uncover more (a renamed mapping's own misspelled keys): a few rounds at most.
 _ROUNDS = 3
@@ -185,7 +185,7 @@ def read_as_repaired(plan: Plan) -> Plan:
                 parent = _node(data, path[:-1])
                 parent[path[-1]] = new
                 applied = True
-                if non_finite is False and _holds_non_finite(new):
+                if non_finite is False and holds_non_finite(new):
                     non_finite = True
                 continue
             target = path[:-1] + (new,) if kind == "rename" else tuple(new)

@@ -79,7 +79,7 @@ def _finite_number(checker, instance: Any) -> bool:
             and (isinstance(instance, int) or math.isfinite(instance)))
 
 
-def _holds_non_finite(value: Any) -> bool:
+def holds_non_finite(value: Any) -> bool:
     """Whether a plan holds `.nan`, `.inf` or `-.inf` anywhere. Each mapping and list is
     looked at once: YAML aliases share them (a document of 59,049 nodes through aliases)."""
     stack, seen = [value], set()
@@ -103,7 +103,7 @@ def schema_errors(data: Any, schema_name: str = PLAN_SCHEMA, non_finite: bool | 
     so a plan holding one is listed by a validator whose `number` leaves them out.
     ``non_finite``: whether ``data`` holds one, when the caller knows (the loader notes
     it: :attr:`aiplan.core.plan.Plan.non_finite`); ``None``: ``data`` is searched."""
-    if schema_name == PLAN_SCHEMA and (_holds_non_finite(data) if non_finite is None else non_finite):
+    if schema_name == PLAN_SCHEMA and (holds_non_finite(data) if non_finite is None else non_finite):
         return tuple(plan_validator().iter_errors(data))
     checks = _committed_checks(schema_name)
     if checks is not None:

@@ -12,7 +12,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from aiplan.cli.lint import FAST_OPTIONS, FILE, FOLDER, LINT_DEFAULTS, fast_lint_parameters
+from aiplan.cli.lint import COUNT, FAST_OPTIONS, FAST_SHORT_OPTIONS, FILE, FOLDER, LINT_DEFAULTS, fast_lint_parameters
 from aiplan.cli.main import lint, main
 
 
@@ -22,7 +22,8 @@ def _declared():
 
 def _info(accepts):
     """The click type whose checks the fast path makes for ``accepts`` (a FAST_OPTIONS entry)."""
-    kind_type = {None: click.STRING, FILE: click.Path(dir_okay=False), FOLDER: click.Path(file_okay=False)}.get(
+    kind_type = {None: click.STRING, FILE: click.Path(dir_okay=False), FOLDER: click.Path(file_okay=False),
+                 COUNT: click.IntRange(min=0)}.get(
         accepts) if not isinstance(accepts, tuple) else click.Choice(list(accepts))
     return kind_type.to_info_dict()
 
@@ -36,6 +37,8 @@ def test_each_fast_option_is_declared_as_the_fast_path_reads_it():
         assert param.nargs == 1 and param.callback is None and not param.envvar
         if kind != "flag":
             assert param.type.to_info_dict() == _info(accepts), option
+    for short, long in FAST_SHORT_OPTIONS.items():
+        assert declared[short] is declared[long] and short in declared[short].opts
     paths = next(param for param in lint.params if param.name == "paths")
     # Every path as it is (the fast path checks none).
     assert paths.type.to_info_dict() == click.Path(allow_dash=True, readable=False).to_info_dict() and paths.nargs == -1
@@ -76,7 +79,8 @@ TOKENS = [
     "--color", "never", "--color=always", "--color=sometimes", "--output-file", "out.json", "--output-file=folder",
     "--baseline", "base.json", "--write-baseline=file.yaml", "--plugin", "mod", "--no-plugins", "--isolated",
     "--force-exclude", "--fix", "--diff", "--fix=yes", "--statistics", "--exit-zero", "--no-fix-hints",
-    "--sarif-include-suppressed", "-j", "1", "--jobs=2", "--rule-timeout", "5", "--help", "-h", "--bogus",
+    "--sarif-include-suppressed", "-j", "1", "--jobs=2", "-j2", "-j=1", "-jx", "--jobs", "0", "007", "+1", "1_0",
+    " 3", "-1", "--jobs=", "--rule-timeout", "5", "--help", "-h", "--bogus",
     "--ignor", "file.yaml", "folder", "missing.yaml", "-", "--", "-x", "plan one.yaml", "",
 ]
 
@@ -102,6 +106,7 @@ def test_the_fast_path_gives_clicks_values_or_leaves_the_command_line_to_click(p
     ["--ignore=EVID", "file.yaml", "missing.yaml", "--no-cache"],
     ["--format", "json", "--fail-on", "info", "--", "--not-an-option", "-"],
     ["--force-exclude", "--config", "file.yaml", "--policy-pack", "file.yaml", "--select", "FT", "--select", "PE"],
+    ["-j", "1", "--no-cache", "--ignore", "EVID", "folder"], ["-j2", "--jobs=0", "file.yaml"], ["--jobs", "007"],
     [],
 ])
 def test_pre_commit_and_ci_command_lines_take_the_fast_path(places, argv):
@@ -109,7 +114,8 @@ def test_pre_commit_and_ci_command_lines_take_the_fast_path(places, argv):
 
 
 @pytest.mark.parametrize("argv", [
-    ["--ignore"], ["-j", "1", "file.yaml"], ["--help"], ["--fix=1"], ["--ignore", "-x"], ["--cache-dir=file.yaml"],
+    ["--ignore"], ["--rule-timeout", "5", "file.yaml"], ["--help"], ["--fix=1"], ["--ignore", "-x"], ["--cache-dir=file.yaml"],
+    ["-j=1"], ["-j", "+1"], ["--jobs", "1_0"], ["-j", "-1"], ["-j", "9" * 5000],
 ])
 def test_what_the_fast_path_leaves_to_click(places, argv):
     assert fast_lint_parameters(argv) is None
@@ -136,7 +142,7 @@ print(json.dumps(lint._declared is None), file=sys.stderr)
 
 
 def test_a_pre_commit_run_does_not_build_clicks_options(places):
-    for argv, fast in ((["--ignore", "EVID", "--cache-dir", "cache", "file.yaml"], True), (["-j", "1", "file.yaml"], False)):
+    for argv, fast in ((["--ignore", "EVID", "--cache-dir", "cache", "file.yaml"], True), (["--rule-timeout", "5", "file.yaml"], False)):
         done = subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, cwd=places,
                               timeout=120)
         assert json.loads(done.stderr.strip().splitlines()[-1]) is fast, done.stderr

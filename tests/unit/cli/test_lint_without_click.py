@@ -119,6 +119,7 @@ FAST_LINES = [
     ["--no-cache", "--output-file", PLAN, PLAN],
     ["--no-cache", "--config", "missing.toml", PLAN],
     ["--no-cache", "--ignore", "NOPE999", PLAN],
+    ["-j", "1", "--no-cache", "--ignore", "EVID", "."], ["--no-cache", "-j2", "--jobs=0", PLAN],
 ]
 
 
@@ -132,7 +133,7 @@ def test_the_fast_path_runs_without_click_as_click_runs_it(project, argv):
     assert imported == (through_click[0] == 2 and b"Usage: aiplan lint" in through_click[2])
 
 
-@pytest.mark.parametrize("argv", [["-j", "1", PLAN], ["--help"], ["--color=sometimes", PLAN],
+@pytest.mark.parametrize("argv", [["-j=1", PLAN], ["--rule-timeout", "5", PLAN], ["--help"], ["--color=sometimes", PLAN],
                                   ["--output-file", "folder", PLAN], ["--cache-dir", PLAN, PLAN], ["--bogus"]])
 def test_other_command_lines_go_to_click(project, argv):
     through_click, _ = _run("click", argv, project)

@@ -206,11 +206,11 @@ def test_complex_keys_do_not_crash():
     "base: &b {x: .inf}\nc:\n  <<: *b\n",
 ])
 def test_the_loader_notes_a_non_finite_number(text):
-    from aiplan.schemas.validate import _holds_non_finite
+    from aiplan.schemas.validate import holds_non_finite
 
     plan = only(load_text(text))
     assert plan.non_finite is True
-    assert _holds_non_finite(plan.data)
+    assert holds_non_finite(plan.data)
 
 
 @pytest.mark.parametrize("text", [
@@ -220,11 +220,11 @@ def test_the_loader_notes_a_non_finite_number(text):
     ".nan: 1\n",
 ])
 def test_the_loader_notes_no_non_finite_number_where_there_is_none(text):
-    from aiplan.schemas.validate import _holds_non_finite
+    from aiplan.schemas.validate import holds_non_finite
 
     plan = only(load_text(text))
     assert plan.non_finite is False
-    assert not _holds_non_finite(plan.data)
+    assert not holds_non_finite(plan.data)
 
 
 def test_schema_errors_takes_the_loaders_word_for_non_finite_numbers():
@@ -233,15 +233,15 @@ def test_schema_errors_takes_the_loaders_word_for_non_finite_numbers():
 
     plan = only(load_text("aiplan: 1\nname: n\ntargets:\n  latency_p95_ms: .inf\n"))
     calls = []
-    original = validate._holds_non_finite
-    validate._holds_non_finite = lambda data: calls.append(data) or original(data)
+    original = validate.holds_non_finite
+    validate.holds_non_finite = lambda data: calls.append(data) or original(data)
     try:
         told = validate.schema_errors(plan.data, non_finite=plan.non_finite)
         assert calls == []
         searched = validate.schema_errors(plan.data)
         assert len(calls) == 1
     finally:
-        validate._holds_non_finite = original
+        validate.holds_non_finite = original
     for errors in (told, searched):
         assert [(tuple(error.absolute_path), error.validator) for error in errors] == [(("targets", "latency_p95_ms"), "type")]
 

@@ -71,8 +71,8 @@ def test_a_repaired_plan_is_not_searched_for_nan_again(monkeypatch):
     import aiplan.schemas.validate as validate_module
 
     searched = []
-    original = validate_module._holds_non_finite
-    monkeypatch.setattr(validate_module, "_holds_non_finite", lambda data: searched.append(data) or original(data))
+    original = validate_module.holds_non_finite
+    monkeypatch.setattr(validate_module, "holds_non_finite", lambda data: searched.append(data) or original(data))
     plan = _plan()
     assert plan.non_finite is False
     assert read_as_repaired(plan).get("fine_tuning", "evaluation", "held_out", "size") == 600

@@ -129,3 +129,25 @@ def test_a_glob_that_matches_only_a_linked_folder_says_the_walk_does_not_follow_
         "`data/linked/`, a link to a folder that the walk does not follow)"))
     assert ("name the linked folder's files through the link, before any wildcard (`data/linked/*.jsonl`)"
             in finding.fix)
+
+
+@pytest.mark.parametrize("training", ["'data/**/*.jsonl'", "'data/l*/*.jsonl'"])
+def test_a_glob_whose_data_files_lie_only_behind_a_linked_folder_says_so(repository, training):
+    """Was no finding at all: EVAL003 found the files (glob follows links), the evidence walk none."""
+    for path in (repository / "data" / "ft").iterdir():
+        path.unlink()
+    (repository / "data" / "ft").rmdir()
+    _records(repository / "store" / "more.jsonl", 3)
+    _records(repository / "evals" / "h.jsonl", 2)
+    os.symlink("../store", repository / "data" / "linked")
+    [finding] = lint_yaml(PLAN.format(training=training, held_out="evals/h.jsonl", examples=3),
+                          select=["EVAL003", "EVID001", "EVID005"], base_dir=str(repository))
+    assert (finding.rule, finding.message) == ("EVID005", (
+        f"`fine_tuning.dataset.path` names `{training.strip(chr(39))}`, which matches no data file; the data "
+        "files it names lie behind `data/linked/`, a link to a folder that the walk does not follow"))
+    assert "(`data/linked/*.jsonl`)" in finding.fix
+
+
+def test_a_linked_folder_with_no_matching_data_file_behind_it_is_left_to_eval003(repository):
+    os.symlink("ft", repository / "data" / "linked")
+    assert [rule for rule, _, _ in _found(repository, training="'data/l*/*.csv'")] == ["EVAL003"]

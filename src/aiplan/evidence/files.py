@@ -59,6 +59,8 @@ class Location(Record):
     ``broken`` those that are symbolic links to nothing, named by EVID008 as well. ``links``: of
     ``matched``, the links to nothing and the links to folders (the walk follows neither), each
     with its target as the link spells it, so that EVID005 can say why they hold no data file.
+    ``behind``: the links to folders, ending in a separator, that the walk did not follow and
+    behind which data files match the glob (EVID005 says how to name them).
     """
 
     name: str
@@ -71,6 +73,7 @@ class Location(Record):
     link_target: str = ""
     matched: tuple[str, ...] = ()
     links: tuple[tuple[str, str], ...] = ()
+    behind: tuple[str, ...] = ()
 
     @property
     def readable(self) -> bool:
@@ -109,8 +112,11 @@ def locate(name: str, base_dir: str, root: str) -> Location:
             if matches:
                 return _shards(name, path, matches, broken, root)
             # Folders end in a separator, so that a message can say which are folders.
-            matched = tuple(sorted(p + os.sep if os.path.isdir(p) else p for p in glob_files(path, folders=True)))
-            return Location(name, "missing", path, matched=matched, links=_links_among(matched))
+            unfollowed: list[str] = []
+            matched = tuple(sorted(p + os.sep if os.path.isdir(p) else p
+                                   for p in glob_files(path, folders=True, unfollowed=unfollowed)))
+            return Location(name, "missing", path, matched=matched, links=_links_among(matched),
+                            behind=_data_behind(path, unfollowed))
         return Location(name, "missing", path)
     if os.path.islink(path) and not os.path.exists(path):
         # A dangling link: missing, as EVAL003 says (naming its target), not a file that cannot be read.
@@ -122,6 +128,29 @@ def locate(name: str, base_dir: str, root: str) -> Location:
         if shards.kind == "shards":  # else its documents may still be (RAG sources read any file)
             return shards
     return Location(name, "local", path)
+
+
+def _data_behind(pattern: str, unfollowed: list[str]) -> tuple[str, ...]:
+    """Of the links to folders a glob's walk did not follow, those behind which a data file
+    matches the glob (as ``glob.glob``, and so EVAL003, finds it), each ending in a separator."""
+    behind = []
+    for link in sorted(unfollowed):
+        below = glob_files(os.path.join(link, "**", "*"))  # the link spelled out: followed, links below it not
+        if any(_matches_glob(pattern, link, path) for path in below):
+            behind.append(link + os.sep)
+    return tuple(behind)
+
+
+def _matches_glob(pattern: str, link: str, path: str) -> bool:
+    """Whether ``path``, found below the linked folder ``link``, is a data file ``pattern`` matches."""
+    parts = pattern.split(os.sep)
+    fixed = 0
+    while fixed < len(parts) and not is_glob(parts[fixed]):
+        fixed += 1
+    base = os.sep.join(parts[:fixed]) or os.sep
+    relative = os.path.relpath(path, base).replace(os.sep, "/")
+    return (os.path.isfile(path) and path.lower().removesuffix(".gz").endswith(RECORD_SUFFIXES)
+            and path_glob("/".join(parts[fixed:])).match(relative) is not None)
 
 
 def _links_among(matched: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
@@ -248,14 +277,15 @@ def shard_files(path: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
             tuple(sorted(p for p in named if os.path.islink(p) and not os.path.exists(p))))
 
 
-def glob_files(pattern: str, *, folders: bool = False) -> list[str]:
+def glob_files(pattern: str, *, folders: bool = False, unfollowed: list[str] | None = None) -> list[str]:
     """What ``glob.glob(pattern, recursive=True)`` finds for a plan's glob (an absolute path),
     its files only unless ``folders`` (then the folders it matches too, links to folders among them),
     except that a symbolic link to a folder met on the way is not followed, as a data folder's
     walk (``os.walk``) does not follow one: `data/` and `data/**/*.jsonl` name the same files,
     and a link loop cannot multiply them. Links the pattern spells out (its parts before the
     first wildcard) are followed, as a folder the plan names is. Hidden names are matched only
-    when the pattern has a part that starts with a dot, as glob matches them."""
+    when the pattern has a part that starts with a dot, as glob matches them. ``unfollowed``
+    receives the links to folders the walk would have entered were they folders."""
     parts = pattern.split(os.sep)
     fixed = 0
     while fixed < len(parts) and not is_glob(parts[fixed]):
@@ -276,8 +306,11 @@ def glob_files(pattern: str, *, folders: bool = False) -> list[str]:
         if folders:
             found.extend(os.path.join(folder, d) for d in dirs
                          if (hidden or not d.startswith(".")) and matcher.match(prefix + d))
-        dirs[:] = [d for d in dirs if (hidden or not d.startswith(".")) and not os.path.islink(os.path.join(folder, d))
+        dirs[:] = [d for d in dirs if (hidden or not d.startswith("."))
                    and (deep or (depth + 1 < len(rest) and levels[depth].match(d)))]
+        if unfollowed is not None:
+            unfollowed.extend(os.path.join(folder, d) for d in dirs if os.path.islink(os.path.join(folder, d)))
+        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(folder, d))]
         found.extend(os.path.join(folder, file) for file in files
                      if (hidden or not file.startswith(".")) and matcher.match(prefix + file))
     return found
@@ -293,7 +326,8 @@ def listing_stamp(where: Location, base_dir: str, resolved: bool = False) -> str
                       + ["\x01" + os.path.relpath(p, base_dir) for p in where.broken]
                       + ["\x02" + os.path.relpath(p, base_dir) + p[-1] for p in where.matched]
                       + (["\x03" + where.link_target] if where.link_target else [])  # a dangling link's target
-                      + ["\x04" + os.path.relpath(p, base_dir) + p[-1] + "\x00" + target for p, target in where.links])
+                      + ["\x04" + os.path.relpath(p, base_dir) + p[-1] + "\x00" + target for p, target in where.links]
+                      + ["\x05" + os.path.relpath(p, base_dir) for p in where.behind])
     stamp = "listing:" + hashlib.sha256(names.encode("utf-8", "surrogateescape")).hexdigest()
     if resolved:
         real = os.path.relpath(os.path.realpath(where.path), base_dir)

@@ -816,6 +816,8 @@ def _no_data_file_matched(reader, claim: DataClaim, where) -> Violation:
     named = listing(words) if not targets or len(words) < 2 else "; ".join(words[:-1]) + "; and " + words[-1]
     fix = (f"Point the glob at data files (for example `data/*.jsonl`; data files end in "
            f"{listing([code(suffix) for suffix in RECORD_SUFFIXES], 'or')}), or name the data file itself.")
+    behind = [reader.shown(path) + "/" for path in where.behind]
+    folders = folders or (behind[0] if behind else "")
     if folders:
         # glob_files: a link spelled out before the first wildcard is followed, as a folder the plan names is.
         suffix = posixpath.splitext(claim.name)[1]
@@ -825,8 +827,12 @@ def _no_data_file_matched(reader, claim: DataClaim, where) -> Violation:
                + fix)
     if dangling:
         fix = (f"Restore {code(dangling)} (relative to the link's folder) or point the link at a data file. " + fix)
+    found = f" (it matches {named})" if words else ""
+    if behind:  # EVAL003 finds them (glob follows links): the data files are there, not read
+        found += (f"; the data files it names lie behind {listing([code(name) for name in behind])}, "
+                  f"{'a link' if len(behind) == 1 else 'links'} to a folder that the walk does not follow")
     return Violation(
-        f"`{dotted(*claim.path)}` names {code(claim.name)}, which matches no data file (it matches {named})",
+        f"`{dotted(*claim.path)}` names {code(claim.name)}, which matches no data file{found}",
         fix, path=claim.path)
 
 
@@ -919,7 +925,7 @@ def malformed_dataset(plan, options):
     seen: set[str] = set()
     for claim in data_claims(plan):
         where = reader.locate(claim.name)
-        if claim.name not in seen and where.matched:
+        if claim.name not in seen and (where.matched or where.behind):
             # As a folder without data files is "a directory, not a data file": the glob names something.
             seen.add(claim.name)
             yield _no_data_file_matched(reader, claim, where)

@@ -209,10 +209,16 @@ def resolve_plain(text: str) -> Any:
         return text
     if _decimal_digits(_unsigned(text)):
         return int(text)
-    if text.startswith("0o") and len(text) > 2 and all(c in "01234567" for c in text[2:]):
-        return int(text[2:], 8)
-    if text.startswith("0x") and len(text) > 2 and all(c in "0123456789abcdefABCDEF" for c in text[2:]):
-        return int(text[2:], 16)
+    base = _integer_base(text)
+    if base:
+        number = int(text[2:], base)
+        # int() reads any number of octal or hex digits, but an integer past Python's limit on
+        # decimal digits cannot be written out (messages, fingerprints, JSON): str() raises the
+        # ValueError a decimal one does, and the loader reports both alike (_long_integer).
+        limit = _digit_limit()
+        if limit and len(text) > limit // 2:
+            str(number)
+        return number
     if _is_float(text):
         return float(text)
     if _unsigned(text) in _INF:
@@ -234,6 +240,22 @@ def _unsigned(text: str) -> str:
 def _decimal_digits(text: str) -> bool:
     """Whether ``text`` is one or more of the ASCII digits 0-9 (``str.isdigit`` takes ``²`` and ``٣`` too)."""
     return text.isdigit() and text.isascii()
+
+
+def _integer_base(text: str) -> int:
+    """8 or 16 when ``text`` is a core-schema octal (`0o17`) or hexadecimal (`0x1F`) integer, else 0."""
+    if len(text) > 2 and text[0] == "0":
+        if text[1] == "o" and all(c in "01234567" for c in text[2:]):
+            return 8
+        if text[1] == "x" and all(c in "0123456789abcdefABCDEF" for c in text[2:]):
+            return 16
+    return 0
+
+
+def _digit_limit() -> int:
+    """Python's limit on the decimal digits of an integer it converts (``sys.get_int_max_str_digits``,
+    4,300 by default; 0: none, as before Python 3.10.7)."""
+    return getattr(sys, "get_int_max_str_digits", lambda: 0)()
 
 
 def _is_float(text: str) -> bool:
@@ -270,7 +292,10 @@ def resolve_scalar(value: str, tag: str | None, plain: bool) -> Any:
         except ValueError:  # more digits than Python converts to an int (sys.get_int_max_str_digits)
             if kind != "float":
                 raise  # an integer: the loader reports it (_long_integer)
-            # float() reads any number of digits: past the float range infinite, as `1e999` is.
+            # float() reads any number of digits: past the float range infinite, as `1e999` is;
+            # an octal or hex integer past the digit limit is far past it.
+            if _integer_base(value):
+                return float("inf")
             return float(value) or 0.0  # `-0` is 0, as the integer it spells
         expected = _TAG_TYPES.get(kind)
         typed = expected is not None and isinstance(resolved, expected) and not (kind != "bool" and isinstance(resolved, bool))
@@ -853,13 +878,23 @@ def _long_integer(event: Any) -> _Syntax | None:
     """The problem of a scalar that resolves to an integer of more digits than Python converts
     (``sys.get_int_max_str_digits``, 4,300 by default: the conversion's cost grows faster than
     the digits), or ``None`` when ``event`` is not one (its ``ValueError`` is another's)."""
-    limit = getattr(sys, "get_int_max_str_digits", lambda: 0)()  # Python 3.10.7 and later; no limit before
+    limit = _digit_limit()
+    if event[KIND] != "ScalarEvent" or not limit:
+        return None
     text = event[VALUE]
-    digits = len(_unsigned(text))
-    if event[KIND] != "ScalarEvent" or not limit or digits <= limit or not _decimal_digits(_unsigned(text)):
+    base = _integer_base(text)
+    if base:  # its decimal digits, from its bits: the number cannot be written out to count them
+        digits = int(int(text[2:], base).bit_length() * 0.30103) + 1  # log10(2): at least the true count
+        written = f"the {'octal' if base == 8 else 'hexadecimal'} integer has about {digits:,} decimal digits"
+    elif _decimal_digits(_unsigned(text)):
+        digits = len(_unsigned(text))
+        written = f"the integer has {digits:,} digits"
+    else:
+        return None
+    if digits <= limit:
         return None
     return _Syntax(
-        f"the integer has {digits:,} digits, more than the {limit:,} the YAML reader converts "
+        f"{written}, more than the {limit:,} the YAML reader converts "
         "(Python's limit on the digits of an integer); the document holding it was not linted",
         f"Write the number with at most {limit:,} digits (as a float in exponent notation, "
         f"`1e{digits - 1}`, if it is that large), or quote it if it is text.",

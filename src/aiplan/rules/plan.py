@@ -300,8 +300,9 @@ def resource_limit(plan, options):
     each can be raised in the configuration (`max-file-size`, `max-depth`,
     `max-alias-nodes`, `max-documents`, `max-findings`). The file, or the rest
     of it from the reported point, is not linted. An integer of more digits
-    than Python converts (4,300 unless `PYTHONINTMAXSTRDIGITS` says otherwise)
-    is reported at the number, and the document holding it is not linted.
+    than Python converts (4,300 unless `PYTHONINTMAXSTRDIGITS` says otherwise;
+    for an octal or hexadecimal integer, the decimal digits of its value) is
+    reported at the number, and the document holding it is not linted.
 
     ## Why
     aiplan runs in CI on files anyone can write in a pull request. A

@@ -295,3 +295,31 @@ def test_digits_up_to_the_limit_and_a_float_tagged_integer_past_it_are_read(digi
     data = only(loaded).data
     assert data["a"] == 10 ** 4299 and data["b"] == float("inf") and data["d"] == 1.0
     assert data["c"] == 0.0 and str(data["c"]) == "0.0"  # `-0` is 0, as the integer it spells
+
+
+@pytest.mark.parametrize("parser", ["c", "pure"])
+@pytest.mark.parametrize("scalar, written", [("0x" + "f" * 5000, "hexadecimal integer has about 6,021 decimal digits"),
+                                             ("0o" + "7" * 5000, "octal integer has about 4,516 decimal digits"),
+                                             ("!!int 0x" + "1" * 4000, "hexadecimal integer has about 4,816 decimal")])
+def test_an_octal_or_hex_integer_past_the_digit_limit_is_a_resource_limit_at_the_scalar(parser, scalar, written,
+                                                                                        monkeypatch, digit_limit):
+    """int() reads any number of octal or hex digits, but the number cannot be written out in
+    decimal (a finding's fingerprint, JSON): PLAN007 at the scalar as for decimal digits (was an
+    internal error, exit 3, when a finding's fingerprint wrote the number out)."""
+    from aiplan.parse import loader
+
+    if parser == "pure":
+        monkeypatch.setattr(loader, "_c_parser", lambda: None)
+    loaded = load_text(f"aiplan: 1\nlimits:\n  n: {scalar}\n---\naiplan: 1\nname: next\n")
+    [problem] = loaded.problems
+    assert (problem.rule, problem.document) == ("PLAN007", 0)
+    assert (problem.violation.span.line, problem.violation.span.column) == (3, 6)
+    assert written in problem.violation.message and "more than the 4,300" in problem.violation.message
+    assert only(loaded).data == {"aiplan": 1, "name": "next"}
+
+
+def test_octal_and_hex_integers_within_the_digit_limit_and_past_it_under_float_are_read(digit_limit):
+    loaded = load_text("a: 0x" + "f" * 3000 + "\nb: 0o17\nc: !!float 0x" + "f" * 5000 + "\n")
+    assert not loaded.problems
+    data = only(loaded).data
+    assert data["a"] == 16 ** 3000 - 1 and data["b"] == 15 and data["c"] == float("inf")

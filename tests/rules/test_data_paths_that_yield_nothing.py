@@ -151,3 +151,15 @@ def test_a_glob_whose_data_files_lie_only_behind_a_linked_folder_says_so(reposit
 def test_a_linked_folder_with_no_matching_data_file_behind_it_is_left_to_eval003(repository):
     os.symlink("ft", repository / "data" / "linked")
     assert [rule for rule, _, _ in _found(repository, training="'data/l*/*.csv'")] == ["EVAL003"]
+
+
+@pytest.mark.parametrize("training, example", [("'data/*.jsonl'", False), ("'data/*'", True)])
+def test_the_fix_of_a_glob_matching_no_data_file_never_proposes_the_glob_itself(repository, training, example):
+    """`data/*.jsonl` matching only a folder named `x.jsonl` was told "for example `data/*.jsonl`",
+    what it already says; a glob that does not end as a data file's name keeps the example."""
+    (repository / "data" / "x.jsonl").mkdir()
+    [finding] = lint_yaml(PLAN.format(training=training, held_out="data/ft/held_out.jsonl", examples=5),
+                          select=["EVID005"], base_dir=str(repository))
+    assert "matches no data file" in finding.message
+    assert ("for example `data/*.jsonl`" in finding.fix) is example
+    assert "data files end in `.jsonl`" in finding.fix

@@ -153,7 +153,7 @@ def test_a_held_out_link_into_the_training_folder_is_ft006s_not_a_measured_overl
     data, as one written inside the folder is: FT006 alone (was EVID002's "100% overlap")."""
     os.symlink("ft/train.jsonl", repository / "data" / "held.jsonl")
     kind = "folder" if training.endswith("/") else "glob"
-    found = _found(repository, training, "data/held.jsonl", rules=("FT006", "EVID002", "EVID003", "FT009"))
+    found = _found(repository, training, "data/held.jsonl", rules=("FT006", "EVID001", "EVID002", "EVID003", "FT009"))
     assert found == [(
         "FT006", 10, "`fine_tuning.evaluation.held_out.path` is `data/held.jsonl`, which leads to "
         f"`data/ft/train.jsonl`, a file of the training data's {kind}, through a link or `..` "

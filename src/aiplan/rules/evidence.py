@@ -364,7 +364,7 @@ def _held_out_unread_among_training(plan, claim: DataClaim, profile) -> str | No
     """The held-out file when the training claim's glob or folder also matches it but the
     `max-evidence-files` cap left it unread (the estimate would count it as training data)."""
     if claim.role != TRAINING or not profile.files_matched or not _held_out_within_training(plan) \
-            or held_out_is_training_file(plan):
+            or held_out_is_training_file(plan) or _links_into_training(plan):
         return None
     name = plan.file_path("fine_tuning", "evaluation", "held_out", "path")
     shown = plan.evidence.shown_part(claim.name, name) if name is not None else None
@@ -373,8 +373,10 @@ def _held_out_unread_among_training(plan, claim: DataClaim, profile) -> str | No
 
 def _held_out_among_training(plan, claim: DataClaim, profile) -> tuple[str, int] | None:
     """``(held-out file, its records)`` when the training claim's glob or folder also
-    matches the held-out file and its records were counted with the training data's."""
-    if claim.role != TRAINING or not _held_out_within_training(plan) or held_out_is_training_file(plan):
+    matches the held-out file and its records were counted with the training data's. A held-out
+    link to one of the training files is not such a file: what it leads to is training data."""
+    if claim.role != TRAINING or not _held_out_within_training(plan) or held_out_is_training_file(plan) \
+            or _links_into_training(plan):
         return None
     parent = ("fine_tuning", "evaluation", "held_out")
     name = plan.file_path(*parent, "path")
@@ -814,7 +816,9 @@ def _no_data_file_matched(reader, claim: DataClaim, where) -> Violation:
     words += [f"{more:,} more"] if more > 0 else []
     # Items that hold commas of their own are set apart by semicolons.
     named = listing(words) if not targets or len(words) < 2 else "; ".join(words[:-1]) + "; and " + words[-1]
-    fix = (f"Point the glob at data files (for example `data/*.jsonl`; data files end in "
+    # No example when the glob already ends as one would (`data/*.jsonl` matching a folder `x.jsonl/`).
+    example = "" if posixpath.splitext(claim.name)[1].lower() in RECORD_SUFFIXES else "for example `data/*.jsonl`; "
+    fix = (f"Point the glob at data files ({example}data files end in "
            f"{listing([code(suffix) for suffix in RECORD_SUFFIXES], 'or')}), or name the data file itself.")
     behind = [reader.shown(path) + "/" for path in where.behind]
     folders = folders or (behind[0] if behind else "")

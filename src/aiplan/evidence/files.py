@@ -20,10 +20,10 @@ import os
 import re
 import stat
 import time
-from typing import Any
+from typing import Any, Callable
 
 from aiplan.core.globs import is_glob, path_glob
-from aiplan.core.paths import repository_root as find_repository_root
+from aiplan.core.paths import SLASH_ONLY, repository_root as find_repository_root
 from aiplan.core.records import Record
 
 REMOTE_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -96,15 +96,20 @@ def named_path(name: str, base_dir: str) -> str:
     return os.path.normpath(os.path.join(base_dir, os.path.expanduser(name)))
 
 
-def locate(name: str, base_dir: str, root: str) -> Location:
-    """Classify ``name`` (as written in the plan) relative to ``base_dir``."""
+def locate(name: str, base_dir: str, root: str, real: Callable[[str], str] = os.path.realpath) -> Location:
+    """Classify ``name`` (as written in the plan) relative to ``base_dir``; ``real``: how a path
+    is resolved (a run's cache lookups pass :meth:`WithinRepository.real`)."""
     if REMOTE_SCHEME.match(name):
         scheme = name.split(":", 1)[0].lower()
         return Location(name, "remote", why=f"it is {'an' if scheme[0] in 'aefhilmnorsx' else 'a'} {scheme}:// location and aiplan never reaches the network")
     path = named_path(name, base_dir)
-    real = os.path.realpath(path)
-    inside = real == root or real.startswith(root.rstrip(os.sep) + os.sep)
-    if not os.path.lexists(path):
+    resolved = real(path)
+    inside = resolved == root or resolved.startswith(root.rstrip(os.sep) + os.sep)
+    try:  # one lstat answers "exists", "is a link" and, for no link, "is a folder"
+        mode: int | None = os.lstat(path).st_mode
+    except (OSError, ValueError):
+        mode = None
+    if mode is None:
         if HUB_NAME.match(name) and not name.lower().endswith(DATA_SUFFIXES):
             return Location(name, "remote", why="it looks like a dataset hub name and aiplan never reaches the network")
         if is_glob(name):
@@ -118,12 +123,13 @@ def locate(name: str, base_dir: str, root: str) -> Location:
             return Location(name, "missing", path, matched=matched, links=_links_among(matched),
                             behind=_data_behind(path, unfollowed))
         return Location(name, "missing", path)
-    if os.path.islink(path) and not os.path.exists(path):
+    link = stat.S_ISLNK(mode)
+    if link and not os.path.exists(path):
         # A dangling link: missing, as EVAL003 says (naming its target), not a file that cannot be read.
         return Location(name, "missing", path, link_target=os.readlink(path))
     if not inside:
         return Location(name, "outside", path, why="it is outside the repository holding the plan")
-    if os.path.isdir(path):
+    if os.path.isdir(path) if link else stat.S_ISDIR(mode):
         shards = _shards(name, path, *shard_files(path), root=root)
         if shards.kind == "shards":  # else its documents may still be (RAG sources read any file)
             return shards
@@ -227,11 +233,13 @@ class WithinRepository:
     A link, or a file that cannot be looked at, is resolved on its own.
     """
 
-    __slots__ = ("_roots", "_folders", "_status")
+    __slots__ = ("_roots", "_folders", "_status", "_real")
 
     def __init__(self) -> None:
         self._roots: dict[str, str] = {}
         self._folders = ResolvedFolders()
+        # Per path: where it leads (:meth:`real`); a lookup asks twice (locate, listing_stamp).
+        self._real: dict[str, str] = {}
         # Per data file: its lstat, when it is no symbolic link (None: a link, or no answer).
         self._status: dict[str, "os.stat_result | None"] = {}
 
@@ -251,10 +259,37 @@ class WithinRepository:
         self._status[path] = info
         return info
 
-    def __call__(self, base_dir: str, path: str) -> bool:
+    def root(self, base_dir: str) -> str:
+        """:func:`repository_root` of ``base_dir``, once per folder in a run."""
         root = self._roots.get(base_dir)
         if root is None:
             root = self._roots[base_dir] = repository_root(base_dir)
+        return root
+
+    def real(self, path: str) -> str:
+        """``os.path.realpath(path)`` from its folder's resolved path (:class:`ResolvedFolders`)
+        and one ``lstat`` of its own: a last part that is no link, or does not exist (a glob),
+        lies where its folder does, as ``realpath`` leaves it. A link, ``.``, ``..`` or a
+        relative path is resolved by ``realpath`` itself."""
+        found = self._real.get(path)
+        if found is None:
+            found = self._real[path] = self._resolve(path)
+        return found
+
+    def _resolve(self, path: str) -> str:
+        folder, name = os.path.split(path)
+        if not os.path.isabs(path) or name in ("", os.curdir, os.pardir):
+            return os.path.realpath(path)
+        try:
+            link = stat.S_ISLNK(os.lstat(path).st_mode)
+        except OSError:
+            link = False
+        except ValueError:  # a NUL in the name: realpath's own answer
+            return os.path.realpath(path)
+        return os.path.realpath(path) if link else os.path.join(self._folders(folder), name)
+
+    def __call__(self, base_dir: str, path: str) -> bool:
+        root = self.root(base_dir)
         folder, name = os.path.split(path)
         if name in ("", os.curdir, os.pardir) or self.status(path) is None:
             return is_within(path, root)
@@ -316,7 +351,8 @@ def glob_files(pattern: str, *, folders: bool = False, unfollowed: list[str] | N
     return found
 
 
-def listing_stamp(where: Location, base_dir: str, resolved: bool = False) -> str:
+def listing_stamp(where: Location, base_dir: str, resolved: bool = False,
+                  real: Callable[[str], str] = os.path.realpath) -> str:
     """What a result asked about a glob or folder depends on: where it points
     (its kind: a glob matching nothing is missing) and which files it matched; with
     ``resolved``, also where the name leads once links are followed (whether two names
@@ -330,15 +366,28 @@ def listing_stamp(where: Location, base_dir: str, resolved: bool = False) -> str
                       + ["\x05" + os.path.relpath(p, base_dir) for p in where.behind])
     stamp = "listing:" + hashlib.sha256(names.encode("utf-8", "surrogateescape")).hexdigest()
     if resolved:
-        real = os.path.relpath(os.path.realpath(where.path), base_dir)
-        stamp = "listing:resolved:" + hashlib.sha256(f"{stamp}\n{real}".encode("utf-8", "surrogateescape")).hexdigest()
+        leads = _relative(real(where.path), base_dir)
+        stamp = "listing:resolved:" + hashlib.sha256(f"{stamp}\n{leads}".encode("utf-8", "surrogateescape")).hexdigest()
     return stamp
 
 
-def listing_holds(base_dir: str, name: str, stamp: str) -> bool:
-    """Whether the glob or folder ``name`` (relative to ``base_dir``) still matches what ``stamp`` recorded."""
-    where = locate(name, base_dir, repository_root(base_dir))
-    return listing_stamp(where, base_dir, resolved=stamp.startswith("listing:resolved:")) == stamp
+def _relative(path: str, base_dir: str) -> str:
+    """``os.path.relpath(path, base_dir)``; a resolved path below an absolute, normalised
+    ``base_dir`` is cut after it without relpath's two ``abspath`` calls (a second run asks once a plan)."""
+    if (SLASH_ONLY and path.startswith(base_dir) and path[len(base_dir):len(base_dir) + 1] == "/"
+            and base_dir[:1] == "/" and os.path.normpath(path) == path and os.path.normpath(base_dir) == base_dir):
+        return path[len(base_dir) + 1:]
+    return os.path.relpath(path, base_dir)
+
+
+def listing_holds(base_dir: str, name: str, stamp: str, within: "WithinRepository | None" = None) -> bool:
+    """Whether the glob or folder ``name`` (relative to ``base_dir``) still matches what ``stamp``
+    recorded; ``within``: the run's, whose roots and resolved folders its lookups share (plans
+    beside each other name globs in the same folders: three ``realpath`` calls a plan, one
+    ``lstat`` per part of each path, were most of a second run's time)."""
+    within = within or WithinRepository()
+    where = locate(name, base_dir, within.root(base_dir), within.real)
+    return listing_stamp(where, base_dir, resolved=stamp.startswith("listing:resolved:"), real=within.real) == stamp
 
 
 def extra_holds(module: str, stamp: str) -> bool:

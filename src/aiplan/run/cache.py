@@ -1029,24 +1029,29 @@ class ExistenceChecks:
             found = self._absolute[folder] = os.path.abspath(folder)
         return found
 
+    def within(self) -> "WithinRepository":
+        """The run's :class:`aiplan.evidence.files.WithinRepository`: repository roots and
+        resolved folders, shared by every lookup of the run."""
+        if self._within is None:
+            from aiplan.evidence.files import WithinRepository  # start-up: only for results that read data
+
+            self._within = WithinRepository()
+        return self._within
+
     def data_file_holds(self, base: str, path: str, stamp: str) -> bool:
         """Whether the data file ``path`` a result read still lies inside the repository
         holding the plan in ``base`` (the evidence location rule, applied again) and still
         holds what its content ``stamp`` recorded (:func:`aiplan.evidence.files.stamp_holds`).
         A data file named by many plans is looked at once per run (one ``lstat`` answers
         both questions for a file that is no symbolic link)."""
-        if self._within is None:
-            from aiplan.evidence.files import WithinRepository  # start-up: only for results that read data
-
-            self._within = WithinRepository()
-        if not self._within(base, path):
+        if not self.within()(base, path):
             return False
         key = (path, stamp)
         held = self._stamps.get(key)
         if held is None:
             from aiplan.evidence.files import stamp_holds  # start-up: as above
 
-            held = self._stamps[key] = stamp_holds(path, stamp, self._within.status(path))
+            held = self._stamps[key] = stamp_holds(path, stamp, self.within().status(path))
         return held
 
     def __call__(self, base: str, relative: str) -> bool:
@@ -1136,7 +1141,7 @@ def _dependencies_hold(real_path: str, dependencies, exists: ExistenceChecks) ->
             elif existed.startswith("listing:"):
                 from aiplan.evidence.files import listing_holds  # start-up: only for results that read data
 
-                if not listing_holds(base, name, existed):
+                if not listing_holds(base, name, existed, exists.within()):
                     return False
             elif existed.startswith("extra:"):  # an optional extra the result found missing
                 from aiplan.evidence.files import extra_holds  # start-up: as above

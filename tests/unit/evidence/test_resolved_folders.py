@@ -95,3 +95,33 @@ def test_a_status_handed_on_spares_the_stat_and_is_judged_as_one(tmp_path, monke
         assert stamp_holds(str(path), stamp, info)
     path.write_text("{}\n{}\n")   # another size: the status handed on says so
     assert not stamp_holds(str(path), stamp, os.stat(path))
+
+
+PATHS = FOLDERS + ["data/ft/train.jsonl", "data/ft/*.jsonl", "data/inside/deep/x.jsonl", "data/out/*.csv",
+                   "data/chain", "data/dangling", "data/up/deep/*", "data/ft/../out/x", "data/ft/..", "data/ft/.",
+                   "data/**/*.jsonl", "data/missing/*.jsonl", "store/deep/../deep/a.jsonl"]
+
+
+def test_where_a_path_leads_is_realpaths_answer(tree):
+    """WithinRepository.real (a second run's listing checks) answers as os.path.realpath for
+    files, globs, links to files and folders, dangling links, `.` and `..`, relative paths."""
+    (tree / "data" / "ft" / "train.jsonl").write_text("{}\n")
+    (tree / "data" / "ft" / "link.jsonl").symlink_to(tree / "data" / "out")
+    within = WithinRepository()
+    for _ in range(2):
+        for name in PATHS + ["data/ft/link.jsonl"]:
+            path = os.path.join(str(tree), name)
+            assert within.real(path) == os.path.realpath(path), name
+    assert within.real("relative/x.jsonl") == os.path.realpath("relative/x.jsonl")
+    assert within.root(str(tree / "data" / "inside")) == os.path.realpath(tree)
+
+
+@pytest.mark.parametrize("path, base", [
+    ("/r/data/x.jsonl", "/r"), ("/r/data/x.jsonl", "/r/data"), ("/r/data", "/r/data"), ("/r/datax/y", "/r/data"),
+    ("/r/x", "/"), ("/r/./x", "/r"), ("/r/a/../x", "/r"), ("/r/x", "/r/"), ("/r/x", "/r//"), ("/other/x", "/r"),
+    ("/r//x", "/r"), ("/r/x/", "/r"),
+])
+def test_a_path_relative_to_a_folder_is_relpaths_answer(path, base):
+    from aiplan.evidence.files import _relative
+
+    assert _relative(path, base) == os.path.relpath(path, base)

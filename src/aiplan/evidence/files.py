@@ -103,8 +103,6 @@ def locate(name: str, base_dir: str, root: str, real: Callable[[str], str] = os.
         scheme = name.split(":", 1)[0].lower()
         return Location(name, "remote", why=f"it is {'an' if scheme[0] in 'aefhilmnorsx' else 'a'} {scheme}:// location and aiplan never reaches the network")
     path = named_path(name, base_dir)
-    resolved = real(path)
-    inside = resolved == root or resolved.startswith(root.rstrip(os.sep) + os.sep)
     try:  # one lstat answers "exists", "is a link" and, for no link, "is a folder"
         mode: int | None = os.lstat(path).st_mode
     except (OSError, ValueError):
@@ -127,7 +125,10 @@ def locate(name: str, base_dir: str, root: str, real: Callable[[str], str] = os.
     if link and not os.path.exists(path):
         # A dangling link: missing, as EVAL003 says (naming its target), not a file that cannot be read.
         return Location(name, "missing", path, link_target=os.readlink(path))
-    if not inside:
+    folder, last = os.path.split(path)
+    # A last part that is no link lies where its folder does.
+    resolved = real(path) if link or last in ("", os.curdir, os.pardir) else os.path.join(real(folder), last)
+    if not (resolved == root or resolved.startswith(root.rstrip(os.sep) + os.sep)):
         return Location(name, "outside", path, why="it is outside the repository holding the plan")
     if os.path.isdir(path) if link else stat.S_ISDIR(mode):
         shards = _shards(name, path, *shard_files(path), root=root)

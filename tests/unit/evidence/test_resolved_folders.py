@@ -125,3 +125,22 @@ def test_a_path_relative_to_a_folder_is_relpaths_answer(path, base):
     from aiplan.evidence.files import _relative
 
     assert _relative(path, base) == os.path.relpath(path, base)
+
+
+def test_a_second_runs_locate_is_the_first_runs(tree, tmp_path):
+    """locate with the run's resolved folders (a second run's listing checks) classifies every
+    name as locate with realpath does: files, globs, links in and out, dangling links, folders."""
+    from aiplan.evidence.files import locate, repository_root
+
+    (tree / "data" / "ft" / "train.jsonl").write_text("{}\n")
+    (tree / "store" / "deep" / "a.jsonl").write_text("{}\n")
+    (tmp_path / "outside" / "deep" / "b.jsonl").write_text("{}\n")
+    (tree / "data" / "ft" / "in.jsonl").symlink_to(tree / "store" / "deep" / "a.jsonl")
+    (tree / "data" / "ft" / "out.jsonl").symlink_to(tmp_path / "outside" / "deep" / "b.jsonl")
+    within = WithinRepository()
+    base = str(tree / "data")
+    root = repository_root(base)
+    names = [name.removeprefix("data/") for name in PATHS] + ["ft/in.jsonl", "ft/out.jsonl", "../store/deep/a.jsonl",
+                                                             "inside/deep/a.jsonl", "out/deep/b.jsonl"]
+    for name in names:
+        assert locate(name, base, within.root(base), within.real) == locate(name, base, root), name

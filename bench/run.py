@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """aiplan's benchmark: one command, the same files for every tool, ratios.
 
-    python3 bench/run.py            # full run (about 19 minutes on 2 cores)
+    python3 bench/run.py            # full run (about 15 minutes on 2 cores)
     python3 bench/run.py --quick    # fewer repetitions (about 8 minutes)
     python3 bench/run.py --only floor   # one group of rounds and its targets (repeatable)
 
@@ -88,8 +88,9 @@ TARGETS = {
 # runs, not one run (a fresh process's time on this machine varies by a third between runs). An even
 # number per trial holds as many rounds of each order (round_order); yamllint's 33 s a round make the
 # 1,000-plan tools group the exception. The floor and aiplan -j 1 take about 4 s a round together,
-# so they get a group of their own with enough rounds for the tightest target.
-ROUNDS = {"one": (48, 12), "short": (12, 6), "tools": (9, 3), "floor": (24, 6), "10000": (6, 3), "memory": (1, 1)}
+# so they get a group of their own with enough rounds for the tightest target; the 10,000-plan group
+# (about 16 s a round) 12, trials of four: one first run of two decided a trial of the second-run target.
+ROUNDS = {"one": (48, 12), "short": (12, 6), "tools": (9, 3), "floor": (24, 6), "10000": (12, 3), "memory": (1, 1)}
 TARGET_GROUPS = {"pre-commit": "one", "pre-commit-yamllint": "one", "short-plans": "short", "vs-yamllint": "tools",
                  "vs-check-jsonschema": "tools", "vs-floor": "floor", "scaling": "10000", "cache": "10000",
                  "memory": "memory"}

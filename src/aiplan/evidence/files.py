@@ -96,17 +96,25 @@ def named_path(name: str, base_dir: str) -> str:
     return os.path.normpath(os.path.join(base_dir, os.path.expanduser(name)))
 
 
-def locate(name: str, base_dir: str, root: str, real: Callable[[str], str] = os.path.realpath) -> Location:
-    """Classify ``name`` (as written in the plan) relative to ``base_dir``; ``real``: how a path
-    is resolved (a run's cache lookups pass :meth:`WithinRepository.real`)."""
+def lstat_mode(path: str) -> int | None:
+    """``os.lstat(path).st_mode``, or ``None`` when there is nothing to look at (missing,
+    unreachable, a NUL in the name)."""
+    try:
+        return os.lstat(path).st_mode
+    except (OSError, ValueError):
+        return None
+
+
+def locate(name: str, base_dir: str, root: str, real: Callable[[str], str] = os.path.realpath,
+           mode_of: Callable[[str], "int | None"] = lstat_mode) -> Location:
+    """Classify ``name`` (as written in the plan) relative to ``base_dir``; ``real`` and
+    ``mode_of``: how a path is resolved and looked at (a run's cache lookups pass
+    :meth:`WithinRepository.real` and :meth:`WithinRepository.mode`)."""
     if REMOTE_SCHEME.match(name):
         scheme = name.split(":", 1)[0].lower()
         return Location(name, "remote", why=f"it is {'an' if scheme[0] in 'aefhilmnorsx' else 'a'} {scheme}:// location and aiplan never reaches the network")
     path = named_path(name, base_dir)
-    try:  # one lstat answers "exists", "is a link" and, for no link, "is a folder"
-        mode: int | None = os.lstat(path).st_mode
-    except (OSError, ValueError):
-        mode = None
+    mode = mode_of(path)  # one lstat answers "exists", "is a link" and, for no link, "is a folder"
     if mode is None:
         if HUB_NAME.match(name) and not name.lower().endswith(DATA_SUFFIXES):
             return Location(name, "remote", why="it looks like a dataset hub name and aiplan never reaches the network")
@@ -234,13 +242,15 @@ class WithinRepository:
     A link, or a file that cannot be looked at, is resolved on its own.
     """
 
-    __slots__ = ("_roots", "_folders", "_status", "_real")
+    __slots__ = ("_roots", "_folders", "_status", "_real", "_modes")
 
     def __init__(self) -> None:
         self._roots: dict[str, str] = {}
         self._folders = ResolvedFolders()
         # Per path: where it leads (:meth:`real`); a lookup asks twice (locate, listing_stamp).
         self._real: dict[str, str] = {}
+        # Per path: its lstat's mode, or None (:meth:`mode`).
+        self._modes: dict[str, int | None] = {}
         # Per data file: its lstat, when it is no symbolic link (None: a link, or no answer).
         self._status: dict[str, "os.stat_result | None"] = {}
 
@@ -279,15 +289,21 @@ class WithinRepository:
 
     def _resolve(self, path: str) -> str:
         folder, name = os.path.split(path)
-        if not os.path.isabs(path) or name in ("", os.curdir, os.pardir):
+        if not os.path.isabs(path) or name in ("", os.curdir, os.pardir) or "\0" in path:  # NUL: realpath's answer
             return os.path.realpath(path)
+        mode = self.mode(path)
+        if mode is not None and stat.S_ISLNK(mode):
+            return os.path.realpath(path)
+        return os.path.join(self._folders(folder), name)
+
+    def mode(self, path: str) -> int | None:
+        """:func:`lstat_mode` of ``path``, once per path in a run: :func:`locate` and
+        :meth:`real` both look at a listing check's path."""
         try:
-            link = stat.S_ISLNK(os.lstat(path).st_mode)
-        except OSError:
-            link = False
-        except ValueError:  # a NUL in the name: realpath's own answer
-            return os.path.realpath(path)
-        return os.path.realpath(path) if link else os.path.join(self._folders(folder), name)
+            return self._modes[path]
+        except KeyError:
+            mode = self._modes[path] = lstat_mode(path)
+            return mode
 
     def __call__(self, base_dir: str, path: str) -> bool:
         root = self.root(base_dir)
@@ -387,7 +403,7 @@ def listing_holds(base_dir: str, name: str, stamp: str, within: "WithinRepositor
     beside each other name globs in the same folders: three ``realpath`` calls a plan, one
     ``lstat`` per part of each path, were most of a second run's time)."""
     within = within or WithinRepository()
-    where = locate(name, base_dir, within.root(base_dir), within.real)
+    where = locate(name, base_dir, within.root(base_dir), within.real, within.mode)
     return listing_stamp(where, base_dir, resolved=stamp.startswith("listing:resolved:"), real=within.real) == stamp
 
 

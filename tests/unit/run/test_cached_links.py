@@ -26,82 +26,73 @@ def _records(path, count, word):
     path.write_text("".join(f'{{"prompt": "{word} {i}", "completion": "a"}}\n' for i in range(count)))
 
 
-def test_a_held_out_file_replaced_by_a_link_to_the_training_file_is_seen_by_a_cached_run(cli, tmp_path,
-                                                                                          monkeypatch):
+@pytest.fixture
+def repository(tmp_path, monkeypatch):
+    """A repository (the working directory) with `data/t.jsonl` (5 training records) and an
+    empty `evals/`."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".git").mkdir()
     (tmp_path / "data").mkdir()
     (tmp_path / "evals").mkdir()
     _records(tmp_path / "data" / "t.jsonl", 5, "t")
-    _records(tmp_path / "evals" / "h.jsonl", 2, "h")
-    (tmp_path / "aiplan.yaml").write_text(PLAN)
-    cache = str(tmp_path / "cache")
+    return tmp_path
+
+
+def test_a_held_out_file_replaced_by_a_link_to_the_training_file_is_seen_by_a_cached_run(cli, repository):
+    _records(repository / "evals" / "h.jsonl", 2, "h")
+    (repository / "aiplan.yaml").write_text(PLAN)
+    cache = str(repository / "cache")
     first = cli("lint", "--ignore", "EVID", "--cache-dir", cache, "aiplan.yaml")
     assert "FT006" not in first.output and "1 file" in first.output
-    os.remove(tmp_path / "evals" / "h.jsonl")
-    os.symlink(os.path.join("..", "data", "t.jsonl"), tmp_path / "evals" / "h.jsonl")
+    os.remove(repository / "evals" / "h.jsonl")
+    os.symlink(os.path.join("..", "data", "t.jsonl"), repository / "evals" / "h.jsonl")
     cached = cli("lint", "--ignore", "EVID", "--cache-dir", cache, "aiplan.yaml")
     uncached = cli("lint", "--ignore", "EVID", "--no-cache", "aiplan.yaml")
     assert "FT006" in uncached.output
     assert cached.output == uncached.output
 
 
-def test_a_cached_run_names_a_dangling_links_new_target(cli, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / ".git").mkdir()
-    (tmp_path / "data").mkdir()
-    (tmp_path / "evals").mkdir()
-    _records(tmp_path / "data" / "t.jsonl", 5, "t")
-    os.symlink("gone.jsonl", tmp_path / "evals" / "h.jsonl")
-    (tmp_path / "aiplan.yaml").write_text(PLAN)
-    cache = str(tmp_path / "cache")
+def test_a_cached_run_names_a_dangling_links_new_target(cli, repository):
+    os.symlink("gone.jsonl", repository / "evals" / "h.jsonl")
+    (repository / "aiplan.yaml").write_text(PLAN)
+    cache = str(repository / "cache")
     first = cli("lint", "--cache-dir", cache, "aiplan.yaml")
     assert "a link to `gone.jsonl`" in first.output
-    os.remove(tmp_path / "evals" / "h.jsonl")
-    os.symlink("other.jsonl", tmp_path / "evals" / "h.jsonl")
+    os.remove(repository / "evals" / "h.jsonl")
+    os.symlink("other.jsonl", repository / "evals" / "h.jsonl")
     repointed = cli("lint", "--cache-dir", cache, "aiplan.yaml")
     assert "a link to `other.jsonl`" in repointed.output
-    os.remove(tmp_path / "evals" / "h.jsonl")
+    os.remove(repository / "evals" / "h.jsonl")
     removed = cli("lint", "--cache-dir", cache, "aiplan.yaml")
     assert removed.output == cli("lint", "--no-cache", "aiplan.yaml").output and "a link to" not in removed.output
 
 
-def test_a_cached_run_names_the_new_target_of_a_dangling_link_a_glob_matches(cli, tmp_path, monkeypatch):
+def test_a_cached_run_names_the_new_target_of_a_dangling_link_a_glob_matches(cli, repository):
     """EVID005 names the target of a dangling link the held-out glob matches: part of what the
     cached result depends on, as a dangling link the plan names is."""
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / ".git").mkdir()
-    (tmp_path / "data").mkdir()
-    (tmp_path / "evals").mkdir()
-    _records(tmp_path / "data" / "t.jsonl", 5, "t")
-    os.symlink("gone.jsonl", tmp_path / "evals" / "h.jsonl")
-    (tmp_path / "aiplan.yaml").write_text(PLAN.replace("path: evals/h.jsonl", "path: 'evals/h*'"))
-    cache = str(tmp_path / "cache")
+    os.symlink("gone.jsonl", repository / "evals" / "h.jsonl")
+    (repository / "aiplan.yaml").write_text(PLAN.replace("path: evals/h.jsonl", "path: 'evals/h*'"))
+    cache = str(repository / "cache")
     first = cli("lint", "--cache-dir", cache, "aiplan.yaml")
     assert "a link to `gone.jsonl`, which does not exist" in first.output
-    os.remove(tmp_path / "evals" / "h.jsonl")
-    os.symlink("other.jsonl", tmp_path / "evals" / "h.jsonl")
+    os.remove(repository / "evals" / "h.jsonl")
+    os.symlink("other.jsonl", repository / "evals" / "h.jsonl")
     repointed = cli("lint", "--cache-dir", cache, "aiplan.yaml")
     assert "a link to `other.jsonl`, which does not exist" in repointed.output
     assert repointed.output == cli("lint", "--no-cache", "aiplan.yaml").output
 
 
-def test_a_cached_run_sees_a_held_out_link_pointed_out_of_the_training_folder(cli, tmp_path, monkeypatch):
+def test_a_cached_run_sees_a_held_out_link_pointed_out_of_the_training_folder(cli, repository):
     """Where a held-out link leads decides FT006's "leads to a file of the training data's glob":
     part of what the cached result depends on."""
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / ".git").mkdir()
-    (tmp_path / "data").mkdir()
-    (tmp_path / "evals").mkdir()
-    _records(tmp_path / "data" / "t.jsonl", 5, "t")
-    _records(tmp_path / "evals" / "own.jsonl", 2, "h")
-    os.symlink("../data/t.jsonl", tmp_path / "evals" / "h.jsonl")
-    (tmp_path / "aiplan.yaml").write_text(PLAN.replace("path: data/t.jsonl", "path: 'data/*.jsonl'"))
-    cache = str(tmp_path / "cache")
+    _records(repository / "evals" / "own.jsonl", 2, "h")
+    os.symlink("../data/t.jsonl", repository / "evals" / "h.jsonl")
+    (repository / "aiplan.yaml").write_text(PLAN.replace("path: data/t.jsonl", "path: 'data/*.jsonl'"))
+    cache = str(repository / "cache")
     first = cli("lint", "--cache-dir", cache, "aiplan.yaml")
     assert "which leads to `data/t.jsonl`, a file of the training data's glob" in first.output
-    os.remove(tmp_path / "evals" / "h.jsonl")
-    os.symlink("own.jsonl", tmp_path / "evals" / "h.jsonl")
+    os.remove(repository / "evals" / "h.jsonl")
+    os.symlink("own.jsonl", repository / "evals" / "h.jsonl")
     repointed = cli("lint", "--cache-dir", cache, "aiplan.yaml")
     assert "FT006" not in repointed.output
     assert repointed.output == cli("lint", "--no-cache", "aiplan.yaml").output

@@ -38,7 +38,7 @@ from aiplan.config.selection import (DEFAULT_FILE_TIMEOUT, DEFAULT_RULE_TIMEOUT,
 from aiplan.config.files import ConfigFile, ConfigFinder, Layer, load_config, shown_path
 from aiplan.core.globs import matches
 from aiplan.core.notation import quoted_visibly, toml, toml_key
-from aiplan.core.paths import SLASH_ONLY, STDIN, Target
+from aiplan.core.paths import SLASH_ONLY, STDIN, Target, at_or_below
 from aiplan.lint.context import LintContext
 from aiplan.core.findings import Severity
 from aiplan.parse.loader import Limits
@@ -361,7 +361,7 @@ class Resolver:
         for config in files.values():
             if not config.overrides:
                 continue
-            if not any(config.root == r or config.root.startswith(r.rstrip(os.sep) + os.sep) for r in roots):
+            if not any(at_or_below(config.root, r) for r in roots):
                 continue   # only part of its scope was linted: nothing to conclude
             matched = self._matched.get(config.path, set())
             for index, override in enumerate(config.overrides):

@@ -103,6 +103,15 @@ def is_glob(path: str) -> bool:
     return any(mark in path for mark in "*?[")
 
 
+def first_wildcard(parts: list[str]) -> int:
+    """The index of the first of a path's ``parts`` that holds a glob character (``len(parts)``
+    when none does): the parts before it name the folder a glob starts from."""
+    fixed = 0
+    while fixed < len(parts) and not is_glob(parts[fixed]):
+        fixed += 1
+    return fixed
+
+
 def matches(relative_path: str, patterns: Iterable[str]) -> bool:
     """Whether a relative, ``/``-separated path matches any of the configuration patterns."""
     path = relative_path.replace("\\", "/")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import posixpath
 
-from aiplan.core.globs import is_glob
+from aiplan.core.globs import first_wildcard
 from aiplan.core.records import Record
 
 # The path that means standard input.
@@ -73,11 +73,13 @@ def resolves_below(base_dir: str, name: str, data_name: str) -> bool:
     followed, to the folder the data set ``data_name`` starts from (a folder, or a glob's part
     before its first wildcard) or below it: where a held-out path must lead to be one of the
     training files (FT006), decided with two ``realpath`` calls before any data is listed."""
-    fixed = []
-    for part in data_name.replace("\\", "/").split("/"):
-        if is_glob(part):
-            break
-        fixed.append(part)
-    top = os.path.realpath(os.path.join(base_dir, os.path.expanduser("/".join(fixed) or ".")))
-    real = os.path.realpath(os.path.join(base_dir, os.path.expanduser(name)))
-    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+    parts = data_name.replace("\\", "/").split("/")
+    fixed = "/".join(parts[:first_wildcard(parts)])
+    top = os.path.realpath(os.path.join(base_dir, os.path.expanduser(fixed or ".")))
+    return at_or_below(os.path.realpath(os.path.join(base_dir, os.path.expanduser(name))), top)
+
+
+def at_or_below(path: str, folder: str) -> bool:
+    """Whether ``path`` is ``folder`` or below it, both absolute and normalised (or both
+    resolved): by their text, part by part (``/data`` holds ``/data/x``, not ``/database``)."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)

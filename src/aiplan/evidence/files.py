@@ -22,8 +22,8 @@ import stat
 import time
 from typing import Any, Callable
 
-from aiplan.core.globs import is_glob, path_glob
-from aiplan.core.paths import SLASH_ONLY, repository_root as find_repository_root
+from aiplan.core.globs import first_wildcard, is_glob, path_glob
+from aiplan.core.paths import SLASH_ONLY, at_or_below, repository_root as find_repository_root
 from aiplan.core.records import Record
 
 REMOTE_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -136,7 +136,7 @@ def locate(name: str, base_dir: str, root: str, real: Callable[[str], str] = os.
     folder, last = os.path.split(path)
     # A last part that is no link lies where its folder does.
     resolved = real(path) if link or last in ("", os.curdir, os.pardir) else os.path.join(real(folder), last)
-    if not (resolved == root or resolved.startswith(root.rstrip(os.sep) + os.sep)):
+    if not at_or_below(resolved, root):
         return Location(name, "outside", path, why="it is outside the repository holding the plan")
     if os.path.isdir(path) if link else stat.S_ISDIR(mode):
         shards = _shards(name, path, *shard_files(path), root=root)
@@ -159,9 +159,7 @@ def _data_behind(pattern: str, unfollowed: list[str]) -> tuple[str, ...]:
 def _matches_glob(pattern: str, link: str, path: str) -> bool:
     """Whether ``path``, found below the linked folder ``link``, is a data file ``pattern`` matches."""
     parts = pattern.split(os.sep)
-    fixed = 0
-    while fixed < len(parts) and not is_glob(parts[fixed]):
-        fixed += 1
+    fixed = first_wildcard(parts)
     base = os.sep.join(parts[:fixed]) or os.sep
     relative = os.path.relpath(path, base).replace(os.sep, "/")
     return (os.path.isfile(path) and path.lower().removesuffix(".gz").endswith(RECORD_SUFFIXES)
@@ -192,12 +190,8 @@ def _shards(name: str, path: str, matches: tuple[str, ...], broken: tuple[str, .
 
 
 def is_within(path: str, root: str) -> bool:
-    return _inside(os.path.realpath(path), root)
-
-
-def _inside(real: str, root: str) -> bool:
-    """Whether the resolved path ``real`` is ``root`` or below it (:func:`locate`'s rule)."""
-    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+    """Whether ``path``, resolved, is ``root`` or below it (:func:`locate`'s rule)."""
+    return at_or_below(os.path.realpath(path), root)
 
 
 class ResolvedFolders:
@@ -242,33 +236,34 @@ class WithinRepository:
     A link, or a file that cannot be looked at, is resolved on its own.
     """
 
-    __slots__ = ("_roots", "_folders", "_status", "_real", "_modes")
+    __slots__ = ("_roots", "_folders", "_real", "_lstat")
 
     def __init__(self) -> None:
         self._roots: dict[str, str] = {}
         self._folders = ResolvedFolders()
         # Per path: where it leads (:meth:`real`); a lookup asks twice (locate, listing_stamp).
         self._real: dict[str, str] = {}
-        # Per path: its lstat's mode, or None (:meth:`mode`).
-        self._modes: dict[str, int | None] = {}
-        # Per data file: its lstat, when it is no symbolic link (None: a link, or no answer).
-        self._status: dict[str, "os.stat_result | None"] = {}
+        # Per path: its lstat, or None when there is nothing to look at (:meth:`status`, :meth:`mode`).
+        self._lstat: dict[str, "os.stat_result | None"] = {}
 
-    def status(self, path: str) -> "os.stat_result | None":
-        """``os.lstat(path)`` if ``path`` is no symbolic link (then it is its ``os.stat``
-        too), else ``None``; once per path in a run."""
+    def _looked_at(self, path: str) -> "os.stat_result | None":
+        """``os.lstat(path)``, or ``None`` (missing, unreachable, a NUL in the name); once per path in a run."""
         try:
-            return self._status[path]
+            return self._lstat[path]
         except KeyError:
             pass
         try:
             info: os.stat_result | None = os.lstat(path)
         except (OSError, ValueError):
             info = None
-        if info is not None and stat.S_ISLNK(info.st_mode):
-            info = None
-        self._status[path] = info
+        self._lstat[path] = info
         return info
+
+    def status(self, path: str) -> "os.stat_result | None":
+        """``os.lstat(path)`` if ``path`` is no symbolic link (then it is its ``os.stat``
+        too), else ``None``; once per path in a run."""
+        info = self._looked_at(path)
+        return None if info is None or stat.S_ISLNK(info.st_mode) else info
 
     def root(self, base_dir: str) -> str:
         """:func:`repository_root` of ``base_dir``, once per folder in a run."""
@@ -297,20 +292,17 @@ class WithinRepository:
         return os.path.join(self._folders(folder), name)
 
     def mode(self, path: str) -> int | None:
-        """:func:`lstat_mode` of ``path``, once per path in a run: :func:`locate` and
-        :meth:`real` both look at a listing check's path."""
-        try:
-            return self._modes[path]
-        except KeyError:
-            mode = self._modes[path] = lstat_mode(path)
-            return mode
+        """:func:`lstat_mode` of ``path``, from the run's one ``lstat`` of it: :func:`locate`
+        and :meth:`real` both look at a listing check's path."""
+        info = self._looked_at(path)
+        return None if info is None else info.st_mode
 
     def __call__(self, base_dir: str, path: str) -> bool:
         root = self.root(base_dir)
         folder, name = os.path.split(path)
         if name in ("", os.curdir, os.pardir) or self.status(path) is None:
             return is_within(path, root)
-        return _inside(os.path.join(self._folders(folder), name), root)
+        return at_or_below(os.path.join(self._folders(folder), name), root)
 
 
 def shard_files(path: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -339,9 +331,7 @@ def glob_files(pattern: str, *, folders: bool = False, unfollowed: list[str] | N
     when the pattern has a part that starts with a dot, as glob matches them. ``unfollowed``
     receives the links to folders the walk would have entered were they folders."""
     parts = pattern.split(os.sep)
-    fixed = 0
-    while fixed < len(parts) and not is_glob(parts[fixed]):
-        fixed += 1
+    fixed = first_wildcard(parts)
     rest = parts[fixed:]
     base = os.sep.join(parts[:fixed]) or os.sep
     if not rest or not os.path.isdir(base):

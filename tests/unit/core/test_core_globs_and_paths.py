@@ -75,3 +75,23 @@ def test_every_caller_uses_the_one_function():
 
     assert sources.repository_root is repository_root and cache.repository_root is repository_root
     assert files.find_repository_root is repository_root
+
+
+@pytest.mark.parametrize("parts, index", [
+    (["data", "ft", "*.jsonl"], 2), (["data", "**", "x.jsonl"], 1), (["*"], 0), (["data", "ft"], 2), ([], 0),
+    (["data", "v[12]", "x"], 1), (["a?", "b"], 0),
+])
+def test_first_wildcard_is_where_a_glob_stops_naming_a_folder(parts, index):
+    from aiplan.core.globs import first_wildcard
+
+    assert first_wildcard(parts) == index
+
+
+@pytest.mark.parametrize("path, folder, below", [
+    ("/r/data", "/r/data", True), ("/r/data/x", "/r/data", True), ("/r/database", "/r/data", False),
+    ("/r/x", "/", True), ("/r/data/x", "/r/data/", True), ("/other", "/r", False),
+])
+def test_at_or_below_compares_whole_parts(path, folder, below):
+    from aiplan.core.paths import at_or_below
+
+    assert at_or_below(path, folder) is below

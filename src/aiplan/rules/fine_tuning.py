@@ -614,8 +614,10 @@ def held_out_leak(plan, options):
     `**/*`) is a path, not placeholder text; `data/..` is the plan's own folder,
     and the message says so. With the evidence checks on, two paths that lead
     to one file once links and `..` are resolved (a link to the training file,
-    `../repo/data/t.jsonl`) are the same file too (or folder), and a held-out
-    path that leads to a file of the training folder or glob is inside it.
+    `../repo/data/t.jsonl`) are the same file too (or folder), a held-out
+    path that leads to a file of the training folder or glob is inside it (a
+    held-out folder that leads to a folder of training files too), and so is a
+    held-out file that a file of the training folder or glob links to.
     URLs and other URIs are compared as written.
 
     ## Why

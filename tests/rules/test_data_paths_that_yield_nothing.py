@@ -163,3 +163,26 @@ def test_the_fix_of_a_glob_matching_no_data_file_never_proposes_the_glob_itself(
     assert "matches no data file" in finding.message
     assert ("for example `data/*.jsonl`" in finding.fix) is example
     assert "data files end in `.jsonl`" in finding.fix
+
+
+@pytest.mark.parametrize("training, message", [
+    ("'data/l*/*.jsonl'", "which matches no data file; the data files it names lie behind `data/linked/`, a link "
+                          "to a folder outside the repository"),
+    ("'data/l*'", "which matches no data file (it matches `data/linked/`, a link to a folder outside the repository)"),
+])
+def test_a_linked_folder_outside_the_repository_is_not_advised_as_the_data_to_name(repository, tmp_path, training,
+                                                                                     message):
+    """Named through the link (or where it leads), the files would be EVID008's "not verified": the
+    advice says they lie outside the repository instead of proposing that."""
+    _records(tmp_path / "elsewhere" / "more.jsonl", 3)
+    os.symlink(str(tmp_path / "elsewhere"), repository / "data" / "linked")
+    [finding] = lint_yaml(PLAN.format(training=training, held_out="data/ft/held_out.jsonl", examples=3),
+                          select=["EVID005"], base_dir=str(repository))
+    assert finding.message == f"`fine_tuning.dataset.path` names `{training.strip(chr(39))}`, {message}"
+    assert finding.fix.startswith("The files behind `data/linked/` lie outside the repository holding the plan, "
+                                  "and aiplan reads no file outside it: keep a copy or a representative sample")
+    assert "through the link" not in finding.fix
+    # The advice taken (the files named through the link) would be reported as not verified.
+    [named] = lint_yaml(PLAN.format(training="data/linked/*.jsonl", held_out="data/ft/held_out.jsonl", examples=3),
+                        select=["EVID005", "EVID008"], base_dir=str(repository))
+    assert named.rule == "EVID008"

@@ -158,3 +158,66 @@ def test_a_held_out_link_into_the_training_folder_is_ft006s_not_a_measured_overl
         "FT006", 10, "`fine_tuning.evaluation.held_out.path` is `data/held.jsonl`, which leads to "
         f"`data/ft/train.jsonl`, a file of the training data's {kind}, through a link or `..` "
         f"(`fine_tuning.dataset.path` is `{training.strip(chr(39))}`): the model is evaluated on its own training data")]
+
+
+@pytest.mark.parametrize("training, what", [
+    ("data/ft/", "a folder inside the training data's folder"),
+    ("'data/ft/**/*.jsonl'", "a folder whose files the training data's glob matches"),
+])
+def test_a_held_out_folder_linked_to_a_folder_inside_the_training_data_is_ft006s_alone(repository, training, what):
+    """A held-out folder that is a link to a subfolder of the training folder (or to one the
+    training glob reaches into) holds training examples: the same leak as a held-out link to
+    one training file, FT006 alone (was EVID002's "100% overlap")."""
+    # Five training records in all, as the plan claims.
+    _records(repository / "data" / "ft" / "train.jsonl", [f"question {n} about the invoice" for n in range(3)])
+    _records(repository / "data" / "ft" / "part" / "held.jsonl", ["a question about refunds", "one about returns"])
+    os.symlink("ft/part", repository / "data" / "held")
+    found = _found(repository, training, "data/held/", rules=("FT006", "EVID001", "EVID002", "EVID003", "FT009"))
+    assert found == [(
+        "FT006", 10, "`fine_tuning.evaluation.held_out.path` is `data/held/`, which leads to "
+        f"`data/ft/part/`, {what}, through a link or `..` "
+        f"(`fine_tuning.dataset.path` is `{training.strip(chr(39))}`): the model is evaluated on its own training data")]
+
+
+@pytest.mark.parametrize("training, target", [
+    ("'data/ft/*.jsonl'", "ft/part"),   # the glob does not reach into the subfolder
+    ("data/ft/", "evals"),              # a folder beside the training data
+])
+def test_a_held_out_folder_linked_to_a_folder_the_training_data_does_not_hold_is_no_leak(repository, training, target):
+    _records(repository / "data" / target / "held.jsonl", ["a question about refunds", "one about returns"])
+    os.symlink(target, repository / "data" / "held")
+    assert _found(repository, training, "data/held/", rules=("FT006", "EVID001", "EVID002", "EVID003", "FT009")) == []
+
+
+@pytest.mark.parametrize("training, holds", [("data/ft/", "folder holds"), ("'data/ft/*.jsonl'", "glob matches")])
+def test_a_training_file_that_links_to_the_held_out_file_is_ft006s_alone(repository, training, holds):
+    """The reverse of a held-out link into the training data: a training file that is a link to
+    the held-out file. Read through the link, the held-out examples are training data: FT006
+    alone (was EVID002's "100% overlap"), and its hint removes the link, not the held-out file."""
+    _records(repository / "data" / "ft" / "train.jsonl", [f"question {n} about the invoice" for n in range(3)])
+    _records(repository / "evals" / "held.jsonl", ["a question about refunds", "one about returns"])
+    os.symlink("../../evals/held.jsonl", repository / "data" / "ft" / "part2.jsonl")
+    [finding] = lint_yaml(PLAN.format(training=training, held_out="evals/held.jsonl"),
+                          select=["FT006", "EVID001", "EVID002", "EVID003", "FT009"], base_dir=str(repository))
+    assert (finding.rule, finding.line, finding.message) == (
+        "FT006", 10, "`fine_tuning.evaluation.held_out.path` is `evals/held.jsonl`, which the training data's "
+        f"{holds} through `data/ft/part2.jsonl`, a link to it (`fine_tuning.dataset.path` is "
+        f"`{training.strip(chr(39))}`): the model is evaluated on its own training data")
+    assert finding.fix == ("Remove the link `data/ft/part2.jsonl` from the training data, so that the held-out "
+                           "examples are not trained on.")
+
+
+def test_a_training_file_that_is_a_copy_of_the_held_out_file_is_a_measured_overlap(repository):
+    """Near-identical: the same records in a file of their own are EVID002's, not FT006's."""
+    _records(repository / "data" / "ft" / "train.jsonl", [f"question {n} about the invoice" for n in range(3)])
+    _records(repository / "evals" / "held.jsonl", ["a question about refunds", "one about returns"])
+    _records(repository / "data" / "ft" / "part2.jsonl", ["a question about refunds", "one about returns"])
+    assert [rule for rule, _, _ in _found(repository, "data/ft/", "evals/held.jsonl")] == ["EVID002"]
+
+
+def test_a_training_link_to_another_file_beside_the_held_out_file_is_no_leak(repository):
+    _records(repository / "data" / "ft" / "train.jsonl", [f"question {n} about the invoice" for n in range(3)])
+    _records(repository / "evals" / "held.jsonl", ["a question about refunds", "one about returns"])
+    _records(repository / "evals" / "more.jsonl", ["a question about shipping", "one about stock"])
+    os.symlink("../../evals/more.jsonl", repository / "data" / "ft" / "part2.jsonl")
+    assert _found(repository, "data/ft/", "evals/held.jsonl") == []

@@ -283,6 +283,13 @@ def _as_typed(values) -> tuple[str, ...]:
     return tuple(str(v).strip() for v in values)
 
 
+def _counted(value: Any) -> Any:
+    """A count limit as an ``int``: the schema's ``integer`` takes `3.0` (TOML's float) as 3, as
+    JSON Schema does, so it is 3 everywhere after (`3 levels`, not `3.0 levels`; a count a slice
+    or ``range`` uses)."""
+    return int(value) if type(value) is float and value.is_integer() else value
+
+
 def _layer(table: Mapping[str, Any], file: str, prefix: str, root: str) -> Layer:
     return Layer(
         file=file,
@@ -294,7 +301,7 @@ def _layer(table: Mapping[str, Any], file: str, prefix: str, root: str) -> Layer
         severity={k: Severity.parse(v) for k, v in table.get("severity", {}).items()},
         rule_options={k: dict(v) for k, v in table.get("rules", {}).items()},
         policy_packs=tuple(os.path.normpath(os.path.join(root, p)) for p in table.get("policy-packs", ())),
-        limits={LIMIT_KEYS[k]: table[k] for k in LIMIT_KEYS if k in table},
+        limits={LIMIT_KEYS[k]: _counted(table[k]) if k not in TIMEOUT_KEYS else table[k] for k in LIMIT_KEYS if k in table},
         paths=tuple(table.get("paths", ())),
         placeholders=tuple(table.get("placeholders", ())),
         input_fields=tuple((str(k), str(v)) for k, v in table.get("input-fields", {}).items()),

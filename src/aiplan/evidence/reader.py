@@ -33,7 +33,8 @@ from typing import Any, Callable, ContextManager
 from aiplan.core.globs import GlobError, compile_glob, is_glob
 from aiplan.core.paths import normalise_plan_path, resolves_below
 # Every question a rule asks starts by locating a file (evidence.files, which imports hashlib).
-from aiplan.evidence.files import REMOTE_SCHEME, listing_stamp, locate, named_path, repository_root, stamp_holds
+from aiplan.evidence.files import (REMOTE_SCHEME, is_within, listing_stamp, locate, named_path, repository_root,
+                                  stamp_holds)
 
 DEFAULT_BYTE_BUDGET = 64 * 1024 * 1024
 DEFAULT_FILE_CAP = 1_000
@@ -120,6 +121,12 @@ class EvidenceReader:
             return tuple((path, self.shown(path)) for path in where.parts)
         return ((where.path, name),)
 
+    def outside(self, path: str) -> bool:
+        """Whether the absolute ``path`` (a folder ending in a separator too), links followed,
+        lies outside the repository holding the plan (:func:`~aiplan.evidence.files.locate`'s
+        rule): named, its files would not be read."""
+        return not is_within(path.rstrip(os.sep) or os.sep, self.root)
+
     def skipped(self, name: str) -> tuple[str, ...]:
         """The names shown of the files of the glob or folder ``name`` that are links out of
         the repository: matched but not read (see :attr:`Location.skipped`)."""
@@ -146,15 +153,53 @@ class EvidenceReader:
         """:meth:`shown_part` for a ``name`` that resolves, links followed, into the folder the
         data set ``data_name`` starts from (:func:`~aiplan.core.paths.resolves_below`), else
         ``None``: a held-out path that leads into the training data (FT006). Where ``name``
-        resolves is recorded: a link pointed elsewhere is seen on the next run."""
+        resolves is recorded: a link pointed elsewhere is seen on the next run.
+
+        A ``name`` that is a folder (a link to a folder below the training folder, or to one the
+        training glob reaches into) leads into the data set when one of its data files is one of
+        the data set's: its held-out examples are training examples, as a held-out file's are. It
+        is shown as the folder it leads to, ending in `/`."""
         key = ("leads_into", data_name, name)
         if key not in self._memo:  # asked by every rule that lists the plan's data (data_claims)
             where = self.locate(name)
-            if where.kind == "local" and self._record is not None:
+            if where.kind in ("local", "shards") and self._record is not None:
                 self._record((LISTING_PREFIX + name, listing_stamp(where, self.base_dir, resolved=True)))
-            self._memo[key] = (self.shown_part(data_name, name) if resolves_below(self.base_dir, name, data_name)
-                               else None)
+            found = None
+            if resolves_below(self.base_dir, name, data_name):
+                found = self._folder_part(data_name, where) if where.kind == "shards" else self.shown_part(data_name, name)
+            self._memo[key] = found
         return self._memo[key]
+
+    def linked_from(self, data_name: str, name: str) -> str | None:
+        """The name shown of a file of the glob or folder ``data_name`` that is a symbolic link to
+        the file ``name`` points at, when ``name`` lies apart from the data set (a training file
+        `train/part2.jsonl` -> `../heldout/eval.jsonl`), else ``None``: read through the link, the
+        held-out file is training data, the same leak as a held-out link into the training data
+        (FT006). Only links are resolved: a file of the walk that is no link lies below the folder
+        it starts from (the walk follows no linked folder). Where ``name`` resolves is recorded."""
+        key = ("linked_from", data_name, name)
+        if key not in self._memo:
+            where = self.locate(name)
+            found = None
+            if where.kind == "local" and not is_glob(name) and self.locate(data_name).kind == "shards" \
+                    and not resolves_below(self.base_dir, name, data_name):
+                if self._record is not None:
+                    self._record((LISTING_PREFIX + name, listing_stamp(where, self.base_dir, resolved=True)))
+                real = os.path.realpath(where.path)
+                found = next((shown for path, shown in self.parts(data_name)
+                              if os.path.islink(path) and os.path.realpath(path) == real), None)
+            self._memo[key] = found
+        return self._memo[key]
+
+    def _folder_part(self, data_name: str, where) -> str | None:
+        """The folder ``where`` (a located folder of data files) leads to, shown ending in `/`,
+        when one of its data files is one of the files of the data set ``data_name``, else ``None``."""
+        if is_glob(where.name) or self.locate(data_name).kind != "shards":
+            return None
+        files = {os.path.realpath(path) for path, _ in self.parts(data_name)}
+        if not any(os.path.realpath(path) in files for path in where.parts):
+            return None
+        return self.shown(os.path.realpath(where.path)) + "/"
 
     def shown_part(self, data_name: str, name: str) -> str | None:
         """The name shown for the file ``name`` points at when it is one of the

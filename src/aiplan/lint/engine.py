@@ -270,6 +270,15 @@ class _DeferredReader:
                 return None
         return self.__getattr__("leads_into")(data_name, name)
 
+    def linked_from(self, data_name: str, name: str) -> str | None:
+        """:meth:`EvidenceReader.linked_from`, asked of the reader only when ``name`` is a file (one
+        ``stat``): a data file that links to nothing there links to no file. Not when the run records
+        what a result depends on, as :meth:`same_file`."""
+        if self._reader is None and getattr(self._arguments[3], "record", None) is None:
+            if not os.path.isfile(os.path.join(self._arguments[1], os.path.expanduser(name))):
+                return None
+        return self.__getattr__("linked_from")(data_name, name)
+
     def __getattr__(self, name: str):
         if self._reader is None:
             from aiplan.evidence.reader import EvidenceReader  # start-up: only for plans that name data files

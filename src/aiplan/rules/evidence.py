@@ -23,7 +23,7 @@ from aiplan.core.rule import Option, rule
 from aiplan.core.globs import is_glob
 from aiplan.core.paths import normalise_plan_path
 from aiplan.rules.metrics import (data_kind, held_out_is_training_file, held_out_leads_into_training, is_folder,
-                                  leak, same_file)
+                                  leak, same_file, training_links_to_held_out)
 from aiplan.core.notation import quoted_visibly, show
 from aiplan.rules.wording import code, dotted, listing
 
@@ -61,23 +61,29 @@ def _held_out_within_training(plan) -> bool:
     """The held-out path is part of the training data by its name alone: the same file however
     spelled, inside the training folder or matched by its glob. FT006 reports that one leak; the
     data checks would only repeat it ("100% contaminated: remove these records from the glob")."""
-    if held_out_is_training_file(plan):
-        return True
-    held_out = plan.file_path("fine_tuning", "evaluation", "held_out", "path")
-    training = plan.file_path("fine_tuning", "dataset", "path")
-    return (plan.includes_fine_tuning and held_out is not None and training is not None
-            and (leak(held_out, training) is not None
-                 or held_out_leads_into_training(plan, held_out, training) is not None))  # a link into it
+    return held_out_is_training_file(plan) or _within_training(plan) is not None
 
 
 def _links_into_training(plan) -> bool:
     """The held-out path, apart from the training data by its spelling, leads into it
-    (:func:`~aiplan.rules.metrics.held_out_leads_into_training`)."""
+    (:func:`~aiplan.rules.metrics.held_out_leads_into_training`), or a training file links to it
+    (:func:`~aiplan.rules.metrics.training_links_to_held_out`)."""
+    return _within_training(plan) == "link"
+
+
+def _within_training(plan) -> str | None:
+    """How the held-out path lies within the training data: ``spelled`` (:func:`leak`: inside
+    the training folder or matched by its glob as written), ``link`` (apart by its spelling, it
+    leads into the training data, or a training file links to it), else ``None``: the one test
+    both questions above ask."""
     held_out = plan.file_path("fine_tuning", "evaluation", "held_out", "path")
     training = plan.file_path("fine_tuning", "dataset", "path")
-    return (plan.includes_fine_tuning and held_out is not None and training is not None
-            and leak(held_out, training) is None
-            and held_out_leads_into_training(plan, held_out, training) is not None)
+    if not plan.includes_fine_tuning or held_out is None or training is None:
+        return None
+    if leak(held_out, training) is not None:
+        return "spelled"
+    return "link" if (held_out_leads_into_training(plan, held_out, training) is not None
+                      or training_links_to_held_out(plan, held_out, training) is not None) else None
 
 
 def data_claims(plan) -> list[DataClaim]:
@@ -804,12 +810,15 @@ def _no_data_file_matched(reader, claim: DataClaim, where) -> Violation:
     more = len(shown) - SHOWN
     words = []
     dangling = folders = ""
+    outside = False  # whether the linked folder the fix names lies outside the repository
     for path, name in zip(where.matched[:SHOWN], shown):
         if path not in targets:
             words.append(code(name))
         elif path.endswith(os.sep):  # a link to a folder: what it holds is never walked
-            words.append(f"{code(name)}, a link to a folder that the walk does not follow")
-            folders = folders or name
+            out = reader.outside(path)
+            words.append(f"{code(name)}, a link to a folder {'outside the repository' if out else 'that the walk does not follow'}")
+            if not folders:
+                folders, outside = name, out
         else:
             words.append(f"{code(name)}, a link to {code(targets[path])}, which does not exist")
             dangling = dangling or targets[path]
@@ -820,9 +829,16 @@ def _no_data_file_matched(reader, claim: DataClaim, where) -> Violation:
     example = "" if posixpath.splitext(claim.name)[1].lower() in RECORD_SUFFIXES else "for example `data/*.jsonl`; "
     fix = (f"Point the glob at data files ({example}data files end in "
            f"{listing([code(suffix) for suffix in RECORD_SUFFIXES], 'or')}), or name the data file itself.")
-    behind = [reader.shown(path) + "/" for path in where.behind]
-    folders = folders or (behind[0] if behind else "")
-    if folders:
+    behind = [(reader.shown(path) + "/", reader.outside(path)) for path in where.behind]
+    if not folders and behind:
+        folders, outside = behind[0]
+    if folders and outside:
+        # Named through the link or where it leads, the files are outside the repository: EVID008's
+        # "not verified", so the advice is not to name them but to bring them in.
+        fix = (f"The files behind {code(folders)} lie outside the repository holding the plan, and aiplan reads "
+               "no file outside it: keep a copy or a representative sample of the data in the repository and "
+               "name it. " + fix)
+    elif folders:
         # glob_files: a link spelled out before the first wildcard is followed, as a folder the plan names is.
         suffix = posixpath.splitext(claim.name)[1]
         fix = (f"Data files are looked for without following links to folders (a link loop would multiply "
@@ -833,8 +849,16 @@ def _no_data_file_matched(reader, claim: DataClaim, where) -> Violation:
         fix = (f"Restore {code(dangling)} (relative to the link's folder) or point the link at a data file. " + fix)
     found = f" (it matches {named})" if words else ""
     if behind:  # EVAL003 finds them (glob follows links): the data files are there, not read
-        found += (f"; the data files it names lie behind {listing([code(name) for name in behind])}, "
-                  f"{'a link' if len(behind) == 1 else 'links'} to a folder that the walk does not follow")
+        inside = [code(name) for name, out in behind if not out]
+        away = [code(name) for name, out in behind if out]
+        lie = []
+        if inside:
+            lie.append(f"{listing(inside)}, {'a link' if len(inside) == 1 else 'links'} to a folder that the walk "
+                       "does not follow")
+        if away:
+            lie.append(f"{listing(away)}, {'a link' if len(away) == 1 else 'links'} to a folder outside the "
+                       "repository")
+        found += f"; the data files it names lie behind {'; and '.join(lie)}"
     return Violation(
         f"`{dotted(*claim.path)}` names {code(claim.name)}, which matches no data file{found}",
         fix, path=claim.path)

@@ -16,7 +16,8 @@ from aiplan.core.paths import normalise_plan_path
 from aiplan.core.rule import Option, rule
 from aiplan.rules.evidence import overlap_unmeasured
 from aiplan.rules.metrics import (Leak, comparisons, data_kind, held_out_leads_into_training, inside, is_folder, leak,
-                                  needed_size, percent_points, resolvable_difference, resolved_file)
+                                  needed_size, percent_points, resolvable_difference, resolved_file,
+                                  training_links_to_held_out)
 from aiplan.core.notation import flow, show, yaml_string
 from aiplan.rules.wording import absence, approach_shown, code, completed_list, quoted_listing
 
@@ -613,8 +614,10 @@ def held_out_leak(plan, options):
     `**/*`) is a path, not placeholder text; `data/..` is the plan's own folder,
     and the message says so. With the evidence checks on, two paths that lead
     to one file once links and `..` are resolved (a link to the training file,
-    `../repo/data/t.jsonl`) are the same file too (or folder), and a held-out
-    path that leads to a file of the training folder or glob is inside it.
+    `../repo/data/t.jsonl`) are the same file too (or folder), a held-out
+    path that leads to a file of the training folder or glob is inside it (a
+    held-out folder that leads to a folder of training files too), and so is a
+    held-out file that a file of the training folder or glob links to.
     URLs and other URIs are compared as written.
 
     ## Why
@@ -709,9 +712,27 @@ def held_out_leak(plan, options):
         part = held_out_leads_into_training(plan, held_out, training) if resolved is None else None
         if part is not None:  # a file of the training folder or glob, spelled apart from it
             kind = "folder" if data_kind(training) == "folder" else "glob"
+            # A held-out folder leads to one whose data files are training files (shown ending in `/`).
+            what = ("a folder inside the training data's folder" if kind == "folder" else
+                    "a folder whose files the training data's glob matches") if part.endswith("/") \
+                else f"a file of the training data's {kind}"
             overlap = Leak("inside_folder" if kind == "folder" else "matched_by_glob",
-                           f"leads to {code(part)}, a file of the training data's {kind}, through a link or `..`")
+                           f"leads to {code(part)}, {what}, through a link or `..`")
         elif resolved is None:
+            # The reverse: a file of the training folder or glob is a link to the held-out file.
+            linker = training_links_to_held_out(plan, held_out, training)
+            if linker is None:
+                return
+            kind = "folder" if data_kind(training) == "folder" else "glob"
+            yield Violation(
+                f"`fine_tuning.evaluation.held_out.path` is {_as_seen(held_out).rstrip(',')}, which the training "
+                f"data's {kind} {'holds' if kind == 'folder' else 'matches'} through {code(linker)}, a link to it "
+                f"(`fine_tuning.dataset.path` is {_as_seen(training).rstrip(',')}): the model is evaluated on its "
+                "own training data",
+                f"Remove the link {code(linker)} from the training data, so that the held-out examples are not "
+                "trained on.",
+                path=("fine_tuning", "evaluation", "held_out", "path"),
+            )
             return
         else:
             # The reader shows a folder with its trailing `/`: one folder is no "same file".

@@ -317,6 +317,19 @@ def held_out_leads_into_training(plan, held_out: str, training: str) -> str | No
     return plan.evidence.leads_into(training, held_out)
 
 
+def training_links_to_held_out(plan, held_out: str, training: str) -> str | None:
+    """The file of the training glob or folder ``training`` that is a symbolic link to the
+    held-out file ``held_out`` (`train/part2.jsonl` -> `../heldout/eval.jsonl`), shown relative
+    to the plan, else ``None``: the training data holds the held-out file, read through the link.
+    The reverse of :func:`held_out_leads_into_training`, and the same leak. Asked of the
+    evidence reader.
+
+    FT006 reports it; the evidence rules skip such a held-out set by this same test."""
+    if plan.evidence is None or is_glob(held_out) or data_kind(training) == "file":
+        return None
+    return plan.evidence.linked_from(training, held_out)
+
+
 def held_out_is_training_file(plan) -> bool:
     """`fine_tuning.evaluation.held_out.path` names the training file itself, however spelled
     or linked (:func:`same_file`).

@@ -531,3 +531,27 @@ def test_config_output_is_a_configuration_to_paste_anywhere(cli, repo, selection
     os.chdir(elsewhere)
     assert json.loads(cli("config", "--format", "json", "../plans/main.aiplan.yaml").output)["policy-packs"][0][
         "path"] == str(repo.root / "plans" / "org" / "org.yaml")  # outside the working directory: absolute
+
+
+DEEP = "aiplan: 1\nname: x\na:\n  b:\n    c:\n      d: 1\n"
+
+
+@pytest.mark.parametrize("limit", ["3.0", "3"])
+def test_a_count_limit_written_as_a_whole_float_is_that_count(cli, repo, limit):
+    """The schema's `integer` takes TOML's `3.0` as 3 (as JSON Schema does): it is 3 everywhere
+    after, in messages and in `aiplan config` (was "3.0 levels", and `max-findings = 2.0` failed
+    with an internal error)."""
+    repo(f"[tool.aiplan]\nmax-depth = {limit}\nmax-findings = 2.0\n")
+    (repo.root / "deep.aiplan.yaml").write_text(DEEP)
+    result = cli("lint", "--no-cache", "deep.aiplan.yaml")
+    assert "the document nests deeper than 3 levels;" in result.output
+    assert "internal error" not in result.output
+    shown = cli("config", "deep.aiplan.yaml").output
+    assert "\nmax-depth = 3\n" in shown and "\nmax-findings = 2\n" in shown
+
+
+def test_a_count_limit_with_a_fraction_is_refused(cli, repo):
+    repo("[tool.aiplan]\nmax-depth = 3.5\n")
+    (repo.root / "deep.aiplan.yaml").write_text(DEEP)
+    result = cli("lint", "--no-cache", "deep.aiplan.yaml")
+    assert result.exit_code == 2 and "`tool.aiplan.max-depth` is 3.5 (a number); expected an integer" in result.output

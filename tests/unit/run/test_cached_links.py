@@ -96,3 +96,24 @@ def test_a_cached_run_sees_a_held_out_link_pointed_out_of_the_training_folder(cl
     repointed = cli("lint", "--cache-dir", cache, "aiplan.yaml")
     assert "FT006" not in repointed.output
     assert repointed.output == cli("lint", "--no-cache", "aiplan.yaml").output
+
+
+def test_a_cached_run_sees_a_held_out_folder_link_pointed_out_of_the_training_folder(cli, repository):
+    """Where a held-out folder link leads decides FT006 too: re-pointed to a folder of files with
+    the same names outside the training data, its listing alone is unchanged."""
+    (repository / "data" / "part").mkdir()
+    (repository / "own").mkdir()
+    _records(repository / "data" / "part" / "h.jsonl", 2, "h")
+    _records(repository / "own" / "h.jsonl", 2, "h")
+    os.rmdir(repository / "evals")
+    os.symlink("data/part", repository / "evals")
+    (repository / "aiplan.yaml").write_text(PLAN.replace("path: data/t.jsonl", "path: data/")
+                                            .replace("path: evals/h.jsonl", "path: evals/"))
+    cache = str(repository / "cache")
+    first = cli("lint", "--cache-dir", cache, "aiplan.yaml")
+    assert "which leads to `data/part/`, a folder inside the training data's folder" in first.output
+    os.remove(repository / "evals")
+    os.symlink("own", repository / "evals")
+    repointed = cli("lint", "--cache-dir", cache, "aiplan.yaml")
+    assert "FT006" not in repointed.output
+    assert repointed.output == cli("lint", "--no-cache", "aiplan.yaml").output

@@ -291,6 +291,15 @@ class WithinRepository:
             return os.path.realpath(path)
         return os.path.join(self._folders(folder), name)
 
+    def regular_file(self, path: str) -> str | None:
+        """:meth:`real` of ``path`` when it is a regular file and no symbolic link (it lies where
+        its folder does), else ``None``; from the run's one ``lstat`` of it."""
+        info = self._looked_at(path)
+        if info is None or not stat.S_ISREG(info.st_mode):
+            return None
+        folder, name = os.path.split(path)
+        return os.path.join(self._folders(folder), name)
+
     def mode(self, path: str) -> int | None:
         """:func:`lstat_mode` of ``path``, from the run's one ``lstat`` of it: :func:`locate`
         and :meth:`real` both look at a listing check's path."""
@@ -419,13 +428,8 @@ def _regular_file_leads(name: str, base_dir: str, within: "WithinRepository") ->
     training data, :meth:`EvidenceReader.same_file`)."""
     if REMOTE_SCHEME.match(name):
         return None
-    path = named_path(name, base_dir)
-    info = within.status(path)
-    if info is None or not stat.S_ISREG(info.st_mode):
-        return None
-    # No link: it lies where its folder does (locate's resolved path, and listing_stamp's).
-    leads = within.real(path)
-    return _relative(leads, base_dir) if at_or_below(leads, within.root(base_dir)) else None
+    leads = within.regular_file(named_path(name, base_dir))
+    return _relative(leads, base_dir) if leads is not None and at_or_below(leads, within.root(base_dir)) else None
 
 
 def extra_holds(module: str, stamp: str) -> bool:

@@ -212,3 +212,17 @@ def test_a_regular_files_listing_check_sees_it_change(tree, tmp_path, change):
     assert listing_holds(base, name, stamp, WithinRepository()) == (now == stamp)
     assert listing_holds(base, name, now, WithinRepository())
     assert (now == stamp) == (change == "moved in")
+
+
+def test_a_regular_file_leads_where_realpath_says_and_nothing_else_is_one(tree, tmp_path):
+    """WithinRepository.regular_file: realpath's answer for a regular file (through linked folders
+    too), None for a link to a file, a folder, a FIFO, a missing or dangling name."""
+    (tree / "store" / "deep" / "a.jsonl").write_text("{}\n")
+    (tree / "data" / "ft" / "link.jsonl").symlink_to(tree / "store" / "deep" / "a.jsonl")
+    os.mkfifo(tree / "data" / "ft" / "pipe")
+    within = WithinRepository()
+    for name in ("store/deep/a.jsonl", "data/inside/deep/a.jsonl", "data/up/deep/a.jsonl"):
+        path = os.path.join(str(tree), name)
+        assert within.regular_file(path) == os.path.realpath(path), name
+    for name in ("data/ft/link.jsonl", "data/ft", "data/ft/pipe", "data/ft/gone.jsonl", "data/dangling", "data/inside"):
+        assert within.regular_file(os.path.join(str(tree), name)) is None, name

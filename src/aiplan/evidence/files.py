@@ -92,8 +92,33 @@ def repository_root(directory: str) -> str:
 
 def named_path(name: str, base_dir: str) -> str:
     """The path a local ``name`` (as written in the plan) stands for: relative to
-    ``base_dir``, `~` expanded, normalised (not resolved: links are :func:`locate`'s)."""
-    return os.path.normpath(os.path.join(base_dir, os.path.expanduser(name)))
+    ``base_dir``, `~` expanded, normalised (not resolved: links are :func:`locate`'s).
+
+    A `..` is taken as the system takes it: after a symbolic link to a folder (`linked/..`)
+    it is the parent of the folder the link leads to, not the folder holding the link, so the
+    link is resolved there (:func:`_parent_steps`). A path without a `..` part, the common case,
+    costs no system call: text normalisation is then exact."""
+    joined = os.path.join(base_dir, os.path.expanduser(name))
+    if ".." in joined and os.path.isabs(joined) and os.pardir in joined.split(os.sep):
+        return _parent_steps(joined)
+    return os.path.normpath(joined)
+
+
+def _parent_steps(path: str) -> str:
+    """The absolute ``path`` normalised part by part, each `..` stepping up from where the parts
+    before it lead: from a symbolic link's resolved folder (one ``lstat`` per `..`), else by its
+    text. The parts kept are as written (no other link is resolved)."""
+    current = os.sep
+    for part in path.split(os.sep):
+        if part in ("", os.curdir):
+            continue
+        if part == os.pardir:
+            if os.path.islink(current):
+                current = os.path.realpath(current)
+            current = os.path.dirname(current)
+        else:
+            current = os.path.join(current, part)
+    return current
 
 
 def lstat_mode(path: str) -> int | None:

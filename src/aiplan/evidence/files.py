@@ -167,7 +167,23 @@ def locate(name: str, base_dir: str, root: str, real: Callable[[str], str] = os.
         shards = _shards(name, path, *shard_files(path), root=root)
         if shards.kind == "shards":  # else its documents may still be (RAG sources read any file)
             return shards
+        # No data file read: the links it holds (to folders the walk does not follow, to nothing,
+        # out of the repository) say why, as the entries a glob matches do (EVID005).
+        held = _links_held(path)
+        if held:
+            return Location(name, "local", path, matched=held, links=_links_among(held))
     return Location(name, "local", path)
+
+
+def _links_held(folder: str) -> tuple[str, ...]:
+    """The symbolic links in ``folder`` and below it, as a data folder's walk meets them (hidden
+    names left out, linked folders not entered), sorted; links to folders end in a separator."""
+    held = []
+    for below, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        held.extend(os.path.join(below, d) + os.sep for d in dirs if os.path.islink(os.path.join(below, d)))
+        held.extend(os.path.join(below, f) for f in files if not f.startswith(".") and os.path.islink(os.path.join(below, f)))
+    return tuple(sorted(held))
 
 
 def _data_behind(pattern: str, unfollowed: list[str]) -> tuple[str, ...]:

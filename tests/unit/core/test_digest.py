@@ -1,6 +1,7 @@
 """aiplan.core.digest.sha256 is SHA-256, whichever implementation computes it."""
 
 import hashlib
+import hmac
 
 from aiplan.core import digest
 
@@ -21,8 +22,6 @@ def test_large_inputs_go_to_openssl(monkeypatch):
 
 
 def test_hmac_is_the_standard_hmac_sha256(monkeypatch):
-    import hmac
-
     keys = (b"", b"k", bytes(range(32)), bytes(range(64)), bytes(range(65)), bytes(200))
     messages = (b"", b"abc", bytes(range(256)) * 20)
     for key in keys:
@@ -37,12 +36,14 @@ def test_hmac_is_the_standard_hmac_sha256(monkeypatch):
 
 
 
-def test_the_cache_mac_is_keyed_blake2b():
-    for key in (b"", b"k", bytes(range(32)), bytes(range(64))):
-        for message in (b"", b"abc", bytes(range(256)) * 20):
-            expected = hashlib.blake2b(message, key=key, digest_size=32).digest()
-            assert digest.keyed_blake2b(key, message) == expected
-    assert digest.keyed_blake2b(b"a" * 32, b"x") != digest.keyed_blake2b(b"b" * 32, b"x")
+def test_hmac_hashes_its_parts_as_one_message():
+    # The cache's MAC hashes a shard after its prefix, as a view, without joining them.
+    key = bytes(range(32))
+    message = bytes(range(256)) * 2000
+    expected = hmac.new(key, b"head\0" + message, hashlib.sha256).digest()
+    assert digest.hmac_sha256(key, b"head\0", memoryview(message)) == expected
+    assert digest.hmac_sha256(key, b"he", b"ad\0", b"", message) == expected
+    assert digest.hmac_sha256(key, b"head\0", message[1:]) != expected
 
 
 def test_small_inputs_use_cpythons_built_in_sha256_of_this_version():

@@ -178,11 +178,12 @@ def locate(name: str, base_dir: str, root: str, real: Callable[[str], str] = os.
 def _links_held(folder: str) -> tuple[str, ...]:
     """The symbolic links in ``folder`` and below it, as a data folder's walk meets them (hidden
     names left out, linked folders not entered), sorted; links to folders end in a separator."""
-    held = []
+    held: list[str] = []
     for below, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         held.extend(os.path.join(below, d) + os.sep for d in dirs if os.path.islink(os.path.join(below, d)))
-        held.extend(os.path.join(below, f) for f in files if not f.startswith(".") and os.path.islink(os.path.join(below, f)))
+        held.extend(os.path.join(below, f) for f in files
+                    if not f.startswith(".") and os.path.islink(os.path.join(below, f)))
     return tuple(sorted(held))
 
 

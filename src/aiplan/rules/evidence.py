@@ -802,7 +802,8 @@ def coverage_not_in_data(plan, options):
 
 
 def _no_data_file_matched(reader, claim: DataClaim, where) -> Violation:
-    """EVID005 for a glob that matches folders or other files but no data file."""
+    """EVID005 for a glob that matches folders or other files but no data file, or a data folder
+    that holds links but no data file (:func:`~aiplan.evidence.files.locate`)."""
     from aiplan.evidence.files import RECORD_SUFFIXES  # start-up: only for plans that name data files
 
     targets = dict(where.links)
@@ -820,7 +821,8 @@ def _no_data_file_matched(reader, claim: DataClaim, where) -> Violation:
             words.append(code(name))
         elif path.endswith(os.sep):  # a link to a folder: what it holds is never walked
             out = reader.outside(path)
-            words.append(f"{code(name)}, a link to a folder {'outside the repository' if out else 'that the walk does not follow'}")
+            where_to = "outside the repository" if out else "that the walk does not follow"
+            words.append(f"{code(name)}, a link to a folder {where_to}")
             if not folders:
                 folders, outside = name, out
         else:
@@ -828,7 +830,8 @@ def _no_data_file_matched(reader, claim: DataClaim, where) -> Violation:
             dangling = dangling or targets[path]
     words += [f"{more:,} more"] if more > 0 else []
     # Items that hold commas of their own are set apart by semicolons.
-    named = listing(words) if not targets or len(words) < 2 else "; ".join(words[:-1]) + "; and " + words[-1]
+    named = (listing(words) if not (targets or away_file) or len(words) < 2
+             else "; ".join(words[:-1]) + "; and " + words[-1])
     # No example when the glob already ends as one would (`data/*.jsonl` matching a folder `x.jsonl/`).
     example = "" if posixpath.splitext(claim.name)[1].lower() in RECORD_SUFFIXES else "for example `data/*.jsonl`; "
     suffixes = listing([code(suffix) for suffix in RECORD_SUFFIXES], 'or')

@@ -412,7 +412,9 @@ def listing_stamp(where: Location, base_dir: str, resolved: bool = False,
                       + ["\x02" + os.path.relpath(p, base_dir) + p[-1] for p in where.matched]
                       + (["\x03" + where.link_target] if where.link_target else [])  # a dangling link's target
                       + ["\x04" + os.path.relpath(p, base_dir) + p[-1] + "\x00" + target for p, target in where.links]
-                      + ["\x05" + os.path.relpath(p, base_dir) for p in where.behind])
+                      # Where each leads: EVID005 says whether it leads out of the repository.
+                      + ["\x05" + os.path.relpath(p, base_dir) + "\x00"
+                         + os.path.relpath(real(p.rstrip(os.sep)), base_dir) for p in where.behind])
     stamp = _listing_digest(names)
     return _resolved_stamp(stamp, _relative(real(where.path), base_dir)) if resolved else stamp
 

@@ -371,11 +371,22 @@ def listing_stamp(where: Location, base_dir: str, resolved: bool = False,
                       + (["\x03" + where.link_target] if where.link_target else [])  # a dangling link's target
                       + ["\x04" + os.path.relpath(p, base_dir) + p[-1] + "\x00" + target for p, target in where.links]
                       + ["\x05" + os.path.relpath(p, base_dir) for p in where.behind])
-    stamp = "listing:" + hashlib.sha256(names.encode("utf-8", "surrogateescape")).hexdigest()
-    if resolved:
-        leads = _relative(real(where.path), base_dir)
-        stamp = "listing:resolved:" + hashlib.sha256(f"{stamp}\n{leads}".encode("utf-8", "surrogateescape")).hexdigest()
-    return stamp
+    stamp = _listing_digest(names)
+    return _resolved_stamp(stamp, _relative(real(where.path), base_dir)) if resolved else stamp
+
+
+def _listing_digest(names: str) -> str:
+    """A listing stamp of what :func:`listing_stamp` lists, one line each."""
+    return "listing:" + hashlib.sha256(names.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _resolved_stamp(stamp: str, leads: str) -> str:
+    """A listing ``stamp`` that also records where the name ``leads`` (relative to the plan)."""
+    return "listing:resolved:" + hashlib.sha256(f"{stamp}\n{leads}".encode("utf-8", "surrogateescape")).hexdigest()
+
+
+# The listing stamp of every name that is a file (kind ``local``: it lists nothing else).
+_LOCAL_STAMP = _listing_digest("local")
 
 
 def _relative(path: str, base_dir: str) -> str:
@@ -393,8 +404,28 @@ def listing_holds(base_dir: str, name: str, stamp: str, within: "WithinRepositor
     beside each other name globs in the same folders: three ``realpath`` calls a plan, one
     ``lstat`` per part of each path, were most of a second run's time)."""
     within = within or WithinRepository()
+    resolved = stamp.startswith("listing:resolved:")
+    leads = _regular_file_leads(name, base_dir, within)
+    if leads is not None:  # what listing_stamp of locate's Location says, without building it
+        return (_resolved_stamp(_LOCAL_STAMP, leads) if resolved else _LOCAL_STAMP) == stamp
     where = locate(name, base_dir, within.root(base_dir), within.real, within.mode)
-    return listing_stamp(where, base_dir, resolved=stamp.startswith("listing:resolved:"), real=within.real) == stamp
+    return listing_stamp(where, base_dir, resolved=resolved, real=within.real) == stamp
+
+
+def _regular_file_leads(name: str, base_dir: str, within: "WithinRepository") -> str | None:
+    """Where ``name`` leads, relative to ``base_dir``, when it is a regular file (no link) inside
+    the repository, which :func:`locate` classifies ``local`` on every branch; else ``None``.
+    Most names a listing check asks about are such files (a held-out set compared with the
+    training data, :meth:`EvidenceReader.same_file`)."""
+    if REMOTE_SCHEME.match(name):
+        return None
+    path = named_path(name, base_dir)
+    info = within.status(path)
+    if info is None or not stat.S_ISREG(info.st_mode):
+        return None
+    # No link: it lies where its folder does (locate's resolved path, and listing_stamp's).
+    leads = within.real(path)
+    return _relative(leads, base_dir) if at_or_below(leads, within.root(base_dir)) else None
 
 
 def extra_holds(module: str, stamp: str) -> bool:

@@ -1012,15 +1012,17 @@ class ExistenceChecks:
 
     LISTED_AFTER = 3
 
-    __slots__ = ("_folders", "_stamps", "_within", "_absolute", "_listings")
+    __slots__ = ("_folders", "_stamps", "_listed", "_within", "_absolute", "_listings")
 
     def __init__(self, listings: "Mapping[str, Listing] | None" = None) -> None:
         # Per (plan's folder, folder part of the path it names): how many paths were asked
         # about in it so far (an int), then its listing (a frozenset of names), or None when
         # it cannot be listed or trusted.
         self._folders: dict[tuple[str, str], "int | frozenset[str] | None"] = {}
-        # Per (data file's path, content stamp): whether the stamp held when first checked.
+        # Per (data file's path, content stamp), and per (plan's folder, glob or folder it names,
+        # listing stamp): whether the stamp held when first checked.
         self._stamps: dict[tuple[str, str], bool] = {}
+        self._listed: dict[tuple[str, str, str], bool] = {}
         # Made when a result read data: evidence.files is not imported at start-up.
         self._within: "WithinRepository | None" = None
         # Per plan folder as found: its absolute path (one getcwd() per folder, not per plan).
@@ -1059,6 +1061,18 @@ class ExistenceChecks:
             from aiplan.evidence.files import stamp_holds  # start-up: as above
 
             held = self._stamps[key] = stamp_holds(path, stamp, self.within().status(path))
+        return held
+
+    def listing_holds(self, base: str, name: str, stamp: str) -> bool:
+        """Whether the glob, folder or file ``name`` a result located from ``base`` still lists
+        what its ``stamp`` recorded (:func:`aiplan.evidence.files.listing_holds`); once per run
+        for the plans of one folder that name it."""
+        key = (base, name, stamp)
+        held = self._listed.get(key)
+        if held is None:
+            from aiplan.evidence.files import listing_holds  # start-up: only for results that read data
+
+            held = self._listed[key] = listing_holds(base, name, stamp, self.within())
         return held
 
     def __call__(self, base: str, relative: str) -> bool:
@@ -1146,9 +1160,7 @@ def _dependencies_hold(real_path: str, dependencies, exists: ExistenceChecks) ->
                     return False
                 stamped.add(name)
             elif existed.startswith("listing:"):
-                from aiplan.evidence.files import listing_holds  # start-up: only for results that read data
-
-                if not listing_holds(base, name, existed, exists.within()):
+                if not exists.listing_holds(base, name, existed):
                     return False
             elif existed.startswith("extra:"):  # an optional extra the result found missing
                 from aiplan.evidence.files import extra_holds  # start-up: as above

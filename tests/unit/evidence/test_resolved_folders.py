@@ -144,3 +144,71 @@ def test_a_second_runs_locate_is_the_first_runs(tree, tmp_path):
                                                              "inside/deep/a.jsonl", "out/deep/b.jsonl"]
     for name in names:
         assert locate(name, base, within.root(base), within.real) == locate(name, base, root), name
+
+
+def _first_run_stamp(name: str, base: str, resolved: bool) -> str:
+    """The listing stamp a first run records for ``name`` (the evidence reader's locate, realpath)."""
+    from aiplan.evidence.files import listing_stamp, locate, repository_root
+
+    return listing_stamp(locate(name, base, repository_root(base)), base, resolved=resolved)
+
+
+def test_a_second_runs_listing_check_is_the_first_runs_stamp(tree, tmp_path):
+    """listing_holds (its shortcut for a regular file, or locate) holds exactly for the stamp a
+    first run records of the same name, and for no other name's: files, links to files in and
+    out, folders, globs, dangling links, missing names, `..`, a name reached through a linked folder."""
+    from aiplan.evidence.files import listing_holds
+
+    (tree / "data" / "ft" / "train.jsonl").write_text("{}\n")
+    (tree / "store" / "deep" / "a.jsonl").write_text("{}\n")
+    (tmp_path / "outside" / "deep" / "b.jsonl").write_text("{}\n")
+    (tree / "data" / "ft" / "in.jsonl").symlink_to(tree / "store" / "deep" / "a.jsonl")
+    (tree / "data" / "ft" / "out.jsonl").symlink_to(tmp_path / "outside" / "deep" / "b.jsonl")
+    base = str(tree / "data")
+    names = [name.removeprefix("data/") for name in PATHS] + [
+        "ft/in.jsonl", "ft/out.jsonl", "../store/deep/a.jsonl", "inside/deep/a.jsonl", "out/deep/b.jsonl",
+        "ft//train.jsonl", "./ft/train.jsonl", "https://example.com/ft/train.jsonl", str(tree / "data" / "ft" / "train.jsonl")]
+    stamps = {(name, resolved): _first_run_stamp(name, base, resolved) for name in names for resolved in (False, True)}
+    within = WithinRepository()   # one run's, shared by every check (as a second run's)
+    for (name, resolved), stamp in stamps.items():
+        assert listing_holds(base, name, stamp, within), (name, resolved)
+        assert listing_holds(base, name, stamp), (name, resolved)
+        for (other, other_resolved), wrong in stamps.items():
+            if wrong != stamp and other_resolved == resolved:
+                assert not listing_holds(base, name, wrong, within), (name, other)
+
+
+@pytest.mark.parametrize("change", ["link inside", "link out", "folder linked", "removed", "folder", "moved in"])
+def test_a_regular_files_listing_check_sees_it_change(tree, tmp_path, change):
+    """The shortcut for a regular file: replaced by a link (to an identical file inside or outside
+    the repository), its folder replaced by a link to the same files, removed, replaced by a folder
+    of data, or another file moved in under its name: each seen by a new run as the first run's
+    stamp of it now says."""
+    from aiplan.evidence.files import listing_holds
+
+    team = tree / "data" / "ft" / "team"
+    (team / "train.jsonl").write_text("{}\n")
+    (tree / "store" / "train.jsonl").write_text("{}\n")
+    (tmp_path / "outside" / "train.jsonl").write_text("{}\n")
+    base, name = str(tree), "data/ft/team/train.jsonl"
+    stamp = _first_run_stamp(name, base, True)
+    assert listing_holds(base, name, stamp, WithinRepository())
+    (team / "train.jsonl").unlink()
+    if change == "link inside":
+        (team / "train.jsonl").symlink_to(tree / "store" / "train.jsonl")
+    elif change == "link out":
+        (team / "train.jsonl").symlink_to(tmp_path / "outside" / "train.jsonl")
+    elif change == "folder linked":
+        (tree / "store" / "team").mkdir()
+        (tree / "store" / "team" / "train.jsonl").write_text("{}\n")
+        team.rmdir()
+        team.symlink_to(tree / "store" / "team")
+    elif change == "folder":
+        (team / "train.jsonl").mkdir()
+        (team / "train.jsonl" / "part-0.jsonl").write_text("{}\n")
+    elif change == "moved in":
+        (tree / "store" / "train.jsonl").rename(team / "train.jsonl")   # a regular file again, where it was
+    now = _first_run_stamp(name, base, True)
+    assert listing_holds(base, name, stamp, WithinRepository()) == (now == stamp)
+    assert listing_holds(base, name, now, WithinRepository())
+    assert (now == stamp) == (change == "moved in")

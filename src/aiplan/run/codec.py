@@ -290,15 +290,16 @@ class CachedResult(FileResult):
     documents = _decoded_field("documents")
     checked = _decoded_field("checked")
 
-    # The own slots are read as attributes: a specialised load, an eighth of the slot's __get__
-    # called (tally: three times per result in a warm run's summary and exit code).
+    # The slot read as an attribute: a specialised load, an eighth of its __get__ called (tally:
+    # three times per result in a warm run's summary and exit code). Type checkers take a
+    # record's annotations for fields, so the slot has none: hence the ignores.
     def tally(self) -> tuple:
-        return self._printed[0]
+        return self._printed[0]  # type: ignore[attr-defined]
 
     def shown(self, key: Any) -> str | None:
         """The file's part of a report rendered under ``key`` (see
         :func:`aiplan.reporters.text.render_key`), if the cache kept that one."""
-        printed = self._printed
+        printed = self._printed  # type: ignore[attr-defined]
         return printed[2] if printed[1] == key else None
 
     def encoded(self) -> list | None:

@@ -186,3 +186,25 @@ def test_a_linked_folder_outside_the_repository_is_not_advised_as_the_data_to_na
     [named] = lint_yaml(PLAN.format(training="data/linked/*.jsonl", held_out="data/ft/held_out.jsonl", examples=3),
                         select=["EVID005", "EVID008"], base_dir=str(repository))
     assert named.rule == "EVID008"
+
+
+@pytest.mark.parametrize("link, target, holds, advice", [
+    ("more", "../../store", "`data/only/more/`, a link to a folder that the walk does not follow",
+     "name the linked folder's files through the link, before any wildcard (`data/only/more/*.jsonl`)"),
+    ("x.jsonl", "gone.jsonl", "`data/only/x.jsonl`, a link to `gone.jsonl`, which does not exist",
+     "Restore `gone.jsonl` (relative to the link's folder) or point the link at a data file."),
+    ("y.jsonl", "{outside}/y.jsonl", "`data/only/y.jsonl`, which leads outside the repository",
+     "`data/only/y.jsonl` leads outside the repository holding the plan, and aiplan reads no file outside it"),
+])
+def test_a_data_folder_holding_only_links_says_what_it_holds(repository, tmp_path, link, target, holds, advice):
+    """Was "is a directory, not a data file" and "Name the data file itself": the folder is named
+    rightly, and what it holds (links the walk does not follow or cannot read) is the reason."""
+    _records(repository / "store" / "more.jsonl", 3)
+    _records(tmp_path / "outside" / "y.jsonl", 3)
+    (repository / "data" / "only").mkdir()
+    os.symlink(target.format(outside=tmp_path / "outside"), repository / "data" / "only" / link)
+    [finding] = lint_yaml(PLAN.format(training="data/only/", held_out="data/ft/held_out.jsonl", examples=3),
+                          select=RULES, base_dir=str(repository))
+    assert (finding.rule, finding.message) == ("EVID005", (
+        f"`fine_tuning.dataset.path` names `data/only/`, which is a folder that holds no data file (it holds {holds})"))
+    assert advice in finding.fix and "Put data files in the folder" in finding.fix

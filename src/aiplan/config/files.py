@@ -301,7 +301,8 @@ def _layer(table: Mapping[str, Any], file: str, prefix: str, root: str) -> Layer
         severity={k: Severity.parse(v) for k, v in table.get("severity", {}).items()},
         rule_options={k: dict(v) for k, v in table.get("rules", {}).items()},
         policy_packs=tuple(os.path.normpath(os.path.join(root, p)) for p in table.get("policy-packs", ())),
-        limits={LIMIT_KEYS[k]: _counted(table[k]) if k not in TIMEOUT_KEYS else table[k] for k in LIMIT_KEYS if k in table},
+        limits={LIMIT_KEYS[k]: table[k] if k in TIMEOUT_KEYS else _counted(table[k])
+                for k in LIMIT_KEYS if k in table},
         paths=tuple(table.get("paths", ())),
         placeholders=tuple(table.get("placeholders", ())),
         input_fields=tuple((str(k), str(v)) for k, v in table.get("input-fields", {}).items()),

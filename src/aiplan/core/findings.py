@@ -236,7 +236,7 @@ class FileResult(Record):
 
     def failing(self, threshold: Severity) -> int:
         """How many findings are at ``threshold`` or above."""
-        return sum(self.tally()[:_TALLIED_FROM[threshold]])
+        return sum(self.tally()[:tallied_from(threshold)])
 
 
 # A FileResult's tally: (errors, warnings, info, fixable, suppressed).
@@ -245,6 +245,12 @@ TALLIED = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 _TALLY_INDEX = {severity: index for index, severity in enumerate(TALLIED)}
 # By threshold: how many of a tally's first counts are of findings at it or above.
 _TALLIED_FROM = {severity: index + 1 for index, severity in enumerate(TALLIED)}
+
+
+def tallied_from(threshold: Severity) -> int:
+    """How many of a :data:`Tally`'s first counts are of findings at ``threshold`` or above:
+    ``sum(tally[:tallied_from(threshold)])`` fail it (:meth:`FileResult.failing`)."""
+    return _TALLIED_FROM[threshold]
 
 
 def format_yaml_path(path: YamlPath) -> str:

@@ -92,8 +92,33 @@ def repository_root(directory: str) -> str:
 
 def named_path(name: str, base_dir: str) -> str:
     """The path a local ``name`` (as written in the plan) stands for: relative to
-    ``base_dir``, `~` expanded, normalised (not resolved: links are :func:`locate`'s)."""
-    return os.path.normpath(os.path.join(base_dir, os.path.expanduser(name)))
+    ``base_dir``, `~` expanded, normalised (not resolved: links are :func:`locate`'s).
+
+    A `..` is taken as the system takes it: after a symbolic link to a folder (`linked/..`)
+    it is the parent of the folder the link leads to, not the folder holding the link, so the
+    link is resolved there (:func:`_parent_steps`). A path without a `..` part, the common case,
+    costs no system call: text normalisation is then exact."""
+    joined = os.path.join(base_dir, os.path.expanduser(name))
+    if ".." in joined and os.path.isabs(joined) and os.pardir in joined.split(os.sep):
+        return _parent_steps(joined)
+    return os.path.normpath(joined)
+
+
+def _parent_steps(path: str) -> str:
+    """The absolute ``path`` normalised part by part, each `..` stepping up from where the parts
+    before it lead: from a symbolic link's resolved folder (one ``lstat`` per `..`), else by its
+    text. The parts kept are as written (no other link is resolved)."""
+    current = os.sep
+    for part in path.split(os.sep):
+        if part in ("", os.curdir):
+            continue
+        if part == os.pardir:
+            if os.path.islink(current):
+                current = os.path.realpath(current)
+            current = os.path.dirname(current)
+        else:
+            current = os.path.join(current, part)
+    return current
 
 
 def lstat_mode(path: str) -> int | None:
@@ -142,7 +167,24 @@ def locate(name: str, base_dir: str, root: str, real: Callable[[str], str] = os.
         shards = _shards(name, path, *shard_files(path), root=root)
         if shards.kind == "shards":  # else its documents may still be (RAG sources read any file)
             return shards
+        # No data file read: the links it holds (to folders the walk does not follow, to nothing,
+        # out of the repository) say why, as the entries a glob matches do (EVID005).
+        held = _links_held(path)
+        if held:
+            return Location(name, "local", path, matched=held, links=_links_among(held))
     return Location(name, "local", path)
+
+
+def _links_held(folder: str) -> tuple[str, ...]:
+    """The symbolic links in ``folder`` and below it, as a data folder's walk meets them (hidden
+    names left out, linked folders not entered), sorted; links to folders end in a separator."""
+    held: list[str] = []
+    for below, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        held.extend(os.path.join(below, d) + os.sep for d in dirs if os.path.islink(os.path.join(below, d)))
+        held.extend(os.path.join(below, f) for f in files
+                    if not f.startswith(".") and os.path.islink(os.path.join(below, f)))
+    return tuple(sorted(held))
 
 
 def _data_behind(pattern: str, unfollowed: list[str]) -> tuple[str, ...]:
@@ -379,7 +421,9 @@ def listing_stamp(where: Location, base_dir: str, resolved: bool = False,
                       + ["\x02" + os.path.relpath(p, base_dir) + p[-1] for p in where.matched]
                       + (["\x03" + where.link_target] if where.link_target else [])  # a dangling link's target
                       + ["\x04" + os.path.relpath(p, base_dir) + p[-1] + "\x00" + target for p, target in where.links]
-                      + ["\x05" + os.path.relpath(p, base_dir) for p in where.behind])
+                      # Where each leads: EVID005 says whether it leads out of the repository.
+                      + ["\x05" + os.path.relpath(p, base_dir) + "\x00"
+                         + os.path.relpath(real(p.rstrip(os.sep)), base_dir) for p in where.behind])
     stamp = _listing_digest(names)
     return _resolved_stamp(stamp, _relative(real(where.path), base_dir)) if resolved else stamp
 

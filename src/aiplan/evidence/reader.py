@@ -166,7 +166,8 @@ class EvidenceReader:
                 self._record((LISTING_PREFIX + name, listing_stamp(where, self.base_dir, resolved=True)))
             found = None
             if resolves_below(self.base_dir, name, data_name):
-                found = self._folder_part(data_name, where) if where.kind == "shards" else self.shown_part(data_name, name)
+                found = (self._folder_part(data_name, where) if where.kind == "shards"
+                         else self.shown_part(data_name, name))
             self._memo[key] = found
         return self._memo[key]
 

@@ -33,7 +33,7 @@ import os
 import stat
 from typing import Iterable, Iterator
 
-from aiplan.core.findings import Severity
+from aiplan.core.findings import Severity, tallied_from
 from aiplan.core.notation import escape_unseen
 from aiplan.core.rule_ids import family_of, root_cause_rank
 from aiplan.reporters import neutralise
@@ -483,12 +483,18 @@ def summary_line(run, gate=None, exit_zero: bool = False) -> str:
 def _gate_part(run, gate, exit_zero: bool = False) -> str:
     thresholds = set()
     failing = 0
+    # A run has one threshold, or few: what it counts is looked up when it changes, not per file
+    # (a Severity's hash and value are Python calls, ten thousand times in a large run).
+    last = upto = None
     for result in run.files:
-        if not any(result.tally()[:3]):
+        tally = result.tally()
+        if not (tally[0] or tally[1] or tally[2]):
             continue
         threshold = gate(result.path)
-        thresholds.add(threshold.value)
-        failing += result.failing(threshold)
+        if threshold is not last:
+            last, upto = threshold, tallied_from(threshold)
+            thresholds.add(threshold.value)
+        failing += sum(tally[:upto])
     named = f"fail-on: {thresholds.pop()}" if len(thresholds) == 1 else "fail-on set per path"
     if not failing:
         return f"none fails the run ({named})"

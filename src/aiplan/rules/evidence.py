@@ -802,7 +802,8 @@ def coverage_not_in_data(plan, options):
 
 
 def _no_data_file_matched(reader, claim: DataClaim, where) -> Violation:
-    """EVID005 for a glob that matches folders or other files but no data file."""
+    """EVID005 for a glob that matches folders or other files but no data file, or a data folder
+    that holds links but no data file (:func:`~aiplan.evidence.files.locate`)."""
     from aiplan.evidence.files import RECORD_SUFFIXES  # start-up: only for plans that name data files
 
     targets = dict(where.links)
@@ -811,12 +812,17 @@ def _no_data_file_matched(reader, claim: DataClaim, where) -> Violation:
     words = []
     dangling = folders = ""
     outside = False  # whether the linked folder the fix names lies outside the repository
+    away_file = ""  # a link to a file outside the repository, which a data folder may hold
     for path, name in zip(where.matched[:SHOWN], shown):
-        if path not in targets:
+        if path not in targets and reader.outside(path):  # a link out of it, or a file behind one
+            words.append(f"{code(name)}, which leads outside the repository")
+            away_file = away_file or name
+        elif path not in targets:
             words.append(code(name))
         elif path.endswith(os.sep):  # a link to a folder: what it holds is never walked
             out = reader.outside(path)
-            words.append(f"{code(name)}, a link to a folder {'outside the repository' if out else 'that the walk does not follow'}")
+            where_to = "outside the repository" if out else "that the walk does not follow"
+            words.append(f"{code(name)}, a link to a folder {where_to}")
             if not folders:
                 folders, outside = name, out
         else:
@@ -824,11 +830,14 @@ def _no_data_file_matched(reader, claim: DataClaim, where) -> Violation:
             dangling = dangling or targets[path]
     words += [f"{more:,} more"] if more > 0 else []
     # Items that hold commas of their own are set apart by semicolons.
-    named = listing(words) if not targets or len(words) < 2 else "; ".join(words[:-1]) + "; and " + words[-1]
+    named = (listing(words) if not (targets or away_file) or len(words) < 2
+             else "; ".join(words[:-1]) + "; and " + words[-1])
     # No example when the glob already ends as one would (`data/*.jsonl` matching a folder `x.jsonl/`).
     example = "" if posixpath.splitext(claim.name)[1].lower() in RECORD_SUFFIXES else "for example `data/*.jsonl`; "
-    fix = (f"Point the glob at data files ({example}data files end in "
-           f"{listing([code(suffix) for suffix in RECORD_SUFFIXES], 'or')}), or name the data file itself.")
+    suffixes = listing([code(suffix) for suffix in RECORD_SUFFIXES], 'or')
+    glob = is_glob(claim.name)  # else a data folder, which holds links but no data file
+    fix = (f"Point the glob at data files ({example}data files end in {suffixes}), or name the data file itself."
+           if glob else f"Put data files in the folder (data files end in {suffixes}), or name the data file itself.")
     behind = [(reader.shown(path) + "/", reader.outside(path)) for path in where.behind]
     if not folders and behind:
         folders, outside = behind[0]
@@ -845,9 +854,12 @@ def _no_data_file_matched(reader, claim: DataClaim, where) -> Violation:
                f"them): name the linked folder's files through the link, before any wildcard "
                f"(`{folders}*{suffix if suffix and not is_glob(suffix) else '.jsonl'}`), or the folder it links to. "
                + fix)
+    if away_file and not folders:
+        fix = (f"{code(away_file)} leads outside the repository holding the plan, and aiplan reads no file outside "
+               "it: keep a copy or a representative sample of the data in the repository and name it. " + fix)
     if dangling:
         fix = (f"Restore {code(dangling)} (relative to the link's folder) or point the link at a data file. " + fix)
-    found = f" (it matches {named})" if words else ""
+    found = f" (it {'matches' if glob else 'holds'} {named})" if words else ""
     if behind:  # EVAL003 finds them (glob follows links): the data files are there, not read
         inside = [code(name) for name, out in behind if not out]
         away = [code(name) for name, out in behind if out]
@@ -860,7 +872,8 @@ def _no_data_file_matched(reader, claim: DataClaim, where) -> Violation:
                        "repository")
         found += f"; the data files it names lie behind {'; and '.join(lie)}"
     return Violation(
-        f"`{dotted(*claim.path)}` names {code(claim.name)}, which matches no data file{found}",
+        f"`{dotted(*claim.path)}` names {code(claim.name)}, which {'matches' if glob else 'is a folder that holds'} "
+        f"no data file{found}",
         fix, path=claim.path)
 
 
@@ -955,6 +968,7 @@ def malformed_dataset(plan, options):
         where = reader.locate(claim.name)
         if claim.name not in seen and (where.matched or where.behind):
             # As a folder without data files is "a directory, not a data file": the glob names something.
+            # A folder that holds links but no data file is named so, with its links (locate).
             seen.add(claim.name)
             yield _no_data_file_matched(reader, claim, where)
             continue

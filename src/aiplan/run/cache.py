@@ -162,13 +162,13 @@ def shown(result: FileResult, lines: ShownLines | None, render: PartRenderer | N
 def _valid_shown(value: Any, payload: Any, display_path: str) -> bool:
     """Whether a stored value is :data:`Shown`, and its payload an encoded result of
     ``display_path`` with no errors (checked without decoding it)."""
-    return (type(value) is tuple and len(value) == 3 and type(value[0]) is tuple
-            and tuple(map(type, value[0])) == _TALLY_TYPES and type(value[1]) is tuple
-            and type(value[2]) is str and type(payload) is list and len(payload) == 7
-            and payload[0] == "FileResult" and payload[1] == display_path and payload[3] == ())
-
-
-_TALLY_TYPES = (int,) * 5
+    if not (type(value) is tuple and len(value) == 3 and type(value[1]) is tuple and type(value[2]) is str
+            and type(payload) is list and len(payload) == 7 and payload[0] == "FileResult"
+            and payload[1] == display_path and payload[3] == ()):
+        return False
+    tally = value[0]  # five ints, each looked at (a fifth of building a tuple of their types, per plan)
+    return (type(tally) is tuple and len(tally) == 5 and type(tally[0]) is int and type(tally[1]) is int
+            and type(tally[2]) is int and type(tally[3]) is int and type(tally[4]) is int)
 
 
 def _valid_lines(value: Any) -> bool:
@@ -506,14 +506,16 @@ class LintCache:
                 self._decode = codec.result_decoder()
             printed = entry[6]
             result: FileResult
-            if _valid_shown(printed, payload, display_path):
-                result = codec.CachedResult.of(display_path, payload, self._decode, printed[0], printed[1:])
+            if _valid_shown(printed, payload, display_path):  # its path and no errors, checked
+                result = codec.CachedResult.of(display_path, payload, self._decode, printed)
             else:
                 result = self._decode(payload)
                 printed = None
+                if result.path != display_path or result.errors:
+                    return None
         except Exception:  # a damaged entry is a miss, never a failure
             return None
-        if result.path != display_path or result.errors or not _valid_lines(lines):
+        if lines is not None and not _valid_lines(lines):
             return None
         if settled is not None and settled != status:  # its bytes vouched for it: next time its status will
             if printed is None:

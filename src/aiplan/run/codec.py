@@ -258,24 +258,25 @@ class CachedResult(FileResult):
     part of it): decoding it later cannot meet anything this encoder did not write.
     """
 
-    __slots__ = ("_payload", "_decode", "_tally", "_shown")
+    # _printed: (tally, rendering key, text), as the cache stores it (aiplan.run.cache.Shown).
+    __slots__ = ("_payload", "_decode", "_printed")
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
         # Called as a record class is (replace, copy, pickle): a plain result of those fields.
         return FileResult(*args, **kwargs)
 
     @classmethod
-    def of(cls, path: str, payload: list, decode: Callable[[Any], FileResult], tally: tuple,
-           shown: "tuple[Any, str] | None") -> "CachedResult":
+    def of(cls, path: str, payload: list, decode: Callable[[Any], FileResult],
+           printed: "tuple[tuple, Any, str]") -> "CachedResult":
         """The result ``payload`` encodes (its path ``path``, no errors: the caller checked)
-        with its ``tally`` and ``shown``: ``(rendering key, text)``, or ``None``."""
-        made = object.__new__(cls)
-        _PATH.__set__(made, path)
-        _ERRORS.__set__(made, ())
-        _PAYLOAD.__set__(made, payload)
-        _DECODE.__set__(made, decode)
-        _TALLY.__set__(made, tally)
-        _SHOWN.__set__(made, shown)
+        with what the cache stored to print it: ``(tally, rendering key, text)``."""
+        # One made per cached plan (ten thousand in a warm run): the slots' setters are bound once.
+        made = _NEW(cls)
+        _SET_PATH(made, path)
+        _SET_ERRORS(made, ())
+        _SET_PAYLOAD(made, payload)
+        _SET_DECODE(made, decode)
+        _SET_PRINTED(made, printed)
         return made
 
     def _materialise(self) -> None:
@@ -289,14 +290,17 @@ class CachedResult(FileResult):
     documents = _decoded_field("documents")
     checked = _decoded_field("checked")
 
+    # The slot read as an attribute: a specialised load, an eighth of its __get__ called (tally:
+    # three times per result in a warm run's summary and exit code). Type checkers take a
+    # record's annotations for fields, so the slot has none: hence the ignores.
     def tally(self) -> tuple:
-        return _TALLY.__get__(self)
+        return self._printed[0]  # type: ignore[attr-defined]
 
     def shown(self, key: Any) -> str | None:
         """The file's part of a report rendered under ``key`` (see
         :func:`aiplan.reporters.text.render_key`), if the cache kept that one."""
-        shown = _SHOWN.__get__(self)
-        return shown[1] if shown is not None and shown[0] == key else None
+        printed = self._printed  # type: ignore[attr-defined]
+        return printed[2] if printed[1] == key else None
 
     def encoded(self) -> list | None:
         """The result as :func:`encode` gives it."""
@@ -315,4 +319,7 @@ class CachedResult(FileResult):
 
 _PATH, _ERRORS = FileResult.__dict__["path"], FileResult.__dict__["errors"]
 _RECORD_KEY = FileResult.__dict__["__record_key__"]  # the compared fields (aiplan.core.records)
-_PAYLOAD, _DECODE, _TALLY, _SHOWN = (CachedResult.__dict__[name] for name in CachedResult.__slots__)
+_PAYLOAD, _DECODE, _PRINTED = (CachedResult.__dict__[name] for name in CachedResult.__slots__)
+_NEW = object.__new__
+_SET_PATH, _SET_ERRORS, _SET_PAYLOAD, _SET_DECODE, _SET_PRINTED = (
+    slot.__set__ for slot in (_PATH, _ERRORS, _PAYLOAD, _DECODE, _PRINTED))

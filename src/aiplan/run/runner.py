@@ -69,12 +69,9 @@ class RunResult(Record):
         return list(self.errors) + [e for result in self.files for e in result.errors]
 
     def counts(self) -> dict[str, int]:
-        counts = [0, 0, 0]
-        for result in self.files:  # tallies: cached results need not decode their findings
-            tally = result.tally()
-            for index in range(3):
-                counts[index] += tally[index]
-        return {severity.value: count for severity, count in zip(TALLIED, counts)}
+        # Tallies: cached results need not decode their findings. Each column summed in C.
+        columns = list(zip(*[result.tally() for result in self.files])) or [()] * len(TALLIED)
+        return {severity.value: sum(column) for severity, column in zip(TALLIED, columns)}
 
 
 def lint_target(target: Target, ctx: LintContext, stdin: bytes | None = None,

@@ -92,3 +92,46 @@ def test_a_link_to_nothing_among_the_data_files_is_named(repository, path):
 def test_a_folder_without_a_broken_link_says_nothing(repository):
     # Near-identical: the same folder, its files all there. The count (5) holds.
     assert lint_yaml(PLAN.format(path="data/ft/"), select=["EVID008", "EVID001"], base_dir=str(repository)) == []
+
+
+@pytest.mark.parametrize("name, found", [
+    # `linked` leads to `other/`: for the system, `linked/..` is the repository, not `data/ft/`.
+    ("data/ft/linked/../data/ft/a.jsonl", "data/ft/a.jsonl"),
+    ("data/ft/linked/../other/c.jsonl", "other/c.jsonl"),
+    ("data/ft/linked/./../other/c.jsonl", "other/c.jsonl"),
+    # Near-identical, no link before the `..`: text and system agree.
+    ("data/ft/sub/../a.jsonl", "data/ft/a.jsonl"),
+    ("data/ft/linked/../a.jsonl", None),  # by the text `data/ft/a.jsonl`; for the system, not there
+])
+def test_a_parent_step_after_a_link_is_taken_as_the_system_takes_it(repository, name, found):
+    """`named_path` normalised `..` as text: `data/ft/linked/..` was `data/ft`, a different
+    folder from the one the system opens."""
+    from aiplan.evidence.files import named_path
+
+    where = locate(name, str(repository), str(repository))
+    if found is None:
+        assert where.kind == "missing"
+        return
+    assert (where.kind, os.path.relpath(where.path, repository)) == ("local", found)
+    assert named_path(name, str(repository)) == where.path
+    assert open(where.path).read() == open(os.path.join(repository, name)).read()
+
+
+def test_a_path_without_a_parent_step_is_named_without_a_system_call(repository, monkeypatch):
+    """The second run's cache lookups locate every data path: only a `..` costs an `lstat`."""
+    from aiplan.evidence import files
+
+    def refuse(*_):
+        raise AssertionError("no system call expected")
+
+    monkeypatch.setattr(files.os, "lstat", refuse)
+    assert files.named_path("data/ft/./a.jsonl", str(repository)) == str(repository / "data" / "ft" / "a.jsonl")
+    assert files.named_path("data/ft/a..b.jsonl", str(repository)) == str(repository / "data" / "ft" / "a..b.jsonl")
+
+
+def test_the_counted_records_are_those_of_the_file_the_system_opens(repository):
+    """Was "holds 3 records" (`data/ft/a.jsonl` by the text) for the four of `other/c.jsonl`."""
+    plan = ("aiplan: 1\nname: x\napproach: fine_tuning\nfine_tuning:\n  dataset:\n"
+            "    path: data/ft/linked/../other/c.jsonl\n    examples: 4\n")
+    _records(repository / "data" / "ft" / "other" / "c.jsonl", 3, "delta")  # where the text leads
+    assert [f.rule for f in lint_yaml(plan, select=["EVID001", "EVAL003"], base_dir=str(repository))] == []

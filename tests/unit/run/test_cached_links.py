@@ -117,3 +117,23 @@ def test_a_cached_run_sees_a_held_out_folder_link_pointed_out_of_the_training_fo
     repointed = cli("lint", "--cache-dir", cache, "aiplan.yaml")
     assert "FT006" not in repointed.output
     assert repointed.output == cli("lint", "--no-cache", "aiplan.yaml").output
+
+
+def test_a_cached_run_sees_a_linked_folder_behind_a_glob_pointed_into_the_repository(cli, repository, tmp_path_factory):
+    """Whether the data files behind a linked folder lie outside the repository decides EVID005's
+    advice: where the link leads is part of what the cached result depends on."""
+    outside = tmp_path_factory.mktemp("outside")
+    _records(outside / "x.jsonl", 5, "t")
+    (repository / "store").mkdir()
+    _records(repository / "store" / "x.jsonl", 5, "t")
+    os.remove(repository / "data" / "t.jsonl")
+    os.symlink(str(outside), repository / "data" / "linked")
+    (repository / "aiplan.yaml").write_text(PLAN.replace("path: data/t.jsonl", "path: 'data/l*/*.jsonl'"))
+    cache = str(repository / "cache")
+    first = cli("lint", "--select", "EVID005", "--cache-dir", cache, "aiplan.yaml")
+    assert "a link to a folder outside the repository" in first.output
+    os.remove(repository / "data" / "linked")
+    os.symlink(os.path.join("..", "store"), repository / "data" / "linked")
+    repointed = cli("lint", "--select", "EVID005", "--cache-dir", cache, "aiplan.yaml")
+    assert "a link to a folder that the walk does not follow" in repointed.output
+    assert repointed.output == cli("lint", "--select", "EVID005", "--no-cache", "aiplan.yaml").output

@@ -70,15 +70,16 @@ class Profile(Record):
 
     @property
     def entries(self) -> int:
-        """Records plus lines that should have been records: what a count claim is compared with."""
+        """Records plus lines that should have been records: what the lines of a file amount to."""
         return self.records + self.malformed
 
     @property
-    def estimated_entries(self) -> int:
-        """``entries``, extrapolated by bytes when the file was sampled."""
+    def estimated_records(self) -> int:
+        """``records``, extrapolated by bytes when the file was sampled: what a count claim is
+        compared with (a trainer reads records; the lines that are not records are EVID005's)."""
         if not self.sampled or not self.bytes_read or not self.size:
-            return self.entries
-        return round(self.entries * self.size / self.bytes_read)
+            return self.records
+        return round(self.records * self.size / self.bytes_read)
 
     def category_count(self, key: str) -> tuple[int, int]:
         """``(records, first line)`` carrying category ``key`` (``(0, 0)`` if none)."""

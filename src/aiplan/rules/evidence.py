@@ -22,8 +22,8 @@ from aiplan.core.records import Record
 from aiplan.core.rule import Option, rule
 from aiplan.core.globs import is_glob
 from aiplan.core.paths import normalise_plan_path
-from aiplan.rules.metrics import (data_kind, held_out_is_training_file, held_out_leads_into_training, is_folder,
-                                  leak, same_file, training_links_to_held_out)
+from aiplan.rules.metrics import (REQUIRED_COVERAGE, data_kind, held_out_is_training_file, held_out_leads_into_training,
+                                  is_folder, leak, same_file, training_links_to_held_out)
 from aiplan.core.notation import quoted_visibly, show
 from aiplan.rules.wording import code, dotted, listing
 
@@ -157,6 +157,18 @@ def _training(plan):
     return training, evaluations, result
 
 
+def _holds_no_records(plan, claim: DataClaim, profile) -> bool:
+    """Whether EVID007 reports the data as holding no record (and EVID005 leaves it alone): empty,
+    one file that is not text at all, or, read in full, nothing but lines that are not records."""
+    from aiplan.evidence.files import NOT_TEXT  # start-up: only for plans that name data files
+
+    if profile.unreadable:
+        # A set of files with one that is not text may hold records in the others: EVID005's.
+        return profile.unreadable == NOT_TEXT and len(plan.evidence.locate(claim.name).parts) <= 1
+    # A sample without a record says nothing of the rest of the file.
+    return profile.records == 0 and not (profile.sampled and profile.malformed)
+
+
 def _at(where: tuple[str, int]) -> str:
     """``file:line`` of a ``(file, line)`` pair (a record's ``where``)."""
     return f"{where[0]}:{where[1]}"
@@ -206,8 +218,10 @@ def claimed_count_mismatch(plan, options):
     Compares `fine_tuning.dataset.examples`, `fine_tuning.evaluation.held_out.size`
     and `evaluation.eval_sets[].size` with the records in the file at the
     `path` beside them, and fires when they differ by more than `tolerance`
-    (default 5%) of the claim. Lines that should be records but are not (bad
-    JSON) count as records here; EVID005 reports them. A file larger than the
+    (default 5%) of the claim. Only records count: lines that should be
+    records but are not (bad JSON) are what a trainer cannot read, and
+    EVID005 reports them (the message says how many there are beside the
+    records). A file larger than the
     evidence byte budget is counted on its first bytes and extrapolated; the
     tolerance is then at least 25% and the message says it is an estimate.
     When the training data's glob or folder also matches the held-out file,
@@ -219,7 +233,8 @@ def claimed_count_mismatch(plan, options):
     read; EVID008 names them), a claim larger than the count is not reported:
     those files may hold the rest; a smaller one is, as what the files read
     hold (a lower bound), with no count to set.
-    Empty files are EVID007's. Reported at the count.
+    Files without a single record (empty, or nothing but lines that are not
+    records) are EVID007's. Reported at the count.
 
     ## Why
     Fine-tuning needs a large, reviewed dataset, and a held-out set must be
@@ -297,9 +312,9 @@ def claimed_count_mismatch(plan, options):
         if claimed is None:
             continue
         profile = _readable(plan, claim)
-        if profile is None or profile.entries == 0:
-            continue
-        counted = profile.estimated_entries
+        if profile is None or profile.records == 0:
+            continue  # no record at all: EVID007's
+        counted = profile.estimated_records
         files = len(profile.shards) or 1  # a file (no shards), or the files of a glob or folder
         leaked = _held_out_among_training(plan, claim, profile)
         unread = _held_out_unread_among_training(plan, claim, profile) if leaked is None else None
@@ -349,9 +364,13 @@ def claimed_count_mismatch(plan, options):
                 related=(RelatedLocation(*first, f"the {claim.role} ({records} in the files read)"),),
             )
             continue
+        # The lines that are not records are named beside the count, so that a claim that counted them reads why.
+        not_records = "" if not profile.malformed else (
+            f" and {profile.malformed:,} line{'s' if profile.malformed != 1 else ''} that "
+            f"{'are' if profile.malformed != 1 else 'is'} not a record (EVID005)")
         yield Violation(
             f"`{dotted(*claim.count_path)}` is {show(claimed)} but {claim.name} holds {about}{records}"
-            f"{besides}{_sampled(profile)}: more than {tolerance:.0%} apart",
+            f"{besides}{not_records}{_sampled(profile)}: more than {tolerance:.0%} apart",
             (f"Count the records of {claim.name} in full (about {counted:,} is an estimate) and set "
              f"`{claim.count_path[-1]}` to that count, or point `path` at the data the claim describes."
              if profile.sampled else
@@ -390,7 +409,7 @@ def _held_out_among_training(plan, claim: DataClaim, profile) -> tuple[str, int]
     if shown is None or shown not in dict(profile.shards):
         return None  # not one of the files read (past the byte budget, or not a file of the set)
     held = plan.evidence.profile(name, _settings(plan, parent))
-    return None if held.unreadable else (shown, held.entries)
+    return None if held.unreadable else (shown, held.records)
 
 
 def _overlap_inputs(plan):
@@ -790,6 +809,9 @@ def coverage_not_in_data(plan, options):
             f"`{dotted(*claim.parent, 'covers')}` claims {code(area)} but no record of {claim.name} carries it "
             f"(categories in its {profile.records:,} record{'s' if profile.records != 1 else ''}: {present})"
             f"{_sampled(profile)}",
+            # Dropping a required area from `covers` only trades this finding for FT002's.
+            f"Add held-out records tagged `{area}` to {claim.name}."
+            if area in REQUIRED_COVERAGE else
             f"Add held-out records tagged `{area}` to {claim.name}, or remove `{area}` from `covers`.",
             path=claim.parent + ("covers", index),
             related=(RelatedLocation(*profile.where(profile.categories[0][2]), "a categorised held-out record")
@@ -884,7 +906,8 @@ def malformed_dataset(plan, options):
 
     Fires once per file for: a file that is not a regular file (a directory,
     a FIFO), a glob that matches folders or other files but no data file (as
-    a folder without data files is a directory), binary, UTF-16 or otherwise not UTF-8 text; lines that are not
+    a folder without data files is a directory), a file of a set that is binary, UTF-16 or otherwise not
+    UTF-8 text; lines that are not
     valid JSON or not JSON objects (JSON Lines), rows with the wrong number of
     fields (CSV/TSV); and records of no known fine-tuning or evaluation shape:
     chat `messages` with roles, or an input field (`prompt`, `input`,
@@ -892,7 +915,8 @@ def malformed_dataset(plan, options):
     (`completion`, `output`, `answer`, `expected`, `ideal`, `reference`,
     `response`, `target`, `relevant`), or the field named by the file's
     `input_field`. The retrieval evaluation set is only checked for readable
-    records. Reported at the file's path, with the first bad
+    records. A file with no record at all (binary, or no line a record) is
+    EVID007's. Reported at the file's path, with the first bad
     `file:line`.
 
     ## Why
@@ -976,6 +1000,8 @@ def malformed_dataset(plan, options):
             continue
         seen.add(claim.name)
         profile = _profile(plan, claim)
+        if _holds_no_records(plan, claim, profile):
+            continue  # EVID007: a file without a single record is no data set at all
         if profile.unreadable:
             if profile.missing_extra:
                 continue  # EVID008: not verified
@@ -1131,8 +1157,10 @@ def empty_evidence_file(plan, options):
     Fires for `fine_tuning.dataset.path`, `fine_tuning.evaluation.held_out.path`,
     `evaluation.eval_sets[].path`, `baseline.prompt_engineering.results[].eval_set`
     and `rag.retrieval.evaluation.eval_set` when the file exists but holds no
-    record: empty, only blank lines, `[]`, or a CSV header alone. A missing
-    file is EVAL003's. Reported at the path.
+    record: empty, only blank lines, `[]`, or a CSV header alone; nothing but
+    lines that are not records (bad JSON, prose: EVID005 reports such lines
+    when some records remain); or a single file that is not text at all
+    (binary). A missing file is EVAL003's. Reported at the path.
 
     ## Why
     A plan that points at an empty file has the shape of evidence without
@@ -1203,8 +1231,28 @@ def empty_evidence_file(plan, options):
         if claim.name in seen:
             continue
         seen.add(claim.name)
-        profile = _readable(plan, claim)
-        if profile is None or profile.entries:
+        profile = _profile(plan, claim)
+        if profile is None or not _holds_no_records(plan, claim, profile):
+            continue
+        if profile.unreadable:
+            yield Violation(
+                f"`{dotted(*claim.path)}` names {claim.name}, which holds no records: it {profile.unreadable}",
+                profile.hint, path=claim.path)
+            continue
+        if profile.malformed:
+            # Lines a trainer or an evaluation cannot read as records: what EVID005 says of some lines, of all.
+            line, why = profile.first_malformed[0]
+            yield Violation(
+                f"`{dotted(*claim.path)}` names {claim.name}, which holds no records: "
+                f"{f'none of its {profile.malformed:,} lines is' if profile.malformed != 1 else 'its one line is not'} "
+                "a record (first: "
+                f"{_at(profile.where(line))}: {why})",
+                f"Write the {claim.role}'s records to {claim.name} as "
+                f"{FORMAT_NAMES.get(profile.format, profile.format or 'data')} records (or set `format:` for the "
+                "file in the plan if it holds another format), or point `path` at them.",
+                path=claim.path,
+                related=tuple(RelatedLocation(*profile.where(n), w) for n, w in profile.first_malformed[:SHOWN]),
+            )
             continue
         yield Violation(
             f"`{dotted(*claim.path)}` names {claim.name}, which holds no records "

@@ -15,13 +15,12 @@ from aiplan.core.globs import is_glob
 from aiplan.core.paths import normalise_plan_path
 from aiplan.core.rule import Option, rule
 from aiplan.rules.evidence import overlap_unmeasured
-from aiplan.rules.metrics import (Leak, comparisons, data_kind, held_out_leads_into_training, inside, is_folder, leak,
-                                  needed_size, percent_points, resolvable_difference, resolved_file,
+from aiplan.rules.metrics import (REQUIRED_COVERAGE, Leak, comparisons, data_kind, held_out_leads_into_training, inside,
+                                  is_folder, leak, needed_size, percent_points, resolvable_difference, resolved_file,
                                   training_links_to_held_out)
 from aiplan.core.notation import flow, show, yaml_string
 from aiplan.rules.wording import absence, approach_shown, code, completed_list, quoted_listing
 
-REQUIRED_COVERAGE = ("target_task", "adjacent_behaviors")
 DISTILLATION_TARGETS = {
     "latency": ("latency_p95_ms", "`targets: {latency_p95_ms: 800}`", "latency"),
     "cost": ("cost_per_1k_requests_usd", "`targets: {cost_per_1k_requests_usd: 0.40}`", "cost"),

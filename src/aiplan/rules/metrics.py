@@ -33,6 +33,8 @@ HIGHER_IS_BETTER_WORDS = (
     "accuracy", "precision", "recall", "f1", "coverage",
 )
 
+# What a held-out set must cover (FT002), so that EVID004 never suggests dropping one of them.
+REQUIRED_COVERAGE = ("target_task", "adjacent_behaviors")
 
 # Compiled on first use (re's cache), for a name with a capital letter: most are snake_case.
 _CAMEL = r"(?<=[a-z0-9])(?=[A-Z])"

@@ -150,7 +150,7 @@ def test_the_byte_budget_spans_the_shards_and_sampling_is_said_once(tmp_path):
     half = profile_parts(tuple(parts), "train-*.jsonl", FileSettings(), budget=size // 2)
     assert half.sampled and half.size == size and 150 <= half.records <= 250
     assert [name for name, _ in half.stamps] == ["train-0.jsonl", "train-1.jsonl"]  # the rest was never opened
-    assert half.estimated_entries == pytest.approx(400, rel=0.05)
+    assert half.estimated_records == pytest.approx(400, rel=0.05)
 
 
 def test_positions_name_their_shard():

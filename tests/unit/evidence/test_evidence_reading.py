@@ -111,7 +111,7 @@ def test_a_sparse_gigabyte_is_refused_from_its_first_bytes(tmp_path):
     with open(tmp_path / "train.jsonl", "wb") as out:
         out.truncate(1 << 30)  # sparse: no disk used, all NUL bytes
     [(rule, message)] = _training(tmp_path, "train.jsonl")
-    assert rule == "EVID005" and "is binary" in message
+    assert rule == "EVID007" and "holds no records: it is binary" in message  # no record in it at all
 
 
 @pytest.mark.parametrize("content, expected", [
@@ -158,7 +158,8 @@ def test_invalid_utf8_and_bad_json_lines_are_counted_with_their_lines(tmp_path):
 def test_json_nested_too_deeply_is_a_malformed_line(tmp_path, name, content):
     (tmp_path / name).write_text(content)
     [(rule, message)] = _training(tmp_path, name)
-    assert rule == "EVID005" and "nested too deeply" in message
+    # Its one line is not a record, so the file holds none: EVID007 names why.
+    assert rule == "EVID007" and "nested too deeply" in message
 
 
 def test_an_over_long_line_is_reported_without_being_held(tmp_path, monkeypatch):
@@ -177,7 +178,7 @@ def test_past_the_byte_budget_the_file_is_a_sample_and_counts_are_estimated(tmp_
     _jsonl(tmp_path / "train.jsonl", [_chat(f"question {i:05d}") for i in range(2000)])
     profile = profile_parts(((str(tmp_path / "train.jsonl"), "train.jsonl"),), "train.jsonl", FileSettings(), budget=20_000)
     assert profile.sampled and profile.records < 2000
-    assert abs(profile.estimated_entries - 2000) < 100
+    assert abs(profile.estimated_records - 2000) < 100
     plan = """
         aiplan: 1
         name: x

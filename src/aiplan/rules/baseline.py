@@ -737,10 +737,9 @@ def unnamed_baseline_model(plan, options):
         return
     if plan.text("baseline", "prompt_engineering", "model") is not None:
         return
-    present = plan.has("baseline", "prompt_engineering", "model")
     yield Violation(
         f"the prompt-engineering baseline is `done` but its `model` {absence(plan, 'baseline', 'prompt_engineering', 'model')}: "
         "nobody can reproduce its results or compare them with the system meant to beat them",
         "Name the model the baseline ran on, e.g. `model: claude-sonnet` under `baseline.prompt_engineering`.",
-        path=("baseline", "prompt_engineering", "model") if present else ("baseline", "prompt_engineering"),
+        path=("baseline", "prompt_engineering", "model"),
     )

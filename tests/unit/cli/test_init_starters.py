@@ -116,3 +116,70 @@ def test_cli_init_approach_in_any_case(cli, tmp_path, written):
     result = cli("init", "--approach", written, target)
     assert result.exit_code == 0, result.output
     assert target.read_text(encoding="utf-8") == starter_plan(written.lower())
+
+
+def _commented_keys(text: str):
+    """(key path, comment) for each key of a starter: its trailing comment and the
+    `# one of: ...` line just above it; "[]" marks a step into a list's items."""
+    stack: list[tuple[int, str]] = []
+    above: list[str] = []
+    for line in text.splitlines():
+        if line.strip().startswith("#"):
+            if line.strip().startswith("# one of:"):
+                above.append(line.strip()[1:])
+            continue
+        match = re.match(r"^( *)(- )?([a-z_]+):([^#]*)(?:#(.*))?$", line)
+        if not match:
+            above = []
+            continue
+        indent = len(match[1]) + (2 if match[2] else 0)
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        if match[2]:
+            stack.append((indent - 1, "[]"))
+        path = tuple(key for _, key in stack) + (match[3],)
+        yield path, " ".join(above + [match[5] or ""])
+        above = []
+        stack.append((indent, match[3]))
+
+
+def _schema_enums():
+    from aiplan.schemas import load, resolve
+
+    root = load()
+    enums: dict[tuple, set] = {}
+
+    def walk(node, path):
+        node = resolve(node, root)
+        if "enum" in node:
+            enums[path] = set(node["enum"])
+        for key, child in node.get("properties", {}).items():
+            walk(child, path + (key,))
+        if isinstance(node.get("items"), dict):
+            walk(node["items"], path + ("[]",))
+
+    walk(root, ())
+    return enums
+
+
+@pytest.mark.parametrize("approach", APPROACHES)
+def test_every_value_a_starter_comment_lists_is_valid_for_its_key(approach):
+    enums = _schema_enums()
+    every_value = set().union(*enums.values())
+    listed = 0
+    for path, comment in _commented_keys(starter_plan(approach)):
+        named = set(re.findall(r"[a-z_]+", comment)) & every_value
+        if path not in enums or not named:
+            continue
+        listed += 1
+        # Exactly the schema's values: none it refuses (`on_change` for a source), none left out.
+        assert named == enums[path], (path, comment)
+    assert listed >= (4 if approach == "prompt_engineering" else 5)
+
+
+def test_the_comment_check_catches_a_value_the_schema_refuses():
+    text = starter_plan("rag").replace("# one of: static,", "# one of: on_change, static,")
+    enums = _schema_enums()
+    bad = [path for path, comment in _commented_keys(text)
+           if path in enums and "on_change" in comment and "on_change" not in enums[path]]
+    assert bad == [("rag", "corpus", "sources", "[]", "update_frequency")]

@@ -3,7 +3,9 @@
 The ``prompt_engineering`` starter (the default) states no gap and lints clean.
 The ``rag``, ``fine_tuning`` and ``hybrid`` starters hold every section their
 approach needs, with ``TBD`` where only the team knows the facts (the evidence
-of a gap, the baseline's results): linting the untouched starter reports
+of a gap, the baseline's results, the fine-tuning task, its number of examples,
+training file, review and held-out set): a starter asserts no fact a reviewer
+must check, so linting the untouched starter reports
 exactly what is left to fill in, one framework step at a time.
 
 Every starter opens with the ``yaml-language-server`` modeline, so editors with
@@ -159,23 +161,27 @@ rag:
 
 _FINE_TUNING = """
 # Fine-tuning learns whatever it is given: a narrow task, enough reviewed
-# examples, and a held-out set that also covers adjacent behaviors.
+# examples, and a held-out set that also covers adjacent behaviors. Only
+# your team knows these facts: each TBD below is reported until it is
+# replaced by what you have.
 fine_tuning:
   # one of: {purpose}; knowledge belongs in RAG
   purpose: behavior
   base_model: TBD  # the model you fine-tune
   task:
-    description: turn a draft reply into the ticket JSON format
+    # In a sentence, e.g. "turn a draft reply into the ticket JSON format".
+    description: TBD
   dataset:
-    examples: 1000  # at least 500 reviewed examples
-    path: data/ft/train.jsonl
+    examples: TBD  # how many reviewed examples you have: at least 500
+    path: TBD  # the training file, e.g. data/ft/train.jsonl
     quality_review: TBD  # how the examples were checked, and by whom
   evaluation:
-    held_out:
-      size: 200  # at least 100, never seen in training
-      path: data/ft/held_out.jsonl
-      covers: [target_task, adjacent_behaviors]
-      disjoint_from_training: true
+    # Examples never seen in training, for example:
+    #   size: 600  # at least 100
+    #   path: data/ft/held_out.jsonl
+    #   covers: [target_task, adjacent_behaviors]
+    #   disjoint_from_training: true
+    held_out: TBD
 """
 
 _EVALUATION = """

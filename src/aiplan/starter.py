@@ -225,7 +225,7 @@ _LISTED = {
 
 def allowed_values(*keys: str) -> tuple[str, ...]:
     """The values the plan schema's ``enum`` allows at ``keys`` ("[]" for a list's items)."""
-    from aiplan.schemas import load, resolve
+    from aiplan.schemas import load, resolve  # start-up: json and the schema only when a starter is written
 
     root = load()
     node = resolve(root, root)

@@ -467,8 +467,8 @@ def baseline_meets_target(plan, options):
     if not plan.beyond_prompting or distills(plan):
         return
     compared = comparisons(plan)
-    if not compared or not all(item.met for item in compared):
-        return
+    if not compared or any(item.scale_mismatch for item in compared) or not all(item.met for item in compared):
+        return  # a baseline and a target on two scales say nothing about meeting it: BASE005 names them
     reached = listing(
         f"{code(item.baseline.metric)} = {show(item.baseline.value)} (target {show(item.target.target)}, "
         f"{item.target.direction})" for item in compared)
@@ -502,7 +502,13 @@ def gap_not_measurable(plan, options):
       path once `./` and `//` are normalised, or a bare name such as
       `support-v1` for `evals/support-v1.jsonl`): the
       baseline and the target are numbers on different sets. One finding per
-      such set, at the first result's `eval_set`.
+      such set, at the first result's `eval_set`; or
+    - a baseline result and the target of its metric are written on two
+      scales: one is between 0 and 1, the other above 1 and at most 100
+      (`value: 60` against `target: 0.9`), for a metric that is a proportion
+      (higher-is-better, or named with rate, ratio, share, percent,
+      percentage, pct, fraction or proportion). Reported at the value above
+      1; BASE004 does not judge such a metric as met.
 
     ## Why
     "Measure the gap, then decide" needs the same yardstick before and after:
@@ -622,6 +628,7 @@ def gap_not_measurable(plan, options):
             at="key",
         )
         return
+    yield from _scale_mismatches(plan)
     listed = eval_sets(plan)
     if not listed:
         return
@@ -644,6 +651,28 @@ def gap_not_measurable(plan, options):
             f"`eval_set: {listed[0].path}`; or add "
             f"`- {{path: {baseline_set}}}` to `evaluation.eval_sets` if the new system is judged on it too.",
             path=("baseline", "prompt_engineering", "results", item.baseline.index, "eval_set"),
+        )
+
+
+def _scale_mismatches(plan):
+    """BASE005's findings for a metric whose baseline and target are written on two scales (0-1 and 0-100)."""
+    for item in comparisons(plan):
+        if not item.scale_mismatch:
+            continue
+        baseline, target = item.baseline.value, item.target.target
+        if baseline > 1:
+            where = ("baseline", "prompt_engineering", "results", item.baseline.index)
+            fix_key, fixed = "value", round(baseline / 100, 6)
+        else:
+            where = ("evaluation", "metrics", item.target.index)
+            fix_key, fixed = "target", round(target / 100, 6)
+        yield Violation(
+            f"the baseline measured {code(item.baseline.metric)} = {show(baseline)} but its target is "
+            f"{show(target)}: one is a fraction of 1 and the other a percentage, so the gap between them is not "
+            "measured (as written, meeting or missing the target says nothing)",
+            f"Write both on one scale, as fractions of 1: under `{dotted(*where)}`, set "
+            f"`{fix_key}: {show(fixed)}`.",
+            path=(*where, fix_key),
         )
 
 
@@ -737,10 +766,9 @@ def unnamed_baseline_model(plan, options):
         return
     if plan.text("baseline", "prompt_engineering", "model") is not None:
         return
-    present = plan.has("baseline", "prompt_engineering", "model")
     yield Violation(
         f"the prompt-engineering baseline is `done` but its `model` {absence(plan, 'baseline', 'prompt_engineering', 'model')}: "
         "nobody can reproduce its results or compare them with the system meant to beat them",
         "Name the model the baseline ran on, e.g. `model: claude-sonnet` under `baseline.prompt_engineering`.",
-        path=("baseline", "prompt_engineering", "model") if present else ("baseline", "prompt_engineering"),
+        path=("baseline", "prompt_engineering", "model"),
     )

@@ -1153,10 +1153,9 @@ def unnamed_base_model(plan, options):
     """
     if not applies(plan) or plan.text("fine_tuning", "base_model") is not None:
         return
-    present = plan.has("fine_tuning", "base_model")
     yield Violation(
         f"`fine_tuning.base_model` {absence(plan, 'fine_tuning', 'base_model')}: the model to fine-tune is not named, "
         "so its latency, cost and the data it needs cannot be reviewed",
         "Name the model to fine-tune, e.g. `base_model: claude-haiku` under `fine_tuning`.",
-        path=("fine_tuning", "base_model") if present else ("fine_tuning",),
+        path=("fine_tuning", "base_model"),
     )

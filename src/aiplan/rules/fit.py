@@ -951,3 +951,178 @@ def approach_for_accuracy_gap(plan, options):
         "set `present: true` with that `evidence` and retrieval has a reason.",
         path=("approach",),
     )
+
+
+# The section each half of an approach is described in, and the approach that
+# includes exactly the halves described.
+_HALVES = (("rag", "retrieval"), ("fine_tuning", "fine-tuning"))
+_APPROACH_OF_HALVES = {("rag",): "rag", ("fine_tuning",): "fine_tuning", ("rag", "fine_tuning"): "hybrid"}
+
+
+def _described_halves(plan) -> list[str]:
+    """The `rag` and `fine_tuning` sections that say something (a mapping with a value that is not blank)."""
+    return [section for section, _ in _HALVES
+            if isinstance(plan.get(section), dict) and not plan.is_blank(section)]
+
+
+def _sections_shown(sections) -> str:
+    return listing(f"a `{section}` section" for section in sections)
+
+
+@rule("FIT009", "approach-unclear", Severity.ERROR)
+def approach_unclear(plan, options):
+    """The plan does not state its approach, or describes a half its approach does not include.
+
+    Fires when
+
+    - the plan has no `approach` key but states a gap (`present: true` or
+      `false`) or describes retrieval or fine-tuning (a `rag` or
+      `fine_tuning` section with content); reported at the top of the plan;
+      or
+    - `approach` is stated and the plan describes a half it does not include:
+      a `rag` section with `approach: prompt_engineering` or `fine_tuning`, a
+      `fine_tuning` section with `approach: prompt_engineering` or `rag`;
+      reported at `approach`.
+
+    An `approach` that is null, a placeholder or not one of the four is
+    PLAN002's finding. This is the mirror of FIT007 (the approach names a
+    half the plan does not describe).
+
+    ## Why
+    The choice follows from the gaps: retrieval for a knowledge gap,
+    fine-tuning for a behavior gap, both for both, prompt engineering when the
+    baseline is enough. Every judgement of the plan starts from the approach it
+    states: whether it fits the gaps, whether the baseline justifies it, and
+    which of the RAG and FT checks apply. A plan that states none, or whose
+    sections describe a system its approach does not build, cannot be judged:
+    the checks of those sections do not run, and a reviewer cannot tell which
+    system the team is building.
+
+    ## Bad
+    ```yaml
+    aiplan: 1
+    name: Support copilot
+    gaps:
+      knowledge:
+        present: true
+        evidence: 31 of 50 sampled questions needed documents the model has never seen.
+      behavior:
+        present: false
+      accuracy:
+        present: false
+    approach: prompt_engineering
+    rag:
+      corpus:
+        sources:
+          - name: policy library
+            format: html
+            update_frequency: monthly
+    ```
+
+    ## Good
+    ```yaml
+    aiplan: 1
+    name: Support copilot
+    gaps:
+      knowledge:
+        present: true
+        evidence: 31 of 50 sampled questions needed documents the model has never seen.
+      behavior:
+        present: false
+      accuracy:
+        present: false
+    baseline:
+      prompt_engineering:
+        status: done
+        model: claude-sonnet
+        techniques: [system_prompt, few_shot, structured_output]
+        results:
+          - metric: answer_accuracy
+            value: 0.71
+            eval_set: evals/support-v1.jsonl
+    approach: rag
+    rag:
+      corpus:
+        sources:
+          - name: policy library
+            format: html
+            update_frequency: monthly
+      data_pipeline:
+        owner: data-eng
+        effort_weeks: 4
+        chunking:
+          strategy: heading_aware
+          size_tokens: 512
+        embedding:
+          model: text-embedding-3-large
+        indexing:
+          store: pgvector
+          refresh: daily
+      retrieval:
+        effort_weeks: 2
+        top_k: 8
+        evaluation:
+          metrics: [recall_at_k]
+          eval_set: evals/retrieval-v1.jsonl
+      citations: true
+    evaluation:
+      metrics:
+        - name: answer_accuracy
+          target: 0.9
+      eval_sets:
+        - path: evals/support-v1.jsonl
+          size: 800
+      cadence: per_release
+    ```
+    """
+    described = _described_halves(plan)
+    if not plan.has("approach"):
+        stated = [gap for gap in GAPS if plan.gap_present(gap) is not None]
+        if not described and not stated:
+            return  # nothing is judged yet: no gap stated, no half described
+        said = []
+        if described:
+            said.append(f"describes {listing(half for section, half in _HALVES if section in described)} "
+                        f"({_sections_shown(described)})")
+        present = [gap for gap in stated if plan.gap_present(gap) is True]
+        if present:
+            said.append(f"states {listing(('an ' if gap == 'accuracy' else 'a ') + gap for gap in present)} gap")
+        elif stated:
+            said.append("states no gap present")
+        if described:
+            fix = (f"State the approach the sections describe at the top level: "
+                   f"`approach: {_APPROACH_OF_HALVES[tuple(described)]}`; or, until the prompt-engineering "
+                   "baseline shows a gap the prompt cannot close, `prompt_engineering` without "
+                   f"the {listing(f'`{section}`' for section in described)} "
+                   f"section{'s' if len(described) > 1 else ''}.")
+        else:
+            fix = ("State the approach at the top level: `approach: prompt_engineering` until the "
+                   "prompt-engineering baseline shows a gap the prompt cannot close; then `rag` for a knowledge "
+                   "gap, `fine_tuning` for a behavior gap, `hybrid` for both.")
+        yield Violation(
+            f"the plan states no `approach` but {listing(said)}: which approach it takes cannot be told, so "
+            "neither its fit to the gaps nor the checks of the approach it needs can be judged",
+            fix,
+            path=("approach",),
+            at="key",
+        )
+        return
+    approach = plan.approach
+    if approach not in ("prompt_engineering", *RAG_APPROACHES, "fine_tuning"):
+        return  # PLAN002 reports an approach that is not one of the four
+    used = {"prompt_engineering": (), "rag": ("rag",), "fine_tuning": ("fine_tuning",),
+            "hybrid": ("rag", "fine_tuning")}[approach]
+    unused = [section for section in described if section not in used]
+    if not unused:
+        return
+    halves = listing(half for section, half in _HALVES if section in unused)
+    wanted = _APPROACH_OF_HALVES[tuple(section for section, _ in _HALVES if section in used or section in unused)]
+    one = len(unused) == 1
+    yield Violation(
+        f"approach is {approach_shown(plan)} but the plan also has {_sections_shown(unused)}: "
+        f"{'it describes' if one else 'they describe'} {halves} the approach does not include, so "
+        f"{'its' if one else 'their'} checks do not run and a reviewer cannot tell which system is being built",
+        f"If the plan builds {'it' if one else 'them'}, set `approach: {wanted}`; otherwise remove the "
+        f"{listing(f'`{section}`' for section in unused)} section{'' if one else 's'}.",
+        path=("approach",),
+    )

@@ -53,6 +53,16 @@ def name_says_lower_is_better(name: str) -> bool:
     return bool(words & set(LOWER_IS_BETTER_WORDS)) and not words & set(HIGHER_IS_BETTER_WORDS)
 
 
+# Words that, as a whole word of a metric's name, say it is a proportion whatever its direction.
+PROPORTION_WORDS = ("rate", "ratio", "share", "percent", "percentage", "pct", "fraction", "proportion")
+
+
+def name_says_proportion(name: str) -> bool:
+    """Whether a metric's name says it is a proportion (`error_rate`, `refusal_share`)."""
+    spaced = name if name == name.lower() else re.sub(_CAMEL, "_", name)  # camelCase words apart
+    return bool(set(normalise(spaced).split("_")) & set(PROPORTION_WORDS))
+
+
 class Target(Record):
     """One `evaluation.metrics` entry with a name and a numeric target."""
 
@@ -179,6 +189,17 @@ class Comparison(Record):
     @property
     def met(self) -> bool:
         return self.target.met_by(self.baseline.value)
+
+    @property
+    def scale_mismatch(self) -> bool:
+        """One side is a fraction of 1 and the other a percentage (above 1, at most 100), for a metric
+        that is a proportion: higher-is-better, or named a rate, ratio, share or percentage.
+        `acc` 60 against a target of 0.9 is 60 % against 90 %, not a baseline 66 times its target;
+        a cost of 2.5 against 0.8 is a real target and not a proportion."""
+        values = (self.baseline.value, self.target.target)
+        if not any(0 <= value <= 1 for value in values) or not any(1 < value <= 100 for value in values):
+            return False
+        return self.target.higher_is_better or name_says_proportion(self.target.name)
 
 
 def comparisons(plan) -> tuple[Comparison, ...]:

@@ -78,6 +78,7 @@ re-hash.
 
 from __future__ import annotations
 
+import gc
 import marshal
 import os
 import stat
@@ -342,12 +343,32 @@ def _read_authenticated(path: str, limit: int, key: bytes | None, context: bytes
     if not same_digest(data[:_MAC_BYTES], _mac(key, payload, context)):
         return None  # written by someone else, or damaged: never trusted
     try:
-        content = marshal.loads(payload)
+        content = _loads_long_lived(payload)
     except Exception:  # corrupt, truncated or foreign: ignored, rebuilt on the next write
         return None
     if not (isinstance(content, dict) and content.get("format") == FORMAT):
         return None
     return content
+
+
+def _loads_long_lived(payload: "bytes | memoryview") -> Any:
+    """``marshal.loads(payload)``, its objects handed straight to the cyclic collector's oldest
+    generation. A shard's entries live until the run's lookups are done and hold no reference
+    cycles, but as new objects they counted towards the next young collection, which then
+    traversed all of them: a second run over the 10,000 bench plans made one such collection
+    of a few hundred thousand objects in its lookups, and none with this. ``freeze`` then
+    ``unfreeze`` moves every tracked object to the oldest generation without traversing any
+    (and starts the young count afresh); left alone when the collector is off or a program
+    holding aiplan froze objects of its own, which ``unfreeze`` would thaw."""
+    if not gc.isenabled() or gc.get_freeze_count():
+        return marshal.loads(payload)
+    gc.disable()  # no young collection in the middle of the decoding either
+    try:
+        return marshal.loads(payload)
+    finally:
+        gc.freeze()
+        gc.unfreeze()
+        gc.enable()
 
 
 # The evidence store's entries keep HMAC-SHA256, bound to the format it came with: they are

@@ -802,3 +802,33 @@ def test_a_plan_keeps_its_shard_across_versions():
     for path in ("plan.aiplan.yaml", "team-000/plan-00001.aiplan.yaml", "é/\udcff.aiplan.yaml"):
         assert LintCache._shard_of(path) == zlib.crc32(path.encode("utf-8", "surrogatepass")) % 64
     assert LintCache._shard_of("plan.aiplan.yaml") == 57  # as written by earlier versions
+
+
+def test_decoded_shards_go_to_the_oldest_generation_and_leave_the_collector_as_it_was():
+    """A shard's objects skip the young collections (their count starts afresh), and the
+    collector is left on, with nothing frozen; a collector turned off, or objects a program
+    froze itself, are left alone (``unfreeze`` would thaw them)."""
+    import gc
+
+    payload = marshal.dumps({"format": FORMAT, "entries": {str(n): [n, (str(n),)] for n in range(5000)}})
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    threshold = gc.get_threshold()
+    gc.set_threshold(1_000_000, 10, 10)  # no young collection of the test's own in between
+    try:
+        gc.collect()
+        decoded = cache_module._loads_long_lived(payload)
+        assert gc.get_count()[0] < 10_000  # its 10,000 lists and tuples are not young any more
+        assert decoded == marshal.loads(payload)
+        assert gc.isenabled() and gc.get_freeze_count() == 0
+        gc.disable()
+        assert cache_module._loads_long_lived(payload) == marshal.loads(payload)
+        assert not gc.isenabled()
+        gc.enable()
+        gc.freeze()
+        frozen = gc.get_freeze_count()
+        assert cache_module._loads_long_lived(payload) == marshal.loads(payload)
+        assert gc.get_freeze_count() == frozen and gc.isenabled()
+    finally:
+        gc.unfreeze()
+        gc.enable()
+        gc.set_threshold(*threshold)

@@ -97,7 +97,8 @@ def gap_without_evidence(plan, options):
     Fires for each of `gaps.knowledge`, `gaps.behavior` and `gaps.accuracy`
     that has `present: true` and no `evidence`: absent, blank or a placeholder
     such as `TBD`, `TODO`, `n/a` or `<fill in>` (see docs/placeholders.md).
-    Reported at that gap's `present`.
+    Reported at the `evidence` value when the key is there, or at the gap's
+    key (`behavior:`) when it is absent.
 
     ## Why
     A gap is an observation about the base model, not an assumption. The
@@ -146,7 +147,8 @@ def gap_without_evidence(plan, options):
             f"nothing shows what the base model got wrong",
             f"Record what was observed: under `gaps.{gap}`, set `evidence: {_EXAMPLE_EVIDENCE[gap]}` "
             "(with this plan's own numbers).",
-            path=("gaps", gap, "present"),
+            # The placeholder is what must change; with no `evidence` key, locate falls back to the gap's key.
+            path=("gaps", gap, "evidence"),
         )
 
 

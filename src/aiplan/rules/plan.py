@@ -226,8 +226,7 @@ def suppression_without_reason(plan, options):
     name: Ticket formatter
     gaps:
       knowledge: {present: false}
-      behavior:
-        present: true  # aiplan: ignore[GAP002]
+      behavior: {present: true}  # aiplan: ignore[GAP002]
       accuracy: {present: false}
     approach: prompt_engineering
     ```
@@ -238,8 +237,7 @@ def suppression_without_reason(plan, options):
     name: Ticket formatter
     gaps:
       knowledge: {present: false}
-      behavior:
-        present: true  # aiplan: ignore[GAP002] -- evidence is in review DOC-214, not public
+      behavior: {present: true}  # aiplan: ignore[GAP002] -- evidence is in review DOC-214, not public
       accuracy: {present: false}
     approach: prompt_engineering
     ```
@@ -282,8 +280,7 @@ def unused_suppression(plan, options):
     name: Ticket formatter
     gaps:
       knowledge: {present: false}
-      behavior:
-        present: true  # aiplan: ignore[GAP002] -- evidence is in review DOC-214, not public
+      behavior: {present: true}  # aiplan: ignore[GAP002] -- evidence is in review DOC-214, not public
       accuracy: {present: false}
     approach: prompt_engineering
     ```

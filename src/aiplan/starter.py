@@ -3,7 +3,9 @@
 The ``prompt_engineering`` starter (the default) states no gap and lints clean.
 The ``rag``, ``fine_tuning`` and ``hybrid`` starters hold every section their
 approach needs, with ``TBD`` where only the team knows the facts (the evidence
-of a gap, the baseline's results): linting the untouched starter reports
+of a gap, the baseline's results, the fine-tuning task, its number of examples,
+training file, review and held-out set): a starter asserts no fact a reviewer
+must check, so linting the untouched starter reports
 exactly what is left to fill in, one framework step at a time.
 
 Every starter opens with the ``yaml-language-server`` modeline, so editors with
@@ -35,13 +37,13 @@ _HEADER = f"""\
 aiplan: 1
 name: My AI initiative  # what the system does, in a few words
 owner: team@example.com  # the accountable team, person or address
-status: draft  # draft, proposed, approved, in_production, retired
+status: draft  # {{status}}
 summary: >
   The problem in a paragraph: who struggles with what today.
 
 use_case:
   users: [support agents]
-  data_sensitivity: internal  # public, internal, confidential, restricted
+  data_sensitivity: internal  # {{sensitivity}}
 """
 
 _GAPS_INTRO = """
@@ -77,7 +79,7 @@ _BASELINE_NOT_STARTED = """
 # 2. Measure a rigorous prompt-engineering baseline before anything else.
 baseline:
   prompt_engineering:
-    status: not_started  # not_started, in_progress, done
+    status: not_started  # {baseline_status}
     techniques: [system_prompt, few_shot, structured_output]
     # results:
     #   - metric: answer_accuracy
@@ -92,7 +94,7 @@ _BASELINE_TO_FINISH = """
 #    metric the evaluation tracks (section 4).
 baseline:
   prompt_engineering:
-    status: in_progress  # not_started, in_progress, done
+    status: in_progress  # {baseline_status}
     model: TBD  # the model the prompts ran on
     techniques: [system_prompt, few_shot, structured_output]
     # results:
@@ -129,16 +131,18 @@ rag:
     sources:
       - name: policy library  # one entry per document collection
         format: html
-        update_frequency: weekly  # static ... daily, realtime, on_change
+        # one of: {update_frequency}
+        update_frequency: weekly
         contains_tables: false
-        boilerplate: low  # none, low, high
+        boilerplate: low  # {boilerplate}
         sensitivity: internal
   data_pipeline:
     owner: data-eng
     effort_weeks: 4
     cleaning: strip navigation and footers before chunking
     chunking:
-      strategy: heading_aware  # fixed, recursive, semantic, heading_aware...
+      # one of: {chunking}
+      strategy: heading_aware
       size_tokens: 512
       overlap_tokens: 64
     embedding:
@@ -157,22 +161,27 @@ rag:
 
 _FINE_TUNING = """
 # Fine-tuning learns whatever it is given: a narrow task, enough reviewed
-# examples, and a held-out set that also covers adjacent behaviors.
+# examples, and a held-out set that also covers adjacent behaviors. Only
+# your team knows these facts: each TBD below is reported until it is
+# replaced by what you have.
 fine_tuning:
-  purpose: behavior  # behavior, latency, cost (knowledge belongs in RAG)
+  # one of: {purpose}; knowledge belongs in RAG
+  purpose: behavior
   base_model: TBD  # the model you fine-tune
   task:
-    description: turn a draft reply into the ticket JSON format
+    # In a sentence, e.g. "turn a draft reply into the ticket JSON format".
+    description: TBD
   dataset:
-    examples: 1000  # at least 500 reviewed examples
-    path: data/ft/train.jsonl
+    examples: TBD  # how many reviewed examples you have: at least 500
+    path: TBD  # the training file, e.g. data/ft/train.jsonl
     quality_review: TBD  # how the examples were checked, and by whom
   evaluation:
-    held_out:
-      size: 200  # at least 100, never seen in training
-      path: data/ft/held_out.jsonl
-      covers: [target_task, adjacent_behaviors]
-      disjoint_from_training: true
+    # Examples never seen in training, for example:
+    #   size: 600  # at least 100
+    #   path: data/ft/held_out.jsonl
+    #   covers: [target_task, adjacent_behaviors]
+    #   disjoint_from_training: true
+    held_out: TBD
 """
 
 _EVALUATION = """
@@ -185,7 +194,7 @@ evaluation:
   eval_sets:
     - path: evals/answers.jsonl
       size: 300
-  cadence: per_release  # per_change, per_release, daily, weekly, monthly
+  cadence: per_release  # {cadence}
 """
 
 _EVALUATION_LIGHT = """
@@ -194,8 +203,35 @@ evaluation:
   metrics:
     - name: answer_accuracy
       target: 0.9
-  cadence: per_release  # per_change, per_release, daily, weekly, monthly
+  cadence: per_release  # {cadence}
 """
+
+
+# The keys whose comment lists the values the plan schema allows there ("[]"
+# steps into a list's items): read from the schema, so a starter never offers
+# a value that `aiplan lint` then refuses (`on_change` is a refresh, not a
+# source's update_frequency).
+_LISTED = {
+    "status": ("status",),
+    "sensitivity": ("use_case", "data_sensitivity"),
+    "baseline_status": ("baseline", "prompt_engineering", "status"),
+    "update_frequency": ("rag", "corpus", "sources", "[]", "update_frequency"),
+    "boilerplate": ("rag", "corpus", "sources", "[]", "boilerplate"),
+    "chunking": ("rag", "data_pipeline", "chunking", "strategy"),
+    "purpose": ("fine_tuning", "purpose"),
+    "cadence": ("evaluation", "cadence"),
+}
+
+
+def allowed_values(*keys: str) -> tuple[str, ...]:
+    """The values the plan schema's ``enum`` allows at ``keys`` ("[]" for a list's items)."""
+    from aiplan.schemas import load, resolve  # start-up: json and the schema only when a starter is written
+
+    root = load()
+    node = resolve(root, root)
+    for key in keys:
+        node = resolve(node["items"] if key == "[]" else node["properties"][key], root)
+    return tuple(node["enum"])
 
 
 def starter_plan(approach: str = "prompt_engineering") -> str:
@@ -213,7 +249,8 @@ def starter_plan(approach: str = "prompt_engineering") -> str:
     if approach in ("fine_tuning", "hybrid"):
         parts.append(_FINE_TUNING)
     parts.append(_EVALUATION if present else _EVALUATION_LIGHT)
-    return "".join(parts)
+    listed = {name: ", ".join(allowed_values(*keys)) for name, keys in _LISTED.items()}
+    return "".join(parts).format(**listed)
 
 
 def write_starter(path: str, approach: str = "prompt_engineering") -> None:

@@ -283,13 +283,23 @@ def server(stdio, no_plugins, plugin_modules, config_file, isolated, policy_pack
 def init(path, approach):
     """Write a commented starter plan to PATH (default aiplan.yaml); never overwrites.
 
+    PATH is a YAML file (aiplan.yaml or NAME.aiplan.yaml, to be found by directory
+    runs); a .json PATH is refused, since the starter's comments are its guide.
     The prompt_engineering starter lints clean. The others hold every section
     their approach needs: `aiplan lint` then lists what is left to fill in
-    (the evidence of each gap, the baseline's results, the files named).
+    (the evidence of each gap, the baseline's results, the fine-tuning data, the files named).
     """
     from aiplan.starter import write_starter
 
     target = os.path.join(path, "aiplan.yaml") if os.path.isdir(path) else path
+    if target.lower().endswith(".json"):
+        # The starter is its comments (what goes where, the allowed values), and
+        # JSON has none: a plan is YAML (docs/plan-reference.md), so say which name to use
+        # rather than write YAML under a .json name.
+        stem = os.path.basename(target)[:-len(".json")] or "aiplan"
+        say(f"aiplan: {target}: the starter is commented YAML and JSON cannot hold comments; "
+            f"name it {stem}.aiplan.yaml (or aiplan.yaml) instead.")
+        sys.exit(EXIT_USAGE)
     try:
         write_starter(target, approach)
     except FileExistsError:

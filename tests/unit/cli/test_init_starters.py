@@ -15,9 +15,21 @@ from aiplan.testing import lint_yaml
 STILL_TO_FILL_IN = {
     "prompt_engineering": set(),
     "rag": {"GAP002", "BASE001", "EVAL003"},
-    "fine_tuning": {"GAP002", "BASE001", "FT004", "FT010", "EVAL003"},
-    "hybrid": {"GAP002", "BASE001", "FT004", "FT010", "EVAL003"},
+    "fine_tuning": {"GAP002", "BASE001", "PLAN002", "FT001", "FT004", "FT007", "FT010", "EVAL003"},
+    "hybrid": {"GAP002", "BASE001", "PLAN002", "FT001", "FT004", "FT007", "FT010", "EVAL003"},
 }
+
+# A starter states none of the team's facts about its data (review 11): the number of
+# examples is TBD, which the schema refuses where a count belongs, so it is the one
+# schema finding a starter has.
+SCHEMA_FINDINGS = {"fine_tuning": ["`fine_tuning.dataset.examples` is 'TBD'"],
+                   "hybrid": ["`fine_tuning.dataset.examples` is 'TBD'"]}
+
+HELD_OUT = """held_out:
+      size: 600
+      path: data/ft/held_out.jsonl
+      covers: [target_task, adjacent_behaviors]
+      disjoint_from_training: true"""
 
 
 def filled_in(text: str) -> str:
@@ -25,6 +37,9 @@ def filled_in(text: str) -> str:
     text = text.replace("evidence: TBD", "evidence: measured on 100 real questions")
     text = text.replace("model: TBD", "model: claude-sonnet").replace("quality_review: TBD", "quality_review: two reviewers")
     text = text.replace("status: in_progress", "status: done")
+    text = text.replace("examples: TBD", "examples: 4200").replace("path: TBD", "path: data/ft/train.jsonl")
+    text = text.replace("description: TBD", "description: turn a draft reply into the ticket JSON format")
+    text = text.replace("held_out: TBD", HELD_OUT)
     return re.sub(r"^    # (results:|  - metric:|    value:|    eval_set:)", r"    \1", text, flags=re.MULTILINE)
 
 
@@ -32,7 +47,9 @@ def filled_in(text: str) -> str:
 def test_starter_matches_the_schema_and_asks_for_what_is_missing(approach):
     text = starter_plan(approach)
     found = lint_yaml(text, file_exists=lambda path: False)
-    assert not [f for f in found if f.rule.startswith("PLAN")], [(f.rule, f.line, f.message) for f in found]
+    schema = [f.message for f in found if f.rule.startswith("PLAN")]
+    assert len(schema) == len(SCHEMA_FINDINGS.get(approach, [])), schema
+    assert all(m.startswith(want) for m, want in zip(schema, SCHEMA_FINDINGS.get(approach, []))), schema
     assert {f.rule for f in found} == STILL_TO_FILL_IN[approach]
     assert f"approach: {approach}\n" in text
 
@@ -116,3 +133,102 @@ def test_cli_init_approach_in_any_case(cli, tmp_path, written):
     result = cli("init", "--approach", written, target)
     assert result.exit_code == 0, result.output
     assert target.read_text(encoding="utf-8") == starter_plan(written.lower())
+
+
+def _commented_keys(text: str):
+    """(key path, comment) for each key of a starter: its trailing comment and the
+    `# one of: ...` line just above it; "[]" marks a step into a list's items."""
+    stack: list[tuple[int, str]] = []
+    above: list[str] = []
+    for line in text.splitlines():
+        if line.strip().startswith("#"):
+            if line.strip().startswith("# one of:"):
+                above.append(line.strip()[1:])
+            continue
+        match = re.match(r"^( *)(- )?([a-z_]+):([^#]*)(?:#(.*))?$", line)
+        if not match:
+            above = []
+            continue
+        indent = len(match[1]) + (2 if match[2] else 0)
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        if match[2]:
+            stack.append((indent - 1, "[]"))
+        path = tuple(key for _, key in stack) + (match[3],)
+        yield path, " ".join(above + [match[5] or ""])
+        above = []
+        stack.append((indent, match[3]))
+
+
+def _schema_enums():
+    from aiplan.schemas import load, resolve
+
+    root = load()
+    enums: dict[tuple, set] = {}
+
+    def walk(node, path):
+        node = resolve(node, root)
+        if "enum" in node:
+            enums[path] = set(node["enum"])
+        for key, child in node.get("properties", {}).items():
+            walk(child, path + (key,))
+        if isinstance(node.get("items"), dict):
+            walk(node["items"], path + ("[]",))
+
+    walk(root, ())
+    return enums
+
+
+@pytest.mark.parametrize("approach", APPROACHES)
+def test_every_value_a_starter_comment_lists_is_valid_for_its_key(approach):
+    enums = _schema_enums()
+    every_value = set().union(*enums.values())
+    listed = 0
+    for path, comment in _commented_keys(starter_plan(approach)):
+        named = set(re.findall(r"[a-z_]+", comment)) & every_value
+        if path not in enums or not named:
+            continue
+        listed += 1
+        # Exactly the schema's values: none it refuses (`on_change` for a source), none left out.
+        assert named == enums[path], (path, comment)
+    assert listed >= (4 if approach == "prompt_engineering" else 5)
+
+
+def test_the_comment_check_catches_a_value_the_schema_refuses():
+    text = starter_plan("rag").replace("# one of: static,", "# one of: on_change, static,")
+    enums = _schema_enums()
+    bad = [path for path, comment in _commented_keys(text)
+           if path in enums and "on_change" in comment and "on_change" not in enums[path]]
+    assert bad == [("rag", "corpus", "sources", "[]", "update_frequency")]
+
+
+@pytest.mark.parametrize("approach", ["fine_tuning", "hybrid"])
+def test_fine_tuning_starter_asserts_no_facts_about_the_data(approach):
+    """Filling in only the evidence, the baseline, the model and the review is not
+    enough (review 11): the data's size, file and held-out set are still reported."""
+    text = filled_in(starter_plan(approach))
+    for fact, left in (("examples: 4200", "examples: TBD"), (HELD_OUT, "held_out: TBD")):
+        found = lint_yaml(text.replace(fact, left), file_exists=lambda path: True)
+        assert [f.rule for f in found] == (["PLAN002"] if "examples" in fact else ["FT001"]), fact
+    from ruamel.yaml import YAML
+
+    plan = YAML(typ="safe").load(starter_plan(approach))["fine_tuning"]
+    assert plan["dataset"]["examples"] == "TBD" and plan["evaluation"]["held_out"] == "TBD"
+    assert plan["task"]["description"] == "TBD"
+
+
+@pytest.mark.parametrize("name", ["x.json", "plan.aiplan.JSON"])
+def test_cli_init_refuses_a_json_path(cli, tmp_path, name):
+    """A .json name would hold YAML (review 11): refused, exit 2, nothing written."""
+    result = cli("init", "--approach", "rag", tmp_path / name)
+    assert result.exit_code == 2
+    assert "JSON cannot hold comments" in result.stderr and ".aiplan.yaml" in result.stderr
+    assert not (tmp_path / name).exists()
+
+
+def test_cli_init_writes_a_yaml_path_whose_folder_ends_in_json(cli, tmp_path):
+    folder = tmp_path / "plans.json"
+    folder.mkdir()
+    result = cli("init", folder)
+    assert result.exit_code == 0, result.output
+    assert (folder / "aiplan.yaml").is_file()

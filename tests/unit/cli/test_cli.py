@@ -153,6 +153,22 @@ def test_stdin(cli):
     assert result.exit_code == 1 and result.output.startswith("-:1:1: BASE001")
 
 
+def test_stdin_shows_the_code_frame_as_a_file_does(cli, tmp_path):
+    plan = tmp_path / "x.aiplan.yaml"
+    plan.write_text(FLAWED.read_text())
+    from_file = cli("lint", plan).output.splitlines()
+    from_stdin = cli("lint", "-", input=FLAWED.read_text()).output.splitlines()
+    assert from_stdin[0] == "-" and from_stdin[1:] == from_file[1:]
+    assert "  16 |     status: in_progress        # the team skipped ahead to training" in from_stdin
+
+
+def test_fixing_stdin_shows_the_frame_of_what_remains(cli):
+    plan = "aiplan: 1\nname: x\napproach: rag\n"
+    result = cli("lint", "--fix", "-", input=plan)
+    assert result.stdout == plan  # nothing to fix: the plan as it came
+    assert "\n  1 | aiplan: 1\n" in result.stderr
+
+
 def test_rules_explain_schema(cli):
     listing = cli("rules")
     assert listing.exit_code == 0 and "FT001" in listing.output and "PLAN001" in listing.output

@@ -186,7 +186,7 @@ def explain_no_plans(paths) -> None:
         say(f"aiplan: {path} looks like a plan: name it {stem}.aiplan.yaml or pass it explicitly")
 
 
-def resolve_targets(rule_set, paths, layer, force_exclude=False, listings=None, **settings):
+def resolve_targets(rule_set, paths, layer, force_exclude=False, listings=None, stdin_name="", **settings):
     """The files to lint and each one's lint context. Every configuration that applies
     is read and checked before anything is linted: a broken one exits 2. ``listings``: a
     dict that keeps what discovery listed (:func:`aiplan.run.discovery.discover`)."""
@@ -196,7 +196,7 @@ def resolve_targets(rule_set, paths, layer, force_exclude=False, listings=None, 
     resolver = settings_resolver(rule_set, cli_layer=layer, **settings)
     linked: list = []
     try:
-        targets = discover(paths, linked, listings)
+        targets = discover(paths, linked, listings, stdin_name)
     except PathError as exc:
         raise UsageProblem(str(exc)) from None
     try:

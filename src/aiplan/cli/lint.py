@@ -81,6 +81,7 @@ FAST_OPTIONS = {
     "--baseline": ("baseline_file", _SINGLE, FILE),
     "--write-baseline": ("write_baseline_file", _SINGLE, FILE),
     "--force-exclude": ("force_exclude", _FLAG, None),
+    "--stdin-filename": ("stdin_filename", _SINGLE, None),
     "--fix": ("fix", _FLAG, None),
     "--diff": ("diff", _FLAG, None),
     "--no-cache": ("no_cache", _FLAG, None),
@@ -96,7 +97,7 @@ LINT_DEFAULTS: dict[str, Any] = {
     "exit_zero": False, "no_plugins": False, "plugin_modules": (), "config_file": None, "isolated": False,
     "policy_packs": (), "baseline_file": None, "write_baseline_file": None, "force_exclude": False, "fix": False,
     "diff": False, "rule_timeout": None, "file_timeout": None, "run_timeout": None, "jobs": 0, "no_cache": False,
-    "cache_dir": None,
+    "cache_dir": None, "stdin_filename": None,
 }
 
 
@@ -182,10 +183,12 @@ def _accepted(value: str, accepts) -> bool:
 def lint_plans(paths, output_format, output_file, include_suppressed, fail_on, select, extend_select, ignore, colour,
                no_fix_hints, statistics, exit_zero, no_plugins, plugin_modules, config_file, isolated, policy_packs,
                baseline_file, write_baseline_file,
-               force_exclude, fix, diff, rule_timeout, file_timeout, run_timeout, jobs, no_cache, cache_dir):
+               force_exclude, fix, diff, rule_timeout, file_timeout, run_timeout, jobs, no_cache, cache_dir,
+               stdin_filename=None):
     """Run ``lint`` with the values click would pass it (``aiplan lint --help`` documents them); ends
     with ``sys.exit``. A command line that cannot run raises :class:`UsageProblem` (click shows it
     with the usage line), a broken configuration :class:`ConfigProblem`."""
+    from aiplan.core.paths import STDIN
     from aiplan.run.runner import DEFAULT_RUN_TIMEOUT, lint_targets
     from aiplan.config.resolve import command_line_layer
     from aiplan.cli import outputs
@@ -199,6 +202,13 @@ def lint_plans(paths, output_format, output_file, include_suppressed, fail_on, s
         raise UsageProblem(f"--statistics replaces the text report, so it cannot shape --format {output_format}; "
                            f"drop --statistics, or add --output-file FILE to write the {output_format} report "
                            "there and print the statistics")
+    if stdin_filename is not None:
+        paths = paths or (STDIN,)
+        if STDIN not in paths:
+            raise UsageProblem("--stdin-filename names the plan read from standard input; add - to the paths "
+                               "to read it")
+        if not stdin_filename or stdin_filename == STDIN:
+            raise UsageProblem(f"--stdin-filename needs the path the plan stands for, not {stdin_filename!r}")
     rule_set = load_rules(no_plugins, plugin_modules)
     layer = command_line_layer(split_values(select), split_values(extend_select), split_values(ignore), fail_on,
                                rule_timeout=rule_timeout, file_timeout=file_timeout)
@@ -210,6 +220,7 @@ def lint_plans(paths, output_format, output_file, include_suppressed, fail_on, s
                                                    no_plugins=no_plugins,
                                                    config_file=config_file, isolated=isolated,
                                                    policy_packs=policy_packs, force_exclude=force_exclude,
+                                                   stdin_name=stdin_filename or "",
                                                    checked_packs=cache.checked_packs() if cache is not None else None)
     if output_file:
         problem = outputs.check_output_file(output_file, [t.real_path for t in targets],

@@ -459,7 +459,7 @@ def fix_targets(targets: Iterable[Target], contexts: ContextSource, *, write: bo
             ctx = resolve(target)
             if target.real_path == STDIN:
                 data = stdin if stdin is not None else b""
-                lint = _linter(target.display_path, ctx, os.getcwd(), _shared_budget(ctx, watchdog))
+                lint = _linter(target.display_path, ctx, target.folder, _shared_budget(ctx, watchdog))
                 result = fix_bytes(data, lint, parse=partial(_parse_as, target.display_path, ctx))
                 stdin_fixed = result.fixed
             else:

@@ -80,7 +80,7 @@ def lint_target(target: Target, ctx: LintContext, stdin: bytes | None = None,
     one ``stat`` each)."""
     if target.real_path == STDIN:
         data = stdin if stdin is not None else read_stdin(ctx)
-        return lint_bytes(data, target.display_path, ctx, base_dir=os.getcwd(), budget=budget)
+        return lint_bytes(data, target.display_path, ctx, base_dir=target.folder, budget=budget)
     file_exists = None
     if exists is not None:
         # The folder as found (not made absolute): discovery's listings are kept by that path.

@@ -11,7 +11,8 @@ import sys
 from typing import Any
 
 from aiplan.cli.common import (EXIT_USAGE, SEVERITIES, ConfigProblem, UsageProblem, exit_code, explain_no_plans,
-                               load_rules, plugin_output_to_stderr, resolve_targets, say, split_values)
+                               load_rules, plugin_output_to_stderr, resolve_targets, say, say_no_plans,
+                               split_values)
 from aiplan.cli.terminal import echo, is_terminal
 from aiplan.reporters import FORMATS
 
@@ -216,7 +217,9 @@ def lint_plans(paths, output_format, output_file, include_suppressed, fail_on, s
     cache = None if fix or diff else _open_cache(no_cache, cache_dir)
     # The folders discovery lists: the existence checks of cached results answer from them.
     listings: dict = {}
+    excluded: list = []
     resolver, targets, contexts = resolve_targets(rule_set, paths or (".",), layer, listings=listings,
+                                                   excluded=excluded,
                                                    no_plugins=no_plugins,
                                                    config_file=config_file, isolated=isolated,
                                                    policy_packs=policy_packs, force_exclude=force_exclude,
@@ -229,9 +232,16 @@ def lint_plans(paths, output_format, output_file, include_suppressed, fail_on, s
         if problem:
             raise UsageProblem(problem)
     report_stream, write_errors = sys.stdout, []
+    if fix and not diff and any(target.real_path == STDIN for target, _ in excluded):
+        # Excluded (--force-exclude with --stdin-filename): an editor replaces its buffer with what
+        # --fix prints, so the plan goes back as it came, as ruff does.
+        sys.stdout.buffer.write(sys.stdin.buffer.read())
+        sys.stdout.buffer.flush()
+        report_stream = sys.stderr
     if fix or diff:
-        run, write_errors, to_stderr = _fix(targets, contexts.__getitem__, rule_set, diff=diff)
-        report_stream = sys.stderr if to_stderr else sys.stdout
+        run, write_errors, to_stderr = _fix(targets, contexts.__getitem__, rule_set, diff=diff,
+                                            no_plans=lambda: say_no_plans(paths or (".",), excluded))
+        report_stream = sys.stderr if to_stderr else report_stream
     else:
         with plugin_output_to_stderr():
             run = lint_targets(targets, contexts.__getitem__, cache=cache, jobs=jobs, listings=listings,
@@ -260,7 +270,7 @@ def lint_plans(paths, output_format, output_file, include_suppressed, fail_on, s
     for warning in outcome.warnings:
         say(f"aiplan: {warning}")
     if not targets:
-        echo(outputs.NO_PLANS, nl=False, err=True)
+        say_no_plans(paths or (".",), excluded)
     if not targets and not any(p == "-" or os.path.isfile(p) for p in paths):
         # A green run over nothing hides a wrong path or plan name (as ESLint does for a pattern).
         explain_no_plans(paths or (".",))
@@ -286,7 +296,7 @@ def _say_write_errors(write_errors) -> None:
         say(f"aiplan: fixes not written to {path}: {reason}")
 
 
-def _fix(targets, contexts, rule_set, *, diff):
+def _fix(targets, contexts, rule_set, *, diff, no_plans):
     """`lint --fix` / `--diff`. With --diff, print the diff and exit. With --fix,
     write the fixes (a fixed standard input goes to standard output) and return
     the run of what remains, the files that could not be written, and whether
@@ -294,7 +304,6 @@ def _fix(targets, contexts, rule_set, *, diff):
     from aiplan.core.paths import STDIN
     from aiplan.fix.fixer import fix_targets, unified_diff
     from aiplan.reporters.text import visible
-    from aiplan.cli import outputs
 
     stdin_target = next((t for t in targets if t.real_path == STDIN), None)
     reads_stdin = stdin_target is not None
@@ -317,7 +326,7 @@ def _fix(targets, contexts, rule_set, *, diff):
                  f"{left} fixable finding{'s' * (left != 1)} left unfixed")
     if diff:
         if not targets:
-            echo(outputs.NO_PLANS, nl=False, err=True)
+            no_plans()
         # stdout carries the diff alone, so it can be piped to `git apply` or `patch -p1`.
         changed = [(t, r) for t, r in fixes.results if r.changed]
         for target, result in changed:

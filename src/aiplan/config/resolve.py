@@ -378,16 +378,22 @@ class Resolver:
     def is_excluded(self, target: Target, force: bool = False) -> bool:
         """A file its configuration excludes. Files named on the command line are
         linted anyway unless ``force`` (``--force-exclude``, for pre-commit)."""
+        return self.excluded_by(target, force) is not None
+
+    def excluded_by(self, target: Target, force: bool = False) -> str | None:
+        """What excludes ``target`` (see :meth:`is_excluded`), as messages name it: the pattern
+        and the key that holds it (``'drafts' (.aiplan.toml: `exclude`)``); ``None``: not excluded."""
         if (target.explicit and not force) or target.settings_path == STDIN:
-            return False
+            return None
         config, _ = self.checked(self.config_path_for(self._folder_of(target.settings_path)))
         if config is None:
-            return False
+            return None
         for link in config.chain():
             relative = link.relative(target.settings_path)
             if link.exclude and relative is not None and matches(relative, link.exclude):
-                return True
-        return False
+                pattern = next(p for p in link.exclude if matches(relative, (p,)))
+                return f"{quoted_visibly(pattern)} ({link.base.key('exclude')})"
+        return None
 
     def catalogue(self, directory: str = ".") -> Catalogue:
         """Every rule usable under ``directory``: plugins plus every pack its configuration names."""

@@ -310,7 +310,8 @@ def init(path, approach):
     runs); a .json PATH is refused, since the starter's comments are its guide.
     The prompt_engineering starter lints clean. The others hold every section
     their approach needs: `aiplan lint` then lists what is left to fill in
-    (the evidence of each gap, the baseline's results, the fine-tuning data, the files named).
+    (the evidence of each gap, the baseline's results, the retrieval pipeline's weeks and
+    embedding model, the fine-tuning data, the evaluation set's size, the files named).
     """
     from aiplan.starter import write_starter
 

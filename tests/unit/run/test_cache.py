@@ -731,7 +731,8 @@ def _stamped(tmp_path, name: str) -> str:
 
 
 class _CountingChecks(cache_module.ExistenceChecks):
-    """ExistenceChecks that remember which paths were asked about."""
+    """ExistenceChecks that remember which paths were looked up (no listing answers them: the
+    first paths asked about in a folder are looked up one ``stat`` each)."""
 
     __slots__ = ("asked",)
 
@@ -739,9 +740,9 @@ class _CountingChecks(cache_module.ExistenceChecks):
         super().__init__()
         self.asked: list[str] = []
 
-    def __call__(self, base: str, relative: str) -> bool:
+    def looked_up(self, base: str, relative: str) -> bool:
         self.asked.append(relative)
-        return super().__call__(base, relative)
+        return super().looked_up(base, relative)
 
 
 def test_a_data_file_whose_stamp_holds_is_not_checked_again_for_existence(tmp_path, monkeypatch):

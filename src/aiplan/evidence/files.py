@@ -349,6 +349,16 @@ class WithinRepository:
         folder, name = os.path.split(path)
         return os.path.join(self._folders(folder), name)
 
+    def names_regular_file(self, base_dir: str, name: str) -> bool:
+        """Whether the plain name ``name`` (:func:`_plain`) is a regular file, no symbolic link, in
+        ``base_dir`` (absolute and normalised), from the run's one ``lstat`` of it: then it exists.
+        False for any other name."""
+        prefix = self.prefix(base_dir)
+        if prefix is None or not _plain(name):
+            return False
+        info = self._looked_at(prefix + name)
+        return info is not None and stat.S_ISREG(info.st_mode)
+
     def prefix(self, base_dir: str) -> str | None:
         """``base_dir`` and a separator, when a name joined to it needs no normalising (it is
         absolute and normalised, and "/" the only separator), else ``None``; once per folder in a run."""

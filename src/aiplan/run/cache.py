@@ -1034,7 +1034,7 @@ class ExistenceChecks:
 
     LISTED_AFTER = 3
 
-    __slots__ = ("_folders", "_stamps", "_listed", "_within", "_absolute", "_listings")
+    __slots__ = ("_folders", "_stamps", "_listed", "_within", "_files", "_absolute", "_listings")
 
     def __init__(self, listings: "Mapping[str, Listing] | None" = None) -> None:
         # Per (plan's folder, folder part of the path it names): how many paths were asked
@@ -1045,8 +1045,10 @@ class ExistenceChecks:
         # listing stamp): whether the stamp held when first checked.
         self._stamps: dict[tuple[str, str], bool] = {}
         self._listed: dict[tuple[str, str, str], bool] = {}
-        # Made when a result read data: evidence.files is not imported at start-up.
+        # Made when a result read data: evidence.files is not imported at start-up. The module is
+        # kept with it: an import statement per check cost more than the check (a few microseconds).
         self._within: "WithinRepository | None" = None
+        self._files: Any = None
         # Per plan folder as found: its absolute path (one getcwd() per folder, not per plan).
         self._absolute: dict[str, str] = {}
         # What discovery listed in this run, by folder path as it walked them.
@@ -1064,9 +1066,10 @@ class ExistenceChecks:
         """The run's :class:`aiplan.evidence.files.WithinRepository`: repository roots and
         resolved folders, shared by every lookup of the run."""
         if self._within is None:
-            from aiplan.evidence.files import WithinRepository  # start-up: only for results that read data
+            from aiplan.evidence import files  # start-up: only for results that read data
 
-            self._within = WithinRepository()
+            self._files = files
+            self._within = files.WithinRepository()
         return self._within
 
     def data_file_holds(self, base: str, path: str, stamp: str) -> bool:
@@ -1080,9 +1083,7 @@ class ExistenceChecks:
         key = (path, stamp)
         held = self._stamps.get(key)
         if held is None:
-            from aiplan.evidence.files import stamp_holds  # start-up: as above
-
-            held = self._stamps[key] = stamp_holds(path, stamp, self.within().status(path))
+            held = self._stamps[key] = self._files.stamp_holds(path, stamp, self.within().status(path))
         return held
 
     def listing_holds(self, base: str, name: str, stamp: str) -> bool:
@@ -1092,9 +1093,8 @@ class ExistenceChecks:
         key = (base, name, stamp)
         held = self._listed.get(key)
         if held is None:
-            from aiplan.evidence.files import listing_holds  # start-up: only for results that read data
-
-            held = self._listed[key] = listing_holds(base, name, stamp, self.within())
+            within = self.within()
+            held = self._listed[key] = self._files.listing_holds(base, name, stamp, within)
         return held
 
     def __call__(self, base: str, relative: str) -> bool:
@@ -1181,7 +1181,8 @@ def _dependencies_hold(real_path: str, dependencies, exists: ExistenceChecks) ->
     base = None
     # Paths whose content stamp held: they are regular files, so they exist. A data file a
     # plan names is also a path a rule asked about; its stamp (sorted first: "\0evidence:")
-    # answers both.
+    # answers both. So does a listing check that held of a regular file ("\0listing:", the
+    # training and held-out files compared): its lstat answers, not its folder's listing.
     stamped: set[str] = set()
     # The folder part of the last path asked about and the names listed in it: the paths are
     # sorted, so a plan's paths in one folder (data/ft/x/train.jsonl, data/ft/x/held-out.jsonl)
@@ -1201,6 +1202,8 @@ def _dependencies_hold(real_path: str, dependencies, exists: ExistenceChecks) ->
             elif existed.startswith("listing:"):
                 if not exists.listing_holds(base, name, existed):
                     return False
+                if exists.within().names_regular_file(base, name):
+                    stamped.add(name)
             elif existed.startswith("extra:"):  # an optional extra the result found missing
                 from aiplan.evidence.files import extra_holds  # start-up: as above
 

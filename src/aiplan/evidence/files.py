@@ -278,7 +278,7 @@ class WithinRepository:
     A link, or a file that cannot be looked at, is resolved on its own.
     """
 
-    __slots__ = ("_roots", "_folders", "_real", "_lstat")
+    __slots__ = ("_roots", "_folders", "_real", "_lstat", "_prefixes")
 
     def __init__(self) -> None:
         self._roots: dict[str, str] = {}
@@ -287,6 +287,8 @@ class WithinRepository:
         self._real: dict[str, str] = {}
         # Per path: its lstat, or None when there is nothing to look at (:meth:`status`, :meth:`mode`).
         self._lstat: dict[str, "os.stat_result | None"] = {}
+        # Per plan folder: what a plain name is joined to (:meth:`prefix`).
+        self._prefixes: dict[str, "str | None"] = {}
 
     def _looked_at(self, path: str) -> "os.stat_result | None":
         """``os.lstat(path)``, or ``None`` (missing, unreachable, a NUL in the name); once per path in a run."""
@@ -339,8 +341,34 @@ class WithinRepository:
         info = self._looked_at(path)
         if info is None or not stat.S_ISREG(info.st_mode):
             return None
+        if SLASH_ONLY:  # os.path.split and join without their generality: a regular file's path has a name
+            cut = path.rfind("/")
+            folder = path[:cut] or "/"
+            real = self._folders(folder)
+            return real + path[cut:] if real != "/" else path[cut:]
         folder, name = os.path.split(path)
         return os.path.join(self._folders(folder), name)
+
+    def names_regular_file(self, base_dir: str, name: str) -> bool:
+        """Whether the plain name ``name`` (:func:`_plain`) is a regular file, no symbolic link, in
+        ``base_dir`` (absolute and normalised), from the run's one ``lstat`` of it: then it exists.
+        False for any other name."""
+        prefix = self.prefix(base_dir)
+        if prefix is None or not _plain(name):
+            return False
+        info = self._looked_at(prefix + name)
+        return info is not None and stat.S_ISREG(info.st_mode)
+
+    def prefix(self, base_dir: str) -> str | None:
+        """``base_dir`` and a separator, when a name joined to it needs no normalising (it is
+        absolute and normalised, and "/" the only separator), else ``None``; once per folder in a run."""
+        try:
+            return self._prefixes[base_dir]
+        except KeyError:
+            pass
+        normal = SLASH_ONLY and os.path.isabs(base_dir) and os.path.normpath(base_dir) == base_dir
+        found = self._prefixes[base_dir] = (base_dir if base_dir.endswith("/") else base_dir + "/") if normal else None
+        return found
 
     def mode(self, path: str) -> int | None:
         """:func:`lstat_mode` of ``path``, from the run's one ``lstat`` of it: :func:`locate`
@@ -470,10 +498,27 @@ def _regular_file_leads(name: str, base_dir: str, within: "WithinRepository") ->
     the repository, which :func:`locate` classifies ``local`` on every branch; else ``None``.
     Most names a listing check asks about are such files (a held-out set compared with the
     training data, :meth:`EvidenceReader.same_file`)."""
+    prefix = within.prefix(base_dir)
+    if prefix is not None and _plain(name):  # named_path's answer by concatenation: no join, normpath
+        leads = within.regular_file(prefix + name)
+        if leads is None or not at_or_below(leads, within.root(base_dir)):
+            return None
+        # _relative's own shortcut, its normalisation known: both paths are (leads: realpath's folder, a name)
+        return leads[len(prefix):] if leads.startswith(prefix) else _relative(leads, base_dir)
     if REMOTE_SCHEME.match(name):
         return None
     leads = within.regular_file(named_path(name, base_dir))
     return _relative(leads, base_dir) if leads is not None and at_or_below(leads, within.root(base_dir)) else None
+
+
+def _plain(name: str) -> bool:
+    """Whether ``name`` goes down from its folder by plain names only: not empty, relative, no
+    ``~`` to expand and no empty, ``.`` or ``..`` part (so no ``://`` either: no remote name).
+    Joined to a normalised absolute folder, such a name needs no normalising (:func:`named_path`)."""
+    if not name or name[0] in "~/":
+        return False
+    around = f"/{name}/"
+    return "//" not in around and "/./" not in around and "/../" not in around
 
 
 def extra_holds(module: str, stamp: str) -> bool:

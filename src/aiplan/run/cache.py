@@ -1021,8 +1021,9 @@ class ExistenceChecks:
     plans ask about ~49,000 paths in ~4,000 folders, one ``stat`` each. A folder discovery
     listed in this run (``listings``: :func:`aiplan.run.discovery.discover`'s) is answered
     from that listing from the first path asked about in it; another one from the
-    :data:`LISTED_AFTER` th path on, when it is listed once (``os.scandir``). A name in the
-    listing that is no symbolic link exists. The first listed name is also looked up with
+    :data:`LISTED_AFTER` th time it is asked about on (a cached result's paths in one folder
+    ask once), when it is listed once (``os.scandir``). A name in the listing that is no
+    symbolic link exists. The first listed name is also looked up with
     ``stat``: a folder that can be read but not searched (mode ``r--``) lists names ``stat``
     cannot reach, and is then never answered from its listing. A name not in the listing (a
     glob, a symbolic link, another case on a case-insensitive file system, ``.`` or ``..``)
@@ -1033,7 +1034,7 @@ class ExistenceChecks:
 
     LISTED_AFTER = 3
 
-    __slots__ = ("_folders", "_stamps", "_listed", "_within", "_absolute", "_listings")
+    __slots__ = ("_folders", "_stamps", "_listed", "_within", "_files", "_absolute", "_listings")
 
     def __init__(self, listings: "Mapping[str, Listing] | None" = None) -> None:
         # Per (plan's folder, folder part of the path it names): how many paths were asked
@@ -1044,8 +1045,10 @@ class ExistenceChecks:
         # listing stamp): whether the stamp held when first checked.
         self._stamps: dict[tuple[str, str], bool] = {}
         self._listed: dict[tuple[str, str, str], bool] = {}
-        # Made when a result read data: evidence.files is not imported at start-up.
+        # Made when a result read data: evidence.files is not imported at start-up. The module is
+        # kept with it: an import statement per check cost more than the check (a few microseconds).
         self._within: "WithinRepository | None" = None
+        self._files: Any = None
         # Per plan folder as found: its absolute path (one getcwd() per folder, not per plan).
         self._absolute: dict[str, str] = {}
         # What discovery listed in this run, by folder path as it walked them.
@@ -1063,9 +1066,10 @@ class ExistenceChecks:
         """The run's :class:`aiplan.evidence.files.WithinRepository`: repository roots and
         resolved folders, shared by every lookup of the run."""
         if self._within is None:
-            from aiplan.evidence.files import WithinRepository  # start-up: only for results that read data
+            from aiplan.evidence import files  # start-up: only for results that read data
 
-            self._within = WithinRepository()
+            self._files = files
+            self._within = files.WithinRepository()
         return self._within
 
     def data_file_holds(self, base: str, path: str, stamp: str) -> bool:
@@ -1079,9 +1083,7 @@ class ExistenceChecks:
         key = (path, stamp)
         held = self._stamps.get(key)
         if held is None:
-            from aiplan.evidence.files import stamp_holds  # start-up: as above
-
-            held = self._stamps[key] = stamp_holds(path, stamp, self.within().status(path))
+            held = self._stamps[key] = self._files.stamp_holds(path, stamp, self.within().status(path))
         return held
 
     def listing_holds(self, base: str, name: str, stamp: str) -> bool:
@@ -1091,9 +1093,8 @@ class ExistenceChecks:
         key = (base, name, stamp)
         held = self._listed.get(key)
         if held is None:
-            from aiplan.evidence.files import listing_holds  # start-up: only for results that read data
-
-            held = self._listed[key] = listing_holds(base, name, stamp, self.within())
+            within = self.within()
+            held = self._listed[key] = self._files.listing_holds(base, name, stamp, within)
         return held
 
     def __call__(self, base: str, relative: str) -> bool:
@@ -1101,19 +1102,31 @@ class ExistenceChecks:
         if not SLASH_ONLY:  # the names below are split at "/" only
             return names_existing(os.path.join(base, relative))
         slash = relative.rfind("/")
-        key = (base, relative[:slash] if slash > 0 else "/" if slash == 0 else "")
-        listed = self._folders.get(key, 0)
-        if isinstance(listed, int):
-            found = self._discovered(base, key[1]) if self._listings else None
-            if found is not None:
-                listed = self._folders[key] = _searchable(os.path.join(base, key[1]), found)
-            elif listed + 1 < self.LISTED_AFTER:
-                self._folders[key] = listed + 1
-                return names_existing(os.path.join(base, relative))
-            else:
-                listed = self._folders[key] = _listing(os.path.join(base, key[1]))
+        listed = self.names_in(base, relative[:slash] if slash > 0 else "/" if slash == 0 else "")
         if listed is not None and relative[slash + 1:] in listed:
             return True
+        return self.looked_up(base, relative)
+
+    def names_in(self, base: str, below: str) -> "frozenset[str] | None":
+        """The names that are no symbolic links in the folder ``below`` ``base`` (as the folder part
+        of a path a plan names: ``""`` for ``base`` itself, ``"/"`` for the root), when it is
+        answered from its listing; else ``None`` (each name is then looked up with ``stat``).
+        A name not in it may still exist (see the class's docstring)."""
+        key = (base, below)
+        listed = self._folders.get(key, 0)
+        if isinstance(listed, int):
+            found = self._discovered(base, below) if self._listings else None
+            if found is not None:
+                listed = self._folders[key] = _searchable(os.path.join(base, below), found)
+            elif listed + 1 < self.LISTED_AFTER:
+                self._folders[key] = listed + 1
+                return None
+            else:
+                listed = self._folders[key] = _listing(os.path.join(base, below))
+        return listed
+
+    def looked_up(self, base: str, relative: str) -> bool:
+        """Whether ``relative`` exists in ``base``, by ``stat`` (a path its folder's listing does not answer)."""
         return names_existing(os.path.join(base, relative))
 
     def _discovered(self, base: str, below: str) -> "frozenset[str] | None":
@@ -1168,8 +1181,14 @@ def _dependencies_hold(real_path: str, dependencies, exists: ExistenceChecks) ->
     base = None
     # Paths whose content stamp held: they are regular files, so they exist. A data file a
     # plan names is also a path a rule asked about; its stamp (sorted first: "\0evidence:")
-    # answers both.
+    # answers both. So does a listing check that held of a regular file ("\0listing:", the
+    # training and held-out files compared): its lstat answers, not its folder's listing.
     stamped: set[str] = set()
+    # The folder part of the last path asked about and the names listed in it: the paths are
+    # sorted, so a plan's paths in one folder (data/ft/x/train.jsonl, data/ft/x/held-out.jsonl)
+    # ask for its listing once (ExistenceChecks.names_in).
+    below: str | None = None
+    listed: "frozenset[str] | None" = None
     for relative, existed in dependencies:
         if type(existed) is str:  # a data file's content stamp, or a glob's listing (aiplan.evidence)
             if base is None:  # once per result: a plan names several data files
@@ -1183,6 +1202,8 @@ def _dependencies_hold(real_path: str, dependencies, exists: ExistenceChecks) ->
             elif existed.startswith("listing:"):
                 if not exists.listing_holds(base, name, existed):
                     return False
+                if exists.within().names_regular_file(base, name):
+                    stamped.add(name)
             elif existed.startswith("extra:"):  # an optional extra the result found missing
                 from aiplan.evidence.files import extra_holds  # start-up: as above
 
@@ -1198,7 +1219,20 @@ def _dependencies_hold(real_path: str, dependencies, exists: ExistenceChecks) ->
             continue
         if existed is True and relative in stamped:
             continue
-        if exists(folder, relative) != existed:
+        if not SLASH_ONLY:  # the folder part below is split at "/" only
+            if exists(folder, relative) != existed:
+                return False
+            continue
+        # ExistenceChecks.__call__, its folder's listing kept from the path before.
+        slash = relative.rfind("/")
+        part = relative[:slash] if slash > 0 else "/" if slash == 0 else ""
+        if part != below:
+            below = part
+            listed = exists.names_in(folder, part)
+        if listed is not None and relative[slash + 1:] in listed:
+            if existed is not True:
+                return False
+        elif exists.looked_up(folder, relative) != existed:
             return False
     return True
 

@@ -226,3 +226,31 @@ def test_a_regular_file_leads_where_realpath_says_and_nothing_else_is_one(tree, 
         assert within.regular_file(path) == os.path.realpath(path), name
     for name in ("data/ft/link.jsonl", "data/ft", "data/ft/pipe", "data/ft/gone.jsonl", "data/dangling", "data/inside"):
         assert within.regular_file(os.path.join(str(tree), name)) is None, name
+
+
+def test_a_plain_names_shortcut_answers_as_named_path_and_relpath_do(tree, tmp_path, monkeypatch):
+    """_regular_file_leads joins a plain name to a normalised folder by text (no join, normpath,
+    relpath): the same answer as without the shortcut, for every name and folder, plain or not."""
+    from aiplan.evidence import files
+
+    (tree / "data" / "ft" / "train.jsonl").write_text("{}\n")
+    (tree / "data" / ".hidden.jsonl").write_text("{}\n")
+    (tree / "store" / "deep" / "a.jsonl").write_text("{}\n")
+    (tree / "data" / "ft" / "in.jsonl").symlink_to(tree / "store" / "deep" / "a.jsonl")
+    (tree / "data" / "~").mkdir()
+    (tree / "data" / "~" / "train.jsonl").write_text("{}\n")   # "~/train.jsonl" is the one in HOME
+    monkeypatch.setenv("HOME", str(tree / "data" / "ft"))
+    names = ["ft/train.jsonl", ".hidden.jsonl", "ft/train.jsonl/", "ft//train.jsonl", "./ft/train.jsonl",
+             "ft/./train.jsonl", "ft/../ft/train.jsonl", "~/train.jsonl", "~", "", ".", "..", "ft/",
+             "inside/deep/a.jsonl", "up/deep/a.jsonl", "out/deep/b.jsonl", "ft/in.jsonl", "ft/missing.jsonl",
+             "deep/a.jsonl", "ft/train.jsonl\0", "file://ft/train.jsonl", str(tree / "data" / "ft" / "train.jsonl")]
+    bases = [str(tree / "data"), str(tree / "data") + os.sep, str(tree / "data" / "ft" / ".."),
+             str(tree / "data" / "inside"), os.path.relpath(str(tree / "data"))]
+    shortcut = {(base, name): files._regular_file_leads(name, base, WithinRepository())
+                for base in bases for name in names}
+    assert shortcut[(str(tree / "data"), "ft/train.jsonl")] == "ft/train.jsonl"
+    assert shortcut[(str(tree / "data" / "inside"), "deep/a.jsonl")] == "../../store/deep/a.jsonl"
+    assert shortcut[(str(tree / "data"), "~/train.jsonl")] == "ft/train.jsonl"
+    monkeypatch.setattr(WithinRepository, "prefix", lambda self, base_dir: None)  # every name the long way
+    for (base, name), leads in shortcut.items():
+        assert files._regular_file_leads(name, base, WithinRepository()) == leads, (base, name)

@@ -731,7 +731,8 @@ def _stamped(tmp_path, name: str) -> str:
 
 
 class _CountingChecks(cache_module.ExistenceChecks):
-    """ExistenceChecks that remember which paths were asked about."""
+    """ExistenceChecks that remember which paths were looked up (no listing answers them: the
+    first paths asked about in a folder are looked up one ``stat`` each)."""
 
     __slots__ = ("asked",)
 
@@ -739,9 +740,9 @@ class _CountingChecks(cache_module.ExistenceChecks):
         super().__init__()
         self.asked: list[str] = []
 
-    def __call__(self, base: str, relative: str) -> bool:
+    def looked_up(self, base: str, relative: str) -> bool:
         self.asked.append(relative)
-        return super().__call__(base, relative)
+        return super().looked_up(base, relative)
 
 
 def test_a_data_file_whose_stamp_holds_is_not_checked_again_for_existence(tmp_path, monkeypatch):
@@ -761,6 +762,40 @@ def test_a_data_file_whose_stamp_holds_is_not_checked_again_for_existence(tmp_pa
     checks = _CountingChecks()
     assert not cache_module._dependencies_hold("plans/plan.aiplan.yaml", dependencies, checks)
     assert checks.asked == []
+
+
+def test_a_regular_file_whose_listing_check_holds_is_not_checked_again_for_existence(tmp_path, monkeypatch):
+    """A listing check that held of a regular file (its lstat) answers the existence check of the
+    same name; a glob's does not, nor one that no longer holds."""
+    from aiplan.evidence.files import listing_stamp, locate, repository_root
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "plans" / "data").mkdir(parents=True)
+    (tmp_path / "plans" / "data" / "train.jsonl").write_text("{}\n")
+    base = str(tmp_path / "plans")
+
+    def stamp(name: str) -> str:
+        return listing_stamp(locate(name, base, repository_root(base)), base, resolved=True)
+
+    dependencies = (("\0listing:data/*.jsonl", stamp("data/*.jsonl")), ("\0listing:data/train.jsonl", stamp("data/train.jsonl")),
+                    ("data/*.jsonl", True), ("data/train.jsonl", True))
+    checks = _CountingChecks()
+    assert cache_module._dependencies_hold("plans/plan.aiplan.yaml", dependencies, checks)
+    assert checks.asked == ["data/*.jsonl"]
+    # Removed, or replaced by a folder of data: the listing check fails.
+    (tmp_path / "plans" / "data" / "train.jsonl").unlink()
+    assert not cache_module._dependencies_hold("plans/plan.aiplan.yaml", dependencies[1:], _CountingChecks())
+    (tmp_path / "plans" / "data" / "train.jsonl").mkdir()
+    (tmp_path / "plans" / "data" / "train.jsonl" / "part.jsonl").write_text("{}\n")
+    assert not cache_module._dependencies_hold("plans/plan.aiplan.yaml", dependencies[1:], _CountingChecks())
+    # A name the first run found missing is checked, whatever the listing check says.
+    (tmp_path / "plans" / "data" / "train.jsonl" / "part.jsonl").unlink()
+    (tmp_path / "plans" / "data" / "train.jsonl").rmdir()
+    (tmp_path / "plans" / "data" / "train.jsonl").write_text("{}\n")
+    missing = ((dependencies[1][0], stamp("data/train.jsonl")), ("data/train.jsonl", False))
+    checks = _CountingChecks()
+    assert not cache_module._dependencies_hold("plans/plan.aiplan.yaml", missing, checks)
+    assert checks.asked == ["data/train.jsonl"]
 
 
 def test_a_stamp_of_a_kind_this_code_does_not_know_is_never_trusted(tmp_path, monkeypatch):

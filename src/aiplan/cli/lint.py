@@ -193,6 +193,12 @@ def lint_plans(paths, output_format, output_file, include_suppressed, fail_on, s
     if diff and write_baseline_file:
         raise UsageProblem("--diff writes nothing, so it cannot write a baseline; use --fix --write-baseline "
                            "to record what remains after fixing")
+    if statistics and output_format not in (None, *outputs.TEXT_FORMATS) and not output_file:
+        # Refused rather than dropped, as ruff refuses formats it has no statistics for: a
+        # program reading the report would otherwise get the findings it meant to count.
+        raise UsageProblem(f"--statistics replaces the text report, so it cannot shape --format {output_format}; "
+                           f"drop --statistics, or add --output-file FILE to write the {output_format} report "
+                           "there and print the statistics")
     rule_set = load_rules(no_plugins, plugin_modules)
     layer = command_line_layer(split_values(select), split_values(extend_select), split_values(ignore), fail_on,
                                rule_timeout=rule_timeout, file_timeout=file_timeout)

@@ -124,7 +124,8 @@ def _lint_parameters() -> list:
                        "`always` wins over NO_COLOR (a command-line choice is more specific than the environment).")
     @click.option("--no-fix-hints", is_flag=True, help="Print findings without their fix hints.")
     @click.option("--statistics", is_flag=True,
-                  help="Print how many findings each rule has (and how many --fix can repair) instead of the findings.")
+                  help="Print how many findings each rule has (and how many --fix can repair) instead of the findings "
+                       "(text formats; another --format needs --output-file).")
     @click.option("--exit-zero", is_flag=True,
                   help="Exit 0 even when findings reach --fail-on (usage errors still exit 2, internal errors 3).")
     @click.option("--no-plugins", is_flag=True, help="Do not load third-party plugins (built-in rules only).")

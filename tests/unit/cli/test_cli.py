@@ -3,6 +3,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import EXAMPLES
 
 CLEAN = EXAMPLES / "support-copilot.aiplan.yaml"
@@ -52,6 +54,27 @@ def test_fail_on_and_select_ignore(cli):
     assert cli("lint", "--select", "FT001", FLAWED).exit_code == 1
     result = cli("lint", "--select", "FT", "--ignore", "FT001", "--format", "json", FLAWED)
     assert json.loads(result.output)["findings"] == []
+
+
+@pytest.mark.parametrize("name", ["json", "github", "sarif", "junit", "gitlab"])
+def test_statistics_with_a_format_for_programs_is_refused_not_dropped(cli, name):
+    result = cli("lint", "--statistics", "--format", name, FLAWED)
+    assert result.exit_code == 2
+    assert f"cannot shape --format {name}" in result.output and "--output-file" in result.output
+
+
+@pytest.mark.parametrize("name", ["text", "concise"])
+def test_statistics_shape_the_text_formats(cli, name):
+    result = cli("lint", "--statistics", "--format", name, FLAWED)
+    assert result.exit_code == 1 and "BASE001" in result.output and "-:" not in result.output
+    assert "Finish the prompt-engineering baseline" not in result.output  # counts, not the findings
+
+
+def test_statistics_print_beside_a_report_written_to_a_file(cli, tmp_path):
+    report = tmp_path / "report.json"
+    result = cli("lint", "--statistics", "--format", "json", "--output-file", report, FLAWED)
+    assert result.exit_code == 1 and "BASE001" in result.output
+    assert json.loads(report.read_text())["findings"]
 
 
 def test_unknown_selector_is_usage_error(cli):

@@ -119,6 +119,7 @@ FAST_LINES = [
     ["--no-cache", "--output-file", PLAN, PLAN],
     ["--no-cache", "--config", "missing.toml", PLAN],
     ["--no-cache", "--ignore", "NOPE999", PLAN],
+    ["--no-cache", "--statistics", "--format", "sarif", PLAN],
     ["-j", "1", "--no-cache", "--ignore", "EVID", "."], ["--no-cache", "-j2", "--jobs=0", PLAN],
 ]
 

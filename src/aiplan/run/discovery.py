@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import re
 import stat
+from operator import attrgetter
 from typing import Iterable
 
 from aiplan.core.paths import STDIN, Target, display
 
 PLAN_NAMES = ("aiplan.yaml", "aiplan.yml")
 PLAN_SUFFIXES = (".aiplan.yaml", ".aiplan.yml")
+_PLAN_ENDINGS = ("aiplan.yaml", "aiplan.yml")  # how every plan name ends
 # The same names as a regular expression over a path with "/" separators, as
 # pre-commit's `files` takes it (.pre-commit-hooks.yaml holds exactly this).
 PLAN_FILE_PATTERN = r"(^|/)(aiplan|[^/]*\.aiplan)\.ya?ml$"
@@ -25,6 +27,7 @@ SKIP_DIRS = frozenset((
 # of those names are symbolic links. ``files`` holds every name that is no directory.
 Listing = tuple[list[str], tuple[str, ...], frozenset[str]]
 _NO_NAMES: frozenset[str] = frozenset()
+_DISPLAY_PATH = attrgetter("display_path")  # the order targets are linted and shown in
 
 
 class PathError(ValueError):
@@ -122,38 +125,45 @@ def _walk(top: str, unreadable: list[str] | None = None, linked: list[str] | Non
             if unreadable is not None and (root == top or not _is_virtualenv(root)):
                 unreadable.append(root)
             continue
-        if root != top and any(entry.name == "pyvenv.cfg" and _is_file(entry) for entry in entries):
-            continue
         dirs: list[str] = []
         files: list[str] = []
-        links: set[str] = set()      # links to directories
         symlinks: list[str] = []     # every symbolic link
+        links: list[str] = []        # the links to directories, among ``dirs``
         for entry in entries:
+            # Told from the listing's file types (no stat), as os.walk: a link to a directory is
+            # one (not walked), any other name a file. The calls take no keyword: without a link
+            # ``is_dir()`` is ``is_dir(follow_symlinks=False)``, and a keyword costs each call
+            # its parsing, fifty thousand times over the 10,000 bench plans' folders.
             try:
-                # Told from the listing (no stat) for what is no link, as os.walk: a link
-                # to a directory is one (not walked), any other name a file.
-                if entry.is_file(follow_symlinks=False):
-                    files.append(entry.name)
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    dirs.append(entry.name)
-                    continue
                 if entry.is_symlink():
                     symlinks.append(entry.name)
                     if entry.is_dir():
                         dirs.append(entry.name)
-                        links.add(entry.name)
+                        links.append(entry.name)
                         continue
+                elif entry.is_dir():
+                    dirs.append(entry.name)
+                    continue
             except OSError:
                 pass
             files.append(entry.name)
+        # A folder holding a pyvenv.cfg file (or a link to one) is a virtualenv: looked for among
+        # the names first (a search in C), its entry asked only when the name is there.
+        if root != top and "pyvenv.cfg" in files and any(
+                entry.name == "pyvenv.cfg" and _is_file(entry) for entry in entries):
+            continue
         if listings is not None:
             # By the folder's name in the paths of the plans found there: "plans/", given, is "plans".
             listings[root if root != top else top.rstrip(os.sep) or top] = (files, tuple(dirs), frozenset(symlinks) if symlinks else _NO_NAMES)
         yield root, dirs, files
-        pending.extend(os.path.join(root, name) for name in reversed(dirs) if name not in links)
-        if linked is not None and links:
-            linked.extend(os.path.join(root, name) for name in dirs if name in links)
+        if dirs:
+            prefix = os.path.join(root, "")  # once per folder: what os.path.join puts before a name
+            if links:
+                pending.extend(prefix + name for name in reversed(dirs) if name not in links)
+                if linked is not None:
+                    linked.extend(prefix + name for name in dirs if name in links)
+            else:
+                pending.extend([prefix + name for name in reversed(dirs)])
 
 
 def discover(paths: Iterable[str], linked: list[Target] | None = None,
@@ -185,7 +195,9 @@ def discover(paths: Iterable[str], linked: list[Target] | None = None,
             links: list[str] = []
             for root, dirs, files in _walk(raw, unreadable, links, listings):
                 dirs[:] = [name for name in sorted(dirs) if not _skipped(root, name)]
-                plans = [name for name in files if name in PLAN_NAMES or name.endswith(PLAN_SUFFIXES)]
+                # is_plan_name, inline: every plan name ends so (one test for most of the folder's files).
+                plans = [name for name in files if name.endswith(_PLAN_ENDINGS)
+                         and (name in PLAN_NAMES or name.endswith(PLAN_SUFFIXES))]
                 if not plans:
                     continue
                 # Once per directory: what os.path.join(root, name) puts before a name, as
@@ -208,8 +220,8 @@ def discover(paths: Iterable[str], linked: list[Target] | None = None,
             key = os.path.normcase(os.path.abspath(raw))
             found[key] = Target(raw, display(raw, cwd), True)
     if linked is not None:
-        linked.sort(key=lambda t: t.display_path)
-    return sorted(found.values(), key=lambda t: t.display_path)
+        linked.sort(key=_DISPLAY_PATH)
+    return sorted(found.values(), key=_DISPLAY_PATH)
 
 
 # A line that starts a top-level `aiplan:` key (block style, as plans are written).

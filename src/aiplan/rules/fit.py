@@ -845,10 +845,11 @@ def approach_section_missing(plan, options):
     approach = plan.approach
     wanted = []
     if approach in RAG_APPROACHES:
-        wanted.append(("rag", "`rag: {corpus: {sources: [...]}, data_pipeline: {...}, retrieval: {...}}`"))
+        wanted.append(("rag", "`rag: {corpus: {sources: [{name: TBD}]}, data_pipeline: {owner: TBD}, "
+                              "retrieval: {evaluation: {eval_set: TBD}}}`"))
     if plan.includes_fine_tuning:
-        wanted.append(("fine_tuning", "`fine_tuning: {purpose: behavior, task: {...}, dataset: {...}, "
-                                      "evaluation: {held_out: {...}}}`"))
+        wanted.append(("fine_tuning", "`fine_tuning: {purpose: behavior, task: {description: TBD}, "
+                                      "dataset: {path: TBD}, evaluation: {held_out: {path: TBD}}}`"))
     for section, snippet in wanted:
         value = plan.get(section)
         if isinstance(value, dict):

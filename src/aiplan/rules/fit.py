@@ -861,7 +861,7 @@ def approach_section_missing(plan, options):
             f"Describe the {'retrieval' if section == 'rag' else 'fine-tuning'} plan in a top-level "
             f"`{section}` section: {snippet}; or choose an approach that does not need it.",
             path=(section,),
-            at="key",
+            at="section",
         )
 
 
@@ -1105,7 +1105,7 @@ def approach_unclear(plan, options):
             "neither its fit to the gaps nor the checks of the approach it needs can be judged",
             fix,
             path=("approach",),
-            at="key",
+            at="section",
         )
         return
     approach = plan.approach

@@ -86,7 +86,7 @@ def missing_gap_analysis(plan, options):
         "(no `knowledge`, `behavior` or `accuracy` with `present: true` or `present: false`)",
         f"State each gap under `gaps` with `present` and, where present, the `evidence`: {snippet}.",
         path=("gaps",),
-        at="key",
+        at="section",
     )
 
 
@@ -216,5 +216,5 @@ def incomplete_gap_analysis(plan, options):
         f"{'it' if one else 'each'} under `gaps`: {snippet}, or `{unstated[0]}: {{present: true, evidence: TBD}}` "
         f"where {'the' if one else 'a'} gap exists, with what the base model got wrong.",
         path=("gaps",),
-        at="key",
+        at="section",
     )

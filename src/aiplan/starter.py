@@ -3,8 +3,10 @@
 The ``prompt_engineering`` starter (the default) states no gap and lints clean.
 The ``rag``, ``fine_tuning`` and ``hybrid`` starters hold every section their
 approach needs, with ``TBD`` where only the team knows the facts (the evidence
-of a gap, the baseline's results, the fine-tuning task, its number of examples,
-training file, review and held-out set): a starter asserts no fact a reviewer
+of a gap, the baseline's results, the evaluation set's size, the data pipeline's
+and the retriever's weeks and the embedding model, the fine-tuning task, its number
+of examples, training file, review and held-out set; the pipeline's owner is a
+comment, since no rule asks for it): a starter asserts no fact a reviewer
 must check, so linting the untouched starter reports
 exactly what is left to fill in, one framework step at a time.
 
@@ -125,7 +127,9 @@ approach: hybrid
 
 _RAG = """
 # Retrieval. The data pipeline decides retrieval quality: plan at least as
-# much effort for it as for the retriever.
+# much effort for it as for the retriever. Who runs it, the weeks planned and
+# the embedding model are your team's facts: each TBD below is reported
+# until it is replaced by what you have decided.
 rag:
   corpus:
     sources:
@@ -137,8 +141,8 @@ rag:
         boilerplate: low  # {boilerplate}
         sensitivity: internal
   data_pipeline:
-    owner: data-eng
-    effort_weeks: 4
+    # owner: the team that keeps the index fresh, e.g. data-eng
+    effort_weeks: TBD  # weeks planned: at least as many as for retrieval
     cleaning: strip navigation and footers before chunking
     chunking:
       # one of: {chunking}
@@ -146,12 +150,12 @@ rag:
       size_tokens: 512
       overlap_tokens: 64
     embedding:
-      model: text-embedding-3-large
+      model: TBD  # the embedding model, e.g. text-embedding-3-large
     indexing:
       store: pgvector
       refresh: daily  # at least as often as the sources change
   retrieval:
-    effort_weeks: 2
+    effort_weeks: TBD  # weeks planned for the retriever
     top_k: 8
     evaluation:
       metrics: [recall_at_k]
@@ -193,7 +197,7 @@ evaluation:
       target: 0.9
   eval_sets:
     - path: evals/answers.jsonl
-      size: 300
+      size: TBD  # how many examples it holds: enough to show the change
   cadence: per_release  # {cadence}
 """
 

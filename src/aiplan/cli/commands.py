@@ -87,7 +87,8 @@ def report(paths, output_format, output_file, select, ignore, no_plugins, plugin
 
 @click.command("rules")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--family", multiple=True, help="Only these families (comma-separated), e.g. FT,RAG.")
+@click.option("--family", multiple=True,
+              help="Only these families, prefixes or IDs (comma-separated, as --select takes them), e.g. FT,RAG.")
 @click.option("--severity", type=click.Choice(SEVERITIES), default=None, help="Only rules of this default severity.")
 @click.option("--no-plugins", is_flag=True, help="List built-in rules only.")
 @_plugin_option
@@ -100,12 +101,19 @@ def list_rules(output_format, family, severity, no_plugins, plugin_modules, conf
     """
     import json
 
+    from aiplan.config.selection import ConfigError, selected_by, validate_selectors
+
     rule_set = load_rules(no_plugins, plugin_modules)
     catalogue = _catalogue(rule_set, no_plugins, config_file, isolated, policy_packs)
-    families = {f.upper() for f in split_values(family)}
+    try:
+        # One selection model: an unknown family is the usage error `aiplan lint --select` makes of it.
+        selectors = validate_selectors(split_values(family), catalogue, "--family")
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    picked = selected_by(selectors, catalogue) if selectors else catalogue
     chosen = [
         r for r in (catalogue[key] for key in sorted(catalogue))
-        if (not families or r.family in families) and (severity is None or r.severity.value == severity)
+        if r.id in picked and (severity is None or r.severity.value == severity)
     ]
     if output_format == "json":
         click.echo(json.dumps([
@@ -118,10 +126,7 @@ def list_rules(output_format, family, severity, no_plugins, plugin_modules, conf
             for r in chosen
         ], indent=2))
     else:
-        width = max((len(r.name) for r in chosen), default=10)
-        for r in chosen:
-            fix = " (fixable)" if r.fixable else ""
-            click.echo(f"{r.id:<8} {r.name:<{width}} {r.severity.value:<7} {r.summary}{fix}")
+        click.echo(_listing(chosen), nl=False)
         if not chosen:
             click.echo("No rule matches.", err=True)
     # A plugin that failed is said in either format, and fails the command as in `aiplan plugins`.
@@ -129,6 +134,13 @@ def list_rules(output_format, family, severity, no_plugins, plugin_modules, conf
         say(f"internal error: {error.describe()}")
     if rule_set.errors:
         sys.exit(EXIT_INTERNAL)
+
+
+def _listing(rules) -> str:
+    """The text listing of ``rules``: one line each, ID, name, default severity and summary."""
+    width = max((len(r.name) for r in rules), default=10)
+    return "".join(f"{r.id:<8} {r.name:<{width}} {r.severity.value:<7} {r.summary}{' (fixable)' * r.fixable}\n"
+                   for r in rules)
 
 
 def _catalogue(rule_set, no_plugins, config_file, isolated, policy_packs):
@@ -159,6 +171,8 @@ def _say_warnings(resolver) -> None:
 @settings_options
 def explain(rule_id, no_plugins, plugin_modules, config_file, isolated, policy_packs):
     """Show a rule's documentation: what, why, a failing and a passing example.
+    RULE_ID is an ID (FT001) or a name (fine-tuning-without-held-out); a family
+    (FT) lists its rules.
 
     Plugin rules and the rules of configured policy packs are documented too.
     """
@@ -170,11 +184,20 @@ def explain(rule_id, no_plugins, plugin_modules, config_file, isolated, policy_p
     wanted = rule_id.strip()
     by_name = {r.name: r for r in rules.values()}
     found = rules.get(wanted.upper()) or by_name.get(wanted.lower())
-    if found is None:
-        guess = closest(wanted, list(rules) + list(by_name), cutoff=0.6)
-        hint = f" Did you mean {guess}?" if guess else " Run `aiplan rules` for the list."
-        raise click.UsageError(f"unknown rule {quoted_visibly(rule_id)}.{hint}")
-    click.echo(render_rule_text(found))
+    if found is not None:
+        click.echo(render_rule_text(found))
+        return
+    family = [rules[key] for key in sorted(rules) if rules[key].family == wanted.upper()]
+    if family:
+        # A family is no rule, but what was meant is plain: its rules, as `aiplan rules --family` lists them.
+        click.echo(_listing(family), nl=False)
+        click.echo(f"{wanted.upper()} is a rule family: `aiplan explain {family[0].id}` shows one rule's "
+                   f"documentation; `aiplan rules --family {wanted.upper()}` lists the family.", err=True)
+        return
+    guess = closest(wanted, list(rules) + list(by_name), cutoff=0.6)
+    families = ", ".join(sorted({r.family for r in rules.values()}))
+    hint = f" Did you mean {guess}?" if guess else f" Rule families are {families}; `aiplan rules` lists every rule."
+    raise click.UsageError(f"unknown rule {quoted_visibly(rule_id)}.{hint}")
 
 
 @click.command()
@@ -287,7 +310,8 @@ def init(path, approach):
     runs); a .json PATH is refused, since the starter's comments are its guide.
     The prompt_engineering starter lints clean. The others hold every section
     their approach needs: `aiplan lint` then lists what is left to fill in
-    (the evidence of each gap, the baseline's results, the fine-tuning data, the files named).
+    (the evidence of each gap, the baseline's results, the retrieval pipeline's weeks and
+    embedding model, the fine-tuning data, the evaluation set's size, the files named).
     """
     from aiplan.starter import write_starter
 

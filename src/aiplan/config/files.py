@@ -27,6 +27,7 @@ from aiplan.core.paths import shown_path
 from aiplan.core.findings import Severity
 from aiplan.core.globs import GlobError, compile_glob, matches
 from aiplan.core.notation import dotted_key, quoted
+from aiplan.core.numbers import counted
 from aiplan.core.records import Record
 from aiplan.fileio import FileTooLarge, read_regular
 from aiplan.schemas import CONFIG_SCHEMA, load
@@ -283,13 +284,6 @@ def _as_typed(values) -> tuple[str, ...]:
     return tuple(str(v).strip() for v in values)
 
 
-def _counted(value: Any) -> Any:
-    """A count limit as an ``int``: the schema's ``integer`` takes `3.0` (TOML's float) as 3, as
-    JSON Schema does, so it is 3 everywhere after (`3 levels`, not `3.0 levels`; a count a slice
-    or ``range`` uses)."""
-    return int(value) if type(value) is float and value.is_integer() else value
-
-
 def _layer(table: Mapping[str, Any], file: str, prefix: str, root: str) -> Layer:
     return Layer(
         file=file,
@@ -301,7 +295,7 @@ def _layer(table: Mapping[str, Any], file: str, prefix: str, root: str) -> Layer
         severity={k: Severity.parse(v) for k, v in table.get("severity", {}).items()},
         rule_options={k: dict(v) for k, v in table.get("rules", {}).items()},
         policy_packs=tuple(os.path.normpath(os.path.join(root, p)) for p in table.get("policy-packs", ())),
-        limits={LIMIT_KEYS[k]: table[k] if k in TIMEOUT_KEYS else _counted(table[k])
+        limits={LIMIT_KEYS[k]: table[k] if k in TIMEOUT_KEYS else counted(table[k])
                 for k in LIMIT_KEYS if k in table},
         paths=tuple(table.get("paths", ())),
         placeholders=tuple(table.get("placeholders", ())),

@@ -12,7 +12,7 @@ from aiplan.core.suggest import did_you_mean_rule
 from aiplan.lint.context import DEFAULT_FILE_TIMEOUT, DEFAULT_RULE_TIMEOUT, LintConfig, LintContext
 
 __all__ = ["ConfigError", "DEFAULT_FILE_TIMEOUT", "DEFAULT_RULE_TIMEOUT", "LintConfig", "build_context", "enabled_by_layers",
-           "enabled_rule_ids", "validate_selectors"]
+           "enabled_rule_ids", "selected_by", "validate_selectors"]
 
 
 def _best(selectors: Iterable[str], rule_id: str) -> int:
@@ -71,6 +71,13 @@ def validate_selectors(selectors: Iterable[str], rule_ids: Iterable[str], where:
             raise ConfigError(f"{where}: {quoted_visibly(str(raw).strip())} matches no rule{hint}")
         out.append(selector)
     return tuple(out)
+
+
+def selected_by(selectors: Iterable[str], rule_ids: Iterable[str]) -> frozenset[str]:
+    """The rules ``selectors`` (upper-cased, as :func:`validate_selectors` returns them) pick
+    as ``--select`` picks them: ``ALL``, a family, a prefix or an ID."""
+    selectors = tuple(selectors)
+    return frozenset(r for r in rule_ids if _best(selectors, r) >= 0)
 
 
 def enabled_rule_ids(config: LintConfig, rule_ids: Iterable[str]) -> frozenset[str]:

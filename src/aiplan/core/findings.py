@@ -11,6 +11,12 @@ from aiplan.core.records import Record
 from aiplan.core.rule_ids import root_cause_rank
 
 
+# What introduces a fix hint after the message in every output (text, github, gitlab, junit,
+# sarif, the reports, the language server): one spelling, lower case as ruff's and rustc's
+# `help:`, so a grep or a log filter written against one format works on the others.
+FIX_LABEL = "fix:"
+
+
 class Severity(str, enum.Enum):
     """How serious a finding is. Ordered: ``INFO < WARNING < ERROR``."""
 

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from aiplan import REPOSITORY
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.notation import kind, quoted, quoted_visibly
+from aiplan.core.numbers import counted
 from aiplan.core.records import Record
 from aiplan.core.rule_ids import family_of
 from aiplan.core.suggest import closest
@@ -84,7 +85,8 @@ class Option(Record):
     """A configurable threshold of a rule, declared as data and validated centrally.
 
     ``type`` is ``int``, ``float``, ``bool`` or ``str`` (a ``float`` option also
-    takes an integer). ``minimum`` and ``maximum`` bound a numeric option,
+    takes an integer; an ``int`` option takes a whole float, `500.0`, as the
+    integer, as the configuration's limits do, and refuses `500.5`). ``minimum`` and ``maximum`` bound a numeric option,
     inclusively; ``None`` leaves that side open. Configured values are checked
     against the type and bounds before any plan is linted (exit code 2 with the
     option's name otherwise), and ``aiplan explain`` shows them.
@@ -99,6 +101,8 @@ class Option(Record):
 
     def validate(self, value: Any) -> Any:
         """Return ``value`` if it fits this option, else raise ``ValueError``."""
+        if self.type is int:
+            value = counted(value)
         expected = (int, float) if self.type is float else self.type
         if not isinstance(value, expected) or (isinstance(value, bool) and self.type is not bool):
             wanted = _OPTION_TYPES.get(self.type, self.type.__name__)

@@ -20,7 +20,7 @@ reads any line starting with ``::`` and any ``##[`` as a command.
 import re
 from typing import Iterable, Mapping
 
-from aiplan.core.findings import Finding, Severity
+from aiplan.core.findings import FIX_LABEL, Finding, Severity
 from aiplan.reporters import neutralise_hashes
 from aiplan.reporters.sources import Paths
 
@@ -90,7 +90,7 @@ def annotation(finding: Finding, file: str | None) -> str:
         "col": finding.column if located and finding.end_line == finding.line else None,
         "endColumn": finding.end_column if located and finding.end_line == finding.line else None,
     }
-    message = finding.message + (f"\nfix: {finding.fix}" if finding.fix else "")
+    message = finding.message + (f"\n{FIX_LABEL} {finding.fix}" if finding.fix else "")
     return command(COMMANDS[finding.severity], properties, message)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from aiplan.core.findings import Severity
+from aiplan.core.findings import FIX_LABEL, Severity
 from aiplan.reporters import inert_json
 from aiplan.reporters.sources import Paths, identity, occurrences
 from aiplan.reporters.text import visible
@@ -35,7 +35,7 @@ def description(finding) -> str:
     """Message and fix on one plain line, as Code Quality shows it: line breaks,
     tabs and control characters from plan values in the text report's visible
     notation, runs of spaces collapsed."""
-    text = finding.message + (f" Fix: {finding.fix}" if finding.fix else "")
+    text = finding.message + (f" {FIX_LABEL} {finding.fix}" if finding.fix else "")
     return " ".join(visible(text).split())
 
 

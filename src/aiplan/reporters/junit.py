@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from aiplan.core.findings import Severity
+from aiplan.core.findings import FIX_LABEL, Severity
 from aiplan.core.rule_ids import VERSION as VERSION_RULE
 from aiplan.core.rule_ids import root_cause_rank
 from aiplan.reporters import inert_xml
@@ -61,7 +61,7 @@ def _element(tag: str, attributes: dict[str, object] | None = None, text: str | 
 
 def _describe(finding) -> str:
     line = f"{finding.path}:{finding.line}:{finding.column}: {finding.rule} [{finding.severity.value}] {finding.message}"
-    return line + (f"\n    fix: {finding.fix}" if finding.fix else "")
+    return line + (f"\n    {FIX_LABEL} {finding.fix}" if finding.fix else "")
 
 
 def render(run, rules, *, checked=None, **_options) -> str:

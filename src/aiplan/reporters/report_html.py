@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 
 from aiplan import __version__
-from aiplan.core.findings import Severity
+from aiplan.core.findings import FIX_LABEL, Severity
 from aiplan.reporters.decision import PlanDecision
 from aiplan.reporters import inert_xml
 from aiplan.reporters.report_markdown import PRESENT, number, resolution, scale_of, title, verdict
@@ -113,7 +113,7 @@ def _plan(d: PlanDecision, anchor: str) -> list[str]:
         out.append('<ul class="findings">')
         for f in findings:
             label = SEVERITY_LABEL[f.severity]
-            fix = f"<br>Fix: {text(f.fix)}" if f.fix else ""
+            fix = f"<br>{FIX_LABEL} {text(f.fix)}" if f.fix else ""
             out.append(f'<li class="{label}"><strong>{text(f.rule)}</strong> [{label}] line {f.line}: '
                        f"{text(f.message)}{fix}</li>")
         out.append("</ul>")

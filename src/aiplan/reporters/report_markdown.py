@@ -9,7 +9,7 @@ for CI logs too (``aiplan.reporters``, log-safe output), since it is often print
 
 from __future__ import annotations
 
-from aiplan.core.findings import Severity
+from aiplan.core.findings import FIX_LABEL, Severity
 from aiplan.reporters.decision import PlanDecision
 from aiplan.reporters.github_summary import BUDGET, STEP_SUMMARY_LIMIT, code
 from aiplan.reporters import neutralise
@@ -107,7 +107,7 @@ def plan_section(d: PlanDecision) -> list[str]:
 
 
 def finding_line(f) -> str:
-    fix = f" Fix: {code(f.fix)}" if f.fix else ""
+    fix = f" {FIX_LABEL} {code(f.fix)}" if f.fix else ""
     return f"- {ICONS[f.severity]} **{f.rule}** line {f.line}: {code(f.message)}{fix}"
 
 

@@ -33,7 +33,7 @@ from typing import Any
 from urllib.parse import quote
 
 from aiplan import __version__
-from aiplan.core.findings import Finding, Severity, format_yaml_path
+from aiplan.core.findings import FIX_LABEL, Finding, Severity, format_yaml_path
 from aiplan.docs import render_rule_markdown, render_rule_text
 from aiplan.reporters import inert_json
 from aiplan.reporters.sources import Paths, line_fingerprints, read_lines
@@ -113,7 +113,7 @@ def region(finding, line_length: int | None = None) -> dict:
 
 
 def _message(finding) -> str:
-    return finding.message + (f"\nFix: {finding.fix}" if finding.fix else "")
+    return finding.message + (f"\n{FIX_LABEL} {finding.fix}" if finding.fix else "")
 
 
 def _result(finding, rule_index: dict, paths, line_hash: str | None, suppression: dict | None,

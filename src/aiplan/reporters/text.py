@@ -33,7 +33,7 @@ import os
 import stat
 from typing import Iterable, Iterator
 
-from aiplan.core.findings import Severity, tallied_from
+from aiplan.core.findings import FIX_LABEL, Severity, tallied_from
 from aiplan.core.notation import escape_unseen
 from aiplan.core.rule_ids import family_of, root_cause_rank
 from aiplan.reporters import neutralise
@@ -221,7 +221,7 @@ class _Frame:
         notes = " " * (gutter + 3)
         # "= " starts each note: a message that begins with "::" never starts a line.
         self.note = f"{notes}= "
-        self.fix = f"{notes}= {_style('fix:', colour, fg='green')} "
+        self.fix = f"{notes}= {_style(FIX_LABEL, colour, fg='green')} "
 
 
 def render_key(colour: bool, show_fix: bool, wrap: int | None) -> tuple:

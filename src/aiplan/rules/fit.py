@@ -292,12 +292,15 @@ def rag_for_behavior(plan, options):
     )
 
 
-@rule("FIT003", "consider-hybrid", Severity.INFO)
+@rule("FIT003", "consider-hybrid", Severity.INFO, superseded_by=("FIT009",))
 def consider_hybrid(plan, options):
     """Both a knowledge and a behavior gap are present, but only one of them is addressed.
 
     Fires when `gaps.knowledge.present` and `gaps.behavior.present` are both
     `true` and `approach` is `rag` or `fine_tuning`. Reported at `approach`.
+    When the plan also describes the other half (FIT009 reports the approach
+    as unclear and asks for `hybrid` or one section fewer), FIT009's finding
+    is the one reported.
 
     ## Why
     Retrieval handles what the model knows; fine-tuning handles how it
@@ -970,7 +973,7 @@ def _sections_shown(sections) -> str:
     return listing(f"a `{section}` section" for section in sections)
 
 
-@rule("FIT009", "approach-unclear", Severity.ERROR)
+@rule("FIT009", "approach-unclear", Severity.ERROR, superseded_by=("FIT001", "FIT002", "FIT004", "FIT008"))
 def approach_unclear(plan, options):
     """The plan does not state its approach, or describes a half its approach does not include.
 
@@ -987,7 +990,11 @@ def approach_unclear(plan, options):
 
     An `approach` that is null, a placeholder or not one of the four is
     PLAN002's finding. This is the mirror of FIT007 (the approach names a
-    half the plan does not describe).
+    half the plan does not describe). When the stated approach does not fit
+    the gaps (FIT001, FIT002, FIT004 or FIT008 reports it), that finding is
+    the one reported: it says which approach the gaps call for, where adding
+    the described half (`hybrid`) would not fit them either; once the
+    approach is corrected, a section it does not include is reported here.
 
     ## Why
     The choice follows from the gaps: retrieval for a knowledge gap,

@@ -25,7 +25,7 @@ from pygls.uris import to_fs_path
 
 from aiplan import __version__
 from aiplan.config.files import CONFIG_NAMES
-from aiplan.core.findings import Finding, Severity
+from aiplan.core.findings import FIX_LABEL, Finding, Severity
 from aiplan.core.text import SourceText
 from aiplan.run.discovery import is_plan_name
 from aiplan.server.positions import LineIndex
@@ -138,7 +138,7 @@ def diagnostics(linted: Linted, encoding: str, cwd: str = "") -> list[types.Diag
             code=finding.rule,
             code_description=types.CodeDescription(href=finding.url) if finding.url else None,
             source=SOURCE,
-            message=f"{finding.message}\nfix: {finding.fix}" if finding.fix else finding.message,
+            message=f"{finding.message}\n{FIX_LABEL} {finding.fix}" if finding.fix else finding.message,
         ))
     top = types.Range(types.Position(0, 0), types.Position(0, len(index.line_text(0))))
     for error in linted.result.errors:

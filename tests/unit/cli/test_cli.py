@@ -89,6 +89,31 @@ def test_unknown_selector_is_echoed_as_typed_and_visibly(cli):
     assert cli("lint", "--select", "ft001", CLEAN).exit_code == 0  # matching still ignores case
 
 
+@pytest.mark.parametrize("command", [("lint", "--select"), ("report", "--select"), ("rules", "--family")])
+def test_an_unknown_selector_is_the_same_usage_error_in_every_command(cli, command):
+    paths = () if command[0] == "rules" else (CLEAN,)
+    unknown = cli(*command, "XYZ", *paths)
+    assert unknown.exit_code == 2
+    assert f"{command[1]}: 'XYZ' matches no rule; rule families are ACC, BASE," in unknown.output
+    close = cli(*command, "FTT", *paths)
+    assert close.exit_code == 2 and "'FTT' matches no rule; did you mean FT?" in close.output
+
+
+def test_rules_family_selects_as_select_does(cli):
+    ids = [line.split()[0] for line in cli("rules", "--family", "ft,rag00").output.splitlines()]
+    assert ids and {i.rstrip("0123456789") for i in ids} == {"FT", "RAG"}
+    assert all(i.startswith(("FT", "RAG00")) for i in ids) and "RAG010" not in ids
+
+
+def test_explain_a_family_lists_its_rules_as_rules_does(cli):
+    family = cli("explain", "ft")
+    assert family.exit_code == 0
+    assert family.stdout == cli("rules", "--family", "FT").stdout
+    assert "FT is a rule family" in family.stderr and "aiplan explain FT001" in family.stderr
+    unknown = cli("explain", "XYZ")
+    assert unknown.exit_code == 2 and "Rule families are ACC, BASE," in unknown.output
+
+
 def test_explain_shows_invisible_characters_and_backslashes_unambiguously(cli):
     assert "unknown rule 'FT\\u200b001'" in cli("explain", "FT\u200b001").output
     typed, control = cli("explain", "FT\\x01").output, cli("explain", "FT\x01").output

@@ -14,16 +14,19 @@ from aiplan.testing import lint_yaml
 # What linting the untouched starter asks for: the framework's next steps.
 STILL_TO_FILL_IN = {
     "prompt_engineering": set(),
-    "rag": {"GAP002", "BASE001", "EVAL003"},
+    "rag": {"GAP002", "BASE001", "PLAN002", "RAG002", "EVAL003"},
     "fine_tuning": {"GAP002", "BASE001", "PLAN002", "FT001", "FT004", "FT007", "FT010", "EVAL003"},
-    "hybrid": {"GAP002", "BASE001", "PLAN002", "FT001", "FT004", "FT007", "FT010", "EVAL003"},
+    "hybrid": {"GAP002", "BASE001", "PLAN002", "RAG002", "FT001", "FT004", "FT007", "FT010", "EVAL003"},
 }
 
-# A starter states none of the team's facts about its data (review 11): the number of
-# examples is TBD, which the schema refuses where a count belongs, so it is the one
-# schema finding a starter has.
-SCHEMA_FINDINGS = {"fine_tuning": ["`fine_tuning.dataset.examples` is 'TBD'"],
-                   "hybrid": ["`fine_tuning.dataset.examples` is 'TBD'"]}
+# A starter states none of the team's facts (reviews 11 and 12): the number of examples,
+# the evaluation set's size and the weeks planned are TBD, which the schema refuses where a
+# number belongs, so they are the schema findings a starter has (each with its hint).
+_PIPELINE_WEEKS = ["`rag.data_pipeline.effort_weeks` is 'TBD'", "`rag.retrieval.effort_weeks` is 'TBD'"]
+_EVAL_SIZE = "`evaluation.eval_sets[0].size` is 'TBD'"
+SCHEMA_FINDINGS = {"rag": [*_PIPELINE_WEEKS, _EVAL_SIZE],
+                   "fine_tuning": ["`fine_tuning.dataset.examples` is 'TBD'", _EVAL_SIZE],
+                   "hybrid": [*_PIPELINE_WEEKS, "`fine_tuning.dataset.examples` is 'TBD'", _EVAL_SIZE]}
 
 HELD_OUT = """held_out:
       size: 600
@@ -35,6 +38,10 @@ HELD_OUT = """held_out:
 def filled_in(text: str) -> str:
     """The starter as a team completes it: facts instead of TBD, the baseline measured."""
     text = text.replace("evidence: TBD", "evidence: measured on 100 real questions")
+    text = text.replace("      model: TBD", "      model: text-embedding-3-large")  # the embedding model
+    text = text.replace("data_pipeline:\n    # owner:", "data_pipeline:\n    owner: data-eng\n    # owner:")
+    text = text.replace("effort_weeks: TBD  # weeks planned: at", "effort_weeks: 4  # weeks planned: at")
+    text = text.replace("effort_weeks: TBD", "effort_weeks: 2").replace("size: TBD", "size: 800")
     text = text.replace("model: TBD", "model: claude-sonnet").replace("quality_review: TBD", "quality_review: two reviewers")
     text = text.replace("status: in_progress", "status: done")
     text = text.replace("examples: TBD", "examples: 4200").replace("path: TBD", "path: data/ft/train.jsonl")
@@ -232,3 +239,21 @@ def test_cli_init_writes_a_yaml_path_whose_folder_ends_in_json(cli, tmp_path):
     result = cli("init", folder)
     assert result.exit_code == 0, result.output
     assert (folder / "aiplan.yaml").is_file()
+
+
+@pytest.mark.parametrize("approach", APPROACHES)
+def test_every_tbd_of_a_starter_is_reported_with_a_hint(approach):
+    """A starter asserts no fact about the team (review 12: no evaluation size, pipeline owner,
+    weeks or embedding model of its own): what it leaves to the team is TBD, and each TBD is a
+    finding on its line that says what to write there."""
+    # The baseline's model is asked for once the baseline is marked done (BASE002): until then
+    # BASE001 asks to finish it, so the starter is linted as a team that finished it would.
+    text = starter_plan(approach).replace("status: in_progress", "status: done")
+    tbd_lines = {number for number, line in enumerate(text.splitlines(), 1) if re.search(r":\s+TBD\b", line)}
+    found = lint_yaml(text, file_exists=lambda path: True)
+    # On the TBD's line, or on its parent's when the rule judges the mapping (`embedding: {model: TBD}`).
+    reported = {line for f in found if f.fix for line in (f.line, f.line + 1)}
+    assert tbd_lines <= reported, sorted(tbd_lines - reported)
+    for fact in ("size: 300", "owner: data-eng", "effort_weeks: 4", "effort_weeks: 2", "model: text-embedding"):
+        assert fact not in text.replace("# owner:", "").replace("e.g. text-embedding", "")
+

@@ -209,7 +209,7 @@ def test_markdown_stops_within_the_step_summary_limit_at_a_whole_finding():
     assert len(text.encode("utf-8")) <= report_markdown.MAX_BYTES
     body, note = text.rsplit("\n\n", 1)
     shown = [line for line in body.splitlines() if line.startswith("- \N{CROSS MARK} **BASE001**")]
-    assert 700 < len(shown) < 800 and all(line.endswith("` Fix: `f`") for line in shown)  # whole lines only
+    assert 700 < len(shown) < 800 and all(line.endswith("` fix: `f`") for line in shown)  # whole lines only
     assert note == (f"_Report cut at 768 KiB (GitHub limits a step summary to 1 MiB): {1600 - len(shown)} findings "
                     "and 1 plan not shown. `aiplan lint` lists every finding._\n")
     whole = report_markdown.render(decisions, max_bytes=10 * 1024 * 1024)

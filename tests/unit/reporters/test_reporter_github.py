@@ -3,6 +3,7 @@
 and against a parser written from the runner's side."""
 
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import given, strategies as st
@@ -329,3 +330,33 @@ def test_step_summary_whatever_the_format(cli, tmp_path):
     result = cli("lint", "--format", "sarif", EXAMPLES / "ticket-formatter.aiplan.yaml", env=env)
     assert result.output.startswith("{")
     assert "| \N{CROSS MARK} error | 2 |" in summary.read_text()
+
+
+# GitHub's escaping as /work/shared/vendor-specs/README.md states it (the toolkit's command.ts):
+# message data escapes these, property values these and `:` and `,` too.
+ROOT = Path(__file__).resolve().parents[3]
+VENDOR_SPEC = Path("/work/shared/vendor-specs/README.md")
+DATA_ESCAPES = {"%": "%25", "\r": "%0D", "\n": "%0A"}
+PROPERTY_ESCAPES = {**DATA_ESCAPES, ":": "%3A", ",": "%2C"}
+
+
+def test_escapes_are_the_vendor_specs():
+    if VENDOR_SPEC.exists():  # the published statement, where this checkout has it
+        spec = " ".join(VENDOR_SPEC.read_text().split())
+        assert "escapes `%` as `%25`, CR as `%0D`, LF as `%0A`" in spec
+        assert "also `:` as `%3A` and `,` as `%2C`" in spec
+    for raw, escaped in DATA_ESCAPES.items():
+        assert github.escape_data(f"a{raw}b") == f"a{escaped}b"
+    for raw, escaped in PROPERTY_ESCAPES.items():
+        assert github.escape_property(f"a{raw}b") == f"a{escaped}b"
+
+
+def test_the_docs_describe_the_escaping_the_reporter_does():
+    """One review read `\\n` in the docs where annotations carry `%0A`: ci.md names each escape."""
+    ci = (ROOT / "docs" / "ci.md").read_text()
+    row = next(line for line in ci.splitlines() if line.startswith("| `github` |"))
+    for raw, escaped in PROPERTY_ESCAPES.items():
+        assert f"`{escaped}`" in row, escaped
+    assert "\\n" not in row
+    assert "%0Afix: " in github.annotation(finding(), "p.aiplan.yaml")
+

@@ -163,7 +163,7 @@ def test_gitlab_report(cli, tmp_path, monkeypatch):
     base = picked[4]
     assert base["severity"] == "major"
     assert base["description"].startswith("approach is `fine_tuning`")
-    assert " Fix: Finish the prompt-engineering baseline" in base["description"]
+    assert " fix: Finish the prompt-engineering baseline" in base["description"]
     assert {i["severity"] for i in issues} == {"major", "minor", "info"}
     # the same report again: the same fingerprints
     assert [i["fingerprint"] for i in json.loads(cli("lint", "--format", "gitlab", ".").output)] == \
@@ -217,3 +217,11 @@ def test_gitlab_severity_mapping_and_stdin():
     check_code_quality(issues)
     assert [i["severity"] for i in issues] == ["major", "minor", "info"]
     assert issues[2]["location"]["lines"] == {"begin": 5, "end": 7}
+
+
+@pytest.mark.parametrize("name", ["text", "concise", "json", "github", "sarif", "junit", "gitlab"])
+def test_every_format_spells_the_fix_hint_label_alike(cli, name):
+    output = cli("lint", "--format", name, EXAMPLES / "ticket-formatter.aiplan.yaml").output
+    assert "Fix:" not in output and "FIX:" not in output
+    if name not in ("concise", "json"):  # concise has no hints; JSON keeps the hint in its own field
+        assert "fix: " in output.replace("%0A", "\n").replace("\\n", "\n")

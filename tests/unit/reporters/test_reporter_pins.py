@@ -75,7 +75,7 @@ def test_sarif_is_written_indented_in_ascii_without_what_was_waived():
     assert text.startswith('{\n  "$schema": "https://json.schemastore.org/sarif-2.1.0.json",\n'
                            '  "version": "2.1.0",\n  "runs": [\n    {\n      "tool": {\n')
     assert text.endswith("\n}\n") and text.isascii()
-    assert '"text": "counted caf\\u00e9 \\ud83d\\ude00\\nFix: ' in text
+    assert '"text": "counted caf\\u00e9 \\ud83d\\ude00\\nfix: ' in text
     assert '"uri": "sub/plans/p.aiplan.yaml"' in text
     assert "qqwaivedqq" not in text and "qqknownqq" not in text
 
@@ -151,7 +151,7 @@ def test_a_sarif_run_with_every_optional_field(tmp_path):
     results = run["results"]
     for result in results:  # GitHub's line hashes are pinned in test_reporter_sarif.py; here only their place
         assert result["partialFingerprints"].pop("primaryLocationLineHash").endswith(":1")
-    hint = "\nFix: Add `baseline.prompt_engineering` with `status: done`."
+    hint = "\nfix: Add `baseline.prompt_engineering` with `status: done`."
     assert results == [
         {"ruleId": "ZZZ001", "ruleIndex": index["ZZZ001"], "level": "note", "message": {"text": "bare"},
          "locations": [_location({"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 10}, yaml_path="")],

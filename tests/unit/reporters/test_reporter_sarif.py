@@ -86,7 +86,7 @@ def test_flawed_examples_validate_and_meet_code_scanning_contract(cli, examples_
     assert base["locations"][0]["logicalLocations"] == [
         {"fullyQualifiedName": "baseline.prompt_engineering.status", "kind": "member"}]
     assert base["message"]["text"].startswith("approach is `fine_tuning` but the prompt-engineering baseline")
-    assert "\nFix: Finish the prompt-engineering baseline" in base["message"]["text"]
+    assert "\nfix: Finish the prompt-engineering baseline" in base["message"]["text"]
     assert document["runs"][0]["invocations"] == [{"executionSuccessful": True}]
 
 

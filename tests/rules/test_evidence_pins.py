@@ -340,3 +340,52 @@ def test_a_parquet_file_without_the_extra_is_left_to_evid008_and_the_files_after
         "the held-out set held_out.jsonl: 1 line is not a record (first: held_out.jsonl:2: not valid JSON "
         "(Expecting value at column 1)), of 2",
         "Fix or drop these lines so held_out.jsonl holds only complete JSON Lines records.")]
+
+
+# Round 12's review: a training file past the byte budget, with the held-out set appended after
+# the part read, linted clean. A sampled file must not look like a verified one.
+DISJOINT_PLAN = """
+    aiplan: 1
+    name: x
+    approach: fine_tuning
+    fine_tuning:
+      dataset:
+        path: data/train.jsonl
+      evaluation:
+        held_out:
+          path: data/held_out.jsonl
+          disjoint_from_training: true
+"""
+
+
+def _leak_past_the_budget(root: pathlib.Path) -> None:
+    held_out = [f"held-out question {n}" for n in range(5)]
+    _records(root / "data" / "train.jsonl", [f"question {n} about the invoice" for n in range(40)] + held_out)
+    _records(root / "data" / "held_out.jsonl", held_out)
+
+
+@pytest.mark.parametrize("limits, read, raise_", [
+    (Limits(max_evidence_bytes=1024), "only the first 1.0 KB of 2.7 KB were read, the `max-evidence-bytes` budget",
+     "`max-evidence-bytes` to at least 2,775"),
+])
+def test_data_read_only_in_part_is_evid008_naming_what_was_read_and_the_option(tmp_path, limits, read, raise_):
+    _leak_past_the_budget(tmp_path)
+    found = lint_yaml(DISJOINT_PLAN, select=["EVID002", "EVID008"], base_dir=str(tmp_path), limits=limits)
+    assert [(f.rule, f.line) for f in found] == [("EVID008", 6)]
+    assert found[0].message == (
+        f"`fine_tuning.dataset.path` names data/train.jsonl, of which {read}: the plan's claims about the training "
+        "data are checked against that part only (its counts are estimates, and records in the rest are never "
+        "compared with other sets)")
+    assert f"raise {raise_}" in found[0].fix
+    # Read whole, the leak is found, and nothing is unverified.
+    assert [f.rule for f in lint_yaml(DISJOINT_PLAN, select=["EVID002", "EVID008"], base_dir=str(tmp_path))] == ["EVID002"]
+
+
+def test_a_glob_capped_by_file_count_is_evid008_naming_the_cap(tmp_path):
+    _two_training_files(tmp_path)
+    found = lint_yaml(COUNT_PLAN.format(examples=40), select=["EVID008"], base_dir=str(tmp_path),
+                      limits=Limits(max_evidence_files=1))
+    assert [f.message.split(": ")[0] for f in found] == [
+        "`fine_tuning.dataset.path` names data/train-*.jsonl, of which only the first file of the 2 files was read, "
+        "the `max-evidence-files` cap"]
+    assert "raise `max-evidence-files` to at least 2 (the files matched)" in found[0].fix

@@ -1293,6 +1293,8 @@ def _not_verified(plan) -> Iterator[Violation]:
                     f"the plan's claims about the {claim.role} are not verified",
                     profile.hint, path=claim.path,
                 )
+            elif not profile.unreadable and profile.sampled:
+                yield _partly_read(claim, profile)
     for index, _source in plan.entries("rag", "corpus", "sources"):
         name = plan.file_path("rag", "corpus", "sources", index, "path")
         if name is None:
@@ -1341,6 +1343,24 @@ def _not_verified(plan) -> Iterator[Violation]:
             path=claim.parent + ("covers",),
             related=(RelatedLocation(first_file, first_line, "the held-out set"),),
         )
+
+
+def _partly_read(claim, profile) -> Violation:
+    """Data past the evidence budgets: the claims are checked against its first part only, and a
+    clean lint must not read as if the whole had been (counts estimated, records unread never compared)."""
+    read = _read_only(profile.files_matched, profile.shards, profile.bytes_read, profile.size)
+    if profile.files_matched:
+        option = f"`max-evidence-files` to at least {profile.files_matched:,} (the files matched)"
+    else:
+        option = f"`max-evidence-bytes` to at least {profile.size:,} (the data's size in bytes)"
+    return Violation(
+        f"`{dotted(*claim.path)}` names {claim.name}, of which {read}: the plan's claims about the "
+        f"{claim.role} are checked against that part only (its counts are estimates, and records in the "
+        "rest are never compared with other sets)",
+        f"To check all of it, raise {option} in the configuration (and `file-timeout` with it), "
+        "or accept that the rest is unchecked (ignore EVID008 for this plan).",
+        path=claim.path,
+    )
 
 
 def _skipped_files(plan, claim, where) -> Violation:
@@ -1417,7 +1437,9 @@ def evidence_not_verified(plan, options):
     installed (their tables and boilerplate are not measured), or whose
     glob or folder holds documents that are links out of the repository
     (named; the others are measured). Also when the held-out set claims `covers` but none of its records
-    has a category field. Reported at the path (or `covers`).
+    has a category field; when data is read only in part, past `max-evidence-bytes` or
+    `max-evidence-files` (the message says what was read, the fix which option to raise).
+    Reported at the path (or `covers`).
 
     ## Why
     Decisions should rest on evidence. A claim that could not be checked is

@@ -52,6 +52,31 @@ def test_every_yaml_snippet_in_every_hint_parses():
     assert not broken, "\n".join(sorted(set(broken)))
 
 
+def _ellipses(value) -> bool:
+    if isinstance(value, dict):
+        return any(key == "..." or _ellipses(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_ellipses(item) for item in value)
+    return value == "..."
+
+
+def test_no_hint_asks_to_fill_in_an_ellipsis():
+    """`task: {...}` pastes as a key named `...`, which the schema rejects: a hint writes `TBD` where
+    the user fills in, which pastes as a placeholder the rules ask about."""
+    loader = YAML(typ="safe")
+    filler = []
+    for text in _plans():
+        try:
+            findings = lint_yaml(text, dedent=False)
+        except AssertionError:
+            continue
+        for finding in findings:
+            for snippet in _yaml_snippets(finding.fix):
+                if not snippet.startswith("#") and _ellipses(loader.load(snippet)):
+                    filler.append(f"{finding.rule}: {snippet!r}")
+    assert not filler, "\n".join(sorted(set(filler)))
+
+
 @pytest.mark.parametrize("plan, hint", [
     ("rag:\n  corpus:\n    sources: [policy wiki]\n", "(it needs `name:`)"),
     ("rag:\n  corpus:\n    sources: [policy wiki]\n", "`- {name: "),
@@ -87,8 +112,9 @@ def test_no_hint_repeats_itself():
 # says where it goes: "under `rag.retrieval`, set `evaluation: {...}`" (in the same clause), or it
 # names the key's full path (`gaps.knowledge.evidence` ... `evidence: ...`), or the key is the
 # finding's own key (rewritten in place), or a top-level key (`approach: rag`). A list entry
-# (`- {...}`) goes "to `path`" or "under `path`". Snippets with placeholders (`...`, `<needed>`) and
-# bare key names (`present:`) are examples, not pasteable text.
+# (`- {name: TBD}`) goes "to `path`" or "under `path`". What the user fills in is `TBD`, which
+# pastes as a placeholder the rules then ask about, never `...` (`task: {...}` pastes as the key
+# `"..."`). Snippets with `<needed>` and bare key names (`present:`) are examples, not pasteable text.
 
 _UNDER = re.compile(r"\bunder `([A-Za-z_][\w.\[\]]*)`", re.IGNORECASE)
 _TO = re.compile(r"\bto `([A-Za-z_][\w.\[\]]*)`")
@@ -108,7 +134,7 @@ def _path(text: str) -> tuple:
 
 def _pasteable(fix: str) -> list[tuple[str, int]]:
     return [(match.group(1), match.start()) for match in SNIPPET.finditer(fix)
-            if match.group(1) in _yaml_snippets(fix) and "..." not in match.group(1)
+            if match.group(1) in _yaml_snippets(fix)
             and "<" not in match.group(1) and not match.group(1).startswith("#")
             and not match.group(1).endswith(":")]
 
@@ -247,6 +273,8 @@ def test_hints_pasted_where_they_say_are_schema_valid_and_silence_their_rule(pas
     assert not loud, "\n".join(sorted(set(loud)))
     # The hints the review found unpasteable, among them.
     assert {"RAG009", "FT004", "FT007", "RAG007", "RAG012", "EVAL001", "EVAL005", "ACC001"} <= silenced
+    # ... and the hints that once wrote `{...}` for what the user fills in.
+    assert {"FIT007", "GAP001", "GAP003"} <= silenced
 
 
 # The plan's decisions a hint may propose changing, as the remedy its finding names (`approach:

@@ -107,3 +107,45 @@ def test_base006_without_model_is_at_the_prompt_engineering_key():
             techniques: [system_prompt]
         """
     assert ("BASE006", 5, 3) in codes(lint_yaml(plan, select=["BASE006"]))
+
+
+def _keyed_placeholders(text):
+    """``(rule, path)`` of every finding about a placeholder (`description: TBD`) that points at the
+    key rather than at the placeholder, the one convention for a placeholder (GAP002's)."""
+    from aiplan.core.placeholders import is_placeholder
+
+    loaded = load_text(text, "plan.aiplan.yaml")
+    if not loaded.documents or loaded.problems:
+        return []
+    plan = loaded.documents[0]
+    try:
+        findings = lint_yaml(text, dedent=False)
+    except AssertionError:
+        return []
+    wrong = []
+    for finding in findings:
+        path = tuple(finding.yaml_path)
+        if finding.document != 0 or path not in plan.value_spans or not is_placeholder(_node(plan.data, path)):
+            continue
+        span = plan.value_spans[path]
+        if (finding.line, finding.column) != (span.line, span.column):
+            wrong.append((finding.rule, path, (finding.line, finding.column), (span.line, span.column)))
+    return wrong
+
+
+def test_a_placeholder_is_reported_at_the_placeholder_not_its_key():
+    wrong = [(name, *problem) for name, text in _plans() for problem in _keyed_placeholders(text)]
+    assert wrong == []
+
+
+def test_ft007_with_a_placeholder_description_is_at_the_placeholder():
+    plan = """\
+        aiplan: 1
+        name: Ticket triage
+        approach: fine_tuning
+        fine_tuning:
+          purpose: behavior
+          task:
+            description: TBD
+        """
+    assert codes(lint_yaml(plan, select=["FT007"])) == [("FT007", 7, 18)]

@@ -122,7 +122,9 @@ class Violation(Record):
 
     ``path`` names the node the problem is about. When that node does not exist
     (a missing key), the engine reports the closest existing parent. ``at="key"``
-    points at the mapping key instead of its value (unknown or duplicate keys).
+    points at the mapping key instead of its value (unknown or duplicate keys);
+    ``at="section"`` at the key of a section a rule finds lacking (``rag:``, above
+    its block), or at the placeholder written in its place (``rag: TBD``).
     ``span`` overrides the location when a rule already knows it (parser errors).
     ``edits`` are what ``aiplan lint --fix`` may apply to resolve it (see :class:`Edit`).
     ``related`` are other places the problem is about (lines of the data files

@@ -293,8 +293,13 @@ class Plan(Record):
 
         A path that does not exist resolves to its closest existing parent, shown
         at that parent's key (``evaluation:``) so the reader sees where to add it.
+        ``at="section"`` is the key, or the value if it is placeholder text.
         """
         path = tuple(path)
+        if at == "section":
+            # A section is shown at its key (`rag:`, above its block), but placeholder text written
+            # in its place (`rag: TBD`) is shown where it is written, as every placeholder is.
+            at = "value" if path in self.value_spans and self.placeholder(*path) is not None else "key"
         if path in self.value_spans or (at == "key" and path in self.key_spans):
             if at == "key" and path in self.key_spans:
                 return self.key_spans[path], path

@@ -207,8 +207,8 @@ def violation_problem(violation: Any) -> str | None:
         isinstance(part, (str, int)) and not isinstance(part, bool) for part in path
     ):
         return f"yielded a Violation whose path is {_show(path)}, not a tuple of keys and list indexes"
-    if violation.at not in ("value", "key"):
-        return f"yielded a Violation with at={_text(violation.at, repr)}; expected 'value' or 'key'"
+    if violation.at not in ("value", "key", "section"):
+        return f"yielded a Violation with at={_text(violation.at, repr)}; expected 'value', 'key' or 'section'"
     span = violation.span
     if span is not None and not (
         isinstance(span, Span)

@@ -137,5 +137,5 @@ def accuracy_gap_without_eval_infra(plan, options):
         f"{listing(what for what, _ in missing)}; nothing will show whether the errors are fixed",
         f"{add}{'' if has_target else ' (set the `target` to the level production needs)'}.",
         path=("evaluation",),
-        at="key",
+        at="section",
     )

@@ -230,7 +230,7 @@ def unmeasured_baseline(plan, options):
             "prompt engineering alone got",
             f"Add the measured results under `baseline.prompt_engineering`: {snippet}.",
             path=("baseline", "prompt_engineering", "results"),
-            at="key",
+            at="section",
         )
         return
     yield Violation(
@@ -239,7 +239,7 @@ def unmeasured_baseline(plan, options):
         f"Give each entry of `baseline.prompt_engineering.results` a `metric` name and the measured "
         f"`value`, e.g. {snippet}.",
         path=("baseline", "prompt_engineering", "results"),
-        at="key",
+        at="section",
     )
 
 
@@ -330,7 +330,7 @@ def thin_baseline(plan, options):
             "Try each core technique and list them: under `baseline.prompt_engineering`, set "
             "`techniques: [system_prompt, few_shot, structured_output]`.",
             path=("baseline", "prompt_engineering", "techniques"),
-            at="key",
+            at="section",
         )
         return
     if not isinstance(techniques, list):
@@ -625,7 +625,7 @@ def gap_not_measurable(plan, options):
             f"e.g. `- {{metric: {first}, value: <measured>}}`; or add "
             f"{listing(f'`- {{name: {name}, target: <needed>}}`' for name in measured[:1])} to `evaluation.metrics`.",
             path=("baseline", "prompt_engineering", "results"),
-            at="key",
+            at="section",
         )
         return
     yield from _scale_mismatches(plan)

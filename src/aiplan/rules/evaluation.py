@@ -152,7 +152,7 @@ def no_evaluation_plan(plan, options):
          f"top-level section), set {metrics} and `cadence: per_release`")
         + " (set the `target` to the level production needs).",
         path=("evaluation", "metrics"),
-        at="key",
+        at="section",
     )
 
 
@@ -646,5 +646,5 @@ def metrics_without_eval_set(plan, options):
         "`eval_sets: [{path: evals/answers.jsonl, size: 500}]`; and measure the baseline on the same set "
         "(its results' `eval_set`).",
         path=("evaluation", "eval_sets"),
-        at="key",
+        at="section",
     )

@@ -211,7 +211,7 @@ def held_out_misses_adjacent_behaviors(plan, options):
             "State what the held-out set exercises: under `fine_tuning.evaluation.held_out`, set "
             "`covers: [target_task, adjacent_behaviors]`.",
             path=("fine_tuning", "evaluation", "held_out", "covers"),
-            at="key",
+            at="section",
         )
         return
     if not isinstance(covers, list):
@@ -894,7 +894,7 @@ def unstated_disjointness(plan, options):
         "Remove every held-out example (and near-duplicates) from the training data; then record it: under "
         "`fine_tuning.evaluation.held_out`, set `disjoint_from_training: true`.",
         path=("fine_tuning", "evaluation", "held_out"),
-        at="key",
+        at="section",
     )
 
 
@@ -989,7 +989,7 @@ def undefined_task(plan, options):
         f"`fine_tuning.task.description` {state}: the narrow task the model is trained for is undefined",
         fix,
         path=("fine_tuning", "task", "description"),
-        at="key",
+        at="section",
     )
 
 

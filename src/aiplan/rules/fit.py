@@ -848,10 +848,11 @@ def approach_section_missing(plan, options):
     approach = plan.approach
     wanted = []
     if approach in RAG_APPROACHES:
-        wanted.append(("rag", "`rag: {corpus: {sources: [...]}, data_pipeline: {...}, retrieval: {...}}`"))
+        wanted.append(("rag", "`rag: {corpus: {sources: [{name: TBD}]}, data_pipeline: {owner: TBD}, "
+                              "retrieval: {evaluation: {eval_set: TBD}}}`"))
     if plan.includes_fine_tuning:
-        wanted.append(("fine_tuning", "`fine_tuning: {purpose: behavior, task: {...}, dataset: {...}, "
-                                      "evaluation: {held_out: {...}}}`"))
+        wanted.append(("fine_tuning", "`fine_tuning: {purpose: behavior, task: {description: TBD}, "
+                                      "dataset: {path: TBD}, evaluation: {held_out: {path: TBD}}}`"))
     for section, snippet in wanted:
         value = plan.get(section)
         if isinstance(value, dict):
@@ -863,7 +864,7 @@ def approach_section_missing(plan, options):
             f"Describe the {'retrieval' if section == 'rag' else 'fine-tuning'} plan in a top-level "
             f"`{section}` section: {snippet}; or choose an approach that does not need it.",
             path=(section,),
-            at="key",
+            at="section",
         )
 
 
@@ -1111,7 +1112,7 @@ def approach_unclear(plan, options):
             "neither its fit to the gaps nor the checks of the approach it needs can be judged",
             fix,
             path=("approach",),
-            at="key",
+            at="section",
         )
         return
     approach = plan.approach

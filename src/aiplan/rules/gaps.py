@@ -72,7 +72,7 @@ def missing_gap_analysis(plan, options):
     """
     if plan.is_blank("approach") or _stated(plan):
         return
-    snippet = "`gaps: {knowledge: {present: true, evidence: ...}, behavior: {present: false}, accuracy: {present: false}}`"
+    snippet = "`gaps: {knowledge: {present: true, evidence: TBD}, behavior: {present: false}, accuracy: {present: false}}`"
     if not plan.has("gaps"):
         yield Violation(
             f"approach is {approach_shown(plan)} but the plan has no `gaps` section: "
@@ -86,7 +86,7 @@ def missing_gap_analysis(plan, options):
         "(no `knowledge`, `behavior` or `accuracy` with `present: true` or `present: false`)",
         f"State each gap under `gaps` with `present` and, where present, the `evidence`: {snippet}.",
         path=("gaps",),
-        at="key",
+        at="section",
     )
 
 
@@ -213,8 +213,8 @@ def incomplete_gap_analysis(plan, options):
         f"`gaps` does not state {names}: "
         f"{'it is' if one else 'they are'} neither `present: true` nor `present: false`",
         f"Check the base model for {'this gap' if one else 'these gaps'} and state "
-        f"{'it' if one else 'each'} under `gaps`: {snippet}, or `{{present: true, evidence: ...}}` "
-        f"where the gap exists.",
+        f"{'it' if one else 'each'} under `gaps`: {snippet}, or `{unstated[0]}: {{present: true, evidence: TBD}}` "
+        f"where {'the' if one else 'a'} gap exists, with what the base model got wrong.",
         path=("gaps",),
-        at="key",
+        at="section",
     )

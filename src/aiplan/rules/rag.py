@@ -198,7 +198,7 @@ def rag_without_data_pipeline(plan, options):
         f"`effort_weeks`, `cleaning`, {chunking}, `embedding: {{model: text-embedding-3-large}}` and "
         "`indexing: {store: pgvector, refresh: daily}` (with this plan's own choices).",
         path=("rag", "data_pipeline"),
-        at="key",
+        at="section",
     )
 
 
@@ -317,7 +317,7 @@ def incomplete_data_pipeline(plan, options):
             f"`rag.data_pipeline.{stage}` {state}: the plan does not say {decides}",
             f"Add under `rag.data_pipeline`: {snippet}.",
             path=("rag", "data_pipeline", stage),
-            at="key",
+            at="section",
         )
 
 
@@ -706,7 +706,7 @@ def data_pipeline_underinvested(plan, options):
             f"Plan the data pipeline's effort too, at least as much as retrieval's: under "
             f"`rag.data_pipeline`, set `effort_weeks: {show(retrieval)}` or more.",
             path=("rag", "data_pipeline", "effort_weeks"),
-            at="key",
+            at="section",
         )
         return
     if pipeline >= retrieval:
@@ -965,7 +965,7 @@ def unstated_update_frequency(plan, options):
             "`update_frequency: weekly` (one of static, yearly, quarterly, monthly, weekly, daily, realtime); "
             "or rebuild the index on every change: under `rag.data_pipeline.indexing`, set `refresh: on_change`.",
             path=("rag", "corpus", "sources", index, "update_frequency"),
-            at="key",
+            at="section",
         )
 
 
@@ -1082,7 +1082,7 @@ def unscoped_sensitive_retrieval(plan, options):
         "Restrict what retrieval may return for each user: under `rag.access_control`, set "
         "`scope_by: [user_role, document_type]`.",
         path=("rag", "access_control"),
-        at="key",
+        at="section",
     )
 
 
@@ -1236,7 +1236,7 @@ def cross_tenant_retrieval(plan, options):
         "Restrict what retrieval may return for each user, tenant first: under `rag.access_control`, set "
         "`scope_by: [tenant, user_role, document_type]`.",
         path=("rag", "access_control"),
-        at="key",
+        at="section",
     )
 
 
@@ -1459,7 +1459,7 @@ def unmeasured_retrieval(plan, options):
         f"{state}; a wrong answer cannot be traced to retrieval or to generation",
         _retrieval_metrics_hint(plan),
         path=("rag", "retrieval", "evaluation", "metrics"),
-        at="key",
+        at="section",
     )
 
 
@@ -1569,5 +1569,5 @@ def empty_corpus(plan, options):
         f"List each source retrieval draws on under `{dotted('rag', 'corpus', 'sources')}`, e.g. "
         "`- {name: policy library, format: html, update_frequency: weekly, contains_tables: true}`.",
         path=("rag", "corpus", "sources"),
-        at="key",
+        at="section",
     )

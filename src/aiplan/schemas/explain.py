@@ -101,20 +101,30 @@ def facts(error, root: dict, voice: Voice) -> Iterator[Fact]:
     yield from found
 
 
+def _named(error, candidates: list, message: Callable[[Any], str]) -> list:
+    """The candidates ``error`` is about: jsonschema (and the fast validator) raise one
+    error per missing key, naming it in the message, with the keyword's whole list as
+    ``validator_value``; every candidate if the message names none of them."""
+    named = [candidate for candidate in candidates if error.message == message(candidate)]
+    return named or candidates
+
+
 def _required(error, path, schema, root, voice):
     if not isinstance(error.instance, dict):
         return None
+    missing = [key for key in error.validator_value if key not in error.instance]
     return [Fact("required", path + (key,), {"key": key, "owner": voice.name(path) if path else voice.document,
                                              "under": voice.name(path)})
-            for key in error.validator_value if key not in error.instance]
+            for key in _named(error, missing, lambda key: f"{key!r} is a required property")]
 
 
 def _dependent_required(error, path, schema, root, voice):
     if not isinstance(error.instance, dict):
         return None
+    missing = [(trigger, key) for trigger, needed in error.validator_value.items() if trigger in error.instance
+               for key in needed if key not in error.instance]
     return [Fact("dependent_required", path + (key,), {"trigger": voice.name(path + (trigger,))})
-            for trigger, needed in error.validator_value.items() if trigger in error.instance
-            for key in needed if key not in error.instance]
+            for trigger, key in _named(error, missing, lambda pair: f"{pair[1]!r} is a dependency of {pair[0]!r}")]
 
 
 def _additional(error, path, schema, root, voice):
@@ -387,13 +397,13 @@ def _example(schema: dict, key: str, root: dict | None = None, item: bool = Fals
         needs = f" (it needs {', '.join(f'`{name}:`' for name in required)})" if required else ""
         if sample:
             return f"`{lead}{flow(sample)}`{needs}"
-        return f"`{lead}{{...}}` as a mapping{needs}"
+        return f"`{lead}{{}}` as a mapping{needs}"
     examples = schema.get("examples")
     if examples:
         return f"`{lead}{flow(examples[0])}`"
     if kind_ == "array":
         sample = _sample(schema, root)
-        return f"`{lead}{flow(sample)}`" if sample else f"`{lead}[...]` as a list"
+        return f"`{lead}{flow(sample)}`" if sample else f"`{lead}[]` as a list"
     if kind_ == "boolean":
         return f"`{key}: true` or `{key}: false`"
     if kind_ in ("integer", "number"):  # a value the bounds allow (`effort_weeks: 1`), not a bare key

@@ -453,3 +453,9 @@ def test_a_pack_without_its_version_key_is_worded_as_a_pack():
         parse_pack(PACK.replace("policy_pack: 1\n", ""))
     assert str(caught.value) == ("pack.yaml:1:1: the policy pack lacks the required key `policy_pack`. "
                                  "Add `policy_pack: 1` at the top level.")
+
+
+def test_a_pack_rule_lacking_four_keys_is_four_problems_not_sixteen():
+    bare = "policy_pack: 1\nname: Test pack\nrules:\n  - id: ORG001\n    name: owner-is-an-address\n"
+    problems = [line for line in _pack_error(bare).splitlines() if "lacks the required key" in line]
+    assert len(problems) == len(set(problems)) == 4, problems

@@ -129,3 +129,25 @@ def test_pattern_words_are_keyed_by_the_shipped_schemas_patterns():
     assert set(PATTERN_WORDS) <= shipped, sorted(set(PATTERN_WORDS) - shipped)
     # And every pattern of the configuration schema, the one worded through PATTERN_WORDS, has words.
     assert _patterns(load(CONFIG_SCHEMA)) <= set(PATTERN_WORDS), sorted(_patterns(load(CONFIG_SCHEMA)) - set(PATTERN_WORDS))
+
+
+TWO_REQUIRED = {"type": "object", "required": ["metric", "value"], "dependentRequired": {"a": ["b", "c"]}}
+
+
+@pytest.mark.parametrize("voice", [None, POLICY_VOICE, config_voice("tool.aiplan")])
+def test_each_missing_key_is_one_problem_though_every_error_carries_the_whole_list(voice):
+    # jsonschema raises one `required` error per missing key, each with the keyword's
+    # whole list as validator_value: explaining every error must not name every key again.
+    # (A voice without words for dependentRequired says jsonschema's, which names one key too.)
+    messages = [message for message, _, _ in _explained(TWO_REQUIRED, {"a": 1}, voice)]
+    assert len(messages) == len(set(messages)) == 4, messages
+
+
+
+def test_a_plan_with_two_missing_keys_gets_two_plan002_findings():
+    from aiplan.testing import lint_yaml
+    plan = ("aiplan: 1\nname: x\nbaseline:\n  prompt_engineering:\n    status: done\n    model: m\n"
+            "    results:\n      - {}\n")
+    messages = [finding.message for finding in lint_yaml(plan) if finding.rule == "PLAN002"]
+    assert messages == ["`baseline.prompt_engineering.results[0]` lacks the required key `metric`",
+                        "`baseline.prompt_engineering.results[0]` lacks the required key `value`"]

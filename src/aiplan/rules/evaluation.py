@@ -21,8 +21,8 @@ from aiplan.rules.wording import absence, approach_shown, code, dotted
 _URI = r"^[A-Za-z][A-Za-z0-9+.-]*://"
 
 
-def referenced_paths(plan) -> list[tuple[tuple, str]]:
-    """Every ``(yaml_path, path)`` the plan names as a file, in document order of the format."""
+def path_keys(plan) -> list[tuple]:
+    """The YAML path of every key where the plan names a data file, in document order of the format."""
     candidates: list[tuple] = []
     for index, _ in plan.entries("baseline", "prompt_engineering", "results"):
         candidates.append(("baseline", "prompt_engineering", "results", index, "eval_set"))
@@ -31,8 +31,13 @@ def referenced_paths(plan) -> list[tuple[tuple, str]]:
     candidates.append(("fine_tuning", "evaluation", "held_out", "path"))
     for index, _ in plan.entries("evaluation", "eval_sets"):
         candidates.append(("evaluation", "eval_sets", index, "path"))
+    return candidates
+
+
+def referenced_paths(plan) -> list[tuple[tuple, str]]:
+    """Every ``(yaml_path, path)`` the plan names as a file, in document order of the format."""
     found = []
-    for yaml_path in candidates:
+    for yaml_path in path_keys(plan):
         value = plan.file_path(*yaml_path)
         if value is not None and not ("://" in value and re.match(_URI, value)):
             found.append((yaml_path, value))
@@ -261,7 +266,10 @@ def missing_referenced_file(plan, options):
     `rag.retrieval.evaluation.eval_set`, `fine_tuning.dataset.path`,
     `fine_tuning.evaluation.held_out.path` and `evaluation.eval_sets[].path`
     that does not exist relative to the plan's directory, at that value; a
-    glob (`data/train/*.jsonl`) exists when it matches a file. A dangling link
+    glob (`data/train/*.jsonl`) exists when it matches a file. A placeholder
+    (`path: TBD`, `none`; see docs/placeholders.md) or an empty string names
+    no file and is reported too, at that value (an empty
+    `evaluation.eval_sets[].path` is PLAN002's: the schema requires text). A dangling link
     is reported here, naming its target (EVID005 does not repeat it).
     URLs (`s3://...`, `https://...`) are not checked. A plan read from
     standard input is checked against the working directory; one linted from a
@@ -323,6 +331,7 @@ def missing_referenced_file(plan, options):
     """
     if not options["check_paths"]:
         return
+    yield from _unnamed_files(plan)
     for yaml_path, value in referenced_paths(plan):
         exists = plan.path_exists(value)
         if exists is None:
@@ -347,6 +356,31 @@ def missing_referenced_file(plan, options):
             "`[tool.aiplan.rules.EVAL003]` table (`[rules.EVAL003]` in `.aiplan.toml`).",
             path=yaml_path,
         )
+
+
+def _unnamed_files(plan):
+    """EVAL003's findings for path keys that hold a placeholder or nothing: no file is named, so none
+    can exist (placeholders are not content; the evidence rules read no data for them either)."""
+    for yaml_path in path_keys(plan):
+        value = plan.get(*yaml_path)
+        if not isinstance(value, str) or plan.file_path(*yaml_path) is not None:
+            continue  # a file named (checked below), or not text: the schema reports another type
+        if not value.strip() and yaml_path[:2] == ("evaluation", "eval_sets"):
+            continue  # the schema requires a non-empty path there: PLAN002 reports it
+        yield Violation(
+            f"`{dotted(*yaml_path)}` {absence(plan, *yaml_path)}: it names no file, so the data it stands for "
+            "cannot be found, read or checked",
+            f"Name the file, relative to the plan's directory: set `{yaml_path[-1]}: "
+            f"{_EXAMPLE_PATH.get(yaml_path[:2] + yaml_path[-1:], 'evals/cases.jsonl')}` (the real path), "
+            "and add the file to the repository.",
+            path=yaml_path,
+        )
+
+
+# The path a fix hint shows for each kind of data file, keyed by the path key's first two keys and its last.
+_EXAMPLE_PATH = {("fine_tuning", "dataset", "path"): "data/ft/train.jsonl",
+                 ("fine_tuning", "evaluation", "path"): "data/ft/held_out.jsonl",
+                 ("rag", "retrieval", "eval_set"): "evals/retrieval.jsonl"}
 
 
 @rule("EVAL004", "underpowered-evaluation", Severity.WARNING,

@@ -237,8 +237,10 @@ def small_dataset(plan, options):
     """The fine-tuning dataset has fewer examples than the minimum.
 
     Fires when `fine_tuning.dataset.examples` is below the `min_examples`
-    option (500 by default). Reported at `examples`. A plan that does not
-    state the number of examples is not checked.
+    option (500 by default), reported at `examples`; and when the plan does
+    not state it at all (no `examples` key, no `dataset`, or a placeholder
+    `dataset: TBD`), reported at its closest existing parent. A value that is
+    not a count (`examples: TBD`, `many`) is PLAN002's finding.
 
     ## Why
     Fine-tuning earns its place with a large body of high-quality examples of
@@ -311,8 +313,18 @@ def small_dataset(plan, options):
         return
     examples = plan.number("fine_tuning", "dataset", "examples")
     minimum = options["min_examples"]
-    if examples is None or examples >= minimum:
+    if not plan.has("fine_tuning", "dataset", "examples"):
+        yield Violation(
+            f"`fine_tuning.dataset.examples` {absence(plan, 'fine_tuning', 'dataset', 'examples')}: the plan does "
+            f"not say how many training examples it has, so nothing shows there are enough (at least {minimum}, "
+            "option `min_examples`) for the model to learn the task's pattern",
+            f"Count the reviewed training examples and state it: under `fine_tuning.dataset`, set "
+            f"`examples: {max(minimum, 2400)}` (the real count).",
+            path=("fine_tuning", "dataset", "examples"),
+        )
         return
+    if examples is None or examples >= minimum:
+        return  # not a count: PLAN002 reports it
     yield Violation(
         f"`fine_tuning.dataset.examples` is {show(examples)}; at least {minimum} are needed "
         f"(option `min_examples`) for the model to learn the task's pattern rather than the quirks of a few examples",

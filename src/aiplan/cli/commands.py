@@ -14,7 +14,8 @@ import sys
 import click
 
 from aiplan.cli.common import (EXIT_INTERNAL, EXIT_USAGE, SEVERITIES, ConfigProblem, exit_code, explain_no_plans,
-                               load_rules, resolve_targets, say, settings_resolver, split_values)
+                               load_rules, resolve_targets, say, say_no_plans, settings_resolver,
+                               split_values)
 from aiplan.cli.options import reports_usage_problems, settings_options
 
 
@@ -56,10 +57,12 @@ def report(paths, output_format, output_file, select, ignore, no_plugins, plugin
 
     rule_set = load_rules(no_plugins, plugin_modules)
     layer = command_line_layer(split_values(select), (), split_values(ignore), None)
+    excluded: list = []
     _, targets, contexts = resolve_targets(rule_set, paths or (".",), layer, no_plugins=no_plugins,
-                                            config_file=config_file, isolated=isolated, policy_packs=policy_packs)
+                                            config_file=config_file, isolated=isolated, policy_packs=policy_packs,
+                                            excluded=excluded)
     if not targets:
-        click.echo(outputs.NO_PLANS, nl=False, err=True)
+        say_no_plans(paths or (".",), excluded)
         if not any(p == "-" or os.path.isfile(p) for p in paths):
             # As `aiplan lint`: an empty report over a wrong path would pass for a finished one.
             explain_no_plans(paths or (".",))

@@ -176,6 +176,32 @@ def say(message: str) -> None:
     echo(visible(message), err=True)
 
 
+def say_no_plans(paths, excluded=()) -> None:
+    """Say why ``paths`` gave no plan to lint: the plans the configuration's ``exclude`` kept
+    out, each with the pattern (``excluded``: ``(target, reason)`` from :func:`resolve_targets`),
+    else "No plan files found" and a folder named like a plan file (``d.aiplan.yaml/``: searched
+    as the folder it is)."""
+    from aiplan.cli.outputs import NO_PLANS
+    from aiplan.run.discovery import is_plan_name
+
+    if not excluded:
+        echo(NO_PLANS, nl=False, err=True)
+        for path in paths:
+            if os.path.isdir(path) and is_plan_name(os.path.basename(os.path.normpath(path))):
+                say(f"aiplan: {path}: a directory (named like a plan file): searched for plan files, and "
+                    "none is in it")
+        return
+    named = [(target, reason) for target, reason in excluded if target.explicit]
+    for target, reason in named:
+        say(f"aiplan: nothing to lint: {target.display_path} is excluded by {reason} (--force-exclude "
+            "applies `exclude` to files named on the command line too)")
+    found = len(excluded) - len(named)
+    if found:
+        reasons = sorted({reason for target, reason in excluded if not target.explicit})
+        say(f"aiplan: nothing to lint: the {found} plan file{'s' * (found != 1)} found "
+            f"{'are' if found != 1 else 'is'} excluded by {', '.join(reasons)}")
+
+
 def explain_no_plans(paths) -> None:
     """Name the YAML files under ``paths`` that look like plans (a top-level
     ``aiplan`` key) but are not named like one, so the user knows what to rename."""
@@ -186,23 +212,33 @@ def explain_no_plans(paths) -> None:
         say(f"aiplan: {path} looks like a plan: name it {stem}.aiplan.yaml or pass it explicitly")
 
 
-def resolve_targets(rule_set, paths, layer, force_exclude=False, listings=None, **settings):
+def resolve_targets(rule_set, paths, layer, force_exclude=False, listings=None, stdin_name="", excluded=None,
+                    **settings):
     """The files to lint and each one's lint context. Every configuration that applies
     is read and checked before anything is linted: a broken one exits 2. ``listings``: a
-    dict that keeps what discovery listed (:func:`aiplan.run.discovery.discover`)."""
+    dict that keeps what discovery listed (:func:`aiplan.run.discovery.discover`);
+    ``excluded``: a list that gets each file the configuration's ``exclude`` keeps out, with
+    what excludes it (``(target, reason)``, :meth:`aiplan.config.resolve.Resolver.excluded_by`)."""
     from aiplan.config.selection import ConfigError
     from aiplan.run.discovery import PathError, discover
 
     resolver = settings_resolver(rule_set, cli_layer=layer, **settings)
     linked: list = []
     try:
-        targets = discover(paths, linked, listings)
+        targets = discover(paths, linked, listings, stdin_name)
     except PathError as exc:
         raise UsageProblem(str(exc)) from None
     try:
         for path in paths:
             resolver.resolve_path(path)
-        targets = [t for t in targets if not resolver.is_excluded(t, force=force_exclude)]
+        kept = []
+        for target in targets:
+            reason = resolver.excluded_by(target, force=force_exclude)
+            if reason is None:
+                kept.append(target)
+            elif excluded is not None:
+                excluded.append((target, reason))
+        targets = kept
         contexts = {target: resolver.context_for(target) for target in targets}
     except ConfigError as exc:
         raise ConfigProblem.of(exc) from None

@@ -11,7 +11,8 @@ import sys
 from typing import Any
 
 from aiplan.cli.common import (EXIT_USAGE, SEVERITIES, ConfigProblem, UsageProblem, exit_code, explain_no_plans,
-                               load_rules, plugin_output_to_stderr, resolve_targets, say, split_values)
+                               load_rules, plugin_output_to_stderr, resolve_targets, say, say_no_plans,
+                               split_values)
 from aiplan.cli.terminal import echo, is_terminal
 from aiplan.reporters import FORMATS
 
@@ -81,6 +82,7 @@ FAST_OPTIONS = {
     "--baseline": ("baseline_file", _SINGLE, FILE),
     "--write-baseline": ("write_baseline_file", _SINGLE, FILE),
     "--force-exclude": ("force_exclude", _FLAG, None),
+    "--stdin-filename": ("stdin_filename", _SINGLE, None),
     "--fix": ("fix", _FLAG, None),
     "--diff": ("diff", _FLAG, None),
     "--no-cache": ("no_cache", _FLAG, None),
@@ -96,7 +98,7 @@ LINT_DEFAULTS: dict[str, Any] = {
     "exit_zero": False, "no_plugins": False, "plugin_modules": (), "config_file": None, "isolated": False,
     "policy_packs": (), "baseline_file": None, "write_baseline_file": None, "force_exclude": False, "fix": False,
     "diff": False, "rule_timeout": None, "file_timeout": None, "run_timeout": None, "jobs": 0, "no_cache": False,
-    "cache_dir": None,
+    "cache_dir": None, "stdin_filename": None,
 }
 
 
@@ -182,10 +184,12 @@ def _accepted(value: str, accepts) -> bool:
 def lint_plans(paths, output_format, output_file, include_suppressed, fail_on, select, extend_select, ignore, colour,
                no_fix_hints, statistics, exit_zero, no_plugins, plugin_modules, config_file, isolated, policy_packs,
                baseline_file, write_baseline_file,
-               force_exclude, fix, diff, rule_timeout, file_timeout, run_timeout, jobs, no_cache, cache_dir):
+               force_exclude, fix, diff, rule_timeout, file_timeout, run_timeout, jobs, no_cache, cache_dir,
+               stdin_filename=None):
     """Run ``lint`` with the values click would pass it (``aiplan lint --help`` documents them); ends
     with ``sys.exit``. A command line that cannot run raises :class:`UsageProblem` (click shows it
     with the usage line), a broken configuration :class:`ConfigProblem`."""
+    from aiplan.core.paths import STDIN
     from aiplan.run.runner import DEFAULT_RUN_TIMEOUT, lint_targets
     from aiplan.config.resolve import command_line_layer
     from aiplan.cli import outputs
@@ -199,6 +203,13 @@ def lint_plans(paths, output_format, output_file, include_suppressed, fail_on, s
         raise UsageProblem(f"--statistics replaces the text report, so it cannot shape --format {output_format}; "
                            f"drop --statistics, or add --output-file FILE to write the {output_format} report "
                            "there and print the statistics")
+    if stdin_filename is not None:
+        paths = paths or (STDIN,)
+        if STDIN not in paths:
+            raise UsageProblem("--stdin-filename names the plan read from standard input; add - to the paths "
+                               "to read it")
+        if not stdin_filename or stdin_filename == STDIN:
+            raise UsageProblem(f"--stdin-filename needs the path the plan stands for, not {stdin_filename!r}")
     rule_set = load_rules(no_plugins, plugin_modules)
     layer = command_line_layer(split_values(select), split_values(extend_select), split_values(ignore), fail_on,
                                rule_timeout=rule_timeout, file_timeout=file_timeout)
@@ -206,10 +217,13 @@ def lint_plans(paths, output_format, output_file, include_suppressed, fail_on, s
     cache = None if fix or diff else _open_cache(no_cache, cache_dir)
     # The folders discovery lists: the existence checks of cached results answer from them.
     listings: dict = {}
+    excluded: list = []
     resolver, targets, contexts = resolve_targets(rule_set, paths or (".",), layer, listings=listings,
+                                                   excluded=excluded,
                                                    no_plugins=no_plugins,
                                                    config_file=config_file, isolated=isolated,
                                                    policy_packs=policy_packs, force_exclude=force_exclude,
+                                                   stdin_name=stdin_filename or "",
                                                    checked_packs=cache.checked_packs() if cache is not None else None)
     if output_file:
         problem = outputs.check_output_file(output_file, [t.real_path for t in targets],
@@ -218,9 +232,16 @@ def lint_plans(paths, output_format, output_file, include_suppressed, fail_on, s
         if problem:
             raise UsageProblem(problem)
     report_stream, write_errors = sys.stdout, []
+    if fix and not diff and any(target.real_path == STDIN for target, _ in excluded):
+        # Excluded (--force-exclude with --stdin-filename): an editor replaces its buffer with what
+        # --fix prints, so the plan goes back as it came, as ruff does.
+        sys.stdout.buffer.write(sys.stdin.buffer.read())
+        sys.stdout.buffer.flush()
+        report_stream = sys.stderr
     if fix or diff:
-        run, write_errors, to_stderr = _fix(targets, contexts.__getitem__, rule_set, diff=diff)
-        report_stream = sys.stderr if to_stderr else sys.stdout
+        run, write_errors, to_stderr = _fix(targets, contexts.__getitem__, rule_set, diff=diff,
+                                            no_plans=lambda: say_no_plans(paths or (".",), excluded))
+        report_stream = sys.stderr if to_stderr else report_stream
     else:
         with plugin_output_to_stderr():
             run = lint_targets(targets, contexts.__getitem__, cache=cache, jobs=jobs, listings=listings,
@@ -249,7 +270,7 @@ def lint_plans(paths, output_format, output_file, include_suppressed, fail_on, s
     for warning in outcome.warnings:
         say(f"aiplan: {warning}")
     if not targets:
-        echo(outputs.NO_PLANS, nl=False, err=True)
+        say_no_plans(paths or (".",), excluded)
     if not targets and not any(p == "-" or os.path.isfile(p) for p in paths):
         # A green run over nothing hides a wrong path or plan name (as ESLint does for a pattern).
         explain_no_plans(paths or (".",))
@@ -275,7 +296,7 @@ def _say_write_errors(write_errors) -> None:
         say(f"aiplan: fixes not written to {path}: {reason}")
 
 
-def _fix(targets, contexts, rule_set, *, diff):
+def _fix(targets, contexts, rule_set, *, diff, no_plans):
     """`lint --fix` / `--diff`. With --diff, print the diff and exit. With --fix,
     write the fixes (a fixed standard input goes to standard output) and return
     the run of what remains, the files that could not be written, and whether
@@ -283,7 +304,6 @@ def _fix(targets, contexts, rule_set, *, diff):
     from aiplan.core.paths import STDIN
     from aiplan.fix.fixer import fix_targets, unified_diff
     from aiplan.reporters.text import visible
-    from aiplan.cli import outputs
 
     stdin_target = next((t for t in targets if t.real_path == STDIN), None)
     reads_stdin = stdin_target is not None
@@ -306,7 +326,7 @@ def _fix(targets, contexts, rule_set, *, diff):
                  f"{left} fixable finding{'s' * (left != 1)} left unfixed")
     if diff:
         if not targets:
-            echo(outputs.NO_PLANS, nl=False, err=True)
+            no_plans()
         # stdout carries the diff alone, so it can be piped to `git apply` or `patch -p1`.
         changed = [(t, r) for t, r in fixes.results if r.changed]
         for target, result in changed:

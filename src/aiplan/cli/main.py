@@ -139,6 +139,10 @@ def _lint_parameters() -> list:
                        "(with --fix: the findings that remain after fixing).")
     @click.option("--force-exclude", is_flag=True,
                   help="Apply the configured `exclude` to files named on the command line too (for pre-commit).")
+    @click.option("--stdin-filename", "stdin_filename", metavar="PATH",
+                  help="The path the plan read from standard input (-) stands for: its configuration, the folder "
+                       "its relative paths start from and the name reports show (nothing is written to it). "
+                       "Without PATHS, reads standard input.")
     @click.option("--fix", is_flag=True,
                   help="Apply the safe fixes in place (fixable rules: see `aiplan rules`), then report what remains. "
                        "With -, the fixed plan goes to standard output and the report to standard error.")
@@ -169,7 +173,7 @@ def _lint_parameters() -> list:
 def lint(paths, output_format, output_file, include_suppressed, fail_on, select, extend_select, ignore, colour,
          no_fix_hints, statistics, exit_zero, no_plugins, plugin_modules, config_file, isolated, policy_packs,
          baseline_file, write_baseline_file,
-         force_exclude, fix, diff, rule_timeout, file_timeout, run_timeout, jobs, no_cache, cache_dir):
+         force_exclude, stdin_filename, fix, diff, rule_timeout, file_timeout, run_timeout, jobs, no_cache, cache_dir):
     """Lint plan files and directories (default: the current directory).
 
     Directories are searched for aiplan.yaml, aiplan.yml, *.aiplan.yaml and
@@ -185,7 +189,7 @@ def lint(paths, output_format, output_file, include_suppressed, fail_on, select,
     lint_plans(paths, output_format, output_file, include_suppressed, fail_on, select, extend_select, ignore, colour,
                no_fix_hints, statistics, exit_zero, no_plugins, plugin_modules, config_file, isolated, policy_packs,
                baseline_file, write_baseline_file, force_exclude, fix, diff, rule_timeout, file_timeout, run_timeout,
-               jobs, no_cache, cache_dir)
+               jobs, no_cache, cache_dir, stdin_filename=stdin_filename)
 
 
 def run() -> None:

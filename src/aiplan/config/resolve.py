@@ -345,9 +345,9 @@ class Resolver:
 
     def context_for(self, target: Target) -> LintContext:
         # A plan discovery listed is no folder: no stat per plan (a warm run over thousands).
-        resolved = self.resolve_path(target.real_path, False if target.listed else None)
+        resolved = self.resolve_path(target.settings_path, False if target.listed or target.stdin_name else None)
         self.fail_on_by_path[target.display_path] = resolved.context.config.fail_on
-        if resolved.config is not None and target.real_path != STDIN:
+        if resolved.config is not None and target.settings_path != STDIN:
             for file, indexes in resolved.key:
                 self._matched.setdefault(file, set()).update(indexes)
         return resolved.context
@@ -378,16 +378,22 @@ class Resolver:
     def is_excluded(self, target: Target, force: bool = False) -> bool:
         """A file its configuration excludes. Files named on the command line are
         linted anyway unless ``force`` (``--force-exclude``, for pre-commit)."""
-        if (target.explicit and not force) or target.real_path == STDIN:
-            return False
-        config, _ = self.checked(self.config_path_for(self._folder_of(target.real_path)))
+        return self.excluded_by(target, force) is not None
+
+    def excluded_by(self, target: Target, force: bool = False) -> str | None:
+        """What excludes ``target`` (see :meth:`is_excluded`), as messages name it: the pattern
+        and the key that holds it (``'drafts' (.aiplan.toml: `exclude`)``); ``None``: not excluded."""
+        if (target.explicit and not force) or target.settings_path == STDIN:
+            return None
+        config, _ = self.checked(self.config_path_for(self._folder_of(target.settings_path)))
         if config is None:
-            return False
+            return None
         for link in config.chain():
-            relative = link.relative(target.real_path)
+            relative = link.relative(target.settings_path)
             if link.exclude and relative is not None and matches(relative, link.exclude):
-                return True
-        return False
+                pattern = next(p for p in link.exclude if matches(relative, (p,)))
+                return f"{quoted_visibly(pattern)} ({link.base.key('exclude')})"
+        return None
 
     def catalogue(self, directory: str = ".") -> Catalogue:
         """Every rule usable under ``directory``: plugins plus every pack its configuration names."""

@@ -25,6 +25,21 @@ class Target(Record):
     display_path: str
     explicit: bool
     listed: bool = False
+    # Standard input's name (`--stdin-filename`): the path whose configuration applies to it and
+    # whose folder its relative paths start from; nothing is read from it or written to it.
+    stdin_name: str = ""
+
+    @property
+    def settings_path(self) -> str:
+        """The path configuration is matched against: the file's, or standard input's name (else ``-``)."""
+        return self.stdin_name or self.real_path
+
+    @property
+    def folder(self) -> str:
+        """The folder the plan's relative paths start from (standard input without a name: the working directory)."""
+        if self.real_path == STDIN and not self.stdin_name:
+            return os.getcwd()
+        return os.path.dirname(os.path.abspath(self.settings_path))
 
 
 def display(path: str, cwd: str) -> str:

@@ -48,7 +48,7 @@ from aiplan.fileio import FileTooLarge, atomic_write, read_regular, remove_stale
 from aiplan.core.text import LINE_BREAK, SourceText
 from aiplan.lint.engine import LintContext, lint_bytes, lint_file
 from aiplan.parse.loader import LoadResult, decode, detect_encoding, load_bytes, read_file
-from aiplan.run.runner import RunResult
+from aiplan.run.runner import RunResult, with_stdin_lines
 
 if TYPE_CHECKING:
     from aiplan.run.runner import ContextSource
@@ -448,17 +448,20 @@ def fix_targets(targets: Iterable[Target], contexts: ContextSource, *, write: bo
     """Fix every target. Returns the :class:`~aiplan.run.runner.RunResult` of
     what remains and the :class:`FixRun`. With ``write`` the fixed files are
     written (standard input never is: the caller prints it)."""
+    targets = list(targets)
     resolve = contexts if callable(contexts) else (lambda _target: contexts)
     files = []
     fixes = FixRun()
     cleaned: set[str] = set()
+    stdin_fixed = None  # what the report's code frames show for standard input: what remains
     with Watchdog() as watchdog:  # one timer for the whole run, as when linting
         for target in targets:
             ctx = resolve(target)
             if target.real_path == STDIN:
                 data = stdin if stdin is not None else b""
-                lint = _linter(target.display_path, ctx, os.getcwd(), _shared_budget(ctx, watchdog))
+                lint = _linter(target.display_path, ctx, target.folder, _shared_budget(ctx, watchdog))
                 result = fix_bytes(data, lint, parse=partial(_parse_as, target.display_path, ctx))
+                stdin_fixed = result.fixed
             else:
                 result = fix_file(target.real_path, target.display_path, ctx, watchdog)
                 if write and result.changed:
@@ -473,4 +476,4 @@ def fix_targets(targets: Iterable[Target], contexts: ContextSource, *, write: bo
                         result = FixResult(result.original, result.original, result.before, result.before)
             fixes.results.append((target, result))
             files.append(result.after)
-    return RunResult(files=tuple(files), fixed=fixes.fixed), fixes
+    return with_stdin_lines(RunResult(files=tuple(files), fixed=fixes.fixed), targets, stdin_fixed), fixes

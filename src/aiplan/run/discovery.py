@@ -157,7 +157,7 @@ def _walk(top: str, unreadable: list[str] | None = None, linked: list[str] | Non
 
 
 def discover(paths: Iterable[str], linked: list[Target] | None = None,
-             listings: "dict[str, Listing] | None" = None) -> list[Target]:
+             listings: "dict[str, Listing] | None" = None, stdin_name: str = "") -> list[Target]:
     """Expand paths into plan files, sorted and without duplicates.
 
     A file named explicitly is always linted (even if excluded by a pattern,
@@ -169,12 +169,14 @@ def discover(paths: Iterable[str], linked: list[Target] | None = None,
     told which folders were not searched. Each folder listed is recorded in ``listings``
     (by its path as walked, below the path given), when given: the run's existence checks answer from them
     (:class:`aiplan.run.cache.ExistenceChecks`) instead of listing the folders again.
+    ``-`` is standard input, shown as ``stdin_name`` when given (``--stdin-filename``).
     """
     cwd = os.getcwd()
     found: dict[str, Target] = {}
     for raw in paths:
         if raw == STDIN:
-            found.setdefault(STDIN, Target(STDIN, "-", True))
+            found.setdefault(STDIN, Target(STDIN, display(stdin_name, cwd) if stdin_name else STDIN, True,
+                                           stdin_name=stdin_name))
             continue
         if not os.path.lexists(raw):
             raise PathError(f"{raw}: no such file or directory")

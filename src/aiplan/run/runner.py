@@ -79,14 +79,35 @@ def lint_target(target: Target, ctx: LintContext, stdin: bytes | None = None,
     """Lint one target; ``exists`` answers whether the paths its plan names exist (default:
     one ``stat`` each)."""
     if target.real_path == STDIN:
-        # Never more than one byte past the size limit: `cat /dev/zero | aiplan lint -` must end.
-        data = stdin if stdin is not None else sys.stdin.buffer.read(ctx.config.limits.max_bytes + 1)
-        return lint_bytes(data, target.display_path, ctx, base_dir=os.getcwd(), budget=budget)
+        data = stdin if stdin is not None else read_stdin(ctx)
+        return lint_bytes(data, target.display_path, ctx, base_dir=target.folder, budget=budget)
     file_exists = None
     if exists is not None:
         # The folder as found (not made absolute): discovery's listings are kept by that path.
         file_exists = functools.partial(exists, os.path.dirname(target.real_path))
     return lint_file(target.real_path, target.display_path, ctx, budget=budget, file_exists=file_exists)
+
+
+def read_stdin(ctx: LintContext) -> bytes:
+    """Standard input, never more than one byte past the size limit of its context:
+    `cat /dev/zero | aiplan lint -` must end (with PLAN007), not exhaust memory."""
+    return sys.stdin.buffer.read(ctx.config.limits.max_bytes + 1)
+
+
+def with_stdin_lines(run: RunResult, targets: Iterable[Target], data: bytes | None) -> RunResult:
+    """``run`` with the lines of standard input (``data``, as linted) its findings point
+    at kept in :attr:`RunResult.sources`: the text report shows them as it shows a file's,
+    which it reads again from disk (standard input cannot be read twice)."""
+    if data is None:
+        return run
+    stdin_paths = {target.display_path for target in targets if target.real_path == STDIN}
+    from aiplan.run.cache import shown_lines  # start-up: only a run that reads standard input
+
+    kept = {result.path: shown_lines(data, result) for result in run.files if result.path in stdin_paths}
+    kept = {path: lines for path, lines in kept.items() if lines is not None}
+    if not kept:
+        return run
+    return replace(run, sources={**(run.sources or {}), **kept})
 
 
 # Seconds a whole run may take by default (`--run-timeout`); files not checked
@@ -164,6 +185,10 @@ def lint_targets(targets: Iterable[Target], contexts: ContextSource, stdin: byte
     """
     targets = list(targets)
     resolve = contexts if callable(contexts) else (lambda _target: contexts)
+    stdin_target = next((target for target in targets if target.real_path == STDIN), None)
+    if stdin_target is not None and stdin is None:
+        # Read here, once: its lines are the report's code frame (there is no file to read again).
+        stdin = read_stdin(resolve(stdin_target))
     if isolate is None:
         isolate = runs_plugin_code(resolve(target) for target in targets)
     budgets = Budgets(run_timeout)
@@ -175,9 +200,10 @@ def lint_targets(targets: Iterable[Target], contexts: ContextSource, stdin: byte
             for target in targets:
                 ctx = resolve(target)
                 files.append(lint_target(target, ctx, stdin, budgets(ctx), exists))
-            return RunResult(files=tuple(files))
-        return RunResult(files=tuple(_lint_many(targets, resolve, stdin, cache, jobs, budgets, isolate, listings)),
-                         sources=cache.sources if cache is not None else None)
+            return with_stdin_lines(RunResult(files=tuple(files)), targets, stdin)
+        run = RunResult(files=tuple(_lint_many(targets, resolve, stdin, cache, jobs, budgets, isolate, listings)),
+                        sources=cache.sources if cache is not None else None)
+        return with_stdin_lines(run, targets, stdin)
     finally:
         budgets.stop()
 
@@ -214,7 +240,7 @@ def _lint_many(targets: list[Target], resolve, stdin: bytes | None, cache, jobs:
             # Read here, never in a worker; never cached. Isolated: linted in the worker.
             ctx = resolve(target)
             if isolate:
-                stdin = stdin if stdin is not None else sys.stdin.buffer.read(ctx.config.limits.max_bytes + 1)
+                stdin = stdin if stdin is not None else read_stdin(ctx)
                 todo.append(index)
                 continue
             files[index] = lint_target(target, ctx, stdin, budgets(ctx))

@@ -178,6 +178,46 @@ def test_stdin(cli):
     assert result.exit_code == 1 and result.output.startswith("-:1:1: BASE001")
 
 
+def test_stdin_shows_the_code_frame_as_a_file_does(cli, tmp_path):
+    plan = tmp_path / "x.aiplan.yaml"
+    plan.write_text(FLAWED.read_text())
+    from_file = cli("lint", plan).output.splitlines()
+    from_stdin = cli("lint", "-", input=FLAWED.read_text()).output.splitlines()
+    assert from_stdin[0] == "-" and from_stdin[1:] == from_file[1:]
+    assert "  16 |     status: in_progress        # the team skipped ahead to training" in from_stdin
+
+
+def test_fixing_stdin_shows_the_frame_of_what_remains(cli):
+    plan = "aiplan: 1\nname: x\napproach: rag\n"
+    result = cli("lint", "--fix", "-", input=plan)
+    assert result.stdout == plan  # nothing to fix: the plan as it came
+    assert "\n  1 | aiplan: 1\n" in result.stderr
+
+
+def test_stdin_filename_names_the_plan_for_settings_data_paths_and_reports(cli, tmp_path, monkeypatch):
+    from conftest import copy_clean_plan
+
+    plan = copy_clean_plan(tmp_path / "team")
+    (tmp_path / "team" / ".aiplan.toml").write_text('severity = {EVAL003 = "error"}\n')
+    monkeypatch.chdir(tmp_path)
+    text = plan.read_text()
+    named = cli("lint", "--format", "concise", "--stdin-filename", "team/clean.aiplan.yaml", input=text)
+    assert named.exit_code == 0 and named.output == "Linted 1 file: no findings.\n"
+    # The same plan unnamed: its data paths start from here, where they do not exist.
+    unnamed = cli("lint", "--format", "concise", "-", input=text)
+    assert unnamed.exit_code == 0 and "-:" in unnamed.output and "EVAL003 [warning]" in unnamed.output
+    broken = text.replace("approach: hybrid", "approach: rag", 1)
+    shown = cli("lint", "--format", "concise", "--stdin-filename", "team/clean.aiplan.yaml", "-", input=broken)
+    assert shown.output.startswith("team/clean.aiplan.yaml:") and plan.read_text() == text
+    fixed = cli("lint", "--fix", "--stdin-filename", "team/clean.aiplan.yaml", input=text)
+    assert fixed.stdout == text and plan.read_text() == text
+
+
+def test_stdin_filename_without_standard_input_is_a_usage_error(cli, tmp_path):
+    result = cli("lint", "--stdin-filename", "x.aiplan.yaml", tmp_path)
+    assert result.exit_code == 2 and "add - to the paths" in result.output
+
+
 def test_rules_explain_schema(cli):
     listing = cli("rules")
     assert listing.exit_code == 0 and "FT001" in listing.output and "PLAN001" in listing.output

@@ -557,6 +557,54 @@ def test_a_count_limit_with_a_fraction_is_refused(cli, repo):
     assert result.exit_code == 2 and "`tool.aiplan.max-depth` is 3.5 (a number); expected an integer" in result.output
 
 
+def test_a_named_file_excluded_with_force_exclude_says_which_pattern_excluded_it(cli, repo):
+    repo('[tool.aiplan]\nexclude = ["plans/pilot"]\n')
+    result = cli("lint", "--force-exclude", "plans/pilot/trial.aiplan.yaml")
+    assert result.exit_code == 0 and result.stdout == ""
+    assert result.stderr == ("aiplan: nothing to lint: plans/pilot/trial.aiplan.yaml is excluded by 'plans/pilot' "
+                             "(pyproject.toml: `tool.aiplan.exclude`) (--force-exclude applies `exclude` to files "
+                             "named on the command line too)\n")
+    # Without --force-exclude, a named file is linted: nothing to explain.
+    assert "excluded" not in cli("lint", "plans/pilot/trial.aiplan.yaml").output
+
+
+def test_a_folder_whose_plans_are_all_excluded_says_so(cli, repo):
+    repo('[tool.aiplan]\nexclude = ["plans/pilot"]\n')
+    result = cli("lint", "plans/pilot")
+    assert result.exit_code == 2
+    assert result.stderr == ("aiplan: nothing to lint: the 1 plan file found is excluded by 'plans/pilot' "
+                             "(pyproject.toml: `tool.aiplan.exclude`)\n")
+    (repo.root / "empty").mkdir()
+    nothing = cli("lint", "empty")  # nothing excluded, nothing found: the general message, unchanged
+    assert nothing.exit_code == 2 and nothing.stderr.startswith("No plan files found") and "excluded" not in nothing.stderr
+
+
+def test_stdin_filename_follows_force_exclude_and_fix_gives_the_plan_back(cli, repo):
+    repo('[tool.aiplan]\nexclude = ["plans/pilot"]\n')
+    named = ("--force-exclude", "--stdin-filename", "plans/pilot/trial.aiplan.yaml")
+    result = cli("lint", *named, input=FLAWED)
+    assert result.exit_code == 0 and "plans/pilot/trial.aiplan.yaml is excluded by 'plans/pilot'" in result.stderr
+    fixed = cli("lint", "--fix", *named, input=FLAWED)
+    assert fixed.exit_code == 0 and fixed.stdout == FLAWED and "excluded" in fixed.stderr
+    # The same path under a folder not excluded: linted, with the configuration's settings.
+    linted = cli("lint", "--format", "concise", "--force-exclude", "--stdin-filename", "plans/x.aiplan.yaml",
+                 input=FLAWED)
+    assert linted.exit_code == 1 and linted.stdout.startswith("plans/x.aiplan.yaml:")
+
+
+def test_a_folder_named_like_a_plan_file_is_searched_and_said_to_be_a_folder(cli, repo):
+    folder = repo.root / "odd.aiplan.yaml"
+    folder.mkdir()
+    empty = cli("lint", "odd.aiplan.yaml")
+    assert empty.exit_code == 2
+    assert "aiplan: odd.aiplan.yaml: a directory (named like a plan file): searched for plan files, and none " \
+           "is in it" in empty.stderr
+    (folder / "aiplan.yaml").write_text(FLAWED)
+    found = cli("lint", "--format", "concise", "odd.aiplan.yaml")
+    assert found.exit_code == 1 and found.stdout.startswith("odd.aiplan.yaml/aiplan.yaml:")
+    assert "a directory" not in found.stderr
+
+
 # Every integer option of every built-in rule, read from the rules themselves (round 12: `min_examples =
 # 500.0` was refused while `max-depth = 3.0` was accepted; one helper, aiplan.core.numbers.counted, now).
 INTEGER_OPTIONS = [pytest.param(item.id, option, id=f"{item.id}.{option.name}")

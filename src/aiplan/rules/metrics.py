@@ -26,6 +26,8 @@ LOWER_IS_BETTER_WORDS = (
     "toxic", "refusal", "refusals", "violation", "violations", "failure", "failures", "defect",
     "defects", "leak", "leakage", "regression", "regressions", "escalations", "complaints",
     "wer", "cer", "mae", "mse", "rmse", "perplexity", "ms", "seconds", "fpr", "fnr", "false",
+    # Words for wrong output (`wrong_answers`, `incorrect_rate`, `invalid_json_share`).
+    "wrong", "incorrect", "mistake", "mistakes", "invalid", "hallucinated", "failed", "timeout", "timeouts",
 )
 # ... unless another word turns the name around (`error_free_rate`, `error_detection_recall`).
 HIGHER_IS_BETTER_WORDS = (

@@ -100,10 +100,34 @@ def test_globs_that_match_data_or_nothing_keep_their_own_findings(repository, tr
     assert [(rule, line) for rule, line, _ in _found(repository, training=training, examples=600000)] == expected
 
 
-def test_a_folder_without_data_files_is_a_directory_as_before(repository):
+@pytest.mark.parametrize("folder", ["data/notes", "data/notes.jsonl"])
+def test_an_empty_data_folder_holds_no_records_as_an_empty_file_does(repository, folder):
+    """Was EVID005's warning "is a directory, not a data file" (and "Name the data file itself"),
+    though a folder of data files is a data set: empty, it is EVID007's error, as an empty file is."""
+    (repository / folder).mkdir()
+    assert _found(repository, training=folder) == [(
+        "EVID007", 6, f"`fine_tuning.dataset.path` names {folder}, which holds no records: it is a folder that "
+        "holds no files")]
+
+
+def test_a_data_folder_of_other_files_names_them_and_stays_evid005(repository):
+    notes = repository / "data" / "notes"
+    for name in ("README.md", "b.txt", "c.txt", "d.txt"):
+        (notes / "sub").mkdir(parents=True, exist_ok=True)
+        (notes / name).write_text("x\n", encoding="utf-8")
+    (notes / ".hidden.jsonl").write_text("{}\n", encoding="utf-8")
+    [finding] = lint_yaml(PLAN.format(training="data/notes", held_out="data/ft/held_out.jsonl", examples=5),
+                          select=RULES, base_dir=str(repository))
+    assert (finding.rule, finding.line, finding.message) == (
+        "EVID005", 6, "`fine_tuning.dataset.path` names data/notes, which is a folder that holds no data file "
+        "(it holds README.md, b.txt, c.txt and more)")
+    assert finding.fix.startswith("Put the data files in the folder (data files end in `.jsonl`")
+
+
+def test_a_folder_that_gets_a_data_file_is_read(repository):
     (repository / "data" / "notes").mkdir()
-    [(rule, line, message)] = _found(repository, training="data/notes")
-    assert (rule, line) == ("EVID005", 6) and message.endswith("which is a directory, not a data file")
+    _records(repository / "data" / "notes" / "a.jsonl", 5)
+    assert _found(repository, training="data/notes") == []
 
 
 def test_a_glob_that_matches_only_a_dangling_link_names_its_missing_target(repository):

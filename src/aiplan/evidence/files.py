@@ -538,15 +538,39 @@ def check_regular(path: str) -> os.stat_result:
         info = os.stat(path)
     except OSError as exc:
         raise Unreadable(f"cannot be read ({exc.strerror or exc})", "Check that the file exists and is readable.") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise Unreadable("is a directory, not a data file",
-                         "Name the data file itself (for example `data/train.jsonl`).")
+    if stat.S_ISDIR(info.st_mode):  # a folder holding data files is read as its shards, never here
+        raise _folder_without_data(path)
     if not stat.S_ISREG(info.st_mode):
         kind = "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a socket" if stat.S_ISSOCK(info.st_mode) else \
             "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else "not a regular file"
         raise Unreadable(f"is {kind}, not a regular file, so it was not read",
                          "Name a regular data file.")
     return info
+
+
+# The reason of a named folder that holds no file at all: EVID007 reports it as holding no record, as
+# it does an empty file (a folder holding other files is EVID005's: something is there, not data).
+EMPTY_FOLDER = "is a folder that holds no files"
+# Files of a folder without data files a message names before "and N more".
+_FOLDER_SHOWN = 3
+
+
+def _folder_without_data(path: str) -> Unreadable:
+    """Why the folder ``path``, which holds no data file (:func:`shard_files`), is no data set."""
+    suffixes = ", ".join(f"`{suffix}`" for suffix in RECORD_SUFFIXES)
+    hint = f"Put the data files in the folder (data files end in {suffixes}), or name the data file itself."
+    held: list[str] = []
+    for folder, dirs, files in os.walk(path):  # walked as shard_files walks it; stops at a few
+        # A link to a folder is listed among the folders, unfollowed: the folder is not empty.
+        linked = [name for name in dirs if os.path.islink(os.path.join(folder, name))]
+        held += sorted(os.path.relpath(os.path.join(folder, name), path).replace(os.sep, "/")
+                       for name in files + linked if not name.startswith("."))
+        if len(held) > _FOLDER_SHOWN:
+            break
+    if not held:
+        return Unreadable(EMPTY_FOLDER, hint)
+    shown = ", ".join(held[:_FOLDER_SHOWN]) + (" and more" if len(held) > _FOLDER_SHOWN else "")
+    return Unreadable(f"is a folder that holds no data file (it holds {shown})", hint)
 
 
 class HashingReader(io.RawIOBase):

@@ -160,11 +160,11 @@ def _training(plan):
 def _holds_no_records(plan, claim: DataClaim, profile) -> bool:
     """Whether EVID007 reports the data as holding no record (and EVID005 leaves it alone): empty,
     one file that is not text at all, or, read in full, nothing but lines that are not records."""
-    from aiplan.evidence.files import NOT_TEXT  # start-up: only for plans that name data files
+    from aiplan.evidence.files import EMPTY_FOLDER, NOT_TEXT  # start-up: only for plans that name data files
 
     if profile.unreadable:
         # A set of files with one that is not text may hold records in the others: EVID005's.
-        return profile.unreadable == NOT_TEXT and len(plan.evidence.locate(claim.name).parts) <= 1
+        return profile.unreadable in (NOT_TEXT, EMPTY_FOLDER) and len(plan.evidence.locate(claim.name).parts) <= 1
     # A sample without a record says nothing of the rest of the file.
     return profile.records == 0 and not (profile.sampled and profile.malformed)
 
@@ -904,9 +904,9 @@ def _no_data_file_matched(reader, claim: DataClaim, where) -> Violation:
 def malformed_dataset(plan, options):
     """A named data file cannot be read as data, or holds lines that are not well-formed records.
 
-    Fires once per file for: a file that is not a regular file (a directory,
-    a FIFO), a glob that matches folders or other files but no data file (as
-    a folder without data files is a directory), a file of a set that is binary, UTF-16 or otherwise not
+    Fires once per file for: a file that is not a regular file (a FIFO), a
+    folder that holds files but no data file, a glob that matches folders or
+    other files but no data file, a file of a set that is binary, UTF-16 or otherwise not
     UTF-8 text; lines that are not
     valid JSON or not JSON objects (JSON Lines), rows with the wrong number of
     fields (CSV/TSV); and records of no known fine-tuning or evaluation shape:
@@ -991,7 +991,7 @@ def malformed_dataset(plan, options):
     for claim in data_claims(plan):
         where = reader.locate(claim.name)
         if claim.name not in seen and (where.matched or where.behind):
-            # As a folder without data files is "a directory, not a data file": the glob names something.
+            # As a folder without data files is one that "holds no data file": the glob names something.
             # A folder that holds links but no data file is named so, with its links (locate).
             seen.add(claim.name)
             yield _no_data_file_matched(reader, claim, where)
@@ -1159,8 +1159,10 @@ def empty_evidence_file(plan, options):
     and `rag.retrieval.evaluation.eval_set` when the file exists but holds no
     record: empty, only blank lines, `[]`, or a CSV header alone; nothing but
     lines that are not records (bad JSON, prose: EVID005 reports such lines
-    when some records remain); or a single file that is not text at all
-    (binary). A missing file is EVAL003's. Reported at the path.
+    when some records remain); a single file that is not text at all
+    (binary); or a folder that holds no files (one that holds other files but
+    no data file is EVID005's). A missing file is EVAL003's. Reported at the
+    path.
 
     ## Why
     A plan that points at an empty file has the shape of evidence without

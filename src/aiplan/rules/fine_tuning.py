@@ -427,7 +427,8 @@ def no_data_quality_review(plan, options):
 @rule("FT005", "small-held-out", Severity.WARNING,
       options=[
           Option("min_size", int, 100,
-                 "Fewest held-out examples accepted when the plan gives no baseline and target to size the set by.",
+                 "Fewest held-out examples accepted, whatever the target's change needs: the set must also show a "
+                 "regression in the adjacent behaviors it covers.",
                  minimum=1),
           Option("alpha", float, 0.05, "Two-sided significance level of the sample-size test.",
                  minimum=0.0001, maximum=0.5),
@@ -444,9 +445,13 @@ def small_held_out(plan, options):
     of a proportion needs to tell the target p1 from the baseline p0, at
     two-sided `alpha` (0.05) and `power` (0.8):
     n >= ((z(1-alpha/2) sqrt(p0(1-p0)) + z(power) sqrt(p1(1-p1))) / (p1-p0))^2,
-    for the metric needing most. Otherwise fires when `size` is below the
-    absolute minimum `min_size` (100). The message gives the size, the size
-    needed and the smallest difference the set can resolve. A held-out set is
+    for the metric needing most. Whether or not the plan gives those numbers,
+    also fires when `size` is below the absolute minimum `min_size` (100): a
+    set large enough to show a big jump in the target metric (20 examples for
+    0.69 to 0.98) is split across the target task and the adjacent behaviors,
+    and too small to show the few points' drop that forgetting looks like.
+    The message gives the size, the size needed and the smallest difference
+    the set can resolve. A held-out set is
     never too small because it is a small share of a large training set: only
     its own size decides what it can show. Reported at `size`; a held-out set
     without a stated `size` is not checked. Metric names match as in BASE005.
@@ -529,10 +534,9 @@ def small_held_out(plan, options):
     sized = sorted(((needed_size(item.baseline.value, item.target.target, alpha, power), item)
                     for item in comparisons(plan) if item.is_rate and not item.met),
                    key=lambda pair: -pair[0])
-    if sized:
+    if sized and size < sized[0][0]:
         needed, binding = sized[0]
-        if size >= needed:
-            return
+        floor = max(needed, options["min_size"])  # the hint's size must also clear the floor below
         p0, p1 = binding.baseline.value, binding.target.target
         resolvable = resolvable_difference(int(size), p0, p1, alpha, power)
         can = (f"the smallest change from {show(p0)} it can resolve is {percent_points(resolvable)}"
@@ -541,8 +545,8 @@ def small_held_out(plan, options):
             f"`fine_tuning.evaluation.held_out.size` is {show(size)}, but telling {code(binding.target.name)} at its "
             f"target {show(p1)} from the baseline's {show(p0)} takes at least {needed} examples "
             f"(alpha {show(alpha)}, power {show(power)}; {binding.target.direction}); {can}",
-            f"Hold out at least {needed} examples, covering the target task and adjacent behaviors, and set "
-            f"`size: {needed}` under `fine_tuning.evaluation.held_out`"
+            f"Hold out at least {floor} examples, covering the target task and adjacent behaviors, and set "
+            f"`size: {floor}` under `fine_tuning.evaluation.held_out`"
             + (f"; or, if the set cannot grow, expect to see only changes of {percent_points(resolvable)} "
                "or more and set the target accordingly." if resolvable is not None else "."),
             path=where,
@@ -550,6 +554,18 @@ def small_held_out(plan, options):
         return
     min_size = options["min_size"]
     if size >= min_size:
+        return
+    if sized:  # enough for the target's change, not for a regression beside it
+        needed, binding = sized[0]
+        yield Violation(
+            f"`fine_tuning.evaluation.held_out.size` is {show(size)}, fewer than {min_size} (option `min_size`): "
+            f"enough to tell {code(binding.target.name)} at {show(binding.target.target)} from the baseline's "
+            f"{show(binding.baseline.value)} (that takes {needed}), but too few, split across the target task and "
+            "the adjacent behaviors, to show a regression of a few points",
+            f"Hold out at least {min_size} examples, covering the target task and adjacent behaviors, and set "
+            f"`size: {min_size}` under `fine_tuning.evaluation.held_out`.",
+            path=where,
+        )
         return
     yield Violation(
         f"`fine_tuning.evaluation.held_out.size` is {show(size)}, fewer than {min_size} (option `min_size`): "

@@ -3,6 +3,7 @@
 import gzip
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -129,8 +130,10 @@ def test_encodings_aiplan_does_not_read_are_named(tmp_path, content, expected):
 
 def test_a_directory_where_a_file_is_expected(tmp_path):
     (tmp_path / "train.jsonl").mkdir()
+    (tmp_path / "train.jsonl" / "notes.txt").write_text("x\n")
     assert _training(tmp_path, "train.jsonl") == [
-        ("EVID005", "`fine_tuning.dataset.path` names train.jsonl, which is a directory, not a data file")]
+        ("EVID005", "`fine_tuning.dataset.path` names train.jsonl, which is a folder that holds no data file "
+                    "(it holds notes.txt)")]
 
 
 def test_a_truncated_gzip_stream_reports_where_it_stops(tmp_path):
@@ -437,7 +440,8 @@ def _utf16(path):
 
 
 def _directory(path):
-    path.mkdir()
+    path.mkdir()  # a folder of other files: EVID005's (an empty one is EVID007's)
+    (path / "notes.txt").write_text("x\n")
 
 
 def _fifo(path):
@@ -468,7 +472,7 @@ def test_fixing_an_unreadable_data_file_invalidates_the_cached_result(tmp_path, 
 
     assert run() == ["EVID005"] and run() == ["EVID005"]
     if data.is_dir():
-        data.rmdir()
+        shutil.rmtree(data)
     else:
         data.unlink()
     if fixed == "file":

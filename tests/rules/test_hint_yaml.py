@@ -60,11 +60,8 @@ def _ellipses(value) -> bool:
     return value == "..."
 
 
-def test_no_hint_asks_to_fill_in_an_ellipsis():
-    """`task: {...}` pastes as a key named `...`, which the schema rejects: a hint writes `TBD` where
-    the user fills in, which pastes as a placeholder the rules ask about."""
-    loader = YAML(typ="safe")
-    filler = []
+def _hint_snippets():
+    """``(finding, snippet)`` for each YAML snippet of each fix hint over the catalogue's plans."""
     for text in _plans():
         try:
             findings = lint_yaml(text, dedent=False)
@@ -72,8 +69,17 @@ def test_no_hint_asks_to_fill_in_an_ellipsis():
             continue
         for finding in findings:
             for snippet in _yaml_snippets(finding.fix):
-                if not snippet.startswith("#") and _ellipses(loader.load(snippet)):
-                    filler.append(f"{finding.rule}: {snippet!r}")
+                yield finding, snippet
+
+
+def test_no_hint_asks_to_fill_in_an_ellipsis():
+    """`task: {...}` pastes as a key named `...`, which the schema rejects: a hint writes `TBD` where
+    the user fills in, which pastes as a placeholder the rules ask about."""
+    loader = YAML(typ="safe")
+    filler = []
+    for finding, snippet in _hint_snippets():
+        if not snippet.startswith("#") and _ellipses(loader.load(snippet)):
+            filler.append(f"{finding.rule}: {snippet!r}")
     assert not filler, "\n".join(sorted(set(filler)))
 
 
@@ -236,16 +242,10 @@ def pasted_hints():
 
 def test_no_hint_shows_a_dotted_key():
     dotted = []
-    for text in _plans():
-        try:
-            findings = lint_yaml(text, dedent=False)
-        except AssertionError:
-            continue
-        for finding in findings:
-            for snippet in _yaml_snippets(finding.fix):
-                key = snippet.split(":", 1)[0].strip()
-                if _DOTTED.match(key):
-                    dotted.append(f"{finding.rule}: {snippet!r}")
+    for finding, snippet in _hint_snippets():
+        key = snippet.split(":", 1)[0].strip()
+        if _DOTTED.match(key):
+            dotted.append(f"{finding.rule}: {snippet!r}")
     assert not dotted, "\n".join(sorted(set(dotted)))
 
 

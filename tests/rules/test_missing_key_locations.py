@@ -43,15 +43,22 @@ def _node(data, path):
     return data
 
 
-def _misplaced(text):
+def _linted(text):
+    """``(plan, findings)`` of a plan that loads without problems and lints, else ``None``."""
     loaded = load_text(text, "plan.aiplan.yaml")
     if not loaded.documents or loaded.problems:
-        return []
-    plan = loaded.documents[0]
+        return None
     try:
-        findings = lint_yaml(text, dedent=False)
+        return loaded.documents[0], lint_yaml(text, dedent=False)
     except AssertionError:
+        return None
+
+
+def _misplaced(text):
+    linted = _linted(text)
+    if linted is None:
         return []
+    plan, findings = linted
     wrong = []
     for finding in findings:
         path = tuple(finding.yaml_path)
@@ -114,14 +121,10 @@ def _keyed_placeholders(text):
     key rather than at the placeholder, the one convention for a placeholder (GAP002's)."""
     from aiplan.core.placeholders import is_placeholder
 
-    loaded = load_text(text, "plan.aiplan.yaml")
-    if not loaded.documents or loaded.problems:
+    linted = _linted(text)
+    if linted is None:
         return []
-    plan = loaded.documents[0]
-    try:
-        findings = lint_yaml(text, dedent=False)
-    except AssertionError:
-        return []
+    plan, findings = linted
     wrong = []
     for finding in findings:
         path = tuple(finding.yaml_path)

@@ -64,6 +64,18 @@ def cli():
     return invoke
 
 
+# What a test's minimal plan adds after its header (`aiplan`, `name`, ...) to state its gap analysis,
+# so that it lints clean: the three gaps stated, none present, and the approach that fits. A plan
+# that names no gap gets GAP003, one that names its gaps but no approach FIT009.
+GAPS_AND_APPROACH = """\
+gaps:
+  knowledge: {present: false}
+  behavior: {present: false}
+  accuracy: {present: false}
+approach: prompt_engineering
+"""
+
+
 # The files examples/support-copilot.aiplan.yaml names (EVAL003 checks that they exist).
 CLEAN_PLAN_FILES = ("evals/support-v1.jsonl", "evals/retrieval-v1.jsonl", "data/ft/train.jsonl",
                     "data/ft/held_out.jsonl")

@@ -16,6 +16,8 @@ _EXAMPLE_EVIDENCE = {
     "behavior": "31 of 100 replies broke the ticket JSON schema",
     "accuracy": "9% of sampled answers contradicted the source documents",
 }
+# A `gaps` section to paste where the plan states none: each gap stated, one with the evidence to fill in.
+_GAPS_SNIPPET = "`gaps: {knowledge: {present: true, evidence: TBD}, behavior: {present: false}, accuracy: {present: false}}`"
 
 
 def _stated(plan) -> list[str]:
@@ -72,19 +74,18 @@ def missing_gap_analysis(plan, options):
     """
     if plan.is_blank("approach") or _stated(plan):
         return
-    snippet = "`gaps: {knowledge: {present: true, evidence: TBD}, behavior: {present: false}, accuracy: {present: false}}`"
     if not plan.has("gaps"):
         yield Violation(
             f"approach is {approach_shown(plan)} but the plan has no `gaps` section: "
             "it does not say which gap (knowledge, behavior, accuracy) the approach is meant to close",
-            f"Add `gaps` stating each gap with `present` and, where present, the `evidence`: {snippet}.",
+            f"Add `gaps` stating each gap with `present` and, where present, the `evidence`: {_GAPS_SNIPPET}.",
             path=("gaps",),
         )
         return
     yield Violation(
         f"approach is {approach_shown(plan)} but `gaps` states none of the three gaps "
         "(no `knowledge`, `behavior` or `accuracy` with `present: true` or `present: false`)",
-        f"State each gap under `gaps` with `present` and, where present, the `evidence`: {snippet}.",
+        f"Write `gaps` stating each gap with `present` and, where present, the `evidence`: {_GAPS_SNIPPET}.",
         path=("gaps",),
         at="section",
     )
@@ -152,15 +153,19 @@ def gap_without_evidence(plan, options):
         )
 
 
-@rule("GAP003", "incomplete-gap-analysis", Severity.WARNING)
+@rule("GAP003", "incomplete-gap-analysis", Severity.WARNING, superseded_by=("GAP001",))
 def incomplete_gap_analysis(plan, options):
     """The gap analysis leaves one or more of the three gaps unstated.
 
-    Fires when `gaps` exists (as a mapping) but one or more of `knowledge`,
-    `behavior` and `accuracy` has no `present: true` or `present: false`. One
-    finding, at `gaps`, names every unstated gap. A gap whose `present` has a
-    value the schema rejects (`present: maybe`) is PLAN002's finding, not an
-    unstated gap; `yes`/`no` are read as `true`/`false`.
+    Fires when one or more of `gaps.knowledge`, `gaps.behavior` and
+    `gaps.accuracy` has no `present: true` or `present: false`, including a
+    plan with no `gaps` section at all (or `gaps: TBD`, `gaps: {}`): a plan
+    that names no gap has not started the analysis every choice depends on.
+    One finding names every unstated gap; it is reported at `gaps`, or at the
+    top of the plan when it has no `gaps` section. A gap whose `present` has
+    a value the schema rejects (`present: maybe`) is PLAN002's finding, not
+    an unstated gap; `yes`/`no` are read as `true`/`false`. When the plan
+    states an approach and no gap at all, GAP001's error is the one reported.
 
     ## Why
     Most real use cases have more than one gap, and the combination decides the
@@ -199,11 +204,20 @@ def incomplete_gap_analysis(plan, options):
     approach: prompt_engineering
     ```
     """
-    if plan.mapping("gaps") is None:
-        return
     stated = _stated(plan)
     unstated = [gap for gap in GAPS if gap not in stated]
     if not unstated:
+        return
+    if plan.mapping("gaps") is None:
+        seen = "the plan has no `gaps` section" if not plan.has("gaps") else f"`gaps` {absence(plan, 'gaps')}"
+        yield Violation(
+            f"{seen}: it states none of the three gaps (knowledge, behavior, accuracy), so nothing says what "
+            "the base model gets wrong or which approach would close it",
+            f"Check the base model for each gap, then write `gaps` stating each with `present` and, where present, "
+            f"the `evidence` of what the base model got wrong: {_GAPS_SNIPPET}.",
+            path=("gaps",),
+            at="section",
+        )
         return
     names = listing(f"`{gap}`" + (f" (it is {code(plan.placeholder('gaps', gap))}, a placeholder)"
                                   if plan.placeholder("gaps", gap) is not None else "") for gap in unstated)

@@ -324,6 +324,11 @@ def resource_limit(plan, options):
     ```yaml
     aiplan: 1
     name: Support copilot
+    gaps:
+      knowledge: {present: false}
+      behavior: {present: false}
+      accuracy: {present: false}
+    approach: prompt_engineering
     ```
     """
 
@@ -351,5 +356,10 @@ def unreadable_file(plan, options):
     ```yaml
     aiplan: 1
     name: Café copilot   # saved as UTF-8
+    gaps:
+      knowledge: {present: false}
+      behavior: {present: false}
+      accuracy: {present: false}
+    approach: prompt_engineering
     ```
     """

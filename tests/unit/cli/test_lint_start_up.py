@@ -9,6 +9,8 @@ import os
 import subprocess
 import sys
 
+from conftest import GAPS_AND_APPROACH
+
 PROBE = """
 import json, sys
 from aiplan.cli.main import main
@@ -23,8 +25,7 @@ PLAN = """\
 aiplan: 1
 name: Ticket formatter
 owner: support-tools@example.com
-approach: prompt_engineering
-"""
+""" + GAPS_AND_APPROACH
 
 
 def test_linting_one_plan_with_the_cache_loads_neither_openssl_nor_pickle_nor_other_commands(tmp_path):
@@ -61,7 +62,7 @@ CLEAN_PROBE = PROBE.replace(
 
 def imported_linting(tmp_path, plan: str) -> list[str]:
     (tmp_path / "plan.aiplan.yaml").write_text(plan)
-    done = subprocess.run([sys.executable, "-c", CLEAN_PROBE, "--ignore", "GAP001", "--cache-dir",
+    done = subprocess.run([sys.executable, "-c", CLEAN_PROBE, "--cache-dir",
                            str(tmp_path / "cache"), "plan.aiplan.yaml"],
                           capture_output=True, text=True, cwd=tmp_path, timeout=120)
     return json.loads(done.stderr.strip().splitlines()[-1])
@@ -101,7 +102,7 @@ print("json" in sys.modules, file=sys.stderr)
 
 def imports_json(tmp_path, *options: str) -> bool:
     (tmp_path / "plan.aiplan.yaml").write_text(PLAN)
-    done = subprocess.run([sys.executable, "-c", JSON_PROBE, "--ignore", "GAP001", "--cache-dir",
+    done = subprocess.run([sys.executable, "-c", JSON_PROBE, "--cache-dir",
                            str(tmp_path / "cache"), *options, "plan.aiplan.yaml"],
                           capture_output=True, text=True, cwd=tmp_path, timeout=120)
     return json.loads(done.stderr.strip().splitlines()[-1].lower())

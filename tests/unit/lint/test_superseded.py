@@ -58,7 +58,16 @@ def test_the_built_in_declarations():
     assert declared == {**{rule_id: ("FIT002",) for rule_id in SUPERSEDED | PIPELINE_SUPERSEDED},
                         "FIT005": ("FIT002", "FIT004", "FIT008"),
                         # Round 12: one finding per concern for the approach line (judge12, item 3).
-                        "FIT003": ("FIT009",), "FIT009": ("FIT001", "FIT002", "FIT004", "FIT008")}
+                        "FIT003": ("FIT009",), "FIT009": ("FIT001", "FIT002", "FIT004", "FIT008"),
+                        # Round 13: no gap stated with an approach set is GAP001's error alone.
+                        "GAP003": ("GAP001",)}
+
+
+@pytest.mark.parametrize("gaps", ["", "gaps: {}\n", "gaps: TBD\n"])
+def test_no_gap_stated_is_gap001s_finding_alone_while_gap001_is_on(gaps):
+    plan = f"aiplan: 1\nname: Ticket replies\n{gaps}approach: prompt_engineering\n"
+    assert _rules(lint_yaml(plan, select=["GAP"])) == {"GAP001"}
+    assert _rules(lint_yaml(plan, select=["GAP"], ignore=["GAP001"])) == {"GAP003"}
 
 
 def test_fit002_reported_drops_the_superseded_findings():

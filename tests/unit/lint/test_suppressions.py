@@ -8,6 +8,7 @@ from aiplan.config.selection import LintConfig, build_context
 from aiplan.lint.engine import lint_text
 from aiplan.plugins.manager import load_rule_set
 from aiplan.testing import codes, lint_yaml
+from conftest import GAPS_AND_APPROACH
 
 FT_PLAN = """\
 aiplan: 1
@@ -116,7 +117,7 @@ def test_unused_suppression_of_a_rule_turned_off_is_not_reported():
 
 
 def test_plan005_and_plan006_can_be_turned_off_in_configuration():
-    text = "aiplan: 1\nname: x  # aiplan: ignore[BASE001]\n"
+    text = "aiplan: 1\nname: x  # aiplan: ignore[BASE001]\n" + GAPS_AND_APPROACH
     assert codes(lint_yaml(text)) == [("PLAN005", 2, 10), ("PLAN006", 2, 10)]
     assert lint_yaml(text, ignore=["PLAN005", "PLAN006"]) == []
 
@@ -135,7 +136,7 @@ def test_crlf_line_endings():
 
 
 def test_loader_findings_can_be_suppressed_on_their_line():
-    text = "aiplan: 1\nname: x\nname: y  # aiplan: ignore[PLAN004] -- generated file, first value wins\n"
+    text = "aiplan: 1\nname: x\nname: y  # aiplan: ignore[PLAN004] -- generated file, first value wins\n" + GAPS_AND_APPROACH
     result = _lint(text)
     assert result.findings == () and [f.rule for f in result.suppressed] == ["PLAN004"]
 

@@ -23,10 +23,10 @@ import pytest
 
 import aiplan
 from aiplan.plugins.manager import DISABLE_VARIABLE, disabled_by_environment
-from conftest import ROOT
+from conftest import GAPS_AND_APPROACH, ROOT
 
 ACME = ROOT / "examples" / "plugins" / "aiplan-acme"
-BAD_OWNER = "aiplan: 1\nname: Support copilot\nowner: support-team\n"
+BAD_OWNER = "aiplan: 1\nname: Support copilot\nowner: support-team\n" + GAPS_AND_APPROACH
 
 
 def install(site, project_dir, package):

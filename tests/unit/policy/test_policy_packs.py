@@ -9,7 +9,7 @@ import pytest
 from aiplan.config.selection import ConfigError
 from aiplan.policy.pack import load_pack, parse_pack
 from aiplan.testing import codes, lint_yaml
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, GAPS_AND_APPROACH, ROOT
 
 SECURITY = EXAMPLES / "policies" / "security.yaml"
 GOVERNANCE = EXAMPLES / "policies" / "governance.yaml"
@@ -209,7 +209,7 @@ def test_pack_only_in_an_override(cli, tmp_path, monkeypatch):
     (tmp_path / "org.yaml").write_text(PACK)
     for name in ("a", "b"):
         (tmp_path / name).mkdir()
-        (tmp_path / name / "p.aiplan.yaml").write_text("aiplan: 1\nname: x\nowner: someone\n")
+        (tmp_path / name / "p.aiplan.yaml").write_text("aiplan: 1\nname: x\nowner: someone\n" + GAPS_AND_APPROACH)
     (tmp_path / ".aiplan.toml").write_text(
         '[severity]\nORG001 = "error"\n[[overrides]]\npaths = ["b"]\npolicy-packs = ["org.yaml"]\n')
     monkeypatch.chdir(tmp_path)

@@ -34,6 +34,11 @@ def owner_outside_company_domain(plan, options):
     aiplan: 1
     name: Support copilot
     owner: support-platform@example.com
+    gaps:
+      knowledge: {present: false}
+      behavior: {present: false}
+      accuracy: {present: false}
+    approach: prompt_engineering
     ```
     """
     owner = plan.string("owner")

@@ -12,7 +12,7 @@ import tracemalloc
 
 import pytest
 
-from conftest import EXAMPLES, counting_calls
+from conftest import EXAMPLES, GAPS_AND_APPROACH, counting_calls
 
 from aiplan.parse import loader
 from aiplan.lint.engine import lint_file
@@ -62,7 +62,7 @@ def test_billion_laughs_is_plan007_fast_and_small(tmp_path, cli, context):
 
 def test_aliases_just_under_the_limit_are_linted_without_expanding(context):
     # 9**5 = 59,049 nodes through aliases: allowed, and shared, not copied.
-    text = billion_laughs(depth=5)
+    text = billion_laughs(depth=5, prefix="aiplan: 1\nname: laughs\n" + GAPS_AND_APPROACH)
     from aiplan.lint.engine import lint_documents
 
     with counting_calls() as work:
@@ -139,18 +139,19 @@ def test_file_over_the_size_limit_is_not_read(tmp_path, cli):
 
 def test_a_flood_of_documents_stops_at_the_limit(tmp_path, cli):
     plan = tmp_path / "many.aiplan.yaml"
-    plan.write_text("---\naiplan: 1\nname: x\n" * 1_000 + "---\n" * 200_000)
+    plan.write_text(("---\naiplan: 1\nname: x\n" + GAPS_AND_APPROACH) * 1_000 + "---\n" * 200_000)
     with counting_calls() as work:
         code, found, document = findings(cli, plan)
     assert work.calls < 14_000_000, work.calls  # several times today's count; a blow-up is orders of magnitude more
-    assert code == 1 and found == [("PLAN007", 3001, 1)]
+    assert code == 1 and found == [("PLAN007", 8001, 1)]
     assert "more than 1,000 YAML documents" in document["findings"][0]["message"]
     assert [p.rule for p in load_text("---\n" * 3, limits=Limits(max_documents=2)).problems][-1] == "PLAN007"
 
 
 def test_long_lines_and_many_documents_are_fine(tmp_path, cli):
     plan = tmp_path / "long.aiplan.yaml"
-    plan.write_text("aiplan: 1\nname: " + "x" * 1_000_000 + "\n" + "---\naiplan: 1\nname: y\n" * 999)
+    plan.write_text("aiplan: 1\nname: " + "x" * 1_000_000 + "\n" + GAPS_AND_APPROACH
+                    + ("---\naiplan: 1\nname: y\n" + GAPS_AND_APPROACH) * 999)
     with counting_calls() as work:
         code, found, document = findings(cli, plan)
     assert work.calls < 14_000_000, work.calls  # several times today's count; a blow-up is orders of magnitude more
@@ -216,6 +217,7 @@ def test_plan_content_is_never_executed(tmp_path, cli, monkeypatch):
         f"name: !!python/object/apply:os.system ['touch {marker}']\n"
         f"owner: !!python/object/new:subprocess.Popen [['touch', '{marker}']]\n"
         "status: !!python/name:os.system\n"
+        + GAPS_AND_APPROACH
     )
     monkeypatch.chdir(tmp_path)
     code, found, _ = findings(cli, plan)

@@ -63,6 +63,8 @@ def _mutate(plan: dict, rng: random.Random) -> dict:
     plan = copy.deepcopy(plan)
     for _ in range(rng.randint(1, 3)):
         nodes = [(path, node) for path, node in nodes_with_paths(plan) if path]
+        if not nodes:
+            break  # a short plan whose every key an earlier edit deleted: the empty plan is the mutant
         path, node = rng.choice(nodes)
         parent = plan
         for part in path[:-1]:

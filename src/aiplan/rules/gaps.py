@@ -81,8 +81,9 @@ def missing_gap_analysis(plan, options):
             path=("gaps",),
         )
         return
+    written = f"is {code(plan.placeholder('gaps'))}, a placeholder: it " if plan.placeholder("gaps") else ""
     yield Violation(
-        f"approach is {approach_shown(plan)} but `gaps` states none of the three gaps "
+        f"approach is {approach_shown(plan)} but `gaps` {written}states none of the three gaps "
         "(no `knowledge`, `behavior` or `accuracy` with `present: true` or `present: false`)",
         f"State each gap under `gaps` with `present` and, where present, the `evidence`: {snippet}.",
         path=("gaps",),
@@ -158,9 +159,11 @@ def incomplete_gap_analysis(plan, options):
 
     Fires when `gaps` exists (as a mapping) but one or more of `knowledge`,
     `behavior` and `accuracy` has no `present: true` or `present: false`. One
-    finding, at `gaps`, names every unstated gap. A gap whose `present` has a
-    value the schema rejects (`present: maybe`) is PLAN002's finding, not an
-    unstated gap; `yes`/`no` are read as `true`/`false`.
+    finding, at `gaps`, names every unstated gap; when a gap or its `present` is
+    a placeholder (`behavior: TBD`, `present: TBD`), it is reported at the first
+    such placeholder, and quotes it (instead of PLAN002). A gap whose `present` has another value
+    the schema rejects (`present: maybe`) is PLAN002's finding, not an unstated
+    gap; `yes`/`no` are read as `true`/`false`.
 
     ## Why
     Most real use cases have more than one gap, and the combination decides the
@@ -205,8 +208,10 @@ def incomplete_gap_analysis(plan, options):
     unstated = [gap for gap in GAPS if gap not in stated]
     if not unstated:
         return
-    names = listing(f"`{gap}`" + (f" (it is {code(plan.placeholder('gaps', gap))}, a placeholder)"
-                                  if plan.placeholder("gaps", gap) is not None else "") for gap in unstated)
+    names = listing(f"`{gap}`" + _placeholder_note(plan, gap) for gap in unstated)
+    # A placeholder gap or answer is shown where it is written, as every placeholder is.
+    answered = [path for gap in unstated for path in (("gaps", gap), ("gaps", gap, "present"))
+                if plan.placeholder(*path) is not None]
     snippet = listing(f"`{gap}: {{present: false}}`" for gap in unstated)
     one = len(unstated) == 1
     yield Violation(
@@ -215,6 +220,15 @@ def incomplete_gap_analysis(plan, options):
         f"Check the base model for {'this gap' if one else 'these gaps'} and state "
         f"{'it' if one else 'each'} under `gaps`: {snippet}, or `{unstated[0]}: {{present: true, evidence: TBD}}` "
         f"where {'the' if one else 'a'} gap exists, with what the base model got wrong.",
-        path=("gaps",),
-        at="section",
+        path=answered[0] if answered else ("gaps",),
+        at="value" if answered else "section",
     )
+
+
+def _placeholder_note(plan, gap: str) -> str:
+    """`` (it is `TBD`, a placeholder)`` when the gap, or its `present`, is placeholder text."""
+    if plan.placeholder("gaps", gap) is not None:
+        return f" (it is {code(plan.placeholder('gaps', gap))}, a placeholder)"
+    if plan.placeholder("gaps", gap, "present") is not None:
+        return f" (its `present` is {code(plan.placeholder('gaps', gap, 'present'))}, a placeholder)"
+    return ""

@@ -1,10 +1,11 @@
 """The one yardstick the rules share: metric names, direction, sample sizes."""
 
 import math
+import re
 
 import pytest
 
-from aiplan.rules.metrics import (metric_key, name_says_lower_is_better, needed_size, proposed_target,
+from aiplan.rules.metrics import (metric_key, metric_kinds, name_says_lower_is_better, needed_size, proposed_target,
                                   resolvable_difference, same_set)
 from aiplan.testing import lint_yaml
 
@@ -17,13 +18,36 @@ def test_metric_names_compare_normalised(first, second):
 
 
 @pytest.mark.parametrize("name, lower", [
-    ("error_rate", True), ("p95-latency ms", True), ("costPer1k", True), ("hallucination rate", True),
-    ("toxicity", True), ("refusal_rate", True), ("policy_violation_rate", True),
-    ("error_free_rate", False), ("refusal_accuracy", False), ("answer_accuracy", False),
+    # lower is better: rates of wrong output, misses, time, cost, harm, users lost
+    ("error_rate", True), ("p95-latency ms", True), ("costPer1k", True), ("cost_per_1k", True),
+    ("hallucination rate", True), ("toxicity", True), ("refusal_rate", True), ("policy_violation_rate", True),
+    ("miss_rate", True), ("escalation_miss_rate", True), ("escalationMissRate", True), ("missed_escalations", True),
+    ("false_positive_rate", True), ("p95_latency_ms", True), ("time_to_resolution", True),
+    ("resolution_hours", True), ("abandonment", True), ("abandonment_rate", True), ("churn", True),
+    ("churn_rate", True), ("eval_loss", True), ("wer", True),
+    # higher is better: hits, passes and quality scores, and lower-is-better words turned around
+    ("recall", False), ("recall_at_5", False), ("hit_rate", False), ("precision", False), ("f1", False),
+    ("extraction_f1", False), ("accuracy", False), ("pass_rate", False), ("deflection_rate", False),
+    ("csat_score", False), ("error_free_rate", False), ("refusal_accuracy", False), ("answer_accuracy", False),
     ("hallucination_detection_recall", False), ("schema_valid_rate", False), ("cost_savings", False),
+    ("correct_refusal_rate", False), ("first_time_fix_rate", False), ("on_time_share", False),
+    ("tickets_per_hour", False), ("hours_saved", False),
+    # whole words only: `miss` in `permission`, `error` in `terror`, `cost` in `costume`, `time` in `uptime`
+    ("permission_accuracy", False), ("permission_grant_rate", False), ("terror_recall", False),
+    ("terrorism_flag_rate", False), ("costume_match_rate", False), ("uptime", False), ("timely_answer_rate", False),
 ])
 def test_lower_is_better_words(name, lower):
     assert name_says_lower_is_better(name) is lower
+
+
+@pytest.mark.parametrize("name, kinds", [
+    ("answer_accuracy", ("accuracy",)), ("hallucination_rate", ("accuracy",)), ("escalation_miss_rate", ("accuracy",)),
+    ("p95_latency_ms", ("latency",)), ("cost_per_request", ("cost",)), ("toxicity", ("safety",)),
+    ("deflection_rate", ("user outcome",)), ("timeout_error_rate", ("accuracy", "latency")),
+    ("thumbs_up_rate", ()), ("template_compliance", ()), ("policy_violation_rate", ()),
+])
+def test_metric_kinds_are_read_from_whole_words(name, kinds):
+    assert metric_kinds(name) == kinds
 
 
 def test_needed_size_is_the_issue_formula():
@@ -121,3 +145,32 @@ def test_a_proposed_target_is_beyond_what_the_baseline_measured(measured, higher
 ])
 def test_a_baseline_eval_set_names_a_listed_set(named, listed, same):
     assert same_set(named, listed) is same
+
+
+def test_base004_documents_every_direction_word():
+    """BASE004's documentation lists the words the direction is read from: none is left out."""
+    from aiplan.rules.baseline import baseline_meets_target
+    from aiplan.rules.metrics import HIGHER_IS_BETTER_WORDS, LOWER_IS_BETTER_WORDS
+
+    documented = set(re.findall(r"[a-z0-9]+", re.sub(r"\((s)\)", "", baseline_meets_target.doc)))
+    plural = set(re.findall(r"([a-z0-9]+)\(s\)", baseline_meets_target.doc))  # `error(s)`: error and errors
+    words = LOWER_IS_BETTER_WORDS | HIGHER_IS_BETTER_WORDS
+    assert sorted(word for word in words if word not in documented and word[:-1] not in plural) == []
+
+
+@pytest.mark.parametrize("name, stated, direction", [
+    ("answer_accuracy", None, "higher is better, read from the name `answer_accuracy`; state `higher_is_better: true` "
+                              "to make it explicit, `false` if lower values are better"),
+    ("error_rate", None, "lower is better, read from the name `error_rate`; state `higher_is_better: false` "
+                         "to make it explicit, `true` if higher values are better"),
+    ("answer_accuracy", "true", "higher is better"),
+    ("error_rate", "false", "lower is better"),
+    ("on_time_share", "false", "lower is better"),  # a stated direction wins over the name
+])
+def test_a_direction_says_how_it_was_decided_and_how_to_change_it(name, stated, direction):
+    from aiplan.parse.loader import load_text
+    from aiplan.rules.metrics import targets
+
+    entry = f"{{name: {name}, target: 0.5" + (f", higher_is_better: {stated}}}" if stated else "}")
+    plan = load_text(f"aiplan: 1\nname: x\nevaluation:\n  metrics:\n    - {entry}\n").documents[0]
+    assert [target.direction for target in targets(plan)] == [direction]

@@ -374,15 +374,20 @@ def baseline_meets_target(plan, options):
     finding, at the first result's `value`.
 
     A metric is lower-is-better when it says `higher_is_better: false`, or
-    when `higher_is_better` is not stated and its name contains one of the
-    words error(s), latency, cost(s), hallucination(s), toxicity, toxic,
-    refusal(s), violation(s), failure(s), defect(s), leak, leakage,
-    regression(s), escalations, complaints, wer, cer, mae, mse, rmse,
-    perplexity, ms, seconds, fpr, fnr, false (`false_positive_rate`), and
-    none of free, detection, detected, caught, avoided, reduction, saving(s),
-    accuracy, precision, recall, f1, coverage (`error_rate` is
-    lower-is-better, `error_free_rate` is not). The message says when the
-    direction was read from the name.
+    when `higher_is_better` is not stated and a whole word of its name (split
+    at `_`, `-`, `.`, spaces and camelCase) is one of error(s),
+    hallucination(s), hallucinated, wrong, incorrect, mistake(s), invalid,
+    false (`false_positive_rate`), fpr, fnr, miss, misses, missed
+    (`escalation_miss_rate`), wer, cer, mae, mse, rmse, latency, ms, seconds,
+    minutes, hours, time (`time_to_resolution`; not `first_time`, `on_time`
+    or `real_time`), duration, timeout(s), cost(s), toxicity, toxic,
+    refusal(s), leak, leakage, escalations, complaints, abandonment,
+    abandoned, churn, churned, violation(s), failure(s), failed, defect(s),
+    regression(s), perplexity, loss, and none is one of accuracy, precision,
+    recall, f1, correct, correctness, saving(s), saved, free, detection,
+    detected, caught, avoided, reduction, coverage (`error_rate` is
+    lower-is-better, `error_free_rate` is not; `permission_rate` holds no
+    `miss`). The message says how the direction was decided.
 
     Plans that fine-tune for `latency` or `cost` are not reported: a prompted
     large model meeting the quality targets is the premise of distillation,

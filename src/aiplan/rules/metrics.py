@@ -19,21 +19,45 @@ from aiplan.core.paths import normalise_plan_path
 from aiplan.core.records import Record
 from aiplan.core.suggest import normalise, squash
 
-# Words that, as a whole word of a metric's name, say lower values are better
-# (`error_rate`, `p95_latency_ms`, `hallucination-rate`, `cost per 1k`).
-LOWER_IS_BETTER_WORDS = (
-    "error", "errors", "latency", "cost", "costs", "hallucination", "hallucinations", "toxicity",
-    "toxic", "refusal", "refusals", "violation", "violations", "failure", "failures", "defect",
-    "defects", "leak", "leakage", "regression", "regressions", "escalations", "complaints",
-    "wer", "cer", "mae", "mse", "rmse", "perplexity", "ms", "seconds", "fpr", "fnr", "false",
-    # Words for wrong output (`wrong_answers`, `incorrect_rate`, `invalid_json_share`).
-    "wrong", "incorrect", "mistake", "mistakes", "invalid", "hallucinated", "failed", "timeout", "timeouts",
-)
-# ... unless another word turns the name around (`error_free_rate`, `error_detection_recall`).
-HIGHER_IS_BETTER_WORDS = (
-    "free", "detection", "detected", "caught", "avoided", "reduction", "savings", "saving",
-    "accuracy", "precision", "recall", "f1", "coverage",
-)
+# What a whole word of a metric's name says (`p95_latency_ms`, `hallucination-rate`, `cost per 1k`,
+# `escalationMissRate`): what the metric measures, its kind (`None` when the word does not say), and
+# which way is better: `lower` words say lower values are better (`error_rate`), `higher` words
+# turn such a name around (`error_free_rate`, `error_detection_recall`), `None` words say only the
+# kind. Plural units are durations (`resolution_hours`), a singular one is a rate (`tickets_per_hour`).
+METRIC_WORDS: dict[str | None, dict[str | None, tuple[str, ...]]] = {
+    # Whether the output is right: what an accuracy gap is measured by.
+    "accuracy": {
+        "lower": ("error", "errors", "hallucination", "hallucinations", "hallucinated", "wrong", "incorrect",
+                  "mistake", "mistakes", "invalid", "false", "fpr", "fnr", "miss", "misses", "missed",
+                  "wer", "cer", "mae", "mse", "rmse"),
+        "higher": ("accuracy", "precision", "recall", "f1", "correct", "correctness"),
+        None: ("exact", "faithfulness", "groundedness", "grounded", "factual", "factuality", "bleu", "rouge"),
+    },
+    "latency": {
+        "lower": ("latency", "ms", "seconds", "minutes", "hours", "time", "duration", "timeout", "timeouts"),
+    },
+    "cost": {
+        "lower": ("cost", "costs"),
+        "higher": ("savings", "saving", "saved"),
+    },
+    "safety": {
+        "lower": ("toxicity", "toxic", "refusal", "refusals", "leak", "leakage"),
+    },
+    "user outcome": {
+        "lower": ("escalations", "complaints", "abandonment", "abandoned", "churn", "churned"),
+        None: ("csat", "nps", "satisfaction", "deflection", "retention"),
+    },
+    None: {
+        "lower": ("violation", "violations", "failure", "failures", "failed", "defect", "defects", "regression",
+                  "regressions", "perplexity", "loss"),
+        "higher": ("free", "detection", "detected", "caught", "avoided", "reduction", "coverage"),
+    },
+}
+LOWER_IS_BETTER_WORDS = frozenset(word for said in METRIC_WORDS.values() for word in said.get("lower", ()))
+HIGHER_IS_BETTER_WORDS = frozenset(word for said in METRIC_WORDS.values() for word in said.get("higher", ()))
+_KIND_OF = {word: kind for kind, said in METRIC_WORDS.items() if kind for words in said.values() for word in words}
+# Two words that are one, and no duration: `first_time_fix_rate`, `on_time_share`, `real_time_coverage`.
+_COMPOUNDS = frozenset({("first", "time"), ("on", "time"), ("real", "time")})
 
 # What a held-out set must cover (FT002), so that EVID004 never suggests dropping one of them.
 REQUIRED_COVERAGE = ("target_task", "adjacent_behaviors")
@@ -50,21 +74,40 @@ def metric_key(name: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)  # as metric_key
-def name_says_lower_is_better(name: str) -> bool:
-    """Whether a metric's name says lower values are better (see the word lists above)."""
+def name_words(name: str) -> tuple[str, ...]:
+    """The words of a metric's name, lower case: `p95-latency ms`, `p95_latency_ms` and
+    `p95LatencyMs` are `p95`, `latency`, `ms` (whole words, so `miss` is not in `permission`)."""
     spaced = name if name == name.lower() else re.sub(_CAMEL, "_", name)  # camelCase words apart
-    words = set(normalise(spaced).split("_"))
-    return bool(words & set(LOWER_IS_BETTER_WORDS)) and not words & set(HIGHER_IS_BETTER_WORDS)
+    words: list[str] = []
+    for word in normalise(spaced).split("_"):
+        if words and (words[-1], word) in _COMPOUNDS:
+            words[-1] = f"{words[-1]}_{word}"
+        else:
+            words.append(word)
+    return tuple(words)
+
+
+@functools.lru_cache(maxsize=4096)  # as metric_key
+def name_says_lower_is_better(name: str) -> bool:
+    """Whether a metric's name says lower values are better (see METRIC_WORDS)."""
+    words = name_words(name)
+    return HIGHER_IS_BETTER_WORDS.isdisjoint(words) and not LOWER_IS_BETTER_WORDS.isdisjoint(words)
+
+
+def metric_kinds(name: str) -> tuple[str, ...]:
+    """What a metric's name says it measures, in METRIC_WORDS' order (`cost_per_1k`: `cost`;
+    `p95_latency_error_rate`: `accuracy`, `latency`); empty when no word of it says."""
+    said = {_KIND_OF.get(word) for word in name_words(name)}
+    return tuple(kind for kind in METRIC_WORDS if kind is not None and kind in said)
 
 
 # Words that, as a whole word of a metric's name, say it is a proportion whatever its direction.
-PROPORTION_WORDS = ("rate", "ratio", "share", "percent", "percentage", "pct", "fraction", "proportion")
+PROPORTION_WORDS = frozenset(("rate", "ratio", "share", "percent", "percentage", "pct", "fraction", "proportion"))
 
 
 def name_says_proportion(name: str) -> bool:
     """Whether a metric's name says it is a proportion (`error_rate`, `refusal_share`)."""
-    spaced = name if name == name.lower() else re.sub(_CAMEL, "_", name)  # camelCase words apart
-    return bool(set(normalise(spaced).split("_")) & set(PROPORTION_WORDS))
+    return not PROPORTION_WORDS.isdisjoint(name_words(name))
 
 
 class Target(Record):
@@ -82,12 +125,19 @@ class Target(Record):
 
     @property
     def direction(self) -> str:
-        if self.higher_is_better:
-            return "higher is better"
-        if self.inferred:
-            return (f"lower is better, read from the name `{self.name}`; state `higher_is_better: false` "
-                    "to make it explicit")
-        return "lower is better"
+        """Which way is better, as messages say it: ``higher is better`` when the plan states
+        it, and how it was decided and how to change it when read from the name."""
+        return direction_read(self.name, self.higher_is_better) if self.inferred else \
+            f"{'higher' if self.higher_is_better else 'lower'} is better"
+
+
+def direction_read(name: str, higher_is_better: bool) -> str:
+    """A direction read from a metric's name, in a message's words, with the `higher_is_better`
+    that states it and the one that turns it around: a name can mislead (`on_time_share`)."""
+    better, worse = ("higher", "lower") if higher_is_better else ("lower", "higher")
+    return (f"{better} is better, read from the name `{name}`; state `higher_is_better: "
+            f"{str(higher_is_better).lower()}` to make it explicit, `{str(not higher_is_better).lower()}` "
+            f"if {worse} values are better")
 
 
 class Measurement(Record):
@@ -114,8 +164,7 @@ def _targets(plan) -> tuple[Target, ...]:
             continue
         stated = plan.boolean("evaluation", "metrics", index, "higher_is_better")
         higher = stated if stated is not None else not name_says_lower_is_better(name)
-        found[metric_key(name)] = Target(index, name, metric_key(name), target, higher,
-                                         stated is None and not higher)
+        found[metric_key(name)] = Target(index, name, metric_key(name), target, higher, stated is None)
     return tuple(found.values())
 
 

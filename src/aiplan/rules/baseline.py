@@ -243,8 +243,10 @@ def unmeasured_baseline(plan, options):
     yield Violation(
         "the prompt-engineering baseline is `done` but none of its `results` has both a `metric` "
         f"and a numeric `value`{quoted_placeholders}",
-        f"Give each entry of `baseline.prompt_engineering.results` a `metric` name and the measured "
-        f"`value`, e.g. {snippet}.",
+        (f"Record the measured value: under `{dotted(*unmeasured[0][:-1])}`, set `value: 0.71` (the number "
+         "prompt engineering reached on the metric)." if unmeasured else
+         f"Give each entry of `baseline.prompt_engineering.results` a `metric` name and the measured "
+         f"`value`, e.g. {snippet}."),
         path=unmeasured[0] if unmeasured else ("baseline", "prompt_engineering", "results"),
         at="value" if unmeasured else "section",
     )

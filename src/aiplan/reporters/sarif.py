@@ -36,7 +36,7 @@ from aiplan import __version__
 from aiplan.core.findings import FIX_LABEL, Finding, Severity, format_yaml_path
 from aiplan.docs import render_rule_markdown, render_rule_text
 from aiplan.reporters import inert_json
-from aiplan.reporters.sources import Paths, line_fingerprints, read_lines
+from aiplan.reporters.sources import Paths, line_fingerprints, linted_lines
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -299,13 +299,11 @@ def payload(run, rules, *, paths=None, include_suppressed: bool = False, limit: 
         ordered = [d for d in ordered if d["id"] in used][:MAX_RULES]
     rule_index = {descriptor["id"]: index for index, descriptor in enumerate(ordered)}
 
-    fingerprints = line_fingerprints([finding for finding, _, _ in entries], paths)
-    line_texts: dict[str, list[str] | None] = {}
+    lines_of = linted_lines(run, paths)
+    fingerprints = line_fingerprints([finding for finding, _, _ in entries], lines_of)
 
     def line_length(finding) -> int | None:
-        if finding.path not in line_texts:
-            line_texts[finding.path] = read_lines(paths.absolute(finding.path))
-        lines = line_texts[finding.path]
+        lines = lines_of(finding.path)
         if lines is None or not 0 < finding.line <= len(lines):
             return None
         return len(lines[finding.line - 1])

@@ -5,14 +5,15 @@ repository root, not to the working directory, and fingerprints that survive
 unrelated edits. Both are computed here, at report time, from the findings'
 display paths (relative to the working directory, or as given on the command
 line), their line-free identity (``Finding.fingerprint``) and, for code
-scanning's line hash, the flagged lines of the files themselves.
+scanning's line hash, the flagged lines of the text linted (:func:`linted_lines`:
+the files themselves, read again, or standard input as the run kept it).
 """
 
 from __future__ import annotations
 
 import os
 import re
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from aiplan.core.digest import sha256
 from aiplan.core.findings import Finding, format_yaml_path
@@ -90,6 +91,29 @@ def read_lines(path: str | None) -> list[str] | None:
     return text_lines(data)
 
 
+def linted_lines(run, paths: Paths) -> "Callable[[str], list[str] | None]":
+    """The lines of the text each file of ``run`` was linted from, by display path,
+    numbered as the loader numbers them (``None`` where that text is not available),
+    each file read once: what every report that shows or hashes a flagged line reads.
+    Standard input's are the ones the run kept (:attr:`RunResult.whole_sources
+    <aiplan.run.runner.RunResult>`): it cannot be read again, and the file its
+    ``--stdin-filename`` names may hold other text (the editor's buffer is not saved).
+    Any other file is read again (:func:`read_lines`)."""
+    kept = run.sources or {}
+    whole = set(run.whole_sources)
+    read: dict[str, list[str] | None] = {}
+
+    def lines_of(display_path: str) -> list[str] | None:
+        if display_path not in read:
+            if display_path in whole:
+                read[display_path] = [text for _, text in kept[display_path]]
+            else:
+                read[display_path] = read_lines(paths.absolute(display_path))
+        return read[display_path]
+
+    return lines_of
+
+
 def normalise_line(text: str) -> str:
     """A line without its indentation, trailing blanks and runs of spaces:
     re-indenting or re-aligning a line does not change what it says."""
@@ -120,7 +144,8 @@ def occurrences(findings: Iterable[Finding], key) -> dict[int, int]:
     return out
 
 
-def line_fingerprints(findings: Iterable[Finding], paths: Paths) -> Mapping[int, str | None]:
+def line_fingerprints(findings: Iterable[Finding],
+                      lines_of: Callable[[str], list[str] | None]) -> Mapping[int, str | None]:
     """GitHub's ``primaryLocationLineHash`` for each finding (keyed by its
     position in ``findings``): ``<16 hex digits>:<n>``, a hash of the flagged
     line's text, numbered by occurrence so that identical lines in one file
@@ -129,8 +154,9 @@ def line_fingerprints(findings: Iterable[Finding], paths: Paths) -> Mapping[int,
     The hash covers the finding's identity (:func:`identity`) with the line's
     normalised text, so it stays the same when unrelated lines move or the line
     is re-indented, and inserting a list item above a flagged item does not
-    change it either. ``None`` where the file's text is not available
-    (standard input).
+    change it either. ``lines_of`` gives the lines of each display path's linted
+    text (:func:`linted_lines`). ``None`` where that text is not available (standard
+    input the run kept no line of, a file gone).
     """
     findings = list(findings)
     by_file: dict[str, list[int]] = {}
@@ -138,7 +164,7 @@ def line_fingerprints(findings: Iterable[Finding], paths: Paths) -> Mapping[int,
         by_file.setdefault(finding.path, []).append(index)
     out: dict[int, str | None] = {}
     for display_path, indexes in by_file.items():
-        lines = read_lines(paths.absolute(display_path))
+        lines = lines_of(display_path)
         seen: dict[str, int] = {}
         ordered = sorted(indexes, key=lambda i: findings[i].sort_key())
         for index in ordered:

@@ -272,8 +272,10 @@ def missing_referenced_file(plan, options):
     `evaluation.eval_sets[].path` is PLAN002's: the schema requires text). A dangling link
     is reported here, naming its target (EVID005 does not repeat it).
     URLs (`s3://...`, `https://...`) are not checked. A plan read from
-    standard input is checked against the working directory; one linted from a
-    string, with no directory at all, is not checked. Set the option
+    standard input is checked against the folder of the path
+    `--stdin-filename` gives it (as if saved there), else the working
+    directory; one linted from a string, with no directory at all, is not
+    checked. Set the option
     `check_paths` to `false` when the data lives outside the repository.
 
     ## Why

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 from aiplan.core.budget import Budget, Watchdog
 from aiplan.lint.engine import LintContext, incomplete_finding, lint_bytes, lint_file
 from aiplan.core.findings import TALLIED, FileResult, Finding, InternalError
-from aiplan.parse.loader import read_file
+from aiplan.parse.loader import SHOWN_SOURCE_LIMIT, read_file, text_lines
 from aiplan.core.paths import STDIN, Target
 from aiplan.core.records import Record
 
@@ -42,8 +42,13 @@ class RunResult(Record):
     baseline: object | None = None
     # By display path, the source lines a file's findings point at when the run has
     # them without reading the file again (aiplan.run.cache.ShownLines: results
-    # from the cache); the text report reads the other files.
+    # from the cache, standard input); reports read the other files
+    # (aiplan.reporters.sources.linted_lines).
     sources: Mapping[str, Any] | None = None
+    # The display paths whose `sources` are the whole text linted, every line of it: standard
+    # input, which cannot be read again, and whose --stdin-filename names a file that is not
+    # what was linted. Reports never read these paths from disk.
+    whole_sources: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Callers may hand over lists; the record keeps tuples.
@@ -95,19 +100,30 @@ def read_stdin(ctx: LintContext) -> bytes:
 
 
 def with_stdin_lines(run: RunResult, targets: Iterable[Target], data: bytes | None) -> RunResult:
-    """``run`` with the lines of standard input (``data``, as linted) its findings point
-    at kept in :attr:`RunResult.sources`: the text report shows them as it shows a file's,
-    which it reads again from disk (standard input cannot be read twice)."""
+    """``run`` with the text of standard input (``data``, as linted) kept in
+    :attr:`RunResult.sources`, every line of it (:attr:`RunResult.whole_sources`): the
+    reports show and hash its lines as they read a file's (the text report's code frames,
+    SARIF's line hashes and regions), which they read from disk, but standard input cannot
+    be read twice and the file ``--stdin-filename`` names is not what was linted. Kept
+    only when something points at a line: a finding, waived or not."""
     if data is None:
         return run
     stdin_paths = {target.display_path for target in targets if target.real_path == STDIN}
-    from aiplan.run.cache import shown_lines  # start-up: only a run that reads standard input
-
-    kept = {result.path: shown_lines(data, result) for result in run.files if result.path in stdin_paths}
-    kept = {path: lines for path, lines in kept.items() if lines is not None}
+    kept = {result.path: _whole_lines(data) for result in run.files
+            if result.path in stdin_paths and (result.findings or result.suppressed)}
     if not kept:
         return run
-    return replace(run, sources={**(run.sources or {}), **kept})
+    return replace(run, sources={**(run.sources or {}), **kept},
+                   whole_sources=tuple(sorted({*run.whole_sources, *kept})))
+
+
+def _whole_lines(data: bytes) -> Any:
+    """Every line of ``data`` as :data:`aiplan.run.cache.ShownLines`; none past
+    :data:`~aiplan.parse.loader.SHOWN_SOURCE_LIMIT`, as :func:`~aiplan.run.cache.shown_lines`
+    keeps none of such a file."""
+    if len(data) > SHOWN_SOURCE_LIMIT:
+        return ()
+    return tuple(enumerate(text_lines(data), 1))
 
 
 # Seconds a whole run may take by default (`--run-timeout`); files not checked

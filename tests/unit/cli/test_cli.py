@@ -213,6 +213,26 @@ def test_stdin_filename_names_the_plan_for_settings_data_paths_and_reports(cli, 
     assert fixed.stdout == text and plan.read_text() == text
 
 
+def test_stdin_filename_reports_hash_and_frame_the_text_given_not_the_file_saved(cli, tmp_path, monkeypatch):
+    # An editor's unsaved buffer: PATH on disk holds other text (here, lines shifted by a comment).
+    monkeypatch.chdir(tmp_path)
+    buffer = FLAWED.read_text().replace("# the team skipped ahead to training",
+                                        "# aiplan: ignore[BASE001] -- baseline in review", 1)
+    saved = tmp_path / "plans" / "ticket.aiplan.yaml"
+    saved.parent.mkdir()
+    saved.write_text("# an older version\n" + FLAWED.read_text())
+    options = ("lint", "--no-cache", "--format", "sarif", "--sarif-include-suppressed")
+    piped = cli(*options, "--stdin-filename", "plans/ticket.aiplan.yaml", "-", input=buffer)
+    framed = cli("lint", "--no-cache", "--stdin-filename", "plans/ticket.aiplan.yaml", "-", input=buffer)
+    saved.write_text(buffer)  # the buffer saved: what the piped run must have reported
+    on_disk = cli(*options, "plans/ticket.aiplan.yaml")
+    assert piped.output == on_disk.output
+    results = json.loads(piped.output)["runs"][0]["results"]
+    assert {r["ruleId"] for r in results if r.get("suppressions")} == {"BASE001"}
+    assert all(r["partialFingerprints"]["primaryLocationLineHash"] for r in results)
+    assert "\n  19 | fine_tuning:\n" in framed.output  # on disk, line 19 is `approach: fine_tuning`
+
+
 def test_stdin_filename_without_standard_input_is_a_usage_error(cli, tmp_path):
     result = cli("lint", "--stdin-filename", "x.aiplan.yaml", tmp_path)
     assert result.exit_code == 2 and "add - to the paths" in result.output

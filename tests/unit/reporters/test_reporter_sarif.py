@@ -247,12 +247,23 @@ def test_identical_flagged_lines_get_distinct_fingerprints(cli, tmp_path, monkey
     assert [p.split(":")[1] for p in prints] == ["1", "2"]
 
 
-def test_no_line_hash_without_file_text(cli):
-    document = json.loads(cli("lint", "--format", "sarif", "--select", "BASE001", "-",
-                              input="aiplan: 1\nname: x\napproach: rag\n").output)
-    validate(document)
-    [result] = document["runs"][0]["results"]
-    # no line to hash, but the finding's own identity is known
+def test_standard_input_is_hashed_from_its_text_and_a_file_gone_has_no_line_hash(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    text = "aiplan: 1\nname: x\napproach: rag\n"
+    options = ("lint", "--no-cache", "--format", "sarif", "--select", "BASE001")
+    piped = json.loads(cli(*options, "-", input=text).output)
+    validate(piped)
+    (tmp_path / "p.aiplan.yaml").write_text(text)
+    saved = json.loads(cli(*options, "p.aiplan.yaml").output)
+    [from_stdin], [from_file] = piped["runs"][0]["results"], saved["runs"][0]["results"]
+    assert from_stdin["partialFingerprints"]["primaryLocationLineHash"]
+    assert from_stdin["partialFingerprints"] == from_file["partialFingerprints"]
+    # A file gone before the report: no line to hash, but the finding's own identity is known.
+    gone = sarif.payload(run_of(FileResult("gone.aiplan.yaml", findings=[finding(path="gone.aiplan.yaml",
+                                                                                  fingerprint="f")])),
+                         rules(), paths=Paths(str(tmp_path), str(tmp_path)))
+    validate(gone)
+    [result] = gone["runs"][0]["results"]
     assert list(result["partialFingerprints"]) == ["aiplanFingerprint/v1"]
 
 

@@ -21,6 +21,22 @@ def test_a_buffer_has_the_findings_aiplan_lint_gives_the_same_bytes(tmp_path):
     assert not path.exists()    # the buffer was linted, nothing was read or written
 
 
+def test_the_buffer_not_the_saved_file_gives_findings_fingerprints_ranges_and_fixes(tmp_path):
+    from aiplan.server.protocol import diagnostics
+
+    session = _session(tmp_path)
+    path = tmp_path / "aiplan.yaml"
+    saved = "# saved before the last edits\n\n" + PLAN.replace("finetuning", "rag")
+    path.write_text(saved, encoding="utf-8")  # lines shifted down two, another approach
+    linted = session.lint(str(path), PLAN)
+    expected = lint_bytes(PLAN.encode(), "aiplan.yaml", session.context(str(path)), base_dir=str(tmp_path))
+    assert linted.result == expected  # findings, positions and fingerprints of the buffer's text
+    [schema] = [d for d in diagnostics(linted, "utf-16", str(tmp_path)) if d.code == "PLAN002"]
+    assert (schema.range.start.line, schema.range.start.character, schema.range.end.character) == (2, 10, 20)
+    assert session.fix_all(linted) == PLAN.replace("finetuning", "fine_tuning")
+    assert path.read_text(encoding="utf-8") == saved
+
+
 def test_plans_by_name_or_by_a_top_level_aiplan_key(tmp_path):
     session = _session(tmp_path)
     assert session.is_plan(str(tmp_path / "team.aiplan.yml"), "")

@@ -15,8 +15,8 @@ import click
 
 from aiplan.cli.common import (EXIT_INTERNAL, EXIT_USAGE, SEVERITIES, ConfigProblem, exit_code, explain_no_plans,
                                load_rules, resolve_targets, say, say_no_plans, settings_resolver,
-                               split_values)
-from aiplan.cli.options import reports_usage_problems, settings_options
+                               split_values, stdin_paths)
+from aiplan.cli.options import reports_usage_problems, settings_options, stdin_filename_option
 
 
 def _plugin_option(command):
@@ -39,9 +39,10 @@ def _plugin_option(command):
 @click.option("--no-plugins", is_flag=True, help="Do not load third-party plugins (built-in rules only).")
 @_plugin_option
 @settings_options
+@stdin_filename_option
 @reports_usage_problems
 def report(paths, output_format, output_file, select, ignore, no_plugins, plugin_modules, config_file, isolated,
-           policy_packs):
+           policy_packs, stdin_filename):
     """A decision report for reviewers: per plan, the gaps and their evidence,
     the approach the framework points to beside the one chosen, the baseline
     against each target, whether the evaluation can resolve the change, and
@@ -55,12 +56,13 @@ def report(paths, output_format, output_file, select, ignore, no_plugins, plugin
     from aiplan.config.resolve import command_line_layer
     from aiplan.run.runner import RunResult
 
+    paths = stdin_paths(paths, stdin_filename)
     rule_set = load_rules(no_plugins, plugin_modules)
     layer = command_line_layer(split_values(select), (), split_values(ignore), None)
     excluded: list = []
     _, targets, contexts = resolve_targets(rule_set, paths or (".",), layer, no_plugins=no_plugins,
                                             config_file=config_file, isolated=isolated, policy_packs=policy_packs,
-                                            excluded=excluded)
+                                            excluded=excluded, stdin_name=stdin_filename or "")
     if not targets:
         say_no_plans(paths or (".",), excluded)
         if not any(p == "-" or os.path.isfile(p) for p in paths):

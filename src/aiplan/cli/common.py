@@ -120,6 +120,23 @@ class UsageProblem(Exception):
     """A command line that cannot run: click reports it as a ``UsageError`` (the usage line, exit 2)."""
 
 
+def stdin_paths(paths: tuple, stdin_filename: str | None) -> tuple:
+    """The paths of a command given ``--stdin-filename`` (``None``: not given), which names
+    the plan read from standard input: standard input when no path is given; a command line
+    that reads no standard input, or names it nothing, is a :class:`UsageProblem`."""
+    if stdin_filename is None:
+        return paths
+    from aiplan.core.paths import STDIN
+
+    paths = paths or (STDIN,)
+    if STDIN not in paths:
+        raise UsageProblem("--stdin-filename names the plan read from standard input; add - to the paths "
+                           "to read it")
+    if not stdin_filename or stdin_filename == STDIN:
+        raise UsageProblem(f"--stdin-filename needs the path the plan stands for, not {stdin_filename!r}")
+    return paths
+
+
 class ConfigProblem(Exception):
     """A broken configuration file or policy pack: exit 2, no usage banner (:meth:`show`)."""
 

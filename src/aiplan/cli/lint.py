@@ -12,7 +12,7 @@ from typing import Any
 
 from aiplan.cli.common import (EXIT_USAGE, SEVERITIES, ConfigProblem, UsageProblem, exit_code, explain_no_plans,
                                load_rules, plugin_output_to_stderr, resolve_targets, say, say_no_plans,
-                               split_values)
+                               split_values, stdin_paths)
 from aiplan.cli.terminal import echo, is_terminal
 from aiplan.reporters import FORMATS
 
@@ -203,13 +203,7 @@ def lint_plans(paths, output_format, output_file, include_suppressed, fail_on, s
         raise UsageProblem(f"--statistics replaces the text report, so it cannot shape --format {output_format}; "
                            f"drop --statistics, or add --output-file FILE to write the {output_format} report "
                            "there and print the statistics")
-    if stdin_filename is not None:
-        paths = paths or (STDIN,)
-        if STDIN not in paths:
-            raise UsageProblem("--stdin-filename names the plan read from standard input; add - to the paths "
-                               "to read it")
-        if not stdin_filename or stdin_filename == STDIN:
-            raise UsageProblem(f"--stdin-filename needs the path the plan stands for, not {stdin_filename!r}")
+    paths = stdin_paths(paths, stdin_filename)
     rule_set = load_rules(no_plugins, plugin_modules)
     layer = command_line_layer(split_values(select), split_values(extend_select), split_values(ignore), fail_on,
                                rule_timeout=rule_timeout, file_timeout=file_timeout)

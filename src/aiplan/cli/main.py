@@ -10,7 +10,7 @@ import click
 from aiplan import __version__
 from aiplan.cli.common import EXIT_INTERRUPTED, SEVERITIES, end_command, exit_after
 from aiplan.cli.lint import fast_lint_parameters, lint_plans, tolerate_narrow_encodings
-from aiplan.cli.options import Seconds, reports_usage_problems, settings_options
+from aiplan.cli.options import Seconds, reports_usage_problems, settings_options, stdin_filename_option
 from aiplan.reporters import FORMATS
 
 
@@ -139,10 +139,7 @@ def _lint_parameters() -> list:
                        "(with --fix: the findings that remain after fixing).")
     @click.option("--force-exclude", is_flag=True,
                   help="Apply the configured `exclude` to files named on the command line too (for pre-commit).")
-    @click.option("--stdin-filename", "stdin_filename", metavar="PATH",
-                  help="The path the plan read from standard input (-) stands for: its configuration, the folder "
-                       "its relative paths start from and the name reports show (nothing is written to it). "
-                       "Without PATHS, reads standard input.")
+    @stdin_filename_option
     @click.option("--fix", is_flag=True,
                   help="Apply the safe fixes in place (fixable rules: see `aiplan rules`), then report what remains. "
                        "With -, the fixed plan goes to standard output and the report to standard error.")

@@ -1,5 +1,6 @@
 """What the commands declare to click and share: the ``--rule-timeout`` kind of value
-(:class:`Seconds`), the configuration options (:func:`settings_options`), and the
+(:class:`Seconds`), the configuration options (:func:`settings_options`), ``--stdin-filename``
+(:func:`stdin_filename_option`), and the
 translation of a :class:`~aiplan.cli.common.UsageProblem` into click's usage error."""
 
 from __future__ import annotations
@@ -37,6 +38,16 @@ def settings_options(command):
     command = click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
                            help="Use this configuration file for every plan instead of the nearest one.")(command)
     return command
+
+
+def stdin_filename_option(command):
+    """--stdin-filename PATH: for the commands that read a plan from standard input (``lint -``,
+    ``report -``); the paths it goes with are checked by :func:`aiplan.cli.common.stdin_paths`."""
+    return click.option("--stdin-filename", "stdin_filename", metavar="PATH",
+                        help="The path the plan read from standard input (-) stands for: its configuration, the "
+                             "folder its relative paths start from (as if it were saved there) and the name reports "
+                             "show (nothing is read from or written to it). Without PATHS, reads standard "
+                             "input.")(command)
 
 
 def reports_usage_problems(callback):

@@ -60,7 +60,7 @@ def _decisions_of(target, ctx, data: bytes | None, budget) -> tuple[list, list]:
     limits = ctx.config.limits
     if target.real_path == STDIN:
         problem = None
-        beside = os.path.join(os.getcwd(), STDIN)
+        beside = os.path.join(target.folder, STDIN)  # --stdin-filename's folder, as `aiplan lint -` reads it
     else:
         data, problem = read_file(target.real_path, limits)
         beside = target.real_path

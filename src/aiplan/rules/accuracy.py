@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import rule
-from aiplan.rules.metrics import measurements, proposed_metric
-from aiplan.rules.wording import listing
+from aiplan.rules.metrics import may_measure_accuracy, measurements, metric_kinds, proposed_metric
+from aiplan.rules.wording import code, dotted, listing, quoted_listing
 
 
 @rule("ACC001", "accuracy-gap-without-eval-infra", Severity.ERROR)
@@ -17,12 +17,20 @@ def accuracy_gap_without_eval_infra(plan, options):
     """An accuracy gap is declared without the evaluation infrastructure to track it.
 
     Fires when `gaps.accuracy.present` is `true` and `evaluation` lacks any of:
-    a metric with a numeric `target` (`evaluation.metrics`), an eval set
-    (`evaluation.eval_sets` with a `path`), a `cadence`. One finding naming
-    everything missing, at `evaluation` (or at the top of the plan when there
-    is no `evaluation` section). This applies whatever the approach. The hint
-    proposes the metric the baseline measured (with `higher_is_better: false`
-    when its name reads lower-is-better) and the baseline's eval set.
+    a metric of accuracy with a numeric `target` (`evaluation.metrics`), an
+    eval set (`evaluation.eval_sets` with a `path`), a `cadence`. Targets
+    only on metrics whose names say they measure something else (latency,
+    cost, safety or a user outcome: `p95_latency_ms`, `cost_per_request`,
+    `toxicity`, `csat`; the words are BASE004's) measure no accuracy; a name
+    that does not say what it measures (`thumbs_up_rate`) is given the
+    benefit of the doubt. One finding naming everything missing, at
+    `evaluation` (or at the top of the plan when there is no `evaluation`
+    section), or in `evaluation.metrics` when a metric of accuracy is all it
+    lacks: at the first entry that may measure accuracy but has no `target`
+    (the hint asks for its target), else at the list. This applies whatever
+    the approach. The hint proposes the metric of accuracy the baseline
+    measured (with `higher_is_better: false` when its name reads
+    lower-is-better) and the baseline's eval set.
 
     ## Why
     Factual errors and hallucinations are not closed by choosing retrieval or
@@ -112,11 +120,35 @@ def accuracy_gap_without_eval_infra(plan, options):
     if plan.gap_present("accuracy") is not True:
         return
     missing = []
-    has_target = any(plan.number("evaluation", "metrics", index, "target") is not None
-                     for index, _ in plan.entries("evaluation", "metrics"))
-    if not has_target:
-        missing.append(("a metric with a `target`",
-                        f"`metrics: [{proposed_metric(plan, 'answer_accuracy', 0.95)}]`"))
+    targeted = [plan.text("evaluation", "metrics", index, "name") for index, _ in plan.entries("evaluation", "metrics")
+                if plan.number("evaluation", "metrics", index, "target") is not None]
+    # Targets only on what plainly is no accuracy (`p95_latency_ms`, `cost_per_request`) measure another gap.
+    elsewhere = [name for name in targeted if name is not None and not may_measure_accuracy(name)]
+    measures_other = bool(targeted) and len(elsewhere) == len(targeted)
+    entry = proposed_metric(plan, "answer_accuracy", 0.95, of_accuracy=True)
+    set_target = " (set the `target` to the level production needs)"
+    # A metric that may measure accuracy, listed without a target: it needs its target, not a
+    # second entry (nor a `metrics:` that would replace the list).
+    untargeted = next(((index, name) for index, _ in plan.entries("evaluation", "metrics")
+                       if (name := plan.text("evaluation", "metrics", index, "name")) is not None
+                       and plan.number("evaluation", "metrics", index, "target") is None
+                       and may_measure_accuracy(name)), None)
+    # A hint for the list there is gets a clause of its own, and the finding points into the list
+    # when nothing else is lacking.
+    metrics_fix, metrics_path = None, ("evaluation", "metrics")
+    if not targeted or measures_other:
+        kinds = listing(dict.fromkeys(kind for name in elsewhere for kind in metric_kinds(name)))
+        seen = ([f"its targets measure only {kinds}: {quoted_listing(dict.fromkeys(elsewhere))}"] if measures_other else []) + (
+            [f"{code(untargeted[1])} has none"] if untargeted else [])
+        what = "a metric of accuracy with a `target`" if measures_other else "a metric with a `target`"
+        if untargeted:
+            metrics_path = ("evaluation", "metrics", untargeted[0], "target")
+            metrics_fix = (f"Set the `target` of {code(untargeted[1])} (`{dotted(*metrics_path[:-1])}`) to the "
+                           "level production needs")
+        elif measures_other:
+            metrics_fix = f"Add `- {entry}` to `evaluation.metrics`{set_target}"
+        missing.append((what + (f" ({'; '.join(seen)})" if seen else ""),
+                        None if metrics_fix else f"`metrics: [{entry}]`"))
     if not any(plan.text("evaluation", "eval_sets", index, "path") is not None
                for index, _ in plan.entries("evaluation", "eval_sets")):
         # The set the baseline was measured on, so before and after are compared on the same cases.
@@ -127,15 +159,27 @@ def accuracy_gap_without_eval_infra(plan, options):
         missing.append(("a `cadence`", "`cadence: per_change`"))
     if not missing:
         return
+    lacks = listing(what for what, _ in missing)
+    if metrics_fix is not None:
+        others = [snippet for _, snippet in missing if snippet is not None]
+        yield Violation(
+            f"the accuracy gap is present (`gaps.accuracy.present: true`) but "
+            f"{'`evaluation` lacks' if others else '`evaluation.metrics` lacks'} {lacks}; nothing will show "
+            "whether the errors are fixed",
+            metrics_fix + (f"; under `evaluation`, add {listing(others)}." if others else "."),
+            path=("evaluation",) if others else metrics_path,
+            at="section" if others else "value",
+        )
+        return
     exists = plan.mapping("evaluation") is not None
-    lacks = "`evaluation` lacks" if exists else "the plan has no `evaluation` section, so it lacks"
     add = (f"Under `evaluation`, add {listing(snippet for _, snippet in missing)}" if exists else
            f"Under `evaluation` (a new top-level section), set "
            f"{listing(snippet for _, snippet in missing)}")
     yield Violation(
-        f"the accuracy gap is present (`gaps.accuracy.present: true`) but {lacks} "
-        f"{listing(what for what, _ in missing)}; nothing will show whether the errors are fixed",
-        f"{add}{'' if has_target else ' (set the `target` to the level production needs)'}.",
+        f"the accuracy gap is present (`gaps.accuracy.present: true`) but "
+        f"{'`evaluation` lacks' if exists else 'the plan has no `evaluation` section, so it lacks'} "
+        f"{lacks}; nothing will show whether the errors are fixed",
+        f"{add}{'' if targeted else set_target}.",
         path=("evaluation",),
         at="section",
     )

@@ -143,7 +143,8 @@ def unmeasured_baseline(plan, options):
     Fires when `baseline.prompt_engineering.status` is `done` and no entry of
     `baseline.prompt_engineering.results` has both a `metric` and a numeric
     `value`. Reported at `results`, or at `prompt_engineering` when there are
-    no results at all.
+    no results at all; at the first placeholder `value` (`value: TBD`), quoting
+    each, when results have one (instead of PLAN002).
 
     ## Why
     The point of the baseline is a number: how far prompt engineering alone
@@ -233,13 +234,21 @@ def unmeasured_baseline(plan, options):
             at="section",
         )
         return
+    # A placeholder value (`value: TBD`) is shown where it is written, and quoted (PLAN002 leaves it here).
+    unmeasured = [("baseline", "prompt_engineering", "results", index, "value")
+                  for index, _ in plan.entries("baseline", "prompt_engineering", "results")
+                  if plan.placeholder("baseline", "prompt_engineering", "results", index, "value") is not None]
+    quoted_placeholders = "".join(f"; `{dotted(*path)}` is {code(plan.placeholder(*path))}, a placeholder"
+                                  for path in unmeasured)
     yield Violation(
         "the prompt-engineering baseline is `done` but none of its `results` has both a `metric` "
-        "and a numeric `value`",
-        f"Give each entry of `baseline.prompt_engineering.results` a `metric` name and the measured "
-        f"`value`, e.g. {snippet}.",
-        path=("baseline", "prompt_engineering", "results"),
-        at="section",
+        f"and a numeric `value`{quoted_placeholders}",
+        (f"Record the measured value: under `{dotted(*unmeasured[0][:-1])}`, set `value: 0.71` (the number "
+         "prompt engineering reached on the metric)." if unmeasured else
+         f"Give each entry of `baseline.prompt_engineering.results` a `metric` name and the measured "
+         f"`value`, e.g. {snippet}."),
+        path=unmeasured[0] if unmeasured else ("baseline", "prompt_engineering", "results"),
+        at="value" if unmeasured else "section",
     )
 
 
@@ -251,7 +260,8 @@ def thin_baseline(plan, options):
     any of `system_prompt`, `few_shot` and `structured_output` (a missing
     `techniques` list lacks all three). One finding, naming the missing
     techniques, at `techniques` (or at `prompt_engineering` when the list is
-    absent).
+    absent). A placeholder (`techniques: TBD`) lists none, reported at it,
+    instead of PLAN002.
 
     ## Why
     A baseline is only a fair yardstick if it is rigorous: a well-crafted
@@ -323,9 +333,12 @@ def thin_baseline(plan, options):
     if plan.mapping("baseline", "prompt_engineering") is None:
         return
     techniques = plan.get("baseline", "prompt_engineering", "techniques")
-    if techniques is None:
+    placeholder = plan.placeholder("baseline", "prompt_engineering", "techniques")
+    if techniques is None or placeholder is not None:
+        listed = (f"'s `techniques` is {code(placeholder)}, a placeholder," if placeholder is not None
+                  else " lists no `techniques`,")
         yield Violation(
-            "the prompt-engineering baseline lists no `techniques`, so it does not show that "
+            f"the prompt-engineering baseline{listed} so it does not show that "
             f"{quoted_listing(CORE_TECHNIQUES)} were tried",
             "Try each core technique and list them: under `baseline.prompt_engineering`, set "
             "`techniques: [system_prompt, few_shot, structured_output]`.",

@@ -161,7 +161,8 @@ def metric_without_target(plan, options):
     """An evaluation metric has no target.
 
     Fires for each entry of `evaluation.metrics` without a `target`, at that
-    entry.
+    entry, and for each whose `target` is a placeholder (`target: TBD`), at
+    the placeholder (instead of PLAN002).
 
     ## Why
     A metric without a target measures but decides nothing: nobody can say
@@ -217,7 +218,8 @@ def metric_without_target(plan, options):
     ```
     """
     for index, _ in plan.entries("evaluation", "metrics"):
-        if plan.get("evaluation", "metrics", index, "target") is not None:
+        if plan.get("evaluation", "metrics", index, "target") is not None \
+                and plan.placeholder("evaluation", "metrics", index, "target") is None:
             continue
         name = plan.text("evaluation", "metrics", index, "name")
         label = f"`{dotted('evaluation', 'metrics', index)}`" + (f" ({code(name)})" if name else "")
@@ -225,7 +227,9 @@ def metric_without_target(plan, options):
         inferred = stated is None and name is not None and name_says_lower_is_better(name)
         entry = f"`{dotted('evaluation', 'metrics', index)}`"
         yield Violation(
-            f"{label} has no `target`: nothing says what value is good enough",
+            (f"{label} has no `target`" if not plan.has("evaluation", "metrics", index, "target") else
+             f"`{dotted('evaluation', 'metrics', index, 'target')}` "
+             f"{absence(plan, 'evaluation', 'metrics', index, 'target')}") + ": nothing says what value is good enough",
             f"Set `{dotted('evaluation', 'metrics', index, 'target')}` to the value production needs"
             + (" (the metric is lower-is-better: the highest acceptable value)." if stated is False else
                " (the metric is higher-is-better: the lowest acceptable value): under "

@@ -127,7 +127,8 @@ def held_out_misses_adjacent_behaviors(plan, options):
     """The held-out set does not cover both the target task and adjacent behaviors.
 
     Fires when `fine_tuning.evaluation.held_out` exists and its `covers` lacks
-    `target_task` or `adjacent_behaviors` (a missing `covers` lacks both).
+    `target_task` or `adjacent_behaviors` (a missing `covers` lacks both, and
+    so does a placeholder, `covers: TBD`, reported here instead of PLAN002).
     Reported at `covers`, or at `held_out` when it has no `covers`.
 
     ## Why
@@ -204,9 +205,12 @@ def held_out_misses_adjacent_behaviors(plan, options):
     if not applies(plan) or not plan.mapping("fine_tuning", "evaluation", "held_out"):
         return  # absent or empty: FT001
     covers = plan.get("fine_tuning", "evaluation", "held_out", "covers")
-    if covers is None:
+    placeholder = plan.placeholder("fine_tuning", "evaluation", "held_out", "covers")
+    if covers is None or placeholder is not None:
+        said = (f"`fine_tuning.evaluation.held_out.covers` is {code(placeholder)}, a placeholder" if placeholder
+                else "`fine_tuning.evaluation.held_out` does not say what it `covers`")
         yield Violation(
-            "`fine_tuning.evaluation.held_out` does not say what it `covers`: nothing shows it exercises "
+            f"{said}: nothing shows it exercises "
             "both the target task and adjacent behaviors",
             "State what the held-out set exercises: under `fine_tuning.evaluation.held_out`, set "
             "`covers: [target_task, adjacent_behaviors]`.",
@@ -238,9 +242,10 @@ def small_dataset(plan, options):
 
     Fires when `fine_tuning.dataset.examples` is below the `min_examples`
     option (500 by default), reported at `examples`; and when the plan does
-    not state it at all (no `examples` key, no `dataset`, or a placeholder
-    `dataset: TBD`), reported at its closest existing parent. A value that is
-    not a count (`examples: TBD`, `many`) is PLAN002's finding.
+    not state it at all: no `examples` key or no `dataset` (reported at the
+    closest existing parent), a placeholder `dataset: TBD`, or a placeholder
+    where the count belongs (`examples: TBD`, reported at it, instead of
+    PLAN002). Another value that is not a count (`many`) is PLAN002's finding.
 
     ## Why
     Fine-tuning earns its place with a large body of high-quality examples of
@@ -313,7 +318,7 @@ def small_dataset(plan, options):
         return
     examples = plan.number("fine_tuning", "dataset", "examples")
     minimum = options["min_examples"]
-    if not plan.has("fine_tuning", "dataset", "examples"):
+    if not plan.has("fine_tuning", "dataset", "examples") or plan.placeholder("fine_tuning", "dataset", "examples"):
         yield Violation(
             f"`fine_tuning.dataset.examples` {absence(plan, 'fine_tuning', 'dataset', 'examples')}: the plan does "
             f"not say how many training examples it has, so nothing shows there are enough (at least {minimum}, "
@@ -822,7 +827,8 @@ def unstated_disjointness(plan, options):
     repository, unreadable or only partly read measure nothing, and
     neither does a run with the evidence checks off or EVID002 not enabled
     (`--ignore EVID`: then no data is read); the message says which.
-    Reported at `held_out`.
+    Reported at `held_out`, or at a placeholder answer
+    (`disjoint_from_training: TBD`, reported here instead of PLAN002).
 
     ## Why
     Disjointness that is neither stated nor measured is not disjointness.
@@ -909,8 +915,10 @@ def unstated_disjointness(plan, options):
         f"examples were kept out of the training data, and nothing measured it ({unmeasured})",
         "Remove every held-out example (and near-duplicates) from the training data; then record it: under "
         "`fine_tuning.evaluation.held_out`, set `disjoint_from_training: true`.",
-        path=("fine_tuning", "evaluation", "held_out"),
-        at="section",
+        # A placeholder answer (`disjoint_from_training: TBD`) is shown where it is written.
+        path=("fine_tuning", "evaluation", "held_out")
+        + (("disjoint_from_training",) if state.endswith("a placeholder") else ()),
+        at="value" if state.endswith("a placeholder") else "section",
     )
 
 

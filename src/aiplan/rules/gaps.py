@@ -82,8 +82,9 @@ def missing_gap_analysis(plan, options):
             path=("gaps",),
         )
         return
+    written = f"is {code(plan.placeholder('gaps'))}, a placeholder: it " if plan.placeholder("gaps") else ""
     yield Violation(
-        f"approach is {approach_shown(plan)} but `gaps` states none of the three gaps "
+        f"approach is {approach_shown(plan)} but `gaps` {written}states none of the three gaps "
         "(no `knowledge`, `behavior` or `accuracy` with `present: true` or `present: false`)",
         f"Write `gaps` stating each gap with `present` and, where present, the `evidence`: {_GAPS_SNIPPET}.",
         path=("gaps",),
@@ -162,10 +163,13 @@ def incomplete_gap_analysis(plan, options):
     plan with no `gaps` section at all (or `gaps: TBD`, `gaps: {}`): a plan
     that names no gap has not started the analysis every choice depends on.
     One finding names every unstated gap; it is reported at `gaps`, or at the
-    top of the plan when it has no `gaps` section. A gap whose `present` has
-    a value the schema rejects (`present: maybe`) is PLAN002's finding, not
-    an unstated gap; `yes`/`no` are read as `true`/`false`. When the plan
-    states an approach and no gap at all, GAP001's error is the one reported.
+    top of the plan when it has no `gaps` section; when a gap or its
+    `present` is a placeholder (`behavior: TBD`, `present: TBD`), it is
+    reported at the first such placeholder, and quotes it (instead of
+    PLAN002). A gap whose `present` has another value the schema rejects
+    (`present: maybe`) is PLAN002's finding, not an unstated gap; `yes`/`no`
+    are read as `true`/`false`. When the plan states an approach and no gap
+    at all, GAP001's error is the one reported.
 
     ## Why
     Most real use cases have more than one gap, and the combination decides the
@@ -219,8 +223,10 @@ def incomplete_gap_analysis(plan, options):
             at="section",
         )
         return
-    names = listing(f"`{gap}`" + (f" (it is {code(plan.placeholder('gaps', gap))}, a placeholder)"
-                                  if plan.placeholder("gaps", gap) is not None else "") for gap in unstated)
+    names = listing(f"`{gap}`" + _placeholder_note(plan, gap) for gap in unstated)
+    # A placeholder gap or answer is shown where it is written, as every placeholder is.
+    answered = [path for gap in unstated for path in (("gaps", gap), ("gaps", gap, "present"))
+                if plan.placeholder(*path) is not None]
     snippet = listing(f"`{gap}: {{present: false}}`" for gap in unstated)
     one = len(unstated) == 1
     yield Violation(
@@ -229,6 +235,15 @@ def incomplete_gap_analysis(plan, options):
         f"Check the base model for {'this gap' if one else 'these gaps'} and state "
         f"{'it' if one else 'each'} under `gaps`: {snippet}, or `{unstated[0]}: {{present: true, evidence: TBD}}` "
         f"where {'the' if one else 'a'} gap exists, with what the base model got wrong.",
-        path=("gaps",),
-        at="section",
+        path=answered[0] if answered else ("gaps",),
+        at="value" if answered else "section",
     )
+
+
+def _placeholder_note(plan, gap: str) -> str:
+    """`` (it is `TBD`, a placeholder)`` when the gap, or its `present`, is placeholder text."""
+    if plan.placeholder("gaps", gap) is not None:
+        return f" (it is {code(plan.placeholder('gaps', gap))}, a placeholder)"
+    if plan.placeholder("gaps", gap, "present") is not None:
+        return f" (its `present` is {code(plan.placeholder('gaps', gap, 'present'))}, a placeholder)"
+    return ""

@@ -101,6 +101,15 @@ def metric_kinds(name: str) -> tuple[str, ...]:
     return tuple(kind for kind in METRIC_WORDS if kind is not None and kind in said)
 
 
+def may_measure_accuracy(name: str) -> bool:
+    """Whether a metric's name leaves open that it measures accuracy: a word of it says so
+    (`answer_accuracy`, `hallucination_rate`), or no word says what it measures
+    (`thumbs_up_rate`, given the benefit of the doubt); `p95_latency_ms`, `cost_per_request`,
+    `toxicity` and `csat` measure something else."""
+    kinds = metric_kinds(name)
+    return not kinds or "accuracy" in kinds
+
+
 # Words that, as a whole word of a metric's name, say it is a proportion whatever its direction.
 PROPORTION_WORDS = frozenset(("rate", "ratio", "share", "percent", "percentage", "pct", "fraction", "proportion"))
 
@@ -267,14 +276,16 @@ def _comparisons(plan) -> tuple[Comparison, ...]:
     return tuple(Comparison(target, measured[target.key]) for target in targets(plan) if target.key in measured)
 
 
-def proposed_metric(plan, fallback: str = "answer_accuracy", fallback_target: float = 0.9) -> str:
+def proposed_metric(plan, fallback: str = "answer_accuracy", fallback_target: float = 0.9,
+                    of_accuracy: bool = False) -> str:
     """An `evaluation.metrics` entry for a fix hint, as a YAML flow mapping.
 
-    The first metric the baseline measured, so that the target sits on the
+    The first metric the baseline measured (``of_accuracy``: the first that may
+    measure accuracy, :func:`may_measure_accuracy`), so that the target sits on the
     baseline's yardstick, with `higher_is_better: false` when its name reads
     lower-is-better; its target closes half the distance to perfect (half the
     value, for lower-is-better). Without a measured metric, ``fallback``."""
-    measured = measurements(plan)
+    measured = tuple(item for item in measurements(plan) if not of_accuracy or may_measure_accuracy(item.metric))
     if not measured:
         return f"{{name: {fallback}, target: {fallback_target:g}}}"
     first = measured[0]

@@ -58,7 +58,60 @@ def yaml_syntax_error(plan, options):
     """
 
 
-@rule(rule_ids.SCHEMA, "schema-violation", Severity.ERROR, fixable=True)
+# The rules that ask for a value when a plan leaves it as placeholder text where a number, a
+# boolean, a mapping or a list belongs (`examples: TBD`, `held_out: none`), by its key path (`[]`:
+# any item of a list). Their finding quotes the placeholder, at it, with their hint; PLAN002's
+# is superseded on a document where one of them is reported. A value no rule asks for (or whose
+# rules do not apply to the plan, or are off) is PLAN002's. tests/rules/test_typed_placeholders.py
+# holds this table to every typed field of the schema.
+PLACEHOLDER_OWNERS = {
+    "gaps": ("GAP001", "GAP003"),
+    "gaps.knowledge": ("GAP003",), "gaps.behavior": ("GAP003",), "gaps.accuracy": ("GAP003",),
+    "gaps.knowledge.present": ("GAP003",), "gaps.behavior.present": ("GAP003",),
+    "gaps.accuracy.present": ("GAP003",),
+    "baseline": ("BASE001",),
+    "baseline.prompt_engineering": ("BASE001",),
+    "baseline.prompt_engineering.techniques": ("BASE003",),
+    "baseline.prompt_engineering.results": ("BASE002",),
+    "baseline.prompt_engineering.results[]": ("BASE002",),
+    "baseline.prompt_engineering.results[].value": ("BASE002",),
+    "rag": ("FIT007",),
+    "rag.corpus": ("RAG010",),
+    "rag.corpus.sources": ("RAG010",),
+    "rag.data_pipeline": ("RAG001",),
+    "rag.data_pipeline.effort_weeks": ("RAG005",),
+    "rag.data_pipeline.chunking": ("RAG002", "RAG003"),
+    "rag.data_pipeline.embedding": ("RAG002",),
+    "rag.data_pipeline.indexing": ("RAG002",),
+    "rag.retrieval": ("RAG009",),
+    "rag.retrieval.evaluation": ("RAG009",),
+    "rag.retrieval.evaluation.metrics": ("RAG009",),
+    "rag.access_control": ("RAG007",),
+    "rag.access_control.scope_by": ("RAG007",),
+    "rag.citations": ("RAG008",),
+    "fine_tuning": ("FIT007",),
+    "fine_tuning.task": ("FT007",),
+    "fine_tuning.dataset": ("FT003", "FT004"),
+    "fine_tuning.dataset.examples": ("FT003",),
+    "fine_tuning.evaluation": ("FT001",),
+    "fine_tuning.evaluation.held_out": ("FT001",),
+    "fine_tuning.evaluation.held_out.covers": ("FT002",),
+    "fine_tuning.evaluation.held_out.disjoint_from_training": ("FT009",),
+    "evaluation": ("EVAL001",),
+    "evaluation.metrics": ("EVAL001",),
+    "evaluation.metrics[]": ("EVAL001",),
+    "evaluation.metrics[].target": ("EVAL002",),
+}
+
+
+def placeholder_owners(path: tuple) -> tuple[str, ...]:
+    """The rules that ask for the value at ``path`` (:data:`PLACEHOLDER_OWNERS`), maybe none."""
+    key = "".join("[]" if isinstance(part, int) else f".{part}" for part in path).lstrip(".")
+    return PLACEHOLDER_OWNERS.get(key, ())
+
+
+@rule(rule_ids.SCHEMA, "schema-violation", Severity.ERROR, fixable=True,
+      finding_superseded_by=sorted({owner for owners in PLACEHOLDER_OWNERS.values() for owner in owners}))
 def schema_violation(plan, options):
     """The plan breaks the v1 JSON Schema.
 
@@ -76,11 +129,18 @@ def schema_violation(plan, options):
     `rag`); a quoted number where a number belongs (`size: "600"` -> `600`);
     and `yes`/`no`/`on`/`off` where a boolean belongs (-> `true`/`false`).
 
-    Placeholder text where a mapping or a list belongs (`data_pipeline: TBD`,
-    `held_out: none`, `sources: n/a`; see docs/placeholders.md) is not a wrong
-    type but an absence: no PLAN002, and the rule that needs the section reports
-    it, quoting the placeholder (RAG001, FT001, EVAL001, ...). A placeholder
-    where a number or a boolean belongs stays a PLAN002 finding.
+    Placeholder text where a number, a boolean, a mapping or a list belongs
+    (`examples: TBD`, `present: TBD`, `data_pipeline: TBD`, `held_out: none`,
+    `sources: n/a`; see docs/placeholders.md) is not a wrong type but a value
+    not given yet, reported once, at the placeholder: by the rule that asks for
+    that value, quoting the placeholder, with its hint (FT003 for `examples`,
+    EVAL002 for a metric's `target`, GAP003 for a gap's `present`, RAG001,
+    FT001, EVAL001 for sections, ...); where no rule asks for it, or none that
+    does applies to the plan or is on, by PLAN002, as a placeholder with the
+    kind of value needed (`` `rag.retrieval.top_k` is 'TBD', a placeholder;
+    expected an integer``). `yes`/`no` where a boolean belongs are read as
+    booleans, not placeholders. A YAML null (`examples:` or `~`) is not
+    placeholder text: PLAN002 reports it as the wrong type.
 
     A plan's numbers are finite, as JSON's are: `.nan`, `.inf` and `-.inf` where
     a number or an integer belongs (a count, a duration, a rate, a target) are
@@ -122,9 +182,10 @@ def schema_violation(plan, options):
     ```
     """
     # `aiplan` itself is PLAN003's business: report its problems once, there. Placeholder
-    # text where a section belongs is an absence: the rule that needs the section says so.
-    yield from validate(plan.data, skip=frozenset(("aiplan",)),
-                        placeholder=lambda path: plan.placeholder(*path) is not None, errors=plan.schema_errors)
+    # text where a typed value belongs is a value not given yet: the rule that asks for it says so.
+    yield from validate(plan.data, skip=frozenset(("aiplan",)), errors=plan.schema_errors,
+                        placeholder=lambda path: placeholder_owners(path) if plan.placeholder(*path) is not None
+                        else None)
 
 
 @rule(rule_ids.VERSION, "unsupported-version", Severity.ERROR, fixable=True, reported_by="engine")

@@ -1256,7 +1256,8 @@ def _tenancy(plan) -> str | None:
 def no_citations(plan, options):
     """Answers do not show the documents they are grounded in.
 
-    Fires when `rag.citations` is not `true` (absent or `false`). Reported at
+    Fires when `rag.citations` is not `true` (absent, `false`, or a placeholder
+    such as `TBD`, reported here instead of PLAN002). Reported at
     `citations`, or at `rag` when the key is absent. Superseded by FIT002:
     when the retrieval is planned for a behavior gap with no knowledge gap,
     retrieval is the wrong tool, and citing the documents behind a tone or
@@ -1339,7 +1340,9 @@ def no_citations(plan, options):
     """
     if not applies(plan) or plan.get("rag", "citations") is True:
         return
-    if plan.has("rag", "citations"):
+    if plan.placeholder("rag", "citations") is not None:
+        state = absence(plan, "rag", "citations")  # `TBD`, a placeholder (PLAN002 leaves it to this rule)
+    elif plan.has("rag", "citations"):
         state = f"is {code(plan.get('rag', 'citations'))}"
     else:
         state = "is not set"

@@ -77,13 +77,24 @@ class Voice(Record):
         return " or ".join(self.type_names.get(t, t) for t in ([types] if isinstance(types, str) else types))
 
 
-def explain(error, root: dict, voice: "Voice | None" = None) -> Iterator[Violation]:
-    """Every violation one jsonschema ``error`` stands for, in ``voice`` (the plan's by default)."""
+def explain(error, root: dict, voice: "Voice | None" = None,
+            placeholder: tuple[str, ...] | None = None) -> Iterator[Violation]:
+    """Every violation one jsonschema ``error`` stands for, in ``voice`` (the plan's by default).
+
+    ``placeholder``: the value at the error's node is placeholder text (`TBD`, `none`;
+    :mod:`aiplan.core.placeholders`), and these are the rules that ask for it when it is
+    missing. A type error there is a value not given yet, worded so, and superseded by
+    those rules (their finding, with their hint, is the one reported), unless the text has
+    one typed reading (`no` where a boolean belongs, a slip ``--fix`` repairs)."""
     voice = voice or PLAN_VOICE
     for fact in facts(error, root, voice):
+        owners: tuple[str, ...] = ()
+        if placeholder is not None and fact.kind == "type" and "placeholder" in voice.words \
+                and _typed_replacement(error.instance, error.validator_value) is None:
+            fact, owners = replace(fact, kind="placeholder"), placeholder
         message = voice.words[fact.kind].format(where=voice.name(fact.path), **fact.fields)
         hint, edits = voice.hint(fact, error, root, voice)
-        yield Violation(message, hint, path=fact.path, at=fact.at, edits=edits)
+        yield Violation(message, hint, path=fact.path, at=fact.at, edits=edits, superseded_by=owners)
 
 
 def facts(error, root: dict, voice: Voice) -> Iterator[Fact]:
@@ -286,6 +297,9 @@ def _plan_hint(fact: Fact, error, root: dict, voice: "Voice") -> tuple[str, tupl
         return f"Add {_example(sub, key, root)} {'under `' + where + '`' if path else 'at the top level'}.", ()
     if fact.kind == "type":
         return _type_hint(error, schema, root, where, leaf, bool(path) and isinstance(path[-1], int))
+    if fact.kind == "placeholder":
+        example = _example(schema, leaf, root, item=bool(path) and isinstance(path[-1], int))
+        return f"Replace the placeholder with {fact.fields['wanted']} once it is known, e.g. {example}.", ()
     if fact.kind == "enum":
         allowed = [str(v) for v in error.validator_value]
         guess = closest(instance, allowed)
@@ -330,6 +344,7 @@ PLAN_VOICE = Voice(
         "misplaced": "`{key}` does not belong {parent}; it belongs at `{home}`",
         "required": "{owner} lacks the required key `{key}`",
         "type": "{where} is {seen}; expected {wanted}",
+        "placeholder": "{where} is {value}, a placeholder; expected {wanted}",
         "enum": "{where} is {value}; expected one of {allowed}",
         "minimum": "{where} is {value}; it must be at least {limit}",
         "minLength": "{where} is empty",

@@ -123,8 +123,11 @@ def validate(data: Any, schema_name: str = PLAN_SCHEMA, skip: frozenset = frozen
 
     ``skip`` holds top-level keys whose problems another rule reports.
     ``placeholder(path)`` says whether the value at ``path`` is placeholder text
-    (`TBD`, `none`): written where a mapping or a list belongs, it is an absence,
-    which the policy rules report (quoting it), not a wrong type. ``errors`` are
+    (`TBD`, `none`): ``None`` if it is not, else the IDs of the rules that ask for
+    that value when it is missing. Written where a number, a boolean, a mapping or
+    a list belongs, a placeholder is a value not given yet, not a wrong type: it is
+    worded as a placeholder, and superseded by those rules (the one finding is
+    theirs, with their hint, wherever one of them is reported). ``errors`` are
     :func:`schema_errors` of ``data`` when already listed.
     """
     if errors is None:
@@ -142,14 +145,12 @@ def validate(data: Any, schema_name: str = PLAN_SCHEMA, skip: frozenset = frozen
             continue
         if error.validator != "type" and path in mistyped:
             continue
-        if placeholder is not None and _placeholder_for_a_section(error, path, placeholder):
-            continue
-        yield from explain(error, root)
+        yield from explain(error, root, placeholder=_placeholder_owners(error, path, placeholder))
 
 
-def _placeholder_for_a_section(error, path: tuple, placeholder) -> bool:
-    """A type error whose value is placeholder text where a mapping or a list belongs."""
-    if error.validator != "type" or not isinstance(error.instance, str):
-        return False
-    expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-    return bool({"object", "array"} & set(expected)) and placeholder(path)
+def _placeholder_owners(error, path: tuple, placeholder) -> tuple[str, ...] | None:
+    """For a type error whose value is placeholder text, the rules that own that value
+    (maybe none); ``None`` for any other error."""
+    if placeholder is None or error.validator != "type" or not isinstance(error.instance, str):
+        return None
+    return placeholder(path)

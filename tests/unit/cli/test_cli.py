@@ -238,6 +238,42 @@ def test_stdin_filename_without_standard_input_is_a_usage_error(cli, tmp_path):
     assert result.exit_code == 2 and "add - to the paths" in result.output
 
 
+def test_report_stdin_filename_reads_the_plan_as_that_file_would_be_read(cli, tmp_path, monkeypatch):
+    from conftest import copy_clean_plan
+
+    plan = copy_clean_plan(tmp_path / "team")
+    (tmp_path / "team" / "evals" / "support-v1.jsonl").unlink()  # one data path that does not resolve
+    (tmp_path / "team" / ".aiplan.toml").write_text('severity = {EVAL003 = "error"}\n')
+    monkeypatch.chdir(tmp_path)
+    text = plan.read_text()
+    plan.write_text(text.replace("Support copilot", "An older copilot"))  # the saved file is not what is read
+    named = cli("report", "--stdin-filename", "team/clean.aiplan.yaml", input=text)
+    assert named.exit_code == 0 and "`team/clean.aiplan.yaml`" in named.output
+    assert "An older copilot" not in named.output
+    # PATH's configuration (EVAL003 an error) and PATH's folder (only the removed file is missing).
+    missing = [line for line in named.output.splitlines() if "**EVAL003**" in line]
+    assert missing and all(line.startswith("- ❌ **EVAL003**") and "`evals/support-v1.jsonl`" in line
+                           for line in missing)
+    # Unnamed: the working directory's settings, and data paths from here, where none exist.
+    unnamed = cli("report", "-", input=text)
+    flagged = [line for line in unnamed.output.splitlines() if "**EVAL003**" in line]
+    assert len(flagged) > len(missing) and all(line.startswith("- ⚠️ **EVAL003**") for line in flagged)
+
+
+def test_report_and_lint_share_stdin_filename_and_its_checks(cli, tmp_path):
+    from aiplan.cli.commands import report
+    from aiplan.cli.main import main
+
+    [in_lint] = [p for p in main.get_command(None, "lint").params if p.name == "stdin_filename"]
+    [in_report] = [p for p in report.params if p.name == "stdin_filename"]
+    assert (in_lint.opts, in_lint.help, in_lint.metavar) == (in_report.opts, in_report.help, in_report.metavar)
+    for command in ("lint", "report"):
+        without_stdin = cli(command, "--stdin-filename", "x.aiplan.yaml", tmp_path)
+        assert without_stdin.exit_code == 2 and "add - to the paths" in without_stdin.output
+        unnamed = cli(command, "--stdin-filename", "", "-", input="aiplan: 1\n")
+        assert unnamed.exit_code == 2 and "needs the path the plan stands for, not ''" in unnamed.output
+
+
 def test_rules_explain_schema(cli):
     listing = cli("rules")
     assert listing.exit_code == 0 and "FT001" in listing.output and "PLAN001" in listing.output

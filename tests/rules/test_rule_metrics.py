@@ -32,6 +32,14 @@ def test_metric_names_compare_normalised(first, second):
     ("hallucination_detection_recall", False), ("schema_valid_rate", False), ("cost_savings", False),
     ("correct_refusal_rate", False), ("first_time_fix_rate", False), ("on_time_share", False),
     ("tickets_per_hour", False), ("hours_saved", False),
+    # singular user outcomes; a measure of being right wins over every other word of the name
+    ("escalation_rate", True), ("complaint_rate", True), ("mismatch_rate", True), ("toxicity_score", True),
+    ("meeting_minutes_quality_score", False), ("date_time_extraction_exact_match", False),
+    ("cost_code_exact_match", False), ("churn_prediction_auc", False), ("escalation_recall", False),
+    ("correct_escalation_rate", False), ("error_detection_recall", False),
+    # a turned-around word is itself missed or wrong, or waited for: lower is better again
+    ("missed_detection_rate", True), ("false_detection_rate", True), ("mean_time_to_detection", True),
+    ("hours_to_resolution", True), ("error_detection_rate", False), ("fraud_caught_rate", False),
     # whole words only: `miss` in `permission`, `error` in `terror`, `cost` in `costume`, `time` in `uptime`
     ("permission_accuracy", False), ("permission_grant_rate", False), ("terror_recall", False),
     ("terrorism_flag_rate", False), ("costume_match_rate", False), ("uptime", False), ("timely_answer_rate", False),
@@ -41,10 +49,11 @@ def test_lower_is_better_words(name, lower):
 
 
 @pytest.mark.parametrize("name, kinds", [
-    ("answer_accuracy", ("accuracy",)), ("hallucination_rate", ("accuracy",)), ("escalation_miss_rate", ("accuracy",)),
+    ("answer_accuracy", ("accuracy",)), ("hallucination_rate", ("accuracy",)), ("escalation_miss_rate", ("accuracy", "user outcome")),
     ("p95_latency_ms", ("latency",)), ("cost_per_request", ("cost",)), ("toxicity", ("safety",)),
     ("deflection_rate", ("user outcome",)), ("timeout_error_rate", ("accuracy", "latency")),
     ("thumbs_up_rate", ()), ("template_compliance", ()), ("policy_violation_rate", ()),
+    ("churn_prediction_auc", ("accuracy", "user outcome")), ("meeting_minutes_quality_score", ("accuracy", "latency")),
 ])
 def test_metric_kinds_are_read_from_whole_words(name, kinds):
     assert metric_kinds(name) == kinds

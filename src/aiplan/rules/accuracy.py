@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import rule
-from aiplan.rules.metrics import may_measure_accuracy, measurements, metric_kinds, proposed_metric
+from aiplan.rules.metrics import (accuracy_metric_without_target, may_measure_accuracy, measurements, metric_kinds,
+                                  proposed_metric)
 from aiplan.rules.wording import code, dotted, listing, quoted_listing
 
 
@@ -129,10 +130,7 @@ def accuracy_gap_without_eval_infra(plan, options):
     set_target = " (set the `target` to the level production needs)"
     # A metric that may measure accuracy, listed without a target: it needs its target, not a
     # second entry (nor a `metrics:` that would replace the list).
-    untargeted = next(((index, name) for index, _ in plan.entries("evaluation", "metrics")
-                       if (name := plan.text("evaluation", "metrics", index, "name")) is not None
-                       and plan.number("evaluation", "metrics", index, "target") is None
-                       and may_measure_accuracy(name)), None)
+    untargeted = accuracy_metric_without_target(plan)
     # A hint for the list there is gets a clause of its own, and the finding points into the list
     # when nothing else is lacking.
     metrics_fix, metrics_path = None, ("evaluation", "metrics")
@@ -172,13 +170,18 @@ def accuracy_gap_without_eval_infra(plan, options):
         )
         return
     exists = plan.mapping("evaluation") is not None
+    placeholder = plan.placeholder("evaluation")
     add = (f"Under `evaluation`, add {listing(snippet for _, snippet in missing)}" if exists else
+           f"Replace the placeholder with the section: under `evaluation`, set "
+           f"{listing(snippet for _, snippet in missing)}" if placeholder is not None else
            f"Under `evaluation` (a new top-level section), set "
            f"{listing(snippet for _, snippet in missing)}")
+    section = ("`evaluation` lacks" if exists else
+               f"`evaluation` is {code(placeholder)}, a placeholder, so it lacks" if placeholder is not None else
+               "the plan has no `evaluation` section, so it lacks")
     yield Violation(
         f"the accuracy gap is present (`gaps.accuracy.present: true`) but "
-        f"{'`evaluation` lacks' if exists else 'the plan has no `evaluation` section, so it lacks'} "
-        f"{lacks}; nothing will show whether the errors are fixed",
+        f"{section} {lacks}; nothing will show whether the errors are fixed",
         f"{add}{'' if targeted else set_target}.",
         path=("evaluation",),
         at="section",

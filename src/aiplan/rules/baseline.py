@@ -380,16 +380,21 @@ def baseline_meets_target(plan, options):
     at `_`, `-`, `.`, spaces and camelCase) is one of error(s),
     hallucination(s), hallucinated, wrong, incorrect, mistake(s), invalid,
     false (`false_positive_rate`), fpr, fnr, miss, misses, missed
-    (`escalation_miss_rate`), wer, cer, mae, mse, rmse, latency, ms, seconds,
-    minutes, hours, time (`time_to_resolution`; not `first_time`, `on_time`
-    or `real_time`), duration, timeout(s), cost(s), toxicity, toxic,
-    refusal(s), leak, leakage, escalations, complaints, abandonment,
+    (`escalation_miss_rate`), mismatch, mismatches, wer, cer, mae, mse,
+    rmse, latency, ms, seconds, minutes, hours, time (`time_to_resolution`; not `first_time`,
+    `on_time` or `real_time`), duration, timeout(s), cost(s), toxicity, toxic,
+    refusal(s), leak, leakage, escalation(s), complaint(s), abandonment,
     abandoned, churn, churned, violation(s), failure(s), failed, defect(s),
-    regression(s), perplexity, loss, and none is one of accuracy, precision,
-    recall, f1, correct, correctness, saving(s), saved, free, detection,
-    detected, caught, avoided, reduction, coverage (`error_rate` is
-    lower-is-better, `error_free_rate` is not; `permission_rate` holds no
-    `miss`). The message says how the direction was decided.
+    regression(s), perplexity, loss; and none is a measure of being right:
+    accuracy, precision, recall, f1, auc, match, matches, quality, correct,
+    correctness (`error_detection_recall`, `churn_prediction_auc`,
+    `meeting_minutes_quality_score` are higher-is-better). A name with
+    saving(s), saved, free, detection, detected, caught, avoided, reduction or
+    coverage is turned around (`error_free_rate`, `hours_saved`), unless it
+    also says false, miss, misses, missed, wrong or incorrect
+    (`missed_detection_rate`) or is a time to something
+    (`mean_time_to_detection`). `permission_rate` holds no `miss`. The message
+    says how the direction was decided.
 
     Plans that fine-tune for `latency` or `cost` are not reported: a prompted
     large model meeting the quality targets is the premise of distillation,

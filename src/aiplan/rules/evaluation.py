@@ -10,9 +10,9 @@ import re
 
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.rule import Option, rule
-from aiplan.rules.metrics import (comparisons, eval_sets, measurements, metric_key, name_says_lower_is_better,
-                                  needed_size, percent_points, proposed_metric, proposed_target, resolvable_difference,
-                                  same_set, targets)
+from aiplan.rules.metrics import (accuracy_metric_without_target, comparisons, eval_sets, measurements, metric_key,
+                                  name_says_lower_is_better, needed_size, percent_points, proposed_metric,
+                                  proposed_target, resolvable_difference, same_set, targets)
 from aiplan.core.notation import show
 from aiplan.rules.wording import absence, approach_shown, code, dotted
 
@@ -156,7 +156,7 @@ def no_evaluation_plan(plan, options):
     )
 
 
-@rule("EVAL002", "metric-without-target", Severity.WARNING)
+@rule("EVAL002", "metric-without-target", Severity.WARNING, finding_superseded_by=("ACC001",))
 def metric_without_target(plan, options):
     """An evaluation metric has no target.
 
@@ -217,6 +217,8 @@ def metric_without_target(plan, options):
           size: 800
     ```
     """
+    # The accuracy metric whose missing target leaves an accuracy gap unmeasured is ACC001's error.
+    accuracy_metric = accuracy_metric_without_target(plan)
     for index, _ in plan.entries("evaluation", "metrics"):
         if plan.get("evaluation", "metrics", index, "target") is not None \
                 and plan.placeholder("evaluation", "metrics", index, "target") is None:
@@ -238,6 +240,7 @@ def metric_without_target(plan, options):
                f"{entry}, state `higher_is_better: false` to make that explicit." if inferred else
                f": under {entry}, {_target_beyond(plan, name, unsure=True)}"),
             path=("evaluation", "metrics", index, "target"),
+            superseded_by=("ACC001",) if accuracy_metric is not None and accuracy_metric[0] == index else (),
         )
 
 

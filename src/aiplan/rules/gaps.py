@@ -9,7 +9,7 @@ from __future__ import annotations
 from aiplan.core.findings import Severity, Violation
 from aiplan.core.plan import GAPS
 from aiplan.core.rule import rule
-from aiplan.rules.wording import absence, approach_shown, code, listing
+from aiplan.rules.wording import absence, approach_shown, code, dotted, listing
 
 _EXAMPLE_EVIDENCE = {
     "knowledge": "12 of 50 sampled questions needed facts the model did not have",
@@ -28,13 +28,16 @@ def _stated(plan) -> list[str]:
 
 @rule("GAP001", "missing-gap-analysis", Severity.ERROR)
 def missing_gap_analysis(plan, options):
-    """An approach is chosen without saying which gap it closes.
+    """The plan names no gap for its approach to close.
 
-    Fires when `approach` is set (to any value, `prompt_engineering` included)
-    and `gaps` is absent or states none of the three gaps: no `gaps.knowledge`,
-    `gaps.behavior` or `gaps.accuracy` with a `present: true` or
-    `present: false`. Reported at `gaps`, or at the top of the plan when it has
-    no `gaps` section. A `present` the schema rejects is one PLAN002 finding,
+    Fires when `gaps` is absent or states none of the three gaps: no
+    `gaps.knowledge`, `gaps.behavior` or `gaps.accuracy` with a
+    `present: true` or `present: false` (`gaps: TBD` and `gaps: {}` state
+    none), whether an `approach` is chosen or not: a plan that names no gap
+    has not started the analysis every choice depends on, and one that
+    chooses an approach anyway chooses it by hearsay. Reported at `gaps`, or
+    at the top of the plan when it has no `gaps` section; at a placeholder,
+    quoting it. A `present` the schema rejects is one PLAN002 finding,
     not a missing gap: `yes`/`no` are read as `true`/`false` (as `--fix` would
     write them), and any other value as an unknown answer.
 
@@ -72,24 +75,38 @@ def missing_gap_analysis(plan, options):
     approach: prompt_engineering
     ```
     """
-    if plan.is_blank("approach") or _stated(plan):
+    if _stated(plan):
         return
+    # With no approach chosen yet, the gaps are what the plan must name first.
+    chosen = f"approach is {approach_shown(plan)} but " if not plan.is_blank("approach") else ""
+    closes = ("the approach is meant to close" if chosen else
+              "the base model has, so nothing says which approach would close it")
     if not plan.has("gaps"):
         yield Violation(
-            f"approach is {approach_shown(plan)} but the plan has no `gaps` section: "
-            "it does not say which gap (knowledge, behavior, accuracy) the approach is meant to close",
+            f"{chosen}the plan has no `gaps` section: "
+            f"it does not say which gap (knowledge, behavior, accuracy) {closes}",
             f"Add `gaps` stating each gap with `present` and, where present, the `evidence`: {_GAPS_SNIPPET}.",
             path=("gaps",),
         )
         return
     written = f"is {code(plan.placeholder('gaps'))}, a placeholder: it " if plan.placeholder("gaps") else ""
+    # Gaps written as placeholders (`knowledge: TBD`, `present: TBD`) are quoted, and shown where written.
+    placeholders = _placeholders(plan, GAPS)
+    quoted = listing(f"`{dotted(*path)}` is {code(plan.placeholder(*path))}" for path in placeholders)
     yield Violation(
-        f"approach is {approach_shown(plan)} but `gaps` {written}states none of the three gaps "
-        "(no `knowledge`, `behavior` or `accuracy` with `present: true` or `present: false`)",
+        f"{chosen}`gaps` {written}states none of the three gaps "
+        "(no `knowledge`, `behavior` or `accuracy` with `present: true` or `present: false`)"
+        + (f"; {quoted}, {'a placeholder' if len(placeholders) == 1 else 'placeholders'}" if placeholders else ""),
         f"Write `gaps` stating each gap with `present` and, where present, the `evidence`: {_GAPS_SNIPPET}.",
-        path=("gaps",),
-        at="section",
+        path=placeholders[0] if placeholders else ("gaps",),
+        at="value" if placeholders else "section",
     )
+
+
+def _placeholders(plan, gaps) -> list[tuple[str, ...]]:
+    """The paths of ``gaps`` written as placeholders, or whose `present` is one."""
+    return [path for gap in gaps for path in (("gaps", gap), ("gaps", gap, "present"))
+            if plan.placeholder(*path) is not None]
 
 
 @rule("GAP002", "gap-without-evidence", Severity.WARNING)
@@ -158,18 +175,16 @@ def gap_without_evidence(plan, options):
 def incomplete_gap_analysis(plan, options):
     """The gap analysis leaves one or more of the three gaps unstated.
 
-    Fires when one or more of `gaps.knowledge`, `gaps.behavior` and
-    `gaps.accuracy` has no `present: true` or `present: false`, including a
-    plan with no `gaps` section at all (or `gaps: TBD`, `gaps: {}`): a plan
-    that names no gap has not started the analysis every choice depends on.
-    One finding names every unstated gap; it is reported at `gaps`, or at the
-    top of the plan when it has no `gaps` section; when a gap or its
+    Fires when the plan states some of `gaps.knowledge`, `gaps.behavior` and
+    `gaps.accuracy` but not all: one or more has no `present: true` or
+    `present: false`. A plan that states no gap at all (no `gaps` section,
+    `gaps: TBD`, `gaps: {}`) is GAP001's error. One finding names every
+    unstated gap; it is reported at `gaps`; when a gap or its
     `present` is a placeholder (`behavior: TBD`, `present: TBD`), it is
     reported at the first such placeholder, and quotes it (instead of
     PLAN002). A gap whose `present` has another value the schema rejects
     (`present: maybe`) is PLAN002's finding, not an unstated gap; `yes`/`no`
-    are read as `true`/`false`. When the plan states an approach and no gap
-    at all, GAP001's error is the one reported.
+    are read as `true`/`false`.
 
     ## Why
     Most real use cases have more than one gap, and the combination decides the
@@ -212,32 +227,33 @@ def incomplete_gap_analysis(plan, options):
     unstated = [gap for gap in GAPS if gap not in stated]
     if not unstated:
         return
-    if plan.mapping("gaps") is None:
-        seen = "the plan has no `gaps` section" if not plan.has("gaps") else f"`gaps` {absence(plan, 'gaps')}"
-        yield Violation(
-            f"{seen}: it states none of the three gaps (knowledge, behavior, accuracy), so nothing says what "
-            "the base model gets wrong or which approach would close it",
-            f"Check the base model for each gap, then write `gaps` stating each with `present` and, where present, "
-            f"the `evidence` of what the base model got wrong: {_GAPS_SNIPPET}.",
-            path=("gaps",),
-            at="section",
-        )
-        return
+    if plan.mapping("gaps") is None or not stated:
+        return  # no gap stated at all: GAP001's
     names = listing(f"`{gap}`" + _placeholder_note(plan, gap) for gap in unstated)
     # A placeholder gap or answer is shown where it is written, as every placeholder is.
-    answered = [path for gap in unstated for path in (("gaps", gap), ("gaps", gap, "present"))
-                if plan.placeholder(*path) is not None]
-    snippet = listing(f"`{gap}: {{present: false}}`" for gap in unstated)
+    answered = _placeholders(plan, unstated)
     one = len(unstated) == 1
     yield Violation(
         f"`gaps` does not state {names}: "
         f"{'it is' if one else 'they are'} neither `present: true` nor `present: false`",
         f"Check the base model for {'this gap' if one else 'these gaps'} and state "
-        f"{'it' if one else 'each'} under `gaps`: {snippet}, or `{unstated[0]}: {{present: true, evidence: TBD}}` "
-        f"where {'the' if one else 'a'} gap exists, with what the base model got wrong.",
+        f"{'it' if one else 'each'}: {listing(_stating(plan, unstated))}; where "
+        f"{'the' if one else 'a'} gap exists, state it present instead, with evidence of what the base model "
+        "got wrong.",
         path=answered[0] if answered else ("gaps",),
         at="value" if answered else "section",
     )
+
+
+def _stating(plan, unstated: list[str]) -> list[str]:
+    """Where to write that each of ``unstated`` is absent, so that pasting it adds no second key."""
+    answered = [f"under `gaps.{gap}`, set `present: false`" for gap in unstated
+                if plan.mapping("gaps", gap) is not None]
+    # A gap written as something else (`behavior: TBD`) is replaced, one missing is added: one clause.
+    gaps = [f"`{gap}: {{present: false}}`" + (f" (in place of {code(plan.get('gaps', gap))})"
+                                               if plan.has("gaps", gap) else "")
+            for gap in unstated if plan.mapping("gaps", gap) is None]
+    return answered + ([f"under `gaps`, set {listing(gaps)}"] if gaps else [])
 
 
 def _placeholder_note(plan, gap: str) -> str:

@@ -21,16 +21,20 @@ from aiplan.core.suggest import normalise, squash
 
 # What a whole word of a metric's name says (`p95_latency_ms`, `hallucination-rate`, `cost per 1k`,
 # `escalationMissRate`): what the metric measures, its kind (`None` when the word does not say), and
-# which way is better: `lower` words say lower values are better (`error_rate`), `higher` words
-# turn such a name around (`error_free_rate`, `error_detection_recall`), `None` words say only the
-# kind. Plural units are durations (`resolution_hours`), a singular one is a rate (`tickets_per_hour`).
+# which way is better: `lower` words say lower values are better (`error_rate`); `higher` words name
+# a measure of being right, higher-is-better whatever else the name says (`error_detection_recall`,
+# `churn_prediction_auc`, `meeting_minutes_quality_score`); `turns` words turn a lower-is-better name
+# around (`error_free_rate`, `hours_saved`) unless a NEGATING_WORDS word is in it too
+# (`missed_detection_rate`); `None` words say only the kind. Plural units are durations
+# (`resolution_hours`), a singular one is a rate (`tickets_per_hour`).
 METRIC_WORDS: dict[str | None, dict[str | None, tuple[str, ...]]] = {
     # Whether the output is right: what an accuracy gap is measured by.
     "accuracy": {
         "lower": ("error", "errors", "hallucination", "hallucinations", "hallucinated", "wrong", "incorrect",
                   "mistake", "mistakes", "invalid", "false", "fpr", "fnr", "miss", "misses", "missed",
-                  "wer", "cer", "mae", "mse", "rmse"),
-        "higher": ("accuracy", "precision", "recall", "f1", "correct", "correctness"),
+                  "mismatch", "mismatches", "wer", "cer", "mae", "mse", "rmse"),
+        "higher": ("accuracy", "precision", "recall", "f1", "auc", "match", "matches", "quality", "correct",
+                   "correctness"),
         None: ("exact", "faithfulness", "groundedness", "grounded", "factual", "factuality", "bleu", "rouge"),
     },
     "latency": {
@@ -38,23 +42,32 @@ METRIC_WORDS: dict[str | None, dict[str | None, tuple[str, ...]]] = {
     },
     "cost": {
         "lower": ("cost", "costs"),
-        "higher": ("savings", "saving", "saved"),
+        "turns": ("savings", "saving", "saved"),
     },
     "safety": {
         "lower": ("toxicity", "toxic", "refusal", "refusals", "leak", "leakage"),
     },
     "user outcome": {
-        "lower": ("escalations", "complaints", "abandonment", "abandoned", "churn", "churned"),
+        "lower": ("escalation", "escalations", "complaint", "complaints", "abandonment", "abandoned", "churn",
+                  "churned"),
         None: ("csat", "nps", "satisfaction", "deflection", "retention"),
     },
     None: {
         "lower": ("violation", "violations", "failure", "failures", "failed", "defect", "defects", "regression",
                   "regressions", "perplexity", "loss"),
-        "higher": ("free", "detection", "detected", "caught", "avoided", "reduction", "coverage"),
+        "turns": ("free", "detection", "detected", "caught", "avoided", "reduction", "coverage"),
     },
 }
 LOWER_IS_BETTER_WORDS = frozenset(word for said in METRIC_WORDS.values() for word in said.get("lower", ()))
-HIGHER_IS_BETTER_WORDS = frozenset(word for said in METRIC_WORDS.values() for word in said.get("higher", ()))
+RIGHT_MEASURE_WORDS = frozenset(word for said in METRIC_WORDS.values() for word in said.get("higher", ()))
+TURNING_WORDS = frozenset(word for said in METRIC_WORDS.values() for word in said.get("turns", ()))
+HIGHER_IS_BETTER_WORDS = RIGHT_MEASURE_WORDS | TURNING_WORDS
+# Lower-is-better words that say the thing turned around was itself missed or wrong:
+# `missed_detection_rate` and `false_detection_rate` are lower-is-better, `error_detection_rate` is not.
+NEGATING_WORDS = frozenset(("false", "miss", "misses", "missed", "wrong", "incorrect"))
+# A duration followed by `to` is the time until something (`mean_time_to_detection`): lower is better
+# whatever it waits for.
+_DURATION_WORDS = frozenset(("time", "hours", "minutes", "seconds", "duration"))
 _KIND_OF = {word: kind for kind, said in METRIC_WORDS.items() if kind for words in said.values() for word in words}
 # Two words that are one, and no duration: `first_time_fix_rate`, `on_time_share`, `real_time_coverage`.
 _COMPOUNDS = frozenset({("first", "time"), ("on", "time"), ("real", "time")})
@@ -91,7 +104,13 @@ def name_words(name: str) -> tuple[str, ...]:
 def name_says_lower_is_better(name: str) -> bool:
     """Whether a metric's name says lower values are better (see METRIC_WORDS)."""
     words = name_words(name)
-    return HIGHER_IS_BETTER_WORDS.isdisjoint(words) and not LOWER_IS_BETTER_WORDS.isdisjoint(words)
+    if not RIGHT_MEASURE_WORDS.isdisjoint(words):
+        return False
+    if any(word in _DURATION_WORDS and following == "to" for word, following in zip(words, words[1:])):
+        return True
+    if not TURNING_WORDS.isdisjoint(words) and NEGATING_WORDS.isdisjoint(words):
+        return False
+    return not LOWER_IS_BETTER_WORDS.isdisjoint(words)
 
 
 def metric_kinds(name: str) -> tuple[str, ...]:
@@ -108,6 +127,21 @@ def may_measure_accuracy(name: str) -> bool:
     `toxicity` and `csat` measure something else."""
     kinds = metric_kinds(name)
     return not kinds or "accuracy" in kinds
+
+
+def accuracy_metric_without_target(plan) -> tuple[int, str] | None:
+    """The `evaluation.metrics` entry (index, name) ACC001 asks a `target` for: with the accuracy
+    gap present and no target on a metric that may measure accuracy, the first such metric listed
+    without a numeric `target`. EVAL002's finding on that entry is ACC001's (one finding)."""
+    if plan.gap_present("accuracy") is not True:
+        return None
+    entries = [(index, plan.text("evaluation", "metrics", index, "name"),
+                plan.number("evaluation", "metrics", index, "target") is not None)
+               for index, _ in plan.entries("evaluation", "metrics")]
+    if not all(name is not None and not may_measure_accuracy(name) for _, name, targeted in entries if targeted):
+        return None
+    return next(((index, name) for index, name, targeted in entries
+                 if not targeted and name is not None and may_measure_accuracy(name)), None)
 
 
 # Words that, as a whole word of a metric's name, say it is a proportion whatever its direction.

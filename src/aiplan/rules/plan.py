@@ -65,10 +65,11 @@ def yaml_syntax_error(plan, options):
 # rules do not apply to the plan, or are off) is PLAN002's. tests/rules/test_typed_placeholders.py
 # holds this table to every typed field of the schema.
 PLACEHOLDER_OWNERS = {
-    "gaps": ("GAP001", "GAP003"),
-    "gaps.knowledge": ("GAP003",), "gaps.behavior": ("GAP003",), "gaps.accuracy": ("GAP003",),
-    "gaps.knowledge.present": ("GAP003",), "gaps.behavior.present": ("GAP003",),
-    "gaps.accuracy.present": ("GAP003",),
+    "gaps": ("GAP001",),
+    "gaps.knowledge": ("GAP001", "GAP003"), "gaps.behavior": ("GAP001", "GAP003"),
+    "gaps.accuracy": ("GAP001", "GAP003"),
+    "gaps.knowledge.present": ("GAP001", "GAP003"), "gaps.behavior.present": ("GAP001", "GAP003"),
+    "gaps.accuracy.present": ("GAP001", "GAP003"),
     "baseline": ("BASE001",),
     "baseline.prompt_engineering": ("BASE001",),
     "baseline.prompt_engineering.techniques": ("BASE003",),
@@ -97,8 +98,8 @@ PLACEHOLDER_OWNERS = {
     "fine_tuning.evaluation.held_out": ("FT001",),
     "fine_tuning.evaluation.held_out.covers": ("FT002",),
     "fine_tuning.evaluation.held_out.disjoint_from_training": ("FT009",),
-    "evaluation": ("EVAL001",),
-    "evaluation.metrics": ("EVAL001",),
+    "evaluation": ("EVAL001", "ACC001"),
+    "evaluation.metrics": ("EVAL001", "ACC001"),
     "evaluation.metrics[]": ("EVAL001",),
     "evaluation.metrics[].target": ("EVAL002",),
 }

@@ -292,7 +292,8 @@ class Plan(Record):
         """The span of the node at ``path`` and the path actually located.
 
         A path that does not exist resolves to its closest existing parent, shown
-        at that parent's key (``evaluation:``) so the reader sees where to add it.
+        at that parent's key (``evaluation:``) so the reader sees where to add it,
+        or at its value when that is placeholder text (``corpus: TBD``).
         ``at="section"`` is the key, or the value if it is placeholder text.
         """
         path = tuple(path)
@@ -308,6 +309,10 @@ class Plan(Record):
         while probe:
             probe = probe[:-1]
             if probe in self.key_spans:
+                if probe in self.value_spans and self.placeholder(*probe) is not None:
+                    # A key missing under placeholder text (`corpus: TBD`) is shown at the
+                    # placeholder, where it is written, as every placeholder is.
+                    return self.value_spans[probe], probe
                 return self.key_spans[probe], probe
             if probe in self.value_spans:
                 # A whole collection would span many lines: point at where it starts.

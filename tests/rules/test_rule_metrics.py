@@ -40,6 +40,17 @@ def test_metric_names_compare_normalised(first, second):
     # a turned-around word is itself missed or wrong, or waited for: lower is better again
     ("missed_detection_rate", True), ("false_detection_rate", True), ("mean_time_to_detection", True),
     ("hours_to_resolution", True), ("error_detection_rate", False), ("fraud_caught_rate", False),
+    # review 13, second pass: scores of being right, gains, negated or fallen measures, durations
+    ("meeting_minutes_faithfulness", False), ("escalation_summary_rouge", False),
+    ("complaint_summary_groundedness", False), ("complaint_resolution_rate", False),
+    ("escalation_deflection_rate", False), ("churn_save_rate", False), ("cost_avoidance_usd", False),
+    ("latency_improvement_pct", False), ("appropriate_refusal_rate", False),
+    ("time_to_resolution_reduction_pct", False), ("complaint_classification_accuracy", False),
+    ("false_match_rate", True), ("no_match_rate", True), ("incorrect_match_rate", True),
+    ("accuracy_drop_pct", True), ("mmlu_accuracy_regression", True), ("low_quality_answer_rate", True),
+    ("precision_loss", True), ("jailbreak_success_rate", True), ("human_override_rate", True),
+    ("manual_correction_rate", True), ("ticket_reopen_rate", True), ("post_edit_distance", True),
+    ("resolution_hours", True), ("detection_latency_ms", True),
     # whole words only: `miss` in `permission`, `error` in `terror`, `cost` in `costume`, `time` in `uptime`
     ("permission_accuracy", False), ("permission_grant_rate", False), ("terror_recall", False),
     ("terrorism_flag_rate", False), ("costume_match_rate", False), ("uptime", False), ("timely_answer_rate", False),

@@ -136,8 +136,15 @@ def accuracy_gap_without_eval_infra(plan, options):
     metrics_fix, metrics_path = None, ("evaluation", "metrics")
     if not targeted or measures_other:
         kinds = listing(dict.fromkeys(kind for name in elsewhere for kind in metric_kinds(name)))
+        untargeted_says = None
+        if untargeted:
+            written = plan.placeholder("evaluation", "metrics", untargeted[0], "target")
+            untargeted_says = (f"{code(untargeted[1])} has none" if written is None else
+                               f"the `target` of {code(untargeted[1])} is {code(written)}, a placeholder")
         seen = ([f"its targets measure only {kinds}: {quoted_listing(dict.fromkeys(elsewhere))}"] if measures_other else []) + (
-            [f"{code(untargeted[1])} has none"] if untargeted else [])
+            [untargeted_says] if untargeted_says else []) + (
+            [f"`evaluation.metrics` is {code(plan.placeholder('evaluation', 'metrics'))}, a placeholder"]
+            if plan.placeholder("evaluation", "metrics") is not None else [])
         what = "a metric of accuracy with a `target`" if measures_other else "a metric with a `target`"
         if untargeted:
             metrics_path = ("evaluation", "metrics", untargeted[0], "target")
@@ -151,10 +158,15 @@ def accuracy_gap_without_eval_infra(plan, options):
                for index, _ in plan.entries("evaluation", "eval_sets")):
         # The set the baseline was measured on, so before and after are compared on the same cases.
         measured_on = next((m.eval_set for m in measurements(plan) if m.eval_set), None)
-        missing.append(("an eval set", f"`eval_sets: [{{path: {measured_on}}}]`" if measured_on else
+        written = plan.placeholder("evaluation", "eval_sets")
+        missing.append(("an eval set" + (f" (`evaluation.eval_sets` is {code(written)}, a placeholder)"
+                                         if written is not None else ""),
+                        f"`eval_sets: [{{path: {measured_on}}}]`" if measured_on else
                         "`eval_sets: [{path: evals/accuracy.jsonl, size: 500}]`"))
     if plan.text("evaluation", "cadence") is None:
-        missing.append(("a `cadence`", "`cadence: per_change`"))
+        written = plan.placeholder("evaluation", "cadence")
+        missing.append(("a `cadence`" + (f" (`evaluation.cadence` is {code(written)}, a placeholder)"
+                                         if written is not None else ""), "`cadence: per_change`"))
     if not missing:
         return
     lacks = listing(what for what, _ in missing)
@@ -165,7 +177,7 @@ def accuracy_gap_without_eval_infra(plan, options):
             f"{'`evaluation` lacks' if others else '`evaluation.metrics` lacks'} {lacks}; nothing will show "
             "whether the errors are fixed",
             metrics_fix + (f"; under `evaluation`, add {listing(others)}." if others else "."),
-            path=("evaluation",) if others else metrics_path,
+            path=(_first_placeholder(plan) or ("evaluation",)) if others else metrics_path,
             at="section" if others else "value",
         )
         return
@@ -183,6 +195,13 @@ def accuracy_gap_without_eval_infra(plan, options):
         f"the accuracy gap is present (`gaps.accuracy.present: true`) but "
         f"{section} {lacks}; nothing will show whether the errors are fixed",
         f"{add}{'' if targeted else set_target}.",
-        path=("evaluation",),
+        path=_first_placeholder(plan) or ("evaluation",),
         at="section",
     )
+
+
+def _first_placeholder(plan) -> tuple | None:
+    """The first of `evaluation`'s parts ACC001 asks for written as a placeholder (`metrics: TBD`),
+    where the finding is shown: placeholders are shown where they are written."""
+    return next((path for path in (("evaluation", "metrics"), ("evaluation", "eval_sets"), ("evaluation", "cadence"))
+                 if plan.placeholder(*path) is not None), None)

@@ -375,26 +375,39 @@ def baseline_meets_target(plan, options):
     another target is not is no reason to stop, and is not reported. One
     finding, at the first result's `value`.
 
-    A metric is lower-is-better when it says `higher_is_better: false`, or
-    when `higher_is_better` is not stated and a whole word of its name (split
-    at `_`, `-`, `.`, spaces and camelCase) is one of error(s),
-    hallucination(s), hallucinated, wrong, incorrect, mistake(s), invalid,
-    false (`false_positive_rate`), fpr, fnr, miss, misses, missed
-    (`escalation_miss_rate`), mismatch, mismatches, wer, cer, mae, mse,
-    rmse, latency, ms, seconds, minutes, hours, time (`time_to_resolution`; not `first_time`,
-    `on_time` or `real_time`), duration, timeout(s), cost(s), toxicity, toxic,
-    refusal(s), leak, leakage, escalation(s), complaint(s), abandonment,
-    abandoned, churn, churned, violation(s), failure(s), failed, defect(s),
-    regression(s), perplexity, loss; and none is a measure of being right:
-    accuracy, precision, recall, f1, auc, match, matches, quality, correct,
-    correctness (`error_detection_recall`, `churn_prediction_auc`,
-    `meeting_minutes_quality_score` are higher-is-better). A name with
-    saving(s), saved, free, detection, detected, caught, avoided, reduction or
-    coverage is turned around (`error_free_rate`, `hours_saved`), unless it
-    also says false, miss, misses, missed, wrong or incorrect
-    (`missed_detection_rate`) or is a time to something
-    (`mean_time_to_detection`). `permission_rate` holds no `miss`. The message
-    says how the direction was decided.
+    A metric is lower-is-better when it says `higher_is_better: false`;
+    otherwise its direction is read from the whole words of its name (split
+    at `_`, `-`, `.`, spaces and camelCase), in this order:
+
+    1. A measure of being right (accuracy, precision, recall, f1, auc, match,
+       matches, quality, correct, correctness, faithfulness, groundedness,
+       grounded, factual, factuality, bleu, rouge) is higher-is-better
+       (`error_detection_recall`, `churn_prediction_auc`), unless the name says
+       it was missed, wrong or low (false, miss, misses, missed, wrong,
+       incorrect, no, low: `false_match_rate`) or fell (drop, loss,
+       regression(s), degradation, decline: `accuracy_drop_pct`).
+    2. A gain (saving(s), saved, avoidance, avoided, reduction, improvement)
+       is higher-is-better (`time_to_resolution_reduction_pct`), unless
+       negated as above.
+    3. A time to something is lower-is-better (`mean_time_to_detection`).
+    4. A name with free, detection, detected, caught, coverage, appropriate,
+       deflection, save, resolution or resolved is higher-is-better
+       (`error_free_rate`, `escalation_deflection_rate`), unless negated as
+       above or measured in time (`resolution_hours`, `detection_latency_ms`).
+    5. A name with error(s), hallucination(s), hallucinated, wrong,
+       incorrect, mistake(s), invalid, false, fpr, fnr, miss, misses, missed
+       (`escalation_miss_rate`), mismatch, mismatches, distance, wer, cer,
+       mae, mse, rmse, latency, ms, seconds, minutes, hours, time (not
+       `first_time`, `on_time` or `real_time`), duration, timeout(s), cost(s),
+       toxicity, toxic, refusal(s), leak, leakage, jailbreak(s), escalation(s),
+       complaint(s), abandonment, abandoned, churn, churned, reopen(s),
+       reopened, override(s), correction(s), violation(s), failure(s),
+       failed, defect(s), regression(s), perplexity, loss, drop, degradation
+       or decline is lower-is-better.
+    6. Any other name is higher-is-better.
+
+    `permission_rate` holds no `miss`. The message says how the direction was
+    decided.
 
     Plans that fine-tune for `latency` or `cost` are not reported: a prompted
     large model meeting the quality targets is the premise of distillation,

@@ -97,7 +97,8 @@ def missing_gap_analysis(plan, options):
         f"{chosen}`gaps` {written}states none of the three gaps "
         "(no `knowledge`, `behavior` or `accuracy` with `present: true` or `present: false`)"
         + (f"; {quoted}, {'a placeholder' if len(placeholders) == 1 else 'placeholders'}" if placeholders else ""),
-        f"Write `gaps` stating each gap with `present` and, where present, the `evidence`: {_GAPS_SNIPPET}.",
+        f"Replace `gaps` (what it holds states no gap) with one stating each gap with `present` and, where "
+        f"present, the `evidence`: {_GAPS_SNIPPET}.",
         path=placeholders[0] if placeholders else ("gaps",),
         at="value" if placeholders else "section",
     )

@@ -21,53 +21,67 @@ from aiplan.core.suggest import normalise, squash
 
 # What a whole word of a metric's name says (`p95_latency_ms`, `hallucination-rate`, `cost per 1k`,
 # `escalationMissRate`): what the metric measures, its kind (`None` when the word does not say), and
-# which way is better: `lower` words say lower values are better (`error_rate`); `higher` words name
-# a measure of being right, higher-is-better whatever else the name says (`error_detection_recall`,
-# `churn_prediction_auc`, `meeting_minutes_quality_score`); `turns` words turn a lower-is-better name
-# around (`error_free_rate`, `hours_saved`) unless a NEGATING_WORDS word is in it too
-# (`missed_detection_rate`); `None` words say only the kind. Plural units are durations
+# which way is better (name_says_lower_is_better reads them in this order): `higher` words name a
+# measure of being right, higher-is-better whatever else the name says (`error_detection_recall`,
+# `churn_prediction_auc`, `meeting_minutes_faithfulness`) unless it says that measure fell or was
+# missed (`accuracy_drop_pct`, `false_match_rate`); `gains` words turn any name around
+# (`time_to_resolution_reduction_pct`, `hours_saved`); a duration followed by `to` is lower-is-better
+# (`mean_time_to_detection`); `turns` words turn a lower-is-better name around (`error_free_rate`)
+# unless it says they were missed (`missed_detection_rate`) or waited for (`resolution_hours`); `lower` words say lower values are
+# better (`error_rate`); `None` words say only the kind. Plural units are durations
 # (`resolution_hours`), a singular one is a rate (`tickets_per_hour`).
 METRIC_WORDS: dict[str | None, dict[str | None, tuple[str, ...]]] = {
     # Whether the output is right: what an accuracy gap is measured by.
     "accuracy": {
         "lower": ("error", "errors", "hallucination", "hallucinations", "hallucinated", "wrong", "incorrect",
                   "mistake", "mistakes", "invalid", "false", "fpr", "fnr", "miss", "misses", "missed",
-                  "mismatch", "mismatches", "wer", "cer", "mae", "mse", "rmse"),
+                  "mismatch", "mismatches", "wer", "cer", "mae", "mse", "rmse", "distance"),
         "higher": ("accuracy", "precision", "recall", "f1", "auc", "match", "matches", "quality", "correct",
-                   "correctness"),
-        None: ("exact", "faithfulness", "groundedness", "grounded", "factual", "factuality", "bleu", "rouge"),
+                   "correctness", "faithfulness", "groundedness", "grounded", "factual", "factuality", "bleu",
+                   "rouge"),
+        None: ("exact",),
     },
     "latency": {
         "lower": ("latency", "ms", "seconds", "minutes", "hours", "time", "duration", "timeout", "timeouts"),
     },
     "cost": {
         "lower": ("cost", "costs"),
-        "turns": ("savings", "saving", "saved"),
+        "gains": ("savings", "saving", "saved", "avoidance"),
     },
     "safety": {
-        "lower": ("toxicity", "toxic", "refusal", "refusals", "leak", "leakage"),
+        "lower": ("toxicity", "toxic", "refusal", "refusals", "leak", "leakage", "jailbreak", "jailbreaks"),
+        "turns": ("appropriate",),
     },
     "user outcome": {
         "lower": ("escalation", "escalations", "complaint", "complaints", "abandonment", "abandoned", "churn",
-                  "churned"),
-        None: ("csat", "nps", "satisfaction", "deflection", "retention"),
+                  "churned", "reopen", "reopens", "reopened", "override", "overrides", "correction",
+                  "corrections"),
+        "turns": ("deflection", "save", "resolution", "resolved"),
+        None: ("csat", "nps", "satisfaction", "retention"),
     },
     None: {
         "lower": ("violation", "violations", "failure", "failures", "failed", "defect", "defects", "regression",
-                  "regressions", "perplexity", "loss"),
-        "turns": ("free", "detection", "detected", "caught", "avoided", "reduction", "coverage"),
+                  "regressions", "perplexity", "loss", "drop", "degradation", "decline"),
+        "gains": ("reduction", "improvement", "avoided"),
+        "turns": ("free", "detection", "detected", "caught", "coverage"),
     },
 }
 LOWER_IS_BETTER_WORDS = frozenset(word for said in METRIC_WORDS.values() for word in said.get("lower", ()))
 RIGHT_MEASURE_WORDS = frozenset(word for said in METRIC_WORDS.values() for word in said.get("higher", ()))
+GAIN_WORDS = frozenset(word for said in METRIC_WORDS.values() for word in said.get("gains", ()))
 TURNING_WORDS = frozenset(word for said in METRIC_WORDS.values() for word in said.get("turns", ()))
-HIGHER_IS_BETTER_WORDS = RIGHT_MEASURE_WORDS | TURNING_WORDS
-# Lower-is-better words that say the thing turned around was itself missed or wrong:
-# `missed_detection_rate` and `false_detection_rate` are lower-is-better, `error_detection_rate` is not.
-NEGATING_WORDS = frozenset(("false", "miss", "misses", "missed", "wrong", "incorrect"))
+HIGHER_IS_BETTER_WORDS = RIGHT_MEASURE_WORDS | GAIN_WORDS | TURNING_WORDS
+# Words that say a measure of being right, or a turned-around thing, was itself missed, wrong or low:
+# `missed_detection_rate`, `false_match_rate`, `no_match_rate`, `low_quality_answer_rate`.
+NEGATING_WORDS = frozenset(("false", "miss", "misses", "missed", "wrong", "incorrect", "no", "low"))
+# Words that say a measure of being right fell: `accuracy_drop_pct`, `precision_loss`.
+DECLINE_WORDS = frozenset(("drop", "loss", "regression", "regressions", "degradation", "decline"))
 # A duration followed by `to` is the time until something (`mean_time_to_detection`): lower is better
 # whatever it waits for.
 _DURATION_WORDS = frozenset(("time", "hours", "minutes", "seconds", "duration"))
+# ... and a turned-around thing measured in time is waited for, not turned around (`resolution_hours`,
+# `detection_latency_ms`).
+_WAITING_WORDS = _DURATION_WORDS | {"ms", "latency"}
 _KIND_OF = {word: kind for kind, said in METRIC_WORDS.items() if kind for words in said.values() for word in words}
 # Two words that are one, and no duration: `first_time_fix_rate`, `on_time_share`, `real_time_coverage`.
 _COMPOUNDS = frozenset({("first", "time"), ("on", "time"), ("real", "time")})
@@ -104,11 +118,14 @@ def name_words(name: str) -> tuple[str, ...]:
 def name_says_lower_is_better(name: str) -> bool:
     """Whether a metric's name says lower values are better (see METRIC_WORDS)."""
     words = name_words(name)
+    negated = not NEGATING_WORDS.isdisjoint(words)
     if not RIGHT_MEASURE_WORDS.isdisjoint(words):
-        return False
+        return negated or not DECLINE_WORDS.isdisjoint(words)
+    if not GAIN_WORDS.isdisjoint(words):
+        return negated
     if any(word in _DURATION_WORDS and following == "to" for word, following in zip(words, words[1:])):
         return True
-    if not TURNING_WORDS.isdisjoint(words) and NEGATING_WORDS.isdisjoint(words):
+    if not TURNING_WORDS.isdisjoint(words) and not negated and _WAITING_WORDS.isdisjoint(words):
         return False
     return not LOWER_IS_BETTER_WORDS.isdisjoint(words)
 

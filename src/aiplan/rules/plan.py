@@ -101,7 +101,8 @@ PLACEHOLDER_OWNERS = {
     "evaluation": ("EVAL001", "ACC001"),
     "evaluation.metrics": ("EVAL001", "ACC001"),
     "evaluation.metrics[]": ("EVAL001",),
-    "evaluation.metrics[].target": ("EVAL002",),
+    "evaluation.metrics[].target": ("EVAL002", "ACC001"),
+    "evaluation.eval_sets": ("ACC001",),
 }
 
 

@@ -910,6 +910,7 @@ def unstated_disjointness(plan, options):
     if unmeasured is None:
         return  # the evidence checks compared the files: EVID002 reports any overlap
     state = absence(plan, "fine_tuning", "evaluation", "held_out", "disjoint_from_training")
+    placeholder = plan.placeholder("fine_tuning", "evaluation", "held_out", "disjoint_from_training") is not None
     yield Violation(
         f"`fine_tuning.evaluation.held_out.disjoint_from_training` {state}: nothing says the held-out "
         f"examples were kept out of the training data, and nothing measured it ({unmeasured})",
@@ -917,8 +918,8 @@ def unstated_disjointness(plan, options):
         "`fine_tuning.evaluation.held_out`, set `disjoint_from_training: true`.",
         # A placeholder answer (`disjoint_from_training: TBD`) is shown where it is written.
         path=("fine_tuning", "evaluation", "held_out")
-        + (("disjoint_from_training",) if state.endswith("a placeholder") else ()),
-        at="value" if state.endswith("a placeholder") else "section",
+        + (("disjoint_from_training",) if placeholder else ()),
+        at="value" if placeholder else "section",
     )
 
 

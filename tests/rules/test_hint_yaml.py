@@ -60,16 +60,21 @@ def _ellipses(value) -> bool:
     return value == "..."
 
 
-def _hint_snippets():
-    """``(finding, snippet)`` for each YAML snippet of each fix hint over the catalogue's plans."""
+def _catalogue_findings():
+    """Each finding over the catalogue's plans that lint (a plan the test helper refuses is skipped)."""
     for text in _plans():
         try:
             findings = lint_yaml(text, dedent=False)
         except AssertionError:
             continue
-        for finding in findings:
-            for snippet in _yaml_snippets(finding.fix):
-                yield finding, snippet
+        yield from findings
+
+
+def _hint_snippets():
+    """``(finding, snippet)`` for each YAML snippet of each fix hint over the catalogue's plans."""
+    for finding in _catalogue_findings():
+        for snippet in _yaml_snippets(finding.fix):
+            yield finding, snippet
 
 
 def test_no_hint_asks_to_fill_in_an_ellipsis():
@@ -99,15 +104,10 @@ def test_a_wrong_type_hint_shows_the_keys_it_needs(plan, hint):
 
 def test_no_hint_repeats_itself():
     repeated = []
-    for text in _plans():
-        try:
-            findings = lint_yaml(text, dedent=False)
-        except AssertionError:
-            continue
-        for finding in findings:
-            snippets = SNIPPET.findall(finding.fix)
-            if any(snippets.count(snippet) > 1 for snippet in snippets):
-                repeated.append(f"{finding.rule}: {finding.fix}")
+    for finding in _catalogue_findings():
+        snippets = SNIPPET.findall(finding.fix)
+        if any(snippets.count(snippet) > 1 for snippet in snippets):
+            repeated.append(f"{finding.rule}: {finding.fix}")
     assert not repeated, "\n".join(sorted(set(repeated)))
 
 

@@ -54,18 +54,24 @@ def _linted(text):
         return None
 
 
-def _misplaced(text):
+def _first_document_findings(text):
+    """``(plan, finding, path)`` for each finding on the first document of a plan that lints."""
     linted = _linted(text)
     if linted is None:
-        return []
+        return
     plan, findings = linted
-    wrong = []
     for finding in findings:
-        path = tuple(finding.yaml_path)
+        if finding.document == 0:
+            yield plan, finding, tuple(finding.yaml_path)
+
+
+def _misplaced(text):
+    wrong = []
+    for plan, finding, path in _first_document_findings(text):
         node = _node(plan.data, path)
         # A block mapping's key line is where a reviewer looks (and where a waiver goes).
         if isinstance(node, dict) and node and path in plan.key_spans \
-                and finding.line != plan.key_spans[path].line and finding.document == 0:
+                and finding.line != plan.key_spans[path].line:
             wrong.append((finding.rule, path, finding.line, plan.key_spans[path].line))
     return wrong
 
@@ -121,14 +127,9 @@ def _keyed_placeholders(text):
     key rather than at the placeholder, the one convention for a placeholder (GAP002's)."""
     from aiplan.core.placeholders import is_placeholder
 
-    linted = _linted(text)
-    if linted is None:
-        return []
-    plan, findings = linted
     wrong = []
-    for finding in findings:
-        path = tuple(finding.yaml_path)
-        if finding.document != 0 or path not in plan.value_spans or not is_placeholder(_node(plan.data, path)):
+    for plan, finding, path in _first_document_findings(text):
+        if path not in plan.value_spans or not is_placeholder(_node(plan.data, path)):
             continue
         span = plan.value_spans[path]
         if (finding.line, finding.column) != (span.line, span.column):
